@@ -1,11 +1,13 @@
-// infergrid: one binary, one subcommand per file in this folder.
+// infergrid: one binary; each subcommand is its own *_command.cpp registered in command_registry.
 #include <CLI/CLI.hpp>
-#include <fmt/core.h>
+
+#include "actors/cli/command_registry.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"InferGrid: a decentralized LLM inference network of actors on a ZeroMQ bus."};
   app.require_subcommand(1);
   app.set_version_flag("--version", "infergrid 0.1.0");
+  for (auto adder : infergrid::cli::command_adders()) adder(app);
   CLI11_PARSE(app, argc, argv);
-  return 0;
+  return infergrid::cli::exit_code();
 }
