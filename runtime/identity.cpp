@@ -1,0 +1,104 @@
+#include "runtime/identity.hpp"
+
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+
+namespace infergrid {
+namespace {
+
+void ensure_sodium() {
+  static const bool ready = sodium_init() >= 0;
+  if (!ready) throw std::runtime_error("libsodium failed to initialise");  // programmer/platform error
+}
+
+}  // namespace
+
+identity identity::generate() {
+  ensure_sodium();
+  std::array<std::uint8_t, 32> seed{};
+  randombytes_buf(seed.data(), seed.size());
+  return from_seed(seed);
+}
+
+identity identity::from_seed(std::span<const std::uint8_t, 32> seed) {
+  ensure_sodium();
+  identity id;
+  crypto_sign_seed_keypair(id.public_key_.data(), id.secret_key_.data(), seed.data());
+  return id;
+}
+
+result<identity> identity::load_or_create(const std::string& path) {
+  std::array<std::uint8_t, 32> seed{};
+  std::ifstream in(path);
+  if (in) {
+    std::string line;
+    std::getline(in, line);
+    if (status parsed = from_hex(line, seed); !parsed) {
+      return make_error(error_code::malformed_input, "key file " + path + ": " + parsed.err().message);
+    }
+    return from_seed(seed);
+  }
+  ensure_sodium();
+  randombytes_buf(seed.data(), seed.size());
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) return make_error(error_code::io_error, "cannot create key file " + path);
+  out << to_hex(seed) << "\n";
+  out.close();
+  ::chmod(path.c_str(), 0600);
+  return from_seed(seed);
+}
+
+signature identity::sign(std::span<const std::uint8_t> message) const {
+  signature sig{};
+  crypto_sign_detached(sig.data(), nullptr, message.data(), message.size(), secret_key_.data());
+  return sig;
+}
+
+bool verify_signature(const public_key& signer, std::span<const std::uint8_t> message, const signature& sig) {
+  ensure_sodium();
+  return crypto_sign_verify_detached(sig.data(), message.data(), message.size(), signer.data()) == 0;
+}
+
+digest hash_bytes(std::span<const std::uint8_t> bytes) {
+  ensure_sodium();
+  digest out{};
+  crypto_generichash(out.data(), out.size(), bytes.data(), bytes.size(), nullptr, 0);
+  return out;
+}
+
+std::string to_hex(std::span<const std::uint8_t> bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(bytes.size() * 2);
+  for (std::uint8_t b : bytes) {
+    hex.push_back(digits[b >> 4]);
+    hex.push_back(digits[b & 0x0f]);
+  }
+  return hex;
+}
+
+status from_hex(std::string_view hex, std::span<std::uint8_t> out) {
+  if (hex.size() != out.size() * 2) {
+    return make_error(error_code::malformed_input,
+                      "expected " + std::to_string(out.size() * 2) + " hex digits, got " + std::to_string(hex.size()));
+  }
+  const auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int high = nibble(hex[2 * i]);
+    const int low = nibble(hex[2 * i + 1]);
+    if (high < 0 || low < 0) return make_error(error_code::malformed_input, "not a hex digit at " + std::to_string(2 * i));
+    out[i] = static_cast<std::uint8_t>(high << 4 | low);
+  }
+  return {};
+}
+
+}  // namespace infergrid

@@ -1,0 +1,42 @@
+#pragma once
+// identity: an Ed25519 key pair (libsodium) naming a node, miner, validator or account, and the
+// sign/verify/hash helpers every signed message and ledger entry uses.
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "runtime/result.hpp"
+
+namespace infergrid {
+
+using public_key = std::array<std::uint8_t, 32>;
+using signature = std::array<std::uint8_t, 64>;
+using digest = std::array<std::uint8_t, 32>;  // BLAKE2b-256
+
+class identity {
+ public:
+  static identity generate();
+  // Deterministic key pair from a 32-byte seed (tests, reproducible deployments).
+  static identity from_seed(std::span<const std::uint8_t, 32> seed);
+  // Loads a key file (hex seed on one line), creating it with a fresh seed (mode 0600) if missing.
+  static result<identity> load_or_create(const std::string& path);
+
+  const public_key& public_id() const { return public_key_; }
+  signature sign(std::span<const std::uint8_t> message) const;
+
+ private:
+  identity() = default;
+  public_key public_key_{};
+  std::array<std::uint8_t, 64> secret_key_{};
+};
+
+bool verify_signature(const public_key& signer, std::span<const std::uint8_t> message, const signature& sig);
+digest hash_bytes(std::span<const std::uint8_t> bytes);
+
+std::string to_hex(std::span<const std::uint8_t> bytes);
+// Parses exactly out.size() bytes of hex; an error names what is wrong.
+status from_hex(std::string_view hex, std::span<std::uint8_t> out);
+
+}  // namespace infergrid
