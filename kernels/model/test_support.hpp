@@ -1,0 +1,32 @@
+#pragma once
+// Helpers shared by the model tests: unique temporary paths and raw file writes.
+#include <unistd.h>
+
+#include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <span>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace infergrid::model::testing_support {
+
+// A path under the gtest temp dir, unique per process and name.
+inline std::string temp_path(const std::string& name) {
+  return (std::filesystem::path(::testing::TempDir()) / ("infergrid_" + std::to_string(::getpid()) + "_" + name))
+      .string();
+}
+
+inline void write_bytes(const std::string& path, std::span<const std::byte> bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+// The bundled real model (tests run with cwd = source root).
+inline std::string stories260k_path() {
+  const char* root = std::getenv("INFERGRID_SOURCE_DIR");
+  return std::string(root != nullptr ? root : ".") + "/deploy/models/stories260k.gguf";
+}
+
+}  // namespace infergrid::model::testing_support
