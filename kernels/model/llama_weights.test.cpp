@@ -12,17 +12,7 @@ namespace {
 using testing_support::stories260k_path;
 using testing_support::temp_path;
 
-random_llama_options small_options() {
-  random_llama_options o;
-  o.n_layers = 2;
-  o.n_embd = 64;
-  o.n_heads = 4;
-  o.n_kv_heads = 2;
-  o.n_ff = 96;
-  o.n_vocab = 600;
-  o.weight_type = ggml_type::q8_0;
-  return o;
-}
+random_llama_options small_options() { return testing_support::tiny_llama_options(); }
 
 result<gguf_file> write_and_open(const gguf_writer& writer, const std::string& name) {
   const std::string path = temp_path(name);

@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "kernels/model/random_llama.hpp"
+
 namespace infergrid::model::testing_support {
 
 // A path under the gtest temp dir, unique per process and name.
@@ -27,6 +29,19 @@ inline void write_bytes(const std::string& path, std::span<const std::byte> byte
 inline std::string stories260k_path() {
   const char* root = std::getenv("INFERGRID_SOURCE_DIR");
   return std::string(root != nullptr ? root : ".") + "/deploy/models/stories260k.gguf";
+}
+
+// A small GQA Llama (2 layers, width 64, 4 heads over 2 kv heads) that writes and loads in milliseconds.
+inline random_llama_options tiny_llama_options(ggml_type weight_type = ggml_type::q8_0) {
+  random_llama_options o;
+  o.n_layers = 2;
+  o.n_embd = 64;
+  o.n_heads = 4;
+  o.n_kv_heads = 2;
+  o.n_ff = 96;
+  o.n_vocab = 600;
+  o.weight_type = weight_type;
+  return o;
 }
 
 }  // namespace infergrid::model::testing_support
