@@ -1,0 +1,55 @@
+#pragma once
+// sampler: picks the next token from logits with llama.cpp's semantics and order — repetition /
+// frequency / presence penalties over the last `repeat_last_n` accepted tokens, then top-k, top-p,
+// min-p (on the untempered distribution), temperature, and a draw from a seeded std::mt19937_64.
+// Temperature <= 0 is greedy (argmax after penalties; ties go to the lowest id). The same seed and the
+// same logits always give the same tokens.
+#include <cstdint>
+#include <deque>
+#include <random>
+#include <span>
+#include <vector>
+
+#include "kernels/model/tokenizer.hpp"
+
+namespace infergrid::model {
+
+struct sampler_config {
+  float temperature = 0.8f;        // <= 0: greedy
+  std::int32_t top_k = 40;         // <= 0: off
+  float top_p = 0.95f;             // >= 1: off
+  float min_p = 0.05f;             // <= 0: off; keeps p >= min_p * p_max
+  float repeat_penalty = 1.0f;     // 1: off; > 1 discourages repeats (logit / penalty, or * if negative)
+  float frequency_penalty = 0.0f;  // subtracted per occurrence in the window
+  float presence_penalty = 0.0f;   // subtracted once if present in the window
+  std::int32_t repeat_last_n = 64; // window of accepted tokens the penalties look at (0: off)
+  std::uint64_t seed = 0;
+};
+
+class sampler {
+ public:
+  explicit sampler(const sampler_config& config);
+
+  // Samples the next token from one row of logits and accepts it into the penalty window.
+  token_id sample(std::span<const float> logits);
+  // Adds a token (e.g. from the prompt) to the penalty window.
+  void accept(token_id token);
+  // Clears the window and reseeds the generator.
+  void reset();
+
+  const sampler_config& config() const { return config_; }
+
+ private:
+  struct candidate {
+    token_id id;
+    float logit;
+  };
+  void apply_penalties(std::vector<candidate>& candidates) const;
+  token_id draw(const std::vector<candidate>& candidates);
+
+  sampler_config config_;
+  std::mt19937_64 rng_;
+  std::deque<token_id> recent_;
+};
+
+}  // namespace infergrid::model

@@ -1,0 +1,149 @@
+#include "kernels/model/sampler.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+namespace infergrid::model {
+namespace {
+
+sampler_config plain(float temperature, std::uint64_t seed = 1) {
+  sampler_config c;
+  c.temperature = temperature;
+  c.top_k = 0;
+  c.top_p = 1.0f;
+  c.min_p = 0.0f;
+  c.seed = seed;
+  return c;
+}
+
+std::vector<float> random_logits(std::size_t n, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 3.0f);
+  std::vector<float> v(n);
+  for (float& x : v) x = normal(rng);
+  return v;
+}
+
+std::vector<int> histogram(sampler& s, std::span<const float> logits, int draws) {
+  std::vector<int> counts(logits.size(), 0);
+  for (int i = 0; i < draws; ++i) ++counts[static_cast<std::size_t>(s.sample(logits))];
+  return counts;
+}
+
+TEST(sampler, greedy_is_argmax) {
+  for (std::uint32_t seed = 0; seed < 20; ++seed) {
+    const std::vector<float> logits = random_logits(300, seed);
+    sampler s(plain(0.0f));
+    const auto argmax = std::max_element(logits.begin(), logits.end()) - logits.begin();
+    EXPECT_EQ(s.sample(logits), argmax);
+  }
+  sampler ties(plain(0.0f));
+  EXPECT_EQ(ties.sample(std::vector<float>{1.0f, 5.0f, 5.0f}), 1);  // ties: lowest id
+}
+
+TEST(sampler, top_k_one_is_greedy) {
+  const std::vector<float> logits = random_logits(500, 3);
+  sampler_config c = plain(1.5f, 99);
+  c.top_k = 1;
+  sampler s(c);
+  const auto argmax = std::max_element(logits.begin(), logits.end()) - logits.begin();
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(s.sample(logits), argmax);
+}
+
+TEST(sampler, same_seed_same_tokens_other_seed_differs) {
+  const std::vector<float> logits = random_logits(1000, 4);
+  sampler_config c;  // llama.cpp defaults
+  c.temperature = 1.5f;
+  c.seed = 42;
+  sampler a(c), b(c);
+  c.seed = 43;
+  sampler other(c);
+  std::vector<token_id> from_a, from_b, from_other;
+  for (int i = 0; i < 64; ++i) {
+    from_a.push_back(a.sample(logits));
+    from_b.push_back(b.sample(logits));
+    from_other.push_back(other.sample(logits));
+  }
+  EXPECT_EQ(from_a, from_b);
+  EXPECT_NE(from_a, from_other);
+  a.reset();
+  EXPECT_EQ(a.sample(logits), from_a[0]);
+}
+
+TEST(sampler, draws_follow_the_distribution) {
+  // p = 0.5, 0.3, 0.2; 30000 draws; chi-square with 2 degrees of freedom below 13.8 (p = 0.001).
+  const std::vector<double> p = {0.5, 0.3, 0.2};
+  const std::vector<float> logits = {std::log(0.5f), std::log(0.3f), std::log(0.2f)};
+  sampler s(plain(1.0f, 7));
+  const int draws = 30000;
+  const std::vector<int> counts = histogram(s, logits, draws);
+  double chi_square = 0.0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const double expected = p[i] * draws;
+    chi_square += (counts[i] - expected) * (counts[i] - expected) / expected;
+  }
+  EXPECT_LT(chi_square, 13.8) << counts[0] << " " << counts[1] << " " << counts[2];
+}
+
+TEST(sampler, temperature_sharpens) {
+  const std::vector<float> logits = {std::log(0.5f), std::log(0.3f), std::log(0.2f)};
+  sampler cold(plain(0.25f, 5));
+  const std::vector<int> counts = histogram(cold, logits, 10000);
+  // At T = 1/4 the probabilities go as p^4: 0.0625 : 0.0081 : 0.0016 → first ≈ 86%.
+  EXPECT_GT(counts[0], 8300);
+  EXPECT_LT(counts[0], 8900);
+}
+
+TEST(sampler, top_k_top_p_min_p_cut_the_tail) {
+  const std::vector<float> logits = {std::log(0.5f), std::log(0.3f), std::log(0.15f), std::log(0.05f)};
+  sampler_config k = plain(1.0f, 11);
+  k.top_k = 2;
+  sampler_config p = plain(1.0f, 11);
+  p.top_p = 0.7f;  // 0.5 < 0.7, 0.8 >= 0.7: keeps two
+  sampler_config m = plain(1.0f, 11);
+  m.min_p = 0.5f;  // keeps p >= 0.25: two
+  for (const sampler_config& c : {k, p, m}) {
+    sampler s(c);
+    const std::vector<int> counts = histogram(s, logits, 5000);
+    EXPECT_EQ(counts[2] + counts[3], 0);
+    EXPECT_GT(counts[1], 1500);  // renormalised 0.375 of the draws
+    EXPECT_LT(counts[1], 2250);
+  }
+}
+
+TEST(sampler, repetition_penalty_llama_cpp_semantics) {
+  sampler_config c = plain(0.0f);
+  c.repeat_penalty = 2.0f;
+  c.repeat_last_n = 2;
+  sampler s(c);
+  // Token 0 (logit 3) seen: 3 / 2 = 1.5 < 2 → token 1 wins.
+  s.accept(0);
+  EXPECT_EQ(s.sample(std::vector<float>{3.0f, 2.0f, -1.0f}), 1);
+  // Window is now {0, 1}: 3/2 = 1.5 vs 2.5/2 = 1.25 → 0; negatives are multiplied: -1 * 2 = -2.
+  EXPECT_EQ(s.sample(std::vector<float>{3.0f, 2.5f, 1.4f}), 0);
+  // Window {1, 0}: both penalised (1.4, 1.3) and token 2 (1.45) unpenalised wins.
+  EXPECT_EQ(s.sample(std::vector<float>{2.8f, 2.6f, 1.45f}), 2);
+  // Window {0, 2}: token 1 left the window, so it is no longer penalised.
+  EXPECT_EQ(s.sample(std::vector<float>{2.0f, 1.5f, 2.0f}), 1);
+  sampler_config negative = plain(0.0f);
+  negative.repeat_penalty = 2.0f;
+  sampler n(negative);
+  n.accept(0);
+  EXPECT_EQ(n.sample(std::vector<float>{-1.0f, -1.5f}), 1);  // -1 * 2 = -2 < -1.5
+}
+
+TEST(sampler, frequency_and_presence_penalties) {
+  sampler_config c = plain(0.0f);
+  c.frequency_penalty = 0.5f;
+  c.presence_penalty = 0.25f;
+  sampler s(c);
+  s.accept(0);
+  s.accept(0);
+  // 3 - 2 * 0.5 - 0.25 = 1.75 < 1.8
+  EXPECT_EQ(s.sample(std::vector<float>{3.0f, 1.8f}), 1);
+}
+
+}  // namespace
+}  // namespace infergrid::model
