@@ -1,0 +1,83 @@
+#version 450
+// Causal grouped-query attention of one token's query head over its slot's KV cache, rows
+// 0..position inclusive, with an online (flash-style) softmax: keys are taken BLOCK_SIZE at a time
+// (one per lane), the running max and sum are rescaled per chunk, so any context length works in
+// bounded shared memory. Workgroup x = head, y = token. head_dim: multiple of 4, at most MAX_HEAD_DIM.
+#include "common.glsl"
+#include "reduce.glsl"
+
+const uint MAX_HEAD_DIM = 256;
+
+layout(std430, binding = 0) readonly buffer q_buffer { float q[]; };     // row t at t * q_stride
+layout(binding = 1) uniform samplerBuffer k_cache;                       // RGBA32F view
+layout(binding = 2) uniform samplerBuffer v_cache;                       // RGBA32F view
+layout(std430, binding = 3) readonly buffer position_buffer { int positions[]; };
+layout(std430, binding = 4) readonly buffer slot_buffer { int slots[]; };
+layout(std430, binding = 5) writeonly buffer out_buffer { vec4 out_vectors[]; };  // [t][n_heads*hd]
+
+layout(push_constant) uniform parameters {
+  uint n_heads;
+  uint n_kv_heads;
+  uint head_dim;
+  uint n_ctx;
+  uint q_stride;      // floats between consecutive tokens' queries
+  uint token_offset;  // index of token 0 in positions/slots
+  float scale;
+} p;
+
+shared vec4 query[MAX_HEAD_DIM / 4];
+shared vec4 output_sum[MAX_HEAD_DIM / 4];
+shared float weights[BLOCK_SIZE];
+
+void main() {
+  const uint lane = gl_LocalInvocationID.x;
+  const uint head = gl_WorkGroupID.x;
+  const uint t = gl_WorkGroupID.y;
+  const uint kv_head = head / (p.n_heads / p.n_kv_heads);
+  const uint dim4 = p.head_dim / 4;
+  const uint last = min(uint(positions[p.token_offset + t]), p.n_ctx - 1);
+  const uint slot = uint(slots[p.token_offset + t]);
+  const uint kv_row4 = p.n_kv_heads * dim4;  // vec4s per cache row
+  const uint slot_base4 = slot * p.n_ctx * kv_row4 + kv_head * dim4;
+
+  for (uint d = lane; d < dim4; d += BLOCK_SIZE) {
+    const uint qi = t * p.q_stride + head * p.head_dim + 4 * d;
+    query[d] = vec4(q[qi], q[qi + 1], q[qi + 2], q[qi + 3]);
+    output_sum[d] = vec4(0.0);
+  }
+  barrier();
+
+  float running_max = negative_infinity;
+  float running_sum = 0.0;
+  for (uint chunk = 0; chunk <= last; chunk += BLOCK_SIZE) {
+    const uint key = chunk + lane;
+    float score = negative_infinity;
+    if (key <= last) {
+      const uint base = slot_base4 + key * kv_row4;
+      float s = 0.0;
+      for (uint d = 0; d < dim4; ++d) s += dot(query[d], texelFetch(k_cache, int(base + d)));
+      score = s * p.scale;
+    }
+    const float new_max = max(running_max, workgroup_max(score));
+    const float weight = key <= last ? exp(score - new_max) : 0.0;
+    const float correction = exp(running_max - new_max);  // 0 on the first chunk
+    running_sum = running_sum * correction + workgroup_sum(weight);
+    running_max = new_max;
+    weights[lane] = weight;
+    barrier();
+    const uint keys = min(BLOCK_SIZE, last + 1 - chunk);
+    for (uint d = lane; d < dim4; d += BLOCK_SIZE) {
+      vec4 sum = output_sum[d] * correction;
+      for (uint j = 0; j < keys; ++j) {
+        sum += weights[j] * texelFetch(v_cache, int(slot_base4 + (chunk + j) * kv_row4 + d));
+      }
+      output_sum[d] = sum;
+    }
+    barrier();
+  }
+
+  const float inverse_sum = 1.0 / running_sum;
+  for (uint d = lane; d < dim4; d += BLOCK_SIZE) {
+    out_vectors[(t * p.n_heads + head) * dim4 + d] = output_sum[d] * inverse_sum;
+  }
+}

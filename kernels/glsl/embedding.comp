@@ -1,0 +1,29 @@
+#version 450
+// out[t] = dequantized row tokens[t] of the table. Workgroup y = token; lanes stride over units.
+#include "common.glsl"
+#include "weights.glsl"
+
+layout(std430, binding = 2) readonly buffer token_buffer { int tokens[]; };
+layout(std430, binding = 3) writeonly buffer out_buffer { vec4 out_vectors[]; };  // [n_tokens][dim]
+
+layout(push_constant) uniform parameters {
+  uint dim;          // multiple of 4
+  uint row_units;
+  uint n_rows;       // vocabulary size: out-of-range ids read row 0
+  uint token_offset;
+} p;
+
+void main() {
+  const uint t = gl_WorkGroupID.y;
+  const int id = tokens[p.token_offset + t];
+  const uint row = (id < 0 || uint(id) >= p.n_rows) ? 0u : uint(id);
+  const uint dim4 = p.dim / 4;
+  for (uint u = gl_LocalInvocationID.x; u < p.row_units; u += BLOCK_SIZE) {
+    vec4 w[VECS_PER_UNIT];
+    load_unit(row * p.row_units + u, w);
+    [[unroll]] for (uint v = 0; v < VECS_PER_UNIT; ++v) {
+      const uint k4 = u * VECS_PER_UNIT + v;
+      if (k4 < dim4) out_vectors[t * dim4 + k4] = w[v];
+    }
+  }
+}

@@ -1,0 +1,34 @@
+# The one table of shader variants: each entry "name|source.comp|DEFINE,DEFINE...". Kernels that
+# read weights are crossed with the weight types and the two access paths (uniform texel buffers,
+# storage buffers); kernels that reduce are crossed with subgroup arithmetic vs a shared-memory
+# fallback. The host picks a variant by name (kernels/vk/shader_names.hpp builds the same names).
+set(infergrid_weight_types f32 f16 q8_0 q4_0)
+set(infergrid_shader_variants)
+
+foreach(type ${infergrid_weight_types})
+  string(TOUPPER ${type} type_define)
+  foreach(access texel storage)
+    set(access_defines "")
+    if(access STREQUAL "storage")
+      set(access_defines "WEIGHTS_STORAGE")
+    endif()
+    foreach(reduction subgroup shared)
+      set(reduction_defines "")
+      if(reduction STREQUAL "subgroup")
+        set(reduction_defines "USE_SUBGROUP")
+      endif()
+      list(APPEND infergrid_shader_variants
+        "matmul_${type}_${access}_${reduction}|matmul.comp|DATA_A_${type_define},${access_defines},${reduction_defines}")
+    endforeach()
+    list(APPEND infergrid_shader_variants
+      "embedding_${type}_${access}|embedding.comp|DATA_A_${type_define},${access_defines}")
+  endforeach()
+endforeach()
+
+foreach(kernel rms_norm attention)
+  list(APPEND infergrid_shader_variants "${kernel}_subgroup|${kernel}.comp|USE_SUBGROUP" "${kernel}_shared|${kernel}.comp|")
+endforeach()
+
+foreach(kernel rope_kv swiglu add argmax)
+  list(APPEND infergrid_shader_variants "${kernel}|${kernel}.comp|")
+endforeach()
