@@ -1,0 +1,217 @@
+#include "kernels/engine/kernel_library.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <span>
+
+#include "kernels/vk/shaders.hpp"
+
+namespace infergrid::engine {
+namespace {
+
+using vk::binding_kind;
+constexpr binding_kind storage = binding_kind::storage_buffer;
+constexpr binding_kind texel = binding_kind::texel_buffer;
+
+// Workgroup-count limit every device guarantees per dimension (maxComputeWorkGroupCount minimum).
+constexpr std::uint32_t max_groups_per_dimension = 65535;
+// Workgroup size for the element-wise kernels (no reductions, any size works).
+constexpr std::uint32_t elementwise_block_size = 64;
+// Fallback workgroup size where the subgroup size is unusable (not a power of two, or tiny).
+constexpr std::uint32_t fallback_block_size = 32;
+
+std::uint32_t ceil_div(std::uint32_t a, std::uint32_t b) { return (a + b - 1) / b; }
+
+std::string type_name(model::ggml_type type) {
+  switch (type) {
+    case model::ggml_type::f32: return "f32";
+    case model::ggml_type::f16: return "f16";
+    case model::ggml_type::q8_0: return "q8_0";
+    case model::ggml_type::q4_0: return "q4_0";
+  }
+  return "f32";
+}
+
+// Push constant blocks, field for field as in the .comp files.
+struct matmul_push {
+  std::uint32_t rows, cols, row_units, n_tokens, x_offset, y_offset, accumulate;
+};
+struct embedding_push {
+  std::uint32_t dim, row_units, n_rows, token_offset;
+};
+struct rms_norm_push {
+  std::uint32_t width;
+  float eps;
+  std::uint32_t use_row_list;
+};
+struct rope_push {
+  std::uint32_t n_heads, n_kv_heads, head_dim, rope_dims, n_ctx, token_offset;
+  float theta_base, freq_scale;
+};
+struct attention_push {
+  std::uint32_t n_heads, n_kv_heads, head_dim, n_ctx, q_stride, token_offset;
+  float scale;
+};
+struct swiglu_push {
+  std::uint32_t width, n_tokens;
+};
+struct count_push {
+  std::uint32_t count;
+};
+
+}  // namespace
+
+result<kernel_library> kernel_library::create(const vk::device& dev, const kernel_options& options) {
+  kernel_library out;
+  out.device_ = &dev;
+  const vk::device_info& info = dev.info();
+  out.access_ = options.access.value_or(weight_access::texel);
+  out.use_subgroups_ = options.use_subgroups.value_or(info.subgroup_arithmetic) && info.subgroup_arithmetic;
+  const std::uint32_t subgroup = info.subgroup_size;
+  const bool usable = std::has_single_bit(subgroup) && subgroup >= 4 && subgroup <= info.max_workgroup_invocations;
+  out.block_size_ = usable ? subgroup : fallback_block_size;
+  // CPU devices (lavapipe) gain from several rows per workgroup (lavapipe.md); GPUs from more groups.
+  out.matmul_rows_ = options.matmul_rows != 0 ? options.matmul_rows : (info.is_cpu() ? 4 : 2);
+  out.matmul_tokens_ = std::clamp<std::uint32_t>(options.matmul_tokens, 1, 16);
+  return out;
+}
+
+result<const vk::compute_pipeline*> kernel_library::pipeline(const std::string& name,
+                                                             std::vector<vk::binding_kind> bindings,
+                                                             std::uint32_t push_bytes,
+                                                             std::vector<std::uint32_t> specialization) {
+  std::string key = name;
+  for (std::uint32_t value : specialization) key += "/" + std::to_string(value);
+  if (auto found = pipelines_.find(key); found != pipelines_.end()) return &found->second;
+  const auto spirv = vk::find_shader(name);
+  if (!spirv) return make_error(error_code::internal, "shader variant '" + name + "' is not embedded");
+  auto created = vk::compute_pipeline::create(*device_, {*spirv, std::move(bindings), push_bytes, std::move(specialization)});
+  if (!created) return created.err();
+  return &pipelines_.emplace(key, std::move(*created)).first->second;
+}
+
+template <class Push>
+status kernel_library::record(recorder& rec, const vk::compute_pipeline& pipeline,
+                              std::initializer_list<vk::resource> resources, const Push& push,
+                              std::uint32_t groups_x, std::uint32_t groups_y, std::uint32_t groups_z) {
+  auto set = rec.pool.make_set(pipeline, std::span(resources.begin(), resources.size()));
+  if (!set) return set.err();
+  rec.commands.dispatch(pipeline, *set, std::as_bytes(std::span(&push, 1)), groups_x, groups_y, groups_z);
+  rec.commands.barrier();
+  return {};
+}
+
+status kernel_library::matmul(recorder& rec, const device_weight& weight, const vk::buffer_view& x,
+                              std::uint32_t x_offset_vec4, const vk::buffer& y, std::uint32_t y_offset,
+                              std::uint32_t n_tokens, bool accumulate) {
+  if (n_tokens == 0) return {};
+  // Tokens per workgroup: the next power of two up to the configured most, so small batches do
+  // not compute padding and big ones reuse every weight read matmul_tokens times.
+  const std::uint32_t tokens = std::min(std::bit_ceil(n_tokens), std::bit_floor(matmul_tokens_));
+  const binding_kind weight_kind = access_ == weight_access::texel ? texel : storage;
+  const std::string name = "matmul_" + type_name(weight.type()) +
+                           (access_ == weight_access::texel ? "_texel" : "_storage") + reduction_suffix();
+  auto p = pipeline(name, {weight_kind, weight_kind, texel, storage}, sizeof(matmul_push),
+                    {block_size_, matmul_rows_, tokens});
+  if (!p) return p.err();
+  const matmul_push push{static_cast<std::uint32_t>(weight.rows()), static_cast<std::uint32_t>(weight.cols()),
+                         static_cast<std::uint32_t>(weight.row_units()), n_tokens, x_offset_vec4, y_offset,
+                         accumulate ? 1u : 0u};
+  const std::uint32_t row_blocks = ceil_div(push.rows, matmul_rows_);
+  const std::uint32_t groups_x = std::min(row_blocks, max_groups_per_dimension);
+  return record(rec, **p, {weight.data_binding(), weight.scales_binding(), vk::texel(x), vk::storage(y)}, push,
+                groups_x, ceil_div(n_tokens, tokens), ceil_div(row_blocks, groups_x));
+}
+
+status kernel_library::embedding(recorder& rec, const device_weight& table, const vk::buffer& tokens,
+                                 std::uint32_t token_offset, std::uint32_t n_tokens, const vk::buffer& out) {
+  if (n_tokens == 0) return {};
+  const binding_kind weight_kind = access_ == weight_access::texel ? texel : storage;
+  const std::string name =
+      "embedding_" + type_name(table.type()) + (access_ == weight_access::texel ? "_texel" : "_storage");
+  auto p = pipeline(name, {weight_kind, weight_kind, storage, storage}, sizeof(embedding_push), {block_size_});
+  if (!p) return p.err();
+  const embedding_push push{static_cast<std::uint32_t>(table.cols()), static_cast<std::uint32_t>(table.row_units()),
+                            static_cast<std::uint32_t>(table.rows()), token_offset};
+  return record(rec, **p, {table.data_binding(), table.scales_binding(), vk::storage(tokens), vk::storage(out)}, push,
+                1, n_tokens);
+}
+
+status kernel_library::rms_norm(recorder& rec, const vk::buffer& x, const vk::buffer& weight, const vk::buffer& out,
+                                std::uint32_t width, std::uint32_t n_rows, float eps, const vk::buffer* row_list) {
+  if (n_rows == 0) return {};
+  auto p = pipeline("rms_norm" + reduction_suffix(), {storage, storage, storage, storage}, sizeof(rms_norm_push),
+                    {block_size_});
+  if (!p) return p.err();
+  const rms_norm_push push{width, eps, row_list != nullptr ? 1u : 0u};
+  // Without a row list, binding 3 is never read; any buffer satisfies the layout.
+  const vk::buffer& rows = row_list != nullptr ? *row_list : weight;
+  return record(rec, **p, {vk::storage(x), vk::storage(weight), vk::storage(out), vk::storage(rows)}, push, n_rows);
+}
+
+status kernel_library::rope_kv(recorder& rec, const vk::buffer& qkv, const token_inputs& tokens,
+                               const vk::buffer& k_cache, const vk::buffer& v_cache, const attention_shape& shape,
+                               const rope_parameters& rope, std::uint32_t n_tokens) {
+  if (n_tokens == 0) return {};
+  auto p = pipeline("rope_kv", {storage, storage, storage, storage, storage}, sizeof(rope_push),
+                    {elementwise_block_size});
+  if (!p) return p.err();
+  const rope_push push{shape.n_heads, shape.n_kv_heads, shape.head_dim, rope.rope_dims, shape.n_ctx,
+                       tokens.token_offset, rope.theta_base, rope.freq_scale};
+  const std::uint32_t pairs = (shape.n_heads + shape.n_kv_heads) * shape.head_dim / 2;
+  return record(rec, **p,
+                {vk::storage(qkv), vk::storage(tokens.positions), vk::storage(tokens.slots), vk::storage(k_cache),
+                 vk::storage(v_cache)},
+                push, ceil_div(pairs, elementwise_block_size), n_tokens);
+}
+
+status kernel_library::attention(recorder& rec, const vk::buffer& q, std::uint32_t q_stride,
+                                 const vk::buffer_view& k_cache, const vk::buffer_view& v_cache,
+                                 const token_inputs& tokens, const vk::buffer& out, const attention_shape& shape,
+                                 float scale, std::uint32_t n_tokens) {
+  if (n_tokens == 0) return {};
+  if (shape.head_dim % 4 != 0 || shape.head_dim > 256 || shape.n_kv_heads == 0 ||
+      shape.n_heads % shape.n_kv_heads != 0) {
+    return make_error(error_code::unsupported, "attention needs head_dim a multiple of 4 up to 256 and n_heads a "
+                                               "multiple of n_kv_heads");
+  }
+  auto p = pipeline("attention" + reduction_suffix(), {storage, texel, texel, storage, storage, storage},
+                    sizeof(attention_push), {block_size_});
+  if (!p) return p.err();
+  const attention_push push{shape.n_heads, shape.n_kv_heads, shape.head_dim, shape.n_ctx, q_stride,
+                            tokens.token_offset, scale};
+  return record(rec, **p,
+                {vk::storage(q), vk::texel(k_cache), vk::texel(v_cache), vk::storage(tokens.positions),
+                 vk::storage(tokens.slots), vk::storage(out)},
+                push, shape.n_heads, n_tokens);
+}
+
+status kernel_library::swiglu(recorder& rec, const vk::buffer& gate_up, const vk::buffer& out, std::uint32_t width,
+                              std::uint32_t n_tokens) {
+  if (n_tokens == 0) return {};
+  auto p = pipeline("swiglu", {storage, storage}, sizeof(swiglu_push), {elementwise_block_size});
+  if (!p) return p.err();
+  return record(rec, **p, {vk::storage(gate_up), vk::storage(out)}, swiglu_push{width, n_tokens},
+                ceil_div(width, elementwise_block_size), n_tokens);
+}
+
+status kernel_library::add(recorder& rec, const vk::buffer& a, const vk::buffer& b, const vk::buffer& out,
+                           std::uint32_t count) {
+  if (count == 0) return {};
+  auto p = pipeline("add", {storage, storage, storage}, sizeof(count_push), {elementwise_block_size});
+  if (!p) return p.err();
+  const std::uint32_t groups = ceil_div(count, elementwise_block_size);
+  const std::uint32_t groups_x = std::min(groups, max_groups_per_dimension);
+  return record(rec, **p, {vk::storage(a), vk::storage(b), vk::storage(out)}, count_push{count}, groups_x,
+                ceil_div(groups, groups_x));
+}
+
+status kernel_library::argmax(recorder& rec, const vk::buffer& logits, const vk::buffer& ids, std::uint32_t width,
+                              std::uint32_t rows) {
+  if (rows == 0) return {};
+  auto p = pipeline("argmax", {storage, storage}, sizeof(count_push), {std::bit_ceil(block_size_)});
+  if (!p) return p.err();
+  return record(rec, **p, {vk::storage(logits), vk::storage(ids)}, count_push{width}, rows);
+}
+
+}  // namespace infergrid::engine

@@ -1,0 +1,109 @@
+#pragma once
+// The GLSL kernels as calls that record into a command buffer: each call picks its variant
+// (weight type, access path, subgroup or shared-memory reduction), creates the pipeline once
+// (cached by variant and specialization constants), points a descriptor set at its buffers,
+// pushes its parameters, dispatches, and records a barrier so the next call sees its writes.
+// Layouts and semantics are those of kernels/reference/ops.hpp.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kernels/engine/device_weight.hpp"
+#include "kernels/vk/buffer.hpp"
+#include "kernels/vk/command.hpp"
+#include "kernels/vk/descriptors.hpp"
+#include "kernels/vk/device.hpp"
+#include "kernels/vk/pipeline.hpp"
+#include "runtime/result.hpp"
+
+namespace infergrid::engine {
+
+struct kernel_options {
+  std::optional<weight_access> access;  // default: texel (see /work/shared/notes/lavapipe.md)
+  std::optional<bool> use_subgroups;    // default: when the device has subgroup arithmetic
+  std::uint32_t matmul_rows = 0;        // weight rows per workgroup; 0 = device default
+  std::uint32_t matmul_tokens = 8;      // most tokens one workgroup multiplies per weight read
+};
+
+// Where a call records: the step's command buffer and the pool its descriptor sets come from.
+struct recorder {
+  vk::command_buffer& commands;
+  vk::descriptor_pool& pool;
+};
+
+struct attention_shape {
+  std::uint32_t n_heads = 0;
+  std::uint32_t n_kv_heads = 0;
+  std::uint32_t head_dim = 0;
+  std::uint32_t n_ctx = 0;  // cache rows per slot
+};
+
+struct rope_parameters {
+  std::uint32_t rope_dims = 0;
+  float theta_base = 10000.0f;
+  float freq_scale = 1.0f;
+};
+
+// Per-token inputs shared by several kernels: positions and slots (int32 per token), read from
+// token_offset on.
+struct token_inputs {
+  const vk::buffer& positions;
+  const vk::buffer& slots;
+  std::uint32_t token_offset = 0;
+};
+
+class kernel_library {
+ public:
+  static result<kernel_library> create(const vk::device& dev, const kernel_options& options = {});
+
+  const vk::device& device() const { return *device_; }
+  weight_access access() const { return access_; }
+  bool uses_subgroups() const { return use_subgroups_; }
+  std::uint32_t block_size() const { return block_size_; }
+  std::uint32_t matmul_rows() const { return matmul_rows_; }
+
+  // y[t][r] (+)= W[r] . x[t]; x: texel view (RGBA32F) of [n_tokens][cols] starting at vec4 x_offset.
+  status matmul(recorder& rec, const device_weight& weight, const vk::buffer_view& x, std::uint32_t x_offset_vec4,
+                const vk::buffer& y, std::uint32_t y_offset, std::uint32_t n_tokens, bool accumulate);
+  // out[t] = table row tokens[token_offset + t].
+  status embedding(recorder& rec, const device_weight& table, const vk::buffer& tokens, std::uint32_t token_offset,
+                   std::uint32_t n_tokens, const vk::buffer& out);
+  // out[i] = rms_norm(x[row_list ? row_list[i] : i]) * weight, n_rows rows of `width`.
+  status rms_norm(recorder& rec, const vk::buffer& x, const vk::buffer& weight, const vk::buffer& out,
+                  std::uint32_t width, std::uint32_t n_rows, float eps, const vk::buffer* row_list);
+  // Rope of the q and k parts of fused qkv rows (in place for q); k and v go into the caches.
+  status rope_kv(recorder& rec, const vk::buffer& qkv, const token_inputs& tokens, const vk::buffer& k_cache,
+                 const vk::buffer& v_cache, const attention_shape& shape, const rope_parameters& rope,
+                 std::uint32_t n_tokens);
+  // out[t][head] = softmax(q.k * scale) v over the slot's cache rows 0..position[t].
+  status attention(recorder& rec, const vk::buffer& q, std::uint32_t q_stride, const vk::buffer_view& k_cache,
+                   const vk::buffer_view& v_cache, const token_inputs& tokens, const vk::buffer& out,
+                   const attention_shape& shape, float scale, std::uint32_t n_tokens);
+  // out[t][i] = silu(gate_up[t][i]) * gate_up[t][width + i].
+  status swiglu(recorder& rec, const vk::buffer& gate_up, const vk::buffer& out, std::uint32_t width,
+                std::uint32_t n_tokens);
+  status add(recorder& rec, const vk::buffer& a, const vk::buffer& b, const vk::buffer& out, std::uint32_t count);
+  // ids[r] = argmax of row r of `logits` (rows of `width`).
+  status argmax(recorder& rec, const vk::buffer& logits, const vk::buffer& ids, std::uint32_t width, std::uint32_t rows);
+
+ private:
+  kernel_library() = default;
+  result<const vk::compute_pipeline*> pipeline(const std::string& name, std::vector<vk::binding_kind> bindings,
+                                               std::uint32_t push_bytes, std::vector<std::uint32_t> specialization);
+  template <class Push>
+  status record(recorder& rec, const vk::compute_pipeline& pipeline, std::initializer_list<vk::resource> resources,
+                const Push& push, std::uint32_t groups_x, std::uint32_t groups_y = 1, std::uint32_t groups_z = 1);
+  std::string reduction_suffix() const { return use_subgroups_ ? "_subgroup" : "_shared"; }
+
+  const vk::device* device_ = nullptr;
+  weight_access access_ = weight_access::texel;
+  bool use_subgroups_ = false;
+  std::uint32_t block_size_ = 32;
+  std::uint32_t matmul_rows_ = 4;
+  std::uint32_t matmul_tokens_ = 8;
+  std::map<std::string, vk::compute_pipeline> pipelines_;
+};
+
+}  // namespace infergrid::engine
