@@ -1,0 +1,139 @@
+#pragma once
+// ledger_state: the deterministic in-memory ledger. apply() either fully applies an operation or
+// changes nothing and returns the error; replaying the same operations from the same config always
+// yields the same state and the same outcomes — `ledger verify` relies on that. No I/O here.
+#include <cstdint>
+#include <map>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "actors/settlement/ledger/ledger_config.hpp"
+#include "actors/settlement/ledger/operation.hpp"
+#include "actors/settlement/ledger/outcome.hpp"
+#include "runtime/result.hpp"
+
+namespace infergrid::ledger {
+
+// Bounds on what the state may hold (each is an operating limit: exceeding one is an error).
+inline constexpr std::size_t account_id_bytes_max = 128;     // ids are names or 64-hex public keys
+inline constexpr std::size_t unbondings_per_account_max = 64;  // pending unbond requests per account
+inline constexpr std::size_t open_escrows_max = 10'000'000;  // requests in flight at once
+inline constexpr std::size_t verdict_tallies_max = 1'000'000;  // audited receipts per epoch
+inline constexpr std::size_t metrics_per_epoch_max = 100'000;  // miners scored in one epoch
+inline constexpr std::size_t refund_reason_bytes_max = 256;
+inline constexpr std::int64_t receipt_tokens_max = 1'000'000'000;  // prompt or completion tokens per receipt
+inline constexpr std::int64_t parts_per_million = 1'000'000;
+
+struct account {
+  account_kind kind = account_kind::developer;
+  micro_units balance_micro = 0;    // free to spend, transfer, stake or withdraw
+  micro_units staked_micro = 0;     // bonded: counts toward the scheduling / voting minimum
+  micro_units unbonding_micro = 0;  // unbonded but still locked and slashable
+  micro_units escrowed_micro = 0;   // held for the account's requests in flight
+  std::int64_t first_stake_epoch = -1;
+  micro_units total_micro() const { return balance_micro + staked_micro + unbonding_micro + escrowed_micro; }
+  bool operator==(const account&) const = default;
+};
+
+struct unbonding {
+  micro_units amount_micro = 0;
+  std::int64_t release_epoch = 0;
+};
+
+struct escrow {
+  std::string payer;
+  micro_units held_micro = 0;
+  micro_units prompt_price_per_1k_micro = 0;
+  micro_units completion_price_per_1k_micro = 0;
+};
+
+struct verdict_tally {
+  std::string miner;
+  std::set<std::string> guilty;
+  std::set<std::string> innocent;
+  bool convicted = false;
+};
+
+class ledger_state {
+ public:
+  explicit ledger_state(ledger_config config);
+
+  // Validates `op` against the current state; on success applies it and returns what it did.
+  result<outcome> apply(const operation& op);
+
+  const ledger_config& config() const { return config_; }
+  const account* find(std::string_view id) const;
+  const std::map<std::string, account, std::less<>>& accounts() const { return accounts_; }
+  const escrow* find_escrow(std::string_view request_id) const;
+  bool escrow_closed(std::string_view request_id) const;
+  bool schedulable(std::string_view miner) const;  // miner with stake >= miner_stake_min_micro
+  bool can_vote(std::string_view validator) const;  // validator with stake >= validator_stake_min_micro
+  std::int64_t epoch() const { return epoch_; }
+  micro_units supply_micro() const { return supply_micro_; }
+  std::size_t open_escrow_count() const { return escrows_.size(); }
+
+  // Full recount: every bucket >= 0, buckets sum to the supply, escrows and unbondings match the
+  // accounts' escrowed/unbonding buckets, closed escrows were fully settled + refunded. O(state).
+  status check_invariants() const;
+
+  // Accounts changed since the last call (for the store to write back).
+  std::vector<std::string> take_touched();
+
+ private:
+  struct plan {
+    std::vector<posting> postings;
+    std::vector<std::pair<std::string, account_kind>> creates;  // accounts a posting may create
+    micro_units supply_delta_micro = 0;
+    void add(const std::string& id, bucket where, micro_units delta_micro);
+  };
+  status check(const plan& p) const;
+  void commit(const plan& p);
+
+  result<outcome> apply_one(const deposit_op& op);
+  result<outcome> apply_one(const withdraw_op& op);
+  result<outcome> apply_one(const mint_op& op);
+  result<outcome> apply_one(const burn_op& op);
+  result<outcome> apply_one(const transfer_op& op);
+  result<outcome> apply_one(const stake_op& op);
+  result<outcome> apply_one(const unbond_op& op);
+  result<outcome> apply_one(const withdraw_unbonded_op& op);
+  result<outcome> apply_one(const escrow_op& op);
+  result<outcome> apply_one(const settle_op& op);
+  result<outcome> apply_one(const refund_op& op);
+  result<outcome> apply_one(const verdict_op& op);
+  result<outcome> apply_one(const epoch_close_op& op);
+
+  result<outcome> supply_in(const std::string& id, account_kind kind_if_new, micro_units amount_micro);
+  result<outcome> supply_out(const std::string& id, micro_units amount_micro);
+  result<outcome> run(plan p);  // check, commit, return the postings as the outcome
+  result<const account*> existing(std::string_view id) const;
+  account_kind kind_for_new(std::string_view id) const;
+  plan slash_plan(const std::string& miner, const std::set<std::string>& reporters, micro_units* forfeited_staked,
+                  micro_units* forfeited_unbonding) const;
+  void take_from_unbondings(const std::string& miner, micro_units amount_micro);
+  std::map<std::string, std::int64_t> correct_verdicts() const;
+  result<plan> reward_plan(const epoch_close_op& op) const;
+
+  ledger_config config_;
+  std::map<std::string, account, std::less<>> accounts_;
+  std::map<std::string, std::vector<unbonding>, std::less<>> unbondings_;
+  std::map<std::string, escrow, std::less<>> escrows_;  // open escrows by request id
+  std::unordered_set<std::string> closed_escrows_;      // request ids settled or refunded
+  std::map<std::string, verdict_tally, std::less<>> tallies_;  // this epoch's audited receipts
+  std::unordered_set<std::string> convicted_;           // receipts that already cost a slash
+  std::map<std::string, std::int64_t, std::less<>> epoch_tokens_;  // miner → tokens settled this epoch
+  std::set<std::string> touched_;
+  std::int64_t epoch_ = 0;
+  micro_units supply_micro_ = 0;
+};
+
+status validate_account_id(std::string_view id);
+// Checks that `sig_bytes` is the signature of `message` by the account whose id is its public key hex.
+status verify_account_signature(std::string_view account_id, std::span<const std::uint8_t> message,
+                                std::span<const std::uint8_t> sig_bytes);
+
+}  // namespace infergrid::ledger

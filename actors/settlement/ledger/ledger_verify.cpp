@@ -1,0 +1,110 @@
+#include "actors/settlement/ledger/ledger_verify.hpp"
+
+#include <filesystem>
+#include <map>
+
+#include "actors/settlement/ledger/ledger_store.hpp"
+#include "actors/settlement/ledger/operation_codec.hpp"
+
+namespace infergrid::ledger {
+namespace {
+
+error at_entry(std::uint64_t seq, const std::string& what) {
+  return make_error(error_code::malformed_input, "entry " + std::to_string(seq) + ": " + what);
+}
+
+result<ledger_config> stored_config(ledger_store& store) {
+  auto bytes = store.meta("config");
+  if (!bytes) return bytes.err();
+  if (!bytes->has_value()) return make_error(error_code::malformed_input, "ledger has no stored config");
+  ledger_config config;
+  try {
+    msgpack::unpack(reinterpret_cast<const char*>((*bytes)->data()), (*bytes)->size()).get().convert(config);
+  } catch (const std::exception& e) {
+    return make_error(error_code::malformed_input, std::string("stored config does not decode: ") + e.what());
+  }
+  return config;
+}
+
+result<public_key> stored_signer(ledger_store& store) {
+  auto bytes = store.meta("signer");
+  if (!bytes) return bytes.err();
+  public_key key{};
+  if (!bytes->has_value() || (*bytes)->size() != key.size()) {
+    return make_error(error_code::malformed_input, "ledger has no stored signer key");
+  }
+  std::copy((*bytes)->begin(), (*bytes)->end(), key.begin());
+  return key;
+}
+
+status compare_accounts(const ledger_state& state, ledger_store& store) {
+  auto rows = store.read_accounts();
+  if (!rows) return rows.err();
+  if (rows->size() != state.accounts().size()) {
+    return make_error(error_code::malformed_input, "accounts table has " + std::to_string(rows->size()) +
+                                                       " accounts, the entries replay to " +
+                                                       std::to_string(state.accounts().size()));
+  }
+  for (const auto& [id, stored] : *rows) {
+    const account* replayed = state.find(id);
+    if (replayed == nullptr || !(*replayed == stored)) {
+      return make_error(error_code::malformed_input, "account " + id + ": stored balances differ from the replay of entries");
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+result<verify_report> verify_ledger(const std::string& path) {
+  if (path != ":memory:" && !std::filesystem::exists(path)) {
+    return make_error(error_code::not_found, "no ledger at " + path);
+  }
+  auto store = ledger_store::open(path, false);
+  if (!store) return store.err();
+  auto config = stored_config(*store);
+  if (!config) return config.err();
+  auto signer = stored_signer(*store);
+  if (!signer) return signer.err();
+  auto roots = store->epoch_roots();
+  if (!roots) return roots.err();
+  std::map<std::int64_t, digest> published;
+  for (const epoch_root& root : *roots) published[root.epoch] = root.root_hash;
+
+  ledger_state state(*config);
+  verify_report report;
+  digest prev_hash = genesis_hash;
+  IG_TRY(store->scan(1, [&](const entry& e) -> status {
+    IG_TRY(check_entry(e, report.entries + 1, prev_hash));
+    if (e.signer != *signer) return at_entry(e.seq, "signed by a key that is not the ledger's signer");
+    auto op = decode_operation(e.op_bytes);
+    if (!op) return at_entry(e.seq, op.err().message);
+    auto out = state.apply(*op);
+    if (!out) return at_entry(e.seq, "operation does not apply on replay: " + out.err().message);
+    if (encode_outcome(*out) != e.outcome_bytes) return at_entry(e.seq, "recorded outcome differs from the replay");
+    if (const auto* close = std::get_if<epoch_close_op>(&*op)) {
+      auto root = published.find(close->epoch);
+      if (root == published.end() || root->second != e.hash) {
+        return at_entry(e.seq, "epoch " + std::to_string(close->epoch) + " root is missing or differs");
+      }
+      published.erase(root);
+      ++report.epochs_closed;
+      if (auto held = state.check_invariants(); !held) return at_entry(e.seq, held.err().message);
+    }
+    prev_hash = e.hash;
+    ++report.entries;
+    return {};
+  }));
+  if (!published.empty()) {
+    return make_error(error_code::malformed_input, "epoch " + std::to_string(published.begin()->first) +
+                                                       " has a published root but no closing entry");
+  }
+  if (auto held = state.check_invariants(); !held) return held.err();
+  IG_TRY(compare_accounts(state, *store));
+  report.accounts = state.accounts().size();
+  report.open_escrows = state.open_escrow_count();
+  report.supply_micro = state.supply_micro();
+  return report;
+}
+
+}  // namespace infergrid::ledger

@@ -1,0 +1,30 @@
+#pragma once
+// ledger_verify: recomputes the whole chain from the database file and checks every invariant:
+//  - each entry's seq has no gap, its prev_hash is the hash of the entry before, its hash matches
+//    its contents and its signature verifies under the ledger's signer key;
+//  - each operation decodes canonically and, replayed from genesis under the stored config, yields
+//    exactly its recorded outcome (so no entry minted, lost or moved money it should not have);
+//  - at every epoch close and at the end: no bucket negative, all buckets sum to the supply (which
+//    only deposit/withdraw/mint/burn change), open escrows equal the escrowed buckets (closed ones
+//    were fully settled + refunded when closed), unbondings match;
+//  - every published epoch root is the hash of that epoch's closing entry;
+//  - the accounts table equals the replayed balances.
+// The first failure is returned, naming the entry (or account) concerned.
+#include <string>
+
+#include "actors/settlement/ledger/amount.hpp"
+#include "runtime/result.hpp"
+
+namespace infergrid::ledger {
+
+struct verify_report {
+  std::uint64_t entries = 0;
+  std::int64_t epochs_closed = 0;
+  std::size_t accounts = 0;
+  std::size_t open_escrows = 0;
+  micro_units supply_micro = 0;
+};
+
+result<verify_report> verify_ledger(const std::string& path);
+
+}  // namespace infergrid::ledger

@@ -1,0 +1,130 @@
+#pragma once
+// operation: every mutation the ledger accepts, one plain struct each. The variant's order is the
+// wire kind of each operation and is APPEND-ONLY: a new operation goes at the end, never between.
+// Fields are appended only as well. Supply changes only through deposit/withdraw (external money in
+// and out) and mint/burn (tokens created or destroyed by the network); everything else moves money.
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <msgpack.hpp>
+
+#include "actors/settlement/ledger/amount.hpp"
+
+namespace infergrid::ledger {
+
+using byte_vector = std::vector<std::uint8_t>;
+
+enum class account_kind : std::uint8_t { developer = 0, miner = 1, validator = 2, treasury = 3 };
+inline constexpr std::uint8_t account_kind_count = 4;
+
+struct deposit_op {  // external money in: credits `account` (created with `kind` if new)
+  std::string account;
+  std::uint8_t kind = 0;  // account_kind
+  micro_units amount_micro = 0;
+  MSGPACK_DEFINE(account, kind, amount_micro)
+};
+struct withdraw_op {  // external money out: debits `account`'s free balance
+  std::string account;
+  micro_units amount_micro = 0;
+  MSGPACK_DEFINE(account, amount_micro)
+};
+struct mint_op {  // network creates tokens (e.g. funding the reward pool in the treasury)
+  std::string account;
+  micro_units amount_micro = 0;
+  MSGPACK_DEFINE(account, amount_micro)
+};
+struct burn_op {  // network destroys tokens from a free balance
+  std::string account;
+  micro_units amount_micro = 0;
+  MSGPACK_DEFINE(account, amount_micro)
+};
+struct transfer_op {
+  std::string from;
+  std::string to;
+  micro_units amount_micro = 0;
+  MSGPACK_DEFINE(from, to, amount_micro)
+};
+struct stake_op {  // free balance → staked (miners and validators only)
+  std::string account;
+  micro_units amount_micro = 0;
+  MSGPACK_DEFINE(account, amount_micro)
+};
+struct unbond_op {  // staked → unbonding, locked (and slashable) for unbonding_epochs
+  std::string account;
+  micro_units amount_micro = 0;
+  MSGPACK_DEFINE(account, amount_micro)
+};
+struct withdraw_unbonded_op {  // every matured unbonding → free balance
+  std::string account;
+  MSGPACK_DEFINE(account)
+};
+struct escrow_op {  // holds max_cost_micro of the payer for one request, with the agreed prices
+  std::string request_id;
+  std::string payer;
+  micro_units max_cost_micro = 0;
+  micro_units prompt_price_per_1k_micro = 0;
+  micro_units completion_price_per_1k_micro = 0;
+  MSGPACK_DEFINE(request_id, payer, max_cost_micro, prompt_price_per_1k_micro, completion_price_per_1k_micro)
+};
+// What a miner signs when it finishes a request (see signing_bytes in operation_codec.hpp).
+struct settlement_receipt {
+  std::string request_id;
+  std::string miner;  // account id = the miner's public key in hex
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;
+  byte_vector receipt_digest;  // BLAKE2b of the worker's full receipt (model, prompt, fingerprints)
+  MSGPACK_DEFINE(request_id, miner, prompt_tokens, completion_tokens, receipt_digest)
+};
+struct settle_op {  // pays the miner for the receipt's tokens, fee to treasury, refunds the rest
+  settlement_receipt receipt;
+  byte_vector miner_signature;
+  MSGPACK_DEFINE(receipt, miner_signature)
+};
+struct refund_op {  // failed request: the whole escrow goes back to the payer
+  std::string request_id;
+  std::string reason;
+  MSGPACK_DEFINE(request_id, reason)
+};
+// What a validator signs after auditing a receipt.
+struct verdict {
+  std::string request_id;
+  std::string miner;
+  std::string validator;  // account id = the validator's public key in hex
+  bool guilty = false;
+  MSGPACK_DEFINE(request_id, miner, validator, guilty)
+};
+struct verdict_op {
+  verdict body;
+  byte_vector validator_signature;
+  MSGPACK_DEFINE(body, validator_signature)
+};
+struct miner_metrics {  // measured outside the ledger (matchmaker, validators) for one epoch
+  std::string miner;
+  std::int64_t latency_p95_ms = 0;
+  std::int64_t uptime_ppm = 0;    // parts per million of the epoch the miner was reachable
+  std::int64_t accuracy_ppm = 0;  // parts per million of its audited receipts found correct
+  MSGPACK_DEFINE(miner, latency_p95_ms, uptime_ppm, accuracy_ppm)
+};
+struct epoch_close_op {  // closes `epoch`, pays its reward pool from the treasury, publishes the root
+  std::int64_t epoch = 0;
+  micro_units reward_pool_micro = 0;
+  std::vector<miner_metrics> metrics;
+  MSGPACK_DEFINE(epoch, reward_pool_micro, metrics)
+};
+
+using operation = std::variant<deposit_op, withdraw_op, mint_op, burn_op, transfer_op, stake_op, unbond_op,
+                               withdraw_unbonded_op, escrow_op, settle_op, refund_op, verdict_op, epoch_close_op>;
+
+// A mutation as submitted: its unique id (the idempotency key), the id of the message that caused
+// it, and the operation.
+struct command {
+  std::string op_id;
+  std::string cause_id;
+  operation op;
+};
+
+std::string_view operation_name(const operation& op);
+
+}  // namespace infergrid::ledger

@@ -1,0 +1,19 @@
+#pragma once
+// signed_ops: building the operations that carry a third party's signature — a miner's receipt
+// and a validator's verdict — from that party's identity (the signing side of state_escrow.cpp and
+// state_verdicts.cpp). The account id of a key holder is its public key in hex.
+#include <string>
+
+#include "actors/settlement/ledger/operation.hpp"
+#include "runtime/identity.hpp"
+
+namespace infergrid::ledger {
+
+std::string account_of(const identity& holder);
+
+settle_op make_settle(const identity& miner, std::string request_id, std::int64_t prompt_tokens,
+                      std::int64_t completion_tokens, const digest& receipt_digest);
+
+verdict_op make_verdict(const identity& validator, std::string request_id, std::string miner_account, bool guilty);
+
+}  // namespace infergrid::ledger

@@ -1,0 +1,121 @@
+// ledger_state: escrow per request, settlement on the miner's signed receipt, refunds.
+#include "actors/settlement/ledger/ledger_assert.hpp"
+#include "actors/settlement/ledger/ledger_state.hpp"
+#include "actors/settlement/ledger/operation_codec.hpp"
+#include "runtime/identity.hpp"
+
+namespace infergrid::ledger {
+namespace {
+
+// A public key from an account id (64 hex digits).
+result<public_key> key_of(std::string_view account_id) {
+  public_key key{};
+  if (auto parsed = from_hex(account_id, key); !parsed) {
+    return make_error(error_code::invalid_argument, "account " + std::string(account_id) + " is not a public key: " +
+                                                        parsed.err().message);
+  }
+  return key;
+}
+
+}  // namespace
+
+status verify_account_signature(std::string_view account_id, std::span<const std::uint8_t> message,
+                                std::span<const std::uint8_t> sig_bytes) {
+  auto key = key_of(account_id);
+  if (!key) return key.err();
+  signature sig{};
+  if (sig_bytes.size() != sig.size()) return make_error(error_code::bad_signature, "signature is not 64 bytes");
+  std::copy(sig_bytes.begin(), sig_bytes.end(), sig.begin());
+  if (!verify_signature(*key, message, sig)) {
+    return make_error(error_code::bad_signature, "signature of " + std::string(account_id) + " does not verify");
+  }
+  return {};
+}
+
+result<outcome> ledger_state::apply_one(const escrow_op& op) {
+  if (op.request_id.empty() || op.request_id.size() > account_id_bytes_max) {
+    return make_error(error_code::invalid_argument, "request id must be 1 to 128 bytes");
+  }
+  if (op.max_cost_micro <= 0 || op.prompt_price_per_1k_micro < 0 || op.completion_price_per_1k_micro < 0) {
+    return make_error(error_code::invalid_argument, "escrow needs a positive maximum cost and non-negative prices");
+  }
+  if (escrows_.contains(op.request_id) || escrow_closed(op.request_id)) {
+    return make_error(error_code::conflict, "request " + op.request_id + " already has an escrow");
+  }
+  if (escrows_.size() >= open_escrows_max) return make_error(error_code::too_large, "too many open escrows");
+  IG_TRY(existing(op.payer));
+  plan p;
+  p.add(op.payer, bucket::balance, -op.max_cost_micro);
+  p.add(op.payer, bucket::escrowed, op.max_cost_micro);
+  auto out = run(std::move(p));
+  if (out) {
+    escrows_.emplace(op.request_id, escrow{op.payer, op.max_cost_micro, op.prompt_price_per_1k_micro,
+                                           op.completion_price_per_1k_micro});
+  }
+  return out;
+}
+
+static result<const escrow*> open_escrow(const ledger_state& state, const std::string& request_id) {
+  if (state.escrow_closed(request_id)) {
+    return make_error(error_code::conflict, "request " + request_id + " is already settled or refunded");
+  }
+  const escrow* e = state.find_escrow(request_id);
+  if (e == nullptr) return make_error(error_code::not_found, "no escrow for request " + request_id);
+  return e;
+}
+
+result<outcome> ledger_state::apply_one(const settle_op& op) {
+  const settlement_receipt& receipt = op.receipt;
+  auto held = open_escrow(*this, receipt.request_id);
+  if (!held) return held.err();
+  const escrow e = **held;
+  auto miner = existing(receipt.miner);
+  if (!miner) return miner.err();
+  if ((*miner)->kind != account_kind::miner) {
+    return make_error(error_code::invalid_argument, "account " + receipt.miner + " is not a miner");
+  }
+  if (receipt.receipt_digest.size() != 32) return make_error(error_code::invalid_argument, "receipt digest is not 32 bytes");
+  if (receipt.prompt_tokens > receipt_tokens_max || receipt.completion_tokens > receipt_tokens_max) {
+    return make_error(error_code::too_large, "receipt claims more tokens than any request may have");
+  }
+  IG_TRY(verify_account_signature(receipt.miner, signing_bytes(receipt), op.miner_signature));
+  auto cost = token_cost_micro(receipt.prompt_tokens, e.prompt_price_per_1k_micro, receipt.completion_tokens,
+                               e.completion_price_per_1k_micro);
+  if (!cost) return cost.err();
+  // The escrow is the most the payer agreed to: a receipt claiming more is paid the escrow.
+  const micro_units cost_micro = std::min(*cost, e.held_micro);
+  const micro_units fee_micro = mul_div_floor(cost_micro, config_.fee_bps, basis_points_whole);
+  const micro_units refund_micro = e.held_micro - cost_micro;
+  IG_LEDGER_ASSERT(cost_micro + refund_micro == e.held_micro);  // held = settled + refunded
+  plan p;
+  p.creates.emplace_back(config_.treasury_account, account_kind::treasury);
+  p.add(e.payer, bucket::escrowed, -e.held_micro);
+  p.add(receipt.miner, bucket::balance, cost_micro - fee_micro);
+  p.add(config_.treasury_account, bucket::balance, fee_micro);
+  p.add(e.payer, bucket::balance, refund_micro);
+  auto out = run(std::move(p));
+  if (out) {
+    escrows_.erase(receipt.request_id);
+    closed_escrows_.insert(receipt.request_id);
+    epoch_tokens_[receipt.miner] += receipt.prompt_tokens + receipt.completion_tokens;
+  }
+  return out;
+}
+
+result<outcome> ledger_state::apply_one(const refund_op& op) {
+  if (op.reason.size() > refund_reason_bytes_max) return make_error(error_code::too_large, "refund reason too long");
+  auto held = open_escrow(*this, op.request_id);
+  if (!held) return held.err();
+  const escrow e = **held;
+  plan p;
+  p.add(e.payer, bucket::escrowed, -e.held_micro);
+  p.add(e.payer, bucket::balance, e.held_micro);
+  auto out = run(std::move(p));
+  if (out) {
+    escrows_.erase(op.request_id);
+    closed_escrows_.insert(op.request_id);
+  }
+  return out;
+}
+
+}  // namespace infergrid::ledger

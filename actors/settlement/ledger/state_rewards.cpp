@@ -1,0 +1,117 @@
+// ledger_state: epoch close — validator rewards per correct verdict, then the miners' share of the
+// pool by a weighted multi-dimensional score. Integer math; the remainder returns to the treasury,
+// so exactly reward_pool_micro leaves the treasury and exactly that much is paid out.
+#include <set>
+
+#include "actors/settlement/ledger/ledger_assert.hpp"
+#include "actors/settlement/ledger/ledger_state.hpp"
+
+namespace infergrid::ledger {
+namespace {
+
+struct miner_inputs {
+  std::int64_t tokens = 0;
+  const miner_metrics* metrics = nullptr;
+};
+
+status validate_metrics(const epoch_close_op& op) {
+  if (op.metrics.size() > metrics_per_epoch_max) return make_error(error_code::too_large, "too many miner metrics");
+  std::set<std::string_view> seen;
+  for (const miner_metrics& m : op.metrics) {
+    if (!seen.insert(m.miner).second) return make_error(error_code::invalid_argument, "metrics name " + m.miner + " twice");
+    if (m.latency_p95_ms < 0 || m.uptime_ppm < 0 || m.uptime_ppm > parts_per_million || m.accuracy_ppm < 0 ||
+        m.accuracy_ppm > parts_per_million) {
+      return make_error(error_code::invalid_argument, "metrics of " + m.miner + " out of range");
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+result<ledger_state::plan> ledger_state::reward_plan(const epoch_close_op& op) const {
+  const std::string& treasury = config_.treasury_account;
+  plan p;
+  p.creates.emplace_back(treasury, account_kind::treasury);
+  p.add(treasury, bucket::balance, -op.reward_pool_micro);
+  micro_units paid_micro = 0;
+
+  // Validators first: reward_per_verdict each, scaled down pro rata if the pool is too small.
+  const auto correct = correct_verdicts();
+  wide_integer verdicts_total = 0;
+  for (const auto& [validator, count] : correct) verdicts_total += count;
+  const wide_integer wanted = verdicts_total * config_.validator_reward_per_verdict_micro;
+  for (const auto& [validator, count] : correct) {
+    const micro_units reward_micro =
+        wanted <= op.reward_pool_micro
+            ? count * config_.validator_reward_per_verdict_micro
+            : static_cast<micro_units>(static_cast<wide_integer>(op.reward_pool_micro) * count / verdicts_total);
+    p.add(validator, bucket::balance, reward_micro);
+    paid_micro += reward_micro;
+  }
+  const micro_units miners_pool_micro = op.reward_pool_micro - paid_micro;
+  IG_LEDGER_ASSERT(miners_pool_micro >= 0);
+
+  // Miners: schedulable miners that settled tokens or were measured this epoch.
+  std::map<std::string, miner_inputs, std::less<>> inputs;
+  for (const auto& [miner, tokens] : epoch_tokens_) inputs[miner].tokens = tokens;
+  for (const miner_metrics& m : op.metrics) inputs[m.miner].metrics = &m;
+  std::erase_if(inputs, [this](const auto& item) { return !schedulable(item.first); });
+  std::int64_t tokens_total = 0;
+  std::int64_t latency_best_ms = 0;
+  for (const auto& [miner, in] : inputs) {
+    tokens_total += in.tokens;
+    if (in.metrics != nullptr && in.metrics->latency_p95_ms > 0 &&
+        (latency_best_ms == 0 || in.metrics->latency_p95_ms < latency_best_ms)) {
+      latency_best_ms = in.metrics->latency_p95_ms;
+    }
+  }
+  const reward_weights& w = config_.weights;
+  std::map<std::string_view, wide_integer> scores;
+  wide_integer score_total = 0;
+  for (const auto& [miner, in] : inputs) {
+    const wide_integer tokens_ppm = tokens_total > 0 ? static_cast<wide_integer>(in.tokens) * parts_per_million / tokens_total : 0;
+    const miner_metrics none{};
+    const miner_metrics& m = in.metrics != nullptr ? *in.metrics : none;
+    const wide_integer latency_ppm =
+        m.latency_p95_ms > 0 ? static_cast<wide_integer>(latency_best_ms) * parts_per_million / m.latency_p95_ms : 0;
+    wide_integer score = w.useful_tokens * tokens_ppm + w.latency * latency_ppm + w.uptime * m.uptime_ppm +
+                     w.accuracy * m.accuracy_ppm;
+    if (find(miner)->first_stake_epoch < config_.early_participant_epochs) {
+      score = score * config_.early_participant_multiplier_percent / 100;
+    }
+    scores[miner] = score;
+    score_total += score;
+  }
+  for (const auto& [miner, score] : scores) {
+    if (score_total == 0) break;
+    const auto reward_micro = static_cast<micro_units>(static_cast<wide_integer>(miners_pool_micro) * score / score_total);
+    p.add(std::string(miner), bucket::balance, reward_micro);
+    paid_micro += reward_micro;
+  }
+  IG_LEDGER_ASSERT(paid_micro <= op.reward_pool_micro);
+  p.add(treasury, bucket::balance, op.reward_pool_micro - paid_micro);  // rounding remainder
+  return p;
+}
+
+result<outcome> ledger_state::apply_one(const epoch_close_op& op) {
+  if (op.epoch != epoch_) {
+    return make_error(error_code::conflict, "epoch " + std::to_string(op.epoch) + " is not the open epoch " +
+                                                std::to_string(epoch_));
+  }
+  if (op.reward_pool_micro < 0 || op.reward_pool_micro > amount_max_micro) {
+    return make_error(error_code::invalid_argument, "reward pool out of range");
+  }
+  IG_TRY(validate_metrics(op));
+  auto p = reward_plan(op);
+  if (!p) return p.err();
+  auto out = run(std::move(*p));
+  if (out) {
+    tallies_.clear();
+    epoch_tokens_.clear();
+    ++epoch_;
+  }
+  return out;
+}
+
+}  // namespace infergrid::ledger

@@ -1,0 +1,86 @@
+// ledger_state: validator verdicts; a quorum of guilty verdicts convicts the miner and slashes it.
+#include "actors/settlement/ledger/ledger_assert.hpp"
+#include "actors/settlement/ledger/ledger_state.hpp"
+#include "actors/settlement/ledger/operation_codec.hpp"
+
+namespace infergrid::ledger {
+
+result<outcome> ledger_state::apply_one(const verdict_op& op) {
+  const verdict& body = op.body;
+  if (body.request_id.empty() || body.request_id.size() > account_id_bytes_max) {
+    return make_error(error_code::invalid_argument, "verdict request id must be 1 to 128 bytes");
+  }
+  auto validator = existing(body.validator);
+  if (!validator) return validator.err();
+  if (!can_vote(body.validator)) {
+    return make_error(error_code::insufficient_funds, "validator " + body.validator + " stake " +
+                                                          format_amount((*validator)->staked_micro) +
+                                                          " is under the voting minimum");
+  }
+  auto miner = existing(body.miner);
+  if (!miner) return miner.err();
+  if ((*miner)->kind != account_kind::miner) return make_error(error_code::invalid_argument, body.miner + " is not a miner");
+  IG_TRY(verify_account_signature(body.validator, signing_bytes(body), op.validator_signature));
+  auto it = tallies_.find(body.request_id);
+  if (it != tallies_.end()) {
+    if (it->second.miner != body.miner) return make_error(error_code::conflict, "verdict names another miner");
+    if (it->second.guilty.contains(body.validator) || it->second.innocent.contains(body.validator)) {
+      return make_error(error_code::conflict, "validator " + body.validator + " already judged " + body.request_id);
+    }
+  } else if (tallies_.size() >= verdict_tallies_max) {
+    return make_error(error_code::too_large, "too many audited receipts this epoch");
+  }
+  verdict_tally tally = it != tallies_.end() ? it->second : verdict_tally{body.miner, {}, {}, convicted_.contains(body.request_id)};
+  (body.guilty ? tally.guilty : tally.innocent).insert(body.validator);
+  const bool convicts = body.guilty && !tally.convicted &&
+                        tally.guilty.size() >= static_cast<std::size_t>(config_.conviction_quorum);
+  outcome out;
+  if (convicts) {
+    micro_units from_staked = 0;
+    micro_units from_unbonding = 0;
+    auto slashed = run(slash_plan(body.miner, tally.guilty, &from_staked, &from_unbonding));
+    if (!slashed) return slashed.err();
+    take_from_unbondings(body.miner, from_unbonding);
+    tally.convicted = true;
+    convicted_.insert(body.request_id);
+    out = std::move(*slashed);
+    out.convicted = true;
+    out.miner_unschedulable = !schedulable(body.miner);
+  }
+  tallies_.insert_or_assign(body.request_id, std::move(tally));
+  return out;
+}
+
+// Forfeits slash_bps of the miner's bonded stake (staked first, then unbonding); reporters share
+// slash_reporter_bps of it equally, the treasury gets the rest including the rounding remainder.
+ledger_state::plan ledger_state::slash_plan(const std::string& miner, const std::set<std::string>& reporters,
+                                            micro_units* forfeited_staked, micro_units* forfeited_unbonding) const {
+  const account& a = *find(miner);
+  const micro_units bonded_micro = a.staked_micro + a.unbonding_micro;
+  const micro_units forfeit_micro = mul_div_floor(bonded_micro, config_.slash_bps, basis_points_whole);
+  *forfeited_staked = std::min(forfeit_micro, a.staked_micro);
+  *forfeited_unbonding = forfeit_micro - *forfeited_staked;
+  IG_LEDGER_ASSERT(*forfeited_unbonding <= a.unbonding_micro);
+  const micro_units reporters_micro = mul_div_floor(forfeit_micro, config_.slash_reporter_bps, basis_points_whole);
+  IG_LEDGER_ASSERT(!reporters.empty());
+  const micro_units each_micro = reporters_micro / static_cast<micro_units>(reporters.size());
+  plan p;
+  p.creates.emplace_back(config_.treasury_account, account_kind::treasury);
+  p.add(miner, bucket::staked, -*forfeited_staked);
+  p.add(miner, bucket::unbonding, -*forfeited_unbonding);
+  for (const std::string& reporter : reporters) p.add(reporter, bucket::balance, each_micro);
+  p.add(config_.treasury_account, bucket::balance,
+        forfeit_micro - each_micro * static_cast<micro_units>(reporters.size()));
+  return p;
+}
+
+// A verdict is correct when it agrees with the receipt's outcome this epoch (convicted or not).
+std::map<std::string, std::int64_t> ledger_state::correct_verdicts() const {
+  std::map<std::string, std::int64_t> correct;
+  for (const auto& [request_id, tally] : tallies_) {
+    for (const std::string& validator : tally.convicted ? tally.guilty : tally.innocent) ++correct[validator];
+  }
+  return correct;
+}
+
+}  // namespace infergrid::ledger
