@@ -78,6 +78,18 @@ status add_vocab(gguf_writer& writer, const random_llama_options& o) {
 
 }  // namespace
 
+random_llama_options random_llama_tiny(ggml_type weight_type) {
+  random_llama_options o;
+  o.n_layers = 2;
+  o.n_embd = 64;
+  o.n_heads = 4;
+  o.n_kv_heads = 2;
+  o.n_ff = 96;
+  o.n_vocab = 600;
+  o.weight_type = weight_type;
+  return o;
+}
+
 random_llama_options random_llama_100m(ggml_type weight_type) {
   random_llama_options o;
   o.n_layers = 12;

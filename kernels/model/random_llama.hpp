@@ -27,6 +27,8 @@ struct random_llama_options {
   std::uint64_t seed = 1;
 };
 
+// 2 layers, width 64, 4 heads over 2 kv heads, FFN 96, vocab 600: writes and loads in milliseconds.
+random_llama_options random_llama_tiny(ggml_type weight_type);
 // Roughly 100M parameters (~124M with the 32000-token vocabulary), for the benchmarks.
 random_llama_options random_llama_100m(ggml_type weight_type);
 

@@ -31,17 +31,9 @@ inline std::string stories260k_path() {
   return std::string(root != nullptr ? root : ".") + "/deploy/models/stories260k.gguf";
 }
 
-// A small GQA Llama (2 layers, width 64, 4 heads over 2 kv heads) that writes and loads in milliseconds.
+// A small GQA Llama that writes and loads in milliseconds.
 inline random_llama_options tiny_llama_options(ggml_type weight_type = ggml_type::q8_0) {
-  random_llama_options o;
-  o.n_layers = 2;
-  o.n_embd = 64;
-  o.n_heads = 4;
-  o.n_kv_heads = 2;
-  o.n_ff = 96;
-  o.n_vocab = 600;
-  o.weight_type = weight_type;
-  return o;
+  return random_llama_tiny(weight_type);
 }
 
 }  // namespace infergrid::model::testing_support

@@ -1,0 +1,75 @@
+// `infergrid model-info FILE`: validates a GGUF model and prints its hyperparameters, vocabulary,
+// content hash and tensor table — the first thing to run on a model file that will not load.
+#include <fmt/core.h>
+
+#include "actors/cli/command_registry.hpp"
+#include "kernels/model/gguf_file.hpp"
+#include "kernels/model/llama_hparams.hpp"
+#include "kernels/model/llama_weights.hpp"
+#include "kernels/model/tokenizer.hpp"
+
+namespace infergrid::cli {
+namespace {
+
+int print_model_info(const std::string& path, bool list_tensors) {
+  auto file = model::gguf_file::open(path);
+  if (!file) {
+    fmt::print(stderr, "error: {}\n", file.err().message);
+    return 1;
+  }
+  fmt::print("file: {} (GGUF v{}, {} metadata keys, {} tensors, alignment {})\n", path, file->version(),
+             file->metadata().size(), file->tensors().size(), file->alignment());
+  auto h = model::read_llama_hparams(*file);
+  if (!h) {
+    fmt::print(stderr, "error: {}\n", h.err().message);
+    return 1;
+  }
+  fmt::print("llama: layers {}, embd {}, heads {} (kv {}, head_dim {}), ffn {}, vocab {}, context {}\n", h->n_layers,
+             h->n_embd, h->n_heads, h->n_kv_heads, h->head_dim, h->n_ff, h->n_vocab, h->context_length);
+  fmt::print("rope: dims {}, base {}, freq_scale {}; rms eps {}\n", h->rope_dims, h->rope_freq_base,
+             h->rope_freq_scale, h->rms_norm_eps);
+  fmt::print("content hash (BLAKE2b-256 of the file): {}\n", to_hex(h->content_hash));
+  auto weights = model::resolve_llama_weights(*file, *h);
+  if (!weights) {
+    fmt::print(stderr, "error: {}\n", weights.err().message);
+    return 1;
+  }
+  std::uint64_t parameters = 0;
+  std::uint64_t weight_bytes = 0;
+  for (const model::gguf_tensor& t : file->tensors()) {
+    parameters += t.n_elements;
+    weight_bytes += t.bytes;
+  }
+  fmt::print("weights: {} parameters in {} bytes; output {}\n", parameters, weight_bytes,
+             weights->output_tied ? "tied to token_embd" : "separate");
+  auto vocab = model::tokenizer::from_gguf(*file);
+  if (vocab) {
+    fmt::print("tokenizer: SentencePiece, {} tokens, bos {}, eos {}, add_bos {}\n", vocab->vocab_size(),
+               vocab->bos_id(), vocab->eos_id(), vocab->add_bos());
+  } else {
+    fmt::print("tokenizer: unavailable ({})\n", vocab.err().message);
+  }
+  if (list_tensors) {
+    for (const model::gguf_tensor& t : file->tensors()) {
+      std::string dims;
+      for (std::uint64_t d : t.dims) dims += (dims.empty() ? "" : " x ") + std::to_string(d);
+      fmt::print("  {:<28} {:<5} [{}] {} bytes at +{}\n", t.name, model::traits_of(t.type).name, dims, t.bytes,
+                 t.offset);
+    }
+  }
+  return 0;
+}
+
+void add_model_info(CLI::App& app) {
+  auto* command = app.add_subcommand("model-info", "Validate a GGUF model and print its hyperparameters and tensors");
+  static std::string path;
+  static bool list_tensors = false;
+  command->add_option("file", path, "GGUF model file")->required();
+  command->add_flag("--tensors", list_tensors, "Also list every tensor");
+  command->callback([] { set_exit_code(print_model_info(path, list_tensors)); });
+}
+
+IG_REGISTER_COMMAND(add_model_info);
+
+}  // namespace
+}  // namespace infergrid::cli

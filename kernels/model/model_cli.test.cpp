@@ -1,0 +1,61 @@
+// The model subcommands of the `infergrid` binary, run as a user would.
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+
+#include "kernels/model/test_support.hpp"
+
+namespace infergrid::model {
+namespace {
+
+struct run_result {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+run_result run_cli(const std::string& arguments) {
+  const char* binary_dir = std::getenv("INFERGRID_BINARY_DIR");
+  const std::string command =
+      std::string(binary_dir != nullptr ? binary_dir : "build") + "/actors/cli/infergrid " + arguments + " 2>&1";
+  run_result result;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buffer{};
+  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) result.output += buffer.data();
+  const int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+TEST(model_cli, model_info_describes_stories260k) {
+  const run_result r = run_cli("model-info --tensors " + testing_support::stories260k_path());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("layers 5, embd 64, heads 8 (kv 4, head_dim 8), ffn 172, vocab 512"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("blk.4.ffn_down.weight"), std::string::npos);
+  EXPECT_NE(r.output.find("SentencePiece, 512 tokens"), std::string::npos);
+}
+
+TEST(model_cli, make_model_writes_a_loadable_model) {
+  const std::string path = testing_support::temp_path("cli_tiny.gguf");
+  const run_result made = run_cli("make-model --size tiny --type q4_0 --seed 3 --out " + path);
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  const run_result info = run_cli("model-info " + path);
+  EXPECT_EQ(info.exit_code, 0) << info.output;
+  EXPECT_NE(info.output.find("layers 2, embd 64, heads 4 (kv 2, head_dim 16), ffn 96, vocab 600"), std::string::npos) << info.output;
+}
+
+TEST(model_cli, model_info_reports_a_broken_file) {
+  const std::string path = testing_support::temp_path("cli_broken.gguf");
+  const std::string text = "GGUF but not really";
+  testing_support::write_bytes(path, std::as_bytes(std::span(text)));
+  const run_result r = run_cli("model-info " + path);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("error: "), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace infergrid::model
