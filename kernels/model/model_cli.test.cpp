@@ -45,7 +45,8 @@ TEST(model_cli, make_model_writes_a_loadable_model) {
   ASSERT_EQ(made.exit_code, 0) << made.output;
   const run_result info = run_cli("model-info " + path);
   EXPECT_EQ(info.exit_code, 0) << info.output;
-  EXPECT_NE(info.output.find("layers 2, embd 64, heads 4 (kv 2, head_dim 16), ffn 96, vocab 600"), std::string::npos) << info.output;
+  EXPECT_NE(info.output.find("layers 2, embd 64, heads 4 (kv 2, head_dim 16), ffn 96, vocab 600"), std::string::npos)
+      << info.output;
 }
 
 TEST(model_cli, model_info_reports_a_broken_file) {

@@ -84,7 +84,8 @@ result<tokenizer> tokenizer::from_gguf(const gguf_file& file) {
     auto id = optional_key(file, key, fallback, &gguf_file::get_u32);
     if (!id) return id.err();
     if (*id >= n) {
-      return make_error(error_code::malformed_input, std::string(key) + " = " + std::to_string(*id) + " is outside the vocabulary");
+      return make_error(error_code::malformed_input,
+                        std::string(key) + " = " + std::to_string(*id) + " is outside the vocabulary");
     }
     return static_cast<token_id>(*id);
   };
@@ -107,7 +108,9 @@ result<tokenizer> tokenizer::from_gguf(const gguf_file& file) {
   t.byte_tokens_.fill(t.unknown_id_);
   for (std::size_t id = 0; id < n; ++id) {
     const int byte = parse_byte_token(t.tokens_[id]);
-    if (byte >= 0 && t.types_[id] == spm_token_type::byte) t.byte_tokens_[static_cast<std::size_t>(byte)] = static_cast<token_id>(id);
+    if (byte >= 0 && t.types_[id] == spm_token_type::byte) {
+      t.byte_tokens_[static_cast<std::size_t>(byte)] = static_cast<token_id>(id);
+    }
   }
   return t;
 }
