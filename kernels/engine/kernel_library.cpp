@@ -34,7 +34,7 @@ std::string type_name(model::ggml_type type) {
 
 // Push constant blocks, field for field as in the .comp files.
 struct matmul_push {
-  std::uint32_t rows, cols, row_units, n_tokens, x_offset, y_offset, accumulate;
+  std::uint32_t rows, cols, row_units, n_tokens, x_offset, y_offset, y_stride, accumulate;
 };
 struct embedding_push {
   std::uint32_t dim, row_units, n_rows, token_offset;
@@ -103,7 +103,7 @@ status kernel_library::record(recorder& rec, const vk::compute_pipeline& pipelin
 
 status kernel_library::matmul(recorder& rec, const device_weight& weight, const vk::buffer_view& x,
                               std::uint32_t x_offset_vec4, const vk::buffer& y, std::uint32_t y_offset,
-                              std::uint32_t n_tokens, bool accumulate) {
+                              std::uint32_t y_stride, std::uint32_t n_tokens, bool accumulate) {
   if (n_tokens == 0) return {};
   // Tokens per workgroup: the next power of two up to the configured most, so small batches do
   // not compute padding and big ones reuse every weight read matmul_tokens times.
@@ -116,7 +116,7 @@ status kernel_library::matmul(recorder& rec, const device_weight& weight, const 
   if (!p) return p.err();
   const matmul_push push{static_cast<std::uint32_t>(weight.rows()), static_cast<std::uint32_t>(weight.cols()),
                          static_cast<std::uint32_t>(weight.row_units()), n_tokens, x_offset_vec4, y_offset,
-                         accumulate ? 1u : 0u};
+                         y_stride == 0 ? static_cast<std::uint32_t>(weight.rows()) : y_stride, accumulate ? 1u : 0u};
   const std::uint32_t row_blocks = ceil_div(push.rows, matmul_rows_);
   const std::uint32_t groups_x = std::min(row_blocks, max_groups_per_dimension);
   return record(rec, **p, {weight.data_binding(), weight.scales_binding(), vk::texel(x), vk::storage(y)}, push,

@@ -64,9 +64,11 @@ class kernel_library {
   std::uint32_t block_size() const { return block_size_; }
   std::uint32_t matmul_rows() const { return matmul_rows_; }
 
-  // y[t][r] (+)= W[r] . x[t]; x: texel view (RGBA32F) of [n_tokens][cols] starting at vec4 x_offset.
+  // y[y_offset + t*y_stride + r] (+)= W[r] . x[t]; x: texel view (RGBA32F) of [n_tokens][cols]
+  // starting at vec4 x_offset. y_stride 0 = the weight's rows (a dense [n_tokens][rows] output).
   status matmul(recorder& rec, const device_weight& weight, const vk::buffer_view& x, std::uint32_t x_offset_vec4,
-                const vk::buffer& y, std::uint32_t y_offset, std::uint32_t n_tokens, bool accumulate);
+                const vk::buffer& y, std::uint32_t y_offset, std::uint32_t y_stride, std::uint32_t n_tokens,
+                bool accumulate);
   // out[t] = table row tokens[token_offset + t].
   status embedding(recorder& rec, const device_weight& table, const vk::buffer& tokens, std::uint32_t token_offset,
                    std::uint32_t n_tokens, const vk::buffer& out);

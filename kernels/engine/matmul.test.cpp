@@ -74,8 +74,8 @@ TEST_P(matmul_kernel, matches_reference) {
     vk::buffer y = zero_buffer(dev, s.tokens * s.rows);
     vk::buffer y_accumulated = make_buffer<float>(dev, residual);
     run_once(dev, [&](recorder& rec) -> status {
-      IG_TRY(lib->matmul(rec, weight, x_view, 0, y, 0, static_cast<std::uint32_t>(s.tokens), false));
-      return lib->matmul(rec, weight, x_view, 0, y_accumulated, 0, static_cast<std::uint32_t>(s.tokens), true);
+      IG_TRY(lib->matmul(rec, weight, x_view, 0, y, 0, 0, static_cast<std::uint32_t>(s.tokens), false));
+      return lib->matmul(rec, weight, x_view, 0, y_accumulated, 0, 0, static_cast<std::uint32_t>(s.tokens), true);
     });
     const auto actual = read_floats(dev, y, expected.size());
     EXPECT_LE(relative_error(actual, expected), bound_for(type)) << s.rows << "x" << s.cols << " t=" << s.tokens;

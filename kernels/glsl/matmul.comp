@@ -11,7 +11,7 @@ layout(constant_id = 1) const uint ROWS = 4;
 layout(constant_id = 2) const uint TOKENS = 1;
 
 layout(binding = 2) uniform samplerBuffer x_vectors;             // [n_tokens][cols], RGBA32F view
-layout(std430, binding = 3) buffer y_buffer { float y[]; };      // [n_tokens][rows]
+layout(std430, binding = 3) buffer y_buffer { float y[]; };      // [n_tokens][y_stride]
 
 layout(push_constant) uniform parameters {
   uint rows;
@@ -19,7 +19,8 @@ layout(push_constant) uniform parameters {
   uint row_units;    // units per weight row
   uint n_tokens;
   uint x_offset;     // in vec4s, where token 0 starts in x_vectors
-  uint y_offset;     // in floats
+  uint y_offset;     // in floats, where row 0 of token 0 goes
+  uint y_stride;     // floats between tokens in y (rows, or more when writing part of a wider row)
   uint accumulate;   // 1: y += W x (residual add), 0: y = W x
 } p;
 
@@ -58,7 +59,7 @@ void main() {
       const uint row = first_row + r;
       const uint token = first_token + t;
       if (lane == 0 && row < p.rows && token < p.n_tokens) {
-        const uint index = p.y_offset + token * p.rows + row;
+        const uint index = p.y_offset + token * p.y_stride + row;
         y[index] = p.accumulate != 0 ? y[index] + total : total;
       }
     }

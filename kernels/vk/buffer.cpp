@@ -149,6 +149,19 @@ status download(const device& dev, const buffer& source, std::span<std::byte> ou
   return staged_copy(dev, source, nullptr, out.data(), out.size(), offset_bytes);
 }
 
+status fill_zero(const device& dev, buffer& target) {
+  if (target.mapped() != nullptr) {
+    std::memset(target.mapped(), 0, target.size_bytes());
+    return {};
+  }
+  auto commands = command_buffer::create(dev);
+  if (!commands) return commands.err();
+  IG_TRY(commands->begin());
+  vkCmdFillBuffer(commands->handle(), target.handle(), 0, VK_WHOLE_SIZE, 0);
+  IG_TRY(commands->end());
+  return commands->submit_and_wait();
+}
+
 result<buffer_view> buffer_view::create(const device& dev, const buffer& source, VkFormat format,
                                         std::size_t offset_bytes, std::size_t range_bytes) {
   buffer_view out;

@@ -24,6 +24,8 @@ class buffer {
  public:
   static result<buffer> create(const device& dev, std::size_t size_bytes, memory_kind kind);
 
+  buffer() = default;  // empty: owns nothing until assigned
+
   buffer(buffer&& other) noexcept;
   buffer& operator=(buffer&& other) noexcept;
   buffer(const buffer&) = delete;
@@ -37,7 +39,6 @@ class buffer {
   std::byte* mapped() const { return mapped_; }
 
  private:
-  buffer() = default;
   void release();
   VkDevice device_ = VK_NULL_HANDLE;
   VkBuffer buffer_ = VK_NULL_HANDLE;
@@ -50,6 +51,9 @@ class buffer {
 // staging buffer and a transfer submitted on the device's queue (waits for completion).
 status upload(const device& dev, buffer& target, std::span<const std::byte> bytes, std::size_t offset_bytes = 0);
 
+// Set every byte of `target` to zero (memset when mapped, else a transfer fill).
+status fill_zero(const device& dev, buffer& target);
+
 // Copy `out.size()` bytes from `source` at `offset_bytes` (directly when mapped, else via staging).
 status download(const device& dev, const buffer& source, std::span<std::byte> out, std::size_t offset_bytes = 0);
 
@@ -59,6 +63,7 @@ class buffer_view {
   static result<buffer_view> create(const device& dev, const buffer& source, VkFormat format,
                                     std::size_t offset_bytes, std::size_t range_bytes);
 
+  buffer_view() = default;  // empty: owns nothing until assigned
   buffer_view(buffer_view&& other) noexcept;
   buffer_view& operator=(buffer_view&& other) noexcept;
   buffer_view(const buffer_view&) = delete;
@@ -68,7 +73,6 @@ class buffer_view {
   VkBufferView handle() const { return view_; }
 
  private:
-  buffer_view() = default;
   VkDevice device_ = VK_NULL_HANDLE;
   VkBufferView view_ = VK_NULL_HANDLE;
 };

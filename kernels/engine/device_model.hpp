@@ -1,0 +1,50 @@
+#pragma once
+// A Llama model's weights resident on the device, kept in their stored types (F32, F16, Q8_0,
+// Q4_0) in the layout of weight_layout.hpp. Projections that read the same input are stacked into
+// one matrix when their types agree (q|k|v, gate|up), so one dispatch computes them.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "kernels/engine/device_weight.hpp"
+#include "kernels/model/llama_hparams.hpp"
+#include "kernels/model/llama_weights.hpp"
+#include "kernels/vk/buffer.hpp"
+#include "kernels/vk/device.hpp"
+#include "runtime/result.hpp"
+
+namespace infergrid::engine {
+
+// Matrices whose outputs sit side by side in one output row: part i fills columns
+// [column_offsets[i], column_offsets[i] + parts[i].rows()) of rows `width` wide.
+struct projection {
+  std::vector<device_weight> parts;
+  std::vector<std::uint32_t> column_offsets;
+  std::uint32_t width = 0;
+};
+
+struct device_layer {
+  vk::buffer attn_norm;  // [n_embd] f32
+  projection qkv;        // -> [n_heads*hd | n_kv*hd | n_kv*hd]
+  projection attn_output;
+  vk::buffer ffn_norm;
+  projection gate_up;    // -> [n_ff | n_ff]
+  projection down;
+};
+
+struct device_model {
+  model::llama_hparams hparams;
+  device_weight token_embd;
+  std::optional<device_weight> output;  // nullopt when tied to token_embd
+  vk::buffer output_norm;
+  std::vector<device_layer> layers;
+  std::size_t device_bytes = 0;  // weights as stored on the device
+
+  const device_weight& output_weight() const { return output ? *output : token_embd; }
+};
+
+result<device_model> upload_model(const vk::device& dev, const model::llama_hparams& hparams,
+                                  const model::llama_weights& weights, weight_access access);
+
+}  // namespace infergrid::engine

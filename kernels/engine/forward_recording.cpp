@@ -1,0 +1,74 @@
+#include "kernels/engine/forward_recording.hpp"
+
+#include <cmath>
+
+namespace infergrid::engine {
+namespace {
+
+// Descriptor sets one layer can need: 2 norms, up to 3 qkv parts, rope, attention, output,
+// up to 2 gate/up parts, SwiGLU, down.
+constexpr std::uint32_t sets_per_layer = 12;
+// Embedding, final norm, logits, argmax.
+constexpr std::uint32_t sets_outside_layers = 4;
+// Most bindings of any kernel (attention).
+constexpr std::uint32_t max_bindings_per_set = 6;
+
+status project(kernel_library& kernels, recorder& rec, const projection& p, const vk::buffer_view& x,
+               const vk::buffer& y, std::uint32_t n_tokens, bool accumulate) {
+  for (std::size_t i = 0; i < p.parts.size(); ++i) {
+    IG_TRY(kernels.matmul(rec, p.parts[i], x, 0, y, p.column_offsets[i], p.width, n_tokens, accumulate));
+  }
+  return {};
+}
+
+status record_layer(kernel_library& kernels, recorder& rec, const device_model& model, const step_buffers& b,
+                    std::size_t layer_index, std::uint32_t n_tokens) {
+  const model::llama_hparams& h = model.hparams;
+  const device_layer& layer = model.layers[layer_index];
+  const attention_shape shape{h.n_heads, h.n_kv_heads, h.head_dim, b.capacity.n_ctx};
+  const rope_parameters rope{h.rope_dims, h.rope_freq_base, h.rope_freq_scale};
+  const token_inputs inputs{b.positions, b.slots, 0};
+  const float scale = 1.0f / std::sqrt(static_cast<float>(h.head_dim));
+
+  IG_TRY(kernels.rms_norm(rec, b.residual, layer.attn_norm, b.normed, h.n_embd, n_tokens, h.rms_norm_eps, nullptr));
+  IG_TRY(project(kernels, rec, layer.qkv, b.normed_view, b.qkv, n_tokens, false));
+  IG_TRY(kernels.rope_kv(rec, b.qkv, inputs, b.k_cache[layer_index], b.v_cache[layer_index], shape, rope, n_tokens));
+  IG_TRY(kernels.attention(rec, b.qkv, layer.qkv.width, b.k_view[layer_index], b.v_view[layer_index], inputs,
+                           b.attention, shape, scale, n_tokens));
+  IG_TRY(project(kernels, rec, layer.attn_output, b.attention_view, b.residual, n_tokens, true));
+  IG_TRY(kernels.rms_norm(rec, b.residual, layer.ffn_norm, b.normed, h.n_embd, n_tokens, h.rms_norm_eps, nullptr));
+  IG_TRY(project(kernels, rec, layer.gate_up, b.normed_view, b.gate_up, n_tokens, false));
+  IG_TRY(kernels.swiglu(rec, b.gate_up, b.ffn_hidden, h.n_ff, n_tokens));
+  return project(kernels, rec, layer.down, b.ffn_hidden_view, b.residual, n_tokens, true);
+}
+
+}  // namespace
+
+result<recorded_step> record_forward(kernel_library& kernels, const device_model& model, const step_buffers& buffers,
+                                     const step_shape& shape) {
+  const vk::device& dev = kernels.device();
+  const model::llama_hparams& h = model.hparams;
+  auto commands = vk::command_buffer::create(dev);
+  if (!commands) return commands.err();
+  const auto sets = static_cast<std::uint32_t>(model.layers.size()) * sets_per_layer + sets_outside_layers;
+  auto pool = vk::descriptor_pool::create(dev, sets, max_bindings_per_set);
+  if (!pool) return pool.err();
+  recorded_step step{std::move(*commands), std::move(*pool)};
+  IG_TRY(step.commands.begin());
+  recorder rec{step.commands, step.pool};
+  IG_TRY(kernels.embedding(rec, model.token_embd, buffers.tokens, 0, shape.n_tokens, buffers.residual));
+  for (std::size_t layer = 0; layer < model.layers.size(); ++layer) {
+    IG_TRY(record_layer(kernels, rec, model, buffers, layer, shape.n_tokens));
+  }
+  if (shape.n_outputs > 0) {
+    IG_TRY(kernels.rms_norm(rec, buffers.residual, model.output_norm, buffers.final_normed, h.n_embd, shape.n_outputs,
+                            h.rms_norm_eps, &buffers.output_rows));
+    IG_TRY(kernels.matmul(rec, model.output_weight(), buffers.final_normed_view, 0, buffers.logits, 0, 0,
+                          shape.n_outputs, false));
+    if (shape.greedy) IG_TRY(kernels.argmax(rec, buffers.logits, buffers.greedy_ids, h.n_vocab, shape.n_outputs));
+  }
+  IG_TRY(step.commands.end());
+  return step;
+}
+
+}  // namespace infergrid::engine

@@ -1,0 +1,35 @@
+#pragma once
+// Records one whole forward step into one command buffer: embedding, every layer (norm, fused
+// qkv, rope + KV write, attention, output projection + residual, norm, fused gate/up, SwiGLU,
+// down projection + residual), then the final norm of each sequence's last token, the logits and
+// optionally the greedy ids. The shape of a step is only (n_tokens, n_outputs): token ids,
+// positions, slots and output rows are read from buffers, so a recording is reused for every
+// step of the same shape, with no CPU work but writing those inputs.
+#include <cstdint>
+
+#include "kernels/engine/device_model.hpp"
+#include "kernels/engine/kernel_library.hpp"
+#include "kernels/engine/step_buffers.hpp"
+#include "kernels/vk/command.hpp"
+#include "kernels/vk/descriptors.hpp"
+#include "runtime/result.hpp"
+
+namespace infergrid::engine {
+
+struct step_shape {
+  std::uint32_t n_tokens = 0;
+  std::uint32_t n_outputs = 0;  // sequences whose last token is in this step (logits rows)
+  bool greedy = false;          // also compute argmax ids on the device
+  auto operator<=>(const step_shape&) const = default;
+};
+
+// A recorded step: its command buffer and the pool its descriptor sets live in.
+struct recorded_step {
+  vk::command_buffer commands;
+  vk::descriptor_pool pool;
+};
+
+result<recorded_step> record_forward(kernel_library& kernels, const device_model& model, const step_buffers& buffers,
+                                     const step_shape& shape);
+
+}  // namespace infergrid::engine

@@ -1,0 +1,194 @@
+#include "kernels/engine/llama_engine.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "kernels/engine/device_model.hpp"
+#include "kernels/engine/forward_recording.hpp"
+#include "kernels/engine/step_buffers.hpp"
+#include "kernels/model/llama_weights.hpp"
+#include "kernels/vk/device.hpp"
+
+namespace infergrid::engine {
+namespace {
+
+// Recorded steps kept for reuse (decode steps of a few batch sizes, prefill chunks); the oldest
+// shape is dropped beyond this.
+constexpr std::size_t max_recorded_steps = 16;
+// Longest context per slot when the model asks for more (memory for the KV cache is allocated
+// up front); an explicit context_size may exceed it.
+constexpr std::uint32_t default_context_limit = 4096;
+
+// One piece of a batch entry that runs in a given submit.
+struct chunk_piece {
+  std::size_t entry;
+  std::uint32_t first_token;  // within the entry
+  std::uint32_t count;
+};
+
+}  // namespace
+
+struct llama_engine::state {
+  explicit state(vk::device d) : device(std::move(d)) {}
+  vk::device device;                  // first: destroyed last
+  std::optional<kernel_library> kernels;  // refers to `device`
+  std::optional<device_model> model_storage;
+  step_buffers buffers;
+  const device_model& model() const { return *model_storage; }
+  std::map<step_shape, recorded_step> recorded;
+  std::vector<step_shape> recorded_order;  // oldest first
+
+  result<recorded_step*> recording_for(const step_shape& shape) {
+    if (auto found = recorded.find(shape); found != recorded.end()) return &found->second;
+    if (recorded.size() >= max_recorded_steps) {
+      recorded.erase(recorded_order.front());
+      recorded_order.erase(recorded_order.begin());
+    }
+    auto step = record_forward(*kernels, *model_storage, buffers, shape);
+    if (!step) return step.err();
+    recorded_order.push_back(shape);
+    return &recorded.emplace(shape, std::move(*step)).first->second;
+  }
+
+  status check_batch(std::span<const sequence_step> batch) const {
+    std::set<std::uint32_t> slots;
+    for (const sequence_step& entry : batch) {
+      if (entry.slot >= buffers.capacity.n_slots) {
+        return make_error(error_code::invalid_argument, "slot " + std::to_string(entry.slot) + " out of range (" +
+                                                            std::to_string(buffers.capacity.n_slots) + " slots)");
+      }
+      if (!slots.insert(entry.slot).second) {
+        return make_error(error_code::invalid_argument, "slot " + std::to_string(entry.slot) + " twice in one step");
+      }
+      if (entry.tokens.empty()) return make_error(error_code::invalid_argument, "a batch entry has no tokens");
+      if (std::size_t{entry.start_position} + entry.tokens.size() > buffers.capacity.n_ctx) {
+        return make_error(error_code::too_large, "positions up to " +
+                                                     std::to_string(entry.start_position + entry.tokens.size()) +
+                                                     " exceed the context size " +
+                                                     std::to_string(buffers.capacity.n_ctx));
+      }
+      for (std::int32_t token : entry.tokens) {
+        if (token < 0 || static_cast<std::uint32_t>(token) >= model().hparams.n_vocab) {
+          return make_error(error_code::invalid_argument, "token id " + std::to_string(token) + " out of range");
+        }
+      }
+    }
+    return {};
+  }
+
+  // Runs the pieces of one submit; copies results of entries that end in it.
+  status run_chunk(std::span<const sequence_step> batch, std::span<const chunk_piece> pieces,
+                   const step_options& options, step_result& out) {
+    auto* tokens = reinterpret_cast<std::int32_t*>(buffers.tokens.mapped());
+    auto* positions = reinterpret_cast<std::int32_t*>(buffers.positions.mapped());
+    auto* slots = reinterpret_cast<std::int32_t*>(buffers.slots.mapped());
+    auto* output_rows = reinterpret_cast<std::int32_t*>(buffers.output_rows.mapped());
+    std::vector<std::size_t> finishing;  // entries whose last token is in this chunk, in row order
+    std::uint32_t row = 0;
+    for (const chunk_piece& piece : pieces) {
+      const sequence_step& entry = batch[piece.entry];
+      for (std::uint32_t i = 0; i < piece.count; ++i, ++row) {
+        tokens[row] = entry.tokens[piece.first_token + i];
+        positions[row] = static_cast<std::int32_t>(entry.start_position + piece.first_token + i);
+        slots[row] = static_cast<std::int32_t>(entry.slot);
+      }
+      if (piece.first_token + piece.count == entry.tokens.size()) {
+        output_rows[finishing.size()] = static_cast<std::int32_t>(row - 1);
+        finishing.push_back(piece.entry);
+      }
+    }
+    const step_shape shape{row, static_cast<std::uint32_t>(finishing.size()), options.greedy};
+    auto step = recording_for(shape);
+    if (!step) return step.err();
+    IG_TRY((*step)->commands.submit_and_wait());
+    const std::uint32_t n_vocab = model().hparams.n_vocab;
+    const auto* logits = reinterpret_cast<const float*>(buffers.logits.mapped());
+    const auto* ids = reinterpret_cast<const std::int32_t*>(buffers.greedy_ids.mapped());
+    for (std::size_t i = 0; i < finishing.size(); ++i) {
+      if (options.logits) {
+        std::memcpy(out.logits.data() + finishing[i] * n_vocab, logits + i * n_vocab, n_vocab * sizeof(float));
+      }
+      if (options.greedy) out.greedy_ids[finishing[i]] = ids[i];
+    }
+    return {};
+  }
+};
+
+result<llama_engine> llama_engine::load(const std::string& path, const engine_options& options) {
+  auto file = model::gguf_file::open(path);
+  if (!file) return file.err();
+  return create(*file, options);
+}
+
+result<llama_engine> llama_engine::create(const model::gguf_file& file, const engine_options& options) {
+  auto hparams = model::read_llama_hparams(file);
+  if (!hparams) return hparams.err();
+  auto weights = model::resolve_llama_weights(file, *hparams);
+  if (!weights) return weights.err();
+  if (options.n_slots == 0 || options.max_batch_tokens == 0) {
+    return make_error(error_code::invalid_argument, "n_slots and max_batch_tokens must be at least 1");
+  }
+  auto dev = vk::device::create({options.device});
+  if (!dev) return dev.err();
+  auto s = std::make_unique<state>(std::move(*dev));
+  auto kernels = kernel_library::create(s->device, options.kernels);
+  if (!kernels) return kernels.err();
+  s->kernels.emplace(std::move(*kernels));
+  auto uploaded = upload_model(s->device, *hparams, *weights, s->kernels->access());
+  if (!uploaded) return uploaded.err();
+  s->model_storage.emplace(std::move(*uploaded));
+  const std::uint32_t n_ctx = options.context_size != 0 ? options.context_size
+                                                        : std::min(hparams->context_length, default_context_limit);
+  const step_capacity capacity{options.max_batch_tokens, options.n_slots, std::max<std::uint32_t>(n_ctx, 1)};
+  auto buffers = step_buffers::create(s->device, *hparams, capacity);
+  if (!buffers) return buffers.err();
+  s->buffers = std::move(*buffers);
+  return llama_engine(std::move(s));
+}
+
+llama_engine::llama_engine(std::unique_ptr<state> s) : state_(std::move(s)) {}
+llama_engine::llama_engine(llama_engine&&) noexcept = default;
+llama_engine& llama_engine::operator=(llama_engine&&) noexcept = default;
+llama_engine::~llama_engine() = default;
+
+result<step_result> llama_engine::step(std::span<const sequence_step> batch, const step_options& options) {
+  state& s = *state_;
+  IG_TRY(s.check_batch(batch));
+  step_result out;
+  out.n_vocab = s.model().hparams.n_vocab;
+  if (options.logits) out.logits.assign(batch.size() * out.n_vocab, 0.0f);
+  if (options.greedy) out.greedy_ids.assign(batch.size(), -1);
+  // Fill submits of at most max_tokens tokens, splitting long entries across them.
+  const std::uint32_t max_tokens = s.buffers.capacity.max_tokens;
+  std::vector<chunk_piece> pieces;
+  std::uint32_t used = 0;
+  for (std::size_t e = 0; e < batch.size(); ++e) {
+    const auto n = static_cast<std::uint32_t>(batch[e].tokens.size());
+    for (std::uint32_t first = 0; first < n;) {
+      const std::uint32_t count = std::min(n - first, max_tokens - used);
+      pieces.push_back({e, first, count});
+      first += count;
+      used += count;
+      if (used == max_tokens) {
+        IG_TRY(s.run_chunk(batch, pieces, options, out));
+        pieces.clear();
+        used = 0;
+      }
+    }
+  }
+  if (!pieces.empty()) IG_TRY(s.run_chunk(batch, pieces, options, out));
+  return out;
+}
+
+const model::llama_hparams& llama_engine::hparams() const { return state_->model().hparams; }
+std::string llama_engine::device_description() const { return state_->device.description(); }
+std::uint32_t llama_engine::n_slots() const { return state_->buffers.capacity.n_slots; }
+std::uint32_t llama_engine::context_size() const { return state_->buffers.capacity.n_ctx; }
+std::size_t llama_engine::weight_bytes() const { return state_->model().device_bytes; }
+std::size_t llama_engine::kv_cache_bytes() const { return state_->buffers.kv_cache_bytes; }
+std::size_t llama_engine::activation_bytes() const { return state_->buffers.activation_bytes; }
+
+}  // namespace infergrid::engine

@@ -1,0 +1,83 @@
+#pragma once
+// llama_engine: a Llama-architecture GGUF model on a Vulkan device, ready for continuous batching.
+//
+// The KV cache has n_slots sequence slots, each with its own region of context_size positions. A
+// step runs a batch of (slot, tokens, start_position) entries — a prompt prefill of many tokens,
+// one decode token per running sequence, or both mixed — recorded into one command buffer and
+// submitted once, and returns the logits of each entry's last token (and, if asked, the greedy
+// token computed on the device). Which slot holds which sequence is the caller's business (the
+// worker actor): a new sequence joins at any step boundary by prefilling into a free slot from
+// position 0; a slot is reused by simply starting again at position 0.
+//
+//   auto engine = llama_engine::load("model.gguf", {.n_slots = 8});
+//   const sequence_step batch[] = {{0, prompt_tokens, 0}, {1, {&next, 1}, 57}};
+//   auto out = engine->step(batch);          // out->logits_of(0), out->logits_of(1)
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "kernels/engine/kernel_library.hpp"
+#include "kernels/model/gguf_file.hpp"
+#include "kernels/model/llama_hparams.hpp"
+#include "runtime/result.hpp"
+
+namespace infergrid::engine {
+
+struct engine_options {
+  std::string device;                 // Vulkan device: index or name substring; empty = $INFERGRID_VK_DEVICE or best
+  std::uint32_t n_slots = 1;          // sequences with their own KV cache region
+  std::uint32_t context_size = 0;     // positions per slot; 0 = the model's context length
+  std::uint32_t max_batch_tokens = 128;  // tokens per submit; longer batches run in several submits
+  kernel_options kernels;
+};
+
+struct sequence_step {
+  std::uint32_t slot = 0;
+  std::span<const std::int32_t> tokens;  // at positions start_position, start_position + 1, ...
+  std::uint32_t start_position = 0;      // the slot's cache must hold positions before it
+};
+
+struct step_options {
+  bool logits = true;   // copy each entry's last-token logits back
+  bool greedy = false;  // compute each entry's argmax on the device
+};
+
+struct step_result {
+  std::uint32_t n_vocab = 0;
+  std::vector<float> logits;             // [entries][n_vocab] when step_options::logits
+  std::vector<std::int32_t> greedy_ids;  // [entries] when step_options::greedy
+  std::span<const float> logits_of(std::size_t entry) const {
+    return std::span(logits).subspan(entry * n_vocab, n_vocab);
+  }
+};
+
+class llama_engine {
+ public:
+  static result<llama_engine> load(const std::string& path, const engine_options& options = {});
+  // Uploads from an open file; the file is not needed afterwards.
+  static result<llama_engine> create(const model::gguf_file& file, const engine_options& options = {});
+
+  llama_engine(llama_engine&&) noexcept;
+  llama_engine& operator=(llama_engine&&) noexcept;
+  ~llama_engine();
+
+  result<step_result> step(std::span<const sequence_step> batch, const step_options& options = {});
+
+  const model::llama_hparams& hparams() const;
+  std::string device_description() const;
+  std::uint32_t n_slots() const;
+  std::uint32_t context_size() const;
+  std::size_t weight_bytes() const;    // weights as stored on the device
+  std::size_t kv_cache_bytes() const;
+  std::size_t activation_bytes() const;
+
+ private:
+  struct state;
+  explicit llama_engine(std::unique_ptr<state> s);
+  std::unique_ptr<state> state_;
+};
+
+}  // namespace infergrid::engine

@@ -1,0 +1,50 @@
+#pragma once
+// Everything a forward step reads and writes besides the weights: the activations for up to
+// max_tokens tokens, the per-token inputs the CPU writes before each submit (token ids,
+// positions, slots, and which rows produce logits), the logits and greedy ids the CPU reads back,
+// and the KV cache: per layer, n_slots regions of n_ctx rows of n_kv_heads * head_dim floats.
+// All sizes are fixed at creation, so a recorded step stays valid for every later submit.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "kernels/model/llama_hparams.hpp"
+#include "kernels/vk/buffer.hpp"
+#include "kernels/vk/device.hpp"
+#include "runtime/result.hpp"
+
+namespace infergrid::engine {
+
+struct step_capacity {
+  std::uint32_t max_tokens = 0;  // tokens per submitted step
+  std::uint32_t n_slots = 0;     // sequences with their own KV cache region
+  std::uint32_t n_ctx = 0;       // positions per slot
+};
+
+struct step_buffers {
+  static result<step_buffers> create(const vk::device& dev, const model::llama_hparams& hparams,
+                                     const step_capacity& capacity);
+
+  step_capacity capacity;
+  // Activations, [token][width].
+  vk::buffer residual;     // n_embd
+  vk::buffer normed;       // n_embd
+  vk::buffer qkv;          // (n_heads + 2 n_kv_heads) * head_dim
+  vk::buffer attention;    // n_heads * head_dim
+  vk::buffer gate_up;      // 2 n_ff
+  vk::buffer ffn_hidden;   // n_ff
+  vk::buffer final_normed; // [n_slots][n_embd]: the last token of each sequence
+  vk::buffer_view normed_view, attention_view, ffn_hidden_view, final_normed_view;  // RGBA32F
+  // Host-visible inputs and outputs.
+  vk::buffer tokens, positions, slots;  // int32 per token
+  vk::buffer output_rows;               // int32 per sequence: its last token's row in the step
+  vk::buffer logits;                    // [n_slots][n_vocab] floats
+  vk::buffer greedy_ids;                // int32 per sequence
+  // KV cache, per layer.
+  std::vector<vk::buffer> k_cache, v_cache;
+  std::vector<vk::buffer_view> k_view, v_view;
+  std::size_t kv_cache_bytes = 0;
+  std::size_t activation_bytes = 0;
+};
+
+}  // namespace infergrid::engine
