@@ -1,0 +1,174 @@
+// `infergrid ledger ...`: inspect, verify and operate the settlement ledger file.
+//   infergrid ledger verify                      recompute the chain and every invariant (exit 1 on failure)
+//   infergrid ledger balance ACCOUNT             an account's buckets
+//   infergrid ledger history ACCOUNT [--limit N] the entries that touched it, newest first
+//   infergrid ledger epochs                      published epoch root hashes
+//   infergrid ledger deposit ACCOUNT AMOUNT [--kind developer|miner|validator|treasury]
+//   infergrid ledger withdraw|mint|burn|stake|unbond ACCOUNT AMOUNT
+//   infergrid ledger transfer FROM TO AMOUNT
+//   infergrid ledger withdraw-unbonded ACCOUNT
+// Options: --db PATH (default ./infergrid-ledger.db), --key PATH (ledger signer key, default
+// DB.key), --op-id ID (idempotency key; default random — reuse it to retry safely).
+// AMOUNT is in tokens with up to six decimals ("12.5") or micro-units with a u suffix ("12500000u").
+#include <filesystem>
+#include <memory>
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include "actors/cli/command_registry.hpp"
+#include "actors/settlement/ledger/ledger.hpp"
+#include "actors/settlement/ledger/ledger_verify.hpp"
+#include "actors/settlement/ledger/operation_codec.hpp"
+
+namespace infergrid::cli {
+namespace {
+
+namespace lg = infergrid::ledger;
+
+struct ledger_args {
+  std::string db = "infergrid-ledger.db";
+  std::string key;
+  std::string op_id;
+  std::string account;
+  std::string to;
+  std::string amount;
+  std::string kind = "developer";
+  std::int64_t limit = 20;
+};
+
+int report_error(const std::string& what, const error& e) {
+  fmt::print(stderr, "{}: {} ({})\n", what, e.message, to_string(e.code));
+  return 1;
+}
+
+result<lg::ledger_store> open_existing(const std::string& db) {
+  if (!std::filesystem::exists(db)) return make_error(error_code::not_found, "no ledger at " + db);
+  return lg::ledger_store::open(db, true);
+}
+
+int run_verify(const ledger_args& args) {
+  const auto started = std::chrono::steady_clock::now();
+  auto report = lg::verify_ledger(args.db);
+  if (!report) return report_error("ledger verify FAILED", report.err());
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  fmt::print("ledger OK: {} entries, {} epochs closed, {} accounts, {} open escrows, supply {} tokens ({:.2f} s)\n",
+             report->entries, report->epochs_closed, report->accounts, report->open_escrows,
+             lg::format_amount(report->supply_micro), seconds);
+  return 0;
+}
+
+int run_balance(const ledger_args& args) {
+  auto store = open_existing(args.db);
+  if (!store) return report_error("ledger balance", store.err());
+  auto found = store->read_account(args.account);
+  if (!found) return report_error("ledger balance", found.err());
+  if (!found->has_value()) return report_error("ledger balance", make_error(error_code::not_found, "no account " + args.account));
+  const lg::account& a = **found;
+  static constexpr const char* kinds[] = {"developer", "miner", "validator", "treasury"};
+  fmt::print("{} ({})\n  balance    {}\n  staked     {}\n  unbonding  {}\n  escrowed   {}\n", args.account,
+             kinds[static_cast<int>(a.kind) % 4], lg::format_amount(a.balance_micro), lg::format_amount(a.staked_micro),
+             lg::format_amount(a.unbonding_micro), lg::format_amount(a.escrowed_micro));
+  return 0;
+}
+
+int run_history(const ledger_args& args) {
+  auto store = open_existing(args.db);
+  if (!store) return report_error("ledger history", store.err());
+  auto entries = store->history(args.account, std::clamp<std::int64_t>(args.limit, 1, 10'000));
+  if (!entries) return report_error("ledger history", entries.err());
+  for (const lg::entry& e : *entries) {
+    auto op = lg::decode_operation(e.op_bytes);
+    auto out = lg::decode_outcome(e.outcome_bytes);
+    lg::micro_units delta = 0;
+    if (out) {
+      for (const lg::posting& p : out->postings) delta += p.account == args.account ? p.delta_micro : 0;
+    }
+    fmt::print("#{:<8} {:<18} {:>20}  op {}  cause {}\n", e.seq, op ? lg::operation_name(*op) : "?",
+               lg::format_amount(delta), e.op_id, e.cause_id);
+  }
+  if (entries->empty()) fmt::print("no entries for {}\n", args.account);
+  return 0;
+}
+
+int run_epochs(const ledger_args& args) {
+  auto store = open_existing(args.db);
+  if (!store) return report_error("ledger epochs", store.err());
+  auto roots = store->epoch_roots();
+  if (!roots) return report_error("ledger epochs", roots.err());
+  for (const lg::epoch_root& r : *roots) fmt::print("epoch {:<6} entry {:<10} root {}\n", r.epoch, r.last_seq, to_hex(r.root_hash));
+  return 0;
+}
+
+std::string random_op_id() {
+  std::array<std::uint8_t, 12> bytes{};
+  randombytes_buf(bytes.data(), bytes.size());
+  return "cli-" + to_hex(bytes);
+}
+
+result<lg::operation> build_operation(const std::string& verb, const ledger_args& args) {
+  if (verb == "withdraw-unbonded") return lg::operation{lg::withdraw_unbonded_op{args.account}};
+  auto amount = lg::parse_amount(args.amount);
+  if (!amount) return amount.err();
+  if (verb == "deposit") {
+    static constexpr std::string_view kinds[] = {"developer", "miner", "validator", "treasury"};
+    const auto kind = std::find(std::begin(kinds), std::end(kinds), args.kind);
+    if (kind == std::end(kinds)) return make_error(error_code::invalid_argument, "unknown account kind " + args.kind);
+    return lg::operation{lg::deposit_op{args.account, static_cast<std::uint8_t>(kind - std::begin(kinds)), *amount}};
+  }
+  if (verb == "withdraw") return lg::operation{lg::withdraw_op{args.account, *amount}};
+  if (verb == "mint") return lg::operation{lg::mint_op{args.account, *amount}};
+  if (verb == "burn") return lg::operation{lg::burn_op{args.account, *amount}};
+  if (verb == "stake") return lg::operation{lg::stake_op{args.account, *amount}};
+  if (verb == "unbond") return lg::operation{lg::unbond_op{args.account, *amount}};
+  return lg::operation{lg::transfer_op{args.account, args.to, *amount}};
+}
+
+int run_mutation(const std::string& verb, const ledger_args& args) {
+  auto op = build_operation(verb, args);
+  if (!op) return report_error("ledger " + verb, op.err());
+  auto signer = identity::load_or_create(args.key.empty() ? args.db + ".key" : args.key);
+  if (!signer) return report_error("ledger " + verb, signer.err());
+  auto opened = lg::ledger::open(lg::ledger_options{.path = args.db, .use_stored_config = true}, std::move(*signer));
+  if (!opened) return report_error("ledger " + verb, opened.err());
+  const std::string op_id = args.op_id.empty() ? random_op_id() : args.op_id;
+  auto ack = opened->submit_one(lg::command{op_id, "cli", std::move(*op)});
+  if (!ack) return report_error("ledger " + verb + " refused", ack.err());
+  fmt::print("{} entry {} (op id {}, hash {})\n", ack->replayed ? "already recorded as" : "recorded as", ack->seq, op_id,
+             to_hex(ack->entry_hash));
+  return 0;
+}
+
+void add_ledger(CLI::App& app) {
+  auto* ledger = app.add_subcommand("ledger", "Verify, query and operate the settlement ledger");
+  ledger->require_subcommand(1);
+  ledger->fallthrough();
+  auto args = std::make_shared<ledger_args>();
+  ledger->add_option("--db", args->db, "Ledger database file")->capture_default_str();
+  ledger->add_option("--key", args->key, "Ledger signer key file (default: DB.key)");
+  ledger->add_option("--op-id", args->op_id, "Idempotency key for a mutation (default: random)");
+  ledger->add_subcommand("verify", "Recompute the hash chain and check every invariant")->callback([args] {
+    set_exit_code(run_verify(*args));
+  });
+  ledger->add_subcommand("epochs", "List published epoch root hashes")->callback([args] { set_exit_code(run_epochs(*args)); });
+  auto* balance = ledger->add_subcommand("balance", "Show an account's balances");
+  balance->add_option("account", args->account)->required();
+  balance->callback([args] { set_exit_code(run_balance(*args)); });
+  auto* history = ledger->add_subcommand("history", "List the entries that touched an account");
+  history->add_option("account", args->account)->required();
+  history->add_option("--limit", args->limit, "Most entries to list")->capture_default_str();
+  history->callback([args] { set_exit_code(run_history(*args)); });
+  for (const char* verb : {"deposit", "withdraw", "mint", "burn", "stake", "unbond", "transfer", "withdraw-unbonded"}) {
+    auto* sub = ledger->add_subcommand(verb, std::string("Record a ") + verb);
+    sub->add_option("account", args->account, verb == std::string("transfer") ? "From account" : "Account")->required();
+    if (verb == std::string("transfer")) sub->add_option("to", args->to, "To account")->required();
+    if (verb != std::string("withdraw-unbonded")) sub->add_option("amount", args->amount, "Tokens (12.5) or micro (12500000u)")->required();
+    if (verb == std::string("deposit")) sub->add_option("--kind", args->kind, "Account kind if new")->capture_default_str();
+    sub->callback([args, name = std::string(verb)] { set_exit_code(run_mutation(name, *args)); });
+  }
+}
+
+IG_REGISTER_COMMAND(add_ledger);
+
+}  // namespace
+}  // namespace infergrid::cli
