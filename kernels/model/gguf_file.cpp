@@ -50,6 +50,14 @@ result<std::vector<std::int32_t>> gguf_file::get_i32_array(std::string_view key)
   return get_as<std::vector<std::int32_t>>(*this, key, as_i32_array);
 }
 
+const digest& gguf_file::content_hash() const {
+  std::call_once(hash_->once, [this] {
+    const auto bytes = mapping_.bytes();
+    hash_->value = hash_bytes({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+  });
+  return hash_->value;
+}
+
 const gguf_tensor* gguf_file::find_tensor(std::string_view name) const {
   const auto it = tensor_index_.find(name);
   return it == tensor_index_.end() ? nullptr : &tensors_[it->second];

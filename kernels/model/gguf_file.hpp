@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -14,6 +16,7 @@
 #include "kernels/model/ggml_type.hpp"
 #include "kernels/model/gguf_value.hpp"
 #include "kernels/model/mapped_file.hpp"
+#include "runtime/identity.hpp"
 #include "runtime/result.hpp"
 
 namespace infergrid::model {
@@ -36,6 +39,10 @@ class gguf_file {
   std::uint32_t alignment() const { return alignment_; }
   // The whole mapped file (e.g. for hashing).
   std::span<const std::byte> file_bytes() const { return mapping_.bytes(); }
+  // BLAKE2b-256 of the whole file, computed on first use (reads every byte once) and cached; thread-safe.
+  const digest& content_hash() const;
+  // Drops the mapped pages from the resident set (see mapped_file::release_resident_pages).
+  void release_resident_pages() const { mapping_.release_resident_pages(); }
 
   // Metadata in key order.
   const std::map<std::string, gguf_value, std::less<>>& metadata() const { return metadata_; }
@@ -69,6 +76,11 @@ class gguf_file {
   std::map<std::string, gguf_value, std::less<>> metadata_;
   std::vector<gguf_tensor> tensors_;
   std::map<std::string, std::size_t, std::less<>> tensor_index_;
+  struct hash_cache {
+    std::once_flag once;
+    digest value{};
+  };
+  std::unique_ptr<hash_cache> hash_ = std::make_unique<hash_cache>();  // heap-held so the file stays movable
 };
 
 }  // namespace infergrid::model

@@ -44,6 +44,22 @@ TEST(gguf_file, opens_stories260k) {
   EXPECT_EQ(file->find_tensor("no.such.tensor"), nullptr);
 }
 
+TEST(gguf_file, content_hash_is_blake2b_of_the_file_and_pages_can_be_released) {
+  auto file = gguf_file::open(stories260k_path());
+  ASSERT_TRUE(file.ok());
+  const auto bytes = file->file_bytes();
+  const digest expected = hash_bytes({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+  EXPECT_EQ(file->content_hash(), expected);
+  EXPECT_EQ(&file->content_hash(), &file->content_hash());  // cached
+  const gguf_tensor* t = file->find_tensor("output.weight");
+  ASSERT_NE(t, nullptr);
+  std::vector<std::byte> before(t->data, t->data + t->bytes);
+  file->release_resident_pages();
+  EXPECT_EQ(std::memcmp(before.data(), t->data, t->bytes), 0);  // pages fault back in from the file
+  gguf_file moved = std::move(*file);
+  EXPECT_EQ(moved.content_hash(), expected);
+}
+
 TEST(gguf_file, missing_file_is_not_found) {
   auto file = gguf_file::open(temp_path("does_not_exist.gguf"));
   ASSERT_FALSE(file.ok());

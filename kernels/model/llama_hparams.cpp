@@ -133,8 +133,7 @@ result<llama_hparams> read_llama_hparams(const gguf_file& file) {
     return invalid("llama.attention.layer_norm_rms_epsilon = " + std::to_string(*eps) + " is not in (0, 1]");
   }
   h.rms_norm_eps = *eps;
-  const auto bytes = file.file_bytes();
-  h.content_hash = hash_bytes({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+  h.content_hash = file.content_hash();
   return h;
 }
 

@@ -22,8 +22,9 @@ struct llama_hparams {
   float rope_freq_base = 10000.0f;   // llama.rope.freq_base
   float rope_freq_scale = 1.0f;      // 1 / llama.rope.scaling.factor for linear scaling
   float rms_norm_eps = 1e-5f;        // llama.attention.layer_norm_rms_epsilon
-  // BLAKE2b-256 of the whole GGUF file: metadata (vocabulary, hyperparameters) and weights together
-  // decide the outputs, so the file bytes are the model's identity.
+  // BLAKE2b-256 of the whole GGUF file (gguf_file::content_hash, computed once per opened file):
+  // metadata (vocabulary, hyperparameters) and weights together decide the outputs, so the file bytes
+  // are the model's identity.
   digest content_hash{};
 };
 

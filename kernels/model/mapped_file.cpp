@@ -50,6 +50,11 @@ mapped_file& mapped_file::operator=(mapped_file&& other) noexcept {
 
 mapped_file::~mapped_file() { release(); }
 
+void mapped_file::release_resident_pages() const {
+  // Read-only private mapping: nothing was ever written, so discarding pages loses nothing.
+  if (data_ != nullptr) ::madvise(const_cast<std::byte*>(data_), size_, MADV_DONTNEED);
+}
+
 void mapped_file::release() {
   if (data_ != nullptr) ::munmap(const_cast<std::byte*>(data_), size_);
   data_ = nullptr;

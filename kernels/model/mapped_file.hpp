@@ -22,6 +22,9 @@ class mapped_file {
   ~mapped_file();
 
   std::span<const std::byte> bytes() const { return {data_, size_}; }
+  // Drops the mapping's pages from this process's resident set (they stay in the OS page cache and
+  // fault back in on the next read). Call after the weights were copied elsewhere, e.g. to a GPU.
+  void release_resident_pages() const;
 
  private:
   mapped_file(const std::byte* data, std::size_t size) : data_(data), size_(size) {}
