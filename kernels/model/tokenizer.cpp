@@ -116,7 +116,7 @@ result<tokenizer> tokenizer::from_gguf(const gguf_file& file) {
 }
 
 token_id tokenizer::find(std::string_view piece) const {
-  const auto it = ids_.find(std::string(piece));
+  const auto it = ids_.find(piece);
   return it == ids_.end() ? -1 : it->second;
 }
 

@@ -58,7 +58,12 @@ class tokenizer {
   std::vector<std::string> tokens_;
   std::vector<float> scores_;
   std::vector<spm_token_type> types_;
-  std::unordered_map<std::string, token_id> ids_;
+  // Transparent hashing: pieces are looked up as string_views into the text, without allocating.
+  struct piece_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view piece) const { return std::hash<std::string_view>{}(piece); }
+  };
+  std::unordered_map<std::string, token_id, piece_hash, std::equal_to<>> ids_;
   std::array<token_id, 256> byte_tokens_{};
   token_id bos_id_ = 1;
   token_id eos_id_ = 2;
