@@ -9,6 +9,16 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// An engine that returns the wrong number of logits has a bug; report it instead of sampling garbage.
+status check_logits(const result<std::vector<float>>& logits, const tokenizer& vocab) {
+  if (!logits) return logits.err();
+  if (logits->size() != vocab.vocab_size()) {
+    return make_error(error_code::internal, "forward returned " + std::to_string(logits->size()) +
+                                                " logits for a vocabulary of " + std::to_string(vocab.vocab_size()));
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string_view to_string(stop_reason reason) {
@@ -49,7 +59,7 @@ result<generation_result> generate(const tokenizer& vocab, const forward_functio
 
   auto start = std::chrono::steady_clock::now();
   auto logits = forward(out.prompt_tokens, 0);
-  if (!logits) return logits.err();
+  IG_TRY(check_logits(logits, vocab));
   out.prefill_seconds = seconds_since(start);
   start = std::chrono::steady_clock::now();
   std::size_t position = out.prompt_tokens.size();
@@ -73,7 +83,7 @@ result<generation_result> generate(const tokenizer& vocab, const forward_functio
       break;
     }
     logits = forward(std::span<const token_id>(&out.generated_tokens.back(), 1), position);
-    if (!logits) return logits.err();
+    IG_TRY(check_logits(logits, vocab));
     ++position;
   }
   out.decode_seconds = seconds_since(start);

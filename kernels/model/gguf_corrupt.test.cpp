@@ -136,6 +136,9 @@ TEST(gguf_corrupt, bad_metadata_values) {
   raw_gguf huge_array;
   huge_array.header(0, 1).str("k").u32(9).u32(0).u64(std::uint64_t{1} << 50).zeros(16);
   expect_error(huge_array, "elements");
+  raw_gguf more_elements_than_bytes;  // 100 u32 elements claimed, 64 bytes present
+  more_elements_than_bytes.header(0, 1).str("k").u32(9).u32(4).u64(100).zeros(64);
+  expect_error(more_elements_than_bytes, "100 elements");
   raw_gguf bad_element_type;
   bad_element_type.header(0, 1).str("k").u32(9).u32(99).u64(1).zeros(16);
   expect_error(bad_element_type, "element type id 99");

@@ -19,8 +19,8 @@ inline constexpr std::uint64_t gguf_tensor_count_max = 1u << 20;
 inline constexpr std::uint64_t gguf_metadata_count_max = 1u << 20;
 // Keys and tensor names are short; token strings are short; 1 MiB covers a chat template.
 inline constexpr std::uint64_t gguf_string_bytes_max = 1u << 20;
-// Vocabularies reach ~260k entries; 16M elements in one array means garbage.
-inline constexpr std::uint64_t gguf_array_items_max = 1u << 24;
+// Vocabularies and merge lists reach ~260k-500k entries; 4M elements in one array means garbage.
+inline constexpr std::uint64_t gguf_array_items_max = 1u << 22;
 // Arrays of arrays are legal but nobody nests deeper than this.
 inline constexpr std::size_t gguf_array_depth_max = 4;
 inline constexpr std::size_t gguf_dims_max = 4;

@@ -100,8 +100,12 @@ result<gguf_value> gguf_reader::read_array(std::string_view what, std::size_t de
   }
   auto count = read_u64(std::string(what) + " element count");
   if (!count) return count.err();
-  // Every element takes at least one byte, so the remaining bytes bound a sane count too.
-  if (*count > gguf_array_items_max || *count > remaining()) {
+  // The file must hold at least the smallest encoding of every element (a scalar's size, a string's or
+  // an array's length prefix), so a hostile count cannot make us allocate memory the file cannot back.
+  std::size_t element_bytes_min = scalar_bytes(*element_type);
+  if (*element_type == gguf_value_type::string) element_bytes_min = 8;
+  if (*element_type == gguf_value_type::array) element_bytes_min = 12;
+  if (*count > gguf_array_items_max || *count > remaining() / element_bytes_min) {
     return make_error(error_code::too_large, std::string(what) + " claims " + std::to_string(*count) +
                                                  " elements; only " + std::to_string(remaining()) +
                                                  " bytes remain (limit " + std::to_string(gguf_array_items_max) + ")");

@@ -1,6 +1,7 @@
 #include "kernels/model/sampler.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <unordered_map>
 
@@ -66,6 +67,7 @@ token_id sampler::draw(const std::vector<candidate>& candidates) {
 }
 
 token_id sampler::sample(std::span<const float> logits) {
+  assert(!logits.empty());
   std::vector<candidate> candidates(logits.size());
   for (std::size_t i = 0; i < logits.size(); ++i) candidates[i] = {static_cast<token_id>(i), logits[i]};
   apply_penalties(candidates);

@@ -30,7 +30,7 @@ class sampler {
  public:
   explicit sampler(const sampler_config& config);
 
-  // Samples the next token from one row of logits and accepts it into the penalty window.
+  // Samples the next token from one row of logits (not empty) and accepts it into the penalty window.
   token_id sample(std::span<const float> logits);
   // Adds a token (e.g. from the prompt) to the penalty window.
   void accept(token_id token);

@@ -93,9 +93,15 @@ TEST_F(stories_generation, forward_errors_propagate) {
   const model::forward_function failing = [](std::span<const model::token_id>, std::size_t) -> result<std::vector<float>> {
     return make_error(error_code::device_error, "device lost");
   };
-  auto result = model::generate(*vocab_, failing, 128, "hi", config);
-  ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.err().message, "device lost");
+  auto failed = model::generate(*vocab_, failing, 128, "hi", config);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.err().message, "device lost");
+  const model::forward_function short_logits = [](std::span<const model::token_id>, std::size_t) {
+    return result<std::vector<float>>(std::vector<float>(10, 0.0f));
+  };
+  auto wrong = model::generate(*vocab_, short_logits, 128, "hi", config);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.err().code, error_code::internal);
 }
 
 }  // namespace
