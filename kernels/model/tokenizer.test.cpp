@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 
 #include "kernels/model/random_llama.hpp"
@@ -90,6 +91,61 @@ TEST_F(stories_tokenizer, round_trips_random_bytes_of_valid_utf8) {
     const int length = std::uniform_int_distribution<int>(1, 30)(rng);
     for (int i = 0; i < length; ++i) text += alphabet[rng() % alphabet.size()];
     EXPECT_EQ(vocab().decode(vocab().encode(text)), text) << text;
+  }
+}
+
+// llama2.c's encode(): rescan for the best-scoring adjacent pair (leftmost on ties), merge, repeat. A
+// different algorithm from the tokenizer's heap, used as an oracle.
+std::vector<token_id> rescanning_encode(const tokenizer& vocab, const gguf_file& file, const std::string& text) {
+  const std::vector<float> scores = file.get_f32_array("tokenizer.ggml.scores").value();
+  std::map<std::string, token_id> ids;
+  for (std::size_t i = 0; i < vocab.vocab_size(); ++i) ids.emplace(vocab.token_text(static_cast<token_id>(i)), i);
+  std::string escaped = "\xE2\x96\x81";
+  for (char c : text) escaped += c == ' ' ? std::string("\xE2\x96\x81") : std::string(1, c);
+  std::vector<std::string> pieces;
+  for (std::size_t i = 0; i < escaped.size();) {
+    const auto lead = static_cast<unsigned char>(escaped[i]);
+    const std::size_t n = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    pieces.push_back(escaped.substr(i, n));
+    i += n;
+  }
+  for (;;) {
+    float best_score = -1e30f;
+    std::size_t best = pieces.size();
+    for (std::size_t i = 0; i + 1 < pieces.size(); ++i) {
+      const auto it = ids.find(pieces[i] + pieces[i + 1]);
+      if (it != ids.end() && scores[static_cast<std::size_t>(it->second)] > best_score) {
+        best_score = scores[static_cast<std::size_t>(it->second)];
+        best = i;
+      }
+    }
+    if (best == pieces.size()) break;
+    pieces[best] += pieces[best + 1];
+    pieces.erase(pieces.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+  }
+  std::vector<token_id> out = {vocab.bos_id()};
+  for (const std::string& piece : pieces) {
+    const auto it = ids.find(piece);
+    if (it != ids.end()) {
+      out.push_back(it->second);
+      continue;
+    }
+    for (char c : piece) out.push_back(static_cast<token_id>(static_cast<unsigned char>(c)) + 3);
+  }
+  return out;
+}
+
+TEST_F(stories_tokenizer, agrees_with_a_rescanning_oracle_on_random_text) {
+  auto file = gguf_file::open(stories260k_path());
+  ASSERT_TRUE(file.ok());
+  std::mt19937 rng(29);
+  const std::vector<std::string> alphabet = {"the", " ", "a", "e", "s", "t", "in", "g", "Lily", ".", ",", "Once",
+                                             "ou", "x", "Q", "é", "日", "😀", "'", "\"", "ll", "o", "he", "w"};
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    const int length = std::uniform_int_distribution<int>(1, 25)(rng);
+    for (int i = 0; i < length; ++i) text += alphabet[rng() % alphabet.size()];
+    EXPECT_EQ(vocab().encode(text), rescanning_encode(vocab(), *file, text)) << text;
   }
 }
 
