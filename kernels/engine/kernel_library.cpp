@@ -70,8 +70,12 @@ result<kernel_library> kernel_library::create(const vk::device& dev, const kerne
   const std::uint32_t subgroup = info.subgroup_size;
   const bool usable = std::has_single_bit(subgroup) && subgroup >= 4 && subgroup <= info.max_workgroup_invocations;
   out.block_size_ = usable ? subgroup : fallback_block_size;
+  // One subgroup per workgroup is certain only where the subgroup size is fixed (CPU devices).
+  const bool guaranteed = info.is_cpu() && usable && subgroup >= 8 && info.subgroup_shuffle && out.use_subgroups_;
+  out.subgroup_only_ = options.subgroup_only.value_or(guaranteed) && guaranteed;
   // CPU devices (lavapipe) gain from several rows per workgroup (lavapipe.md); GPUs from more groups.
-  out.matmul_rows_ = options.matmul_rows != 0 ? options.matmul_rows : (info.is_cpu() ? 4 : 2);
+  out.matmul_rows_ = options.matmul_rows != 0 ? options.matmul_rows : (info.is_cpu() ? 4 : 2);  // bench/kernels_bench
+  out.layout_ = options.layout.value_or(info.is_cpu() ? matmul_layout::row_per_lane : matmul_layout::split_columns);
   out.matmul_tokens_ = std::clamp<std::uint32_t>(options.matmul_tokens, 1, 16);
   return out;
 }
@@ -109,15 +113,18 @@ status kernel_library::matmul(recorder& rec, const device_weight& weight, const 
   // not compute padding and big ones reuse every weight read matmul_tokens times.
   const std::uint32_t tokens = std::min(std::bit_ceil(n_tokens), std::bit_floor(matmul_tokens_));
   const binding_kind weight_kind = access_ == weight_access::texel ? texel : storage;
+  const bool row_per_lane = layout_ == matmul_layout::row_per_lane;
   const std::string name = "matmul_" + type_name(weight.type()) +
-                           (access_ == weight_access::texel ? "_texel" : "_storage") + reduction_suffix();
+                           (access_ == weight_access::texel ? "_texel" : "_storage") +
+                           (row_per_lane ? "_row_per_lane" : reduction_suffix());
   auto p = pipeline(name, {weight_kind, weight_kind, texel, storage}, sizeof(matmul_push),
                     {block_size_, matmul_rows_, tokens});
   if (!p) return p.err();
   const matmul_push push{static_cast<std::uint32_t>(weight.rows()), static_cast<std::uint32_t>(weight.cols()),
                          static_cast<std::uint32_t>(weight.row_units()), n_tokens, x_offset_vec4, y_offset,
                          y_stride == 0 ? static_cast<std::uint32_t>(weight.rows()) : y_stride, accumulate ? 1u : 0u};
-  const std::uint32_t row_blocks = ceil_div(push.rows, matmul_rows_);
+  const std::uint32_t rows_per_group = row_per_lane ? matmul_rows_ * block_size_ : matmul_rows_;
+  const std::uint32_t row_blocks = ceil_div(push.rows, rows_per_group);
   const std::uint32_t groups_x = std::min(row_blocks, max_groups_per_dimension);
   return record(rec, **p, {weight.data_binding(), weight.scales_binding(), vk::texel(x), vk::storage(y)}, push,
                 groups_x, ceil_div(n_tokens, tokens), ceil_div(row_blocks, groups_x));

@@ -20,11 +20,20 @@
 
 namespace infergrid::engine {
 
+// How a matmul workgroup shares its work: lanes split each row's columns and reduce (GPUs: reads
+// coalesce), or each lane computes whole rows alone (CPU devices: lanes are SIMD slots, and the
+// shared x reads are uniform).
+enum class matmul_layout { split_columns, row_per_lane };
+
 struct kernel_options {
   std::optional<weight_access> access;  // default: texel (see /work/shared/notes/lavapipe.md)
   std::optional<bool> use_subgroups;    // default: when the device has subgroup arithmetic
   std::uint32_t matmul_rows = 0;        // weight rows per workgroup; 0 = device default
   std::uint32_t matmul_tokens = 8;      // most tokens one workgroup multiplies per weight read
+  std::optional<matmul_layout> layout;  // default: row_per_lane on CPU devices, else split_columns
+  // Reductions by subgroup operations alone, no barriers (needs one subgroup per workgroup, which
+  // only CPU devices with their fixed subgroup size guarantee). Default: on where guaranteed.
+  std::optional<bool> subgroup_only;
 };
 
 // Where a call records: the step's command buffer and the pool its descriptor sets come from.
@@ -61,8 +70,10 @@ class kernel_library {
   const vk::device& device() const { return *device_; }
   weight_access access() const { return access_; }
   bool uses_subgroups() const { return use_subgroups_; }
+  bool subgroup_only() const { return subgroup_only_; }
   std::uint32_t block_size() const { return block_size_; }
   std::uint32_t matmul_rows() const { return matmul_rows_; }
+  matmul_layout layout() const { return layout_; }
 
   // y[y_offset + t*y_stride + r] (+)= W[r] . x[t]; x: texel view (RGBA32F) of [n_tokens][cols]
   // starting at vec4 x_offset. y_stride 0 = the weight's rows (a dense [n_tokens][rows] output).
@@ -97,14 +108,18 @@ class kernel_library {
   template <class Push>
   status record(recorder& rec, const vk::compute_pipeline& pipeline, std::initializer_list<vk::resource> resources,
                 const Push& push, std::uint32_t groups_x, std::uint32_t groups_y = 1, std::uint32_t groups_z = 1);
-  std::string reduction_suffix() const { return use_subgroups_ ? "_subgroup" : "_shared"; }
+  std::string reduction_suffix() const {
+    return subgroup_only_ ? "_subgroup_only" : use_subgroups_ ? "_subgroup" : "_shared";
+  }
 
   const vk::device* device_ = nullptr;
   weight_access access_ = weight_access::texel;
   bool use_subgroups_ = false;
+  bool subgroup_only_ = false;
   std::uint32_t block_size_ = 32;
   std::uint32_t matmul_rows_ = 4;
   std::uint32_t matmul_tokens_ = 8;
+  matmul_layout layout_ = matmul_layout::split_columns;
   std::map<std::string, vk::compute_pipeline> pipelines_;
 };
 

@@ -12,11 +12,19 @@ namespace {
 
 using namespace testing_support;
 
-class reducing_kernel : public ::testing::TestWithParam<bool> {
+enum class reduction { shared, subgroup, subgroup_only };
+
+class reducing_kernel : public ::testing::TestWithParam<reduction> {
  protected:
   void SetUp() override {
-    auto created = kernel_library::create(dev_, {std::nullopt, GetParam()});
+    kernel_options options;
+    options.use_subgroups = GetParam() != reduction::shared;
+    options.subgroup_only = GetParam() == reduction::subgroup_only;
+    auto created = kernel_library::create(dev_, options);
     ASSERT_TRUE(created.ok()) << created.err().message;
+    if (GetParam() == reduction::subgroup_only && !created->subgroup_only()) {
+      GTEST_SKIP() << "this device cannot guarantee one subgroup per workgroup";
+    }
     lib_.emplace(std::move(*created));
   }
   vk::device dev_ = open_device();
@@ -126,10 +134,18 @@ TEST_P(reducing_kernel, prefill_attention_is_causal) {
   check_rope_and_attention(dev_, *lib_, {6, 2, 128, 128, 80, {20, 21, 22, 23, 24}});  // after a prefix
 }
 
-INSTANTIATE_TEST_SUITE_P(reduction, reducing_kernel, ::testing::Bool(),
-                         [](const ::testing::TestParamInfo<bool>& info) {
-                           return std::string(info.param ? "subgroup" : "shared");
-                         });
+std::string reduction_name(const ::testing::TestParamInfo<reduction>& info) {
+  switch (info.param) {
+    case reduction::shared: return "shared";
+    case reduction::subgroup: return "subgroup";
+    case reduction::subgroup_only: return "subgroup_only";
+  }
+  return "unknown";
+}
+
+INSTANTIATE_TEST_SUITE_P(reduction, reducing_kernel,
+                         ::testing::Values(reduction::shared, reduction::subgroup, reduction::subgroup_only),
+                         reduction_name);
 
 TEST(elementwise_kernels, swiglu_and_add_match_reference) {
   vk::device dev = open_device();

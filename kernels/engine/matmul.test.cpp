@@ -47,14 +47,25 @@ device_weight upload_matrix(const vk::device& dev, ggml_type type, const std::ve
   return std::move(*weight);
 }
 
-using variant = std::tuple<ggml_type, weight_access, bool>;
+// Weight type, access path, and the matmul layout: split columns with subgroup or shared-memory
+// reduction, or a whole row per lane.
+enum class arrangement { split_subgroup, split_shared, row_per_lane };
+using variant = std::tuple<ggml_type, weight_access, arrangement>;
+
+kernel_options options_for(weight_access access, arrangement a) {
+  kernel_options o;
+  o.access = access;
+  o.use_subgroups = a == arrangement::split_subgroup;
+  o.layout = a == arrangement::row_per_lane ? matmul_layout::row_per_lane : matmul_layout::split_columns;
+  return o;
+}
 
 class matmul_kernel : public ::testing::TestWithParam<variant> {};
 
 TEST_P(matmul_kernel, matches_reference) {
-  const auto [type, access, subgroups] = GetParam();
+  const auto [type, access, layout] = GetParam();
   vk::device dev = open_device();
-  auto lib = kernel_library::create(dev, {access, subgroups});
+  auto lib = kernel_library::create(dev, options_for(access, layout));
   ASSERT_TRUE(lib.ok()) << lib.err().message;
   const bool quantized = type == ggml_type::q8_0 || type == ggml_type::q4_0;
   struct shape { std::size_t rows, cols, tokens; };
@@ -108,9 +119,10 @@ TEST_P(embedding_kernel, matches_reference) {
 }
 
 std::string variant_name(const ::testing::TestParamInfo<variant>& info) {
-  const auto [type, access, subgroups] = info.param;
+  const auto [type, access, layout] = info.param;
+  const char* layout_names[] = {"_subgroup", "_shared", "_row_per_lane"};
   return std::string(model::traits_of(type).name) + (access == weight_access::texel ? "_texel" : "_storage") +
-         (subgroups ? "_subgroup" : "_shared");
+         layout_names[static_cast<int>(layout)];
 }
 
 std::string type_and_access_name(const ::testing::TestParamInfo<std::tuple<ggml_type, weight_access>>& info) {
@@ -122,7 +134,8 @@ INSTANTIATE_TEST_SUITE_P(all_variants, matmul_kernel,
                          ::testing::Combine(::testing::Values(ggml_type::f32, ggml_type::f16, ggml_type::q8_0,
                                                               ggml_type::q4_0),
                                             ::testing::Values(weight_access::texel, weight_access::storage),
-                                            ::testing::Bool()),
+                                            ::testing::Values(arrangement::split_subgroup, arrangement::split_shared,
+                                                              arrangement::row_per_lane)),
                          variant_name);
 
 INSTANTIATE_TEST_SUITE_P(all_types, embedding_kernel,

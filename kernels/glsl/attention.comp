@@ -25,6 +25,64 @@ layout(push_constant) uniform parameters {
   float scale;
 } p;
 
+#ifdef SUBGROUP_ONLY
+// One subgroup per workgroup (host-guaranteed, BLOCK_SIZE >= 8): the query is read straight from
+// the buffer (the same address in every lane), weights pass between lanes by shuffles, and each
+// lane keeps its output dimensions in registers — no shared memory, no barriers.
+#extension GL_KHR_shader_subgroup_shuffle : require
+const uint MAX_VECS_PER_LANE = MAX_HEAD_DIM / 4 / 8;
+
+void main() {
+  const uint lane = gl_LocalInvocationID.x;
+  const uint head = gl_WorkGroupID.x;
+  const uint t = gl_WorkGroupID.y;
+  const uint kv_head = head / (p.n_heads / p.n_kv_heads);
+  const uint dim4 = p.head_dim / 4;
+  const uint last = min(uint(positions[p.token_offset + t]), p.n_ctx - 1);
+  const uint slot = uint(slots[p.token_offset + t]);
+  const uint kv_row4 = p.n_kv_heads * dim4;
+  const uint slot_base4 = slot * p.n_ctx * kv_row4 + kv_head * dim4;
+  const uint q_base = t * p.q_stride + head * p.head_dim;
+
+  vec4 output_sum[MAX_VECS_PER_LANE];
+  [[unroll]] for (uint i = 0; i < MAX_VECS_PER_LANE; ++i) output_sum[i] = vec4(0.0);
+  float running_max = negative_infinity;
+  float running_sum = 0.0;
+  for (uint chunk = 0; chunk <= last; chunk += BLOCK_SIZE) {
+    const uint key = chunk + lane;
+    float score = negative_infinity;
+    if (key <= last) {
+      const uint base = slot_base4 + key * kv_row4;
+      float s = 0.0;
+      for (uint d = 0; d < dim4; ++d) {
+        const uint qi = q_base + 4 * d;
+        s += dot(vec4(q[qi], q[qi + 1], q[qi + 2], q[qi + 3]), texelFetch(k_cache, int(base + d)));
+      }
+      score = s * p.scale;
+    }
+    const float new_max = max(running_max, workgroup_max(score));
+    const float weight = key <= last ? exp(score - new_max) : 0.0;
+    const float correction = exp(running_max - new_max);
+    running_sum = running_sum * correction + workgroup_sum(weight);
+    running_max = new_max;
+    [[unroll]] for (uint i = 0; i < MAX_VECS_PER_LANE; ++i) output_sum[i] *= correction;
+    const uint keys = min(BLOCK_SIZE, last + 1 - chunk);
+    for (uint j = 0; j < keys; ++j) {
+      const float w = subgroupShuffle(weight, j);
+      const uint row4 = slot_base4 + (chunk + j) * kv_row4;
+      [[unroll]] for (uint i = 0; i < MAX_VECS_PER_LANE; ++i) {
+        const uint d = lane + i * BLOCK_SIZE;
+        if (d < dim4) output_sum[i] += w * texelFetch(v_cache, int(row4 + d));
+      }
+    }
+  }
+  const float inverse_sum = 1.0 / running_sum;
+  [[unroll]] for (uint i = 0; i < MAX_VECS_PER_LANE; ++i) {
+    const uint d = lane + i * BLOCK_SIZE;
+    if (d < dim4) out_vectors[(t * p.n_heads + head) * dim4 + d] = output_sum[i] * inverse_sum;
+  }
+}
+#else
 shared vec4 query[MAX_HEAD_DIM / 4];
 shared vec4 output_sum[MAX_HEAD_DIM / 4];
 shared float weights[BLOCK_SIZE];
@@ -81,3 +139,4 @@ void main() {
     out_vectors[(t * p.n_heads + head) * dim4 + d] = output_sum[d] * inverse_sum;
   }
 }
+#endif

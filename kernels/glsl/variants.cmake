@@ -21,12 +21,15 @@ foreach(type ${infergrid_weight_types})
         "matmul_${type}_${access}_${reduction}|matmul.comp|DATA_A_${type_define},${access_defines},${reduction_defines}")
     endforeach()
     list(APPEND infergrid_shader_variants
+      "matmul_${type}_${access}_row_per_lane|matmul.comp|DATA_A_${type_define},${access_defines},ROW_PER_LANE")
+    list(APPEND infergrid_shader_variants
       "embedding_${type}_${access}|embedding.comp|DATA_A_${type_define},${access_defines}")
   endforeach()
 endforeach()
 
 foreach(kernel rms_norm attention)
-  list(APPEND infergrid_shader_variants "${kernel}_subgroup|${kernel}.comp|USE_SUBGROUP" "${kernel}_shared|${kernel}.comp|")
+  list(APPEND infergrid_shader_variants "${kernel}_subgroup|${kernel}.comp|USE_SUBGROUP" "${kernel}_shared|${kernel}.comp|"
+    "${kernel}_subgroup_only|${kernel}.comp|USE_SUBGROUP,SUBGROUP_ONLY")
 endforeach()
 
 foreach(kernel rope_kv swiglu add argmax)

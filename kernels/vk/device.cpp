@@ -40,6 +40,7 @@ device_info query_info(VkPhysicalDevice physical) {
   const VkSubgroupFeatureFlags needed = VK_SUBGROUP_FEATURE_BASIC_BIT | VK_SUBGROUP_FEATURE_ARITHMETIC_BIT;
   info.subgroup_arithmetic = (subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) != 0 &&
                              (subgroup.supportedOperations & needed) == needed;
+  info.subgroup_shuffle = info.subgroup_arithmetic && (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_SHUFFLE_BIT) != 0;
   info.max_storage_buffer_range = limits.maxStorageBufferRange;
   info.max_texel_buffer_elements = limits.maxTexelBufferElements;
   info.min_texel_buffer_offset_alignment = limits.minTexelBufferOffsetAlignment;

@@ -24,6 +24,7 @@ struct device_info {
   std::uint32_t api_version = 0;
   std::uint32_t subgroup_size = 1;
   bool subgroup_arithmetic = false;  // subgroupAdd/Max in compute shaders
+  bool subgroup_shuffle = false;     // subgroupShuffle in compute shaders
   std::uint64_t max_storage_buffer_range = 0;
   std::uint64_t max_texel_buffer_elements = 0;
   std::uint64_t min_texel_buffer_offset_alignment = 1;

@@ -2,7 +2,16 @@
 // combined through shared memory (a workgroup may hold several subgroups on some devices).
 // Otherwise a shared-memory tree (BLOCK_SIZE must be a power of two). Every lane must call these
 // (they contain barriers) and every lane gets the result.
-#ifdef USE_SUBGROUP
+// SUBGROUP_ONLY: the host guarantees the workgroup is exactly one subgroup (CPU devices with a
+// fixed subgroup size): subgroup arithmetic alone, no shared memory and no barrier — on lavapipe a
+// barrier anywhere in a shader makes every workgroup run as coroutines.
+#if defined(SUBGROUP_ONLY)
+#extension GL_KHR_shader_subgroup_basic : require
+#extension GL_KHR_shader_subgroup_arithmetic : require
+
+float workgroup_sum(float value) { return subgroupAdd(value); }
+float workgroup_max(float value) { return subgroupMax(value); }
+#elif defined(USE_SUBGROUP)
 #extension GL_KHR_shader_subgroup_basic : require
 #extension GL_KHR_shader_subgroup_arithmetic : require
 

@@ -1,0 +1,197 @@
+// decode_bench: whole-model prefill and decode tokens/s of the Vulkan engine on stories260k and on
+// generated ~100M-parameter F16 and Q8_0 Llama models, at batch 1 and batch 8, beside the decode
+// bound of this machine — weight bytes read per token over the copy bandwidth measured in the same
+// run (STREAM convention: bytes read + bytes written per second, all hardware threads) — and the
+// ratio; plus resident memory against weights + KV cache.
+//
+//   decode_bench [--quick]      (--quick: stories260k only)
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kernels/engine/llama_engine.hpp"
+#include "kernels/model/gguf_file.hpp"
+#include "kernels/model/random_llama.hpp"
+
+namespace ig = infergrid;
+
+namespace {
+
+constexpr std::size_t copy_bytes = 256u << 20;   // per copy, far beyond any cache
+constexpr int copy_rounds = 5;                   // best of
+constexpr std::uint32_t prompt_tokens = 64;
+constexpr int decode_steps = 24;
+constexpr std::uint32_t batch_sequences = 8;
+constexpr std::uint32_t bench_context = 256;
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Bytes read + written per second by memcpy over all hardware threads, best of copy_rounds.
+double copy_bandwidth_bytes_per_second() {
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<char> from(copy_bytes, 1), to(copy_bytes, 0);
+  double best = 1e30;
+  for (int round = 0; round < copy_rounds; ++round) {
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<std::thread> workers;
+    const std::size_t share = copy_bytes / threads;
+    for (unsigned t = 0; t < threads; ++t) {
+      workers.emplace_back([&, t] { std::memcpy(to.data() + t * share, from.data() + t * share, share); });
+    }
+    for (auto& w : workers) w.join();
+    best = std::min(best, seconds_since(start));
+  }
+  return 2.0 * copy_bytes / best;
+}
+
+std::size_t resident_bytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+  }
+  return 0;
+}
+
+// Weight bytes a decode step reads: every matrix, the output projection included, but of the
+// embedding table only one row (unless the output is tied to it).
+std::size_t weight_bytes_per_token(const std::string& path) {
+  auto file = ig::model::gguf_file::open(path);
+  if (!file) return 0;
+  std::size_t bytes = 0;
+  const bool tied = file->find_tensor("output.weight") == nullptr;
+  for (const auto& t : file->tensors()) {
+    if (t.name != "token_embd.weight" || tied) bytes += t.bytes;
+  }
+  return bytes;
+}
+
+std::vector<std::int32_t> random_tokens(std::size_t n, std::uint32_t vocab, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<std::int32_t> out(n);
+  for (auto& t : out) t = static_cast<std::int32_t>(3 + rng() % (vocab - 3));
+  return out;
+}
+
+struct measured {
+  double prefill_1 = 0, prefill_8 = 0, decode_1 = 0, decode_8 = 0;
+};
+
+ig::result<measured> run(ig::engine::llama_engine& engine) {
+  measured m;
+  const std::uint32_t vocab = engine.hparams().n_vocab;
+  std::vector<std::vector<std::int32_t>> prompts;
+  for (std::uint32_t s = 0; s < batch_sequences; ++s) prompts.push_back(random_tokens(prompt_tokens, vocab, s + 1));
+  const ig::engine::step_options greedy{.logits = false, .greedy = true};
+  // Warm-up: records and compiles the shapes used below.
+  {
+    const ig::engine::sequence_step one{0, prompts[0], 0};
+    IG_TRY(engine.step(std::span(&one, 1), greedy));
+  }
+  // Prefill, batch 1 and batch 8 (8 prompts in one step, split into submits of max_batch_tokens).
+  auto start = std::chrono::steady_clock::now();
+  const ig::engine::sequence_step one{0, prompts[0], 0};
+  IG_TRY(engine.step(std::span(&one, 1), greedy));
+  m.prefill_1 = prompt_tokens / seconds_since(start);
+  std::vector<ig::engine::sequence_step> batch;
+  for (std::uint32_t s = 0; s < batch_sequences; ++s) batch.push_back({s, prompts[s], 0});
+  start = std::chrono::steady_clock::now();
+  auto prefilled = engine.step(batch, greedy);
+  if (!prefilled) return prefilled.err();
+  m.prefill_8 = batch_sequences * prompt_tokens / seconds_since(start);
+  // Decode batch 8: every sequence one token per step.
+  std::vector<std::int32_t> next = prefilled->greedy_ids;
+  start = std::chrono::steady_clock::now();
+  for (int step = 0; step < decode_steps; ++step) {
+    batch.clear();
+    for (std::uint32_t s = 0; s < batch_sequences; ++s) {
+      batch.push_back({s, std::span(&next[s], 1), prompt_tokens + static_cast<std::uint32_t>(step)});
+    }
+    auto out = engine.step(batch, greedy);
+    if (!out) return out.err();
+    next = out->greedy_ids;
+  }
+  m.decode_8 = batch_sequences * decode_steps / seconds_since(start);
+  // Decode batch 1 in slot 0, continuing after its prompt.
+  std::int32_t token = next[0];
+  start = std::chrono::steady_clock::now();
+  for (int step = 0; step < decode_steps; ++step) {
+    const ig::engine::sequence_step entry{0, std::span(&token, 1), prompt_tokens + static_cast<std::uint32_t>(step)};
+    auto out = engine.step(std::span(&entry, 1), greedy);
+    if (!out) return out.err();
+    token = out->greedy_ids[0];
+  }
+  m.decode_1 = decode_steps / seconds_since(start);
+  return m;
+}
+
+int bench_model(const std::string& label, const std::string& path, double bandwidth) {
+  const std::size_t rss_before = resident_bytes();
+  auto engine = ig::engine::llama_engine::load(
+      path, {.n_slots = batch_sequences, .context_size = bench_context, .max_batch_tokens = 128});
+  if (!engine) {
+    fmt::print(stderr, "error: {}: {}\n", label, engine.err().message);
+    return 1;
+  }
+  const std::size_t rss_loaded = resident_bytes();
+  auto m = run(*engine);
+  if (!m) {
+    fmt::print(stderr, "error: {}: {}\n", label, m.err().message);
+    return 1;
+  }
+  const std::size_t rss_after = resident_bytes();
+  const double per_token = static_cast<double>(weight_bytes_per_token(path));
+  const double bound_1 = bandwidth / per_token;  // tokens/s if a step only streamed its weights once
+  const double bound_8 = bound_1 * batch_sequences;
+  const double resident = static_cast<double>(std::max(rss_loaded, rss_after) - rss_before);
+  const double budget = static_cast<double>(engine->weight_bytes() + engine->kv_cache_bytes());
+  fmt::print("\n{} ({:.1f} MB of weights read per decode token; device {})\n", label, per_token / 1e6,
+             engine->device_description());
+  fmt::print("  prefill batch 1: {:8.1f} tok/s    prefill batch 8: {:8.1f} tok/s\n", m->prefill_1, m->prefill_8);
+  fmt::print("  decode  batch 1: {:8.1f} tok/s    bound {:8.1f} tok/s    ratio {:.2f}\n", m->decode_1, bound_1,
+             m->decode_1 / bound_1);
+  fmt::print("  decode  batch 8: {:8.1f} tok/s    bound {:8.1f} tok/s    ratio {:.2f}\n", m->decode_8, bound_8,
+             m->decode_8 / bound_8);
+  fmt::print("  resident memory {:.1f} MB vs weights {:.1f} MB + KV cache {:.1f} MB (8 slots x {} positions): {:.2f}x\n",
+             resident / 1e6, engine->weight_bytes() / 1e6, engine->kv_cache_bytes() / 1e6, bench_context,
+             resident / budget);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+  const double bandwidth = copy_bandwidth_bytes_per_second();
+  fmt::print("copy bandwidth (memcpy, {} threads, read+write): {:.1f} GB/s\n", std::thread::hardware_concurrency(),
+             bandwidth / 1e9);
+  const char* root = std::getenv("INFERGRID_SOURCE_DIR");
+  const std::string stories = std::string(root != nullptr ? root : ".") + "/deploy/models/stories260k.gguf";
+  if (bench_model("stories260k (F32)", stories, bandwidth) != 0) return 1;
+  if (quick) return 0;
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "infergrid_decode_bench";
+  std::filesystem::create_directories(dir);
+  for (auto type : {ig::model::ggml_type::f16, ig::model::ggml_type::q8_0}) {
+    const std::string name(ig::model::traits_of(type).name);
+    const std::string path = (dir / ("random_llama_100m_" + name + ".gguf")).string();
+    if (!std::filesystem::exists(path)) {
+      const auto written = ig::model::write_random_llama(path, ig::model::random_llama_100m(type));
+      if (!written.ok()) {
+        fmt::print(stderr, "error: {}\n", written.err().message);
+        return 1;
+      }
+    }
+    if (bench_model("random Llama ~100M " + name, path, bandwidth) != 0) return 1;
+  }
+  return 0;
+}
