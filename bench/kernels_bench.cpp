@@ -3,13 +3,14 @@
 // several rows per workgroup, in GB/s of weight bytes read, beside the plain CPU reference
 // (reference::matmul, one thread) on the same weights in the same run, and the ratio.
 //
-//   kernels_bench [rows] [cols]        (default 4096 4096)
+//   kernels_bench [rows] [cols] [type]   (default 4096 4096, every type; type: F32, F16, Q8_0, Q4_0)
 #include <fmt/core.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "kernels/engine/kernel_library.hpp"
@@ -113,6 +114,7 @@ double gpu_seconds(const ig::vk::device& dev, const ig::engine::weight_layout& l
 int main(int argc, char** argv) {
   const std::size_t rows = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 4096;
   const std::size_t cols = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 4096;
+  const std::string only_type = argc > 3 ? argv[3] : "";
   auto dev = ig::vk::device::create();
   if (!dev) {
     fmt::print(stderr, "error: {}\n", dev.err().message);
@@ -125,6 +127,7 @@ int main(int argc, char** argv) {
   fmt::print("{:<6} {:<8} {:<13} {:>4} {:>9} {:>9} {:>7} {:>16} {:>7}\n", "type", "access", "layout", "rows",
              "vk GB/s", "cpu GB/s", "ratio", "batch8 tok-GB/s", "ratio");
   for (ggml_type type : {ggml_type::f32, ggml_type::f16, ggml_type::q8_0, ggml_type::q4_0}) {
+    if (!only_type.empty() && ig::model::traits_of(type).name != only_type) continue;
     const auto bytes = random_matrix(type, rows, cols);
     const ig::engine::weight_rows part{bytes.data(), rows};
     auto layout = ig::engine::make_weight_layout(type, cols, std::span(&part, 1));

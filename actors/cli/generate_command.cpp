@@ -63,6 +63,7 @@ int run_generate(const generate_flags& flags) {
                                      return true;
                                    });
   fmt::print("\n");
+  std::fflush(stdout);
   if (!generated) {
     fmt::print(stderr, "error: {}\n", generated.err().message);
     return 1;

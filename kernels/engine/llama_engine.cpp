@@ -146,6 +146,16 @@ result<llama_engine> llama_engine::create(const model::gguf_file& file, const en
   auto buffers = step_buffers::create(s->device, *hparams, capacity);
   if (!buffers) return buffers.err();
   s->buffers = std::move(*buffers);
+  if (options.warm_up) {
+    // Matmuls use 1, 2, 4 or 8 tokens per workgroup; these shapes reach every variant.
+    for (std::uint32_t tokens : {1u, 2u, 4u, 8u}) {
+      if (tokens > capacity.max_tokens) break;
+      for (bool greedy : {false, true}) {
+        auto recorded = s->recording_for({tokens, 1, greedy});
+        if (!recorded) return recorded.err();
+      }
+    }
+  }
   return llama_engine(std::move(s));
 }
 

@@ -32,6 +32,9 @@ struct engine_options {
   std::uint32_t context_size = 0;     // positions per slot; 0 = the model's context length
   std::uint32_t max_batch_tokens = 128;  // tokens per submit; longer batches run in several submits
   kernel_options kernels;
+  // Record the common step shapes at load (compiling every pipeline they use), so the first
+  // prompt and token are not slowed by shader compilation.
+  bool warm_up = true;
 };
 
 struct sequence_step {

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# One prepared check for a machine with a real GPU: if `vulkaninfo --summary` shows a Vulkan device
+# that is not a CPU implementation, build, run the Vulkan kernel/engine tests on that GPU, then the
+# kernel and decode benchmarks. Without one it says so and exits 0 (lavapipe runs in the normal suite).
+#   bench/gpu-check.sh            (from anywhere; uses the dev preset's ./build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v vulkaninfo >/dev/null 2>&1; then
+  echo "gpu-check: vulkaninfo not found (apt-get install vulkan-tools); cannot look for a GPU. Nothing run."
+  exit 0
+fi
+summary="$(vulkaninfo --summary 2>/dev/null || true)"
+# The first device whose type is not CPU: its name (deviceName follows deviceType in the summary).
+gpu_name="$(printf '%s\n' "$summary" | awk '
+  /deviceType/ { cpu = ($0 ~ /CPU/) }
+  /deviceName/ && !cpu { sub(/^[^=]*= */, ""); print; exit }')"
+if [ -z "$gpu_name" ]; then
+  echo "gpu-check: no Vulkan GPU driver found — only CPU devices (lavapipe):"
+  printf '%s\n' "$summary" | grep -E "deviceName|deviceType" | sed 's/^/  /' || true
+  echo "gpu-check: nothing to check on a GPU (the normal test suite covers lavapipe)."
+  exit 0
+fi
+echo "gpu-check: using Vulkan GPU '$gpu_name'"
+export INFERGRID_VK_DEVICE="$gpu_name"
+
+jobs="$(nproc)"
+cmake --preset dev >/dev/null
+cmake --build build -j"$jobs" --target engine_kernels_test llama_engine_test vk_device_test kernels_bench decode_bench
+
+echo "== Vulkan kernel and engine tests on $gpu_name"
+(cd build && ctest --output-on-failure -j"$jobs" --timeout 600 \
+  -R "matmul_kernel|embedding_kernel|reducing_kernel|elementwise_kernels|weight_layout|llama_engine|random_llama_engine|device|buffer|pipeline|shaders|vk_error")
+
+echo "== kernels_bench on $gpu_name"
+./build/bench/kernels_bench 4096 4096
+echo "== decode_bench on $gpu_name"
+INFERGRID_SOURCE_DIR="$PWD" ./build/bench/decode_bench
