@@ -1,0 +1,82 @@
+// `infergrid ping`: asks a running node's health actor for its report over tcp and prints it.
+#include <chrono>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "actors/cli/command_registry.hpp"
+#include "messages/system.hpp"
+#include "runtime/node.hpp"
+#include "runtime/serve.hpp"
+
+namespace {
+
+struct ping_options {
+  std::string config;
+  std::string endpoint;
+  std::string node_name;
+  std::string actor = "health";
+  std::int64_t timeout_ms = 2000;
+};
+
+infergrid::status run_ping(const ping_options& options) {
+  using namespace infergrid;
+  std::string target_node = options.node_name;
+  std::string endpoint = options.endpoint;
+  if (endpoint.empty() || target_node.empty()) {
+    auto config = load_config_file(options.config.empty() ? default_config_path() : options.config);
+    if (!config.ok()) return config.err();
+    if (target_node.empty()) target_node = config->name;
+    if (endpoint.empty()) endpoint = config->advertise.empty() ? config->bind : config->advertise;
+    if (endpoint.empty()) return make_error(error_code::invalid_argument, config->source + ": node has no tcp bind to reach");
+  }
+  node_config self;
+  self.source = "<ping>";
+  self.name = "ping-" + std::to_string(::getpid());
+  self.bind = "tcp://127.0.0.1:*";
+  self.peers.push_back(peer_config{target_node, endpoint, {}});
+  auto client = node::create(std::move(self));
+  if (!client.ok()) return client.err();
+  const std::string target = target_node + "/" + options.actor;
+
+  const auto begin = std::chrono::steady_clock::now();
+  auto echoed = (*client)->call<pong>(target, ping{1, {}}, options.timeout_ms);
+  if (!echoed.ok()) return make_error(echoed.err().code, target + ": " + echoed.err().message);
+  const auto round_trip_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - begin).count();
+  auto report = (*client)->call<health_report>(target, health_request{}, options.timeout_ms);
+  if (!report.ok()) return make_error(report.err().code, target + ": " + report.err().message);
+
+  fmt::print("{} at {}: up {} ms, ping {} us ({} answered)\n", report->node, endpoint, report->uptime_ms, round_trip_us,
+             echoed->responder);
+  fmt::print("{:<32} {:<12} {:>10} {:>10} {:>10} {:>10} {:>8} {:>8} {:>8}\n", "actor", "kind", "received", "sent",
+             "malformed", "undeliv.", "errors", "restarts", "timeouts");
+  for (const auto& a : report->actors) {
+    fmt::print("{:<32} {:<12} {:>10} {:>10} {:>10} {:>10} {:>8} {:>8} {:>8}\n", a.address, a.kind, a.received, a.sent,
+               a.dropped_malformed, a.dropped_undeliverable, a.errors, a.restarts, a.timeouts);
+  }
+  return {};
+}
+
+void add_ping(CLI::App& app) {
+  auto* command = app.add_subcommand("ping", "Ask a running node's health actor for its uptime and per-actor message "
+                                             "counters over tcp, and measure one round trip.");
+  auto options = std::make_shared<ping_options>();
+  command->add_option("--config", options->config,
+                      "Config of the node to reach (its name and bind endpoint). Default: deploy/all-in-one.yaml.");
+  command->add_option("--endpoint", options->endpoint, "tcp://host:port of the node (overrides the config).");
+  command->add_option("--node", options->node_name, "Name of the node (overrides the config).");
+  command->add_option("--actor", options->actor, "Actor to ask (default: health).");
+  command->add_option("--timeout-ms", options->timeout_ms, "How long to wait for each reply (default: 2000).");
+  command->callback([options] {
+    auto outcome = run_ping(*options);
+    if (!outcome.ok()) {
+      fmt::print(stderr, "infergrid ping: {}\n", outcome.err().message);
+      infergrid::cli::set_exit_code(1);
+    }
+  });
+}
+
+IG_REGISTER_COMMAND(add_ping);
+
+}  // namespace

@@ -1,0 +1,39 @@
+#pragma once
+// message_type: the one table of stable numeric tags for every message on the bus.
+//
+// Reserved ranges — each protocol area adds its ids inside its own block, never renumbers:
+//     1 –  99  runtime / system (ping, health, error replies)       messages/system.hpp
+//   100 – 199  inference (requests, token chunks, receipts)          messages/inference.hpp
+//   200 – 299  match / registry (worker heartbeats, offers, routing) messages/match.hpp
+//   300 – 399  challenge / verification (audits, verdicts)           messages/challenge.hpp
+//   400 – 499  ledger / settlement (escrow, payments, slashing)      messages/ledger.hpp
+//   500 – 599  http / gateway                                        messages/gateway.hpp
+// A tag, once shipped, is never reused for another message. Values above max_message_type are
+// rejected by the codec.
+#include <cstdint>
+
+namespace infergrid {
+
+enum class message_type : std::uint16_t {
+  // 1–99 runtime / system
+  error_reply = 1,
+  ping = 2,
+  pong = 3,
+  health_request = 4,
+  health_report = 5,
+
+  // 100–199 inference
+
+  // 200–299 match / registry
+
+  // 300–399 challenge / verification
+
+  // 400–499 ledger / settlement
+
+  // 500–599 http / gateway
+};
+
+// Upper bound (exclusive) of any tag; the message registry is a flat table of this size.
+inline constexpr std::uint16_t max_message_type = 1024;
+
+}  // namespace infergrid

@@ -1,0 +1,75 @@
+#pragma once
+// actor_kind_registry: config names an actor's `kind`; each actor folder registers its kind once:
+//
+//   struct health_state {
+//     health_state(actor_context& ctx, const settings& config);   // or a static create(), below
+//     handler_table handlers();
+//     void on_start();                                           // optional: arm timers, say hello
+//   };
+//   IG_REGISTER_ACTOR_KIND("health", health_state);
+//
+// If the state can fail to build from its settings, give it
+//   static result<std::unique_ptr<health_state>> create(actor_context&, const settings&);
+// The runtime re-creates the state (through the same path) when a handler throws.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/actor_context.hpp"
+#include "runtime/handler_table.hpp"
+#include "runtime/settings.hpp"
+
+namespace infergrid {
+
+// The type-erased state the runtime holds.
+class actor_state {
+ public:
+  virtual ~actor_state() = default;
+  virtual handler_table handlers() = 0;
+  virtual void on_start() {}
+};
+
+using actor_factory = result<std::unique_ptr<actor_state>> (*)(actor_context&, const settings&);
+
+template <class State>
+class actor_state_holder final : public actor_state {
+ public:
+  explicit actor_state_holder(std::unique_ptr<State> state) : state_(std::move(state)) {}
+  handler_table handlers() override { return state_->handlers(); }
+  void on_start() override {
+    if constexpr (requires(State& s) { s.on_start(); }) state_->on_start();
+  }
+  State& state() { return *state_; }
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
+template <class State>
+result<std::unique_ptr<actor_state>> make_actor_state(actor_context& ctx, const settings& config) {
+  if constexpr (requires { State::create(ctx, config); }) {
+    auto created = State::create(ctx, config);
+    if (!created.ok()) return created.err();
+    return std::unique_ptr<actor_state>(new actor_state_holder<State>(std::move(*created)));
+  } else {
+    return std::unique_ptr<actor_state>(new actor_state_holder<State>(std::make_unique<State>(ctx, config)));
+  }
+}
+
+void register_actor_kind(std::string_view kind, actor_factory factory);
+actor_factory find_actor_kind(std::string_view kind);
+std::vector<std::string> actor_kinds();
+
+struct actor_kind_registration {
+  actor_kind_registration(std::string_view kind, actor_factory factory) { register_actor_kind(kind, factory); }
+};
+
+}  // namespace infergrid
+
+#define IG_ACTOR_KIND_CAT2(a, b) a##b
+#define IG_ACTOR_KIND_CAT(a, b) IG_ACTOR_KIND_CAT2(a, b)
+#define IG_REGISTER_ACTOR_KIND(kind, State)                                      \
+  static ::infergrid::actor_kind_registration IG_ACTOR_KIND_CAT(ig_actor_kind_, __LINE__) { \
+    kind, &::infergrid::make_actor_state<State>                                    \
+  }

@@ -1,0 +1,368 @@
+#include "runtime/actor_runner.hpp"
+
+#include <algorithm>
+#include <future>
+
+#include "messages/codec.hpp"
+#include "runtime/log.hpp"
+
+namespace infergrid {
+namespace {
+
+using std::chrono::milliseconds;
+
+// Longest single wait of the loop while the actor restarts, so a stop request is seen promptly.
+constexpr milliseconds restart_poll_slice{20};
+// A blocked poll still wakes this often to look at the stop flag (the drain signal normally wakes it).
+constexpr milliseconds idle_poll_max{1000};
+
+}  // namespace
+
+std::int64_t unix_now_ms() {
+  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+actor_runner::actor_runner(node_services& services, std::string name, std::string kind, state_factory factory)
+    : services_(services),
+      name_(std::move(name)),
+      kind_(std::move(kind)),
+      address_(services.names.node_name() + "/" + name_),
+      factory_(std::move(factory)),
+      timers_(static_cast<std::size_t>(services.limits.max_timers)),
+      pending_(static_cast<std::size_t>(services.limits.max_pending_requests)) {}
+
+actor_runner::~actor_runner() {
+  request_stop();
+  join();
+}
+
+status actor_runner::start() {
+  try {
+    inbox_ = zmq::socket_t(services_.context, zmq::socket_type::pull);
+    inbox_.set(zmq::sockopt::rcvhwm, static_cast<int>(services_.limits.inbox_high_water_mark));
+    inbox_.set(zmq::sockopt::linger, 0);
+    inbox_.bind(inbox_endpoint(node_name(), name_));
+  } catch (const zmq::error_t& e) {
+    return make_error(error_code::io_error, "actor " + address_ + ": cannot bind its inbox: " + e.what());
+  }
+  services_.names.add_local(name_);
+  std::promise<status> ready;
+  auto started = ready.get_future();
+  thread_ = std::thread([this, &ready] {
+    outbox_ = std::make_unique<outbox>(services_.context, services_.names, services_.reply_endpoint, services_.limits);
+    if (!create_state()) {
+      ready.set_value(make_error(error_code::internal, "actor " + address_ + " (" + kind_ + ") failed to start"));
+      outbox_.reset();
+      return;
+    }
+    ready.set_value(status{});
+    run();
+    outbox_.reset();
+  });
+  auto outcome = started.get();
+  if (!outcome.ok()) {
+    thread_.join();
+    services_.names.remove_local(name_);
+    inbox_.close();
+  }
+  return outcome;
+}
+
+void actor_runner::request_stop() {
+  if (stop_requested_.exchange(true) || !thread_.joinable()) return;
+  // An empty frame in the inbox is the drain signal (the ingress never forwards empty frames).
+  try {
+    zmq::socket_t signal(services_.context, zmq::socket_type::push);
+    signal.set(zmq::sockopt::linger, 1000);
+    signal.set(zmq::sockopt::sndtimeo, 100);
+    signal.connect(inbox_endpoint(node_name(), name_));
+    (void)signal.send(zmq::message_t(), zmq::send_flags::none);
+  } catch (const zmq::error_t&) {
+    // The stop flag alone still ends the loop within idle_poll_max.
+  }
+}
+
+void actor_runner::join() {
+  if (thread_.joinable()) thread_.join();
+  services_.names.remove_local(name_);
+  if (inbox_.handle() != nullptr) inbox_.close();
+}
+
+actor_metrics actor_runner::metrics() const { return snapshot(counters_, address_, kind_); }
+
+std::int64_t actor_runner::node_uptime_ms() const {
+  return std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - services_.started).count();
+}
+
+bool actor_runner::create_state() {
+  result<std::unique_ptr<actor_state>> created = make_error(error_code::internal, "not created");
+  try {
+    created = factory_(*this);
+  } catch (const std::exception& e) {
+    created = make_error(error_code::internal, std::string("constructor threw: ") + e.what());
+  }
+  if (!created.ok()) {
+    log(log_level::error, address_, "cannot create state: {}", created.err().message);
+    return false;
+  }
+  state_ = std::move(*created);
+  state_created_at_ = std::chrono::steady_clock::now();
+  try {
+    handlers_ = state_->handlers();
+    state_->on_start();
+  } catch (const std::exception& e) {
+    log(log_level::error, address_, "on_start threw: {}", e.what());
+    state_.reset();
+    return false;
+  }
+  return true;
+}
+
+void actor_runner::run() {
+  const auto batch = static_cast<int>(services_.limits.dispatch_batch);
+  const auto quiet = milliseconds(services_.limits.drain_quiet_ms);
+  last_message_at_ = std::chrono::steady_clock::now();
+  while (true) {
+    run_due_timers_and_deadlines();
+    auto now = std::chrono::steady_clock::now();
+    if (stop_requested_.load(std::memory_order_relaxed) && !draining_) {
+      draining_ = true;
+      drain_deadline_ = now + milliseconds(services_.limits.drain_timeout_ms);
+    }
+    if (restarting_) {
+      if (draining_ && now >= drain_deadline_) break;
+      if (now < restart_at_) {
+        std::this_thread::sleep_for(std::min<steady_time::duration>(restart_at_ - now, restart_poll_slice));
+        continue;
+      }
+      restarting_ = false;
+      if (!create_state()) {
+        crashed("state re-creation failed", nullptr);
+        continue;
+      }
+      log(log_level::info, address_, "restarted");
+    }
+    int handled = 0;
+    zmq::message_t frame;
+    while (handled < batch && !restarting_) {
+      auto got = inbox_.recv(frame, zmq::recv_flags::dontwait);
+      if (!got) break;
+      handle(frame);
+      ++handled;
+    }
+    if (handled > 0) {
+      last_message_at_ = std::chrono::steady_clock::now();
+      continue;
+    }
+    if (draining_) {
+      now = std::chrono::steady_clock::now();
+      if (now >= drain_deadline_ || (pending_.empty() && now - last_message_at_ >= quiet)) break;
+    }
+    if (restarting_) continue;
+    zmq::pollitem_t item{inbox_.handle(), 0, ZMQ_POLLIN, 0};
+    zmq::poll(&item, 1, wait_budget(std::chrono::steady_clock::now()));
+  }
+  if (!pending_.empty()) log(log_level::warn, address_, "stopped with requests still awaiting replies");
+  pending_.clear();
+  timers_.clear();
+  handlers_ = {};
+  state_.reset();
+}
+
+std::chrono::milliseconds actor_runner::wait_budget(steady_time now) const {
+  auto until = now + idle_poll_max;
+  if (draining_) until = std::min(until, std::min(drain_deadline_, last_message_at_ + milliseconds(services_.limits.drain_quiet_ms)));
+  auto* self = const_cast<actor_runner*>(this);
+  if (auto due = self->timers_.next_due()) until = std::min(until, *due);
+  if (auto due = self->pending_.next_deadline()) until = std::min(until, *due);
+  if (until <= now) return milliseconds(0);
+  // Round up so a wait never ends just before the deadline it waits for.
+  return std::chrono::duration_cast<milliseconds>(until - now) + milliseconds(1);
+}
+
+void actor_runner::run_due_timers_and_deadlines() {
+  if (restarting_) return;
+  const auto now = std::chrono::steady_clock::now();
+  // Bounded by what is due now: each pass removes one timer or one request.
+  for (std::size_t guard = timers_.size() + 1; guard > 0 && !restarting_; --guard) {
+    try {
+      if (!timers_.run_one_due(now)) break;
+    } catch (const std::exception& e) {
+      crashed(e.what(), nullptr);
+    } catch (...) {
+      crashed("unknown exception", nullptr);
+    }
+  }
+  while (!restarting_) {
+    auto expired = pending_.take_expired(now);
+    if (!expired) break;
+    counters_.timeouts.fetch_add(1, std::memory_order_relaxed);
+    try {
+      expired->callback(make_error(error_code::timeout, "no reply before the deadline"));
+    } catch (const std::exception& e) {
+      crashed(e.what(), nullptr);
+    } catch (...) {
+      crashed("unknown exception", nullptr);
+    }
+  }
+}
+
+void actor_runner::handle(zmq::message_t& frame) {
+  if (frame.size() == 0) {
+    stop_requested_.store(true, std::memory_order_relaxed);
+    return;
+  }
+  const codec_limits limits{static_cast<std::size_t>(services_.limits.max_envelope_bytes)};
+  auto decoded = decode_envelope({static_cast<const std::uint8_t*>(frame.data()), frame.size()}, limits);
+  if (!decoded.ok()) {
+    counters_.dropped_malformed.fetch_add(1, std::memory_order_relaxed);
+    log(log_level::debug, address_, "dropped malformed envelope: {}", decoded.err().message);
+    return;
+  }
+  const envelope& in = *decoded;
+  if (in.signature) {
+    auto verified = verify_envelope(in, false);
+    if (!verified.ok()) {
+      counters_.dropped_malformed.fetch_add(1, std::memory_order_relaxed);
+      log(log_level::warn, address_, "dropped envelope from {}: {}", in.sender, verified.err().message);
+      return;
+    }
+  }
+  counters_.received.fetch_add(1, std::memory_order_relaxed);
+  dispatch(in);
+}
+
+void actor_runner::dispatch(const envelope& in) {
+  if (in.correlation_id != 0) {
+    if (auto answered = pending_.take_answered(in.correlation_id, in.type)) {
+      try {
+        answered->callback(&in);
+      } catch (const std::exception& e) {
+        crashed(e.what(), nullptr);
+      } catch (...) {
+        crashed("unknown exception", nullptr);
+      }
+      return;
+    }
+  }
+  const handler_entry* handler = handlers_.find(in.type);
+  if (handler == nullptr) {
+    counters_.dropped_undeliverable.fetch_add(1, std::memory_order_relaxed);
+    log(log_level::debug, address_, "no handler for message type {} from {}", static_cast<int>(in.type), in.sender);
+    if (in.type != message_type::error_reply && in.correlation_id == 0) {
+      (void)reply_error(reply_token{in.sender, in.message_id, in.deadline_ms},
+                        make_error(error_code::unsupported, address_ + " does not handle message type " +
+                                                                std::to_string(static_cast<int>(in.type))));
+    }
+    return;
+  }
+  current_ = &in;
+  try {
+    handler->invoke(in, *this);
+  } catch (const std::exception& e) {
+    current_ = nullptr;
+    crashed(e.what(), &in);
+  } catch (...) {
+    current_ = nullptr;
+    crashed("unknown exception", &in);
+  }
+  current_ = nullptr;
+}
+
+void actor_runner::crashed(const char* what, const envelope* in) {
+  counters_.errors.fetch_add(1, std::memory_order_relaxed);
+  counters_.restarts.fetch_add(1, std::memory_order_relaxed);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - state_created_at_ >= milliseconds(services_.limits.restart_backoff_reset_ms)) consecutive_crashes_ = 0;
+  const auto initial = services_.limits.restart_backoff_initial_ms;
+  const auto shift = std::min(consecutive_crashes_, 30);
+  const auto delay_ms = std::min(services_.limits.restart_backoff_max_ms, initial << shift);
+  ++consecutive_crashes_;
+  log(log_level::error, address_, "crashed: {}; restarting in {} ms", what, delay_ms);
+  if (in != nullptr && in->type != message_type::error_reply) {
+    (void)reply_error(reply_token{in->sender, in->message_id, in->deadline_ms},
+                      make_error(error_code::internal, address_ + " failed while handling the request: " + what));
+  }
+  // Timers and reply callbacks may point into the old state, so they go with it.
+  timers_.clear();
+  pending_.clear();
+  handlers_ = {};
+  state_.reset();
+  restarting_ = true;
+  restart_at_ = now + milliseconds(delay_ms);
+}
+
+result<std::uint64_t> actor_runner::transmit(std::string_view to, outgoing_message&& message) {
+  auto where = outbox_->route_to(to);
+  if (!where.ok()) {
+    counters_.dropped_undeliverable.fetch_add(1, std::memory_order_relaxed);
+    return where.err();
+  }
+  envelope out;
+  out.type = message.type;
+  out.message_version = message.version;
+  out.message_id = next_message_id_++;
+  out.correlation_id = message.correlation_id;
+  out.sender = address_;
+  out.recipient = (*where)->address;
+  out.sent_at_ms = unix_now_ms();
+  out.deadline_ms = message.deadline_ms;
+  out.body = std::move(message.body);
+  encode_buffer_.clear();
+  encode_envelope(out, encode_buffer_);
+  auto delivered = outbox_->deliver(**where, encode_buffer_);
+  if (!delivered.ok()) {
+    counters_.dropped_undeliverable.fetch_add(1, std::memory_order_relaxed);
+    return delivered.err();
+  }
+  counters_.sent.fetch_add(1, std::memory_order_relaxed);
+  return out.message_id;
+}
+
+status actor_runner::send_message(std::string_view to, outgoing_message message) {
+  auto sent = transmit(to, std::move(message));
+  if (!sent.ok()) return sent.err();
+  return {};
+}
+
+void actor_runner::request_message(std::string_view to, outgoing_message message, message_type reply_type,
+                                   std::int64_t timeout_ms, raw_reply_callback callback) {
+  // Failures are reported through a zero-delay timer so the callback never runs inside request().
+  auto fail_later = [this, &callback](error why) {
+    auto shared = std::make_shared<raw_reply_callback>(std::move(callback));
+    (void)after(0, [shared, why = std::move(why)] { (*shared)(why); });
+  };
+  if (pending_.full()) return fail_later(make_error(error_code::unavailable, "too many requests awaiting replies"));
+  if (timeout_ms <= 0) timeout_ms = services_.limits.default_request_timeout_ms;
+  message.deadline_ms = unix_now_ms() + timeout_ms;
+  auto sent = transmit(to, std::move(message));
+  if (!sent.ok()) return fail_later(sent.err());
+  pending_.add(*sent, pending_requests::entry{std::chrono::steady_clock::now() + milliseconds(timeout_ms), reply_type,
+                                              std::move(callback)});
+}
+
+timer_id actor_runner::after(std::int64_t delay_ms, std::function<void()> callback) {
+  auto id = timers_.add(std::chrono::steady_clock::now() + milliseconds(std::max<std::int64_t>(delay_ms, 0)), 0,
+                        std::move(callback));
+  if (id == 0) note_error(make_error(error_code::unavailable, "timer refused: max_timers reached"));
+  return id;
+}
+
+timer_id actor_runner::every(std::int64_t interval_ms, std::function<void()> callback) {
+  interval_ms = std::max<std::int64_t>(interval_ms, 1);
+  auto id = timers_.add(std::chrono::steady_clock::now() + milliseconds(interval_ms), interval_ms, std::move(callback));
+  if (id == 0) note_error(make_error(error_code::unavailable, "timer refused: max_timers reached"));
+  return id;
+}
+
+void actor_runner::note_malformed(const envelope& message, const error& why) {
+  counters_.dropped_malformed.fetch_add(1, std::memory_order_relaxed);
+  log(log_level::warn, address_, "malformed {} from {}: {}", static_cast<int>(message.type), message.sender, why.message);
+}
+
+void actor_runner::note_error(const error& why) {
+  counters_.errors.fetch_add(1, std::memory_order_relaxed);
+  log(log_level::debug, address_, "handler error: {}", why.message);
+}
+
+}  // namespace infergrid

@@ -1,0 +1,106 @@
+#pragma once
+// actor_runner: one actor = one thread + one inproc PULL inbox (CZMQ zactor style). Runs the
+// state's handlers, its timers and its request deadlines, restarts the state with backoff when
+// a handler throws, and drains its inbox on shutdown. It is the actor_context the state sees.
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <zmq.hpp>
+
+#include "runtime/actor_kind_registry.hpp"
+#include "runtime/directory.hpp"
+#include "runtime/limits.hpp"
+#include "runtime/metrics.hpp"
+#include "runtime/outbox.hpp"
+#include "runtime/pending_requests.hpp"
+#include "runtime/timers.hpp"
+
+namespace infergrid {
+
+// What every actor of a node shares; owned by the node, outlives its actors.
+struct node_services {
+  zmq::context_t& context;
+  directory& names;
+  const runtime_limits& limits;
+  std::string reply_endpoint;  // this node's tcp endpoint as peers should reach it ("" if none)
+  std::function<std::vector<actor_metrics>()> metrics;
+  steady_time started;
+};
+
+using state_factory = std::function<result<std::unique_ptr<actor_state>>(actor_context&)>;
+
+class actor_runner final : public actor_context {
+ public:
+  actor_runner(node_services& services, std::string name, std::string kind, state_factory factory);
+  ~actor_runner() override;
+  actor_runner(const actor_runner&) = delete;
+  actor_runner& operator=(const actor_runner&) = delete;
+
+  // Binds the inbox, builds the state on the actor's thread and returns once it runs (or failed).
+  status start();
+  // Asks the actor to drain its inbox and stop; join() waits for it.
+  void request_stop();
+  void join();
+  actor_metrics metrics() const;
+
+  const std::string& name() const override { return name_; }
+  const std::string& node_name() const override { return services_.names.node_name(); }
+  const std::string& address() const override { return address_; }
+  const envelope* current() const override { return current_; }
+  std::vector<actor_metrics> node_metrics() const override { return services_.metrics(); }
+  std::int64_t node_uptime_ms() const override;
+  status send_message(std::string_view to, outgoing_message message) override;
+  void request_message(std::string_view to, outgoing_message message, message_type reply_type,
+                       std::int64_t timeout_ms, raw_reply_callback callback) override;
+  timer_id after(std::int64_t delay_ms, std::function<void()> callback) override;
+  timer_id every(std::int64_t interval_ms, std::function<void()> callback) override;
+  void cancel(timer_id id) override { timers_.cancel(id); }
+  void note_malformed(const envelope& message, const error& why) override;
+  void note_error(const error& why) override;
+
+ private:
+  void run();
+  bool create_state();
+  void handle(zmq::message_t& frame);
+  void dispatch(const envelope& in);
+  void crashed(const char* what, const envelope* in);
+  void run_due_timers_and_deadlines();
+  std::chrono::milliseconds wait_budget(steady_time now) const;
+  result<std::uint64_t> transmit(std::string_view to, outgoing_message&& message);
+
+  node_services& services_;
+  const std::string name_;
+  const std::string kind_;
+  const std::string address_;
+  state_factory factory_;
+
+  zmq::socket_t inbox_;
+  std::thread thread_;
+  std::atomic<bool> stop_requested_{false};
+  actor_counters counters_;
+
+  // Everything below is touched only by the actor's own thread.
+  std::unique_ptr<outbox> outbox_;
+  std::unique_ptr<actor_state> state_;
+  handler_table handlers_;
+  timer_queue timers_;
+  pending_requests pending_;
+  const envelope* current_ = nullptr;
+  std::uint64_t next_message_id_ = 1;
+  std::vector<std::uint8_t> encode_buffer_;
+  bool restarting_ = false;
+  steady_time restart_at_{};
+  steady_time state_created_at_{};
+  int consecutive_crashes_ = 0;
+  bool draining_ = false;
+  steady_time drain_deadline_{};
+  steady_time last_message_at_{};
+};
+
+std::int64_t unix_now_ms();
+
+}  // namespace infergrid

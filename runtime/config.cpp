@@ -1,0 +1,176 @@
+#include "runtime/config.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "runtime/actor_kind_registry.hpp"
+
+namespace infergrid {
+namespace {
+
+constexpr std::size_t max_name_length = 64;
+
+error invalid(const settings& at, std::string_view key, const std::string& what) {
+  return make_error(error_code::invalid_argument, at.where(key) + ": " + what);
+}
+
+result<std::string> require_name(const settings& at, std::string_view key) {
+  auto name = at.require<std::string>(key);
+  if (!name.ok()) return name.err();
+  if (!valid_name(*name)) {
+    return invalid(at, key, "'" + *name + "' is not a valid name (letters, digits, _ - . ; at most 64)");
+  }
+  return name;
+}
+
+status parse_node(const settings& root, node_config& out) {
+  if (!root.has("node")) return invalid(root, {}, "missing key 'node'");
+  const settings node = root.child("node");
+  if (!node.yaml().IsMap()) return invalid(root, "node", "expected a mapping");
+  IG_TRY(node.reject_unknown_keys({"name", "bind", "advertise"}));
+  auto name = require_name(node, "name");
+  if (!name.ok()) return name.err();
+  out.name = *name;
+  auto bind = node.get<std::string>("bind", "");
+  if (!bind.ok()) return bind.err();
+  if (!bind->empty() && bind->rfind("tcp://", 0) != 0) return invalid(node, "bind", "expected tcp://host:port");
+  out.bind = *bind;
+  auto advertise = node.get<std::string>("advertise", "");
+  if (!advertise.ok()) return advertise.err();
+  if (!advertise->empty() && advertise->rfind("tcp://", 0) != 0) return invalid(node, "advertise", "expected tcp://host:port");
+  out.advertise = *advertise;
+  return {};
+}
+
+status parse_limits(const settings& root, runtime_limits& limits) {
+  if (!root.has("limits")) return {};
+  const settings at = root.child("limits");
+  if (!at.yaml().IsMap()) return invalid(root, "limits", "expected a mapping");
+  struct entry {
+    std::string_view key;
+    std::int64_t* value;
+  };
+  const entry entries[] = {
+      {"max_envelope_bytes", &limits.max_envelope_bytes},
+      {"inbox_high_water_mark", &limits.inbox_high_water_mark},
+      {"dispatch_batch", &limits.dispatch_batch},
+      {"max_pending_requests", &limits.max_pending_requests},
+      {"max_timers", &limits.max_timers},
+      {"default_request_timeout_ms", &limits.default_request_timeout_ms},
+      {"restart_backoff_initial_ms", &limits.restart_backoff_initial_ms},
+      {"restart_backoff_max_ms", &limits.restart_backoff_max_ms},
+      {"restart_backoff_reset_ms", &limits.restart_backoff_reset_ms},
+      {"drain_quiet_ms", &limits.drain_quiet_ms},
+      {"drain_timeout_ms", &limits.drain_timeout_ms},
+      {"send_timeout_ms", &limits.send_timeout_ms},
+      {"socket_linger_ms", &limits.socket_linger_ms},
+      {"max_cached_routes", &limits.max_cached_routes},
+  };
+  std::vector<std::string_view> known;
+  for (const auto& e : entries) known.push_back(e.key);
+  IG_TRY(at.reject_unknown_keys(known));
+  for (const auto& e : entries) {
+    auto value = at.get<std::int64_t>(e.key, *e.value);
+    if (!value.ok()) return value.err();
+    if (*value <= 0) return invalid(at, e.key, "must be positive");
+    *e.value = *value;
+  }
+  return {};
+}
+
+status parse_peers(const settings& root, node_config& out) {
+  if (!root.has("peers")) return {};
+  const YAML::Node list = root.yaml()["peers"];
+  if (!list.IsSequence()) return invalid(root, "peers", "expected a list");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const settings at(list[i], root.source(), "peers[" + std::to_string(i) + "]");
+    if (!list[i].IsMap()) return invalid(at, {}, "expected a mapping with name and endpoint");
+    IG_TRY(at.reject_unknown_keys({"name", "endpoint", "actors"}));
+    peer_config peer;
+    auto name = require_name(at, "name");
+    if (!name.ok()) return name.err();
+    peer.name = *name;
+    if (peer.name == out.name) return invalid(at, "name", "a peer cannot have this node's own name");
+    auto endpoint = at.require<std::string>("endpoint");
+    if (!endpoint.ok()) return endpoint.err();
+    if (endpoint->rfind("tcp://", 0) != 0) return invalid(at, "endpoint", "expected tcp://host:port");
+    peer.endpoint = *endpoint;
+    auto actors = at.get<std::vector<std::string>>("actors", {});
+    if (!actors.ok()) return actors.err();
+    peer.actors = *actors;
+    out.peers.push_back(std::move(peer));
+  }
+  return {};
+}
+
+status parse_actors(const settings& root, node_config& out) {
+  if (!root.has("actors")) return invalid(root, {}, "missing key 'actors'");
+  const YAML::Node list = root.yaml()["actors"];
+  if (!list.IsSequence()) return invalid(root, "actors", "expected a list");
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const settings at(list[i], root.source(), "actors[" + std::to_string(i) + "]");
+    if (!list[i].IsMap()) return invalid(at, {}, "expected a mapping with name and kind");
+    IG_TRY(at.reject_unknown_keys({"name", "kind", "settings"}));
+    actor_config actor;
+    auto kind = at.require<std::string>("kind");
+    if (!kind.ok()) return kind.err();
+    if (find_actor_kind(*kind) == nullptr) {
+      std::string known;
+      for (const auto& k : actor_kinds()) known += (known.empty() ? "" : ", ") + k;
+      return invalid(at, "kind", "unknown actor kind '" + *kind + "' (known: " + known + ")");
+    }
+    actor.kind = *kind;
+    auto name = at.has("name") ? require_name(at, "name") : result<std::string>(actor.kind);
+    if (!name.ok()) return name.err();
+    actor.name = *name;
+    if (!names.insert(actor.name).second) return invalid(at, "name", "duplicate actor name '" + actor.name + "'");
+    if (at.has("settings") && !at.yaml()["settings"].IsMap()) return invalid(at, "settings", "expected a mapping");
+    actor.config = at.child("settings");
+    out.actors.push_back(std::move(actor));
+  }
+  return {};
+}
+
+}  // namespace
+
+bool valid_name(std::string_view name) {
+  if (name.empty() || name.size() > max_name_length) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                    c == '-' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+result<node_config> parse_config(const std::string& yaml_text, const std::string& source) {
+  YAML::Node document;
+  try {
+    document = YAML::Load(yaml_text);
+  } catch (const YAML::ParserException& e) {
+    return make_error(error_code::invalid_argument,
+                      source + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg);
+  }
+  const settings root(document, source, "");
+  if (!document.IsMap()) return invalid(root, {}, "expected a mapping with node and actors");
+  IG_TRY(root.reject_unknown_keys({"node", "limits", "peers", "actors"}));
+  node_config out;
+  out.source = source;
+  IG_TRY(parse_node(root, out));
+  IG_TRY(parse_limits(root, out.limits));
+  IG_TRY(parse_peers(root, out));
+  IG_TRY(parse_actors(root, out));
+  return out;
+}
+
+result<node_config> load_config_file(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return make_error(error_code::not_found, "cannot open config file " + path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return parse_config(text.str(), path);
+}
+
+}  // namespace infergrid

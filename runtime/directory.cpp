@@ -1,0 +1,61 @@
+#include "runtime/directory.hpp"
+
+namespace infergrid {
+
+// Every node of a process has its own ZeroMQ context, so inproc names only need to be unique per node.
+std::string inbox_endpoint(std::string_view node, std::string_view actor) {
+  return "inproc://infergrid/" + std::string(node) + "/" + std::string(actor);
+}
+
+void directory::add_local(const std::string& actor) {
+  std::lock_guard lock(mutex_);
+  local_.insert(actor);
+}
+
+void directory::remove_local(const std::string& actor) {
+  std::lock_guard lock(mutex_);
+  local_.erase(actor);
+}
+
+void directory::add_peer(const std::string& node, const std::string& endpoint, const std::set<std::string>& actors) {
+  std::lock_guard lock(mutex_);
+  auto& entry = peers_[node];
+  entry.endpoint = endpoint;
+  entry.actors.insert(actors.begin(), actors.end());
+}
+
+void directory::learn_peer(const std::string& node, const std::string& endpoint) {
+  if (node == node_name_ || endpoint.empty()) return;
+  std::lock_guard lock(mutex_);
+  peers_[node].endpoint = endpoint;
+}
+
+result<location> directory::resolve(std::string_view address) const {
+  std::lock_guard lock(mutex_);
+  const auto slash = address.find('/');
+  if (slash == std::string_view::npos) {
+    if (local_.count(address) != 0) {
+      return location{true, node_name_ + "/" + std::string(address), std::string(address),
+                      inbox_endpoint(node_name_, address)};
+    }
+    for (const auto& [node, entry] : peers_) {
+      if (entry.actors.count(std::string(address)) != 0) {
+        return location{false, node + "/" + std::string(address), std::string(address), entry.endpoint};
+      }
+    }
+    return make_error(error_code::not_found, "no actor named '" + std::string(address) + "' on this node or its peers");
+  }
+  const auto node = address.substr(0, slash);
+  const auto actor = address.substr(slash + 1);
+  if (node == node_name_) {
+    if (local_.count(actor) == 0) return make_error(error_code::not_found, "no actor '" + std::string(address) + "'");
+    return location{true, std::string(address), std::string(actor), inbox_endpoint(node_name_, actor)};
+  }
+  auto found = peers_.find(node);
+  if (found == peers_.end() || found->second.endpoint.empty()) {
+    return make_error(error_code::not_found, "unknown node '" + std::string(node) + "' in address '" + std::string(address) + "'");
+  }
+  return location{false, std::string(address), std::string(actor), found->second.endpoint};
+}
+
+}  // namespace infergrid

@@ -1,0 +1,50 @@
+#pragma once
+// directory: resolves an actor's name to where it lives. Static entries come from the config
+// (local actors, peers and the actors they host); learn_peer() is the seam for dynamic
+// registration — the tcp ingress uses it to learn where to send replies to nodes it was not
+// configured with. Thread-safe.
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "runtime/result.hpp"
+
+namespace infergrid {
+
+struct location {
+  bool local = false;
+  std::string address;   // canonical "node/actor"
+  std::string actor;     // the actor part
+  std::string endpoint;  // inproc:// endpoint of a local actor's inbox, tcp:// of a remote node
+};
+
+std::string inbox_endpoint(std::string_view node, std::string_view actor);
+
+class directory {
+ public:
+  explicit directory(std::string node_name) : node_name_(std::move(node_name)) {}
+
+  void add_local(const std::string& actor);
+  void remove_local(const std::string& actor);
+  void add_peer(const std::string& node, const std::string& endpoint, const std::set<std::string>& actors);
+  // Dynamic registration: remembers (or updates) where `node` answers.
+  void learn_peer(const std::string& node, const std::string& endpoint);
+
+  // "node/actor" or a bare "actor" (this node first, then the peers that list it).
+  result<location> resolve(std::string_view address) const;
+  const std::string& node_name() const { return node_name_; }
+
+ private:
+  struct peer {
+    std::string endpoint;
+    std::set<std::string> actors;
+  };
+  const std::string node_name_;
+  mutable std::mutex mutex_;
+  std::set<std::string, std::less<>> local_;
+  std::map<std::string, peer, std::less<>> peers_;
+};
+
+}  // namespace infergrid

@@ -1,0 +1,47 @@
+#pragma once
+// ingress: a node's tcp front door. A ROUTER bound at the node's `bind` endpoint receives
+// envelopes from other nodes' DEALERs, learns where each sending node wants its replies, and
+// forwards each envelope into the local recipient's inproc inbox. Envelopes are not decoded here;
+// the recipient validates them.
+#include <atomic>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include <zmq.hpp>
+
+#include "runtime/directory.hpp"
+#include "runtime/limits.hpp"
+#include "runtime/metrics.hpp"
+#include "runtime/result.hpp"
+
+namespace infergrid {
+
+class ingress {
+ public:
+  ingress(zmq::context_t& context, directory& names, const runtime_limits& limits);
+  ~ingress();
+  ingress(const ingress&) = delete;
+  ingress& operator=(const ingress&) = delete;
+
+  // Binds (port * picks a free one); returns the endpoint actually bound.
+  result<std::string> bind(const std::string& endpoint);
+  void start(std::string reply_endpoint);
+  void stop();
+  const actor_counters& counters() const { return counters_; }
+
+ private:
+  void run();
+
+  zmq::context_t& context_;
+  directory& names_;
+  const runtime_limits& limits_;
+  zmq::socket_t router_;
+  std::string reply_endpoint_;
+  std::thread thread_;
+  std::atomic<bool> stop_requested_{false};
+  actor_counters counters_;
+  std::unordered_map<std::string, std::string> learned_;  // node -> reply endpoint (ingress thread only)
+};
+
+}  // namespace infergrid

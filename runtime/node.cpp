@@ -1,0 +1,135 @@
+#include "runtime/node.hpp"
+
+#include "messages/codec.hpp"
+#include "runtime/log.hpp"
+
+namespace infergrid {
+
+node::node(node_config config) : config_(std::move(config)), context_(1), names_(config_.name) {}
+
+result<std::unique_ptr<node>> node::create(node_config config) {
+  if (!valid_name(config.name)) return make_error(error_code::invalid_argument, "invalid node name '" + config.name + "'");
+  std::unique_ptr<node> self(new node(std::move(config)));
+  auto& cfg = self->config_;
+  std::string reply_endpoint = cfg.advertise;
+  if (!cfg.bind.empty()) {
+    self->ingress_ = std::make_unique<ingress>(self->context_, self->names_, cfg.limits);
+    auto bound = self->ingress_->bind(cfg.bind);
+    if (!bound.ok()) return bound.err();
+    if (reply_endpoint.empty()) {
+      reply_endpoint = *bound;
+      // A wildcard bind is reachable on loopback; set `advertise` for other hosts.
+      const std::string wildcard = "tcp://0.0.0.0:";
+      if (reply_endpoint.rfind(wildcard, 0) == 0) reply_endpoint = "tcp://127.0.0.1:" + reply_endpoint.substr(wildcard.size());
+    }
+  }
+  for (const auto& peer : cfg.peers) {
+    self->names_.add_peer(peer.name, peer.endpoint, {peer.actors.begin(), peer.actors.end()});
+  }
+  node* raw = self.get();
+  self->services_.reset(new node_services{self->context_, self->names_, cfg.limits, reply_endpoint,
+                                          [raw] { return raw->metrics(); }, std::chrono::steady_clock::now()});
+  if (self->ingress_) {
+    self->ingress_->start(reply_endpoint);
+    log(log_level::info, cfg.name, "listening on {}", reply_endpoint);
+  }
+  return self;
+}
+
+node::~node() { stop(); }
+
+status node::start() {
+  for (const auto& actor : config_.actors) {
+    const actor_factory make = find_actor_kind(actor.kind);
+    if (make == nullptr) return make_error(error_code::not_found, "unknown actor kind '" + actor.kind + "'");
+    auto settings_copy = actor.config;
+    IG_TRY(spawn(actor.name, actor.kind,
+                 [make, settings_copy](actor_context& ctx) { return make(ctx, settings_copy); }));
+  }
+  return {};
+}
+
+status node::spawn(const std::string& name, const std::string& kind, state_factory factory) {
+  if (!valid_name(name)) return make_error(error_code::invalid_argument, "invalid actor name '" + name + "'");
+  std::lock_guard lock(actors_mutex_);
+  if (stopped_) return make_error(error_code::unavailable, "node " + config_.name + " is stopping");
+  for (const auto& existing : actors_) {
+    if (existing->name() == name) return make_error(error_code::conflict, "actor '" + name + "' already exists");
+  }
+  auto runner = std::make_unique<actor_runner>(*services_, name, kind, std::move(factory));
+  IG_TRY(runner->start());
+  log(log_level::info, config_.name, "started actor {} ({})", runner->address(), kind);
+  actors_.push_back(std::move(runner));
+  return {};
+}
+
+void node::stop() {
+  {
+    std::lock_guard lock(actors_mutex_);
+    if (stopped_) return;
+    stopped_ = true;
+  }
+  // Drain all actors concurrently (messages between them keep flowing), then join.
+  {
+    std::lock_guard lock(actors_mutex_);
+    for (auto& actor : actors_) actor->request_stop();
+  }
+  for (auto& actor : actors_) actor->join();
+  if (ingress_) ingress_->stop();
+  log(log_level::info, config_.name, "stopped");
+}
+
+std::vector<actor_metrics> node::metrics() const {
+  std::vector<actor_metrics> out;
+  std::lock_guard lock(actors_mutex_);
+  for (const auto& actor : actors_) out.push_back(actor->metrics());
+  if (ingress_) out.push_back(snapshot(ingress_->counters(), config_.name + "/_ingress", "ingress"));
+  return out;
+}
+
+result<envelope> node::call_raw(std::string_view to, outgoing_message message, std::int64_t timeout_ms) {
+  if (timeout_ms <= 0) timeout_ms = config_.limits.default_request_timeout_ms;
+  const std::string caller = "_call." + std::to_string(next_call_.fetch_add(1));
+  try {
+    zmq::socket_t inbox(context_, zmq::socket_type::pull);
+    inbox.set(zmq::sockopt::linger, 0);
+    inbox.bind(inbox_endpoint(config_.name, caller));
+    names_.add_local(caller);
+    struct unregister {
+      directory& names;
+      const std::string& actor;
+      ~unregister() { names.remove_local(actor); }
+    } cleanup{names_, caller};
+
+    outbox sender(context_, names_, services_->reply_endpoint, config_.limits);
+    auto where = sender.route_to(to);
+    if (!where.ok()) return where.err();
+    envelope out;
+    out.type = message.type;
+    out.message_version = message.version;
+    out.message_id = 1;
+    out.sender = config_.name + "/" + caller;
+    out.recipient = (*where)->address;
+    out.sent_at_ms = unix_now_ms();
+    out.deadline_ms = out.sent_at_ms + timeout_ms;
+    out.body = std::move(message.body);
+    IG_TRY(sender.deliver(**where, encode_envelope(out)));
+
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    const codec_limits limits{static_cast<std::size_t>(config_.limits.max_envelope_bytes)};
+    while (true) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return make_error(error_code::timeout, "no reply from " + std::string(to) + " within " + std::to_string(timeout_ms) + " ms");
+      zmq::pollitem_t item{inbox.handle(), 0, ZMQ_POLLIN, 0};
+      zmq::poll(&item, 1, left);
+      zmq::message_t frame;
+      if (!inbox.recv(frame, zmq::recv_flags::dontwait)) continue;
+      auto reply = decode_envelope({static_cast<const std::uint8_t*>(frame.data()), frame.size()}, limits);
+      if (reply.ok() && reply->correlation_id == out.message_id) return reply;
+    }
+  } catch (const zmq::error_t& e) {
+    return make_error(error_code::io_error, std::string("call: ") + e.what());
+  }
+}
+
+}  // namespace infergrid

@@ -1,0 +1,75 @@
+#pragma once
+// node: one process's host for many actors on one ZeroMQ context. Actors reach each other by
+// name ("node/actor" or "actor"); the node delivers over inproc:// inside the process and over
+// tcp:// (DEALER -> ROUTER) to peers, as the config says — actor code never knows which.
+//
+//   auto grid = node::create(config);          // binds tcp if configured, builds the directory
+//   grid.value()->start();                     // spawns every configured actor by kind
+//   ...
+//   grid.value()->stop();                      // drains in-flight messages, joins every actor
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "runtime/actor_runner.hpp"
+#include "runtime/config.hpp"
+#include "runtime/directory.hpp"
+#include "runtime/ingress.hpp"
+
+namespace infergrid {
+
+class node {
+ public:
+  static result<std::unique_ptr<node>> create(node_config config);
+  ~node();
+  node(const node&) = delete;
+  node& operator=(const node&) = delete;
+
+  // Spawns the actors named in the config, in order; stops at the first that fails.
+  status start();
+  // Spawns one more actor; `factory` builds its state (again after each crash).
+  status spawn(const std::string& name, const std::string& kind, state_factory factory);
+  template <class State, class... Args>
+  status spawn_state(const std::string& name, Args... args) {
+    return spawn(name, "custom", [args...](actor_context& ctx) -> result<std::unique_ptr<actor_state>> {
+      return std::unique_ptr<actor_state>(new actor_state_holder<State>(std::make_unique<State>(ctx, args...)));
+    });
+  }
+  // Drains and stops every actor, then the tcp ingress. Idempotent.
+  void stop();
+
+  // Sends `message` from outside any actor (CLI, tests) and blocks for the reply.
+  template <message Reply, message T>
+  result<Reply> call(std::string_view to, const T& message, std::int64_t timeout_ms) {
+    auto reply = call_raw(to, make_outgoing(message), timeout_ms);
+    if (!reply.ok()) return reply.err();
+    return actor_context::decode_reply<Reply>(*reply);
+  }
+  result<envelope> call_raw(std::string_view to, outgoing_message message, std::int64_t timeout_ms);
+
+  std::vector<actor_metrics> metrics() const;
+  const std::string& name() const { return config_.name; }
+  // The tcp endpoint peers reach this node at ("" when in-process only).
+  const std::string& endpoint() const { return services_->reply_endpoint; }
+  directory& names() { return names_; }
+  const node_config& config() const { return config_; }
+
+ private:
+  explicit node(node_config config);
+
+  node_config config_;
+  zmq::context_t context_;
+  directory names_;
+  std::unique_ptr<node_services> services_;
+  std::unique_ptr<ingress> ingress_;
+  mutable std::mutex actors_mutex_;
+  std::vector<std::unique_ptr<actor_runner>> actors_;
+  std::atomic<std::uint64_t> next_call_{1};
+  bool stopped_ = false;
+};
+
+}  // namespace infergrid

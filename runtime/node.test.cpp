@@ -1,0 +1,186 @@
+// Actors in one process: ping-pong over inproc, request timeouts, crash and restart, timers.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <stdexcept>
+
+#include "messages/system.hpp"
+#include "runtime/node.hpp"
+
+namespace infergrid {
+namespace {
+
+node_config in_process_config(std::string name = "test") {
+  node_config config;
+  config.source = "<test>";
+  config.name = std::move(name);
+  config.limits.drain_quiet_ms = 10;
+  return config;
+}
+
+std::unique_ptr<node> make_node(node_config config = in_process_config()) {
+  auto created = node::create(std::move(config));
+  EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.err().message);
+  return std::move(created).value();
+}
+
+// Answers ping with pong; throws on ping sequence 666 (to exercise supervision).
+struct ponger_state {
+  ponger_state(actor_context& context) : ctx(context) {}
+  handler_table handlers() {
+    return {on<ping>([this](const ping& p) -> result<pong> {
+      if (p.sequence == 666) throw std::runtime_error("sequence 666 is cursed");
+      return pong{p.sequence, p.payload, ctx.address()};
+    })};
+  }
+  actor_context& ctx;
+};
+
+// Sends `count` pings to `target` one after another and reports how many pongs matched.
+struct pinger_state {
+  pinger_state(actor_context& context, std::string target_name, int count, std::promise<int>* done)
+      : ctx(context), target(std::move(target_name)), remaining(count), finished(done) {}
+  handler_table handlers() { return {}; }
+  void on_start() { next(); }
+  void next() {
+    if (remaining == 0) return finished->set_value(matched);
+    const auto sequence = 1000 + static_cast<std::uint64_t>(remaining--);  // never the cursed 666
+    ctx.request<pong>(target, ping{sequence, {1, 2, 3}}, 2000, [this, sequence](result<pong> reply) {
+      if (reply.ok() && reply->sequence == sequence && reply->payload.size() == 3) ++matched;
+      next();
+    });
+  }
+  actor_context& ctx;
+  std::string target;
+  int remaining;
+  int matched = 0;
+  std::promise<int>* finished;
+};
+
+TEST(node, ping_pong_between_two_actors_in_one_process) {
+  auto grid = make_node();
+  ASSERT_TRUE(grid->spawn_state<ponger_state>("ponger").ok());
+  std::promise<int> done;
+  auto matched = done.get_future();
+  ASSERT_TRUE(grid->spawn_state<pinger_state>("pinger", std::string("ponger"), 1000, &done).ok());
+  ASSERT_EQ(matched.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  EXPECT_EQ(matched.get(), 1000);
+  grid->stop();
+  for (const auto& m : grid->metrics()) {
+    if (m.address == "test/ponger") {
+      EXPECT_EQ(m.received, 1000u);
+      EXPECT_EQ(m.sent, 1000u);
+    }
+  }
+}
+
+TEST(node, call_from_outside_reaches_an_actor_by_full_and_bare_name) {
+  auto grid = make_node();
+  ASSERT_TRUE(grid->spawn_state<ponger_state>("ponger").ok());
+  auto reply = grid->call<pong>("test/ponger", ping{7, {}}, 2000);
+  ASSERT_TRUE(reply.ok()) << reply.err().message;
+  EXPECT_EQ(reply->sequence, 7u);
+  EXPECT_EQ(reply->responder, "test/ponger");
+  EXPECT_TRUE(grid->call<pong>("ponger", ping{8, {}}, 2000).ok());
+  auto missing = grid->call<pong>("nobody", ping{9, {}}, 2000);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.err().code, error_code::not_found);
+}
+
+// Never answers: every request to it must end in a timeout error delivered to the callback.
+struct silent_state {
+  silent_state(actor_context&) {}
+  handler_table handlers() {
+    return {on<ping>([](const ping&) {})};
+  }
+};
+
+struct timeout_probe_state {
+  timeout_probe_state(actor_context& context, std::promise<error_code>* done) : ctx(context), finished(done) {}
+  handler_table handlers() { return {}; }
+  void on_start() {
+    ctx.request<pong>("silent", ping{1, {}}, 50, [this](result<pong> reply) {
+      finished->set_value(reply.ok() ? error_code::ok : reply.err().code);
+    });
+  }
+  actor_context& ctx;
+  std::promise<error_code>* finished;
+};
+
+TEST(node, a_reply_that_never_comes_becomes_a_timeout_error) {
+  auto grid = make_node();
+  ASSERT_TRUE(grid->spawn_state<silent_state>("silent").ok());
+  std::promise<error_code> done;
+  auto outcome = done.get_future();
+  const auto begin = std::chrono::steady_clock::now();
+  ASSERT_TRUE(grid->spawn_state<timeout_probe_state>("probe", &done).ok());
+  ASSERT_EQ(outcome.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  EXPECT_EQ(outcome.get(), error_code::timeout);
+  EXPECT_GE(std::chrono::steady_clock::now() - begin, std::chrono::milliseconds(50));
+  grid->stop();
+  for (const auto& m : grid->metrics()) {
+    if (m.address == "test/probe") {
+      EXPECT_EQ(m.timeouts, 1u);
+    }
+  }
+}
+
+TEST(node, a_throwing_handler_is_restarted_and_the_node_keeps_serving) {
+  auto grid = make_node();
+  ASSERT_TRUE(grid->spawn_state<ponger_state>("ponger").ok());
+  auto crashed = grid->call<pong>("ponger", ping{666, {}}, 2000);
+  ASSERT_FALSE(crashed.ok());
+  EXPECT_EQ(crashed.err().code, error_code::internal);
+  EXPECT_NE(crashed.err().message.find("cursed"), std::string::npos);
+  auto after = grid->call<pong>("ponger", ping{5, {}}, 2000);
+  ASSERT_TRUE(after.ok()) << after.err().message;
+  EXPECT_EQ(after->sequence, 5u);
+  for (const auto& m : grid->metrics()) {
+    if (m.address == "test/ponger") {
+      EXPECT_EQ(m.restarts, 1u);
+      EXPECT_EQ(m.errors, 1u);
+    }
+  }
+}
+
+// Counts timer ticks; replies to ping with the tick count once it has seen three.
+struct ticker_state {
+  ticker_state(actor_context& context, std::promise<int>* done) : ctx(context), finished(done) {}
+  handler_table handlers() { return {}; }
+  void on_start() {
+    ctx.after(5, [this] { ++one_shots; });
+    periodic = ctx.every(2, [this] {
+      if (++ticks == 3) {
+        ctx.cancel(periodic);
+        ctx.after(20, [this] { finished->set_value(ticks * 10 + one_shots); });
+      }
+    });
+  }
+  actor_context& ctx;
+  std::promise<int>* finished;
+  timer_id periodic = 0;
+  int ticks = 0;
+  int one_shots = 0;
+};
+
+TEST(node, timers_fire_once_periodically_and_stop_when_cancelled) {
+  auto grid = make_node();
+  std::promise<int> done;
+  auto outcome = done.get_future();
+  ASSERT_TRUE(grid->spawn_state<ticker_state>("ticker", &done).ok());
+  ASSERT_EQ(outcome.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  EXPECT_EQ(outcome.get(), 31);
+}
+
+TEST(node, an_unhandled_message_type_is_answered_with_unsupported) {
+  auto grid = make_node();
+  ASSERT_TRUE(grid->spawn_state<silent_state>("silent").ok());
+  auto reply = grid->call<health_report>("silent", health_request{}, 2000);
+  ASSERT_FALSE(reply.ok());
+  EXPECT_EQ(reply.err().code, error_code::unsupported);
+}
+
+}  // namespace
+}  // namespace infergrid

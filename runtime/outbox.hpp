@@ -1,0 +1,51 @@
+#pragma once
+// outbox: one thread's sending side of the bus. Resolves a recipient through the directory once,
+// then caches a socket for it: a PUSH into the local actor's inproc inbox, or one DEALER per
+// remote node's tcp endpoint (shared by all actors on that node). Not thread-safe: each actor
+// thread (and the ingress, and each blocking call) owns its own.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include <zmq.hpp>
+
+#include "runtime/directory.hpp"
+#include "runtime/limits.hpp"
+#include "runtime/result.hpp"
+
+namespace infergrid {
+
+struct route {
+  std::string address;  // canonical "node/actor", written into the envelope
+  std::string actor;
+  bool local = false;
+  zmq::socket_t* socket = nullptr;
+};
+
+class outbox {
+ public:
+  outbox(zmq::context_t& context, const directory& names, std::string reply_endpoint, const runtime_limits& limits);
+
+  result<const route*> route_to(std::string_view recipient);
+  // Sends one encoded envelope; waits at most send_timeout_ms for room, then fails `unavailable`.
+  status deliver(const route& to, std::span<const std::uint8_t> envelope_bytes);
+
+ private:
+  zmq::socket_t* socket_for(const location& where);
+
+  zmq::context_t& context_;
+  const directory& names_;
+  const std::string reply_endpoint_;
+  const runtime_limits& limits_;
+  std::unordered_map<std::string, zmq::socket_t> sockets_;  // by endpoint
+  std::unordered_map<std::string, route> routes_;           // by recipient as the caller wrote it
+};
+
+// Frames of an envelope between nodes, on DEALER -> ROUTER (the ROUTER prepends the peer id):
+//   [recipient actor][sender node][sender's reply endpoint][envelope]
+inline constexpr std::size_t remote_frame_count = 4;
+
+}  // namespace infergrid
