@@ -8,6 +8,7 @@
 
 #include "messages/system.hpp"
 #include "runtime/node.hpp"
+#include "tests/support/sequential_pinger.hpp"
 
 namespace infergrid {
 namespace {
@@ -38,33 +39,13 @@ struct ponger_state {
   actor_context& ctx;
 };
 
-// Sends `count` pings to `target` one after another and reports how many pongs matched.
-struct pinger_state {
-  pinger_state(actor_context& context, std::string target_name, int count, std::promise<int>* done)
-      : ctx(context), target(std::move(target_name)), remaining(count), finished(done) {}
-  handler_table handlers() { return {}; }
-  void on_start() { next(); }
-  void next() {
-    if (remaining == 0) return finished->set_value(matched);
-    const auto sequence = 1000 + static_cast<std::uint64_t>(remaining--);  // never the cursed 666
-    ctx.request<pong>(target, ping{sequence, {1, 2, 3}}, 2000, [this, sequence](result<pong> reply) {
-      if (reply.ok() && reply->sequence == sequence && reply->payload.size() == 3) ++matched;
-      next();
-    });
-  }
-  actor_context& ctx;
-  std::string target;
-  int remaining;
-  int matched = 0;
-  std::promise<int>* finished;
-};
 
 TEST(node, ping_pong_between_two_actors_in_one_process) {
   auto grid = make_node();
   ASSERT_TRUE(grid->spawn_state<ponger_state>("ponger").ok());
   std::promise<int> done;
   auto matched = done.get_future();
-  ASSERT_TRUE(grid->spawn_state<pinger_state>("pinger", std::string("ponger"), 1000, &done).ok());
+  ASSERT_TRUE(grid->spawn_state<testing::sequential_pinger>("pinger", std::string("ponger"), 1000, std::size_t{3}, &done).ok());
   ASSERT_EQ(matched.wait_for(std::chrono::seconds(20)), std::future_status::ready);
   EXPECT_EQ(matched.get(), 1000);
   grid->stop();

@@ -1,0 +1,250 @@
+// bus_bench: the actor bus against raw cppzmq doing the same pattern in the same run.
+//   throughput: one sender streams N messages of B body bytes to one receiver (msgs/s)
+//   latency:    one request, one echo, strictly alternating (round trip p50/p99, microseconds)
+// for B = 64 and 4096, over inproc (one node, two actors) and tcp loopback (two nodes).
+// Raw baseline: PUSH->PULL for throughput, PAIR<->PAIR for latency, same transport.
+// Usage: bus_bench [--quick]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <future>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "messages/system.hpp"
+#include "runtime/log.hpp"
+#include "runtime/node.hpp"
+
+using namespace infergrid;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+struct run_sizes {
+  int messages_small = 300000;  // throughput messages at 64 B
+  int messages_large = 60000;   // throughput messages at 4 KiB
+  int round_trips = 10000;      // latency samples per configuration
+  int warmup_round_trips = 500;
+};
+
+struct latency {
+  double p50_us = 0;
+  double p99_us = 0;
+};
+
+latency percentiles(std::vector<double> samples_us) {
+  std::sort(samples_us.begin(), samples_us.end());
+  auto at = [&](double q) { return samples_us[static_cast<std::size_t>(q * static_cast<double>(samples_us.size() - 1))]; };
+  return latency{at(0.50), at(0.99)};
+}
+
+double seconds_since(clock_type::time_point begin) {
+  return std::chrono::duration<double>(clock_type::now() - begin).count();
+}
+
+// ---- raw cppzmq baselines ------------------------------------------------------------------
+
+double raw_throughput(zmq::context_t& context, const std::string& bind, int count, std::size_t body_bytes) {
+  zmq::socket_t pull(context, zmq::socket_type::pull);
+  pull.set(zmq::sockopt::rcvhwm, 100000);
+  pull.bind(bind);
+  const std::string endpoint = pull.get(zmq::sockopt::last_endpoint);
+  std::promise<void> connected;
+  std::thread sender([&] {
+    zmq::socket_t push(context, zmq::socket_type::push);
+    push.set(zmq::sockopt::sndhwm, 100000);
+    push.connect(endpoint);
+    connected.set_value();
+    std::vector<std::uint8_t> body(body_bytes, 7);
+    for (int i = 0; i < count; ++i) (void)push.send(zmq::buffer(body), zmq::send_flags::none);
+  });
+  connected.get_future().wait();
+  zmq::message_t message;
+  (void)pull.recv(message);  // the clock starts with the first message, as for the bus
+  const auto begin = clock_type::now();
+  for (int i = 1; i < count; ++i) (void)pull.recv(message);
+  const double elapsed = seconds_since(begin);
+  sender.join();
+  return (count - 1) / elapsed;
+}
+
+latency raw_latency(zmq::context_t& context, const std::string& bind, const run_sizes& sizes, std::size_t body_bytes) {
+  zmq::socket_t client(context, zmq::socket_type::pair);
+  client.bind(bind);
+  const std::string endpoint = client.get(zmq::sockopt::last_endpoint);
+  const int total = sizes.round_trips + sizes.warmup_round_trips;
+  std::thread echo([&] {
+    zmq::socket_t server(context, zmq::socket_type::pair);
+    server.connect(endpoint);
+    zmq::message_t message;
+    for (int i = 0; i < total; ++i) {
+      (void)server.recv(message);
+      (void)server.send(message, zmq::send_flags::none);
+    }
+  });
+  std::vector<std::uint8_t> body(body_bytes, 7);
+  std::vector<double> samples;
+  zmq::message_t reply;
+  for (int i = 0; i < total; ++i) {
+    const auto begin = clock_type::now();
+    (void)client.send(zmq::buffer(body), zmq::send_flags::none);
+    (void)client.recv(reply);
+    if (i >= sizes.warmup_round_trips) samples.push_back(seconds_since(begin) * 1e6);
+  }
+  echo.join();
+  return percentiles(std::move(samples));
+}
+
+// ---- the actor bus ------------------------------------------------------------------------
+
+struct sink_state {
+  sink_state(actor_context&, int expected_count, std::promise<clock_type::time_point>* first,
+             std::promise<clock_type::time_point>* last)
+      : expected(expected_count), first_at(first), last_at(last) {}
+  handler_table handlers() {
+    return {on<ping>([this](const ping&) {
+      if (++count == 1) first_at->set_value(clock_type::now());
+      if (count == expected) last_at->set_value(clock_type::now());
+    })};
+  }
+  int expected;
+  int count = 0;
+  std::promise<clock_type::time_point>* first_at;
+  std::promise<clock_type::time_point>* last_at;
+};
+
+struct source_state {
+  source_state(actor_context& context, std::string target_name, int total, std::size_t body_bytes)
+      : ctx(context), target(std::move(target_name)), count(total), bytes(body_bytes) {}
+  handler_table handlers() { return {}; }
+  void on_start() {
+    ctx.after(0, [this] {
+      ping message{0, std::vector<std::uint8_t>(bytes, 7)};
+      for (int i = 0; i < count; ++i) {
+        message.sequence = static_cast<std::uint64_t>(i);
+        (void)ctx.send(target, message);
+      }
+    });
+  }
+  actor_context& ctx;
+  std::string target;
+  int count;
+  std::size_t bytes;
+};
+
+struct echo_state {
+  echo_state(actor_context& context) : ctx(context) {}
+  handler_table handlers() {
+    return {on<ping>([](const ping& p) -> result<pong> { return pong{p.sequence, p.payload, {}}; })};
+  }
+  actor_context& ctx;
+};
+
+struct prober_state {
+  prober_state(actor_context& context, std::string target_name, int total, int warmup, std::size_t body_bytes,
+               std::promise<std::vector<double>>* done)
+      : ctx(context), target(std::move(target_name)), count(total), skip(warmup), bytes(body_bytes), finished(done) {}
+  handler_table handlers() { return {}; }
+  void on_start() { next(); }
+  void next() {
+    if (sent == count + skip) return finished->set_value(std::move(samples));
+    const auto begin = clock_type::now();
+    ctx.request<pong>(target, ping{static_cast<std::uint64_t>(sent), std::vector<std::uint8_t>(bytes, 7)}, 10000,
+                      [this, begin](result<pong> reply) {
+                        if (!reply.ok()) return finished->set_value({});
+                        if (sent > skip) samples.push_back(seconds_since(begin) * 1e6);
+                        next();
+                      });
+    ++sent;
+  }
+  actor_context& ctx;
+  std::string target;
+  int count;
+  int skip;
+  std::size_t bytes;
+  std::promise<std::vector<double>>* finished;
+  int sent = 0;
+  std::vector<double> samples;
+};
+
+node_config bench_config(const std::string& name, bool tcp) {
+  node_config config;
+  config.source = "<bench>";
+  config.name = name;
+  if (tcp) config.bind = "tcp://127.0.0.1:*";
+  config.limits.drain_quiet_ms = 10;
+  config.limits.send_timeout_ms = 10000;  // a benchmark waits for room instead of dropping
+  return config;
+}
+
+// Two nodes for tcp (receiver on `far`), one node for inproc (both actors on `near`).
+struct bus_pair {
+  explicit bus_pair(bool tcp) {
+    near = std::move(node::create(bench_config("near", tcp))).value();
+    if (tcp) {
+      far = std::move(node::create(bench_config("far", true))).value();
+      near->names().add_peer("far", far->endpoint(), {});
+      far->names().add_peer("near", near->endpoint(), {});
+    }
+  }
+  node& receiver_node() { return far ? *far : *near; }
+  std::string receiver(const std::string& actor) const { return (far ? "far/" : "near/") + actor; }
+  std::unique_ptr<node> near;
+  std::unique_ptr<node> far;
+};
+
+double bus_throughput(bool tcp, int count, std::size_t body_bytes) {
+  bus_pair pair(tcp);
+  std::promise<clock_type::time_point> first;
+  std::promise<clock_type::time_point> last;
+  auto first_at = first.get_future();
+  auto last_at = last.get_future();
+  (void)pair.receiver_node().spawn_state<sink_state>("sink", count, &first, &last);
+  (void)pair.near->spawn_state<source_state>("source", pair.receiver("sink"), count, body_bytes);
+  if (last_at.wait_for(std::chrono::seconds(120)) != std::future_status::ready) return 0;
+  return (count - 1) / std::chrono::duration<double>(last_at.get() - first_at.get()).count();
+}
+
+latency bus_latency(bool tcp, const run_sizes& sizes, std::size_t body_bytes) {
+  bus_pair pair(tcp);
+  std::promise<std::vector<double>> done;
+  auto samples = done.get_future();
+  (void)pair.receiver_node().spawn_state<echo_state>("echo");
+  (void)pair.near->spawn_state<prober_state>("prober", pair.receiver("echo"), sizes.round_trips,
+                                              sizes.warmup_round_trips, body_bytes, &done);
+  auto measured = samples.get();
+  if (measured.empty()) return {};
+  return percentiles(std::move(measured));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  set_log_level(log_level::warn);
+  run_sizes sizes;
+  if (argc > 1 && std::strcmp(argv[1], "--quick") == 0) sizes = run_sizes{30000, 6000, 1000, 100};
+  zmq::context_t context;
+  std::printf("bus_bench: actor bus vs raw cppzmq (baseline), same pattern, same run\n");
+  std::printf("%-8s %6s | %14s %14s %6s | %10s %10s %6s | %10s %10s\n", "transport", "body", "raw msgs/s",
+              "bus msgs/s", "ratio", "raw p50 us", "bus p50 us", "ratio", "raw p99 us", "bus p99 us");
+  for (bool tcp : {false, true}) {
+    for (std::size_t body : {std::size_t{64}, std::size_t{4096}}) {
+      const int count = body == 64 ? sizes.messages_small : sizes.messages_large;
+      const std::string bind = tcp ? "tcp://127.0.0.1:*" : "inproc://bench-" + std::to_string(body);
+      const double raw_rate = raw_throughput(context, bind + (tcp ? "" : "-t"), count, body);
+      const double bus_rate = bus_throughput(tcp, count, body);
+      const latency raw = raw_latency(context, bind + (tcp ? "" : "-l"), sizes, body);
+      const latency bus = bus_latency(tcp, sizes, body);
+      std::printf("%-8s %5zuB | %14.0f %14.0f %5.2fx | %10.1f %10.1f %5.2fx | %10.1f %10.1f\n", tcp ? "tcp" : "inproc",
+                  body, raw_rate, bus_rate, bus_rate / raw_rate, raw.p50_us, bus.p50_us, bus.p50_us / raw.p50_us,
+                  raw.p99_us, bus.p99_us);
+      std::fflush(stdout);
+    }
+  }
+  std::printf("targets: throughput ratio >= 0.50, p50 latency ratio <= 2.00\n");
+  return 0;
+}

@@ -1,0 +1,167 @@
+// Real processes over real sockets: the `infergrid node` binary as a child process, reached
+// from this test's own node over tcp loopback.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <future>
+#include <regex>
+
+#include "messages/codec.hpp"
+#include "messages/system.hpp"
+#include "runtime/node.hpp"
+#include "tests/support/sequential_pinger.hpp"
+#include "tests/child_process.hpp"
+
+namespace infergrid {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::child_process;
+
+constexpr auto start_timeout = 20s;
+
+// A child `infergrid node` on a free port, hosting one health actor.
+struct child_node {
+  explicit child_node(const std::string& name) {
+    directory = testing::make_temp_dir();
+    const std::string config = directory + "/" + name + ".yaml";
+    testing::write_file(config, "node:\n  name: " + name + "\n  bind: tcp://127.0.0.1:*\n"
+                                "limits:\n  drain_quiet_ms: 20\nactors:\n  - name: health\n    kind: health\n");
+    process = std::make_unique<child_process>(
+        std::vector<std::string>{testing::infergrid_binary(), "node", "--config", config}, directory + "/log.txt");
+    auto line = process->wait_for_log("listening on tcp://", start_timeout);
+    if (line) {
+      std::smatch match;
+      if (std::regex_search(*line, match, std::regex("tcp://[0-9.]+:[0-9]+"))) endpoint = match.str();
+    }
+    ready = process->wait_for_log("started actor", start_timeout).has_value();
+  }
+  std::string directory;
+  std::unique_ptr<child_process> process;
+  std::string endpoint;
+  bool ready = false;
+};
+
+std::unique_ptr<node> parent_node(const std::vector<std::pair<std::string, std::string>>& peers) {
+  node_config config;
+  config.source = "<test>";
+  config.name = "parent";
+  config.bind = "tcp://127.0.0.1:*";
+  config.limits.drain_quiet_ms = 10;
+  for (const auto& [name, endpoint] : peers) config.peers.push_back(peer_config{name, endpoint, {"health"}});
+  auto created = node::create(std::move(config));
+  EXPECT_TRUE(created.ok());
+  return std::move(created).value();
+}
+
+
+TEST(multi_process, ping_pong_between_two_processes_over_tcp) {
+  child_node child("child-a");
+  ASSERT_TRUE(child.ready) << child.process->log();
+  ASSERT_FALSE(child.endpoint.empty());
+  auto parent = parent_node({{"child-a", child.endpoint}});
+  std::promise<int> done;
+  auto matched = done.get_future();
+  ASSERT_TRUE(parent->spawn_state<testing::sequential_pinger>("pinger", std::string("child-a/health"), 200, std::size_t{64}, &done).ok());
+  ASSERT_EQ(matched.wait_for(20s), std::future_status::ready);
+  EXPECT_EQ(matched.get(), 200);
+
+  // The bare name resolves through the peer's actor list too.
+  auto report = parent->call<health_report>("health", health_request{}, 5000);
+  ASSERT_TRUE(report.ok()) << report.err().message;
+  EXPECT_EQ(report->node, "child-a");
+  bool saw_health = false;
+  for (const auto& actor : report->actors) {
+    if (actor.address == "child-a/health") {
+      saw_health = true;
+      EXPECT_EQ(actor.received, 201u);  // 200 pings + this health_request
+      EXPECT_EQ(actor.sent, 200u);      // the report itself is counted after it is built
+    }
+  }
+  EXPECT_TRUE(saw_health);
+}
+
+TEST(multi_process, one_client_talks_to_two_node_processes) {
+  child_node first("node-one");
+  child_node second("node-two");
+  ASSERT_TRUE(first.ready && second.ready);
+  auto parent = parent_node({{"node-one", first.endpoint}, {"node-two", second.endpoint}});
+  auto one = parent->call<pong>("node-one/health", ping{1, {}}, 5000);
+  auto two = parent->call<pong>("node-two/health", ping{2, {}}, 5000);
+  ASSERT_TRUE(one.ok() && two.ok());
+  EXPECT_EQ(one->responder, "node-one/health");
+  EXPECT_EQ(two->responder, "node-two/health");
+}
+
+TEST(multi_process, garbage_over_tcp_is_counted_and_dropped_and_the_node_keeps_serving) {
+  child_node child("child-g");
+  ASSERT_TRUE(child.ready);
+  zmq::context_t context;
+  zmq::socket_t raw(context, zmq::socket_type::dealer);
+  raw.set(zmq::sockopt::linger, 1000);
+  raw.connect(child.endpoint);
+  // Wrong frame count (ingress drop), then garbage in a well-framed envelope (actor drop).
+  raw.send(zmq::str_buffer("only one frame"), zmq::send_flags::none);
+  for (std::string garbage : {std::string("\xc1"), std::string("\x93\x01\x02"), std::string(1000, '\xff')}) {
+    raw.send(zmq::str_buffer("health"), zmq::send_flags::sndmore);
+    raw.send(zmq::str_buffer("intruder"), zmq::send_flags::sndmore);
+    raw.send(zmq::str_buffer(""), zmq::send_flags::sndmore);
+    raw.send(zmq::buffer(garbage), zmq::send_flags::none);
+  }
+  auto parent = parent_node({{"child-g", child.endpoint}});
+  // Garbage and the probe travel different connections; poll until the counters show all of it.
+  std::uint64_t actor_malformed = 0;
+  std::uint64_t ingress_malformed = 0;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < deadline && (actor_malformed < 3 || ingress_malformed < 1)) {
+    auto report = parent->call<health_report>("child-g/health", health_request{}, 5000);
+    ASSERT_TRUE(report.ok()) << report.err().message;
+    for (const auto& actor : report->actors) {
+      if (actor.address == "child-g/health") actor_malformed = actor.dropped_malformed;
+      if (actor.kind == "ingress") ingress_malformed = actor.dropped_malformed;
+    }
+  }
+  EXPECT_EQ(actor_malformed, 3u);
+  EXPECT_EQ(ingress_malformed, 1u);
+}
+
+TEST(multi_process, sigterm_drains_and_exits_zero) {
+  child_node child("child-t");
+  ASSERT_TRUE(child.ready);
+  auto parent = parent_node({{"child-t", child.endpoint}});
+  ASSERT_TRUE(parent->call<pong>("child-t/health", ping{1, {}}, 5000).ok());
+  child.process->send_signal(SIGTERM);
+  auto status = child.process->wait_exit(10s);
+  ASSERT_TRUE(status.has_value()) << "did not exit within 10 s";
+  EXPECT_EQ(*status, 0) << child.process->log();
+  EXPECT_TRUE(child.process->wait_for_log("draining", 0ms).has_value());
+  EXPECT_TRUE(child.process->wait_for_log("child-t: stopped", 0ms).has_value());
+}
+
+TEST(multi_process, sigint_stops_infergrid_up_cleanly) {
+  const auto directory = testing::make_temp_dir();
+  const std::string config = directory + "/up.yaml";
+  testing::write_file(config, "node: {name: solo, bind: 'tcp://127.0.0.1:*'}\nactors: [{kind: health}]\n");
+  child_process up({testing::infergrid_binary(), "up", "--config", config}, directory + "/log.txt");
+  ASSERT_TRUE(up.wait_for_log("started actor solo/health (health)", start_timeout).has_value()) << up.log();
+  ASSERT_TRUE(up.wait_for_log("Ctrl-C to stop", start_timeout).has_value());
+  up.send_signal(SIGINT);
+  auto status = up.wait_exit(10s);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(*status, 0) << up.log();
+}
+
+TEST(multi_process, a_bad_config_fails_with_file_line_and_key) {
+  const auto directory = testing::make_temp_dir();
+  const std::string config = directory + "/bad.yaml";
+  testing::write_file(config, "node:\n  name: x\nactors:\n  - name: w\n    kind: warp_drive\n");
+  child_process node_process({testing::infergrid_binary(), "node", "--config", config}, directory + "/log.txt");
+  auto status = node_process.wait_exit(10s);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(*status, 1);
+  EXPECT_TRUE(node_process.wait_for_log(config + ":5: actors[0].kind: unknown actor kind 'warp_drive'", 0ms).has_value())
+      << node_process.log();
+}
+
+}  // namespace
+}  // namespace infergrid
