@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Packs the Vulkan kernel/engine tests and benchmarks, built here, with every shared library they
+# load (glibc's loader included) into one folder that runs on a GPU host with no build tools or
+# -dev packages — only a Vulkan driver. Usage:
+#   [BUILD_DIR=build] bench/gpu-bundle.sh [OUT_DIR=.gpu-bundle]     (after deploy/build.sh)
+#   OUT_DIR/run.sh                                 (on the GPU host, from the repository root)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-.gpu-bundle}"
+build="${BUILD_DIR:-build}"
+binaries=("$build/kernels/engine/engine_kernels_test" "$build/kernels/engine/llama_engine_test"
+          "$build/kernels/vk/vk_device_test" "$build/bench/kernels_bench" "$build/bench/decode_bench")
+command -v vulkaninfo >/dev/null && binaries+=("$(command -v vulkaninfo)")
+rm -rf "$out" && mkdir -p "$out/bin" "$out/lib"
+for binary in "${binaries[@]}"; do
+  [ -x "$binary" ] || { echo "gpu-bundle: $binary is missing; run deploy/build.sh first" >&2; exit 1; }
+  cp "$binary" "$out/bin/"
+  ldd "$binary" | awk '/=>/ { print $3 } /ld-linux/ { print $1 }' | while read -r library; do
+    [ -f "$library" ] && cp -L "$library" "$out/lib/"
+  done
+done
+# Debug info is not needed there and would not fit the transfer.
+strip --strip-debug "$out"/bin/* "$out"/lib/* 2>/dev/null || true
+cat > "$out/run.sh" <<'RUN'
+#!/usr/bin/env bash
+# Runs the bundled Vulkan tests and benchmarks on this host's GPU through the bundled loader.
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+driver_dirs="$(find / -xdev \( -name 'libGLX_nvidia.so.0' -o -name 'libvulkan_radeon.so' -o -name 'libvulkan_intel.so' \) \
+  -printf '%h\n' 2>/dev/null | sort -u | paste -sd: -)"
+for icd in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json \
+           /etc/vulkan/icd.d/nvidia_icd.json; do
+  if [ -f "$icd" ]; then export VK_DRIVER_FILES="$icd"; break; fi
+done
+echo "run: driver dirs: ${driver_dirs:-none}; VK_DRIVER_FILES=${VK_DRIVER_FILES:-default}"
+launch() { "$here/lib/ld-linux-x86-64.so.2" --library-path "$here/lib:${driver_dirs}" "$@"; }
+launch "$here/bin/vulkaninfo" --summary 2>&1 | grep -E "deviceName|deviceType|apiVersion|driverName" || true
+export INFERGRID_SOURCE_DIR="$PWD"
+status=0
+for test in vk_device_test engine_kernels_test llama_engine_test; do
+  echo "== $test"
+  launch "$here/bin/$test" --gtest_brief=1 || status=1
+done
+echo "== kernels_bench"; launch "$here/bin/kernels_bench" 4096 4096 || status=1
+echo "== decode_bench"; launch "$here/bin/decode_bench" || status=1
+exit $status
+RUN
+chmod +x "$out/run.sh"
+du -sh "$out"
