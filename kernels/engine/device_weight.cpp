@@ -30,7 +30,9 @@ result<vk::buffer> upload_plane(const vk::device& dev, const std::vector<std::by
 }  // namespace
 
 result<device_weight> device_weight::upload(const vk::device& dev, const weight_layout& layout, weight_access access) {
-  IG_TRY(check_addressable(dev, layout.data.size(), access, weight_unit_bytes));
+  // F16 texels are RGBA16F (8 bytes), other types' RGBA32UI (16 bytes).
+  const std::size_t data_texel_bytes = layout.type == model::ggml_type::f16 ? 8 : weight_unit_bytes;
+  IG_TRY(check_addressable(dev, layout.data.size(), access, data_texel_bytes));
   IG_TRY(check_addressable(dev, layout.scales.size(), access, 4));
   auto data = upload_plane(dev, layout.data);
   if (!data) return data.err();
@@ -47,7 +49,10 @@ result<device_weight> device_weight::upload(const vk::device& dev, const weight_
   out.row_units_ = layout.row_units;
   out.access_ = access;
   if (access == weight_access::texel) {
-    auto data_view = vk::buffer_view::create(dev, out.data_, VK_FORMAT_R32G32B32A32_UINT, 0, layout.data.size());
+    // F16 is read as RGBA16F texels (converted by the texel unit), everything else as RGBA32UI.
+    const VkFormat format = layout.type == model::ggml_type::f16 ? VK_FORMAT_R16G16B16A16_SFLOAT
+                                                                 : VK_FORMAT_R32G32B32A32_UINT;
+    auto data_view = vk::buffer_view::create(dev, out.data_, format, 0, layout.data.size());
     if (!data_view) return data_view.err();
     out.data_view_ = std::move(*data_view);
     if (out.scales_) {
