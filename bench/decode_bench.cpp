@@ -4,7 +4,8 @@
 // run (STREAM convention: bytes read + bytes written per second, all hardware threads) — and the
 // ratio; plus resident memory against weights + KV cache.
 //
-//   decode_bench [--quick]      (--quick: stories260k only)
+//   decode_bench [stories] [f16] [q8_0]   (default: all three; resident memory is exact for the
+//                                          first model of a run, later ones reuse freed memory)
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -171,18 +172,22 @@ int bench_model(const std::string& label, const std::string& path, double bandwi
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+  std::vector<std::string> chosen(argv + 1, argv + argc);
+  if (chosen.empty()) chosen = {"stories", "f16", "q8_0"};
+  const auto wanted = [&](const std::string& name) {
+    return std::find(chosen.begin(), chosen.end(), name) != chosen.end();
+  };
   const double bandwidth = copy_bandwidth_bytes_per_second();
   fmt::print("copy bandwidth (memcpy, {} threads, read+write): {:.1f} GB/s\n", std::thread::hardware_concurrency(),
              bandwidth / 1e9);
   const char* root = std::getenv("INFERGRID_SOURCE_DIR");
   const std::string stories = std::string(root != nullptr ? root : ".") + "/deploy/models/stories260k.gguf";
-  if (bench_model("stories260k (F32)", stories, bandwidth) != 0) return 1;
-  if (quick) return 0;
+  if (wanted("stories") && bench_model("stories260k (F32)", stories, bandwidth) != 0) return 1;
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / "infergrid_decode_bench";
   std::filesystem::create_directories(dir);
   for (auto type : {ig::model::ggml_type::f16, ig::model::ggml_type::q8_0}) {
     const std::string name(ig::model::traits_of(type).name);
+    if (!wanted(type == ig::model::ggml_type::f16 ? "f16" : "q8_0")) continue;
     const std::string path = (dir / ("random_llama_100m_" + name + ".gguf")).string();
     if (!std::filesystem::exists(path)) {
       const auto written = ig::model::write_random_llama(path, ig::model::random_llama_100m(type));
