@@ -216,7 +216,8 @@ status kernel_library::add(recorder& rec, const vk::buffer& a, const vk::buffer&
 status kernel_library::argmax(recorder& rec, const vk::buffer& logits, const vk::buffer& ids, std::uint32_t width,
                               std::uint32_t rows) {
   if (rows == 0) return {};
-  auto p = pipeline("argmax", {storage, storage}, sizeof(count_push), {std::bit_ceil(block_size_)});
+  auto p = subgroup_only_ ? pipeline("argmax_subgroup_only", {storage, storage}, sizeof(count_push), {block_size_})
+                          : pipeline("argmax", {storage, storage}, sizeof(count_push), {std::bit_ceil(block_size_)});
   if (!p) return p.err();
   return record(rec, **p, {vk::storage(logits), vk::storage(ids)}, count_push{width}, rows);
 }

@@ -172,10 +172,9 @@ TEST(elementwise_kernels, swiglu_and_add_match_reference) {
   EXPECT_EQ(relative_error(read_floats(dev, ab, a.size()), expected_sum), 0.0);
 }
 
-TEST(elementwise_kernels, argmax_picks_the_first_largest) {
-  vk::device dev = open_device();
-  auto lib = kernel_library::create(dev);
-  ASSERT_TRUE(lib.ok());
+TEST_P(reducing_kernel, argmax_picks_the_first_largest) {
+  const vk::device& dev = dev_;
+  auto& lib = lib_;
   const std::uint32_t width = 1001, rows = 3;
   auto logits = random_floats(rows * width, 6);
   logits[0 * width + 1000] = 50.0f;

@@ -194,5 +194,13 @@ TEST(llama_engine, rejects_bad_batches) {
   EXPECT_TRUE(engine->step(std::span(&fine, 1)).ok());
 }
 
+TEST(llama_engine, kv_cache_beyond_the_device_limit_is_a_clear_error) {
+  // 2^22 positions x 16 slots x 32 floats of k per layer = 8 GiB, past every device's storage range.
+  auto engine = llama_engine::load(stories260k_path(), {.n_slots = 16, .context_size = 1u << 22, .warm_up = false});
+  ASSERT_FALSE(engine.ok());
+  EXPECT_EQ(engine.err().code, error_code::too_large);
+  EXPECT_NE(engine.err().message.find("KV cache"), std::string::npos) << engine.err().message;
+}
+
 }  // namespace
 }  // namespace infergrid::engine

@@ -61,6 +61,14 @@ result<step_buffers> step_buffers::create(const vk::device& dev, const model::ll
   IG_ASSIGN(out.logits, zeroed(dev, std::size_t{capacity.n_slots} * h.n_vocab * f, host, act));
   IG_ASSIGN(out.greedy_ids, zeroed(dev, std::size_t{capacity.n_slots} * 4, host, act));
   const std::size_t cache_bytes = std::size_t{capacity.n_slots} * capacity.n_ctx * kv_width * f;
+  // rope_kv writes a layer's cache through one storage binding (128 MiB on lavapipe).
+  if (cache_bytes > dev.info().max_storage_buffer_range) {
+    return make_error(error_code::too_large,
+                      "a layer's KV cache of " + std::to_string(cache_bytes) + " bytes (" +
+                          std::to_string(capacity.n_slots) + " slots x " + std::to_string(capacity.n_ctx) +
+                          " positions) exceeds maxStorageBufferRange (" +
+                          std::to_string(dev.info().max_storage_buffer_range) + "); use fewer slots or positions");
+  }
   for (std::uint32_t layer = 0; layer < h.n_layers; ++layer) {
     for (auto* cache : {&out.k_cache, &out.v_cache}) {
       vk::buffer b;

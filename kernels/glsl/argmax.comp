@@ -8,12 +8,28 @@ layout(std430, binding = 1) writeonly buffer ids_buffer { int ids[]; };
 
 layout(push_constant) uniform parameters { uint width; } p;
 
-shared float best_value[BLOCK_SIZE];
-shared uint best_index[BLOCK_SIZE];
-
 bool better(float value, uint index, float than_value, uint than_index) {
   return value > than_value || (value == than_value && index < than_index);
 }
+
+#ifdef SUBGROUP_ONLY
+// One subgroup per workgroup (host-guaranteed): no shared memory, no barriers.
+#extension GL_KHR_shader_subgroup_arithmetic : require
+void main() {
+  const uint base = gl_WorkGroupID.x * p.width;
+  float value = negative_infinity;
+  uint index = 0xffffffffu;
+  for (uint i = gl_LocalInvocationID.x; i < p.width; i += BLOCK_SIZE) {
+    const float v = logits[base + i];
+    if (better(v, i, value, index)) { value = v; index = i; }
+  }
+  const float best = subgroupMax(value);
+  const uint first = subgroupMin(value == best ? index : 0xffffffffu);
+  if (gl_LocalInvocationID.x == 0) ids[gl_WorkGroupID.x] = int(first);
+}
+#else
+shared float best_value[BLOCK_SIZE];
+shared uint best_index[BLOCK_SIZE];
 
 void main() {
   const uint lane = gl_LocalInvocationID.x;
@@ -36,3 +52,4 @@ void main() {
   }
   if (lane == 0) ids[gl_WorkGroupID.x] = int(best_index[0]);
 }
+#endif

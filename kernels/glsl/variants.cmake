@@ -34,6 +34,7 @@ foreach(kernel rms_norm attention)
     "${kernel}_subgroup_only|${kernel}.comp|USE_SUBGROUP,SUBGROUP_ONLY")
 endforeach()
 
+list(APPEND infergrid_shader_variants "argmax_subgroup_only|argmax.comp|USE_SUBGROUP,SUBGROUP_ONLY")
 foreach(kernel rope_kv swiglu add argmax)
   list(APPEND infergrid_shader_variants "${kernel}|${kernel}.comp|")
 endforeach()
