@@ -70,6 +70,7 @@ constexpr gpu_setup setups[] = {
     {ig::engine::weight_access::texel, ig::engine::matmul_layout::row_per_lane, 1},
     {ig::engine::weight_access::texel, ig::engine::matmul_layout::row_per_lane, 2},
     {ig::engine::weight_access::texel, ig::engine::matmul_layout::row_per_lane, 4},
+    {ig::engine::weight_access::texel, ig::engine::matmul_layout::row_per_lane, 8},
     {ig::engine::weight_access::storage, ig::engine::matmul_layout::split_columns, 4},
     {ig::engine::weight_access::storage, ig::engine::matmul_layout::row_per_lane, 2},
 };
