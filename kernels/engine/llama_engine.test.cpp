@@ -37,12 +37,13 @@ std::int32_t argmax(std::span<const float> logits) {
 
 // Prefill `prompt`, then decode `decode_steps` greedy tokens one at a time; every step's logits are
 // compared with the reference's. Returns the worst relative L2 error.
-double compare_with_reference(const std::string& path, std::span<const std::int32_t> prompt, int decode_steps) {
+double compare_with_reference(const std::string& path, std::span<const std::int32_t> prompt, int decode_steps,
+                              const kernel_options& kernels = {}) {
   auto file = model::gguf_file::open(path);
   EXPECT_TRUE(file.ok()) << file.err().message;
   auto reference = reference::llama_forward::create(*file);
   EXPECT_TRUE(reference.ok()) << reference.err().message;
-  auto engine = llama_engine::create(*file, {.n_slots = 2, .max_batch_tokens = 16});
+  auto engine = llama_engine::create(*file, {.n_slots = 2, .max_batch_tokens = 16, .kernels = kernels});
   EXPECT_TRUE(engine.ok()) << engine.err().message;
   if (!reference.ok() || !engine.ok()) return INFINITY;
   std::vector<std::int32_t> tokens(prompt.begin(), prompt.end());
@@ -92,6 +93,28 @@ INSTANTIATE_TEST_SUITE_P(every_type, random_llama_engine,
                          ::testing::Values(model::ggml_type::f32, model::ggml_type::f16, model::ggml_type::q8_0,
                                            model::ggml_type::q4_0),
                          [](const auto& info) { return std::string(model::traits_of(info.param).name); });
+
+// The engine with the choices it makes on GPUs (split-column matmul, subgroup reductions combined
+// through shared memory, 2 rows per workgroup) and with the fallbacks (storage buffers, shared-memory
+// reductions), so those paths are checked whole-model here on lavapipe too.
+TEST(llama_engine, gpu_and_fallback_kernel_choices_match_reference) {
+  model::random_llama_options o;
+  o.weight_type = model::ggml_type::q8_0;
+  o.context_length = 64;
+  const std::string path = temp_path("engine_choices.gguf");
+  ASSERT_TRUE(model::write_random_llama(path, o).ok());
+  const std::vector<std::int32_t> prompt = {1, 300, 301, 302, 700, 5, 900, 42, 77};
+  kernel_options gpu_defaults;
+  gpu_defaults.layout = matmul_layout::split_columns;
+  gpu_defaults.subgroup_only = false;
+  gpu_defaults.matmul_rows = 2;
+  EXPECT_LT(compare_with_reference(path, prompt, 2, gpu_defaults), 1e-4);
+  kernel_options fallbacks;
+  fallbacks.access = weight_access::storage;
+  fallbacks.use_subgroups = false;
+  fallbacks.layout = matmul_layout::split_columns;
+  EXPECT_LT(compare_with_reference(path, prompt, 2, fallbacks), 1e-4);
+}
 
 TEST(llama_engine, stories260k_greedy_text_equals_cpu_token_for_token) {
   auto file = model::gguf_file::open(stories260k_path());

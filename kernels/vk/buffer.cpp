@@ -129,28 +129,30 @@ void buffer::release() {
 
 buffer::~buffer() { release(); }
 
-status upload(const device& dev, buffer& target, std::span<const std::byte> bytes, std::size_t offset_bytes) {
+status upload(const device& dev, buffer& target, std::span<const std::byte> bytes, std::size_t offset_bytes,
+              transfer_path path) {
   IG_TRY(check_range(target, bytes.size(), offset_bytes));
   if (bytes.empty()) return {};
-  if (target.mapped() != nullptr) {
+  if (target.mapped() != nullptr && path == transfer_path::automatic) {
     std::memcpy(target.mapped() + offset_bytes, bytes.data(), bytes.size());
     return {};
   }
   return staged_copy(dev, target, bytes.data(), nullptr, bytes.size(), offset_bytes);
 }
 
-status download(const device& dev, const buffer& source, std::span<std::byte> out, std::size_t offset_bytes) {
+status download(const device& dev, const buffer& source, std::span<std::byte> out, std::size_t offset_bytes,
+                transfer_path path) {
   IG_TRY(check_range(source, out.size(), offset_bytes));
   if (out.empty()) return {};
-  if (source.mapped() != nullptr) {
+  if (source.mapped() != nullptr && path == transfer_path::automatic) {
     std::memcpy(out.data(), source.mapped() + offset_bytes, out.size());
     return {};
   }
   return staged_copy(dev, source, nullptr, out.data(), out.size(), offset_bytes);
 }
 
-status fill_zero(const device& dev, buffer& target) {
-  if (target.mapped() != nullptr) {
+status fill_zero(const device& dev, buffer& target, transfer_path path) {
+  if (target.mapped() != nullptr && path == transfer_path::automatic) {
     std::memset(target.mapped(), 0, target.size_bytes());
     return {};
   }

@@ -47,15 +47,22 @@ class buffer {
   std::size_t size_bytes_ = 0;
 };
 
+// How a transfer reaches a buffer: directly through the mapping when there is one (automatic), or
+// always through the queue (staging buffers, transfer commands) — what discrete GPUs use; tests force
+// it on devices whose memory is all host-visible.
+enum class transfer_path { automatic, queue };
+
 // Copy `bytes` into `target` at `offset_bytes`: directly when mapped, else through a bounded
 // staging buffer and a transfer submitted on the device's queue (waits for completion).
-status upload(const device& dev, buffer& target, std::span<const std::byte> bytes, std::size_t offset_bytes = 0);
+status upload(const device& dev, buffer& target, std::span<const std::byte> bytes, std::size_t offset_bytes = 0,
+              transfer_path path = transfer_path::automatic);
 
 // Set every byte of `target` to zero (memset when mapped, else a transfer fill).
-status fill_zero(const device& dev, buffer& target);
+status fill_zero(const device& dev, buffer& target, transfer_path path = transfer_path::automatic);
 
 // Copy `out.size()` bytes from `source` at `offset_bytes` (directly when mapped, else via staging).
-status download(const device& dev, const buffer& source, std::span<std::byte> out, std::size_t offset_bytes = 0);
+status download(const device& dev, const buffer& source, std::span<std::byte> out, std::size_t offset_bytes = 0,
+                transfer_path path = transfer_path::automatic);
 
 // A typed read-only view of a buffer range, bound as a uniform texel buffer (texelFetch).
 class buffer_view {

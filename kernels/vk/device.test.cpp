@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -53,6 +54,24 @@ TEST(buffer, uploads_and_downloads_both_memory_kinds) {
     EXPECT_EQ(in, out);
     EXPECT_FALSE(upload(*dev, *b, in, 500).ok());  // past the end
   }
+}
+
+TEST(buffer, transfers_through_the_queue_as_on_discrete_gpus) {
+  auto dev = device::create();
+  ASSERT_TRUE(dev.ok()) << dev.err().message;
+  // Larger than one staging chunk, so the copy runs in several rounds.
+  const std::size_t size = (64u << 20) + 4096;
+  auto b = buffer::create(*dev, size + 64, memory_kind::device_local);
+  ASSERT_TRUE(b.ok()) << b.err().message;
+  std::vector<std::byte> in(size);
+  for (std::size_t i = 0; i < in.size(); ++i) in[i] = static_cast<std::byte>((i * 131) >> 3);
+  ASSERT_TRUE(upload(*dev, *b, in, 64, transfer_path::queue).ok());
+  std::vector<std::byte> out(size);
+  ASSERT_TRUE(download(*dev, *b, out, 64, transfer_path::queue).ok());
+  EXPECT_TRUE(in == out);
+  ASSERT_TRUE(fill_zero(*dev, *b, transfer_path::queue).ok());
+  ASSERT_TRUE(download(*dev, *b, out, 64, transfer_path::queue).ok());
+  EXPECT_TRUE(std::all_of(out.begin(), out.end(), [](std::byte x) { return x == std::byte{0}; }));
 }
 
 TEST(pipeline, add_kernel_runs) {
