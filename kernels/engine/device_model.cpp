@@ -1,45 +1,70 @@
 #include "kernels/engine/device_model.hpp"
 
+#include <algorithm>
 #include <span>
+#include <string>
 
 namespace infergrid::engine {
 namespace {
 
-result<device_weight> upload_rows(const vk::device& dev, std::span<const model::weight_view* const> views,
-                                  weight_access access) {
-  std::vector<weight_rows> parts;
-  for (const model::weight_view* view : views) parts.push_back({view->data, view->rows});
-  auto layout = make_weight_layout(views.front()->type, views.front()->cols, parts);
-  if (!layout) return make_error(layout.err().code, views.front()->name + ": " + layout.err().message);
+struct upload_settings {
+  weight_access access;
+  std::size_t part_bytes_limit;
+};
+
+result<device_weight> upload_rows(const vk::device& dev, const std::string& name, model::ggml_type type,
+                                  std::size_t cols, std::span<const weight_rows> rows, weight_access access) {
+  auto layout = make_weight_layout(type, cols, rows);
+  if (!layout) return make_error(layout.err().code, name + ": " + layout.err().message);
   return device_weight::upload(dev, *layout, access);
 }
 
-// One stacked matrix when every view has the same type (and columns), else one part per view.
-result<projection> upload_projection(const vk::device& dev, std::initializer_list<const model::weight_view*> views,
-                                     weight_access access, std::size_t& bytes) {
-  projection out;
-  bool same_type = true;
-  for (const model::weight_view* v : views) same_type = same_type && v->type == (*views.begin())->type;
-  const std::vector<const model::weight_view*> list(views);
-  if (same_type) {
-    auto weight = upload_rows(dev, list, access);
+// The rows of `views` (same type and columns) stacked, in parts of at most max_rows_per_part rows.
+status append_parts(const vk::device& dev, std::span<const model::weight_view* const> views,
+                    const upload_settings& settings, projection& out) {
+  const model::weight_view& first = *views.front();
+  const std::size_t max_rows = max_rows_per_part(dev, first.type, first.cols, settings.access,
+                                                 settings.part_bytes_limit);
+  const std::size_t row_bytes = model::row_bytes(first.type, first.cols);
+  std::vector<weight_rows> pending;
+  std::size_t pending_rows = 0;
+  const auto flush = [&]() -> status {
+    if (pending.empty()) return {};
+    auto weight = upload_rows(dev, first.name, first.type, first.cols, pending, settings.access);
     if (!weight) return weight.err();
-    out.column_offsets.push_back(0);
+    out.column_offsets.push_back(out.width);
+    out.width += static_cast<std::uint32_t>(weight->rows());
     out.parts.push_back(std::move(*weight));
-  } else {
-    std::uint32_t offset = 0;
-    for (const model::weight_view* v : list) {
-      auto weight = upload_rows(dev, std::span(&v, 1), access);
-      if (!weight) return weight.err();
-      out.column_offsets.push_back(offset);
-      offset += static_cast<std::uint32_t>(v->rows);
-      out.parts.push_back(std::move(*weight));
+    pending.clear();
+    pending_rows = 0;
+    return {};
+  };
+  for (const model::weight_view* view : views) {
+    for (std::size_t row = 0; row < view->rows;) {
+      const std::size_t take = std::min(view->rows - row, max_rows - pending_rows);
+      pending.push_back({view->data + row * row_bytes, take});
+      pending_rows += take;
+      row += take;
+      if (pending_rows == max_rows) IG_TRY(flush());
     }
   }
-  for (const device_weight& w : out.parts) {
-    out.width += static_cast<std::uint32_t>(w.rows());
-    bytes += w.device_bytes();
+  return flush();
+}
+
+// Views with one type stack into one matrix (split only where the device needs it); views of
+// different types stay separate matrices.
+result<projection> upload_projection(const vk::device& dev, std::initializer_list<const model::weight_view*> views,
+                                     const upload_settings& settings, std::size_t& bytes) {
+  projection out;
+  const std::vector<const model::weight_view*> list(views);
+  bool same_type = true;
+  for (const model::weight_view* v : list) same_type = same_type && v->type == list.front()->type;
+  if (same_type) {
+    IG_TRY(append_parts(dev, list, settings, out));
+  } else {
+    for (const model::weight_view* v : list) IG_TRY(append_parts(dev, std::span(&v, 1), settings, out));
   }
+  for (const device_weight& w : out.parts) bytes += w.device_bytes();
   return out;
 }
 
@@ -54,19 +79,19 @@ result<vk::buffer> upload_norm(const vk::device& dev, const model::weight_view& 
   return buffer;
 }
 
-result<device_layer> upload_layer(const vk::device& dev, const model::llama_layer_weights& w, weight_access access,
-                                  std::size_t& bytes) {
+result<device_layer> upload_layer(const vk::device& dev, const model::llama_layer_weights& w,
+                                  const upload_settings& settings, std::size_t& bytes) {
   auto attn_norm = upload_norm(dev, w.attn_norm, bytes);
   if (!attn_norm) return attn_norm.err();
-  auto qkv = upload_projection(dev, {&w.attn_q, &w.attn_k, &w.attn_v}, access, bytes);
+  auto qkv = upload_projection(dev, {&w.attn_q, &w.attn_k, &w.attn_v}, settings, bytes);
   if (!qkv) return qkv.err();
-  auto attn_output = upload_projection(dev, {&w.attn_output}, access, bytes);
+  auto attn_output = upload_projection(dev, {&w.attn_output}, settings, bytes);
   if (!attn_output) return attn_output.err();
   auto ffn_norm = upload_norm(dev, w.ffn_norm, bytes);
   if (!ffn_norm) return ffn_norm.err();
-  auto gate_up = upload_projection(dev, {&w.ffn_gate, &w.ffn_up}, access, bytes);
+  auto gate_up = upload_projection(dev, {&w.ffn_gate, &w.ffn_up}, settings, bytes);
   if (!gate_up) return gate_up.err();
-  auto down = upload_projection(dev, {&w.ffn_down}, access, bytes);
+  auto down = upload_projection(dev, {&w.ffn_down}, settings, bytes);
   if (!down) return down.err();
   return device_layer{std::move(*attn_norm), std::move(*qkv),     std::move(*attn_output),
                       std::move(*ffn_norm),  std::move(*gate_up), std::move(*down)};
@@ -75,25 +100,23 @@ result<device_layer> upload_layer(const vk::device& dev, const model::llama_laye
 }  // namespace
 
 result<device_model> upload_model(const vk::device& dev, const model::llama_hparams& hparams,
-                                  const model::llama_weights& weights, weight_access access) {
+                                  const model::llama_weights& weights, weight_access access,
+                                  std::size_t part_bytes_limit) {
   std::size_t bytes = 0;
-  const model::weight_view* embd = &weights.token_embd;
-  auto token_embd = upload_rows(dev, std::span(&embd, 1), access);
+  const upload_settings settings{access, part_bytes_limit};
+  auto token_embd = upload_projection(dev, {&weights.token_embd}, settings, bytes);
   if (!token_embd) return token_embd.err();
-  bytes += token_embd->device_bytes();
-  std::optional<device_weight> output;
+  std::optional<projection> output;
   if (!weights.output_tied) {
-    const model::weight_view* out_view = &weights.output;
-    auto uploaded = upload_rows(dev, std::span(&out_view, 1), access);
+    auto uploaded = upload_projection(dev, {&weights.output}, settings, bytes);
     if (!uploaded) return uploaded.err();
-    bytes += uploaded->device_bytes();
     output = std::move(*uploaded);
   }
   auto output_norm = upload_norm(dev, weights.output_norm, bytes);
   if (!output_norm) return output_norm.err();
   std::vector<device_layer> layers;
   for (const model::llama_layer_weights& layer : weights.layers) {
-    auto uploaded = upload_layer(dev, layer, access, bytes);
+    auto uploaded = upload_layer(dev, layer, settings, bytes);
     if (!uploaded) return uploaded.err();
     layers.push_back(std::move(*uploaded));
   }

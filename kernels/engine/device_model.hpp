@@ -17,7 +17,9 @@
 namespace infergrid::engine {
 
 // Matrices whose outputs sit side by side in one output row: part i fills columns
-// [column_offsets[i], column_offsets[i] + parts[i].rows()) of rows `width` wide.
+// [column_offsets[i], column_offsets[i] + parts[i].rows()) of rows `width` wide. A matrix too big for
+// one binding on the device is split by rows into several parts (e.g. a large vocabulary's output
+// or embedding table on lavapipe); for an embedding table, part i holds rows from column_offsets[i].
 struct projection {
   std::vector<device_weight> parts;
   std::vector<std::uint32_t> column_offsets;
@@ -35,16 +37,18 @@ struct device_layer {
 
 struct device_model {
   model::llama_hparams hparams;
-  device_weight token_embd;
-  std::optional<device_weight> output;  // nullopt when tied to token_embd
+  projection token_embd;
+  std::optional<projection> output;  // nullopt when tied to token_embd
   vk::buffer output_norm;
   std::vector<device_layer> layers;
   std::size_t device_bytes = 0;  // weights as stored on the device
 
-  const device_weight& output_weight() const { return output ? *output : token_embd; }
+  const projection& output_weight() const { return output ? *output : token_embd; }
 };
 
+// part_bytes_limit: 0 = the device's limits decide where matrices split (tests force smaller parts).
 result<device_model> upload_model(const vk::device& dev, const model::llama_hparams& hparams,
-                                  const model::llama_weights& weights, weight_access access);
+                                  const model::llama_weights& weights, weight_access access,
+                                  std::size_t part_bytes_limit = 0);
 
 }  // namespace infergrid::engine

@@ -1,5 +1,6 @@
 #include "kernels/engine/device_weight.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace infergrid::engine {
@@ -27,12 +28,23 @@ result<vk::buffer> upload_plane(const vk::device& dev, const std::vector<std::by
   return buffer;
 }
 
+// Bytes of one texel of the data plane's view.
+std::size_t data_texel_bytes(model::ggml_type type) { return type == model::ggml_type::f16 ? 8 : weight_unit_bytes; }
+
 }  // namespace
 
+std::size_t max_rows_per_part(const vk::device& dev, model::ggml_type type, std::size_t cols, weight_access access,
+                              std::size_t part_bytes_limit) {
+  const vk::device_info& info = dev.info();
+  std::size_t limit = access == weight_access::texel ? info.max_texel_buffer_elements * data_texel_bytes(type)
+                                                     : info.max_storage_buffer_range;
+  if (part_bytes_limit != 0) limit = std::min(limit, part_bytes_limit);
+  const std::size_t row_device_bytes = (cols + weights_per_unit(type) - 1) / weights_per_unit(type) * weight_unit_bytes;
+  return std::max<std::size_t>(1, limit / row_device_bytes);
+}
+
 result<device_weight> device_weight::upload(const vk::device& dev, const weight_layout& layout, weight_access access) {
-  // F16 texels are RGBA16F (8 bytes), other types' RGBA32UI (16 bytes).
-  const std::size_t data_texel_bytes = layout.type == model::ggml_type::f16 ? 8 : weight_unit_bytes;
-  IG_TRY(check_addressable(dev, layout.data.size(), access, data_texel_bytes));
+  IG_TRY(check_addressable(dev, layout.data.size(), access, data_texel_bytes(layout.type)));
   IG_TRY(check_addressable(dev, layout.scales.size(), access, 4));
   auto data = upload_plane(dev, layout.data);
   if (!data) return data.err();

@@ -15,6 +15,12 @@ namespace infergrid::engine {
 // How kernels read weights: uniform texel buffers (texelFetch) or storage buffers.
 enum class weight_access { texel, storage };
 
+// The most rows of `cols` weights of `type` one device_weight may hold so that each plane stays
+// addressable by `access` on this device (maxTexelBufferElements or maxStorageBufferRange), and
+// within `part_bytes_limit` when that is not 0 (tests use it to force splitting). At least 1.
+std::size_t max_rows_per_part(const vk::device& dev, model::ggml_type type, std::size_t cols, weight_access access,
+                              std::size_t part_bytes_limit = 0);
+
 class device_weight {
  public:
   // Uploads `layout` (through staging where the memory is not host-visible). Fails with too_large

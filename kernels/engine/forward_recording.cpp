@@ -5,11 +5,10 @@
 namespace infergrid::engine {
 namespace {
 
-// Descriptor sets one layer can need: 2 norms, up to 3 qkv parts, rope, attention, output,
-// up to 2 gate/up parts, SwiGLU, down.
-constexpr std::uint32_t sets_per_layer = 12;
-// Embedding, final norm, logits, argmax.
-constexpr std::uint32_t sets_outside_layers = 4;
+// Descriptor sets besides the matmul and embedding parts: per layer 2 norms, rope, attention,
+// SwiGLU; outside the layers the final norm and argmax.
+constexpr std::uint32_t fixed_sets_per_layer = 5;
+constexpr std::uint32_t fixed_sets_outside_layers = 2;
 // Most bindings of any kernel (attention).
 constexpr std::uint32_t max_bindings_per_set = 6;
 
@@ -50,21 +49,30 @@ result<recorded_step> record_forward(kernel_library& kernels, const device_model
   const model::llama_hparams& h = model.hparams;
   auto commands = vk::command_buffer::create(dev);
   if (!commands) return commands.err();
-  const auto sets = static_cast<std::uint32_t>(model.layers.size()) * sets_per_layer + sets_outside_layers;
-  auto pool = vk::descriptor_pool::create(dev, sets, max_bindings_per_set);
+  std::size_t sets = model.layers.size() * fixed_sets_per_layer + fixed_sets_outside_layers +
+                     model.token_embd.parts.size() + model.output_weight().parts.size();
+  for (const device_layer& layer : model.layers) {
+    sets += layer.qkv.parts.size() + layer.attn_output.parts.size() + layer.gate_up.parts.size() +
+            layer.down.parts.size();
+  }
+  auto pool = vk::descriptor_pool::create(dev, static_cast<std::uint32_t>(sets), max_bindings_per_set);
   if (!pool) return pool.err();
   recorded_step step{std::move(*commands), std::move(*pool)};
   IG_TRY(step.commands.begin());
   recorder rec{step.commands, step.pool};
-  IG_TRY(kernels.embedding(rec, model.token_embd, buffers.tokens, 0, shape.n_tokens, buffers.residual));
+  const projection& table = model.token_embd;
+  for (std::size_t i = 0; i < table.parts.size(); ++i) {
+    IG_TRY(kernels.embedding(rec, table.parts[i], buffers.tokens, 0, shape.n_tokens, buffers.residual,
+                             table.column_offsets[i]));
+  }
   for (std::size_t layer = 0; layer < model.layers.size(); ++layer) {
     IG_TRY(record_layer(kernels, rec, model, buffers, layer, shape.n_tokens));
   }
   if (shape.n_outputs > 0) {
     IG_TRY(kernels.rms_norm(rec, buffers.residual, model.output_norm, buffers.final_normed, h.n_embd, shape.n_outputs,
                             h.rms_norm_eps, &buffers.output_rows));
-    IG_TRY(kernels.matmul(rec, model.output_weight(), buffers.final_normed_view, 0, buffers.logits, 0, 0,
-                          shape.n_outputs, false));
+    IG_TRY(project(kernels, rec, model.output_weight(), buffers.final_normed_view, buffers.logits, shape.n_outputs,
+                   false));
     if (shape.greedy) IG_TRY(kernels.argmax(rec, buffers.logits, buffers.greedy_ids, h.n_vocab, shape.n_outputs));
   }
   IG_TRY(step.commands.end());

@@ -37,7 +37,7 @@ struct matmul_push {
   std::uint32_t rows, cols, row_units, n_tokens, x_offset, y_offset, y_stride, accumulate;
 };
 struct embedding_push {
-  std::uint32_t dim, row_units, n_rows, token_offset;
+  std::uint32_t dim, row_units, n_rows, token_offset, first_row;
 };
 struct rms_norm_push {
   std::uint32_t width;
@@ -133,7 +133,8 @@ status kernel_library::matmul(recorder& rec, const device_weight& weight, const 
 }
 
 status kernel_library::embedding(recorder& rec, const device_weight& table, const vk::buffer& tokens,
-                                 std::uint32_t token_offset, std::uint32_t n_tokens, const vk::buffer& out) {
+                                 std::uint32_t token_offset, std::uint32_t n_tokens, const vk::buffer& out,
+                                 std::uint32_t first_row) {
   if (n_tokens == 0) return {};
   const binding_kind weight_kind = access_ == weight_access::texel ? texel : storage;
   const std::string name =
@@ -141,7 +142,7 @@ status kernel_library::embedding(recorder& rec, const device_weight& table, cons
   auto p = pipeline(name, {weight_kind, weight_kind, storage, storage}, sizeof(embedding_push), {block_size_});
   if (!p) return p.err();
   const embedding_push push{static_cast<std::uint32_t>(table.cols()), static_cast<std::uint32_t>(table.row_units()),
-                            static_cast<std::uint32_t>(table.rows()), token_offset};
+                            static_cast<std::uint32_t>(table.rows()), token_offset, first_row};
   return record(rec, **p, {table.data_binding(), table.scales_binding(), vk::storage(tokens), vk::storage(out)}, push,
                 1, n_tokens);
 }

@@ -80,9 +80,10 @@ class kernel_library {
   status matmul(recorder& rec, const device_weight& weight, const vk::buffer_view& x, std::uint32_t x_offset_vec4,
                 const vk::buffer& y, std::uint32_t y_offset, std::uint32_t y_stride, std::uint32_t n_tokens,
                 bool accumulate);
-  // out[t] = table row tokens[token_offset + t].
+  // out[t] = table row tokens[token_offset + t]; `table` holds rows first_row.. of the whole table
+  // and writes only the tokens among them (a table split into parts takes one call per part).
   status embedding(recorder& rec, const device_weight& table, const vk::buffer& tokens, std::uint32_t token_offset,
-                   std::uint32_t n_tokens, const vk::buffer& out);
+                   std::uint32_t n_tokens, const vk::buffer& out, std::uint32_t first_row = 0);
   // out[i] = rms_norm(x[row_list ? row_list[i] : i]) * weight, n_rows rows of `width`.
   status rms_norm(recorder& rec, const vk::buffer& x, const vk::buffer& weight, const vk::buffer& out,
                   std::uint32_t width, std::uint32_t n_rows, float eps, const vk::buffer* row_list);

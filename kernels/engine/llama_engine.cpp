@@ -139,7 +139,7 @@ result<llama_engine> llama_engine::create(const model::gguf_file& file, const en
   auto kernels = kernel_library::create(s->device, options.kernels);
   if (!kernels) return kernels.err();
   s->kernels.emplace(std::move(*kernels));
-  auto uploaded = upload_model(s->device, *hparams, *weights, s->kernels->access());
+  auto uploaded = upload_model(s->device, *hparams, *weights, s->kernels->access(), options.weight_part_bytes_limit);
   if (!uploaded) return uploaded.err();
   s->model_storage.emplace(std::move(*uploaded));
   const std::uint32_t n_ctx = options.context_size != 0 ? options.context_size

@@ -35,6 +35,8 @@ struct engine_options {
   // Record the common step shapes at load (compiling every pipeline they use), so the first
   // prompt and token are not slowed by shader compilation.
   bool warm_up = true;
+  // Largest weight part in bytes; 0 = the device's binding limits decide where matrices split.
+  std::size_t weight_part_bytes_limit = 0;
 };
 
 struct sequence_step {

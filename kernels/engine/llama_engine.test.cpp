@@ -38,12 +38,13 @@ std::int32_t argmax(std::span<const float> logits) {
 // Prefill `prompt`, then decode `decode_steps` greedy tokens one at a time; every step's logits are
 // compared with the reference's. Returns the worst relative L2 error.
 double compare_with_reference(const std::string& path, std::span<const std::int32_t> prompt, int decode_steps,
-                              const kernel_options& kernels = {}) {
+                              const kernel_options& kernels = {}, std::size_t weight_part_bytes_limit = 0) {
   auto file = model::gguf_file::open(path);
   EXPECT_TRUE(file.ok()) << file.err().message;
   auto reference = reference::llama_forward::create(*file);
   EXPECT_TRUE(reference.ok()) << reference.err().message;
-  auto engine = llama_engine::create(*file, {.n_slots = 2, .max_batch_tokens = 16, .kernels = kernels});
+  auto engine = llama_engine::create(*file, {.n_slots = 2, .max_batch_tokens = 16, .kernels = kernels,
+                                             .weight_part_bytes_limit = weight_part_bytes_limit});
   EXPECT_TRUE(engine.ok()) << engine.err().message;
   if (!reference.ok() || !engine.ok()) return INFINITY;
   std::vector<std::int32_t> tokens(prompt.begin(), prompt.end());
@@ -114,6 +115,24 @@ TEST(llama_engine, gpu_and_fallback_kernel_choices_match_reference) {
   fallbacks.use_subgroups = false;
   fallbacks.layout = matmul_layout::split_columns;
   EXPECT_LT(compare_with_reference(path, prompt, 2, fallbacks), 1e-4);
+}
+
+// Matrices too big for one binding are split by rows (here forced at 20 KB: the 1024-row embedding
+// and output tables and every projection become several parts).
+TEST(llama_engine, weights_split_into_parts_match_reference) {
+  model::random_llama_options o;
+  o.n_layers = 2;
+  o.n_embd = 256;
+  o.n_ff = 512;
+  o.context_length = 64;
+  o.weight_type = model::ggml_type::f16;
+  const std::string path = temp_path("engine_parts.gguf");
+  ASSERT_TRUE(model::write_random_llama(path, o).ok());
+  const std::vector<std::int32_t> prompt = {1, 300, 1000, 2, 700, 5, 1023, 42};
+  EXPECT_LT(compare_with_reference(path, prompt, 2, {}, 20'000), 1e-4);
+  o.tied_output = true;
+  ASSERT_TRUE(model::write_random_llama(path, o).ok());
+  EXPECT_LT(compare_with_reference(path, prompt, 2, {}, 20'000), 1e-4);
 }
 
 TEST(llama_engine, stories260k_greedy_text_equals_cpu_token_for_token) {

@@ -1,5 +1,7 @@
 #version 450
 // out[t] = dequantized row tokens[t] of the table. Workgroup y = token; lanes stride over units.
+// The table may be one of several row parts (a table too big for one binding): this part holds rows
+// first_row .. first_row + n_rows - 1 and writes only the tokens among them.
 #include "common.glsl"
 #include "weights.glsl"
 
@@ -9,14 +11,16 @@ layout(std430, binding = 3) writeonly buffer out_buffer { vec4 out_vectors[]; };
 layout(push_constant) uniform parameters {
   uint dim;          // multiple of 4
   uint row_units;
-  uint n_rows;       // vocabulary size: out-of-range ids read row 0
+  uint n_rows;       // rows in this part
   uint token_offset;
+  uint first_row;    // table row of this part's row 0
 } p;
 
 void main() {
   const uint t = gl_WorkGroupID.y;
   const int id = tokens[p.token_offset + t];
-  const uint row = (id < 0 || uint(id) >= p.n_rows) ? 0u : uint(id);
+  if (id < int(p.first_row) || id >= int(p.first_row + p.n_rows)) return;  // another part's row
+  const uint row = uint(id) - p.first_row;
   const uint dim4 = p.dim / 4;
   for (uint u = gl_LocalInvocationID.x; u < p.row_units; u += BLOCK_SIZE) {
     vec4 w[VECS_PER_UNIT];
