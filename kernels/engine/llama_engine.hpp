@@ -9,6 +9,9 @@
 // worker actor): a new sequence joins at any step boundary by prefilling into a free slot from
 // position 0; a slot is reused by simply starting again at position 0.
 //
+// One thread drives an engine (the worker actor's); step() submits and waits, so a step's results
+// are complete when it returns.
+//
 //   auto engine = llama_engine::load("model.gguf", {.n_slots = 8});
 //   const sequence_step batch[] = {{0, prompt_tokens, 0}, {1, {&next, 1}, 57}};
 //   auto out = engine->step(batch);          // out->logits_of(0), out->logits_of(1)
