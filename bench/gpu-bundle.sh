@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packs the Vulkan kernel/engine tests and benchmarks, built here, with every shared library they
-# load (glibc's loader included) into one folder that runs on a GPU host with no build tools or
+# load (but glibc) into one folder that runs on a GPU host with no build tools or
 # -dev packages — only a Vulkan driver. Usage:
 #   [BUILD_DIR=build] bench/gpu-bundle.sh [OUT_DIR=.gpu-bundle]     (after deploy/build.sh)
 #   OUT_DIR/run.sh                                 (on the GPU host, from the repository root)
@@ -15,9 +15,16 @@ rm -rf "$out" && mkdir -p "$out/bin" "$out/lib"
 for binary in "${binaries[@]}"; do
   [ -x "$binary" ] || { echo "gpu-bundle: $binary is missing; run deploy/build.sh first" >&2; exit 1; }
   cp "$binary" "$out/bin/"
-  ldd "$binary" | awk '/=>/ { print $3 } /ld-linux/ { print $1 }' | while read -r library; do
+  ldd "$binary" | awk '/=>/ { print $3 }' | while read -r library; do
     [ -f "$library" ] && cp -L "$library" "$out/lib/"
   done
+done
+# glibc stays the host's (it is backward compatible, and the GPU driver must share it with us).
+rm -f "$out"/lib/ld-linux-x86-64.so.2 "$out"/lib/libc.so.6 "$out"/lib/libm.so.6 "$out"/lib/libpthread.so.0 \
+  "$out"/lib/libdl.so.2 "$out"/lib/librt.so.1 "$out"/lib/libresolv.so.2
+# NVIDIA's Vulkan driver (libGLX_nvidia) needs GLVND's dispatch libraries, which bare GPU images lack.
+for library in libGLdispatch.so.0 libGLX.so.0 libEGL.so.1 libOpenGL.so.0; do
+  [ -f "/usr/lib/x86_64-linux-gnu/$library" ] && cp -L "/usr/lib/x86_64-linux-gnu/$library" "$out/lib/"
 done
 # Debug info is not needed there and would not fit the transfer.
 strip --strip-debug "$out"/bin/* "$out"/lib/* 2>/dev/null || true
@@ -32,8 +39,10 @@ for icd in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulka
            /etc/vulkan/icd.d/nvidia_icd.json; do
   if [ -f "$icd" ]; then export VK_DRIVER_FILES="$icd"; break; fi
 done
+egl_vendor=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
+[ -f "$egl_vendor" ] && export __EGL_VENDOR_LIBRARY_FILENAMES="$egl_vendor"
 echo "run: driver dirs: ${driver_dirs:-none}; VK_DRIVER_FILES=${VK_DRIVER_FILES:-default}"
-launch() { "$here/lib/ld-linux-x86-64.so.2" --library-path "$here/lib:${driver_dirs}" "$@"; }
+launch() { LD_LIBRARY_PATH="$here/lib:${driver_dirs}:/usr/local/nvidia/lib64" "$@"; }
 launch "$here/bin/vulkaninfo" --summary 2>&1 | grep -E "deviceName|deviceType|apiVersion|driverName" || true
 export INFERGRID_SOURCE_DIR="$PWD"
 status=0
