@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <random>
 #include <span>
 #include <vector>
@@ -83,10 +84,13 @@ inline void run_once(const vk::device& dev, const std::function<status(recorder&
   ASSERT_TRUE(ran.ok()) << ran.err().message;
 }
 
-inline vk::device open_device() {
-  auto dev = vk::device::create();
-  EXPECT_TRUE(dev.ok()) << dev.err().message;
-  return std::move(*dev);
+// One device for the whole test process. Opening a device per test case is slow on real GPUs, and
+// on an NVIDIA H200 (driver 580) vkCreateInstance failed with VK_ERROR_INCOMPATIBLE_DRIVER after
+// about 30 devices had been opened and closed in one process.
+inline vk::device& shared_device() {
+  static result<vk::device> dev = vk::device::create();
+  if (!dev.ok()) throw std::runtime_error("cannot open a Vulkan device: " + dev.err().message);
+  return *dev;
 }
 
 }  // namespace infergrid::engine::testing_support

@@ -27,7 +27,7 @@ class reducing_kernel : public ::testing::TestWithParam<reduction> {
     }
     lib_.emplace(std::move(*created));
   }
-  vk::device dev_ = open_device();
+  vk::device& dev_ = shared_device();
   std::optional<kernel_library> lib_;
 };
 
@@ -148,7 +148,7 @@ INSTANTIATE_TEST_SUITE_P(reduction, reducing_kernel,
                          reduction_name);
 
 TEST(elementwise_kernels, swiglu_and_add_match_reference) {
-  vk::device dev = open_device();
+  vk::device& dev = shared_device();
   auto lib = kernel_library::create(dev);
   ASSERT_TRUE(lib.ok());
   const std::uint32_t width = 173, tokens = 4;

@@ -64,7 +64,7 @@ class matmul_kernel : public ::testing::TestWithParam<variant> {};
 
 TEST_P(matmul_kernel, matches_reference) {
   const auto [type, access, layout] = GetParam();
-  vk::device dev = open_device();
+  vk::device& dev = shared_device();
   auto lib = kernel_library::create(dev, options_for(access, layout));
   ASSERT_TRUE(lib.ok()) << lib.err().message;
   const bool quantized = type == ggml_type::q8_0 || type == ggml_type::q4_0;
@@ -101,7 +101,7 @@ class embedding_kernel : public ::testing::TestWithParam<std::tuple<ggml_type, w
 
 TEST_P(embedding_kernel, matches_reference) {
   const auto [type, access] = GetParam();
-  vk::device dev = open_device();
+  vk::device& dev = shared_device();
   auto lib = kernel_library::create(dev, {access});
   ASSERT_TRUE(lib.ok()) << lib.err().message;
   const std::size_t vocab = 77, dim = 160;

@@ -55,7 +55,7 @@ result<generation_result> generate(const tokenizer& vocab, const forward_functio
   }
   sampler picker(config.sampling);
   for (token_id token : out.prompt_tokens) picker.accept(token);
-  text_stream stream(vocab);
+  text_stream stream(vocab, /*at_text_start=*/prompt.empty());
 
   auto start = std::chrono::steady_clock::now();
   auto logits = forward(out.prompt_tokens, 0);

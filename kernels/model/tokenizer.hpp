@@ -73,10 +73,12 @@ class tokenizer {
 };
 
 // Streams text token by token: holds back an incomplete UTF-8 sequence (e.g. the first of several byte
-// tokens of an emoji) until the rest arrives, and strips the leading space like tokenizer::decode.
+// tokens of an emoji) until the rest arrives. At the start of a text it strips the leading space like
+// tokenizer::decode; a stream that continues a prompt keeps it ("Lily" + " was").
 class text_stream {
  public:
-  explicit text_stream(const tokenizer& vocab) : vocab_(&vocab), strip_space_(vocab.add_space_prefix()) {}
+  explicit text_stream(const tokenizer& vocab, bool at_text_start = true)
+      : vocab_(&vocab), strip_space_(at_text_start && vocab.add_space_prefix()) {}
   // Text that is complete after `token` (possibly empty).
   std::string push(token_id token);
   // Whatever is still held back (an incomplete sequence at the end of generation).

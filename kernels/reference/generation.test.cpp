@@ -52,6 +52,21 @@ TEST_F(stories_generation, greedy_streams_the_real_text) {
   EXPECT_GT(result->prefill_tokens_per_second(), 0.0);
 }
 
+// The continuation keeps the space that separates it from the prompt: prompt + text reads as one text
+// and equals decoding prompt and generated tokens together.
+TEST_F(stories_generation, continuation_keeps_its_leading_space) {
+  model::generation_config config;
+  config.max_new_tokens = 8;
+  config.sampling.temperature = 0.0f;
+  auto result = model::generate(*vocab_, forward_function(), forward_->context_size(), "Lily", config);
+  ASSERT_TRUE(result.ok()) << result.err().message;
+  ASSERT_FALSE(result->text.empty());
+  EXPECT_EQ(result->text.front(), ' ') << result->text;
+  std::vector<model::token_id> all = result->prompt_tokens;
+  all.insert(all.end(), result->generated_tokens.begin(), result->generated_tokens.end());
+  EXPECT_EQ("Lily" + result->text, vocab_->decode(all));
+}
+
 TEST_F(stories_generation, same_seed_same_text) {
   model::generation_config config;
   config.max_new_tokens = 30;
