@@ -53,23 +53,22 @@ double raw_throughput(zmq::context_t& context, const std::string& bind, int coun
   pull.set(zmq::sockopt::rcvhwm, 100000);
   pull.bind(bind);
   const std::string endpoint = pull.get(zmq::sockopt::last_endpoint);
-  std::promise<void> connected;
+  std::promise<clock_type::time_point> started;
+  auto started_at = started.get_future();
   std::thread sender([&] {
     zmq::socket_t push(context, zmq::socket_type::push);
     push.set(zmq::sockopt::sndhwm, 100000);
     push.connect(endpoint);
-    connected.set_value();
     std::vector<std::uint8_t> body(body_bytes, 7);
+    (void)push.send(zmq::buffer(body), zmq::send_flags::none);  // connection warm-up, not timed
+    started.set_value(clock_type::now());
     for (int i = 0; i < count; ++i) (void)push.send(zmq::buffer(body), zmq::send_flags::none);
   });
-  connected.get_future().wait();
   zmq::message_t message;
-  (void)pull.recv(message);  // the clock starts with the first message, as for the bus
-  const auto begin = clock_type::now();
-  for (int i = 1; i < count; ++i) (void)pull.recv(message);
-  const double elapsed = seconds_since(begin);
+  for (int i = 0; i <= count; ++i) (void)pull.recv(message);
+  const auto end = clock_type::now();
   sender.join();
-  return (count - 1) / elapsed;
+  return count / std::chrono::duration<double>(end - started_at.get()).count();
 }
 
 latency raw_latency(zmq::context_t& context, const std::string& bind, const run_sizes& sizes, std::size_t body_bytes) {
@@ -101,39 +100,44 @@ latency raw_latency(zmq::context_t& context, const std::string& bind, const run_
 
 // ---- the actor bus ------------------------------------------------------------------------
 
+// Counts pings; the first (a connection warm-up) is not timed.
 struct sink_state {
-  sink_state(actor_context&, int expected_count, std::promise<clock_type::time_point>* first,
-             std::promise<clock_type::time_point>* last)
-      : expected(expected_count), first_at(first), last_at(last) {}
+  sink_state(actor_context&, int expected_count, std::promise<clock_type::time_point>* last)
+      : expected(expected_count), last_at(last) {}
   handler_table handlers() {
     return {on<ping>([this](const ping&) {
-      if (++count == 1) first_at->set_value(clock_type::now());
-      if (count == expected) last_at->set_value(clock_type::now());
+      if (++count == expected + 1) last_at->set_value(clock_type::now());
     })};
   }
   int expected;
   int count = 0;
-  std::promise<clock_type::time_point>* first_at;
   std::promise<clock_type::time_point>* last_at;
 };
 
+// Sends one warm-up ping, waits for its echo, then streams `count` pings.
 struct source_state {
-  source_state(actor_context& context, std::string target_name, int total, std::size_t body_bytes)
-      : ctx(context), target(std::move(target_name)), count(total), bytes(body_bytes) {}
+  source_state(actor_context& context, std::string target_name, int total, std::size_t body_bytes,
+               std::promise<clock_type::time_point>* started)
+      : ctx(context), target(std::move(target_name)), count(total), bytes(body_bytes), started_at(started) {}
   handler_table handlers() { return {}; }
   void on_start() {
-    ctx.after(0, [this] {
-      ping message{0, std::vector<std::uint8_t>(bytes, 7)};
+    ping message{0, std::vector<std::uint8_t>(bytes, 7)};
+    (void)ctx.send(target, message);
+    ctx.request<pong>(echo_target(), ping{}, 10000, [this, message](result<pong>) mutable {
+      started_at->set_value(clock_type::now());
       for (int i = 0; i < count; ++i) {
         message.sequence = static_cast<std::uint64_t>(i);
         (void)ctx.send(target, message);
       }
     });
   }
+  // The echo actor beside the sink: its reply proves the connection is up.
+  std::string echo_target() const { return target.substr(0, target.find('/')) + "/echo"; }
   actor_context& ctx;
   std::string target;
   int count;
   std::size_t bytes;
+  std::promise<clock_type::time_point>* started_at;
 };
 
 struct echo_state {
@@ -203,10 +207,11 @@ double bus_throughput(bool tcp, int count, std::size_t body_bytes) {
   std::promise<clock_type::time_point> last;
   auto first_at = first.get_future();
   auto last_at = last.get_future();
-  (void)pair.receiver_node().spawn_state<sink_state>("sink", count, &first, &last);
-  (void)pair.near->spawn_state<source_state>("source", pair.receiver("sink"), count, body_bytes);
+  (void)pair.receiver_node().spawn_state<sink_state>("sink", count, &last);
+  (void)pair.receiver_node().spawn_state<echo_state>("echo");
+  (void)pair.near->spawn_state<source_state>("source", pair.receiver("sink"), count, body_bytes, &first);
   if (last_at.wait_for(std::chrono::seconds(120)) != std::future_status::ready) return 0;
-  return (count - 1) / std::chrono::duration<double>(last_at.get() - first_at.get()).count();
+  return count / std::chrono::duration<double>(last_at.get() - first_at.get()).count();
 }
 
 latency bus_latency(bool tcp, const run_sizes& sizes, std::size_t body_bytes) {

@@ -36,15 +36,17 @@ std::vector<std::uint8_t> encode_body(const T& message) {
 
 // Parses one MessagePack object from untrusted bytes with container sizes bounded by the input
 // size (each element takes at least one byte), so a lying length prefix cannot allocate.
-result<msgpack::object_handle> unpack_untrusted(std::span<const std::uint8_t> bytes);
+// It is parsed into this thread's scratch zone (no allocation once warm), so the object is valid
+// only until the thread's next call; decode_body converts it at once.
+result<msgpack::object> unpack_untrusted_scratch(std::span<const std::uint8_t> bytes);
 
 template <class T>
 result<T> decode_body(std::span<const std::uint8_t> bytes) {
-  auto handle = unpack_untrusted(bytes);
-  if (!handle.ok()) return handle.err();
+  auto object = unpack_untrusted_scratch(bytes);
+  if (!object.ok()) return object.err();
   try {
     T message{};
-    handle->get().convert(message);
+    object->convert(message);
     return message;
   } catch (const std::exception& e) {
     return make_error(error_code::malformed_input, std::string("message body has the wrong shape: ") + e.what());

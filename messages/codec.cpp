@@ -3,12 +3,14 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <string>
 
 #include <msgpack.hpp>
 
 #include "messages/body.hpp"
 #include "messages/message_registry.hpp"
+#include "messages/msgpack_reader.hpp"
 
 namespace infergrid {
 namespace {
@@ -21,34 +23,30 @@ bool reference_everything(msgpack::type::object_type, std::size_t, void*) { retu
 
 error malformed(std::string what) { return make_error(error_code::malformed_input, "envelope: " + std::move(what)); }
 
-result<std::uint64_t> read_unsigned(const msgpack::object& o, std::uint64_t max, const char* field) {
-  if (o.type != msgpack::type::POSITIVE_INTEGER) return malformed(std::string(field) + " is not an unsigned integer");
-  if (o.via.u64 > max) return malformed(std::string(field) + " is out of range");
-  return o.via.u64;
+template <class Integer>
+status read_narrow(msgpack_reader& in, Integer& out, const char* field) {
+  auto value = in.read_unsigned(field);
+  if (!value.ok()) return value.err();
+  if (*value > std::numeric_limits<Integer>::max()) return malformed(std::string(field) + " is out of range");
+  out = static_cast<Integer>(*value);
+  return {};
 }
 
-result<std::int64_t> read_signed(const msgpack::object& o, const char* field) {
-  if (o.type == msgpack::type::NEGATIVE_INTEGER) return o.via.i64;
-  if (o.type == msgpack::type::POSITIVE_INTEGER && o.via.u64 <= static_cast<std::uint64_t>(INT64_MAX)) {
-    return static_cast<std::int64_t>(o.via.u64);
-  }
-  return malformed(std::string(field) + " is not a signed 64-bit integer");
-}
-
-result<std::string> read_address(const msgpack::object& o, const codec_limits& limits, const char* field) {
-  if (o.type != msgpack::type::STR) return malformed(std::string(field) + " is not a string");
-  if (o.via.str.size > limits.max_address_bytes) return malformed(std::string(field) + " is longer than the address limit");
-  return std::string(o.via.str.ptr, o.via.str.size);
+status read_address(msgpack_reader& in, const codec_limits& limits, std::string& out, const char* field) {
+  auto text = in.read_str(field);
+  if (!text.ok()) return text.err();
+  if (text->size() > limits.max_address_bytes) return malformed(std::string(field) + " is longer than the address limit");
+  out.assign(text->data(), text->size());
+  return {};
 }
 
 template <std::size_t N>
-result<std::array<std::uint8_t, N>> read_fixed_bin(const msgpack::object& o, const char* field) {
-  if (o.type != msgpack::type::BIN || o.via.bin.size != N) {
-    return malformed(std::string(field) + " is not " + std::to_string(N) + " bytes");
-  }
-  std::array<std::uint8_t, N> out{};
-  std::memcpy(out.data(), o.via.bin.ptr, N);
-  return out;
+status read_fixed_bin(msgpack_reader& in, std::array<std::uint8_t, N>& out, const char* field) {
+  auto bytes = in.read_bin(field);
+  if (!bytes.ok()) return bytes.err();
+  if (bytes->size() != N) return malformed(std::string(field) + " is not " + std::to_string(N) + " bytes");
+  std::memcpy(out.data(), bytes->data(), N);
+  return {};
 }
 
 template <class Packer>
@@ -66,69 +64,61 @@ void pack_header_and_body(Packer& packer, const envelope& m) {
   packer.pack_bin_body(reinterpret_cast<const char*>(m.body.data()), static_cast<std::uint32_t>(m.body.size()));
 }
 
-status decode_header(const msgpack::object* f, const codec_limits& limits, envelope& out) {
-  auto version = read_unsigned(f[0], UINT16_MAX, "protocol_version");
-  if (!version.ok()) return version.err();
-  if (*version != current_protocol_version) {
-    return make_error(error_code::unsupported, "envelope: protocol version " + std::to_string(*version) + " is not supported");
+status decode_header(msgpack_reader& in, const codec_limits& limits, envelope& out) {
+  IG_TRY(read_narrow(in, out.protocol_version, "protocol_version"));
+  if (out.protocol_version != current_protocol_version) {
+    return make_error(error_code::unsupported,
+                      "envelope: protocol version " + std::to_string(out.protocol_version) + " is not supported");
   }
-  out.protocol_version = static_cast<std::uint16_t>(*version);
-  auto type = read_unsigned(f[1], UINT16_MAX, "type");
-  if (!type.ok()) return type.err();
-  out.type = static_cast<message_type>(*type);
+  std::uint16_t type = 0;
+  IG_TRY(read_narrow(in, type, "type"));
+  out.type = static_cast<message_type>(type);
   if (find_message(out.type) == nullptr) {
-    return make_error(error_code::unsupported, "envelope: unknown message type " + std::to_string(*type));
+    return make_error(error_code::unsupported, "envelope: unknown message type " + std::to_string(type));
   }
-  auto message_version = read_unsigned(f[2], UINT16_MAX, "message_version");
-  if (!message_version.ok()) return message_version.err();
-  out.message_version = static_cast<std::uint16_t>(*message_version);
-  auto message_id = read_unsigned(f[3], UINT64_MAX, "message_id");
-  if (!message_id.ok()) return message_id.err();
-  out.message_id = *message_id;
-  auto correlation_id = read_unsigned(f[4], UINT64_MAX, "correlation_id");
-  if (!correlation_id.ok()) return correlation_id.err();
-  out.correlation_id = *correlation_id;
-  auto sender = read_address(f[5], limits, "sender");
-  if (!sender.ok()) return sender.err();
-  out.sender = std::move(*sender);
-  auto recipient = read_address(f[6], limits, "recipient");
-  if (!recipient.ok()) return recipient.err();
-  out.recipient = std::move(*recipient);
-  auto sent_at = read_signed(f[7], "sent_at_ms");
+  IG_TRY(read_narrow(in, out.message_version, "message_version"));
+  IG_TRY(read_narrow(in, out.message_id, "message_id"));
+  IG_TRY(read_narrow(in, out.correlation_id, "correlation_id"));
+  IG_TRY(read_address(in, limits, out.sender, "sender"));
+  IG_TRY(read_address(in, limits, out.recipient, "recipient"));
+  auto sent_at = in.read_signed("sent_at_ms");
   if (!sent_at.ok()) return sent_at.err();
   out.sent_at_ms = *sent_at;
-  auto deadline = read_signed(f[8], "deadline_ms");
+  auto deadline = in.read_signed("deadline_ms");
   if (!deadline.ok()) return deadline.err();
   out.deadline_ms = *deadline;
   return {};
 }
 
-status decode_signature(const msgpack::object* f, envelope& out) {
-  const bool has_signer = f[10].type != msgpack::type::NIL;
-  const bool has_value = f[11].type != msgpack::type::NIL;
-  if (!has_signer && !has_value) return {};
-  if (has_signer != has_value) return malformed("signer and signature must both be present or both nil");
-  auto signer = read_fixed_bin<32>(f[10], "signer");
-  if (!signer.ok()) return signer.err();
-  auto value = read_fixed_bin<64>(f[11], "signature");
-  if (!value.ok()) return value.err();
-  out.signature = envelope_signature{*signer, *value};
+status decode_signature(msgpack_reader& in, envelope& out) {
+  out.signature.reset();
+  const bool no_signer = in.read_nil();
+  const bool no_value = in.read_nil();
+  if (no_signer && no_value) return {};
+  if (no_signer || no_value) return malformed("signer and signature must both be present or both nil");
+  envelope_signature signature;
+  IG_TRY(read_fixed_bin(in, signature.signer, "signer"));
+  IG_TRY(read_fixed_bin(in, signature.value, "signature"));
+  out.signature = signature;
   return {};
 }
 
 }  // namespace
 
-result<msgpack::object_handle> unpack_untrusted(std::span<const std::uint8_t> bytes) {
+result<msgpack::object> unpack_untrusted_scratch(std::span<const std::uint8_t> bytes) {
+  // clear() frees every chunk but the first, so a huge body does not pin memory.
+  thread_local msgpack::zone scratch;
+  scratch.clear();
   const auto size = bytes.size();
-  // Every element takes at least one byte, so no honest container is longer than the input.
   const auto bound = static_cast<std::size_t>(size < 0xffffffffu ? size : 0xffffffffu);
   msgpack::unpack_limit limit(bound, bound, bound, bound, bound, 64);
   try {
     std::size_t offset = 0;
-    auto handle = msgpack::unpack(reinterpret_cast<const char*>(bytes.data()), size, offset,
+    bool referenced = false;
+    auto object = msgpack::unpack(scratch, reinterpret_cast<const char*>(bytes.data()), size, offset, referenced,
                                   &reference_everything, nullptr, limit);
     if (offset != size) return make_error(error_code::malformed_input, "trailing bytes after the MessagePack object");
-    return handle;
+    return object;
   } catch (const msgpack::insufficient_bytes&) {
     return make_error(error_code::malformed_input, "truncated MessagePack input");
   } catch (const std::exception& e) {
@@ -159,25 +149,31 @@ std::vector<std::uint8_t> encode_envelope(const envelope& m) {
   return out;
 }
 
-result<envelope> decode_envelope(std::span<const std::uint8_t> bytes, const codec_limits& limits) {
+status decode_envelope_into(std::span<const std::uint8_t> bytes, const codec_limits& limits, envelope& out) {
   if (bytes.size() > limits.max_envelope_bytes) {
-    return make_error(error_code::too_large, "envelope of " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +
-                                                 std::to_string(limits.max_envelope_bytes));
+    return make_error(error_code::too_large, "envelope of " + std::to_string(bytes.size()) +
+                                                 " bytes exceeds the limit of " + std::to_string(limits.max_envelope_bytes));
   }
-  auto handle = unpack_untrusted(bytes);
-  if (!handle.ok()) return make_error(handle.err().code, "envelope: " + handle.err().message);
-  const msgpack::object& root = handle->get();
-  if (root.type != msgpack::type::ARRAY) return malformed("not a MessagePack array");
-  if (root.via.array.size < envelope_field_count) {
-    return malformed("has " + std::to_string(root.via.array.size) + " fields, expected " + std::to_string(envelope_field_count));
+  msgpack_reader in(bytes);
+  auto fields = in.read_array_header("envelope");
+  if (!fields.ok()) return fields.err();
+  if (*fields < envelope_field_count) {
+    return malformed("has " + std::to_string(*fields) + " fields, expected " + std::to_string(envelope_field_count));
   }
-  const msgpack::object* fields = root.via.array.ptr;
+  IG_TRY(decode_header(in, limits, out));
+  auto body = in.read_bin("body");
+  if (!body.ok()) return body.err();
+  out.body.assign(body->begin(), body->end());
+  IG_TRY(decode_signature(in, out));
+  // Fields appended by a later protocol revision are skipped.
+  for (std::uint32_t extra = envelope_field_count; extra < *fields; ++extra) IG_TRY(in.skip_value("appended field"));
+  if (in.remaining() != 0) return malformed("trailing bytes after the envelope");
+  return {};
+}
+
+result<envelope> decode_envelope(std::span<const std::uint8_t> bytes, const codec_limits& limits) {
   envelope out;
-  IG_TRY(decode_header(fields, limits, out));
-  if (fields[9].type != msgpack::type::BIN) return malformed("body is not binary");
-  const auto* body = reinterpret_cast<const std::uint8_t*>(fields[9].via.bin.ptr);
-  out.body.assign(body, body + fields[9].via.bin.size);
-  IG_TRY(decode_signature(fields, out));
+  IG_TRY(decode_envelope_into(bytes, limits, out));
   return out;
 }
 

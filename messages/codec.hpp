@@ -25,6 +25,9 @@ struct codec_limits {
 void encode_envelope(const envelope& message, std::vector<std::uint8_t>& out);
 std::vector<std::uint8_t> encode_envelope(const envelope& message);
 result<envelope> decode_envelope(std::span<const std::uint8_t> bytes, const codec_limits& limits = {});
+// Same, reusing `out`'s storage (the runtime decodes every incoming message into one envelope).
+// On error `out` holds a partial decode and must not be used.
+status decode_envelope_into(std::span<const std::uint8_t> bytes, const codec_limits& limits, envelope& out);
 
 // Canonical bytes a signature covers: the header fields and the body, without the signature.
 std::vector<std::uint8_t> signing_bytes(const envelope& message);

@@ -119,19 +119,23 @@ bool actor_runner::create_state() {
 }
 
 void actor_runner::run() {
-  const auto batch = static_cast<int>(services_.limits.dispatch_batch);
   const auto quiet = milliseconds(services_.limits.drain_quiet_ms);
   last_message_at_ = std::chrono::steady_clock::now();
+  int receive_timeout_ms = -2;  // no valid timeout: the first pass sets it
+  zmq::message_t frame;
   while (true) {
     run_due_timers_and_deadlines();
-    auto now = std::chrono::steady_clock::now();
+    const auto now = std::chrono::steady_clock::now();
     if (stop_requested_.load(std::memory_order_relaxed) && !draining_) {
       draining_ = true;
       drain_deadline_ = now + milliseconds(services_.limits.drain_timeout_ms);
     }
+    if (draining_ && (now >= drain_deadline_ || (!restarting_ && pending_.empty() && now - last_message_at_ >= quiet))) {
+      break;
+    }
     if (restarting_) {
-      if (draining_ && now >= drain_deadline_) break;
       if (now < restart_at_) {
+        // Messages wait in the inbox while the actor is down.
         std::this_thread::sleep_for(std::min<steady_time::duration>(restart_at_ - now, restart_poll_slice));
         continue;
       }
@@ -142,25 +146,15 @@ void actor_runner::run() {
       }
       log(log_level::info, address_, "restarted");
     }
-    int handled = 0;
-    zmq::message_t frame;
-    while (handled < batch && !restarting_) {
-      auto got = inbox_.recv(frame, zmq::recv_flags::dontwait);
-      if (!got) break;
-      handle(frame);
-      ++handled;
+    // A blocking receive bounded by the next timer or deadline: one call per message, no poll.
+    const auto timeout_ms = static_cast<int>(wait_budget(now).count());
+    if (timeout_ms != receive_timeout_ms) {
+      inbox_.set(zmq::sockopt::rcvtimeo, timeout_ms);
+      receive_timeout_ms = timeout_ms;
     }
-    if (handled > 0) {
-      last_message_at_ = std::chrono::steady_clock::now();
-      continue;
-    }
-    if (draining_) {
-      now = std::chrono::steady_clock::now();
-      if (now >= drain_deadline_ || (pending_.empty() && now - last_message_at_ >= quiet)) break;
-    }
-    if (restarting_) continue;
-    zmq::pollitem_t item{inbox_.handle(), 0, ZMQ_POLLIN, 0};
-    zmq::poll(&item, 1, wait_budget(std::chrono::steady_clock::now()));
+    if (!inbox_.recv(frame, zmq::recv_flags::none)) continue;
+    handle(frame);
+    last_message_at_ = std::chrono::steady_clock::now();
   }
   if (!pending_.empty()) log(log_level::warn, address_, "stopped with requests still awaiting replies");
   pending_.clear();
@@ -213,13 +207,13 @@ void actor_runner::handle(zmq::message_t& frame) {
     return;
   }
   const codec_limits limits{static_cast<std::size_t>(services_.limits.max_envelope_bytes)};
-  auto decoded = decode_envelope({static_cast<const std::uint8_t*>(frame.data()), frame.size()}, limits);
+  auto decoded = decode_envelope_into({static_cast<const std::uint8_t*>(frame.data()), frame.size()}, limits, incoming_);
   if (!decoded.ok()) {
     counters_.dropped_malformed.fetch_add(1, std::memory_order_relaxed);
     log(log_level::debug, address_, "dropped malformed envelope: {}", decoded.err().message);
     return;
   }
-  const envelope& in = *decoded;
+  const envelope& in = incoming_;
   if (in.signature) {
     auto verified = verify_envelope(in, false);
     if (!verified.ok()) {

@@ -92,6 +92,7 @@ class actor_runner final : public actor_context {
   const envelope* current_ = nullptr;
   std::uint64_t next_message_id_ = 1;
   std::vector<std::uint8_t> encode_buffer_;
+  envelope incoming_;  // every received envelope is decoded into this one (storage reused)
   bool restarting_ = false;
   steady_time restart_at_{};
   steady_time state_created_at_{};

@@ -54,7 +54,6 @@ status parse_limits(const settings& root, runtime_limits& limits) {
   const entry entries[] = {
       {"max_envelope_bytes", &limits.max_envelope_bytes},
       {"inbox_high_water_mark", &limits.inbox_high_water_mark},
-      {"dispatch_batch", &limits.dispatch_batch},
       {"max_pending_requests", &limits.max_pending_requests},
       {"max_timers", &limits.max_timers},
       {"default_request_timeout_ms", &limits.default_request_timeout_ms},

@@ -44,44 +44,46 @@ void ingress::stop() {
   if (router_.handle() != nullptr) router_.close();
 }
 
+void ingress::learn(const remote_route& header) {
+  if (header.reply_endpoint.empty()) return;
+  auto known = learned_.find(header.sender_node);
+  if (known != learned_.end() && known->second == header.reply_endpoint) return;
+  if (learned_.size() >= max_learned_nodes) learned_.clear();
+  learned_[std::string(header.sender_node)] = std::string(header.reply_endpoint);
+  names_.learn_peer(std::string(header.sender_node), std::string(header.reply_endpoint));
+}
+
 void ingress::run() {
   outbox local(context_, names_, reply_endpoint_, limits_);
+  router_.set(zmq::sockopt::rcvtimeo, static_cast<int>(stop_poll_ms));
+  std::array<zmq::message_t, remote_frame_count + 1> frames;
+  zmq::message_t surplus;
   while (!stop_requested_.load(std::memory_order_relaxed)) {
-    zmq::pollitem_t item{router_.handle(), 0, ZMQ_POLLIN, 0};
     try {
-      zmq::poll(&item, 1, std::chrono::milliseconds(stop_poll_ms));
-      if ((item.revents & ZMQ_POLLIN) == 0) continue;
-      // Frames: [peer id][actor][sender node][reply endpoint][envelope]; anything else is dropped.
-      std::array<zmq::message_t, remote_frame_count + 1> frames;
-      std::size_t count = 0;
-      bool more = true;
-      while (more) {
-        zmq::message_t part;
+      // Frames: [peer id][route][envelope]; anything else is dropped.
+      if (!router_.recv(frames[0], zmq::recv_flags::none)) continue;
+      std::size_t count = 1;
+      // The rest of a multipart message is already queued: these receives never wait.
+      for (bool more = frames[0].more(); more; ++count) {
+        zmq::message_t& part = count < frames.size() ? frames[count] : surplus;
         (void)router_.recv(part, zmq::recv_flags::none);
         more = part.more();
-        if (count < frames.size()) frames[count] = std::move(part);
-        ++count;
       }
-      if (count != frames.size() || frames[4].size() == 0) {
+      remote_route header;
+      if (count != frames.size() || frames[2].size() == 0 || !decode_route(frames[1].to_string_view(), header)) {
         counters_.dropped_malformed.fetch_add(1, std::memory_order_relaxed);
         continue;
       }
       counters_.received.fetch_add(1, std::memory_order_relaxed);
-      auto node = frames[2].to_string();
-      auto reply_to = frames[3].to_string();
-      auto known = learned_.find(node);
-      if (!reply_to.empty() && (known == learned_.end() || known->second != reply_to)) {
-        if (learned_.size() >= max_learned_nodes) learned_.clear();
-        learned_[node] = reply_to;
-        names_.learn_peer(node, reply_to);
-      }
-      auto target = local.route_to(names_.node_name() + "/" + frames[1].to_string());
-      if (!target.ok() || !(*target)->local) {
+      learn(header);
+      // A bare name resolves to a local actor first; anything else is not for this node.
+      auto target = local.route_to(header.actor);
+      if (!target.ok() || !(*target)->local || header.actor.find('/') != std::string_view::npos) {
         counters_.dropped_undeliverable.fetch_add(1, std::memory_order_relaxed);
-        log(log_level::debug, names_.node_name(), "ingress: no local actor '{}'", frames[1].to_string());
+        log(log_level::debug, names_.node_name(), "ingress: no local actor '{}'", header.actor);
         continue;
       }
-      auto delivered = local.deliver(**target, {static_cast<const std::uint8_t*>(frames[4].data()), frames[4].size()});
+      auto delivered = local.deliver(**target, std::move(frames[2]));
       if (!delivered.ok()) {
         counters_.dropped_undeliverable.fetch_add(1, std::memory_order_relaxed);
         continue;

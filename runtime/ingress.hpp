@@ -13,7 +13,9 @@
 #include "runtime/directory.hpp"
 #include "runtime/limits.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/outbox.hpp"
 #include "runtime/result.hpp"
+#include "runtime/string_hash.hpp"
 
 namespace infergrid {
 
@@ -32,6 +34,8 @@ class ingress {
 
  private:
   void run();
+  // Remembers where a sending node wants replies (the directory's dynamic registration seam).
+  void learn(const remote_route& header);
 
   zmq::context_t& context_;
   directory& names_;
@@ -41,7 +45,8 @@ class ingress {
   std::thread thread_;
   std::atomic<bool> stop_requested_{false};
   actor_counters counters_;
-  std::unordered_map<std::string, std::string> learned_;  // node -> reply endpoint (ingress thread only)
+  // node -> reply endpoint (ingress thread only)
+  std::unordered_map<std::string, std::string, string_hash, std::equal_to<>> learned_;
 };
 
 }  // namespace infergrid

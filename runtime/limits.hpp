@@ -11,8 +11,6 @@ struct runtime_limits {
   std::int64_t max_envelope_bytes = 16 << 20;
   // Messages queued per actor inbox (ZeroMQ high-water mark) before senders see back-pressure.
   std::int64_t inbox_high_water_mark = 100000;
-  // Messages an actor handles in one go before it looks at its timers again.
-  std::int64_t dispatch_batch = 256;
   // Requests one actor may have awaiting a reply; more fail at once with `unavailable`.
   std::int64_t max_pending_requests = 65536;
   // Timers one actor may have armed; more are refused and logged.

@@ -2,6 +2,24 @@
 
 namespace infergrid {
 
+std::string encode_route(std::string_view actor, std::string_view sender_node, std::string_view reply_endpoint) {
+  std::string out;
+  out.reserve(actor.size() + sender_node.size() + reply_endpoint.size() + 2);
+  out.append(actor).append(1, '\n').append(sender_node).append(1, '\n').append(reply_endpoint);
+  return out;
+}
+
+bool decode_route(std::string_view frame, remote_route& out) {
+  const auto first = frame.find('\n');
+  if (first == std::string_view::npos) return false;
+  const auto second = frame.find('\n', first + 1);
+  if (second == std::string_view::npos || frame.find('\n', second + 1) != std::string_view::npos) return false;
+  out.actor = frame.substr(0, first);
+  out.sender_node = frame.substr(first + 1, second - first - 1);
+  out.reply_endpoint = frame.substr(second + 1);
+  return !out.actor.empty() && !out.sender_node.empty();
+}
+
 outbox::outbox(zmq::context_t& context, const directory& names, std::string reply_endpoint,
                const runtime_limits& limits)
     : context_(context), names_(names), reply_endpoint_(std::move(reply_endpoint)), limits_(limits) {}
@@ -18,7 +36,7 @@ zmq::socket_t* outbox::socket_for(const location& where) {
 }
 
 result<const route*> outbox::route_to(std::string_view recipient) {
-  auto cached = routes_.find(std::string(recipient));
+  auto cached = routes_.find(recipient);
   if (cached != routes_.end()) return &cached->second;
   auto where = names_.resolve(recipient);
   if (!where.ok()) return where.err();
@@ -32,24 +50,27 @@ result<const route*> outbox::route_to(std::string_view recipient) {
   } catch (const zmq::error_t& e) {
     return make_error(error_code::io_error, "cannot connect to " + where->endpoint + ": " + e.what());
   }
-  route entry{where->address, where->actor, where->local, socket};
+  route entry{where->address,
+              where->local ? std::string() : encode_route(where->actor, names_.node_name(), reply_endpoint_),
+              where->local, socket};
   return &routes_.emplace(std::string(recipient), std::move(entry)).first->second;
 }
 
 status outbox::deliver(const route& to, std::span<const std::uint8_t> envelope_bytes) {
+  return deliver(to, zmq::message_t(envelope_bytes.data(), envelope_bytes.size()));
+}
+
+status outbox::deliver(const route& to, zmq::message_t&& envelope_frame) {
   try {
     if (to.local) {
-      auto sent = to.socket->send(zmq::const_buffer(envelope_bytes.data(), envelope_bytes.size()), zmq::send_flags::none);
+      auto sent = to.socket->send(envelope_frame, zmq::send_flags::none);
       if (!sent) return make_error(error_code::unavailable, "inbox of " + to.address + " is full");
       return {};
     }
-    const std::string& node = names_.node_name();
     // Multipart messages are queued atomically: once the first frame is accepted the rest are too.
-    auto first = to.socket->send(zmq::buffer(to.actor), zmq::send_flags::sndmore);
+    auto first = to.socket->send(zmq::buffer(to.remote_header), zmq::send_flags::sndmore);
     if (!first) return make_error(error_code::unavailable, "queue to " + to.address + " is full");
-    to.socket->send(zmq::buffer(node), zmq::send_flags::sndmore);
-    to.socket->send(zmq::buffer(reply_endpoint_), zmq::send_flags::sndmore);
-    auto sent = to.socket->send(zmq::const_buffer(envelope_bytes.data(), envelope_bytes.size()), zmq::send_flags::none);
+    auto sent = to.socket->send(envelope_frame, zmq::send_flags::none);
     if (!sent) return make_error(error_code::unavailable, "queue to " + to.address + " is full");
     return {};
   } catch (const zmq::error_t& e) {

@@ -15,12 +15,13 @@
 #include "runtime/directory.hpp"
 #include "runtime/limits.hpp"
 #include "runtime/result.hpp"
+#include "runtime/string_hash.hpp"
 
 namespace infergrid {
 
 struct route {
   std::string address;  // canonical "node/actor", written into the envelope
-  std::string actor;
+  std::string remote_header;  // the route frame for a remote recipient
   bool local = false;
   zmq::socket_t* socket = nullptr;
 };
@@ -32,6 +33,8 @@ class outbox {
   result<const route*> route_to(std::string_view recipient);
   // Sends one encoded envelope; waits at most send_timeout_ms for room, then fails `unavailable`.
   status deliver(const route& to, std::span<const std::uint8_t> envelope_bytes);
+  // Same, handing over a received frame without copying it (the ingress forwards this way).
+  status deliver(const route& to, zmq::message_t&& envelope_frame);
 
  private:
   zmq::socket_t* socket_for(const location& where);
@@ -41,11 +44,20 @@ class outbox {
   const std::string reply_endpoint_;
   const runtime_limits& limits_;
   std::unordered_map<std::string, zmq::socket_t> sockets_;  // by endpoint
-  std::unordered_map<std::string, route> routes_;           // by recipient as the caller wrote it
+  std::unordered_map<std::string, route, string_hash, std::equal_to<>> routes_;  // by recipient as written
 };
 
 // Frames of an envelope between nodes, on DEALER -> ROUTER (the ROUTER prepends the peer id):
-//   [recipient actor][sender node][sender's reply endpoint][envelope]
-inline constexpr std::size_t remote_frame_count = 4;
+//   [route: "<recipient actor>\n<sender node>\n<sender's reply endpoint>"][envelope]
+// Names and endpoints never contain '\n' (config validation), so the route splits unambiguously.
+inline constexpr std::size_t remote_frame_count = 2;
+std::string encode_route(std::string_view actor, std::string_view sender_node, std::string_view reply_endpoint);
+struct remote_route {
+  std::string_view actor;
+  std::string_view sender_node;
+  std::string_view reply_endpoint;
+};
+// Fails when the frame does not have exactly three parts.
+bool decode_route(std::string_view frame, remote_route& out);
 
 }  // namespace infergrid
