@@ -51,13 +51,20 @@ status node::start() {
 
 status node::spawn(const std::string& name, const std::string& kind, state_factory factory) {
   if (!valid_name(name)) return make_error(error_code::invalid_argument, "invalid actor name '" + name + "'");
-  std::lock_guard lock(actors_mutex_);
-  if (stopped_) return make_error(error_code::unavailable, "node " + config_.name + " is stopping");
-  for (const auto& existing : actors_) {
-    if (existing->name() == name) return make_error(error_code::conflict, "actor '" + name + "' already exists");
+  {
+    std::lock_guard lock(actors_mutex_);
+    if (stopped_) return make_error(error_code::unavailable, "node " + config_.name + " is stopping");
+    bool taken = starting_.count(name) != 0;
+    for (const auto& existing : actors_) taken = taken || existing->name() == name;
+    if (taken) return make_error(error_code::conflict, "actor '" + name + "' already exists");
+    starting_.insert(name);
   }
+  // Started without the lock: the state's constructor or on_start may read node metrics.
   auto runner = std::make_unique<actor_runner>(*services_, name, kind, std::move(factory));
-  IG_TRY(runner->start());
+  auto started = runner->start();
+  std::lock_guard lock(actors_mutex_);
+  starting_.erase(name);
+  if (!started.ok()) return started.err();
   log(log_level::info, config_.name, "started actor {} ({})", runner->address(), kind);
   actors_.push_back(std::move(runner));
   return {};

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,7 @@ class node {
   std::unique_ptr<ingress> ingress_;
   mutable std::mutex actors_mutex_;
   std::vector<std::unique_ptr<actor_runner>> actors_;
+  std::set<std::string> starting_;  // names being spawned right now (guarded by actors_mutex_)
   std::atomic<std::uint64_t> next_call_{1};
   bool stopped_ = false;
 };

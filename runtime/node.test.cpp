@@ -163,5 +163,20 @@ TEST(node, an_unhandled_message_type_is_answered_with_unsupported) {
   EXPECT_EQ(reply.err().code, error_code::unsupported);
 }
 
+// Reads the node's metrics while it is being spawned (must not deadlock against spawn()).
+struct metrics_reader_state {
+  metrics_reader_state(actor_context& context) : actors_seen(context.node_metrics().size()) {}
+  handler_table handlers() { return {}; }
+  std::size_t actors_seen;
+};
+
+TEST(node, a_state_may_read_node_metrics_while_it_is_spawned) {
+  auto grid = make_node();
+  ASSERT_TRUE(grid->spawn_state<ponger_state>("ponger").ok());
+  ASSERT_TRUE(grid->spawn_state<metrics_reader_state>("reader").ok());
+  EXPECT_EQ(grid->metrics().size(), 2u);
+  EXPECT_FALSE(grid->spawn_state<ponger_state>("ponger").ok());  // names stay unique
+}
+
 }  // namespace
 }  // namespace infergrid
