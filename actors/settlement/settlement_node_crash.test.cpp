@@ -2,7 +2,10 @@
 // SIGKILL while several clients stream payments to it over tcp; it is restarted on the same file,
 // every payment is resent (acknowledged ones must come back as replays), and the chain must verify
 // with every request escrowed and settled exactly once.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,6 +37,22 @@ constexpr auto ready_deadline = std::chrono::seconds(30);
 std::string infergrid_binary() {
   const char* dir = std::getenv("INFERGRID_BINARY_DIR");
   return std::string(dir ? dir : "build") + "/actors/cli/infergrid";
+}
+
+// A port nobody listens on right now: bind port 0, read what the kernel chose, close.
+int free_tcp_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  int port = -1;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    port = ntohs(address.sin_port);
+  }
+  ::close(fd);
+  return port;
 }
 
 pid_t start_node(const std::string& config_path) {
@@ -82,7 +101,8 @@ settle_receipt receipt_for(const identity& miner, const std::string& request) {
 TEST(settlement_node_crash, kill_9_of_the_node_loses_and_duplicates_no_acknowledged_payment) {
   ledger::testing::temp_dir dir("settlement-node-crash");
   const std::string db = dir.file("ledger.db");
-  const int port = 21000 + ::getpid() % 20000;
+  const int port = free_tcp_port();
+  ASSERT_GT(port, 0);
   const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(port);
   const std::string config_path = dir.file("node.yaml");
   std::ofstream(config_path) << "node: {name: ledger, bind: '" << endpoint << "'}\n"
