@@ -28,7 +28,25 @@ enum class message_type : std::uint16_t {
 
   // 300–399 challenge / verification
 
-  // 400–499 ledger / settlement
+  // 400–499 ledger / settlement (messages/ledger.hpp)
+  ledger_deposit = 400,
+  ledger_ack = 401,
+  ledger_stake = 402,
+  ledger_unbond = 403,
+  escrow_request = 404,
+  escrow_reply = 405,
+  settle_receipt = 406,
+  settle_reply = 407,
+  refund_request = 408,
+  verdict_message = 409,
+  verdict_reply = 410,
+  epoch_close = 411,
+  epoch_root = 412,
+  balance_query = 413,
+  balance_reply = 414,
+  stake_query = 415,
+  stake_reply = 416,
+  ledger_withdraw_unbonded = 417,
 
   // 500–599 http / gateway
 };

@@ -98,8 +98,8 @@ status ledger::replay() {
 }
 
 result<acknowledgement> ledger::submit_in_transaction(const command& c, std::vector<entry>& pending) {
-  if (c.op_id.empty() || c.op_id.size() > op_id_bytes_max || c.cause_id.size() > op_id_bytes_max) {
-    return make_error(error_code::invalid_argument, "op id must be 1 to 128 bytes (cause id at most 128)");
+  if (c.op_id.empty() || c.op_id.size() > op_id_bytes_max || c.cause_id.size() > cause_id_bytes_max) {
+    return make_error(error_code::invalid_argument, "op id must be 1 to 128 bytes (cause id at most 320)");
   }
   byte_vector op_bytes = encode_operation(c.op);
   std::optional<entry> recorded;

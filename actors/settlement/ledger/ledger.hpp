@@ -19,6 +19,7 @@
 namespace infergrid::ledger {
 
 inline constexpr std::size_t op_id_bytes_max = 128;   // op ids are message ids or request-derived names
+inline constexpr std::size_t cause_id_bytes_max = 320;  // "node/actor#message_id" of the causing message
 inline constexpr std::size_t batch_commands_max = 4096;  // commands per group commit
 
 struct ledger_options {

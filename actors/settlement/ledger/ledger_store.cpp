@@ -153,6 +153,21 @@ status ledger_store::scan(std::uint64_t from_seq, const std::function<status(con
   return make_error(error_code::too_large, "ledger has more entries than a scan may visit");
 }
 
+result<std::vector<entry>> ledger_store::read_range(std::uint64_t from_seq, std::uint64_t count) {
+  auto s = db_.prepare("SELECT " + std::string(entry_columns) + " FROM entries WHERE seq >= ? ORDER BY seq LIMIT ?");
+  if (!s) return s.err();
+  IG_TRY(s->bind(1, static_cast<std::int64_t>(from_seq)));
+  IG_TRY(s->bind(2, static_cast<std::int64_t>(count)));
+  std::vector<entry> out;
+  for (std::uint64_t visited = 0; visited < count; ++visited) {
+    auto row = s->step();
+    if (!row) return row.err();
+    if (!*row) break;
+    out.push_back(read_entry(*s));
+  }
+  return out;
+}
+
 result<std::optional<account>> ledger_store::read_account(const std::string& id) {
   IG_TRY(select_account_.bind(1, id));
   auto row = select_account_.step();

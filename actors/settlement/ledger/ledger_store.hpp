@@ -38,6 +38,8 @@ class ledger_store {
   result<std::optional<entry>> find_op(const std::string& op_id);
   // Visits entries with seq >= from_seq in order; stops at the first error the visitor returns.
   status scan(std::uint64_t from_seq, const std::function<status(const entry&)>& visit);
+  // Up to `count` entries with seq >= from_seq, in order.
+  result<std::vector<entry>> read_range(std::uint64_t from_seq, std::uint64_t count);
   result<std::optional<entry>> last_entry();
   result<std::optional<account>> read_account(const std::string& id);
   result<std::vector<std::pair<std::string, account>>> read_accounts();

@@ -1,6 +1,8 @@
 #include "actors/settlement/ledger/ledger_verify.hpp"
 
 #include <filesystem>
+#include <future>
+#include <memory>
 #include <map>
 
 #include "actors/settlement/ledger/ledger_store.hpp"
@@ -54,6 +56,48 @@ status compare_accounts(const ledger_state& state, ledger_store& store) {
   return {};
 }
 
+// Entries per chunk read and checked at once.
+constexpr std::uint64_t verify_chunk_entries = 4096;
+
+struct chunk_check {
+  std::size_t first_bad = 0;  // index of the first entry that fails its chain checks (size() if none)
+  error why;
+};
+
+// Seq, link, hash and signature of every entry of a chunk (independent of the replay).
+chunk_check check_chunk(const std::vector<entry>* chunk_pointer, std::uint64_t first_seq, digest prev_hash,
+                        const public_key& signer) {
+  const std::vector<entry>& chunk = *chunk_pointer;
+  for (std::size_t i = 0; i < chunk.size(); ++i) {
+    const entry& e = chunk[i];
+    if (auto checked = check_entry(e, first_seq + i, prev_hash); !checked) return {i, checked.err()};
+    if (e.signer != signer) return {i, at_entry(e.seq, "signed by a key that is not the ledger's signer")};
+    prev_hash = e.hash;
+  }
+  return {chunk.size(), {}};
+}
+
+// Replays one chain-checked entry: canonical op, same outcome, epoch roots, invariants at closes.
+status replay_entry(const entry& e, ledger_state& state, std::map<std::int64_t, digest>& published,
+                    verify_report& report) {
+  auto op = decode_operation(e.op_bytes);
+  if (!op) return at_entry(e.seq, op.err().message);
+  auto out = state.apply(*op);
+  if (!out) return at_entry(e.seq, "operation does not apply on replay: " + out.err().message);
+  if (encode_outcome(*out) != e.outcome_bytes) return at_entry(e.seq, "recorded outcome differs from the replay");
+  if (const auto* close = std::get_if<epoch_close_op>(&*op)) {
+    auto root = published.find(close->epoch);
+    if (root == published.end() || root->second != e.hash) {
+      return at_entry(e.seq, "epoch " + std::to_string(close->epoch) + " root is missing or differs");
+    }
+    published.erase(root);
+    ++report.epochs_closed;
+    if (auto held = state.check_invariants(); !held) return at_entry(e.seq, held.err().message);
+  }
+  ++report.entries;
+  return {};
+}
+
 }  // namespace
 
 result<verify_report> verify_ledger(const std::string& path) {
@@ -73,28 +117,34 @@ result<verify_report> verify_ledger(const std::string& path) {
 
   ledger_state state(*config);
   verify_report report;
-  digest prev_hash = genesis_hash;
-  IG_TRY(store->scan(1, [&](const entry& e) -> status {
-    IG_TRY(check_entry(e, report.entries + 1, prev_hash));
-    if (e.signer != *signer) return at_entry(e.seq, "signed by a key that is not the ledger's signer");
-    auto op = decode_operation(e.op_bytes);
-    if (!op) return at_entry(e.seq, op.err().message);
-    auto out = state.apply(*op);
-    if (!out) return at_entry(e.seq, "operation does not apply on replay: " + out.err().message);
-    if (encode_outcome(*out) != e.outcome_bytes) return at_entry(e.seq, "recorded outcome differs from the replay");
-    if (const auto* close = std::get_if<epoch_close_op>(&*op)) {
-      auto root = published.find(close->epoch);
-      if (root == published.end() || root->second != e.hash) {
-        return at_entry(e.seq, "epoch " + std::to_string(close->epoch) + " root is missing or differs");
-      }
-      published.erase(root);
-      ++report.epochs_closed;
-      if (auto held = state.check_invariants(); !held) return at_entry(e.seq, held.err().message);
+  // The chain checks of chunk k+1 (hash, link, signature) run on a second thread while this
+  // thread replays chunk k: the two halves of verify's cost overlap.
+  auto first = store->read_range(1, verify_chunk_entries);
+  if (!first) return first.err();
+  // Chunks live on the heap so the checking thread's reference stays valid while they change hands.
+  auto chunk = std::make_unique<std::vector<entry>>(std::move(*first));
+  auto checking = std::async(std::launch::async, check_chunk, chunk.get(), 1, genesis_hash, *signer);
+  for (std::uint64_t round = 0; round < entries_scan_max / verify_chunk_entries && !chunk->empty(); ++round) {
+    const std::uint64_t next_seq = chunk->back().seq + 1;
+    auto read = store->read_range(next_seq, verify_chunk_entries);
+    const chunk_check checked = checking.get();
+    if (!read) return read.err();
+    auto next = std::make_unique<std::vector<entry>>(std::move(*read));
+    if (!next->empty()) {
+      checking = std::async(std::launch::async, check_chunk, next.get(), next_seq, chunk->back().hash, *signer);
     }
-    prev_hash = e.hash;
-    ++report.entries;
-    return {};
-  }));
+    for (std::size_t i = 0; i < checked.first_bad; ++i) {
+      if (auto replayed = replay_entry((*chunk)[i], state, published, report); !replayed) {
+        if (checking.valid()) checking.wait();  // never leave the thread reading a chunk about to die
+        return replayed.err();
+      }
+    }
+    if (checked.first_bad < chunk->size()) {
+      if (checking.valid()) checking.wait();
+      return checked.why;
+    }
+    chunk = std::move(next);
+  }
   if (!published.empty()) {
     return make_error(error_code::malformed_input, "epoch " + std::to_string(published.begin()->first) +
                                                        " has a published root but no closing entry");

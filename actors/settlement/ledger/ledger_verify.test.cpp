@@ -2,9 +2,6 @@
 // `infergrid ledger verify` binary, which exits non-zero naming the entry or account.
 #include "actors/settlement/ledger/ledger_verify.hpp"
 
-#include <cstdio>
-#include <cstdlib>
-
 #include <gtest/gtest.h>
 
 #include "actors/settlement/ledger/ledger.hpp"
@@ -16,23 +13,8 @@ namespace {
 
 constexpr micro_units token = micro_per_token;
 
-struct cli_result {
-  int exit_code = -1;
-  std::string output;
-};
-
-cli_result run_cli(const std::string& arguments) {
-  const char* binary_dir = std::getenv("INFERGRID_BINARY_DIR");
-  const std::string command = std::string(binary_dir ? binary_dir : "build") + "/actors/cli/infergrid " + arguments + " 2>&1";
-  cli_result out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buffer[512];
-  for (int lines = 0; lines < 1000 && std::fgets(buffer, sizeof buffer, pipe) != nullptr; ++lines) out.output += buffer;
-  const int status = ::pclose(pipe);
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
+using testing::cli_result;
+using testing::run_cli;
 
 class ledger_verify_test : public ::testing::Test {
  protected:

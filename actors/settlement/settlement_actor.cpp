@@ -1,0 +1,192 @@
+#include "actors/settlement/settlement_actor.hpp"
+
+#include "actors/settlement/settlement_state.hpp"
+#include "runtime/actor_kind_registry.hpp"
+
+namespace infergrid {
+namespace {
+
+namespace lg = ledger;
+
+std::vector<ledger_posting> to_postings(const lg::outcome& out) {
+  std::vector<ledger_posting> postings;
+  for (const lg::posting& p : out.postings) postings.push_back({p.account, p.where, p.delta_micro});
+  return postings;
+}
+
+std::int64_t posted(const lg::outcome& out, const std::string& account, lg::bucket where) {
+  std::int64_t sum = 0;
+  for (const lg::posting& p : out.postings) {
+    if (p.account == account && p.where == static_cast<std::uint8_t>(where)) sum += p.delta_micro;
+  }
+  return sum;
+}
+
+}  // namespace
+
+std::string cause_of(const envelope& in) { return in.sender + "#" + std::to_string(in.message_id); }
+
+lg::operation to_operation(const ledger_deposit& m) { return lg::deposit_op{m.account, m.kind, m.amount_micro}; }
+lg::operation to_operation(const ledger_stake& m) { return lg::stake_op{m.account, m.amount_micro}; }
+lg::operation to_operation(const ledger_unbond& m) { return lg::unbond_op{m.account, m.amount_micro}; }
+lg::operation to_operation(const ledger_withdraw_unbonded& m) { return lg::withdraw_unbonded_op{m.account}; }
+lg::operation to_operation(const escrow_request& m) {
+  return lg::escrow_op{m.request_id, m.payer, m.max_cost_micro, m.prompt_price_per_1k_micro,
+                       m.completion_price_per_1k_micro};
+}
+lg::operation to_operation(const settle_receipt& m) {
+  return lg::settle_op{lg::settlement_receipt{m.request_id, m.miner, m.prompt_tokens, m.completion_tokens, m.receipt_digest},
+                       m.miner_signature};
+}
+lg::operation to_operation(const refund_request& m) { return lg::refund_op{m.request_id, m.reason}; }
+lg::operation to_operation(const verdict_message& m) {
+  return lg::verdict_op{lg::verdict{m.request_id, m.miner, m.validator, m.guilty}, m.validator_signature};
+}
+lg::operation to_operation(const epoch_close& m) {
+  lg::epoch_close_op op{m.epoch, m.reward_pool_micro, {}};
+  for (const auto& metric : m.metrics) {
+    op.metrics.push_back({metric.miner, metric.latency_p95_ms, metric.uptime_ppm, metric.accuracy_ppm});
+  }
+  return op;
+}
+
+std::string op_id_of(const verdict_message& m) {
+  return m.op_id.empty() ? "verdict/" + m.request_id + "/" + m.validator : m.op_id;
+}
+
+ledger_ack to_ledger_ack(const lg::acknowledgement& ack) {
+  return ledger_ack{ack.seq, ack.entry_hash, to_postings(ack.result), ack.replayed};
+}
+
+escrow_reply to_escrow_reply(const escrow_request& m, const lg::acknowledgement& ack) {
+  return escrow_reply{m.request_id, m.max_cost_micro, ack.seq, ack.replayed};
+}
+
+settle_reply to_settle_reply(const settle_receipt& m, const std::string& treasury, const lg::acknowledgement& ack) {
+  const lg::outcome& out = ack.result;
+  std::int64_t refunded = 0;
+  for (const lg::posting& p : out.postings) {
+    // The payer's escrowed bucket is debited; what comes back to its balance is the refund.
+    if (p.where == static_cast<std::uint8_t>(lg::bucket::escrowed)) refunded = posted(out, p.account, lg::bucket::balance);
+  }
+  return settle_reply{m.request_id, posted(out, m.miner, lg::bucket::balance), posted(out, treasury, lg::bucket::balance),
+                      refunded, ack.seq, ack.replayed};
+}
+
+verdict_reply to_verdict_reply(const verdict_message& m, const lg::acknowledgement& ack) {
+  const std::int64_t slashed =
+      -(posted(ack.result, m.miner, lg::bucket::staked) + posted(ack.result, m.miner, lg::bucket::unbonding));
+  return verdict_reply{m.request_id, ack.result.convicted, ack.result.miner_unschedulable, slashed, ack.seq, ack.replayed};
+}
+
+epoch_root to_epoch_root(const epoch_close& m, const public_key& signer, const lg::acknowledgement& ack) {
+  return epoch_root{m.epoch, ack.seq, ack.entry_hash, std::vector<std::uint8_t>(signer.begin(), signer.end()),
+                    to_postings(ack.result)};
+}
+
+settlement_state::settlement_state(actor_context& context, settlement_settings settings_read, lg::ledger opened)
+    : ctx(context), config(std::move(settings_read)), books(std::move(opened)) {}
+
+result<std::unique_ptr<settlement_state>> settlement_state::create(actor_context& ctx, const settings& raw) {
+  auto read = read_settlement_settings(raw);
+  if (!read.ok()) return read.err();
+  auto signer = identity::load_or_create(read->key_path);
+  if (!signer.ok()) return signer.err();
+  auto opened = lg::ledger::open(
+      lg::ledger_options{.path = read->db_path, .durable = read->durable, .config = read->ledger}, std::move(*signer));
+  if (!opened.ok()) return opened.err();
+  return std::make_unique<settlement_state>(ctx, std::move(*read), std::move(*opened));
+}
+
+void settlement_state::enqueue(lg::command c, answer_fn answer) {
+  queued.push_back(std::move(c));
+  answers.push_back(std::move(answer));
+  if (queued.size() >= lg::batch_commands_max) return flush();
+  if (!flush_armed) {
+    flush_armed = ctx.after(0, [this] { flush(); }) != 0;
+    if (!flush_armed) flush();  // no timer available: commit now rather than never
+  }
+}
+
+void settlement_state::flush() {
+  flush_armed = false;
+  if (queued.empty()) return;
+  auto acks = books.submit(queued);
+  std::vector<answer_fn> to_answer = std::move(answers);
+  queued.clear();
+  answers.clear();
+  for (std::size_t i = 0; i < acks.size(); ++i) to_answer[i](std::move(acks[i]));
+}
+
+namespace {
+
+// Queues the ledger command for message `m`; once committed, replies with make_reply(ack) or the error.
+template <class M, class Reply>
+void queue_mutation(settlement_state& s, const M& m, const envelope& in, std::string op_id,
+                    std::function<Reply(const lg::acknowledgement&)> make_reply) {
+  const reply_token token = detail::token_for(in);
+  s.enqueue(lg::command{std::move(op_id), cause_of(in), to_operation(m)},
+            [&s, token, make_reply = std::move(make_reply)](result<lg::acknowledgement> ack) {
+              if (!ack.ok()) {
+                s.ctx.note_error(ack.err());
+                (void)s.ctx.reply_error(token, ack.err());
+                return;
+              }
+              (void)s.ctx.reply(token, make_reply(*ack));
+            });
+}
+
+template <class M>
+handler_entry on_acked(settlement_state& s) {
+  return on<M>([&s](const M& m, const envelope& in) {
+    queue_mutation<M, ledger_ack>(s, m, in, m.op_id, [](const lg::acknowledgement& ack) { return to_ledger_ack(ack); });
+  });
+}
+
+}  // namespace
+
+handler_table settlement_state::handlers() {
+  const std::string treasury = config.ledger.treasury_account;
+  return {
+      on_acked<ledger_deposit>(*this),
+      on_acked<ledger_stake>(*this),
+      on_acked<ledger_unbond>(*this),
+      on_acked<ledger_withdraw_unbonded>(*this),
+      on_acked<refund_request>(*this),
+      on<escrow_request>([this](const escrow_request& m, const envelope& in) {
+        queue_mutation<escrow_request, escrow_reply>(*this, m, in, m.op_id,
+                                                     [m](const lg::acknowledgement& ack) { return to_escrow_reply(m, ack); });
+      }),
+      on<settle_receipt>([this, treasury](const settle_receipt& m, const envelope& in) {
+        queue_mutation<settle_receipt, settle_reply>(
+            *this, m, in, m.op_id, [m, treasury](const lg::acknowledgement& ack) { return to_settle_reply(m, treasury, ack); });
+      }),
+      on<verdict_message>([this](const verdict_message& m, const envelope& in) {
+        queue_mutation<verdict_message, verdict_reply>(*this, m, in, op_id_of(m),
+                                                       [m](const lg::acknowledgement& ack) { return to_verdict_reply(m, ack); });
+      }),
+      on<epoch_close>([this](const epoch_close& m, const envelope& in) {
+        queue_mutation<epoch_close, epoch_root>(*this, m, in, m.op_id, [this, m](const lg::acknowledgement& ack) {
+          epoch_root root = to_epoch_root(m, books.signer_key(), ack);
+          for (const std::string& subscriber : config.epoch_root_subscribers) (void)ctx.send(subscriber, root);
+          return root;
+        });
+      }),
+      on<balance_query>([this](const balance_query& q) -> result<balance_reply> {
+        const lg::account* a = books.state().find(q.account);
+        if (a == nullptr) return make_error(error_code::not_found, "no account " + q.account);
+        return balance_reply{q.account, static_cast<std::uint8_t>(a->kind), a->balance_micro, a->staked_micro,
+                             a->unbonding_micro, a->escrowed_micro};
+      }),
+      on<stake_query>([this](const stake_query& q) -> result<stake_reply> {
+        const lg::account* a = books.state().find(q.account);
+        if (a == nullptr) return make_error(error_code::not_found, "no account " + q.account);
+        return stake_reply{q.account, a->staked_micro, a->unbonding_micro, books.state().schedulable(q.account),
+                           books.state().can_vote(q.account)};
+      }),
+  };
+}
+
+IG_REGISTER_ACTOR_KIND("settlement", settlement_state);
+
+}  // namespace infergrid

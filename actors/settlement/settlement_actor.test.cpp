@@ -1,0 +1,183 @@
+// The settlement actor over the real bus: a node hosting it by kind from YAML config, driven with
+// node::call like any other actor would — payments, replays, double spends, signed verdicts sent
+// directly (a bad signature gets an error_reply), stake queries and epoch roots.
+#include "actors/settlement/settlement_actor.hpp"
+
+#include <gtest/gtest.h>
+
+#include "actors/settlement/ledger/ledger_test_support.hpp"
+#include "actors/settlement/ledger/ledger_verify.hpp"
+#include "actors/settlement/ledger/operation_codec.hpp"
+#include "actors/settlement/ledger/signed_ops.hpp"
+#include "runtime/node.hpp"
+
+namespace infergrid {
+namespace {
+
+using ledger::testing::key;
+constexpr std::int64_t token = ledger::micro_per_token;
+constexpr std::int64_t timeout_ms = 5000;
+
+settle_receipt signed_receipt(const identity& miner, const std::string& request, std::int64_t prompt, std::int64_t completion) {
+  const ledger::settle_op op = ledger::make_settle(miner, request, prompt, completion, digest{});
+  return settle_receipt{"settle-" + request, request, op.receipt.miner, prompt, completion, op.receipt.receipt_digest,
+                        op.miner_signature};
+}
+
+verdict_message signed_verdict(const identity& validator, const std::string& request, const std::string& miner, bool guilty) {
+  const ledger::verdict_op op = ledger::make_verdict(validator, request, miner, guilty);
+  return verdict_message{"", request, miner, op.body.validator, guilty, op.validator_signature};
+}
+
+class settlement_actor_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string yaml = "node: {name: test}\n"
+                             "limits: {drain_quiet_ms: 10}\n"
+                             "actors:\n"
+                             "  - name: settlement\n"
+                             "    kind: settlement\n"
+                             "    settings: {db: " + db + ", durable: false, conviction_quorum: 2, fee_bps: 0,\n"
+                             "               miner_stake_min_micro: 100000000, validator_stake_min_micro: 10000000}\n";
+    auto config = parse_config(yaml, "<settlement test>");
+    ASSERT_TRUE(config.ok()) << config.err().message;
+    auto created = node::create(std::move(*config));
+    ASSERT_TRUE(created.ok()) << created.err().message;
+    grid = std::move(*created);
+    ASSERT_TRUE(grid->start().ok());
+  }
+  void TearDown() override {
+    if (grid) grid->stop();
+  }
+  template <class Reply, class T>
+  result<Reply> call(const T& message) {
+    return grid->call<Reply>("settlement", message, timeout_ms);
+  }
+  void fund(const std::string& account, std::uint8_t kind, std::int64_t amount, std::int64_t stake = 0) {
+    ASSERT_TRUE((call<ledger_ack>(ledger_deposit{"dep-" + account, account, kind, amount})).ok());
+    if (stake > 0) ASSERT_TRUE((call<ledger_ack>(ledger_stake{"stake-" + account, account, stake})).ok());
+  }
+  ledger::testing::temp_dir dir{"settlement-actor"};
+  std::string db = dir.file("ledger.db");
+  std::unique_ptr<node> grid;
+  identity miner = key(7);
+};
+
+TEST_F(settlement_actor_test, escrow_settle_pays_the_miner_and_refunds_the_rest) {
+  fund("dev", 0, 10 * token);
+  fund(ledger::account_of(miner), 1, 200 * token, 150 * token);
+  auto held = call<escrow_reply>(escrow_request{"esc-r1", "r1", "dev", 2 * token, 1'000, 4'000});
+  ASSERT_TRUE(held.ok()) << held.err().message;
+  EXPECT_EQ(held->held_micro, 2 * token);
+  auto paid = call<settle_reply>(signed_receipt(miner, "r1", 500, 250));
+  ASSERT_TRUE(paid.ok()) << paid.err().message;
+  EXPECT_EQ(paid->miner_paid_micro, 1'500);  // (500*1000 + 250*4000) / 1000
+  EXPECT_EQ(paid->refunded_micro, 2 * token - 1'500);
+  auto balance = call<balance_reply>(balance_query{"dev"});
+  ASSERT_TRUE(balance.ok());
+  EXPECT_EQ(balance->balance_micro, 10 * token - 1'500);
+  EXPECT_EQ(balance->escrowed_micro, 0);
+}
+
+TEST_F(settlement_actor_test, replayed_message_is_answered_again_and_double_settlement_refused) {
+  fund("dev", 0, 10 * token);
+  fund(ledger::account_of(miner), 1, token);
+  ASSERT_TRUE((call<escrow_reply>(escrow_request{"esc-r1", "r1", "dev", token, 1'000, 1'000})).ok());
+  const settle_receipt receipt = signed_receipt(miner, "r1", 100, 100);
+  auto first = call<settle_reply>(receipt);
+  ASSERT_TRUE(first.ok()) << first.err().message;
+  auto again = call<settle_reply>(receipt);
+  ASSERT_TRUE(again.ok()) << again.err().message;
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->seq, first->seq);
+  settle_receipt second = receipt;
+  second.op_id = "another-op";
+  auto double_spend = call<settle_reply>(second);
+  ASSERT_FALSE(double_spend.ok());
+  EXPECT_EQ(double_spend.err().code, error_code::conflict);
+  auto overdraw = call<escrow_reply>(escrow_request{"esc-r2", "r2", "dev", 100 * token, 1, 1});
+  ASSERT_FALSE(overdraw.ok());
+  EXPECT_EQ(overdraw.err().code, error_code::insufficient_funds);
+  EXPECT_NE(overdraw.err().message.find("dev"), std::string::npos);
+}
+
+TEST_F(settlement_actor_test, signed_verdicts_convict_and_a_bad_signature_is_an_error_reply) {
+  const std::string m = ledger::account_of(miner);
+  fund(m, 1, 100 * token, 100 * token);
+  const identity v1 = key(21), v2 = key(22);
+  fund(ledger::account_of(v1), 2, 20 * token, 20 * token);
+  fund(ledger::account_of(v2), 2, 20 * token, 20 * token);
+  auto stake = call<stake_reply>(stake_query{m});
+  ASSERT_TRUE(stake.ok());
+  EXPECT_TRUE(stake->schedulable);
+
+  verdict_message forged = signed_verdict(v1, "r9", m, true);
+  forged.validator_signature[0] ^= 0xff;
+  auto rejected = call<verdict_reply>(forged);
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_EQ(rejected.err().code, error_code::bad_signature);
+
+  auto first = call<verdict_reply>(signed_verdict(v1, "r9", m, true));
+  ASSERT_TRUE(first.ok()) << first.err().message;
+  EXPECT_FALSE(first->convicted);
+  auto second = call<verdict_reply>(signed_verdict(v2, "r9", m, true));
+  ASSERT_TRUE(second.ok()) << second.err().message;
+  EXPECT_TRUE(second->convicted);
+  EXPECT_TRUE(second->miner_unschedulable);
+  EXPECT_EQ(second->slashed_micro, 10 * token);
+  auto after = call<stake_reply>(stake_query{m});
+  ASSERT_TRUE(after.ok());
+  EXPECT_FALSE(after->schedulable);
+  EXPECT_EQ(after->staked_micro, 90 * token);
+}
+
+TEST_F(settlement_actor_test, epoch_close_answers_with_the_root_of_a_verifiable_chain) {
+  fund("treasury", 3, 50 * token);
+  fund(ledger::account_of(miner), 1, 200 * token, 150 * token);
+  auto root = call<epoch_root>(epoch_close{"close-0", 0, 10 * token, {{ledger::account_of(miner), 100, 1'000'000, 1'000'000}}});
+  ASSERT_TRUE(root.ok()) << root.err().message;
+  EXPECT_EQ(root->epoch, 0);
+  EXPECT_EQ(root->root_hash.size(), 32u);
+  std::int64_t paid = 0;
+  for (const auto& p : root->rewards) paid += p.account == ledger::account_of(miner) ? p.delta_micro : 0;
+  EXPECT_EQ(paid, 10 * token);  // the only eligible miner gets the whole pool
+  auto wrong_epoch = call<epoch_root>(epoch_close{"close-x", 5, 0, {}});
+  ASSERT_FALSE(wrong_epoch.ok());
+  EXPECT_EQ(wrong_epoch.err().code, error_code::conflict);
+  grid->stop();
+  auto report = ledger::verify_ledger(db);
+  ASSERT_TRUE(report.ok()) << report.err().message;
+  EXPECT_EQ(report->epochs_closed, 1);
+}
+
+TEST_F(settlement_actor_test, unknown_account_query_is_not_found) {
+  auto missing = call<balance_reply>(balance_query{"nobody"});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.err().code, error_code::not_found);
+}
+
+TEST(settlement_messages, every_ledger_message_round_trips) {
+  for (const message_info* info : registered_messages()) {
+    const auto tag = static_cast<std::uint16_t>(info->type);
+    if (tag < 400 || tag > 499) continue;
+    EXPECT_TRUE(info->round_trip().ok()) << info->name;
+  }
+  EXPECT_TRUE(message_registry_conflicts().empty());
+}
+
+TEST(settlement_messages, a_newer_settle_receipt_with_an_appended_field_still_decodes) {
+  // Schemas evolve append-only: an old reader must accept a body with one more trailing field.
+  std::vector<std::uint8_t> body;
+  byte_writer writer{body};
+  msgpack::packer<byte_writer> packer(writer);
+  packer.pack_array(8);
+  packer.pack(std::string("op")).pack(std::string("r1")).pack(std::string("m")).pack(10).pack(20);
+  packer.pack(std::vector<std::uint8_t>(32, 1)).pack(std::vector<std::uint8_t>(64, 2)).pack(std::string("future field"));
+  auto decoded = decode_body<settle_receipt>(body);
+  ASSERT_TRUE(decoded.ok()) << decoded.err().message;
+  EXPECT_EQ(decoded->completion_tokens, 20);
+  EXPECT_EQ(decoded->miner_signature.size(), 64u);
+}
+
+}  // namespace
+}  // namespace infergrid

@@ -1,0 +1,57 @@
+#pragma once
+// settlement: the actor that owns the ledger. Mutations (deposit, stake, unbond, escrow, settle,
+// refund, verdict, epoch close) are queued as ledger commands and group-committed once per
+// dispatch round (a zero-delay timer runs after the runtime has handed this actor up to
+// dispatch_batch messages), and each is answered only after its transaction committed. Queries
+// (balance, stake) are answered at once from the committed state.
+//
+// Settings (all optional):
+//   db: infergrid-ledger.db        ledger file
+//   key: <db>.key                  the ledger's signing key (hex seed; created 0600 if missing)
+//   durable: true                  synchronous=FULL (false only for tests and bulk loads)
+//   epoch_root_subscribers: []     actors that receive every published epoch_root
+//   <any ledger_config key>        e.g. fee_bps: 100 — used when the ledger file is created;
+//                                  an existing ledger must have been created with the same values
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actors/settlement/ledger/ledger.hpp"
+#include "runtime/actor_context.hpp"
+#include "runtime/handler_table.hpp"
+#include "runtime/settings.hpp"
+
+namespace infergrid {
+
+struct settlement_settings {
+  std::string db_path = "infergrid-ledger.db";
+  std::string key_path;  // empty: db_path + ".key"
+  bool durable = true;
+  std::vector<std::string> epoch_root_subscribers;
+  ledger::ledger_config ledger;
+};
+
+result<settlement_settings> read_settlement_settings(const settings& config);
+
+struct settlement_state {
+  using answer_fn = std::function<void(result<ledger::acknowledgement>)>;
+
+  settlement_state(actor_context& context, settlement_settings config, ledger::ledger opened);
+  static result<std::unique_ptr<settlement_state>> create(actor_context& ctx, const settings& config);
+  handler_table handlers();
+
+  // Queues `c`; `answer` runs once its group commit is done (or failed).
+  void enqueue(ledger::command c, answer_fn answer);
+  // Submits every queued command in one transaction and answers each.
+  void flush();
+
+  actor_context& ctx;
+  settlement_settings config;
+  ledger::ledger books;
+  std::vector<ledger::command> queued;
+  std::vector<answer_fn> answers;
+  bool flush_armed = false;
+};
+
+}  // namespace infergrid
