@@ -23,8 +23,22 @@ enum class message_type : std::uint16_t {
   health_report = 5,
 
   // 100–199 inference
+  inference_request = 100,
+  token_chunk = 101,
+  cancel_inference = 102,
+  inference_failed = 103,
+  completion_result = 104,
+  completion_receipt = 105,
+  inference_job = 106,
+  job_accepted = 107,
 
   // 200–299 match / registry
+  worker_register = 200,
+  worker_registered = 201,
+  worker_heartbeat = 202,
+  worker_leave = 203,
+  supply_request = 204,
+  supply_report = 205,
 
   // 300–399 challenge / verification
 

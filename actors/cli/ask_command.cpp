@@ -1,0 +1,79 @@
+// `infergrid ask --model M [--endpoint tcp://...] [--stream] "prompt"`: sends one request to a
+// gateway (actors/gateway) and prints the completion; --stream prints the text as it comes.
+#include <cstdio>
+#include <string>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "actors/cli/command_registry.hpp"
+#include "actors/gateway/client/infergrid_client.hpp"
+
+namespace infergrid::cli {
+namespace {
+
+struct ask_flags {
+  std::string endpoint = "tcp://127.0.0.1:7410";
+  std::string prompt;
+  std::int64_t timeout_ms = 60000;
+  bool stream = false;
+  bool show_workers = false;
+  inference_request request;
+};
+
+int run_ask(ask_flags& flags) {
+  infergrid_client client(flags.endpoint);
+  flags.request.prompt = flags.prompt;
+  result<completion_result> answer = make_error(error_code::internal, "not run");
+  fmt::print("{}", flags.prompt);
+  std::fflush(stdout);
+  if (flags.stream) {
+    answer = client.stream(flags.request, [](const token_chunk& chunk) {
+      fmt::print("{}", chunk.text);
+      std::fflush(stdout);
+      return true;
+    }, flags.timeout_ms);
+  } else {
+    answer = client.complete(flags.request, flags.timeout_ms);
+    if (answer.ok()) fmt::print("{}", answer->text);
+  }
+  fmt::print("\n");
+  if (!answer.ok()) {
+    fmt::print(stderr, "infergrid ask: {} (code {})\n", answer.err().message, static_cast<int>(answer.err().code));
+    return 1;
+  }
+  if (flags.show_workers) {
+    fmt::print(stderr, "{} tokens ({}), prompt {} tokens, workers: {}\n", answer->tokens.size(), answer->finish_reason,
+               answer->prompt_token_count, fmt::join(answer->worker_ids, ", "));
+  }
+  return 0;
+}
+
+void add_ask(CLI::App& app) {
+  auto flags = std::make_shared<ask_flags>();
+  flags->request.max_tokens = 64;
+  CLI::App* cmd = app.add_subcommand("ask", "Send a prompt to a running grid's gateway and print the completion");
+  cmd->add_option("prompt", flags->prompt, "Prompt text")->required();
+  cmd->add_option("--model,-m", flags->request.model, "Model name, as the workers advertise it")->required();
+  cmd->add_option("--endpoint", flags->endpoint, "Gateway endpoint")->capture_default_str();
+  cmd->add_flag("--stream", flags->stream, "Print tokens as they are generated (DEALER)");
+  cmd->add_option("-n,--max-tokens", flags->request.max_tokens, "Most tokens to generate")->capture_default_str();
+  cmd->add_option("--temp", flags->request.sampling.temperature, "Temperature (<= 0: greedy)")->capture_default_str();
+  cmd->add_option("--top-k", flags->request.sampling.top_k, "Top-k")->capture_default_str();
+  cmd->add_option("--top-p", flags->request.sampling.top_p, "Top-p")->capture_default_str();
+  cmd->add_option("--seed", flags->request.sampling.seed, "Sampling seed")->capture_default_str();
+  cmd->add_option("--stop", flags->request.stop, "Stop string (repeatable)");
+  cmd->add_option("--max-price", flags->request.routing.max_price_completion_micro,
+                  "Price cap per 1k completion tokens, micro-units (0: none)");
+  cmd->add_option("--quant", flags->request.routing.allowed_quantisations, "Allowed quantisation (repeatable)");
+  cmd->add_option("--prefer", flags->request.routing.preferred_miners, "Preferred miner id (repeatable)");
+  cmd->add_option("--exclude", flags->request.routing.excluded_miners, "Excluded miner id (repeatable)");
+  cmd->add_option("--timeout-ms", flags->timeout_ms, "How long to wait for the answer")->capture_default_str();
+  cmd->add_flag("--workers", flags->show_workers, "Report token count and serving workers on stderr");
+  cmd->callback([flags] { set_exit_code(run_ask(*flags)); });
+}
+
+IG_REGISTER_COMMAND(add_ask);
+
+}  // namespace
+}  // namespace infergrid::cli

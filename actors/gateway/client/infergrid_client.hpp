@@ -1,0 +1,54 @@
+#pragma once
+// infergrid_client: a small C++ client for the gateway (any program can link infergrid_client).
+//
+//   infergrid::infergrid_client client("tcp://127.0.0.1:7410");
+//   infergrid::inference_request ask;
+//   ask.model = "stories260k";
+//   ask.prompt = "Once upon a time";
+//   auto whole = client.complete(ask, 30000);                     // REQ: one completion_result
+//   auto streamed = client.stream(ask, [](const infergrid::token_chunk& c) {   // DEALER: chunks as they come
+//     std::fputs(c.text.c_str(), stdout);
+//     return true;                                                // false cancels the request
+//   }, 30000);
+//
+// Errors come back as error values: the gateway's error_reply (its code and message), timeout
+// when nothing arrives in time, io_error when the socket fails. Not thread-safe: one client per
+// thread. A request without request_id gets a fresh one.
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include <zmq.hpp>
+
+#include "messages/inference.hpp"
+#include "runtime/result.hpp"
+
+namespace infergrid {
+
+class infergrid_client {
+ public:
+  explicit infergrid_client(std::string endpoint);
+  ~infergrid_client();
+  infergrid_client(const infergrid_client&) = delete;
+  infergrid_client& operator=(const infergrid_client&) = delete;
+
+  // The whole answer over a REQ socket.
+  result<completion_result> complete(inference_request request, std::int64_t timeout_ms);
+  // Streams chunks over a DEALER socket to `on_chunk` and returns the assembled result.
+  result<completion_result> stream(inference_request request, const std::function<bool(const token_chunk&)>& on_chunk,
+                                   std::int64_t timeout_ms);
+
+  const std::string& endpoint() const { return endpoint_; }
+
+ private:
+  std::string next_request_id();
+  zmq::socket_t& dealer();
+
+  std::string endpoint_;
+  zmq::context_t context_;
+  zmq::socket_t dealer_;
+  std::uint64_t next_message_id_ = 1;
+  std::uint64_t next_request_ = 1;
+};
+
+}  // namespace infergrid

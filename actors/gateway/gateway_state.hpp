@@ -1,0 +1,73 @@
+#pragma once
+// gateway: the grid's front door for programs. Binds a ZeroMQ ROUTER (client/client_wire.hpp)
+// that serves REQ clients (one completion_result per request) and DEALER clients (a stream of
+// token_chunk), validates each request (request_validation.hpp), and forwards it to the
+// matchmaker with itself as reply_to. Malformed input is answered with an error_reply that says
+// what is wrong; nothing from a client is trusted.
+//
+// The client socket is polled from a timer every poll_interval_ms (the runtime's actor loop owns
+// the thread; an idle poll costs one non-blocking recv).
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <zmq.hpp>
+
+#include "actors/gateway/request_validation.hpp"
+#include "messages/inference.hpp"
+#include "runtime/actor_context.hpp"
+#include "runtime/handler_table.hpp"
+#include "runtime/settings.hpp"
+
+namespace infergrid::gateway {
+
+struct gateway_config {
+  std::string bind = "tcp://127.0.0.1:7410";  // client endpoint
+  std::string matchmaker = "matchmaker";
+  std::int64_t poll_interval_ms = 1;           // client socket poll period
+  std::int64_t default_deadline_ms = 120000;   // for requests that carry none
+  std::uint32_t max_in_flight = 4096;          // client requests open at once; more get `unavailable`
+  std::uint32_t max_receive_batch = 256;       // client messages read per poll
+  std::int64_t max_message_bytes = 4 << 20;    // larger client messages are refused
+  request_limits limits;
+};
+
+class gateway_state {
+ public:
+  static result<std::unique_ptr<gateway_state>> create(actor_context& ctx, const settings& config);
+  gateway_state(actor_context& ctx, gateway_config config, zmq::context_t context, zmq::socket_t socket);
+  handler_table handlers();
+  void on_start();
+  const std::string& endpoint() const { return endpoint_; }
+
+ private:
+  struct open_request {
+    std::string identity;  // ROUTER routing id of the client connection
+    std::uint64_t message_id = 0;
+    std::string client_request_id;
+    bool stream = false;
+    std::int64_t deadline_ms = 0;
+    completion_result result;
+  };
+
+  void poll_clients();
+  void on_client_message(const std::string& identity, const zmq::message_t& body);
+  void accept(const std::string& identity, const envelope& in);
+  void send_to_client(const std::string& identity, const std::vector<std::uint8_t>& bytes);
+  void answer_error(const std::string& identity, std::uint64_t correlation_id, const error& why);
+  void on_chunk(const token_chunk& chunk);
+  void on_failed(const inference_failed& failure);
+  void expire();
+
+  actor_context& ctx_;
+  gateway_config config_;
+  zmq::context_t context_;
+  zmq::socket_t socket_;
+  std::string endpoint_;
+  std::map<std::string, open_request> open_;  // by grid request id
+  std::uint64_t next_message_id_ = 1;
+  std::uint64_t next_request_ = 1;
+};
+
+}  // namespace infergrid::gateway

@@ -1,0 +1,178 @@
+#include "actors/gpu_worker/continuous_batch.hpp"
+
+#include <algorithm>
+
+#include "actors/gpu_worker/seeded_sampling.hpp"
+
+namespace infergrid::gpu_worker {
+
+continuous_batch::continuous_batch(engine::llama_engine& engine, const model::tokenizer& vocab, batch_limits limits,
+                                   std::string worker_id)
+    : engine_(engine), vocab_(vocab), limits_(limits), worker_id_(std::move(worker_id)), slots_(engine.n_slots()) {}
+
+std::uint32_t continuous_batch::running_count() const {
+  return static_cast<std::uint32_t>(std::count_if(slots_.begin(), slots_.end(), [](const auto& s) { return s.has_value(); }));
+}
+
+std::uint32_t continuous_batch::free_slots() const {
+  return static_cast<std::uint32_t>(slots_.size()) - running_count();
+}
+
+result<continuous_batch::sequence> continuous_batch::prepare(inference_job job) const {
+  const inference_request& request = job.request;
+  std::vector<model::token_id> prompt = job.prompt_tokens;
+  if (prompt.empty()) prompt = request.prompt_tokens;
+  if (prompt.empty()) prompt = vocab_.encode(request.prompt);
+  if (prompt.empty()) return make_error(error_code::invalid_argument, "the prompt is empty");
+  const auto vocab_size = static_cast<model::token_id>(vocab_.vocab_size());
+  const auto bad = [&](model::token_id t) { return t < 0 || t >= vocab_size; };
+  if (std::any_of(prompt.begin(), prompt.end(), bad) || std::any_of(job.resume_tokens.begin(), job.resume_tokens.end(), bad)) {
+    return make_error(error_code::invalid_argument, "a token id is outside the vocabulary (0.." +
+                                                        std::to_string(vocab_size - 1) + ")");
+  }
+  if (request.max_tokens == 0) return make_error(error_code::invalid_argument, "max_tokens is 0");
+  if (job.resume_tokens.size() >= request.max_tokens) {
+    return make_error(error_code::invalid_argument, "the job resumes after its last token");
+  }
+  const std::size_t total = prompt.size() + job.resume_tokens.size();
+  if (total >= engine_.context_size()) {
+    return make_error(error_code::too_large, "the prompt has " + std::to_string(total) + " tokens; the context holds " +
+                                                 std::to_string(engine_.context_size()));
+  }
+  sequence s{.job = {}, .history = {}, .prompt_count = prompt.size(), .generated = 0, .first_index = 0, .cached = 0,
+             .text = sequence_text(vocab_, request.stop), .pending = {}, .last_flush = {}, .cancelled = false};
+  s.history = std::move(prompt);
+  for (const auto token : s.history) s.text.prime(token);
+  for (const auto token : job.resume_tokens) {
+    s.history.push_back(token);
+    (void)s.text.add(token);  // replays what was already streamed; its text went out before
+  }
+  s.generated = static_cast<std::uint32_t>(job.resume_tokens.size());
+  s.first_index = s.generated;
+  s.pending.request_id = request.request_id;
+  s.pending.index = s.generated;
+  s.pending.worker_id = worker_id_;
+  s.pending.prompt_token_count = static_cast<std::uint32_t>(s.prompt_count);
+  s.job = std::move(job);
+  return s;
+}
+
+result<std::uint32_t> continuous_batch::admit(inference_job job) {
+  const std::string& id = job.request.request_id;
+  for (const auto& s : slots_) {
+    if (s && s->job.request.request_id == id && !s->cancelled) return make_error(error_code::conflict, "request " + id + " is already running here");
+  }
+  for (const auto& s : waiting_) {
+    if (s.job.request.request_id == id) return make_error(error_code::conflict, "request " + id + " is already queued here");
+  }
+  if (waiting_.size() >= limits_.queue_capacity + free_slots()) {
+    return make_error(error_code::unavailable, "worker queue full (" + std::to_string(limits_.queue_capacity) + " waiting)");
+  }
+  auto prepared = prepare(std::move(job));
+  if (!prepared.ok()) return prepared.err();
+  waiting_.push_back(std::move(*prepared));
+  const auto free = free_slots();
+  return static_cast<std::uint32_t>(waiting_.size() > free ? waiting_.size() - free : 0);
+}
+
+void continuous_batch::cancel(const std::string& request_id) {
+  std::erase_if(waiting_, [&](const sequence& s) { return s.job.request.request_id == request_id; });
+  for (auto& s : slots_) {
+    if (s && s->job.request.request_id == request_id) s->cancelled = true;
+  }
+}
+
+void continuous_batch::fill_free_slots() {
+  for (std::size_t slot = 0; slot < slots_.size() && !waiting_.empty(); ++slot) {
+    if (slots_[slot]) continue;
+    slots_[slot] = std::move(waiting_.front());
+    waiting_.pop_front();
+  }
+}
+
+void continuous_batch::flush(sequence& s, bool last, std::vector<batch_event>& out) {
+  if (s.pending.tokens.empty() && !last) return;
+  batch_event event;
+  event.reply_to = s.job.reply_to;
+  event.chunk = s.pending;
+  out.push_back(std::move(event));
+  s.pending.index += static_cast<std::uint32_t>(s.pending.tokens.size());
+  s.pending.tokens.clear();
+  s.pending.text.clear();
+  s.last_flush = clock::now();
+}
+
+void continuous_batch::finish(std::uint32_t slot, const char* reason, std::vector<batch_event>& out) {
+  sequence& s = *slots_[slot];
+  s.pending.finish_reason = reason;
+  flush(s, true, out);
+  out.back().finished = sequence_summary{s.job.request,
+                                         {s.history.begin(), s.history.begin() + static_cast<std::ptrdiff_t>(s.prompt_count)},
+                                         s.first_index, s.generated - s.first_index, reason};
+  slots_[slot].reset();
+}
+
+void continuous_batch::advance(std::uint32_t slot, std::span<const float> logits, std::vector<batch_event>& out) {
+  sequence& s = *slots_[slot];
+  s.cached = static_cast<std::uint32_t>(s.history.size());
+  const model::token_id next = sample_at(s.job.request.sampling, logits, s.history, s.generated);
+  s.history.push_back(next);
+  ++s.generated;
+  ++tokens_generated_;
+  s.pending.tokens.push_back(next);
+  const bool first_here = s.generated == s.first_index + 1;
+  if (vocab_.is_end_of_generation(next)) {
+    s.pending.text += s.text.finish();
+    return finish(slot, finish_stop, out);
+  }
+  auto delta = s.text.add(next);
+  s.pending.text += delta.text;
+  if (delta.stopped) return finish(slot, finish_stop, out);
+  if (s.generated >= s.job.request.max_tokens) {
+    s.pending.text += s.text.finish();
+    return finish(slot, finish_length, out);
+  }
+  if (s.cached >= engine_.context_size()) {
+    s.pending.text += s.text.finish();
+    return finish(slot, finish_context, out);
+  }
+  const auto since_flush = clock::now() - s.last_flush;
+  if (first_here || s.pending.tokens.size() >= limits_.chunk_tokens ||
+      since_flush >= std::chrono::milliseconds(limits_.chunk_interval_ms)) {
+    flush(s, false, out);
+  }
+}
+
+std::vector<batch_event> continuous_batch::step() {
+  std::vector<batch_event> out;
+  for (auto& s : slots_) {
+    if (s && s->cancelled) s.reset();
+  }
+  fill_free_slots();
+  std::vector<engine::sequence_step> entries;
+  std::vector<std::uint32_t> entry_slots;
+  for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
+    if (!slots_[slot]) continue;
+    sequence& s = *slots_[slot];
+    const auto start = s.cached;
+    entries.push_back({slot, std::span<const model::token_id>(s.history).subspan(start), start});
+    entry_slots.push_back(slot);
+  }
+  if (entries.empty()) return out;
+  auto stepped = engine_.step(entries);
+  if (!stepped.ok()) {
+    // The device failed mid-step: every sequence in it fails (the matchmaker may resume them elsewhere).
+    for (const auto slot : entry_slots) {
+      out.push_back({slots_[slot]->job.reply_to, std::nullopt,
+                     inference_failed{slots_[slot]->job.request.request_id, static_cast<std::uint16_t>(stepped.err().code),
+                                      "worker " + worker_id_ + ": " + stepped.err().message},
+                     std::nullopt});
+      slots_[slot].reset();
+    }
+    return out;
+  }
+  for (std::size_t i = 0; i < entry_slots.size(); ++i) advance(entry_slots[i], stepped->logits_of(i), out);
+  return out;
+}
+
+}  // namespace infergrid::gpu_worker

@@ -1,0 +1,94 @@
+#pragma once
+// continuous_batch: the worker's scheduler over the engine's KV-cache slots. Jobs wait in a
+// bounded queue; at each step boundary waiting jobs prefill into free slots, every running
+// sequence decodes one token in the same engine step, and finished or cancelled sequences leave
+// and free their slot. Tokens are grouped into chunks (the first token of a job goes out at once,
+// then every chunk_tokens tokens or chunk_interval_ms, whichever comes first).
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/gpu_worker/sequence_text.hpp"
+#include "kernels/engine/llama_engine.hpp"
+#include "kernels/model/tokenizer.hpp"
+#include "messages/inference.hpp"
+#include "runtime/result.hpp"
+
+namespace infergrid::gpu_worker {
+
+struct batch_limits {
+  std::uint32_t queue_capacity = 16;      // jobs waiting for a slot; more are refused (unavailable)
+  std::uint32_t chunk_tokens = 4;         // tokens per chunk after the first
+  std::int64_t chunk_interval_ms = 20;    // a partial chunk goes out after this long
+};
+
+// What a finished sequence did, for its signed receipt.
+struct sequence_summary {
+  inference_request request;
+  std::vector<std::int32_t> prompt_tokens;
+  std::uint32_t first_index = 0;
+  std::uint32_t generated_here = 0;
+  std::string finish_reason;
+};
+
+// One message for the actor to send after a step.
+struct batch_event {
+  std::string reply_to;
+  std::optional<token_chunk> chunk;
+  std::optional<inference_failed> failure;
+  std::optional<sequence_summary> finished;  // set with the last chunk
+};
+
+class continuous_batch {
+ public:
+  continuous_batch(engine::llama_engine& engine, const model::tokenizer& vocab, batch_limits limits,
+                   std::string worker_id);
+
+  // Queues a job; errors: unavailable (queue full), invalid_argument / too_large (bad prompt),
+  // conflict (request id already here). Returns how many jobs wait ahead of it.
+  result<std::uint32_t> admit(inference_job job);
+  // Frees the request's slot (or queue place) at the next step; no more chunks are sent for it.
+  void cancel(const std::string& request_id);
+  // One engine step over every running sequence (and the queued jobs that fit into free slots).
+  std::vector<batch_event> step();
+
+  bool idle() const { return running_count() == 0 && waiting_.empty(); }
+  std::uint32_t running_count() const;
+  std::uint32_t queued_count() const { return static_cast<std::uint32_t>(waiting_.size()); }
+  std::uint32_t free_slots() const;
+  std::uint64_t tokens_generated() const { return tokens_generated_; }
+
+ private:
+  using clock = std::chrono::steady_clock;
+  struct sequence {
+    inference_job job;
+    std::vector<model::token_id> history;  // prompt + generated
+    std::size_t prompt_count = 0;
+    std::uint32_t generated = 0;           // generated positions, resumed ones included
+    std::uint32_t first_index = 0;
+    std::uint32_t cached = 0;              // positions in the slot's KV cache
+    sequence_text text;
+    token_chunk pending;
+    clock::time_point last_flush{};
+    bool cancelled = false;
+  };
+
+  result<sequence> prepare(inference_job job) const;
+  void fill_free_slots();
+  void finish(std::uint32_t slot, const char* reason, std::vector<batch_event>& out);
+  void advance(std::uint32_t slot, std::span<const float> logits, std::vector<batch_event>& out);
+  void flush(sequence& s, bool last, std::vector<batch_event>& out);
+
+  engine::llama_engine& engine_;
+  const model::tokenizer& vocab_;
+  batch_limits limits_;
+  std::string worker_id_;
+  std::vector<std::optional<sequence>> slots_;
+  std::deque<sequence> waiting_;
+  std::uint64_t tokens_generated_ = 0;
+};
+
+}  // namespace infergrid::gpu_worker

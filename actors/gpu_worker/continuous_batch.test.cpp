@@ -1,0 +1,147 @@
+// continuous_batch on the real engine (lavapipe in CI) with stories260k: batched greedy output
+// equals the CPU reference, a resumed job continues with exactly the tokens of an uninterrupted
+// one, the queue is bounded, cancel frees the slot, stop strings never leak.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "actors/gpu_worker/continuous_batch.hpp"
+#include "actors/gpu_worker/sequence_text.hpp"
+#include "actors/gpu_worker/reference_completion.test.hpp"
+#include "kernels/model/test_support.hpp"
+
+namespace infergrid::gpu_worker {
+namespace {
+
+struct fixture {
+  model::gguf_file file = std::move(model::gguf_file::open(model::testing_support::stories260k_path())).value();
+  model::tokenizer vocab = std::move(model::tokenizer::from_gguf(file)).value();
+  engine::llama_engine engine = std::move(engine::llama_engine::create(file, {.n_slots = 3, .context_size = 256})).value();
+};
+
+fixture& shared() {
+  static fixture f;
+  return f;
+}
+
+inference_job make_job(std::string id, std::string prompt, std::uint32_t max_tokens, float temperature = 0.0f) {
+  inference_job job;
+  job.request.request_id = std::move(id);
+  job.request.model = "stories260k";
+  job.request.prompt = std::move(prompt);
+  job.request.max_tokens = max_tokens;
+  job.request.sampling.temperature = temperature;
+  job.request.sampling.seed = 1234;
+  job.reply_to = "test";
+  return job;
+}
+
+struct collected {
+  std::vector<std::int32_t> tokens;
+  std::string text;
+  std::string finish_reason;
+};
+
+// Steps until idle (bounded) and gathers each request's chunks, checking they arrive in order.
+std::map<std::string, collected> run_to_completion(continuous_batch& batch) {
+  std::map<std::string, collected> out;
+  std::map<std::string, std::uint32_t> first_index;
+  for (int guard = 0; guard < 10000 && !batch.idle(); ++guard) {
+    for (auto& event : batch.step()) {
+      EXPECT_FALSE(event.failure.has_value());
+      if (!event.chunk) continue;
+      auto& c = out[event.chunk->request_id];
+      if (!first_index.contains(event.chunk->request_id)) first_index[event.chunk->request_id] = event.chunk->index;
+      EXPECT_EQ(event.chunk->index, first_index[event.chunk->request_id] + c.tokens.size());
+      c.tokens.insert(c.tokens.end(), event.chunk->tokens.begin(), event.chunk->tokens.end());
+      c.text += event.chunk->text;
+      if (!event.chunk->finish_reason.empty()) c.finish_reason = event.chunk->finish_reason;
+    }
+  }
+  EXPECT_TRUE(batch.idle());
+  return out;
+}
+
+TEST(continuous_batch, more_jobs_than_slots_all_equal_the_cpu_reference) {
+  auto& f = shared();
+  continuous_batch batch(f.engine, f.vocab, {.queue_capacity = 8, .chunk_tokens = 3, .chunk_interval_ms = 1000}, "w");
+  const std::vector<std::string> prompts{"Once upon a time", "The cat", "Lily and Tom went", "One day", "A big dog"};
+  for (std::size_t i = 0; i < prompts.size(); ++i) {
+    ASSERT_TRUE(batch.admit(make_job("r" + std::to_string(i), prompts[i], 24 + 4 * static_cast<std::uint32_t>(i))).ok());
+  }
+  EXPECT_EQ(batch.queued_count(), prompts.size());
+  auto out = run_to_completion(batch);
+  for (std::size_t i = 0; i < prompts.size(); ++i) {
+    const auto& expected = testing::greedy_reference(model::testing_support::stories260k_path(), prompts[i],
+                                                     24 + 4 * static_cast<std::uint32_t>(i), 256);
+    const auto& got = out["r" + std::to_string(i)];
+    EXPECT_EQ(got.tokens, expected.tokens) << prompts[i];
+    EXPECT_EQ(got.text, expected.text) << prompts[i];
+    EXPECT_FALSE(got.finish_reason.empty());
+  }
+}
+
+TEST(continuous_batch, resumed_job_continues_with_the_same_seeded_tokens) {
+  auto& f = shared();
+  continuous_batch batch(f.engine, f.vocab, {}, "w");
+  ASSERT_TRUE(batch.admit(make_job("whole", "Once upon a time", 40, 0.9f)).ok());
+  const auto whole = run_to_completion(batch)["whole"];
+  ASSERT_GT(whole.tokens.size(), 12u);
+  for (const std::size_t cut : {1u, 7u, 12u}) {
+    auto job = make_job("part", "Once upon a time", 40, 0.9f);
+    job.resume_tokens.assign(whole.tokens.begin(), whole.tokens.begin() + static_cast<std::ptrdiff_t>(cut));
+    ASSERT_TRUE(batch.admit(job).ok());
+    const auto rest = run_to_completion(batch)["part"];
+    std::vector<std::int32_t> joined(job.resume_tokens);
+    joined.insert(joined.end(), rest.tokens.begin(), rest.tokens.end());
+    EXPECT_EQ(joined, whole.tokens) << "cut at " << cut;
+    EXPECT_TRUE(whole.text.ends_with(rest.text)) << "cut at " << cut;
+  }
+}
+
+TEST(continuous_batch, full_queue_refuses_with_unavailable_and_cancel_frees_the_slot) {
+  auto& f = shared();
+  continuous_batch batch(f.engine, f.vocab, {.queue_capacity = 2, .chunk_tokens = 4, .chunk_interval_ms = 20}, "w");
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(batch.admit(make_job("q" + std::to_string(i), "The cat", 200)).ok());
+  (void)batch.step();  // both take slots
+  for (int i = 2; i < 5; ++i) ASSERT_TRUE(batch.admit(make_job("q" + std::to_string(i), "The cat", 200)).ok());
+  auto refused = batch.admit(make_job("q5", "The cat", 200));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.err().code, error_code::unavailable);
+  EXPECT_EQ(batch.admit(make_job("q0", "The cat", 10)).err().code, error_code::conflict);
+  for (int i = 0; i < 5; ++i) batch.cancel("q" + std::to_string(i));
+  (void)batch.step();
+  EXPECT_TRUE(batch.idle());
+  EXPECT_EQ(batch.free_slots(), 3u);
+}
+
+TEST(continuous_batch, bad_prompts_are_refused) {
+  auto& f = shared();
+  continuous_batch batch(f.engine, f.vocab, {}, "w");
+  auto job = make_job("bad", "", 10);
+  job.request.prompt_tokens = {1, 999999};
+  EXPECT_EQ(batch.admit(job).err().code, error_code::invalid_argument);
+  auto too_long = make_job("long", std::string(5000, 'a'), 10);
+  EXPECT_EQ(batch.admit(too_long).err().code, error_code::too_large);
+}
+
+TEST(sequence_text, stop_string_is_held_back_and_never_emitted) {
+  auto& f = shared();
+  const auto tokens = f.vocab.encode("Tom said hello to the big dog", false);
+  sequence_text text(f.vocab, {"the big"});
+  std::string out;
+  bool stopped = false;
+  for (const auto token : tokens) {
+    auto delta = text.add(token);
+    out += delta.text;
+    if (delta.stopped) {
+      stopped = true;
+      break;
+    }
+  }
+  EXPECT_TRUE(stopped);
+  EXPECT_EQ(out, "Tom said hello to ");
+}
+
+}  // namespace
+}  // namespace infergrid::gpu_worker

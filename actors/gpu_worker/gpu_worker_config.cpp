@@ -1,0 +1,40 @@
+#include "actors/gpu_worker/gpu_worker_config.hpp"
+
+#include <filesystem>
+
+#include "actors/gpu_worker/read_setting.hpp"
+
+namespace infergrid::gpu_worker {
+
+result<worker_config> read_worker_config(const settings& config) {
+  IG_TRY(config.reject_unknown_keys({"model_path", "model_name", "device", "slots", "context_size",
+                                     "price_prompt_micro", "price_completion_micro", "stake_micro", "matchmaker",
+                                     "register_retry_ms", "heartbeat_interval_ms", "identity_file",
+                                     "benchmark_tokens", "queue_capacity", "chunk_tokens", "chunk_interval_ms"}));
+  worker_config out;
+  auto path = config.require<std::string>("model_path");
+  if (!path.ok()) return path.err();
+  out.model_path = *path;
+  out.model_name = std::filesystem::path(out.model_path).stem().string();
+  IG_TRY(read_setting(config, "model_name", out.model_name));
+  IG_TRY(read_setting(config, "device", out.device));
+  IG_TRY(read_setting(config, "slots", out.slots));
+  IG_TRY(read_setting(config, "context_size", out.context_size));
+  IG_TRY(read_setting(config, "price_prompt_micro", out.price_prompt_micro));
+  IG_TRY(read_setting(config, "price_completion_micro", out.price_completion_micro));
+  IG_TRY(read_setting(config, "stake_micro", out.stake_micro));
+  IG_TRY(read_setting(config, "matchmaker", out.matchmaker));
+  IG_TRY(read_setting(config, "register_retry_ms", out.register_retry_ms));
+  IG_TRY(read_setting(config, "heartbeat_interval_ms", out.heartbeat_interval_ms));
+  IG_TRY(read_setting(config, "identity_file", out.identity_file));
+  IG_TRY(read_setting(config, "benchmark_tokens", out.benchmark_tokens));
+  IG_TRY(read_setting(config, "queue_capacity", out.batch.queue_capacity));
+  IG_TRY(read_setting(config, "chunk_tokens", out.batch.chunk_tokens));
+  IG_TRY(read_setting(config, "chunk_interval_ms", out.batch.chunk_interval_ms));
+  if (out.slots == 0 || out.slots > 256) return make_error(error_code::invalid_argument, config.where("slots") + ": must be 1..256");
+  if (out.batch.chunk_tokens == 0) return make_error(error_code::invalid_argument, config.where("chunk_tokens") + ": must be >= 1");
+  if (out.heartbeat_interval_ms <= 0) return make_error(error_code::invalid_argument, config.where("heartbeat_interval_ms") + ": must be > 0");
+  return out;
+}
+
+}  // namespace infergrid::gpu_worker

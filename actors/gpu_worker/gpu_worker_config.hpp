@@ -1,0 +1,31 @@
+#pragma once
+// gpu_worker settings (the actor's `settings:` mapping), one line each with its default.
+#include <cstdint>
+#include <string>
+
+#include "actors/gpu_worker/continuous_batch.hpp"
+#include "runtime/result.hpp"
+#include "runtime/settings.hpp"
+
+namespace infergrid::gpu_worker {
+
+struct worker_config {
+  std::string model_path;             // GGUF file (required)
+  std::string model_name;             // name clients ask for; default: the file name without .gguf
+  std::string device;                 // Vulkan device: index or name substring; "" = best
+  std::uint32_t slots = 4;            // sequences decoded together (KV-cache slots)
+  std::uint32_t context_size = 0;     // positions per slot; 0 = the model's context length
+  std::uint64_t price_prompt_micro = 100;      // per 1k prompt tokens
+  std::uint64_t price_completion_micro = 200;  // per 1k completion tokens
+  std::uint64_t stake_micro = 0;               // stake the miner reports (stake gate)
+  std::string matchmaker = "matchmaker";       // where to register
+  std::int64_t register_retry_ms = 500;        // retry period while the matchmaker does not answer
+  std::int64_t heartbeat_interval_ms = 250;    // used until the matchmaker says otherwise
+  std::string identity_file;                   // Ed25519 seed file; "" = a fresh key each start
+  std::uint32_t benchmark_tokens = 16;         // decode steps measured at startup for tokens/s
+  batch_limits batch;
+};
+
+result<worker_config> read_worker_config(const settings& config);
+
+}  // namespace infergrid::gpu_worker

@@ -1,0 +1,198 @@
+#include "actors/gpu_worker/gpu_worker_state.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+
+#include "runtime/actor_kind_registry.hpp"
+#include "runtime/log.hpp"
+
+namespace infergrid::gpu_worker {
+namespace {
+
+// A relative model path is looked up from the working directory, then from each folder above
+// the config file (so deploy/all-in-one.yaml finds deploy/models/... from anywhere).
+std::string resolve_model_path(const std::string& path, const std::string& config_source) {
+  namespace fs = std::filesystem;
+  if (fs::path(path).is_absolute() || fs::exists(path)) return path;
+  std::error_code ignored;
+  for (fs::path dir = fs::absolute(config_source, ignored).parent_path(); !dir.empty(); dir = dir.parent_path()) {
+    if (fs::exists(dir / path)) return (dir / path).string();
+    if (dir == dir.parent_path()) break;
+  }
+  return path;
+}
+
+// The weight type holding the most bytes names the model's quantisation.
+std::string dominant_quantisation(const model::gguf_file& file) {
+  std::map<std::string, std::size_t> bytes_by_type;
+  for (const auto& tensor : file.tensors()) bytes_by_type[std::string(model::traits_of(tensor.type).name)] += tensor.bytes;
+  std::string best;
+  std::size_t most = 0;
+  for (const auto& [name, bytes] : bytes_by_type) {
+    if (bytes > most) best = name, most = bytes;
+  }
+  return best;
+}
+
+// Single-sequence decode speed, measured with `steps` one-token steps on slot 0.
+result<double> measure_tokens_per_second(engine::llama_engine& engine, model::token_id token, std::uint32_t steps) {
+  steps = std::min(steps, engine.context_size() - 1);
+  if (steps == 0) return 0.0;
+  const auto start = std::chrono::steady_clock::now();
+  for (std::uint32_t position = 0; position < steps; ++position) {
+    const engine::sequence_step entry{0, std::span<const model::token_id>(&token, 1), position};
+    auto out = engine.step(std::span(&entry, 1), {.logits = true, .greedy = false});
+    if (!out.ok()) return out.err();
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return seconds > 0 ? steps / seconds : 0.0;
+}
+
+std::vector<std::uint8_t> token_bytes(std::span<const std::int32_t> tokens) {
+  std::vector<std::uint8_t> out;
+  out.reserve(tokens.size() * 4);
+  for (const auto t : tokens) {
+    const auto u = static_cast<std::uint32_t>(t);
+    for (int shift = 0; shift < 32; shift += 8) out.push_back(static_cast<std::uint8_t>(u >> shift));
+  }
+  return out;
+}
+
+}  // namespace
+
+result<std::unique_ptr<gpu_worker_state>> gpu_worker_state::create(actor_context& ctx, const settings& settings) {
+  auto config = read_worker_config(settings);
+  if (!config.ok()) return config.err();
+  config->model_path = resolve_model_path(config->model_path, settings.source());
+  auto key = config->identity_file.empty() ? result<identity>(identity::generate())
+                                           : identity::load_or_create(config->identity_file);
+  if (!key.ok()) return key.err();
+  auto file = model::gguf_file::open(config->model_path);
+  if (!file.ok()) return file.err();
+  auto vocab = model::tokenizer::from_gguf(*file);
+  if (!vocab.ok()) return vocab.err();
+  engine::engine_options options;
+  options.device = config->device;
+  options.n_slots = config->slots;
+  options.context_size = config->context_size;
+  auto engine = engine::llama_engine::create(*file, options);
+  if (!engine.ok()) return engine.err();
+  auto speed = measure_tokens_per_second(*engine, vocab->bos_id(), config->benchmark_tokens);
+  if (!speed.ok()) return speed.err();
+  model_offer offer{config->model_name, to_hex(file->content_hash()), engine->context_size(),
+                    dominant_quantisation(*file), *speed, config->price_prompt_micro, config->price_completion_micro};
+  log(log_level::info, ctx.address(), "serving {} ({} slots, {} positions, {}, {:.0f} tokens/s) on {}", offer.name,
+      engine->n_slots(), offer.context_length, offer.quantisation, offer.tokens_per_second, engine->device_description());
+  return std::make_unique<gpu_worker_state>(ctx, std::move(*config), std::move(*key), std::move(*vocab),
+                                            std::move(*engine), std::move(offer));
+}
+
+gpu_worker_state::gpu_worker_state(actor_context& ctx, worker_config config, identity key, model::tokenizer vocab,
+                                   engine::llama_engine engine, model_offer offer)
+    : ctx_(ctx),
+      config_(std::move(config)),
+      key_(std::move(key)),
+      worker_id_(to_hex(key_.public_id())),
+      vocab_(std::move(vocab)),
+      engine_(std::move(engine)),
+      offer_(std::move(offer)),
+      batch_(engine_, vocab_, config_.batch, worker_id_) {}
+
+gpu_worker_state::~gpu_worker_state() {
+  // Graceful leave, so the matchmaker reroutes at once instead of waiting for missed heartbeats.
+  if (registered_) (void)ctx_.send(config_.matchmaker, worker_leave{worker_id_});
+}
+
+void gpu_worker_state::on_start() { send_register(); }
+
+void gpu_worker_state::send_register() {
+  worker_register hello{worker_id_, ctx_.address(), {offer_}, engine_.n_slots(), batch_.free_slots(),
+                        config_.batch.queue_capacity, config_.stake_micro};
+  ctx_.request<worker_registered>(config_.matchmaker, hello, config_.register_retry_ms,
+                                  [this](result<worker_registered> reply) {
+                                    if (!reply.ok()) {
+                                      registered_ = false;
+                                      ctx_.after(config_.register_retry_ms, [this] { send_register(); });
+                                      return;
+                                    }
+                                    const bool first = !registered_;
+                                    registered_ = true;
+                                    if (reply->heartbeat_interval_ms > 0) config_.heartbeat_interval_ms = reply->heartbeat_interval_ms;
+                                    if (first) log(log_level::info, ctx_.address(), "registered as {}", worker_id_);
+                                    if (heartbeat_timer_ == 0) {
+                                      heartbeat_timer_ = ctx_.every(config_.heartbeat_interval_ms, [this] { send_heartbeat(); });
+                                    }
+                                  });
+}
+
+void gpu_worker_state::send_heartbeat() {
+  if (!registered_) return;
+  worker_heartbeat beat{worker_id_, ++heartbeat_sequence_, batch_.free_slots(), batch_.running_count(),
+                        batch_.queued_count(), batch_.tokens_generated()};
+  // A matchmaker that lost us (restart, eviction) answers not_found: register again.
+  ctx_.request<worker_registered>(config_.matchmaker, beat, config_.heartbeat_interval_ms * 4,
+                                  [this](result<worker_registered> reply) {
+                                    if (!reply.ok() && reply.err().code == error_code::not_found && registered_) {
+                                      registered_ = false;
+                                      send_register();
+                                    }
+                                  });
+}
+
+void gpu_worker_state::schedule_step() {
+  if (step_armed_ || batch_.idle()) return;
+  step_armed_ = true;
+  ctx_.after(0, [this] {
+    step_armed_ = false;
+    run_step();
+    schedule_step();
+  });
+}
+
+void gpu_worker_state::run_step() {
+  for (auto& event : batch_.step()) {
+    if (event.chunk) (void)ctx_.send(event.reply_to, *event.chunk);
+    if (event.failure) (void)ctx_.send(event.reply_to, *event.failure);
+    if (event.finished) send_receipt(event.reply_to, *event.finished);
+  }
+}
+
+void gpu_worker_state::send_receipt(const std::string& to, const sequence_summary& done) {
+  completion_receipt receipt;
+  receipt.request_id = done.request.request_id;
+  receipt.worker_id = worker_id_;
+  receipt.model = offer_.name;
+  receipt.model_hash = offer_.content_hash;
+  receipt.prompt_hash = to_hex(hash_bytes(token_bytes(done.prompt_tokens)));
+  receipt.prompt_token_count = static_cast<std::uint32_t>(done.prompt_tokens.size());
+  receipt.first_index = done.first_index;
+  receipt.completion_token_count = done.generated_here;
+  receipt.sampling = done.request.sampling;
+  receipt.price_prompt_micro = offer_.price_prompt_micro;
+  receipt.price_completion_micro = offer_.price_completion_micro;
+  receipt.finish_reason = done.finish_reason;
+  const auto signed_bytes = encode_body(receipt);
+  const auto sig = key_.sign(signed_bytes);
+  receipt.signature.assign(sig.begin(), sig.end());
+  (void)ctx_.send(to, receipt);
+}
+
+handler_table gpu_worker_state::handlers() {
+  return {
+      on<inference_job>([this](const inference_job& job) -> result<job_accepted> {
+        if (job.request.model != offer_.name) {
+          return make_error(error_code::not_found, "worker " + worker_id_ + " does not serve model '" + job.request.model + "'");
+        }
+        auto ahead = batch_.admit(job);
+        if (!ahead.ok()) return ahead.err();
+        schedule_step();
+        return job_accepted{job.request.request_id, worker_id_, *ahead};
+      }),
+      on<cancel_inference>([this](const cancel_inference& cancel) { batch_.cancel(cancel.request_id); }),
+  };
+}
+
+IG_REGISTER_ACTOR_KIND("gpu_worker", gpu_worker_state);
+
+}  // namespace infergrid::gpu_worker

@@ -1,0 +1,47 @@
+#include "actors/gpu_worker/sequence_text.hpp"
+
+#include <algorithm>
+
+namespace infergrid::gpu_worker {
+
+sequence_text::sequence_text(const model::tokenizer& vocab, std::vector<std::string> stop)
+    : stream_(vocab), stop_(std::move(stop)) {
+  std::erase_if(stop_, [](const std::string& s) { return s.empty(); });
+  for (const auto& s : stop_) holdback_bytes_ = std::max(holdback_bytes_, s.size() - 1);
+}
+
+std::size_t sequence_text::stop_position() const {
+  std::size_t found = std::string::npos;
+  // A stop string can only newly appear in the tail that was never searched with it complete.
+  const std::size_t from = emitted_ > holdback_bytes_ ? emitted_ - holdback_bytes_ : 0;
+  for (const auto& s : stop_) found = std::min(found, text_.find(s, from));
+  return found;
+}
+
+sequence_text::delta sequence_text::add(model::token_id token) {
+  text_ += stream_.push(token);
+  delta out;
+  if (const std::size_t stop_at = stop_position(); stop_at != std::string::npos) {
+    if (stop_at > emitted_) out.text = text_.substr(emitted_, stop_at - emitted_);
+    emitted_ = std::max(emitted_, stop_at);
+    out.stopped = true;
+    return out;
+  }
+  std::size_t safe = text_.size() > holdback_bytes_ ? text_.size() - holdback_bytes_ : 0;
+  // Never cut inside a UTF-8 sequence (continuation bytes are 10xxxxxx).
+  while (safe > emitted_ && safe < text_.size() && (static_cast<unsigned char>(text_[safe]) & 0xC0) == 0x80) --safe;
+  if (safe > emitted_) {
+    out.text = text_.substr(emitted_, safe - emitted_);
+    emitted_ = safe;
+  }
+  return out;
+}
+
+std::string sequence_text::finish() {
+  text_ += stream_.finish();
+  std::string rest = text_.substr(std::min(emitted_, text_.size()));
+  emitted_ = text_.size();
+  return rest;
+}
+
+}  // namespace infergrid::gpu_worker

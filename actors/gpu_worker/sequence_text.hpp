@@ -1,0 +1,40 @@
+#pragma once
+// sequence_text: the text a sequence streams, decided token by token so that it does not depend on
+// how tokens are grouped into chunks. A stop string never reaches the client: text that could be
+// the start of a stop string is held back until the next tokens rule it out. A job resumed on
+// another worker replays the already-streamed tokens through add() (discarding the output) and
+// then continues exactly where the first worker was.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "kernels/model/tokenizer.hpp"
+
+namespace infergrid::gpu_worker {
+
+class sequence_text {
+ public:
+  sequence_text(const model::tokenizer& vocab, std::vector<std::string> stop);
+
+  struct delta {
+    std::string text;      // text that became final with this token
+    bool stopped = false;  // a stop string completed; the sequence ends here
+  };
+  delta add(model::token_id token);
+  // Feeds a prompt token: it only sets where the text continues from (a completion of "The dog"
+  // starts " was", with its space), nothing is emitted or searched for stop strings.
+  void prime(model::token_id token) { (void)stream_.push(token); }
+  // The held-back rest once the sequence ends without a stop string.
+  std::string finish();
+
+ private:
+  std::size_t stop_position() const;  // npos when no stop string occurs in text_
+
+  model::text_stream stream_;
+  std::vector<std::string> stop_;
+  std::size_t holdback_bytes_ = 0;  // longest stop string - 1
+  std::string text_;                // everything decoded so far
+  std::size_t emitted_ = 0;         // bytes of text_ already given out
+};
+
+}  // namespace infergrid::gpu_worker

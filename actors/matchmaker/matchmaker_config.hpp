@@ -1,0 +1,27 @@
+#pragma once
+// matchmaker settings (the actor's `settings:` mapping), one line each with its default.
+#include <cstdint>
+#include <string>
+
+#include "runtime/result.hpp"
+#include "runtime/settings.hpp"
+
+namespace infergrid::matchmaker {
+
+struct matchmaker_config {
+  std::int64_t heartbeat_interval_ms = 250;   // told to workers when they register
+  std::int64_t heartbeat_timeout_ms = 1500;   // a worker silent this long is evicted, its jobs fail over
+  std::int64_t stall_timeout_ms = 2000;       // a worker with jobs and no chunk for this long is evicted
+  std::int64_t dispatch_timeout_ms = 2000;    // wait for a worker's job_accepted
+  std::int64_t tick_ms = 50;                  // liveness, stall, deadline and queue checks
+  std::int64_t default_deadline_ms = 120000;  // for requests that carry none
+  std::uint32_t max_workers = 1024;           // registry entries
+  std::uint32_t max_jobs = 4096;              // queued + running requests; more are refused
+  std::uint32_t max_attempts = 16;            // dispatches per request (failovers and refusals)
+  std::uint64_t min_stake_micro = 0;          // stake gate: workers reporting less are refused
+  std::string receipts_to;                    // actor receiving completion receipts ("" = keep count only)
+};
+
+result<matchmaker_config> read_matchmaker_config(const settings& config);
+
+}  // namespace infergrid::matchmaker

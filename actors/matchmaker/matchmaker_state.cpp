@@ -1,0 +1,285 @@
+#include "actors/matchmaker/matchmaker_state.hpp"
+
+#include <algorithm>
+
+#include "actors/matchmaker/routing_policy.hpp"
+#include "runtime/actor_kind_registry.hpp"
+#include "runtime/actor_runner.hpp"
+#include "runtime/log.hpp"
+
+namespace infergrid::matchmaker {
+namespace {
+
+using std::chrono::milliseconds;
+
+double elapsed_ms(clock::time_point since, clock::time_point now) {
+  return std::chrono::duration<double, std::milli>(now - since).count();
+}
+
+}  // namespace
+
+result<std::unique_ptr<matchmaker_state>> matchmaker_state::create(actor_context& ctx, const settings& settings) {
+  auto config = read_matchmaker_config(settings);
+  if (!config.ok()) return config.err();
+  return std::make_unique<matchmaker_state>(ctx, std::move(*config));
+}
+
+matchmaker_state::matchmaker_state(actor_context& ctx, matchmaker_config config) : ctx_(ctx), config_(std::move(config)) {}
+
+void matchmaker_state::on_start() { ctx_.every(config_.tick_ms, [this] { tick(); }); }
+
+void matchmaker_state::submit(inference_request request, const envelope& in) {
+  if (request.reply_to.empty()) request.reply_to = in.sender;
+  const std::string id = request.request_id;
+  const auto refuse = [&](error why) {
+    ++counters_.failed;
+    (void)ctx_.send(request.reply_to, inference_failed{id, static_cast<std::uint16_t>(why.code), why.message});
+  };
+  if (id.empty() || request.model.empty()) return refuse(make_error(error_code::invalid_argument, "request_id and model are required"));
+  if (jobs_.contains(id)) return refuse(make_error(error_code::conflict, "request " + id + " is already in progress"));
+  if (jobs_.size() >= config_.max_jobs) {
+    return refuse(make_error(error_code::unavailable, "the matchmaker holds " + std::to_string(jobs_.size()) +
+                                                          " requests already (max_jobs)"));
+  }
+  const auto now = clock::now();
+  std::int64_t budget_ms = config_.default_deadline_ms;
+  if (request.deadline_ms != 0) budget_ms = request.deadline_ms - unix_now_ms();
+  if (budget_ms <= 0) return refuse(make_error(error_code::timeout, "request " + id + " arrived after its deadline"));
+  job& j = jobs_[id];
+  j.request = std::move(request);
+  j.deadline = now + milliseconds(budget_ms);
+  route(id);
+}
+
+void matchmaker_state::route(const std::string& request_id) {
+  auto found = jobs_.find(request_id);
+  if (found == jobs_.end()) return;
+  job& j = found->second;
+  if (j.attempt >= config_.max_attempts) {
+    return finish_failed(request_id, make_error(error_code::unavailable, "request " + request_id + " failed on " +
+                                                                            std::to_string(j.attempt) + " workers"));
+  }
+  const route_decision decision = choose_worker(registry_, j.request, j.tried);
+  switch (decision.outcome) {
+    case route_outcome::chosen:
+      return dispatch(j, *registry_.find(decision.worker_id));
+    case route_outcome::busy:
+      if (std::find(queue_.begin(), queue_.end(), request_id) == queue_.end()) queue_.push_back(request_id);
+      return;
+    case route_outcome::refused:
+      return finish_failed(request_id, decision.why);
+  }
+}
+
+void matchmaker_state::dispatch(job& j, worker_entry& worker) {
+  const auto now = clock::now();
+  if (worker.assigned == 0) worker.last_progress = now;
+  ++worker.assigned;
+  j.worker_id = worker.worker_id;
+  j.dispatched_at = now;
+  j.first_token_seen = false;
+  const std::uint64_t attempt = ++j.attempt;
+  const std::string request_id = j.request.request_id;
+  inference_job work{j.request, {}, j.streamed, ctx_.address(), attempt - 1};
+  ctx_.request<job_accepted>(worker.address, work, config_.dispatch_timeout_ms,
+                             [this, request_id, attempt, worker_id = worker.worker_id](result<job_accepted> reply) {
+                               auto found = jobs_.find(request_id);
+                               if (reply.ok() || found == jobs_.end() || found->second.attempt != attempt) return;
+                               job& j = found->second;
+                               const error_code code = reply.err().code;
+                               if (code == error_code::invalid_argument || code == error_code::too_large) {
+                                 return finish_failed(request_id, reply.err());  // the request itself is bad
+                               }
+                               release(j);
+                               j.tried.insert(worker_id);
+                               route(request_id);
+                             });
+}
+
+void matchmaker_state::release(job& j) {
+  if (j.worker_id.empty()) return;
+  if (worker_entry* worker = registry_.find(j.worker_id); worker != nullptr && worker->assigned > 0) --worker->assigned;
+  j.worker_id.clear();
+}
+
+void matchmaker_state::finish_failed(const std::string& request_id, const error& why) {
+  auto found = jobs_.find(request_id);
+  if (found == jobs_.end()) return;
+  release(found->second);
+  ++counters_.failed;
+  (void)ctx_.send(found->second.request.reply_to,
+                  inference_failed{request_id, static_cast<std::uint16_t>(why.code), why.message});
+  jobs_.erase(found);
+}
+
+void matchmaker_state::failover(const std::string& request_id, const std::string& why) {
+  auto found = jobs_.find(request_id);
+  if (found == jobs_.end()) return;
+  job& j = found->second;
+  if (!j.worker_id.empty()) {
+    if (const worker_entry* worker = registry_.find(j.worker_id)) (void)ctx_.send(worker->address, cancel_inference{request_id});
+    j.tried.insert(j.worker_id);
+  }
+  release(j);
+  ++counters_.failovers;
+  log(log_level::info, ctx_.address(), "request {} fails over after {} tokens: {}", request_id, j.streamed.size(), why);
+  route(request_id);
+}
+
+void matchmaker_state::evict(const std::string& worker_id, const std::string& why) {
+  std::vector<std::string> orphans;
+  for (auto& [id, j] : jobs_) {
+    if (j.worker_id == worker_id) orphans.push_back(id);
+  }
+  // Cancel on the worker (if it still listens) before forgetting where it is.
+  if (const worker_entry* worker = registry_.find(worker_id)) {
+    for (const auto& id : orphans) (void)ctx_.send(worker->address, cancel_inference{id});
+  }
+  if (registry_.remove(worker_id)) {
+    ++counters_.evictions;
+    log(log_level::info, ctx_.address(), "worker {} evicted ({}), {} jobs fail over", worker_id.substr(0, 12), why,
+        orphans.size());
+  }
+  for (const auto& id : orphans) {
+    jobs_[id].worker_id.clear();
+    jobs_[id].tried.insert(worker_id);
+    ++counters_.failovers;
+    route(id);
+  }
+}
+
+void matchmaker_state::on_chunk(const token_chunk& chunk) {
+  auto found = jobs_.find(chunk.request_id);
+  if (found == jobs_.end() || found->second.worker_id != chunk.worker_id ||
+      chunk.index != found->second.streamed.size()) {
+    ++counters_.stale_chunks;
+    return;
+  }
+  job& j = found->second;
+  const auto now = clock::now();
+  if (worker_entry* worker = registry_.find(j.worker_id)) worker->last_progress = now;
+  if (!j.first_token_seen) {
+    j.first_token_seen = true;
+    registry_.note_first_token(j.worker_id, elapsed_ms(j.dispatched_at, now));
+  }
+  j.streamed.insert(j.streamed.end(), chunk.tokens.begin(), chunk.tokens.end());
+  (void)ctx_.send(j.request.reply_to, chunk);
+  if (!chunk.finish_reason.empty()) {
+    release(j);
+    ++counters_.completed;
+    jobs_.erase(found);
+  }
+}
+
+void matchmaker_state::on_worker_failure(const inference_failed& failure, const envelope& in) {
+  auto found = jobs_.find(failure.request_id);
+  if (found == jobs_.end() || found->second.worker_id.empty()) return;
+  const worker_entry* worker = registry_.find(found->second.worker_id);
+  if (worker == nullptr || worker->address != in.sender) return;  // not from the job's current worker
+  failover(failure.request_id, "worker reported: " + failure.message);
+}
+
+void matchmaker_state::tick() {
+  const auto now = clock::now();
+  for (const auto& id : registry_.silent_workers(now, milliseconds(config_.heartbeat_timeout_ms))) {
+    evict(id, "missed heartbeats for " + std::to_string(config_.heartbeat_timeout_ms) + " ms");
+  }
+  std::vector<std::string> stalled;
+  for (const auto& [id, worker] : registry_.all()) {
+    if (worker.assigned > 0 && now - worker.last_progress > milliseconds(config_.stall_timeout_ms)) stalled.push_back(id);
+  }
+  for (const auto& id : stalled) {
+    if (worker_entry* worker = registry_.find(id)) ++worker->stalls;
+    evict(id, "no chunk for " + std::to_string(config_.stall_timeout_ms) + " ms");
+  }
+  std::vector<std::string> expired;
+  for (const auto& [id, j] : jobs_) {
+    if (now >= j.deadline) expired.push_back(id);
+  }
+  for (const auto& id : expired) {
+    if (const worker_entry* worker = registry_.find(jobs_[id].worker_id)) (void)ctx_.send(worker->address, cancel_inference{id});
+    finish_failed(id, make_error(error_code::timeout, "request " + id + " passed its deadline"));
+  }
+  // Retry the waiting jobs, oldest first; each one is looked at once per tick.
+  std::deque<std::string> waiting;
+  waiting.swap(queue_);
+  for (const auto& id : waiting) {
+    auto found = jobs_.find(id);
+    if (found == jobs_.end() || !found->second.worker_id.empty()) continue;
+    found->second.tried.clear();
+    route(id);
+  }
+}
+
+supply_report matchmaker_state::supply(const std::string& model) const {
+  std::map<std::string, model_supply> by_model;
+  for (const auto& [id, worker] : registry_.all()) {
+    for (const auto& offer : worker.models) {
+      if (!model.empty() && offer.name != model) continue;
+      model_supply& s = by_model[offer.name];
+      s.model = offer.name;
+      ++s.workers;
+      s.slots += worker.slots;
+      s.free_slots += worker.slots > worker.assigned ? worker.slots - worker.assigned : 0;
+      if (s.min_price_completion_micro == 0 || offer.price_completion_micro < s.min_price_completion_micro) {
+        s.min_price_completion_micro = offer.price_completion_micro;
+      }
+    }
+  }
+  for (const auto& [id, j] : jobs_) {
+    if (!model.empty() && j.request.model != model) continue;
+    model_supply& s = by_model[j.request.model];
+    s.model = j.request.model;
+    if (j.worker_id.empty()) ++s.queued; else ++s.running;
+  }
+  supply_report out;
+  for (auto& [name, s] : by_model) {
+    s.utilisation_permille = s.slots == 0 ? 1000 : std::min<std::uint32_t>(1000, s.running * 1000 / s.slots);
+    out.models.push_back(s);
+  }
+  if (!out.models.empty() && model.empty()) {
+    out.models.front().completed = counters_.completed;
+    out.models.front().failovers = counters_.failovers;
+  }
+  out.evictions = counters_.evictions;
+  return out;
+}
+
+handler_table matchmaker_state::handlers() {
+  return {
+      on<inference_request>([this](const inference_request& request, const envelope& in) { submit(request, in); }),
+      on<cancel_inference>([this](const cancel_inference& cancel) {
+        auto found = jobs_.find(cancel.request_id);
+        if (found == jobs_.end()) return;
+        if (const worker_entry* worker = registry_.find(found->second.worker_id)) (void)ctx_.send(worker->address, cancel);
+        release(found->second);
+        jobs_.erase(found);
+      }),
+      on<token_chunk>([this](const token_chunk& chunk) { on_chunk(chunk); }),
+      on<inference_failed>([this](const inference_failed& failure, const envelope& in) { on_worker_failure(failure, in); }),
+      on<completion_receipt>([this](const completion_receipt& receipt) {
+        ++counters_.receipts;
+        if (!config_.receipts_to.empty()) (void)ctx_.send(config_.receipts_to, receipt);
+      }),
+      on<worker_register>([this](const worker_register& hello) -> result<worker_registered> {
+        if (hello.stake_micro < config_.min_stake_micro) {
+          return make_error(error_code::insufficient_funds, "worker " + hello.worker_id + " has stake " +
+                                                                std::to_string(hello.stake_micro) + ", the gate asks " +
+                                                                std::to_string(config_.min_stake_micro));
+        }
+        IG_TRY(registry_.upsert(hello, config_.max_workers, clock::now()));
+        for (const auto& id : std::deque<std::string>(queue_)) route(id);
+        return worker_registered{hello.worker_id, config_.heartbeat_interval_ms};
+      }),
+      on<worker_heartbeat>([this](const worker_heartbeat& beat) -> result<worker_registered> {
+        IG_TRY(registry_.heartbeat(beat, clock::now()));
+        return worker_registered{beat.worker_id, config_.heartbeat_interval_ms};
+      }),
+      on<worker_leave>([this](const worker_leave& bye) { evict(bye.worker_id, "it left"); }),
+      on<supply_request>([this](const supply_request& ask) -> result<supply_report> { return supply(ask.model); }),
+  };
+}
+
+IG_REGISTER_ACTOR_KIND("matchmaker", matchmaker_state);
+
+}  // namespace infergrid::matchmaker

@@ -1,0 +1,78 @@
+#pragma once
+// matchmaker: the registry of live workers, the routing policy (routing_policy.hpp), a bounded
+// queue of requests waiting for capacity with per-request deadlines, and failover.
+//
+// A request (inference_request from the gateway, reply_to = where to stream) becomes a job. The
+// job is dispatched to the chosen worker (inference_job); the worker's token_chunk messages are
+// forwarded to reply_to when they continue the stream exactly (index == tokens so far, from the
+// job's current worker), so a chunk is never duplicated or skipped. When the worker dies (missed
+// heartbeats), stalls (no chunk for stall_timeout_ms while it has jobs), leaves, or reports a
+// failure, each of its jobs is dispatched again with resume_tokens = the tokens already streamed;
+// seeded per-position sampling makes the new worker continue with the very same tokens.
+// The stream ends with a chunk whose finish_reason is set, or with inference_failed.
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "actors/matchmaker/matchmaker_config.hpp"
+#include "actors/matchmaker/worker_registry.hpp"
+#include "messages/inference.hpp"
+#include "messages/match.hpp"
+#include "runtime/actor_context.hpp"
+#include "runtime/handler_table.hpp"
+
+namespace infergrid::matchmaker {
+
+struct matchmaker_counters {
+  std::uint64_t completed = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t failovers = 0;
+  std::uint64_t evictions = 0;
+  std::uint64_t stale_chunks = 0;  // from a worker the job has left, or not continuing the stream
+  std::uint64_t receipts = 0;
+};
+
+class matchmaker_state {
+ public:
+  static result<std::unique_ptr<matchmaker_state>> create(actor_context& ctx, const settings& config);
+  matchmaker_state(actor_context& ctx, matchmaker_config config);
+  handler_table handlers();
+  void on_start();
+
+  supply_report supply(const std::string& model) const;
+
+ private:
+  struct job {
+    inference_request request;
+    std::vector<std::int32_t> streamed;
+    std::string worker_id;  // "" while queued
+    std::uint64_t attempt = 0;
+    std::set<std::string> tried;  // workers that refused or failed it since it was last queued
+    clock::time_point dispatched_at{};
+    bool first_token_seen = false;
+    clock::time_point deadline{};
+  };
+
+  void submit(inference_request request, const envelope& in);
+  void route(const std::string& request_id);
+  void dispatch(job& j, worker_entry& worker);
+  void failover(const std::string& request_id, const std::string& why);
+  void evict(const std::string& worker_id, const std::string& why);
+  void release(job& j);
+  void finish_failed(const std::string& request_id, const error& why);
+  void on_chunk(const token_chunk& chunk);
+  void on_worker_failure(const inference_failed& failure, const envelope& in);
+  void tick();
+
+  actor_context& ctx_;
+  matchmaker_config config_;
+  worker_registry registry_;
+  std::map<std::string, job> jobs_;
+  std::deque<std::string> queue_;  // ids of jobs waiting for capacity, oldest first
+  matchmaker_counters counters_;
+};
+
+}  // namespace infergrid::matchmaker

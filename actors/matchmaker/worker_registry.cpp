@@ -1,0 +1,63 @@
+#include "actors/matchmaker/worker_registry.hpp"
+
+namespace infergrid::matchmaker {
+
+const model_offer* worker_entry::offer(const std::string& model) const {
+  for (const auto& m : models) {
+    if (m.name == model) return &m;
+  }
+  return nullptr;
+}
+
+status worker_registry::upsert(const worker_register& hello, std::size_t max_workers, clock::time_point now) {
+  if (hello.worker_id.empty() || hello.address.empty()) {
+    return make_error(error_code::invalid_argument, "worker_register needs a worker_id and an address");
+  }
+  if (hello.slots == 0 || hello.models.empty()) {
+    return make_error(error_code::invalid_argument, "worker " + hello.worker_id + " offers no slots or no model");
+  }
+  auto found = workers_.find(hello.worker_id);
+  if (found == workers_.end() && workers_.size() >= max_workers) {
+    return make_error(error_code::too_large, "the registry is full (" + std::to_string(max_workers) + " workers)");
+  }
+  worker_entry& entry = workers_[hello.worker_id];
+  const std::uint32_t assigned = entry.assigned;  // jobs in flight survive a re-registration
+  const std::uint32_t reputation = entry.worker_id.empty() ? neutral_reputation_permille : entry.reputation_permille;
+  const double latency = entry.first_token_ms_ewma;
+  entry = worker_entry{hello.worker_id, hello.address, hello.models, hello.slots, hello.queue_capacity,
+                       hello.free_slots, assigned, reputation, latency, entry.stalls, now, now};
+  return {};
+}
+
+status worker_registry::heartbeat(const worker_heartbeat& beat, clock::time_point now) {
+  auto found = workers_.find(beat.worker_id);
+  if (found == workers_.end()) return make_error(error_code::not_found, "unknown worker " + beat.worker_id + "; register first");
+  found->second.last_seen = now;
+  found->second.reported_free_slots = beat.free_slots;
+  return {};
+}
+
+bool worker_registry::remove(const std::string& worker_id) { return workers_.erase(worker_id) > 0; }
+
+std::vector<std::string> worker_registry::silent_workers(clock::time_point now, clock::duration timeout) const {
+  std::vector<std::string> silent;
+  for (const auto& [id, worker] : workers_) {
+    if (now - worker.last_seen > timeout) silent.push_back(id);
+  }
+  return silent;
+}
+
+worker_entry* worker_registry::find(const std::string& worker_id) {
+  auto found = workers_.find(worker_id);
+  return found == workers_.end() ? nullptr : &found->second;
+}
+
+void worker_registry::note_first_token(const std::string& worker_id, double milliseconds) {
+  worker_entry* entry = find(worker_id);
+  if (entry == nullptr) return;
+  entry->first_token_ms_ewma = entry->first_token_ms_ewma == 0
+                                   ? milliseconds
+                                   : entry->first_token_ms_ewma + latency_ewma_weight * (milliseconds - entry->first_token_ms_ewma);
+}
+
+}  // namespace infergrid::matchmaker

@@ -1,0 +1,60 @@
+#pragma once
+// worker_registry: the workers the matchmaker knows, with liveness. A worker is alive while its
+// heartbeats keep coming; one silent for heartbeat_timeout_ms is evicted (and its jobs fail over).
+// Re-registering replaces the entry (a worker that flaps keeps one entry, never a pile of them).
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "messages/match.hpp"
+#include "runtime/result.hpp"
+
+namespace infergrid::matchmaker {
+
+using clock = std::chrono::steady_clock;
+
+// The neutral reputation every miner starts with until validators and settlement feed real scores.
+inline constexpr std::uint32_t neutral_reputation_permille = 500;
+
+struct worker_entry {
+  std::string worker_id;
+  std::string address;
+  std::vector<model_offer> models;
+  std::uint32_t slots = 0;
+  std::uint32_t queue_capacity = 0;
+  std::uint32_t reported_free_slots = 0;
+  std::uint32_t assigned = 0;                 // jobs the matchmaker has on it now
+  std::uint32_t reputation_permille = neutral_reputation_permille;
+  double first_token_ms_ewma = 0;             // dispatch -> first chunk, smoothed
+  std::uint32_t stalls = 0;
+  clock::time_point last_progress{};          // last chunk from it, or when it got work while idle
+  clock::time_point last_seen{};
+
+  const model_offer* offer(const std::string& model) const;
+  std::uint32_t capacity() const { return slots + queue_capacity; }
+};
+
+class worker_registry {
+ public:
+  // Weight of the newest sample in the latency EWMA.
+  static constexpr double latency_ewma_weight = 0.2;
+
+  // Adds or replaces a worker; limited to max_workers entries.
+  status upsert(const worker_register& hello, std::size_t max_workers, clock::time_point now);
+  // not_found when the worker is unknown (it should register again).
+  status heartbeat(const worker_heartbeat& beat, clock::time_point now);
+  bool remove(const std::string& worker_id);
+  // Workers silent for longer than `timeout` (the caller evicts them).
+  std::vector<std::string> silent_workers(clock::time_point now, clock::duration timeout) const;
+
+  worker_entry* find(const std::string& worker_id);
+  const std::map<std::string, worker_entry>& all() const { return workers_; }
+  void note_first_token(const std::string& worker_id, double milliseconds);
+
+ private:
+  std::map<std::string, worker_entry> workers_;  // ordered by id: deterministic iteration
+};
+
+}  // namespace infergrid::matchmaker

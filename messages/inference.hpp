@@ -1,0 +1,176 @@
+#pragma once
+// Inference protocol (tags 100–199): what a client asks for, how tokens come back, how a job is
+// handed to a worker and how a worker proves what it computed.
+//
+//   client ──inference_request──▶ gateway ──inference_request──▶ matchmaker ──inference_job──▶ gpu_worker
+//   client ◀─token_chunk…/completion_result/error_reply── gateway ◀─token_chunk…/inference_failed── matchmaker ◀─token_chunk…
+//   gpu_worker ──completion_receipt──▶ matchmaker (and, later, settlement)
+//
+// Fields are appended only; a new field gets a default that means "as before".
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <msgpack.hpp>
+
+#include "messages/message_registry.hpp"
+
+namespace infergrid {
+
+// Sampling as the client asks for it (llama.cpp semantics, see kernels/model/sampler.hpp).
+// The draw for the token at generated position i uses an RNG seeded from (seed, i), so a job
+// resumed on another worker from i continues with exactly the tokens the first one would have made.
+struct sampling_params {
+  float temperature = 0.0f;  // <= 0: greedy
+  std::int32_t top_k = 40;
+  float top_p = 0.95f;
+  float min_p = 0.05f;
+  float repeat_penalty = 1.0f;
+  float frequency_penalty = 0.0f;
+  float presence_penalty = 0.0f;
+  std::int32_t repeat_last_n = 64;
+  std::uint64_t seed = 0;
+  MSGPACK_DEFINE(temperature, top_k, top_p, min_p, repeat_penalty, frequency_penalty, presence_penalty,
+                 repeat_last_n, seed)
+};
+
+// Per-request routing preferences (OpenRouter-style). Empty / zero means "no preference".
+struct routing_preferences {
+  std::uint64_t max_price_prompt_micro = 0;      // per 1k prompt tokens, micro-units; 0 = no cap
+  std::uint64_t max_price_completion_micro = 0;  // per 1k completion tokens, micro-units; 0 = no cap
+  std::vector<std::string> allowed_quantisations;  // e.g. {"F32","Q8_0"}; empty = any
+  std::uint32_t min_reputation_permille = 0;     // 0..1000; the neutral default score is 500
+  std::vector<std::string> preferred_miners;     // worker ids (public key hex), tried first
+  std::vector<std::string> excluded_miners;      // never used
+  bool allow_fallbacks = true;                   // false: only preferred miners may serve
+  MSGPACK_DEFINE(max_price_prompt_micro, max_price_completion_micro, allowed_quantisations, min_reputation_permille,
+                 preferred_miners, excluded_miners, allow_fallbacks)
+};
+
+// A client's request. `request_id` is chosen by the client (unique per client); the gateway
+// prefixes it with the client's connection so ids from different clients never collide.
+struct inference_request {
+  static constexpr message_type id = message_type::inference_request;
+  static constexpr std::uint16_t version = 1;
+  std::string request_id;
+  std::string model;                       // model name as workers advertise it ("stories260k")
+  std::string prompt;                      // text; ignored when prompt_tokens is not empty
+  std::vector<std::int32_t> prompt_tokens;  // already tokenized prompt (BOS included)
+  sampling_params sampling;
+  std::uint32_t max_tokens = 64;
+  std::vector<std::string> stop;           // stop strings (not included in the output)
+  routing_preferences routing;
+  std::int64_t deadline_ms = 0;            // Unix ms; 0 = the gateway's default
+  bool stream = false;                     // true: token_chunk messages as they come
+  std::string reply_to;                    // set by the gateway: where the matchmaker streams to
+  MSGPACK_DEFINE(request_id, model, prompt, prompt_tokens, sampling, max_tokens, stop, routing, deadline_ms, stream,
+                 reply_to)
+};
+IG_REGISTER_MESSAGE(inference_request);
+
+// Finish reasons carried by the last chunk.
+inline constexpr const char* finish_length = "length";  // max_tokens reached
+inline constexpr const char* finish_stop = "stop";      // EOS or a stop string
+inline constexpr const char* finish_context = "context";  // the context window is full
+inline constexpr const char* finish_cancelled = "cancelled";
+
+// Some consecutive generated tokens. `index` is the position (0-based, among generated tokens)
+// of tokens[0]; a receiver appends a chunk only when index equals what it has so far, which makes
+// duplicate and replayed chunks harmless. The last chunk has a non-empty finish_reason.
+struct token_chunk {
+  static constexpr message_type id = message_type::token_chunk;
+  static constexpr std::uint16_t version = 1;
+  std::string request_id;
+  std::uint32_t index = 0;
+  std::vector<std::int32_t> tokens;
+  std::string text;           // the text these tokens complete (UTF-8 held back until whole)
+  std::string finish_reason;  // "" until the last chunk
+  std::string worker_id;      // who computed it
+  std::uint32_t prompt_token_count = 0;
+  MSGPACK_DEFINE(request_id, index, tokens, text, finish_reason, worker_id, prompt_token_count)
+};
+IG_REGISTER_MESSAGE(token_chunk);
+
+// Stop a request (client → gateway → matchmaker → worker); the slot is freed at the next step.
+struct cancel_inference {
+  static constexpr message_type id = message_type::cancel_inference;
+  static constexpr std::uint16_t version = 1;
+  std::string request_id;
+  MSGPACK_DEFINE(request_id)
+};
+IG_REGISTER_MESSAGE(cancel_inference);
+
+// A request ended without completing (matchmaker → gateway, worker → matchmaker).
+struct inference_failed {
+  static constexpr message_type id = message_type::inference_failed;
+  static constexpr std::uint16_t version = 1;
+  std::string request_id;
+  std::uint16_t code = 0;  // infergrid::error_code
+  std::string message;
+  MSGPACK_DEFINE(request_id, code, message)
+};
+IG_REGISTER_MESSAGE(inference_failed);
+
+// The whole answer to a non-streaming request (gateway → REQ client).
+struct completion_result {
+  static constexpr message_type id = message_type::completion_result;
+  static constexpr std::uint16_t version = 1;
+  std::string request_id;
+  std::vector<std::int32_t> tokens;
+  std::string text;
+  std::string finish_reason;
+  std::uint32_t prompt_token_count = 0;
+  std::vector<std::string> worker_ids;  // every worker that contributed, in order
+  MSGPACK_DEFINE(request_id, tokens, text, finish_reason, prompt_token_count, worker_ids)
+};
+IG_REGISTER_MESSAGE(completion_result);
+
+// Signed by the worker at the end of a job: what it computed, so settlement can pay and a
+// validator can re-run it. signature = Ed25519 over encode_body(receipt with empty signature).
+struct completion_receipt {
+  static constexpr message_type id = message_type::completion_receipt;
+  static constexpr std::uint16_t version = 1;
+  std::string request_id;
+  std::string worker_id;       // public key hex
+  std::string model;
+  std::string model_hash;      // content hash hex of the GGUF file
+  std::string prompt_hash;     // BLAKE2b-256 hex of the prompt token ids (little-endian int32)
+  std::uint32_t prompt_token_count = 0;
+  std::uint32_t first_index = 0;       // first generated position this worker computed (resume point)
+  std::uint32_t completion_token_count = 0;  // tokens this worker generated
+  sampling_params sampling;
+  std::uint64_t price_prompt_micro = 0;      // per 1k, as advertised
+  std::uint64_t price_completion_micro = 0;  // per 1k, as advertised
+  std::string finish_reason;
+  std::vector<std::uint8_t> signature;  // 64 bytes
+  MSGPACK_DEFINE(request_id, worker_id, model, model_hash, prompt_hash, prompt_token_count, first_index,
+                 completion_token_count, sampling, price_prompt_micro, price_completion_micro, finish_reason, signature)
+};
+IG_REGISTER_MESSAGE(completion_receipt);
+
+// Matchmaker → worker: run `request` from generated position resume_tokens.size(), the tokens
+// before it being already streamed (failover). Answered with job_accepted or an error_reply
+// (unavailable = queue full, not_found = model not served).
+struct inference_job {
+  static constexpr message_type id = message_type::inference_job;
+  static constexpr std::uint16_t version = 1;
+  inference_request request;
+  std::vector<std::int32_t> prompt_tokens;  // tokenized by the matchmaker's first worker; empty = tokenize
+  std::vector<std::int32_t> resume_tokens;
+  std::string reply_to;                     // where chunks and the receipt go
+  std::uint64_t attempt = 0;                // 0 first, +1 per failover (logs)
+  MSGPACK_DEFINE(request, prompt_tokens, resume_tokens, reply_to, attempt)
+};
+IG_REGISTER_MESSAGE(inference_job);
+
+struct job_accepted {
+  static constexpr message_type id = message_type::job_accepted;
+  static constexpr std::uint16_t version = 1;
+  std::string request_id;
+  std::string worker_id;
+  std::uint32_t queued_ahead = 0;  // jobs waiting for a slot before this one
+  MSGPACK_DEFINE(request_id, worker_id, queued_ahead)
+};
+IG_REGISTER_MESSAGE(job_accepted);
+
+}  // namespace infergrid

@@ -1,0 +1,131 @@
+// Inference and match messages: every struct round-trips with non-default values, decodes from
+// an older (shorter) encoding with the missing fields at their defaults, and rejects garbage.
+#include <gtest/gtest.h>
+
+#include "messages/inference.hpp"
+#include "messages/match.hpp"
+
+namespace infergrid {
+namespace {
+
+inference_request sample_request() {
+  inference_request r;
+  r.request_id = "req-1";
+  r.model = "stories260k";
+  r.prompt = "Once upon a time";
+  r.prompt_tokens = {1, 2, 3};
+  r.sampling.temperature = 0.7f;
+  r.sampling.seed = 42;
+  r.max_tokens = 17;
+  r.stop = {"\n\n"};
+  r.routing.max_price_completion_micro = 300;
+  r.routing.allowed_quantisations = {"Q8_0"};
+  r.routing.min_reputation_permille = 400;
+  r.routing.preferred_miners = {"aa"};
+  r.routing.excluded_miners = {"bb"};
+  r.routing.allow_fallbacks = false;
+  r.deadline_ms = 123456789;
+  r.stream = true;
+  r.reply_to = "local/gateway";
+  return r;
+}
+
+template <class T>
+T round_trip(const T& original) {
+  auto bytes = encode_body(original);
+  auto decoded = decode_body<T>(bytes);
+  EXPECT_TRUE(decoded.ok()) << (decoded.ok() ? "" : decoded.err().message);
+  EXPECT_EQ(encode_body(*decoded), bytes);
+  return *decoded;
+}
+
+// The first field alone, as a sender that knew only that field would have encoded it.
+template <class T, class First>
+T decode_older(const First& first) {
+  std::vector<std::uint8_t> bytes;
+  byte_writer writer{bytes};
+  msgpack::packer<byte_writer> packer(writer);
+  packer.pack_array(1);
+  packer.pack(first);
+  auto decoded = decode_body<T>(bytes);
+  EXPECT_TRUE(decoded.ok()) << (decoded.ok() ? "" : decoded.err().message);
+  return *decoded;
+}
+
+TEST(inference_messages, request_round_trips_every_field) {
+  const auto r = round_trip(sample_request());
+  EXPECT_EQ(r.request_id, "req-1");
+  EXPECT_EQ(r.prompt_tokens, (std::vector<std::int32_t>{1, 2, 3}));
+  EXPECT_FLOAT_EQ(r.sampling.temperature, 0.7f);
+  EXPECT_EQ(r.sampling.seed, 42u);
+  EXPECT_EQ(r.max_tokens, 17u);
+  EXPECT_EQ(r.routing.allowed_quantisations, std::vector<std::string>{"Q8_0"});
+  EXPECT_FALSE(r.routing.allow_fallbacks);
+  EXPECT_TRUE(r.stream);
+  EXPECT_EQ(r.reply_to, "local/gateway");
+}
+
+TEST(inference_messages, older_request_decodes_with_defaults) {
+  const auto r = decode_older<inference_request>(std::string("old"));
+  EXPECT_EQ(r.request_id, "old");
+  EXPECT_EQ(r.max_tokens, 64u);
+  EXPECT_TRUE(r.routing.allow_fallbacks);
+  EXPECT_FALSE(r.stream);
+}
+
+TEST(inference_messages, chunk_job_receipt_and_result_round_trip) {
+  token_chunk chunk{"req-1", 5, {7, 8}, " the", finish_length, "abcd", 4};
+  EXPECT_EQ(round_trip(chunk).tokens, chunk.tokens);
+  EXPECT_EQ(round_trip(chunk).finish_reason, "length");
+  inference_job job{sample_request(), {1, 2}, {9, 10}, "local/matchmaker", 3};
+  const auto j = round_trip(job);
+  EXPECT_EQ(j.resume_tokens, (std::vector<std::int32_t>{9, 10}));
+  EXPECT_EQ(j.request.model, "stories260k");
+  completion_receipt receipt;
+  receipt.request_id = "req-1";
+  receipt.signature.assign(64, 0xAB);
+  receipt.sampling.seed = 9;
+  EXPECT_EQ(round_trip(receipt).signature.size(), 64u);
+  completion_result result{"req-1", {1, 2}, "hi", finish_stop, 3, {"w1", "w2"}};
+  EXPECT_EQ(round_trip(result).worker_ids.size(), 2u);
+  EXPECT_EQ(round_trip(inference_failed{"r", 7, "busy"}).message, "busy");
+  EXPECT_EQ(round_trip(cancel_inference{"r"}).request_id, "r");
+  EXPECT_EQ(round_trip(job_accepted{"r", "w", 2}).queued_ahead, 2u);
+}
+
+TEST(inference_messages, older_chunk_and_job_decode_with_defaults) {
+  EXPECT_EQ(decode_older<token_chunk>(std::string("r")).finish_reason, "");
+  EXPECT_EQ(decode_older<completion_receipt>(std::string("r")).signature.size(), 0u);
+  EXPECT_EQ(decode_older<inference_failed>(std::string("r")).code, 0u);
+}
+
+TEST(inference_messages, wrong_shapes_are_errors_not_exceptions) {
+  const std::vector<std::uint8_t> garbage{0x93, 0x01, 0x02};  // [1, 2] with a missing element
+  EXPECT_FALSE(decode_body<inference_request>(garbage).ok());
+  const auto chunk_as_request = encode_body(std::vector<int>{1, 2, 3});
+  EXPECT_FALSE(decode_body<inference_request>(chunk_as_request).ok());
+  EXPECT_FALSE(decode_body<token_chunk>(std::vector<std::uint8_t>{0xc1}).ok());
+}
+
+TEST(match_messages, registry_messages_round_trip) {
+  worker_register hello{"ab", "n/w", {model_offer{"m", "ff", 512, "F32", 1234.5, 100, 200}}, 4, 3, 16, 1000};
+  const auto h = round_trip(hello);
+  ASSERT_EQ(h.models.size(), 1u);
+  EXPECT_DOUBLE_EQ(h.models[0].tokens_per_second, 1234.5);
+  EXPECT_EQ(h.models[0].price_completion_micro, 200u);
+  EXPECT_EQ(round_trip(worker_heartbeat{"ab", 9, 1, 2, 3, 4}).tokens_generated, 4u);
+  EXPECT_EQ(round_trip(worker_registered{"ab", 250}).heartbeat_interval_ms, 250);
+  EXPECT_EQ(round_trip(worker_leave{"ab"}).worker_id, "ab");
+  supply_report report{{model_supply{"m", 1, 4, 2, 2, 0, 500, 7, 1, 200}}, 3};
+  EXPECT_EQ(round_trip(report).models[0].utilisation_permille, 500u);
+  EXPECT_EQ(round_trip(supply_request{"m"}).model, "m");
+}
+
+TEST(match_messages, older_registry_messages_decode_with_defaults) {
+  EXPECT_EQ(decode_older<worker_register>(std::string("ab")).slots, 0u);
+  EXPECT_EQ(decode_older<worker_heartbeat>(std::string("ab")).sequence, 0u);
+  EXPECT_EQ(decode_older<supply_report>(std::vector<model_supply>{}).evictions, 0u);
+}
+
+}  // namespace
+}  // namespace infergrid

@@ -1,0 +1,108 @@
+#pragma once
+// Match / registry protocol (tags 200–299): workers announce what they serve and stay alive;
+// anyone can ask the matchmaker for the supply signal per model.
+//
+//   gpu_worker ──worker_register──▶ matchmaker ──worker_registered──▶ gpu_worker
+//   gpu_worker ──worker_heartbeat (every heartbeat_interval_ms)──▶ matchmaker
+//   gpu_worker ──worker_leave──▶ matchmaker            (graceful shutdown)
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <msgpack.hpp>
+
+#include "messages/message_registry.hpp"
+
+namespace infergrid {
+
+// One model a worker serves, with its price.
+struct model_offer {
+  std::string name;            // "stories260k"
+  std::string content_hash;    // hex of the GGUF content hash
+  std::uint32_t context_length = 0;
+  std::string quantisation;    // dominant weight type, e.g. "F32", "Q8_0"
+  double tokens_per_second = 0;  // measured single-sequence decode speed at startup
+  std::uint64_t price_prompt_micro = 0;      // per 1k prompt tokens
+  std::uint64_t price_completion_micro = 0;  // per 1k completion tokens
+  MSGPACK_DEFINE(name, content_hash, context_length, quantisation, tokens_per_second, price_prompt_micro,
+                 price_completion_micro)
+};
+
+struct worker_register {
+  static constexpr message_type id = message_type::worker_register;
+  static constexpr std::uint16_t version = 1;
+  std::string worker_id;  // Ed25519 public key hex — the miner's node id
+  std::string address;    // bus address of the worker actor ("node/actor")
+  std::vector<model_offer> models;
+  std::uint32_t slots = 0;       // sequences it decodes together
+  std::uint32_t free_slots = 0;
+  std::uint32_t queue_capacity = 0;  // jobs it accepts beyond its slots
+  std::uint64_t stake_micro = 0;     // stake the miner says it has bonded (checked by the stake gate)
+  MSGPACK_DEFINE(worker_id, address, models, slots, free_slots, queue_capacity, stake_micro)
+};
+IG_REGISTER_MESSAGE(worker_register);
+
+struct worker_registered {
+  static constexpr message_type id = message_type::worker_registered;
+  static constexpr std::uint16_t version = 1;
+  std::string worker_id;
+  std::int64_t heartbeat_interval_ms = 0;  // how often the matchmaker expects a heartbeat
+  MSGPACK_DEFINE(worker_id, heartbeat_interval_ms)
+};
+IG_REGISTER_MESSAGE(worker_registered);
+
+struct worker_heartbeat {
+  static constexpr message_type id = message_type::worker_heartbeat;
+  static constexpr std::uint16_t version = 1;
+  std::string worker_id;
+  std::uint64_t sequence = 0;
+  std::uint32_t free_slots = 0;
+  std::uint32_t running = 0;
+  std::uint32_t queued = 0;
+  std::uint64_t tokens_generated = 0;  // since start
+  MSGPACK_DEFINE(worker_id, sequence, free_slots, running, queued, tokens_generated)
+};
+IG_REGISTER_MESSAGE(worker_heartbeat);
+
+struct worker_leave {
+  static constexpr message_type id = message_type::worker_leave;
+  static constexpr std::uint16_t version = 1;
+  std::string worker_id;
+  MSGPACK_DEFINE(worker_id)
+};
+IG_REGISTER_MESSAGE(worker_leave);
+
+struct supply_request {
+  static constexpr message_type id = message_type::supply_request;
+  static constexpr std::uint16_t version = 1;
+  std::string model;  // empty = every model
+  MSGPACK_DEFINE(model)
+};
+IG_REGISTER_MESSAGE(supply_request);
+
+// The supply signal of one model: capacity, load and queue.
+struct model_supply {
+  std::string model;
+  std::uint32_t workers = 0;
+  std::uint32_t slots = 0;
+  std::uint32_t free_slots = 0;
+  std::uint32_t running = 0;          // jobs assigned and not finished
+  std::uint32_t queued = 0;           // jobs waiting in the matchmaker for capacity
+  std::uint32_t utilisation_permille = 0;  // running / slots
+  std::uint64_t completed = 0;
+  std::uint64_t failovers = 0;
+  std::uint64_t min_price_completion_micro = 0;
+  MSGPACK_DEFINE(model, workers, slots, free_slots, running, queued, utilisation_permille, completed, failovers,
+                 min_price_completion_micro)
+};
+
+struct supply_report {
+  static constexpr message_type id = message_type::supply_report;
+  static constexpr std::uint16_t version = 1;
+  std::vector<model_supply> models;
+  std::uint64_t evictions = 0;  // workers dropped for missed heartbeats or stalls
+  MSGPACK_DEFINE(models, evictions)
+};
+IG_REGISTER_MESSAGE(supply_report);
+
+}  // namespace infergrid
