@@ -11,6 +11,11 @@
 namespace infergrid::gateway {
 namespace {
 
+// Frames of one client message worth keeping: routing id, delimiter, envelope (one spare).
+constexpr std::size_t max_client_frames = 4;
+// How often open requests are checked against their deadlines.
+constexpr std::int64_t deadline_check_ms = 100;
+
 result<gateway_config> read_gateway_config(const settings& config) {
   IG_TRY(config.reject_unknown_keys({"bind", "matchmaker", "poll_interval_ms", "default_deadline_ms", "max_in_flight",
                                      "max_receive_batch", "max_message_bytes", "max_tokens", "max_prompt_bytes"}));
@@ -54,24 +59,27 @@ gateway_state::gateway_state(actor_context& ctx, gateway_config config, zmq::con
 void gateway_state::on_start() {
   log(log_level::info, ctx_.address(), "clients connect to {}", endpoint_);
   ctx_.every(config_.poll_interval_ms, [this] { poll_clients(); });
-  ctx_.every(100, [this] { expire(); });
+  ctx_.every(deadline_check_ms, [this] { expire(); });
 }
 
 void gateway_state::poll_clients() {
   for (std::uint32_t i = 0; i < config_.max_receive_batch; ++i) {
     std::vector<zmq::message_t> frames;
+    std::size_t parts = 0;
     zmq::message_t frame;
-    // One client message: routing id, then the frames the client sent (bounded count).
-    while (frames.size() < 8) {
+    // One client message: routing id, then the frames the client sent. ZeroMQ delivers all parts
+    // of a message at once, so this ends with its last part; only the first few are kept.
+    while (true) {
       auto got = socket_.recv(frame, zmq::recv_flags::dontwait);
       if (!got) break;
+      ++parts;
       const bool more = frame.more();
-      frames.push_back(std::move(frame));
+      if (frames.size() < max_client_frames) frames.push_back(std::move(frame));
       if (!more) break;
     }
     if (frames.empty()) return;
     const std::string identity = frames.front().to_string();
-    if (frames.size() != 3 || frames[1].size() != 0) {
+    if (parts != 3 || frames[1].size() != 0) {
       answer_error(identity, 0, make_error(error_code::malformed_input,
                                            "expected [empty delimiter][envelope]; use a REQ socket or send the "
                                            "empty delimiter frame from a DEALER"));

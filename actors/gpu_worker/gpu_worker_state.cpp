@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 
+#include "actors/gpu_worker/receipt_signing.hpp"
 #include "runtime/actor_kind_registry.hpp"
 #include "runtime/log.hpp"
 
@@ -172,9 +173,7 @@ void gpu_worker_state::send_receipt(const std::string& to, const sequence_summar
   receipt.price_prompt_micro = offer_.price_prompt_micro;
   receipt.price_completion_micro = offer_.price_completion_micro;
   receipt.finish_reason = done.finish_reason;
-  const auto signed_bytes = encode_body(receipt);
-  const auto sig = key_.sign(signed_bytes);
-  receipt.signature.assign(sig.begin(), sig.end());
+  sign_receipt(receipt, key_);
   (void)ctx_.send(to, receipt);
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "actors/gpu_worker/receipt_signing.hpp"
 #include "actors/matchmaker/routing_policy.hpp"
 #include "runtime/actor_kind_registry.hpp"
 #include "runtime/actor_runner.hpp"
@@ -64,11 +65,18 @@ void matchmaker_state::route(const std::string& request_id) {
     case route_outcome::chosen:
       return dispatch(j, *registry_.find(decision.worker_id));
     case route_outcome::busy:
-      if (std::find(queue_.begin(), queue_.end(), request_id) == queue_.end()) queue_.push_back(request_id);
-      return;
+      return enqueue(request_id);
     case route_outcome::refused:
+      // A job that already ran somewhere waits (until its deadline) for a worker to come back.
+      if (j.attempt > 0 && decision.why.code == error_code::not_found) {
+        return enqueue(request_id);
+      }
       return finish_failed(request_id, decision.why);
   }
+}
+
+void matchmaker_state::enqueue(const std::string& request_id) {
+  if (std::find(queue_.begin(), queue_.end(), request_id) == queue_.end()) queue_.push_back(request_id);
 }
 
 void matchmaker_state::dispatch(job& j, worker_entry& worker) {
@@ -257,9 +265,11 @@ handler_table matchmaker_state::handlers() {
       }),
       on<token_chunk>([this](const token_chunk& chunk) { on_chunk(chunk); }),
       on<inference_failed>([this](const inference_failed& failure, const envelope& in) { on_worker_failure(failure, in); }),
-      on<completion_receipt>([this](const completion_receipt& receipt) {
+      on<completion_receipt>([this](const completion_receipt& receipt) -> status {
+        IG_TRY(verify_receipt(receipt));  // a forged or damaged receipt is counted as an error and dropped
         ++counters_.receipts;
-        if (!config_.receipts_to.empty()) (void)ctx_.send(config_.receipts_to, receipt);
+        if (!config_.receipts_to.empty()) return ctx_.send(config_.receipts_to, receipt);
+        return {};
       }),
       on<worker_register>([this](const worker_register& hello) -> result<worker_registered> {
         if (hello.stake_micro < config_.min_stake_micro) {

@@ -58,6 +58,7 @@ class matchmaker_state {
 
   void submit(inference_request request, const envelope& in);
   void route(const std::string& request_id);
+  void enqueue(const std::string& request_id);
   void dispatch(job& j, worker_entry& worker);
   void failover(const std::string& request_id, const std::string& why);
   void evict(const std::string& worker_id, const std::string& why);

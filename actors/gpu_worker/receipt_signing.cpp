@@ -1,0 +1,35 @@
+#include "actors/gpu_worker/receipt_signing.hpp"
+
+#include <algorithm>
+
+namespace infergrid {
+namespace {
+
+std::vector<std::uint8_t> signed_bytes(completion_receipt receipt) {
+  receipt.signature.clear();
+  return encode_body(receipt);
+}
+
+}  // namespace
+
+void sign_receipt(completion_receipt& receipt, const identity& key) {
+  const auto sig = key.sign(signed_bytes(receipt));
+  receipt.signature.assign(sig.begin(), sig.end());
+}
+
+status verify_receipt(const completion_receipt& receipt) {
+  public_key signer{};
+  IG_TRY(from_hex(receipt.worker_id, signer));
+  signature sig{};
+  if (receipt.signature.size() != sig.size()) {
+    return make_error(error_code::malformed_input, "receipt signature has " + std::to_string(receipt.signature.size()) +
+                                                       " bytes, expected 64");
+  }
+  std::copy(receipt.signature.begin(), receipt.signature.end(), sig.begin());
+  if (!verify_signature(signer, signed_bytes(receipt), sig)) {
+    return make_error(error_code::bad_signature, "receipt for " + receipt.request_id + " is not signed by " + receipt.worker_id);
+  }
+  return {};
+}
+
+}  // namespace infergrid
