@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -38,7 +39,8 @@ const char* const prompt = "Once upon a time";
 
 struct options {
   int requests = 40;              // sequential latency samples per side
-  double throughput_seconds = 4;  // per concurrency level
+  double throughput_seconds = 2;  // per concurrency level and round
+  int throughput_rounds = 3;
   std::string model = "deploy/models/stories260k.gguf";
   std::string device;
 };
@@ -59,30 +61,35 @@ double ms_since(clock_type::time_point start) {
   return std::chrono::duration<double, std::milli>(clock_type::now() - start).count();
 }
 
-summary in_process(const options& opts, std::size_t& tokens_out) {
-  auto file = std::move(model::gguf_file::open(opts.model)).value();
-  auto vocab = std::move(model::tokenizer::from_gguf(file)).value();
-  auto engine = std::move(engine::llama_engine::create(file, {.device = opts.device, .n_slots = worker_slots})).value();
-  const model::forward_function forward = [&](std::span<const model::token_id> tokens, std::size_t start) -> result<std::vector<float>> {
-    const engine::sequence_step entry{0, tokens, static_cast<std::uint32_t>(start)};
-    auto out = engine.step(std::span(&entry, 1));
-    if (!out) return out.err();
-    return std::move(out->logits);
-  };
-  model::generation_config config;
-  config.max_new_tokens = completion_tokens;
-  config.sampling.temperature = 0;
-  std::vector<double> samples;
-  const auto all = clock_type::now();
-  for (int i = 0; i < opts.requests + 2; ++i) {
+// The baseline: the same greedy generation on an engine in this process (model::generate).
+struct in_process_engine {
+  explicit in_process_engine(const options& opts)
+      : file(std::move(model::gguf_file::open(opts.model)).value()),
+        vocab(std::move(model::tokenizer::from_gguf(file)).value()),
+        engine(std::move(engine::llama_engine::create(file, {.device = opts.device, .n_slots = worker_slots})).value()) {}
+
+  // Milliseconds for one completion; `tokens` receives its length.
+  double run(std::size_t& tokens) {
+    const model::forward_function forward = [&](std::span<const model::token_id> ids, std::size_t start) -> result<std::vector<float>> {
+      const engine::sequence_step entry{0, ids, static_cast<std::uint32_t>(start)};
+      auto out = engine.step(std::span(&entry, 1));
+      if (!out) return out.err();
+      return std::move(out->logits);
+    };
+    model::generation_config config;
+    config.max_new_tokens = completion_tokens;
+    config.sampling.temperature = 0;
     const auto start = clock_type::now();
     auto out = model::generate(vocab, forward, engine.context_size(), prompt, config);
     if (!out.ok()) throw std::runtime_error(out.err().message);
-    tokens_out = out->generated_tokens.size();
-    if (i >= 2) samples.push_back(ms_since(start));  // two warm-up runs
+    tokens = out->generated_tokens.size();
+    return ms_since(start);
   }
-  return summarise(samples, ms_since(all) / 1000.0 * opts.requests / (opts.requests + 2));
-}
+
+  model::gguf_file file;
+  model::tokenizer vocab;
+  engine::llama_engine engine;
+};
 
 std::unique_ptr<node> start_grid(const options& opts, std::string& gateway) {
   const int port = 7600 + static_cast<int>(::getpid() % 1000);
@@ -115,18 +122,12 @@ inference_request bench_request() {
   return r;
 }
 
-summary end_to_end(const options& opts, const std::string& gateway, std::size_t& tokens_out) {
-  infergrid_client client(gateway);
-  std::vector<double> samples;
-  const auto all = clock_type::now();
-  for (int i = 0; i < opts.requests + 2; ++i) {
-    const auto start = clock_type::now();
-    auto out = client.complete(bench_request(), 60000);
-    if (!out.ok()) throw std::runtime_error(out.err().message);
-    tokens_out = out->tokens.size();
-    if (i >= 2) samples.push_back(ms_since(start));
-  }
-  return summarise(samples, ms_since(all) / 1000.0 * opts.requests / (opts.requests + 2));
+double grid_run(infergrid_client& client, std::size_t& tokens) {
+  const auto start = clock_type::now();
+  auto out = client.complete(bench_request(), 60000);
+  if (!out.ok()) throw std::runtime_error(out.err().message);
+  tokens = out->tokens.size();
+  return ms_since(start);
 }
 
 double tokens_per_second(const std::string& gateway, int clients, double seconds) {
@@ -156,17 +157,37 @@ double tokens_per_second(const std::string& gateway, int clients, double seconds
 int main(int argc, char** argv) {
   options opts;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--quick") == 0) opts.requests = 10, opts.throughput_seconds = 1.5;
+    if (std::strcmp(argv[i], "--quick") == 0) opts.requests = 10, opts.throughput_seconds = 1, opts.throughput_rounds = 1;
     else if (std::strcmp(argv[i], "--model") == 0 && i + 1 < argc) opts.model = argv[++i];
     else if (std::strcmp(argv[i], "--device") == 0 && i + 1 < argc) opts.device = argv[++i];
   }
   set_log_level(log_level::warn);
   try {
     std::size_t local_tokens = 0, grid_tokens = 0;
-    const summary local = in_process(opts, local_tokens);
+    in_process_engine baseline(opts);
     std::string gateway;
     auto grid = start_grid(opts, gateway);
-    const summary grid_run = end_to_end(opts, gateway, grid_tokens);
+    infergrid_client client(gateway);
+    // Interleaved (alternating which goes first), so both sides see the same machine load.
+    std::vector<double> local_ms, grid_ms;
+    double local_total_ms = 0, grid_total_ms = 0;
+    for (int i = 0; i < opts.requests + 2; ++i) {
+      double local_sample = 0, grid_sample = 0;
+      if (i % 2 == 0) {
+        local_sample = baseline.run(local_tokens);
+        grid_sample = grid_run(client, grid_tokens);
+      } else {
+        grid_sample = grid_run(client, grid_tokens);
+        local_sample = baseline.run(local_tokens);
+      }
+      if (i < 2) continue;  // warm-up
+      local_ms.push_back(local_sample);
+      grid_ms.push_back(grid_sample);
+      local_total_ms += local_sample;
+      grid_total_ms += grid_sample;
+    }
+    const summary local = summarise(local_ms, local_total_ms / 1000.0);
+    const summary grid_run = summarise(grid_ms, grid_total_ms / 1000.0);
     fmt::print("compute_bench: {} tokens per completion (in-process {} / grid {}), {} requests each side\n",
                completion_tokens, local_tokens, grid_tokens, opts.requests);
     fmt::print("  baseline in-process engine (model::generate): p50 {:.2f} ms  p99 {:.2f} ms  {:.1f} req/s\n", local.p50_ms,
@@ -174,11 +195,20 @@ int main(int argc, char** argv) {
     fmt::print("  ours client->gateway->matchmaker->worker:      p50 {:.2f} ms  p99 {:.2f} ms  {:.1f} req/s\n",
                grid_run.p50_ms, grid_run.p99_ms, grid_run.requests_per_second);
     fmt::print("  ratio (grid p50 / in-process p50): {:.3f}x  (target <= 1.1x)\n", grid_run.p50_ms / local.p50_ms);
-    double base = 0;
+    // Rounds over the concurrency levels; the median of each level is reported.
+    std::map<int, std::vector<double>> rates;
+    for (int round = 0; round < opts.throughput_rounds; ++round) {
+      for (const int clients : {1, 4, 16}) rates[clients].push_back(tokens_per_second(gateway, clients, opts.throughput_seconds));
+    }
+    const auto median = [](std::vector<double> v) {
+      std::sort(v.begin(), v.end());
+      return v[v.size() / 2];
+    };
+    const double base = median(rates[1]);
     for (const int clients : {1, 4, 16}) {
-      const double rate = tokens_per_second(gateway, clients, opts.throughput_seconds);
-      if (clients == 1) base = rate;
-      fmt::print("  aggregate tokens/s with {:2d} concurrent requests: {:8.0f}  ({:.2f}x of 1)\n", clients, rate, rate / base);
+      const double rate = median(rates[clients]);
+      fmt::print("  aggregate tokens/s with {:2d} concurrent requests: {:8.0f}  ({:.2f}x of 1; median of {} rounds)\n", clients,
+                 rate, rate / base, opts.throughput_rounds);
     }
     fmt::print("  target: 16 concurrent >= 4x the tokens/s of 1\n");
     grid->stop();

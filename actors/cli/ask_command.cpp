@@ -18,11 +18,33 @@ struct ask_flags {
   std::int64_t timeout_ms = 60000;
   bool stream = false;
   bool show_workers = false;
+  bool supply = false;
   inference_request request;
 };
 
+int print_supply(infergrid_client& client, const ask_flags& flags) {
+  auto report = client.supply(flags.request.model, flags.timeout_ms);
+  if (!report.ok()) {
+    fmt::print(stderr, "infergrid ask: {} (code {})\n", report.err().message, static_cast<int>(report.err().code));
+    return 1;
+  }
+  for (const auto& m : report->models) {
+    fmt::print("{}: workers {}, slots {} (free {}), running {}, queued {}, utilisation {:.1f}%, completed {}, "
+               "failovers {}, cheapest {} micro/1k completion tokens\n",
+               m.model, m.workers, m.slots, m.free_slots, m.running, m.queued, m.utilisation_permille / 10.0, m.completed,
+               m.failovers, m.min_price_completion_micro);
+  }
+  fmt::print("evictions: {}\n", report->evictions);
+  return 0;
+}
+
 int run_ask(ask_flags& flags) {
   infergrid_client client(flags.endpoint);
+  if (flags.supply) return print_supply(client, flags);
+  if (flags.request.model.empty() || flags.prompt.empty()) {
+    fmt::print(stderr, "infergrid ask: give --model and a prompt (or --supply)\n");
+    return 2;
+  }
   flags.request.prompt = flags.prompt;
   result<completion_result> answer = make_error(error_code::internal, "not run");
   fmt::print("{}", flags.prompt);
@@ -53,8 +75,9 @@ void add_ask(CLI::App& app) {
   auto flags = std::make_shared<ask_flags>();
   flags->request.max_tokens = 64;
   CLI::App* cmd = app.add_subcommand("ask", "Send a prompt to a running grid's gateway and print the completion");
-  cmd->add_option("prompt", flags->prompt, "Prompt text")->required();
-  cmd->add_option("--model,-m", flags->request.model, "Model name, as the workers advertise it")->required();
+  cmd->add_option("prompt", flags->prompt, "Prompt text");
+  cmd->add_option("--model,-m", flags->request.model, "Model name, as the workers advertise it");
+  cmd->add_flag("--supply", flags->supply, "Print the matchmaker's supply signal per model (--model filters) instead");
   cmd->add_option("--endpoint", flags->endpoint, "Gateway endpoint")->capture_default_str();
   cmd->add_flag("--stream", flags->stream, "Print tokens as they are generated (DEALER)");
   cmd->add_option("-n,--max-tokens", flags->request.max_tokens, "Most tokens to generate")->capture_default_str();

@@ -4,6 +4,7 @@
 
 #include "actors/gateway/client/client_wire.hpp"
 #include "actors/gpu_worker/read_setting.hpp"
+#include "messages/match.hpp"
 #include "runtime/actor_kind_registry.hpp"
 #include "runtime/actor_runner.hpp"
 #include "runtime/log.hpp"
@@ -13,6 +14,8 @@ namespace {
 
 // Frames of one client message worth keeping: routing id, delimiter, envelope (one spare).
 constexpr std::size_t max_client_frames = 4;
+// How long a client's supply_request waits for the matchmaker.
+constexpr std::int64_t supply_timeout_ms = 2000;
 // How often open requests are checked against their deadlines.
 constexpr std::int64_t deadline_check_ms = 100;
 
@@ -107,9 +110,21 @@ void gateway_state::on_client_message(const std::string& identity, const zmq::me
     }
     return;
   }
+  if (in.type == message_type::supply_request) {
+    auto ask = decode_body<supply_request>(in.body);
+    if (!ask.ok()) return answer_error(identity, in.message_id, ask.err());
+    const std::uint64_t correlation = in.message_id;
+    ctx_.request<supply_report>(config_.matchmaker, *ask, supply_timeout_ms,
+                                [this, identity, correlation](result<supply_report> report) {
+                                  if (!report.ok()) return answer_error(identity, correlation, report.err());
+                                  send_to_client(identity, encode_client_message(*report, next_message_id_++, correlation,
+                                                                                 ctx_.address()));
+                                });
+    return;
+  }
   if (in.type != message_type::inference_request) {
     return answer_error(identity, in.message_id,
-                        make_error(error_code::unsupported, "the gateway takes inference_request and cancel_inference, not "
+                        make_error(error_code::unsupported, "the gateway takes inference_request, cancel_inference and supply_request, not "
                                                                 "message type " + std::to_string(static_cast<int>(in.type))));
   }
   accept(identity, in);

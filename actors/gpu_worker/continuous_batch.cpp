@@ -70,6 +70,7 @@ result<std::uint32_t> continuous_batch::admit(inference_job job) {
   }
   auto prepared = prepare(std::move(job));
   if (!prepared.ok()) return prepared.err();
+  prepared->last_flush = clock::now();
   waiting_.push_back(std::move(*prepared));
   const auto free = free_slots();
   return static_cast<std::uint32_t>(waiting_.size() > free ? waiting_.size() - free : 0);
@@ -137,10 +138,10 @@ void continuous_batch::advance(std::uint32_t slot, std::span<const float> logits
     return finish(slot, finish_context, out);
   }
   const auto since_flush = clock::now() - s.last_flush;
-  if (first_here || s.pending.tokens.size() >= limits_.chunk_tokens ||
-      since_flush >= std::chrono::milliseconds(limits_.chunk_interval_ms)) {
-    flush(s, false, out);
-  }
+  const bool due = s.job.request.stream ? first_here || s.pending.tokens.size() >= limits_.chunk_tokens ||
+                                              since_flush >= std::chrono::milliseconds(limits_.chunk_interval_ms)
+                                        : since_flush >= std::chrono::milliseconds(limits_.quiet_chunk_interval_ms);
+  if (due) flush(s, false, out);
 }
 
 std::vector<batch_event> continuous_batch::step() {

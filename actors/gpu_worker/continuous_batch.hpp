@@ -3,7 +3,8 @@
 // bounded queue; at each step boundary waiting jobs prefill into free slots, every running
 // sequence decodes one token in the same engine step, and finished or cancelled sequences leave
 // and free their slot. Tokens are grouped into chunks (the first token of a job goes out at once,
-// then every chunk_tokens tokens or chunk_interval_ms, whichever comes first).
+// then every chunk_tokens tokens or chunk_interval_ms, whichever comes first; non-streaming
+// requests every quiet_chunk_interval_ms).
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -23,6 +24,9 @@ struct batch_limits {
   std::uint32_t queue_capacity = 16;      // jobs waiting for a slot; more are refused (unavailable)
   std::uint32_t chunk_tokens = 4;         // tokens per chunk after the first
   std::int64_t chunk_interval_ms = 20;    // a partial chunk goes out after this long
+  // Non-streaming requests (the client wants the whole answer) send a chunk only this often: fewer
+  // messages, while the matchmaker still sees progress (stall detection) and can resume from it.
+  std::int64_t quiet_chunk_interval_ms = 200;
 };
 
 // What a finished sequence did, for its signed receipt.

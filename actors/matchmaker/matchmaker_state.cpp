@@ -130,6 +130,7 @@ void matchmaker_state::failover(const std::string& request_id, const std::string
   }
   release(j);
   ++counters_.failovers;
+  ++counters_.models[j.request.model].failovers;
   log(log_level::info, ctx_.address(), "request {} fails over after {} tokens: {}", request_id, j.streamed.size(), why);
   route(request_id);
 }
@@ -152,6 +153,7 @@ void matchmaker_state::evict(const std::string& worker_id, const std::string& wh
     jobs_[id].worker_id.clear();
     jobs_[id].tried.insert(worker_id);
     ++counters_.failovers;
+    ++counters_.models[jobs_[id].request.model].failovers;
     route(id);
   }
 }
@@ -168,13 +170,15 @@ void matchmaker_state::on_chunk(const token_chunk& chunk) {
   if (worker_entry* worker = registry_.find(j.worker_id)) worker->last_progress = now;
   if (!j.first_token_seen) {
     j.first_token_seen = true;
-    registry_.note_first_token(j.worker_id, elapsed_ms(j.dispatched_at, now));
+    // Only streams send their first token at once; a whole-answer job's first chunk comes later.
+    if (j.request.stream) registry_.note_first_token(j.worker_id, elapsed_ms(j.dispatched_at, now));
   }
   j.streamed.insert(j.streamed.end(), chunk.tokens.begin(), chunk.tokens.end());
   (void)ctx_.send(j.request.reply_to, chunk);
   if (!chunk.finish_reason.empty()) {
     release(j);
     ++counters_.completed;
+    ++counters_.models[j.request.model].completed;
     jobs_.erase(found);
   }
 }
@@ -243,11 +247,11 @@ supply_report matchmaker_state::supply(const std::string& model) const {
   supply_report out;
   for (auto& [name, s] : by_model) {
     s.utilisation_permille = s.slots == 0 ? 1000 : std::min<std::uint32_t>(1000, s.running * 1000 / s.slots);
+    if (auto counted = counters_.models.find(name); counted != counters_.models.end()) {
+      s.completed = counted->second.completed;
+      s.failovers = counted->second.failovers;
+    }
     out.models.push_back(s);
-  }
-  if (!out.models.empty() && model.empty()) {
-    out.models.front().completed = counters_.completed;
-    out.models.front().failovers = counters_.failovers;
   }
   out.evictions = counters_.evictions;
   return out;

@@ -33,6 +33,11 @@ struct matchmaker_counters {
   std::uint64_t evictions = 0;
   std::uint64_t stale_chunks = 0;  // from a worker the job has left, or not continuing the stream
   std::uint64_t receipts = 0;
+  struct per_model {
+    std::uint64_t completed = 0;
+    std::uint64_t failovers = 0;
+  };
+  std::map<std::string, per_model> models;  // by model name (bounded by the models workers offered)
 };
 
 class matchmaker_state {

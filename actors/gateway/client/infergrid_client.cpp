@@ -51,9 +51,8 @@ std::string infergrid_client::next_request_id() {
   return "r" + std::to_string(random() % 1000000000) + "-" + std::to_string(next_request_++);
 }
 
-result<completion_result> infergrid_client::complete(inference_request request, std::int64_t timeout_ms) {
-  if (request.request_id.empty()) request.request_id = next_request_id();
-  request.stream = false;
+template <message Reply, message Request>
+result<Reply> infergrid_client::ask(const Request& request, std::int64_t timeout_ms) {
   const auto deadline = clock_type::now() + std::chrono::milliseconds(timeout_ms);
   const std::uint64_t message_id = next_message_id_++;
   try {
@@ -65,10 +64,20 @@ result<completion_result> infergrid_client::complete(inference_request request, 
     (void)req.send(zmq::buffer(bytes), zmq::send_flags::none);
     auto reply = receive(req, deadline, false);
     if (!reply.ok()) return reply.err();
-    return actor_context::decode_reply<completion_result>(*reply);
+    return actor_context::decode_reply<Reply>(*reply);
   } catch (const zmq::error_t& e) {
     return make_error(error_code::io_error, std::string("client socket: ") + e.what());
   }
+}
+
+result<completion_result> infergrid_client::complete(inference_request request, std::int64_t timeout_ms) {
+  if (request.request_id.empty()) request.request_id = next_request_id();
+  request.stream = false;
+  return ask<completion_result>(request, timeout_ms);
+}
+
+result<supply_report> infergrid_client::supply(const std::string& model, std::int64_t timeout_ms) {
+  return ask<supply_report>(supply_request{model}, timeout_ms);
 }
 
 zmq::socket_t& infergrid_client::dealer() {

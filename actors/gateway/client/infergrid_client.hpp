@@ -21,6 +21,7 @@
 #include <zmq.hpp>
 
 #include "messages/inference.hpp"
+#include "messages/match.hpp"
 #include "runtime/result.hpp"
 
 namespace infergrid {
@@ -38,9 +39,14 @@ class infergrid_client {
   result<completion_result> stream(inference_request request, const std::function<bool(const token_chunk&)>& on_chunk,
                                    std::int64_t timeout_ms);
 
+  // The matchmaker's supply signal (per model: workers, slots, load, queue), through the gateway.
+  result<supply_report> supply(const std::string& model, std::int64_t timeout_ms);
+
   const std::string& endpoint() const { return endpoint_; }
 
  private:
+  template <message Reply, message Request>
+  result<Reply> ask(const Request& request, std::int64_t timeout_ms);
   std::string next_request_id();
   zmq::socket_t& dealer();
 
