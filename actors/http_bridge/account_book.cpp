@@ -1,0 +1,141 @@
+#include "actors/http_bridge/account_book.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+namespace infergrid::http {
+namespace {
+
+error bad_file(const std::string& source, const YAML::Node& at, const std::string& what) {
+  const int line = at.Mark().line >= 0 ? at.Mark().line + 1 : 0;
+  return make_error(error_code::invalid_argument, source + ":" + std::to_string(line) + ": " + what);
+}
+
+}  // namespace
+
+account_book::account_book(account_book&& other) noexcept {
+  std::lock_guard lock(other.mutex_);
+  account_by_key_ = std::move(other.account_by_key_);
+  accounts_ = std::move(other.accounts_);
+}
+
+account_book& account_book::operator=(account_book&& other) noexcept {
+  if (this == &other) return *this;
+  std::scoped_lock lock(mutex_, other.mutex_);
+  account_by_key_ = std::move(other.account_by_key_);
+  accounts_ = std::move(other.accounts_);
+  return *this;
+}
+
+result<account_book> account_book::load_file(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return make_error(error_code::not_found, "cannot open the API keys file " + path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return parse(text.str(), path);
+}
+
+result<account_book> account_book::parse(const std::string& text, const std::string& source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    return make_error(error_code::invalid_argument, source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  if (!root.IsMap() || !root["accounts"] || !root["accounts"].IsSequence()) {
+    return bad_file(source, root, "expected a mapping with an 'accounts' list");
+  }
+  account_book book;
+  const YAML::Node list = root["accounts"];
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node entry = list[i];
+    const std::string where = "accounts[" + std::to_string(i) + "]";
+    if (!entry.IsMap()) return bad_file(source, entry, where + ": expected a mapping with name, keys, balance_micro");
+    try {
+      if (!entry["name"] || !entry["name"].IsScalar()) return bad_file(source, entry, where + ".name: missing");
+      const auto name = entry["name"].as<std::string>();
+      if (book.accounts_.count(name) != 0) return bad_file(source, entry, where + ".name: duplicate '" + name + "'");
+      account fresh;
+      if (entry["balance_micro"]) fresh.balance_micro = entry["balance_micro"].as<std::int64_t>();
+      if (fresh.balance_micro < 0) return bad_file(source, entry, where + ".balance_micro: must not be negative");
+      if (!entry["keys"] || !entry["keys"].IsSequence()) {
+        return bad_file(source, entry, where + ".keys: expected a list of API keys");
+      }
+      for (const auto& key_node : entry["keys"]) {
+        const auto key = key_node.as<std::string>();
+        if (key.empty()) return bad_file(source, key_node, where + ".keys: empty key");
+        if (!book.account_by_key_.emplace(key, name).second) {
+          return bad_file(source, key_node, where + ".keys: a key is listed twice");
+        }
+        if (book.account_by_key_.size() > max_keys) return bad_file(source, key_node, "too many keys");
+      }
+      book.accounts_.emplace(name, fresh);
+    } catch (const YAML::Exception& e) {
+      return bad_file(source, entry, where + ": " + e.msg);
+    }
+  }
+  return book;
+}
+
+std::optional<std::string> account_book::account_for_key(const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  auto it = account_by_key_.find(key);
+  if (it == account_by_key_.end()) return std::nullopt;
+  return it->second;
+}
+
+status account_book::reserve(const std::string& name, std::int64_t amount_micro) {
+  std::lock_guard lock(mutex_);
+  auto it = accounts_.find(name);
+  if (it == accounts_.end()) return make_error(error_code::not_found, "no account '" + name + "'");
+  account& holder = it->second;
+  const std::int64_t available = holder.balance_micro - holder.reserved_micro;
+  if (amount_micro > available) {
+    return make_error(error_code::insufficient_funds,
+                      "The account's balance (" + std::to_string(available) + " micro available) cannot cover this "
+                      "request's maximum cost (" + std::to_string(amount_micro) + " micro). Lower max_tokens or add funds.");
+  }
+  holder.reserved_micro += amount_micro;
+  return {};
+}
+
+void account_book::settle(const std::string& name, std::int64_t reserved_micro, std::int64_t charged_micro,
+                          std::int64_t prompt_tokens, std::int64_t completion_tokens) {
+  std::lock_guard lock(mutex_);
+  auto it = accounts_.find(name);
+  if (it == accounts_.end()) return;
+  account& holder = it->second;
+  charged_micro = std::clamp<std::int64_t>(charged_micro, 0, reserved_micro);
+  holder.reserved_micro -= reserved_micro;
+  holder.balance_micro -= charged_micro;
+  holder.usage.requests += 1;
+  holder.usage.prompt_tokens += prompt_tokens;
+  holder.usage.completion_tokens += completion_tokens;
+  holder.usage.spent_micro += charged_micro;
+}
+
+std::optional<account_view> account_book::view(const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  auto it = accounts_.find(name);
+  if (it == accounts_.end()) return std::nullopt;
+  return account_view{name, it->second.balance_micro, it->second.reserved_micro, it->second.usage};
+}
+
+std::vector<account_view> account_book::all() const {
+  std::lock_guard lock(mutex_);
+  std::vector<account_view> out;
+  for (const auto& [name, holder] : accounts_) {
+    out.push_back(account_view{name, holder.balance_micro, holder.reserved_micro, holder.usage});
+  }
+  return out;
+}
+
+std::size_t account_book::key_count() const {
+  std::lock_guard lock(mutex_);
+  return account_by_key_.size();
+}
+
+}  // namespace infergrid::http

@@ -1,0 +1,78 @@
+#include "actors/http_bridge/account_book.hpp"
+
+#include <gtest/gtest.h>
+
+namespace infergrid::http {
+namespace {
+
+constexpr const char* keys_yaml = R"(
+accounts:
+  - name: alice
+    keys: [sk-alice-1, sk-alice-2]
+    balance_micro: 1000
+  - name: bob
+    keys: [sk-bob]
+)";
+
+TEST(AccountBook, MapsKeysToAccounts) {
+  auto book = account_book::parse(keys_yaml, "keys.yaml");
+  ASSERT_TRUE(book.ok()) << book.err().message;
+  EXPECT_EQ(book->account_for_key("sk-alice-2"), "alice");
+  EXPECT_EQ(book->account_for_key("sk-bob"), "bob");
+  EXPECT_FALSE(book->account_for_key("sk-nobody").has_value());
+  EXPECT_FALSE(book->account_for_key("").has_value());
+  EXPECT_EQ(book->key_count(), 3u);
+}
+
+TEST(AccountBook, JsonWorksToo) {
+  auto book = account_book::parse(R"({"accounts":[{"name":"c","keys":["k"],"balance_micro":5}]})", "keys.json");
+  ASSERT_TRUE(book.ok()) << book.err().message;
+  EXPECT_EQ(book->view("c")->balance_micro, 5);
+}
+
+TEST(AccountBook, ReservesSettlesAndRefusesOverdraft) {
+  auto book = account_book::parse(keys_yaml, "keys.yaml");
+  ASSERT_TRUE(book.ok());
+  ASSERT_TRUE(book->reserve("alice", 600).ok());
+  auto second = book->reserve("alice", 600);  // only 400 left unreserved
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.err().code, error_code::insufficient_funds);
+  book->settle("alice", 600, 150, 10, 20);
+  auto alice = book->view("alice");
+  EXPECT_EQ(alice->balance_micro, 850);
+  EXPECT_EQ(alice->reserved_micro, 0);
+  EXPECT_EQ(alice->usage.requests, 1);
+  EXPECT_EQ(alice->usage.prompt_tokens, 10);
+  EXPECT_EQ(alice->usage.completion_tokens, 20);
+  EXPECT_EQ(alice->usage.spent_micro, 150);
+  EXPECT_FALSE(book->reserve("bob", 1).ok());  // no balance
+  EXPECT_TRUE(book->reserve("bob", 0).ok());
+}
+
+TEST(AccountBook, ChargeNeverExceedsReservation) {
+  auto book = account_book::parse(keys_yaml, "keys.yaml");
+  ASSERT_TRUE(book->reserve("alice", 100).ok());
+  book->settle("alice", 100, 5000, 1, 1);
+  EXPECT_EQ(book->view("alice")->balance_micro, 900);
+}
+
+TEST(AccountBook, BadFilesNameTheProblem) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"accounts: 5", "accounts"},
+      {"accounts:\n  - keys: [a]\n", "name"},
+      {"accounts:\n  - name: a\n", "keys"},
+      {"accounts:\n  - name: a\n    keys: [k]\n  - name: b\n    keys: [k]\n", "twice"},
+      {"accounts:\n  - name: a\n    keys: [k]\n  - name: a\n    keys: [j]\n", "duplicate"},
+      {"accounts:\n  - name: a\n    keys: [k]\n    balance_micro: -5\n", "negative"},
+      {"accounts: [", "keys.yaml"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto book = account_book::parse(text, "keys.yaml");
+    ASSERT_FALSE(book.ok()) << text;
+    EXPECT_NE(book.err().message.find(expected), std::string::npos) << book.err().message;
+  }
+  EXPECT_EQ(account_book::load_file("/nonexistent/keys.yaml").err().code, error_code::not_found);
+}
+
+}  // namespace
+}  // namespace infergrid::http

@@ -1,0 +1,199 @@
+#include "actors/http_bridge/completion_route.hpp"
+
+#include <chrono>
+#include <memory>
+
+#include "actors/http_bridge/billing.hpp"
+#include "actors/http_bridge/chat_template.hpp"
+#include "actors/http_bridge/http_replies.hpp"
+#include "actors/http_bridge/sse_writer.hpp"
+
+namespace infergrid::http {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+// How long a streaming HTTP thread waits for the next event before it checks the client is still there.
+constexpr std::chrono::milliseconds stream_poll_slice{100};
+// Time the HTTP thread waits past request_timeout_ms for the actor's own timeout event.
+constexpr std::chrono::milliseconds timeout_grace{2000};
+
+double seconds_since(clock::time_point start) { return std::chrono::duration<double>(clock::now() - start).count(); }
+
+std::string route_name(endpoint_kind kind) { return kind == endpoint_kind::chat ? "/v1/chat/completions" : "/v1/completions"; }
+
+api_error timed_out(std::int64_t timeout_ms) {
+  return {504, "The job did not finish within " + std::to_string(timeout_ms) + " ms.", "api_error", "", "timeout"};
+}
+
+// Everything a request carries from submission to its last byte.
+struct job_session {
+  bridge_shared& shared;
+  std::shared_ptr<job_stream> job;
+  endpoint_kind kind;
+  completion_request request;
+  response_header header;
+  job_meter meter;
+  clock::time_point started;
+  clock::time_point deadline;
+  bool role_sent = false;
+  bool done = false;
+
+  void absorb(const job_event& event) {
+    if (!event.miner.empty()) header.miner = event.miner;
+    if (event.prompt_tokens > 0) meter.prompt_tokens = event.prompt_tokens;
+  }
+  void abandon() {
+    if (job->ended()) return;
+    job->mark_abandoned();
+    bridge_command cancel{bridge_command::kind::cancel, job, {}, {}};
+    (void)shared.inbox.push(std::move(cancel));
+    shared.metrics.count_cancelled();
+  }
+  void finish(int status) {
+    meter.settle(shared.config, shared.accounts, shared.metrics);
+    shared.metrics.count_request(route_name(kind), status, seconds_since(started));
+  }
+};
+
+void answer_whole(job_session& session, httplib::Response& res) {
+  completion_piece answer;
+  std::int64_t tokens = 0;
+  while (true) {
+    const auto now = clock::now();
+    if (now >= session.deadline) break;
+    auto event = session.job->wait_next(std::chrono::duration_cast<std::chrono::milliseconds>(session.deadline - now));
+    if (!event) break;
+    session.absorb(*event);
+    if (event->what == job_event::kind::text) {
+      answer.text += event->text;
+      tokens += event->tokens;
+      continue;
+    }
+    if (event->what == job_event::kind::failed) {
+      write_error(res, event->failure);
+      return session.finish(event->failure.status);
+    }
+    answer.finish_reason = event->finish_reason;
+    session.meter.completion_tokens = tokens;
+    const usage_counts usage{session.meter.prompt_tokens, tokens};
+    write_json(res, 200, completion_json(session.kind, session.header, answer, false, usage));
+    return session.finish(200);
+  }
+  session.abandon();
+  const auto failure = timed_out(session.shared.config.request_timeout_ms);
+  write_error(res, failure);
+  session.finish(failure.status);
+}
+
+// One call of httplib's chunked content provider: writes at most one event; false ends the
+// response (client gone, or an error after the end).
+bool stream_step(job_session& session, httplib::DataSink& sink) {
+  auto write = [&](const std::string& bytes) { return sink.write(bytes.data(), bytes.size()); };
+  if (session.done) return false;
+  const bool chat = session.kind == endpoint_kind::chat;
+  const bool usage = session.request.include_usage;
+  if (chat && !session.role_sent) {
+    session.role_sent = true;
+    return write(sse_event(chunk_json(session.kind, session.header, {}, true, false, usage)));
+  }
+  if (clock::now() >= session.deadline) {
+    session.abandon();
+    session.done = true;
+    (void)write(sse_error(timed_out(session.shared.config.request_timeout_ms)));
+    sink.done();
+    return true;
+  }
+  auto event = session.job->wait_next(stream_poll_slice);
+  if (!event) return sink.is_writable();
+  session.absorb(*event);
+  switch (event->what) {
+    case job_event::kind::text: {
+      if (event->text.empty() && event->tokens == 0) return true;
+      if (session.meter.completion_tokens == 0) session.shared.metrics.observe_first_token(seconds_since(session.started));
+      completion_piece piece{event->text, {}, ""};
+      if (!write(sse_event(chunk_json(session.kind, session.header, piece, false, false, usage)))) return false;
+      session.meter.completion_tokens += event->tokens;  // delivered: the socket took it
+      return true;
+    }
+    case job_event::kind::finished: {
+      completion_piece last{"", {}, event->finish_reason};
+      bool ok = write(sse_event(chunk_json(session.kind, session.header, last, false, false, usage)));
+      if (ok && usage) {
+        const usage_counts counts{session.meter.prompt_tokens, session.meter.completion_tokens};
+        ok = write(sse_event(usage_chunk_json(session.kind, session.header, counts)));
+      }
+      if (ok) ok = write(sse_done());
+      session.done = true;
+      if (ok) sink.done();
+      return ok;
+    }
+    case job_event::kind::failed:
+      session.done = true;
+      if (write(sse_error(event->failure))) sink.done();
+      return true;
+  }
+  return false;
+}
+
+void answer_stream(std::shared_ptr<job_session> session, httplib::Response& res) {
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("X-Accel-Buffering", "no");
+  res.set_chunked_content_provider(
+      sse_content_type, [session](std::size_t, httplib::DataSink& sink) { return stream_step(*session, sink); },
+      [session](bool) {
+        if (!session->done) session->abandon();
+        session->finish(200);
+      });
+}
+
+std::string new_id(bridge_shared& shared, endpoint_kind kind) {
+  const auto number = shared.next_job.fetch_add(1, std::memory_order_relaxed);
+  return std::string(kind == endpoint_kind::chat ? "chatcmpl-" : "cmpl-") + shared.id_prefix + std::to_string(number);
+}
+
+}  // namespace
+
+void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::Request& req, httplib::Response& res) {
+  const auto started = clock::now();
+  auto fail = [&](const api_error& failure) {
+    write_error(res, failure);
+    shared.metrics.count_request(route_name(kind), failure.status, seconds_since(started));
+  };
+  auto who = authenticate(shared, req);
+  if (auto* failure = std::get_if<api_error>(&who)) return fail(*failure);
+  auto parsed = kind == endpoint_kind::chat ? parse_chat_request(req.body, shared.config.limits)
+                                            : parse_text_request(req.body, shared.config.limits);
+  if (auto* failure = std::get_if<api_error>(&parsed)) return fail(*failure);
+  auto& request = std::get<completion_request>(parsed);
+  if (request.logprobs) {
+    return fail(unsupported_field("logprobs", "logprobs are not available yet: workers do not return token "
+                                              "probabilities in their token chunks."));
+  }
+  if (shared.catalog.known() && !shared.catalog.serves(request.model)) return fail(model_not_found(request.model));
+  std::string prompt = kind == endpoint_kind::chat
+                           ? render_chat(shared.catalog.template_for(request.model), request.messages)
+                           : request.prompt;
+  const auto& account = std::get<caller>(who).account;
+  const auto reserved = max_cost_micro(shared.config, prompt_tokens_upper_bound(prompt), request.max_tokens);
+  if (auto held = shared.accounts.reserve(account, reserved); !held.ok()) {
+    return fail(insufficient_balance(held.err().message));
+  }
+  auto session = std::make_shared<job_session>(job_session{
+      shared, std::make_shared<job_stream>(new_id(shared, kind)), kind, request, {}, job_meter{account, reserved},
+      started, started + std::chrono::milliseconds(shared.config.request_timeout_ms) + timeout_grace});
+  session->header = response_header{session->job->request_id(),
+                                    std::chrono::duration_cast<std::chrono::seconds>(
+                                        std::chrono::system_clock::now().time_since_epoch()).count(),
+                                    request.model, ""};
+  bridge_command submit{bridge_command::kind::submit, session->job, std::move(request), std::move(prompt)};
+  if (!shared.inbox.push(std::move(submit))) {
+    session->finish(429);
+    write_error(res, overloaded("The bridge's queue is full; retry shortly.", shared.config.retry_after_s));
+    return;
+  }
+  if (session->request.stream) return answer_stream(std::move(session), res);
+  answer_whole(*session, res);
+}
+
+}  // namespace infergrid::http

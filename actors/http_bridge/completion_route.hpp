@@ -1,0 +1,16 @@
+#pragma once
+// completion_route: `POST /v1/chat/completions` and `POST /v1/completions` on an HTTP thread —
+// authenticate, rate-limit, validate, render the prompt, reserve the maximum cost, hand the job to
+// the actor through the bounded inbox, then answer with the whole completion or stream SSE chunks
+// as they arrive. A client that goes away mid-stream has its job cancelled; only the tokens written
+// to it are billed.
+#include <httplib.h>
+
+#include "actors/http_bridge/bridge_shared.hpp"
+#include "actors/http_bridge/openai_request.hpp"
+
+namespace infergrid::http {
+
+void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::Request& req, httplib::Response& res);
+
+}  // namespace infergrid::http

@@ -1,0 +1,84 @@
+#include "actors/http_bridge/http_bridge_config.hpp"
+
+namespace infergrid::http {
+namespace {
+
+template <class T>
+status read(const settings& config, std::string_view key, T& out, T minimum) {
+  auto value = config.get<T>(key, out);
+  if (!value.ok()) return value.err();
+  if (*value < minimum) {
+    return make_error(error_code::invalid_argument, config.where(key) + ": must be at least " + std::to_string(minimum));
+  }
+  out = *value;
+  return {};
+}
+
+status read_listen(const settings& config, http_bridge_config& out) {
+  auto listen = config.get<std::string>("listen", out.host + ":" + std::to_string(out.port));
+  if (!listen.ok()) return listen.err();
+  const auto colon = listen->rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return make_error(error_code::invalid_argument, config.where("listen") + ": expected host:port");
+  }
+  out.host = listen->substr(0, colon);
+  try {
+    std::size_t used = 0;
+    out.port = std::stoi(listen->substr(colon + 1), &used);
+    if (used != listen->size() - colon - 1 || out.port < 0 || out.port > 65535) throw std::out_of_range("port");
+  } catch (const std::exception&) {
+    return make_error(error_code::invalid_argument, config.where("listen") + ": bad port in '" + *listen + "'");
+  }
+  return {};
+}
+
+}  // namespace
+
+result<http_bridge_config> parse_http_bridge_config(const settings& config) {
+  IG_TRY(config.reject_unknown_keys({"listen", "keys_file", "matchmaker", "max_body_bytes", "queue_capacity",
+                                     "max_jobs_in_flight", "http_threads", "request_timeout_ms", "poll_interval_ms",
+                                     "models_refresh_ms", "retry_after_s", "prompt_price_micro_per_1k",
+                                     "completion_price_micro_per_1k", "owned_by", "chat_templates",
+                                     "rate_limit_per_minute", "rate_limit_burst", "default_max_tokens",
+                                     "max_tokens_limit"}));
+  http_bridge_config out;
+  IG_TRY(read_listen(config, out));
+  auto keys = config.require<std::string>("keys_file");
+  if (!keys.ok()) return keys.err();
+  out.keys_file = *keys;
+  auto matchmaker = config.get<std::string>("matchmaker", out.matchmaker);
+  if (!matchmaker.ok()) return matchmaker.err();
+  out.matchmaker = *matchmaker;
+  auto owner = config.get<std::string>("owned_by", out.owned_by);
+  if (!owner.ok()) return owner.err();
+  out.owned_by = *owner;
+  IG_TRY(read<std::size_t>(config, "max_body_bytes", out.max_body_bytes, 1));
+  IG_TRY(read<std::size_t>(config, "queue_capacity", out.queue_capacity, 1));
+  IG_TRY(read<std::size_t>(config, "max_jobs_in_flight", out.max_jobs_in_flight, 1));
+  IG_TRY(read<std::size_t>(config, "http_threads", out.http_threads, 1));
+  IG_TRY(read<std::int64_t>(config, "request_timeout_ms", out.request_timeout_ms, 1));
+  IG_TRY(read<std::int64_t>(config, "poll_interval_ms", out.poll_interval_ms, 1));
+  IG_TRY(read<std::int64_t>(config, "models_refresh_ms", out.models_refresh_ms, 1));
+  IG_TRY(read<std::int64_t>(config, "retry_after_s", out.retry_after_s, 1));
+  IG_TRY(read<std::int64_t>(config, "prompt_price_micro_per_1k", out.prompt_price_micro_per_1k, 0));
+  IG_TRY(read<std::int64_t>(config, "completion_price_micro_per_1k", out.completion_price_micro_per_1k, 0));
+  IG_TRY(read<double>(config, "rate_limit_per_minute", out.rate_limit.requests_per_minute, 0));
+  IG_TRY(read<double>(config, "rate_limit_burst", out.rate_limit.burst, 1));
+  IG_TRY(read<std::int64_t>(config, "default_max_tokens", out.limits.default_max_tokens, 1));
+  IG_TRY(read<std::int64_t>(config, "max_tokens_limit", out.limits.max_tokens_limit, 1));
+  if (out.limits.default_max_tokens > out.limits.max_tokens_limit) {
+    return make_error(error_code::invalid_argument, config.where("default_max_tokens") + ": exceeds max_tokens_limit");
+  }
+  if (config.has("chat_templates")) {
+    const YAML::Node templates = config.yaml()["chat_templates"];
+    if (!templates.IsMap()) {
+      return make_error(error_code::invalid_argument, config.where("chat_templates") + ": expected model: gguf path");
+    }
+    for (const auto& entry : templates) {
+      out.chat_templates[entry.first.as<std::string>()] = entry.second.as<std::string>();
+    }
+  }
+  return out;
+}
+
+}  // namespace infergrid::http

@@ -1,0 +1,40 @@
+#pragma once
+// http_bridge_config: the bridge's settings (the actor's `settings:` in a node config), one line
+// each with its default. deploy/readme/http.md lists them for operators.
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "actors/http_bridge/openai_request.hpp"
+#include "actors/http_bridge/rate_limiter.hpp"
+#include "runtime/result.hpp"
+#include "runtime/settings.hpp"
+
+namespace infergrid::http {
+
+struct http_bridge_config {
+  std::string host = "127.0.0.1";  // listen: "host:port"
+  int port = 8080;                 // 0 = any free port (tests)
+  std::string keys_file;           // API keys -> accounts (YAML/JSON); required
+  std::string matchmaker = "matchmaker";  // actor that routes inference requests
+  std::size_t max_body_bytes = 1 << 20;   // larger request bodies get 413
+  std::size_t queue_capacity = 1024;      // requests waiting for the actor; beyond: 429
+  std::size_t max_jobs_in_flight = 1024;  // submitted, unfinished jobs; beyond: 429
+  std::size_t http_threads = 64;          // concurrent connections served (streams hold one each)
+  std::int64_t request_timeout_ms = 120000;  // longest a job may run before it is cancelled (504)
+  std::int64_t poll_interval_ms = 1;      // how often the actor drains the inbox (see bridge_inbox.hpp)
+  std::int64_t models_refresh_ms = 1000;  // how often the model list is asked of the matchmaker
+  std::int64_t retry_after_s = 1;         // Retry-After on backpressure 429s
+  // Billing prices in micro-units per 1000 tokens: the maximum cost of a request (reserved before
+  // it runs; 402 when the balance is short) and the charge for what was delivered.
+  std::int64_t prompt_price_micro_per_1k = 100;
+  std::int64_t completion_price_micro_per_1k = 200;
+  std::string owned_by = "infergrid";     // `owned_by` of every listed model
+  std::map<std::string, std::string> chat_templates;  // model -> GGUF whose tokenizer.chat_template to use
+  rate_limit_settings rate_limit;
+  request_limits limits;
+};
+
+result<http_bridge_config> parse_http_bridge_config(const settings& config);
+
+}  // namespace infergrid::http

@@ -1,0 +1,27 @@
+#pragma once
+// http_replies: writing a JSON answer or an OpenAI-shaped error into an httplib response, and
+// reading the caller's API key.
+#include <optional>
+#include <string>
+#include <variant>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "actors/http_bridge/api_error.hpp"
+#include "actors/http_bridge/bridge_shared.hpp"
+
+namespace infergrid::http {
+
+void write_json(httplib::Response& res, int status, const nlohmann::json& body);
+void write_error(httplib::Response& res, const api_error& failure);
+
+// Who is asking: the account behind the `Authorization: Bearer <key>` header.
+struct caller {
+  std::string key;
+  std::string account;
+};
+// 401 without a key or with an unknown one; 429 (with Retry-After) when the key's bucket is empty.
+std::variant<caller, api_error> authenticate(bridge_shared& shared, const httplib::Request& req);
+
+}  // namespace infergrid::http

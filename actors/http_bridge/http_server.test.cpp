@@ -1,0 +1,304 @@
+// The bridge's HTTP layer over real sockets, with a fake actor thread (fake_grid) in place of the
+// matchmaker: auth, validation, limits, streaming, cancellation and billing as a client sees them.
+#include "actors/http_bridge/http_server.hpp"
+
+#include <atomic>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace infergrid::http {
+namespace {
+
+using json = nlohmann::json;
+using std::chrono::milliseconds;
+
+constexpr const char* keys_yaml = R"(
+accounts:
+  - name: alice
+    keys: [sk-alice]
+    balance_micro: 1000000
+  - name: poor
+    keys: [sk-poor]
+    balance_micro: 1
+  - name: limited
+    keys: [sk-limited]
+    balance_micro: 1000000
+)";
+
+// Answers submits like a grid would: model "counter" streams max_tokens pieces "t0 ", "t1 ", ...;
+// model "endless" streams until cancelled; "broken" fails.
+class fake_grid {
+ public:
+  explicit fake_grid(bridge_shared& shared) : shared_(shared), thread_([this] { run(); }) {}
+  ~fake_grid() {
+    stop_ = true;
+    thread_.join();
+  }
+  std::atomic<int> cancels{0};
+  std::atomic<int> submits{0};
+
+ private:
+  void run() {
+    std::vector<std::pair<std::shared_ptr<job_stream>, std::int64_t>> endless;
+    while (!stop_) {
+      for (auto& command : shared_.inbox.take(64)) {
+        if (command.what == bridge_command::kind::cancel) {
+          ++cancels;
+          std::erase_if(endless, [&](auto& e) { return e.first == command.job; });
+          continue;
+        }
+        ++submits;
+        const auto& request = command.request;
+        if (request.model == "broken") {
+          command.job->push({job_event::kind::failed, "", 0, "", "", 0,
+                             api_error{502, "worker crashed", "api_error", "", "upstream"}});
+        } else if (request.model == "endless") {
+          endless.emplace_back(command.job, 0);
+        } else {
+          for (std::int64_t i = 0; i < request.max_tokens; ++i) {
+            command.job->push({job_event::kind::text, "t" + std::to_string(i) + " ", 1, "", "miner-1", 4});
+          }
+          command.job->push({job_event::kind::finished, "", 0, "length", "miner-1", 4});
+        }
+      }
+      for (auto& [job, count] : endless) job->push({job_event::kind::text, "x", 1, "", "miner-2", 3}), ++count;
+      std::this_thread::sleep_for(milliseconds(endless.empty() ? 1 : 5));
+    }
+  }
+  bridge_shared& shared_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+account_book test_book() {
+  auto book = account_book::parse(keys_yaml, "keys.yaml");
+  EXPECT_TRUE(book.ok());
+  return std::move(book).value();
+}
+
+http_bridge_config test_config() {
+  http_bridge_config config;
+  config.port = 0;
+  config.max_body_bytes = 4096;
+  config.rate_limit = {600, 1000};
+  return config;
+}
+
+class HttpServer : public ::testing::Test {
+ protected:
+  HttpServer()
+      : shared(test_config(), test_book()), server(shared), grid(shared) {
+    shared.catalog.update({{"counter", "infergrid", 512, 1}, {"endless", "infergrid", 512, 1},
+                           {"broken", "infergrid", 512, 1}});
+    EXPECT_TRUE(server.start().ok());
+    client = std::make_unique<httplib::Client>("127.0.0.1", server.port());
+    client->set_read_timeout(10, 0);
+  }
+  ~HttpServer() override { server.stop(); }
+
+  httplib::Headers auth(const std::string& key = "sk-alice") { return {{"Authorization", "Bearer " + key}}; }
+  httplib::Result chat(const json& body, const std::string& key = "sk-alice") {
+    return client->Post("/v1/chat/completions", auth(key), body.dump(), "application/json");
+  }
+  static json body_of(const httplib::Result& res) { return json::parse(res->body); }
+  static void expect_error(const httplib::Result& res, int status, const std::string& code, const std::string& param = "") {
+    ASSERT_TRUE(res) << "no response";
+    EXPECT_EQ(res->status, status) << res->body;
+    auto body = body_of(res);
+    ASSERT_TRUE(body.contains("error")) << res->body;
+    EXPECT_TRUE(body["error"]["message"].is_string());
+    EXPECT_TRUE(body["error"]["type"].is_string());
+    EXPECT_EQ(body["error"]["code"], code);
+    if (param.empty()) EXPECT_TRUE(body["error"]["param"].is_null()) << res->body;
+    else EXPECT_EQ(body["error"]["param"], param);
+  }
+
+  bridge_shared shared;
+  http_server server;
+  fake_grid grid;
+  std::unique_ptr<httplib::Client> client;
+};
+
+const json hello = {{"model", "counter"}, {"messages", {{{"role", "user"}, {"content", "hi"}}}}, {"max_tokens", 3}};
+
+TEST_F(HttpServer, HealthAndMetrics) {
+  auto health = client->Get("/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(body_of(health)["status"], "ok");
+  EXPECT_EQ(body_of(health)["workers"], 3);
+  (void)chat(hello);
+  auto metrics = client->Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->status, 200);
+  EXPECT_NE(metrics->body.find("infergrid_http_requests_total{route=\"/v1/chat/completions\",status=\"200\"} 1"),
+            std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find("infergrid_workers{model=\"counter\"} 1"), std::string::npos);
+}
+
+TEST_F(HttpServer, ModelsNeedAKey) {
+  expect_error(client->Get("/v1/models"), 401, "missing_api_key");
+  expect_error(client->Get("/v1/models", auth("sk-wrong")), 401, "invalid_api_key");
+  auto models = client->Get("/v1/models", auth());
+  ASSERT_TRUE(models);
+  EXPECT_EQ(models->status, 200);
+  EXPECT_EQ(body_of(models)["data"].size(), 3u);
+  EXPECT_EQ(body_of(models)["data"][0]["context_length"], 512);
+}
+
+TEST_F(HttpServer, WholeChatCompletion) {
+  auto res = chat(hello);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  auto body = body_of(res);
+  EXPECT_EQ(body["object"], "chat.completion");
+  EXPECT_EQ(body["choices"][0]["message"]["content"], "t0 t1 t2 ");
+  EXPECT_EQ(body["choices"][0]["finish_reason"], "length");
+  EXPECT_EQ(body["usage"]["prompt_tokens"], 4);
+  EXPECT_EQ(body["usage"]["completion_tokens"], 3);
+  EXPECT_EQ(body["miner"], "miner-1");
+  EXPECT_EQ(shared.accounts.view("alice")->usage.completion_tokens, 3);
+}
+
+TEST_F(HttpServer, TextCompletion) {
+  auto res = client->Post("/v1/completions", auth(), R"({"model":"counter","prompt":"Once","max_tokens":2})",
+                          "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(body_of(res)["object"], "text_completion");
+  EXPECT_EQ(body_of(res)["choices"][0]["text"], "t0 t1 ");
+}
+
+std::vector<json> sse_payloads(const std::string& stream, bool& saw_done) {
+  std::vector<json> out;
+  saw_done = false;
+  std::size_t at = 0;
+  while ((at = stream.find("data: ", at)) != std::string::npos) {
+    const auto end = stream.find("\n\n", at);
+    const std::string payload = stream.substr(at + 6, end - at - 6);
+    if (payload == "[DONE]") saw_done = true;
+    else out.push_back(json::parse(payload));
+    at = end;
+  }
+  return out;
+}
+
+TEST_F(HttpServer, StreamedChatEndsWithDoneAndUsage) {
+  json body = hello;
+  body["stream"] = true;
+  body["stream_options"] = {{"include_usage", true}};
+  auto res = chat(body);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "text/event-stream");
+  bool done = false;
+  auto chunks = sse_payloads(res->body, done);
+  EXPECT_TRUE(done);
+  ASSERT_EQ(chunks.size(), 6u) << res->body;  // role, 3 pieces, finish, usage
+  EXPECT_EQ(chunks[0]["choices"][0]["delta"]["role"], "assistant");
+  std::string text;
+  for (std::size_t i = 1; i <= 3; ++i) text += chunks[i]["choices"][0]["delta"]["content"].get<std::string>();
+  EXPECT_EQ(text, "t0 t1 t2 ");
+  EXPECT_EQ(chunks[4]["choices"][0]["finish_reason"], "length");
+  EXPECT_EQ(chunks[5]["usage"]["completion_tokens"], 3);
+  EXPECT_TRUE(chunks[5]["choices"].empty());
+}
+
+TEST_F(HttpServer, FailureMidStreamIsAnErrorEvent) {
+  auto res = chat({{"model", "broken"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}, {"stream", true}});
+  ASSERT_TRUE(res);
+  bool done = false;
+  auto chunks = sse_payloads(res->body, done);
+  ASSERT_FALSE(chunks.empty());
+  EXPECT_EQ(chunks.back()["error"]["message"], "worker crashed");
+  auto whole = chat({{"model", "broken"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}});
+  expect_error(whole, 502, "upstream");
+}
+
+TEST_F(HttpServer, ClientGoneMidStreamCancelsAndBillsOnlyDelivered) {
+  httplib::Request req;
+  req.method = "POST";
+  req.path = "/v1/chat/completions";
+  req.headers = auth();
+  req.body = json{{"model", "endless"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}, {"stream", true}}.dump();
+  req.set_header("Content-Type", "application/json");
+  std::size_t received = 0;
+  req.content_receiver = [&](const char*, std::size_t size, std::uint64_t, std::uint64_t) {
+    received += size;
+    return received < 2000;  // hang up after a few chunks
+  };
+  httplib::Response res;
+  httplib::Error failure = httplib::Error::Success;
+  (void)client->send(req, res, failure);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (grid.cancels.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  EXPECT_EQ(grid.cancels.load(), 1);
+  while (shared.accounts.view("alice")->usage.requests == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  auto alice = shared.accounts.view("alice");
+  EXPECT_EQ(alice->usage.requests, 1);
+  EXPECT_GT(alice->usage.completion_tokens, 0);
+  EXPECT_EQ(alice->reserved_micro, 0);
+}
+
+TEST_F(HttpServer, ErrorsInOpenAiShape) {
+  expect_error(chat(hello, "sk-nope"), 401, "invalid_api_key");
+  auto no_key = client->Post("/v1/chat/completions", hello.dump(), "application/json");
+  expect_error(no_key, 401, "missing_api_key");
+  expect_error(client->Post("/v1/chat/completions", auth(), "{oops", "application/json"), 400, "invalid_json");
+  expect_error(chat({{"model", "counter"}, {"messages", {{{"role", "robot"}, {"content", "x"}}}}}), 400, "invalid_value",
+               "messages[0].role");
+  expect_error(chat({{"model", "nope"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}}), 404, "model_not_found",
+               "model");
+  expect_error(chat(hello, "sk-poor"), 402, "insufficient_balance");
+  json with_logprobs = hello;
+  with_logprobs["logprobs"] = true;
+  expect_error(chat(with_logprobs), 400, "unsupported", "logprobs");
+  expect_error(client->Post("/v1/chat/completions", auth(), std::string(5000, ' '), "application/json"), 413,
+               "request_too_large");
+  expect_error(client->Get("/v2/nothing"), 404, "unknown_url");
+  EXPECT_EQ(shared.accounts.view("poor")->reserved_micro, 0);
+}
+
+TEST(HttpServerLimits, RateLimitAnswers429WithRetryAfter) {
+  auto config = test_config();
+  config.rate_limit = {60, 2};
+  bridge_shared shared(config, test_book());
+  http_server server(shared);
+  ASSERT_TRUE(server.start().ok());
+  httplib::Client client("127.0.0.1", server.port());
+  const httplib::Headers headers = {{"Authorization", "Bearer sk-limited"}};
+  EXPECT_EQ(client.Get("/v1/models", headers)->status, 200);
+  EXPECT_EQ(client.Get("/v1/models", headers)->status, 200);
+  auto limited = client.Get("/v1/models", headers);
+  ASSERT_TRUE(limited);
+  EXPECT_EQ(limited->status, 429);
+  EXPECT_EQ(limited->get_header_value("Retry-After"), "1");
+  EXPECT_EQ(json::parse(limited->body)["error"]["code"], "rate_limit_exceeded");
+  EXPECT_EQ(client.Get("/v1/models", {{"Authorization", "Bearer sk-alice"}})->status, 200);  // other keys unaffected
+}
+
+TEST(HttpServerLimits, FullQueueAnswers429) {
+  auto config = test_config();
+  config.queue_capacity = 1;
+  bridge_shared shared(config, test_book());
+  http_server server(shared);
+  ASSERT_TRUE(server.start().ok());
+  // Nobody drains the inbox: the first request waits in it (and times out), the second is refused.
+  shared.inbox.push({bridge_command::kind::submit, std::make_shared<job_stream>("occupant"), {}, ""});
+  httplib::Client client("127.0.0.1", server.port());
+  auto refused = client.Post("/v1/chat/completions", {{"Authorization", "Bearer sk-alice"}}, hello.dump(),
+                             "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 429);
+  EXPECT_EQ(refused->get_header_value("Retry-After"), "1");
+  EXPECT_EQ(json::parse(refused->body)["error"]["code"], "overloaded");
+  EXPECT_EQ(shared.accounts.view("alice")->reserved_micro, 0);
+}
+
+}  // namespace
+}  // namespace infergrid::http

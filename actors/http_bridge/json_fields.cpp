@@ -1,0 +1,94 @@
+#include "actors/http_bridge/json_fields.hpp"
+
+#include <cmath>
+
+namespace infergrid::http {
+namespace {
+
+const nlohmann::json* member(const nlohmann::json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+std::string range_text(double minimum, double maximum) {
+  auto format = [](double v) {
+    std::string text = std::to_string(v);
+    while (!text.empty() && text.back() == '0') text.pop_back();
+    if (!text.empty() && text.back() == '.') text.pop_back();
+    return text;
+  };
+  return format(minimum) + " and " + format(maximum);
+}
+
+}  // namespace
+
+field_result<std::string> read_string(const nlohmann::json& object, const char* key, const std::string& param) {
+  const auto* value = member(object, key);
+  if (value == nullptr) return std::optional<std::string>{};
+  if (!value->is_string()) return invalid_field(param, "'" + param + "' must be a string.");
+  return std::optional<std::string>{value->get<std::string>()};
+}
+
+field_result<bool> read_bool(const nlohmann::json& object, const char* key, const std::string& param) {
+  const auto* value = member(object, key);
+  if (value == nullptr) return std::optional<bool>{};
+  if (!value->is_boolean()) return invalid_field(param, "'" + param + "' must be a boolean.");
+  return std::optional<bool>{value->get<bool>()};
+}
+
+field_result<std::int64_t> read_integer(const nlohmann::json& object, const char* key, const std::string& param,
+                                        std::int64_t minimum, std::int64_t maximum) {
+  const auto* value = member(object, key);
+  if (value == nullptr) return std::optional<std::int64_t>{};
+  std::int64_t number = 0;
+  if (value->is_number_integer()) {
+    if (value->is_number_unsigned() && value->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+      number = INT64_MAX;
+    } else {
+      number = value->get<std::int64_t>();
+    }
+  } else if (value->is_number_float() && std::trunc(value->get<double>()) == value->get<double>() &&
+             std::fabs(value->get<double>()) < 9e15) {
+    number = static_cast<std::int64_t>(value->get<double>());
+  } else {
+    return invalid_field(param, "'" + param + "' must be an integer.");
+  }
+  if (number < minimum || number > maximum) {
+    return invalid_field(param, "'" + param + "' must be between " + std::to_string(minimum) + " and " +
+                                    std::to_string(maximum) + ", got " + std::to_string(number) + ".");
+  }
+  return std::optional<std::int64_t>{number};
+}
+
+field_result<double> read_number(const nlohmann::json& object, const char* key, const std::string& param,
+                                 double minimum, double maximum) {
+  const auto* value = member(object, key);
+  if (value == nullptr) return std::optional<double>{};
+  if (!value->is_number()) return invalid_field(param, "'" + param + "' must be a number.");
+  const double number = value->get<double>();
+  if (!(number >= minimum && number <= maximum)) {
+    return invalid_field(param, "'" + param + "' must be between " + range_text(minimum, maximum) + ".");
+  }
+  return std::optional<double>{number};
+}
+
+field_result<std::vector<std::string>> read_string_list(const nlohmann::json& object, const char* key,
+                                                        const std::string& param, std::size_t max_items) {
+  const auto* value = member(object, key);
+  if (value == nullptr) return std::optional<std::vector<std::string>>{};
+  if (!value->is_array()) return invalid_field(param, "'" + param + "' must be an array of strings.");
+  if (value->size() > max_items) {
+    return invalid_field(param, "'" + param + "' may hold at most " + std::to_string(max_items) + " items.");
+  }
+  std::vector<std::string> items;
+  for (std::size_t i = 0; i < value->size(); ++i) {
+    const auto& item = (*value)[i];
+    const std::string item_param = param + "[" + std::to_string(i) + "]";
+    if (!item.is_string()) return invalid_field(item_param, "'" + item_param + "' must be a string.");
+    items.push_back(item.get<std::string>());
+  }
+  return std::optional<std::vector<std::string>>{std::move(items)};
+}
+
+}  // namespace infergrid::http

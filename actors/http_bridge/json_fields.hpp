@@ -1,0 +1,38 @@
+#pragma once
+// json_fields: typed reads of one field of a JSON object, each failure an api_error that names
+// the field (`param`). Absent and null fields are "not given" (std::nullopt), as in OpenAI's API.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/http_bridge/api_error.hpp"
+
+namespace infergrid::http {
+
+template <class T>
+using field_result = std::variant<std::optional<T>, api_error>;
+
+// `param` is the full name used in errors ("provider.order"); `key` the member of `object`.
+field_result<std::string> read_string(const nlohmann::json& object, const char* key, const std::string& param);
+field_result<bool> read_bool(const nlohmann::json& object, const char* key, const std::string& param);
+field_result<std::int64_t> read_integer(const nlohmann::json& object, const char* key, const std::string& param,
+                                        std::int64_t minimum, std::int64_t maximum);
+field_result<double> read_number(const nlohmann::json& object, const char* key, const std::string& param,
+                                 double minimum, double maximum);
+field_result<std::vector<std::string>> read_string_list(const nlohmann::json& object, const char* key,
+                                                        const std::string& param, std::size_t max_items);
+
+// Copies a read value into `out` when given; returns the error, if any.
+template <class T, class U>
+std::optional<api_error> assign(field_result<T> read, U& out) {
+  if (auto* failure = std::get_if<api_error>(&read)) return *failure;
+  auto& value = std::get<std::optional<T>>(read);
+  if (value) out = static_cast<U>(*value);
+  return std::nullopt;
+}
+
+}  // namespace infergrid::http

@@ -1,0 +1,222 @@
+#include "actors/http_bridge/openai_request.hpp"
+
+#include "actors/http_bridge/json_fields.hpp"
+
+namespace infergrid::http {
+namespace {
+
+using json = nlohmann::json;
+using maybe_error = std::optional<api_error>;
+
+// Largest seed accepted (OpenAI documents a 64-bit integer; JSON clients rarely go past 2^53).
+constexpr std::int64_t max_seed = INT64_MAX;
+// OpenAI's bound for top_logprobs.
+constexpr std::int64_t max_top_logprobs = 20;
+// Miners named in one provider list.
+constexpr std::size_t max_provider_names = 64;
+
+#define IG_HTTP_TRY(expr)                      \
+  do {                                         \
+    if (auto failed_ = (expr)) return *failed_; \
+  } while (0)
+
+std::variant<json, api_error> parse_object(std::string_view body) {
+  json document = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  if (document.is_discarded()) return invalid_json("expected one JSON object");
+  if (!document.is_object()) {
+    return invalid_json("the body must be a JSON object, not " + std::string(document.type_name()));
+  }
+  return document;
+}
+
+maybe_error read_model(const json& body, completion_request& out) {
+  IG_HTTP_TRY(assign(read_string(body, "model", "model"), out.model));
+  if (out.model.empty()) return invalid_field("model", "'model' is required: name one of GET /v1/models.");
+  return std::nullopt;
+}
+
+maybe_error read_stop(const json& body, const request_limits& limits, completion_request& out) {
+  auto it = body.find("stop");
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (it->is_string()) {
+    out.stop = {it->get<std::string>()};
+  } else {
+    IG_HTTP_TRY(assign(read_string_list(body, "stop", "stop", limits.max_stop_sequences), out.stop));
+  }
+  for (std::size_t i = 0; i < out.stop.size(); ++i) {
+    const std::string param = it->is_string() ? "stop" : "stop[" + std::to_string(i) + "]";
+    if (out.stop[i].empty()) return invalid_field(param, "'" + param + "' must not be empty.");
+    if (out.stop[i].size() > limits.max_stop_bytes) {
+      return invalid_field(param, "'" + param + "' is longer than " + std::to_string(limits.max_stop_bytes) + " bytes.");
+    }
+  }
+  return std::nullopt;
+}
+
+maybe_error read_provider(const json& body, routing_preferences& out) {
+  auto it = body.find("provider");
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_object()) return invalid_field("provider", "'provider' must be an object.");
+  const json& provider = *it;
+  IG_HTTP_TRY(assign(read_string_list(provider, "order", "provider.order", max_provider_names), out.order));
+  IG_HTTP_TRY(assign(read_string_list(provider, "only", "provider.only", max_provider_names), out.only));
+  IG_HTTP_TRY(assign(read_string_list(provider, "ignore", "provider.ignore", max_provider_names), out.ignore));
+  IG_HTTP_TRY(assign(read_string_list(provider, "quantizations", "provider.quantizations", max_provider_names),
+                     out.quantizations));
+  IG_HTTP_TRY(assign(read_bool(provider, "allow_fallbacks", "provider.allow_fallbacks"), out.allow_fallbacks));
+  auto price = provider.find("max_price");
+  if (price != provider.end() && !price->is_null()) {
+    if (!price->is_object()) return invalid_field("provider.max_price", "'provider.max_price' must be an object.");
+    constexpr double max_usd_per_million = 1e9;
+    IG_HTTP_TRY(assign(read_number(*price, "prompt", "provider.max_price.prompt", 0, max_usd_per_million),
+                       out.max_price_prompt));
+    IG_HTTP_TRY(assign(read_number(*price, "completion", "provider.max_price.completion", 0, max_usd_per_million),
+                       out.max_price_completion));
+  }
+  return std::nullopt;
+}
+
+// Fields shared by both endpoints.
+maybe_error read_common(const json& body, const request_limits& limits, completion_request& out) {
+  IG_HTTP_TRY(read_model(body, out));
+  std::int64_t n = 1;
+  IG_HTTP_TRY(assign(read_integer(body, "n", "n", 1, 128), n));
+  if (n != 1) return unsupported_field("n", "Only n=1 is supported: send one request per completion.");
+  std::optional<std::int64_t> max_tokens;
+  IG_HTTP_TRY(assign(read_integer(body, "max_tokens", "max_tokens", 1, limits.max_tokens_limit), max_tokens));
+  out.max_tokens = max_tokens.value_or(limits.default_max_tokens);
+  IG_HTTP_TRY(assign(read_number(body, "temperature", "temperature", 0, 2), out.temperature));
+  IG_HTTP_TRY(assign(read_number(body, "top_p", "top_p", 0, 1), out.top_p));
+  if (out.top_p == 0) return invalid_field("top_p", "'top_p' must be greater than 0.");
+  IG_HTTP_TRY(assign(read_number(body, "frequency_penalty", "frequency_penalty", -2, 2), out.frequency_penalty));
+  IG_HTTP_TRY(assign(read_number(body, "presence_penalty", "presence_penalty", -2, 2), out.presence_penalty));
+  std::optional<std::int64_t> seed;
+  IG_HTTP_TRY(assign(read_integer(body, "seed", "seed", INT64_MIN, max_seed), seed));
+  if (seed) out.seed = static_cast<std::uint64_t>(*seed);
+  IG_HTTP_TRY(read_stop(body, limits, out));
+  IG_HTTP_TRY(assign(read_bool(body, "stream", "stream"), out.stream));
+  auto options = body.find("stream_options");
+  if (options != body.end() && !options->is_null()) {
+    if (!options->is_object()) return invalid_field("stream_options", "'stream_options' must be an object.");
+    if (!out.stream) return invalid_field("stream_options", "'stream_options' is only allowed when 'stream' is true.");
+    IG_HTTP_TRY(assign(read_bool(*options, "include_usage", "stream_options.include_usage"), out.include_usage));
+  }
+  IG_HTTP_TRY(assign(read_string(body, "user", "user"), out.user));
+  return read_provider(body, out.provider);
+}
+
+maybe_error read_content(const json& message, const std::string& param, std::string& out) {
+  auto it = message.find("content");
+  if (it == message.end() || it->is_null()) return std::nullopt;  // assistant turns may carry none
+  if (it->is_string()) {
+    out = it->get<std::string>();
+    return std::nullopt;
+  }
+  if (!it->is_array()) return invalid_field(param, "'" + param + "' must be a string or an array of text parts.");
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const json& part = (*it)[i];
+    const std::string part_param = param + "[" + std::to_string(i) + "]";
+    if (!part.is_object() || part.value("type", "") != "text" || !part.contains("text") || !part["text"].is_string()) {
+      return unsupported_field(part_param, "'" + part_param + "' must be {\"type\": \"text\", \"text\": ...}; only text "
+                                                              "content is supported.");
+    }
+    out += part["text"].get<std::string>();
+  }
+  return std::nullopt;
+}
+
+maybe_error read_messages(const json& body, const request_limits& limits, completion_request& out) {
+  auto it = body.find("messages");
+  if (it == body.end() || it->is_null()) return invalid_field("messages", "'messages' is required.");
+  if (!it->is_array()) return invalid_field("messages", "'messages' must be an array.");
+  if (it->empty()) return invalid_field("messages", "'messages' must hold at least one message.");
+  if (it->size() > limits.max_messages) {
+    return invalid_field("messages", "'messages' may hold at most " + std::to_string(limits.max_messages) + " items.");
+  }
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const json& message = (*it)[i];
+    const std::string param = "messages[" + std::to_string(i) + "]";
+    if (!message.is_object()) return invalid_field(param, "'" + param + "' must be an object.");
+    chat_message parsed;
+    IG_HTTP_TRY(assign(read_string(message, "role", param + ".role"), parsed.role));
+    if (parsed.role == "developer") parsed.role = "system";
+    if (parsed.role != "system" && parsed.role != "user" && parsed.role != "assistant") {
+      return invalid_field(param + ".role", "'" + param + ".role' must be one of system, user, assistant (got '" +
+                                                parsed.role + "').");
+    }
+    IG_HTTP_TRY(read_content(message, param + ".content", parsed.content));
+    out.messages.push_back(std::move(parsed));
+  }
+  return std::nullopt;
+}
+
+maybe_error read_logprobs_chat(const json& body, completion_request& out) {
+  IG_HTTP_TRY(assign(read_bool(body, "logprobs", "logprobs"), out.logprobs));
+  std::optional<std::int64_t> top;
+  IG_HTTP_TRY(assign(read_integer(body, "top_logprobs", "top_logprobs", 0, max_top_logprobs), top));
+  if (top && !out.logprobs && *top > 0) {
+    return invalid_field("top_logprobs", "'top_logprobs' requires 'logprobs' to be true.");
+  }
+  out.top_logprobs = static_cast<std::int32_t>(top.value_or(0));
+  return std::nullopt;
+}
+
+maybe_error read_prompt(const json& body, completion_request& out) {
+  auto it = body.find("prompt");
+  if (it == body.end() || it->is_null()) return invalid_field("prompt", "'prompt' is required.");
+  if (it->is_string()) {
+    out.prompt = it->get<std::string>();
+    return std::nullopt;
+  }
+  if (it->is_array() && it->size() == 1 && (*it)[0].is_string()) {
+    out.prompt = (*it)[0].get<std::string>();
+    return std::nullopt;
+  }
+  return invalid_field("prompt", "'prompt' must be a string (or an array holding one string).");
+}
+
+}  // namespace
+
+parsed_request parse_chat_request(std::string_view body, const request_limits& limits) {
+  auto parsed = parse_object(body);
+  if (auto* failure = std::get_if<api_error>(&parsed)) return *failure;
+  const json* document = &std::get<json>(parsed);
+  completion_request out;
+  out.kind = endpoint_kind::chat;
+  if (auto failed = read_common(*document, limits, out)) return *failed;
+  std::optional<std::int64_t> completion_tokens;
+  if (auto failed = assign(read_integer(*document, "max_completion_tokens", "max_completion_tokens", 1,
+                                        limits.max_tokens_limit),
+                           completion_tokens)) {
+    return *failed;
+  }
+  if (completion_tokens) out.max_tokens = *completion_tokens;  // the newer name wins
+  if (auto failed = read_messages(*document, limits, out)) return *failed;
+  if (auto failed = read_logprobs_chat(*document, out)) return *failed;
+  return out;
+}
+
+parsed_request parse_text_request(std::string_view body, const request_limits& limits) {
+  auto parsed = parse_object(body);
+  if (auto* failure = std::get_if<api_error>(&parsed)) return *failure;
+  const json* document = &std::get<json>(parsed);
+  completion_request out;
+  out.kind = endpoint_kind::text;
+  if (auto failed = read_common(*document, limits, out)) return *failed;
+  if (auto failed = read_prompt(*document, out)) return *failed;
+  bool echo = false;
+  if (auto failed = assign(read_bool(*document, "echo", "echo"), echo)) return *failed;
+  if (echo) return unsupported_field("echo", "'echo' is not supported.");
+  std::string suffix;
+  if (auto failed = assign(read_string(*document, "suffix", "suffix"), suffix)) return *failed;
+  if (!suffix.empty()) return unsupported_field("suffix", "'suffix' is not supported.");
+  std::optional<std::int64_t> logprobs;  // the legacy API: an integer count of alternatives
+  if (auto failed = assign(read_integer(*document, "logprobs", "logprobs", 0, 5), logprobs)) return *failed;
+  if (logprobs) {
+    out.logprobs = true;
+    out.top_logprobs = static_cast<std::int32_t>(*logprobs);
+  }
+  return out;
+}
+
+}  // namespace infergrid::http

@@ -1,0 +1,72 @@
+#pragma once
+// openai_request: the bridge's one view of `POST /v1/chat/completions` and `POST /v1/completions`
+// bodies, validated. Parsing names the first bad field the way OpenAI does (`param`:
+// "messages[1].role", "stop[2]", "provider.max_price.prompt"). Unknown fields are ignored, as
+// OpenAI-compatible servers commonly do, so newer SDKs keep working.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "actors/http_bridge/api_error.hpp"
+
+namespace infergrid::http {
+
+enum class endpoint_kind { chat, text };
+
+struct chat_message {
+  std::string role;  // system, user, assistant ("developer" is read as system)
+  std::string content;
+};
+
+// OpenRouter's `provider` object: routing preferences handed to the matchmaker.
+struct routing_preferences {
+  std::vector<std::string> order;          // miners to try first, in this order
+  std::vector<std::string> only;           // miners allowed (empty = any)
+  std::vector<std::string> ignore;         // miners never used
+  std::vector<std::string> quantizations;  // weight types allowed ("q8_0", "f16"; empty = any)
+  // Highest acceptable price in USD per million tokens, as OpenRouter clients send it; 0 = no cap.
+  double max_price_prompt = 0;
+  double max_price_completion = 0;
+  bool allow_fallbacks = true;  // may the matchmaker use miners outside `order`
+};
+
+// Limits of what a request may ask for (from the bridge's settings).
+struct request_limits {
+  std::int64_t default_max_tokens = 256;   // used when the request names none
+  std::int64_t max_tokens_limit = 4096;    // larger requests are refused (400, param max_tokens)
+  std::size_t max_messages = 256;          // messages in one chat request
+  std::size_t max_stop_sequences = 4;      // OpenAI's limit
+  std::size_t max_stop_bytes = 256;        // length of one stop sequence
+};
+
+struct completion_request {
+  endpoint_kind kind = endpoint_kind::chat;
+  std::string model;
+  std::vector<chat_message> messages;  // chat
+  std::string prompt;                  // text completions
+  std::int64_t max_tokens = 0;         // resolved: the request's value or the default
+  double temperature = 1.0;
+  double top_p = 1.0;
+  double frequency_penalty = 0;
+  double presence_penalty = 0;
+  std::optional<std::uint64_t> seed;
+  std::vector<std::string> stop;
+  bool stream = false;
+  bool include_usage = false;  // stream_options.include_usage
+  bool logprobs = false;
+  std::int32_t top_logprobs = 0;
+  routing_preferences provider;
+  std::string user;  // end-user id the client passes along (logged, not trusted)
+};
+
+using parsed_request = std::variant<completion_request, api_error>;
+
+// `body` is the raw request body; JSON syntax errors, wrong types and out-of-range values are
+// 400s naming the field.
+parsed_request parse_chat_request(std::string_view body, const request_limits& limits);
+parsed_request parse_text_request(std::string_view body, const request_limits& limits);
+
+}  // namespace infergrid::http

@@ -1,0 +1,187 @@
+#include "actors/http_bridge/openai_request.hpp"
+
+#include <gtest/gtest.h>
+
+namespace infergrid::http {
+namespace {
+
+const request_limits limits{};
+
+completion_request chat_ok(const std::string& body) {
+  auto parsed = parse_chat_request(body, limits);
+  if (auto* failure = std::get_if<api_error>(&parsed)) {
+    ADD_FAILURE() << "unexpected error: " << failure->message;
+    return {};
+  }
+  return std::get<completion_request>(parsed);
+}
+
+api_error chat_error(const std::string& body) {
+  auto parsed = parse_chat_request(body, limits);
+  if (!std::holds_alternative<api_error>(parsed)) {
+    ADD_FAILURE() << "accepted: " << body;
+    return {};
+  }
+  return std::get<api_error>(parsed);
+}
+
+constexpr const char* minimal = R"({"model":"m","messages":[{"role":"user","content":"hi"}]})";
+
+TEST(ChatRequest, MinimalRequestGetsDefaults) {
+  auto request = chat_ok(minimal);
+  EXPECT_EQ(request.model, "m");
+  ASSERT_EQ(request.messages.size(), 1u);
+  EXPECT_EQ(request.messages[0].role, "user");
+  EXPECT_EQ(request.messages[0].content, "hi");
+  EXPECT_EQ(request.max_tokens, limits.default_max_tokens);
+  EXPECT_FALSE(request.stream);
+  EXPECT_FALSE(request.seed.has_value());
+  EXPECT_TRUE(request.provider.allow_fallbacks);
+}
+
+TEST(ChatRequest, ReadsEveryField) {
+  auto request = chat_ok(R"({"model":"m","messages":[{"role":"system","content":"be brief"},
+    {"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]},
+    {"role":"assistant","content":null},{"role":"developer","content":"d"}],
+    "max_tokens":5,"max_completion_tokens":7,"temperature":0.5,"top_p":0.9,"seed":42,"stop":["x","y"],
+    "n":1,"stream":true,"stream_options":{"include_usage":true},"user":"u1",
+    "provider":{"order":["w1","w2"],"only":["w1"],"ignore":["w3"],"quantizations":["q8_0"],
+                "allow_fallbacks":false,"max_price":{"prompt":1.5,"completion":2}}})");
+  EXPECT_EQ(request.messages[1].content, "ab");
+  EXPECT_EQ(request.messages[2].content, "");
+  EXPECT_EQ(request.messages[3].role, "system");
+  EXPECT_EQ(request.max_tokens, 7);  // max_completion_tokens wins
+  EXPECT_DOUBLE_EQ(request.temperature, 0.5);
+  EXPECT_DOUBLE_EQ(request.top_p, 0.9);
+  EXPECT_EQ(request.seed, 42u);
+  EXPECT_EQ(request.stop, (std::vector<std::string>{"x", "y"}));
+  EXPECT_TRUE(request.stream);
+  EXPECT_TRUE(request.include_usage);
+  EXPECT_EQ(request.user, "u1");
+  EXPECT_EQ(request.provider.order, (std::vector<std::string>{"w1", "w2"}));
+  EXPECT_EQ(request.provider.only, (std::vector<std::string>{"w1"}));
+  EXPECT_EQ(request.provider.ignore, (std::vector<std::string>{"w3"}));
+  EXPECT_EQ(request.provider.quantizations, (std::vector<std::string>{"q8_0"}));
+  EXPECT_FALSE(request.provider.allow_fallbacks);
+  EXPECT_DOUBLE_EQ(request.provider.max_price_prompt, 1.5);
+  EXPECT_DOUBLE_EQ(request.provider.max_price_completion, 2);
+}
+
+TEST(ChatRequest, StopMayBeOneString) {
+  EXPECT_EQ(chat_ok(R"({"model":"m","messages":[{"role":"user","content":"x"}],"stop":"END"})").stop,
+            (std::vector<std::string>{"END"}));
+}
+
+TEST(ChatRequest, UnknownFieldsAreIgnored) {
+  EXPECT_EQ(chat_ok(R"({"model":"m","messages":[{"role":"user","content":"x"}],"whatever":{"a":1}})").model, "m");
+}
+
+TEST(ChatRequest, InvalidJsonIs400WithoutParam) {
+  for (const char* body : {"", "{", "not json", "[1,2]", "\"text\"", "{\"model\":\"m\",}"}) {
+    auto failure = chat_error(body);
+    EXPECT_EQ(failure.status, 400) << body;
+    EXPECT_EQ(failure.code, "invalid_json") << body;
+    EXPECT_EQ(failure.param, "") << body;
+  }
+}
+
+struct bad_field_case {
+  const char* body;
+  const char* param;
+};
+
+TEST(ChatRequest, EachBadFieldIsNamed) {
+  const bad_field_case cases[] = {
+      {R"({"messages":[{"role":"user","content":"x"}]})", "model"},
+      {R"({"model":7,"messages":[{"role":"user","content":"x"}]})", "model"},
+      {R"({"model":"m"})", "messages"},
+      {R"({"model":"m","messages":{}})", "messages"},
+      {R"({"model":"m","messages":[]})", "messages"},
+      {R"({"model":"m","messages":[1]})", "messages[0]"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"},{"role":"robot","content":"x"}]})", "messages[1].role"},
+      {R"({"model":"m","messages":[{"content":"x"}]})", "messages[0].role"},
+      {R"({"model":"m","messages":[{"role":"user","content":5}]})", "messages[0].content"},
+      {R"({"model":"m","messages":[{"role":"user","content":[{"type":"image_url"}]}]})", "messages[0].content[0]"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":0})", "max_tokens"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":"5"})", "max_tokens"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":1.5})", "max_tokens"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":100000})", "max_tokens"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"max_completion_tokens":-1})", "max_completion_tokens"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"temperature":3})", "temperature"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"temperature":"hot"})", "temperature"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"top_p":0})", "top_p"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"top_p":1.5})", "top_p"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"seed":"s"})", "seed"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stop":5})", "stop"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stop":["a",3]})", "stop[1]"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stop":["a","b","c","d","e"]})", "stop"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stop":[""]})", "stop[0]"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"n":2})", "n"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream":"yes"})", "stream"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream_options":{"include_usage":true}})",
+       "stream_options"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream":true,"stream_options":{"include_usage":1}})",
+       "stream_options.include_usage"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"top_logprobs":3})", "top_logprobs"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"logprobs":true,"top_logprobs":21})", "top_logprobs"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"provider":[]})", "provider"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"provider":{"order":"w1"}})", "provider.order"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"provider":{"only":[1]}})", "provider.only[0]"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"provider":{"allow_fallbacks":"no"}})",
+       "provider.allow_fallbacks"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"provider":{"max_price":{"prompt":-1}}})",
+       "provider.max_price.prompt"},
+  };
+  for (const auto& c : cases) {
+    auto failure = chat_error(c.body);
+    EXPECT_EQ(failure.status, 400) << c.body;
+    EXPECT_EQ(failure.param, c.param) << c.body << " -> " << failure.message;
+    EXPECT_EQ(failure.type, "invalid_request_error") << c.body;
+    EXPECT_NE(failure.message.find(c.param), std::string::npos) << failure.message;
+  }
+}
+
+TEST(ChatRequest, NOtherThanOneIsUnsupported) {
+  auto failure = chat_error(R"({"model":"m","messages":[{"role":"user","content":"x"}],"n":3})");
+  EXPECT_EQ(failure.code, "unsupported");
+}
+
+TEST(ChatRequest, GarbageNeverCrashes) {
+  std::string body = minimal;
+  for (std::size_t cut = 0; cut < body.size(); ++cut) {
+    auto parsed = parse_chat_request(body.substr(0, cut), limits);
+    EXPECT_TRUE(std::holds_alternative<api_error>(parsed)) << cut;
+  }
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    std::string flipped = body;
+    flipped[i] = static_cast<char>(flipped[i] ^ 0x5a);
+    (void)parse_chat_request(flipped, limits);  // any outcome but a crash
+  }
+}
+
+TEST(TextRequest, ReadsPromptAndRejectsUnsupported) {
+  auto parsed = parse_text_request(R"({"model":"m","prompt":"Once","max_tokens":16})", limits);
+  ASSERT_TRUE(std::holds_alternative<completion_request>(parsed));
+  EXPECT_EQ(std::get<completion_request>(parsed).prompt, "Once");
+  EXPECT_EQ(std::get<completion_request>(parsed).kind, endpoint_kind::text);
+  auto single = parse_text_request(R"({"model":"m","prompt":["Once"]})", limits);
+  ASSERT_TRUE(std::holds_alternative<completion_request>(single));
+  EXPECT_EQ(std::get<completion_request>(single).prompt, "Once");
+
+  const bad_field_case cases[] = {
+      {R"({"model":"m"})", "prompt"},
+      {R"({"model":"m","prompt":5})", "prompt"},
+      {R"({"model":"m","prompt":["a","b"]})", "prompt"},
+      {R"({"model":"m","prompt":"x","echo":true})", "echo"},
+      {R"({"model":"m","prompt":"x","suffix":"y"})", "suffix"},
+      {R"({"model":"m","prompt":"x","logprobs":9})", "logprobs"},
+  };
+  for (const auto& c : cases) {
+    auto failed = parse_text_request(c.body, limits);
+    ASSERT_TRUE(std::holds_alternative<api_error>(failed)) << c.body;
+    EXPECT_EQ(std::get<api_error>(failed).param, c.param) << c.body;
+  }
+}
+
+}  // namespace
+}  // namespace infergrid::http

@@ -1,0 +1,62 @@
+#pragma once
+// openai_response: the JSON the bridge answers with, in OpenAI's shapes — `chat.completion`,
+// `chat.completion.chunk`, `text_completion` (whole and streamed) and the model list. Every
+// response names the miner that served it: `system_fingerprint` ("miner:<name>") and an extra
+// top-level `miner` field, which OpenAI clients pass through untouched.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/http_bridge/openai_request.hpp"
+
+namespace infergrid::http {
+
+struct token_logprob {
+  std::string token;
+  double logprob = 0;
+  std::vector<std::pair<std::string, double>> top;  // alternatives, most likely first
+};
+
+struct usage_counts {
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;
+};
+
+// What identifies one response across its chunks.
+struct response_header {
+  std::string id;       // "chatcmpl-…" / "cmpl-…"
+  std::int64_t created_s = 0;
+  std::string model;
+  std::string miner;    // the worker that served it ("" until known)
+};
+
+// A piece of generated text (one chunk of a stream, or the whole answer).
+struct completion_piece {
+  std::string text;
+  std::vector<token_logprob> logprobs;  // empty unless requested
+  std::string finish_reason;            // "" while streaming, then "stop" or "length"
+};
+
+nlohmann::json usage_json(const usage_counts& usage);
+
+// The whole (non-streamed) answer.
+nlohmann::json completion_json(endpoint_kind kind, const response_header& header, const completion_piece& answer,
+                               bool with_logprobs, const usage_counts& usage);
+// One streamed chunk. The first chat chunk carries role "assistant"; `usage` is null in every
+// chunk when include_usage is set (OpenAI's shape), absent otherwise.
+nlohmann::json chunk_json(endpoint_kind kind, const response_header& header, const completion_piece& piece,
+                          bool first, bool with_logprobs, bool include_usage);
+// The last chunk when stream_options.include_usage is set: no choices, the usage.
+nlohmann::json usage_chunk_json(endpoint_kind kind, const response_header& header, const usage_counts& usage);
+
+struct served_model {
+  std::string id;
+  std::string owned_by;
+  std::int64_t context_length = 0;
+  std::int64_t workers = 0;
+};
+nlohmann::json model_list_json(const std::vector<served_model>& models, std::int64_t created_s);
+
+}  // namespace infergrid::http
