@@ -61,6 +61,15 @@ result<account_book> account_book::parse(const std::string& text, const std::str
       account fresh;
       if (entry["balance_micro"]) fresh.balance_micro = entry["balance_micro"].as<std::int64_t>();
       if (fresh.balance_micro < 0) return bad_file(source, entry, where + ".balance_micro: must not be negative");
+      if (entry["rate_limit_per_minute"] || entry["rate_limit_burst"]) {
+        rate_limit_settings limits;
+        if (entry["rate_limit_per_minute"]) limits.requests_per_minute = entry["rate_limit_per_minute"].as<double>();
+        if (entry["rate_limit_burst"]) limits.burst = entry["rate_limit_burst"].as<double>();
+        if (limits.requests_per_minute < 0 || limits.burst < 1) {
+          return bad_file(source, entry, where + ": rate_limit_per_minute must be >= 0 and rate_limit_burst >= 1");
+        }
+        fresh.rate_limit = limits;
+      }
       if (!entry["keys"] || !entry["keys"].IsSequence()) {
         return bad_file(source, entry, where + ".keys: expected a list of API keys");
       }
@@ -85,6 +94,13 @@ std::optional<std::string> account_book::account_for_key(const std::string& key)
   auto it = account_by_key_.find(key);
   if (it == account_by_key_.end()) return std::nullopt;
   return it->second;
+}
+
+std::optional<rate_limit_settings> account_book::rate_limit_for(const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  auto it = accounts_.find(name);
+  if (it == accounts_.end()) return std::nullopt;
+  return it->second.rate_limit;
 }
 
 status account_book::reserve(const std::string& name, std::int64_t amount_micro) {

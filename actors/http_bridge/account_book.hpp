@@ -6,6 +6,8 @@
 //     - name: alice
 //       keys: [sk-alice-1]
 //       balance_micro: 5000000        # spendable, in micro-units of the network's currency
+//       rate_limit_per_minute: 60     # optional: this account's own token bucket
+//       rate_limit_burst: 10          #   (default: the bridge's settings)
 //
 // A request first reserves its maximum cost (402 when the balance cannot cover it); when it ends,
 // only what was delivered is charged and the rest of the reservation is released. This is the
@@ -18,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/http_bridge/rate_limiter.hpp"
 #include "runtime/result.hpp"
 
 namespace infergrid::http {
@@ -50,6 +53,8 @@ class account_book {
 
   // The account a key belongs to; nullopt for an unknown key.
   std::optional<std::string> account_for_key(const std::string& key) const;
+  // The account's own rate limit, if the keys file sets one.
+  std::optional<rate_limit_settings> rate_limit_for(const std::string& account) const;
   // Holds `amount_micro` of the account's balance; insufficient_funds when it cannot.
   status reserve(const std::string& account, std::int64_t amount_micro);
   // Releases a reservation and charges `charged_micro` (<= reserved) with the tokens it paid for.
@@ -64,6 +69,7 @@ class account_book {
     std::int64_t balance_micro = 0;
     std::int64_t reserved_micro = 0;
     account_usage usage;
+    std::optional<rate_limit_settings> rate_limit;
   };
   mutable std::mutex mutex_;
   std::map<std::string, std::string, std::less<>> account_by_key_;

@@ -12,6 +12,8 @@ accounts:
     balance_micro: 1000
   - name: bob
     keys: [sk-bob]
+    rate_limit_per_minute: 6
+    rate_limit_burst: 2
 )";
 
 TEST(AccountBook, MapsKeysToAccounts) {
@@ -22,6 +24,10 @@ TEST(AccountBook, MapsKeysToAccounts) {
   EXPECT_FALSE(book->account_for_key("sk-nobody").has_value());
   EXPECT_FALSE(book->account_for_key("").has_value());
   EXPECT_EQ(book->key_count(), 3u);
+  EXPECT_FALSE(book->rate_limit_for("alice").has_value());
+  ASSERT_TRUE(book->rate_limit_for("bob").has_value());
+  EXPECT_EQ(book->rate_limit_for("bob")->requests_per_minute, 6);
+  EXPECT_EQ(book->rate_limit_for("bob")->burst, 2);
 }
 
 TEST(AccountBook, JsonWorksToo) {
@@ -65,6 +71,7 @@ TEST(AccountBook, BadFilesNameTheProblem) {
       {"accounts:\n  - name: a\n    keys: [k]\n  - name: a\n    keys: [j]\n", "duplicate"},
       {"accounts:\n  - name: a\n    keys: [k]\n    balance_micro: -5\n", "negative"},
       {"accounts: [", "keys.yaml"},
+      {"accounts:\n  - name: a\n    keys: [k]\n    rate_limit_burst: 0\n", "rate_limit"},
   };
   for (const auto& [text, expected] : cases) {
     auto book = account_book::parse(text, "keys.yaml");

@@ -42,6 +42,7 @@ struct bridge_shared {
   bridge_metrics metrics;
   model_catalog catalog;
   std::atomic<std::int64_t> jobs_in_flight{0};
+  std::atomic<bool> closing{false};  // the actor is stopping: waiting HTTP threads give up
   std::atomic<std::uint64_t> next_job{1};
   const std::string id_prefix;  // random per start, so response and job ids never repeat across restarts
 

@@ -1,7 +1,5 @@
 #include "actors/http_bridge/chat_template.hpp"
 
-#include "kernels/model/gguf_file.hpp"
-
 namespace infergrid::http {
 namespace {
 
@@ -76,13 +74,6 @@ chat_template_family detect_chat_template(std::string_view jinja_text) {
   if (has("[INST]")) return chat_template_family::llama2;
   if (has("<|user|>") && has("<|assistant|>")) return chat_template_family::zephyr;
   return chat_template_family::plain;
-}
-
-result<std::string> read_chat_template(const std::string& gguf_path) {
-  auto file = model::gguf_file::open(gguf_path);
-  if (!file.ok()) return file.err();
-  if (!file->has("tokenizer.chat_template")) return std::string();
-  return file->get_string("tokenizer.chat_template");
 }
 
 std::string render_chat(chat_template_family family, const std::vector<chat_message>& messages) {

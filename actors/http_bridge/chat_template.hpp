@@ -15,7 +15,6 @@
 #include <vector>
 
 #include "actors/http_bridge/openai_request.hpp"
-#include "runtime/result.hpp"
 
 namespace infergrid::http {
 
@@ -24,8 +23,6 @@ enum class chat_template_family { plain, chatml, llama3, llama2, zephyr };
 std::string_view to_string(chat_template_family family);
 // The family of a Jinja template text; `plain` for an empty or unrecognised one.
 chat_template_family detect_chat_template(std::string_view jinja_text);
-// `tokenizer.chat_template` of a GGUF file ("" when absent).
-result<std::string> read_chat_template(const std::string& gguf_path);
 
 std::string render_chat(chat_template_family family, const std::vector<chat_message>& messages);
 

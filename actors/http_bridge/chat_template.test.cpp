@@ -1,4 +1,5 @@
 #include "actors/http_bridge/chat_template.hpp"
+#include "actors/http_bridge/model_catalog.hpp"
 
 #include <gtest/gtest.h>
 
@@ -40,11 +41,12 @@ TEST(ChatTemplate, Llama3AndZephyr) {
   EXPECT_EQ(render_chat(chat_template_family::zephyr, {{"user", "U"}}), "<|user|>\nU</s>\n<|assistant|>\n");
 }
 
-TEST(ChatTemplate, BundledModelHasNoTemplate) {
-  auto text = read_chat_template("deploy/models/stories260k.gguf");
-  ASSERT_TRUE(text.ok()) << text.err().message;
-  EXPECT_EQ(detect_chat_template(*text), chat_template_family::plain);
-  EXPECT_FALSE(read_chat_template("/nonexistent.gguf").ok());
+TEST(ModelFacts, BundledModelHasNoTemplateAndAContextLength) {
+  auto facts = read_model_facts("deploy/models/stories260k.gguf");
+  ASSERT_TRUE(facts.ok()) << facts.err().message;
+  EXPECT_EQ(facts->family, chat_template_family::plain);
+  EXPECT_GT(facts->context_length, 0);
+  EXPECT_FALSE(read_model_facts("/nonexistent.gguf").ok());
 }
 
 }  // namespace

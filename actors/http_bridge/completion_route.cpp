@@ -1,5 +1,6 @@
 #include "actors/http_bridge/completion_route.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 
@@ -21,6 +22,10 @@ constexpr std::chrono::milliseconds timeout_grace{2000};
 double seconds_since(clock::time_point start) { return std::chrono::duration<double>(clock::now() - start).count(); }
 
 std::string route_name(endpoint_kind kind) { return kind == endpoint_kind::chat ? "/v1/chat/completions" : "/v1/completions"; }
+
+api_error shutting_down() {
+  return {503, "The bridge is shutting down; retry on another one.", "api_error", "", "unavailable"};
+}
 
 api_error timed_out(std::int64_t timeout_ms) {
   return {504, "The job did not finish within " + std::to_string(timeout_ms) + " ms.", "api_error", "", "timeout"};
@@ -62,8 +67,14 @@ void answer_whole(job_session& session, httplib::Response& res) {
   while (true) {
     const auto now = clock::now();
     if (now >= session.deadline) break;
-    auto event = session.job->wait_next(std::chrono::duration_cast<std::chrono::milliseconds>(session.deadline - now));
-    if (!event) break;
+    if (session.shared.closing.load()) {
+      write_error(res, shutting_down());
+      return session.finish(503);
+    }
+    auto slice = std::min(stream_poll_slice,
+                          std::chrono::duration_cast<std::chrono::milliseconds>(session.deadline - now));
+    auto event = session.job->wait_next(slice);
+    if (!event) continue;
     session.absorb(*event);
     if (event->what == job_event::kind::text) {
       answer.text += event->text;
@@ -105,6 +116,11 @@ bool stream_step(job_session& session, httplib::DataSink& sink) {
     return true;
   }
   auto event = session.job->wait_next(stream_poll_slice);
+  if (!event && session.shared.closing.load()) {
+    session.done = true;
+    if (write(sse_error(shutting_down()))) sink.done();
+    return true;
+  }
   if (!event) return sink.is_writable();
   session.absorb(*event);
   switch (event->what) {

@@ -38,7 +38,7 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
   IG_TRY(config.reject_unknown_keys({"listen", "keys_file", "matchmaker", "max_body_bytes", "queue_capacity",
                                      "max_jobs_in_flight", "http_threads", "request_timeout_ms", "poll_interval_ms",
                                      "models_refresh_ms", "retry_after_s", "prompt_price_micro_per_1k",
-                                     "completion_price_micro_per_1k", "owned_by", "chat_templates",
+                                     "completion_price_micro_per_1k", "owned_by", "model_files",
                                      "rate_limit_per_minute", "rate_limit_burst", "default_max_tokens",
                                      "max_tokens_limit"}));
   http_bridge_config out;
@@ -69,13 +69,13 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
   if (out.limits.default_max_tokens > out.limits.max_tokens_limit) {
     return make_error(error_code::invalid_argument, config.where("default_max_tokens") + ": exceeds max_tokens_limit");
   }
-  if (config.has("chat_templates")) {
-    const YAML::Node templates = config.yaml()["chat_templates"];
+  if (config.has("model_files")) {
+    const YAML::Node templates = config.yaml()["model_files"];
     if (!templates.IsMap()) {
-      return make_error(error_code::invalid_argument, config.where("chat_templates") + ": expected model: gguf path");
+      return make_error(error_code::invalid_argument, config.where("model_files") + ": expected model: gguf path");
     }
     for (const auto& entry : templates) {
-      out.chat_templates[entry.first.as<std::string>()] = entry.second.as<std::string>();
+      out.model_files[entry.first.as<std::string>()] = entry.second.as<std::string>();
     }
   }
   return out;

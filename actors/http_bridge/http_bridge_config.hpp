@@ -30,7 +30,8 @@ struct http_bridge_config {
   std::int64_t prompt_price_micro_per_1k = 100;
   std::int64_t completion_price_micro_per_1k = 200;
   std::string owned_by = "infergrid";     // `owned_by` of every listed model
-  std::map<std::string, std::string> chat_templates;  // model -> GGUF whose tokenizer.chat_template to use
+  // model -> its GGUF, read for tokenizer.chat_template and the context length /v1/models reports.
+  std::map<std::string, std::string> model_files;
   rate_limit_settings rate_limit;
   request_limits limits;
 };

@@ -14,13 +14,13 @@ TEST(HttpBridgeConfig, DefaultsAndOverrides) {
   EXPECT_EQ(config->port, 8080);
   auto custom = parse_http_bridge_config(from_yaml(
       "{keys_file: k.yaml, listen: '0.0.0.0:0', max_body_bytes: 100, rate_limit_per_minute: 5, "
-      "chat_templates: {m: m.gguf}}"));
+      "model_files: {m: m.gguf}}"));
   ASSERT_TRUE(custom.ok()) << custom.err().message;
   EXPECT_EQ(custom->host, "0.0.0.0");
   EXPECT_EQ(custom->port, 0);
   EXPECT_EQ(custom->max_body_bytes, 100u);
   EXPECT_EQ(custom->rate_limit.requests_per_minute, 5);
-  EXPECT_EQ(custom->chat_templates.at("m"), "m.gguf");
+  EXPECT_EQ(custom->model_files.at("m"), "m.gguf");
 }
 
 TEST(HttpBridgeConfig, ErrorsNameTheKey) {

@@ -21,7 +21,8 @@ std::variant<caller, api_error> authenticate(bridge_shared& shared, const httpli
   while (!key.empty() && key.back() == ' ') key.pop_back();
   auto account = shared.accounts.account_for_key(key);
   if (!account) return unknown_api_key();
-  if (auto wait_s = shared.limiter.acquire(key); wait_s > 0) {
+  const auto limits = shared.accounts.rate_limit_for(*account).value_or(shared.limiter.defaults());
+  if (auto wait_s = shared.limiter.acquire(key, limits); wait_s > 0) {
     return rate_limited("Rate limit reached for this API key; retry in " + std::to_string(wait_s) + " s.", wait_s);
   }
   return caller{std::move(key), std::move(*account)};

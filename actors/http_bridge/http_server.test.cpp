@@ -24,6 +24,8 @@ accounts:
   - name: limited
     keys: [sk-limited]
     balance_micro: 1000000
+    rate_limit_per_minute: 60
+    rate_limit_burst: 2
 )";
 
 // Answers submits like a grid would: model "counter" streams max_tokens pieces "t0 ", "t1 ", ...;
@@ -265,9 +267,7 @@ TEST_F(HttpServer, ErrorsInOpenAiShape) {
 }
 
 TEST(HttpServerLimits, RateLimitAnswers429WithRetryAfter) {
-  auto config = test_config();
-  config.rate_limit = {60, 2};
-  bridge_shared shared(config, test_book());
+  bridge_shared shared(test_config(), test_book());  // sk-limited: 60/min, burst 2, from the keys file
   http_server server(shared);
   ASSERT_TRUE(server.start().ok());
   httplib::Client client("127.0.0.1", server.port());

@@ -1,5 +1,7 @@
 #include "actors/http_bridge/model_catalog.hpp"
 
+#include "kernels/model/gguf_file.hpp"
+
 namespace infergrid::http {
 
 void model_catalog::update(std::vector<served_model> models) {
@@ -27,8 +29,34 @@ bool model_catalog::serves(const std::string& model) const {
 }
 
 chat_template_family model_catalog::template_for(const std::string& model) const {
-  auto it = families_.find(model);
-  return it == families_.end() ? chat_template_family::plain : it->second;
+  auto it = facts_.find(model);
+  return it == facts_.end() ? chat_template_family::plain : it->second.family;
+}
+
+void model_catalog::update_from_supply(std::vector<served_model> models) {
+  for (auto& model : models) {
+    if (auto it = facts_.find(model.id); it != facts_.end() && model.context_length == 0) {
+      model.context_length = it->second.context_length;
+    }
+  }
+  update(std::move(models));
+}
+
+result<model_facts> read_model_facts(const std::string& gguf_path) {
+  auto file = model::gguf_file::open(gguf_path);
+  if (!file.ok()) return file.err();
+  model_facts facts;
+  if (file->has("tokenizer.chat_template")) {
+    auto text = file->get_string("tokenizer.chat_template");
+    if (!text.ok()) return text.err();
+    facts.family = detect_chat_template(*text);
+  }
+  auto architecture = file->get_string("general.architecture");
+  if (architecture.ok()) {
+    auto length = file->get_u64(*architecture + ".context_length");
+    if (length.ok()) facts.context_length = static_cast<std::int64_t>(*length);
+  }
+  return facts;
 }
 
 }  // namespace infergrid::http

@@ -2,6 +2,7 @@
 // model_catalog: the models live workers serve, as the matchmaker last reported them, and each
 // model's chat template family. The actor thread refreshes it; HTTP threads read it. Thread-safe.
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -10,12 +11,23 @@
 
 #include "actors/http_bridge/chat_template.hpp"
 #include "actors/http_bridge/openai_response.hpp"
+#include "runtime/result.hpp"
 
 namespace infergrid::http {
 
+// What the bridge reads from a model's GGUF (settings `model_files`): its chat template family and
+// context length. The matchmaker's supply report names models and worker counts only.
+struct model_facts {
+  chat_template_family family = chat_template_family::plain;
+  std::int64_t context_length = 0;  // 0 = unknown
+};
+result<model_facts> read_model_facts(const std::string& gguf_path);
+
 class model_catalog {
  public:
-  void set_templates(std::map<std::string, chat_template_family> families) { families_ = std::move(families); }
+  void set_facts(std::map<std::string, model_facts> facts) { facts_ = std::move(facts); }
+  // Fills in context lengths from the model files the bridge was given.
+  void update_from_supply(std::vector<served_model> models);
   void update(std::vector<served_model> models);
 
   std::vector<served_model> models() const;
@@ -28,7 +40,7 @@ class model_catalog {
   mutable std::mutex mutex_;
   std::vector<served_model> models_;
   bool known_ = false;
-  std::map<std::string, chat_template_family> families_;  // fixed after start
+  std::map<std::string, model_facts> facts_;  // fixed after start
 };
 
 }  // namespace infergrid::http

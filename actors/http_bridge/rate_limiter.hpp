@@ -23,7 +23,12 @@ class rate_limiter {
   explicit rate_limiter(rate_limit_settings settings) : settings_(settings) {}
 
   // 0 when the request may go now (a token was taken); else whole seconds to wait (>= 1).
-  std::int64_t acquire(const std::string& key, clock::time_point now = clock::now());
+  std::int64_t acquire(const std::string& key, clock::time_point now = clock::now()) {
+    return acquire(key, settings_, now);
+  }
+  // With this key's own limits (an account's override from the keys file).
+  std::int64_t acquire(const std::string& key, const rate_limit_settings& limits, clock::time_point now = clock::now());
+  const rate_limit_settings& defaults() const { return settings_; }
 
  private:
   struct bucket {

@@ -1,0 +1,186 @@
+#include "actors/http_bridge/http_bridge_state.hpp"
+
+#include <vector>
+
+#include "actors/http_bridge/upstream_request.hpp"
+#include "runtime/actor_kind_registry.hpp"
+#include "runtime/actor_runner.hpp"
+#include "runtime/log.hpp"
+
+namespace infergrid::http {
+namespace {
+
+// Commands taken from the inbox per drain, so a flood cannot starve the actor's messages.
+constexpr std::size_t drain_batch = 256;
+// How often jobs are checked against their deadlines and the node's counters copied for /metrics.
+constexpr std::int64_t housekeeping_interval_ms = 500;
+// The actor's own deadline lags the matchmaker's, which should fail the job first.
+constexpr std::chrono::milliseconds deadline_grace{1000};
+
+api_error as_api_error(std::uint16_t code, const std::string& message) {
+  return upstream_failure(make_error(static_cast<error_code>(code), message));
+}
+
+}  // namespace
+
+result<std::unique_ptr<http_bridge_state>> http_bridge_state::create(actor_context& ctx, const settings& config) {
+  auto parsed = parse_http_bridge_config(config);
+  if (!parsed.ok()) return parsed.err();
+  auto accounts = account_book::load_file(parsed->keys_file);
+  if (!accounts.ok()) return make_error(accounts.err().code, config.where("keys_file") + ": " + accounts.err().message);
+  std::map<std::string, model_facts> facts;
+  for (const auto& [model, path] : parsed->model_files) {
+    auto read = read_model_facts(path);
+    if (!read.ok()) return make_error(read.err().code, config.where("model_files") + ": " + model + ": " + read.err().message);
+    facts[model] = *read;
+  }
+  auto shared = std::make_unique<bridge_shared>(std::move(*parsed), std::move(accounts).value());
+  shared->catalog.set_facts(std::move(facts));
+  auto state = std::make_unique<http_bridge_state>(ctx, std::move(shared));
+  IG_TRY(state->server_->start());
+  return state;
+}
+
+http_bridge_state::http_bridge_state(actor_context& ctx, std::unique_ptr<bridge_shared> shared)
+    : ctx_(ctx), shared_(std::move(shared)), server_(std::make_unique<http_server>(*shared_)),
+      seeds_(std::random_device{}()) {}
+
+http_bridge_state::~http_bridge_state() {
+  shared_->closing.store(true);
+  const api_error stopping{503, "The bridge is shutting down.", "api_error", "", "unavailable"};
+  for (auto& command : shared_->inbox.take(SIZE_MAX)) {
+    if (command.what == bridge_command::kind::submit) command.job->push({job_event::kind::failed, "", 0, "", "", 0, stopping});
+  }
+  for (auto& [id, job] : jobs_) {
+    job.stream->push({job_event::kind::failed, "", 0, "", "", 0, stopping});
+    (void)ctx_.send(shared_->config.matchmaker, cancel_inference{id});
+  }
+  jobs_.clear();
+  server_->stop();  // waits for the HTTP threads, which now all end promptly
+}
+
+void http_bridge_state::on_start() {
+  ctx_.every(shared_->config.poll_interval_ms, [this] {
+    if (shared_->inbox.pending()) drain_inbox();
+  });
+  ctx_.every(shared_->config.models_refresh_ms, [this] { refresh_models(); });
+  ctx_.every(housekeeping_interval_ms, [this] {
+    expire_jobs();
+    shared_->set_actor_metrics(ctx_.node_metrics());
+  });
+  refresh_models();
+  shared_->set_actor_metrics(ctx_.node_metrics());
+}
+
+handler_table http_bridge_state::handlers() {
+  return {
+      on<token_chunk>([this](const token_chunk& chunk) { on_chunk(chunk); }),
+      on<inference_failed>([this](const inference_failed& failure) { on_failed(failure); }),
+  };
+}
+
+void http_bridge_state::drain_inbox() {
+  for (auto& command : shared_->inbox.take(drain_batch)) {
+    if (command.what == bridge_command::kind::cancel) {
+      cancel(command.job->request_id());
+    } else {
+      submit(command);
+    }
+  }
+  publish_counts();
+}
+
+void http_bridge_state::submit(bridge_command& command) {
+  const std::string& id = command.job->request_id();
+  if (command.job->abandoned()) return;  // the client left while it queued
+  if (jobs_.size() >= shared_->config.max_jobs_in_flight) {
+    command.job->push({job_event::kind::failed, "", 0, "", "", 0,
+                       overloaded("Too many jobs in flight on this bridge; retry shortly.", shared_->config.retry_after_s)});
+    return;
+  }
+  const auto timeout = std::chrono::milliseconds(shared_->config.request_timeout_ms);
+  auto request = to_inference_request(command.request, id, std::move(command.prompt), ctx_.address(),
+                                      unix_now_ms() + shared_->config.request_timeout_ms, seeds_());
+  if (auto sent = ctx_.send(shared_->config.matchmaker, request); !sent.ok()) {
+    command.job->push({job_event::kind::failed, "", 0, "", "", 0,
+                       api_error{503, "The matchmaker cannot be reached: " + sent.err().message, "api_error", "",
+                                 "unavailable"}});
+    return;
+  }
+  jobs_[id] = job_entry{command.job, 0, clock::now() + timeout + deadline_grace};
+}
+
+void http_bridge_state::cancel(const std::string& request_id) {
+  if (jobs_.erase(request_id) == 0) return;
+  (void)ctx_.send(shared_->config.matchmaker, cancel_inference{request_id});
+}
+
+void http_bridge_state::on_chunk(const token_chunk& chunk) {
+  auto found = jobs_.find(chunk.request_id);
+  if (found == jobs_.end()) return;  // cancelled or finished: a late chunk
+  job_entry& job = found->second;
+  if (chunk.index != job.received) return;  // duplicate or replayed after a failover
+  job.received += static_cast<std::uint32_t>(chunk.tokens.size());
+  const auto prompt_tokens = static_cast<std::int64_t>(chunk.prompt_token_count);
+  if (!chunk.text.empty() || !chunk.tokens.empty()) {
+    job.stream->push({job_event::kind::text, chunk.text, static_cast<std::int64_t>(chunk.tokens.size()), "",
+                      chunk.worker_id, prompt_tokens});
+  }
+  if (!chunk.finish_reason.empty()) {
+    job.stream->push({job_event::kind::finished, "", 0, openai_finish_reason(chunk.finish_reason), chunk.worker_id,
+                      prompt_tokens});
+    jobs_.erase(found);
+    publish_counts();
+  }
+}
+
+void http_bridge_state::on_failed(const inference_failed& failure) {
+  auto found = jobs_.find(failure.request_id);
+  if (found == jobs_.end()) return;
+  found->second.stream->push({job_event::kind::failed, "", 0, "", "", 0, as_api_error(failure.code, failure.message)});
+  jobs_.erase(found);
+  publish_counts();
+}
+
+void http_bridge_state::fail_job(const std::string& request_id, const api_error& why, bool cancel_upstream) {
+  auto found = jobs_.find(request_id);
+  if (found == jobs_.end()) return;
+  found->second.stream->push({job_event::kind::failed, "", 0, "", "", 0, why});
+  jobs_.erase(found);
+  if (cancel_upstream) (void)ctx_.send(shared_->config.matchmaker, cancel_inference{request_id});
+}
+
+void http_bridge_state::expire_jobs() {
+  const auto now = clock::now();
+  std::vector<std::string> expired;
+  for (const auto& [id, job] : jobs_) {
+    if (now >= job.deadline || job.stream->abandoned()) expired.push_back(id);
+  }
+  for (const auto& id : expired) {
+    fail_job(id, api_error{504, "The job did not finish in time.", "api_error", "", "timeout"}, true);
+  }
+  publish_counts();
+}
+
+void http_bridge_state::refresh_models() {
+  ctx_.request<supply_report>(shared_->config.matchmaker, supply_request{}, shared_->config.models_refresh_ms,
+                              [this](result<supply_report> report) {
+                                if (!report.ok()) {
+                                  log(log_level::debug, ctx_.address(), "model list: {}", report.err().message);
+                                  return;
+                                }
+                                std::vector<served_model> models;
+                                for (const auto& supply : report->models) {
+                                  if (supply.workers == 0) continue;
+                                  models.push_back({supply.model, shared_->config.owned_by, 0,
+                                                    static_cast<std::int64_t>(supply.workers)});
+                                }
+                                shared_->catalog.update_from_supply(std::move(models));
+                              });
+}
+
+void http_bridge_state::publish_counts() { shared_->jobs_in_flight.store(static_cast<std::int64_t>(jobs_.size())); }
+
+IG_REGISTER_ACTOR_KIND("http_bridge", http_bridge_state);
+
+}  // namespace infergrid::http

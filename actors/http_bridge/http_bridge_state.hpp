@@ -1,0 +1,63 @@
+#pragma once
+// http_bridge: the actor behind the OpenAI-compatible HTTP API (deploy/readme/http.md).
+//
+// HTTP threads (http_server, completion_route) never touch the actor's loop: they put jobs into
+// a bounded inbox (bridge_inbox) that this actor drains on its own thread. For each job it sends an
+// `inference_request` to the matchmaker (reply_to = itself, stream = true), turns the `token_chunk`s
+// and `inference_failed` it gets back into events on the job's stream, and forwards a client's
+// cancellation as `cancel_inference`. It also keeps the model list fresh (`supply_request`) and
+// copies the node's per-actor counters for /metrics.
+#include <chrono>
+#include <memory>
+#include <random>
+#include <string>
+#include <unordered_map>
+
+#include "actors/http_bridge/bridge_shared.hpp"
+#include "actors/http_bridge/http_server.hpp"
+#include "messages/inference.hpp"
+#include "messages/match.hpp"
+#include "runtime/actor_context.hpp"
+#include "runtime/handler_table.hpp"
+#include "runtime/settings.hpp"
+
+namespace infergrid::http {
+
+class http_bridge_state {
+ public:
+  static result<std::unique_ptr<http_bridge_state>> create(actor_context& ctx, const settings& config);
+  http_bridge_state(actor_context& ctx, std::unique_ptr<bridge_shared> shared);
+  ~http_bridge_state();
+  http_bridge_state(const http_bridge_state&) = delete;
+  http_bridge_state& operator=(const http_bridge_state&) = delete;
+
+  handler_table handlers();
+  void on_start();
+  int port() const { return server_ ? server_->port() : 0; }
+
+ private:
+  using clock = std::chrono::steady_clock;
+  struct job_entry {
+    std::shared_ptr<job_stream> stream;
+    std::uint32_t received = 0;  // generated tokens appended so far (token_chunk.index of the next)
+    clock::time_point deadline;
+  };
+
+  void drain_inbox();
+  void submit(bridge_command& command);
+  void cancel(const std::string& request_id);
+  void on_chunk(const token_chunk& chunk);
+  void on_failed(const inference_failed& failure);
+  void refresh_models();
+  void expire_jobs();
+  void fail_job(const std::string& request_id, const api_error& why, bool cancel_upstream);
+  void publish_counts();
+
+  actor_context& ctx_;
+  std::unique_ptr<bridge_shared> shared_;
+  std::unique_ptr<http_server> server_;
+  std::unordered_map<std::string, job_entry> jobs_;
+  std::mt19937_64 seeds_;
+};
+
+}  // namespace infergrid::http

@@ -1,0 +1,79 @@
+// Starts a real `infergrid up` for a test: the config is deploy/all-in-one.yaml with every
+// 127.0.0.1 port replaced by a free one (and, optionally, another API keys file), run from the
+// source tree so its relative model paths resolve. Waits until the bridge answers and a model is
+// served; stop() sends SIGTERM and waits for a clean exit.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const sourceDir = process.env.INFERGRID_SOURCE_DIR ?? path.resolve(import.meta.dirname, '../..');
+const binary = process.env.INFERGRID_BIN ?? path.join(process.env.INFERGRID_BINARY_DIR ?? 'build', 'actors/cli/infergrid');
+// How long the grid may take to start and register a worker (model load on a CPU Vulkan device).
+const startTimeoutMs = 90000;
+
+export const devKey = 'sk-infergrid-dev';
+export { sourceDir };
+
+async function freePort() {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function configWithFreePorts(keysFile) {
+  let text = fs.readFileSync(path.join(sourceDir, 'deploy/all-in-one.yaml'), 'utf8');
+  if (!/^\s+kind: http_bridge$/m.test(text)) throw new Error('deploy/all-in-one.yaml has no http_bridge actor');
+  let httpPort = 0;
+  const pieces = [];
+  let last = 0;
+  for (const match of text.matchAll(/127\.0\.0\.1:(\d+)/g)) {
+    const port = await freePort();
+    if (text.slice(Math.max(0, match.index - 8), match.index).includes('listen:')) httpPort = port;
+    pieces.push(text.slice(last, match.index), `127.0.0.1:${port}`);
+    last = match.index + match[0].length;
+  }
+  pieces.push(text.slice(last));
+  text = pieces.join('');
+  if (keysFile) text = text.replace(/keys_file: \S+/, `keys_file: ${keysFile}`);
+  if (!httpPort) throw new Error('no `listen: 127.0.0.1:<port>` for the http_bridge in deploy/all-in-one.yaml');
+  return { text, httpPort };
+}
+
+export async function startGrid({ keysFile } = {}) {
+  const { text, httpPort } = await configWithFreePorts(keysFile);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infergrid-http-'));
+  const configPath = path.join(dir, 'all-in-one.yaml');
+  fs.writeFileSync(configPath, text);
+  const child = spawn(binary, ['up', '--config', configPath], { cwd: sourceDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  let exited = null;
+  const exit = new Promise((resolve) => child.on('exit', (code, signal) => resolve((exited = { code, signal }))));
+  const origin = `http://127.0.0.1:${httpPort}`;
+  const stop = async () => {
+    if (!exited) child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
+    const result = await exit;
+    clearTimeout(timer);
+    fs.rmSync(dir, { recursive: true, force: true });
+    return result;
+  };
+  const deadline = Date.now() + startTimeoutMs;
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`infergrid up exited early (${JSON.stringify(exited)}):\n${output}`);
+    try {
+      const res = await fetch(`${origin}/v1/models`, { headers: { Authorization: `Bearer ${devKey}` } });
+      if (res.ok && (await res.json()).data.length > 0) return { origin, baseURL: `${origin}/v1`, stop, output: () => output };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await stop();
+  throw new Error(`the grid did not serve a model within ${startTimeoutMs} ms:\n${output}`);
+}

@@ -1,0 +1,173 @@
+// The real `openai` npm package against a live `infergrid up` (tests/http.cmake runs it).
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import OpenAI from 'openai';
+
+import { sourceDir, startGrid } from './grid.mjs';
+
+const model = 'stories260k';
+let grid;
+let client;
+
+function clientWith(apiKey) {
+  return new OpenAI({ apiKey, baseURL: grid.baseURL, maxRetries: 0, timeout: 60000 });
+}
+
+async function rejection(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  assert.fail('the request succeeded but should have failed');
+}
+
+function assertErrorShape(error, status, code) {
+  assert.ok(error instanceof OpenAI.APIError, `not an APIError: ${error}`);
+  assert.equal(error.status, status, error.message);
+  assert.equal(typeof error.error.message, 'string');
+  assert.equal(typeof error.error.type, 'string');
+  if (code) assert.equal(error.code, code);
+}
+
+before(async () => {
+  grid = await startGrid({ keysFile: path.join(sourceDir, 'tests/openai_client/test-keys.yaml') });
+  client = clientWith('sk-test-rich');
+});
+
+after(async () => {
+  if (!grid) return;
+  const exit = await grid.stop();
+  assert.equal(exit.code, 0, `infergrid up did not exit cleanly: ${JSON.stringify(exit)}\n${grid.output()}`);
+});
+
+test('models.list names the served model with owner and context length', async () => {
+  const models = [];
+  for await (const m of client.models.list()) models.push(m);
+  const served = models.find((m) => m.id === model);
+  assert.ok(served, JSON.stringify(models));
+  assert.equal(served.object, 'model');
+  assert.equal(typeof served.owned_by, 'string');
+  assert.ok(served.context_length > 0);
+});
+
+const question = [
+  { role: 'system', content: 'You tell short stories.' },
+  { role: 'user', content: 'Once upon a time' },
+];
+
+test('chat.completions.create answers with usage and the miner', async () => {
+  const answer = await client.chat.completions.create({ model, messages: question, max_tokens: 16, temperature: 0, seed: 7 });
+  assert.equal(answer.object, 'chat.completion');
+  assert.equal(answer.choices.length, 1);
+  assert.equal(answer.choices[0].message.role, 'assistant');
+  assert.ok(answer.choices[0].message.content.length > 0);
+  assert.ok(['stop', 'length'].includes(answer.choices[0].finish_reason));
+  assert.ok(answer.usage.prompt_tokens > 0);
+  assert.ok(answer.usage.completion_tokens > 0 && answer.usage.completion_tokens <= 16);
+  assert.equal(answer.usage.total_tokens, answer.usage.prompt_tokens + answer.usage.completion_tokens);
+  assert.ok(answer.system_fingerprint.startsWith('miner:'));
+  assert.equal(typeof answer.miner, 'string');
+});
+
+test('streamed chat equals the whole answer and ends with usage', async () => {
+  const request = { model, messages: question, max_tokens: 16, temperature: 0, seed: 7, max_completion_tokens: 16 };
+  const whole = await client.chat.completions.create(request);
+  const stream = await client.chat.completions.create({ ...request, stream: true, stream_options: { include_usage: true } });
+  let text = '';
+  let finish = null;
+  let usage = null;
+  let chunks = 0;
+  for await (const chunk of stream) {
+    chunks += 1;
+    assert.equal(chunk.object, 'chat.completion.chunk');
+    if (chunk.usage) usage = chunk.usage;
+    for (const choice of chunk.choices) {
+      text += choice.delta.content ?? '';
+      if (choice.finish_reason) finish = choice.finish_reason;
+    }
+  }
+  assert.ok(chunks >= 3, `only ${chunks} chunks`);
+  assert.equal(text, whole.choices[0].message.content);
+  assert.equal(finish, whole.choices[0].finish_reason);
+  assert.equal(usage.completion_tokens, whole.usage.completion_tokens);
+});
+
+test('completions.create, whole and streamed', async () => {
+  const whole = await client.completions.create({ model, prompt: 'Once upon a time', max_tokens: 16, temperature: 0 });
+  assert.equal(whole.object, 'text_completion');
+  assert.ok(whole.choices[0].text.length > 0);
+  assert.ok(whole.usage.completion_tokens > 0);
+  let text = '';
+  for await (const chunk of await client.completions.create({ model, prompt: 'Once upon a time', max_tokens: 16, temperature: 0, stream: true })) {
+    text += chunk.choices[0]?.text ?? '';
+  }
+  assert.equal(text, whole.choices[0].text);
+});
+
+test('a stream the client aborts is cancelled and counted', async () => {
+  const controller = new AbortController();
+  const stream = await client.chat.completions.create(
+    { model, messages: question, max_tokens: 2000, stream: true },
+    { signal: controller.signal },
+  );
+  await assert.rejects(async () => {
+    for await (const chunk of stream) {
+      if (chunk.choices[0]?.delta?.content) controller.abort();
+    }
+  });
+  const deadline = Date.now() + 10000;
+  let cancelled = 0;
+  while (Date.now() < deadline && cancelled === 0) {
+    const metrics = await (await fetch(`${grid.origin}/metrics`)).text();
+    cancelled = Number(/^infergrid_http_cancelled_total (\d+)$/m.exec(metrics)?.[1] ?? 0);
+    if (cancelled === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.ok(cancelled >= 1);
+});
+
+test('401 without a known key', async () => {
+  const error = await rejection(clientWith('sk-wrong').chat.completions.create({ model, messages: question }));
+  assertErrorShape(error, 401, 'invalid_api_key');
+  assert.ok(error instanceof OpenAI.AuthenticationError);
+});
+
+test('400 names the bad field', async () => {
+  const badRole = await rejection(client.chat.completions.create({ model, messages: [{ role: 'robot', content: 'x' }] }));
+  assertErrorShape(badRole, 400);
+  assert.equal(badRole.param, 'messages[0].role');
+  const badTemperature = await rejection(client.chat.completions.create({ model, messages: question, temperature: 7 }));
+  assert.equal(badTemperature.param, 'temperature');
+  const twoChoices = await rejection(client.chat.completions.create({ model, messages: question, n: 2 }));
+  assert.equal(twoChoices.param, 'n');
+  const noPrompt = await rejection(client.completions.create({ model }));
+  assert.equal(noPrompt.param, 'prompt');
+});
+
+test('404 for a model nobody serves', async () => {
+  const error = await rejection(client.chat.completions.create({ model: 'no-such-model', messages: question }));
+  assertErrorShape(error, 404, 'model_not_found');
+  assert.ok(error.message.includes('no-such-model'));
+});
+
+test('413 for an oversized body', async () => {
+  const error = await rejection(client.chat.completions.create({ model, messages: [{ role: 'user', content: 'x'.repeat(2 << 20) }] }));
+  assertErrorShape(error, 413, 'request_too_large');
+});
+
+test('402 when the balance cannot cover max_tokens', async () => {
+  const error = await rejection(clientWith('sk-test-poor').chat.completions.create({ model, messages: question, max_tokens: 64 }));
+  assertErrorShape(error, 402, 'insufficient_balance');
+});
+
+test('429 with Retry-After past the rate limit', async () => {
+  const limited = clientWith('sk-test-limited');
+  await limited.models.list();
+  await limited.models.list();
+  const error = await rejection(limited.models.list());
+  assertErrorShape(error, 429, 'rate_limit_exceeded');
+  assert.ok(error instanceof OpenAI.RateLimitError);
+  assert.ok(Number(error.headers.get('retry-after')) >= 1);
+});
