@@ -68,8 +68,8 @@ void http_bridge_state::on_start() {
     expire_jobs();
     shared_->set_actor_metrics(ctx_.node_metrics());
   });
+  // Not ctx_.node_metrics() here: the node holds its actor list while this actor starts.
   refresh_models();
-  shared_->set_actor_metrics(ctx_.node_metrics());
 }
 
 handler_table http_bridge_state::handlers() {

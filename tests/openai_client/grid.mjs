@@ -38,7 +38,7 @@ async function configWithFreePorts(keysFile) {
   }
   pieces.push(text.slice(last));
   text = pieces.join('');
-  if (keysFile) text = text.replace(/keys_file: \S+/, `keys_file: ${keysFile}`);
+  if (keysFile) text = text.replace(/keys_file: [^,}\s]+/, `keys_file: ${keysFile}`);
   if (!httpPort) throw new Error('no `listen: 127.0.0.1:<port>` for the http_bridge in deploy/all-in-one.yaml');
   return { text, httpPort };
 }

@@ -1,0 +1,189 @@
+// http_bench: what the HTTP bridge costs over the network's own ZeroMQ client.
+// One in-process grid (deploy/all-in-one.yaml with free ports, no rate limit) serves, each under
+// `--connections` concurrent clients:
+//   GET /v1/models                                        (HTTP, keep-alive connections)
+//   POST /v1/completions, 16 tokens, greedy               (HTTP)
+//   the same completions through the gateway's REQ client  (baseline: infergrid_client)
+// and prints requests/s, p50 and p99 of each, and the ratio bridge / REQ (target <= 1.2).
+//   build/bench/http_bench [--connections 32] [--requests 8] [--model-requests 200]
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "actors/gateway/client/infergrid_client.hpp"
+#include "runtime/node.hpp"
+
+namespace {
+
+using namespace infergrid;
+using clock_type = std::chrono::steady_clock;
+
+constexpr const char* api_key = "sk-infergrid-dev";
+constexpr const char* prompt = "Once upon a time";
+constexpr std::int64_t completion_tokens = 16;
+constexpr std::int64_t request_timeout_ms = 120000;
+constexpr auto grid_start_timeout = std::chrono::seconds(120);
+
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof(address);
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+    if (fd >= 0) ::close(fd);
+    return 0;
+  }
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+struct figures {
+  std::string name;
+  double requests_per_s = 0;
+  double p50_ms = 0;
+  double p99_ms = 0;
+  std::size_t failures = 0;
+};
+
+// Runs `one` (true = success) `per_connection` times on each of `connections` threads.
+figures measure(const std::string& name, int connections, int per_connection,
+                const std::function<std::function<bool()>()>& make_connection) {
+  std::vector<std::vector<double>> latencies(connections);
+  std::atomic<std::size_t> failures{0};
+  std::vector<std::function<bool()>> clients;
+  for (int c = 0; c < connections; ++c) clients.push_back(make_connection());
+  const auto begin = clock_type::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < connections; ++c) {
+    threads.emplace_back([&, c] {
+      for (int i = 0; i < per_connection; ++i) {
+        const auto start = clock_type::now();
+        if (!clients[c]()) ++failures;
+        latencies[c].push_back(std::chrono::duration<double, std::milli>(clock_type::now() - start).count());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double elapsed_s = std::chrono::duration<double>(clock_type::now() - begin).count();
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  std::sort(all.begin(), all.end());
+  auto percentile = [&](double p) { return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<std::size_t>(p * all.size()))]; };
+  return {name, static_cast<double>(all.size()) / elapsed_s, percentile(0.50), percentile(0.99), failures.load()};
+}
+
+void print(const figures& f) {
+  fmt::print("{:<44} {:>10.1f} req/s   p50 {:>8.2f} ms   p99 {:>8.2f} ms   failures {}\n", f.name, f.requests_per_s,
+             f.p50_ms, f.p99_ms, f.failures);
+}
+
+result<std::unique_ptr<node>> start_grid(int http_port, int gateway_port) {
+  auto config = load_config_file("deploy/all-in-one.yaml");
+  if (!config.ok()) return config.err();
+  config->bind = "tcp://127.0.0.1:*";
+  config->advertise.clear();
+  for (auto& actor : config->actors) {
+    YAML::Node settings = actor.config.yaml();
+    if (actor.kind == "gateway") settings["bind"] = fmt::format("tcp://127.0.0.1:{}", gateway_port);
+    if (actor.kind == "http_bridge") {
+      settings["listen"] = fmt::format("127.0.0.1:{}", http_port);
+      settings["rate_limit_per_minute"] = 0;
+    }
+  }
+  auto grid = node::create(std::move(*config));
+  if (!grid.ok()) return grid.err();
+  IG_TRY((*grid)->start());
+  return grid;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int connections = 32, requests = 8, model_requests = 200;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--connections") == 0) connections = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--requests") == 0) requests = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--model-requests") == 0) model_requests = std::atoi(argv[i + 1]);
+  }
+  const int http_port = free_port(), gateway_port = free_port();
+  auto grid = start_grid(http_port, gateway_port);
+  if (!grid.ok()) {
+    fmt::print(stderr, "http_bench: {}\n", grid.err().message);
+    return 1;
+  }
+  const httplib::Headers auth = {{"Authorization", std::string("Bearer ") + api_key}};
+  {
+    httplib::Client probe("127.0.0.1", http_port);
+    const auto deadline = clock_type::now() + grid_start_timeout;
+    while (true) {
+      auto res = probe.Get("/v1/models", auth);
+      if (res && res->status == 200 && !nlohmann::json::parse(res->body)["data"].empty()) break;
+      if (clock_type::now() > deadline) {
+        fmt::print(stderr, "http_bench: no model served within {} s\n", grid_start_timeout.count());
+        return 1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  const std::string body = nlohmann::json{{"model", "stories260k"}, {"prompt", prompt}, {"max_tokens", completion_tokens},
+                                          {"temperature", 0}, {"seed", 1}}.dump();
+  auto http_client = [&] {
+    auto client = std::make_shared<httplib::Client>("127.0.0.1", http_port);
+    client->set_keep_alive(true);
+    client->set_read_timeout(request_timeout_ms / 1000, 0);
+    return client;
+  };
+  fmt::print("http_bench: {} connections, {} completions and {} model lists per connection, {} tokens each\n",
+             connections, requests, model_requests, completion_tokens);
+  auto models = measure("GET /v1/models (bridge)", connections, model_requests, [&] {
+    auto client = http_client();
+    return std::function<bool()>([client, &auth] {
+      auto res = client->Get("/v1/models", auth);
+      return res && res->status == 200;
+    });
+  });
+  auto baseline = measure("16-token completion (ZMQ REQ client, baseline)", connections, requests, [&] {
+    auto client = std::make_shared<infergrid_client>(fmt::format("tcp://127.0.0.1:{}", gateway_port));
+    return std::function<bool()>([client] {
+      inference_request ask;
+      ask.model = "stories260k";
+      ask.prompt = prompt;
+      ask.max_tokens = completion_tokens;
+      ask.sampling.temperature = 0;
+      ask.sampling.seed = 1;
+      return client->complete(ask, request_timeout_ms).ok();
+    });
+  });
+  auto bridged = measure("16-token completion (HTTP bridge)", connections, requests, [&] {
+    auto client = http_client();
+    return std::function<bool()>([client, &auth, &body] {
+      auto res = client->Post("/v1/completions", auth, body, "application/json");
+      return res && res->status == 200;
+    });
+  });
+  print(models);
+  print(baseline);
+  print(bridged);
+  const double latency_ratio = baseline.p50_ms > 0 ? bridged.p50_ms / baseline.p50_ms : 0;
+  const double throughput_ratio = bridged.requests_per_s > 0 ? baseline.requests_per_s / bridged.requests_per_s : 0;
+  fmt::print("ratio bridge/REQ: p50 latency {:.3f}x, throughput {:.3f}x (target <= 1.2x)\n", latency_ratio,
+             throughput_ratio);
+  (*grid)->stop();
+  return models.failures + baseline.failures + bridged.failures == 0 ? 0 : 1;
+}
