@@ -55,7 +55,9 @@ class settlement_actor_test : public ::testing::Test {
   }
   void fund(const std::string& account, std::uint8_t kind, std::int64_t amount, std::int64_t stake = 0) {
     ASSERT_TRUE((call<ledger_ack>(ledger_deposit{"dep-" + account, account, kind, amount})).ok());
-    if (stake > 0) ASSERT_TRUE((call<ledger_ack>(ledger_stake{"stake-" + account, account, stake})).ok());
+    if (stake > 0) {
+      ASSERT_TRUE((call<ledger_ack>(ledger_stake{"stake-" + account, account, stake})).ok());
+    }
   }
   ledger::testing::temp_dir dir{"settlement-actor"};
   std::string db = dir.file("ledger.db");
