@@ -94,6 +94,27 @@ std::string bridge_metrics::render(const metrics_snapshot_inputs& inputs) const 
   for (const auto& model : inputs.models) {
     out += fmt::format("infergrid_workers{{model=\"{}\"}} {}\n", prometheus_label(model.id), model.workers);
   }
+  struct supply_series {
+    const char* name;
+    const char* help;
+    std::int64_t served_model::*field;
+  };
+  const supply_series supply[] = {
+      {"infergrid_model_free_slots", "Free batch slots on live workers per model (matchmaker).", &served_model::free_slots},
+      {"infergrid_model_running_jobs", "Jobs running on workers per model (matchmaker).", &served_model::running},
+      {"infergrid_model_queued_jobs", "Jobs waiting in the matchmaker for capacity per model.", &served_model::queued},
+  };
+  for (const auto& series : supply) {
+    header(out, series.name, "gauge", series.help);
+    for (const auto& model : inputs.models) {
+      out += fmt::format("{}{{model=\"{}\"}} {}\n", series.name, prometheus_label(model.id), model.*series.field);
+    }
+  }
+  header(out, "infergrid_model_utilisation_ratio", "gauge", "Running jobs over batch slots per model (matchmaker).");
+  for (const auto& model : inputs.models) {
+    out += fmt::format("infergrid_model_utilisation_ratio{{model=\"{}\"}} {:.3f}\n", prometheus_label(model.id),
+                       static_cast<double>(model.utilisation_permille) / 1000.0);
+  }
   struct counter_series {
     const char* name;
     const char* help;

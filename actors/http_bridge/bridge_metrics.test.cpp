@@ -19,7 +19,7 @@ TEST(BridgeMetrics, RendersPrometheusText) {
   metrics_snapshot_inputs inputs;
   inputs.queue_depth = 2;
   inputs.jobs_in_flight = 1;
-  inputs.models = {{"stories\"260k", "infergrid", 512, 3}};
+  inputs.models = {{"stories\"260k", "infergrid", 512, 3, 5, 19, 2, 792}};
   inputs.actors = {actor_metrics{"local/http", "http_bridge", 10, 9, 1, 0, 0, 0, 2}};
   const auto text = metrics.render(inputs);
   EXPECT_TRUE(has_line(text, "infergrid_http_requests_total{route=\"/v1/models\",status=\"200\"} 2")) << text;
@@ -32,6 +32,10 @@ TEST(BridgeMetrics, RendersPrometheusText) {
   EXPECT_TRUE(has_line(text, "infergrid_http_tokens_total{type=\"prompt\"} 3"));
   EXPECT_TRUE(has_line(text, "infergrid_http_queue_depth 2"));
   EXPECT_TRUE(has_line(text, "infergrid_workers{model=\"stories\\\"260k\"} 3"));
+  EXPECT_TRUE(has_line(text, "infergrid_model_free_slots{model=\"stories\\\"260k\"} 5"));
+  EXPECT_TRUE(has_line(text, "infergrid_model_running_jobs{model=\"stories\\\"260k\"} 19"));
+  EXPECT_TRUE(has_line(text, "infergrid_model_queued_jobs{model=\"stories\\\"260k\"} 2"));
+  EXPECT_TRUE(has_line(text, "infergrid_model_utilisation_ratio{model=\"stories\\\"260k\"} 0.792"));
   EXPECT_TRUE(has_line(text, "infergrid_actor_received_total{actor=\"local/http\",kind=\"http_bridge\"} 10"));
   EXPECT_TRUE(has_line(text, "infergrid_actor_timeouts_total{actor=\"local/http\",kind=\"http_bridge\"} 2"));
   // Every sample line belongs to a declared family.

@@ -173,7 +173,11 @@ void http_bridge_state::refresh_models() {
                                 for (const auto& supply : report->models) {
                                   if (supply.workers == 0) continue;
                                   models.push_back({supply.model, shared_->config.owned_by, 0,
-                                                    static_cast<std::int64_t>(supply.workers)});
+                                                    static_cast<std::int64_t>(supply.workers),
+                                                    static_cast<std::int64_t>(supply.free_slots),
+                                                    static_cast<std::int64_t>(supply.running),
+                                                    static_cast<std::int64_t>(supply.queued),
+                                                    static_cast<std::int64_t>(supply.utilisation_permille)});
                                 }
                                 shared_->catalog.update_from_supply(std::move(models));
                               });

@@ -56,6 +56,11 @@ struct served_model {
   std::string owned_by;
   std::int64_t context_length = 0;
   std::int64_t workers = 0;
+  // The matchmaker's supply signal for the model (exported on /metrics).
+  std::int64_t free_slots = 0;
+  std::int64_t running = 0;
+  std::int64_t queued = 0;
+  std::int64_t utilisation_permille = 0;
 };
 nlohmann::json model_list_json(const std::vector<served_model>& models, std::int64_t created_s);
 
