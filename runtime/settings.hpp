@@ -6,6 +6,7 @@
 #include <string>
 #include <type_traits>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -73,5 +74,15 @@ class settings {
   std::string path_;
   int fallback_line_ = -1;  // line of the enclosing mapping, for keys of a missing child
 };
+
+// Overwrites `into` with the setting `key` when it is present (keeping the default otherwise); a
+// value of the wrong type is an error naming the file, line and key. Every actor's config reader uses it.
+template <class T>
+status read_setting(const settings& config, std::string_view key, T& into) {
+  auto value = config.get<T>(key, into);
+  if (!value.ok()) return value.err();
+  into = std::move(*value);
+  return {};
+}
 
 }  // namespace infergrid

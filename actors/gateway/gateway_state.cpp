@@ -3,7 +3,7 @@
 #include <array>
 
 #include "actors/gateway/client/client_wire.hpp"
-#include "actors/gpu_worker/read_setting.hpp"
+#include "runtime/settings.hpp"
 #include "messages/match.hpp"
 #include "runtime/actor_kind_registry.hpp"
 #include "runtime/actor_runner.hpp"

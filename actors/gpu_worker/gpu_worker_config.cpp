@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "actors/gpu_worker/read_setting.hpp"
+#include "runtime/settings.hpp"
 
 namespace infergrid::gpu_worker {
 

@@ -1,6 +1,6 @@
 #include "actors/matchmaker/matchmaker_config.hpp"
 
-#include "actors/gpu_worker/read_setting.hpp"
+#include "runtime/settings.hpp"
 
 namespace infergrid::matchmaker {
 

@@ -2,17 +2,6 @@
 #include "actors/settlement/settlement_state.hpp"
 
 namespace infergrid {
-namespace {
-
-template <class T>
-status read(const settings& config, std::string_view key, T& target) {
-  auto value = config.get<T>(key, target);
-  if (!value.ok()) return value.err();
-  target = *value;
-  return {};
-}
-
-}  // namespace
 
 result<settlement_settings> read_settlement_settings(const settings& config) {
   IG_TRY(config.reject_unknown_keys({"db", "key", "durable", "epoch_root_subscribers", "treasury_account",
@@ -23,25 +12,25 @@ result<settlement_settings> read_settlement_settings(const settings& config) {
                                      "weight_latency", "weight_uptime", "weight_accuracy"}));
   settlement_settings out;
   ledger::ledger_config& l = out.ledger;
-  IG_TRY(read(config, "db", out.db_path));
-  IG_TRY(read(config, "key", out.key_path));
-  IG_TRY(read(config, "durable", out.durable));
-  IG_TRY(read(config, "epoch_root_subscribers", out.epoch_root_subscribers));
-  IG_TRY(read(config, "treasury_account", l.treasury_account));
-  IG_TRY(read(config, "miner_stake_min_micro", l.miner_stake_min_micro));
-  IG_TRY(read(config, "validator_stake_min_micro", l.validator_stake_min_micro));
-  IG_TRY(read(config, "unbonding_epochs", l.unbonding_epochs));
-  IG_TRY(read(config, "fee_bps", l.fee_bps));
-  IG_TRY(read(config, "conviction_quorum", l.conviction_quorum));
-  IG_TRY(read(config, "slash_bps", l.slash_bps));
-  IG_TRY(read(config, "slash_reporter_bps", l.slash_reporter_bps));
-  IG_TRY(read(config, "validator_reward_per_verdict_micro", l.validator_reward_per_verdict_micro));
-  IG_TRY(read(config, "early_participant_epochs", l.early_participant_epochs));
-  IG_TRY(read(config, "early_participant_multiplier_percent", l.early_participant_multiplier_percent));
-  IG_TRY(read(config, "weight_useful_tokens", l.weights.useful_tokens));
-  IG_TRY(read(config, "weight_latency", l.weights.latency));
-  IG_TRY(read(config, "weight_uptime", l.weights.uptime));
-  IG_TRY(read(config, "weight_accuracy", l.weights.accuracy));
+  IG_TRY(read_setting(config, "db", out.db_path));
+  IG_TRY(read_setting(config, "key", out.key_path));
+  IG_TRY(read_setting(config, "durable", out.durable));
+  IG_TRY(read_setting(config, "epoch_root_subscribers", out.epoch_root_subscribers));
+  IG_TRY(read_setting(config, "treasury_account", l.treasury_account));
+  IG_TRY(read_setting(config, "miner_stake_min_micro", l.miner_stake_min_micro));
+  IG_TRY(read_setting(config, "validator_stake_min_micro", l.validator_stake_min_micro));
+  IG_TRY(read_setting(config, "unbonding_epochs", l.unbonding_epochs));
+  IG_TRY(read_setting(config, "fee_bps", l.fee_bps));
+  IG_TRY(read_setting(config, "conviction_quorum", l.conviction_quorum));
+  IG_TRY(read_setting(config, "slash_bps", l.slash_bps));
+  IG_TRY(read_setting(config, "slash_reporter_bps", l.slash_reporter_bps));
+  IG_TRY(read_setting(config, "validator_reward_per_verdict_micro", l.validator_reward_per_verdict_micro));
+  IG_TRY(read_setting(config, "early_participant_epochs", l.early_participant_epochs));
+  IG_TRY(read_setting(config, "early_participant_multiplier_percent", l.early_participant_multiplier_percent));
+  IG_TRY(read_setting(config, "weight_useful_tokens", l.weights.useful_tokens));
+  IG_TRY(read_setting(config, "weight_latency", l.weights.latency));
+  IG_TRY(read_setting(config, "weight_uptime", l.weights.uptime));
+  IG_TRY(read_setting(config, "weight_accuracy", l.weights.accuracy));
   if (auto valid = ledger::validate_config(l); !valid) {
     return make_error(error_code::invalid_argument, config.where() + ": " + valid.err().message);
   }
