@@ -5,8 +5,10 @@
 // on a GPU a device-memory vkCmdCopyBuffer) — and the ratio; plus resident memory against weights +
 // KV cache.
 //
-//   decode_bench [stories] [f16] [q8_0]   (default: all three; resident memory is exact for the
-//                                          first model of a run, later ones reuse freed memory)
+//   decode_bench [--profile] [stories] [f16] [q8_0]
+//     default: all three models; resident memory is exact for the first model of a run, later ones
+//     reuse freed memory. --profile: device time per kernel of the batch-1 decode steps (timestamps
+//     after every dispatch, which slow decode down a little).
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -151,6 +153,7 @@ ig::result<measured> run(ig::engine::llama_engine& engine) {
   }
   m.decode_8 = batch_sequences * decode_steps / seconds_since(start);
   // Decode batch 1 in slot 0, continuing after its prompt.
+  engine.reset_kernel_profile();
   std::int32_t token = next[0];
   start = std::chrono::steady_clock::now();
   for (int step = 0; step < decode_steps; ++step) {
@@ -163,10 +166,23 @@ ig::result<measured> run(ig::engine::llama_engine& engine) {
   return m;
 }
 
-int bench_model(const std::string& label, const std::string& path, double bandwidth) {
+// Device time per kernel over the batch-1 decode steps, largest first.
+void print_profile(const ig::engine::kernel_times& times) {
+  std::vector<std::pair<std::string, ig::engine::kernel_time>> sorted(times.begin(), times.end());
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second.seconds > b.second.seconds; });
+  double total = 0.0;
+  for (const auto& entry : sorted) total += entry.second.seconds;
+  fmt::print("  device time per batch-1 decode step: {:.2f} ms\n", 1e3 * total / decode_steps);
+  for (const auto& [label, time] : sorted) {
+    fmt::print("    {:<52} {:4} dispatches {:8.3f} ms {:5.1f}%\n", label, time.dispatches / decode_steps,
+               1e3 * time.seconds / decode_steps, 100.0 * time.seconds / total);
+  }
+}
+
+int bench_model(const std::string& label, const std::string& path, double bandwidth, bool profile) {
   const std::size_t rss_before = resident_bytes();
   auto engine = ig::engine::llama_engine::load(
-      path, {.n_slots = batch_sequences, .context_size = bench_context, .max_batch_tokens = 128});
+      path, {.n_slots = batch_sequences, .context_size = bench_context, .max_batch_tokens = 128, .profile = profile});
   if (!engine) {
     fmt::print(stderr, "error: {}: {}\n", label, engine.err().message);
     return 1;
@@ -193,6 +209,7 @@ int bench_model(const std::string& label, const std::string& path, double bandwi
   fmt::print("  resident memory {:.1f} MB vs weights {:.1f} MB + KV cache {:.1f} MB (8 slots x {} positions): {:.2f}x\n",
              resident / 1e6, engine->weight_bytes() / 1e6, engine->kv_cache_bytes() / 1e6, bench_context,
              resident / budget);
+  if (profile) print_profile(engine->kernel_profile());
   return 0;
 }
 
@@ -200,6 +217,7 @@ int bench_model(const std::string& label, const std::string& path, double bandwi
 
 int main(int argc, char** argv) {
   std::vector<std::string> chosen(argv + 1, argv + argc);
+  const bool profile = std::erase(chosen, std::string("--profile")) > 0;
   if (chosen.empty()) chosen = {"stories", "f16", "q8_0"};
   const auto wanted = [&](const std::string& name) {
     return std::find(chosen.begin(), chosen.end(), name) != chosen.end();
@@ -215,7 +233,7 @@ int main(int argc, char** argv) {
   const double bandwidth = device_bandwidth > 0.0 ? device_bandwidth : host_bandwidth;
   const char* root = std::getenv("INFERGRID_SOURCE_DIR");
   const std::string stories = std::string(root != nullptr ? root : ".") + "/deploy/models/stories260k.gguf";
-  if (wanted("stories") && bench_model("stories260k (F32)", stories, bandwidth) != 0) return 1;
+  if (wanted("stories") && bench_model("stories260k (F32)", stories, bandwidth, profile) != 0) return 1;
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / "infergrid_decode_bench";
   std::filesystem::create_directories(dir);
   for (auto type : {ig::model::ggml_type::f16, ig::model::ggml_type::q8_0}) {
@@ -229,7 +247,7 @@ int main(int argc, char** argv) {
         return 1;
       }
     }
-    if (bench_model("random Llama ~100M " + name, path, bandwidth) != 0) return 1;
+    if (bench_model("random Llama ~100M " + name, path, bandwidth, profile) != 0) return 1;
   }
   return 0;
 }

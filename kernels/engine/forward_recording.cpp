@@ -29,22 +29,31 @@ status record_layer(kernel_library& kernels, recorder& rec, const device_model& 
   const token_inputs inputs{b.positions, b.slots, 0};
   const float scale = 1.0f / std::sqrt(static_cast<float>(h.head_dim));
 
+  rec.stage = "attn_norm";
   IG_TRY(kernels.rms_norm(rec, b.residual, layer.attn_norm, b.normed, h.n_embd, n_tokens, h.rms_norm_eps, nullptr));
+  rec.stage = "attn_qkv";
   IG_TRY(project(kernels, rec, layer.qkv, b.normed_view, b.qkv, n_tokens, false));
+  rec.stage = "rope_kv";
   IG_TRY(kernels.rope_kv(rec, b.qkv, inputs, b.k_cache[layer_index], b.v_cache[layer_index], shape, rope, n_tokens));
+  rec.stage = "attention";
   IG_TRY(kernels.attention(rec, b.qkv, layer.qkv.width, b.k_view[layer_index], b.v_view[layer_index], inputs,
                            b.attention, shape, scale, n_tokens));
+  rec.stage = "attn_output";
   IG_TRY(project(kernels, rec, layer.attn_output, b.attention_view, b.residual, n_tokens, true));
+  rec.stage = "ffn_norm";
   IG_TRY(kernels.rms_norm(rec, b.residual, layer.ffn_norm, b.normed, h.n_embd, n_tokens, h.rms_norm_eps, nullptr));
+  rec.stage = "ffn_gate_up";
   IG_TRY(project(kernels, rec, layer.gate_up, b.normed_view, b.gate_up, n_tokens, false));
+  rec.stage = "swiglu";
   IG_TRY(kernels.swiglu(rec, b.gate_up, b.ffn_hidden, h.n_ff, n_tokens));
+  rec.stage = "ffn_down";
   return project(kernels, rec, layer.down, b.ffn_hidden_view, b.residual, n_tokens, true);
 }
 
 }  // namespace
 
 result<recorded_step> record_forward(kernel_library& kernels, const device_model& model, const step_buffers& buffers,
-                                     const step_shape& shape) {
+                                     const step_shape& shape, bool profile) {
   const vk::device& dev = kernels.device();
   const model::llama_hparams& h = model.hparams;
   auto commands = vk::command_buffer::create(dev);
@@ -57,9 +66,17 @@ result<recorded_step> record_forward(kernel_library& kernels, const device_model
   }
   auto pool = vk::descriptor_pool::create(dev, static_cast<std::uint32_t>(sets), max_bindings_per_set);
   if (!pool) return pool.err();
-  recorded_step step{std::move(*commands), std::move(*pool)};
+  recorded_step step{std::move(*commands), std::move(*pool), std::nullopt};
   IG_TRY(step.commands.begin());
   recorder rec{step.commands, step.pool};
+  if (profile) {
+    auto timestamps = step_profile::create(dev, static_cast<std::uint32_t>(sets));  // one dispatch per set
+    if (!timestamps) return timestamps.err();
+    step.profile.emplace(std::move(*timestamps));
+    step.profile->begin(step.commands.handle());
+    rec.profile = &*step.profile;
+  }
+  rec.stage = "embedding";
   const projection& table = model.token_embd;
   for (std::size_t i = 0; i < table.parts.size(); ++i) {
     IG_TRY(kernels.embedding(rec, table.parts[i], buffers.tokens, 0, shape.n_tokens, buffers.residual,
@@ -69,10 +86,13 @@ result<recorded_step> record_forward(kernel_library& kernels, const device_model
     IG_TRY(record_layer(kernels, rec, model, buffers, layer, shape.n_tokens));
   }
   if (shape.n_outputs > 0) {
+    rec.stage = "output_norm";
     IG_TRY(kernels.rms_norm(rec, buffers.residual, model.output_norm, buffers.final_normed, h.n_embd, shape.n_outputs,
                             h.rms_norm_eps, &buffers.output_rows));
+    rec.stage = "output";
     IG_TRY(project(kernels, rec, model.output_weight(), buffers.final_normed_view, buffers.logits, shape.n_outputs,
                    false));
+    rec.stage = "greedy";
     if (shape.greedy) IG_TRY(kernels.argmax(rec, buffers.logits, buffers.greedy_ids, h.n_vocab, shape.n_outputs));
   }
   IG_TRY(step.commands.end());

@@ -6,10 +6,12 @@
 // positions, slots and output rows are read from buffers, so a recording is reused for every
 // step of the same shape, with no CPU work but writing those inputs.
 #include <cstdint>
+#include <optional>
 
 #include "kernels/engine/device_model.hpp"
 #include "kernels/engine/kernel_library.hpp"
 #include "kernels/engine/step_buffers.hpp"
+#include "kernels/engine/step_profile.hpp"
 #include "kernels/vk/command.hpp"
 #include "kernels/vk/descriptors.hpp"
 #include "runtime/result.hpp"
@@ -23,13 +25,15 @@ struct step_shape {
   auto operator<=>(const step_shape&) const = default;
 };
 
-// A recorded step: its command buffer and the pool its descriptor sets live in.
+// A recorded step: its command buffer, the pool its descriptor sets live in, and with profiling
+// the timestamps of its dispatches.
 struct recorded_step {
   vk::command_buffer commands;
   vk::descriptor_pool pool;
+  std::optional<step_profile> profile;
 };
 
 result<recorded_step> record_forward(kernel_library& kernels, const device_model& model, const step_buffers& buffers,
-                                     const step_shape& shape);
+                                     const step_shape& shape, bool profile = false);
 
 }  // namespace infergrid::engine

@@ -97,13 +97,14 @@ result<const vk::compute_pipeline*> kernel_library::pipeline(const std::string& 
 }
 
 template <class Push>
-status kernel_library::record(recorder& rec, const vk::compute_pipeline& pipeline,
+status kernel_library::record(recorder& rec, const std::string& name, const vk::compute_pipeline& pipeline,
                               std::initializer_list<vk::resource> resources, const Push& push,
                               std::uint32_t groups_x, std::uint32_t groups_y, std::uint32_t groups_z) {
   auto set = rec.pool.make_set(pipeline, std::span(resources.begin(), resources.size()));
   if (!set) return set.err();
   rec.commands.dispatch(pipeline, *set, std::as_bytes(std::span(&push, 1)), groups_x, groups_y, groups_z);
   rec.commands.barrier();
+  if (rec.profile != nullptr) return rec.profile->mark(rec.commands.handle(), std::string(rec.stage) + " " + name);
   return {};
 }
 
@@ -128,7 +129,7 @@ status kernel_library::matmul(recorder& rec, const device_weight& weight, const 
   const std::uint32_t rows_per_group = row_per_lane ? matmul_rows_ * block_size_ : matmul_rows_;
   const std::uint32_t row_blocks = ceil_div(push.rows, rows_per_group);
   const std::uint32_t groups_x = std::min(row_blocks, max_groups_per_dimension);
-  return record(rec, **p, {weight.data_binding(), weight.scales_binding(), vk::texel(x), vk::storage(y)}, push,
+  return record(rec, name, **p, {weight.data_binding(), weight.scales_binding(), vk::texel(x), vk::storage(y)}, push,
                 groups_x, ceil_div(n_tokens, tokens), ceil_div(row_blocks, groups_x));
 }
 
@@ -143,7 +144,7 @@ status kernel_library::embedding(recorder& rec, const device_weight& table, cons
   if (!p) return p.err();
   const embedding_push push{static_cast<std::uint32_t>(table.cols()), static_cast<std::uint32_t>(table.row_units()),
                             static_cast<std::uint32_t>(table.rows()), token_offset, first_row};
-  return record(rec, **p, {table.data_binding(), table.scales_binding(), vk::storage(tokens), vk::storage(out)}, push,
+  return record(rec, name, **p, {table.data_binding(), table.scales_binding(), vk::storage(tokens), vk::storage(out)}, push,
                 1, n_tokens);
 }
 
@@ -156,7 +157,7 @@ status kernel_library::rms_norm(recorder& rec, const vk::buffer& x, const vk::bu
   const rms_norm_push push{width, eps, row_list != nullptr ? 1u : 0u};
   // Without a row list, binding 3 is never read; any buffer satisfies the layout.
   const vk::buffer& rows = row_list != nullptr ? *row_list : weight;
-  return record(rec, **p, {vk::storage(x), vk::storage(weight), vk::storage(out), vk::storage(rows)}, push, n_rows);
+  return record(rec, "rms_norm", **p, {vk::storage(x), vk::storage(weight), vk::storage(out), vk::storage(rows)}, push, n_rows);
 }
 
 status kernel_library::rope_kv(recorder& rec, const vk::buffer& qkv, const token_inputs& tokens,
@@ -169,7 +170,7 @@ status kernel_library::rope_kv(recorder& rec, const vk::buffer& qkv, const token
   const rope_push push{shape.n_heads, shape.n_kv_heads, shape.head_dim, rope.rope_dims, shape.n_ctx,
                        tokens.token_offset, rope.theta_base, rope.freq_scale};
   const std::uint32_t pairs = (shape.n_heads + shape.n_kv_heads) * shape.head_dim / 2;
-  return record(rec, **p,
+  return record(rec, "rope_kv", **p,
                 {vk::storage(qkv), vk::storage(tokens.positions), vk::storage(tokens.slots), vk::storage(k_cache),
                  vk::storage(v_cache)},
                 push, ceil_div(pairs, elementwise_block_size), n_tokens);
@@ -190,7 +191,7 @@ status kernel_library::attention(recorder& rec, const vk::buffer& q, std::uint32
   if (!p) return p.err();
   const attention_push push{shape.n_heads, shape.n_kv_heads, shape.head_dim, shape.n_ctx, q_stride,
                             tokens.token_offset, scale};
-  return record(rec, **p,
+  return record(rec, "attention", **p,
                 {vk::storage(q), vk::texel(k_cache), vk::texel(v_cache), vk::storage(tokens.positions),
                  vk::storage(tokens.slots), vk::storage(out)},
                 push, shape.n_heads, n_tokens);
@@ -201,7 +202,7 @@ status kernel_library::swiglu(recorder& rec, const vk::buffer& gate_up, const vk
   if (n_tokens == 0) return {};
   auto p = pipeline("swiglu", {storage, storage}, sizeof(swiglu_push), {elementwise_block_size});
   if (!p) return p.err();
-  return record(rec, **p, {vk::storage(gate_up), vk::storage(out)}, swiglu_push{width, n_tokens},
+  return record(rec, "swiglu", **p, {vk::storage(gate_up), vk::storage(out)}, swiglu_push{width, n_tokens},
                 ceil_div(width, elementwise_block_size), n_tokens);
 }
 
@@ -212,7 +213,7 @@ status kernel_library::add(recorder& rec, const vk::buffer& a, const vk::buffer&
   if (!p) return p.err();
   const std::uint32_t groups = ceil_div(count, elementwise_block_size);
   const std::uint32_t groups_x = std::min(groups, max_groups_per_dimension);
-  return record(rec, **p, {vk::storage(a), vk::storage(b), vk::storage(out)}, count_push{count}, groups_x,
+  return record(rec, "add", **p, {vk::storage(a), vk::storage(b), vk::storage(out)}, count_push{count}, groups_x,
                 ceil_div(groups, groups_x));
 }
 
@@ -222,7 +223,7 @@ status kernel_library::argmax(recorder& rec, const vk::buffer& logits, const vk:
   auto p = subgroup_only_ ? pipeline("argmax_subgroup_only", {storage, storage}, sizeof(count_push), {block_size_})
                           : pipeline("argmax", {storage, storage}, sizeof(count_push), {std::bit_ceil(block_size_)});
   if (!p) return p.err();
-  return record(rec, **p, {vk::storage(logits), vk::storage(ids)}, count_push{width}, rows);
+  return record(rec, "argmax", **p, {vk::storage(logits), vk::storage(ids)}, count_push{width}, rows);
 }
 
 }  // namespace infergrid::engine

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kernels/engine/device_weight.hpp"
+#include "kernels/engine/step_profile.hpp"
 #include "kernels/vk/buffer.hpp"
 #include "kernels/vk/command.hpp"
 #include "kernels/vk/descriptors.hpp"
@@ -37,9 +38,12 @@ struct kernel_options {
 };
 
 // Where a call records: the step's command buffer and the pool its descriptor sets come from.
+// With a profile, each dispatch is followed by a timestamp labelled "<stage> <variant>".
 struct recorder {
   vk::command_buffer& commands;
   vk::descriptor_pool& pool;
+  step_profile* profile = nullptr;
+  const char* stage = "";  // what the next calls compute, e.g. "ffn_down"
 };
 
 struct attention_shape {
@@ -107,7 +111,8 @@ class kernel_library {
   result<const vk::compute_pipeline*> pipeline(const std::string& name, std::vector<vk::binding_kind> bindings,
                                                std::uint32_t push_bytes, std::vector<std::uint32_t> specialization);
   template <class Push>
-  status record(recorder& rec, const vk::compute_pipeline& pipeline, std::initializer_list<vk::resource> resources,
+  status record(recorder& rec, const std::string& name, const vk::compute_pipeline& pipeline,
+                std::initializer_list<vk::resource> resources,
                 const Push& push, std::uint32_t groups_x, std::uint32_t groups_y = 1, std::uint32_t groups_z = 1);
   std::string reduction_suffix() const {
     return subgroup_only_ ? "_subgroup_only" : use_subgroups_ ? "_subgroup" : "_shared";

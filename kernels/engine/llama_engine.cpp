@@ -42,6 +42,8 @@ struct llama_engine::state {
   const device_model& model() const { return *model_storage; }
   std::map<step_shape, recorded_step> recorded;
   std::vector<step_shape> recorded_order;  // oldest first
+  bool profile = false;
+  kernel_times profile_totals;
 
   result<recorded_step*> recording_for(const step_shape& shape) {
     if (auto found = recorded.find(shape); found != recorded.end()) return &found->second;
@@ -49,7 +51,7 @@ struct llama_engine::state {
       recorded.erase(recorded_order.front());
       recorded_order.erase(recorded_order.begin());
     }
-    auto step = record_forward(*kernels, *model_storage, buffers, shape);
+    auto step = record_forward(*kernels, *model_storage, buffers, shape, profile);
     if (!step) return step.err();
     recorded_order.push_back(shape);
     return &recorded.emplace(shape, std::move(*step)).first->second;
@@ -106,6 +108,7 @@ struct llama_engine::state {
     auto step = recording_for(shape);
     if (!step) return step.err();
     IG_TRY((*step)->commands.submit_and_wait());
+    if ((*step)->profile) IG_TRY((*step)->profile->collect(profile_totals));
     const std::uint32_t n_vocab = model().hparams.n_vocab;
     const auto* logits = reinterpret_cast<const float*>(buffers.logits.mapped());
     const auto* ids = reinterpret_cast<const std::int32_t*>(buffers.greedy_ids.mapped());
@@ -136,6 +139,7 @@ result<llama_engine> llama_engine::create(const model::gguf_file& file, const en
   auto dev = vk::device::create({options.device});
   if (!dev) return dev.err();
   auto s = std::make_unique<state>(std::move(*dev));
+  s->profile = options.profile;
   auto kernels = kernel_library::create(s->device, options.kernels);
   if (!kernels) return kernels.err();
   s->kernels.emplace(std::move(*kernels));
@@ -206,5 +210,7 @@ std::uint32_t llama_engine::context_size() const { return state_->buffers.capaci
 std::size_t llama_engine::weight_bytes() const { return state_->model().device_bytes; }
 std::size_t llama_engine::kv_cache_bytes() const { return state_->buffers.kv_cache_bytes; }
 std::size_t llama_engine::activation_bytes() const { return state_->buffers.activation_bytes; }
+const kernel_times& llama_engine::kernel_profile() const { return state_->profile_totals; }
+void llama_engine::reset_kernel_profile() { state_->profile_totals.clear(); }
 
 }  // namespace infergrid::engine

@@ -40,6 +40,8 @@ struct engine_options {
   bool warm_up = true;
   // Largest weight part in bytes; 0 = the device's binding limits decide where matrices split.
   std::size_t weight_part_bytes_limit = 0;
+  // Time every dispatch with device timestamps (kernel_profile()); costs a little per dispatch.
+  bool profile = false;
 };
 
 struct sequence_step {
@@ -81,6 +83,10 @@ class llama_engine {
   std::size_t weight_bytes() const;    // weights as stored on the device
   std::size_t kv_cache_bytes() const;
   std::size_t activation_bytes() const;
+  // Device time per kernel over the steps run since load or the last reset (engine_options::profile;
+  // empty without it).
+  const kernel_times& kernel_profile() const;
+  void reset_kernel_profile();
 
  private:
   struct state;

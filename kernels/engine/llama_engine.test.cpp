@@ -233,6 +233,31 @@ TEST(llama_engine, rejects_bad_batches) {
   EXPECT_TRUE(engine->step(std::span(&fine, 1)).ok());
 }
 
+TEST(llama_engine, profile_times_every_dispatch_of_each_step) {
+  auto engine = llama_engine::load(stories260k_path(), {.n_slots = 1, .context_size = 16, .profile = true});
+  ASSERT_TRUE(engine.ok()) << engine.err().message;
+  EXPECT_TRUE(engine->kernel_profile().empty());  // the warm-up records but does not run
+  const std::vector<std::int32_t> prompt = {1, 403, 407};
+  const sequence_step entry{0, prompt, 0};
+  for (int step = 0; step < 2; ++step) ASSERT_TRUE(engine->step(std::span(&entry, 1), {.greedy = true}).ok());
+  const kernel_times& times = engine->kernel_profile();
+  const std::uint32_t layers = engine->hparams().n_layers;
+  std::uint64_t dispatches = 0;
+  for (const auto& [label, time] : times) {
+    dispatches += time.dispatches;
+    EXPECT_GE(time.seconds, 0.0) << label;
+  }
+  // Per step: embedding, 9 per layer, final norm, logits, argmax (stories260k is small: one part each).
+  EXPECT_EQ(dispatches, 2u * (1 + 9 * layers + 3));
+  const auto down = std::find_if(times.begin(), times.end(),
+                                 [](const auto& entry) { return entry.first.starts_with("ffn_down matmul_f32_"); });
+  ASSERT_NE(down, times.end());
+  EXPECT_EQ(down->second.dispatches, 2u * layers);
+  EXPECT_GT(down->second.seconds, 0.0);
+  engine->reset_kernel_profile();
+  EXPECT_TRUE(engine->kernel_profile().empty());
+}
+
 TEST(llama_engine, kv_cache_beyond_the_device_limit_is_a_clear_error) {
   // 2^22 positions x 16 slots x 32 floats of k per layer = 8 GiB, past every device's storage range.
   auto engine = llama_engine::load(stories260k_path(), {.n_slots = 16, .context_size = 1u << 22, .warm_up = false});

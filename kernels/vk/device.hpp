@@ -49,6 +49,7 @@ class device {
   VkPhysicalDevice physical() const { return physical_; }
   VkQueue queue() const { return queue_; }
   VkCommandPool command_pool() const { return command_pool_; }
+  std::uint32_t queue_family() const { return queue_family_; }
   const device_info& info() const { return info_; }
   const VkPhysicalDeviceMemoryProperties& memory() const { return memory_; }
 
