@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -59,14 +61,19 @@ struct figures {
   double p50_ms = 0;
   double p99_ms = 0;
   std::size_t failures = 0;
+  std::map<std::string, std::size_t> failure_reasons;
 };
 
-// Runs `one` (true = success) `per_connection` times on each of `connections` threads.
+// What one request ended in: empty = success, else why it failed.
+using attempt = std::function<std::string()>;
+
+// Runs a connection's attempt `per_connection` times on each of `connections` threads.
 figures measure(const std::string& name, int connections, int per_connection,
-                const std::function<std::function<bool()>()>& make_connection) {
+                const std::function<attempt()>& make_connection) {
   std::vector<std::vector<double>> latencies(connections);
-  std::atomic<std::size_t> failures{0};
-  std::vector<std::function<bool()>> clients;
+  std::mutex failures_mutex;
+  std::map<std::string, std::size_t> failures;
+  std::vector<attempt> clients;
   for (int c = 0; c < connections; ++c) clients.push_back(make_connection());
   const auto begin = clock_type::now();
   std::vector<std::thread> threads;
@@ -74,7 +81,11 @@ figures measure(const std::string& name, int connections, int per_connection,
     threads.emplace_back([&, c] {
       for (int i = 0; i < per_connection; ++i) {
         const auto start = clock_type::now();
-        if (!clients[c]()) ++failures;
+        const std::string failure = clients[c]();
+        if (!failure.empty()) {
+          const std::lock_guard lock(failures_mutex);
+          ++failures[failure];
+        }
         latencies[c].push_back(std::chrono::duration<double, std::milli>(clock_type::now() - start).count());
       }
     });
@@ -85,12 +96,22 @@ figures measure(const std::string& name, int connections, int per_connection,
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   std::sort(all.begin(), all.end());
   auto percentile = [&](double p) { return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<std::size_t>(p * all.size()))]; };
-  return {name, static_cast<double>(all.size()) / elapsed_s, percentile(0.50), percentile(0.99), failures.load()};
+  std::size_t failed = 0;
+  for (const auto& [reason, count] : failures) failed += count;
+  return {name, static_cast<double>(all.size()) / elapsed_s, percentile(0.50), percentile(0.99), failed, failures};
+}
+
+// Empty for a 200; else the transport error or the status and body.
+std::string failure_of(const httplib::Result& res) {
+  if (!res) return "transport: " + httplib::to_string(res.error());
+  if (res->status == 200) return {};
+  return std::to_string(res->status) + " " + res->body.substr(0, 200);
 }
 
 void print(const figures& f) {
   fmt::print("{:<44} {:>10.1f} req/s   p50 {:>8.2f} ms   p99 {:>8.2f} ms   failures {}\n", f.name, f.requests_per_s,
              f.p50_ms, f.p99_ms, f.failures);
+  for (const auto& [reason, count] : f.failure_reasons) fmt::print("    {} x {}\n", count, reason);
 }
 
 result<std::unique_ptr<node>> start_grid(int http_port, int gateway_port) {
@@ -146,6 +167,7 @@ int main(int argc, char** argv) {
   auto http_client = [&] {
     auto client = std::make_shared<httplib::Client>("127.0.0.1", http_port);
     client->set_keep_alive(true);
+    client->set_tcp_nodelay(true);  // as clients such as curl and Node do
     client->set_read_timeout(request_timeout_ms / 1000, 0);
     return client;
   };
@@ -153,28 +175,25 @@ int main(int argc, char** argv) {
              connections, requests, model_requests, completion_tokens);
   auto models = measure("GET /v1/models (bridge)", connections, model_requests, [&] {
     auto client = http_client();
-    return std::function<bool()>([client, &auth] {
-      auto res = client->Get("/v1/models", auth);
-      return res && res->status == 200;
-    });
+    return attempt([client, &auth] { return failure_of(client->Get("/v1/models", auth)); });
   });
   auto baseline = measure("16-token completion (ZMQ REQ client, baseline)", connections, requests, [&] {
     auto client = std::make_shared<infergrid_client>(fmt::format("tcp://127.0.0.1:{}", gateway_port));
-    return std::function<bool()>([client] {
+    return attempt([client] {
       inference_request ask;
       ask.model = "stories260k";
       ask.prompt = prompt;
       ask.max_tokens = completion_tokens;
       ask.sampling.temperature = 0;
       ask.sampling.seed = 1;
-      return client->complete(ask, request_timeout_ms).ok();
+      auto answer = client->complete(ask, request_timeout_ms);
+      return answer.ok() ? std::string() : answer.err().message;
     });
   });
   auto bridged = measure("16-token completion (HTTP bridge)", connections, requests, [&] {
     auto client = http_client();
-    return std::function<bool()>([client, &auth, &body] {
-      auto res = client->Post("/v1/completions", auth, body, "application/json");
-      return res && res->status == 200;
+    return attempt([client, &auth, &body] {
+      return failure_of(client->Post("/v1/completions", auth, body, "application/json"));
     });
   });
   print(models);

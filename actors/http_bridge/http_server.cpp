@@ -1,5 +1,7 @@
 #include "actors/http_bridge/http_server.hpp"
 
+#include <sys/socket.h>
+
 #include <chrono>
 
 #include "actors/http_bridge/completion_route.hpp"
@@ -15,6 +17,10 @@ using clock = std::chrono::steady_clock;
 constexpr time_t socket_timeout_s = 30;
 // Requests one keep-alive connection may carry before the server closes it.
 constexpr std::size_t keep_alive_max_requests = 10000;
+// Connections the kernel queues before accept. Debian's compiled httplib listens with 5, which
+// drops the SYNs of a burst of new connections; each dropped client then waits for its 1 s SYN
+// retransmission (bench/http_bench measured a p99 of 1 s from this alone).
+constexpr int listen_backlog = 1024;
 
 std::int64_t unix_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -31,6 +37,13 @@ http_server::http_server(bridge_shared& shared) : shared_(shared) {
   server_.set_read_timeout(socket_timeout_s, 0);
   server_.set_write_timeout(socket_timeout_s, 0);
   server_.set_keep_alive_max_count(keep_alive_max_requests);
+  // httplib writes headers and body separately; with Nagle's algorithm the body waits for the
+  // client's delayed ACK (~40 ms on Linux) on every response.
+  server_.set_tcp_nodelay(true);
+  server_.set_socket_options([this](int sock) {
+    httplib::default_socket_options(sock);
+    listening_socket_ = sock;  // the last candidate httplib configures is the one it binds
+  });
   add_routes();
 }
 
@@ -111,6 +124,11 @@ status http_server::start() {
                                                   std::to_string(shared_.config.port) + " (in use?)");
     }
     port_ = shared_.config.port;
+  }
+  // Listening again on a listening socket only raises its backlog (Linux).
+  if (::listen(listening_socket_, listen_backlog) != 0) {
+    log(log_level::warn, "http_bridge", "cannot raise the listen backlog to {}; bursts of new connections may wait 1 s",
+        listen_backlog);
   }
   listener_ = std::thread([this] { server_.listen_after_bind(); });
   log(log_level::info, "http_bridge", "listening on http://{}:{}", shared_.config.host, port_);

@@ -36,6 +36,7 @@ class http_server {
   httplib::Server server_;
   std::thread listener_;
   int port_ = 0;
+  int listening_socket_ = -1;  // what httplib bound (see listen_backlog in http_server.cpp)
 };
 
 }  // namespace infergrid::http
