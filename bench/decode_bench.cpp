@@ -5,10 +5,13 @@
 // on a GPU a device-memory vkCmdCopyBuffer) — and the ratio; plus resident memory against weights +
 // KV cache.
 //
-//   decode_bench [--profile] [stories] [f16] [q8_0]
+//   decode_bench [--profile] [--layout row_per_lane|split_columns] [--rows N] [--access texel|storage]
+//                [--fuse on|off]
+//                [stories] [f16] [q8_0]
 //     default: all three models; resident memory is exact for the first model of a run, later ones
 //     reuse freed memory. --profile: device time per kernel of the batch-1 decode steps (timestamps
-//     after every dispatch, which slow decode down a little).
+//     after every dispatch, which slow decode down a little). --layout, --rows, --access, --fuse: the
+//     matmul kernel choice instead of the device's default (kernel_options).
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -179,10 +182,14 @@ void print_profile(const ig::engine::kernel_times& times) {
   }
 }
 
-int bench_model(const std::string& label, const std::string& path, double bandwidth, bool profile) {
+int bench_model(const std::string& label, const std::string& path, double bandwidth, bool profile,
+                const ig::engine::kernel_options& kernels) {
   const std::size_t rss_before = resident_bytes();
-  auto engine = ig::engine::llama_engine::load(
-      path, {.n_slots = batch_sequences, .context_size = bench_context, .max_batch_tokens = 128, .profile = profile});
+  auto engine = ig::engine::llama_engine::load(path, {.n_slots = batch_sequences,
+                                                      .context_size = bench_context,
+                                                      .max_batch_tokens = 128,
+                                                      .kernels = kernels,
+                                                      .profile = profile});
   if (!engine) {
     fmt::print(stderr, "error: {}: {}\n", label, engine.err().message);
     return 1;
@@ -218,6 +225,24 @@ int bench_model(const std::string& label, const std::string& path, double bandwi
 int main(int argc, char** argv) {
   std::vector<std::string> chosen(argv + 1, argv + argc);
   const bool profile = std::erase(chosen, std::string("--profile")) > 0;
+  ig::engine::kernel_options kernels;
+  for (std::size_t i = 0; i + 1 < chosen.size();) {
+    const std::string flag = chosen[i], value = chosen[i + 1];
+    if (flag == "--layout") {
+      kernels.layout = value == "split_columns" ? ig::engine::matmul_layout::split_columns
+                                                : ig::engine::matmul_layout::row_per_lane;
+    } else if (flag == "--rows") {
+      kernels.matmul_rows = static_cast<std::uint32_t>(std::stoul(value));
+    } else if (flag == "--fuse") {
+      kernels.fuse_matmul_inputs = value == "on";
+    } else if (flag == "--access") {
+      kernels.access = value == "storage" ? ig::engine::weight_access::storage : ig::engine::weight_access::texel;
+    } else {
+      ++i;
+      continue;
+    }
+    chosen.erase(chosen.begin() + static_cast<std::ptrdiff_t>(i), chosen.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+  }
   if (chosen.empty()) chosen = {"stories", "f16", "q8_0"};
   const auto wanted = [&](const std::string& name) {
     return std::find(chosen.begin(), chosen.end(), name) != chosen.end();
@@ -233,7 +258,7 @@ int main(int argc, char** argv) {
   const double bandwidth = device_bandwidth > 0.0 ? device_bandwidth : host_bandwidth;
   const char* root = std::getenv("INFERGRID_SOURCE_DIR");
   const std::string stories = std::string(root != nullptr ? root : ".") + "/deploy/models/stories260k.gguf";
-  if (wanted("stories") && bench_model("stories260k (F32)", stories, bandwidth, profile) != 0) return 1;
+  if (wanted("stories") && bench_model("stories260k (F32)", stories, bandwidth, profile, kernels) != 0) return 1;
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / "infergrid_decode_bench";
   std::filesystem::create_directories(dir);
   for (auto type : {ig::model::ggml_type::f16, ig::model::ggml_type::q8_0}) {
@@ -247,7 +272,7 @@ int main(int argc, char** argv) {
         return 1;
       }
     }
-    if (bench_model("random Llama ~100M " + name, path, bandwidth, profile) != 0) return 1;
+    if (bench_model("random Llama ~100M " + name, path, bandwidth, profile, kernels) != 0) return 1;
   }
   return 0;
 }

@@ -5,17 +5,17 @@
 namespace infergrid::engine {
 namespace {
 
-// Descriptor sets besides the matmul and embedding parts: per layer 2 norms, rope, attention,
-// SwiGLU; outside the layers the final norm and argmax.
+// Descriptor sets besides the matmul and embedding parts: per layer rope and attention, and unless
+// fused into the matmuls' input 2 norms and SwiGLU; outside the layers the final norm and argmax.
 constexpr std::uint32_t fixed_sets_per_layer = 5;
 constexpr std::uint32_t fixed_sets_outside_layers = 2;
-// Most bindings of any kernel (attention).
+// Most bindings of any kernel (attention; matmul has 5).
 constexpr std::uint32_t max_bindings_per_set = 6;
 
 status project(kernel_library& kernels, recorder& rec, const projection& p, const vk::buffer_view& x,
-               const vk::buffer& y, std::uint32_t n_tokens, bool accumulate) {
+               const vk::buffer& y, std::uint32_t n_tokens, bool accumulate, const matmul_input& input = {}) {
   for (std::size_t i = 0; i < p.parts.size(); ++i) {
-    IG_TRY(kernels.matmul(rec, p.parts[i], x, 0, y, p.column_offsets[i], p.width, n_tokens, accumulate));
+    IG_TRY(kernels.matmul(rec, p.parts[i], x, 0, y, p.column_offsets[i], p.width, n_tokens, accumulate, input));
   }
   return {};
 }
@@ -29,10 +29,17 @@ status record_layer(kernel_library& kernels, recorder& rec, const device_model& 
   const token_inputs inputs{b.positions, b.slots, 0};
   const float scale = 1.0f / std::sqrt(static_cast<float>(h.head_dim));
 
-  rec.stage = "attn_norm";
-  IG_TRY(kernels.rms_norm(rec, b.residual, layer.attn_norm, b.normed, h.n_embd, n_tokens, h.rms_norm_eps, nullptr));
-  rec.stage = "attn_qkv";
-  IG_TRY(project(kernels, rec, layer.qkv, b.normed_view, b.qkv, n_tokens, false));
+  const bool fused = kernels.fuses_matmul_inputs();
+  if (fused) {
+    rec.stage = "attn_norm_qkv";
+    IG_TRY(project(kernels, rec, layer.qkv, b.residual_view, b.qkv, n_tokens, false,
+                   matmul_input::rms_norm(layer.attn_norm, h.rms_norm_eps)));
+  } else {
+    rec.stage = "attn_norm";
+    IG_TRY(kernels.rms_norm(rec, b.residual, layer.attn_norm, b.normed, h.n_embd, n_tokens, h.rms_norm_eps, nullptr));
+    rec.stage = "attn_qkv";
+    IG_TRY(project(kernels, rec, layer.qkv, b.normed_view, b.qkv, n_tokens, false));
+  }
   rec.stage = "rope_kv";
   IG_TRY(kernels.rope_kv(rec, b.qkv, inputs, b.k_cache[layer_index], b.v_cache[layer_index], shape, rope, n_tokens));
   rec.stage = "attention";
@@ -40,6 +47,13 @@ status record_layer(kernel_library& kernels, recorder& rec, const device_model& 
                            b.attention, shape, scale, n_tokens));
   rec.stage = "attn_output";
   IG_TRY(project(kernels, rec, layer.attn_output, b.attention_view, b.residual, n_tokens, true));
+  if (fused) {
+    rec.stage = "ffn_norm_gate_up";
+    IG_TRY(project(kernels, rec, layer.gate_up, b.residual_view, b.gate_up, n_tokens, false,
+                   matmul_input::rms_norm(layer.ffn_norm, h.rms_norm_eps)));
+    rec.stage = "swiglu_ffn_down";
+    return project(kernels, rec, layer.down, b.gate_up_view, b.residual, n_tokens, true, matmul_input::swiglu());
+  }
   rec.stage = "ffn_norm";
   IG_TRY(kernels.rms_norm(rec, b.residual, layer.ffn_norm, b.normed, h.n_embd, n_tokens, h.rms_norm_eps, nullptr));
   rec.stage = "ffn_gate_up";

@@ -34,7 +34,9 @@ std::string type_name(model::ggml_type type) {
 
 // Push constant blocks, field for field as in the .comp files.
 struct matmul_push {
-  std::uint32_t rows, cols, row_units, n_tokens, x_offset, y_offset, y_stride, accumulate;
+  std::uint32_t rows, cols, row_units, n_tokens, x_offset, x_stride;
+  float eps;
+  std::uint32_t y_offset, y_stride, accumulate;
 };
 struct embedding_push {
   std::uint32_t dim, row_units, n_rows, token_offset, first_row;
@@ -79,6 +81,7 @@ result<kernel_library> kernel_library::create(const vk::device& dev, const kerne
   out.matmul_rows_ = options.matmul_rows != 0 ? options.matmul_rows : (info.is_cpu() ? 4 : 2);
   out.layout_ = options.layout.value_or(info.is_cpu() ? matmul_layout::row_per_lane : matmul_layout::split_columns);
   out.matmul_tokens_ = std::clamp<std::uint32_t>(options.matmul_tokens, 1, 16);
+  out.fuse_matmul_inputs_ = options.fuse_matmul_inputs.value_or(out.layout_ == matmul_layout::split_columns);
   return out;
 }
 
@@ -110,8 +113,12 @@ status kernel_library::record(recorder& rec, const std::string& name, const vk::
 
 status kernel_library::matmul(recorder& rec, const device_weight& weight, const vk::buffer_view& x,
                               std::uint32_t x_offset_vec4, const vk::buffer& y, std::uint32_t y_offset,
-                              std::uint32_t y_stride, std::uint32_t n_tokens, bool accumulate) {
+                              std::uint32_t y_stride, std::uint32_t n_tokens, bool accumulate,
+                              const matmul_input& input) {
   if (n_tokens == 0) return {};
+  if (input.what == matmul_input::kind::rms_norm && input.norm_weight == nullptr) {
+    return make_error(error_code::invalid_argument, "an rms_norm matmul input needs its norm weight");
+  }
   // Tokens per workgroup: the next power of two up to the configured most, so small batches do
   // not compute padding and big ones reuse every weight read matmul_tokens times.
   const std::uint32_t tokens = std::min(std::bit_ceil(n_tokens), std::bit_floor(matmul_tokens_));
@@ -120,16 +127,27 @@ status kernel_library::matmul(recorder& rec, const device_weight& weight, const 
   const std::string name = "matmul_" + type_name(weight.type()) +
                            (access_ == weight_access::texel ? "_texel" : "_storage") +
                            (row_per_lane ? "_row_per_lane" : reduction_suffix());
-  auto p = pipeline(name, {weight_kind, weight_kind, texel, storage}, sizeof(matmul_push),
-                    {block_size_, matmul_rows_, tokens});
+  auto p = pipeline(name, {weight_kind, weight_kind, texel, storage, storage}, sizeof(matmul_push),
+                    {block_size_, matmul_rows_, tokens, static_cast<std::uint32_t>(input.what)});
   if (!p) return p.err();
-  const matmul_push push{static_cast<std::uint32_t>(weight.rows()), static_cast<std::uint32_t>(weight.cols()),
-                         static_cast<std::uint32_t>(weight.row_units()), n_tokens, x_offset_vec4, y_offset,
-                         y_stride == 0 ? static_cast<std::uint32_t>(weight.rows()) : y_stride, accumulate ? 1u : 0u};
+  const auto cols4 = static_cast<std::uint32_t>(weight.cols() / 4);
+  const matmul_push push{static_cast<std::uint32_t>(weight.rows()),
+                         static_cast<std::uint32_t>(weight.cols()),
+                         static_cast<std::uint32_t>(weight.row_units()),
+                         n_tokens,
+                         x_offset_vec4,
+                         input.what == matmul_input::kind::swiglu ? 2 * cols4 : cols4,
+                         input.eps,
+                         y_offset,
+                         y_stride == 0 ? static_cast<std::uint32_t>(weight.rows()) : y_stride,
+                         accumulate ? 1u : 0u};
   const std::uint32_t rows_per_group = row_per_lane ? matmul_rows_ * block_size_ : matmul_rows_;
   const std::uint32_t row_blocks = ceil_div(push.rows, rows_per_group);
   const std::uint32_t groups_x = std::min(row_blocks, max_groups_per_dimension);
-  return record(rec, name, **p, {weight.data_binding(), weight.scales_binding(), vk::texel(x), vk::storage(y)}, push,
+  // Binding 4 is read only for rms_norm input; y stands in otherwise.
+  const vk::buffer& norm = input.norm_weight != nullptr ? *input.norm_weight : y;
+  return record(rec, name, **p,
+                {weight.data_binding(), weight.scales_binding(), vk::texel(x), vk::storage(y), vk::storage(norm)}, push,
                 groups_x, ceil_div(n_tokens, tokens), ceil_div(row_blocks, groups_x));
 }
 

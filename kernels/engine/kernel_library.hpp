@@ -35,6 +35,22 @@ struct kernel_options {
   // Reductions by subgroup operations alone, no barriers (needs one subgroup per workgroup, which
   // only CPU devices with their fixed subgroup size guarantee). Default: on where guaranteed.
   std::optional<bool> subgroup_only;
+  // Run RMSNorm and SwiGLU inside the following matmul's reads of x (matmul_input) instead of as
+  // their own dispatches. Default: with the split_columns layout (GPUs: fewer dispatches and
+  // barriers per layer), not with row_per_lane, where every lane would redo the step for its own
+  // rows (measured on lavapipe, decode_bench F16: batch 1 19 -> 16 tok/s, batch 8 65 -> 44).
+  std::optional<bool> fuse_matmul_inputs;
+};
+
+// What a matmul multiplies: x itself, or the step before the product fused into its reads of x.
+struct matmul_input {
+  enum class kind : std::uint32_t { plain = 0, rms_norm = 1, swiglu = 2 };  // INPUT_MODE in matmul.comp
+  kind what = kind::plain;
+  const vk::buffer* norm_weight = nullptr;  // rms_norm: [cols] floats
+  float eps = 0.0f;                         // rms_norm
+
+  static matmul_input rms_norm(const vk::buffer& weight, float eps) { return {kind::rms_norm, &weight, eps}; }
+  static matmul_input swiglu() { return {kind::swiglu, nullptr, 0.0f}; }
 };
 
 // Where a call records: the step's command buffer and the pool its descriptor sets come from.
@@ -78,12 +94,14 @@ class kernel_library {
   std::uint32_t block_size() const { return block_size_; }
   std::uint32_t matmul_rows() const { return matmul_rows_; }
   matmul_layout layout() const { return layout_; }
+  bool fuses_matmul_inputs() const { return fuse_matmul_inputs_; }
 
-  // y[y_offset + t*y_stride + r] (+)= W[r] . x[t]; x: texel view (RGBA32F) of [n_tokens][cols]
-  // starting at vec4 x_offset. y_stride 0 = the weight's rows (a dense [n_tokens][rows] output).
+  // y[y_offset + t*y_stride + r] (+)= W[r] . in(x[t]); x: texel view (RGBA32F) of [n_tokens][cols]
+  // ([n_tokens][2 cols] for swiglu input) starting at vec4 x_offset; in() is `input`. y_stride 0 =
+  // the weight's rows (a dense [n_tokens][rows] output).
   status matmul(recorder& rec, const device_weight& weight, const vk::buffer_view& x, std::uint32_t x_offset_vec4,
                 const vk::buffer& y, std::uint32_t y_offset, std::uint32_t y_stride, std::uint32_t n_tokens,
-                bool accumulate);
+                bool accumulate, const matmul_input& input = {});
   // out[t] = table row tokens[token_offset + t]; `table` holds rows first_row.. of the whole table
   // and writes only the tokens among them (a table split into parts takes one call per part).
   status embedding(recorder& rec, const device_weight& table, const vk::buffer& tokens, std::uint32_t token_offset,
@@ -126,6 +144,7 @@ class kernel_library {
   std::uint32_t matmul_rows_ = 4;
   std::uint32_t matmul_tokens_ = 8;
   matmul_layout layout_ = matmul_layout::split_columns;
+  bool fuse_matmul_inputs_ = true;
   std::map<std::string, vk::compute_pipeline> pipelines_;
 };
 

@@ -121,6 +121,7 @@ TEST(llama_engine, gpu_and_fallback_kernel_choices_match_reference) {
   fallbacks.access = weight_access::storage;
   fallbacks.use_subgroups = false;
   fallbacks.layout = matmul_layout::split_columns;
+  fallbacks.fuse_matmul_inputs = false;  // the GPU layout with separate norm and SwiGLU dispatches
   EXPECT_LT(compare_with_reference(path, prompt, 2, fallbacks), 1e-4);
 }
 
@@ -234,28 +235,35 @@ TEST(llama_engine, rejects_bad_batches) {
 }
 
 TEST(llama_engine, profile_times_every_dispatch_of_each_step) {
-  auto engine = llama_engine::load(stories260k_path(), {.n_slots = 1, .context_size = 16, .profile = true});
-  ASSERT_TRUE(engine.ok()) << engine.err().message;
-  EXPECT_TRUE(engine->kernel_profile().empty());  // the warm-up records but does not run
-  const std::vector<std::int32_t> prompt = {1, 403, 407};
-  const sequence_step entry{0, prompt, 0};
-  for (int step = 0; step < 2; ++step) ASSERT_TRUE(engine->step(std::span(&entry, 1), {.greedy = true}).ok());
-  const kernel_times& times = engine->kernel_profile();
-  const std::uint32_t layers = engine->hparams().n_layers;
-  std::uint64_t dispatches = 0;
-  for (const auto& [label, time] : times) {
-    dispatches += time.dispatches;
-    EXPECT_GE(time.seconds, 0.0) << label;
+  for (const bool fused : {false, true}) {
+    kernel_options kernels;
+    kernels.fuse_matmul_inputs = fused;
+    auto engine =
+        llama_engine::load(stories260k_path(), {.n_slots = 1, .context_size = 16, .kernels = kernels, .profile = true});
+    ASSERT_TRUE(engine.ok()) << engine.err().message;
+    EXPECT_TRUE(engine->kernel_profile().empty());  // the warm-up records but does not run
+    const std::vector<std::int32_t> prompt = {1, 403, 407};
+    const sequence_step entry{0, prompt, 0};
+    for (int step = 0; step < 2; ++step) ASSERT_TRUE(engine->step(std::span(&entry, 1), {.greedy = true}).ok());
+    const kernel_times& times = engine->kernel_profile();
+    const std::uint32_t layers = engine->hparams().n_layers;
+    std::uint64_t dispatches = 0;
+    for (const auto& [label, time] : times) {
+      dispatches += time.dispatches;
+      EXPECT_GE(time.seconds, 0.0) << label;
+    }
+    // Per step: embedding, 9 per layer (6 when the norms and SwiGLU are fused into the matmuls),
+    // final norm, logits, argmax (stories260k is small: one part each).
+    EXPECT_EQ(dispatches, 2u * (1 + (fused ? 6 : 9) * layers + 3)) << "fused " << fused;
+    const std::string down_stage = fused ? "swiglu_ffn_down matmul_f32_" : "ffn_down matmul_f32_";
+    const auto down = std::find_if(times.begin(), times.end(),
+                                   [&](const auto& entry) { return entry.first.starts_with(down_stage); });
+    ASSERT_NE(down, times.end()) << down_stage;
+    EXPECT_EQ(down->second.dispatches, 2u * layers);
+    EXPECT_GT(down->second.seconds, 0.0);
+    engine->reset_kernel_profile();
+    EXPECT_TRUE(engine->kernel_profile().empty());
   }
-  // Per step: embedding, 9 per layer, final norm, logits, argmax (stories260k is small: one part each).
-  EXPECT_EQ(dispatches, 2u * (1 + 9 * layers + 3));
-  const auto down = std::find_if(times.begin(), times.end(),
-                                 [](const auto& entry) { return entry.first.starts_with("ffn_down matmul_f32_"); });
-  ASSERT_NE(down, times.end());
-  EXPECT_EQ(down->second.dispatches, 2u * layers);
-  EXPECT_GT(down->second.seconds, 0.0);
-  engine->reset_kernel_profile();
-  EXPECT_TRUE(engine->kernel_profile().empty());
 }
 
 TEST(llama_engine, kv_cache_beyond_the_device_limit_is_a_clear_error) {

@@ -97,6 +97,51 @@ TEST_P(matmul_kernel, matches_reference) {
   }
 }
 
+// The steps fused into the matmul's reads of x, against the reference running them first:
+// rms_norm(x) * g then W, and silu(gate) * up then W.
+TEST_P(matmul_kernel, fused_rms_norm_and_swiglu_inputs_match_reference) {
+  const auto [type, access, layout] = GetParam();
+  vk::device& dev = shared_device();
+  auto lib = kernel_library::create(dev, options_for(access, layout));
+  ASSERT_TRUE(lib.ok()) << lib.err().message;
+  struct shape { std::size_t rows, cols, tokens; };
+  const std::vector<shape> shapes = {{37, 96, 1}, {70, 160, 9}, {300, 512, 17}};
+  const float eps = 1e-5f;
+  std::uint32_t seed = 40;
+  for (const shape& s : shapes) {
+    const auto bytes = quantized_matrix(type, s.rows, s.cols, seed++);
+    device_weight weight = upload_matrix(dev, type, bytes, s.rows, s.cols, access);
+    const auto x = random_floats(s.tokens * s.cols, seed++, 3.0f);
+    const auto norm_weight = random_floats(s.cols, seed++);
+    const auto gate_up = random_floats(s.tokens * 2 * s.cols, seed++, 4.0f);
+    std::vector<float> normed(x.size()), hidden(s.tokens * s.cols);
+    for (std::size_t t = 0; t < s.tokens; ++t) {
+      reference::rms_norm(std::span(x).subspan(t * s.cols, s.cols), norm_weight, eps,
+                          std::span(normed).subspan(t * s.cols, s.cols));
+      reference::swiglu(std::span(gate_up).subspan(t * 2 * s.cols, s.cols),
+                        std::span(gate_up).subspan(t * 2 * s.cols + s.cols, s.cols),
+                        std::span(hidden).subspan(t * s.cols, s.cols));
+    }
+    std::vector<float> expected_norm(s.tokens * s.rows), expected_swiglu(s.tokens * s.rows);
+    reference::matmul(type, bytes.data(), s.rows, s.cols, normed, expected_norm, s.tokens);
+    reference::matmul(type, bytes.data(), s.rows, s.cols, hidden, expected_swiglu, s.tokens);
+
+    vk::buffer x_buffer = make_buffer<float>(dev, x), gate_up_buffer = make_buffer<float>(dev, gate_up);
+    vk::buffer norm_buffer = make_buffer<float>(dev, norm_weight);
+    vk::buffer_view x_view = vec4_view(dev, x_buffer), gate_up_view = vec4_view(dev, gate_up_buffer);
+    vk::buffer y_norm = zero_buffer(dev, s.tokens * s.rows), y_swiglu = zero_buffer(dev, s.tokens * s.rows);
+    const auto tokens = static_cast<std::uint32_t>(s.tokens);
+    run_once(dev, [&](recorder& rec) -> status {
+      IG_TRY(lib->matmul(rec, weight, x_view, 0, y_norm, 0, 0, tokens, false, matmul_input::rms_norm(norm_buffer, eps)));
+      return lib->matmul(rec, weight, gate_up_view, 0, y_swiglu, 0, 0, tokens, false, matmul_input::swiglu());
+    });
+    EXPECT_LE(relative_error(read_floats(dev, y_norm, expected_norm.size()), expected_norm), 2 * bound_for(type))
+        << "rms_norm input " << s.rows << "x" << s.cols << " t=" << s.tokens;
+    EXPECT_LE(relative_error(read_floats(dev, y_swiglu, expected_swiglu.size()), expected_swiglu), 2 * bound_for(type))
+        << "swiglu input " << s.rows << "x" << s.cols << " t=" << s.tokens;
+  }
+}
+
 class embedding_kernel : public ::testing::TestWithParam<std::tuple<ggml_type, weight_access>> {};
 
 TEST_P(embedding_kernel, matches_reference) {

@@ -50,9 +50,11 @@ result<step_buffers> step_buffers::create(const vk::device& dev, const model::ll
   IG_ASSIGN(out.gate_up, zeroed(dev, t * 2 * h.n_ff * f, device_local, act));
   IG_ASSIGN(out.ffn_hidden, zeroed(dev, t * h.n_ff * f, device_local, act));
   IG_ASSIGN(out.final_normed, zeroed(dev, std::size_t{capacity.n_slots} * h.n_embd * f, device_local, act));
+  IG_ASSIGN(out.residual_view, vec4_view(dev, out.residual));
   IG_ASSIGN(out.normed_view, vec4_view(dev, out.normed));
   IG_ASSIGN(out.attention_view, vec4_view(dev, out.attention));
   IG_ASSIGN(out.ffn_hidden_view, vec4_view(dev, out.ffn_hidden));
+  IG_ASSIGN(out.gate_up_view, vec4_view(dev, out.gate_up));
   IG_ASSIGN(out.final_normed_view, vec4_view(dev, out.final_normed));
   IG_ASSIGN(out.tokens, zeroed(dev, t * 4, host, act));
   IG_ASSIGN(out.positions, zeroed(dev, t * 4, host, act));

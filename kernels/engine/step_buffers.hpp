@@ -28,13 +28,14 @@ struct step_buffers {
   step_capacity capacity;
   // Activations, [token][width].
   vk::buffer residual;     // n_embd
-  vk::buffer normed;       // n_embd
+  vk::buffer normed;       // n_embd (unless the norms are fused into the matmuls)
   vk::buffer qkv;          // (n_heads + 2 n_kv_heads) * head_dim
   vk::buffer attention;    // n_heads * head_dim
   vk::buffer gate_up;      // 2 n_ff
-  vk::buffer ffn_hidden;   // n_ff
+  vk::buffer ffn_hidden;   // n_ff (unless SwiGLU is fused into the down projection)
   vk::buffer final_normed; // [n_slots][n_embd]: the last token of each sequence
-  vk::buffer_view normed_view, attention_view, ffn_hidden_view, final_normed_view;  // RGBA32F
+  vk::buffer_view residual_view, normed_view, attention_view, gate_up_view, ffn_hidden_view,
+      final_normed_view;  // RGBA32F
   // Host-visible inputs and outputs.
   vk::buffer tokens, positions, slots;  // int32 per token
   vk::buffer output_rows;               // int32 per sequence: its last token's row in the step

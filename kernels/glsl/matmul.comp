@@ -5,6 +5,11 @@
 // ROW_PER_LANE (for CPU devices such as lavapipe): each lane instead computes whole rows on its
 // own (ROWS rows per lane, BLOCK_SIZE * ROWS per workgroup), so the x reads are the same for every
 // lane and nothing is reduced; the lanes of a SIMD CPU then run rows side by side.
+// INPUT_MODE fuses the step before the product into the reads of x:
+//   INPUT_PLAIN     x as it is
+//   INPUT_RMS_NORM  rms_norm(x) * norm_weight: the sum of squares of x is gathered while x streams
+//                   through the loop, and the result scaled by 1 / rms at the end
+//   INPUT_SWIGLU    silu(gate) * up, with gate and up the two halves of each x row (x_stride = 2 cols)
 // Dispatch: x = row blocks (wrapping into z past the x limit), y = token blocks.
 #include "common.glsl"
 #include "weights.glsl"
@@ -14,9 +19,14 @@
 
 layout(constant_id = 1) const uint ROWS = 4;
 layout(constant_id = 2) const uint TOKENS = 1;
+const uint INPUT_PLAIN = 0;
+const uint INPUT_RMS_NORM = 1;
+const uint INPUT_SWIGLU = 2;
+layout(constant_id = 3) const uint INPUT_MODE = INPUT_PLAIN;
 
 layout(binding = 2) uniform samplerBuffer x_vectors;             // [n_tokens][cols], RGBA32F view
 layout(std430, binding = 3) buffer y_buffer { float y[]; };      // [n_tokens][y_stride]
+layout(std430, binding = 4) readonly buffer norm_buffer { vec4 norm_weight[]; };  // INPUT_RMS_NORM: [cols / 4]
 
 layout(push_constant) uniform parameters {
   uint rows;
@@ -24,10 +34,32 @@ layout(push_constant) uniform parameters {
   uint row_units;    // units per weight row
   uint n_tokens;
   uint x_offset;     // in vec4s, where token 0 starts in x_vectors
+  uint x_stride;     // vec4s between tokens in x_vectors (cols / 4, or cols / 2 for INPUT_SWIGLU)
+  float eps;         // INPUT_RMS_NORM
   uint y_offset;     // in floats, where row 0 of token 0 goes
   uint y_stride;     // floats between tokens in y (rows, or more when writing part of a wider row)
   uint accumulate;   // 1: y += W x (residual add), 0: y = W x
 } p;
+
+// x[k4] as the product sees it; `squares` gathers the sum of squares of the raw x (INPUT_RMS_NORM).
+vec4 input_vector(uint base, uint k4, uint cols4, inout float squares) {
+  if (k4 >= cols4) return vec4(0.0);
+  const vec4 raw = texelFetch(x_vectors, int(base + k4));
+  if (INPUT_MODE == INPUT_RMS_NORM) {
+    squares += dot(raw, raw);
+    return raw * norm_weight[k4];
+  }
+  if (INPUT_MODE == INPUT_SWIGLU) {
+    const vec4 up = texelFetch(x_vectors, int(base + cols4 + k4));
+    return raw / (1.0 + exp(-raw)) * up;
+  }
+  return raw;
+}
+
+// What the product of a token is multiplied by once summed: 1 / rms for INPUT_RMS_NORM.
+float output_scale(float squares) {
+  return INPUT_MODE == INPUT_RMS_NORM ? inversesqrt(squares / float(p.cols) + p.eps) : 1.0;
+}
 
 #ifdef ROW_PER_LANE
 void main() {
@@ -39,6 +71,8 @@ void main() {
   const uint cols4 = p.cols / 4;
   float acc[ROWS * TOKENS];
   [[unroll]] for (uint i = 0; i < ROWS * TOKENS; ++i) acc[i] = 0.0;
+  float squares[TOKENS];
+  [[unroll]] for (uint t = 0; t < TOKENS; ++t) squares[t] = 0.0;
   uint row_start[ROWS];
   [[unroll]] for (uint r = 0; r < ROWS; ++r) row_start[r] = min(first_row + r * BLOCK_SIZE + lane, p.rows - 1) * p.row_units;
   for (uint u = 0; u < p.row_units; ++u) {
@@ -46,21 +80,22 @@ void main() {
     [[unroll]] for (uint r = 0; r < ROWS; ++r) load_unit(row_start[r] + u, w[r]);
     const uint first_vec = u * VECS_PER_UNIT;
     [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
-      const uint base = p.x_offset + min(first_token + t, p.n_tokens - 1) * cols4;
+      const uint base = p.x_offset + min(first_token + t, p.n_tokens - 1) * p.x_stride;
       [[unroll]] for (uint v = 0; v < VECS_PER_UNIT; ++v) {
-        const uint k4 = first_vec + v;
-        const vec4 xv = k4 < cols4 ? texelFetch(x_vectors, int(base + k4)) : vec4(0.0);
+        const vec4 xv = input_vector(base, first_vec + v, cols4, squares[t]);
         [[unroll]] for (uint r = 0; r < ROWS; ++r) acc[r * TOKENS + t] += dot(w[r][v], xv);
       }
     }
   }
-  [[unroll]] for (uint r = 0; r < ROWS; ++r) {
-    const uint row = first_row + r * BLOCK_SIZE + lane;
-    [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
-      const uint token = first_token + t;
+  [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
+    const float scale = output_scale(squares[t]);  // every lane read all of x: no reduction
+    const uint token = first_token + t;
+    [[unroll]] for (uint r = 0; r < ROWS; ++r) {
+      const uint row = first_row + r * BLOCK_SIZE + lane;
       if (row < p.rows && token < p.n_tokens) {
         const uint index = p.y_offset + token * p.y_stride + row;
-        y[index] = p.accumulate != 0 ? y[index] + acc[r * TOKENS + t] : acc[r * TOKENS + t];
+        const float value = acc[r * TOKENS + t] * scale;
+        y[index] = p.accumulate != 0 ? y[index] + value : value;
       }
     }
   }
@@ -76,6 +111,8 @@ void main() {
 
   float acc[ROWS * TOKENS];
   [[unroll]] for (uint i = 0; i < ROWS * TOKENS; ++i) acc[i] = 0.0;
+  float squares[TOKENS];
+  [[unroll]] for (uint t = 0; t < TOKENS; ++t) squares[t] = 0.0;
 
   for (uint u = lane; u < p.row_units; u += BLOCK_SIZE) {
     vec4 w[ROWS][VECS_PER_UNIT];
@@ -86,20 +123,21 @@ void main() {
     const uint first_vec = u * VECS_PER_UNIT;
     [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
       const uint token = min(first_token + t, p.n_tokens - 1);
-      const uint base = p.x_offset + token * cols4;
+      const uint base = p.x_offset + token * p.x_stride;
       [[unroll]] for (uint v = 0; v < VECS_PER_UNIT; ++v) {
-        const uint k4 = first_vec + v;
-        const vec4 xv = k4 < cols4 ? texelFetch(x_vectors, int(base + k4)) : vec4(0.0);
+        const vec4 xv = input_vector(base, first_vec + v, cols4, squares[t]);
         [[unroll]] for (uint r = 0; r < ROWS; ++r) acc[r * TOKENS + t] += dot(w[r][v], xv);
       }
     }
   }
 
-  [[unroll]] for (uint r = 0; r < ROWS; ++r) {
-    [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
-      const float total = workgroup_sum(acc[r * TOKENS + t]);
+  [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
+    // Each lane saw only its own units of x: the sum of squares is reduced like the products.
+    const float scale = INPUT_MODE == INPUT_RMS_NORM ? output_scale(workgroup_sum(squares[t])) : 1.0;
+    const uint token = first_token + t;
+    [[unroll]] for (uint r = 0; r < ROWS; ++r) {
+      const float total = workgroup_sum(acc[r * TOKENS + t]) * scale;
       const uint row = first_row + r;
-      const uint token = first_token + t;
       if (lane == 0 && row < p.rows && token < p.n_tokens) {
         const uint index = p.y_offset + token * p.y_stride + row;
         y[index] = p.accumulate != 0 ? y[index] + total : total;
