@@ -126,18 +126,17 @@ ig::result<measured> run(ig::engine::llama_engine& engine) {
   std::vector<std::vector<std::int32_t>> prompts;
   for (std::uint32_t s = 0; s < batch_sequences; ++s) prompts.push_back(random_tokens(prompt_tokens, vocab, s + 1));
   const ig::engine::step_options greedy{.logits = false, .greedy = true};
-  // Warm-up: records and compiles the shapes used below.
-  {
-    const ig::engine::sequence_step one{0, prompts[0], 0};
-    IG_TRY(engine.step(std::span(&one, 1), greedy));
-  }
-  // Prefill, batch 1 and batch 8 (8 prompts in one step, split into submits of max_batch_tokens).
-  auto start = std::chrono::steady_clock::now();
+  // Warm-up: records and compiles the shapes used below (prefill submits that end several
+  // prompts use output-projection variants the engine's own warm-up leaves for first use).
   const ig::engine::sequence_step one{0, prompts[0], 0};
-  IG_TRY(engine.step(std::span(&one, 1), greedy));
-  m.prefill_1 = prompt_tokens / seconds_since(start);
   std::vector<ig::engine::sequence_step> batch;
   for (std::uint32_t s = 0; s < batch_sequences; ++s) batch.push_back({s, prompts[s], 0});
+  IG_TRY(engine.step(std::span(&one, 1), greedy));
+  IG_TRY(engine.step(batch, greedy));
+  // Prefill, batch 1 and batch 8 (8 prompts in one step, split into submits of max_batch_tokens).
+  auto start = std::chrono::steady_clock::now();
+  IG_TRY(engine.step(std::span(&one, 1), greedy));
+  m.prefill_1 = prompt_tokens / seconds_since(start);
   start = std::chrono::steady_clock::now();
   auto prefilled = engine.step(batch, greedy);
   if (!prefilled) return prefilled.err();

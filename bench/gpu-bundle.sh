@@ -52,6 +52,11 @@ for test in vk_device_test engine_kernels_test llama_engine_test; do
 done
 echo "== kernels_bench"; launch "$here/bin/kernels_bench" 4096 4096 || status=1
 echo "== decode_bench"; launch "$here/bin/decode_bench" || status=1
+# Kernel choices on this device: where the time goes, and the alternatives to the defaults.
+echo "== decode_bench --profile f16"; launch "$here/bin/decode_bench" --profile f16 || status=1
+for choice in "--fuse off" "--access storage" "--access storage --fuse off"; do
+  echo "== decode_bench $choice f16 q8_0"; launch "$here/bin/decode_bench" $choice f16 q8_0 || status=1
+done
 exit $status
 RUN
 chmod +x "$out/run.sh"

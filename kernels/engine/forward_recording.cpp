@@ -29,7 +29,7 @@ status record_layer(kernel_library& kernels, recorder& rec, const device_model& 
   const token_inputs inputs{b.positions, b.slots, 0};
   const float scale = 1.0f / std::sqrt(static_cast<float>(h.head_dim));
 
-  const bool fused = kernels.fuses_matmul_inputs();
+  const bool fused = kernels.fuses_matmul_inputs(n_tokens);
   if (fused) {
     rec.stage = "attn_norm_qkv";
     IG_TRY(project(kernels, rec, layer.qkv, b.residual_view, b.qkv, n_tokens, false,

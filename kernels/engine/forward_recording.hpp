@@ -1,7 +1,7 @@
 #pragma once
 // Records one whole forward step into one command buffer: embedding, every layer (norm, fused
 // qkv, rope + KV write, attention, output projection + residual, norm, fused gate/up, SwiGLU,
-// down projection + residual; with kernels.fuses_matmul_inputs() the norms and SwiGLU run inside
+// down projection + residual; with kernels.fuses_matmul_inputs(n_tokens) the norms and SwiGLU run inside
 // the matmuls' reads of x: 6 dispatches instead of 9), then the final norm of each sequence's last
 // token, the logits and optionally the greedy ids. The shape of a step is only (n_tokens, n_outputs): token ids,
 // positions, slots and output rows are read from buffers, so a recording is reused for every

@@ -27,7 +27,7 @@ namespace infergrid::engine {
 enum class matmul_layout { split_columns, row_per_lane };
 
 struct kernel_options {
-  std::optional<weight_access> access;  // default: texel (see /work/shared/notes/lavapipe.md)
+  std::optional<weight_access> access;  // default: texel on CPU devices (lavapipe.md), storage on GPUs
   std::optional<bool> use_subgroups;    // default: when the device has subgroup arithmetic
   std::uint32_t matmul_rows = 0;        // weight rows per workgroup; 0 = device default
   std::uint32_t matmul_tokens = 8;      // most tokens one workgroup multiplies per weight read
@@ -36,9 +36,11 @@ struct kernel_options {
   // only CPU devices with their fixed subgroup size guarantee). Default: on where guaranteed.
   std::optional<bool> subgroup_only;
   // Run RMSNorm and SwiGLU inside the following matmul's reads of x (matmul_input) instead of as
-  // their own dispatches. Default: with the split_columns layout (GPUs: fewer dispatches and
-  // barriers per layer), not with row_per_lane, where every lane would redo the step for its own
-  // rows (measured on lavapipe, decode_bench F16: batch 1 19 -> 16 tok/s, batch 8 65 -> 44).
+  // their own dispatches, in steps of at most matmul_tokens tokens (decode: bound by dispatches and
+  // barriers; each workgroup redoes the fused step, which prefill's compute cannot afford — H100
+  // decode_bench F16: decode batch 1 720 -> 976 tok/s fused, prefill of 8 prompts 34k -> 10k).
+  // Default: with the split_columns layout (GPUs), not with row_per_lane, where every lane would
+  // redo the step for its own rows (lavapipe F16 decode: batch 1 19 -> 16 tok/s, batch 8 65 -> 44).
   std::optional<bool> fuse_matmul_inputs;
 };
 
@@ -94,7 +96,8 @@ class kernel_library {
   std::uint32_t block_size() const { return block_size_; }
   std::uint32_t matmul_rows() const { return matmul_rows_; }
   matmul_layout layout() const { return layout_; }
-  bool fuses_matmul_inputs() const { return fuse_matmul_inputs_; }
+  // Whether a step of n_tokens runs its norms and SwiGLU inside the matmuls (fuse_matmul_inputs).
+  bool fuses_matmul_inputs(std::uint32_t n_tokens) const { return fuse_matmul_inputs_ && n_tokens <= matmul_tokens_; }
 
   // y[y_offset + t*y_stride + r] (+)= W[r] . in(x[t]); x: texel view (RGBA32F) of [n_tokens][cols]
   // ([n_tokens][2 cols] for swiglu input) starting at vec4 x_offset; in() is `input`. y_stride 0 =

@@ -153,9 +153,11 @@ result<llama_engine> llama_engine::create(const model::gguf_file& file, const en
   if (!buffers) return buffers.err();
   s->buffers = std::move(*buffers);
   if (options.warm_up) {
-    // Decode of one sequence and full batches / prefill chunks (8 tokens per workgroup); the 2- and
-    // 4-token variants compile on first use (each compiled variant stays resident, ~15 MB on lavapipe).
-    for (std::uint32_t tokens : {1u, 8u}) {
+    // Decode of one sequence and of full batches (8 tokens per workgroup), and a whole prefill
+    // chunk (on GPUs prefill runs the norms and SwiGLU as their own kernels, decode fuses them); the
+    // 2- and 4-token variants compile on first use (each compiled variant stays resident, ~15 MB
+    // on lavapipe).
+    for (std::uint32_t tokens : {1u, 8u, capacity.max_tokens}) {
       if (tokens > capacity.max_tokens) break;
       for (bool greedy : {false, true}) {
         auto recorded = s->recording_for({tokens, 1, greedy});

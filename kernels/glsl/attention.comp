@@ -3,6 +3,7 @@
 // 0..position inclusive, with an online (flash-style) softmax: keys are taken BLOCK_SIZE at a time
 // (one per lane), the running max and sum are rescaled per chunk, so any context length works in
 // bounded shared memory. Workgroup x = head, y = token. head_dim: multiple of 4, at most MAX_HEAD_DIM.
+// The shared-memory form suits wide workgroups (GPUs: 128 lanes score 128 keys at once).
 #include "common.glsl"
 #include "reduce.glsl"
 
@@ -86,6 +87,7 @@ void main() {
 shared vec4 query[MAX_HEAD_DIM / 4];
 shared vec4 output_sum[MAX_HEAD_DIM / 4];
 shared float weights[BLOCK_SIZE];
+shared vec4 partial_sums[BLOCK_SIZE];  // per lane: its key group's sum for its dimension
 
 void main() {
   const uint lane = gl_LocalInvocationID.x;
@@ -124,12 +126,33 @@ void main() {
     weights[lane] = weight;
     barrier();
     const uint keys = min(BLOCK_SIZE, last + 1 - chunk);
-    for (uint d = lane; d < dim4; d += BLOCK_SIZE) {
-      vec4 sum = output_sum[d] * correction;
-      for (uint j = 0; j < keys; ++j) {
-        sum += weights[j] * texelFetch(v_cache, int(slot_base4 + (chunk + j) * kv_row4 + d));
+    if (dim4 <= BLOCK_SIZE) {
+      // Lanes split as (key group, dimension): group g sums keys g, g + groups, ... of the chunk,
+      // then one lane per dimension adds the groups up (a wide workgroup keeps every lane busy).
+      const uint groups = BLOCK_SIZE / dim4;
+      const uint group = lane / dim4;
+      const uint d = lane % dim4;
+      vec4 sum = vec4(0.0);
+      if (group < groups) {
+        for (uint j = group; j < keys; j += groups) {
+          sum += weights[j] * texelFetch(v_cache, int(slot_base4 + (chunk + j) * kv_row4 + d));
+        }
       }
-      output_sum[d] = sum;
+      partial_sums[lane] = sum;
+      barrier();
+      if (lane < dim4) {
+        vec4 total = output_sum[lane] * correction;
+        for (uint g = 0; g < groups; ++g) total += partial_sums[g * dim4 + lane];
+        output_sum[lane] = total;
+      }
+    } else {
+      for (uint d = lane; d < dim4; d += BLOCK_SIZE) {
+        vec4 sum = output_sum[d] * correction;
+        for (uint j = 0; j < keys; ++j) {
+          sum += weights[j] * texelFetch(v_cache, int(slot_base4 + (chunk + j) * kv_row4 + d));
+        }
+        output_sum[d] = sum;
+      }
     }
     barrier();
   }
