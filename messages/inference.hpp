@@ -47,6 +47,9 @@ struct routing_preferences {
                  preferred_miners, excluded_miners, allow_fallbacks)
 };
 
+// Most alternatives a request may ask for per token (OpenAI's bound for top_logprobs).
+inline constexpr std::uint32_t max_top_logprobs = 20;
+
 // A client's request. `request_id` is chosen by the client (unique per client); the gateway
 // prefixes it with the client's connection so ids from different clients never collide.
 struct inference_request {
@@ -63,10 +66,29 @@ struct inference_request {
   std::int64_t deadline_ms = 0;            // Unix ms; 0 = the gateway's default
   bool stream = false;                     // true: token_chunk messages as they come
   std::string reply_to;                    // set by the gateway: where the matchmaker streams to
+  bool logprobs = false;                   // true: each chunk carries a token_logprob per token
+  std::uint32_t top_logprobs = 0;          // alternatives per token, 0..max_top_logprobs; needs logprobs
   MSGPACK_DEFINE(request_id, model, prompt, prompt_tokens, sampling, max_tokens, stop, routing, deadline_ms, stream,
-                 reply_to)
+                 reply_to, logprobs, top_logprobs)
 };
 IG_REGISTER_MESSAGE(inference_request);
+
+// One token and its natural-log probability under the model's raw distribution (the logits'
+// log-softmax, before temperature and penalties, as OpenAI and vLLM report it).
+struct token_probability {
+  std::int32_t token = 0;
+  std::string text;  // the bytes this token stands for (may be part of a UTF-8 character)
+  float logprob = 0;
+  MSGPACK_DEFINE(token, text, logprob)
+};
+
+// What a request with `logprobs` gets for each generated token: the sampled token and the
+// request's top_logprobs most likely tokens at that position, most likely first.
+struct token_logprob {
+  token_probability chosen;
+  std::vector<token_probability> top;
+  MSGPACK_DEFINE(chosen, top)
+};
 
 // Finish reasons carried by the last chunk.
 inline constexpr const char* finish_length = "length";  // max_tokens reached
@@ -87,7 +109,8 @@ struct token_chunk {
   std::string finish_reason;  // "" until the last chunk
   std::string worker_id;      // who computed it
   std::uint32_t prompt_token_count = 0;
-  MSGPACK_DEFINE(request_id, index, tokens, text, finish_reason, worker_id, prompt_token_count)
+  std::vector<token_logprob> logprobs;  // one per token when the request asked for logprobs, else empty
+  MSGPACK_DEFINE(request_id, index, tokens, text, finish_reason, worker_id, prompt_token_count, logprobs)
 };
 IG_REGISTER_MESSAGE(token_chunk);
 
@@ -121,7 +144,8 @@ struct completion_result {
   std::string finish_reason;
   std::uint32_t prompt_token_count = 0;
   std::vector<std::string> worker_ids;  // every worker that contributed, in order
-  MSGPACK_DEFINE(request_id, tokens, text, finish_reason, prompt_token_count, worker_ids)
+  std::vector<token_logprob> logprobs;  // one per token when the request asked for logprobs, else empty
+  MSGPACK_DEFINE(request_id, tokens, text, finish_reason, prompt_token_count, worker_ids, logprobs)
 };
 IG_REGISTER_MESSAGE(completion_result);
 

@@ -27,6 +27,8 @@ inference_request sample_request() {
   r.deadline_ms = 123456789;
   r.stream = true;
   r.reply_to = "local/gateway";
+  r.logprobs = true;
+  r.top_logprobs = 5;
   return r;
 }
 
@@ -63,6 +65,8 @@ TEST(inference_messages, request_round_trips_every_field) {
   EXPECT_FALSE(r.routing.allow_fallbacks);
   EXPECT_TRUE(r.stream);
   EXPECT_EQ(r.reply_to, "local/gateway");
+  EXPECT_TRUE(r.logprobs);
+  EXPECT_EQ(r.top_logprobs, 5u);
 }
 
 TEST(inference_messages, older_request_decodes_with_defaults) {
@@ -71,10 +75,12 @@ TEST(inference_messages, older_request_decodes_with_defaults) {
   EXPECT_EQ(r.max_tokens, 64u);
   EXPECT_TRUE(r.routing.allow_fallbacks);
   EXPECT_FALSE(r.stream);
+  EXPECT_FALSE(r.logprobs);
+  EXPECT_EQ(r.top_logprobs, 0u);
 }
 
 TEST(inference_messages, chunk_job_receipt_and_result_round_trip) {
-  token_chunk chunk{"req-1", 5, {7, 8}, " the", finish_length, "abcd", 4};
+  token_chunk chunk{"req-1", 5, {7, 8}, " the", finish_length, "abcd", 4, {}};
   EXPECT_EQ(round_trip(chunk).tokens, chunk.tokens);
   EXPECT_EQ(round_trip(chunk).finish_reason, "length");
   inference_job job{sample_request(), {1, 2}, {9, 10}, "local/matchmaker", 3};
@@ -86,15 +92,62 @@ TEST(inference_messages, chunk_job_receipt_and_result_round_trip) {
   receipt.signature.assign(64, 0xAB);
   receipt.sampling.seed = 9;
   EXPECT_EQ(round_trip(receipt).signature.size(), 64u);
-  completion_result result{"req-1", {1, 2}, "hi", finish_stop, 3, {"w1", "w2"}};
+  completion_result result{"req-1", {1, 2}, "hi", finish_stop, 3, {"w1", "w2"}, {}};
   EXPECT_EQ(round_trip(result).worker_ids.size(), 2u);
   EXPECT_EQ(round_trip(inference_failed{"r", 7, "busy"}).message, "busy");
   EXPECT_EQ(round_trip(cancel_inference{"r"}).request_id, "r");
   EXPECT_EQ(round_trip(job_accepted{"r", "w", 2}).queued_ahead, 2u);
 }
 
+token_logprob sample_logprob(std::int32_t token, std::string text) {
+  return {{token, text, -0.25f}, {{token, text, -0.25f}, {9, "x", -2.5f}}};
+}
+
+TEST(inference_messages, chunk_and_result_carry_logprobs_per_token) {
+  token_chunk chunk{"req-1", 0, {7, 8}, " the", "", "w", 4, {sample_logprob(7, " t"), sample_logprob(8, "he")}};
+  const auto c = round_trip(chunk);
+  ASSERT_EQ(c.logprobs.size(), 2u);
+  EXPECT_EQ(c.logprobs[1].chosen.token, 8);
+  EXPECT_EQ(c.logprobs[1].chosen.text, "he");
+  EXPECT_FLOAT_EQ(c.logprobs[1].chosen.logprob, -0.25f);
+  ASSERT_EQ(c.logprobs[1].top.size(), 2u);
+  EXPECT_EQ(c.logprobs[1].top[1].text, "x");
+  EXPECT_FLOAT_EQ(c.logprobs[1].top[1].logprob, -2.5f);
+  completion_result result{"req-1", {7}, " t", finish_stop, 3, {"w"}, {sample_logprob(7, " t")}};
+  EXPECT_EQ(round_trip(result).logprobs.at(0).top.at(0).token, 7);
+}
+
+// token_chunk as first shipped, before `logprobs` was appended.
+struct token_chunk_before_logprobs {
+  std::string request_id;
+  std::uint32_t index = 0;
+  std::vector<std::int32_t> tokens;
+  std::string text;
+  std::string finish_reason;
+  std::string worker_id;
+  std::uint32_t prompt_token_count = 0;
+  MSGPACK_DEFINE(request_id, index, tokens, text, finish_reason, worker_id, prompt_token_count)
+};
+
+TEST(inference_messages, chunks_before_and_after_logprobs_decode_both_ways) {
+  const auto old_bytes = encode_body(token_chunk_before_logprobs{"r", 3, {1, 2}, "ab", "", "w", 9});
+  const auto from_old = decode_body<token_chunk>(old_bytes);
+  ASSERT_TRUE(from_old.ok()) << from_old.err().message;
+  EXPECT_EQ(from_old->tokens, (std::vector<std::int32_t>{1, 2}));
+  EXPECT_EQ(from_old->prompt_token_count, 9u);
+  EXPECT_TRUE(from_old->logprobs.empty());
+  // An older receiver reads a newer chunk and skips the field it does not know.
+  const auto new_bytes = encode_body(token_chunk{"r", 3, {1}, "a", "", "w", 9, {sample_logprob(1, "a")}});
+  const auto from_new = decode_body<token_chunk_before_logprobs>(new_bytes);
+  ASSERT_TRUE(from_new.ok()) << from_new.err().message;
+  EXPECT_EQ(from_new->text, "a");
+  EXPECT_EQ(from_new->prompt_token_count, 9u);
+}
+
 TEST(inference_messages, older_chunk_and_job_decode_with_defaults) {
   EXPECT_EQ(decode_older<token_chunk>(std::string("r")).finish_reason, "");
+  EXPECT_TRUE(decode_older<token_chunk>(std::string("r")).logprobs.empty());
+  EXPECT_TRUE(decode_older<completion_result>(std::string("r")).logprobs.empty());
   EXPECT_EQ(decode_older<completion_receipt>(std::string("r")).signature.size(), 0u);
   EXPECT_EQ(decode_older<inference_failed>(std::string("r")).code, 0u);
 }

@@ -1,6 +1,7 @@
 // The compute layer end to end with real processes and sockets: a hub process (matchmaker +
 // gateway) and stories260k worker processes. Requests go through the client library exactly as
-// `infergrid ask` sends them; outputs are compared with the CPU reference's greedy generation.
+// `infergrid ask` sends them; outputs are compared with the CPU reference's greedy generation, and
+// the requests that ask for logprobs get exactly one entry per token, failovers included.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -51,6 +52,7 @@ struct outcome {
   result<completion_result> answer = make_error(error_code::internal, "not run");
   std::string prompt;
   std::uint32_t max_tokens = 0;
+  bool logprobs = false;
 };
 
 // Runs `count` streaming requests at once (one client per thread); `on_chunk` sees every chunk.
@@ -63,7 +65,10 @@ std::vector<outcome> run_concurrently(compute_grid& grid, std::size_t count, std
       infergrid_client client(grid.gateway_endpoint());
       out[i].prompt = prompts()[i % prompts().size()];
       out[i].max_tokens = max_tokens;
-      const auto request = make_request(out[i].prompt, max_tokens);
+      auto request = make_request(out[i].prompt, max_tokens);
+      // Half the streamed and half the whole requests ask for logprobs.
+      out[i].logprobs = request.logprobs = i % 4 < 2;
+      request.top_logprobs = request.logprobs ? 2 : 0;
       if (i % 2 == 0) {
         out[i].answer = client.stream(request, [&](const token_chunk& c) {
           if (on_chunk) on_chunk(i, c);
@@ -84,6 +89,17 @@ void expect_all_match_reference(const std::vector<outcome>& outcomes) {
     const auto& expected = reference(o.prompt, o.max_tokens);
     EXPECT_EQ(o.answer->tokens, expected.tokens) << o.prompt;
     EXPECT_EQ(o.answer->text, expected.text) << o.prompt;
+    if (!o.logprobs) {
+      EXPECT_TRUE(o.answer->logprobs.empty()) << o.prompt;
+      continue;
+    }
+    ASSERT_EQ(o.answer->logprobs.size(), o.answer->tokens.size()) << o.prompt;
+    for (std::size_t i = 0; i < o.answer->tokens.size(); ++i) {
+      const auto& entry = o.answer->logprobs[i];
+      EXPECT_EQ(entry.chosen.token, o.answer->tokens[i]) << o.prompt << ", token " << i;
+      ASSERT_EQ(entry.top.size(), 2u) << o.prompt << ", token " << i;
+      EXPECT_EQ(entry.top[0].token, entry.chosen.token) << o.prompt << ", token " << i << " (greedy)";
+    }
   }
 }
 

@@ -180,10 +180,7 @@ void gateway_state::on_chunk(const token_chunk& chunk) {
   if (found == open_.end()) return;
   open_request& open = found->second;
   completion_result& result = open.result;
-  result.tokens.insert(result.tokens.end(), chunk.tokens.begin(), chunk.tokens.end());
-  result.text += chunk.text;
-  result.prompt_token_count = chunk.prompt_token_count;
-  if (result.worker_ids.empty() || result.worker_ids.back() != chunk.worker_id) result.worker_ids.push_back(chunk.worker_id);
+  append_chunk(result, chunk);
   const bool last = !chunk.finish_reason.empty();
   if (open.stream) {
     token_chunk out = chunk;

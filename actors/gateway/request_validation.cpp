@@ -49,6 +49,10 @@ status validate_request(const inference_request& r, const request_limits& limits
   if (r.routing.preferred_miners.size() > limits.max_miner_list || r.routing.excluded_miners.size() > limits.max_miner_list) {
     return invalid("routing: at most " + std::to_string(limits.max_miner_list) + " preferred / excluded miners");
   }
+  if (r.top_logprobs > max_top_logprobs) {
+    return invalid("top_logprobs: must be 0.." + std::to_string(max_top_logprobs) + " (got " + std::to_string(r.top_logprobs) + ")");
+  }
+  if (r.top_logprobs > 0 && !r.logprobs) return invalid("top_logprobs: needs logprobs=true");
   if (r.routing.min_reputation_permille > 1000) return invalid("routing.min_reputation_permille: must be 0..1000");
   if (!r.routing.allow_fallbacks && r.routing.preferred_miners.empty()) {
     return invalid("routing: allow_fallbacks=false needs at least one preferred miner");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "actors/gpu_worker/logprob_entry.hpp"
 #include "actors/gpu_worker/seeded_sampling.hpp"
 
 namespace infergrid::gpu_worker {
@@ -100,6 +101,7 @@ void continuous_batch::flush(sequence& s, bool last, std::vector<batch_event>& o
   s.pending.index += static_cast<std::uint32_t>(s.pending.tokens.size());
   s.pending.tokens.clear();
   s.pending.text.clear();
+  s.pending.logprobs.clear();
   s.last_flush = clock::now();
 }
 
@@ -117,6 +119,7 @@ void continuous_batch::advance(std::uint32_t slot, std::span<const float> logits
   sequence& s = *slots_[slot];
   s.cached = static_cast<std::uint32_t>(s.history.size());
   const model::token_id next = sample_at(s.job.request.sampling, logits, s.history, s.generated);
+  if (s.job.request.logprobs) s.pending.logprobs.push_back(logprob_entry(vocab_, logits, next, s.job.request.top_logprobs));
   s.history.push_back(next);
   ++s.generated;
   ++tokens_generated_;

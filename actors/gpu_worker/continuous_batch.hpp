@@ -4,7 +4,9 @@
 // sequence decodes one token in the same engine step, and finished or cancelled sequences leave
 // and free their slot. Tokens are grouped into chunks (the first token of a job goes out at once,
 // then every chunk_tokens tokens or chunk_interval_ms, whichever comes first; non-streaming
-// requests every quiet_chunk_interval_ms).
+// requests every quiet_chunk_interval_ms). A request with `logprobs` gets one token_logprob per
+// token in its chunks (logprob_entry.hpp), from the logits the step returns anyway: the worker
+// samples every token on the CPU.
 #include <chrono>
 #include <cstdint>
 #include <deque>

@@ -1,6 +1,7 @@
 // continuous_batch on the real engine (lavapipe in CI) with stories260k: batched greedy output
 // equals the CPU reference, a resumed job continues with exactly the tokens of an uninterrupted
-// one, the queue is bounded, cancel frees the slot, stop strings never leak.
+// one, the queue is bounded, cancel frees the slot, stop strings never leak, logprobs come one per
+// token to the requests that ask for them.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -40,6 +41,7 @@ struct collected {
   std::vector<std::int32_t> tokens;
   std::string text;
   std::string finish_reason;
+  std::vector<token_logprob> logprobs;
 };
 
 // Steps until idle (bounded) and gathers each request's chunks, checking they arrive in order.
@@ -55,6 +57,7 @@ std::map<std::string, collected> run_to_completion(continuous_batch& batch) {
       EXPECT_EQ(event.chunk->index, first_index[event.chunk->request_id] + c.tokens.size());
       c.tokens.insert(c.tokens.end(), event.chunk->tokens.begin(), event.chunk->tokens.end());
       c.text += event.chunk->text;
+      c.logprobs.insert(c.logprobs.end(), event.chunk->logprobs.begin(), event.chunk->logprobs.end());
       if (!event.chunk->finish_reason.empty()) c.finish_reason = event.chunk->finish_reason;
     }
   }
@@ -81,14 +84,21 @@ TEST(continuous_batch, more_jobs_than_slots_all_equal_the_cpu_reference) {
   }
 }
 
-TEST(continuous_batch, resumed_job_continues_with_the_same_seeded_tokens) {
+inference_job with_logprobs(inference_job job, std::uint32_t top_count) {
+  job.request.logprobs = true;
+  job.request.top_logprobs = top_count;
+  return job;
+}
+
+TEST(continuous_batch, resumed_job_continues_with_the_same_seeded_tokens_and_logprobs) {
   auto& f = shared();
   continuous_batch batch(f.engine, f.vocab, {}, "w");
-  ASSERT_TRUE(batch.admit(make_job("whole", "Once upon a time", 40, 0.9f)).ok());
+  ASSERT_TRUE(batch.admit(with_logprobs(make_job("whole", "Once upon a time", 40, 0.9f), 2)).ok());
   const auto whole = run_to_completion(batch)["whole"];
   ASSERT_GT(whole.tokens.size(), 12u);
+  ASSERT_EQ(whole.logprobs.size(), whole.tokens.size());
   for (const std::size_t cut : {1u, 7u, 12u}) {
-    auto job = make_job("part", "Once upon a time", 40, 0.9f);
+    auto job = with_logprobs(make_job("part", "Once upon a time", 40, 0.9f), 2);
     job.resume_tokens.assign(whole.tokens.begin(), whole.tokens.begin() + static_cast<std::ptrdiff_t>(cut));
     ASSERT_TRUE(batch.admit(job).ok());
     const auto rest = run_to_completion(batch)["part"];
@@ -96,7 +106,40 @@ TEST(continuous_batch, resumed_job_continues_with_the_same_seeded_tokens) {
     joined.insert(joined.end(), rest.tokens.begin(), rest.tokens.end());
     EXPECT_EQ(joined, whole.tokens) << "cut at " << cut;
     EXPECT_TRUE(whole.text.ends_with(rest.text)) << "cut at " << cut;
+    // The resumed worker reports only the tokens it generates: together they are the whole's.
+    ASSERT_EQ(rest.logprobs.size(), rest.tokens.size()) << "cut at " << cut;
+    for (std::size_t i = 0; i < rest.logprobs.size(); ++i) {
+      const auto& expected = whole.logprobs[cut + i];
+      EXPECT_EQ(rest.logprobs[i].chosen.token, expected.chosen.token) << "cut at " << cut << ", token " << i;
+      EXPECT_NEAR(rest.logprobs[i].chosen.logprob, expected.chosen.logprob, 1e-3) << "cut at " << cut << ", token " << i;
+    }
   }
+}
+
+TEST(continuous_batch, logprobs_come_one_per_token_and_the_greedy_token_is_the_most_likely) {
+  auto& f = shared();
+  continuous_batch batch(f.engine, f.vocab, {.queue_capacity = 4, .chunk_tokens = 3, .chunk_interval_ms = 1000}, "w");
+  ASSERT_TRUE(batch.admit(with_logprobs(make_job("asking", "Once upon a time", 24), 3)).ok());
+  ASSERT_TRUE(batch.admit(make_job("plain", "Once upon a time", 24)).ok());
+  auto out = run_to_completion(batch);
+  const auto& got = out["asking"];
+  EXPECT_TRUE(out["plain"].logprobs.empty());
+  EXPECT_EQ(out["plain"].tokens, got.tokens);
+  ASSERT_EQ(got.logprobs.size(), got.tokens.size());
+  std::string joined;
+  for (std::size_t i = 0; i < got.tokens.size(); ++i) {
+    const auto& entry = got.logprobs[i];
+    EXPECT_EQ(entry.chosen.token, got.tokens[i]);
+    EXPECT_LE(entry.chosen.logprob, 0.0f);
+    ASSERT_EQ(entry.top.size(), 3u);
+    EXPECT_EQ(entry.top[0].token, entry.chosen.token) << "greedy picks the most likely token, at " << i;
+    EXPECT_FLOAT_EQ(entry.top[0].logprob, entry.chosen.logprob);
+    EXPECT_GE(entry.top[0].logprob, entry.top[1].logprob);
+    EXPECT_GE(entry.top[1].logprob, entry.top[2].logprob);
+    EXPECT_EQ(entry.chosen.text, f.vocab.token_to_piece(entry.chosen.token));
+    joined += entry.chosen.text;
+  }
+  EXPECT_EQ(joined, got.text);
 }
 
 TEST(continuous_batch, full_queue_refuses_with_unavailable_and_cancel_frees_the_slot) {

@@ -41,6 +41,7 @@ struct job_session {
   job_meter meter;
   clock::time_point started;
   clock::time_point deadline;
+  std::int64_t text_offset = 0;  // completions logprobs: characters of the tokens streamed so far
   bool role_sent = false;
   bool done = false;
 
@@ -78,6 +79,7 @@ void answer_whole(job_session& session, httplib::Response& res) {
     session.absorb(*event);
     if (event->what == job_event::kind::text) {
       answer.text += event->text;
+      answer.logprobs.insert(answer.logprobs.end(), event->logprobs.begin(), event->logprobs.end());
       tokens += event->tokens;
       continue;
     }
@@ -88,7 +90,7 @@ void answer_whole(job_session& session, httplib::Response& res) {
     answer.finish_reason = event->finish_reason;
     session.meter.completion_tokens = tokens;
     const usage_counts usage{session.meter.prompt_tokens, tokens};
-    write_json(res, 200, completion_json(session.kind, session.header, answer, false, usage));
+    write_json(res, 200, completion_json(session.kind, session.header, answer, session.request.logprobs, usage));
     return session.finish(200);
   }
   session.abandon();
@@ -127,9 +129,12 @@ bool stream_step(job_session& session, httplib::DataSink& sink) {
     case job_event::kind::text: {
       if (event->text.empty() && event->tokens == 0) return true;
       if (session.meter.completion_tokens == 0) session.shared.metrics.observe_first_token(seconds_since(session.started));
-      completion_piece piece{event->text, {}, ""};
-      if (!write(sse_event(chunk_json(session.kind, session.header, piece, false, false, usage)))) return false;
+      completion_piece piece{event->text, std::move(event->logprobs), "", session.text_offset};
+      if (!write(sse_event(chunk_json(session.kind, session.header, piece, false, session.request.logprobs, usage)))) {
+        return false;
+      }
       session.meter.completion_tokens += event->tokens;  // delivered: the socket took it
+      session.text_offset += token_text_characters(piece.logprobs);
       return true;
     }
     case job_event::kind::finished: {
@@ -182,10 +187,6 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
                                             : parse_text_request(req.body, shared.config.limits);
   if (auto* failure = std::get_if<api_error>(&parsed)) return fail(*failure);
   auto& request = std::get<completion_request>(parsed);
-  if (request.logprobs) {
-    return fail(unsupported_field("logprobs", "logprobs are not available yet: workers do not return token "
-                                              "probabilities in their token chunks."));
-  }
   if (shared.catalog.known() && !shared.catalog.serves(request.model)) return fail(model_not_found(request.model));
   std::string prompt = kind == endpoint_kind::chat
                            ? render_chat(shared.catalog.template_for(request.model), request.messages)

@@ -28,8 +28,17 @@ accounts:
     rate_limit_burst: 2
 )";
 
-// Answers submits like a grid would: model "counter" streams max_tokens pieces "t0 ", "t1 ", ...;
-// model "endless" streams until cancelled; "broken" fails.
+// Answers submits like a grid would: model "counter" streams max_tokens pieces "t0 ", "t1 ", ...
+// (one token each, with its logprob -i and top_logprobs alternatives when asked); model "endless"
+// streams until cancelled; "broken" fails.
+token_logprob counter_logprob(const std::string& piece, std::int64_t i, std::int32_t top_count) {
+  token_logprob out{{static_cast<std::int32_t>(i), piece, -static_cast<float>(i)}, {}};
+  for (std::int32_t rank = 0; rank < top_count; ++rank) {
+    out.top.push_back(rank == 0 ? out.chosen : token_probability{1000 + rank, "alt" + std::to_string(rank), -100.0f - rank});
+  }
+  return out;
+}
+
 class fake_grid {
  public:
   explicit fake_grid(bridge_shared& shared) : shared_(shared), thread_([this] { run(); }) {}
@@ -59,7 +68,10 @@ class fake_grid {
           endless.emplace_back(command.job, 0);
         } else {
           for (std::int64_t i = 0; i < request.max_tokens; ++i) {
-            command.job->push({job_event::kind::text, "t" + std::to_string(i) + " ", 1, "", "miner-1", 4});
+            const std::string piece = "t" + std::to_string(i) + " ";
+            job_event event{job_event::kind::text, piece, 1, "", "miner-1", 4};
+            if (request.logprobs) event.logprobs = {counter_logprob(piece, i, request.top_logprobs)};
+            command.job->push(std::move(event));
           }
           command.job->push({job_event::kind::finished, "", 0, "length", "miner-1", 4});
         }
@@ -207,6 +219,50 @@ TEST_F(HttpServer, StreamedChatEndsWithDoneAndUsage) {
   EXPECT_TRUE(chunks[5]["choices"].empty());
 }
 
+TEST_F(HttpServer, ChatLogprobsWholeAndStreamed) {
+  json body = hello;
+  body["logprobs"] = true;
+  body["top_logprobs"] = 2;
+  auto whole = chat(body);
+  ASSERT_TRUE(whole);
+  ASSERT_EQ(whole->status, 200) << whole->body;
+  const auto content = body_of(whole)["choices"][0]["logprobs"]["content"];
+  ASSERT_EQ(content.size(), 3u) << whole->body;
+  EXPECT_EQ(content[2]["token"], "t2 ");
+  EXPECT_EQ(content[2]["logprob"], -2.0);
+  EXPECT_EQ(content[2]["top_logprobs"].size(), 2u);
+  EXPECT_EQ(content[2]["top_logprobs"][1]["token"], "alt1");
+  EXPECT_TRUE(body_of(chat(hello))["choices"][0]["logprobs"].is_null());
+
+  body["stream"] = true;
+  auto streamed = chat(body);
+  ASSERT_TRUE(streamed);
+  bool done = false;
+  auto chunks = sse_payloads(streamed->body, done);
+  ASSERT_EQ(chunks.size(), 5u) << streamed->body;  // role, 3 pieces, finish
+  EXPECT_TRUE(chunks[0]["choices"][0]["logprobs"].is_null());
+  for (std::size_t i = 1; i <= 3; ++i) {
+    const auto& piece = chunks[i]["choices"][0]["logprobs"]["content"];
+    ASSERT_EQ(piece.size(), 1u) << chunks[i];
+    EXPECT_EQ(piece[0]["token"], chunks[i]["choices"][0]["delta"]["content"]);
+  }
+  EXPECT_TRUE(chunks[4]["choices"][0]["logprobs"].is_null());
+}
+
+TEST_F(HttpServer, TextLogprobsStreamedContinueTheOffsets) {
+  auto res = client->Post("/v1/completions", auth(),
+                          R"({"model":"counter","prompt":"Once","max_tokens":3,"logprobs":1,"stream":true})",
+                          "application/json");
+  ASSERT_TRUE(res);
+  bool done = false;
+  auto chunks = sse_payloads(res->body, done);
+  ASSERT_EQ(chunks.size(), 4u) << res->body;  // 3 pieces, finish
+  json offsets = json::array();
+  for (std::size_t i = 0; i < 3; ++i) offsets.push_back(chunks[i]["choices"][0]["logprobs"]["text_offset"][0]);
+  EXPECT_EQ(offsets, json::array({0, 3, 6}));
+  EXPECT_EQ(chunks[1]["choices"][0]["logprobs"]["top_logprobs"][0], json::parse(R"({"t1 ":-1.0})"));
+}
+
 TEST_F(HttpServer, FailureMidStreamIsAnErrorEvent) {
   auto res = chat({{"model", "broken"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}, {"stream", true}});
   ASSERT_TRUE(res);
@@ -257,9 +313,9 @@ TEST_F(HttpServer, ErrorsInOpenAiShape) {
   expect_error(chat({{"model", "nope"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}}), 404, "model_not_found",
                "model");
   expect_error(chat(hello, "sk-poor"), 402, "insufficient_balance");
-  json with_logprobs = hello;
-  with_logprobs["logprobs"] = true;
-  expect_error(chat(with_logprobs), 400, "unsupported", "logprobs");
+  json top_without_logprobs = hello;
+  top_without_logprobs["top_logprobs"] = 2;
+  expect_error(chat(top_without_logprobs), 400, "invalid_value", "top_logprobs");
   expect_error(client->Post("/v1/chat/completions", auth(), std::string(5000, ' '), "application/json"), 413,
                "request_too_large");
   expect_error(client->Get("/v2/nothing"), 404, "unknown_url");

@@ -10,8 +10,10 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "actors/http_bridge/api_error.hpp"
+#include "messages/inference.hpp"
 
 namespace infergrid::http {
 
@@ -24,6 +26,7 @@ struct job_event {
   std::string miner;              // the worker that computed it
   std::int64_t prompt_tokens = 0; // as the worker counted them (0 = not told yet)
   api_error failure;              // failed
+  std::vector<token_logprob> logprobs;  // text: one per token when the request asked for logprobs
 };
 
 class job_stream {

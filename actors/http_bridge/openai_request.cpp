@@ -1,6 +1,7 @@
 #include "actors/http_bridge/openai_request.hpp"
 
 #include "actors/http_bridge/json_fields.hpp"
+#include "messages/inference.hpp"
 
 namespace infergrid::http {
 namespace {
@@ -10,8 +11,8 @@ using maybe_error = std::optional<api_error>;
 
 // Largest seed accepted (OpenAI documents a 64-bit integer; JSON clients rarely go past 2^53).
 constexpr std::int64_t max_seed = INT64_MAX;
-// OpenAI's bound for top_logprobs.
-constexpr std::int64_t max_top_logprobs = 20;
+// Alternatives per token on /v1/completions, whose `logprobs` is that count (OpenAI's bound).
+constexpr std::int64_t max_text_logprobs = 5;
 // Miners named in one provider list.
 constexpr std::size_t max_provider_names = 64;
 
@@ -154,9 +155,7 @@ maybe_error read_logprobs_chat(const json& body, completion_request& out) {
   IG_HTTP_TRY(assign(read_bool(body, "logprobs", "logprobs"), out.logprobs));
   std::optional<std::int64_t> top;
   IG_HTTP_TRY(assign(read_integer(body, "top_logprobs", "top_logprobs", 0, max_top_logprobs), top));
-  if (top && !out.logprobs && *top > 0) {
-    return invalid_field("top_logprobs", "'top_logprobs' requires 'logprobs' to be true.");
-  }
+  if (top && !out.logprobs) return invalid_field("top_logprobs", "'top_logprobs' requires 'logprobs' to be true.");
   out.top_logprobs = static_cast<std::int32_t>(top.value_or(0));
   return std::nullopt;
 }
@@ -211,7 +210,9 @@ parsed_request parse_text_request(std::string_view body, const request_limits& l
   if (auto failed = assign(read_string(*document, "suffix", "suffix"), suffix)) return *failed;
   if (!suffix.empty()) return unsupported_field("suffix", "'suffix' is not supported.");
   std::optional<std::int64_t> logprobs;  // the legacy API: an integer count of alternatives
-  if (auto failed = assign(read_integer(*document, "logprobs", "logprobs", 0, 5), logprobs)) return *failed;
+  if (auto failed = assign(read_integer(*document, "logprobs", "logprobs", 0, max_text_logprobs), logprobs)) {
+    return *failed;
+  }
   if (logprobs) {
     out.logprobs = true;
     out.top_logprobs = static_cast<std::int32_t>(*logprobs);

@@ -56,8 +56,8 @@ struct completion_request {
   std::vector<std::string> stop;
   bool stream = false;
   bool include_usage = false;  // stream_options.include_usage
-  bool logprobs = false;
-  std::int32_t top_logprobs = 0;
+  bool logprobs = false;        // chat: `logprobs`; completions: `logprobs` given (not null)
+  std::int32_t top_logprobs = 0;  // chat: `top_logprobs` (0..20); completions: the `logprobs` count (0..5)
   routing_preferences provider;
   std::string user;  // end-user id the client passes along (logged, not trusted)
 };

@@ -123,7 +123,12 @@ TEST(ChatRequest, EachBadFieldIsNamed) {
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream":true,"stream_options":{"include_usage":1}})",
        "stream_options.include_usage"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"top_logprobs":3})", "top_logprobs"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"top_logprobs":0})", "top_logprobs"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"logprobs":false,"top_logprobs":2})", "top_logprobs"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"logprobs":true,"top_logprobs":21})", "top_logprobs"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"logprobs":true,"top_logprobs":-1})", "top_logprobs"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"logprobs":true,"top_logprobs":2.5})", "top_logprobs"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"logprobs":1})", "logprobs"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"provider":[]})", "provider"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"provider":{"order":"w1"}})", "provider.order"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"provider":{"only":[1]}})", "provider.only[0]"},
@@ -138,6 +143,52 @@ TEST(ChatRequest, EachBadFieldIsNamed) {
     EXPECT_EQ(failure.param, c.param) << c.body << " -> " << failure.message;
     EXPECT_EQ(failure.type, "invalid_request_error") << c.body;
     EXPECT_NE(failure.message.find(c.param), std::string::npos) << failure.message;
+  }
+}
+
+TEST(ChatRequest, LogprobsAndTopLogprobs) {
+  const std::string base = R"({"model":"m","messages":[{"role":"user","content":"x"}])";
+  auto off = chat_ok(base + "}");
+  EXPECT_FALSE(off.logprobs);
+  EXPECT_EQ(off.top_logprobs, 0);
+  auto plain = chat_ok(base + R"(,"logprobs":true})");
+  EXPECT_TRUE(plain.logprobs);
+  EXPECT_EQ(plain.top_logprobs, 0);
+  auto top = chat_ok(base + R"(,"logprobs":true,"top_logprobs":20})");
+  EXPECT_TRUE(top.logprobs);
+  EXPECT_EQ(top.top_logprobs, 20);
+  auto nulls = chat_ok(base + R"(,"logprobs":null,"top_logprobs":null})");
+  EXPECT_FALSE(nulls.logprobs);
+  auto explicit_off = chat_ok(base + R"(,"logprobs":false})");
+  EXPECT_FALSE(explicit_off.logprobs);
+  const auto needs = chat_error(base + R"(,"top_logprobs":3})");
+  EXPECT_NE(needs.message.find("requires 'logprobs' to be true"), std::string::npos) << needs.message;
+  const auto over = chat_error(base + R"(,"logprobs":true,"top_logprobs":21})");
+  EXPECT_NE(over.message.find("between 0 and 20"), std::string::npos) << over.message;
+}
+
+TEST(TextRequest, LogprobsIsTheCountOfAlternatives) {
+  auto text_ok = [](const std::string& body) {
+    auto parsed = parse_text_request(body, limits);
+    EXPECT_TRUE(std::holds_alternative<completion_request>(parsed)) << body;
+    return std::holds_alternative<completion_request>(parsed) ? std::get<completion_request>(parsed) : completion_request{};
+  };
+  auto off = text_ok(R"({"model":"m","prompt":"x"})");
+  EXPECT_FALSE(off.logprobs);
+  auto null = text_ok(R"({"model":"m","prompt":"x","logprobs":null})");
+  EXPECT_FALSE(null.logprobs);
+  auto zero = text_ok(R"({"model":"m","prompt":"x","logprobs":0})");
+  EXPECT_TRUE(zero.logprobs);
+  EXPECT_EQ(zero.top_logprobs, 0);
+  auto five = text_ok(R"({"model":"m","prompt":"x","logprobs":5})");
+  EXPECT_TRUE(five.logprobs);
+  EXPECT_EQ(five.top_logprobs, 5);
+  for (const char* bad : {R"({"model":"m","prompt":"x","logprobs":6})", R"({"model":"m","prompt":"x","logprobs":-1})",
+                          R"({"model":"m","prompt":"x","logprobs":true})"}) {
+    auto failed = parse_text_request(bad, limits);
+    ASSERT_TRUE(std::holds_alternative<api_error>(failed)) << bad;
+    EXPECT_EQ(std::get<api_error>(failed).param, "logprobs") << bad;
+    EXPECT_EQ(std::get<api_error>(failed).status, 400) << bad;
   }
 }
 

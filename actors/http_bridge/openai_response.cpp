@@ -1,5 +1,7 @@
 #include "actors/http_bridge/openai_response.hpp"
 
+#include <algorithm>
+
 namespace infergrid::http {
 namespace {
 
@@ -21,47 +23,61 @@ json header_json(endpoint_kind kind, const response_header& header, bool chunk) 
 
 json finish_json(const std::string& reason) { return reason.empty() ? json(nullptr) : json(reason); }
 
-// Chat shape: {"content": [{"token", "logprob", "bytes", "top_logprobs": [...]}]}.
+std::int64_t characters_in(const std::string& text) {
+  // Every byte but a UTF-8 continuation byte (10xxxxxx) starts a character.
+  return std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+}
+
+json bytes_json(const std::string& text) {
+  json bytes = json::array();
+  for (const unsigned char c : text) bytes.push_back(static_cast<int>(c));
+  return bytes;
+}
+
+json chat_candidate_json(const token_probability& candidate) {
+  return {{"token", candidate.text}, {"logprob", candidate.logprob}, {"bytes", bytes_json(candidate.text)}};
+}
+
 json chat_logprobs_json(const std::vector<token_logprob>& tokens) {
   json content = json::array();
-  auto bytes_of = [](const std::string& text) {
-    json bytes = json::array();
-    for (unsigned char c : text) bytes.push_back(static_cast<int>(c));
-    return bytes;
-  };
   for (const auto& token : tokens) {
-    json top = json::array();
-    for (const auto& [text, logprob] : token.top) {
-      top.push_back({{"token", text}, {"logprob", logprob}, {"bytes", bytes_of(text)}});
-    }
-    content.push_back(
-        {{"token", token.token}, {"logprob", token.logprob}, {"bytes", bytes_of(token.token)}, {"top_logprobs", top}});
+    json entry = chat_candidate_json(token.chosen);
+    entry["top_logprobs"] = json::array();
+    for (const auto& alternative : token.top) entry["top_logprobs"].push_back(chat_candidate_json(alternative));
+    content.push_back(std::move(entry));
   }
   return {{"content", content}, {"refusal", nullptr}};
 }
 
-// Legacy completions shape: parallel arrays.
-json text_logprobs_json(const std::vector<token_logprob>& tokens) {
+json text_logprobs_json(const std::vector<token_logprob>& tokens, std::int64_t first_offset) {
   json text_tokens = json::array(), logprobs = json::array(), top = json::array(), offsets = json::array();
-  std::int64_t offset = 0;
+  std::int64_t offset = first_offset;
   for (const auto& token : tokens) {
-    text_tokens.push_back(token.token);
-    logprobs.push_back(token.logprob);
+    text_tokens.push_back(token.chosen.text);
+    logprobs.push_back(token.chosen.logprob);
     json alternatives = json::object();
-    for (const auto& [text, logprob] : token.top) alternatives[text] = logprob;
-    top.push_back(alternatives);
+    for (const auto& alternative : token.top) alternatives[alternative.text] = alternative.logprob;
+    alternatives[token.chosen.text] = token.chosen.logprob;
+    top.push_back(std::move(alternatives));
     offsets.push_back(offset);
-    offset += static_cast<std::int64_t>(token.token.size());
+    offset += characters_in(token.chosen.text);
   }
   return {{"tokens", text_tokens}, {"token_logprobs", logprobs}, {"top_logprobs", top}, {"text_offset", offsets}};
 }
 
 json logprobs_json(endpoint_kind kind, const completion_piece& piece, bool with_logprobs) {
   if (!with_logprobs) return nullptr;
-  return kind == endpoint_kind::chat ? chat_logprobs_json(piece.logprobs) : text_logprobs_json(piece.logprobs);
+  return kind == endpoint_kind::chat ? chat_logprobs_json(piece.logprobs)
+                                     : text_logprobs_json(piece.logprobs, piece.text_offset);
 }
 
 }  // namespace
+
+std::int64_t token_text_characters(const std::vector<token_logprob>& logprobs) {
+  std::int64_t total = 0;
+  for (const auto& token : logprobs) total += characters_in(token.chosen.text);
+  return total;
+}
 
 json usage_json(const usage_counts& usage) {
   return {{"prompt_tokens", usage.prompt_tokens},

@@ -10,14 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/http_bridge/openai_request.hpp"
+#include "messages/inference.hpp"
 
 namespace infergrid::http {
-
-struct token_logprob {
-  std::string token;
-  double logprob = 0;
-  std::vector<std::pair<std::string, double>> top;  // alternatives, most likely first
-};
 
 struct usage_counts {
   std::int64_t prompt_tokens = 0;
@@ -35,12 +30,26 @@ struct response_header {
 // A piece of generated text (one chunk of a stream, or the whole answer).
 struct completion_piece {
   std::string text;
-  std::vector<token_logprob> logprobs;  // empty unless requested
+  std::vector<token_logprob> logprobs;  // one per token of the piece when requested, else empty
   std::string finish_reason;            // "" while streaming, then "stop" or "length"
+  // /v1/completions: the text_offset of logprobs[0], i.e. the characters of the tokens streamed
+  // before this piece (0 for a whole answer).
+  std::int64_t text_offset = 0;
 };
+
+// Characters (Unicode code points) the pieces' token texts add up to: where a stream's next
+// text_offset starts. A byte token that continues a UTF-8 character adds none.
+std::int64_t token_text_characters(const std::vector<token_logprob>& logprobs);
 
 nlohmann::json usage_json(const usage_counts& usage);
 
+// `logprobs` is null unless with_logprobs, else OpenAI's shape for the endpoint:
+//   chat         {"content": [{"token", "logprob", "bytes", "top_logprobs": [{"token", "logprob", "bytes"}…]}…],
+//                 "refusal": null}; top_logprobs has exactly the request's top_logprobs entries
+//   completions  {"tokens": […], "token_logprobs": […], "top_logprobs": [{token: logprob, …}…],
+//                 "text_offset": […]}; each top_logprobs object also holds the sampled token (so up to
+//                 logprobs + 1 entries, as OpenAI documents)
+// A token that is part of a UTF-8 character shows U+FFFD in "token"; "bytes" holds its exact bytes.
 // The whole (non-streamed) answer.
 nlohmann::json completion_json(endpoint_kind kind, const response_header& header, const completion_piece& answer,
                                bool with_logprobs, const usage_counts& usage);

@@ -50,17 +50,56 @@ TEST(Response, ChunksCarryRoleFirstThenDeltas) {
   EXPECT_EQ(usage["usage"]["total_tokens"], 7);
 }
 
-TEST(Response, LogprobsShapes) {
-  completion_piece piece{"ab", {{"a", -0.5, {{"a", -0.5}, {"b", -1.0}}}, {"b", -0.25, {}}}, ""};
-  auto chat = completion_json(endpoint_kind::chat, header, piece, true, {});
-  auto& content = chat["choices"][0]["logprobs"]["content"];
-  ASSERT_EQ(content.size(), 2u);
-  EXPECT_EQ(content[0]["token"], "a");
-  EXPECT_EQ(content[0]["bytes"], nlohmann::json::array({97}));
-  EXPECT_EQ(content[0]["top_logprobs"].size(), 2u);
-  auto text = completion_json(endpoint_kind::text, header, piece, true, {});
-  EXPECT_EQ(text["choices"][0]["logprobs"]["tokens"], nlohmann::json::array({"a", "b"}));
-  EXPECT_EQ(text["choices"][0]["logprobs"]["text_offset"], nlohmann::json::array({0, 1}));
+using json = nlohmann::json;
+
+// " é" as a token " " + two byte tokens holding é's UTF-8 bytes, then "!" that was not the most likely.
+completion_piece piece_with_logprobs() {
+  return {" \xc3\xa9!",
+          {{{5, " ", -0.5f}, {{5, " ", -0.5f}, {6, "x", -1.5f}}},
+           {{7, "\xc3", -0.25f}, {{7, "\xc3", -0.25f}, {8, "y", -2.0f}}},
+           {{9, "\xa9", -0.125f}, {{9, "\xa9", -0.125f}, {10, "z", -3.0f}}},
+           {{11, "!", -2.0f}, {{12, "?", -1.0f}, {11, "!", -2.0f}}}},
+          "stop"};
+}
+
+TEST(Response, ChatLogprobsHaveOpenAiShape) {
+  auto chat = completion_json(endpoint_kind::chat, header, piece_with_logprobs(), true, {});
+  const auto& logprobs = chat["choices"][0]["logprobs"];
+  EXPECT_TRUE(logprobs["refusal"].is_null());
+  const auto& content = logprobs["content"];
+  ASSERT_EQ(content.size(), 4u);
+  EXPECT_EQ(content[0], json::parse(R"({"token":" ","logprob":-0.5,"bytes":[32],
+      "top_logprobs":[{"token":" ","logprob":-0.5,"bytes":[32]},{"token":"x","logprob":-1.5,"bytes":[120]}]})"));
+  EXPECT_EQ(content[1]["bytes"], json::array({0xc3}));
+  EXPECT_EQ(content[2]["bytes"], json::array({0xa9}));
+  EXPECT_EQ(content[3]["token"], "!");
+  EXPECT_EQ(content[3]["top_logprobs"][0]["token"], "?");
+  // A part of a character still serialises (as U+FFFD), so a response never fails on it.
+  const std::string body = chat.dump(-1, ' ', false, json::error_handler_t::replace);
+  EXPECT_NE(body.find("\"bytes\":[195]"), std::string::npos) << body;
+}
+
+TEST(Response, TextLogprobsHaveLegacyShapeWithTheSampledTokenInTop) {
+  auto text = completion_json(endpoint_kind::text, header, piece_with_logprobs(), true, {});
+  const auto& logprobs = text["choices"][0]["logprobs"];
+  EXPECT_EQ(logprobs["tokens"], json::array({" ", "\xc3", "\xa9", "!"}));
+  EXPECT_EQ(logprobs["token_logprobs"], json::array({-0.5, -0.25, -0.125, -2.0}));
+  // é is one character: the byte that continues it adds none.
+  EXPECT_EQ(logprobs["text_offset"], json::array({0, 1, 2, 2}));
+  EXPECT_EQ(logprobs["top_logprobs"][0], json::parse(R"({" ":-0.5,"x":-1.5})"));
+  EXPECT_EQ(logprobs["top_logprobs"][3], json::parse(R"({"?":-1.0,"!":-2.0})"));
+  EXPECT_EQ(token_text_characters(piece_with_logprobs().logprobs), 3);
+}
+
+TEST(Response, StreamedLogprobsContinueTheTextOffsetAndAreNullWhenNotAsked) {
+  auto piece = piece_with_logprobs();
+  piece.text_offset = 10;
+  auto chunk = chunk_json(endpoint_kind::text, header, piece, false, true, false);
+  EXPECT_EQ(chunk["choices"][0]["logprobs"]["text_offset"], json::array({10, 11, 12, 12}));
+  auto chat_chunk = chunk_json(endpoint_kind::chat, header, piece, false, true, false);
+  EXPECT_EQ(chat_chunk["choices"][0]["logprobs"]["content"].size(), 4u);
+  EXPECT_TRUE(chunk_json(endpoint_kind::chat, header, piece, false, false, false)["choices"][0]["logprobs"].is_null());
+  EXPECT_TRUE(completion_json(endpoint_kind::text, header, piece, false, {})["choices"][0]["logprobs"].is_null());
 }
 
 TEST(Response, ModelList) {

@@ -46,6 +46,8 @@ inference_request to_inference_request(const completion_request& request, const 
   out.sampling.seed = request.seed.value_or(seed);
   out.max_tokens = static_cast<std::uint32_t>(request.max_tokens);
   out.stop = request.stop;
+  out.logprobs = request.logprobs;
+  out.top_logprobs = static_cast<std::uint32_t>(request.top_logprobs);
   const routing_preferences& wanted = request.provider;
   auto& routing = out.routing;
   routing.max_price_prompt_micro = price_micro_per_1k(wanted.max_price_prompt);

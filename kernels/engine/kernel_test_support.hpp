@@ -6,13 +6,13 @@
 #include <cstdint>
 #include <functional>
 #include <stdexcept>
-#include <random>
 #include <span>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "kernels/engine/kernel_library.hpp"
+#include "kernels/model/test_support.hpp"
 #include "kernels/vk/buffer.hpp"
 #include "kernels/vk/command.hpp"
 #include "kernels/vk/descriptors.hpp"
@@ -21,11 +21,7 @@
 namespace infergrid::engine::testing_support {
 
 inline std::vector<float> random_floats(std::size_t n, std::uint32_t seed, float scale = 1.0f) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> dist(0.0f, scale);
-  std::vector<float> v(n);
-  for (float& x : v) x = dist(rng);
-  return v;
+  return model::testing_support::random_normals(n, seed, scale);
 }
 
 // max |actual - expected| / max |expected| (0 when both are all zero).

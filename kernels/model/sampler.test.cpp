@@ -5,6 +5,8 @@
 #include <cmath>
 #include <random>
 
+#include "kernels/model/test_support.hpp"
+
 namespace infergrid::model {
 namespace {
 
@@ -18,13 +20,7 @@ sampler_config plain(float temperature, std::uint64_t seed = 1) {
   return c;
 }
 
-std::vector<float> random_logits(std::size_t n, std::uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal(0.0f, 3.0f);
-  std::vector<float> v(n);
-  for (float& x : v) x = normal(rng);
-  return v;
-}
+std::vector<float> random_logits(std::size_t n, std::uint32_t seed) { return testing_support::random_normals(n, seed, 3.0f); }
 
 std::vector<int> histogram(sampler& s, std::span<const float> logits, int draws) {
   std::vector<int> counts(logits.size(), 0);

@@ -1,12 +1,14 @@
 #pragma once
-// Helpers shared by the model tests: unique temporary paths and raw file writes.
+// Helpers shared by the model tests: unique temporary paths, raw file writes, random values.
 #include <unistd.h>
 
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <span>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -34,6 +36,15 @@ inline std::string stories260k_path() {
 // A small GQA Llama that writes and loads in milliseconds.
 inline random_llama_options tiny_llama_options(ggml_type weight_type = ggml_type::q8_0) {
   return random_llama_tiny(weight_type);
+}
+
+// n values drawn from a normal distribution (mean 0), the same for the same seed.
+inline std::vector<float> random_normals(std::size_t n, std::uint32_t seed, float standard_deviation) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.0f, standard_deviation);
+  std::vector<float> values(n);
+  for (float& x : values) x = normal(rng);
+  return values;
 }
 
 }  // namespace infergrid::model::testing_support

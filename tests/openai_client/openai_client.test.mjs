@@ -107,6 +107,77 @@ test('completions.create, whole and streamed', async () => {
   assert.equal(text, whole.choices[0].text);
 });
 
+// Greedy decoding with logprobs: every entry is a log-probability (<= 0), its top_logprobs are the
+// `top` most likely tokens sorted descending, the sampled token is the first of them, and bytes
+// spell the token.
+function assertGreedyChatLogprobs(content, top) {
+  assert.ok(content.length > 0, 'no logprobs content');
+  for (const [i, entry] of content.entries()) {
+    const where = `entry ${i}: ${JSON.stringify(entry)}`;
+    assert.equal(typeof entry.token, 'string', where);
+    assert.ok(entry.logprob <= 0, where);
+    assert.ok(Array.isArray(entry.bytes), where);
+    if (!entry.token.includes('\ufffd')) assert.equal(Buffer.from(entry.bytes).toString('utf8'), entry.token, where);
+    assert.equal(entry.top_logprobs.length, top, where);
+    for (let k = 1; k < top; k += 1) assert.ok(entry.top_logprobs[k - 1].logprob >= entry.top_logprobs[k].logprob, where);
+    assert.equal(entry.token, entry.top_logprobs[0].token, where);
+    assert.ok(Math.abs(entry.logprob - entry.top_logprobs[0].logprob) < 1e-6, where);
+  }
+}
+
+const logprobsRequest = { model, messages: question, max_tokens: 16, temperature: 0, seed: 7, logprobs: true, top_logprobs: 3 };
+
+test('chat logprobs: greedy tokens come first among sorted top_logprobs and spell the content', async () => {
+  const answer = await client.chat.completions.create(logprobsRequest);
+  const { content } = answer.choices[0].logprobs;
+  assertGreedyChatLogprobs(content, 3);
+  assert.equal(content.map((entry) => entry.token).join(''), answer.choices[0].message.content);
+  assert.equal(content.length, answer.usage.completion_tokens);
+  const plain = await client.chat.completions.create({ model, messages: question, max_tokens: 4, temperature: 0 });
+  assert.equal(plain.choices[0].logprobs, null);
+});
+
+test('streamed chat logprobs equal the whole answer\'s', async () => {
+  const whole = await client.chat.completions.create(logprobsRequest);
+  const entries = [];
+  let text = '';
+  for await (const chunk of await client.chat.completions.create({ ...logprobsRequest, stream: true })) {
+    for (const choice of chunk.choices) {
+      text += choice.delta.content ?? '';
+      entries.push(...(choice.logprobs?.content ?? []));
+    }
+  }
+  assertGreedyChatLogprobs(entries, 3);
+  assert.equal(entries.map((entry) => entry.token).join(''), text);
+  assert.equal(text, whole.choices[0].message.content);
+  const expected = whole.choices[0].logprobs.content;
+  assert.deepEqual(entries.map((entry) => entry.token), expected.map((entry) => entry.token));
+  for (const [i, entry] of entries.entries()) assert.ok(Math.abs(entry.logprob - expected[i].logprob) < 1e-3, `entry ${i}`);
+});
+
+test('completions logprobs: 2 gives the legacy parallel arrays', async () => {
+  const whole = await client.completions.create({ model, prompt: 'Once upon a time', max_tokens: 16, temperature: 0, logprobs: 2 });
+  const { tokens, token_logprobs: tokenLogprobs, top_logprobs: top, text_offset: offsets } = whole.choices[0].logprobs;
+  assert.ok(tokens.length > 0);
+  assert.equal(tokenLogprobs.length, tokens.length);
+  assert.equal(top.length, tokens.length);
+  assert.equal(offsets.length, tokens.length);
+  assert.equal(tokens.join(''), whole.choices[0].text);
+  let offset = 0;
+  for (const [i, token] of tokens.entries()) {
+    const where = `token ${i}: ${JSON.stringify(token)} ${JSON.stringify(top[i])}`;
+    assert.ok(tokenLogprobs[i] <= 0, where);
+    const alternatives = Object.entries(top[i]);
+    // The 2 most likely and the sampled token, which greedy decoding makes one of them (unless two
+    // tokens share a text).
+    assert.ok(alternatives.length >= 1 && alternatives.length <= 3, where);
+    assert.equal(top[i][token], tokenLogprobs[i], where);
+    assert.ok(alternatives.every(([, logprob]) => logprob <= tokenLogprobs[i] + 1e-6), where);
+    assert.equal(offsets[i], offset, where);
+    offset += [...token].length;
+  }
+});
+
 // A client that disconnects mid-stream is covered by actors/http_bridge/http_server.test.cpp (real
 // sockets, cancel + billing of delivered tokens only): through the openai package the bundled model
 // finishes its whole answer before an abort can land, so the case could not fail reliably here.
@@ -125,6 +196,10 @@ test('400 names the bad field', async () => {
   assert.equal(badTemperature.param, 'temperature');
   const twoChoices = await rejection(client.chat.completions.create({ model, messages: question, n: 2 }));
   assert.equal(twoChoices.param, 'n');
+  const tooManyAlternatives = await rejection(client.chat.completions.create({ model, messages: question, logprobs: true, top_logprobs: 21 }));
+  assert.equal(tooManyAlternatives.param, 'top_logprobs');
+  const topWithoutLogprobs = await rejection(client.chat.completions.create({ model, messages: question, top_logprobs: 2 }));
+  assert.equal(topWithoutLogprobs.param, 'top_logprobs');
   const noPrompt = await rejection(client.completions.create({ model }));
   assert.equal(noPrompt.param, 'prompt');
 });

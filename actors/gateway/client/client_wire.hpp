@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "messages/codec.hpp"
+#include "messages/inference.hpp"
 #include "messages/message_registry.hpp"
 
 namespace infergrid {
@@ -28,6 +29,15 @@ std::vector<std::uint8_t> encode_client_message(const T& message, std::uint64_t 
   out.sender = std::move(sender);
   out.body = encode_body(message);
   return encode_envelope(out);
+}
+
+// Folds a streamed chunk into the whole answer (the gateway for REQ clients, the client's stream()).
+inline void append_chunk(completion_result& whole, const token_chunk& chunk) {
+  whole.tokens.insert(whole.tokens.end(), chunk.tokens.begin(), chunk.tokens.end());
+  whole.text += chunk.text;
+  whole.logprobs.insert(whole.logprobs.end(), chunk.logprobs.begin(), chunk.logprobs.end());
+  whole.prompt_token_count = chunk.prompt_token_count;
+  if (whole.worker_ids.empty() || whole.worker_ids.back() != chunk.worker_id) whole.worker_ids.push_back(chunk.worker_id);
 }
 
 }  // namespace infergrid

@@ -110,10 +110,7 @@ result<completion_result> infergrid_client::stream(inference_request request,
       if (in->correlation_id != message_id && in->correlation_id != 0) continue;  // an older request's leftovers
       auto chunk = actor_context::decode_reply<token_chunk>(*in);
       if (!chunk.ok()) return chunk.err();
-      out.tokens.insert(out.tokens.end(), chunk->tokens.begin(), chunk->tokens.end());
-      out.text += chunk->text;
-      out.prompt_token_count = chunk->prompt_token_count;
-      if (out.worker_ids.empty() || out.worker_ids.back() != chunk->worker_id) out.worker_ids.push_back(chunk->worker_id);
+      append_chunk(out, *chunk);
       if (on_chunk && !on_chunk(*chunk)) {
         const auto cancel = encode_client_message(cancel_inference{request.request_id}, next_message_id_++, 0, client_sender_name);
         (void)socket.send(zmq::message_t(), zmq::send_flags::sndmore);
