@@ -1,7 +1,8 @@
 #pragma once
 // actor_context: what an actor's state uses to talk to the world — send, request/reply with
 // deadlines, timers, its own name and node, the node's metrics. Every call is made on the actor's
-// own thread (from a handler, a timer or a reply callback); nothing here blocks.
+// own thread (from a handler, a timer or a reply callback); nothing here blocks. Other threads reach
+// the actor only through the actor_waker it hands them.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -12,6 +13,7 @@
 #include "messages/envelope.hpp"
 #include "messages/message_registry.hpp"
 #include "messages/system.hpp"
+#include "runtime/actor_waker.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/result.hpp"
 
@@ -67,6 +69,8 @@ class actor_context {
   // Counts a message this actor could not use (bad body, wrong type) and logs why.
   virtual void note_malformed(const envelope& message, const error& why) = 0;
   virtual void note_error(const error& why) = 0;
+  // A handle other threads may keep to make this actor's state run on_wake() on its own thread.
+  virtual actor_waker waker() = 0;
 
   template <message T>
   status send(std::string_view to, const T& message) {

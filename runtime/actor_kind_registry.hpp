@@ -28,6 +28,7 @@ class actor_state {
   virtual ~actor_state() = default;
   virtual handler_table handlers() = 0;
   virtual void on_start() {}
+  virtual void on_wake() {}  // an actor_waker was woken (runtime/actor_waker.hpp)
 };
 
 using actor_factory = result<std::unique_ptr<actor_state>> (*)(actor_context&, const settings&);
@@ -39,6 +40,9 @@ class actor_state_holder final : public actor_state {
   handler_table handlers() override { return state_->handlers(); }
   void on_start() override {
     if constexpr (requires(State& s) { s.on_start(); }) state_->on_start();
+  }
+  void on_wake() override {
+    if constexpr (requires(State& s) { s.on_wake(); }) state_->on_wake();
   }
   State& state() { return *state_; }
 

@@ -46,6 +46,7 @@ status actor_runner::start() {
     return make_error(error_code::io_error, "actor " + address_ + ": cannot bind its inbox: " + e.what());
   }
   services_.names.add_local(name_);
+  wake_channel_ = std::make_shared<wake_channel>(services_.context, inbox_endpoint(node_name(), name_));
   std::promise<status> ready;
   auto started = ready.get_future();
   thread_ = std::thread([this, &ready] {
@@ -57,11 +58,13 @@ status actor_runner::start() {
     }
     ready.set_value(status{});
     run();
+    wake_channel_->close();
     outbox_.reset();
   });
   auto outcome = started.get();
   if (!outcome.ok()) {
     thread_.join();
+    wake_channel_->close();
     services_.names.remove_local(name_);
     inbox_.close();
   }
@@ -206,6 +209,7 @@ void actor_runner::handle(zmq::message_t& frame) {
     stop_requested_.store(true, std::memory_order_relaxed);
     return;
   }
+  if (frame.size() == 1 && *static_cast<const std::uint8_t*>(frame.data()) == wake_frame_byte) return woken();
   const codec_limits limits{static_cast<std::size_t>(services_.limits.max_envelope_bytes)};
   auto decoded = decode_envelope_into({static_cast<const std::uint8_t*>(frame.data()), frame.size()}, limits, incoming_);
   if (!decoded.ok()) {
@@ -224,6 +228,18 @@ void actor_runner::handle(zmq::message_t& frame) {
   }
   counters_.received.fetch_add(1, std::memory_order_relaxed);
   dispatch(in);
+}
+
+void actor_runner::woken() {
+  wake_channel_->acknowledge();  // before on_wake: a wake during it sends a new frame
+  if (restarting_ || !state_) return;  // a new state starts by looking at its queues anyway
+  try {
+    state_->on_wake();
+  } catch (const std::exception& e) {
+    crashed(e.what(), nullptr);
+  } catch (...) {
+    crashed("unknown exception", nullptr);
+  }
 }
 
 void actor_runner::dispatch(const envelope& in) {

@@ -18,6 +18,7 @@
 #include "runtime/outbox.hpp"
 #include "runtime/pending_requests.hpp"
 #include "runtime/timers.hpp"
+#include "runtime/wake_channel.hpp"
 
 namespace infergrid {
 
@@ -61,11 +62,13 @@ class actor_runner final : public actor_context {
   void cancel(timer_id id) override { timers_.cancel(id); }
   void note_malformed(const envelope& message, const error& why) override;
   void note_error(const error& why) override;
+  actor_waker waker() override { return actor_waker(wake_channel_); }
 
  private:
   void run();
   bool create_state();
   void handle(zmq::message_t& frame);
+  void woken();
   void dispatch(const envelope& in);
   void crashed(const char* what, const envelope* in);
   void run_due_timers_and_deadlines();
@@ -79,6 +82,7 @@ class actor_runner final : public actor_context {
   state_factory factory_;
 
   zmq::socket_t inbox_;
+  std::shared_ptr<wake_channel> wake_channel_;  // created before the thread, closed after it
   std::thread thread_;
   std::atomic<bool> stop_requested_{false};
   actor_counters counters_;

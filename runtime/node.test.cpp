@@ -5,6 +5,8 @@
 #include <chrono>
 #include <future>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include "messages/system.hpp"
 #include "runtime/node.hpp"
@@ -153,6 +155,60 @@ TEST(node, timers_fire_once_periodically_and_stop_when_cancelled) {
   ASSERT_TRUE(grid->spawn_state<ticker_state>("ticker", &done).ok());
   ASSERT_EQ(outcome.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   EXPECT_EQ(outcome.get(), 31);
+}
+
+// Takes work another thread queues (a counter) whenever that thread wakes it; checks each
+// on_wake runs on the actor's own thread.
+struct woken_state {
+  struct shared {
+    std::promise<actor_waker> waker;
+    std::atomic<int> queued{0};
+    std::promise<int> all_taken;
+    int wanted = 0;
+  };
+  woken_state(actor_context& context, shared* s) : ctx(context), world(s) {}
+  handler_table handlers() { return {}; }
+  void on_start() {
+    own_thread = std::this_thread::get_id();
+    world->waker.set_value(ctx.waker());
+  }
+  void on_wake() {
+    ++wakes;
+    if (std::this_thread::get_id() != own_thread) wrong_thread = true;
+    taken += world->queued.exchange(0);
+    if (taken == world->wanted) world->all_taken.set_value(wrong_thread ? -1 : taken);
+  }
+  actor_context& ctx;
+  shared* world;
+  std::thread::id own_thread;
+  int taken = 0;
+  int wakes = 0;
+  bool wrong_thread = false;
+};
+
+TEST(node, a_waker_runs_on_wake_on_the_actor_thread_for_work_other_threads_queue) {
+  auto grid = make_node();
+  woken_state::shared world;
+  world.wanted = 3000;
+  auto waker_future = world.waker.get_future();
+  auto taken = world.all_taken.get_future();
+  ASSERT_TRUE(grid->spawn_state<woken_state>("woken", &world).ok());
+  const actor_waker waker = waker_future.get();
+  std::vector<std::thread> producers;
+  for (int p = 0; p < 3; ++p) {
+    producers.emplace_back([&] {
+      for (int i = 0; i < 1000; ++i) {
+        world.queued.fetch_add(1);
+        waker.wake();
+      }
+    });
+  }
+  for (auto& t : producers) t.join();
+  ASSERT_EQ(taken.wait_for(std::chrono::seconds(10)), std::future_status::ready) << "a wake was lost";
+  EXPECT_EQ(taken.get(), 3000);
+  grid->stop();
+  waker.wake();  // after the actor stopped: nothing happens
+  actor_waker{}.wake();
 }
 
 TEST(node, an_unhandled_message_type_is_answered_with_unsupported) {

@@ -6,11 +6,14 @@ namespace infergrid::http {
 constexpr std::size_t cancel_headroom = 65536;
 
 bool bridge_inbox::push(bridge_command command) {
-  std::lock_guard lock(mutex_);
-  const std::size_t limit = command.what == bridge_command::kind::cancel ? capacity_ + cancel_headroom : capacity_;
-  if (queue_.size() >= limit) return false;
-  queue_.push_back(std::move(command));
-  size_.store(queue_.size(), std::memory_order_release);
+  {
+    std::lock_guard lock(mutex_);
+    const std::size_t limit = command.what == bridge_command::kind::cancel ? capacity_ + cancel_headroom : capacity_;
+    if (queue_.size() >= limit) return false;
+    queue_.push_back(std::move(command));
+    size_.store(queue_.size(), std::memory_order_release);
+  }
+  waker_.wake();
   return true;
 }
 

@@ -3,9 +3,9 @@
 // A bounded multi-producer queue: a push that finds it full fails at once (the HTTP thread answers
 // 429 with Retry-After — backpressure), never blocks. The actor drains it on its own thread.
 //
-// Waking: the runtime's actor_context offers no thread-safe way to wake an actor's poll from a
-// foreign thread, so the actor drains the inbox on a short periodic timer (poll_interval_ms in the
-// bridge settings, 1 ms by default); `pending()` lets that timer return at once when idle.
+// Waking: each push wakes the actor through its actor_waker (its on_wake() drains the queue at
+// once); a slow timer (poll_interval_ms in the bridge settings) drains too, as a safety net.
+// `pending()` lets that timer return at once when idle.
 #include <atomic>
 #include <cstdint>
 #include <deque>
@@ -17,6 +17,7 @@
 
 #include "actors/http_bridge/job_stream.hpp"
 #include "actors/http_bridge/openai_request.hpp"
+#include "runtime/actor_waker.hpp"
 
 namespace infergrid::http {
 
@@ -31,6 +32,8 @@ struct bridge_command {
 class bridge_inbox {
  public:
   explicit bridge_inbox(std::size_t capacity) : capacity_(capacity) {}
+  // Set once, before any push (the actor's constructor, before the HTTP server starts).
+  void set_waker(actor_waker waker) { waker_ = std::move(waker); }
 
   // False when full (the caller answers 429). Cancels are always accepted: they end work.
   bool push(bridge_command command);
@@ -41,6 +44,7 @@ class bridge_inbox {
 
  private:
   const std::size_t capacity_;
+  actor_waker waker_;
   std::mutex mutex_;
   std::deque<bridge_command> queue_;
   std::atomic<std::size_t> size_{0};

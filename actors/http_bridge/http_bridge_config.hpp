@@ -22,7 +22,7 @@ struct http_bridge_config {
   std::size_t max_jobs_in_flight = 1024;  // submitted, unfinished jobs; beyond: 429
   std::size_t http_threads = 64;          // concurrent connections served (streams hold one each)
   std::int64_t request_timeout_ms = 120000;  // longest a job may run before it is cancelled (504)
-  std::int64_t poll_interval_ms = 1;      // how often the actor drains the inbox (see bridge_inbox.hpp)
+  std::int64_t poll_interval_ms = 50;     // safety-net drain of the inbox; pushes wake the actor at once
   std::int64_t models_refresh_ms = 1000;  // how often the model list is asked of the matchmaker
   std::int64_t retry_after_s = 1;         // Retry-After on backpressure 429s
   // Billing prices in micro-units per 1000 tokens: the maximum cost of a request (reserved before

@@ -43,7 +43,9 @@ result<std::unique_ptr<http_bridge_state>> http_bridge_state::create(actor_conte
 
 http_bridge_state::http_bridge_state(actor_context& ctx, std::unique_ptr<bridge_shared> shared)
     : ctx_(ctx), shared_(std::move(shared)), server_(std::make_unique<http_server>(*shared_)),
-      seeds_(std::random_device{}()) {}
+      seeds_(std::random_device{}()) {
+  shared_->inbox.set_waker(ctx_.waker());
+}
 
 http_bridge_state::~http_bridge_state() {
   shared_->closing.store(true);
@@ -63,6 +65,7 @@ void http_bridge_state::on_start() {
   ctx_.every(shared_->config.poll_interval_ms, [this] {
     if (shared_->inbox.pending()) drain_inbox();
   });
+  drain_inbox();  // after a restart: what queued while the actor was down
   ctx_.every(shared_->config.models_refresh_ms, [this] { refresh_models(); });
   ctx_.every(housekeeping_interval_ms, [this] {
     expire_jobs();
@@ -77,6 +80,12 @@ handler_table http_bridge_state::handlers() {
       on<token_chunk>([this](const token_chunk& chunk) { on_chunk(chunk); }),
       on<inference_failed>([this](const inference_failed& failure) { on_failed(failure); }),
   };
+}
+
+void http_bridge_state::on_wake() {
+  drain_inbox();
+  // More than one batch waiting: take the rest after whatever else is in the actor's inbox.
+  if (shared_->inbox.pending()) ctx_.waker().wake();
 }
 
 void http_bridge_state::drain_inbox() {

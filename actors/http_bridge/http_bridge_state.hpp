@@ -33,6 +33,7 @@ class http_bridge_state {
 
   handler_table handlers();
   void on_start();
+  void on_wake();  // HTTP threads queued commands (bridge_inbox)
   int port() const { return server_ ? server_->port() : 0; }
 
  private:

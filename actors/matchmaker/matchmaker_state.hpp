@@ -72,6 +72,8 @@ class matchmaker_state {
   void on_chunk(const token_chunk& chunk);
   void on_worker_failure(const inference_failed& failure, const envelope& in);
   void tick();
+  // Routes the queued jobs again, oldest first (forget_tried: also on workers they failed on).
+  void route_waiting(bool forget_tried);
 
   actor_context& ctx_;
   matchmaker_config config_;
