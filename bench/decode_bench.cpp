@@ -6,12 +6,12 @@
 // KV cache.
 //
 //   decode_bench [--profile] [--layout row_per_lane|split_columns] [--rows N] [--access texel|storage]
-//                [--fuse on|off]
+//                [--fuse on|off] [--tokens N]
 //                [stories] [f16] [q8_0]
 //     default: all three models; resident memory is exact for the first model of a run, later ones
 //     reuse freed memory. --profile: device time per kernel of the batch-1 decode steps (timestamps
-//     after every dispatch, which slow decode down a little). --layout, --rows, --access, --fuse: the
-//     matmul kernel choice instead of the device's default (kernel_options).
+//     after every dispatch, which slow decode down a little). --layout, --rows, --access, --fuse, --tokens
+//     (most tokens per matmul workgroup): the matmul kernel choice instead of the device's default (kernel_options).
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -232,6 +232,8 @@ int main(int argc, char** argv) {
                                                 : ig::engine::matmul_layout::row_per_lane;
     } else if (flag == "--rows") {
       kernels.matmul_rows = static_cast<std::uint32_t>(std::stoul(value));
+    } else if (flag == "--tokens") {
+      kernels.matmul_tokens = static_cast<std::uint32_t>(std::stoul(value));
     } else if (flag == "--fuse") {
       kernels.fuse_matmul_inputs = value == "on";
     } else if (flag == "--access") {
