@@ -8,6 +8,7 @@
 
 #include "actors/cli/command_registry.hpp"
 #include "kernels/engine/llama_engine.hpp"
+#include "kernels/engine/load_progress_lines.hpp"
 #include "kernels/model/generation.hpp"
 #include "kernels/model/gguf_file.hpp"
 #include "kernels/model/tokenizer.hpp"
@@ -38,6 +39,7 @@ int run_generate(const generate_flags& flags) {
   engine::engine_options options;
   options.device = flags.device;
   options.context_size = flags.context_size;
+  options.on_load_progress = engine::load_progress_lines([](const std::string& line) { fmt::print(stderr, "{}\n", line); });
   auto engine = engine::llama_engine::create(*file, options);
   if (!engine) {
     fmt::print(stderr, "error: {}\n", engine.err().message);

@@ -97,28 +97,44 @@ result<device_layer> upload_layer(const vk::device& dev, const model::llama_laye
                       std::move(*ffn_norm),  std::move(*gate_up), std::move(*down)};
 }
 
+std::size_t layer_file_bytes(const model::llama_layer_weights& w) {
+  return w.attn_norm.bytes + w.attn_q.bytes + w.attn_k.bytes + w.attn_v.bytes + w.attn_output.bytes + w.ffn_norm.bytes +
+         w.ffn_gate.bytes + w.ffn_up.bytes + w.ffn_down.bytes;
+}
+
 }  // namespace
 
 result<device_model> upload_model(const vk::device& dev, const model::llama_hparams& hparams,
                                   const model::llama_weights& weights, weight_access access,
-                                  std::size_t part_bytes_limit) {
+                                  std::size_t part_bytes_limit, const upload_progress& progress) {
   std::size_t bytes = 0;
   const upload_settings settings{access, part_bytes_limit};
+  std::size_t total = weights.token_embd.bytes + weights.output_norm.bytes + (weights.output_tied ? 0 : weights.output.bytes);
+  for (const model::llama_layer_weights& layer : weights.layers) total += layer_file_bytes(layer);
+  std::size_t done = 0;
+  const auto uploaded_bytes = [&](std::size_t more) {
+    done += more;
+    if (progress) progress(done, total);
+  };
   auto token_embd = upload_projection(dev, {&weights.token_embd}, settings, bytes);
   if (!token_embd) return token_embd.err();
+  uploaded_bytes(weights.token_embd.bytes);
   std::optional<projection> output;
   if (!weights.output_tied) {
     auto uploaded = upload_projection(dev, {&weights.output}, settings, bytes);
     if (!uploaded) return uploaded.err();
     output = std::move(*uploaded);
+    uploaded_bytes(weights.output.bytes);
   }
   auto output_norm = upload_norm(dev, weights.output_norm, bytes);
   if (!output_norm) return output_norm.err();
+  uploaded_bytes(weights.output_norm.bytes);
   std::vector<device_layer> layers;
   for (const model::llama_layer_weights& layer : weights.layers) {
     auto uploaded = upload_layer(dev, layer, settings, bytes);
     if (!uploaded) return uploaded.err();
     layers.push_back(std::move(*uploaded));
+    uploaded_bytes(layer_file_bytes(layer));
   }
   return device_model{hparams, std::move(*token_embd), std::move(output), std::move(*output_norm), std::move(layers),
                       bytes};

@@ -4,6 +4,7 @@
 // one matrix when their types agree (q|k|v, gate|up), so one dispatch computes them.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -46,9 +47,13 @@ struct device_model {
   const projection& output_weight() const { return output ? *output : token_embd; }
 };
 
+// Told after each uploaded piece (the embedding table, the output table, each layer) how many of
+// the model's weight bytes (as stored in the GGUF file) are on the device, and how many in all.
+using upload_progress = std::function<void(std::size_t done_bytes, std::size_t total_bytes)>;
+
 // part_bytes_limit: 0 = the device's limits decide where matrices split (tests force smaller parts).
 result<device_model> upload_model(const vk::device& dev, const model::llama_hparams& hparams,
                                   const model::llama_weights& weights, weight_access access,
-                                  std::size_t part_bytes_limit = 0);
+                                  std::size_t part_bytes_limit = 0, const upload_progress& progress = {});
 
 }  // namespace infergrid::engine

@@ -17,6 +17,7 @@
 //   auto out = engine->step(batch);          // out->logits_of(0), out->logits_of(1)
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -42,6 +43,8 @@ struct engine_options {
   std::size_t weight_part_bytes_limit = 0;
   // Time every dispatch with device timestamps (kernel_profile()); costs a little per dispatch.
   bool profile = false;
+  // Told as the weights go up to the device (see upload_progress in device_model.hpp).
+  std::function<void(std::size_t done_bytes, std::size_t total_bytes)> on_load_progress;
 };
 
 struct sequence_step {

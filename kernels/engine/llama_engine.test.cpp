@@ -3,6 +3,7 @@
 // weight type, greedy text on stories260k token for token, and batched decode over slots equal to
 // each sequence run alone.
 #include "kernels/engine/llama_engine.hpp"
+#include "kernels/engine/load_progress_lines.hpp"
 
 #include <gtest/gtest.h>
 
@@ -264,6 +265,34 @@ TEST(llama_engine, profile_times_every_dispatch_of_each_step) {
     engine->reset_kernel_profile();
     EXPECT_TRUE(engine->kernel_profile().empty());
   }
+}
+
+TEST(llama_engine, load_progress_counts_every_weight_byte_up_to_the_total) {
+  std::vector<std::pair<std::size_t, std::size_t>> calls;
+  engine_options options{.n_slots = 1, .context_size = 16, .warm_up = false};
+  options.on_load_progress = [&](std::size_t done, std::size_t total) { calls.emplace_back(done, total); };
+  auto engine = llama_engine::load(stories260k_path(), options);
+  ASSERT_TRUE(engine.ok()) << engine.err().message;
+  auto file = model::gguf_file::open(stories260k_path());
+  ASSERT_TRUE(file.ok());
+  std::size_t weight_bytes = 0;
+  for (const auto& t : file->tensors()) weight_bytes += t.bytes;
+  // The embedding table, the output table unless tied to it, the final norm, then each layer.
+  const std::size_t output_table = file->find_tensor("output.weight") != nullptr ? 1 : 0;
+  ASSERT_EQ(calls.size(), 2u + output_table + engine->hparams().n_layers);
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    EXPECT_EQ(calls[i].second, weight_bytes);
+    if (i > 0) EXPECT_GT(calls[i].first, calls[i - 1].first);
+  }
+  EXPECT_EQ(calls.back().first, weight_bytes);
+
+  std::vector<std::string> lines;
+  load_progress_lines printer([&](const std::string& line) { lines.push_back(line); });
+  for (std::size_t done = 0; done <= 1000; done += 7) printer(done, 1000);
+  printer(1000, 1000);
+  ASSERT_EQ(lines.size(), 10u);  // 10%, 20%, ... 90%, then 100% once
+  EXPECT_EQ(lines.front(), "loading weights: 10% (0.0 of 0.0 MB)");
+  EXPECT_NE(lines.back().find("100%"), std::string::npos);
 }
 
 TEST(llama_engine, kv_cache_beyond_the_device_limit_is_a_clear_error) {
