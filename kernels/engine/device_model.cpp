@@ -10,13 +10,14 @@ namespace {
 struct upload_settings {
   weight_access access;
   std::size_t part_bytes_limit;
+  std::size_t row_group;
 };
 
 result<device_weight> upload_rows(const vk::device& dev, const std::string& name, model::ggml_type type,
-                                  std::size_t cols, std::span<const weight_rows> rows, weight_access access) {
-  auto layout = make_weight_layout(type, cols, rows);
+                                  std::size_t cols, std::span<const weight_rows> rows, const upload_settings& settings) {
+  auto layout = make_weight_layout(type, cols, rows, settings.row_group);
   if (!layout) return make_error(layout.err().code, name + ": " + layout.err().message);
-  return device_weight::upload(dev, *layout, access);
+  return device_weight::upload(dev, *layout, settings.access);
 }
 
 // The rows of `views` (same type and columns) stacked, in parts of at most max_rows_per_part rows.
@@ -24,13 +25,13 @@ status append_parts(const vk::device& dev, std::span<const model::weight_view* c
                     const upload_settings& settings, projection& out) {
   const model::weight_view& first = *views.front();
   const std::size_t max_rows = max_rows_per_part(dev, first.type, first.cols, settings.access,
-                                                 settings.part_bytes_limit);
+                                                 settings.part_bytes_limit, settings.row_group);
   const std::size_t row_bytes = model::row_bytes(first.type, first.cols);
   std::vector<weight_rows> pending;
   std::size_t pending_rows = 0;
   const auto flush = [&]() -> status {
     if (pending.empty()) return {};
-    auto weight = upload_rows(dev, first.name, first.type, first.cols, pending, settings.access);
+    auto weight = upload_rows(dev, first.name, first.type, first.cols, pending, settings);
     if (!weight) return weight.err();
     out.column_offsets.push_back(out.width);
     out.width += static_cast<std::uint32_t>(weight->rows());
@@ -105,10 +106,10 @@ std::size_t layer_file_bytes(const model::llama_layer_weights& w) {
 }  // namespace
 
 result<device_model> upload_model(const vk::device& dev, const model::llama_hparams& hparams,
-                                  const model::llama_weights& weights, weight_access access,
+                                  const model::llama_weights& weights, const weight_arrangement& arrangement,
                                   std::size_t part_bytes_limit, const upload_progress& progress) {
   std::size_t bytes = 0;
-  const upload_settings settings{access, part_bytes_limit};
+  const upload_settings settings{arrangement.access, part_bytes_limit, arrangement.row_group};
   std::size_t total = weights.token_embd.bytes + weights.output_norm.bytes + (weights.output_tied ? 0 : weights.output.bytes);
   for (const model::llama_layer_weights& layer : weights.layers) total += layer_file_bytes(layer);
   std::size_t done = 0;

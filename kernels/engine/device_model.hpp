@@ -51,9 +51,15 @@ struct device_model {
 // the model's weight bytes (as stored in the GGUF file) are on the device, and how many in all.
 using upload_progress = std::function<void(std::size_t done_bytes, std::size_t total_bytes)>;
 
+// How the kernels read weights: the access path and the row groups (kernel_library says which).
+struct weight_arrangement {
+  weight_access access = weight_access::texel;
+  std::size_t row_group = 1;
+};
+
 // part_bytes_limit: 0 = the device's limits decide where matrices split (tests force smaller parts).
 result<device_model> upload_model(const vk::device& dev, const model::llama_hparams& hparams,
-                                  const model::llama_weights& weights, weight_access access,
+                                  const model::llama_weights& weights, const weight_arrangement& arrangement,
                                   std::size_t part_bytes_limit = 0, const upload_progress& progress = {});
 
 }  // namespace infergrid::engine

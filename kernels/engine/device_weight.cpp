@@ -34,13 +34,14 @@ std::size_t data_texel_bytes(model::ggml_type type) { return type == model::ggml
 }  // namespace
 
 std::size_t max_rows_per_part(const vk::device& dev, model::ggml_type type, std::size_t cols, weight_access access,
-                              std::size_t part_bytes_limit) {
+                              std::size_t part_bytes_limit, std::size_t row_group) {
   const vk::device_info& info = dev.info();
   std::size_t limit = access == weight_access::texel ? info.max_texel_buffer_elements * data_texel_bytes(type)
                                                      : info.max_storage_buffer_range;
   if (part_bytes_limit != 0) limit = std::min(limit, part_bytes_limit);
   const std::size_t row_device_bytes = (cols + weights_per_unit(type) - 1) / weights_per_unit(type) * weight_unit_bytes;
-  return std::max<std::size_t>(1, limit / row_device_bytes);
+  const std::size_t rows = std::max<std::size_t>(1, limit / row_device_bytes);
+  return rows >= row_group ? rows / row_group * row_group : rows;
 }
 
 result<device_weight> device_weight::upload(const vk::device& dev, const weight_layout& layout, weight_access access) {
@@ -59,6 +60,7 @@ result<device_weight> device_weight::upload(const vk::device& dev, const weight_
   out.rows_ = layout.rows;
   out.cols_ = layout.cols;
   out.row_units_ = layout.row_units;
+  out.row_group_ = layout.row_group;
   out.access_ = access;
   if (access == weight_access::texel) {
     // F16 is read as RGBA16F texels (converted by the texel unit), everything else as RGBA32UI.

@@ -38,12 +38,12 @@ std::string type_name(model::ggml_type type) {
 
 // Push constant blocks, field for field as in the .comp files.
 struct matmul_push {
-  std::uint32_t rows, cols, row_units, n_tokens, x_offset, x_stride;
+  std::uint32_t rows, cols, row_units, row_group, n_tokens, x_offset, x_stride;
   float eps;
   std::uint32_t y_offset, y_stride, accumulate;
 };
 struct embedding_push {
-  std::uint32_t dim, row_units, n_rows, token_offset, first_row;
+  std::uint32_t dim, row_units, row_group, n_rows, token_offset, first_row;
 };
 struct rms_norm_push {
   std::uint32_t width;
@@ -141,6 +141,7 @@ status kernel_library::matmul(recorder& rec, const device_weight& weight, const 
   const matmul_push push{static_cast<std::uint32_t>(weight.rows()),
                          static_cast<std::uint32_t>(weight.cols()),
                          static_cast<std::uint32_t>(weight.row_units()),
+                         static_cast<std::uint32_t>(weight.row_group()),
                          n_tokens,
                          x_offset_vec4,
                          input.what == matmul_input::kind::swiglu ? 2 * cols4 : cols4,
@@ -168,7 +169,8 @@ status kernel_library::embedding(recorder& rec, const device_weight& table, cons
   auto p = pipeline(name, {weight_kind, weight_kind, storage, storage}, sizeof(embedding_push), {block_size_});
   if (!p) return p.err();
   const embedding_push push{static_cast<std::uint32_t>(table.cols()), static_cast<std::uint32_t>(table.row_units()),
-                            static_cast<std::uint32_t>(table.rows()), token_offset, first_row};
+                            static_cast<std::uint32_t>(table.row_group()), static_cast<std::uint32_t>(table.rows()),
+                            token_offset, first_row};
   return record(rec, name, **p, {table.data_binding(), table.scales_binding(), vk::storage(tokens), vk::storage(out)}, push,
                 1, n_tokens);
 }

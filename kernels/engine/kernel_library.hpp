@@ -96,6 +96,12 @@ class kernel_library {
   std::uint32_t block_size() const { return block_size_; }
   std::uint32_t matmul_rows() const { return matmul_rows_; }
   matmul_layout layout() const { return layout_; }
+  // Rows a matmul workgroup computes together, as weights should be grouped for it (weight_layout.hpp):
+  // every row_per_lane workgroup's rows; 1 (plain rows) for split_columns. Any grouping is read
+  // correctly; this one reads as one stream.
+  std::uint32_t weight_row_group() const {
+    return layout_ == matmul_layout::row_per_lane ? block_size_ * matmul_rows_ : 1;
+  }
   // Whether a step of n_tokens runs its norms and SwiGLU inside the matmuls (fuse_matmul_inputs).
   bool fuses_matmul_inputs(std::uint32_t n_tokens) const { return fuse_matmul_inputs_ && n_tokens <= matmul_tokens_; }
 

@@ -37,10 +37,11 @@ std::vector<std::byte> quantized_matrix(ggml_type type, std::size_t rows, std::s
   return bytes;
 }
 
+// Laid out as `lib` reads best (row groups for row_per_lane); any grouping must read correctly.
 device_weight upload_matrix(const vk::device& dev, ggml_type type, const std::vector<std::byte>& bytes,
-                            std::size_t rows, std::size_t cols, weight_access access) {
+                            std::size_t rows, std::size_t cols, weight_access access, std::size_t row_group) {
   const weight_rows part{bytes.data(), rows};
-  auto layout = make_weight_layout(type, cols, std::span(&part, 1));
+  auto layout = make_weight_layout(type, cols, std::span(&part, 1), row_group);
   EXPECT_TRUE(layout.ok()) << layout.err().message;
   auto weight = device_weight::upload(dev, *layout, access);
   EXPECT_TRUE(weight.ok()) << weight.err().message;
@@ -79,7 +80,7 @@ TEST_P(matmul_kernel, matches_reference) {
     std::vector<float> expected(s.tokens * s.rows);
     reference::matmul(type, bytes.data(), s.rows, s.cols, x, expected, s.tokens);
 
-    device_weight weight = upload_matrix(dev, type, bytes, s.rows, s.cols, access);
+    device_weight weight = upload_matrix(dev, type, bytes, s.rows, s.cols, access, lib->weight_row_group());
     vk::buffer x_buffer = make_buffer<float>(dev, x);
     vk::buffer_view x_view = vec4_view(dev, x_buffer);
     vk::buffer y = zero_buffer(dev, s.tokens * s.rows);
@@ -110,7 +111,8 @@ TEST_P(matmul_kernel, fused_rms_norm_and_swiglu_inputs_match_reference) {
   std::uint32_t seed = 40;
   for (const shape& s : shapes) {
     const auto bytes = quantized_matrix(type, s.rows, s.cols, seed++);
-    device_weight weight = upload_matrix(dev, type, bytes, s.rows, s.cols, access);
+    // Row groups of 3 (not a power of two, rows not a multiple): reads must follow any grouping.
+    device_weight weight = upload_matrix(dev, type, bytes, s.rows, s.cols, access, 3);
     const auto x = random_floats(s.tokens * s.cols, seed++, 3.0f);
     const auto norm_weight = random_floats(s.cols, seed++);
     const auto gate_up = random_floats(s.tokens * 2 * s.cols, seed++, 4.0f);
@@ -154,7 +156,7 @@ TEST_P(embedding_kernel, matches_reference) {
   const std::vector<std::int32_t> tokens = {3, 0, 76, 41, 41, 9, 12};
   std::vector<float> expected(tokens.size() * dim);
   reference::embedding_lookup(type, bytes.data(), dim, tokens, expected);
-  device_weight table = upload_matrix(dev, type, bytes, vocab, dim, access);
+  device_weight table = upload_matrix(dev, type, bytes, vocab, dim, access, lib->weight_row_group());
   vk::buffer token_buffer = make_buffer<std::int32_t>(dev, tokens);
   vk::buffer out = zero_buffer(dev, expected.size());
   run_once(dev, [&](recorder& rec) {

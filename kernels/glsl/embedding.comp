@@ -11,6 +11,7 @@ layout(std430, binding = 3) writeonly buffer out_buffer { vec4 out_vectors[]; };
 layout(push_constant) uniform parameters {
   uint dim;          // multiple of 4
   uint row_units;
+  uint row_group;    // weights.glsl
   uint n_rows;       // rows in this part
   uint token_offset;
   uint first_row;    // table row of this part's row 0
@@ -22,9 +23,11 @@ void main() {
   if (id < int(p.first_row) || id >= int(p.first_row + p.n_rows)) return;  // another part's row
   const uint row = uint(id) - p.first_row;
   const uint dim4 = p.dim / 4;
+  const uint unit_base = row_unit_base(row, p.row_units, p.row_group);
+  const uint scale_base = row_scale_base(row, p.row_units, p.row_group);
   for (uint u = gl_LocalInvocationID.x; u < p.row_units; u += BLOCK_SIZE) {
     vec4 w[VECS_PER_UNIT];
-    load_unit(row * p.row_units + u, w);
+    load_unit(unit_base + u * p.row_group, scale_base + (u / UNITS_PER_BLOCK) * p.row_group, w);
     [[unroll]] for (uint v = 0; v < VECS_PER_UNIT; ++v) {
       const uint k4 = u * VECS_PER_UNIT + v;
       if (k4 < dim4) out_vectors[t * dim4 + k4] = w[v];

@@ -32,6 +32,7 @@ layout(push_constant) uniform parameters {
   uint rows;
   uint cols;         // multiple of 4
   uint row_units;    // units per weight row
+  uint row_group;    // rows stored together (weights.glsl)
   uint n_tokens;
   uint x_offset;     // in vec4s, where token 0 starts in x_vectors
   uint x_stride;     // vec4s between tokens in x_vectors (cols / 4, or cols / 2 for INPUT_SWIGLU)
@@ -73,11 +74,16 @@ void main() {
   [[unroll]] for (uint i = 0; i < ROWS * TOKENS; ++i) acc[i] = 0.0;
   float squares[TOKENS];
   [[unroll]] for (uint t = 0; t < TOKENS; ++t) squares[t] = 0.0;
-  uint row_start[ROWS];
-  [[unroll]] for (uint r = 0; r < ROWS; ++r) row_start[r] = min(first_row + r * BLOCK_SIZE + lane, p.rows - 1) * p.row_units;
+  uint unit_base[ROWS], scale_base[ROWS];
+  [[unroll]] for (uint r = 0; r < ROWS; ++r) {
+    const uint row = min(first_row + r * BLOCK_SIZE + lane, p.rows - 1);
+    unit_base[r] = row_unit_base(row, p.row_units, p.row_group);
+    scale_base[r] = row_scale_base(row, p.row_units, p.row_group);
+  }
   for (uint u = 0; u < p.row_units; ++u) {
     vec4 w[ROWS][VECS_PER_UNIT];
-    [[unroll]] for (uint r = 0; r < ROWS; ++r) load_unit(row_start[r] + u, w[r]);
+    const uint block_step = (u / UNITS_PER_BLOCK) * p.row_group;
+    [[unroll]] for (uint r = 0; r < ROWS; ++r) load_unit(unit_base[r] + u * p.row_group, scale_base[r] + block_step, w[r]);
     const uint first_vec = u * VECS_PER_UNIT;
     [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
       const uint base = p.x_offset + min(first_token + t, p.n_tokens - 1) * p.x_stride;
@@ -114,12 +120,16 @@ void main() {
   float squares[TOKENS];
   [[unroll]] for (uint t = 0; t < TOKENS; ++t) squares[t] = 0.0;
 
+  uint unit_base[ROWS], scale_base[ROWS];
+  [[unroll]] for (uint r = 0; r < ROWS; ++r) {
+    const uint row = min(first_row + r, p.rows - 1);
+    unit_base[r] = row_unit_base(row, p.row_units, p.row_group);
+    scale_base[r] = row_scale_base(row, p.row_units, p.row_group);
+  }
   for (uint u = lane; u < p.row_units; u += BLOCK_SIZE) {
     vec4 w[ROWS][VECS_PER_UNIT];
-    [[unroll]] for (uint r = 0; r < ROWS; ++r) {
-      const uint row = min(first_row + r, p.rows - 1);
-      load_unit(row * p.row_units + u, w[r]);
-    }
+    const uint block_step = (u / UNITS_PER_BLOCK) * p.row_group;
+    [[unroll]] for (uint r = 0; r < ROWS; ++r) load_unit(unit_base[r] + u * p.row_group, scale_base[r] + block_step, w[r]);
     const uint first_vec = u * VECS_PER_UNIT;
     [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
       const uint token = min(first_token + t, p.n_tokens - 1);

@@ -1,6 +1,8 @@
 // Weight rows in the device layout (kernels/engine/weight_layout.hpp): data as 16-byte units
 // (uvec4), for Q8_0/Q4_0 the f16 block scales in a second array of 32-bit words (two per word).
-// A row is row_units units; unit u of row r is data[r * row_units + u].
+// A row is row_units units. Rows are stored in groups of G (row_group, a push constant; 1 = plain
+// rows): unit u of row r is data[row_unit_base(r) + u * G], the f16 scale of its block b is scale
+// number row_scale_base(r) + b * G (kernels/engine/weight_layout.hpp).
 //   F32: 4 weights per unit      F16: 8 weights per unit (IEEE half pairs)
 //   Q8_0: 16 int8 per unit, 2 units per 32-weight block    Q4_0: one whole block per unit
 // Access: WEIGHTS_STORAGE = storage buffers, otherwise uniform texel buffers (texelFetch on RGBA32UI
@@ -27,8 +29,10 @@ uint load_scale_word(uint index) { return texelFetch(weight_scales, int(index)).
 
 #if defined(DATA_A_F32)
 const uint WEIGHTS_PER_UNIT = 4;
+const uint UNITS_PER_BLOCK = 1;  // no blocks: scale indices go unused
 #elif defined(DATA_A_F16)
 const uint WEIGHTS_PER_UNIT = 8;
+const uint UNITS_PER_BLOCK = 1;
 #elif defined(DATA_A_Q8_0)
 const uint WEIGHTS_PER_UNIT = 16;
 const uint UNITS_PER_BLOCK = 2;
@@ -40,11 +44,15 @@ const uint UNITS_PER_BLOCK = 1;
 #endif
 const uint VECS_PER_UNIT = WEIGHTS_PER_UNIT / 4;
 
+uint row_unit_base(uint row, uint row_units, uint group) { return (row / group) * row_units * group + row % group; }
+uint row_scale_base(uint row, uint row_units, uint group) {
+  return (row / group) * (row_units / UNITS_PER_BLOCK) * group + row % group;
+}
+
 #if defined(DATA_A_Q8_0) || defined(DATA_A_Q4_0)
-float block_scale(uint unit_index) {
-  const uint block = unit_index / UNITS_PER_BLOCK;
-  const vec2 pair = unpackHalf2x16(load_scale_word(block >> 1));
-  return (block & 1u) == 0u ? pair.x : pair.y;
+float block_scale(uint scale_index) {
+  const vec2 pair = unpackHalf2x16(load_scale_word(scale_index >> 1));
+  return (scale_index & 1u) == 0u ? pair.x : pair.y;
 }
 #endif
 
@@ -54,8 +62,9 @@ vec4 signed_bytes(uint word) {
 }
 #endif
 
-// Dequantize unit `unit_index` (absolute: row * row_units + u) into w[0..VECS_PER_UNIT).
-void load_unit(uint unit_index, out vec4 w[VECS_PER_UNIT]) {
+// Dequantize the unit at `unit_index`, whose block's scale is number `scale_index`, into
+// w[0..VECS_PER_UNIT) (both indices as row_unit_base / row_scale_base give them).
+void load_unit(uint unit_index, uint scale_index, out vec4 w[VECS_PER_UNIT]) {
 #if defined(WEIGHTS_F16_TEXELS)
   w[0] = texelFetch(weight_data, int(2 * unit_index));
   w[1] = texelFetch(weight_data, int(2 * unit_index + 1));
@@ -69,13 +78,13 @@ void load_unit(uint unit_index, out vec4 w[VECS_PER_UNIT]) {
   w[0] = vec4(unpackHalf2x16(q.x), unpackHalf2x16(q.y));
   w[1] = vec4(unpackHalf2x16(q.z), unpackHalf2x16(q.w));
 #elif defined(DATA_A_Q8_0)
-  const float d = block_scale(unit_index);
+  const float d = block_scale(scale_index);
   w[0] = d * signed_bytes(q.x);
   w[1] = d * signed_bytes(q.y);
   w[2] = d * signed_bytes(q.z);
   w[3] = d * signed_bytes(q.w);
 #elif defined(DATA_A_Q4_0)
-  const float d = block_scale(unit_index);
+  const float d = block_scale(scale_index);
   const uvec4 low_shift = uvec4(0, 8, 16, 24);
   const uvec4 high_shift = uvec4(4, 12, 20, 28);
   [[unroll]] for (uint c = 0; c < 4; ++c) {
