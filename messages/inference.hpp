@@ -4,7 +4,7 @@
 //
 //   client ──inference_request──▶ gateway ──inference_request──▶ matchmaker ──inference_job──▶ gpu_worker
 //   client ◀─token_chunk…/completion_result/error_reply── gateway ◀─token_chunk…/inference_failed── matchmaker ◀─token_chunk…
-//   gpu_worker ──completion_receipt──▶ matchmaker (and, later, settlement)
+//   gpu_worker ──completion_receipt──▶ matchmaker ──▶ its receipts_to (settlement: pays the miner)
 //
 // Fields are appended only; a new field gets a default that means "as before".
 #include <cstdint>
@@ -167,8 +167,14 @@ struct completion_receipt {
   std::uint64_t price_completion_micro = 0;  // per 1k, as advertised
   std::string finish_reason;
   std::vector<std::uint8_t> signature;  // 64 bytes
+  // The same worker's Ed25519 signature in settlement's receipt format (messages/ledger.hpp,
+  // settle_receipt): over msgpack["infergrid.receipt.v1", [request_id, worker_id, prompt_token_count,
+  // completion_token_count, BLAKE2b-256 of this body with both signatures empty]]. Empty from
+  // workers older than this field.
+  std::vector<std::uint8_t> settlement_signature;
   MSGPACK_DEFINE(request_id, worker_id, model, model_hash, prompt_hash, prompt_token_count, first_index,
-                 completion_token_count, sampling, price_prompt_micro, price_completion_micro, finish_reason, signature)
+                 completion_token_count, sampling, price_prompt_micro, price_completion_micro, finish_reason, signature,
+                 settlement_signature)
 };
 IG_REGISTER_MESSAGE(completion_receipt);
 

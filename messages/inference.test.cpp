@@ -91,7 +91,9 @@ TEST(inference_messages, chunk_job_receipt_and_result_round_trip) {
   receipt.request_id = "req-1";
   receipt.signature.assign(64, 0xAB);
   receipt.sampling.seed = 9;
+  receipt.settlement_signature.assign(64, 0xCD);
   EXPECT_EQ(round_trip(receipt).signature.size(), 64u);
+  EXPECT_EQ(round_trip(receipt).settlement_signature, receipt.settlement_signature);
   completion_result result{"req-1", {1, 2}, "hi", finish_stop, 3, {"w1", "w2"}, {}};
   EXPECT_EQ(round_trip(result).worker_ids.size(), 2u);
   EXPECT_EQ(round_trip(inference_failed{"r", 7, "busy"}).message, "busy");
@@ -149,6 +151,7 @@ TEST(inference_messages, older_chunk_and_job_decode_with_defaults) {
   EXPECT_TRUE(decode_older<token_chunk>(std::string("r")).logprobs.empty());
   EXPECT_TRUE(decode_older<completion_result>(std::string("r")).logprobs.empty());
   EXPECT_EQ(decode_older<completion_receipt>(std::string("r")).signature.size(), 0u);
+  EXPECT_TRUE(decode_older<completion_receipt>(std::string("r")).settlement_signature.empty());
   EXPECT_EQ(decode_older<inference_failed>(std::string("r")).code, 0u);
 }
 

@@ -2,19 +2,33 @@
 
 #include <algorithm>
 
+#include "actors/settlement/ledger/operation_codec.hpp"
+
 namespace infergrid {
 namespace {
 
 std::vector<std::uint8_t> signed_bytes(completion_receipt receipt) {
   receipt.signature.clear();
+  receipt.settlement_signature.clear();
   return encode_body(receipt);
 }
 
 }  // namespace
 
+digest receipt_digest(const completion_receipt& receipt) { return hash_bytes(signed_bytes(receipt)); }
+
+ledger::settlement_receipt settlement_claim_of(const completion_receipt& receipt) {
+  const digest bound = receipt_digest(receipt);
+  return ledger::settlement_receipt{receipt.request_id, receipt.worker_id, receipt.prompt_token_count,
+                                    receipt.completion_token_count,
+                                    ledger::byte_vector(bound.begin(), bound.end())};
+}
+
 void sign_receipt(completion_receipt& receipt, const identity& key) {
   const auto sig = key.sign(signed_bytes(receipt));
+  const auto claim = key.sign(ledger::signing_bytes(settlement_claim_of(receipt)));
   receipt.signature.assign(sig.begin(), sig.end());
+  receipt.settlement_signature.assign(claim.begin(), claim.end());
 }
 
 status verify_receipt(const completion_receipt& receipt) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "actors/gpu_worker/receipt_signing.hpp"
+#include "actors/settlement/ledger/operation_codec.hpp"
 
 namespace infergrid {
 namespace {
@@ -33,6 +34,35 @@ TEST(receipt_signing, signed_receipt_verifies_and_tampering_is_caught) {
   auto bad_id = receipt;
   bad_id.worker_id = "not hex";
   EXPECT_FALSE(verify_receipt(bad_id).ok());
+}
+
+// Whether the settlement signature verifies over settlement's payload for this receipt's claim.
+bool settlement_signature_verifies(const completion_receipt& r, const identity& key) {
+  signature sig{};
+  if (r.settlement_signature.size() != sig.size()) return false;
+  std::copy(r.settlement_signature.begin(), r.settlement_signature.end(), sig.begin());
+  return verify_signature(key.public_id(), ledger::signing_bytes(settlement_claim_of(r)), sig);
+}
+
+TEST(receipt_signing, settlement_signature_covers_the_tokens_and_the_whole_body) {
+  const auto key = identity::generate();
+  auto receipt = signed_receipt(key);
+  receipt.prompt_token_count = 5;
+  sign_receipt(receipt, key);
+  EXPECT_TRUE(settlement_signature_verifies(receipt, key));
+  const auto claim = settlement_claim_of(receipt);
+  EXPECT_EQ(claim.miner, receipt.worker_id);
+  EXPECT_EQ(claim.prompt_tokens, 5);
+  EXPECT_EQ(claim.completion_tokens, 64);
+  const digest bound = receipt_digest(receipt);
+  EXPECT_EQ(claim.receipt_digest, ledger::byte_vector(bound.begin(), bound.end()));
+  auto other_model = receipt;  // not a settled field, but bound through the digest
+  other_model.model = "other";
+  EXPECT_FALSE(settlement_signature_verifies(other_model, key));
+  auto more_tokens = receipt;
+  more_tokens.completion_token_count = 65;
+  EXPECT_FALSE(settlement_signature_verifies(more_tokens, key));
+  EXPECT_TRUE(verify_receipt(receipt).ok());  // the settlement signature is outside the signed body
 }
 
 }  // namespace

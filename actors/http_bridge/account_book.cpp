@@ -61,6 +61,10 @@ result<account_book> account_book::parse(const std::string& text, const std::str
       account fresh;
       if (entry["balance_micro"]) fresh.balance_micro = entry["balance_micro"].as<std::int64_t>();
       if (fresh.balance_micro < 0) return bad_file(source, entry, where + ".balance_micro: must not be negative");
+      if (entry["account"]) {
+        fresh.ledger_account = entry["account"].as<std::string>();
+        if (fresh.ledger_account->empty()) return bad_file(source, entry, where + ".account: empty ledger account");
+      }
       if (entry["rate_limit_per_minute"] || entry["rate_limit_burst"]) {
         rate_limit_settings limits;
         if (entry["rate_limit_per_minute"]) limits.requests_per_minute = entry["rate_limit_per_minute"].as<double>();
@@ -101,6 +105,13 @@ std::optional<rate_limit_settings> account_book::rate_limit_for(const std::strin
   auto it = accounts_.find(name);
   if (it == accounts_.end()) return std::nullopt;
   return it->second.rate_limit;
+}
+
+std::optional<std::string> account_book::ledger_account_for(const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  auto it = accounts_.find(name);
+  if (it == accounts_.end()) return std::nullopt;
+  return it->second.ledger_account;
 }
 
 status account_book::reserve(const std::string& name, std::int64_t amount_micro) {

@@ -8,10 +8,14 @@
 //       balance_micro: 5000000        # spendable, in micro-units of the network's currency
 //       rate_limit_per_minute: 60     # optional: this account's own token bucket
 //       rate_limit_burst: 10          #   (default: the bridge's settings)
+//     - name: bob
+//       keys: [sk-bob-1]
+//       account: bob-ledger-id        # settlement mode: the ledger's payer, escrowed per request
 //
 // A request first reserves its maximum cost (402 when the balance cannot cover it); when it ends,
 // only what was delivered is charged and the rest of the reservation is released. This is the
-// seam where the settlement actor's escrow/settle takes over balances once it serves them.
+// seam where the settlement actor's escrow takes over: with the bridge's `settlement` setting, an
+// account naming a ledger `account` is not reserved here (see bridge_escrow.hpp).
 // Thread-safe (the HTTP threads authenticate, the actor thread settles).
 #include <cstdint>
 #include <map>
@@ -55,6 +59,8 @@ class account_book {
   std::optional<std::string> account_for_key(const std::string& key) const;
   // The account's own rate limit, if the keys file sets one.
   std::optional<rate_limit_settings> rate_limit_for(const std::string& account) const;
+  // The ledger payer the account names (`account:`), if any.
+  std::optional<std::string> ledger_account_for(const std::string& account) const;
   // Holds `amount_micro` of the account's balance; insufficient_funds when it cannot.
   status reserve(const std::string& account, std::int64_t amount_micro);
   // Releases a reservation and charges `charged_micro` (<= reserved) with the tokens it paid for.
@@ -70,6 +76,7 @@ class account_book {
     std::int64_t reserved_micro = 0;
     account_usage usage;
     std::optional<rate_limit_settings> rate_limit;
+    std::optional<std::string> ledger_account;
   };
   mutable std::mutex mutex_;
   std::map<std::string, std::string, std::less<>> account_by_key_;

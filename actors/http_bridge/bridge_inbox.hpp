@@ -27,6 +27,8 @@ struct bridge_command {
   std::shared_ptr<job_stream> job;
   completion_request request;  // submit
   std::string prompt;          // submit: the rendered prompt text
+  std::string payer;           // submit, settlement mode: the ledger account to escrow ("" = keys file)
+  std::int64_t max_cost_micro = 0;  // submit, settlement mode: what the escrow holds
 };
 
 class bridge_inbox {

@@ -52,7 +52,7 @@ struct job_session {
   void abandon() {
     if (job->ended()) return;
     job->mark_abandoned();
-    bridge_command cancel{bridge_command::kind::cancel, job, {}, {}};
+    bridge_command cancel{bridge_command::kind::cancel, job, {}, {}, {}, 0};
     (void)shared.inbox.push(std::move(cancel));
     shared.metrics.count_cancelled();
   }
@@ -192,7 +192,11 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
                            ? render_chat(shared.catalog.template_for(request.model), request.messages)
                            : request.prompt;
   const auto& account = std::get<caller>(who).account;
-  const auto reserved = max_cost_micro(shared.config, prompt_tokens_upper_bound(prompt), request.max_tokens);
+  const auto max_cost = max_cost_micro(shared.config, prompt_tokens_upper_bound(prompt), request.max_tokens);
+  // Settlement mode: the actor escrows max_cost with the ledger before the job runs, and the
+  // worker's receipt settles it; nothing is reserved or charged here (a meter reserving 0 charges 0).
+  const auto payer = shared.config.settlement.empty() ? std::nullopt : shared.accounts.ledger_account_for(account);
+  const std::int64_t reserved = payer ? 0 : max_cost;
   if (auto held = shared.accounts.reserve(account, reserved); !held.ok()) {
     return fail(insufficient_balance(held.err().message));
   }
@@ -203,7 +207,8 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
                                     std::chrono::duration_cast<std::chrono::seconds>(
                                         std::chrono::system_clock::now().time_since_epoch()).count(),
                                     request.model, ""};
-  bridge_command submit{bridge_command::kind::submit, session->job, std::move(request), std::move(prompt)};
+  bridge_command submit{bridge_command::kind::submit, session->job, std::move(request), std::move(prompt),
+                        payer.value_or(""), payer ? max_cost : 0};
   if (!shared.inbox.push(std::move(submit))) {
     session->finish(429);
     write_error(res, overloaded("The bridge's queue is full; retry shortly.", shared.config.retry_after_s));

@@ -40,7 +40,7 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
                                      "models_refresh_ms", "retry_after_s", "prompt_price_micro_per_1k",
                                      "completion_price_micro_per_1k", "owned_by", "model_files",
                                      "rate_limit_per_minute", "rate_limit_burst", "default_max_tokens",
-                                     "max_tokens_limit"}));
+                                     "max_tokens_limit", "settlement", "settlement_timeout_ms"}));
   http_bridge_config out;
   IG_TRY(read_listen(config, out));
   auto keys = config.require<std::string>("keys_file");
@@ -49,6 +49,8 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
   auto matchmaker = config.get<std::string>("matchmaker", out.matchmaker);
   if (!matchmaker.ok()) return matchmaker.err();
   out.matchmaker = *matchmaker;
+  IG_TRY(read_setting(config, "settlement", out.settlement));
+  IG_TRY(read<std::int64_t>(config, "settlement_timeout_ms", out.settlement_timeout_ms, 1));
   auto owner = config.get<std::string>("owned_by", out.owned_by);
   if (!owner.ok()) return owner.err();
   out.owned_by = *owner;

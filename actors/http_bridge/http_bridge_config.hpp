@@ -17,6 +17,10 @@ struct http_bridge_config {
   int port = 8080;                 // 0 = any free port (tests)
   std::string keys_file;           // API keys -> accounts (YAML/JSON); required
   std::string matchmaker = "matchmaker";  // actor that routes inference requests
+  // Settlement mode: the actor (e.g. "settlement") that escrows each request of a key whose account
+  // names a ledger `account`; "" = every account is billed from the keys file's balances.
+  std::string settlement;
+  std::int64_t settlement_timeout_ms = 5000;  // an escrow not answered by then: 503
   std::size_t max_body_bytes = 1 << 20;   // larger request bodies get 413
   std::size_t queue_capacity = 1024;      // requests waiting for the actor; beyond: 429
   std::size_t max_jobs_in_flight = 1024;  // submitted, unfinished jobs; beyond: 429

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "actors/http_bridge/bridge_escrow.hpp"
 #include "actors/http_bridge/upstream_request.hpp"
 #include "runtime/actor_kind_registry.hpp"
 #include "runtime/actor_runner.hpp"
@@ -56,6 +57,7 @@ http_bridge_state::~http_bridge_state() {
   for (auto& [id, job] : jobs_) {
     job.stream->push({job_event::kind::failed, "", 0, "", "", 0, stopping});
     (void)ctx_.send(shared_->config.matchmaker, cancel_inference{id});
+    if (job.escrowed) (void)ctx_.send(shared_->config.settlement, refund_for(id, "the bridge stopped"));
   }
   jobs_.clear();
   server_->stop();  // waits for the HTTP threads, which now all end promptly
@@ -110,17 +112,61 @@ void http_bridge_state::submit(bridge_command& command) {
   const auto timeout = std::chrono::milliseconds(shared_->config.request_timeout_ms);
   auto request = to_inference_request(command.request, id, std::move(command.prompt), ctx_.address(),
                                       unix_now_ms() + shared_->config.request_timeout_ms, seeds_());
+  jobs_[id] = job_entry{command.job, 0, clock::now() + timeout + deadline_grace, command.payer, false};
+  if (!command.payer.empty()) return open_escrow(id, command.max_cost_micro, std::move(request));
+  dispatch(request);
+}
+
+// Settlement mode: the job runs only once the ledger holds its maximum cost.
+void http_bridge_state::open_escrow(const std::string& request_id, std::int64_t max_cost_micro,
+                                    inference_request request) {
+  const std::string payer = jobs_.at(request_id).payer;
+  ctx_.request<escrow_reply>(
+      shared_->config.settlement, escrow_for(shared_->config, request_id, payer, max_cost_micro),
+      shared_->config.settlement_timeout_ms,
+      [this, request_id, payer, request = std::move(request)](result<escrow_reply> held) {
+        auto found = jobs_.find(request_id);
+        if (found == jobs_.end()) {  // cancelled or expired while the escrow was asked for
+          if (held.ok()) refund(request_id, job_entry{nullptr, 0, {}, payer, true}, "cancelled before it ran");
+          return;
+        }
+        if (!held.ok()) {
+          found->second.stream->push(
+              {job_event::kind::failed, "", 0, "", "", 0, escrow_refusal(shared_->config, payer, held.err())});
+          jobs_.erase(found);
+          publish_counts();
+          return;
+        }
+        found->second.escrowed = true;
+        dispatch(request);
+      });
+}
+
+void http_bridge_state::dispatch(const inference_request& request) {
   if (auto sent = ctx_.send(shared_->config.matchmaker, request); !sent.ok()) {
-    command.job->push({job_event::kind::failed, "", 0, "", "", 0,
-                       api_error{503, "The matchmaker cannot be reached: " + sent.err().message, "api_error", "",
-                                 "unavailable"}});
-    return;
+    fail_job(request.request_id,
+             api_error{503, "The matchmaker cannot be reached: " + sent.err().message, "api_error", "", "unavailable"},
+             false);
   }
-  jobs_[id] = job_entry{command.job, 0, clock::now() + timeout + deadline_grace};
+}
+
+// The worker signs no receipt for a failed or cancelled job, so its whole escrow goes back. If a
+// receipt settled it first, the ledger answers `conflict` and nothing moves.
+void http_bridge_state::refund(const std::string& request_id, const job_entry& job, std::string reason) {
+  if (!job.escrowed) return;
+  ctx_.request<ledger_ack>(shared_->config.settlement, refund_for(request_id, std::move(reason)),
+                           shared_->config.settlement_timeout_ms, [this, request_id](result<ledger_ack> ack) {
+                             if (!ack.ok()) {
+                               log(log_level::warn, ctx_.address(), "refund of {}: {}", request_id, ack.err().message);
+                             }
+                           });
 }
 
 void http_bridge_state::cancel(const std::string& request_id) {
-  if (jobs_.erase(request_id) == 0) return;
+  auto found = jobs_.find(request_id);
+  if (found == jobs_.end()) return;
+  refund(request_id, found->second, "cancelled by the client");
+  jobs_.erase(found);
   (void)ctx_.send(shared_->config.matchmaker, cancel_inference{request_id});
 }
 
@@ -147,6 +193,7 @@ void http_bridge_state::on_failed(const inference_failed& failure) {
   auto found = jobs_.find(failure.request_id);
   if (found == jobs_.end()) return;
   found->second.stream->push({job_event::kind::failed, "", 0, "", "", 0, as_api_error(failure.code, failure.message)});
+  refund(failure.request_id, found->second, "failed: " + failure.message);
   jobs_.erase(found);
   publish_counts();
 }
@@ -155,6 +202,7 @@ void http_bridge_state::fail_job(const std::string& request_id, const api_error&
   auto found = jobs_.find(request_id);
   if (found == jobs_.end()) return;
   found->second.stream->push({job_event::kind::failed, "", 0, "", "", 0, why});
+  refund(request_id, found->second, why.message);
   jobs_.erase(found);
   if (cancel_upstream) (void)ctx_.send(shared_->config.matchmaker, cancel_inference{request_id});
 }

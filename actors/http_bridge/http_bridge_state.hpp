@@ -5,7 +5,9 @@
 // a bounded inbox (bridge_inbox) that this actor drains on its own thread. For each job it sends an
 // `inference_request` to the matchmaker (reply_to = itself, stream = true), turns the `token_chunk`s
 // and `inference_failed` it gets back into events on the job's stream, and forwards a client's
-// cancellation as `cancel_inference`. It also keeps the model list fresh (`supply_request`) and
+// cancellation as `cancel_inference`. In settlement mode it first escrows the job's maximum cost
+// with the settlement actor and refunds the escrow of a job that fails or is cancelled
+// (bridge_escrow.hpp). It also keeps the model list fresh (`supply_request`) and
 // copies the node's per-actor counters for /metrics.
 #include <chrono>
 #include <memory>
@@ -42,10 +44,15 @@ class http_bridge_state {
     std::shared_ptr<job_stream> stream;
     std::uint32_t received = 0;  // generated tokens appended so far (token_chunk.index of the next)
     clock::time_point deadline;
+    std::string payer;     // settlement mode: the ledger account ("" = billed from the keys file)
+    bool escrowed = false;  // the settlement actor holds its maximum cost (refunded if the job fails)
   };
 
   void drain_inbox();
   void submit(bridge_command& command);
+  void open_escrow(const std::string& request_id, std::int64_t max_cost_micro, inference_request request);
+  void dispatch(const inference_request& request);
+  void refund(const std::string& request_id, const job_entry& job, std::string reason);
   void cancel(const std::string& request_id);
   void on_chunk(const token_chunk& chunk);
   void on_failed(const inference_failed& failure);

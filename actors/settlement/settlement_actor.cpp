@@ -2,6 +2,7 @@
 
 #include "actors/settlement/settlement_state.hpp"
 #include "runtime/actor_kind_registry.hpp"
+#include "runtime/log.hpp"
 
 namespace infergrid {
 namespace {
@@ -98,6 +99,19 @@ result<std::unique_ptr<settlement_state>> settlement_state::create(actor_context
   return std::make_unique<settlement_state>(ctx, std::move(*read), std::move(*opened));
 }
 
+void settlement_state::on_start() {
+  for (const auto& [account, amount_micro] : config.genesis_deposits) {
+    const std::string op_id = "genesis/" + account;
+    enqueue(lg::command{op_id, ctx.address(), lg::deposit_op{account, 0, amount_micro}},
+            [this, op_id](result<lg::acknowledgement> ack) {
+              if (!ack.ok()) {
+                ctx.note_error(ack.err());
+                log(log_level::warn, ctx.address(), "{}: {}", op_id, ack.err().message);
+              }
+            });
+  }
+}
+
 void settlement_state::enqueue(lg::command c, answer_fn answer) {
   queued.push_back(std::move(c));
   answers.push_back(std::move(answer));
@@ -172,6 +186,8 @@ handler_table settlement_state::handlers() {
           return root;
         });
       }),
+      on<completion_receipt>(
+          [this](const completion_receipt& receipt, const envelope& in) { settle_from_receipt(receipt, in); }),
       on<balance_query>([this](const balance_query& q) -> result<balance_reply> {
         const lg::account* a = books.state().find(q.account);
         if (a == nullptr) return make_error(error_code::not_found, "no account " + q.account);

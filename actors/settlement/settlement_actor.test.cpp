@@ -5,10 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include "actors/gpu_worker/receipt_signing.hpp"
 #include "actors/settlement/ledger/ledger_test_support.hpp"
 #include "actors/settlement/ledger/ledger_verify.hpp"
 #include "actors/settlement/ledger/operation_codec.hpp"
 #include "actors/settlement/ledger/signed_ops.hpp"
+#include "actors/settlement/receipt_settlement.hpp"
 #include "runtime/node.hpp"
 
 namespace infergrid {
@@ -27,6 +29,19 @@ settle_receipt signed_receipt(const identity& miner, const std::string& request,
 verdict_message signed_verdict(const identity& validator, const std::string& request, const std::string& miner, bool guilty) {
   const ledger::verdict_op op = ledger::make_verdict(validator, request, miner, guilty);
   return verdict_message{"", request, miner, op.body.validator, guilty, op.validator_signature};
+}
+
+completion_receipt worker_receipt(const identity& worker, const std::string& request, std::uint32_t prompt,
+                                  std::uint32_t completion) {
+  completion_receipt r;
+  r.request_id = request;
+  r.worker_id = to_hex(worker.public_id());
+  r.model = "stories260k";
+  r.prompt_token_count = prompt;
+  r.completion_token_count = completion;
+  r.finish_reason = "length";
+  sign_receipt(r, worker);
+  return r;
 }
 
 class settlement_actor_test : public ::testing::Test {
@@ -48,6 +63,17 @@ class settlement_actor_test : public ::testing::Test {
   }
   void TearDown() override {
     if (grid) grid->stop();
+  }
+  // completion_receipt is one-way (the matchmaker does not wait): the call times out unanswered,
+  // and the next query sees the committed result (the commit runs before the next message).
+  void forward(const completion_receipt& receipt) {
+    auto unanswered = grid->call<ledger_ack>("settlement", receipt, 300);
+    ASSERT_FALSE(unanswered.ok());
+    ASSERT_EQ(unanswered.err().code, error_code::timeout);
+  }
+  std::int64_t balance_of(const std::string& account) {
+    auto b = call<balance_reply>(balance_query{account});
+    return b.ok() ? b->balance_micro : -1;
   }
   template <class Reply, class T>
   result<Reply> call(const T& message) {
@@ -150,6 +176,44 @@ TEST_F(settlement_actor_test, epoch_close_answers_with_the_root_of_a_verifiable_
   auto report = ledger::verify_ledger(db);
   ASSERT_TRUE(report.ok()) << report.err().message;
   EXPECT_EQ(report->epochs_closed, 1);
+}
+
+TEST_F(settlement_actor_test, a_worker_receipt_settles_its_escrow_once_and_opens_the_miner_account) {
+  fund("dev", 0, 10 * token);
+  ASSERT_TRUE((call<escrow_reply>(escrow_request{"escrow/r1", "r1", "dev", token, 1'000, 4'000})).ok());
+  const identity worker = key(31);  // no ledger account yet: its first payment opens one
+  const completion_receipt receipt = worker_receipt(worker, "r1", 500, 250);
+  forward(receipt);
+  forward(receipt);  // replayed: same op id, same content -> no second entry
+  EXPECT_EQ(balance_of("dev"), 10 * token - 1'500);  // (500*1000 + 250*4000) / 1000
+  EXPECT_EQ(balance_of(ledger::account_of(worker)), 1'500);  // fee_bps 0 in this grid
+  auto escrowed = call<balance_reply>(balance_query{"dev"});
+  ASSERT_TRUE(escrowed.ok());
+  EXPECT_EQ(escrowed->escrowed_micro, 0);
+  auto again = call<settle_reply>(to_settle_receipt(receipt));  // the op the actor derived
+  ASSERT_TRUE(again.ok()) << again.err().message;
+  EXPECT_TRUE(again->replayed);
+  // Another worker's receipt for the same request (a failover) is refused, not paid twice.
+  forward(worker_receipt(key(32), "r1", 500, 100));
+  EXPECT_EQ(balance_of(ledger::account_of(key(32))), -1);
+  EXPECT_EQ(balance_of("dev"), 10 * token - 1'500);
+  grid->stop();
+  auto report = ledger::verify_ledger(db);
+  ASSERT_TRUE(report.ok()) << report.err().message;
+  EXPECT_EQ(report->entries, 3u);  // deposit, escrow, one settlement
+}
+
+TEST_F(settlement_actor_test, a_tampered_receipt_or_one_without_escrow_pays_nothing) {
+  fund("dev", 0, 10 * token);
+  ASSERT_TRUE((call<escrow_reply>(escrow_request{"escrow/r2", "r2", "dev", token, 1'000, 4'000})).ok());
+  completion_receipt inflated = worker_receipt(key(33), "r2", 500, 250);
+  inflated.completion_token_count = 100'000;  // more than it signed
+  forward(inflated);
+  forward(worker_receipt(key(33), "never-escrowed", 5, 5));
+  EXPECT_EQ(balance_of(ledger::account_of(key(33))), -1);
+  EXPECT_EQ(balance_of("dev"), 9 * token);  // still held
+  EXPECT_EQ(receipt_op_id(inflated).rfind("receipt/r2/", 0), 0u);
+  EXPECT_LE(receipt_op_id(worker_receipt(key(33), std::string(128, 'x'), 1, 1)).size(), ledger::op_id_bytes_max);
 }
 
 TEST_F(settlement_actor_test, unknown_account_query_is_not_found) {

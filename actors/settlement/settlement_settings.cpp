@@ -4,7 +4,7 @@
 namespace infergrid {
 
 result<settlement_settings> read_settlement_settings(const settings& config) {
-  IG_TRY(config.reject_unknown_keys({"db", "key", "durable", "epoch_root_subscribers", "treasury_account",
+  IG_TRY(config.reject_unknown_keys({"db", "key", "durable", "epoch_root_subscribers", "genesis_deposits", "treasury_account",
                                      "miner_stake_min_micro", "validator_stake_min_micro", "unbonding_epochs",
                                      "fee_bps", "conviction_quorum", "slash_bps", "slash_reporter_bps",
                                      "validator_reward_per_verdict_micro", "early_participant_epochs",
@@ -16,6 +16,13 @@ result<settlement_settings> read_settlement_settings(const settings& config) {
   IG_TRY(read_setting(config, "key", out.key_path));
   IG_TRY(read_setting(config, "durable", out.durable));
   IG_TRY(read_setting(config, "epoch_root_subscribers", out.epoch_root_subscribers));
+  IG_TRY(read_setting(config, "genesis_deposits", out.genesis_deposits));
+  for (const auto& [account, amount_micro] : out.genesis_deposits) {
+    if (amount_micro <= 0) {
+      return make_error(error_code::invalid_argument, config.where("genesis_deposits") + ": " + account +
+                                                          " needs a positive amount_micro");
+    }
+  }
   IG_TRY(read_setting(config, "treasury_account", l.treasury_account));
   IG_TRY(read_setting(config, "miner_stake_min_micro", l.miner_stake_min_micro));
   IG_TRY(read_setting(config, "validator_stake_min_micro", l.validator_stake_min_micro));

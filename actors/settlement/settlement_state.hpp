@@ -10,9 +10,12 @@
 //   key: <db>.key                  the ledger's signing key (hex seed; created 0600 if missing)
 //   durable: true                  synchronous=FULL (false only for tests and bulk loads)
 //   epoch_root_subscribers: []     actors that receive every published epoch_root
+//   genesis_deposits: {}           account -> amount_micro deposited once at start (op id
+//                                  "genesis/<account>": a restart replays it, never pays twice)
 //   <any ledger_config key>        e.g. fee_bps: 100 — used when the ledger file is created;
 //                                  an existing ledger must have been created with the same values
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +24,7 @@
 #include "runtime/actor_context.hpp"
 #include "runtime/handler_table.hpp"
 #include "runtime/settings.hpp"
+#include "messages/inference.hpp"
 
 namespace infergrid {
 
@@ -29,6 +33,7 @@ struct settlement_settings {
   std::string key_path;  // empty: db_path + ".key"
   bool durable = true;
   std::vector<std::string> epoch_root_subscribers;
+  std::map<std::string, std::int64_t> genesis_deposits;  // account -> amount_micro, developer accounts
   ledger::ledger_config ledger;
 };
 
@@ -40,6 +45,10 @@ struct settlement_state {
   settlement_state(actor_context& context, settlement_settings config, ledger::ledger opened);
   static result<std::unique_ptr<settlement_state>> create(actor_context& ctx, const settings& config);
   handler_table handlers();
+  void on_start();  // the genesis deposits
+
+  // A worker's receipt (receipt_settlement.hpp): settles the request's escrow, or is counted.
+  void settle_from_receipt(const completion_receipt& receipt, const envelope& in);
 
   // Queues `c`; `answer` runs once its group commit is done (or failed).
   void enqueue(ledger::command c, answer_fn answer);
@@ -52,6 +61,7 @@ struct settlement_state {
   std::vector<ledger::command> queued;
   std::vector<answer_fn> answers;
   bool flush_armed = false;
+  std::uint64_t receipts_without_escrow = 0;  // receipts of requests nobody escrowed (dropped)
 };
 
 }  // namespace infergrid

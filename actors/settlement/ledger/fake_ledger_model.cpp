@@ -77,7 +77,8 @@ bool fake_ledger_model::predict_and_apply(const operation& op) {
   if (const auto* o = std::get_if<settle_op>(&op)) {
     auto it = escrows_.find(o->receipt.request_id);
     auto miner = accounts_.find(o->receipt.miner);
-    if (it == escrows_.end() || miner == accounts_.end() || miner->second.kind != account_kind::miner) return false;
+    if (it == escrows_.end() || (miner != accounts_.end() && miner->second.kind != account_kind::miner)) return false;
+    if (miner == accounts_.end()) accounts_[o->receipt.miner].kind = account_kind::miner;  // first payment opens it
     const model_escrow e = it->second;
     // Independent arithmetic: cost in micro-units, rounded down, capped at the escrow.
     const std::int64_t priced = o->receipt.prompt_tokens * e.prompt_price_per_1k_micro +

@@ -69,9 +69,9 @@ result<outcome> ledger_state::apply_one(const settle_op& op) {
   auto held = open_escrow(*this, receipt.request_id);
   if (!held) return held.err();
   const escrow e = **held;
-  auto miner = existing(receipt.miner);
-  if (!miner) return miner.err();
-  if ((*miner)->kind != account_kind::miner) {
+  // A miner's first payment opens its account (its id is the key that signed the receipt).
+  const account* miner = find(receipt.miner);
+  if (miner != nullptr && miner->kind != account_kind::miner) {
     return make_error(error_code::invalid_argument, "account " + receipt.miner + " is not a miner");
   }
   if (receipt.receipt_digest.size() != 32) return make_error(error_code::invalid_argument, "receipt digest is not 32 bytes");
@@ -89,6 +89,7 @@ result<outcome> ledger_state::apply_one(const settle_op& op) {
   IG_LEDGER_ASSERT(cost_micro + refund_micro == e.held_micro);  // held = settled + refunded
   plan p;
   p.creates.emplace_back(config_.treasury_account, account_kind::treasury);
+  p.creates.emplace_back(receipt.miner, account_kind::miner);
   p.add(e.payer, bucket::escrowed, -e.held_micro);
   p.add(receipt.miner, bucket::balance, cost_micro - fee_micro);
   p.add(config_.treasury_account, bucket::balance, fee_micro);

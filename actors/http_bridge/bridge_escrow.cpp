@@ -1,0 +1,49 @@
+#include "actors/http_bridge/bridge_escrow.hpp"
+
+namespace infergrid::http {
+namespace {
+
+// The ledger keeps at most 256 bytes of a refund's reason (ledger_state.hpp); ours are shorter.
+constexpr std::size_t refund_reason_bytes_max = 200;
+
+// The ledger's refusal for an unknown account reads "no account <id>" (ledger_state::existing);
+// the runtime's not_found for an unknown actor reads otherwise.
+bool names_missing_account(const error& why) {
+  return why.code == error_code::not_found && why.message.rfind("no account", 0) == 0;
+}
+
+}  // namespace
+
+escrow_request escrow_for(const http_bridge_config& config, const std::string& request_id, const std::string& payer,
+                          std::int64_t max_cost_micro) {
+  return escrow_request{"escrow/" + request_id,
+                        request_id,
+                        payer,
+                        max_cost_micro,
+                        config.prompt_price_micro_per_1k,
+                        config.completion_price_micro_per_1k};
+}
+
+refund_request refund_for(const std::string& request_id, std::string reason) {
+  if (reason.size() > refund_reason_bytes_max) reason.resize(refund_reason_bytes_max);
+  return refund_request{"refund/" + request_id, request_id, std::move(reason)};
+}
+
+api_error escrow_refusal(const http_bridge_config& config, const std::string& payer, const error& why) {
+  if (why.code == error_code::insufficient_funds) {
+    return insufficient_balance("The ledger account '" + payer + "' cannot cover this request's maximum cost: " +
+                                why.message + ". Lower max_tokens or deposit funds.");
+  }
+  if (names_missing_account(why)) {
+    return insufficient_balance("The ledger has no account '" + payer + "'; deposit funds to it first.");
+  }
+  const std::string settlement = "'" + config.settlement + "'";
+  if (why.code == error_code::timeout || why.code == error_code::unavailable || why.code == error_code::not_found) {
+    return {503, "The settlement actor " + settlement + " cannot escrow this request now: " + why.message, "api_error",
+            "", "settlement_unavailable"};
+  }
+  return {500, "The settlement actor " + settlement + " refused to escrow this request: " + why.message, "api_error",
+          "", "settlement_refused"};
+}
+
+}  // namespace infergrid::http

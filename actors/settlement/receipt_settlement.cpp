@@ -1,0 +1,55 @@
+#include "actors/settlement/receipt_settlement.hpp"
+
+#include "actors/gpu_worker/receipt_signing.hpp"
+#include "actors/settlement/ledger/ledger.hpp"
+#include "actors/settlement/settlement_actor.hpp"
+#include "actors/settlement/settlement_state.hpp"
+#include "runtime/log.hpp"
+
+namespace infergrid {
+namespace {
+
+constexpr std::size_t worker_id_hex_in_op_id = 16;
+
+}  // namespace
+
+std::string receipt_op_id(const completion_receipt& receipt) {
+  std::string readable = "receipt/" + receipt.request_id + "/" + receipt.worker_id.substr(0, worker_id_hex_in_op_id);
+  if (readable.size() <= ledger::op_id_bytes_max) return readable;
+  const std::string both = receipt.request_id + "/" + receipt.worker_id;
+  const digest hashed = hash_bytes(std::span(reinterpret_cast<const std::uint8_t*>(both.data()), both.size()));
+  return "receipt/" + to_hex(hashed);
+}
+
+settle_receipt to_settle_receipt(const completion_receipt& receipt) {
+  const ledger::settlement_receipt claim = settlement_claim_of(receipt);
+  return settle_receipt{receipt_op_id(receipt), claim.request_id,     claim.miner,
+                        claim.prompt_tokens,    claim.completion_tokens, claim.receipt_digest,
+                        receipt.settlement_signature};
+}
+
+void settlement_state::settle_from_receipt(const completion_receipt& receipt, const envelope& in) {
+  const ledger::ledger_state& state = books.state();
+  if (state.find_escrow(receipt.request_id) == nullptr && !state.escrow_closed(receipt.request_id)) {
+    ++receipts_without_escrow;
+    log(log_level::debug, ctx.address(), "receipt for {} has no escrow (not billed through settlement)", receipt.request_id);
+    return;
+  }
+  settle_receipt m = to_settle_receipt(receipt);
+  std::string op_id = m.op_id;
+  // Not answered: the matchmaker forwards receipts without waiting. Refusals (a forged or damaged
+  // receipt, a second worker's receipt after the first settled) are counted and logged.
+  enqueue(ledger::command{std::move(op_id), cause_of(in), to_operation(m)},
+          [this, request_id = receipt.request_id, worker_id = receipt.worker_id](result<ledger::acknowledgement> ack) {
+            if (!ack.ok()) {
+              ctx.note_error(ack.err());
+              log(log_level::warn, ctx.address(), "receipt for {} from worker {} not settled: {}", request_id,
+                  worker_id.substr(0, worker_id_hex_in_op_id), ack.err().message);
+              return;
+            }
+            log(log_level::debug, ctx.address(), "receipt for {} settled at entry {}{}", request_id, ack->seq,
+                ack->replayed ? " (replayed)" : "");
+          });
+}
+
+}  // namespace infergrid
