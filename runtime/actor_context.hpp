@@ -66,6 +66,10 @@ class actor_context {
   virtual timer_id after(std::int64_t delay_ms, std::function<void()> callback) = 0;
   virtual timer_id every(std::int64_t interval_ms, std::function<void()> callback) = 0;
   virtual void cancel(timer_id id) = 0;
+  // Runs `callback` once no message is waiting in the inbox any more — after the messages that
+  // queued up meanwhile are handled (or after idle_defer_max of them, so a flood cannot starve it).
+  // For group commits: everything that arrived during the last commit goes into the next one.
+  virtual void when_idle(std::function<void()> callback) = 0;
   // Counts a message this actor could not use (bad body, wrong type) and logs why.
   virtual void note_malformed(const envelope& message, const error& why) = 0;
   virtual void note_error(const error& why) = 0;

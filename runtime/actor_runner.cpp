@@ -15,6 +15,8 @@ using std::chrono::milliseconds;
 constexpr milliseconds restart_poll_slice{20};
 // A blocked poll still wakes this often to look at the stop flag (the drain signal normally wakes it).
 constexpr milliseconds idle_poll_max{1000};
+// Messages handled ahead of waiting when_idle callbacks before they run anyway.
+constexpr int idle_defer_max = 1024;
 
 }  // namespace
 
@@ -149,6 +151,10 @@ void actor_runner::run() {
       }
       log(log_level::info, address_, "restarted");
     }
+    if (!idle_callbacks_.empty()) {
+      if (!handle_waiting_message_before_idle_work(frame)) run_idle_callbacks();
+      continue;
+    }
     // A blocking receive bounded by the next timer or deadline: one call per message, no poll.
     const auto timeout_ms = static_cast<int>(wait_budget(now).count());
     if (timeout_ms != receive_timeout_ms) {
@@ -159,9 +165,11 @@ void actor_runner::run() {
     handle(frame);
     last_message_at_ = std::chrono::steady_clock::now();
   }
+  if (!restarting_ && state_) run_idle_callbacks();  // e.g. a group commit still waiting
   if (!pending_.empty()) log(log_level::warn, address_, "stopped with requests still awaiting replies");
   pending_.clear();
   timers_.clear();
+  idle_callbacks_.clear();
   handlers_ = {};
   state_.reset();
 }
@@ -230,6 +238,31 @@ void actor_runner::handle(zmq::message_t& frame) {
   dispatch(in);
 }
 
+bool actor_runner::handle_waiting_message_before_idle_work(zmq::message_t& frame) {
+  if (deferred_idle_work_ >= idle_defer_max) return false;
+  if (!inbox_.recv(frame, zmq::recv_flags::dontwait)) return false;
+  ++deferred_idle_work_;
+  handle(frame);
+  last_message_at_ = std::chrono::steady_clock::now();
+  return true;
+}
+
+void actor_runner::run_idle_callbacks() {
+  deferred_idle_work_ = 0;
+  std::vector<std::function<void()>> due;
+  due.swap(idle_callbacks_);
+  for (auto& callback : due) {
+    if (restarting_) return;
+    try {
+      callback();
+    } catch (const std::exception& e) {
+      crashed(e.what(), nullptr);
+    } catch (...) {
+      crashed("unknown exception", nullptr);
+    }
+  }
+}
+
 void actor_runner::woken() {
   wake_channel_->acknowledge();  // before on_wake: a wake during it sends a new frame
   if (restarting_ || !state_) return;  // a new state starts by looking at its queues anyway
@@ -295,6 +328,7 @@ void actor_runner::crashed(const char* what, const envelope* in) {
   }
   // Timers and reply callbacks may point into the old state, so they go with it.
   timers_.clear();
+  idle_callbacks_.clear();
   pending_.clear();
   handlers_ = {};
   state_.reset();

@@ -60,6 +60,7 @@ class actor_runner final : public actor_context {
   timer_id after(std::int64_t delay_ms, std::function<void()> callback) override;
   timer_id every(std::int64_t interval_ms, std::function<void()> callback) override;
   void cancel(timer_id id) override { timers_.cancel(id); }
+  void when_idle(std::function<void()> callback) override { idle_callbacks_.push_back(std::move(callback)); }
   void note_malformed(const envelope& message, const error& why) override;
   void note_error(const error& why) override;
   actor_waker waker() override { return actor_waker(wake_channel_); }
@@ -69,6 +70,8 @@ class actor_runner final : public actor_context {
   bool create_state();
   void handle(zmq::message_t& frame);
   void woken();
+  bool handle_waiting_message_before_idle_work(zmq::message_t& frame);
+  void run_idle_callbacks();
   void dispatch(const envelope& in);
   void crashed(const char* what, const envelope* in);
   void run_due_timers_and_deadlines();
@@ -92,6 +95,8 @@ class actor_runner final : public actor_context {
   std::unique_ptr<actor_state> state_;
   handler_table handlers_;
   timer_queue timers_;
+  std::vector<std::function<void()>> idle_callbacks_;
+  int deferred_idle_work_ = 0;  // messages handled while idle callbacks waited
   pending_requests pending_;
   const envelope* current_ = nullptr;
   std::uint64_t next_message_id_ = 1;

@@ -211,6 +211,64 @@ TEST(node, a_waker_runs_on_wake_on_the_actor_thread_for_work_other_threads_queue
   actor_waker{}.wake();
 }
 
+// Collects pings and commits them in groups: each commit takes what arrived while the last ran.
+struct group_committer_state {
+  struct shared {
+    std::promise<std::vector<int>> batches;  // sizes, once all pings are committed
+    int expected = 0;
+  };
+  group_committer_state(actor_context& context, shared* s) : ctx(context), world(s) {}
+  handler_table handlers() {
+    return {on<ping>([this](const ping&) {
+      ++queued;
+      if (!armed) {
+        armed = true;
+        ctx.when_idle([this] { commit(); });
+      }
+    })};
+  }
+  void commit() {
+    armed = false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));  // a slow commit: the rest arrive meanwhile
+    batches.push_back(queued);
+    committed += queued;
+    queued = 0;
+    if (committed == world->expected) world->batches.set_value(batches);
+  }
+  actor_context& ctx;
+  shared* world;
+  bool armed = false;
+  int queued = 0, committed = 0;
+  std::vector<int> batches;
+};
+
+// Sends `count` pings in one burst when it starts.
+struct burst_sender_state {
+  burst_sender_state(actor_context& context, int n) : ctx(context), count(n) {}
+  handler_table handlers() { return {}; }
+  void on_start() {
+    for (int i = 0; i < count; ++i) (void)ctx.send("committer", ping{static_cast<std::uint64_t>(i), {}});
+  }
+  actor_context& ctx;
+  int count;
+};
+
+TEST(node, when_idle_runs_after_the_waiting_messages_so_commits_are_grouped) {
+  auto grid = make_node();
+  group_committer_state::shared world;
+  world.expected = 200;
+  auto batches = world.batches.get_future();
+  ASSERT_TRUE(grid->spawn_state<group_committer_state>("committer", &world).ok());
+  ASSERT_TRUE(grid->spawn_state<burst_sender_state>("sender", 200).ok());
+  ASSERT_EQ(batches.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  const std::vector<int> sizes = batches.get();
+  // The first ping commits alone or with a few; the rest queue up during that slow commit.
+  EXPECT_LE(sizes.size(), 4u) << "commits were not grouped";
+  int total = 0;
+  for (int n : sizes) total += n;
+  EXPECT_EQ(total, 200);
+}
+
 TEST(node, an_unhandled_message_type_is_answered_with_unsupported) {
   auto grid = make_node();
   ASSERT_TRUE(grid->spawn_state<silent_state>("silent").ok());

@@ -117,8 +117,9 @@ void settlement_state::enqueue(lg::command c, answer_fn answer) {
   answers.push_back(std::move(answer));
   if (queued.size() >= lg::batch_commands_max) return flush();
   if (!flush_armed) {
-    flush_armed = ctx.after(0, [this] { flush(); }) != 0;
-    if (!flush_armed) flush();  // no timer available: commit now rather than never
+    // Group commit: whatever else is already waiting in the inbox joins this commit.
+    flush_armed = true;
+    ctx.when_idle([this] { flush(); });
   }
 }
 
