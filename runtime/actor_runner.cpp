@@ -190,25 +190,15 @@ void actor_runner::run_due_timers_and_deadlines() {
   const auto now = std::chrono::steady_clock::now();
   // Bounded by what is due now: each pass removes one timer or one request.
   for (std::size_t guard = timers_.size() + 1; guard > 0 && !restarting_; --guard) {
-    try {
-      if (!timers_.run_one_due(now)) break;
-    } catch (const std::exception& e) {
-      crashed(e.what(), nullptr);
-    } catch (...) {
-      crashed("unknown exception", nullptr);
-    }
+    bool ran = false;
+    guarded([&] { ran = timers_.run_one_due(now); });
+    if (!ran) break;
   }
   while (!restarting_) {
     auto expired = pending_.take_expired(now);
     if (!expired) break;
     counters_.timeouts.fetch_add(1, std::memory_order_relaxed);
-    try {
-      expired->callback(make_error(error_code::timeout, "no reply before the deadline"));
-    } catch (const std::exception& e) {
-      crashed(e.what(), nullptr);
-    } catch (...) {
-      crashed("unknown exception", nullptr);
-    }
+    guarded([&] { expired->callback(make_error(error_code::timeout, "no reply before the deadline")); });
   }
 }
 
@@ -253,38 +243,20 @@ void actor_runner::run_idle_callbacks() {
   due.swap(idle_callbacks_);
   for (auto& callback : due) {
     if (restarting_) return;
-    try {
-      callback();
-    } catch (const std::exception& e) {
-      crashed(e.what(), nullptr);
-    } catch (...) {
-      crashed("unknown exception", nullptr);
-    }
+    guarded(callback);
   }
 }
 
 void actor_runner::woken() {
   wake_channel_->acknowledge();  // before on_wake: a wake during it sends a new frame
   if (restarting_ || !state_) return;  // a new state starts by looking at its queues anyway
-  try {
-    state_->on_wake();
-  } catch (const std::exception& e) {
-    crashed(e.what(), nullptr);
-  } catch (...) {
-    crashed("unknown exception", nullptr);
-  }
+  guarded([&] { state_->on_wake(); });
 }
 
 void actor_runner::dispatch(const envelope& in) {
   if (in.correlation_id != 0) {
     if (auto answered = pending_.take_answered(in.correlation_id, in.type)) {
-      try {
-        answered->callback(&in);
-      } catch (const std::exception& e) {
-        crashed(e.what(), nullptr);
-      } catch (...) {
-        crashed("unknown exception", nullptr);
-      }
+      guarded([&] { answered->callback(&in); });
       return;
     }
   }

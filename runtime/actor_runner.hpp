@@ -74,6 +74,18 @@ class actor_runner final : public actor_context {
   void run_idle_callbacks();
   void dispatch(const envelope& in);
   void crashed(const char* what, const envelope* in);
+  // Runs a timer, reply callback, idle callback or on_wake: what it throws crashes the state
+  // (restart with backoff), never the actor's thread.
+  template <class F>
+  void guarded(F&& f) {
+    try {
+      f();
+    } catch (const std::exception& e) {
+      crashed(e.what(), nullptr);
+    } catch (...) {
+      crashed("unknown exception", nullptr);
+    }
+  }
   void run_due_timers_and_deadlines();
   std::chrono::milliseconds wait_budget(steady_time now) const;
   result<std::uint64_t> transmit(std::string_view to, outgoing_message&& message);
