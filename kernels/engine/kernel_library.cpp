@@ -106,6 +106,11 @@ result<const vk::compute_pipeline*> kernel_library::pipeline(const std::string& 
   return &pipelines_.emplace(key, std::move(*created)).first->second;
 }
 
+std::uint32_t kernel_library::wide_workgroup(std::uint32_t most) const {
+  const std::uint32_t widest = std::min(most, std::bit_floor(device_->info().max_workgroup_invocations));
+  return std::max(std::bit_ceil(block_size_), widest);
+}
+
 template <class Push>
 status kernel_library::record(recorder& rec, const std::string& name, const vk::compute_pipeline& pipeline,
                               std::initializer_list<vk::resource> resources, const Push& push,
@@ -215,8 +220,7 @@ status kernel_library::attention(recorder& rec, const vk::buffer& q, std::uint32
   }
   // One workgroup per head and token: on GPUs a wide one, so a decode step's few workgroups
   // still fill the device (32 lanes per head took 22 us per layer on an H100, a third of decode).
-  const std::uint32_t wide = std::min(attention_max_lanes, std::bit_floor(device_->info().max_workgroup_invocations));
-  const std::uint32_t lanes = subgroup_only_ ? block_size_ : std::max(block_size_, wide);
+  const std::uint32_t lanes = subgroup_only_ ? block_size_ : wide_workgroup(attention_max_lanes);
   auto p = pipeline("attention" + reduction_suffix(), {storage, texel, texel, storage, storage, storage},
                     sizeof(attention_push), {lanes});
   if (!p) return p.err();
@@ -253,8 +257,7 @@ status kernel_library::argmax(recorder& rec, const vk::buffer& logits, const vk:
   if (rows == 0) return {};
   // One workgroup scans a whole row (32000+ logits): on GPUs a wide one (a 32-lane workgroup took
   // 0.29 ms per row on an H100, a quarter of a 100M model's decode step).
-  const std::uint32_t wide = std::min(argmax_max_lanes, std::bit_floor(device_->info().max_workgroup_invocations));
-  const std::uint32_t lanes = std::max(std::bit_ceil(block_size_), wide);
+  const std::uint32_t lanes = wide_workgroup(argmax_max_lanes);
   auto p = subgroup_only_ ? pipeline("argmax_subgroup_only", {storage, storage}, sizeof(count_push), {block_size_})
                           : pipeline("argmax", {storage, storage}, sizeof(count_push), {lanes});
   if (!p) return p.err();

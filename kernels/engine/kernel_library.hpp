@@ -141,6 +141,9 @@ class kernel_library {
   status record(recorder& rec, const std::string& name, const vk::compute_pipeline& pipeline,
                 std::initializer_list<vk::resource> resources,
                 const Push& push, std::uint32_t groups_x, std::uint32_t groups_y = 1, std::uint32_t groups_z = 1);
+  // Lanes for a shared-memory kernel that gains from a wide workgroup: up to `most` (a power of
+  // two) within the device's limit, never below the (rounded-up) subgroup-sized block.
+  std::uint32_t wide_workgroup(std::uint32_t most) const;
   std::string reduction_suffix() const {
     return subgroup_only_ ? "_subgroup_only" : use_subgroups_ ? "_subgroup" : "_shared";
   }
