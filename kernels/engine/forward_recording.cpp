@@ -43,7 +43,7 @@ status record_layer(kernel_library& kernels, recorder& rec, const device_model& 
   rec.stage = "rope_kv";
   IG_TRY(kernels.rope_kv(rec, b.qkv, inputs, b.k_cache[layer_index], b.v_cache[layer_index], shape, rope, n_tokens));
   rec.stage = "attention";
-  IG_TRY(kernels.attention(rec, b.qkv, layer.qkv.width, b.k_view[layer_index], b.v_view[layer_index], inputs,
+  IG_TRY(kernels.attention(rec, b.qkv_view, layer.qkv.width, b.k_view[layer_index], b.v_view[layer_index], inputs,
                            b.attention, shape, scale, n_tokens));
   rec.stage = "attn_output";
   IG_TRY(project(kernels, rec, layer.attn_output, b.attention_view, b.residual, n_tokens, true));

@@ -208,26 +208,26 @@ status kernel_library::rope_kv(recorder& rec, const vk::buffer& qkv, const token
                 push, ceil_div(pairs, elementwise_block_size), n_tokens);
 }
 
-status kernel_library::attention(recorder& rec, const vk::buffer& q, std::uint32_t q_stride,
+status kernel_library::attention(recorder& rec, const vk::buffer_view& q, std::uint32_t q_stride,
                                  const vk::buffer_view& k_cache, const vk::buffer_view& v_cache,
                                  const token_inputs& tokens, const vk::buffer& out, const attention_shape& shape,
                                  float scale, std::uint32_t n_tokens) {
   if (n_tokens == 0) return {};
-  if (shape.head_dim % 4 != 0 || shape.head_dim > 256 || shape.n_kv_heads == 0 ||
+  if (shape.head_dim % 4 != 0 || shape.head_dim > 256 || q_stride % 4 != 0 || shape.n_kv_heads == 0 ||
       shape.n_heads % shape.n_kv_heads != 0) {
-    return make_error(error_code::unsupported, "attention needs head_dim a multiple of 4 up to 256 and n_heads a "
-                                               "multiple of n_kv_heads");
+    return make_error(error_code::unsupported, "attention needs head_dim a multiple of 4 up to 256, a query stride "
+                                               "a multiple of 4 and n_heads a multiple of n_kv_heads");
   }
   // One workgroup per head and token: on GPUs a wide one, so a decode step's few workgroups
   // still fill the device (32 lanes per head took 22 us per layer on an H100, a third of decode).
   const std::uint32_t lanes = subgroup_only_ ? block_size_ : wide_workgroup(attention_max_lanes);
-  auto p = pipeline("attention" + reduction_suffix(), {storage, texel, texel, storage, storage, storage},
+  auto p = pipeline("attention" + reduction_suffix(), {texel, texel, texel, storage, storage, storage},
                     sizeof(attention_push), {lanes});
   if (!p) return p.err();
   const attention_push push{shape.n_heads, shape.n_kv_heads, shape.head_dim, shape.n_ctx, q_stride,
                             tokens.token_offset, scale};
   return record(rec, "attention", **p,
-                {vk::storage(q), vk::texel(k_cache), vk::texel(v_cache), vk::storage(tokens.positions),
+                {vk::texel(q), vk::texel(k_cache), vk::texel(v_cache), vk::storage(tokens.positions),
                  vk::storage(tokens.slots), vk::storage(out)},
                 push, shape.n_heads, n_tokens);
 }

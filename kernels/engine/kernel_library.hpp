@@ -123,7 +123,7 @@ class kernel_library {
                  const vk::buffer& v_cache, const attention_shape& shape, const rope_parameters& rope,
                  std::uint32_t n_tokens);
   // out[t][head] = softmax(q.k * scale) v over the slot's cache rows 0..position[t].
-  status attention(recorder& rec, const vk::buffer& q, std::uint32_t q_stride, const vk::buffer_view& k_cache,
+  status attention(recorder& rec, const vk::buffer_view& q, std::uint32_t q_stride, const vk::buffer_view& k_cache,
                    const vk::buffer_view& v_cache, const token_inputs& tokens, const vk::buffer& out,
                    const attention_shape& shape, float scale, std::uint32_t n_tokens);
   // out[t][i] = silu(gate_up[t][i]) * gate_up[t][width + i].

@@ -96,14 +96,14 @@ void check_rope_and_attention(const vk::device& dev, kernel_library& lib, const 
   vk::buffer pos_buffer = make_buffer<std::int32_t>(dev, positions);
   vk::buffer slot_buffer = make_buffer<std::int32_t>(dev, slot_ids);
   vk::buffer kb = zero_buffer(dev, slots * c.n_ctx * kv_width), vb = zero_buffer(dev, slots * c.n_ctx * kv_width);
-  vk::buffer_view k_view = vec4_view(dev, kb), v_view = vec4_view(dev, vb);
+  vk::buffer_view q_view = vec4_view(dev, qkv_buffer), k_view = vec4_view(dev, kb), v_view = vec4_view(dev, vb);
   vk::buffer out = zero_buffer(dev, n_all * q_width);
   const attention_shape shape{c.n_heads, c.n_kv_heads, c.head_dim, c.n_ctx};
   const rope_parameters rope{c.rope_dims, 10000.0f, 1.0f};
   run_once(dev, [&](recorder& rec) -> status {
     // Earlier tokens first (as an earlier step would), then the new ones.
     IG_TRY(lib.rope_kv(rec, qkv_buffer, {pos_buffer, slot_buffer, 0}, kb, vb, shape, rope, n_all));
-    return lib.attention(rec, qkv_buffer, stride, k_view, v_view, {pos_buffer, slot_buffer, 0}, out,
+    return lib.attention(rec, q_view, stride, k_view, v_view, {pos_buffer, slot_buffer, 0}, out,
                          shape, scale, n_all);
   });
   // q (rotated in place) and the caches of slot 1.

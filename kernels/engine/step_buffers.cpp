@@ -52,6 +52,7 @@ result<step_buffers> step_buffers::create(const vk::device& dev, const model::ll
   IG_ASSIGN(out.final_normed, zeroed(dev, std::size_t{capacity.n_slots} * h.n_embd * f, device_local, act));
   IG_ASSIGN(out.residual_view, vec4_view(dev, out.residual));
   IG_ASSIGN(out.normed_view, vec4_view(dev, out.normed));
+  IG_ASSIGN(out.qkv_view, vec4_view(dev, out.qkv));
   IG_ASSIGN(out.attention_view, vec4_view(dev, out.attention));
   IG_ASSIGN(out.ffn_hidden_view, vec4_view(dev, out.ffn_hidden));
   IG_ASSIGN(out.gate_up_view, vec4_view(dev, out.gate_up));

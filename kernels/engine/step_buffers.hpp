@@ -34,7 +34,7 @@ struct step_buffers {
   vk::buffer gate_up;      // 2 n_ff
   vk::buffer ffn_hidden;   // n_ff (unless SwiGLU is fused into the down projection)
   vk::buffer final_normed; // [n_slots][n_embd]: the last token of each sequence
-  vk::buffer_view residual_view, normed_view, attention_view, gate_up_view, ffn_hidden_view,
+  vk::buffer_view residual_view, normed_view, qkv_view, attention_view, gate_up_view, ffn_hidden_view,
       final_normed_view;  // RGBA32F
   // Host-visible inputs and outputs.
   vk::buffer tokens, positions, slots;  // int32 per token

@@ -9,7 +9,7 @@
 
 const uint MAX_HEAD_DIM = 256;
 
-layout(std430, binding = 0) readonly buffer q_buffer { float q[]; };     // row t at t * q_stride
+layout(binding = 0) uniform samplerBuffer q_vectors;                     // RGBA32F view: row t at t * q_stride / 4
 layout(binding = 1) uniform samplerBuffer k_cache;                       // RGBA32F view
 layout(binding = 2) uniform samplerBuffer v_cache;                       // RGBA32F view
 layout(std430, binding = 3) readonly buffer position_buffer { int positions[]; };
@@ -28,7 +28,8 @@ layout(push_constant) uniform parameters {
 
 #ifdef SUBGROUP_ONLY
 // One subgroup per workgroup (host-guaranteed, BLOCK_SIZE >= 8): the query is read straight from
-// the buffer (the same address in every lane), weights pass between lanes by shuffles, and each
+// its texel view (the same address in every lane: lavapipe vectorises texel fetches, where it reads
+// a storage buffer lane by lane), weights pass between lanes by shuffles, and each
 // lane keeps its output dimensions in registers — no shared memory, no barriers.
 #extension GL_KHR_shader_subgroup_shuffle : require
 const uint MAX_VECS_PER_LANE = MAX_HEAD_DIM / 4 / 8;
@@ -43,7 +44,8 @@ void main() {
   const uint slot = uint(slots[p.token_offset + t]);
   const uint kv_row4 = p.n_kv_heads * dim4;
   const uint slot_base4 = slot * p.n_ctx * kv_row4 + kv_head * dim4;
-  const uint q_base = t * p.q_stride + head * p.head_dim;
+  const uint q_base4 = (t * p.q_stride + head * p.head_dim) / 4;
+  const float scale = p.scale;
 
   vec4 output_sum[MAX_VECS_PER_LANE];
   [[unroll]] for (uint i = 0; i < MAX_VECS_PER_LANE; ++i) output_sum[i] = vec4(0.0);
@@ -55,11 +57,8 @@ void main() {
     if (key <= last) {
       const uint base = slot_base4 + key * kv_row4;
       float s = 0.0;
-      for (uint d = 0; d < dim4; ++d) {
-        const uint qi = q_base + 4 * d;
-        s += dot(vec4(q[qi], q[qi + 1], q[qi + 2], q[qi + 3]), texelFetch(k_cache, int(base + d)));
-      }
-      score = s * p.scale;
+      for (uint d = 0; d < dim4; ++d) s += dot(texelFetch(q_vectors, int(q_base4 + d)), texelFetch(k_cache, int(base + d)));
+      score = s * scale;
     }
     const float new_max = max(running_max, workgroup_max(score));
     const float weight = key <= last ? exp(score - new_max) : 0.0;
@@ -101,8 +100,7 @@ void main() {
   const uint slot_base4 = slot * p.n_ctx * kv_row4 + kv_head * dim4;
 
   for (uint d = lane; d < dim4; d += BLOCK_SIZE) {
-    const uint qi = t * p.q_stride + head * p.head_dim + 4 * d;
-    query[d] = vec4(q[qi], q[qi + 1], q[qi + 2], q[qi + 3]);
+    query[d] = texelFetch(q_vectors, int((t * p.q_stride + head * p.head_dim) / 4 + d));
     output_sum[d] = vec4(0.0);
   }
   barrier();

@@ -44,8 +44,8 @@ layout(push_constant) uniform parameters {
 
 // x[k4] as the product sees it; `squares` gathers the sum of squares of the raw x (INPUT_RMS_NORM).
 vec4 input_vector(uint base, uint k4, uint cols4, inout float squares) {
-  if (k4 >= cols4) return vec4(0.0);
-  const vec4 raw = texelFetch(x_vectors, int(base + k4));
+  const vec4 fetched = texelFetch(x_vectors, int(base + k4));
+  const vec4 raw = k4 < cols4 ? fetched : vec4(0.0);
   if (INPUT_MODE == INPUT_RMS_NORM) {
     squares += dot(raw, raw);
     return raw * norm_weight[k4];
@@ -80,13 +80,15 @@ void main() {
     unit_base[r] = row_unit_base(row, p.row_units, p.row_group);
     scale_base[r] = row_scale_base(row, p.row_units, p.row_group);
   }
+  uint x_base[TOKENS];  // hoisted by hand: lavapipe recomputes it in the loop otherwise (-17%)
+  [[unroll]] for (uint t = 0; t < TOKENS; ++t) x_base[t] = p.x_offset + min(first_token + t, p.n_tokens - 1) * p.x_stride;
   for (uint u = 0; u < p.row_units; ++u) {
     vec4 w[ROWS][VECS_PER_UNIT];
     const uint block_step = (u / UNITS_PER_BLOCK) * p.row_group;
     [[unroll]] for (uint r = 0; r < ROWS; ++r) load_unit(unit_base[r] + u * p.row_group, scale_base[r] + block_step, w[r]);
     const uint first_vec = u * VECS_PER_UNIT;
     [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
-      const uint base = p.x_offset + min(first_token + t, p.n_tokens - 1) * p.x_stride;
+      const uint base = x_base[t];
       [[unroll]] for (uint v = 0; v < VECS_PER_UNIT; ++v) {
         const vec4 xv = input_vector(base, first_vec + v, cols4, squares[t]);
         [[unroll]] for (uint r = 0; r < ROWS; ++r) acc[r * TOKENS + t] += dot(w[r][v], xv);
@@ -126,14 +128,15 @@ void main() {
     unit_base[r] = row_unit_base(row, p.row_units, p.row_group);
     scale_base[r] = row_scale_base(row, p.row_units, p.row_group);
   }
+  uint x_base[TOKENS];  // hoisted by hand, as in the ROW_PER_LANE loop
+  [[unroll]] for (uint t = 0; t < TOKENS; ++t) x_base[t] = p.x_offset + min(first_token + t, p.n_tokens - 1) * p.x_stride;
   for (uint u = lane; u < p.row_units; u += BLOCK_SIZE) {
     vec4 w[ROWS][VECS_PER_UNIT];
     const uint block_step = (u / UNITS_PER_BLOCK) * p.row_group;
     [[unroll]] for (uint r = 0; r < ROWS; ++r) load_unit(unit_base[r] + u * p.row_group, scale_base[r] + block_step, w[r]);
     const uint first_vec = u * VECS_PER_UNIT;
     [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
-      const uint token = min(first_token + t, p.n_tokens - 1);
-      const uint base = p.x_offset + token * p.x_stride;
+      const uint base = x_base[t];
       [[unroll]] for (uint v = 0; v < VECS_PER_UNIT; ++v) {
         const vec4 xv = input_vector(base, first_vec + v, cols4, squares[t]);
         [[unroll]] for (uint r = 0; r < ROWS; ++r) acc[r * TOKENS + t] += dot(w[r][v], xv);
