@@ -28,15 +28,12 @@ result<vk::buffer> upload_plane(const vk::device& dev, const std::vector<std::by
   return buffer;
 }
 
-// Bytes of one texel of the data plane's view.
-std::size_t data_texel_bytes(model::ggml_type type) { return type == model::ggml_type::f16 ? 8 : weight_unit_bytes; }
-
 }  // namespace
 
 std::size_t max_rows_per_part(const vk::device& dev, model::ggml_type type, std::size_t cols, weight_access access,
                               std::size_t part_bytes_limit, std::size_t row_group) {
   const vk::device_info& info = dev.info();
-  std::size_t limit = access == weight_access::texel ? info.max_texel_buffer_elements * data_texel_bytes(type)
+  std::size_t limit = access == weight_access::texel ? info.max_texel_buffer_elements * weight_unit_bytes
                                                      : info.max_storage_buffer_range;
   if (part_bytes_limit != 0) limit = std::min(limit, part_bytes_limit);
   const std::size_t row_device_bytes = (cols + weights_per_unit(type) - 1) / weights_per_unit(type) * weight_unit_bytes;
@@ -45,7 +42,7 @@ std::size_t max_rows_per_part(const vk::device& dev, model::ggml_type type, std:
 }
 
 result<device_weight> device_weight::upload(const vk::device& dev, const weight_layout& layout, weight_access access) {
-  IG_TRY(check_addressable(dev, layout.data.size(), access, data_texel_bytes(layout.type)));
+  IG_TRY(check_addressable(dev, layout.data.size(), access, weight_unit_bytes));
   IG_TRY(check_addressable(dev, layout.scales.size(), access, 4));
   auto data = upload_plane(dev, layout.data);
   if (!data) return data.err();
@@ -63,9 +60,8 @@ result<device_weight> device_weight::upload(const vk::device& dev, const weight_
   out.row_group_ = layout.row_group;
   out.access_ = access;
   if (access == weight_access::texel) {
-    // F16 is read as RGBA16F texels (converted by the texel unit), everything else as RGBA32UI.
-    const VkFormat format = layout.type == model::ggml_type::f16 ? VK_FORMAT_R16G16B16A16_SFLOAT
-                                                                 : VK_FORMAT_R32G32B32A32_UINT;
+    // Every type is read as RGBA32UI units (weights.glsl unpacks them).
+    const VkFormat format = VK_FORMAT_R32G32B32A32_UINT;
     auto data_view = vk::buffer_view::create(dev, out.data_, format, 0, layout.data.size());
     if (!data_view) return data_view.err();
     out.data_view_ = std::move(*data_view);
