@@ -1,7 +1,9 @@
 // kernels_bench: matrix-vector (and batch-8 matrix-matrix) throughput of the Vulkan matmul kernel
 // for every weight type, both weight access paths (uniform texel buffers, storage buffers) and
 // several rows per workgroup, in GB/s of weight bytes read, beside the plain CPU reference
-// (reference::matmul, one thread) on the same weights in the same run, and the ratio.
+// (reference::matmul, one thread) on the same weights in the same run, and the ratio. The "ones"
+// column is the same kernel with a vector of ones that it does not read (matmul_input::ones): the
+// same weight reads and as many adds, no x — the most this kernel design could reach on the device.
 //
 //   kernels_bench [rows] [cols] [type]   (default 4096 4096, every type; type: F32, F16, Q8_0, Q4_0)
 #include <fmt/core.h>
@@ -77,7 +79,8 @@ constexpr gpu_setup setups[] = {
 
 // Seconds per matmul of n_tokens tokens (best round), or a negative value on error.
 double gpu_seconds(const ig::vk::device& dev, ggml_type type, const std::vector<std::byte>& bytes, std::size_t rows,
-                   std::size_t cols, const gpu_setup& setup, std::uint32_t n_tokens) {
+                   std::size_t cols, const gpu_setup& setup, std::uint32_t n_tokens,
+                   const ig::engine::matmul_input& input = {}) {
   ig::engine::kernel_options options;
   options.access = setup.access;
   options.layout = setup.layout;
@@ -99,7 +102,7 @@ double gpu_seconds(const ig::vk::device& dev, ggml_type type, const std::vector<
   if (!x_view || !commands || !pool || !commands->begin().ok()) return -1.0;
   ig::engine::recorder rec{*commands, *pool};
   for (int i = 0; i < dispatches_per_submit; ++i) {
-    const auto recorded = lib->matmul(rec, *weight, *x_view, 0, *y, 0, 0, n_tokens, false);
+    const auto recorded = lib->matmul(rec, *weight, *x_view, 0, *y, 0, 0, n_tokens, false, input);
     if (!recorded.ok()) {
       fmt::print(stderr, "error: {}\n", recorded.err().message);
       return -1.0;
@@ -130,8 +133,8 @@ int main(int argc, char** argv) {
              dev->info().subgroup_arithmetic);
   fmt::print("matmul {}x{}: GB/s of weight bytes read (GGUF size); baseline = reference::matmul, 1 CPU thread\n",
              rows, cols);
-  fmt::print("{:<6} {:<8} {:<13} {:>4} {:>9} {:>9} {:>7} {:>16} {:>7}\n", "type", "access", "layout", "rows",
-             "vk GB/s", "cpu GB/s", "ratio", "batch8 tok-GB/s", "ratio");
+  fmt::print("{:<6} {:<8} {:<13} {:>4} {:>9} {:>9} {:>7} {:>16} {:>7} {:>10} {:>8}\n", "type", "access", "layout",
+             "rows", "vk GB/s", "cpu GB/s", "ratio", "batch8 tok-GB/s", "ratio", "ones GB/s", "vk/ones");
   for (ggml_type type : {ggml_type::f32, ggml_type::f16, ggml_type::q8_0, ggml_type::q4_0}) {
     if (!only_type.empty() && ig::model::traits_of(type).name != only_type) continue;
     const auto bytes = random_matrix(type, rows, cols);
@@ -146,17 +149,19 @@ int main(int argc, char** argv) {
       {
         const double one = gpu_seconds(*dev, type, bytes, rows, cols, setup, 1);
         const double eight = gpu_seconds(*dev, type, bytes, rows, cols, setup, 8);
-        if (one < 0 || eight < 0) {
+        const double ones = gpu_seconds(*dev, type, bytes, rows, cols, setup, 1, ig::engine::matmul_input::ones());
+        if (one < 0 || eight < 0 || ones < 0) {
           fmt::print(stderr, "error running the kernel\n");
           return 1;
         }
         // Batch 8: weight bytes times tokens served per second (the reuse across the batch).
         const double batch = gigabytes * 8 / eight;
-        fmt::print("{:<6} {:<8} {:<13} {:>4} {:>9.2f} {:>9.2f} {:>7.2f} {:>16.2f} {:>7.2f}\n",
+        fmt::print("{:<6} {:<8} {:<13} {:>4} {:>9.2f} {:>9.2f} {:>7.2f} {:>16.2f} {:>7.2f} {:>10.2f} {:>8.2f}\n",
                    ig::model::traits_of(type).name,
                    setup.access == ig::engine::weight_access::texel ? "texel" : "storage",
                    setup.layout == ig::engine::matmul_layout::row_per_lane ? "row_per_lane" : "split_columns",
-                   setup.rows, gigabytes / one, cpu, gigabytes / one / cpu, batch, batch / cpu);
+                   setup.rows, gigabytes / one, cpu, gigabytes / one / cpu, batch, batch / cpu, gigabytes / ones,
+                   ones / one);
       }
     }
   }

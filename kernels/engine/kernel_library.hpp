@@ -46,13 +46,15 @@ struct kernel_options {
 
 // What a matmul multiplies: x itself, or the step before the product fused into its reads of x.
 struct matmul_input {
-  enum class kind : std::uint32_t { plain = 0, rms_norm = 1, swiglu = 2 };  // INPUT_MODE in matmul.comp
+  // INPUT_MODE in matmul.comp. ones: x is not read, y = each row's sum (the weight-read ceiling).
+  enum class kind : std::uint32_t { plain = 0, rms_norm = 1, swiglu = 2, ones = 3 };
   kind what = kind::plain;
   const vk::buffer* norm_weight = nullptr;  // rms_norm: [cols] floats
   float eps = 0.0f;                         // rms_norm
 
   static matmul_input rms_norm(const vk::buffer& weight, float eps) { return {kind::rms_norm, &weight, eps}; }
   static matmul_input swiglu() { return {kind::swiglu, nullptr, 0.0f}; }
+  static matmul_input ones() { return {kind::ones, nullptr, 0.0f}; }
 };
 
 // Where a call records: the step's command buffer and the pool its descriptor sets come from.

@@ -144,6 +144,29 @@ TEST_P(matmul_kernel, fused_rms_norm_and_swiglu_inputs_match_reference) {
   }
 }
 
+// The ones input (x not read): every token's y is each row's sum, as reference::matmul gives it
+// for a vector of ones.
+TEST_P(matmul_kernel, ones_input_gives_row_sums) {
+  const auto [type, access, layout] = GetParam();
+  vk::device& dev = shared_device();
+  auto lib = kernel_library::create(dev, options_for(access, layout));
+  ASSERT_TRUE(lib.ok()) << lib.err().message;
+  const std::size_t rows = 70, cols = 160, tokens = 3;
+  const auto bytes = quantized_matrix(type, rows, cols, 61);
+  device_weight weight = upload_matrix(dev, type, bytes, rows, cols, access, 3);
+  const std::vector<float> ones(tokens * cols, 1.0f);
+  std::vector<float> expected(tokens * rows);
+  reference::matmul(type, bytes.data(), rows, cols, ones, expected, tokens);
+  // x holds anything but ones: the kernel must not read it.
+  vk::buffer x_buffer = make_buffer<float>(dev, random_floats(tokens * cols, 62, 5.0f));
+  vk::buffer_view x_view = vec4_view(dev, x_buffer);
+  vk::buffer y = zero_buffer(dev, expected.size());
+  run_once(dev, [&](recorder& rec) {
+    return lib->matmul(rec, weight, x_view, 0, y, 0, 0, static_cast<std::uint32_t>(tokens), false, matmul_input::ones());
+  });
+  EXPECT_LE(relative_error(read_floats(dev, y, expected.size()), expected), 2 * bound_for(type));
+}
+
 class embedding_kernel : public ::testing::TestWithParam<std::tuple<ggml_type, weight_access>> {};
 
 TEST_P(embedding_kernel, matches_reference) {

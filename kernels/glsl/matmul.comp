@@ -10,6 +10,8 @@
 //   INPUT_RMS_NORM  rms_norm(x) * norm_weight: the sum of squares of x is gathered while x streams
 //                   through the loop, and the result scaled by 1 / rms at the end
 //   INPUT_SWIGLU    silu(gate) * up, with gate and up the two halves of each x row (x_stride = 2 cols)
+//   INPUT_ONES      a vector of ones, x not read: y = each row's sum. The weight-read ceiling of this
+//                   kernel (bench/kernels_bench): the same weight reads and as many adds, no x.
 // Dispatch: x = row blocks (wrapping into z past the x limit), y = token blocks.
 #include "common.glsl"
 #include "weights.glsl"
@@ -22,6 +24,7 @@ layout(constant_id = 2) const uint TOKENS = 1;
 const uint INPUT_PLAIN = 0;
 const uint INPUT_RMS_NORM = 1;
 const uint INPUT_SWIGLU = 2;
+const uint INPUT_ONES = 3;
 layout(constant_id = 3) const uint INPUT_MODE = INPUT_PLAIN;
 
 layout(binding = 2) uniform samplerBuffer x_vectors;             // [n_tokens][cols], RGBA32F view
@@ -44,6 +47,7 @@ layout(push_constant) uniform parameters {
 
 // x[k4] as the product sees it; `squares` gathers the sum of squares of the raw x (INPUT_RMS_NORM).
 vec4 input_vector(uint base, uint k4, uint cols4, inout float squares) {
+  if (INPUT_MODE == INPUT_ONES) return vec4(1.0);
   const vec4 fetched = texelFetch(x_vectors, int(base + k4));
   const vec4 raw = k4 < cols4 ? fetched : vec4(0.0);
   if (INPUT_MODE == INPUT_RMS_NORM) {
@@ -82,16 +86,25 @@ void main() {
   }
   uint x_base[TOKENS];  // hoisted by hand: lavapipe recomputes it in the loop otherwise (-17%)
   [[unroll]] for (uint t = 0; t < TOKENS; ++t) x_base[t] = p.x_offset + min(first_token + t, p.n_tokens - 1) * p.x_stride;
-  for (uint u = 0; u < p.row_units; ++u) {
-    vec4 w[ROWS][VECS_PER_UNIT];
-    const uint block_step = (u / UNITS_PER_BLOCK) * p.row_group;
-    [[unroll]] for (uint r = 0; r < ROWS; ++r) load_unit(unit_base[r] + u * p.row_group, scale_base[r] + block_step, w[r]);
-    const uint first_vec = u * VECS_PER_UNIT;
-    [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
-      const uint base = x_base[t];
-      [[unroll]] for (uint v = 0; v < VECS_PER_UNIT; ++v) {
-        const vec4 xv = input_vector(base, first_vec + v, cols4, squares[t]);
-        [[unroll]] for (uint r = 0; r < ROWS; ++r) acc[r * TOKENS + t] += dot(w[r][v], xv);
+  // A block at a time (row_units is a whole number of blocks): its scales are read once and
+  // multiply each unit's partial sums, not every weight.
+  for (uint block = 0; block < p.row_units / UNITS_PER_BLOCK; ++block) {
+    float scale[ROWS];
+    [[unroll]] for (uint r = 0; r < ROWS; ++r) scale[r] = unit_scale(scale_base[r] + block * p.row_group);
+    [[unroll]] for (uint i = 0; i < UNITS_PER_BLOCK; ++i) {
+      const uint u = block * UNITS_PER_BLOCK + i;
+      vec4 w[ROWS][VECS_PER_UNIT];
+      [[unroll]] for (uint r = 0; r < ROWS; ++r) load_unit_values(unit_base[r] + u * p.row_group, w[r]);
+      const uint first_vec = u * VECS_PER_UNIT;
+      [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
+        const uint base = x_base[t];
+        float partial[ROWS];
+        [[unroll]] for (uint r = 0; r < ROWS; ++r) partial[r] = 0.0;
+        [[unroll]] for (uint v = 0; v < VECS_PER_UNIT; ++v) {
+          const vec4 xv = input_vector(base, first_vec + v, cols4, squares[t]);
+          [[unroll]] for (uint r = 0; r < ROWS; ++r) partial[r] += dot(w[r][v], xv);
+        }
+        [[unroll]] for (uint r = 0; r < ROWS; ++r) acc[r * TOKENS + t] += scale[r] * partial[r];
       }
     }
   }
@@ -132,15 +145,22 @@ void main() {
   [[unroll]] for (uint t = 0; t < TOKENS; ++t) x_base[t] = p.x_offset + min(first_token + t, p.n_tokens - 1) * p.x_stride;
   for (uint u = lane; u < p.row_units; u += BLOCK_SIZE) {
     vec4 w[ROWS][VECS_PER_UNIT];
+    float scale[ROWS];
     const uint block_step = (u / UNITS_PER_BLOCK) * p.row_group;
-    [[unroll]] for (uint r = 0; r < ROWS; ++r) load_unit(unit_base[r] + u * p.row_group, scale_base[r] + block_step, w[r]);
+    [[unroll]] for (uint r = 0; r < ROWS; ++r) {
+      load_unit_values(unit_base[r] + u * p.row_group, w[r]);
+      scale[r] = unit_scale(scale_base[r] + block_step);
+    }
     const uint first_vec = u * VECS_PER_UNIT;
     [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
       const uint base = x_base[t];
+      float partial[ROWS];
+      [[unroll]] for (uint r = 0; r < ROWS; ++r) partial[r] = 0.0;
       [[unroll]] for (uint v = 0; v < VECS_PER_UNIT; ++v) {
         const vec4 xv = input_vector(base, first_vec + v, cols4, squares[t]);
-        [[unroll]] for (uint r = 0; r < ROWS; ++r) acc[r * TOKENS + t] += dot(w[r][v], xv);
+        [[unroll]] for (uint r = 0; r < ROWS; ++r) partial[r] += dot(w[r][v], xv);
       }
+      [[unroll]] for (uint r = 0; r < ROWS; ++r) acc[r * TOKENS + t] += scale[r] * partial[r];
     }
   }
 

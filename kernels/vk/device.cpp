@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/vk/cpu_device_threads.hpp"
 #include "kernels/vk/device_selection.hpp"
 #include "kernels/vk/vk_error.hpp"
 
@@ -54,6 +55,7 @@ device_info query_info(VkPhysicalDevice physical) {
 }  // namespace
 
 result<device> device::create(const device_options& options) {
+  const thread_snapshot threads_before = thread_snapshot::now();  // a CPU driver starts its workers below
   auto inst = instance::create();
   if (!inst) return inst.err();
   device out;
@@ -95,6 +97,7 @@ result<device> device::create(const device_options& options) {
   pool_info.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
   pool_info.queueFamilyIndex = out.queue_family_;
   IG_VK_TRY(vkCreateCommandPool(out.device_, &pool_info, nullptr, &out.command_pool_), "vkCreateCommandPool");
+  if (out.info_.is_cpu()) out.pinned_threads_ = pin_new_threads(threads_before);
   return out;
 }
 
@@ -114,6 +117,7 @@ device& device::operator=(device&& other) noexcept {
     queue_family_ = other.queue_family_;
     command_pool_ = std::exchange(other.command_pool_, VK_NULL_HANDLE);
     info_ = std::move(other.info_);
+    pinned_threads_ = other.pinned_threads_;
     memory_ = other.memory_;
   }
   return *this;

@@ -55,6 +55,8 @@ class device {
 
   // "llvmpipe (LLVM 15.0.6, 256 bits) (CPU)"
   std::string description() const;
+  // A CPU device's worker threads pinned one per CPU at creation (cpu_device_threads.hpp); 0 on GPUs.
+  std::size_t pinned_threads() const { return pinned_threads_; }
 
  private:
   device() = default;
@@ -68,6 +70,7 @@ class device {
   VkCommandPool command_pool_ = VK_NULL_HANDLE;
   device_info info_;
   VkPhysicalDeviceMemoryProperties memory_{};
+  std::size_t pinned_threads_ = 0;
 };
 
 }  // namespace infergrid::vk

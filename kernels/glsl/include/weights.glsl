@@ -58,9 +58,9 @@ vec4 signed_bytes(uint word) {
 }
 #endif
 
-// Dequantize the unit at `unit_index`, whose block's scale is number `scale_index`, into
-// w[0..VECS_PER_UNIT) (both indices as row_unit_base / row_scale_base give them).
-void load_unit(uint unit_index, uint scale_index, out vec4 w[VECS_PER_UNIT]) {
+// The unit at `unit_index` (as row_unit_base gives it) before its block scale: the weights of
+// F32/F16, the quants of Q8_0/Q4_0, into w[0..VECS_PER_UNIT).
+void load_unit_values(uint unit_index, out vec4 w[VECS_PER_UNIT]) {
   const uvec4 q = load_weight_unit(unit_index);
 #if defined(DATA_A_F32)
   w[0] = uintBitsToFloat(q);
@@ -68,19 +68,36 @@ void load_unit(uint unit_index, uint scale_index, out vec4 w[VECS_PER_UNIT]) {
   w[0] = vec4(unpackHalf2x16(q.x), unpackHalf2x16(q.y));
   w[1] = vec4(unpackHalf2x16(q.z), unpackHalf2x16(q.w));
 #elif defined(DATA_A_Q8_0)
-  const float d = block_scale(scale_index);
-  w[0] = d * signed_bytes(q.x);
-  w[1] = d * signed_bytes(q.y);
-  w[2] = d * signed_bytes(q.z);
-  w[3] = d * signed_bytes(q.w);
+  w[0] = signed_bytes(q.x);
+  w[1] = signed_bytes(q.y);
+  w[2] = signed_bytes(q.z);
+  w[3] = signed_bytes(q.w);
 #elif defined(DATA_A_Q4_0)
-  const float d = block_scale(scale_index);
   const uvec4 low_shift = uvec4(0, 8, 16, 24);
   const uvec4 high_shift = uvec4(4, 12, 20, 28);
   [[unroll]] for (uint c = 0; c < 4; ++c) {
     const uint word = q[c];
-    w[c] = d * (vec4((uvec4(word) >> low_shift) & 15u) - 8.0);
-    w[4 + c] = d * (vec4((uvec4(word) >> high_shift) & 15u) - 8.0);
+    w[c] = vec4((uvec4(word) >> low_shift) & 15u) - 8.0;
+    w[4 + c] = vec4((uvec4(word) >> high_shift) & 15u) - 8.0;
   }
 #endif
+}
+
+// What the values of a unit are multiplied by: its block's scale (number `scale_index`, as
+// row_scale_base gives it) for Q8_0/Q4_0, 1 for F32/F16. A matmul multiplies a unit's partial
+// dot product by it once instead of every weight.
+float unit_scale(uint scale_index) {
+#if defined(DATA_A_Q8_0) || defined(DATA_A_Q4_0)
+  return block_scale(scale_index);
+#else
+  return 1.0;
+#endif
+}
+
+// Dequantize the unit at `unit_index`, whose block's scale is number `scale_index`, into
+// w[0..VECS_PER_UNIT) (both indices as row_unit_base / row_scale_base give them).
+void load_unit(uint unit_index, uint scale_index, out vec4 w[VECS_PER_UNIT]) {
+  load_unit_values(unit_index, w);
+  const float d = unit_scale(scale_index);
+  [[unroll]] for (uint v = 0; v < VECS_PER_UNIT; ++v) w[v] *= d;
 }
