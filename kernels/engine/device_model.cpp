@@ -11,6 +11,13 @@ struct upload_settings {
   weight_access access;
   std::size_t part_bytes_limit;
   std::size_t row_group;
+  std::size_t swiglu_pair_rows;
+};
+
+// Rows [first, first + count) of one weight.
+struct row_range {
+  const model::weight_view* view;
+  std::size_t first, count;
 };
 
 result<device_weight> upload_rows(const vk::device& dev, const std::string& name, model::ggml_type type,
@@ -20,12 +27,18 @@ result<device_weight> upload_rows(const vk::device& dev, const std::string& name
   return device_weight::upload(dev, *layout, settings.access);
 }
 
-// The rows of `views` (same type and columns) stacked, in parts of at most max_rows_per_part rows.
-status append_parts(const vk::device& dev, std::span<const model::weight_view* const> views,
-                    const upload_settings& settings, projection& out) {
-  const model::weight_view& first = *views.front();
-  const std::size_t max_rows = max_rows_per_part(dev, first.type, first.cols, settings.access,
-                                                 settings.part_bytes_limit, settings.row_group);
+// The row ranges (same type and columns) stacked in order, in parts of at most max_rows_per_part rows
+// (and a multiple of part_multiple rows, but for the last).
+status append_parts(const vk::device& dev, std::span<const row_range> ranges, const upload_settings& settings,
+                    projection& out, std::size_t part_multiple = 1) {
+  const model::weight_view& first = *ranges.front().view;
+  std::size_t max_rows = max_rows_per_part(dev, first.type, first.cols, settings.access, settings.part_bytes_limit,
+                                           settings.row_group);
+  if (max_rows < part_multiple) {
+    return make_error(error_code::too_large, first.name + ": a part cannot hold " + std::to_string(part_multiple) +
+                                                 " rows on this device");
+  }
+  max_rows -= max_rows % part_multiple;
   const std::size_t row_bytes = model::row_bytes(first.type, first.cols);
   std::vector<weight_rows> pending;
   std::size_t pending_rows = 0;
@@ -40,16 +53,22 @@ status append_parts(const vk::device& dev, std::span<const model::weight_view* c
     pending_rows = 0;
     return {};
   };
-  for (const model::weight_view* view : views) {
-    for (std::size_t row = 0; row < view->rows;) {
-      const std::size_t take = std::min(view->rows - row, max_rows - pending_rows);
-      pending.push_back({view->data + row * row_bytes, take});
+  for (const row_range& range : ranges) {
+    for (std::size_t row = range.first; row < range.first + range.count;) {
+      const std::size_t take = std::min(range.first + range.count - row, max_rows - pending_rows);
+      pending.push_back({range.view->data + row * row_bytes, take});
       pending_rows += take;
       row += take;
       if (pending_rows == max_rows) IG_TRY(flush());
     }
   }
   return flush();
+}
+
+std::vector<row_range> whole(std::span<const model::weight_view* const> views) {
+  std::vector<row_range> out;
+  for (const model::weight_view* v : views) out.push_back({v, 0, v->rows});
+  return out;
 }
 
 // Views with one type stack into one matrix (split only where the device needs it); views of
@@ -61,10 +80,35 @@ result<projection> upload_projection(const vk::device& dev, std::initializer_lis
   bool same_type = true;
   for (const model::weight_view* v : list) same_type = same_type && v->type == list.front()->type;
   if (same_type) {
-    IG_TRY(append_parts(dev, list, settings, out));
+    IG_TRY(append_parts(dev, whole(list), settings, out));
   } else {
-    for (const model::weight_view* v : list) IG_TRY(append_parts(dev, std::span(&v, 1), settings, out));
+    for (const model::weight_view* v : list) IG_TRY(append_parts(dev, whole(std::span(&v, 1)), settings, out));
   }
+  for (const device_weight& w : out.parts) bytes += w.device_bytes();
+  return out;
+}
+
+// gate|up for a matmul that writes SwiGLU: groups of pair_rows gate rows then the same up rows
+// (projection::swiglu_pairs). Stacked as usual where the types differ, n_ff is not a whole number
+// of groups, or a part of the matrix could not hold one group.
+result<projection> upload_gate_up(const vk::device& dev, const model::weight_view& gate, const model::weight_view& up,
+                                  const upload_settings& settings, std::size_t& bytes) {
+  const std::size_t pair_rows = settings.swiglu_pair_rows;
+  if (pair_rows == 0 || gate.type != up.type || gate.rows != up.rows || gate.cols != up.cols ||
+      gate.rows % pair_rows != 0 ||
+      max_rows_per_part(dev, gate.type, gate.cols, settings.access, settings.part_bytes_limit, settings.row_group) <
+          2 * pair_rows) {
+    return upload_projection(dev, {&gate, &up}, settings, bytes);
+  }
+  std::vector<row_range> ranges;
+  for (std::size_t first = 0; first < gate.rows; first += pair_rows) {
+    ranges.push_back({&gate, first, pair_rows});
+    ranges.push_back({&up, first, pair_rows});
+  }
+  // Parts split only between whole groups of gate and up rows.
+  projection out;
+  out.swiglu_pairs = true;
+  IG_TRY(append_parts(dev, ranges, settings, out, 2 * pair_rows));
   for (const device_weight& w : out.parts) bytes += w.device_bytes();
   return out;
 }
@@ -90,7 +134,7 @@ result<device_layer> upload_layer(const vk::device& dev, const model::llama_laye
   if (!attn_output) return attn_output.err();
   auto ffn_norm = upload_norm(dev, w.ffn_norm, bytes);
   if (!ffn_norm) return ffn_norm.err();
-  auto gate_up = upload_projection(dev, {&w.ffn_gate, &w.ffn_up}, settings, bytes);
+  auto gate_up = upload_gate_up(dev, w.ffn_gate, w.ffn_up, settings, bytes);
   if (!gate_up) return gate_up.err();
   auto down = upload_projection(dev, {&w.ffn_down}, settings, bytes);
   if (!down) return down.err();
@@ -109,7 +153,8 @@ result<device_model> upload_model(const vk::device& dev, const model::llama_hpar
                                   const model::llama_weights& weights, const weight_arrangement& arrangement,
                                   std::size_t part_bytes_limit, const upload_progress& progress) {
   std::size_t bytes = 0;
-  const upload_settings settings{arrangement.access, part_bytes_limit, arrangement.row_group};
+  const upload_settings settings{arrangement.access, part_bytes_limit, arrangement.row_group,
+                                 arrangement.swiglu_pair_rows};
   std::size_t total = weights.token_embd.bytes + weights.output_norm.bytes + (weights.output_tied ? 0 : weights.output.bytes);
   for (const model::llama_layer_weights& layer : weights.layers) total += layer_file_bytes(layer);
   std::size_t done = 0;

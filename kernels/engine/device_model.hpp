@@ -21,10 +21,14 @@ namespace infergrid::engine {
 // [column_offsets[i], column_offsets[i] + parts[i].rows()) of rows `width` wide. A matrix too big for
 // one binding on the device is split by rows into several parts (e.g. a large vocabulary's output
 // or embedding table on lavapipe); for an embedding table, part i holds rows from column_offsets[i].
+// swiglu_pairs (gate|up only): the rows are stored in groups of 2 x kernel_library::swiglu_pair_rows(),
+// gate rows then the up rows of the same outputs, for a matmul that writes SwiGLU
+// (matmul_output::swiglu); the columns above then count rows, the outputs are half of them.
 struct projection {
   std::vector<device_weight> parts;
   std::vector<std::uint32_t> column_offsets;
   std::uint32_t width = 0;
+  bool swiglu_pairs = false;
 };
 
 struct device_layer {
@@ -32,7 +36,7 @@ struct device_layer {
   projection qkv;        // -> [n_heads*hd | n_kv*hd | n_kv*hd]
   projection attn_output;
   vk::buffer ffn_norm;
-  projection gate_up;    // -> [n_ff | n_ff]
+  projection gate_up;    // -> [n_ff | n_ff], or silu(gate) * up [n_ff] when in swiglu pairs
   projection down;
 };
 
@@ -55,6 +59,7 @@ using upload_progress = std::function<void(std::size_t done_bytes, std::size_t t
 struct weight_arrangement {
   weight_access access = weight_access::texel;
   std::size_t row_group = 1;
+  std::size_t swiglu_pair_rows = 0;  // gate|up in swiglu pairs of this many rows (0: stacked)
 };
 
 // part_bytes_limit: 0 = the device's limits decide where matrices split (tests force smaller parts).

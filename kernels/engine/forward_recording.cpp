@@ -56,6 +56,16 @@ status record_layer(kernel_library& kernels, recorder& rec, const device_model& 
   }
   rec.stage = "ffn_norm";
   IG_TRY(kernels.rms_norm(rec, b.residual, layer.ffn_norm, b.normed, h.n_embd, n_tokens, h.rms_norm_eps, nullptr));
+  if (layer.gate_up.swiglu_pairs) {
+    rec.stage = "ffn_gate_up_swiglu";  // writes silu(gate) * up: no swiglu dispatch
+    for (std::size_t i = 0; i < layer.gate_up.parts.size(); ++i) {
+      IG_TRY(kernels.matmul(rec, layer.gate_up.parts[i], b.normed_view, 0, b.ffn_hidden,
+                            layer.gate_up.column_offsets[i] / 2, layer.gate_up.width / 2, n_tokens, false, {},
+                            matmul_output::swiglu));
+    }
+    rec.stage = "ffn_down";
+    return project(kernels, rec, layer.down, b.ffn_hidden_view, b.residual, n_tokens, true);
+  }
   rec.stage = "ffn_gate_up";
   IG_TRY(project(kernels, rec, layer.gate_up, b.normed_view, b.gate_up, n_tokens, false));
   rec.stage = "swiglu";

@@ -126,8 +126,14 @@ status kernel_library::record(recorder& rec, const std::string& name, const vk::
 status kernel_library::matmul(recorder& rec, const device_weight& weight, const vk::buffer_view& x,
                               std::uint32_t x_offset_vec4, const vk::buffer& y, std::uint32_t y_offset,
                               std::uint32_t y_stride, std::uint32_t n_tokens, bool accumulate,
-                              const matmul_input& input) {
+                              const matmul_input& input, matmul_output output) {
   if (n_tokens == 0) return {};
+  const bool swiglu = output == matmul_output::swiglu;
+  if (swiglu && (accumulate || swiglu_pair_rows() == 0 || weight.rows() % (2 * swiglu_pair_rows()) != 0)) {
+    return make_error(error_code::invalid_argument,
+                      "a swiglu matmul output needs no accumulate, a kernel layout with swiglu pairs and whole "
+                      "groups of gate and up rows");
+  }
   if (input.what == matmul_input::kind::rms_norm && input.norm_weight == nullptr) {
     return make_error(error_code::invalid_argument, "an rms_norm matmul input needs its norm weight");
   }
@@ -140,7 +146,8 @@ status kernel_library::matmul(recorder& rec, const device_weight& weight, const 
                            (access_ == weight_access::texel ? "_texel" : "_storage") +
                            (row_per_lane ? "_row_per_lane" : reduction_suffix());
   auto p = pipeline(name, {weight_kind, weight_kind, texel, storage, storage}, sizeof(matmul_push),
-                    {block_size_, matmul_rows_, tokens, static_cast<std::uint32_t>(input.what)});
+                    {block_size_, matmul_rows_, tokens, static_cast<std::uint32_t>(input.what),
+                     static_cast<std::uint32_t>(output)});
   if (!p) return p.err();
   const auto cols4 = static_cast<std::uint32_t>(weight.cols() / 4);
   const matmul_push push{static_cast<std::uint32_t>(weight.rows()),
@@ -152,7 +159,7 @@ status kernel_library::matmul(recorder& rec, const device_weight& weight, const 
                          input.what == matmul_input::kind::swiglu ? 2 * cols4 : cols4,
                          input.eps,
                          y_offset,
-                         y_stride == 0 ? static_cast<std::uint32_t>(weight.rows()) : y_stride,
+                         y_stride != 0 ? y_stride : static_cast<std::uint32_t>(swiglu ? weight.rows() / 2 : weight.rows()),
                          accumulate ? 1u : 0u};
   const std::uint32_t rows_per_group = row_per_lane ? matmul_rows_ * block_size_ : matmul_rows_;
   const std::uint32_t row_blocks = ceil_div(push.rows, rows_per_group);

@@ -57,6 +57,10 @@ struct matmul_input {
   static matmul_input ones() { return {kind::ones, nullptr, 0.0f}; }
 };
 
+// What a matmul writes (OUTPUT_MODE in matmul.comp): each row's product, or SwiGLU of row pairs
+// (swiglu: the weight in swiglu_pairs order, see kernel_library::swiglu_pair_rows()).
+enum class matmul_output : std::uint32_t { plain = 0, swiglu = 1 };
+
 // Where a call records: the step's command buffer and the pool its descriptor sets come from.
 // With a profile, each dispatch is followed by a timestamp labelled "<stage> <variant>".
 struct recorder {
@@ -104,15 +108,24 @@ class kernel_library {
   std::uint32_t weight_row_group() const {
     return layout_ == matmul_layout::row_per_lane ? block_size_ * matmul_rows_ : 1;
   }
+  // Gate rows per group when the gate|up matrix should be stored in swiglu pairs order (groups of
+  // a workgroup's rows: this many gate rows, then the up rows of the same outputs) so the gate/up
+  // matmul writes SwiGLU itself (matmul_output::swiglu); 0 when SwiGLU runs elsewhere (fused into
+  // the down projection's input, or where a workgroup has an odd number of rows).
+  std::uint32_t swiglu_pair_rows() const {
+    const std::uint32_t group_rows = layout_ == matmul_layout::row_per_lane ? block_size_ * matmul_rows_ : matmul_rows_;
+    return fuse_matmul_inputs_ || group_rows % 2 != 0 ? 0 : group_rows / 2;
+  }
   // Whether a step of n_tokens runs its norms and SwiGLU inside the matmuls (fuse_matmul_inputs).
   bool fuses_matmul_inputs(std::uint32_t n_tokens) const { return fuse_matmul_inputs_ && n_tokens <= matmul_tokens_; }
 
   // y[y_offset + t*y_stride + r] (+)= W[r] . in(x[t]); x: texel view (RGBA32F) of [n_tokens][cols]
   // ([n_tokens][2 cols] for swiglu input) starting at vec4 x_offset; in() is `input`. y_stride 0 =
-  // the weight's rows (a dense [n_tokens][rows] output).
+  // the weight's rows (a dense [n_tokens][rows] output). With matmul_output::swiglu, y gets half
+  // the rows (y_offset, y_stride in outputs; 0 = rows / 2) and accumulate must be false.
   status matmul(recorder& rec, const device_weight& weight, const vk::buffer_view& x, std::uint32_t x_offset_vec4,
                 const vk::buffer& y, std::uint32_t y_offset, std::uint32_t y_stride, std::uint32_t n_tokens,
-                bool accumulate, const matmul_input& input = {});
+                bool accumulate, const matmul_input& input = {}, matmul_output output = matmul_output::plain);
   // out[t] = table row tokens[token_offset + t]; `table` holds rows first_row.. of the whole table
   // and writes only the tokens among them (a table split into parts takes one call per part).
   status embedding(recorder& rec, const device_weight& table, const vk::buffer& tokens, std::uint32_t token_offset,

@@ -143,7 +143,8 @@ result<llama_engine> llama_engine::create(const model::gguf_file& file, const en
   auto kernels = kernel_library::create(s->device, options.kernels);
   if (!kernels) return kernels.err();
   s->kernels.emplace(std::move(*kernels));
-  const weight_arrangement arrangement{s->kernels->access(), s->kernels->weight_row_group()};
+  const weight_arrangement arrangement{s->kernels->access(), s->kernels->weight_row_group(),
+                                       s->kernels->swiglu_pair_rows()};
   auto uploaded = upload_model(s->device, *hparams, *weights, arrangement, options.weight_part_bytes_limit,
                                options.on_load_progress);
   if (!uploaded) return uploaded.err();

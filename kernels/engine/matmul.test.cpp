@@ -167,6 +167,46 @@ TEST_P(matmul_kernel, ones_input_gives_row_sums) {
   EXPECT_LE(relative_error(read_floats(dev, y, expected.size()), expected), 2 * bound_for(type));
 }
 
+// The swiglu output: gate and up rows stored in the pairs order of swiglu_pair_rows() give
+// silu(gate . x) * (up . x), against the reference's two matmuls and swiglu.
+TEST_P(matmul_kernel, swiglu_output_matches_reference) {
+  const auto [type, access, layout] = GetParam();
+  vk::device& dev = shared_device();
+  kernel_options options = options_for(access, layout);
+  options.fuse_matmul_inputs = false;  // the swiglu output is the alternative to fusing SwiGLU into the down projection
+  auto lib = kernel_library::create(dev, options);
+  ASSERT_TRUE(lib.ok()) << lib.err().message;
+  const std::size_t pair = lib->swiglu_pair_rows();
+  ASSERT_GT(pair, 0u);
+  const std::size_t n_ff = 3 * pair, cols = 160;
+  const std::size_t row_bytes = model::row_bytes(type, cols);
+  for (const std::size_t tokens : {std::size_t{1}, std::size_t{9}}) {
+    const auto gate = quantized_matrix(type, n_ff, cols, 71), up = quantized_matrix(type, n_ff, cols, 72);
+    std::vector<weight_rows> parts;
+    for (std::size_t first = 0; first < n_ff; first += pair) {
+      parts.push_back({gate.data() + first * row_bytes, pair});
+      parts.push_back({up.data() + first * row_bytes, pair});
+    }
+    auto arranged = make_weight_layout(type, cols, parts, lib->weight_row_group());
+    ASSERT_TRUE(arranged.ok()) << arranged.err().message;
+    auto weight = device_weight::upload(dev, *arranged, access);
+    ASSERT_TRUE(weight.ok()) << weight.err().message;
+    const auto x = random_floats(tokens * cols, 73, 2.0f);
+    std::vector<float> gate_out(tokens * n_ff), up_out(tokens * n_ff), expected(tokens * n_ff);
+    reference::matmul(type, gate.data(), n_ff, cols, x, gate_out, tokens);
+    reference::matmul(type, up.data(), n_ff, cols, x, up_out, tokens);
+    reference::swiglu(gate_out, up_out, expected);
+    vk::buffer x_buffer = make_buffer<float>(dev, x);
+    vk::buffer_view x_view = vec4_view(dev, x_buffer);
+    vk::buffer y = zero_buffer(dev, expected.size());
+    run_once(dev, [&](recorder& rec) {
+      return lib->matmul(rec, *weight, x_view, 0, y, 0, 0, static_cast<std::uint32_t>(tokens), false, {},
+                         matmul_output::swiglu);
+    });
+    EXPECT_LE(relative_error(read_floats(dev, y, expected.size()), expected), 2 * bound_for(type)) << "t=" << tokens;
+  }
+}
+
 class embedding_kernel : public ::testing::TestWithParam<std::tuple<ggml_type, weight_access>> {};
 
 TEST_P(embedding_kernel, matches_reference) {

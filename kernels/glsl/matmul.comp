@@ -12,6 +12,13 @@
 //   INPUT_SWIGLU    silu(gate) * up, with gate and up the two halves of each x row (x_stride = 2 cols)
 //   INPUT_ONES      a vector of ones, x not read: y = each row's sum. The weight-read ceiling of this
 //                   kernel (bench/kernels_bench): the same weight reads and as many adds, no x.
+// OUTPUT_MODE says what is written:
+//   OUTPUT_PLAIN    y[row] (+)= the row's product
+//   OUTPUT_SWIGLU   silu(gate) * up: the weight rows come in groups of a workgroup's rows (ROWS, or
+//                   ROWS * BLOCK_SIZE for ROW_PER_LANE), the first half gate rows and the second
+//                   half the up rows of the same outputs, so y[group * half + i] = silu(row i) *
+//                   row (half + i) of the group — SwiGLU in the epilogue, no dispatch of its own.
+//                   y_offset and y_stride count outputs (half the rows); no accumulate.
 // Dispatch: x = row blocks (wrapping into z past the x limit), y = token blocks.
 #include "common.glsl"
 #include "weights.glsl"
@@ -26,6 +33,9 @@ const uint INPUT_RMS_NORM = 1;
 const uint INPUT_SWIGLU = 2;
 const uint INPUT_ONES = 3;
 layout(constant_id = 3) const uint INPUT_MODE = INPUT_PLAIN;
+const uint OUTPUT_PLAIN = 0;
+const uint OUTPUT_SWIGLU = 1;
+layout(constant_id = 4) const uint OUTPUT_MODE = OUTPUT_PLAIN;
 
 layout(binding = 2) uniform samplerBuffer x_vectors;             // [n_tokens][cols], RGBA32F view
 layout(std430, binding = 3) buffer y_buffer { float y[]; };      // [n_tokens][y_stride]
@@ -60,6 +70,8 @@ vec4 input_vector(uint base, uint k4, uint cols4, inout float squares) {
   }
   return raw;
 }
+
+float silu(float v) { return v / (1.0 + exp(-v)); }
 
 // What the product of a token is multiplied by once summed: 1 / rms for INPUT_RMS_NORM.
 float output_scale(float squares) {
@@ -107,6 +119,21 @@ void main() {
         [[unroll]] for (uint r = 0; r < ROWS; ++r) acc[r * TOKENS + t] += scale[r] * partial[r];
       }
     }
+  }
+  if (OUTPUT_MODE == OUTPUT_SWIGLU) {
+    const uint half_rows = ROWS / 2;
+    [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
+      const float scale = output_scale(squares[t]);
+      const uint token = first_token + t;
+      [[unroll]] for (uint r = 0; r < half_rows; ++r) {
+        const uint out_index = row_block * half_rows * BLOCK_SIZE + r * BLOCK_SIZE + lane;
+        if (out_index < p.rows / 2 && token < p.n_tokens) {
+          const float gate = acc[r * TOKENS + t] * scale, up = acc[(r + half_rows) * TOKENS + t] * scale;
+          y[p.y_offset + token * p.y_stride + out_index] = silu(gate) * up;
+        }
+      }
+    }
+    return;
   }
   [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
     const float scale = output_scale(squares[t]);  // every lane read all of x: no reduction
@@ -168,6 +195,16 @@ void main() {
     // Each lane saw only its own units of x: the sum of squares is reduced like the products.
     const float scale = INPUT_MODE == INPUT_RMS_NORM ? output_scale(workgroup_sum(squares[t])) : 1.0;
     const uint token = first_token + t;
+    if (OUTPUT_MODE == OUTPUT_SWIGLU) {
+      const uint half_rows = ROWS / 2;
+      [[unroll]] for (uint r = 0; r < half_rows; ++r) {
+        const float gate = workgroup_sum(acc[r * TOKENS + t]) * scale;
+        const float up = workgroup_sum(acc[(r + half_rows) * TOKENS + t]) * scale;
+        const uint out_index = row_block * half_rows + r;
+        if (lane == 0 && out_index < p.rows / 2 && token < p.n_tokens) y[p.y_offset + token * p.y_stride + out_index] = silu(gate) * up;
+      }
+      continue;
+    }
     [[unroll]] for (uint r = 0; r < ROWS; ++r) {
       const float total = workgroup_sum(acc[r * TOKENS + t]) * scale;
       const uint row = first_row + r;
