@@ -142,9 +142,14 @@ status kernel_library::matmul(recorder& rec, const device_weight& weight, const 
   const std::uint32_t tokens = std::min(std::bit_ceil(n_tokens), std::bit_floor(matmul_tokens_));
   const binding_kind weight_kind = access_ == weight_access::texel ? texel : storage;
   const bool row_per_lane = layout_ == matmul_layout::row_per_lane;
+  // x read once per workgroup span and shared by shuffles (X_FROM_LANES): needs the workgroup to be
+  // one subgroup and a span to hold a whole unit and block.
+  const std::size_t span_weights = std::max(weights_per_unit(weight.type()), model::traits_of(weight.type()).block_weights);
+  const bool x_from_lanes = row_per_lane && subgroup_only_ && span_weights / 4 <= block_size_;
   const std::string name = "matmul_" + type_name(weight.type()) +
                            (access_ == weight_access::texel ? "_texel" : "_storage") +
-                           (row_per_lane ? "_row_per_lane" : reduction_suffix());
+                           (row_per_lane ? (x_from_lanes ? "_row_per_lane_x_from_lanes" : "_row_per_lane")
+                                         : reduction_suffix());
   auto p = pipeline(name, {weight_kind, weight_kind, texel, storage, storage}, sizeof(matmul_push),
                     {block_size_, matmul_rows_, tokens, static_cast<std::uint32_t>(input.what),
                      static_cast<std::uint32_t>(output)});

@@ -25,6 +25,8 @@ foreach(type ${infergrid_weight_types})
     list(APPEND infergrid_shader_variants
       "matmul_${type}_${access}_row_per_lane|matmul.comp|DATA_A_${type_define},${access_defines},ROW_PER_LANE")
     list(APPEND infergrid_shader_variants
+      "matmul_${type}_${access}_row_per_lane_x_from_lanes|matmul.comp|DATA_A_${type_define},${access_defines},ROW_PER_LANE,X_FROM_LANES")
+    list(APPEND infergrid_shader_variants
       "embedding_${type}_${access}|embedding.comp|DATA_A_${type_define},${access_defines}")
   endforeach()
 endforeach()
