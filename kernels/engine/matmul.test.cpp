@@ -49,15 +49,19 @@ device_weight upload_matrix(const vk::device& dev, ggml_type type, const std::ve
 }
 
 // Weight type, access path, and the matmul layout: split columns with subgroup or shared-memory
-// reduction, or a whole row per lane.
-enum class arrangement { split_subgroup, split_shared, row_per_lane };
+// reduction, or a whole row per lane — reading x itself, or (x_from_lanes, where the workgroup is
+// one subgroup: CPU devices) one vec4 per lane shared by shuffles.
+enum class arrangement { split_subgroup, split_shared, row_per_lane, row_per_lane_x_from_lanes };
 using variant = std::tuple<ggml_type, weight_access, arrangement>;
 
 kernel_options options_for(weight_access access, arrangement a) {
   kernel_options o;
   o.access = access;
-  o.use_subgroups = a == arrangement::split_subgroup;
-  o.layout = a == arrangement::row_per_lane ? matmul_layout::row_per_lane : matmul_layout::split_columns;
+  o.use_subgroups = a == arrangement::split_subgroup || a == arrangement::row_per_lane_x_from_lanes;
+  o.subgroup_only = a == arrangement::row_per_lane_x_from_lanes;
+  o.layout = a == arrangement::row_per_lane || a == arrangement::row_per_lane_x_from_lanes
+                 ? matmul_layout::row_per_lane
+                 : matmul_layout::split_columns;
   return o;
 }
 
@@ -68,6 +72,9 @@ TEST_P(matmul_kernel, matches_reference) {
   vk::device& dev = shared_device();
   auto lib = kernel_library::create(dev, options_for(access, layout));
   ASSERT_TRUE(lib.ok()) << lib.err().message;
+  if (layout == arrangement::row_per_lane_x_from_lanes && dev.info().is_cpu()) {
+    ASSERT_TRUE(lib->subgroup_only()) << "CPU devices run x_from_lanes (one subgroup per workgroup)";
+  }
   const bool quantized = type == ggml_type::q8_0 || type == ggml_type::q4_0;
   struct shape { std::size_t rows, cols, tokens; };
   std::vector<shape> shapes = {{1, 32, 1}, {37, 96, 1}, {129, 256, 3}, {70, 160, 9}, {300, 512, 17}};
@@ -230,7 +237,7 @@ TEST_P(embedding_kernel, matches_reference) {
 
 std::string variant_name(const ::testing::TestParamInfo<variant>& info) {
   const auto [type, access, layout] = info.param;
-  const char* layout_names[] = {"_subgroup", "_shared", "_row_per_lane"};
+  const char* layout_names[] = {"_subgroup", "_shared", "_row_per_lane", "_row_per_lane_x_from_lanes"};
   return std::string(model::traits_of(type).name) + (access == weight_access::texel ? "_texel" : "_storage") +
          layout_names[static_cast<int>(layout)];
 }
@@ -245,7 +252,8 @@ INSTANTIATE_TEST_SUITE_P(all_variants, matmul_kernel,
                                                               ggml_type::q4_0),
                                             ::testing::Values(weight_access::texel, weight_access::storage),
                                             ::testing::Values(arrangement::split_subgroup, arrangement::split_shared,
-                                                              arrangement::row_per_lane)),
+                                                              arrangement::row_per_lane,
+                                                              arrangement::row_per_lane_x_from_lanes)),
                          variant_name);
 
 INSTANTIATE_TEST_SUITE_P(all_types, embedding_kernel,
