@@ -1,6 +1,9 @@
 #include "kernels/engine/kernel_library.hpp"
 
 #include <algorithm>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <bit>
 #include <span>
 
@@ -103,6 +106,11 @@ result<const vk::compute_pipeline*> kernel_library::pipeline(const std::string& 
   if (!spirv) return make_error(error_code::internal, "shader variant '" + name + "' is not embedded");
   auto created = vk::compute_pipeline::create(*device_, {*spirv, std::move(bindings), push_bytes, std::move(specialization)});
   if (!created) return created.err();
+#ifdef __GLIBC__
+  // A CPU driver compiles the pipeline with LLVM on this thread; give the memory it freed back to
+  // the system (lavapipe, 100M Q8_0 decode_bench with an empty shader cache: 1.37x -> 1.29x resident).
+  if (device_->info().is_cpu()) malloc_trim(0);
+#endif
   return &pipelines_.emplace(key, std::move(*created)).first->second;
 }
 

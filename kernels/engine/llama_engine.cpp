@@ -151,7 +151,10 @@ result<llama_engine> llama_engine::create(const model::gguf_file& file, const en
   s->model_storage.emplace(std::move(*uploaded));
   const std::uint32_t n_ctx = options.context_size != 0 ? options.context_size
                                                         : std::min(hparams->context_length, default_context_limit);
-  const step_capacity capacity{options.max_batch_tokens, options.n_slots, std::max<std::uint32_t>(n_ctx, 1)};
+  const bool gate_up_pairs = std::all_of(s->model_storage->layers.begin(), s->model_storage->layers.end(),
+                                         [](const device_layer& layer) { return layer.gate_up.swiglu_pairs; });
+  const step_capacity capacity{options.max_batch_tokens, options.n_slots, std::max<std::uint32_t>(n_ctx, 1),
+                               !gate_up_pairs};
   auto buffers = step_buffers::create(s->device, *hparams, capacity);
   if (!buffers) return buffers.err();
   s->buffers = std::move(*buffers);

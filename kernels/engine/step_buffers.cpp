@@ -47,7 +47,7 @@ result<step_buffers> step_buffers::create(const vk::device& dev, const model::ll
   IG_ASSIGN(out.normed, zeroed(dev, t * h.n_embd * f, device_local, act));
   IG_ASSIGN(out.qkv, zeroed(dev, t * (q_width + 2 * kv_width) * f, device_local, act));
   IG_ASSIGN(out.attention, zeroed(dev, t * q_width * f, device_local, act));
-  IG_ASSIGN(out.gate_up, zeroed(dev, t * 2 * h.n_ff * f, device_local, act));
+  IG_ASSIGN(out.gate_up, zeroed(dev, capacity.gate_up ? t * 2 * h.n_ff * f : 16, device_local, act));
   IG_ASSIGN(out.ffn_hidden, zeroed(dev, t * h.n_ff * f, device_local, act));
   IG_ASSIGN(out.final_normed, zeroed(dev, std::size_t{capacity.n_slots} * h.n_embd * f, device_local, act));
   IG_ASSIGN(out.residual_view, vec4_view(dev, out.residual));

@@ -19,6 +19,7 @@ struct step_capacity {
   std::uint32_t max_tokens = 0;  // tokens per submitted step
   std::uint32_t n_slots = 0;     // sequences with their own KV cache region
   std::uint32_t n_ctx = 0;       // positions per slot
+  bool gate_up = true;           // a [tokens][2 n_ff] gate|up buffer (not when every layer writes SwiGLU itself)
 };
 
 struct step_buffers {
@@ -31,7 +32,7 @@ struct step_buffers {
   vk::buffer normed;       // n_embd (unless the norms are fused into the matmuls)
   vk::buffer qkv;          // (n_heads + 2 n_kv_heads) * head_dim
   vk::buffer attention;    // n_heads * head_dim
-  vk::buffer gate_up;      // 2 n_ff
+  vk::buffer gate_up;      // 2 n_ff (when capacity.gate_up; a 16-byte placeholder otherwise)
   vk::buffer ffn_hidden;   // n_ff (unless SwiGLU is fused into the down projection)
   vk::buffer final_normed; // [n_slots][n_embd]: the last token of each sequence
   vk::buffer_view residual_view, normed_view, qkv_view, attention_view, gate_up_view, ffn_hidden_view,
