@@ -13,7 +13,6 @@
 //     after every dispatch, which slow decode down a little). --layout, --rows, --access, --fuse, --tokens
 //     (most tokens per matmul workgroup): the matmul kernel choice instead of the device's default (kernel_options).
 #include <fmt/core.h>
-#include <sched.h>
 
 #include <algorithm>
 #include <chrono>
@@ -30,6 +29,7 @@
 #include "kernels/model/random_llama.hpp"
 #include "kernels/vk/buffer.hpp"
 #include "kernels/vk/command.hpp"
+#include "kernels/vk/cpu_device_threads.hpp"
 #include "kernels/vk/device.hpp"
 
 namespace ig = infergrid;
@@ -47,24 +47,12 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// The CPUs this process may run on.
-std::vector<int> allowed_cpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  std::vector<int> cpus;
-  if (sched_getaffinity(0, sizeof(set), &set) != 0) return cpus;
-  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
-    if (CPU_ISSET(cpu, &set)) cpus.push_back(cpu);
-  }
-  return cpus;
-}
-
 // Bytes read + written per second by memcpy over all hardware threads, each pinned to its own
 // CPU (as the engine pins lavapipe's workers: left alone, two copy threads often share one CPU and
 // the bound reads half), best of copy_rounds.
 double copy_bandwidth_bytes_per_second() {
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  const std::vector<int> cpus = allowed_cpus();
+  const std::vector<int> cpus = ig::vk::allowed_cpus();
   std::vector<char> from(copy_bytes, 1), to(copy_bytes, 0);
   double best = 1e30;
   for (int round = 0; round < copy_rounds; ++round) {
@@ -73,12 +61,7 @@ double copy_bandwidth_bytes_per_second() {
     const std::size_t share = copy_bytes / threads;
     for (unsigned t = 0; t < threads; ++t) {
       workers.emplace_back([&, t] {
-        if (!cpus.empty()) {
-          cpu_set_t one;
-          CPU_ZERO(&one);
-          CPU_SET(cpus[t % cpus.size()], &one);
-          sched_setaffinity(0, sizeof(one), &one);
-        }
+        if (!cpus.empty()) ig::vk::pin_thread_to_cpu(0, cpus[t % cpus.size()]);
         std::memcpy(to.data() + t * share, from.data() + t * share, share);
       });
     }

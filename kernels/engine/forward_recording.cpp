@@ -13,9 +13,13 @@ constexpr std::uint32_t fixed_sets_outside_layers = 2;
 constexpr std::uint32_t max_bindings_per_set = 6;
 
 status project(kernel_library& kernels, recorder& rec, const projection& p, const vk::buffer_view& x,
-               const vk::buffer& y, std::uint32_t n_tokens, bool accumulate, const matmul_input& input = {}) {
+               const vk::buffer& y, std::uint32_t n_tokens, bool accumulate, const matmul_input& input = {},
+               matmul_output output = matmul_output::plain) {
+  // A SwiGLU output has one column per pair of rows.
+  const std::uint32_t per_output = output == matmul_output::swiglu ? 2 : 1;
   for (std::size_t i = 0; i < p.parts.size(); ++i) {
-    IG_TRY(kernels.matmul(rec, p.parts[i], x, 0, y, p.column_offsets[i], p.width, n_tokens, accumulate, input));
+    IG_TRY(kernels.matmul(rec, p.parts[i], x, 0, y, p.column_offsets[i] / per_output, p.width / per_output, n_tokens,
+                          accumulate, input, output));
   }
   return {};
 }
@@ -58,11 +62,7 @@ status record_layer(kernel_library& kernels, recorder& rec, const device_model& 
   IG_TRY(kernels.rms_norm(rec, b.residual, layer.ffn_norm, b.normed, h.n_embd, n_tokens, h.rms_norm_eps, nullptr));
   if (layer.gate_up.swiglu_pairs) {
     rec.stage = "ffn_gate_up_swiglu";  // writes silu(gate) * up: no swiglu dispatch
-    for (std::size_t i = 0; i < layer.gate_up.parts.size(); ++i) {
-      IG_TRY(kernels.matmul(rec, layer.gate_up.parts[i], b.normed_view, 0, b.ffn_hidden,
-                            layer.gate_up.column_offsets[i] / 2, layer.gate_up.width / 2, n_tokens, false, {},
-                            matmul_output::swiglu));
-    }
+    IG_TRY(project(kernels, rec, layer.gate_up, b.normed_view, b.ffn_hidden, n_tokens, false, {}, matmul_output::swiglu));
     rec.stage = "ffn_down";
     return project(kernels, rec, layer.down, b.ffn_hidden_view, b.residual, n_tokens, true);
   }

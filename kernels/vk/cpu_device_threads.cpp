@@ -25,6 +25,24 @@ bool pinning_enabled() {
 
 }  // namespace
 
+std::vector<int> allowed_cpus() {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  std::vector<int> cpus;
+  if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0) return cpus;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &allowed)) cpus.push_back(cpu);
+  }
+  return cpus;
+}
+
+bool pin_thread_to_cpu(int thread_id, int cpu) {
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(cpu, &one);
+  return sched_setaffinity(thread_id, sizeof(one), &one) == 0;
+}
+
 thread_snapshot thread_snapshot::now() {
   thread_snapshot out;
   std::error_code error;
@@ -37,23 +55,14 @@ thread_snapshot thread_snapshot::now() {
 
 std::size_t pin_new_threads(const thread_snapshot& before) {
   if (!pinning_enabled()) return 0;
-  cpu_set_t allowed;
-  CPU_ZERO(&allowed);
-  if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0) return 0;
-  std::vector<int> cpus;
-  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
-    if (CPU_ISSET(cpu, &allowed)) cpus.push_back(cpu);
-  }
+  const std::vector<int> cpus = allowed_cpus();
   if (cpus.size() < 2) return 0;
   const std::string process_name = thread_name("/proc/self");
   std::size_t pinned = 0;
   for (int id : thread_snapshot::now().ids) {
     if (std::binary_search(before.ids.begin(), before.ids.end(), id)) continue;
     if (thread_name("/proc/self/task/" + std::to_string(id)) != process_name) continue;
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(cpus[pinned % cpus.size()], &one);
-    if (sched_setaffinity(id, sizeof(one), &one) == 0) ++pinned;
+    if (pin_thread_to_cpu(id, cpus[pinned % cpus.size()])) ++pinned;
   }
   return pinned;
 }

@@ -11,6 +11,12 @@
 
 namespace infergrid::vk {
 
+// The CPUs this process may run on (its affinity mask), in order; empty when it cannot be read.
+std::vector<int> allowed_cpus();
+
+// Pins one thread (thread_id as gettid gives it; 0 = the calling thread) to one CPU.
+bool pin_thread_to_cpu(int thread_id, int cpu);
+
 // The thread ids of this process at one moment.
 struct thread_snapshot {
   std::vector<int> ids;
