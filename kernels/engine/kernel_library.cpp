@@ -174,8 +174,7 @@ status kernel_library::matmul(recorder& rec, const device_weight& weight, const 
                          y_offset,
                          y_stride != 0 ? y_stride : static_cast<std::uint32_t>(swiglu ? weight.rows() / 2 : weight.rows()),
                          accumulate ? 1u : 0u};
-  const std::uint32_t rows_per_group = row_per_lane ? matmul_rows_ * block_size_ : matmul_rows_;
-  const std::uint32_t row_blocks = ceil_div(push.rows, rows_per_group);
+  const std::uint32_t row_blocks = ceil_div(push.rows, rows_per_workgroup());
   const std::uint32_t groups_x = std::min(row_blocks, max_groups_per_dimension);
   // Binding 4 is read only for rms_norm input; y stands in otherwise.
   const vk::buffer& norm = input.norm_weight != nullptr ? *input.norm_weight : y;

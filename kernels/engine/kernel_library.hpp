@@ -105,16 +105,13 @@ class kernel_library {
   // Rows a matmul workgroup computes together, as weights should be grouped for it (weight_layout.hpp):
   // every row_per_lane workgroup's rows; 1 (plain rows) for split_columns. Any grouping is read
   // correctly; this one reads as one stream.
-  std::uint32_t weight_row_group() const {
-    return layout_ == matmul_layout::row_per_lane ? block_size_ * matmul_rows_ : 1;
-  }
+  std::uint32_t weight_row_group() const { return layout_ == matmul_layout::row_per_lane ? rows_per_workgroup() : 1; }
   // Gate rows per group when the gate|up matrix should be stored in swiglu pairs order (groups of
   // a workgroup's rows: this many gate rows, then the up rows of the same outputs) so the gate/up
   // matmul writes SwiGLU itself (matmul_output::swiglu); 0 when SwiGLU runs elsewhere (fused into
   // the down projection's input, or where a workgroup has an odd number of rows).
   std::uint32_t swiglu_pair_rows() const {
-    const std::uint32_t group_rows = layout_ == matmul_layout::row_per_lane ? block_size_ * matmul_rows_ : matmul_rows_;
-    return fuse_matmul_inputs_ || group_rows % 2 != 0 ? 0 : group_rows / 2;
+    return fuse_matmul_inputs_ || rows_per_workgroup() % 2 != 0 ? 0 : rows_per_workgroup() / 2;
   }
   // Whether a step of n_tokens runs its norms and SwiGLU inside the matmuls (fuse_matmul_inputs).
   bool fuses_matmul_inputs(std::uint32_t n_tokens) const { return fuse_matmul_inputs_ && n_tokens <= matmul_tokens_; }
@@ -159,6 +156,10 @@ class kernel_library {
   // Lanes for a shared-memory kernel that gains from a wide workgroup: up to `most` (a power of
   // two) within the device's limit, never below the (rounded-up) subgroup-sized block.
   std::uint32_t wide_workgroup(std::uint32_t most) const;
+  // Weight rows one matmul workgroup computes: ROWS per lane times the lanes (row_per_lane), or ROWS.
+  std::uint32_t rows_per_workgroup() const {
+    return layout_ == matmul_layout::row_per_lane ? block_size_ * matmul_rows_ : matmul_rows_;
+  }
   std::string reduction_suffix() const {
     return subgroup_only_ ? "_subgroup_only" : use_subgroups_ ? "_subgroup" : "_shared";
   }
