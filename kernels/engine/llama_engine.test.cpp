@@ -285,7 +285,9 @@ TEST(llama_engine, load_progress_counts_every_weight_byte_up_to_the_total) {
   ASSERT_EQ(calls.size(), 2u + output_table + engine->hparams().n_layers);
   for (std::size_t i = 0; i < calls.size(); ++i) {
     EXPECT_EQ(calls[i].second, weight_bytes);
-    if (i > 0) EXPECT_GT(calls[i].first, calls[i - 1].first);
+    if (i > 0) {
+      EXPECT_GT(calls[i].first, calls[i - 1].first);
+    }
   }
   EXPECT_EQ(calls.back().first, weight_bytes);
 
