@@ -51,6 +51,13 @@ status record_layer(kernel_library& kernels, recorder& rec, const device_model& 
                            b.attention, shape, scale, n_tokens));
   rec.stage = "attn_output";
   IG_TRY(project(kernels, rec, layer.attn_output, b.attention_view, b.residual, n_tokens, true));
+  if (fused && layer.gate_up.swiglu_pairs) {
+    rec.stage = "ffn_norm_gate_up_swiglu";
+    IG_TRY(project(kernels, rec, layer.gate_up, b.residual_view, b.ffn_hidden, n_tokens, false,
+                   matmul_input::rms_norm(layer.ffn_norm, h.rms_norm_eps), matmul_output::swiglu));
+    rec.stage = "ffn_down";
+    return project(kernels, rec, layer.down, b.ffn_hidden_view, b.residual, n_tokens, true);
+  }
   if (fused) {
     rec.stage = "ffn_norm_gate_up";
     IG_TRY(project(kernels, rec, layer.gate_up, b.residual_view, b.gate_up, n_tokens, false,

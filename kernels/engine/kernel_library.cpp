@@ -91,7 +91,7 @@ result<kernel_library> kernel_library::create(const vk::device& dev, const kerne
   out.matmul_rows_ = options.matmul_rows != 0 ? options.matmul_rows : (info.is_cpu() ? 4 : 2);
   out.layout_ = options.layout.value_or(info.is_cpu() ? matmul_layout::row_per_lane : matmul_layout::split_columns);
   out.matmul_tokens_ = std::clamp<std::uint32_t>(options.matmul_tokens, 1, 16);
-  out.fuse_matmul_inputs_ = options.fuse_matmul_inputs.value_or(out.layout_ == matmul_layout::split_columns);
+  out.fuse_matmul_inputs_ = options.fuse_matmul_inputs.value_or(true);
   return out;
 }
 

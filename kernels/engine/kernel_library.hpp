@@ -39,8 +39,10 @@ struct kernel_options {
   // their own dispatches, in steps of at most matmul_tokens tokens (decode: bound by dispatches and
   // barriers; each workgroup redoes the fused step, which prefill's compute cannot afford — H100
   // decode_bench F16: decode batch 1 720 -> 976 tok/s fused, prefill of 8 prompts 34k -> 10k).
-  // Default: with the split_columns layout (GPUs), not with row_per_lane, where every lane would
-  // redo the step for its own rows (lavapipe F16 decode: batch 1 19 -> 16 tok/s, batch 8 65 -> 44).
+  // With row_per_lane (CPU devices) only the norms move into the matmuls: each lane normalises the
+  // x vec4 it fetches for the whole subgroup (X_FROM_LANES), and SwiGLU stays in the gate/up
+  // epilogue (swiglu_pair_rows). Default: on (lavapipe 100M decode_bench, batch 1: F16 68 -> 74
+  // tok/s, Q8_0 79 -> 84; before x came from the lanes, fusing was slower there).
   std::optional<bool> fuse_matmul_inputs;
 };
 
@@ -108,10 +110,12 @@ class kernel_library {
   std::uint32_t weight_row_group() const { return layout_ == matmul_layout::row_per_lane ? rows_per_workgroup() : 1; }
   // Gate rows per group when the gate|up matrix should be stored in swiglu pairs order (groups of
   // a workgroup's rows: this many gate rows, then the up rows of the same outputs) so the gate/up
-  // matmul writes SwiGLU itself (matmul_output::swiglu); 0 when SwiGLU runs elsewhere (fused into
-  // the down projection's input, or where a workgroup has an odd number of rows).
+  // matmul writes SwiGLU itself (matmul_output::swiglu), fused inputs or not; 0 when SwiGLU runs
+  // elsewhere (split_columns with fused inputs: in the down projection's input; or where a
+  // workgroup has an odd number of rows).
   std::uint32_t swiglu_pair_rows() const {
-    return fuse_matmul_inputs_ || rows_per_workgroup() % 2 != 0 ? 0 : rows_per_workgroup() / 2;
+    const bool swiglu_in_down = fuse_matmul_inputs_ && layout_ == matmul_layout::split_columns;
+    return swiglu_in_down || rows_per_workgroup() % 2 != 0 ? 0 : rows_per_workgroup() / 2;
   }
   // Whether a step of n_tokens runs its norms and SwiGLU inside the matmuls (fuse_matmul_inputs).
   bool fuses_matmul_inputs(std::uint32_t n_tokens) const { return fuse_matmul_inputs_ && n_tokens <= matmul_tokens_; }

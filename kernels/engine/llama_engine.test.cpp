@@ -270,6 +270,33 @@ TEST(llama_engine, profile_times_every_dispatch_of_each_step) {
   }
 }
 
+// With the row_per_lane layout (the CPU default) and fused inputs, decode runs the norms inside the
+// matmuls and keeps SwiGLU in the gate/up epilogue (gate|up in swiglu pairs: n_ff 96 is whole
+// groups): 6 dispatches per layer, none of them a norm or a swiglu.
+TEST(llama_engine, row_per_lane_decode_fuses_norms_and_keeps_swiglu_pairs) {
+  const model::random_llama_options o = small_model(model::ggml_type::f16);
+  const std::string path = temp_path("engine_fused_pairs.gguf");
+  ASSERT_TRUE(model::write_random_llama(path, o).ok());
+  kernel_options kernels;
+  kernels.layout = matmul_layout::row_per_lane;
+  kernels.fuse_matmul_inputs = true;
+  auto engine = llama_engine::load(path, {.n_slots = 1, .context_size = 16, .kernels = kernels, .profile = true});
+  ASSERT_TRUE(engine.ok()) << engine.err().message;
+  const std::vector<std::int32_t> token = {1};
+  const sequence_step entry{0, token, 0};
+  ASSERT_TRUE(engine->step(std::span(&entry, 1), {.greedy = true}).ok());
+  std::uint64_t dispatches = 0;
+  bool gate_up_swiglu = false;
+  for (const auto& [label, time] : engine->kernel_profile()) {
+    dispatches += time.dispatches;
+    gate_up_swiglu = gate_up_swiglu || label.starts_with("ffn_norm_gate_up_swiglu ");
+    EXPECT_FALSE(label.starts_with("attn_norm ") || label.starts_with("ffn_norm ") || label.starts_with("swiglu"))
+        << label;
+  }
+  EXPECT_TRUE(gate_up_swiglu);
+  EXPECT_EQ(dispatches, 1 + 6u * o.n_layers + 3);
+}
+
 TEST(llama_engine, load_progress_counts_every_weight_byte_up_to_the_total) {
   std::vector<std::pair<std::size_t, std::size_t>> calls;
   engine_options options{.n_slots = 1, .context_size = 16, .warm_up = false};

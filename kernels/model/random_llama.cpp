@@ -32,6 +32,13 @@ class weight_source {
     for (float& x : v) x = normal(rng_);
     return v;
   }
+  // A norm's weights: uniform in [0.5, 1.5], so a kernel that skips or swaps them changes the logits.
+  std::vector<float> norm(std::size_t width) {
+    std::uniform_real_distribution<float> uniform(0.5f, 1.5f);
+    std::vector<float> v(width);
+    for (float& x : v) x = uniform(rng_);
+    return v;
+  }
 
  private:
   std::mt19937_64 rng_;
@@ -43,9 +50,8 @@ status add_matrix(gguf_writer& writer, weight_source& source, const random_llama
   return writer.add_tensor(name, o.weight_type, {cols, rows}, values);
 }
 
-status add_norm(gguf_writer& writer, const std::string& name, std::size_t width) {
-  const std::vector<float> ones(width, 1.0f);
-  return writer.add_tensor(name, ggml_type::f32, {width}, ones);
+status add_norm(gguf_writer& writer, weight_source& source, const std::string& name, std::size_t width) {
+  return writer.add_tensor(name, ggml_type::f32, {width}, source.norm(width));
 }
 
 void add_hparams(gguf_writer& writer, const random_llama_options& o) {
@@ -114,17 +120,17 @@ result<gguf_writer> build_random_llama(const random_llama_options& o) {
   IG_TRY(add_matrix(writer, source, o, "token_embd.weight", o.n_vocab, o.n_embd));
   for (std::uint32_t layer = 0; layer < o.n_layers; ++layer) {
     const std::string p = "blk." + std::to_string(layer) + ".";
-    IG_TRY(add_norm(writer, p + "attn_norm.weight", o.n_embd));
+    IG_TRY(add_norm(writer, source, p + "attn_norm.weight", o.n_embd));
     IG_TRY(add_matrix(writer, source, o, p + "attn_q.weight", o.n_embd, o.n_embd));
     IG_TRY(add_matrix(writer, source, o, p + "attn_k.weight", kv_rows, o.n_embd));
     IG_TRY(add_matrix(writer, source, o, p + "attn_v.weight", kv_rows, o.n_embd));
     IG_TRY(add_matrix(writer, source, o, p + "attn_output.weight", o.n_embd, o.n_embd));
-    IG_TRY(add_norm(writer, p + "ffn_norm.weight", o.n_embd));
+    IG_TRY(add_norm(writer, source, p + "ffn_norm.weight", o.n_embd));
     IG_TRY(add_matrix(writer, source, o, p + "ffn_gate.weight", o.n_ff, o.n_embd));
     IG_TRY(add_matrix(writer, source, o, p + "ffn_up.weight", o.n_ff, o.n_embd));
     IG_TRY(add_matrix(writer, source, o, p + "ffn_down.weight", o.n_embd, o.n_ff));
   }
-  IG_TRY(add_norm(writer, "output_norm.weight", o.n_embd));
+  IG_TRY(add_norm(writer, source, "output_norm.weight", o.n_embd));
   if (!o.tied_output) IG_TRY(add_matrix(writer, source, o, "output.weight", o.n_vocab, o.n_embd));
   return writer;
 }

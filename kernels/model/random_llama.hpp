@@ -1,6 +1,6 @@
 #pragma once
 // random_llama: writes a randomly initialised Llama-architecture GGUF (real layout, real-looking SPM
-// vocabulary) for tests and benchmarks. Weights are normal * 1/sqrt(cols), norms are 1, so activations
+// vocabulary) for tests and benchmarks. Weights are normal * 1/sqrt(cols), norm weights uniform in [0.5, 1.5], so activations
 // stay finite through any depth. The float weights depend only on the seed and shapes, never on
 // `weight_type`, so the F32/F16/Q8_0/Q4_0 files of one seed hold the same model at different precisions.
 #include <cstdint>
