@@ -39,10 +39,11 @@ struct kernel_options {
   // their own dispatches, in steps of at most matmul_tokens tokens (decode: bound by dispatches and
   // barriers; each workgroup redoes the fused step, which prefill's compute cannot afford — H100
   // decode_bench F16: decode batch 1 720 -> 976 tok/s fused, prefill of 8 prompts 34k -> 10k).
-  // With row_per_lane (CPU devices) only the norms move into the matmuls: each lane normalises the
-  // x vec4 it fetches for the whole subgroup (X_FROM_LANES), and SwiGLU stays in the gate/up
-  // epilogue (swiglu_pair_rows). Default: on (lavapipe 100M decode_bench, batch 1: F16 68 -> 74
-  // tok/s, Q8_0 79 -> 84; before x came from the lanes, fusing was slower there).
+  // With row_per_lane (CPU devices) only the norms move into the matmuls, in steps of any size:
+  // each lane normalises the x vec4 it fetches for the whole subgroup (X_FROM_LANES), and SwiGLU
+  // stays in the gate/up epilogue (swiglu_pair_rows). Default: on (lavapipe 100M decode_bench,
+  // decode batch 1: F16 ~69 -> ~76 tok/s, Q8_0 ~81 -> ~86; before x came from the lanes, fusing
+  // was slower there).
   std::optional<bool> fuse_matmul_inputs;
 };
 
@@ -117,8 +118,14 @@ class kernel_library {
     const bool swiglu_in_down = fuse_matmul_inputs_ && layout_ == matmul_layout::split_columns;
     return swiglu_in_down || rows_per_workgroup() % 2 != 0 ? 0 : rows_per_workgroup() / 2;
   }
-  // Whether a step of n_tokens runs its norms and SwiGLU inside the matmuls (fuse_matmul_inputs).
-  bool fuses_matmul_inputs(std::uint32_t n_tokens) const { return fuse_matmul_inputs_ && n_tokens <= matmul_tokens_; }
+  // Whether a step of n_tokens runs its norms and SwiGLU inside the matmuls (fuse_matmul_inputs):
+  // split_columns only for steps of one token block (each workgroup redoes the step for all of x);
+  // row_per_lane for any step (each lane normalises only the vec4 of x it fetches for its subgroup,
+  // and prefill then compiles no matmul variants of its own: lavapipe, 100M Q8_0 decode_bench, 1.25x
+  // -> 1.23x resident; prefill speed unchanged).
+  bool fuses_matmul_inputs(std::uint32_t n_tokens) const {
+    return fuse_matmul_inputs_ && (layout_ == matmul_layout::row_per_lane || n_tokens <= matmul_tokens_);
+  }
 
   // y[y_offset + t*y_stride + r] (+)= W[r] . in(x[t]); x: texel view (RGBA32F) of [n_tokens][cols]
   // ([n_tokens][2 cols] for swiglu input) starting at vec4 x_offset; in() is `input`. y_stride 0 =
