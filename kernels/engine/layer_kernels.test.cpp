@@ -131,6 +131,9 @@ TEST_P(reducing_kernel, decode_attention_with_grouped_heads) {
   // One new token after a long prefix (several chunks of keys), 4 query heads per kv head.
   check_rope_and_attention(dev_, *lib_, {8, 2, 64, 64, 160, {99}});
   check_rope_and_attention(dev_, *lib_, {8, 4, 8, 8, 16, {0}});  // stories260k's heads, first token
+  // head_dim 40: 10 vec4s, the second of a lane's output vectors only partly used; and the widest heads.
+  check_rope_and_attention(dev_, *lib_, {4, 2, 40, 40, 24, {17}});
+  check_rope_and_attention(dev_, *lib_, {2, 1, 256, 64, 12, {3, 4}});
 }
 
 TEST_P(reducing_kernel, prefill_attention_is_causal) {
