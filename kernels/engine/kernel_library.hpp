@@ -104,6 +104,7 @@ class kernel_library {
   bool subgroup_only() const { return subgroup_only_; }
   std::uint32_t block_size() const { return block_size_; }
   std::uint32_t matmul_rows() const { return matmul_rows_; }
+  std::uint32_t matmul_tokens() const { return matmul_tokens_; }
   matmul_layout layout() const { return layout_; }
   // Rows a matmul workgroup computes together, as weights should be grouped for it (weight_layout.hpp):
   // every row_per_lane workgroup's rows; 1 (plain rows) for split_columns. Any grouping is read

@@ -161,7 +161,7 @@ result<llama_engine> llama_engine::create(const model::gguf_file& file, const en
   if (options.warm_up) {
     // Decode of one sequence and of full batches (8 tokens per workgroup), and a whole prefill
     // chunk (on GPUs prefill runs the norms and SwiGLU as their own kernels, decode fuses them); the
-    // 2- and 4-token variants compile on first use (each compiled variant stays resident, ~15 MB
+    // 2- and 4-token variants compile on first use (each compiled variant stays resident, a few MB
     // on lavapipe).
     for (std::uint32_t tokens : {1u, 8u, capacity.max_tokens}) {
       if (tokens > capacity.max_tokens) break;
@@ -171,10 +171,33 @@ result<llama_engine> llama_engine::create(const model::gguf_file& file, const en
       }
     }
   }
+  llama_engine engine(std::move(s));
+  if (options.warm_up) IG_TRY(engine.run_warm_up_steps());
   // The per-tensor layout copies and the shader compilers' scratch were freed; hand that heap back
   // to the system so resident memory is the model, not the loading.
   malloc_trim(0);
-  return llama_engine(std::move(s));
+  return engine;
+}
+
+// A decode step of one sequence, one of a batch (a token in each of up to matmul_tokens slots) and
+// a prefill chunk, with placeholder tokens from position 0: CPU drivers (lavapipe) compile a
+// pipeline's code at its first dispatch, which would otherwise land in the first request (lavapipe,
+// 100M Q8_0 with an empty shader cache: the first 64 decode tokens 88 -> 50 tok/s). Any later
+// sequence writes its KV cache rows before it reads them, so the rows written here do no harm.
+status llama_engine::run_warm_up_steps() {
+  state& s = *state_;
+  const step_capacity& capacity = s.buffers.capacity;
+  const std::vector<std::int32_t> tokens(std::min(capacity.max_tokens, capacity.n_ctx), 0);
+  const std::span<const std::int32_t> one_token(tokens.data(), 1);
+  std::vector<sequence_step> batch;
+  const std::uint32_t batch_slots = std::min(capacity.n_slots, s.kernels->matmul_tokens());
+  for (std::uint32_t slot = 0; slot < batch_slots; ++slot) batch.push_back({slot, one_token, 0});
+  IG_TRY(step(std::span(batch.data(), 1), {.greedy = true}));
+  if (batch.size() > 1) IG_TRY(step(batch, {.greedy = true}));
+  const sequence_step chunk{0, tokens, 0};
+  IG_TRY(step(std::span(&chunk, 1), {.greedy = true}));
+  reset_kernel_profile();
+  return {};
 }
 
 llama_engine::llama_engine(std::unique_ptr<state> s) : state_(std::move(s)) {}

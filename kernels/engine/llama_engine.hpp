@@ -36,8 +36,9 @@ struct engine_options {
   std::uint32_t context_size = 0;     // positions per slot; 0 = the model's context length
   std::uint32_t max_batch_tokens = 128;  // tokens per submit; longer batches run in several submits
   kernel_options kernels;
-  // Record the common step shapes at load (compiling every pipeline they use), so the first
-  // prompt and token are not slowed by shader compilation.
+  // Record the common step shapes at load and run each once with placeholder tokens (creating
+  // every pipeline they use, and on CPU drivers, which compile at a pipeline's first dispatch, the
+  // code itself), so the first prompt and token are not slowed by shader compilation.
   bool warm_up = true;
   // Largest weight part in bytes; 0 = the device's binding limits decide where matrices split.
   std::size_t weight_part_bytes_limit = 0;
@@ -94,6 +95,7 @@ class llama_engine {
  private:
   struct state;
   explicit llama_engine(std::unique_ptr<state> s);
+  status run_warm_up_steps();
   std::unique_ptr<state> state_;
 };
 

@@ -245,7 +245,7 @@ TEST(llama_engine, profile_times_every_dispatch_of_each_step) {
     auto engine =
         llama_engine::load(stories260k_path(), {.n_slots = 1, .context_size = 16, .kernels = kernels, .profile = true});
     ASSERT_TRUE(engine.ok()) << engine.err().message;
-    EXPECT_TRUE(engine->kernel_profile().empty());  // the warm-up records but does not run
+    EXPECT_TRUE(engine->kernel_profile().empty());  // the warm-up steps are not counted
     const std::vector<std::int32_t> prompt = {1, 403, 407};
     const sequence_step entry{0, prompt, 0};
     for (int step = 0; step < 2; ++step) ASSERT_TRUE(engine->step(std::span(&entry, 1), {.greedy = true}).ok());
