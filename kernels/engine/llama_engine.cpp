@@ -182,7 +182,7 @@ result<llama_engine> llama_engine::create(const model::gguf_file& file, const en
 // A decode step of one sequence, one of a batch (a token in each of up to matmul_tokens slots) and
 // a prefill chunk, with placeholder tokens from position 0: CPU drivers (lavapipe) compile a
 // pipeline's code at its first dispatch, which would otherwise land in the first request (lavapipe,
-// 100M Q8_0 with an empty shader cache: the first 64 decode tokens 88 -> 50 tok/s). Any later
+// 100M Q8_0 with an empty shader cache: the first 64 decode tokens ran at 50 instead of 88 tok/s). Any later
 // sequence writes its KV cache rows before it reads them, so the rows written here do no harm.
 status llama_engine::run_warm_up_steps() {
   state& s = *state_;
