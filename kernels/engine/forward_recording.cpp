@@ -51,30 +51,28 @@ status record_layer(kernel_library& kernels, recorder& rec, const device_model& 
                            b.attention, shape, scale, n_tokens));
   rec.stage = "attn_output";
   IG_TRY(project(kernels, rec, layer.attn_output, b.attention_view, b.residual, n_tokens, true));
-  if (fused && layer.gate_up.swiglu_pairs) {
-    rec.stage = "ffn_norm_gate_up_swiglu";
-    IG_TRY(project(kernels, rec, layer.gate_up, b.residual_view, b.ffn_hidden, n_tokens, false,
-                   matmul_input::rms_norm(layer.ffn_norm, h.rms_norm_eps), matmul_output::swiglu));
+  // The FFN reads the residual with its norm fused into the gate/up matmul, or the norm's output.
+  const vk::buffer_view* ffn_x = &b.residual_view;
+  matmul_input ffn_input = matmul_input::rms_norm(layer.ffn_norm, h.rms_norm_eps);
+  if (!fused) {
+    rec.stage = "ffn_norm";
+    IG_TRY(kernels.rms_norm(rec, b.residual, layer.ffn_norm, b.normed, h.n_embd, n_tokens, h.rms_norm_eps, nullptr));
+    ffn_x = &b.normed_view;
+    ffn_input = {};
+  }
+  if (layer.gate_up.swiglu_pairs) {
+    rec.stage = fused ? "ffn_norm_gate_up_swiglu" : "ffn_gate_up_swiglu";  // writes silu(gate) * up
+    IG_TRY(project(kernels, rec, layer.gate_up, *ffn_x, b.ffn_hidden, n_tokens, false, ffn_input,
+                   matmul_output::swiglu));
     rec.stage = "ffn_down";
     return project(kernels, rec, layer.down, b.ffn_hidden_view, b.residual, n_tokens, true);
   }
+  rec.stage = fused ? "ffn_norm_gate_up" : "ffn_gate_up";
+  IG_TRY(project(kernels, rec, layer.gate_up, *ffn_x, b.gate_up, n_tokens, false, ffn_input));
   if (fused) {
-    rec.stage = "ffn_norm_gate_up";
-    IG_TRY(project(kernels, rec, layer.gate_up, b.residual_view, b.gate_up, n_tokens, false,
-                   matmul_input::rms_norm(layer.ffn_norm, h.rms_norm_eps)));
     rec.stage = "swiglu_ffn_down";
     return project(kernels, rec, layer.down, b.gate_up_view, b.residual, n_tokens, true, matmul_input::swiglu());
   }
-  rec.stage = "ffn_norm";
-  IG_TRY(kernels.rms_norm(rec, b.residual, layer.ffn_norm, b.normed, h.n_embd, n_tokens, h.rms_norm_eps, nullptr));
-  if (layer.gate_up.swiglu_pairs) {
-    rec.stage = "ffn_gate_up_swiglu";  // writes silu(gate) * up: no swiglu dispatch
-    IG_TRY(project(kernels, rec, layer.gate_up, b.normed_view, b.ffn_hidden, n_tokens, false, {}, matmul_output::swiglu));
-    rec.stage = "ffn_down";
-    return project(kernels, rec, layer.down, b.ffn_hidden_view, b.residual, n_tokens, true);
-  }
-  rec.stage = "ffn_gate_up";
-  IG_TRY(project(kernels, rec, layer.gate_up, b.normed_view, b.gate_up, n_tokens, false));
   rec.stage = "swiglu";
   IG_TRY(kernels.swiglu(rec, b.gate_up, b.ffn_hidden, h.n_ff, n_tokens));
   rec.stage = "ffn_down";
