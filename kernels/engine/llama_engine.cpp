@@ -158,19 +158,6 @@ result<llama_engine> llama_engine::create(const model::gguf_file& file, const en
   auto buffers = step_buffers::create(s->device, *hparams, capacity);
   if (!buffers) return buffers.err();
   s->buffers = std::move(*buffers);
-  if (options.warm_up) {
-    // Decode of one sequence and of full batches (8 tokens per workgroup), and a whole prefill
-    // chunk (on GPUs prefill runs the norms and SwiGLU as their own kernels, decode fuses them); the
-    // 2- and 4-token variants compile on first use (each compiled variant stays resident, a few MB
-    // on lavapipe).
-    for (std::uint32_t tokens : {1u, 8u, capacity.max_tokens}) {
-      if (tokens > capacity.max_tokens) break;
-      for (bool greedy : {false, true}) {
-        auto recorded = s->recording_for({tokens, 1, greedy});
-        if (!recorded) return recorded.err();
-      }
-    }
-  }
   llama_engine engine(std::move(s));
   if (options.warm_up) IG_TRY(engine.run_warm_up_steps());
   // The per-tensor layout copies and the shader compilers' scratch were freed; hand that heap back
@@ -179,11 +166,14 @@ result<llama_engine> llama_engine::create(const model::gguf_file& file, const en
   return engine;
 }
 
-// A decode step of one sequence, one of a batch (a token in each of up to matmul_tokens slots) and
-// a prefill chunk, with placeholder tokens from position 0: CPU drivers (lavapipe) compile a
-// pipeline's code at its first dispatch, which would otherwise land in the first request (lavapipe,
-// 100M Q8_0 with an empty shader cache: the first 64 decode tokens ran at 50 instead of 88 tok/s). Any later
-// sequence writes its KV cache rows before it reads them, so the rows written here do no harm.
+// The common step shapes, each recorded with and without greedy ids and run once (greedy) with
+// placeholder tokens from position 0: a decode step of one sequence, one of a batch (a token in each
+// of up to matmul_tokens slots) and a prefill chunk. CPU drivers (lavapipe) compile a pipeline's
+// code at its first dispatch, which would otherwise land in the first request (lavapipe, 100M Q8_0
+// with an empty shader cache: the first 64 decode tokens ran at 50 instead of 88 tok/s). Other
+// shapes (2- and 4-sequence batches) compile on first use; each compiled variant stays resident, a
+// few MB on lavapipe. Any later sequence writes its KV cache rows before it reads them, so the rows
+// written here do no harm.
 status llama_engine::run_warm_up_steps() {
   state& s = *state_;
   const step_capacity& capacity = s.buffers.capacity;
@@ -192,10 +182,15 @@ status llama_engine::run_warm_up_steps() {
   std::vector<sequence_step> batch;
   const std::uint32_t batch_slots = std::min(capacity.n_slots, s.kernels->matmul_tokens());
   for (std::uint32_t slot = 0; slot < batch_slots; ++slot) batch.push_back({slot, one_token, 0});
-  IG_TRY(step(std::span(batch.data(), 1), {.greedy = true}));
-  if (batch.size() > 1) IG_TRY(step(batch, {.greedy = true}));
   const sequence_step chunk{0, tokens, 0};
-  IG_TRY(step(std::span(&chunk, 1), {.greedy = true}));
+  std::vector<std::span<const sequence_step>> steps = {std::span(batch.data(), 1), std::span(&chunk, 1)};
+  if (batch.size() > 1) steps.push_back(batch);
+  for (std::span<const sequence_step> entries : steps) {
+    std::uint32_t n_tokens = 0;
+    for (const sequence_step& entry : entries) n_tokens += static_cast<std::uint32_t>(entry.tokens.size());
+    IG_TRY(s.recording_for({n_tokens, static_cast<std::uint32_t>(entries.size()), false}));
+    IG_TRY(step(entries, {.logits = false, .greedy = true}));
+  }
   reset_kernel_profile();
   return {};
 }
