@@ -8,6 +8,8 @@
 #include <ctime>
 #include <mutex>
 
+#include "runtime/log_escape.hpp"
+
 namespace infergrid {
 namespace {
 
@@ -41,8 +43,27 @@ bool log_enabled(log_level level) { return static_cast<int>(level) >= current_le
 
 void set_log_level(log_level level) { current_level().store(static_cast<int>(level)); }
 
-void log_line(log_level level, std::string_view source, std::string_view text) {
+std::string escape_control_characters(std::string_view text) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte != 0x7f) {
+      out += c;
+    } else {
+      out += "\\x";
+      out += digits[byte >> 4];
+      out += digits[byte & 0xf];
+    }
+  }
+  return out;
+}
+
+void log_line(log_level level, std::string_view source_raw, std::string_view text_raw) {
   static std::mutex mutex;
+  const std::string source = escape_control_characters(source_raw);
+  const std::string text = escape_control_characters(text_raw);
   const auto now = std::chrono::system_clock::now();
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
   const std::time_t seconds = static_cast<std::time_t>(ms / 1000);

@@ -62,6 +62,12 @@ api_error route_not_found(const std::string& method, const std::string& path) {
   return {404, "Unknown route: " + method + " " + path, "invalid_request_error", "", "unknown_url"};
 }
 
+api_error context_length_exceeded(const std::string& detail) {
+  return {400, "This model's maximum context length was exceeded: " + detail +
+                   ". Please reduce the length of the prompt or messages.",
+          "invalid_request_error", "messages", "context_length_exceeded"};
+}
+
 api_error upstream_failure(const error& why) {
   switch (why.code) {
     case error_code::not_found:
@@ -72,6 +78,8 @@ api_error upstream_failure(const error& why) {
       return {400, why.message, "invalid_request_error", "", "unsupported"};
     case error_code::insufficient_funds:
       return insufficient_balance(why.message);
+    case error_code::too_large:  // the worker's context cannot hold the prompt: no retry helps
+      return context_length_exceeded(why.message);
     case error_code::unavailable:
       return overloaded(why.message, 1);
     case error_code::timeout:

@@ -34,6 +34,9 @@ api_error overloaded(std::string message, std::int64_t retry_after_s);
 api_error body_too_large(std::size_t limit_bytes);
 api_error model_not_found(const std::string& model);
 api_error route_not_found(const std::string& method, const std::string& path);
+// The prompt does not fit the model's context (OpenAI's 400 `context_length_exceeded`).
+api_error context_length_exceeded(const std::string& detail);
+// A failure the network reported (inference_failed): too_large = context_length_exceeded (400).
 api_error upstream_failure(const error& why);
 
 }  // namespace infergrid::http

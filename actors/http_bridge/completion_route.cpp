@@ -4,6 +4,7 @@
 #include <chrono>
 #include <memory>
 
+#include "actors/http_bridge/access_log.hpp"
 #include "actors/http_bridge/billing.hpp"
 #include "actors/http_bridge/chat_template.hpp"
 #include "actors/http_bridge/http_replies.hpp"
@@ -59,6 +60,10 @@ struct job_session {
   void finish(int status) {
     meter.settle(shared.config, shared.accounts, shared.metrics);
     shared.metrics.count_request(route_name(kind), status, seconds_since(started));
+    if (shared.config.access_log) {
+      log_access({job->request_id(), "POST", route_name(kind), meter.account, request.model, header.miner, status,
+                  meter.prompt_tokens, meter.completion_tokens, seconds_since(started)});
+    }
   }
 };
 
@@ -175,17 +180,25 @@ std::string new_id(bridge_shared& shared, endpoint_kind kind) {
 
 }  // namespace
 
-void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::Request& req, httplib::Response& res) {
+void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::Request& req, const std::string& body,
+                      httplib::Response& res) {
   const auto started = clock::now();
+  std::string account_seen, model_seen;
   auto fail = [&](const api_error& failure) {
     write_error(res, failure);
     shared.metrics.count_request(route_name(kind), failure.status, seconds_since(started));
+    if (shared.config.access_log) {
+      log_access({"", "POST", route_name(kind), account_seen, model_seen, "", failure.status, 0, 0,
+                  seconds_since(started)});
+    }
   };
   auto who = authenticate(shared, req);
   if (auto* failure = std::get_if<api_error>(&who)) return fail(*failure);
-  auto parsed = kind == endpoint_kind::chat ? parse_chat_request(req.body, shared.config.limits)
-                                            : parse_text_request(req.body, shared.config.limits);
+  account_seen = std::get<caller>(who).account;
+  auto parsed = kind == endpoint_kind::chat ? parse_chat_request(body, shared.config.limits)
+                                            : parse_text_request(body, shared.config.limits);
   if (auto* failure = std::get_if<api_error>(&parsed)) return fail(*failure);
+  model_seen = std::get<completion_request>(parsed).model;
   auto& request = std::get<completion_request>(parsed);
   if (shared.catalog.known() && !shared.catalog.serves(request.model)) return fail(model_not_found(request.model));
   std::string prompt = kind == endpoint_kind::chat

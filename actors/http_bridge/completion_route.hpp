@@ -11,6 +11,8 @@
 
 namespace infergrid::http {
 
-void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::Request& req, httplib::Response& res);
+// `body` is the request body, read (and size-checked while streaming) by http_server.
+void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::Request& req, const std::string& body,
+                      httplib::Response& res);
 
 }  // namespace infergrid::http

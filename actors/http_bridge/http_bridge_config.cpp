@@ -40,7 +40,9 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
                                      "models_refresh_ms", "retry_after_s", "prompt_price_micro_per_1k",
                                      "completion_price_micro_per_1k", "owned_by", "model_files",
                                      "rate_limit_per_minute", "rate_limit_burst", "default_max_tokens",
-                                     "max_tokens_limit", "settlement", "settlement_timeout_ms"}));
+                                     "max_tokens_limit", "settlement", "settlement_timeout_ms",
+                                     "max_connections_per_client", "header_timeout_ms", "body_timeout_ms",
+                                     "idle_timeout_ms", "access_log"}));
   http_bridge_config out;
   IG_TRY(read_listen(config, out));
   auto keys = config.require<std::string>("keys_file");
@@ -59,6 +61,11 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
   IG_TRY(read<std::size_t>(config, "max_jobs_in_flight", out.max_jobs_in_flight, 1));
   IG_TRY(read<std::size_t>(config, "http_threads", out.http_threads, 1));
   IG_TRY(read<std::int64_t>(config, "request_timeout_ms", out.request_timeout_ms, 1));
+  IG_TRY(read<std::size_t>(config, "max_connections_per_client", out.max_connections_per_client, 1));
+  IG_TRY(read<std::int64_t>(config, "header_timeout_ms", out.header_timeout_ms, 1));
+  IG_TRY(read<std::int64_t>(config, "body_timeout_ms", out.body_timeout_ms, 1));
+  IG_TRY(read<std::int64_t>(config, "idle_timeout_ms", out.idle_timeout_ms, 1));
+  IG_TRY(read_setting(config, "access_log", out.access_log));
   IG_TRY(read<std::int64_t>(config, "poll_interval_ms", out.poll_interval_ms, 1));
   IG_TRY(read<std::int64_t>(config, "models_refresh_ms", out.models_refresh_ms, 1));
   IG_TRY(read<std::int64_t>(config, "retry_after_s", out.retry_after_s, 1));

@@ -25,6 +25,14 @@ struct http_bridge_config {
   std::size_t queue_capacity = 1024;      // requests waiting for the actor; beyond: 429
   std::size_t max_jobs_in_flight = 1024;  // submitted, unfinished jobs; beyond: 429
   std::size_t http_threads = 64;          // concurrent connections served (streams hold one each)
+  // The edge (edge_server.hpp): one peer address holds at most this many connections (beyond: 429),
+  // a request head must arrive whole within header_timeout_ms (else 408), its body within
+  // body_timeout_ms; an idle keep-alive connection is closed after idle_timeout_ms.
+  std::size_t max_connections_per_client = 48;
+  std::int64_t header_timeout_ms = 10000;
+  std::int64_t body_timeout_ms = 30000;
+  std::int64_t idle_timeout_ms = 5000;
+  bool access_log = true;                 // one `access` log line per request
   std::int64_t request_timeout_ms = 120000;  // longest a job may run before it is cancelled (504)
   std::int64_t poll_interval_ms = 50;     // safety-net drain of the inbox; pushes wake the actor at once
   std::int64_t models_refresh_ms = 1000;  // how often the model list is asked of the matchmaker

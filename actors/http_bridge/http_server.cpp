@@ -3,7 +3,9 @@
 #include <sys/socket.h>
 
 #include <chrono>
+#include <optional>
 
+#include "actors/http_bridge/access_log.hpp"
 #include "actors/http_bridge/completion_route.hpp"
 #include "actors/http_bridge/http_replies.hpp"
 #include "runtime/log.hpp"
@@ -13,10 +15,8 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
-// Seconds a connection may stay silent while sending its request or reading the answer.
+// Seconds a connection may stay silent while reading the answer (edge_server applies the same).
 constexpr time_t socket_timeout_s = 30;
-// Requests one keep-alive connection may carry before the server closes it.
-constexpr std::size_t keep_alive_max_requests = 10000;
 // Connections the kernel queues before accept. Debian's compiled httplib listens with 5, which
 // drops the SYNs of a burst of new connections; each dropped client then waits for its 1 s SYN
 // retransmission (bench/http_bench measured a p99 of 1 s from this alone).
@@ -28,15 +28,65 @@ std::int64_t unix_seconds() {
 
 double seconds_since(clock::time_point start) { return std::chrono::duration<double>(clock::now() - start).count(); }
 
+edge_limits limits_of(const http_bridge_config& config) {
+  edge_limits out;
+  out.header_timeout_ms = config.header_timeout_ms;
+  out.body_timeout_ms = config.body_timeout_ms;
+  out.idle_timeout_ms = config.idle_timeout_ms;
+  out.write_timeout_ms = socket_timeout_s * 1000;
+  out.max_connections_per_client = config.max_connections_per_client;
+  return out;
+}
+
+// The methods each known path answers; any other method on it is a 405.
+struct known_route {
+  const char* path;
+  const char* method;
+};
+constexpr known_route known_routes[] = {{"/v1/chat/completions", "POST"}, {"/v1/completions", "POST"},
+                                        {"/v1/models", "GET"},           {"/health", "GET"},
+                                        {"/metrics", "GET"}};
+
+const char* allowed_method(const std::string& path) {
+  for (const auto& route : known_routes) {
+    if (path == route.path) return route.method;
+  }
+  return nullptr;
+}
+
+api_error method_not_allowed(const std::string& method, const std::string& path, const char* allowed) {
+  return {405, "Method " + method + " is not allowed on " + path + "; use " + allowed + ".", "invalid_request_error",
+          "", "method_not_allowed"};
+}
+
+// Reads the body through httplib's content receiver, counting while it streams in, so a body over
+// `limit` — with a Content-Length or chunked — stops being read at the first piece past it and is
+// never buffered whole. httplib's own Content-Length check answers first for declared sizes.
+std::optional<api_error> read_body(const httplib::ContentReader& reader, const httplib::Response& res,
+                                   std::size_t limit, std::string& body) {
+  bool too_large = false;
+  const bool read = reader([&](const char* data, std::size_t length) {
+    if (body.size() + length > limit) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, length);
+    return true;
+  });
+  if (read) return std::nullopt;
+  if (too_large || res.status == 413) return body_too_large(limit);
+  return api_error{400, "The request body could not be read (malformed chunked encoding, or it stopped arriving).",
+                   "invalid_request_error", "", "invalid_body"};
+}
+
 }  // namespace
 
-http_server::http_server(bridge_shared& shared) : shared_(shared) {
+http_server::http_server(bridge_shared& shared) : shared_(shared), server_(limits_of(shared.config)) {
   const std::size_t threads = shared_.config.http_threads;
   server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_.set_payload_max_length(shared_.config.max_body_bytes);
   server_.set_read_timeout(socket_timeout_s, 0);
   server_.set_write_timeout(socket_timeout_s, 0);
-  server_.set_keep_alive_max_count(keep_alive_max_requests);
   // httplib writes headers and body separately; with Nagle's algorithm the body waits for the
   // client's delayed ACK (~40 ms on Linux) on every response.
   server_.set_tcp_nodelay(true);
@@ -51,23 +101,37 @@ http_server::~http_server() { stop(); }
 
 void http_server::add_routes() {
   bridge_shared& shared = shared_;
-  server_.Post("/v1/chat/completions", [&shared](const httplib::Request& req, httplib::Response& res) {
-    serve_completion(shared, endpoint_kind::chat, req, res);
-  });
-  server_.Post("/v1/completions", [&shared](const httplib::Request& req, httplib::Response& res) {
-    serve_completion(shared, endpoint_kind::text, req, res);
-  });
-  server_.Get("/v1/models", [&shared](const httplib::Request& req, httplib::Response& res) {
+  // Counts and logs a request that is not a completion (those log themselves, with tokens).
+  auto done = [&shared](const httplib::Request& req, const std::string& route, int status, clock::time_point started,
+                        const std::string& account = "") {
+    shared.metrics.count_request(route, status, seconds_since(started));
+    if (shared.config.access_log) log_access({"", req.method, req.path, account, "", "", status, 0, 0, seconds_since(started)});
+  };
+  for (const auto kind : {endpoint_kind::chat, endpoint_kind::text}) {
+    const char* path = kind == endpoint_kind::chat ? "/v1/chat/completions" : "/v1/completions";
+    server_.Post(path, [&shared, kind, path, done](const httplib::Request& req, httplib::Response& res,
+                                                    const httplib::ContentReader& reader) {
+      const auto started = clock::now();
+      std::string body;
+      if (auto failure = read_body(reader, res, shared.config.max_body_bytes, body)) {
+        close_after_response();  // the unread rest of the body must not be parsed as a request
+        write_error(res, *failure);
+        return done(req, path, failure->status, started);
+      }
+      serve_completion(shared, kind, req, body, res);
+    });
+  }
+  server_.Get("/v1/models", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = clock::now();
     auto who = authenticate(shared, req);
     if (auto* failure = std::get_if<api_error>(&who)) {
       write_error(res, *failure);
-    } else {
-      write_json(res, 200, model_list_json(shared.catalog.models(), unix_seconds()));
+      return done(req, "/v1/models", res.status, started);
     }
-    shared.metrics.count_request("/v1/models", res.status, seconds_since(started));
+    write_json(res, 200, model_list_json(shared.catalog.models(), unix_seconds()));
+    done(req, "/v1/models", res.status, started, std::get<caller>(who).account);
   });
-  server_.Get("/health", [&shared](const httplib::Request&, httplib::Response& res) {
+  server_.Get("/health", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = clock::now();
     std::int64_t workers = 0;
     const auto models = shared.catalog.models();
@@ -79,24 +143,31 @@ void http_server::add_routes() {
                 {"matchmaker_reached", shared.catalog.known()},
                 {"queue_depth", shared.inbox.size()},
                 {"jobs_in_flight", shared.jobs_in_flight.load()}});
-    shared.metrics.count_request("/health", 200, seconds_since(started));
+    done(req, "/health", 200, started);
   });
-  server_.Get("/metrics", [&shared](const httplib::Request&, httplib::Response& res) {
+  server_.Get("/metrics", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = clock::now();
     metrics_snapshot_inputs inputs{shared.inbox.size(), shared.jobs_in_flight.load(), shared.catalog.models(),
                                    shared.actor_metrics_copy()};
     res.set_content(shared.metrics.render(inputs), "text/plain; version=0.0.4; charset=utf-8");
-    shared.metrics.count_request("/metrics", 200, seconds_since(started));
+    done(req, "/metrics", 200, started);
   });
-  // Answers 4xx/5xx that no handler wrote a body for (unknown route, 413 from the body limit).
-  server_.set_error_handler([&shared](const httplib::Request& req, httplib::Response& res) {
+  // Answers 4xx/5xx that no handler wrote a body for (unknown route or method, 413 from the body limit).
+  server_.set_error_handler([&shared, done](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
+    const auto now = clock::now();
     if (res.status == 413) {
       write_error(res, body_too_large(shared.config.max_body_bytes));
-      shared.metrics.count_request("other", 413, 0);
+      done(req, "other", 413, now);
+    } else if (res.status == 404 && allowed_method(req.path) != nullptr) {
+      const char* allowed = allowed_method(req.path);
+      write_error(res, method_not_allowed(req.method, req.path, allowed));
+      res.status = 405;
+      res.set_header("Allow", allowed);
+      done(req, "other", 405, now);
     } else if (res.status == 404) {
       write_error(res, route_not_found(req.method, req.path));
-      shared.metrics.count_request("other", 404, 0);
+      done(req, "other", 404, now);
     } else {
       const int status = res.status;
       write_error(res, api_error{status, "HTTP error " + std::to_string(status), "invalid_request_error", "", ""});

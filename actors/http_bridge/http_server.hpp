@@ -4,7 +4,10 @@
 //   GET  /v1/models                                   models live workers serve (model_catalog)
 //   GET  /health                                      {"status":"ok", ...}
 //   GET  /metrics                                     Prometheus text (bridge_metrics)
-// Unknown routes, oversized bodies (413) and handler exceptions answer in OpenAI's error shape.
+// Unknown routes (404), a known route with another method (405, with Allow), oversized bodies (413,
+// chunked ones too: the body is counted while it streams in) and handler exceptions answer in
+// OpenAI's error shape. Connections go through edge_server (per-client cap, header/body deadlines),
+// and each request is logged as one `access` line (access_log.hpp).
 #include <memory>
 #include <string>
 #include <thread>
@@ -12,6 +15,7 @@
 #include <httplib.h>
 
 #include "actors/http_bridge/bridge_shared.hpp"
+#include "actors/http_bridge/edge_server.hpp"
 #include "runtime/result.hpp"
 
 namespace infergrid::http {
@@ -33,7 +37,7 @@ class http_server {
   void add_routes();
 
   bridge_shared& shared_;
-  httplib::Server server_;
+  edge_server server_;
   std::thread listener_;
   int port_ = 0;
   int listening_socket_ = -1;  // what httplib bound (see listen_backlog in http_server.cpp)

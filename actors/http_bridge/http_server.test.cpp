@@ -64,6 +64,10 @@ class fake_grid {
         if (request.model == "broken") {
           command.job->push({job_event::kind::failed, "", 0, "", "", 0,
                              api_error{502, "worker crashed", "api_error", "", "upstream"}});
+        } else if (request.model == "tiny") {  // the worker's context cannot hold the prompt
+          command.job->push({job_event::kind::failed, "", 0, "", "", 0,
+                             upstream_failure(make_error(error_code::too_large,
+                                                         "the prompt has 600 tokens; the context holds 512"))});
         } else if (request.model == "endless") {
           endless.emplace_back(command.job, 0);
         } else {
@@ -104,7 +108,7 @@ class HttpServer : public ::testing::Test {
   HttpServer()
       : shared(test_config(), test_book()), server(shared), grid(shared) {
     shared.catalog.update({{"counter", "infergrid", 512, 1}, {"endless", "infergrid", 512, 1},
-                           {"broken", "infergrid", 512, 1}});
+                           {"broken", "infergrid", 512, 1}, {"tiny", "infergrid", 512, 1}});
     EXPECT_TRUE(server.start().ok());
     client = std::make_unique<httplib::Client>("127.0.0.1", server.port());
     client->set_read_timeout(10, 0);
@@ -141,7 +145,7 @@ TEST_F(HttpServer, HealthAndMetrics) {
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
   EXPECT_EQ(body_of(health)["status"], "ok");
-  EXPECT_EQ(body_of(health)["workers"], 3);
+  EXPECT_EQ(body_of(health)["workers"], 4);
   (void)chat(hello);
   auto metrics = client->Get("/metrics");
   ASSERT_TRUE(metrics);
@@ -157,7 +161,7 @@ TEST_F(HttpServer, ModelsNeedAKey) {
   auto models = client->Get("/v1/models", auth());
   ASSERT_TRUE(models);
   EXPECT_EQ(models->status, 200);
-  EXPECT_EQ(body_of(models)["data"].size(), 3u);
+  EXPECT_EQ(body_of(models)["data"].size(), 4u);
   EXPECT_EQ(body_of(models)["data"][0]["context_length"], 512);
 }
 
@@ -319,6 +323,9 @@ TEST_F(HttpServer, ErrorsInOpenAiShape) {
   expect_error(client->Post("/v1/chat/completions", auth(), std::string(5000, ' '), "application/json"), 413,
                "request_too_large");
   expect_error(client->Get("/v2/nothing"), 404, "unknown_url");
+  // A prompt beyond the context is the client's to fix: 400 as OpenAI answers it, so SDKs do not retry.
+  expect_error(chat({{"model", "tiny"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}}), 400,
+               "context_length_exceeded", "messages");
   EXPECT_EQ(shared.accounts.view("poor")->reserved_micro, 0);
 }
 

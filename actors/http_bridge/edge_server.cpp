@@ -1,0 +1,237 @@
+#include "actors/http_bridge/edge_server.hpp"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+
+#include "actors/http_bridge/api_error.hpp"
+
+namespace infergrid::http {
+namespace {
+
+using clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// A head larger than this is handed to httplib as it is, which refuses it (414 / 400).
+constexpr std::size_t max_head_bytes = 16 * 1024;
+// Bytes read from the socket at once once the head is in (the body, chunk lines).
+constexpr std::size_t read_chunk_bytes = 16 * 1024;
+// How often a wait for a head checks that the server is still running (stop() joins these threads).
+constexpr milliseconds stop_check_slice{100};
+
+thread_local bool close_requested = false;
+
+// Waits for `events` on sock until `deadline`; false on timeout, error or hang-up without data.
+bool wait_for(int sock, short events, clock::time_point deadline) {
+  while (true) {
+    const auto left = std::chrono::duration_cast<milliseconds>(deadline - clock::now()).count();
+    if (left < 0) return false;
+    pollfd fd{sock, events, 0};
+    const int ready = ::poll(&fd, 1, static_cast<int>(std::min<std::int64_t>(left, 1 << 30)));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) return false;
+    if ((fd.revents & events) != 0) return true;
+    return false;  // POLLERR / POLLHUP / POLLNVAL without what we wait for
+  }
+}
+
+void address_of(int sock, bool peer, std::string& ip, int& port) {
+  sockaddr_storage addr{};
+  socklen_t length = sizeof addr;
+  const int got = peer ? ::getpeername(sock, reinterpret_cast<sockaddr*>(&addr), &length)
+                       : ::getsockname(sock, reinterpret_cast<sockaddr*>(&addr), &length);
+  ip.clear();
+  port = 0;
+  if (got != 0) return;
+  char host[NI_MAXHOST];
+  char service[NI_MAXSERV];
+  if (::getnameinfo(reinterpret_cast<sockaddr*>(&addr), length, host, sizeof host, service, sizeof service,
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+    return;
+  }
+  ip = host;
+  port = std::atoi(service);
+}
+
+// Writes a whole answer the edge gives without httplib (429, 408) and does not wait for the client.
+void write_raw_error(int sock, const api_error& failure, const char* reason) {
+  const std::string body = error_body(failure);
+  std::string out = "HTTP/1.1 " + std::to_string(failure.status) + " " + reason +
+                    "\r\nContent-Type: application/json\r\nConnection: close\r\n";
+  if (failure.retry_after_s > 0) out += "Retry-After: " + std::to_string(failure.retry_after_s) + "\r\n";
+  out += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  (void)::send(sock, out.data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  // Closing with unread bytes sends a reset, which may overtake the answer: discard what came
+  // (a bounded amount: a client streaming on is not waited for).
+  char discard[4096];
+  for (int i = 0; i < 16 && ::recv(sock, discard, sizeof discard, MSG_DONTWAIT) > 0; ++i) {
+  }
+}
+
+// The connection as httplib reads and writes it: bytes already read (the head, maybe more) are
+// served first; reads past them wait no later than the body deadline, writes no longer than the
+// write timeout per send.
+class edge_stream final : public httplib::Stream {
+ public:
+  edge_stream(int sock, const edge_limits& limits) : sock_(sock), limits_(limits) {}
+
+  enum class head { complete, closed, idle, timed_out };
+
+  // Reads until buffered bytes hold a complete request head. The first byte must come within
+  // `first_byte_wait`, the whole head within header_timeout_ms of the first byte.
+  head read_head(milliseconds first_byte_wait, const std::atomic<socket_t>& listening) {
+    const auto start = clock::now();
+    auto head_deadline = start + milliseconds(limits_.header_timeout_ms);
+    const bool had_bytes = buffered() > 0;
+    while (!head_complete()) {
+      if (buffered() >= max_head_bytes) break;
+      const bool first = buffered() == 0;
+      const auto deadline = first && !had_bytes ? start + first_byte_wait : head_deadline;
+      if (listening.load() == INVALID_SOCKET) return head::closed;
+      const auto now = clock::now();
+      if (now >= deadline) return first ? head::idle : head::timed_out;
+      if (!wait_for(sock_, POLLIN, std::min(deadline, now + stop_check_slice))) {
+        pollfd fd{sock_, POLLIN, 0};
+        if (::poll(&fd, 1, 0) > 0 && (fd.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) return head::closed;
+        continue;
+      }
+      if (first && !had_bytes) head_deadline = clock::now() + milliseconds(limits_.header_timeout_ms);
+      if (fill() <= 0) return head::closed;
+    }
+    body_deadline_ = clock::now() + milliseconds(limits_.body_timeout_ms);
+    return head::complete;
+  }
+
+  bool is_readable() const override { return buffered() > 0 || wait_for(sock_, POLLIN, body_deadline_); }
+
+  bool is_writable() const override {
+    if (!wait_for(sock_, POLLOUT, clock::now() + milliseconds(limits_.write_timeout_ms))) return false;
+    pollfd fd{sock_, POLLIN, 0};
+    if (::poll(&fd, 1, 0) <= 0) return true;
+    char byte;
+    return ::recv(sock_, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;  // 0: the client closed
+  }
+
+  ssize_t read(char* ptr, size_t size) override {
+    if (buffered() == 0) {
+      if (!wait_for(sock_, POLLIN, body_deadline_)) return -1;
+      const auto got = fill();
+      if (got <= 0) return got;
+    }
+    const std::size_t n = std::min(size, buffered());
+    std::copy_n(buffer_.data() + offset_, n, ptr);
+    offset_ += n;
+    return static_cast<ssize_t>(n);
+  }
+
+  ssize_t write(const char* ptr, size_t size) override {
+    while (true) {
+      const auto sent = ::send(sock_, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (sent >= 0) return sent;
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) return -1;
+      if (!wait_for(sock_, POLLOUT, clock::now() + milliseconds(limits_.write_timeout_ms))) return -1;
+    }
+  }
+
+  void get_remote_ip_and_port(std::string& ip, int& port) const override { address_of(sock_, true, ip, port); }
+  void get_local_ip_and_port(std::string& ip, int& port) const override { address_of(sock_, false, ip, port); }
+  socket_t socket() const override { return sock_; }
+
+ private:
+  std::size_t buffered() const { return buffer_.size() - offset_; }
+
+  bool head_complete() const {
+    const std::string_view unread(buffer_.data() + offset_, buffered());
+    return unread.find("\n\r\n") != std::string_view::npos || unread.find("\n\n") != std::string_view::npos;
+  }
+
+  // Appends what the socket holds (it is readable); the count, 0 at end of stream, -1 on error.
+  ssize_t fill() {
+    if (offset_ == buffer_.size()) buffer_.clear(), offset_ = 0;
+    const std::size_t old = buffer_.size();
+    buffer_.resize(old + read_chunk_bytes);
+    ssize_t got;
+    do {
+      got = ::recv(sock_, buffer_.data() + old, read_chunk_bytes, MSG_DONTWAIT);
+    } while (got < 0 && errno == EINTR);
+    buffer_.resize(old + static_cast<std::size_t>(std::max<ssize_t>(got, 0)));
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 1;  // spurious wake: nothing lost
+    return got;
+  }
+
+  int sock_;
+  const edge_limits& limits_;
+  std::string buffer_;
+  std::size_t offset_ = 0;
+  clock::time_point body_deadline_ = clock::now();
+};
+
+}  // namespace
+
+void close_after_response() { close_requested = true; }
+
+bool edge_server::admit(const std::string& client) {
+  std::lock_guard lock(clients_mutex_);
+  auto& open = connections_by_client_[client];
+  if (open >= limits_.max_connections_per_client) return false;
+  ++open;
+  return true;
+}
+
+void edge_server::release(const std::string& client) {
+  std::lock_guard lock(clients_mutex_);
+  auto found = connections_by_client_.find(client);
+  if (found == connections_by_client_.end()) return;
+  if (--found->second == 0) connections_by_client_.erase(found);
+}
+
+bool edge_server::process_and_close_socket(socket_t sock) {
+  std::string client;
+  int port = 0;
+  address_of(sock, true, client, port);
+  bool ok = false;
+  if (!admit(client)) {
+    ++counters.refused_connections;
+    write_raw_error(sock,
+                    api_error{429,
+                              "Too many connections from " + client + " (" +
+                                  std::to_string(limits_.max_connections_per_client) +
+                                  " open); reuse or close one and retry.",
+                              "rate_limit_error", "", "too_many_connections", 1},
+                    "Too Many Requests");
+  } else {
+    edge_stream stream(sock, limits_);
+    for (std::size_t served = 0; served < limits_.max_requests_per_connection; ++served) {
+      const auto wait = milliseconds(served == 0 ? limits_.header_timeout_ms : limits_.idle_timeout_ms);
+      const auto head = stream.read_head(wait, svr_sock_);
+      if (head == edge_stream::head::timed_out) {
+        ++counters.header_timeouts;
+        write_raw_error(sock,
+                        api_error{408,
+                                  "The request's headers did not arrive within " +
+                                      std::to_string(limits_.header_timeout_ms) + " ms.",
+                                  "invalid_request_error", "", "request_timeout", 0},
+                        "Request Timeout");
+      }
+      if (head != edge_stream::head::complete) break;
+      close_requested = false;
+      bool closed = false;
+      ok = process_request(stream, served + 1 == limits_.max_requests_per_connection, closed, nullptr);
+      if (!ok || closed || close_requested) break;
+    }
+    close_requested = false;
+    release(client);
+  }
+  ::shutdown(sock, SHUT_RDWR);
+  ::close(sock);
+  return ok;
+}
+
+}  // namespace infergrid::http

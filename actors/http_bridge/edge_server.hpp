@@ -1,0 +1,57 @@
+#pragma once
+// edge_server: httplib's server with a hardened connection loop (its one overridable hook,
+// process_and_close_socket, replaced; requests are still parsed and routed by httplib):
+//   - a per-client connection cap: a peer address holding max_connections_per_client connections
+//     gets 429 on the next one at once, so one slow or greedy client cannot hold the whole pool;
+//   - a header deadline: a request's head (request line + headers) must arrive complete within
+//     header_timeout_ms, or the connection gets 408 and is closed (slowloris); an idle keep-alive
+//     connection is closed after idle_timeout_ms;
+//   - a body deadline: the body must arrive within body_timeout_ms of its head;
+//   - close_after_response(): a handler that stopped reading a body half-way (413 on a streamed,
+//     chunked body) makes the connection close after its answer, so the unread rest is never
+//     parsed as a next request.
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include <httplib.h>
+
+namespace infergrid::http {
+
+struct edge_limits {
+  std::int64_t header_timeout_ms = 10000;
+  std::int64_t body_timeout_ms = 30000;
+  std::int64_t idle_timeout_ms = 5000;
+  std::int64_t write_timeout_ms = 30000;  // one send waiting for the client to read
+  std::size_t max_connections_per_client = 48;
+  std::size_t max_requests_per_connection = 10000;
+};
+
+// Counts of what the edge refused; read by the bridge's metrics.
+struct edge_counters {
+  std::atomic<std::int64_t> refused_connections{0};  // over the per-client cap (429)
+  std::atomic<std::int64_t> header_timeouts{0};      // head not complete in time (408)
+};
+
+// Called by a handler on the connection's thread: close the connection once this answer is written.
+void close_after_response();
+
+class edge_server : public httplib::Server {
+ public:
+  explicit edge_server(edge_limits limits) : limits_(limits) {}
+  edge_counters counters;
+
+ private:
+  bool process_and_close_socket(socket_t sock) override;
+  bool admit(const std::string& client);
+  void release(const std::string& client);
+
+  const edge_limits limits_;
+  std::mutex clients_mutex_;
+  std::map<std::string, std::size_t> connections_by_client_;
+};
+
+}  // namespace infergrid::http

@@ -1,0 +1,191 @@
+// The bridge's edge over real sockets, as a hostile client meets it: slowloris connections from one
+// address cannot starve other clients, a chunked body over the limit is refused while it streams,
+// a wrong method on a known path is a 405, and the access log cannot be forged.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "actors/http_bridge/access_log.hpp"
+#include "actors/http_bridge/http_server.hpp"
+#include "runtime/log_escape.hpp"
+
+namespace infergrid::http {
+namespace {
+
+using json = nlohmann::json;
+using std::chrono::milliseconds;
+
+account_book alice_book() {
+  auto book = account_book::parse("accounts:\n  - name: alice\n    keys: [sk-alice]\n    balance_micro: 1000000\n",
+                                  "keys.yaml");
+  EXPECT_TRUE(book.ok());
+  return std::move(book).value();
+}
+
+// A TCP connection to 127.0.0.1:port from `from` (any 127.x.y.z: one more client address).
+int connect_from(const char* from, int port) {
+  const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in local{};
+  local.sin_family = AF_INET;
+  ::inet_pton(AF_INET, from, &local.sin_addr);
+  if (::bind(sock, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) ADD_FAILURE() << "bind " << from;
+  sockaddr_in server{};
+  server.sin_family = AF_INET;
+  server.sin_port = htons(static_cast<std::uint16_t>(port));
+  ::inet_pton(AF_INET, "127.0.0.1", &server.sin_addr);
+  if (::connect(sock, reinterpret_cast<sockaddr*>(&server), sizeof server) != 0) ADD_FAILURE() << "connect";
+  return sock;
+}
+
+// What arrived on sock within `wait` ("" if nothing).
+std::string read_some(int sock, milliseconds wait) {
+  pollfd fd{sock, POLLIN, 0};
+  if (::poll(&fd, 1, static_cast<int>(wait.count())) <= 0) return "";
+  char buffer[4096];
+  const auto got = ::recv(sock, buffer, sizeof buffer, MSG_DONTWAIT);
+  return got > 0 ? std::string(buffer, static_cast<std::size_t>(got)) : "";
+}
+
+std::int64_t resident_kib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6));
+  }
+  return 0;
+}
+
+TEST(HttpEdge, SlowlorisFromOneAddressCannotStarveOthers) {
+  http_bridge_config config;
+  config.port = 0;
+  config.http_threads = 64;
+  config.max_connections_per_client = 16;
+  config.header_timeout_ms = 2000;
+  bridge_shared shared(config, alice_book());
+  http_server server(shared);
+  ASSERT_TRUE(server.start().ok());
+  // 200 connections from 127.0.0.2, each sending its head one line at a time, never finishing it.
+  std::vector<int> slow;
+  for (int i = 0; i < 200; ++i) {
+    slow.push_back(connect_from("127.0.0.2", server.port()));
+    const std::string start = "GET /v1/models HTTP/1.1\r\nHost: x\r\n";
+    (void)::send(slow.back(), start.data(), start.size(), MSG_NOSIGNAL);
+  }
+  std::atomic<bool> stop{false};
+  std::thread trickle([&] {
+    while (!stop) {
+      for (int sock : slow) (void)::send(sock, "X-a: b\r\n", 8, MSG_NOSIGNAL | MSG_DONTWAIT);
+      std::this_thread::sleep_for(milliseconds(300));
+    }
+  });
+  // 20 ordinary requests from 127.0.0.1, 4 at a time, all answered.
+  std::atomic<int> ok{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&] {
+      httplib::Client client("127.0.0.1", server.port());
+      client.set_read_timeout(5, 0);
+      for (int i = 0; i < 5; ++i) {
+        auto res = client.Get("/v1/models", {{"Authorization", "Bearer sk-alice"}});
+        if (res && res->status == 200) ++ok;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(ok.load(), 20);
+  // Every slow connection was answered: 429 beyond the cap, 408 once its head deadline passed.
+  int refused = 0, timed_out = 0;
+  for (int sock : slow) {
+    const std::string answer = read_some(sock, milliseconds(4000));
+    if (answer.rfind("HTTP/1.1 429", 0) == 0) ++refused;
+    if (answer.rfind("HTTP/1.1 408", 0) == 0) ++timed_out;
+  }
+  stop = true;
+  trickle.join();
+  for (int sock : slow) ::close(sock);
+  EXPECT_EQ(refused, 200 - 16);
+  EXPECT_EQ(timed_out, 16);
+}
+
+TEST(HttpEdge, ChunkedBodyOverTheLimitIsRefusedWhileStreaming) {
+  http_bridge_config config;
+  config.port = 0;
+  config.max_body_bytes = 1 << 20;
+  bridge_shared shared(config, alice_book());
+  http_server server(shared);
+  ASSERT_TRUE(server.start().ok());
+  const int sock = connect_from("127.0.0.1", server.port());
+  const std::string head =
+      "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-alice\r\n"
+      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+  ASSERT_EQ(::send(sock, head.data(), head.size(), MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
+  const std::int64_t rss_before = resident_kib();
+  // Up to 20 MB in 64 KiB chunks; the answer must come long before the end.
+  const std::string piece(64 * 1024, 'a');
+  char size_line[32];
+  std::snprintf(size_line, sizeof size_line, "%zx\r\n", piece.size());
+  const std::string chunk = size_line + piece + "\r\n";
+  std::size_t sent = 0;
+  std::string answer;
+  while (sent < (20u << 20) && answer.empty()) {
+    if (::send(sock, chunk.data(), chunk.size(), MSG_NOSIGNAL) < 0) break;  // the server closed: refused
+    sent += piece.size();
+    answer = read_some(sock, milliseconds(0));
+  }
+  if (answer.empty()) answer = read_some(sock, milliseconds(5000));
+  ::close(sock);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer;
+  EXPECT_NE(answer.find("request_too_large"), std::string::npos) << answer;
+  EXPECT_LT(sent, 20u << 20);
+  EXPECT_LT(resident_kib() - rss_before, 8 * 1024) << "the refused body was buffered";
+  // The server still serves.
+  httplib::Client client("127.0.0.1", server.port());
+  auto health = client.Get("/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+}
+
+TEST(HttpEdge, WrongMethodOnAKnownPathIs405) {
+  http_bridge_config config;
+  config.port = 0;
+  bridge_shared shared(config, alice_book());
+  http_server server(shared);
+  ASSERT_TRUE(server.start().ok());
+  httplib::Client client("127.0.0.1", server.port());
+  auto get = client.Get("/v1/chat/completions");
+  ASSERT_TRUE(get);
+  EXPECT_EQ(get->status, 405);
+  EXPECT_EQ(get->get_header_value("Allow"), "POST");
+  EXPECT_EQ(json::parse(get->body)["error"]["code"], "method_not_allowed");
+  auto post = client.Post("/health", "{}", "application/json");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 405);
+  EXPECT_EQ(post->get_header_value("Allow"), "GET");
+  auto unknown = client.Get("/v1/nothing");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+}
+
+TEST(HttpEdge, AccessLineQuotesFieldsAndTheLogEscapesControlCharacters) {
+  const access_record record{"chatcmpl-1", "POST", "/v1/chat/completions", "eve\ninfo  forged: line", "m 1",
+                             "", 200, 3, 4, 0.0125};
+  const std::string line = access_line(record);
+  EXPECT_NE(line.find("account=\"eve\ninfo  forged: line\""), std::string::npos) << line;
+  EXPECT_NE(line.find("model=\"m 1\" miner=- status=200 prompt_tokens=3 completion_tokens=4 latency_ms=12.5"),
+            std::string::npos)
+      << line;
+  EXPECT_EQ(escape_control_characters(line).find('\n'), std::string::npos);
+  EXPECT_EQ(escape_control_characters("a\nb\r\x01\x7f"), "a\\x0ab\\x0d\\x01\\x7f");
+}
+
+}  // namespace
+}  // namespace infergrid::http
