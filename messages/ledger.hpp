@@ -90,7 +90,11 @@ struct escrow_request {
   std::int64_t max_cost_micro = 0;
   std::int64_t prompt_price_per_1k_micro = 0;
   std::int64_t completion_price_per_1k_micro = 0;
-  MSGPACK_DEFINE(op_id, request_id, payer, max_cost_micro, prompt_price_per_1k_micro, completion_price_per_1k_micro)
+  // When the request gives up at the sender (Unix ms); the escrow expires escrow_grace_ms later and
+  // the settlement actor then refunds it. 0 (older senders): now + the actor's escrow_default_timeout_ms.
+  std::int64_t deadline_unix_ms = 0;
+  MSGPACK_DEFINE(op_id, request_id, payer, max_cost_micro, prompt_price_per_1k_micro, completion_price_per_1k_micro,
+                 deadline_unix_ms)
 };
 IG_REGISTER_MESSAGE(escrow_request);
 

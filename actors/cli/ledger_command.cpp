@@ -7,6 +7,10 @@
 //   infergrid ledger withdraw|mint|burn|stake|unbond ACCOUNT AMOUNT
 //   infergrid ledger transfer FROM TO AMOUNT
 //   infergrid ledger withdraw-unbonded ACCOUNT
+//   infergrid ledger escrows                     open escrows with their payer, amount and expiry
+//   infergrid ledger refund REQUEST_ID [--reason R]  return an open escrow to its payer (operator)
+// A mutation needs the ledger's writer lock: while a settlement actor (`infergrid up`) holds the
+// file, it is refused with a message saying so (the actor refunds expired escrows itself).
 // Options: --db PATH (default ./infergrid-ledger.db), --key PATH (ledger signer key, default
 // DB.key), --op-id ID (idempotency key; default random — reuse it to retry safely).
 // AMOUNT is in tokens with up to six decimals ("12.5") or micro-units with a u suffix ("12500000u").
@@ -34,6 +38,7 @@ struct ledger_args {
   std::string to;
   std::string amount;
   std::string kind = "developer";
+  std::string reason = "refunded by the operator";
   std::int64_t limit = 20;
 };
 
@@ -100,6 +105,24 @@ int run_epochs(const ledger_args& args) {
   return 0;
 }
 
+std::string describe_expiry(std::int64_t expires_at_unix_ms, std::int64_t now_unix_ms) {
+  if (expires_at_unix_ms == 0) return "no expiry recorded (the actor refunds it after its default timeout)";
+  const std::int64_t seconds = (expires_at_unix_ms - now_unix_ms) / 1000;
+  return seconds >= 0 ? fmt::format("expires in {} s", seconds) : fmt::format("EXPIRED {} s ago", -seconds);
+}
+
+int run_escrows(const ledger_args& args) {
+  auto state = lg::replay_ledger_file(args.db);
+  if (!state) return report_error("ledger escrows", state.err());
+  const std::int64_t now = lg::unix_ms_now();
+  for (const auto& [request_id, e] : state->open_escrows()) {
+    fmt::print("{}  payer {}  held {}  {}\n", request_id, e.payer, lg::format_amount(e.held_micro),
+               describe_expiry(e.expires_at_unix_ms, now));
+  }
+  fmt::print("{} open escrows\n", state->open_escrow_count());
+  return 0;
+}
+
 std::string random_op_id() {
   std::array<std::uint8_t, 12> bytes{};
   randombytes_buf(bytes.data(), bytes.size());
@@ -108,6 +131,7 @@ std::string random_op_id() {
 
 result<lg::operation> build_operation(const std::string& verb, const ledger_args& args) {
   if (verb == "withdraw-unbonded") return lg::operation{lg::withdraw_unbonded_op{args.account}};
+  if (verb == "refund") return lg::operation{lg::refund_op{args.account, args.reason}};
   auto amount = lg::parse_amount(args.amount);
   if (!amount) return amount.err();
   if (verb == "deposit") {
@@ -131,7 +155,9 @@ int run_mutation(const std::string& verb, const ledger_args& args) {
   if (!signer) return report_error("ledger " + verb, signer.err());
   auto opened = lg::ledger::open(lg::ledger_options{.path = args.db, .use_stored_config = true}, std::move(*signer));
   if (!opened) return report_error("ledger " + verb, opened.err());
-  const std::string op_id = args.op_id.empty() ? random_op_id() : args.op_id;
+  // A refund's default op id is the request's, so running it twice refunds once.
+  const std::string op_id =
+      !args.op_id.empty() ? args.op_id : verb == "refund" ? "operator-refund/" + args.account : random_op_id();
   auto ack = opened->submit_one(lg::command{op_id, "cli", std::move(*op)});
   if (!ack) return report_error("ledger " + verb + " refused", ack.err());
   fmt::print("{} entry {} (op id {}, hash {})\n", ack->replayed ? "already recorded as" : "recorded as", ack->seq, op_id,
@@ -158,6 +184,13 @@ void add_ledger(CLI::App& app) {
   history->add_option("account", args->account)->required();
   history->add_option("--limit", args->limit, "Most entries to list")->capture_default_str();
   history->callback([args] { set_exit_code(run_history(*args)); });
+  ledger->add_subcommand("escrows", "List open escrows and when they expire")->callback([args] {
+    set_exit_code(run_escrows(*args));
+  });
+  auto* refund = ledger->add_subcommand("refund", "Return an open escrow to its payer");
+  refund->add_option("request_id", args->account, "The escrowed request's id")->required();
+  refund->add_option("--reason", args->reason, "Recorded with the refund")->capture_default_str();
+  refund->callback([args] { set_exit_code(run_mutation("refund", *args)); });
   for (const char* verb : {"deposit", "withdraw", "mint", "burn", "stake", "unbond", "transfer", "withdraw-unbonded"}) {
     auto* sub = ledger->add_subcommand(verb, std::string("Record a ") + verb);
     sub->add_option("account", args->account, verb == std::string("transfer") ? "From account" : "Account")->required();

@@ -122,7 +122,10 @@ void http_bridge_state::open_escrow(const std::string& request_id, std::int64_t 
                                     inference_request request) {
   const std::string payer = jobs_.at(request_id).payer;
   ctx_.request<escrow_reply>(
-      shared_->config.settlement, escrow_for(shared_->config, request_id, payer, max_cost_micro),
+      shared_->config.settlement,
+      escrow_for(shared_->config, request_id, payer, max_cost_micro,
+                 std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::system_clock::now().time_since_epoch()).count()),
       shared_->config.settlement_timeout_ms,
       [this, request_id, payer, request = std::move(request)](result<escrow_reply> held) {
         auto found = jobs_.find(request_id);

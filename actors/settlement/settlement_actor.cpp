@@ -1,5 +1,6 @@
 #include "actors/settlement/settlement_actor.hpp"
 
+#include "actors/settlement/ledger/ledger_verify.hpp"
 #include "actors/settlement/settlement_state.hpp"
 #include "runtime/actor_kind_registry.hpp"
 #include "runtime/log.hpp"
@@ -86,7 +87,7 @@ epoch_root to_epoch_root(const epoch_close& m, const public_key& signer, const l
 }
 
 settlement_state::settlement_state(actor_context& context, settlement_settings settings_read, lg::ledger opened)
-    : ctx(context), config(std::move(settings_read)), books(std::move(opened)) {}
+    : ctx(context), config(std::move(settings_read)), books(std::move(opened)), expiry_clock(config.expiry) {}
 
 result<std::unique_ptr<settlement_state>> settlement_state::create(actor_context& ctx, const settings& raw) {
   auto read = read_settlement_settings(raw);
@@ -108,6 +109,24 @@ void settlement_state::on_start() {
                 ctx.note_error(ack.err());
                 log(log_level::warn, ctx.address(), "{}: {}", op_id, ack.err().message);
               }
+            });
+  }
+  reconcile();  // what a crash or a stop left open and has expired meanwhile
+  (void)ctx.every(config.expiry.reconcile_interval_ms, [this] { reconcile(); });
+}
+
+void settlement_state::reconcile() {
+  for (const std::string& request_id : expiry_clock.expired(books.state(), lg::unix_ms_now())) {
+    const std::string op_id = "expire/" + request_id;
+    enqueue(lg::command{op_id, ctx.address(), lg::refund_op{request_id, "expired"}},
+            [this, request_id](result<lg::acknowledgement> ack) {
+              expiry_clock.done(request_id);
+              if (!ack.ok()) {
+                ctx.note_error(ack.err());
+                log(log_level::warn, ctx.address(), "refund of expired escrow {}: {}", request_id, ack.err().message);
+                return;
+              }
+              log(log_level::info, ctx.address(), "refunded expired escrow {} (entry {})", request_id, ack->seq);
             });
   }
 }
@@ -135,12 +154,12 @@ void settlement_state::flush() {
 
 namespace {
 
-// Queues the ledger command for message `m`; once committed, replies with make_reply(ack) or the error.
-template <class M, class Reply>
-void queue_mutation(settlement_state& s, const M& m, const envelope& in, std::string op_id,
-                    std::function<Reply(const lg::acknowledgement&)> make_reply) {
+// Queues `op` for the message `in`; once committed, replies with make_reply(ack) or the error.
+template <class Reply>
+void queue_operation(settlement_state& s, const envelope& in, std::string op_id,
+                     std::function<Reply(const lg::acknowledgement&)> make_reply, lg::operation op) {
   const reply_token token = detail::token_for(in);
-  s.enqueue(lg::command{std::move(op_id), cause_of(in), to_operation(m)},
+  s.enqueue(lg::command{std::move(op_id), cause_of(in), std::move(op)},
             [&s, token, make_reply = std::move(make_reply)](result<lg::acknowledgement> ack) {
               if (!ack.ok()) {
                 s.ctx.note_error(ack.err());
@@ -149,6 +168,12 @@ void queue_mutation(settlement_state& s, const M& m, const envelope& in, std::st
               }
               (void)s.ctx.reply(token, make_reply(*ack));
             });
+}
+
+template <class M, class Reply>
+void queue_mutation(settlement_state& s, const M& m, const envelope& in, std::string op_id,
+                    std::function<Reply(const lg::acknowledgement&)> make_reply) {
+  queue_operation<Reply>(s, in, std::move(op_id), std::move(make_reply), to_operation(m));
 }
 
 template <class M>
@@ -169,8 +194,10 @@ handler_table settlement_state::handlers() {
       on_acked<ledger_withdraw_unbonded>(*this),
       on_acked<refund_request>(*this),
       on<escrow_request>([this](const escrow_request& m, const envelope& in) {
-        queue_mutation<escrow_request, escrow_reply>(*this, m, in, m.op_id,
-                                                     [m](const lg::acknowledgement& ack) { return to_escrow_reply(m, ack); });
+        lg::operation op = to_operation(m);
+        std::get<lg::escrow_op>(op).expires_at_unix_ms = escrow_expiry_of(config.expiry, m.deadline_unix_ms);
+        queue_operation<escrow_reply>(
+            *this, in, m.op_id, [m](const lg::acknowledgement& ack) { return to_escrow_reply(m, ack); }, std::move(op));
       }),
       on<settle_receipt>([this, treasury](const settle_receipt& m, const envelope& in) {
         queue_mutation<settle_receipt, settle_reply>(

@@ -9,7 +9,8 @@ result<settlement_settings> read_settlement_settings(const settings& config) {
                                      "fee_bps", "conviction_quorum", "slash_bps", "slash_reporter_bps",
                                      "validator_reward_per_verdict_micro", "early_participant_epochs",
                                      "early_participant_multiplier_percent", "weight_useful_tokens",
-                                     "weight_latency", "weight_uptime", "weight_accuracy"}));
+                                     "weight_latency", "weight_uptime", "weight_accuracy", "escrow_grace_ms",
+                                     "escrow_default_timeout_ms", "reconcile_interval_ms"}));
   settlement_settings out;
   ledger::ledger_config& l = out.ledger;
   IG_TRY(read_setting(config, "db", out.db_path));
@@ -22,6 +23,13 @@ result<settlement_settings> read_settlement_settings(const settings& config) {
       return make_error(error_code::invalid_argument, config.where("genesis_deposits") + ": " + account +
                                                           " needs a positive amount_micro");
     }
+  }
+  IG_TRY(read_setting(config, "escrow_grace_ms", out.expiry.grace_ms));
+  IG_TRY(read_setting(config, "escrow_default_timeout_ms", out.expiry.default_timeout_ms));
+  IG_TRY(read_setting(config, "reconcile_interval_ms", out.expiry.reconcile_interval_ms));
+  if (out.expiry.grace_ms < 0 || out.expiry.default_timeout_ms < 1 || out.expiry.reconcile_interval_ms < 1) {
+    return make_error(error_code::invalid_argument, config.where() + ": escrow_grace_ms must be >= 0, "
+                                                    "escrow_default_timeout_ms and reconcile_interval_ms >= 1");
   }
   IG_TRY(read_setting(config, "treasury_account", l.treasury_account));
   IG_TRY(read_setting(config, "miner_stake_min_micro", l.miner_stake_min_micro));

@@ -12,6 +12,10 @@
 //   epoch_root_subscribers: []     actors that receive every published epoch_root
 //   genesis_deposits: {}           account -> amount_micro deposited once at start (op id
 //                                  "genesis/<account>": a restart replays it, never pays twice)
+//   escrow_grace_ms: 30000         an escrow expires this long after its request's deadline and
+//                                  is then refunded (escrow_expiry.hpp)
+//   escrow_default_timeout_ms: 120000  the deadline of an escrow whose request names none
+//   reconcile_interval_ms: 1000    how often open escrows are checked for expiry (also at start)
 //   <any ledger_config key>        e.g. fee_bps: 100 — used when the ledger file is created;
 //                                  an existing ledger must have been created with the same values
 #include <functional>
@@ -20,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/settlement/escrow_expiry.hpp"
 #include "actors/settlement/ledger/ledger.hpp"
 #include "runtime/actor_context.hpp"
 #include "runtime/handler_table.hpp"
@@ -34,6 +39,7 @@ struct settlement_settings {
   bool durable = true;
   std::vector<std::string> epoch_root_subscribers;
   std::map<std::string, std::int64_t> genesis_deposits;  // account -> amount_micro, developer accounts
+  escrow_expiry_settings expiry;
   ledger::ledger_config ledger;
 };
 
@@ -45,7 +51,9 @@ struct settlement_state {
   settlement_state(actor_context& context, settlement_settings config, ledger::ledger opened);
   static result<std::unique_ptr<settlement_state>> create(actor_context& ctx, const settings& config);
   handler_table handlers();
-  void on_start();  // the genesis deposits
+  void on_start();  // the genesis deposits, refunds of expired escrows, the reconcile timer
+  // Queues a refund of every open escrow past its expiry (escrow_expiry.hpp).
+  void reconcile();
 
   // A worker's receipt (receipt_settlement.hpp): settles the request's escrow, or is counted.
   void settle_from_receipt(const completion_receipt& receipt, const envelope& in);
@@ -61,6 +69,7 @@ struct settlement_state {
   std::vector<ledger::command> queued;
   std::vector<answer_fn> answers;
   bool flush_armed = false;
+  escrow_clock expiry_clock;
   std::uint64_t receipts_without_escrow = 0;  // receipts of requests nobody escrowed (dropped)
 };
 

@@ -68,9 +68,16 @@ std::vector<std::string> involved_accounts(const operation& op, const outcome& o
 result<ledger> ledger::open(const ledger_options& options, identity signer) {
   auto store = ledger_store::open(options.path, options.durable);
   if (!store) return store.err();
+  writer_lock lock;
+  if (options.path != ":memory:") {
+    auto locked = writer_lock::acquire(options.path);
+    if (!locked) return locked.err();
+    lock = std::move(*locked);
+  }
   auto config = settle_config(*store, options, signer.public_id());
   if (!config) return config.err();
   ledger opened(std::move(*store), std::move(*config), std::move(signer));
+  opened.lock_ = std::move(lock);
   IG_TRY(opened.replay());
   return opened;
 }

@@ -14,6 +14,7 @@
 #include "actors/settlement/ledger/ledger_config.hpp"
 #include "actors/settlement/ledger/ledger_state.hpp"
 #include "actors/settlement/ledger/ledger_store.hpp"
+#include "actors/settlement/ledger/writer_lock.hpp"
 #include "runtime/identity.hpp"
 
 namespace infergrid::ledger {
@@ -34,7 +35,8 @@ struct ledger_options {
 
 class ledger {
  public:
-  // Opens or creates the ledger and rebuilds its state by replaying the entries.
+  // Opens or creates the ledger and rebuilds its state by replaying the entries. Holds the file's
+  // writer_lock while open: a second writer (another process) is refused with error_code::conflict.
   static result<ledger> open(const ledger_options& options, identity signer);
 
   std::vector<result<acknowledgement>> submit(std::span<const command> batch);
@@ -54,6 +56,7 @@ class ledger {
   result<acknowledgement> submit_in_transaction(const command& c, std::vector<entry>& pending);
   status write_back(const std::vector<std::string>& touched);
 
+  writer_lock lock_;
   ledger_store store_;
   ledger_state state_;
   identity signer_;

@@ -4,6 +4,7 @@
 
 #include "actors/settlement/ledger/ledger_test_support.hpp"
 #include "actors/settlement/ledger/ledger_verify.hpp"
+#include "actors/settlement/ledger/operation_codec.hpp"
 #include "actors/settlement/ledger/signed_ops.hpp"
 
 namespace infergrid::ledger {
@@ -121,6 +122,37 @@ TEST_F(ledger_test, reopening_with_another_config_is_refused) {
   auto adopted = ledger::open(other, key(100));
   ASSERT_TRUE(adopted.ok());
   EXPECT_EQ(adopted->config().fee_bps, ledger_config{}.fee_bps);
+}
+
+TEST_F(ledger_test, a_second_writer_is_refused_while_the_first_holds_the_file) {
+  ledger first = open_ledger();
+  auto second = ledger::open(ledger_options{.path = path}, key(100));
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.err().code, error_code::conflict);
+  EXPECT_NE(second.err().message.find("open for writing by another process"), std::string::npos) << second.err().message;
+  ASSERT_TRUE(first.submit_one({"a", "x", deposit_op{"erin", 0, token}}).ok());  // the holder still writes
+}
+
+TEST_F(ledger_test, the_writer_lock_goes_with_the_ledger) {
+  { ledger first = open_ledger(); }
+  auto again = ledger::open(ledger_options{.path = path}, key(100));
+  EXPECT_TRUE(again.ok()) << again.err().message;
+}
+
+TEST(escrow_encoding, an_escrow_without_expiry_keeps_its_five_field_bytes_and_one_with_has_six) {
+  const byte_vector plain = encode_operation(escrow_op{"r", "dev", 1, 2, 3});
+  ASSERT_GT(plain.size(), 3u);
+  EXPECT_EQ(plain[2], 0x95);  // [8, [5 fields]]: the bytes every escrow was written with before expiries
+  const byte_vector timed = encode_operation(escrow_op{"r", "dev", 1, 2, 3, 1'700'000'000'000});
+  EXPECT_EQ(timed[2], 0x96);
+  auto back = decode_operation(timed);
+  ASSERT_TRUE(back.ok()) << back.err().message;
+  EXPECT_EQ(std::get<escrow_op>(*back).expires_at_unix_ms, 1'700'000'000'000);
+  // Six fields with a zero expiry is another encoding of the five-field escrow: not canonical.
+  byte_vector zero = plain;
+  zero[2] = 0x96;
+  zero.push_back(0x00);
+  EXPECT_EQ(decode_operation(zero).err().code, error_code::malformed_input);
 }
 
 TEST_F(ledger_test, entries_table_refuses_updates) {

@@ -49,6 +49,7 @@ struct escrow {
   micro_units held_micro = 0;
   micro_units prompt_price_per_1k_micro = 0;
   micro_units completion_price_per_1k_micro = 0;
+  std::int64_t expires_at_unix_ms = 0;  // 0 = none (written before escrows expired)
 };
 
 struct verdict_tally {
@@ -75,6 +76,7 @@ class ledger_state {
   std::int64_t epoch() const { return epoch_; }
   micro_units supply_micro() const { return supply_micro_; }
   std::size_t open_escrow_count() const { return escrows_.size(); }
+  const std::map<std::string, escrow, std::less<>>& open_escrows() const { return escrows_; }
 
   // Full recount: every bucket >= 0, buckets sum to the supply, escrows and unbondings match the
   // accounts' escrowed/unbonding buckets, closed escrows were fully settled + refunded. O(state).

@@ -82,6 +82,7 @@ status ledger_store::prepare_all() {
 status ledger_store::begin() { return db_.exec("BEGIN IMMEDIATE"); }
 status ledger_store::commit() { return db_.exec("COMMIT"); }
 void ledger_store::rollback() { (void)db_.exec("ROLLBACK"); }
+status ledger_store::begin_snapshot() { return db_.exec("BEGIN DEFERRED"); }
 
 status ledger_store::append(const entry& e, const std::vector<std::string>& involved_accounts) {
   sqlite_statement& s = insert_entry_;

@@ -30,6 +30,9 @@ class ledger_store {
   status begin();
   status commit();
   void rollback();
+  // A read transaction (deferred, WAL): every read until rollback() sees the same snapshot, while a
+  // writer in another process goes on committing (verify reading a ledger a running actor writes).
+  status begin_snapshot();
 
   status append(const entry& e, const std::vector<std::string>& involved_accounts);
   status write_account(const std::string& id, const account& a);

@@ -1,5 +1,6 @@
 #include "actors/settlement/ledger/ledger_verify.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <future>
 #include <memory>
@@ -100,12 +101,46 @@ status replay_entry(const entry& e, ledger_state& state, std::map<std::int64_t, 
 
 }  // namespace
 
-result<verify_report> verify_ledger(const std::string& path) {
+std::int64_t unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+status check_escrow_expiry(const ledger_state& state, std::int64_t now_unix_ms, std::int64_t slack_ms) {
+  for (const auto& [request_id, e] : state.open_escrows()) {
+    if (e.expires_at_unix_ms == 0 || e.expires_at_unix_ms + slack_ms >= now_unix_ms) continue;
+    return make_error(error_code::conflict,
+                      "escrow of request " + request_id + " (payer " + e.payer + ", " + format_amount(e.held_micro) +
+                          " tokens) expired " + std::to_string((now_unix_ms - e.expires_at_unix_ms) / 1000) +
+                          " s ago and is still open: start the settlement actor (it refunds expired escrows) or run "
+                          "`infergrid ledger refund " + request_id + "`");
+  }
+  return {};
+}
+
+result<ledger_state> replay_ledger_file(const std::string& path) {
+  if (!std::filesystem::exists(path)) return make_error(error_code::not_found, "no ledger at " + path);
+  auto store = ledger_store::open(path, false);
+  if (!store) return store.err();
+  auto config = stored_config(*store);
+  if (!config) return config.err();
+  ledger_state state(*config);
+  IG_TRY(store->scan(1, [&state](const entry& e) -> status {
+    auto op = decode_operation(e.op_bytes);
+    if (!op) return at_entry(e.seq, op.err().message);
+    if (auto out = state.apply(*op); !out) return at_entry(e.seq, "does not apply: " + out.err().message);
+    return {};
+  }));
+  return state;
+}
+
+result<verify_report> verify_ledger(const std::string& path, const verify_options& options) {
   if (path != ":memory:" && !std::filesystem::exists(path)) {
     return make_error(error_code::not_found, "no ledger at " + path);
   }
   auto store = ledger_store::open(path, false);
   if (!store) return store.err();
+  IG_TRY(store->begin_snapshot());  // entries, roots and accounts read from one state
   auto config = stored_config(*store);
   if (!config) return config.err();
   auto signer = stored_signer(*store);
@@ -151,6 +186,8 @@ result<verify_report> verify_ledger(const std::string& path) {
   }
   if (auto held = state.check_invariants(); !held) return held.err();
   IG_TRY(compare_accounts(state, *store));
+  IG_TRY(check_escrow_expiry(state, options.now_unix_ms == 0 ? unix_ms_now() : options.now_unix_ms,
+                             options.expiry_slack_ms));
   report.accounts = state.accounts().size();
   report.open_escrows = state.open_escrow_count();
   report.supply_micro = state.supply_micro();

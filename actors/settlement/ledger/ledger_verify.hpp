@@ -8,11 +8,14 @@
 //    only deposit/withdraw/mint/burn change), open escrows equal the escrowed buckets (closed ones
 //    were fully settled + refunded when closed), unbondings match;
 //  - every published epoch root is the hash of that epoch's closing entry;
-//  - the accounts table equals the replayed balances.
+//  - the accounts table equals the replayed balances;
+//  - no open escrow is past its expiry by more than expiry_slack_ms (the settlement actor refunds
+//    an expired escrow within a reconcile interval; escrows written without an expiry are exempt).
 // The first failure is returned, naming the entry (or account) concerned.
 #include <string>
 
 #include "actors/settlement/ledger/amount.hpp"
+#include "actors/settlement/ledger/ledger_state.hpp"
 #include "runtime/result.hpp"
 
 namespace infergrid::ledger {
@@ -25,6 +28,20 @@ struct verify_report {
   micro_units supply_micro = 0;
 };
 
-result<verify_report> verify_ledger(const std::string& path);
+struct verify_options {
+  std::int64_t now_unix_ms = 0;          // 0 = the system clock
+  std::int64_t expiry_slack_ms = 10000;  // how long past its expiry an escrow may still be open
+};
+
+result<verify_report> verify_ledger(const std::string& path, const verify_options& options = {});
+
+// The first open escrow whose expiry + slack is before now, as an error naming it; ok if none.
+status check_escrow_expiry(const ledger_state& state, std::int64_t now_unix_ms, std::int64_t slack_ms);
+
+// The state the file's entries replay to under its stored config, without the chain and
+// signature checks of verify: for read-only listings (`infergrid ledger escrows`).
+result<ledger_state> replay_ledger_file(const std::string& path);
+
+std::int64_t unix_ms_now();
 
 }  // namespace infergrid::ledger

@@ -87,5 +87,38 @@ TEST_F(ledger_verify_test, edited_balance_is_caught_and_named) {
   EXPECT_NE(out.output.find("account eve"), std::string::npos) << out.output;
 }
 
+TEST(ledger_verify_expiry, an_open_escrow_past_its_expiry_fails_verify_until_the_operator_refunds_it) {
+  testing::temp_dir dir{"ledger-expiry"};
+  const std::string path = dir.file("ledger.db");
+  {
+    auto signer = identity::load_or_create(path + ".key");  // the key the CLI signs the refund with
+    ASSERT_TRUE(signer.ok()) << signer.err().message;
+    auto opened = ledger::open(ledger_options{.path = path}, std::move(*signer));
+    ASSERT_TRUE(opened.ok()) << opened.err().message;
+    const std::int64_t long_ago_unix_ms = 1'000;  // 1970: well past
+    for (const auto& ack : opened->submit(std::vector<command>{
+             {"d1", "m1", deposit_op{"dev", 0, 10 * token}},
+             {"e1", "m2", escrow_op{"late", "dev", token, 1'000, 1'000, long_ago_unix_ms}},
+             {"e2", "m3", escrow_op{"fresh", "dev", token, 1'000, 1'000, unix_ms_now() + 3'600'000}}})) {
+      ASSERT_TRUE(ack.ok()) << ack.err().message;
+    }
+  }
+  auto report = verify_ledger(path);
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.err().message.find("escrow of request late"), std::string::npos) << report.err().message;
+  const cli_result listed = run_cli("ledger --db " + path + " escrows");
+  EXPECT_EQ(listed.exit_code, 0) << listed.output;
+  EXPECT_NE(listed.output.find("late  payer dev  held 1.000000  EXPIRED"), std::string::npos) << listed.output;
+  EXPECT_NE(listed.output.find("fresh  payer dev  held 1.000000  expires in"), std::string::npos) << listed.output;
+  EXPECT_NE(listed.output.find("2 open escrows"), std::string::npos) << listed.output;
+  const cli_result refunded = run_cli("ledger --db " + path + " refund late");
+  EXPECT_EQ(refunded.exit_code, 0) << refunded.output;
+  const cli_result again = run_cli("ledger --db " + path + " refund late");  // same op id: once
+  EXPECT_NE(again.output.find("already recorded"), std::string::npos) << again.output;
+  const cli_result verified = run_cli("ledger --db " + path + " verify");
+  EXPECT_EQ(verified.exit_code, 0) << verified.output;
+  EXPECT_NE(verified.output.find("1 open escrows, supply 10.000000 tokens"), std::string::npos) << verified.output;
+}
+
 }  // namespace
 }  // namespace infergrid::ledger

@@ -60,13 +60,33 @@ struct withdraw_unbonded_op {  // every matured unbonding → free balance
   std::string account;
   MSGPACK_DEFINE(account)
 };
-struct escrow_op {  // holds max_cost_micro of the payer for one request, with the agreed prices
+// Holds max_cost_micro of the payer for one request, with the agreed prices, until
+// expires_at_unix_ms (the request's deadline + the settlement's grace; 0 = no expiry, as escrows
+// written before expiries existed). Encoded with 5 fields when it has no expiry and 6 with one, so
+// the entries written before the field was appended keep their exact, canonical bytes.
+struct escrow_op {
   std::string request_id;
   std::string payer;
   micro_units max_cost_micro = 0;
   micro_units prompt_price_per_1k_micro = 0;
   micro_units completion_price_per_1k_micro = 0;
-  MSGPACK_DEFINE(request_id, payer, max_cost_micro, prompt_price_per_1k_micro, completion_price_per_1k_micro)
+  std::int64_t expires_at_unix_ms = 0;
+
+  template <class Packer>
+  void msgpack_pack(Packer& out) const {
+    out.pack_array(expires_at_unix_ms == 0 ? 5 : 6);
+    out.pack(request_id), out.pack(payer), out.pack(max_cost_micro), out.pack(prompt_price_per_1k_micro);
+    out.pack(completion_price_per_1k_micro);
+    if (expires_at_unix_ms != 0) out.pack(expires_at_unix_ms);
+  }
+  void msgpack_unpack(const msgpack::object& in) {
+    if (in.type != msgpack::type::ARRAY || in.via.array.size < 5 || in.via.array.size > 6) throw msgpack::type_error();
+    const msgpack::object* field = in.via.array.ptr;
+    field[0].convert(request_id), field[1].convert(payer), field[2].convert(max_cost_micro);
+    field[3].convert(prompt_price_per_1k_micro), field[4].convert(completion_price_per_1k_micro);
+    expires_at_unix_ms = 0;
+    if (in.via.array.size == 6) field[5].convert(expires_at_unix_ms);
+  }
 };
 // What a miner signs when it finishes a request (see signing_bytes in operation_codec.hpp).
 struct settlement_receipt {

@@ -36,8 +36,10 @@ result<outcome> ledger_state::apply_one(const escrow_op& op) {
   if (op.request_id.empty() || op.request_id.size() > account_id_bytes_max) {
     return make_error(error_code::invalid_argument, "request id must be 1 to 128 bytes");
   }
-  if (op.max_cost_micro <= 0 || op.prompt_price_per_1k_micro < 0 || op.completion_price_per_1k_micro < 0) {
-    return make_error(error_code::invalid_argument, "escrow needs a positive maximum cost and non-negative prices");
+  if (op.max_cost_micro <= 0 || op.prompt_price_per_1k_micro < 0 || op.completion_price_per_1k_micro < 0 ||
+      op.expires_at_unix_ms < 0) {
+    return make_error(error_code::invalid_argument,
+                      "escrow needs a positive maximum cost, non-negative prices and a non-negative expiry");
   }
   if (escrows_.contains(op.request_id) || escrow_closed(op.request_id)) {
     return make_error(error_code::conflict, "request " + op.request_id + " already has an escrow");
@@ -50,7 +52,7 @@ result<outcome> ledger_state::apply_one(const escrow_op& op) {
   auto out = run(std::move(p));
   if (out) {
     escrows_.emplace(op.request_id, escrow{op.payer, op.max_cost_micro, op.prompt_price_per_1k_micro,
-                                           op.completion_price_per_1k_micro});
+                                           op.completion_price_per_1k_micro, op.expires_at_unix_ms});
   }
   return out;
 }

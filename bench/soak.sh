@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# soak: mixed traffic against a real multi-process grid for a while, sampling what must not drift.
+#   bench/soak.sh [--seconds 1800] [--binary build/actors/cli/infergrid] [--clients 4]
+#                 [--kill-every 180] [--sample-every 60] [--keep DIR]
+# Grid: a hub process (settlement with a durable ledger, matchmaker forwarding receipts, the HTTP
+# bridge in settlement mode) and two stories260k worker processes. Traffic: `--clients` loops, each
+# request one of a whole completion, a stream, a stream the client cancels after 0.3 s. Every
+# `--kill-every` seconds a worker is kill -9'ed and restarted (failover). Every `--sample-every`
+# seconds: the hub's RSS, open escrows, open escrows past their expiry, `ledger verify`.
+# Prints requests/s, p50/p99 latency, RSS growth (extrapolated per hour), the worst count of
+# escrows past expiry, and exits 1 if an invariant broke: a failed verify, an escrow past its
+# expiry, a 5xx other than the failover window's 502/503/504, or open escrows left after the
+# grid stopped and the expiry passed. The test suite runs it for 75 s (ctest -R soak_short).
+set -euo pipefail
+
+seconds=1800 clients=4 kill_every=180 sample_every=60 keep=""
+binary="${INFERGRID_BINARY_DIR:-build}/actors/cli/infergrid"
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --seconds) seconds="$2"; shift 2 ;;
+    --binary) binary="$2"; shift 2 ;;
+    --clients) clients="$2"; shift 2 ;;
+    --kill-every) kill_every="$2"; shift 2 ;;
+    --sample-every) sample_every="$2"; shift 2 ;;
+    --keep) keep="$2"; shift 2 ;;
+    *) echo "soak: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+binary="$(realpath "$binary")"
+source_dir="${INFERGRID_SOURCE_DIR:-$(dirname "$(realpath "$0")")/..}"
+model="$(realpath "$source_dir/deploy/models/stories260k.gguf")"
+dir="${keep:-$(mktemp -d /tmp/infergrid-soak-XXXXXX)}"
+mkdir -p "$dir"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
+              echo $((20000 + RANDOM % 20000)); }
+hub_port=$(free_port); http_port=$(free_port)
+request_timeout_ms=10000 grace_ms=2000
+
+cat > "$dir/keys.yaml" <<KEYS
+accounts:
+  - {name: soak, keys: [sk-soak], account: soak, rate_limit_per_minute: 0}
+KEYS
+cat > "$dir/hub.yaml" <<HUB
+node: {name: hub, bind: "tcp://127.0.0.1:$hub_port"}
+actors:
+  - name: settlement
+    kind: settlement
+    settings: {db: $dir/ledger.db, escrow_grace_ms: $grace_ms, reconcile_interval_ms: 500,
+               genesis_deposits: {soak: 1000000000000}}
+  - name: matchmaker
+    kind: matchmaker
+    settings: {receipts_to: settlement, heartbeat_interval_ms: 200, heartbeat_timeout_ms: 1500, stall_timeout_ms: 3000}
+  - name: http
+    kind: http_bridge
+    settings: {listen: 127.0.0.1:$http_port, keys_file: $dir/keys.yaml, settlement: settlement,
+               request_timeout_ms: $request_timeout_ms, rate_limit_per_minute: 0}
+HUB
+for w in 0 1; do
+  cat > "$dir/worker$w.yaml" <<WORKER
+node: {name: w$w, bind: "tcp://127.0.0.1:*"}
+peers: [{name: hub, endpoint: "tcp://127.0.0.1:$hub_port", actors: [matchmaker]}]
+actors:
+  - name: gpu_worker
+    kind: gpu_worker
+    settings: {model_path: "$model", slots: 4, context_size: 512, benchmark_tokens: 4, heartbeat_interval_ms: 200}
+WORKER
+done
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}" ${hub_pid:-} ${worker_pid[0]:-} ${worker_pid[1]:-}; do kill -9 "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [[ -z "$keep" ]] && rm -rf "$dir"
+  return 0
+}
+trap cleanup EXIT
+
+"$binary" node --config "$dir/hub.yaml" > "$dir/hub.log" 2>&1 & hub_pid=$!
+declare -a worker_pid
+start_worker() { "$binary" node --config "$dir/worker$1.yaml" >> "$dir/worker$1.log" 2>&1 & worker_pid[$1]=$!; }
+start_worker 0; start_worker 1
+for _ in $(seq 600); do
+  workers=$( (curl -s "http://127.0.0.1:$http_port/health" || true) | sed -n 's/.*"workers":\([0-9]*\).*/\1/p')
+  [[ "${workers:-0}" -ge 2 ]] && break
+  sleep 0.1
+done
+[[ "${workers:-0}" -ge 2 ]] || { echo "soak: the grid did not come up; see $dir" >&2; keep=1; exit 1; }
+
+ledger() { "$binary" ledger --db "$dir/ledger.db" "$@"; }
+rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# One client loop: writes "status seconds kind" per request to its file until the end time.
+client() {
+  local out="$dir/client$1.txt" end=$2 n=0 kind body
+  while (( $(date +%s) < end )); do
+    n=$((n + 1))
+    case $((RANDOM % 3)) in
+      0) kind=whole; body='{"model":"stories260k","prompt":"Once upon a time '$n'","max_tokens":48}' ;;
+      1) kind=stream; body='{"model":"stories260k","prompt":"A cat '$n'","max_tokens":96,"stream":true}' ;;
+      2) kind=cancel; body='{"model":"stories260k","prompt":"A dog '$n'","max_tokens":400,"stream":true}' ;;
+    esac
+    local limit=30; [[ $kind == cancel ]] && limit=0.3
+    local result
+    result=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time "$limit" \
+               -H 'Authorization: Bearer sk-soak' -H 'Content-Type: application/json' -d "$body" \
+               "http://127.0.0.1:$http_port/v1/completions" || true)
+    echo "$result $kind" >> "$out"
+  done
+}
+
+start=$(date +%s); end=$((start + seconds))
+for c in $(seq "$clients"); do client "$c" "$end" & pids+=($!); done
+
+failures=0 worst_expired=0 rss_first="" rss_last=""
+next_kill=$((start + kill_every)) next_sample=$start victim=0
+while (( $(date +%s) < end )); do
+  now=$(date +%s)
+  if (( now >= next_sample )); then
+    rss_last=$(rss_kib "$hub_pid"); rss_first=${rss_first:-$rss_last}
+    listing=$(ledger escrows 2>&1 || true)
+    open=$(echo "$listing" | tail -1 | awk '{print $1}')
+    expired=$(echo "$listing" | grep -c EXPIRED || true)
+    (( expired > worst_expired )) && worst_expired=$expired
+    if verified=$(ledger verify 2>&1); then verdict=ok; else verdict="FAILED: $verified"; failures=$((failures + 1)); fi
+    (( expired > 0 )) && failures=$((failures + 1))
+    echo "soak t=$((now - start))s rss=${rss_last}KiB open_escrows=$open past_expiry=$expired verify=$verdict"
+    next_sample=$((now + sample_every))
+  fi
+  if (( now >= next_kill )); then
+    kill -9 "${worker_pid[$victim]}" 2>/dev/null || true
+    wait "${worker_pid[$victim]}" 2>/dev/null || true
+    echo "soak t=$((now - start))s kill -9 worker $victim"
+    start_worker "$victim"
+    victim=$((1 - victim)); next_kill=$((now + kill_every))
+  fi
+  sleep 1
+done
+for pid in "${pids[@]}"; do wait "$pid" || true; done
+pids=()
+elapsed=$(( $(date +%s) - start ))
+
+# After the traffic: stop the grid, wait past the longest expiry, restart the hub alone: every
+# escrow must end, and the books must verify.
+kill -TERM "$hub_pid"; wait "$hub_pid" || true
+sleep $(( (request_timeout_ms + grace_ms) / 1000 + 1 ))
+"$binary" node --config "$dir/hub.yaml" >> "$dir/hub.log" 2>&1 & hub_pid=$!
+for _ in $(seq 100); do
+  left=$( (ledger escrows 2>/dev/null || true) | tail -1 | awk '{print $1}')
+  [[ "$left" == 0 ]] && break
+  sleep 0.2
+done
+verified=$(ledger verify 2>&1) || { echo "soak: final verify FAILED: $verified"; failures=$((failures + 1)); }
+[[ "$left" == 0 ]] || { echo "soak: $left escrows still open after restart"; failures=$((failures + 1)); }
+
+cat "$dir"/client*.txt > "$dir/all.txt"
+total=$(wc -l < "$dir/all.txt")
+bad=$(awk '$1 ~ /^5/ && $1 != 502 && $1 != 503 && $1 != 504' "$dir/all.txt" | wc -l)
+(( bad > 0 )) && { echo "soak: $bad unexpected 5xx answers"; failures=$((failures + 1)); }
+ok=$(awk '$1 == 200' "$dir/all.txt" | wc -l)
+p50=$(awk '$1 == 200 && $3 != "cancel" {print $2}' "$dir/all.txt" | sort -n | awk '{a[NR]=$1} END {print (NR ? a[int(NR*0.5)+ (NR*0.5>int(NR*0.5))] : 0)}')
+p99=$(awk '$1 == 200 && $3 != "cancel" {print $2}' "$dir/all.txt" | sort -n | awk '{a[NR]=$1} END {i=int(NR*0.99); if (i<NR*0.99) i++; print (NR ? a[i] : 0)}')
+growth=$(awk -v a="$rss_first" -v b="$rss_last" -v s="$elapsed" 'BEGIN {printf "%.2f", (a > 0 && s > 0) ? (b - a) * 100.0 / a * 3600.0 / s : 0}')
+echo "soak: ${elapsed}s, $total requests ($ok answered 200), $(awk -v n="$total" -v s="$elapsed" 'BEGIN {printf "%.1f", n / s}') req/s," \
+     "p50 ${p50}s p99 ${p99}s (whole and streamed), hub RSS ${rss_first} -> ${rss_last} KiB (${growth}%/hour extrapolated)," \
+     "worst open escrows past expiry $worst_expired, final: $(echo "$verified" | head -1)"
+(( failures == 0 )) || { echo "soak: $failures invariant failures (logs in $dir)"; keep=1; exit 1; }
+echo "soak: invariants held"

@@ -1,0 +1,188 @@
+// Every escrow ends, with a real `infergrid node` process (settlement, matchmaker, a stories260k
+// worker, the HTTP bridge in settlement mode) killed and restarted the way an operator meets it:
+//  - kill -9 with streams in flight, restart: the escrows left open are refunded once expired
+//    (the request's deadline + escrow_grace_ms), and `infergrid ledger verify` passes with the
+//    supply exactly the genesis deposit;
+//  - SIGTERM with a stream in flight, restart: the same;
+//  - `infergrid ledger deposit` while the grid serves: refused with a message naming the writer
+//    lock, serving continues, verify passes.
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "actors/settlement/ledger/ledger_test_support.hpp"
+#include "tests/child_process.hpp"
+#include "tests/compute_grid.hpp"
+
+namespace infergrid {
+namespace {
+
+using json = nlohmann::json;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr std::int64_t request_timeout_ms = 4000;  // the bridge's deadline of each request
+constexpr std::int64_t escrow_grace_ms = 1000;     // settlement refunds this long after it
+
+using ledger::testing::run_cli;
+
+class escrow_expiry_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    http_port = compute_testing::free_port();
+    testing::write_file(dir + "/keys.yaml", "accounts:\n  - {name: alice, keys: [sk-alice], account: alice-ledger}\n");
+    testing::write_file(
+        config, "node: {name: money}\n"
+                "actors:\n"
+                "  - name: settlement\n"
+                "    kind: settlement\n"
+                "    settings: {db: " + db + ", escrow_grace_ms: " + std::to_string(escrow_grace_ms) +
+                    ", reconcile_interval_ms: 200, genesis_deposits: {alice-ledger: 50000000}}\n"
+                "  - name: matchmaker\n"
+                "    kind: matchmaker\n"
+                "    settings: {receipts_to: settlement}\n"
+                "  - name: worker\n"
+                "    kind: gpu_worker\n"
+                "    settings: {model_path: \"" + compute_testing::stories260k_model_path() +
+                    "\", slots: 2, context_size: 512}\n"
+                "  - name: http\n"
+                "    kind: http_bridge\n"
+                "    settings: {listen: 127.0.0.1:" + std::to_string(http_port) + ", keys_file: " + dir +
+                    "/keys.yaml, settlement: settlement, request_timeout_ms: " + std::to_string(request_timeout_ms) +
+                    "}\n");
+  }
+
+  void start() {
+    grid = std::make_unique<testing::child_process>(
+        std::vector<std::string>{testing::infergrid_binary(), "node", "--config", config},
+        dir + "/node" + std::to_string(++starts) + ".log");
+    ASSERT_TRUE(grid->started());
+    const auto deadline = std::chrono::steady_clock::now() + seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      httplib::Client client("127.0.0.1", http_port);
+      auto res = client.Get("/health");
+      if (res && res->status == 200 && json::parse(res->body).value("workers", 0) > 0) return;
+      std::this_thread::sleep_for(milliseconds(100));
+    }
+    FAIL() << "the grid did not come up:\n" << grid->log();
+  }
+
+  // Starts `count` streams and returns once the first has received a chunk: the rest are escrowed
+  // and queued behind the worker's 2 slots by then.
+  void start_streams(int count) {
+    auto begun_owner = std::make_shared<std::atomic<int>>(0);
+    std::atomic<int>& begun = *begun_owner;
+    for (int i = 0; i < count; ++i) {
+      streams.emplace_back([this, begun_owner, i] {
+        std::atomic<int>& begun = *begun_owner;
+        httplib::Client client("127.0.0.1", http_port);
+        client.set_read_timeout(30, 0);
+        const json body = {{"model", "stories260k"}, {"prompt", "Once upon a time " + std::to_string(i)},
+                           {"max_tokens", 400}, {"stream", true}};
+        bool counted = false;
+        httplib::Request post;
+        post.method = "POST";
+        post.path = "/v1/completions";
+        post.headers = {{"Authorization", "Bearer sk-alice"}, {"Content-Type", "application/json"}};
+        post.body = body.dump();
+        post.content_receiver = [&](const char*, std::size_t, std::uint64_t, std::uint64_t) {
+          if (!counted) counted = true, ++begun;
+          return true;
+        };
+        (void)client.send(post);
+        if (!counted) ++begun;
+      });
+    }
+    const auto deadline = std::chrono::steady_clock::now() + seconds(30);
+    while (begun.load() < 1 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(milliseconds(5));
+    std::this_thread::sleep_for(milliseconds(300));
+  }
+  void join_streams() {
+    for (auto& t : streams) t.join();
+    streams.clear();
+  }
+
+  int open_escrows() {
+    const auto listed = run_cli("ledger --db " + db + " escrows");
+    EXPECT_EQ(listed.exit_code, 0) << listed.output;
+    return std::atoi(listed.output.substr(listed.output.rfind('\n', listed.output.size() - 2) + 1).c_str());
+  }
+
+  // After a restart: every escrow ends within its expiry (plus the reconcile interval), and the
+  // books verify with the supply exactly the genesis deposit.
+  void expect_every_escrow_ends() {
+    const auto deadline = std::chrono::steady_clock::now() + milliseconds(request_timeout_ms + escrow_grace_ms + 5000);
+    int open = open_escrows();
+    while (open != 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(milliseconds(200));
+      open = open_escrows();
+    }
+    EXPECT_EQ(open, 0) << run_cli("ledger --db " + db + " escrows").output;
+    const auto verified = run_cli("ledger --db " + db + " verify");
+    EXPECT_EQ(verified.exit_code, 0) << verified.output;
+    EXPECT_NE(verified.output.find("0 open escrows, supply 50.000000 tokens"), std::string::npos) << verified.output;
+  }
+
+  std::string dir = testing::make_temp_dir();
+  std::string db = dir + "/ledger.db";
+  std::string config = dir + "/node.yaml";
+  int http_port = 0;
+  int starts = 0;
+  std::unique_ptr<testing::child_process> grid;
+  std::vector<std::thread> streams;
+};
+
+TEST_F(escrow_expiry_test, kill_9_with_streams_in_flight_then_restart_refunds_every_escrow) {
+  start();
+  start_streams(8);
+  grid->send_signal(SIGKILL);
+  ASSERT_TRUE(grid->wait_exit(seconds(10)).has_value());
+  join_streams();
+  EXPECT_GT(open_escrows(), 0) << "no stream was in flight at the kill: the test proves nothing";
+  // verify already holds (nothing is past its expiry yet, every bucket sums to the supply).
+  EXPECT_EQ(run_cli("ledger --db " + db + " verify").exit_code, 0);
+  start();
+  expect_every_escrow_ends();
+  EXPECT_TRUE(grid->wait_for_log("refunded expired escrow", seconds(1)).has_value()) << grid->log();
+}
+
+TEST_F(escrow_expiry_test, sigterm_with_a_stream_in_flight_then_restart_ends_its_escrow) {
+  start();
+  start_streams(3);
+  grid->send_signal(SIGTERM);
+  ASSERT_TRUE(grid->wait_exit(seconds(30)).has_value()) << grid->log();
+  join_streams();
+  start();
+  expect_every_escrow_ends();
+}
+
+TEST_F(escrow_expiry_test, cli_deposit_while_serving_is_refused_and_serving_continues) {
+  start();
+  const auto deposit = run_cli("ledger --db " + db + " deposit alice-ledger 5");
+  EXPECT_EQ(deposit.exit_code, 1) << deposit.output;
+  EXPECT_NE(deposit.output.find("open for writing by another process"), std::string::npos) << deposit.output;
+  httplib::Client client("127.0.0.1", http_port);
+  client.set_read_timeout(30, 0);
+  const json body = {{"model", "stories260k"}, {"prompt", "Once upon a time"}, {"max_tokens", 8}};
+  for (int i = 0; i < 3; ++i) {
+    auto res = client.Post("/v1/completions", {{"Authorization", "Bearer sk-alice"}}, body.dump(), "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << res->body;
+  }
+  expect_every_escrow_ends();
+  // Stopped, the file is free again: the same deposit goes through.
+  grid->send_signal(SIGTERM);
+  ASSERT_TRUE(grid->wait_exit(seconds(30)).has_value());
+  const auto later = run_cli("ledger --db " + db + " deposit alice-ledger 5");
+  EXPECT_EQ(later.exit_code, 0) << later.output;
+}
+
+}  // namespace
+}  // namespace infergrid
