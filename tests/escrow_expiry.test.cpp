@@ -5,7 +5,8 @@
 //    supply exactly the genesis deposit;
 //  - SIGTERM with a stream in flight, restart: the same;
 //  - `infergrid ledger deposit` while the grid serves: refused with a message naming the writer
-//    lock, serving continues, verify passes.
+//    lock, serving continues, verify passes;
+//  - a prompt beyond the worker's context: 400 context_length_exceeded (as OpenAI), escrow refunded.
 #include <signal.h>
 
 #include <atomic>
@@ -182,6 +183,20 @@ TEST_F(escrow_expiry_test, cli_deposit_while_serving_is_refused_and_serving_cont
   ASSERT_TRUE(grid->wait_exit(seconds(30)).has_value());
   const auto later = run_cli("ledger --db " + db + " deposit alice-ledger 5");
   EXPECT_EQ(later.exit_code, 0) << later.output;
+}
+
+TEST_F(escrow_expiry_test, a_prompt_beyond_the_context_is_400_context_length_exceeded_and_refunded) {
+  start();
+  std::string prompt;
+  while (prompt.size() < 6000) prompt += "Once upon a time there was a little cat. ";  // > 512 tokens
+  httplib::Client client("127.0.0.1", http_port);
+  client.set_read_timeout(30, 0);
+  const json body = {{"model", "stories260k"}, {"prompt", prompt}, {"max_tokens", 8}};
+  auto res = client.Post("/v1/completions", {{"Authorization", "Bearer sk-alice"}}, body.dump(), "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400) << res->body;
+  EXPECT_EQ(json::parse(res->body)["error"]["code"], "context_length_exceeded") << res->body;
+  expect_every_escrow_ends();  // its escrow was refunded in full
 }
 
 }  // namespace
