@@ -39,7 +39,9 @@ int run_generate(const generate_flags& flags) {
   engine::engine_options options;
   options.device = flags.device;
   options.context_size = flags.context_size;
-  options.on_load_progress = engine::load_progress_lines([](const std::string& line) { fmt::print(stderr, "{}\n", line); });
+  const auto print_line = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
+  options.on_load_progress = engine::load_progress_lines(print_line);
+  options.on_load_message = print_line;
   auto engine = engine::llama_engine::create(*file, options);
   if (!engine) {
     fmt::print(stderr, "error: {}\n", engine.err().message);

@@ -24,10 +24,12 @@ int print_model_info(const std::string& path, bool list_tensors) {
     fmt::print(stderr, "error: {}\n", h.err().message);
     return 1;
   }
-  fmt::print("llama: layers {}, embd {}, heads {} (kv {}, head_dim {}), ffn {}, vocab {}, context {}\n", h->n_layers,
-             h->n_embd, h->n_heads, h->n_kv_heads, h->head_dim, h->n_ff, h->n_vocab, h->context_length);
-  fmt::print("rope: dims {}, base {}, freq_scale {}; rms eps {}\n", h->rope_dims, h->rope_freq_base,
-             h->rope_freq_scale, h->rms_norm_eps);
+  fmt::print("{}: layers {}, embd {}, heads {} (kv {}, head_dim {}), ffn {}, vocab {}, context {}\n", h->arch->name,
+             h->n_layers, h->n_embd, h->n_heads, h->n_kv_heads, h->head_dim, h->n_ff, h->n_vocab, h->context_length);
+  static constexpr const char* scaling_names[] = {"none", "linear", "llama3"};
+  fmt::print("rope: {}, dims {}, base {}, freq_scale {}, scaling {}; rms eps {}\n",
+             h->arch->rope == model::rope_style::neox ? "neox" : "norm", h->rope_dims, h->rope_freq_base,
+             h->rope_freq_scale, scaling_names[static_cast<int>(h->rope_scaling_type)], h->rms_norm_eps);
   fmt::print("content hash (BLAKE2b-256 of the file): {}\n", to_hex(h->content_hash));
   auto weights = model::resolve_llama_weights(*file, *h);
   if (!weights) {
@@ -40,8 +42,10 @@ int print_model_info(const std::string& path, bool list_tensors) {
     parameters += t.n_elements;
     weight_bytes += t.bytes;
   }
-  fmt::print("weights: {} parameters in {} bytes; output {}\n", parameters, weight_bytes,
-             weights->output_tied ? "tied to token_embd" : "separate");
+  fmt::print("weights: {} parameters in {} bytes; output {}; q/k/v biases {}; q/k head norms {}; rope factors {}\n",
+             parameters, weight_bytes, weights->output_tied ? "tied to token_embd" : "separate",
+             weights->has_qkv_bias() ? "yes" : "no", weights->has_qk_norm() ? "yes" : "no",
+             weights->rope_freq_factors.size());
   auto vocab = model::tokenizer::from_gguf(*file);
   if (vocab) {
     fmt::print("tokenizer: SentencePiece, {} tokens, bos {}, eos {}, add_bos {}\n", vocab->vocab_size(),

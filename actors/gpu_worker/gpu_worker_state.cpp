@@ -78,8 +78,11 @@ result<std::unique_ptr<gpu_worker_state>> gpu_worker_state::create(actor_context
   options.device = config->device;
   options.n_slots = config->slots;
   options.context_size = config->context_size;
-  options.on_load_progress = engine::load_progress_lines(
-      [&ctx, &config](const std::string& line) { log(log_level::info, ctx.address(), "{}: {}", config->model_name, line); });
+  const auto log_line = [&ctx, &config](const std::string& line) {
+    log(log_level::info, ctx.address(), "{}: {}", config->model_name, line);
+  };
+  options.on_load_progress = engine::load_progress_lines(log_line);
+  options.on_load_message = log_line;
   auto engine = engine::llama_engine::create(*file, options);
   if (!engine.ok()) return engine.err();
   auto speed = measure_tokens_per_second(*engine, vocab->bos_id(), config->benchmark_tokens);

@@ -113,19 +113,43 @@ result<projection> upload_gate_up(const vk::device& dev, const model::weight_vie
   return out;
 }
 
-result<vk::buffer> upload_norm(const vk::device& dev, const model::weight_view& view, std::size_t& bytes) {
-  if (view.type != model::ggml_type::f32) {
-    return make_error(error_code::unsupported, view.name + ": norm weights must be F32");
+// F32 vectors (norm weights, biases) side by side in one buffer.
+result<vk::buffer> upload_vectors(const vk::device& dev, std::initializer_list<const model::weight_view*> views,
+                                  std::size_t& bytes) {
+  std::vector<std::byte> joined;
+  for (const model::weight_view* view : views) {
+    if (view->type != model::ggml_type::f32) {
+      return make_error(error_code::unsupported, view->name + ": norm weights and biases must be F32");
+    }
+    joined.insert(joined.end(), view->data, view->data + view->bytes);
   }
-  auto buffer = vk::buffer::create(dev, view.bytes, vk::memory_kind::device_local);
+  auto buffer = vk::buffer::create(dev, joined.size(), vk::memory_kind::device_local);
   if (!buffer) return buffer.err();
-  IG_TRY(vk::upload(dev, *buffer, std::span(view.data, view.bytes)));
-  bytes += view.bytes;
+  IG_TRY(vk::upload(dev, *buffer, std::span<const std::byte>(joined)));
+  bytes += joined.size();
   return buffer;
+}
+
+result<vk::buffer> upload_norm(const vk::device& dev, const model::weight_view& view, std::size_t& bytes) {
+  return upload_vectors(dev, {&view}, bytes);
+}
+
+// The optional vectors of a layer, uploaded when the model has them.
+status upload_optional(const vk::device& dev, std::initializer_list<const model::weight_view*> views,
+                       std::optional<vk::buffer>& out, std::size_t& bytes) {
+  if (!(*views.begin())->present()) return {};
+  auto buffer = upload_vectors(dev, views, bytes);
+  if (!buffer) return buffer.err();
+  out = std::move(*buffer);
+  return {};
 }
 
 result<device_layer> upload_layer(const vk::device& dev, const model::llama_layer_weights& w,
                                   const upload_settings& settings, std::size_t& bytes) {
+  if (w.attn_q_bias.present() && w.attn_q_norm.present()) {
+    // rope_kv adds the biases after the head norms have run; no supported architecture has both.
+    return make_error(error_code::unsupported, w.attn_q_norm.name + ": q/k biases together with q/k head norms");
+  }
   auto attn_norm = upload_norm(dev, w.attn_norm, bytes);
   if (!attn_norm) return attn_norm.err();
   auto qkv = upload_projection(dev, {&w.attn_q, &w.attn_k, &w.attn_v}, settings, bytes);
@@ -138,13 +162,12 @@ result<device_layer> upload_layer(const vk::device& dev, const model::llama_laye
   if (!gate_up) return gate_up.err();
   auto down = upload_projection(dev, {&w.ffn_down}, settings, bytes);
   if (!down) return down.err();
-  return device_layer{std::move(*attn_norm), std::move(*qkv),     std::move(*attn_output),
-                      std::move(*ffn_norm),  std::move(*gate_up), std::move(*down)};
-}
-
-std::size_t layer_file_bytes(const model::llama_layer_weights& w) {
-  return w.attn_norm.bytes + w.attn_q.bytes + w.attn_k.bytes + w.attn_v.bytes + w.attn_output.bytes + w.ffn_norm.bytes +
-         w.ffn_gate.bytes + w.ffn_up.bytes + w.ffn_down.bytes;
+  device_layer out{std::move(*attn_norm), std::move(*qkv),     {}, {}, {}, std::move(*attn_output),
+                   std::move(*ffn_norm),  std::move(*gate_up), std::move(*down)};
+  IG_TRY(upload_optional(dev, {&w.attn_q_bias, &w.attn_k_bias, &w.attn_v_bias}, out.qkv_bias, bytes));
+  IG_TRY(upload_optional(dev, {&w.attn_q_norm}, out.q_norm, bytes));
+  IG_TRY(upload_optional(dev, {&w.attn_k_norm}, out.k_norm, bytes));
+  return out;
 }
 
 }  // namespace
@@ -155,8 +178,7 @@ result<device_model> upload_model(const vk::device& dev, const model::llama_hpar
   std::size_t bytes = 0;
   const upload_settings settings{arrangement.access, part_bytes_limit, arrangement.row_group,
                                  arrangement.swiglu_pair_rows};
-  std::size_t total = weights.token_embd.bytes + weights.output_norm.bytes + (weights.output_tied ? 0 : weights.output.bytes);
-  for (const model::llama_layer_weights& layer : weights.layers) total += layer_file_bytes(layer);
+  const std::size_t total = weights.file_bytes();
   std::size_t done = 0;
   const auto uploaded_bytes = [&](std::size_t more) {
     done += more;
@@ -180,10 +202,20 @@ result<device_model> upload_model(const vk::device& dev, const model::llama_hpar
     auto uploaded = upload_layer(dev, layer, settings, bytes);
     if (!uploaded) return uploaded.err();
     layers.push_back(std::move(*uploaded));
-    uploaded_bytes(layer_file_bytes(layer));
+    uploaded_bytes(layer.file_bytes());
   }
-  return device_model{hparams, std::move(*token_embd), std::move(output), std::move(*output_norm), std::move(layers),
-                      bytes};
+  std::optional<vk::buffer> factors;
+  if (!weights.rope_freq_factors.empty()) {
+    const auto factor_bytes = std::as_bytes(std::span(weights.rope_freq_factors));
+    auto buffer = vk::buffer::create(dev, factor_bytes.size(), vk::memory_kind::device_local);
+    if (!buffer) return buffer.err();
+    IG_TRY(vk::upload(dev, *buffer, factor_bytes));
+    bytes += factor_bytes.size();
+    factors = std::move(*buffer);
+    uploaded_bytes(factor_bytes.size());
+  }
+  return device_model{hparams,          std::move(*token_embd), std::move(output), std::move(*output_norm),
+                      std::move(layers), std::move(factors),    bytes};
 }
 
 }  // namespace infergrid::engine

@@ -1,5 +1,6 @@
 #pragma once
-// A Llama model's weights resident on the device, kept in their stored types (F32, F16, Q8_0,
+// A model's weights resident on the device (any architecture: the optional biases, q/k norms and
+// rope factors are there when the model has them), kept in their stored types (F32, F16, Q8_0,
 // Q4_0) in the layout of weight_layout.hpp. Projections that read the same input are stacked into
 // one matrix when their types agree (q|k|v, gate|up), so one dispatch computes them.
 #include <cstddef>
@@ -34,6 +35,9 @@ struct projection {
 struct device_layer {
   vk::buffer attn_norm;  // [n_embd] f32
   projection qkv;        // -> [n_heads*hd | n_kv*hd | n_kv*hd]
+  std::optional<vk::buffer> qkv_bias;  // [n_heads*hd | n_kv*hd | n_kv*hd] f32, added before rope (qwen2)
+  std::optional<vk::buffer> q_norm;    // [hd] f32: each q head's RMSNorm before rope (qwen3)
+  std::optional<vk::buffer> k_norm;    // [hd] f32
   projection attn_output;
   vk::buffer ffn_norm;
   projection gate_up;    // -> [n_ff | n_ff], or silu(gate) * up [n_ff] when in swiglu pairs
@@ -46,6 +50,7 @@ struct device_model {
   std::optional<projection> output;  // nullopt when tied to token_embd
   vk::buffer output_norm;
   std::vector<device_layer> layers;
+  std::optional<vk::buffer> rope_freq_factors;  // rope_dims / 2 f32 (llama3 scaling)
   std::size_t device_bytes = 0;  // weights as stored on the device
 
   const projection& output_weight() const { return output ? *output : token_embd; }

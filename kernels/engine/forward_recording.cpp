@@ -5,12 +5,13 @@
 namespace infergrid::engine {
 namespace {
 
-// Descriptor sets besides the matmul and embedding parts: per layer rope and attention, and unless
-// fused into the matmuls' input 2 norms and SwiGLU; outside the layers the final norm and argmax.
-constexpr std::uint32_t fixed_sets_per_layer = 5;
+// Descriptor sets besides the matmul and embedding parts: per layer rope, attention and (qwen3) the
+// q/k head norms, and unless fused into the matmuls' input 2 norms and SwiGLU; outside the layers
+// the final norm and argmax.
+constexpr std::uint32_t fixed_sets_per_layer = 6;
 constexpr std::uint32_t fixed_sets_outside_layers = 2;
-// Most bindings of any kernel (attention; matmul has 5).
-constexpr std::uint32_t max_bindings_per_set = 6;
+// Most bindings of any kernel (rope_kv; attention has 6, matmul 5).
+constexpr std::uint32_t max_bindings_per_set = 7;
 
 status project(kernel_library& kernels, recorder& rec, const projection& p, const vk::buffer_view& x,
                const vk::buffer& y, std::uint32_t n_tokens, bool accumulate, const matmul_input& input = {},
@@ -29,7 +30,12 @@ status record_layer(kernel_library& kernels, recorder& rec, const device_model& 
   const model::llama_hparams& h = model.hparams;
   const device_layer& layer = model.layers[layer_index];
   const attention_shape shape{h.n_heads, h.n_kv_heads, h.head_dim, b.capacity.n_ctx};
-  const rope_parameters rope{h.rope_dims, h.rope_freq_base, h.rope_freq_scale};
+  const rope_parameters rope{h.rope_dims,
+                             h.rope_freq_base,
+                             h.rope_freq_scale,
+                             h.arch->rope,
+                             model.rope_freq_factors ? &*model.rope_freq_factors : nullptr,
+                             layer.qkv_bias ? &*layer.qkv_bias : nullptr};
   const token_inputs inputs{b.positions, b.slots, 0};
   const float scale = 1.0f / std::sqrt(static_cast<float>(h.head_dim));
 
@@ -43,6 +49,10 @@ status record_layer(kernel_library& kernels, recorder& rec, const device_model& 
     IG_TRY(kernels.rms_norm(rec, b.residual, layer.attn_norm, b.normed, h.n_embd, n_tokens, h.rms_norm_eps, nullptr));
     rec.stage = "attn_qkv";
     IG_TRY(project(kernels, rec, layer.qkv, b.normed_view, b.qkv, n_tokens, false));
+  }
+  if (layer.q_norm) {
+    rec.stage = "qk_norm";
+    IG_TRY(kernels.qk_norm(rec, b.qkv, *layer.q_norm, *layer.k_norm, shape, h.rms_norm_eps, n_tokens));
   }
   rec.stage = "rope_kv";
   IG_TRY(kernels.rope_kv(rec, b.qkv, inputs, b.k_cache[layer_index], b.v_cache[layer_index], shape, rope, n_tokens));

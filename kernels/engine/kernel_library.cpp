@@ -56,6 +56,11 @@ struct rms_norm_push {
 struct rope_push {
   std::uint32_t n_heads, n_kv_heads, head_dim, rope_dims, n_ctx, token_offset;
   float theta_base, freq_scale;
+  std::uint32_t style, use_factors, use_bias;
+};
+struct qk_norm_push {
+  std::uint32_t n_heads, n_kv_heads, head_dim;
+  float eps;
 };
 struct attention_push {
   std::uint32_t n_heads, n_kv_heads, head_dim, n_ctx, q_stride, token_offset;
@@ -215,16 +220,39 @@ status kernel_library::rope_kv(recorder& rec, const vk::buffer& qkv, const token
                                const vk::buffer& k_cache, const vk::buffer& v_cache, const attention_shape& shape,
                                const rope_parameters& rope, std::uint32_t n_tokens) {
   if (n_tokens == 0) return {};
-  auto p = pipeline("rope_kv", {storage, storage, storage, storage, storage}, sizeof(rope_push),
+  auto p = pipeline("rope_kv", {storage, storage, storage, storage, storage, storage, storage}, sizeof(rope_push),
                     {elementwise_block_size});
   if (!p) return p.err();
-  const rope_push push{shape.n_heads, shape.n_kv_heads, shape.head_dim, rope.rope_dims, shape.n_ctx,
-                       tokens.token_offset, rope.theta_base, rope.freq_scale};
+  const rope_push push{shape.n_heads,
+                       shape.n_kv_heads,
+                       shape.head_dim,
+                       rope.rope_dims,
+                       shape.n_ctx,
+                       tokens.token_offset,
+                       rope.theta_base,
+                       rope.freq_scale,
+                       static_cast<std::uint32_t>(rope.style),
+                       rope.freq_factors != nullptr ? 1u : 0u,
+                       rope.qkv_bias != nullptr ? 1u : 0u};
   const std::uint32_t pairs = (shape.n_heads + shape.n_kv_heads) * shape.head_dim / 2;
+  // Bindings 5 and 6 are read only when used; the positions stand in otherwise.
+  const vk::buffer& factors = rope.freq_factors != nullptr ? *rope.freq_factors : tokens.positions;
+  const vk::buffer& bias = rope.qkv_bias != nullptr ? *rope.qkv_bias : tokens.positions;
   return record(rec, "rope_kv", **p,
                 {vk::storage(qkv), vk::storage(tokens.positions), vk::storage(tokens.slots), vk::storage(k_cache),
-                 vk::storage(v_cache)},
+                 vk::storage(v_cache), vk::storage(factors), vk::storage(bias)},
                 push, ceil_div(pairs, elementwise_block_size), n_tokens);
+}
+
+status kernel_library::qk_norm(recorder& rec, const vk::buffer& qkv, const vk::buffer& q_norm,
+                               const vk::buffer& k_norm, const attention_shape& shape, float eps,
+                               std::uint32_t n_tokens) {
+  if (n_tokens == 0) return {};
+  auto p = pipeline("qk_norm", {storage, storage, storage}, sizeof(qk_norm_push), {elementwise_block_size});
+  if (!p) return p.err();
+  const qk_norm_push push{shape.n_heads, shape.n_kv_heads, shape.head_dim, eps};
+  return record(rec, "qk_norm", **p, {vk::storage(qkv), vk::storage(q_norm), vk::storage(k_norm)}, push,
+                ceil_div(shape.n_heads + shape.n_kv_heads, elementwise_block_size), n_tokens);
 }
 
 status kernel_library::attention(recorder& rec, const vk::buffer_view& q, std::uint32_t q_stride,

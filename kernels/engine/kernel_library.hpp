@@ -12,6 +12,7 @@
 
 #include "kernels/engine/device_weight.hpp"
 #include "kernels/engine/step_profile.hpp"
+#include "kernels/model/architecture.hpp"
 #include "kernels/vk/buffer.hpp"
 #include "kernels/vk/command.hpp"
 #include "kernels/vk/descriptors.hpp"
@@ -84,6 +85,9 @@ struct rope_parameters {
   std::uint32_t rope_dims = 0;
   float theta_base = 10000.0f;
   float freq_scale = 1.0f;
+  model::rope_style style = model::rope_style::norm;
+  const vk::buffer* freq_factors = nullptr;  // rope_dims / 2 floats dividing each pair's angle (llama3)
+  const vk::buffer* qkv_bias = nullptr;      // q|k|v biases, added to the qkv row before rope (qwen2)
 };
 
 // Per-token inputs shared by several kernels: positions and slots (int32 per token), read from
@@ -142,10 +146,15 @@ class kernel_library {
   // out[i] = rms_norm(x[row_list ? row_list[i] : i]) * weight, n_rows rows of `width`.
   status rms_norm(recorder& rec, const vk::buffer& x, const vk::buffer& weight, const vk::buffer& out,
                   std::uint32_t width, std::uint32_t n_rows, float eps, const vk::buffer* row_list);
-  // Rope of the q and k parts of fused qkv rows (in place for q); k and v go into the caches.
+  // Rope of the q and k parts of fused qkv rows (in place for q), after adding the biases when given;
+  // k and v go into the caches.
   status rope_kv(recorder& rec, const vk::buffer& qkv, const token_inputs& tokens, const vk::buffer& k_cache,
                  const vk::buffer& v_cache, const attention_shape& shape, const rope_parameters& rope,
                  std::uint32_t n_tokens);
+  // Per-head RMSNorm of the q heads (weights q_norm, head_dim floats) and k heads (k_norm) of fused
+  // qkv rows, in place.
+  status qk_norm(recorder& rec, const vk::buffer& qkv, const vk::buffer& q_norm, const vk::buffer& k_norm,
+                 const attention_shape& shape, float eps, std::uint32_t n_tokens);
   // out[t][head] = softmax(q.k * scale) v over the slot's cache rows 0..position[t].
   status attention(recorder& rec, const vk::buffer_view& q, std::uint32_t q_stride, const vk::buffer_view& k_cache,
                    const vk::buffer_view& v_cache, const token_inputs& tokens, const vk::buffer& out,

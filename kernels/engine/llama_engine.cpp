@@ -10,6 +10,7 @@
 
 #include "kernels/engine/device_model.hpp"
 #include "kernels/engine/forward_recording.hpp"
+#include "kernels/engine/memory_plan.hpp"
 #include "kernels/engine/step_buffers.hpp"
 #include "kernels/model/llama_weights.hpp"
 #include "kernels/vk/device.hpp"
@@ -20,8 +21,9 @@ namespace {
 // Recorded steps kept for reuse (decode steps of a few batch sizes, prefill chunks); the oldest
 // shape is dropped beyond this.
 constexpr std::size_t max_recorded_steps = 16;
-// Longest context per slot when the model asks for more (memory for the KV cache is allocated
-// up front); an explicit context_size may exceed it.
+// Longest context per slot when the model asks for more and no context_size is configured (the KV
+// cache is allocated up front: a 32k-context model would otherwise reserve 8x the memory of most
+// requests' needs); an explicit context_size may exceed it.
 constexpr std::uint32_t default_context_limit = 4096;
 
 // One piece of a batch entry that runs in a given submit.
@@ -143,18 +145,22 @@ result<llama_engine> llama_engine::create(const model::gguf_file& file, const en
   auto kernels = kernel_library::create(s->device, options.kernels);
   if (!kernels) return kernels.err();
   s->kernels.emplace(std::move(*kernels));
+  const std::uint32_t n_ctx = std::max<std::uint32_t>(
+      options.context_size != 0 ? options.context_size : std::min(hparams->context_length, default_context_limit), 1);
+  // Planned with a gate|up buffer, which the upload may make unnecessary: an upper bound.
+  memory_plan plan = plan_memory(s->device, *hparams, *weights, {options.max_batch_tokens, options.n_slots, n_ctx, true});
+  if (options.memory_limit_bytes != 0) plan.available_bytes = options.memory_limit_bytes;
+  if (options.on_load_message) options.on_load_message(plan.describe());
+  IG_TRY(plan.check_fits());
   const weight_arrangement arrangement{s->kernels->access(), s->kernels->weight_row_group(),
                                        s->kernels->swiglu_pair_rows()};
   auto uploaded = upload_model(s->device, *hparams, *weights, arrangement, options.weight_part_bytes_limit,
                                options.on_load_progress);
   if (!uploaded) return uploaded.err();
   s->model_storage.emplace(std::move(*uploaded));
-  const std::uint32_t n_ctx = options.context_size != 0 ? options.context_size
-                                                        : std::min(hparams->context_length, default_context_limit);
   const bool gate_up_pairs = std::all_of(s->model_storage->layers.begin(), s->model_storage->layers.end(),
                                          [](const device_layer& layer) { return layer.gate_up.swiglu_pairs; });
-  const step_capacity capacity{options.max_batch_tokens, options.n_slots, std::max<std::uint32_t>(n_ctx, 1),
-                               !gate_up_pairs};
+  const step_capacity capacity{options.max_batch_tokens, options.n_slots, n_ctx, !gate_up_pairs};
   auto buffers = step_buffers::create(s->device, *hparams, capacity);
   if (!buffers) return buffers.err();
   s->buffers = std::move(*buffers);

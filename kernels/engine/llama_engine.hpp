@@ -46,6 +46,11 @@ struct engine_options {
   bool profile = false;
   // Told as the weights go up to the device (see upload_progress in device_model.hpp).
   std::function<void(std::size_t done_bytes, std::size_t total_bytes)> on_load_progress;
+  // Told the memory plan (memory_plan::describe()) before anything is uploaded.
+  std::function<void(const std::string&)> on_load_message;
+  // Memory the model may use on the device in bytes; 0 = what the device offers (memory_plan.hpp).
+  // A model whose plan exceeds it is refused before the upload.
+  std::size_t memory_limit_bytes = 0;
 };
 
 struct sequence_step {

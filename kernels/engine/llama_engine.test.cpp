@@ -4,6 +4,7 @@
 // each sequence run alone.
 #include "kernels/engine/llama_engine.hpp"
 #include "kernels/engine/load_progress_lines.hpp"
+#include "kernels/engine/engine_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -20,58 +21,15 @@ namespace {
 
 using model::testing_support::stories260k_path;
 using model::testing_support::temp_path;
-
-// sqrt(sum (a - b)^2 / sum b^2).
-double relative_l2(std::span<const float> actual, std::span<const float> expected) {
-  double diff = 0.0, norm = 0.0;
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    if (!std::isfinite(actual[i])) return INFINITY;
-    diff += (actual[i] - expected[i]) * (actual[i] - expected[i]);
-    norm += expected[i] * expected[i];
-  }
-  return std::sqrt(diff / norm);
-}
-
-std::int32_t argmax(std::span<const float> logits) {
-  return static_cast<std::int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
-}
+using testing_support::argmax;
+using testing_support::compare_with_reference;
+using testing_support::relative_l2;
 
 // A quick random GQA Llama (2 layers of width 64, 4 heads over 2 kv heads, vocabulary 600).
 model::random_llama_options small_model(model::ggml_type type) {
   model::random_llama_options o = model::random_llama_tiny(type);
   o.context_length = 64;
   return o;
-}
-
-// Prefill `prompt`, then decode `decode_steps` greedy tokens one at a time; every step's logits are
-// compared with the reference's. Returns the worst relative L2 error.
-double compare_with_reference(const std::string& path, std::span<const std::int32_t> prompt, int decode_steps,
-                              const kernel_options& kernels = {}, std::size_t weight_part_bytes_limit = 0) {
-  auto file = model::gguf_file::open(path);
-  EXPECT_TRUE(file.ok()) << file.err().message;
-  auto reference = reference::llama_forward::create(*file);
-  EXPECT_TRUE(reference.ok()) << reference.err().message;
-  auto engine = llama_engine::create(*file, {.n_slots = 2, .max_batch_tokens = 16, .kernels = kernels,
-                                             .weight_part_bytes_limit = weight_part_bytes_limit});
-  EXPECT_TRUE(engine.ok()) << engine.err().message;
-  if (!reference.ok() || !engine.ok()) return INFINITY;
-  std::vector<std::int32_t> tokens(prompt.begin(), prompt.end());
-  double worst = 0.0;
-  std::uint32_t start = 0;
-  std::span<const std::int32_t> pending = prompt;
-  for (int step = 0; step <= decode_steps; ++step) {
-    auto expected = reference->forward(pending, start);
-    EXPECT_TRUE(expected.ok()) << expected.err().message;
-    const sequence_step entry{1, pending, start};  // slot 1: slots are independent regions
-    auto actual = engine->step(std::span(&entry, 1));
-    EXPECT_TRUE(actual.ok()) << actual.err().message;
-    if (!expected.ok() || !actual.ok()) return INFINITY;
-    worst = std::max(worst, relative_l2(actual->logits_of(0), *expected));
-    start += static_cast<std::uint32_t>(pending.size());
-    tokens.push_back(argmax(*expected));
-    pending = std::span(&tokens.back(), 1);
-  }
-  return worst;
 }
 
 TEST(llama_engine, stories260k_logits_match_reference) {

@@ -23,7 +23,40 @@ result<vk::buffer_view> vec4_view(const vk::device& dev, const vk::buffer& b) {
   return vk::buffer_view::create(dev, b, VK_FORMAT_R32G32B32A32_SFLOAT, 0, texels * 16);
 }
 
+// Bytes of each activation buffer, in the order create() allocates them.
+struct activation_sizes {
+  std::size_t residual, normed, qkv, attention, gate_up, ffn_hidden, final_normed, per_token_int, output_rows, logits,
+      greedy_ids;
+};
+
+activation_sizes sizes_of(const model::llama_hparams& h, const step_capacity& capacity) {
+  const std::size_t t = capacity.max_tokens;
+  const std::size_t f = sizeof(float);
+  const std::size_t slots = capacity.n_slots;
+  return {t * h.n_embd * f,
+          t * h.n_embd * f,
+          t * (std::size_t{h.q_width()} + 2 * std::size_t{h.kv_width()}) * f,
+          t * h.q_width() * f,
+          capacity.gate_up ? t * 2 * h.n_ff * f : 16,
+          t * h.n_ff * f,
+          slots * h.n_embd * f,
+          t * 4,
+          slots * 4,
+          slots * h.n_vocab * f,
+          slots * 4};
+}
+
 }  // namespace
+
+std::size_t step_buffers::activation_bytes_for(const model::llama_hparams& h, const step_capacity& capacity) {
+  const activation_sizes s = sizes_of(h, capacity);
+  return s.residual + s.normed + s.qkv + s.attention + s.gate_up + s.ffn_hidden + s.final_normed +
+         3 * s.per_token_int + s.output_rows + s.logits + s.greedy_ids;
+}
+
+std::size_t step_buffers::kv_cache_bytes_for(const model::llama_hparams& h, const step_capacity& capacity) {
+  return 2 * std::size_t{h.n_layers} * capacity.n_slots * capacity.n_ctx * h.kv_width() * sizeof(float);
+}
 
 #define IG_ASSIGN(target, expr)                 \
   do {                                          \
@@ -36,20 +69,19 @@ result<step_buffers> step_buffers::create(const vk::device& dev, const model::ll
                                           const step_capacity& capacity) {
   step_buffers out;
   out.capacity = capacity;
-  const std::size_t t = capacity.max_tokens;
+  const activation_sizes sizes = sizes_of(h, capacity);
+  const std::size_t kv_width = h.kv_width();
   const std::size_t f = sizeof(float);
-  const std::size_t q_width = std::size_t{h.n_heads} * h.head_dim;
-  const std::size_t kv_width = std::size_t{h.n_kv_heads} * h.head_dim;
   const auto device_local = vk::memory_kind::device_local;
   const auto host = vk::memory_kind::host_visible;
   std::size_t& act = out.activation_bytes;
-  IG_ASSIGN(out.residual, zeroed(dev, t * h.n_embd * f, device_local, act));
-  IG_ASSIGN(out.normed, zeroed(dev, t * h.n_embd * f, device_local, act));
-  IG_ASSIGN(out.qkv, zeroed(dev, t * (q_width + 2 * kv_width) * f, device_local, act));
-  IG_ASSIGN(out.attention, zeroed(dev, t * q_width * f, device_local, act));
-  IG_ASSIGN(out.gate_up, zeroed(dev, capacity.gate_up ? t * 2 * h.n_ff * f : 16, device_local, act));
-  IG_ASSIGN(out.ffn_hidden, zeroed(dev, t * h.n_ff * f, device_local, act));
-  IG_ASSIGN(out.final_normed, zeroed(dev, std::size_t{capacity.n_slots} * h.n_embd * f, device_local, act));
+  IG_ASSIGN(out.residual, zeroed(dev, sizes.residual, device_local, act));
+  IG_ASSIGN(out.normed, zeroed(dev, sizes.normed, device_local, act));
+  IG_ASSIGN(out.qkv, zeroed(dev, sizes.qkv, device_local, act));
+  IG_ASSIGN(out.attention, zeroed(dev, sizes.attention, device_local, act));
+  IG_ASSIGN(out.gate_up, zeroed(dev, sizes.gate_up, device_local, act));
+  IG_ASSIGN(out.ffn_hidden, zeroed(dev, sizes.ffn_hidden, device_local, act));
+  IG_ASSIGN(out.final_normed, zeroed(dev, sizes.final_normed, device_local, act));
   IG_ASSIGN(out.residual_view, vec4_view(dev, out.residual));
   IG_ASSIGN(out.normed_view, vec4_view(dev, out.normed));
   IG_ASSIGN(out.qkv_view, vec4_view(dev, out.qkv));
@@ -57,12 +89,12 @@ result<step_buffers> step_buffers::create(const vk::device& dev, const model::ll
   IG_ASSIGN(out.ffn_hidden_view, vec4_view(dev, out.ffn_hidden));
   IG_ASSIGN(out.gate_up_view, vec4_view(dev, out.gate_up));
   IG_ASSIGN(out.final_normed_view, vec4_view(dev, out.final_normed));
-  IG_ASSIGN(out.tokens, zeroed(dev, t * 4, host, act));
-  IG_ASSIGN(out.positions, zeroed(dev, t * 4, host, act));
-  IG_ASSIGN(out.slots, zeroed(dev, t * 4, host, act));
-  IG_ASSIGN(out.output_rows, zeroed(dev, std::size_t{capacity.n_slots} * 4, host, act));
-  IG_ASSIGN(out.logits, zeroed(dev, std::size_t{capacity.n_slots} * h.n_vocab * f, host, act));
-  IG_ASSIGN(out.greedy_ids, zeroed(dev, std::size_t{capacity.n_slots} * 4, host, act));
+  IG_ASSIGN(out.tokens, zeroed(dev, sizes.per_token_int, host, act));
+  IG_ASSIGN(out.positions, zeroed(dev, sizes.per_token_int, host, act));
+  IG_ASSIGN(out.slots, zeroed(dev, sizes.per_token_int, host, act));
+  IG_ASSIGN(out.output_rows, zeroed(dev, sizes.output_rows, host, act));
+  IG_ASSIGN(out.logits, zeroed(dev, sizes.logits, host, act));
+  IG_ASSIGN(out.greedy_ids, zeroed(dev, sizes.greedy_ids, host, act));
   const std::size_t cache_bytes = std::size_t{capacity.n_slots} * capacity.n_ctx * kv_width * f;
   // rope_kv writes a layer's cache through one storage binding (128 MiB on lavapipe).
   if (cache_bytes > dev.info().max_storage_buffer_range) {

@@ -25,6 +25,9 @@ struct step_capacity {
 struct step_buffers {
   static result<step_buffers> create(const vk::device& dev, const model::llama_hparams& hparams,
                                      const step_capacity& capacity);
+  // What create() allocates, known before it runs (the memory plan).
+  static std::size_t activation_bytes_for(const model::llama_hparams& hparams, const step_capacity& capacity);
+  static std::size_t kv_cache_bytes_for(const model::llama_hparams& hparams, const step_capacity& capacity);
 
   step_capacity capacity;
   // Activations, [token][width].

@@ -37,6 +37,6 @@ foreach(kernel rms_norm attention)
 endforeach()
 
 list(APPEND infergrid_shader_variants "argmax_subgroup_only|argmax.comp|USE_SUBGROUP,SUBGROUP_ONLY")
-foreach(kernel rope_kv swiglu add argmax)
+foreach(kernel rope_kv qk_norm swiglu add argmax)
   list(APPEND infergrid_shader_variants "${kernel}|${kernel}.comp|")
 endforeach()

@@ -1,5 +1,6 @@
 #include "kernels/model/llama_hparams.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -58,79 +59,115 @@ result<std::uint32_t> read_vocab_size(const gguf_file& file) {
   return static_cast<std::uint32_t>(embd->dims[1]);
 }
 
-// Linear rope scaling: positions are multiplied by 1/factor. Other schemes change the math; refuse them.
-result<float> read_rope_freq_scale(const gguf_file& file) {
+// Rope scaling: none, linear (positions multiplied by 1/factor) or llama3 (per-frequency divisors).
+// Other schemes (YaRN, ...) change the math; refuse them.
+status read_rope_scaling(const gguf_file& file, const architecture& arch, llama_hparams& h) {
   std::string type = "linear";
-  if (file.has("llama.rope.scaling.type")) {
-    auto value = file.get_string("llama.rope.scaling.type");
+  if (file.has(arch.key(hparam_key::rope_scaling_type))) {
+    auto value = file.get_string(arch.key(hparam_key::rope_scaling_type));
     if (!value) return value.err();
     type = *value;
   }
-  if (type == "none") return 1.0f;
-  if (type != "linear") {
-    return make_error(error_code::unsupported, "rope scaling type '" + type + "' is not supported (none, linear)");
+  if (type == "none") return {};
+  const std::string factor_key = file.has(arch.key(hparam_key::rope_scaling_factor))
+                                     ? arch.key(hparam_key::rope_scaling_factor)
+                                     : arch.key(hparam_key::rope_scale_linear);
+  if (type == "llama3") {
+    llama3_rope_scaling& l = h.llama3;
+    auto factor = optional_positive_f32(file, arch.key(hparam_key::rope_scaling_factor), l.factor);
+    if (!factor) return factor.err();
+    auto low = optional_positive_f32(file, arch.key(hparam_key::rope_scaling_low_freq_factor), l.low_freq_factor);
+    if (!low) return low.err();
+    auto high = optional_positive_f32(file, arch.key(hparam_key::rope_scaling_high_freq_factor), l.high_freq_factor);
+    if (!high) return high.err();
+    auto original = optional_u32(file, arch.key(hparam_key::rope_scaling_original_context), l.original_context,
+                                 context_length_max);
+    if (!original) return original.err();
+    if (*high <= *low) {
+      return invalid(arch.key(hparam_key::rope_scaling_high_freq_factor) + " must exceed " +
+                     arch.key(hparam_key::rope_scaling_low_freq_factor));
+    }
+    l = {*factor, *low, *high, *original};
+    h.rope_scaling_type = rope_scaling::llama3;
+    return {};
   }
-  const char* key = file.has("llama.rope.scaling.factor") ? "llama.rope.scaling.factor" : "llama.rope.scale_linear";
-  auto factor = optional_positive_f32(file, key, 1.0f);
+  if (type != "linear") {
+    return make_error(error_code::unsupported, arch.key(hparam_key::rope_scaling_type) + " '" + type +
+                                                   "' is not supported (none, linear, llama3)");
+  }
+  auto factor = optional_positive_f32(file, factor_key, 1.0f);
   if (!factor) return factor.err();
-  return 1.0f / *factor;
+  h.rope_freq_scale = 1.0f / *factor;
+  h.rope_scaling_type = *factor == 1.0f ? rope_scaling::none : rope_scaling::linear;
+  return {};
 }
 
 }  // namespace
 
 result<llama_hparams> read_llama_hparams(const gguf_file& file) {
-  auto architecture = file.get_string("general.architecture");
-  if (!architecture) return architecture.err();
-  if (*architecture != "llama") {
-    return make_error(error_code::unsupported,
-                      "general.architecture is '" + *architecture + "'; only 'llama' is supported");
-  }
+  auto arch = architecture_of(file);
+  if (!arch) return arch.err();
+  const architecture& a = **arch;
   llama_hparams h;
-  auto n_layers = required_u32(file, "llama.block_count", layers_max);
-  if (!n_layers) return n_layers.err();
-  h.n_layers = *n_layers;
-  auto n_embd = required_u32(file, "llama.embedding_length", width_max);
-  if (!n_embd) return n_embd.err();
-  h.n_embd = *n_embd;
-  auto n_heads = required_u32(file, "llama.attention.head_count", heads_max);
-  if (!n_heads) return n_heads.err();
-  h.n_heads = *n_heads;
-  auto n_kv_heads = optional_u32(file, "llama.attention.head_count_kv", h.n_heads, heads_max);
+  h.arch = &a;
+  struct required_field {
+    std::uint32_t* target;
+    std::string_view suffix;
+    std::uint32_t max;
+  };
+  const required_field fields[] = {
+      {&h.n_layers, hparam_key::block_count, layers_max},
+      {&h.n_embd, hparam_key::embedding_length, width_max},
+      {&h.n_heads, hparam_key::head_count, heads_max},
+      {&h.n_ff, hparam_key::feed_forward_length, width_max},
+      {&h.context_length, hparam_key::context_length, context_length_max},
+  };
+  for (const required_field& f : fields) {
+    auto value = required_u32(file, a.key(f.suffix), f.max);
+    if (!value) return value.err();
+    *f.target = *value;
+  }
+  auto n_kv_heads = optional_u32(file, a.key(hparam_key::head_count_kv), h.n_heads, heads_max);
   if (!n_kv_heads) return n_kv_heads.err();
   h.n_kv_heads = *n_kv_heads;
-  auto n_ff = required_u32(file, "llama.feed_forward_length", width_max);
-  if (!n_ff) return n_ff.err();
-  h.n_ff = *n_ff;
-  auto context_length = required_u32(file, "llama.context_length", context_length_max);
-  if (!context_length) return context_length.err();
-  h.context_length = *context_length;
   auto n_vocab = read_vocab_size(file);
   if (!n_vocab) return n_vocab.err();
   h.n_vocab = *n_vocab;
 
-  if (h.n_embd % h.n_heads != 0) {
-    return invalid("embedding length " + std::to_string(h.n_embd) + " is not a multiple of head count " +
-                   std::to_string(h.n_heads));
-  }
   if (h.n_heads % h.n_kv_heads != 0) {
     return invalid("head count " + std::to_string(h.n_heads) + " is not a multiple of kv head count " +
                    std::to_string(h.n_kv_heads));
   }
-  h.head_dim = h.n_embd / h.n_heads;
-  auto rope_dims = optional_u32(file, "llama.rope.dimension_count", h.head_dim, h.head_dim);
+  // Head dimension: attention.key_length when given (Qwen3: 128 whatever the width), else the width
+  // split over the heads.
+  if (!file.has(a.key(hparam_key::key_length)) && h.n_embd % h.n_heads != 0) {
+    return invalid("embedding length " + std::to_string(h.n_embd) + " is not a multiple of head count " +
+                   std::to_string(h.n_heads));
+  }
+  auto head_dim = optional_u32(file, a.key(hparam_key::key_length), h.n_embd / std::max(h.n_heads, 1u), width_max);
+  if (!head_dim) return head_dim.err();
+  h.head_dim = *head_dim;
+  auto value_dim = optional_u32(file, a.key(hparam_key::value_length), h.head_dim, width_max);
+  if (!value_dim) return value_dim.err();
+  if (*value_dim != h.head_dim) {
+    return make_error(error_code::unsupported, a.key(hparam_key::value_length) + " = " + std::to_string(*value_dim) +
+                                                   " differs from the key length " + std::to_string(h.head_dim) +
+                                                   "; only equal q/k and v head sizes are supported");
+  }
+  if (h.head_dim % 2 != 0) return invalid("head dimension " + std::to_string(h.head_dim) + " must be even");
+  auto rope_dims = optional_u32(file, a.key(hparam_key::rope_dimension_count), h.head_dim, h.head_dim);
   if (!rope_dims) return rope_dims.err();
-  if (*rope_dims % 2 != 0) return invalid("llama.rope.dimension_count must be even");
+  if (*rope_dims % 2 != 0) return invalid(a.key(hparam_key::rope_dimension_count) + " must be even");
   h.rope_dims = *rope_dims;
-  auto freq_base = optional_positive_f32(file, "llama.rope.freq_base", 10000.0f);
+  auto freq_base = optional_positive_f32(file, a.key(hparam_key::rope_freq_base), 10000.0f);
   if (!freq_base) return freq_base.err();
   h.rope_freq_base = *freq_base;
-  auto freq_scale = read_rope_freq_scale(file);
-  if (!freq_scale) return freq_scale.err();
-  h.rope_freq_scale = *freq_scale;
-  auto eps = file.get_f32("llama.attention.layer_norm_rms_epsilon");
+  IG_TRY(read_rope_scaling(file, a, h));
+  const std::string eps_key = a.key(hparam_key::rms_norm_eps);
+  auto eps = file.get_f32(eps_key);
   if (!eps) return eps.err();
   if (!std::isfinite(*eps) || *eps <= 0.0f || *eps > 1.0f) {
-    return invalid("llama.attention.layer_norm_rms_epsilon = " + std::to_string(*eps) + " is not in (0, 1]");
+    return invalid(eps_key + " = " + std::to_string(*eps) + " is not in (0, 1]");
   }
   h.rms_norm_eps = *eps;
   h.content_hash = file.content_hash();

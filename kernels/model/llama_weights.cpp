@@ -1,5 +1,6 @@
 #include "kernels/model/llama_weights.hpp"
 
+#include <cmath>
 #include <string>
 
 namespace infergrid::model {
@@ -23,55 +24,129 @@ result<weight_view> resolve(const gguf_file& file, const std::string& name, std:
                                                        ", expected " + shape_text(expected));
   }
   if (is_norm && tensor->type != ggml_type::f32) {
-    return make_error(error_code::unsupported, "norm tensor '" + name + "' is " +
+    return make_error(error_code::unsupported, "vector tensor '" + name + "' is " +
                                                    std::string(traits_of(tensor->type).name) + "; only F32 is supported");
   }
   return weight_view{name, tensor->type, rows, cols, tensor->data, tensor->bytes};
 }
 
+// Where each layer tensor of the architecture table lands.
+weight_view llama_layer_weights::*member_of(layer_tensor_id id) {
+  using enum layer_tensor_id;
+  switch (id) {
+    case attn_norm: return &llama_layer_weights::attn_norm;
+    case attn_q: return &llama_layer_weights::attn_q;
+    case attn_k: return &llama_layer_weights::attn_k;
+    case attn_v: return &llama_layer_weights::attn_v;
+    case attn_q_bias: return &llama_layer_weights::attn_q_bias;
+    case attn_k_bias: return &llama_layer_weights::attn_k_bias;
+    case attn_v_bias: return &llama_layer_weights::attn_v_bias;
+    case attn_q_norm: return &llama_layer_weights::attn_q_norm;
+    case attn_k_norm: return &llama_layer_weights::attn_k_norm;
+    case attn_output: return &llama_layer_weights::attn_output;
+    case ffn_norm: return &llama_layer_weights::ffn_norm;
+    case ffn_gate: return &llama_layer_weights::ffn_gate;
+    case ffn_up: return &llama_layer_weights::ffn_up;
+    case ffn_down: return &llama_layer_weights::ffn_down;
+  }
+  return &llama_layer_weights::attn_norm;
+}
+
+// Whether the file has each optional family: decided by layer 0 and then required of every layer,
+// so a model never mixes layers with and without a family.
+status check_family(const gguf_file& file, const architecture& arch, tensor_family family, bool& present) {
+  const presence p = arch.of(family);
+  present = p == presence::required;
+  for (const layer_tensor& t : layer_tensors()) {
+    if (t.family != family) continue;
+    const std::string name = layer_tensor_name(0, t.suffix);
+    const bool found = file.find_tensor(name) != nullptr;
+    if (p == presence::absent && found) {
+      return make_error(error_code::unsupported, "tensor '" + name + "' is not part of architecture '" +
+                                                     std::string(arch.name) + "'");
+    }
+    if (p == presence::optional && found) present = true;
+  }
+  return {};
+}
+
+status resolve_rope_freqs(const gguf_file& file, const llama_hparams& h, llama_weights& w) {
+  const std::string name(tensor_name::rope_freqs);
+  if (file.find_tensor(name) != nullptr) {
+    if (!h.arch->rope_freqs) {
+      return make_error(error_code::unsupported,
+                        "tensor '" + name + "' is not part of architecture '" + std::string(h.arch->name) + "'");
+    }
+    auto view = resolve(file, name, 1, h.rope_dims / 2);
+    if (!view) return view.err();
+    const auto* values = reinterpret_cast<const float*>(view->data);
+    w.rope_freq_factors.assign(values, values + view->cols);
+    for (float f : w.rope_freq_factors) {
+      if (!(f > 0.0f) || !std::isfinite(f)) {
+        return make_error(error_code::malformed_input, "tensor '" + name + "' holds a factor that is not positive");
+      }
+    }
+  } else if (h.rope_scaling_type == rope_scaling::llama3) {
+    w.rope_freq_factors = llama3_rope_freq_factors(h);
+  }
+  return {};
+}
+
 }  // namespace
 
+std::vector<float> llama3_rope_freq_factors(const llama_hparams& h) {
+  const llama3_rope_scaling& s = h.llama3;
+  const double pi = 3.14159265358979323846;
+  const double old_context = s.original_context;
+  const double low_freq_wavelength = old_context / s.low_freq_factor;
+  const double high_freq_wavelength = old_context / s.high_freq_factor;
+  std::vector<float> factors;
+  for (std::uint32_t i = 0; i < h.rope_dims; i += 2) {
+    const double frequency = std::pow(static_cast<double>(h.rope_freq_base), -static_cast<double>(i) / h.rope_dims);
+    const double wavelength = 2 * pi / frequency;
+    if (wavelength < high_freq_wavelength) {
+      factors.push_back(1.0f);
+    } else if (wavelength > low_freq_wavelength) {
+      factors.push_back(s.factor);
+    } else {
+      const double smooth = (old_context / wavelength - s.low_freq_factor) / (s.high_freq_factor - s.low_freq_factor);
+      factors.push_back(static_cast<float>(1.0 / ((1.0 - smooth) / s.factor + smooth)));
+    }
+  }
+  return factors;
+}
+
 result<llama_weights> resolve_llama_weights(const gguf_file& file, const llama_hparams& h) {
+  if (h.arch == nullptr) return make_error(error_code::invalid_argument, "hyperparameters without an architecture");
   llama_weights w;
-  const std::size_t q_rows = static_cast<std::size_t>(h.n_heads) * h.head_dim;
-  const std::size_t kv_rows = static_cast<std::size_t>(h.n_kv_heads) * h.head_dim;
-  auto token_embd = resolve(file, "token_embd.weight", h.n_vocab, h.n_embd);
+  bool with[3] = {true, false, false};  // by tensor_family
+  IG_TRY(check_family(file, *h.arch, tensor_family::qkv_bias, with[1]));
+  IG_TRY(check_family(file, *h.arch, tensor_family::qk_norm, with[2]));
+  auto token_embd = resolve(file, std::string(tensor_name::token_embd), h.n_vocab, h.n_embd);
   if (!token_embd) return token_embd.err();
   w.token_embd = std::move(*token_embd);
   for (std::uint32_t layer = 0; layer < h.n_layers; ++layer) {
-    const std::string prefix = "blk." + std::to_string(layer) + ".";
     llama_layer_weights lw;
-    struct slot {
-      weight_view* view;
-      const char* name;
-      std::size_t rows;
-      std::size_t cols;
-    };
-    const slot slots[] = {
-        {&lw.attn_norm, "attn_norm.weight", 1, h.n_embd},     {&lw.attn_q, "attn_q.weight", q_rows, h.n_embd},
-        {&lw.attn_k, "attn_k.weight", kv_rows, h.n_embd},      {&lw.attn_v, "attn_v.weight", kv_rows, h.n_embd},
-        {&lw.attn_output, "attn_output.weight", h.n_embd, q_rows}, {&lw.ffn_norm, "ffn_norm.weight", 1, h.n_embd},
-        {&lw.ffn_gate, "ffn_gate.weight", h.n_ff, h.n_embd},   {&lw.ffn_up, "ffn_up.weight", h.n_ff, h.n_embd},
-        {&lw.ffn_down, "ffn_down.weight", h.n_embd, h.n_ff},
-    };
-    for (const slot& s : slots) {
-      auto view = resolve(file, prefix + s.name, s.rows, s.cols);
+    for (const layer_tensor& t : layer_tensors()) {
+      if (!with[static_cast<std::size_t>(t.family)]) continue;
+      auto view = resolve(file, layer_tensor_name(layer, t.suffix), h.dims().size_of(t.rows), h.dims().size_of(t.cols));
       if (!view) return view.err();
-      *s.view = std::move(*view);
+      lw.*member_of(t.id) = std::move(*view);
     }
     w.layers.push_back(std::move(lw));
   }
-  auto output_norm = resolve(file, "output_norm.weight", 1, h.n_embd);
+  auto output_norm = resolve(file, std::string(tensor_name::output_norm), 1, h.n_embd);
   if (!output_norm) return output_norm.err();
   w.output_norm = std::move(*output_norm);
-  if (file.find_tensor("output.weight") == nullptr) {
+  if (file.find_tensor(tensor_name::output) == nullptr) {
     w.output = w.token_embd;
     w.output_tied = true;
   } else {
-    auto output = resolve(file, "output.weight", h.n_vocab, h.n_embd);
+    auto output = resolve(file, std::string(tensor_name::output), h.n_vocab, h.n_embd);
     if (!output) return output.err();
     w.output = std::move(*output);
   }
+  IG_TRY(resolve_rope_freqs(file, h, w));
   return w;
 }
 

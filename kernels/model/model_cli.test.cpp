@@ -49,6 +49,23 @@ TEST(model_cli, make_model_writes_a_loadable_model) {
       << info.output;
 }
 
+TEST(model_cli, make_model_writes_each_architecture) {
+  for (const std::string arch : {"llama", "qwen2", "qwen3"}) {
+    const std::string path = testing_support::temp_path("cli_" + arch + ".gguf");
+    const run_result made = run_cli("make-model --arch " + arch + " --size tiny --type q8_0 --out " + path);
+    ASSERT_EQ(made.exit_code, 0) << made.output;
+    const run_result info = run_cli("model-info --tensors " + path);
+    EXPECT_EQ(info.exit_code, 0) << info.output;
+    EXPECT_NE(info.output.find(arch + ": layers 2, embd 64"), std::string::npos) << info.output;
+    EXPECT_NE(info.output.find(arch == "llama" ? "rope: norm" : "rope: neox"), std::string::npos) << info.output;
+    EXPECT_EQ(info.output.find("blk.1.attn_v.bias") != std::string::npos, arch == "qwen2") << info.output;
+    EXPECT_EQ(info.output.find("blk.1.attn_k_norm.weight") != std::string::npos, arch == "qwen3") << info.output;
+  }
+  const run_result unknown = run_cli("make-model --arch gpt2 --size tiny --out " + testing_support::temp_path("x.gguf"));
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.output.find("gpt2"), std::string::npos) << unknown.output;
+}
+
 TEST(model_cli, model_info_reports_a_broken_file) {
   const std::string path = testing_support::temp_path("cli_broken.gguf");
   const std::string text = "GGUF but not really";

@@ -4,19 +4,29 @@
 #include <random>
 #include <vector>
 
+#include "kernels/model/architecture.hpp"
+#include "kernels/model/llama_hparams.hpp"
+#include "kernels/model/llama_weights.hpp"
 #include "kernels/model/spm_vocab_builder.hpp"
 
 namespace infergrid::model {
 namespace {
 
-status check_options(const random_llama_options& o) {
+std::uint32_t head_dim_of(const random_llama_options& o) {
+  return o.head_dim != 0 ? o.head_dim : o.n_embd / o.n_heads;
+}
+
+status check_options(const random_llama_options& o, const architecture& arch) {
   const auto fail = [](const std::string& why) { return make_error(error_code::invalid_argument, why); };
   if (o.n_layers == 0 || o.n_heads == 0 || o.n_kv_heads == 0) return fail("layers and heads must be positive");
-  if (o.n_embd % o.n_heads != 0) return fail("n_embd must be a multiple of n_heads");
+  if (o.head_dim == 0 && o.n_embd % o.n_heads != 0) return fail("n_embd must be a multiple of n_heads");
   if (o.n_heads % o.n_kv_heads != 0) return fail("n_heads must be a multiple of n_kv_heads");
-  if ((o.n_embd / o.n_heads) % 2 != 0) return fail("head dimension must be even for rope");
+  if (head_dim_of(o) % 2 != 0) return fail("head dimension must be even for rope");
+  if (o.llama3_rope != llama3_rope_source::none && !arch.rope_freqs) {
+    return fail("architecture '" + std::string(arch.name) + "' has no llama3 rope scaling");
+  }
   const std::size_t block = traits_of(o.weight_type).block_weights;
-  if (o.n_embd % block != 0 || o.n_ff % block != 0) {
+  if (o.n_embd % block != 0 || o.n_ff % block != 0 || (o.n_heads * head_dim_of(o)) % block != 0) {
     return fail("n_embd and n_ff must be multiples of the weight type's block size");
   }
   return {};
@@ -33,14 +43,17 @@ class weight_source {
     return v;
   }
   // A norm's weights: uniform in [0.5, 1.5], so a kernel that skips or swaps them changes the logits.
-  std::vector<float> norm(std::size_t width) {
-    std::uniform_real_distribution<float> uniform(0.5f, 1.5f);
-    std::vector<float> v(width);
-    for (float& x : v) x = uniform(rng_);
-    return v;
-  }
+  std::vector<float> norm(std::size_t width) { return uniform(width, 0.5f, 1.5f); }
+  // A bias: uniform in [-0.5, 0.5].
+  std::vector<float> bias(std::size_t width) { return uniform(width, -0.5f, 0.5f); }
 
  private:
+  std::vector<float> uniform(std::size_t width, float low, float high) {
+    std::uniform_real_distribution<float> distribution(low, high);
+    std::vector<float> v(width);
+    for (float& x : v) x = distribution(rng_);
+    return v;
+  }
   std::mt19937_64 rng_;
 };
 
@@ -50,22 +63,31 @@ status add_matrix(gguf_writer& writer, weight_source& source, const random_llama
   return writer.add_tensor(name, o.weight_type, {cols, rows}, values);
 }
 
-status add_norm(gguf_writer& writer, weight_source& source, const std::string& name, std::size_t width) {
-  return writer.add_tensor(name, ggml_type::f32, {width}, source.norm(width));
+status add_vector(gguf_writer& writer, const std::string& name, const std::vector<float>& values) {
+  return writer.add_tensor(name, ggml_type::f32, {values.size()}, values);
 }
 
-void add_hparams(gguf_writer& writer, const random_llama_options& o) {
-  writer.set_string("general.architecture", "llama");
-  writer.set_string("general.name", "random-llama");
-  writer.set_u32("llama.block_count", o.n_layers);
-  writer.set_u32("llama.embedding_length", o.n_embd);
-  writer.set_u32("llama.attention.head_count", o.n_heads);
-  writer.set_u32("llama.attention.head_count_kv", o.n_kv_heads);
-  writer.set_u32("llama.feed_forward_length", o.n_ff);
-  writer.set_u32("llama.context_length", o.context_length);
-  writer.set_u32("llama.rope.dimension_count", o.n_embd / o.n_heads);
-  writer.set_f32("llama.rope.freq_base", o.rope_freq_base);
-  writer.set_f32("llama.attention.layer_norm_rms_epsilon", o.rms_norm_eps);
+void add_hparams(gguf_writer& writer, const random_llama_options& o, const architecture& arch) {
+  writer.set_string("general.architecture", std::string(arch.name));
+  writer.set_string("general.name", "random-" + std::string(arch.name));
+  writer.set_u32(arch.key(hparam_key::block_count), o.n_layers);
+  writer.set_u32(arch.key(hparam_key::embedding_length), o.n_embd);
+  writer.set_u32(arch.key(hparam_key::head_count), o.n_heads);
+  writer.set_u32(arch.key(hparam_key::head_count_kv), o.n_kv_heads);
+  if (o.head_dim != 0) {
+    writer.set_u32(arch.key(hparam_key::key_length), o.head_dim);
+    writer.set_u32(arch.key(hparam_key::value_length), o.head_dim);
+  }
+  writer.set_u32(arch.key(hparam_key::feed_forward_length), o.n_ff);
+  writer.set_u32(arch.key(hparam_key::context_length), o.context_length);
+  writer.set_u32(arch.key(hparam_key::rope_dimension_count), head_dim_of(o));
+  writer.set_f32(arch.key(hparam_key::rope_freq_base), o.rope_freq_base);
+  writer.set_f32(arch.key(hparam_key::rms_norm_eps), o.rms_norm_eps);
+  if (o.llama3_rope == llama3_rope_source::metadata) {
+    writer.set_string(arch.key(hparam_key::rope_scaling_type), "llama3");
+    writer.set_f32(arch.key(hparam_key::rope_scaling_factor), o.llama3_factor);
+    writer.set_u32(arch.key(hparam_key::rope_scaling_original_context), o.llama3_original_context);
+  }
 }
 
 status add_vocab(gguf_writer& writer, const random_llama_options& o) {
@@ -85,53 +107,69 @@ status add_vocab(gguf_writer& writer, const random_llama_options& o) {
 }  // namespace
 
 random_llama_options random_llama_tiny(ggml_type weight_type) {
-  random_llama_options o;
-  o.n_layers = 2;
-  o.n_embd = 64;
-  o.n_heads = 4;
-  o.n_kv_heads = 2;
-  o.n_ff = 96;
-  o.n_vocab = 600;
-  o.weight_type = weight_type;
+  return {.n_layers = 2, .n_embd = 64, .n_heads = 4, .n_kv_heads = 2, .n_ff = 96, .n_vocab = 600,
+          .weight_type = weight_type};
+}
+
+// Qwen2's published shapes; rope base 1e6 and eps 1e-6 as in their config.json files.
+random_llama_options random_qwen2_0_5b(ggml_type weight_type) {
+  return {.architecture = "qwen2", .n_layers = 24, .n_embd = 896, .n_heads = 14, .n_kv_heads = 2, .n_ff = 4864,
+          .n_vocab = 151936, .context_length = 32768, .rope_freq_base = 1000000.0f, .rms_norm_eps = 1e-6f,
+          .weight_type = weight_type, .tied_output = true};
+}
+
+random_llama_options random_qwen2_1_5b(ggml_type weight_type) {
+  random_llama_options o = random_qwen2_0_5b(weight_type);
+  o.n_layers = 28;
+  o.n_embd = 1536;
+  o.n_heads = 12;
+  o.n_ff = 8960;
   return o;
 }
 
 random_llama_options random_llama_100m(ggml_type weight_type) {
-  random_llama_options o;
-  o.n_layers = 12;
-  o.n_embd = 768;
-  o.n_heads = 12;
-  o.n_kv_heads = 4;
-  o.n_ff = 2048;
-  o.n_vocab = 32000;
-  o.context_length = 2048;
-  o.weight_type = weight_type;
-  return o;
+  return {.n_layers = 12, .n_embd = 768, .n_heads = 12, .n_kv_heads = 4, .n_ff = 2048, .n_vocab = 32000,
+          .context_length = 2048, .weight_type = weight_type};
 }
 
 result<gguf_writer> build_random_llama(const random_llama_options& o) {
-  IG_TRY(check_options(o));
+  auto arch = find_architecture(o.architecture);
+  if (!arch) return arch.err();
+  const architecture& a = **arch;
+  IG_TRY(check_options(o, a));
   gguf_writer writer;
-  add_hparams(writer, o);
+  add_hparams(writer, o, a);
   IG_TRY(add_vocab(writer, o));
   weight_source source(o.seed);
-  const std::size_t head_dim = o.n_embd / o.n_heads;
-  const std::size_t kv_rows = o.n_kv_heads * head_dim;
-  IG_TRY(add_matrix(writer, source, o, "token_embd.weight", o.n_vocab, o.n_embd));
+  const std::size_t head_dim = head_dim_of(o);
+  const layer_dims dims{o.n_embd, o.n_ff, o.n_heads * head_dim, o.n_kv_heads * head_dim, head_dim};
+  const auto wanted = [&](tensor_family family) {
+    const presence p = a.of(family);
+    return p == presence::required || (p == presence::optional && family == tensor_family::qkv_bias && o.qkv_bias);
+  };
+  IG_TRY(add_matrix(writer, source, o, std::string(tensor_name::token_embd), o.n_vocab, o.n_embd));
   for (std::uint32_t layer = 0; layer < o.n_layers; ++layer) {
-    const std::string p = "blk." + std::to_string(layer) + ".";
-    IG_TRY(add_norm(writer, source, p + "attn_norm.weight", o.n_embd));
-    IG_TRY(add_matrix(writer, source, o, p + "attn_q.weight", o.n_embd, o.n_embd));
-    IG_TRY(add_matrix(writer, source, o, p + "attn_k.weight", kv_rows, o.n_embd));
-    IG_TRY(add_matrix(writer, source, o, p + "attn_v.weight", kv_rows, o.n_embd));
-    IG_TRY(add_matrix(writer, source, o, p + "attn_output.weight", o.n_embd, o.n_embd));
-    IG_TRY(add_norm(writer, source, p + "ffn_norm.weight", o.n_embd));
-    IG_TRY(add_matrix(writer, source, o, p + "ffn_gate.weight", o.n_ff, o.n_embd));
-    IG_TRY(add_matrix(writer, source, o, p + "ffn_up.weight", o.n_ff, o.n_embd));
-    IG_TRY(add_matrix(writer, source, o, p + "ffn_down.weight", o.n_embd, o.n_ff));
+    for (const layer_tensor& t : layer_tensors()) {
+      if (!wanted(t.family)) continue;
+      const std::string name = layer_tensor_name(layer, t.suffix);
+      const std::size_t cols = dims.size_of(t.cols);
+      if (t.rows != tensor_dim::one) {
+        IG_TRY(add_matrix(writer, source, o, name, dims.size_of(t.rows), cols));
+      } else {
+        IG_TRY(add_vector(writer, name, t.family == tensor_family::qkv_bias ? source.bias(cols) : source.norm(cols)));
+      }
+    }
   }
-  IG_TRY(add_norm(writer, source, "output_norm.weight", o.n_embd));
-  if (!o.tied_output) IG_TRY(add_matrix(writer, source, o, "output.weight", o.n_vocab, o.n_embd));
+  IG_TRY(add_vector(writer, std::string(tensor_name::output_norm), source.norm(o.n_embd)));
+  if (!o.tied_output) IG_TRY(add_matrix(writer, source, o, std::string(tensor_name::output), o.n_vocab, o.n_embd));
+  if (o.llama3_rope == llama3_rope_source::tensor) {
+    llama_hparams h;
+    h.rope_dims = static_cast<std::uint32_t>(head_dim);
+    h.rope_freq_base = o.rope_freq_base;
+    h.llama3.factor = o.llama3_factor;
+    h.llama3.original_context = o.llama3_original_context;
+    IG_TRY(add_vector(writer, std::string(tensor_name::rope_freqs), llama3_rope_freq_factors(h)));
+  }
   return writer;
 }
 

@@ -1,10 +1,12 @@
 #pragma once
-// random_llama: writes a randomly initialised Llama-architecture GGUF (real layout, real-looking SPM
-// vocabulary) for tests and benchmarks. Weights are normal * 1/sqrt(cols), norm weights uniform in [0.5, 1.5], so activations
+// random_llama: writes a randomly initialised GGUF of any architecture of the architecture table
+// (llama, qwen2, qwen3: their real tensor names and metadata keys; a real-looking SPM vocabulary)
+// for tests and benchmarks. Weights are normal * 1/sqrt(cols), norm weights uniform in [0.5, 1.5], so activations
 // stay finite through any depth. The float weights depend only on the seed and shapes, never on
 // `weight_type`, so the F32/F16/Q8_0/Q4_0 files of one seed hold the same model at different precisions.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "kernels/model/ggml_type.hpp"
 #include "kernels/model/gguf_writer.hpp"
@@ -12,11 +14,17 @@
 
 namespace infergrid::model {
 
+// Where a llama3-scaled rope keeps its frequency divisors: none (no scaling), rope_freqs.weight (as
+// llama.cpp's converter writes Llama 3.x files), or rope scaling metadata only (type "llama3").
+enum class llama3_rope_source { none, tensor, metadata };
+
 struct random_llama_options {
+  std::string architecture = "llama";  // a row of the architecture table
   std::uint32_t n_layers = 4;
   std::uint32_t n_embd = 512;
   std::uint32_t n_heads = 8;
   std::uint32_t n_kv_heads = 4;
+  std::uint32_t head_dim = 0;  // 0: n_embd / n_heads; else written as attention.key_length/value_length
   std::uint32_t n_ff = 1408;
   std::uint32_t n_vocab = 1024;
   std::uint32_t context_length = 512;
@@ -24,6 +32,10 @@ struct random_llama_options {
   float rms_norm_eps = 1e-5f;
   ggml_type weight_type = ggml_type::f16;  // every matrix; norms are always F32
   bool tied_output = false;                // omit output.weight (the model reuses token_embd)
+  bool qkv_bias = false;  // write q/k/v biases where the architecture allows them (always where it requires them)
+  llama3_rope_source llama3_rope = llama3_rope_source::none;  // llama only
+  float llama3_factor = 8.0f;
+  std::uint32_t llama3_original_context = 8192;
   std::uint64_t seed = 1;
 };
 
@@ -31,6 +43,10 @@ struct random_llama_options {
 random_llama_options random_llama_tiny(ggml_type weight_type);
 // Roughly 100M parameters (~124M with the 32000-token vocabulary), for the benchmarks.
 random_llama_options random_llama_100m(ggml_type weight_type);
+// Qwen2-0.5B's shape (width 896, 24 layers, 14 heads over 2 kv heads, FFN 4864, vocab 151936, tied
+// embeddings) and Qwen2-1.5B's (1536, 28 layers, 12 over 2, FFN 8960, tied), architecture qwen2.
+random_llama_options random_qwen2_0_5b(ggml_type weight_type);
+random_llama_options random_qwen2_1_5b(ggml_type weight_type);
 
 // The model as a writer (so tests can alter it before writing).
 result<gguf_writer> build_random_llama(const random_llama_options& options);

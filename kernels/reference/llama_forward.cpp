@@ -53,25 +53,35 @@ status llama_forward::check_batch(std::span<const std::int32_t> tokens, std::siz
 
 void llama_forward::attention_block(std::size_t layer, std::vector<float>& x, std::span<const std::int32_t> positions) {
   const model::llama_layer_weights& w = weights_.layers[layer];
+  const model::llama_hparams& h = hparams_;
   const std::size_t n = positions.size();
-  const std::size_t n_embd = hparams_.n_embd;
-  const std::size_t head_dim = hparams_.head_dim;
-  const std::size_t kv_width = static_cast<std::size_t>(hparams_.n_kv_heads) * head_dim;
+  const std::size_t head_dim = h.head_dim;
+  const std::size_t kv_width = h.kv_width();
   std::vector<float> normed(x.size());
-  rms_norm(x, norm_weights(w.attn_norm), hparams_.rms_norm_eps, normed);
+  rms_norm(x, norm_weights(w.attn_norm), h.rms_norm_eps, normed);
   std::vector<float> q = project(w.attn_q, normed, n);
   std::vector<float> k = project(w.attn_k, normed, n);
-  const std::vector<float> v = project(w.attn_v, normed, n);
-  rope(q, hparams_.n_heads, head_dim, hparams_.rope_dims, positions, hparams_.rope_freq_base, hparams_.rope_freq_scale);
-  rope(k, hparams_.n_kv_heads, head_dim, hparams_.rope_dims, positions, hparams_.rope_freq_base,
-       hparams_.rope_freq_scale);
+  std::vector<float> v = project(w.attn_v, normed, n);
+  if (w.attn_q_bias.present()) {
+    add_bias(q, norm_weights(w.attn_q_bias));
+    add_bias(k, norm_weights(w.attn_k_bias));
+    add_bias(v, norm_weights(w.attn_v_bias));
+  }
+  if (w.attn_q_norm.present()) {  // each head's RMSNorm (rows of head_dim)
+    rms_norm(q, norm_weights(w.attn_q_norm), h.rms_norm_eps, q);
+    rms_norm(k, norm_weights(w.attn_k_norm), h.rms_norm_eps, k);
+  }
+  const rope_settings rope_options{h.rope_dims, h.rope_freq_base, h.rope_freq_scale,
+                                   h.arch->rope == model::rope_style::neox, weights_.rope_freq_factors};
+  rope(q, h.n_heads, head_dim, positions, rope_options);
+  rope(k, h.n_kv_heads, head_dim, positions, rope_options);
   for (std::size_t t = 0; t < n; ++t) {
     const std::size_t row = static_cast<std::size_t>(positions[t]) * kv_width;
     std::copy_n(k.data() + t * kv_width, kv_width, k_cache_[layer].data() + row);
     std::copy_n(v.data() + t * kv_width, kv_width, v_cache_[layer].data() + row);
   }
-  std::vector<float> attended(n * n_embd);
-  attention(q, k_cache_[layer], v_cache_[layer], positions, hparams_.n_heads, hparams_.n_kv_heads, head_dim,
+  std::vector<float> attended(n * h.q_width());
+  attention(q, k_cache_[layer], v_cache_[layer], positions, h.n_heads, h.n_kv_heads, head_dim,
             1.0f / std::sqrt(static_cast<float>(head_dim)), attended);
   const std::vector<float> out = project(w.attn_output, attended, n);
   add(x, out, x);

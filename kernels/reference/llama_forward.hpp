@@ -1,6 +1,8 @@
 #pragma once
-// llama_forward: the CPU reference of a whole Llama forward pass, built only from reference/ops.hpp —
-// embedding, per layer RMSNorm → Q/K/V → rope → KV cache → causal GQA attention → output projection →
+// llama_forward: the CPU reference of a whole forward pass of any supported architecture (the Llama
+// graph plus the options of the model's architecture row), built only from reference/ops.hpp —
+// embedding, per layer RMSNorm → Q/K/V (+ bias) → per-head q/k RMSNorm (qwen3) → rope (NORM or
+// NEOX, llama3 frequency factors) → KV cache → causal GQA attention → output projection →
 // residual → RMSNorm → SwiGLU FFN → residual, then the final norm and the logits. Plain and slow on
 // purpose: the Vulkan engine's whole-model outputs are tested against it.
 #include <cstddef>

@@ -51,25 +51,41 @@ void rms_norm(std::span<const float> x, std::span<const float> weight, float eps
 
 void rope(std::span<float> x, std::size_t n_heads, std::size_t head_dim, std::size_t rope_dims,
           std::span<const std::int32_t> positions, float theta_base, float freq_scale) {
+  rope(x, n_heads, head_dim, positions, {rope_dims, theta_base, freq_scale, false, {}});
+}
+
+void rope(std::span<float> x, std::size_t n_heads, std::size_t head_dim, std::span<const std::int32_t> positions,
+          const rope_settings& s) {
+  const std::size_t rope_dims = s.rope_dims;
   assert(rope_dims <= head_dim && rope_dims % 2 == 0);
+  assert(s.freq_factors.empty() || s.freq_factors.size() == rope_dims / 2);
   assert(x.size() >= positions.size() * n_heads * head_dim);
   for (std::size_t t = 0; t < positions.size(); ++t) {
-    const float position = static_cast<float>(positions[t]) * freq_scale;
+    const float position = static_cast<float>(positions[t]) * s.freq_scale;
     for (std::size_t h = 0; h < n_heads; ++h) {
       float* head = x.data() + (t * n_heads + h) * head_dim;
-      for (std::size_t i = 0; i < rope_dims; i += 2) {
+      for (std::size_t pair = 0; pair < rope_dims / 2; ++pair) {
+        const std::size_t i = 2 * pair;
         const float inverse_frequency =
-            std::pow(theta_base, -static_cast<float>(i) / static_cast<float>(rope_dims));
-        const float angle = position * inverse_frequency;
+            std::pow(s.theta_base, -static_cast<float>(i) / static_cast<float>(rope_dims));
+        float angle = position * inverse_frequency;
+        if (!s.freq_factors.empty()) angle /= s.freq_factors[pair];
         const float c = std::cos(angle);
-        const float s = std::sin(angle);
-        const float x0 = head[i];
-        const float x1 = head[i + 1];
-        head[i] = x0 * c - x1 * s;
-        head[i + 1] = x0 * s + x1 * c;
+        const float sine = std::sin(angle);
+        const std::size_t first = s.neox ? pair : i;
+        const std::size_t second = s.neox ? pair + rope_dims / 2 : i + 1;
+        const float x0 = head[first];
+        const float x1 = head[second];
+        head[first] = x0 * c - x1 * sine;
+        head[second] = x0 * sine + x1 * c;
       }
     }
   }
+}
+
+void add_bias(std::span<float> x, std::span<const float> bias) {
+  assert(!bias.empty() && x.size() % bias.size() == 0);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] += bias[i % bias.size()];
 }
 
 void attention(std::span<const float> q, std::span<const float> k_cache, std::span<const float> v_cache,

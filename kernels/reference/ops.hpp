@@ -30,6 +30,22 @@ void rms_norm(std::span<const float> x, std::span<const float> weight, float eps
 void rope(std::span<float> x, std::size_t n_heads, std::size_t head_dim, std::size_t rope_dims,
           std::span<const std::int32_t> positions, float theta_base, float freq_scale);
 
+// Rotary embedding with every option the architectures use (ggml_rope_ext without YaRN): NEOX
+// ordering rotates pairs (i, i + rope_dims/2) instead of (2i, 2i+1); pair i's angle is divided by
+// freq_factors[i] when given (llama3 scaling: rope_dims / 2 factors).
+struct rope_settings {
+  std::size_t rope_dims = 0;
+  float theta_base = 10000.0f;
+  float freq_scale = 1.0f;
+  bool neox = false;
+  std::span<const float> freq_factors;  // empty: none
+};
+void rope(std::span<float> x, std::size_t n_heads, std::size_t head_dim, std::span<const std::int32_t> positions,
+          const rope_settings& settings);
+
+// x[t][i] += bias[i] for every row t of width bias.size().
+void add_bias(std::span<float> x, std::span<const float> bias);
+
 // Causal grouped-query attention over a KV cache.
 // q: [n_tokens][n_heads][head_dim]; k_cache, v_cache: [n_ctx][n_kv_heads][head_dim] (already holding
 // the new tokens at their positions); query t attends to cache rows 0..positions[t] inclusive; head h

@@ -93,6 +93,37 @@ TEST(ops_rope, leaves_dims_beyond_rope_dims_and_position_zero) {
   EXPECT_FLOAT_EQ(x[7], 8);
 }
 
+TEST(ops_rope, neox_rotates_halves_by_known_angles) {
+  // head_dim 6, rope_dims 4, base 100: pairs (0, 2) at frequency 1 and (1, 3) at 0.1; 4 and 5 untouched.
+  std::vector<float> x = {1, 1, 0, 0, 7, 8};
+  const std::vector<std::int32_t> positions = {3};
+  rope(x, 1, 6, positions, {4, 100.0f, 1.0f, true, {}});
+  EXPECT_NEAR(x[0], std::cos(3.0f), 1e-6f);
+  EXPECT_NEAR(x[2], std::sin(3.0f), 1e-6f);
+  EXPECT_NEAR(x[1], std::cos(0.3f), 1e-6f);
+  EXPECT_NEAR(x[3], std::sin(0.3f), 1e-6f);
+  EXPECT_FLOAT_EQ(x[4], 7);
+  EXPECT_FLOAT_EQ(x[5], 8);
+}
+
+TEST(ops_rope, frequency_factors_divide_each_pairs_angle) {
+  // NORM ordering, pair 0 divided by 2, pair 1 by 0.5.
+  std::vector<float> x = {1, 0, 1, 0};
+  const std::vector<std::int32_t> positions = {3};
+  const std::vector<float> factors = {2.0f, 0.5f};
+  rope(x, 1, 4, positions, {4, 100.0f, 1.0f, false, factors});
+  EXPECT_NEAR(x[0], std::cos(1.5f), 1e-6f);
+  EXPECT_NEAR(x[1], std::sin(1.5f), 1e-6f);
+  EXPECT_NEAR(x[2], std::cos(0.6f), 1e-6f);
+  EXPECT_NEAR(x[3], std::sin(0.6f), 1e-6f);
+}
+
+TEST(ops_add_bias, adds_to_every_row) {
+  std::vector<float> x = {1, 2, 3, 4, 5, 6};
+  add_bias(x, std::vector<float>{10, 20, 30});
+  EXPECT_EQ(x, (std::vector<float>{11, 22, 33, 14, 25, 36}));
+}
+
 TEST(ops_attention, single_key_returns_its_value) {
   const std::vector<float> q = {0.3f, -2.0f};
   const std::vector<float> k = {5.0f, 1.0f};
