@@ -125,15 +125,18 @@ result<spm_vocab> build_spm_vocab(std::size_t n_vocab, std::uint64_t seed) {
   std::vector<std::string> joinable(known.begin(), known.end());
   std::mt19937_64 rng(seed);
   const std::size_t attempts_max = filler_attempts_per_piece * pieces_wanted;
-  for (std::size_t attempt = 0; pieces.size() < pieces_wanted && attempt < attempts_max; ++attempt) {
-    std::uniform_int_distribution<std::size_t> pick(0, joinable.size() - 1);
-    const std::string& left = joinable[pick(rng)];
-    const std::string& right = joinable[pick(rng)];
-    if (right.starts_with(space_marker)) continue;  // pieces never hold a space inside
-    std::string piece = left + right;
-    if (piece.size() > filler_piece_bytes_max || !known.insert(piece).second) continue;
-    joinable.push_back(piece);
-    pieces.push_back(std::move(piece));
+  // Short fillers first; vocabularies too large for them (Qwen's 151936) continue with longer ones.
+  for (const std::size_t bytes_max : {filler_piece_bytes_max, 4 * filler_piece_bytes_max}) {
+    for (std::size_t attempt = 0; pieces.size() < pieces_wanted && attempt < attempts_max; ++attempt) {
+      std::uniform_int_distribution<std::size_t> pick(0, joinable.size() - 1);
+      const std::string& left = joinable[pick(rng)];
+      const std::string& right = joinable[pick(rng)];
+      if (right.starts_with(space_marker)) continue;  // pieces never hold a space inside
+      std::string piece = left + right;
+      if (piece.size() > bytes_max || !known.insert(piece).second) continue;
+      joinable.push_back(piece);
+      pieces.push_back(std::move(piece));
+    }
   }
   if (pieces.size() < pieces_wanted) {
     return make_error(error_code::internal, "could not build " + std::to_string(n_vocab) + " distinct pieces");
