@@ -14,7 +14,7 @@ struct worker_config {
   std::string model_name;             // name clients ask for; default: the file name without .gguf
   std::string device;                 // Vulkan device: index or name substring; "" = best
   std::uint32_t slots = 4;            // sequences decoded together (KV-cache slots)
-  std::uint32_t context_size = 0;     // positions per slot; 0 = the model's context length
+  std::uint32_t context_size = 0;     // positions per slot; 0 = the model's context length, at most 4096
   std::uint64_t price_prompt_micro = 100;      // per 1k prompt tokens
   std::uint64_t price_completion_micro = 200;  // per 1k completion tokens
   std::uint64_t stake_micro = 0;               // stake the miner reports (stake gate)

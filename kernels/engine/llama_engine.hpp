@@ -33,7 +33,7 @@ namespace infergrid::engine {
 struct engine_options {
   std::string device;                 // Vulkan device: index or name substring; empty = $INFERGRID_VK_DEVICE or best
   std::uint32_t n_slots = 1;          // sequences with their own KV cache region
-  std::uint32_t context_size = 0;     // positions per slot; 0 = the model's context length
+  std::uint32_t context_size = 0;     // positions per slot; 0 = the model's context length, at most 4096
   std::uint32_t max_batch_tokens = 128;  // tokens per submit; longer batches run in several submits
   kernel_options kernels;
   // Record the common step shapes at load and run each once with placeholder tokens (creating
