@@ -1,3 +1,7 @@
 # Benchmarks of the model layer (kernels/model).
 add_executable(bench_model_load model_load.cpp)
 target_link_libraries(bench_model_load PRIVATE infergrid_model infergrid_warnings)
+
+add_executable(bench_tokenizer tokenizer_bench.cpp)
+target_link_libraries(bench_tokenizer PRIVATE infergrid_model nlohmann_json::nlohmann_json infergrid_warnings)
+target_compile_definitions(bench_tokenizer PRIVATE INFERGRID_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

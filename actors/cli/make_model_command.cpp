@@ -1,6 +1,9 @@
 // `infergrid make-model --out FILE [--arch llama|qwen2|qwen3] [--size tiny|small|100m|qwen2-0.5b|qwen2-1.5b]
-// [--type f16] [--seed N]`: writes a randomly initialised GGUF of a supported architecture (its real
-// tensor names and metadata keys) with a SentencePiece vocabulary, for benchmarks and tests.
+// [--type f16] [--seed N] [--vocab qwen3|llama3 --tokenizer-json PATH] [--emit-token TEXT]`: writes a
+// randomly initialised GGUF of a supported architecture (its real tensor names and metadata keys) with a
+// generated SentencePiece vocabulary, or with a real byte-level BPE vocabulary read from a Hugging Face
+// tokenizer.json (and the tokenizer_config.json beside it) as llama.cpp's converter writes it, for
+// benchmarks and tests.
 #include <fmt/core.h>
 
 #include <map>
@@ -9,6 +12,7 @@
 
 #include "actors/cli/command_registry.hpp"
 #include "kernels/model/architecture.hpp"
+#include "kernels/model/forced_token_model.hpp"
 #include "kernels/model/random_llama.hpp"
 
 namespace infergrid::cli {
@@ -20,7 +24,29 @@ struct make_model_args {
   std::string size = "small";
   std::string type = "f16";
   std::uint64_t seed = 1;
+  std::string vocab;
+  std::string tokenizer_json;
+  std::string emit_token;
 };
+
+result<std::uint32_t> token_index(const model::gguf_tokenizer_fields& fields, const std::string& text) {
+  for (std::size_t id = 0; id < fields.tokens.size(); ++id) {
+    if (fields.tokens[id] == text) return static_cast<std::uint32_t>(id);
+  }
+  return make_error(error_code::not_found, "--emit-token '" + text + "' is not a token of the vocabulary");
+}
+
+status write_model(const make_model_args& args, const model::random_llama_options& options,
+                   const model::gguf_tokenizer_fields& fields) {
+  auto writer = model::build_random_llama(options);
+  if (!writer) return writer.err();
+  if (!args.emit_token.empty()) {
+    auto token = token_index(fields, args.emit_token);
+    if (!token) return token.err();
+    IG_TRY(model::force_greedy_token(*writer, options, *token));
+  }
+  return writer->write(args.out);
+}
 
 int make_model(const make_model_args& args) {
   static const std::map<std::string, model::ggml_type> types = {
@@ -37,7 +63,20 @@ int make_model(const make_model_args& args) {
   model::random_llama_options options = sizes.at(args.size)(type);
   if (!args.arch.empty()) options.architecture = args.arch;
   options.seed = args.seed;
-  if (auto written = model::write_random_llama(args.out, options); !written) {
+  model::gguf_tokenizer_fields fields;
+  if (!args.vocab.empty()) {
+    auto profile = model::find_hf_vocab_profile(args.vocab);
+    auto imported = profile ? model::import_hf_tokenizer(args.tokenizer_json, *profile)
+                            : result<model::gguf_tokenizer_fields>(profile.err());
+    if (!imported) {
+      fmt::print(stderr, "error: {}\n", imported.err().message);
+      return 1;
+    }
+    fields = std::move(*imported);
+    options.tokenizer_fields = &fields;
+    options.n_vocab = static_cast<std::uint32_t>(fields.tokens.size());
+  }
+  if (auto written = write_model(args, options, fields); !written) {
     fmt::print(stderr, "error: {}\n", written.err().message);
     return 1;
   }
@@ -59,6 +98,15 @@ void add_make_model(CLI::App& app) {
       ->check(CLI::IsMember({"tiny", "small", "100m", "qwen2-0.5b", "qwen2-1.5b"}));
   command->add_option("--type", args.type, "Weight type")->check(CLI::IsMember({"f32", "f16", "q8_0", "q4_0"}));
   command->add_option("--seed", args.seed, "Random seed");
+  auto* vocab = command->add_option("--vocab", args.vocab, "Real byte-level BPE vocabulary: qwen3 or llama3")
+                    ->check(CLI::IsMember({"qwen3", "llama3"}));
+  auto* json = command->add_option("--tokenizer-json", args.tokenizer_json,
+                                   "Hugging Face tokenizer.json for --vocab (tokenizer_config.json beside it)");
+  vocab->needs(json);
+  json->needs(vocab);
+  command->add_option("--emit-token", args.emit_token,
+                      "For tests: weights whose greedy decoding emits this token (e.g. <|im_end|>) every step")
+      ->needs(vocab);
   command->callback([] { set_exit_code(make_model(args)); });
 }
 

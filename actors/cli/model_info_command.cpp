@@ -2,6 +2,8 @@
 // content hash and tensor table — the first thing to run on a model file that will not load.
 #include <fmt/core.h>
 
+#include <map>
+
 #include "actors/cli/command_registry.hpp"
 #include "kernels/model/gguf_file.hpp"
 #include "kernels/model/llama_hparams.hpp"
@@ -48,8 +50,14 @@ int print_model_info(const std::string& path, bool list_tensors) {
              weights->rope_freq_factors.size());
   auto vocab = model::tokenizer::from_gguf(*file);
   if (vocab) {
-    fmt::print("tokenizer: SentencePiece, {} tokens, bos {}, eos {}, add_bos {}\n", vocab->vocab_size(),
-               vocab->bos_id(), vocab->eos_id(), vocab->add_bos());
+    static const std::map<std::string, std::string> kinds = {{"llama", "SentencePiece"}, {"gpt2", "byte-level BPE"}};
+    std::string end_of_generation;
+    for (model::token_id id : vocab->end_of_generation_ids()) {
+      end_of_generation += (end_of_generation.empty() ? "" : " ") + std::to_string(id);
+    }
+    fmt::print("tokenizer: {}, {} tokens, bos {}, eos {}, add_bos {}, end of generation [{}]\n",
+               kinds.at(vocab->model_name()), vocab->vocab_size(), vocab->bos_id(), vocab->eos_id(), vocab->add_bos(),
+               end_of_generation);
   } else {
     fmt::print("tokenizer: unavailable ({})\n", vocab.err().message);
   }

@@ -85,7 +85,9 @@ result<std::unique_ptr<gpu_worker_state>> gpu_worker_state::create(actor_context
   options.on_load_message = log_line;
   auto engine = engine::llama_engine::create(*file, options);
   if (!engine.ok()) return engine.err();
-  auto speed = measure_tokens_per_second(*engine, vocab->bos_id(), config->benchmark_tokens);
+  // Any token does for the speed probe; a vocabulary without BOS (some byte-level BPE ones) uses id 0.
+  const model::token_id probe = vocab->bos_id() == model::no_token ? 0 : vocab->bos_id();
+  auto speed = measure_tokens_per_second(*engine, probe, config->benchmark_tokens);
   if (!speed.ok()) return speed.err();
   model_offer offer{config->model_name, to_hex(file->content_hash()), engine->context_size(),
                     dominant_quantisation(*file), *speed, config->price_prompt_micro, config->price_completion_micro};

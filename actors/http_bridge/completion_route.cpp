@@ -6,7 +6,6 @@
 
 #include "actors/http_bridge/access_log.hpp"
 #include "actors/http_bridge/billing.hpp"
-#include "actors/http_bridge/chat_template.hpp"
 #include "actors/http_bridge/http_replies.hpp"
 #include "actors/http_bridge/sse_writer.hpp"
 
@@ -202,7 +201,7 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
   auto& request = std::get<completion_request>(parsed);
   if (shared.catalog.known() && !shared.catalog.serves(request.model)) return fail(model_not_found(request.model));
   std::string prompt = kind == endpoint_kind::chat
-                           ? render_chat(shared.catalog.template_for(request.model), request.messages)
+                           ? chat::render_chat(shared.catalog.template_for(request.model), request.messages)
                            : request.prompt;
   const auto& account = std::get<caller>(who).account;
   const auto max_cost = max_cost_micro(shared.config, prompt_tokens_upper_bound(prompt), request.max_tokens);

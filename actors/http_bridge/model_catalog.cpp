@@ -1,6 +1,7 @@
 #include "actors/http_bridge/model_catalog.hpp"
 
 #include "kernels/model/gguf_file.hpp"
+#include "runtime/log.hpp"
 
 namespace infergrid::http {
 
@@ -28,9 +29,9 @@ bool model_catalog::serves(const std::string& model) const {
   return false;
 }
 
-chat_template_family model_catalog::template_for(const std::string& model) const {
+chat::template_family model_catalog::template_for(const std::string& model) const {
   auto it = facts_.find(model);
-  return it == facts_.end() ? chat_template_family::plain : it->second.family;
+  return it == facts_.end() ? chat::template_family::plain : it->second.family;
 }
 
 void model_catalog::update_from_supply(std::vector<served_model> models) {
@@ -49,7 +50,11 @@ result<model_facts> read_model_facts(const std::string& gguf_path) {
   if (file->has("tokenizer.chat_template")) {
     auto text = file->get_string("tokenizer.chat_template");
     if (!text.ok()) return text.err();
-    facts.family = detect_chat_template(*text);
+    facts.family = chat::detect_template(*text);
+    if (facts.family == chat::template_family::plain && !text->empty()) {
+      log(log_level::warn, "http_bridge", "{}: tokenizer.chat_template is of no known family; prompts use the plain "
+          "default (\"User: ...\\nAssistant:\")", gguf_path);
+    }
   }
   auto architecture = file->get_string("general.architecture");
   if (architecture.ok()) {

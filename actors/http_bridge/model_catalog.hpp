@@ -9,16 +9,17 @@
 #include <string>
 #include <vector>
 
-#include "actors/http_bridge/chat_template.hpp"
 #include "actors/http_bridge/openai_response.hpp"
+#include "kernels/model/chat/chat_template.hpp"
 #include "runtime/result.hpp"
 
 namespace infergrid::http {
 
 // What the bridge reads from a model's GGUF (settings `model_files`): its chat template family and
-// context length. The matchmaker's supply report names models and worker counts only.
+// context length. The matchmaker's supply report names models and worker counts only. A template of
+// no known family is logged as a warning and rendered with the plain default (chat_template.hpp).
 struct model_facts {
-  chat_template_family family = chat_template_family::plain;
+  chat::template_family family = chat::template_family::plain;
   std::int64_t context_length = 0;  // 0 = unknown
 };
 result<model_facts> read_model_facts(const std::string& gguf_path);
@@ -34,7 +35,7 @@ class model_catalog {
   // Whether the matchmaker has answered at least once (before that, no model is refused as unknown).
   bool known() const;
   bool serves(const std::string& model) const;
-  chat_template_family template_for(const std::string& model) const;
+  chat::template_family template_for(const std::string& model) const;
 
  private:
   mutable std::mutex mutex_;

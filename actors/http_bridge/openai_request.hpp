@@ -11,15 +11,13 @@
 #include <vector>
 
 #include "actors/http_bridge/api_error.hpp"
+#include "kernels/model/chat/chat_message.hpp"
 
 namespace infergrid::http {
 
 enum class endpoint_kind { chat, text };
 
-struct chat_message {
-  std::string role;  // system, user, assistant ("developer" is read as system)
-  std::string content;
-};
+using chat::chat_message;
 
 // OpenRouter's `provider` object: routing preferences handed to the matchmaker.
 struct routing_preferences {

@@ -91,6 +91,10 @@ void add_hparams(gguf_writer& writer, const random_llama_options& o, const archi
 }
 
 status add_vocab(gguf_writer& writer, const random_llama_options& o) {
+  if (o.tokenizer_fields != nullptr) {
+    write_tokenizer_fields(writer, *o.tokenizer_fields);
+    return {};
+  }
   auto vocab = build_spm_vocab(o.n_vocab, o.seed);
   if (!vocab) return vocab.err();
   writer.set_string("tokenizer.ggml.model", "llama");
@@ -132,7 +136,9 @@ random_llama_options random_llama_100m(ggml_type weight_type) {
           .context_length = 2048, .weight_type = weight_type};
 }
 
-result<gguf_writer> build_random_llama(const random_llama_options& o) {
+result<gguf_writer> build_random_llama(const random_llama_options& options) {
+  random_llama_options o = options;
+  if (o.tokenizer_fields != nullptr) o.n_vocab = static_cast<std::uint32_t>(o.tokenizer_fields->tokens.size());
   auto arch = find_architecture(o.architecture);
   if (!arch) return arch.err();
   const architecture& a = **arch;

@@ -10,6 +10,7 @@
 
 #include "kernels/model/ggml_type.hpp"
 #include "kernels/model/gguf_writer.hpp"
+#include "kernels/model/hf_tokenizer_import.hpp"
 #include "runtime/result.hpp"
 
 namespace infergrid::model {
@@ -37,6 +38,9 @@ struct random_llama_options {
   float llama3_factor = 8.0f;
   std::uint32_t llama3_original_context = 8192;
   std::uint64_t seed = 1;
+  // A real vocabulary (hf_tokenizer_import) instead of the generated SentencePiece one; n_vocab then
+  // is its token count. Not owned: it must outlive the build call.
+  const gguf_tokenizer_fields* tokenizer_fields = nullptr;
 };
 
 // 2 layers, width 64, 4 heads over 2 kv heads, FFN 96, vocab 600: writes and loads in milliseconds.

@@ -1,75 +1,75 @@
 #pragma once
-// tokenizer: SentencePiece-BPE as llama.cpp's llm_tokenizer_spm does it for
-// `tokenizer.ggml.model = "llama"`: a space is prepended (tokenizer.ggml.add_space_prefix, default
-// true), spaces become U+2581, the text is split into UTF-8 characters, and adjacent pieces are merged
-// best-score-first (ties: leftmost) while the merged piece is in the vocabulary; a character that is not
-// in the vocabulary falls back to its <0xNN> byte tokens. BOS is prepended per
-// tokenizer.ggml.add_bos_token (default true). Special-token text in the input is not parsed: "<s>"
-// is tokenized as plain characters.
+// tokenizer: text <-> token ids for a GGUF's vocabulary. The model kind is chosen by a table on
+// `tokenizer.ggml.model` (tokenizer.cpp): "llama" is SentencePiece-BPE (spm_model.cpp), "gpt2" is
+// byte-level BPE with the pre-tokenizer `tokenizer.ggml.pre` names (bpe_model.cpp, pre_tokenizer.cpp);
+// any other value is an error listing the supported ones.
 //
-// Detokenization turns U+2581 back into spaces, byte tokens into their byte (so UTF-8 split over byte
-// tokens reassembles), control tokens into nothing, and strips the leading space of the first piece of
-// text (at the start or right after BOS), as SentencePiece's decoder does.
-#include <array>
-#include <cstdint>
+// Encoding: BOS first when add_bos() (tokenizer.ggml.add_bos_token, else the model's default: true for
+// SentencePiece and Llama 3, false for Qwen2). Byte-level BPE models turn the text of control and
+// user-defined tokens (<|im_start|>, <|eot_id|>, <think>, ...) into those tokens before encoding the
+// text around them; SentencePiece does not parse special-token text ("<s>" is plain characters). As in
+// llama.cpp and Hugging Face, a text that starts with the BOS token's text gets a second BOS: chat
+// prompts are rendered without it (chat_template.hpp, render_options::write_bos).
+//
+// Decoding: each token's bytes (control tokens are empty), concatenated; SentencePiece strips the
+// leading space of the first piece of text, as its decoder does. Byte-level decoding is exact: the
+// ids of a text decode to that text.
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "kernels/model/gguf_file.hpp"
-#include "kernels/model/spm_vocab_builder.hpp"
+#include "kernels/model/special_token_splitter.hpp"
+#include "kernels/model/tokenizer_model.hpp"
+#include "kernels/model/vocabulary.hpp"
 #include "runtime/result.hpp"
 
 namespace infergrid::model {
 
-using token_id = std::int32_t;
-
 class tokenizer {
  public:
   static result<tokenizer> from_gguf(const gguf_file& file);
+  // The supported tokenizer.ggml.model values, comma-separated.
+  static std::string supported_models();
 
   // Token ids of `text` (BOS first when add_bos()).
-  std::vector<token_id> encode(std::string_view text) const { return encode(text, add_bos_); }
+  std::vector<token_id> encode(std::string_view text) const { return encode(text, vocab_.add_bos); }
   std::vector<token_id> encode(std::string_view text, bool add_bos) const;
-  // The text of a token sequence.
-  std::string decode(std::span<const token_id> tokens) const;
-  // The bytes one token stands for (no leading-space stripping); empty for control tokens and
-  // out-of-range ids.
-  std::string token_to_piece(token_id token) const;
+  // The text of a token sequence. With render_special, control tokens are their text (<|im_end|>)
+  // instead of nothing, so that text -> ids -> text is exact for prompts that contain them.
+  std::string decode(std::span<const token_id> tokens, bool render_special = false) const;
+  // The bytes one token stands for (no leading-space stripping); empty for out-of-range ids and, unless
+  // render_special, for control tokens.
+  std::string token_to_piece(token_id token, bool render_special = false) const;
 
-  std::size_t vocab_size() const { return tokens_.size(); }
-  const std::string& token_text(token_id token) const { return tokens_[static_cast<std::size_t>(token)]; }
-  token_id bos_id() const { return bos_id_; }
-  token_id eos_id() const { return eos_id_; }
-  token_id unknown_id() const { return unknown_id_; }
-  bool add_bos() const { return add_bos_; }
-  bool add_space_prefix() const { return add_space_prefix_; }
-  // Generation stops at EOS.
-  bool is_end_of_generation(token_id token) const { return token == eos_id_; }
-  bool is_control(token_id token) const;
+  const std::string& model_name() const { return model_name_; }  // tokenizer.ggml.model
+  std::size_t vocab_size() const { return vocab_.size(); }
+  const std::string& token_text(token_id token) const { return vocab_.text(token); }
+  // The id of a token's exact text (e.g. "<|im_end|>"), or no_token.
+  token_id find_token(std::string_view text) const { return vocab_.find(text); }
+  token_id bos_id() const { return vocab_.bos; }
+  token_id eos_id() const { return vocab_.eos; }
+  token_id eot_id() const { return vocab_.eot; }
+  token_id eom_id() const { return vocab_.eom; }
+  token_id unknown_id() const { return vocab_.unknown; }
+  bool add_bos() const { return vocab_.add_bos; }
+  bool add_space_prefix() const { return model_->add_space_prefix(); }
+  // Generation stops at any of these (see vocabulary.hpp for how the set is formed).
+  bool is_end_of_generation(token_id token) const { return vocab_.is_end_of_generation(token); }
+  std::span<const token_id> end_of_generation_ids() const { return vocab_.end_of_generation; }
+  bool is_control(token_id token) const {
+    return vocab_.contains(token) && vocab_.type(token) == spm_token_type::control;
+  }
 
  private:
   tokenizer() = default;
-  token_id find(std::string_view piece) const;  // -1 when absent
-  void append_segment(std::string_view piece, std::vector<token_id>& out) const;
 
-  std::vector<std::string> tokens_;
-  std::vector<float> scores_;
-  std::vector<spm_token_type> types_;
-  // Transparent hashing: pieces are looked up as string_views into the text, without allocating.
-  struct piece_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view piece) const { return std::hash<std::string_view>{}(piece); }
-  };
-  std::unordered_map<std::string, token_id, piece_hash, std::equal_to<>> ids_;
-  std::array<token_id, 256> byte_tokens_{};
-  token_id bos_id_ = 1;
-  token_id eos_id_ = 2;
-  token_id unknown_id_ = 0;
-  bool add_bos_ = true;
-  bool add_space_prefix_ = true;
+  std::string model_name_;
+  vocabulary vocab_;
+  std::unique_ptr<const tokenizer_model> model_;
+  special_token_splitter specials_;
 };
 
 // Streams text token by token: holds back an incomplete UTF-8 sequence (e.g. the first of several byte
@@ -77,8 +77,8 @@ class tokenizer {
 // tokenizer::decode; a stream that continues a prompt keeps it ("Lily" + " was").
 class text_stream {
  public:
-  explicit text_stream(const tokenizer& vocab, bool at_text_start = true)
-      : vocab_(&vocab), strip_space_(at_text_start && vocab.add_space_prefix()) {}
+  explicit text_stream(const tokenizer& vocab, bool at_text_start = true, bool render_special = false)
+      : vocab_(&vocab), strip_space_(at_text_start && vocab.add_space_prefix()), render_special_(render_special) {}
   // Text that is complete after `token` (possibly empty).
   std::string push(token_id token);
   // Whatever is still held back (an incomplete sequence at the end of generation).
@@ -88,6 +88,7 @@ class text_stream {
   const tokenizer* vocab_;
   std::string pending_;
   bool strip_space_;
+  bool render_special_;
 };
 
 }  // namespace infergrid::model

@@ -24,8 +24,12 @@ async function freePort() {
   return port;
 }
 
-async function configWithFreePorts(keysFile) {
+// model: optionally { path, name } served instead of deploy/all-in-one.yaml's stories260k.
+async function configWithFreePorts(keysFile, model) {
   let text = fs.readFileSync(path.join(sourceDir, 'deploy/all-in-one.yaml'), 'utf8');
+  if (model) {
+    text = text.replaceAll('deploy/models/stories260k.gguf', model.path).replaceAll('stories260k:', `${model.name}:`);
+  }
   if (!/^\s+kind: http_bridge$/m.test(text)) throw new Error('deploy/all-in-one.yaml has no http_bridge actor');
   let httpPort = 0;
   const pieces = [];
@@ -43,8 +47,8 @@ async function configWithFreePorts(keysFile) {
   return { text, httpPort };
 }
 
-export async function startGrid({ keysFile } = {}) {
-  const { text, httpPort } = await configWithFreePorts(keysFile);
+export async function startGrid({ keysFile, model } = {}) {
+  const { text, httpPort } = await configWithFreePorts(keysFile, model);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infergrid-http-'));
   const configPath = path.join(dir, 'all-in-one.yaml');
   fs.writeFileSync(configPath, text);

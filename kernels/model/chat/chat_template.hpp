@@ -1,0 +1,53 @@
+#pragma once
+// chat_template: turns chat messages into the one prompt string a worker tokenizes, exactly as the
+// model's own Jinja template (tokenizer.chat_template) would render it with add_generation_prompt.
+//
+// Nothing here runs Jinja: the template's family is recognised by the markers its text contains (a
+// table, chat_template_families.cpp: first row whose markers all occur wins) and that family's
+// renderer reproduces the template's output byte for byte (golden tests against @huggingface/jinja):
+//   qwen3        Qwen3: ChatML; <think> blocks of earlier assistant turns dropped, the reasoning of turns
+//                after the last user query kept in <think>...</think>; enable_thinking=false appends an
+//                empty <think></think> to the generation prompt
+//   qwen2_5      Qwen2.5 Instruct: ChatML with the default system "You are Qwen, created by Alibaba Cloud..."
+//   chatml       any other <|im_start|> template
+//   deepseek_r1  DeepSeek-R1-Distill (Qwen and Llama): BOS, system text, <｜User｜>/<｜Assistant｜> turns with
+//                reasoning dropped from history, generation prompt "<｜Assistant｜><think>\n"
+//   llama3_1     Llama 3.1/3.2/3.3 Instruct: BOS, a system header with "Cutting Knowledge Date: December
+//                2023 / Today Date: 26 Jul 2024", trimmed turns closed by <|eot_id|>
+//   llama3       Llama 3 Instruct: BOS, trimmed turns closed by <|eot_id|>
+//   llama2       [INST] <<SYS>> ... [/INST] turns
+//   zephyr       <|user|> ... </s> turns
+//   plain        the documented default for a model without a template or with an unrecognised one:
+//                "<system text>\n\n" (if any system message), then "User: <text>\n" or
+//                "Assistant: <text>\n" per turn, and finally "Assistant:".
+// Tool calls in templates are not rendered yet (tool messages are rendered as each template renders
+// a tool result for qwen3/qwen2_5/chatml; other families treat them as user turns).
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kernels/model/chat/chat_message.hpp"
+
+namespace infergrid::chat {
+
+enum class template_family { plain, chatml, qwen2_5, qwen3, deepseek_r1, llama3, llama3_1, llama2, zephyr };
+
+struct render_options {
+  bool add_generation_prompt = true;
+  // Qwen3's enable_thinking template variable; unset = the template's default (thinking on).
+  std::optional<bool> enable_thinking = std::nullopt;
+  // Whether the BOS text the Llama 3 and DeepSeek-R1 templates start with is written. Off for serving:
+  // the worker's tokenizer adds BOS itself (as llama.cpp strips it from rendered prompts); on to
+  // reproduce the Jinja output exactly.
+  bool write_bos = false;
+};
+
+std::string_view to_string(template_family family);
+// The family of a Jinja template text; `plain` for an empty or unrecognised one.
+template_family detect_template(std::string_view jinja_text);
+
+std::string render_chat(template_family family, const std::vector<chat_message>& messages,
+                        const render_options& options = {});
+
+}  // namespace infergrid::chat

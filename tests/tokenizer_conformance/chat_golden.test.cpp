@@ -1,0 +1,69 @@
+// Chat-template golden tests: for every template (Qwen3 and Llama 3 from the npm tokenizer packages;
+// Qwen2.5, Llama 3.1 and DeepSeek-R1-Distill from templates/) and every conversation of
+// chat_cases.json, the family detect_template recognises in the template text renders exactly the
+// bytes @huggingface/jinja renders (chat_renders.json, written once per run by make_fixtures.sh).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+#include "kernels/model/chat/chat_template.hpp"
+
+namespace infergrid::chat {
+namespace {
+
+using json = nlohmann::json;
+
+struct golden_case {
+  std::string template_name;
+  template_family family;
+  json conversation;
+};
+
+json read_json(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return json();
+  return json::parse(in, nullptr, false);
+}
+
+std::vector<golden_case> load_cases() {
+  const std::vector<std::pair<std::string, template_family>> templates = {
+      {"qwen3", template_family::qwen3},       {"llama3", template_family::llama3},
+      {"qwen2_5", template_family::qwen2_5},   {"llama3_1", template_family::llama3_1},
+      {"deepseek_r1", template_family::deepseek_r1}};
+  std::vector<golden_case> cases;
+  const json conversations = read_json(INFERGRID_CHAT_CASES);
+  if (!conversations.is_array()) return cases;
+  for (const auto& [name, family] : templates) {
+    for (const json& conversation : conversations) cases.push_back({name, family, conversation});
+  }
+  return cases;
+}
+
+class chat_golden : public ::testing::TestWithParam<golden_case> {};
+
+TEST_P(chat_golden, renders_like_the_jinja_template) {
+  const golden_case& c = GetParam();
+  static const json golden = read_json(std::string(INFERGRID_TOKENIZER_WORK_DIR) + "/chat_renders.json");
+  ASSERT_TRUE(golden.is_object()) << "no chat_renders.json (the tokenizer_fixtures step)";
+  const std::string template_text = golden["templates"][c.template_name];
+  ASSERT_EQ(detect_template(template_text), c.family) << c.template_name;
+  std::vector<chat_message> messages;
+  for (const json& m : c.conversation["messages"]) messages.push_back({m["role"], m["content"]});
+  render_options options;
+  options.write_bos = true;  // Jinja is given the bos_token text
+  options.add_generation_prompt = c.conversation.value("add_generation_prompt", true);
+  if (c.conversation.contains("enable_thinking")) options.enable_thinking = c.conversation["enable_thinking"].get<bool>();
+  const std::string want = golden["renders"][c.template_name][c.conversation["name"].get<std::string>()];
+  EXPECT_EQ(render_chat(c.family, messages, options), want);
+}
+
+std::string case_name(const ::testing::TestParamInfo<golden_case>& info) {
+  return info.param.template_name + "_" + info.param.conversation["name"].get<std::string>();
+}
+
+INSTANTIATE_TEST_SUITE_P(templates, chat_golden, ::testing::ValuesIn(load_cases()), case_name);
+
+}  // namespace
+}  // namespace infergrid::chat
