@@ -83,7 +83,9 @@ result<vocabulary> read_vocabulary(const gguf_file& file, const vocabulary_defau
   v.eot = *eot;
   v.eom = *eom;
   v.unknown = *unknown;
-  auto add_bos = optional_key(file, "tokenizer.ggml.add_bos_token", defaults.add_bos, &gguf_file::get_bool);
+  // The model's default applies only when there is a BOS to add; the key itself must name one.
+  auto add_bos = optional_key(file, "tokenizer.ggml.add_bos_token", defaults.add_bos && v.bos != no_token,
+                              &gguf_file::get_bool);
   if (!add_bos) return add_bos.err();
   v.add_bos = *add_bos;
   if (v.add_bos && v.bos == no_token) {
