@@ -201,7 +201,8 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
   auto& request = std::get<completion_request>(parsed);
   if (shared.catalog.known() && !shared.catalog.serves(request.model)) return fail(model_not_found(request.model));
   std::string prompt = kind == endpoint_kind::chat
-                           ? chat::render_chat(shared.catalog.template_for(request.model), request.messages)
+                           ? chat::render_chat(shared.catalog.template_for(request.model), request.messages,
+                                               {.enable_thinking = request.enable_thinking})
                            : request.prompt;
   const auto& account = std::get<caller>(who).account;
   const auto max_cost = max_cost_micro(shared.config, prompt_tokens_upper_bound(prompt), request.max_tokens);

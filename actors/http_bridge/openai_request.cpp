@@ -174,6 +174,20 @@ maybe_error read_prompt(const json& body, completion_request& out) {
   return invalid_field("prompt", "'prompt' must be a string (or an array holding one string).");
 }
 
+maybe_error read_template_kwargs(const json& body, completion_request& out) {
+  auto it = body.find("chat_template_kwargs");
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_object()) return invalid_field("chat_template_kwargs", "'chat_template_kwargs' must be an object.");
+  auto thinking = it->find("enable_thinking");
+  if (thinking == it->end() || thinking->is_null()) return std::nullopt;
+  if (!thinking->is_boolean()) {
+    return invalid_field("chat_template_kwargs.enable_thinking",
+                         "'chat_template_kwargs.enable_thinking' must be a boolean.");
+  }
+  out.enable_thinking = thinking->get<bool>();
+  return std::nullopt;
+}
+
 }  // namespace
 
 parsed_request parse_chat_request(std::string_view body, const request_limits& limits) {
@@ -192,6 +206,7 @@ parsed_request parse_chat_request(std::string_view body, const request_limits& l
   if (completion_tokens) out.max_tokens = *completion_tokens;  // the newer name wins
   if (auto failed = read_messages(*document, limits, out)) return *failed;
   if (auto failed = read_logprobs_chat(*document, out)) return *failed;
+  if (auto failed = read_template_kwargs(*document, out)) return *failed;
   return out;
 }
 

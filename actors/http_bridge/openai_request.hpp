@@ -58,6 +58,8 @@ struct completion_request {
   std::int32_t top_logprobs = 0;  // chat: `top_logprobs` (0..20); completions: the `logprobs` count (0..5)
   routing_preferences provider;
   std::string user;  // end-user id the client passes along (logged, not trusted)
+  // chat: `chat_template_kwargs.enable_thinking` (vLLM's and llama.cpp's name), Qwen3's template switch.
+  std::optional<bool> enable_thinking;
 };
 
 using parsed_request = std::variant<completion_request, api_error>;

@@ -192,6 +192,17 @@ TEST(TextRequest, LogprobsIsTheCountOfAlternatives) {
   }
 }
 
+TEST(ChatRequest, ChatTemplateKwargsEnableThinking) {
+  EXPECT_FALSE(chat_ok(minimal).enable_thinking.has_value());
+  auto off = chat_ok(R"({"model":"m","messages":[{"role":"user","content":"x"}],
+    "chat_template_kwargs":{"enable_thinking":false,"other":1}})");
+  EXPECT_EQ(off.enable_thinking, false);
+  EXPECT_EQ(chat_error(R"({"model":"m","messages":[{"role":"user","content":"x"}],"chat_template_kwargs":3})").param,
+            "chat_template_kwargs");
+  EXPECT_EQ(chat_error(R"({"model":"m","messages":[{"role":"user","content":"x"}],
+    "chat_template_kwargs":{"enable_thinking":"no"}})").param, "chat_template_kwargs.enable_thinking");
+}
+
 TEST(ChatRequest, NOtherThanOneIsUnsupported) {
   auto failure = chat_error(R"({"model":"m","messages":[{"role":"user","content":"x"}],"n":3})");
   EXPECT_EQ(failure.code, "unsupported");
