@@ -69,7 +69,7 @@ TEST(bpe_tokenizer, bytes_outside_ascii_round_trip) {
   auto t = load(small_vocabulary("llama-bpe"));
   ASSERT_TRUE(t.ok()) << t.err().message;
   EXPECT_FALSE(t->add_bos());  // llama-bpe adds BOS by default, but this vocabulary names no BOS id
-  for (const std::string text : {"caf\xC3\xA9 \xF0\x9F\x98\x80\n\n  \t1234", std::string("\0x\xFF", 3)}) {
+  for (const std::string& text : {std::string("caf\xC3\xA9 \xF0\x9F\x98\x80\n\n  \t1234"), std::string("\0x\xFF", 3)}) {
     const auto ids = t->encode(text);
     EXPECT_EQ(t->decode(ids), is_valid_utf8(text) ? text : valid_utf8(text));
   }
