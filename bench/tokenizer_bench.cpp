@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <string>
 
@@ -70,15 +71,18 @@ int main(int argc, char** argv) {
     }
     const double load_s = seconds_since(load_start);
     double best_s = 1e9;
+    double best_cpu_s = 1e9;  // process CPU time: what the encode costs when the machine is shared
     std::size_t count = 0;
     for (int run = 0; run < 3; ++run) {
       const auto start = std::chrono::steady_clock::now();
+      const std::clock_t cpu_start = std::clock();
       count = tokenizer->encode(text).size();
       best_s = std::min(best_s, seconds_since(start));
+      best_cpu_s = std::min(best_cpu_s, static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC);
     }
     const double baseline_ms = reference_ms(work, vocab, text_path);
-    fmt::print("{:7} load {:.0f} ms; encode {} tokens: ours {:.1f} ms ({:.1f} MB/s)", vocab, load_s * 1e3, count,
-               best_s * 1e3, text.size() / best_s / 1e6);
+    fmt::print("{:7} load {:.0f} ms; encode {} tokens: ours {:.1f} ms wall, {:.1f} ms CPU ({:.1f} MB/s)", vocab,
+               load_s * 1e3, count, best_s * 1e3, best_cpu_s * 1e3, text.size() / best_s / 1e6);
     if (baseline_ms > 0) {
       fmt::print(", transformers.js {:.1f} ms, ratio ours/baseline time {:.3f}\n", baseline_ms, best_s * 1e3 / baseline_ms);
     } else {
