@@ -23,6 +23,9 @@ struct corpus_case {
   std::string text;
 };
 
+// Short ctest names: the case is named by its vocabulary and text, not dumped as bytes.
+void PrintTo(const corpus_case& c, std::ostream* out) { *out << c.vocab; }
+
 json read_json(const std::string& path) {
   std::ifstream in(path);
   if (!in) return json();

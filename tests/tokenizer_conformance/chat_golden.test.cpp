@@ -21,6 +21,9 @@ struct golden_case {
   json conversation;
 };
 
+// Short ctest names: the case is named by its template and conversation, not dumped as bytes.
+void PrintTo(const golden_case& c, std::ostream* out) { *out << c.template_name; }
+
 json read_json(const std::string& path) {
   std::ifstream in(path);
   if (!in) return json();
