@@ -40,7 +40,11 @@ enum class message_type : std::uint16_t {
   supply_request = 204,
   supply_report = 205,
 
-  // 300–399 challenge / verification
+  // 300–399 challenge / verification (messages/challenge.hpp)
+  audit_request = 300,
+  audit_verdict = 301,
+  trace_query = 302,
+  trace_report = 303,
 
   // 400–499 ledger / settlement (messages/ledger.hpp)
   ledger_deposit = 400,
@@ -61,6 +65,8 @@ enum class message_type : std::uint16_t {
   stake_query = 415,
   stake_reply = 416,
   ledger_withdraw_unbonded = 417,
+  entries_query = 418,
+  entries_reply = 419,
 
   // 500–599 http / gateway
 };

@@ -145,7 +145,8 @@ struct completion_result {
   std::uint32_t prompt_token_count = 0;
   std::vector<std::string> worker_ids;  // every worker that contributed, in order
   std::vector<token_logprob> logprobs;  // one per token when the request asked for logprobs, else empty
-  MSGPACK_DEFINE(request_id, tokens, text, finish_reason, prompt_token_count, worker_ids, logprobs)
+  std::string grid_request_id;  // the id the grid knew it by (`infergrid trace`); "" from older gateways
+  MSGPACK_DEFINE(request_id, tokens, text, finish_reason, prompt_token_count, worker_ids, logprobs, grid_request_id)
 };
 IG_REGISTER_MESSAGE(completion_result);
 
@@ -157,7 +158,7 @@ struct completion_receipt {
   std::string request_id;
   std::string worker_id;       // public key hex
   std::string model;
-  std::string model_hash;      // content hash hex of the GGUF file
+  std::string model_hash;      // content hash hex of the GGUF file (gguf_file::content_hash, computed once at load)
   std::string prompt_hash;     // BLAKE2b-256 hex of the prompt token ids (little-endian int32)
   std::uint32_t prompt_token_count = 0;
   std::uint32_t first_index = 0;       // first generated position this worker computed (resume point)
@@ -172,9 +173,15 @@ struct completion_receipt {
   // completion_token_count, BLAKE2b-256 of this body with both signatures empty]]. Empty from
   // workers older than this field.
   std::vector<std::uint8_t> settlement_signature;
+  // Evidence a validator replays (actors/validator): every generated token from position 0 (tokens
+  // streamed by an earlier worker before a failover included), and one token_fingerprint
+  // (kernels/model/token_fingerprint.hpp, 2 bytes) per token this worker generated, from first_index.
+  // Empty from workers older than these fields.
+  std::vector<std::int32_t> output_tokens;
+  std::vector<std::uint8_t> fingerprints;
   MSGPACK_DEFINE(request_id, worker_id, model, model_hash, prompt_hash, prompt_token_count, first_index,
                  completion_token_count, sampling, price_prompt_micro, price_completion_micro, finish_reason, signature,
-                 settlement_signature)
+                 settlement_signature, output_tokens, fingerprints)
 };
 IG_REGISTER_MESSAGE(completion_receipt);
 

@@ -4,6 +4,7 @@
 
 #include "messages/inference.hpp"
 #include "messages/match.hpp"
+#include "messages/challenge.hpp"
 
 namespace infergrid {
 namespace {
@@ -94,6 +95,10 @@ TEST(inference_messages, chunk_job_receipt_and_result_round_trip) {
   receipt.settlement_signature.assign(64, 0xCD);
   EXPECT_EQ(round_trip(receipt).signature.size(), 64u);
   EXPECT_EQ(round_trip(receipt).settlement_signature, receipt.settlement_signature);
+  receipt.output_tokens = {5, 6, 7};
+  receipt.fingerprints = {1, 2, 3, 4, 5, 6};
+  EXPECT_EQ(round_trip(receipt).output_tokens, receipt.output_tokens);
+  EXPECT_EQ(round_trip(receipt).fingerprints, receipt.fingerprints);
   completion_result result{"req-1", {1, 2}, "hi", finish_stop, 3, {"w1", "w2"}, {}};
   EXPECT_EQ(round_trip(result).worker_ids.size(), 2u);
   EXPECT_EQ(round_trip(inference_failed{"r", 7, "busy"}).message, "busy");
@@ -152,6 +157,8 @@ TEST(inference_messages, older_chunk_and_job_decode_with_defaults) {
   EXPECT_TRUE(decode_older<completion_result>(std::string("r")).logprobs.empty());
   EXPECT_EQ(decode_older<completion_receipt>(std::string("r")).signature.size(), 0u);
   EXPECT_TRUE(decode_older<completion_receipt>(std::string("r")).settlement_signature.empty());
+  EXPECT_TRUE(decode_older<completion_receipt>(std::string("r")).output_tokens.empty());
+  EXPECT_TRUE(decode_older<completion_receipt>(std::string("r")).fingerprints.empty());
   EXPECT_EQ(decode_older<inference_failed>(std::string("r")).code, 0u);
 }
 
@@ -161,6 +168,59 @@ TEST(inference_messages, wrong_shapes_are_errors_not_exceptions) {
   const auto chunk_as_request = encode_body(std::vector<int>{1, 2, 3});
   EXPECT_FALSE(decode_body<inference_request>(chunk_as_request).ok());
   EXPECT_FALSE(decode_body<token_chunk>(std::vector<std::uint8_t>{0xc1}).ok());
+}
+
+// completion_receipt as shipped before the validator evidence was appended.
+struct receipt_before_evidence {
+  std::string request_id, worker_id, model, model_hash, prompt_hash;
+  std::uint32_t prompt_token_count = 0, first_index = 0, completion_token_count = 0;
+  sampling_params sampling;
+  std::uint64_t price_prompt_micro = 0, price_completion_micro = 0;
+  std::string finish_reason;
+  std::vector<std::uint8_t> signature, settlement_signature;
+  MSGPACK_DEFINE(request_id, worker_id, model, model_hash, prompt_hash, prompt_token_count, first_index,
+                 completion_token_count, sampling, price_prompt_micro, price_completion_micro, finish_reason, signature,
+                 settlement_signature)
+};
+
+TEST(inference_messages, receipts_before_and_after_evidence_decode_both_ways) {
+  receipt_before_evidence old;
+  old.request_id = "r";
+  old.completion_token_count = 5;
+  old.settlement_signature.assign(64, 7);
+  const auto from_old = decode_body<completion_receipt>(encode_body(old));
+  ASSERT_TRUE(from_old.ok()) << from_old.err().message;
+  EXPECT_EQ(from_old->completion_token_count, 5u);
+  EXPECT_EQ(from_old->settlement_signature.size(), 64u);
+  EXPECT_TRUE(from_old->output_tokens.empty());
+  EXPECT_TRUE(from_old->fingerprints.empty());
+  completion_receipt fresh;
+  fresh.request_id = "r";
+  fresh.output_tokens = {1, 2};
+  fresh.fingerprints = {1, 2, 3, 4};
+  const auto from_new = decode_body<receipt_before_evidence>(encode_body(fresh));
+  ASSERT_TRUE(from_new.ok()) << from_new.err().message;
+  EXPECT_EQ(from_new->request_id, "r");
+}
+
+TEST(challenge_messages, audit_request_and_verdict_round_trip) {
+  audit_request audit;
+  audit.request.request_id = "r";
+  audit.receipt.output_tokens = {3, 4};
+  audit.escalated = true;
+  const auto a = round_trip(audit);
+  EXPECT_EQ(a.request.request_id, "r");
+  EXPECT_EQ(a.receipt.output_tokens, (std::vector<std::int32_t>{3, 4}));
+  EXPECT_TRUE(a.escalated);
+  audit_verdict verdict{"r", "m", "v", true, "tokens", "3 of 9", {9, 3, 1, 2, 4, 0.5f, 2.0f, 12}, false, {1, 2}};
+  const auto v = round_trip(verdict);
+  EXPECT_TRUE(v.guilty);
+  EXPECT_EQ(v.reason, "tokens");
+  EXPECT_EQ(v.evidence.implausible_tokens, 3u);
+  EXPECT_EQ(v.evidence.first_bad_position, 4);
+  EXPECT_FLOAT_EQ(v.evidence.logprob_deviation_max, 2.0f);
+  EXPECT_EQ(decode_older<audit_verdict>(std::string("r")).evidence.tokens_checked, 0u);
+  EXPECT_FALSE(decode_older<audit_request>(inference_request{}).escalated);
 }
 
 TEST(match_messages, registry_messages_round_trip) {

@@ -253,4 +253,35 @@ struct stake_reply {
 };
 IG_REGISTER_MESSAGE(stake_reply);
 
+// Ledger entries by op id (`infergrid trace`: a request's escrow, settlement, refund, verdicts).
+// Unknown op ids are left out of the reply; at most entries_query_max per query.
+inline constexpr std::size_t entries_query_max = 64;
+
+struct entries_query {
+  static constexpr message_type id = message_type::entries_query;
+  static constexpr std::uint16_t version = 1;
+  std::vector<std::string> op_ids;
+  MSGPACK_DEFINE(op_ids)
+};
+IG_REGISTER_MESSAGE(entries_query);
+
+struct ledger_entry_summary {
+  std::uint64_t seq = 0;
+  std::string op_id;
+  std::string cause_id;
+  std::string operation;  // deposit, escrow, settle, refund, verdict, ...
+  std::vector<ledger_posting> postings;
+  bool convicted = false;
+  std::vector<std::uint8_t> entry_hash;
+  MSGPACK_DEFINE(seq, op_id, cause_id, operation, postings, convicted, entry_hash)
+};
+
+struct entries_reply {
+  static constexpr message_type id = message_type::entries_reply;
+  static constexpr std::uint16_t version = 1;
+  std::vector<ledger_entry_summary> entries;
+  MSGPACK_DEFINE(entries)
+};
+IG_REGISTER_MESSAGE(entries_reply);
+
 }  // namespace infergrid

@@ -65,8 +65,9 @@ int run_ask(ask_flags& flags) {
     return 1;
   }
   if (flags.show_workers) {
-    fmt::print(stderr, "{} tokens ({}), prompt {} tokens, workers: {}\n", answer->tokens.size(), answer->finish_reason,
-               answer->prompt_token_count, fmt::join(answer->worker_ids, ", "));
+    fmt::print(stderr, "{} tokens ({}), prompt {} tokens, workers: {}, request {} (infergrid trace)\n",
+               answer->tokens.size(), answer->finish_reason, answer->prompt_token_count,
+               fmt::join(answer->worker_ids, ", "), answer->grid_request_id);
   }
   return 0;
 }

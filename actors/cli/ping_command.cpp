@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "actors/cli/command_registry.hpp"
+#include "actors/cli/node_client.hpp"
 #include "messages/system.hpp"
 #include "runtime/node.hpp"
 #include "runtime/serve.hpp"
@@ -21,30 +22,19 @@ struct ping_options {
 
 infergrid::status run_ping(const ping_options& options) {
   using namespace infergrid;
-  std::string target_node = options.node_name;
-  std::string endpoint = options.endpoint;
-  if (endpoint.empty() || target_node.empty()) {
-    auto config = load_config_file(options.config.empty() ? default_config_path() : options.config);
-    if (!config.ok()) return config.err();
-    if (target_node.empty()) target_node = config->name;
-    if (endpoint.empty()) endpoint = config->advertise.empty() ? config->bind : config->advertise;
-    if (endpoint.empty()) return make_error(error_code::invalid_argument, config->source + ": node has no tcp bind to reach");
-  }
-  node_config self;
-  self.source = "<ping>";
-  self.name = "ping-" + std::to_string(::getpid());
-  self.bind = "tcp://127.0.0.1:*";
-  self.peers.push_back(peer_config{target_node, endpoint, {}});
-  auto client = node::create(std::move(self));
-  if (!client.ok()) return client.err();
+  auto connected = cli::connect_to_node({options.config, options.endpoint, options.node_name}, "ping");
+  if (!connected.ok()) return connected.err();
+  auto& client = connected->client;
+  const std::string& endpoint = connected->endpoint;
+  const std::string& target_node = connected->target_node;
   const std::string target = target_node + "/" + options.actor;
 
   const auto begin = std::chrono::steady_clock::now();
-  auto echoed = (*client)->call<pong>(target, ping{1, {}}, options.timeout_ms);
+  auto echoed = client->call<pong>(target, ping{1, {}}, options.timeout_ms);
   if (!echoed.ok()) return make_error(echoed.err().code, target + ": " + echoed.err().message);
   const auto round_trip_us =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - begin).count();
-  auto report = (*client)->call<health_report>(target, health_request{}, options.timeout_ms);
+  auto report = client->call<health_report>(target, health_request{}, options.timeout_ms);
   if (!report.ok()) return make_error(report.err().code, target + ": " + report.err().message);
 
   fmt::print("{} at {}: up {} ms, ping {} us ({} answered)\n", report->node, endpoint, report->uptime_ms, round_trip_us,

@@ -152,6 +152,7 @@ void gateway_state::accept(const std::string& identity, const envelope& in) {
   open.stream = request->stream;
   open.deadline_ms = request->deadline_ms;
   open.result.request_id = request->request_id;
+  open.result.grid_request_id = grid_id;
   request->request_id = grid_id;
   request->reply_to = ctx_.address();
   if (auto sent = ctx_.send(config_.matchmaker, *request); !sent.ok()) {

@@ -4,12 +4,18 @@
 
 #include "actors/gpu_worker/logprob_entry.hpp"
 #include "actors/gpu_worker/seeded_sampling.hpp"
+#include "kernels/model/token_fingerprint.hpp"
 
 namespace infergrid::gpu_worker {
 
 continuous_batch::continuous_batch(engine::llama_engine& engine, const model::tokenizer& vocab, batch_limits limits,
-                                   std::string worker_id)
-    : engine_(engine), vocab_(vocab), limits_(limits), worker_id_(std::move(worker_id)), slots_(engine.n_slots()) {}
+                                   std::string worker_id, cheat_mode cheat)
+    : engine_(engine),
+      vocab_(vocab),
+      limits_(limits),
+      worker_id_(std::move(worker_id)),
+      cheat_(cheat),
+      slots_(engine.n_slots()) {}
 
 std::uint32_t continuous_batch::running_count() const {
   return static_cast<std::uint32_t>(std::count_if(slots_.begin(), slots_.end(), [](const auto& s) { return s.has_value(); }));
@@ -41,7 +47,7 @@ result<continuous_batch::sequence> continuous_batch::prepare(inference_job job) 
                                                  std::to_string(engine_.context_size()));
   }
   sequence s{.job = {}, .history = {}, .prompt_count = prompt.size(), .generated = 0, .first_index = 0, .cached = 0,
-             .text = sequence_text(vocab_, request.stop), .pending = {}, .last_flush = {}, .cancelled = false};
+             .fingerprints = {}, .text = sequence_text(vocab_, request.stop), .pending = {}, .last_flush = {}, .cancelled = false};
   s.history = std::move(prompt);
   for (const auto token : s.history) s.text.prime(token);
   for (const auto token : job.resume_tokens) {
@@ -109,16 +115,20 @@ void continuous_batch::finish(std::uint32_t slot, const char* reason, std::vecto
   sequence& s = *slots_[slot];
   s.pending.finish_reason = reason;
   flush(s, true, out);
-  out.back().finished = sequence_summary{s.job.request,
-                                         {s.history.begin(), s.history.begin() + static_cast<std::ptrdiff_t>(s.prompt_count)},
-                                         s.first_index, s.generated - s.first_index, reason};
+  const auto prompt_end = s.history.begin() + static_cast<std::ptrdiff_t>(s.prompt_count);
+  out.back().finished = sequence_summary{s.job.request,   {s.history.begin(), prompt_end}, s.first_index,
+                                         s.generated - s.first_index, reason, {prompt_end, s.history.end()},
+                                         std::move(s.fingerprints)};
+  cheat_.remember(out.back().finished->output_tokens);
   slots_[slot].reset();
 }
 
 void continuous_batch::advance(std::uint32_t slot, std::span<const float> logits, std::vector<batch_event>& out) {
   sequence& s = *slots_[slot];
   s.cached = static_cast<std::uint32_t>(s.history.size());
-  const model::token_id next = sample_at(s.job.request.sampling, logits, s.history, s.generated);
+  const model::token_id next = cheat_.replace(sample_at(s.job.request.sampling, logits, s.history, s.generated),
+                                              s.generated, s.job.request.max_tokens, vocab_);
+  model::append_fingerprint(s.fingerprints, model::fingerprint_of(logits, next));
   if (s.job.request.logprobs) s.pending.logprobs.push_back(logprob_entry(vocab_, logits, next, s.job.request.top_logprobs));
   s.history.push_back(next);
   ++s.generated;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/gpu_worker/cheat_mode.hpp"
 #include "actors/gpu_worker/sequence_text.hpp"
 #include "kernels/engine/llama_engine.hpp"
 #include "kernels/model/tokenizer.hpp"
@@ -38,6 +39,8 @@ struct sequence_summary {
   std::uint32_t first_index = 0;
   std::uint32_t generated_here = 0;
   std::string finish_reason;
+  std::vector<std::int32_t> output_tokens;  // every generated token from position 0 (resumed ones included)
+  std::vector<std::uint8_t> fingerprints;   // token_fingerprint per token generated here
 };
 
 // One message for the actor to send after a step.
@@ -51,7 +54,7 @@ struct batch_event {
 class continuous_batch {
  public:
   continuous_batch(engine::llama_engine& engine, const model::tokenizer& vocab, batch_limits limits,
-                   std::string worker_id);
+                   std::string worker_id, cheat_mode cheat = cheat_mode::none);
 
   // Queues a job; errors: unavailable (queue full), invalid_argument / too_large (bad prompt),
   // conflict (request id already here). Returns how many jobs wait ahead of it.
@@ -76,6 +79,7 @@ class continuous_batch {
     std::uint32_t generated = 0;           // generated positions, resumed ones included
     std::uint32_t first_index = 0;
     std::uint32_t cached = 0;              // positions in the slot's KV cache
+    std::vector<std::uint8_t> fingerprints;  // one token_fingerprint per token generated here
     sequence_text text;
     token_chunk pending;
     clock::time_point last_flush{};
@@ -92,6 +96,7 @@ class continuous_batch {
   const model::tokenizer& vocab_;
   batch_limits limits_;
   std::string worker_id_;
+  token_cheat cheat_;  // none outside tests (cheat_mode.hpp)
   std::vector<std::optional<sequence>> slots_;
   std::deque<sequence> waiting_;
   std::uint64_t tokens_generated_ = 0;

@@ -10,7 +10,8 @@ result<worker_config> read_worker_config(const settings& config) {
   IG_TRY(config.reject_unknown_keys({"model_path", "model_name", "device", "slots", "context_size",
                                      "price_prompt_micro", "price_completion_micro", "stake_micro", "matchmaker",
                                      "register_retry_ms", "heartbeat_interval_ms", "identity_file",
-                                     "benchmark_tokens", "queue_capacity", "chunk_tokens", "chunk_interval_ms", "quiet_chunk_interval_ms"}));
+                                     "benchmark_tokens", "queue_capacity", "chunk_tokens", "chunk_interval_ms", "quiet_chunk_interval_ms",
+                                     "cheat", "claimed_model_hash"}));
   worker_config out;
   auto path = config.require<std::string>("model_path");
   if (!path.ok()) return path.err();
@@ -32,6 +33,17 @@ result<worker_config> read_worker_config(const settings& config) {
   IG_TRY(read_setting(config, "chunk_tokens", out.batch.chunk_tokens));
   IG_TRY(read_setting(config, "chunk_interval_ms", out.batch.chunk_interval_ms));
   IG_TRY(read_setting(config, "quiet_chunk_interval_ms", out.batch.quiet_chunk_interval_ms));
+  std::string cheat;
+  IG_TRY(read_setting(config, "cheat", cheat));
+  auto mode = read_cheat_mode(cheat);
+  if (!mode.ok()) return make_error(mode.err().code, config.where("cheat") + ": " + mode.err().message);
+  out.cheat = *mode;
+  IG_TRY(read_setting(config, "claimed_model_hash", out.claimed_model_hash));
+  if (!out.claimed_model_hash.empty()) {
+    if (auto allowed = allow_test_only("claimed_model_hash"); !allowed.ok()) {
+      return make_error(allowed.err().code, config.where("claimed_model_hash") + ": " + allowed.err().message);
+    }
+  }
   if (out.slots == 0 || out.slots > 256) return make_error(error_code::invalid_argument, config.where("slots") + ": must be 1..256");
   if (out.batch.chunk_tokens == 0) return make_error(error_code::invalid_argument, config.where("chunk_tokens") + ": must be >= 1");
   if (out.heartbeat_interval_ms <= 0) return make_error(error_code::invalid_argument, config.where("heartbeat_interval_ms") + ": must be > 0");

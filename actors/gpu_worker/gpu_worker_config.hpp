@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "actors/gpu_worker/cheat_mode.hpp"
 #include "actors/gpu_worker/continuous_batch.hpp"
 #include "runtime/result.hpp"
 #include "runtime/settings.hpp"
@@ -24,6 +25,9 @@ struct worker_config {
   std::string identity_file;                   // Ed25519 seed file; "" = a fresh key each start
   std::uint32_t benchmark_tokens = 16;         // decode steps measured at startup for tokens/s
   batch_limits batch;
+  // Test-only (cheat_mode.hpp; refused unless INFERGRID_TEST_CHEATS=1): a cheating miner.
+  cheat_mode cheat = cheat_mode::none;
+  std::string claimed_model_hash;  // "" = the served file's own hash
 };
 
 result<worker_config> read_worker_config(const settings& config);

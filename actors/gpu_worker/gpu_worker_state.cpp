@@ -1,29 +1,16 @@
 #include "actors/gpu_worker/gpu_worker_state.hpp"
 
 #include <chrono>
-#include <filesystem>
 #include <map>
 
-#include "actors/gpu_worker/receipt_signing.hpp"
+#include "actors/gpu_worker/model_path.hpp"
+#include "actors/gpu_worker/receipt_building.hpp"
 #include "kernels/engine/load_progress_lines.hpp"
 #include "runtime/actor_kind_registry.hpp"
 #include "runtime/log.hpp"
 
 namespace infergrid::gpu_worker {
 namespace {
-
-// A relative model path is looked up from the working directory, then from each folder above
-// the config file (so deploy/all-in-one.yaml finds deploy/models/... from anywhere).
-std::string resolve_model_path(const std::string& path, const std::string& config_source) {
-  namespace fs = std::filesystem;
-  if (fs::path(path).is_absolute() || fs::exists(path)) return path;
-  std::error_code ignored;
-  for (fs::path dir = fs::absolute(config_source, ignored).parent_path(); !dir.empty(); dir = dir.parent_path()) {
-    if (fs::exists(dir / path)) return (dir / path).string();
-    if (dir == dir.parent_path()) break;
-  }
-  return path;
-}
 
 // The weight type holding the most bytes names the model's quantisation.
 std::string dominant_quantisation(const model::gguf_file& file) {
@@ -49,16 +36,6 @@ result<double> measure_tokens_per_second(engine::llama_engine& engine, model::to
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return seconds > 0 ? steps / seconds : 0.0;
-}
-
-std::vector<std::uint8_t> token_bytes(std::span<const std::int32_t> tokens) {
-  std::vector<std::uint8_t> out;
-  out.reserve(tokens.size() * 4);
-  for (const auto t : tokens) {
-    const auto u = static_cast<std::uint32_t>(t);
-    for (int shift = 0; shift < 32; shift += 8) out.push_back(static_cast<std::uint8_t>(u >> shift));
-  }
-  return out;
 }
 
 }  // namespace
@@ -89,7 +66,9 @@ result<std::unique_ptr<gpu_worker_state>> gpu_worker_state::create(actor_context
   const model::token_id probe = vocab->bos_id() == model::no_token ? 0 : vocab->bos_id();
   auto speed = measure_tokens_per_second(*engine, probe, config->benchmark_tokens);
   if (!speed.ok()) return speed.err();
-  model_offer offer{config->model_name, to_hex(file->content_hash()), engine->context_size(),
+  const std::string model_hash =
+      config->claimed_model_hash.empty() ? to_hex(file->content_hash()) : config->claimed_model_hash;
+  model_offer offer{config->model_name, model_hash, engine->context_size(),
                     dominant_quantisation(*file), *speed, config->price_prompt_micro, config->price_completion_micro};
   log(log_level::info, ctx.address(), "serving {} ({} slots, {} positions, {}, {:.0f} tokens/s) on {}", offer.name,
       engine->n_slots(), offer.context_length, offer.quantisation, offer.tokens_per_second, engine->device_description());
@@ -106,7 +85,7 @@ gpu_worker_state::gpu_worker_state(actor_context& ctx, worker_config config, ide
       vocab_(std::move(vocab)),
       engine_(std::move(engine)),
       offer_(std::move(offer)),
-      batch_(engine_, vocab_, config_.batch, worker_id_) {}
+      batch_(engine_, vocab_, config_.batch, worker_id_, config_.cheat) {}
 
 gpu_worker_state::~gpu_worker_state() {
   // Graceful leave, so the matchmaker reroutes at once instead of waiting for missed heartbeats.
@@ -168,21 +147,7 @@ void gpu_worker_state::run_step() {
 }
 
 void gpu_worker_state::send_receipt(const std::string& to, const sequence_summary& done) {
-  completion_receipt receipt;
-  receipt.request_id = done.request.request_id;
-  receipt.worker_id = worker_id_;
-  receipt.model = offer_.name;
-  receipt.model_hash = offer_.content_hash;
-  receipt.prompt_hash = to_hex(hash_bytes(token_bytes(done.prompt_tokens)));
-  receipt.prompt_token_count = static_cast<std::uint32_t>(done.prompt_tokens.size());
-  receipt.first_index = done.first_index;
-  receipt.completion_token_count = done.generated_here;
-  receipt.sampling = done.request.sampling;
-  receipt.price_prompt_micro = offer_.price_prompt_micro;
-  receipt.price_completion_micro = offer_.price_completion_micro;
-  receipt.finish_reason = done.finish_reason;
-  sign_receipt(receipt, key_);
-  (void)ctx_.send(to, receipt);
+  (void)ctx_.send(to, build_receipt(done, offer_, key_, config_.cheat));
 }
 
 handler_table gpu_worker_state::handlers() {

@@ -15,6 +15,16 @@ std::vector<std::uint8_t> signed_bytes(completion_receipt receipt) {
 
 }  // namespace
 
+std::string prompt_hash_of(std::span<const std::int32_t> prompt_tokens) {
+  std::vector<std::uint8_t> bytes;
+  bytes.reserve(prompt_tokens.size() * 4);
+  for (const auto t : prompt_tokens) {
+    const auto u = static_cast<std::uint32_t>(t);
+    for (int shift = 0; shift < 32; shift += 8) bytes.push_back(static_cast<std::uint8_t>(u >> shift));
+  }
+  return to_hex(hash_bytes(bytes));
+}
+
 digest receipt_digest(const completion_receipt& receipt) { return hash_bytes(signed_bytes(receipt)); }
 
 ledger::settlement_receipt settlement_claim_of(const completion_receipt& receipt) {

@@ -5,6 +5,9 @@
 //   - `settlement_signature`: over settlement's receipt payload (ledger::signing_bytes of
 //     settlement_claim_of(receipt)), so the settlement actor can pay the miner without asking it.
 // worker_id is the key in hex, so anyone can check a receipt.
+#include <span>
+#include <string>
+
 #include "actors/settlement/ledger/operation.hpp"
 #include "messages/inference.hpp"
 #include "runtime/identity.hpp"
@@ -15,6 +18,9 @@ namespace infergrid {
 void sign_receipt(completion_receipt& receipt, const identity& key);
 // ok when the signature verifies against receipt.worker_id; bad_signature / malformed_input otherwise.
 status verify_receipt(const completion_receipt& receipt);
+
+// BLAKE2b-256 hex of the prompt token ids as little-endian int32 (the receipt's prompt_hash).
+std::string prompt_hash_of(std::span<const std::int32_t> prompt_tokens);
 
 // BLAKE2b-256 of the body as signed (both signatures empty).
 digest receipt_digest(const completion_receipt& receipt);

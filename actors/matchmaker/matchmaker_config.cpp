@@ -7,7 +7,10 @@ namespace infergrid::matchmaker {
 result<matchmaker_config> read_matchmaker_config(const settings& config) {
   IG_TRY(config.reject_unknown_keys({"heartbeat_interval_ms", "heartbeat_timeout_ms", "stall_timeout_ms",
                                      "dispatch_timeout_ms", "tick_ms", "default_deadline_ms", "max_workers", "max_jobs",
-                                     "max_attempts", "min_stake_micro", "receipts_to"}));
+                                     "max_attempts", "min_stake_micro", "receipts_to", "validators", "audit_memory",
+                                     "reputation_prior_passes", "reputation_prior_failures", "reputation_failure_weight",
+                                     "reputation_conviction_weight", "reputation_half_life_ms",
+                                     "reputation_floor_permille", "conviction_quorum"}));
   matchmaker_config out;
   IG_TRY(read_setting(config, "heartbeat_interval_ms", out.heartbeat_interval_ms));
   IG_TRY(read_setting(config, "heartbeat_timeout_ms", out.heartbeat_timeout_ms));
@@ -20,6 +23,20 @@ result<matchmaker_config> read_matchmaker_config(const settings& config) {
   IG_TRY(read_setting(config, "max_attempts", out.max_attempts));
   IG_TRY(read_setting(config, "min_stake_micro", out.min_stake_micro));
   IG_TRY(read_setting(config, "receipts_to", out.receipts_to));
+  IG_TRY(read_setting(config, "validators", out.validators));
+  IG_TRY(read_setting(config, "audit_memory", out.audit_memory));
+  reputation_config& r = out.reputation;
+  IG_TRY(read_setting(config, "reputation_prior_passes", r.prior_passes));
+  IG_TRY(read_setting(config, "reputation_prior_failures", r.prior_failures));
+  IG_TRY(read_setting(config, "reputation_failure_weight", r.failure_weight));
+  IG_TRY(read_setting(config, "reputation_conviction_weight", r.conviction_weight));
+  IG_TRY(read_setting(config, "reputation_half_life_ms", r.recovery_half_life_ms));
+  IG_TRY(read_setting(config, "reputation_floor_permille", r.routing_floor_permille));
+  IG_TRY(read_setting(config, "conviction_quorum", r.conviction_quorum));
+  if (r.prior_passes <= 0 || r.prior_failures <= 0 || r.conviction_quorum == 0) {
+    return make_error(error_code::invalid_argument,
+                      config.where("reputation_prior_passes") + ": priors must be > 0 and conviction_quorum >= 1");
+  }
   if (out.heartbeat_interval_ms <= 0 || out.heartbeat_timeout_ms <= out.heartbeat_interval_ms) {
     return make_error(error_code::invalid_argument,
                       config.where("heartbeat_timeout_ms") + ": must be greater than heartbeat_interval_ms (> 0)");

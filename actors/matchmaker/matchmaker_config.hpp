@@ -2,6 +2,9 @@
 // matchmaker settings (the actor's `settings:` mapping), one line each with its default.
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "actors/matchmaker/reputation_book.hpp"
 
 #include "runtime/result.hpp"
 #include "runtime/settings.hpp"
@@ -20,6 +23,11 @@ struct matchmaker_config {
   std::uint32_t max_attempts = 16;            // dispatches per request (failovers and refusals)
   std::uint64_t min_stake_micro = 0;          // stake gate: workers reporting less are refused
   std::string receipts_to;                    // actor receiving completion receipts ("" = keep count only)
+  // Validators (actor addresses) that get every finished job as an audit_request with its verified
+  // receipt, and whose audit_verdicts move reputations; empty = no audits.
+  std::vector<std::string> validators;
+  std::uint32_t audit_memory = 4096;          // finished requests kept until their receipt comes
+  reputation_config reputation;               // reputation_book.hpp (reputation_* and conviction_quorum keys)
 };
 
 result<matchmaker_config> read_matchmaker_config(const settings& config);

@@ -4,6 +4,7 @@
 
 #include "actors/gpu_worker/receipt_signing.hpp"
 #include "actors/matchmaker/routing_policy.hpp"
+#include "actors/validator/verdict_signing.hpp"
 #include "runtime/actor_kind_registry.hpp"
 #include "runtime/actor_runner.hpp"
 #include "runtime/log.hpp"
@@ -25,7 +26,13 @@ result<std::unique_ptr<matchmaker_state>> matchmaker_state::create(actor_context
   return std::make_unique<matchmaker_state>(ctx, std::move(*config));
 }
 
-matchmaker_state::matchmaker_state(actor_context& ctx, matchmaker_config config) : ctx_(ctx), config_(std::move(config)) {}
+matchmaker_state::matchmaker_state(actor_context& ctx, matchmaker_config config)
+    : ctx_(ctx),
+      config_(std::move(config)),
+      audits_(config_.validators, config_.audit_memory),
+      reputation_(config_.reputation) {
+  registry_.reputation_floor_permille = config_.reputation.routing_floor_permille;
+}
 
 void matchmaker_state::on_start() { ctx_.every(config_.tick_ms, [this] { tick(); }); }
 
@@ -179,6 +186,7 @@ void matchmaker_state::on_chunk(const token_chunk& chunk) {
     release(j);
     ++counters_.completed;
     ++counters_.models[j.request.model].completed;
+    audits_.finished(j.request, j.worker_id);
     jobs_.erase(found);
     // A slot came free: the oldest waiting jobs take it now, not at the next tick (up to tick_ms
     // later: measured as a bimodal p50 in bench/http_bench).
@@ -194,8 +202,59 @@ void matchmaker_state::on_worker_failure(const inference_failed& failure, const 
   failover(failure.request_id, "worker reported: " + failure.message);
 }
 
+status matchmaker_state::on_receipt(const completion_receipt& receipt, const envelope& in) {
+  if (auto verified = verify_receipt(receipt); !verified.ok()) {
+    // A forged or missing signature binds nobody, so no validator can convict on it; it is counted,
+    // dropped, and costs the reputation of the worker that sent it as a failed audit would.
+    ++counters_.bad_receipts;
+    const worker_entry* sender = registry_.find(receipt.worker_id);
+    if (sender != nullptr && sender->address == in.sender) {
+      reputation_.record_bad_receipt(receipt.worker_id, clock::now());
+      refresh_reputation(receipt.worker_id, clock::now());
+    }
+    return verified;
+  }
+  ++counters_.receipts;
+  if (auto audit = audits_.audit_for(receipt)) {  // remembered for trace; no validators, no audit
+    for (const std::string& validator : audits_.validators()) (void)ctx_.send(validator, *audit);
+  }
+  if (!config_.receipts_to.empty()) return ctx_.send(config_.receipts_to, receipt);
+  return {};
+}
+
+status matchmaker_state::on_verdict(const audit_verdict& verdict, const envelope& in) {
+  if (!audits_.from_validator(in.sender)) {
+    return make_error(error_code::invalid_argument, "audit verdicts are taken from the configured validators only, not " + in.sender);
+  }
+  IG_TRY(validator::verify_audit_verdict(verdict));
+  ++counters_.audit_verdicts;
+  audits_.note_verdict(verdict);
+  const auto now = clock::now();
+  if (!verdict.guilty) {
+    reputation_.record_pass(verdict.miner, now);
+  } else {
+    if (auto again = audits_.escalate(verdict.request_id)) {
+      for (const std::string& other : audits_.validators()) {
+        if (!audit_feed::is_actor(in.sender, other)) (void)ctx_.send(other, *again);
+      }
+    }
+  }
+  if (verdict.guilty && reputation_.record_failure(verdict.miner, verdict.request_id, verdict.validator, now)) {
+    ++counters_.convictions;
+    log(log_level::warn, ctx_.address(), "miner {} convicted on {} ({}): routed around", verdict.miner.substr(0, 12),
+        verdict.request_id, verdict.reason);
+  }
+  refresh_reputation(verdict.miner, now);
+  return {};
+}
+
+void matchmaker_state::refresh_reputation(const std::string& worker_id, clock::time_point now) {
+  if (worker_entry* worker = registry_.find(worker_id)) worker->reputation_permille = reputation_.permille(worker_id, now);
+}
+
 void matchmaker_state::tick() {
   const auto now = clock::now();
+  for (const auto& [id, worker] : registry_.all()) refresh_reputation(id, now);
   for (const auto& id : registry_.silent_workers(now, milliseconds(config_.heartbeat_timeout_ms))) {
     evict(id, "missed heartbeats for " + std::to_string(config_.heartbeat_timeout_ms) + " ms");
   }
@@ -277,11 +336,16 @@ handler_table matchmaker_state::handlers() {
       }),
       on<token_chunk>([this](const token_chunk& chunk) { on_chunk(chunk); }),
       on<inference_failed>([this](const inference_failed& failure, const envelope& in) { on_worker_failure(failure, in); }),
-      on<completion_receipt>([this](const completion_receipt& receipt) -> status {
-        IG_TRY(verify_receipt(receipt));  // a forged or damaged receipt is counted as an error and dropped
-        ++counters_.receipts;
-        if (!config_.receipts_to.empty()) return ctx_.send(config_.receipts_to, receipt);
-        return {};
+      on<completion_receipt>(
+          [this](const completion_receipt& receipt, const envelope& in) -> status { return on_receipt(receipt, in); }),
+      on<audit_verdict>([this](const audit_verdict& verdict, const envelope& in) -> status { return on_verdict(verdict, in); }),
+      on<trace_query>([this](const trace_query& q) -> result<trace_report> {
+        auto report = audits_.trace(q.request_id);
+        if (!report) {
+          return make_error(error_code::not_found, "the matchmaker does not remember request " + q.request_id +
+                                                       " (unknown, unfinished, or older than audit_memory)");
+        }
+        return *report;
       }),
       on<worker_register>([this](const worker_register& hello) -> result<worker_registered> {
         if (hello.stake_micro < config_.min_stake_micro) {
@@ -290,6 +354,7 @@ handler_table matchmaker_state::handlers() {
                                                                 std::to_string(config_.min_stake_micro));
         }
         IG_TRY(registry_.upsert(hello, config_.max_workers, clock::now()));
+        refresh_reputation(hello.worker_id, clock::now());
         for (const auto& id : std::deque<std::string>(queue_)) route(id);
         return worker_registered{hello.worker_id, config_.heartbeat_interval_ms};
       }),

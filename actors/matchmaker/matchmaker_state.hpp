@@ -17,7 +17,9 @@
 #include <set>
 #include <string>
 
+#include "actors/matchmaker/audit_feed.hpp"
 #include "actors/matchmaker/matchmaker_config.hpp"
+#include "actors/matchmaker/reputation_book.hpp"
 #include "actors/matchmaker/worker_registry.hpp"
 #include "messages/inference.hpp"
 #include "messages/match.hpp"
@@ -33,6 +35,9 @@ struct matchmaker_counters {
   std::uint64_t evictions = 0;
   std::uint64_t stale_chunks = 0;  // from a worker the job has left, or not continuing the stream
   std::uint64_t receipts = 0;
+  std::uint64_t bad_receipts = 0;   // forged or missing signature
+  std::uint64_t audit_verdicts = 0;
+  std::uint64_t convictions = 0;
   struct per_model {
     std::uint64_t completed = 0;
     std::uint64_t failovers = 0;
@@ -71,6 +76,10 @@ class matchmaker_state {
   void finish_failed(const std::string& request_id, const error& why);
   void on_chunk(const token_chunk& chunk);
   void on_worker_failure(const inference_failed& failure, const envelope& in);
+  status on_receipt(const completion_receipt& receipt, const envelope& in);
+  status on_verdict(const audit_verdict& verdict, const envelope& in);
+  // Copies the book's current reputation into the registry entry routing reads.
+  void refresh_reputation(const std::string& worker_id, clock::time_point now);
   void tick();
   // Routes the queued jobs again, oldest first (forget_tried: also on workers they failed on).
   void route_waiting(bool forget_tried);
@@ -81,6 +90,8 @@ class matchmaker_state {
   std::map<std::string, job> jobs_;
   std::deque<std::string> queue_;  // ids of jobs waiting for capacity, oldest first
   matchmaker_counters counters_;
+  audit_feed audits_;
+  reputation_book reputation_;
 };
 
 }  // namespace infergrid::matchmaker

@@ -17,7 +17,9 @@ bool contains(const std::vector<std::string>& list, const std::string& value) {
 std::string short_id(const std::string& worker_id) { return worker_id.substr(0, 12); }
 
 // The preference that rules a worker out, or "" when it passes them all.
-std::string excluded_by(const worker_entry& worker, const model_offer& offer, const routing_preferences& routing) {
+std::string excluded_by(const worker_entry& worker, const model_offer& offer, const routing_preferences& routing,
+                        std::uint32_t reputation_floor_permille) {
+  if (worker.reputation_permille < reputation_floor_permille) return "failed audits (reputation under the floor)";
   if (contains(routing.excluded_miners, worker.worker_id)) return "excluded_miners";
   if (!routing.allow_fallbacks && !contains(routing.preferred_miners, worker.worker_id)) {
     return "allow_fallbacks=false (not a preferred miner)";
@@ -49,7 +51,7 @@ route_decision choose_worker(const worker_registry& registry, const inference_re
     const model_offer* offer = worker.offer(request.model);
     if (offer == nullptr) continue;
     ++serving;
-    if (auto reason = excluded_by(worker, *offer, request.routing); !reason.empty()) {
+    if (auto reason = excluded_by(worker, *offer, request.routing, registry.reputation_floor_permille); !reason.empty()) {
       excluded[reason].push_back(short_id(id));
       continue;
     }

@@ -1,6 +1,7 @@
 #pragma once
 // routing_policy: which worker serves a request. Candidates must serve the model, be under their
-// capacity, and pass the request's routing preferences (excluded miners, price caps, allowed
+// capacity, have a reputation at or above the registry's floor (failed audits), and pass the
+// request's routing preferences (excluded miners, price caps, allowed
 // quantisations, minimum reputation, preferred-only when fallbacks are off). Among them the
 // cheapest cost wins:
 //   preferred miners first, then

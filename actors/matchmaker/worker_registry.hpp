@@ -52,6 +52,8 @@ class worker_registry {
   worker_entry* find(const std::string& worker_id);
   const std::map<std::string, worker_entry>& all() const { return workers_; }
   void note_first_token(const std::string& worker_id, double milliseconds);
+  // Workers under this reputation get no jobs (failed audits; reputation_book.hpp). 0 = no floor.
+  std::uint32_t reputation_floor_permille = 0;
 
  private:
   std::map<std::string, worker_entry> workers_;  // ordered by id: deterministic iteration

@@ -1,5 +1,6 @@
 #include "actors/settlement/settlement_actor.hpp"
 
+#include "actors/settlement/entries_lookup.hpp"
 #include "actors/settlement/ledger/ledger_verify.hpp"
 #include "actors/settlement/settlement_state.hpp"
 #include "runtime/actor_kind_registry.hpp"
@@ -222,6 +223,7 @@ handler_table settlement_state::handlers() {
         return balance_reply{q.account, static_cast<std::uint8_t>(a->kind), a->balance_micro, a->staked_micro,
                              a->unbonding_micro, a->escrowed_micro};
       }),
+      on<entries_query>([this](const entries_query& q) -> result<entries_reply> { return find_entries(books, q); }),
       on<stake_query>([this](const stake_query& q) -> result<stake_reply> {
         const lg::account* a = books.state().find(q.account);
         if (a == nullptr) return make_error(error_code::not_found, "no account " + q.account);

@@ -160,7 +160,7 @@ result<llama_engine> llama_engine::create(const model::gguf_file& file, const en
   s->model_storage.emplace(std::move(*uploaded));
   const bool gate_up_pairs = std::all_of(s->model_storage->layers.begin(), s->model_storage->layers.end(),
                                          [](const device_layer& layer) { return layer.gate_up.swiglu_pairs; });
-  const step_capacity capacity{options.max_batch_tokens, options.n_slots, n_ctx, !gate_up_pairs};
+  const step_capacity capacity{options.max_batch_tokens, options.n_slots, n_ctx, !gate_up_pairs, options.max_output_rows};
   auto buffers = step_buffers::create(s->device, *hparams, capacity);
   if (!buffers) return buffers.err();
   s->buffers = std::move(*buffers);
@@ -232,6 +232,37 @@ result<step_result> llama_engine::step(std::span<const sequence_step> batch, con
     }
   }
   if (!pieces.empty()) IG_TRY(s.run_chunk(batch, pieces, options, out));
+  return out;
+}
+
+result<step_result> llama_engine::score(std::uint32_t slot, std::span<const std::int32_t> tokens,
+                                        std::uint32_t start_position) {
+  state& s = *state_;
+  const sequence_step whole{slot, tokens, start_position};
+  IG_TRY(s.check_batch(std::span(&whole, 1)));
+  step_result out;
+  out.n_vocab = s.model().hparams.n_vocab;
+  out.logits.assign(tokens.size() * out.n_vocab, 0.0f);
+  const std::uint32_t per_submit = std::min(s.buffers.capacity.max_tokens, s.buffers.capacity.output_rows());
+  auto* ids = reinterpret_cast<std::int32_t*>(s.buffers.tokens.mapped());
+  auto* positions = reinterpret_cast<std::int32_t*>(s.buffers.positions.mapped());
+  auto* slots = reinterpret_cast<std::int32_t*>(s.buffers.slots.mapped());
+  auto* output_rows = reinterpret_cast<std::int32_t*>(s.buffers.output_rows.mapped());
+  const auto* logits = reinterpret_cast<const float*>(s.buffers.logits.mapped());
+  for (std::size_t first = 0; first < tokens.size(); first += per_submit) {
+    const auto count = static_cast<std::uint32_t>(std::min<std::size_t>(per_submit, tokens.size() - first));
+    for (std::uint32_t row = 0; row < count; ++row) {
+      ids[row] = tokens[first + row];
+      positions[row] = static_cast<std::int32_t>(start_position + first + row);
+      slots[row] = static_cast<std::int32_t>(slot);
+      output_rows[row] = static_cast<std::int32_t>(row);
+    }
+    auto step = s.recording_for(step_shape{count, count, false});
+    if (!step) return step.err();
+    IG_TRY((*step)->commands.submit_and_wait());
+    if ((*step)->profile) IG_TRY((*step)->profile->collect(s.profile_totals));
+    std::memcpy(out.logits.data() + first * out.n_vocab, logits, std::size_t{count} * out.n_vocab * sizeof(float));
+  }
   return out;
 }
 

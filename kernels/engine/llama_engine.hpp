@@ -35,6 +35,9 @@ struct engine_options {
   std::uint32_t n_slots = 1;          // sequences with their own KV cache region
   std::uint32_t context_size = 0;     // positions per slot; 0 = the model's context length, at most 4096
   std::uint32_t max_batch_tokens = 128;  // tokens per submit; longer batches run in several submits
+  // Logits rows one submit can return: 0 = n_slots (a step's last token per sequence). score() uses
+  // up to this many per submit, so a validator sets it to max_batch_tokens.
+  std::uint32_t max_output_rows = 0;
   kernel_options kernels;
   // Record the common step shapes at load and run each once with placeholder tokens (creating
   // every pipeline they use, and on CPU drivers, which compile at a pipeline's first dispatch, the
@@ -84,6 +87,10 @@ class llama_engine {
   ~llama_engine();
 
   result<step_result> step(std::span<const sequence_step> batch, const step_options& options = {});
+  // Teacher forcing: runs `tokens` into `slot` from `start_position` as a prefill and returns the
+  // logits after every one of them (logits_of(i) predicts the token after tokens[i]), in submits of
+  // up to min(max_batch_tokens, max_output_rows) tokens — one prefill checks a whole answer.
+  result<step_result> score(std::uint32_t slot, std::span<const std::int32_t> tokens, std::uint32_t start_position);
 
   const model::llama_hparams& hparams() const;
   std::string device_description() const;

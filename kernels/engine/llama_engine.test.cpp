@@ -177,6 +177,39 @@ TEST(llama_engine, batched_decode_over_slots_equals_each_sequence_alone) {
   for (std::size_t s = 0; s < prompts.size(); ++s) EXPECT_EQ(tokens[s], alone_tokens[s]) << s;
 }
 
+// score() returns the logits after every token of a teacher-forced prefill, in submits of
+// max_output_rows tokens, equal to the reference fed one token at a time.
+TEST(llama_engine, score_returns_every_positions_logits_like_the_reference) {
+  const model::random_llama_options o = small_model(model::ggml_type::f16);
+  const std::string path = temp_path("engine_score.gguf");
+  ASSERT_TRUE(model::write_random_llama(path, o).ok());
+  auto file = model::gguf_file::open(path);
+  ASSERT_TRUE(file.ok());
+  auto reference = reference::llama_forward::create(*file);
+  ASSERT_TRUE(reference.ok()) << reference.err().message;
+  auto engine = llama_engine::create(*file, {.n_slots = 2, .max_batch_tokens = 16, .max_output_rows = 8});
+  ASSERT_TRUE(engine.ok()) << engine.err().message;
+  std::vector<std::int32_t> tokens;
+  for (std::int32_t i = 0; i < 21; ++i) tokens.push_back((i * 37 + 1) % 600);
+  auto scored = engine->score(1, tokens, 0);
+  ASSERT_TRUE(scored.ok()) << scored.err().message;
+  ASSERT_EQ(scored->logits.size(), tokens.size() * scored->n_vocab);
+  for (std::uint32_t i = 0; i < tokens.size(); ++i) {
+    auto expected = reference->forward(std::span(&tokens[i], 1), i);
+    ASSERT_TRUE(expected.ok()) << expected.err().message;
+    EXPECT_LT(relative_l2(scored->logits_of(i), *expected), 2e-3) << "position " << i;
+  }
+  // A later decode step in the same slot continues from the scored cache.
+  const std::int32_t next = 5;
+  const sequence_step entry{1, std::span(&next, 1), static_cast<std::uint32_t>(tokens.size())};
+  auto stepped = engine->step(std::span(&entry, 1));
+  ASSERT_TRUE(stepped.ok());
+  auto expected = reference->forward(std::span(&next, 1), static_cast<std::uint32_t>(tokens.size()));
+  ASSERT_TRUE(expected.ok());
+  EXPECT_LT(relative_l2(stepped->logits_of(0), *expected), 2e-3);
+  EXPECT_EQ(engine->score(2, tokens, 0).err().code, error_code::invalid_argument);
+}
+
 TEST(llama_engine, rejects_bad_batches) {
   auto engine = llama_engine::load(stories260k_path(), {.n_slots = 2, .context_size = 16});
   ASSERT_TRUE(engine.ok()) << engine.err().message;

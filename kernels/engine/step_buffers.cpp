@@ -32,7 +32,7 @@ struct activation_sizes {
 activation_sizes sizes_of(const model::llama_hparams& h, const step_capacity& capacity) {
   const std::size_t t = capacity.max_tokens;
   const std::size_t f = sizeof(float);
-  const std::size_t slots = capacity.n_slots;
+  const std::size_t slots = capacity.output_rows();  // logits rows: one per sequence, or per scored token
   return {t * h.n_embd * f,
           t * h.n_embd * f,
           t * (std::size_t{h.q_width()} + 2 * std::size_t{h.kv_width()}) * f,

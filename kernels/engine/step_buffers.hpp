@@ -20,6 +20,8 @@ struct step_capacity {
   std::uint32_t n_slots = 0;     // sequences with their own KV cache region
   std::uint32_t n_ctx = 0;       // positions per slot
   bool gate_up = true;           // a [tokens][2 n_ff] gate|up buffer (not when every layer writes SwiGLU itself)
+  std::uint32_t max_outputs = 0; // logits rows per submit; 0 = n_slots (one per sequence)
+  std::uint32_t output_rows() const { return max_outputs != 0 ? max_outputs : n_slots; }
 };
 
 struct step_buffers {
@@ -37,14 +39,14 @@ struct step_buffers {
   vk::buffer attention;    // n_heads * head_dim
   vk::buffer gate_up;      // 2 n_ff (when capacity.gate_up; a 16-byte placeholder otherwise)
   vk::buffer ffn_hidden;   // n_ff (unless SwiGLU is fused into the down projection)
-  vk::buffer final_normed; // [n_slots][n_embd]: the last token of each sequence
+  vk::buffer final_normed; // [output rows][n_embd]: the last token of each sequence (or every scored token)
   vk::buffer_view residual_view, normed_view, qkv_view, attention_view, gate_up_view, ffn_hidden_view,
       final_normed_view;  // RGBA32F
   // Host-visible inputs and outputs.
   vk::buffer tokens, positions, slots;  // int32 per token
-  vk::buffer output_rows;               // int32 per sequence: its last token's row in the step
-  vk::buffer logits;                    // [n_slots][n_vocab] floats
-  vk::buffer greedy_ids;                // int32 per sequence
+  vk::buffer output_rows;               // int32 per output row: its token's row in the step
+  vk::buffer logits;                    // [output rows][n_vocab] floats
+  vk::buffer greedy_ids;                // int32 per output row
   // KV cache, per layer.
   std::vector<vk::buffer> k_cache, v_cache;
   std::vector<vk::buffer_view> k_view, v_view;

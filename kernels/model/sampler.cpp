@@ -54,47 +54,70 @@ void sampler::apply_penalties(std::vector<candidate>& candidates) const {
   }
 }
 
-token_id sampler::draw(const std::vector<candidate>& candidates) {
-  const std::vector<double> p = softmax(candidates);
-  // 53 random bits as a double in [0, 1): the same on every platform, unlike std::uniform_real_distribution.
-  const double u = static_cast<double>(rng_() >> 11) * 0x1.0p-53;
-  double cumulative = 0.0;
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    cumulative += p[i];
-    if (u < cumulative) return candidates[i].id;
-  }
-  return candidates.back().id;  // rounding left u above the total
+namespace {
+
+// 53 random bits as a double in [0, 1): the same on every platform, unlike std::uniform_real_distribution.
+double uniform_of(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
+
+}  // namespace
+
+double sampler::next_uniform() const {
+  std::mt19937_64 copy = rng_;
+  return uniform_of(copy);
 }
 
-token_id sampler::sample(std::span<const float> logits) {
+std::vector<weighted_token> sampler::distribution(std::span<const float> logits) const {
   assert(!logits.empty());
   std::vector<candidate> candidates(logits.size());
   for (std::size_t i = 0; i < logits.size(); ++i) candidates[i] = {static_cast<token_id>(i), logits[i]};
   apply_penalties(candidates);
-  token_id chosen = 0;
   if (config_.temperature <= 0.0f) {
-    chosen = std::min_element(candidates.begin(), candidates.end(), by_logit_descending)->id;
+    return {{std::min_element(candidates.begin(), candidates.end(), by_logit_descending)->id, 1.0}};
+  }
+  // The order is total (ties by id), so sorting only the top_k that survive gives the same list.
+  if (config_.top_k > 0 && static_cast<std::size_t>(config_.top_k) < candidates.size()) {
+    const auto kept = candidates.begin() + config_.top_k;
+    std::partial_sort(candidates.begin(), kept, candidates.end(), by_logit_descending);
+    candidates.erase(kept, candidates.end());
   } else {
     std::sort(candidates.begin(), candidates.end(), by_logit_descending);
-    if (config_.top_k > 0 && static_cast<std::size_t>(config_.top_k) < candidates.size()) {
-      candidates.resize(static_cast<std::size_t>(config_.top_k));
+  }
+  if (config_.top_p < 1.0f) {
+    const std::vector<double> p = softmax(candidates);
+    double cumulative = 0.0;
+    std::size_t keep = 0;
+    while (keep < candidates.size() && cumulative < config_.top_p) cumulative += p[keep++];
+    candidates.resize(std::max<std::size_t>(keep, 1));
+  }
+  if (config_.min_p > 0.0f) {
+    // p_i >= min_p * p_max  <=>  logit_i >= logit_max + log(min_p)
+    const float threshold = candidates.front().logit + std::log(config_.min_p);
+    std::size_t keep = 1;
+    while (keep < candidates.size() && candidates[keep].logit >= threshold) ++keep;
+    candidates.resize(keep);
+  }
+  for (candidate& c : candidates) c.logit /= config_.temperature;
+  const std::vector<double> p = softmax(candidates);
+  std::vector<weighted_token> out(candidates.size());
+  for (std::size_t i = 0; i < candidates.size(); ++i) out[i] = {candidates[i].id, p[i]};
+  return out;
+}
+
+token_id sampler::sample(std::span<const float> logits) {
+  const std::vector<weighted_token> weighted = distribution(logits);
+  token_id chosen = weighted.back().id;  // rounding left u above the total
+  if (config_.temperature <= 0.0f) {
+    chosen = weighted.front().id;
+  } else {
+    const double u = uniform_of(rng_);
+    double cumulative = 0.0;
+    for (const weighted_token& w : weighted) {
+      cumulative += w.probability;
+      if (u < cumulative) {
+        chosen = w.id;
+        break;
+      }
     }
-    if (config_.top_p < 1.0f) {
-      const std::vector<double> p = softmax(candidates);
-      double cumulative = 0.0;
-      std::size_t keep = 0;
-      while (keep < candidates.size() && cumulative < config_.top_p) cumulative += p[keep++];
-      candidates.resize(std::max<std::size_t>(keep, 1));
-    }
-    if (config_.min_p > 0.0f) {
-      // p_i >= min_p * p_max  <=>  logit_i >= logit_max + log(min_p)
-      const float threshold = candidates.front().logit + std::log(config_.min_p);
-      std::size_t keep = 1;
-      while (keep < candidates.size() && candidates[keep].logit >= threshold) ++keep;
-      candidates.resize(keep);
-    }
-    for (candidate& c : candidates) c.logit /= config_.temperature;
-    chosen = draw(candidates);
   }
   accept(chosen);
   return chosen;

@@ -26,12 +26,25 @@ struct sampler_config {
   std::uint64_t seed = 0;
 };
 
+// One token of the distribution a draw picks from.
+struct weighted_token {
+  token_id id = 0;
+  double probability = 0;
+};
+
 class sampler {
  public:
   explicit sampler(const sampler_config& config);
 
   // Samples the next token from one row of logits (not empty) and accepts it into the penalty window.
   token_id sample(std::span<const float> logits);
+  // What sample() would pick from, without drawing or accepting: after penalties, top-k, top-p,
+  // min-p and temperature, most likely first, probabilities summing to 1. Greedy: the argmax alone.
+  // A validator replays a miner's draw with it (the draw takes the first token whose cumulative
+  // probability exceeds the uniform next_uniform() returns).
+  std::vector<weighted_token> distribution(std::span<const float> logits) const;
+  // The uniform in [0, 1) the next draw would use (a copy of the generator advances, this one not).
+  double next_uniform() const;
   // Adds a token (e.g. from the prompt) to the penalty window.
   void accept(token_id token);
   // Clears the window and reseeds the generator.
@@ -45,7 +58,6 @@ class sampler {
     float logit;
   };
   void apply_penalties(std::vector<candidate>& candidates) const;
-  token_id draw(const std::vector<candidate>& candidates);
 
   sampler_config config_;
   std::mt19937_64 rng_;

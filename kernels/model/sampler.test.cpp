@@ -83,6 +83,39 @@ TEST(sampler, draws_follow_the_distribution) {
   EXPECT_LT(chi_square, 13.8) << counts[0] << " " << counts[1] << " " << counts[2];
 }
 
+// distribution() and next_uniform() replay a draw exactly: the token sample() takes is the first whose
+// cumulative probability exceeds the uniform, and neither call advances the generator.
+TEST(sampler, distribution_and_next_uniform_replay_each_draw) {
+  const std::vector<float> logits = random_logits(400, 21);
+  sampler_config config = plain(0.9f, 99);
+  config.top_k = 30;
+  config.top_p = 0.9f;
+  config.min_p = 0.02f;
+  config.repeat_penalty = 1.3f;
+  sampler s(config);
+  for (int i = 0; i < 200; ++i) {
+    const auto weighted = s.distribution(logits);
+    double total = 0;
+    for (const auto& w : weighted) total += w.probability;
+    EXPECT_NEAR(total, 1.0, 1e-9);
+    const double u = s.next_uniform();
+    EXPECT_EQ(u, s.next_uniform());
+    token_id expected = weighted.back().id;
+    double cumulative = 0;
+    for (const auto& w : weighted) {
+      cumulative += w.probability;
+      if (u < cumulative) {
+        expected = w.id;
+        break;
+      }
+    }
+    EXPECT_EQ(s.sample(logits), expected) << "draw " << i;
+  }
+  sampler greedy(plain(0.0f, 1));
+  ASSERT_EQ(greedy.distribution(logits).size(), 1u);
+  EXPECT_EQ(greedy.distribution(logits)[0].id, greedy.sample(logits));
+}
+
 TEST(sampler, temperature_sharpens) {
   const std::vector<float> logits = {std::log(0.5f), std::log(0.3f), std::log(0.2f)};
   sampler cold(plain(0.25f, 5));

@@ -1,0 +1,27 @@
+#pragma once
+// node_client: a short-lived node in a CLI process that reaches one running node over tcp — the
+// node named by --node/--endpoint, or by a config file's name and bind (default
+// deploy/all-in-one.yaml). `infergrid ping` and `infergrid trace` use it.
+#include <memory>
+#include <string>
+
+#include "runtime/node.hpp"
+#include "runtime/result.hpp"
+
+namespace infergrid::cli {
+
+struct node_target {
+  std::string config;     // "" = the default config
+  std::string endpoint;   // overrides the config's bind
+  std::string node_name;  // overrides the config's name
+};
+
+struct connected_node {
+  std::unique_ptr<node> client;
+  std::string target_node;  // the reached node's name: address its actors as "<name>/<actor>"
+  std::string endpoint;
+};
+
+result<connected_node> connect_to_node(const node_target& target, const std::string& self_name);
+
+}  // namespace infergrid::cli

@@ -1,0 +1,124 @@
+// `infergrid trace REQUEST_ID`: one request's path through the live grid — the request, the miner
+// that served it, its signed receipt and evidence, the validators' audits and verdicts, and the
+// ledger entries (escrow, settlement, refund, verdicts) — asked over tcp from the matchmaker and the
+// settlement actor of a running node.
+#include <fmt/format.h>
+
+#include "actors/cli/command_registry.hpp"
+#include "actors/cli/node_client.hpp"
+#include "actors/gpu_worker/receipt_signing.hpp"
+#include "actors/settlement/receipt_settlement.hpp"
+#include "actors/validator/verdict_signing.hpp"
+#include "messages/challenge.hpp"
+#include "messages/ledger.hpp"
+
+namespace {
+
+using namespace infergrid;
+
+struct trace_options {
+  std::string request_id;
+  std::string config;
+  std::string endpoint;
+  std::string node_name;
+  std::string matchmaker = "matchmaker";
+  std::string settlement = "settlement";
+  std::int64_t timeout_ms = 3000;
+};
+
+std::string short_id(const std::string& id) { return id.substr(0, 16); }
+
+const char* bucket_name(std::uint8_t bucket) {
+  static const char* const names[] = {"balance", "staked", "unbonding", "escrowed"};
+  return bucket < 4 ? names[bucket] : "?";
+}
+
+void print_receipt(const completion_receipt& r) {
+  const bool signed_ok = verify_receipt(r).ok();
+  fmt::print("receipt    from miner {} ({}), model {} hash {}\n", short_id(r.worker_id),
+             signed_ok ? "signature valid" : "SIGNATURE INVALID", r.model, short_id(r.model_hash));
+  fmt::print("           prompt {} tokens (hash {}), completion {} tokens from position {}, finish {}\n",
+             r.prompt_token_count, short_id(r.prompt_hash), r.completion_token_count, r.first_index, r.finish_reason);
+  fmt::print("           sampling T={} top_k={} top_p={} min_p={} seed={}; evidence {} output tokens, {} fingerprint "
+             "bytes ({:.1f} per token)\n",
+             r.sampling.temperature, r.sampling.top_k, r.sampling.top_p, r.sampling.min_p, r.sampling.seed,
+             r.output_tokens.size(), r.fingerprints.size(),
+             r.completion_token_count ? double(r.fingerprints.size()) / r.completion_token_count : 0.0);
+}
+
+void print_verdict(const audit_verdict& v) {
+  const audit_evidence& e = v.evidence;
+  fmt::print("verdict    validator {} ({}): {}{} — {} tokens checked, {} implausible, {} near ties, {} fingerprint "
+             "mismatches, logprob deviation mean {:.3f} max {:.3f}, replay {} ms{}\n",
+             short_id(v.validator), validator::verify_audit_verdict(v).ok() ? "signed" : "BAD SIGNATURE",
+             v.guilty ? "GUILTY of " + v.reason : std::string("innocent"), v.detail.empty() ? "" : " (" + v.detail + ")",
+             e.tokens_checked, e.implausible_tokens, e.near_ties, e.fingerprint_mismatches, e.logprob_deviation_mean,
+             e.logprob_deviation_max, e.replay_ms, v.canary ? ", canary" : "");
+}
+
+status run_trace(const trace_options& options) {
+  auto connected = cli::connect_to_node({options.config, options.endpoint, options.node_name}, "trace");
+  if (!connected.ok()) return connected.err();
+  auto& client = connected->client;
+  const std::string& target_node = connected->target_node;
+  const std::string matchmaker = target_node + "/" + options.matchmaker;
+  auto report = client->call<trace_report>(matchmaker, trace_query{options.request_id}, options.timeout_ms);
+  if (!report.ok()) return make_error(report.err().code, matchmaker + ": " + report.err().message);
+  const inference_request& q = report->request;
+  fmt::print("request    {} model {}, max_tokens {}, {} prompt ({} bytes of text, {} token ids)\n", report->request_id,
+             q.model, q.max_tokens, q.stream ? "streamed" : "whole-answer", q.prompt.size(), q.prompt_tokens.size());
+  for (const auto& worker : report->worker_ids) fmt::print("miner      {} served it\n", worker);
+  if (report->receipts.empty()) fmt::print("receipt    none arrived (or it was refused: forged or missing signature)\n");
+  std::vector<std::string> op_ids = {"escrow/" + report->request_id, "refund/" + report->request_id};
+  for (const auto& r : report->receipts) {
+    print_receipt(r);
+    op_ids.push_back(receipt_op_id(r));
+  }
+  if (report->verdicts.empty()) fmt::print("audits     none (not drawn for audit yet, or no validators)\n");
+  if (report->escalated) fmt::print("audits     escalated to every validator after a guilty verdict\n");
+  for (const auto& v : report->verdicts) {
+    print_verdict(v);
+    op_ids.push_back("verdict/" + report->request_id + "/" + v.validator);
+  }
+  const std::string settlement = target_node + "/" + options.settlement;
+  auto entries = client->call<entries_reply>(settlement, entries_query{op_ids}, options.timeout_ms);
+  if (!entries.ok()) {
+    fmt::print("ledger     not reachable at {}: {}\n", settlement, entries.err().message);
+    return {};
+  }
+  if (entries->entries.empty()) fmt::print("ledger     no entries (not billed through settlement)\n");
+  for (const auto& e : entries->entries) {
+    fmt::print("ledger     entry {} {} (op {}{}), hash {}\n", e.seq, e.operation, e.op_id, e.convicted ? ", CONVICTED" : "",
+               to_hex(e.entry_hash).substr(0, 16));
+    for (const auto& p : e.postings) {
+      fmt::print("             {:<18} {:<9} {:+}\n", short_id(p.account), bucket_name(p.bucket), p.delta_micro);
+    }
+  }
+  return {};
+}
+
+void add_trace(CLI::App& app) {
+  auto* command = app.add_subcommand("trace", "Print a request's path through the live grid: request, miner, receipt, "
+                                              "audits and verdicts, ledger entries.");
+  auto options = std::make_shared<trace_options>();
+  command->add_option("request_id", options->request_id, "The grid's request id (`infergrid ask --workers` prints it)")
+      ->required();
+  command->add_option("--config", options->config, "Config of the node hosting the matchmaker and settlement "
+                                                    "(default: deploy/all-in-one.yaml).");
+  command->add_option("--endpoint", options->endpoint, "tcp://host:port of that node (overrides the config).");
+  command->add_option("--node", options->node_name, "Name of that node (overrides the config).");
+  command->add_option("--matchmaker", options->matchmaker, "The matchmaker actor's name (default: matchmaker).");
+  command->add_option("--settlement", options->settlement, "The settlement actor's name (default: settlement).");
+  command->add_option("--timeout-ms", options->timeout_ms, "How long to wait for each reply (default: 3000).");
+  command->callback([options] {
+    auto outcome = run_trace(*options);
+    if (!outcome.ok()) {
+      fmt::print(stderr, "infergrid trace: {}\n", outcome.err().message);
+      infergrid::cli::set_exit_code(1);
+    }
+  });
+}
+
+IG_REGISTER_COMMAND(add_trace);
+
+}  // namespace

@@ -1,0 +1,59 @@
+#include "actors/matchmaker/audit_feed.hpp"
+
+#include <algorithm>
+
+namespace infergrid::matchmaker {
+
+void audit_feed::finished(const inference_request& request, const std::string& worker_id) {
+  if (memory_ == 0) return;
+  if (!requests_.insert_or_assign(request.request_id, remembered{request, worker_id, std::nullopt, {}, false}).second) return;
+  order_.push_back(request.request_id);
+  while (order_.size() > memory_) {
+    requests_.erase(order_.front());
+    order_.pop_front();
+  }
+}
+
+std::optional<audit_request> audit_feed::audit_for(const completion_receipt& receipt) {
+  const auto found = requests_.find(receipt.request_id);
+  if (found == requests_.end()) return std::nullopt;
+  found->second.receipt = receipt;
+  return audit_request{found->second.request, receipt, false};
+}
+
+std::optional<audit_request> audit_feed::escalate(const std::string& request_id) {
+  const auto found = requests_.find(request_id);
+  if (found == requests_.end() || !found->second.receipt || found->second.escalated) return std::nullopt;
+  found->second.escalated = true;
+  return audit_request{found->second.request, *found->second.receipt, true};
+}
+
+// Bounded by the validators that can judge a request (one verdict each, duplicates dropped).
+void audit_feed::note_verdict(const audit_verdict& verdict) {
+  const auto found = requests_.find(verdict.request_id);
+  if (found == requests_.end()) return;
+  auto& verdicts = found->second.verdicts;
+  const bool seen = std::any_of(verdicts.begin(), verdicts.end(), [&](const audit_verdict& v) {
+    return v.validator == verdict.validator && v.miner == verdict.miner;
+  });
+  if (!seen && verdicts.size() < 4 * validators_.size()) verdicts.push_back(verdict);
+}
+
+std::optional<trace_report> audit_feed::trace(const std::string& request_id) const {
+  const auto found = requests_.find(request_id);
+  if (found == requests_.end()) return std::nullopt;
+  const remembered& r = found->second;
+  trace_report report{request_id, r.request, {r.worker_id}, {}, r.verdicts, r.escalated};
+  if (r.receipt) report.receipts.push_back(*r.receipt);
+  return report;
+}
+
+bool audit_feed::is_actor(const std::string& sender, const std::string& name) {
+  return sender == name || sender.ends_with("/" + name);
+}
+
+bool audit_feed::from_validator(const std::string& sender) const {
+  return std::any_of(validators_.begin(), validators_.end(), [&](const std::string& v) { return is_actor(sender, v); });
+}
+
+}  // namespace infergrid::matchmaker

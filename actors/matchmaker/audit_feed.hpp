@@ -1,0 +1,54 @@
+#pragma once
+// audit_feed: the matchmaker's side of auditing. It keeps each finished request (bounded, oldest
+// forgotten first, also for `infergrid trace`) until the worker's receipt comes, then hands every validator an audit_request
+// (the request and the verified receipt); the validators decide, with their own CSPRNG, which jobs
+// they replay. The first guilty verdict on a job escalates it: the audit goes again, marked
+// `escalated`, to every other validator, which all replay it — so a conviction at the quorum does
+// not depend on several validators drawing the same job. Signed audit_verdicts are accepted only
+// from the configured validators and move the miners' reputations (reputation_book.hpp).
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "messages/challenge.hpp"
+
+namespace infergrid::matchmaker {
+
+class audit_feed {
+ public:
+  audit_feed(std::vector<std::string> validators, std::size_t memory) : validators_(std::move(validators)), memory_(memory) {}
+
+  bool enabled() const { return !validators_.empty(); }
+  // A verdict on a remembered request (kept for `infergrid trace`).
+  void note_verdict(const audit_verdict& verdict);
+  // What is remembered of a request: request, worker, receipts, verdicts (not_found when forgotten).
+  std::optional<trace_report> trace(const std::string& request_id) const;
+  // A request whose last chunk went out from `worker_id`. Kept also without validators (trace).
+  void finished(const inference_request& request, const std::string& worker_id);
+  // The audit for a verified receipt, when its request is remembered (kept for escalation).
+  std::optional<audit_request> audit_for(const completion_receipt& receipt);
+  // The escalated audit of a job found guilty, the first time only.
+  std::optional<audit_request> escalate(const std::string& request_id);
+  const std::vector<std::string>& validators() const { return validators_; }
+  // Whether `sender` (an envelope's "node/actor") is one of the configured validators.
+  bool from_validator(const std::string& sender) const;
+  // Whether the envelope sender "node/actor" is the actor `name` ("actor" or "node/actor").
+  static bool is_actor(const std::string& sender, const std::string& name);
+
+ private:
+  std::vector<std::string> validators_;
+  std::size_t memory_;
+  struct remembered {
+    inference_request request;
+    std::string worker_id;
+    std::optional<completion_receipt> receipt;
+    std::vector<audit_verdict> verdicts;
+    bool escalated = false;
+  };
+  std::map<std::string, remembered> requests_;
+  std::deque<std::string> order_;  // oldest first
+};
+
+}  // namespace infergrid::matchmaker

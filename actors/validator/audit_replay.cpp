@@ -1,0 +1,183 @@
+#include "actors/validator/audit_replay.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "actors/gpu_worker/seeded_sampling.hpp"
+#include "actors/validator/receipt_checks.hpp"
+#include "kernels/model/sampler.hpp"
+#include "kernels/model/token_fingerprint.hpp"
+#include "kernels/model/token_logprobs.hpp"
+
+namespace infergrid::validator {
+namespace {
+
+enum class token_verdict { same, near_tie, implausible };
+
+// What the validator's distribution says about the miner's token at one generated position.
+struct position_check {
+  token_verdict token = token_verdict::same;
+  double logprob_deviation = 0;
+  bool fingerprint_mismatch = false;
+};
+
+struct raw_ranking {
+  std::int32_t top = 0;
+  double top_logprob = 0;
+  double second_logprob = -INFINITY;
+  double normaliser = 0;
+};
+
+raw_ranking rank_raw(std::span<const float> logits) {
+  raw_ranking r;
+  r.normaliser = model::log_sum_exp(logits);
+  float best = -INFINITY, second = -INFINITY;
+  for (std::size_t i = 0; i < logits.size(); ++i) {
+    if (logits[i] > best) {
+      second = best;
+      best = logits[i];
+      r.top = static_cast<std::int32_t>(i);
+    } else if (logits[i] > second) {
+      second = logits[i];
+    }
+  }
+  r.top_logprob = best - r.normaliser;
+  r.second_logprob = second - r.normaliser;
+  return r;
+}
+
+// The seeded draw at generated position `position` replayed on the validator's logits.
+token_verdict check_draw(const sampling_params& sampling, std::span<const float> logits,
+                         std::span<const std::int32_t> history, std::uint32_t position, std::int32_t token,
+                         const raw_ranking& raw, const audit_tolerances& tolerances) {
+  model::sampler_config config = gpu_worker::to_sampler_config(sampling);
+  config.seed = gpu_worker::position_seed(sampling.seed, position);
+  model::sampler replay(config);
+  const std::size_t window = static_cast<std::size_t>(std::max(sampling.repeat_last_n, 0));
+  for (std::size_t i = history.size() > window ? history.size() - window : 0; i < history.size(); ++i) replay.accept(history[i]);
+  const std::vector<model::weighted_token> weighted = replay.distribution(logits);
+  if (sampling.temperature <= 0.0f) {
+    if (weighted.front().id == token) return token_verdict::same;
+    const double gap = raw.top_logprob - (logits[static_cast<std::size_t>(token)] - raw.normaliser);
+    return gap <= tolerances.near_tie_logprob ? token_verdict::near_tie : token_verdict::implausible;
+  }
+  const double u = replay.next_uniform();
+  double low = 0;
+  for (const model::weighted_token& w : weighted) {
+    const double high = low + w.probability;
+    if (w.id == token) {
+      if (u >= low && u < high) return token_verdict::same;
+      const double distance = u < low ? low - u : u - high;
+      return distance <= tolerances.near_tie_cdf ? token_verdict::near_tie : token_verdict::implausible;
+    }
+    low = high;
+  }
+  return token_verdict::implausible;  // outside the top-k / top-p / min-p candidates
+}
+
+position_check check_position(const sampling_params& sampling, std::span<const float> logits,
+                              std::span<const std::int32_t> history, std::uint32_t position, std::int32_t token,
+                              const model::token_fingerprint& claimed, const audit_tolerances& tolerances) {
+  const raw_ranking raw = rank_raw(logits);
+  position_check out;
+  out.token = check_draw(sampling, logits, history, position, token, raw, tolerances);
+  const double own = logits[static_cast<std::size_t>(token)] - raw.normaliser;
+  // Both far in the saturated tail: the fingerprint cannot say more.
+  const double floor = -4095 * model::fingerprint_logprob_step;
+  out.logprob_deviation = std::abs(std::max(own, floor) - static_cast<double>(claimed.chosen_logprob));
+  const bool argmax_clear = raw.top_logprob - raw.second_logprob > tolerances.argmax_tie_margin;
+  const bool argmax_differs = (static_cast<std::uint32_t>(raw.top) & model::fingerprint_argmax_mask) != claimed.argmax_bits;
+  out.fingerprint_mismatch = out.logprob_deviation > tolerances.logprob_tolerance || (argmax_clear && argmax_differs);
+  return out;
+}
+
+std::uint32_t allowance(double fraction, std::uint32_t free, std::uint32_t checked) {
+  return free + static_cast<std::uint32_t>(std::floor(fraction * checked));
+}
+
+audit_outcome judge(audit_evidence evidence, const audit_tolerances& tolerances) {
+  audit_outcome out;
+  const std::uint32_t n = evidence.tokens_checked;
+  const auto guilty = [&](std::string reason, std::string detail) {
+    out.guilty = true;
+    out.reason = std::move(reason);
+    out.detail = std::move(detail);
+  };
+  if (evidence.implausible_tokens > tolerances.implausible_tokens_max) {
+    guilty("tokens", std::to_string(evidence.implausible_tokens) + " of " + std::to_string(n) +
+                         " tokens are not the stated sampler's draw (first at position " +
+                         std::to_string(evidence.first_bad_position) + ")");
+  } else if (evidence.near_ties > allowance(tolerances.near_tie_fraction_max, tolerances.near_ties_free, n)) {
+    guilty("tokens", std::to_string(evidence.near_ties) + " of " + std::to_string(n) + " tokens are near-tie draws");
+  } else if (evidence.fingerprint_mismatches >
+             allowance(tolerances.fingerprint_fraction_max, tolerances.fingerprint_mismatches_free, n)) {
+    guilty("fingerprints", std::to_string(evidence.fingerprint_mismatches) + " of " + std::to_string(n) +
+                               " fingerprints disagree (max logprob deviation " +
+                               std::to_string(evidence.logprob_deviation_max) + " nats)");
+  } else if (n >= tolerances.mean_tokens_min && evidence.logprob_deviation_mean > tolerances.logprob_mean_tolerance) {
+    guilty("fingerprints", "mean logprob deviation " + std::to_string(evidence.logprob_deviation_mean) + " nats over " +
+                               std::to_string(n) + " tokens");
+  }
+  out.evidence = evidence;
+  return out;
+}
+
+}  // namespace
+
+result<audit_outcome> audit_job(audit_model& model, const inference_request& request, const completion_receipt& receipt,
+                                const audit_tolerances& tolerances) {
+  if (request.model != model.model_name || receipt.model != model.model_name) {
+    return make_error(error_code::not_found, "this validator replays '" + model.model_name + "', not '" + receipt.model + "'");
+  }
+  std::vector<std::int32_t> history = request.prompt_tokens;
+  if (history.empty()) history = model.vocab.encode(request.prompt);
+  if (auto failed = check_receipt(model.vocab, model.model_hash, request, history, receipt)) {
+    return audit_outcome{true, failed->reason, failed->detail, {}};
+  }
+  const std::vector<std::int32_t>& output = receipt.output_tokens;
+  const std::size_t prompt_count = history.size();
+  if (prompt_count + output.size() > model.engine.context_size()) {
+    return make_error(error_code::too_large, "the job's " + std::to_string(prompt_count + output.size()) +
+                                                 " positions exceed the validator's context");
+  }
+  const auto started = std::chrono::steady_clock::now();
+  // Logits for output[0] end the prompt's prefill; those for output[1..] come from one scored prefill
+  // of output[0..n-2] (teacher forcing).
+  const engine::sequence_step prompt_step{0, history, 0};
+  auto first = model.engine.step(std::span(&prompt_step, 1));
+  if (!first.ok()) return first.err();
+  engine::step_result rest;
+  if (output.size() > 1) {
+    auto scored = model.engine.score(0, std::span(output).first(output.size() - 1), static_cast<std::uint32_t>(prompt_count));
+    if (!scored.ok()) return scored.err();
+    rest = std::move(*scored);
+  }
+  audit_evidence evidence;
+  double deviation_sum = 0;
+  history.reserve(prompt_count + output.size());
+  for (std::uint32_t i = 0; i < output.size(); ++i) {
+    if (i >= receipt.first_index) {
+      const auto logits = i == 0 ? first->logits_of(0) : rest.logits_of(i - 1);
+      const auto claimed = model::fingerprint_at(receipt.fingerprints, i - receipt.first_index);
+      const position_check c = check_position(request.sampling, logits, history, i, output[i], claimed, tolerances);
+      ++evidence.tokens_checked;
+      evidence.near_ties += c.token == token_verdict::near_tie ? 1 : 0;
+      evidence.implausible_tokens += c.token == token_verdict::implausible ? 1 : 0;
+      evidence.fingerprint_mismatches += c.fingerprint_mismatch ? 1 : 0;
+      if (evidence.first_bad_position < 0 && (c.token == token_verdict::implausible || c.fingerprint_mismatch)) {
+        evidence.first_bad_position = static_cast<std::int32_t>(i);
+      }
+      deviation_sum += c.logprob_deviation;
+      evidence.logprob_deviation_max = std::max(evidence.logprob_deviation_max, static_cast<float>(c.logprob_deviation));
+    }
+    history.push_back(output[i]);
+  }
+  evidence.logprob_deviation_mean =
+      evidence.tokens_checked == 0 ? 0.0f : static_cast<float>(deviation_sum / evidence.tokens_checked);
+  evidence.replay_ms = static_cast<std::uint32_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
+  return judge(evidence, tolerances);
+}
+
+}  // namespace infergrid::validator

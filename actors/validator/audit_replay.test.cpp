@@ -1,0 +1,226 @@
+// audit_replay on real engines: honest answers from the worker's own batching code (Vulkan) and from
+// the CPU reference forward pass (another backend) pass at temperature 0, 0.7 and 1.0; each cheat —
+// another model with the same vocabulary, a Q4_0 downgrade of the F16 model, random tokens, a
+// forged early end (answers long enough to be cut), an old answer for a new prompt, inflated counts, a wrong model hash — is found
+// guilty with the right reason. Prints the detection table (cheat, detected, tokens to detect).
+#include "actors/validator/audit_replay.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fmt/core.h>
+
+#include <map>
+
+#include "actors/gpu_worker/continuous_batch.hpp"
+#include "actors/gpu_worker/receipt_building.hpp"
+#include "actors/gpu_worker/seeded_sampling.hpp"
+#include "kernels/model/random_llama.hpp"
+#include "kernels/model/test_support.hpp"
+#include "kernels/model/token_fingerprint.hpp"
+#include "kernels/reference/llama_forward.hpp"
+
+namespace infergrid::validator {
+namespace {
+
+using gpu_worker::cheat_mode;
+using gpu_worker::sequence_summary;
+
+constexpr std::uint32_t answer_tokens = 40;
+const std::vector<std::string> prompts = {
+    "Once upon a time", "The little dog ran to the", "She opened the door and saw",
+    "In the morning the sun", "Tom and his friend went", "A big red ball",
+};
+
+// Same seed: the same vocabulary and token embeddings; `layers` other than 2 makes another model.
+std::string write_model(const std::string& name, model::ggml_type type, std::uint32_t layers) {
+  model::random_llama_options o = model::random_llama_tiny(type);
+  o.context_length = 256;
+  o.n_layers = layers;
+  const std::string path = model::testing_support::temp_path(name);
+  EXPECT_TRUE(model::write_random_llama(path, o).ok());
+  return path;
+}
+
+struct loaded_model {
+  explicit loaded_model(const std::string& path, std::uint32_t slots, std::uint32_t output_rows = 0)
+      : file(std::move(model::gguf_file::open(path)).value()),
+        vocab(std::move(model::tokenizer::from_gguf(file)).value()),
+        engine(std::move(engine::llama_engine::create(
+                             file, {.n_slots = slots, .context_size = 256, .max_batch_tokens = 64,
+                                    .max_output_rows = output_rows}))
+                   .value()) {}
+  model::gguf_file file;
+  model::tokenizer vocab;
+  engine::llama_engine engine;
+};
+
+struct models {
+  std::string registered = write_model("audit_registered.gguf", model::ggml_type::f16, 2);
+  std::string other = write_model("audit_other.gguf", model::ggml_type::f16, 1);  // a smaller model
+  std::string downgraded = write_model("audit_q4_0.gguf", model::ggml_type::q4_0, 2);
+  loaded_model validator{registered, 1, 64};
+  std::string registered_hash = to_hex(validator.file.content_hash());
+};
+
+models& shared() {
+  static models m;
+  return m;
+}
+
+inference_request make_request(const std::string& id, const std::string& prompt, float temperature) {
+  inference_request r;
+  r.request_id = id;
+  r.model = "tiny";
+  r.prompt = prompt;
+  r.max_tokens = answer_tokens;
+  r.sampling.temperature = temperature;
+  r.sampling.seed = 4242 + id.size();
+  return r;
+}
+
+// Answers with the worker's own continuous batching on the Vulkan engine of `path`, claiming the
+// registered model's hash.
+std::vector<std::pair<inference_request, completion_receipt>> vulkan_answers(
+    const std::string& path, const std::vector<inference_request>& requests, cheat_mode cheat = cheat_mode::none) {
+  loaded_model worker(path, 3);
+  gpu_worker::continuous_batch batch(worker.engine, worker.vocab, {}, "w", cheat);
+  const identity key = identity::generate();
+  const model_offer offer{"tiny", shared().registered_hash, 256, "F16", 0, 100, 200};
+  std::map<std::string, inference_request> by_id;
+  std::vector<std::pair<inference_request, completion_receipt>> out;
+  for (const auto& request : requests) {
+    by_id[request.request_id] = request;
+    EXPECT_TRUE(batch.admit(inference_job{request, {}, {}, "test", 0}).ok());
+    // replay_old needs a first answer before the others: run each job to the end in turn.
+    for (int guard = 0; guard < 1000 && !batch.idle(); ++guard) {
+      for (auto& event : batch.step()) {
+        if (event.finished) out.emplace_back(by_id[event.finished->request.request_id], build_receipt(*event.finished, offer, key, cheat));
+      }
+    }
+  }
+  return out;
+}
+
+// Answers computed on the CPU reference forward pass (another backend, F32 arithmetic throughout).
+std::vector<std::pair<inference_request, completion_receipt>> cpu_answers(const std::vector<inference_request>& requests) {
+  auto& m = shared();
+  const identity key = identity::generate();
+  const model_offer offer{"tiny", m.registered_hash, 256, "F16", 0, 100, 200};
+  std::vector<std::pair<inference_request, completion_receipt>> out;
+  for (const auto& request : requests) {
+    auto cpu = std::move(reference::llama_forward::create(m.validator.file, 256)).value();
+    sequence_summary done{request, m.validator.vocab.encode(request.prompt), 0, 0, "", {}, {}};
+    std::vector<std::int32_t> history = done.prompt_tokens;
+    auto logits = std::move(cpu.forward(history, 0)).value();
+    while (done.finish_reason.empty()) {
+      const auto i = static_cast<std::uint32_t>(done.output_tokens.size());
+      const auto next = gpu_worker::sample_at(request.sampling, logits, history, i);
+      model::append_fingerprint(done.fingerprints, model::fingerprint_of(logits, next));
+      done.output_tokens.push_back(next);
+      history.push_back(next);
+      ++done.generated_here;
+      if (m.validator.vocab.is_end_of_generation(next)) done.finish_reason = finish_stop;
+      else if (done.generated_here == request.max_tokens) done.finish_reason = finish_length;
+      else logits = std::move(cpu.forward(std::span(&history.back(), 1), history.size() - 1)).value();
+    }
+    out.emplace_back(request, build_receipt(done, offer, key));
+  }
+  return out;
+}
+
+std::vector<inference_request> requests_at(float temperature, const std::string& tag) {
+  std::vector<inference_request> out;
+  for (std::size_t i = 0; i < prompts.size(); ++i) {
+    out.push_back(make_request(tag + "-" + std::to_string(i), prompts[i], temperature));
+  }
+  return out;
+}
+
+result<audit_outcome> audit(const inference_request& request, const completion_receipt& receipt) {
+  auto& m = shared();
+  audit_model model{m.validator.engine, m.validator.vocab, "tiny", m.registered_hash};
+  return audit_job(model, request, receipt, audit_tolerances{});
+}
+
+TEST(audit_replay, honest_vulkan_and_cpu_answers_pass_at_every_temperature) {
+  for (const float temperature : {0.0f, 0.7f, 1.0f}) {
+    const auto tag = fmt::format("t{}", temperature);
+    auto answers = vulkan_answers(shared().registered, requests_at(temperature, tag + "v"));
+    const auto cpu = cpu_answers(requests_at(temperature, tag + "c"));
+    answers.insert(answers.end(), cpu.begin(), cpu.end());
+    ASSERT_EQ(answers.size(), 2 * prompts.size());
+    for (const auto& [request, receipt] : answers) {
+      auto outcome = audit(request, receipt);
+      ASSERT_TRUE(outcome.ok()) << outcome.err().message;
+      const audit_evidence& e = outcome->evidence;
+      EXPECT_FALSE(outcome->guilty) << request.request_id << ": " << outcome->reason << " " << outcome->detail;
+      EXPECT_EQ(e.tokens_checked, receipt.output_tokens.size());
+      fmt::print("honest {:10} T={:.1f}: {} tokens, near ties {}, fingerprint mismatches {}, logprob deviation mean {:.4f} max {:.4f}\n",
+                 request.request_id, temperature, e.tokens_checked, e.near_ties, e.fingerprint_mismatches,
+                 e.logprob_deviation_mean, e.logprob_deviation_max);
+    }
+  }
+}
+
+struct cheat_case {
+  std::string name;
+  std::string model;  // the GGUF the cheating worker serves
+  cheat_mode mode;
+  std::vector<std::string> reasons;  // any of these convicts it rightly
+};
+
+TEST(audit_replay, every_cheat_is_found_guilty_with_its_reason) {
+  auto& m = shared();
+  const std::vector<cheat_case> cases = {
+      {"smaller model, same vocabulary", m.other, cheat_mode::none, {"tokens", "fingerprints"}},
+      {"F16 served as Q4_0", m.downgraded, cheat_mode::none, {"tokens", "fingerprints"}},
+      {"random tokens", m.registered, cheat_mode::random_tokens, {"tokens", "finish_reason"}},
+      {"truncated (forged end)", m.registered, cheat_mode::truncate, {"tokens"}},
+      {"old answer replayed", m.registered, cheat_mode::replay_old, {"tokens", "finish_reason"}},
+      {"inflated token count", m.registered, cheat_mode::inflate_count, {"token_count"}},
+      {"wrong model hash", m.registered, cheat_mode::wrong_model_hash, {"model_hash"}},
+  };
+  fmt::print("{:32} {:>9} {:>18}  reasons\n", "cheat", "detected", "tokens to detect");
+  for (const auto& c : cases) {
+    std::uint32_t detected = 0, total = 0, tokens_sum = 0, token_level = 0;
+    std::map<std::string, int> reasons;
+    for (const float temperature : {0.0f, 0.7f, 1.0f}) {
+      for (const auto& [request, receipt] : vulkan_answers(c.model, requests_at(temperature, fmt::format("{}{}", c.name.size(), temperature)), c.mode)) {
+        if (c.mode == cheat_mode::replay_old && request.prompt == prompts[0]) continue;  // its first answer is honest
+        // An answer that ended by itself before the forged end is honest.
+        if (c.mode == cheat_mode::truncate && receipt.output_tokens.size() < answer_tokens / 2) continue;
+        auto outcome = audit(request, receipt);
+        ASSERT_TRUE(outcome.ok()) << outcome.err().message;
+        ++total;
+        if (!outcome->guilty) {
+          fmt::print("not detected: {} T={} {} tokens, {} near ties, finish {}\n", request.request_id,
+                     request.sampling.temperature, outcome->evidence.tokens_checked, outcome->evidence.near_ties,
+                     receipt.finish_reason);
+          continue;
+        }
+        ++detected;
+        ++reasons[outcome->reason];
+        EXPECT_NE(std::find(c.reasons.begin(), c.reasons.end(), outcome->reason), c.reasons.end())
+            << c.name << ": " << outcome->reason << " " << outcome->detail;
+        if (outcome->evidence.first_bad_position >= 0) {
+          tokens_sum += static_cast<std::uint32_t>(outcome->evidence.first_bad_position) + 1;
+          ++token_level;
+        }
+      }
+    }
+    if (c.mode == cheat_mode::truncate) {
+      // A forged end where the end token itself was a plausible draw (within the near-tie tolerance,
+      // or drawn there anyway) is not provably a cheat: "no early truncation where EOS was unlikely".
+      EXPECT_GE(detected * 10, total * 9) << c.name;
+    } else {
+      EXPECT_EQ(detected, total) << c.name;
+    }
+    std::string why;
+    for (const auto& [reason, n] : reasons) why += fmt::format("{}:{} ", reason, n);
+    fmt::print("{:32} {:>4}/{:<4} {:>18}  {}\n", c.name, detected, total,
+               token_level ? fmt::format("{:.1f}", double(tokens_sum) / token_level) : std::string("receipt"), why);
+  }
+}
+
+}  // namespace
+}  // namespace infergrid::validator

@@ -1,0 +1,218 @@
+#include "actors/validator/validator_state.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+#include "actors/gpu_worker/model_path.hpp"
+#include "actors/gpu_worker/receipt_signing.hpp"
+#include "actors/settlement/ledger/signed_ops.hpp"
+#include "actors/validator/canary.hpp"
+#include "actors/validator/verdict_signing.hpp"
+#include "kernels/engine/load_progress_lines.hpp"
+#include "messages/ledger.hpp"
+#include "runtime/actor_kind_registry.hpp"
+#include "runtime/actor_runner.hpp"
+#include "runtime/log.hpp"
+
+namespace infergrid::validator {
+namespace {
+
+constexpr std::int64_t ledger_timeout_ms = 5000;
+constexpr std::int64_t canary_deadline_ms = 120000;
+constexpr std::uint32_t audit_draw_range = 1'000'000;
+
+// A CSPRNG draw per job: which jobs are audited cannot be predicted from anything a miner sees.
+bool picked_for_audit(double rate) {
+  if (rate >= 1.0) return true;
+  return randombytes_uniform(audit_draw_range) < static_cast<std::uint32_t>(rate * audit_draw_range);
+}
+
+}  // namespace
+
+result<std::unique_ptr<validator_state>> validator_state::create(actor_context& ctx, const settings& settings) {
+  if (sodium_init() < 0) return make_error(error_code::internal, "libsodium failed to initialise");
+  auto config = read_validator_config(settings);
+  if (!config.ok()) return config.err();
+  config->model_path = gpu_worker::resolve_model_path(config->model_path, settings.source());
+  auto key = config->identity_file.empty() ? result<identity>(identity::generate())
+                                           : identity::load_or_create(config->identity_file);
+  if (!key.ok()) return key.err();
+  auto file = model::gguf_file::open(config->model_path);
+  if (!file.ok()) return file.err();
+  auto vocab = model::tokenizer::from_gguf(*file);
+  if (!vocab.ok()) return vocab.err();
+  engine::engine_options options;
+  options.device = config->device;
+  options.n_slots = 1;
+  options.context_size = config->context_size;
+  options.max_batch_tokens = config->batch_tokens;
+  options.max_output_rows = config->batch_tokens;
+  options.on_load_progress = engine::load_progress_lines(
+      [&ctx, &config](const std::string& line) { log(log_level::info, ctx.address(), "{}: {}", config->model_name, line); });
+  auto engine = engine::llama_engine::create(*file, options);
+  if (!engine.ok()) return engine.err();
+  log(log_level::info, ctx.address(), "auditing {} at rate {} on {}", config->model_name, config->audit_rate,
+      engine->device_description());
+  return std::make_unique<validator_state>(ctx, std::move(*config), std::move(*key), std::move(*vocab),
+                                           std::move(*engine), to_hex(file->content_hash()));
+}
+
+validator_state::validator_state(actor_context& ctx, validator_config config, identity key, model::tokenizer vocab,
+                                 engine::llama_engine engine, std::string model_hash)
+    : ctx_(ctx),
+      config_(std::move(config)),
+      key_(std::move(key)),
+      validator_id_(to_hex(key_.public_id())),
+      vocab_(std::move(vocab)),
+      engine_(std::move(engine)),
+      model_hash_(std::move(model_hash)) {}
+
+void validator_state::on_start() {
+  log(log_level::info, ctx_.address(), "validator {}", validator_id_);
+  if (config_.bond_micro > 0 && !config_.settlement.empty()) bond();
+  if (config_.canary_interval_ms > 0) schedule_canary();
+}
+
+void validator_state::schedule_canary() {
+  const auto interval = static_cast<std::uint32_t>(std::min<std::int64_t>(config_.canary_interval_ms, 1 << 30));
+  ctx_.after(interval / 2 + randombytes_uniform(interval + 1), [this] {
+    send_canary();
+    schedule_canary();
+  });
+}
+
+void validator_state::send_canary() {
+  if (canaries_.size() >= config_.canaries_open_max) return;
+  const std::string& self = ctx_.address();
+  inference_request canary = make_canary(config_.model_name, self.substr(0, self.find('/')), config_.canary_max_tokens);
+  canary.reply_to = self;
+  canary.deadline_ms = unix_now_ms() + canary_deadline_ms;
+  if (!ctx_.send(config_.canary_entry, canary).ok()) return;
+  ++counters_.canaries_sent;
+  canaries_[canary.request_id] = open_canary{canary, {}};
+}
+
+void validator_state::on_canary_chunk(const token_chunk& chunk) {
+  const auto found = canaries_.find(chunk.request_id);
+  if (found == canaries_.end() || chunk.index != found->second.streamed.size()) return;
+  found->second.streamed.insert(found->second.streamed.end(), chunk.tokens.begin(), chunk.tokens.end());
+}
+
+// Dev grids: deposit and stake the bond so this validator's verdicts count (op ids make restarts replays).
+void validator_state::bond() {
+  const auto amount = static_cast<std::int64_t>(config_.bond_micro);
+  const ledger_deposit deposit{"validator-bond/" + validator_id_, validator_id_, 2, amount};
+  ctx_.request<ledger_ack>(config_.settlement, deposit, ledger_timeout_ms, [this, amount](result<ledger_ack> ack) {
+    if (!ack.ok()) {
+      log(log_level::warn, ctx_.address(), "bond deposit refused: {}", ack.err().message);
+      return;
+    }
+    const ledger_stake stake{"validator-stake/" + validator_id_, validator_id_, amount};
+    ctx_.request<ledger_ack>(config_.settlement, stake, ledger_timeout_ms, [this](result<ledger_ack> staked) {
+      if (!staked.ok()) log(log_level::warn, ctx_.address(), "bond stake refused: {}", staked.err().message);
+    });
+  });
+}
+
+void validator_state::offer(const audit_request& offered) {
+  ++counters_.offered;
+  audit_request job = offered;
+  const bool canary = canaries_.contains(job.receipt.request_id);
+  if (canary) job.request = canaries_.at(job.receipt.request_id).request;  // what this validator really asked
+  if (job.receipt.model != config_.model_name) return;
+  if (auto signed_ok = verify_receipt(job.receipt); !signed_ok.ok()) {
+    // Not binding on the miner, so no verdict can rest on it; the matchmaker already refused it.
+    ++counters_.bad_receipts;
+    return;
+  }
+  if (!canary && !job.escalated && !picked_for_audit(config_.audit_rate)) return;
+  for (const auto& kept : verdicts_) {
+    if (kept.request_id == job.receipt.request_id && kept.miner == job.receipt.worker_id) return;  // judged already
+  }
+  ++counters_.picked;
+  if (waiting_.size() >= config_.queue_capacity) {
+    ++counters_.skipped;
+    return;
+  }
+  waiting_.push_back(job);
+  schedule_audit();
+}
+
+void validator_state::schedule_audit() {
+  if (audit_armed_ || waiting_.empty()) return;
+  audit_armed_ = true;
+  ctx_.after(0, [this] {
+    audit_armed_ = false;
+    audit_request job = std::move(waiting_.front());
+    waiting_.pop_front();
+    run_audit(job);
+    schedule_audit();
+  });
+}
+
+void validator_state::run_audit(const audit_request& job) {
+  audit_model model{engine_, vocab_, config_.model_name, model_hash_};
+  auto outcome = audit_job(model, job.request, job.receipt, config_.tolerances);
+  if (const auto canary = canaries_.find(job.receipt.request_id); canary != canaries_.end()) {
+    // A canary's answer also came to this validator: the receipt must sign what was streamed.
+    const std::vector<std::int32_t> streamed = std::move(canary->second.streamed);
+    canaries_.erase(canary);
+    if (outcome.ok() && !outcome->guilty && streamed != job.receipt.output_tokens) {
+      outcome->guilty = true;
+      outcome->reason = "canary_stream";
+      outcome->detail = "the receipt signs " + std::to_string(job.receipt.output_tokens.size()) +
+                        " tokens other than the " + std::to_string(streamed.size()) + " streamed";
+    }
+    if (outcome.ok()) outcome->canary = true;
+  }
+  if (!outcome.ok()) {
+    ++counters_.skipped;
+    log(log_level::warn, ctx_.address(), "no verdict on {}: {}", job.receipt.request_id, outcome.err().message);
+    return;
+  }
+  ++counters_.audited;
+  if (outcome->guilty) ++counters_.guilty;
+  publish(job, *outcome);
+}
+
+void validator_state::publish(const audit_request& job, const audit_outcome& outcome) {
+  const completion_receipt& receipt = job.receipt;
+  audit_verdict verdict{receipt.request_id, receipt.worker_id, validator_id_, outcome.guilty, outcome.reason,
+                        outcome.detail,     outcome.evidence,  outcome.canary, {}};
+  sign_audit_verdict(verdict, key_);
+  log(outcome.guilty ? log_level::warn : log_level::debug, ctx_.address(), "{} {}: {}{}", receipt.request_id,
+      outcome.guilty ? "GUILTY" : "innocent", outcome.reason, outcome.detail.empty() ? "" : " — " + outcome.detail);
+  if (!config_.matchmaker.empty()) (void)ctx_.send(config_.matchmaker, verdict);
+  if (!config_.settlement.empty()) {
+    const ledger::verdict_op op = ledger::make_verdict(key_, receipt.request_id, receipt.worker_id, outcome.guilty);
+    const verdict_message message{"", op.body.request_id, op.body.miner, op.body.validator, op.body.guilty,
+                                  op.validator_signature};
+    ctx_.request<verdict_reply>(config_.settlement, message, ledger_timeout_ms,
+                                [this, id = receipt.request_id](result<verdict_reply> reply) {
+                                  if (!reply.ok()) {
+                                    log(log_level::warn, ctx_.address(), "verdict on {} not recorded: {}", id,
+                                        reply.err().message);
+                                  } else if (reply->convicted) {
+                                    log(log_level::warn, ctx_.address(), "{}: miner convicted, {} micro slashed", id,
+                                        reply->slashed_micro);
+                                  }
+                                });
+  }
+  verdicts_.push_back(std::move(verdict));
+  while (verdicts_.size() > config_.verdicts_kept) verdicts_.pop_front();
+}
+
+handler_table validator_state::handlers() {
+  return {
+      on<audit_request>([this](const audit_request& job) { offer(job); }),
+      on<token_chunk>([this](const token_chunk& chunk) { on_canary_chunk(chunk); }),
+      on<inference_failed>([this](const inference_failed& failed) {
+        if (canaries_.erase(failed.request_id) > 0) ++counters_.canaries_failed;
+      }),
+  };
+}
+
+IG_REGISTER_ACTOR_KIND("validator", validator_state);
+
+}  // namespace infergrid::validator

@@ -1,0 +1,9 @@
+# Validation cost: the validator's replay against the worker's generation of the same answer.
+add_executable(validation_bench ${CMAKE_CURRENT_LIST_DIR}/validation_bench.cpp)
+target_link_libraries(validation_bench PRIVATE infergrid_audit infergrid_actor_gpu_worker infergrid_warnings)
+# The short false-positive run in CI (the >= 1000-job run: validation_bench --false-positives 1000).
+if(INFERGRID_BUILD_TESTS)
+  add_test(NAME validation_bench_false_positives_short
+    COMMAND validation_bench --false-positives 48 --model ${PROJECT_BINARY_DIR}/bench/model-tiny-f16.gguf
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+endif()
