@@ -1,20 +1,23 @@
 // decode_bench: whole-model prefill and decode tokens/s of the Vulkan engine on stories260k and on
-// generated ~100M-parameter F16 and Q8_0 Llama models, at batch 1 and batch 8, beside the decode
+// generated ~100M-parameter Llama models (F16 and Q8_0 by default; any type or llama.cpp mix by
+// name), at batch 1 and batch 8, beside the decode
 // bound of this machine — weight bytes read per token over the copy bandwidth measured in the same
 // run (STREAM convention: bytes read + bytes written per second: memcpy over all hardware threads, or
 // on a GPU a device-memory vkCmdCopyBuffer) — and the ratio; plus resident memory against weights +
 // KV cache.
 //
 //   decode_bench [--profile] [--layout row_per_lane|split_columns] [--rows N] [--access texel|storage]
-//                [--fuse on|off] [--tokens N]
-//                [stories] [f16] [q8_0]
-//     default: all three models; resident memory is exact for the first model of a run, later ones
+//                [--fuse on|off] [--tokens N] [--model FILE.gguf]...
+//                [stories] [f16] [q8_0] [q4_k] [q4_k_m] ... (any type of kernels/model/ggml_type.hpp or
+//                mix of kernels/model/quant_mix.hpp by its CLI name)
+//     default: stories, f16, q8_0; resident memory is exact for the first model of a run, later ones
 //     reuse freed memory. --profile: device time per kernel of the batch-1 decode steps (timestamps
 //     after every dispatch, which slow decode down a little). --layout, --rows, --access, --fuse, --tokens
 //     (most tokens per matmul workgroup): the matmul kernel choice instead of the device's default (kernel_options).
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -236,6 +239,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> chosen(argv + 1, argv + argc);
   const bool profile = std::erase(chosen, std::string("--profile")) > 0;
   ig::engine::kernel_options kernels;
+  std::vector<std::string> files;  // --model PATH: any GGUF file, benched after the named models
   for (std::size_t i = 0; i + 1 < chosen.size();) {
     const std::string flag = chosen[i], value = chosen[i + 1];
     if (flag == "--layout") {
@@ -249,13 +253,15 @@ int main(int argc, char** argv) {
       kernels.fuse_matmul_inputs = value == "on";
     } else if (flag == "--access") {
       kernels.access = value == "storage" ? ig::engine::weight_access::storage : ig::engine::weight_access::texel;
+    } else if (flag == "--model") {
+      files.push_back(value);
     } else {
       ++i;
       continue;
     }
     chosen.erase(chosen.begin() + static_cast<std::ptrdiff_t>(i), chosen.begin() + static_cast<std::ptrdiff_t>(i) + 2);
   }
-  if (chosen.empty()) chosen = {"stories", "f16", "q8_0"};
+  if (chosen.empty() && files.empty()) chosen = {"stories", "f16", "q8_0"};
   const auto wanted = [&](const std::string& name) {
     return std::find(chosen.begin(), chosen.end(), name) != chosen.end();
   };
@@ -274,18 +280,34 @@ int main(int argc, char** argv) {
   if (wanted("stories") && bench_model("stories260k (F32)", stories, bandwidth, host_bound, profile, kernels) != 0) return 1;
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / "infergrid_decode_bench";
   std::filesystem::create_directories(dir);
-  for (auto type : {ig::model::ggml_type::f16, ig::model::ggml_type::q8_0}) {
-    const std::string name(ig::model::traits_of(type).name);
-    if (!wanted(type == ig::model::ggml_type::f16 ? "f16" : "q8_0")) continue;
+  // Any weight type of the table or llama.cpp mix by its CLI name ("q4_k", "q4_k_m").
+  std::vector<std::pair<std::string, ig::model::random_llama_options>> models;
+  for (const ig::model::type_traits& t : ig::model::all_types) {
+    models.emplace_back(std::string(t.cli_name), ig::model::random_llama_100m(t.type));
+  }
+  for (const ig::model::quant_mix& mix : ig::model::quant_mixes) {
+    auto options = ig::model::random_llama_100m(mix.base);
+    options.mix = mix;
+    models.emplace_back(std::string(mix.cli_name), options);
+  }
+  for (const auto& [cli_name, options] : models) {
+    if (!wanted(cli_name)) continue;
+    std::string name = cli_name;
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::toupper(c); });
     const std::string path = (dir / ("random_llama_100m_" + name + ".gguf")).string();
     if (!std::filesystem::exists(path)) {
-      const auto written = ig::model::write_random_llama(path, ig::model::random_llama_100m(type));
+      const auto written = ig::model::write_random_llama(path, options);
       if (!written.ok()) {
         fmt::print(stderr, "error: {}\n", written.err().message);
         return 1;
       }
     }
     if (bench_model("random Llama ~100M " + name, path, bandwidth, host_bound, profile, kernels) != 0) return 1;
+  }
+  for (const std::string& path : files) {
+    if (bench_model(std::filesystem::path(path).filename().string(), path, bandwidth, host_bound, profile, kernels) != 0) {
+      return 1;
+    }
   }
   return 0;
 }

@@ -135,8 +135,9 @@ int main(int argc, char** argv) {
              rows, cols);
   fmt::print("{:<6} {:<8} {:<13} {:>4} {:>9} {:>9} {:>7} {:>16} {:>7} {:>10} {:>8}\n", "type", "access", "layout",
              "rows", "vk GB/s", "cpu GB/s", "ratio", "batch8 tok-GB/s", "ratio", "ones GB/s", "vk/ones");
-  for (ggml_type type : {ggml_type::f32, ggml_type::f16, ggml_type::q8_0, ggml_type::q4_0}) {
-    if (!only_type.empty() && ig::model::traits_of(type).name != only_type) continue;
+  for (const ig::model::type_traits& traits : ig::model::all_types) {
+    const ggml_type type = traits.type;
+    if (!only_type.empty() && traits.name != only_type) continue;
     const auto bytes = random_matrix(type, rows, cols);
     const ig::engine::weight_rows part{bytes.data(), rows};
     if (auto checked = ig::engine::make_weight_layout(type, cols, std::span(&part, 1)); !checked) {

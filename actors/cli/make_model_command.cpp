@@ -1,5 +1,5 @@
 // `infergrid make-model --out FILE [--arch llama|qwen2|qwen3] [--size tiny|small|100m|qwen2-0.5b|qwen2-1.5b]
-// [--type f16] [--seed N] [--vocab qwen3|llama3 --tokenizer-json PATH] [--emit-token TEXT]`: writes a
+// [--type f16|q4_k_m|...] [--seed N] [--vocab qwen3|llama3 --tokenizer-json PATH] [--emit-token TEXT]`: writes a
 // randomly initialised GGUF of a supported architecture (its real tensor names and metadata keys) with a
 // generated SentencePiece vocabulary, or with a real byte-level BPE vocabulary read from a Hugging Face
 // tokenizer.json (and the tokenizer_config.json beside it) as llama.cpp's converter writes it, for
@@ -49,10 +49,9 @@ status write_model(const make_model_args& args, const model::random_llama_option
 }
 
 int make_model(const make_model_args& args) {
-  static const std::map<std::string, model::ggml_type> types = {
-      {"f32", model::ggml_type::f32}, {"f16", model::ggml_type::f16},
-      {"q8_0", model::ggml_type::q8_0}, {"q4_0", model::ggml_type::q4_0}};
-  const model::ggml_type type = types.at(args.type);
+  // Checked by the option's validator: a type of the table or a mix of quant_mix.hpp.
+  const std::optional<model::quant_mix> mix = model::quant_mix_named(args.type);
+  const model::ggml_type type = mix ? mix->base : *model::type_named(args.type);
   using size_function = model::random_llama_options (*)(model::ggml_type);
   static const std::map<std::string, size_function> sizes = {
       {"tiny", model::random_llama_tiny},
@@ -62,6 +61,7 @@ int make_model(const make_model_args& args) {
       {"qwen2-1.5b", model::random_qwen2_1_5b}};
   model::random_llama_options options = sizes.at(args.size)(type);
   if (!args.arch.empty()) options.architecture = args.arch;
+  options.mix = mix;
   options.seed = args.seed;
   model::gguf_tokenizer_fields fields;
   if (!args.vocab.empty()) {
@@ -96,7 +96,12 @@ void add_make_model(CLI::App& app) {
       ->check(CLI::IsMember(architectures));
   command->add_option("--size", args.size, "tiny, small (width 512, 4 layers), 100m, qwen2-0.5b or qwen2-1.5b")
       ->check(CLI::IsMember({"tiny", "small", "100m", "qwen2-0.5b", "qwen2-1.5b"}));
-  command->add_option("--type", args.type, "Weight type")->check(CLI::IsMember({"f32", "f16", "q8_0", "q4_0"}));
+  std::vector<std::string> type_names;
+  for (const model::type_traits& t : model::all_types) type_names.emplace_back(t.cli_name);
+  for (const model::quant_mix& mix : model::quant_mixes) type_names.emplace_back(mix.cli_name);
+  command->add_option("--type", args.type,
+                      "Weight type of the matrices (norms stay F32), or llama.cpp's q4_k_m / q5_k_m tensor mix")
+      ->check(CLI::IsMember(type_names));
   command->add_option("--seed", args.seed, "Random seed");
   auto* vocab = command->add_option("--vocab", args.vocab, "Real byte-level BPE vocabulary: qwen3 or llama3")
                     ->check(CLI::IsMember({"qwen3", "llama3"}));

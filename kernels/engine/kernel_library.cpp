@@ -7,6 +7,7 @@
 #include <bit>
 #include <span>
 
+#include "kernels/engine/shader_variants.hpp"
 #include "kernels/vk/shaders.hpp"
 
 namespace infergrid::engine {
@@ -29,15 +30,21 @@ constexpr std::uint32_t attention_max_lanes = 128;
 
 std::uint32_t ceil_div(std::uint32_t a, std::uint32_t b) { return (a + b - 1) / b; }
 
-std::string type_name(model::ggml_type type) {
-  switch (type) {
-    case model::ggml_type::f32: return "f32";
-    case model::ggml_type::f16: return "f16";
-    case model::ggml_type::q8_0: return "q8_0";
-    case model::ggml_type::q4_0: return "q4_0";
-  }
-  return "f32";
-}
+std::string type_name(model::ggml_type type) { return std::string(model::traits_of(type).cli_name); }
+
+// Every name matmul() and embedding() can build, and the reduction suffixes, exist.
+using shader_variants::every_type_has;
+static_assert(every_type_has("matmul_", "_texel_subgroup") && every_type_has("matmul_", "_storage_subgroup"));
+static_assert(every_type_has("matmul_", "_texel_shared") && every_type_has("matmul_", "_storage_shared"));
+static_assert(every_type_has("matmul_", "_texel_subgroup_only") && every_type_has("matmul_", "_storage_subgroup_only"));
+static_assert(every_type_has("matmul_", "_texel_row_per_lane") && every_type_has("matmul_", "_storage_row_per_lane"));
+static_assert(every_type_has("matmul_", "_texel_row_per_lane_x_from_lanes") &&
+              every_type_has("matmul_", "_storage_row_per_lane_x_from_lanes"));
+static_assert(every_type_has("embedding_", "_texel") && every_type_has("embedding_", "_storage"));
+static_assert(shader_variants::embedded("rms_norm", "_subgroup") && shader_variants::embedded("rms_norm", "_shared") &&
+              shader_variants::embedded("rms_norm", "_subgroup_only"));
+static_assert(shader_variants::embedded("attention", "_subgroup") && shader_variants::embedded("attention", "_shared") &&
+              shader_variants::embedded("attention", "_subgroup_only"));
 
 // Push constant blocks, field for field as in the .comp files.
 struct matmul_push {
@@ -220,7 +227,7 @@ status kernel_library::rope_kv(recorder& rec, const vk::buffer& qkv, const token
                                const vk::buffer& k_cache, const vk::buffer& v_cache, const attention_shape& shape,
                                const rope_parameters& rope, std::uint32_t n_tokens) {
   if (n_tokens == 0) return {};
-  auto p = pipeline("rope_kv", {storage, storage, storage, storage, storage, storage, storage}, sizeof(rope_push),
+  auto p = pipeline(std::string(shader_variants::checked("rope_kv")), {storage, storage, storage, storage, storage, storage, storage}, sizeof(rope_push),
                     {elementwise_block_size});
   if (!p) return p.err();
   const rope_push push{shape.n_heads,
@@ -289,7 +296,7 @@ status kernel_library::attention(recorder& rec, const vk::buffer_view& q, std::u
 status kernel_library::swiglu(recorder& rec, const vk::buffer& gate_up, const vk::buffer& out, std::uint32_t width,
                               std::uint32_t n_tokens) {
   if (n_tokens == 0) return {};
-  auto p = pipeline("swiglu", {storage, storage}, sizeof(swiglu_push), {elementwise_block_size});
+  auto p = pipeline(std::string(shader_variants::checked("swiglu")), {storage, storage}, sizeof(swiglu_push), {elementwise_block_size});
   if (!p) return p.err();
   return record(rec, "swiglu", **p, {vk::storage(gate_up), vk::storage(out)}, swiglu_push{width, n_tokens},
                 ceil_div(width, elementwise_block_size), n_tokens);
@@ -298,7 +305,7 @@ status kernel_library::swiglu(recorder& rec, const vk::buffer& gate_up, const vk
 status kernel_library::add(recorder& rec, const vk::buffer& a, const vk::buffer& b, const vk::buffer& out,
                            std::uint32_t count) {
   if (count == 0) return {};
-  auto p = pipeline("add", {storage, storage, storage}, sizeof(count_push), {elementwise_block_size});
+  auto p = pipeline(std::string(shader_variants::checked("add")), {storage, storage, storage}, sizeof(count_push), {elementwise_block_size});
   if (!p) return p.err();
   const std::uint32_t groups = ceil_div(count, elementwise_block_size);
   const std::uint32_t groups_x = std::min(groups, max_groups_per_dimension);
@@ -312,8 +319,8 @@ status kernel_library::argmax(recorder& rec, const vk::buffer& logits, const vk:
   // One workgroup scans a whole row (32000+ logits): on GPUs a wide one (a 32-lane workgroup took
   // 0.29 ms per row on an H100, a quarter of a 100M model's decode step).
   const std::uint32_t lanes = wide_workgroup(argmax_max_lanes);
-  auto p = subgroup_only_ ? pipeline("argmax_subgroup_only", {storage, storage}, sizeof(count_push), {block_size_})
-                          : pipeline("argmax", {storage, storage}, sizeof(count_push), {lanes});
+  auto p = subgroup_only_ ? pipeline(std::string(shader_variants::checked("argmax_subgroup_only")), {storage, storage}, sizeof(count_push), {block_size_})
+                          : pipeline(std::string(shader_variants::checked("argmax")), {storage, storage}, sizeof(count_push), {lanes});
   if (!p) return p.err();
   return record(rec, "argmax", **p, {vk::storage(logits), vk::storage(ids)}, count_push{width}, rows);
 }

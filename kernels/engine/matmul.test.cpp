@@ -18,13 +18,14 @@ using model::ggml_type;
 
 // Both sides dequantize the same bits; only float summation order differs.
 double bound_for(ggml_type type) {
-  switch (type) {
-    case ggml_type::f32: return 2e-5;
-    case ggml_type::f16: return 2e-5;
-    case ggml_type::q8_0: return 3e-5;
-    case ggml_type::q4_0: return 3e-5;
-  }
-  return 0.0;
+  if (type == ggml_type::f32 || type == ggml_type::f16 || type == ggml_type::bf16) return 2e-5;
+  return model::traits_of(type).block_weights == 1 ? 2e-5 : 5e-5;
+}
+
+// `cols` rounded up to whole blocks of `type` (K-quants: 256), so every shape fits every type.
+std::size_t cols_for(ggml_type type, std::size_t cols) {
+  const std::size_t block = model::traits_of(type).block_weights;
+  return (cols + block - 1) / block * block;
 }
 
 std::vector<std::byte> quantized_matrix(ggml_type type, std::size_t rows, std::size_t cols, std::uint32_t seed) {
@@ -65,7 +66,12 @@ kernel_options options_for(weight_access access, arrangement a) {
   return o;
 }
 
+// matches_reference and extreme_rows run for every type; the fused inputs, the ones input and the
+// SwiGLU output (matmul_modes) depend on the type only through the same unit loads, so they run for
+// the four original types and one of each new unit layout (Q4_K: scale and min; Q6_K: two scales
+// per unit), keeping the suite lean.
 class matmul_kernel : public ::testing::TestWithParam<variant> {};
+class matmul_modes : public ::testing::TestWithParam<variant> {};
 
 TEST_P(matmul_kernel, matches_reference) {
   const auto [type, access, layout] = GetParam();
@@ -75,12 +81,13 @@ TEST_P(matmul_kernel, matches_reference) {
   if (layout == arrangement::row_per_lane_x_from_lanes && dev.info().is_cpu()) {
     ASSERT_TRUE(lib->subgroup_only()) << "CPU devices run x_from_lanes (one subgroup per workgroup)";
   }
-  const bool quantized = type == ggml_type::q8_0 || type == ggml_type::q4_0;
+  const bool quantized = model::traits_of(type).block_weights > 1;
   struct shape { std::size_t rows, cols, tokens; };
-  std::vector<shape> shapes = {{1, 32, 1}, {37, 96, 1}, {129, 256, 3}, {70, 160, 9}, {300, 512, 17}};
+  std::vector<shape> shapes = {{1, 32, 1}, {37, 96, 1}, {129, 256, 3}, {70, 160, 9}, {300, 512, 17}, {5, 768, 2}};
   if (!quantized) shapes.push_back({45, 172, 5});  // stories260k's FFN width: rows padded to units
   std::uint32_t seed = 1;
-  for (const shape& s : shapes) {
+  for (shape s : shapes) {
+    s.cols = cols_for(type, s.cols);
     const auto bytes = quantized_matrix(type, s.rows, s.cols, seed++);
     const auto x = random_floats(s.tokens * s.cols, seed++);
     const auto residual = random_floats(s.tokens * s.rows, seed++);
@@ -107,7 +114,7 @@ TEST_P(matmul_kernel, matches_reference) {
 
 // The steps fused into the matmul's reads of x, against the reference running them first:
 // rms_norm(x) * g then W, and silu(gate) * up then W.
-TEST_P(matmul_kernel, fused_rms_norm_and_swiglu_inputs_match_reference) {
+TEST_P(matmul_modes, fused_rms_norm_and_swiglu_inputs_match_reference) {
   const auto [type, access, layout] = GetParam();
   vk::device& dev = shared_device();
   auto lib = kernel_library::create(dev, options_for(access, layout));
@@ -116,7 +123,8 @@ TEST_P(matmul_kernel, fused_rms_norm_and_swiglu_inputs_match_reference) {
   const std::vector<shape> shapes = {{37, 96, 1}, {70, 160, 9}, {300, 512, 17}};
   const float eps = 1e-5f;
   std::uint32_t seed = 40;
-  for (const shape& s : shapes) {
+  for (shape s : shapes) {
+    s.cols = cols_for(type, s.cols);
     const auto bytes = quantized_matrix(type, s.rows, s.cols, seed++);
     // Row groups of 3 (not a power of two, rows not a multiple): reads must follow any grouping.
     device_weight weight = upload_matrix(dev, type, bytes, s.rows, s.cols, access, 3);
@@ -153,12 +161,12 @@ TEST_P(matmul_kernel, fused_rms_norm_and_swiglu_inputs_match_reference) {
 
 // The ones input (x not read): every token's y is each row's sum, as reference::matmul gives it
 // for a vector of ones.
-TEST_P(matmul_kernel, ones_input_gives_row_sums) {
+TEST_P(matmul_modes, ones_input_gives_row_sums) {
   const auto [type, access, layout] = GetParam();
   vk::device& dev = shared_device();
   auto lib = kernel_library::create(dev, options_for(access, layout));
   ASSERT_TRUE(lib.ok()) << lib.err().message;
-  const std::size_t rows = 70, cols = 160, tokens = 3;
+  const std::size_t rows = 70, cols = cols_for(type, 160), tokens = 3;
   const auto bytes = quantized_matrix(type, rows, cols, 61);
   device_weight weight = upload_matrix(dev, type, bytes, rows, cols, access, 3);
   const std::vector<float> ones(tokens * cols, 1.0f);
@@ -176,7 +184,7 @@ TEST_P(matmul_kernel, ones_input_gives_row_sums) {
 
 // The swiglu output: gate and up rows stored in the pairs order of swiglu_pair_rows() give
 // silu(gate . x) * (up . x), against the reference's two matmuls and swiglu.
-TEST_P(matmul_kernel, swiglu_output_matches_reference) {
+TEST_P(matmul_modes, swiglu_output_matches_reference) {
   const auto [type, access, layout] = GetParam();
   vk::device& dev = shared_device();
   kernel_options options = options_for(access, layout);
@@ -185,7 +193,7 @@ TEST_P(matmul_kernel, swiglu_output_matches_reference) {
   ASSERT_TRUE(lib.ok()) << lib.err().message;
   const std::size_t pair = lib->swiglu_pair_rows();
   ASSERT_GT(pair, 0u);
-  const std::size_t n_ff = 3 * pair, cols = 160;
+  const std::size_t n_ff = 3 * pair, cols = cols_for(type, 160);
   const std::size_t row_bytes = model::row_bytes(type, cols);
   for (const std::size_t tokens : {std::size_t{1}, std::size_t{9}}) {
     const auto gate = quantized_matrix(type, n_ff, cols, 71), up = quantized_matrix(type, n_ff, cols, 72);
@@ -214,6 +222,58 @@ TEST_P(matmul_kernel, swiglu_output_matches_reference) {
   }
 }
 
+// Rows of extreme blocks — all zero, tiny (1e-6), huge (1e4), all negative (negative mins), mixed
+// in one matrix — each row's products against the reference, relative to that row's own scale.
+TEST_P(matmul_kernel, extreme_rows_match_reference) {
+  const auto [type, access, layout] = GetParam();
+  vk::device& dev = shared_device();
+  auto lib = kernel_library::create(dev, options_for(access, layout));
+  ASSERT_TRUE(lib.ok()) << lib.err().message;
+  const std::size_t rows = 37, cols = cols_for(type, 256);
+  std::vector<float> values = random_floats(rows * cols, 81);
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t k = 0; k < cols; ++k) {
+      float& v = values[r * cols + k];
+      switch (r % 4) {
+        case 0: v = 0.0f; break;
+        case 1: v *= 1e-6f; break;
+        case 2: v *= 1e4f; break;
+        default: v = -std::fabs(v) - 0.5f; break;
+      }
+    }
+  }
+  std::vector<std::byte> bytes;
+  for (std::size_t r = 0; r < rows; ++r) {
+    const auto row = reference::quantize_row(type, std::span(values).subspan(r * cols, cols));
+    bytes.insert(bytes.end(), row.begin(), row.end());
+  }
+  for (const std::size_t tokens : {std::size_t{1}, std::size_t{6}}) {
+    const auto x = random_floats(tokens * cols, 82);
+    std::vector<float> expected(tokens * rows);
+    reference::matmul(type, bytes.data(), rows, cols, x, expected, tokens);
+    device_weight weight = upload_matrix(dev, type, bytes, rows, cols, access, lib->weight_row_group());
+    vk::buffer x_buffer = make_buffer<float>(dev, x);
+    vk::buffer_view x_view = vec4_view(dev, x_buffer);
+    vk::buffer y = zero_buffer(dev, expected.size());
+    run_once(dev, [&](recorder& rec) {
+      return lib->matmul(rec, weight, x_view, 0, y, 0, 0, static_cast<std::uint32_t>(tokens), false);
+    });
+    const auto actual = read_floats(dev, y, expected.size());
+    for (std::size_t r = 0; r < rows; ++r) {
+      std::vector<float> row_actual(tokens), row_expected(tokens);
+      for (std::size_t t = 0; t < tokens; ++t) {
+        row_actual[t] = actual[t * rows + r];
+        row_expected[t] = expected[t * rows + r];
+      }
+      if (r % 4 == 0) {
+        EXPECT_EQ(row_actual, row_expected) << "all-zero row " << r;
+      } else {
+        EXPECT_LE(relative_error(row_actual, row_expected), 4 * bound_for(type)) << "row " << r << " t=" << tokens;
+      }
+    }
+  }
+}
+
 class embedding_kernel : public ::testing::TestWithParam<std::tuple<ggml_type, weight_access>> {};
 
 TEST_P(embedding_kernel, matches_reference) {
@@ -221,7 +281,7 @@ TEST_P(embedding_kernel, matches_reference) {
   vk::device& dev = shared_device();
   auto lib = kernel_library::create(dev, {access});
   ASSERT_TRUE(lib.ok()) << lib.err().message;
-  const std::size_t vocab = 77, dim = 160;
+  const std::size_t vocab = 77, dim = cols_for(type, 160);
   const auto bytes = quantized_matrix(type, vocab, dim, 5);
   const std::vector<std::int32_t> tokens = {3, 0, 76, 41, 41, 9, 12};
   std::vector<float> expected(tokens.size() * dim);
@@ -232,7 +292,16 @@ TEST_P(embedding_kernel, matches_reference) {
   run_once(dev, [&](recorder& rec) {
     return lib->embedding(rec, table, token_buffer, 0, static_cast<std::uint32_t>(tokens.size()), out);
   });
-  EXPECT_EQ(relative_error(read_floats(dev, out, expected.size()), expected), 0.0);
+  // Plain and Q8_0/Q4_0 rows are the stored values times one scale: exact. The types dequantized
+  // as scale * q - min may round once differently where the device fuses the multiply-add.
+  const bool exact = model::traits_of(type).block_weights == 1 || type == ggml_type::q8_0 || type == ggml_type::q4_0;
+  EXPECT_LE(relative_error(read_floats(dev, out, expected.size()), expected), exact ? 0.0 : 1e-6);
+}
+
+std::vector<ggml_type> all_type_ids() {
+  std::vector<ggml_type> out;
+  for (const model::type_traits& t : model::all_types) out.push_back(t.type);
+  return out;
 }
 
 std::string variant_name(const ::testing::TestParamInfo<variant>& info) {
@@ -248,8 +317,16 @@ std::string type_and_access_name(const ::testing::TestParamInfo<std::tuple<ggml_
 }
 
 INSTANTIATE_TEST_SUITE_P(all_variants, matmul_kernel,
+                         ::testing::Combine(::testing::ValuesIn(all_type_ids()),
+                                            ::testing::Values(weight_access::texel, weight_access::storage),
+                                            ::testing::Values(arrangement::split_subgroup, arrangement::split_shared,
+                                                              arrangement::row_per_lane,
+                                                              arrangement::row_per_lane_x_from_lanes)),
+                         variant_name);
+
+INSTANTIATE_TEST_SUITE_P(all_variants, matmul_modes,
                          ::testing::Combine(::testing::Values(ggml_type::f32, ggml_type::f16, ggml_type::q8_0,
-                                                              ggml_type::q4_0),
+                                                              ggml_type::q4_0, ggml_type::q4_k, ggml_type::q6_k),
                                             ::testing::Values(weight_access::texel, weight_access::storage),
                                             ::testing::Values(arrangement::split_subgroup, arrangement::split_shared,
                                                               arrangement::row_per_lane,
@@ -257,8 +334,7 @@ INSTANTIATE_TEST_SUITE_P(all_variants, matmul_kernel,
                          variant_name);
 
 INSTANTIATE_TEST_SUITE_P(all_types, embedding_kernel,
-                         ::testing::Combine(::testing::Values(ggml_type::f32, ggml_type::f16, ggml_type::q8_0,
-                                                              ggml_type::q4_0),
+                         ::testing::Combine(::testing::ValuesIn(all_type_ids()),
                                             ::testing::Values(weight_access::texel, weight_access::storage)),
                          type_and_access_name);
 

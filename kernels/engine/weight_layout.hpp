@@ -1,15 +1,17 @@
 #pragma once
 // The device layout of a weight matrix, built from GGUF rows on the CPU at load time. The values
-// stay as stored (F32, F16, Q8_0, Q4_0 bits unchanged); only their arrangement changes so that
-// every row is a whole number of 16-byte units a shader fetches with one texelFetch:
-//   F32/F16: each row's bytes, zero-padded to a multiple of 16 bytes.
-//   Q8_0/Q4_0: the blocks' quant bytes in one plane (32 or 16 bytes per block, row-major) and their
-//   f16 scales in another (one uint16 per block, in block order), as in kernels/glsl/include/weights.glsl.
+// stay as stored; only their arrangement changes so that every row is a whole number of 16-byte
+// units a shader fetches with one texelFetch:
+//   F32/F16/BF16: each row's bytes, zero-padded to a multiple of 16 bytes.
+//   Quantized types: the blocks' quants in one plane of units and their side entries (scales,
+//   mins, high bits: side_entry_bytes per side_entry_units units) in another, as each type's row
+//   of kernels/model/ggml_type.hpp and its pack function (kernels/reference/quant_pack.cpp) say
+//   and kernels/glsl/include/weights.glsl reads.
 // Several matrices with the same type and columns can be stacked into one (q|k|v, gate|up), so one
 // dispatch computes all of them.
 // Row groups: with row_group G > 1 the rows are stored G at a time, unit-major within a group —
-// unit u of row r at unit index ((r / G) * row_units + u) * G + r % G, block b's scale at f16 index
-// ((r / G) * blocks_per_row + b) * G + r % G — and the rows padded with zeros to a multiple of G. A
+// unit u of row r at unit index ((r / G) * row_units + u) * G + r % G, side entry e at entry index
+// ((r / G) * entries_per_row + e) * G + r % G — and the rows padded with zeros to a multiple of G. A
 // workgroup that computes G rows together (row_per_lane on CPU devices) then reads one contiguous
 // stream instead of G: lavapipe's decode streamed ~45% more weight bytes per second this way.
 #include <cstddef>
@@ -25,8 +27,12 @@ namespace infergrid::engine {
 // Bytes of one unit (one uvec4 texel).
 inline constexpr std::size_t weight_unit_bytes = 16;
 
-// Weights per 16-byte unit: F32 4, F16 8, Q8_0 16, Q4_0 32.
-std::size_t weights_per_unit(model::ggml_type type);
+// Weights per 16-byte unit: F32 4, F16 8, Q8_0 16, the other quantized types 32.
+inline std::size_t weights_per_unit(model::ggml_type type) { return model::traits_of(type).unit_weights; }
+
+// Device bytes of one row of `cols` weights: its units, and its side entries.
+std::size_t row_unit_bytes(model::ggml_type type, std::size_t cols);
+std::size_t row_side_bytes(model::ggml_type type, std::size_t cols);
 
 // A run of `rows` GGUF rows of the same type and columns, starting at `data`.
 struct weight_rows {
@@ -41,11 +47,11 @@ struct weight_layout {
   std::size_t row_units = 0;
   std::size_t row_group = 1;
   std::vector<std::byte> data;    // padded rows * row_units * 16 bytes
-  std::vector<std::byte> scales;  // Q8_0/Q4_0: one f16 per block, padded to a multiple of 4 bytes
+  std::vector<std::byte> scales;  // side entries (quantized types), padded to a multiple of 4 bytes
 };
 
-// Lays out the given row runs, stacked in order. cols must be a multiple of 4 (F32/F16) or of 32
-// (Q8_0/Q4_0); anything else is an unsupported error.
+// Lays out the given row runs, stacked in order. cols must be a multiple of 4 (F32/F16/BF16) or of
+// the block size (quantized types: 32, or 256 for K-quants); anything else is an unsupported error.
 result<weight_layout> make_weight_layout(model::ggml_type type, std::size_t cols, std::span<const weight_rows> parts,
                                          std::size_t row_group = 1);
 

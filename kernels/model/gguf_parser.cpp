@@ -27,6 +27,13 @@ std::string ggml_type_name(std::uint32_t id) {
   return "unknown";
 }
 
+// "F32, F16, ..." from the type table, for errors.
+std::string supported_type_names() {
+  std::string out;
+  for (const type_traits& t : all_types) out += (out.empty() ? "" : ", ") + std::string(t.name);
+  return out;
+}
+
 error malformed(std::string message) { return make_error(error_code::malformed_input, std::move(message)); }
 
 }  // namespace
@@ -148,8 +155,8 @@ class gguf_parser {
     const auto traits = traits_of(*raw_type);
     if (!traits) {
       return make_error(error_code::unsupported, label + " has tensor type " + ggml_type_name(*raw_type) + " (id " +
-                                                     std::to_string(*raw_type) +
-                                                     "), which is not supported (F32, F16, Q8_0, Q4_0)");
+                                                     std::to_string(*raw_type) + "), which is not supported (" +
+                                                     supported_type_names() + ")");
     }
     tensor.type = static_cast<ggml_type>(*raw_type);
     if (tensor.dims[0] % traits->block_weights != 0) {

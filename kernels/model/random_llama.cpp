@@ -26,7 +26,7 @@ status check_options(const random_llama_options& o, const architecture& arch) {
     return fail("architecture '" + std::string(arch.name) + "' has no llama3 rope scaling");
   }
   const std::size_t block = traits_of(o.weight_type).block_weights;
-  if (o.n_embd % block != 0 || o.n_ff % block != 0 || (o.n_heads * head_dim_of(o)) % block != 0) {
+  if (!o.mix && (o.n_embd % block != 0 || o.n_ff % block != 0 || (o.n_heads * head_dim_of(o)) % block != 0)) {
     return fail("n_embd and n_ff must be multiples of the weight type's block size");
   }
   return {};
@@ -60,7 +60,8 @@ class weight_source {
 status add_matrix(gguf_writer& writer, weight_source& source, const random_llama_options& o, const std::string& name,
                   std::size_t rows, std::size_t cols) {
   const std::vector<float> values = source.matrix(rows, cols);
-  return writer.add_tensor(name, o.weight_type, {cols, rows}, values);
+  const ggml_type type = o.mix ? mixed_tensor_type(*o.mix, name, cols, o.n_layers, o.tied_output) : o.weight_type;
+  return writer.add_tensor(name, type, {cols, rows}, values);
 }
 
 status add_vector(gguf_writer& writer, const std::string& name, const std::vector<float>& values) {
@@ -88,6 +89,7 @@ void add_hparams(gguf_writer& writer, const random_llama_options& o, const archi
     writer.set_f32(arch.key(hparam_key::rope_scaling_factor), o.llama3_factor);
     writer.set_u32(arch.key(hparam_key::rope_scaling_original_context), o.llama3_original_context);
   }
+  if (o.mix) writer.set_u32("general.file_type", o.mix->file_type);
 }
 
 status add_vocab(gguf_writer& writer, const random_llama_options& o) {

@@ -3,7 +3,7 @@
 // (llama, qwen2, qwen3: their real tensor names and metadata keys; a real-looking SPM vocabulary)
 // for tests and benchmarks. Weights are normal * 1/sqrt(cols), norm weights uniform in [0.5, 1.5], so activations
 // stay finite through any depth. The float weights depend only on the seed and shapes, never on
-// `weight_type`, so the F32/F16/Q8_0/Q4_0 files of one seed hold the same model at different precisions.
+// `weight_type` or `mix`, so the F32/F16/Q8_0/Q4_K_M/... files of one seed hold the same model at different precisions.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,6 +11,7 @@
 #include "kernels/model/ggml_type.hpp"
 #include "kernels/model/gguf_writer.hpp"
 #include "kernels/model/hf_tokenizer_import.hpp"
+#include "kernels/model/quant_mix.hpp"
 #include "runtime/result.hpp"
 
 namespace infergrid::model {
@@ -32,6 +33,7 @@ struct random_llama_options {
   float rope_freq_base = 10000.0f;
   float rms_norm_eps = 1e-5f;
   ggml_type weight_type = ggml_type::f16;  // every matrix; norms are always F32
+  std::optional<quant_mix> mix;            // instead of weight_type: llama.cpp's per-tensor mix (quant_mix.hpp)
   bool tied_output = false;                // omit output.weight (the model reuses token_embd)
   bool qkv_bias = false;  // write q/k/v biases where the architecture allows them (always where it requires them)
   llama3_rope_source llama3_rope = llama3_rope_source::none;  // llama only

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <random>
+#include <string>
 
 #include "kernels/reference/half.hpp"
 
@@ -44,27 +45,134 @@ TEST(half, rounds_to_nearest) {
 
 class quant_round_trip : public ::testing::TestWithParam<std::pair<model::ggml_type, float>> {};
 
+// Each weight within relative_bound of the largest magnitude of its 32-weight span (for the
+// K-quants, of its 256-weight super-block: their 6-bit scales are relative to the largest).
 TEST_P(quant_round_trip, error_within_bound_of_block_scale) {
   const auto [type, relative_bound] = GetParam();
-  const std::vector<float> in = random_floats(32 * 64, 11);
+  const std::vector<float> in = random_floats(256 * 8, 11);
   const std::vector<std::byte> bytes = quantize_row(type, in);
   ASSERT_EQ(bytes.size(), model::row_bytes(type, in.size()));
   std::vector<float> out(in.size());
   dequantize_row(type, bytes.data(), out);
-  for (std::size_t b = 0; b < in.size() / 32; ++b) {
+  const std::size_t span = std::max<std::size_t>(32, model::traits_of(type).block_weights);
+  for (std::size_t b = 0; b < in.size() / span; ++b) {
     float amax = 0.0f;
-    for (std::size_t i = 0; i < 32; ++i) amax = std::max(amax, std::fabs(in[b * 32 + i]));
-    for (std::size_t i = 0; i < 32; ++i) {
-      EXPECT_LE(std::fabs(out[b * 32 + i] - in[b * 32 + i]), amax * relative_bound) << b << ":" << i;
+    for (std::size_t i = 0; i < span; ++i) amax = std::max(amax, std::fabs(in[b * span + i]));
+    for (std::size_t i = 0; i < span; ++i) {
+      EXPECT_LE(std::fabs(out[b * span + i] - in[b * span + i]), amax * relative_bound) << b << ":" << i;
     }
   }
+}
+
+std::string type_param_name(const ::testing::TestParamInfo<std::pair<model::ggml_type, float>>& info) {
+  return std::string(model::traits_of(info.param.first).name);
 }
 
 INSTANTIATE_TEST_SUITE_P(types, quant_round_trip,
                          ::testing::Values(std::pair{model::ggml_type::f32, 0.0f},
                                            std::pair{model::ggml_type::f16, 1.0f / 1024.0f},
+                                           std::pair{model::ggml_type::bf16, 1.0f / 128.0f},
                                            std::pair{model::ggml_type::q8_0, 1.0f / 127.0f},
-                                           std::pair{model::ggml_type::q4_0, 1.0f / 8.0f}));
+                                           std::pair{model::ggml_type::q4_0, 1.0f / 8.0f},
+                                           std::pair{model::ggml_type::q4_1, 1.0f / 14.0f},
+                                           std::pair{model::ggml_type::q5_0, 1.0f / 16.0f},
+                                           std::pair{model::ggml_type::q5_1, 1.0f / 30.0f},
+                                           std::pair{model::ggml_type::q4_k, 1.0f / 6.0f},
+                                           std::pair{model::ggml_type::q5_k, 1.0f / 12.0f},
+                                           std::pair{model::ggml_type::q6_k, 1.0f / 24.0f}),
+                         type_param_name);
+
+// Every row of the table is consistent: names, sizes, the functions a type needs.
+TEST(type_table, rows_are_complete_and_ids_round_trip) {
+  for (const model::type_traits& t : model::all_types) {
+    EXPECT_EQ(model::traits_of(static_cast<std::uint32_t>(t.type))->name, t.name);
+    EXPECT_EQ(model::type_named(t.cli_name), t.type);
+    EXPECT_EQ(t.block_weights % (t.pack != nullptr ? t.unit_weights : 1), 0u) << t.name;
+    EXPECT_TRUE(t.dequantize != nullptr && t.quantize != nullptr) << t.name;
+    EXPECT_EQ(t.pack != nullptr, t.side_entry_bytes != 0) << t.name;
+    EXPECT_EQ(t.glsl_define, "DATA_A_" + std::string(t.name)) << t.name;
+  }
+  EXPECT_FALSE(model::traits_of(std::uint32_t{10}).has_value());  // Q2_K
+  EXPECT_FALSE(model::type_named("q2_k").has_value());
+}
+
+// Blocks written by hand in ggml's layouts dequantize to the values ggml's own formulas give.
+TEST(quant, q4_k_reads_packed_scales_and_group_nibbles) {
+  std::vector<std::byte> block(144, std::byte{0});
+  block[0] = std::byte{0x00};  // d = 1.0 (f16 0x3c00)
+  block[1] = std::byte{0x3c};
+  block[2] = std::byte{0x00};  // dmin = 0.5 (f16 0x3800)
+  block[3] = std::byte{0x38};
+  // sub-block 1: scale 3, min 2 (bytes 1 and 5); sub-block 5: scale 0x2a (low 4 bits in byte 9,
+  // high 2 bits in the top of byte 1), min 0x15 (high nibble of byte 9, top of byte 5).
+  block[4 + 1] = static_cast<std::byte>(3 | (0x2a >> 4) << 6);
+  block[4 + 5] = static_cast<std::byte>(2 | (0x15 >> 4) << 6);
+  block[4 + 9] = static_cast<std::byte>((0x2a & 0x0f) | (0x15 & 0x0f) << 4);
+  // weight 32 + 7 (group 0, high nibble of byte 7) = 9; weight 160 + 1 (group 2, high nibble of byte 64 + 1) = 4.
+  block[16 + 7] = std::byte{0x90};
+  block[16 + 65] = std::byte{0x40};
+  std::vector<float> out(256);
+  dequantize_row(model::ggml_type::q4_k, block.data(), out);
+  EXPECT_EQ(out[39], 1.0f * 3 * 9 - 0.5f * 2);
+  EXPECT_EQ(out[32], -0.5f * 2);
+  EXPECT_EQ(out[161], 1.0f * 0x2a * 4 - 0.5f * 0x15);
+}
+
+TEST(quant, q6_k_reads_low_and_high_bits_per_quarter) {
+  std::vector<std::byte> block(210, std::byte{0});
+  block[208] = std::byte{0x00};  // d = 2.0 (f16 0x4000)
+  block[209] = std::byte{0x40};
+  block[192 + 6] = static_cast<std::byte>(static_cast<std::int8_t>(-3));  // weights 96..111
+  // weight 96 + 5: quarter 3 of half 0: high nibble of ql[32 + 5], bits 6..7 of qh[5].
+  block[37] = std::byte{0xa0};
+  block[128 + 5] = std::byte{0x80};  // high bits 2
+  std::vector<float> out(256);
+  dequantize_row(model::ggml_type::q6_k, block.data(), out);
+  EXPECT_EQ(out[101], 2.0f * -3 * ((0xa | 2 << 4) - 32));
+}
+
+TEST(quant, q5_0_takes_fifth_bits_from_qh) {
+  std::vector<std::byte> block(22, std::byte{0});
+  block[1] = std::byte{0x3c};  // d = 1
+  block[2 + 2] = std::byte{0x01};  // qh bit 16: weight 16
+  block[6 + 0] = std::byte{0x3f};  // weight 0 = 15, weight 16 = 3 (+16)
+  std::vector<float> out(32);
+  dequantize_row(model::ggml_type::q5_0, block.data(), out);
+  EXPECT_EQ(out[0], 15.0f - 16.0f);
+  EXPECT_EQ(out[16], 19.0f - 16.0f);
+  EXPECT_EQ(out[1], -16.0f);
+}
+
+TEST(quant, bf16_is_the_top_half_of_a_float) {
+  const std::vector<float> in = {1.0f, -2.5f, 3.0e38f, 1.0f + 1.0f / 256.0f};
+  const auto bytes = quantize_row(model::ggml_type::bf16, in);
+  std::vector<float> out(in.size());
+  dequantize_row(model::ggml_type::bf16, bytes.data(), out);
+  EXPECT_EQ(out[0], 1.0f);
+  EXPECT_EQ(out[1], -2.5f);
+  EXPECT_NEAR(out[2], 3.0e38f, 3.0e38f / 128);
+  EXPECT_EQ(out[3], 1.0f);  // ties to even
+}
+
+// Extreme blocks: all zero, tiny, huge and all-negative values stay finite and close.
+TEST(quant, extreme_blocks_round_trip) {
+  for (const model::type_traits& t : model::all_types) {
+    for (const float magnitude : {0.0f, 1e-6f, 3000.0f}) {
+      std::vector<float> in = random_floats(256, 5);
+      for (float& x : in) x = -std::fabs(x) * magnitude;
+      const auto bytes = quantize_row(t.type, in);
+      std::vector<float> out(in.size());
+      dequantize_row(t.type, bytes.data(), out);
+      for (std::size_t i = 0; i < in.size(); ++i) {
+        ASSERT_TRUE(std::isfinite(out[i])) << t.name << " " << magnitude;
+        // Tiny blocks reach f16's subnormal scales: allow a step of 2^-24 per level as well.
+        const float subnormal_allowance = 128.0f * 5.97e-8f;
+        EXPECT_LE(std::fabs(out[i] - in[i]), magnitude * 4.0f / 6.0f + subnormal_allowance) << t.name << " " << magnitude;
+        if (magnitude == 0.0f) EXPECT_EQ(out[i], 0.0f) << t.name;
+      }
+    }
+  }
+}
 
 TEST(quant, q4_0_layout_low_nibbles_first_half) {
   std::vector<float> in(32, 0.0f);

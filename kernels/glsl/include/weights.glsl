@@ -1,10 +1,15 @@
 // Weight rows in the device layout (kernels/engine/weight_layout.hpp): data as 16-byte units
-// (uvec4), for Q8_0/Q4_0 the f16 block scales in a second array of 32-bit words (two per word).
-// A row is row_units units. Rows are stored in groups of G (row_group, a push constant; 1 = plain
-// rows): unit u of row r is data[row_unit_base(r) + u * G], the f16 scale of its block b is scale
-// number row_scale_base(r) + b * G (kernels/engine/weight_layout.hpp).
-//   F32: 4 weights per unit      F16: 8 weights per unit (IEEE half pairs)
-//   Q8_0: 16 int8 per unit, 2 units per 32-weight block    Q4_0: one whole block per unit
+// (uvec4) and, for quantized types, side entries (block scales, mins, high bits) in a second
+// array of 32-bit words. A row is row_units units. Rows are stored in groups of G (row_group, a
+// push constant; 1 = plain rows): unit u of row r is data[row_unit_base(r) + u * G], its side
+// entry is number row_scale_base(r) + (u / UNITS_PER_BLOCK) * G.
+//   F32: 4 weights per unit      F16, BF16: 8 weights per unit (pairs of 16-bit values)
+//   Q8_0: 16 int8 per unit, 2 units per 32-weight block, an f16 scale per block (two per word)
+//   Q4_0: one whole block per unit, an f16 scale per block
+//   Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K: 32 weights per unit as 16 bytes of nibbles (byte j:
+//   weight j low, weight j + 16 high) and one side entry of SIDE_WORDS words per unit
+//   (kernels/reference/quant_pack.cpp lists them); these units are dequantized whole here
+//   (unit_scale 1), a general path that every matmul layout reads.
 // Access: WEIGHTS_STORAGE = storage buffers, otherwise uniform texel buffers (texelFetch on RGBA32UI
 // and R32UI views), which lavapipe vectorises (see /work/shared/notes/lavapipe.md). F16 too is read as
 // RGBA32UI and unpacked here: one 16-byte fetch per unit was 15% faster on lavapipe than two RGBA16F
@@ -26,7 +31,7 @@ uint load_scale_word(uint index) { return texelFetch(weight_scales, int(index)).
 #if defined(DATA_A_F32)
 const uint WEIGHTS_PER_UNIT = 4;
 const uint UNITS_PER_BLOCK = 1;  // no blocks: scale indices go unused
-#elif defined(DATA_A_F16)
+#elif defined(DATA_A_F16) || defined(DATA_A_BF16)
 const uint WEIGHTS_PER_UNIT = 8;
 const uint UNITS_PER_BLOCK = 1;
 #elif defined(DATA_A_Q8_0)
@@ -35,8 +40,21 @@ const uint UNITS_PER_BLOCK = 2;
 #elif defined(DATA_A_Q4_0)
 const uint WEIGHTS_PER_UNIT = 32;
 const uint UNITS_PER_BLOCK = 1;
+#elif defined(DATA_A_Q4_1)
+#define UNIT_SIDE_WORDS 1
+#elif defined(DATA_A_Q5_0) || defined(DATA_A_Q5_1) || defined(DATA_A_Q4_K)
+#define UNIT_SIDE_WORDS 2
+#elif defined(DATA_A_Q5_K)
+#define UNIT_SIDE_WORDS 3
+#elif defined(DATA_A_Q6_K)
+#define UNIT_SIDE_WORDS 4
 #else
-#error "define one of DATA_A_F32, DATA_A_F16, DATA_A_Q8_0, DATA_A_Q4_0"
+#error "define one of the DATA_A_* of kernels/model/ggml_type.hpp"
+#endif
+#ifdef UNIT_SIDE_WORDS
+const uint WEIGHTS_PER_UNIT = 32;
+const uint UNITS_PER_BLOCK = 1;
+const uint SIDE_WORDS = UNIT_SIDE_WORDS;
 #endif
 const uint VECS_PER_UNIT = WEIGHTS_PER_UNIT / 4;
 
@@ -58,8 +76,32 @@ vec4 signed_bytes(uint word) {
 }
 #endif
 
+#ifdef UNIT_SIDE_WORDS
+uint side_word(uint unit_index, uint word) { return load_scale_word(unit_index * SIDE_WORDS + word); }
+
+// The 4-bit levels of a 32-weight unit: w[c] = weights 4c..4c+3 (low nibbles of word c), w[4 + c]
+// = weights 16 + 4c.. (high nibbles).
+void unit_nibbles(uvec4 q, out vec4 w[8]) {
+  const uvec4 low_shift = uvec4(0, 8, 16, 24);
+  [[unroll]] for (uint c = 0; c < 4; ++c) {
+    w[c] = vec4((uvec4(q[c]) >> low_shift) & 15u);
+    w[4 + c] = vec4((uvec4(q[c]) >> (low_shift + 4u)) & 15u);
+  }
+}
+
+// Adds 16 * bit i of `bits` to the level of weight i (the 5th bit of Q5 types).
+void add_fifth_bits(uint bits, inout vec4 w[8]) {
+  const uvec4 lanes = uvec4(0, 1, 2, 3);
+  [[unroll]] for (uint c = 0; c < 4; ++c) {
+    w[c] += vec4((uvec4(bits) >> (lanes + 4u * c)) & 1u) * 16.0;
+    w[4 + c] += vec4((uvec4(bits) >> (lanes + 16u + 4u * c)) & 1u) * 16.0;
+  }
+}
+#endif
+
 // The unit at `unit_index` (as row_unit_base gives it) before its block scale: the weights of
-// F32/F16, the quants of Q8_0/Q4_0, into w[0..VECS_PER_UNIT).
+// F32/F16/BF16, the quants of Q8_0/Q4_0, the dequantized weights of the types with side entries,
+// into w[0..VECS_PER_UNIT).
 void load_unit_values(uint unit_index, out vec4 w[VECS_PER_UNIT]) {
   const uvec4 q = load_weight_unit(unit_index);
 #if defined(DATA_A_F32)
@@ -67,6 +109,9 @@ void load_unit_values(uint unit_index, out vec4 w[VECS_PER_UNIT]) {
 #elif defined(DATA_A_F16)
   w[0] = vec4(unpackHalf2x16(q.x), unpackHalf2x16(q.y));
   w[1] = vec4(unpackHalf2x16(q.z), unpackHalf2x16(q.w));
+#elif defined(DATA_A_BF16)
+  w[0] = uintBitsToFloat(uvec4(q.x << 16, q.x & 0xffff0000u, q.y << 16, q.y & 0xffff0000u));
+  w[1] = uintBitsToFloat(uvec4(q.z << 16, q.z & 0xffff0000u, q.w << 16, q.w & 0xffff0000u));
 #elif defined(DATA_A_Q8_0)
   w[0] = signed_bytes(q.x);
   w[1] = signed_bytes(q.y);
@@ -79,6 +124,40 @@ void load_unit_values(uint unit_index, out vec4 w[VECS_PER_UNIT]) {
     const uint word = q[c];
     w[c] = vec4((uvec4(word) >> low_shift) & 15u) - 8.0;
     w[4 + c] = vec4((uvec4(word) >> high_shift) & 15u) - 8.0;
+  }
+#elif defined(DATA_A_Q4_1)
+  unit_nibbles(q, w);
+  const vec2 dm = unpackHalf2x16(side_word(unit_index, 0));  // value = d * q + m
+  [[unroll]] for (uint v = 0; v < 8; ++v) w[v] = w[v] * dm.x + dm.y;
+#elif defined(DATA_A_Q5_0)
+  unit_nibbles(q, w);
+  add_fifth_bits(side_word(unit_index, 1), w);
+  const float d = unpackHalf2x16(side_word(unit_index, 0)).x;  // value = d * (q - 16)
+  [[unroll]] for (uint v = 0; v < 8; ++v) w[v] = (w[v] - 16.0) * d;
+#elif defined(DATA_A_Q5_1)
+  unit_nibbles(q, w);
+  add_fifth_bits(side_word(unit_index, 1), w);
+  const vec2 dm = unpackHalf2x16(side_word(unit_index, 0));
+  [[unroll]] for (uint v = 0; v < 8; ++v) w[v] = w[v] * dm.x + dm.y;
+#elif defined(DATA_A_Q4_K) || defined(DATA_A_Q5_K)
+  unit_nibbles(q, w);
+#if defined(DATA_A_Q5_K)
+  add_fifth_bits(side_word(unit_index, 2), w);
+#endif
+  const float scale = uintBitsToFloat(side_word(unit_index, 0));  // value = scale * q - min
+  const float minimum = uintBitsToFloat(side_word(unit_index, 1));
+  [[unroll]] for (uint v = 0; v < 8; ++v) w[v] = w[v] * scale - minimum;
+#elif defined(DATA_A_Q6_K)
+  unit_nibbles(q, w);
+  // Weights 0..15 (w[0..3]) and 16..31 (w[4..7]) each have a scale and 2 high bits per weight.
+  const uvec4 pair_shift = uvec4(0, 2, 4, 6);
+  [[unroll]] for (uint h = 0; h < 2; ++h) {
+    const float scale = uintBitsToFloat(side_word(unit_index, h));
+    const uint highs = side_word(unit_index, 2 + h);
+    [[unroll]] for (uint c = 0; c < 4; ++c) {
+      const vec4 high = vec4((uvec4(highs) >> (pair_shift + 8u * c)) & 3u);
+      w[4 * h + c] = (w[4 * h + c] + high * 16.0 - 32.0) * scale;
+    }
   }
 #endif
 }
