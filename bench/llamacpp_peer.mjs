@@ -32,8 +32,12 @@ const context = await model.createContext({
   threads,
 });
 
-// A fixed prompt of ordinary token ids (not special ones), the same for every run.
-const prompt = Array.from({ length: promptTokens }, (_, i) => 300 + ((i * 7919) % 20000));
+// A fixed prompt of ordinary tokens (the model's own tokenization of a plain text, repeated), the
+// same for every run and valid for any vocabulary size.
+const text = "Once upon a time, there was a little girl who liked to read books about the sea. ";
+let prompt = [];
+while (prompt.length < promptTokens) prompt = prompt.concat(Array.from(model.tokenize(text)));
+prompt = prompt.slice(0, promptTokens);
 
 const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
 

@@ -33,7 +33,7 @@ printf "\n%-7s %-22s %9s %9s %9s %9s\n" type engine prefill decode1 decode8 rss_
 for type in $types; do
   model=$peer/models/random-llama-$size-$type.gguf
   mkdir -p "$peer/models"
-  [ -f "$model" ] || "$build/infergrid" make-model --out "$model" --size "$size" --type "$type" >&2
+  [ -f "$model" ] || "$build/actors/cli/infergrid" make-model --out "$model" --size "$size" --type "$type" >&2
   ours=$(peak_rss "$build/bench/decode_bench" --model "$model")
   ours_rss=$(rss_mb)
   ours_prefill=$(echo "$ours" | sed -n 's/.*prefill batch 1: *\([0-9.]*\).*/\1/p')
