@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # peer-bench.sh: ours (bench/decode_bench) against llama.cpp itself (bench/llamacpp_peer.mjs: its CPU
 # backend with 1 and 2 threads, and its Vulkan backend on the same Vulkan device — lavapipe here) on
-# a generated Qwen2.5-0.5B-shaped model (`make-model --size 500m`, llama architecture) in llama.cpp's
+# a generated Qwen2.5-0.5B-shaped model (`make-model --size qwen2-0.5b`: qwen2 architecture) in llama.cpp's
 # Q4_K_M mix and in Q8_0, in one run. Prints prefill and greedy decode tokens/s at batch 1 and 8 (8
 # parallel sequences), the ratios ours / peer, and peak RSS of each process.
-#   [PEER_TYPES="q4_k_m q8_0"] [PEER_SIZE=500m] bench/peer-bench.sh [BUILD_DIR]
+#   [PEER_TYPES="q4_k_m q8_0"] [PEER_SIZE=qwen2-0.5b] bench/peer-bench.sh [BUILD_DIR]
 #   (needs the infergrid and decode_bench targets built)
 # Installs node-llama-cpp@3.21.1 (prebuilt llama.cpp) under BUILD_DIR/peer on first use. Run it on a
 # quiet machine: the script prints `uptime` first; above a load of ~3 on 2 vCPUs the figures are noise.
@@ -13,7 +13,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
 peer=$build/peer
 types=${PEER_TYPES:-"q4_k_m q8_0"}
-size=${PEER_SIZE:-500m}   # make-model --size: 500m (Qwen2.5-0.5B's shape); small/100m for a quick check
+size=${PEER_SIZE:-qwen2-0.5b}   # make-model --size; small/100m for a quick check
 prompt=64   # as decode_bench
 decode=24
 
