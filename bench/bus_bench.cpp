@@ -175,10 +175,13 @@ struct prober_state {
   std::vector<double> samples;
 };
 
-node_config bench_config(const std::string& name, bool tcp) {
+// `signed_envelopes`: the default (every envelope between nodes signed and checked at the door);
+// false = `security.signatures: off`, the plain bus the security cost is measured against.
+node_config bench_config(const std::string& name, bool tcp, bool signed_envelopes) {
   node_config config;
   config.source = "<bench>";
   config.name = name;
+  config.security.require_signatures = signed_envelopes;
   if (tcp) config.bind = "tcp://127.0.0.1:*";
   config.limits.drain_quiet_ms = 10;
   config.limits.send_timeout_ms = 10000;  // a benchmark waits for room instead of dropping
@@ -187,10 +190,10 @@ node_config bench_config(const std::string& name, bool tcp) {
 
 // Two nodes for tcp (receiver on `far`), one node for inproc (both actors on `near`).
 struct bus_pair {
-  explicit bus_pair(bool tcp) {
-    near = std::move(node::create(bench_config("near", tcp))).value();
+  explicit bus_pair(bool tcp, bool signed_envelopes = true) {
+    near = std::move(node::create(bench_config("near", tcp, signed_envelopes))).value();
     if (tcp) {
-      far = std::move(node::create(bench_config("far", true))).value();
+      far = std::move(node::create(bench_config("far", true, signed_envelopes))).value();
       near->names().add_peer("far", far->endpoint(), {});
       far->names().add_peer("near", near->endpoint(), {});
     }
@@ -201,8 +204,8 @@ struct bus_pair {
   std::unique_ptr<node> far;
 };
 
-double bus_throughput(bool tcp, int count, std::size_t body_bytes) {
-  bus_pair pair(tcp);
+double bus_throughput(bool tcp, int count, std::size_t body_bytes, bool signed_envelopes = true) {
+  bus_pair pair(tcp, signed_envelopes);
   std::promise<clock_type::time_point> first;
   std::promise<clock_type::time_point> last;
   auto first_at = first.get_future();
@@ -214,8 +217,8 @@ double bus_throughput(bool tcp, int count, std::size_t body_bytes) {
   return count / std::chrono::duration<double>(last_at.get() - first_at.get()).count();
 }
 
-latency bus_latency(bool tcp, const run_sizes& sizes, std::size_t body_bytes) {
-  bus_pair pair(tcp);
+latency bus_latency(bool tcp, const run_sizes& sizes, std::size_t body_bytes, bool signed_envelopes = true) {
+  bus_pair pair(tcp, signed_envelopes);
   std::promise<std::vector<double>> done;
   auto samples = done.get_future();
   (void)pair.receiver_node().spawn_state<echo_state>("echo");
@@ -251,5 +254,15 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("targets: throughput ratio >= 0.50, p50 latency ratio <= 2.00\n");
+  // The price of security on tcp: signed + checked envelopes against `signatures: off`, same run.
+  constexpr std::size_t body = 4096;
+  const double plain_rate = bus_throughput(true, sizes.messages_large, body, false);
+  const double signed_rate = bus_throughput(true, sizes.messages_large, body, true);
+  const latency plain = bus_latency(true, sizes, body, false);
+  const latency secured = bus_latency(true, sizes, body, true);
+  std::printf("\ntcp %zuB, signatures off (baseline) vs on: %.0f vs %.0f msgs/s (%.2fx, target >= 0.50) | p50 %.1f vs %.1f us "
+              "| p99 %.1f vs %.1f us\n",
+              body, plain_rate, signed_rate, signed_rate / plain_rate, plain.p50_us, secured.p50_us, plain.p99_us,
+              secured.p99_us);
   return 0;
 }

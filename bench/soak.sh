@@ -42,6 +42,7 @@ accounts:
 KEYS
 cat > "$dir/hub.yaml" <<HUB
 node: {name: hub, bind: "tcp://127.0.0.1:$hub_port"}
+security: {admit: open}
 actors:
   - name: settlement
     kind: settlement
@@ -62,7 +63,8 @@ peers: [{name: hub, endpoint: "tcp://127.0.0.1:$hub_port", actors: [matchmaker]}
 actors:
   - name: gpu_worker
     kind: gpu_worker
-    settings: {model_path: "$model", slots: 4, context_size: 512, benchmark_tokens: 4, heartbeat_interval_ms: 200}
+    settings: {model_path: "$model", slots: 4, context_size: 512, benchmark_tokens: 4, heartbeat_interval_ms: 200,
+               identity_file: $dir/worker$w.key}
 WORKER
 done
 

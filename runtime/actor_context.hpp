@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "messages/authority.hpp"
 #include "messages/body.hpp"
 #include "messages/envelope.hpp"
 #include "messages/message_registry.hpp"
@@ -75,6 +76,24 @@ class actor_context {
   virtual void note_error(const error& why) = 0;
   // A handle other threads may keep to make this actor's state run on_wake() on its own thread.
   virtual actor_waker waker() = 0;
+  // Envelopes this actor sends to other nodes are signed with `key` instead of the node's key
+  // (a worker signs as its miner identity, so its registry entry and receipts are bound to it).
+  virtual void sign_as(const identity& key) = 0;
+  // Roles (messages/authority.hpp) of whoever sent the envelope being handled: role_local for a
+  // sender in this process, else those of its signing key. 0 outside a handler.
+  virtual role_mask sender_roles() const = 0;
+
+  // The signing key of the envelope being handled, hex; "" for a sender in this process.
+  std::string sender_key() const {
+    const envelope* in = current();
+    return in == nullptr || !in->signature ? std::string() : to_hex(in->signature->signer);
+  }
+  // True when the envelope being handled comes from this process or is signed by `key_hex`: how an
+  // actor checks that a body's own id (a worker id, an account) is the sender's key.
+  bool sent_by(std::string_view key_hex) const {
+    const envelope* in = current();
+    return in != nullptr && (!in->signature || to_hex(in->signature->signer) == key_hex);
+  }
 
   template <message T>
   status send(std::string_view to, const T& message) {

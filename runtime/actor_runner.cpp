@@ -20,6 +20,10 @@ constexpr int idle_defer_max = 1024;
 
 }  // namespace
 
+std::uint64_t first_message_id() {
+  return static_cast<std::uint64_t>(unix_now_ms()) << 20 | (random_u64() & 0xfffff);
+}
+
 std::int64_t unix_now_ms() {
   return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -47,7 +51,7 @@ status actor_runner::start() {
   } catch (const zmq::error_t& e) {
     return make_error(error_code::io_error, "actor " + address_ + ": cannot bind its inbox: " + e.what());
   }
-  services_.names.add_local(name_);
+  services_.names.add_local(name_, kind_);
   wake_channel_ = std::make_shared<wake_channel>(services_.context, inbox_endpoint(node_name(), name_));
   std::promise<status> ready;
   auto started = ready.get_future();
@@ -215,15 +219,9 @@ void actor_runner::handle(zmq::message_t& frame) {
     log(log_level::debug, address_, "dropped malformed envelope: {}", decoded.err().message);
     return;
   }
+  // A signed envelope came through the ingress, which verified it (envelope_gate); one from this
+  // process is unsigned and trusted.
   const envelope& in = incoming_;
-  if (in.signature) {
-    auto verified = verify_envelope(in, false);
-    if (!verified.ok()) {
-      counters_.dropped_malformed.fetch_add(1, std::memory_order_relaxed);
-      log(log_level::warn, address_, "dropped envelope from {}: {}", in.sender, verified.err().message);
-      return;
-    }
-  }
   counters_.received.fetch_add(1, std::memory_order_relaxed);
   dispatch(in);
 }
@@ -324,6 +322,8 @@ result<std::uint64_t> actor_runner::transmit(std::string_view to, outgoing_messa
   out.sent_at_ms = unix_now_ms();
   out.deadline_ms = message.deadline_ms;
   out.body = std::move(message.body);
+  // Only envelopes that leave the process are signed: inproc senders are this process itself.
+  if (!(*where)->local && services_.sign_envelopes) sign_envelope(out, own_identity_ ? *own_identity_ : services_.signer);
   encode_buffer_.clear();
   encode_envelope(out, encode_buffer_);
   auto delivered = outbox_->deliver(**where, encode_buffer_);
@@ -371,6 +371,13 @@ timer_id actor_runner::every(std::int64_t interval_ms, std::function<void()> cal
   return id;
 }
 
+role_mask actor_runner::sender_roles() const {
+  if (current_ == nullptr) return 0;
+  if (!current_->signature) return role_local;
+  const auto slash = current_->sender.find('/');
+  return services_.trust.roles_of(current_->signature->signer, std::string_view(current_->sender).substr(0, slash));
+}
+
 void actor_runner::note_malformed(const envelope& message, const error& why) {
   counters_.dropped_malformed.fetch_add(1, std::memory_order_relaxed);
   log(log_level::warn, address_, "malformed {} from {}: {}", static_cast<int>(message.type), message.sender, why.message);
@@ -378,6 +385,12 @@ void actor_runner::note_malformed(const envelope& message, const error& why) {
 
 void actor_runner::note_error(const error& why) {
   counters_.errors.fetch_add(1, std::memory_order_relaxed);
+  if (why.code == error_code::permission_denied) {
+    // An actor's own authority check (messages/authority.hpp): counted with the ingress's refusals.
+    counters_.refused.fetch_add(1, std::memory_order_relaxed);
+    log(log_level::warn, address_, "refused: {}", why.message);
+    return;
+  }
   log(log_level::debug, address_, "handler error: {}", why.message);
 }
 

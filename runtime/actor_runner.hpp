@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -16,6 +17,7 @@
 #include "runtime/limits.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/outbox.hpp"
+#include "runtime/peer_trust.hpp"
 #include "runtime/pending_requests.hpp"
 #include "runtime/timers.hpp"
 #include "runtime/wake_channel.hpp"
@@ -30,7 +32,14 @@ struct node_services {
   std::string reply_endpoint;  // this node's tcp endpoint as peers should reach it ("" if none)
   std::function<std::vector<actor_metrics>()> metrics;
   steady_time started;
+  const identity& signer;  // the node's key: signs every envelope that leaves the process
+  const peer_trust& trust;
+  bool sign_envelopes = true;  // false under `security.signatures: off` (both ends must agree)
 };
+
+// The first message id of a sender: the clock in the high bits (ids keep growing across restarts,
+// which the receivers' replay windows rely on) and 20 random bits.
+std::uint64_t first_message_id();
 
 using state_factory = std::function<result<std::unique_ptr<actor_state>>(actor_context&)>;
 
@@ -64,6 +73,8 @@ class actor_runner final : public actor_context {
   void note_malformed(const envelope& message, const error& why) override;
   void note_error(const error& why) override;
   actor_waker waker() override { return actor_waker(wake_channel_); }
+  void sign_as(const identity& key) override { own_identity_ = key; }
+  role_mask sender_roles() const override;
 
  private:
   void run();
@@ -111,7 +122,8 @@ class actor_runner final : public actor_context {
   int deferred_idle_work_ = 0;  // messages handled while idle callbacks waited
   pending_requests pending_;
   const envelope* current_ = nullptr;
-  std::uint64_t next_message_id_ = 1;
+  std::uint64_t next_message_id_ = first_message_id();
+  std::optional<identity> own_identity_;  // signs this actor's envelopes instead of the node key
   std::vector<std::uint8_t> encode_buffer_;
   envelope incoming_;  // every received envelope is decoded into this one (storage reused)
   bool restarting_ = false;

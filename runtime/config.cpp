@@ -85,7 +85,7 @@ status parse_peers(const settings& root, node_config& out) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     const settings at(list[i], root.source(), "peers[" + std::to_string(i) + "]");
     if (!list[i].IsMap()) return invalid(at, {}, "expected a mapping with name and endpoint");
-    IG_TRY(at.reject_unknown_keys({"name", "endpoint", "actors"}));
+    IG_TRY(at.reject_unknown_keys({"name", "endpoint", "actors", "key"}));
     peer_config peer;
     auto name = require_name(at, "name");
     if (!name.ok()) return name.err();
@@ -98,6 +98,13 @@ status parse_peers(const settings& root, node_config& out) {
     auto actors = at.get<std::vector<std::string>>("actors", {});
     if (!actors.ok()) return actors.err();
     peer.actors = *actors;
+    if (at.has("key")) {
+      auto entry = at.require<std::string>("key");
+      if (!entry.ok()) return entry.err();
+      auto key = parse_public_key(at, "key", *entry);
+      if (!key.ok()) return key.err();
+      peer.key = *key;
+    }
     out.peers.push_back(std::move(peer));
   }
   return {};
@@ -154,11 +161,12 @@ result<node_config> parse_config(const std::string& yaml_text, const std::string
   }
   const settings root(document, source, "");
   if (!document.IsMap()) return invalid(root, {}, "expected a mapping with node and actors");
-  IG_TRY(root.reject_unknown_keys({"node", "limits", "peers", "actors"}));
+  IG_TRY(root.reject_unknown_keys({"node", "limits", "security", "peers", "actors"}));
   node_config out;
   out.source = source;
   IG_TRY(parse_node(root, out));
   IG_TRY(parse_limits(root, out.limits));
+  IG_TRY(parse_security(root, out.security));
   IG_TRY(parse_peers(root, out));
   IG_TRY(parse_actors(root, out));
   return out;

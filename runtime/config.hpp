@@ -3,14 +3,19 @@
 //
 //   node:   {name: local, bind: tcp://127.0.0.1:7400, advertise: tcp://127.0.0.1:7400}
 //   limits: {drain_timeout_ms: 3000}          # any key of runtime_limits (limits.hpp)
-//   peers:  [{name: gpu1, endpoint: tcp://10.0.0.2:7400, actors: [gpu_worker]}]
+//   peers:  [{name: gpu1, endpoint: tcp://10.0.0.2:7400, actors: [gpu_worker], key: gpu1.pub}]
+//   security: {identity: node.key, admit: allowlist, ...}   # security_config.hpp
 //   actors: [{name: health, kind: health, settings: {}}]
 //
 // Every validation error names the file, the line and the key.
 #include <string>
 #include <vector>
 
+#include <optional>
+
+#include "runtime/identity.hpp"
 #include "runtime/limits.hpp"
+#include "runtime/security_config.hpp"
 #include "runtime/result.hpp"
 #include "runtime/settings.hpp"
 
@@ -20,6 +25,8 @@ struct peer_config {
   std::string name;
   std::string endpoint;             // tcp://host:port of the peer's bind
   std::vector<std::string> actors;  // actors it hosts, so bare names resolve to it
+  // Its signing key; envelopes from it must carry this key. None: pinned to the first key seen.
+  std::optional<public_key> key;
 };
 
 struct actor_config {
@@ -34,6 +41,7 @@ struct node_config {
   std::string bind;       // tcp://host:port (port * = any free one); empty = in-process only
   std::string advertise;  // endpoint peers reply to; defaults to the bound endpoint
   runtime_limits limits;
+  security_config security;
   std::vector<peer_config> peers;
   std::vector<actor_config> actors;
 };

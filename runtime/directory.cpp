@@ -7,9 +7,15 @@ std::string inbox_endpoint(std::string_view node, std::string_view actor) {
   return "inproc://infergrid/" + std::string(node) + "/" + std::string(actor);
 }
 
-void directory::add_local(const std::string& actor) {
+void directory::add_local(const std::string& actor, const std::string& kind) {
   std::lock_guard lock(mutex_);
-  local_.insert(actor);
+  local_[actor] = kind;
+}
+
+std::string directory::kind_of(std::string_view actor) const {
+  std::lock_guard lock(mutex_);
+  auto found = local_.find(actor);
+  return found == local_.end() ? std::string() : found->second;
 }
 
 void directory::remove_local(const std::string& actor) {
@@ -22,12 +28,16 @@ void directory::add_peer(const std::string& node, const std::string& endpoint, c
   auto& entry = peers_[node];
   entry.endpoint = endpoint;
   entry.actors.insert(actors.begin(), actors.end());
+  routes_generation_.fetch_add(1, std::memory_order_release);
 }
 
 void directory::learn_peer(const std::string& node, const std::string& endpoint) {
   if (node == node_name_ || endpoint.empty()) return;
   std::lock_guard lock(mutex_);
-  peers_[node].endpoint = endpoint;
+  auto& known = peers_[node].endpoint;
+  if (known == endpoint) return;
+  known = endpoint;
+  routes_generation_.fetch_add(1, std::memory_order_release);
 }
 
 result<location> directory::resolve(std::string_view address) const {

@@ -3,6 +3,8 @@
 // (local actors, peers and the actors they host); learn_peer() is the seam for dynamic
 // registration — the tcp ingress uses it to learn where to send replies to nodes it was not
 // configured with. Thread-safe.
+#include <atomic>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <set>
@@ -26,12 +28,17 @@ class directory {
  public:
   explicit directory(std::string node_name) : node_name_(std::move(node_name)) {}
 
-  void add_local(const std::string& actor);
+  void add_local(const std::string& actor, const std::string& kind = {});
   void remove_local(const std::string& actor);
   void add_peer(const std::string& node, const std::string& endpoint, const std::set<std::string>& actors);
   // Dynamic registration: remembers (or updates) where `node` answers.
   void learn_peer(const std::string& node, const std::string& endpoint);
+  // Grows whenever a peer's endpoint changes, so outboxes drop routes they cached before (a worker
+  // restarted on a new port is reached there at once, not through its old socket).
+  std::uint64_t routes_generation() const { return routes_generation_.load(std::memory_order_acquire); }
 
+  // The kind a local actor was started as ("" for unknown names and blocking calls).
+  std::string kind_of(std::string_view actor) const;
   // "node/actor" or a bare "actor" (this node first, then the peers that list it).
   result<location> resolve(std::string_view address) const;
   const std::string& node_name() const { return node_name_; }
@@ -43,8 +50,9 @@ class directory {
   };
   const std::string node_name_;
   mutable std::mutex mutex_;
-  std::set<std::string, std::less<>> local_;
+  std::map<std::string, std::string, std::less<>> local_;  // actor -> kind
   std::map<std::string, peer, std::less<>> peers_;
+  std::atomic<std::uint64_t> routes_generation_{0};
 };
 
 }  // namespace infergrid

@@ -19,6 +19,7 @@ std::string_view to_string(error_code code) {
     case error_code::conflict: return "conflict";
     case error_code::internal: return "internal";
     case error_code::cancelled: return "cancelled";
+    case error_code::permission_denied: return "permission_denied";
   }
   return "unknown";
 }

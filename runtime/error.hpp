@@ -23,6 +23,7 @@ enum class error_code : std::uint16_t {
   conflict = 12,          // state does not allow it (duplicate id with other content, ...)
   internal = 13,          // a bug or an exception caught at a boundary
   cancelled = 14,
+  permission_denied = 15,  // the sender's key holds no authority for this message
 };
 
 std::string_view to_string(error_code code);

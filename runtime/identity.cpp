@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <stdexcept>
+#include <vector>
 
 namespace infergrid {
 namespace {
@@ -29,6 +30,18 @@ identity identity::from_seed(std::span<const std::uint8_t, 32> seed) {
   identity id;
   crypto_sign_seed_keypair(id.public_key_.data(), id.secret_key_.data(), seed.data());
   return id;
+}
+
+result<identity> identity::load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return make_error(error_code::not_found, "cannot read key file " + path + " (create one with `infergrid keygen`)");
+  std::string line;
+  std::getline(in, line);
+  std::array<std::uint8_t, 32> seed{};
+  if (status parsed = from_hex(line, seed); !parsed) {
+    return make_error(error_code::malformed_input, "key file " + path + ": " + parsed.err().message);
+  }
+  return from_seed(seed);
 }
 
 result<identity> identity::load_or_create(const std::string& path) {
@@ -68,6 +81,20 @@ digest hash_bytes(std::span<const std::uint8_t> bytes) {
   digest out{};
   crypto_generichash(out.data(), out.size(), bytes.data(), bytes.size(), nullptr, 0);
   return out;
+}
+
+std::uint64_t random_u64() {
+  ensure_sodium();
+  std::uint64_t value = 0;
+  randombytes_buf(&value, sizeof value);
+  return value;
+}
+
+std::string random_hex(std::size_t bytes) {
+  ensure_sodium();
+  std::vector<std::uint8_t> buffer(bytes);
+  randombytes_buf(buffer.data(), buffer.size());
+  return to_hex(buffer);
 }
 
 std::string to_hex(std::span<const std::uint8_t> bytes) {

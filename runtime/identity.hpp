@@ -20,6 +20,8 @@ class identity {
   static identity generate();
   // Deterministic key pair from a 32-byte seed (tests, reproducible deployments).
   static identity from_seed(std::span<const std::uint8_t, 32> seed);
+  // Loads a key file (hex seed on one line, as `infergrid keygen` writes it).
+  static result<identity> load(const std::string& path);
   // Loads a key file (hex seed on one line), creating it with a fresh seed (mode 0600) if missing.
   static result<identity> load_or_create(const std::string& path);
 
@@ -34,6 +36,10 @@ class identity {
 
 bool verify_signature(const public_key& signer, std::span<const std::uint8_t> message, const signature& sig);
 digest hash_bytes(std::span<const std::uint8_t> bytes);
+
+// Unpredictable values from the OS's CSPRNG (libsodium): ids nobody may guess (request ids).
+std::uint64_t random_u64();
+std::string random_hex(std::size_t bytes);  // 2*bytes hex digits
 
 std::string to_hex(std::span<const std::uint8_t> bytes);
 // Parses exactly out.size() bytes of hex; an error names what is wrong.

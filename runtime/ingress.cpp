@@ -3,6 +3,8 @@
 #include <array>
 #include <chrono>
 
+#include "messages/codec.hpp"
+#include "runtime/actor_runner.hpp"
 #include "runtime/log.hpp"
 #include "runtime/outbox.hpp"
 
@@ -11,13 +13,20 @@ namespace {
 
 // How often the ingress loop looks at its stop flag when no traffic arrives.
 constexpr long stop_poll_ms = 50;
+// Refusals logged per second at most (all are counted); a flood must not flood the log too.
+constexpr int refusal_logs_per_second = 20;
 // Nodes whose reply endpoints the ingress remembers before it forgets them all and relearns.
 constexpr std::size_t max_learned_nodes = 4096;
 
 }  // namespace
 
-ingress::ingress(zmq::context_t& context, directory& names, const runtime_limits& limits)
-    : context_(context), names_(names), limits_(limits), router_(context, zmq::socket_type::router) {}
+ingress::ingress(zmq::context_t& context, directory& names, const runtime_limits& limits,
+                 const security_config& security, peer_trust& trust)
+    : context_(context),
+      names_(names),
+      limits_(limits),
+      router_(context, zmq::socket_type::router),
+      gate_(names.node_name(), security, trust, [&names](std::string_view actor) { return names.kind_of(actor); }) {}
 
 ingress::~ingress() { stop(); }
 
@@ -53,6 +62,18 @@ void ingress::learn(const remote_route& header) {
   names_.learn_peer(std::string(header.sender_node), std::string(header.reply_endpoint));
 }
 
+void ingress::refuse(const remote_route& header, const envelope& message, const error& why) {
+  counters_.refused.fetch_add(1, std::memory_order_relaxed);
+  const std::int64_t second = unix_now_ms() / 1000;
+  if (second != log_second_) {
+    log_second_ = second;
+    logged_this_second_ = 0;
+  }
+  if (++logged_this_second_ > refusal_logs_per_second) return;
+  log(log_level::warn, names_.node_name(), "ingress: refused {} from {} (node {}) to {}: {}", static_cast<int>(message.type),
+      message.sender, header.sender_node, header.actor, why.message);
+}
+
 void ingress::run() {
   outbox local(context_, names_, reply_endpoint_, limits_);
   router_.set(zmq::sockopt::rcvtimeo, static_cast<int>(stop_poll_ms));
@@ -72,6 +93,18 @@ void ingress::run() {
       remote_route header;
       if (count != frames.size() || frames[2].size() == 0 || !decode_route(frames[1].to_string_view(), header)) {
         counters_.dropped_malformed.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      }
+      const codec_limits codec{static_cast<std::size_t>(limits_.max_envelope_bytes)};
+      const std::span<const std::uint8_t> bytes{static_cast<const std::uint8_t*>(frames[2].data()), frames[2].size()};
+      if (auto decoded = decode_envelope_into(bytes, codec, incoming_); !decoded.ok()) {
+        counters_.dropped_malformed.fetch_add(1, std::memory_order_relaxed);
+        log(log_level::debug, names_.node_name(), "ingress: malformed envelope from node {}: {}", header.sender_node,
+            decoded.err().message);
+        continue;
+      }
+      if (auto admitted = gate_.admit(header, incoming_, unix_now_ms()); !admitted.ok()) {
+        refuse(header, incoming_, admitted.err());
         continue;
       }
       counters_.received.fetch_add(1, std::memory_order_relaxed);

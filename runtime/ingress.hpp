@@ -1,8 +1,9 @@
 #pragma once
 // ingress: a node's tcp front door. A ROUTER bound at the node's `bind` endpoint receives
 // envelopes from other nodes' DEALERs, learns where each sending node wants its replies, and
-// forwards each envelope into the local recipient's inproc inbox. Envelopes are not decoded here;
-// the recipient validates them.
+// forwards each envelope into the local recipient's inproc inbox. Each envelope is decoded once
+// here and must pass the envelope_gate (version, signature, pinned key, authority, replay) first;
+// a refused one is counted (`refused`) and logged with the reason, never delivered.
 #include <atomic>
 #include <string>
 #include <thread>
@@ -11,6 +12,7 @@
 #include <zmq.hpp>
 
 #include "runtime/directory.hpp"
+#include "runtime/envelope_gate.hpp"
 #include "runtime/limits.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/outbox.hpp"
@@ -21,7 +23,8 @@ namespace infergrid {
 
 class ingress {
  public:
-  ingress(zmq::context_t& context, directory& names, const runtime_limits& limits);
+  ingress(zmq::context_t& context, directory& names, const runtime_limits& limits, const security_config& security,
+          peer_trust& trust);
   ~ingress();
   ingress(const ingress&) = delete;
   ingress& operator=(const ingress&) = delete;
@@ -36,6 +39,8 @@ class ingress {
   void run();
   // Remembers where a sending node wants replies (the directory's dynamic registration seam).
   void learn(const remote_route& header);
+  // Counts and logs (at most refusal_logs_per_second) a refused envelope.
+  void refuse(const remote_route& header, const envelope& message, const error& why);
 
   zmq::context_t& context_;
   directory& names_;
@@ -45,6 +50,10 @@ class ingress {
   std::thread thread_;
   std::atomic<bool> stop_requested_{false};
   actor_counters counters_;
+  envelope_gate gate_;
+  envelope incoming_;  // decode buffer (ingress thread only)
+  std::int64_t log_second_ = 0;
+  int logged_this_second_ = 0;
   // node -> reply endpoint (ingress thread only)
   std::unordered_map<std::string, std::string, string_hash, std::equal_to<>> learned_;
 };

@@ -11,9 +11,14 @@ result<std::unique_ptr<node>> node::create(node_config config) {
   if (!valid_name(config.name)) return make_error(error_code::invalid_argument, "invalid node name '" + config.name + "'");
   std::unique_ptr<node> self(new node(std::move(config)));
   auto& cfg = self->config_;
+  auto key = cfg.security.identity_path.empty() ? result<identity>(identity::generate())
+                                                : identity::load(cfg.security.identity_path);
+  if (!key.ok()) return key.err();
+  self->signer_ = std::make_unique<identity>(*key);
+  self->trust_ = std::make_unique<peer_trust>(cfg.security, cfg.peers);
   std::string reply_endpoint = cfg.advertise;
   if (!cfg.bind.empty()) {
-    self->ingress_ = std::make_unique<ingress>(self->context_, self->names_, cfg.limits);
+    self->ingress_ = std::make_unique<ingress>(self->context_, self->names_, cfg.limits, cfg.security, *self->trust_);
     auto bound = self->ingress_->bind(cfg.bind);
     if (!bound.ok()) return bound.err();
     if (reply_endpoint.empty()) {
@@ -28,10 +33,13 @@ result<std::unique_ptr<node>> node::create(node_config config) {
   }
   node* raw = self.get();
   self->services_.reset(new node_services{self->context_, self->names_, cfg.limits, reply_endpoint,
-                                          [raw] { return raw->metrics(); }, std::chrono::steady_clock::now()});
+                                          [raw] { return raw->metrics(); }, std::chrono::steady_clock::now(),
+                                          *self->signer_, *self->trust_, cfg.security.require_signatures});
   if (self->ingress_) {
     self->ingress_->start(reply_endpoint);
-    log(log_level::info, cfg.name, "listening on {}", reply_endpoint);
+    log(log_level::info, cfg.name, "listening on {} (key {}, signatures {}, admission {})", reply_endpoint,
+        to_hex(self->signer_->public_id()), cfg.security.require_signatures ? "required" : "OFF",
+        cfg.security.open_admission ? "open" : "allowlist");
   }
   return self;
 }
@@ -114,12 +122,13 @@ result<envelope> node::call_raw(std::string_view to, outgoing_message message, s
     envelope out;
     out.type = message.type;
     out.message_version = message.version;
-    out.message_id = 1;
+    out.message_id = first_message_id();
     out.sender = config_.name + "/" + caller;
     out.recipient = (*where)->address;
     out.sent_at_ms = unix_now_ms();
     out.deadline_ms = out.sent_at_ms + timeout_ms;
     out.body = std::move(message.body);
+    if (!(*where)->local && config_.security.require_signatures) sign_envelope(out, *signer_);
     IG_TRY(sender.deliver(**where, encode_envelope(out)));
 
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);

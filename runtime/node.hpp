@@ -20,6 +20,7 @@
 #include "runtime/config.hpp"
 #include "runtime/directory.hpp"
 #include "runtime/ingress.hpp"
+#include "runtime/peer_trust.hpp"
 
 namespace infergrid {
 
@@ -57,6 +58,8 @@ class node {
   // The tcp endpoint peers reach this node at ("" when in-process only).
   const std::string& endpoint() const { return services_->reply_endpoint; }
   directory& names() { return names_; }
+  // The key this node signs with (security.identity, or a fresh one for this run).
+  const identity& signer() const { return *signer_; }
   const node_config& config() const { return config_; }
 
  private:
@@ -65,6 +68,8 @@ class node {
   node_config config_;
   zmq::context_t context_;
   directory names_;
+  std::unique_ptr<identity> signer_;
+  std::unique_ptr<peer_trust> trust_;
   std::unique_ptr<node_services> services_;
   std::unique_ptr<ingress> ingress_;
   mutable std::mutex actors_mutex_;

@@ -36,6 +36,10 @@ zmq::socket_t* outbox::socket_for(const location& where) {
 }
 
 result<const route*> outbox::route_to(std::string_view recipient) {
+  if (const std::uint64_t generation = names_.routes_generation(); generation != routes_generation_) {
+    routes_.clear();  // a peer moved: resolve again (sockets stay cached by endpoint)
+    routes_generation_ = generation;
+  }
   auto cached = routes_.find(recipient);
   if (cached != routes_.end()) return &cached->second;
   auto where = names_.resolve(recipient);

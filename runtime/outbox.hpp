@@ -45,6 +45,7 @@ class outbox {
   const runtime_limits& limits_;
   std::unordered_map<std::string, zmq::socket_t> sockets_;  // by endpoint
   std::unordered_map<std::string, route, string_hash, std::equal_to<>> routes_;  // by recipient as written
+  std::uint64_t routes_generation_ = 0;  // the directory's, when routes_ was last valid
 };
 
 // Frames of an envelope between nodes, on DEALER -> ROUTER (the ROUTER prepends the peer id):

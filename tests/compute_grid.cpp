@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include <fmt/format.h>
@@ -87,8 +88,10 @@ compute_grid::compute_grid(std::string name, hub_options hub) : name_(std::move(
   std::filesystem::create_directories(dir_);
   hub_endpoint_ = fmt::format("tcp://127.0.0.1:{}", free_port());
   gateway_endpoint_ = fmt::format("tcp://127.0.0.1:{}", free_port());
+  // A permissionless hub: any worker key may register (as itself only; envelopes are signed).
   const std::string hub_config = write_file("hub.yaml", fmt::format(R"(node: {{name: hub, bind: "{}"}}
 limits: {{drain_timeout_ms: 500, drain_quiet_ms: 20}}
+security: {{admit: open}}
 actors:
   - name: matchmaker
     kind: matchmaker
@@ -138,8 +141,24 @@ actors:
                identity_file: "{}", benchmark_tokens: 4, heartbeat_interval_ms: 100}}
 )", index, hub_endpoint_, stories260k_model_path(), options.slots, options.context_size, options.price_completion_micro,
                                                                         options.chunk_tokens, key_file));
-  workers_.push_back({id, std::make_unique<node_process>(config, dir_ + fmt::format("/worker{}.log", index))});
+  const std::string log = dir_ + fmt::format("/worker{}.log", index);
+  workers_.push_back({id, std::make_unique<node_process>(config, log), config, log});
   return index;
+}
+
+bool compute_grid::restart_worker(std::size_t index, std::int64_t timeout_ms) {
+  worker& w = workers_[index];
+  w.process.reset();  // SIGKILL and reap
+  const std::string log = w.log + ".restarted";
+  w.process = std::make_unique<node_process>(w.config, log);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream in(log);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.find("registered as") != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
 }
 
 std::size_t compute_grid::worker_index(const std::string& id) const {

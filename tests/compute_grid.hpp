@@ -55,6 +55,9 @@ class compute_grid {
   std::size_t add_worker(const worker_options& options = {});
   const std::string& worker_id(std::size_t index) const { return workers_[index].id; }
   node_process& worker_process(std::size_t index) { return *workers_[index].process; }
+  // kill -9 and start again: the same node name, key and config, a new port. True once the new
+  // process logged that the matchmaker registered it (bounded by timeout_ms).
+  bool restart_worker(std::size_t index, std::int64_t timeout_ms);
   std::size_t worker_index(const std::string& id) const;
 
   const std::string& gateway_endpoint() const { return gateway_endpoint_; }
@@ -67,6 +70,8 @@ class compute_grid {
   struct worker {
     std::string id;
     std::unique_ptr<node_process> process;
+    std::string config;
+    std::string log;
   };
   std::string write_file(const std::string& name, const std::string& text);
 

@@ -152,6 +152,23 @@ TEST(compute_grid, kill_9_of_a_worker_mid_stream_every_request_still_completes_e
 
 TEST(compute_grid, hung_worker_is_detected_and_its_jobs_rerouted) { fail_a_worker_mid_stream(SIGSTOP, "sigstop"); }
 
+// A worker killed and started again under the same node name and key (on a new port) is reached
+// at its new endpoint at once: the hub's cached routes to the old process are dropped (before, the
+// hub kept sending to the dead socket and every dispatch waited for its timeout).
+TEST(compute_grid, a_worker_restarted_under_the_same_name_rejoins_and_serves) {
+  compute_grid grid("rejoin");
+  const std::size_t worker = grid.add_worker();
+  ASSERT_TRUE(workers_ready(grid, 1));
+  ASSERT_TRUE(grid.restart_worker(worker, startup_timeout_ms)) << "the restarted worker was never registered";
+  infergrid_client client(grid.gateway_endpoint());
+  for (const std::string prompt : {"Once upon a time", "The little dog"}) {
+    auto answer = client.complete(make_request(prompt, 16), request_timeout_ms);
+    ASSERT_TRUE(answer.ok()) << answer.err().message;
+    EXPECT_EQ(answer->tokens, reference(prompt, 16).tokens) << prompt;
+    EXPECT_EQ(answer->worker_ids, std::vector<std::string>{grid.worker_id(worker)});
+  }
+}
+
 TEST(compute_grid, no_worker_for_the_model_and_malformed_requests_get_clear_errors) {
   compute_grid grid("errors");
   grid.add_worker();

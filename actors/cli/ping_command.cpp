@@ -39,11 +39,11 @@ infergrid::status run_ping(const ping_options& options) {
 
   fmt::print("{} at {}: up {} ms, ping {} us ({} answered)\n", report->node, endpoint, report->uptime_ms, round_trip_us,
              echoed->responder);
-  fmt::print("{:<32} {:<12} {:>10} {:>10} {:>10} {:>10} {:>8} {:>8} {:>8}\n", "actor", "kind", "received", "sent",
-             "malformed", "undeliv.", "errors", "restarts", "timeouts");
+  fmt::print("{:<32} {:<12} {:>10} {:>10} {:>10} {:>10} {:>8} {:>8} {:>8} {:>8}\n", "actor", "kind", "received", "sent",
+             "malformed", "undeliv.", "errors", "restarts", "timeouts", "refused");
   for (const auto& a : report->actors) {
-    fmt::print("{:<32} {:<12} {:>10} {:>10} {:>10} {:>10} {:>8} {:>8} {:>8}\n", a.address, a.kind, a.received, a.sent,
-               a.dropped_malformed, a.dropped_undeliverable, a.errors, a.restarts, a.timeouts);
+    fmt::print("{:<32} {:<12} {:>10} {:>10} {:>10} {:>10} {:>8} {:>8} {:>8} {:>8}\n", a.address, a.kind, a.received,
+               a.sent, a.dropped_malformed, a.dropped_undeliverable, a.errors, a.restarts, a.timeouts, a.refused);
   }
   return {};
 }

@@ -144,7 +144,8 @@ void gateway_state::accept(const std::string& identity, const envelope& in) {
   if (request->deadline_ms <= now_ms) {
     return answer_error(identity, in.message_id, make_error(error_code::timeout, "deadline_ms is in the past"));
   }
-  const std::string grid_id = ctx_.address() + "#" + std::to_string(next_request_++);
+  // Unguessable (128 random bits): nobody else can name this request on the bus.
+  const std::string grid_id = ctx_.address() + "#" + random_hex(16);
   open_request& open = open_[grid_id];
   open.identity = identity;
   open.message_id = in.message_id;

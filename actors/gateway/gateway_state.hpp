@@ -67,7 +67,6 @@ class gateway_state {
   std::string endpoint_;
   std::map<std::string, open_request> open_;  // by grid request id
   std::uint64_t next_message_id_ = 1;
-  std::uint64_t next_request_ = 1;
 };
 
 }  // namespace infergrid::gateway

@@ -85,7 +85,10 @@ gpu_worker_state::gpu_worker_state(actor_context& ctx, worker_config config, ide
       vocab_(std::move(vocab)),
       engine_(std::move(engine)),
       offer_(std::move(offer)),
-      batch_(engine_, vocab_, config_.batch, worker_id_, config_.cheat) {}
+      batch_(engine_, vocab_, config_.batch, worker_id_, config_.cheat) {
+  // Envelopes to other nodes carry the miner's key: the matchmaker binds worker_id to it.
+  ctx_.sign_as(key_);
+}
 
 gpu_worker_state::~gpu_worker_state() {
   // Graceful leave, so the matchmaker reroutes at once instead of waiting for missed heartbeats.

@@ -8,6 +8,7 @@
 #include "actors/http_bridge/billing.hpp"
 #include "actors/http_bridge/http_replies.hpp"
 #include "actors/http_bridge/sse_writer.hpp"
+#include "runtime/identity.hpp"
 
 namespace infergrid::http {
 namespace {
@@ -172,9 +173,9 @@ void answer_stream(std::shared_ptr<job_session> session, httplib::Response& res)
       });
 }
 
-std::string new_id(bridge_shared& shared, endpoint_kind kind) {
-  const auto number = shared.next_job.fetch_add(1, std::memory_order_relaxed);
-  return std::string(kind == endpoint_kind::chat ? "chatcmpl-" : "cmpl-") + shared.id_prefix + std::to_string(number);
+// Unguessable (128 random bits): the id names the request on the bus, in receipts and the ledger.
+std::string new_id(bridge_shared&, endpoint_kind kind) {
+  return std::string(kind == endpoint_kind::chat ? "chatcmpl-" : "cmpl-") + random_hex(16);
 }
 
 }  // namespace

@@ -7,7 +7,7 @@ namespace infergrid::matchmaker {
 result<matchmaker_config> read_matchmaker_config(const settings& config) {
   IG_TRY(config.reject_unknown_keys({"heartbeat_interval_ms", "heartbeat_timeout_ms", "stall_timeout_ms",
                                      "dispatch_timeout_ms", "tick_ms", "default_deadline_ms", "max_workers", "max_jobs",
-                                     "max_attempts", "min_stake_micro", "receipts_to", "validators", "audit_memory",
+                                     "max_attempts", "min_stake_micro", "stake_from", "receipts_to", "validators", "audit_memory",
                                      "reputation_prior_passes", "reputation_prior_failures", "reputation_failure_weight",
                                      "reputation_conviction_weight", "reputation_half_life_ms",
                                      "reputation_floor_permille", "conviction_quorum"}));
@@ -22,6 +22,7 @@ result<matchmaker_config> read_matchmaker_config(const settings& config) {
   IG_TRY(read_setting(config, "max_jobs", out.max_jobs));
   IG_TRY(read_setting(config, "max_attempts", out.max_attempts));
   IG_TRY(read_setting(config, "min_stake_micro", out.min_stake_micro));
+  IG_TRY(read_setting(config, "stake_from", out.stake_from));
   IG_TRY(read_setting(config, "receipts_to", out.receipts_to));
   IG_TRY(read_setting(config, "validators", out.validators));
   IG_TRY(read_setting(config, "audit_memory", out.audit_memory));

@@ -21,7 +21,8 @@ struct matchmaker_config {
   std::uint32_t max_workers = 1024;           // registry entries
   std::uint32_t max_jobs = 4096;              // queued + running requests; more are refused
   std::uint32_t max_attempts = 16;            // dispatches per request (failovers and refusals)
-  std::uint64_t min_stake_micro = 0;          // stake gate: workers reporting less are refused
+  std::uint64_t min_stake_micro = 0;          // stake gate: workers with less staked are refused
+  std::string stake_from;                     // settlement actor asked for a worker's stake ("" = trust its claim)
   std::string receipts_to;                    // actor receiving completion receipts ("" = keep count only)
   // Validators (actor addresses) that get every finished job as an audit_request with its verified
   // receipt, and whose audit_verdicts move reputations; empty = no audits.

@@ -7,6 +7,7 @@
 #include "actors/validator/verdict_signing.hpp"
 #include "runtime/actor_kind_registry.hpp"
 #include "runtime/actor_runner.hpp"
+#include "messages/ledger.hpp"
 #include "runtime/log.hpp"
 
 namespace infergrid::matchmaker {
@@ -54,6 +55,7 @@ void matchmaker_state::submit(inference_request request, const envelope& in) {
   if (request.deadline_ms != 0) budget_ms = request.deadline_ms - unix_now_ms();
   if (budget_ms <= 0) return refuse(make_error(error_code::timeout, "request " + id + " arrived after its deadline"));
   job& j = jobs_[id];
+  j.submitted_by = in.sender;
   j.request = std::move(request);
   j.deadline = now + milliseconds(budget_ms);
   route(id);
@@ -95,6 +97,7 @@ void matchmaker_state::dispatch(job& j, worker_entry& worker) {
   j.first_token_seen = false;
   const std::uint64_t attempt = ++j.attempt;
   const std::string request_id = j.request.request_id;
+  forwarded_.started(request_id, worker.worker_id, static_cast<std::uint32_t>(j.streamed.size()));
   inference_job work{j.request, {}, j.streamed, ctx_.address(), attempt - 1};
   ctx_.request<job_accepted>(worker.address, work, config_.dispatch_timeout_ms,
                              [this, request_id, attempt, worker_id = worker.worker_id](result<job_accepted> reply) {
@@ -125,6 +128,7 @@ void matchmaker_state::finish_failed(const std::string& request_id, const error&
   (void)ctx_.send(found->second.request.reply_to,
                   inference_failed{request_id, static_cast<std::uint16_t>(why.code), why.message});
   jobs_.erase(found);
+  forwarded_.finished(request_id);
 }
 
 void matchmaker_state::failover(const std::string& request_id, const std::string& why) {
@@ -181,6 +185,7 @@ void matchmaker_state::on_chunk(const token_chunk& chunk) {
     if (j.request.stream) registry_.note_first_token(j.worker_id, elapsed_ms(j.dispatched_at, now));
   }
   j.streamed.insert(j.streamed.end(), chunk.tokens.begin(), chunk.tokens.end());
+  forwarded_.forwarded(chunk);
   (void)ctx_.send(j.request.reply_to, chunk);
   if (!chunk.finish_reason.empty()) {
     release(j);
@@ -188,6 +193,7 @@ void matchmaker_state::on_chunk(const token_chunk& chunk) {
     ++counters_.models[j.request.model].completed;
     audits_.finished(j.request, j.worker_id);
     jobs_.erase(found);
+    forwarded_.finished(chunk.request_id);
     // A slot came free: the oldest waiting jobs take it now, not at the next tick (up to tick_ms
     // later: measured as a bimodal p50 in bench/http_bench).
     if (!queue_.empty()) route_waiting(false);
@@ -203,6 +209,7 @@ void matchmaker_state::on_worker_failure(const inference_failed& failure, const 
 }
 
 status matchmaker_state::on_receipt(const completion_receipt& receipt, const envelope& in) {
+  IG_TRY(check_worker_sender(receipt.worker_id));
   if (auto verified = verify_receipt(receipt); !verified.ok()) {
     // A forged or missing signature binds nobody, so no validator can convict on it; it is counted,
     // dropped, and costs the reputation of the worker that sent it as a failed audit would.
@@ -213,6 +220,12 @@ status matchmaker_state::on_receipt(const completion_receipt& receipt, const env
       refresh_reputation(receipt.worker_id, clock::now());
     }
     return verified;
+  }
+  // Paid only for what users received: the counts must match what was forwarded from this worker.
+  if (auto matches = forwarded_.check(receipt); !matches.ok()) {
+    ++counters_.refused_receipts;
+    log(log_level::warn, ctx_.address(), "receipt not passed on: {}", matches.err().message);
+    return matches;
   }
   ++counters_.receipts;
   if (auto audit = audits_.audit_for(receipt)) {  // remembered for trace; no validators, no audit
@@ -289,6 +302,38 @@ void matchmaker_state::route_waiting(bool forget_tried) {
   }
 }
 
+status matchmaker_state::check_worker_sender(const std::string& worker_id) const {
+  if (ctx_.sent_by(worker_id)) return {};
+  return make_error(error_code::permission_denied, "a message about worker " + worker_id.substr(0, 16) +
+                                                       "… signed by another key (" + ctx_.sender_key().substr(0, 16) + "…)");
+}
+
+result<worker_registered> matchmaker_state::admit_worker(const worker_register& hello) {
+  IG_TRY(registry_.upsert(hello, config_.max_workers, clock::now()));
+  refresh_reputation(hello.worker_id, clock::now());
+  for (const auto& id : std::deque<std::string>(queue_)) route(id);
+  return worker_registered{hello.worker_id, config_.heartbeat_interval_ms};
+}
+
+void matchmaker_state::register_after_stake_check(const worker_register& hello) {
+  const reply_token token = ctx_.reply_later();
+  ctx_.request<stake_reply>(config_.stake_from, stake_query{hello.worker_id}, config_.dispatch_timeout_ms,
+                            [this, token, hello](result<stake_reply> stake) {
+                              if (!stake.ok()) return (void)ctx_.reply_error(token, stake.err());
+                              if (!stake->schedulable || static_cast<std::uint64_t>(stake->staked_micro) < config_.min_stake_micro) {
+                                ++counters_.unstaked_refusals;
+                                return (void)ctx_.reply_error(
+                                    token, make_error(error_code::insufficient_funds,
+                                                      "worker " + hello.worker_id + " has " + std::to_string(stake->staked_micro) +
+                                                          " staked in the ledger; the stake gate asks " +
+                                                          std::to_string(config_.min_stake_micro)));
+                              }
+                              auto admitted = admit_worker(hello);
+                              if (!admitted.ok()) return (void)ctx_.reply_error(token, admitted.err());
+                              (void)ctx_.reply(token, *admitted);
+                            });
+}
+
 supply_report matchmaker_state::supply(const std::string& model) const {
   std::map<std::string, model_supply> by_model;
   for (const auto& [id, worker] : registry_.all()) {
@@ -326,15 +371,25 @@ supply_report matchmaker_state::supply(const std::string& model) const {
 handler_table matchmaker_state::handlers() {
   return {
       on<inference_request>([this](const inference_request& request, const envelope& in) { submit(request, in); }),
-      on<cancel_inference>([this](const cancel_inference& cancel) {
+      on<cancel_inference>([this](const cancel_inference& cancel, const envelope& in) -> status {
         auto found = jobs_.find(cancel.request_id);
-        if (found == jobs_.end()) return;
+        if (found == jobs_.end()) return {};
+        if (in.sender != found->second.submitted_by) {
+          return make_error(error_code::permission_denied, in.sender + " cannot cancel " + cancel.request_id +
+                                                               ", which " + found->second.submitted_by + " submitted");
+        }
         if (const worker_entry* worker = registry_.find(found->second.worker_id)) (void)ctx_.send(worker->address, cancel);
         release(found->second);
         jobs_.erase(found);
+        forwarded_.finished(cancel.request_id);
         if (!queue_.empty()) route_waiting(false);
+        return {};
       }),
-      on<token_chunk>([this](const token_chunk& chunk) { on_chunk(chunk); }),
+      on<token_chunk>([this](const token_chunk& chunk) -> status {
+        IG_TRY(check_worker_sender(chunk.worker_id));
+        on_chunk(chunk);
+        return {};
+      }),
       on<inference_failed>([this](const inference_failed& failure, const envelope& in) { on_worker_failure(failure, in); }),
       on<completion_receipt>(
           [this](const completion_receipt& receipt, const envelope& in) -> status { return on_receipt(receipt, in); }),
@@ -347,22 +402,42 @@ handler_table matchmaker_state::handlers() {
         }
         return *report;
       }),
-      on<worker_register>([this](const worker_register& hello) -> result<worker_registered> {
-        if (hello.stake_micro < config_.min_stake_micro) {
-          return make_error(error_code::insufficient_funds, "worker " + hello.worker_id + " has stake " +
-                                                                std::to_string(hello.stake_micro) + ", the gate asks " +
-                                                                std::to_string(config_.min_stake_micro));
+      on<worker_register>([this](const worker_register& hello, const envelope& in) {
+        const reply_token token = ctx_.reply_later();
+        auto refuse = [&](const error& why) {
+          ctx_.note_error(why);
+          (void)ctx_.reply_error(token, why);
+        };
+        if (auto own = check_worker_sender(hello.worker_id); !own.ok()) return refuse(own.err());
+        // Jobs go to the registering actor itself, never to an address it names for someone else.
+        if (in.signature && hello.address != in.sender) {
+          return refuse(make_error(error_code::permission_denied, "worker registers address " + hello.address +
+                                                                      " but sends from " + in.sender));
         }
-        IG_TRY(registry_.upsert(hello, config_.max_workers, clock::now()));
-        refresh_reputation(hello.worker_id, clock::now());
-        for (const auto& id : std::deque<std::string>(queue_)) route(id);
-        return worker_registered{hello.worker_id, config_.heartbeat_interval_ms};
+        // A worker from another node is scheduled only once the ledger confirms its stake; one in
+        // this process is the operator's own and states its stake in its settings.
+        if (in.signature && config_.min_stake_micro > 0 && !config_.stake_from.empty()) {
+          return register_after_stake_check(hello);
+        }
+        if (hello.stake_micro < config_.min_stake_micro) {
+          return refuse(make_error(error_code::insufficient_funds, "worker " + hello.worker_id + " has stake " +
+                                                                       std::to_string(hello.stake_micro) + ", the gate asks " +
+                                                                       std::to_string(config_.min_stake_micro)));
+        }
+        auto admitted = admit_worker(hello);
+        if (!admitted.ok()) return refuse(admitted.err());
+        (void)ctx_.reply(token, *admitted);
       }),
       on<worker_heartbeat>([this](const worker_heartbeat& beat) -> result<worker_registered> {
+        IG_TRY(check_worker_sender(beat.worker_id));
         IG_TRY(registry_.heartbeat(beat, clock::now()));
         return worker_registered{beat.worker_id, config_.heartbeat_interval_ms};
       }),
-      on<worker_leave>([this](const worker_leave& bye) { evict(bye.worker_id, "it left"); }),
+      on<worker_leave>([this](const worker_leave& bye) -> status {
+        IG_TRY(check_worker_sender(bye.worker_id));
+        evict(bye.worker_id, "it left");
+        return {};
+      }),
       on<supply_request>([this](const supply_request& ask) -> result<supply_report> { return supply(ask.model); }),
   };
 }

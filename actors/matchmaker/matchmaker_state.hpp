@@ -18,6 +18,7 @@
 #include <string>
 
 #include "actors/matchmaker/audit_feed.hpp"
+#include "actors/matchmaker/forwarded_work.hpp"
 #include "actors/matchmaker/matchmaker_config.hpp"
 #include "actors/matchmaker/reputation_book.hpp"
 #include "actors/matchmaker/worker_registry.hpp"
@@ -38,6 +39,8 @@ struct matchmaker_counters {
   std::uint64_t bad_receipts = 0;   // forged or missing signature
   std::uint64_t audit_verdicts = 0;
   std::uint64_t convictions = 0;
+  std::uint64_t refused_receipts = 0;   // counts that do not match what was forwarded
+  std::uint64_t unstaked_refusals = 0;  // registrations the stake gate refused
   struct per_model {
     std::uint64_t completed = 0;
     std::uint64_t failovers = 0;
@@ -64,6 +67,7 @@ class matchmaker_state {
     clock::time_point dispatched_at{};
     bool first_token_seen = false;
     clock::time_point deadline{};
+    std::string submitted_by;  // the sender of the request: only it may cancel
   };
 
   void submit(inference_request request, const envelope& in);
@@ -83,6 +87,11 @@ class matchmaker_state {
   void tick();
   // Routes the queued jobs again, oldest first (forget_tried: also on workers they failed on).
   void route_waiting(bool forget_tried);
+  // A worker's message must be signed by the worker's own key (or come from this process).
+  status check_worker_sender(const std::string& worker_id) const;
+  result<worker_registered> admit_worker(const worker_register& hello);
+  // Registration through the stake gate: settlement's stake_query, not the worker's own claim.
+  void register_after_stake_check(const worker_register& hello);
 
   actor_context& ctx_;
   matchmaker_config config_;
@@ -92,6 +101,7 @@ class matchmaker_state {
   matchmaker_counters counters_;
   audit_feed audits_;
   reputation_book reputation_;
+  forwarded_work forwarded_;
 };
 
 }  // namespace infergrid::matchmaker

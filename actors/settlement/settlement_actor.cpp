@@ -177,9 +177,29 @@ void queue_mutation(settlement_state& s, const M& m, const envelope& in, std::st
   queue_operation<Reply>(s, in, std::move(op_id), std::move(make_reply), to_operation(m));
 }
 
+// Who may name an account other than its own key (messages/authority.hpp): the operator for
+// stake movements, coordinators (bridges, the stake gate) for queries. This process may always.
+status check_own_account(const actor_context& ctx, const std::string& account, role_mask for_others) {
+  if ((ctx.sender_roles() & for_others) != 0 || ctx.sent_by(account)) return {};
+  return make_error(error_code::permission_denied, "key " + ctx.sender_key().substr(0, 16) + "… may not act on account " + account);
+}
+
 template <class M>
 handler_entry on_acked(settlement_state& s) {
   return on<M>([&s](const M& m, const envelope& in) {
+    queue_mutation<M, ledger_ack>(s, m, in, m.op_id, [](const lg::acknowledgement& ack) { return to_ledger_ack(ack); });
+  });
+}
+
+// A member's own stake movements (the authority table lets members send them at all).
+template <class M>
+handler_entry on_own_account(settlement_state& s) {
+  return on<M>([&s](const M& m, const envelope& in) {
+    if (auto own = check_own_account(s.ctx, m.account, role_operator); !own.ok()) {
+      s.ctx.note_error(own.err());
+      (void)s.ctx.reply_error(detail::token_for(in), own.err());
+      return;
+    }
     queue_mutation<M, ledger_ack>(s, m, in, m.op_id, [](const lg::acknowledgement& ack) { return to_ledger_ack(ack); });
   });
 }
@@ -190,9 +210,9 @@ handler_table settlement_state::handlers() {
   const std::string treasury = config.ledger.treasury_account;
   return {
       on_acked<ledger_deposit>(*this),
-      on_acked<ledger_stake>(*this),
-      on_acked<ledger_unbond>(*this),
-      on_acked<ledger_withdraw_unbonded>(*this),
+      on_own_account<ledger_stake>(*this),
+      on_own_account<ledger_unbond>(*this),
+      on_own_account<ledger_withdraw_unbonded>(*this),
       on_acked<refund_request>(*this),
       on<escrow_request>([this](const escrow_request& m, const envelope& in) {
         lg::operation op = to_operation(m);
@@ -218,6 +238,7 @@ handler_table settlement_state::handlers() {
       on<completion_receipt>(
           [this](const completion_receipt& receipt, const envelope& in) { settle_from_receipt(receipt, in); }),
       on<balance_query>([this](const balance_query& q) -> result<balance_reply> {
+        IG_TRY(check_own_account(ctx, q.account, role_coordinator));
         const lg::account* a = books.state().find(q.account);
         if (a == nullptr) return make_error(error_code::not_found, "no account " + q.account);
         return balance_reply{q.account, static_cast<std::uint8_t>(a->kind), a->balance_micro, a->staked_micro,
@@ -225,6 +246,7 @@ handler_table settlement_state::handlers() {
       }),
       on<entries_query>([this](const entries_query& q) -> result<entries_reply> { return find_entries(books, q); }),
       on<stake_query>([this](const stake_query& q) -> result<stake_reply> {
+        IG_TRY(check_own_account(ctx, q.account, role_coordinator));
         const lg::account* a = books.state().find(q.account);
         if (a == nullptr) return make_error(error_code::not_found, "no account " + q.account);
         return stake_reply{q.account, a->staked_micro, a->unbonding_micro, books.state().schedulable(q.account),

@@ -22,6 +22,7 @@
 #include "actors/settlement/ledger/ledger_verify.hpp"
 #include "actors/settlement/ledger/signed_ops.hpp"
 #include "messages/ledger.hpp"
+#include "runtime/key_files.hpp"
 #include "runtime/node.hpp"
 
 namespace infergrid {
@@ -65,8 +66,10 @@ pid_t start_node(const std::string& config_path) {
   return pid;
 }
 
-std::unique_ptr<node> make_client(const std::string& endpoint) {
+// The client signs as the ledger node's operator (security.operators): only it may deposit.
+std::unique_ptr<node> make_client(const std::string& endpoint, const std::string& key_path) {
   node_config self;
+  self.security.identity_path = key_path;
   self.source = "<crash test client>";
   self.name = "client-" + std::to_string(::getpid());
   self.bind = "tcp://127.0.0.1:*";
@@ -105,12 +108,15 @@ TEST(settlement_node_crash, kill_9_of_the_node_loses_and_duplicates_no_acknowled
   ASSERT_GT(port, 0);
   const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(port);
   const std::string config_path = dir.file("node.yaml");
+  auto operator_keys = write_new_keys(dir.file("operator"));
+  ASSERT_TRUE(operator_keys.ok()) << operator_keys.err().message;
   std::ofstream(config_path) << "node: {name: ledger, bind: '" << endpoint << "'}\n"
+                             << "security: {operators: [" << operator_keys->signing_public_hex << "]}\n"
                              << "actors:\n  - name: settlement\n    kind: settlement\n"
                              << "    settings: {db: '" << db << "', durable: true}\n";
   const identity miner = key(3);
   pid_t server = start_node(config_path);
-  auto client = make_client(endpoint);
+  auto client = make_client(endpoint, dir.file("operator/signing.key"));
   ASSERT_TRUE(wait_ready(*client));
   ASSERT_TRUE((client->call<ledger_ack>("ledger/settlement", ledger_deposit{"fund", "payer", 0, 1'000'000'000'000}, call_timeout_ms)).ok());
   ASSERT_TRUE((client->call<ledger_ack>("ledger/settlement", ledger_deposit{"miner", ledger::account_of(miner), 1, 1}, call_timeout_ms)).ok());

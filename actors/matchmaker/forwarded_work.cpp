@@ -1,0 +1,49 @@
+#include "actors/matchmaker/forwarded_work.hpp"
+
+namespace infergrid::matchmaker {
+
+void forwarded_work::started(const std::string& request_id, const std::string& worker_id, std::uint32_t first_index) {
+  by_request_[request_id].push_back(segment{worker_id, first_index, 0, 0});
+}
+
+void forwarded_work::forwarded(const token_chunk& chunk) {
+  auto found = by_request_.find(chunk.request_id);
+  if (found == by_request_.end() || found->second.empty()) return;
+  segment& current = found->second.back();  // chunks come only from the job's current worker
+  if (current.worker_id != chunk.worker_id) return;
+  current.tokens += static_cast<std::uint32_t>(chunk.tokens.size());
+  current.prompt_tokens = chunk.prompt_token_count;
+}
+
+void forwarded_work::finished(const std::string& request_id) {
+  if (!by_request_.contains(request_id)) return;
+  finished_order_.push_back(request_id);
+  while (finished_order_.size() > max_finished) {
+    by_request_.erase(finished_order_.front());
+    finished_order_.pop_front();
+  }
+}
+
+status forwarded_work::check(const completion_receipt& r) const {
+  auto found = by_request_.find(r.request_id);
+  if (found == by_request_.end()) {
+    return make_error(error_code::permission_denied, "receipt for " + r.request_id + ": no such request was forwarded");
+  }
+  const segment* same_start = nullptr;
+  for (const segment& s : found->second) {
+    if (s.worker_id != r.worker_id || s.first_index != r.first_index) continue;
+    if (s.tokens == r.completion_token_count && s.prompt_tokens == r.prompt_token_count) return {};
+    same_start = &s;
+  }
+  if (same_start != nullptr) {
+    return make_error(error_code::permission_denied,
+                      "receipt for " + r.request_id + " claims " + std::to_string(r.prompt_token_count) + " prompt + " +
+                          std::to_string(r.completion_token_count) + " completion tokens; the matchmaker forwarded " +
+                          std::to_string(same_start->prompt_tokens) + " + " + std::to_string(same_start->tokens));
+  }
+  return make_error(error_code::permission_denied,
+                    "receipt for " + r.request_id + ": worker " + r.worker_id.substr(0, 16) + "… streamed nothing from position " +
+                        std::to_string(r.first_index));
+}
+
+}  // namespace infergrid::matchmaker

@@ -1,0 +1,42 @@
+#pragma once
+// forwarded_work: what each worker streamed for each request, as the matchmaker forwarded it —
+// per (request, worker, first generated position) the tokens and the prompt size its chunks
+// carried. A worker's receipt is passed on to settlement only when its counts match one of these
+// segments exactly: a worker is paid for what users received, not for what it claims.
+// Finished requests are kept (bounded, oldest forgotten first) because receipts follow the last chunk.
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "messages/inference.hpp"
+#include "runtime/result.hpp"
+
+namespace infergrid::matchmaker {
+
+class forwarded_work {
+ public:
+  // The job was dispatched to `worker_id`, resuming at generated position `first_index`.
+  void started(const std::string& request_id, const std::string& worker_id, std::uint32_t first_index);
+  // A chunk of `chunk.tokens.size()` tokens from chunk.worker_id was forwarded.
+  void forwarded(const token_chunk& chunk);
+  // The request left the matchmaker; its segments stay for late receipts.
+  void finished(const std::string& request_id);
+  // ok when the receipt's worker, resume point and token counts match a forwarded segment.
+  status check(const completion_receipt& receipt) const;
+
+  static constexpr std::size_t max_finished = 8192;
+
+ private:
+  struct segment {
+    std::string worker_id;
+    std::uint32_t first_index = 0;
+    std::uint32_t tokens = 0;
+    std::uint32_t prompt_tokens = 0;
+  };
+  std::unordered_map<std::string, std::vector<segment>> by_request_;
+  std::deque<std::string> finished_order_;
+};
+
+}  // namespace infergrid::matchmaker

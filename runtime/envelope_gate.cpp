@@ -1,0 +1,62 @@
+#include "runtime/envelope_gate.hpp"
+
+#include "messages/codec.hpp"
+#include "messages/message_registry.hpp"
+
+namespace infergrid {
+namespace {
+
+error refused(error_code code, std::string why) { return make_error(code, std::move(why)); }
+
+}  // namespace
+
+envelope_gate::envelope_gate(std::string node_name, const security_config& security, peer_trust& trust,
+                             kind_lookup kind_of)
+    : node_name_(std::move(node_name)),
+      require_signatures_(security.require_signatures),
+      trust_(trust),
+      kind_of_(std::move(kind_of)),
+      replays_(security.replay_window_ms, static_cast<std::size_t>(security.max_tracked_senders)) {}
+
+status envelope_gate::check_addresses(const remote_route& route, const envelope& m) const {
+  const auto slash = m.sender.find('/');
+  if (slash == std::string::npos || std::string_view(m.sender).substr(0, slash) != route.sender_node) {
+    return refused(error_code::permission_denied, "sender " + m.sender + " is not on node " + std::string(route.sender_node));
+  }
+  if (route.sender_node == node_name_) {
+    return refused(error_code::permission_denied, "a remote envelope claims this node's own name");
+  }
+  const std::string expected = node_name_ + "/" + std::string(route.actor);
+  if (m.recipient != expected && m.recipient != route.actor) {
+    return refused(error_code::permission_denied, "recipient " + m.recipient + " does not match the route to " + expected);
+  }
+  return {};
+}
+
+status envelope_gate::admit(const remote_route& route, const envelope& m, std::int64_t now_ms) {
+  const message_info* info = find_message(m.type);
+  if (info == nullptr || m.message_version == 0 || m.message_version > info->version) {
+    return refused(error_code::unsupported, "message type " + std::to_string(static_cast<int>(m.type)) + " version " +
+                                                std::to_string(m.message_version) + " is not known here");
+  }
+  IG_TRY(check_addresses(route, m));
+  if (!m.signature) {
+    if (require_signatures_) return refused(error_code::bad_signature, "envelope is not signed");
+    return {};  // signatures off: the network is trusted
+  }
+  IG_TRY(verify_envelope(m, true));
+  IG_TRY(trust_.pin(m.sender, m.signature->signer, now_ms));
+  const std::string kind = kind_of_(route.actor);
+  const role_mask allowed = allowed_senders(kind, m.type);
+  const role_mask held = trust_.roles_of(m.signature->signer, route.sender_node);
+  if ((allowed & held) == 0) {
+    return refused(error_code::permission_denied,
+                   std::string(info->name) + " to " + (kind.empty() ? std::string(route.actor) : kind) + " needs " +
+                       (allowed == 0 ? std::string("a local sender") : std::string(role_name(allowed & -allowed))) +
+                       " authority; key " + to_hex(m.signature->signer).substr(0, 16) + "… holds " +
+                       std::string(role_name(held)));
+  }
+  return replays_.admit(m, now_ms);
+}
+
+}  // namespace infergrid

@@ -1,0 +1,41 @@
+#pragma once
+// envelope_gate: everything an envelope from another node must pass before the ingress delivers
+// it, in this order —
+//   1. a message_version this process knows (not 0, not newer than the registered struct);
+//   2. a sender on the node the route frame names, which is not this node, addressed to this node;
+//   3. a valid Ed25519 signature (unless security.signatures is off: then unsigned is trusted);
+//   4. the signer is the key the sending address is pinned to (peer_trust);
+//   5. the signer holds a role the authority table allows for this recipient kind and type;
+//   6. not a replay: inside the replay window, before its deadline, its message id unseen.
+// Every refusal is an error naming the reason (the ingress counts and logs it).
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "messages/envelope.hpp"
+#include "runtime/outbox.hpp"
+#include "runtime/peer_trust.hpp"
+#include "runtime/replay_guard.hpp"
+#include "runtime/security_config.hpp"
+
+namespace infergrid {
+
+class envelope_gate {
+ public:
+  using kind_lookup = std::function<std::string(std::string_view actor)>;
+  envelope_gate(std::string node_name, const security_config& security, peer_trust& trust, kind_lookup kind_of);
+
+  status admit(const remote_route& route, const envelope& message, std::int64_t now_ms);
+
+ private:
+  status check_addresses(const remote_route& route, const envelope& message) const;
+
+  const std::string node_name_;
+  const bool require_signatures_;
+  peer_trust& trust_;
+  kind_lookup kind_of_;
+  replay_guard replays_;
+};
+
+}  // namespace infergrid

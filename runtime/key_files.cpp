@@ -1,0 +1,61 @@
+#include "runtime/key_files.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include <zmq.h>
+
+#include "runtime/identity.hpp"
+
+namespace infergrid {
+namespace {
+
+constexpr const char* file_names[] = {"signing.key", "signing.pub", "transport.key", "transport.pub"};
+
+status write_exclusive(const std::string& path, const std::string& text, mode_t mode) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) return make_error(error_code::io_error, "cannot create " + path + ": " + std::strerror(errno));
+  const std::string line = text + "\n";
+  const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || !synced) return make_error(error_code::io_error, "cannot write " + path);
+  ::chmod(path.c_str(), mode);  // the umask may have narrowed it further; never widened
+  return {};
+}
+
+}  // namespace
+
+result<written_keys> write_new_keys(const std::string& directory) {
+  if (::mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST) {
+    return make_error(error_code::io_error, "cannot create directory " + directory + ": " + std::strerror(errno));
+  }
+  for (const char* name : file_names) {
+    const std::string path = directory + "/" + name;
+    if (::access(path.c_str(), F_OK) == 0) {
+      return make_error(error_code::conflict, path + " already exists; keygen never overwrites a key");
+    }
+  }
+  std::array<std::uint8_t, 32> seed{};
+  const std::string seed_hex = random_hex(seed.size());
+  IG_TRY(from_hex(seed_hex, seed));
+  const identity signer = identity::from_seed(seed);
+  std::array<char, 41> transport_public{};
+  std::array<char, 41> transport_secret{};
+  if (zmq_curve_keypair(transport_public.data(), transport_secret.data()) != 0) {
+    return make_error(error_code::unsupported, "this libzmq has no CURVE support (zmq_curve_keypair failed)");
+  }
+  written_keys out{to_hex(signer.public_id()), transport_public.data()};
+  IG_TRY(write_exclusive(directory + "/signing.key", seed_hex, 0600));
+  IG_TRY(write_exclusive(directory + "/signing.pub", out.signing_public_hex, 0644));
+  IG_TRY(write_exclusive(directory + "/transport.key", transport_secret.data(), 0600));
+  IG_TRY(write_exclusive(directory + "/transport.pub", out.transport_public_z85, 0644));
+  return out;
+}
+
+}  // namespace infergrid

@@ -1,0 +1,56 @@
+#pragma once
+// peer_trust: what a node knows about the keys that sign envelopes reaching it over tcp — the roles
+// each key holds (security_config, configured peers; messages/authority.hpp) and which key each
+// sending address ("node/actor") is pinned to: its configured peer key, else the first key seen.
+// A configured peer's node key holds the coordinator role: `peers[].key`, else the first key that
+// node signed with (trust on first use; configure the key to rule that out).
+// A pin lapses after pin_idle_ms without traffic, so a host that returns with a new key rejoins.
+// Thread-safe: the ingress pins, actors ask for roles.
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "messages/authority.hpp"
+#include "runtime/config.hpp"
+#include "runtime/identity.hpp"
+
+namespace infergrid {
+
+class peer_trust {
+ public:
+  peer_trust(const security_config& security, const std::vector<peer_config>& peers);
+
+  // Cumulative roles of `signer` sending from node `sender_node`.
+  role_mask roles_of(const public_key& signer, std::string_view sender_node) const;
+  // Pins `address` to `signer` (first sight) or checks it; an error says why it is refused.
+  status pin(std::string_view address, const public_key& signer, std::int64_t now_ms);
+  bool open_admission() const { return open_admission_; }
+
+  // Silence after which a first-seen pin is forgotten.
+  static constexpr std::int64_t pin_idle_ms = 120000;
+  // Pins held at once; beyond it the oldest idle ones are forgotten first, then new senders refused.
+  static constexpr std::size_t max_pins = 65536;
+
+ private:
+  struct pinned {
+    public_key key{};
+    std::int64_t last_seen_ms = 0;
+  };
+  void forget_idle(std::int64_t now_ms);
+
+  const bool open_admission_;
+  std::set<public_key> members_;
+  std::set<public_key> coordinators_;
+  std::set<public_key> operators_;
+  std::map<std::string, public_key, std::less<>> peer_keys_;  // configured peers with a key
+  std::set<std::string, std::less<>> peer_nodes_;             // every configured peer
+  mutable std::mutex mutex_;
+  std::map<std::string, pinned, std::less<>> pins_;
+  std::map<std::string, public_key, std::less<>> first_peer_keys_;  // configured peers without a key
+};
+
+}  // namespace infergrid

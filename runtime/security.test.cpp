@@ -1,0 +1,134 @@
+// The pieces of the tcp trust boundary on their own: the replay window, key pinning and roles,
+// the authority table, the `security:` config section, keygen's files. The attacks themselves,
+// over real sockets, are in tests/trust_attacks.test.cpp.
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "messages/authority.hpp"
+#include "runtime/config.hpp"
+#include "runtime/key_files.hpp"
+#include "runtime/peer_trust.hpp"
+#include "runtime/replay_guard.hpp"
+
+namespace infergrid {
+namespace {
+
+constexpr std::int64_t now_ms = 1'800'000'000'000;
+
+envelope from(const std::string& sender, std::uint64_t id, std::int64_t sent_at_ms = now_ms) {
+  envelope e;
+  e.sender = sender;
+  e.message_id = id;
+  e.sent_at_ms = sent_at_ms;
+  return e;
+}
+
+TEST(replay_guard, refuses_a_repeat_and_accepts_late_but_unseen_ids_inside_the_window) {
+  replay_guard guard(60000, 16);
+  EXPECT_TRUE(guard.admit(from("a/x", 100), now_ms).ok());
+  EXPECT_FALSE(guard.admit(from("a/x", 100), now_ms).ok());
+  EXPECT_TRUE(guard.admit(from("a/x", 105), now_ms).ok());
+  EXPECT_TRUE(guard.admit(from("a/x", 103), now_ms).ok());   // out of order, unseen
+  EXPECT_FALSE(guard.admit(from("a/x", 103), now_ms).ok());  // now seen
+  EXPECT_TRUE(guard.admit(from("a/x", 200), now_ms).ok());
+  EXPECT_FALSE(guard.admit(from("a/x", 105), now_ms).ok());  // fell out of the 64-id window
+  EXPECT_TRUE(guard.admit(from("b/y", 100), now_ms).ok());   // ids are per sender
+}
+
+TEST(replay_guard, refuses_by_date_and_deadline) {
+  replay_guard guard(60000, 16);
+  EXPECT_FALSE(guard.admit(from("a/x", 1, now_ms - 60001), now_ms).ok());
+  EXPECT_FALSE(guard.admit(from("a/x", 2, now_ms + 60001), now_ms).ok());
+  envelope late = from("a/x", 3);
+  late.deadline_ms = now_ms - 1;
+  EXPECT_FALSE(guard.admit(late, now_ms).ok());
+}
+
+TEST(replay_guard, bounds_the_senders_it_tracks) {
+  replay_guard guard(1000, 2);
+  EXPECT_TRUE(guard.admit(from("a/x", 1), now_ms).ok());
+  EXPECT_TRUE(guard.admit(from("b/x", 1), now_ms).ok());
+  EXPECT_FALSE(guard.admit(from("c/x", 1), now_ms).ok());
+  // Two windows later the silent senders are forgotten (their envelopes are refused by date anyway).
+  EXPECT_TRUE(guard.admit(from("c/x", 1, now_ms + 2001), now_ms + 2001).ok());
+}
+
+TEST(peer_trust, pins_an_address_to_its_first_key_and_a_configured_peer_to_its_key) {
+  const identity one = identity::generate(), two = identity::generate();
+  security_config security;
+  peer_config hub{"hub", "tcp://127.0.0.1:1", {}, two.public_id()};
+  peer_trust trust(security, {hub});
+  EXPECT_TRUE(trust.pin("m/x", one.public_id(), now_ms).ok());
+  EXPECT_EQ(trust.pin("m/x", two.public_id(), now_ms).err().code, error_code::permission_denied);
+  EXPECT_TRUE(trust.pin("m/x", two.public_id(), now_ms + peer_trust::pin_idle_ms + 1).ok());  // lapsed
+  EXPECT_EQ(trust.pin("hub/matchmaker", one.public_id(), now_ms).err().code, error_code::permission_denied);
+  EXPECT_TRUE(trust.pin("hub/matchmaker", two.public_id(), now_ms).ok());
+  EXPECT_NE(trust.roles_of(two.public_id(), "hub") & role_coordinator, 0);
+  EXPECT_EQ(trust.roles_of(one.public_id(), "hub") & role_member, 0);  // allowlist: unknown key
+}
+
+TEST(peer_trust, roles_come_from_the_lists_and_admission_mode) {
+  const identity op = identity::generate(), stranger = identity::generate();
+  security_config security;
+  security.operators = {op.public_id()};
+  peer_trust closed(security, {});
+  EXPECT_EQ(closed.roles_of(op.public_id(), "ops"), role_local);
+  EXPECT_EQ(closed.roles_of(stranger.public_id(), "x"), role_anyone);
+  security.open_admission = true;
+  peer_trust open(security, {});
+  EXPECT_EQ(open.roles_of(stranger.public_id(), "x"), role_anyone | role_member);
+}
+
+TEST(authority, money_and_epochs_need_the_operator_and_unlisted_messages_nobody) {
+  EXPECT_EQ(allowed_senders("settlement", message_type::ledger_deposit), role_operator);
+  EXPECT_EQ(allowed_senders("settlement", message_type::escrow_request), role_coordinator);
+  EXPECT_EQ(allowed_senders("matchmaker", message_type::worker_register), role_member);
+  EXPECT_EQ(allowed_senders("gpu_worker", message_type::inference_job), role_coordinator);
+  EXPECT_EQ(allowed_senders("custom", message_type::ping), role_anyone);
+  EXPECT_EQ(allowed_senders("health", message_type::ledger_deposit), 0);
+  EXPECT_EQ(allowed_senders("http_bridge", message_type::token_chunk), role_coordinator);
+}
+
+TEST(security_config, parses_keys_modes_and_names_the_key_of_an_error) {
+  const identity op = identity::generate();
+  auto parsed = parse_config("node: {name: a}\nsecurity: {admit: open, signatures: required, operators: [" +
+                                 to_hex(op.public_id()) + "]}\nactors: []\n",
+                             "a.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.err().message;
+  EXPECT_TRUE(parsed->security.open_admission);
+  ASSERT_EQ(parsed->security.operators.size(), 1u);
+  EXPECT_EQ(parsed->security.operators[0], op.public_id());
+  auto bad = parse_config("node: {name: a}\nsecurity:\n  admit: maybe\nactors: []\n", "a.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.err().message.find("a.yaml:3: security.admit"), std::string::npos) << bad.err().message;
+  auto missing = parse_config("node: {name: a}\nsecurity: {members: [no-such.pub]}\nactors: []\n", "a.yaml");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.err().message.find("no-such.pub"), std::string::npos);
+}
+
+TEST(key_files, keygen_writes_private_files_and_never_overwrites) {
+  const auto dir = std::filesystem::temp_directory_path() / ("infergrid-keygen-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto written = write_new_keys(dir.string());
+  ASSERT_TRUE(written.ok()) << written.err().message;
+  struct stat info {};
+  ASSERT_EQ(::stat((dir / "signing.key").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+  ASSERT_EQ(::stat((dir / "transport.key").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+  auto loaded = identity::load((dir / "signing.key").string());
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(to_hex(loaded->public_id()), written->signing_public_hex);
+  EXPECT_EQ(written->transport_public_z85.size(), 40u);
+  auto again = write_new_keys(dir.string());
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.err().code, error_code::conflict);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace infergrid

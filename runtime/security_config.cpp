@@ -1,0 +1,68 @@
+#include "runtime/security_config.hpp"
+
+#include <fstream>
+
+namespace infergrid {
+namespace {
+
+error invalid(const settings& at, std::string_view key, const std::string& what) {
+  return make_error(error_code::invalid_argument, at.where(key) + ": " + what);
+}
+
+status parse_key_list(const settings& at, std::string_view key, std::vector<public_key>& out) {
+  auto entries = at.get<std::vector<std::string>>(key, {});
+  if (!entries.ok()) return entries.err();
+  for (const auto& entry : *entries) {
+    auto parsed = parse_public_key(at, key, entry);
+    if (!parsed.ok()) return parsed.err();
+    out.push_back(*parsed);
+  }
+  return {};
+}
+
+}  // namespace
+
+result<public_key> parse_public_key(const settings& at, std::string_view key, const std::string& entry) {
+  public_key parsed{};
+  if (entry.size() == parsed.size() * 2 && from_hex(entry, parsed).ok()) return parsed;
+  std::ifstream file(entry);
+  if (!file) return invalid(at, key, "'" + entry + "' is neither 64 hex digits nor a readable public key file");
+  std::string line;
+  std::getline(file, line);
+  if (status read = from_hex(line, parsed); !read.ok()) {
+    return invalid(at, key, "public key file " + entry + ": " + read.err().message);
+  }
+  return parsed;
+}
+
+status parse_security(const settings& root, security_config& out) {
+  if (!root.has("security")) return {};
+  const settings at = root.child("security");
+  if (!at.yaml().IsMap()) return invalid(root, "security", "expected a mapping");
+  IG_TRY(at.reject_unknown_keys(
+      {"identity", "signatures", "admit", "members", "coordinators", "operators", "replay_window_ms", "max_tracked_senders"}));
+  auto identity_path = at.get<std::string>("identity", "");
+  if (!identity_path.ok()) return identity_path.err();
+  out.identity_path = *identity_path;
+  auto signatures = at.get<std::string>("signatures", "required");
+  if (!signatures.ok()) return signatures.err();
+  if (*signatures != "required" && *signatures != "off") return invalid(at, "signatures", "expected required or off");
+  out.require_signatures = *signatures == "required";
+  auto admit = at.get<std::string>("admit", "allowlist");
+  if (!admit.ok()) return admit.err();
+  if (*admit != "allowlist" && *admit != "open") return invalid(at, "admit", "expected allowlist or open");
+  out.open_admission = *admit == "open";
+  IG_TRY(parse_key_list(at, "members", out.members));
+  IG_TRY(parse_key_list(at, "coordinators", out.coordinators));
+  IG_TRY(parse_key_list(at, "operators", out.operators));
+  for (auto [key, value] : {std::pair{"replay_window_ms", &out.replay_window_ms},
+                            std::pair{"max_tracked_senders", &out.max_tracked_senders}}) {
+    auto read = at.get<std::int64_t>(key, *value);
+    if (!read.ok()) return read.err();
+    if (*read <= 0) return invalid(at, key, "must be positive");
+    *value = *read;
+  }
+  return {};
+}
+
+}  // namespace infergrid

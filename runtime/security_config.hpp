@@ -1,0 +1,41 @@
+#pragma once
+// security_config: a node's `security:` section — the key it signs with, how envelopes arriving
+// over tcp are checked, and which keys hold which authority (messages/authority.hpp).
+//
+//   security:
+//     identity: keys/node/signing.key   # `infergrid keygen` output; none = a fresh key each start
+//     signatures: required              # required (default) | off: neither signs nor checks (a trusted
+//                                       # network only; every node of it must say off)
+//     admit: allowlist                  # allowlist (default) | open (permissionless: any key is a member)
+//     members: [keys/miner-1/signing.pub, 3b6a...]   # keys admitted as members (hex or .pub file)
+//     coordinators: [keys/hub/signing.pub]          # gateways, bridges, matchmakers
+//     operators: [keys/operator/signing.pub]        # deposits, epochs, stake for others
+//     replay_window_ms: 60000           # envelopes sent longer ago (or ahead) than this are refused
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runtime/identity.hpp"
+#include "runtime/result.hpp"
+#include "runtime/settings.hpp"
+
+namespace infergrid {
+
+struct security_config {
+  std::string identity_path;       // signing key (hex seed); empty = a fresh key for this run
+  bool require_signatures = true;  // `signatures: off` accepts unsigned envelopes as trusted
+  bool open_admission = false;     // `admit: open`: every valid signature is a member
+  std::vector<public_key> members;
+  std::vector<public_key> coordinators;
+  std::vector<public_key> operators;
+  std::int64_t replay_window_ms = 60000;
+  // Senders whose replay windows are tracked at once; more are refused until old ones expire.
+  std::int64_t max_tracked_senders = 65536;
+};
+
+// Parses the optional `security:` mapping of a node config.
+status parse_security(const settings& root, security_config& out);
+// One key entry: 64 hex digits, or the path of a file whose first line is them (a .pub file).
+result<public_key> parse_public_key(const settings& at, std::string_view key, const std::string& entry);
+
+}  // namespace infergrid
