@@ -268,7 +268,9 @@ TEST_P(matmul_kernel, extreme_rows_match_reference) {
       if (r % 4 == 0) {
         EXPECT_EQ(row_actual, row_expected) << "all-zero row " << r;
       } else {
-        EXPECT_LE(relative_error(row_actual, row_expected), 4 * bound_for(type)) << "row " << r << " t=" << tokens;
+        // 8x: all-negative rows against signed x cancel in the dot product, so the summation-order
+        // error relative to the (small) result grows; a wrong scale or layout is off by ~1, not 1e-4.
+        EXPECT_LE(relative_error(row_actual, row_expected), 8 * bound_for(type)) << "row " << r << " t=" << tokens;
       }
     }
   }
