@@ -175,8 +175,10 @@ actors:
                identity_file: "{}"}}
 )", v, models_["registered"], key);
     }
+    // A permissionless hub (as compute_grid's): each worker registers under the key it signs with.
     const std::string config = write("hub.yaml", fmt::format(R"(node: {{name: hub, bind: "{}"}}
 limits: {{drain_timeout_ms: 500, drain_quiet_ms: 20}}
+security: {{admit: open}}
 actors:
   - name: settlement
     kind: settlement
