@@ -21,6 +21,12 @@ std::string directory::kind_of(std::string_view actor) const {
 void directory::remove_local(const std::string& actor) {
   std::lock_guard lock(mutex_);
   local_.erase(actor);
+  routes_generation_.fetch_add(1, std::memory_order_release);
+}
+
+bool directory::has_local(std::string_view actor) const {
+  std::lock_guard lock(mutex_);
+  return local_.find(actor) != local_.end();
 }
 
 void directory::add_peer(const std::string& node, const std::string& endpoint, const std::set<std::string>& actors) {

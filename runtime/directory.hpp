@@ -33,10 +33,12 @@ class directory {
   void add_peer(const std::string& node, const std::string& endpoint, const std::set<std::string>& actors);
   // Dynamic registration: remembers (or updates) where `node` answers.
   void learn_peer(const std::string& node, const std::string& endpoint);
-  // Grows whenever a peer's endpoint changes, so outboxes drop routes they cached before (a worker
-  // restarted on a new port is reached there at once, not through its old socket).
+  // Grows whenever a peer's endpoint changes or a local actor goes away, so outboxes drop routes
+  // (and sockets to gone inboxes) they cached before: a worker restarted on a new port is reached
+  // there at once, and a finished blocking call's inbox is not kept alive by a cached socket.
   std::uint64_t routes_generation() const { return routes_generation_.load(std::memory_order_acquire); }
 
+  bool has_local(std::string_view actor) const;
   // The kind a local actor was started as ("" for unknown names and blocking calls).
   std::string kind_of(std::string_view actor) const;
   // "node/actor" or a bare "actor" (this node first, then the peers that list it).

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <stdexcept>
 #include <thread>
@@ -70,6 +71,26 @@ TEST(node, call_from_outside_reaches_an_actor_by_full_and_bare_name) {
   auto missing = grid->call<pong>("nobody", ping{9, {}}, 2000);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.err().code, error_code::not_found);
+}
+
+std::size_t open_descriptors() {
+  std::size_t count = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++count;
+  return count;
+}
+
+// Each blocking call binds an inbox; the replying actor's cached socket to it must go when the call
+// ends, or a long-lived client (a test probe, a bench) runs out of sockets after ~500 calls.
+TEST(node, many_blocking_calls_leave_no_sockets_behind) {
+  auto grid = make_node();
+  ASSERT_TRUE(grid->spawn_state<ponger_state>("ponger").ok());
+  ASSERT_TRUE(grid->call<pong>("ponger", ping{0, {}}, 2000).ok());
+  const std::size_t before = open_descriptors();
+  for (std::uint64_t i = 1; i <= 1500; ++i) {
+    auto reply = grid->call<pong>("ponger", ping{i == 666 ? 0 : i, {}}, 2000);  // 666 would throw
+    ASSERT_TRUE(reply.ok()) << "call " << i << ": " << reply.err().message;
+  }
+  EXPECT_LT(open_descriptors(), before + 50);
 }
 
 // Never answers: every request to it must end in a timeout error delivered to the callback.

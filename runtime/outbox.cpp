@@ -32,13 +32,15 @@ zmq::socket_t* outbox::socket_for(const location& where) {
   socket.set(zmq::sockopt::sndtimeo, static_cast<int>(limits_.send_timeout_ms));
   socket.set(zmq::sockopt::linger, static_cast<int>(limits_.socket_linger_ms));
   socket.connect(where.endpoint);
+  if (where.local) local_actors_[where.endpoint] = where.actor;
   return &sockets_.emplace(where.endpoint, std::move(socket)).first->second;
 }
 
 result<const route*> outbox::route_to(std::string_view recipient) {
   if (const std::uint64_t generation = names_.routes_generation(); generation != routes_generation_) {
-    routes_.clear();  // a peer moved: resolve again (sockets stay cached by endpoint)
+    routes_.clear();  // a peer moved or a local actor left: resolve again (sockets stay cached by endpoint)
     routes_generation_ = generation;
+    forget_gone_locals();
   }
   auto cached = routes_.find(recipient);
   if (cached != routes_.end()) return &cached->second;
@@ -47,6 +49,7 @@ result<const route*> outbox::route_to(std::string_view recipient) {
   if (routes_.size() >= static_cast<std::size_t>(limits_.max_cached_routes)) {
     routes_.clear();
     sockets_.clear();
+    local_actors_.clear();
   }
   zmq::socket_t* socket = nullptr;
   try {
@@ -58,6 +61,19 @@ result<const route*> outbox::route_to(std::string_view recipient) {
               where->local ? std::string() : encode_route(where->actor, names_.node_name(), reply_endpoint_),
               where->local, socket};
   return &routes_.emplace(std::string(recipient), std::move(entry)).first->second;
+}
+
+// A socket to a local inbox that is gone (a blocking call's, a stopped actor's) holds that inbox
+// and two file descriptors until closed; each node::call would otherwise leave one behind.
+void outbox::forget_gone_locals() {
+  for (auto it = local_actors_.begin(); it != local_actors_.end();) {
+    if (names_.has_local(it->second)) {
+      ++it;
+      continue;
+    }
+    sockets_.erase(it->first);
+    it = local_actors_.erase(it);
+  }
 }
 
 status outbox::deliver(const route& to, std::span<const std::uint8_t> envelope_bytes) {

@@ -38,12 +38,14 @@ class outbox {
 
  private:
   zmq::socket_t* socket_for(const location& where);
+  void forget_gone_locals();
 
   zmq::context_t& context_;
   const directory& names_;
   const std::string reply_endpoint_;
   const runtime_limits& limits_;
   std::unordered_map<std::string, zmq::socket_t> sockets_;  // by endpoint
+  std::unordered_map<std::string, std::string> local_actors_;  // endpoint -> actor, for local sockets
   std::unordered_map<std::string, route, string_hash, std::equal_to<>> routes_;  // by recipient as written
   std::uint64_t routes_generation_ = 0;  // the directory's, when routes_ was last valid
 };

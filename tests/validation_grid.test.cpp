@@ -78,11 +78,13 @@ class validation_grid {
     }
     registered_hash_ = to_hex(std::move(model::gguf_file::open(models_["registered"])).value().content_hash());
     hub_endpoint_ = fmt::format("tcp://127.0.0.1:{}", free_port());
+    const std::string probe_key = key_file(dir_, "probe", 200, &operator_id_);
     gateway_endpoint_ = fmt::format("tcp://127.0.0.1:{}", free_port());
     start_hub();
     honest_id_ = start_workers("honest", {});
     node_config probe;
     probe.source = "<validation test probe>";
+    probe.security.identity_path = probe_key;  // the hub's operator: it funds and stakes the miners
     probe.name = "probe";
     probe.bind = "tcp://127.0.0.1:*";
     probe.limits.drain_quiet_ms = 10;
@@ -93,7 +95,7 @@ class validation_grid {
     probe_->stop();
     processes_.clear();
     std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
+    if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir_, ignored);  // kept for the logs
   }
 
   // Starts one node process with a gpu_worker actor per cheater (or the honest one); returns the
@@ -133,6 +135,7 @@ actors:
   }
   std::int64_t staked(const std::string& account) {
     auto reply = call<stake_reply>("settlement", stake_query{account});
+    if (!reply.ok()) fmt::print(stderr, "stake of {}: {}\n", account.substr(0, 16), reply.err().message);
     return reply.ok() ? reply->staked_micro : -1;
   }
   bool wait_until(const std::function<bool()>& ready, std::int64_t timeout_ms) {
@@ -153,7 +156,7 @@ actors:
     return dir_ + "/" + name;
   }
 
-  std::string dir_, hub_endpoint_, gateway_endpoint_, registered_hash_, honest_id_;
+  std::string dir_, hub_endpoint_, gateway_endpoint_, registered_hash_, honest_id_, operator_id_;
   std::map<std::string, std::string> models_, ids_;
   std::vector<std::string> validator_ids_;
   std::vector<std::unique_ptr<node_process>> processes_;
@@ -175,10 +178,11 @@ actors:
                identity_file: "{}"}}
 )", v, models_["registered"], key);
     }
-    // A permissionless hub (as compute_grid's): each worker registers under the key it signs with.
+    // A permissionless hub (as compute_grid's): each worker registers under the key it signs with;
+    // the probe's key is the operator's (deposits, stakes for the miners).
     const std::string config = write("hub.yaml", fmt::format(R"(node: {{name: hub, bind: "{}"}}
 limits: {{drain_timeout_ms: 500, drain_quiet_ms: 20}}
-security: {{admit: open}}
+security: {{admit: open, operators: [{}]}}
 actors:
   - name: settlement
     kind: settlement
@@ -190,7 +194,7 @@ actors:
   - name: gateway
     kind: gateway
     settings: {{bind: "{}"}}
-{})", hub_endpoint_, dir_, names, gateway_endpoint_, validator_actors));
+{})", hub_endpoint_, operator_id_, dir_, names, gateway_endpoint_, validator_actors));
     processes_.push_back(std::make_unique<node_process>(config, dir_ + "/hub.log"));
   }
 };

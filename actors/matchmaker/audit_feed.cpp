@@ -21,6 +21,14 @@ std::optional<audit_request> audit_feed::audit_for(const completion_receipt& rec
   return audit_request{found->second.request, receipt, false};
 }
 
+std::optional<audit_request> audit_feed::audit_disputed(const completion_receipt& receipt) {
+  const auto found = requests_.find(receipt.request_id);
+  if (found == requests_.end() || found->second.escalated) return std::nullopt;
+  found->second.receipt = receipt;
+  found->second.escalated = true;
+  return audit_request{found->second.request, receipt, true};
+}
+
 std::optional<audit_request> audit_feed::escalate(const std::string& request_id) {
   const auto found = requests_.find(request_id);
   if (found == requests_.end() || !found->second.receipt || found->second.escalated) return std::nullopt;

@@ -29,6 +29,9 @@ class audit_feed {
   void finished(const inference_request& request, const std::string& worker_id);
   // The audit for a verified receipt, when its request is remembered (kept for escalation).
   std::optional<audit_request> audit_for(const completion_receipt& receipt);
+  // A signed receipt whose counts disagree with what was forwarded is not paid, and is evidence:
+  // every validator audits it at once (escalated from the start).
+  std::optional<audit_request> audit_disputed(const completion_receipt& receipt);
   // The escalated audit of a job found guilty, the first time only.
   std::optional<audit_request> escalate(const std::string& request_id);
   const std::vector<std::string>& validators() const { return validators_; }

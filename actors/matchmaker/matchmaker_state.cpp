@@ -225,6 +225,9 @@ status matchmaker_state::on_receipt(const completion_receipt& receipt, const env
   if (auto matches = forwarded_.check(receipt); !matches.ok()) {
     ++counters_.refused_receipts;
     log(log_level::warn, ctx_.address(), "receipt not passed on: {}", matches.err().message);
+    if (auto audit = audits_.audit_disputed(receipt)) {
+      for (const std::string& validator : audits_.validators()) (void)ctx_.send(validator, *audit);
+    }
     return matches;
   }
   ++counters_.receipts;

@@ -110,8 +110,13 @@ TEST(settlement_node_crash, kill_9_of_the_node_loses_and_duplicates_no_acknowled
   const std::string config_path = dir.file("node.yaml");
   auto operator_keys = write_new_keys(dir.file("operator"));
   ASSERT_TRUE(operator_keys.ok()) << operator_keys.err().message;
+  // The node keeps its key across the restart (security.identity), as a deployed ledger node does:
+  // the client pinned it at first contact and refuses replies signed by any other key.
+  auto node_keys = write_new_keys(dir.file("node"));
+  ASSERT_TRUE(node_keys.ok()) << node_keys.err().message;
   std::ofstream(config_path) << "node: {name: ledger, bind: '" << endpoint << "'}\n"
-                             << "security: {operators: [" << operator_keys->signing_public_hex << "]}\n"
+                             << "security: {identity: '" << dir.file("node/signing.key") << "', operators: ["
+                             << operator_keys->signing_public_hex << "]}\n"
                              << "actors:\n  - name: settlement\n    kind: settlement\n"
                              << "    settings: {db: '" << db << "', durable: true}\n";
   const identity miner = key(3);
