@@ -20,6 +20,14 @@ namespace infergrid {
 // Sampling as the client asks for it (llama.cpp semantics, see kernels/model/sampler.hpp).
 // The draw for the token at generated position i uses an RNG seeded from (seed, i), so a job
 // resumed on another worker from i continues with exactly the tokens the first one would have made.
+// OpenAI's logit_bias entry: `bias` (-100..100) is added to the token's logit before anything else.
+struct token_bias {
+  std::int32_t token = 0;
+  float bias = 0.0f;
+  MSGPACK_DEFINE(token, bias)
+  bool operator==(const token_bias&) const = default;
+};
+
 struct sampling_params {
   float temperature = 0.0f;  // <= 0: greedy
   std::int32_t top_k = 40;
@@ -30,8 +38,9 @@ struct sampling_params {
   float presence_penalty = 0.0f;
   std::int32_t repeat_last_n = 64;
   std::uint64_t seed = 0;
+  std::vector<token_bias> logit_bias;  // empty: none
   MSGPACK_DEFINE(temperature, top_k, top_p, min_p, repeat_penalty, frequency_penalty, presence_penalty,
-                 repeat_last_n, seed)
+                 repeat_last_n, seed, logit_bias)
 };
 
 // Per-request routing preferences (OpenRouter-style). Empty / zero means "no preference".

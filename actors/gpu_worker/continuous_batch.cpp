@@ -37,6 +37,13 @@ result<continuous_batch::sequence> continuous_batch::prepare(inference_job job) 
     return make_error(error_code::invalid_argument, "a token id is outside the vocabulary (0.." +
                                                         std::to_string(vocab_size - 1) + ")");
   }
+  for (const token_bias& b : request.sampling.logit_bias) {
+    if (bad(b.token)) {
+      return make_error(error_code::invalid_argument, "logit_bias names token " + std::to_string(b.token) +
+                                                          ", outside this model's vocabulary (0.." +
+                                                          std::to_string(vocab_size - 1) + ")");
+    }
+  }
   if (request.max_tokens == 0) return make_error(error_code::invalid_argument, "max_tokens is 0");
   if (job.resume_tokens.size() >= request.max_tokens) {
     return make_error(error_code::invalid_argument, "the job resumes after its last token");

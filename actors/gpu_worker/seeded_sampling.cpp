@@ -26,6 +26,7 @@ model::sampler_config to_sampler_config(const sampling_params& params) {
   config.presence_penalty = params.presence_penalty;
   config.repeat_last_n = params.repeat_last_n;
   config.seed = params.seed;
+  for (const token_bias& b : params.logit_bias) config.logit_bias.emplace_back(b.token, b.bias);
   return config;
 }
 

@@ -1,5 +1,7 @@
 #include "actors/http_bridge/openai_request.hpp"
 
+#include <array>
+
 #include "actors/http_bridge/json_fields.hpp"
 #include "messages/inference.hpp"
 
@@ -13,6 +15,8 @@ using maybe_error = std::optional<api_error>;
 constexpr std::int64_t max_seed = INT64_MAX;
 // Alternatives per token on /v1/completions, whose `logprobs` is that count (OpenAI's bound).
 constexpr std::int64_t max_text_logprobs = 5;
+// Entries of one logit_bias object (OpenAI accepts about 300; vocabularies reach 150k).
+constexpr std::size_t max_logit_biases = 1024;
 // Miners named in one provider list.
 constexpr std::size_t max_provider_names = 64;
 
@@ -77,9 +81,71 @@ maybe_error read_provider(const json& body, routing_preferences& out) {
   return std::nullopt;
 }
 
+// `logit_bias`: {"<token id>": bias}, OpenAI's shape; at most max_logit_biases entries.
+maybe_error read_logit_bias(const json& body, completion_request& out) {
+  auto it = body.find("logit_bias");
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_object()) return invalid_field("logit_bias", "'logit_bias' must be an object mapping token ids to biases.");
+  if (it->size() > max_logit_biases) {
+    return invalid_field("logit_bias", "'logit_bias' may hold at most " + std::to_string(max_logit_biases) + " entries.");
+  }
+  for (const auto& [key, value] : it->items()) {
+    const std::string param = "logit_bias." + key;
+    std::int64_t token = -1;
+    const bool digits = !key.empty() && key.size() <= 9 && key.find_first_not_of("0123456789") == std::string::npos;
+    if (digits) token = std::stoll(key);
+    if (!digits) return invalid_field(param, "'" + param + "': logit_bias keys must be token ids (decimal integers).");
+    if (!value.is_number() || value.get<double>() < -100 || value.get<double>() > 100) {
+      return invalid_field(param, "'" + param + "' must be a number from -100 to 100.");
+    }
+    out.logit_bias.emplace_back(static_cast<std::int32_t>(token), value.get<float>());
+  }
+  return std::nullopt;
+}
+
+// Fields that change what the model must produce and that the grid does not implement yet. Each is
+// a 400 naming it, never a 200 that quietly ignored it; `inert` says which values ask for nothing
+// (null always does).
+struct unimplemented_field {
+  const char* key;
+  bool (*inert)(const json& value);
+  const char* what;
+};
+bool empty_list(const json& v) { return v.is_array() && v.empty(); }
+bool is_none(const json& v) { return v.is_string() && v.get<std::string>() == "none"; }
+bool plain_text_format(const json& v) { return v.is_object() && v.value("type", "") == "text"; }
+bool just_one(const json& v) { return v.is_number_integer() && v.get<std::int64_t>() == 1; }
+bool text_only(const json& v) { return v.is_array() && v.size() == 1 && v[0] == "text"; }
+bool never_inert(const json&) { return false; }
+
+constexpr std::array unimplemented_fields = {
+    unimplemented_field{"tools", empty_list, "tool calling is not supported yet"},
+    unimplemented_field{"tool_choice", is_none, "tool calling is not supported yet"},
+    unimplemented_field{"functions", empty_list, "function calling is not supported yet"},
+    unimplemented_field{"function_call", is_none, "function calling is not supported yet"},
+    unimplemented_field{"response_format", plain_text_format,
+                        "structured outputs are not supported yet; only {\"type\": \"text\"}"},
+    unimplemented_field{"best_of", just_one, "only best_of=1 is supported"},
+    unimplemented_field{"modalities", text_only, "only text output is supported"},
+    unimplemented_field{"audio", never_inert, "audio output is not supported"},
+    unimplemented_field{"prediction", never_inert, "predicted outputs are not supported"},
+    unimplemented_field{"web_search_options", never_inert, "web search is not supported"},
+};
+
+maybe_error refuse_unimplemented(const json& body) {
+  for (const unimplemented_field& field : unimplemented_fields) {
+    auto it = body.find(field.key);
+    if (it == body.end() || it->is_null() || field.inert(*it)) continue;
+    return unsupported_field(field.key, "'" + std::string(field.key) + "': " + field.what +
+                                            " (the grid refuses it rather than answer without it).");
+  }
+  return std::nullopt;
+}
+
 // Fields shared by both endpoints.
 maybe_error read_common(const json& body, const request_limits& limits, completion_request& out) {
   IG_HTTP_TRY(read_model(body, out));
+  IG_HTTP_TRY(refuse_unimplemented(body));
   std::int64_t n = 1;
   IG_HTTP_TRY(assign(read_integer(body, "n", "n", 1, 128), n));
   if (n != 1) return unsupported_field("n", "Only n=1 is supported: send one request per completion.");
@@ -95,6 +161,7 @@ maybe_error read_common(const json& body, const request_limits& limits, completi
   IG_HTTP_TRY(assign(read_integer(body, "seed", "seed", INT64_MIN, max_seed), seed));
   if (seed) out.seed = static_cast<std::uint64_t>(*seed);
   IG_HTTP_TRY(read_stop(body, limits, out));
+  IG_HTTP_TRY(read_logit_bias(body, out));
   IG_HTTP_TRY(assign(read_bool(body, "stream", "stream"), out.stream));
   auto options = body.find("stream_options");
   if (options != body.end() && !options->is_null()) {

@@ -1,12 +1,14 @@
 #pragma once
 // openai_request: the bridge's one view of `POST /v1/chat/completions` and `POST /v1/completions`
 // bodies, validated. Parsing names the first bad field the way OpenAI does (`param`:
-// "messages[1].role", "stop[2]", "provider.max_price.prompt"). Unknown fields are ignored, as
-// OpenAI-compatible servers commonly do, so newer SDKs keep working.
+// "messages[1].role", "stop[2]", "provider.max_price.prompt"). Known fields the grid does not
+// implement (tools, response_format, ...) are 400s naming them unless their value asks for nothing;
+// other unknown fields are ignored, as OpenAI-compatible servers commonly do, so newer SDKs keep working.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -52,6 +54,8 @@ struct completion_request {
   double presence_penalty = 0;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> stop;
+  // `logit_bias`: token id -> bias in [-100, 100], added to the logits (ids checked by the worker).
+  std::vector<std::pair<std::int32_t, float>> logit_bias;
   bool stream = false;
   bool include_usage = false;  // stream_options.include_usage
   bool logprobs = false;        // chat: `logprobs`; completions: `logprobs` given (not null)

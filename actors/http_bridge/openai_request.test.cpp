@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace infergrid::http {
 namespace {
 
@@ -136,6 +138,11 @@ TEST(ChatRequest, EachBadFieldIsNamed) {
        "provider.allow_fallbacks"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"provider":{"max_price":{"prompt":-1}}})",
        "provider.max_price.prompt"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"logit_bias":[1]})", "logit_bias"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"logit_bias":{"hello":1}})", "logit_bias.hello"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"logit_bias":{"-3":1}})", "logit_bias.-3"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"logit_bias":{"7":101}})", "logit_bias.7"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"logit_bias":{"7":"big"}})", "logit_bias.7"},
   };
   for (const auto& c : cases) {
     auto failure = chat_error(c.body);
@@ -143,6 +150,45 @@ TEST(ChatRequest, EachBadFieldIsNamed) {
     EXPECT_EQ(failure.param, c.param) << c.body << " -> " << failure.message;
     EXPECT_EQ(failure.type, "invalid_request_error") << c.body;
     EXPECT_NE(failure.message.find(c.param), std::string::npos) << failure.message;
+  }
+}
+
+TEST(ChatRequest, LogitBiasMapsTokenIdsToBiases) {
+  const std::string base = R"({"model":"m","messages":[{"role":"user","content":"x"}])";
+  auto biased = chat_ok(base + R"(,"logit_bias":{"7":-100,"42":2.5}})");
+  std::sort(biased.logit_bias.begin(), biased.logit_bias.end());
+  EXPECT_EQ(biased.logit_bias, (std::vector<std::pair<std::int32_t, float>>{{7, -100.0f}, {42, 2.5f}}));
+  EXPECT_TRUE(chat_ok(base + R"(,"logit_bias":{}})").logit_bias.empty());
+  EXPECT_TRUE(chat_ok(base + R"(,"logit_bias":null})").logit_bias.empty());
+}
+
+// Fields that would change the output and are not implemented are refused by name (fail closed);
+// values that ask for nothing pass.
+TEST(ChatRequest, UnimplementedFieldsAreRefusedNotIgnored) {
+  const std::string base = R"({"model":"m","messages":[{"role":"user","content":"x"}])";
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {R"("tools":[{"type":"function","function":{"name":"f","parameters":{}}}])", "tools"},
+      {R"("tool_choice":"required")", "tool_choice"},
+      {R"("tool_choice":{"type":"function","function":{"name":"f"}})", "tool_choice"},
+      {R"("functions":[{"name":"f"}])", "functions"},
+      {R"("function_call":"auto")", "function_call"},
+      {R"("response_format":{"type":"json_object"})", "response_format"},
+      {R"("response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{}}})", "response_format"},
+      {R"("best_of":3)", "best_of"},
+      {R"("modalities":["text","audio"])", "modalities"},
+      {R"("audio":{"voice":"alloy"})", "audio"},
+      {R"("prediction":{"type":"content","content":"x"})", "prediction"},
+  };
+  for (const auto& [field, param] : refused) {
+    const auto failure = chat_error(base + "," + field + "}");
+    EXPECT_EQ(failure.status, 400) << field;
+    EXPECT_EQ(failure.param, param) << field;
+    EXPECT_EQ(failure.code, "unsupported") << field;
+  }
+  for (const std::string inert : {R"("tools":[])", R"("tool_choice":"none")", R"("response_format":{"type":"text"})",
+                                  R"("best_of":1)", R"("modalities":["text"])", R"("tools":null)",
+                                  R"("parallel_tool_calls":true)"}) {
+    chat_ok(base + "," + inert + "}");
   }
 }
 

@@ -42,6 +42,12 @@ void sampler::accept(token_id token) {
   while (recent_.size() > static_cast<std::size_t>(config_.repeat_last_n)) recent_.pop_front();
 }
 
+void sampler::apply_biases(std::vector<candidate>& candidates) const {
+  for (const auto& [token, bias] : config_.logit_bias) {
+    if (token >= 0 && static_cast<std::size_t>(token) < candidates.size()) candidates[static_cast<std::size_t>(token)].logit += bias;
+  }
+}
+
 void sampler::apply_penalties(std::vector<candidate>& candidates) const {
   if (recent_.empty()) return;
   std::unordered_map<token_id, int> counts;
@@ -70,6 +76,7 @@ std::vector<weighted_token> sampler::distribution(std::span<const float> logits)
   assert(!logits.empty());
   std::vector<candidate> candidates(logits.size());
   for (std::size_t i = 0; i < logits.size(); ++i) candidates[i] = {static_cast<token_id>(i), logits[i]};
+  apply_biases(candidates);
   apply_penalties(candidates);
   if (config_.temperature <= 0.0f) {
     return {{std::min_element(candidates.begin(), candidates.end(), by_logit_descending)->id, 1.0}};

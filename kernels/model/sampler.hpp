@@ -1,5 +1,6 @@
 #pragma once
-// sampler: picks the next token from logits with llama.cpp's semantics and order — repetition /
+// sampler: picks the next token from logits with llama.cpp's semantics and order — logit biases
+// (OpenAI's logit_bias, added to the raw logits), repetition /
 // frequency / presence penalties over the last `repeat_last_n` accepted tokens, then top-k, top-p,
 // min-p (on the untempered distribution), temperature, and a draw from a seeded std::mt19937_64.
 // Temperature <= 0 is greedy (argmax after penalties; ties go to the lowest id). The same seed and the
@@ -8,6 +9,7 @@
 #include <deque>
 #include <random>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "kernels/model/tokenizer.hpp"
@@ -24,6 +26,9 @@ struct sampler_config {
   float presence_penalty = 0.0f;   // subtracted once if present in the window
   std::int32_t repeat_last_n = 64; // window of accepted tokens the penalties look at (0: off)
   std::uint64_t seed = 0;
+  // Added to the logits first (OpenAI's logit_bias: -100 all but bans a token, 100 all but forces
+  // it); ids outside the logits are ignored here (the worker refuses them up front).
+  std::vector<std::pair<token_id, float>> logit_bias;
 };
 
 // One token of the distribution a draw picks from.
@@ -57,6 +62,7 @@ class sampler {
     token_id id;
     float logit;
   };
+  void apply_biases(std::vector<candidate>& candidates) const;
   void apply_penalties(std::vector<candidate>& candidates) const;
 
   sampler_config config_;

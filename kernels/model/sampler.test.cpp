@@ -163,6 +163,21 @@ TEST(sampler, repetition_penalty_llama_cpp_semantics) {
   EXPECT_EQ(n.sample(std::vector<float>{-1.0f, -1.5f}), 1);  // -1 * 2 = -2 < -1.5
 }
 
+TEST(sampler, logit_bias_is_added_before_everything_else) {
+  const std::vector<float> logits = random_logits(300, 7);
+  const auto argmax = std::max_element(logits.begin(), logits.end()) - logits.begin();
+  sampler_config banned = plain(0.0f);
+  banned.logit_bias = {{static_cast<token_id>(argmax), -100.0f}};
+  EXPECT_NE(sampler(banned).sample(logits), argmax);
+  sampler_config forced = plain(1.0f, 5);
+  forced.logit_bias = {{3, 100.0f}};
+  sampler s(forced);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(s.sample(logits), 3);
+  sampler_config outside = plain(0.0f);
+  outside.logit_bias = {{-1, 100.0f}, {300, 100.0f}};  // ignored here; the worker refuses them
+  EXPECT_EQ(sampler(outside).sample(logits), argmax);
+}
+
 TEST(sampler, frequency_and_presence_penalties) {
   sampler_config c = plain(0.0f);
   c.frequency_penalty = 0.5f;

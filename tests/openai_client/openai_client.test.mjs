@@ -204,6 +204,38 @@ test('400 names the bad field', async () => {
   assert.equal(noPrompt.param, 'prompt');
 });
 
+test('logit_bias: +100 forces a token at every step, -100 rules it out, an id outside the vocabulary is a 400', async () => {
+  const tokensOf = async (logitBias) => {
+    const answer = await client.chat.completions.create({
+      model, messages: question, max_tokens: 6, temperature: 0.8, seed: 11, logprobs: true, logit_bias: logitBias,
+    });
+    assert.equal(answer.choices[0].logprobs.content.length, 6);
+    return answer.choices[0].logprobs.content.map((entry) => entry.token);
+  };
+  const forced = await tokensOf({ 300: 100 });
+  assert.equal(new Set(forced).size, 1, JSON.stringify(forced));
+  const other = await tokensOf({ 300: -100, 301: 100 });
+  assert.equal(new Set(other).size, 1, JSON.stringify(other));
+  assert.notEqual(other[0], forced[0]);
+  const outside = await rejection(client.chat.completions.create({ model, messages: question, logit_bias: { 999999: 5 } }));
+  assertErrorShape(outside, 400);
+  assert.ok(outside.message.includes('logit_bias'), outside.message);
+});
+
+test('tools and response_format are refused by name, never answered unconstrained', async () => {
+  const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } }];
+  const withTools = await rejection(client.chat.completions.create({ model, messages: question, tools, tool_choice: 'required' }));
+  assertErrorShape(withTools, 400, 'unsupported');
+  assert.equal(withTools.param, 'tools');
+  const json = await rejection(client.chat.completions.create({ model, messages: question, response_format: { type: 'json_object' } }));
+  assertErrorShape(json, 400, 'unsupported');
+  assert.equal(json.param, 'response_format');
+  const bestOf = await rejection(client.completions.create({ model, prompt: 'Once', best_of: 2 }));
+  assert.equal(bestOf.param, 'best_of');
+  const plain = await client.chat.completions.create({ model, messages: question, max_tokens: 2, response_format: { type: 'text' }, tools: [] });
+  assert.equal(plain.choices.length, 1);
+});
+
 test('404 for a model nobody serves', async () => {
   const error = await rejection(client.chat.completions.create({ model: 'no-such-model', messages: question }));
   assertErrorShape(error, 404, 'model_not_found');
