@@ -39,8 +39,11 @@ struct sampling_params {
   std::int32_t repeat_last_n = 64;
   std::uint64_t seed = 0;
   std::vector<token_bias> logit_bias;  // empty: none
+  // "" free text; "json_object": every draw is masked to tokens that continue one JSON object
+  // (kernels/model/json_token_mask.hpp), and generation ends when it is complete.
+  std::string output_format;
   MSGPACK_DEFINE(temperature, top_k, top_p, min_p, repeat_penalty, frequency_penalty, presence_penalty,
-                 repeat_last_n, seed, logit_bias)
+                 repeat_last_n, seed, logit_bias, output_format)
 };
 
 // Per-request routing preferences (OpenRouter-style). Empty / zero means "no preference".

@@ -15,6 +15,7 @@ continuous_batch::continuous_batch(engine::llama_engine& engine, const model::to
       limits_(limits),
       worker_id_(std::move(worker_id)),
       cheat_(cheat),
+      json_mask_(vocab),
       slots_(engine.n_slots()) {}
 
 std::uint32_t continuous_batch::running_count() const {
@@ -44,6 +45,7 @@ result<continuous_batch::sequence> continuous_batch::prepare(inference_job job) 
                                                           std::to_string(vocab_size - 1) + ")");
     }
   }
+  IG_TRY(check_output_format(request.sampling));
   if (request.max_tokens == 0) return make_error(error_code::invalid_argument, "max_tokens is 0");
   if (job.resume_tokens.size() >= request.max_tokens) {
     return make_error(error_code::invalid_argument, "the job resumes after its last token");
@@ -133,7 +135,9 @@ void continuous_batch::finish(std::uint32_t slot, const char* reason, std::vecto
 void continuous_batch::advance(std::uint32_t slot, std::span<const float> logits, std::vector<batch_event>& out) {
   sequence& s = *slots_[slot];
   s.cached = static_cast<std::uint32_t>(s.history.size());
-  const model::token_id next = cheat_.replace(sample_at(s.job.request.sampling, logits, s.history, s.generated),
+  const auto generated = std::span(s.history).subspan(s.prompt_count);
+  const auto draw_logits = constrained_logits(s.job.request.sampling, json_mask_, generated, logits, mask_scratch_);
+  const model::token_id next = cheat_.replace(sample_at(s.job.request.sampling, draw_logits, s.history, s.generated),
                                               s.generated, s.job.request.max_tokens, vocab_);
   model::append_fingerprint(s.fingerprints, model::fingerprint_of(logits, next));
   if (s.job.request.logprobs) s.pending.logprobs.push_back(logprob_entry(vocab_, logits, next, s.job.request.top_logprobs));

@@ -17,6 +17,7 @@
 #include "actors/gpu_worker/cheat_mode.hpp"
 #include "actors/gpu_worker/sequence_text.hpp"
 #include "kernels/engine/llama_engine.hpp"
+#include "kernels/model/json_token_mask.hpp"
 #include "kernels/model/tokenizer.hpp"
 #include "messages/inference.hpp"
 #include "runtime/result.hpp"
@@ -97,6 +98,8 @@ class continuous_batch {
   batch_limits limits_;
   std::string worker_id_;
   token_cheat cheat_;  // none outside tests (cheat_mode.hpp)
+  model::json_token_mask json_mask_;  // response_format json_object
+  std::vector<float> mask_scratch_;
   std::vector<std::optional<sequence>> slots_;
   std::deque<sequence> waiting_;
   std::uint64_t tokens_generated_ = 0;

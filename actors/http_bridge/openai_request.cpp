@@ -113,7 +113,10 @@ struct unimplemented_field {
 };
 bool empty_list(const json& v) { return v.is_array() && v.empty(); }
 bool is_none(const json& v) { return v.is_string() && v.get<std::string>() == "none"; }
-bool plain_text_format(const json& v) { return v.is_object() && v.value("type", "") == "text"; }
+bool implemented_format(const json& v) {
+  return v.is_object() && v.contains("type") && v["type"].is_string() &&
+         (v["type"] == "text" || v["type"] == "json_object");
+}
 bool just_one(const json& v) { return v.is_number_integer() && v.get<std::int64_t>() == 1; }
 bool text_only(const json& v) { return v.is_array() && v.size() == 1 && v[0] == "text"; }
 bool never_inert(const json&) { return false; }
@@ -123,8 +126,8 @@ constexpr std::array unimplemented_fields = {
     unimplemented_field{"tool_choice", is_none, "tool calling is not supported yet"},
     unimplemented_field{"functions", empty_list, "function calling is not supported yet"},
     unimplemented_field{"function_call", is_none, "function calling is not supported yet"},
-    unimplemented_field{"response_format", plain_text_format,
-                        "structured outputs are not supported yet; only {\"type\": \"text\"}"},
+    unimplemented_field{"response_format", implemented_format,
+                        "json_schema is not supported yet; {\"type\": \"json_object\"} and {\"type\": \"text\"} are"},
     unimplemented_field{"best_of", just_one, "only best_of=1 is supported"},
     unimplemented_field{"modalities", text_only, "only text output is supported"},
     unimplemented_field{"audio", never_inert, "audio output is not supported"},
@@ -162,6 +165,9 @@ maybe_error read_common(const json& body, const request_limits& limits, completi
   if (seed) out.seed = static_cast<std::uint64_t>(*seed);
   IG_HTTP_TRY(read_stop(body, limits, out));
   IG_HTTP_TRY(read_logit_bias(body, out));
+  if (auto format = body.find("response_format"); format != body.end() && implemented_format(*format)) {
+    out.json_object = (*format)["type"] == "json_object";
+  }
   IG_HTTP_TRY(assign(read_bool(body, "stream", "stream"), out.stream));
   auto options = body.find("stream_options");
   if (options != body.end() && !options->is_null()) {

@@ -56,6 +56,8 @@ struct completion_request {
   std::vector<std::string> stop;
   // `logit_bias`: token id -> bias in [-100, 100], added to the logits (ids checked by the worker).
   std::vector<std::pair<std::int32_t, float>> logit_bias;
+  // `response_format: {"type": "json_object"}`: the worker masks every draw to one JSON object.
+  bool json_object = false;
   bool stream = false;
   bool include_usage = false;  // stream_options.include_usage
   bool logprobs = false;        // chat: `logprobs`; completions: `logprobs` given (not null)

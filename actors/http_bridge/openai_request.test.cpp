@@ -172,7 +172,6 @@ TEST(ChatRequest, UnimplementedFieldsAreRefusedNotIgnored) {
       {R"("tool_choice":{"type":"function","function":{"name":"f"}})", "tool_choice"},
       {R"("functions":[{"name":"f"}])", "functions"},
       {R"("function_call":"auto")", "function_call"},
-      {R"("response_format":{"type":"json_object"})", "response_format"},
       {R"("response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{}}})", "response_format"},
       {R"("best_of":3)", "best_of"},
       {R"("modalities":["text","audio"])", "modalities"},
@@ -185,6 +184,8 @@ TEST(ChatRequest, UnimplementedFieldsAreRefusedNotIgnored) {
     EXPECT_EQ(failure.param, param) << field;
     EXPECT_EQ(failure.code, "unsupported") << field;
   }
+  EXPECT_TRUE(chat_ok(base + R"(,"response_format":{"type":"json_object"}})").json_object);
+  EXPECT_FALSE(chat_ok(base + R"(,"response_format":{"type":"text"}})").json_object);
   for (const std::string inert : {R"("tools":[])", R"("tool_choice":"none")", R"("response_format":{"type":"text"})",
                                   R"("best_of":1)", R"("modalities":["text"])", R"("tools":null)",
                                   R"("parallel_tool_calls":true)"}) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 #include "actors/gpu_worker/seeded_sampling.hpp"
 #include "actors/validator/receipt_checks.hpp"
@@ -50,7 +51,7 @@ raw_ranking rank_raw(std::span<const float> logits) {
 // The seeded draw at generated position `position` replayed on the validator's logits.
 token_verdict check_draw(const sampling_params& sampling, std::span<const float> logits,
                          std::span<const std::int32_t> history, std::uint32_t position, std::int32_t token,
-                         const raw_ranking& raw, const audit_tolerances& tolerances) {
+                         const audit_tolerances& tolerances) {
   model::sampler_config config = gpu_worker::to_sampler_config(sampling);
   config.seed = gpu_worker::position_seed(sampling.seed, position);
   model::sampler replay(config);
@@ -59,7 +60,8 @@ token_verdict check_draw(const sampling_params& sampling, std::span<const float>
   const std::vector<model::weighted_token> weighted = replay.distribution(logits);
   if (sampling.temperature <= 0.0f) {
     if (weighted.front().id == token) return token_verdict::same;
-    const double gap = raw.top_logprob - (logits[static_cast<std::size_t>(token)] - raw.normaliser);
+    // Against the best token the sampler could pick (the mask may have ruled out the raw argmax).
+    const double gap = *std::max_element(logits.begin(), logits.end()) - logits[static_cast<std::size_t>(token)];
     return gap <= tolerances.near_tie_logprob ? token_verdict::near_tie : token_verdict::implausible;
   }
   const double u = replay.next_uniform();
@@ -76,12 +78,15 @@ token_verdict check_draw(const sampling_params& sampling, std::span<const float>
   return token_verdict::implausible;  // outside the top-k / top-p / min-p candidates
 }
 
+// `draw_logits`: what the miner's sampler saw (masked for output_format json_object); the
+// fingerprint is of the raw `logits`.
 position_check check_position(const sampling_params& sampling, std::span<const float> logits,
-                              std::span<const std::int32_t> history, std::uint32_t position, std::int32_t token,
-                              const model::token_fingerprint& claimed, const audit_tolerances& tolerances) {
+                              std::span<const float> draw_logits, std::span<const std::int32_t> history,
+                              std::uint32_t position, std::int32_t token, const model::token_fingerprint& claimed,
+                              const audit_tolerances& tolerances) {
   const raw_ranking raw = rank_raw(logits);
   position_check out;
-  out.token = check_draw(sampling, logits, history, position, token, raw, tolerances);
+  out.token = check_draw(sampling, draw_logits, history, position, token, tolerances);
   const double own = logits[static_cast<std::size_t>(token)] - raw.normaliser;
   // Both far in the saturated tail: the fingerprint cannot say more.
   const double floor = -4095 * model::fingerprint_logprob_step;
@@ -155,12 +160,19 @@ result<audit_outcome> audit_job(audit_model& model, const inference_request& req
   }
   audit_evidence evidence;
   double deviation_sum = 0;
+  std::optional<model::json_token_mask> json_mask;  // built per audit only for constrained jobs
+  if (!request.sampling.output_format.empty()) json_mask.emplace(model.vocab);
+  std::vector<float> masked;
   history.reserve(prompt_count + output.size());
   for (std::uint32_t i = 0; i < output.size(); ++i) {
     if (i >= receipt.first_index) {
       const auto logits = i == 0 ? first->logits_of(0) : rest.logits_of(i - 1);
       const auto claimed = model::fingerprint_at(receipt.fingerprints, i - receipt.first_index);
-      const position_check c = check_position(request.sampling, logits, history, i, output[i], claimed, tolerances);
+      const auto draw_logits = json_mask ? gpu_worker::constrained_logits(request.sampling, *json_mask,
+                                                                           std::span(history).subspan(prompt_count),
+                                                                           logits, masked)
+                                         : logits;
+      const position_check c = check_position(request.sampling, logits, draw_logits, history, i, output[i], claimed, tolerances);
       ++evidence.tokens_checked;
       evidence.near_ties += c.token == token_verdict::near_tie ? 1 : 0;
       evidence.implausible_tokens += c.token == token_verdict::implausible ? 1 : 0;

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "kernels/model/json_prefix.hpp"
+
 #include <fmt/core.h>
 
 #include <map>
@@ -159,6 +161,32 @@ TEST(audit_replay, honest_vulkan_and_cpu_answers_pass_at_every_temperature) {
                  request.request_id, temperature, e.tokens_checked, e.near_ties, e.fingerprint_mismatches,
                  e.logprob_deviation_mean, e.logprob_deviation_max);
     }
+  }
+}
+
+// response_format json_object: the worker masks every draw, and so does the validator's replay —
+// an honest constrained answer passes; an unconstrained answer to a constrained request does not.
+TEST(audit_replay, json_object_answers_are_replayed_with_the_mask) {
+  std::vector<inference_request> constrained = requests_at(0.7f, "json");
+  for (auto& request : constrained) request.sampling.output_format = "json_object";
+  for (const auto& [request, receipt] : vulkan_answers(shared().registered, constrained)) {
+    std::string text;
+    for (const auto token : receipt.output_tokens) {
+      if (!shared().validator.vocab.is_end_of_generation(token)) text += shared().validator.vocab.token_to_piece(token);
+    }
+    model::json_prefix prefix;
+    EXPECT_TRUE(prefix.feed(text)) << text;
+    auto outcome = audit(request, receipt);
+    ASSERT_TRUE(outcome.ok()) << outcome.err().message;
+    EXPECT_FALSE(outcome->guilty) << request.request_id << ": " << outcome->reason << " " << outcome->detail << " " << text;
+  }
+  std::vector<inference_request> free = requests_at(0.0f, "free");
+  for (const auto& [request, receipt] : vulkan_answers(shared().registered, free)) {
+    inference_request claimed = request;
+    claimed.sampling.output_format = "json_object";
+    auto outcome = audit(claimed, receipt);
+    ASSERT_TRUE(outcome.ok()) << outcome.err().message;
+    EXPECT_TRUE(outcome->guilty) << request.request_id << ": unconstrained text passed as json_object";
   }
 }
 

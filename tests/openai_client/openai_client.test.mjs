@@ -222,14 +222,37 @@ test('logit_bias: +100 forces a token at every step, -100 rules it out, an id ou
   assert.ok(outside.message.includes('logit_bias'), outside.message);
 });
 
+test('response_format json_object: the answer is one JSON object, whole and streamed', async () => {
+  // Token ids of '"' and '}' in stories260k's vocabulary, pushed up so the object closes within
+  // max_tokens; without the mask the same bias gives text such as `"}"}` that is no object.
+  const request = {
+    model, messages: question, max_tokens: 96, temperature: 0.7, seed: 3,
+    response_format: { type: 'json_object' }, logit_bias: { 436: 6, 128: 12 },
+  };
+  const whole = await client.chat.completions.create(request);
+  assert.equal(whole.choices[0].finish_reason, 'stop', whole.choices[0].message.content);
+  const parsed = JSON.parse(whole.choices[0].message.content);
+  assert.equal(typeof parsed, 'object');
+  assert.ok(parsed !== null && !Array.isArray(parsed));
+  let streamed = '';
+  for await (const chunk of await client.chat.completions.create({ ...request, stream: true })) {
+    for (const choice of chunk.choices) streamed += choice.delta.content ?? '';
+  }
+  assert.equal(streamed, whole.choices[0].message.content);
+  const free = await client.chat.completions.create({ ...request, response_format: { type: 'text' } });
+  assert.throws(() => { const v = JSON.parse(free.choices[0].message.content); if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object'); });
+});
+
 test('tools and response_format are refused by name, never answered unconstrained', async () => {
   const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } }];
   const withTools = await rejection(client.chat.completions.create({ model, messages: question, tools, tool_choice: 'required' }));
   assertErrorShape(withTools, 400, 'unsupported');
   assert.equal(withTools.param, 'tools');
-  const json = await rejection(client.chat.completions.create({ model, messages: question, response_format: { type: 'json_object' } }));
-  assertErrorShape(json, 400, 'unsupported');
-  assert.equal(json.param, 'response_format');
+  const schema = await rejection(client.chat.completions.create({
+    model, messages: question, response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object' } } },
+  }));
+  assertErrorShape(schema, 400, 'unsupported');
+  assert.equal(schema.param, 'response_format');
   const bestOf = await rejection(client.completions.create({ model, prompt: 'Once', best_of: 2 }));
   assert.equal(bestOf.param, 'best_of');
   const plain = await client.chat.completions.create({ model, messages: question, max_tokens: 2, response_format: { type: 'text' }, tools: [] });
