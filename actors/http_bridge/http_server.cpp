@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -51,6 +52,7 @@ const char* allowed_method(const std::string& path) {
   for (const auto& route : known_routes) {
     if (path == route.path) return route.method;
   }
+  if (path.starts_with("/v1/models/")) return "GET";
   return nullptr;
 }
 
@@ -130,6 +132,21 @@ void http_server::add_routes() {
     }
     write_json(res, 200, model_list_json(shared.catalog.models(), unix_seconds()));
     done(req, "/v1/models", res.status, started, std::get<caller>(who).account);
+  });
+  // Model ids may hold '/' ("Qwen/Qwen2.5-7B-Instruct"): the rest of the path is the id.
+  server_.Get(R"(/v1/models/(.+))", [&shared, done](const httplib::Request& req, httplib::Response& res) {
+    const auto started = clock::now();
+    auto who = authenticate(shared, req);
+    if (auto* failure = std::get_if<api_error>(&who)) {
+      write_error(res, *failure);
+      return done(req, "/v1/models/{id}", res.status, started);
+    }
+    const std::string id = req.matches[1];
+    const auto models = shared.catalog.models();
+    const auto found = std::find_if(models.begin(), models.end(), [&](const served_model& m) { return m.id == id; });
+    if (found == models.end()) write_error(res, model_not_found(id));
+    else write_json(res, 200, model_json(*found, unix_seconds()));
+    done(req, "/v1/models/{id}", res.status, started, std::get<caller>(who).account);
   });
   server_.Get("/health", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = clock::now();

@@ -125,16 +125,18 @@ json usage_chunk_json(endpoint_kind kind, const response_header& header, const u
   return out;
 }
 
+json model_json(const served_model& model, std::int64_t created_s) {
+  return {{"id", model.id},
+          {"object", "model"},
+          {"created", created_s},
+          {"owned_by", model.owned_by},
+          {"context_length", model.context_length},
+          {"workers", model.workers}};
+}
+
 json model_list_json(const std::vector<served_model>& models, std::int64_t created_s) {
   json data = json::array();
-  for (const auto& model : models) {
-    data.push_back({{"id", model.id},
-                    {"object", "model"},
-                    {"created", created_s},
-                    {"owned_by", model.owned_by},
-                    {"context_length", model.context_length},
-                    {"workers", model.workers}});
-  }
+  for (const auto& model : models) data.push_back(model_json(model, created_s));
   return {{"object", "list"}, {"data", data}};
 }
 

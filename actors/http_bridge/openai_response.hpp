@@ -72,5 +72,7 @@ struct served_model {
   std::int64_t utilisation_permille = 0;
 };
 nlohmann::json model_list_json(const std::vector<served_model>& models, std::int64_t created_s);
+// One model, as `GET /v1/models/{id}` answers it.
+nlohmann::json model_json(const served_model& model, std::int64_t created_s);
 
 }  // namespace infergrid::http

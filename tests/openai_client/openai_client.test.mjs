@@ -58,6 +58,15 @@ const question = [
   { role: 'user', content: 'Once upon a time' },
 ];
 
+test('models.retrieve gives one model; an unknown id is a 404', async () => {
+  const one = await client.models.retrieve(model);
+  assert.equal(one.id, model);
+  assert.equal(one.object, 'model');
+  assert.ok(one.context_length > 0);
+  const missing = await rejection(client.models.retrieve('no-such-model'));
+  assertErrorShape(missing, 404, 'model_not_found');
+});
+
 test('chat.completions.create answers with usage and the miner', async () => {
   const answer = await client.chat.completions.create({ model, messages: question, max_tokens: 16, temperature: 0, seed: 7 });
   assert.equal(answer.object, 'chat.completion');
