@@ -3,9 +3,9 @@
 #include <chrono>
 #include <map>
 
+#include "actors/gpu_worker/loaded_model.hpp"
 #include "actors/gpu_worker/model_path.hpp"
 #include "actors/gpu_worker/receipt_building.hpp"
-#include "kernels/engine/load_progress_lines.hpp"
 #include "runtime/actor_kind_registry.hpp"
 #include "runtime/log.hpp"
 
@@ -44,36 +44,24 @@ result<std::unique_ptr<gpu_worker_state>> gpu_worker_state::create(actor_context
   auto config = read_worker_config(settings);
   if (!config.ok()) return config.err();
   config->model_path = resolve_model_path(config->model_path, settings.source());
-  auto key = config->identity_file.empty() ? result<identity>(identity::generate())
-                                           : identity::load_or_create(config->identity_file);
-  if (!key.ok()) return key.err();
-  auto file = model::gguf_file::open(config->model_path);
-  if (!file.ok()) return file.err();
-  auto vocab = model::tokenizer::from_gguf(*file);
-  if (!vocab.ok()) return vocab.err();
-  engine::engine_options options;
-  options.device = config->device;
-  options.n_slots = config->slots;
-  options.context_size = config->context_size;
-  const auto log_line = [&ctx, &config](const std::string& line) {
-    log(log_level::info, ctx.address(), "{}: {}", config->model_name, line);
-  };
-  options.on_load_progress = engine::load_progress_lines(log_line);
-  options.on_load_message = log_line;
-  auto engine = engine::llama_engine::create(*file, options);
-  if (!engine.ok()) return engine.err();
+  auto loaded = load_model({config->model_path, config->identity_file, config->device, config->slots,
+                             config->context_size, 0, [&ctx, &config](const std::string& line) {
+                               log(log_level::info, ctx.address(), "{}: {}", config->model_name, line);
+                             }});
+  if (!loaded.ok()) return loaded.err();
+  auto& [key, file, vocab, engine] = *loaded;
   // Any token does for the speed probe; a vocabulary without BOS (some byte-level BPE ones) uses id 0.
-  const model::token_id probe = vocab->bos_id() == model::no_token ? 0 : vocab->bos_id();
-  auto speed = measure_tokens_per_second(*engine, probe, config->benchmark_tokens);
+  const model::token_id probe = vocab.bos_id() == model::no_token ? 0 : vocab.bos_id();
+  auto speed = measure_tokens_per_second(engine, probe, config->benchmark_tokens);
   if (!speed.ok()) return speed.err();
   const std::string model_hash =
-      config->claimed_model_hash.empty() ? to_hex(file->content_hash()) : config->claimed_model_hash;
-  model_offer offer{config->model_name, model_hash, engine->context_size(),
-                    dominant_quantisation(*file), *speed, config->price_prompt_micro, config->price_completion_micro};
+      config->claimed_model_hash.empty() ? to_hex(file.content_hash()) : config->claimed_model_hash;
+  model_offer offer{config->model_name, model_hash, engine.context_size(),
+                    dominant_quantisation(file), *speed, config->price_prompt_micro, config->price_completion_micro};
   log(log_level::info, ctx.address(), "serving {} ({} slots, {} positions, {}, {:.0f} tokens/s) on {}", offer.name,
-      engine->n_slots(), offer.context_length, offer.quantisation, offer.tokens_per_second, engine->device_description());
-  return std::make_unique<gpu_worker_state>(ctx, std::move(*config), std::move(*key), std::move(*vocab),
-                                            std::move(*engine), std::move(offer));
+      engine.n_slots(), offer.context_length, offer.quantisation, offer.tokens_per_second, engine.device_description());
+  return std::make_unique<gpu_worker_state>(ctx, std::move(*config), std::move(key), std::move(vocab),
+                                            std::move(engine), std::move(offer));
 }
 
 gpu_worker_state::gpu_worker_state(actor_context& ctx, worker_config config, identity key, model::tokenizer vocab,

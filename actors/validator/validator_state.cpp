@@ -4,12 +4,12 @@
 
 #include <algorithm>
 
+#include "actors/gpu_worker/loaded_model.hpp"
 #include "actors/gpu_worker/model_path.hpp"
 #include "actors/gpu_worker/receipt_signing.hpp"
 #include "actors/settlement/ledger/signed_ops.hpp"
 #include "actors/validator/canary.hpp"
 #include "actors/validator/verdict_signing.hpp"
-#include "kernels/engine/load_progress_lines.hpp"
 #include "messages/ledger.hpp"
 #include "runtime/actor_kind_registry.hpp"
 #include "runtime/actor_runner.hpp"
@@ -35,27 +35,17 @@ result<std::unique_ptr<validator_state>> validator_state::create(actor_context& 
   auto config = read_validator_config(settings);
   if (!config.ok()) return config.err();
   config->model_path = gpu_worker::resolve_model_path(config->model_path, settings.source());
-  auto key = config->identity_file.empty() ? result<identity>(identity::generate())
-                                           : identity::load_or_create(config->identity_file);
-  if (!key.ok()) return key.err();
-  auto file = model::gguf_file::open(config->model_path);
-  if (!file.ok()) return file.err();
-  auto vocab = model::tokenizer::from_gguf(*file);
-  if (!vocab.ok()) return vocab.err();
-  engine::engine_options options;
-  options.device = config->device;
-  options.n_slots = 1;
-  options.context_size = config->context_size;
-  options.max_batch_tokens = config->batch_tokens;
-  options.max_output_rows = config->batch_tokens;
-  options.on_load_progress = engine::load_progress_lines(
-      [&ctx, &config](const std::string& line) { log(log_level::info, ctx.address(), "{}: {}", config->model_name, line); });
-  auto engine = engine::llama_engine::create(*file, options);
-  if (!engine.ok()) return engine.err();
+  auto loaded = gpu_worker::load_model({config->model_path, config->identity_file, config->device, 1,
+                                         config->context_size, config->batch_tokens,
+                                         [&ctx, &config](const std::string& line) {
+                                           log(log_level::info, ctx.address(), "{}: {}", config->model_name, line);
+                                         }});
+  if (!loaded.ok()) return loaded.err();
+  auto& [key, file, vocab, engine] = *loaded;
   log(log_level::info, ctx.address(), "auditing {} at rate {} on {}", config->model_name, config->audit_rate,
-      engine->device_description());
-  return std::make_unique<validator_state>(ctx, std::move(*config), std::move(*key), std::move(*vocab),
-                                           std::move(*engine), to_hex(file->content_hash()));
+      engine.device_description());
+  return std::make_unique<validator_state>(ctx, std::move(*config), std::move(key), std::move(vocab),
+                                           std::move(engine), to_hex(file.content_hash()));
 }
 
 validator_state::validator_state(actor_context& ctx, validator_config config, identity key, model::tokenizer vocab,

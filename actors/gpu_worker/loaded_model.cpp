@@ -1,0 +1,32 @@
+#include "actors/gpu_worker/loaded_model.hpp"
+
+#include "kernels/engine/load_progress_lines.hpp"
+
+namespace infergrid::gpu_worker {
+
+result<loaded_model> load_model(const model_load_options& options) {
+  auto key = options.identity_file.empty() ? result<identity>(identity::generate())
+                                           : identity::load_or_create(options.identity_file);
+  if (!key.ok()) return key.err();
+  auto file = model::gguf_file::open(options.model_path);
+  if (!file.ok()) return file.err();
+  auto vocab = model::tokenizer::from_gguf(*file);
+  if (!vocab.ok()) return vocab.err();
+  engine::engine_options engine_options;
+  engine_options.device = options.device;
+  engine_options.n_slots = options.slots;
+  engine_options.context_size = options.context_size;
+  if (options.batch_tokens > 0) {
+    engine_options.max_batch_tokens = options.batch_tokens;
+    engine_options.max_output_rows = options.batch_tokens;
+  }
+  if (options.log_line) {
+    engine_options.on_load_progress = engine::load_progress_lines(options.log_line);
+    engine_options.on_load_message = options.log_line;
+  }
+  auto engine = engine::llama_engine::create(*file, engine_options);
+  if (!engine.ok()) return engine.err();
+  return loaded_model{std::move(*key), std::move(*file), std::move(*vocab), std::move(*engine)};
+}
+
+}  // namespace infergrid::gpu_worker
