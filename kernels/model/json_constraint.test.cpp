@@ -167,6 +167,18 @@ TEST_F(json_mask_on_stories, masked_draws_only_end_in_objects_that_parse) {
       tokens.push_back(best);
       json_prefix state;
       ASSERT_TRUE(mask.state_after(tokens, state)) << vocab_->decode(tokens);
+      // The mask's shortcuts (first-byte buckets, plain string pieces) against feeding every token.
+      std::vector<float> fast(vocab_->vocab_size(), 0.0f);
+      mask.apply(state, fast);
+      for (std::size_t id = 0; id < fast.size(); ++id) {
+        const auto token = static_cast<token_id>(id);
+        json_prefix next = state;
+        const std::string piece = vocab_->token_to_piece(token);
+        const bool feedable = !vocab_->is_control(token) && token != vocab_->unknown_id() &&
+                              !vocab_->is_end_of_generation(token) && !piece.empty() && !state.complete();
+        const bool expected = vocab_->is_end_of_generation(token) ? state.complete() : feedable && next.feed(piece);
+        ASSERT_EQ(std::isfinite(fast[id]), expected) << "token " << id << " after " << vocab_->decode(tokens);
+      }
     }
   }
   EXPECT_GT(ended, 0);

@@ -29,6 +29,9 @@ class json_prefix {
     return true;
   }
   bool complete() const { return mode_ == mode::done; }
+  // Inside a string at a character boundary with no escape pending: any run of bytes without '"',
+  // '\\' or control characters that is whole UTF-8 characters leaves the state exactly as it is.
+  bool in_plain_string() const { return mode_ == mode::string && utf8_left_ == 0 && !need_low_surrogate_; }
 
  private:
   enum class mode : std::uint8_t {

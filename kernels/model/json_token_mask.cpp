@@ -1,5 +1,6 @@
 #include "kernels/model/json_token_mask.hpp"
 
+#include <array>
 #include <cmath>
 
 namespace infergrid::model {
@@ -10,6 +11,15 @@ json_token_mask::json_token_mask(const tokenizer& vocab) : end_ids_(vocab.end_of
     const auto token = static_cast<token_id>(id);
     if (vocab.is_control(token) || vocab.is_end_of_generation(token) || token == vocab.unknown_id()) continue;
     pieces_[id] = vocab.token_to_piece(token);
+  }
+  plain_.resize(pieces_.size());
+  json_prefix in_string;
+  (void)in_string.feed(std::string_view("{\"k\":\""));
+  for (std::size_t id = 0; id < pieces_.size(); ++id) {
+    const std::string& piece = pieces_[id];
+    if (piece.empty() || piece.find_first_of("\"\\") != std::string::npos) continue;
+    json_prefix after = in_string;
+    plain_[id] = after.feed(piece) && after.in_plain_string();
   }
 }
 
@@ -39,12 +49,21 @@ void json_token_mask::apply(const json_prefix& state, std::span<float> logits) c
     end_logits.push_back(end >= 0 && static_cast<std::size_t>(end) < logits.size() ? logits[static_cast<std::size_t>(end)] : -INFINITY);
   }
   const std::size_t n = std::min(logits.size(), pieces_.size());
+  std::array<bool, 256> first_ok{};
+  for (std::size_t b = 0; b < first_ok.size(); ++b) {
+    json_prefix next = state;
+    first_ok[b] = next.feed(static_cast<unsigned char>(b));
+  }
+  const bool plain_string = state.in_plain_string();
   bool any = false;
   for (std::size_t id = 0; id < n; ++id) {
+    const std::string& piece = pieces_[id];
     bool allowed = false;
-    if (!state.complete() && !pieces_[id].empty()) {
+    if (plain_string && plain_[id]) {
+      allowed = true;
+    } else if (!piece.empty() && first_ok[static_cast<unsigned char>(piece[0])]) {
       json_prefix next = state;
-      allowed = next.feed(pieces_[id]);
+      allowed = next.feed(piece);
     }
     any = any || allowed;
     if (!allowed) logits[id] = -INFINITY;

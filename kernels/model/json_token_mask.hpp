@@ -4,7 +4,8 @@
 // JSON object (json_prefix.hpp), and every end-of-generation token until the object is complete;
 // once it is, only end-of-generation tokens remain. The mask is a function of the generated tokens
 // alone, so a resumed job (failover) and a validator's replay compute the same one.
-// Cost per step: one pass over the vocabulary's bytes (a prefix trie is the next step for 150k vocabularies).
+// Cost per step: one check per token; only tokens whose first byte can follow are fed whole, and
+// inside strings the tokens that are plain text (most of a vocabulary) are allowed without feeding.
 #include <span>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@ class json_token_mask {
 
  private:
   std::vector<std::string> pieces_;  // bytes per token id; empty for control tokens
+  std::vector<bool> plain_;          // leaves a plain string state as it is (json_prefix::in_plain_string)
   std::vector<token_id> end_ids_;    // end-of-generation tokens
 };
 
