@@ -40,6 +40,11 @@ result<std::unique_ptr<node>> node::create(node_config config) {
     log(log_level::info, cfg.name, "listening on {} (key {}, signatures {}, admission {})", reply_endpoint,
         to_hex(self->signer_->public_id()), cfg.security.require_signatures ? "required" : "OFF",
         cfg.security.open_admission ? "open" : "allowlist");
+    if (cfg.security.identity_path.empty() && cfg.security.require_signatures) {
+      log(log_level::info, cfg.name,
+          "this key is new for this run (no security.identity): peers that pinned an earlier one refuse this node "
+          "until their pin idles out; give it a key file (`infergrid keygen`) to keep its identity across restarts");
+    }
   }
   return self;
 }
