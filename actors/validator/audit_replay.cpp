@@ -160,8 +160,12 @@ result<audit_outcome> audit_job(audit_model& model, const inference_request& req
   }
   audit_evidence evidence;
   double deviation_sum = 0;
-  std::optional<model::json_token_mask> json_mask;  // built per audit only for constrained jobs
-  if (!request.sampling.output_format.empty()) json_mask.emplace(model.vocab);
+  std::optional<model::json_token_mask> own_mask;  // when the caller keeps none
+  const model::json_token_mask* json_mask = nullptr;
+  if (!request.sampling.output_format.empty()) {
+    if (model.json_mask == nullptr) own_mask.emplace(model.vocab);
+    json_mask = model.json_mask != nullptr ? model.json_mask : &*own_mask;
+  }
   std::vector<float> masked;
   history.reserve(prompt_count + output.size());
   for (std::uint32_t i = 0; i < output.size(); ++i) {

@@ -22,6 +22,7 @@
 #include <string>
 
 #include "kernels/engine/llama_engine.hpp"
+#include "kernels/model/json_token_mask.hpp"
 #include "kernels/model/tokenizer.hpp"
 #include "messages/challenge.hpp"
 #include "runtime/result.hpp"
@@ -56,6 +57,7 @@ struct audit_model {
   const model::tokenizer& vocab;
   std::string model_name;
   std::string model_hash;  // hex, the registered model's content hash
+  const model::json_token_mask* json_mask = nullptr;  // for json_object jobs; null = built per audit
 };
 
 // error: the job cannot be replayed here (another model, longer than the validator's context, device

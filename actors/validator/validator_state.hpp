@@ -18,6 +18,7 @@
 #include "actors/validator/audit_replay.hpp"
 #include "actors/validator/validator_config.hpp"
 #include "kernels/engine/llama_engine.hpp"
+#include "kernels/model/json_token_mask.hpp"
 #include "kernels/model/tokenizer.hpp"
 #include "messages/challenge.hpp"
 #include "runtime/actor_context.hpp"
@@ -62,6 +63,7 @@ class validator_state {
   model::tokenizer vocab_;
   engine::llama_engine engine_;
   std::string model_hash_;
+  model::json_token_mask json_mask_;  // for json_object jobs, built once per model
   std::deque<audit_request> waiting_;
   std::deque<audit_verdict> verdicts_;  // the most recent, for trace
   bool audit_armed_ = false;
