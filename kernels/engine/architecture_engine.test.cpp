@@ -78,6 +78,30 @@ INSTANTIATE_TEST_SUITE_P(every_architecture, architecture_engine,
                                   std::string(model::traits_of(std::get<1>(info.param)).name);
                          });
 
+// llama.cpp's Q4_K_M mix (Q4_K with Q6_K for the sensitive tensors) on rows of 256 weights, as the
+// Qwen and Llama files users bring have them: each architecture's logits against the reference.
+TEST(architecture_engine_q4_k_m, logits_and_greedy_ids_match_reference) {
+  for (const std::string architecture : {"llama", "qwen2", "qwen3"}) {
+    model::random_llama_options o = tiny(architecture);
+    o.n_embd = 256;
+    o.n_ff = 512;
+    o.n_heads = 4;
+    o.n_kv_heads = 2;
+    o.tied_output = architecture == "qwen2";
+    o.mix = model::quant_mix_named("q4_k_m");
+    ASSERT_TRUE(o.mix.has_value());
+    const std::string path = temp_path("arch_" + architecture + "_q4_k_m.gguf");
+    auto written = model::write_random_llama(path, o);
+    ASSERT_TRUE(written.ok()) << written.err().message;
+    const std::vector<std::int32_t> prompt = {1, 300, 301, 302, 500, 5, 99, 42, 77, 10, 3, 250, 17, 8};
+    int mismatches = 0;
+    const double error = compare_with_reference(path, prompt, 12, {}, 0, &mismatches);
+    EXPECT_LT(error, 1e-4) << architecture;
+    EXPECT_EQ(mismatches, 0) << architecture;
+    std::printf("%s q4_k_m: worst relative L2 error of logits vs CPU reference %.2e\n", architecture.c_str(), error);
+  }
+}
+
 // The llama3 divisors reach the reference's logits (so the comparison above checks them on both sides).
 TEST(architecture_reference, llama3_rope_scaling_changes_the_logits) {
   std::vector<std::vector<float>> logits;
