@@ -5,11 +5,12 @@
 
 namespace infergrid::model {
 
-json_token_mask::json_token_mask(const tokenizer& vocab) : end_ids_(vocab.end_of_generation_ids().begin(), vocab.end_of_generation_ids().end()) {
-  pieces_.resize(vocab.vocab_size());
+json_token_mask::json_token_mask(const tokenizer& vocab) : pieces_(vocab.vocab_size()), end_(vocab.vocab_size()) {
   for (std::size_t id = 0; id < pieces_.size(); ++id) {
     const auto token = static_cast<token_id>(id);
-    if (vocab.is_control(token) || vocab.is_end_of_generation(token) || token == vocab.unknown_id()) continue;
+    end_[id] = vocab.is_end_of_generation(token);
+    if (end_[id]) end_ids_.push_back(token);
+    if (vocab.is_control(token) || end_[id] || token == vocab.unknown_id()) continue;
     pieces_[id] = vocab.token_to_piece(token);
   }
   plain_.resize(pieces_.size());
@@ -35,19 +36,11 @@ bool json_token_mask::state_after(std::span<const token_id> generated, json_pref
 void json_token_mask::apply(std::span<const token_id> generated, std::span<float> logits) const {
   json_prefix state;
   if (state_after(generated, state)) return apply(state, logits);
-  std::vector<float> end_logits;
-  for (const token_id end : end_ids_) end_logits.push_back(end >= 0 && static_cast<std::size_t>(end) < logits.size() ? logits[static_cast<std::size_t>(end)] : -INFINITY);
-  for (float& logit : logits) logit = -INFINITY;
-  for (std::size_t i = 0; i < end_ids_.size(); ++i) {
-    if (end_ids_[i] >= 0 && static_cast<std::size_t>(end_ids_[i]) < logits.size()) logits[static_cast<std::size_t>(end_ids_[i])] = end_logits[i];
-  }
+  mask_all_but_end(logits);
 }
 
 void json_token_mask::apply(const json_prefix& state, std::span<float> logits) const {
-  std::vector<float> end_logits;
-  for (const token_id end : end_ids_) {
-    end_logits.push_back(end >= 0 && static_cast<std::size_t>(end) < logits.size() ? logits[static_cast<std::size_t>(end)] : -INFINITY);
-  }
+  if (state.complete()) return mask_all_but_end(logits);
   const std::size_t n = std::min(logits.size(), pieces_.size());
   std::array<bool, 256> first_ok{};
   for (std::size_t b = 0; b < first_ok.size(); ++b) {
@@ -57,6 +50,7 @@ void json_token_mask::apply(const json_prefix& state, std::span<float> logits) c
   const bool plain_string = state.in_plain_string();
   bool any = false;
   for (std::size_t id = 0; id < n; ++id) {
+    if (end_[id]) continue;  // decided below, once the others are known
     const std::string& piece = pieces_[id];
     bool allowed = false;
     if (plain_string && plain_[id]) {
@@ -69,11 +63,18 @@ void json_token_mask::apply(const json_prefix& state, std::span<float> logits) c
     if (!allowed) logits[id] = -INFINITY;
   }
   for (std::size_t id = n; id < logits.size(); ++id) logits[id] = -INFINITY;
-  // Complete (or, defensively, no token can continue): the end-of-generation tokens keep their logits.
-  if (!state.complete() && any) return;
-  for (std::size_t i = 0; i < end_ids_.size(); ++i) {
-    const token_id end = end_ids_[i];
-    if (end >= 0 && static_cast<std::size_t>(end) < logits.size()) logits[static_cast<std::size_t>(end)] = end_logits[i];
+  // The object is incomplete: end-of-generation tokens are ruled out too — unless, defensively,
+  // no token can continue, when they keep their logits.
+  if (!any) return;
+  for (const token_id end : end_ids_) {
+    if (static_cast<std::size_t>(end) < n) logits[static_cast<std::size_t>(end)] = -INFINITY;
+  }
+}
+
+// Every token but the end-of-generation ones is ruled out; those keep their logits.
+void json_token_mask::mask_all_but_end(std::span<float> logits) const {
+  for (std::size_t id = 0; id < logits.size(); ++id) {
+    if (id >= end_.size() || !end_[id]) logits[id] = -INFINITY;
   }
 }
 

@@ -27,9 +27,12 @@ class json_token_mask {
   void apply(std::span<const token_id> generated, std::span<float> logits) const;
 
  private:
-  std::vector<std::string> pieces_;  // bytes per token id; empty for control tokens
+  void mask_all_but_end(std::span<float> logits) const;
+
+  std::vector<std::string> pieces_;  // bytes per token id; empty for control and end tokens
   std::vector<bool> plain_;          // leaves a plain string state as it is (json_prefix::in_plain_string)
-  std::vector<token_id> end_ids_;    // end-of-generation tokens
+  std::vector<bool> end_;            // end-of-generation tokens, by id
+  std::vector<token_id> end_ids_;    // the same, listed
 };
 
 }  // namespace infergrid::model
