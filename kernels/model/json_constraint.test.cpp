@@ -44,7 +44,9 @@ TEST(json_prefix, valid_objects_are_accepted_and_complete_only_at_the_end) {
     for (std::size_t i = 0; i < text.size(); ++i) {
       ASSERT_TRUE(p.feed(static_cast<unsigned char>(text[i]))) << text << " at " << i;
       const bool closes = text.find_first_not_of(" \n", i + 1) == std::string::npos;
-      if (!closes) EXPECT_FALSE(p.complete()) << text << " at " << i;
+      if (!closes) {
+        EXPECT_FALSE(p.complete()) << text << " at " << i;
+      }
     }
     EXPECT_TRUE(p.complete()) << text;
   }
@@ -95,38 +97,24 @@ TEST(json_prefix, agrees_with_nlohmann_on_mutated_objects) {
   EXPECT_EQ(agreed, 20000);
 }
 
-class json_mask_on_stories : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto file = gguf_file::open(testing_support::stories260k_path());
-    ASSERT_TRUE(file.ok()) << file.err().message;
-    auto t = tokenizer::from_gguf(*file);
-    ASSERT_TRUE(t.ok()) << t.err().message;
-    vocab_ = new tokenizer(std::move(*t));
-  }
-  static void TearDownTestSuite() {
-    delete vocab_;
-    vocab_ = nullptr;
-  }
-  static inline tokenizer* vocab_ = nullptr;
-};
+class json_mask_on_stories : public testing_support::stories_tokenizer_suite {};
 
 TEST_F(json_mask_on_stories, a_valid_objects_own_tokens_are_allowed_then_only_the_end) {
-  const json_token_mask mask(*vocab_);
+  const json_token_mask mask(vocab());
   for (const std::string& doc : valid) {
     // SentencePiece prefixes a space; a leading one of our own would make two (refused by design).
     const std::string text = doc.substr(doc.find('{'));
-    const std::vector<token_id> tokens = vocab_->encode(text, false);
+    const std::vector<token_id> tokens = vocab().encode(text, false);
     for (std::size_t i = 0; i < tokens.size(); ++i) {
-      std::vector<float> logits(vocab_->vocab_size(), 0.0f);
+      std::vector<float> logits(vocab().vocab_size(), 0.0f);
       mask.apply(std::span(tokens).first(i), logits);
       EXPECT_TRUE(std::isfinite(logits[static_cast<std::size_t>(tokens[i])])) << text << " token " << i;
-      EXPECT_FALSE(std::isfinite(logits[static_cast<std::size_t>(vocab_->eos_id())])) << text << " token " << i;
+      EXPECT_FALSE(std::isfinite(logits[static_cast<std::size_t>(vocab().eos_id())])) << text << " token " << i;
     }
-    std::vector<float> logits(vocab_->vocab_size(), 0.0f);
+    std::vector<float> logits(vocab().vocab_size(), 0.0f);
     mask.apply(tokens, logits);
     for (std::size_t id = 0; id < logits.size(); ++id) {
-      EXPECT_EQ(std::isfinite(logits[id]), vocab_->is_end_of_generation(static_cast<token_id>(id))) << text << " id " << id;
+      EXPECT_EQ(std::isfinite(logits[id]), vocab().is_end_of_generation(static_cast<token_id>(id))) << text << " id " << id;
     }
   }
 }
@@ -134,31 +122,31 @@ TEST_F(json_mask_on_stories, a_valid_objects_own_tokens_are_allowed_then_only_th
 // Greedy draws from random logits under the mask: every text stays a JSON prefix, and each one
 // that ends (an end token) parses as an object.
 TEST_F(json_mask_on_stories, masked_draws_only_end_in_objects_that_parse) {
-  const json_token_mask mask(*vocab_);
+  const json_token_mask mask(vocab());
   std::mt19937 rng(7);
   std::normal_distribution<float> normal(0.0f, 3.0f);
   int ended = 0;
   for (int run = 0; run < 40; ++run) {
     std::vector<token_id> tokens;
     for (int step = 0; step < 300; ++step) {
-      std::vector<float> logits(vocab_->vocab_size());
+      std::vector<float> logits(vocab().vocab_size());
       for (float& l : logits) l = normal(rng);
-      for (const token_id end : vocab_->end_of_generation_ids()) logits[static_cast<std::size_t>(end)] += 20.0f;  // end when allowed
+      for (const token_id end : vocab().end_of_generation_ids()) logits[static_cast<std::size_t>(end)] += 20.0f;  // end when allowed
       // Favour structure so objects close within the run.
       for (const char c : std::string("}]\",1")) {
         char byte_token[8];
         std::snprintf(byte_token, sizeof byte_token, "<0x%02X>", static_cast<unsigned char>(c));
-        for (const token_id t : {vocab_->find_token(byte_token), vocab_->find_token(std::string(1, c))}) {
+        for (const token_id t : {vocab().find_token(byte_token), vocab().find_token(std::string(1, c))}) {
           if (t >= 0) logits[static_cast<std::size_t>(t)] += 4.0f;
         }
       }
       mask.apply(tokens, logits);
       const auto best = static_cast<token_id>(std::max_element(logits.begin(), logits.end()) - logits.begin());
       ASSERT_TRUE(std::isfinite(logits[static_cast<std::size_t>(best)]));
-      if (vocab_->is_end_of_generation(best)) {
-        const std::string text = vocab_->decode(tokens);
+      if (vocab().is_end_of_generation(best)) {
+        const std::string text = vocab().decode(tokens);
         std::string ids;
-        for (const token_id t : tokens) ids += std::to_string(t) + "[" + vocab_->token_to_piece(t) + "] ";
+        for (const token_id t : tokens) ids += std::to_string(t) + "[" + vocab().token_to_piece(t) + "] ";
         ASSERT_TRUE(nlohmann::json::accept(text)) << text << " <- " << ids << " end " << best;
         EXPECT_TRUE(nlohmann::json::parse(text).is_object()) << text;
         ++ended;
@@ -166,18 +154,18 @@ TEST_F(json_mask_on_stories, masked_draws_only_end_in_objects_that_parse) {
       }
       tokens.push_back(best);
       json_prefix state;
-      ASSERT_TRUE(mask.state_after(tokens, state)) << vocab_->decode(tokens);
+      ASSERT_TRUE(mask.state_after(tokens, state)) << vocab().decode(tokens);
       // The mask's shortcuts (first-byte buckets, plain string pieces) against feeding every token.
-      std::vector<float> fast(vocab_->vocab_size(), 0.0f);
+      std::vector<float> fast(vocab().vocab_size(), 0.0f);
       mask.apply(state, fast);
       for (std::size_t id = 0; id < fast.size(); ++id) {
         const auto token = static_cast<token_id>(id);
         json_prefix next = state;
-        const std::string piece = vocab_->token_to_piece(token);
-        const bool feedable = !vocab_->is_control(token) && token != vocab_->unknown_id() &&
-                              !vocab_->is_end_of_generation(token) && !piece.empty() && !state.complete();
-        const bool expected = vocab_->is_end_of_generation(token) ? state.complete() : feedable && next.feed(piece);
-        ASSERT_EQ(std::isfinite(fast[id]), expected) << "token " << id << " after " << vocab_->decode(tokens);
+        const std::string piece = vocab().token_to_piece(token);
+        const bool feedable = !vocab().is_control(token) && token != vocab().unknown_id() &&
+                              !vocab().is_end_of_generation(token) && !piece.empty() && !state.complete();
+        const bool expected = vocab().is_end_of_generation(token) ? state.complete() : feedable && next.feed(piece);
+        ASSERT_EQ(std::isfinite(fast[id]), expected) << "token " << id << " after " << vocab().decode(tokens);
       }
     }
   }

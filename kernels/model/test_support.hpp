@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <span>
 #include <string>
@@ -12,7 +13,9 @@
 
 #include <gtest/gtest.h>
 
+#include "kernels/model/gguf_file.hpp"
 #include "kernels/model/random_llama.hpp"
+#include "kernels/model/tokenizer.hpp"
 
 namespace infergrid::model::testing_support {
 
@@ -32,6 +35,24 @@ inline std::string stories260k_path() {
   const char* root = std::getenv("INFERGRID_SOURCE_DIR");
   return std::string(root != nullptr ? root : ".") + "/deploy/models/stories260k.gguf";
 }
+
+// A test suite on the bundled model's tokenizer, loaded once per suite:
+//   class my_suite : public testing_support::stories_tokenizer_suite {};  ... vocab() ...
+class stories_tokenizer_suite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto file = gguf_file::open(stories260k_path());
+    ASSERT_TRUE(file.ok()) << file.err().message;
+    auto loaded = tokenizer::from_gguf(*file);
+    ASSERT_TRUE(loaded.ok()) << loaded.err().message;
+    vocab_ = std::make_unique<tokenizer>(std::move(*loaded));
+  }
+  static void TearDownTestSuite() { vocab_.reset(); }
+  static const tokenizer& vocab() { return *vocab_; }
+
+ private:
+  static inline std::unique_ptr<tokenizer> vocab_;
+};
 
 // A small GQA Llama that writes and loads in milliseconds.
 inline random_llama_options tiny_llama_options(ggml_type weight_type = ggml_type::q8_0) {

@@ -14,24 +14,7 @@ namespace {
 using testing_support::stories260k_path;
 using testing_support::temp_path;
 
-class stories_tokenizer : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto file = gguf_file::open(stories260k_path());
-    ASSERT_TRUE(file.ok()) << file.err().message;
-    auto t = tokenizer::from_gguf(*file);
-    ASSERT_TRUE(t.ok()) << t.err().message;
-    vocab_ = new tokenizer(std::move(*t));
-  }
-  static void TearDownTestSuite() {
-    delete vocab_;
-    vocab_ = nullptr;
-  }
-  static const tokenizer& vocab() { return *vocab_; }
-
- private:
-  static inline tokenizer* vocab_ = nullptr;
-};
+class stories_tokenizer : public testing_support::stories_tokenizer_suite {};
 
 // Expected ids derived independently with llama2.c's run.c encode() (greedy best-score pair merging)
 // over tok512's pieces and scores: e.g. "▁Once" is 403, "▁upon" 407, "▁a" 261, "▁time" 378.
