@@ -40,10 +40,16 @@ struct sampling_params {
   std::uint64_t seed = 0;
   std::vector<token_bias> logit_bias;  // empty: none
   // "" free text; "json_object": every draw is masked to tokens that continue one JSON object
-  // (kernels/model/json_token_mask.hpp), and generation ends when it is complete.
+  // (kernels/model/json_token_mask.hpp), and generation ends when it is complete;
+  // "json_schema": the output is output_prefix, then one JSON value valid against output_schema,
+  // then output_suffix (tool calls: prefix "<tool_call>\n", suffix "\n</tool_call>"), and
+  // generation ends after it.
   std::string output_format;
+  std::string output_schema;  // JSON Schema text, for output_format "json_schema"
+  std::string output_prefix;  // literal text before the JSON value ("json_schema" only)
+  std::string output_suffix;  // literal text after it ("json_schema" only)
   MSGPACK_DEFINE(temperature, top_k, top_p, min_p, repeat_penalty, frequency_penalty, presence_penalty,
-                 repeat_last_n, seed, logit_bias, output_format)
+                 repeat_last_n, seed, logit_bias, output_format, output_schema, output_prefix, output_suffix)
 };
 
 // Per-request routing preferences (OpenRouter-style). Empty / zero means "no preference".
