@@ -5,6 +5,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libzmq3-dev cppzmq-dev libmsgpack-cxx-dev libsodium-dev libfmt-dev libyaml-cpp-dev libpcre2-dev
   libsqlite3-dev sqlite3 libcpp-httplib-dev nlohmann-json3-dev libcli11-dev
+  libcrypto++-dev libsecp256k1-dev
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-tools
   libgtest-dev libgmock-dev libbenchmark-dev
   curl nodejs npm

@@ -1,0 +1,51 @@
+#pragma once
+// vault_calls: the call data of every SettlementVault and TestToken function settlement uses
+// (contracts/SettlementVault.sol, contracts/TestToken.sol), one canonical signature each.
+// Amounts are token base units; the test token has 6 decimals, so a base unit is a micro-unit.
+#include <vector>
+
+#include "actors/settlement/chain/abi.hpp"
+
+namespace infergrid::chain {
+
+enum class stake_role : std::uint8_t { miner = 1, validator = 2 };  // SettlementVault.Role
+
+// The vault's constructor arguments (immutable for its lifetime: no owner can change them).
+struct vault_parameters {
+  address token{};
+  address operator_address{};
+  std::uint64_t unbonding_delay_seconds = 0;
+  std::uint64_t challenge_window_seconds = 0;
+  std::uint64_t miner_stake_min_micro = 0;
+  std::uint64_t validator_stake_min_micro = 0;
+  std::uint64_t conviction_quorum = 0;
+  std::uint64_t slash_bps = 0;
+  std::uint64_t slash_reporter_bps = 0;
+};
+bytes vault_constructor_arguments(const vault_parameters& parameters);
+
+namespace vault_call {
+bytes deposit(std::uint64_t amount_micro);
+bytes stake(stake_role role, std::uint64_t amount_micro);
+bytes unbond(std::uint64_t amount_micro);
+bytes withdraw_unbonded();
+bytes anchor_epoch(std::uint64_t epoch, const word& ledger_root, const word& balances_root);
+bytes withdraw(std::uint64_t epoch, std::uint64_t cumulative_micro, const std::vector<word>& proof);
+bytes slash(const address& miner, const word& evidence_hash, const std::vector<bytes>& signatures_rsv);
+bytes bind_identity(const word& ed25519_public_key, const bytes& signature);
+// Views (eth_call): each returns one uint256 / bytes32 word.
+bytes pool();
+bytes staked_of(const address& account);
+bytes unbonding_of(const address& account);
+bytes withdrawn_of(const address& account);
+bytes identity_of(const address& account);
+bytes slash_digest(const address& miner, const word& evidence_hash);
+}  // namespace vault_call
+
+namespace token_call {
+bytes mint(const address& to, std::uint64_t amount_micro);
+bytes approve(const address& spender, std::uint64_t amount_micro);
+bytes balance_of(const address& account);
+}  // namespace token_call
+
+}  // namespace infergrid::chain

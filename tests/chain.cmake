@@ -1,0 +1,22 @@
+# On-chain settlement (deploy/readme/chain.md): the pinned npm packages (solc, @foundry-rs/anvil in
+# actors/settlement/chain/contracts/package-lock.json) are installed into the build tree once per
+# run (chain_npm_install, scripts off: the platform's anvil binary comes as an optional dependency),
+# the contracts are compiled there (chain_contracts_compile), and the vault's tests drive a local
+# anvil node through the C++ chain client. Without node/npm the setup fails with a message.
+set(chain_contracts_source ${PROJECT_SOURCE_DIR}/actors/settlement/chain/contracts)
+set(chain_work ${PROJECT_BINARY_DIR}/chain_contracts)
+find_program(INFERGRID_NODE node)
+find_program(INFERGRID_NPM npm)
+if(INFERGRID_NODE AND INFERGRID_NPM)
+  add_test(NAME chain_npm_install
+    COMMAND sh -c "mkdir -p '${chain_work}' && cp '${chain_contracts_source}'/package.json '${chain_contracts_source}'/package-lock.json '${chain_work}/' && cd '${chain_work}' && npm ci --ignore-scripts --no-audit --no-fund --prefer-offline && ln -sf \"$(ls -d \"$PWD\"/node_modules/@foundry-rs/anvil-*/bin/anvil | head -n 1)\" anvil && ./anvil --version")
+  add_test(NAME chain_contracts_compile
+    COMMAND ${INFERGRID_NODE} ${chain_contracts_source}/compile.mjs ${chain_work}/artifacts WORKING_DIRECTORY ${chain_work})
+else()
+  add_test(NAME chain_npm_install
+    COMMAND sh -c "echo 'node and npm are required for the chain tests (deploy/install-deps.sh installs them)' >&2; exit 1")
+  add_test(NAME chain_contracts_compile COMMAND sh -c "exit 1")
+endif()
+set_tests_properties(chain_npm_install PROPERTIES FIXTURES_SETUP chain_npm TIMEOUT 600)
+set_tests_properties(chain_contracts_compile PROPERTIES FIXTURES_SETUP chain_contracts FIXTURES_REQUIRED chain_npm
+  TIMEOUT 300)
