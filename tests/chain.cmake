@@ -20,3 +20,15 @@ endif()
 set_tests_properties(chain_npm_install PROPERTIES FIXTURES_SETUP chain_npm TIMEOUT 600)
 set_tests_properties(chain_contracts_compile PROPERTIES FIXTURES_SETUP chain_contracts FIXTURES_REQUIRED chain_npm
   TIMEOUT 300)
+
+add_library(infergrid_chain_test_support STATIC ${CMAKE_CURRENT_LIST_DIR}/support/anvil_node.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/support/vault_devnet.cpp ${CMAKE_CURRENT_LIST_DIR}/child_process.cpp)
+target_link_libraries(infergrid_chain_test_support PUBLIC infergrid_chain PRIVATE infergrid_warnings)
+
+add_executable(vault_contract_test ${CMAKE_CURRENT_LIST_DIR}/vault_contract.test.cpp)
+target_link_libraries(vault_contract_test PRIVATE infergrid_chain_test_support GTest::gmock GTest::gtest
+  GTest::gtest_main infergrid_warnings)
+gtest_discover_tests(vault_contract_test WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+  PROPERTIES FIXTURES_REQUIRED chain_contracts TIMEOUT 120
+  ENVIRONMENT "INFERGRID_SOURCE_DIR=${PROJECT_SOURCE_DIR};INFERGRID_BINARY_DIR=${PROJECT_BINARY_DIR}"
+  DISCOVERY_TIMEOUT 60)

@@ -1,0 +1,40 @@
+#pragma once
+// vault_devnet: a development chain with the settlement contracts on it — a fresh anvil node, the
+// test token (minted by `deployer`) and a SettlementVault whose operator is `operator_key` — and
+// the moves tests need around it: funding an account (gas money, tokens, the vault's allowance)
+// and moving the node's clock.
+#include <memory>
+
+#include "actors/settlement/chain/chain_client.hpp"
+#include "actors/settlement/chain/vault_calls.hpp"
+#include "tests/support/anvil_node.hpp"
+
+namespace infergrid::testing {
+
+// The ledger's defaults (deploy/readme/settlement.md), with the epoch-counted unbonding as seconds.
+chain::vault_parameters default_vault_parameters();
+
+struct vault_devnet {
+  static result<std::unique_ptr<vault_devnet>> start(chain::vault_parameters parameters = default_vault_parameters());
+
+  // 1000 ether for gas (anvil_setBalance), `tokens_micro` minted to it, the vault allowed to take them.
+  status fund(const chain::chain_key& account, std::uint64_t tokens_micro);
+  // evm_increaseTime then evm_mine: the next block is `seconds` later.
+  status advance_time(std::uint64_t seconds);
+  // A view returning one uint256 that fits 64 bits (balances, stakes).
+  result<std::uint64_t> view_u64(const chain::address& contract, const chain::bytes& call_data);
+  result<std::uint64_t> token_balance(const chain::address& account);
+
+  std::unique_ptr<anvil_node> node;
+  std::unique_ptr<chain::chain_client> client;
+  chain::chain_key deployer = chain::chain_key::generate();
+  chain::chain_key operator_key = chain::chain_key::generate();
+  chain::vault_parameters parameters;
+  chain::address token{};
+  chain::address vault{};
+  std::uint64_t chain_id = 0;
+  std::uint64_t token_deploy_gas = 0;
+  std::uint64_t vault_deploy_gas = 0;
+};
+
+}  // namespace infergrid::testing
