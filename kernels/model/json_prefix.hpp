@@ -3,20 +3,24 @@
 // constrained decoding (response_format json_object). feed() says whether the bytes so far can
 // still be continued into one complete JSON object; complete() whether they already are one.
 // The state is a few bytes, trivially copyable, so a mask can try every token from a copy.
-// Strings must be valid UTF-8 with paired \u surrogates, as strict parsers require.
+// Strings must be valid UTF-8 with paired \u surrogates, as strict parsers require
+// (json_string_reader.hpp).
 // Numbers stay finite in every parser's double: at most max_integer_digits before the point and
-// max_exponent_digits in the exponent. Whitespace between tokens is nothing, one space, or a
-// newline and up to max_indent spaces/tabs (llama.cpp's json.gbnf has the same rule), so a model
-// cannot stall in whitespace. Nesting depth <= max_depth; no bytes after the object closes.
+// max_exponent_digits in the exponent. Whitespace between tokens follows json_whitespace.hpp (at
+// most one space, or a newline and max_indent spaces/tabs). Nesting depth <= max_depth; no bytes
+// after the object closes.
 #include <cstdint>
 #include <string_view>
+
+#include "kernels/model/json_string_reader.hpp"
+#include "kernels/model/json_whitespace.hpp"
 
 namespace infergrid::model {
 
 class json_prefix {
  public:
   static constexpr std::uint8_t max_depth = 32;
-  static constexpr std::uint8_t max_indent = 20;
+  static constexpr std::uint8_t max_indent = json_whitespace::max_indent;
   static constexpr std::uint8_t max_integer_digits = 20;
   static constexpr std::uint8_t max_exponent_digits = 2;
 
@@ -31,7 +35,7 @@ class json_prefix {
   bool complete() const { return mode_ == mode::done; }
   // Inside a string at a character boundary with no escape pending: any run of bytes without '"',
   // '\\' or control characters that is whole UTF-8 characters leaves the state exactly as it is.
-  bool in_plain_string() const { return mode_ == mode::string && utf8_left_ == 0 && !need_low_surrogate_; }
+  bool in_plain_string() const { return mode_ == mode::string && string_.at_boundary(); }
 
  private:
   enum class mode : std::uint8_t {
@@ -42,9 +46,7 @@ class json_prefix {
     value,            // after ':' or ',' in an array
     value_or_close,   // after '['
     after_value,      // after a value: ',', the matching close, or the end
-    string,           // inside a string
-    escape,           // after '\'
-    unicode,          // inside \uXXXX (escape_digits_ left)
+    string,           // inside a string (string_)
     minus,            // after '-': a digit must follow
     zero,             // a number that is "0" or "-0"
     integer,          // integer digits
@@ -60,9 +62,8 @@ class json_prefix {
   bool value_start(unsigned char byte);
   bool after_value(unsigned char byte);
   bool number_ends(unsigned char byte);
-  bool whitespace(unsigned char byte);
+  bool whitespace(unsigned char byte) { return gap_.feed(byte); }
   bool string_byte(unsigned char byte);
-  bool unicode_digit(unsigned char byte);
   void push(bool object) {
     if (object) containers_ |= (std::uint32_t{1} << depth_);
     else containers_ &= ~(std::uint32_t{1} << depth_);
@@ -72,16 +73,10 @@ class json_prefix {
 
   mode mode_ = mode::start;
   std::uint8_t depth_ = 0;
-  enum class gap : std::uint8_t { none, space, newline };
-  gap gap_ = gap::none;           // the whitespace since the last token
-  std::uint8_t indent_ = 0;       // spaces/tabs after that newline
-  std::uint8_t escape_digits_ = 0;
+  json_whitespace gap_;            // the whitespace since the last token
   bool in_key_ = false;
-  bool need_low_surrogate_ = false;  // a \uD800-\uDBFF escape must be followed by \uDC00-\uDFFF
-  std::uint8_t utf8_left_ = 0;       // continuation bytes still due in a multi-byte character
-  std::uint8_t utf8_low_ = 0x80, utf8_high_ = 0xBF;  // the range of the next continuation byte
-  std::uint16_t code_ = 0;
-  std::uint8_t digits_ = 0;          // digits of the number part being read           // the \u escape's digits so far
+  json_string_reader string_;
+  std::uint8_t digits_ = 0;          // digits of the number part being read
   const char* literal_rest_ = nullptr;  // what remains of "true" / "false" / "null"
   std::uint32_t containers_ = 0;        // bit i: level i is an object (1) or an array (0)
 };

@@ -1,0 +1,44 @@
+#pragma once
+// json_schema_compiler: JSON Schema text -> compiled_schema, or an error that names the keyword it
+// cannot honour and where ("output_schema: 'pattern' at #/properties/code/pattern is not
+// supported"), so a request with such a schema is refused instead of answered unconstrained.
+//
+// Supported (OpenAI's structured-output subset):
+//   type (one or an array, e.g. ["string","null"]); string minLength/maxLength; number and integer
+//   minimum/maximum/exclusiveMinimum/exclusiveMaximum; boolean; null; enum and const of any JSON
+//   values; object properties/required/additionalProperties; array items/prefixItems/minItems/
+//   maxItems; anyOf; $ref to any "#/..." pointer of the same document ($defs, definitions, "#"),
+//   recursion included; annotations (description, title, default, examples, $schema, $id,
+//   $comment, strict, deprecated, readOnly, writeOnly, $defs, definitions, x-*) are ignored.
+// Refused: every other keyword (pattern, format, allOf, oneOf, not, if/then/else,
+//   patternProperties, propertyNames, uniqueItems, contains, multipleOf, min/maxProperties,
+//   dependentRequired, dependentSchemas, unevaluated*, ...), remote $refs, false schemas.
+// What is written, always valid against the schema (a subset of what it allows):
+//   objects with declared properties: only those, in declared order, optional ones may be left
+//   out (additionalProperties true or a schema adds nothing: extra keys are allowed, never needed);
+//   objects without declared properties (and additionalProperties not false): any string keys;
+//   enum/const values in compact form; numbers without exponent, at most 15 digits
+//   (schema_number.hpp); a schema with no type and no type-specific keyword: any JSON value.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "kernels/model/compiled_schema.hpp"
+#include "runtime/result.hpp"
+
+namespace infergrid::model {
+
+struct json_schema_limits {
+  std::size_t text_bytes_max = 256 * 1024;       // the schema's JSON text
+  std::size_t affix_bytes_max = 4096;            // output_prefix and output_suffix, each
+  std::uint32_t nodes_max = 8192;                // compiled nodes
+  std::size_t literal_bytes_max = 256 * 1024;    // enum/const values and keys, their JSON texts together
+};
+
+// errors: invalid_argument (not JSON, a malformed keyword value, a schema no value satisfies),
+// unsupported (a keyword or $ref form outside the subset), too_large (over `limits`).
+result<compiled_schema> compile_json_schema(std::string_view schema_text, std::string prefix = {},
+                                            std::string suffix = {}, const json_schema_limits& limits = {});
+
+}  // namespace infergrid::model

@@ -1,0 +1,181 @@
+// json_schema_prefix per feature: documents a schema allows are accepted (and complete only at
+// their end), documents it forbids are refused, and prefixes that cannot be completed are refused
+// as soon as they are written. Then random byte walks on random schemas: the recogniser never
+// leads into a dead end, and every document it completes is valid for an independent checker.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "kernels/model/json_schema_compiler.hpp"
+#include "kernels/model/json_schema_prefix.hpp"
+#include "kernels/model/schema_test_support.hpp"
+
+namespace infergrid::model {
+namespace {
+
+struct feature_case {
+  std::string schema;
+  std::vector<std::string> valid;
+  std::vector<std::string> invalid;
+};
+
+compiled_schema compiled(const std::string& schema, std::string prefix = {}, std::string suffix = {}) {
+  auto c = compile_json_schema(schema, std::move(prefix), std::move(suffix));
+  EXPECT_TRUE(c.ok()) << schema << ": " << (c.ok() ? "" : c.err().message);
+  return c.ok() ? std::move(*c) : compiled_schema{};
+}
+
+bool accepts(const compiled_schema& schema, const std::string& text) {
+  json_schema_prefix p(schema);
+  return p.feed(text) && p.complete();
+}
+
+bool viable(const compiled_schema& schema, const std::string& text) {
+  json_schema_prefix p(schema);
+  return p.feed(text);
+}
+
+const std::vector<feature_case> features = {
+    {R"({"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"string"},"c":{"type":"boolean"}},"required":["a","c"],"additionalProperties":false})",
+     {R"({"a":1,"c":true})", R"({"a":1,"b":"x","c":false})", R"({ "a": 1, "c": true })", "{\n  \"a\": -3,\n  \"c\": true\n}"},
+     {R"({"c":true,"a":1})", R"({"a":1})", R"({"a":1,"b":"x"})", R"({"a":1,"c":true,"d":1})", R"({"a":"1","c":true})", "{}",
+      R"({"a":1,,"c":true})", R"({"a":1,"c":true,})", "{  \"a\":1,\"c\":true}"}},
+    {R"({"type":"string","minLength":2,"maxLength":3})",
+     {R"("ab")", R"("abc")", "\"\xc3\xa9\xf0\x9f\x98\x80\"", R"("\u00e9x")", R"("\uD83D\uDE00a")", R"("\n\"")"},
+     {R"("a")", R"("abcd")", R"("\uD83D\uDE00")", R"("")", "\"a\xc3\"", R"("\x")"}},
+    {R"({"type":"integer","minimum":10,"maximum":99})", {"10", "99", "42"}, {"9", "100", "5", "-1", "10.0", "1e1", "010", "-10"}},
+    {R"({"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1})",
+     {"0.5", "0.000000000000001", "0.999999999999999"}, {"0", "1", "0.0", "1.0", "-0.5", "0.9999999999999999", ".5"}},
+    {R"({"type":"number","minimum":-2.5,"maximum":2.5})", {"-2.5", "2.5", "0", "-0", "2.49", "-2.50"}, {"2.51", "-2.5000001", "3", "+1"}},
+    {R"({"type":"number","minimum":0.1,"maximum":0.3})", {"0.1", "0.3", "0.2999"}, {"0.09", "0.30001", "0.31"}},
+    {R"({"type":"integer","exclusiveMaximum":100,"minimum":-1.5})", {"99", "-1", "0"}, {"100", "-2", "1234567890123456"}},
+    {R"({"type":"number"})", {"123456789012345", "-0.5", "0.12345678901234"}, {"1234567890123456", "1e5", "01"}},
+    {R"({"enum":["red","green",1,10,null,{"a":[1]}]})",
+     {R"("red")", "1", "10", "null", R"({"a":[1]})"}, {R"("blue")", "2", "100", R"({"a": [1]})", R"("re")", "nul"}},
+    {R"({"type":"array","items":{"enum":[1,10]},"maxItems":3})", {"[1,10]", "[10, 1]", "[]"}, {"[2]", "[1,10,1,1]", "[100]"}},
+    {R"({"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":2})",
+     {"[1]", "[1,2]", "[ 1 , 2 ]", "[\n 1,\n 2\n]"}, {"[]", "[1,2,3]", "[1,]", "[,1]"}},
+    {R"({"type":"array","prefixItems":[{"type":"string"},{"type":"integer"}],"items":false})",
+     {R"(["a",1])", R"(["a"])", "[]"}, {R"(["a",1,2])", "[1]"}},
+    {R"({"anyOf":[{"type":"object","properties":{"x":{"type":"integer"}},"required":["x"]},{"type":"object","properties":{"y":{"type":"string"}},"required":["y"]},{"type":"string","maxLength":2},{"type":"string","minLength":4}]})",
+     {R"({"x":1})", R"({"y":"s"})", R"("ab")", R"("abcd")", R"("abcde")"}, {R"("abc")", R"({"x":"s"})", R"({"x":1,"y":"s"})"}},
+    {R"({"type":["string","null"],"maxLength":1})", {R"("a")", "null", R"("")"}, {"1", R"("ab")"}},
+    {R"({"$ref":"#/$defs/node","$defs":{"node":{"type":"object","properties":{"value":{"type":"integer"},"children":{"type":"array","items":{"$ref":"#/$defs/node"}}},"required":["value","children"],"additionalProperties":false}}})",
+     {R"({"value":1,"children":[{"value":2,"children":[]},{"value":3,"children":[{"value":4,"children":[]}]}]})"},
+     {R"({"value":1})", R"({"value":1,"children":[{"value":2}]})"}},
+    {R"({"type":"object","properties":{"next":{"$ref":"#"}}})", {R"({"next":{"next":{}}})", "{}"}, {R"({"next":1})"}},
+    {R"({})", {"1", R"("s")", R"([1,{"a":null}])", R"({"k":{"k2":[true,-0.5]}})", " {}"}, {"[1]]", "{\"a\"}", "tru", "01", "{} "}},
+    {R"({"type":"object"})", {R"({"any key":[1,"x"],"another":{}})", "{}"}, {"[]", R"({"a":})"}},
+    {R"({"type":"object","additionalProperties":{"type":"integer"}})", {R"({"a":1,"b":2})"}, {R"({"a":"1"})"}},
+};
+
+TEST(json_schema_prefix, accepts_valid_and_refuses_invalid_documents_per_feature) {
+  for (const feature_case& f : features) {
+    const compiled_schema schema = compiled(f.schema);
+    const auto document = testing_support::ordered_json::parse(f.schema);
+    for (const std::string& text : f.valid) {
+      EXPECT_TRUE(accepts(schema, text)) << f.schema << "\n  valid: " << text;
+      EXPECT_TRUE(testing_support::schema_accepts(nlohmann::json::parse(text), document, document)) << text;
+    }
+    for (const std::string& text : f.invalid) {
+      EXPECT_FALSE(accepts(schema, text)) << f.schema << "\n  invalid: " << text;
+    }
+  }
+}
+
+// Number prefixes: {schema, prefixes some in-range number completes, prefixes none does}.
+const std::vector<feature_case> number_prefixes = {
+    {R"({"type":"integer","minimum":10,"maximum":99})", {"1", "9"}, {"0", "-", "100"}},
+    // 14 zeros leave one digit for 0.000000000000001; 15 leave none.
+    {R"({"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1})", {"0.", "0.000", "0.00000000000000"}, {"1", "0.000000000000000"}},
+    {R"({"type":"integer","minimum":-20,"maximum":-10})", {"-1", "-2"}, {"-3", "1", "-21"}},
+};
+
+TEST(json_schema_prefix, refuses_a_prefix_as_soon_as_no_completion_is_in_range) {
+  for (const feature_case& f : number_prefixes) {
+    const compiled_schema schema = compiled(f.schema);
+    for (const std::string& text : f.valid) EXPECT_TRUE(viable(schema, text)) << f.schema << " " << text;
+    for (const std::string& text : f.invalid) EXPECT_FALSE(viable(schema, text)) << f.schema << " " << text;
+  }
+}
+
+TEST(json_schema_prefix, prefix_and_suffix_wrap_the_value_and_nothing_follows) {
+  const compiled_schema tool = compiled(
+      R"({"type":"object","properties":{"name":{"const":"get_weather"},"arguments":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false}},"required":["name","arguments"],"additionalProperties":false})",
+      "<tool_call>\n", "\n</tool_call>");
+  const std::string call = "<tool_call>\n{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Paris\"}}\n</tool_call>";
+  json_schema_prefix p(tool);
+  for (std::size_t i = 0; i < call.size(); ++i) {
+    ASSERT_TRUE(p.feed(static_cast<unsigned char>(call[i]))) << call.substr(0, i + 1);
+    EXPECT_EQ(p.complete(), i + 1 == call.size()) << call.substr(0, i + 1);
+  }
+  EXPECT_FALSE(json_schema_prefix(p).feed(' '));
+  EXPECT_FALSE(json_schema_prefix(p).feed('\n'));
+  EXPECT_FALSE(viable(tool, "{\"name\""));
+  EXPECT_FALSE(viable(tool, "<tool_call>\n{\"name\":\"get_time\""));
+  const compiled_schema number = compiled(R"({"type":"integer"})", "", "\n");
+  EXPECT_TRUE(accepts(number, "12\n"));
+  EXPECT_FALSE(accepts(number, "12"));
+  const compiled_schema bare = compiled(R"({"type":"integer"})");
+  json_schema_prefix twelve(bare);
+  ASSERT_TRUE(twelve.feed("12"));
+  EXPECT_TRUE(twelve.complete());
+  EXPECT_TRUE(json_schema_prefix(twelve).feed('3'));  // a longer number is still possible
+  EXPECT_FALSE(json_schema_prefix(twelve).feed(' '));
+}
+
+TEST(json_schema_prefix, whitespace_and_depth_are_bounded) {
+  const compiled_schema any = compiled("{}");
+  EXPECT_FALSE(viable(any, "{  "));
+  EXPECT_FALSE(viable(any, "{\n\n"));
+  EXPECT_TRUE(viable(any, "\n" + std::string(json_whitespace::max_indent, ' ')));
+  EXPECT_FALSE(viable(any, "\n" + std::string(json_whitespace::max_indent + 1, ' ')));
+  EXPECT_TRUE(viable(any, std::string(schema_depth_max, '[')));
+  EXPECT_FALSE(viable(any, std::string(schema_depth_max + 1, '[')));
+  // A recursive schema whose every value nests: the depth bound stops it before it cannot close.
+  const compiled_schema list = compiled(R"({"type":"array","items":{"$ref":"#"},"minItems":0})");
+  EXPECT_TRUE(accepts(list, "[[[]]]"));
+  EXPECT_FALSE(viable(list, std::string(schema_depth_max + 1, '[')));
+}
+
+// From the empty text, feed random allowed bytes (closing ones favoured) until the document is
+// complete: at every step some byte must be allowed (no dead end), and each finished document
+// parses and passes the independent checker.
+TEST(json_schema_prefix, random_walks_on_random_schemas_end_in_valid_documents) {
+  testing_support::schema_generator generator(1234);
+  std::mt19937 rng(99);
+  int finished = 0;
+  for (int s = 0; s < 60; ++s) {
+    const testing_support::ordered_json document = generator.document();
+    auto schema = compile_json_schema(document.dump());
+    ASSERT_TRUE(schema.ok()) << document.dump() << ": " << schema.err().message;
+    for (int walk = 0; walk < 5; ++walk) {
+      json_schema_prefix state(*schema);
+      std::string text;
+      for (int step = 0; step < 4000 && !(state.complete() && rng() % 2 == 0); ++step) {
+        std::vector<unsigned char> allowed;
+        for (int b = 0; b < 256; ++b) {
+          json_schema_prefix next = state;
+          if (next.feed(static_cast<unsigned char>(b))) allowed.push_back(static_cast<unsigned char>(b));
+        }
+        if (allowed.empty()) break;
+        unsigned char pick = allowed[rng() % allowed.size()];
+        for (const unsigned char closing : {'"', '}', ']', ','}) {
+          if (step > 40 && std::find(allowed.begin(), allowed.end(), closing) != allowed.end() && rng() % 3 == 0) pick = closing;
+        }
+        ASSERT_TRUE(state.feed(pick));
+        text += static_cast<char>(pick);
+      }
+      ASSERT_TRUE(state.complete() || text.size() >= 4000) << document.dump() << "\n  dead end after: " << text;
+      if (!state.complete()) continue;
+      ASSERT_TRUE(nlohmann::json::accept(text)) << document.dump() << "\n  " << text;
+      EXPECT_TRUE(testing_support::schema_accepts(nlohmann::json::parse(text), document, document))
+          << document.dump() << "\n  " << text;
+      ++finished;
+    }
+  }
+  EXPECT_GT(finished, 200);
+}
+
+}  // namespace
+}  // namespace infergrid::model

@@ -1,0 +1,54 @@
+#pragma once
+// schema_compiler: the inside of json_schema_compiler (one instance per schema text). compile()
+// turns one schema object at JSON pointer `at` into a node; the per-type builders live in
+// schema_compiler_types.cpp, keyword tables in schema_keywords.hpp, the graph checks that run once
+// every node exists in schema_graph.hpp.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kernels/model/compiled_schema.hpp"
+#include "kernels/model/json_schema_compiler.hpp"
+#include "runtime/result.hpp"
+
+namespace infergrid::model {
+
+class schema_compiler {
+ public:
+  using json = nlohmann::ordered_json;
+  schema_compiler(const json& document, const json_schema_limits& limits) : document_(document), limits_(limits) {}
+
+  result<std::uint32_t> compile(const json& schema, const std::string& at);
+  compiled_schema& out() { return out_; }
+
+ private:
+  result<std::uint32_t> add(schema_node node);
+  result<std::uint32_t> any_value();
+  result<std::uint32_t> reference(const json& target, const std::string& at);
+  result<std::uint32_t> any_of(const json& alternatives, const std::string& at);
+  result<std::uint32_t> add_trie(std::vector<std::string> texts);  // -> index into tries
+  result<std::uint32_t> literals(std::vector<std::string> texts, const std::string& at);
+  result<std::uint32_t> enumeration(const json& schema, const std::string& at);
+  result<std::uint32_t> typed(const json& schema, const std::string& type, const std::string& at);
+  result<std::uint32_t> object(const json& schema, const std::string& at);
+  result<std::uint32_t> array(const json& schema, const std::string& at);
+  result<std::uint32_t> string(const json& schema, const std::string& at);
+  result<std::uint32_t> number(const json& schema, bool integer, const std::string& at);
+
+  const json& document_;
+  const json_schema_limits& limits_;
+  compiled_schema out_;
+  std::map<std::string, std::uint32_t> references_;  // "#/..." -> node (recursion lands here)
+  std::uint32_t any_ = schema_node::none;
+  std::size_t literal_bytes_ = 0;
+};
+
+// "#/a/b" + "c~/d" -> "#/a/b/c~0~1d" (RFC 6901 escaping)
+std::string child_pointer(const std::string& at, const std::string& key);
+error invalid_schema(const std::string& at, const std::string& what);
+error unsupported_schema(const std::string& what);
+
+}  // namespace infergrid::model

@@ -1,0 +1,157 @@
+// schema_compiler's per-type builders: object, array, string, number/integer.
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/model/schema_compiler.hpp"
+
+namespace infergrid::model {
+namespace {
+
+using json = schema_compiler::json;
+
+// A non-negative integer keyword (minLength, maxItems, ...), or `absent` when the schema has none.
+result<std::uint32_t> count_keyword(const json& schema, const char* keyword, const std::string& at, std::uint32_t absent) {
+  const auto found = schema.find(keyword);
+  if (found == schema.end()) return absent;
+  double value = -1;
+  if (found->is_number()) value = found->get<double>();
+  if (!(value >= 0) || std::floor(value) != value) {
+    return invalid_schema(child_pointer(at, keyword), std::string("'") + keyword + "' must be a non-negative integer");
+  }
+  return static_cast<std::uint32_t>(std::min(value, static_cast<double>(schema_node::unlimited - 1)));
+}
+
+std::string range_text(const json& schema, const char* low, const char* high) {
+  return std::string("no value fits '") + low + "'/'" + high + "' (" + schema.value(low, json()).dump() + " > " +
+         schema.value(high, json()).dump() + ")";
+}
+
+}  // namespace
+
+result<std::uint32_t> schema_compiler::object(const json& schema, const std::string& at) {
+  schema_node node{.kind = schema_kind::object};
+  std::vector<std::string> names;
+  if (const auto properties = schema.find("properties"); properties != schema.end()) {
+    if (!properties->is_object()) return invalid_schema(child_pointer(at, "properties"), "'properties' must be an object");
+    for (const auto& [name, value] : properties->items()) {
+      auto compiled = compile(value, child_pointer(child_pointer(at, "properties"), name));
+      if (!compiled.ok()) return compiled;
+      node.properties.push_back({*compiled, false});
+      names.push_back(name);
+    }
+  }
+  if (const auto required = schema.find("required"); required != schema.end()) {
+    if (!required->is_array()) return invalid_schema(child_pointer(at, "required"), "'required' must be an array of names");
+    for (const json& name : *required) {
+      const auto found = name.is_string() ? std::find(names.begin(), names.end(), name.get<std::string>()) : names.end();
+      if (found == names.end()) {
+        return unsupported_schema("'required' at " + child_pointer(at, "required") + " names " + name.dump() +
+                                  ", which 'properties' does not declare");
+      }
+      node.properties[static_cast<std::size_t>(found - names.begin())].required = true;
+    }
+  }
+  const auto additional = schema.find("additionalProperties");
+  if (additional != schema.end() && !additional->is_boolean() && !additional->is_object()) {
+    return invalid_schema(child_pointer(at, "additionalProperties"), "'additionalProperties' must be a boolean or a schema");
+  }
+  const bool closed = additional != schema.end() && additional->is_boolean() && !additional->get<bool>();
+  if (names.empty() && !closed) {
+    // No declared properties: a map with any string keys, each value valid against additionalProperties.
+    node.free_keys = true;
+    auto key = add(schema_node{.kind = schema_kind::string});
+    if (!key.ok()) return key;
+    node.free_key = *key;
+    auto value = additional == schema.end() ? any_value() : compile(*additional, child_pointer(at, "additionalProperties"));
+    if (!value.ok()) return value;
+    node.free_value = *value;
+    return add(std::move(node));
+  }
+  std::vector<std::string> keys;
+  for (const std::string& name : names) {
+    try {
+      keys.push_back(json(name).dump());
+    } catch (const json::exception&) {
+      return invalid_schema(child_pointer(at, "properties"), "a property name is not UTF-8");
+    }
+  }
+  auto trie = add_trie(std::move(keys));
+  if (!trie.ok()) return trie;
+  node.trie = *trie;
+  node.next_required.assign(node.properties.size() + 1, schema_node::none);
+  for (std::size_t i = node.properties.size(); i-- > 0;) {
+    node.next_required[i] = node.properties[i].required ? static_cast<std::uint32_t>(i) : node.next_required[i + 1];
+  }
+  return add(std::move(node));
+}
+
+result<std::uint32_t> schema_compiler::array(const json& schema, const std::string& at) {
+  schema_node node{.kind = schema_kind::array};
+  if (const auto prefix = schema.find("prefixItems"); prefix != schema.end()) {
+    if (!prefix->is_array()) return invalid_schema(child_pointer(at, "prefixItems"), "'prefixItems' must be an array of schemas");
+    for (std::size_t i = 0; i < prefix->size(); ++i) {
+      auto item = compile((*prefix)[i], child_pointer(child_pointer(at, "prefixItems"), std::to_string(i)));
+      if (!item.ok()) return item;
+      node.prefix_items.push_back(*item);
+    }
+  }
+  const auto items = schema.find("items");
+  if (items != schema.end() && items->is_array()) {
+    return unsupported_schema("'items' as an array at " + child_pointer(at, "items") + " is not supported (use 'prefixItems')");
+  }
+  if (items == schema.end() || !(items->is_boolean() && !items->get<bool>())) {
+    auto item = items == schema.end() ? any_value() : compile(*items, child_pointer(at, "items"));
+    if (!item.ok()) return item;
+    node.items = *item;
+  }
+  auto min_items = count_keyword(schema, "minItems", at, 0);
+  auto max_items = count_keyword(schema, "maxItems", at, schema_node::unlimited);
+  if (!min_items.ok()) return min_items;
+  if (!max_items.ok()) return max_items;
+  node.min_items = *min_items;
+  node.max_items = *max_items;
+  if (node.items == schema_node::none) node.max_items = std::min(node.max_items, static_cast<std::uint32_t>(node.prefix_items.size()));
+  if (node.min_items > node.max_items) {
+    return invalid_schema(at, "no array fits: 'minItems' " + std::to_string(node.min_items) + " exceeds the " +
+                                  std::to_string(node.max_items) + " items 'maxItems'/'items' allow");
+  }
+  return add(std::move(node));
+}
+
+result<std::uint32_t> schema_compiler::string(const json& schema, const std::string& at) {
+  auto min_length = count_keyword(schema, "minLength", at, 0);
+  auto max_length = count_keyword(schema, "maxLength", at, schema_node::unlimited);
+  if (!min_length.ok()) return min_length;
+  if (!max_length.ok()) return max_length;
+  if (*min_length > *max_length) return invalid_schema(at, range_text(schema, "minLength", "maxLength"));
+  return add(schema_node{.kind = schema_kind::string, .min_length = *min_length, .max_length = *max_length});
+}
+
+result<std::uint32_t> schema_compiler::number(const json& schema, bool integer, const std::string& at) {
+  number_range range{.minimum = -units_unbounded, .maximum = units_unbounded, .integer = integer};
+  struct bound {
+    const char* keyword;
+    bound_side side;
+    bool exclusive;
+  };
+  for (const bound& b : {bound{"minimum", bound_side::lower, false}, bound{"exclusiveMinimum", bound_side::lower, true},
+                         bound{"maximum", bound_side::upper, false}, bound{"exclusiveMaximum", bound_side::upper, true}}) {
+    const auto found = schema.find(b.keyword);
+    if (found == schema.end()) continue;
+    if (!found->is_number()) {
+      return invalid_schema(child_pointer(at, b.keyword), std::string("'") + b.keyword + "' must be a number" +
+                                                             (found->is_boolean() ? " (draft-4 boolean form is not supported)" : ""));
+    }
+    const auto units = bound_units(found->dump(), b.side, b.exclusive);
+    if (!units) return invalid_schema(child_pointer(at, b.keyword), "unreadable number");
+    if (b.side == bound_side::lower) range.minimum = std::max(range.minimum, *units);
+    else range.maximum = std::min(range.maximum, *units);
+  }
+  if (!range_admits_a_number(range)) {
+    return invalid_schema(at, std::string("no ") + (integer ? "integer" : "number") +
+                                  " of at most 15 digits lies within minimum/maximum/exclusiveMinimum/exclusiveMaximum");
+  }
+  return add(schema_node{.kind = schema_kind::number, .range = range});
+}
+
+}  // namespace infergrid::model

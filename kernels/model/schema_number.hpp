@@ -1,0 +1,57 @@
+#pragma once
+// schema_number: the numbers a JSON-Schema-constrained writer may produce, and exact range checks
+// on their every prefix. A number is written -?(0|[1-9][0-9]*)(\.[0-9]+)? with at most
+// number_digits_max digits in all (a lone leading 0 not counted) and no exponent: within 15
+// significant digits every decimal maps to its own double, in order, so comparing decimals exactly
+// against a bound's shortest decimal form is what a validator comparing doubles decides (never
+// more permissive). Values are held exactly as integers in units of 10^-15.
+// A digit is accepted only if some completion of the prefix lies within the range, so a model can
+// never write a prefix that has no valid ending.
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace infergrid::model {
+
+__extension__ typedef __int128 decimal_units;  // value * 10^15 (GCC/Clang 128-bit integer)
+
+inline constexpr int number_digits_max = 15;
+inline constexpr decimal_units units_per_one = 1'000'000'000'000'000;  // 10^15
+// Beyond any value the writer can produce (|value| < 10^15).
+inline constexpr decimal_units units_unbounded = units_per_one * units_per_one;
+
+struct number_range {
+  decimal_units minimum = -units_unbounded;  // inclusive
+  decimal_units maximum = units_unbounded;   // inclusive
+  bool integer = false;                      // no fraction part
+};
+
+enum class bound_side : std::uint8_t { lower, upper };
+// A bound from its JSON text ("0.1", "-3", "1e-20", "1.5e+300") as an inclusive limit in units:
+// lower bounds round up, upper bounds down, exclusive ones step past the value itself; far beyond
+// the writable range they clamp to ±units_unbounded. nullopt: not a JSON number.
+std::optional<decimal_units> bound_units(std::string_view json_number, bound_side side, bool exclusive);
+
+// A number being written.
+struct number_prefix {
+  enum class phase : std::uint8_t { start, minus, zero, integer, dot, fraction };
+  phase at = phase::start;
+  bool negative = false;
+  std::uint8_t integer_digits = 0;   // a lone 0 counts none
+  std::uint8_t fraction_digits = 0;
+  std::uint64_t digits = 0;          // every digit written, as one integer
+
+  // false: the byte is no digit, '-', '.' that keeps the prefix completable within `range`.
+  // The first byte must be '-' or a digit.
+  bool feed(unsigned char byte, const number_range& range);
+  // The number may end here (the next byte is not part of it).
+  bool can_end(const number_range& range) const;
+  // Some completion lies within the range.
+  bool viable(const number_range& range) const;
+  bool operator==(const number_prefix&) const = default;
+};
+
+// Some number lies within the range (a schema whose range admits none is refused when compiled).
+bool range_admits_a_number(const number_range& range);
+
+}  // namespace infergrid::model
