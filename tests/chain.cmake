@@ -32,3 +32,12 @@ gtest_discover_tests(vault_contract_test WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
   PROPERTIES FIXTURES_REQUIRED chain_contracts TIMEOUT 120
   ENVIRONMENT "INFERGRID_SOURCE_DIR=${PROJECT_SOURCE_DIR};INFERGRID_BINARY_DIR=${PROJECT_BINARY_DIR}"
   DISCOVERY_TIMEOUT 60)
+
+# The settlement actor's chain bridge against anvil (deploy/readme/chain.md, "Chain bridge").
+add_executable(chain_bridge_test ${CMAKE_CURRENT_LIST_DIR}/chain_bridge.test.cpp)
+target_link_libraries(chain_bridge_test PRIVATE infergrid_chain_test_support infergrid_actor_settlement infergrid_ledger
+  GTest::gtest GTest::gtest_main infergrid_warnings)
+gtest_discover_tests(chain_bridge_test WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+  PROPERTIES FIXTURES_REQUIRED chain_contracts TIMEOUT 120
+  ENVIRONMENT "INFERGRID_SOURCE_DIR=${PROJECT_SOURCE_DIR};INFERGRID_BINARY_DIR=${PROJECT_BINARY_DIR}"
+  DISCOVERY_TIMEOUT 60)

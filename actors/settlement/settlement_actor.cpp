@@ -98,7 +98,15 @@ result<std::unique_ptr<settlement_state>> settlement_state::create(actor_context
   auto opened = lg::ledger::open(
       lg::ledger_options{.path = read->db_path, .durable = read->durable, .config = read->ledger}, std::move(*signer));
   if (!opened.ok()) return opened.err();
-  return std::make_unique<settlement_state>(ctx, std::move(*read), std::move(*opened));
+  std::unique_ptr<chain_bridge> bridge;
+  if (!read->chain.endpoint.empty()) {
+    auto created = chain_bridge::create(read->chain, read->db_path + ".chain-cursor", ctx.address());
+    if (!created.ok()) return created.err();
+    bridge = std::move(*created);
+  }
+  auto state = std::make_unique<settlement_state>(ctx, std::move(*read), std::move(*opened));
+  state->chain = std::move(bridge);
+  return state;
 }
 
 void settlement_state::on_start() {
@@ -114,6 +122,7 @@ void settlement_state::on_start() {
   }
   reconcile();  // what a crash or a stop left open and has expired meanwhile
   (void)ctx.every(config.expiry.reconcile_interval_ms, [this] { reconcile(); });
+  if (chain) chain->start(ctx.waker(), [this](lg::command c, answer_fn answer) { enqueue(std::move(c), std::move(answer)); });
 }
 
 void settlement_state::reconcile() {

@@ -10,7 +10,9 @@ result<settlement_settings> read_settlement_settings(const settings& config) {
                                      "validator_reward_per_verdict_micro", "early_participant_epochs",
                                      "early_participant_multiplier_percent", "weight_useful_tokens",
                                      "weight_latency", "weight_uptime", "weight_accuracy", "escrow_grace_ms",
-                                     "escrow_default_timeout_ms", "reconcile_interval_ms"}));
+                                     "escrow_default_timeout_ms", "reconcile_interval_ms", "chain_endpoint", "chain_vault",
+                                     "chain_confirmations", "chain_start_block", "chain_poll_interval_ms",
+                                     "chain_retry_max_ms"}));
   settlement_settings out;
   ledger::ledger_config& l = out.ledger;
   IG_TRY(read_setting(config, "db", out.db_path));
@@ -31,6 +33,7 @@ result<settlement_settings> read_settlement_settings(const settings& config) {
     return make_error(error_code::invalid_argument, config.where() + ": escrow_grace_ms must be >= 0, "
                                                     "escrow_default_timeout_ms and reconcile_interval_ms >= 1");
   }
+  IG_TRY(read_chain_bridge_settings(config, out.chain));
   IG_TRY(read_setting(config, "treasury_account", l.treasury_account));
   IG_TRY(read_setting(config, "miner_stake_min_micro", l.miner_stake_min_micro));
   IG_TRY(read_setting(config, "validator_stake_min_micro", l.validator_stake_min_micro));

@@ -16,6 +16,8 @@
 //                                  is then refunded (escrow_expiry.hpp)
 //   escrow_default_timeout_ms: 120000  the deadline of an escrow whose request names none
 //   reconcile_interval_ms: 1000    how often open escrows are checked for expiry (also at start)
+//   chain_endpoint, chain_vault, chain_confirmations, chain_start_block, chain_poll_interval_ms,
+//   chain_retry_max_ms             the chain bridge (chain_bridge.hpp): off unless chain_endpoint is set
 //   <any ledger_config key>        e.g. fee_bps: 100 — used when the ledger file is created;
 //                                  an existing ledger must have been created with the same values
 #include <functional>
@@ -24,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/settlement/chain_bridge.hpp"
 #include "actors/settlement/escrow_expiry.hpp"
 #include "actors/settlement/ledger/ledger.hpp"
 #include "runtime/actor_context.hpp"
@@ -40,6 +43,7 @@ struct settlement_settings {
   std::vector<std::string> epoch_root_subscribers;
   std::map<std::string, std::int64_t> genesis_deposits;  // account -> amount_micro, developer accounts
   escrow_expiry_settings expiry;
+  chain_bridge_settings chain;
   ledger::ledger_config ledger;
 };
 
@@ -51,7 +55,10 @@ struct settlement_state {
   settlement_state(actor_context& context, settlement_settings config, ledger::ledger opened);
   static result<std::unique_ptr<settlement_state>> create(actor_context& ctx, const settings& config);
   handler_table handlers();
-  void on_start();  // the genesis deposits, refunds of expired escrows, the reconcile timer
+  void on_start();  // the genesis deposits, refunds of expired escrows, the reconcile timer, the chain bridge
+  void on_wake() {  // the chain watcher has a batch of confirmed events
+    if (chain) chain->on_wake();
+  }
   // Queues a refund of every open escrow past its expiry (escrow_expiry.hpp).
   void reconcile();
 
@@ -70,6 +77,7 @@ struct settlement_state {
   std::vector<answer_fn> answers;
   bool flush_armed = false;
   escrow_clock expiry_clock;
+  std::unique_ptr<chain_bridge> chain;  // set when chain_endpoint is configured
   std::uint64_t receipts_without_escrow = 0;  // receipts of requests nobody escrowed (dropped)
 };
 

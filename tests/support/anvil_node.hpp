@@ -2,6 +2,7 @@
 // anvil_node: a local EVM node for tests — the anvil binary the chain_npm_install fixture put in
 // $INFERGRID_BINARY_DIR/chain_contracts/, started on a free port (--port 0, the port read from its
 // "Listening on" line) and killed (SIGKILL, reaped) when the object goes.
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -12,7 +13,8 @@ namespace infergrid::testing {
 
 class anvil_node {
  public:
-  static result<std::unique_ptr<anvil_node>> start();
+  // On `port`, or a free one when 0 (a restart on the same port keeps the endpoint the same).
+  static result<std::unique_ptr<anvil_node>> start(std::uint16_t port = 0);
   const std::string& endpoint() const { return endpoint_; }  // http://127.0.0.1:PORT
   // Stops the node now (a test of a node that went away).
   void stop();

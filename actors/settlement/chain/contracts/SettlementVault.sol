@@ -112,6 +112,7 @@ contract SettlementVault {
     function unbond(uint256 amount) external {
         require(amount > 0, "amount must be positive");
         require(stakedOf[msg.sender] >= amount, "stake too small");
+        require(amount <= type(uint192).max, "amount too large");
         Unbonding[] storage queue = unbondingsOf[msg.sender];
         require(queue.length < MAX_PENDING_UNBONDINGS, "too many pending unbondings");
         stakedOf[msg.sender] -= amount;

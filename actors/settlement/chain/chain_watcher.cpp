@@ -1,0 +1,123 @@
+#include "actors/settlement/chain/chain_watcher.hpp"
+
+#include <algorithm>
+
+#include "actors/settlement/chain/chain_client.hpp"
+#include "runtime/log.hpp"
+
+namespace infergrid::chain {
+
+chain_watcher::chain_watcher(chain_watcher_config config, std::uint64_t next_block, std::function<void()> wake)
+    : config_(std::move(config)), wake_(std::move(wake)), next_block_(next_block) {
+  thread_ = std::thread([this] { run(); });
+}
+
+chain_watcher::~chain_watcher() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+std::optional<confirmed_logs> chain_watcher::take() {
+  std::lock_guard lock(mutex_);
+  if (batch_state_ != batch_state::ready) return std::nullopt;
+  batch_state_ = batch_state::taken;
+  return batch_;
+}
+
+void chain_watcher::applied(std::uint64_t to_block) {
+  {
+    std::lock_guard lock(mutex_);
+    next_block_ = std::max(next_block_, to_block + 1);
+    batch_state_ = batch_state::none;
+  }
+  changed_.notify_all();
+}
+
+void chain_watcher::retry_later() {
+  {
+    std::lock_guard lock(mutex_);
+    batch_state_ = batch_state::retry;
+  }
+  changed_.notify_all();
+}
+
+bool chain_watcher::sleep_for(std::uint64_t ms) {
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stopping_; });
+  return !stopping_;
+}
+
+result<std::optional<confirmed_logs>> chain_watcher::fetch(chain_client& client) {
+  auto head = client.block_number();
+  if (!head) return head.err();
+  std::uint64_t from = 0;
+  {
+    std::lock_guard lock(mutex_);
+    from = next_block_;
+  }
+  if (*head < config_.confirmations || *head - config_.confirmations < from) return std::optional<confirmed_logs>();
+  const std::uint64_t to = std::min(*head - config_.confirmations, from + config_.blocks_per_query_max - 1);
+  auto logs = client.logs(config_.vault, from, to);
+  if (!logs) return logs.err();
+  confirmed_logs batch{from, to, {}};
+  for (chain_log& log : *logs) {
+    if (!log.removed) batch.logs.push_back(std::move(log));
+  }
+  return std::optional<confirmed_logs>(std::move(batch));
+}
+
+void chain_watcher::run() {
+  chain_client client(config_.endpoint, chain_client_config{.timeouts = {std::chrono::milliseconds(1000),
+                                                                         std::chrono::milliseconds(5000)}});
+  std::uint64_t delay_ms = config_.poll_interval_ms;
+  while (true) {
+    {
+      // One batch at a time: wait while the actor holds one.
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [this] { return stopping_ || batch_state_ == batch_state::none || batch_state_ == batch_state::retry; });
+      if (stopping_) return;
+      if (batch_state_ == batch_state::retry) {
+        batch_state_ = batch_state::none;
+        lock.unlock();
+        if (!sleep_for(config_.poll_interval_ms)) return;
+        continue;
+      }
+    }
+    auto fetched = fetch(client);
+    if (!fetched) {
+      ++failures_;
+      if (reachable_.exchange(false)) {
+        log(log_level::warn, config_.log_source, "chain node unreachable, retrying with backoff up to {} ms: {}",
+            config_.retry_max_ms, fetched.err().message);
+      }
+      if (!sleep_for(delay_ms)) return;
+      delay_ms = std::min(delay_ms * 2, config_.retry_max_ms);
+      continue;
+    }
+    if (!reachable_.exchange(true)) log(log_level::info, config_.log_source, "chain node {} reachable again", config_.endpoint);
+    delay_ms = config_.poll_interval_ms;
+    if (fetched->has_value() && (*fetched)->logs.empty()) {
+      const bool full_range = (*fetched)->to_block - (*fetched)->from_block + 1 == config_.blocks_per_query_max;
+      {
+        std::lock_guard lock(mutex_);
+        next_block_ = (*fetched)->to_block + 1;  // nothing to apply in that range
+      }
+      if (full_range) continue;  // catching up: read the next range at once
+    } else if (fetched->has_value()) {
+      {
+        std::lock_guard lock(mutex_);
+        batch_ = std::move(**fetched);
+        batch_state_ = batch_state::ready;
+      }
+      wake_();
+      continue;
+    }
+    if (!sleep_for(config_.poll_interval_ms)) return;
+  }
+}
+
+}  // namespace infergrid::chain

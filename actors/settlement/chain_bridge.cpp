@@ -1,0 +1,102 @@
+#include "actors/settlement/chain_bridge.hpp"
+
+#include "actors/settlement/chain_cursor.hpp"
+#include "actors/settlement/chain_ledger_operations.hpp"
+#include "runtime/log.hpp"
+
+namespace infergrid {
+
+status read_chain_bridge_settings(const settings& config, chain_bridge_settings& out) {
+  IG_TRY(read_setting(config, "chain_endpoint", out.endpoint));
+  IG_TRY(read_setting(config, "chain_vault", out.vault));
+  IG_TRY(read_setting(config, "chain_confirmations", out.confirmations));
+  IG_TRY(read_setting(config, "chain_start_block", out.start_block));
+  IG_TRY(read_setting(config, "chain_poll_interval_ms", out.poll_interval_ms));
+  IG_TRY(read_setting(config, "chain_retry_max_ms", out.retry_max_ms));
+  if (out.endpoint.empty()) return {};
+  if (out.confirmations < 0 || out.start_block < 0 || out.poll_interval_ms < 1 || out.retry_max_ms < out.poll_interval_ms) {
+    return make_error(error_code::invalid_argument, config.where() + ": chain_confirmations and chain_start_block must be "
+                                                    ">= 0, chain_poll_interval_ms >= 1 and <= chain_retry_max_ms");
+  }
+  if (auto vault = chain::address_from_hex(out.vault); !vault) {
+    return make_error(error_code::invalid_argument, config.where("chain_vault") + ": " + vault.err().message);
+  }
+  return {};
+}
+
+result<std::unique_ptr<chain_bridge>> chain_bridge::create(const chain_bridge_settings& settings, std::string cursor_path,
+                                                           std::string log_source) {
+  auto vault = chain::address_from_hex(settings.vault);
+  if (!vault) return vault.err();
+  chain::chain_watcher_config config;
+  config.endpoint = settings.endpoint;
+  config.vault = *vault;
+  config.confirmations = static_cast<std::uint64_t>(settings.confirmations);
+  config.poll_interval_ms = static_cast<std::uint64_t>(settings.poll_interval_ms);
+  config.retry_max_ms = static_cast<std::uint64_t>(settings.retry_max_ms);
+  config.log_source = std::move(log_source);
+  const std::uint64_t next_block = load_chain_cursor(cursor_path, *vault, static_cast<std::uint64_t>(settings.start_block));
+  return std::unique_ptr<chain_bridge>(new chain_bridge(std::move(config), std::move(cursor_path), next_block));
+}
+
+void chain_bridge::start(actor_waker waker, enqueue_fn enqueue) {
+  enqueue_ = std::move(enqueue);
+  log(log_level::info, config_.log_source, "following vault {} on {} from block {} ({} confirmations)",
+      chain::to_hex_0x(config_.vault), config_.endpoint, next_block_, config_.confirmations);
+  watcher_ = std::make_unique<chain::chain_watcher>(config_, next_block_, [waker] { waker.wake(); });
+}
+
+void chain_bridge::on_wake() {
+  if (!watcher_ || in_flight_.unanswered != 0) return;
+  auto batch = watcher_->take();
+  if (!batch) return;
+  std::vector<ledger::command> commands;
+  for (const chain::chain_log& log_entry : batch->logs) {
+    auto event = chain::decode_vault_event(log_entry);
+    if (!event) {
+      if (event.err().code != error_code::not_found) {
+        ++refused_;
+        log(log_level::warn, config_.log_source, "skipping log {} of the vault: {}", chain_op_id(log_entry), event.err().message);
+      }
+      continue;
+    }
+    for (ledger::command& c : ledger_commands_of(log_entry, *event)) commands.push_back(std::move(c));
+  }
+  in_flight_ = batch_in_flight{batch->to_block, commands.size(), false};
+  if (commands.empty()) return finish_batch();
+  for (ledger::command& c : commands) {
+    const std::string op_id = c.op_id;
+    enqueue_(std::move(c), [this, op_id](result<ledger::acknowledgement> ack) {
+      answered(op_id, ack);
+      if (--in_flight_.unanswered == 0) finish_batch();
+    });
+  }
+}
+
+void chain_bridge::answered(const std::string& op_id, const result<ledger::acknowledgement>& ack) {
+  if (ack.ok()) {
+    ++(ack->replayed ? replayed_ : applied_);
+    return;
+  }
+  if (ack.err().code == error_code::io_error) {
+    in_flight_.retry = true;
+    return;
+  }
+  ++refused_;
+  log(log_level::warn, config_.log_source, "ledger refused chain operation {}: {}", op_id, ack.err().message);
+}
+
+void chain_bridge::finish_batch() {
+  if (in_flight_.retry) {
+    log(log_level::warn, config_.log_source, "ledger could not record blocks up to {}; they will be read again",
+        in_flight_.to_block);
+    watcher_->retry_later();
+    return;
+  }
+  if (auto saved = save_chain_cursor(cursor_path_, config_.vault, in_flight_.to_block + 1); !saved) {
+    log(log_level::warn, config_.log_source, "{} (the blocks will be reread and replayed after a restart)", saved.err().message);
+  }
+  watcher_->applied(in_flight_.to_block);
+}
+
+}  // namespace infergrid

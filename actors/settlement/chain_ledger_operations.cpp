@@ -1,0 +1,37 @@
+#include "actors/settlement/chain_ledger_operations.hpp"
+
+namespace infergrid {
+namespace {
+
+std::string cause_of(const chain::chain_log& log) { return "chain/block/" + std::to_string(log.block_number); }
+
+// The test token's base unit is the ledger's micro-unit; an amount beyond int64 cannot be booked.
+bool fits(std::uint64_t amount_micro) { return amount_micro <= static_cast<std::uint64_t>(INT64_MAX); }
+
+}  // namespace
+
+std::string ledger_account_of(const chain::address& account) { return chain::to_hex_0x(account); }
+
+std::string chain_op_id(const chain::chain_log& log) {
+  return "chain/" + chain::to_hex_0x(log.transaction_hash) + "/" + std::to_string(log.log_index);
+}
+
+std::vector<ledger::command> ledger_commands_of(const chain::chain_log& log, const chain::vault_event& event) {
+  std::vector<ledger::command> out;
+  if (const auto* deposited = std::get_if<chain::deposited_event>(&event); deposited && fits(deposited->amount_micro)) {
+    out.push_back({chain_op_id(log), cause_of(log),
+                   ledger::deposit_op{ledger_account_of(deposited->account),
+                                      static_cast<std::uint8_t>(ledger::account_kind::developer),
+                                      static_cast<ledger::micro_units>(deposited->amount_micro)}});
+  } else if (const auto* staked = std::get_if<chain::staked_event>(&event); staked && fits(staked->amount_micro)) {
+    const auto kind = staked->role == static_cast<std::uint8_t>(chain::stake_role::validator) ? ledger::account_kind::validator
+                                                                                              : ledger::account_kind::miner;
+    const std::string account = ledger_account_of(staked->account);
+    const auto amount_micro = static_cast<ledger::micro_units>(staked->amount_micro);
+    out.push_back({chain_op_id(log), cause_of(log), ledger::deposit_op{account, static_cast<std::uint8_t>(kind), amount_micro}});
+    out.push_back({chain_op_id(log) + "/stake", cause_of(log), ledger::stake_op{account, amount_micro}});
+  }
+  return out;
+}
+
+}  // namespace infergrid

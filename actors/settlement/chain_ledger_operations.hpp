@@ -1,0 +1,24 @@
+#pragma once
+// chain_ledger_operations: what a confirmed vault event means for the ledger, as idempotent
+// commands. The op id is the log's identity on the chain — "chain/<tx hash>/<log index>" — so
+// seeing the same log again (a restart, a retried batch) replays instead of applying twice.
+//   Deposited(account, amount)  -> deposit  {"0x<account>", developer, amount}
+//   Staked(account, role, amount) -> deposit {"0x<account>", miner|validator, amount}
+//                                   + stake  (op id "…/stake"): the tokens went from the wallet
+//                                   straight into the stake, so the ledger's supply grows as the vault's
+// The other events (unbonding, withdrawals, anchors, slashes, identities) change nothing here yet.
+#include <vector>
+
+#include "actors/settlement/chain/vault_calls.hpp"
+#include "actors/settlement/chain/vault_events.hpp"
+#include "actors/settlement/ledger/operation.hpp"
+
+namespace infergrid {
+
+// The ledger account of a chain address: "0x" + 40 lowercase hex digits.
+std::string ledger_account_of(const chain::address& account);
+std::string chain_op_id(const chain::chain_log& log);
+// The commands for one decoded log (none for an event the ledger does not follow yet).
+std::vector<ledger::command> ledger_commands_of(const chain::chain_log& log, const chain::vault_event& event);
+
+}  // namespace infergrid
