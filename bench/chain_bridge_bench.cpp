@@ -1,0 +1,132 @@
+// chain_bridge_bench: settled requests/s through the settlement actor with the chain bridge on vs
+// off (issue 16's target: on ≥ 0.9× off). Both runs: one node hosting the settlement actor
+// (durable: false, so the figure is CPU and bus bound, where the bridge's cost would show), one
+// client sending escrow + signed settlement for each request, one after the other. "On": the bridge
+// follows a local anvil node polling every 50 ms while a feeder deposits on-chain and mines blocks
+// throughout, so the actor books chain events in the same group commits as the settlements.
+// Usage (from the repository root, after the chain_npm_install/chain_contracts_compile fixtures):
+//   ./build/bench/chain_bridge_bench [--requests 2000]
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include "actors/settlement/chain_ledger_operations.hpp"
+#include "actors/settlement/ledger/ledger_test_support.hpp"
+#include "actors/settlement/ledger/signed_ops.hpp"
+#include "messages/ledger.hpp"
+#include "runtime/config.hpp"
+#include "runtime/node.hpp"
+#include "tests/support/vault_devnet.hpp"
+
+namespace infergrid {
+namespace {
+
+constexpr std::int64_t call_timeout_ms = 10000;
+
+struct run_result {
+  double requests_per_s = 0;
+  std::int64_t chain_deposits_booked_micro = 0;
+};
+
+std::unique_ptr<node> start_node(const std::string& db, const std::string& chain_settings) {
+  const std::string yaml = "node: {name: bench}\nlimits: {drain_quiet_ms: 10}\nactors:\n  - name: settlement\n"
+                           "    kind: settlement\n    settings: {db: " + db + ", durable: false, genesis_deposits: {dev: 1000000000000}" +
+                           chain_settings + "}\n";
+  auto config = parse_config(yaml, "<chain bridge bench>");
+  if (!config) return nullptr;
+  auto created = node::create(std::move(*config));
+  if (!created || !(*created)->start().ok()) return nullptr;
+  return std::move(*created);
+}
+
+result<double> settle_requests(node& grid, const identity& miner, const std::string& tag, int requests) {
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < requests; ++i) {
+    const std::string request = tag + "-" + std::to_string(i);
+    auto held = grid.call<escrow_reply>("settlement", escrow_request{"esc-" + request, request, "dev", 2'000'000, 1'000, 4'000},
+                                        call_timeout_ms);
+    if (!held) return held.err();
+    const ledger::settle_op op = ledger::make_settle(miner, request, 500, 250, digest{});
+    auto paid = grid.call<settle_reply>("settlement",
+                                        settle_receipt{"settle-" + request, request, op.receipt.miner, 500, 250,
+                                                       op.receipt.receipt_digest, op.miner_signature},
+                                        call_timeout_ms);
+    if (!paid) return paid.err();
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return requests / seconds;
+}
+
+}  // namespace
+}  // namespace infergrid
+
+int main(int argc, char** argv) {
+  using namespace infergrid;
+  int requests = 2000;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], "--requests") == 0) requests = std::atoi(argv[i + 1]);
+  }
+  auto net = testing::vault_devnet::start();
+  if (!net) {
+    std::fprintf(stderr, "chain_bridge_bench: %s\n", net.err().message.c_str());
+    return 1;
+  }
+  const identity miner = identity::generate();
+  ledger::testing::temp_dir dir{"chain-bridge-bench"};
+
+  // The baseline is the mean of a run before and a run after the bridge's, each on a fresh ledger,
+  // after a warm-up run that is not counted.
+  const auto run_off = [&](const std::string& tag, int count) -> result<double> {
+    auto grid = start_node(dir.file(tag + ".db"), "");
+    if (!grid) return make_error(error_code::internal, "the node did not start");
+    auto rate = settle_requests(*grid, miner, tag, count);
+    grid->stop();
+    return rate;
+  };
+  (void)run_off("warm", requests / 4);
+  auto off_before = run_off("off-before", requests);
+  if (!off_before) {
+    std::fprintf(stderr, "chain_bridge_bench (bridge off): %s\n", off_before.err().message.c_str());
+    return 1;
+  }
+
+  const chain::chain_key depositor = chain::chain_key::generate();
+  if (!(*net)->fund(depositor, 1'000'000'000'000).ok()) return 1;
+  auto on_grid = start_node(dir.file("on.db"), ", chain_endpoint: '" + (*net)->node->endpoint() + "', chain_vault: '" +
+                                                   chain::to_hex_0x((*net)->vault) +
+                                                   "', chain_confirmations: 2, chain_poll_interval_ms: 50");
+  if (!on_grid) return 1;
+  std::atomic<bool> feeding{true};
+  std::atomic<int> deposits{0};
+  std::thread feeder([&] {  // its own client: chain_client is not shared between threads
+    chain::chain_client client((*net)->node->endpoint());
+    while (feeding) {
+      if (client.send(depositor, (*net)->vault, chain::vault_call::deposit(1'000'000)).ok()) ++deposits;
+      (void)client.rpc().call("evm_mine");
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  auto on = settle_requests(*on_grid, miner, "on", requests);
+  feeding = false;
+  feeder.join();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto booked = on_grid->call<balance_reply>("settlement", balance_query{ledger_account_of(depositor.chain_address())},
+                                             call_timeout_ms);
+  on_grid->stop();
+  if (!on) {
+    std::fprintf(stderr, "chain_bridge_bench (bridge on): %s\n", on.err().message.c_str());
+    return 1;
+  }
+  auto off_after = run_off("off-after", requests);
+  if (!off_after) return 1;
+  const double off = (*off_before + *off_after) / 2;
+  std::printf("settled requests/s, %d requests (escrow + signed settlement, one client, durable: false)\n", requests);
+  std::printf("  bridge off (baseline): %10.1f req/s   (mean of %.1f before and %.1f after)\n", off, *off_before, *off_after);
+  std::printf("  bridge on:             %10.1f req/s   (%d on-chain deposits sent meanwhile, %lld micro booked)\n", *on,
+              deposits.load(), booked ? static_cast<long long>(booked->balance_micro) : -1LL);
+  std::printf("  ratio on/off:          %10.2fx (target >= 0.9x)\n", *on / off);
+  return 0;
+}
