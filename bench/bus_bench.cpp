@@ -3,6 +3,8 @@
 //   latency:    one request, one echo, strictly alternating (round trip p50/p99, microseconds)
 // for B = 64 and 4096, over inproc (one node, two actors) and tcp loopback (two nodes).
 // Raw baseline: PUSH->PULL for throughput, PAIR<->PAIR for latency, same transport.
+// Then, on tcp at 4 KiB: the plain bus (signatures off, plaintext) against CurveZMQ, signatures,
+// and both (the cluster default).
 // Usage: bus_bench [--quick]
 #include <algorithm>
 #include <chrono>
@@ -16,6 +18,7 @@
 #include <zmq.hpp>
 
 #include "messages/system.hpp"
+#include "runtime/curve_keys.hpp"
 #include "runtime/log.hpp"
 #include "runtime/node.hpp"
 
@@ -175,13 +178,23 @@ struct prober_state {
   std::vector<double> samples;
 };
 
-// `signed_envelopes`: the default (every envelope between nodes signed and checked at the door);
-// false = `security.signatures: off`, the plain bus the security cost is measured against.
-node_config bench_config(const std::string& name, bool tcp, bool signed_envelopes) {
+// What the tcp link between the two nodes pays for: `plain` = `signatures: off` + `transport:
+// plaintext`, the bus the security cost is measured against; `signed` = every envelope signed and
+// checked at the door (the default), over plaintext tcp; `signed_curve` = the cluster default,
+// signatures + CurveZMQ (encryption, ZAP allowlist admitting the other node's transport key);
+// `curve_only` separates the two costs.
+enum class bus_security { plain, curve_only, signed_plaintext, signed_curve };
+
+node_config bench_config(const std::string& name, bool tcp, bus_security security, const curve_keypair& own,
+                         const curve_keypair& other) {
   node_config config;
   config.source = "<bench>";
   config.name = name;
-  config.security.require_signatures = signed_envelopes;
+  const bool curve = security == bus_security::curve_only || security == bus_security::signed_curve;
+  config.security.require_signatures = security == bus_security::signed_plaintext || security == bus_security::signed_curve;
+  config.security.transport = curve ? transport_mode::curve : transport_mode::plaintext;
+  config.security.transport_key_secret = own.secret_z85;
+  config.security.transport_members = {other.public_z85};
   if (tcp) config.bind = "tcp://127.0.0.1:*";
   config.limits.drain_quiet_ms = 10;
   config.limits.send_timeout_ms = 10000;  // a benchmark waits for room instead of dropping
@@ -190,12 +203,15 @@ node_config bench_config(const std::string& name, bool tcp, bool signed_envelope
 
 // Two nodes for tcp (receiver on `far`), one node for inproc (both actors on `near`).
 struct bus_pair {
-  explicit bus_pair(bool tcp, bool signed_envelopes = true) {
-    near = std::move(node::create(bench_config("near", tcp, signed_envelopes))).value();
+  explicit bus_pair(bool tcp, bus_security security = bus_security::signed_plaintext) {
+    const curve_keypair near_keys = generate_curve_keypair().value();
+    const curve_keypair far_keys = generate_curve_keypair().value();
+    near = std::move(node::create(bench_config("near", tcp, security, near_keys, far_keys))).value();
     if (tcp) {
-      far = std::move(node::create(bench_config("far", true, signed_envelopes))).value();
-      near->names().add_peer("far", far->endpoint(), {});
-      far->names().add_peer("near", near->endpoint(), {});
+      far = std::move(node::create(bench_config("far", true, security, far_keys, near_keys))).value();
+      const bool curve = security == bus_security::curve_only || security == bus_security::signed_curve;
+      near->names().add_peer("far", far->endpoint(), {}, curve ? far_keys.public_z85 : std::string());
+      far->names().add_peer("near", near->endpoint(), {}, curve ? near_keys.public_z85 : std::string());
     }
   }
   node& receiver_node() { return far ? *far : *near; }
@@ -204,8 +220,8 @@ struct bus_pair {
   std::unique_ptr<node> far;
 };
 
-double bus_throughput(bool tcp, int count, std::size_t body_bytes, bool signed_envelopes = true) {
-  bus_pair pair(tcp, signed_envelopes);
+double bus_throughput(bool tcp, int count, std::size_t body_bytes, bus_security security = bus_security::signed_plaintext) {
+  bus_pair pair(tcp, security);
   std::promise<clock_type::time_point> first;
   std::promise<clock_type::time_point> last;
   auto first_at = first.get_future();
@@ -217,8 +233,9 @@ double bus_throughput(bool tcp, int count, std::size_t body_bytes, bool signed_e
   return count / std::chrono::duration<double>(last_at.get() - first_at.get()).count();
 }
 
-latency bus_latency(bool tcp, const run_sizes& sizes, std::size_t body_bytes, bool signed_envelopes = true) {
-  bus_pair pair(tcp, signed_envelopes);
+latency bus_latency(bool tcp, const run_sizes& sizes, std::size_t body_bytes,
+                    bus_security security = bus_security::signed_plaintext) {
+  bus_pair pair(tcp, security);
   std::promise<std::vector<double>> done;
   auto samples = done.get_future();
   (void)pair.receiver_node().spawn_state<echo_state>("echo");
@@ -254,15 +271,23 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("targets: throughput ratio >= 0.50, p50 latency ratio <= 2.00\n");
-  // The price of security on tcp: signed + checked envelopes against `signatures: off`, same run.
+  // The price of security on tcp, same run: signatures, then signatures + CurveZMQ, against the
+  // plain bus (signatures off, plaintext).
   constexpr std::size_t body = 4096;
-  const double plain_rate = bus_throughput(true, sizes.messages_large, body, false);
-  const double signed_rate = bus_throughput(true, sizes.messages_large, body, true);
-  const latency plain = bus_latency(true, sizes, body, false);
-  const latency secured = bus_latency(true, sizes, body, true);
-  std::printf("\ntcp %zuB, signatures off (baseline) vs on: %.0f vs %.0f msgs/s (%.2fx, target >= 0.50) | p50 %.1f vs %.1f us "
-              "| p99 %.1f vs %.1f us\n",
-              body, plain_rate, signed_rate, signed_rate / plain_rate, plain.p50_us, secured.p50_us, plain.p99_us,
-              secured.p99_us);
+  std::printf("\nsecurity on tcp loopback, %zu B bodies (baseline: signatures off, plaintext)\n", body);
+  std::printf("%-22s | %12s %6s | %10s %10s\n", "security", "msgs/s", "ratio", "p50 us", "p99 us");
+  double baseline_rate = 0;
+  for (auto [security, label] : {std::pair{bus_security::plain, "plain (baseline)"},
+                                 std::pair{bus_security::curve_only, "curve (signatures off)"},
+                                 std::pair{bus_security::signed_plaintext, "signatures (plaintext)"},
+                                 std::pair{bus_security::signed_curve, "signatures + curve"}}) {
+    const double rate = bus_throughput(true, sizes.messages_large, body, security);
+    const latency measured = bus_latency(true, sizes, body, security);
+    if (security == bus_security::plain) baseline_rate = rate;
+    std::printf("%-22s | %12.0f %5.2fx | %10.1f %10.1f\n", label, rate, rate / baseline_rate, measured.p50_us,
+                measured.p99_us);
+    std::fflush(stdout);
+  }
+  std::printf("target: signatures + curve throughput >= 0.50x of plain\n");
   return 0;
 }

@@ -40,9 +40,11 @@ cat > "$dir/keys.yaml" <<KEYS
 accounts:
   - {name: soak, keys: [sk-soak], account: soak, rate_limit_per_minute: 0}
 KEYS
+# CurveZMQ between the processes, as a cluster runs (keys as `infergrid keygen` writes them).
+for who in hub w0 w1; do "$binary" keygen --out "$dir/keys-$who" > /dev/null; done
 cat > "$dir/hub.yaml" <<HUB
 node: {name: hub, bind: "tcp://127.0.0.1:$hub_port"}
-security: {admit: open}
+security: {admit: open, transport: curve, transport_key: $dir/keys-hub/transport.key}
 actors:
   - name: settlement
     kind: settlement
@@ -59,7 +61,9 @@ HUB
 for w in 0 1; do
   cat > "$dir/worker$w.yaml" <<WORKER
 node: {name: w$w, bind: "tcp://127.0.0.1:*"}
-peers: [{name: hub, endpoint: "tcp://127.0.0.1:$hub_port", actors: [matchmaker]}]
+security: {transport: curve, transport_key: $dir/keys-w$w/transport.key}
+peers: [{name: hub, endpoint: "tcp://127.0.0.1:$hub_port", actors: [matchmaker],
+         transport_key: $dir/keys-hub/transport.pub}]
 actors:
   - name: gpu_worker
     kind: gpu_worker

@@ -56,7 +56,8 @@ status actor_runner::start() {
   std::promise<status> ready;
   auto started = ready.get_future();
   thread_ = std::thread([this, &ready] {
-    outbox_ = std::make_unique<outbox>(services_.context, services_.names, services_.reply_endpoint, services_.limits);
+    outbox_ = std::make_unique<outbox>(services_.context, services_.names, services_.reply_endpoint, services_.limits,
+                                       services_.transport);
     if (!create_state()) {
       ready.set_value(make_error(error_code::internal, "actor " + address_ + " (" + kind_ + ") failed to start"));
       outbox_.reset();

@@ -35,6 +35,7 @@ struct node_services {
   const identity& signer;  // the node's key: signs every envelope that leaves the process
   const peer_trust& trust;
   bool sign_envelopes = true;  // false under `security.signatures: off` (both ends must agree)
+  const transport_credentials& transport;  // plaintext or CurveZMQ for DEALERs to peers
 };
 
 // The first message id of a sender: the clock in the high bits (ids keep growing across restarts,

@@ -85,7 +85,7 @@ status parse_peers(const settings& root, node_config& out) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     const settings at(list[i], root.source(), "peers[" + std::to_string(i) + "]");
     if (!list[i].IsMap()) return invalid(at, {}, "expected a mapping with name and endpoint");
-    IG_TRY(at.reject_unknown_keys({"name", "endpoint", "actors", "key"}));
+    IG_TRY(at.reject_unknown_keys({"name", "endpoint", "actors", "key", "transport_key"}));
     peer_config peer;
     auto name = require_name(at, "name");
     if (!name.ok()) return name.err();
@@ -105,6 +105,9 @@ status parse_peers(const settings& root, node_config& out) {
       if (!key.ok()) return key.err();
       peer.key = *key;
     }
+    auto transport_key = at.get<std::string>("transport_key", "");
+    if (!transport_key.ok()) return transport_key.err();
+    peer.transport_key = *transport_key;
     out.peers.push_back(std::move(peer));
   }
   return {};

@@ -27,6 +27,8 @@ struct peer_config {
   std::vector<std::string> actors;  // actors it hosts, so bare names resolve to it
   // Its signing key; envelopes from it must carry this key. None: pinned to the first key seen.
   std::optional<public_key> key;
+  // Its CurveZMQ public key (Z85 text or a transport.pub file), read at start; required under curve.
+  std::string transport_key;
 };
 
 struct actor_config {

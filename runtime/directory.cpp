@@ -29,20 +29,27 @@ bool directory::has_local(std::string_view actor) const {
   return local_.find(actor) != local_.end();
 }
 
-void directory::add_peer(const std::string& node, const std::string& endpoint, const std::set<std::string>& actors) {
+void directory::add_peer(const std::string& node, const std::string& endpoint, const std::set<std::string>& actors,
+                         const std::string& transport_key) {
   std::lock_guard lock(mutex_);
   auto& entry = peers_[node];
   entry.endpoint = endpoint;
+  if (!transport_key.empty()) {
+    entry.transport_key = transport_key;
+    entry.transport_key_configured = true;
+  }
   entry.actors.insert(actors.begin(), actors.end());
   routes_generation_.fetch_add(1, std::memory_order_release);
 }
 
-void directory::learn_peer(const std::string& node, const std::string& endpoint) {
+void directory::learn_peer(const std::string& node, const std::string& endpoint, const std::string& transport_key) {
   if (node == node_name_ || endpoint.empty()) return;
   std::lock_guard lock(mutex_);
-  auto& known = peers_[node].endpoint;
-  if (known == endpoint) return;
-  known = endpoint;
+  auto& known = peers_[node];
+  const bool new_key = !transport_key.empty() && !known.transport_key_configured && known.transport_key != transport_key;
+  if (known.endpoint == endpoint && !new_key) return;
+  known.endpoint = endpoint;
+  if (new_key) known.transport_key = transport_key;
   routes_generation_.fetch_add(1, std::memory_order_release);
 }
 
@@ -56,7 +63,8 @@ result<location> directory::resolve(std::string_view address) const {
     }
     for (const auto& [node, entry] : peers_) {
       if (entry.actors.count(std::string(address)) != 0) {
-        return location{false, node + "/" + std::string(address), std::string(address), entry.endpoint};
+        return location{false, node + "/" + std::string(address), std::string(address), entry.endpoint,
+                        entry.transport_key};
       }
     }
     return make_error(error_code::not_found, "no actor named '" + std::string(address) + "' on this node or its peers");
@@ -71,7 +79,7 @@ result<location> directory::resolve(std::string_view address) const {
   if (found == peers_.end() || found->second.endpoint.empty()) {
     return make_error(error_code::not_found, "unknown node '" + std::string(node) + "' in address '" + std::string(address) + "'");
   }
-  return location{false, std::string(address), std::string(actor), found->second.endpoint};
+  return location{false, std::string(address), std::string(actor), found->second.endpoint, found->second.transport_key};
 }
 
 }  // namespace infergrid

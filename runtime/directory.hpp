@@ -20,6 +20,7 @@ struct location {
   std::string address;   // canonical "node/actor"
   std::string actor;     // the actor part
   std::string endpoint;  // inproc:// endpoint of a local actor's inbox, tcp:// of a remote node
+  std::string transport_key;  // a remote node's CurveZMQ public key (Z85); "" = unknown or plaintext
 };
 
 std::string inbox_endpoint(std::string_view node, std::string_view actor);
@@ -30,9 +31,12 @@ class directory {
 
   void add_local(const std::string& actor, const std::string& kind = {});
   void remove_local(const std::string& actor);
-  void add_peer(const std::string& node, const std::string& endpoint, const std::set<std::string>& actors);
-  // Dynamic registration: remembers (or updates) where `node` answers.
-  void learn_peer(const std::string& node, const std::string& endpoint);
+  // `transport_key`: the peer's CurveZMQ public key from the config; it is never replaced by a learned one.
+  void add_peer(const std::string& node, const std::string& endpoint, const std::set<std::string>& actors,
+                const std::string& transport_key = {});
+  // Dynamic registration: remembers (or updates) where `node` answers, and the transport key it
+  // authenticated with (its server key too: a node uses one transport key pair for both ends).
+  void learn_peer(const std::string& node, const std::string& endpoint, const std::string& transport_key = {});
   // Grows whenever a peer's endpoint changes or a local actor goes away, so outboxes drop routes
   // (and sockets to gone inboxes) they cached before: a worker restarted on a new port is reached
   // there at once, and a finished blocking call's inbox is not kept alive by a cached socket.
@@ -49,6 +53,8 @@ class directory {
   struct peer {
     std::string endpoint;
     std::set<std::string> actors;
+    std::string transport_key;
+    bool transport_key_configured = false;
   };
   const std::string node_name_;
   mutable std::mutex mutex_;

@@ -13,18 +13,17 @@ namespace {
 
 // How often the ingress loop looks at its stop flag when no traffic arrives.
 constexpr long stop_poll_ms = 50;
-// Refusals logged per second at most (all are counted); a flood must not flood the log too.
-constexpr int refusal_logs_per_second = 20;
 // Nodes whose reply endpoints the ingress remembers before it forgets them all and relearns.
 constexpr std::size_t max_learned_nodes = 4096;
 
 }  // namespace
 
 ingress::ingress(zmq::context_t& context, directory& names, const runtime_limits& limits,
-                 const security_config& security, peer_trust& trust)
+                 const security_config& security, peer_trust& trust, const transport_credentials& transport)
     : context_(context),
       names_(names),
       limits_(limits),
+      transport_(transport),
       router_(context, zmq::socket_type::router),
       gate_(names.node_name(), security, trust, [&names](std::string_view actor) { return names.kind_of(actor); }) {}
 
@@ -35,6 +34,7 @@ result<std::string> ingress::bind(const std::string& endpoint) {
     router_.set(zmq::sockopt::rcvhwm, static_cast<int>(limits_.inbox_high_water_mark));
     router_.set(zmq::sockopt::maxmsgsize, limits_.max_envelope_bytes + 4096);
     router_.set(zmq::sockopt::linger, 0);
+    if (transport_.curve()) make_curve_server(router_, transport_.own);
     router_.bind(endpoint);
     return router_.get(zmq::sockopt::last_endpoint);
   } catch (const zmq::error_t& e) {
@@ -53,29 +53,27 @@ void ingress::stop() {
   if (router_.handle() != nullptr) router_.close();
 }
 
-void ingress::learn(const remote_route& header) {
+void ingress::learn(const remote_route& header, std::string_view transport_key) {
   if (header.reply_endpoint.empty()) return;
   auto known = learned_.find(header.sender_node);
-  if (known != learned_.end() && known->second == header.reply_endpoint) return;
+  if (known != learned_.end() && known->second.endpoint == header.reply_endpoint &&
+      known->second.transport_key == transport_key) {
+    return;  // the common case, once per envelope: no allocation
+  }
   if (learned_.size() >= max_learned_nodes) learned_.clear();
-  learned_[std::string(header.sender_node)] = std::string(header.reply_endpoint);
-  names_.learn_peer(std::string(header.sender_node), std::string(header.reply_endpoint));
+  learned_[std::string(header.sender_node)] = {std::string(header.reply_endpoint), std::string(transport_key)};
+  names_.learn_peer(std::string(header.sender_node), std::string(header.reply_endpoint), std::string(transport_key));
 }
 
 void ingress::refuse(const remote_route& header, const envelope& message, const error& why) {
   counters_.refused.fetch_add(1, std::memory_order_relaxed);
-  const std::int64_t second = unix_now_ms() / 1000;
-  if (second != log_second_) {
-    log_second_ = second;
-    logged_this_second_ = 0;
-  }
-  if (++logged_this_second_ > refusal_logs_per_second) return;
+  if (!refusal_logs_.take(unix_now_ms())) return;
   log(log_level::warn, names_.node_name(), "ingress: refused {} from {} (node {}) to {}: {}", static_cast<int>(message.type),
       message.sender, header.sender_node, header.actor, why.message);
 }
 
 void ingress::run() {
-  outbox local(context_, names_, reply_endpoint_, limits_);
+  outbox local(context_, names_, reply_endpoint_, limits_, transport_);
   router_.set(zmq::sockopt::rcvtimeo, static_cast<int>(stop_poll_ms));
   std::array<zmq::message_t, remote_frame_count + 1> frames;
   zmq::message_t surplus;
@@ -108,7 +106,8 @@ void ingress::run() {
         continue;
       }
       counters_.received.fetch_add(1, std::memory_order_relaxed);
-      learn(header);
+      // Under curve the ZAP handler named the connection's key as its User-Id.
+      learn(header, transport_.curve() ? std::string_view(frames[2].gets("User-Id")) : std::string_view());
       // A bare name resolves to a local actor first; anything else is not for this node.
       auto target = local.route_to(header.actor);
       if (!target.ok() || !(*target)->local || header.actor.find('/') != std::string_view::npos) {

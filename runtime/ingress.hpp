@@ -14,37 +14,43 @@
 #include "runtime/directory.hpp"
 #include "runtime/envelope_gate.hpp"
 #include "runtime/limits.hpp"
+#include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/outbox.hpp"
 #include "runtime/result.hpp"
 #include "runtime/string_hash.hpp"
+#include "runtime/transport_security.hpp"
 
 namespace infergrid {
 
 class ingress {
  public:
   ingress(zmq::context_t& context, directory& names, const runtime_limits& limits, const security_config& security,
-          peer_trust& trust);
+          peer_trust& trust, const transport_credentials& transport);
   ~ingress();
   ingress(const ingress&) = delete;
   ingress& operator=(const ingress&) = delete;
 
-  // Binds (port * picks a free one); returns the endpoint actually bound.
+  // Binds (port * picks a free one), as a CurveZMQ server under curve; returns the endpoint bound.
   result<std::string> bind(const std::string& endpoint);
+  // The ROUTER, for the ZAP handler to watch before bind().
+  zmq::socket_t& server_socket() { return router_; }
   void start(std::string reply_endpoint);
   void stop();
   const actor_counters& counters() const { return counters_; }
 
  private:
   void run();
-  // Remembers where a sending node wants replies (the directory's dynamic registration seam).
-  void learn(const remote_route& header);
+  // Remembers where a sending node wants replies and, under curve, the transport key it
+  // authenticated with (the directory's dynamic registration seam).
+  void learn(const remote_route& header, std::string_view transport_key);
   // Counts and logs (at most refusal_logs_per_second) a refused envelope.
   void refuse(const remote_route& header, const envelope& message, const error& why);
 
   zmq::context_t& context_;
   directory& names_;
   const runtime_limits& limits_;
+  const transport_credentials& transport_;
   zmq::socket_t router_;
   std::string reply_endpoint_;
   std::thread thread_;
@@ -52,10 +58,13 @@ class ingress {
   actor_counters counters_;
   envelope_gate gate_;
   envelope incoming_;  // decode buffer (ingress thread only)
-  std::int64_t log_second_ = 0;
-  int logged_this_second_ = 0;
-  // node -> reply endpoint (ingress thread only)
-  std::unordered_map<std::string, std::string, string_hash, std::equal_to<>> learned_;
+  log_budget refusal_logs_{refusal_logs_per_second};
+  struct reply_route {
+    std::string endpoint;
+    std::string transport_key;  // "" under plaintext
+  };
+  // node -> where it wants replies (ingress thread only)
+  std::unordered_map<std::string, reply_route, string_hash, std::equal_to<>> learned_;
 };
 
 }  // namespace infergrid

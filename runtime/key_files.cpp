@@ -7,9 +7,9 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
-#include <zmq.h>
-
+#include "runtime/curve_keys.hpp"
 #include "runtime/identity.hpp"
 
 namespace infergrid {
@@ -32,6 +32,10 @@ status write_exclusive(const std::string& path, const std::string& text, mode_t 
 }  // namespace
 
 result<written_keys> write_new_keys(const std::string& directory) {
+  // Parents as `mkdir -p` would (`--out keys/miner-1` in a fresh checkout); the key folder itself 0700.
+  std::error_code ignored;
+  const auto parent = std::filesystem::path(directory).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ignored);
   if (::mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST) {
     return make_error(error_code::io_error, "cannot create directory " + directory + ": " + std::strerror(errno));
   }
@@ -45,15 +49,12 @@ result<written_keys> write_new_keys(const std::string& directory) {
   const std::string seed_hex = random_hex(seed.size());
   IG_TRY(from_hex(seed_hex, seed));
   const identity signer = identity::from_seed(seed);
-  std::array<char, 41> transport_public{};
-  std::array<char, 41> transport_secret{};
-  if (zmq_curve_keypair(transport_public.data(), transport_secret.data()) != 0) {
-    return make_error(error_code::unsupported, "this libzmq has no CURVE support (zmq_curve_keypair failed)");
-  }
-  written_keys out{to_hex(signer.public_id()), transport_public.data()};
+  auto transport = generate_curve_keypair();
+  if (!transport.ok()) return transport.err();
+  written_keys out{to_hex(signer.public_id()), transport->public_z85};
   IG_TRY(write_exclusive(directory + "/signing.key", seed_hex, 0600));
   IG_TRY(write_exclusive(directory + "/signing.pub", out.signing_public_hex, 0644));
-  IG_TRY(write_exclusive(directory + "/transport.key", transport_secret.data(), 0600));
+  IG_TRY(write_exclusive(directory + "/transport.key", transport->secret_z85, 0600));
   IG_TRY(write_exclusive(directory + "/transport.pub", out.transport_public_z85, 0644));
   return out;
 }

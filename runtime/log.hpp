@@ -1,6 +1,7 @@
 #pragma once
 // log: one line per event on stderr, "2026-11-27T12:00:00.123Z info  node/actor: text".
 // Thread-safe; the level is process-wide (INFERGRID_LOG=debug|info|warn|error, default info).
+#include <cstdint>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -19,4 +20,32 @@ void log(log_level level, std::string_view source, fmt::format_string<Args...> f
   log_line(level, source, fmt::format(format, std::forward<Args>(args)...));
 }
 
+}  // namespace infergrid
+
+namespace infergrid {
+
+// At most `per_second` lines a second from one source: every refusal is counted, but a flood of
+// them must not flood the log too. Owned by one thread.
+class log_budget {
+ public:
+  explicit log_budget(int per_second) : per_second_(per_second) {}
+  bool take(std::int64_t now_ms) {
+    if (now_ms / 1000 != second_) {
+      second_ = now_ms / 1000;
+      used_ = 0;
+    }
+    return ++used_ <= per_second_;
+  }
+
+ private:
+  int per_second_;
+  std::int64_t second_ = 0;
+  int used_ = 0;
+};
+
+}  // namespace infergrid
+
+namespace infergrid {
+// Refusals (envelopes, handshakes) logged per second at most by one source.
+inline constexpr int refusal_logs_per_second = 20;
 }  // namespace infergrid

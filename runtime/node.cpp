@@ -16,9 +16,19 @@ result<std::unique_ptr<node>> node::create(node_config config) {
   if (!key.ok()) return key.err();
   self->signer_ = std::make_unique<identity>(*key);
   self->trust_ = std::make_unique<peer_trust>(cfg.security, cfg.peers);
+  auto transport = resolve_transport(cfg);
+  if (!transport.ok()) return transport.err();
+  self->transport_ = std::move(*transport);
+  const transport_credentials& credentials = self->transport_.credentials;
   std::string reply_endpoint = cfg.advertise;
   if (!cfg.bind.empty()) {
-    self->ingress_ = std::make_unique<ingress>(self->context_, self->names_, cfg.limits, cfg.security, *self->trust_);
+    self->ingress_ = std::make_unique<ingress>(self->context_, self->names_, cfg.limits, cfg.security, *self->trust_,
+                                               credentials);
+    if (credentials.curve()) {
+      auto zap = zap_handler::start(self->context_, cfg.name, self->transport_.admission, self->ingress_->server_socket());
+      if (!zap.ok()) return zap.err();
+      self->zap_ = std::move(*zap);
+    }
     auto bound = self->ingress_->bind(cfg.bind);
     if (!bound.ok()) return bound.err();
     if (reply_endpoint.empty()) {
@@ -28,18 +38,28 @@ result<std::unique_ptr<node>> node::create(node_config config) {
       if (reply_endpoint.rfind(wildcard, 0) == 0) reply_endpoint = "tcp://127.0.0.1:" + reply_endpoint.substr(wildcard.size());
     }
   }
-  for (const auto& peer : cfg.peers) {
-    self->names_.add_peer(peer.name, peer.endpoint, {peer.actors.begin(), peer.actors.end()});
+  for (std::size_t i = 0; i < cfg.peers.size(); ++i) {
+    const auto& peer = cfg.peers[i];
+    self->names_.add_peer(peer.name, peer.endpoint, {peer.actors.begin(), peer.actors.end()}, self->transport_.peer_keys[i]);
   }
   node* raw = self.get();
   self->services_.reset(new node_services{self->context_, self->names_, cfg.limits, reply_endpoint,
                                           [raw] { return raw->metrics(); }, std::chrono::steady_clock::now(),
-                                          *self->signer_, *self->trust_, cfg.security.require_signatures});
+                                          *self->signer_, *self->trust_, cfg.security.require_signatures,
+                                          credentials});
   if (self->ingress_) {
     self->ingress_->start(reply_endpoint);
     log(log_level::info, cfg.name, "listening on {} (key {}, signatures {}, admission {})", reply_endpoint,
         to_hex(self->signer_->public_id()), cfg.security.require_signatures ? "required" : "OFF",
         cfg.security.open_admission ? "open" : "allowlist");
+    if (credentials.curve()) {
+      log(log_level::info, cfg.name, "transport: curve (CurveZMQ on every tcp socket; transport key {}, ZAP admits {})",
+          credentials.own.public_z85,
+          cfg.security.open_admission ? "any key" : std::to_string(self->transport_.admission.keys.size()) + " keys");
+    } else {
+      log(log_level::info, cfg.name, "transport: PLAINTEXT (security.transport: plaintext): tcp traffic is not encrypted "
+          "and anyone who reaches {} can connect", reply_endpoint);
+    }
     if (cfg.security.identity_path.empty() && cfg.security.require_signatures) {
       log(log_level::info, cfg.name,
           "this key is new for this run (no security.identity): peers that pinned an earlier one refuse this node "
@@ -96,6 +116,7 @@ void node::stop() {
   }
   for (auto& actor : actors_) actor->join();
   if (ingress_) ingress_->stop();
+  if (zap_) zap_->stop();
   log(log_level::info, config_.name, "stopped");
 }
 
@@ -104,6 +125,7 @@ std::vector<actor_metrics> node::metrics() const {
   std::lock_guard lock(actors_mutex_);
   for (const auto& actor : actors_) out.push_back(actor->metrics());
   if (ingress_) out.push_back(snapshot(ingress_->counters(), config_.name + "/_ingress", "ingress"));
+  if (zap_) out.push_back(snapshot(zap_->counters(), config_.name + "/_transport", "transport"));
   return out;
 }
 
@@ -121,7 +143,7 @@ result<envelope> node::call_raw(std::string_view to, outgoing_message message, s
       ~unregister() { names.remove_local(actor); }
     } cleanup{names_, caller};
 
-    outbox sender(context_, names_, services_->reply_endpoint, config_.limits);
+    outbox sender(context_, names_, services_->reply_endpoint, config_.limits, transport_.credentials);
     auto where = sender.route_to(to);
     if (!where.ok()) return where.err();
     envelope out;

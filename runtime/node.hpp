@@ -21,6 +21,8 @@
 #include "runtime/directory.hpp"
 #include "runtime/ingress.hpp"
 #include "runtime/peer_trust.hpp"
+#include "runtime/transport_security.hpp"
+#include "runtime/zap_handler.hpp"
 
 namespace infergrid {
 
@@ -61,6 +63,8 @@ class node {
   // The key this node signs with (security.identity, or a fresh one for this run).
   const identity& signer() const { return *signer_; }
   const node_config& config() const { return config_; }
+  // plaintext or curve, with this node's transport key (public half: credentials.own.public_z85).
+  const transport_credentials& transport() const { return transport_.credentials; }
 
  private:
   explicit node(node_config config);
@@ -70,7 +74,9 @@ class node {
   directory names_;
   std::unique_ptr<identity> signer_;
   std::unique_ptr<peer_trust> trust_;
+  resolved_transport transport_;
   std::unique_ptr<node_services> services_;
+  std::unique_ptr<zap_handler> zap_;  // under curve with a bind: admits handshakes (stopped after the ingress)
   std::unique_ptr<ingress> ingress_;
   mutable std::mutex actors_mutex_;
   std::vector<std::unique_ptr<actor_runner>> actors_;

@@ -21,19 +21,22 @@ bool decode_route(std::string_view frame, remote_route& out) {
 }
 
 outbox::outbox(zmq::context_t& context, const directory& names, std::string reply_endpoint,
-               const runtime_limits& limits)
-    : context_(context), names_(names), reply_endpoint_(std::move(reply_endpoint)), limits_(limits) {}
+               const runtime_limits& limits, const transport_credentials& transport)
+    : context_(context), names_(names), reply_endpoint_(std::move(reply_endpoint)), limits_(limits), transport_(transport) {}
 
 zmq::socket_t* outbox::socket_for(const location& where) {
-  auto found = sockets_.find(where.endpoint);
+  // A peer that came back with a new transport key needs a new handshake, hence a new socket.
+  const std::string cache_key = where.local ? where.endpoint : where.endpoint + "\n" + where.transport_key;
+  auto found = sockets_.find(cache_key);
   if (found != sockets_.end()) return &found->second;
   zmq::socket_t socket(context_, where.local ? zmq::socket_type::push : zmq::socket_type::dealer);
   socket.set(zmq::sockopt::sndhwm, static_cast<int>(limits_.inbox_high_water_mark));
   socket.set(zmq::sockopt::sndtimeo, static_cast<int>(limits_.send_timeout_ms));
   socket.set(zmq::sockopt::linger, static_cast<int>(limits_.socket_linger_ms));
+  if (!where.local && transport_.curve()) make_curve_client(socket, transport_.own, where.transport_key);
   socket.connect(where.endpoint);
-  if (where.local) local_actors_[where.endpoint] = where.actor;
-  return &sockets_.emplace(where.endpoint, std::move(socket)).first->second;
+  if (where.local) local_actors_[cache_key] = where.actor;
+  return &sockets_.emplace(cache_key, std::move(socket)).first->second;
 }
 
 result<const route*> outbox::route_to(std::string_view recipient) {
@@ -46,6 +49,10 @@ result<const route*> outbox::route_to(std::string_view recipient) {
   if (cached != routes_.end()) return &cached->second;
   auto where = names_.resolve(recipient);
   if (!where.ok()) return where.err();
+  if (!where->local && transport_.curve() && where->transport_key.empty()) {
+    return make_error(error_code::unavailable, "no transport key known for the node of '" + where->address +
+                                                   "' (curve needs its peers[].transport_key)");
+  }
   if (routes_.size() >= static_cast<std::size_t>(limits_.max_cached_routes)) {
     routes_.clear();
     sockets_.clear();

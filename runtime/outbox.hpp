@@ -1,7 +1,7 @@
 #pragma once
 // outbox: one thread's sending side of the bus. Resolves a recipient through the directory once,
 // then caches a socket for it: a PUSH into the local actor's inproc inbox, or one DEALER per
-// remote node's tcp endpoint (shared by all actors on that node). Not thread-safe: each actor
+// remote node's tcp endpoint (shared by all actors on that node), a CurveZMQ client under curve. Not thread-safe: each actor
 // thread (and the ingress, and each blocking call) owns its own.
 #include <cstdint>
 #include <memory>
@@ -16,6 +16,7 @@
 #include "runtime/limits.hpp"
 #include "runtime/result.hpp"
 #include "runtime/string_hash.hpp"
+#include "runtime/transport_security.hpp"
 
 namespace infergrid {
 
@@ -28,7 +29,9 @@ struct route {
 
 class outbox {
  public:
-  outbox(zmq::context_t& context, const directory& names, std::string reply_endpoint, const runtime_limits& limits);
+  // `transport`: under curve each DEALER is a CURVE client of the peer's key (the directory's).
+  outbox(zmq::context_t& context, const directory& names, std::string reply_endpoint, const runtime_limits& limits,
+         const transport_credentials& transport);
 
   result<const route*> route_to(std::string_view recipient);
   // Sends one encoded envelope; waits at most send_timeout_ms for room, then fails `unavailable`.
@@ -44,7 +47,8 @@ class outbox {
   const directory& names_;
   const std::string reply_endpoint_;
   const runtime_limits& limits_;
-  std::unordered_map<std::string, zmq::socket_t> sockets_;  // by endpoint
+  const transport_credentials& transport_;
+  std::unordered_map<std::string, zmq::socket_t> sockets_;  // by endpoint (and, remote, the peer's transport key)
   std::unordered_map<std::string, std::string> local_actors_;  // endpoint -> actor, for local sockets
   std::unordered_map<std::string, route, string_hash, std::equal_to<>> routes_;  // by recipient as written
   std::uint64_t routes_generation_ = 0;  // the directory's, when routes_ was last valid

@@ -40,7 +40,8 @@ status parse_security(const settings& root, security_config& out) {
   const settings at = root.child("security");
   if (!at.yaml().IsMap()) return invalid(root, "security", "expected a mapping");
   IG_TRY(at.reject_unknown_keys(
-      {"identity", "signatures", "admit", "members", "coordinators", "operators", "replay_window_ms", "max_tracked_senders"}));
+      {"identity", "signatures", "admit", "members", "coordinators", "operators", "replay_window_ms", "max_tracked_senders",
+       "transport", "transport_key", "transport_members"}));
   auto identity_path = at.get<std::string>("identity", "");
   if (!identity_path.ok()) return identity_path.err();
   out.identity_path = *identity_path;
@@ -52,6 +53,16 @@ status parse_security(const settings& root, security_config& out) {
   if (!admit.ok()) return admit.err();
   if (*admit != "allowlist" && *admit != "open") return invalid(at, "admit", "expected allowlist or open");
   out.open_admission = *admit == "open";
+  auto transport = at.get<std::string>("transport", "curve");
+  if (!transport.ok()) return transport.err();
+  if (*transport != "curve" && *transport != "plaintext") return invalid(at, "transport", "expected curve or plaintext");
+  out.transport = *transport == "curve" ? transport_mode::curve : transport_mode::plaintext;
+  auto transport_key = at.get<std::string>("transport_key", "");
+  if (!transport_key.ok()) return transport_key.err();
+  out.transport_key_path = *transport_key;
+  auto transport_members = at.get<std::vector<std::string>>("transport_members", {});
+  if (!transport_members.ok()) return transport_members.err();
+  out.transport_members = *transport_members;
   IG_TRY(parse_key_list(at, "members", out.members));
   IG_TRY(parse_key_list(at, "coordinators", out.coordinators));
   IG_TRY(parse_key_list(at, "operators", out.operators));

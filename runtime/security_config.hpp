@@ -11,6 +11,9 @@
 //     coordinators: [keys/hub/signing.pub]          # gateways, bridges, matchmakers
 //     operators: [keys/operator/signing.pub]        # deposits, epochs, stake for others
 //     replay_window_ms: 60000           # envelopes sent longer ago (or ahead) than this are refused
+//     transport: curve                  # curve (default): CurveZMQ on every tcp socket | plaintext
+//     transport_key: keys/node/transport.key         # Curve25519 secret (Z85); required under curve
+//     transport_members: [keys/miner-1/transport.pub] # transport keys the ZAP handler admits (allowlist)
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -20,6 +23,8 @@
 #include "runtime/settings.hpp"
 
 namespace infergrid {
+
+enum class transport_mode { curve, plaintext };
 
 struct security_config {
   std::string identity_path;       // signing key (hex seed); empty = a fresh key for this run
@@ -31,6 +36,11 @@ struct security_config {
   std::int64_t replay_window_ms = 60000;
   // Senders whose replay windows are tracked at once; more are refused until old ones expire.
   std::int64_t max_tracked_senders = 65536;
+  // CurveZMQ on the node's tcp sockets. Key files are read when the node starts (transport_security.hpp).
+  transport_mode transport = transport_mode::curve;
+  std::string transport_key_path;              // this node's transport.key
+  std::string transport_key_secret;            // or the secret itself (Z85), set in code only (CLI, tests): never from YAML
+  std::vector<std::string> transport_members;  // public keys (Z85 or .pub files) admitted by ZAP under allowlist
 };
 
 // Parses the optional `security:` mapping of a node config.

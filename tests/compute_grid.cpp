@@ -18,6 +18,8 @@
 
 #include <fmt/format.h>
 
+#include "runtime/key_files.hpp"
+
 extern char** environ;
 
 namespace infergrid::compute_testing {
@@ -88,10 +90,12 @@ compute_grid::compute_grid(std::string name, hub_options hub) : name_(std::move(
   std::filesystem::create_directories(dir_);
   hub_endpoint_ = fmt::format("tcp://127.0.0.1:{}", free_port());
   gateway_endpoint_ = fmt::format("tcp://127.0.0.1:{}", free_port());
-  // A permissionless hub: any worker key may register (as itself only; envelopes are signed).
+  // A permissionless hub: any worker key may register (as itself only; envelopes are signed), over
+  // CurveZMQ as a cluster config says (ZAP admits any transport key under admit: open).
+  const std::string hub_keys = keygen("hub");
   const std::string hub_config = write_file("hub.yaml", fmt::format(R"(node: {{name: hub, bind: "{}"}}
 limits: {{drain_timeout_ms: 500, drain_quiet_ms: 20}}
-security: {{admit: open}}
+security: {{admit: open, transport: curve, transport_key: "{}/transport.key"}}
 actors:
   - name: matchmaker
     kind: matchmaker
@@ -99,14 +103,16 @@ actors:
   - name: gateway
     kind: gateway
     settings: {{bind: "{}"}}
-)", hub_endpoint_, hub.heartbeat_interval_ms, hub.heartbeat_timeout_ms, hub.stall_timeout_ms, gateway_endpoint_));
+)", hub_endpoint_, hub_keys, hub.heartbeat_interval_ms, hub.heartbeat_timeout_ms, hub.stall_timeout_ms, gateway_endpoint_));
   hub_ = std::make_unique<node_process>(hub_config, dir_ + "/hub.log");
   node_config probe;
   probe.source = "<compute test probe>";
   probe.name = "probe";
   probe.bind = "tcp://127.0.0.1:*";
   probe.limits.drain_quiet_ms = 10;
-  probe.peers.push_back(peer_config{"hub", hub_endpoint_, {"matchmaker", "gateway"}});
+  hub_transport_pub_ = hub_keys + "/transport.pub";
+  probe.security.transport_key_path = keygen("probe") + "/transport.key";
+  probe.peers.push_back(peer_config{"hub", hub_endpoint_, {"matchmaker", "gateway"}, std::nullopt, hub_transport_pub_});
   probe_ = std::move(node::create(probe)).value();
 }
 
@@ -116,6 +122,13 @@ compute_grid::~compute_grid() {
   hub_.reset();
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);
+}
+
+// `infergrid keygen --out <dir>/<name>-keys`; returns that directory (a failure shows at node start).
+std::string compute_grid::keygen(const std::string& name) {
+  const std::string keys = dir_ + "/" + name + "-keys";
+  (void)write_new_keys(keys);
+  return keys;
 }
 
 std::string compute_grid::write_file(const std::string& name, const std::string& text) {
@@ -131,15 +144,17 @@ std::size_t compute_grid::add_worker(const worker_options& options) {
   seed[1] = static_cast<std::uint8_t>(::getpid());
   const std::string key_file = write_file(fmt::format("worker{}.key", index), to_hex(seed) + "\n");
   const std::string id = to_hex(identity::from_seed(seed).public_id());
+  const std::string transport_key = keygen(fmt::format("worker{}", index)) + "/transport.key";
   const std::string config = write_file(fmt::format("worker{}.yaml", index), fmt::format(R"(node: {{name: w{}, bind: "tcp://127.0.0.1:*"}}
 limits: {{drain_timeout_ms: 500, drain_quiet_ms: 20}}
-peers: [{{name: hub, endpoint: "{}", actors: [matchmaker]}}]
+security: {{transport: curve, transport_key: "{}"}}
+peers: [{{name: hub, endpoint: "{}", actors: [matchmaker], transport_key: "{}"}}]
 actors:
   - name: gpu_worker
     kind: gpu_worker
     settings: {{model_path: "{}", slots: {}, context_size: {}, price_completion_micro: {}, chunk_tokens: {},
                identity_file: "{}", benchmark_tokens: 4, heartbeat_interval_ms: 100}}
-)", index, hub_endpoint_, stories260k_model_path(), options.slots, options.context_size, options.price_completion_micro,
+)", index, transport_key, hub_endpoint_, hub_transport_pub_, stories260k_model_path(), options.slots, options.context_size, options.price_completion_micro,
                                                                         options.chunk_tokens, key_file));
   const std::string log = dir_ + fmt::format("/worker{}.log", index);
   workers_.push_back({id, std::make_unique<node_process>(config, log), config, log});

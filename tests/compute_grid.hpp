@@ -74,11 +74,13 @@ class compute_grid {
     std::string log;
   };
   std::string write_file(const std::string& name, const std::string& text);
+  std::string keygen(const std::string& name);
 
   std::string name_;
   std::string dir_;
   std::string hub_endpoint_;
   std::string gateway_endpoint_;
+  std::string hub_transport_pub_;
   std::unique_ptr<node_process> hub_;
   std::vector<worker> workers_;
   std::unique_ptr<node> probe_;

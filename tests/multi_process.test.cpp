@@ -1,16 +1,17 @@
 // Real processes over real sockets: the `infergrid node` binary as a child process, reached
-// from this test's own node over tcp loopback.
+// from this test's own node over tcp loopback, CurveZMQ-encrypted as a cluster runs.
 #include <gtest/gtest.h>
 
 #include <csignal>
 #include <future>
-#include <regex>
 
 #include "messages/codec.hpp"
 #include "messages/system.hpp"
 #include "runtime/node.hpp"
-#include "tests/support/sequential_pinger.hpp"
+#include "runtime/curve_keys.hpp"
 #include "tests/child_process.hpp"
+#include "tests/support/child_node.hpp"
+#include "tests/support/sequential_pinger.hpp"
 
 namespace infergrid {
 namespace {
@@ -20,46 +21,37 @@ using testing::child_process;
 
 constexpr auto start_timeout = 20s;
 
-// A child `infergrid node` on a free port, hosting one health actor.
-struct child_node {
-  explicit child_node(const std::string& name) {
-    directory = testing::make_temp_dir();
-    const std::string config = directory + "/" + name + ".yaml";
-    testing::write_file(config, "node:\n  name: " + name + "\n  bind: tcp://127.0.0.1:*\n"
-                                "limits:\n  drain_quiet_ms: 20\nactors:\n  - name: health\n    kind: health\n");
-    process = std::make_unique<child_process>(
-        std::vector<std::string>{testing::infergrid_binary(), "node", "--config", config}, directory + "/log.txt");
-    auto line = process->wait_for_log("listening on tcp://", start_timeout);
-    if (line) {
-      std::smatch match;
-      if (std::regex_search(*line, match, std::regex("tcp://[0-9.]+:[0-9]+"))) endpoint = match.str();
-    }
-    ready = process->wait_for_log("started actor", start_timeout).has_value();
-  }
-  std::string directory;
-  std::unique_ptr<child_process> process;
-  std::string endpoint;
-  bool ready = false;
-};
+using testing::child_node;
 
-std::unique_ptr<node> parent_node(const std::vector<std::pair<std::string, std::string>>& peers) {
+// This test process's transport key: every child admits it (ZAP allowlist), it admits every child.
+const curve_keypair& parent_keys() {
+  static const curve_keypair keys = generate_curve_keypair().value();
+  return keys;
+}
+
+// The test's own node over CurveZMQ, with each child as a peer (name, endpoint, transport public key).
+std::unique_ptr<node> parent_node(const std::vector<const child_node*>& children,
+                                  transport_mode transport = transport_mode::curve) {
   node_config config;
+  config.security.transport = transport;
   config.source = "<test>";
   config.name = "parent";
   config.bind = "tcp://127.0.0.1:*";
   config.limits.drain_quiet_ms = 10;
-  for (const auto& [name, endpoint] : peers) config.peers.push_back(peer_config{name, endpoint, {"health"}});
+  config.security.transport_key_secret = parent_keys().secret_z85;
+  for (const child_node* child : children) {
+    config.peers.push_back(peer_config{child->name, child->endpoint, {"health"}, std::nullopt, child->keys.transport_pub});
+  }
   auto created = node::create(std::move(config));
-  EXPECT_TRUE(created.ok());
+  EXPECT_TRUE(created.ok()) << created.err().message;
   return std::move(created).value();
 }
 
-
 TEST(multi_process, ping_pong_between_two_processes_over_tcp) {
-  child_node child("child-a");
+  child_node child("child-a", parent_keys().public_z85);
   ASSERT_TRUE(child.ready) << child.process->log();
   ASSERT_FALSE(child.endpoint.empty());
-  auto parent = parent_node({{"child-a", child.endpoint}});
+  auto parent = parent_node({&child});
   std::promise<int> done;
   auto matched = done.get_future();
   ASSERT_TRUE(parent->spawn_state<testing::sequential_pinger>("pinger", std::string("child-a/health"), 200, std::size_t{64}, &done).ok());
@@ -82,10 +74,10 @@ TEST(multi_process, ping_pong_between_two_processes_over_tcp) {
 }
 
 TEST(multi_process, one_client_talks_to_two_node_processes) {
-  child_node first("node-one");
-  child_node second("node-two");
+  child_node first("node-one", parent_keys().public_z85);
+  child_node second("node-two", parent_keys().public_z85);
   ASSERT_TRUE(first.ready && second.ready);
-  auto parent = parent_node({{"node-one", first.endpoint}, {"node-two", second.endpoint}});
+  auto parent = parent_node({&first, &second});
   auto one = parent->call<pong>("node-one/health", ping{1, {}}, 5000);
   auto two = parent->call<pong>("node-two/health", ping{2, {}}, 5000);
   ASSERT_TRUE(one.ok() && two.ok());
@@ -94,7 +86,9 @@ TEST(multi_process, one_client_talks_to_two_node_processes) {
 }
 
 TEST(multi_process, garbage_over_tcp_is_counted_and_dropped_and_the_node_keeps_serving) {
-  child_node child("child-g");
+  // Plaintext: the frames below must reach the ingress (under curve they never pass the handshake:
+  // transport_security.test.cpp).
+  child_node child("child-g", "", "{transport: plaintext}");
   ASSERT_TRUE(child.ready);
   zmq::context_t context;
   zmq::socket_t raw(context, zmq::socket_type::dealer);
@@ -107,7 +101,7 @@ TEST(multi_process, garbage_over_tcp_is_counted_and_dropped_and_the_node_keeps_s
     raw.send(zmq::str_buffer("health\nintruder\n"), zmq::send_flags::sndmore);
     raw.send(zmq::buffer(garbage), zmq::send_flags::none);
   }
-  auto parent = parent_node({{"child-g", child.endpoint}});
+  auto parent = parent_node({&child}, transport_mode::plaintext);
   // Garbage and the probe travel different connections; poll until the counters show all of it.
   std::uint64_t actor_malformed = 0;
   std::uint64_t ingress_malformed = 0;
@@ -125,9 +119,9 @@ TEST(multi_process, garbage_over_tcp_is_counted_and_dropped_and_the_node_keeps_s
 }
 
 TEST(multi_process, sigterm_drains_and_exits_zero) {
-  child_node child("child-t");
+  child_node child("child-t", parent_keys().public_z85);
   ASSERT_TRUE(child.ready);
-  auto parent = parent_node({{"child-t", child.endpoint}});
+  auto parent = parent_node({&child});
   ASSERT_TRUE(parent->call<pong>("child-t/health", ping{1, {}}, 5000).ok());
   child.process->send_signal(SIGTERM);
   auto status = child.process->wait_exit(10s);
@@ -140,7 +134,7 @@ TEST(multi_process, sigterm_drains_and_exits_zero) {
 TEST(multi_process, sigint_stops_infergrid_up_cleanly) {
   const auto directory = testing::make_temp_dir();
   const std::string config = directory + "/up.yaml";
-  testing::write_file(config, "node: {name: solo, bind: 'tcp://127.0.0.1:*'}\nactors: [{kind: health}]\n");
+  testing::write_file(config, "node: {name: solo, bind: 'tcp://127.0.0.1:*'}\nsecurity: {transport: plaintext}\nactors: [{kind: health}]\n");
   child_process up({testing::infergrid_binary(), "up", "--config", config}, directory + "/log.txt");
   ASSERT_TRUE(up.wait_for_log("started actor solo/health (health)", start_timeout).has_value()) << up.log();
   ASSERT_TRUE(up.wait_for_log("Ctrl-C to stop", start_timeout).has_value());

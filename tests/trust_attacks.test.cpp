@@ -1,6 +1,6 @@
 // The attacks of issue 13, each performed over a real tcp socket against a real node (settlement,
 // matchmaker, a gpu_worker on stories260k and the HTTP bridge in settlement mode, in permissionless
-// mode so the attacker's key is an admitted member), and each shown refused and counted:
+// mode over CurveZMQ so the attacker's keys are admitted), and each shown refused and counted:
 // unsigned, tampered, replayed, unknown-version and impersonating envelopes; a forged
 // worker_register, an unstaked worker, a self-signed receipt, a deposit, escrow + settle, stake for
 // another account + epoch close, a forged token chunk, worker_leave spam, a foreign cancel, a
@@ -25,6 +25,7 @@
 #include "messages/ledger.hpp"
 #include "messages/match.hpp"
 #include "runtime/actor_runner.hpp"
+#include "runtime/curve_keys.hpp"
 #include "runtime/node.hpp"
 #include "tests/compute_grid.hpp"
 
@@ -76,6 +77,8 @@ class trust_attacks : public ::testing::Test {
     const std::string yaml =
         "node: {name: grid, bind: 'tcp://127.0.0.1:*'}\n"
         "limits: {drain_quiet_ms: 10}\n"
+        // Permissionless over CurveZMQ, as a public hub runs: ZAP lets any transport key in, so every
+        // attack below comes from an admitted, encrypted connection (transport_security_test covers ZAP).
         "security: {admit: open}\n"
         "actors:\n"
         "  - {name: health, kind: health}\n"
@@ -92,6 +95,7 @@ class trust_attacks : public ::testing::Test {
         ", settlement: settlement}\n";
     auto config = parse_config(yaml, "<trust attacks>");
     ASSERT_TRUE(config.ok()) << config.err().message;
+    config->security.transport_key_secret = generate_curve_keypair().value().secret_z85;
     auto created = node::create(std::move(*config));
     ASSERT_TRUE(created.ok()) << created.err().message;
     grid = std::move(*created);
@@ -104,7 +108,9 @@ class trust_attacks : public ::testing::Test {
     attacker.name = "evil";
     attacker.bind = "tcp://127.0.0.1:*";
     attacker.limits.drain_quiet_ms = 10;
-    attacker.peers.push_back(peer_config{"grid", grid->endpoint(), {}, std::nullopt});
+    attacker.security.transport_key_secret = generate_curve_keypair().value().secret_z85;  // a stranger's key
+    grid_transport_key = grid->transport().own.public_z85;
+    attacker.peers.push_back(peer_config{"grid", grid->endpoint(), {}, std::nullopt, grid_transport_key});
     evil = std::move(node::create(std::move(attacker))).value();
     evil_key = to_hex(evil->signer().public_id());
   }
@@ -178,13 +184,16 @@ class trust_attacks : public ::testing::Test {
   std::unique_ptr<node> evil;
   std::string worker_id;
   std::string evil_key;
+  std::string grid_transport_key;
 };
 
-// A raw DEALER on the grid's tcp port, as a small attack script would use it.
+// A raw DEALER on the grid's tcp port, as a small attack script would use it (CurveZMQ with a
+// key of its own: the hub is permissionless).
 class raw_socket {
  public:
-  explicit raw_socket(const std::string& endpoint) : socket_(context_, zmq::socket_type::dealer) {
+  raw_socket(const std::string& endpoint, const std::string& server_key) : socket_(context_, zmq::socket_type::dealer) {
     socket_.set(zmq::sockopt::linger, 0);
+    make_curve_client(socket_, generate_curve_keypair().value(), server_key);
     socket_.connect(endpoint);
   }
   void send(const std::string& actor, const std::string& sender_node, const std::vector<std::uint8_t>& bytes) {
@@ -217,7 +226,7 @@ envelope envelope_of(const T& m, const std::string& sender, const std::string& r
 }
 
 TEST_F(trust_attacks, unsigned_tampered_replayed_and_unknown_version_envelopes_are_refused_and_counted) {
-  raw_socket script(grid->endpoint());
+  raw_socket script(grid->endpoint(), grid_transport_key);
   const identity mallory = identity::generate();
   const std::uint64_t before = refused();
   const ledger_deposit mint{"mint-1", "mallory", 0, 10'000'000'000'000};
@@ -248,7 +257,7 @@ TEST_F(trust_attacks, unsigned_tampered_replayed_and_unknown_version_envelopes_a
 }
 
 TEST_F(trust_attacks, impersonating_envelopes_are_refused_and_counted) {
-  raw_socket script(grid->endpoint());
+  raw_socket script(grid->endpoint(), grid_transport_key);
   const identity first = identity::generate();
   const identity second = identity::generate();
   const std::uint64_t before = refused();

@@ -87,6 +87,7 @@ class validation_grid {
     probe.security.identity_path = probe_key;  // the hub's operator: it funds and stakes the miners
     probe.name = "probe";
     probe.bind = "tcp://127.0.0.1:*";
+    probe.security.transport = transport_mode::plaintext;  // validation over tcp; CurveZMQ: compute_grid, transport tests
     probe.limits.drain_quiet_ms = 10;
     probe.peers.push_back(peer_config{"hub", hub_endpoint_, {"matchmaker", "gateway", "settlement"}});
     probe_ = std::move(node::create(probe)).value();
@@ -122,6 +123,7 @@ class validation_grid {
     }
     const std::string config = write(node_name + ".yaml", fmt::format(R"(node: {{name: {}, bind: "tcp://127.0.0.1:*"}}
 limits: {{drain_timeout_ms: 500, drain_quiet_ms: 20}}
+security: {{transport: plaintext}}
 peers: [{{name: hub, endpoint: "{}", actors: [matchmaker]}}]
 actors:
 {})", node_name, hub_endpoint_, actors));
@@ -182,7 +184,7 @@ actors:
     // the probe's key is the operator's (deposits, stakes for the miners).
     const std::string config = write("hub.yaml", fmt::format(R"(node: {{name: hub, bind: "{}"}}
 limits: {{drain_timeout_ms: 500, drain_quiet_ms: 20}}
-security: {{admit: open, operators: [{}]}}
+security: {{admit: open, operators: [{}], transport: plaintext}}
 actors:
   - name: settlement
     kind: settlement
@@ -287,6 +289,7 @@ TEST(validation_grid, a_cheat_mode_is_refused_without_the_test_flag) {
   std::filesystem::create_directories(dir);
   const std::string config = dir + "/worker.yaml";
   std::ofstream(config) << fmt::format(R"(node: {{name: w, bind: "tcp://127.0.0.1:*"}}
+security: {{transport: plaintext}}
 actors:
   - name: gpu_worker
     kind: gpu_worker

@@ -14,6 +14,7 @@ namespace {
 
 struct ask_flags {
   std::string endpoint = "tcp://127.0.0.1:7410";
+  std::string server_key;  // the gateway's transport.pub (or Z85) when its client socket runs curve
   std::string prompt;
   std::int64_t timeout_ms = 60000;
   bool stream = false;
@@ -39,7 +40,16 @@ int print_supply(infergrid_client& client, const ask_flags& flags) {
 }
 
 int run_ask(ask_flags& flags) {
-  infergrid_client client(flags.endpoint);
+  std::string server_key;
+  if (!flags.server_key.empty()) {
+    auto parsed = parse_curve_public(flags.server_key);
+    if (!parsed.ok()) {
+      fmt::print(stderr, "infergrid ask: --server-key: {}\n", parsed.err().message);
+      return 2;
+    }
+    server_key = *parsed;
+  }
+  infergrid_client client(flags.endpoint, server_key);
   if (flags.supply) return print_supply(client, flags);
   if (flags.request.model.empty() || flags.prompt.empty()) {
     fmt::print(stderr, "infergrid ask: give --model and a prompt (or --supply)\n");
@@ -80,6 +90,8 @@ void add_ask(CLI::App& app) {
   cmd->add_option("--model,-m", flags->request.model, "Model name, as the workers advertise it");
   cmd->add_flag("--supply", flags->supply, "Print the matchmaker's supply signal per model (--model filters) instead");
   cmd->add_option("--endpoint", flags->endpoint, "Gateway endpoint")->capture_default_str();
+  cmd->add_option("--server-key", flags->server_key,
+                  "The gateway's CurveZMQ public key (Z85 or its transport.pub) when its client socket runs curve");
   cmd->add_flag("--stream", flags->stream, "Print tokens as they are generated (DEALER)");
   cmd->add_option("-n,--max-tokens", flags->request.max_tokens, "Most tokens to generate")->capture_default_str();
   cmd->add_option("--temp", flags->request.sampling.temperature, "Temperature (<= 0: greedy)")->capture_default_str();

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "runtime/curve_keys.hpp"
 #include "runtime/serve.hpp"
 
 namespace infergrid::cli {
@@ -9,18 +10,40 @@ namespace infergrid::cli {
 result<connected_node> connect_to_node(const node_target& target, const std::string& self_name) {
   std::string target_node = target.node_name;
   std::string endpoint = target.endpoint;
-  if (endpoint.empty() || target_node.empty()) {
+  node_config self;
+  self.source = "<" + self_name + ">";
+  self.name = self_name + "-" + std::to_string(::getpid());
+  self.bind = "tcp://127.0.0.1:*";
+  self.security.transport = transport_mode::plaintext;
+  std::string target_transport_key;
+  if (!target.server_key.empty()) {
+    // A node reached by --endpoint under curve: its public key, and ours (an admitted one, or a
+    // fresh key that only a permissionless node lets in).
+    self.security.transport = transport_mode::curve;
+    target_transport_key = target.server_key;
+    self.security.transport_key_path = target.transport_key;
+  }
+  if (endpoint.empty() || target_node.empty() || (target.server_key.empty() && !target.config.empty())) {
     auto config = load_config_file(target.config.empty() ? default_config_path() : target.config);
     if (!config.ok()) return config.err();
     if (target_node.empty()) target_node = config->name;
     if (endpoint.empty()) endpoint = config->advertise.empty() ? config->bind : config->advertise;
     if (endpoint.empty()) return make_error(error_code::invalid_argument, config->source + ": node has no tcp bind to reach");
+    if (target.server_key.empty() && config->security.transport == transport_mode::curve) {
+      // Its own operator's tool: the node's transport key is on this host, and a node admits itself.
+      auto own = load_curve_secret(config->security.transport_key_path);
+      if (!own.ok()) return make_error(own.err().code, config->source + ": security.transport_key: " + own.err().message);
+      self.security.transport = transport_mode::curve;
+      self.security.transport_key_path = config->security.transport_key_path;
+      target_transport_key = own->public_z85;
+    }
   }
-  node_config self;
-  self.source = "<" + self_name + ">";
-  self.name = self_name + "-" + std::to_string(::getpid());
-  self.bind = "tcp://127.0.0.1:*";
-  self.peers.push_back(peer_config{target_node, endpoint, {}});
+  if (self.security.transport == transport_mode::curve && self.security.transport_key_path.empty()) {
+    auto fresh = generate_curve_keypair();
+    if (!fresh.ok()) return fresh.err();
+    self.security.transport_key_secret = fresh->secret_z85;
+  }
+  self.peers.push_back(peer_config{target_node, endpoint, {}, std::nullopt, target_transport_key});
   auto client = node::create(std::move(self));
   if (!client.ok()) return client.err();
   return connected_node{std::move(*client), target_node, endpoint};

@@ -14,6 +14,10 @@ struct node_target {
   std::string config;     // "" = the default config
   std::string endpoint;   // overrides the config's bind
   std::string node_name;  // overrides the config's name
+  // CurveZMQ for a node reached by --endpoint: its public key (Z85 or transport.pub), and the key
+  // to connect with (a transport.key; "" = a fresh one). Without them the config's transport applies.
+  std::string server_key;
+  std::string transport_key;
 };
 
 struct connected_node {

@@ -16,13 +16,16 @@ struct ping_options {
   std::string config;
   std::string endpoint;
   std::string node_name;
+  std::string server_key;
+  std::string transport_key;
   std::string actor = "health";
   std::int64_t timeout_ms = 2000;
 };
 
 infergrid::status run_ping(const ping_options& options) {
   using namespace infergrid;
-  auto connected = cli::connect_to_node({options.config, options.endpoint, options.node_name}, "ping");
+  auto connected = cli::connect_to_node(
+      {options.config, options.endpoint, options.node_name, options.server_key, options.transport_key}, "ping");
   if (!connected.ok()) return connected.err();
   auto& client = connected->client;
   const std::string& endpoint = connected->endpoint;
@@ -31,7 +34,14 @@ infergrid::status run_ping(const ping_options& options) {
 
   const auto begin = std::chrono::steady_clock::now();
   auto echoed = client->call<pong>(target, ping{1, {}}, options.timeout_ms);
-  if (!echoed.ok()) return make_error(echoed.err().code, target + ": " + echoed.err().message);
+  if (!echoed.ok()) {
+    std::string hint;
+    if (echoed.err().code == error_code::timeout && client->transport().curve()) {
+      hint = " (under curve a node refuses transport keys it does not admit, silently to the client: see its log "
+             "and `_transport` counters; a fresh key passes only `admit: open`, else pass --transport-key)";
+    }
+    return make_error(echoed.err().code, target + ": " + echoed.err().message + hint);
+  }
   const auto round_trip_us =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - begin).count();
   auto report = client->call<health_report>(target, health_request{}, options.timeout_ms);
@@ -56,6 +66,12 @@ void add_ping(CLI::App& app) {
                       "Config of the node to reach (its name and bind endpoint). Default: deploy/all-in-one.yaml.");
   command->add_option("--endpoint", options->endpoint, "tcp://host:port of the node (overrides the config).");
   command->add_option("--node", options->node_name, "Name of the node (overrides the config).");
+  command->add_option("--server-key", options->server_key,
+                      "The node's CurveZMQ public key (Z85, or its transport.pub) when it is reached by --endpoint "
+                      "under curve. Default: the config's transport.");
+  command->add_option("--transport-key", options->transport_key,
+                      "With --server-key: the transport.key to connect with (one the node admits). Default: a fresh "
+                      "key, which only a node with `admit: open` lets in.");
   command->add_option("--actor", options->actor, "Actor to ask (default: health).");
   command->add_option("--timeout-ms", options->timeout_ms, "How long to wait for each reply (default: 2000).");
   command->callback([options] {

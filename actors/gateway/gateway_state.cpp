@@ -7,6 +7,7 @@
 #include "messages/match.hpp"
 #include "runtime/actor_kind_registry.hpp"
 #include "runtime/actor_runner.hpp"
+#include "runtime/curve_keys.hpp"
 #include "runtime/log.hpp"
 
 namespace infergrid::gateway {
@@ -21,7 +22,8 @@ constexpr std::int64_t deadline_check_ms = 100;
 
 result<gateway_config> read_gateway_config(const settings& config) {
   IG_TRY(config.reject_unknown_keys({"bind", "matchmaker", "poll_interval_ms", "default_deadline_ms", "max_in_flight",
-                                     "max_receive_batch", "max_message_bytes", "max_tokens", "max_prompt_bytes"}));
+                                     "max_receive_batch", "max_message_bytes", "max_tokens", "max_prompt_bytes",
+                                     "transport_key"}));
   gateway_config out;
   IG_TRY(read_setting(config, "bind", out.bind));
   IG_TRY(read_setting(config, "matchmaker", out.matchmaker));
@@ -32,6 +34,7 @@ result<gateway_config> read_gateway_config(const settings& config) {
   IG_TRY(read_setting(config, "max_message_bytes", out.max_message_bytes));
   IG_TRY(read_setting(config, "max_tokens", out.limits.max_tokens));
   IG_TRY(read_setting(config, "max_prompt_bytes", out.limits.max_prompt_bytes));
+  IG_TRY(read_setting(config, "transport_key", out.transport_key));
   if (out.poll_interval_ms <= 0) return make_error(error_code::invalid_argument, config.where("poll_interval_ms") + ": must be > 0");
   return out;
 }
@@ -41,13 +44,21 @@ result<gateway_config> read_gateway_config(const settings& config) {
 result<std::unique_ptr<gateway_state>> gateway_state::create(actor_context& ctx, const settings& settings) {
   auto config = read_gateway_config(settings);
   if (!config.ok()) return config.err();
+  std::optional<curve_keypair> curve;
+  if (!config->transport_key.empty()) {
+    auto keys = load_curve_secret(config->transport_key);
+    if (!keys.ok()) return make_error(keys.err().code, settings.where("transport_key") + ": " + keys.err().message);
+    curve = *keys;
+  }
   try {
     zmq::context_t context(1);
     zmq::socket_t socket(context, zmq::socket_type::router);
     socket.set(zmq::sockopt::linger, 0);
     socket.set(zmq::sockopt::maxmsgsize, config->max_message_bytes);
     socket.set(zmq::sockopt::router_mandatory, false);
+    if (curve) make_curve_server(socket, *curve);  // no ZAP handler in this context: any client key
     socket.bind(config->bind);
+    log(log_level::info, ctx.address(), "client socket transport: {}", curve ? "curve (transport key " + curve->public_z85 + ")" : "PLAINTEXT");
     return std::make_unique<gateway_state>(ctx, std::move(*config), std::move(context), std::move(socket));
   } catch (const zmq::error_t& e) {
     return make_error(error_code::io_error, "gateway: cannot bind " + config->bind + ": " + e.what());

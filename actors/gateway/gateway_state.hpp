@@ -5,6 +5,7 @@
 // matchmaker with itself as reply_to. Malformed input is answered with an error_reply that says
 // what is wrong; nothing from a client is trusted.
 //
+// With `transport_key` the client socket speaks CurveZMQ (deploy/readme/runtime.md "Transport security").
 // The client socket is polled from a timer every poll_interval_ms (the runtime's actor loop owns
 // the thread; an idle poll costs one non-blocking recv).
 #include <cstdint>
@@ -30,6 +31,9 @@ struct gateway_config {
   std::uint32_t max_in_flight = 4096;          // client requests open at once; more get `unavailable`
   std::uint32_t max_receive_batch = 256;       // client messages read per poll
   std::int64_t max_message_bytes = 4 << 20;    // larger client messages are refused
+  // A transport.key: the client socket is a CurveZMQ server (clients need its transport.pub;
+  // any client key is accepted — clients are anonymous here as without it). "" = plaintext.
+  std::string transport_key;
   request_limits limits;
 };
 

@@ -73,6 +73,7 @@ std::unique_ptr<node> make_client(const std::string& endpoint, const std::string
   self.source = "<crash test client>";
   self.name = "client-" + std::to_string(::getpid());
   self.bind = "tcp://127.0.0.1:*";
+  self.security.transport = transport_mode::plaintext;  // a crash test; CurveZMQ has its own tests
   self.peers.push_back(peer_config{"ledger", endpoint, {"settlement"}});
   auto client = node::create(std::move(self));
   EXPECT_TRUE(client.ok()) << client.err().message;
@@ -116,7 +117,7 @@ TEST(settlement_node_crash, kill_9_of_the_node_loses_and_duplicates_no_acknowled
   ASSERT_TRUE(node_keys.ok()) << node_keys.err().message;
   std::ofstream(config_path) << "node: {name: ledger, bind: '" << endpoint << "'}\n"
                              << "security: {identity: '" << dir.file("node/signing.key") << "', operators: ["
-                             << operator_keys->signing_public_hex << "]}\n"
+                             << operator_keys->signing_public_hex << "], transport: plaintext}\n"
                              << "actors:\n  - name: settlement\n    kind: settlement\n"
                              << "    settings: {db: '" << db << "', durable: true}\n";
   const identity miner = key(3);

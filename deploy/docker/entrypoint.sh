@@ -7,4 +7,5 @@ if [[ ! -f "$keys/signing.key" ]]; then
   infergrid keygen --out "$keys"
 fi
 echo "node signing key: $(cat "$keys/signing.pub")"
+echo "node transport key (CurveZMQ, peers[].transport_key): $(cat "$keys/transport.pub")"
 exec infergrid "$@"

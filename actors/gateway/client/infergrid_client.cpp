@@ -42,7 +42,14 @@ result<envelope> receive(zmq::socket_t& socket, clock_type::time_point deadline,
 
 }  // namespace
 
-infergrid_client::infergrid_client(std::string endpoint) : endpoint_(std::move(endpoint)), context_(1) {}
+infergrid_client::infergrid_client(std::string endpoint, std::string server_key)
+    : endpoint_(std::move(endpoint)), server_key_(std::move(server_key)), context_(1) {
+  if (!server_key_.empty()) own_keys_ = generate_curve_keypair().value();
+}
+
+void infergrid_client::secure(zmq::socket_t& socket) const {
+  if (!server_key_.empty()) make_curve_client(socket, own_keys_, server_key_);
+}
 
 infergrid_client::~infergrid_client() = default;
 
@@ -59,6 +66,7 @@ result<Reply> infergrid_client::ask(const Request& request, std::int64_t timeout
     // A fresh REQ socket per call: a REQ that timed out cannot send again.
     zmq::socket_t req(context_, zmq::socket_type::req);
     req.set(zmq::sockopt::linger, 0);
+    secure(req);
     req.connect(endpoint_);
     const auto bytes = encode_client_message(request, message_id, 0, client_sender_name);
     (void)req.send(zmq::buffer(bytes), zmq::send_flags::none);
@@ -84,6 +92,7 @@ zmq::socket_t& infergrid_client::dealer() {
   if (dealer_.handle() == nullptr) {
     dealer_ = zmq::socket_t(context_, zmq::socket_type::dealer);
     dealer_.set(zmq::sockopt::linger, 0);
+    secure(dealer_);
     dealer_.connect(endpoint_);
   }
   return dealer_;

@@ -22,13 +22,16 @@
 
 #include "messages/inference.hpp"
 #include "messages/match.hpp"
+#include "runtime/curve_keys.hpp"
 #include "runtime/result.hpp"
 
 namespace infergrid {
 
 class infergrid_client {
  public:
-  explicit infergrid_client(std::string endpoint);
+  // `server_key`: the gateway's CurveZMQ public key (Z85) when its client socket runs curve
+  // (gateway setting transport_key); the client then connects with a fresh key of its own.
+  explicit infergrid_client(std::string endpoint, std::string server_key = {});
   ~infergrid_client();
   infergrid_client(const infergrid_client&) = delete;
   infergrid_client& operator=(const infergrid_client&) = delete;
@@ -50,7 +53,11 @@ class infergrid_client {
   std::string next_request_id();
   zmq::socket_t& dealer();
 
+  void secure(zmq::socket_t& socket) const;
+
   std::string endpoint_;
+  std::string server_key_;
+  curve_keypair own_keys_;
   zmq::context_t context_;
   zmq::socket_t dealer_;
   std::uint64_t next_message_id_ = 1;
