@@ -71,7 +71,12 @@ int run_ask(ask_flags& flags) {
   }
   fmt::print("\n");
   if (!answer.ok()) {
-    fmt::print(stderr, "infergrid ask: {} (code {})\n", answer.err().message, static_cast<int>(answer.err().code));
+    // A CurveZMQ gateway never answers a plaintext client (nor one with the wrong key): say so.
+    const bool maybe_curve = answer.err().code == error_code::timeout;
+    fmt::print(stderr, "infergrid ask: {} (code {}){}\n", answer.err().message, static_cast<int>(answer.err().code),
+               !maybe_curve ? "" : flags.server_key.empty()
+                                  ? "; if the gateway sets transport_key, pass --server-key <its transport.pub>"
+                                  : "; check that --server-key is the gateway's transport.pub");
     return 1;
   }
   if (flags.show_workers) {
