@@ -15,7 +15,7 @@ continuous_batch::continuous_batch(engine::llama_engine& engine, const model::to
       limits_(limits),
       worker_id_(std::move(worker_id)),
       cheat_(cheat),
-      json_mask_(vocab),
+      masks_(vocab),
       slots_(engine.n_slots()) {}
 
 std::uint32_t continuous_batch::running_count() const {
@@ -45,7 +45,8 @@ result<continuous_batch::sequence> continuous_batch::prepare(inference_job job) 
                                                           std::to_string(vocab_size - 1) + ")");
     }
   }
-  IG_TRY(check_output_format(request.sampling));
+  auto constraint = output_constraint::make(request.sampling);
+  if (!constraint.ok()) return constraint.err();
   if (request.max_tokens == 0) return make_error(error_code::invalid_argument, "max_tokens is 0");
   if (job.resume_tokens.size() >= request.max_tokens) {
     return make_error(error_code::invalid_argument, "the job resumes after its last token");
@@ -56,7 +57,8 @@ result<continuous_batch::sequence> continuous_batch::prepare(inference_job job) 
                                                  std::to_string(engine_.context_size()));
   }
   sequence s{.job = {}, .history = {}, .prompt_count = prompt.size(), .generated = 0, .first_index = 0, .cached = 0,
-             .fingerprints = {}, .text = sequence_text(vocab_, request.stop), .pending = {}, .last_flush = {}, .cancelled = false};
+             .fingerprints = {}, .text = sequence_text(vocab_, request.stop), .constraint = std::move(*constraint),
+             .pending = {}, .last_flush = {}, .cancelled = false};
   s.history = std::move(prompt);
   for (const auto token : s.history) s.text.prime(token);
   for (const auto token : job.resume_tokens) {
@@ -136,7 +138,7 @@ void continuous_batch::advance(std::uint32_t slot, std::span<const float> logits
   sequence& s = *slots_[slot];
   s.cached = static_cast<std::uint32_t>(s.history.size());
   const auto generated = std::span(s.history).subspan(s.prompt_count);
-  const auto draw_logits = constrained_logits(s.job.request.sampling, json_mask_, generated, logits, mask_scratch_);
+  const auto draw_logits = s.constraint->apply(masks_, generated, logits, mask_scratch_);
   const model::token_id next = cheat_.replace(sample_at(s.job.request.sampling, draw_logits, s.history, s.generated),
                                               s.generated, s.job.request.max_tokens, vocab_);
   model::append_fingerprint(s.fingerprints, model::fingerprint_of(logits, next));

@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "actors/gpu_worker/cheat_mode.hpp"
+#include "actors/gpu_worker/output_constraint.hpp"
 #include "actors/gpu_worker/sequence_text.hpp"
 #include "kernels/engine/llama_engine.hpp"
-#include "kernels/model/json_token_mask.hpp"
 #include "kernels/model/tokenizer.hpp"
 #include "messages/inference.hpp"
 #include "runtime/result.hpp"
@@ -82,6 +82,7 @@ class continuous_batch {
     std::uint32_t cached = 0;              // positions in the slot's KV cache
     std::vector<std::uint8_t> fingerprints;  // one token_fingerprint per token generated here
     sequence_text text;
+    std::optional<output_constraint> constraint;  // output_format's mask state
     token_chunk pending;
     clock::time_point last_flush{};
     bool cancelled = false;
@@ -98,7 +99,7 @@ class continuous_batch {
   batch_limits limits_;
   std::string worker_id_;
   token_cheat cheat_;  // none outside tests (cheat_mode.hpp)
-  model::json_token_mask json_mask_;  // response_format json_object
+  output_masks masks_;  // output_format json_object / json_schema, over this vocabulary
   std::vector<float> mask_scratch_;
   std::vector<std::optional<sequence>> slots_;
   std::deque<sequence> waiting_;

@@ -6,6 +6,7 @@
 
 #include <map>
 
+#include "actors/gpu_worker/batch_testing.test.hpp"
 #include "actors/gpu_worker/continuous_batch.hpp"
 #include "actors/gpu_worker/sequence_text.hpp"
 #include "actors/gpu_worker/reference_completion.test.hpp"
@@ -13,57 +14,6 @@
 
 namespace infergrid::gpu_worker {
 namespace {
-
-struct fixture {
-  model::gguf_file file = std::move(model::gguf_file::open(model::testing_support::stories260k_path())).value();
-  model::tokenizer vocab = std::move(model::tokenizer::from_gguf(file)).value();
-  engine::llama_engine engine = std::move(engine::llama_engine::create(file, {.n_slots = 3, .context_size = 256})).value();
-};
-
-fixture& shared() {
-  static fixture f;
-  return f;
-}
-
-inference_job make_job(std::string id, std::string prompt, std::uint32_t max_tokens, float temperature = 0.0f) {
-  inference_job job;
-  job.request.request_id = std::move(id);
-  job.request.model = "stories260k";
-  job.request.prompt = std::move(prompt);
-  job.request.max_tokens = max_tokens;
-  job.request.sampling.temperature = temperature;
-  job.request.sampling.seed = 1234;
-  job.reply_to = "test";
-  return job;
-}
-
-struct collected {
-  std::vector<std::int32_t> tokens;
-  std::string text;
-  std::string finish_reason;
-  std::vector<token_logprob> logprobs;
-};
-
-// Steps until idle (bounded) and gathers each request's chunks, checking they arrive in order.
-std::map<std::string, collected> run_to_completion(continuous_batch& batch) {
-  std::map<std::string, collected> out;
-  std::map<std::string, std::uint32_t> first_index;
-  for (int guard = 0; guard < 10000 && !batch.idle(); ++guard) {
-    for (auto& event : batch.step()) {
-      EXPECT_FALSE(event.failure.has_value());
-      if (!event.chunk) continue;
-      auto& c = out[event.chunk->request_id];
-      if (!first_index.contains(event.chunk->request_id)) first_index[event.chunk->request_id] = event.chunk->index;
-      EXPECT_EQ(event.chunk->index, first_index[event.chunk->request_id] + c.tokens.size());
-      c.tokens.insert(c.tokens.end(), event.chunk->tokens.begin(), event.chunk->tokens.end());
-      c.text += event.chunk->text;
-      c.logprobs.insert(c.logprobs.end(), event.chunk->logprobs.begin(), event.chunk->logprobs.end());
-      if (!event.chunk->finish_reason.empty()) c.finish_reason = event.chunk->finish_reason;
-    }
-  }
-  EXPECT_TRUE(batch.idle());
-  return out;
-}
 
 TEST(continuous_batch, more_jobs_than_slots_all_equal_the_cpu_reference) {
   auto& f = shared();
@@ -98,12 +48,7 @@ TEST(continuous_batch, resumed_job_continues_with_the_same_seeded_tokens_and_log
   ASSERT_GT(whole.tokens.size(), 12u);
   ASSERT_EQ(whole.logprobs.size(), whole.tokens.size());
   for (const std::size_t cut : {1u, 7u, 12u}) {
-    auto job = with_logprobs(make_job("part", "Once upon a time", 40, 0.9f), 2);
-    job.resume_tokens.assign(whole.tokens.begin(), whole.tokens.begin() + static_cast<std::ptrdiff_t>(cut));
-    ASSERT_TRUE(batch.admit(job).ok());
-    const auto rest = run_to_completion(batch)["part"];
-    std::vector<std::int32_t> joined(job.resume_tokens);
-    joined.insert(joined.end(), rest.tokens.begin(), rest.tokens.end());
+    const auto [rest, joined] = resume_after(batch, with_logprobs(make_job("part", "Once upon a time", 40, 0.9f), 2), whole.tokens, cut);
     EXPECT_EQ(joined, whole.tokens) << "cut at " << cut;
     EXPECT_TRUE(whole.text.ends_with(rest.text)) << "cut at " << cut;
     // The resumed worker reports only the tokens it generates: together they are the whole's.

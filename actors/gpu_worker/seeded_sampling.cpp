@@ -30,21 +30,6 @@ model::sampler_config to_sampler_config(const sampling_params& params) {
   return config;
 }
 
-std::span<const float> constrained_logits(const sampling_params& params, const model::json_token_mask& mask,
-                                          std::span<const model::token_id> generated, std::span<const float> logits,
-                                          std::vector<float>& scratch) {
-  if (params.output_format.empty()) return logits;
-  scratch.assign(logits.begin(), logits.end());
-  mask.apply(generated, scratch);
-  return scratch;
-}
-
-status check_output_format(const sampling_params& params) {
-  if (params.output_format.empty() || params.output_format == "json_object") return {};
-  return make_error(error_code::invalid_argument, "output_format '" + params.output_format +
-                                                      "' is not supported (\"\" or \"json_object\")");
-}
-
 std::uint64_t position_seed(std::uint64_t seed, std::uint32_t position) { return mix(seed ^ mix(position)); }
 
 model::token_id sample_at(const sampling_params& params, std::span<const float> logits,

@@ -6,9 +6,6 @@
 #include <cstdint>
 #include <span>
 
-#include <vector>
-
-#include "kernels/model/json_token_mask.hpp"
 #include "kernels/model/sampler.hpp"
 #include "runtime/result.hpp"
 #include "messages/inference.hpp"
@@ -18,14 +15,6 @@ namespace infergrid::gpu_worker {
 model::sampler_config to_sampler_config(const sampling_params& params);
 // The seed of the draw at generated position `position`.
 std::uint64_t position_seed(std::uint64_t seed, std::uint32_t position);
-// The logits a draw sees: `logits` itself, or for output_format json_object a copy (in `scratch`)
-// with the tokens that cannot continue the JSON generated so far masked out. `generated` = the
-// tokens generated before this position. Validators mask the same way (the mask is sampler state).
-std::span<const float> constrained_logits(const sampling_params& params, const model::json_token_mask& mask,
-                                          std::span<const model::token_id> generated, std::span<const float> logits,
-                                          std::vector<float>& scratch);
-// The output formats a worker implements ("" and "json_object"); others are invalid_argument.
-status check_output_format(const sampling_params& params);
 // `history` = prompt tokens followed by the tokens generated before `position`.
 model::token_id sample_at(const sampling_params& params, std::span<const float> logits,
                           std::span<const model::token_id> history, std::uint32_t position);

@@ -146,6 +146,21 @@ result<audit_outcome> audit_job(audit_model& model, const inference_request& req
     return make_error(error_code::too_large, "the job's " + std::to_string(prompt_count + output.size()) +
                                                  " positions exceed the validator's context");
   }
+  // The worker's output_format mask, replayed (its errors: no verdict).
+  const model::compiled_schema* compiled = nullptr;
+  if (request.sampling.output_format == "json_schema" && model.schemas != nullptr) {
+    auto cached = model.schemas->get(request.sampling);
+    if (!cached.ok()) return cached.err();
+    compiled = *cached;
+  }
+  auto constraint = gpu_worker::output_constraint::make(request.sampling, compiled);
+  if (!constraint.ok()) return constraint.err();
+  std::optional<gpu_worker::output_masks> own_masks;  // when the caller keeps none
+  const gpu_worker::output_masks* masks = nullptr;
+  if (!request.sampling.output_format.empty()) {
+    if (model.masks == nullptr) own_masks.emplace(model.vocab);
+    masks = model.masks != nullptr ? model.masks : &*own_masks;
+  }
   const auto started = std::chrono::steady_clock::now();
   // Logits for output[0] end the prompt's prefill; those for output[1..] come from one scored prefill
   // of output[0..n-2] (teacher forcing).
@@ -160,22 +175,14 @@ result<audit_outcome> audit_job(audit_model& model, const inference_request& req
   }
   audit_evidence evidence;
   double deviation_sum = 0;
-  std::optional<model::json_token_mask> own_mask;  // when the caller keeps none
-  const model::json_token_mask* json_mask = nullptr;
-  if (!request.sampling.output_format.empty()) {
-    if (model.json_mask == nullptr) own_mask.emplace(model.vocab);
-    json_mask = model.json_mask != nullptr ? model.json_mask : &*own_mask;
-  }
   std::vector<float> masked;
   history.reserve(prompt_count + output.size());
   for (std::uint32_t i = 0; i < output.size(); ++i) {
     if (i >= receipt.first_index) {
       const auto logits = i == 0 ? first->logits_of(0) : rest.logits_of(i - 1);
       const auto claimed = model::fingerprint_at(receipt.fingerprints, i - receipt.first_index);
-      const auto draw_logits = json_mask ? gpu_worker::constrained_logits(request.sampling, *json_mask,
-                                                                           std::span(history).subspan(prompt_count),
-                                                                           logits, masked)
-                                         : logits;
+      const auto draw_logits =
+          masks != nullptr ? constraint->apply(*masks, std::span(history).subspan(prompt_count), logits, masked) : logits;
       const position_check c = check_position(request.sampling, logits, draw_logits, history, i, output[i], claimed, tolerances);
       ++evidence.tokens_checked;
       evidence.near_ties += c.token == token_verdict::near_tie ? 1 : 0;

@@ -17,12 +17,14 @@
 //                  the validator's (mean deviation under logprob_mean_tolerance), and its argmax bits
 //                  agree where the validator's top two are further apart than argmax_tie_margin.
 // `finish_reason: context` (the miner's context window was full) is accepted as stated: the miner's
-// context size is not in the receipt.
+// context size is not in the receipt. A json_object/json_schema job is replayed with the worker's
+// mask (output_constraint.hpp), so a miner who ignored the format draws tokens the mask rules out.
 #include <cstdint>
 #include <string>
 
 #include "kernels/engine/llama_engine.hpp"
-#include "kernels/model/json_token_mask.hpp"
+#include "actors/gpu_worker/output_constraint.hpp"
+#include "actors/validator/compiled_schema_cache.hpp"
 #include "kernels/model/tokenizer.hpp"
 #include "messages/challenge.hpp"
 #include "runtime/result.hpp"
@@ -57,11 +59,12 @@ struct audit_model {
   const model::tokenizer& vocab;
   std::string model_name;
   std::string model_hash;  // hex, the registered model's content hash
-  const model::json_token_mask* json_mask = nullptr;  // for json_object jobs; null = built per audit
+  const gpu_worker::output_masks* masks = nullptr;  // for output_format jobs; null = built per audit
+  compiled_schema_cache* schemas = nullptr;         // for json_schema jobs; null = compiled per audit
 };
 
-// error: the job cannot be replayed here (another model, longer than the validator's context, device
-// failure) — no verdict; otherwise the outcome.
+// error: the job cannot be replayed here (another model, longer than the validator's context, an
+// output_schema this validator cannot compile, device failure) — no verdict; otherwise the outcome.
 result<audit_outcome> audit_job(audit_model& model, const inference_request& request, const completion_receipt& receipt,
                                 const audit_tolerances& tolerances);
 

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "kernels/model/json_prefix.hpp"
+#include "kernels/model/json_schema_prefix.hpp"
 
 #include <fmt/core.h>
 
@@ -184,9 +185,57 @@ TEST(audit_replay, json_object_answers_are_replayed_with_the_mask) {
   for (const auto& [request, receipt] : vulkan_answers(shared().registered, free)) {
     inference_request claimed = request;
     claimed.sampling.output_format = "json_object";
-    auto outcome = audit(claimed, receipt);
+    completion_receipt forged = receipt;  // signed as if the format had been followed
+    forged.sampling = claimed.sampling;
+    auto outcome = audit(claimed, forged);
     ASSERT_TRUE(outcome.ok()) << outcome.err().message;
     EXPECT_TRUE(outcome->guilty) << request.request_id << ": unconstrained text passed as json_object";
+    EXPECT_EQ(outcome->reason, "tokens") << outcome->detail;
+  }
+}
+
+// output_format json_schema (a tool call with prefix and suffix): the same — the validator replays the
+// schema's mask (compiling it once into its cache), honest answers pass, unconstrained ones do not.
+TEST(audit_replay, json_schema_answers_are_replayed_with_the_schema_mask) {
+  const auto with_schema = [](inference_request request) {
+    request.sampling.output_format = "json_schema";
+    request.sampling.output_schema =
+        R"({"type":"object","properties":{"name":{"const":"get_weather"},"arguments":{"type":"object","properties":{"city":{"type":"string","maxLength":12},"days":{"type":"integer","minimum":1,"maximum":14}},"required":["city","days"],"additionalProperties":false}},"required":["name","arguments"],"additionalProperties":false})";
+    request.sampling.output_prefix = "<tool_call>\n";
+    request.sampling.output_suffix = "\n</tool_call>";
+    return request;
+  };
+  std::vector<inference_request> constrained;
+  for (const auto& request : requests_at(0.7f, "schema")) constrained.push_back(with_schema(request));
+  auto& m = shared();
+  const gpu_worker::output_masks masks(m.validator.vocab);
+  compiled_schema_cache schemas;
+  audit_model model{m.validator.engine, m.validator.vocab, "tiny", m.registered_hash, &masks, &schemas};
+  for (const auto& [request, receipt] : vulkan_answers(m.registered, constrained)) {
+    // Within max_tokens the answer may stop short: it is then a prefix the schema can complete.
+    auto compiled = schemas.get(request.sampling);
+    ASSERT_TRUE(compiled.ok()) << compiled.err().message;
+    model::json_schema_prefix state(**compiled);
+    std::string text;
+    for (const auto token : receipt.output_tokens) {
+      if (!m.validator.vocab.is_end_of_generation(token)) text += m.validator.vocab.token_to_piece(token);
+    }
+    EXPECT_TRUE(state.feed(text)) << text;
+    EXPECT_TRUE(text.starts_with("<tool_call>\n")) << text;
+    auto outcome = audit_job(model, request, receipt, audit_tolerances{});
+    ASSERT_TRUE(outcome.ok()) << outcome.err().message;
+    EXPECT_FALSE(outcome->guilty) << request.request_id << ": " << outcome->reason << " " << outcome->detail << " " << text;
+  }
+  EXPECT_EQ(schemas.size(), 1u);  // one schema, compiled once for every audit
+  // A miner who ignores the schema but signs that it followed it: its draws are ones the mask rules out.
+  for (const auto& [request, receipt] : vulkan_answers(m.registered, requests_at(0.0f, "ignored"))) {
+    const inference_request claimed = with_schema(request);
+    completion_receipt forged = receipt;
+    forged.sampling = claimed.sampling;
+    auto outcome = audit_job(model, claimed, forged, audit_tolerances{});
+    ASSERT_TRUE(outcome.ok()) << outcome.err().message;
+    EXPECT_TRUE(outcome->guilty) << request.request_id << ": unconstrained text passed as json_schema";
+    EXPECT_EQ(outcome->reason, "tokens") << outcome->detail;
   }
 }
 

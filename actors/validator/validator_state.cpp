@@ -57,7 +57,7 @@ validator_state::validator_state(actor_context& ctx, validator_config config, id
       vocab_(std::move(vocab)),
       engine_(std::move(engine)),
       model_hash_(std::move(model_hash)),
-      json_mask_(vocab_) {}
+      masks_(vocab_) {}
 
 void validator_state::on_start() {
   log(log_level::info, ctx_.address(), "validator {}", validator_id_);
@@ -143,7 +143,7 @@ void validator_state::schedule_audit() {
 }
 
 void validator_state::run_audit(const audit_request& job) {
-  audit_model model{engine_, vocab_, config_.model_name, model_hash_, &json_mask_};
+  audit_model model{engine_, vocab_, config_.model_name, model_hash_, &masks_, &schemas_};
   auto outcome = audit_job(model, job.request, job.receipt, config_.tolerances);
   if (const auto canary = canaries_.find(job.receipt.request_id); canary != canaries_.end()) {
     // A canary's answer also came to this validator: the receipt must sign what was streamed.

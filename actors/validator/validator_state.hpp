@@ -18,7 +18,8 @@
 #include "actors/validator/audit_replay.hpp"
 #include "actors/validator/validator_config.hpp"
 #include "kernels/engine/llama_engine.hpp"
-#include "kernels/model/json_token_mask.hpp"
+#include "actors/gpu_worker/output_constraint.hpp"
+#include "actors/validator/compiled_schema_cache.hpp"
 #include "kernels/model/tokenizer.hpp"
 #include "messages/challenge.hpp"
 #include "runtime/actor_context.hpp"
@@ -63,7 +64,8 @@ class validator_state {
   model::tokenizer vocab_;
   engine::llama_engine engine_;
   std::string model_hash_;
-  model::json_token_mask json_mask_;  // for json_object jobs, built once per model
+  gpu_worker::output_masks masks_;  // for json_object / json_schema jobs, built once per model
+  compiled_schema_cache schemas_;    // json_schema jobs' schemas, recently audited
   std::deque<audit_request> waiting_;
   std::deque<audit_verdict> verdicts_;  // the most recent, for trace
   bool audit_armed_ = false;

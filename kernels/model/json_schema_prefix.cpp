@@ -21,12 +21,8 @@ bool json_schema_prefix::feed(unsigned char byte) {
   schema_stepper stepper(*schema_, s.forks, s.fork_ends, s.saved);
   if (ends_.size() == 1) {
     // One thread (the usual case): stepped in place.
-    if (stepper.step(frames_, 0, byte)) {
-      ends_[0] = static_cast<std::uint32_t>(frames_.size());
-    } else {
-      frames_.clear();
-      ends_.clear();
-    }
+    if (stepper.step(frames_, 0, byte)) ends_[0] = static_cast<std::uint32_t>(frames_.size());
+    else clear();
   } else {
     s.frames.clear();
     s.ends.clear();
@@ -85,13 +81,17 @@ bool json_schema_prefix::complete() const {
 }
 
 std::optional<json_schema_prefix::plain_string> json_schema_prefix::in_plain_string() const {
-  if (ends_.size() != 1) return std::nullopt;
-  const frame& top = frames_.back();
-  if (top.kind != frame_kind::string || !top.text.at_boundary()) return std::nullopt;
-  const schema_node& n = schema_->nodes[top.node];
-  const bool unlimited = n.max_length == schema_node::unlimited;
-  return plain_string{.room = unlimited ? schema_node::unlimited : n.max_length - top.index,
-                      .length_free = unlimited && top.index >= n.min_length};
+  if (ends_.empty()) return std::nullopt;
+  plain_string plain{.room = 0, .length_free = true};
+  for (const std::uint32_t end : ends_) {
+    const frame& top = frames_[end - 1];
+    if (top.kind != frame_kind::string || !top.text.at_boundary()) return std::nullopt;
+    const schema_node& n = schema_->nodes[top.node];
+    const bool unlimited = n.max_length == schema_node::unlimited;
+    plain.room = std::max(plain.room, unlimited ? schema_node::unlimited : n.max_length - top.index);
+    plain.length_free = plain.length_free && unlimited && top.index >= n.min_length;
+  }
+  return plain;
 }
 
 }  // namespace infergrid::model

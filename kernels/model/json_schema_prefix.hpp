@@ -39,12 +39,17 @@ class json_schema_prefix {
   }
   bool complete() const;
   bool alive() const { return !ends_.empty(); }
+  // No continuation from here on (what a refused feed leaves).
+  void clear() {
+    frames_.clear();
+    ends_.clear();
+  }
 
-  // Inside a string at a character boundary (one thread): a token that is whole characters with
-  // no closing quote (see json_token_mask's "plain" tokens) only adds its characters.
+  // Every thread inside a string at a character boundary: a token that is whole characters with no
+  // closing quote only adds its characters, and some thread takes it if it has the room.
   struct plain_string {
-    std::uint32_t room = 0;  // characters it may still take
-    bool length_free = false;  // no maxLength, minLength reached: the count never matters
+    std::uint32_t room = 0;     // characters the roomiest thread may still take
+    bool length_free = false;   // every thread: no maxLength, minLength reached (the count never matters)
   };
   std::optional<plain_string> in_plain_string() const;
   bool operator==(const json_schema_prefix& other) const { return frames_ == other.frames_ && ends_ == other.ends_; }

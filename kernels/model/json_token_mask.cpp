@@ -5,19 +5,12 @@
 
 namespace infergrid::model {
 
-json_token_mask::json_token_mask(const tokenizer& vocab) : pieces_(vocab.vocab_size()), end_(vocab.vocab_size()) {
-  for (std::size_t id = 0; id < pieces_.size(); ++id) {
-    const auto token = static_cast<token_id>(id);
-    end_[id] = vocab.is_end_of_generation(token);
-    if (end_[id]) end_ids_.push_back(token);
-    if (vocab.is_control(token) || end_[id] || token == vocab.unknown_id()) continue;
-    pieces_[id] = vocab.token_to_piece(token);
-  }
-  plain_.resize(pieces_.size());
+json_token_mask::json_token_mask(const tokenizer& vocab) : tokens_(vocab) {
+  plain_.resize(tokens_.size());
   json_prefix in_string;
   (void)in_string.feed(std::string_view("{\"k\":\""));
-  for (std::size_t id = 0; id < pieces_.size(); ++id) {
-    const std::string& piece = pieces_[id];
+  for (std::size_t id = 0; id < tokens_.size(); ++id) {
+    const std::string& piece = tokens_.piece(id);
     if (piece.empty() || piece.find_first_of("\"\\") != std::string::npos) continue;
     json_prefix after = in_string;
     plain_[id] = after.feed(piece) && after.in_plain_string();
@@ -27,8 +20,8 @@ json_token_mask::json_token_mask(const tokenizer& vocab) : pieces_(vocab.vocab_s
 bool json_token_mask::state_after(std::span<const token_id> generated, json_prefix& out) const {
   out = json_prefix{};
   for (const token_id token : generated) {
-    if (token < 0 || static_cast<std::size_t>(token) >= pieces_.size()) return false;
-    if (!out.feed(pieces_[static_cast<std::size_t>(token)])) return false;
+    if (token < 0 || static_cast<std::size_t>(token) >= tokens_.size()) return false;
+    if (!out.feed(tokens_.piece(static_cast<std::size_t>(token)))) return false;
   }
   return true;
 }
@@ -36,12 +29,12 @@ bool json_token_mask::state_after(std::span<const token_id> generated, json_pref
 void json_token_mask::apply(std::span<const token_id> generated, std::span<float> logits) const {
   json_prefix state;
   if (state_after(generated, state)) return apply(state, logits);
-  mask_all_but_end(logits);
+  tokens_.mask_all_but_end(logits);
 }
 
 void json_token_mask::apply(const json_prefix& state, std::span<float> logits) const {
-  if (state.complete()) return mask_all_but_end(logits);
-  const std::size_t n = std::min(logits.size(), pieces_.size());
+  if (state.complete()) return tokens_.mask_all_but_end(logits);
+  const std::size_t n = std::min(logits.size(), tokens_.size());
   std::array<bool, 256> first_ok{};
   for (std::size_t b = 0; b < first_ok.size(); ++b) {
     json_prefix next = state;
@@ -50,8 +43,8 @@ void json_token_mask::apply(const json_prefix& state, std::span<float> logits) c
   const bool plain_string = state.in_plain_string();
   bool any = false;
   for (std::size_t id = 0; id < n; ++id) {
-    if (end_[id]) continue;  // decided below, once the others are known
-    const std::string& piece = pieces_[id];
+    if (tokens_.is_end(id)) continue;  // decided below, once the others are known
+    const std::string& piece = tokens_.piece(id);
     bool allowed = false;
     if (plain_string && plain_[id]) {
       allowed = true;
@@ -65,17 +58,7 @@ void json_token_mask::apply(const json_prefix& state, std::span<float> logits) c
   for (std::size_t id = n; id < logits.size(); ++id) logits[id] = -INFINITY;
   // The object is incomplete: end-of-generation tokens are ruled out too — unless, defensively,
   // no token can continue, when they keep their logits.
-  if (!any) return;
-  for (const token_id end : end_ids_) {
-    if (static_cast<std::size_t>(end) < n) logits[static_cast<std::size_t>(end)] = -INFINITY;
-  }
-}
-
-// Every token but the end-of-generation ones is ruled out; those keep their logits.
-void json_token_mask::mask_all_but_end(std::span<float> logits) const {
-  for (std::size_t id = 0; id < logits.size(); ++id) {
-    if (id >= end_.size() || !end_[id]) logits[id] = -INFINITY;
-  }
+  if (any) tokens_.mask_end(logits);
 }
 
 }  // namespace infergrid::model

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kernels/model/json_prefix.hpp"
+#include "kernels/model/mask_vocabulary.hpp"
 #include "kernels/model/tokenizer.hpp"
 
 namespace infergrid::model {
@@ -27,12 +28,8 @@ class json_token_mask {
   void apply(std::span<const token_id> generated, std::span<float> logits) const;
 
  private:
-  void mask_all_but_end(std::span<float> logits) const;
-
-  std::vector<std::string> pieces_;  // bytes per token id; empty for control and end tokens
-  std::vector<bool> plain_;          // leaves a plain string state as it is (json_prefix::in_plain_string)
-  std::vector<bool> end_;            // end-of-generation tokens, by id
-  std::vector<token_id> end_ids_;    // the same, listed
+  mask_vocabulary tokens_;
+  std::vector<bool> plain_;  // leaves a plain string state as it is (json_prefix::in_plain_string)
 };
 
 }  // namespace infergrid::model

@@ -1,0 +1,48 @@
+#pragma once
+// schema_token_mask: constrained decoding for output_format json_schema. Given the recogniser
+// state after the tokens generated so far (json_schema_prefix.hpp), it rules out (logit -inf) every
+// token whose bytes cannot continue it, and every end-of-generation token until the document
+// (prefix + value + suffix) is complete; when it is complete and nothing can follow, only
+// end-of-generation tokens remain. Like json_token_mask it is a function of the generated tokens
+// alone, so a resumed job and a validator's replay compute the same mask.
+// Cost per step: a walk of the vocabulary's byte trie (token_trie.hpp) that skips every subtree the
+// state refuses. Inside a string, tokens that are whole characters without a closing quote
+// ("plain": most of a vocabulary) are decided by their character count alone; the rest are walked
+// from the bytes after their plain leading characters when the string's length does not matter.
+// Built once per vocabulary; apply() is const and keeps its buffers in a caller's scratch.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "kernels/model/json_schema_prefix.hpp"
+#include "kernels/model/mask_vocabulary.hpp"
+#include "kernels/model/token_trie.hpp"
+#include "kernels/model/tokenizer.hpp"
+
+namespace infergrid::model {
+
+class schema_token_mask {
+ public:
+  explicit schema_token_mask(const tokenizer& vocab);
+
+  struct scratch {
+    std::vector<json_schema_prefix> per_depth;
+    std::vector<std::uint8_t> allowed;
+  };
+  // Sets the logits of the tokens that cannot follow `state` to -inf (at least one token stays).
+  void apply(const json_schema_prefix& state, std::span<float> logits, scratch& buffers) const;
+  // Feeds `token`'s bytes; false: it cannot follow (an end-of-generation or control token included),
+  // and `state` is left with no continuation.
+  bool advance(json_schema_prefix& state, token_id token) const;
+  std::size_t vocab_size() const { return tokens_.size(); }
+
+ private:
+  mask_vocabulary tokens_;
+  std::vector<std::uint16_t> plain_chars_;  // characters of a plain string token (0: not plain)
+  token_trie all_;                        // every token with bytes
+  token_trie unplain_;                    // tokens that are not plain
+  token_trie unplain_rest_;               // the same, without their plain leading characters
+};
+
+}  // namespace infergrid::model
