@@ -117,7 +117,7 @@ void node::stop() {
   for (auto& actor : actors_) actor->join();
   if (ingress_) ingress_->stop();
   if (zap_) zap_->stop();
-  log(log_level::info, config_.name, "stopped");
+  if (services_) log(log_level::info, config_.name, "stopped");  // not for a node whose create() failed
 }
 
 std::vector<actor_metrics> node::metrics() const {
