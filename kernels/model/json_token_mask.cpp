@@ -1,6 +1,5 @@
 #include "kernels/model/json_token_mask.hpp"
 
-#include <array>
 #include <cmath>
 
 namespace infergrid::model {
@@ -15,6 +14,14 @@ json_token_mask::json_token_mask(const tokenizer& vocab) : tokens_(vocab) {
     json_prefix after = in_string;
     plain_[id] = after.feed(piece) && after.in_plain_string();
   }
+  std::vector<std::pair<std::string, token_id>> all, unplain;
+  for (std::size_t id = 0; id < tokens_.size(); ++id) {
+    if (tokens_.piece(id).empty()) continue;
+    all.emplace_back(tokens_.piece(id), static_cast<token_id>(id));
+    if (!plain_[id]) unplain.emplace_back(tokens_.piece(id), static_cast<token_id>(id));
+  }
+  all_ = token_trie(std::move(all));
+  unplain_ = token_trie(std::move(unplain));
 }
 
 bool json_token_mask::state_after(std::span<const token_id> generated, json_prefix& out) const {
@@ -35,25 +42,20 @@ void json_token_mask::apply(std::span<const token_id> generated, std::span<float
 void json_token_mask::apply(const json_prefix& state, std::span<float> logits) const {
   if (state.complete()) return tokens_.mask_all_but_end(logits);
   const std::size_t n = std::min(logits.size(), tokens_.size());
-  std::array<bool, 256> first_ok{};
-  for (std::size_t b = 0; b < first_ok.size(); ++b) {
-    json_prefix next = state;
-    first_ok[b] = next.feed(static_cast<unsigned char>(b));
+  std::vector<std::uint8_t> allowed(tokens_.size(), 0);
+  std::vector<json_prefix> per_depth;
+  const auto allow = [&](token_id token, const json_prefix&) { allowed[static_cast<std::size_t>(token)] = 1; };
+  if (state.in_plain_string()) {
+    for (std::size_t id = 0; id < n; ++id) allowed[id] = plain_[id] ? 1 : 0;
+    unplain_.walk(state, per_depth, allow);
+  } else {
+    all_.walk(state, per_depth, allow);
   }
-  const bool plain_string = state.in_plain_string();
   bool any = false;
   for (std::size_t id = 0; id < n; ++id) {
     if (tokens_.is_end(id)) continue;  // decided below, once the others are known
-    const std::string& piece = tokens_.piece(id);
-    bool allowed = false;
-    if (plain_string && plain_[id]) {
-      allowed = true;
-    } else if (!piece.empty() && first_ok[static_cast<unsigned char>(piece[0])]) {
-      json_prefix next = state;
-      allowed = next.feed(piece);
-    }
-    any = any || allowed;
-    if (!allowed) logits[id] = -INFINITY;
+    if (allowed[id] != 0) any = true;
+    else logits[id] = -INFINITY;
   }
   for (std::size_t id = n; id < logits.size(); ++id) logits[id] = -INFINITY;
   // The object is incomplete: end-of-generation tokens are ruled out too — unless, defensively,

@@ -4,14 +4,16 @@
 // JSON object (json_prefix.hpp), and every end-of-generation token until the object is complete;
 // once it is, only end-of-generation tokens remain. The mask is a function of the generated tokens
 // alone, so a resumed job (failover) and a validator's replay compute the same one.
-// Cost per step: one check per token; only tokens whose first byte can follow are fed whole, and
-// inside strings the tokens that are plain text (most of a vocabulary) are allowed without feeding.
+// Cost per step: a walk of the vocabulary's byte trie (token_trie.hpp) that skips every subtree
+// the state refuses; inside strings the tokens that are plain text (most of a vocabulary) are
+// allowed without feeding, and only the others are walked.
 #include <span>
 #include <string>
 #include <vector>
 
 #include "kernels/model/json_prefix.hpp"
 #include "kernels/model/mask_vocabulary.hpp"
+#include "kernels/model/token_trie.hpp"
 #include "kernels/model/tokenizer.hpp"
 
 namespace infergrid::model {
@@ -30,6 +32,8 @@ class json_token_mask {
  private:
   mask_vocabulary tokens_;
   std::vector<bool> plain_;  // leaves a plain string state as it is (json_prefix::in_plain_string)
+  token_trie all_;           // every token with bytes
+  token_trie unplain_;       // the tokens that are not plain
 };
 
 }  // namespace infergrid::model
