@@ -37,11 +37,14 @@ target_compile_definitions(chat_golden_test PRIVATE
 gtest_discover_tests(chat_golden_test WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
   PROPERTIES FIXTURES_REQUIRED tokenizer_fixtures DISCOVERY_TIMEOUT 60)
 
-# End to end: a served Qwen3-vocabulary model stops at <|im_end|> (tests/openai_client/chatml_stop.test.mjs).
+# End to end against a served Qwen3-vocabulary model (tests/openai_client): it stops at <|im_end|>
+# (chatml_stop), and tools / structured outputs work through openai, LangChain and the AI SDK (tools).
 if(INFERGRID_NODE AND INFERGRID_NPM)
-  add_test(NAME http_chatml_stop COMMAND ${INFERGRID_NODE} --test --test-concurrency=1
-    ${PROJECT_BINARY_DIR}/openai_client/chatml_stop.test.mjs WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
-  set_tests_properties(http_chatml_stop PROPERTIES FIXTURES_REQUIRED "http_npm;tokenizer_fixtures" TIMEOUT 300
-    RUN_SERIAL TRUE ENVIRONMENT
-    "INFERGRID_SOURCE_DIR=${PROJECT_SOURCE_DIR};INFERGRID_BINARY_DIR=${PROJECT_BINARY_DIR};INFERGRID_BIN=$<TARGET_FILE:infergrid>;INFERGRID_TOKENIZER_WORK_DIR=${tokenizer_work}")
+  foreach(name chatml_stop tools)
+    add_test(NAME http_${name} COMMAND ${INFERGRID_NODE} --test --test-concurrency=1
+      ${PROJECT_BINARY_DIR}/openai_client/${name}.test.mjs WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+    set_tests_properties(http_${name} PROPERTIES FIXTURES_REQUIRED "http_npm;tokenizer_fixtures" TIMEOUT 600
+      RUN_SERIAL TRUE ENVIRONMENT
+      "INFERGRID_SOURCE_DIR=${PROJECT_SOURCE_DIR};INFERGRID_BINARY_DIR=${PROJECT_BINARY_DIR};INFERGRID_BIN=$<TARGET_FILE:infergrid>;INFERGRID_TOKENIZER_WORK_DIR=${tokenizer_work}")
+  endforeach()
 endif()

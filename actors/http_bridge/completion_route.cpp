@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <optional>
 
 #include "actors/http_bridge/access_log.hpp"
 #include "actors/http_bridge/billing.hpp"
+#include "actors/http_bridge/chat_prompt.hpp"
 #include "actors/http_bridge/http_replies.hpp"
 #include "actors/http_bridge/sse_writer.hpp"
+#include "kernels/model/chat/tool_call_parser.hpp"
 #include "runtime/identity.hpp"
 
 namespace infergrid::http {
@@ -45,6 +48,22 @@ struct job_session {
   std::int64_t text_offset = 0;  // completions logprobs: characters of the tokens streamed so far
   bool role_sent = false;
   bool done = false;
+  // Tools offered: the reply is parsed for calls in the model family's format (else unsupported).
+  chat::tool_format tool_format = {};
+  std::optional<chat::tool_call_stream> tool_stream = std::nullopt;
+  std::size_t calls_sent = 0;
+
+  // Ids for the calls the model made (before calls_sent counts them); OpenAI's finish_reason "tool_calls" unless a named function
+  // was forced (OpenAI answers "stop" then).
+  // parallel_tool_calls false: only the first call counts.
+  void name_calls(std::vector<chat::tool_call>& calls) {
+    if (!request.tools.parallel && calls_sent + calls.size() > 1) calls.resize(calls_sent == 0 ? 1 : 0);
+    for (auto& call : calls) call.id = "call_" + random_hex(12);
+  }
+  std::string finish_reason(const std::string& upstream, bool made_calls) const {
+    if (made_calls && upstream == "stop" && request.tools.choice != tool_choice::named) return "tool_calls";
+    return upstream;
+  }
 
   void absorb(const job_event& event) {
     if (!event.miner.empty()) header.miner = event.miner;
@@ -93,6 +112,13 @@ void answer_whole(job_session& session, httplib::Response& res) {
       return session.finish(event->failure.status);
     }
     answer.finish_reason = event->finish_reason;
+    if (session.tool_format.supported) {
+      auto reply = chat::parse_tool_calls(session.tool_format, answer.text);
+      answer.text = std::move(reply.content);
+      answer.tool_calls = std::move(reply.calls);
+      session.name_calls(answer.tool_calls);
+      answer.finish_reason = session.finish_reason(answer.finish_reason, !answer.tool_calls.empty());
+    }
     session.meter.completion_tokens = tokens;
     const usage_counts usage{session.meter.prompt_tokens, tokens};
     write_json(res, 200, completion_json(session.kind, session.header, answer, session.request.logprobs, usage));
@@ -135,6 +161,17 @@ bool stream_step(job_session& session, httplib::DataSink& sink) {
       if (event->text.empty() && event->tokens == 0) return true;
       if (session.meter.completion_tokens == 0) session.shared.metrics.observe_first_token(seconds_since(session.started));
       completion_piece piece{event->text, std::move(event->logprobs), "", session.text_offset};
+      if (session.tool_stream) {
+        piece.text = session.tool_stream->feed(event->text);
+        piece.tool_calls = session.tool_stream->take_calls();
+        session.name_calls(piece.tool_calls);
+        piece.first_call_index = session.calls_sent;
+        session.calls_sent += piece.tool_calls.size();
+        if (piece.text.empty() && piece.tool_calls.empty() && piece.logprobs.empty()) {
+          session.meter.completion_tokens += event->tokens;  // held back until a call is decided
+          return true;
+        }
+      }
       if (!write(sse_event(chunk_json(session.kind, session.header, piece, false, session.request.logprobs, usage)))) {
         return false;
       }
@@ -143,8 +180,19 @@ bool stream_step(job_session& session, httplib::DataSink& sink) {
       return true;
     }
     case job_event::kind::finished: {
-      completion_piece last{"", {}, event->finish_reason};
-      bool ok = write(sse_event(chunk_json(session.kind, session.header, last, false, false, usage)));
+      bool ok = true;
+      if (session.tool_stream) {
+        completion_piece rest{session.tool_stream->finish(), {}, ""};
+        rest.tool_calls = session.tool_stream->take_calls();
+        session.name_calls(rest.tool_calls);
+        rest.first_call_index = session.calls_sent;
+        session.calls_sent += rest.tool_calls.size();
+        if (!rest.text.empty() || !rest.tool_calls.empty()) {
+          ok = write(sse_event(chunk_json(session.kind, session.header, rest, false, false, usage)));
+        }
+      }
+      completion_piece last{"", {}, session.finish_reason(event->finish_reason, session.calls_sent > 0)};
+      ok = ok && write(sse_event(chunk_json(session.kind, session.header, last, false, false, usage)));
       if (ok && usage) {
         const usage_counts counts{session.meter.prompt_tokens, session.meter.completion_tokens};
         ok = write(sse_event(usage_chunk_json(session.kind, session.header, counts)));
@@ -201,10 +249,12 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
   model_seen = std::get<completion_request>(parsed).model;
   auto& request = std::get<completion_request>(parsed);
   if (shared.catalog.known() && !shared.catalog.serves(request.model)) return fail(model_not_found(request.model));
-  std::string prompt = kind == endpoint_kind::chat
-                           ? chat::render_chat(shared.catalog.template_for(request.model), request.messages,
-                                               {.enable_thinking = request.enable_thinking})
-                           : request.prompt;
+  std::string prompt = request.prompt;
+  if (kind == endpoint_kind::chat) {
+    auto rendered = render_chat_prompt(shared.catalog.template_for(request.model), request);
+    if (auto* failure = std::get_if<api_error>(&rendered)) return fail(*failure);
+    prompt = std::move(std::get<std::string>(rendered));
+  }
   const auto& account = std::get<caller>(who).account;
   const auto max_cost = max_cost_micro(shared.config, prompt_tokens_upper_bound(prompt), request.max_tokens);
   // Settlement mode: the actor escrows max_cost with the ledger before the job runs, and the
@@ -217,6 +267,10 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
   auto session = std::make_shared<job_session>(job_session{
       shared, std::make_shared<job_stream>(new_id(shared, kind)), kind, request, {}, job_meter{account, reserved},
       started, started + std::chrono::milliseconds(shared.config.request_timeout_ms) + timeout_grace});
+  if (kind == endpoint_kind::chat && request.tools.active()) {
+    session->tool_format = chat::tool_format_of(shared.catalog.template_for(request.model));
+    session->tool_stream.emplace(session->tool_format);
+  }
   session->header = response_header{session->job->request_id(),
                                     std::chrono::duration_cast<std::chrono::seconds>(
                                         std::chrono::system_clock::now().time_since_epoch()).count(),

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "actors/http_bridge/json_fields.hpp"
+#include "actors/http_bridge/tool_request.hpp"
 #include "messages/inference.hpp"
 
 namespace infergrid::http {
@@ -115,19 +116,17 @@ bool empty_list(const json& v) { return v.is_array() && v.empty(); }
 bool is_none(const json& v) { return v.is_string() && v.get<std::string>() == "none"; }
 bool implemented_format(const json& v) {
   return v.is_object() && v.contains("type") && v["type"].is_string() &&
-         (v["type"] == "text" || v["type"] == "json_object");
+         (v["type"] == "text" || v["type"] == "json_object" || v["type"] == "json_schema");
 }
 bool just_one(const json& v) { return v.is_number_integer() && v.get<std::int64_t>() == 1; }
 bool text_only(const json& v) { return v.is_array() && v.size() == 1 && v[0] == "text"; }
 bool never_inert(const json&) { return false; }
 
 constexpr std::array unimplemented_fields = {
-    unimplemented_field{"tools", empty_list, "tool calling is not supported yet"},
-    unimplemented_field{"tool_choice", is_none, "tool calling is not supported yet"},
-    unimplemented_field{"functions", empty_list, "function calling is not supported yet"},
-    unimplemented_field{"function_call", is_none, "function calling is not supported yet"},
+    unimplemented_field{"functions", empty_list, "the deprecated functions API is not supported; use 'tools'"},
+    unimplemented_field{"function_call", is_none, "the deprecated functions API is not supported; use 'tool_choice'"},
     unimplemented_field{"response_format", implemented_format,
-                        "json_schema is not supported yet; {\"type\": \"json_object\"} and {\"type\": \"text\"} are"},
+                        "the types supported are text, json_object and json_schema"},
     unimplemented_field{"best_of", just_one, "only best_of=1 is supported"},
     unimplemented_field{"modalities", text_only, "only text output is supported"},
     unimplemented_field{"audio", never_inert, "audio output is not supported"},
@@ -166,7 +165,7 @@ maybe_error read_common(const json& body, const request_limits& limits, completi
   IG_HTTP_TRY(read_stop(body, limits, out));
   IG_HTTP_TRY(read_logit_bias(body, out));
   if (auto format = body.find("response_format"); format != body.end() && implemented_format(*format)) {
-    out.json_object = (*format)["type"] == "json_object";
+    if ((*format)["type"] == "json_object") out.output.format = "json_object";
   }
   IG_HTTP_TRY(assign(read_bool(body, "stream", "stream"), out.stream));
   auto options = body.find("stream_options");
@@ -214,11 +213,12 @@ maybe_error read_messages(const json& body, const request_limits& limits, comple
     chat_message parsed;
     IG_HTTP_TRY(assign(read_string(message, "role", param + ".role"), parsed.role));
     if (parsed.role == "developer") parsed.role = "system";
-    if (parsed.role != "system" && parsed.role != "user" && parsed.role != "assistant") {
-      return invalid_field(param + ".role", "'" + param + ".role' must be one of system, user, assistant (got '" +
+    if (parsed.role != "system" && parsed.role != "user" && parsed.role != "assistant" && parsed.role != "tool") {
+      return invalid_field(param + ".role", "'" + param + ".role' must be one of system, user, assistant, tool (got '" +
                                                 parsed.role + "').");
     }
     IG_HTTP_TRY(read_content(message, param + ".content", parsed.content));
+    IG_HTTP_TRY(read_message_tool_fields(message, param, parsed));
     out.messages.push_back(std::move(parsed));
   }
   return std::nullopt;
@@ -261,6 +261,46 @@ maybe_error read_template_kwargs(const json& body, completion_request& out) {
   return std::nullopt;
 }
 
+// Largest response_format json_schema accepted, as JSON text.
+constexpr std::size_t max_schema_bytes = 64 * 1024;
+
+// `response_format: {"type": "json_schema", "json_schema": {"name", "schema", "strict"}}` (key order kept).
+maybe_error read_json_schema(const nlohmann::ordered_json& body, completion_request& out) {
+  auto format = body.find("response_format");
+  if (format == body.end() || !format->is_object() || format->value("type", "") != "json_schema") return std::nullopt;
+  auto spec = format->find("json_schema");
+  if (spec == format->end() || !spec->is_object()) {
+    return invalid_field("response_format.json_schema", "'response_format.json_schema' must be an object with "
+                                                        "'name' and 'schema'.");
+  }
+  auto name = spec->find("name");
+  if (name == spec->end() || !name->is_string() || name->get<std::string>().empty()) {
+    return invalid_field("response_format.json_schema.name", "'response_format.json_schema.name' is required.");
+  }
+  auto schema = spec->find("schema");
+  if (schema == spec->end() || !schema->is_object()) {
+    return invalid_field("response_format.json_schema.schema",
+                         "'response_format.json_schema.schema' must be a JSON Schema object.");
+  }
+  out.output.format = "json_schema";
+  out.output.schema = schema->dump();
+  if (out.output.schema.size() > max_schema_bytes) {
+    return invalid_field("response_format.json_schema.schema", "'response_format.json_schema.schema' is larger than " +
+                                                                   std::to_string(max_schema_bytes) + " bytes.");
+  }
+  return std::nullopt;
+}
+
+// The fields whose key order matters (tool definitions, schemas) are read from an order-keeping parse.
+maybe_error read_ordered_fields(std::string_view body, const json& document, completion_request& out) {
+  const bool wanted = document.contains("tools") || document.contains("tool_choice") ||
+                      document.contains("parallel_tool_calls") || document.contains("response_format");
+  if (!wanted) return std::nullopt;
+  const auto ordered = nlohmann::ordered_json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  IG_HTTP_TRY(read_tools(ordered, out.tools));
+  return read_json_schema(ordered, out);
+}
+
 }  // namespace
 
 parsed_request parse_chat_request(std::string_view body, const request_limits& limits) {
@@ -280,6 +320,7 @@ parsed_request parse_chat_request(std::string_view body, const request_limits& l
   if (auto failed = read_messages(*document, limits, out)) return *failed;
   if (auto failed = read_logprobs_chat(*document, out)) return *failed;
   if (auto failed = read_template_kwargs(*document, out)) return *failed;
+  if (auto failed = read_ordered_fields(body, *document, out)) return *failed;
   return out;
 }
 
@@ -291,6 +332,13 @@ parsed_request parse_text_request(std::string_view body, const request_limits& l
   out.kind = endpoint_kind::text;
   if (auto failed = read_common(*document, limits, out)) return *failed;
   if (auto failed = read_prompt(*document, out)) return *failed;
+  for (const char* chat_only : {"tools", "tool_choice"}) {
+    auto it = document->find(chat_only);
+    if (it != document->end() && !it->is_null()) {
+      return unsupported_field(chat_only, "'" + std::string(chat_only) + "' is a /v1/chat/completions field.");
+    }
+  }
+  if (auto failed = read_ordered_fields(body, *document, out)) return *failed;
   bool echo = false;
   if (auto failed = assign(read_bool(*document, "echo", "echo"), echo)) return *failed;
   if (echo) return unsupported_field("echo", "'echo' is not supported.");

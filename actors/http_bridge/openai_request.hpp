@@ -2,7 +2,7 @@
 // openai_request: the bridge's one view of `POST /v1/chat/completions` and `POST /v1/completions`
 // bodies, validated. Parsing names the first bad field the way OpenAI does (`param`:
 // "messages[1].role", "stop[2]", "provider.max_price.prompt"). Known fields the grid does not
-// implement (tools, response_format, ...) are 400s naming them unless their value asks for nothing;
+// implement (best_of, audio, ...) are 400s naming them unless their value asks for nothing;
 // other unknown fields are ignored, as OpenAI-compatible servers commonly do, so newer SDKs keep working.
 #include <cstdint>
 #include <optional>
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "actors/http_bridge/api_error.hpp"
+#include "actors/http_bridge/tool_request.hpp"
 #include "kernels/model/chat/chat_message.hpp"
 
 namespace infergrid::http {
@@ -56,8 +57,16 @@ struct completion_request {
   std::vector<std::string> stop;
   // `logit_bias`: token id -> bias in [-100, 100], added to the logits (ids checked by the worker).
   std::vector<std::pair<std::int32_t, float>> logit_bias;
-  // `response_format: {"type": "json_object"}`: the worker masks every draw to one JSON object.
-  bool json_object = false;
+  // What the worker's sampler enforces (sampling_params output_format/output_schema/output_prefix/
+  // output_suffix): "json_object" or "json_schema" from `response_format`, or a forced tool call
+  // (tool_choice required or named); format "" is free text.
+  struct output_rules {
+    std::string format;
+    std::string schema;  // JSON Schema text, key order as sent
+    std::string prefix;
+    std::string suffix;
+  } output;
+  tool_request tools;  // chat: tools, tool_choice, parallel_tool_calls
   bool stream = false;
   bool include_usage = false;  // stream_options.include_usage
   bool logprobs = false;        // chat: `logprobs`; completions: `logprobs` given (not null)

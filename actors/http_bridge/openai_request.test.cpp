@@ -167,12 +167,9 @@ TEST(ChatRequest, LogitBiasMapsTokenIdsToBiases) {
 TEST(ChatRequest, UnimplementedFieldsAreRefusedNotIgnored) {
   const std::string base = R"({"model":"m","messages":[{"role":"user","content":"x"}])";
   const std::vector<std::pair<std::string, std::string>> refused = {
-      {R"("tools":[{"type":"function","function":{"name":"f","parameters":{}}}])", "tools"},
-      {R"("tool_choice":"required")", "tool_choice"},
-      {R"("tool_choice":{"type":"function","function":{"name":"f"}})", "tool_choice"},
       {R"("functions":[{"name":"f"}])", "functions"},
       {R"("function_call":"auto")", "function_call"},
-      {R"("response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{}}})", "response_format"},
+      {R"("response_format":{"type":"grammar","grammar":"x"})", "response_format"},
       {R"("best_of":3)", "best_of"},
       {R"("modalities":["text","audio"])", "modalities"},
       {R"("audio":{"voice":"alloy"})", "audio"},
@@ -184,13 +181,76 @@ TEST(ChatRequest, UnimplementedFieldsAreRefusedNotIgnored) {
     EXPECT_EQ(failure.param, param) << field;
     EXPECT_EQ(failure.code, "unsupported") << field;
   }
-  EXPECT_TRUE(chat_ok(base + R"(,"response_format":{"type":"json_object"}})").json_object);
-  EXPECT_FALSE(chat_ok(base + R"(,"response_format":{"type":"text"}})").json_object);
+  EXPECT_EQ(chat_ok(base + R"(,"response_format":{"type":"json_object"}})").output.format, "json_object");
+  EXPECT_EQ(chat_ok(base + R"(,"response_format":{"type":"text"}})").output.format, "");
   for (const std::string inert : {R"("tools":[])", R"("tool_choice":"none")", R"("response_format":{"type":"text"})",
                                   R"("best_of":1)", R"("modalities":["text"])", R"("tools":null)",
                                   R"("parallel_tool_calls":true)"}) {
     chat_ok(base + "," + inert + "}");
   }
+}
+
+// response_format json_schema: the schema travels as text with its keys in the client's order.
+TEST(ChatRequest, JsonSchemaKeepsTheSchemaInOrder) {
+  const std::string base = R"({"model":"m","messages":[{"role":"user","content":"x"}])";
+  const auto ok = chat_ok(base + R"(,"response_format":{"type":"json_schema","json_schema":{"name":"p","strict":true,)"
+                                 R"("schema":{"type":"object","properties":{"z":{"type":"string"},"a":{"type":"integer"}}}}}})");
+  EXPECT_EQ(ok.output.format, "json_schema");
+  EXPECT_EQ(ok.output.schema, R"({"type":"object","properties":{"z":{"type":"string"},"a":{"type":"integer"}}})");
+  EXPECT_EQ(chat_error(base + R"(,"response_format":{"type":"json_schema"}})").param, "response_format.json_schema");
+  EXPECT_EQ(chat_error(base + R"(,"response_format":{"type":"json_schema","json_schema":{"schema":{}}}})").param,
+            "response_format.json_schema.name");
+  EXPECT_EQ(chat_error(base + R"(,"response_format":{"type":"json_schema","json_schema":{"name":"n","schema":3}}})").param,
+            "response_format.json_schema.schema");
+}
+
+TEST(ChatRequest, ToolsAndToolChoice) {
+  const std::string base = R"({"model":"m","messages":[{"role":"user","content":"x"}])";
+  const std::string tools =
+      R"(,"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":)"
+      R"({"city":{"type":"string"}},"required":["city"]}}},{"type":"function","function":{"name":"now"}}])";
+  const auto automatic = chat_ok(base + tools + "}");
+  EXPECT_TRUE(automatic.tools.active());
+  EXPECT_EQ(automatic.tools.choice, tool_choice::automatic);
+  EXPECT_EQ(automatic.tools.definitions.size(), 2u);
+  EXPECT_EQ(automatic.tools.parameters_of("now").dump(), R"({"type":"object","properties":{}})");
+  const auto named = chat_ok(base + tools + R"(,"tool_choice":{"type":"function","function":{"name":"now"}},)"
+                                            R"("parallel_tool_calls":false})");
+  EXPECT_EQ(named.tools.choice, tool_choice::named);
+  EXPECT_EQ(named.tools.named, "now");
+  EXPECT_FALSE(named.tools.parallel);
+  EXPECT_FALSE(chat_ok(base + tools + R"(,"tool_choice":"none"})").tools.active());
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {tools + R"(,"tool_choice":{"type":"function","function":{"name":"nope"}})", "tool_choice.function.name"},
+      {tools + R"(,"tool_choice":"sometimes")", "tool_choice"},
+      {R"(,"tool_choice":"required")", "tool_choice"},
+      {R"(,"tools":[{"type":"function","function":{"name":"bad name"}}])", "tools[0].function.name"},
+      {R"(,"tools":[{"type":"retrieval"}])", "tools[0]"},
+      {R"(,"tools":[{"type":"function","function":{"name":"f","parameters":[]}}])", "tools[0].function.parameters"},
+      {R"(,"tools":[{"type":"function","function":{"name":"f"}},{"type":"function","function":{"name":"f"}}])",
+       "tools[1].function.name"},
+      {R"(,"tools":{})", "tools"},
+      {R"(,"parallel_tool_calls":"yes")", "parallel_tool_calls"},
+  };
+  for (const auto& [field, param] : bad) EXPECT_EQ(chat_error(base + field + "}").param, param) << field;
+}
+
+TEST(ChatRequest, ToolCallsAndResultsInTheHistory) {
+  const auto ok = chat_ok(R"({"model":"m","messages":[{"role":"user","content":"x"},)"
+                          R"({"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function",)"
+                          R"("function":{"name":"f","arguments":"{\"a\": 1}"}}]},)"
+                          R"({"role":"tool","tool_call_id":"call_1","content":"42"}]})");
+  ASSERT_EQ(ok.messages.size(), 3u);
+  ASSERT_EQ(ok.messages[1].tool_calls.size(), 1u);
+  EXPECT_EQ(ok.messages[1].tool_calls[0].name, "f");
+  EXPECT_EQ(ok.messages[1].tool_calls[0].arguments, R"({"a": 1})");
+  EXPECT_EQ(ok.messages[2].tool_call_id, "call_1");
+  EXPECT_EQ(ok.messages[2].content, "42");
+  EXPECT_EQ(chat_error(R"({"model":"m","messages":[{"role":"tool","content":"42"}]})").param, "messages[0].tool_call_id");
+  EXPECT_EQ(chat_error(R"({"model":"m","messages":[{"role":"assistant","tool_calls":[{"id":"c","type":"function",)"
+                       R"("function":{"name":"f","arguments":"[1]"}}]}]})")
+                .param,
+            "messages[0].tool_calls[0].function.arguments");
 }
 
 TEST(ChatRequest, LogprobsAndTopLogprobs) {

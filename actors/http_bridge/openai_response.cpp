@@ -71,6 +71,18 @@ json logprobs_json(endpoint_kind kind, const completion_piece& piece, bool with_
                                      : text_logprobs_json(piece.logprobs, piece.text_offset);
 }
 
+// OpenAI's message.tool_calls[i] (`index` only in stream deltas).
+json tool_calls_json(const completion_piece& piece, bool with_index) {
+  json calls = json::array();
+  for (std::size_t i = 0; i < piece.tool_calls.size(); ++i) {
+    const auto& call = piece.tool_calls[i];
+    json entry = {{"id", call.id}, {"type", "function"}, {"function", {{"name", call.name}, {"arguments", call.arguments}}}};
+    if (with_index) entry["index"] = piece.first_call_index + i;
+    calls.push_back(std::move(entry));
+  }
+  return calls;
+}
+
 }  // namespace
 
 std::int64_t token_text_characters(const std::vector<token_logprob>& logprobs) {
@@ -92,6 +104,10 @@ json completion_json(endpoint_kind kind, const response_header& header, const co
                  {"finish_reason", finish_json(answer.finish_reason)}};
   if (kind == endpoint_kind::chat) {
     choice["message"] = {{"role", "assistant"}, {"content", answer.text}, {"refusal", nullptr}};
+    if (!answer.tool_calls.empty()) {
+      if (answer.text.empty()) choice["message"]["content"] = nullptr;
+      choice["message"]["tool_calls"] = tool_calls_json(answer, false);
+    }
   } else {
     choice["text"] = answer.text;
   }
@@ -109,6 +125,7 @@ json chunk_json(endpoint_kind kind, const response_header& header, const complet
     json delta = json::object();
     if (first) delta["role"] = "assistant";
     if (!piece.text.empty() || first) delta["content"] = piece.text;
+    if (!piece.tool_calls.empty()) delta["tool_calls"] = tool_calls_json(piece, true);
     choice["delta"] = delta;
   } else {
     choice["text"] = piece.text;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/http_bridge/openai_request.hpp"
+#include "kernels/model/chat/chat_message.hpp"
 #include "messages/inference.hpp"
 
 namespace infergrid::http {
@@ -31,10 +32,14 @@ struct response_header {
 struct completion_piece {
   std::string text;
   std::vector<token_logprob> logprobs;  // one per token of the piece when requested, else empty
-  std::string finish_reason;            // "" while streaming, then "stop" or "length"
+  std::string finish_reason;            // "" while streaming, then "stop", "length" or "tool_calls"
   // /v1/completions: the text_offset of logprobs[0], i.e. the characters of the tokens streamed
   // before this piece (0 for a whole answer).
   std::int64_t text_offset = 0;
+  // chat: tool calls the model made (with their ids); in a stream, those this chunk completes,
+  // numbered from first_call_index.
+  std::vector<chat::tool_call> tool_calls = {};
+  std::size_t first_call_index = 0;
 };
 
 // Characters (Unicode code points) the pieces' token texts add up to: where a stream's next

@@ -114,3 +114,35 @@ TEST(Response, ModelList) {
 
 }  // namespace
 }  // namespace infergrid::http
+
+namespace infergrid::http {
+namespace {
+
+TEST(Response, ToolCallsInTheMessageAndInStreamDeltas) {
+    completion_piece answer{"", {}, "tool_calls"};
+  answer.tool_calls = {{"call_a", "get_weather", R"({"city":"Paris"})"}};
+  const auto whole = completion_json(endpoint_kind::chat, header, answer, false, {3, 9});
+  const auto& message = whole["choices"][0]["message"];
+  EXPECT_TRUE(message["content"].is_null());
+  EXPECT_EQ(message["tool_calls"][0]["id"], "call_a");
+  EXPECT_EQ(message["tool_calls"][0]["type"], "function");
+  EXPECT_EQ(message["tool_calls"][0]["function"]["name"], "get_weather");
+  EXPECT_EQ(message["tool_calls"][0]["function"]["arguments"], R"({"city":"Paris"})");
+  EXPECT_FALSE(message["tool_calls"][0].contains("index"));
+  EXPECT_EQ(whole["choices"][0]["finish_reason"], "tool_calls");
+  completion_piece piece{"", {}, ""};
+  piece.tool_calls = answer.tool_calls;
+  piece.first_call_index = 2;
+  const auto chunk = chunk_json(endpoint_kind::chat, header, piece, false, false, false);
+  const auto& delta = chunk["choices"][0]["delta"];
+  EXPECT_FALSE(delta.contains("content"));
+  EXPECT_EQ(delta["tool_calls"][0]["index"], 2);
+  EXPECT_EQ(delta["tool_calls"][0]["function"]["arguments"], R"({"city":"Paris"})");
+  completion_piece text_too{"Sure.", {}, "stop"};
+  text_too.tool_calls = answer.tool_calls;
+  EXPECT_EQ(completion_json(endpoint_kind::chat, header, text_too, false, {1, 1})["choices"][0]["message"]["content"],
+            "Sure.");
+}
+
+}  // namespace
+}  // namespace infergrid::http

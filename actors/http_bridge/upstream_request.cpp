@@ -45,7 +45,10 @@ inference_request to_inference_request(const completion_request& request, const 
   out.sampling.presence_penalty = static_cast<float>(request.presence_penalty);
   out.sampling.seed = request.seed.value_or(seed);
   for (const auto& [token, bias] : request.logit_bias) out.sampling.logit_bias.push_back(token_bias{token, bias});
-  if (request.json_object) out.sampling.output_format = "json_object";
+  out.sampling.output_format = request.output.format;
+  out.sampling.output_schema = request.output.schema;
+  out.sampling.output_prefix = request.output.prefix;
+  out.sampling.output_suffix = request.output.suffix;
   out.max_tokens = static_cast<std::uint32_t>(request.max_tokens);
   out.stop = request.stop;
   out.logprobs = request.logprobs;

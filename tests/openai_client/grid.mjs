@@ -48,8 +48,11 @@ async function configWithFreePorts(keysFile, model) {
 }
 
 export async function startGrid({ keysFile, model } = {}) {
-  const { text, httpPort } = await configWithFreePorts(keysFile, model);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infergrid-http-'));
+  const config = await configWithFreePorts(keysFile, model);
+  // Key files the config names go to the test's folder, not the source tree.
+  const text = config.text.replaceAll(/identity_file: ([\w.-]+)/g, `identity_file: ${dir}/$1`);
+  const { httpPort } = config;
   const configPath = path.join(dir, 'all-in-one.yaml');
   fs.writeFileSync(configPath, text);
   const child = spawn(binary, ['up', '--config', configPath], { cwd: sourceDir, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -2,6 +2,8 @@
 // Qwen2.5, Llama 3.1 and DeepSeek-R1-Distill from templates/) and every conversation of
 // chat_cases.json, the family detect_template recognises in the template text renders exactly the
 // bytes @huggingface/jinja renders (chat_renders.json, written once per run by make_fixtures.sh).
+// Conversations with tools: what a template refuses (raise_exception: no render) tools_problem
+// refuses too; a family the grid serves without tool calling refuses tools (not compared).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -13,7 +15,7 @@
 namespace infergrid::chat {
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;  // tools keep their key order (templates print them)
 
 struct golden_case {
   std::string template_name;
@@ -53,13 +55,32 @@ TEST_P(chat_golden, renders_like_the_jinja_template) {
   const std::string template_text = golden["templates"][c.template_name];
   ASSERT_EQ(detect_template(template_text), c.family) << c.template_name;
   std::vector<chat_message> messages;
-  for (const json& m : c.conversation["messages"]) messages.push_back({m["role"], m["content"]});
+  for (const json& m : c.conversation["messages"]) {
+    chat_message message{m["role"], m["content"]};
+    for (const json& call : m.value("tool_calls", json::array())) {
+      message.tool_calls.push_back({call["id"], call["function"]["name"], call["function"]["arguments"].dump()});
+    }
+    message.tool_call_id = m.value("tool_call_id", "");
+    messages.push_back(std::move(message));
+  }
   render_options options;
+  if (c.conversation.contains("tools")) {
+    options.tools = c.conversation["tools"];
+  }
   options.write_bos = true;  // Jinja is given the bos_token text
   options.add_generation_prompt = c.conversation.value("add_generation_prompt", true);
   if (c.conversation.contains("enable_thinking")) options.enable_thinking = c.conversation["enable_thinking"].get<bool>();
-  const std::string want = golden["renders"][c.template_name][c.conversation["name"].get<std::string>()];
-  EXPECT_EQ(render_chat(c.family, messages, options), want);
+  const json& want = golden["renders"][c.template_name][c.conversation["name"].get<std::string>()];
+  const auto problem = tools_problem(c.family, messages, options);
+  if (want.is_null()) {
+    EXPECT_TRUE(problem.has_value()) << "the template refuses this conversation; tools_problem should too";
+    return;
+  }
+  if (problem) {
+    EXPECT_FALSE(tool_format_of(c.family).supported) << *problem;
+    return;
+  }
+  EXPECT_EQ(render_chat(c.family, messages, options), want.get<std::string>());
 }
 
 std::string case_name(const ::testing::TestParamInfo<golden_case>& info) {

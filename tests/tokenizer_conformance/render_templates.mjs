@@ -2,6 +2,7 @@
 // packages carry and those in templates/) using @huggingface/jinja, the Jinja engine Hugging Face's
 // JS libraries use:  node render_templates.mjs SOURCE_DIR OUT
 //   -> {"templates": {"<name>": "<jinja text>"}, "renders": {"<name>": {"<case>": "<prompt>"}}}
+// A case the template refuses (its raise_exception) renders as null.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -28,7 +29,12 @@ for (const [name, text] of Object.entries(templates)) {
     const context = { messages: c.messages, add_generation_prompt: c.add_generation_prompt ?? true,
       bos_token: bosTokens[name] ?? '', eos_token: '' };
     if (c.enable_thinking !== undefined) context.enable_thinking = c.enable_thinking;
-    renders[name][c.name] = template.render(context);
+    if (c.tools !== undefined) context.tools = c.tools;
+    try {
+      renders[name][c.name] = template.render(context);
+    } catch (error) {
+      renders[name][c.name] = null;
+    }
   }
 }
 fs.writeFileSync(outPath, JSON.stringify({ templates, renders }));

@@ -20,12 +20,15 @@
 //   plain        the documented default for a model without a template or with an unrecognised one:
 //                "<system text>\n\n" (if any system message), then "User: <text>\n" or
 //                "Assistant: <text>\n" per turn, and finally "Assistant:".
-// Tool calls in templates are not rendered yet (tool messages are rendered as each template renders
-// a tool result for qwen3/qwen2_5/chatml; other families treat them as user turns).
+// Tools (render_options::tools) are rendered as the Qwen2.5, Qwen3 and Llama 3.1 templates render
+// them, with assistant tool calls and tool results in the history; tool_format_of() says how each
+// family's model writes a call, and tools_problem() what a template refuses (raise_exception).
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "kernels/model/chat/chat_message.hpp"
 
@@ -41,6 +44,19 @@ struct render_options {
   // the worker's tokenizer adds BOS itself (as llama.cpp strips it from rendered prompts); on to
   // reproduce the Jinja output exactly.
   bool write_bos = false;
+  // The request's `tools` (OpenAI's [{"type": "function", "function": {...}}], keys in the client's
+  // order, since templates print them with tojson); empty: the template's no-tools path.
+  nlohmann::ordered_json tools = nlohmann::ordered_json::array();
+};
+
+// How a family's model writes a tool call: prefix, one JSON object {"name": ..., <arguments_key>:
+// {...}}, suffix. `supported` false: its template has no tool calling.
+struct tool_format {
+  bool supported = false;
+  std::string_view prefix;         // "<tool_call>\n" (Qwen, Hermes style) or "" (Llama 3.1)
+  std::string_view suffix;         // "\n</tool_call>" or ""
+  std::string_view arguments_key;  // "arguments" (Qwen) or "parameters" (Llama 3.1)
+  bool parallel = false;           // several calls in one turn
 };
 
 std::string_view to_string(template_family family);
@@ -49,5 +65,11 @@ template_family detect_template(std::string_view jinja_text);
 
 std::string render_chat(template_family family, const std::vector<chat_message>& messages,
                         const render_options& options = {});
+
+tool_format tool_format_of(template_family family);
+// What the family's template would refuse for this conversation with tools (its raise_exception),
+// or nullopt. Checked before render_chat, which assumes it passed.
+std::optional<std::string> tools_problem(template_family family, const std::vector<chat_message>& messages,
+                                         const render_options& options);
 
 }  // namespace infergrid::chat

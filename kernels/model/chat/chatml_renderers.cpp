@@ -1,5 +1,7 @@
-// ChatML families: generic ChatML, Qwen2.5 Instruct and Qwen3 (their templates' no-tools paths).
+// ChatML families: generic ChatML, Qwen2.5 Instruct and Qwen3, with Qwen's tool calling (tool
+// definitions in the system turn, <tool_call> blocks in assistant turns, <tool_response> results).
 #include "kernels/model/chat/chat_renderers.hpp"
+#include "kernels/model/chat/jinja_json.hpp"
 
 namespace infergrid::chat {
 namespace {
@@ -21,6 +23,26 @@ std::string generation_prompt(const render_options& options) {
   return options.add_generation_prompt ? "<|im_start|>assistant\n" : "";
 }
 
+constexpr std::string_view qwen_default_system = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.";
+
+// The "# Tools" section both Qwen templates append to the system text.
+std::string tools_section(const render_options& options) {
+  std::string out =
+      "# Tools\n\nYou may call one or more functions to assist with the user query.\n\nYou are provided with "
+      "function signatures within <tools></tools> XML tags:\n<tools>";
+  for (const auto& tool : options.tools) out += "\n" + jinja_tojson(tool);
+  return out +
+         "\n</tools>\n\nFor each function call, return a json object with function name and arguments within "
+         "<tool_call></tool_call> XML tags:\n<tool_call>\n{\"name\": <function-name>, \"arguments\": "
+         "<args-json-object>}\n</tool_call><|im_end|>\n";
+}
+
+// One <tool_call> block as both Qwen templates write it (arguments through tojson).
+std::string call_block(const tool_call& call) {
+  return "<tool_call>\n{\"name\": \"" + call.name + "\", \"arguments\": " + jinja_tojson(parse_or_string(call.arguments)) +
+         "}\n</tool_call>";
+}
+
 bool wrapped_tool_response(std::string_view content) {
   return content.starts_with("<tool_response>") && content.ends_with("</tool_response>");
 }
@@ -35,19 +57,37 @@ std::string render_chatml(const std::vector<chat_message>& messages, const rende
 
 std::string render_qwen2_5(const std::vector<chat_message>& messages, const render_options& options) {
   std::string out;
-  if (messages.empty() || messages[0].role != "system") {
-    out += turn("system", "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.");
+  const bool system_first = !messages.empty() && messages[0].role == "system";
+  if (!options.tools.empty()) {
+    out += "<|im_start|>system\n" + std::string(system_first ? messages[0].content : qwen_default_system) + "\n\n" +
+           tools_section(options);
+  } else {
+    out += turn("system", system_first ? std::string_view(messages[0].content) : qwen_default_system);
   }
-  for (std::size_t i = 0; i < messages.size(); ++i) {
+  for (std::size_t i = system_first ? 1 : 0; i < messages.size(); ++i) {
     const auto& m = messages[i];
-    out += m.role == "tool" ? tool_response(messages, i) : turn(m.role, m.content);
+    if (m.role == "tool") {
+      out += tool_response(messages, i);
+    } else if (m.role == "assistant" && !m.tool_calls.empty()) {
+      out += "<|im_start|>assistant";
+      if (!m.content.empty()) out += "\n" + m.content;
+      for (const tool_call& call : m.tool_calls) out += "\n" + call_block(call);
+      out += "<|im_end|>\n";
+    } else {
+      out += turn(m.role, m.content);
+    }
   }
   return out + generation_prompt(options);
 }
 
 std::string render_qwen3(const std::vector<chat_message>& messages, const render_options& options) {
   std::string out;
-  if (!messages.empty() && messages[0].role == "system") out += turn("system", messages[0].content);
+  const bool system_first = !messages.empty() && messages[0].role == "system";
+  if (!options.tools.empty()) {
+    out += "<|im_start|>system\n" + (system_first ? messages[0].content + "\n\n" : "") + tools_section(options);
+  } else if (system_first) {
+    out += turn("system", messages[0].content);
+  }
   // The last user turn that is a real query (not a wrapped tool response).
   std::size_t last_query = messages.empty() ? 0 : messages.size() - 1;
   for (std::size_t back = messages.size(); back-- > 0;) {
@@ -75,6 +115,10 @@ std::string render_qwen3(const std::vector<chat_message>& messages, const render
         out += "<think>\n" + std::string(strip(reasoning, "\n")) + "\n</think>\n\n" + std::string(lstrip(content, "\n"));
       } else {
         out += content;
+      }
+      for (std::size_t c = 0; c < m.tool_calls.size(); ++c) {
+        if (c > 0 || !content.empty()) out += "\n";
+        out += call_block(m.tool_calls[c]);
       }
       out += "<|im_end|>\n";
     } else if (m.role == "tool") {

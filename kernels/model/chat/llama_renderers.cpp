@@ -1,5 +1,7 @@
-// Llama families: Llama 3 and 3.1+ Instruct (their templates' no-tools paths) and Llama 2.
+// Llama families: Llama 3, Llama 3.1+ Instruct (with its JSON tool calling: tools in the first
+// user message, calls as {"name": ..., "parameters": ...}, results as ipython turns) and Llama 2.
 #include "kernels/model/chat/chat_renderers.hpp"
+#include "kernels/model/chat/jinja_json.hpp"
 
 namespace infergrid::chat {
 namespace {
@@ -23,7 +25,9 @@ std::string render_llama3(const std::vector<chat_message>& messages, const rende
   return out + generation_prompt(options);
 }
 
-// The system header is always there: the date lines, then the (trimmed) first system message if any.
+// The system header is always there: "Environment: ipython" when tools are given, the date lines,
+// then the (trimmed) first system message if any. The template's default tools_in_user_message=true
+// puts the tools before the first user message's text.
 std::string render_llama3_1(const std::vector<chat_message>& messages, const render_options& options) {
   std::size_t first = 0;
   std::string_view system;
@@ -31,12 +35,33 @@ std::string render_llama3_1(const std::vector<chat_message>& messages, const ren
     system = trim(messages[0].content);
     first = 1;
   }
+  const bool tools = !options.tools.empty();
   std::string out = options.write_bos ? std::string(begin_of_text) : "";
-  out += "<|start_header_id|>system<|end_header_id|>\n\nCutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n";
+  out += "<|start_header_id|>system<|end_header_id|>\n\n";
+  if (tools) out += "Environment: ipython\n";
+  out += "Cutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n";
   out += std::string(system) + "<|eot_id|>";
+  if (tools && first < messages.size()) {
+    out += "<|start_header_id|>user<|end_header_id|>\n\nGiven the following functions, please respond with a JSON "
+           "for a function call with its proper arguments that best answers the given prompt.\n\nRespond in the "
+           "format {\"name\": function name, \"parameters\": dictionary of argument name and its value}.Do not use "
+           "variables.\n\n";
+    for (const auto& tool : options.tools) out += jinja_tojson(tool, 4) + "\n\n";
+    out += std::string(trim(messages[first].content)) + "<|eot_id|>";
+    ++first;
+  }
   for (std::size_t i = first; i < messages.size(); ++i) {
     const auto& m = messages[i];
-    out += header_turn(m.role == "tool" ? "ipython" : m.role, m.content);
+    if (!m.tool_calls.empty()) {
+      const tool_call& call = m.tool_calls.front();  // tools_problem refuses more than one
+      out += "<|start_header_id|>assistant<|end_header_id|>\n\n{\"name\": \"" + call.name + "\", \"parameters\": " +
+             jinja_tojson(parse_or_string(call.arguments)) + "}<|eot_id|>";
+    } else if (m.role == "tool") {
+      // `message.content is iterable` holds for a string, so the result is printed as a JSON string.
+      out += "<|start_header_id|>ipython<|end_header_id|>\n\n" + jinja_tojson(m.content) + "<|eot_id|>";
+    } else {
+      out += header_turn(m.role, m.content);
+    }
   }
   return out + generation_prompt(options);
 }

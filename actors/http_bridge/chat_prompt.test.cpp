@@ -1,0 +1,66 @@
+// chat_prompt: tools rendered for families with tool calling, refused (400 naming `tools`) for the
+// others, and tool_choice required/named turned into the output rules that force one call.
+#include "actors/http_bridge/chat_prompt.hpp"
+
+#include <gtest/gtest.h>
+
+namespace infergrid::http {
+namespace {
+
+completion_request with_tools(const std::string& choice) {
+  auto parsed = parse_chat_request(
+      R"({"model":"m","messages":[{"role":"user","content":"Weather?"}],"tool_choice":)" + choice +
+          R"(,"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object",)"
+          R"("properties":{"city":{"type":"string"}},"required":["city"]}}},{"type":"function","function":{"name":"now"}}]})",
+      {});
+  return std::get<completion_request>(parsed);
+}
+
+TEST(ChatPrompt, QwenRendersTheToolsAndAutoLeavesTheOutputFree) {
+  auto request = with_tools(R"("auto")");
+  auto prompt = render_chat_prompt(chat::template_family::qwen3, request);
+  ASSERT_TRUE(std::holds_alternative<std::string>(prompt));
+  EXPECT_NE(std::get<std::string>(prompt).find("<tools>\n{\"type\": \"function\", \"function\": {\"name\": \"get_weather\""),
+            std::string::npos);
+  EXPECT_EQ(request.output.format, "");
+}
+
+TEST(ChatPrompt, NamedChoiceForcesThatCallInTheFamilyFormat) {
+  auto request = with_tools(R"({"type":"function","function":{"name":"get_weather"}})");
+  ASSERT_TRUE(std::holds_alternative<std::string>(render_chat_prompt(chat::template_family::qwen2_5, request)));
+  EXPECT_EQ(request.output.format, "json_schema");
+  EXPECT_EQ(request.output.prefix, "<tool_call>\n");
+  EXPECT_EQ(request.output.suffix, "\n</tool_call>");
+  EXPECT_EQ(request.output.schema,
+            R"({"type":"object","properties":{"name":{"const":"get_weather"},"arguments":{"type":"object","properties":)"
+            R"({"city":{"type":"string"}},"required":["city"]}},"required":["name","arguments"],"additionalProperties":false})");
+  auto llama = with_tools(R"("required")");
+  ASSERT_TRUE(std::holds_alternative<std::string>(render_chat_prompt(chat::template_family::llama3_1, llama)));
+  EXPECT_EQ(llama.output.prefix, "");
+  EXPECT_NE(llama.output.schema.find(R"({"anyOf":[)"), std::string::npos);
+  EXPECT_NE(llama.output.schema.find(R"("parameters":{"type":"object","properties":{}})"), std::string::npos);
+}
+
+TEST(ChatPrompt, FamiliesWithoutToolCallingRefuseTools) {
+  auto request = with_tools(R"("auto")");
+  auto refused = render_chat_prompt(chat::template_family::plain, request);
+  ASSERT_TRUE(std::holds_alternative<api_error>(refused));
+  EXPECT_EQ(std::get<api_error>(refused).param, "tools");
+  EXPECT_EQ(std::get<api_error>(refused).status, 400);
+  auto none = with_tools(R"("none")");
+  EXPECT_TRUE(std::holds_alternative<std::string>(render_chat_prompt(chat::template_family::plain, none)));
+}
+
+TEST(ChatPrompt, ForcedCallsAndResponseFormatDoNotMix) {
+  auto parsed = parse_chat_request(
+      R"({"model":"m","messages":[{"role":"user","content":"x"}],"tool_choice":"required","response_format":)"
+      R"({"type":"json_object"},"tools":[{"type":"function","function":{"name":"f"}}]})",
+      {});
+  auto request = std::get<completion_request>(parsed);
+  auto refused = render_chat_prompt(chat::template_family::qwen3, request);
+  ASSERT_TRUE(std::holds_alternative<api_error>(refused));
+  EXPECT_EQ(std::get<api_error>(refused).param, "response_format");
+}
+
+}  // namespace
+}  // namespace infergrid::http

@@ -1,0 +1,160 @@
+#include "actors/http_bridge/tool_request.hpp"
+
+#include <set>
+
+namespace infergrid::http {
+namespace {
+
+using ordered = nlohmann::ordered_json;
+
+// OpenAI's limits: 128 tools, names of a-z, A-Z, 0-9, '_' and '-' up to 64 characters.
+constexpr std::size_t max_tools = 128;
+constexpr std::size_t max_name_bytes = 64;
+constexpr std::size_t max_calls_per_message = 128;
+
+bool valid_name(const std::string& name) {
+  if (name.empty() || name.size() > max_name_bytes) return false;
+  for (const char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::optional<api_error> read_definition(const ordered& tool, const std::string& param, std::set<std::string>& names) {
+  if (!tool.is_object() || tool.value("type", "") != "function") {
+    return invalid_field(param, "'" + param + "' must be {\"type\": \"function\", \"function\": {...}}.");
+  }
+  auto function = tool.find("function");
+  if (function == tool.end() || !function->is_object()) {
+    return invalid_field(param + ".function", "'" + param + ".function' must be an object.");
+  }
+  auto name = function->find("name");
+  if (name == function->end() || !name->is_string() || !valid_name(name->get<std::string>())) {
+    return invalid_field(param + ".function.name", "'" + param + ".function.name' must be 1-64 characters of a-z, "
+                                                                  "A-Z, 0-9, '_' and '-'.");
+  }
+  if (!names.insert(name->get<std::string>()).second) {
+    return invalid_field(param + ".function.name", "'" + param + ".function.name': two tools are named '" +
+                                                       name->get<std::string>() + "'.");
+  }
+  auto description = function->find("description");
+  if (description != function->end() && !description->is_null() && !description->is_string()) {
+    return invalid_field(param + ".function.description", "'" + param + ".function.description' must be a string.");
+  }
+  auto parameters = function->find("parameters");
+  if (parameters != function->end() && !parameters->is_null() && !parameters->is_object()) {
+    return invalid_field(param + ".function.parameters",
+                         "'" + param + ".function.parameters' must be a JSON Schema object.");
+  }
+  auto strict = function->find("strict");
+  if (strict != function->end() && !strict->is_null() && !strict->is_boolean()) {
+    return invalid_field(param + ".function.strict", "'" + param + ".function.strict' must be a boolean.");
+  }
+  return std::nullopt;
+}
+
+std::optional<api_error> read_choice(const ordered& body, const std::set<std::string>& names, tool_request& out) {
+  auto it = body.find("tool_choice");
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (it->is_string()) {
+    const std::string choice = it->get<std::string>();
+    if (choice == "none") out.choice = tool_choice::none;
+    else if (choice == "auto") out.choice = tool_choice::automatic;
+    else if (choice == "required") out.choice = tool_choice::required;
+    else return invalid_field("tool_choice", "'tool_choice' must be none, auto, required or {\"type\": \"function\", "
+                                             "\"function\": {\"name\": ...}} (got '" + choice + "').");
+  } else if (it->is_object() && it->value("type", "") == "function" && it->contains("function") &&
+             (*it)["function"].is_object() && (*it)["function"].contains("name") &&
+             (*it)["function"]["name"].is_string()) {
+    out.choice = tool_choice::named;
+    out.named = (*it)["function"]["name"].get<std::string>();
+    if (!names.contains(out.named)) {
+      return invalid_field("tool_choice.function.name", "'tool_choice' names '" + out.named + "', which is not in 'tools'.");
+    }
+  } else {
+    return invalid_field("tool_choice", "'tool_choice' must be none, auto, required or {\"type\": \"function\", "
+                                        "\"function\": {\"name\": ...}}.");
+  }
+  if ((out.choice == tool_choice::required || out.choice == tool_choice::named) && names.empty()) {
+    return invalid_field("tool_choice", "'tool_choice' asks for a tool call but 'tools' is empty.");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+ordered tool_request::parameters_of(const std::string& name) const {
+  for (const auto& tool : definitions) {
+    const auto& function = tool["function"];
+    if (function["name"] != name) continue;
+    auto parameters = function.find("parameters");
+    if (parameters != function.end() && parameters->is_object()) return *parameters;
+  }
+  return ordered{{"type", "object"}, {"properties", ordered::object()}};
+}
+
+std::optional<api_error> read_tools(const ordered& body, tool_request& out) {
+  std::set<std::string> names;
+  auto tools = body.find("tools");
+  if (tools != body.end() && !tools->is_null()) {
+    if (!tools->is_array()) return invalid_field("tools", "'tools' must be an array.");
+    if (tools->size() > max_tools) {
+      return invalid_field("tools", "'tools' may hold at most " + std::to_string(max_tools) + " functions.");
+    }
+    for (std::size_t i = 0; i < tools->size(); ++i) {
+      if (auto failed = read_definition((*tools)[i], "tools[" + std::to_string(i) + "]", names)) return failed;
+    }
+    out.definitions = *tools;
+  }
+  if (auto failed = read_choice(body, names, out)) return failed;
+  auto parallel = body.find("parallel_tool_calls");
+  if (parallel != body.end() && !parallel->is_null()) {
+    if (!parallel->is_boolean()) return invalid_field("parallel_tool_calls", "'parallel_tool_calls' must be a boolean.");
+    out.parallel = parallel->get<bool>();
+  }
+  return std::nullopt;
+}
+
+std::optional<api_error> read_message_tool_fields(const nlohmann::json& message, const std::string& param,
+                                                  chat::chat_message& out) {
+  if (out.role == "tool") {
+    auto id = message.find("tool_call_id");
+    if (id == message.end() || !id->is_string() || id->get<std::string>().empty()) {
+      return invalid_field(param + ".tool_call_id", "'" + param + ".tool_call_id' is required for a tool message.");
+    }
+    out.tool_call_id = id->get<std::string>();
+    return std::nullopt;
+  }
+  auto calls = message.find("tool_calls");
+  if (calls == message.end() || calls->is_null()) return std::nullopt;
+  if (out.role != "assistant" || !calls->is_array() || calls->size() > max_calls_per_message) {
+    return invalid_field(param + ".tool_calls", "'" + param + ".tool_calls' must be an array of at most " +
+                                                    std::to_string(max_calls_per_message) + " calls, on an assistant message.");
+  }
+  for (std::size_t i = 0; i < calls->size(); ++i) {
+    const nlohmann::json& call = (*calls)[i];
+    const std::string at = param + ".tool_calls[" + std::to_string(i) + "]";
+    const bool shaped = call.is_object() && call.value("type", "function") == "function" && call.contains("function") &&
+                        call["function"].is_object() && call["function"].contains("name") &&
+                        call["function"]["name"].is_string();
+    if (!shaped) {
+      return invalid_field(at, "'" + at + "' must be {\"id\", \"type\": \"function\", \"function\": {\"name\", \"arguments\"}}.");
+    }
+    chat::tool_call parsed{call.value("id", ""), call["function"]["name"].get<std::string>(), "{}"};
+    auto arguments = call["function"].find("arguments");
+    if (arguments != call["function"].end() && !arguments->is_null()) {
+      const nlohmann::json object =
+          arguments->is_string() ? nlohmann::json::parse(arguments->get<std::string>(), nullptr, false) : *arguments;
+      if (!object.is_object()) {
+        return invalid_field(at + ".function.arguments",
+                             "'" + at + ".function.arguments' must be a JSON object (as text).");
+      }
+      parsed.arguments = arguments->is_string() ? arguments->get<std::string>() : object.dump();
+    }
+    out.tool_calls.push_back(std::move(parsed));
+  }
+  return std::nullopt;
+}
+
+}  // namespace infergrid::http

@@ -1,0 +1,37 @@
+#pragma once
+// tool_request: the function-calling part of a chat request — `tools`, `tool_choice`,
+// `parallel_tool_calls`, and the tool fields of history messages (an assistant's `tool_calls`, a
+// tool result's `tool_call_id`) — validated, each failure a 400 naming the field.
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/http_bridge/api_error.hpp"
+#include "kernels/model/chat/chat_message.hpp"
+
+namespace infergrid::http {
+
+enum class tool_choice { none, automatic, required, named };
+
+struct tool_request {
+  // The request's tools as sent ([{"type": "function", "function": {...}}], keys in the client's
+  // order: templates print them, and a schema's property order is the order of the output).
+  nlohmann::ordered_json definitions = nlohmann::ordered_json::array();
+  tool_choice choice = tool_choice::automatic;
+  std::string named;     // choice named: the function that must be called
+  bool parallel = true;  // parallel_tool_calls
+  // Whether the model is offered tools at all (tool_choice none renders none and parses none).
+  bool active() const { return !definitions.empty() && choice != tool_choice::none; }
+  // The `parameters` schema of the function `name` (an empty object schema when it has none).
+  nlohmann::ordered_json parameters_of(const std::string& name) const;
+};
+
+// `body` is the request parsed with its key order kept.
+std::optional<api_error> read_tools(const nlohmann::ordered_json& body, tool_request& out);
+
+// An assistant message's `tool_calls` and a tool message's `tool_call_id` (param: "messages[i]").
+std::optional<api_error> read_message_tool_fields(const nlohmann::json& message, const std::string& param,
+                                                  chat::chat_message& out);
+
+}  // namespace infergrid::http

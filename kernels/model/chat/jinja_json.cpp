@@ -1,0 +1,73 @@
+#include "kernels/model/chat/jinja_json.hpp"
+
+#include <cmath>
+
+namespace infergrid::chat {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// JavaScript's Number#toString for what JSON can hold: integral values below 1e21 without a
+// fraction, exponents without leading zeros ("1.5e-07" -> "1.5e-7").
+std::string js_number(const json& value) {
+  if (value.is_number_float()) {
+    const double number = value.get<double>();
+    if (std::isfinite(number) && std::trunc(number) == number && std::fabs(number) < 1e21) {
+      return json(static_cast<std::int64_t>(number)).dump();
+    }
+  }
+  std::string text = value.dump();
+  const std::size_t e = text.find_first_of("eE");
+  if (e == std::string::npos) return text;
+  std::size_t digits = e + 1;
+  if (digits < text.size() && (text[digits] == '+' || text[digits] == '-')) ++digits;
+  while (digits + 1 < text.size() && text[digits] == '0') text.erase(digits, 1);
+  return text;
+}
+
+void write(const json& value, int indent, int depth, std::string& out) {
+  const bool pretty = indent >= 0;
+  const auto newline = [&](int level) {
+    out += '\n';
+    out.append(static_cast<std::size_t>(indent * level), ' ');
+  };
+  if (value.is_object() || value.is_array()) {
+    const bool object = value.is_object();
+    out += object ? '{' : '[';
+    if (value.empty()) {
+      out += object ? '}' : ']';
+      return;
+    }
+    bool first = true;
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (!first) out += pretty ? "," : ", ";
+      first = false;
+      if (pretty) newline(depth + 1);
+      if (object) out += json(it.key()).dump(-1, ' ', false, json::error_handler_t::replace) + ": ";
+      write(*it, indent, depth + 1, out);
+    }
+    if (pretty) newline(depth);
+    out += object ? '}' : ']';
+    return;
+  }
+  if (value.is_number()) {
+    out += js_number(value);
+    return;
+  }
+  out += value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::string jinja_tojson(const nlohmann::ordered_json& value, int indent) {
+  std::string out;
+  write(value, indent, 0, out);
+  return out;
+}
+
+nlohmann::ordered_json parse_or_string(std::string_view text) {
+  json parsed = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  return parsed.is_discarded() ? json(std::string(text)) : parsed;
+}
+
+}  // namespace infergrid::chat

@@ -1,0 +1,105 @@
+// Tool-call parsing (Qwen/Hermes blocks and Llama 3.1 JSON), whole and streamed piece by piece, and
+// the tojson text templates print tools with.
+#include <gtest/gtest.h>
+
+#include "kernels/model/chat/jinja_json.hpp"
+#include "kernels/model/chat/tool_call_parser.hpp"
+
+namespace infergrid::chat {
+namespace {
+
+const tool_format hermes = tool_format_of(template_family::qwen3);
+const tool_format llama = tool_format_of(template_family::llama3_1);
+
+// The same text fed one byte at a time must give what parse_tool_calls gives at once.
+parsed_reply streamed(const tool_format& format, std::string_view text) {
+  tool_call_stream stream(format);
+  parsed_reply out;
+  for (const char c : text) out.content += stream.feed(std::string_view(&c, 1));
+  out.content += stream.finish();
+  out.calls = stream.take_calls();
+  return out;
+}
+
+TEST(tool_call_parser, hermes_block_becomes_a_call) {
+  const std::string text = "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n</tool_call>";
+  for (const auto& reply : {parse_tool_calls(hermes, text), streamed(hermes, text)}) {
+    ASSERT_EQ(reply.calls.size(), 1u);
+    EXPECT_EQ(reply.calls[0].name, "get_weather");
+    EXPECT_EQ(reply.calls[0].arguments, R"({"city":"Paris"})");
+    EXPECT_EQ(reply.content, "");
+  }
+}
+
+TEST(tool_call_parser, hermes_text_before_and_parallel_calls) {
+  const std::string text =
+      "Let me check.\n<tool_call>\n{\"name\": \"a\", \"arguments\": {}}\n</tool_call>\n<tool_call>\n{\"name\": \"b\", "
+      "\"arguments\": {\"x\": [1, 2]}}\n</tool_call>";
+  const auto whole = parse_tool_calls(hermes, text);
+  ASSERT_EQ(whole.calls.size(), 2u);
+  EXPECT_EQ(whole.calls[1].name, "b");
+  EXPECT_EQ(whole.calls[1].arguments, R"({"x":[1,2]})");
+  EXPECT_EQ(whole.content, "Let me check.");
+  const auto pieces = streamed(hermes, text);
+  ASSERT_EQ(pieces.calls.size(), 2u);
+  EXPECT_EQ(pieces.content.substr(0, 13), "Let me check.");
+}
+
+TEST(tool_call_parser, a_broken_block_stays_text) {
+  for (const std::string text : {"<tool_call>\n{\"name\": 3}\n</tool_call>", "<tool_call>\n{not json\n</tool_call>",
+                                 "<tool_call>\n{\"name\": \"f\", \"arguments\": {}}", "<tool_ca"}) {
+    const auto whole = parse_tool_calls(hermes, text);
+    EXPECT_TRUE(whole.calls.empty()) << text;
+    EXPECT_EQ(whole.content, text);
+    EXPECT_EQ(streamed(hermes, text).content, text);
+  }
+}
+
+TEST(tool_call_parser, a_partial_tag_is_held_back_until_decided) {
+  tool_call_stream stream(hermes);
+  EXPECT_EQ(stream.feed("Hello <tool"), "Hello ");
+  EXPECT_EQ(stream.feed("box> there"), "<toolbox> there");
+  EXPECT_EQ(stream.finish(), "");
+}
+
+TEST(tool_call_parser, llama_whole_reply_is_a_call) {
+  const std::string text = R"({"name": "get_time", "parameters": {"zone": "UTC"}})";
+  for (const auto& reply : {parse_tool_calls(llama, text), streamed(llama, text),
+                            parse_tool_calls(llama, "<|python_tag|>" + text)}) {
+    ASSERT_EQ(reply.calls.size(), 1u);
+    EXPECT_EQ(reply.calls[0].name, "get_time");
+    EXPECT_EQ(reply.calls[0].arguments, R"({"zone":"UTC"})");
+    EXPECT_EQ(reply.content, "");
+  }
+  const auto two = parse_tool_calls(llama, text + "; " + R"({"name": "b", "parameters": {}})");
+  EXPECT_EQ(two.calls.size(), 2u);
+}
+
+TEST(tool_call_parser, llama_plain_text_streams_at_once) {
+  tool_call_stream stream(llama);
+  EXPECT_EQ(stream.feed("  "), "");
+  EXPECT_EQ(stream.feed("Hi"), "  Hi");
+  EXPECT_EQ(stream.feed(" {\"name\": 1}"), " {\"name\": 1}");
+  EXPECT_EQ(stream.finish(), "");
+  EXPECT_TRUE(stream.take_calls().empty());
+  const auto json_text = parse_tool_calls(llama, R"({"answer": 42})");
+  EXPECT_TRUE(json_text.calls.empty());
+  EXPECT_EQ(json_text.content, R"({"answer": 42})");
+}
+
+TEST(tool_call_parser, templates_without_tools_parse_nothing) {
+  const auto reply = parse_tool_calls(tool_format_of(template_family::chatml), "<tool_call>\n{}\n</tool_call>");
+  EXPECT_TRUE(reply.calls.empty());
+  EXPECT_EQ(reply.content, "<tool_call>\n{}\n</tool_call>");
+}
+
+TEST(jinja_json, python_separators_and_javascript_numbers) {
+  const auto value = nlohmann::ordered_json::parse(R"({"b": [1, 2.0, 1.5e-7, 1e21], "a": {}, "s": "é\n\u0001"})");
+  EXPECT_EQ(jinja_tojson(value), "{\"b\": [1, 2, 1.5e-7, 1e+21], \"a\": {}, \"s\": \"é\\n\\u0001\"}");
+  EXPECT_EQ(jinja_tojson(nlohmann::ordered_json::parse(R"({"a": [1], "e": []})"), 4),
+            "{\n    \"a\": [\n        1\n    ],\n    \"e\": []\n}");
+  EXPECT_EQ(parse_or_string("not json"), "not json");
+}
+
+}  // namespace
+}  // namespace infergrid::chat

@@ -1,0 +1,182 @@
+// Tool calling and structured outputs through the clients people use, against a live grid serving a
+// model with Qwen3's real vocabulary and chat template (tests/tokenizer.cmake's qwen3-tiny.gguf:
+// random weights, so whatever it says is only what the constraint lets it say). Forced tool calls
+// (tool_choice required or a named function) and response_format json_schema are enforced by the
+// worker's constrained sampler, so every call and object must parse and match its schema.
+//   openai             chat.completions with tools (whole and streamed delta.tool_calls), a history
+//                      with tool results, response_format json_schema via zodResponseFormat + parse()
+//   @langchain/openai  bindTools + invoke / stream, withStructuredOutput
+//   ai (AI SDK)        generateText with a required tool, streamText, generateObject
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import { ChatOpenAI } from '@langchain/openai';
+import { generateObject, generateText, streamText, tool } from 'ai';
+import OpenAI from 'openai';
+import { zodResponseFormat } from 'openai/helpers/zod';
+import { z } from 'zod';
+
+import { devKey, startGrid } from './grid.mjs';
+
+const fixtureDir = process.env.INFERGRID_TOKENIZER_WORK_DIR;
+const model = 'qwen3-tiny';
+let grid;
+let client;
+
+// Small value spaces keep a random model's forced output short: enums, bounded strings and integers.
+const weatherParameters = {
+  type: 'object',
+  properties: {
+    city: { type: 'string', enum: ['Paris', 'Oslo', 'Rome'] },
+    unit: { type: 'string', enum: ['celsius', 'fahrenheit'] },
+    days: { type: 'integer', minimum: 1, maximum: 7 },
+  },
+  required: ['city', 'unit', 'days'],
+  additionalProperties: false,
+};
+const tools = [
+  { type: 'function', function: { name: 'get_weather', description: 'Weather in a city', parameters: weatherParameters } },
+  { type: 'function', function: { name: 'get_time', description: 'Time now', parameters: { type: 'object', properties: {} } } },
+];
+const weatherSchema = z.object({
+  city: z.enum(['Paris', 'Oslo', 'Rome']),
+  unit: z.enum(['celsius', 'fahrenheit']),
+  days: z.number().int().min(1).max(7),
+});
+
+function assertWeatherArguments(text) {
+  const parsed = JSON.parse(text);
+  assert.deepEqual(weatherSchema.parse(parsed), parsed, text);
+}
+
+before(async () => {
+  assert.ok(fixtureDir, 'INFERGRID_TOKENIZER_WORK_DIR is not set (tests/tokenizer.cmake sets it)');
+  grid = await startGrid({ model: { path: path.join(fixtureDir, `${model}.gguf`), name: model } });
+  client = new OpenAI({ apiKey: devKey, baseURL: grid.baseURL, maxRetries: 0, timeout: 120000 });
+});
+
+after(async () => {
+  if (grid) await grid.stop();
+});
+
+test('openai: a named tool_choice returns exactly that call with valid arguments', async () => {
+  const reply = await client.chat.completions.create({
+    model, messages: [{ role: 'user', content: 'Weather in Paris for 3 days?' }], tools, max_tokens: 120,
+    tool_choice: { type: 'function', function: { name: 'get_weather' } },
+  });
+  const choice = reply.choices[0];
+  assert.equal(choice.message.content, null, JSON.stringify(choice));
+  assert.equal(choice.message.tool_calls.length, 1);
+  const call = choice.message.tool_calls[0];
+  assert.equal(call.type, 'function');
+  assert.equal(call.function.name, 'get_weather');
+  assert.match(call.id, /^call_[0-9a-f]{24}$/);
+  assertWeatherArguments(call.function.arguments);
+  assert.equal(choice.finish_reason, 'stop');
+});
+
+test('openai: tool_choice required, streamed as delta.tool_calls', async () => {
+  const stream = await client.chat.completions.create({
+    model, messages: [{ role: 'user', content: 'Use a tool.' }], tools, tool_choice: 'required', max_tokens: 120,
+    stream: true,
+  });
+  const calls = [];
+  let finish = null;
+  let content = '';
+  for await (const chunk of stream) {
+    const delta = chunk.choices[0]?.delta ?? {};
+    content += delta.content ?? '';
+    for (const piece of delta.tool_calls ?? []) {
+      calls[piece.index] ??= { id: '', name: '', arguments: '' };
+      calls[piece.index].id += piece.id ?? '';
+      calls[piece.index].name += piece.function?.name ?? '';
+      calls[piece.index].arguments += piece.function?.arguments ?? '';
+    }
+    finish = chunk.choices[0]?.finish_reason ?? finish;
+  }
+  assert.equal(finish, 'tool_calls');
+  assert.equal(content, '');
+  assert.equal(calls.length, 1, JSON.stringify(calls));
+  assert.ok(['get_weather', 'get_time'].includes(calls[0].name), calls[0].name);
+  if (calls[0].name === 'get_weather') assertWeatherArguments(calls[0].arguments);
+  else assert.deepEqual(JSON.parse(calls[0].arguments), {});
+});
+
+test('openai: a history with a tool call and its result is accepted; tool_choice none answers text', async () => {
+  const reply = await client.chat.completions.create({
+    model, max_tokens: 8, tools, tool_choice: 'none',
+    messages: [
+      { role: 'user', content: 'Weather in Rome?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function',
+        function: { name: 'get_weather', arguments: '{"city": "Rome", "unit": "celsius", "days": 1}' } }] },
+      { role: 'tool', tool_call_id: 'call_1', content: '{"temp": 21}' },
+    ],
+  });
+  assert.equal(reply.choices[0].message.tool_calls, undefined);
+  assert.equal(typeof reply.choices[0].message.content, 'string');
+});
+
+test('openai: response_format json_schema parsed by the zod helper', async () => {
+  const reply = await client.chat.completions.parse({
+    model, messages: [{ role: 'user', content: 'Forecast?' }], max_tokens: 120,
+    response_format: zodResponseFormat(weatherSchema, 'forecast'),
+  });
+  const parsed = reply.choices[0].message.parsed;
+  assert.ok(parsed, JSON.stringify(reply.choices[0]));
+  assert.deepEqual(weatherSchema.parse(parsed), parsed);
+});
+
+test('openai: an unsupported schema keyword is a 400 naming it, not unconstrained output', async () => {
+  await assert.rejects(
+    client.chat.completions.create({
+      model, messages: [{ role: 'user', content: 'x' }], max_tokens: 8,
+      response_format: { type: 'json_schema', json_schema: { name: 'p',
+        schema: { type: 'object', properties: { id: { type: 'string', pattern: '^[a-z]+$' } } } } },
+    }),
+    (error) => error.status === 400 && /pattern/.test(error.message),
+  );
+});
+
+test('langchain: bindTools with a forced tool, invoke and stream', async () => {
+  const chat = new ChatOpenAI({ model, apiKey: devKey, configuration: { baseURL: grid.baseURL }, maxRetries: 0,
+    maxTokens: 120, temperature: 0 });
+  const bound = chat.bindTools([{ type: 'function', function: tools[0].function }], { tool_choice: 'get_weather' });
+  const message = await bound.invoke('Weather in Oslo?');
+  assert.equal(message.tool_calls.length, 1, JSON.stringify(message));
+  assert.equal(message.tool_calls[0].name, 'get_weather');
+  assert.deepEqual(weatherSchema.parse(message.tool_calls[0].args), message.tool_calls[0].args);
+  let merged;
+  for await (const chunk of await bound.stream('Weather in Rome?')) merged = merged ? merged.concat(chunk) : chunk;
+  assert.equal(merged.tool_calls.length, 1, JSON.stringify(merged.tool_call_chunks));
+  assert.deepEqual(weatherSchema.parse(merged.tool_calls[0].args), merged.tool_calls[0].args);
+});
+
+test('langchain: withStructuredOutput returns a schema-valid object', async () => {
+  const chat = new ChatOpenAI({ model, apiKey: devKey, configuration: { baseURL: grid.baseURL }, maxRetries: 0,
+    maxTokens: 120, temperature: 0 });
+  for (const method of ['jsonSchema', 'functionCalling']) {
+    const result = await chat.withStructuredOutput(weatherSchema, { name: 'forecast', method }).invoke('Forecast?');
+    assert.deepEqual(weatherSchema.parse(result), result, method);
+  }
+});
+
+test('AI SDK: generateText with a required tool, streamText, generateObject', async () => {
+  const provider = createOpenAICompatible({ name: 'infergrid', baseURL: grid.baseURL, apiKey: devKey,
+    supportsStructuredOutputs: true });
+  const getWeather = tool({ description: 'Weather in a city', inputSchema: weatherSchema });
+  const called = await generateText({ model: provider(model), prompt: 'Weather in Paris?', maxOutputTokens: 120,
+    tools: { get_weather: getWeather }, toolChoice: 'required', maxRetries: 0 });
+  assert.equal(called.toolCalls.length, 1, JSON.stringify(called.content));
+  assert.equal(called.toolCalls[0].toolName, 'get_weather');
+  assert.deepEqual(weatherSchema.parse(called.toolCalls[0].input), called.toolCalls[0].input);
+  const streamed = streamText({ model: provider(model), prompt: 'Hello', maxOutputTokens: 6, maxRetries: 0 });
+  let text = '';
+  for await (const part of streamed.textStream) text += part;
+  assert.equal(typeof text, 'string');
+  assert.ok((await streamed.usage).outputTokens > 0);
+  const { object } = await generateObject({ model: provider(model), schema: weatherSchema, prompt: 'Forecast?',
+    maxOutputTokens: 120, maxRetries: 0 });
+  assert.deepEqual(weatherSchema.parse(object), object);
+});
