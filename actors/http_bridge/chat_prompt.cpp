@@ -1,5 +1,7 @@
 #include "actors/http_bridge/chat_prompt.hpp"
 
+#include "kernels/model/json_schema_compiler.hpp"
+
 namespace infergrid::http {
 namespace {
 
@@ -53,6 +55,16 @@ std::variant<std::string, api_error> render_chat_prompt(chat::template_family fa
     return invalid_field("messages", "Model '" + request.model + "': " + *problem + ".");
   }
   return chat::render_chat(family, request.messages, options);
+}
+
+std::optional<api_error> check_output_rules(const completion_request& request) {
+  if (request.output.format != "json_schema") return std::nullopt;
+  auto compiled = model::compile_json_schema(request.output.schema, request.output.prefix, request.output.suffix);
+  if (compiled.ok()) return std::nullopt;
+  const bool forced_call = request.tools.active() &&
+                           (request.tools.choice == tool_choice::required || request.tools.choice == tool_choice::named);
+  const std::string param = forced_call ? "tools" : "response_format.json_schema.schema";
+  return unsupported_field(param, "'" + param + "': " + compiled.err().message);
 }
 
 }  // namespace infergrid::http

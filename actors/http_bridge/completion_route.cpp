@@ -255,6 +255,7 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
     if (auto* failure = std::get_if<api_error>(&rendered)) return fail(*failure);
     prompt = std::move(std::get<std::string>(rendered));
   }
+  if (auto refused = check_output_rules(request)) return fail(*refused);
   const auto& account = std::get<caller>(who).account;
   const auto max_cost = max_cost_micro(shared.config, prompt_tokens_upper_bound(prompt), request.max_tokens);
   // Settlement mode: the actor escrows max_cost with the ledger before the job runs, and the
