@@ -252,16 +252,16 @@ test('response_format json_object: the answer is one JSON object, whole and stre
   assert.throws(() => { const v = JSON.parse(free.choices[0].message.content); if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object'); });
 });
 
-test('tools and response_format are refused by name, never answered unconstrained', async () => {
+test('tools on a template without tool calling and unknown response_format types are refused by name', async () => {
   const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } }];
   const withTools = await rejection(client.chat.completions.create({ model, messages: question, tools, tool_choice: 'required' }));
   assertErrorShape(withTools, 400, 'unsupported');
   assert.equal(withTools.param, 'tools');
-  const schema = await rejection(client.chat.completions.create({
-    model, messages: question, response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object' } } },
+  const grammar = await rejection(client.chat.completions.create({
+    model, messages: question, response_format: { type: 'grammar', grammar: 'root ::= "x"' },
   }));
-  assertErrorShape(schema, 400, 'unsupported');
-  assert.equal(schema.param, 'response_format');
+  assertErrorShape(grammar, 400, 'unsupported');
+  assert.equal(grammar.param, 'response_format');
   const bestOf = await rejection(client.completions.create({ model, prompt: 'Once', best_of: 2 }));
   assert.equal(bestOf.param, 'best_of');
   const plain = await client.chat.completions.create({ model, messages: question, max_tokens: 2, response_format: { type: 'text' }, tools: [] });

@@ -63,7 +63,7 @@ after(async () => {
 
 test('openai: a named tool_choice returns exactly that call with valid arguments', async () => {
   const reply = await client.chat.completions.create({
-    model, messages: [{ role: 'user', content: 'Weather in Paris for 3 days?' }], tools, max_tokens: 120,
+    model, messages: [{ role: 'user', content: 'Weather in Paris for 3 days?' }], tools, max_tokens: 400,
     tool_choice: { type: 'function', function: { name: 'get_weather' } },
   });
   const choice = reply.choices[0];
@@ -79,7 +79,7 @@ test('openai: a named tool_choice returns exactly that call with valid arguments
 
 test('openai: tool_choice required, streamed as delta.tool_calls', async () => {
   const stream = await client.chat.completions.create({
-    model, messages: [{ role: 'user', content: 'Use a tool.' }], tools, tool_choice: 'required', max_tokens: 120,
+    model, messages: [{ role: 'user', content: 'Use a tool.' }], tools: [tools[0]], tool_choice: 'required', max_tokens: 400,
     stream: true,
   });
   const calls = [];
@@ -120,7 +120,7 @@ test('openai: a history with a tool call and its result is accepted; tool_choice
 
 test('openai: response_format json_schema parsed by the zod helper', async () => {
   const reply = await client.chat.completions.parse({
-    model, messages: [{ role: 'user', content: 'Forecast?' }], max_tokens: 120,
+    model, messages: [{ role: 'user', content: 'Forecast?' }], max_tokens: 400,
     response_format: zodResponseFormat(weatherSchema, 'forecast'),
   });
   const parsed = reply.choices[0].message.parsed;
@@ -141,7 +141,7 @@ test('openai: an unsupported schema keyword is a 400 naming it, not unconstraine
 
 test('langchain: bindTools with a forced tool, invoke and stream', async () => {
   const chat = new ChatOpenAI({ model, apiKey: devKey, configuration: { baseURL: grid.baseURL }, maxRetries: 0,
-    maxTokens: 120, temperature: 0 });
+    maxTokens: 400, temperature: 0 });
   const bound = chat.bindTools([{ type: 'function', function: tools[0].function }], { tool_choice: 'get_weather' });
   const message = await bound.invoke('Weather in Oslo?');
   assert.equal(message.tool_calls.length, 1, JSON.stringify(message));
@@ -155,7 +155,7 @@ test('langchain: bindTools with a forced tool, invoke and stream', async () => {
 
 test('langchain: withStructuredOutput returns a schema-valid object', async () => {
   const chat = new ChatOpenAI({ model, apiKey: devKey, configuration: { baseURL: grid.baseURL }, maxRetries: 0,
-    maxTokens: 120, temperature: 0 });
+    maxTokens: 400, temperature: 0 });
   for (const method of ['jsonSchema', 'functionCalling']) {
     const result = await chat.withStructuredOutput(weatherSchema, { name: 'forecast', method }).invoke('Forecast?');
     assert.deepEqual(weatherSchema.parse(result), result, method);
@@ -166,7 +166,7 @@ test('AI SDK: generateText with a required tool, streamText, generateObject', as
   const provider = createOpenAICompatible({ name: 'infergrid', baseURL: grid.baseURL, apiKey: devKey,
     supportsStructuredOutputs: true });
   const getWeather = tool({ description: 'Weather in a city', inputSchema: weatherSchema });
-  const called = await generateText({ model: provider(model), prompt: 'Weather in Paris?', maxOutputTokens: 120,
+  const called = await generateText({ model: provider(model), prompt: 'Weather in Paris?', maxOutputTokens: 400,
     tools: { get_weather: getWeather }, toolChoice: 'required', maxRetries: 0 });
   assert.equal(called.toolCalls.length, 1, JSON.stringify(called.content));
   assert.equal(called.toolCalls[0].toolName, 'get_weather');
@@ -177,6 +177,6 @@ test('AI SDK: generateText with a required tool, streamText, generateObject', as
   assert.equal(typeof text, 'string');
   assert.ok((await streamed.finishReason) !== undefined);
   const { object } = await generateObject({ model: provider(model), schema: weatherSchema, prompt: 'Forecast?',
-    maxOutputTokens: 120, maxRetries: 0 });
+    maxOutputTokens: 400, maxRetries: 0 });
   assert.deepEqual(weatherSchema.parse(object), object);
 });
