@@ -16,7 +16,9 @@
 // What is written, always valid against the schema (a subset of what it allows):
 //   objects with declared properties: only those, in declared order, optional ones may be left
 //   out (additionalProperties true or a schema adds nothing: extra keys are allowed, never needed);
-//   objects without declared properties (and additionalProperties not false): any string keys;
+//   objects without declared properties: any string keys when the schema is a bare object or
+//   additionalProperties is true or a schema; `{}` only when it has `properties: {}` and no
+//   additionalProperties (no-argument tools; llama.cpp's rule) or additionalProperties is false;
 //   enum/const values in compact form; numbers without exponent, at most 15 digits
 //   (schema_number.hpp); a schema with no type and no type-specific keyword: any JSON value.
 #include <cstddef>

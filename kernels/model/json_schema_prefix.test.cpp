@@ -67,6 +67,8 @@ const std::vector<feature_case> features = {
     {R"({})", {"1", R"("s")", R"([1,{"a":null}])", R"({"k":{"k2":[true,-0.5]}})", " {}"}, {"[1]]", "{\"a\"}", "tru", "01", "{} "}},
     {R"({"type":"object"})", {R"({"any key":[1,"x"],"another":{}})", "{}"}, {"[]", R"({"a":})"}},
     {R"({"type":"object","additionalProperties":{"type":"integer"}})", {R"({"a":1,"b":2})"}, {R"({"a":"1"})"}},
+    {R"({"type":"object","properties":{}})", {"{}", "{ }"}, {R"({"a":1})"}},
+    {R"({"type":"object","properties":{},"additionalProperties":true})", {"{}", R"({"a":1})"}, {"[]"}},
 };
 
 TEST(json_schema_prefix, accepts_valid_and_refuses_invalid_documents_per_feature) {

@@ -55,7 +55,12 @@ result<std::uint32_t> schema_compiler::object(const json& schema, const std::str
   if (additional != schema.end() && !additional->is_boolean() && !additional->is_object()) {
     return invalid_schema(child_pointer(at, "additionalProperties"), "'additionalProperties' must be a boolean or a schema");
   }
-  const bool closed = additional != schema.end() && additional->is_boolean() && !additional->get<bool>();
+  // Free keys only for a bare object ({"type":"object"}) or an explicit additionalProperties true/schema:
+  // `properties: {}` without additionalProperties (the usual no-argument tool) writes `{}`, as
+  // llama.cpp's grammar does; that is valid either way, and a model cannot ramble in made-up keys.
+  const bool declares = schema.contains("properties");
+  const bool explicit_extra = additional != schema.end() && !(additional->is_boolean() && !additional->get<bool>());
+  const bool closed = declares ? !explicit_extra : (additional != schema.end() && !explicit_extra);
   if (names.empty() && !closed) {
     // No declared properties: a map with any string keys, each value valid against additionalProperties.
     node.free_keys = true;

@@ -79,7 +79,7 @@ test('openai: a named tool_choice returns exactly that call with valid arguments
 
 test('openai: tool_choice required, streamed as delta.tool_calls', async () => {
   const stream = await client.chat.completions.create({
-    model, messages: [{ role: 'user', content: 'Use a tool.' }], tools: [tools[0]], tool_choice: 'required', max_tokens: 400,
+    model, messages: [{ role: 'user', content: 'Use a tool.' }], tools, tool_choice: 'required', max_tokens: 400,
     stream: true,
   });
   const calls = [];
