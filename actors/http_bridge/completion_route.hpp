@@ -1,9 +1,9 @@
 #pragma once
 // completion_route: `POST /v1/chat/completions` and `POST /v1/completions` on an HTTP thread —
-// authenticate, rate-limit, validate, render the prompt, reserve the maximum cost, hand the job to
-// the actor through the bounded inbox, then answer with the whole completion or stream SSE chunks
-// as they arrive. A client that goes away mid-stream has its job cancelled; only the tokens written
-// to it are billed.
+// authenticate, rate-limit, validate, render the prompt, reserve the maximum cost, hand one job per
+// choice (`n`) to the actor through the bounded inbox, then answer with the whole completion or
+// stream SSE chunks as they arrive (completion_stream). Each choice is its own job: its own seed
+// (seed + index when the request names one), escrow, receipt and bill.
 #include <httplib.h>
 
 #include "actors/http_bridge/bridge_shared.hpp"

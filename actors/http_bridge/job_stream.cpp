@@ -2,6 +2,24 @@
 
 namespace infergrid::http {
 
+void job_wake::notify() {
+  {
+    std::lock_guard lock(mutex_);
+    ++generation_;
+  }
+  moved_.notify_all();
+}
+
+std::uint64_t job_wake::generation() const {
+  std::lock_guard lock(mutex_);
+  return generation_;
+}
+
+void job_wake::wait_past(std::uint64_t seen, std::chrono::milliseconds max_wait) const {
+  std::unique_lock lock(mutex_);
+  moved_.wait_for(lock, max_wait, [&] { return generation_ != seen; });
+}
+
 void job_stream::push(job_event event) {
   {
     std::lock_guard lock(mutex_);
@@ -14,6 +32,7 @@ void job_stream::push(job_event event) {
     events_.push_back(std::move(event));
   }
   ready_.notify_one();
+  if (wake_) wake_->notify();
 }
 
 std::optional<job_event> job_stream::wait_next(std::chrono::milliseconds max_wait) {

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -16,6 +17,21 @@
 #include "messages/inference.hpp"
 
 namespace infergrid::http {
+
+// Wakes the one HTTP thread that waits on several jobs at once (a request with n > 1 choices):
+// every event pushed to any of them bumps the generation.
+class job_wake {
+ public:
+  void notify();
+  std::uint64_t generation() const;
+  // Returns when the generation has moved past `seen`, or after max_wait.
+  void wait_past(std::uint64_t seen, std::chrono::milliseconds max_wait) const;
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::condition_variable moved_;
+  std::uint64_t generation_ = 0;
+};
 
 struct job_event {
   enum class kind { text, finished, failed };
@@ -35,7 +51,9 @@ class job_stream {
   // job fails instead of growing without bound.
   static constexpr std::size_t max_queued_events = 65536;
 
-  explicit job_stream(std::string request_id) : request_id_(std::move(request_id)) {}
+  // `wake`, when given, is notified after every push (shared by the jobs of one request).
+  explicit job_stream(std::string request_id, std::shared_ptr<job_wake> wake = nullptr)
+      : request_id_(std::move(request_id)), wake_(std::move(wake)) {}
 
   const std::string& request_id() const { return request_id_; }
 
@@ -50,6 +68,7 @@ class job_stream {
 
  private:
   const std::string request_id_;
+  const std::shared_ptr<job_wake> wake_;
   mutable std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<job_event> events_;

@@ -11,6 +11,24 @@ namespace {
 
 using std::chrono::milliseconds;
 
+TEST(JobStream, OneWakeTellsAWaiterOfAnEventOnAnyOfItsJobs) {
+  auto wake = std::make_shared<job_wake>();
+  job_stream first("r1", wake), second("r2", wake);
+  const auto seen = wake->generation();
+  std::thread producer([&] { second.push({job_event::kind::text, "x", 1}); });
+  wake->wait_past(seen, milliseconds(5000));
+  producer.join();
+  EXPECT_NE(wake->generation(), seen);
+  EXPECT_FALSE(first.wait_next(milliseconds(0)).has_value());
+  auto event = second.wait_next(milliseconds(0));
+  ASSERT_TRUE(event.has_value());
+  EXPECT_EQ(event->text, "x");
+  const auto now = wake->generation();
+  const auto before = std::chrono::steady_clock::now();
+  wake->wait_past(now, milliseconds(20));  // nothing pushed: waits the whole slice
+  EXPECT_GE(std::chrono::steady_clock::now() - before, milliseconds(20));
+}
+
 TEST(JobStream, DeliversInOrderAcrossThreadsAndIgnoresAfterEnd) {
   job_stream job("r1");
   std::thread producer([&] {

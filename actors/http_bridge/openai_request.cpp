@@ -18,6 +18,8 @@ constexpr std::int64_t max_seed = INT64_MAX;
 constexpr std::int64_t max_text_logprobs = 5;
 // Entries of one logit_bias object (OpenAI accepts about 300; vocabularies reach 150k).
 constexpr std::size_t max_logit_biases = 1024;
+// Choices one request may ask for (`n`), each its own job on the grid.
+constexpr std::int64_t max_choices = 8;
 // Miners named in one provider list.
 constexpr std::size_t max_provider_names = 64;
 
@@ -148,9 +150,7 @@ maybe_error refuse_unimplemented(const json& body) {
 maybe_error read_common(const json& body, const request_limits& limits, completion_request& out) {
   IG_HTTP_TRY(read_model(body, out));
   IG_HTTP_TRY(refuse_unimplemented(body));
-  std::int64_t n = 1;
-  IG_HTTP_TRY(assign(read_integer(body, "n", "n", 1, 128), n));
-  if (n != 1) return unsupported_field("n", "Only n=1 is supported: send one request per completion.");
+  IG_HTTP_TRY(assign(read_integer(body, "n", "n", 1, max_choices), out.choices));
   std::optional<std::int64_t> max_tokens;
   IG_HTTP_TRY(assign(read_integer(body, "max_tokens", "max_tokens", 1, limits.max_tokens_limit), max_tokens));
   out.max_tokens = max_tokens.value_or(limits.default_max_tokens);

@@ -49,6 +49,7 @@ struct completion_request {
   std::vector<chat_message> messages;  // chat
   std::string prompt;                  // text completions
   std::int64_t max_tokens = 0;         // resolved: the request's value or the default
+  std::int64_t choices = 1;            // `n`: independent completions, each its own job (1..8)
   double temperature = 1.0;
   double top_p = 1.0;
   double frequency_penalty = 0;

@@ -118,7 +118,8 @@ TEST(ChatRequest, EachBadFieldIsNamed) {
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stop":["a",3]})", "stop[1]"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stop":["a","b","c","d","e"]})", "stop"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stop":[""]})", "stop[0]"},
-      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"n":2})", "n"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"n":9})", "n"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"n":0})", "n"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream":"yes"})", "stream"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream_options":{"include_usage":true}})",
        "stream_options"},
@@ -310,9 +311,11 @@ TEST(ChatRequest, ChatTemplateKwargsEnableThinking) {
     "chat_template_kwargs":{"enable_thinking":"no"}})").param, "chat_template_kwargs.enable_thinking");
 }
 
-TEST(ChatRequest, NOtherThanOneIsUnsupported) {
-  auto failure = chat_error(R"({"model":"m","messages":[{"role":"user","content":"x"}],"n":3})");
-  EXPECT_EQ(failure.code, "unsupported");
+TEST(ChatRequest, NAsksForUpToEightChoices) {
+  auto parsed = parse_chat_request(R"({"model":"m","messages":[{"role":"user","content":"x"}],"n":8})", limits);
+  ASSERT_TRUE(std::holds_alternative<completion_request>(parsed));
+  EXPECT_EQ(std::get<completion_request>(parsed).choices, 8);
+  EXPECT_EQ(chat_error(R"({"model":"m","messages":[{"role":"user","content":"x"}],"n":9})").param, "n");
 }
 
 TEST(ChatRequest, GarbageNeverCrashes) {

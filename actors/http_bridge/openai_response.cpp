@@ -83,6 +83,21 @@ json tool_calls_json(const completion_piece& piece, bool with_index) {
   return calls;
 }
 
+json choice_json(endpoint_kind kind, const completion_piece& answer, bool with_logprobs) {
+  json choice = {{"index", answer.index}, {"logprobs", logprobs_json(kind, answer, with_logprobs)},
+                 {"finish_reason", finish_json(answer.finish_reason)}};
+  if (kind == endpoint_kind::chat) {
+    choice["message"] = {{"role", "assistant"}, {"content", answer.text}, {"refusal", nullptr}};
+    if (!answer.tool_calls.empty()) {
+      if (answer.text.empty()) choice["message"]["content"] = nullptr;
+      choice["message"]["tool_calls"] = tool_calls_json(answer, false);
+    }
+  } else {
+    choice["text"] = answer.text;
+  }
+  return choice;
+}
+
 }  // namespace
 
 std::int64_t token_text_characters(const std::vector<token_logprob>& logprobs) {
@@ -99,19 +114,14 @@ json usage_json(const usage_counts& usage) {
 
 json completion_json(endpoint_kind kind, const response_header& header, const completion_piece& answer,
                      bool with_logprobs, const usage_counts& usage) {
+  return completion_json(kind, header, std::vector<completion_piece>{answer}, with_logprobs, usage);
+}
+
+json completion_json(endpoint_kind kind, const response_header& header, const std::vector<completion_piece>& answers,
+                     bool with_logprobs, const usage_counts& usage) {
   json out = header_json(kind, header, false);
-  json choice = {{"index", 0}, {"logprobs", logprobs_json(kind, answer, with_logprobs)},
-                 {"finish_reason", finish_json(answer.finish_reason)}};
-  if (kind == endpoint_kind::chat) {
-    choice["message"] = {{"role", "assistant"}, {"content", answer.text}, {"refusal", nullptr}};
-    if (!answer.tool_calls.empty()) {
-      if (answer.text.empty()) choice["message"]["content"] = nullptr;
-      choice["message"]["tool_calls"] = tool_calls_json(answer, false);
-    }
-  } else {
-    choice["text"] = answer.text;
-  }
-  out["choices"] = json::array({choice});
+  out["choices"] = json::array();
+  for (const completion_piece& answer : answers) out["choices"].push_back(choice_json(kind, answer, with_logprobs));
   out["usage"] = usage_json(usage);
   return out;
 }
@@ -119,7 +129,7 @@ json completion_json(endpoint_kind kind, const response_header& header, const co
 json chunk_json(endpoint_kind kind, const response_header& header, const completion_piece& piece, bool first,
                 bool with_logprobs, bool include_usage) {
   json out = header_json(kind, header, true);
-  json choice = {{"index", 0}, {"logprobs", logprobs_json(kind, piece, with_logprobs)},
+  json choice = {{"index", piece.index}, {"logprobs", logprobs_json(kind, piece, with_logprobs)},
                  {"finish_reason", finish_json(piece.finish_reason)}};
   if (kind == endpoint_kind::chat) {
     json delta = json::object();

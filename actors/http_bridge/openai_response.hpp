@@ -40,6 +40,7 @@ struct completion_piece {
   // numbered from first_call_index.
   std::vector<chat::tool_call> tool_calls = {};
   std::size_t first_call_index = 0;
+  std::size_t index = 0;  // the choice (`n` > 1) this piece belongs to
 };
 
 // Characters (Unicode code points) the pieces' token texts add up to: where a stream's next
@@ -58,6 +59,9 @@ nlohmann::json usage_json(const usage_counts& usage);
 // The whole (non-streamed) answer.
 nlohmann::json completion_json(endpoint_kind kind, const response_header& header, const completion_piece& answer,
                                bool with_logprobs, const usage_counts& usage);
+// The same with several choices (`n` > 1), in the order given.
+nlohmann::json completion_json(endpoint_kind kind, const response_header& header,
+                               const std::vector<completion_piece>& answers, bool with_logprobs, const usage_counts& usage);
 // One streamed chunk. The first chat chunk carries role "assistant"; `usage` is null in every
 // chunk when include_usage is set (OpenAI's shape), absent otherwise.
 nlohmann::json chunk_json(endpoint_kind kind, const response_header& header, const completion_piece& piece,

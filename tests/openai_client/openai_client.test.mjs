@@ -58,6 +58,37 @@ const question = [
   { role: 'user', content: 'Once upon a time' },
 ];
 
+test('n choices: each its own sequence (seed + index), whole and streamed with its index', async () => {
+  const whole = await client.chat.completions.create({ model, messages: question, max_tokens: 12, temperature: 1, seed: 41, n: 3 });
+  assert.deepEqual(whole.choices.map((c) => c.index), [0, 1, 2]);
+  for (const choice of whole.choices) assert.ok(['stop', 'length'].includes(choice.finish_reason));
+  assert.ok(new Set(whole.choices.map((c) => c.message.content)).size > 1, JSON.stringify(whole.choices));
+  // The prompt once, the completions summed (OpenAI's usage for n).
+  const alone = await client.chat.completions.create({ model, messages: question, max_tokens: 12, temperature: 1, seed: 42 });
+  assert.equal(whole.usage.prompt_tokens, alone.usage.prompt_tokens);
+  assert.equal(alone.choices[0].message.content, whole.choices[1].message.content, 'choice 1 is seed 42');
+  assert.ok(whole.usage.completion_tokens >= 3 && whole.usage.completion_tokens <= 36, String(whole.usage.completion_tokens));
+
+  const stream = await client.chat.completions.create({ model, messages: question, max_tokens: 12, temperature: 1, seed: 41, n: 3,
+    stream: true, stream_options: { include_usage: true } });
+  const texts = ['', '', ''];
+  const finishes = [null, null, null];
+  let usage = null;
+  for await (const chunk of stream) {
+    if (chunk.usage) usage = chunk.usage;
+    for (const choice of chunk.choices) {
+      texts[choice.index] += choice.delta.content ?? '';
+      finishes[choice.index] = choice.finish_reason ?? finishes[choice.index];
+    }
+  }
+  assert.deepEqual(texts, whole.choices.map((c) => c.message.content), 'the same seeds stream the same choices');
+  assert.ok(finishes.every((f) => ['stop', 'length'].includes(f)), JSON.stringify(finishes));
+  assert.deepEqual(usage, whole.usage);
+
+  const text = await client.completions.create({ model, prompt: 'Once upon a time', max_tokens: 8, temperature: 1, seed: 5, n: 2 });
+  assert.deepEqual(text.choices.map((c) => c.index), [0, 1]);
+});
+
 test('models.retrieve gives one model; an unknown id is a 404', async () => {
   const one = await client.models.retrieve(model);
   assert.equal(one.id, model);
@@ -203,8 +234,8 @@ test('400 names the bad field', async () => {
   assert.equal(badRole.param, 'messages[0].role');
   const badTemperature = await rejection(client.chat.completions.create({ model, messages: question, temperature: 7 }));
   assert.equal(badTemperature.param, 'temperature');
-  const twoChoices = await rejection(client.chat.completions.create({ model, messages: question, n: 2 }));
-  assert.equal(twoChoices.param, 'n');
+  const nineChoices = await rejection(client.chat.completions.create({ model, messages: question, n: 9 }));
+  assert.equal(nineChoices.param, 'n');
   const tooManyAlternatives = await rejection(client.chat.completions.create({ model, messages: question, logprobs: true, top_logprobs: 21 }));
   assert.equal(tooManyAlternatives.param, 'top_logprobs');
   const topWithoutLogprobs = await rejection(client.chat.completions.create({ model, messages: question, top_logprobs: 2 }));

@@ -1,0 +1,145 @@
+#include "actors/http_bridge/completion_stream.hpp"
+
+#include <functional>
+
+#include "actors/http_bridge/sse_writer.hpp"
+
+namespace infergrid::http {
+namespace {
+
+// How long a streaming HTTP thread waits for the next event before it checks the client is still there.
+constexpr std::chrono::milliseconds stream_poll_slice{100};
+
+using writer = std::function<bool(const std::string&)>;
+
+// One text event of a choice; false: the client is gone.
+bool write_text(choice_session& choice, job_event& event, const writer& write) {
+  const bool usage = choice.request.include_usage;
+  if (event.text.empty() && event.tokens == 0) return true;
+  if (choice.meter.completion_tokens == 0) choice.shared.metrics.observe_first_token(seconds_since(choice.started));
+  completion_piece piece{event.text, std::move(event.logprobs), "", choice.text_offset};
+  piece.index = choice.index;
+  if (choice.tool_stream) {
+    piece.text = choice.tool_stream->feed(event.text);
+    piece.tool_calls = choice.tool_stream->take_calls();
+    choice.name_calls(piece.tool_calls);
+    piece.first_call_index = choice.calls_sent;
+    choice.calls_sent += piece.tool_calls.size();
+    if (piece.text.empty() && piece.tool_calls.empty() && piece.logprobs.empty()) {
+      choice.meter.completion_tokens += event.tokens;  // held back until a call is decided
+      return true;
+    }
+  }
+  if (!write(sse_event(chunk_json(choice.kind, choice.header, piece, false, choice.request.logprobs, usage)))) {
+    return false;
+  }
+  choice.meter.completion_tokens += event.tokens;  // delivered: the socket took it
+  choice.text_offset += token_text_characters(piece.logprobs);
+  return true;
+}
+
+// A choice's end: the calls still held back, then its chunk with finish_reason.
+bool write_end(choice_session& choice, const job_event& event, const writer& write) {
+  const bool usage = choice.request.include_usage;
+  if (choice.tool_stream) {
+    completion_piece rest{choice.tool_stream->finish(), {}, ""};
+    rest.index = choice.index;
+    rest.tool_calls = choice.tool_stream->take_calls();
+    choice.name_calls(rest.tool_calls);
+    rest.first_call_index = choice.calls_sent;
+    choice.calls_sent += rest.tool_calls.size();
+    if (!rest.text.empty() || !rest.tool_calls.empty()) {
+      if (!write(sse_event(chunk_json(choice.kind, choice.header, rest, false, false, usage)))) return false;
+    }
+  }
+  completion_piece last{"", {}, choice.finish_reason(event.finish_reason, choice.calls_sent > 0)};
+  last.index = choice.index;
+  return write(sse_event(chunk_json(choice.kind, choice.header, last, false, false, usage)));
+}
+
+// Ends the response with an error event after abandoning every unfinished job.
+bool write_failure(reply_session& reply, const api_error& failure, const writer& write, httplib::DataSink& sink) {
+  reply.abandon_all();
+  reply.done = true;
+  if (write(sse_error(failure))) sink.done();
+  return true;
+}
+
+// The next event of any unfinished choice, round robin so that none starves.
+choice_session* next_event(reply_session& reply, job_event& out) {
+  const std::size_t count = reply.choices.size();
+  for (std::size_t step = 0; step < count; ++step) {
+    choice_session& choice = *reply.choices[(reply.next + step) % count];
+    if (choice.ended) continue;
+    if (auto event = choice.job->wait_next(std::chrono::milliseconds(0))) {
+      reply.next = (reply.next + step + 1) % count;
+      out = std::move(*event);
+      return &choice;
+    }
+  }
+  return nullptr;
+}
+
+// One call of httplib's chunked content provider: writes at most one event; false ends the
+// response (client gone, or an error after the end).
+bool stream_step(reply_session& reply, httplib::DataSink& sink) {
+  const writer write = [&](const std::string& bytes) { return sink.write(bytes.data(), bytes.size()); };
+  if (reply.done) return false;
+  for (auto& choice : reply.choices) {
+    if (choice->kind != endpoint_kind::chat || choice->role_sent) continue;
+    choice->role_sent = true;
+    completion_piece role;
+    role.index = choice->index;
+    return write(sse_event(chunk_json(choice->kind, choice->header, role, true, false, choice->request.include_usage)));
+  }
+  const choice_session& first = *reply.choices.front();
+  if (reply_clock::now() >= reply.deadline) {
+    return write_failure(reply, timed_out(first.shared.config.request_timeout_ms), write, sink);
+  }
+  const auto seen = reply.wake->generation();
+  job_event event;
+  choice_session* choice = next_event(reply, event);
+  if (!choice) {
+    if (first.shared.closing.load()) return write_failure(reply, shutting_down(), write, sink);
+    reply.wake->wait_past(seen, stream_poll_slice);
+    return sink.is_writable();
+  }
+  choice->absorb(event);
+  switch (event.what) {
+    case job_event::kind::text:
+      return write_text(*choice, event, write);
+    case job_event::kind::failed:
+      choice->ended = true;
+      return write_failure(reply, event.failure, write, sink);
+    case job_event::kind::finished: {
+      choice->ended = true;
+      if (!write_end(*choice, event, write)) return false;
+      for (const auto& other : reply.choices) {
+        if (!other->ended) return true;
+      }
+      reply.done = true;
+      if (first.request.include_usage && !write(sse_event(usage_chunk_json(first.kind, first.header, reply.usage())))) {
+        return false;
+      }
+      if (!write(sse_done())) return false;
+      sink.done();
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+void answer_stream(std::shared_ptr<reply_session> reply, httplib::Response& res) {
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("X-Accel-Buffering", "no");
+  res.set_chunked_content_provider(
+      sse_content_type, [reply](std::size_t, httplib::DataSink& sink) { return stream_step(*reply, sink); },
+      [reply](bool) {
+        if (!reply->done) reply->abandon_all();
+        reply->finish_all(200);
+      });
+}
+
+}  // namespace infergrid::http

@@ -1,0 +1,71 @@
+#include "actors/http_bridge/reply_session.hpp"
+
+#include "actors/http_bridge/access_log.hpp"
+#include "runtime/identity.hpp"
+
+namespace infergrid::http {
+
+std::string route_name(endpoint_kind kind) { return kind == endpoint_kind::chat ? "/v1/chat/completions" : "/v1/completions"; }
+
+api_error shutting_down() {
+  return {503, "The bridge is shutting down; retry on another one.", "api_error", "", "unavailable"};
+}
+
+api_error timed_out(std::int64_t timeout_ms) {
+  return {504, "The job did not finish within " + std::to_string(timeout_ms) + " ms.", "api_error", "", "timeout"};
+}
+
+double seconds_since(reply_clock::time_point start) {
+  return std::chrono::duration<double>(reply_clock::now() - start).count();
+}
+
+void choice_session::name_calls(std::vector<chat::tool_call>& calls) {
+  if (!request.tools.parallel && calls_sent + calls.size() > 1) calls.resize(calls_sent == 0 ? 1 : 0);
+  for (auto& call : calls) call.id = "call_" + random_hex(12);
+}
+
+std::string choice_session::finish_reason(const std::string& upstream, bool made_calls) const {
+  if (made_calls && upstream == "stop" && request.tools.choice != tool_choice::named) return "tool_calls";
+  return upstream;
+}
+
+void choice_session::absorb(const job_event& event) {
+  if (!event.miner.empty()) header.miner = event.miner;
+  if (event.prompt_tokens > 0) meter.prompt_tokens = event.prompt_tokens;
+}
+
+void choice_session::abandon() {
+  if (job->ended() || job->abandoned()) return;
+  job->mark_abandoned();
+  bridge_command cancel{bridge_command::kind::cancel, job, {}, {}, {}, 0};
+  (void)shared.inbox.push(std::move(cancel));
+  shared.metrics.count_cancelled();
+}
+
+void choice_session::finish(int status) {
+  meter.settle(shared.config, shared.accounts, shared.metrics);
+  if (shared.config.access_log) {
+    log_access({job->request_id(), "POST", route_name(kind), meter.account, request.model, header.miner, status,
+                meter.prompt_tokens, meter.completion_tokens, seconds_since(started)});
+  }
+}
+
+void reply_session::abandon_all() {
+  for (auto& choice : choices) {
+    if (!choice->ended) choice->abandon();
+  }
+}
+
+void reply_session::finish_all(int status) {
+  for (auto& choice : choices) choice->finish(status);
+  const choice_session& first = *choices.front();
+  first.shared.metrics.count_request(route_name(first.kind), status, seconds_since(first.started));
+}
+
+usage_counts reply_session::usage() const {
+  usage_counts total{choices.front()->meter.prompt_tokens, 0};
+  for (const auto& choice : choices) total.completion_tokens += choice->meter.completion_tokens;
+  return total;
+}
+
+}  // namespace infergrid::http

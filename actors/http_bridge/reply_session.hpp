@@ -1,0 +1,75 @@
+#pragma once
+// reply_session: one completion request from its submission to its last byte — the response's
+// choices (`n`, 1..8), each its own job on the grid with its own meter, tool-call parsing and
+// stream position, and what they share (response id, deadline, one wake for the waiting HTTP
+// thread). Used only by the HTTP thread that serves the request (and httplib's stream callbacks
+// on that thread).
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/http_bridge/api_error.hpp"
+#include "actors/http_bridge/billing.hpp"
+#include "actors/http_bridge/bridge_shared.hpp"
+#include "actors/http_bridge/job_stream.hpp"
+#include "actors/http_bridge/openai_request.hpp"
+#include "actors/http_bridge/openai_response.hpp"
+#include "kernels/model/chat/tool_call_parser.hpp"
+
+namespace infergrid::http {
+
+using reply_clock = std::chrono::steady_clock;
+
+std::string route_name(endpoint_kind kind);
+api_error shutting_down();
+api_error timed_out(std::int64_t timeout_ms);
+double seconds_since(reply_clock::time_point start);
+
+// One choice: its job, what it has been billed and streamed.
+struct choice_session {
+  bridge_shared& shared;
+  std::shared_ptr<job_stream> job;
+  endpoint_kind kind;
+  completion_request request;  // this choice's (its own seed when the request named one)
+  response_header header;      // the response's id; miner as this choice's worker reported it
+  job_meter meter;
+  reply_clock::time_point started;
+  std::size_t index = 0;
+  std::int64_t text_offset = 0;  // completions logprobs: characters of the tokens streamed so far
+  bool role_sent = false;
+  bool ended = false;  // its finished/failed event was handled
+  // Tools offered: the reply is parsed for calls in the model family's format (else unsupported).
+  chat::tool_format tool_format = {};
+  std::optional<chat::tool_call_stream> tool_stream = std::nullopt;
+  std::size_t calls_sent = 0;
+
+  // Ids for the calls the model made (before calls_sent counts them); parallel_tool_calls false:
+  // only the first call counts.
+  void name_calls(std::vector<chat::tool_call>& calls);
+  // OpenAI's finish_reason "tool_calls" unless a named function was forced (OpenAI answers "stop" then).
+  std::string finish_reason(const std::string& upstream, bool made_calls) const;
+  void absorb(const job_event& event);
+  // The client is gone or the response failed: the job is cancelled upstream (once).
+  void abandon();
+  // Bills what was delivered and logs the job (its access-log line).
+  void finish(int status);
+};
+
+struct reply_session {
+  std::vector<std::unique_ptr<choice_session>> choices;
+  std::shared_ptr<job_wake> wake = std::make_shared<job_wake>();
+  reply_clock::time_point deadline;
+  std::size_t next = 0;  // streaming: the choice polled first next time (round robin)
+  bool done = false;     // streaming: the response has ended
+
+  void abandon_all();
+  // Every choice's finish, and the request counted once.
+  void finish_all(int status);
+  // OpenAI's usage for n choices: the prompt once, the completions summed.
+  usage_counts usage() const;
+};
+
+}  // namespace infergrid::http
