@@ -55,6 +55,7 @@ whole_answer collect(choice_session& choice, reply_clock::time_point deadline) {
       choice.name_calls(answer.tool_calls);
       answer.finish_reason = choice.finish_reason(answer.finish_reason, !answer.tool_calls.empty());
     }
+    if (choice.request.echo) answer.text = choice.request.prompt + answer.text;
     choice.meter.completion_tokens = tokens;
     return answer;
   }
@@ -111,6 +112,14 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
     auto rendered = render_chat_prompt(shared.catalog.template_for(request.model), request);
     if (auto* failure = std::get_if<api_error>(&rendered)) return fail(*failure);
     prompt = std::move(std::get<std::string>(rendered));
+  }
+  if (kind == endpoint_kind::text && !request.suffix.empty()) {
+    auto fim = shared.catalog.fim_for(request.model);
+    if (!fim) {
+      return fail({400, "'suffix': model '" + request.model + "' has no fill-in-the-middle tokens in its vocabulary.",
+                   "invalid_request_error", "suffix", "unsupported"});
+    }
+    prompt = fim_prompt(*fim, request.prompt, request.suffix);
   }
   if (auto refused = check_output_rules(request)) return fail(*refused);
   const auto& account = std::get<caller>(who).account;

@@ -85,12 +85,15 @@ choice_session* next_event(reply_session& reply, job_event& out) {
 bool stream_step(reply_session& reply, httplib::DataSink& sink) {
   const writer write = [&](const std::string& bytes) { return sink.write(bytes.data(), bytes.size()); };
   if (reply.done) return false;
+  // Each choice opens with its role (chat) or, with `echo`, the prompt (completions).
   for (auto& choice : reply.choices) {
-    if (choice->kind != endpoint_kind::chat || choice->role_sent) continue;
+    const bool chat = choice->kind == endpoint_kind::chat;
+    if (choice->role_sent || (!chat && !choice->request.echo)) continue;
     choice->role_sent = true;
-    completion_piece role;
-    role.index = choice->index;
-    return write(sse_event(chunk_json(choice->kind, choice->header, role, true, false, choice->request.include_usage)));
+    completion_piece opening;
+    opening.index = choice->index;
+    if (!chat) opening.text = choice->request.prompt;
+    return write(sse_event(chunk_json(choice->kind, choice->header, opening, true, false, choice->request.include_usage)));
   }
   const choice_session& first = *reply.choices.front();
   if (reply_clock::now() >= reply.deadline) {

@@ -34,6 +34,11 @@ chat::template_family model_catalog::template_for(const std::string& model) cons
   return it == facts_.end() ? chat::template_family::plain : it->second.family;
 }
 
+std::optional<fim_tokens> model_catalog::fim_for(const std::string& model) const {
+  auto it = facts_.find(model);
+  return it == facts_.end() ? std::nullopt : it->second.fim;
+}
+
 void model_catalog::update_from_supply(std::vector<served_model> models) {
   for (auto& model : models) {
     if (auto it = facts_.find(model.id); it != facts_.end() && model.context_length == 0) {
@@ -55,6 +60,14 @@ result<model_facts> read_model_facts(const std::string& gguf_path) {
       log(log_level::warn, "http_bridge", "{}: tokenizer.chat_template is of no known family; prompts use the plain "
           "default (\"User: ...\\nAssistant:\")", gguf_path);
     }
+  }
+  if (auto tokens = file->get_string_array("tokenizer.ggml.tokens"); tokens.ok()) {
+    auto id = [&](const char* key) -> long long {
+      auto value = file->get_u32(key);
+      return value.ok() ? static_cast<long long>(*value) : -1;
+    };
+    facts.fim = detect_fim(*tokens, id("tokenizer.ggml.fim_pre_token_id"), id("tokenizer.ggml.fim_suf_token_id"),
+                           id("tokenizer.ggml.fim_mid_token_id"));
   }
   auto architecture = file->get_string("general.architecture");
   if (architecture.ok()) {

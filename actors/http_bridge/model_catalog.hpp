@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/http_bridge/fill_in_middle.hpp"
 #include "actors/http_bridge/openai_response.hpp"
 #include "kernels/model/chat/chat_template.hpp"
 #include "runtime/result.hpp"
@@ -21,6 +22,7 @@ namespace infergrid::http {
 struct model_facts {
   chat::template_family family = chat::template_family::plain;
   std::int64_t context_length = 0;  // 0 = unknown
+  std::optional<fim_tokens> fim;     // fill-in-the-middle tokens (`suffix`), if the vocabulary has them
 };
 result<model_facts> read_model_facts(const std::string& gguf_path);
 
@@ -36,6 +38,7 @@ class model_catalog {
   bool known() const;
   bool serves(const std::string& model) const;
   chat::template_family template_for(const std::string& model) const;
+  std::optional<fim_tokens> fim_for(const std::string& model) const;
 
  private:
   mutable std::mutex mutex_;

@@ -339,12 +339,8 @@ parsed_request parse_text_request(std::string_view body, const request_limits& l
     }
   }
   if (auto failed = read_ordered_fields(body, *document, out)) return *failed;
-  bool echo = false;
-  if (auto failed = assign(read_bool(*document, "echo", "echo"), echo)) return *failed;
-  if (echo) return unsupported_field("echo", "'echo' is not supported.");
-  std::string suffix;
-  if (auto failed = assign(read_string(*document, "suffix", "suffix"), suffix)) return *failed;
-  if (!suffix.empty()) return unsupported_field("suffix", "'suffix' is not supported.");
+  if (auto failed = assign(read_bool(*document, "echo", "echo"), out.echo)) return *failed;
+  if (auto failed = assign(read_string(*document, "suffix", "suffix"), out.suffix)) return *failed;
   std::optional<std::int64_t> logprobs;  // the legacy API: an integer count of alternatives
   if (auto failed = assign(read_integer(*document, "logprobs", "logprobs", 0, max_text_logprobs), logprobs)) {
     return *failed;
@@ -352,6 +348,9 @@ parsed_request parse_text_request(std::string_view body, const request_limits& l
   if (logprobs) {
     out.logprobs = true;
     out.top_logprobs = static_cast<std::int32_t>(*logprobs);
+  }
+  if (out.echo && out.logprobs) {
+    return unsupported_field("echo", "'echo' with 'logprobs' is not supported: the prompt's tokens get no logprobs.");
   }
   return out;
 }

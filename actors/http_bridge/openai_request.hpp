@@ -48,6 +48,8 @@ struct completion_request {
   std::string model;
   std::vector<chat_message> messages;  // chat
   std::string prompt;                  // text completions
+  std::string suffix;                  // text completions: fill in between prompt and suffix (fill_in_middle.hpp)
+  bool echo = false;                   // text completions: the answer starts with the prompt
   std::int64_t max_tokens = 0;         // resolved: the request's value or the default
   std::int64_t choices = 1;            // `n`: independent completions, each its own job (1..8)
   double temperature = 1.0;

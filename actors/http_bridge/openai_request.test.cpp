@@ -340,12 +340,18 @@ TEST(TextRequest, ReadsPromptAndRejectsUnsupported) {
   ASSERT_TRUE(std::holds_alternative<completion_request>(single));
   EXPECT_EQ(std::get<completion_request>(single).prompt, "Once");
 
+  auto fim = parse_text_request(R"({"model":"m","prompt":"def f(","suffix":"  return x","echo":true})", limits);
+  ASSERT_TRUE(std::holds_alternative<completion_request>(fim));
+  EXPECT_EQ(std::get<completion_request>(fim).suffix, "  return x");
+  EXPECT_TRUE(std::get<completion_request>(fim).echo);
+
   const bad_field_case cases[] = {
       {R"({"model":"m"})", "prompt"},
       {R"({"model":"m","prompt":5})", "prompt"},
       {R"({"model":"m","prompt":["a","b"]})", "prompt"},
-      {R"({"model":"m","prompt":"x","echo":true})", "echo"},
-      {R"({"model":"m","prompt":"x","suffix":"y"})", "suffix"},
+      {R"({"model":"m","prompt":"x","echo":true,"logprobs":1})", "echo"},
+      {R"({"model":"m","prompt":"x","echo":"yes"})", "echo"},
+      {R"({"model":"m","prompt":"x","suffix":7})", "suffix"},
       {R"({"model":"m","prompt":"x","logprobs":9})", "logprobs"},
   };
   for (const auto& c : cases) {

@@ -39,7 +39,7 @@ struct choice_session {
   reply_clock::time_point started;
   std::size_t index = 0;
   std::int64_t text_offset = 0;  // completions logprobs: characters of the tokens streamed so far
-  bool role_sent = false;
+  bool role_sent = false;  // streaming: the opening chunk (chat role, or the echoed prompt) was sent
   bool ended = false;  // its finished/failed event was handled
   // Tools offered: the reply is parsed for calls in the model family's format (else unsupported).
   chat::tool_format tool_format = {};

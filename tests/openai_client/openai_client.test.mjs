@@ -147,6 +147,25 @@ test('completions.create, whole and streamed', async () => {
   assert.equal(text, whole.choices[0].text);
 });
 
+test('completions echo: the answer starts with the prompt, whole and streamed; suffix needs FIM tokens', async () => {
+  const prompt = 'Once upon a time';
+  const plain = await client.completions.create({ model, prompt, max_tokens: 8, temperature: 0 });
+  const echoed = await client.completions.create({ model, prompt, max_tokens: 8, temperature: 0, echo: true });
+  assert.equal(echoed.choices[0].text, prompt + plain.choices[0].text);
+  assert.equal(echoed.usage.completion_tokens, plain.usage.completion_tokens);
+  let streamed = '';
+  for await (const chunk of await client.completions.create({ model, prompt, max_tokens: 8, temperature: 0, echo: true, stream: true })) {
+    streamed += chunk.choices[0]?.text ?? '';
+  }
+  assert.equal(streamed, echoed.choices[0].text);
+  const withLogprobs = await rejection(client.completions.create({ model, prompt, max_tokens: 4, echo: true, logprobs: 1 }));
+  assert.equal(withLogprobs.param, 'echo');
+  // stories260k's SentencePiece vocabulary has no fill-in-the-middle tokens.
+  const suffix = await rejection(client.completions.create({ model, prompt, suffix: 'The end.', max_tokens: 4 }));
+  assertErrorShape(suffix, 400, 'unsupported');
+  assert.equal(suffix.param, 'suffix');
+});
+
 // Greedy decoding with logprobs: every entry is a log-probability (<= 0), its top_logprobs are the
 // `top` most likely tokens sorted descending, the sampled token is the first of them, and bytes
 // spell the token.

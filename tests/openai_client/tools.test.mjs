@@ -162,6 +162,17 @@ test('langchain: withStructuredOutput returns a schema-valid object', async () =
   }
 });
 
+test('openai: completions with a suffix fill in the middle (Qwen vocabulary: <|fim_prefix|> p <|fim_suffix|> s <|fim_middle|>)', async () => {
+  const count = async (prompt) => (await client.completions.create({ model, prompt, max_tokens: 1 })).usage.prompt_tokens;
+  const prefix = 'def add(a, b):\n';
+  const suffix = '\n    return total\n';
+  const filled = await client.completions.create({ model, prompt: prefix, suffix, max_tokens: 4, temperature: 0 });
+  assert.equal(filled.object, 'text_completion');
+  assert.ok(filled.usage.completion_tokens > 0);
+  // The three FIM tokens are single tokens around the two texts.
+  assert.equal(filled.usage.prompt_tokens, (await count(prefix)) + (await count(suffix)) + 3);
+});
+
 test('AI SDK: generateText with a required tool, streamText, generateObject', async () => {
   const provider = createOpenAICompatible({ name: 'infergrid', baseURL: grid.baseURL, apiKey: devKey,
     supportsStructuredOutputs: true });
