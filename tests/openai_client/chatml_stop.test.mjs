@@ -5,30 +5,17 @@
 // at <|im_end|> (finish_reason "stop" after one token; without the stop it would run to max_tokens),
 // and the token's text never reaches the reply.
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import OpenAI from 'openai';
 
-import { devKey, startGrid } from './grid.mjs';
+import { serveFixture } from './fixture_grid.mjs';
 
-const fixtureDir = process.env.INFERGRID_TOKENIZER_WORK_DIR;
 const model = 'qwen3-stop';
-let grid;
-let client;
+const live = serveFixture(model, { timeoutMs: 60000 });
 
-before(async () => {
-  assert.ok(fixtureDir, 'INFERGRID_TOKENIZER_WORK_DIR is not set (tests/tokenizer.cmake sets it)');
-  grid = await startGrid({ model: { path: path.join(fixtureDir, `${model}.gguf`), name: model } });
-  client = new OpenAI({ apiKey: devKey, baseURL: grid.baseURL, maxRetries: 0, timeout: 60000 });
-});
-
-after(async () => {
-  if (grid) await grid.stop();
-});
 
 test('a ChatML model stops at <|im_end|> without leaking it', async () => {
-  const reply = await client.chat.completions.create({
+  const reply = await live.client.chat.completions.create({
     model,
     messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hi.' }],
     max_tokens: 16,
@@ -44,7 +31,7 @@ test('a ChatML model stops at <|im_end|> without leaking it', async () => {
 });
 
 test('streamed, the reply stops at <|im_end|> too', async () => {
-  const stream = await client.chat.completions.create({
+  const stream = await live.client.chat.completions.create({
     model,
     messages: [{ role: 'user', content: 'Stream please.' }],
     max_tokens: 16,

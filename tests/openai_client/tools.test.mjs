@@ -8,22 +8,19 @@
 //   @langchain/openai  bindTools + invoke / stream, withStructuredOutput
 //   ai (AI SDK)        generateText with a required tool, streamText, generateObject
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { ChatOpenAI } from '@langchain/openai';
 import { generateObject, generateText, streamText, tool } from 'ai';
-import OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
 
-import { devKey, startGrid } from './grid.mjs';
+import { serveFixture } from './fixture_grid.mjs';
+import { devKey } from './grid.mjs';
 
-const fixtureDir = process.env.INFERGRID_TOKENIZER_WORK_DIR;
 const model = 'qwen3-tiny';
-let grid;
-let client;
+const live = serveFixture(model);
 
 // Small value spaces keep a random model's forced output short: enums, bounded strings and integers.
 const weatherParameters = {
@@ -51,18 +48,9 @@ function assertWeatherArguments(text) {
   assert.deepEqual(weatherSchema.parse(parsed), parsed, text);
 }
 
-before(async () => {
-  assert.ok(fixtureDir, 'INFERGRID_TOKENIZER_WORK_DIR is not set (tests/tokenizer.cmake sets it)');
-  grid = await startGrid({ model: { path: path.join(fixtureDir, `${model}.gguf`), name: model } });
-  client = new OpenAI({ apiKey: devKey, baseURL: grid.baseURL, maxRetries: 0, timeout: 120000 });
-});
-
-after(async () => {
-  if (grid) await grid.stop();
-});
 
 test('openai: a named tool_choice returns exactly that call with valid arguments', async () => {
-  const reply = await client.chat.completions.create({
+  const reply = await live.client.chat.completions.create({
     model, messages: [{ role: 'user', content: 'Weather in Paris for 3 days?' }], tools, max_tokens: 400,
     tool_choice: { type: 'function', function: { name: 'get_weather' } },
   });
@@ -78,7 +66,7 @@ test('openai: a named tool_choice returns exactly that call with valid arguments
 });
 
 test('openai: tool_choice required, streamed as delta.tool_calls', async () => {
-  const stream = await client.chat.completions.create({
+  const stream = await live.client.chat.completions.create({
     model, messages: [{ role: 'user', content: 'Use a tool.' }], tools, tool_choice: 'required', max_tokens: 400,
     stream: true,
   });
@@ -105,7 +93,7 @@ test('openai: tool_choice required, streamed as delta.tool_calls', async () => {
 });
 
 test('openai: a history with a tool call and its result is accepted; tool_choice none answers text', async () => {
-  const reply = await client.chat.completions.create({
+  const reply = await live.client.chat.completions.create({
     model, max_tokens: 8, tools, tool_choice: 'none',
     messages: [
       { role: 'user', content: 'Weather in Rome?' },
@@ -119,7 +107,7 @@ test('openai: a history with a tool call and its result is accepted; tool_choice
 });
 
 test('openai: response_format json_schema parsed by the zod helper', async () => {
-  const reply = await client.chat.completions.parse({
+  const reply = await live.client.chat.completions.parse({
     model, messages: [{ role: 'user', content: 'Forecast?' }], max_tokens: 400,
     response_format: zodResponseFormat(weatherSchema, 'forecast'),
   });
@@ -130,7 +118,7 @@ test('openai: response_format json_schema parsed by the zod helper', async () =>
 
 test('openai: an unsupported schema keyword is a 400 naming it, not unconstrained output', async () => {
   await assert.rejects(
-    client.chat.completions.create({
+    live.client.chat.completions.create({
       model, messages: [{ role: 'user', content: 'x' }], max_tokens: 8,
       response_format: { type: 'json_schema', json_schema: { name: 'p',
         schema: { type: 'object', properties: { id: { type: 'string', pattern: '^[a-z]+$' } } } } },
@@ -140,7 +128,7 @@ test('openai: an unsupported schema keyword is a 400 naming it, not unconstraine
 });
 
 test('langchain: bindTools with a forced tool, invoke and stream', async () => {
-  const chat = new ChatOpenAI({ model, apiKey: devKey, configuration: { baseURL: grid.baseURL }, maxRetries: 0,
+  const chat = new ChatOpenAI({ model, apiKey: devKey, configuration: { baseURL: live.grid.baseURL }, maxRetries: 0,
     maxTokens: 400, temperature: 0 });
   const bound = chat.bindTools([{ type: 'function', function: tools[0].function }], { tool_choice: 'get_weather' });
   const message = await bound.invoke('Weather in Oslo?');
@@ -154,7 +142,7 @@ test('langchain: bindTools with a forced tool, invoke and stream', async () => {
 });
 
 test('langchain: withStructuredOutput returns a schema-valid object', async () => {
-  const chat = new ChatOpenAI({ model, apiKey: devKey, configuration: { baseURL: grid.baseURL }, maxRetries: 0,
+  const chat = new ChatOpenAI({ model, apiKey: devKey, configuration: { baseURL: live.grid.baseURL }, maxRetries: 0,
     maxTokens: 400, temperature: 0 });
   for (const method of ['jsonSchema', 'functionCalling']) {
     const result = await chat.withStructuredOutput(weatherSchema, { name: 'forecast', method }).invoke('Forecast?');
@@ -163,10 +151,10 @@ test('langchain: withStructuredOutput returns a schema-valid object', async () =
 });
 
 test('openai: completions with a suffix fill in the middle (Qwen vocabulary: <|fim_prefix|> p <|fim_suffix|> s <|fim_middle|>)', async () => {
-  const count = async (prompt) => (await client.completions.create({ model, prompt, max_tokens: 1 })).usage.prompt_tokens;
+  const count = async (prompt) => (await live.client.completions.create({ model, prompt, max_tokens: 1 })).usage.prompt_tokens;
   const prefix = 'def add(a, b):\n';
   const suffix = '\n    return total\n';
-  const filled = await client.completions.create({ model, prompt: prefix, suffix, max_tokens: 4, temperature: 0 });
+  const filled = await live.client.completions.create({ model, prompt: prefix, suffix, max_tokens: 4, temperature: 0 });
   assert.equal(filled.object, 'text_completion');
   assert.ok(filled.usage.completion_tokens > 0);
   // The three FIM tokens are single tokens around the two texts.
@@ -174,7 +162,7 @@ test('openai: completions with a suffix fill in the middle (Qwen vocabulary: <|f
 });
 
 test('AI SDK: generateText with a required tool, streamText, generateObject', async () => {
-  const provider = createOpenAICompatible({ name: 'infergrid', baseURL: grid.baseURL, apiKey: devKey,
+  const provider = createOpenAICompatible({ name: 'infergrid', baseURL: live.grid.baseURL, apiKey: devKey,
     supportsStructuredOutputs: true });
   const getWeather = tool({ description: 'Weather in a city', inputSchema: weatherSchema });
   const called = await generateText({ model: provider(model), prompt: 'Weather in Paris?', maxOutputTokens: 400,
