@@ -229,11 +229,18 @@ TEST(match_messages, registry_messages_round_trip) {
   ASSERT_EQ(h.models.size(), 1u);
   EXPECT_DOUBLE_EQ(h.models[0].tokens_per_second, 1234.5);
   EXPECT_EQ(h.models[0].price_completion_micro, 200u);
-  EXPECT_EQ(round_trip(worker_heartbeat{"ab", 9, 1, 2, 3, 4}).tokens_generated, 4u);
+  EXPECT_EQ(round_trip(worker_heartbeat{"ab", 9, 1, 2, 3, 4, {}}).tokens_generated, 4u);
+  const auto beat = round_trip(worker_heartbeat{"ab", 9, 1, 2, 3, 4, {model_ask{"m", 120, 240}}});
+  ASSERT_EQ(beat.asks.size(), 1u);
+  EXPECT_EQ(beat.asks[0].price_completion_micro, 240u);
   EXPECT_EQ(round_trip(worker_registered{"ab", 250}).heartbeat_interval_ms, 250);
   EXPECT_EQ(round_trip(worker_leave{"ab"}).worker_id, "ab");
-  supply_report report{{model_supply{"m", 1, 4, 2, 2, 0, 500, 7, 1, 200}}, 3};
-  EXPECT_EQ(round_trip(report).models[0].utilisation_permille, 500u);
+  supply_report report{{model_supply{"m", 1, 4, 2, 2, 0, 500, 7, 1, 200, {90, 100, 110}, {180, 200, 220}, 101, 203, 64}}, 3};
+  const auto decoded = round_trip(report);
+  EXPECT_EQ(decoded.models[0].utilisation_permille, 500u);
+  EXPECT_EQ(decoded.models[0].ask_completion.p90_micro, 220u);
+  EXPECT_EQ(decoded.models[0].cleared_completion_micro, 203u);
+  EXPECT_EQ(decoded.models[0].cleared_jobs, 64u);
   EXPECT_EQ(round_trip(supply_request{"m"}).model, "m");
 }
 
@@ -241,6 +248,27 @@ TEST(match_messages, older_registry_messages_decode_with_defaults) {
   EXPECT_EQ(decode_older<worker_register>(std::string("ab")).slots, 0u);
   EXPECT_EQ(decode_older<worker_heartbeat>(std::string("ab")).sequence, 0u);
   EXPECT_EQ(decode_older<supply_report>(std::vector<model_supply>{}).evictions, 0u);
+  EXPECT_TRUE(decode_older<worker_heartbeat>(std::string("ab")).asks.empty());
+  EXPECT_EQ(decode_older<model_supply>(std::string("m")).ask_completion.median_micro, 0u);
+}
+
+// A heartbeat and a supply row as senders before price discovery encoded them (6 and 10 fields).
+struct heartbeat_before_asks {
+  std::string worker_id;
+  std::uint64_t sequence = 0;
+  std::uint32_t free_slots = 0, running = 0, queued = 0;
+  std::uint64_t tokens_generated = 0;
+  MSGPACK_DEFINE(worker_id, sequence, free_slots, running, queued, tokens_generated)
+};
+
+TEST(match_messages, heartbeats_before_and_after_asks_decode_both_ways) {
+  const auto from_old = decode_body<worker_heartbeat>(encode_body(heartbeat_before_asks{"ab", 3, 1, 2, 0, 9}));
+  ASSERT_TRUE(from_old.ok()) << from_old.err().message;
+  EXPECT_EQ(from_old->tokens_generated, 9u);
+  EXPECT_TRUE(from_old->asks.empty());
+  const auto from_new = decode_body<heartbeat_before_asks>(encode_body(worker_heartbeat{"ab", 3, 1, 2, 0, 9, {{"m", 1, 2}}}));
+  ASSERT_TRUE(from_new.ok()) << from_new.err().message;
+  EXPECT_EQ(from_new->tokens_generated, 9u);
 }
 
 }  // namespace

@@ -5,6 +5,10 @@
 //   gpu_worker ──worker_register──▶ matchmaker ──worker_registered──▶ gpu_worker
 //   gpu_worker ──worker_heartbeat (every heartbeat_interval_ms)──▶ matchmaker
 //   gpu_worker ──worker_leave──▶ matchmaker            (graceful shutdown)
+//
+// Asks (prices per 1k tokens) are published in the registration's model_offer and again in every
+// heartbeat (`asks`), so a miner may change them while serving; the supply report carries the
+// price index the matchmaker keeps per model (market/price_index.hpp).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -15,7 +19,7 @@
 
 namespace infergrid {
 
-// One model a worker serves, with its price.
+// One model a worker serves, with its ask (price).
 struct model_offer {
   std::string name;            // "stories260k"
   std::string content_hash;    // hex of the GGUF content hash
@@ -51,6 +55,14 @@ struct worker_registered {
 };
 IG_REGISTER_MESSAGE(worker_registered);
 
+// A worker's current ask for one model it serves, per 1k tokens.
+struct model_ask {
+  std::string model;
+  std::uint64_t price_prompt_micro = 0;
+  std::uint64_t price_completion_micro = 0;
+  MSGPACK_DEFINE(model, price_prompt_micro, price_completion_micro)
+};
+
 struct worker_heartbeat {
   static constexpr message_type id = message_type::worker_heartbeat;
   static constexpr std::uint16_t version = 1;
@@ -60,7 +72,8 @@ struct worker_heartbeat {
   std::uint32_t running = 0;
   std::uint32_t queued = 0;
   std::uint64_t tokens_generated = 0;  // since start
-  MSGPACK_DEFINE(worker_id, sequence, free_slots, running, queued, tokens_generated)
+  std::vector<model_ask> asks;         // appended: the current asks (empty = unchanged since registering)
+  MSGPACK_DEFINE(worker_id, sequence, free_slots, running, queued, tokens_generated, asks)
 };
 IG_REGISTER_MESSAGE(worker_heartbeat);
 
@@ -80,7 +93,15 @@ struct supply_request {
 };
 IG_REGISTER_MESSAGE(supply_request);
 
-// The supply signal of one model: capacity, load and queue.
+// p10 / median / p90 of the live workers' asks for a model, per 1k tokens (nearest rank).
+struct ask_quantiles {
+  std::uint64_t p10_micro = 0;
+  std::uint64_t median_micro = 0;
+  std::uint64_t p90_micro = 0;
+  MSGPACK_DEFINE(p10_micro, median_micro, p90_micro)
+};
+
+// The supply signal of one model: capacity, load, queue and price index.
 struct model_supply {
   std::string model;
   std::uint32_t workers = 0;
@@ -92,8 +113,19 @@ struct model_supply {
   std::uint64_t completed = 0;
   std::uint64_t failovers = 0;
   std::uint64_t min_price_completion_micro = 0;
+  // Appended: the price index (market/price_index.hpp).
+  ask_quantiles ask_prompt;                     // the live workers' prompt asks
+  ask_quantiles ask_completion;                 // the live workers' completion asks
+  std::uint64_t cleared_prompt_micro = 0;       // token-weighted price of the last cleared_jobs jobs
+  std::uint64_t cleared_completion_micro = 0;
+  std::uint32_t cleared_jobs = 0;
+  // Appended: the demand signal (market/supply_rule.hpp's thresholds) — miners, come here.
+  std::int64_t queue_p95_ms = 0;        // p95 of the last jobs' wait from arrival to their first dispatch
+  bool short_of_capacity = false;       // requests wait past the target, or slots are saturated
+  std::uint32_t slots_wanted = 0;       // more slots that would bring utilisation to the target
   MSGPACK_DEFINE(model, workers, slots, free_slots, running, queued, utilisation_permille, completed, failovers,
-                 min_price_completion_micro)
+                 min_price_completion_micro, ask_prompt, ask_completion, cleared_prompt_micro, cleared_completion_micro,
+                 cleared_jobs, queue_p95_ms, short_of_capacity, slots_wanted)
 };
 
 struct supply_report {

@@ -34,6 +34,14 @@ int print_supply(infergrid_client& client, const ask_flags& flags) {
                "failovers {}, cheapest {} micro/1k completion tokens\n",
                m.model, m.workers, m.slots, m.free_slots, m.running, m.queued, m.utilisation_permille / 10.0, m.completed,
                m.failovers, m.min_price_completion_micro);
+    fmt::print("  asks (micro/1k, p10/median/p90): prompt {}/{}/{}, completion {}/{}/{}; cleared over the last {} jobs: "
+               "prompt {}, completion {}\n",
+               m.ask_prompt.p10_micro, m.ask_prompt.median_micro, m.ask_prompt.p90_micro, m.ask_completion.p10_micro,
+               m.ask_completion.median_micro, m.ask_completion.p90_micro, m.cleared_jobs, m.cleared_prompt_micro,
+               m.cleared_completion_micro);
+    fmt::print("  demand: queue p95 {} ms; {}\n", m.queue_p95_ms,
+               m.short_of_capacity ? fmt::format("SHORT of capacity, {} more slots wanted", m.slots_wanted)
+                                   : std::string("capacity meets demand"));
   }
   fmt::print("evictions: {}\n", report->evictions);
   return 0;

@@ -8,7 +8,9 @@ namespace infergrid::gpu_worker {
 
 result<worker_config> read_worker_config(const settings& config) {
   IG_TRY(config.reject_unknown_keys({"model_path", "model_name", "device", "slots", "context_size",
-                                     "price_prompt_micro", "price_completion_micro", "stake_micro", "matchmaker",
+                                     "price_prompt_micro", "price_completion_micro", "pricing", "price_floor_prompt_micro",
+                                     "price_ceiling_prompt_micro", "price_floor_completion_micro",
+                                     "price_ceiling_completion_micro", "asks_file", "stake_micro", "matchmaker",
                                      "register_retry_ms", "heartbeat_interval_ms", "identity_file",
                                      "benchmark_tokens", "queue_capacity", "chunk_tokens", "chunk_interval_ms", "quiet_chunk_interval_ms",
                                      "cheat", "claimed_model_hash"}));
@@ -21,8 +23,9 @@ result<worker_config> read_worker_config(const settings& config) {
   IG_TRY(read_setting(config, "device", out.device));
   IG_TRY(read_setting(config, "slots", out.slots));
   IG_TRY(read_setting(config, "context_size", out.context_size));
-  IG_TRY(read_setting(config, "price_prompt_micro", out.price_prompt_micro));
-  IG_TRY(read_setting(config, "price_completion_micro", out.price_completion_micro));
+  auto pricing = read_pricing_config(config);
+  if (!pricing.ok()) return pricing.err();
+  out.pricing = std::move(*pricing);
   IG_TRY(read_setting(config, "stake_micro", out.stake_micro));
   IG_TRY(read_setting(config, "matchmaker", out.matchmaker));
   IG_TRY(read_setting(config, "register_retry_ms", out.register_retry_ms));

@@ -5,6 +5,7 @@
 
 #include "actors/gpu_worker/cheat_mode.hpp"
 #include "actors/gpu_worker/continuous_batch.hpp"
+#include "actors/gpu_worker/worker_pricing.hpp"
 #include "runtime/result.hpp"
 #include "runtime/settings.hpp"
 
@@ -16,8 +17,7 @@ struct worker_config {
   std::string device;                 // Vulkan device: index or name substring; "" = best
   std::uint32_t slots = 4;            // sequences decoded together (KV-cache slots)
   std::uint32_t context_size = 0;     // positions per slot; 0 = the model's context length, at most 4096
-  std::uint64_t price_prompt_micro = 100;      // per 1k prompt tokens
-  std::uint64_t price_completion_micro = 200;  // per 1k completion tokens
+  pricing_config pricing;                      // asks per 1k tokens (worker_pricing.hpp)
   std::uint64_t stake_micro = 0;               // stake the miner reports (stake gate)
   std::string matchmaker = "matchmaker";       // where to register
   std::int64_t register_retry_ms = 500;        // retry period while the matchmaker does not answer

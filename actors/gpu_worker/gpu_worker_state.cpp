@@ -57,7 +57,7 @@ result<std::unique_ptr<gpu_worker_state>> gpu_worker_state::create(actor_context
   const std::string model_hash =
       config->claimed_model_hash.empty() ? to_hex(file.content_hash()) : config->claimed_model_hash;
   model_offer offer{config->model_name, model_hash, engine.context_size(),
-                    dominant_quantisation(file), *speed, config->price_prompt_micro, config->price_completion_micro};
+                    dominant_quantisation(file), *speed, 0, 0};
   log(log_level::info, ctx.address(), "serving {} ({} slots, {} positions, {}, {:.0f} tokens/s) on {}", offer.name,
       engine.n_slots(), offer.context_length, offer.quantisation, offer.tokens_per_second, engine.device_description());
   return std::make_unique<gpu_worker_state>(ctx, std::move(*config), std::move(key), std::move(vocab),
@@ -73,7 +73,9 @@ gpu_worker_state::gpu_worker_state(actor_context& ctx, worker_config config, ide
       vocab_(std::move(vocab)),
       engine_(std::move(engine)),
       offer_(std::move(offer)),
-      batch_(engine_, vocab_, config_.batch, worker_id_, config_.cheat) {
+      batch_(engine_, vocab_, config_.batch, worker_id_, config_.cheat),
+      pricing_(config_.pricing) {
+  refresh_ask();
   // Envelopes to other nodes carry the miner's key: the matchmaker binds worker_id to it.
   ctx_.sign_as(key_);
 }
@@ -86,6 +88,7 @@ gpu_worker_state::~gpu_worker_state() {
 void gpu_worker_state::on_start() { send_register(); }
 
 void gpu_worker_state::send_register() {
+  refresh_ask();
   worker_register hello{worker_id_, ctx_.address(), {offer_}, engine_.n_slots(), batch_.free_slots(),
                         config_.batch.queue_capacity, config_.stake_micro};
   ctx_.request<worker_registered>(config_.matchmaker, hello, config_.register_retry_ms,
@@ -105,10 +108,23 @@ void gpu_worker_state::send_register() {
                                   });
 }
 
+void gpu_worker_state::refresh_ask() {
+  const ask_pair ask = pricing_.current(batch_.running_count(), batch_.queued_count(), engine_.n_slots(),
+                                        [this](const std::string& line) { log(log_level::warn, ctx_.address(), "{}", line); });
+  if (ask.prompt_micro != offer_.price_prompt_micro || ask.completion_micro != offer_.price_completion_micro) {
+    log(log_level::debug, ctx_.address(), "ask for {}: {} prompt / {} completion micro per 1k tokens", offer_.name,
+        ask.prompt_micro, ask.completion_micro);
+  }
+  offer_.price_prompt_micro = ask.prompt_micro;
+  offer_.price_completion_micro = ask.completion_micro;
+}
+
 void gpu_worker_state::send_heartbeat() {
   if (!registered_) return;
+  refresh_ask();
   worker_heartbeat beat{worker_id_, ++heartbeat_sequence_, batch_.free_slots(), batch_.running_count(),
-                        batch_.queued_count(), batch_.tokens_generated()};
+                        batch_.queued_count(), batch_.tokens_generated(),
+                        {model_ask{offer_.name, offer_.price_prompt_micro, offer_.price_completion_micro}}};
   // A matchmaker that lost us (restart, eviction) answers not_found: register again.
   ctx_.request<worker_registered>(config_.matchmaker, beat, config_.heartbeat_interval_ms * 4,
                                   [this](result<worker_registered> reply) {

@@ -37,6 +37,8 @@ struct gpu_worker_state {
  private:
   void send_register();
   void send_heartbeat();
+  // Recomputes the published ask (asks file, fixed or utilisation policy) into offer_.
+  void refresh_ask();
   void schedule_step();
   void run_step();
   void send_receipt(const std::string& to, const sequence_summary& done);
@@ -49,6 +51,7 @@ struct gpu_worker_state {
   engine::llama_engine engine_;
   model_offer offer_;
   continuous_batch batch_;
+  worker_pricing pricing_;
   bool registered_ = false;
   bool step_armed_ = false;
   timer_id heartbeat_timer_ = 0;

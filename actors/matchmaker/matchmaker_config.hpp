@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "actors/matchmaker/reputation_book.hpp"
+#include "actors/matchmaker/routing_policy.hpp"
 
 #include "runtime/result.hpp"
 #include "runtime/settings.hpp"
@@ -28,6 +29,8 @@ struct matchmaker_config {
   // receipt, and whose audit_verdicts move reputations; empty = no audits.
   std::vector<std::string> validators;
   std::uint32_t audit_memory = 4096;          // finished requests kept until their receipt comes
+  routing_weights routing;                    // price_weight: how much the ask weighs in the routing cost (routing_policy.hpp)
+  std::uint32_t price_window_jobs = 256;      // finished jobs the clearing price of each model is taken over
   reputation_config reputation;               // reputation_book.hpp (reputation_* and conviction_quorum keys)
 };
 

@@ -31,7 +31,9 @@ matchmaker_state::matchmaker_state(actor_context& ctx, matchmaker_config config)
     : ctx_(ctx),
       config_(std::move(config)),
       audits_(config_.validators, config_.audit_memory),
-      reputation_(config_.reputation) {
+      reputation_(config_.reputation),
+      prices_(config_.price_window_jobs),
+      demand_(config_.price_window_jobs) {
   registry_.reputation_floor_permille = config_.reputation.routing_floor_permille;
 }
 
@@ -56,6 +58,7 @@ void matchmaker_state::submit(inference_request request, const envelope& in) {
   if (budget_ms <= 0) return refuse(make_error(error_code::timeout, "request " + id + " arrived after its deadline"));
   job& j = jobs_[id];
   j.submitted_by = in.sender;
+  j.arrived = now;
   j.request = std::move(request);
   j.deadline = now + milliseconds(budget_ms);
   route(id);
@@ -69,7 +72,7 @@ void matchmaker_state::route(const std::string& request_id) {
     return finish_failed(request_id, make_error(error_code::unavailable, "request " + request_id + " failed on " +
                                                                             std::to_string(j.attempt) + " workers"));
   }
-  const route_decision decision = choose_worker(registry_, j.request, j.tried);
+  const route_decision decision = choose_worker(registry_, j.request, j.tried, config_.routing);
   switch (decision.outcome) {
     case route_outcome::chosen:
       return dispatch(j, *registry_.find(decision.worker_id));
@@ -95,6 +98,10 @@ void matchmaker_state::dispatch(job& j, worker_entry& worker) {
   j.worker_id = worker.worker_id;
   j.dispatched_at = now;
   j.first_token_seen = false;
+  if (const model_offer* offer = worker.offer(j.request.model)) {
+    j.price = {offer->name, offer->price_prompt_micro, offer->price_completion_micro};
+  }
+  if (j.attempt == 0) demand_.waited(j.request.model, static_cast<std::int64_t>(elapsed_ms(j.arrived, now)));
   const std::uint64_t attempt = ++j.attempt;
   const std::string request_id = j.request.request_id;
   forwarded_.started(request_id, worker.worker_id, static_cast<std::uint32_t>(j.streamed.size()));
@@ -191,6 +198,8 @@ void matchmaker_state::on_chunk(const token_chunk& chunk) {
     release(j);
     ++counters_.completed;
     ++counters_.models[j.request.model].completed;
+    prices_.cleared(j.request.model, {chunk.prompt_token_count, j.streamed.size(), j.price.price_prompt_micro,
+                                      j.price.price_completion_micro});
     audits_.finished(j.request, j.worker_id);
     jobs_.erase(found);
     forwarded_.finished(chunk.request_id);
@@ -335,40 +344,6 @@ void matchmaker_state::register_after_stake_check(const worker_register& hello) 
                               if (!admitted.ok()) return (void)ctx_.reply_error(token, admitted.err());
                               (void)ctx_.reply(token, *admitted);
                             });
-}
-
-supply_report matchmaker_state::supply(const std::string& model) const {
-  std::map<std::string, model_supply> by_model;
-  for (const auto& [id, worker] : registry_.all()) {
-    for (const auto& offer : worker.models) {
-      if (!model.empty() && offer.name != model) continue;
-      model_supply& s = by_model[offer.name];
-      s.model = offer.name;
-      ++s.workers;
-      s.slots += worker.slots;
-      s.free_slots += worker.slots > worker.assigned ? worker.slots - worker.assigned : 0;
-      if (s.min_price_completion_micro == 0 || offer.price_completion_micro < s.min_price_completion_micro) {
-        s.min_price_completion_micro = offer.price_completion_micro;
-      }
-    }
-  }
-  for (const auto& [id, j] : jobs_) {
-    if (!model.empty() && j.request.model != model) continue;
-    model_supply& s = by_model[j.request.model];
-    s.model = j.request.model;
-    if (j.worker_id.empty()) ++s.queued; else ++s.running;
-  }
-  supply_report out;
-  for (auto& [name, s] : by_model) {
-    s.utilisation_permille = s.slots == 0 ? 1000 : std::min<std::uint32_t>(1000, s.running * 1000 / s.slots);
-    if (auto counted = counters_.models.find(name); counted != counters_.models.end()) {
-      s.completed = counted->second.completed;
-      s.failovers = counted->second.failovers;
-    }
-    out.models.push_back(s);
-  }
-  out.evictions = counters_.evictions;
-  return out;
 }
 
 handler_table matchmaker_state::handlers() {

@@ -20,6 +20,8 @@
 #include "actors/matchmaker/audit_feed.hpp"
 #include "actors/matchmaker/forwarded_work.hpp"
 #include "actors/matchmaker/matchmaker_config.hpp"
+#include "actors/matchmaker/demand_book.hpp"
+#include "actors/matchmaker/price_book.hpp"
 #include "actors/matchmaker/reputation_book.hpp"
 #include "actors/matchmaker/worker_registry.hpp"
 #include "messages/inference.hpp"
@@ -68,6 +70,8 @@ class matchmaker_state {
     bool first_token_seen = false;
     clock::time_point deadline{};
     std::string submitted_by;  // the sender of the request: only it may cancel
+    model_ask price;           // the current worker's ask when it was dispatched (the price index)
+    clock::time_point arrived{};  // when the request came (its wait until the first dispatch: demand_book)
   };
 
   void submit(inference_request request, const envelope& in);
@@ -102,6 +106,8 @@ class matchmaker_state {
   audit_feed audits_;
   reputation_book reputation_;
   forwarded_work forwarded_;
+  price_book prices_;
+  demand_book demand_;
 };
 
 }  // namespace infergrid::matchmaker

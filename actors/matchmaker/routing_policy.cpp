@@ -7,6 +7,8 @@
 #include <tuple>
 #include <vector>
 
+#include "market/price_index.hpp"
+
 namespace infergrid::matchmaker {
 namespace {
 
@@ -41,8 +43,26 @@ std::string excluded_by(const worker_entry& worker, const model_offer& offer, co
 
 }  // namespace
 
+double routing_cost(const worker_entry& worker, const model_offer& offer, std::uint64_t median_ask,
+                    const routing_weights& weights) {
+  const double load = static_cast<double>(worker.assigned) / worker.slots;
+  const double price = median_ask == 0 ? 0.0
+                                       : weights.price * static_cast<double>(offer.price_prompt_micro + offer.price_completion_micro) /
+                                             static_cast<double>(median_ask);
+  return load + worker.first_token_ms_ewma / latency_scale_ms - worker.reputation_permille / 1000.0 + price;
+}
+
+std::uint64_t median_ask_micro(const worker_registry& registry, const std::string& model) {
+  std::vector<std::uint64_t> asks;
+  for (const auto& [id, worker] : registry.all()) {
+    if (const model_offer* offer = worker.offer(model)) asks.push_back(offer->price_prompt_micro + offer->price_completion_micro);
+  }
+  return market::quantiles_of(std::move(asks)).median_micro;
+}
+
 route_decision choose_worker(const worker_registry& registry, const inference_request& request,
-                             const std::set<std::string>& skip) {
+                             const std::set<std::string>& skip, const routing_weights& weights) {
+  const std::uint64_t median_ask = median_ask_micro(registry, request.model);
   std::map<std::string, std::vector<std::string>> excluded;  // preference -> miners it excluded
   using rank = std::tuple<int, double, std::uint64_t, std::string>;
   std::optional<rank> best;
@@ -57,8 +77,7 @@ route_decision choose_worker(const worker_registry& registry, const inference_re
     }
     if (skip.contains(id) || worker.assigned >= worker.capacity()) continue;
     const int not_preferred = contains(request.routing.preferred_miners, id) ? 0 : 1;
-    const double cost = static_cast<double>(worker.assigned) / worker.slots + worker.first_token_ms_ewma / latency_scale_ms -
-                        worker.reputation_permille / 1000.0;
+    const double cost = routing_cost(worker, *offer, median_ask, weights);
     rank candidate{not_preferred, cost, offer->price_completion_micro, id};
     if (!best || candidate < *best) best = candidate;
   }

@@ -34,6 +34,15 @@ status worker_registry::heartbeat(const worker_heartbeat& beat, clock::time_poin
   if (found == workers_.end()) return make_error(error_code::not_found, "unknown worker " + beat.worker_id + "; register first");
   found->second.last_seen = now;
   found->second.reported_free_slots = beat.free_slots;
+  // The worker's current asks (it may change them while serving); asks for models it did not
+  // register are ignored.
+  for (const model_ask& ask : beat.asks) {
+    for (model_offer& offer : found->second.models) {
+      if (offer.name != ask.model) continue;
+      offer.price_prompt_micro = ask.price_prompt_micro;
+      offer.price_completion_micro = ask.price_completion_micro;
+    }
+  }
   return {};
 }
 
