@@ -40,13 +40,18 @@ whole_answer collect(choice_session& choice, reply_clock::time_point deadline) {
     if (!event) continue;
     choice.absorb(*event);
     if (event->what == job_event::kind::text) {
-      answer.text += event->text;
+      auto piece = choice.split(event->text, event->tokens);
+      answer.reasoning += piece.reasoning;
+      answer.text += piece.content;
       answer.logprobs.insert(answer.logprobs.end(), event->logprobs.begin(), event->logprobs.end());
       tokens += event->tokens;
       continue;
     }
     choice.ended = true;
     if (event->what == job_event::kind::failed) return event->failure;
+    auto rest = choice.split_rest();
+    answer.reasoning += rest.reasoning;
+    answer.text += rest.content;
     answer.finish_reason = event->finish_reason;
     if (choice.tool_format.supported) {
       auto reply = chat::parse_tool_calls(choice.tool_format, answer.text);
@@ -148,6 +153,11 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
     if (kind == endpoint_kind::chat && request.tools.active()) {
       choice->tool_format = chat::tool_format_of(shared.catalog.template_for(request.model));
       choice->tool_stream.emplace(choice->tool_format);
+    }
+    // A thinking model's reply unless the answer is constrained JSON (which leaves no room to think).
+    if (kind == endpoint_kind::chat && chat::thinks(shared.catalog.template_for(request.model)) &&
+        request.output.format.empty()) {
+      choice->reasoning.emplace(chat::prompt_opens_reasoning(prompt));
     }
     reply->choices.push_back(std::move(choice));
   }

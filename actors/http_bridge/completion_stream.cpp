@@ -17,18 +17,20 @@ bool write_text(choice_session& choice, job_event& event, const writer& write) {
   const bool usage = choice.request.include_usage;
   if (event.text.empty() && event.tokens == 0) return true;
   if (choice.meter.completion_tokens == 0) choice.shared.metrics.observe_first_token(seconds_since(choice.started));
-  completion_piece piece{event.text, std::move(event.logprobs), "", choice.text_offset};
+  auto split = choice.split(event.text, event.tokens);
+  completion_piece piece{split.content, std::move(event.logprobs), "", choice.text_offset};
   piece.index = choice.index;
+  piece.reasoning = std::move(split.reasoning);
   if (choice.tool_stream) {
-    piece.text = choice.tool_stream->feed(event.text);
+    piece.text = choice.tool_stream->feed(split.content);
     piece.tool_calls = choice.tool_stream->take_calls();
     choice.name_calls(piece.tool_calls);
     piece.first_call_index = choice.calls_sent;
     choice.calls_sent += piece.tool_calls.size();
-    if (piece.text.empty() && piece.tool_calls.empty() && piece.logprobs.empty()) {
-      choice.meter.completion_tokens += event.tokens;  // held back until a call is decided
-      return true;
-    }
+  }
+  if (piece.text.empty() && piece.tool_calls.empty() && piece.logprobs.empty() && piece.reasoning.empty()) {
+    choice.meter.completion_tokens += event.tokens;  // held back until a call or a tag is decided
+    return true;
   }
   if (!write(sse_event(chunk_json(choice.kind, choice.header, piece, false, choice.request.logprobs, usage)))) {
     return false;
@@ -41,8 +43,16 @@ bool write_text(choice_session& choice, job_event& event, const writer& write) {
 // A choice's end: the calls still held back, then its chunk with finish_reason.
 bool write_end(choice_session& choice, const job_event& event, const writer& write) {
   const bool usage = choice.request.include_usage;
+  auto held = choice.split_rest();
+  if (!held.reasoning.empty() || (!held.content.empty() && !choice.tool_stream)) {
+    completion_piece last_words{choice.tool_stream ? "" : held.content, {}, ""};
+    last_words.index = choice.index;
+    last_words.reasoning = std::move(held.reasoning);
+    if (!write(sse_event(chunk_json(choice.kind, choice.header, last_words, false, false, usage)))) return false;
+  }
   if (choice.tool_stream) {
-    completion_piece rest{choice.tool_stream->finish(), {}, ""};
+    std::string text = choice.tool_stream->feed(held.content);
+    completion_piece rest{text + choice.tool_stream->finish(), {}, ""};
     rest.index = choice.index;
     rest.tool_calls = choice.tool_stream->take_calls();
     choice.name_calls(rest.tool_calls);

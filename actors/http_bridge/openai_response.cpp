@@ -88,6 +88,7 @@ json choice_json(endpoint_kind kind, const completion_piece& answer, bool with_l
                  {"finish_reason", finish_json(answer.finish_reason)}};
   if (kind == endpoint_kind::chat) {
     choice["message"] = {{"role", "assistant"}, {"content", answer.text}, {"refusal", nullptr}};
+    if (!answer.reasoning.empty()) choice["message"]["reasoning_content"] = answer.reasoning;
     if (!answer.tool_calls.empty()) {
       if (answer.text.empty()) choice["message"]["content"] = nullptr;
       choice["message"]["tool_calls"] = tool_calls_json(answer, false);
@@ -107,9 +108,11 @@ std::int64_t token_text_characters(const std::vector<token_logprob>& logprobs) {
 }
 
 json usage_json(const usage_counts& usage) {
-  return {{"prompt_tokens", usage.prompt_tokens},
-          {"completion_tokens", usage.completion_tokens},
-          {"total_tokens", usage.prompt_tokens + usage.completion_tokens}};
+  json out = {{"prompt_tokens", usage.prompt_tokens},
+              {"completion_tokens", usage.completion_tokens},
+              {"total_tokens", usage.prompt_tokens + usage.completion_tokens}};
+  if (usage.reasoning_tokens) out["completion_tokens_details"] = {{"reasoning_tokens", *usage.reasoning_tokens}};
+  return out;
 }
 
 json completion_json(endpoint_kind kind, const response_header& header, const completion_piece& answer,
@@ -134,6 +137,7 @@ json chunk_json(endpoint_kind kind, const response_header& header, const complet
   if (kind == endpoint_kind::chat) {
     json delta = json::object();
     if (first) delta["role"] = "assistant";
+    if (!piece.reasoning.empty()) delta["reasoning_content"] = piece.reasoning;
     if (!piece.text.empty() || first) delta["content"] = piece.text;
     if (!piece.tool_calls.empty()) delta["tool_calls"] = tool_calls_json(piece, true);
     choice["delta"] = delta;

@@ -4,6 +4,7 @@
 // response names the miner that served it: `system_fingerprint` ("miner:<name>") and an extra
 // top-level `miner` field, which OpenAI clients pass through untouched.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@ namespace infergrid::http {
 struct usage_counts {
   std::int64_t prompt_tokens = 0;
   std::int64_t completion_tokens = 0;
+  // Thinking models: the completion tokens of the <think> block (completion_tokens_details.reasoning_tokens).
+  std::optional<std::int64_t> reasoning_tokens = std::nullopt;
 };
 
 // What identifies one response across its chunks.
@@ -41,6 +44,7 @@ struct completion_piece {
   std::vector<chat::tool_call> tool_calls = {};
   std::size_t first_call_index = 0;
   std::size_t index = 0;  // the choice (`n` > 1) this piece belongs to
+  std::string reasoning = {};  // chat, thinking models: text of the <think> block (`reasoning_content`)
 };
 
 // Characters (Unicode code points) the pieces' token texts add up to: where a stream's next

@@ -34,6 +34,15 @@ void choice_session::absorb(const job_event& event) {
   if (event.prompt_tokens > 0) meter.prompt_tokens = event.prompt_tokens;
 }
 
+chat::reasoning_piece choice_session::split(const std::string& text, std::int64_t tokens) {
+  if (!reasoning) return {"", text, false};
+  auto piece = reasoning->feed(text);
+  if (piece.touched_reasoning) reasoning_tokens += tokens;
+  return piece;
+}
+
+chat::reasoning_piece choice_session::split_rest() { return reasoning ? reasoning->finish() : chat::reasoning_piece{}; }
+
 void choice_session::abandon() {
   if (job->ended() || job->abandoned()) return;
   job->mark_abandoned();
@@ -64,7 +73,10 @@ void reply_session::finish_all(int status) {
 
 usage_counts reply_session::usage() const {
   usage_counts total{choices.front()->meter.prompt_tokens, 0};
-  for (const auto& choice : choices) total.completion_tokens += choice->meter.completion_tokens;
+  for (const auto& choice : choices) {
+    total.completion_tokens += choice->meter.completion_tokens;
+    if (choice->reasoning) total.reasoning_tokens = total.reasoning_tokens.value_or(0) + choice->reasoning_tokens;
+  }
   return total;
 }
 

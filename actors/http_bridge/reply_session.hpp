@@ -17,6 +17,7 @@
 #include "actors/http_bridge/job_stream.hpp"
 #include "actors/http_bridge/openai_request.hpp"
 #include "actors/http_bridge/openai_response.hpp"
+#include "kernels/model/chat/reasoning_splitter.hpp"
 #include "kernels/model/chat/tool_call_parser.hpp"
 
 namespace infergrid::http {
@@ -45,6 +46,9 @@ struct choice_session {
   chat::tool_format tool_format = {};
   std::optional<chat::tool_call_stream> tool_stream = std::nullopt;
   std::size_t calls_sent = 0;
+  // Thinking models: the reply's <think> block goes to reasoning_content, its tokens counted.
+  std::optional<chat::reasoning_splitter> reasoning = std::nullopt;
+  std::int64_t reasoning_tokens = 0;
 
   // Ids for the calls the model made (before calls_sent counts them); parallel_tool_calls false:
   // only the first call counts.
@@ -52,6 +56,10 @@ struct choice_session {
   // OpenAI's finish_reason "tool_calls" unless a named function was forced (OpenAI answers "stop" then).
   std::string finish_reason(const std::string& upstream, bool made_calls) const;
   void absorb(const job_event& event);
+  // A text event's reasoning and content (all content unless the model thinks); its tokens count as
+  // reasoning when any of it was inside the <think> block. finish: what the splitter held back.
+  chat::reasoning_piece split(const std::string& text, std::int64_t tokens);
+  chat::reasoning_piece split_rest();
   // The client is gone or the response failed: the job is cancelled upstream (once).
   void abandon();
   // Bills what was delivered and logs the job (its access-log line).
@@ -68,7 +76,7 @@ struct reply_session {
   void abandon_all();
   // Every choice's finish, and the request counted once.
   void finish_all(int status);
-  // OpenAI's usage for n choices: the prompt once, the completions summed.
+  // OpenAI's usage for n choices: the prompt once, the completions (and reasoning tokens) summed.
   usage_counts usage() const;
 };
 

@@ -161,6 +161,34 @@ test('openai: completions with a suffix fill in the middle (Qwen vocabulary: <|f
   assert.equal(filled.usage.prompt_tokens, (await count(prefix)) + (await count(suffix)) + 3);
 });
 
+test('openai: a thinking model\'s <think> block is reasoning_content, its tokens reasoning_tokens', async () => {
+  // Random weights never open the block by themselves: logit_bias makes every token <think> (151667).
+  const think = { 151667: 100 };
+  const messages = [{ role: 'user', content: 'Think.' }];
+  const whole = await live.client.chat.completions.create({ model, messages, max_tokens: 5, logit_bias: think });
+  const message = whole.choices[0].message;
+  assert.equal(message.content, '');
+  assert.equal(message.reasoning_content, '<think>'.repeat(4), JSON.stringify(message));
+  assert.equal(whole.usage.completion_tokens_details.reasoning_tokens, 5);
+  let reasoning = '';
+  let content = '';
+  let usage = null;
+  for await (const chunk of await live.client.chat.completions.create({ model, messages, max_tokens: 5, logit_bias: think,
+    stream: true, stream_options: { include_usage: true } })) {
+    reasoning += chunk.choices[0]?.delta?.reasoning_content ?? '';
+    content += chunk.choices[0]?.delta?.content ?? '';
+    usage = chunk.usage ?? usage;
+  }
+  assert.equal(reasoning, message.reasoning_content);
+  assert.equal(content, '');
+  assert.equal(usage.completion_tokens_details.reasoning_tokens, 5);
+  // Without the block: all content, no reasoning tokens.
+  const plain = await live.client.chat.completions.create({ model, messages, max_tokens: 5, logit_bias: { 151667: -100 }, temperature: 0 });
+  assert.equal(plain.choices[0].message.reasoning_content, undefined);
+  assert.equal(plain.usage.completion_tokens_details.reasoning_tokens, 0);
+  assert.equal(typeof plain.choices[0].message.content, 'string');
+});
+
 test('AI SDK: generateText with a required tool, streamText, generateObject', async () => {
   const provider = createOpenAICompatible({ name: 'infergrid', baseURL: live.grid.baseURL, apiKey: devKey,
     supportsStructuredOutputs: true });

@@ -67,6 +67,9 @@ std::string render_chat(template_family family, const std::vector<chat_message>&
                         const render_options& options = {});
 
 tool_format tool_format_of(template_family family);
+// Whether the family's model reasons in a <think>...</think> block first (Qwen3, DeepSeek-R1-Distill):
+// the HTTP bridge then answers that block as reasoning_content (reasoning_splitter.hpp).
+bool thinks(template_family family);
 // What the family's template would refuse for this conversation with tools (its raise_exception),
 // or nullopt. Checked before render_chat, which assumes it passed.
 std::optional<std::string> tools_problem(template_family family, const std::vector<chat_message>& messages,

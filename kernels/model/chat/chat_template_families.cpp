@@ -13,6 +13,7 @@ struct family_row {
   std::array<std::string_view, 2> markers;  // all must occur in the template text (empty = none)
   std::string (*render)(const std::vector<chat_message>&, const render_options&);
   tool_format tools;  // how the family's model writes tool calls (unsupported when its template has none)
+  bool thinks = false;  // its model reasons in a <think>...</think> block before answering
 };
 
 constexpr tool_format hermes_calls{true, "<tool_call>\n", "\n</tool_call>", "arguments", true};
@@ -21,12 +22,13 @@ constexpr tool_format no_tools{};
 
 // Specific rows before the general ones they would also match.
 const std::array<family_row, 8> rows = {{
-    {template_family::qwen3, "qwen3", {"<|im_start|>", "</think>"}, &render_qwen3, hermes_calls},
+    {template_family::qwen3, "qwen3", {"<|im_start|>", "</think>"}, &render_qwen3, hermes_calls, true},
     {template_family::qwen2_5, "qwen2_5", {"<|im_start|>", "You are Qwen, created by Alibaba Cloud"}, &render_qwen2_5,
      hermes_calls},
     {template_family::chatml, "chatml", {"<|im_start|>", ""}, &render_chatml, no_tools},
     {template_family::deepseek_r1, "deepseek_r1",
-     {"<\xEF\xBD\x9C" "User\xEF\xBD\x9C>", "<\xEF\xBD\x9C" "Assistant\xEF\xBD\x9C>"}, &render_deepseek_r1, no_tools},
+     {"<\xEF\xBD\x9C" "User\xEF\xBD\x9C>", "<\xEF\xBD\x9C" "Assistant\xEF\xBD\x9C>"}, &render_deepseek_r1, no_tools,
+     true},
     {template_family::llama3_1, "llama3_1", {"<|start_header_id|>", "Cutting Knowledge Date"}, &render_llama3_1,
      llama_json_calls},
     {template_family::llama3, "llama3", {"<|start_header_id|>", ""}, &render_llama3, no_tools},
@@ -42,6 +44,11 @@ const family_row* row_of(template_family family) {
 }
 
 }  // namespace
+
+bool thinks(template_family family) {
+  const family_row* row = row_of(family);
+  return row != nullptr && row->thinks;
+}
 
 std::string_view to_string(template_family family) {
   const family_row* row = row_of(family);
