@@ -41,3 +41,12 @@ gtest_discover_tests(chain_bridge_test WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
   PROPERTIES FIXTURES_REQUIRED chain_contracts TIMEOUT 120
   ENVIRONMENT "INFERGRID_SOURCE_DIR=${PROJECT_SOURCE_DIR};INFERGRID_BINARY_DIR=${PROJECT_BINARY_DIR}"
   DISCOVERY_TIMEOUT 60)
+
+# `infergrid chain` (the real binary) against anvil: deposit, stake, unbond, status, clear errors.
+add_executable(chain_cli_test ${CMAKE_CURRENT_LIST_DIR}/chain_cli.test.cpp)
+target_link_libraries(chain_cli_test PRIVATE infergrid_chain_test_support GTest::gtest GTest::gtest_main infergrid_warnings)
+add_dependencies(chain_cli_test infergrid)
+gtest_discover_tests(chain_cli_test WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+  PROPERTIES FIXTURES_REQUIRED chain_contracts TIMEOUT 120
+  ENVIRONMENT "INFERGRID_SOURCE_DIR=${PROJECT_SOURCE_DIR};INFERGRID_BINARY_DIR=${PROJECT_BINARY_DIR}"
+  DISCOVERY_TIMEOUT 60)

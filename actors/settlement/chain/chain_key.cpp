@@ -47,8 +47,10 @@ result<chain_key> chain_key::from_secret(const word& secret) {
 }
 
 result<chain_key> chain_key::from_hex(std::string_view secret_hex) {
-  auto secret = word_from_hex(secret_hex);
-  if (!secret) return secret.err();
+  // The hex parsers quote what they refuse; a secret must never reach a message or a log.
+  const bool prefixed = secret_hex.starts_with("0x") || secret_hex.starts_with("0X");
+  auto secret = word_from_hex(prefixed ? std::string(secret_hex) : "0x" + std::string(secret_hex));
+  if (!secret) return make_error(error_code::malformed_input, "a secp256k1 secret must be 64 hex digits (0x optional)");
   return from_secret(*secret);
 }
 

@@ -20,6 +20,7 @@ class chain_key {
  public:
   // Refuses zero and values not below the group order.
   static result<chain_key> from_secret(const word& secret);
+  // 64 hex digits, 0x optional; a malformed secret's error never quotes it.
   static result<chain_key> from_hex(std::string_view secret_hex);
   // A fresh key from the operating system's randomness.
   static chain_key generate();

@@ -1,0 +1,177 @@
+// `infergrid chain ...`: the SettlementVault from a wallet's side (deploy/readme/chain.md) — read its
+// state, and deposit, stake, unbond or withdraw unbonded tokens with an EVM key. Every mutation is
+// one or two signed EIP-1559 transactions (an ERC-20 approve, then the vault call) sent through the
+// same C++ chain client the settlement actor uses; the actor's chain bridge books them once they are
+// confirmed.
+//   infergrid chain status   --rpc URL --vault 0x… [--account 0x…]   head, pool, latest epoch; an account's stake
+//   infergrid chain deposit  AMOUNT --rpc URL --vault 0x… --key FILE  approve + deposit (developer balance)
+//   infergrid chain stake    AMOUNT --role miner|validator …          approve + stake
+//   infergrid chain unbond   AMOUNT …                                 starts the unbonding delay
+//   infergrid chain withdraw-unbonded …                               takes back what finished unbonding
+// AMOUNT as the ledger takes it: tokens with up to six decimals ("12.5") or micro-units ("12500000u").
+// FILE holds the account's secp256k1 secret as hex (0x optional); it is never printed.
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "actors/cli/command_registry.hpp"
+#include "actors/settlement/chain/chain_client.hpp"
+#include "actors/settlement/chain/vault_calls.hpp"
+#include "actors/settlement/ledger/amount.hpp"
+
+namespace infergrid::cli {
+namespace {
+
+using namespace infergrid::chain;
+
+struct chain_args {
+  std::string rpc = "http://127.0.0.1:8545";
+  std::string vault;
+  std::string key_file;
+  std::string account;
+  std::string amount;
+  std::string role = "miner";
+};
+
+int fail(const std::string& what, const error& e) {
+  fmt::print(stderr, "chain {}: {}\n", what, e.message);
+  return 1;
+}
+
+result<chain_key> read_key(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return make_error(error_code::not_found, "cannot read the key file " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string secret = text.str();
+  while (!secret.empty() && std::isspace(static_cast<unsigned char>(secret.back()))) secret.pop_back();
+  auto key = chain_key::from_hex(secret);
+  if (!key.ok()) return make_error(error_code::invalid_argument, path + " holds no secp256k1 secret: " + key.err().message);
+  return key;
+}
+
+// One uint256 view of `to` as a u64 (token amounts and epochs fit).
+result<std::uint64_t> view(chain_client& client, const address& to, const bytes& call_data) {
+  auto answer = client.call(to, call_data);
+  if (!answer.ok()) return answer.err();
+  if (answer->size() != 32) return make_error(error_code::malformed_input, "the view answered " + std::to_string(answer->size()) + " bytes");
+  word value{};
+  std::copy(answer->begin(), answer->end(), value.begin());
+  return u64_from_word(value);
+}
+
+result<address> vault_token(chain_client& client, const address& vault) {
+  auto answer = client.call(vault, abi_call("token()", {}));
+  if (!answer.ok()) return answer.err();
+  if (answer->size() != 32) return make_error(error_code::malformed_input, "the vault's token() answered no address");
+  word value{};
+  std::copy(answer->begin(), answer->end(), value.begin());
+  return address_from_word(value);
+}
+
+int status(const chain_args& args) {
+  chain_client client(args.rpc);
+  auto vault = address_from_hex(args.vault);
+  if (!vault.ok()) return fail("status", vault.err());
+  auto id = client.chain_id();
+  if (!id.ok()) return fail("status", id.err());
+  auto head = client.block_number();
+  if (!head.ok()) return fail("status", head.err());
+  fmt::print("chain {} at {}: head block {}\n", *id, args.rpc, *head);
+  auto pool = view(client, *vault, vault_call::pool());
+  auto epoch = view(client, *vault, abi_call("latestEpoch()", {}));
+  if (!pool.ok()) return fail("status", pool.err());
+  if (!epoch.ok()) return fail("status", epoch.err());
+  fmt::print("vault {}: pool {} tokens, latest anchored epoch {}\n", args.vault, ledger::format_amount(static_cast<std::int64_t>(*pool)), *epoch);
+  if (args.account.empty()) return 0;
+  auto account = address_from_hex(args.account);
+  if (!account.ok()) return fail("status", account.err());
+  auto token = vault_token(client, *vault);
+  if (!token.ok()) return fail("status", token.err());
+  auto wallet = view(client, *token, token_call::balance_of(*account));
+  auto staked = view(client, *vault, vault_call::staked_of(*account));
+  auto unbonding = view(client, *vault, vault_call::unbonding_of(*account));
+  for (const auto* got : {&wallet, &staked, &unbonding}) {
+    if (!got->ok()) return fail("status", got->err());
+  }
+  fmt::print("account {}: wallet {} tokens, staked {}, unbonding {}\n", args.account,
+             ledger::format_amount(static_cast<std::int64_t>(*wallet)), ledger::format_amount(static_cast<std::int64_t>(*staked)),
+             ledger::format_amount(static_cast<std::int64_t>(*unbonding)));
+  return 0;
+}
+
+// Sends the vault call that `what` names (after approving `approve_micro` of the token if non-zero).
+int send(const chain_args& args, const std::string& what, std::uint64_t approve_micro, const bytes& call_data) {
+  chain_client client(args.rpc);
+  auto vault = address_from_hex(args.vault);
+  if (!vault.ok()) return fail(what, vault.err());
+  auto key = read_key(args.key_file);
+  if (!key.ok()) return fail(what, key.err());
+  if (approve_micro > 0) {
+    auto token = vault_token(client, *vault);
+    if (!token.ok()) return fail(what, token.err());
+    auto approved = client.send(*key, *token, token_call::approve(*vault, approve_micro));
+    if (!approved.ok()) return fail(what + " (approve)", approved.err());
+  }
+  auto receipt = client.send(*key, *vault, call_data);
+  if (!receipt.ok()) return fail(what, receipt.err());
+  fmt::print("{}: transaction {} in block {} ({} gas) from {}\n", what, to_hex_0x(receipt->transaction_hash),
+             receipt->block_number, receipt->gas_used, to_hex_0x(key->chain_address()));
+  return 0;
+}
+
+result<std::uint64_t> amount_of(const chain_args& args) {
+  auto amount = ledger::parse_amount(args.amount);
+  if (!amount.ok()) return amount.err();
+  if (*amount <= 0) return make_error(error_code::invalid_argument, "the amount must be positive");
+  return static_cast<std::uint64_t>(*amount);
+}
+
+void add_chain(CLI::App& app) {
+  auto args = std::make_shared<chain_args>();
+  auto* chain = app.add_subcommand("chain", "The on-chain SettlementVault: status, deposit, stake, unbond, withdraw-unbonded");
+  chain->require_subcommand(1);
+  auto common = [&](CLI::App* sub, bool signs) {
+    sub->add_option("--rpc", args->rpc, "the EVM node's JSON-RPC endpoint")->capture_default_str();
+    sub->add_option("--vault", args->vault, "the SettlementVault's address (0x…)")->required();
+    if (signs) sub->add_option("--key", args->key_file, "file with the account's secp256k1 secret (hex)")->required();
+  };
+  auto* show = chain->add_subcommand("status", "head block, the vault's pool and latest anchored epoch; --account: its stake");
+  common(show, false);
+  show->add_option("--account", args->account, "an address whose wallet balance, stake and unbonding to show");
+  show->callback([args] { set_exit_code(status(*args)); });
+
+  auto amount_command = [&](const char* name, const char* help) {
+    auto* sub = chain->add_subcommand(name, help);
+    common(sub, true);
+    sub->add_option("amount", args->amount, "tokens (\"12.5\") or micro-units (\"12500000u\")")->required();
+    return sub;
+  };
+  amount_command("deposit", "approve and deposit tokens: the ledger books them to the account's developer balance")
+      ->callback([args] {
+        auto amount = amount_of(*args);
+        set_exit_code(amount.ok() ? send(*args, "deposit", *amount, vault_call::deposit(*amount)) : fail("deposit", amount.err()));
+      });
+  auto* stake = amount_command("stake", "approve and stake tokens as a miner or validator");
+  stake->add_option("--role", args->role, "miner or validator")->check(CLI::IsMember({"miner", "validator"}))->capture_default_str();
+  stake->callback([args] {
+    auto amount = amount_of(*args);
+    const auto role = args->role == "validator" ? stake_role::validator : stake_role::miner;
+    set_exit_code(amount.ok() ? send(*args, "stake", *amount, vault_call::stake(role, *amount)) : fail("stake", amount.err()));
+  });
+  amount_command("unbond", "start unbonding staked tokens (withdrawable after the vault's delay)")->callback([args] {
+    auto amount = amount_of(*args);
+    set_exit_code(amount.ok() ? send(*args, "unbond", 0, vault_call::unbond(*amount)) : fail("unbond", amount.err()));
+  });
+  auto* withdraw = chain->add_subcommand("withdraw-unbonded", "take back the tokens whose unbonding delay has passed");
+  common(withdraw, true);
+  withdraw->callback([args] { set_exit_code(send(*args, "withdraw-unbonded", 0, vault_call::withdraw_unbonded())); });
+}
+
+}  // namespace
+
+IG_REGISTER_COMMAND(add_chain);
+
+}  // namespace infergrid::cli
