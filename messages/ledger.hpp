@@ -188,14 +188,19 @@ struct epoch_miner_metrics {
 
 // Close the open epoch: pay its reward pool from the treasury, publish its root. Answered with
 // epoch_root, which the settlement actor also sends to its configured root subscribers.
+// With demand_driven the pool is not the caller's: the ledger's supply rule decides it from the
+// tokens settled this epoch and the measured queue time and utilisation (settlement.md).
 struct epoch_close {
   static constexpr message_type id = message_type::epoch_close;
   static constexpr std::uint16_t version = 1;
   std::string op_id;
   std::int64_t epoch = 0;
-  std::int64_t reward_pool_micro = 0;
+  std::int64_t reward_pool_micro = 0;  // 0 when demand_driven
   std::vector<epoch_miner_metrics> metrics;
-  MSGPACK_DEFINE(op_id, epoch, reward_pool_micro, metrics)
+  bool demand_driven = false;          // appended: the pool from measured demand
+  std::int64_t queue_p95_ms = 0;       // appended: p95 of the requests' wait for a worker
+  std::int64_t utilisation_ppm = 0;    // appended: mean running jobs / slots
+  MSGPACK_DEFINE(op_id, epoch, reward_pool_micro, metrics, demand_driven, queue_p95_ms, utilisation_ppm)
 };
 IG_REGISTER_MESSAGE(epoch_close);
 

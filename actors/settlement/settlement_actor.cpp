@@ -50,6 +50,7 @@ lg::operation to_operation(const epoch_close& m) {
   for (const auto& metric : m.metrics) {
     op.metrics.push_back({metric.miner, metric.latency_p95_ms, metric.uptime_ppm, metric.accuracy_ppm});
   }
+  if (m.demand_driven) op.demand = lg::epoch_demand{m.queue_p95_ms, m.utilisation_ppm};
   return op;
 }
 

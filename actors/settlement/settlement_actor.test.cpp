@@ -172,10 +172,20 @@ TEST_F(settlement_actor_test, epoch_close_answers_with_the_root_of_a_verifiable_
   auto wrong_epoch = call<epoch_root>(epoch_close{"close-x", 5, 0, {}});
   ASSERT_FALSE(wrong_epoch.ok());
   EXPECT_EQ(wrong_epoch.err().code, error_code::conflict);
+  // Demand-driven: the supply rule decides the pool; with no tokens settled this epoch it is 0.
+  auto named_pool = call<epoch_root>(epoch_close{"close-1x", 1, token, {}, true, 5'000, 950'000});
+  ASSERT_FALSE(named_pool.ok());
+  EXPECT_EQ(named_pool.err().code, error_code::invalid_argument);
+  auto driven = call<epoch_root>(epoch_close{"close-1", 1, 0, {{ledger::account_of(miner), 100, 1'000'000, 1'000'000}}, true,
+                                             5'000, 950'000});
+  ASSERT_TRUE(driven.ok()) << driven.err().message;
+  std::int64_t driven_paid = 0;
+  for (const auto& p : driven->rewards) driven_paid += p.account == ledger::account_of(miner) ? p.delta_micro : 0;
+  EXPECT_EQ(driven_paid, 0) << "no tokens served: idle capacity earns no subsidy";
   grid->stop();
   auto report = ledger::verify_ledger(db);
   ASSERT_TRUE(report.ok()) << report.err().message;
-  EXPECT_EQ(report->epochs_closed, 1);
+  EXPECT_EQ(report->epochs_closed, 2);
 }
 
 TEST_F(settlement_actor_test, a_worker_receipt_settles_its_escrow_once_and_opens_the_miner_account) {

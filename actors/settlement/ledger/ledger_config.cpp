@@ -23,6 +23,10 @@ status validate_config(const ledger_config& c) {
   for (std::int64_t weight : {w.useful_tokens, w.latency, w.uptime, w.accuracy}) {
     if (weight < 0 || weight > 1'000'000) return make_error(error_code::invalid_argument, "reward weights must be 0..1e6");
   }
+  if (!market::valid_supply_rule(c.supply)) {
+    return make_error(error_code::invalid_argument, "supply rule out of range (targets must be > 0, utilisation and "
+                                                    "saturation at most 1000000 ppm, amounts not negative)");
+  }
   return {};
 }
 

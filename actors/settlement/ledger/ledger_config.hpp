@@ -9,6 +9,7 @@
 #include <msgpack.hpp>
 
 #include "actors/settlement/ledger/amount.hpp"
+#include "market/supply_rule.hpp"
 
 namespace infergrid::ledger {
 
@@ -50,10 +51,13 @@ struct ledger_config {
   std::int64_t early_participant_multiplier_percent = 150;
   // Weights of the miner score dimensions.
   reward_weights weights{};
-  // The config is part of the ledger: stored at creation, replayed by verify (fields append-only).
+  // The pool of a demand-driven epoch close and when the early window opens (market/supply_rule.hpp).
+  market::supply_rule supply{};
+  // The config is part of the ledger: stored at creation, replayed by verify (fields append-only;
+  // a config stored before `supply` decodes with its defaults).
   MSGPACK_DEFINE(treasury_account, miner_stake_min_micro, validator_stake_min_micro, unbonding_epochs, fee_bps,
                  conviction_quorum, slash_bps, slash_reporter_bps, validator_reward_per_verdict_micro,
-                 early_participant_epochs, early_participant_multiplier_percent, weights)
+                 early_participant_epochs, early_participant_multiplier_percent, weights, supply)
   bool operator==(const ledger_config&) const = default;
 };
 

@@ -74,6 +74,7 @@ class ledger_state {
   bool schedulable(std::string_view miner) const;  // miner with stake >= miner_stake_min_micro
   bool can_vote(std::string_view validator) const;  // validator with stake >= validator_stake_min_micro
   std::int64_t epoch() const { return epoch_; }
+  bool early_window_open() const { return early_window_open_; }
   micro_units supply_micro() const { return supply_micro_; }
   std::size_t open_escrow_count() const { return escrows_.size(); }
   const std::map<std::string, escrow, std::less<>>& open_escrows() const { return escrows_; }
@@ -119,6 +120,9 @@ class ledger_state {
   void take_from_unbondings(const std::string& miner, micro_units amount_micro);
   std::map<std::string, std::int64_t> correct_verdicts() const;
   result<plan> reward_plan(const epoch_close_op& op) const;
+  // First staked before early_participant_epochs, or while the early window was open.
+  bool early_participant(std::string_view miner) const;
+  market::demand_measure measured_demand(const epoch_demand& demand) const;
 
   ledger_config config_;
   std::map<std::string, account, std::less<>> accounts_;
@@ -129,6 +133,10 @@ class ledger_state {
   std::unordered_set<std::string> convicted_;           // receipts that already cost a slash
   std::map<std::string, std::int64_t, std::less<>> epoch_tokens_;  // miner → tokens settled this epoch
   std::set<std::string> touched_;
+  // The early window: open while the last demand-driven epoch close found the grid short of supply
+  // (market::short_of_supply); miners whose first stake came while it was open.
+  bool early_window_open_ = false;
+  std::set<std::string, std::less<>> early_by_demand_;
   std::int64_t epoch_ = 0;
   micro_units supply_micro_ = 0;
 };

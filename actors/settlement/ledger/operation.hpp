@@ -4,6 +4,7 @@
 // Fields are appended only as well. Supply changes only through deposit/withdraw (external money in
 // and out) and mint/burn (tokens created or destroyed by the network); everything else moves money.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -127,11 +128,36 @@ struct miner_metrics {  // measured outside the ledger (matchmaker, validators) 
   std::int64_t accuracy_ppm = 0;  // parts per million of its audited receipts found correct
   MSGPACK_DEFINE(miner, latency_p95_ms, uptime_ppm, accuracy_ppm)
 };
-struct epoch_close_op {  // closes `epoch`, pays its reward pool from the treasury, publishes the root
+// Demand the matchmaker measured over an epoch (the ledger counts the tokens served itself).
+struct epoch_demand {
+  std::int64_t queue_p95_ms = 0;     // p95 of the requests' wait for a worker
+  std::int64_t utilisation_ppm = 0;  // mean running jobs / slots
+  MSGPACK_DEFINE(queue_p95_ms, utilisation_ppm)
+  bool operator==(const epoch_demand&) const = default;
+};
+// Closes `epoch`, pays its reward pool from the treasury, publishes the root. With `demand` the pool
+// is the supply rule's (market/supply_rule.hpp, bounded by the treasury) and reward_pool_micro must
+// be 0; without it, the caller's pool. Encoded with 3 fields without demand and 4 with, so entries
+// written before the field was appended keep their exact, canonical bytes.
+struct epoch_close_op {
   std::int64_t epoch = 0;
   micro_units reward_pool_micro = 0;
   std::vector<miner_metrics> metrics;
-  MSGPACK_DEFINE(epoch, reward_pool_micro, metrics)
+  std::optional<epoch_demand> demand;
+
+  template <class Packer>
+  void msgpack_pack(Packer& out) const {
+    out.pack_array(demand ? 4 : 3);
+    out.pack(epoch), out.pack(reward_pool_micro), out.pack(metrics);
+    if (demand) out.pack(*demand);
+  }
+  void msgpack_unpack(const msgpack::object& in) {
+    if (in.type != msgpack::type::ARRAY || (in.via.array.size != 3 && in.via.array.size != 4)) throw msgpack::type_error();
+    const msgpack::object* field = in.via.array.ptr;
+    field[0].convert(epoch), field[1].convert(reward_pool_micro), field[2].convert(metrics);
+    demand.reset();
+    if (in.via.array.size == 4) demand = field[3].as<epoch_demand>();
+  }
 };
 
 using operation = std::variant<deposit_op, withdraw_op, mint_op, burn_op, transfer_op, stake_op, unbond_op,

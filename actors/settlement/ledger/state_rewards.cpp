@@ -1,6 +1,7 @@
 // ledger_state: epoch close — validator rewards per correct verdict, then the miners' share of the
 // pool by a weighted multi-dimensional score. Integer math; the remainder returns to the treasury,
 // so exactly reward_pool_micro leaves the treasury and exactly that much is paid out.
+#include <algorithm>
 #include <set>
 
 #include "actors/settlement/ledger/ledger_assert.hpp"
@@ -57,6 +58,9 @@ result<ledger_state::plan> ledger_state::reward_plan(const epoch_close_op& op) c
   for (const auto& [miner, tokens] : epoch_tokens_) inputs[miner].tokens = tokens;
   for (const miner_metrics& m : op.metrics) inputs[m.miner].metrics = &m;
   std::erase_if(inputs, [this](const auto& item) { return !schedulable(item.first); });
+  // A demand-driven close rewards useful work only: a miner that settled no tokens this epoch
+  // (measured, but idle or refused) gets nothing, however fast or available it was.
+  if (op.demand) std::erase_if(inputs, [](const auto& item) { return item.second.tokens == 0; });
   std::int64_t tokens_total = 0;
   std::int64_t latency_best_ms = 0;
   for (const auto& [miner, in] : inputs) {
@@ -77,7 +81,7 @@ result<ledger_state::plan> ledger_state::reward_plan(const epoch_close_op& op) c
         m.latency_p95_ms > 0 ? static_cast<wide_integer>(latency_best_ms) * parts_per_million / m.latency_p95_ms : 0;
     wide_integer score = w.useful_tokens * tokens_ppm + w.latency * latency_ppm + w.uptime * m.uptime_ppm +
                      w.accuracy * m.accuracy_ppm;
-    if (find(miner)->first_stake_epoch < config_.early_participant_epochs) {
+    if (early_participant(miner)) {
       score = score * config_.early_participant_multiplier_percent / 100;
     }
     scores[miner] = score;
@@ -94,6 +98,17 @@ result<ledger_state::plan> ledger_state::reward_plan(const epoch_close_op& op) c
   return p;
 }
 
+bool ledger_state::early_participant(std::string_view miner) const {
+  const account* a = find(miner);
+  return a != nullptr && (a->first_stake_epoch < config_.early_participant_epochs || early_by_demand_.contains(miner));
+}
+
+market::demand_measure ledger_state::measured_demand(const epoch_demand& demand) const {
+  std::int64_t tokens = 0;
+  for (const auto& [miner, count] : epoch_tokens_) tokens += count;
+  return {tokens, demand.queue_p95_ms, demand.utilisation_ppm};
+}
+
 result<outcome> ledger_state::apply_one(const epoch_close_op& op) {
   if (op.epoch != epoch_) {
     return make_error(error_code::conflict, "epoch " + std::to_string(op.epoch) + " is not the open epoch " +
@@ -102,11 +117,21 @@ result<outcome> ledger_state::apply_one(const epoch_close_op& op) {
   if (op.reward_pool_micro < 0 || op.reward_pool_micro > amount_max_micro) {
     return make_error(error_code::invalid_argument, "reward pool out of range");
   }
+  if (op.demand && op.reward_pool_micro != 0) {
+    return make_error(error_code::invalid_argument, "a demand-driven epoch close names no reward pool (the supply rule decides it)");
+  }
   IG_TRY(validate_metrics(op));
-  auto p = reward_plan(op);
+  epoch_close_op decided = op;
+  if (op.demand) {
+    const account* treasury = find(config_.treasury_account);
+    const micro_units available = treasury == nullptr ? 0 : treasury->balance_micro;
+    decided.reward_pool_micro = std::min(available, market::demand_reward_pool_micro(measured_demand(*op.demand), config_.supply));
+  }
+  auto p = reward_plan(decided);
   if (!p) return p.err();
   auto out = run(std::move(*p));
   if (out) {
+    if (op.demand) early_window_open_ = market::short_of_supply(measured_demand(*op.demand), config_.supply);
     tallies_.clear();
     epoch_tokens_.clear();
     ++epoch_;

@@ -17,7 +17,11 @@ result<outcome> ledger_state::apply_one(const stake_op& op) {
   auto out = run(std::move(p));
   if (out) {
     account& staker = accounts_.find(op.account)->second;
-    if (staker.first_stake_epoch < 0) staker.first_stake_epoch = epoch_;
+    if (staker.first_stake_epoch < 0) {
+      staker.first_stake_epoch = epoch_;
+      // Staked while the last demand-driven close found the grid short of supply: early.
+      if (early_window_open_ && staker.kind == account_kind::miner) early_by_demand_.insert(op.account);
+    }
   }
   return out;
 }

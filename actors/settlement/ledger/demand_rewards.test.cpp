@@ -1,0 +1,132 @@
+// Demand-driven epoch close: the pool is the supply rule's (market/supply_rule.hpp) from the tokens
+// the ledger settled and the demand the matchmaker measured, bounded by the treasury, paid out
+// exactly; the early window opens while the grid is short of supply; the encoding stays canonical.
+#include <gtest/gtest.h>
+
+#include "actors/settlement/ledger/ledger_state.hpp"
+#include "actors/settlement/ledger/ledger_test_support.hpp"
+#include "actors/settlement/ledger/operation_codec.hpp"
+#include "actors/settlement/ledger/signed_ops.hpp"
+
+namespace infergrid::ledger {
+namespace {
+
+using testing::key;
+constexpr micro_units token = micro_per_token;
+
+class demand_rewards_test : public ::testing::Test {
+ protected:
+  void ok(const operation& op) {
+    auto out = state.apply(op);
+    ASSERT_TRUE(out.ok()) << out.err().message;
+    ASSERT_TRUE(state.check_invariants().ok()) << state.check_invariants().err().message;
+  }
+  micro_units balance(const std::string& id) const { return state.find(id) ? state.find(id)->balance_micro : 0; }
+  void add_miner(const identity& m) {
+    ok(deposit_op{account_of(m), static_cast<std::uint8_t>(account_kind::miner), 100 * token});
+    ok(stake_op{account_of(m), 100 * token});
+  }
+  // One settled request of `tokens` prompt + completion tokens for `m`.
+  void serve(const identity& m, const std::string& id, std::int64_t tokens) {
+    ok(deposit_op{"dev", 0, 10 * token});
+    ok(escrow_op{id, "dev", 10 * token, 1'000, 1'000});
+    ok(make_settle(m, id, tokens / 2, tokens - tokens / 2, digest{}));
+  }
+  micro_units paid_out(const outcome& out) const {
+    micro_units paid = 0;
+    for (const posting& p : out.postings) {
+      if (p.account != "treasury") paid += p.delta_micro;
+    }
+    return paid;
+  }
+  ledger_state state{[] {
+    ledger_config c;
+    c.early_participant_epochs = 0;  // the window is only demand's
+    return c;
+  }()};
+};
+
+TEST_F(demand_rewards_test, the_pool_is_the_rules_from_settled_tokens_and_is_paid_out_exactly) {
+  const identity a = key(1), b = key(2);
+  add_miner(a);
+  add_miner(b);
+  serve(a, "r1", 3'000'000);
+  serve(b, "r2", 1'000'000);
+  ok(mint_op{"treasury", 1'000 * token});
+  const micro_units treasury_before = balance("treasury");
+  // 4M tokens × 100 micro / 1k = 400,000; utilisation at target; queue 1 s over its 2 s target: × 1.5.
+  const micro_units expected = 600'000;
+  EXPECT_EQ(market::demand_reward_pool_micro({4'000'000, 3'000, 700'000}, state.config().supply), expected);
+  auto out = state.apply(epoch_close_op{0, 0, {}, epoch_demand{3'000, 700'000}});
+  ASSERT_TRUE(out.ok()) << out.err().message;
+  EXPECT_EQ(treasury_before - balance("treasury"), paid_out(*out));
+  EXPECT_LE(paid_out(*out), expected);
+  EXPECT_GT(paid_out(*out), expected - 10);
+  EXPECT_GT(balance(account_of(a)), balance(account_of(b))) << "more useful tokens, more reward";
+  const identity idle = key(3);
+  add_miner(idle);
+  serve(a, "r3", 1'000'000);
+  const micro_units idle_before = balance(account_of(idle));
+  ok(epoch_close_op{1, 0, {{account_of(idle), 10, 1'000'000, 1'000'000}}, epoch_demand{0, 700'000}});
+  EXPECT_EQ(balance(account_of(idle)), idle_before) << "measured but served nothing: no subsidy for idle capacity";
+  ASSERT_TRUE(state.check_invariants().ok());
+}
+
+TEST_F(demand_rewards_test, idle_capacity_earns_less_and_the_treasury_bounds_the_pool) {
+  const identity a = key(1);
+  add_miner(a);
+  serve(a, "r1", 4'000'000);
+  ok(mint_op{"treasury", 100'000});  // less than the rule's 400,000 (plus the fee already there)
+  const micro_units treasury = balance("treasury");
+  auto out = state.apply(epoch_close_op{0, 0, {}, epoch_demand{0, 700'000}});
+  ASSERT_TRUE(out.ok()) << out.err().message;
+  EXPECT_EQ(balance("treasury"), treasury - paid_out(*out));
+  EXPECT_GT(paid_out(*out), treasury - 10) << "the whole treasury, not an error";
+  serve(a, "r2", 4'000'000);
+  ok(mint_op{"treasury", 1'000 * token});
+  const micro_units before = balance("treasury");
+  out = state.apply(epoch_close_op{1, 0, {}, epoch_demand{0, 70'000}});  // 10 % of the target: a tenth
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(before - balance("treasury"), paid_out(*out));
+  EXPECT_GT(paid_out(*out), 40'000 - 10);
+  EXPECT_LE(paid_out(*out), 40'000);
+}
+
+TEST_F(demand_rewards_test, a_miner_joining_while_supply_is_short_is_an_early_participant) {
+  const identity old_hand = key(1), newcomer = key(2), latecomer = key(3);
+  add_miner(old_hand);
+  ok(mint_op{"treasury", 1'000 * token});
+  EXPECT_FALSE(state.early_window_open());
+  ok(epoch_close_op{0, 0, {}, epoch_demand{9'000, 950'000}});  // requests queue: short of supply
+  EXPECT_TRUE(state.early_window_open());
+  add_miner(newcomer);
+  ok(epoch_close_op{1, 0, {}, epoch_demand{100, 500'000}});  // supply meets demand: the window closes
+  EXPECT_FALSE(state.early_window_open());
+  add_miner(latecomer);
+  std::vector<miner_metrics> same;
+  for (const identity* m : {&old_hand, &newcomer, &latecomer}) same.push_back({account_of(*m), 100, 1'000'000, 1'000'000});
+  std::map<std::string, micro_units> before;
+  for (const identity* m : {&old_hand, &newcomer, &latecomer}) before[account_of(*m)] = balance(account_of(*m));
+  ok(epoch_close_op{2, 350 * token, same});
+  EXPECT_EQ(balance(account_of(old_hand)) - before[account_of(old_hand)], 100 * token);
+  EXPECT_EQ(balance(account_of(newcomer)) - before[account_of(newcomer)], 150 * token);
+  EXPECT_EQ(balance(account_of(latecomer)) - before[account_of(latecomer)], 100 * token);
+}
+
+TEST_F(demand_rewards_test, a_demand_close_naming_a_pool_is_refused_and_both_encodings_are_canonical) {
+  EXPECT_EQ(state.apply(epoch_close_op{0, 5, {}, epoch_demand{1, 1}}).err().code, error_code::invalid_argument);
+  const operation plain = epoch_close_op{3, 7, {}};
+  const operation driven = epoch_close_op{3, 0, {}, epoch_demand{2'500, 800'000}};
+  for (const operation& op : {plain, driven}) {
+    const byte_vector bytes = encode_operation(op);
+    auto back = decode_operation(bytes);
+    ASSERT_TRUE(back.ok()) << back.err().message;
+    EXPECT_EQ(encode_operation(*back), bytes);
+  }
+  const auto decoded = std::get<epoch_close_op>(*decode_operation(encode_operation(driven)));
+  ASSERT_TRUE(decoded.demand.has_value());
+  EXPECT_EQ(decoded.demand->utilisation_ppm, 800'000);
+}
+
+}  // namespace
+}  // namespace infergrid::ledger
