@@ -1,5 +1,8 @@
 #include "actors/http_bridge/bridge_metrics.hpp"
 
+#include <tuple>
+#include <utility>
+
 #include <fmt/format.h>
 
 namespace infergrid::http {
@@ -114,6 +117,27 @@ std::string bridge_metrics::render(const metrics_snapshot_inputs& inputs) const 
   for (const auto& model : inputs.models) {
     out += fmt::format("infergrid_model_utilisation_ratio{{model=\"{}\"}} {:.3f}\n", prometheus_label(model.id),
                        static_cast<double>(model.utilisation_permille) / 1000.0);
+  }
+  header(out, "infergrid_model_ask_micro", "gauge",
+         "Live workers' asks per model, micro-units per 1k tokens: p10, median, p90 (matchmaker price index).");
+  for (const auto& model : inputs.models) {
+    const price_index_view& p = model.prices;
+    for (const auto& [kind, q10, q50, q90] : {std::tuple{"prompt", p.ask_prompt_p10, p.ask_prompt_median, p.ask_prompt_p90},
+                                              std::tuple{"completion", p.ask_completion_p10, p.ask_completion_median,
+                                                         p.ask_completion_p90}}) {
+      for (const auto& [quantile, value] : {std::pair{"0.1", q10}, std::pair{"0.5", q50}, std::pair{"0.9", q90}}) {
+        out += fmt::format("infergrid_model_ask_micro{{model=\"{}\",kind=\"{}\",quantile=\"{}\"}} {}\n",
+                           prometheus_label(model.id), kind, quantile, value);
+      }
+    }
+  }
+  header(out, "infergrid_model_cleared_price_micro", "gauge",
+         "Token-weighted price of the model's last finished jobs, micro-units per 1k tokens (matchmaker price index).");
+  for (const auto& model : inputs.models) {
+    out += fmt::format("infergrid_model_cleared_price_micro{{model=\"{}\",kind=\"prompt\"}} {}\n", prometheus_label(model.id),
+                       model.prices.cleared_prompt);
+    out += fmt::format("infergrid_model_cleared_price_micro{{model=\"{}\",kind=\"completion\"}} {}\n",
+                       prometheus_label(model.id), model.prices.cleared_completion);
   }
   struct counter_series {
     const char* name;

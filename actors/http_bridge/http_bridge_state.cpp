@@ -238,6 +238,13 @@ void http_bridge_state::refresh_models() {
                                                     static_cast<std::int64_t>(supply.running),
                                                     static_cast<std::int64_t>(supply.queued),
                                                     static_cast<std::int64_t>(supply.utilisation_permille)});
+                                  const auto as_int = [](std::uint64_t v) { return static_cast<std::int64_t>(v); };
+                                  models.back().prices = {
+                                      as_int(supply.ask_prompt.p10_micro), as_int(supply.ask_prompt.median_micro),
+                                      as_int(supply.ask_prompt.p90_micro), as_int(supply.ask_completion.p10_micro),
+                                      as_int(supply.ask_completion.median_micro), as_int(supply.ask_completion.p90_micro),
+                                      as_int(supply.cleared_prompt_micro), as_int(supply.cleared_completion_micro),
+                                      static_cast<std::int64_t>(supply.cleared_jobs)};
                                 }
                                 shared_->catalog.update_from_supply(std::move(models));
                               });

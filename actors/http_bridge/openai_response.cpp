@@ -162,7 +162,9 @@ json model_json(const served_model& model, std::int64_t created_s) {
           {"created", created_s},
           {"owned_by", model.owned_by},
           {"context_length", model.context_length},
-          {"workers", model.workers}};
+          {"workers", model.workers},
+          {"pricing", pricing_json(model.prices)},
+          {"price_index", price_index_json(model.prices)}};
 }
 
 json model_list_json(const std::vector<served_model>& models, std::int64_t created_s) {

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/http_bridge/model_pricing.hpp"
+
 #include "actors/http_bridge/openai_request.hpp"
 #include "kernels/model/chat/chat_message.hpp"
 #include "messages/inference.hpp"
@@ -83,6 +85,7 @@ struct served_model {
   std::int64_t running = 0;
   std::int64_t queued = 0;
   std::int64_t utilisation_permille = 0;
+  price_index_view prices;  // the matchmaker's price index: `pricing` and `price_index` on /v1/models
 };
 nlohmann::json model_list_json(const std::vector<served_model>& models, std::int64_t created_s);
 // One model, as `GET /v1/models/{id}` answers it.

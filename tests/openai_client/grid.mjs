@@ -47,11 +47,13 @@ async function configWithFreePorts(keysFile, model) {
   return { text, httpPort };
 }
 
-export async function startGrid({ keysFile, model } = {}) {
+// edit: optionally (configText, dir) => configText, applied last (e.g. settings for one actor).
+export async function startGrid({ keysFile, model, edit } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infergrid-http-'));
   const config = await configWithFreePorts(keysFile, model);
   // Key files the config names go to the test's folder, not the source tree.
-  const text = config.text.replaceAll(/identity_file: ([\w.-]+)/g, `identity_file: ${dir}/$1`);
+  let text = config.text.replaceAll(/identity_file: ([\w.-]+)/g, `identity_file: ${dir}/$1`);
+  if (edit) text = edit(text, dir);
   const { httpPort } = config;
   const configPath = path.join(dir, 'all-in-one.yaml');
   fs.writeFileSync(configPath, text);
@@ -75,7 +77,7 @@ export async function startGrid({ keysFile, model } = {}) {
     if (exited) throw new Error(`infergrid up exited early (${JSON.stringify(exited)}):\n${output}`);
     try {
       const res = await fetch(`${origin}/v1/models`, { headers: { Authorization: `Bearer ${devKey}` } });
-      if (res.ok && (await res.json()).data.length > 0) return { origin, baseURL: `${origin}/v1`, stop, output: () => output };
+      if (res.ok && (await res.json()).data.length > 0) return { origin, baseURL: `${origin}/v1`, stop, output: () => output, dir };
     } catch {
       // not listening yet
     }
