@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   app.add_option("--audit-rate", params.audit_rate, "per-validator audit rate (validation.md default 0.05)");
   app.add_option("--validators", params.validators, "validators");
   app.add_option("--jobs-per-gpu", params.jobs_per_unit, "jobs an honest GPU serves per epoch");
-  app.add_option("--demand", params.base_demand, "base demand as a share of the starting capacity");
+  app.add_option("--demand", params.base_demand, "base demand as a share of the honest miners' starting capacity");
   CLI11_PARSE(app, argc, argv);
   if (params.miners == 0 || params.epochs == 0 || params.jobs_per_unit == 0 || params.audit_rate < 0 || params.audit_rate > 1) {
     std::fprintf(stderr, "market_sim: --miners, --epochs and --jobs-per-gpu must be > 0 and --audit-rate within 0..1\n");

@@ -35,7 +35,7 @@ class world {
 
   market_report run() {
     setup();
-    const double capacity0 = static_cast<double>(total_capacity());
+    const double capacity0 = static_cast<double>(honest_capacity());
     double demand_factor = 1.0;
     for (std::uint32_t e = 0; e < p_.epochs; ++e) {
       if (p_.demand_doubles && e == p_.epochs / 3) demand_factor = 2.0;
@@ -91,9 +91,10 @@ class world {
     for (std::uint32_t i = 0; i < miners_.size(); ++i) by_account_.emplace(miners_[i].account, i);
   }
 
-  std::uint64_t total_capacity() const {
+  // The honest miners' capacity: demand is sized to it (the cheats' capacity does not last).
+  std::uint64_t honest_capacity() const {
     std::uint64_t sum = 0;
-    for (const auto& m : miners_) sum += m.full_capacity(p_.jobs_per_unit);
+    for (const auto& m : miners_) sum += m.kind->cheat ? 0 : m.full_capacity(p_.jobs_per_unit);
     return sum;
   }
 

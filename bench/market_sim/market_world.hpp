@@ -27,7 +27,7 @@ struct market_params {
   std::uint32_t validators = 3;
   double audit_rate = 0.05;              // per validator and job (validation.md: validator `audit_rate`)
   std::uint32_t jobs_per_unit = 200;     // an honest GPU's capacity per epoch
-  double base_demand = 0.55;             // demand as a share of the starting capacity
+  double base_demand = 0.55;             // demand as a share of the honest miners' starting capacity
   std::uint32_t candidates = 4;          // miners sampled per job before the routing cost decides
   std::int64_t epoch_ms = 600'000;       // simulated length of an epoch (the reputation clock)
   ledger::micro_units stake_micro = 100 * ledger::micro_per_token;
