@@ -8,6 +8,7 @@
 #include <span>
 
 #include "kernels/engine/shader_variants.hpp"
+#include "kernels/glsl/include/push_constants.glsl"
 #include "kernels/vk/shaders.hpp"
 
 namespace infergrid::engine {
@@ -46,39 +47,19 @@ static_assert(shader_variants::embedded("rms_norm", "_subgroup") && shader_varia
 static_assert(shader_variants::embedded("attention", "_subgroup") && shader_variants::embedded("attention", "_shared") &&
               shader_variants::embedded("attention", "_subgroup_only"));
 
-// Push constant blocks, field for field as in the .comp files.
-struct matmul_push {
-  std::uint32_t rows, cols, row_units, row_group, n_tokens, x_offset, x_stride;
-  float eps;
-  std::uint32_t y_offset, y_stride, accumulate;
-};
-struct embedding_push {
-  std::uint32_t dim, row_units, row_group, n_rows, token_offset, first_row;
-};
-struct rms_norm_push {
-  std::uint32_t width;
-  float eps;
-  std::uint32_t use_row_list;
-};
-struct rope_push {
-  std::uint32_t n_heads, n_kv_heads, head_dim, rope_dims, n_ctx, token_offset;
-  float theta_base, freq_scale;
-  std::uint32_t style, use_factors, use_bias;
-};
-struct qk_norm_push {
-  std::uint32_t n_heads, n_kv_heads, head_dim;
-  float eps;
-};
-struct attention_push {
-  std::uint32_t n_heads, n_kv_heads, head_dim, n_ctx, q_stride, token_offset;
-  float scale;
-};
-struct swiglu_push {
-  std::uint32_t width, n_tokens;
-};
-struct count_push {
-  std::uint32_t count;
-};
+// Push-constant blocks: the same field lists the .comp files declare (kernels/glsl/include/push_constants.glsl).
+struct matmul_push { MATMUL_PUSH };
+struct embedding_push { EMBEDDING_PUSH };
+struct rms_norm_push { RMS_NORM_PUSH };
+struct rope_push { ROPE_PUSH };
+struct qk_norm_push { QK_NORM_PUSH };
+struct attention_push { ATTENTION_PUSH };
+struct swiglu_push { SWIGLU_PUSH };
+struct count_push { COUNT_PUSH };
+// Every device offers at least 128 bytes of push constants (maxPushConstantsSize).
+static_assert(sizeof(matmul_push) <= 128 && sizeof(embedding_push) <= 128 && sizeof(rms_norm_push) <= 128 &&
+              sizeof(rope_push) <= 128 && sizeof(qk_norm_push) <= 128 && sizeof(attention_push) <= 128 &&
+              sizeof(swiglu_push) <= 128 && sizeof(count_push) <= 128);
 
 }  // namespace
 

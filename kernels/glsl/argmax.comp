@@ -2,11 +2,12 @@
 // ids[r] = index of the largest value of row r (the lowest index among equal maxima), one
 // workgroup per row. Greedy decoding reads these few integers instead of whole logit rows.
 #include "common.glsl"
+#include "push_constants.glsl"
 
 layout(std430, binding = 0) readonly buffer logits_buffer { float logits[]; };  // [rows][width]
 layout(std430, binding = 1) writeonly buffer ids_buffer { int ids[]; };
 
-layout(push_constant) uniform parameters { uint width; } p;
+layout(push_constant) uniform parameters { COUNT_PUSH } p;  // push_constants.glsl
 
 bool better(float value, uint index, float than_value, uint than_index) {
   return value > than_value || (value == than_value && index < than_index);
@@ -16,10 +17,10 @@ bool better(float value, uint index, float than_value, uint than_index) {
 // One subgroup per workgroup (host-guaranteed): no shared memory, no barriers.
 #extension GL_KHR_shader_subgroup_arithmetic : require
 void main() {
-  const uint base = gl_WorkGroupID.x * p.width;
+  const uint base = gl_WorkGroupID.x * p.count;
   float value = negative_infinity;
   uint index = 0xffffffffu;
-  for (uint i = gl_LocalInvocationID.x; i < p.width; i += BLOCK_SIZE) {
+  for (uint i = gl_LocalInvocationID.x; i < p.count; i += BLOCK_SIZE) {
     const float v = logits[base + i];
     if (better(v, i, value, index)) { value = v; index = i; }
   }
@@ -33,10 +34,10 @@ shared uint best_index[BLOCK_SIZE];
 
 void main() {
   const uint lane = gl_LocalInvocationID.x;
-  const uint base = gl_WorkGroupID.x * p.width;
+  const uint base = gl_WorkGroupID.x * p.count;
   float value = negative_infinity;
   uint index = 0xffffffffu;
-  for (uint i = lane; i < p.width; i += BLOCK_SIZE) {
+  for (uint i = lane; i < p.count; i += BLOCK_SIZE) {
     const float v = logits[base + i];
     if (better(v, i, value, index)) { value = v; index = i; }
   }

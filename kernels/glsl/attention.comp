@@ -6,6 +6,7 @@
 // of 4, at most MAX_HEAD_DIM.
 // The shared-memory form suits wide workgroups (GPUs: 128 lanes score 128 keys at once).
 #include "common.glsl"
+#include "push_constants.glsl"
 #include "reduce.glsl"
 
 const uint MAX_HEAD_DIM = 256;
@@ -17,15 +18,7 @@ layout(std430, binding = 3) readonly buffer position_buffer { int positions[]; }
 layout(std430, binding = 4) readonly buffer slot_buffer { int slots[]; };
 layout(std430, binding = 5) writeonly buffer out_buffer { vec4 out_vectors[]; };  // [t][n_heads*hd]
 
-layout(push_constant) uniform parameters {
-  uint n_heads;
-  uint n_kv_heads;
-  uint head_dim;
-  uint n_ctx;
-  uint q_stride;      // floats between consecutive tokens' queries
-  uint token_offset;  // index of token 0 in positions/slots
-  float scale;
-} p;
+layout(push_constant) uniform parameters { ATTENTION_PUSH } p;  // push_constants.glsl
 
 #ifdef SUBGROUP_ONLY
 // One subgroup per workgroup (host-guaranteed, BLOCK_SIZE >= 8), for CPU devices: one workgroup

@@ -3,19 +3,13 @@
 // The table may be one of several row parts (a table too big for one binding): this part holds rows
 // first_row .. first_row + n_rows - 1 and writes only the tokens among them.
 #include "common.glsl"
+#include "push_constants.glsl"
 #include "weights.glsl"
 
 layout(std430, binding = 2) readonly buffer token_buffer { int tokens[]; };
 layout(std430, binding = 3) writeonly buffer out_buffer { vec4 out_vectors[]; };  // [n_tokens][dim]
 
-layout(push_constant) uniform parameters {
-  uint dim;          // multiple of 4
-  uint row_units;
-  uint row_group;    // weights.glsl
-  uint n_rows;       // rows in this part
-  uint token_offset;
-  uint first_row;    // table row of this part's row 0
-} p;
+layout(push_constant) uniform parameters { EMBEDDING_PUSH } p;  // push_constants.glsl
 
 void main() {
   const uint t = gl_WorkGroupID.y;

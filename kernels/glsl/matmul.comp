@@ -25,6 +25,7 @@
 //                   y_offset and y_stride count outputs (half the rows); no accumulate.
 // Dispatch: x = row blocks (wrapping into z past the x limit), y = token blocks.
 #include "common.glsl"
+#include "push_constants.glsl"
 #include "weights.glsl"
 #ifndef ROW_PER_LANE
 #include "reduce.glsl"
@@ -49,19 +50,7 @@ layout(binding = 2) uniform samplerBuffer x_vectors;             // [n_tokens][c
 layout(std430, binding = 3) buffer y_buffer { float y[]; };      // [n_tokens][y_stride]
 layout(std430, binding = 4) readonly buffer norm_buffer { vec4 norm_weight[]; };  // INPUT_RMS_NORM: [cols / 4]
 
-layout(push_constant) uniform parameters {
-  uint rows;
-  uint cols;         // multiple of 4
-  uint row_units;    // units per weight row
-  uint row_group;    // rows stored together (weights.glsl)
-  uint n_tokens;
-  uint x_offset;     // in vec4s, where token 0 starts in x_vectors
-  uint x_stride;     // vec4s between tokens in x_vectors (cols / 4, or cols / 2 for INPUT_SWIGLU)
-  float eps;         // INPUT_RMS_NORM
-  uint y_offset;     // in floats, where row 0 of token 0 goes
-  uint y_stride;     // floats between tokens in y (rows, or more when writing part of a wider row)
-  uint accumulate;   // 1: y += W x (residual add), 0: y = W x
-} p;
+layout(push_constant) uniform parameters { MATMUL_PUSH } p;  // push_constants.glsl
 
 // x[k4] as the product sees it; `squares` gathers the sum of squares of the raw x (INPUT_RMS_NORM).
 vec4 input_vector(uint base, uint k4, uint cols4, inout float squares) {

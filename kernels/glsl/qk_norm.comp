@@ -5,17 +5,13 @@
 // One invocation per head (a few dozen per token: the loop over head_dim is short, and no
 // reduction means no barriers, which lavapipe runs as coroutines); workgroup y = token.
 #include "common.glsl"
+#include "push_constants.glsl"
 
 layout(std430, binding = 0) buffer qkv_buffer { float qkv[]; };
 layout(std430, binding = 1) readonly buffer q_norm_buffer { float q_norm[]; };
 layout(std430, binding = 2) readonly buffer k_norm_buffer { float k_norm[]; };
 
-layout(push_constant) uniform parameters {
-  uint n_heads;
-  uint n_kv_heads;
-  uint head_dim;
-  float eps;
-} p;
+layout(push_constant) uniform parameters { QK_NORM_PUSH } p;  // push_constants.glsl
 
 void main() {
   const uint t = gl_WorkGroupID.y;

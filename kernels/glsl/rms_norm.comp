@@ -2,6 +2,7 @@
 // out[i] = x[src] / sqrt(mean(x[src]^2) + eps) * weight, one workgroup per output row. src = i, or
 // row_list[i] when gathering (the final norm reads only each sequence's last token).
 #include "common.glsl"
+#include "push_constants.glsl"
 #include "reduce.glsl"
 
 layout(std430, binding = 0) readonly buffer x_buffer { float x[]; };
@@ -9,11 +10,7 @@ layout(std430, binding = 1) readonly buffer weight_buffer { float weight[]; };
 layout(std430, binding = 2) writeonly buffer out_buffer { float out_values[]; };
 layout(std430, binding = 3) readonly buffer row_list_buffer { int row_list[]; };
 
-layout(push_constant) uniform parameters {
-  uint width;
-  float eps;
-  uint use_row_list;
-} p;
+layout(push_constant) uniform parameters { RMS_NORM_PUSH } p;  // push_constants.glsl
 
 void main() {
   const uint row = gl_WorkGroupID.x;

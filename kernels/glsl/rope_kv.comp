@@ -8,6 +8,7 @@
 // - use_bias: bias[j] (the q|k|v biases side by side) is added to every element first (Qwen2).
 // Invocation x = pair index over q pairs then k pairs; workgroup y = token.
 #include "common.glsl"
+#include "push_constants.glsl"
 
 layout(std430, binding = 0) buffer qkv_buffer { float qkv[]; };
 layout(std430, binding = 1) readonly buffer position_buffer { int positions[]; };
@@ -17,19 +18,7 @@ layout(std430, binding = 4) writeonly buffer v_cache_buffer { float v_cache[]; }
 layout(std430, binding = 5) readonly buffer factor_buffer { float factors[]; };
 layout(std430, binding = 6) readonly buffer bias_buffer { float bias[]; };
 
-layout(push_constant) uniform parameters {
-  uint n_heads;
-  uint n_kv_heads;
-  uint head_dim;
-  uint rope_dims;
-  uint n_ctx;
-  uint token_offset;  // index of token 0 in positions/slots
-  float theta_base;
-  float freq_scale;
-  uint style;
-  uint use_factors;
-  uint use_bias;
-} p;
+layout(push_constant) uniform parameters { ROPE_PUSH } p;  // push_constants.glsl
 
 // The two elements (within a head) of pair `index_in_head`.
 uvec2 pair_elements(uint index_in_head) {

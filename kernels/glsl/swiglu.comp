@@ -2,14 +2,12 @@
 // out[t][i] = silu(gate) * up with gate = gate_up[t][i], up = gate_up[t][width + i]: the fused
 // gate/up projection writes both halves of one row. silu(x) = x / (1 + exp(-x)).
 #include "common.glsl"
+#include "push_constants.glsl"
 
 layout(std430, binding = 0) readonly buffer gate_up_buffer { float gate_up[]; };  // [t][2 * width]
 layout(std430, binding = 1) writeonly buffer out_buffer { float out_values[]; };  // [t][width]
 
-layout(push_constant) uniform parameters {
-  uint width;
-  uint n_tokens;
-} p;
+layout(push_constant) uniform parameters { SWIGLU_PUSH } p;  // push_constants.glsl
 
 void main() {
   const uint i = gl_GlobalInvocationID.x;
