@@ -8,7 +8,7 @@ packages=(
   libcrypto++-dev libsecp256k1-dev
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-tools
   libgtest-dev libgmock-dev libbenchmark-dev
-  curl nodejs npm
+  curl nodejs npm chromium
 )
 missing=()
 for package in "${packages[@]}"; do

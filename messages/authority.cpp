@@ -32,8 +32,12 @@ constexpr std::array rules = {
   authority_rule{"*", stake_reply, anyone},
   authority_rule{"*", epoch_root, coordinator},
   authority_rule{"*", trace_report, anyone},
+  authority_rule{"*", grid_view_report, anyone},
+  authority_rule{"*", ledger_view_report, anyone},
   // A request's trace (`infergrid trace`): what the matchmaker remembers of a finished request.
   authority_rule{"matchmaker", trace_query, anyone},
+  // The dashboard's and `infergrid status`'s picture: workers, load, recent jobs (no account data).
+  authority_rule{"matchmaker", grid_view_query, anyone},
   // Audits: the matchmaker hands receipts to validators; validators answer with signed verdicts
   // (the matchmaker takes them only from its configured validators' addresses).
   authority_rule{"validator", audit_request, coordinator},
@@ -72,6 +76,9 @@ constexpr std::array rules = {
   authority_rule{"settlement", verdict_message, member},
   authority_rule{"settlement", balance_query, member},
   authority_rule{"settlement", stake_query, member},
+  // Epoch roots and the chain check for anyone; accounts and entries only for coordinators
+  // (the settlement actor withholds them from others).
+  authority_rule{"settlement", ledger_view_query, anyone},
 };
 // clang-format on
 

@@ -39,6 +39,8 @@ enum class message_type : std::uint16_t {
   worker_leave = 203,
   supply_request = 204,
   supply_report = 205,
+  grid_view_query = 206,
+  grid_view_report = 207,
 
   // 300–399 challenge / verification (messages/challenge.hpp)
   audit_request = 300,
@@ -67,6 +69,8 @@ enum class message_type : std::uint16_t {
   ledger_withdraw_unbonded = 417,
   entries_query = 418,
   entries_reply = 419,
+  ledger_view_query = 420,
+  ledger_view_report = 421,
 
   // 500–599 http / gateway
 };

@@ -4,6 +4,7 @@
 
 #include "messages/inference.hpp"
 #include "messages/match.hpp"
+#include "messages/message_test_support.hpp"
 #include "messages/challenge.hpp"
 
 namespace infergrid {
@@ -33,27 +34,8 @@ inference_request sample_request() {
   return r;
 }
 
-template <class T>
-T round_trip(const T& original) {
-  auto bytes = encode_body(original);
-  auto decoded = decode_body<T>(bytes);
-  EXPECT_TRUE(decoded.ok()) << (decoded.ok() ? "" : decoded.err().message);
-  EXPECT_EQ(encode_body(*decoded), bytes);
-  return *decoded;
-}
-
-// The first field alone, as a sender that knew only that field would have encoded it.
-template <class T, class First>
-T decode_older(const First& first) {
-  std::vector<std::uint8_t> bytes;
-  byte_writer writer{bytes};
-  msgpack::packer<byte_writer> packer(writer);
-  packer.pack_array(1);
-  packer.pack(first);
-  auto decoded = decode_body<T>(bytes);
-  EXPECT_TRUE(decoded.ok()) << (decoded.ok() ? "" : decoded.err().message);
-  return *decoded;
-}
+using testing::decode_older;
+using testing::round_trip;
 
 TEST(inference_messages, request_round_trips_every_field) {
   const auto r = round_trip(sample_request());

@@ -137,4 +137,77 @@ struct supply_report {
 };
 IG_REGISTER_MESSAGE(supply_report);
 
+// The dashboard's and `infergrid status`'s picture of the compute layer: every live worker with its
+// load and standing, the matchmaker's counters, and the most recent finished jobs (audit_memory).
+inline constexpr std::uint32_t grid_view_recent_jobs_max = 500;
+
+struct grid_view_query {
+  static constexpr message_type id = message_type::grid_view_query;
+  static constexpr std::uint16_t version = 1;
+  std::uint32_t recent_jobs = 50;  // newest first; at most grid_view_recent_jobs_max
+  MSGPACK_DEFINE(recent_jobs)
+};
+IG_REGISTER_MESSAGE(grid_view_query);
+
+struct worker_view {
+  std::string worker_id;
+  std::string address;
+  std::vector<model_offer> models;
+  std::uint32_t slots = 0;
+  std::uint32_t free_slots = 0;       // as the worker last reported
+  std::uint32_t running = 0;          // as the worker last reported
+  std::uint32_t queued = 0;           // waiting in the worker's own queue
+  std::uint32_t assigned = 0;         // jobs the matchmaker has on it now
+  std::uint32_t queue_capacity = 0;
+  std::uint32_t reputation_permille = 0;
+  double first_token_ms_ewma = 0;
+  std::uint32_t stalls = 0;
+  std::uint64_t tokens_generated = 0;  // since the worker started, as it last reported
+  std::int64_t stake_micro = 0;        // as stated at registration (the ledger holds the truth)
+  std::int64_t registered_ms_ago = 0;
+  std::int64_t last_seen_ms_ago = 0;
+  MSGPACK_DEFINE(worker_id, address, models, slots, free_slots, running, queued, assigned, queue_capacity,
+                 reputation_permille, first_token_ms_ewma, stalls, tokens_generated, stake_micro, registered_ms_ago,
+                 last_seen_ms_ago)
+};
+
+// A finished job as the matchmaker remembers it (the summary of a trace_report).
+struct job_view {
+  std::string request_id;
+  std::string model;
+  std::string worker_id;            // the worker that finished it
+  std::int64_t finished_unix_ms = 0;
+  bool receipt = false;             // a signed receipt arrived and was verified
+  std::uint32_t prompt_tokens = 0;  // from the receipt
+  std::uint32_t completion_tokens = 0;
+  std::string finish_reason;
+  std::uint32_t verdicts = 0;
+  std::uint32_t guilty_verdicts = 0;
+  bool escalated = false;
+  MSGPACK_DEFINE(request_id, model, worker_id, finished_unix_ms, receipt, prompt_tokens, completion_tokens,
+                 finish_reason, verdicts, guilty_verdicts, escalated)
+};
+
+struct grid_view_report {
+  static constexpr message_type id = message_type::grid_view_report;
+  static constexpr std::uint16_t version = 1;
+  std::vector<worker_view> workers;
+  std::vector<model_supply> models;
+  std::uint32_t queued = 0;           // jobs waiting in the matchmaker for capacity
+  std::uint32_t jobs_in_flight = 0;   // dispatched or queued, unfinished
+  std::uint64_t completed = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t failovers = 0;
+  std::uint64_t evictions = 0;
+  std::uint64_t receipts = 0;
+  std::uint64_t bad_receipts = 0;
+  std::uint64_t audit_verdicts = 0;
+  std::uint64_t convictions = 0;
+  std::uint32_t validators = 0;
+  std::vector<job_view> recent_jobs;  // newest first
+  MSGPACK_DEFINE(workers, models, queued, jobs_in_flight, completed, failed, failovers, evictions, receipts,
+                 bad_receipts, audit_verdicts, convictions, validators, recent_jobs)
+};
+IG_REGISTER_MESSAGE(grid_view_report);
+
 }  // namespace infergrid

@@ -15,6 +15,7 @@ result<connected_node> connect_to_node(const node_target& target, const std::str
   self.name = self_name + "-" + std::to_string(::getpid());
   self.bind = "tcp://127.0.0.1:*";
   self.security.transport = transport_mode::plaintext;
+  self.security.identity_path = target.identity;
   std::string target_transport_key;
   if (!target.server_key.empty()) {
     // A node reached by --endpoint under curve: its public key, and ours (an admitted one, or a

@@ -18,6 +18,9 @@ struct node_target {
   // to connect with (a transport.key; "" = a fresh one). Without them the config's transport applies.
   std::string server_key;
   std::string transport_key;
+  // The signing key to send with (a key file; "" = a fresh key, which holds only `anyone` authority):
+  // one the node lists under security.coordinators/operators reads account data.
+  std::string identity;
 };
 
 struct connected_node {

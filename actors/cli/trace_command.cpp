@@ -7,7 +7,7 @@
 #include "actors/cli/command_registry.hpp"
 #include "actors/cli/node_client.hpp"
 #include "actors/gpu_worker/receipt_signing.hpp"
-#include "actors/settlement/receipt_settlement.hpp"
+#include "actors/settlement/request_op_ids.hpp"
 #include "actors/validator/verdict_signing.hpp"
 #include "messages/challenge.hpp"
 #include "messages/ledger.hpp"
@@ -69,19 +69,12 @@ status run_trace(const trace_options& options) {
              q.model, q.max_tokens, q.stream ? "streamed" : "whole-answer", q.prompt.size(), q.prompt_tokens.size());
   for (const auto& worker : report->worker_ids) fmt::print("miner      {} served it\n", worker);
   if (report->receipts.empty()) fmt::print("receipt    none arrived (or it was refused: forged or missing signature)\n");
-  std::vector<std::string> op_ids = {"escrow/" + report->request_id, "refund/" + report->request_id};
-  for (const auto& r : report->receipts) {
-    print_receipt(r);
-    op_ids.push_back(receipt_op_id(r));
-  }
+  for (const auto& r : report->receipts) print_receipt(r);
   if (report->verdicts.empty()) fmt::print("audits     none (not drawn for audit yet, or no validators)\n");
   if (report->escalated) fmt::print("audits     escalated to every validator after a guilty verdict\n");
-  for (const auto& v : report->verdicts) {
-    print_verdict(v);
-    op_ids.push_back("verdict/" + report->request_id + "/" + v.validator);
-  }
+  for (const auto& v : report->verdicts) print_verdict(v);
   const std::string settlement = target_node + "/" + options.settlement;
-  auto entries = client->call<entries_reply>(settlement, entries_query{op_ids}, options.timeout_ms);
+  auto entries = client->call<entries_reply>(settlement, entries_query{trace_op_ids(*report)}, options.timeout_ms);
   if (!entries.ok()) {
     fmt::print("ledger     not reachable at {}: {}\n", settlement, entries.err().message);
     return {};

@@ -12,9 +12,11 @@
 #include "actors/http_bridge/account_book.hpp"
 #include "actors/http_bridge/bridge_inbox.hpp"
 #include "actors/http_bridge/bridge_metrics.hpp"
+#include "actors/http_bridge/dashboard_store.hpp"
 #include "actors/http_bridge/http_bridge_config.hpp"
 #include "actors/http_bridge/model_catalog.hpp"
 #include "actors/http_bridge/rate_limiter.hpp"
+#include "actors/http_bridge/throughput_series.hpp"
 
 namespace infergrid::http {
 
@@ -41,6 +43,8 @@ struct bridge_shared {
   bridge_inbox inbox;
   bridge_metrics metrics;
   model_catalog catalog;
+  dashboard_store dashboard;  // the grid's and the ledger's views, job lookups (dashboard_feed)
+  throughput_series series;   // served completions per second (the dashboard's plots)
   std::atomic<std::int64_t> jobs_in_flight{0};
   std::atomic<bool> closing{false};  // the actor is stopping: waiting HTTP threads give up
   std::atomic<std::uint64_t> next_job{1};

@@ -1,5 +1,8 @@
 #include "actors/http_bridge/http_bridge_config.hpp"
 
+#include "messages/ledger_view.hpp"
+#include "messages/match.hpp"
+
 namespace infergrid::http {
 namespace {
 
@@ -42,7 +45,8 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
                                      "rate_limit_per_minute", "rate_limit_burst", "default_max_tokens",
                                      "max_tokens_limit", "settlement", "settlement_timeout_ms",
                                      "max_connections_per_client", "header_timeout_ms", "body_timeout_ms",
-                                     "idle_timeout_ms", "access_log"}));
+                                     "idle_timeout_ms", "access_log", "operator_keys", "dashboard_refresh_ms",
+                                     "dashboard_recent_jobs", "dashboard_ledger_entries"}));
   http_bridge_config out;
   IG_TRY(read_listen(config, out));
   auto keys = config.require<std::string>("keys_file");
@@ -77,6 +81,14 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
   IG_TRY(read<std::int64_t>(config, "max_tokens_limit", out.limits.max_tokens_limit, 1));
   if (out.limits.default_max_tokens > out.limits.max_tokens_limit) {
     return make_error(error_code::invalid_argument, config.where("default_max_tokens") + ": exceeds max_tokens_limit");
+  }
+  IG_TRY(read_setting(config, "operator_keys", out.operator_keys));
+  IG_TRY(read<std::int64_t>(config, "dashboard_refresh_ms", out.dashboard_refresh_ms, 50));
+  IG_TRY(read<std::size_t>(config, "dashboard_recent_jobs", out.dashboard_recent_jobs, 1));
+  IG_TRY(read<std::size_t>(config, "dashboard_ledger_entries", out.dashboard_ledger_entries, 1));
+  if (out.dashboard_recent_jobs > grid_view_recent_jobs_max || out.dashboard_ledger_entries > ledger_view_entries_max) {
+    return make_error(error_code::invalid_argument,
+                      config.where("dashboard_recent_jobs") + ": at most 500 recent jobs and 200 ledger entries");
   }
   if (config.has("model_files")) {
     const YAML::Node templates = config.yaml()["model_files"];

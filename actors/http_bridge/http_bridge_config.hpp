@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "actors/http_bridge/openai_request.hpp"
 #include "actors/http_bridge/rate_limiter.hpp"
@@ -42,6 +43,12 @@ struct http_bridge_config {
   std::int64_t prompt_price_micro_per_1k = 100;
   std::int64_t completion_price_micro_per_1k = 200;
   std::string owned_by = "infergrid";     // `owned_by` of every listed model
+  // The dashboard (deploy/readme/dashboard.md): keys that may read its account data (miners'
+  // earnings, ledger entries, a job's ledger entries); none = those endpoints answer 403.
+  std::vector<std::string> operator_keys;
+  std::int64_t dashboard_refresh_ms = 1000;   // how often the matchmaker's and ledger's views are asked
+  std::size_t dashboard_recent_jobs = 50;     // finished jobs listed (at most grid_view_recent_jobs_max)
+  std::size_t dashboard_ledger_entries = 20;  // newest entries listed and re-checked (at most 200)
   // model -> its GGUF, read for tokenizer.chat_template and the context length /v1/models reports.
   std::map<std::string, std::string> model_files;
   rate_limit_settings rate_limit;

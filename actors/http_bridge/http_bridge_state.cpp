@@ -44,8 +44,9 @@ result<std::unique_ptr<http_bridge_state>> http_bridge_state::create(actor_conte
 
 http_bridge_state::http_bridge_state(actor_context& ctx, std::unique_ptr<bridge_shared> shared)
     : ctx_(ctx), shared_(std::move(shared)), server_(std::make_unique<http_server>(*shared_)),
-      seeds_(std::random_device{}()) {
+      dashboard_(ctx, *shared_), seeds_(std::random_device{}()) {
   shared_->inbox.set_waker(ctx_.waker());
+  shared_->dashboard.set_waker(ctx_.waker());
 }
 
 http_bridge_state::~http_bridge_state() {
@@ -75,6 +76,7 @@ void http_bridge_state::on_start() {
   });
   // Not ctx_.node_metrics() here: the node holds its actor list while this actor starts.
   refresh_models();
+  dashboard_.start();
 }
 
 handler_table http_bridge_state::handlers() {
@@ -86,6 +88,7 @@ handler_table http_bridge_state::handlers() {
 
 void http_bridge_state::on_wake() {
   drain_inbox();
+  dashboard_.answer_lookups();
   // More than one batch waiting: take the rest after whatever else is in the actor's inbox.
   if (shared_->inbox.pending()) ctx_.waker().wake();
 }

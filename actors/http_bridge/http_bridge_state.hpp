@@ -7,8 +7,8 @@
 // and `inference_failed` it gets back into events on the job's stream, and forwards a client's
 // cancellation as `cancel_inference`. In settlement mode it first escrows the job's maximum cost
 // with the settlement actor and refunds the escrow of a job that fails or is cancelled
-// (bridge_escrow.hpp). It also keeps the model list fresh (`supply_request`) and
-// copies the node's per-actor counters for /metrics.
+// (bridge_escrow.hpp). It also keeps the model list fresh (`supply_request`),
+// copies the node's per-actor counters for /metrics and feeds the dashboard (dashboard_feed.hpp).
 #include <chrono>
 #include <memory>
 #include <random>
@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "actors/http_bridge/bridge_shared.hpp"
+#include "actors/http_bridge/dashboard_feed.hpp"
 #include "actors/http_bridge/http_server.hpp"
 #include "messages/inference.hpp"
 #include "messages/match.hpp"
@@ -64,6 +65,7 @@ class http_bridge_state {
   actor_context& ctx_;
   std::unique_ptr<bridge_shared> shared_;
   std::unique_ptr<http_server> server_;
+  dashboard_feed dashboard_;
   std::unordered_map<std::string, job_entry> jobs_;
   std::mt19937_64 seeds_;
 };

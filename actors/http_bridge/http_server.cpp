@@ -8,6 +8,7 @@
 
 #include "actors/http_bridge/access_log.hpp"
 #include "actors/http_bridge/completion_route.hpp"
+#include "actors/http_bridge/dashboard_routes.hpp"
 #include "actors/http_bridge/http_replies.hpp"
 #include "runtime/log.hpp"
 
@@ -147,6 +148,11 @@ void http_server::add_routes() {
     if (found == models.end()) write_error(res, model_not_found(id));
     else write_json(res, 200, model_json(*found, unix_seconds()));
     done(req, "/v1/models/{id}", res.status, started, std::get<caller>(who).account);
+  });
+  add_dashboard_routes(server_, shared_, [&shared](const httplib::Request& req, const std::string& route, int status,
+                                                    const std::string& account) {
+    shared.metrics.count_request(route, status, 0);
+    if (shared.config.access_log) log_access({"", req.method, req.path, account, "", "", status, 0, 0, 0});
   });
   server_.Get("/health", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = clock::now();

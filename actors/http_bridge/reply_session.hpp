@@ -49,6 +49,7 @@ struct choice_session {
   // Thinking models: the reply's <think> block goes to reasoning_content, its tokens counted.
   std::optional<chat::reasoning_splitter> reasoning = std::nullopt;
   std::int64_t reasoning_tokens = 0;
+  double first_token_s = -1;  // seconds from the start to its first generated token (< 0: none yet)
 
   // Ids for the calls the model made (before calls_sent counts them); parallel_tool_calls false:
   // only the first call counts.

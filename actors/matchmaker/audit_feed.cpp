@@ -4,9 +4,13 @@
 
 namespace infergrid::matchmaker {
 
-void audit_feed::finished(const inference_request& request, const std::string& worker_id) {
+void audit_feed::finished(const inference_request& request, const std::string& worker_id, std::int64_t finished_unix_ms) {
   if (memory_ == 0) return;
-  if (!requests_.insert_or_assign(request.request_id, remembered{request, worker_id, std::nullopt, {}, false}).second) return;
+  if (!requests_.insert_or_assign(request.request_id,
+                                  remembered{request, worker_id, std::nullopt, {}, false, finished_unix_ms})
+           .second) {
+    return;
+  }
   order_.push_back(request.request_id);
   while (order_.size() > memory_) {
     requests_.erase(order_.front());
@@ -54,6 +58,27 @@ std::optional<trace_report> audit_feed::trace(const std::string& request_id) con
   trace_report report{request_id, r.request, {r.worker_id}, {}, r.verdicts, r.escalated};
   if (r.receipt) report.receipts.push_back(*r.receipt);
   return report;
+}
+
+std::vector<job_view> audit_feed::recent(std::size_t count) const {
+  std::vector<job_view> out;
+  for (auto id = order_.rbegin(); id != order_.rend() && out.size() < count; ++id) {
+    const auto found = requests_.find(*id);
+    if (found == requests_.end()) continue;
+    const remembered& r = found->second;
+    job_view job{r.request.request_id, r.request.model, r.worker_id, r.finished_unix_ms, r.receipt.has_value()};
+    if (r.receipt) {
+      job.prompt_tokens = r.receipt->prompt_token_count;
+      job.completion_tokens = r.receipt->completion_token_count;
+      job.finish_reason = r.receipt->finish_reason;
+    }
+    job.verdicts = static_cast<std::uint32_t>(r.verdicts.size());
+    job.guilty_verdicts =
+        static_cast<std::uint32_t>(std::count_if(r.verdicts.begin(), r.verdicts.end(), [](const audit_verdict& v) { return v.guilty; }));
+    job.escalated = r.escalated;
+    out.push_back(std::move(job));
+  }
+  return out;
 }
 
 bool audit_feed::is_actor(const std::string& sender, const std::string& name) {

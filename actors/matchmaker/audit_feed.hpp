@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "messages/challenge.hpp"
+#include "messages/match.hpp"
 
 namespace infergrid::matchmaker {
 
@@ -25,8 +26,11 @@ class audit_feed {
   void note_verdict(const audit_verdict& verdict);
   // What is remembered of a request: request, worker, receipts, verdicts (not_found when forgotten).
   std::optional<trace_report> trace(const std::string& request_id) const;
-  // A request whose last chunk went out from `worker_id`. Kept also without validators (trace).
-  void finished(const inference_request& request, const std::string& worker_id);
+  // A request whose last chunk went out from `worker_id` (at finished_unix_ms). Kept also without
+  // validators (trace).
+  void finished(const inference_request& request, const std::string& worker_id, std::int64_t finished_unix_ms = 0);
+  // The newest `count` remembered requests, newest first, summarised (the dashboard's recent jobs).
+  std::vector<job_view> recent(std::size_t count) const;
   // The audit for a verified receipt, when its request is remembered (kept for escalation).
   std::optional<audit_request> audit_for(const completion_receipt& receipt);
   // A signed receipt whose counts disagree with what was forwarded is not paid, and is evidence:
@@ -49,6 +53,7 @@ class audit_feed {
     std::optional<completion_receipt> receipt;
     std::vector<audit_verdict> verdicts;
     bool escalated = false;
+    std::int64_t finished_unix_ms = 0;
   };
   std::map<std::string, remembered> requests_;
   std::deque<std::string> order_;  // oldest first

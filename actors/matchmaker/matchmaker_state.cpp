@@ -200,7 +200,7 @@ void matchmaker_state::on_chunk(const token_chunk& chunk) {
     ++counters_.models[j.request.model].completed;
     prices_.cleared(j.request.model, {chunk.prompt_token_count, j.streamed.size(), j.price.price_prompt_micro,
                                       j.price.price_completion_micro});
-    audits_.finished(j.request, j.worker_id);
+    audits_.finished(j.request, chunk.worker_id, unix_now_ms());  // release() cleared j.worker_id
     jobs_.erase(found);
     forwarded_.finished(chunk.request_id);
     // A slot came free: the oldest waiting jobs take it now, not at the next tick (up to tick_ms
@@ -417,6 +417,13 @@ handler_table matchmaker_state::handlers() {
         return {};
       }),
       on<supply_request>([this](const supply_request& ask) -> result<supply_report> { return supply(ask.model); }),
+      on<grid_view_query>([this](const grid_view_query& ask) -> result<grid_view_report> {
+        if (ask.recent_jobs > grid_view_recent_jobs_max) {
+          return make_error(error_code::invalid_argument,
+                            "recent_jobs is at most " + std::to_string(grid_view_recent_jobs_max));
+        }
+        return grid_view(ask.recent_jobs);
+      }),
   };
 }
 

@@ -58,6 +58,8 @@ class matchmaker_state {
   void on_start();
 
   supply_report supply(const std::string& model) const;
+  // The dashboard's picture: workers, supply, counters, the newest finished jobs (grid_view.cpp).
+  grid_view_report grid_view(std::uint32_t recent_jobs) const;
 
  private:
   struct job {

@@ -26,6 +26,8 @@ status worker_registry::upsert(const worker_register& hello, std::size_t max_wor
   const double latency = entry.first_token_ms_ewma;
   entry = worker_entry{hello.worker_id, hello.address, hello.models, hello.slots, hello.queue_capacity,
                        hello.free_slots, assigned, reputation, latency, entry.stalls, now, now};
+  entry.stake_micro = hello.stake_micro;
+  entry.registered_at = now;
   return {};
 }
 
@@ -34,6 +36,9 @@ status worker_registry::heartbeat(const worker_heartbeat& beat, clock::time_poin
   if (found == workers_.end()) return make_error(error_code::not_found, "unknown worker " + beat.worker_id + "; register first");
   found->second.last_seen = now;
   found->second.reported_free_slots = beat.free_slots;
+  found->second.reported_running = beat.running;
+  found->second.reported_queued = beat.queued;
+  found->second.tokens_generated = beat.tokens_generated;
   // The worker's current asks (it may change them while serving); asks for models it did not
   // register are ignored.
   for (const model_ask& ask : beat.asks) {

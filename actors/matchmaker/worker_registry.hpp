@@ -31,6 +31,12 @@ struct worker_entry {
   std::uint32_t stalls = 0;
   clock::time_point last_progress{};          // last chunk from it, or when it got work while idle
   clock::time_point last_seen{};
+  // As the worker stated at registration and last reported in a heartbeat (the dashboard's view).
+  std::uint64_t stake_micro = 0;
+  std::uint32_t reported_running = 0;
+  std::uint32_t reported_queued = 0;
+  std::uint64_t tokens_generated = 0;
+  clock::time_point registered_at{};
 
   const model_offer* offer(const std::string& model) const;
   std::uint32_t capacity() const { return slots + queue_capacity; }

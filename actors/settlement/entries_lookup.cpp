@@ -14,6 +14,22 @@ constexpr std::array<const char*, 13> operation_names = {
 
 }  // namespace
 
+result<ledger_entry_summary> summarise_entry(const ledger::entry& e) {
+  auto op = ledger::decode_operation(e.op_bytes);
+  if (!op.ok()) return op.err();
+  auto out = ledger::decode_outcome(e.outcome_bytes);
+  if (!out.ok()) return out.err();
+  ledger_entry_summary summary;
+  summary.seq = e.seq;
+  summary.op_id = e.op_id;
+  summary.cause_id = e.cause_id;
+  summary.operation = op->index() < operation_names.size() ? operation_names[op->index()] : "unknown";
+  for (const ledger::posting& p : out->postings) summary.postings.push_back({p.account, p.where, p.delta_micro});
+  summary.convicted = out->convicted;
+  summary.entry_hash.assign(e.hash.begin(), e.hash.end());
+  return summary;
+}
+
 result<entries_reply> find_entries(ledger::ledger& books, const entries_query& query) {
   if (query.op_ids.size() > entries_query_max) {
     return make_error(error_code::too_large, "at most " + std::to_string(entries_query_max) + " op ids per query");
@@ -23,20 +39,9 @@ result<entries_reply> find_entries(ledger::ledger& books, const entries_query& q
     auto found = books.store().find_op(op_id);
     if (!found.ok()) return found.err();
     if (!found->has_value()) continue;
-    const ledger::entry& e = **found;
-    auto op = ledger::decode_operation(e.op_bytes);
-    if (!op.ok()) return op.err();
-    auto out = ledger::decode_outcome(e.outcome_bytes);
-    if (!out.ok()) return out.err();
-    ledger_entry_summary summary;
-    summary.seq = e.seq;
-    summary.op_id = e.op_id;
-    summary.cause_id = e.cause_id;
-    summary.operation = op->index() < operation_names.size() ? operation_names[op->index()] : "unknown";
-    for (const ledger::posting& p : out->postings) summary.postings.push_back({p.account, p.where, p.delta_micro});
-    summary.convicted = out->convicted;
-    summary.entry_hash.assign(e.hash.begin(), e.hash.end());
-    reply.entries.push_back(std::move(summary));
+    auto summary = summarise_entry(**found);
+    if (!summary.ok()) return summary.err();
+    reply.entries.push_back(std::move(summary).value());
   }
   return reply;
 }

@@ -7,6 +7,8 @@
 
 namespace infergrid {
 
+// One entry as people read it: operation name, postings, conviction, hash.
+result<ledger_entry_summary> summarise_entry(const ledger::entry& e);
 result<entries_reply> find_entries(ledger::ledger& books, const entries_query& query);
 
 }  // namespace infergrid

@@ -7,19 +7,6 @@
 #include "runtime/log.hpp"
 
 namespace infergrid {
-namespace {
-
-constexpr std::size_t worker_id_hex_in_op_id = 16;
-
-}  // namespace
-
-std::string receipt_op_id(const completion_receipt& receipt) {
-  std::string readable = "receipt/" + receipt.request_id + "/" + receipt.worker_id.substr(0, worker_id_hex_in_op_id);
-  if (readable.size() <= ledger::op_id_bytes_max) return readable;
-  const std::string both = receipt.request_id + "/" + receipt.worker_id;
-  const digest hashed = hash_bytes(std::span(reinterpret_cast<const std::uint8_t*>(both.data()), both.size()));
-  return "receipt/" + to_hex(hashed);
-}
 
 settle_receipt to_settle_receipt(const completion_receipt& receipt) {
   const ledger::settlement_receipt claim = settlement_claim_of(receipt);

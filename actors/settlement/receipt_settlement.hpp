@@ -13,13 +13,10 @@
 #include <string>
 
 #include "messages/inference.hpp"
+#include "actors/settlement/request_op_ids.hpp"
 #include "messages/ledger.hpp"
 
 namespace infergrid {
-
-// "receipt/<request_id>/<first 16 hex of the worker id>", or, when that would pass the ledger's
-// op id limit, "receipt/" + BLAKE2b hex of both: a replayed receipt maps to the same op id.
-std::string receipt_op_id(const completion_receipt& receipt);
 
 settle_receipt to_settle_receipt(const completion_receipt& receipt);
 

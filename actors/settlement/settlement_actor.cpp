@@ -1,6 +1,7 @@
 #include "actors/settlement/settlement_actor.hpp"
 
 #include "actors/settlement/entries_lookup.hpp"
+#include "actors/settlement/ledger_view.hpp"
 #include "actors/settlement/ledger/ledger_verify.hpp"
 #include "actors/settlement/settlement_state.hpp"
 #include "runtime/actor_kind_registry.hpp"
@@ -255,6 +256,9 @@ handler_table settlement_state::handlers() {
                              a->unbonding_micro, a->escrowed_micro};
       }),
       on<entries_query>([this](const entries_query& q) -> result<entries_reply> { return find_entries(books, q); }),
+      on<ledger_view_query>([this](const ledger_view_query& q) -> result<ledger_view_report> {
+        return make_ledger_view(books, q, (ctx.sender_roles() & role_coordinator) != 0);
+      }),
       on<stake_query>([this](const stake_query& q) -> result<stake_reply> {
         IG_TRY(check_own_account(ctx, q.account, role_coordinator));
         const lg::account* a = books.state().find(q.account);

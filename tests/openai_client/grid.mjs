@@ -77,7 +77,9 @@ export async function startGrid({ keysFile, model, edit } = {}) {
     if (exited) throw new Error(`infergrid up exited early (${JSON.stringify(exited)}):\n${output}`);
     try {
       const res = await fetch(`${origin}/v1/models`, { headers: { Authorization: `Bearer ${devKey}` } });
-      if (res.ok && (await res.json()).data.length > 0) return { origin, baseURL: `${origin}/v1`, stop, output: () => output, dir };
+      if (res.ok && (await res.json()).data.length > 0) {
+        return { origin, baseURL: `${origin}/v1`, stop, output: () => output, dir, configPath };
+      }
     } catch {
       // not listening yet
     }

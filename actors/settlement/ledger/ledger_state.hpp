@@ -75,6 +75,11 @@ class ledger_state {
   bool can_vote(std::string_view validator) const;  // validator with stake >= validator_stake_min_micro
   std::int64_t epoch() const { return epoch_; }
   bool early_window_open() const { return early_window_open_; }
+  // Tokens settled to `miner` in the open epoch (the score's useful work so far).
+  std::int64_t epoch_tokens(std::string_view miner) const {
+    const auto found = epoch_tokens_.find(miner);
+    return found == epoch_tokens_.end() ? 0 : found->second;
+  }
   micro_units supply_micro() const { return supply_micro_; }
   std::size_t open_escrow_count() const { return escrows_.size(); }
   const std::map<std::string, escrow, std::less<>>& open_escrows() const { return escrows_; }

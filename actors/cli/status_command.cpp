@@ -1,0 +1,167 @@
+// `infergrid status`: the dashboard's picture in the terminal — nodes and workers, models, miners'
+// stake and earnings, the queue, recent jobs and the ledger's last epoch — asked over tcp from the
+// matchmaker (grid_view_query) and the settlement actor (ledger_view_query) of a running node, as
+// `infergrid trace` asks. `--watch` redraws it every few seconds.
+#include <chrono>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "actors/cli/command_registry.hpp"
+#include "actors/cli/node_client.hpp"
+#include "messages/ledger_view.hpp"
+#include "messages/match.hpp"
+
+namespace {
+
+using namespace infergrid;
+
+struct status_options {
+  std::string config;
+  std::string endpoint;
+  std::string node_name;
+  std::string server_key;
+  std::string transport_key;
+  std::string identity;
+  std::string matchmaker = "matchmaker";
+  std::string settlement = "settlement";
+  std::int64_t timeout_ms = 3000;
+  bool watch = false;
+  double interval_s = 2;        // with --watch: seconds between pictures
+  std::int64_t iterations = 0;  // with --watch: stop after this many pictures (0 = until interrupted)
+  std::uint32_t jobs = 10;
+};
+
+std::string short_id(const std::string& id) { return id.size() > 16 ? id.substr(0, 14) + "…" : id; }
+std::string tokens(std::int64_t micro) { return fmt::format("{:.6f}", static_cast<double>(micro) / 1e6); }
+
+std::string model_names(const std::vector<model_offer>& offers) {
+  std::string out;
+  for (const auto& offer : offers) out += (out.empty() ? "" : ",") + offer.name;
+  return out;
+}
+
+void print_grid(const grid_view_report& g) {
+  std::uint64_t slots = 0, free_slots = 0, running = 0;
+  for (const auto& w : g.workers) slots += w.slots, free_slots += w.free_slots, running += w.running;
+  fmt::print("workers {} · slots {} free {} · running {} · queued {} · jobs in flight {}\n", g.workers.size(), slots,
+             free_slots, running, g.queued, g.jobs_in_flight);
+  fmt::print("completed {} · failed {} · failovers {} · evictions {} · receipts {} · audit verdicts {} · convictions {} "
+             "· validators {}\n\n",
+             g.completed, g.failed, g.failovers, g.evictions, g.receipts, g.audit_verdicts, g.convictions, g.validators);
+  fmt::print("{:<20} {:>7} {:>6} {:>5} {:>7} {:>6} {:>6} {:>9} {:>12}\n", "model", "workers", "slots", "free", "running",
+             "queued", "load", "completed", "price/1k");
+  for (const auto& m : g.models) {
+    fmt::print("{:<20} {:>7} {:>6} {:>5} {:>7} {:>6} {:>5.1f}% {:>9} {:>12}\n", m.model, m.workers, m.slots, m.free_slots,
+               m.running, m.queued, m.utilisation_permille / 10.0, m.completed, m.min_price_completion_micro);
+  }
+  fmt::print("\n{:<17} {:<10} {:<14} {:>9} {:>7} {:>6} {:>9} {:>9} {:>8} {:>6} {:>8}\n", "worker", "node", "models",
+             "free/slot", "running", "queued", "tokens", "tok/s", "1st tok", "rep.", "seen");
+  for (const auto& w : g.workers) {
+    const auto slash = w.address.find('/');
+    double best = 0;
+    for (const auto& offer : w.models) best = std::max(best, offer.tokens_per_second);
+    fmt::print("{:<17} {:<10} {:<14} {:>9} {:>7} {:>6} {:>9} {:>9.1f} {:>6.0f}ms {:>5}‰ {:>6}ms\n", short_id(w.worker_id),
+               slash == std::string::npos ? "" : w.address.substr(0, slash), model_names(w.models),
+               fmt::format("{}/{}", w.free_slots, w.slots), w.running, w.queued, w.tokens_generated, best,
+               w.first_token_ms_ewma, w.reputation_permille, w.last_seen_ms_ago);
+  }
+}
+
+void print_ledger(const ledger_view_report& l) {
+  fmt::print("\nledger: epoch {} open · {} entries · {} open escrows · chain check {}\n", l.epoch, l.last_seq,
+             l.open_escrows,
+             l.verify_error.empty() ? fmt::format("ok ({} newest entries)", l.verified_entries) : "FAILED: " + l.verify_error);
+  if (l.epochs.empty()) fmt::print("last epoch: none closed yet\n");
+  else fmt::print("last epoch: {} closed at entry {}, root {}\n", l.epochs.front().epoch, l.epochs.front().last_seq,
+                  to_hex(l.epochs.front().root_hash));
+  if (l.account_data_withheld) {
+    fmt::print("miners' accounts: withheld (pass --identity with a key the node lists as coordinator or operator)\n");
+    return;
+  }
+  fmt::print("\n{:<17} {:>16} {:>16} {:>12} {:>10}\n", "miner", "staked", "earnings", "epoch tokens", "multiplier");
+  for (const auto& a : l.accounts) {
+    if (a.kind != 1) continue;  // miners
+    const bool early = a.first_stake_epoch >= 0 && a.first_stake_epoch < l.early_participant_epochs;
+    fmt::print("{:<17} {:>16} {:>16} {:>12} {:>9}%\n", short_id(a.account), tokens(a.staked_micro),
+               tokens(a.balance_micro), a.epoch_tokens, early ? l.early_participant_multiplier_percent : 100);
+  }
+}
+
+void print_jobs(const grid_view_report& g) {
+  fmt::print("\n{:<42} {:<14} {:<17} {:>11} {:<8} {}\n", "recent job", "model", "miner", "tokens", "receipt", "audit");
+  for (const auto& j : g.recent_jobs) {
+    const std::string audit = j.guilty_verdicts > 0 ? "guilty" : j.verdicts > 0 ? "innocent" : "not audited";
+    fmt::print("{:<42} {:<14} {:<17} {:>11} {:<8} {}{}\n", j.request_id, j.model, short_id(j.worker_id),
+               fmt::format("{}+{}", j.prompt_tokens, j.completion_tokens), j.receipt ? "signed" : "none", audit,
+               j.escalated ? " (escalated)" : "");
+  }
+}
+
+status print_status(node& client, const std::string& target_node, const std::string& endpoint,
+                    const status_options& options) {
+  const std::string matchmaker = target_node + "/" + options.matchmaker;
+  const auto begin = std::chrono::steady_clock::now();
+  auto grid = client.call<grid_view_report>(matchmaker, grid_view_query{options.jobs}, options.timeout_ms);
+  if (!grid.ok()) return make_error(grid.err().code, matchmaker + ": " + grid.err().message);
+  const auto took_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - begin).count();
+  fmt::print("grid {} at {} · matchmaker answered in {} ms\n", target_node, endpoint, took_ms);
+  print_grid(*grid);
+  const std::string settlement = target_node + "/" + options.settlement;
+  auto ledger = client.call<ledger_view_report>(settlement, ledger_view_query{20}, options.timeout_ms);
+  if (ledger.ok()) print_ledger(*ledger);
+  else fmt::print("\nledger: not reachable at {}: {}\n", settlement, ledger.err().message);
+  print_jobs(*grid);
+  std::fflush(stdout);
+  return {};
+}
+
+status run_status(const status_options& options) {
+  auto connected = cli::connect_to_node(
+      {options.config, options.endpoint, options.node_name, options.server_key, options.transport_key, options.identity},
+      "status");
+  if (!connected.ok()) return connected.err();
+  if (!options.watch) return print_status(*connected->client, connected->target_node, connected->endpoint, options);
+  for (std::int64_t shown = 0; options.iterations == 0 || shown < options.iterations; ++shown) {
+    if (shown > 0) std::this_thread::sleep_for(std::chrono::duration<double>(options.interval_s));
+    fmt::print("\x1b[H\x1b[2J");  // home, clear: one picture per screen
+    if (auto shownok = print_status(*connected->client, connected->target_node, connected->endpoint, options); !shownok.ok()) {
+      fmt::print("{}\n", shownok.err().message);  // the grid may come back: keep watching
+    }
+  }
+  return {};
+}
+
+void add_status(CLI::App& app) {
+  auto* command = app.add_subcommand("status", "Print the live grid: workers, models, queue, miners' stake and "
+                                               "earnings, the ledger's last epoch, recent jobs.");
+  auto options = std::make_shared<status_options>();
+  command->add_option("--config", options->config, "Config of the node hosting the matchmaker and settlement "
+                                                    "(default: deploy/all-in-one.yaml).");
+  command->add_option("--endpoint", options->endpoint, "tcp://host:port of that node (overrides the config).");
+  command->add_option("--node", options->node_name, "Name of that node (overrides the config).");
+  command->add_option("--server-key", options->server_key, "The node's CurveZMQ public key when reached by --endpoint.");
+  command->add_option("--transport-key", options->transport_key, "With --server-key: the transport.key to connect with.");
+  command->add_option("--identity", options->identity, "Signing key to ask with: one the node lists under "
+                                                        "security.operators or coordinators also reads miners' accounts.");
+  command->add_option("--matchmaker", options->matchmaker, "The matchmaker actor's name (default: matchmaker).");
+  command->add_option("--settlement", options->settlement, "The settlement actor's name (default: settlement).");
+  command->add_option("--jobs", options->jobs, "Recent jobs listed (default: 10).")->check(CLI::Range(0, 500));
+  command->add_option("--timeout-ms", options->timeout_ms, "How long to wait for each reply (default: 3000).");
+  command->add_flag("--watch", options->watch, "Redraw the picture every --interval seconds until interrupted.");
+  command->add_option("--interval", options->interval_s, "With --watch: seconds between pictures (default: 2).")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--iterations", options->iterations, "With --watch: stop after this many pictures.");
+  command->callback([options] {
+    auto outcome = run_status(*options);
+    if (!outcome.ok()) {
+      fmt::print(stderr, "infergrid status: {}\n", outcome.err().message);
+      infergrid::cli::set_exit_code(1);
+    }
+  });
+}
+
+IG_REGISTER_COMMAND(add_status);
+
+}  // namespace

@@ -1,0 +1,57 @@
+#include "actors/http_bridge/dashboard_feed.hpp"
+
+#include "actors/settlement/request_op_ids.hpp"
+
+namespace infergrid::http {
+
+void dashboard_feed::start() {
+  ctx_.every(shared_.config.dashboard_refresh_ms, [this] { refresh(); });
+  refresh();
+}
+
+void dashboard_feed::refresh() {
+  const std::int64_t timeout_ms = shared_.config.dashboard_refresh_ms;
+  ctx_.request<grid_view_report>(shared_.config.matchmaker,
+                                 grid_view_query{static_cast<std::uint32_t>(shared_.config.dashboard_recent_jobs)},
+                                 timeout_ms, [this](result<grid_view_report> report) {
+                                   shared_.dashboard.set_grid(std::move(report));
+                                 });
+  if (shared_.config.settlement.empty()) return;
+  ctx_.request<ledger_view_report>(shared_.config.settlement,
+                                   ledger_view_query{static_cast<std::uint32_t>(shared_.config.dashboard_ledger_entries)},
+                                   timeout_ms, [this](result<ledger_view_report> report) {
+                                     shared_.dashboard.set_ledger(std::move(report));
+                                   });
+}
+
+void dashboard_feed::answer_lookups() {
+  for (auto& lookup : shared_.dashboard.take_lookups()) look_up(std::move(lookup));
+}
+
+// The trace first; its op ids then name the ledger entries. Each step's failure is part of the answer.
+void dashboard_feed::look_up(std::shared_ptr<job_lookup> lookup) {
+  const std::int64_t timeout_ms = shared_.config.settlement_timeout_ms;
+  const std::string request_id = lookup->request_id;
+  ctx_.request<trace_report>(
+      shared_.config.matchmaker, trace_query{request_id}, timeout_ms,
+      [this, lookup, timeout_ms](result<trace_report> trace) {
+        job_detail detail;
+        detail.trace = std::move(trace);
+        if (!detail.trace.ok() || shared_.config.settlement.empty()) {
+          if (shared_.config.settlement.empty()) {
+            detail.entries = make_error(error_code::unavailable, "this bridge bills from its keys file (no settlement)");
+          }
+          lookup->answer.set_value(std::move(detail));
+          return;
+        }
+        const std::vector<std::string> op_ids = trace_op_ids(*detail.trace);
+        auto shared_detail = std::make_shared<job_detail>(std::move(detail));
+        ctx_.request<entries_reply>(shared_.config.settlement, entries_query{op_ids}, timeout_ms,
+                                    [lookup, shared_detail](result<entries_reply> entries) {
+                                      shared_detail->entries = std::move(entries);
+                                      lookup->answer.set_value(std::move(*shared_detail));
+                                    });
+      });
+}
+
+}  // namespace infergrid::http

@@ -1,0 +1,29 @@
+#pragma once
+// dashboard_feed: the bridge actor's side of the dashboard (deploy/readme/dashboard.md). Every
+// dashboard_refresh_ms it asks the matchmaker for its grid_view and, in settlement mode, the
+// settlement actor for its ledger_view, and keeps the answers in the dashboard_store; on a wake it
+// answers the job lookups HTTP threads queued: the matchmaker's trace of the request, then the
+// ledger entries of its escrow, settlement, refund and verdicts (what `infergrid trace` asks).
+#include <memory>
+#include <string>
+
+#include "actors/http_bridge/bridge_shared.hpp"
+#include "runtime/actor_context.hpp"
+
+namespace infergrid::http {
+
+class dashboard_feed {
+ public:
+  dashboard_feed(actor_context& ctx, bridge_shared& shared) : ctx_(ctx), shared_(shared) {}
+  void start();            // arms the refresh timer and asks once now
+  void answer_lookups();   // on the actor's wake: the queued job lookups
+
+ private:
+  void refresh();
+  void look_up(std::shared_ptr<job_lookup> lookup);
+
+  actor_context& ctx_;
+  bridge_shared& shared_;
+};
+
+}  // namespace infergrid::http

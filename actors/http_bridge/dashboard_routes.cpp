@@ -1,0 +1,136 @@
+#include "actors/http_bridge/dashboard_routes.hpp"
+
+#include <chrono>
+
+#include "actors/http_bridge/dashboard_assets.hpp"
+#include "actors/http_bridge/dashboard_json.hpp"
+#include "actors/http_bridge/http_replies.hpp"
+#include "runtime/actor_runner.hpp"
+
+namespace infergrid::http {
+namespace {
+
+// Seconds of served traffic the throughput figure averages and the plots show.
+constexpr std::size_t tokens_per_second_window_s = 10;
+constexpr std::size_t series_seconds_default = 300;
+
+std::int64_t unix_seconds() { return unix_now_ms() / 1000; }
+
+std::string bearer_key(const httplib::Request& req) {
+  const std::string header = req.get_header_value("Authorization");
+  constexpr std::string_view scheme = "Bearer ";
+  if (header.size() <= scheme.size() || header.compare(0, scheme.size(), scheme) != 0) return "";
+  std::string key = header.substr(scheme.size());
+  while (!key.empty() && key.back() == ' ') key.pop_back();
+  return key;
+}
+
+// Account data: only for a key listed in operator_keys.
+std::optional<api_error> operator_refusal(const bridge_shared& shared, const httplib::Request& req) {
+  if (shared.config.operator_keys.empty()) {
+    return api_error{403, "This bridge has no operator keys (operator_keys): account data is not served.",
+                     "permission_error", "", "no_operator_keys"};
+  }
+  const std::string key = bearer_key(req);
+  if (key.empty()) {
+    return api_error{401, "This dashboard endpoint needs an operator key (Authorization: Bearer <operator key>).",
+                     "authentication_error", "", "missing_operator_key"};
+  }
+  for (const auto& allowed : shared.config.operator_keys) {
+    if (allowed == key) return std::nullopt;
+  }
+  return api_error{401, "The key is not an operator key of this bridge.", "authentication_error", "",
+                   "invalid_operator_key"};
+}
+
+bridge_load load_of(const bridge_shared& shared) {
+  return {shared.inbox.size(), shared.jobs_in_flight.load(),
+          shared.series.tokens_per_second(unix_seconds(), tokens_per_second_window_s)};
+}
+
+const dashboard_asset* find_asset(const std::string& name) {
+  for (const auto& asset : dashboard_assets()) {
+    if (asset.name == name) return &asset;
+  }
+  return nullptr;
+}
+
+void write_asset(httplib::Response& res, const dashboard_asset& asset) {
+  res.status = 200;
+  res.set_header("Cache-Control", "no-cache");
+  res.set_content(std::string(asset.body), std::string(asset.content_type));
+}
+
+// A job's detail: the actor asks the matchmaker and the settlement actor; this thread waits.
+void serve_job_detail(bridge_shared& shared, const std::string& request_id, httplib::Response& res) {
+  auto answer = shared.dashboard.ask_job(request_id);
+  if (!answer) return write_error(res, overloaded("Too many job lookups waiting; retry shortly.", 1));
+  const auto wait = std::chrono::milliseconds(2 * shared.config.settlement_timeout_ms + 1000);
+  if (answer->wait_for(wait) != std::future_status::ready) {
+    return write_error(res, api_error{504, "The grid did not answer the lookup in time.", "api_error", "", "timeout"});
+  }
+  job_detail detail;
+  try {
+    detail = answer->get();
+  } catch (const std::future_error&) {  // the actor stopped with the lookup unanswered
+    return write_error(res, api_error{503, "The bridge is shutting down.", "api_error", "", "unavailable"});
+  }
+  if (!detail.trace.ok() && detail.trace.err().code == error_code::not_found) {
+    return write_error(res, api_error{404, detail.trace.err().message, "invalid_request_error", "", "job_not_found"});
+  }
+  if (!detail.trace.ok()) return write_error(res, upstream_failure(detail.trace.err()));
+  write_json(res, 200, job_detail_json(request_id, detail));
+}
+
+}  // namespace
+
+void add_dashboard_routes(httplib::Server& server, bridge_shared& shared, request_done done) {
+  server.Get(R"(/dashboard/?)", [&shared, done](const httplib::Request& req, httplib::Response& res) {
+    write_asset(res, *find_asset("index.html"));
+    done(req, "/dashboard", res.status, "");
+  });
+  server.Get(R"(/dashboard/([a-z_]+\.(?:js|css|html|svg)))", [&shared, done](const httplib::Request& req, httplib::Response& res) {
+    const dashboard_asset* asset = find_asset(req.matches[1]);
+    if (asset == nullptr) write_error(res, route_not_found(req.method, req.path));
+    else write_asset(res, *asset);
+    done(req, "/dashboard/{asset}", res.status, "");
+  });
+  server.Get("/dashboard/api/network", [&shared, done](const httplib::Request& req, httplib::Response& res) {
+    write_json(res, 200, network_json(shared.dashboard.grid(), load_of(shared)));
+    done(req, "/dashboard/api/network", res.status, "");
+  });
+  server.Get("/dashboard/api/series", [&shared, done](const httplib::Request& req, httplib::Response& res) {
+    std::size_t seconds = series_seconds_default;
+    if (req.has_param("seconds")) {
+      try {
+        seconds = std::stoul(req.get_param_value("seconds"));
+      } catch (const std::exception&) {
+        write_error(res, invalid_field("seconds", "seconds must be a whole number of seconds"));
+        return done(req, "/dashboard/api/series", res.status, "");
+      }
+    }
+    write_json(res, 200, series_json(shared.series.points(unix_seconds(), seconds)));
+    done(req, "/dashboard/api/series", res.status, "");
+  });
+  server.Get("/dashboard/api/jobs", [&shared, done](const httplib::Request& req, httplib::Response& res) {
+    write_json(res, 200, jobs_json(shared.dashboard.grid()));
+    done(req, "/dashboard/api/jobs", res.status, "");
+  });
+  server.Get("/dashboard/api/miners", [&shared, done](const httplib::Request& req, httplib::Response& res) {
+    if (auto refused = operator_refusal(shared, req)) write_error(res, *refused);
+    else write_json(res, 200, miners_json(shared.dashboard.grid(), shared.dashboard.ledger()));
+    done(req, "/dashboard/api/miners", res.status, "operator");
+  });
+  server.Get("/dashboard/api/ledger", [&shared, done](const httplib::Request& req, httplib::Response& res) {
+    if (auto refused = operator_refusal(shared, req)) write_error(res, *refused);
+    else write_json(res, 200, ledger_json(shared.dashboard.ledger()));
+    done(req, "/dashboard/api/ledger", res.status, "operator");
+  });
+  server.Get(R"(/dashboard/api/jobs/(.+))", [&shared, done](const httplib::Request& req, httplib::Response& res) {
+    if (auto refused = operator_refusal(shared, req)) write_error(res, *refused);
+    else serve_job_detail(shared, req.matches[1], res);
+    done(req, "/dashboard/api/jobs/{id}", res.status, "operator");
+  });
+}
+
+}  // namespace infergrid::http

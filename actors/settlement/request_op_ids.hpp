@@ -1,0 +1,23 @@
+#pragma once
+// request_op_ids: the ledger op ids one request's life writes — its escrow, its refund, each
+// receipt's settlement, each validator's verdict — so `infergrid trace` and the dashboard can ask
+// the settlement actor for exactly those entries (entries_query). Library infergrid_ledger_codec.
+#include <string>
+#include <vector>
+
+#include "messages/challenge.hpp"
+#include "messages/inference.hpp"
+
+namespace infergrid {
+
+// Hex digits of the worker id a receipt's op id (and its log lines) carry.
+inline constexpr std::size_t worker_id_hex_in_op_id = 16;
+
+// "receipt/<request_id>/<first 16 hex of the worker id>", or, when that would pass the ledger's
+// op id limit, "receipt/" + BLAKE2b hex of both: a replayed receipt maps to the same op id.
+std::string receipt_op_id(const completion_receipt& receipt);
+
+// escrow/<id>, refund/<id>, each receipt's op id, verdict/<id>/<validator> for each verdict.
+std::vector<std::string> trace_op_ids(const trace_report& trace);
+
+}  // namespace infergrid

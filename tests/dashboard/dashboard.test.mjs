@@ -1,0 +1,176 @@
+// The dashboard against a real `infergrid up` (tests/dashboard.cmake): a few completions are served,
+// then the JSON endpoints' numbers are checked against what the client saw, `infergrid status`
+// against the same grid, and the page in headless Chromium: no console errors, numbers equal to the
+// JSON, a job's click-through reaching its ledger entries, a screenshot under the build dir.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { devKey, startGrid } from './grid.mjs';
+import { launchChromium } from './chromium.mjs';
+
+const operatorKey = 'sk-infergrid-operator-dev';
+const binary = process.env.INFERGRID_BIN ?? path.join(process.env.INFERGRID_BINARY_DIR ?? 'build', 'actors/cli/infergrid');
+const artifacts = path.join(process.env.INFERGRID_BINARY_DIR ?? 'build', 'dashboard-artifacts');
+let grid;
+const served = [];  // { id, completion_tokens } as the client saw them
+
+async function getJson(route, key) {
+  const res = await fetch(`${grid.origin}${route}`, { headers: key ? { Authorization: `Bearer ${key}` } : {} });
+  return { status: res.status, body: await res.json() };
+}
+
+async function eventually(check, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (failure) {
+      if (Date.now() > deadline) throw failure;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+before(async () => {
+  grid = await startGrid();
+  for (const [i, stream] of [[0, false], [1, false], [2, true], [3, false]]) {
+    const res = await fetch(`${grid.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${devKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'stories260k', max_tokens: 8 + 4 * i, temperature: 0, stream,
+        ...(stream ? { stream_options: { include_usage: true } } : {}), messages: [{ role: 'user', content: `Story number ${i}` }] }),
+    });
+    assert.equal(res.status, 200);
+    if (!stream) {
+      const body = await res.json();
+      served.push({ id: body.id, completion_tokens: body.usage.completion_tokens, miner: body.miner });
+      continue;
+    }
+    const chunks = (await res.text()).split('\n').filter((l) => l.startsWith('data: {')).map((l) => JSON.parse(l.slice(6)));
+    served.push({ id: chunks[0].id, completion_tokens: chunks.at(-1).usage.completion_tokens, miner: chunks.find((c) => c.miner)?.miner });
+  }
+});
+
+after(async () => { if (grid) await grid.stop(); });
+
+test('network, jobs and series endpoints match what was served', async () => {
+  const jobs = await eventually(async () => {
+    const { body } = await getJson('/dashboard/api/jobs');
+    for (const s of served) assert.ok(body.jobs.some((j) => j.request_id === s.id && j.receipt), `job ${s.id} with its receipt`);
+    return body.jobs;
+  });
+
+  for (const s of served) {
+    const job = jobs.find((j) => j.request_id === s.id);
+    assert.equal(job.completion_tokens, s.completion_tokens, `${s.id}: receipt tokens = usage`);
+    assert.equal(job.miner, s.miner, `${s.id}: the miner the response named`);
+    assert.equal(job.model, 'stories260k');
+  }
+  const { body: net } = await getJson('/dashboard/api/network');
+  assert.equal(net.matchmaker.reached, true);
+  assert.equal(net.totals.workers, 2);
+  assert.equal(net.nodes.length, 2);
+  assert.equal(net.totals.slots, net.nodes.reduce((sum, n) => sum + n.slots, 0));
+  assert.ok(net.totals.completed >= served.length);
+  assert.equal(net.models[0].model, 'stories260k');
+  assert.equal(net.models[0].workers, 2);
+  await eventually(async () => {  // heartbeats carry the counts: allow one to arrive
+    const { body } = await getJson('/dashboard/api/network');
+    const generated = body.nodes.reduce((sum, n) => sum + n.tokens_generated, 0);
+    assert.ok(generated >= served.reduce((sum, s) => sum + s.completion_tokens, 0), 'workers report the tokens they generated');
+  });
+  const { body: series } = await getJson('/dashboard/api/series?seconds=300');
+  assert.equal(series.seconds.length, 300);
+  assert.equal(series.seconds.reduce((sum, p) => sum + p.requests, 0), served.length);
+  assert.equal(series.seconds.reduce((sum, p) => sum + p.completion_tokens, 0), served.reduce((sum, s) => sum + s.completion_tokens, 0));
+  assert.ok(series.seconds.some((p) => p.latency_p99_ms > 0 && p.first_token_p50_ms > 0));
+});
+
+test('account endpoints need an operator key and agree with the ledger', async () => {
+  assert.equal((await getJson('/dashboard/api/ledger')).status, 401);
+  assert.equal((await getJson('/dashboard/api/miners', devKey)).status, 401, 'an API key is not an operator key');
+  assert.equal((await getJson(`/dashboard/api/jobs/${served[0].id}`)).status, 401);
+  const ledger = await eventually(async () => {
+    const { status, body } = await getJson('/dashboard/api/ledger', operatorKey);
+    assert.equal(status, 200);
+    for (const s of served) assert.ok(body.entries.some((e) => e.op_id.startsWith(`receipt/${s.id}/`)), `settlement of ${s.id}`);
+    return body;
+  });
+  assert.equal(ledger.verification.ok, true, ledger.verification.error);
+  assert.equal(ledger.verification.entries_checked, ledger.entries.length);
+  assert.equal(ledger.entries[0].seq, ledger.last_seq);
+  const { body: miners } = await getJson('/dashboard/api/miners', operatorKey);
+  for (const miner of new Set(served.map((s) => s.miner))) {
+    const row = miners.miners.find((m) => m.miner === miner);
+    const account = ledger.accounts.find((a) => a.account === miner);
+    assert.ok(row.online && row.account.earnings_balance_micro > 0, `${miner} earned`);
+    assert.equal(row.account.earnings_balance_micro, account.balance_micro);
+  }
+  const { status, body: detail } = await getJson(`/dashboard/api/jobs/${served[0].id}`, operatorKey);
+  assert.equal(status, 200);
+  assert.deepEqual(detail.miners, [served[0].miner]);
+  assert.equal(detail.receipts[0].completion_tokens, served[0].completion_tokens);
+  const ops = detail.ledger_entries.map((e) => e.operation);
+  assert.deepEqual(ops, ['escrow', 'settle']);
+  assert.equal(detail.ledger_entries[0].op_id, `escrow/${served[0].id}`);
+  assert.equal((await getJson('/dashboard/api/jobs/no-such-request', operatorKey)).status, 404);
+});
+
+test('infergrid status prints the same grid', () => {
+  const text = execFileSync(binary, ['status', '--config', grid.configPath, '--jobs', '20'], { encoding: 'utf8' });
+  assert.match(text, /^workers 2 · slots 16 free \d+/m);
+  assert.match(text, /chain check ok/);
+  assert.match(text, /^stories260k\s+2\s+16\s/m);
+  for (const s of served) {
+    assert.match(text, new RegExp(`^${s.id}\\s+stories260k\\s+${s.miner.slice(0, 14)}…\\s+\\d+\\+${s.completion_tokens}\\s+signed`, 'm'));
+  }
+  const watched = execFileSync(binary, ['status', '--config', grid.configPath, '--watch', '--interval', '0.2', '--iterations', '2'],
+    { encoding: 'utf8' });
+  assert.equal(watched.match(/\x1b\[H\x1b\[2Jgrid local at /g).length, 2, 'two pictures, each on a cleared screen');
+});
+
+test('the page in headless Chromium shows the JSON numbers and reaches a job\'s ledger entries', async () => {
+  const browser = await launchChromium();
+  try {
+    await browser.navigate(`${grid.origin}/dashboard`);
+    await browser.waitFor('document.readyState === "complete"');
+    await browser.evaluate(`localStorage.setItem('infergrid.operator_key', '${operatorKey}')`);
+    await browser.navigate(`${grid.origin}/dashboard`);
+    await browser.waitFor('Number(document.body.dataset.polls) >= 2');
+    const { body: before } = await getJson('/dashboard/api/network');
+    const page = await browser.evaluate(`(() => ({
+      workers: document.getElementById('total-workers').textContent,
+      slots: document.getElementById('total-slots').textContent,
+      completed: Number(document.getElementById('total-completed').textContent),
+      nodes: document.querySelectorAll('#nodes-table tbody tr').length,
+      jobs: [...document.querySelectorAll('#jobs-table tbody tr')].map((tr) => tr.dataset.requestId),
+      lastSeq: document.getElementById('ledger-last-seq').textContent,
+      verification: document.getElementById('ledger-verification').textContent,
+      miners: [...document.querySelectorAll('#miners-table tbody tr')].map((tr) => tr.dataset.miner),
+    }))()`);
+    const { body: later } = await getJson('/dashboard/api/network');
+    assert.equal(page.workers, String(before.totals.workers));
+    assert.equal(page.slots, String(before.totals.slots));
+    assert.equal(page.nodes, before.nodes.length);
+    assert.ok(page.completed >= before.totals.completed - 2 && page.completed <= later.totals.completed, 'completed as the JSON says');
+    for (const s of served) assert.ok(page.jobs.includes(s.id), `${s.id} listed`);
+    for (const s of served) assert.ok(page.miners.includes(s.miner), `${s.miner} in the miners table`);
+    assert.match(page.verification, /^ok \(\d+ checked\)$/);
+    const { body: ledger } = await getJson('/dashboard/api/ledger', operatorKey);
+    assert.ok(Number(page.lastSeq) > 0 && Number(page.lastSeq) <= ledger.last_seq);
+
+    const target = served[1].id;
+    await browser.evaluate(`document.querySelector('#jobs-table a[href="#job/${target}"]').click()`);
+    await browser.waitFor('document.querySelectorAll("#job-entries-table tr.ledger-entry").length >= 2');
+    const opIds = await browser.evaluate('[...document.querySelectorAll("#job-entries-table tr.ledger-entry")].map((tr) => tr.dataset.opId)');
+    const { body: detail } = await getJson(`/dashboard/api/jobs/${target}`, operatorKey);
+    assert.deepEqual(opIds, detail.ledger_entries.map((e) => e.op_id));
+    assert.equal(opIds[0], `escrow/${target}`);
+    await browser.screenshot(path.join(artifacts, 'dashboard.png'));
+    assert.deepEqual(browser.errors, [], 'no console errors or uncaught exceptions');
+  } finally {
+    await browser.close();
+  }
+});
