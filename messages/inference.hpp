@@ -128,7 +128,17 @@ struct token_chunk {
   std::string worker_id;      // who computed it
   std::uint32_t prompt_token_count = 0;
   std::vector<token_logprob> logprobs;  // one per token when the request asked for logprobs, else empty
-  MSGPACK_DEFINE(request_id, index, tokens, text, finish_reason, worker_id, prompt_token_count, logprobs)
+  // The worker's running claim, signed in settlement's receipt format (messages/ledger.hpp,
+  // settle_receipt): "worker_id generated claim_completion_tokens tokens of request_id so far, after
+  // prompt_token_count prompt tokens", claim_digest chaining every chunk it sent for the request
+  // (actors/gpu_worker/receipt_signing.hpp, chunk claims). Whoever forwarded the chunks can have the
+  // worker paid for exactly them if the request ends without its receipt (failover, cancel).
+  // Zero / empty from workers older than these fields.
+  std::uint32_t claim_completion_tokens = 0;
+  std::vector<std::uint8_t> claim_digest;     // 32 bytes
+  std::vector<std::uint8_t> claim_signature;  // 64 bytes
+  MSGPACK_DEFINE(request_id, index, tokens, text, finish_reason, worker_id, prompt_token_count, logprobs,
+                 claim_completion_tokens, claim_digest, claim_signature)
 };
 IG_REGISTER_MESSAGE(token_chunk);
 

@@ -133,6 +133,23 @@ TEST(inference_messages, chunks_before_and_after_logprobs_decode_both_ways) {
   EXPECT_EQ(from_new->prompt_token_count, 9u);
 }
 
+TEST(inference_messages, chunks_before_the_claim_fields_decode_without_a_claim) {
+  const auto old_bytes = encode_body(token_chunk_before_logprobs{"r", 3, {1, 2}, "ab", "", "w", 9});
+  const auto from_old = decode_body<token_chunk>(old_bytes);
+  ASSERT_TRUE(from_old.ok()) << from_old.err().message;
+  EXPECT_EQ(from_old->claim_completion_tokens, 0u);
+  EXPECT_TRUE(from_old->claim_digest.empty());
+  EXPECT_TRUE(from_old->claim_signature.empty());
+  token_chunk claimed{"r", 3, {1}, "a", "", "w", 9, {}};
+  claimed.claim_completion_tokens = 4;
+  claimed.claim_digest.assign(32, 7);
+  claimed.claim_signature.assign(64, 8);
+  const auto again = round_trip(claimed);
+  EXPECT_EQ(again.claim_completion_tokens, 4u);
+  EXPECT_EQ(again.claim_digest, claimed.claim_digest);
+  EXPECT_EQ(again.claim_signature, claimed.claim_signature);
+}
+
 TEST(inference_messages, older_chunk_and_job_decode_with_defaults) {
   EXPECT_EQ(decode_older<token_chunk>(std::string("r")).finish_reason, "");
   EXPECT_TRUE(decode_older<token_chunk>(std::string("r")).logprobs.empty());

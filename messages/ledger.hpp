@@ -111,6 +111,9 @@ IG_REGISTER_MESSAGE(escrow_reply);
 
 // The worker's receipt as settlement needs it, with the miner's signature over
 // msgpack["infergrid.receipt.v1", [request_id, miner, prompt_tokens, completion_tokens, receipt_digest]].
+// `partial`: pay the miner for these tokens and keep the escrow open for the rest (a failed-over
+// worker's or a cancelled stream's tokens, from its last signed chunk claim); the final receipt or
+// a refund ends it. A request pays each miner once and its prompt tokens once.
 struct settle_receipt {
   static constexpr message_type id = message_type::settle_receipt;
   static constexpr std::uint16_t version = 1;
@@ -121,7 +124,8 @@ struct settle_receipt {
   std::int64_t completion_tokens = 0;
   std::vector<std::uint8_t> receipt_digest;  // BLAKE2b of the worker's full receipt
   std::vector<std::uint8_t> miner_signature;
-  MSGPACK_DEFINE(op_id, request_id, miner, prompt_tokens, completion_tokens, receipt_digest, miner_signature)
+  bool partial = false;
+  MSGPACK_DEFINE(op_id, request_id, miner, prompt_tokens, completion_tokens, receipt_digest, miner_signature, partial)
 };
 IG_REGISTER_MESSAGE(settle_receipt);
 

@@ -8,6 +8,10 @@
 //   };
 //   IG_REGISTER_ACTOR_KIND("health", health_state);
 //
+// A kind whose actor records what the others send as they stop (the settlement actor: a bridge
+// settles or refunds each escrow it drains) registers with IG_REGISTER_ACTOR_KIND_STOPPING_LAST:
+// a node stops it only after all its other actors have stopped.
+//
 // If the state can fail to build from its settings, give it
 //   static result<std::unique_ptr<health_state>> create(actor_context&, const settings&);
 // The runtime re-creates the state (through the same path) when a handler throws.
@@ -61,12 +65,17 @@ result<std::unique_ptr<actor_state>> make_actor_state(actor_context& ctx, const 
   }
 }
 
-void register_actor_kind(std::string_view kind, actor_factory factory);
+enum class stop_phase { with_others, last };
+
+void register_actor_kind(std::string_view kind, actor_factory factory, stop_phase phase = stop_phase::with_others);
 actor_factory find_actor_kind(std::string_view kind);
+stop_phase actor_kind_stop_phase(std::string_view kind);  // with_others for unknown kinds
 std::vector<std::string> actor_kinds();
 
 struct actor_kind_registration {
-  actor_kind_registration(std::string_view kind, actor_factory factory) { register_actor_kind(kind, factory); }
+  actor_kind_registration(std::string_view kind, actor_factory factory, stop_phase phase = stop_phase::with_others) {
+    register_actor_kind(kind, factory, phase);
+  }
 };
 
 }  // namespace infergrid
@@ -76,4 +85,8 @@ struct actor_kind_registration {
 #define IG_REGISTER_ACTOR_KIND(kind, State)                                      \
   static ::infergrid::actor_kind_registration IG_ACTOR_KIND_CAT(ig_actor_kind_, __LINE__) { \
     kind, &::infergrid::make_actor_state<State>                                    \
+  }
+#define IG_REGISTER_ACTOR_KIND_STOPPING_LAST(kind, State)                          \
+  static ::infergrid::actor_kind_registration IG_ACTOR_KIND_CAT(ig_actor_kind_, __LINE__) { \
+    kind, &::infergrid::make_actor_state<State>, ::infergrid::stop_phase::last     \
   }

@@ -59,6 +59,7 @@ class actor_runner final : public actor_context {
   actor_metrics metrics() const;
 
   const std::string& name() const override { return name_; }
+  const std::string& kind() const { return kind_; }
   const std::string& node_name() const override { return services_.names.node_name(); }
   const std::string& address() const override { return address_; }
   const envelope* current() const override { return current_; }

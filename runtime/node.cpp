@@ -109,12 +109,19 @@ void node::stop() {
     if (stopped_) return;
     stopped_ = true;
   }
-  // Drain all actors concurrently (messages between them keep flowing), then join.
-  {
-    std::lock_guard lock(actors_mutex_);
-    for (auto& actor : actors_) actor->request_stop();
+  // Drain the actors concurrently (messages between them keep flowing) and join them; the kinds
+  // registered to stop last (the settlement actor) only then, so they record the others' last words.
+  for (const stop_phase phase : {stop_phase::with_others, stop_phase::last}) {
+    {
+      std::lock_guard lock(actors_mutex_);
+      for (auto& actor : actors_) {
+        if (actor_kind_stop_phase(actor->kind()) == phase) actor->request_stop();
+      }
+    }
+    for (auto& actor : actors_) {
+      if (actor_kind_stop_phase(actor->kind()) == phase) actor->join();
+    }
   }
-  for (auto& actor : actors_) actor->join();
   if (ingress_) ingress_->stop();
   if (zap_) zap_->stop();
   if (services_) log(log_level::info, config_.name, "stopped");  // not for a node whose create() failed

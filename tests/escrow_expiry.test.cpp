@@ -3,7 +3,8 @@
 //  - kill -9 with streams in flight, restart: the escrows left open are refunded once expired
 //    (the request's deadline + escrow_grace_ms), and `infergrid ledger verify` passes with the
 //    supply exactly the genesis deposit;
-//  - SIGTERM with a stream in flight, restart: the same;
+//  - SIGTERM with streams in flight: every escrow settled (for the tokens delivered) or refunded
+//    before the process exits, no restart needed;
 //  - `infergrid ledger deposit` while the grid serves: refused with a message naming the writer
 //    lock, serving continues, verify passes;
 //  - a prompt beyond the worker's context: 400 context_length_exceeded (as OpenAI), escrow refunded.
@@ -154,14 +155,22 @@ TEST_F(escrow_expiry_test, kill_9_with_streams_in_flight_then_restart_refunds_ev
   EXPECT_TRUE(grid->wait_for_log("refunded expired escrow", seconds(1)).has_value()) << grid->log();
 }
 
-TEST_F(escrow_expiry_test, sigterm_with_a_stream_in_flight_then_restart_ends_its_escrow) {
+// A graceful stop ends every escrow itself, no restart needed: the bridge pays the workers for
+// what the streams in flight delivered and refunds the rest as it stops, and the settlement actor,
+// which stops last, records it.
+TEST_F(escrow_expiry_test, sigterm_with_streams_in_flight_settles_or_refunds_every_escrow_before_exiting) {
   start();
   start_streams(3);
   grid->send_signal(SIGTERM);
   ASSERT_TRUE(grid->wait_exit(seconds(30)).has_value()) << grid->log();
   join_streams();
-  start();
-  expect_every_escrow_ends();
+  EXPECT_EQ(open_escrows(), 0) << run_cli("ledger --db " + db + " escrows").output << grid->log();
+  const auto verified = run_cli("ledger --db " + db + " verify");
+  EXPECT_EQ(verified.exit_code, 0) << verified.output;
+  EXPECT_NE(verified.output.find("0 open escrows, supply 50.000000 tokens"), std::string::npos) << verified.output;
+  const auto paid = run_cli("ledger --db " + db + " history alice-ledger");
+  EXPECT_NE(paid.output.find("partial_settle"), std::string::npos) << "a stream in flight paid for its tokens\n"
+                                                                   << paid.output;
 }
 
 TEST_F(escrow_expiry_test, cli_deposit_while_serving_is_refused_and_serving_continues) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "actors/gpu_worker/chunk_claim.hpp"
 #include "actors/gpu_worker/logprob_entry.hpp"
 #include "actors/gpu_worker/seeded_sampling.hpp"
 #include "kernels/model/token_fingerprint.hpp"
@@ -58,7 +59,7 @@ result<continuous_batch::sequence> continuous_batch::prepare(inference_job job) 
   }
   sequence s{.job = {}, .history = {}, .prompt_count = prompt.size(), .generated = 0, .first_index = 0, .cached = 0,
              .fingerprints = {}, .text = sequence_text(vocab_, request.stop), .constraint = std::move(*constraint),
-             .pending = {}, .last_flush = {}, .cancelled = false};
+             .pending = {}, .last_flush = {}, .cancelled = false, .claim_digest = {}};
   s.history = std::move(prompt);
   for (const auto token : s.history) s.text.prime(token);
   for (const auto token : job.resume_tokens) {
@@ -71,6 +72,7 @@ result<continuous_batch::sequence> continuous_batch::prepare(inference_job job) 
   s.pending.index = s.generated;
   s.pending.worker_id = worker_id_;
   s.pending.prompt_token_count = static_cast<std::uint32_t>(s.prompt_count);
+  s.claim_digest = first_chunk_claim_digest(request.request_id, s.first_index);
   s.job = std::move(job);
   return s;
 }
@@ -111,6 +113,10 @@ void continuous_batch::fill_free_slots() {
 
 void continuous_batch::flush(sequence& s, bool last, std::vector<batch_event>& out) {
   if (s.pending.tokens.empty() && !last) return;
+  // The running claim this chunk carries (signed by the actor, which holds the key).
+  s.claim_digest = next_chunk_claim_digest(s.claim_digest, s.pending.tokens);
+  s.pending.claim_completion_tokens = s.pending.index + static_cast<std::uint32_t>(s.pending.tokens.size()) - s.first_index;
+  s.pending.claim_digest.assign(s.claim_digest.begin(), s.claim_digest.end());
   batch_event event;
   event.reply_to = s.job.reply_to;
   event.chunk = s.pending;

@@ -18,6 +18,7 @@
 #include "actors/gpu_worker/output_constraint.hpp"
 #include "actors/gpu_worker/sequence_text.hpp"
 #include "kernels/engine/llama_engine.hpp"
+#include "runtime/identity.hpp"
 #include "kernels/model/tokenizer.hpp"
 #include "messages/inference.hpp"
 #include "runtime/result.hpp"
@@ -86,6 +87,7 @@ class continuous_batch {
     token_chunk pending;
     clock::time_point last_flush{};
     bool cancelled = false;
+    digest claim_digest{};  // the chunk claims' chain over what was flushed (chunk_claim.hpp)
   };
 
   result<sequence> prepare(inference_job job) const;

@@ -5,6 +5,7 @@
 
 #include "actors/gpu_worker/loaded_model.hpp"
 #include "actors/gpu_worker/model_path.hpp"
+#include "actors/gpu_worker/chunk_claim.hpp"
 #include "actors/gpu_worker/receipt_building.hpp"
 #include "runtime/actor_kind_registry.hpp"
 #include "runtime/log.hpp"
@@ -147,7 +148,10 @@ void gpu_worker_state::schedule_step() {
 
 void gpu_worker_state::run_step() {
   for (auto& event : batch_.step()) {
-    if (event.chunk) (void)ctx_.send(event.reply_to, *event.chunk);
+    if (event.chunk) {
+      sign_chunk_claim(*event.chunk, key_);
+      (void)ctx_.send(event.reply_to, *event.chunk);
+    }
     if (event.failure) (void)ctx_.send(event.reply_to, *event.failure);
     if (event.finished) send_receipt(event.reply_to, *event.finished);
   }

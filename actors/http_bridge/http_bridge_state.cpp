@@ -58,7 +58,7 @@ http_bridge_state::~http_bridge_state() {
   for (auto& [id, job] : jobs_) {
     job.stream->push({job_event::kind::failed, "", 0, "", "", 0, stopping});
     (void)ctx_.send(shared_->config.matchmaker, cancel_inference{id});
-    if (job.escrowed) (void)ctx_.send(shared_->config.settlement, refund_for(id, "the bridge stopped"));
+    settle_delivered(id, job, "the bridge stopped", true);
   }
   jobs_.clear();
   server_->stop();  // waits for the HTTP threads, which now all end promptly
@@ -115,7 +115,8 @@ void http_bridge_state::submit(bridge_command& command) {
   const auto timeout = std::chrono::milliseconds(shared_->config.request_timeout_ms);
   auto request = to_inference_request(command.request, id, std::move(command.prompt), ctx_.address(),
                                       unix_now_ms() + shared_->config.request_timeout_ms, seeds_());
-  jobs_[id] = job_entry{command.job, 0, clock::now() + timeout + deadline_grace, command.payer, false};
+  jobs_[id] = job_entry{command.job, 0, clock::now() + timeout + deadline_grace, command.payer, false,
+                        command.request.stream, {}};
   if (!command.payer.empty()) return open_escrow(id, command.max_cost_micro, std::move(request));
   dispatch(request);
 }
@@ -133,7 +134,7 @@ void http_bridge_state::open_escrow(const std::string& request_id, std::int64_t 
       [this, request_id, payer, request = std::move(request)](result<escrow_reply> held) {
         auto found = jobs_.find(request_id);
         if (found == jobs_.end()) {  // cancelled or expired while the escrow was asked for
-          if (held.ok()) refund(request_id, job_entry{nullptr, 0, {}, payer, true}, "cancelled before it ran");
+          if (held.ok()) settle_delivered(request_id, job_entry{nullptr, 0, {}, payer, true, false, {}}, "cancelled before it ran");
           return;
         }
         if (!held.ok()) {
@@ -156,22 +157,44 @@ void http_bridge_state::dispatch(const inference_request& request) {
   }
 }
 
-// The worker signs no receipt for a failed or cancelled job, so its whole escrow goes back. If a
-// receipt settled it first, the ledger answers `conflict` and nothing moves.
-void http_bridge_state::refund(const std::string& request_id, const job_entry& job, std::string reason) {
+// The worker signs no receipt for a failed or cancelled job: each worker's last chunk claim pays it
+// for what a streaming client received, and the rest goes back. If a receipt settled the escrow
+// first, the ledger answers `conflict` and nothing moves twice.
+void http_bridge_state::settle_delivered(const std::string& request_id, const job_entry& job, std::string reason,
+                                         bool stopping) {
   if (!job.escrowed) return;
-  ctx_.request<ledger_ack>(shared_->config.settlement, refund_for(request_id, std::move(reason)),
-                           shared_->config.settlement_timeout_ms, [this, request_id](result<ledger_ack> ack) {
-                             if (!ack.ok()) {
-                               log(log_level::warn, ctx_.address(), "refund of {}: {}", request_id, ack.err().message);
-                             }
-                           });
+  const std::string& settlement = shared_->config.settlement;
+  const auto timeout_ms = shared_->config.settlement_timeout_ms;
+  // Answers are awaited (to log a refusal) unless the actor is stopping: nothing would take them.
+  const auto log_refusal = [this, request_id](const char* what, const error& why) {
+    log(why.code == error_code::conflict ? log_level::debug : log_level::warn, ctx_.address(), "{} of {}: {}", what,
+        request_id, why.message);
+  };
+  // A whole answer that failed delivered nothing: the client pays only for tokens it was streamed.
+  const std::vector<settle_receipt> nothing;
+  for (const settle_receipt& claim : job.client_streams ? job.delivered.claims() : nothing) {
+    if (stopping) {
+      (void)ctx_.send(settlement, claim);
+      continue;
+    }
+    ctx_.request<settle_reply>(settlement, claim, timeout_ms, [log_refusal](result<settle_reply> paid) {
+      if (!paid.ok()) log_refusal("partial settlement", paid.err());
+    });
+  }
+  const refund_request refund = refund_for(request_id, std::move(reason));
+  if (stopping) {
+    (void)ctx_.send(settlement, refund);
+    return;
+  }
+  ctx_.request<ledger_ack>(settlement, refund, timeout_ms, [log_refusal](result<ledger_ack> ack) {
+    if (!ack.ok()) log_refusal("refund", ack.err());
+  });
 }
 
 void http_bridge_state::cancel(const std::string& request_id) {
   auto found = jobs_.find(request_id);
   if (found == jobs_.end()) return;
-  refund(request_id, found->second, "cancelled by the client");
+  settle_delivered(request_id, found->second, "cancelled by the client");
   jobs_.erase(found);
   (void)ctx_.send(shared_->config.matchmaker, cancel_inference{request_id});
 }
@@ -182,6 +205,7 @@ void http_bridge_state::on_chunk(const token_chunk& chunk) {
   job_entry& job = found->second;
   if (chunk.index != job.received) return;  // duplicate or replayed after a failover
   job.received += static_cast<std::uint32_t>(chunk.tokens.size());
+  job.delivered.add(chunk);
   const auto prompt_tokens = static_cast<std::int64_t>(chunk.prompt_token_count);
   if (!chunk.text.empty() || !chunk.tokens.empty()) {
     job.stream->push({job_event::kind::text, chunk.text, static_cast<std::int64_t>(chunk.tokens.size()), "",
@@ -199,7 +223,7 @@ void http_bridge_state::on_failed(const inference_failed& failure) {
   auto found = jobs_.find(failure.request_id);
   if (found == jobs_.end()) return;
   found->second.stream->push({job_event::kind::failed, "", 0, "", "", 0, as_api_error(failure.code, failure.message)});
-  refund(failure.request_id, found->second, "failed: " + failure.message);
+  settle_delivered(failure.request_id, found->second, "failed: " + failure.message);
   jobs_.erase(found);
   publish_counts();
 }
@@ -208,7 +232,7 @@ void http_bridge_state::fail_job(const std::string& request_id, const api_error&
   auto found = jobs_.find(request_id);
   if (found == jobs_.end()) return;
   found->second.stream->push({job_event::kind::failed, "", 0, "", "", 0, why});
-  refund(request_id, found->second, why.message);
+  settle_delivered(request_id, found->second, why.message);
   jobs_.erase(found);
   if (cancel_upstream) (void)ctx_.send(shared_->config.matchmaker, cancel_inference{request_id});
 }

@@ -6,8 +6,9 @@
 // `inference_request` to the matchmaker (reply_to = itself, stream = true), turns the `token_chunk`s
 // and `inference_failed` it gets back into events on the job's stream, and forwards a client's
 // cancellation as `cancel_inference`. In settlement mode it first escrows the job's maximum cost
-// with the settlement actor and refunds the escrow of a job that fails or is cancelled
-// (bridge_escrow.hpp). It also keeps the model list fresh (`supply_request`),
+// with the settlement actor; a job that ends without its receipt (failed, cancelled, timed out, the
+// bridge stopping) pays each worker for the tokens a streaming client received (delivered_claims.hpp)
+// and refunds the rest (bridge_escrow.hpp). It also keeps the model list fresh (`supply_request`),
 // copies the node's per-actor counters for /metrics and feeds the dashboard (dashboard_feed.hpp).
 #include <chrono>
 #include <memory>
@@ -17,6 +18,7 @@
 
 #include "actors/http_bridge/bridge_shared.hpp"
 #include "actors/http_bridge/dashboard_feed.hpp"
+#include "actors/http_bridge/delivered_claims.hpp"
 #include "actors/http_bridge/http_server.hpp"
 #include "messages/inference.hpp"
 #include "messages/match.hpp"
@@ -47,13 +49,18 @@ class http_bridge_state {
     clock::time_point deadline;
     std::string payer;     // settlement mode: the ledger account ("" = billed from the keys file)
     bool escrowed = false;  // the settlement actor holds its maximum cost (refunded if the job fails)
+    bool client_streams = false;  // the client gets tokens as they come (and pays for those it got)
+    delivered_claims delivered;   // each worker's signed claim for what it streamed here
   };
 
   void drain_inbox();
   void submit(bridge_command& command);
   void open_escrow(const std::string& request_id, std::int64_t max_cost_micro, inference_request request);
   void dispatch(const inference_request& request);
-  void refund(const std::string& request_id, const job_entry& job, std::string reason);
+  // The job ended without its receipt: pays the workers for what a streaming client received, then
+  // refunds the rest of the escrow (one path to the settlement actor, so it sees that order).
+  // `stopping`: sent without awaiting the answers (the destructor's last words).
+  void settle_delivered(const std::string& request_id, const job_entry& job, std::string reason, bool stopping = false);
   void cancel(const std::string& request_id);
   void on_chunk(const token_chunk& chunk);
   void on_failed(const inference_failed& failure);

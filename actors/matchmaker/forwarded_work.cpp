@@ -1,9 +1,13 @@
 #include "actors/matchmaker/forwarded_work.hpp"
 
+#include <algorithm>
+
+#include "actors/gpu_worker/chunk_claim.hpp"
+
 namespace infergrid::matchmaker {
 
 void forwarded_work::started(const std::string& request_id, const std::string& worker_id, std::uint32_t first_index) {
-  by_request_[request_id].push_back(segment{worker_id, first_index, 0, 0});
+  by_request_[request_id].push_back(segment{worker_id, first_index, 0, 0, std::nullopt});
 }
 
 void forwarded_work::forwarded(const token_chunk& chunk) {
@@ -13,6 +17,10 @@ void forwarded_work::forwarded(const token_chunk& chunk) {
   if (current.worker_id != chunk.worker_id) return;
   current.tokens += static_cast<std::uint32_t>(chunk.tokens.size());
   current.prompt_tokens = chunk.prompt_token_count;
+  // A claim for other than what was forwarded is not kept (an earlier, smaller one may stay).
+  if (has_chunk_claim(chunk) && chunk.claim_completion_tokens == current.tokens) {
+    current.last_claim = partial_settlement_of(chunk);
+  }
 }
 
 void forwarded_work::finished(const std::string& request_id) {
@@ -44,6 +52,18 @@ status forwarded_work::check(const completion_receipt& r) const {
   return make_error(error_code::permission_denied,
                     "receipt for " + r.request_id + ": worker " + r.worker_id.substr(0, 16) + "… streamed nothing from position " +
                         std::to_string(r.first_index));
+}
+
+std::vector<settle_receipt> forwarded_work::earlier_claims(const completion_receipt& receipt) const {
+  std::vector<settle_receipt> out;
+  auto found = by_request_.find(receipt.request_id);
+  if (found == by_request_.end()) return out;
+  for (const segment& s : found->second) {
+    if (s.worker_id == receipt.worker_id || !s.last_claim) continue;
+    const bool seen = std::any_of(out.begin(), out.end(), [&](const settle_receipt& c) { return c.miner == s.worker_id; });
+    if (!seen) out.push_back(*s.last_claim);
+  }
+  return out;
 }
 
 }  // namespace infergrid::matchmaker

@@ -3,14 +3,19 @@
 // per (request, worker, first generated position) the tokens and the prompt size its chunks
 // carried. A worker's receipt is passed on to settlement only when its counts match one of these
 // segments exactly: a worker is paid for what users received, not for what it claims.
+// Each segment also keeps the worker's last signed chunk claim that matches what was forwarded
+// (chunk_claim.hpp): when a request finishes on another worker after a failover, those claims pay
+// the earlier workers for exactly their tokens.
 // Finished requests are kept (bounded, oldest forgotten first) because receipts follow the last chunk.
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "messages/inference.hpp"
+#include "messages/ledger.hpp"
 #include "runtime/result.hpp"
 
 namespace infergrid::matchmaker {
@@ -25,6 +30,9 @@ class forwarded_work {
   void finished(const std::string& request_id);
   // ok when the receipt's worker, resume point and token counts match a forwarded segment.
   status check(const completion_receipt& receipt) const;
+  // Partial settle_receipts for the workers other than the receipt's that streamed part of its
+  // request before a failover (one per worker: its first segment's last claim), in order.
+  std::vector<settle_receipt> earlier_claims(const completion_receipt& receipt) const;
 
   static constexpr std::size_t max_finished = 8192;
 
@@ -34,6 +42,7 @@ class forwarded_work {
     std::uint32_t first_index = 0;
     std::uint32_t tokens = 0;
     std::uint32_t prompt_tokens = 0;
+    std::optional<settle_receipt> last_claim;  // the last chunk claim for exactly `tokens`
   };
   std::unordered_map<std::string, std::vector<segment>> by_request_;
   std::deque<std::string> finished_order_;

@@ -243,8 +243,19 @@ status matchmaker_state::on_receipt(const completion_receipt& receipt, const env
   if (auto audit = audits_.audit_for(receipt)) {  // remembered for trace; no validators, no audit
     for (const std::string& validator : audits_.validators()) (void)ctx_.send(validator, *audit);
   }
-  if (!config_.receipts_to.empty()) return ctx_.send(config_.receipts_to, receipt);
-  return {};
+  if (config_.receipts_to.empty()) return {};
+  // After a failover the earlier workers are paid for their streamed tokens first (their last
+  // signed chunk claims), then the receipt ends the escrow: one path, so settlement sees that order.
+  for (const settle_receipt& earlier : forwarded_.earlier_claims(receipt)) {
+    ++counters_.partial_claims;
+    ctx_.request<settle_reply>(config_.receipts_to, earlier, config_.dispatch_timeout_ms,
+                               [this, request_id = earlier.request_id, miner = earlier.miner](result<settle_reply> paid) {
+                                 if (paid.ok()) return;
+                                 log(log_level::warn, ctx_.address(), "partial claim of {} for {} not paid: {}",
+                                     miner.substr(0, 12), request_id, paid.err().message);
+                               });
+  }
+  return ctx_.send(config_.receipts_to, receipt);
 }
 
 status matchmaker_state::on_verdict(const audit_verdict& verdict, const envelope& in) {

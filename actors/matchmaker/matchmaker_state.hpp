@@ -42,6 +42,7 @@ struct matchmaker_counters {
   std::uint64_t audit_verdicts = 0;
   std::uint64_t convictions = 0;
   std::uint64_t refused_receipts = 0;   // counts that do not match what was forwarded
+  std::uint64_t partial_claims = 0;     // earlier workers' chunk claims sent for payment after a failover
   std::uint64_t unstaked_refusals = 0;  // registrations the stake gate refused
   struct per_model {
     std::uint64_t completed = 0;

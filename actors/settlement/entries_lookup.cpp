@@ -1,18 +1,8 @@
 #include "actors/settlement/entries_lookup.hpp"
 
-#include <array>
-
 #include "actors/settlement/ledger/operation_codec.hpp"
 
 namespace infergrid {
-namespace {
-
-// By the operation variant's index, which is its wire kind (operation.hpp, append-only).
-constexpr std::array<const char*, 13> operation_names = {
-    "deposit", "withdraw", "mint", "burn", "transfer", "stake", "unbond", "withdraw_unbonded",
-    "escrow",  "settle",   "refund", "verdict", "epoch_close"};
-
-}  // namespace
 
 result<ledger_entry_summary> summarise_entry(const ledger::entry& e) {
   auto op = ledger::decode_operation(e.op_bytes);
@@ -23,7 +13,7 @@ result<ledger_entry_summary> summarise_entry(const ledger::entry& e) {
   summary.seq = e.seq;
   summary.op_id = e.op_id;
   summary.cause_id = e.cause_id;
-  summary.operation = op->index() < operation_names.size() ? operation_names[op->index()] : "unknown";
+  summary.operation = std::string(ledger::operation_name(*op));
   for (const ledger::posting& p : out->postings) summary.postings.push_back({p.account, p.where, p.delta_micro});
   summary.convicted = out->convicted;
   summary.entry_hash.assign(e.hash.begin(), e.hash.end());

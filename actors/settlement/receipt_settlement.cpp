@@ -31,7 +31,7 @@ void settlement_state::settle_from_receipt(const completion_receipt& receipt, co
             if (!ack.ok()) {
               ctx.note_error(ack.err());
               log(log_level::warn, ctx.address(), "receipt for {} from worker {} not settled: {}", request_id,
-                  worker_id.substr(0, worker_id_hex_in_op_id), ack.err().message);
+                  worker_id.substr(0, 16), ack.err().message);
               return;
             }
             log(log_level::debug, ctx.address(), "receipt for {} settled at entry {}{}", request_id, ack->seq,

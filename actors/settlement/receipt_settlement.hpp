@@ -4,12 +4,13 @@
 //
 // The rule: the first receipt of a request that settlement accepts settles its escrow, paying its
 // miner for exactly the prompt and completion tokens it signed (settlement_signature, see
-// actors/gpu_worker/receipt_signing.hpp); the rest of the escrow goes back to the payer. A later
-// receipt for the same request — another worker after a failover — is refused as a `conflict`
-// (counted, logged): the ledger has no partial settlement, so after a failover the worker that
-// finishes is paid for its own tokens and the tokens streamed before the failover are not charged
-// (known gap). A receipt for a request with no escrow (the gateway's, or a bridge billing from its
-// keys file) is counted and dropped.
+// actors/gpu_worker/receipt_signing.hpp); the rest of the escrow goes back to the payer. After a
+// failover the matchmaker sends, just before the finishing worker's receipt, a partial
+// settle_receipt for each earlier worker from its last signed chunk claim (chunk_claim.hpp): each is
+// paid for its own tokens, the prompt once, and the payer for what it received. A receipt for a
+// request whose escrow already ended, or from a miner already paid for it, is a `conflict`
+// (counted, logged). A receipt for a request with no escrow (the gateway's, or a bridge billing
+// from its keys file) is counted and dropped.
 #include <string>
 
 #include "messages/inference.hpp"

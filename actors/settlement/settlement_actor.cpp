@@ -39,8 +39,9 @@ lg::operation to_operation(const escrow_request& m) {
                        m.completion_price_per_1k_micro};
 }
 lg::operation to_operation(const settle_receipt& m) {
-  return lg::settle_op{lg::settlement_receipt{m.request_id, m.miner, m.prompt_tokens, m.completion_tokens, m.receipt_digest},
-                       m.miner_signature};
+  lg::settlement_receipt claim{m.request_id, m.miner, m.prompt_tokens, m.completion_tokens, m.receipt_digest};
+  if (m.partial) return lg::partial_settle_op{std::move(claim), m.miner_signature};
+  return lg::settle_op{std::move(claim), m.miner_signature};
 }
 lg::operation to_operation(const refund_request& m) { return lg::refund_op{m.request_id, m.reason}; }
 lg::operation to_operation(const verdict_message& m) {
@@ -269,6 +270,7 @@ handler_table settlement_state::handlers() {
   };
 }
 
-IG_REGISTER_ACTOR_KIND("settlement", settlement_state);
+// Stops after the node's other actors: a bridge settles or refunds each escrow it drains as it stops.
+IG_REGISTER_ACTOR_KIND_STOPPING_LAST("settlement", settlement_state);
 
 }  // namespace infergrid

@@ -241,18 +241,31 @@ TEST(settlement_messages, every_ledger_message_round_trips) {
   EXPECT_TRUE(message_registry_conflicts().empty());
 }
 
-TEST(settlement_messages, a_newer_settle_receipt_with_an_appended_field_still_decodes) {
-  // Schemas evolve append-only: an old reader must accept a body with one more trailing field.
+std::vector<std::uint8_t> settle_receipt_body(std::uint32_t fields) {
   std::vector<std::uint8_t> body;
   byte_writer writer{body};
   msgpack::packer<byte_writer> packer(writer);
-  packer.pack_array(8);
+  packer.pack_array(fields);
   packer.pack(std::string("op")).pack(std::string("r1")).pack(std::string("m")).pack(10).pack(20);
-  packer.pack(std::vector<std::uint8_t>(32, 1)).pack(std::vector<std::uint8_t>(64, 2)).pack(std::string("future field"));
-  auto decoded = decode_body<settle_receipt>(body);
+  packer.pack(std::vector<std::uint8_t>(32, 1)).pack(std::vector<std::uint8_t>(64, 2));
+  if (fields >= 8) packer.pack(true);  // partial
+  if (fields >= 9) packer.pack(std::string("future field"));
+  return body;
+}
+
+TEST(settlement_messages, a_newer_settle_receipt_with_an_appended_field_still_decodes) {
+  // Schemas evolve append-only: an old reader must accept a body with one more trailing field.
+  auto decoded = decode_body<settle_receipt>(settle_receipt_body(9));
   ASSERT_TRUE(decoded.ok()) << decoded.err().message;
   EXPECT_EQ(decoded->completion_tokens, 20);
   EXPECT_EQ(decoded->miner_signature.size(), 64u);
+  EXPECT_TRUE(decoded->partial);
+  // One from before `partial` was appended settles the escrow, as it did.
+  auto older = decode_body<settle_receipt>(settle_receipt_body(7));
+  ASSERT_TRUE(older.ok()) << older.err().message;
+  EXPECT_FALSE(older->partial);
+  EXPECT_TRUE(std::holds_alternative<ledger::settle_op>(to_operation(*older)));
+  EXPECT_TRUE(std::holds_alternative<ledger::partial_settle_op>(to_operation(*decoded)));
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "actors/settlement/ledger/fake_ledger_model.hpp"
 
+#include <algorithm>
+
 namespace infergrid::ledger::testing {
 
 micro_units fake_ledger_model::get(const std::string& id, bucket b) const {
@@ -76,24 +78,21 @@ bool fake_ledger_model::predict_and_apply(const operation& op) {
   }
   if (const auto* o = std::get_if<settle_op>(&op)) {
     auto it = escrows_.find(o->receipt.request_id);
-    auto miner = accounts_.find(o->receipt.miner);
-    if (it == escrows_.end() || (miner != accounts_.end() && miner->second.kind != account_kind::miner)) return false;
-    if (miner == accounts_.end()) accounts_[o->receipt.miner].kind = account_kind::miner;  // first payment opens it
-    const model_escrow e = it->second;
-    // Independent arithmetic: cost in micro-units, rounded down, capped at the escrow.
-    const std::int64_t priced = o->receipt.prompt_tokens * e.prompt_price_per_1k_micro +
-                                o->receipt.completion_tokens * e.completion_price_per_1k_micro;
-    const micro_units cost = std::min(priced / 1000, e.held_micro);
-    const micro_units fee = cost * config_.fee_bps / 10'000;
-    at(e.payer, bucket::escrowed) -= e.held_micro;
+    micro_units cost = 0;
+    if (it == escrows_.end() || !pay(o->receipt, it->second, &cost)) return false;
+    const model_escrow& e = it->second;
+    at(e.payer, bucket::escrowed) -= e.held_micro - cost;
     at(e.payer, bucket::balance) += e.held_micro - cost;
-    at(o->receipt.miner, bucket::balance) += cost - fee;
-    if (!accounts_.contains(config_.treasury_account) || accounts_[config_.treasury_account].kind != account_kind::treasury) {
-      accounts_[config_.treasury_account].kind = account_kind::treasury;
-    }
-    at(config_.treasury_account, bucket::balance) += fee;
     escrows_.erase(it);
     closed_[o->receipt.request_id] = true;
+    return true;
+  }
+  if (const auto* o = std::get_if<partial_settle_op>(&op)) {
+    auto it = escrows_.find(o->receipt.request_id);
+    micro_units cost = 0;
+    if (it == escrows_.end() || !pay(o->receipt, it->second, &cost)) return false;
+    it->second.held_micro -= cost;
+    it->second.paid_miners.push_back(o->receipt.miner);
     return true;
   }
   if (const auto* o = std::get_if<refund_op>(&op)) {
@@ -106,6 +105,24 @@ bool fake_ledger_model::predict_and_apply(const operation& op) {
     return true;
   }
   return false;  // verdicts and epoch closes go through adopt()
+}
+
+bool fake_ledger_model::pay(const settlement_receipt& receipt, model_escrow& e, micro_units* cost) {
+  auto miner = accounts_.find(receipt.miner);
+  if (miner != accounts_.end() && miner->second.kind != account_kind::miner) return false;
+  if (std::find(e.paid_miners.begin(), e.paid_miners.end(), receipt.miner) != e.paid_miners.end()) return false;
+  if (miner == accounts_.end()) accounts_[receipt.miner].kind = account_kind::miner;  // first payment opens it
+  // Independent arithmetic: the prompt counts with the first payment only; cost in micro-units,
+  // rounded down, capped at what the escrow still holds.
+  const std::int64_t prompt = e.paid_miners.empty() ? receipt.prompt_tokens : 0;
+  const std::int64_t priced = prompt * e.prompt_price_per_1k_micro + receipt.completion_tokens * e.completion_price_per_1k_micro;
+  *cost = std::min(priced / 1000, e.held_micro);
+  const micro_units fee = *cost * config_.fee_bps / 10'000;
+  at(e.payer, bucket::escrowed) -= *cost;
+  at(receipt.miner, bucket::balance) += *cost - fee;
+  accounts_[config_.treasury_account].kind = account_kind::treasury;
+  at(config_.treasury_account, bucket::balance) += fee;
+  return true;
 }
 
 std::string fake_ledger_model::adopt(const operation& op, const outcome& out) {

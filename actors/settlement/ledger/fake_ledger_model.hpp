@@ -25,6 +25,7 @@ struct model_escrow {
   micro_units held_micro = 0;
   micro_units prompt_price_per_1k_micro = 0;
   micro_units completion_price_per_1k_micro = 0;
+  std::vector<std::string> paid_miners;  // paid by partial settlements, each once
 };
 
 class fake_ledger_model {
@@ -51,6 +52,8 @@ class fake_ledger_model {
  private:
   micro_units& at(const std::string& id, bucket b) { return accounts_[id].buckets[static_cast<int>(b)]; }
   micro_units get(const std::string& id, bucket b) const;
+  // A settlement's or partial settlement's payment (false: refused); returns the cost through *cost.
+  bool pay(const settlement_receipt& receipt, model_escrow& e, micro_units* cost);
 
   ledger_config config_;
   std::map<std::string, model_account> accounts_;

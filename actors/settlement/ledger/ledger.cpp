@@ -59,6 +59,7 @@ std::vector<std::string> involved_accounts(const operation& op, const outcome& o
                  [&](const refund_op&) {},
                  [&](const verdict_op& o) { ids.insert({o.body.miner, o.body.validator}); },
                  [&](const epoch_close_op&) {},
+                 [&](const partial_settle_op& o) { ids.insert(o.receipt.miner); },
              },
              op);
   for (const posting& p : out.postings) ids.insert(p.account);

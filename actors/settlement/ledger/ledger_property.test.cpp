@@ -83,6 +83,10 @@ class generator {
       return escrow_op{"req-" + std::to_string(next_request_++), dev, amount(rng, 3),
                        static_cast<micro_units>(pick(rng, 5'000)), static_cast<micro_units>(pick(rng, 20'000))};
     }
+    if (roll < 680) {
+      return make_partial_settle(miner, any_request(rng), static_cast<std::int64_t>(pick(rng, 2'000)),
+                                 static_cast<std::int64_t>(pick(rng, 2'000)), digest{});
+    }
     if (roll < 760) {
       return make_settle(miner, any_request(rng), static_cast<std::int64_t>(pick(rng, 2'000)),
                          static_cast<std::int64_t>(pick(rng, 2'000)), digest{});

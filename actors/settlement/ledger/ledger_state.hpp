@@ -46,10 +46,11 @@ struct unbonding {
 
 struct escrow {
   std::string payer;
-  micro_units held_micro = 0;
+  micro_units held_micro = 0;  // what it still holds: the escrowed cost less partial payments
   micro_units prompt_price_per_1k_micro = 0;
   micro_units completion_price_per_1k_micro = 0;
   std::int64_t expires_at_unix_ms = 0;  // 0 = none (written before escrows expired)
+  std::set<std::string, std::less<>> paid_miners;  // miners a partial settlement paid (each once)
 };
 
 struct verdict_tally {
@@ -114,10 +115,21 @@ class ledger_state {
   result<outcome> apply_one(const refund_op& op);
   result<outcome> apply_one(const verdict_op& op);
   result<outcome> apply_one(const epoch_close_op& op);
+  result<outcome> apply_one(const partial_settle_op& op);
 
   result<outcome> supply_in(const std::string& id, account_kind kind_if_new, micro_units amount_micro);
   result<outcome> supply_out(const std::string& id, micro_units amount_micro);
   result<outcome> run(plan p);  // check, commit, return the postings as the outcome
+  // The payment a miner's signed claim earns from its request's open escrow (checked: escrow open,
+  // miner account, digest, token bound, once per miner, signature): the miner's and the treasury's
+  // postings and the payer's escrowed debit of the cost.
+  struct claim_plan {
+    escrow held;  // the escrow as it was before this payment
+    plan payment;
+    micro_units cost_micro = 0;
+  };
+  result<claim_plan> plan_claim(const settlement_receipt& receipt, const byte_vector& miner_signature) const;
+  void count_settled_tokens(const settlement_receipt& receipt, const escrow& e);
   result<const account*> existing(std::string_view id) const;
   account_kind kind_for_new(std::string_view id) const;
   plan slash_plan(const std::string& miner, const std::set<std::string>& reporters, micro_units* forfeited_staked,

@@ -103,6 +103,15 @@ struct settle_op {  // pays the miner for the receipt's tokens, fee to treasury,
   byte_vector miner_signature;
   MSGPACK_DEFINE(receipt, miner_signature)
 };
+// Pays a miner for the tokens of a claim it signed before its request ended — an earlier worker's
+// share after a failover, or what a cancelled stream delivered — and keeps the escrow open for the
+// rest (ended by the final settle_op or a refund_op). A request pays each miner once, and its
+// prompt tokens once (with its first payment).
+struct partial_settle_op {
+  settlement_receipt receipt;
+  byte_vector miner_signature;
+  MSGPACK_DEFINE(receipt, miner_signature)
+};
 struct refund_op {  // failed request: the whole escrow goes back to the payer
   std::string request_id;
   std::string reason;
@@ -161,7 +170,8 @@ struct epoch_close_op {
 };
 
 using operation = std::variant<deposit_op, withdraw_op, mint_op, burn_op, transfer_op, stake_op, unbond_op,
-                               withdraw_unbonded_op, escrow_op, settle_op, refund_op, verdict_op, epoch_close_op>;
+                               withdraw_unbonded_op, escrow_op, settle_op, refund_op, verdict_op, epoch_close_op,
+                               partial_settle_op>;
 
 // A mutation as submitted: its unique id (the idempotency key), the id of the message that caused
 // it, and the operation.

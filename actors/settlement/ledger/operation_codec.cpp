@@ -44,7 +44,8 @@ result<T> unpack_canonical(std::span<const std::uint8_t> bytes, const char* what
 std::string_view operation_name(const operation& op) {
   static constexpr std::string_view names[] = {"deposit", "withdraw",          "mint",   "burn",   "transfer",
                                                "stake",   "unbond",            "withdraw_unbonded",  "escrow",
-                                               "settle",  "refund",            "verdict", "epoch_close"};
+                                               "settle",  "refund",            "verdict", "epoch_close",
+                                               "partial_settle"};
   static_assert(std::size(names) == std::variant_size_v<operation>);
   return names[op.index()];
 }

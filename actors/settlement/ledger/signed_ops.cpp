@@ -16,6 +16,12 @@ settle_op make_settle(const identity& miner, std::string request_id, std::int64_
   return op;
 }
 
+partial_settle_op make_partial_settle(const identity& miner, std::string request_id, std::int64_t prompt_tokens,
+                                      std::int64_t completion_tokens, const digest& receipt_digest) {
+  settle_op whole = make_settle(miner, std::move(request_id), prompt_tokens, completion_tokens, receipt_digest);
+  return partial_settle_op{std::move(whole.receipt), std::move(whole.miner_signature)};
+}
+
 verdict_op make_verdict(const identity& validator, std::string request_id, std::string miner_account, bool guilty) {
   verdict_op op;
   op.body = verdict{std::move(request_id), std::move(miner_account), account_of(validator), guilty};

@@ -14,6 +14,10 @@ std::string account_of(const identity& holder);
 settle_op make_settle(const identity& miner, std::string request_id, std::int64_t prompt_tokens,
                       std::int64_t completion_tokens, const digest& receipt_digest);
 
+// The same claim, paid without ending the escrow (a failed-over worker's or a cancelled stream's tokens).
+partial_settle_op make_partial_settle(const identity& miner, std::string request_id, std::int64_t prompt_tokens,
+                                      std::int64_t completion_tokens, const digest& receipt_digest);
+
 verdict_op make_verdict(const identity& validator, std::string request_id, std::string miner_account, bool guilty);
 
 }  // namespace infergrid::ledger

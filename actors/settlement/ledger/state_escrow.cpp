@@ -66,11 +66,11 @@ static result<const escrow*> open_escrow(const ledger_state& state, const std::s
   return e;
 }
 
-result<outcome> ledger_state::apply_one(const settle_op& op) {
-  const settlement_receipt& receipt = op.receipt;
-  auto held = open_escrow(*this, receipt.request_id);
-  if (!held) return held.err();
-  const escrow e = **held;
+result<ledger_state::claim_plan> ledger_state::plan_claim(const settlement_receipt& receipt,
+                                                          const byte_vector& miner_signature) const {
+  auto open = open_escrow(*this, receipt.request_id);
+  if (!open) return open.err();
+  const escrow& e = **open;
   // A miner's first payment opens its account (its id is the key that signed the receipt).
   const account* miner = find(receipt.miner);
   if (miner != nullptr && miner->kind != account_kind::miner) {
@@ -80,27 +80,57 @@ result<outcome> ledger_state::apply_one(const settle_op& op) {
   if (receipt.prompt_tokens > receipt_tokens_max || receipt.completion_tokens > receipt_tokens_max) {
     return make_error(error_code::too_large, "receipt claims more tokens than any request may have");
   }
-  IG_TRY(verify_account_signature(receipt.miner, signing_bytes(receipt), op.miner_signature));
-  auto cost = token_cost_micro(receipt.prompt_tokens, e.prompt_price_per_1k_micro, receipt.completion_tokens,
+  if (e.paid_miners.contains(receipt.miner)) {
+    return make_error(error_code::conflict, "miner " + receipt.miner + " was already paid for request " + receipt.request_id);
+  }
+  IG_TRY(verify_account_signature(receipt.miner, signing_bytes(receipt), miner_signature));
+  // The prompt is charged once per request, with its first payment (a resumed worker prefills it again).
+  const std::int64_t prompt_tokens = e.paid_miners.empty() ? receipt.prompt_tokens : 0;
+  auto cost = token_cost_micro(prompt_tokens, e.prompt_price_per_1k_micro, receipt.completion_tokens,
                                e.completion_price_per_1k_micro);
   if (!cost) return cost.err();
-  // The escrow is the most the payer agreed to: a receipt claiming more is paid the escrow.
-  const micro_units cost_micro = std::min(*cost, e.held_micro);
-  const micro_units fee_micro = mul_div_floor(cost_micro, config_.fee_bps, basis_points_whole);
-  const micro_units refund_micro = e.held_micro - cost_micro;
-  IG_LEDGER_ASSERT(cost_micro + refund_micro == e.held_micro);  // held = settled + refunded
-  plan p;
-  p.creates.emplace_back(config_.treasury_account, account_kind::treasury);
-  p.creates.emplace_back(receipt.miner, account_kind::miner);
-  p.add(e.payer, bucket::escrowed, -e.held_micro);
-  p.add(receipt.miner, bucket::balance, cost_micro - fee_micro);
-  p.add(config_.treasury_account, bucket::balance, fee_micro);
-  p.add(e.payer, bucket::balance, refund_micro);
-  auto out = run(std::move(p));
+  // The escrow is the most the payer agreed to: a claim for more is paid what the escrow still holds.
+  claim_plan out{e, {}, std::min(*cost, e.held_micro)};
+  const micro_units fee_micro = mul_div_floor(out.cost_micro, config_.fee_bps, basis_points_whole);
+  out.payment.creates.emplace_back(config_.treasury_account, account_kind::treasury);
+  out.payment.creates.emplace_back(receipt.miner, account_kind::miner);
+  out.payment.add(e.payer, bucket::escrowed, -out.cost_micro);
+  out.payment.add(receipt.miner, bucket::balance, out.cost_micro - fee_micro);
+  out.payment.add(config_.treasury_account, bucket::balance, fee_micro);
+  return out;
+}
+
+void ledger_state::count_settled_tokens(const settlement_receipt& receipt, const escrow& e) {
+  epoch_tokens_[receipt.miner] += (e.paid_miners.empty() ? receipt.prompt_tokens : 0) + receipt.completion_tokens;
+}
+
+result<outcome> ledger_state::apply_one(const settle_op& op) {
+  auto claim = plan_claim(op.receipt, op.miner_signature);
+  if (!claim) return claim.err();
+  const escrow& e = claim->held;
+  const micro_units refund_micro = e.held_micro - claim->cost_micro;
+  IG_LEDGER_ASSERT(claim->cost_micro + refund_micro == e.held_micro);  // held = settled + refunded
+  claim->payment.add(e.payer, bucket::escrowed, -refund_micro);
+  claim->payment.add(e.payer, bucket::balance, refund_micro);
+  auto out = run(std::move(claim->payment));
   if (out) {
-    escrows_.erase(receipt.request_id);
-    closed_escrows_.insert(receipt.request_id);
-    epoch_tokens_[receipt.miner] += receipt.prompt_tokens + receipt.completion_tokens;
+    count_settled_tokens(op.receipt, e);
+    escrows_.erase(op.receipt.request_id);
+    closed_escrows_.insert(op.receipt.request_id);
+  }
+  return out;
+}
+
+result<outcome> ledger_state::apply_one(const partial_settle_op& op) {
+  auto claim = plan_claim(op.receipt, op.miner_signature);
+  if (!claim) return claim.err();
+  auto out = run(std::move(claim->payment));
+  if (out) {
+    count_settled_tokens(op.receipt, claim->held);
+    escrow& open = escrows_.find(op.receipt.request_id)->second;
+    open.held_micro -= claim->cost_micro;
+    IG_LEDGER_ASSERT(open.held_micro >= 0);
+    open.paid_miners.insert(op.receipt.miner);
   }
   return out;
 }

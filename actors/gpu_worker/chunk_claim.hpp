@@ -1,0 +1,40 @@
+#pragma once
+// chunk_claim: every token_chunk a worker sends carries its running claim on the request, signed in
+// settlement's receipt format (ledger::signing_bytes of a settlement_receipt): "worker W generated
+// claim_completion_tokens tokens of request R so far, after prompt_token_count prompt tokens",
+// bound by claim_digest, a BLAKE2b chain over the tokens of every chunk it sent for R:
+//   d0 = BLAKE2b(msgpack["infergrid.chunk-claim.v1", R, first_index]),  d(i) = BLAKE2b(d(i-1) ‖ tokens(i) as LE int32).
+// When a request ends without the worker's completion_receipt — it failed over to another worker,
+// or the client cancelled the stream — whoever forwarded its chunks turns the last claim into a
+// partial settle_receipt, and the ledger pays the worker for exactly the tokens it signed.
+// Shared by the worker (signs), the matchmaker and the HTTP bridge (forward the claims).
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "actors/settlement/ledger/operation.hpp"
+#include "messages/inference.hpp"
+#include "messages/ledger.hpp"
+#include "runtime/identity.hpp"
+
+namespace infergrid {
+
+digest first_chunk_claim_digest(const std::string& request_id, std::uint32_t first_index);
+digest next_chunk_claim_digest(const digest& previous, std::span<const std::int32_t> tokens);
+
+// Sets chunk.claim_signature over chunk_claim_of(chunk) (claim tokens and digest already set).
+void sign_chunk_claim(token_chunk& chunk, const identity& key);
+// A digest and a signature of the right sizes (older workers send none; the ledger checks the rest).
+bool has_chunk_claim(const token_chunk& chunk);
+ledger::settlement_receipt chunk_claim_of(const token_chunk& chunk);
+
+// The op id of a worker's payment for a request: "<kind>/<request id>/<first 16 hex of the worker
+// id>", or "<kind>/" + BLAKE2b hex of both when that would pass the ledger's op id limit.
+std::string worker_payment_op_id(std::string_view kind, const std::string& request_id, const std::string& worker_id);
+
+// The partial settle_receipt paying chunk.worker_id for its claim, op id "partial/…" as above: the
+// same claim sent by the matchmaker and by the bridge is one payment.
+settle_receipt partial_settlement_of(const token_chunk& chunk);
+
+}  // namespace infergrid

@@ -1,0 +1,240 @@
+// Partial settlement as a user and an operator meet it, with real processes over tcp: a hub
+// (settlement, matchmaker forwarding receipts, the HTTP bridge in settlement mode) and stories260k
+// worker processes, driven over real HTTP, checked with `infergrid ledger balance/history/verify`:
+//  - failover: the worker streaming a request is kill -9'ed, another finishes it; each is paid for
+//    exactly its own tokens (the first from its last signed chunk claim), the payer pays the prompt
+//    once and every completion token it received, the rest of the escrow goes back;
+//  - a cancelled stream: the worker is paid for the tokens the bridge got from it, the payer pays
+//    exactly that, the rest is refunded.
+// Prices make every token visible in the books: 1 micro per prompt token, 1,000 per completion
+// token, fee 1 % (floor).
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <thread>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "actors/settlement/ledger/ledger_test_support.hpp"
+#include "runtime/identity.hpp"
+#include "runtime/key_files.hpp"
+#include "tests/child_process.hpp"
+#include "tests/compute_grid.hpp"
+
+namespace infergrid {
+namespace {
+
+using json = nlohmann::json;
+using ledger::testing::run_cli;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr std::int64_t genesis_micro = 50'000'000;
+constexpr std::int64_t completion_micro_per_token = 1'000;
+
+std::int64_t after_fee(std::int64_t cost_micro) { return cost_micro - cost_micro / 100; }
+
+struct stream_outcome {
+  int content_chunks = 0;  // SSE chunks with text the client read
+  int prompt_tokens = 0;   // from the usage chunk (when it came)
+  int completion_tokens = 0;
+  bool finished = false;   // [DONE] arrived
+};
+
+class partial_settlement_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    http_port = compute_testing::free_port();
+    hub_port = compute_testing::free_port();
+    testing::write_file(dir + "/keys.yaml",
+                        "accounts:\n  - {name: alice, keys: [sk-alice], account: alice-ledger, rate_limit_per_minute: 0}\n");
+    ASSERT_TRUE(write_new_keys(dir + "/hub-keys").ok());
+    testing::write_file(dir + "/hub.yaml", fmt::format(R"(node: {{name: hub, bind: "tcp://127.0.0.1:{}"}}
+limits: {{drain_timeout_ms: 1000, drain_quiet_ms: 20}}
+security: {{admit: open, transport: curve, transport_key: "{}/hub-keys/transport.key"}}
+actors:
+  - name: settlement
+    kind: settlement
+    settings: {{db: "{}", genesis_deposits: {{alice-ledger: {}}}}}
+  - name: matchmaker
+    kind: matchmaker
+    settings: {{receipts_to: settlement, heartbeat_interval_ms: 100, heartbeat_timeout_ms: 800, stall_timeout_ms: 1200,
+               tick_ms: 20}}
+  - name: http
+    kind: http_bridge
+    settings: {{listen: "127.0.0.1:{}", keys_file: "{}/keys.yaml", settlement: settlement, request_timeout_ms: 30000,
+               prompt_price_micro_per_1k: 1000, completion_price_micro_per_1k: {}}}
+)", hub_port, dir, db, genesis_micro, http_port, dir, completion_micro_per_token * 1000));
+    for (int i = 0; i < 2; ++i) {
+      std::array<std::uint8_t, 32> seed{};
+      seed[0] = static_cast<std::uint8_t>(i + 1);
+      seed[1] = 0x5e;
+      worker_ids[i] = to_hex(identity::from_seed(seed).public_id());
+      testing::write_file(dir + fmt::format("/worker{}.key", i), to_hex(seed) + "\n");
+      ASSERT_TRUE(write_new_keys(dir + fmt::format("/worker{}-keys", i)).ok());
+      testing::write_file(dir + fmt::format("/worker{}.yaml", i), fmt::format(R"(node: {{name: w{}, bind: "tcp://127.0.0.1:*"}}
+security: {{transport: curve, transport_key: "{}/worker{}-keys/transport.key"}}
+peers: [{{name: hub, endpoint: "tcp://127.0.0.1:{}", actors: [matchmaker], transport_key: "{}/hub-keys/transport.pub"}}]
+actors:
+  - name: gpu_worker
+    kind: gpu_worker
+    settings: {{model_path: "{}", slots: 2, context_size: 512, chunk_tokens: 1, identity_file: "{}/worker{}.key",
+               benchmark_tokens: 4, heartbeat_interval_ms: 100}}
+)", i, dir, i, hub_port, dir, compute_testing::stories260k_model_path(), dir, i));
+    }
+  }
+
+  std::unique_ptr<testing::child_process> start_node(const std::string& name) {
+    auto process = std::make_unique<testing::child_process>(
+        std::vector<std::string>{testing::infergrid_binary(), "node", "--config", dir + "/" + name + ".yaml"},
+        dir + "/" + name + ".log");
+    EXPECT_TRUE(process->started());
+    return process;
+  }
+  bool wait_for_workers(int count) {
+    const auto deadline = std::chrono::steady_clock::now() + seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      httplib::Client client("127.0.0.1", http_port);
+      auto res = client.Get("/health");
+      if (res && res->status == 200 && json::parse(res->body).value("workers", 0) == count) return true;
+      std::this_thread::sleep_for(milliseconds(50));
+    }
+    return false;
+  }
+
+  // One streamed completion; `on_content` sees the count of content chunks read so far and
+  // returns false to hang up (a client cancelling).
+  stream_outcome stream(int max_tokens, const std::function<bool(int)>& on_content) {
+    stream_outcome out;
+    httplib::Client client("127.0.0.1", http_port);
+    client.set_read_timeout(60, 0);
+    const json body = {{"model", "stories260k"}, {"prompt", "Once upon a time"}, {"max_tokens", max_tokens},
+                       {"stream", true}, {"stream_options", {{"include_usage", true}}}};
+    httplib::Request post;
+    post.method = "POST";
+    post.path = "/v1/completions";
+    post.headers = {{"Authorization", "Bearer sk-alice"}, {"Content-Type", "application/json"}};
+    post.body = body.dump();
+    std::string pending;
+    post.content_receiver = [&](const char* data, std::size_t size, std::uint64_t, std::uint64_t) {
+      pending.append(data, size);
+      for (auto end = pending.find("\n\n"); end != std::string::npos; end = pending.find("\n\n")) {
+        const std::string event = pending.substr(0, end);
+        pending.erase(0, end + 2);
+        if (event.rfind("data: ", 0) != 0) continue;
+        const std::string payload = event.substr(6);
+        if (payload == "[DONE]") {
+          out.finished = true;
+          continue;
+        }
+        const json chunk = json::parse(payload);
+        if (chunk.contains("usage") && chunk["usage"].is_object()) {
+          out.prompt_tokens = chunk["usage"].value("prompt_tokens", 0);
+          out.completion_tokens = chunk["usage"].value("completion_tokens", 0);
+        }
+        if (chunk.contains("choices") && !chunk["choices"].empty() && !chunk["choices"][0].value("text", "").empty()) {
+          if (!on_content(++out.content_chunks)) return false;
+        }
+      }
+      return true;
+    };
+    (void)client.send(post);
+    return out;
+  }
+
+  std::int64_t balance_micro(const std::string& account) {
+    const auto shown = run_cli("ledger --db " + db + " balance " + account);
+    EXPECT_EQ(shown.exit_code, 0) << shown.output;
+    const auto at = shown.output.find("balance ");
+    if (at == std::string::npos) return -1;
+    const double tokens = std::stod(shown.output.substr(at + 8));
+    return static_cast<std::int64_t>(tokens * 1'000'000 + (tokens >= 0 ? 0.5 : -0.5));
+  }
+  std::string history(const std::string& account) { return run_cli("ledger --db " + db + " history " + account).output; }
+  // Every escrow ended (receipts settle asynchronously) and the books verify with exact conservation.
+  void expect_books_closed() {
+    const auto deadline = std::chrono::steady_clock::now() + seconds(15);
+    std::string listed;
+    while (std::chrono::steady_clock::now() < deadline) {
+      listed = run_cli("ledger --db " + db + " escrows").output;
+      if (listed.find("\n0 open escrows") != std::string::npos || listed.rfind("0 open escrows", 0) == 0) break;
+      std::this_thread::sleep_for(milliseconds(100));
+    }
+    EXPECT_NE(listed.find("0 open escrows"), std::string::npos) << listed;
+    const auto verified = run_cli("ledger --db " + db + " verify");
+    EXPECT_EQ(verified.exit_code, 0) << verified.output;
+    EXPECT_NE(verified.output.find("0 open escrows, supply 50.000000 tokens"), std::string::npos) << verified.output;
+  }
+
+  std::string dir = testing::make_temp_dir();
+  std::string db = dir + "/ledger.db";
+  int http_port = 0;
+  int hub_port = 0;
+  std::string worker_ids[2];
+};
+
+TEST_F(partial_settlement_test, a_failover_pays_both_workers_for_exactly_their_tokens) {
+  auto hub = start_node("hub");
+  auto first = start_node("worker0");
+  ASSERT_TRUE(wait_for_workers(1)) << hub->log();
+  std::unique_ptr<testing::child_process> second;
+  // The first worker is killed as soon as the client has read a few of its tokens; the second
+  // starts then and takes the request over from where the stream stopped.
+  const stream_outcome got = stream(400, [&](int chunks) {
+    if (chunks == 3) {
+      first->send_signal(SIGKILL);
+      second = start_node("worker1");
+    }
+    return true;
+  });
+  ASSERT_TRUE(got.finished) << hub->log();
+  ASSERT_GT(got.completion_tokens, 3);
+  expect_books_closed();
+  const std::int64_t prompt_micro = got.prompt_tokens;  // 1 micro per prompt token
+  const std::int64_t paid_first = balance_micro(worker_ids[0]);
+  const std::int64_t paid_second = balance_micro(worker_ids[1]);
+  // The payer paid the prompt once and each token it received.
+  const std::int64_t cost = prompt_micro + got.completion_tokens * completion_micro_per_token;
+  EXPECT_EQ(balance_micro("alice-ledger"), genesis_micro - cost);
+  // Some split k + (n - k) of the tokens, each worker paid exactly its part (less the 1 % fee).
+  bool split_found = false;
+  for (int k = 1; k < got.completion_tokens && !split_found; ++k) {
+    split_found = paid_first == after_fee(prompt_micro + k * completion_micro_per_token) &&
+                  paid_second == after_fee((got.completion_tokens - k) * completion_micro_per_token);
+  }
+  EXPECT_TRUE(split_found) << "first " << paid_first << ", second " << paid_second << " micro for " << got.completion_tokens
+                           << " tokens\n" << history(worker_ids[0]) << history(worker_ids[1]) << hub->log();
+  EXPECT_NE(history(worker_ids[0]).find("partial_settle"), std::string::npos);
+  EXPECT_NE(history(worker_ids[1]).find("settle"), std::string::npos);
+}
+
+TEST_F(partial_settlement_test, a_cancelled_stream_pays_exactly_for_the_tokens_delivered) {
+  auto hub = start_node("hub");
+  auto worker = start_node("worker0");
+  ASSERT_TRUE(wait_for_workers(1)) << hub->log();
+  const stream_outcome got = stream(400, [](int chunks) { return chunks < 5; });  // hangs up after 5
+  ASSERT_FALSE(got.finished);
+  expect_books_closed();
+  const std::int64_t paid_worker = balance_micro(worker_ids[0]);
+  const std::int64_t spent = genesis_micro - balance_micro("alice-ledger");
+  // The cost of k tokens the bridge had received when the client hung up (at least the 5 it read,
+  // not the 400 it asked for) after a prompt of p tokens: p + 1,000 k micro, the worker paid that
+  // less the fee.
+  const std::int64_t k = spent / completion_micro_per_token;
+  const std::int64_t prompt_micro = spent % completion_micro_per_token;
+  EXPECT_GE(k, 5) << history("alice-ledger");
+  EXPECT_LT(k, 400) << history("alice-ledger");
+  EXPECT_GT(prompt_micro, 0);
+  EXPECT_EQ(paid_worker, after_fee(spent)) << history(worker_ids[0]);
+  EXPECT_NE(history(worker_ids[0]).find("partial_settle"), std::string::npos);
+  EXPECT_NE(history("alice-ledger").find("refund"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace infergrid
