@@ -8,11 +8,18 @@ import WebSocket from 'ws';
 
 const binary = process.env.CHROMIUM_BIN ?? 'chromium';
 
+function killGroup(pid) {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch { /* the whole group has already exited */ }
+}
+
 export async function launchChromium() {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'infergrid-chromium-'));
   const child = spawn(binary, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-extensions',
     '--window-size=1400,1800', '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'],
-  { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own process group, so close() can stop the helper processes (renderer, GPU, crashpad) too.
+  { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`chromium did not open its DevTools port:\n${stderr}`)), 30000);
@@ -78,9 +85,23 @@ export async function launchChromium() {
     },
     async close() {
       socket.close();
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-      fs.rmSync(profile, { recursive: true, force: true });
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      killGroup(child.pid);
+      // A helper can still be writing into the profile for a moment after the group is told to
+      // stop (ENOTEMPTY on the first try), so the removal retries for a few seconds.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          fs.rmSync(profile, { recursive: true, force: true });
+          return;
+        } catch (error) {
+          if (attempt >= 50) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
     },
   };
 }

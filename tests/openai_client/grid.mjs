@@ -51,8 +51,11 @@ async function configWithFreePorts(keysFile, model) {
 export async function startGrid({ keysFile, model, edit } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infergrid-http-'));
   const config = await configWithFreePorts(keysFile, model);
-  // Key files the config names go to the test's folder, not the source tree.
-  let text = config.text.replaceAll(/identity_file: ([\w.-]+)/g, `identity_file: ${dir}/$1`);
+  // Key files and the ledger database the config names go to the test's folder, not the source
+  // tree: every test starts from an empty ledger and leaves nothing behind.
+  let text = config.text.replaceAll(/identity_file: ([\w.-]+)/g, `identity_file: ${dir}/$1`)
+    .replaceAll(/^(\s+db: )([\w.-]+)$/gm, `$1${dir}/$2`);
+  if (!text.includes(`db: ${dir}/`)) throw new Error('deploy/all-in-one.yaml names no settlement `db:` to move');
   if (edit) text = edit(text, dir);
   const { httpPort } = config;
   const configPath = path.join(dir, 'all-in-one.yaml');
