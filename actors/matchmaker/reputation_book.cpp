@@ -16,9 +16,11 @@ reputation_book::standing& reputation_book::entry(const std::string& miner, cloc
   auto found = miners_.find(miner);
   if (found == miners_.end()) {
     if (miners_.size() >= config_.miners_max) {
-      // Forget the miner judged longest ago (it starts again from the prior).
-      auto oldest = std::min_element(miners_.begin(), miners_.end(),
-                                     [](const auto& a, const auto& b) { return a.second.at < b.second.at; });
+      // Forget the miner judged longest ago (it starts again from the prior); ties by id, so the
+      // choice does not depend on the hash table's order.
+      auto oldest = std::min_element(miners_.begin(), miners_.end(), [](const auto& a, const auto& b) {
+        return a.second.at != b.second.at ? a.second.at < b.second.at : a.first < b.first;
+      });
       miners_.erase(oldest);
     }
     found = miners_.emplace(miner, standing{config_.prior_passes, config_.prior_failures, now, 0}).first;

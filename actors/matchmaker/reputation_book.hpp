@@ -17,6 +17,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 namespace infergrid::matchmaker {
 
@@ -61,7 +62,7 @@ class reputation_book {
   double failures_now(const standing& s, clock::time_point now) const;
 
   reputation_config config_;
-  std::map<std::string, standing> miners_;
+  std::unordered_map<std::string, standing> miners_;  // looked up for every routing decision: hashed
   std::map<std::string, std::set<std::string>> guilty_votes_;  // request id -> validators
   std::deque<std::string> vote_order_;                          // request ids, oldest first
   std::set<std::string> convicted_receipts_;

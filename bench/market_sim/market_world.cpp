@@ -31,7 +31,12 @@ constexpr market::ask_bounds completion_bounds{200, 800};
 class world {
  public:
   explicit world(const market_params& p)
-      : p_(p), rng_(p.seed), book_(matchmaker::reputation_config{}), ledger_(ledger::ledger_config{}), clearing_(256) {}
+      : p_(p),
+        rng_(p.seed),
+        book_(matchmaker::reputation_config{}),
+        ledger_(ledger::ledger_config{}),
+        clearing_(256),
+        audited_probability_(1.0 - std::pow(1.0 - p.audit_rate, p.validators)) {}
 
   market_report run() {
     setup();
@@ -153,8 +158,7 @@ class world {
   }
 
   void audit(sim_miner& m, std::uint32_t e, std::uint64_t job, sim_clock::time_point now) {
-    const double audited = 1.0 - std::pow(1.0 - p_.audit_rate, p_.validators);
-    if (uniform() >= audited) return;
+    if (uniform() >= audited_probability_) return;
     ++m.audited;
     if (m.kind->receipts_refused) {  // refused by the matchmaker, counted as a failed audit; not convictable
       ++m.failed_audits;
@@ -258,6 +262,7 @@ class world {
   matchmaker::reputation_book book_;
   ledger::ledger_state ledger_;
   market::clearing_window clearing_;
+  double audited_probability_;  // a job is audited by at least one of the validators
   matchmaker::routing_weights weights_;
   std::vector<identity> validators_;
   std::vector<sim_miner> miners_;
