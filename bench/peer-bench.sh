@@ -4,7 +4,9 @@
 # a generated Qwen2.5-0.5B-shaped model (`make-model --size qwen2-0.5b`: qwen2 architecture) in llama.cpp's
 # Q4_K_M mix and in Q8_0, in one run. Prints prefill and greedy decode tokens/s at batch 1 and 8 (8
 # parallel sequences), the ratios ours / peer, and peak RSS of each process.
-#   [PEER_TYPES="q4_k_m q8_0"] [PEER_SIZE=qwen2-0.5b] bench/peer-bench.sh [BUILD_DIR]
+#   [PEER_TYPES="q4_k_m q8_0"] [PEER_SIZE=qwen2-0.5b] [PEER_RUNS="cpu 1,cpu 2,vulkan 2"] bench/peer-bench.sh [BUILD_DIR]
+#   (PEER_RUNS: llama.cpp backends and thread counts; "cpu 1,cpu 2" skips its Vulkan backend, which
+#   runs a 1.5B model on lavapipe at well under 1 token/s)
 #   (needs the infergrid and decode_bench targets built)
 # Installs node-llama-cpp@3.21.1 (prebuilt llama.cpp) under BUILD_DIR/peer on first use. Run it on a
 # quiet machine: the script prints `uptime` first; above a load of ~3 on 2 vCPUs the figures are noise.
@@ -16,6 +18,7 @@ types=${PEER_TYPES:-"q4_k_m q8_0"}
 size=${PEER_SIZE:-qwen2-0.5b}   # make-model --size; small/100m for a quick check
 prompt=64   # as decode_bench
 decode=24
+IFS=, read -r -a peer_runs <<< "${PEER_RUNS:-cpu 1,cpu 2,vulkan 2}"
 
 if [ ! -d "$peer/node_modules/node-llama-cpp" ]; then
   mkdir -p "$peer"
@@ -41,7 +44,7 @@ for type in $types; do
   ours_d8=$(echo "$ours" | sed -n 's/.*decode  batch 8: *\([0-9.]*\).*/\1/p')
   printf "%-7s %-22s %9s %9s %9s %9s\n" "$type" ours "$ours_prefill" "$ours_d1" "$ours_d8" "$ours_rss"
   best_d1=0; best_line=""
-  for run in "cpu 1" "cpu 2" "vulkan 2"; do
+  for run in "${peer_runs[@]}"; do
     set -- $run
     env_vars=()
     [ "$1" = vulkan ] && env_vars=(GGML_VK_VISIBLE_DEVICES=0)

@@ -144,8 +144,11 @@ status kernel_library::matmul(recorder& rec, const device_weight& weight, const 
   const binding_kind weight_kind = access_ == weight_access::texel ? texel : storage;
   const bool row_per_lane = layout_ == matmul_layout::row_per_lane;
   // x read once per workgroup span and shared by shuffles (X_FROM_LANES): needs the workgroup to be
-  // one subgroup and a span to hold a whole unit and block.
-  const std::size_t span_weights = std::max(weights_per_unit(weight.type()), model::traits_of(weight.type()).block_weights);
+  // one subgroup and a span to hold a whole unit and the units its block scale multiplies (kept
+  // K-quant blocks apply their scales while dequantizing: a unit is enough).
+  const model::type_traits& traits = model::traits_of(weight.type());
+  const std::size_t span_weights =
+      traits.layout == model::device_layout::blocks ? traits.unit_weights : std::max(traits.unit_weights, traits.block_weights);
   const bool x_from_lanes = row_per_lane && subgroup_only_ && span_weights / 4 <= block_size_;
   const std::string name = "matmul_" + type_name(weight.type()) +
                            (access_ == weight_access::texel ? "_texel" : "_storage") +

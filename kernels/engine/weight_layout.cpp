@@ -26,9 +26,35 @@ void split_row(const model::type_traits& t, const std::byte* row, std::size_t co
   }
 }
 
+// The GGUF blocks of the rows as stored, a whole block at a time into their row group's place.
+weight_layout keep_blocks(weight_layout out, const model::type_traits& t, std::span<const weight_rows> parts) {
+  const std::size_t g = out.row_group, blocks_per_row = out.cols / t.block_weights;
+  const std::size_t row_file_bytes = model::row_bytes(t.type, out.cols);
+  const std::size_t padded_rows = (out.rows + g - 1) / g * g;
+  out.data.assign((padded_rows * row_file_bytes + weight_unit_bytes - 1) / weight_unit_bytes * weight_unit_bytes +
+                      block_tail_bytes,
+                  std::byte{0});
+  std::size_t row_index = 0;
+  for (const weight_rows& part : parts) {
+    for (std::size_t r = 0; r < part.rows; ++r, ++row_index) {
+      const std::byte* row = part.data + r * row_file_bytes;
+      if (g == 1) {
+        std::memcpy(out.data.data() + row_index * row_file_bytes, row, row_file_bytes);
+        continue;
+      }
+      for (std::size_t k = 0; k < blocks_per_row; ++k) {
+        const std::size_t block_index = grouped_index(row_index, k, blocks_per_row, g);
+        std::memcpy(out.data.data() + block_index * t.block_bytes, row + k * t.block_bytes, t.block_bytes);
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
-std::size_t row_unit_bytes(model::ggml_type type, std::size_t cols) {
+std::size_t row_data_bytes(model::ggml_type type, std::size_t cols) {
+  if (model::traits_of(type).layout == model::device_layout::blocks) return model::row_bytes(type, cols);
   const std::size_t per_unit = weights_per_unit(type);
   return (cols + per_unit - 1) / per_unit * weight_unit_bytes;
 }
@@ -41,7 +67,7 @@ std::size_t row_side_bytes(model::ggml_type type, std::size_t cols) {
 result<weight_layout> make_weight_layout(model::ggml_type type, std::size_t cols, std::span<const weight_rows> parts,
                                          std::size_t row_group) {
   const model::type_traits& t = model::traits_of(type);
-  const std::size_t column_multiple = t.pack != nullptr ? t.block_weights : 4;
+  const std::size_t column_multiple = t.block_weights > 1 ? t.block_weights : 4;
   if (cols == 0 || cols % column_multiple != 0) {
     return make_error(error_code::unsupported, "weight rows of " + std::to_string(cols) + " " + std::string(t.name) +
                                                    " values: columns must be a multiple of " +
@@ -53,8 +79,12 @@ result<weight_layout> make_weight_layout(model::ggml_type type, std::size_t cols
   out.row_group = std::max<std::size_t>(1, row_group);
   const std::size_t g = out.row_group;
   for (const weight_rows& part : parts) out.rows += part.rows;
+  if (t.layout == model::device_layout::blocks) {
+    out.row_units = cols / t.unit_weights;
+    return keep_blocks(std::move(out), t, parts);
+  }
   const std::size_t padded_rows = (out.rows + g - 1) / g * g;
-  out.row_units = row_unit_bytes(type, cols) / weight_unit_bytes;
+  out.row_units = row_data_bytes(type, cols) / weight_unit_bytes;
   const std::size_t row_file_bytes = model::row_bytes(type, cols);
   out.data.assign(padded_rows * out.row_units * weight_unit_bytes, std::byte{0});
   const std::size_t entry_bytes = t.side_entry_bytes;

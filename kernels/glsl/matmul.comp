@@ -98,26 +98,34 @@ void main() {
 #ifdef X_FROM_LANES
   // A span of BLOCK_SIZE vec4s of x at a time (whole blocks: BLOCK_SIZE >= VECS_PER_UNIT *
   // UNITS_PER_BLOCK), lane l holding vec4 l; the block scales multiply each unit's partial sums.
+  // STEP_UNITS: whole spans and whole weight groups (both powers of two).
   const uint SPAN_UNITS = BLOCK_SIZE / VECS_PER_UNIT;
-  for (uint first_unit = 0; first_unit < p.row_units; first_unit += SPAN_UNITS) {
+  const uint STEP_UNITS = SPAN_UNITS > UNITS_PER_GROUP ? SPAN_UNITS : UNITS_PER_GROUP;
+  for (uint first_unit = 0; first_unit < p.row_units; first_unit += STEP_UNITS) {
     vec4 x_lane[TOKENS];
-    [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
-      x_lane[t] = input_vector(x_base[t], first_unit * VECS_PER_UNIT + lane, cols4, squares[t]);
-    }
     float scale[ROWS];
-    [[unroll]] for (uint i = 0; i < SPAN_UNITS; ++i) {
+    weight_group group[ROWS];
+    [[unroll]] for (uint i = 0; i < STEP_UNITS; ++i) {
       const uint u = first_unit + i;
+      if (i % SPAN_UNITS == 0) {
+        [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
+          x_lane[t] = input_vector(x_base[t], u * VECS_PER_UNIT + lane, cols4, squares[t]);
+        }
+      }
       if (u < p.row_units) {
         if (i % UNITS_PER_BLOCK == 0) {
           [[unroll]] for (uint r = 0; r < ROWS; ++r) scale[r] = unit_scale(scale_base[r] + (u / UNITS_PER_BLOCK) * p.row_group);
         }
+        if (i % UNITS_PER_GROUP == 0) {
+          [[unroll]] for (uint r = 0; r < ROWS; ++r) load_group(unit_at(unit_base[r], u, p.row_group), group[r]);
+        }
         vec4 w[ROWS][VECS_PER_UNIT];
-        [[unroll]] for (uint r = 0; r < ROWS; ++r) load_unit_values(unit_base[r] + u * p.row_group, w[r]);
+        [[unroll]] for (uint r = 0; r < ROWS; ++r) group_unit_values(group[r], i % UNITS_PER_GROUP, w[r]);
         [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
           float partial[ROWS];
           [[unroll]] for (uint r = 0; r < ROWS; ++r) partial[r] = 0.0;
           [[unroll]] for (uint v = 0; v < VECS_PER_UNIT; ++v) {
-            const vec4 xv = subgroupShuffle(x_lane[t], i * VECS_PER_UNIT + v);
+            const vec4 xv = subgroupShuffle(x_lane[t], (i % SPAN_UNITS) * VECS_PER_UNIT + v);
             [[unroll]] for (uint r = 0; r < ROWS; ++r) partial[r] += dot(w[r][v], xv);
           }
           [[unroll]] for (uint r = 0; r < ROWS; ++r) acc[r * TOKENS + t] += scale[r] * partial[r];
@@ -130,15 +138,22 @@ void main() {
     [[unroll]] for (uint t = 0; t < TOKENS; ++t) squares[t] = subgroupAdd(squares[t]);
   }
 #else
-  // A block at a time (row_units is a whole number of blocks): its scales are read once and
-  // multiply each unit's partial sums, not every weight.
-  for (uint block = 0; block < p.row_units / UNITS_PER_BLOCK; ++block) {
+  // A block at a time (row_units is a whole number of blocks and weight groups): its scales are
+  // read once and multiply each unit's partial sums, not every weight.
+  const uint STEP_UNITS = UNITS_PER_BLOCK > UNITS_PER_GROUP ? UNITS_PER_BLOCK : UNITS_PER_GROUP;
+  for (uint first_unit = 0; first_unit < p.row_units; first_unit += STEP_UNITS) {
     float scale[ROWS];
-    [[unroll]] for (uint r = 0; r < ROWS; ++r) scale[r] = unit_scale(scale_base[r] + block * p.row_group);
-    [[unroll]] for (uint i = 0; i < UNITS_PER_BLOCK; ++i) {
-      const uint u = block * UNITS_PER_BLOCK + i;
+    weight_group group[ROWS];
+    [[unroll]] for (uint i = 0; i < STEP_UNITS; ++i) {
+      const uint u = first_unit + i;
+      if (i % UNITS_PER_BLOCK == 0) {
+        [[unroll]] for (uint r = 0; r < ROWS; ++r) scale[r] = unit_scale(scale_base[r] + (u / UNITS_PER_BLOCK) * p.row_group);
+      }
+      if (i % UNITS_PER_GROUP == 0) {
+        [[unroll]] for (uint r = 0; r < ROWS; ++r) load_group(unit_at(unit_base[r], u, p.row_group), group[r]);
+      }
       vec4 w[ROWS][VECS_PER_UNIT];
-      [[unroll]] for (uint r = 0; r < ROWS; ++r) load_unit_values(unit_base[r] + u * p.row_group, w[r]);
+      [[unroll]] for (uint r = 0; r < ROWS; ++r) group_unit_values(group[r], i % UNITS_PER_GROUP, w[r]);
       const uint first_vec = u * VECS_PER_UNIT;
       [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
         const uint base = x_base[t];
@@ -203,24 +218,30 @@ void main() {
   }
   uint x_base[TOKENS];  // hoisted by hand, as in the ROW_PER_LANE loop
   [[unroll]] for (uint t = 0; t < TOKENS; ++t) x_base[t] = p.x_offset + min(first_token + t, p.n_tokens - 1) * p.x_stride;
-  for (uint u = lane; u < p.row_units; u += BLOCK_SIZE) {
-    vec4 w[ROWS][VECS_PER_UNIT];
-    float scale[ROWS];
-    const uint block_step = (u / UNITS_PER_BLOCK) * p.row_group;
-    [[unroll]] for (uint r = 0; r < ROWS; ++r) {
-      load_unit_values(unit_base[r] + u * p.row_group, w[r]);
-      scale[r] = unit_scale(scale_base[r] + block_step);
-    }
-    const uint first_vec = u * VECS_PER_UNIT;
-    [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
-      const uint base = x_base[t];
-      float partial[ROWS];
-      [[unroll]] for (uint r = 0; r < ROWS; ++r) partial[r] = 0.0;
-      [[unroll]] for (uint v = 0; v < VECS_PER_UNIT; ++v) {
-        const vec4 xv = input_vector(base, first_vec + v, cols4, squares[t]);
-        [[unroll]] for (uint r = 0; r < ROWS; ++r) partial[r] += dot(w[r][v], xv);
+  // Lanes stride over weight groups (one unit for most types).
+  for (uint first_unit = lane * UNITS_PER_GROUP; first_unit < p.row_units; first_unit += BLOCK_SIZE * UNITS_PER_GROUP) {
+    weight_group group[ROWS];
+    [[unroll]] for (uint r = 0; r < ROWS; ++r) load_group(unit_at(unit_base[r], first_unit, p.row_group), group[r]);
+    [[unroll]] for (uint i = 0; i < UNITS_PER_GROUP; ++i) {
+      const uint u = first_unit + i;
+      vec4 w[ROWS][VECS_PER_UNIT];
+      float scale[ROWS];
+      const uint block_step = (u / UNITS_PER_BLOCK) * p.row_group;
+      [[unroll]] for (uint r = 0; r < ROWS; ++r) {
+        group_unit_values(group[r], i, w[r]);
+        scale[r] = unit_scale(scale_base[r] + block_step);
       }
-      [[unroll]] for (uint r = 0; r < ROWS; ++r) acc[r * TOKENS + t] += scale[r] * partial[r];
+      const uint first_vec = u * VECS_PER_UNIT;
+      [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
+        const uint base = x_base[t];
+        float partial[ROWS];
+        [[unroll]] for (uint r = 0; r < ROWS; ++r) partial[r] = 0.0;
+        [[unroll]] for (uint v = 0; v < VECS_PER_UNIT; ++v) {
+          const vec4 xv = input_vector(base, first_vec + v, cols4, squares[t]);
+          [[unroll]] for (uint r = 0; r < ROWS; ++r) partial[r] += dot(w[r][v], xv);
+        }
+        [[unroll]] for (uint r = 0; r < ROWS; ++r) acc[r * TOKENS + t] += scale[r] * partial[r];
+      }
     }
   }
 

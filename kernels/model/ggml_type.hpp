@@ -49,6 +49,12 @@ inline constexpr std::size_t q4_0_block_weights = 32;
 inline constexpr std::size_t q4_0_block_bytes = 2 + 16;
 inline constexpr std::size_t k_block_weights = 256;  // QK_K
 
+// How the device holds a type's rows (kernels/engine/weight_layout.hpp):
+//   rows    the row's bytes as stored, zero-padded to 16-byte units (F32, F16, BF16)
+//   units   blocks split by `pack` into a plane of 16-byte units and one of side entries
+//   blocks  the GGUF blocks as stored, byte for byte: device bytes per block = block_bytes
+enum class device_layout { rows, units, blocks };
+
 struct type_traits {
   ggml_type type;
   std::string_view name;        // as ggml prints it: "Q4_K"
@@ -56,37 +62,42 @@ struct type_traits {
   std::size_t block_weights;    // weights per block (1 for plain types)
   std::size_t block_bytes;      // bytes per block
   std::string_view glsl_define; // what weights.glsl unpacks under: "DATA_A_Q4_K"
-  // Device layout (kernels/engine/weight_layout.hpp): weights per 16-byte unit, and the side
-  // entries (block scales, mins, high bits) — side_entry_bytes for each side_entry_units units.
+  // Device layout (kernels/engine/weight_layout.hpp): weights per unit the kernels step by (one
+  // 16-byte unit for rows/units layouts), and the side entries (block scales, mins, high bits) —
+  // side_entry_bytes for each side_entry_units units.
   std::size_t unit_weights;
   std::size_t side_entry_units;
   std::size_t side_entry_bytes;
   reference::dequantize_block_fn dequantize;
   reference::quantize_block_fn quantize;
-  reference::pack_block_fn pack;  // nullptr: the row's bytes are the units (F32, F16, BF16)
+  reference::pack_block_fn pack;  // device_layout::units only
+  device_layout layout;
 };
 
 namespace rq = reference::quant_blocks;
 inline constexpr std::array<type_traits, 11> all_types = {{
-    {ggml_type::f32, "F32", "f32", 1, 4, "DATA_A_F32", 4, 1, 0, rq::dequantize_f32, rq::quantize_f32, nullptr},
-    {ggml_type::f16, "F16", "f16", 1, 2, "DATA_A_F16", 8, 1, 0, rq::dequantize_f16, rq::quantize_f16, nullptr},
-    {ggml_type::bf16, "BF16", "bf16", 1, 2, "DATA_A_BF16", 8, 1, 0, rq::dequantize_bf16, rq::quantize_bf16, nullptr},
+    {ggml_type::f32, "F32", "f32", 1, 4, "DATA_A_F32", 4, 1, 0, rq::dequantize_f32, rq::quantize_f32, nullptr,
+     device_layout::rows},
+    {ggml_type::f16, "F16", "f16", 1, 2, "DATA_A_F16", 8, 1, 0, rq::dequantize_f16, rq::quantize_f16, nullptr,
+     device_layout::rows},
+    {ggml_type::bf16, "BF16", "bf16", 1, 2, "DATA_A_BF16", 8, 1, 0, rq::dequantize_bf16, rq::quantize_bf16, nullptr,
+     device_layout::rows},
     {ggml_type::q8_0, "Q8_0", "q8_0", 32, 34, "DATA_A_Q8_0", 16, 2, 2, rq::dequantize_q8_0, rq::quantize_q8_0,
-     rq::pack_q8_0},
+     rq::pack_q8_0, device_layout::units},
     {ggml_type::q4_0, "Q4_0", "q4_0", 32, 18, "DATA_A_Q4_0", 32, 1, 2, rq::dequantize_q4_0, rq::quantize_q4_0,
-     rq::pack_q4_0},
+     rq::pack_q4_0, device_layout::units},
     {ggml_type::q4_1, "Q4_1", "q4_1", 32, 20, "DATA_A_Q4_1", 32, 1, 4, rq::dequantize_q4_1, rq::quantize_q4_1,
-     rq::pack_q4_1},
+     rq::pack_q4_1, device_layout::units},
     {ggml_type::q5_0, "Q5_0", "q5_0", 32, 22, "DATA_A_Q5_0", 32, 1, 8, rq::dequantize_q5_0, rq::quantize_q5_0,
-     rq::pack_q5_0},
+     rq::pack_q5_0, device_layout::units},
     {ggml_type::q5_1, "Q5_1", "q5_1", 32, 24, "DATA_A_Q5_1", 32, 1, 8, rq::dequantize_q5_1, rq::quantize_q5_1,
-     rq::pack_q5_1},
-    {ggml_type::q4_k, "Q4_K", "q4_k", 256, 144, "DATA_A_Q4_K", 32, 1, 8, rq::dequantize_q4_k, rq::quantize_q4_k,
-     rq::pack_q4_k},
-    {ggml_type::q5_k, "Q5_K", "q5_k", 256, 176, "DATA_A_Q5_K", 32, 1, 12, rq::dequantize_q5_k, rq::quantize_q5_k,
-     rq::pack_q5_k},
-    {ggml_type::q6_k, "Q6_K", "q6_k", 256, 210, "DATA_A_Q6_K", 32, 1, 16, rq::dequantize_q6_k, rq::quantize_q6_k,
-     rq::pack_q6_k},
+     rq::pack_q5_1, device_layout::units},
+    {ggml_type::q4_k, "Q4_K", "q4_k", 256, 144, "DATA_A_Q4_K", 32, 1, 0, rq::dequantize_q4_k, rq::quantize_q4_k,
+     nullptr, device_layout::blocks},
+    {ggml_type::q5_k, "Q5_K", "q5_k", 256, 176, "DATA_A_Q5_K", 32, 1, 0, rq::dequantize_q5_k, rq::quantize_q5_k,
+     nullptr, device_layout::blocks},
+    {ggml_type::q6_k, "Q6_K", "q6_k", 256, 210, "DATA_A_Q6_K", 32, 1, 0, rq::dequantize_q6_k, rq::quantize_q6_k,
+     nullptr, device_layout::blocks},
 }};
 
 // The row of a supported type id; nullopt for an id we do not handle.

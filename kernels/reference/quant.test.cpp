@@ -89,7 +89,10 @@ TEST(type_table, rows_are_complete_and_ids_round_trip) {
     EXPECT_EQ(model::type_named(t.cli_name), t.type);
     EXPECT_EQ(t.block_weights % (t.pack != nullptr ? t.unit_weights : 1), 0u) << t.name;
     EXPECT_TRUE(t.dequantize != nullptr && t.quantize != nullptr) << t.name;
+    EXPECT_EQ(t.pack != nullptr, t.layout == model::device_layout::units) << t.name;
     EXPECT_EQ(t.pack != nullptr, t.side_entry_bytes != 0) << t.name;
+    // Blocks kept as stored are read in 32-weight units, 8 per 256-weight super-block.
+    if (t.layout == model::device_layout::blocks) EXPECT_EQ(t.block_weights, 8 * t.unit_weights) << t.name;
     EXPECT_EQ(t.glsl_define, "DATA_A_" + std::string(t.name)) << t.name;
   }
   EXPECT_FALSE(model::traits_of(std::uint32_t{10}).has_value());  // Q2_K

@@ -48,9 +48,6 @@ void pack_q4_0(const std::byte* block, std::byte* units, std::byte* side);
 void pack_q4_1(const std::byte* block, std::byte* units, std::byte* side);
 void pack_q5_0(const std::byte* block, std::byte* units, std::byte* side);
 void pack_q5_1(const std::byte* block, std::byte* units, std::byte* side);
-void pack_q4_k(const std::byte* block, std::byte* units, std::byte* side);
-void pack_q5_k(const std::byte* block, std::byte* units, std::byte* side);
-void pack_q6_k(const std::byte* block, std::byte* units, std::byte* side);
 
 }  // namespace quant_blocks
 }  // namespace infergrid::reference

@@ -6,10 +6,14 @@
 //   F32: 4 weights per unit      F16, BF16: 8 weights per unit (pairs of 16-bit values)
 //   Q8_0: 16 int8 per unit, 2 units per 32-weight block, an f16 scale per block (two per word)
 //   Q4_0: one whole block per unit, an f16 scale per block
-//   Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K: 32 weights per unit as 16 bytes of nibbles (byte j:
-//   weight j low, weight j + 16 high) and one side entry of SIDE_WORDS words per unit
-//   (kernels/reference/quant_pack.cpp lists them); these units are dequantized whole here
-//   (unit_scale 1), a general path that every matmul layout reads.
+//   Q4_1, Q5_0, Q5_1: 32 weights per unit as 16 bytes of nibbles (byte j: weight j low, weight
+//   j + 16 high) and one side entry of SIDE_WORDS words per unit (kernels/reference/quant_pack.cpp
+//   lists them); these units are dequantized whole here (unit_scale 1).
+//   Q4_K, Q5_K, Q6_K (NATIVE_BLOCKS): the GGUF super-blocks as stored, byte for byte (144, 176,
+//   210 bytes per 256 weights; weight_blocks.glsl reads them). A unit is 32 consecutive weights,
+//   numbered block * 8 + sub-block; rows in groups of G interleave whole blocks.
+// A matmul reads a row UNITS_PER_GROUP units at a time: load_group fetches what they share once
+// (K-quants: the bytes of 64 or 128 weights and their scales), group_unit_values dequantizes one.
 // Access: WEIGHTS_STORAGE = storage buffers, otherwise uniform texel buffers (texelFetch on RGBA32UI
 // and R32UI views), which lavapipe vectorises (see /work/shared/notes/lavapipe.md). F16 too is read as
 // RGBA32UI and unpacked here: one 16-byte fetch per unit was 15% faster on lavapipe than two RGBA16F
@@ -42,12 +46,13 @@ const uint WEIGHTS_PER_UNIT = 32;
 const uint UNITS_PER_BLOCK = 1;
 #elif defined(DATA_A_Q4_1)
 #define UNIT_SIDE_WORDS 1
-#elif defined(DATA_A_Q5_0) || defined(DATA_A_Q5_1) || defined(DATA_A_Q4_K)
+#elif defined(DATA_A_Q5_0) || defined(DATA_A_Q5_1)
 #define UNIT_SIDE_WORDS 2
-#elif defined(DATA_A_Q5_K)
-#define UNIT_SIDE_WORDS 3
-#elif defined(DATA_A_Q6_K)
-#define UNIT_SIDE_WORDS 4
+#elif defined(DATA_A_Q4_K) || defined(DATA_A_Q5_K) || defined(DATA_A_Q6_K)
+#define NATIVE_BLOCKS
+const uint WEIGHTS_PER_UNIT = 32;
+const uint UNITS_PER_BLOCK = 1;  // scales are applied while dequantizing
+const uint BLOCK_UNITS = 8;      // units per 256-weight super-block
 #else
 #error "define one of the DATA_A_* of kernels/model/ggml_type.hpp"
 #endif
@@ -58,7 +63,17 @@ const uint SIDE_WORDS = UNIT_SIDE_WORDS;
 #endif
 const uint VECS_PER_UNIT = WEIGHTS_PER_UNIT / 4;
 
+#ifdef NATIVE_BLOCKS
+// The block index of the row's first block; unit_at then numbers units block * 8 + sub-block.
+uint row_unit_base(uint row, uint row_units, uint group) {
+  return (row / group) * (row_units / BLOCK_UNITS) * group + row % group;
+}
+uint unit_at(uint base, uint u, uint group) { return (base + (u / BLOCK_UNITS) * group) * BLOCK_UNITS + u % BLOCK_UNITS; }
+#else
 uint row_unit_base(uint row, uint row_units, uint group) { return (row / group) * row_units * group + row % group; }
+// The index of unit u of the row whose row_unit_base is `base`.
+uint unit_at(uint base, uint u, uint group) { return base + u * group; }
+#endif
 uint row_scale_base(uint row, uint row_units, uint group) {
   return (row / group) * (row_units / UNITS_PER_BLOCK) * group + row % group;
 }
@@ -70,7 +85,7 @@ float block_scale(uint scale_index) {
 }
 #endif
 
-#if defined(DATA_A_Q8_0)
+#if defined(DATA_A_Q8_0) || defined(DATA_A_Q6_K)
 vec4 signed_bytes(uint word) {
   return vec4(ivec4(word << 24, word << 16, word << 8, word) >> 24);
 }
@@ -99,7 +114,13 @@ void add_fifth_bits(uint bits, inout vec4 w[8]) {
 }
 #endif
 
-// The unit at `unit_index` (as row_unit_base gives it) before its block scale: the weights of
+#ifdef NATIVE_BLOCKS
+#include "weight_blocks.glsl"
+#else
+const uint UNITS_PER_GROUP = 1;
+struct weight_group { uint unit_index; };
+
+// The unit at `unit_index` (as unit_at gives it) before its block scale: the weights of
 // F32/F16/BF16, the quants of Q8_0/Q4_0, the dequantized weights of the types with side entries,
 // into w[0..VECS_PER_UNIT).
 void load_unit_values(uint unit_index, out vec4 w[VECS_PER_UNIT]) {
@@ -139,28 +160,13 @@ void load_unit_values(uint unit_index, out vec4 w[VECS_PER_UNIT]) {
   add_fifth_bits(side_word(unit_index, 1), w);
   const vec2 dm = unpackHalf2x16(side_word(unit_index, 0));
   [[unroll]] for (uint v = 0; v < 8; ++v) w[v] = w[v] * dm.x + dm.y;
-#elif defined(DATA_A_Q4_K) || defined(DATA_A_Q5_K)
-  unit_nibbles(q, w);
-#if defined(DATA_A_Q5_K)
-  add_fifth_bits(side_word(unit_index, 2), w);
-#endif
-  const float scale = uintBitsToFloat(side_word(unit_index, 0));  // value = scale * q - min
-  const float minimum = uintBitsToFloat(side_word(unit_index, 1));
-  [[unroll]] for (uint v = 0; v < 8; ++v) w[v] = w[v] * scale - minimum;
-#elif defined(DATA_A_Q6_K)
-  unit_nibbles(q, w);
-  // Weights 0..15 (w[0..3]) and 16..31 (w[4..7]) each have a scale and 2 high bits per weight.
-  const uvec4 pair_shift = uvec4(0, 2, 4, 6);
-  [[unroll]] for (uint h = 0; h < 2; ++h) {
-    const float scale = uintBitsToFloat(side_word(unit_index, h));
-    const uint highs = side_word(unit_index, 2 + h);
-    [[unroll]] for (uint c = 0; c < 4; ++c) {
-      const vec4 high = vec4((uvec4(highs) >> (pair_shift + 8u * c)) & 3u);
-      w[4 * h + c] = (w[4 * h + c] + high * 16.0 - 32.0) * scale;
-    }
-  }
 #endif
 }
+
+// One unit per group: the unit is read when its values are asked for.
+void load_group(uint unit_index, out weight_group g) { g.unit_index = unit_index; }
+void group_unit_values(weight_group g, uint i, out vec4 w[VECS_PER_UNIT]) { load_unit_values(g.unit_index, w); }
+#endif  // !NATIVE_BLOCKS
 
 // What the values of a unit are multiplied by: its block's scale (number `scale_index`, as
 // row_scale_base gives it) for Q8_0/Q4_0, 1 for F32/F16. A matmul multiplies a unit's partial
@@ -173,10 +179,3 @@ float unit_scale(uint scale_index) {
 #endif
 }
 
-// Dequantize the unit at `unit_index`, whose block's scale is number `scale_index`, into
-// w[0..VECS_PER_UNIT) (both indices as row_unit_base / row_scale_base give them).
-void load_unit(uint unit_index, uint scale_index, out vec4 w[VECS_PER_UNIT]) {
-  load_unit_values(unit_index, w);
-  const float d = unit_scale(scale_index);
-  [[unroll]] for (uint v = 0; v < VECS_PER_UNIT; ++v) w[v] *= d;
-}
