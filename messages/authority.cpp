@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "messages/chain_withdrawal.hpp"
+
 namespace infergrid {
 namespace {
 
@@ -34,6 +36,7 @@ constexpr std::array rules = {
   authority_rule{"*", trace_report, anyone},
   authority_rule{"*", grid_view_report, anyone},
   authority_rule{"*", ledger_view_report, anyone},
+  authority_rule{"*", chain_withdrawal_proof_tag, anyone},
   // A request's trace (`infergrid trace`): what the matchmaker remembers of a finished request.
   authority_rule{"matchmaker", trace_query, anyone},
   // The dashboard's and `infergrid status`'s picture: workers, load, recent jobs (no account data).
@@ -79,6 +82,10 @@ constexpr std::array rules = {
   // Epoch roots and the chain check for anyone; accounts and entries only for coordinators
   // (the settlement actor withholds them from others).
   authority_rule{"settlement", ledger_view_query, anyone},
+  // Withdrawals through the vault: signed by the account's chain key (checked in the actor); the
+  // balances tree is public.
+  authority_rule{"settlement", chain_withdrawal_request_tag, anyone},
+  authority_rule{"settlement", chain_withdrawal_proof_query_tag, anyone},
 };
 // clang-format on
 

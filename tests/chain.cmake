@@ -25,28 +25,26 @@ add_library(infergrid_chain_test_support STATIC ${CMAKE_CURRENT_LIST_DIR}/suppor
   ${CMAKE_CURRENT_LIST_DIR}/support/vault_devnet.cpp ${CMAKE_CURRENT_LIST_DIR}/child_process.cpp)
 target_link_libraries(infergrid_chain_test_support PUBLIC infergrid_chain PRIVATE infergrid_warnings)
 
-add_executable(vault_contract_test ${CMAKE_CURRENT_LIST_DIR}/vault_contract.test.cpp)
-target_link_libraries(vault_contract_test PRIVATE infergrid_chain_test_support GTest::gmock GTest::gtest
-  GTest::gtest_main infergrid_warnings)
-gtest_discover_tests(vault_contract_test WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-  PROPERTIES FIXTURES_REQUIRED chain_contracts TIMEOUT 120
-  ENVIRONMENT "INFERGRID_SOURCE_DIR=${PROJECT_SOURCE_DIR};INFERGRID_BINARY_DIR=${PROJECT_BINARY_DIR}"
-  DISCOVERY_TIMEOUT 60)
+# A chain test: an executable against anvil and the compiled contracts (the chain_contracts fixture).
+function(infergrid_chain_test name source timeout_s)
+  add_executable(${name} ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/${source})
+  target_link_libraries(${name} PRIVATE infergrid_chain_test_support GTest::gmock GTest::gtest GTest::gtest_main
+    infergrid_warnings ${ARGN})
+  gtest_discover_tests(${name} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+    PROPERTIES FIXTURES_REQUIRED chain_contracts TIMEOUT ${timeout_s}
+    ENVIRONMENT "INFERGRID_SOURCE_DIR=${PROJECT_SOURCE_DIR};INFERGRID_BINARY_DIR=${PROJECT_BINARY_DIR}"
+    DISCOVERY_TIMEOUT 60)
+endfunction()
 
+infergrid_chain_test(vault_contract_test vault_contract.test.cpp 120)
 # The settlement actor's chain bridge against anvil (deploy/readme/chain.md, "Chain bridge").
-add_executable(chain_bridge_test ${CMAKE_CURRENT_LIST_DIR}/chain_bridge.test.cpp)
-target_link_libraries(chain_bridge_test PRIVATE infergrid_chain_test_support infergrid_actor_settlement infergrid_ledger
-  GTest::gtest GTest::gtest_main infergrid_warnings)
-gtest_discover_tests(chain_bridge_test WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-  PROPERTIES FIXTURES_REQUIRED chain_contracts TIMEOUT 120
-  ENVIRONMENT "INFERGRID_SOURCE_DIR=${PROJECT_SOURCE_DIR};INFERGRID_BINARY_DIR=${PROJECT_BINARY_DIR}"
-  DISCOVERY_TIMEOUT 60)
-
+infergrid_chain_test(chain_bridge_test chain_bridge.test.cpp 120 infergrid_actor_settlement infergrid_ledger)
+# Anchoring closed epochs and withdrawing with a Merkle proof (the settlement actor and anvil).
+infergrid_chain_test(chain_anchor_test chain_anchor.test.cpp 120 infergrid_actor_settlement infergrid_ledger)
 # `infergrid chain` (the real binary) against anvil: deposit, stake, unbond, status, clear errors.
-add_executable(chain_cli_test ${CMAKE_CURRENT_LIST_DIR}/chain_cli.test.cpp)
-target_link_libraries(chain_cli_test PRIVATE infergrid_chain_test_support GTest::gtest GTest::gtest_main infergrid_warnings)
+infergrid_chain_test(chain_cli_test chain_cli.test.cpp 120)
 add_dependencies(chain_cli_test infergrid)
-gtest_discover_tests(chain_cli_test WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-  PROPERTIES FIXTURES_REQUIRED chain_contracts TIMEOUT 120
-  ENVIRONMENT "INFERGRID_SOURCE_DIR=${PROJECT_SOURCE_DIR};INFERGRID_BINARY_DIR=${PROJECT_BINARY_DIR}"
-  DISCOVERY_TIMEOUT 60)
+# The whole path with the real binaries: deposit -> serve over HTTP -> anchor -> withdraw, restarts.
+infergrid_chain_test(chain_e2e_test chain_e2e.test.cpp 300 infergrid_compute_grid_support infergrid_ledger
+  infergrid_http_bridge_core)
+add_dependencies(chain_e2e_test infergrid)

@@ -8,16 +8,16 @@
 //   infergrid chain stake    AMOUNT --role miner|validator …          approve + stake
 //   infergrid chain unbond   AMOUNT …                                 starts the unbonding delay
 //   infergrid chain withdraw-unbonded …                               takes back what finished unbonding
+//   infergrid chain request-withdrawal | withdraw …                    ledger balance out (chain_withdraw_command.cpp)
 // AMOUNT as the ledger takes it: tokens with up to six decimals ("12.5") or micro-units ("12500000u").
 // FILE holds the account's secp256k1 secret as hex (0x optional); it is never printed.
-#include <cctype>
-#include <fstream>
-#include <sstream>
-
 #include <fmt/format.h>
 
+#include "actors/cli/chain_withdraw_command.hpp"
 #include "actors/cli/command_registry.hpp"
 #include "actors/settlement/chain/chain_client.hpp"
+#include "actors/settlement/chain/chain_key_file.hpp"
+#include "actors/settlement/chain/contract_views.hpp"
 #include "actors/settlement/chain/vault_calls.hpp"
 #include "actors/settlement/ledger/amount.hpp"
 
@@ -40,37 +40,6 @@ int fail(const std::string& what, const error& e) {
   return 1;
 }
 
-result<chain_key> read_key(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return make_error(error_code::not_found, "cannot read the key file " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string secret = text.str();
-  while (!secret.empty() && std::isspace(static_cast<unsigned char>(secret.back()))) secret.pop_back();
-  auto key = chain_key::from_hex(secret);
-  if (!key.ok()) return make_error(error_code::invalid_argument, path + " holds no secp256k1 secret: " + key.err().message);
-  return key;
-}
-
-// One uint256 view of `to` as a u64 (token amounts and epochs fit).
-result<std::uint64_t> view(chain_client& client, const address& to, const bytes& call_data) {
-  auto answer = client.call(to, call_data);
-  if (!answer.ok()) return answer.err();
-  if (answer->size() != 32) return make_error(error_code::malformed_input, "the view answered " + std::to_string(answer->size()) + " bytes");
-  word value{};
-  std::copy(answer->begin(), answer->end(), value.begin());
-  return u64_from_word(value);
-}
-
-result<address> vault_token(chain_client& client, const address& vault) {
-  auto answer = client.call(vault, abi_call("token()", {}));
-  if (!answer.ok()) return answer.err();
-  if (answer->size() != 32) return make_error(error_code::malformed_input, "the vault's token() answered no address");
-  word value{};
-  std::copy(answer->begin(), answer->end(), value.begin());
-  return address_from_word(value);
-}
-
 int status(const chain_args& args) {
   chain_client client(args.rpc);
   auto vault = address_from_hex(args.vault);
@@ -80,19 +49,19 @@ int status(const chain_args& args) {
   auto head = client.block_number();
   if (!head.ok()) return fail("status", head.err());
   fmt::print("chain {} at {}: head block {}\n", *id, args.rpc, *head);
-  auto pool = view(client, *vault, vault_call::pool());
-  auto epoch = view(client, *vault, abi_call("latestEpoch()", {}));
+  auto pool = read_u64(client, *vault, vault_call::pool());
+  auto epoch = read_u64(client, *vault, vault_call::latest_epoch());
   if (!pool.ok()) return fail("status", pool.err());
   if (!epoch.ok()) return fail("status", epoch.err());
   fmt::print("vault {}: pool {} tokens, latest anchored epoch {}\n", args.vault, ledger::format_amount(static_cast<std::int64_t>(*pool)), *epoch);
   if (args.account.empty()) return 0;
   auto account = address_from_hex(args.account);
   if (!account.ok()) return fail("status", account.err());
-  auto token = vault_token(client, *vault);
+  auto token = read_address(client, *vault, vault_call::token());
   if (!token.ok()) return fail("status", token.err());
-  auto wallet = view(client, *token, token_call::balance_of(*account));
-  auto staked = view(client, *vault, vault_call::staked_of(*account));
-  auto unbonding = view(client, *vault, vault_call::unbonding_of(*account));
+  auto wallet = read_u64(client, *token, token_call::balance_of(*account));
+  auto staked = read_u64(client, *vault, vault_call::staked_of(*account));
+  auto unbonding = read_u64(client, *vault, vault_call::unbonding_of(*account));
   for (const auto* got : {&wallet, &staked, &unbonding}) {
     if (!got->ok()) return fail("status", got->err());
   }
@@ -107,10 +76,10 @@ int send(const chain_args& args, const std::string& what, std::uint64_t approve_
   chain_client client(args.rpc);
   auto vault = address_from_hex(args.vault);
   if (!vault.ok()) return fail(what, vault.err());
-  auto key = read_key(args.key_file);
+  auto key = read_chain_key_file(args.key_file);
   if (!key.ok()) return fail(what, key.err());
   if (approve_micro > 0) {
-    auto token = vault_token(client, *vault);
+    auto token = read_address(client, *vault, vault_call::token());
     if (!token.ok()) return fail(what, token.err());
     auto approved = client.send(*key, *token, token_call::approve(*vault, approve_micro));
     if (!approved.ok()) return fail(what + " (approve)", approved.err());
@@ -131,7 +100,7 @@ result<std::uint64_t> amount_of(const chain_args& args) {
 
 void add_chain(CLI::App& app) {
   auto args = std::make_shared<chain_args>();
-  auto* chain = app.add_subcommand("chain", "The on-chain SettlementVault: status, deposit, stake, unbond, withdraw-unbonded");
+  auto* chain = app.add_subcommand("chain", "The on-chain SettlementVault: status, deposit, stake, unbond, withdraw-unbonded, request-withdrawal, withdraw");
   chain->require_subcommand(1);
   auto common = [&](CLI::App* sub, bool signs) {
     sub->add_option("--rpc", args->rpc, "the EVM node's JSON-RPC endpoint")->capture_default_str();
@@ -168,6 +137,7 @@ void add_chain(CLI::App& app) {
   auto* withdraw = chain->add_subcommand("withdraw-unbonded", "take back the tokens whose unbonding delay has passed");
   common(withdraw, true);
   withdraw->callback([args] { set_exit_code(send(*args, "withdraw-unbonded", 0, vault_call::withdraw_unbonded())); });
+  add_chain_withdraw_commands(*chain);
 }
 
 }  // namespace

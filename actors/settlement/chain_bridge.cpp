@@ -1,5 +1,7 @@
 #include "actors/settlement/chain_bridge.hpp"
 
+#include "actors/settlement/chain/chain_key_file.hpp"
+#include "actors/settlement/chain_anchor.hpp"
 #include "actors/settlement/chain_cursor.hpp"
 #include "actors/settlement/chain_ledger_operations.hpp"
 #include "runtime/log.hpp"
@@ -13,6 +15,7 @@ status read_chain_bridge_settings(const settings& config, chain_bridge_settings&
   IG_TRY(read_setting(config, "chain_start_block", out.start_block));
   IG_TRY(read_setting(config, "chain_poll_interval_ms", out.poll_interval_ms));
   IG_TRY(read_setting(config, "chain_retry_max_ms", out.retry_max_ms));
+  IG_TRY(read_setting(config, "chain_operator_key", out.operator_key));
   if (out.endpoint.empty()) return {};
   if (out.confirmations < 0 || out.start_block < 0 || out.poll_interval_ms < 1 || out.retry_max_ms < out.poll_interval_ms) {
     return make_error(error_code::invalid_argument, config.where() + ": chain_confirmations and chain_start_block must be "
@@ -35,8 +38,15 @@ result<std::unique_ptr<chain_bridge>> chain_bridge::create(const chain_bridge_se
   config.poll_interval_ms = static_cast<std::uint64_t>(settings.poll_interval_ms);
   config.retry_max_ms = static_cast<std::uint64_t>(settings.retry_max_ms);
   config.log_source = std::move(log_source);
+  std::optional<chain::chain_key> operator_key;
+  if (!settings.operator_key.empty()) {
+    auto key = chain::read_chain_key_file(settings.operator_key);
+    if (!key) return make_error(key.err().code, "chain_operator_key: " + key.err().message);
+    operator_key = std::move(*key);
+  }
   const std::uint64_t next_block = load_chain_cursor(cursor_path, *vault, static_cast<std::uint64_t>(settings.start_block));
-  return std::unique_ptr<chain_bridge>(new chain_bridge(std::move(config), std::move(cursor_path), next_block));
+  return std::unique_ptr<chain_bridge>(
+      new chain_bridge(std::move(config), std::move(cursor_path), next_block, std::move(operator_key)));
 }
 
 void chain_bridge::start(actor_waker waker, enqueue_fn enqueue) {
@@ -44,6 +54,23 @@ void chain_bridge::start(actor_waker waker, enqueue_fn enqueue) {
   log(log_level::info, config_.log_source, "following vault {} on {} from block {} ({} confirmations)",
       chain::to_hex_0x(config_.vault), config_.endpoint, next_block_, config_.confirmations);
   watcher_ = std::make_unique<chain::chain_watcher>(config_, next_block_, [waker] { waker.wake(); });
+  if (operator_key_) {
+    log(log_level::info, config_.log_source, "anchoring closed epochs as operator {}", chain::to_hex_0x(operator_key_->chain_address()));
+    anchorer_ = std::make_unique<chain::epoch_anchorer>(
+        chain::epoch_anchorer_config{config_.endpoint, config_.vault, config_.poll_interval_ms, config_.retry_max_ms,
+                                     config_.log_source},
+        *operator_key_);
+  }
+}
+
+void chain_bridge::anchor_last_closed(ledger::ledger& books) {
+  if (!anchorer_) return;
+  auto anchor = last_closed_epoch_anchor(books);
+  if (!anchor) {
+    log(log_level::warn, config_.log_source, "cannot anchor: {}", anchor.err().message);
+    return;
+  }
+  if (anchor->has_value()) anchorer_->submit(**anchor);
 }
 
 void chain_bridge::on_wake() {

@@ -6,11 +6,15 @@
 // go on; if the ledger could not write (io_error) the batch is fetched and applied again later.
 // A command the ledger refuses for good (e.g. a stake on a developer account) is logged, counted
 // and skipped, so one bad event never stops the stream. The actor keeps serving meanwhile: all
-// chain I/O happens on the watcher's thread.
+// chain I/O happens on the watcher's thread. With an operator key it also anchors each closed epoch
+// (chain_anchor.hpp) through an epoch_anchorer thread: the last closed epoch at start (the anchorer
+// skips it when the vault holds it already) and every epoch closed afterwards.
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "actors/settlement/chain/chain_watcher.hpp"
+#include "actors/settlement/chain/epoch_anchorer.hpp"
 #include "actors/settlement/ledger/ledger.hpp"
 #include "runtime/actor_waker.hpp"
 #include "runtime/settings.hpp"
@@ -25,6 +29,7 @@ struct chain_bridge_settings {
   std::int64_t start_block = 0;           // chain_start_block: where to read from without a cursor
   std::int64_t poll_interval_ms = 500;    // chain_poll_interval_ms: how often the head is read
   std::int64_t retry_max_ms = 30000;      // chain_retry_max_ms: the longest retry delay while the node is down
+  std::string operator_key;               // chain_operator_key: file with the vault operator's secret; "" = no anchoring
 };
 status read_chain_bridge_settings(const settings& config, chain_bridge_settings& out);
 
@@ -39,14 +44,21 @@ class chain_bridge {
   // Starts the watcher; `enqueue` queues a ledger command on the actor (answered after its commit).
   void start(actor_waker waker, enqueue_fn enqueue);
   void on_wake();
+  // Queues the anchor of the ledger's last closed epoch (no-op without an operator key).
+  void anchor_last_closed(ledger::ledger& books);
+
+  const chain::address& vault() const { return config_.vault; }
+  const chain::epoch_anchorer* anchorer() const { return anchorer_.get(); }
 
   std::uint64_t applied() const { return applied_; }
   std::uint64_t replayed() const { return replayed_; }
   std::uint64_t refused() const { return refused_; }
 
  private:
-  chain_bridge(chain::chain_watcher_config config, std::string cursor_path, std::uint64_t next_block)
-      : config_(std::move(config)), cursor_path_(std::move(cursor_path)), next_block_(next_block) {}
+  chain_bridge(chain::chain_watcher_config config, std::string cursor_path, std::uint64_t next_block,
+               std::optional<chain::chain_key> operator_key)
+      : config_(std::move(config)), cursor_path_(std::move(cursor_path)), next_block_(next_block),
+        operator_key_(std::move(operator_key)) {}
   void answered(const std::string& op_id, const result<ledger::acknowledgement>& ack);
   void finish_batch();
 
@@ -55,6 +67,8 @@ class chain_bridge {
   std::uint64_t next_block_;
   enqueue_fn enqueue_;
   std::unique_ptr<chain::chain_watcher> watcher_;
+  std::optional<chain::chain_key> operator_key_;
+  std::unique_ptr<chain::epoch_anchorer> anchorer_;
   struct batch_in_flight {
     std::uint64_t to_block = 0;
     std::size_t unanswered = 0;

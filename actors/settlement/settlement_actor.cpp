@@ -1,5 +1,7 @@
 #include "actors/settlement/settlement_actor.hpp"
 
+#include "actors/settlement/chain_anchor.hpp"
+#include "actors/settlement/chain_withdrawal.hpp"
 #include "actors/settlement/entries_lookup.hpp"
 #include "actors/settlement/ledger_view.hpp"
 #include "actors/settlement/ledger/ledger_verify.hpp"
@@ -125,7 +127,29 @@ void settlement_state::on_start() {
   }
   reconcile();  // what a crash or a stop left open and has expired meanwhile
   (void)ctx.every(config.expiry.reconcile_interval_ms, [this] { reconcile(); });
-  if (chain) chain->start(ctx.waker(), [this](lg::command c, answer_fn answer) { enqueue(std::move(c), std::move(answer)); });
+  if (config.epoch_interval_ms > 0) (void)ctx.every(config.epoch_interval_ms, [this] { close_epoch_by_timer(); });
+  if (chain) {
+    chain->start(ctx.waker(), [this](lg::command c, answer_fn answer) { enqueue(std::move(c), std::move(answer)); });
+    chain->anchor_last_closed(books);  // an epoch closed before a stop or while the node was down
+  }
+}
+
+void settlement_state::close_epoch_by_timer() {
+  const epoch_close m{"epoch-timer/" + std::to_string(books.state().epoch()), books.state().epoch(), 0, {}};
+  enqueue(lg::command{m.op_id, ctx.address(), to_operation(m)}, [this, m](result<lg::acknowledgement> ack) {
+    if (!ack.ok()) {
+      // A close that an epoch_close message beat to it is a conflict: the next tick closes the next epoch.
+      if (ack.err().code != error_code::conflict) ctx.note_error(ack.err());
+      log(log_level::warn, ctx.address(), "{}: {}", m.op_id, ack.err().message);
+      return;
+    }
+    if (!ack->replayed) epoch_closed(to_epoch_root(m, books.signer_key(), *ack));
+  });
+}
+
+void settlement_state::epoch_closed(const epoch_root& root) {
+  for (const std::string& subscriber : config.epoch_root_subscribers) (void)ctx.send(subscriber, root);
+  if (chain) chain->anchor_last_closed(books);
 }
 
 void settlement_state::reconcile() {
@@ -243,9 +267,23 @@ handler_table settlement_state::handlers() {
       on<epoch_close>([this](const epoch_close& m, const envelope& in) {
         queue_mutation<epoch_close, epoch_root>(*this, m, in, m.op_id, [this, m](const lg::acknowledgement& ack) {
           epoch_root root = to_epoch_root(m, books.signer_key(), ack);
-          for (const std::string& subscriber : config.epoch_root_subscribers) (void)ctx.send(subscriber, root);
+          epoch_closed(root);
           return root;
         });
+      }),
+      on<chain_withdrawal_request>([this](const chain_withdrawal_request& m, const envelope& in) {
+        auto op = chain_withdrawal_operation(chain.get(), m);
+        if (!op.ok()) {
+          ctx.note_error(op.err());
+          (void)ctx.reply_error(detail::token_for(in), op.err());
+          return;
+        }
+        queue_operation<ledger_ack>(
+            *this, in, chain_withdrawal_op_id(m), [](const lg::acknowledgement& ack) { return to_ledger_ack(ack); },
+            std::move(*op));
+      }),
+      on<chain_withdrawal_proof_query>([this](const chain_withdrawal_proof_query& q) -> result<chain_withdrawal_proof> {
+        return withdrawal_proof_of(books.state().withdrawn_at_close(), q.account);
       }),
       on<completion_receipt>(
           [this](const completion_receipt& receipt, const envelope& in) { settle_from_receipt(receipt, in); }),

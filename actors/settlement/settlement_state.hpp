@@ -16,8 +16,11 @@
 //                                  is then refunded (escrow_expiry.hpp)
 //   escrow_default_timeout_ms: 120000  the deadline of an escrow whose request names none
 //   reconcile_interval_ms: 1000    how often open escrows are checked for expiry (also at start)
+//   epoch_interval_ms: 0           > 0: the actor closes the open epoch this often itself (reward pool
+//                                  0, no metrics; op id "epoch-timer/<epoch>"), e.g. so the chain bridge
+//                                  anchors; 0: epochs close only by epoch_close messages
 //   chain_endpoint, chain_vault, chain_confirmations, chain_start_block, chain_poll_interval_ms,
-//   chain_retry_max_ms             the chain bridge (chain_bridge.hpp): off unless chain_endpoint is set
+//   chain_retry_max_ms, chain_operator_key  the chain bridge (chain_bridge.hpp): off unless chain_endpoint is set
 //   <any ledger_config key>        e.g. fee_bps: 100 — used when the ledger file is created;
 //                                  an existing ledger must have been created with the same values
 #include <functional>
@@ -33,6 +36,7 @@
 #include "runtime/handler_table.hpp"
 #include "runtime/settings.hpp"
 #include "messages/inference.hpp"
+#include "messages/ledger.hpp"
 
 namespace infergrid {
 
@@ -43,6 +47,7 @@ struct settlement_settings {
   std::vector<std::string> epoch_root_subscribers;
   std::map<std::string, std::int64_t> genesis_deposits;  // account -> amount_micro, developer accounts
   escrow_expiry_settings expiry;
+  std::int64_t epoch_interval_ms = 0;
   chain_bridge_settings chain;
   ledger::ledger_config ledger;
 };
@@ -61,6 +66,10 @@ struct settlement_state {
   }
   // Queues a refund of every open escrow past its expiry (escrow_expiry.hpp).
   void reconcile();
+  // Queues the close of the open epoch (epoch_interval_ms).
+  void close_epoch_by_timer();
+  // After an epoch_close committed: the root to its subscribers, the anchor to the chain bridge.
+  void epoch_closed(const epoch_root& root);
 
   // A worker's receipt (receipt_settlement.hpp): settles the request's escrow, or is counted.
   void settle_from_receipt(const completion_receipt& receipt, const envelope& in);

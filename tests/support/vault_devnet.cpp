@@ -1,6 +1,7 @@
 #include "tests/support/vault_devnet.hpp"
 
 #include "actors/settlement/chain/abi.hpp"
+#include "actors/settlement/chain/contract_views.hpp"
 #include "actors/settlement/chain/contract_artifact.hpp"
 
 namespace infergrid::testing {
@@ -76,9 +77,7 @@ status vault_devnet::advance_time(std::uint64_t seconds) {
 }
 
 result<std::uint64_t> vault_devnet::view_u64(const chain::address& contract, const chain::bytes& call_data) {
-  auto returned = client->call(contract, call_data);
-  if (!returned) return returned.err();
-  return chain::abi_reader(*returned).u64_at(0);
+  return chain::read_u64(*client, contract, call_data);
 }
 
 result<std::uint64_t> vault_devnet::token_balance(const chain::address& account) {

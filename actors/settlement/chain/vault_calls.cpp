@@ -38,6 +38,9 @@ bytes bind_identity(const word& ed25519_public_key, const bytes& signature) {
 }
 
 bytes pool() { return abi_call("pool()", {}); }
+bytes token() { return abi_call("token()", {}); }
+bytes latest_epoch() { return abi_call("latestEpoch()", {}); }
+bytes anchors(std::uint64_t epoch) { return abi_call("anchors(uint64)", {abi_uint(epoch)}); }
 bytes staked_of(const address& account) { return abi_call("stakedOf(address)", {abi_address(account)}); }
 bytes unbonding_of(const address& account) { return abi_call("unbondingOf(address)", {abi_address(account)}); }
 bytes withdrawn_of(const address& account) { return abi_call("withdrawnOf(address)", {abi_address(account)}); }

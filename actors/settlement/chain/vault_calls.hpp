@@ -35,6 +35,9 @@ bytes slash(const address& miner, const word& evidence_hash, const std::vector<b
 bytes bind_identity(const word& ed25519_public_key, const bytes& signature);
 // Views (eth_call): each returns one uint256 / bytes32 word.
 bytes pool();
+bytes token();
+bytes latest_epoch();
+bytes anchors(std::uint64_t epoch);  // three words: ledgerRoot, balancesRoot, withdrawableAt (contract_views.hpp)
 bytes staked_of(const address& account);
 bytes unbonding_of(const address& account);
 bytes withdrawn_of(const address& account);

@@ -53,6 +53,13 @@ struct escrow {
   std::set<std::string, std::less<>> paid_miners;  // miners a partial settlement paid (each once)
 };
 
+// Cumulative external withdrawals (withdraw_op) per account as they stood when `epoch` closed: what an
+// epoch's on-chain balances root grants (actors/settlement/chain_anchor.hpp). epoch -1: none closed yet.
+struct closed_withdrawals {
+  std::int64_t epoch = -1;
+  std::map<std::string, micro_units, std::less<>> withdrawn_micro;
+};
+
 struct verdict_tally {
   std::string miner;
   std::set<std::string> guilty;
@@ -82,6 +89,9 @@ class ledger_state {
     return found == epoch_tokens_.end() ? 0 : found->second;
   }
   micro_units supply_micro() const { return supply_micro_; }
+  // Every account's withdrawals so far, summed; and as they stood at the last epoch close.
+  const std::map<std::string, micro_units, std::less<>>& withdrawn() const { return withdrawn_micro_; }
+  const closed_withdrawals& withdrawn_at_close() const { return withdrawn_at_close_; }
   std::size_t open_escrow_count() const { return escrows_.size(); }
   const std::map<std::string, escrow, std::less<>>& open_escrows() const { return escrows_; }
 
@@ -156,6 +166,8 @@ class ledger_state {
   std::set<std::string, std::less<>> early_by_demand_;
   std::int64_t epoch_ = 0;
   micro_units supply_micro_ = 0;
+  std::map<std::string, micro_units, std::less<>> withdrawn_micro_;
+  closed_withdrawals withdrawn_at_close_;
 };
 
 status validate_account_id(std::string_view id);

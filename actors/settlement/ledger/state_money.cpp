@@ -39,7 +39,11 @@ result<outcome> ledger_state::apply_one(const deposit_op& op) {
   return supply_in(op.account, static_cast<account_kind>(op.kind), op.amount_micro);
 }
 
-result<outcome> ledger_state::apply_one(const withdraw_op& op) { return supply_out(op.account, op.amount_micro); }
+result<outcome> ledger_state::apply_one(const withdraw_op& op) {
+  auto out = supply_out(op.account, op.amount_micro);
+  if (out) withdrawn_micro_[op.account] += op.amount_micro;
+  return out;
+}
 
 result<outcome> ledger_state::apply_one(const mint_op& op) {
   return supply_in(op.account, kind_for_new(op.account), op.amount_micro);
