@@ -3,7 +3,8 @@
 // (durable: false, so the figure is CPU and bus bound, where the bridge's cost would show), one
 // client sending escrow + signed settlement for each request, one after the other. "On": the bridge
 // follows a local anvil node polling every 50 ms while a feeder deposits on-chain and mines blocks
-// throughout, so the actor books chain events in the same group commits as the settlements.
+// throughout, so the actor books chain events in the same group commits as the settlements, and an
+// epoch closes every 200 ms and is anchored by the operator key (chain transactions per request).
 // Usage (from the repository root, after the chain_npm_install/chain_contracts_compile fixtures):
 //   ./build/bench/chain_bridge_bench [--requests 2000]
 #include <atomic>
@@ -13,10 +14,14 @@
 #include <string>
 #include <thread>
 
+#include <fstream>
+
+#include "actors/settlement/chain/contract_views.hpp"
 #include "actors/settlement/chain_ledger_operations.hpp"
 #include "actors/settlement/ledger/ledger_test_support.hpp"
 #include "actors/settlement/ledger/signed_ops.hpp"
 #include "messages/ledger.hpp"
+#include "messages/ledger_view.hpp"
 #include "runtime/config.hpp"
 #include "runtime/node.hpp"
 #include "tests/support/vault_devnet.hpp"
@@ -94,10 +99,14 @@ int main(int argc, char** argv) {
   }
 
   const chain::chain_key depositor = chain::chain_key::generate();
-  if (!(*net)->fund(depositor, 1'000'000'000'000).ok()) return 1;
+  if (!(*net)->fund(depositor, 1'000'000'000'000).ok() || !(*net)->fund((*net)->operator_key, 0).ok()) return 1;
+  // The bridge anchors as well: an epoch closes every 200 ms and each closed epoch is anchored.
+  const std::string operator_key_file = dir.file("operator.key");
+  std::ofstream(operator_key_file) << chain::to_hex_0x((*net)->operator_key.secret()) << "\n";
   auto on_grid = start_node(dir.file("on.db"), ", chain_endpoint: '" + (*net)->node->endpoint() + "', chain_vault: '" +
                                                    chain::to_hex_0x((*net)->vault) +
-                                                   "', chain_confirmations: 2, chain_poll_interval_ms: 50");
+                                                   "', chain_confirmations: 2, chain_poll_interval_ms: 50, "
+                                                   "epoch_interval_ms: 200, chain_operator_key: " + operator_key_file);
   if (!on_grid) return 1;
   std::atomic<bool> feeding{true};
   std::atomic<int> deposits{0};
@@ -115,7 +124,15 @@ int main(int argc, char** argv) {
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   auto booked = on_grid->call<balance_reply>("settlement", balance_query{ledger_account_of(depositor.chain_address())},
                                              call_timeout_ms);
+  auto view = on_grid->call<ledger_view_report>("settlement", ledger_view_query{0}, call_timeout_ms);
   on_grid->stop();
+  const std::int64_t epochs_closed = view ? view->epoch : -1;
+  std::int64_t anchors = 0;  // EpochAnchored events: the chain transactions settlement itself sent
+  if (auto head = (*net)->client->block_number(); head) {
+    if (auto logs = (*net)->client->logs((*net)->vault, 0, *head, chain::vault_event_topic("EpochAnchored(uint64,bytes32,bytes32,uint64)")); logs) {
+      anchors = static_cast<std::int64_t>(logs->size());
+    }
+  }
   if (!on) {
     std::fprintf(stderr, "chain_bridge_bench (bridge on): %s\n", on.err().message.c_str());
     return 1;
@@ -128,5 +145,10 @@ int main(int argc, char** argv) {
   std::printf("  bridge on:             %10.1f req/s   (%d on-chain deposits sent meanwhile, %lld micro booked)\n", *on,
               deposits.load(), booked ? static_cast<long long>(booked->balance_micro) : -1LL);
   std::printf("  ratio on/off:          %10.2fx (target >= 0.9x)\n", *on / off);
+  std::printf("anchoring while it ran: %lld epochs closed (every 200 ms), %lld anchorEpoch transactions (<= 1 per epoch)\n",
+              static_cast<long long>(epochs_closed), static_cast<long long>(anchors));
+  std::printf("  chain transactions per 1,000,000 settled requests: %.1f (= anchors per epoch x epochs; with hour-long\n"
+              "  epochs, 1 per epoch however many requests it settles)\n",
+              1e6 * static_cast<double>(anchors) / requests);
   return 0;
 }
