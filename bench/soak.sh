@@ -118,12 +118,13 @@ client() {
 start=$(date +%s); end=$((start + seconds))
 for c in $(seq "$clients"); do client "$c" "$end" & pids+=($!); done
 
-failures=0 worst_expired=0 kills=0 rss_first="" rss_last=""
+failures=0 worst_expired=0 kills=0 rss_first="" rss_last="" rss_times=() rss_values=()
 next_kill=$((start + kill_every)) next_sample=$start victim=0
 while (( $(date +%s) < end )); do
   now=$(date +%s)
   if (( now >= next_sample )); then
     rss_last=$(rss_kib "$hub_pid"); rss_first=${rss_first:-$rss_last}
+    rss_times+=($((now - start))); rss_values+=("$rss_last")
     listing=$(ledger escrows 2>&1 || true)
     open=$(echo "$listing" | tail -1 | awk '{print $1}')
     expired=$(echo "$listing" | grep -c EXPIRED || true)
@@ -163,9 +164,15 @@ ok=$(awk '$1 == 200' "$dir/all.txt" | wc -l)
 cancels=$(awk '$3 == "cancel"' "$dir/all.txt" | wc -l)
 p50=$(awk '$1 == 200 && $3 != "cancel" {print $2}' "$dir/all.txt" | sort -n | awk '{a[NR]=$1} END {print (NR ? a[int(NR*0.5)+ (NR*0.5>int(NR*0.5))] : 0)}')
 p99=$(awk '$1 == 200 && $3 != "cancel" {print $2}' "$dir/all.txt" | sort -n | awk '{a[NR]=$1} END {i=int(NR*0.99); if (i<NR*0.99) i++; print (NR ? a[i] : 0)}')
-growth=$(awk -v a="$rss_first" -v b="$rss_last" -v s="$elapsed" 'BEGIN {printf "%.2f", (a > 0 && s > 0) ? (b - a) * 100.0 / a * 3600.0 / s : 0}')
+per_hour() { awk -v a="$1" -v b="$2" -v s="$3" 'BEGIN {printf "%.2f", (a > 0 && s > 0) ? (b - a) * 100.0 / a * 3600.0 / s : 0}'; }
+growth=$(per_hour "$rss_first" "$rss_last" "$elapsed")
+# The same over the last third of the samples: the hub's bounded caches (finished requests kept for
+# late receipts, price and latency windows) fill during the first part of a run.
+third=$(( ${#rss_values[@]} * 2 / 3 )); last=$(( ${#rss_values[@]} - 1 ))
+late_growth=$(per_hour "${rss_values[$third]}" "${rss_values[$last]}" $(( rss_times[last] - rss_times[third] )))
 echo "soak: ${elapsed}s, $total requests ($ok answered 200), $(awk -v n="$total" -v s="$elapsed" 'BEGIN {printf "%.1f", n / s}') req/s," \
-     "p50 ${p50}s p99 ${p99}s (whole and streamed), hub RSS ${rss_first} -> ${rss_last} KiB (${growth}%/hour extrapolated)," \
+     "p50 ${p50}s p99 ${p99}s (whole and streamed), hub RSS ${rss_first} -> ${rss_last} KiB (${growth}%/hour extrapolated;" \
+     "${late_growth}%/hour over the last third, from t=${rss_times[$third]}s)," \
      "worst open escrows past expiry $worst_expired, $partials partial settlements ($cancels streams cancelled," \
      "$kills workers killed), final: $(echo "$verified" | head -1)"
 (( failures == 0 )) || { echo "soak: $failures invariant failures (logs in $dir)"; keep=1; exit 1; }

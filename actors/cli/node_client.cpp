@@ -1,5 +1,7 @@
 #include "actors/cli/node_client.hpp"
 
+#include "actors/cli/reply_address.hpp"
+
 #include <unistd.h>
 
 #include "runtime/curve_keys.hpp"
@@ -13,7 +15,6 @@ result<connected_node> connect_to_node(const node_target& target, const std::str
   node_config self;
   self.source = "<" + self_name + ">";
   self.name = self_name + "-" + std::to_string(::getpid());
-  self.bind = "tcp://127.0.0.1:*";
   self.security.transport = transport_mode::plaintext;
   self.security.identity_path = target.identity;
   std::string target_transport_key;
@@ -44,6 +45,7 @@ result<connected_node> connect_to_node(const node_target& target, const std::str
     if (!fresh.ok()) return fresh.err();
     self.security.transport_key_secret = fresh->secret_z85;
   }
+  self.bind = reply_bind_towards(endpoint);  // where the target can send its replies
   self.peers.push_back(peer_config{target_node, endpoint, {}, std::nullopt, target_transport_key});
   auto client = node::create(std::move(self));
   if (!client.ok()) return client.err();

@@ -96,11 +96,18 @@ void gpu_worker_state::send_register() {
                                   [this](result<worker_registered> reply) {
                                     if (!reply.ok()) {
                                       registered_ = false;
+                                      // Said once per reason, not once per retry: why this worker gets no jobs.
+                                      if (reply.err().message != register_refusal_) {
+                                        register_refusal_ = reply.err().message;
+                                        log(log_level::warn, ctx_.address(), "not registered with {} (retrying every {} ms): {}",
+                                            config_.matchmaker, config_.register_retry_ms, register_refusal_);
+                                      }
                                       ctx_.after(config_.register_retry_ms, [this] { send_register(); });
                                       return;
                                     }
                                     const bool first = !registered_;
                                     registered_ = true;
+                                    register_refusal_.clear();
                                     if (reply->heartbeat_interval_ms > 0) config_.heartbeat_interval_ms = reply->heartbeat_interval_ms;
                                     if (first) log(log_level::info, ctx_.address(), "registered as {}", worker_id_);
                                     if (heartbeat_timer_ == 0) {

@@ -53,6 +53,7 @@ struct gpu_worker_state {
   continuous_batch batch_;
   worker_pricing pricing_;
   bool registered_ = false;
+  std::string register_refusal_;  // the last reason the matchmaker refused us (logged once per reason)
   bool step_armed_ = false;
   timer_id heartbeat_timer_ = 0;
   std::uint64_t heartbeat_sequence_ = 0;

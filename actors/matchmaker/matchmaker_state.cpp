@@ -348,8 +348,9 @@ void matchmaker_state::register_after_stake_check(const worker_register& hello) 
                                 return (void)ctx_.reply_error(
                                     token, make_error(error_code::insufficient_funds,
                                                       "worker " + hello.worker_id + " has " + std::to_string(stake->staked_micro) +
-                                                          " staked in the ledger; the stake gate asks " +
-                                                          std::to_string(config_.min_stake_micro)));
+                                                          " micro staked in the ledger; the stake gate asks " +
+                                                          std::to_string(config_.min_stake_micro) +
+                                                          (stake->schedulable ? "" : " and the ledger its miner_stake_min_micro")));
                               }
                               auto admitted = admit_worker(hello);
                               if (!admitted.ok()) return (void)ctx_.reply_error(token, admitted.err());

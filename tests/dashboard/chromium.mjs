@@ -16,7 +16,8 @@ function killGroup(pid) {
 
 export async function launchChromium() {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'infergrid-chromium-'));
-  const child = spawn(binary, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-extensions',
+  const child = spawn(binary, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-extensions', '--disable-quic',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
     '--window-size=1400,1800', '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'],
   // Its own process group, so close() can stop the helper processes (renderer, GPU, crashpad) too.
   { stdio: ['ignore', 'ignore', 'pipe'], detached: true });

@@ -1,0 +1,15 @@
+#pragma once
+// reply_address: where a CLI's short-lived node listens for replies. A node answers to the reply
+// endpoint written in each envelope's route frame, so the CLI must listen on an address the target
+// can reach: loopback for a node on this host, else this host's address on the route to it (the
+// kernel's choice of source address for a UDP "connection" to the target; nothing is sent).
+#include <string>
+#include <string_view>
+
+namespace infergrid::cli {
+
+// "tcp://<address>:*" for reaching `target_endpoint` ("tcp://host:port"); loopback when the host is
+// loopback, unresolvable or has no route.
+std::string reply_bind_towards(std::string_view target_endpoint);
+
+}  // namespace infergrid::cli

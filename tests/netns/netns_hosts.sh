@@ -1,0 +1,32 @@
+# netns_hosts: hosts as network namespaces on one switch, for tests (sourced by three_hosts.sh).
+# Every name carries a tag (the test's pid) so runs side by side do not collide:
+#   ig<tag>-sw      the switch: a bridge `br0` with one port per host
+#   ig<tag>-<host>  a host: `eth0` with its address (/24), `lo` up; its port on the switch is `p-<host>`
+switch_ns() { echo "ig$1-sw"; }
+host_ns() { echo "ig$1-$2"; }
+host_if() { echo eth0; }
+
+make_switch() {  # tag
+  local sw; sw="$(switch_ns "$1")"
+  ip netns add "$sw"
+  ip -n "$sw" link add br0 type bridge
+  ip -n "$sw" link set br0 up
+}
+
+add_host() {  # tag host address
+  local sw ns; sw="$(switch_ns "$1")" ns="$(host_ns "$1" "$2")"
+  ip netns add "$ns"
+  ip link add eth0 netns "$ns" type veth peer name "p-$2" netns "$sw"
+  ip -n "$sw" link set "p-$2" master br0 up
+  ip -n "$ns" addr add "$3/24" dev eth0
+  ip -n "$ns" link set eth0 up
+  ip -n "$ns" link set lo up
+}
+
+cut_link() { ip -n "$(switch_ns "$1")" link set "p-$2" down; }      # tag host
+restore_link() { ip -n "$(switch_ns "$1")" link set "p-$2" up; }    # tag host
+
+remove_hosts() {  # tag: every namespace of this tag (their veth pairs go with them)
+  local ns
+  for ns in $(ip netns list | awk '{print $1}' | grep "^ig$1-"); do ip netns del "$ns" 2> /dev/null || true; done
+}
