@@ -6,6 +6,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "actors/http_bridge/api_key.hpp"
+
 namespace infergrid::http {
 namespace {
 
@@ -14,18 +16,20 @@ error bad_file(const std::string& source, const YAML::Node& at, const std::strin
   return make_error(error_code::invalid_argument, source + ":" + std::to_string(line) + ": " + what);
 }
 
+// A plain key's first characters, shown by `keys list` (the rest stays secret).
+constexpr std::size_t plain_prefix_chars = 8;
+
 }  // namespace
 
-account_book::account_book(account_book&& other) noexcept {
-  std::lock_guard lock(other.mutex_);
-  account_by_key_ = std::move(other.account_by_key_);
-  accounts_ = std::move(other.accounts_);
-}
+account_book::account_book(account_book&& other) noexcept { *this = std::move(other); }
 
 account_book& account_book::operator=(account_book&& other) noexcept {
   if (this == &other) return *this;
   std::scoped_lock lock(mutex_, other.mutex_);
-  account_by_key_ = std::move(other.account_by_key_);
+  owner_by_key_ = std::move(other.owner_by_key_);
+  owner_by_key_hash_ = std::move(other.owner_by_key_hash_);
+  key_list_ = std::move(other.key_list_);
+  usage_by_key_id_ = std::move(other.usage_by_key_id_);
   accounts_ = std::move(other.accounts_);
   return *this;
 }
@@ -80,24 +84,68 @@ result<account_book> account_book::parse(const std::string& text, const std::str
       for (const auto& key_node : entry["keys"]) {
         const auto key = key_node.as<std::string>();
         if (key.empty()) return bad_file(source, key_node, where + ".keys: empty key");
-        if (!book.account_by_key_.emplace(key, name).second) {
+        const key_owner owner{name, name + "/" + std::to_string(book.owner_by_key_.size() + 1)};
+        if (!book.owner_by_key_.emplace(key, owner).second) {
           return bad_file(source, key_node, where + ".keys: a key is listed twice");
         }
-        if (book.account_by_key_.size() > max_keys) return bad_file(source, key_node, "too many keys");
+        if (book.owner_by_key_.size() > max_keys) return bad_file(source, key_node, "too many keys");
+        book.key_list_.push_back(key_view{owner.key_id, name, key.substr(0, plain_prefix_chars), "", "", {}});
       }
       book.accounts_.emplace(name, fresh);
     } catch (const YAML::Exception& e) {
       return bad_file(source, entry, where + ": " + e.msg);
     }
   }
+  auto made = parse_api_key_list(root["api_keys"], source);
+  if (!made.ok()) return made.err();
+  if (book.owner_by_key_.size() + made->size() > max_keys) return bad_file(source, root, "too many keys");
+  book.add_made_keys(*made);
   return book;
 }
 
-std::optional<std::string> account_book::account_for_key(const std::string& key) const {
+void account_book::add_made_keys(const std::vector<api_key_record>& records) {
+  for (const auto& record : records) {
+    // A made key may name a ledger account the file does not list: it gets an account of its own.
+    if (accounts_.count(record.account) == 0) {
+      account implicit;
+      implicit.ledger_account = record.account;
+      accounts_.emplace(record.account, implicit);
+    }
+    if (record.revoked.empty()) owner_by_key_hash_.emplace(record.hash_hex, key_owner{record.account, record.id});
+    key_list_.push_back(key_view{record.id, record.account, "sk-ig-" + record.id, record.created, record.revoked, {}});
+  }
+}
+
+void account_book::replace_keys(account_book&& fresh) {
+  std::scoped_lock lock(mutex_, fresh.mutex_);
+  owner_by_key_ = std::move(fresh.owner_by_key_);
+  owner_by_key_hash_ = std::move(fresh.owner_by_key_hash_);
+  key_list_ = std::move(fresh.key_list_);
+  for (auto& [name, reloaded] : fresh.accounts_) {
+    auto it = accounts_.find(name);
+    if (it == accounts_.end()) {
+      accounts_.emplace(name, std::move(reloaded));
+      continue;
+    }
+    it->second.rate_limit = reloaded.rate_limit;
+    it->second.ledger_account = reloaded.ledger_account;
+  }
+}
+
+std::optional<key_owner> account_book::owner_of_key(const std::string& key) const {
+  const bool made = api_key_id_of(key).has_value();
+  const std::string hash = made ? api_key_hash_hex(key) : "";
   std::lock_guard lock(mutex_);
-  auto it = account_by_key_.find(key);
-  if (it == account_by_key_.end()) return std::nullopt;
-  return it->second;
+  if (auto it = owner_by_key_.find(key); it != owner_by_key_.end()) return it->second;
+  if (!made) return std::nullopt;
+  if (auto it = owner_by_key_hash_.find(hash); it != owner_by_key_hash_.end()) return it->second;
+  return std::nullopt;
+}
+
+std::optional<std::string> account_book::account_for_key(const std::string& key) const {
+  auto owner = owner_of_key(key);
+  if (!owner) return std::nullopt;
+  return owner->account;
 }
 
 std::optional<rate_limit_settings> account_book::rate_limit_for(const std::string& name) const {
@@ -130,18 +178,27 @@ status account_book::reserve(const std::string& name, std::int64_t amount_micro)
 }
 
 void account_book::settle(const std::string& name, std::int64_t reserved_micro, std::int64_t charged_micro,
-                          std::int64_t prompt_tokens, std::int64_t completion_tokens) {
+                          std::int64_t prompt_tokens, std::int64_t completion_tokens, const std::string& key_id,
+                          bool paid_by_ledger) {
   std::lock_guard lock(mutex_);
   auto it = accounts_.find(name);
   if (it == accounts_.end()) return;
   account& holder = it->second;
-  charged_micro = std::clamp<std::int64_t>(charged_micro, 0, reserved_micro);
+  charged_micro = paid_by_ledger ? std::max<std::int64_t>(charged_micro, 0)
+                                 : std::clamp<std::int64_t>(charged_micro, 0, reserved_micro);
   holder.reserved_micro -= reserved_micro;
-  holder.balance_micro -= charged_micro;
+  if (!paid_by_ledger) holder.balance_micro -= charged_micro;
   holder.usage.requests += 1;
   holder.usage.prompt_tokens += prompt_tokens;
   holder.usage.completion_tokens += completion_tokens;
   holder.usage.spent_micro += charged_micro;
+  if (!key_id.empty()) {
+    account_usage& by_key = usage_by_key_id_[key_id];
+    by_key.requests += 1;
+    by_key.prompt_tokens += prompt_tokens;
+    by_key.completion_tokens += completion_tokens;
+    by_key.spent_micro += charged_micro;
+  }
 }
 
 std::optional<account_view> account_book::view(const std::string& name) const {
@@ -160,9 +217,18 @@ std::vector<account_view> account_book::all() const {
   return out;
 }
 
+std::vector<key_view> account_book::keys() const {
+  std::lock_guard lock(mutex_);
+  std::vector<key_view> out = key_list_;
+  for (auto& key : out) {
+    if (auto it = usage_by_key_id_.find(key.id); it != usage_by_key_id_.end()) key.usage = it->second;
+  }
+  return out;
+}
+
 std::size_t account_book::key_count() const {
   std::lock_guard lock(mutex_);
-  return account_by_key_.size();
+  return owner_by_key_.size() + owner_by_key_hash_.size();
 }
 
 }  // namespace infergrid::http

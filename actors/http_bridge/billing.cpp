@@ -2,6 +2,7 @@
 
 #include "actors/http_bridge/account_book.hpp"
 #include "actors/http_bridge/bridge_metrics.hpp"
+#include "actors/settlement/ledger/amount.hpp"
 
 namespace infergrid::http {
 namespace {
@@ -30,11 +31,19 @@ std::int64_t charge_micro(const http_bridge_config& config, std::int64_t prompt_
   return max_cost_micro(config, prompt_tokens, completion_tokens);
 }
 
+std::int64_t ledger_charge_micro(const http_bridge_config& config, std::int64_t prompt_tokens,
+                                 std::int64_t completion_tokens) {
+  auto cost = ledger::token_cost_micro(prompt_tokens, config.prompt_price_micro_per_1k, completion_tokens,
+                                       config.completion_price_micro_per_1k);
+  return cost.ok() ? *cost : 0;
+}
+
 void job_meter::settle(const http_bridge_config& config, account_book& accounts, bridge_metrics& metrics) {
   if (settled) return;
   settled = true;
-  accounts.settle(account, reserved_micro, charge_micro(config, prompt_tokens, completion_tokens), prompt_tokens,
-                  completion_tokens);
+  const std::int64_t charged = paid_by_ledger ? ledger_charge_micro(config, prompt_tokens, completion_tokens)
+                                             : charge_micro(config, prompt_tokens, completion_tokens);
+  accounts.settle(account, reserved_micro, charged, prompt_tokens, completion_tokens, key_id, paid_by_ledger);
   metrics.count_tokens(prompt_tokens, completion_tokens);
 }
 

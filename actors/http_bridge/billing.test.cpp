@@ -26,12 +26,31 @@ TEST(Billing, MeterSettlesOnceWithDeliveredTokens) {
   ASSERT_TRUE(book.ok());
   bridge_metrics metrics;
   ASSERT_TRUE(book->reserve("a", 500).ok());
-  job_meter meter{"a", 500, 10, 1000};
+  job_meter meter{"a", "a/1", 500, false, 10, 1000};
   meter.settle(config, *book, metrics);
   meter.settle(config, *book, metrics);
   EXPECT_EQ(book->view("a")->usage.requests, 1);
   EXPECT_EQ(book->view("a")->balance_micro, 1000 - charge_micro(config, 10, 1000));
   EXPECT_NE(metrics.render({}).find("infergrid_http_tokens_total{type=\"completion\"} 1000"), std::string::npos);
+}
+
+TEST(Billing, LedgerPaidRequestCountsUsageAtTheLedgersRuleAndLeavesTheBalance) {
+  http_bridge_config config;  // 100 / 200 micro per 1k
+  auto book = account_book::parse("accounts:\n  - name: a\n    keys: [k]\n    account: a-ledger\n", "k.yaml");
+  ASSERT_TRUE(book.ok());
+  bridge_metrics metrics;
+  job_meter meter{"a", "a/1", 0, true, 7, 9};
+  meter.settle(config, *book, metrics);
+  EXPECT_EQ(ledger_charge_micro(config, 7, 9), (7 * 100 + 9 * 200) / 1000);  // rounded down, as receipts settle
+  EXPECT_EQ(book->view("a")->balance_micro, 0);
+  EXPECT_EQ(book->view("a")->usage.spent_micro, 2);
+  const auto keys = book->keys();
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_EQ(keys[0].id, "a/1");
+  EXPECT_EQ(keys[0].usage.requests, 1);
+  EXPECT_EQ(keys[0].usage.prompt_tokens, 7);
+  EXPECT_EQ(keys[0].usage.completion_tokens, 9);
+  EXPECT_EQ(keys[0].usage.spent_micro, 2);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "actors/http_bridge/dashboard_assets.hpp"
 #include "actors/http_bridge/dashboard_json.hpp"
 #include "actors/http_bridge/http_replies.hpp"
+#include "actors/http_bridge/keys_json.hpp"
 #include "runtime/actor_runner.hpp"
 
 namespace infergrid::http {
@@ -125,6 +126,11 @@ void add_dashboard_routes(httplib::Server& server, bridge_shared& shared, reques
     if (auto refused = operator_refusal(shared, req)) write_error(res, *refused);
     else write_json(res, 200, ledger_json(shared.dashboard.ledger()));
     done(req, "/dashboard/api/ledger", res.status, "operator");
+  });
+  server.Get("/dashboard/api/keys", [&shared, done](const httplib::Request& req, httplib::Response& res) {
+    if (auto refused = operator_refusal(shared, req)) write_error(res, *refused);
+    else write_json(res, 200, keys_json(shared.accounts.keys()));
+    done(req, "/dashboard/api/keys", res.status, "operator");
   });
   server.Get(R"(/dashboard/api/jobs/(.+))", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     if (auto refused = operator_refusal(shared, req)) write_error(res, *refused);

@@ -17,6 +17,7 @@ struct http_bridge_config {
   std::string host = "127.0.0.1";  // listen: "host:port"
   int port = 8080;                 // 0 = any free port (tests)
   std::string keys_file;           // API keys -> accounts (YAML/JSON); required
+  std::int64_t keys_reload_ms = 1000;  // how often keys_file is checked for changes (created, revoked keys)
   std::string matchmaker = "matchmaker";  // actor that routes inference requests
   // Settlement mode: the actor (e.g. "settlement") that escrows each request of a key whose account
   // names a ledger `account`; "" = every account is billed from the keys file's balances.

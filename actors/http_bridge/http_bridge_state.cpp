@@ -44,7 +44,7 @@ result<std::unique_ptr<http_bridge_state>> http_bridge_state::create(actor_conte
 
 http_bridge_state::http_bridge_state(actor_context& ctx, std::unique_ptr<bridge_shared> shared)
     : ctx_(ctx), shared_(std::move(shared)), server_(std::make_unique<http_server>(*shared_)),
-      dashboard_(ctx, *shared_), seeds_(std::random_device{}()) {
+      dashboard_(ctx, *shared_), keys_watch_(shared_->config.keys_file), seeds_(std::random_device{}()) {
   shared_->inbox.set_waker(ctx_.waker());
   shared_->dashboard.set_waker(ctx_.waker());
 }
@@ -70,6 +70,7 @@ void http_bridge_state::on_start() {
   });
   drain_inbox();  // after a restart: what queued while the actor was down
   ctx_.every(shared_->config.models_refresh_ms, [this] { refresh_models(); });
+  ctx_.every(shared_->config.keys_reload_ms, [this] { reload_keys(); });
   ctx_.every(housekeeping_interval_ms, [this] {
     expire_jobs();
     shared_->set_actor_metrics(ctx_.node_metrics());
@@ -247,6 +248,18 @@ void http_bridge_state::expire_jobs() {
     fail_job(id, api_error{504, "The job did not finish in time.", "api_error", "", "timeout"}, true);
   }
   publish_counts();
+}
+
+void http_bridge_state::reload_keys() {
+  if (!keys_watch_.changed()) return;
+  auto fresh = account_book::load_file(shared_->config.keys_file);
+  if (!fresh.ok()) {
+    log(log_level::warn, ctx_.address(), "keys file not reloaded, the keys in force stay: {}", fresh.err().message);
+    return;
+  }
+  const std::size_t keys = fresh->key_count();
+  shared_->accounts.replace_keys(std::move(fresh).value());
+  log(log_level::info, ctx_.address(), "keys file {} reloaded: {} live keys", shared_->config.keys_file, keys);
 }
 
 void http_bridge_state::refresh_models() {

@@ -9,7 +9,7 @@
 // with the settlement actor; a job that ends without its receipt (failed, cancelled, timed out, the
 // bridge stopping) pays each worker for the tokens a streaming client received (delivered_claims.hpp)
 // and refunds the rest (bridge_escrow.hpp). It also keeps the model list fresh (`supply_request`),
-// copies the node's per-actor counters for /metrics and feeds the dashboard (dashboard_feed.hpp).
+// copies the node's per-actor counters for /metrics, re-reads the keys file when it changes and feeds the dashboard (dashboard_feed.hpp).
 #include <chrono>
 #include <memory>
 #include <random>
@@ -23,6 +23,7 @@
 #include "messages/inference.hpp"
 #include "messages/match.hpp"
 #include "runtime/actor_context.hpp"
+#include "runtime/file_watch.hpp"
 #include "runtime/handler_table.hpp"
 #include "runtime/settings.hpp"
 
@@ -65,6 +66,7 @@ class http_bridge_state {
   void on_chunk(const token_chunk& chunk);
   void on_failed(const inference_failed& failure);
   void refresh_models();
+  void reload_keys();  // the keys file changed (a key made or revoked): its keys take over
   void expire_jobs();
   void fail_job(const std::string& request_id, const api_error& why, bool cancel_upstream);
   void publish_counts();
@@ -73,6 +75,7 @@ class http_bridge_state {
   std::unique_ptr<bridge_shared> shared_;
   std::unique_ptr<http_server> server_;
   dashboard_feed dashboard_;
+  file_watch keys_watch_;
   std::unordered_map<std::string, job_entry> jobs_;
   std::mt19937_64 seeds_;
 };

@@ -19,13 +19,13 @@ std::variant<caller, api_error> authenticate(bridge_shared& shared, const httpli
   if (header.size() <= scheme.size() || header.compare(0, scheme.size(), scheme) != 0) return missing_api_key();
   std::string key = header.substr(scheme.size());
   while (!key.empty() && key.back() == ' ') key.pop_back();
-  auto account = shared.accounts.account_for_key(key);
-  if (!account) return unknown_api_key();
-  const auto limits = shared.accounts.rate_limit_for(*account).value_or(shared.limiter.defaults());
+  auto owner = shared.accounts.owner_of_key(key);
+  if (!owner) return unknown_api_key();
+  const auto limits = shared.accounts.rate_limit_for(owner->account).value_or(shared.limiter.defaults());
   if (auto wait_s = shared.limiter.acquire(key, limits); wait_s > 0) {
     return rate_limited("Rate limit reached for this API key; retry in " + std::to_string(wait_s) + " s.", wait_s);
   }
-  return caller{std::move(key), std::move(*account)};
+  return caller{std::move(key), std::move(owner->account), std::move(owner->key_id)};
 }
 
 }  // namespace infergrid::http

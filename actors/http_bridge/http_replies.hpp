@@ -20,6 +20,7 @@ void write_error(httplib::Response& res, const api_error& failure);
 struct caller {
   std::string key;
   std::string account;
+  std::string key_id;  // names the key in per-key usage (account_book.hpp)
 };
 // 401 without a key or with an unknown one; 429 (with Retry-After) when the key's bucket is empty.
 std::variant<caller, api_error> authenticate(bridge_shared& shared, const httplib::Request& req);

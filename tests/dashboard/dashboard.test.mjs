@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { devKey, startGrid } from './grid.mjs';
+import { devKey, eventually, startGrid } from './grid.mjs';
 import { launchChromium } from './chromium.mjs';
 
 const operatorKey = 'sk-infergrid-operator-dev';
@@ -19,18 +19,6 @@ const served = [];  // { id, completion_tokens } as the client saw them
 async function getJson(route, key) {
   const res = await fetch(`${grid.origin}${route}`, { headers: key ? { Authorization: `Bearer ${key}` } : {} });
   return { status: res.status, body: await res.json() };
-}
-
-async function eventually(check, timeoutMs = 15000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (failure) {
-      if (Date.now() > deadline) throw failure;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
 }
 
 before(async () => {

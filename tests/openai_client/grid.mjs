@@ -16,12 +16,25 @@ const startTimeoutMs = 90000;
 export const devKey = 'sk-infergrid-dev';
 export { sourceDir };
 
-async function freePort() {
+export async function freePort() {
   const server = net.createServer();
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+// Retries `check` until it returns without throwing, or rethrows its last failure after timeoutMs.
+export async function eventually(check, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (failure) {
+      if (Date.now() > deadline) throw failure;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 // model: optionally { path, name } served instead of deploy/all-in-one.yaml's stories260k.

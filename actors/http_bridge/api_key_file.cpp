@@ -1,0 +1,131 @@
+#include "actors/http_bridge/api_key_file.hpp"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "actors/http_bridge/account_book.hpp"
+
+namespace infergrid::http {
+namespace {
+
+constexpr std::string_view section_header = "api_keys:";
+
+result<std::vector<std::string>> read_lines(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return make_error(error_code::not_found, "cannot open the API keys file " + path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(file, line);) lines.push_back(line);
+  return lines;
+}
+
+// The `api_keys:` line, or lines.size() when the file has none. Refuses a section that is not the
+// file's last top-level key, or that is written in another form than the one this tool writes.
+result<std::size_t> section_start(const std::vector<std::string>& lines, const std::string& path) {
+  std::size_t start = lines.size();
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    if (line.rfind(section_header, 0) == 0) {
+      const std::string rest = line.substr(section_header.size());
+      if (rest.find_first_not_of(' ') != std::string::npos && rest[rest.find_first_not_of(' ')] != '#') {
+        return make_error(error_code::unsupported, path + ":" + std::to_string(i + 1) +
+                                                       ": write api_keys as a block list (one '- {id: …}' per line)");
+      }
+      start = i;
+    } else if (start < lines.size() && !line.empty() && line[0] != ' ' && line[0] != '#') {
+      return make_error(error_code::unsupported, path + ":" + std::to_string(i + 1) +
+                                                     ": api_keys must be the last section of the keys file");
+    }
+  }
+  return start;
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+  return text;
+}
+
+// Checks the new text as the bridge will read it, then swaps it in.
+status replace_file(const std::string& path, const std::string& text) {
+  auto check = account_book::parse(text, path);
+  if (!check.ok()) return make_error(check.err().code, "the edited keys file would not load: " + check.err().message);
+  struct stat info {};
+  const mode_t mode = ::stat(path.c_str(), &info) == 0 ? (info.st_mode & 07777) : 0600;
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) return make_error(error_code::io_error, "cannot write " + temporary);
+  }
+  ::chmod(temporary.c_str(), mode);
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    return make_error(error_code::io_error, "cannot replace " + path);
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm parts{};
+  gmtime_r(&now, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
+}
+
+result<new_api_key> add_api_key(const std::string& path, const std::string& account, const std::string& created) {
+  if (account.empty() || account.find_first_of("\"\\\n{},") != std::string::npos) {
+    return make_error(error_code::invalid_argument, "account '" + account + "': not a valid account name");
+  }
+  auto lines = read_lines(path);
+  if (!lines.ok()) return lines.err();
+  auto start = section_start(*lines, path);
+  if (!start.ok()) return start.err();
+  if (*start == lines->size()) lines->push_back(std::string(section_header) + "   # made by `infergrid keys create`");
+  const new_api_key made = make_api_key();
+  lines->push_back("  - " + api_key_record_line({made.id, account, made.hash_hex, created, ""}));
+  IG_TRY(replace_file(path, joined(*lines)));
+  return made;
+}
+
+result<api_key_record> revoke_api_key(const std::string& path, const std::string& id, const std::string& when) {
+  auto lines = read_lines(path);
+  if (!lines.ok()) return lines.err();
+  auto start = section_start(*lines, path);
+  if (!start.ok()) return start.err();
+  const std::string marker = "- {id: " + id + ",";
+  for (std::size_t i = *start; i < lines->size(); ++i) {
+    std::string& line = (*lines)[i];
+    const auto at = line.find(marker);
+    if (at == std::string::npos || line.find_first_not_of(' ') != at) continue;
+    const std::string where = path + ":" + std::to_string(i + 1);
+    result<std::vector<api_key_record>> records = make_error(error_code::malformed_input, where + ": unreadable");
+    try {
+      records = parse_api_key_list(YAML::Load("[" + line.substr(at + 2) + "]"), path);
+    } catch (const YAML::Exception& e) {
+      return make_error(error_code::malformed_input, where + ": " + e.msg);
+    }
+    if (!records.ok() || records->size() != 1) return make_error(error_code::malformed_input, where + ": cannot read this key");
+    api_key_record record = records->front();
+    if (!record.revoked.empty()) {
+      return make_error(error_code::conflict, "key " + id + " was already revoked at " + record.revoked);
+    }
+    record.revoked = when;
+    line = line.substr(0, at) + "- " + api_key_record_line(record);
+    IG_TRY(replace_file(path, joined(*lines)));
+    return record;
+  }
+  return make_error(error_code::not_found, "no key '" + id + "' in the api_keys of " + path);
+}
+
+}  // namespace infergrid::http
