@@ -35,12 +35,15 @@ constexpr std::array rules = {
   authority_rule{"*", epoch_root, coordinator},
   authority_rule{"*", trace_report, anyone},
   authority_rule{"*", grid_view_report, anyone},
+  authority_rule{"*", demand_window_report, anyone},
   authority_rule{"*", ledger_view_report, anyone},
   authority_rule{"*", chain_withdrawal_proof_tag, anyone},
   // A request's trace (`infergrid trace`): what the matchmaker remembers of a finished request.
   authority_rule{"matchmaker", trace_query, anyone},
   // The dashboard's and `infergrid status`'s picture: workers, load, recent jobs (no account data).
   authority_rule{"matchmaker", grid_view_query, anyone},
+  // The grid's measured demand over a time window (the settlement actor's epoch driver); public.
+  authority_rule{"matchmaker", demand_window_query, anyone},
   // Audits: the matchmaker hands receipts to validators; validators answer with signed verdicts
   // (the matchmaker takes them only from its configured validators' addresses).
   authority_rule{"validator", audit_request, coordinator},

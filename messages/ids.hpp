@@ -41,6 +41,8 @@ enum class message_type : std::uint16_t {
   supply_report = 205,
   grid_view_query = 206,
   grid_view_report = 207,
+  demand_window_query = 208,
+  demand_window_report = 209,
 
   // 300–399 challenge / verification (messages/challenge.hpp)
   audit_request = 300,

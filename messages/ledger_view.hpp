@@ -48,6 +48,23 @@ struct epoch_root_view {
   MSGPACK_DEFINE(epoch, last_seq, root_hash)
 };
 
+// The settlement actor's epoch driver (actors/settlement/epoch_driver.hpp): epochs closed on a
+// timer with the pool the supply rule computes from measured demand.
+struct epoch_driver_view {
+  std::int64_t interval_s = 0;                // 0 = off (epochs close only when someone sends epoch_close)
+  std::int64_t last_period_end_unix_ms = 0;   // end of the newest period the timer closed (0 = none yet)
+  std::int64_t next_close_unix_ms = 0;        // when the open period ends
+  std::uint64_t closes = 0;                   // epochs the timer closed since the actor started
+  std::uint64_t demand_failures = 0;          // demand queries that failed (that close waits and retries)
+  std::int64_t last_epoch = -1;               // the newest epoch the timer closed
+  std::int64_t last_pool_micro = 0;           // its reward pool (the supply rule's, bounded by the treasury)
+  std::int64_t last_tokens_served = 0;        // prompt + completion tokens the ledger settled in it
+  std::int64_t last_utilisation_ppm = 0;      // as the matchmaker measured it over the period
+  std::int64_t last_queue_p95_ms = 0;
+  MSGPACK_DEFINE(interval_s, last_period_end_unix_ms, next_close_unix_ms, closes, demand_failures, last_epoch,
+                 last_pool_micro, last_tokens_served, last_utilisation_ppm, last_queue_p95_ms)
+};
+
 struct ledger_view_report {
   static constexpr message_type id = message_type::ledger_view_report;
   static constexpr std::uint16_t version = 1;
@@ -70,10 +87,11 @@ struct ledger_view_report {
   std::int64_t early_participant_epochs = 0;
   std::int64_t early_participant_multiplier_percent = 0;
   bool account_data_withheld = false;  // the sender lacks coordinator authority: no accounts, no entries
+  epoch_driver_view epoch_driver;      // appended
   MSGPACK_DEFINE(epoch, last_seq, last_hash, signer, open_escrows, accounts, accounts_truncated, entries,
                  verified_entries, verify_error, epochs, weight_useful_tokens, weight_latency, weight_uptime,
                  weight_accuracy, early_participant_epochs, early_participant_multiplier_percent,
-                 account_data_withheld)
+                 account_data_withheld, epoch_driver)
 };
 IG_REGISTER_MESSAGE(ledger_view_report);
 

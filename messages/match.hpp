@@ -137,6 +137,31 @@ struct supply_report {
 };
 IG_REGISTER_MESSAGE(supply_report);
 
+// The grid's demand measured over a window of wall-clock time [from, until), all models together:
+// what the settlement actor's epoch driver feeds the supply rule (market/supply_rule.hpp).
+struct demand_window_query {
+  static constexpr message_type id = message_type::demand_window_query;
+  static constexpr std::uint16_t version = 1;
+  std::int64_t from_unix_ms = 0;
+  std::int64_t until_unix_ms = 0;
+  MSGPACK_DEFINE(from_unix_ms, until_unix_ms)
+};
+IG_REGISTER_MESSAGE(demand_window_query);
+
+struct demand_window_report {
+  static constexpr message_type id = message_type::demand_window_report;
+  static constexpr std::uint16_t version = 1;
+  std::int64_t from_unix_ms = 0;
+  std::int64_t until_unix_ms = 0;
+  std::int64_t utilisation_ppm = 0;  // time-weighted Σ running / Σ slots over the window's samples
+  std::int64_t queue_p95_ms = 0;     // p95 wait before the first dispatch (jobs dispatched in the window, and
+                                     // the wait so far of jobs still queued when the window reaches now)
+  std::uint64_t jobs_dispatched = 0;  // first dispatches in the window
+  std::uint64_t samples = 0;          // load samples in the window (0: the matchmaker was not running then)
+  MSGPACK_DEFINE(from_unix_ms, until_unix_ms, utilisation_ppm, queue_p95_ms, jobs_dispatched, samples)
+};
+IG_REGISTER_MESSAGE(demand_window_report);
+
 // The dashboard's and `infergrid status`'s picture of the compute layer: every live worker with its
 // load and standing, the matchmaker's counters, and the most recent finished jobs (audit_memory).
 inline constexpr std::uint32_t grid_view_recent_jobs_max = 500;

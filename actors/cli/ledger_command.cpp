@@ -2,7 +2,9 @@
 //   infergrid ledger verify                      recompute the chain and every invariant (exit 1 on failure)
 //   infergrid ledger balance ACCOUNT             an account's buckets
 //   infergrid ledger history ACCOUNT [--limit N] the entries that touched it, newest first
-//   infergrid ledger epochs                      published epoch root hashes
+//   infergrid ledger epochs                      published epoch root hashes, each with its reward pool,
+//                                                what it paid out, and for a demand-driven close the
+//                                                measured utilisation and queue p95
 //   infergrid ledger deposit ACCOUNT AMOUNT [--kind developer|miner|validator|treasury]
 //   infergrid ledger withdraw|mint|burn|stake|unbond ACCOUNT AMOUNT
 //   infergrid ledger transfer FROM TO AMOUNT
@@ -96,12 +98,44 @@ int run_history(const ledger_args& args) {
   return 0;
 }
 
+// "pool Nu paid Nu demand utilisation N ppm queue p95 N ms op OP" of an epoch's closing entry: the
+// pool leaves the treasury (the one negative posting), the rounding remainder goes back to it.
+result<std::string> describe_epoch_close(const lg::entry& closing) {
+  auto op = lg::decode_operation(closing.op_bytes);
+  if (!op.ok()) return op.err();
+  auto out = lg::decode_outcome(closing.outcome_bytes);
+  if (!out.ok()) return out.err();
+  const auto* close = std::get_if<lg::epoch_close_op>(&*op);
+  if (close == nullptr) return make_error(error_code::malformed_input, "entry " + std::to_string(closing.seq) + " is no epoch close");
+  std::int64_t pool_micro = 0;
+  std::string treasury;
+  for (const lg::posting& p : out->postings) {
+    if (p.delta_micro < 0) pool_micro -= p.delta_micro, treasury = p.account;
+  }
+  std::int64_t paid_micro = 0;
+  for (const lg::posting& p : out->postings) {
+    if (p.delta_micro > 0 && p.account != treasury) paid_micro += p.delta_micro;
+  }
+  std::string text = fmt::format("pool {}u paid {}u", pool_micro, paid_micro);
+  if (close->demand) {
+    text += fmt::format(" demand utilisation {} ppm queue p95 {} ms", close->demand->utilisation_ppm, close->demand->queue_p95_ms);
+  }
+  return text + " op " + closing.op_id;
+}
+
 int run_epochs(const ledger_args& args) {
   auto store = open_existing(args.db);
   if (!store) return report_error("ledger epochs", store.err());
   auto roots = store->epoch_roots();
   if (!roots) return report_error("ledger epochs", roots.err());
-  for (const lg::epoch_root& r : *roots) fmt::print("epoch {:<6} entry {:<10} root {}\n", r.epoch, r.last_seq, to_hex(r.root_hash));
+  for (const lg::epoch_root& r : *roots) {
+    auto closing = store->read_range(r.last_seq, 1);
+    if (!closing) return report_error("ledger epochs", closing.err());
+    if (closing->empty()) return report_error("ledger epochs", make_error(error_code::not_found, "no entry " + std::to_string(r.last_seq)));
+    auto described = describe_epoch_close(closing->front());
+    if (!described) return report_error("ledger epochs", described.err());
+    fmt::print("epoch {:<6} entry {:<10} root {} {}\n", r.epoch, r.last_seq, to_hex(r.root_hash), *described);
+  }
   return 0;
 }
 

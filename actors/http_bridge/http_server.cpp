@@ -9,6 +9,7 @@
 #include "actors/http_bridge/access_log.hpp"
 #include "actors/http_bridge/completion_route.hpp"
 #include "actors/http_bridge/dashboard_routes.hpp"
+#include "actors/http_bridge/epoch_metrics.hpp"
 #include "actors/http_bridge/http_replies.hpp"
 #include "runtime/log.hpp"
 
@@ -172,7 +173,9 @@ void http_server::add_routes() {
     const auto started = clock::now();
     metrics_snapshot_inputs inputs{shared.inbox.size(), shared.jobs_in_flight.load(), shared.catalog.models(),
                                    shared.actor_metrics_copy()};
-    res.set_content(shared.metrics.render(inputs), "text/plain; version=0.0.4; charset=utf-8");
+    std::string text = shared.metrics.render(inputs);
+    if (const auto ledger = shared.dashboard.ledger(); ledger.report) render_epoch_metrics(text, *ledger.report);
+    res.set_content(std::move(text), "text/plain; version=0.0.4; charset=utf-8");
     done(req, "/metrics", 200, started);
   });
   // Answers 4xx/5xx that no handler wrote a body for (unknown route or method, 413 from the body limit).

@@ -31,6 +31,7 @@ struct matchmaker_config {
   std::uint32_t audit_memory = 4096;          // finished requests kept until their receipt comes
   routing_weights routing;                    // price_weight: how much the ask weighs in the routing cost (routing_policy.hpp)
   std::uint32_t price_window_jobs = 256;      // finished jobs the clearing price of each model is taken over
+  std::int64_t demand_history_s = 7200;       // load and queue history kept for demand_window_query (demand_meter.hpp)
   reputation_config reputation;               // reputation_book.hpp (reputation_* and conviction_quorum keys)
 };
 

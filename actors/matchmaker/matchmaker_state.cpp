@@ -33,7 +33,8 @@ matchmaker_state::matchmaker_state(actor_context& ctx, matchmaker_config config)
       audits_(config_.validators, config_.audit_memory),
       reputation_(config_.reputation),
       prices_(config_.price_window_jobs),
-      demand_(config_.price_window_jobs) {
+      demand_(config_.price_window_jobs),
+      meter_(config_.demand_history_s) {
   registry_.reputation_floor_permille = config_.reputation.routing_floor_permille;
 }
 
@@ -101,7 +102,11 @@ void matchmaker_state::dispatch(job& j, worker_entry& worker) {
   if (const model_offer* offer = worker.offer(j.request.model)) {
     j.price = {offer->name, offer->price_prompt_micro, offer->price_completion_micro};
   }
-  if (j.attempt == 0) demand_.waited(j.request.model, static_cast<std::int64_t>(elapsed_ms(j.arrived, now)));
+  if (j.attempt == 0) {
+    const auto waited_ms = static_cast<std::int64_t>(elapsed_ms(j.arrived, now));
+    demand_.waited(j.request.model, waited_ms);
+    meter_.waited(unix_now_ms(), waited_ms);
+  }
   const std::uint64_t attempt = ++j.attempt;
   const std::string request_id = j.request.request_id;
   forwarded_.started(request_id, worker.worker_id, static_cast<std::uint32_t>(j.streamed.size()));
@@ -312,6 +317,13 @@ void matchmaker_state::tick() {
   }
   // Retry the waiting jobs, oldest first, on every worker again.
   route_waiting(true);
+  std::uint64_t running = 0;
+  std::uint64_t slots = 0;
+  for (const auto& [id, worker] : registry_.all()) {
+    running += std::min(worker.assigned, worker.slots);
+    slots += worker.slots;
+  }
+  meter_.sample(unix_now_ms(), running, slots);
 }
 
 void matchmaker_state::route_waiting(bool forget_tried) {
@@ -429,6 +441,8 @@ handler_table matchmaker_state::handlers() {
         return {};
       }),
       on<supply_request>([this](const supply_request& ask) -> result<supply_report> { return supply(ask.model); }),
+      on<demand_window_query>(
+          [this](const demand_window_query& window) -> result<demand_window_report> { return demand_window(window); }),
       on<grid_view_query>([this](const grid_view_query& ask) -> result<grid_view_report> {
         if (ask.recent_jobs > grid_view_recent_jobs_max) {
           return make_error(error_code::invalid_argument,

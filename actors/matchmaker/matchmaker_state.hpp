@@ -21,6 +21,7 @@
 #include "actors/matchmaker/forwarded_work.hpp"
 #include "actors/matchmaker/matchmaker_config.hpp"
 #include "actors/matchmaker/demand_book.hpp"
+#include "actors/matchmaker/demand_meter.hpp"
 #include "actors/matchmaker/price_book.hpp"
 #include "actors/matchmaker/reputation_book.hpp"
 #include "actors/matchmaker/worker_registry.hpp"
@@ -59,6 +60,8 @@ class matchmaker_state {
   void on_start();
 
   supply_report supply(const std::string& model) const;
+  // The grid's load and queue time over a window of wall-clock time (demand_meter.hpp).
+  result<demand_window_report> demand_window(const demand_window_query& window) const;
   // The dashboard's picture: workers, supply, counters, the newest finished jobs (grid_view.cpp).
   grid_view_report grid_view(std::uint32_t recent_jobs) const;
 
@@ -111,6 +114,7 @@ class matchmaker_state {
   forwarded_work forwarded_;
   price_book prices_;
   demand_book demand_;
+  demand_meter meter_;
 };
 
 }  // namespace infergrid::matchmaker

@@ -1,7 +1,9 @@
-// matchmaker_state::supply: the supply signal per model — capacity, load, queue and the price index.
+// matchmaker_state::supply: the supply signal per model — capacity, load, queue and the price index;
+// demand_window: the grid's load and queue time over a window (the epoch driver's measure).
 #include <algorithm>
 
 #include "actors/matchmaker/matchmaker_state.hpp"
+#include "runtime/actor_runner.hpp"
 
 namespace infergrid::matchmaker {
 
@@ -39,6 +41,20 @@ supply_report matchmaker_state::supply(const std::string& model) const {
   }
   out.evictions = counters_.evictions;
   return out;
+}
+
+result<demand_window_report> matchmaker_state::demand_window(const demand_window_query& window) const {
+  if (window.from_unix_ms < 0 || window.until_unix_ms <= window.from_unix_ms) {
+    return make_error(error_code::invalid_argument, "a demand window needs 0 <= from_unix_ms < until_unix_ms");
+  }
+  const auto now = clock::now();
+  std::vector<std::int64_t> waiting_ms;
+  for (const auto& [id, j] : jobs_) {
+    if (j.worker_id.empty() && j.attempt == 0) {
+      waiting_ms.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(now - j.arrived).count());
+    }
+  }
+  return meter_.measure(window, unix_now_ms(), waiting_ms);
 }
 
 }  // namespace infergrid::matchmaker

@@ -93,7 +93,19 @@ epoch_root to_epoch_root(const epoch_close& m, const public_key& signer, const l
 }
 
 settlement_state::settlement_state(actor_context& context, settlement_settings settings_read, lg::ledger opened)
-    : ctx(context), config(std::move(settings_read)), books(std::move(opened)), expiry_clock(config.expiry) {}
+    : ctx(context),
+      config(std::move(settings_read)),
+      books(std::move(opened)),
+      expiry_clock(config.expiry),
+      epochs(ctx, config.epochs, books,
+             [this](lg::command c, answer_fn answer) { enqueue(std::move(c), std::move(answer)); },
+             [this](std::int64_t epoch, const lg::acknowledgement& ack) {
+               epoch_closed(epoch_root{epoch, ack.seq, ack.entry_hash,
+                                       std::vector<std::uint8_t>(books.signer_key().begin(), books.signer_key().end()),
+                                       to_postings(ack.result)});
+             }) {}
+
+
 
 result<std::unique_ptr<settlement_state>> settlement_state::create(actor_context& ctx, const settings& raw) {
   auto read = read_settlement_settings(raw);
@@ -117,7 +129,10 @@ result<std::unique_ptr<settlement_state>> settlement_state::create(actor_context
 void settlement_state::on_start() {
   for (const auto& [account, amount_micro] : config.genesis_deposits) {
     const std::string op_id = "genesis/" + account;
-    enqueue(lg::command{op_id, ctx.address(), lg::deposit_op{account, 0, amount_micro}},
+    // Developer accounts; the treasury named here is funded as the treasury (it pays the epoch rewards).
+    const auto kind = static_cast<std::uint8_t>(account == config.ledger.treasury_account ? lg::account_kind::treasury
+                                                                                          : lg::account_kind::developer);
+    enqueue(lg::command{op_id, ctx.address(), lg::deposit_op{account, kind, amount_micro}},
             [this, op_id](result<lg::acknowledgement> ack) {
               if (!ack.ok()) {
                 ctx.note_error(ack.err());
@@ -128,6 +143,10 @@ void settlement_state::on_start() {
   reconcile();  // what a crash or a stop left open and has expired meanwhile
   (void)ctx.every(config.expiry.reconcile_interval_ms, [this] { reconcile(); });
   if (config.epoch_interval_ms > 0) (void)ctx.every(config.epoch_interval_ms, [this] { close_epoch_by_timer(); });
+  if (auto started = epochs.start(); !started.ok()) {
+    ctx.note_error(started.err());
+    log(log_level::error, ctx.address(), "epoch driver did not start: {}", started.err().message);
+  }
   if (chain) {
     chain->start(ctx.waker(), [this](lg::command c, answer_fn answer) { enqueue(std::move(c), std::move(answer)); });
     chain->anchor_last_closed(books);  // an epoch closed before a stop or while the node was down
@@ -296,7 +315,9 @@ handler_table settlement_state::handlers() {
       }),
       on<entries_query>([this](const entries_query& q) -> result<entries_reply> { return find_entries(books, q); }),
       on<ledger_view_query>([this](const ledger_view_query& q) -> result<ledger_view_report> {
-        return make_ledger_view(books, q, (ctx.sender_roles() & role_coordinator) != 0);
+        auto view = make_ledger_view(books, q, (ctx.sender_roles() & role_coordinator) != 0);
+        if (view.ok()) view->epoch_driver = epochs.view();
+        return view;
       }),
       on<stake_query>([this](const stake_query& q) -> result<stake_reply> {
         IG_TRY(check_own_account(ctx, q.account, role_coordinator));

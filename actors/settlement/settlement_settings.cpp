@@ -12,7 +12,8 @@ result<settlement_settings> read_settlement_settings(const settings& config) {
                                      "weight_latency", "weight_uptime", "weight_accuracy", "escrow_grace_ms",
                                      "escrow_default_timeout_ms", "reconcile_interval_ms", "chain_endpoint", "chain_vault",
                                      "chain_confirmations", "chain_start_block", "chain_poll_interval_ms",
-                                     "chain_retry_max_ms", "chain_operator_key", "epoch_interval_ms"}));
+                                     "chain_retry_max_ms", "chain_operator_key", "epoch_interval_ms", "epoch_interval_s",
+                                     "epoch_demand_from", "epoch_demand_timeout_ms"}));
   settlement_settings out;
   ledger::ledger_config& l = out.ledger;
   IG_TRY(read_setting(config, "db", out.db_path));
@@ -36,6 +37,11 @@ result<settlement_settings> read_settlement_settings(const settings& config) {
   IG_TRY(read_setting(config, "epoch_interval_ms", out.epoch_interval_ms));
   if (out.epoch_interval_ms < 0) return make_error(error_code::invalid_argument, config.where("epoch_interval_ms") + ": must be >= 0");
   IG_TRY(read_chain_bridge_settings(config, out.chain));
+  IG_TRY(read_epoch_driver_settings(config, out.epochs));
+  if (out.epochs.interval_s > 0 && out.epoch_interval_ms > 0) {
+    return make_error(error_code::invalid_argument, config.where("epoch_interval_s") +
+                                                        ": set epoch_interval_s (closes by demand) or epoch_interval_ms, not both");
+  }
   IG_TRY(read_setting(config, "treasury_account", l.treasury_account));
   IG_TRY(read_setting(config, "miner_stake_min_micro", l.miner_stake_min_micro));
   IG_TRY(read_setting(config, "validator_stake_min_micro", l.validator_stake_min_micro));

@@ -19,6 +19,10 @@
 //   epoch_interval_ms: 0           > 0: the actor closes the open epoch this often itself (reward pool
 //                                  0, no metrics; op id "epoch-timer/<epoch>"), e.g. so the chain bridge
 //                                  anchors; 0: epochs close only by epoch_close messages
+//   epoch_interval_s: 0            close an epoch by demand every N s (epoch_driver.hpp); 0 = off
+//                                  (not together with epoch_interval_ms)
+//   epoch_demand_from: matchmaker  who measures utilisation and queue time for those closes
+//   epoch_demand_timeout_ms: 5000  how long that measure may take (the close retries after)
 //   chain_endpoint, chain_vault, chain_confirmations, chain_start_block, chain_poll_interval_ms,
 //   chain_retry_max_ms, chain_operator_key  the chain bridge (chain_bridge.hpp): off unless chain_endpoint is set
 //   <any ledger_config key>        e.g. fee_bps: 100 — used when the ledger file is created;
@@ -30,6 +34,7 @@
 #include <vector>
 
 #include "actors/settlement/chain_bridge.hpp"
+#include "actors/settlement/epoch_driver.hpp"
 #include "actors/settlement/escrow_expiry.hpp"
 #include "actors/settlement/ledger/ledger.hpp"
 #include "runtime/actor_context.hpp"
@@ -49,6 +54,7 @@ struct settlement_settings {
   escrow_expiry_settings expiry;
   std::int64_t epoch_interval_ms = 0;
   chain_bridge_settings chain;
+  epoch_driver_settings epochs;
   ledger::ledger_config ledger;
 };
 
@@ -87,6 +93,7 @@ struct settlement_state {
   bool flush_armed = false;
   escrow_clock expiry_clock;
   std::unique_ptr<chain_bridge> chain;  // set when chain_endpoint is configured
+  epoch_driver epochs;                   // closes epochs on a timer when epoch_interval_s is set
   std::uint64_t receipts_without_escrow = 0;  // receipts of requests nobody escrowed (dropped)
 };
 

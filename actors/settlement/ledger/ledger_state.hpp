@@ -88,6 +88,12 @@ class ledger_state {
     const auto found = epoch_tokens_.find(miner);
     return found == epoch_tokens_.end() ? 0 : found->second;
   }
+  // Prompt + completion tokens settled in the open epoch, all miners (a demand-driven close's demand).
+  std::int64_t epoch_tokens_total() const {
+    std::int64_t total = 0;
+    for (const auto& [miner, tokens] : epoch_tokens_) total += tokens;
+    return total;
+  }
   micro_units supply_micro() const { return supply_micro_; }
   // Every account's withdrawals so far, summed; and as they stood at the last epoch close.
   const std::map<std::string, micro_units, std::less<>>& withdrawn() const { return withdrawn_micro_; }

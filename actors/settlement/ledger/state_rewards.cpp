@@ -104,9 +104,7 @@ bool ledger_state::early_participant(std::string_view miner) const {
 }
 
 market::demand_measure ledger_state::measured_demand(const epoch_demand& demand) const {
-  std::int64_t tokens = 0;
-  for (const auto& [miner, count] : epoch_tokens_) tokens += count;
-  return {tokens, demand.queue_p95_ms, demand.utilisation_ppm};
+  return {epoch_tokens_total(), demand.queue_p95_ms, demand.utilisation_ppm};
 }
 
 result<outcome> ledger_state::apply_one(const epoch_close_op& op) {
