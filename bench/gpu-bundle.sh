@@ -3,13 +3,15 @@
 # load (but glibc) into one folder that runs on a GPU host with no build tools or
 # -dev packages — only a Vulkan driver. Usage:
 #   [BUILD_DIR=build] bench/gpu-bundle.sh [OUT_DIR=.gpu-bundle]     (after deploy/build.sh)
-#   OUT_DIR/run.sh                                 (on the GPU host, from the repository root)
+#   OUT_DIR/run.sh [validation]                    (on the GPU host, from the repository root;
+#                                                   `validation`: only the audit-cost benchmark)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-.gpu-bundle}"
 build="${BUILD_DIR:-build}"
 binaries=("$build/kernels/engine/engine_kernels_test" "$build/kernels/engine/llama_engine_test"
-          "$build/kernels/vk/vk_device_test" "$build/bench/kernels_bench" "$build/bench/decode_bench")
+          "$build/kernels/vk/vk_device_test" "$build/bench/kernels_bench" "$build/bench/decode_bench"
+          "$build/bench/validation_bench")
 command -v vulkaninfo >/dev/null && binaries+=("$(command -v vulkaninfo)")
 rm -rf "$out" && mkdir -p "$out/bin" "$out/lib"
 for binary in "${binaries[@]}"; do
@@ -45,6 +47,12 @@ echo "run: driver dirs: ${driver_dirs:-none}; VK_DRIVER_FILES=${VK_DRIVER_FILES:
 launch() { LD_LIBRARY_PATH="$here/lib:${driver_dirs}:/usr/local/nvidia/lib64" "$@"; }
 launch "$here/bin/vulkaninfo" --summary 2>&1 | grep -E "deviceName|deviceType|apiVersion|driverName" || true
 export INFERGRID_SOURCE_DIR="$PWD"
+# `run.sh validation`: only the validators' audit cost (replay vs generation, issue 12) on this GPU.
+if [ "${1:-}" = validation ]; then
+  mkdir -p build/bench
+  echo "== validation_bench --runs 3"; launch "$here/bin/validation_bench" --runs 3
+  exit $?
+fi
 status=0
 for test in vk_device_test engine_kernels_test llama_engine_test; do
   echo "== $test"
