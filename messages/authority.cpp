@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "messages/account_history.hpp"
 #include "messages/chain_withdrawal.hpp"
 
 namespace infergrid {
@@ -32,6 +33,7 @@ constexpr std::array rules = {
   authority_rule{"*", verdict_reply, anyone},
   authority_rule{"*", balance_reply, anyone},
   authority_rule{"*", stake_reply, anyone},
+  authority_rule{"*", entries_reply, anyone},
   authority_rule{"*", epoch_root, coordinator},
   authority_rule{"*", trace_report, anyone},
   authority_rule{"*", grid_view_report, anyone},
@@ -82,6 +84,7 @@ constexpr std::array rules = {
   authority_rule{"settlement", verdict_message, member},
   authority_rule{"settlement", balance_query, member},
   authority_rule{"settlement", stake_query, member},
+  authority_rule{"settlement", account_history_query_tag, member},
   // Epoch roots and the chain check for anyone; accounts and entries only for coordinators
   // (the settlement actor withholds them from others).
   authority_rule{"settlement", ledger_view_query, anyone},

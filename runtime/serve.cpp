@@ -20,7 +20,12 @@ status serve_until_signal(const std::string& config_path) {
   block_termination_signals();
   auto config = load_config_file(config_path);
   if (!config.ok()) return config.err();
-  auto grid = node::create(std::move(*config));
+  return serve_until_signal(std::move(*config), config_path);
+}
+
+status serve_until_signal(node_config config, const std::string& label) {
+  block_termination_signals();
+  auto grid = node::create(std::move(config));
   if (!grid.ok()) return grid.err();
   node& self = **grid;
   auto started = self.start();
@@ -28,7 +33,7 @@ status serve_until_signal(const std::string& config_path) {
     self.stop();
     return started.err();
   }
-  log(log_level::info, self.name(), "up with {} actors from {}; Ctrl-C to stop", self.config().actors.size(), config_path);
+  log(log_level::info, self.name(), "up with {} actors from {}; Ctrl-C to stop", self.config().actors.size(), label);
   const int signal_number = wait_for_termination_signal();
   log(log_level::info, self.name(), "received {}, draining", strsignal(signal_number));
   self.stop();

@@ -3,6 +3,7 @@
 // What `infergrid up` and `infergrid node` do.
 #include <string>
 
+#include "runtime/config.hpp"
 #include "runtime/result.hpp"
 
 namespace infergrid {
@@ -12,5 +13,8 @@ namespace infergrid {
 std::string default_config_path();
 
 status serve_until_signal(const std::string& config_path);
+// The same for a config already loaded (and perhaps adjusted, as `infergrid miner join` states its
+// worker's benchmark); `label` names it in the log.
+status serve_until_signal(node_config config, const std::string& label);
 
 }  // namespace infergrid

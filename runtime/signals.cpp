@@ -30,4 +30,11 @@ int wait_for_termination_signal() {
   return received;
 }
 
+bool termination_signal_pending() {
+  sigset_t pending;
+  sigemptyset(&pending);
+  if (sigpending(&pending) != 0) return false;
+  return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1;
+}
+
 }  // namespace infergrid

@@ -20,6 +20,7 @@
 
 #include "actors/gpu_worker/receipt_signing.hpp"
 #include "actors/settlement/ledger/ledger_verify.hpp"
+#include "messages/account_history.hpp"
 #include "messages/codec.hpp"
 #include "messages/inference.hpp"
 #include "messages/ledger.hpp"
@@ -361,6 +362,12 @@ TEST_F(trust_attacks, a_foreign_cancel_and_a_foreign_balance_query_are_refused) 
   auto own = attack<balance_reply>("grid/settlement", balance_query{evil_key});
   ASSERT_FALSE(own.ok());
   EXPECT_EQ(own.err().code, error_code::not_found);
+  auto foreign_history = attack<entries_reply>("grid/settlement", account_history_query{"dev", 10});
+  ASSERT_FALSE(foreign_history.ok());
+  EXPECT_EQ(foreign_history.err().code, error_code::permission_denied);
+  auto own_history = attack<entries_reply>("grid/settlement", account_history_query{evil_key, 10});
+  ASSERT_TRUE(own_history.ok()) << own_history.err().message;
+  EXPECT_TRUE(own_history->entries.empty());
   EXPECT_EQ(complete()["status"], 200);
 }
 

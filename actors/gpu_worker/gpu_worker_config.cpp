@@ -12,7 +12,7 @@ result<worker_config> read_worker_config(const settings& config) {
                                      "price_ceiling_prompt_micro", "price_floor_completion_micro",
                                      "price_ceiling_completion_micro", "asks_file", "stake_micro", "matchmaker",
                                      "register_retry_ms", "heartbeat_interval_ms", "identity_file",
-                                     "benchmark_tokens", "queue_capacity", "chunk_tokens", "chunk_interval_ms", "quiet_chunk_interval_ms",
+                                     "benchmark_tokens", "tokens_per_second", "queue_capacity", "chunk_tokens", "chunk_interval_ms", "quiet_chunk_interval_ms",
                                      "cheat", "claimed_model_hash"}));
   worker_config out;
   auto path = config.require<std::string>("model_path");
@@ -32,6 +32,10 @@ result<worker_config> read_worker_config(const settings& config) {
   IG_TRY(read_setting(config, "heartbeat_interval_ms", out.heartbeat_interval_ms));
   IG_TRY(read_setting(config, "identity_file", out.identity_file));
   IG_TRY(read_setting(config, "benchmark_tokens", out.benchmark_tokens));
+  IG_TRY(read_setting(config, "tokens_per_second", out.tokens_per_second));
+  if (out.tokens_per_second < 0) {
+    return make_error(error_code::invalid_argument, config.where("tokens_per_second") + ": must be >= 0");
+  }
   IG_TRY(read_setting(config, "queue_capacity", out.batch.queue_capacity));
   IG_TRY(read_setting(config, "chunk_tokens", out.batch.chunk_tokens));
   IG_TRY(read_setting(config, "chunk_interval_ms", out.batch.chunk_interval_ms));

@@ -24,6 +24,8 @@ struct worker_config {
   std::int64_t heartbeat_interval_ms = 250;    // used until the matchmaker says otherwise
   std::string identity_file;                   // Ed25519 seed file; "" = a fresh key each start
   std::uint32_t benchmark_tokens = 16;         // decode steps measured at startup for tokens/s
+  double tokens_per_second = 0;                // advertised decode speed; 0 = measure benchmark_tokens steps at
+                                               // startup (`infergrid miner join` states its own benchmark's)
   batch_limits batch;
   // Test-only (cheat_mode.hpp; refused unless INFERGRID_TEST_CHEATS=1): a cheating miner.
   cheat_mode cheat = cheat_mode::none;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <map>
 
+#include "actors/gpu_worker/decode_benchmark.hpp"
 #include "actors/gpu_worker/loaded_model.hpp"
 #include "actors/gpu_worker/model_path.hpp"
 #include "actors/gpu_worker/chunk_claim.hpp"
@@ -25,20 +26,6 @@ std::string dominant_quantisation(const model::gguf_file& file) {
   return best;
 }
 
-// Single-sequence decode speed, measured with `steps` one-token steps on slot 0.
-result<double> measure_tokens_per_second(engine::llama_engine& engine, model::token_id token, std::uint32_t steps) {
-  steps = std::min(steps, engine.context_size() - 1);
-  if (steps == 0) return 0.0;
-  const auto start = std::chrono::steady_clock::now();
-  for (std::uint32_t position = 0; position < steps; ++position) {
-    const engine::sequence_step entry{0, std::span<const model::token_id>(&token, 1), position};
-    auto out = engine.step(std::span(&entry, 1), {.logits = true, .greedy = false});
-    if (!out.ok()) return out.err();
-  }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return seconds > 0 ? steps / seconds : 0.0;
-}
-
 }  // namespace
 
 result<std::unique_ptr<gpu_worker_state>> gpu_worker_state::create(actor_context& ctx, const settings& settings) {
@@ -53,14 +40,21 @@ result<std::unique_ptr<gpu_worker_state>> gpu_worker_state::create(actor_context
   auto& [key, file, vocab, engine] = *loaded;
   // Any token does for the speed probe; a vocabulary without BOS (some byte-level BPE ones) uses id 0.
   const model::token_id probe = vocab.bos_id() == model::no_token ? 0 : vocab.bos_id();
-  auto speed = measure_tokens_per_second(engine, probe, config->benchmark_tokens);
-  if (!speed.ok()) return speed.err();
+  // The tokens/s it advertises: stated (`infergrid miner join` benchmarks before it starts the
+  // node), else one sequence's decode speed measured now.
+  double tokens_per_second = config->tokens_per_second;
+  if (tokens_per_second <= 0) {
+    auto speed = measure_decode_speed(engine, probe, config->benchmark_tokens, 1);
+    if (!speed.ok()) return speed.err();
+    tokens_per_second = speed->tokens_per_second;
+  }
   const std::string model_hash =
       config->claimed_model_hash.empty() ? to_hex(file.content_hash()) : config->claimed_model_hash;
   model_offer offer{config->model_name, model_hash, engine.context_size(),
-                    dominant_quantisation(file), *speed, 0, 0};
-  log(log_level::info, ctx.address(), "serving {} ({} slots, {} positions, {}, {:.0f} tokens/s) on {}", offer.name,
-      engine.n_slots(), offer.context_length, offer.quantisation, offer.tokens_per_second, engine.device_description());
+                    dominant_quantisation(file), tokens_per_second, 0, 0};
+  log(log_level::info, ctx.address(), "serving {} ({} slots, {} positions, {}, {:.0f} tokens/s {}) on {}", offer.name,
+      engine.n_slots(), offer.context_length, offer.quantisation, offer.tokens_per_second,
+      config->tokens_per_second > 0 ? "as stated" : "measured", engine.device_description());
   return std::make_unique<gpu_worker_state>(ctx, std::move(*config), std::move(key), std::move(vocab),
                                             std::move(engine), std::move(offer));
 }

@@ -24,6 +24,7 @@ result<loaded_model> load_model(const model_load_options& options) {
     engine_options.on_load_progress = engine::load_progress_lines(options.log_line);
     engine_options.on_load_message = options.log_line;
   }
+  if (options.on_progress) engine_options.on_load_progress = options.on_progress;
   auto engine = engine::llama_engine::create(*file, engine_options);
   if (!engine.ok()) return engine.err();
   return loaded_model{std::move(*key), std::move(*file), std::move(*vocab), std::move(*engine)};

@@ -22,6 +22,8 @@ struct model_load_options {
   std::uint32_t context_size = 0;  // 0 = the model's (capped by the engine)
   std::uint32_t batch_tokens = 0;  // tokens (and logits rows) per submit; 0 = the engine's default
   std::function<void(const std::string&)> log_line;  // load progress and messages
+  // Weights uploaded so far (done, total bytes), instead of log_line's progress lines (a progress bar).
+  std::function<void(std::size_t, std::size_t)> on_progress;
 };
 
 struct loaded_model {

@@ -36,4 +36,21 @@ result<entries_reply> find_entries(ledger::ledger& books, const entries_query& q
   return reply;
 }
 
+result<entries_reply> account_history_of(ledger::ledger& books, const account_history_query& query) {
+  if (query.limit == 0 || query.limit > account_history_entries_max) {
+    return make_error(error_code::invalid_argument,
+                      "limit must be 1.." + std::to_string(account_history_entries_max) + " entries");
+  }
+  auto found = books.store().history(query.account, query.limit);
+  if (!found.ok()) return found.err();
+  entries_reply reply;
+  for (const ledger::entry& e : *found) {
+    auto summary = summarise_entry(e);
+    if (!summary.ok()) return summary.err();
+    std::erase_if(summary->postings, [&](const ledger_posting& p) { return p.account != query.account; });
+    reply.entries.push_back(std::move(summary).value());
+  }
+  return reply;
+}
+
 }  // namespace infergrid

@@ -314,6 +314,10 @@ handler_table settlement_state::handlers() {
                              a->unbonding_micro, a->escrowed_micro};
       }),
       on<entries_query>([this](const entries_query& q) -> result<entries_reply> { return find_entries(books, q); }),
+      on<account_history_query>([this](const account_history_query& q) -> result<entries_reply> {
+        IG_TRY(check_own_account(ctx, q.account, role_coordinator));
+        return account_history_of(books, q);
+      }),
       on<ledger_view_query>([this](const ledger_view_query& q) -> result<ledger_view_report> {
         auto view = make_ledger_view(books, q, (ctx.sender_roles() & role_coordinator) != 0);
         if (view.ok()) view->epoch_driver = epochs.view();

@@ -11,6 +11,7 @@
 #include "actors/settlement/ledger/operation_codec.hpp"
 #include "actors/settlement/ledger/signed_ops.hpp"
 #include "actors/settlement/receipt_settlement.hpp"
+#include "messages/account_history.hpp"
 #include "runtime/node.hpp"
 
 namespace infergrid {
@@ -224,6 +225,29 @@ TEST_F(settlement_actor_test, a_tampered_receipt_or_one_without_escrow_pays_noth
   EXPECT_EQ(balance_of("dev"), 9 * token);  // still held
   EXPECT_EQ(receipt_op_id(inflated).rfind("receipt/r2/", 0), 0u);
   EXPECT_LE(receipt_op_id(worker_receipt(key(33), std::string(128, 'x'), 1, 1)).size(), ledger::op_id_bytes_max);
+}
+
+TEST_F(settlement_actor_test, account_history_lists_an_accounts_entries_with_only_its_postings) {
+  fund("dev", 0, 10 * token);
+  const std::string account = ledger::account_of(miner);
+  fund(account, 1, 200 * token, 150 * token);
+  ASSERT_TRUE((call<escrow_reply>(escrow_request{"esc-r1", "r1", "dev", 2 * token, 1'000, 4'000})).ok());
+  ASSERT_TRUE((call<settle_reply>(signed_receipt(miner, "r1", 500, 250))).ok());
+  auto history = call<entries_reply>(account_history_query{account, 10});
+  ASSERT_TRUE(history.ok()) << history.err().message;
+  ASSERT_EQ(history->entries.size(), 3u);  // newest first: settle, stake, deposit
+  EXPECT_EQ(history->entries[0].operation, "settle");
+  EXPECT_EQ(history->entries[1].operation, "stake");
+  EXPECT_EQ(history->entries[2].operation, "deposit");
+  ASSERT_EQ(history->entries[0].postings.size(), 1u);  // the payer's escrow posting is not the miner's business
+  EXPECT_EQ(history->entries[0].postings[0].account, account);
+  EXPECT_EQ(history->entries[0].postings[0].delta_micro, 1'500);
+  auto newest = call<entries_reply>(account_history_query{account, 1});
+  ASSERT_TRUE(newest.ok());
+  EXPECT_EQ(newest->entries.size(), 1u);
+  auto too_many = call<entries_reply>(account_history_query{account, account_history_entries_max + 1});
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_EQ(too_many.err().code, error_code::invalid_argument);
 }
 
 TEST_F(settlement_actor_test, unknown_account_query_is_not_found) {

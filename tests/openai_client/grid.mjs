@@ -61,7 +61,9 @@ async function configWithFreePorts(keysFile, model) {
 }
 
 // edit: optionally (configText, dir) => configText, applied last (e.g. settings for one actor).
-export async function startGrid({ keysFile, model, edit } = {}) {
+// servesModel: false for a grid without workers of its own (miners join it later): ready once the
+// bridge answers.
+export async function startGrid({ keysFile, model, edit, servesModel = true } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infergrid-http-'));
   const config = await configWithFreePorts(keysFile, model);
   // Key files and the ledger database the config names go to the test's folder, not the source
@@ -93,7 +95,7 @@ export async function startGrid({ keysFile, model, edit } = {}) {
     if (exited) throw new Error(`infergrid up exited early (${JSON.stringify(exited)}):\n${output}`);
     try {
       const res = await fetch(`${origin}/v1/models`, { headers: { Authorization: `Bearer ${devKey}` } });
-      if (res.ok && (await res.json()).data.length > 0) {
+      if (res.ok && (!servesModel || (await res.json()).data.length > 0)) {
         return { origin, baseURL: `${origin}/v1`, stop, output: () => output, dir, configPath };
       }
     } catch {

@@ -1,0 +1,31 @@
+#pragma once
+// An account's own ledger history (tag 425, served by the settlement actor): the newest entries that
+// touched `account`, answered with an entries_reply whose postings are only that account's (what it
+// was paid, staked, slashed — not who paid). A member asks about its own account (the key signing
+// the envelope is the account); coordinators and the operator about any. `infergrid miner status`
+// sums a miner's earnings from it.
+#include <cstdint>
+#include <string>
+
+#include <msgpack.hpp>
+
+#include "messages/ledger.hpp"
+#include "messages/message_registry.hpp"
+
+namespace infergrid {
+
+// Tag 425 of the ledger block (ids.hpp lists 400–421, chain_withdrawal.hpp 422–424; this joins the
+// enum with the next change that rebuilds everything, as account_history_query = 425).
+inline constexpr message_type account_history_query_tag = static_cast<message_type>(425);
+inline constexpr std::uint32_t account_history_entries_max = 500;
+
+struct account_history_query {
+  static constexpr message_type id = account_history_query_tag;
+  static constexpr std::uint16_t version = 1;
+  std::string account;
+  std::uint32_t limit = 100;  // newest first; at most account_history_entries_max
+  MSGPACK_DEFINE(account, limit)
+};
+IG_REGISTER_MESSAGE(account_history_query);
+
+}  // namespace infergrid
