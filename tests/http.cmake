@@ -4,7 +4,6 @@
 #   http_readme_curl    every curl example in README.md and deploy/readme/http.md
 #   http_market         price discovery: /v1/models pricing follows asks files, cheaper workers serve more
 #   http_api_keys       `infergrid keys create|list|revoke` with the openai client: usage counted, revocation live
-#   miner_join_e2e      `infergrid miner join`/`miner status`: a new miner's keys, benchmark, stake and served requests
 # http_npm_install installs the pinned package (package-lock.json) into the build tree with `npm ci`.
 find_program(INFERGRID_NODE node)
 find_program(INFERGRID_NPM npm)
@@ -20,11 +19,6 @@ if(INFERGRID_NODE AND INFERGRID_NPM)
     set_tests_properties(http_${name} PROPERTIES FIXTURES_REQUIRED http_npm TIMEOUT 300 RUN_SERIAL TRUE
       ENVIRONMENT "INFERGRID_SOURCE_DIR=${PROJECT_SOURCE_DIR};INFERGRID_BINARY_DIR=${PROJECT_BINARY_DIR};INFERGRID_BIN=$<TARGET_FILE:infergrid>")
   endforeach()
-  # `infergrid miner join`/`miner status` (issue 17): keys, benchmark, stake, serving, earnings, on a live hub.
-  add_test(NAME miner_join_e2e COMMAND ${INFERGRID_NODE} --test --test-concurrency=1 ${openai_client_dir}/miner_join.test.mjs
-    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
-  set_tests_properties(miner_join_e2e PROPERTIES FIXTURES_REQUIRED http_npm TIMEOUT 300 RUN_SERIAL TRUE
-    ENVIRONMENT "INFERGRID_SOURCE_DIR=${PROJECT_SOURCE_DIR};INFERGRID_BINARY_DIR=${PROJECT_BINARY_DIR};INFERGRID_BIN=$<TARGET_FILE:infergrid>")
 else()
   message(STATUS "node/npm not found: the HTTP bridge's openai npm tests are skipped (deploy/install-deps.sh installs them)")
 endif()
