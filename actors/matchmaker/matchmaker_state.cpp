@@ -96,6 +96,7 @@ void matchmaker_state::dispatch(job& j, worker_entry& worker) {
   const auto now = clock::now();
   if (worker.assigned == 0) worker.last_progress = now;
   ++worker.assigned;
+  registry_.note_dispatch(worker);
   j.worker_id = worker.worker_id;
   j.dispatched_at = now;
   j.first_token_seen = false;
@@ -295,6 +296,8 @@ void matchmaker_state::refresh_reputation(const std::string& worker_id, clock::t
 
 void matchmaker_state::tick() {
   const auto now = clock::now();
+  if (last_tick_ != clock::time_point{}) registry_.fade_latencies(now - last_tick_);
+  last_tick_ = now;
   for (const auto& [id, worker] : registry_.all()) refresh_reputation(id, now);
   for (const auto& id : registry_.silent_workers(now, milliseconds(config_.heartbeat_timeout_ms))) {
     evict(id, "missed heartbeats for " + std::to_string(config_.heartbeat_timeout_ms) + " ms");

@@ -108,6 +108,7 @@ class matchmaker_state {
   worker_registry registry_;
   std::map<std::string, job> jobs_;
   std::deque<std::string> queue_;  // ids of jobs waiting for capacity, oldest first
+  clock::time_point last_tick_{};  // latency estimates fade by the time between ticks
   matchmaker_counters counters_;
   audit_feed audits_;
   reputation_book reputation_;

@@ -64,7 +64,7 @@ route_decision choose_worker(const worker_registry& registry, const inference_re
                              const std::set<std::string>& skip, const routing_weights& weights) {
   const std::uint64_t median_ask = median_ask_micro(registry, request.model);
   std::map<std::string, std::vector<std::string>> excluded;  // preference -> miners it excluded
-  using rank = std::tuple<int, double, std::uint64_t, std::string>;
+  using rank = std::tuple<int, double, std::uint64_t, std::uint64_t, std::string>;
   std::optional<rank> best;
   std::size_t serving = 0;
   for (const auto& [id, worker] : registry.all()) {
@@ -78,10 +78,10 @@ route_decision choose_worker(const worker_registry& registry, const inference_re
     if (skip.contains(id) || worker.assigned >= worker.capacity()) continue;
     const int not_preferred = contains(request.routing.preferred_miners, id) ? 0 : 1;
     const double cost = routing_cost(worker, *offer, median_ask, weights);
-    rank candidate{not_preferred, cost, offer->price_completion_micro, id};
+    rank candidate{not_preferred, cost, offer->price_completion_micro, worker.dispatch_turn, id};
     if (!best || candidate < *best) best = candidate;
   }
-  if (best) return {route_outcome::chosen, std::get<3>(*best), {}};
+  if (best) return {route_outcome::chosen, std::get<4>(*best), {}};
   if (serving == 0) {
     return {route_outcome::refused, {},
             make_error(error_code::not_found, "no worker serves model '" + request.model + "'")};

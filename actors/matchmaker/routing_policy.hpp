@@ -11,7 +11,9 @@
 //   where ask = the worker's prompt + completion ask per 1k tokens and the median is over every
 //   worker serving the model (so a worker at the median price weighs price_weight, one at twice
 //   the median twice that: a price difference trades against load, latency and reputation);
-//   ties broken by completion price, then by worker id — so the same state always picks the same worker.
+//   ties broken by completion price, then by who got work least recently (never first; so equal
+//   workers take turns on an idle grid), then by worker id — the same state always picks the same
+//   worker. The latency EWMA fades while a worker gets no samples (worker_registry::latency_fade_s).
 // When nobody qualifies the error says which preference excluded which miners.
 #include <set>
 #include <string>

@@ -1,6 +1,10 @@
 // routing_policy: model match, capacity, preferences with explanations, deterministic choice.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cmath>
+#include <vector>
+
 #include "actors/matchmaker/routing_policy.hpp"
 
 namespace infergrid::matchmaker {
@@ -35,6 +39,44 @@ TEST(routing_policy, least_loaded_wins_and_ties_break_on_price_then_id) {
   ASSERT_TRUE(registry.upsert(worker("b", 150), 10, clock::now()).ok());
   EXPECT_EQ(choose_worker(registry, request_for(), {}).worker_id, "c") << "same load: the cheaper one";
   EXPECT_EQ(choose_worker(registry, request_for(), {"c"}).worker_id, "b") << "skipped workers are not chosen";
+}
+
+// Sequential requests on an idle grid: every worker has the same cost, so the tie decides. Equal
+// workers take turns (least recently given work first) instead of the lowest id taking everything.
+TEST(routing_policy, equal_workers_take_turns) {
+  worker_registry registry;
+  for (auto id : {"a", "b", "c"}) ASSERT_TRUE(registry.upsert(worker(id, 100), 10, clock::now()).ok());
+  std::vector<std::string> picked;
+  for (int i = 0; i < 6; ++i) {
+    const auto d = choose_worker(registry, request_for(), {});
+    ASSERT_EQ(d.outcome, route_outcome::chosen);
+    picked.push_back(d.worker_id);
+    registry.note_dispatch(*registry.find(d.worker_id));
+  }
+  EXPECT_EQ(picked, (std::vector<std::string>{"a", "b", "c", "a", "b", "c"}));
+  // A worker that registers again (e.g. back after a network cut) is first in line.
+  ASSERT_TRUE(registry.upsert(worker("b", 100), 10, clock::now()).ok());
+  EXPECT_EQ(choose_worker(registry, request_for(), {}).worker_id, "b");
+  // Cost still rules: a loaded worker waits behind idle ones whatever its turn.
+  registry.find("b")->assigned = 1;
+  EXPECT_EQ(choose_worker(registry, request_for(), {}).worker_id, "a");
+}
+
+// A latency estimate with no new samples fades, so a worker once slow is tried again.
+TEST(routing_policy, a_stale_latency_estimate_fades_until_the_worker_is_tried_again) {
+  worker_registry registry;
+  for (auto id : {"fast", "once_slow"}) ASSERT_TRUE(registry.upsert(worker(id, 100), 10, clock::now()).ok());
+  registry.note_first_token("once_slow", 400);
+  registry.note_first_token("fast", 20);
+  EXPECT_EQ(choose_worker(registry, request_for(), {}).worker_id, "fast");
+  registry.fade_latencies(std::chrono::seconds(10));
+  EXPECT_NEAR(registry.find("once_slow")->first_token_ms_ewma, 400 * std::exp(-1.0), 1e-6);
+  // "fast" keeps being measured at 20 ms; the unsampled estimate falls below it within a minute.
+  for (int s = 0; s < 60 && choose_worker(registry, request_for(), {}).worker_id == "fast"; ++s) {
+    registry.fade_latencies(std::chrono::seconds(1));
+    registry.note_first_token("fast", 20);
+  }
+  EXPECT_EQ(choose_worker(registry, request_for(), {}).worker_id, "once_slow");
 }
 
 TEST(routing_policy, full_workers_make_the_request_wait) {

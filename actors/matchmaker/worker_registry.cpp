@@ -1,5 +1,8 @@
 #include "actors/matchmaker/worker_registry.hpp"
 
+#include <chrono>
+#include <cmath>
+
 namespace infergrid::matchmaker {
 
 const model_offer* worker_entry::offer(const std::string& model) const {
@@ -72,6 +75,13 @@ void worker_registry::note_first_token(const std::string& worker_id, double mill
   entry->first_token_ms_ewma = entry->first_token_ms_ewma == 0
                                    ? milliseconds
                                    : entry->first_token_ms_ewma + latency_ewma_weight * (milliseconds - entry->first_token_ms_ewma);
+}
+
+void worker_registry::fade_latencies(clock::duration elapsed) {
+  const double seconds = std::chrono::duration<double>(elapsed).count();
+  if (seconds <= 0) return;
+  const double keep = std::exp(-seconds / latency_fade_s);
+  for (auto& [id, worker] : workers_) worker.first_token_ms_ewma *= keep;
 }
 
 }  // namespace infergrid::matchmaker

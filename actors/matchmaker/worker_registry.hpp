@@ -27,7 +27,7 @@ struct worker_entry {
   std::uint32_t reported_free_slots = 0;
   std::uint32_t assigned = 0;                 // jobs the matchmaker has on it now
   std::uint32_t reputation_permille = neutral_reputation_permille;
-  double first_token_ms_ewma = 0;             // dispatch -> first chunk, smoothed
+  double first_token_ms_ewma = 0;             // dispatch -> first chunk, smoothed; fades while unsampled
   std::uint32_t stalls = 0;
   clock::time_point last_progress{};          // last chunk from it, or when it got work while idle
   clock::time_point last_seen{};
@@ -37,6 +37,7 @@ struct worker_entry {
   std::uint32_t reported_queued = 0;
   std::uint64_t tokens_generated = 0;
   clock::time_point registered_at{};
+  std::uint64_t dispatch_turn = 0;            // the registry's dispatch count when it last got a job (0 = never)
 
   const model_offer* offer(const std::string& model) const;
   std::uint32_t capacity() const { return slots + queue_capacity; }
@@ -46,6 +47,10 @@ class worker_registry {
  public:
   // Weight of the newest sample in the latency EWMA.
   static constexpr double latency_ewma_weight = 0.2;
+  // A latency estimate with no new sample fades towards 0 with this time constant (it falls to 37%
+  // in 10 s), so a worker that was slow once is tried again on an idle grid and measured afresh
+  // instead of being passed over forever by a frozen estimate.
+  static constexpr double latency_fade_s = 10.0;
 
   // Adds or replaces a worker; limited to max_workers entries.
   status upsert(const worker_register& hello, std::size_t max_workers, clock::time_point now);
@@ -58,11 +63,16 @@ class worker_registry {
   worker_entry* find(const std::string& worker_id);
   const std::map<std::string, worker_entry>& all() const { return workers_; }
   void note_first_token(const std::string& worker_id, double milliseconds);
+  // Every latency estimate fades by exp(-elapsed / latency_fade_s) (the matchmaker's tick).
+  void fade_latencies(clock::duration elapsed);
+  // `worker` got a job: it goes behind every equal-cost worker (ties rotate; routing_policy.hpp).
+  void note_dispatch(worker_entry& worker) { worker.dispatch_turn = ++dispatches_; }
   // Workers under this reputation get no jobs (failed audits; reputation_book.hpp). 0 = no floor.
   std::uint32_t reputation_floor_permille = 0;
 
  private:
   std::map<std::string, worker_entry> workers_;  // ordered by id: deterministic iteration
+  std::uint64_t dispatches_ = 0;
 };
 
 }  // namespace infergrid::matchmaker
