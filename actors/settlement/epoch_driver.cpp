@@ -109,11 +109,10 @@ void epoch_driver::tick() {
 
 void epoch_driver::close(std::int64_t from_ms, std::int64_t until_ms, const demand_window_report& demand) {
   const std::int64_t epoch = books_.state().epoch();
-  const std::int64_t tokens = books_.state().epoch_tokens_total();
   const std::string op_id = epoch_timer_op_id(until_ms);
   ledger::epoch_close_op op{epoch, 0, {}, ledger::epoch_demand{demand.queue_p95_ms, demand.utilisation_ppm}};
   enqueue_(ledger::command{op_id, ctx_.address(), std::move(op)},
-           [this, from_ms, until_ms, epoch, tokens, op_id, demand](result<ledger::acknowledgement> ack) {
+           [this, from_ms, until_ms, epoch, op_id, demand](result<ledger::acknowledgement> ack) {
              in_flight_ = false;
              if (!ack.ok()) {
                // Recorded already (by an earlier run)? Then that period is closed: go on after it.
@@ -127,6 +126,9 @@ void epoch_driver::close(std::int64_t from_ms, std::int64_t until_ms, const dema
                return;
              }
              period_start_unix_ms_ = until_ms;
+             // As the ledger counted them when it applied the close: a receipt settled after this
+             // close was queued is in it (and the next epoch starts from zero).
+             const std::int64_t tokens = books_.state().last_close_tokens();
              ++view_.closes;
              view_.last_period_end_unix_ms = until_ms;
              view_.last_epoch = epoch;

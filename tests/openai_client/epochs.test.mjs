@@ -65,7 +65,8 @@ function demandCloseEnds() {
 
 test('epochs close on the timer, count the served tokens, and none is skipped or doubled across a restart', async () => {
   grid = await startGrid({ edit: withEpochDriver });
-  const client = new OpenAI({ apiKey: devKey, baseURL: grid.baseURL, maxRetries: 0, timeout: 60000 });
+  // Retries: 4 clients at once can pass the dev key's rate limit (a 429 comes before any escrow).
+  const client = new OpenAI({ apiKey: devKey, baseURL: grid.baseURL, maxRetries: 5, timeout: 60000 });
 
   // A busy stretch: 4 clients at once for a bit more than one period.
   const served = [];
@@ -87,8 +88,10 @@ test('epochs close on the timer, count the served tokens, and none is skipped or
     return logged;
   }, 20000);
   const busy = closes.filter((c) => c.tokens > 0);
-  assert.ok(busy.length >= 1 && busy.every((c) => c.pool > 0 && c.utilisation > 0 && c.jobs > 0),
-    `a period that served tokens measures demand and pays a pool: ${JSON.stringify(busy)}`);
+  // (A period's tokens are the receipts settled in it: the last jobs of a busy stretch may settle in
+  // the next, quiet period, which then pays little or nothing by the utilisation it measured.)
+  assert.ok(busy.some((c) => c.pool > 0 && c.utilisation > 0 && c.jobs > 0),
+    `the busy periods measure demand and pay a pool: ${JSON.stringify(busy)}`);
   // Periods end on multiples of the interval; the first starts when the driver first ran.
   closes.forEach((c, i) => {
     assert.equal(c.until % (intervalS * 1000), 0, `a period ends off the interval: ${JSON.stringify(c)}`);

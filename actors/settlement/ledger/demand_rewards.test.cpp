@@ -63,6 +63,8 @@ TEST_F(demand_rewards_test, the_pool_is_the_rules_from_settled_tokens_and_is_pai
   EXPECT_LE(paid_out(*out), expected);
   EXPECT_GT(paid_out(*out), expected - 10);
   EXPECT_GT(balance(account_of(a)), balance(account_of(b))) << "more useful tokens, more reward";
+  EXPECT_EQ(state.last_close_tokens(), 4'000'000) << "what the close counted, for the epoch driver's report";
+  EXPECT_EQ(state.epoch_tokens_total(), 0) << "the next epoch counts from zero";
   const identity idle = key(3);
   add_miner(idle);
   serve(a, "r3", 1'000'000);

@@ -94,6 +94,8 @@ class ledger_state {
     for (const auto& [miner, tokens] : epoch_tokens_) total += tokens;
     return total;
   }
+  // The tokens the newest epoch close counted (epoch_tokens_total() as that close was applied).
+  std::int64_t last_close_tokens() const { return last_close_tokens_; }
   micro_units supply_micro() const { return supply_micro_; }
   // Every account's withdrawals so far, summed; and as they stood at the last epoch close.
   const std::map<std::string, micro_units, std::less<>>& withdrawn() const { return withdrawn_micro_; }
@@ -165,6 +167,7 @@ class ledger_state {
   std::map<std::string, verdict_tally, std::less<>> tallies_;  // this epoch's audited receipts
   std::unordered_set<std::string> convicted_;           // receipts that already cost a slash
   std::map<std::string, std::int64_t, std::less<>> epoch_tokens_;  // miner → tokens settled this epoch
+  std::int64_t last_close_tokens_ = 0;
   std::set<std::string> touched_;
   // The early window: open while the last demand-driven epoch close found the grid short of supply
   // (market::short_of_supply); miners whose first stake came while it was open.

@@ -131,6 +131,7 @@ result<outcome> ledger_state::apply_one(const epoch_close_op& op) {
   if (out) {
     if (op.demand) early_window_open_ = market::short_of_supply(measured_demand(*op.demand), config_.supply);
     tallies_.clear();
+    last_close_tokens_ = epoch_tokens_total();
     epoch_tokens_.clear();
     withdrawn_at_close_ = closed_withdrawals{op.epoch, withdrawn_micro_};
     ++epoch_;
