@@ -1,6 +1,6 @@
 #include "actors/gpu_worker/worker_pricing.hpp"
 
-#include <sys/stat.h>
+#include <filesystem>
 
 #include <yaml-cpp/yaml.h>
 
@@ -56,15 +56,18 @@ result<pricing_config> read_pricing_config(const settings& config) {
 worker_pricing::worker_pricing(pricing_config config) : config_(std::move(config)) {}
 
 void worker_pricing::reload_asks_file(const std::function<void(const std::string&)>& warn) {
-  struct stat info {};
-  if (::stat(config_.asks_file.c_str(), &info) != 0) {
-    if (file_mtime_.tv_sec != 0 && file_asks_valid_) warn(config_.asks_file + ": gone; back to the configured pricing");
+  // file_watch reports a file coming back, not its going: that is looked for here.
+  std::error_code missing;
+  if (!std::filesystem::exists(config_.asks_file, missing)) {
+    if (file_asks_valid_) warn(config_.asks_file + ": gone; back to the configured pricing");
     file_asks_valid_ = false;
-    file_mtime_ = {0, 0};
     return;
   }
-  if (info.st_mtim.tv_sec == file_mtime_.tv_sec && info.st_mtim.tv_nsec == file_mtime_.tv_nsec) return;
-  file_mtime_ = info.st_mtim;
+  if (!watch_) {
+    watch_.emplace(config_.asks_file);  // first sight: read the file as it is now
+  } else if (!watch_->changed()) {
+    return;
+  }
   auto asks = read_asks_file(config_.asks_file);
   if (!asks.ok()) return warn(asks.err().message + " (the asks in force stay)");
   file_asks_ = *asks;

@@ -1,18 +1,19 @@
 #pragma once
 // worker_pricing: the ask a gpu_worker publishes for its model (in its registration and every
 // heartbeat). Three sources, the first that applies wins:
-//   1. `asks_file` (YAML `{price_prompt_micro: N, price_completion_micro: N}`), re-read whenever its
-//      modification time changes: the miner changes its price while serving. A file that cannot be
+//   1. `asks_file` (YAML `{price_prompt_micro: N, price_completion_micro: N}`), re-read whenever it
+//      changes (runtime/file_watch: time, size or inode): the miner changes its price while serving. A file that cannot be
 //      read or parsed keeps the previous asks and is reported once per change;
 //   2. `pricing: fixed`: the configured `price_prompt_micro` / `price_completion_micro`;
 //   3. `pricing: utilisation` (the default for a worker that sets no price): the ask follows load
 //      between floor and ceiling (market/ask_policy.hpp).
 #include <cstdint>
-#include <ctime>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "market/ask_policy.hpp"
+#include "runtime/file_watch.hpp"
 #include "runtime/result.hpp"
 #include "runtime/settings.hpp"
 
@@ -52,7 +53,7 @@ class worker_pricing {
   pricing_config config_;
   bool file_asks_valid_ = false;
   ask_pair file_asks_;
-  std::timespec file_mtime_{-1, 0};
+  std::optional<file_watch> watch_;  // from the first read on
 };
 
 }  // namespace infergrid::gpu_worker

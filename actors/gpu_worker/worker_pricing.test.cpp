@@ -66,8 +66,18 @@ TEST(worker_pricing, the_asks_file_is_re_read_when_it_changes_and_a_bad_one_keep
   EXPECT_EQ(warnings.size(), 1u) << "reported once per change";
   write_file(path, "{price_prompt_micro: 41, price_completion_micro: 91}\n");
   EXPECT_EQ(pricing.current(0, 0, 4, warn), (ask_pair{41, 91}));
+  // Replaced by rename with the same modification time (as an editor or a deploy tool may): seen.
+  const auto replacement = dir / "asks.yaml.new";
+  std::ofstream(replacement) << "{price_prompt_micro: 42, price_completion_micro: 92}\n";
+  std::filesystem::last_write_time(replacement, std::filesystem::last_write_time(path));
+  std::filesystem::rename(replacement, path);
+  EXPECT_EQ(pricing.current(0, 0, 4, warn), (ask_pair{42, 92})) << "a file replaced by rename is re-read";
   std::filesystem::remove(path);
   EXPECT_EQ(pricing.current(0, 0, 4, warn), (ask_pair{100, 200})) << "file gone: back to the configuration";
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_NE(warnings[1].find("gone; back to the configured pricing"), std::string::npos) << warnings[1];
+  write_file(path, "{price_prompt_micro: 43, price_completion_micro: 93}\n");
+  EXPECT_EQ(pricing.current(0, 0, 4, warn), (ask_pair{43, 93})) << "a file that comes back is read";
   std::filesystem::remove_all(dir);
 }
 
