@@ -24,6 +24,7 @@ while [[ $# -gt 0 ]]; do
     --kill-every) kill_every="$2"; shift 2 ;;
     --sample-every) sample_every="$2"; shift 2 ;;
     --keep) keep="$2"; shift 2 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "soak: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -118,20 +119,21 @@ client() {
 start=$(date +%s); end=$((start + seconds))
 for c in $(seq "$clients"); do client "$c" "$end" & pids+=($!); done
 
-failures=0 worst_expired=0 kills=0 rss_first="" rss_last="" rss_times=() rss_values=()
+failures=0 worst_expired=0 kills=0 rss_first="" rss_last="" rss_times=() rss_values=() request_counts=()
 next_kill=$((start + kill_every)) next_sample=$start victim=0
 while (( $(date +%s) < end )); do
   now=$(date +%s)
   if (( now >= next_sample )); then
     rss_last=$(rss_kib "$hub_pid"); rss_first=${rss_first:-$rss_last}
     rss_times+=($((now - start))); rss_values+=("$rss_last")
+    served=$( (cat "$dir"/client*.txt 2>/dev/null || true) | wc -l); request_counts+=("$served")
     listing=$(ledger escrows 2>&1 || true)
     open=$(echo "$listing" | tail -1 | awk '{print $1}')
     expired=$(echo "$listing" | grep -c EXPIRED || true)
     (( expired > worst_expired )) && worst_expired=$expired
     if verified=$(ledger verify 2>&1); then verdict=ok; else verdict="FAILED: $verified"; failures=$((failures + 1)); fi
     (( expired > 0 )) && failures=$((failures + 1))
-    echo "soak t=$((now - start))s rss=${rss_last}KiB open_escrows=$open past_expiry=$expired verify=$verdict"
+    echo "soak t=$((now - start))s rss=${rss_last}KiB requests=$served open_escrows=$open past_expiry=$expired verify=$verdict"
     next_sample=$((now + sample_every))
   fi
   if (( now >= next_kill )); then
@@ -170,9 +172,12 @@ growth=$(per_hour "$rss_first" "$rss_last" "$elapsed")
 # late receipts, price and latency windows) fill during the first part of a run.
 third=$(( ${#rss_values[@]} * 2 / 3 )); last=$(( ${#rss_values[@]} - 1 ))
 late_growth=$(per_hour "${rss_values[$third]}" "${rss_values[$last]}" $(( rss_times[last] - rss_times[third] )))
+# Bytes the hub grew by per request served over that last third (what a per-request leak costs).
+late_per_request=$(awk -v a="${rss_values[$third]}" -v b="${rss_values[$last]}" \
+                       -v n="$(( request_counts[last] - request_counts[third] ))" 'BEGIN {printf "%.0f", (n > 0) ? (b - a) * 1024.0 / n : 0}')
 echo "soak: ${elapsed}s, $total requests ($ok answered 200), $(awk -v n="$total" -v s="$elapsed" 'BEGIN {printf "%.1f", n / s}') req/s," \
      "p50 ${p50}s p99 ${p99}s (whole and streamed), hub RSS ${rss_first} -> ${rss_last} KiB (${growth}%/hour extrapolated;" \
-     "${late_growth}%/hour over the last third, from t=${rss_times[$third]}s)," \
+     "${late_growth}%/hour over the last third, from t=${rss_times[$third]}s: ${late_per_request} bytes per request)," \
      "worst open escrows past expiry $worst_expired, $partials partial settlements ($cancels streams cancelled," \
      "$kills workers killed), final: $(echo "$verified" | head -1)"
 (( failures == 0 )) || { echo "soak: $failures invariant failures (logs in $dir)"; keep=1; exit 1; }

@@ -23,11 +23,11 @@ void forwarded_work::forwarded(const token_chunk& chunk) {
   }
 }
 
-void forwarded_work::finished(const std::string& request_id) {
+void forwarded_work::finished(const std::string& request_id, std::int64_t now_unix_ms) {
   if (!by_request_.contains(request_id)) return;
-  finished_order_.push_back(request_id);
-  while (finished_order_.size() > max_finished) {
-    by_request_.erase(finished_order_.front());
+  finished_order_.push_back(finished_request{request_id, now_unix_ms});
+  while (finished_order_.size() > max_finished || finished_order_.front().at_unix_ms < now_unix_ms - keep_finished_ms_) {
+    by_request_.erase(finished_order_.front().request_id);
     finished_order_.pop_front();
   }
 }

@@ -6,7 +6,9 @@
 // Each segment also keeps the worker's last signed chunk claim that matches what was forwarded
 // (chunk_claim.hpp): when a request finishes on another worker after a failover, those claims pay
 // the earlier workers for exactly their tokens.
-// Finished requests are kept (bounded, oldest forgotten first) because receipts follow the last chunk.
+// Finished requests are kept because receipts follow the last chunk: for keep_finished_ms after they
+// finished (a worker sends its receipt at once; an escrow is refunded soon after its deadline, when
+// a receipt could no longer be paid anyway) and at most max_finished of them, oldest forgotten first.
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -22,12 +24,16 @@ namespace infergrid::matchmaker {
 
 class forwarded_work {
  public:
+  explicit forwarded_work(std::int64_t keep_finished_ms) : keep_finished_ms_(keep_finished_ms) {}
+
   // The job was dispatched to `worker_id`, resuming at generated position `first_index`.
   void started(const std::string& request_id, const std::string& worker_id, std::uint32_t first_index);
   // A chunk of `chunk.tokens.size()` tokens from chunk.worker_id was forwarded.
   void forwarded(const token_chunk& chunk);
-  // The request left the matchmaker; its segments stay for late receipts.
-  void finished(const std::string& request_id);
+  // The request left the matchmaker at now_unix_ms; its segments stay for late receipts (and those
+  // finished more than keep_finished_ms before now are forgotten).
+  void finished(const std::string& request_id, std::int64_t now_unix_ms);
+  std::size_t requests_held() const { return by_request_.size(); }
   // ok when the receipt's worker, resume point and token counts match a forwarded segment.
   status check(const completion_receipt& receipt) const;
   // Partial settle_receipts for the workers other than the receipt's that streamed part of its
@@ -44,8 +50,13 @@ class forwarded_work {
     std::uint32_t prompt_tokens = 0;
     std::optional<settle_receipt> last_claim;  // the last chunk claim for exactly `tokens`
   };
+  struct finished_request {
+    std::string request_id;
+    std::int64_t at_unix_ms = 0;
+  };
+  std::int64_t keep_finished_ms_;
   std::unordered_map<std::string, std::vector<segment>> by_request_;
-  std::deque<std::string> finished_order_;
+  std::deque<finished_request> finished_order_;  // oldest first
 };
 
 }  // namespace infergrid::matchmaker

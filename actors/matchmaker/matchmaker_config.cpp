@@ -10,7 +10,8 @@ result<matchmaker_config> read_matchmaker_config(const settings& config) {
                                      "max_attempts", "min_stake_micro", "stake_from", "receipts_to", "validators", "audit_memory",
                                      "reputation_prior_passes", "reputation_prior_failures", "reputation_failure_weight",
                                      "reputation_conviction_weight", "reputation_half_life_ms",
-                                     "reputation_floor_permille", "conviction_quorum", "price_weight", "price_window_jobs", "demand_history_s"}));
+                                     "reputation_floor_permille", "conviction_quorum", "price_weight", "price_window_jobs", "demand_history_s",
+                                     "receipt_wait_ms"}));
   matchmaker_config out;
   IG_TRY(read_setting(config, "heartbeat_interval_ms", out.heartbeat_interval_ms));
   IG_TRY(read_setting(config, "heartbeat_timeout_ms", out.heartbeat_timeout_ms));
@@ -29,6 +30,8 @@ result<matchmaker_config> read_matchmaker_config(const settings& config) {
   IG_TRY(read_setting(config, "price_weight", out.routing.price));
   IG_TRY(read_setting(config, "price_window_jobs", out.price_window_jobs));
   IG_TRY(read_setting(config, "demand_history_s", out.demand_history_s));
+  IG_TRY(read_setting(config, "receipt_wait_ms", out.receipt_wait_ms));
+  if (out.receipt_wait_ms <= 0) return make_error(error_code::invalid_argument, config.where("receipt_wait_ms") + ": must be >= 1");
   if (out.demand_history_s <= 0) return make_error(error_code::invalid_argument, config.where("demand_history_s") + ": must be >= 1");
   if (out.routing.price < 0) return make_error(error_code::invalid_argument, config.where("price_weight") + ": must be >= 0");
   if (out.price_window_jobs == 0) return make_error(error_code::invalid_argument, config.where("price_window_jobs") + ": must be >= 1");

@@ -29,6 +29,7 @@ struct matchmaker_config {
   // receipt, and whose audit_verdicts move reputations; empty = no audits.
   std::vector<std::string> validators;
   std::uint32_t audit_memory = 4096;          // finished requests kept until their receipt comes
+  std::int64_t receipt_wait_ms = 120000;      // a finished request's forwarded counts kept this long for its receipt (forwarded_work.hpp)
   routing_weights routing;                    // price_weight: how much the ask weighs in the routing cost (routing_policy.hpp)
   std::uint32_t price_window_jobs = 256;      // finished jobs the clearing price of each model is taken over
   std::int64_t demand_history_s = 7200;       // load and queue history kept for demand_window_query (demand_meter.hpp)

@@ -32,6 +32,7 @@ matchmaker_state::matchmaker_state(actor_context& ctx, matchmaker_config config)
       config_(std::move(config)),
       audits_(config_.validators, config_.audit_memory),
       reputation_(config_.reputation),
+      forwarded_(config_.receipt_wait_ms),
       prices_(config_.price_window_jobs),
       demand_(config_.price_window_jobs),
       meter_(config_.demand_history_s) {
@@ -141,7 +142,7 @@ void matchmaker_state::finish_failed(const std::string& request_id, const error&
   (void)ctx_.send(found->second.request.reply_to,
                   inference_failed{request_id, static_cast<std::uint16_t>(why.code), why.message});
   jobs_.erase(found);
-  forwarded_.finished(request_id);
+  forwarded_.finished(request_id, unix_now_ms());
 }
 
 void matchmaker_state::failover(const std::string& request_id, const std::string& why) {
@@ -208,7 +209,7 @@ void matchmaker_state::on_chunk(const token_chunk& chunk) {
                                       j.price.price_completion_micro});
     audits_.finished(j.request, chunk.worker_id, unix_now_ms());  // release() cleared j.worker_id
     jobs_.erase(found);
-    forwarded_.finished(chunk.request_id);
+    forwarded_.finished(chunk.request_id, unix_now_ms());
     // A slot came free: the oldest waiting jobs take it now, not at the next tick (up to tick_ms
     // later: measured as a bimodal p50 in bench/http_bench).
     if (!queue_.empty()) route_waiting(false);
@@ -386,7 +387,7 @@ handler_table matchmaker_state::handlers() {
         if (const worker_entry* worker = registry_.find(found->second.worker_id)) (void)ctx_.send(worker->address, cancel);
         release(found->second);
         jobs_.erase(found);
-        forwarded_.finished(cancel.request_id);
+        forwarded_.finished(cancel.request_id, unix_now_ms());
         if (!queue_.empty()) route_waiting(false);
         return {};
       }),

@@ -17,7 +17,11 @@ settle_receipt to_settle_receipt(const completion_receipt& receipt) {
 
 void settlement_state::settle_from_receipt(const completion_receipt& receipt, const envelope& in) {
   const ledger::ledger_state& state = books.state();
-  if (state.find_escrow(receipt.request_id) == nullptr && !state.escrow_closed(receipt.request_id)) {
+  // Escrowed at all: open now, or settled or refunded before (then the ledger answers "already
+  // settled"). A lookup that fails goes to the ledger too, which answers with the error.
+  const auto escrowed = state.find_escrow(receipt.request_id) != nullptr ? result<bool>(true)
+                                                                         : state.escrow_closed(receipt.request_id);
+  if (escrowed.ok() && !*escrowed) {
     ++receipts_without_escrow;
     log(log_level::debug, ctx.address(), "receipt for {} has no escrow (not billed through settlement)", receipt.request_id);
     return;

@@ -77,16 +77,19 @@ result<ledger> ledger::open(const ledger_options& options, identity signer) {
   }
   auto config = settle_config(*store, options, signer.public_id());
   if (!config) return config.err();
-  ledger opened(std::move(*store), std::move(*config), std::move(signer));
+  auto requests = stored_request_index::open(*store);
+  if (!requests) return requests.err();
+  ledger opened(std::move(*store), std::move(*requests), std::move(*config), std::move(signer));
   opened.lock_ = std::move(lock);
   IG_TRY(opened.replay());
   return opened;
 }
 
 status ledger::replay() {
-  state_ = ledger_state(state_.config());
+  state_ = ledger_state(state_.config(), requests_.get());
   last_seq_ = 0;
   last_hash_ = genesis_hash;
+  requests_->indexed_through(entries_scan_max);  // the committed entries are indexed already
   IG_TRY(store_.scan(1, [this](const entry& e) -> status {
     if (e.seq != last_seq_ + 1 || e.prev_hash != last_hash_) {
       return make_error(error_code::malformed_input, "entry " + std::to_string(e.seq) + " breaks the chain; run verify");
@@ -97,10 +100,12 @@ status ledger::replay() {
     if (!out || encode_outcome(*out) != e.outcome_bytes) {
       return make_error(error_code::malformed_input, "entry " + std::to_string(e.seq) + " does not replay; run verify");
     }
+    IG_LEDGER_ASSERT(state_.applied() == e.seq);
     last_seq_ = e.seq;
     last_hash_ = e.hash;
     return {};
   }));
+  requests_->indexed_through(last_seq_);
   (void)state_.take_touched();
   return {};
 }
@@ -129,6 +134,7 @@ result<acknowledgement> ledger::submit_in_transaction(const command& c, std::vec
   }
   auto out = state_.apply(c.op);
   if (!out) return out.err();
+  IG_LEDGER_ASSERT(state_.applied() == last_seq_ + 1);  // the request index is asked by entry seq
   entry e{.seq = last_seq_ + 1, .prev_hash = last_hash_, .op_id = c.op_id, .cause_id = c.cause_id,
           .op_bytes = std::move(op_bytes), .outcome_bytes = encode_outcome(*out)};
   seal_entry(e, signer_);

@@ -14,6 +14,7 @@
 #include "actors/settlement/ledger/ledger_config.hpp"
 #include "actors/settlement/ledger/ledger_state.hpp"
 #include "actors/settlement/ledger/ledger_store.hpp"
+#include "actors/settlement/ledger/stored_request_index.hpp"
 #include "actors/settlement/ledger/writer_lock.hpp"
 #include "runtime/identity.hpp"
 
@@ -50,14 +51,19 @@ class ledger {
   const public_key& signer_key() const { return signer_.public_id(); }
 
  private:
-  ledger(ledger_store store, ledger_config config, identity signer)
-      : store_(std::move(store)), state_(std::move(config)), signer_(std::move(signer)) {}
+  ledger(ledger_store store, std::unique_ptr<stored_request_index> requests, ledger_config config, identity signer)
+      : store_(std::move(store)),
+        requests_(std::move(requests)),
+        state_(std::move(config), requests_.get()),
+        signer_(std::move(signer)) {}
   status replay();
   result<acknowledgement> submit_in_transaction(const command& c, std::vector<entry>& pending);
   status write_back(const std::vector<std::string>& touched);
 
   writer_lock lock_;
   ledger_store store_;
+  // Escrowed request ids live in the file, not in state_ (declared after store_: closed before it).
+  std::unique_ptr<stored_request_index> requests_;
   ledger_state state_;
   identity signer_;
   std::uint64_t last_seq_ = 0;

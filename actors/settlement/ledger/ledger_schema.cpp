@@ -10,7 +10,7 @@ struct migration {
   const char* sql;
 };
 
-constexpr std::array<migration, 2> migrations{{
+constexpr std::array<migration, 3> migrations{{
     {1, R"sql(
       CREATE TABLE entries(
         seq INTEGER PRIMARY KEY, prev_hash BLOB NOT NULL, op_id TEXT NOT NULL UNIQUE, cause_id TEXT NOT NULL,
@@ -29,6 +29,11 @@ constexpr std::array<migration, 2> migrations{{
         BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
       CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
         BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
+    )sql"},
+    // Every escrowed request id and the entry that escrowed it (stored_request_index.hpp); filled
+    // from the entries once when a ledger written before it is first opened.
+    {3, R"sql(
+      CREATE TABLE escrow_requests(request_id TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
     )sql"},
 }};
 

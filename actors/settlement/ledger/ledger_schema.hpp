@@ -5,7 +5,7 @@
 
 namespace infergrid::ledger {
 
-inline constexpr std::int64_t schema_version_latest = 2;
+inline constexpr std::int64_t schema_version_latest = 3;
 
 // Applies every migration newer than the database's version, each in its own transaction.
 status migrate(sqlite_db& db);

@@ -41,7 +41,10 @@ status validate_account_id(std::string_view id) {
   return {};
 }
 
-ledger_state::ledger_state(ledger_config config) : config_(std::move(config)) {}
+ledger_state::ledger_state(ledger_config config, request_index* requests)
+    : config_(std::move(config)),
+      own_requests_(requests == nullptr ? std::make_unique<memory_request_index>() : nullptr),
+      requests_(requests == nullptr ? own_requests_.get() : requests) {}
 
 void ledger_state::plan::add(const std::string& id, bucket where, micro_units delta_micro) {
   if (delta_micro != 0) postings.push_back(posting{id, static_cast<std::uint8_t>(where), delta_micro});
@@ -99,7 +102,9 @@ result<outcome> ledger_state::run(plan p) {
 }
 
 result<outcome> ledger_state::apply(const operation& op) {
-  return std::visit([this](const auto& alternative) { return apply_one(alternative); }, op);
+  auto out = std::visit([this](const auto& alternative) { return apply_one(alternative); }, op);
+  if (out) ++applied_;
+  return out;
 }
 
 const account* ledger_state::find(std::string_view id) const {
@@ -122,8 +127,9 @@ const escrow* ledger_state::find_escrow(std::string_view request_id) const {
   return it == escrows_.end() ? nullptr : &it->second;
 }
 
-bool ledger_state::escrow_closed(std::string_view request_id) const {
-  return closed_escrows_.contains(std::string(request_id));
+result<bool> ledger_state::escrow_closed(std::string_view request_id) const {
+  if (escrows_.contains(request_id)) return false;
+  return requests_->escrowed_before(request_id, applied_ + 1);
 }
 
 bool ledger_state::schedulable(std::string_view miner) const {

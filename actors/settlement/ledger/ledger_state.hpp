@@ -1,9 +1,11 @@
 #pragma once
 // ledger_state: the deterministic in-memory ledger. apply() either fully applies an operation or
 // changes nothing and returns the error; replaying the same operations from the same config always
-// yields the same state and the same outcomes — `ledger verify` relies on that. No I/O here.
+// yields the same state and the same outcomes — `ledger verify` relies on that. No I/O here, except
+// through the request_index it is given (the ledger's is its SQLite table of escrowed request ids).
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <span>
 #include <string>
@@ -14,6 +16,7 @@
 #include "actors/settlement/ledger/ledger_config.hpp"
 #include "actors/settlement/ledger/operation.hpp"
 #include "actors/settlement/ledger/outcome.hpp"
+#include "actors/settlement/ledger/request_index.hpp"
 #include "runtime/result.hpp"
 
 namespace infergrid::ledger {
@@ -69,7 +72,9 @@ struct verdict_tally {
 
 class ledger_state {
  public:
-  explicit ledger_state(ledger_config config);
+  // `requests` (not owned; must outlive the state) answers which request ids were ever escrowed;
+  // null: the state keeps them all in memory (a memory_request_index of its own).
+  explicit ledger_state(ledger_config config, request_index* requests = nullptr);
 
   // Validates `op` against the current state; on success applies it and returns what it did.
   result<outcome> apply(const operation& op);
@@ -78,7 +83,10 @@ class ledger_state {
   const account* find(std::string_view id) const;
   const std::map<std::string, account, std::less<>>& accounts() const { return accounts_; }
   const escrow* find_escrow(std::string_view request_id) const;
-  bool escrow_closed(std::string_view request_id) const;
+  // Whether the request's escrow was opened and has since been settled or refunded (asks the index).
+  result<bool> escrow_closed(std::string_view request_id) const;
+  // Operations applied so far: for the ledger's state, the seq of the last entry.
+  std::uint64_t applied() const { return applied_; }
   bool schedulable(std::string_view miner) const;  // miner with stake >= miner_stake_min_micro
   bool can_vote(std::string_view validator) const;  // validator with stake >= validator_stake_min_micro
   std::int64_t epoch() const { return epoch_; }
@@ -163,7 +171,11 @@ class ledger_state {
   std::map<std::string, account, std::less<>> accounts_;
   std::map<std::string, std::vector<unbonding>, std::less<>> unbondings_;
   std::map<std::string, escrow, std::less<>> escrows_;  // open escrows by request id
-  std::unordered_set<std::string> closed_escrows_;      // request ids settled or refunded
+  // Request ids ever escrowed (open or closed): only asked, never held here, so the state does not
+  // grow with the requests served. requests_ is own_requests_ or the index the owner gave.
+  std::unique_ptr<request_index> own_requests_;
+  request_index* requests_ = nullptr;
+  std::uint64_t applied_ = 0;
   std::map<std::string, verdict_tally, std::less<>> tallies_;  // this epoch's audited receipts
   std::unordered_set<std::string> convicted_;           // receipts that already cost a slash
   std::map<std::string, std::int64_t, std::less<>> epoch_tokens_;  // miner → tokens settled this epoch

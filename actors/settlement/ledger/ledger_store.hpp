@@ -1,6 +1,6 @@
 #pragma once
 // ledger_store: the ledger's SQLite tables behind typed calls with prepared statements —
-// entries (append-only chain), accounts (current balances, written in the same transaction as the
+// entries (append-only chain), escrow_requests (stored_request_index.hpp), accounts (current balances, written in the same transaction as the
 // entries that changed them), account_entries (history index), epochs (published roots), meta.
 #include <functional>
 #include <optional>
@@ -50,6 +50,8 @@ class ledger_store {
   result<std::vector<epoch_root>> epoch_roots();
   result<std::optional<byte_vector>> meta(const std::string& key);
   status set_meta(const std::string& key, const byte_vector& value);
+  // A statement on this database for a table the store does not wrap itself (stored_request_index).
+  result<sqlite_statement> prepare(const std::string& sql) { return db_.prepare(sql); }
 
  private:
   explicit ledger_store(sqlite_db db) : db_(std::move(db)) {}

@@ -8,6 +8,7 @@
 
 #include "actors/settlement/ledger/ledger_store.hpp"
 #include "actors/settlement/ledger/operation_codec.hpp"
+#include "actors/settlement/ledger/stored_request_index.hpp"
 
 namespace infergrid::ledger {
 namespace {
@@ -86,6 +87,7 @@ status replay_entry(const entry& e, ledger_state& state, std::map<std::int64_t, 
   auto out = state.apply(*op);
   if (!out) return at_entry(e.seq, "operation does not apply on replay: " + out.err().message);
   if (encode_outcome(*out) != e.outcome_bytes) return at_entry(e.seq, "recorded outcome differs from the replay");
+  if (std::holds_alternative<escrow_op>(*op)) ++report.escrowed_requests;
   if (const auto* close = std::get_if<epoch_close_op>(&*op)) {
     auto root = published.find(close->epoch);
     if (root == published.end() || root->second != e.hash) {
@@ -97,6 +99,16 @@ status replay_entry(const entry& e, ledger_state& state, std::map<std::int64_t, 
   }
   ++report.entries;
   return {};
+}
+
+// A missing row would let a closed request be escrowed (and its receipt paid) again.
+status compare_request_index(const verify_report& report, ledger_store& store) {
+  auto index = count_request_index(store);
+  if (!index) return index.err();
+  if (!index->filled || index->rows == report.escrowed_requests) return {};
+  return make_error(error_code::malformed_input, "escrow_requests index has " + std::to_string(index->rows) +
+                                                     " rows, the entries escrow " +
+                                                     std::to_string(report.escrowed_requests) + " requests");
 }
 
 }  // namespace
@@ -186,6 +198,7 @@ result<verify_report> verify_ledger(const std::string& path, const verify_option
   }
   if (auto held = state.check_invariants(); !held) return held.err();
   IG_TRY(compare_accounts(state, *store));
+  IG_TRY(compare_request_index(report, *store));
   IG_TRY(check_escrow_expiry(state, options.now_unix_ms == 0 ? unix_ms_now() : options.now_unix_ms,
                              options.expiry_slack_ms));
   report.accounts = state.accounts().size();

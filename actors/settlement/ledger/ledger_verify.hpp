@@ -8,7 +8,8 @@
 //    only deposit/withdraw/mint/burn change), open escrows equal the escrowed buckets (closed ones
 //    were fully settled + refunded when closed), unbondings match;
 //  - every published epoch root is the hash of that epoch's closing entry;
-//  - the accounts table equals the replayed balances;
+//  - the accounts table equals the replayed balances, and the escrow_requests index (which refuses a
+//    second escrow for a request id) holds one row per escrow entry;
 //  - no open escrow is past its expiry by more than expiry_slack_ms (the settlement actor refunds
 //    an expired escrow within a reconcile interval; escrows written without an expiry are exempt).
 // The first failure is returned, naming the entry (or account) concerned.
@@ -26,6 +27,7 @@ struct verify_report {
   std::size_t accounts = 0;
   std::size_t open_escrows = 0;
   micro_units supply_micro = 0;
+  std::int64_t escrowed_requests = 0;  // escrow entries (request ids escrowed, open or closed)
 };
 
 struct verify_options {

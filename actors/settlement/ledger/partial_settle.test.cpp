@@ -50,7 +50,7 @@ TEST_F(partial_settle_test, failover_pays_each_worker_its_tokens_and_the_prompt_
   EXPECT_EQ(balance(dev), 10 * token - (40 + 300 + 500));   // the client pays what it received
   EXPECT_EQ(state.find(dev)->escrowed_micro, 0);
   EXPECT_EQ(state.find_escrow("req-1"), nullptr);
-  EXPECT_TRUE(state.escrow_closed("req-1"));
+  EXPECT_TRUE(*state.escrow_closed("req-1"));
 }
 
 TEST_F(partial_settle_test, a_cancelled_stream_pays_its_tokens_and_the_refund_returns_the_rest) {

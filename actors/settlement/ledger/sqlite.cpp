@@ -100,13 +100,13 @@ sqlite_db::sqlite_db(sqlite_db&& other) noexcept : db_(std::exchange(other.db_, 
 
 sqlite_db& sqlite_db::operator=(sqlite_db&& other) noexcept {
   if (this != &other) {
-    sqlite3_close(db_);
+    sqlite3_close_v2(db_);
     db_ = std::exchange(other.db_, nullptr);
   }
   return *this;
 }
 
-sqlite_db::~sqlite_db() { sqlite3_close(db_); }
+sqlite_db::~sqlite_db() { sqlite3_close_v2(db_); }
 
 status sqlite_db::exec(const std::string& sql) {
   char* message = nullptr;

@@ -41,9 +41,11 @@ result<outcome> ledger_state::apply_one(const escrow_op& op) {
     return make_error(error_code::invalid_argument,
                       "escrow needs a positive maximum cost, non-negative prices and a non-negative expiry");
   }
-  if (escrows_.contains(op.request_id) || escrow_closed(op.request_id)) {
-    return make_error(error_code::conflict, "request " + op.request_id + " already has an escrow");
-  }
+  // An id is escrowed once in the ledger's life (open now, or settled or refunded before).
+  auto escrowed_before = escrows_.contains(op.request_id) ? result<bool>(true)
+                                                          : requests_->escrowed_before(op.request_id, applied_ + 1);
+  if (!escrowed_before) return escrowed_before.err();
+  if (*escrowed_before) return make_error(error_code::conflict, "request " + op.request_id + " already has an escrow");
   if (escrows_.size() >= open_escrows_max) return make_error(error_code::too_large, "too many open escrows");
   IG_TRY(existing(op.payer));
   plan p;
@@ -53,12 +55,16 @@ result<outcome> ledger_state::apply_one(const escrow_op& op) {
   if (out) {
     escrows_.emplace(op.request_id, escrow{op.payer, op.max_cost_micro, op.prompt_price_per_1k_micro,
                                            op.completion_price_per_1k_micro, op.expires_at_unix_ms});
+    // A failure here is the index's I/O: the ledger aborts the batch and rebuilds this state.
+    IG_TRY(requests_->record(op.request_id, applied_ + 1));
   }
   return out;
 }
 
 static result<const escrow*> open_escrow(const ledger_state& state, const std::string& request_id) {
-  if (state.escrow_closed(request_id)) {
+  auto closed = state.escrow_closed(request_id);
+  if (!closed) return closed.err();
+  if (*closed) {
     return make_error(error_code::conflict, "request " + request_id + " is already settled or refunded");
   }
   const escrow* e = state.find_escrow(request_id);
@@ -116,7 +122,6 @@ result<outcome> ledger_state::apply_one(const settle_op& op) {
   if (out) {
     count_settled_tokens(op.receipt, e);
     escrows_.erase(op.receipt.request_id);
-    closed_escrows_.insert(op.receipt.request_id);
   }
   return out;
 }
@@ -146,7 +151,6 @@ result<outcome> ledger_state::apply_one(const refund_op& op) {
   auto out = run(std::move(p));
   if (out) {
     escrows_.erase(op.request_id);
-    closed_escrows_.insert(op.request_id);
   }
   return out;
 }
