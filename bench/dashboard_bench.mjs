@@ -1,0 +1,209 @@
+// dashboard_bench: what a crowd of dashboards costs a serving grid (issue 17's benchmark;
+// deploy/readme/dashboard.md). A real `infergrid up` (deploy/all-in-one.yaml with free ports, via
+// tests/openai_client/grid.mjs: two workers on the bundled stories260k, validators, a durable
+// ledger) serves `--completion-clients` loops of completions (a ledger-escrowed key without a rate
+// limit) for the whole run. Two phases alternate `--rounds` times:
+//   quiet    no dashboard readers
+//   readers  `--pollers` clients, each GETting every dashboard JSON endpoint in turn (the operator
+//            ones with the operator key; a job's detail for a job served a few seconds before),
+//            then waiting `--poll-interval-ms` (0: a tight loop)
+// and prints served tokens/s per phase (completion tokens of the answers that ended in it, after
+// `--settle-s`), their ratio (target: readers >= 0.95 x quiet), and p50/p99 latency per endpoint
+// (target: p99 <= 50 ms). Everything runs on this machine: the clients' own CPU is part of the cost.
+// Exits 1 only when the grid does not start or no request succeeds; speed is reported, not asserted.
+//   node bench/dashboard_bench.mjs [--rounds 3] [--phase-s 20] [--settle-s 2] [--warmup-s 10]
+//        [--pollers 32] [--poll-interval-ms 1000] [--completion-clients 16] [--max-tokens 64]
+// The binary: INFERGRID_BIN, else $INFERGRID_BINARY_DIR/actors/cli/infergrid (build/ by default).
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+
+import { devKey, startGrid } from '../tests/openai_client/grid.mjs';
+
+function option(name, fallback) {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 && at + 1 < process.argv.length ? Number(process.argv[at + 1]) : fallback;
+}
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  const text = fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n');
+  console.log(text.slice(0, text.findIndex((l) => l.startsWith('import'))).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+  process.exit(0);
+}
+const settings = {
+  rounds: option('rounds', 3),
+  phaseS: option('phase-s', 20),
+  settleS: option('settle-s', 2),
+  warmupS: option('warmup-s', 10),
+  pollers: option('pollers', 32),
+  pollIntervalMs: option('poll-interval-ms', 1000),
+  completionClients: option('completion-clients', 16),
+  maxTokens: option('max-tokens', 64),
+};
+// deploy/api-keys.yaml's development key (the one grid.mjs waits with), here without a rate limit.
+const benchKey = devKey;
+const operatorKey = 'sk-infergrid-operator-dev';  // deploy/all-in-one.yaml's operator key
+// The endpoints of deploy/readme/dashboard.md; {job} is a job served a few seconds before.
+const endpoints = [
+  { route: '/dashboard/api/network' },
+  { route: '/dashboard/api/series' },
+  { route: '/dashboard/api/jobs' },
+  { route: '/dashboard/api/jobs/{job}', operator: true },
+  { route: '/dashboard/api/miners', operator: true },
+  { route: '/dashboard/api/ledger', operator: true },
+  { route: '/dashboard/api/keys', operator: true },
+];
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// One HTTP exchange on a kept-alive connection: { status, body, ms }; status 0 for a transport error.
+function request(origin, method, route, { key, body } = {}) {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const headers = key ? { Authorization: `Bearer ${key}` } : {};
+    if (body) headers['Content-Type'] = 'application/json';
+    const req = http.request(`${origin}${route}`, { method, headers, agent }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString(), ms: performance.now() - started }));
+      res.on('error', (e) => resolve({ status: 0, body: String(e), ms: performance.now() - started }));
+    });
+    req.on('error', (e) => resolve({ status: 0, body: String(e), ms: performance.now() - started }));
+    req.end(body);
+  });
+}
+
+const served = [];  // { atMs, tokens, id } per answered completion
+const completionFailures = new Map();
+let running = true;
+
+async function completionLoop(origin, client) {
+  for (let n = 0; running; ++n) {
+    const body = JSON.stringify({ model: 'stories260k', prompt: `Once upon a time ${client}.${n}`, max_tokens: settings.maxTokens });
+    const res = await request(origin, 'POST', '/v1/completions', { key: benchKey, body });
+    if (res.status !== 200) {
+      const reason = `${res.status} ${res.body.slice(0, 120)}`;
+      completionFailures.set(reason, (completionFailures.get(reason) ?? 0) + 1);
+      await sleep(100);
+      continue;
+    }
+    const answer = JSON.parse(res.body);
+    served.push({ atMs: performance.now(), tokens: answer.usage.completion_tokens, id: answer.id });
+  }
+}
+
+const latencies = new Map(endpoints.map((e) => [e.route, []]));
+const pollFailures = new Map();
+
+// A job the matchmaker has finished with: one answered at least 3 s ago (receipt and settlement in).
+function settledJob() {
+  const cutoff = performance.now() - 3000;
+  for (let i = served.length - 1; i >= 0; --i) if (served[i].atMs < cutoff) return served[i].id;
+  return served[0]?.id;
+}
+
+// Starts at a random point of the first interval, as dashboards opened at different times would.
+async function pollLoop(origin, isOn) {
+  await sleep(Math.random() * settings.pollIntervalMs);
+  while (isOn()) {
+    for (const endpoint of endpoints) {
+      const route = endpoint.route.replace('{job}', settledJob());
+      const res = await request(origin, 'GET', route, { key: endpoint.operator ? operatorKey : undefined });
+      if (res.status === 200) latencies.get(endpoint.route).push(res.ms);
+      else {
+        const reason = `${endpoint.route}: ${res.status} ${res.body.slice(0, 120)}`;
+        pollFailures.set(reason, (pollFailures.get(reason) ?? 0) + 1);
+      }
+    }
+    if (settings.pollIntervalMs > 0) await sleep(settings.pollIntervalMs);
+  }
+}
+
+function tokensPerSecond(fromMs, toMs) {
+  let tokens = 0;
+  for (const s of served) if (s.atMs > fromMs && s.atMs <= toMs) tokens += s.tokens;
+  return tokens / ((toMs - fromMs) / 1000);
+}
+
+function percentile(sorted, p) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] : 0;
+}
+
+const pad = (v, n) => String(v).padStart(n);
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infergrid-dashboard-bench-'));
+  const keysFile = path.join(dir, 'api-keys.yaml');
+  fs.writeFileSync(keysFile, `accounts:\n  - {name: bench, keys: [${benchKey}], account: dev, rate_limit_per_minute: 0}\n`);
+  const grid = await startGrid({ keysFile });
+  try {
+    console.log(`dashboard_bench: infergrid up (deploy/all-in-one.yaml, stories260k), ${settings.completionClients} completion ` +
+      `clients x ${settings.maxTokens} tokens throughout; ${settings.rounds} rounds of quiet ${settings.phaseS} s + ` +
+      `${settings.pollers} pollers ${settings.phaseS} s (each GETs ${endpoints.length} endpoints, then waits ` +
+      `${settings.pollIntervalMs} ms); ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    const loops = [];
+    for (let c = 0; c < settings.completionClients; ++c) loops.push(completionLoop(grid.origin, c));
+    await sleep(settings.warmupS * 1000);
+
+    const rounds = [];
+    for (let r = 0; r < settings.rounds; ++r) {
+      const quietStart = performance.now();
+      await sleep(settings.phaseS * 1000);
+      const readersStart = performance.now();
+      let on = true;
+      const pollers = [];
+      for (let p = 0; p < settings.pollers; ++p) pollers.push(pollLoop(grid.origin, () => on));
+      await sleep(settings.phaseS * 1000);
+      const readersEnd = performance.now();
+      on = false;
+      await Promise.all(pollers);
+      const settle = settings.settleS * 1000;
+      rounds.push({
+        quiet: tokensPerSecond(quietStart + settle, readersStart),
+        readers: tokensPerSecond(readersStart + settle, readersEnd),
+        quietWindow: [quietStart + settle, readersStart],
+        readersWindow: [readersStart + settle, readersEnd],
+      });
+    }
+    running = false;
+    await Promise.all(loops);
+
+    console.log('\nround   quiet tok/s   readers tok/s   readers/quiet');
+    rounds.forEach((r, i) => console.log(`${pad(i + 1, 5)}   ${pad(r.quiet.toFixed(1), 11)}   ${pad(r.readers.toFixed(1), 13)}   ${pad((r.readers / r.quiet).toFixed(3), 13)}`));
+    const span = (windows) => windows.reduce((sum, [a, b]) => sum + (b - a), 0) / 1000;
+    const tokensIn = (windows) => windows.reduce((sum, [a, b]) => sum + tokensPerSecond(a, b) * (b - a) / 1000, 0);
+    const quiet = tokensIn(rounds.map((r) => r.quietWindow)) / span(rounds.map((r) => r.quietWindow));
+    const readers = tokensIn(rounds.map((r) => r.readersWindow)) / span(rounds.map((r) => r.readersWindow));
+    const ratio = readers / quiet;
+    console.log(`${pad('all', 5)}   ${pad(quiet.toFixed(1), 11)}   ${pad(readers.toFixed(1), 13)}   ${pad(ratio.toFixed(3), 13)}`);
+
+    console.log(`\nendpoint (${settings.pollers} pollers)${' '.repeat(12)}requests   req/s    p50 ms    p99 ms    max ms`);
+    const pollSeconds = settings.rounds * settings.phaseS;
+    let worstP99 = 0;
+    const all = [];
+    for (const { route } of endpoints) {
+      const sorted = latencies.get(route).sort((a, b) => a - b);
+      all.push(...sorted);
+      worstP99 = Math.max(worstP99, percentile(sorted, 0.99));
+      console.log(`${route.padEnd(36)} ${pad(sorted.length, 8)} ${pad((sorted.length / pollSeconds).toFixed(1), 7)} ` +
+        `${pad(percentile(sorted, 0.5).toFixed(2), 9)} ${pad(percentile(sorted, 0.99).toFixed(2), 9)} ${pad((sorted.at(-1) ?? 0).toFixed(2), 9)}`);
+    }
+    all.sort((a, b) => a - b);
+    console.log(`${'all endpoints'.padEnd(36)} ${pad(all.length, 8)} ${pad((all.length / pollSeconds).toFixed(1), 7)} ` +
+      `${pad(percentile(all, 0.5).toFixed(2), 9)} ${pad(percentile(all, 0.99).toFixed(2), 9)} ${pad((all.at(-1) ?? 0).toFixed(2), 9)}`);
+    for (const [reason, count] of pollFailures) console.log(`  failed: ${count} x ${reason}`);
+    for (const [reason, count] of completionFailures) console.log(`  completion failed: ${count} x ${reason}`);
+    console.log(`\nserved tokens/s with readers / without: ${ratio.toFixed(3)} (target >= 0.95: ${ratio >= 0.95 ? 'met' : 'missed'}); ` +
+      `worst endpoint p99 ${worstP99.toFixed(2)} ms (target <= 50 ms: ${worstP99 <= 50 ? 'met' : 'missed'}); ` +
+      `${served.length} completions, ${[...pollFailures.values()].reduce((a, b) => a + b, 0)} failed dashboard requests`);
+    if (served.length === 0 || all.length === 0) process.exitCode = 1;
+  } finally {
+    running = false;
+    const exit = await grid.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    if (exit.code !== 0) console.log(`infergrid up exited with ${JSON.stringify(exit)}`);
+  }
+}
+
+await main();
