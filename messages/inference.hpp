@@ -8,11 +8,13 @@
 //
 // Fields are appended only; a new field gets a default that means "as before".
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <msgpack.hpp>
 
+#include "messages/job_price.hpp"
 #include "messages/message_registry.hpp"
 
 namespace infergrid {
@@ -137,8 +139,9 @@ struct token_chunk {
   std::uint32_t claim_completion_tokens = 0;
   std::vector<std::uint8_t> claim_digest;     // 32 bytes
   std::vector<std::uint8_t> claim_signature;  // 64 bytes
+  std::optional<job_price> claim_price;        // the price the claim is signed at; none from older workers
   MSGPACK_DEFINE(request_id, index, tokens, text, finish_reason, worker_id, prompt_token_count, logprobs,
-                 claim_completion_tokens, claim_digest, claim_signature)
+                 claim_completion_tokens, claim_digest, claim_signature, claim_price)
 };
 IG_REGISTER_MESSAGE(token_chunk);
 

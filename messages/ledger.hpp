@@ -6,11 +6,13 @@
 // bad signature, unknown account or request) are error_replies with the matching error_code.
 // Amounts are micro-units (1 token = 1,000,000). Fields are appended only.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <msgpack.hpp>
 
+#include "messages/job_price.hpp"
 #include "messages/message_registry.hpp"
 
 namespace infergrid {
@@ -110,7 +112,9 @@ struct escrow_reply {
 IG_REGISTER_MESSAGE(escrow_reply);
 
 // The worker's receipt as settlement needs it, with the miner's signature over
-// msgpack["infergrid.receipt.v1", [request_id, miner, prompt_tokens, completion_tokens, receipt_digest]].
+// msgpack["infergrid.receipt.v1", [request_id, miner, prompt_tokens, completion_tokens, receipt_digest, ask]]
+// (`ask` = [prompt, completion] micro per 1k tokens; without it the array ends at receipt_digest).
+// The miner is paid at its ask, each price capped by the escrow's; without an ask, at the escrow's.
 // `partial`: pay the miner for these tokens and keep the escrow open for the rest (a failed-over
 // worker's or a cancelled stream's tokens, from its last signed chunk claim); the final receipt or
 // a refund ends it. A request pays each miner once and its prompt tokens once.
@@ -125,7 +129,9 @@ struct settle_receipt {
   std::vector<std::uint8_t> receipt_digest;  // BLAKE2b of the worker's full receipt
   std::vector<std::uint8_t> miner_signature;
   bool partial = false;
-  MSGPACK_DEFINE(op_id, request_id, miner, prompt_tokens, completion_tokens, receipt_digest, miner_signature, partial)
+  std::optional<job_price> ask;  // none from workers older than signed asks
+  MSGPACK_DEFINE(op_id, request_id, miner, prompt_tokens, completion_tokens, receipt_digest, miner_signature, partial,
+                 ask)
 };
 IG_REGISTER_MESSAGE(settle_receipt);
 

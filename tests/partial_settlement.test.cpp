@@ -6,8 +6,8 @@
 //    once and every completion token it received, the rest of the escrow goes back;
 //  - a cancelled stream: the worker is paid for the tokens the bridge got from it, the payer pays
 //    exactly that, the rest is refunded.
-// Prices make every token visible in the books: 1 micro per prompt token, 1,000 per completion
-// token, fee 1 % (floor).
+// Prices make every token visible in the books: the workers ask 1 micro per prompt token and 1,000
+// per completion token (half the bridge's caps, so what is paid is the ask), fee 1 % (floor).
 #include <signal.h>
 
 #include <atomic>
@@ -69,8 +69,8 @@ actors:
   - name: http
     kind: http_bridge
     settings: {{listen: "127.0.0.1:{}", keys_file: "{}/keys.yaml", settlement: settlement, request_timeout_ms: 30000,
-               prompt_price_micro_per_1k: 1000, completion_price_micro_per_1k: {}}}
-)", hub_port, dir, db, genesis_micro, http_port, dir, completion_micro_per_token * 1000));
+               prompt_price_micro_per_1k: 2000, completion_price_micro_per_1k: {}}}
+)", hub_port, dir, db, genesis_micro, http_port, dir, 2 * completion_micro_per_token * 1000));
     for (int i = 0; i < 2; ++i) {
       std::array<std::uint8_t, 32> seed{};
       seed[0] = static_cast<std::uint8_t>(i + 1);
@@ -85,8 +85,8 @@ actors:
   - name: gpu_worker
     kind: gpu_worker
     settings: {{model_path: "{}", slots: 2, context_size: 512, chunk_tokens: 1, identity_file: "{}/worker{}.key",
-               benchmark_tokens: 4, heartbeat_interval_ms: 100}}
-)", i, dir, i, hub_port, dir, compute_testing::stories260k_model_path(), dir, i));
+               benchmark_tokens: 4, heartbeat_interval_ms: 100, price_prompt_micro: 1000, price_completion_micro: {}}}
+)", i, dir, i, hub_port, dir, compute_testing::stories260k_model_path(), dir, i, completion_micro_per_token * 1000));
     }
   }
 

@@ -56,7 +56,8 @@ class settlement_loop_test : public ::testing::Test {
         "    settings: {receipts_to: settlement}\n"
         "  - name: worker\n"
         "    kind: gpu_worker\n"
-        "    settings: {model_path: \"" + compute_testing::stories260k_model_path() + "\", slots: 4, context_size: 128}\n"
+        "    settings: {model_path: \"" + compute_testing::stories260k_model_path() + "\", slots: 4, context_size: 128,\n"
+        "               price_prompt_micro: 300, price_completion_micro: 500}\n"
         "  - name: http\n"
         "    kind: http_bridge\n"
         "    settings: {listen: 127.0.0.1:" + std::to_string(http_port) + ", keys_file: " + keys + ", settlement: settlement}\n"
@@ -126,8 +127,9 @@ TEST_F(settlement_loop_test, a_completion_is_paid_from_escrow_by_the_workers_rec
     const std::int64_t prompt = answer["usage"]["prompt_tokens"], completion = answer["usage"]["completion_tokens"];
     const std::string miner = answer["miner"];
     ASSERT_GT(completion, 0);
-    // At the bridge's default prices (100 / 200 micro per 1k tokens), rounded down; 1 % fee.
-    const std::int64_t cost = (prompt * 100 + completion * 200) / 1000;
+    // At the worker's ask (300 / 500 micro per 1k tokens), not the escrow's caps (the bridge's
+    // defaults, 400 / 800), rounded down; 1 % fee.
+    const std::int64_t cost = (prompt * 300 + completion * 500) / 1000;
     const std::int64_t fee = cost * 100 / 10'000;
     const balance_reply after = settled("alice-ledger");
     EXPECT_EQ(after.escrowed_micro, 0);
@@ -136,6 +138,29 @@ TEST_F(settlement_loop_test, a_completion_is_paid_from_escrow_by_the_workers_rec
     EXPECT_EQ(balance(miner).kind, 1);  // its first payment opened a miner account
     EXPECT_EQ(balance("treasury").balance_micro, round * fee);
   }
+}
+
+TEST_F(settlement_loop_test, a_request_capped_under_the_ask_is_not_served_and_one_capped_over_it_pays_the_ask) {
+  const std::int64_t before = balance("alice-ledger").balance_micro;
+  // provider.max_price in USD per million tokens: 0.45 = 450 micro per 1k, under the worker's 500.
+  auto refused = complete(http_port, "sk-alice",
+                          {{"model", "stories260k"}, {"prompt", "Once upon a time"}, {"max_tokens", 8},
+                           {"provider", {{"max_price", {{"completion", 0.45}}}}}});
+  ASSERT_TRUE(refused);
+  EXPECT_GE(refused->status, 400) << refused->body;
+  EXPECT_NE(refused->body.find("max_price_completion_micro=450"), std::string::npos) << refused->body;
+  EXPECT_EQ(settled("alice-ledger").balance_micro, before);  // refunded in full
+  // 2.0 = 2,000 micro per 1k: above the bridge's default cap, and the worker's ask is still what is paid.
+  auto served = complete(http_port, "sk-alice",
+                         {{"model", "stories260k"}, {"prompt", "Once upon a time"}, {"max_tokens", 8},
+                          {"temperature", 0}, {"provider", {{"max_price", {{"completion", 2.0}}}}}});
+  ASSERT_TRUE(served);
+  ASSERT_EQ(served->status, 200) << served->body;
+  const json answer = json::parse(served->body);
+  const std::int64_t prompt = answer["usage"]["prompt_tokens"], completion = answer["usage"]["completion_tokens"];
+  const balance_reply after = settled("alice-ledger");
+  EXPECT_EQ(after.escrowed_micro, 0);
+  EXPECT_EQ(after.balance_micro, before - (prompt * 300 + completion * 500) / 1000);
 }
 
 TEST_F(settlement_loop_test, a_failed_request_is_refunded_in_full) {

@@ -6,6 +6,7 @@
 
 #include "actors/settlement/ledger/ledger.hpp"
 #include "actors/settlement/ledger/operation_codec.hpp"
+#include "actors/settlement/price_conversion.hpp"
 
 namespace infergrid {
 namespace {
@@ -33,8 +34,8 @@ digest next_chunk_claim_digest(const digest& previous, std::span<const std::int3
 }
 
 ledger::settlement_receipt chunk_claim_of(const token_chunk& chunk) {
-  return ledger::settlement_receipt{chunk.request_id, chunk.worker_id, chunk.prompt_token_count,
-                                    chunk.claim_completion_tokens, chunk.claim_digest};
+  return ledger::settlement_receipt{chunk.request_id,           chunk.worker_id,   chunk.prompt_token_count,
+                                    chunk.claim_completion_tokens, chunk.claim_digest, ledger_ask(chunk.claim_price)};
 }
 
 void sign_chunk_claim(token_chunk& chunk, const identity& key) {
@@ -63,7 +64,8 @@ settle_receipt partial_settlement_of(const token_chunk& chunk) {
                         claim.completion_tokens,
                         claim.receipt_digest,
                         chunk.claim_signature,
-                        true};
+                        true,
+                        message_price(claim.ask)};
 }
 
 }  // namespace infergrid

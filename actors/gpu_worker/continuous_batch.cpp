@@ -77,7 +77,7 @@ result<continuous_batch::sequence> continuous_batch::prepare(inference_job job) 
   return s;
 }
 
-result<std::uint32_t> continuous_batch::admit(inference_job job) {
+result<std::uint32_t> continuous_batch::admit(inference_job job, job_price price) {
   const std::string& id = job.request.request_id;
   for (const auto& s : slots_) {
     if (s && s->job.request.request_id == id && !s->cancelled) return make_error(error_code::conflict, "request " + id + " is already running here");
@@ -91,6 +91,7 @@ result<std::uint32_t> continuous_batch::admit(inference_job job) {
   auto prepared = prepare(std::move(job));
   if (!prepared.ok()) return prepared.err();
   prepared->last_flush = clock::now();
+  prepared->pending.claim_price = price;
   waiting_.push_back(std::move(*prepared));
   const auto free = free_slots();
   return static_cast<std::uint32_t>(waiting_.size() > free ? waiting_.size() - free : 0);
@@ -135,7 +136,7 @@ void continuous_batch::finish(std::uint32_t slot, const char* reason, std::vecto
   const auto prompt_end = s.history.begin() + static_cast<std::ptrdiff_t>(s.prompt_count);
   out.back().finished = sequence_summary{s.job.request,   {s.history.begin(), prompt_end}, s.first_index,
                                          s.generated - s.first_index, reason, {prompt_end, s.history.end()},
-                                         std::move(s.fingerprints)};
+                                         std::move(s.fingerprints),      s.pending.claim_price.value_or(job_price{})};
   cheat_.remember(out.back().finished->output_tokens);
   slots_[slot].reset();
 }

@@ -43,6 +43,7 @@ struct sequence_summary {
   std::string finish_reason;
   std::vector<std::int32_t> output_tokens;  // every generated token from position 0 (resumed ones included)
   std::vector<std::uint8_t> fingerprints;   // token_fingerprint per token generated here
+  job_price price;                          // the worker's ask when it accepted the job
 };
 
 // One message for the actor to send after a step.
@@ -59,8 +60,9 @@ class continuous_batch {
                    std::string worker_id, cheat_mode cheat = cheat_mode::none);
 
   // Queues a job; errors: unavailable (queue full), invalid_argument / too_large (bad prompt),
-  // conflict (request id already here). Returns how many jobs wait ahead of it.
-  result<std::uint32_t> admit(inference_job job);
+  // conflict (request id already here). Returns how many jobs wait ahead of it. `price` is the
+  // worker's ask now: every chunk claim and the receipt of the job are signed at it.
+  result<std::uint32_t> admit(inference_job job, job_price price = {});
   // Frees the request's slot (or queue place) at the next step; no more chunks are sent for it.
   void cancel(const std::string& request_id);
   // One engine step over every running sequence (and the queued jobs that fit into free slots).

@@ -168,7 +168,9 @@ handler_table gpu_worker_state::handlers() {
         if (job.request.model != offer_.name) {
           return make_error(error_code::not_found, "worker " + worker_id_ + " does not serve model '" + job.request.model + "'");
         }
-        auto ahead = batch_.admit(job);
+        // The job's price is the ask the matchmaker routed it on (the last one published).
+        auto ahead = batch_.admit(job, job_price{static_cast<std::int64_t>(offer_.price_prompt_micro),
+                                                 static_cast<std::int64_t>(offer_.price_completion_micro)});
         if (!ahead.ok()) return ahead.err();
         schedule_step();
         return job_accepted{job.request.request_id, worker_id_, *ahead};

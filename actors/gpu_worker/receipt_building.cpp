@@ -16,8 +16,8 @@ completion_receipt build_receipt(const sequence_summary& done, const model_offer
   receipt.first_index = done.first_index;
   receipt.completion_token_count = done.generated_here;
   receipt.sampling = done.request.sampling;
-  receipt.price_prompt_micro = offer.price_prompt_micro;
-  receipt.price_completion_micro = offer.price_completion_micro;
+  receipt.price_prompt_micro = static_cast<std::uint64_t>(done.price.prompt_per_1k_micro);
+  receipt.price_completion_micro = static_cast<std::uint64_t>(done.price.completion_per_1k_micro);
   receipt.finish_reason = done.finish_reason;
   receipt.output_tokens = done.output_tokens;
   receipt.fingerprints = done.fingerprints;

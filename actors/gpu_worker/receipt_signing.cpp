@@ -29,9 +29,12 @@ digest receipt_digest(const completion_receipt& receipt) { return hash_bytes(sig
 
 ledger::settlement_receipt settlement_claim_of(const completion_receipt& receipt) {
   const digest bound = receipt_digest(receipt);
+  // The worker's price for the job, as it stands in the receipt (and its digest).
+  const ledger::receipt_ask ask{static_cast<ledger::micro_units>(receipt.price_prompt_micro),
+                                static_cast<ledger::micro_units>(receipt.price_completion_micro)};
   return ledger::settlement_receipt{receipt.request_id, receipt.worker_id, receipt.prompt_token_count,
                                     receipt.completion_token_count,
-                                    ledger::byte_vector(bound.begin(), bound.end())};
+                                    ledger::byte_vector(bound.begin(), bound.end()), ask};
 }
 
 void sign_receipt(completion_receipt& receipt, const identity& key) {

@@ -15,13 +15,13 @@ bool names_missing_account(const error& why) {
 }  // namespace
 
 escrow_request escrow_for(const http_bridge_config& config, const std::string& request_id, const std::string& payer,
-                          std::int64_t max_cost_micro, std::int64_t now_unix_ms) {
+                          std::int64_t max_cost_micro, const job_price& caps, std::int64_t now_unix_ms) {
   return escrow_request{"escrow/" + request_id,
                         request_id,
                         payer,
                         max_cost_micro,
-                        config.prompt_price_micro_per_1k,
-                        config.completion_price_micro_per_1k,
+                        caps.prompt_per_1k_micro,
+                        caps.completion_per_1k_micro,
                         now_unix_ms + config.request_timeout_ms};
 }
 

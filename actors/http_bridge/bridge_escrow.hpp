@@ -16,8 +16,9 @@ namespace infergrid::http {
 
 // op id "escrow/<request_id>": a resent escrow is answered again, never held twice. Its deadline is
 // the request's: now + request_timeout_ms (the escrow expires the settlement's grace after it).
+// Its prices are the request's caps: the ledger pays the serving worker's ask, capped by them.
 escrow_request escrow_for(const http_bridge_config& config, const std::string& request_id, const std::string& payer,
-                          std::int64_t max_cost_micro, std::int64_t now_unix_ms);
+                          std::int64_t max_cost_micro, const job_price& caps, std::int64_t now_unix_ms);
 // op id "refund/<request_id>".
 refund_request refund_for(const std::string& request_id, std::string reason);
 

@@ -129,7 +129,8 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
   if (auto refused = check_output_rules(request)) return fail(*refused);
   const auto& account = std::get<caller>(who).account;
   const auto& key_id = std::get<caller>(who).key_id;
-  const auto max_cost = max_cost_micro(shared.config, prompt_tokens_upper_bound(prompt), request.max_tokens);
+  const job_price caps = request_price_caps(shared.config, request);
+  const auto max_cost = max_cost_micro(caps, prompt_tokens_upper_bound(prompt), request.max_tokens);
   // Settlement mode: the actor escrows max_cost with the ledger before the job runs, and the
   // worker's receipt settles it; nothing is reserved or charged here (a meter reserving 0 charges 0).
   const auto payer = shared.config.settlement.empty() ? std::nullopt : shared.accounts.ledger_account_for(account);
@@ -150,7 +151,7 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
     const std::string response_id = reply->choices.empty() ? job->request_id() : reply->choices.front()->header.id;
     auto choice = std::make_unique<choice_session>(choice_session{
         shared, job, kind, std::move(own), {response_id, created_s, request.model, ""},
-        job_meter{account, key_id, reserved, payer.has_value()},
+        job_meter{account, key_id, reserved, payer.has_value(), 0, 0, false, caps, std::nullopt},
         started, static_cast<std::size_t>(i)});
     if (kind == endpoint_kind::chat && request.tools.active()) {
       choice->tool_format = chat::tool_format_of(shared.catalog.template_for(request.model));

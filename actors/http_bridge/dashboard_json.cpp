@@ -244,6 +244,8 @@ json job_detail_json(const std::string& request_id, const job_detail& detail) {
                         {"completion_tokens", r.completion_token_count},
                         {"first_index", r.first_index},
                         {"finish_reason", r.finish_reason},
+                        {"price_prompt_micro", r.price_prompt_micro},  // its signed ask for the job, per 1k
+                        {"price_completion_micro", r.price_completion_micro},
                         {"fingerprint_bytes", r.fingerprints.size()}});
   }
   for (const auto& v : t.verdicts) {

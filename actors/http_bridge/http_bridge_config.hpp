@@ -39,10 +39,12 @@ struct http_bridge_config {
   std::int64_t poll_interval_ms = 50;     // safety-net drain of the inbox; pushes wake the actor at once
   std::int64_t models_refresh_ms = 1000;  // how often the model list is asked of the matchmaker
   std::int64_t retry_after_s = 1;         // Retry-After on backpressure 429s
-  // Billing prices in micro-units per 1000 tokens: the maximum cost of a request (reserved before
-  // it runs; 402 when the balance is short) and the charge for what was delivered.
-  std::int64_t prompt_price_micro_per_1k = 100;
-  std::int64_t completion_price_micro_per_1k = 200;
+  // Default price caps in micro-units per 1000 tokens, for a request that sets no
+  // `provider.max_price`: its maximum cost is reserved or escrowed at them (402 when the balance is
+  // short), only workers asking at most them serve it, and it is charged the serving worker's ask
+  // (billing.hpp). The defaults are the gpu_worker's default utilisation ceilings (ask_policy.hpp).
+  std::int64_t prompt_price_micro_per_1k = 400;
+  std::int64_t completion_price_micro_per_1k = 800;
   std::string owned_by = "infergrid";     // `owned_by` of every listed model
   // The dashboard (deploy/readme/dashboard.md): keys that may read its account data (miners'
   // earnings, ledger entries, a job's ledger entries); none = those endpoints answer 403.

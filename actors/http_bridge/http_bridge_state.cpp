@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "actors/http_bridge/billing.hpp"
 #include "actors/http_bridge/bridge_escrow.hpp"
 #include "actors/http_bridge/upstream_request.hpp"
 #include "runtime/actor_kind_registry.hpp"
@@ -116,19 +117,23 @@ void http_bridge_state::submit(bridge_command& command) {
   const auto timeout = std::chrono::milliseconds(shared_->config.request_timeout_ms);
   auto request = to_inference_request(command.request, id, std::move(command.prompt), ctx_.address(),
                                       unix_now_ms() + shared_->config.request_timeout_ms, seeds_());
+  // Only workers asking at most the request's caps may serve it: what the escrow holds covers them.
+  const job_price caps = request_price_caps(shared_->config, command.request);
+  request.routing.max_price_prompt_micro = static_cast<std::uint64_t>(caps.prompt_per_1k_micro);
+  request.routing.max_price_completion_micro = static_cast<std::uint64_t>(caps.completion_per_1k_micro);
   jobs_[id] = job_entry{command.job, 0, clock::now() + timeout + deadline_grace, command.payer, false,
                         command.request.stream, {}};
-  if (!command.payer.empty()) return open_escrow(id, command.max_cost_micro, std::move(request));
+  if (!command.payer.empty()) return open_escrow(id, command.max_cost_micro, caps, std::move(request));
   dispatch(request);
 }
 
 // Settlement mode: the job runs only once the ledger holds its maximum cost.
-void http_bridge_state::open_escrow(const std::string& request_id, std::int64_t max_cost_micro,
+void http_bridge_state::open_escrow(const std::string& request_id, std::int64_t max_cost_micro, const job_price& caps,
                                     inference_request request) {
   const std::string payer = jobs_.at(request_id).payer;
   ctx_.request<escrow_reply>(
       shared_->config.settlement,
-      escrow_for(shared_->config, request_id, payer, max_cost_micro,
+      escrow_for(shared_->config, request_id, payer, max_cost_micro, caps,
                  std::chrono::duration_cast<std::chrono::milliseconds>(
                      std::chrono::system_clock::now().time_since_epoch()).count()),
       shared_->config.settlement_timeout_ms,
@@ -210,11 +215,11 @@ void http_bridge_state::on_chunk(const token_chunk& chunk) {
   const auto prompt_tokens = static_cast<std::int64_t>(chunk.prompt_token_count);
   if (!chunk.text.empty() || !chunk.tokens.empty()) {
     job.stream->push({job_event::kind::text, chunk.text, static_cast<std::int64_t>(chunk.tokens.size()), "",
-                      chunk.worker_id, prompt_tokens, {}, chunk.logprobs});
+                      chunk.worker_id, prompt_tokens, {}, chunk.logprobs, chunk.claim_price});
   }
   if (!chunk.finish_reason.empty()) {
     job.stream->push({job_event::kind::finished, "", 0, openai_finish_reason(chunk.finish_reason), chunk.worker_id,
-                      prompt_tokens});
+                      prompt_tokens, {}, {}, chunk.claim_price});
     jobs_.erase(found);
     publish_counts();
   }

@@ -56,7 +56,8 @@ class http_bridge_state {
 
   void drain_inbox();
   void submit(bridge_command& command);
-  void open_escrow(const std::string& request_id, std::int64_t max_cost_micro, inference_request request);
+  void open_escrow(const std::string& request_id, std::int64_t max_cost_micro, const job_price& caps,
+                   inference_request request);
   void dispatch(const inference_request& request);
   // The job ended without its receipt: pays the workers for what a streaming client received, then
   // refunds the rest of the escrow (one path to the settlement actor, so it sees that order).

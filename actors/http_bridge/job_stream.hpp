@@ -43,6 +43,7 @@ struct job_event {
   std::int64_t prompt_tokens = 0; // as the worker counted them (0 = not told yet)
   api_error failure;              // failed
   std::vector<token_logprob> logprobs;  // text: one per token when the request asked for logprobs
+  std::optional<job_price> price;       // the worker's signed price for the job (its chunk claim)
 };
 
 class job_stream {

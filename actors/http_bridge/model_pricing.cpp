@@ -1,6 +1,13 @@
 #include "actors/http_bridge/model_pricing.hpp"
 
+#include <cmath>
+
 namespace infergrid::http {
+
+std::uint64_t price_micro_per_1k(double usd_per_million) {
+  if (usd_per_million <= 0) return 0;
+  return static_cast<std::uint64_t>(std::llround(usd_per_million * 1000.0));
+}
 
 std::string price_per_token(std::int64_t micro_per_1k) {
   if (micro_per_1k <= 0) return "0";

@@ -18,6 +18,9 @@ struct price_index_view {
   std::int64_t cleared_jobs = 0;
 };
 
+// OpenRouter prices are USD per million tokens; the grid's are micro-units per 1000 tokens
+// (1 USD = 1e6 micro): x USD/M = x micro/token = 1000x micro per 1k. 0 for none (≤ 0).
+std::uint64_t price_micro_per_1k(double usd_per_million);
 // micro-units per 1k tokens → tokens per token as a plain decimal string ("0.0000002", "0").
 std::string price_per_token(std::int64_t micro_per_1k);
 nlohmann::json pricing_json(const price_index_view& prices);

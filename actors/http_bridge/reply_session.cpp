@@ -33,6 +33,7 @@ std::string choice_session::finish_reason(const std::string& upstream, bool made
 void choice_session::absorb(const job_event& event) {
   if (!event.miner.empty()) header.miner = event.miner;
   if (event.prompt_tokens > 0) meter.prompt_tokens = event.prompt_tokens;
+  if (event.price) meter.worker_price = event.price;
   if (first_token_s < 0 && event.what == job_event::kind::text && event.tokens > 0) first_token_s = seconds_since(started);
 }
 
@@ -54,7 +55,7 @@ void choice_session::abandon() {
 }
 
 void choice_session::finish(int status) {
-  meter.settle(shared.config, shared.accounts, shared.metrics);
+  meter.settle(shared.accounts, shared.metrics);
   shared.series.record(unix_now_ms() / 1000, status, seconds_since(started), meter.completion_tokens, first_token_s);
   if (shared.config.access_log) {
     log_access({job->request_id(), "POST", route_name(kind), meter.account, request.model, header.miner, status,

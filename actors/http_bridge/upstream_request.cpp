@@ -6,11 +6,6 @@
 
 namespace infergrid::http {
 
-std::uint64_t price_micro_per_1k(double usd_per_million) {
-  if (usd_per_million <= 0) return 0;
-  return static_cast<std::uint64_t>(std::llround(usd_per_million * 1000.0));
-}
-
 std::string ggml_quantisation(const std::string& openrouter_name) {
   std::string lower = openrouter_name;
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "actors/http_bridge/model_pricing.hpp"
 #include "actors/http_bridge/openai_request.hpp"
 #include "messages/inference.hpp"
 
@@ -15,9 +16,6 @@ inference_request to_inference_request(const completion_request& request, const 
                                        std::string prompt, const std::string& reply_to, std::int64_t deadline_ms,
                                        std::uint64_t seed);
 
-// OpenRouter prices are USD per million tokens; the matchmaker's are micro-units per 1000 tokens
-// (1 USD = 1e6 micro): x USD/M = x micro/token = 1000x micro per 1k.
-std::uint64_t price_micro_per_1k(double usd_per_million);
 // OpenRouter quantization names ("fp16", "int8", "q8_0") as GGML type names ("F16", "Q8_0").
 std::string ggml_quantisation(const std::string& openrouter_name);
 // The matchmaker's finish reasons as OpenAI's ("context" -> "length").

@@ -2,6 +2,7 @@
 
 #include "actors/gpu_worker/receipt_signing.hpp"
 #include "actors/settlement/ledger/ledger.hpp"
+#include "actors/settlement/price_conversion.hpp"
 #include "actors/settlement/settlement_actor.hpp"
 #include "actors/settlement/settlement_state.hpp"
 #include "runtime/log.hpp"
@@ -12,7 +13,7 @@ settle_receipt to_settle_receipt(const completion_receipt& receipt) {
   const ledger::settlement_receipt claim = settlement_claim_of(receipt);
   return settle_receipt{receipt_op_id(receipt), claim.request_id,     claim.miner,
                         claim.prompt_tokens,    claim.completion_tokens, claim.receipt_digest,
-                        receipt.settlement_signature};
+                        receipt.settlement_signature, false, message_price(claim.ask)};
 }
 
 void settlement_state::settle_from_receipt(const completion_receipt& receipt, const envelope& in) {

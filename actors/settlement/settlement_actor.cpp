@@ -5,6 +5,7 @@
 #include "actors/settlement/entries_lookup.hpp"
 #include "actors/settlement/ledger_view.hpp"
 #include "actors/settlement/ledger/ledger_verify.hpp"
+#include "actors/settlement/price_conversion.hpp"
 #include "actors/settlement/settlement_state.hpp"
 #include "runtime/actor_kind_registry.hpp"
 #include "runtime/log.hpp"
@@ -41,7 +42,8 @@ lg::operation to_operation(const escrow_request& m) {
                        m.completion_price_per_1k_micro};
 }
 lg::operation to_operation(const settle_receipt& m) {
-  lg::settlement_receipt claim{m.request_id, m.miner, m.prompt_tokens, m.completion_tokens, m.receipt_digest};
+  lg::settlement_receipt claim{m.request_id,        m.miner,          m.prompt_tokens,
+                               m.completion_tokens, m.receipt_digest, ledger_ask(m.ask)};
   if (m.partial) return lg::partial_settle_op{std::move(claim), m.miner_signature};
   return lg::settle_op{std::move(claim), m.miner_signature};
 }

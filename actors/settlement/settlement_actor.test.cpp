@@ -40,6 +40,8 @@ completion_receipt worker_receipt(const identity& worker, const std::string& req
   r.model = "stories260k";
   r.prompt_token_count = prompt;
   r.completion_token_count = completion;
+  r.price_prompt_micro = 1'000;  // its ask, per 1k tokens
+  r.price_completion_micro = 4'000;
   r.finish_reason = "length";
   sign_receipt(r, worker);
   return r;
@@ -191,7 +193,8 @@ TEST_F(settlement_actor_test, epoch_close_answers_with_the_root_of_a_verifiable_
 
 TEST_F(settlement_actor_test, a_worker_receipt_settles_its_escrow_once_and_opens_the_miner_account) {
   fund("dev", 0, 10 * token);
-  ASSERT_TRUE((call<escrow_reply>(escrow_request{"escrow/r1", "r1", "dev", token, 1'000, 4'000})).ok());
+  // The payer's caps are twice the worker's ask: the ask is what is paid.
+  ASSERT_TRUE((call<escrow_reply>(escrow_request{"escrow/r1", "r1", "dev", token, 2'000, 8'000})).ok());
   const identity worker = key(31);  // no ledger account yet: its first payment opens one
   const completion_receipt receipt = worker_receipt(worker, "r1", 500, 250);
   forward(receipt);
@@ -273,17 +276,23 @@ std::vector<std::uint8_t> settle_receipt_body(std::uint32_t fields) {
   packer.pack(std::string("op")).pack(std::string("r1")).pack(std::string("m")).pack(10).pack(20);
   packer.pack(std::vector<std::uint8_t>(32, 1)).pack(std::vector<std::uint8_t>(64, 2));
   if (fields >= 8) packer.pack(true);  // partial
-  if (fields >= 9) packer.pack(std::string("future field"));
+  if (fields >= 9) packer.pack(job_price{100, 200});  // ask
+  if (fields >= 10) packer.pack(std::string("future field"));
   return body;
 }
 
 TEST(settlement_messages, a_newer_settle_receipt_with_an_appended_field_still_decodes) {
   // Schemas evolve append-only: an old reader must accept a body with one more trailing field.
-  auto decoded = decode_body<settle_receipt>(settle_receipt_body(9));
+  auto decoded = decode_body<settle_receipt>(settle_receipt_body(10));
   ASSERT_TRUE(decoded.ok()) << decoded.err().message;
   EXPECT_EQ(decoded->completion_tokens, 20);
   EXPECT_EQ(decoded->miner_signature.size(), 64u);
   EXPECT_TRUE(decoded->partial);
+  EXPECT_EQ(decoded->ask, (job_price{100, 200}));
+  // One from before `ask` was appended has none: the ledger pays it at the escrow's prices.
+  auto unpriced = decode_body<settle_receipt>(settle_receipt_body(8));
+  ASSERT_TRUE(unpriced.ok()) << unpriced.err().message;
+  EXPECT_FALSE(unpriced->ask.has_value());
   // One from before `partial` was appended settles the escrow, as it did.
   auto older = decode_body<settle_receipt>(settle_receipt_body(7));
   ASSERT_TRUE(older.ok()) << older.err().message;

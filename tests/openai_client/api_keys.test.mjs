@@ -16,8 +16,11 @@ import { devKey, eventually, sourceDir, startGrid } from './grid.mjs';
 
 const binary = process.env.INFERGRID_BIN ?? path.join(process.env.INFERGRID_BINARY_DIR ?? 'build', 'actors/cli/infergrid');
 const operatorKey = 'sk-infergrid-operator-dev';
-// The bridge's prices (deploy/all-in-one.yaml keeps the defaults) and the ledger's rule: rounded down.
+// The workers' asks (fixed here: the default utilisation asks follow load) and the ledger's rule,
+// rounded down: a request is charged the serving worker's ask, under the bridge's default caps.
 const ledgerCost = (usage) => Math.floor((usage.prompt_tokens * 100 + usage.completion_tokens * 200) / 1000);
+const fixedAsks = (text) => text.replace(/(name: worker-\d\n\s+kind: gpu_worker\n\s+settings: \{)/g,
+  '$1price_prompt_micro: 100, price_completion_micro: 200, ');
 let grid;
 let keysFile;
 
@@ -33,7 +36,7 @@ before(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infergrid-keys-'));
   keysFile = path.join(dir, 'api-keys.yaml');
   fs.copyFileSync(path.join(sourceDir, 'deploy/api-keys.yaml'), keysFile);
-  grid = await startGrid({ keysFile });
+  grid = await startGrid({ keysFile, edit: fixedAsks });
 });
 
 after(async () => {

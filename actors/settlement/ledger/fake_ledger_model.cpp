@@ -115,7 +115,14 @@ bool fake_ledger_model::pay(const settlement_receipt& receipt, model_escrow& e, 
   // Independent arithmetic: the prompt counts with the first payment only; cost in micro-units,
   // rounded down, capped at what the escrow still holds.
   const std::int64_t prompt = e.paid_miners.empty() ? receipt.prompt_tokens : 0;
-  const std::int64_t priced = prompt * e.prompt_price_per_1k_micro + receipt.completion_tokens * e.completion_price_per_1k_micro;
+  // The miner's ask where it signed one, never above the escrow's prices.
+  std::int64_t prompt_price = e.prompt_price_per_1k_micro, completion_price = e.completion_price_per_1k_micro;
+  if (receipt.ask) {
+    if (receipt.ask->prompt_per_1k_micro < 0 || receipt.ask->completion_per_1k_micro < 0) return false;
+    prompt_price = std::min(prompt_price, receipt.ask->prompt_per_1k_micro);
+    completion_price = std::min(completion_price, receipt.ask->completion_per_1k_micro);
+  }
+  const std::int64_t priced = prompt * prompt_price + receipt.completion_tokens * completion_price;
   *cost = std::min(priced / 1000, e.held_micro);
   const micro_units fee = *cost * config_.fee_bps / 10'000;
   at(e.payer, bucket::escrowed) -= *cost;

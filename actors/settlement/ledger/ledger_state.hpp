@@ -56,6 +56,10 @@ struct escrow {
   std::set<std::string, std::less<>> paid_miners;  // miners a partial settlement paid (each once)
 };
 
+// The prices a receipt is paid at: the miner's ask, each capped by the escrow's price (the payer's
+// cap); the escrow's prices for a receipt without an ask.
+receipt_ask paid_price(const escrow& e, const settlement_receipt& receipt);
+
 // Cumulative external withdrawals (withdraw_op) per account as they stood when `epoch` closed: what an
 // epoch's on-chain balances root grants (actors/settlement/chain_anchor.hpp). epoch -1: none closed yet.
 struct closed_withdrawals {

@@ -89,14 +89,41 @@ struct escrow_op {
     if (in.via.array.size == 6) field[5].convert(expires_at_unix_ms);
   }
 };
-// What a miner signs when it finishes a request (see signing_bytes in operation_codec.hpp).
+// The miner's ask for one request, per 1k tokens, fixed when its worker accepted the job.
+struct receipt_ask {
+  micro_units prompt_per_1k_micro = 0;
+  micro_units completion_per_1k_micro = 0;
+  MSGPACK_DEFINE(prompt_per_1k_micro, completion_per_1k_micro)
+  bool operator==(const receipt_ask&) const = default;
+};
+// What a miner signs when it finishes a request (see signing_bytes in operation_codec.hpp). The
+// miner is paid at its `ask`, each price capped by the escrow's (the payer's caps); a receipt
+// without an ask (signed before asks were) is paid at the escrow's prices. Encoded with 5 fields
+// without an ask and 6 with one, so the entries written before the field was appended keep their
+// exact, canonical bytes and their signatures.
 struct settlement_receipt {
   std::string request_id;
   std::string miner;  // account id = the miner's public key in hex
   std::int64_t prompt_tokens = 0;
   std::int64_t completion_tokens = 0;
   byte_vector receipt_digest;  // BLAKE2b of the worker's full receipt (model, prompt, fingerprints)
-  MSGPACK_DEFINE(request_id, miner, prompt_tokens, completion_tokens, receipt_digest)
+  std::optional<receipt_ask> ask;
+
+  template <class Packer>
+  void msgpack_pack(Packer& out) const {
+    out.pack_array(ask ? 6 : 5);
+    out.pack(request_id), out.pack(miner), out.pack(prompt_tokens), out.pack(completion_tokens);
+    out.pack(receipt_digest);
+    if (ask) out.pack(*ask);
+  }
+  void msgpack_unpack(const msgpack::object& in) {
+    if (in.type != msgpack::type::ARRAY || in.via.array.size < 5 || in.via.array.size > 6) throw msgpack::type_error();
+    const msgpack::object* field = in.via.array.ptr;
+    field[0].convert(request_id), field[1].convert(miner), field[2].convert(prompt_tokens);
+    field[3].convert(completion_tokens), field[4].convert(receipt_digest);
+    ask.reset();
+    if (in.via.array.size == 6) ask = field[5].as<receipt_ask>();
+  }
 };
 struct settle_op {  // pays the miner for the receipt's tokens, fee to treasury, refunds the rest
   settlement_receipt receipt;

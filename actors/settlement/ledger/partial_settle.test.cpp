@@ -2,42 +2,16 @@
 // escrow by the miner's signed claim, each miner once, the prompt once, the rest refunded exactly.
 #include <gtest/gtest.h>
 
-#include "actors/settlement/ledger/ledger_state.hpp"
-#include "actors/settlement/ledger/ledger_test_support.hpp"
+#include "actors/settlement/ledger/escrow_fixture.test.hpp"
 #include "actors/settlement/ledger/signed_ops.hpp"
 
 namespace infergrid::ledger {
 namespace {
 
-using testing::key;
-
-constexpr micro_units token = micro_per_token;
-
-class partial_settle_test : public ::testing::Test {
+class partial_settle_test : public testing::escrow_fixture {
  protected:
-  partial_settle_test() : state(ledger_config{}) {
-    ok(deposit_op{dev, 0, 10 * token});
-    // 1,000 micro per 1k prompt tokens (1 per token), 10,000 per 1k completion tokens (10 per token).
-    ok(escrow_op{"req-1", dev, token, 1'000, 10'000});
-  }
-  void ok(const operation& op) {
-    auto out = state.apply(op);
-    ASSERT_TRUE(out.ok()) << out.err().message;
-    ASSERT_TRUE(state.check_invariants().ok()) << state.check_invariants().err().message;
-  }
-  error_code refused(const operation& op) {
-    auto out = state.apply(op);
-    EXPECT_FALSE(out.ok());
-    EXPECT_TRUE(state.check_invariants().ok());
-    return out.ok() ? error_code::ok : out.err().code;
-  }
-  micro_units balance(const std::string& id) const { return state.find(id) ? state.find(id)->balance_micro : 0; }
-  static micro_units after_fee(micro_units cost) { return cost - cost * 100 / 10'000; }  // fee_bps 100
-
-  ledger_state state;
-  identity first = key(1);
-  identity second = key(2);
-  std::string dev = "dev-alice";
+  // 1,000 micro per 1k prompt tokens (1 per token), 10,000 per 1k completion tokens (10 per token).
+  partial_settle_test() : escrow_fixture(1'000, 10'000) {}
 };
 
 TEST_F(partial_settle_test, failover_pays_each_worker_its_tokens_and_the_prompt_once) {

@@ -61,6 +61,13 @@ result<outcome> ledger_state::apply_one(const escrow_op& op) {
   return out;
 }
 
+receipt_ask paid_price(const escrow& e, const settlement_receipt& receipt) {
+  const receipt_ask cap{e.prompt_price_per_1k_micro, e.completion_price_per_1k_micro};
+  if (!receipt.ask) return cap;
+  return {std::min(receipt.ask->prompt_per_1k_micro, cap.prompt_per_1k_micro),
+          std::min(receipt.ask->completion_per_1k_micro, cap.completion_per_1k_micro)};
+}
+
 static result<const escrow*> open_escrow(const ledger_state& state, const std::string& request_id) {
   auto closed = state.escrow_closed(request_id);
   if (!closed) return closed.err();
@@ -83,6 +90,9 @@ result<ledger_state::claim_plan> ledger_state::plan_claim(const settlement_recei
     return make_error(error_code::invalid_argument, "account " + receipt.miner + " is not a miner");
   }
   if (receipt.receipt_digest.size() != 32) return make_error(error_code::invalid_argument, "receipt digest is not 32 bytes");
+  if (receipt.ask && (receipt.ask->prompt_per_1k_micro < 0 || receipt.ask->completion_per_1k_micro < 0)) {
+    return make_error(error_code::invalid_argument, "receipt asks a negative price");
+  }
   if (receipt.prompt_tokens > receipt_tokens_max || receipt.completion_tokens > receipt_tokens_max) {
     return make_error(error_code::too_large, "receipt claims more tokens than any request may have");
   }
@@ -92,8 +102,9 @@ result<ledger_state::claim_plan> ledger_state::plan_claim(const settlement_recei
   IG_TRY(verify_account_signature(receipt.miner, signing_bytes(receipt), miner_signature));
   // The prompt is charged once per request, with its first payment (a resumed worker prefills it again).
   const std::int64_t prompt_tokens = e.paid_miners.empty() ? receipt.prompt_tokens : 0;
-  auto cost = token_cost_micro(prompt_tokens, e.prompt_price_per_1k_micro, receipt.completion_tokens,
-                               e.completion_price_per_1k_micro);
+  const receipt_ask price = paid_price(e, receipt);
+  auto cost = token_cost_micro(prompt_tokens, price.prompt_per_1k_micro, receipt.completion_tokens,
+                               price.completion_per_1k_micro);
   if (!cost) return cost.err();
   // The escrow is the most the payer agreed to: a claim for more is paid what the escrow still holds.
   claim_plan out{e, {}, std::min(*cost, e.held_micro)};

@@ -1,0 +1,22 @@
+#pragma once
+// price_conversion: a message's job_price (messages/job_price.hpp) as the ledger's receipt_ask
+// (actors/settlement/ledger/operation.hpp) and back — the same two numbers, so what a worker signs
+// in a chunk claim or receipt is what the ledger pays.
+#include <optional>
+
+#include "actors/settlement/ledger/operation.hpp"
+#include "messages/job_price.hpp"
+
+namespace infergrid {
+
+inline std::optional<ledger::receipt_ask> ledger_ask(const std::optional<job_price>& price) {
+  if (!price) return std::nullopt;
+  return ledger::receipt_ask{price->prompt_per_1k_micro, price->completion_per_1k_micro};
+}
+
+inline std::optional<job_price> message_price(const std::optional<ledger::receipt_ask>& ask) {
+  if (!ask) return std::nullopt;
+  return job_price{ask->prompt_per_1k_micro, ask->completion_per_1k_micro};
+}
+
+}  // namespace infergrid
