@@ -22,6 +22,7 @@
 #include "actors/settlement/ledger/ledger_test_support.hpp"
 #include "tests/child_process.hpp"
 #include "tests/compute_grid.hpp"
+#include "tests/support/http_health.hpp"
 
 namespace infergrid {
 namespace {
@@ -66,14 +67,7 @@ class escrow_expiry_test : public ::testing::Test {
         std::vector<std::string>{testing::infergrid_binary(), "node", "--config", config},
         dir + "/node" + std::to_string(++starts) + ".log");
     ASSERT_TRUE(grid->started());
-    const auto deadline = std::chrono::steady_clock::now() + seconds(60);
-    while (std::chrono::steady_clock::now() < deadline) {
-      httplib::Client client("127.0.0.1", http_port);
-      auto res = client.Get("/health");
-      if (res && res->status == 200 && json::parse(res->body).value("workers", 0) > 0) return;
-      std::this_thread::sleep_for(milliseconds(100));
-    }
-    FAIL() << "the grid did not come up:\n" << grid->log();
+    if (!testing::wait_for_http_workers(http_port, 1, seconds(60))) FAIL() << "the grid did not come up:\n" << grid->log();
   }
 
   // Starts `count` streams and returns once the first has received a chunk: the rest are escrowed

@@ -18,6 +18,8 @@
 #include "runtime/config.hpp"
 #include "runtime/node.hpp"
 #include "tests/compute_grid.hpp"
+#include "tests/support/started_node.hpp"
+#include "tests/support/http_health.hpp"
 
 namespace infergrid {
 namespace {
@@ -65,12 +67,9 @@ class settlement_loop_test : public ::testing::Test {
         "    kind: http_bridge\n"
         "    settings: {listen: 127.0.0.1:" + std::to_string(orphan_port) + ", keys_file: " + keys +
         ", settlement: nobody-settles, settlement_timeout_ms: 500}\n";
-    auto config = parse_config(yaml, "<settlement loop test>");
-    ASSERT_TRUE(config.ok()) << config.err().message;
-    auto created = node::create(std::move(*config));
-    ASSERT_TRUE(created.ok()) << created.err().message;
-    grid = std::move(*created);
-    ASSERT_TRUE(grid->start().ok());
+    auto started = testing::start_node(yaml, "<settlement loop test>");
+    ASSERT_TRUE(started.ok()) << started.err().message;
+    grid = std::move(*started);
     ASSERT_TRUE(wait_until_served());
   }
   void TearDown() override {
@@ -84,16 +83,7 @@ class settlement_loop_test : public ::testing::Test {
     return client.Post("/v1/completions", {{"Authorization", "Bearer " + key}}, body.dump(), "application/json");
   }
   // The bridge answers once the worker has registered (the model list comes from the matchmaker).
-  bool wait_until_served() {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < deadline) {
-      httplib::Client client("127.0.0.1", http_port);
-      auto res = client.Get("/health");
-      if (res && res->status == 200 && json::parse(res->body).value("workers", 0) > 0) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
-  }
+  bool wait_until_served() { return testing::wait_for_http_workers(http_port, 1, std::chrono::seconds(60)); }
   balance_reply balance(const std::string& account) {
     auto b = grid->call<balance_reply>("settlement", balance_query{account}, call_timeout_ms);
     return b.ok() ? *b : balance_reply{};

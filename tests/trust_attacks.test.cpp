@@ -29,6 +29,8 @@
 #include "runtime/curve_keys.hpp"
 #include "runtime/node.hpp"
 #include "tests/compute_grid.hpp"
+#include "tests/support/started_node.hpp"
+#include "tests/support/http_health.hpp"
 
 namespace infergrid {
 namespace {
@@ -97,10 +99,9 @@ class trust_attacks : public ::testing::Test {
     auto config = parse_config(yaml, "<trust attacks>");
     ASSERT_TRUE(config.ok()) << config.err().message;
     config->security.transport_key_secret = generate_curve_keypair().value().secret_z85;
-    auto created = node::create(std::move(*config));
-    ASSERT_TRUE(created.ok()) << created.err().message;
-    grid = std::move(*created);
-    ASSERT_TRUE(grid->start().ok());
+    auto started = testing::start_node(std::move(*config));
+    ASSERT_TRUE(started.ok()) << started.err().message;
+    grid = std::move(*started);
     ASSERT_TRUE(wait_until_served());
     worker_id = to_hex(identity::load((dir / "worker.key").string())->public_id());
 
@@ -127,16 +128,7 @@ class trust_attacks : public ::testing::Test {
     std::filesystem::remove_all(dir);
   }
 
-  bool wait_until_served() {
-    const auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      httplib::Client client("127.0.0.1", http_port);
-      auto res = client.Get("/health");
-      if (res && res->status == 200 && json::parse(res->body).value("workers", 0) > 0) return true;
-      std::this_thread::sleep_for(100ms);
-    }
-    return false;
-  }
+  bool wait_until_served() { return testing::wait_for_http_workers(http_port, 1, 60s); }
 
   json complete(bool stream = false) {
     httplib::Client client("127.0.0.1", http_port);

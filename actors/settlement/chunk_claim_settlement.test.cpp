@@ -11,6 +11,7 @@
 #include "actors/settlement/ledger/signed_ops.hpp"
 #include "runtime/config.hpp"
 #include "runtime/node.hpp"
+#include "tests/support/started_node.hpp"
 
 namespace infergrid {
 namespace {
@@ -40,13 +41,12 @@ result<Reply> ask(node& grid, const T& message) {
 
 TEST(chunk_claim_settlement, a_failed_over_worker_is_paid_its_claim_and_the_finisher_the_rest) {
   ledger::testing::temp_dir dir{"chunk-claims"};
-  auto config = parse_config("node: {name: test}\nlimits: {drain_quiet_ms: 10}\nactors:\n"
-                             "  - {name: settlement, kind: settlement, settings: {db: " + dir.file("ledger.db") +
-                                 ", durable: false, fee_bps: 0}}\n",
-                             "<chunk claim test>");
-  ASSERT_TRUE(config.ok()) << config.err().message;
-  auto grid = std::move(node::create(std::move(*config))).value();
-  ASSERT_TRUE(grid->start().ok());
+  auto started = testing::start_node("node: {name: test}\nlimits: {drain_quiet_ms: 10}\nactors:\n"
+                                     "  - {name: settlement, kind: settlement, settings: {db: " + dir.file("ledger.db") +
+                                         ", durable: false, fee_bps: 0}}\n",
+                                     "<chunk claim test>");
+  ASSERT_TRUE(started.ok()) << started.err().message;
+  auto grid = std::move(*started);
   ASSERT_TRUE(ask<ledger_ack>(*grid, ledger_deposit{"dep", "dev", 0, 10 * token}).ok());
   // 1 micro per prompt token, 1,000 per completion token.
   ASSERT_TRUE(ask<escrow_reply>(*grid, escrow_request{"esc", "r1", "dev", token, 1'000, 1'000'000}).ok());

@@ -11,6 +11,7 @@
 #include "actors/settlement/ledger/ledger_verify.hpp"
 #include "runtime/actor_runner.hpp"
 #include "runtime/node.hpp"
+#include "tests/support/started_node.hpp"
 
 namespace infergrid {
 namespace {
@@ -26,12 +27,9 @@ class epoch_driver_test : public ::testing::Test {
                              "    settings: {db: " + db + ", durable: false, epoch_interval_s: 1, epoch_demand_timeout_ms: 500}\n"
                              "  - name: matchmaker\n"
                              "    kind: matchmaker\n";
-    auto config = parse_config(yaml, "<epoch driver test>");
-    ASSERT_TRUE(config.ok()) << config.err().message;
-    auto created = node::create(std::move(*config));
-    ASSERT_TRUE(created.ok()) << created.err().message;
-    grid = std::move(*created);
-    ASSERT_TRUE(grid->start().ok());
+    auto started = testing::start_node(yaml, "<epoch driver test>");
+    ASSERT_TRUE(started.ok()) << started.err().message;
+    grid = std::move(*started);
   }
   void TearDown() override {
     if (grid) grid->stop();

@@ -13,6 +13,7 @@
 #include "actors/settlement/receipt_settlement.hpp"
 #include "messages/account_history.hpp"
 #include "runtime/node.hpp"
+#include "tests/support/started_node.hpp"
 
 namespace infergrid {
 namespace {
@@ -57,12 +58,9 @@ class settlement_actor_test : public ::testing::Test {
                              "    kind: settlement\n"
                              "    settings: {db: " + db + ", durable: false, conviction_quorum: 2, fee_bps: 0,\n"
                              "               miner_stake_min_micro: 100000000, validator_stake_min_micro: 10000000}\n";
-    auto config = parse_config(yaml, "<settlement test>");
-    ASSERT_TRUE(config.ok()) << config.err().message;
-    auto created = node::create(std::move(*config));
-    ASSERT_TRUE(created.ok()) << created.err().message;
-    grid = std::move(*created);
-    ASSERT_TRUE(grid->start().ok());
+    auto started = testing::start_node(yaml, "<settlement test>");
+    ASSERT_TRUE(started.ok()) << started.err().message;
+    grid = std::move(*started);
   }
   void TearDown() override {
     if (grid) grid->stop();

@@ -15,6 +15,7 @@
 #include "runtime/config.hpp"
 #include "runtime/node.hpp"
 #include "tests/support/vault_devnet.hpp"
+#include "tests/support/started_node.hpp"
 
 namespace infergrid::testing {
 
@@ -42,12 +43,9 @@ class chain_bridge_fixture : public ::testing::Test {
                              "', chain_vault: '" + to_hex_0x(net->vault) + "', chain_confirmations: 2,\n"
                              "               chain_poll_interval_ms: 50, chain_retry_max_ms: 400" +
                              (operator_key_file.empty() ? std::string() : ", chain_operator_key: " + operator_key_file) + "}\n";
-    auto config = parse_config(yaml, "<chain bridge test>");
-    ASSERT_TRUE(config.ok()) << config.err().message;
-    auto created = node::create(std::move(*config));
-    ASSERT_TRUE(created.ok()) << created.err().message;
-    grid = std::move(*created);
-    ASSERT_TRUE(grid->start().ok());
+    auto started = testing::start_node(yaml, "<chain bridge test>");
+    ASSERT_TRUE(started.ok()) << started.err().message;
+    grid = std::move(*started);
   }
   void stop_grid() {
     if (grid) grid->stop();
