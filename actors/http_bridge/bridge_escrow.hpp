@@ -1,8 +1,9 @@
 #pragma once
 // bridge_escrow: the bridge's side of settlement mode (the `settlement` setting). Before a job of
 // an account naming a ledger `account` runs, the actor asks the settlement actor to escrow its
-// maximum cost at the bridge's prices; the worker's signed receipt settles that escrow (the
-// settlement actor pays the miner for the tokens it signed and returns the rest); a job that fails
+// maximum cost at the request's price caps (billing.hpp); the worker's signed receipt settles that
+// escrow (the settlement actor pays the miner for the tokens it signed at its signed ask, each price
+// capped, and returns the rest); a job that fails
 // or is cancelled is refunded in full (workers sign no receipt for a cancelled job).
 // Pure functions; the actor (http_bridge_state.cpp) sends them on its own thread.
 #include <cstdint>
