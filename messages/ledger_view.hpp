@@ -19,12 +19,14 @@ namespace infergrid {
 inline constexpr std::uint32_t ledger_view_entries_max = 200;
 inline constexpr std::uint32_t ledger_view_accounts_max = 1024;
 inline constexpr std::uint32_t ledger_view_epochs_max = 64;
+inline constexpr std::uint32_t ledger_view_earnings_epochs_max = 32;
 
 struct ledger_view_query {
   static constexpr message_type id = message_type::ledger_view_query;
   static constexpr std::uint16_t version = 1;
   std::uint32_t recent_entries = 20;  // newest first; at most ledger_view_entries_max
-  MSGPACK_DEFINE(recent_entries)
+  std::uint32_t earnings_epochs = 0;  // appended: closed epochs whose miner earnings to list (0 = none)
+  MSGPACK_DEFINE(recent_entries, earnings_epochs)
 };
 IG_REGISTER_MESSAGE(ledger_view_query);
 
@@ -65,6 +67,26 @@ struct epoch_driver_view {
                  last_pool_micro, last_tokens_served, last_utilisation_ppm, last_queue_p95_ms)
 };
 
+// What one miner account was paid in one closed epoch: its balance credits from the entries between
+// the epoch's root and the one before (receipts settled, partial settlements, and the epoch close's
+// reward). Account data: left out with the accounts.
+struct miner_epoch_earnings {
+  std::string account;
+  std::int64_t receipts_micro = 0;  // settle + partial_settle credits
+  std::uint32_t paid_receipts = 0;  // entries that paid it
+  std::int64_t rewards_micro = 0;   // the epoch close's reward
+  MSGPACK_DEFINE(account, receipts_micro, paid_receipts, rewards_micro)
+};
+
+struct epoch_earnings_view {
+  std::int64_t epoch = 0;
+  std::uint64_t first_seq = 0;  // the epoch's entries: first_seq ..= last_seq (its close)
+  std::uint64_t last_seq = 0;
+  bool complete = true;  // false: still being summed (a long epoch is read a bounded slice per view)
+  std::vector<miner_epoch_earnings> miners;  // by account; miners paid nothing are left out
+  MSGPACK_DEFINE(epoch, first_seq, last_seq, complete, miners)
+};
+
 struct ledger_view_report {
   static constexpr message_type id = message_type::ledger_view_report;
   static constexpr std::uint16_t version = 1;
@@ -88,10 +110,12 @@ struct ledger_view_report {
   std::int64_t early_participant_multiplier_percent = 0;
   bool account_data_withheld = false;  // the sender lacks coordinator authority: no accounts, no entries
   epoch_driver_view epoch_driver;      // appended
+  std::vector<epoch_earnings_view> earnings;  // appended: the query's earnings_epochs newest closed epochs, newest first
+  std::int64_t unbonding_epochs = 0;  // appended (ledger_config): stake unbonded in epoch E is withdrawable from epoch E + this
   MSGPACK_DEFINE(epoch, last_seq, last_hash, signer, open_escrows, accounts, accounts_truncated, entries,
                  verified_entries, verify_error, epochs, weight_useful_tokens, weight_latency, weight_uptime,
                  weight_accuracy, early_participant_epochs, early_participant_multiplier_percent,
-                 account_data_withheld, epoch_driver)
+                 account_data_withheld, epoch_driver, earnings, unbonding_epochs)
 };
 IG_REGISTER_MESSAGE(ledger_view_report);
 

@@ -58,10 +58,28 @@ TEST(view_messages, ledger_view_round_trips) {
   EXPECT_EQ(round_trip(ledger_view_query{5}).recent_entries, 5u);
 }
 
+TEST(view_messages, epoch_earnings_round_trip) {
+  ledger_view_report report;
+  report.earnings = {epoch_earnings_view{4, 31, 60, false, {miner_epoch_earnings{"miner-a", 21, 3, 500}}}};
+  report.unbonding_epochs = 2;
+  const auto back = round_trip(report);
+  EXPECT_EQ(back.unbonding_epochs, 2);
+  ASSERT_EQ(back.earnings.size(), 1u);
+  EXPECT_EQ(back.earnings[0].epoch, 4);
+  EXPECT_EQ(back.earnings[0].first_seq, 31u);
+  EXPECT_FALSE(back.earnings[0].complete);
+  EXPECT_EQ(back.earnings[0].miners[0].paid_receipts, 3u);
+  EXPECT_EQ(back.earnings[0].miners[0].rewards_micro, 500);
+  EXPECT_EQ(round_trip(ledger_view_query{5, 8}).earnings_epochs, 8u);
+}
+
 TEST(view_messages, older_views_decode_with_defaults) {
   EXPECT_TRUE(decode_older<grid_view_report>(std::vector<worker_view>{}).recent_jobs.empty());
   EXPECT_EQ(decode_older<ledger_view_report>(std::int64_t{3}).verified_entries, 0u);
   EXPECT_EQ(decode_older<ledger_view_report>(std::int64_t{3}).epoch, 3);
+  EXPECT_TRUE(decode_older<ledger_view_report>(std::int64_t{3}).earnings.empty());
+  EXPECT_EQ(decode_older<ledger_view_query>(std::uint32_t{7}).earnings_epochs, 0u);
+  EXPECT_EQ(decode_older<ledger_view_query>(std::uint32_t{7}).recent_entries, 7u);
 }
 
 }  // namespace

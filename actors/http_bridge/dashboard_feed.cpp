@@ -17,11 +17,11 @@ void dashboard_feed::refresh() {
                                    shared_.dashboard.set_grid(std::move(report));
                                  });
   if (shared_.config.settlement.empty()) return;
-  ctx_.request<ledger_view_report>(shared_.config.settlement,
-                                   ledger_view_query{static_cast<std::uint32_t>(shared_.config.dashboard_ledger_entries)},
-                                   timeout_ms, [this](result<ledger_view_report> report) {
-                                     shared_.dashboard.set_ledger(std::move(report));
-                                   });
+  const ledger_view_query query{static_cast<std::uint32_t>(shared_.config.dashboard_ledger_entries),
+                                static_cast<std::uint32_t>(shared_.config.dashboard_earnings_epochs)};
+  ctx_.request<ledger_view_report>(shared_.config.settlement, query, timeout_ms, [this](result<ledger_view_report> report) {
+    shared_.dashboard.set_ledger(std::move(report));
+  });
 }
 
 void dashboard_feed::answer_lookups() {

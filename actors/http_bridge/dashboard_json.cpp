@@ -145,6 +145,28 @@ json jobs_json(const dashboard_reading<grid_view_report>& grid) {
   return {{"matchmaker", freshness(grid)}, {"jobs", jobs}};
 }
 
+namespace {
+
+// Newest closed epoch first: each miner account paid in it, receipts + reward = earned.
+json earnings_per_epoch_json(const std::vector<epoch_earnings_view>& epochs) {
+  json out = json::array();
+  for (const auto& e : epochs) {
+    json miners = json::array();
+    for (const auto& m : e.miners) {
+      miners.push_back({{"miner", m.account},
+                        {"receipts_micro", m.receipts_micro},
+                        {"paid_receipts", m.paid_receipts},
+                        {"rewards_micro", m.rewards_micro},
+                        {"earned_micro", m.receipts_micro + m.rewards_micro}});
+    }
+    out.push_back({{"epoch", e.epoch}, {"first_seq", e.first_seq}, {"last_seq", e.last_seq}, {"complete", e.complete},
+                   {"miners", miners}});
+  }
+  return out;
+}
+
+}  // namespace
+
 json miners_json(const dashboard_reading<grid_view_report>& grid, const dashboard_reading<ledger_view_report>& ledger) {
   std::map<std::string, const account_view*> accounts;
   if (ledger.report) {
@@ -196,6 +218,7 @@ json miners_json(const dashboard_reading<grid_view_report>& grid, const dashboar
                       {"uptime", l.weight_uptime}, {"accuracy", l.weight_accuracy}};
     out["early_participant_epochs"] = l.early_participant_epochs;
     out["early_participant_multiplier_percent"] = l.early_participant_multiplier_percent;
+    out["earnings_per_epoch"] = earnings_per_epoch_json(l.earnings);
   }
   return out;
 }

@@ -46,7 +46,8 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
                                      "max_tokens_limit", "settlement", "settlement_timeout_ms",
                                      "max_connections_per_client", "header_timeout_ms", "body_timeout_ms",
                                      "idle_timeout_ms", "access_log", "operator_keys", "dashboard_refresh_ms",
-                                     "dashboard_recent_jobs", "dashboard_ledger_entries", "keys_reload_ms"}));
+                                     "dashboard_recent_jobs", "dashboard_ledger_entries", "dashboard_earnings_epochs",
+                                     "keys_reload_ms"}));
   http_bridge_config out;
   IG_TRY(read_listen(config, out));
   auto keys = config.require<std::string>("keys_file");
@@ -90,6 +91,11 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
   if (out.dashboard_recent_jobs > grid_view_recent_jobs_max || out.dashboard_ledger_entries > ledger_view_entries_max) {
     return make_error(error_code::invalid_argument,
                       config.where("dashboard_recent_jobs") + ": at most 500 recent jobs and 200 ledger entries");
+  }
+  IG_TRY(read<std::size_t>(config, "dashboard_earnings_epochs", out.dashboard_earnings_epochs, 0));
+  if (out.dashboard_earnings_epochs > ledger_view_earnings_epochs_max) {
+    return make_error(error_code::invalid_argument, config.where("dashboard_earnings_epochs") + ": at most " +
+                                                        std::to_string(ledger_view_earnings_epochs_max) + " epochs");
   }
   if (config.has("model_files")) {
     const YAML::Node templates = config.yaml()["model_files"];

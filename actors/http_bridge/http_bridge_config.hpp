@@ -52,6 +52,7 @@ struct http_bridge_config {
   std::int64_t dashboard_refresh_ms = 1000;   // how often the matchmaker's and ledger's views are asked
   std::size_t dashboard_recent_jobs = 50;     // finished jobs listed (at most grid_view_recent_jobs_max)
   std::size_t dashboard_ledger_entries = 20;  // newest entries listed and re-checked (at most 200)
+  std::size_t dashboard_earnings_epochs = 8;  // closed epochs of miners' earnings listed (at most 32)
   // model -> its GGUF, read for tokenizer.chat_template and the context length /v1/models reports.
   std::map<std::string, std::string> model_files;
   rate_limit_settings rate_limit;

@@ -88,6 +88,7 @@ result<ledger_view_report> make_ledger_view(ledger::ledger& books, const ledger_
   out.weight_accuracy = config.weights.accuracy;
   out.early_participant_epochs = config.early_participant_epochs;
   out.early_participant_multiplier_percent = config.early_participant_multiplier_percent;
+  out.unbonding_epochs = config.unbonding_epochs;
   return out;
 }
 

@@ -321,8 +321,15 @@ handler_table settlement_state::handlers() {
         return account_history_of(books, q);
       }),
       on<ledger_view_query>([this](const ledger_view_query& q) -> result<ledger_view_report> {
-        auto view = make_ledger_view(books, q, (ctx.sender_roles() & role_coordinator) != 0);
-        if (view.ok()) view->epoch_driver = epochs.view();
+        const bool with_account_data = (ctx.sender_roles() & role_coordinator) != 0;
+        auto view = make_ledger_view(books, q, with_account_data);
+        if (!view.ok()) return view;
+        view->epoch_driver = epochs.view();
+        if (with_account_data) {
+          auto earned = earnings.newest(books, q.earnings_epochs);
+          if (!earned.ok()) return earned.err();
+          view->earnings = std::move(earned).value();
+        }
         return view;
       }),
       on<stake_query>([this](const stake_query& q) -> result<stake_reply> {

@@ -35,6 +35,7 @@
 
 #include "actors/settlement/chain_bridge.hpp"
 #include "actors/settlement/epoch_driver.hpp"
+#include "actors/settlement/epoch_earnings.hpp"
 #include "actors/settlement/escrow_expiry.hpp"
 #include "actors/settlement/ledger/ledger.hpp"
 #include "runtime/actor_context.hpp"
@@ -94,6 +95,7 @@ struct settlement_state {
   escrow_clock expiry_clock;
   std::unique_ptr<chain_bridge> chain;  // set when chain_endpoint is configured
   epoch_driver epochs;                   // closes epochs on a timer when epoch_interval_s is set
+  epoch_earnings_book earnings;          // miners' earnings per closed epoch (ledger_view_query.earnings_epochs)
   std::uint64_t receipts_without_escrow = 0;  // receipts of requests nobody escrowed (dropped)
 };
 

@@ -21,8 +21,44 @@ async function getJson(route, key) {
   return { status: res.status, body: await res.json() };
 }
 
+// Epochs close every 2 s (the settlement actor's epoch driver, a funded treasury paying each busy
+// period's pool), so miners' earnings per closed epoch fill while the test runs; the ledger view
+// lists enough entries that the served requests' settlements stay in it despite the closes.
+function withEpochs(text) {
+  const edited = text.replace(/^(\s+)db: (\S+)$/m, '$1db: $2\n$1epoch_interval_s: 2')
+    .replace('genesis_deposits: {dev: 1000000000000}', 'genesis_deposits: {dev: 1000000000000, treasury: 1000000000000}')
+    .replace('operator_keys: [sk-infergrid-operator-dev]', 'operator_keys: [sk-infergrid-operator-dev], dashboard_ledger_entries: 200');
+  assert.ok(edited.includes('epoch_interval_s: 2') && edited.includes('treasury: ') && edited.includes('dashboard_ledger_entries'),
+    'the settlement and http_bridge settings were not found');
+  return edited;
+}
+
+// What the ledger file says each miner was paid in each closed epoch (`infergrid ledger history`
+// and `ledger epochs` on the running grid's ledger): epoch -> miner -> { receipts, rewards, paid }.
+function ledgerEarnings(miners) {
+  const db = path.join(grid.dir, 'infergrid-ledger.db');
+  const run = (...args) => execFileSync(binary, ['ledger', '--db', db, ...args], { encoding: 'utf8' });
+  const roots = [...run('epochs').matchAll(/^epoch (\d+)\s+entry (\d+)/gm)].map((m) => ({ epoch: Number(m[1]), last: Number(m[2]) }));
+  const epochOf = (seq) => roots.find((r) => seq <= r.last)?.epoch;
+  const out = new Map();
+  for (const miner of miners) {
+    for (const m of run('history', miner, '--limit', '10000').matchAll(/^#(\d+)\s+(\S+)\s+(-?\d+)\.(\d{6})\s/gm)) {
+      const [seq, operation] = [Number(m[1]), m[2]];
+      const micro = (m[3].startsWith('-') ? -1 : 1) * (Math.abs(Number(m[3])) * 1e6 + Number(m[4]));
+      const epoch = epochOf(seq);
+      if (epoch === undefined || micro <= 0) continue;
+      if (!out.has(epoch)) out.set(epoch, new Map());
+      const row = out.get(epoch).get(miner) ?? { receipts: 0, rewards: 0, paid: 0 };
+      if (operation === 'settle' || operation === 'partial_settle') { row.receipts += micro; row.paid += 1; }
+      if (operation === 'epoch_close') row.rewards += micro;
+      out.get(epoch).set(miner, row);
+    }
+  }
+  return out;
+}
+
 before(async () => {
-  grid = await startGrid();
+  grid = await startGrid({ edit: withEpochs });
   for (const [i, stream] of [[0, false], [1, false], [2, true], [3, false]]) {
     const res = await fetch(`${grid.baseURL}/chat/completions`, {
       method: 'POST',
@@ -107,6 +143,40 @@ test('account endpoints need an operator key and agree with the ledger', async (
   assert.equal((await getJson('/dashboard/api/jobs/no-such-request', operatorKey)).status, 404);
 });
 
+test('miners\' earnings per closed epoch match the ledger', async () => {
+  const miners = [...new Set(served.map((s) => s.miner))];
+  // Every served request's receipt paid in some closed epoch listed (canaries may add more).
+  const body = await eventually(async () => {
+    const { status, body } = await getJson('/dashboard/api/miners', operatorKey);
+    assert.equal(status, 200);
+    assert.ok(body.earnings_per_epoch.length > 0, 'closed epochs listed');
+    assert.ok(body.earnings_per_epoch.every((e) => e.complete), 'every listed epoch summed');
+    for (const miner of miners) {
+      const paid = body.earnings_per_epoch.flatMap((e) => e.miners).filter((m) => m.miner === miner)
+        .reduce((sum, m) => sum + m.paid_receipts, 0);
+      assert.ok(paid >= served.filter((s) => s.miner === miner).length, `${miner}: every receipt paid in a closed epoch`);
+    }
+    return body;
+  }, 30000);
+  const epochs = body.earnings_per_epoch;
+  assert.ok(epochs.length <= 8, 'the newest dashboard_earnings_epochs (8) epochs');
+  for (let i = 1; i < epochs.length; ++i) {
+    assert.ok(epochs[i - 1].epoch > epochs[i].epoch, 'newest first');
+    assert.equal(epochs[i - 1].first_seq, epochs[i].last_seq + 1, 'consecutive entry ranges');
+  }
+  const ledger = ledgerEarnings(miners);
+  for (const e of epochs) {
+    for (const miner of miners) {
+      const fromLedger = ledger.get(e.epoch)?.get(miner) ?? { receipts: 0, rewards: 0, paid: 0 };
+      const row = e.miners.find((m) => m.miner === miner) ?? { receipts_micro: 0, rewards_micro: 0, paid_receipts: 0, earned_micro: 0 };
+      assert.equal(row.receipts_micro, fromLedger.receipts, `epoch ${e.epoch} ${miner}: receipts as the ledger paid them`);
+      assert.equal(row.paid_receipts, fromLedger.paid, `epoch ${e.epoch} ${miner}: paid receipts`);
+      assert.equal(row.rewards_micro, fromLedger.rewards, `epoch ${e.epoch} ${miner}: the epoch reward`);
+      assert.equal(row.earned_micro, row.receipts_micro + row.rewards_micro);
+    }
+  }
+});
+
 test('infergrid status prints the same grid', () => {
   const text = execFileSync(binary, ['status', '--config', grid.configPath, '--jobs', '20'], { encoding: 'utf8' });
   assert.match(text, /^workers 2 · slots 16 free \d+/m);
@@ -147,6 +217,14 @@ test('the page in headless Chromium shows the JSON numbers and reaches a job\'s 
     for (const s of served) assert.ok(page.jobs.includes(s.id), `${s.id} listed`);
     for (const s of served) assert.ok(page.miners.includes(s.miner), `${s.miner} in the miners table`);
     assert.match(page.verification, /^ok \(\d+ checked\)$/);
+    // Earnings per closed epoch: the page's rows are the JSON's (an epoch may close between the reads).
+    const earningsRows = await browser.evaluate('[...document.querySelectorAll("#earnings-table tbody tr")].map((tr) => ({ ...tr.dataset }))');
+    const { body: minersNow } = await getJson('/dashboard/api/miners', operatorKey);
+    const fromJson = new Map(minersNow.earnings_per_epoch.flatMap((e) => e.miners.map((m) => [`${e.epoch}/${m.miner}`, String(m.earned_micro)])));
+    assert.ok(earningsRows.length > 0, 'earnings per epoch shown');
+    const matched = earningsRows.filter((r) => fromJson.has(`${r.epoch}/${r.miner}`));
+    assert.ok(matched.length >= earningsRows.length - 2, 'the page lists the JSON\'s epochs');
+    for (const r of matched) assert.equal(r.earnedMicro, fromJson.get(`${r.epoch}/${r.miner}`), `epoch ${r.epoch} ${r.miner}`);
     const { body: ledger } = await getJson('/dashboard/api/ledger', operatorKey);
     assert.ok(Number(page.lastSeq) > 0 && Number(page.lastSeq) <= ledger.last_seq);
 

@@ -81,6 +81,20 @@ function renderMiners(m) {
     row.dataset = { miner: x.miner };
     return row;
   }));
+  renderEarnings(m.earnings_per_epoch ?? []);
+}
+
+// One row per miner paid in each of the newest closed epochs (newest first).
+function renderEarnings(epochs) {
+  $('earnings-note').textContent = epochs.length
+    ? `The newest ${epochs.length} closed epochs: receipts settled to each miner plus the epoch close's reward.`
+    : 'No epoch has closed yet.';
+  fillTable('earnings-table', epochs.flatMap((e) => e.miners.map((x) => {
+    const row = [e.complete ? e.epoch : `${e.epoch} (summing…)`, `${e.first_seq}–${e.last_seq}`, cell(short(x.miner), 'mono'),
+      x.paid_receipts, tokens(x.receipts_micro), tokens(x.rewards_micro), tokens(x.earned_micro)];
+    row.dataset = { epoch: e.epoch, miner: x.miner, earnedMicro: x.earned_micro };
+    return row;
+  })));
 }
 
 function renderJobs(j) {
