@@ -16,6 +16,8 @@ TEST(account_history_messages, round_trip) {
   EXPECT_EQ(query.account, "3b6a");
   EXPECT_EQ(query.limit, 250u);
   EXPECT_EQ(static_cast<int>(account_history_query::id), 425);
+  EXPECT_EQ(round_trip(account_history_query{"3b6a", 500, 77}).before_seq, 77u);
+  EXPECT_EQ(testing::decode_older<account_history_query>(std::string("3b6a")).before_seq, 0u) << "older senders: the newest";
 }
 
 TEST(account_history_messages, members_may_ask) {

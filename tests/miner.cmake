@@ -1,7 +1,7 @@
 # Miners' own commands against a live hub (tests/openai_client/miner_join.test.mjs, with the openai
 # client that http.cmake installs into the build tree):
-#   miner_join_e2e   `infergrid miner join`/`miner status` (issue 17): a new miner's keys, benchmark,
-#                    stake, served requests and earnings; refusals for no grid, unknown model, too poor
+#   miner_join_e2e   `infergrid miner join`/`miner status`/`miner leave` (issue 17): a new miner's keys, benchmark,
+#                    stake, served requests and earnings; refusals for no grid, unknown model, too poor; leaving: unbonding, withdrawal once matured
 if(INFERGRID_NODE AND INFERGRID_NPM)
   add_test(NAME miner_join_e2e COMMAND ${INFERGRID_NODE} --test --test-concurrency=1 ${openai_client_dir}/miner_join.test.mjs
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})

@@ -22,8 +22,12 @@ struct status_options {
   std::string model;
   std::string settlement = "settlement";
   std::int64_t timeout_ms = 3000;
-  std::uint32_t entries = account_history_entries_max;
+  std::uint64_t entries = 0;  // 0 = all
+  std::uint32_t page_entries = account_history_entries_max;
 };
+
+// Bounds the paging loop: 20,000 pages of 500 entries, ten million entries of one account.
+constexpr std::uint64_t history_pages_max = 20'000;
 
 std::string amount(std::int64_t micro) { return ledger::format_amount(micro); }
 
@@ -94,7 +98,34 @@ void print_jobs(const grid_view_report& view, const std::string& account) {
              audited - guilty, guilty, escalated);
 }
 
-status print_ledger(miner_grid& grid, const std::string& account, std::uint32_t entries) {
+// The account's ledger history, newest first, `page_entries` at a time until it ends or
+// `entries_max` (0 = all) were read.
+result<entries_reply> read_history(miner_grid& grid, const std::string& account, std::uint64_t entries_max,
+                                   std::uint32_t page_entries) {
+  entries_reply all;
+  std::uint64_t before_seq = 0;
+  for (std::uint64_t page = 0; page < history_pages_max; ++page) {
+    const std::uint64_t wanted =
+        entries_max == 0 ? page_entries : std::min<std::uint64_t>(page_entries, entries_max - all.entries.size());
+    auto read = grid.ask_settlement<entries_reply>(
+        account_history_query{account, static_cast<std::uint32_t>(wanted), before_seq});
+    if (!read.ok()) return read.err();
+    for (auto& e : read->entries) {
+      if (before_seq > 0 && e.seq >= before_seq) {  // a settlement actor that predates before_seq
+        return make_error(error_code::unsupported, "the ledger answered entry " + std::to_string(e.seq) +
+                                                       " again: it cannot page an account's history (upgrade its node)");
+      }
+      before_seq = e.seq;
+      all.entries.push_back(std::move(e));
+    }
+    const bool done = read->entries.size() < wanted || before_seq <= 1 ||
+                      (entries_max > 0 && all.entries.size() >= entries_max);
+    if (done) return all;
+  }
+  return make_error(error_code::too_large, "more than " + std::to_string(history_pages_max) + " pages of history");
+}
+
+status print_ledger(miner_grid& grid, const std::string& account, std::uint64_t entries, std::uint32_t page_entries) {
   auto balance = grid.ask_settlement<balance_reply>(balance_query{account});
   if (!balance.ok() && balance.err().code == error_code::not_found) {
     fmt::print("ledger    no account {} yet (the grid's operator funds it)\n", account);
@@ -106,12 +137,12 @@ status print_ledger(miner_grid& grid, const std::string& account, std::uint32_t 
   fmt::print("ledger    balance {} · staked {} · unbonding {} · {}\n", amount(balance->balance_micro),
              amount(balance->staked_micro), amount(balance->unbonding_micro),
              stake->schedulable ? "schedulable" : "NOT schedulable (stake under the ledger's minimum)");
-  auto history = grid.ask_settlement<entries_reply>(account_history_query{account, entries});
+  auto history = read_history(grid, account, entries, page_entries);
   if (!history.ok()) return history.err();
   const earnings_summary sum = sum_entries(*history);
-  fmt::print("earnings  {} from {} paid receipts · {} from {} epoch rewards · {} slashed (your newest {} ledger entries)\n",
+  fmt::print("earnings  {} from {} paid receipts · {} from {} epoch rewards · {} slashed ({} {} ledger entries)\n",
              amount(sum.receipts_micro), sum.paid_receipts, amount(sum.rewards_micro), sum.reward_epochs,
-             amount(sum.slashed_micro), history->entries.size());
+             amount(sum.slashed_micro), entries == 0 ? "all your" : "your newest", history->entries.size());
   fmt::print("verdicts  {} validators' verdicts on your receipts in the ledger, {} convicted\n", sum.verdicts,
              sum.convictions);
   return {};
@@ -129,7 +160,7 @@ status run_status(const status_options& options) {
   fmt::print("miner     {} ({}) on {}\n", keys->account, setup->signing_key_path, setup->matchmaker.actor);
   print_worker(*view, keys->account);
   print_jobs(*view, keys->account);
-  return print_ledger(*grid, keys->account, options.entries);
+  return print_ledger(*grid, keys->account, options.entries, options.page_entries);
 }
 
 void add_miner_status(CLI::App& app) {
@@ -141,7 +172,9 @@ void add_miner_status(CLI::App& app) {
   command->add_option("--model", options->model, "The model's gpu_worker when the config has several.");
   command->add_option("--settlement", options->settlement, "The ledger actor's name on its node.")->capture_default_str();
   command->add_option("--timeout-ms", options->timeout_ms, "How long to wait for each grid reply.")->capture_default_str();
-  command->add_option("--entries", options->entries, "Newest ledger entries of your account summed.")
+  command->add_option("--entries", options->entries, "Sum only your newest N ledger entries (0: all of them).")
+      ->capture_default_str();
+  command->add_option("--page-entries", options->page_entries, "Entries asked of the ledger per page.")
       ->capture_default_str()
       ->check(CLI::Range(1u, account_history_entries_max));
   command->callback([options] {

@@ -41,7 +41,7 @@ result<entries_reply> account_history_of(ledger::ledger& books, const account_hi
     return make_error(error_code::invalid_argument,
                       "limit must be 1.." + std::to_string(account_history_entries_max) + " entries");
   }
-  auto found = books.store().history(query.account, query.limit);
+  auto found = books.store().history(query.account, query.limit, query.before_seq);
   if (!found.ok()) return found.err();
   entries_reply reply;
   for (const ledger::entry& e : *found) {

@@ -46,15 +46,16 @@ actors:
 }
 
 // The all-in-one grid as a hub: no workers of its own, any key admitted as a member (miners stake
-// their own accounts), workers scheduled once the ledger shows 100 tokens staked; its ledger is ours.
+// their own accounts), workers scheduled once the ledger shows 100 tokens staked; its ledger is ours,
+// and its epochs close every second (so a miner that leaves sees its unbonding mature).
 function asHub(text) {
   const hub = text
     .replace(/  - name: worker-\d\n    kind: gpu_worker\n    settings: \{[^}]*\}\n/g, '')
     .replace(/^(security:\n  transport: plaintext\n)/m, '$1  admit: open\n')
     .replace(/^(node:\n  name: local\n  bind: tcp:\/\/127\.0\.0\.1:)\d+/m, `$1${hubPort}`)
     .replace(/^(      receipts_to: settlement.*\n)/m, '$1      min_stake_micro: 100000000\n      stake_from: settlement\n')
-    .replace(/^(\s+db: )\S+$/m, `$1${path.join(work, 'ledger.db')}`);
-  for (const expected of ['admit: open', `:${hubPort}`, 'stake_from: settlement', 'ledger.db']) {
+    .replace(/^(\s+)db: \S+$/m, `$1db: ${path.join(work, 'ledger.db')}\n$1epoch_interval_s: 1`);
+  for (const expected of ['admit: open', `:${hubPort}`, 'stake_from: settlement', 'ledger.db', 'epoch_interval_s: 1']) {
     assert.ok(hub.includes(expected), `the hub config lacks ${expected}:\n${hub}`);
   }
   assert.ok(!/kind: gpu_worker/.test(hub), 'the hub has no workers of its own');
@@ -183,6 +184,17 @@ test('miner status shows the miner online, its stake, audits and the ledger\'s p
   assert.match(shown, /audits\s+\d+ of them audited by validators/);
   assert.match(shown, /ledger\s+balance 15\d\.\d+ · staked 100(\.0+)? · unbonding 0(\.0+)? · schedulable/);
   assert.match(shown, /verdicts\s+\d+ validators' verdicts/);
+  // The whole history is summed, page by page: 3 entries a page gives the same sums as 500.
+  const summed = (text) => text.match(/^earnings .*\(all your (\d+) ledger entries\)$/m);
+  await eventually(() => {  // (a validator's verdict may land between the two reads: read again)
+    const paged = cli('miner', 'status', '--config', m1.file, '--page-entries', '3');
+    assert.equal(paged.status, 0, paged.stderr);
+    const [whole, inPages] = [summed(cli('miner', 'status', '--config', m1.file).stdout), summed(paged.stdout)];
+    assert.ok(whole && inPages, paged.stdout);
+    assert.ok(Number(inPages[1]) > 3, 'more than one page');
+    assert.equal(inPages[0], whole[0], 'the same entries and sums');
+  });
+  assert.match(cli('miner', 'status', '--config', m1.file, '--entries', '2').stdout, /\(your newest 2 ledger entries\)/);
 
   const other = cli('miner', 'status', '--config', m2.file);
   assert.equal(other.status, 0, other.stderr);
@@ -201,4 +213,34 @@ test('the miner stops cleanly on SIGTERM and the grid notices', async () => {
     return shown.stdout;
   });
   assert.match(status, /staked 100/);
+});
+
+test('miner leave unbonds the stake, status shows it unbonding, and --withdraw frees it once matured', async () => {
+  const leave = cli('miner', 'leave', '--config', m1.file);
+  assert.equal(leave.status, 0, leave.stdout + leave.stderr);
+  console.log(leave.stdout);
+  assert.match(leave.stdout, /unbond\s+100\.0+ unbonding \(ledger entry \d+/);
+  const matures = leave.stdout.match(/matures\s+withdrawable from epoch (\d+)(?: or (\d+))? \(epoch (\d+) is open; the ledger locks unbonding stake for (\d+) epochs/);
+  assert.ok(matures, leave.stdout);
+  assert.equal(Number(matures[2] ?? matures[1]), Number(matures[3]) + Number(matures[4]));
+  assert.match(leave.stdout, /after \d+ more epoch closes?, about \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(epochs close every 1 s\)/);
+  const status = cli('miner', 'status', '--config', m1.file);
+  assert.equal(status.status, 0, status.stderr);
+  assert.match(status.stdout, /ledger\s+balance 15\d\.\d+ · staked 0(\.0+)? · unbonding 100(\.0+)? · NOT schedulable/);
+  const again = cli('miner', 'leave', '--config', m1.file);
+  assert.equal(again.status, 1, 'nothing left to unbond');
+  assert.match(again.stderr, /nothing staked to unbond \(100\.0+ unbonding: --withdraw frees it once matured\)/);
+
+  // The ledger locks it for unbonding_epochs closes (a second each here): refused until then, then freed.
+  const withdrawn = await eventually(() => {
+    const withdraw = cli('miner', 'leave', '--config', m1.file, '--withdraw');
+    assert.equal(withdraw.status, 0, withdraw.stdout + withdraw.stderr);
+    return withdraw.stdout;
+  }, 30000);
+  assert.match(withdrawn, /withdraw\s+100\.0+ freed into the balance \(ledger entry \d+\)/);
+  const after = cli('miner', 'status', '--config', m1.file);
+  assert.match(after.stdout, /ledger\s+balance 25\d\.\d+ · staked 0(\.0+)? · unbonding 0(\.0+)? · NOT schedulable/);
+  const nothing = cli('miner', 'leave', '--config', m1.file, '--withdraw');
+  assert.equal(nothing.status, 1);
+  assert.match(nothing.stderr, /nothing to withdraw yet: .*no unbonded stake past its unbonding period/);
 });

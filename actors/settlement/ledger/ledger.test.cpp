@@ -109,6 +109,14 @@ TEST_F(ledger_test, history_lists_an_accounts_entries_newest_first) {
   ASSERT_EQ(history->size(), 2u);
   EXPECT_EQ((*history)[0].op_id, "c");
   EXPECT_EQ((*history)[1].op_id, "a");
+  // Pages: only entries before before_seq; the previous page's oldest seq reads the next page.
+  auto older = l.store().history("carol", 1, (*history)[0].seq);
+  ASSERT_TRUE(older.ok());
+  ASSERT_EQ(older->size(), 1u);
+  EXPECT_EQ((*older)[0].op_id, "a");
+  auto none = l.store().history("carol", 10, (*older)[0].seq);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty()) << "nothing before the first entry";
 }
 
 TEST_F(ledger_test, reopening_with_another_config_is_refused) {

@@ -1,6 +1,7 @@
 #include "actors/settlement/ledger/ledger_store.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "actors/settlement/ledger/ledger_schema.hpp"
 
@@ -193,13 +194,15 @@ result<std::vector<std::pair<std::string, account>>> ledger_store::read_accounts
   return out;
 }
 
-result<std::vector<entry>> ledger_store::history(const std::string& account_id, std::int64_t limit) {
+result<std::vector<entry>> ledger_store::history(const std::string& account_id, std::int64_t limit,
+                                                  std::uint64_t before_seq) {
   auto s = db_.prepare("SELECT e.seq, e.prev_hash, e.op_id, e.cause_id, e.op_bytes, e.outcome_bytes, e.signer, "
                        "e.signature, e.hash FROM account_entries a JOIN entries e ON e.seq = a.seq "
-                       "WHERE a.account = ? ORDER BY a.seq DESC LIMIT ?");
+                       "WHERE a.account = ? AND a.seq < ? ORDER BY a.seq DESC LIMIT ?");
   if (!s) return s.err();
   IG_TRY(s->bind(1, account_id));
-  IG_TRY(s->bind(2, limit));
+  IG_TRY(s->bind(2, before_seq > 0 ? static_cast<std::int64_t>(before_seq) : std::numeric_limits<std::int64_t>::max()));
+  IG_TRY(s->bind(3, limit));
   std::vector<entry> out;
   for (std::int64_t visited = 0; visited < limit; ++visited) {
     auto row = s->step();

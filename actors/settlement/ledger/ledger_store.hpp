@@ -46,7 +46,9 @@ class ledger_store {
   result<std::optional<entry>> last_entry();
   result<std::optional<account>> read_account(const std::string& id);
   result<std::vector<std::pair<std::string, account>>> read_accounts();
-  result<std::vector<entry>> history(const std::string& account_id, std::int64_t limit);
+  // The newest `limit` entries that touched the account, newest first; with before_seq > 0 only
+  // those with seq < before_seq.
+  result<std::vector<entry>> history(const std::string& account_id, std::int64_t limit, std::uint64_t before_seq = 0);
   result<std::vector<epoch_root>> epoch_roots();
   result<std::optional<byte_vector>> meta(const std::string& key);
   status set_meta(const std::string& key, const byte_vector& value);
