@@ -17,10 +17,10 @@
 #include <optional>
 
 #include <fmt/format.h>
-#include <sodium.h>
 
 #include "actors/cli/command_registry.hpp"
 #include "actors/cli/node_client.hpp"
+#include "actors/cli/random_op_id.hpp"
 #include "actors/settlement/chain/chain_client.hpp"
 #include "actors/settlement/chain/chain_key_file.hpp"
 #include "actors/settlement/chain/contract_views.hpp"
@@ -47,12 +47,6 @@ struct withdraw_args {
   std::int64_t timeout_ms = 10000;
 };
 
-std::string random_op_id() {
-  std::array<std::uint8_t, 12> bytes{};
-  randombytes_buf(bytes.data(), bytes.size());
-  return "cli-" + to_hex(bytes);
-}
-
 // Sends `message` to the settlement actor and returns its reply.
 template <class Reply, class Message>
 result<Reply> ask_settlement(const withdraw_args& args, const Message& message) {
@@ -69,7 +63,7 @@ status request_withdrawal(const withdraw_args& args) {
   auto amount = ledger::parse_amount(args.amount);
   if (!amount.ok()) return amount.err();
   if (*amount <= 0) return make_error(error_code::invalid_argument, "the amount must be positive");
-  const std::string op_id = args.op_id.empty() ? random_op_id() : args.op_id;
+  const std::string op_id = args.op_id.empty() ? random_op_id("cli-") : args.op_id;
   const std::string account = to_hex_0x(key->chain_address());
   const chain_withdrawal_request request{op_id, account, *amount,
                                          sign_withdrawal(*key, *vault, static_cast<std::uint64_t>(*amount), op_id)};

@@ -20,9 +20,9 @@
 #include <memory>
 
 #include <fmt/format.h>
-#include <sodium.h>
 
 #include "actors/cli/command_registry.hpp"
+#include "actors/cli/random_op_id.hpp"
 #include "actors/settlement/ledger/ledger.hpp"
 #include "actors/settlement/ledger/ledger_verify.hpp"
 #include "actors/settlement/ledger/operation_codec.hpp"
@@ -157,12 +157,6 @@ int run_escrows(const ledger_args& args) {
   return 0;
 }
 
-std::string random_op_id() {
-  std::array<std::uint8_t, 12> bytes{};
-  randombytes_buf(bytes.data(), bytes.size());
-  return "cli-" + to_hex(bytes);
-}
-
 result<lg::operation> build_operation(const std::string& verb, const ledger_args& args) {
   if (verb == "withdraw-unbonded") return lg::operation{lg::withdraw_unbonded_op{args.account}};
   if (verb == "refund") return lg::operation{lg::refund_op{args.account, args.reason}};
@@ -191,7 +185,7 @@ int run_mutation(const std::string& verb, const ledger_args& args) {
   if (!opened) return report_error("ledger " + verb, opened.err());
   // A refund's default op id is the request's, so running it twice refunds once.
   const std::string op_id =
-      !args.op_id.empty() ? args.op_id : verb == "refund" ? "operator-refund/" + args.account : random_op_id();
+      !args.op_id.empty() ? args.op_id : verb == "refund" ? "operator-refund/" + args.account : random_op_id("cli-");
   auto ack = opened->submit_one(lg::command{op_id, "cli", std::move(*op)});
   if (!ack) return report_error("ledger " + verb + " refused", ack.err());
   fmt::print("{} entry {} (op id {}, hash {})\n", ack->replayed ? "already recorded as" : "recorded as", ack->seq, op_id,

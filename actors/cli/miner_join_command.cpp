@@ -11,7 +11,6 @@
 #include <optional>
 
 #include <fmt/format.h>
-#include <sodium.h>
 
 #include "actors/cli/command_registry.hpp"
 #include "actors/cli/earnings_estimate.hpp"
@@ -19,6 +18,7 @@
 #include "actors/cli/miner_group.hpp"
 #include "actors/cli/miner_setup.hpp"
 #include "actors/cli/progress_bar.hpp"
+#include "actors/cli/random_op_id.hpp"
 #include "actors/gpu_worker/decode_benchmark.hpp"
 #include "actors/gpu_worker/loaded_model.hpp"
 #include "actors/settlement/ledger/amount.hpp"
@@ -131,19 +131,13 @@ result<benchmark_result> run_benchmark(const miner_setup& setup, std::uint32_t s
   return out;
 }
 
-std::string random_op_id() {
-  std::array<std::uint8_t, 12> bytes{};
-  randombytes_buf(bytes.data(), bytes.size());
-  return "miner-join/" + to_hex(bytes);
-}
-
 // Bonds what the plan says (nothing when already staked enough) and says whether the ledger now
 // counts the miner as schedulable.
 result<std::int64_t> bond_stake(miner_grid& grid, const std::string& account, const stake_plan& plan) {
   if (plan.to_stake_micro == 0) {
     fmt::print("stake     {} already staked: nothing to bond\n", amount(plan.staked_micro));
   } else {
-    auto ack = grid.ask_settlement<ledger_ack>(ledger_stake{random_op_id(), account, plan.to_stake_micro});
+    auto ack = grid.ask_settlement<ledger_ack>(ledger_stake{random_op_id("miner-join/"), account, plan.to_stake_micro});
     if (!ack.ok()) return make_error(ack.err().code, "staking refused: " + ack.err().message);
     fmt::print("stake     bonded {} (ledger entry {}, hash {}…)\n", amount(plan.to_stake_micro), ack->seq,
                to_hex(ack->entry_hash).substr(0, 16));

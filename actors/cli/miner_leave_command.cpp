@@ -9,12 +9,12 @@
 #include <ctime>
 
 #include <fmt/format.h>
-#include <sodium.h>
 
 #include "actors/cli/command_registry.hpp"
 #include "actors/cli/miner_grid.hpp"
 #include "actors/cli/miner_group.hpp"
 #include "actors/cli/miner_setup.hpp"
+#include "actors/cli/random_op_id.hpp"
 #include "actors/settlement/ledger/amount.hpp"
 #include "messages/ledger.hpp"
 #include "messages/ledger_view.hpp"
@@ -31,12 +31,6 @@ struct leave_options {
 };
 
 std::string amount(std::int64_t micro) { return ledger::format_amount(micro); }
-
-std::string random_op_id() {
-  std::array<std::uint8_t, 12> bytes{};
-  randombytes_buf(bytes.data(), bytes.size());
-  return "miner-leave/" + to_hex(bytes);
-}
 
 std::string utc_time(std::int64_t unix_ms) {
   const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
@@ -67,7 +61,7 @@ std::string when_epoch_opens(const ledger_view_report& view, std::int64_t releas
 status unbond_all(miner_grid& grid, const std::string& account, std::int64_t staked_micro) {
   auto before = grid.ask_settlement<ledger_view_report>(ledger_view_query{0, 0});
   if (!before.ok()) return before.err();
-  auto ack = grid.ask_settlement<ledger_ack>(ledger_unbond{random_op_id(), account, staked_micro});
+  auto ack = grid.ask_settlement<ledger_ack>(ledger_unbond{random_op_id("miner-leave/"), account, staked_micro});
   if (!ack.ok()) return make_error(ack.err().code, "unbonding refused: " + ack.err().message);
   auto after = grid.ask_settlement<ledger_view_report>(ledger_view_query{0, 0});
   if (!after.ok()) return after.err();
@@ -86,7 +80,7 @@ status unbond_all(miner_grid& grid, const std::string& account, std::int64_t sta
 
 // Frees every matured unbonding. Nothing matured is not an error when `unbonded_now`.
 status withdraw_matured(miner_grid& grid, const std::string& account, bool unbonded_now) {
-  auto ack = grid.ask_settlement<ledger_ack>(ledger_withdraw_unbonded{random_op_id(), account});
+  auto ack = grid.ask_settlement<ledger_ack>(ledger_withdraw_unbonded{random_op_id("miner-leave/"), account});
   if (!ack.ok() && ack.err().code == error_code::conflict) {
     if (unbonded_now) {
       fmt::print("withdraw  nothing matured yet (the unbonding above matures first)\n");

@@ -7,6 +7,7 @@
 #include "actors/settlement/ledger/ledger.hpp"
 #include "actors/settlement/ledger/operation_codec.hpp"
 #include "actors/settlement/price_conversion.hpp"
+#include "actors/settlement/request_op_ids.hpp"
 
 namespace infergrid {
 namespace {
@@ -46,13 +47,6 @@ void sign_chunk_claim(token_chunk& chunk, const identity& key) {
 bool has_chunk_claim(const token_chunk& chunk) {
   return chunk.claim_digest.size() == digest{}.size() && chunk.claim_signature.size() == signature{}.size() &&
          chunk.claim_completion_tokens > 0;
-}
-
-std::string worker_payment_op_id(std::string_view kind, const std::string& request_id, const std::string& worker_id) {
-  std::string readable = std::string(kind) + "/" + request_id + "/" + worker_id.substr(0, worker_id_hex_in_op_id);
-  if (readable.size() <= ledger::op_id_bytes_max) return readable;
-  const std::string both = request_id + "/" + worker_id;
-  return std::string(kind) + "/" + to_hex(hash_of(std::span(reinterpret_cast<const std::uint8_t*>(both.data()), both.size())));
 }
 
 settle_receipt partial_settlement_of(const token_chunk& chunk) {

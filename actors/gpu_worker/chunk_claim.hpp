@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <span>
 #include <string>
-#include <string_view>
 
 #include "actors/settlement/ledger/operation.hpp"
 #include "messages/inference.hpp"
@@ -29,11 +28,9 @@ void sign_chunk_claim(token_chunk& chunk, const identity& key);
 bool has_chunk_claim(const token_chunk& chunk);
 ledger::settlement_receipt chunk_claim_of(const token_chunk& chunk);
 
-// The op id of a worker's payment for a request: "<kind>/<request id>/<first 16 hex of the worker
-// id>", or "<kind>/" + BLAKE2b hex of both when that would pass the ledger's op id limit.
-std::string worker_payment_op_id(std::string_view kind, const std::string& request_id, const std::string& worker_id);
 
-// The partial settle_receipt paying chunk.worker_id for its claim, op id "partial/…" as above: the
+// The partial settle_receipt paying chunk.worker_id for its claim, op id "partial/…"
+// (worker_payment_op_id, request_op_ids.hpp): the
 // same claim sent by the matchmaker and by the bridge is one payment.
 settle_receipt partial_settlement_of(const token_chunk& chunk);
 

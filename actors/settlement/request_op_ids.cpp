@@ -3,12 +3,16 @@
 #include "actors/settlement/ledger/ledger.hpp"
 
 namespace infergrid {
-std::string receipt_op_id(const completion_receipt& receipt) {
-  std::string readable = "receipt/" + receipt.request_id + "/" + receipt.worker_id.substr(0, worker_id_hex_in_op_id);
+std::string worker_payment_op_id(std::string_view kind, const std::string& request_id, const std::string& worker_id) {
+  std::string readable = std::string(kind) + "/" + request_id + "/" + worker_id.substr(0, worker_id_hex_in_op_id);
   if (readable.size() <= ledger::op_id_bytes_max) return readable;
-  const std::string both = receipt.request_id + "/" + receipt.worker_id;
+  const std::string both = request_id + "/" + worker_id;
   const digest hashed = hash_bytes(std::span(reinterpret_cast<const std::uint8_t*>(both.data()), both.size()));
-  return "receipt/" + to_hex(hashed);
+  return std::string(kind) + "/" + to_hex(hashed);
+}
+
+std::string receipt_op_id(const completion_receipt& receipt) {
+  return worker_payment_op_id("receipt", receipt.request_id, receipt.worker_id);
 }
 
 std::vector<std::string> trace_op_ids(const trace_report& trace) {

@@ -3,6 +3,7 @@
 // receipt's settlement, each validator's verdict — so `infergrid trace` and the dashboard can ask
 // the settlement actor for exactly those entries (entries_query). Library infergrid_ledger_codec.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "messages/challenge.hpp"
@@ -13,8 +14,12 @@ namespace infergrid {
 // Hex digits of the worker id a receipt's op id (and its log lines) carry.
 inline constexpr std::size_t worker_id_hex_in_op_id = 16;
 
-// "receipt/<request_id>/<first 16 hex of the worker id>", or, when that would pass the ledger's
-// op id limit, "receipt/" + BLAKE2b hex of both: a replayed receipt maps to the same op id.
+// The op id of a worker's payment for a request: "<kind>/<request id>/<first 16 hex of the worker
+// id>", or, when that would pass the ledger's op id limit, "<kind>/" + BLAKE2b hex of both: a
+// replayed payment maps to the same op id.
+std::string worker_payment_op_id(std::string_view kind, const std::string& request_id, const std::string& worker_id);
+
+// worker_payment_op_id("receipt", …) of the receipt's request and worker.
 std::string receipt_op_id(const completion_receipt& receipt);
 
 // escrow/<id>, refund/<id>, each receipt's op id, verdict/<id>/<validator> for each verdict.
