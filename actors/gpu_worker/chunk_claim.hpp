@@ -28,10 +28,9 @@ void sign_chunk_claim(token_chunk& chunk, const identity& key);
 bool has_chunk_claim(const token_chunk& chunk);
 ledger::settlement_receipt chunk_claim_of(const token_chunk& chunk);
 
-
 // The partial settle_receipt paying chunk.worker_id for its claim, op id "partial/…"
-// (worker_payment_op_id, request_op_ids.hpp): the
-// same claim sent by the matchmaker and by the bridge is one payment.
+// (worker_payment_op_id, request_op_ids.hpp): the same claim sent by the matchmaker and by the
+// bridge is one payment.
 settle_receipt partial_settlement_of(const token_chunk& chunk);
 
 }  // namespace infergrid

@@ -17,6 +17,7 @@
 
 #include "actors/http_bridge/job_stream.hpp"
 #include "actors/http_bridge/openai_request.hpp"
+#include "messages/job_price.hpp"
 #include "runtime/actor_waker.hpp"
 
 namespace infergrid::http {
@@ -29,6 +30,7 @@ struct bridge_command {
   std::string prompt;          // submit: the rendered prompt text
   std::string payer;           // submit, settlement mode: the ledger account to escrow ("" = keys file)
   std::int64_t max_cost_micro = 0;  // submit, settlement mode: what the escrow holds
+  job_price caps;                   // submit: the request's price caps (billing.hpp), for routing and escrow
 };
 
 class bridge_inbox {

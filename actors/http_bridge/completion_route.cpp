@@ -166,7 +166,7 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
   }
   for (auto& choice : reply->choices) {
     bridge_command submit{bridge_command::kind::submit, choice->job, choice->request, prompt, payer.value_or(""),
-                          payer ? max_cost : 0};
+                          payer ? max_cost : 0, caps};
     if (!shared.inbox.push(std::move(submit))) {
       reply->abandon_all();
       reply->finish_all(429);

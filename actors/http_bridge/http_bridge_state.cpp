@@ -2,7 +2,6 @@
 
 #include <vector>
 
-#include "actors/http_bridge/billing.hpp"
 #include "actors/http_bridge/bridge_escrow.hpp"
 #include "actors/http_bridge/upstream_request.hpp"
 #include "runtime/actor_kind_registry.hpp"
@@ -116,14 +115,10 @@ void http_bridge_state::submit(bridge_command& command) {
   }
   const auto timeout = std::chrono::milliseconds(shared_->config.request_timeout_ms);
   auto request = to_inference_request(command.request, id, std::move(command.prompt), ctx_.address(),
-                                      unix_now_ms() + shared_->config.request_timeout_ms, seeds_());
-  // Only workers asking at most the request's caps may serve it: what the escrow holds covers them.
-  const job_price caps = request_price_caps(shared_->config, command.request);
-  request.routing.max_price_prompt_micro = static_cast<std::uint64_t>(caps.prompt_per_1k_micro);
-  request.routing.max_price_completion_micro = static_cast<std::uint64_t>(caps.completion_per_1k_micro);
+                                      unix_now_ms() + shared_->config.request_timeout_ms, seeds_(), command.caps);
   jobs_[id] = job_entry{command.job, 0, clock::now() + timeout + deadline_grace, command.payer, false,
                         command.request.stream, {}};
-  if (!command.payer.empty()) return open_escrow(id, command.max_cost_micro, caps, std::move(request));
+  if (!command.payer.empty()) return open_escrow(id, command.max_cost_micro, command.caps, std::move(request));
   dispatch(request);
 }
 

@@ -26,7 +26,7 @@ std::string openai_finish_reason(const std::string& upstream) {
 
 inference_request to_inference_request(const completion_request& request, const std::string& request_id,
                                        std::string prompt, const std::string& reply_to, std::int64_t deadline_ms,
-                                       std::uint64_t seed) {
+                                       std::uint64_t seed, const job_price& caps) {
   inference_request out;
   out.request_id = request_id;
   out.model = request.model;
@@ -50,8 +50,8 @@ inference_request to_inference_request(const completion_request& request, const 
   out.top_logprobs = static_cast<std::uint32_t>(request.top_logprobs);
   const routing_preferences& wanted = request.provider;
   auto& routing = out.routing;
-  routing.max_price_prompt_micro = price_micro_per_1k(wanted.max_price_prompt);
-  routing.max_price_completion_micro = price_micro_per_1k(wanted.max_price_completion);
+  routing.max_price_prompt_micro = static_cast<std::uint64_t>(caps.prompt_per_1k_micro);
+  routing.max_price_completion_micro = static_cast<std::uint64_t>(caps.completion_per_1k_micro);
   for (const auto& name : wanted.quantizations) routing.allowed_quantisations.push_back(ggml_quantisation(name));
   routing.excluded_miners = wanted.ignore;
   routing.allow_fallbacks = wanted.allow_fallbacks;

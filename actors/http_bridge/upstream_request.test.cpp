@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "actors/http_bridge/billing.hpp"
+
 namespace infergrid::http {
 namespace {
 
@@ -13,7 +15,7 @@ TEST(UpstreamRequest, MapsSamplingAndStreamsBackToTheBridge) {
   request.top_p = 0.9;
   request.frequency_penalty = 0.5;
   request.stop = {"\n"};
-  auto out = to_inference_request(request, "chatcmpl-1", "User: hi\nAssistant:", "local/http", 1234, 99);
+  auto out = to_inference_request(request, "chatcmpl-1", "User: hi\nAssistant:", "local/http", 1234, 99, {});
   EXPECT_EQ(out.request_id, "chatcmpl-1");
   EXPECT_EQ(out.model, "stories260k");
   EXPECT_EQ(out.prompt, "User: hi\nAssistant:");
@@ -30,7 +32,7 @@ TEST(UpstreamRequest, MapsSamplingAndStreamsBackToTheBridge) {
   EXPECT_EQ(out.reply_to, "local/http");
   EXPECT_EQ(out.deadline_ms, 1234);
   request.seed = 5;
-  EXPECT_EQ(to_inference_request(request, "r", "", "", 0, 99).sampling.seed, 5u);
+  EXPECT_EQ(to_inference_request(request, "r", "", "", 0, 99, {}).sampling.seed, 5u);
 }
 
 TEST(UpstreamRequest, MapsProviderPreferences) {
@@ -40,7 +42,7 @@ TEST(UpstreamRequest, MapsProviderPreferences) {
   request.provider.quantizations = {"fp16", "q8_0", "int8"};
   request.provider.max_price_prompt = 0.5;
   request.provider.max_price_completion = 2;
-  auto routing = to_inference_request(request, "r", "", "", 0, 0).routing;
+  auto routing = to_inference_request(request, "r", "", "", 0, 0, request_price_caps(http_bridge_config{}, request)).routing;
   EXPECT_EQ(routing.preferred_miners, (std::vector<std::string>{"b", "a", "c"}));
   EXPECT_EQ(routing.excluded_miners, (std::vector<std::string>{"x"}));
   EXPECT_EQ(routing.allowed_quantisations, (std::vector<std::string>{"F16", "Q8_0", "Q8_0"}));
@@ -48,7 +50,7 @@ TEST(UpstreamRequest, MapsProviderPreferences) {
   EXPECT_EQ(routing.max_price_completion_micro, 2000u);
   EXPECT_TRUE(routing.allow_fallbacks);
   request.provider.only = {"a", "d"};
-  routing = to_inference_request(request, "r", "", "", 0, 0).routing;
+  routing = to_inference_request(request, "r", "", "", 0, 0, request_price_caps(http_bridge_config{}, request)).routing;
   EXPECT_EQ(routing.preferred_miners, (std::vector<std::string>{"a", "d"}));  // order's order first
   EXPECT_FALSE(routing.allow_fallbacks);
 }
