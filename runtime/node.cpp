@@ -47,6 +47,8 @@ result<std::unique_ptr<node>> node::create(node_config config) {
                                           [raw] { return raw->metrics(); }, std::chrono::steady_clock::now(),
                                           *self->signer_, *self->trust_, cfg.security.require_signatures,
                                           credentials});
+  self->calls_ = std::make_unique<call_inboxes>(self->context_, self->names_, cfg.name, reply_endpoint, self->config_.limits,
+                                                self->transport_.credentials);
   if (self->ingress_) {
     self->ingress_->start(reply_endpoint);
     log(log_level::info, cfg.name, "listening on {} (key {}, signatures {}, admission {})", reply_endpoint,
@@ -138,19 +140,13 @@ std::vector<actor_metrics> node::metrics() const {
 
 result<envelope> node::call_raw(std::string_view to, outgoing_message message, std::int64_t timeout_ms) {
   if (timeout_ms <= 0) timeout_ms = config_.limits.default_request_timeout_ms;
-  const std::string caller = "_call." + std::to_string(next_call_.fetch_add(1));
+  auto borrowed = calls_->borrow();
+  if (!borrowed.ok()) return borrowed.err();
+  call_inboxes::lease& call = *borrowed;
+  const std::string& caller = call->name;
+  zmq::socket_t& inbox = call->socket;
+  outbox& sender = call->sender;
   try {
-    zmq::socket_t inbox(context_, zmq::socket_type::pull);
-    inbox.set(zmq::sockopt::linger, 0);
-    inbox.bind(inbox_endpoint(config_.name, caller));
-    names_.add_local(caller);
-    struct unregister {
-      directory& names;
-      const std::string& actor;
-      ~unregister() { names.remove_local(actor); }
-    } cleanup{names_, caller};
-
-    outbox sender(context_, names_, services_->reply_endpoint, config_.limits, transport_.credentials);
     auto where = sender.route_to(to);
     if (!where.ok()) return where.err();
     envelope out;

@@ -17,6 +17,7 @@
 #include <zmq.hpp>
 
 #include "runtime/actor_runner.hpp"
+#include "runtime/call_inboxes.hpp"
 #include "runtime/config.hpp"
 #include "runtime/directory.hpp"
 #include "runtime/ingress.hpp"
@@ -81,8 +82,8 @@ class node {
   mutable std::mutex actors_mutex_;
   std::vector<std::unique_ptr<actor_runner>> actors_;
   std::set<std::string> starting_;  // names being spawned right now (guarded by actors_mutex_)
-  std::atomic<std::uint64_t> next_call_{1};
   bool stopped_ = false;
+  std::unique_ptr<call_inboxes> calls_;  // last: its sockets close before the context, its names before names_
 };
 
 }  // namespace infergrid

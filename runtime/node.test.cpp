@@ -79,8 +79,10 @@ std::size_t open_descriptors() {
   return count;
 }
 
-// Each blocking call binds an inbox; the replying actor's cached socket to it must go when the call
-// ends, or a long-lived client (a test probe, a bench) runs out of sockets after ~500 calls.
+// Blocking calls borrow pooled inboxes (call_inboxes.hpp): a long-lived client (a test probe, a
+// bench, the CLI paging a history) makes thousands of calls on a few sockets. When each call bound,
+// registered and closed its own, ZeroMQ's reaper fell behind under load and a run of calls ended in
+// "Too many open files" (the replying actor unable to connect back, the call timing out).
 TEST(node, many_blocking_calls_leave_no_sockets_behind) {
   auto grid = make_node();
   ASSERT_TRUE(grid->spawn_state<ponger_state>("ponger").ok());
@@ -97,6 +99,54 @@ TEST(node, many_blocking_calls_leave_no_sockets_behind) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // poll period of a bounded wait
   }
   EXPECT_LT(open_descriptors(), before + 50);
+}
+
+// Answers each ping `delay_ms` late (after its caller may have given up).
+struct late_ponger_state {
+  late_ponger_state(actor_context& context, std::int64_t delay) : ctx(context), delay_ms(delay) {}
+  handler_table handlers() {
+    return {on<ping>([this](const ping& p) {
+      const reply_token token = ctx.reply_later();
+      ctx.after(delay_ms, [this, token, p] { (void)ctx.reply(token, pong{p.sequence, p.payload, ctx.address()}); });
+    })};
+  }
+  actor_context& ctx;
+  std::int64_t delay_ms;
+};
+
+TEST(node, concurrent_blocking_calls_each_get_their_own_reply) {
+  auto grid = make_node();
+  ASSERT_TRUE(grid->spawn_state<ponger_state>("ponger").ok());
+  std::vector<std::thread> callers;
+  std::atomic<int> wrong{0};
+  for (std::uint64_t t = 0; t < 8; ++t) {
+    callers.emplace_back([&, t] {
+      for (std::uint64_t i = 1; i <= 150; ++i) {
+        const std::uint64_t sequence = 1000 * (t + 1) + i;
+        auto reply = grid->call<pong>("ponger", ping{sequence, {}}, 20000);
+        if (!reply.ok() || reply->sequence != sequence) wrong.fetch_add(1);
+      }
+    });
+  }
+  for (auto& caller : callers) caller.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+TEST(node, a_reply_that_comes_after_its_call_gave_up_is_not_taken_by_the_next_call) {
+  auto grid = make_node();
+  ASSERT_TRUE(grid->spawn_state<late_ponger_state>("late", std::int64_t{300}).ok());
+  ASSERT_TRUE(grid->spawn_state<ponger_state>("ponger").ok());
+  auto gave_up = grid->call<pong>("late", ping{1, {}}, 50);
+  ASSERT_FALSE(gave_up.ok());
+  EXPECT_EQ(gave_up.err().code, error_code::timeout);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // the late pong reaches the pooled inbox meanwhile
+  auto next = grid->call<pong>("ponger", ping{2, {}}, 5000);
+  ASSERT_TRUE(next.ok()) << next.err().message;
+  EXPECT_EQ(next->sequence, 2u);
+  EXPECT_EQ(next->responder, "test/ponger");
+  auto waited = grid->call<pong>("late", ping{3, {}}, 5000);  // waiting long enough, the late one answers
+  ASSERT_TRUE(waited.ok()) << waited.err().message;
+  EXPECT_EQ(waited->sequence, 3u);
 }
 
 // Never answers: every request to it must end in a timeout error delivered to the callback.
