@@ -12,6 +12,9 @@
 #include "kernels/vk/shaders.hpp"
 
 namespace infergrid::engine {
+
+struct matmul_push { MATMUL_PUSH };
+
 namespace {
 
 using vk::binding_kind;
@@ -41,6 +44,7 @@ static_assert(every_type_has("matmul_", "_texel_subgroup_only") && every_type_ha
 static_assert(every_type_has("matmul_", "_texel_row_per_lane") && every_type_has("matmul_", "_storage_row_per_lane"));
 static_assert(every_type_has("matmul_", "_texel_row_per_lane_x_from_lanes") &&
               every_type_has("matmul_", "_storage_row_per_lane_x_from_lanes"));
+static_assert(every_type_has("matmul_tiled_", "_texel") && every_type_has("matmul_tiled_", "_storage"));
 static_assert(every_type_has("embedding_", "_texel") && every_type_has("embedding_", "_storage"));
 static_assert(shader_variants::embedded("rms_norm", "_subgroup") && shader_variants::embedded("rms_norm", "_shared") &&
               shader_variants::embedded("rms_norm", "_subgroup_only"));
@@ -48,7 +52,6 @@ static_assert(shader_variants::embedded("attention", "_subgroup") && shader_vari
               shader_variants::embedded("attention", "_subgroup_only"));
 
 // Push-constant blocks: the same field lists the .comp files declare (kernels/glsl/include/push_constants.glsl).
-struct matmul_push { MATMUL_PUSH };
 struct embedding_push { EMBEDDING_PUSH };
 struct rms_norm_push { RMS_NORM_PUSH };
 struct rope_push { ROPE_PUSH };
@@ -85,6 +88,13 @@ result<kernel_library> kernel_library::create(const vk::device& dev, const kerne
   out.layout_ = options.layout.value_or(info.is_cpu() ? matmul_layout::row_per_lane : matmul_layout::split_columns);
   out.matmul_tokens_ = std::clamp<std::uint32_t>(options.matmul_tokens, 1, 16);
   out.fuse_matmul_inputs_ = options.fuse_matmul_inputs.value_or(true);
+  out.tiled_ = options.tiled_matmul.value_or(tiled_matmul_shape_for(info.is_cpu()));
+  if (options.tiled_min_tokens) out.tiled_.min_tokens = *options.tiled_min_tokens;
+  if (!out.tiled_.valid() || out.tiled_.lanes() > info.max_workgroup_invocations) {
+    return make_error(error_code::invalid_argument,
+                      "tiled matmul shape: tile rows and tokens must be multiples of a lane's rows and tokens, "
+                      "in at most " + std::to_string(info.max_workgroup_invocations) + " lanes");
+  }
   return out;
 }
 
@@ -170,6 +180,7 @@ status kernel_library::matmul(recorder& rec, const device_weight& weight, const 
                          y_offset,
                          y_stride != 0 ? y_stride : static_cast<std::uint32_t>(swiglu ? weight.rows() / 2 : weight.rows()),
                          accumulate ? 1u : 0u};
+  if (runs_tiled(n_tokens, input, output)) return record_tiled_matmul(rec, weight, x, y, push, input, output);
   const std::uint32_t row_blocks = ceil_div(push.rows, rows_per_workgroup());
   const std::uint32_t groups_x = std::min(row_blocks, max_groups_per_dimension);
   // Binding 4 is read only for rms_norm input; y stands in otherwise.
@@ -177,6 +188,33 @@ status kernel_library::matmul(recorder& rec, const device_weight& weight, const 
   return record(rec, name, **p,
                 {weight.data_binding(), weight.scales_binding(), vk::texel(x), vk::storage(y), vk::storage(norm)}, push,
                 groups_x, ceil_div(n_tokens, tokens), ceil_div(row_blocks, groups_x));
+}
+
+bool kernel_library::runs_tiled(std::uint32_t n_tokens, const matmul_input& input, matmul_output output) const {
+  if (tiled_.min_tokens == 0 || n_tokens < tiled_.min_tokens) return false;
+  if (input.what != matmul_input::kind::plain && input.what != matmul_input::kind::rms_norm) return false;
+  if (output == matmul_output::plain) return true;
+  const std::uint32_t pair = swiglu_pair_rows();
+  return pair != 0 && tiled_.tile_rows % (2 * pair) == 0 && pair % tiled_.row_lanes() == 0;
+}
+
+status kernel_library::record_tiled_matmul(recorder& rec, const device_weight& weight, const vk::buffer_view& x,
+                                           const vk::buffer& y, const matmul_push& push, const matmul_input& input,
+                                           matmul_output output) {
+  const binding_kind weight_kind = access_ == weight_access::texel ? texel : storage;
+  const std::string name =
+      "matmul_tiled_" + type_name(weight.type()) + (access_ == weight_access::texel ? "_texel" : "_storage");
+  const std::uint32_t pair = output == matmul_output::swiglu ? swiglu_pair_rows() : 1;
+  auto p = pipeline(name, {weight_kind, weight_kind, texel, storage, storage}, sizeof(matmul_push),
+                    {tiled_.lanes(), tiled_.tile_rows, tiled_.tile_tokens, static_cast<std::uint32_t>(input.what),
+                     static_cast<std::uint32_t>(output), tiled_.lane_rows, tiled_.lane_tokens, pair});
+  if (!p) return p.err();
+  const std::uint32_t row_tiles = ceil_div(push.rows, tiled_.tile_rows);
+  const std::uint32_t groups_x = std::min(row_tiles, max_groups_per_dimension);
+  const vk::buffer& norm = input.norm_weight != nullptr ? *input.norm_weight : y;  // read for rms_norm only
+  return record(rec, name, **p,
+                {weight.data_binding(), weight.scales_binding(), vk::texel(x), vk::storage(y), vk::storage(norm)}, push,
+                groups_x, ceil_div(push.n_tokens, tiled_.tile_tokens), ceil_div(row_tiles, groups_x));
 }
 
 status kernel_library::embedding(recorder& rec, const device_weight& table, const vk::buffer& tokens,

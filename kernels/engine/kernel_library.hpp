@@ -12,6 +12,7 @@
 
 #include "kernels/engine/device_weight.hpp"
 #include "kernels/engine/step_profile.hpp"
+#include "kernels/engine/tiled_matmul_shape.hpp"
 #include "kernels/model/architecture.hpp"
 #include "kernels/vk/buffer.hpp"
 #include "kernels/vk/command.hpp"
@@ -46,6 +47,10 @@ struct kernel_options {
   // decode batch 1: F16 ~69 -> ~76 tok/s, Q8_0 ~81 -> ~86; before x came from the lanes, fusing
   // was slower there).
   std::optional<bool> fuse_matmul_inputs;
+  // The tiled GEMM for prefill chunks (matmul_tiled.comp): its tile, and from how many tokens it
+  // runs (0 = never). Default: the device kind's row of tiled_matmul_table.
+  std::optional<tiled_matmul_shape> tiled_matmul;
+  std::optional<std::uint32_t> tiled_min_tokens;  // overrides the shape's min_tokens alone
 };
 
 // What a matmul multiplies: x itself, or the step before the product fused into its reads of x.
@@ -64,6 +69,8 @@ struct matmul_input {
 // What a matmul writes (OUTPUT_MODE in matmul.comp): each row's product, or SwiGLU of row pairs
 // (swiglu: the weight in swiglu_pairs order, see kernel_library::swiglu_pair_rows()).
 enum class matmul_output : std::uint32_t { plain = 0, swiglu = 1 };
+
+struct matmul_push;  // push_constants.glsl's MATMUL_PUSH, defined in kernel_library.cpp
 
 // Where a call records: the step's command buffer and the pool its descriptor sets come from.
 // With a profile, each dispatch is followed by a timestamp labelled "<stage> <variant>".
@@ -110,6 +117,11 @@ class kernel_library {
   std::uint32_t matmul_rows() const { return matmul_rows_; }
   std::uint32_t matmul_tokens() const { return matmul_tokens_; }
   matmul_layout layout() const { return layout_; }
+  const tiled_matmul_shape& tiled_shape() const { return tiled_; }
+  // Whether matmul() runs this call as the tiled GEMM: n_tokens reaches the shape's min_tokens, the
+  // input is plain or rms_norm, and a swiglu output's pairs fit the tile (whole groups of gate and
+  // up rows, a lane's up rows at a fixed register distance from its gate rows).
+  bool runs_tiled(std::uint32_t n_tokens, const matmul_input& input, matmul_output output) const;
   // Rows a matmul workgroup computes together, as weights should be grouped for it (weight_layout.hpp):
   // every row_per_lane workgroup's rows; 1 (plain rows) for split_columns. Any grouping is read
   // correctly; this one reads as one stream.
@@ -181,6 +193,8 @@ class kernel_library {
   std::uint32_t rows_per_workgroup() const {
     return layout_ == matmul_layout::row_per_lane ? block_size_ * matmul_rows_ : matmul_rows_;
   }
+  status record_tiled_matmul(recorder& rec, const device_weight& weight, const vk::buffer_view& x, const vk::buffer& y,
+                             const matmul_push& push, const matmul_input& input, matmul_output output);
   std::string reduction_suffix() const {
     return subgroup_only_ ? "_subgroup_only" : use_subgroups_ ? "_subgroup" : "_shared";
   }
@@ -194,6 +208,7 @@ class kernel_library {
   std::uint32_t matmul_tokens_ = 8;
   matmul_layout layout_ = matmul_layout::split_columns;
   bool fuse_matmul_inputs_ = true;
+  tiled_matmul_shape tiled_;
   std::map<std::string, vk::compute_pipeline> pipelines_;
 };
 

@@ -78,13 +78,28 @@ device_weight upload_matrix(const vk::device& dev, ggml_type type, const std::ve
 
 // Weight type, access path, and the matmul layout: split columns with subgroup or shared-memory
 // reduction, or a whole row per lane — reading x itself, or (x_from_lanes, where the workgroup is
-// one subgroup: CPU devices) one vec4 per lane shared by shuffles.
-enum class arrangement { split_subgroup, split_shared, row_per_lane, row_per_lane_x_from_lanes };
+// one subgroup: CPU devices) one vec4 per lane shared by shuffles; or the tiled GEMM
+// (matmul_tiled.comp) from one token on, in the tile of each row of tiled_matmul_table beside the
+// layout that device kind runs (so the CPU tile also runs the SwiGLU output of row_per_lane's pairs).
+enum class arrangement {
+  split_subgroup,
+  split_shared,
+  row_per_lane,
+  row_per_lane_x_from_lanes,
+  tiled_gpu_tile,
+  tiled_cpu_tile
+};
 using variant = std::tuple<ggml_type, weight_access, arrangement>;
 
 kernel_options options_for(weight_access access, arrangement a) {
   kernel_options o;
   o.access = access;
+  if (a == arrangement::tiled_gpu_tile || a == arrangement::tiled_cpu_tile) {
+    const bool cpu = a == arrangement::tiled_cpu_tile;
+    o.tiled_matmul = tiled_matmul_shape_for(cpu);
+    o.tiled_matmul->min_tokens = 1;
+    a = cpu ? arrangement::row_per_lane_x_from_lanes : arrangement::split_subgroup;
+  }
   o.use_subgroups = a == arrangement::split_subgroup || a == arrangement::row_per_lane_x_from_lanes;
   o.subgroup_only = a == arrangement::row_per_lane_x_from_lanes;
   o.layout = a == arrangement::row_per_lane || a == arrangement::row_per_lane_x_from_lanes
@@ -108,9 +123,13 @@ TEST_P(matmul_kernel, matches_reference) {
   if (layout == arrangement::row_per_lane_x_from_lanes && dev.info().is_cpu()) {
     ASSERT_TRUE(lib->subgroup_only()) << "CPU devices run x_from_lanes (one subgroup per workgroup)";
   }
+  const bool tiled = layout == arrangement::tiled_gpu_tile || layout == arrangement::tiled_cpu_tile;
+  EXPECT_EQ(lib->runs_tiled(1, {}, matmul_output::plain), tiled);
+  EXPECT_EQ(lib->runs_tiled(1, matmul_input::swiglu(), matmul_output::plain), false) << "SwiGLU inputs stay in matmul.comp";
   const bool quantized = model::traits_of(type).block_weights > 1;
   struct shape { std::size_t rows, cols, tokens; };
-  std::vector<shape> shapes = {{1, 32, 1}, {37, 96, 1}, {129, 256, 3}, {70, 160, 9}, {300, 512, 17}, {5, 768, 2}};
+  std::vector<shape> shapes = {{1, 32, 1}, {37, 96, 1}, {129, 256, 3}, {70, 160, 9}, {300, 512, 17}, {5, 768, 2},
+                               {67, 96, 45}};
   if (!quantized) shapes.push_back({45, 172, 5});  // stories260k's FFN width: rows padded to units
   std::uint32_t seed = 1;
   for (shape s : shapes) {
@@ -220,6 +239,9 @@ TEST_P(matmul_modes, swiglu_output_matches_reference) {
   ASSERT_TRUE(lib.ok()) << lib.err().message;
   const std::size_t pair = lib->swiglu_pair_rows();
   ASSERT_GT(pair, 0u);
+  if (layout == arrangement::tiled_cpu_tile && dev.info().is_cpu()) {
+    EXPECT_TRUE(lib->runs_tiled(1, {}, matmul_output::swiglu)) << "the CPU tile holds row_per_lane's swiglu pairs";
+  }
   const std::size_t n_ff = 3 * pair, cols = cols_for(type, 160);
   const std::size_t row_bytes = model::row_bytes(type, cols);
   for (const std::size_t tokens : {std::size_t{1}, std::size_t{9}}) {
@@ -334,7 +356,8 @@ std::vector<ggml_type> all_type_ids() {
 
 std::string variant_name(const ::testing::TestParamInfo<variant>& info) {
   const auto [type, access, layout] = info.param;
-  const char* layout_names[] = {"_subgroup", "_shared", "_row_per_lane", "_row_per_lane_x_from_lanes"};
+  const char* layout_names[] = {"_subgroup", "_shared", "_row_per_lane", "_row_per_lane_x_from_lanes",
+                                "_tiled_gpu_tile", "_tiled_cpu_tile"};
   return std::string(model::traits_of(type).name) + (access == weight_access::texel ? "_texel" : "_storage") +
          layout_names[static_cast<int>(layout)];
 }
@@ -349,7 +372,9 @@ INSTANTIATE_TEST_SUITE_P(all_variants, matmul_kernel,
                                             ::testing::Values(weight_access::texel, weight_access::storage),
                                             ::testing::Values(arrangement::split_subgroup, arrangement::split_shared,
                                                               arrangement::row_per_lane,
-                                                              arrangement::row_per_lane_x_from_lanes)),
+                                                              arrangement::row_per_lane_x_from_lanes,
+                                                              arrangement::tiled_gpu_tile,
+                                                              arrangement::tiled_cpu_tile)),
                          variant_name);
 
 INSTANTIATE_TEST_SUITE_P(all_variants, matmul_modes,
@@ -359,7 +384,9 @@ INSTANTIATE_TEST_SUITE_P(all_variants, matmul_modes,
                                             ::testing::Values(weight_access::texel, weight_access::storage),
                                             ::testing::Values(arrangement::split_subgroup, arrangement::split_shared,
                                                               arrangement::row_per_lane,
-                                                              arrangement::row_per_lane_x_from_lanes)),
+                                                              arrangement::row_per_lane_x_from_lanes,
+                                                              arrangement::tiled_gpu_tile,
+                                                              arrangement::tiled_cpu_tile)),
                          variant_name);
 
 INSTANTIATE_TEST_SUITE_P(all_types, embedding_kernel,

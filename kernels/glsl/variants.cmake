@@ -46,6 +46,8 @@ foreach(type ${infergrid_weight_types})
     list(APPEND infergrid_shader_variants
       "matmul_${type}_${access}_row_per_lane_x_from_lanes|matmul.comp|${type_define},${access_defines},ROW_PER_LANE,X_FROM_LANES")
     list(APPEND infergrid_shader_variants
+      "matmul_tiled_${type}_${access}|matmul_tiled.comp|${type_define},${access_defines}")
+    list(APPEND infergrid_shader_variants
       "embedding_${type}_${access}|embedding.comp|${type_define},${access_defines}")
   endforeach()
 endforeach()
