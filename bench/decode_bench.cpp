@@ -7,18 +7,21 @@
 // KV cache.
 //
 //   decode_bench [--profile] [--layout row_per_lane|split_columns] [--rows N] [--access texel|storage]
-//                [--fuse on|off] [--tokens N] [--model FILE.gguf]...
+//                [--fuse on|off] [--tokens N] [--tiled MIN_TOKENS] [--tile RxTxLRxLT] [--model FILE.gguf]...
 //                [stories] [f16] [q8_0] [q4_k] [q4_k_m] ... (any type of kernels/model/ggml_type.hpp or
 //                mix of kernels/model/quant_mix.hpp by its CLI name)
 //     default: stories, f16, q8_0; resident memory is exact for the first model of a run, later ones
 //     reuse freed memory. --profile: device time per kernel of the batch-1 decode steps (timestamps
 //     after every dispatch, which slow decode down a little). --layout, --rows, --access, --fuse, --tokens
 //     (most tokens per matmul workgroup): the matmul kernel choice instead of the device's default (kernel_options).
+//     --tiled: matmuls of at least MIN_TOKENS tokens run the tiled GEMM (0 = never); --tile: its tile
+//     (rows x tokens per workgroup x a lane's rows x tokens; from 1 token unless --tiled says).
 #include <fmt/core.h>
 
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -253,6 +256,17 @@ int main(int argc, char** argv) {
       kernels.fuse_matmul_inputs = value == "on";
     } else if (flag == "--access") {
       kernels.access = value == "storage" ? ig::engine::weight_access::storage : ig::engine::weight_access::texel;
+    } else if (flag == "--tiled") {
+      kernels.tiled_min_tokens = static_cast<std::uint32_t>(std::stoul(value));
+    } else if (flag == "--tile") {
+      ig::engine::tiled_matmul_shape tile;
+      if (std::sscanf(value.c_str(), "%ux%ux%ux%u", &tile.tile_rows, &tile.tile_tokens, &tile.lane_rows,
+                      &tile.lane_tokens) != 4) {
+        fmt::print(stderr, "--tile wants ROWSxTOKENSxLANE_ROWSxLANE_TOKENS, e.g. 64x32x4x4\n");
+        return 2;
+      }
+      tile.min_tokens = kernels.tiled_matmul ? kernels.tiled_matmul->min_tokens : 1;
+      kernels.tiled_matmul = tile;
     } else if (flag == "--model") {
       files.push_back(value);
     } else {

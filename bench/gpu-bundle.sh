@@ -50,8 +50,10 @@ export INFERGRID_SOURCE_DIR="$PWD"
 # `run.sh validation`: only the validators' audit cost (replay vs generation, issue 12) on this GPU.
 if [ "${1:-}" = validation ]; then
   mkdir -p build/bench
-  echo "== validation_bench --runs 3"; launch "$here/bin/validation_bench" --runs 3
-  exit $?
+  echo "== validation_bench --runs 3"; launch "$here/bin/validation_bench" --runs 3; status=$?
+  # The same without the tiled GEMM for prefill chunks (matmul.comp alone): the before/after.
+  echo "== validation_bench --runs 3 --tiled 0"; launch "$here/bin/validation_bench" --runs 3 --tiled 0
+  exit $status
 fi
 status=0
 for test in vk_device_test engine_kernels_test llama_engine_test; do
@@ -60,9 +62,13 @@ for test in vk_device_test engine_kernels_test llama_engine_test; do
 done
 echo "== kernels_bench"; launch "$here/bin/kernels_bench" 4096 4096 || status=1
 echo "== decode_bench"; launch "$here/bin/decode_bench" || status=1
+echo "== decode_bench q4_k_m (tiled GEMM prefill by default) and --tiled 0"
+launch "$here/bin/decode_bench" q4_k_m || status=1
+launch "$here/bin/decode_bench" --tiled 0 q4_k_m || status=1
 # Kernel choices on this device: where the time goes, and the alternatives to the defaults.
 echo "== decode_bench --profile f16"; launch "$here/bin/decode_bench" --profile f16 || status=1
-for choice in "--fuse off" "--access storage" "--access storage --fuse off"; do
+for choice in "--fuse off" "--access storage" "--access storage --fuse off" "--tiled 0" "--tiled 32 --tile 64x64x4x4" \
+  "--tiled 32 --tile 128x32x8x4"; do
   echo "== decode_bench $choice f16 q8_0"; launch "$here/bin/decode_bench" $choice f16 q8_0 || status=1
 done
 exit $status

@@ -26,13 +26,24 @@ export INFERGRID_VK_DEVICE="$gpu_name"
 
 jobs="$(nproc)"
 cmake --preset dev >/dev/null
-cmake --build build -j"$jobs" --target engine_kernels_test llama_engine_test vk_device_test kernels_bench decode_bench
+cmake --build build -j"$jobs" --target engine_kernels_test llama_engine_test vk_device_test kernels_bench decode_bench \
+  validation_bench
+echo "== audit cost (validation_bench) with the tiled GEMM (default) and without (--tiled 0) on $gpu_name"
+mkdir -p build/bench
+./build/bench/validation_bench --runs 3
+./build/bench/validation_bench --runs 3 --tiled 0
 
 echo "== Vulkan kernel and engine tests on $gpu_name"
 (cd build && ctest --output-on-failure -j"$jobs" --timeout 600 \
-  -R "matmul_kernel|embedding_kernel|reducing_kernel|elementwise_kernels|weight_layout|llama_engine|random_llama_engine|device|buffer|pipeline|shaders|vk_error")
+  -R "matmul_kernel|matmul_modes|embedding_kernel|reducing_kernel|elementwise_kernels|weight_layout|llama_engine|random_llama_engine|device|buffer|pipeline|shaders|vk_error")
 
 echo "== kernels_bench on $gpu_name"
 ./build/bench/kernels_bench 4096 4096
 echo "== decode_bench on $gpu_name"
 INFERGRID_SOURCE_DIR="$PWD" ./build/bench/decode_bench
+# Prefill through the tiled GEMM (the GPU default from tiled_matmul_table's min_tokens) against
+# matmul.comp alone (--tiled 0), and two other tiles, on the Q4_K_M mix and F16.
+for choice in "--tiled 0" "--tiled 32" "--tiled 32 --tile 64x64x4x4" "--tiled 32 --tile 128x32x8x4"; do
+  echo "== decode_bench $choice f16 q4_k_m on $gpu_name"
+  INFERGRID_SOURCE_DIR="$PWD" ./build/bench/decode_bench $choice f16 q4_k_m
+done

@@ -10,6 +10,9 @@
 // validator's engine (one prefill per answer: another kernel path than batched decode), and prints
 // the false-positive rate per temperature and the largest deviations seen (the tolerances' margin).
 // Usage: validation_bench [--model PATH] [--tokens N] [--runs N] [--temperature T] [--false-positives N]
+//                         [--tiled MIN_TOKENS]
+//   --tiled: both engines run matmuls of at least MIN_TOKENS tokens as the tiled GEMM (0 = never;
+//   default: the device kind's, kernels/engine/tiled_matmul_shape.hpp).
 //   model default: build/bench/model-100m-f16.gguf, written with `make-model --size 100m` when missing
 //   (with --false-positives: build/bench/model-tiny-f16.gguf, `make-model --size tiny`).
 #include <chrono>
@@ -37,6 +40,7 @@ struct options {
   int runs = 3;
   float temperature = 0.7f;
   int false_positive_jobs = 0;
+  engine::kernel_options kernels;
 };
 
 const char* const fp_prompts[] = {"Once upon a time", "The little dog ran to the", "She opened the door and saw",
@@ -132,10 +136,12 @@ int run(const options& o) {
   auto file = std::move(model::gguf_file::open(o.model)).value();
   auto vocab = std::move(model::tokenizer::from_gguf(file)).value();
   const std::uint32_t context = o.tokens + 64;
-  auto worker_engine = std::move(engine::llama_engine::create(file, {.n_slots = 1, .context_size = context})).value();
-  auto validator_engine = std::move(engine::llama_engine::create(
-                                        file, {.n_slots = 1, .context_size = context, .max_output_rows = 128}))
-                              .value();
+  auto worker_engine =
+      std::move(engine::llama_engine::create(file, {.n_slots = 1, .context_size = context, .kernels = o.kernels})).value();
+  auto validator_engine =
+      std::move(engine::llama_engine::create(
+                    file, {.n_slots = 1, .context_size = context, .max_output_rows = 128, .kernels = o.kernels}))
+          .value();
   const std::string hash = to_hex(file.content_hash());
   const model_offer offer{"bench", hash, context, "F16", 0, 100, 200};
   const identity key = identity::generate();
@@ -199,9 +205,10 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--runs")) o.runs = std::stoi(value());
     else if (!std::strcmp(argv[i], "--temperature")) o.temperature = std::stof(value());
     else if (!std::strcmp(argv[i], "--false-positives")) o.false_positive_jobs = std::stoi(value());
+    else if (!std::strcmp(argv[i], "--tiled")) o.kernels.tiled_min_tokens = static_cast<std::uint32_t>(std::stoul(value()));
     else {
       fmt::print(stderr, "usage: validation_bench [--model PATH] [--tokens N] [--runs N] [--temperature T] "
-                         "[--false-positives N]\n");
+                         "[--false-positives N] [--tiled MIN_TOKENS]\n");
       return 2;
     }
   }

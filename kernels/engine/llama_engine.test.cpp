@@ -128,6 +128,38 @@ TEST(llama_engine, gpu_and_fallback_kernel_choices_match_reference) {
   EXPECT_LT(compare_with_reference(path, prompt, 2, fallbacks), 1e-4);
 }
 
+// Prefill through the tiled GEMM (matmul_tiled.comp), in the tile of each device kind beside the
+// layout it runs with (GPU: split columns, separate norms; CPU: row_per_lane, norms fused into the
+// tiled reads, SwiGLU pairs in its epilogue), from 4 tokens so the 37-token prompt's submits of 16,
+// 16 and 5 all run tiled: logits and 16 greedy ids against the reference, on F16 and the Q4_K_M mix.
+TEST(llama_engine, tiled_prefill_matches_reference) {
+  const std::vector<std::int32_t> prompt = {1,   300, 301, 302, 700, 5,   900, 42,  77,  1000, 3,  17, 250,
+                                            460, 461, 9,   88,  120, 121, 122, 640, 641, 13,  14,  15, 999,
+                                            512, 6,   7,   8,   400, 401, 402, 403, 30,  31,   32};
+  for (const bool cpu_tile : {false, true}) {
+    kernel_options kernels;
+    if (!cpu_tile) {
+      kernels.layout = matmul_layout::split_columns;
+      kernels.subgroup_only = false;
+      kernels.matmul_rows = 2;
+    }
+    kernels.tiled_matmul = tiled_matmul_shape_for(cpu_tile);
+    kernels.tiled_matmul->min_tokens = 4;
+    for (const char* mix : {"f16", "q4_k_m"}) {
+      model::random_llama_options o;
+      if (auto m = model::quant_mix_named(mix)) o.mix = *m;
+      else o.weight_type = model::ggml_type::f16;
+      o.context_length = 64;
+      const std::string path = temp_path(std::string("engine_tiled_") + mix + ".gguf");
+      ASSERT_TRUE(model::write_random_llama(path, o).ok());
+      int mismatches = 0;
+      EXPECT_LT(compare_with_reference(path, prompt, 16, kernels, 0, &mismatches), 1e-4)
+          << mix << (cpu_tile ? " CPU tile" : " GPU tile");
+      EXPECT_EQ(mismatches, 0) << mix << (cpu_tile ? " CPU tile" : " GPU tile");
+    }
+  }
+}
+
 // Matrices too big for one binding are split by rows (here forced at 2 KB = 16 rows: the 600-row
 // embedding and output tables and every projection become several parts).
 TEST(llama_engine, weights_split_into_parts_match_reference) {
