@@ -86,7 +86,7 @@ result<kernel_library> kernel_library::create(const vk::device& dev, const kerne
   // compiled code adds ~80 MB resident (decode_bench), so 4.
   out.matmul_rows_ = options.matmul_rows != 0 ? options.matmul_rows : (info.is_cpu() ? 4 : 2);
   out.layout_ = options.layout.value_or(info.is_cpu() ? matmul_layout::row_per_lane : matmul_layout::split_columns);
-  out.matmul_tokens_ = std::clamp<std::uint32_t>(options.matmul_tokens != 0 ? options.matmul_tokens : (info.is_cpu() ? 16 : 8), 1, 16);
+  out.matmul_tokens_ = std::clamp<std::uint32_t>(options.matmul_tokens, 1, 16);
   out.fuse_matmul_inputs_ = options.fuse_matmul_inputs.value_or(true);
   out.tiled_ = options.tiled_matmul.value_or(tiled_matmul_shape_for(info.is_cpu()));
   if (options.tiled_min_tokens) out.tiled_.min_tokens = *options.tiled_min_tokens;

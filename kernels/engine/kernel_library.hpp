@@ -32,10 +32,10 @@ struct kernel_options {
   std::optional<weight_access> access;  // default: texel on CPU devices (lavapipe.md), storage on GPUs
   std::optional<bool> use_subgroups;    // default: when the device has subgroup arithmetic
   std::uint32_t matmul_rows = 0;        // weight rows per workgroup; 0 = device default
-  // Most tokens one matmul.comp workgroup multiplies per weight read (1..16); 0 = device default:
-  // 16 on CPU devices, whose lanes keep the 4 rows x 16 tokens in registers (lavapipe, 100M
-  // decode_bench: prefill 1.1-1.3x of 8; decode batches of up to 8 are unchanged), 8 on GPUs.
-  std::uint32_t matmul_tokens = 0;
+  // Most tokens one matmul.comp workgroup multiplies per weight read (1..16). Lavapipe, 100M, 16
+  // instead of 8: decode_bench prefill faster in 9 of 11 interleaved runs, but the validator's replay
+  // 1.04-2x slower in 4 of 4 and resident memory +19 MB (bench/results/lavapipe-2026-12-05-gemm.txt).
+  std::uint32_t matmul_tokens = 8;
   std::optional<matmul_layout> layout;  // default: row_per_lane on CPU devices, else split_columns
   // Reductions by subgroup operations alone, no barriers (needs one subgroup per workgroup, which
   // only CPU devices with their fixed subgroup size guarantee). Default: on where guaranteed.

@@ -32,8 +32,9 @@ struct tiled_matmul_row {
 // below that the tile is mostly padding and matmul.comp's token blocks reuse weights as well.
 // CPU devices (lavapipe): one subgroup of 8 lanes, each 4 whole rows x all 16 tokens, so x reads
 // are uniform; the tile rows (32) equal matmul.comp's row_per_lane workgroup, so the weights' row
-// groups and SwiGLU pairs serve both. Off by default (min_tokens 0): measured slower there
-// (bench/results/lavapipe-2026-12-05-gemm.txt).
+// groups and SwiGLU pairs serve both. Off by default (min_tokens 0): on lavapipe prefill ran 5-10x
+// slower than matmul.comp's row_per_lane kernel, which keeps everything in registers (100M Q4_K_M
+// prefill ~21 vs ~150 tok/s; bench/results/lavapipe-2026-12-05-gemm.txt).
 inline constexpr tiled_matmul_row tiled_matmul_table[] = {
     {false, {64, 32, 4, 4, 32}},
     {true, {32, 16, 4, 16, 0}},
