@@ -1,5 +1,7 @@
 #include "runtime/call_inboxes.hpp"
 
+#include "runtime/actor_runner.hpp"
+
 namespace infergrid {
 
 call_inboxes::call_inboxes(zmq::context_t& context, directory& names, std::string node_name, std::string reply_endpoint,
@@ -37,7 +39,7 @@ result<call_inboxes::lease> call_inboxes::borrow() {
     socket.set(zmq::sockopt::linger, 0);
     socket.bind(inbox_endpoint(node_name_, name));
     auto fresh = std::make_unique<inbox>(
-        inbox{name, std::move(socket), outbox(context_, names_, reply_endpoint_, limits_, transport_)});
+        inbox{name, std::move(socket), outbox(context_, names_, reply_endpoint_, limits_, transport_), first_message_id()});
     names_.add_local(name);
     return lease(*this, std::move(fresh));
   } catch (const zmq::error_t& e) {

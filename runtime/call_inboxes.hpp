@@ -7,8 +7,10 @@
 // sockets piled up faster than they went and a long run of calls ended in "Too many open files",
 // the replying actor unable to connect back and its reply lost. A reply that comes after its call
 // gave up waits in the inbox until the next borrower reads and drops it (the correlation id is
-// the call's own). Thread-safe; each borrowed inbox is used by one thread at a time.
+// the call's own). The calls of one inbox share its sender address, so their message ids grow as
+// one sender's must (replay_guard.hpp). Thread-safe; each borrowed inbox is used by one thread at a time.
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -30,6 +32,9 @@ class call_inboxes {
     std::string name;  // the caller's actor name, "_call.N"
     zmq::socket_t socket;
     outbox sender;
+    // The next call's message id: like an actor's, from the clock, then growing by one per call,
+    // as the receiving ingress's replay window expects of one sender address.
+    std::uint64_t next_message_id = 0;
   };
   // Returns its inbox to the pool when it goes.
   class lease {

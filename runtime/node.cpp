@@ -152,7 +152,7 @@ result<envelope> node::call_raw(std::string_view to, outgoing_message message, s
     envelope out;
     out.type = message.type;
     out.message_version = message.version;
-    out.message_id = first_message_id();
+    out.message_id = call->next_message_id++;
     out.sender = config_.name + "/" + caller;
     out.recipient = (*where)->address;
     out.sent_at_ms = unix_now_ms();
