@@ -130,8 +130,11 @@ struct settle_receipt {
   std::vector<std::uint8_t> miner_signature;
   bool partial = false;
   std::optional<job_price> ask;  // none from workers older than signed asks
+  // The generated position the claimed tokens start at (signed; ledger::settlement_receipt), none
+  // from workers older than placed claims.
+  std::optional<std::uint32_t> first_index;
   MSGPACK_DEFINE(op_id, request_id, miner, prompt_tokens, completion_tokens, receipt_digest, miner_signature, partial,
-                 ask)
+                 ask, first_index)
 };
 IG_REGISTER_MESSAGE(settle_receipt);
 

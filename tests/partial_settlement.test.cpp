@@ -4,6 +4,8 @@
 //  - failover: the worker streaming a request is kill -9'ed, another finishes it; each is paid for
 //    exactly its own tokens (the first from its last signed chunk claim), the payer pays the prompt
 //    once and every completion token it received, the rest of the escrow goes back;
+//  - A → B → A: the first worker comes back after the second is killed and finishes the request;
+//    it is paid for both of its segments, the second for its own, each token once;
 //  - a cancelled stream: the worker is paid for the tokens the bridge got from it, the payer pays
 //    exactly that, the rest is refunded.
 // Prices make every token visible in the books: the workers ask 1 micro per prompt token and 1,000
@@ -212,6 +214,48 @@ TEST_F(partial_settlement_test, a_failover_pays_both_workers_for_exactly_their_t
                            << " tokens\n" << history(worker_ids[0]) << history(worker_ids[1]) << hub->log();
   EXPECT_NE(history(worker_ids[0]).find("partial_settle"), std::string::npos);
   EXPECT_NE(history(worker_ids[1]).find("settle"), std::string::npos);
+}
+
+TEST_F(partial_settlement_test, a_worker_that_takes_its_request_back_is_paid_for_both_segments) {
+  auto hub = start_node("hub");
+  auto first = start_node("worker0");
+  ASSERT_TRUE(wait_for_workers(1)) << hub->log();
+  std::unique_ptr<testing::child_process> second;
+  // The first worker is killed after 3 chunks and the second takes over; 5 chunks later the second
+  // is killed and the first, restarted with the same key, takes the request back and finishes it.
+  const stream_outcome got = stream(400, [&](int chunks) {
+    if (chunks == 3) {
+      first->send_signal(SIGKILL);
+      (void)first->wait_exit(seconds(5));
+      second = start_node("worker1");
+    } else if (chunks == 8) {
+      second->send_signal(SIGKILL);
+      first = start_node("worker0");
+    }
+    return true;
+  });
+  ASSERT_TRUE(got.finished) << hub->log();
+  ASSERT_GT(got.completion_tokens, 8);
+  expect_books_closed();
+  const std::int64_t prompt_micro = got.prompt_tokens;
+  EXPECT_EQ(balance_micro("alice-ledger"), genesis_micro - prompt_micro - got.completion_tokens * completion_micro_per_token);
+  // Some split: the first worker streamed k tokens, the second m - k, the first the last n - m.
+  const std::int64_t paid_first = balance_micro(worker_ids[0]);
+  const std::int64_t paid_second = balance_micro(worker_ids[1]);
+  const int n = got.completion_tokens;
+  bool split_found = false;
+  for (int k = 1; k < n && !split_found; ++k) {
+    for (int m = k + 1; m < n && !split_found; ++m) {
+      split_found = paid_first == after_fee(prompt_micro + k * completion_micro_per_token) +
+                                      after_fee((n - m) * completion_micro_per_token) &&
+                    paid_second == after_fee((m - k) * completion_micro_per_token);
+    }
+  }
+  EXPECT_TRUE(split_found) << "first " << paid_first << ", second " << paid_second << " micro for " << n << " tokens\n"
+                           << history(worker_ids[0]) << history(worker_ids[1]) << hub->log();
+  const std::string first_history = history(worker_ids[0]);
+  EXPECT_NE(first_history.find("partial_settle"), std::string::npos) << first_history;
+  EXPECT_NE(first_history.find(" settle"), std::string::npos) << first_history;
 }
 
 TEST_F(partial_settlement_test, a_cancelled_stream_pays_exactly_for_the_tokens_delivered) {

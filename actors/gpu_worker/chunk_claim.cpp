@@ -12,8 +12,6 @@
 namespace infergrid {
 namespace {
 
-constexpr std::size_t worker_id_hex_in_op_id = 16;
-
 digest hash_of(std::span<const std::uint8_t> bytes) { return hash_bytes(bytes); }
 
 }  // namespace
@@ -34,9 +32,19 @@ digest next_chunk_claim_digest(const digest& previous, std::span<const std::int3
   return hash_of(bytes);
 }
 
+std::int64_t chunk_claim_first_index(const token_chunk& chunk) {
+  return static_cast<std::int64_t>(chunk.index) + static_cast<std::int64_t>(chunk.tokens.size()) -
+         static_cast<std::int64_t>(chunk.claim_completion_tokens);
+}
+
 ledger::settlement_receipt chunk_claim_of(const token_chunk& chunk) {
-  return ledger::settlement_receipt{chunk.request_id,           chunk.worker_id,   chunk.prompt_token_count,
-                                    chunk.claim_completion_tokens, chunk.claim_digest, ledger_ask(chunk.claim_price)};
+  return ledger::settlement_receipt{chunk.request_id,
+                                    chunk.worker_id,
+                                    chunk.prompt_token_count,
+                                    chunk.claim_completion_tokens,
+                                    chunk.claim_digest,
+                                    ledger_ask(chunk.claim_price),
+                                    chunk_claim_first_index(chunk)};
 }
 
 void sign_chunk_claim(token_chunk& chunk, const identity& key) {
@@ -46,12 +54,13 @@ void sign_chunk_claim(token_chunk& chunk, const identity& key) {
 
 bool has_chunk_claim(const token_chunk& chunk) {
   return chunk.claim_digest.size() == digest{}.size() && chunk.claim_signature.size() == signature{}.size() &&
-         chunk.claim_completion_tokens > 0;
+         chunk.claim_completion_tokens > 0 && chunk_claim_first_index(chunk) >= 0;
 }
 
 settle_receipt partial_settlement_of(const token_chunk& chunk) {
   const ledger::settlement_receipt claim = chunk_claim_of(chunk);
-  return settle_receipt{worker_payment_op_id("partial", chunk.request_id, chunk.worker_id),
+  const auto first_index = message_first_index(claim.first_index);
+  return settle_receipt{worker_payment_op_id("partial", chunk.request_id, chunk.worker_id, first_index),
                         claim.request_id,
                         claim.miner,
                         claim.prompt_tokens,
@@ -59,7 +68,8 @@ settle_receipt partial_settlement_of(const token_chunk& chunk) {
                         claim.receipt_digest,
                         chunk.claim_signature,
                         true,
-                        message_price(claim.ask)};
+                        message_price(claim.ask),
+                        first_index};
 }
 
 }  // namespace infergrid

@@ -1,8 +1,10 @@
 #pragma once
 // chunk_claim: every token_chunk a worker sends carries its running claim on the request, signed in
 // settlement's receipt format (ledger::signing_bytes of a settlement_receipt): "worker W generated
-// claim_completion_tokens tokens of request R so far, after prompt_token_count prompt tokens",
-// bound by claim_digest, a BLAKE2b chain over the tokens of every chunk it sent for R:
+// claim_completion_tokens tokens of request R so far, from generated position first_index (where it
+// took the request up: index + tokens.size() − claim_completion_tokens of any of its chunks), after
+// prompt_token_count prompt tokens", bound by claim_digest, a BLAKE2b chain over the tokens of
+// every chunk it sent for R:
 //   d0 = BLAKE2b(msgpack["infergrid.chunk-claim.v1", R, first_index]),  d(i) = BLAKE2b(d(i-1) ‖ tokens(i) as LE int32).
 // When a request ends without the worker's completion_receipt — it failed over to another worker,
 // or the client cancelled the stream — whoever forwarded its chunks turns the last claim into a
@@ -24,13 +26,17 @@ digest next_chunk_claim_digest(const digest& previous, std::span<const std::int3
 
 // Sets chunk.claim_signature over chunk_claim_of(chunk) (claim tokens and digest already set).
 void sign_chunk_claim(token_chunk& chunk, const identity& key);
-// A digest and a signature of the right sizes (older workers send none; the ledger checks the rest).
+// A digest and a signature of the right sizes and a claim that starts at a position (older workers
+// send none; the ledger checks the rest).
 bool has_chunk_claim(const token_chunk& chunk);
+// Where the claimed tokens start: index + tokens.size() − claim_completion_tokens (negative for a
+// claim of more tokens than the stream has had).
+std::int64_t chunk_claim_first_index(const token_chunk& chunk);
 ledger::settlement_receipt chunk_claim_of(const token_chunk& chunk);
 
-// The partial settle_receipt paying chunk.worker_id for its claim, op id "partial/…"
+// The partial settle_receipt paying chunk.worker_id for its claim, op id "partial/…/<first index>"
 // (worker_payment_op_id, request_op_ids.hpp): the same claim sent by the matchmaker and by the
-// bridge is one payment.
+// bridge is one payment, and each segment of a worker is its own.
 settle_receipt partial_settlement_of(const token_chunk& chunk);
 
 }  // namespace infergrid

@@ -32,9 +32,13 @@ ledger::settlement_receipt settlement_claim_of(const completion_receipt& receipt
   // The worker's price for the job, as it stands in the receipt (and its digest).
   const ledger::receipt_ask ask{static_cast<ledger::micro_units>(receipt.price_prompt_micro),
                                 static_cast<ledger::micro_units>(receipt.price_completion_micro)};
-  return ledger::settlement_receipt{receipt.request_id, receipt.worker_id, receipt.prompt_token_count,
+  return ledger::settlement_receipt{receipt.request_id,
+                                    receipt.worker_id,
+                                    receipt.prompt_token_count,
                                     receipt.completion_token_count,
-                                    ledger::byte_vector(bound.begin(), bound.end()), ask};
+                                    ledger::byte_vector(bound.begin(), bound.end()),
+                                    ask,
+                                    static_cast<std::int64_t>(receipt.first_index)};
 }
 
 void sign_receipt(completion_receipt& receipt, const identity& key) {

@@ -59,8 +59,11 @@ std::vector<settle_receipt> forwarded_work::earlier_claims(const completion_rece
   auto found = by_request_.find(receipt.request_id);
   if (found == by_request_.end()) return out;
   for (const segment& s : found->second) {
-    if (s.worker_id == receipt.worker_id || !s.last_claim) continue;
-    const bool seen = std::any_of(out.begin(), out.end(), [&](const settle_receipt& c) { return c.miner == s.worker_id; });
+    const bool own = s.worker_id == receipt.worker_id && s.first_index == receipt.first_index;
+    if (own || !s.last_claim) continue;
+    const bool seen = std::any_of(out.begin(), out.end(), [&](const settle_receipt& c) {
+      return c.miner == s.worker_id && c.first_index == s.last_claim->first_index;
+    });
     if (!seen) out.push_back(*s.last_claim);
   }
   return out;

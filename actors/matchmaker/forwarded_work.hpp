@@ -36,8 +36,9 @@ class forwarded_work {
   std::size_t requests_held() const { return by_request_.size(); }
   // ok when the receipt's worker, resume point and token counts match a forwarded segment.
   status check(const completion_receipt& receipt) const;
-  // Partial settle_receipts for the workers other than the receipt's that streamed part of its
-  // request before a failover (one per worker: its first segment's last claim), in order.
+  // Partial settle_receipts for the segments other than the receipt's own that streamed part of its
+  // request before a failover (each segment's last claim; a worker that took the request back,
+  // A → B → A, has one for each of its earlier segments), in order.
   std::vector<settle_receipt> earlier_claims(const completion_receipt& receipt) const;
 
   static constexpr std::size_t max_finished = 8192;

@@ -1,7 +1,10 @@
-// forwarded_work: a finished request's forwarded counts stay for its receipt, bounded in time and count.
+// forwarded_work: a finished request's forwarded counts stay for its receipt, bounded in time and
+// count; after failovers each earlier segment's last claim is passed on for payment.
 #include "actors/matchmaker/forwarded_work.hpp"
 
 #include <gtest/gtest.h>
+
+#include "actors/gpu_worker/claimed_stream.test.hpp"
 
 namespace infergrid::matchmaker {
 namespace {
@@ -53,6 +56,43 @@ TEST(forwarded_work, at_most_max_finished_requests_are_kept) {
   EXPECT_EQ(work.requests_held(), forwarded_work::max_finished);
   EXPECT_FALSE(work.check(receipt_of("r0", "w1", 0, 0)).ok());  // the oldest went first
   EXPECT_TRUE(work.check(receipt_of("r" + std::to_string(forwarded_work::max_finished + 9), "w1", 0, 0)).ok());
+}
+
+TEST(forwarded_work, a_worker_that_took_its_request_back_has_each_earlier_segment_paid) {
+  std::array<std::uint8_t, 32> seed{};
+  seed[0] = 1;
+  const identity a = identity::from_seed(seed);
+  seed[0] = 2;
+  const identity b = identity::from_seed(seed);
+  const std::string a_id = to_hex(a.public_id()), b_id = to_hex(b.public_id());
+  forwarded_work work(1000);
+  // A streams positions 0..5, B 5..7, then A again from 7 and finishes with 4 tokens.
+  work.started("r1", a_id, 0);
+  testing::claimed_stream a_first(a, "r1", 0);
+  work.forwarded(a_first.next(2));
+  work.forwarded(a_first.next(3));
+  work.started("r1", b_id, 5);
+  testing::claimed_stream b_only(b, "r1", 5);
+  work.forwarded(b_only.next(2));
+  work.started("r1", a_id, 7);
+  testing::claimed_stream a_again(a, "r1", 7);
+  work.forwarded(a_again.next(4));
+  completion_receipt receipt = receipt_of("r1", a_id, 4);
+  receipt.first_index = 7;
+  ASSERT_TRUE(work.check(receipt).ok());
+  const auto earlier = work.earlier_claims(receipt);
+  ASSERT_EQ(earlier.size(), 2u);
+  EXPECT_EQ(earlier[0].miner, a_id);
+  EXPECT_EQ(earlier[0].first_index, 0u);
+  EXPECT_EQ(earlier[0].completion_tokens, 5);
+  EXPECT_EQ(earlier[1].miner, b_id);
+  EXPECT_EQ(earlier[1].first_index, 5u);
+  EXPECT_EQ(earlier[1].completion_tokens, 2);
+  EXPECT_NE(earlier[0].op_id, earlier[1].op_id);
+  EXPECT_TRUE(earlier[0].partial && earlier[1].partial);
+  // A's two segments are two payments: their op ids differ.
+  testing::claimed_stream a_later(a, "r1", 7);
+  EXPECT_NE(partial_settlement_of(a_later.next(4)).op_id, earlier[0].op_id);
 }
 
 }  // namespace

@@ -11,9 +11,16 @@ namespace infergrid {
 
 settle_receipt to_settle_receipt(const completion_receipt& receipt) {
   const ledger::settlement_receipt claim = settlement_claim_of(receipt);
-  return settle_receipt{receipt_op_id(receipt), claim.request_id,     claim.miner,
-                        claim.prompt_tokens,    claim.completion_tokens, claim.receipt_digest,
-                        receipt.settlement_signature, false, message_price(claim.ask)};
+  return settle_receipt{receipt_op_id(receipt),
+                        claim.request_id,
+                        claim.miner,
+                        claim.prompt_tokens,
+                        claim.completion_tokens,
+                        claim.receipt_digest,
+                        receipt.settlement_signature,
+                        false,
+                        message_price(claim.ask),
+                        message_first_index(claim.first_index)};
 }
 
 void settlement_state::settle_from_receipt(const completion_receipt& receipt, const envelope& in) {

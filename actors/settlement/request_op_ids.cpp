@@ -3,10 +3,12 @@
 #include "actors/settlement/ledger/ledger.hpp"
 
 namespace infergrid {
-std::string worker_payment_op_id(std::string_view kind, const std::string& request_id, const std::string& worker_id) {
-  std::string readable = std::string(kind) + "/" + request_id + "/" + worker_id.substr(0, worker_id_hex_in_op_id);
+std::string worker_payment_op_id(std::string_view kind, const std::string& request_id, const std::string& worker_id,
+                                 std::optional<std::uint32_t> first_index) {
+  const std::string segment = first_index ? "/" + std::to_string(*first_index) : "";
+  std::string readable = std::string(kind) + "/" + request_id + "/" + worker_id.substr(0, worker_id_hex_in_op_id) + segment;
   if (readable.size() <= ledger::op_id_bytes_max) return readable;
-  const std::string both = request_id + "/" + worker_id;
+  const std::string both = request_id + "/" + worker_id + segment;
   const digest hashed = hash_bytes(std::span(reinterpret_cast<const std::uint8_t*>(both.data()), both.size()));
   return std::string(kind) + "/" + to_hex(hashed);
 }

@@ -43,7 +43,8 @@ lg::operation to_operation(const escrow_request& m) {
 }
 lg::operation to_operation(const settle_receipt& m) {
   lg::settlement_receipt claim{m.request_id,        m.miner,          m.prompt_tokens,
-                               m.completion_tokens, m.receipt_digest, ledger_ask(m.ask)};
+                               m.completion_tokens, m.receipt_digest, ledger_ask(m.ask),
+                               ledger_first_index(m.first_index)};
   if (m.partial) return lg::partial_settle_op{std::move(claim), m.miner_signature};
   return lg::settle_op{std::move(claim), m.miner_signature};
 }

@@ -275,18 +275,24 @@ std::vector<std::uint8_t> settle_receipt_body(std::uint32_t fields) {
   packer.pack(std::vector<std::uint8_t>(32, 1)).pack(std::vector<std::uint8_t>(64, 2));
   if (fields >= 8) packer.pack(true);  // partial
   if (fields >= 9) packer.pack(job_price{100, 200});  // ask
-  if (fields >= 10) packer.pack(std::string("future field"));
+  if (fields >= 10) packer.pack(std::uint32_t{17});    // first_index
+  if (fields >= 11) packer.pack(std::string("future field"));
   return body;
 }
 
 TEST(settlement_messages, a_newer_settle_receipt_with_an_appended_field_still_decodes) {
   // Schemas evolve append-only: an old reader must accept a body with one more trailing field.
-  auto decoded = decode_body<settle_receipt>(settle_receipt_body(10));
+  auto decoded = decode_body<settle_receipt>(settle_receipt_body(11));
   ASSERT_TRUE(decoded.ok()) << decoded.err().message;
   EXPECT_EQ(decoded->completion_tokens, 20);
   EXPECT_EQ(decoded->miner_signature.size(), 64u);
   EXPECT_TRUE(decoded->partial);
   EXPECT_EQ(decoded->ask, (job_price{100, 200}));
+  EXPECT_EQ(decoded->first_index, 17u);
+  // One from before `first_index` was appended claims unknown positions (its miner paid once).
+  auto unplaced = decode_body<settle_receipt>(settle_receipt_body(9));
+  ASSERT_TRUE(unplaced.ok()) << unplaced.err().message;
+  EXPECT_FALSE(unplaced->first_index.has_value());
   // One from before `ask` was appended has none: the ledger pays it at the escrow's prices.
   auto unpriced = decode_body<settle_receipt>(settle_receipt_body(8));
   ASSERT_TRUE(unpriced.ok()) << unpriced.err().message;

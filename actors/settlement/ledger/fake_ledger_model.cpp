@@ -92,7 +92,7 @@ bool fake_ledger_model::predict_and_apply(const operation& op) {
     micro_units cost = 0;
     if (it == escrows_.end() || !pay(o->receipt, it->second, &cost)) return false;
     it->second.held_micro -= cost;
-    it->second.paid_miners.push_back(o->receipt.miner);
+    it->second.paid.push_back({o->receipt.miner, o->receipt.first_index, o->receipt.completion_tokens});
     return true;
   }
   if (const auto* o = std::get_if<refund_op>(&op)) {
@@ -110,11 +110,20 @@ bool fake_ledger_model::predict_and_apply(const operation& op) {
 bool fake_ledger_model::pay(const settlement_receipt& receipt, model_escrow& e, micro_units* cost) {
   auto miner = accounts_.find(receipt.miner);
   if (miner != accounts_.end() && miner->second.kind != account_kind::miner) return false;
-  if (std::find(e.paid_miners.begin(), e.paid_miners.end(), receipt.miner) != e.paid_miners.end()) return false;
+  if (receipt.first_index && (*receipt.first_index < 0 || *receipt.first_index > 1'000'000'000)) return false;
+  // A position is paid once; a claim without positions, once per miner.
+  for (const model_escrow::paid_claim& p : e.paid) {
+    const bool both_placed = p.first_index && receipt.first_index;
+    if (p.miner == receipt.miner && (!both_placed || *p.first_index == *receipt.first_index)) return false;
+    if (both_placed && std::max(*p.first_index, *receipt.first_index) <
+                           std::min(*p.first_index + p.tokens, *receipt.first_index + receipt.completion_tokens)) {
+      return false;
+    }
+  }
   if (miner == accounts_.end()) accounts_[receipt.miner].kind = account_kind::miner;  // first payment opens it
   // Independent arithmetic: the prompt counts with the first payment only; cost in micro-units,
   // rounded down, capped at what the escrow still holds.
-  const std::int64_t prompt = e.paid_miners.empty() ? receipt.prompt_tokens : 0;
+  const std::int64_t prompt = e.paid.empty() ? receipt.prompt_tokens : 0;
   // The miner's ask where it signed one, never above the escrow's prices.
   std::int64_t prompt_price = e.prompt_price_per_1k_micro, completion_price = e.completion_price_per_1k_micro;
   if (receipt.ask) {

@@ -5,6 +5,7 @@
 // structural rules — money conserved, forfeit = floor(bonded * slash_bps), paid + remainder = pool —
 // and then adopts the ledger's postings.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,12 @@ struct model_escrow {
   micro_units held_micro = 0;
   micro_units prompt_price_per_1k_micro = 0;
   micro_units completion_price_per_1k_micro = 0;
-  std::vector<std::string> paid_miners;  // paid by partial settlements, each once
+  struct paid_claim {
+    std::string miner;
+    std::optional<std::int64_t> first_index;
+    std::int64_t tokens = 0;
+  };
+  std::vector<paid_claim> paid;  // by partial settlements: each position once (each miner once without positions)
 };
 
 class fake_ledger_model {

@@ -63,6 +63,13 @@ class generator {
     if (roll == 9) return receipt_ask{-1, static_cast<micro_units>(pick(rng, 5'000))};
     return receipt_ask{static_cast<micro_units>(pick(rng, 8'000)), static_cast<micro_units>(pick(rng, 30'000))};
   }
+  // Where a claim starts: none (an older receipt), a position (mostly), or one outside any request.
+  static std::optional<std::int64_t> any_first_index(std::mt19937_64& rng) {
+    const std::uint64_t roll = pick(rng, 10);
+    if (roll < 3) return std::nullopt;
+    if (roll == 9) return -1;
+    return static_cast<std::int64_t>(pick(rng, 3'000));
+  }
   std::string any_request(std::mt19937_64& rng) {
     const auto& open = model_.escrows();
     if (open.empty() || pick(rng, 10) == 0) return "req-" + std::to_string(pick(rng, next_request_ + 1));
@@ -92,11 +99,12 @@ class generator {
     }
     if (roll < 680) {
       return make_partial_settle(miner, any_request(rng), static_cast<std::int64_t>(pick(rng, 2'000)),
-                                 static_cast<std::int64_t>(pick(rng, 2'000)), digest{}, any_ask(rng));
+                                 static_cast<std::int64_t>(pick(rng, 2'000)), digest{}, any_ask(rng),
+                                 any_first_index(rng));
     }
     if (roll < 760) {
       return make_settle(miner, any_request(rng), static_cast<std::int64_t>(pick(rng, 2'000)),
-                         static_cast<std::int64_t>(pick(rng, 2'000)), digest{}, any_ask(rng));
+                         static_cast<std::int64_t>(pick(rng, 2'000)), digest{}, any_ask(rng), any_first_index(rng));
     }
     if (roll < 850) return refund_op{any_request(rng), "worker failed"};
     if (roll < 960) {

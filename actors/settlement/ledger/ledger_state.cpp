@@ -153,7 +153,7 @@ status ledger_state::check_invariants() const {
   std::map<std::string_view, micro_units> escrowed_by_payer;
   for (const auto& [request_id, e] : escrows_) {
     // Partial payments may have spent all of it; an escrow nobody was paid from holds something.
-    if (e.held_micro < 0 || (e.held_micro == 0 && e.paid_miners.empty())) {
+    if (e.held_micro < 0 || (e.held_micro == 0 && e.paid.empty())) {
       return make_error(error_code::internal, "escrow " + request_id + " holds nothing");
     }
     escrowed_by_payer[e.payer] += e.held_micro;

@@ -16,6 +16,7 @@
 #include "actors/settlement/ledger/ledger_config.hpp"
 #include "actors/settlement/ledger/operation.hpp"
 #include "actors/settlement/ledger/outcome.hpp"
+#include "actors/settlement/ledger/paid_segments.hpp"
 #include "actors/settlement/ledger/request_index.hpp"
 #include "runtime/result.hpp"
 
@@ -53,7 +54,7 @@ struct escrow {
   micro_units prompt_price_per_1k_micro = 0;
   micro_units completion_price_per_1k_micro = 0;
   std::int64_t expires_at_unix_ms = 0;  // 0 = none (written before escrows expired)
-  std::set<std::string, std::less<>> paid_miners;  // miners a partial settlement paid (each once)
+  paid_segments paid;  // what partial settlements paid: each generated position once
 };
 
 // The prices a receipt is paid at: the miner's ask, each capped by the escrow's price (the payer's

@@ -98,9 +98,12 @@ struct receipt_ask {
 };
 // What a miner signs when it finishes a request (see signing_bytes in operation_codec.hpp). The
 // miner is paid at its `ask`, each price capped by the escrow's (the payer's caps); a receipt
-// without an ask (signed before asks were) is paid at the escrow's prices. Encoded with 5 fields
-// without an ask and 6 with one, so the entries written before the field was appended keep their
-// exact, canonical bytes and their signatures.
+// without an ask (signed before asks were) is paid at the escrow's prices. `first_index` is the
+// generated position its tokens start at (a worker that took the request over after a failover
+// resumes past 0): the receipt claims positions [first_index, first_index + completion_tokens),
+// and the ledger pays each position of a request once (paid_segments.hpp). Encoded with 5 fields
+// without an ask, 6 with one and 7 with a first index (the ask then nil when there is none), so the
+// entries written before each field was appended keep their exact, canonical bytes and signatures.
 struct settlement_receipt {
   std::string request_id;
   std::string miner;  // account id = the miner's public key in hex
@@ -108,21 +111,29 @@ struct settlement_receipt {
   std::int64_t completion_tokens = 0;
   byte_vector receipt_digest;  // BLAKE2b of the worker's full receipt (model, prompt, fingerprints)
   std::optional<receipt_ask> ask;
+  std::optional<std::int64_t> first_index;  // none: signed before receipts said where they start
 
   template <class Packer>
   void msgpack_pack(Packer& out) const {
-    out.pack_array(ask ? 6 : 5);
+    out.pack_array(first_index ? 7 : ask ? 6 : 5);
     out.pack(request_id), out.pack(miner), out.pack(prompt_tokens), out.pack(completion_tokens);
     out.pack(receipt_digest);
-    if (ask) out.pack(*ask);
+    if (ask) {
+      out.pack(*ask);
+    } else if (first_index) {
+      out.pack_nil();
+    }
+    if (first_index) out.pack(*first_index);
   }
   void msgpack_unpack(const msgpack::object& in) {
-    if (in.type != msgpack::type::ARRAY || in.via.array.size < 5 || in.via.array.size > 6) throw msgpack::type_error();
+    if (in.type != msgpack::type::ARRAY || in.via.array.size < 5 || in.via.array.size > 7) throw msgpack::type_error();
     const msgpack::object* field = in.via.array.ptr;
     field[0].convert(request_id), field[1].convert(miner), field[2].convert(prompt_tokens);
     field[3].convert(completion_tokens), field[4].convert(receipt_digest);
     ask.reset();
-    if (in.via.array.size == 6) ask = field[5].as<receipt_ask>();
+    first_index.reset();
+    if (in.via.array.size >= 6 && !field[5].is_nil()) ask = field[5].as<receipt_ask>();
+    if (in.via.array.size == 7) first_index = field[6].as<std::int64_t>();
   }
 };
 struct settle_op {  // pays the miner for the receipt's tokens, fee to treasury, refunds the rest

@@ -7,10 +7,11 @@ namespace infergrid::ledger {
 std::string account_of(const identity& holder) { return to_hex(holder.public_id()); }
 
 settle_op make_settle(const identity& miner, std::string request_id, std::int64_t prompt_tokens,
-                      std::int64_t completion_tokens, const digest& receipt_digest, std::optional<receipt_ask> ask) {
+                      std::int64_t completion_tokens, const digest& receipt_digest, std::optional<receipt_ask> ask,
+                      std::optional<std::int64_t> first_index) {
   settle_op op;
   op.receipt = settlement_receipt{std::move(request_id), account_of(miner), prompt_tokens, completion_tokens,
-                                  byte_vector(receipt_digest.begin(), receipt_digest.end()), ask};
+                                  byte_vector(receipt_digest.begin(), receipt_digest.end()), ask, first_index};
   const signature sig = miner.sign(signing_bytes(op.receipt));
   op.miner_signature.assign(sig.begin(), sig.end());
   return op;
@@ -18,8 +19,9 @@ settle_op make_settle(const identity& miner, std::string request_id, std::int64_
 
 partial_settle_op make_partial_settle(const identity& miner, std::string request_id, std::int64_t prompt_tokens,
                                       std::int64_t completion_tokens, const digest& receipt_digest,
-                                      std::optional<receipt_ask> ask) {
-  settle_op whole = make_settle(miner, std::move(request_id), prompt_tokens, completion_tokens, receipt_digest, ask);
+                                      std::optional<receipt_ask> ask, std::optional<std::int64_t> first_index) {
+  settle_op whole =
+      make_settle(miner, std::move(request_id), prompt_tokens, completion_tokens, receipt_digest, ask, first_index);
   return partial_settle_op{std::move(whole.receipt), std::move(whole.miner_signature)};
 }
 

@@ -96,12 +96,14 @@ result<ledger_state::claim_plan> ledger_state::plan_claim(const settlement_recei
   if (receipt.prompt_tokens > receipt_tokens_max || receipt.completion_tokens > receipt_tokens_max) {
     return make_error(error_code::too_large, "receipt claims more tokens than any request may have");
   }
-  if (e.paid_miners.contains(receipt.miner)) {
-    return make_error(error_code::conflict, "miner " + receipt.miner + " was already paid for request " + receipt.request_id);
+  if (receipt.first_index && (*receipt.first_index < 0 || *receipt.first_index > receipt_tokens_max)) {
+    return make_error(error_code::invalid_argument, "receipt starts at position " + std::to_string(*receipt.first_index) +
+                                                        ", outside any request");
   }
   IG_TRY(verify_account_signature(receipt.miner, signing_bytes(receipt), miner_signature));
+  IG_TRY(e.paid.check(receipt));
   // The prompt is charged once per request, with its first payment (a resumed worker prefills it again).
-  const std::int64_t prompt_tokens = e.paid_miners.empty() ? receipt.prompt_tokens : 0;
+  const std::int64_t prompt_tokens = e.paid.empty() ? receipt.prompt_tokens : 0;
   const receipt_ask price = paid_price(e, receipt);
   auto cost = token_cost_micro(prompt_tokens, price.prompt_per_1k_micro, receipt.completion_tokens,
                                price.completion_per_1k_micro);
@@ -118,7 +120,7 @@ result<ledger_state::claim_plan> ledger_state::plan_claim(const settlement_recei
 }
 
 void ledger_state::count_settled_tokens(const settlement_receipt& receipt, const escrow& e) {
-  epoch_tokens_[receipt.miner] += (e.paid_miners.empty() ? receipt.prompt_tokens : 0) + receipt.completion_tokens;
+  epoch_tokens_[receipt.miner] += (e.paid.empty() ? receipt.prompt_tokens : 0) + receipt.completion_tokens;
 }
 
 result<outcome> ledger_state::apply_one(const settle_op& op) {
@@ -146,7 +148,7 @@ result<outcome> ledger_state::apply_one(const partial_settle_op& op) {
     escrow& open = escrows_.find(op.receipt.request_id)->second;
     open.held_micro -= claim->cost_micro;
     IG_LEDGER_ASSERT(open.held_micro >= 0);
-    open.paid_miners.insert(op.receipt.miner);
+    open.paid.add(op.receipt);
   }
   return out;
 }
