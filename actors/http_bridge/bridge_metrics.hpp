@@ -9,6 +9,7 @@
 //   infergrid_http_queue_depth, infergrid_http_jobs_in_flight   gauges
 //   infergrid_workers{model}                               gauge (live workers per model)
 //   infergrid_actor_*_total{actor,kind}                    the runtime's per-actor counters
+//   infergrid_dashboard_answers_total{how=built|shared}    dashboard JSON answers (dashboard_cache.hpp)
 // Thread-safe.
 #include <array>
 #include <cstdint>

@@ -12,6 +12,7 @@
 #include "actors/http_bridge/account_book.hpp"
 #include "actors/http_bridge/bridge_inbox.hpp"
 #include "actors/http_bridge/bridge_metrics.hpp"
+#include "actors/http_bridge/dashboard_cache.hpp"
 #include "actors/http_bridge/dashboard_store.hpp"
 #include "actors/http_bridge/http_bridge_config.hpp"
 #include "actors/http_bridge/model_catalog.hpp"
@@ -35,6 +36,7 @@ struct bridge_shared {
         accounts(std::move(book)),
         limiter(config.rate_limit),
         inbox(config.queue_capacity),
+        dashboard_answers(std::chrono::milliseconds(config.dashboard_cache_ms)),
         id_prefix(random_id_prefix()) {}
 
   const http_bridge_config config;
@@ -44,6 +46,7 @@ struct bridge_shared {
   bridge_metrics metrics;
   model_catalog catalog;
   dashboard_store dashboard;  // the grid's and the ledger's views, job lookups (dashboard_feed)
+  dashboard_cache dashboard_answers;  // built JSON answers shared by every dashboard reader
   throughput_series series;   // served completions per second (the dashboard's plots)
   std::atomic<std::int64_t> jobs_in_flight{0};
   std::atomic<bool> closing{false};  // the actor is stopping: waiting HTTP threads give up

@@ -1,6 +1,8 @@
 #include "actors/http_bridge/dashboard_routes.hpp"
 
 #include <chrono>
+#include <functional>
+#include <string>
 
 #include "actors/http_bridge/dashboard_assets.hpp"
 #include "actors/http_bridge/dashboard_json.hpp"
@@ -83,6 +85,18 @@ void serve_job_detail(bridge_shared& shared, const std::string& request_id, http
   write_json(res, 200, job_detail_json(request_id, detail));
 }
 
+// The answer kept under `key` (dashboard_cache), built by `build` when none is fresh: every reader
+// within dashboard_cache_ms gets the same bytes. Callers check who may read it first.
+void serve_shared(bridge_shared& shared, const std::string& key, httplib::Response& res,
+                  const std::function<void(httplib::Response&)>& build) {
+  const auto answer = shared.dashboard_answers.answer(key, [&build] {
+    httplib::Response built;
+    build(built);
+    return answer_of(built);
+  });
+  write_answer(res, *answer, dashboard_cache::clock::now());
+}
+
 }  // namespace
 
 void add_dashboard_routes(httplib::Server& server, bridge_shared& shared, request_done done) {
@@ -97,7 +111,9 @@ void add_dashboard_routes(httplib::Server& server, bridge_shared& shared, reques
     done(req, "/dashboard/{asset}", res.status, "");
   });
   server.Get("/dashboard/api/network", [&shared, done](const httplib::Request& req, httplib::Response& res) {
-    write_json(res, 200, network_json(shared.dashboard.grid(), load_of(shared)));
+    serve_shared(shared, "network", res, [&shared](httplib::Response& out) {
+      write_json(out, 200, network_json(shared.dashboard.grid(), load_of(shared)));
+    });
     done(req, "/dashboard/api/network", res.status, "");
   });
   server.Get("/dashboard/api/series", [&shared, done](const httplib::Request& req, httplib::Response& res) {
@@ -110,31 +126,43 @@ void add_dashboard_routes(httplib::Server& server, bridge_shared& shared, reques
         return done(req, "/dashboard/api/series", res.status, "");
       }
     }
-    write_json(res, 200, series_json(shared.series.points(unix_seconds(), seconds)));
+    serve_shared(shared, "series?seconds=" + std::to_string(seconds), res, [&shared, seconds](httplib::Response& out) {
+      write_json(out, 200, series_json(shared.series.points(unix_seconds(), seconds)));
+    });
     done(req, "/dashboard/api/series", res.status, "");
   });
   server.Get("/dashboard/api/jobs", [&shared, done](const httplib::Request& req, httplib::Response& res) {
-    write_json(res, 200, jobs_json(shared.dashboard.grid()));
+    serve_shared(shared, "jobs", res, [&shared](httplib::Response& out) {
+      write_json(out, 200, jobs_json(shared.dashboard.grid()));
+    });
     done(req, "/dashboard/api/jobs", res.status, "");
   });
   server.Get("/dashboard/api/miners", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     if (auto refused = operator_refusal(shared, req)) write_error(res, *refused);
-    else write_json(res, 200, miners_json(shared.dashboard.grid(), shared.dashboard.ledger()));
+    else serve_shared(shared, "miners", res, [&shared](httplib::Response& out) {
+      write_json(out, 200, miners_json(shared.dashboard.grid(), shared.dashboard.ledger()));
+    });
     done(req, "/dashboard/api/miners", res.status, "operator");
   });
   server.Get("/dashboard/api/ledger", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     if (auto refused = operator_refusal(shared, req)) write_error(res, *refused);
-    else write_json(res, 200, ledger_json(shared.dashboard.ledger()));
+    else serve_shared(shared, "ledger", res, [&shared](httplib::Response& out) {
+      write_json(out, 200, ledger_json(shared.dashboard.ledger()));
+    });
     done(req, "/dashboard/api/ledger", res.status, "operator");
   });
   server.Get("/dashboard/api/keys", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     if (auto refused = operator_refusal(shared, req)) write_error(res, *refused);
-    else write_json(res, 200, keys_json(shared.accounts.keys()));
+    else serve_shared(shared, "keys", res, [&shared](httplib::Response& out) {
+      write_json(out, 200, keys_json(shared.accounts.keys()));
+    });
     done(req, "/dashboard/api/keys", res.status, "operator");
   });
   server.Get(R"(/dashboard/api/jobs/(.+))", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     if (auto refused = operator_refusal(shared, req)) write_error(res, *refused);
-    else serve_job_detail(shared, req.matches[1], res);
+    else serve_shared(shared, "job/" + std::string(req.matches[1]), res, [&shared, &req](httplib::Response& out) {
+      serve_job_detail(shared, req.matches[1], out);
+    });
     done(req, "/dashboard/api/jobs/{id}", res.status, "operator");
   });
 }

@@ -8,7 +8,8 @@
 //   GET /dashboard/api/ledger                 entries, verification, epoch roots, accounts  operator key
 //   GET /dashboard/api/jobs/{id}              trace and its ledger entries                  operator key
 // Every JSON answer is read from what the actor last learned (dashboard_store), except a job's
-// detail, which the actor asks the matchmaker and the settlement actor for.
+// detail, which the actor asks the matchmaker and the settlement actor for. A built answer is
+// served to every reader for dashboard_cache_ms (dashboard_cache), each reader's key checked first.
 #include <functional>
 #include <string>
 

@@ -46,7 +46,7 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
                                      "max_tokens_limit", "settlement", "settlement_timeout_ms",
                                      "max_connections_per_client", "header_timeout_ms", "body_timeout_ms",
                                      "idle_timeout_ms", "access_log", "operator_keys", "dashboard_refresh_ms",
-                                     "dashboard_recent_jobs", "dashboard_ledger_entries", "dashboard_earnings_epochs",
+                                     "dashboard_cache_ms", "dashboard_recent_jobs", "dashboard_ledger_entries", "dashboard_earnings_epochs",
                                      "keys_reload_ms"}));
   http_bridge_config out;
   IG_TRY(read_listen(config, out));
@@ -85,6 +85,7 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
   }
   IG_TRY(read_setting(config, "operator_keys", out.operator_keys));
   IG_TRY(read<std::int64_t>(config, "dashboard_refresh_ms", out.dashboard_refresh_ms, 50));
+  IG_TRY(read<std::int64_t>(config, "dashboard_cache_ms", out.dashboard_cache_ms, 0));
   IG_TRY(read<std::int64_t>(config, "keys_reload_ms", out.keys_reload_ms, 50));
   IG_TRY(read<std::size_t>(config, "dashboard_recent_jobs", out.dashboard_recent_jobs, 1));
   IG_TRY(read<std::size_t>(config, "dashboard_ledger_entries", out.dashboard_ledger_entries, 1));

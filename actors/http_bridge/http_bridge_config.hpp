@@ -50,6 +50,9 @@ struct http_bridge_config {
   // earnings, ledger entries, a job's ledger entries); none = those endpoints answer 403.
   std::vector<std::string> operator_keys;
   std::int64_t dashboard_refresh_ms = 1000;   // how often the matchmaker's and ledger's views are asked
+  // How long a built dashboard JSON answer is served to every reader before it is built again
+  // (dashboard_cache.hpp); 0 = built per request (concurrent identical requests still share one).
+  std::int64_t dashboard_cache_ms = 1000;
   std::size_t dashboard_recent_jobs = 50;     // finished jobs listed (at most grid_view_recent_jobs_max)
   std::size_t dashboard_ledger_entries = 20;  // newest entries listed and re-checked (at most 200)
   std::size_t dashboard_earnings_epochs = 8;  // closed epochs of miners' earnings listed (at most 32)

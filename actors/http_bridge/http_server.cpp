@@ -175,6 +175,7 @@ void http_server::add_routes() {
                                    shared.actor_metrics_copy()};
     std::string text = shared.metrics.render(inputs);
     if (const auto ledger = shared.dashboard.ledger(); ledger.report) render_epoch_metrics(text, *ledger.report);
+    render_dashboard_cache_metrics(text, shared.dashboard_answers.counts());
     res.set_content(std::move(text), "text/plain; version=0.0.4; charset=utf-8");
     done(req, "/metrics", 200, started);
   });

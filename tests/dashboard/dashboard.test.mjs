@@ -1,7 +1,9 @@
 // The dashboard against a real `infergrid up` (tests/dashboard.cmake): a few completions are served,
 // then the JSON endpoints' numbers are checked against what the client saw, `infergrid status`
 // against the same grid, and the page in headless Chromium: no console errors, numbers equal to the
-// JSON, a job's click-through reaching its ledger entries, a screenshot under the build dir.
+// JSON, a job's click-through reaching its ledger entries, a screenshot under the build dir. Then
+// the bridge's answer cache: concurrent readers share one build, a kept answer is rebuilt after
+// dashboard_cache_ms with a new job in it, and an operator's kept answer never reaches other callers.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -15,11 +17,42 @@ const binary = process.env.INFERGRID_BIN ?? path.join(process.env.INFERGRID_BINA
 const artifacts = path.join(process.env.INFERGRID_BINARY_DIR ?? 'build', 'dashboard-artifacts');
 let grid;
 const served = [];  // { id, completion_tokens } as the client saw them
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 async function getJson(route, key) {
   const res = await fetch(`${grid.origin}${route}`, { headers: key ? { Authorization: `Bearer ${key}` } : {} });
   return { status: res.status, body: await res.json() };
 }
+
+// A dashboard answer's bytes, with when it was built (now - X-Answer-Age-Ms) on this clock.
+async function getAnswer(route, key) {
+  const res = await fetch(`${grid.origin}${route}`, { headers: key ? { Authorization: `Bearer ${key}` } : {} });
+  const text = await res.text();
+  const age = res.headers.get('x-answer-age-ms');
+  return { status: res.status, text, builtAtMs: age === null ? null : Date.now() - Number(age) };
+}
+
+// The bridge's infergrid_dashboard_answers_total counters from GET /metrics.
+async function answerCounts() {
+  const text = await (await fetch(`${grid.origin}/metrics`)).text();
+  const count = (how) => Number(text.match(new RegExp(`^infergrid_dashboard_answers_total\\{how="${how}"\\} (\\d+)$`, 'm'))[1]);
+  return { built: count('built'), shared: count('shared') };
+}
+
+async function serveOne(content) {
+  const res = await fetch(`${grid.baseURL}/chat/completions`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${devKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ model: 'stories260k', max_tokens: 2, temperature: 0, messages: [{ role: 'user', content }] }),
+  });
+  assert.equal(res.status, 200);
+  return (await res.json()).id;
+}
+
+// How long the bridge serves a built dashboard answer to every reader (http_bridge
+// dashboard_cache_ms; 1000 by default): longer here, so a kept answer is seen being kept.
+const cacheMs = 3000;
+const refreshMs = 1000;  // dashboard_refresh_ms (default): how often the bridge asks the grid
 
 // Epochs close every 2 s (the settlement actor's epoch driver, a funded treasury paying each busy
 // period's pool), so miners' earnings per closed epoch fill while the test runs; the ledger view
@@ -27,7 +60,8 @@ async function getJson(route, key) {
 function withEpochs(text) {
   const edited = text.replace(/^(\s+)db: (\S+)$/m, '$1db: $2\n$1epoch_interval_s: 2')
     .replace('genesis_deposits: {dev: 1000000000000}', 'genesis_deposits: {dev: 1000000000000, treasury: 1000000000000}')
-    .replace('operator_keys: [sk-infergrid-operator-dev]', 'operator_keys: [sk-infergrid-operator-dev], dashboard_ledger_entries: 200');
+    .replace('operator_keys: [sk-infergrid-operator-dev]',
+      `operator_keys: [sk-infergrid-operator-dev], dashboard_ledger_entries: 200, dashboard_cache_ms: ${cacheMs}`);
   assert.ok(edited.includes('epoch_interval_s: 2') && edited.includes('treasury: ') && edited.includes('dashboard_ledger_entries'),
     'the settlement and http_bridge settings were not found');
   return edited;
@@ -239,5 +273,58 @@ test('the page in headless Chromium shows the JSON numbers and reaches a job\'s 
     assert.deepEqual(browser.errors, [], 'no console errors or uncaught exceptions');
   } finally {
     await browser.close();
+  }
+});
+
+test('32 concurrent readers of an endpoint share one built answer (one bus lookup for a job\'s detail)', async () => {
+  const routes = [['/dashboard/api/network'], ['/dashboard/api/series?seconds=60'], ['/dashboard/api/ledger', operatorKey],
+    [`/dashboard/api/jobs/${served[2].id}`, operatorKey]];
+  for (const [route, key] of routes) {
+    const before = await answerCounts();
+    const answers = await Promise.all(Array.from({ length: 32 }, () => getAnswer(route, key)));
+    const after = await answerCounts();
+    const built = after.built - before.built;
+    assert.ok(answers.every((a) => a.status === 200), route);
+    assert.equal(built + after.shared - before.shared, 32, `${route}: every read counted once`);
+    assert.ok(built <= 2, `${route}: built ${built} times for 32 readers`);  // 2: the kept one expired mid-burst
+    assert.ok(new Set(answers.map((a) => a.text)).size <= built + 1, `${route}: readers got the built bytes`);
+  }
+});
+
+test('a kept answer is served until dashboard_cache_ms, then built again with a new job', async () => {
+  let first = await getAnswer('/dashboard/api/jobs');
+  if (Date.now() - first.builtAtMs > 200) {  // start from a freshly built answer
+    await sleep(first.builtAtMs + cacheMs + 50 - Date.now());
+    first = await getAnswer('/dashboard/api/jobs');
+  }
+  assert.ok(Date.now() - first.builtAtMs <= 200, `a fresh answer (built ${Date.now() - first.builtAtMs} ms ago)`);
+  const id = await serveOne('A story told after the answer was built');
+  const kept = await getAnswer('/dashboard/api/jobs');
+  assert.ok(Date.now() - first.builtAtMs < cacheMs - 100, 'the completion was served within dashboard_cache_ms');
+  assert.equal(kept.text, first.text, 'the kept bytes, unchanged');
+  assert.ok(Math.abs(kept.builtAtMs - first.builtAtMs) < 100, 'its age says when it was built');
+  assert.ok(!JSON.parse(kept.text).jobs.some((j) => j.request_id === id), 'the new job is not in the kept answer');
+  const deadline = Date.now() + cacheMs + refreshMs + 5000;
+  let fresh;
+  for (;;) {
+    fresh = await getAnswer('/dashboard/api/jobs');
+    if (JSON.parse(fresh.text).jobs.some((j) => j.request_id === id)) break;
+    assert.ok(Date.now() < deadline, `job ${id} not listed within dashboard_cache_ms + dashboard_refresh_ms + 5 s`);
+    await sleep(100);
+  }
+  assert.ok(fresh.builtAtMs >= first.builtAtMs + cacheMs - 100, 'built again only after the kept one expired');
+});
+
+test('a kept operator answer is never served to a caller without an operator key', async () => {
+  for (const route of ['/dashboard/api/ledger', '/dashboard/api/miners', '/dashboard/api/keys', `/dashboard/api/jobs/${served[0].id}`]) {
+    const kept = await getAnswer(route, operatorKey);
+    assert.equal(kept.status, 200, route);
+    assert.equal((await getAnswer(route, operatorKey)).text, kept.text, `${route}: an operator gets the kept bytes`);
+    for (const key of [undefined, devKey, 'sk-not-an-operator-key']) {
+      const other = await getAnswer(route, key);
+      assert.equal(other.status, 401, `${route} with ${key ?? 'no key'}`);
+      assert.equal(JSON.parse(other.text).error.type, 'authentication_error');
+      assert.equal(other.builtAtMs, null, 'an error of its own, not a kept answer');
+    }
   }
 });
