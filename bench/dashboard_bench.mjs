@@ -9,7 +9,8 @@
 //            then waiting `--poll-interval-ms` (0: a tight loop)
 // and prints served tokens/s per phase (completion tokens of the answers that ended in it, after
 // `--settle-s`), their ratio (target: readers >= 0.95 x quiet), and p50/p99 latency per endpoint
-// (target: p99 <= 50 ms). Everything runs on this machine: the clients' own CPU is part of the cost.
+// (target: p99 <= 50 ms), and how many of those answers the bridge built rather than shared
+// (dashboard_cache_ms). Everything runs on this machine: the clients' own CPU is part of the cost.
 // Exits 1 only when the grid does not start or no request succeeds; speed is reported, not asserted.
 //   node bench/dashboard_bench.mjs [--rounds 3] [--phase-s 20] [--settle-s 2] [--warmup-s 10]
 //        [--pollers 32] [--poll-interval-ms 1000] [--completion-clients 16] [--max-tokens 64]
@@ -120,6 +121,14 @@ async function pollLoop(origin, isOn) {
   }
 }
 
+// The bridge's dashboard answers so far (GET /metrics, dashboard_cache.hpp): null when it counts none.
+async function answerCounts(origin) {
+  const { body } = await request(origin, 'GET', '/metrics');
+  const count = (how) => body.match(new RegExp(`^infergrid_dashboard_answers_total\\{how="${how}"\\} (\\d+)$`, 'm'))?.[1];
+  const [built, shared] = [count('built'), count('shared')];
+  return built === undefined ? null : { built: Number(built), shared: Number(shared) };
+}
+
 function tokensPerSecond(fromMs, toMs) {
   let tokens = 0;
   for (const s of served) if (s.atMs > fromMs && s.atMs <= toMs) tokens += s.tokens;
@@ -142,6 +151,7 @@ async function main() {
       `clients x ${settings.maxTokens} tokens throughout; ${settings.rounds} rounds of quiet ${settings.phaseS} s + ` +
       `${settings.pollers} pollers ${settings.phaseS} s (each GETs ${endpoints.length} endpoints, then waits ` +
       `${settings.pollIntervalMs} ms); ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    const answersBefore = await answerCounts(grid.origin);
     const loops = [];
     for (let c = 0; c < settings.completionClients; ++c) loops.push(completionLoop(grid.origin, c));
     await sleep(settings.warmupS * 1000);
@@ -168,6 +178,7 @@ async function main() {
     }
     running = false;
     await Promise.all(loops);
+    const answersAfter = await answerCounts(grid.origin);
 
     console.log('\nround   quiet tok/s   readers tok/s   readers/quiet');
     rounds.forEach((r, i) => console.log(`${pad(i + 1, 5)}   ${pad(r.quiet.toFixed(1), 11)}   ${pad(r.readers.toFixed(1), 13)}   ${pad((r.readers / r.quiet).toFixed(3), 13)}`));
@@ -194,6 +205,14 @@ async function main() {
       `${pad(percentile(all, 0.5).toFixed(2), 9)} ${pad(percentile(all, 0.99).toFixed(2), 9)} ${pad((all.at(-1) ?? 0).toFixed(2), 9)}`);
     for (const [reason, count] of pollFailures) console.log(`  failed: ${count} x ${reason}`);
     for (const [reason, count] of completionFailures) console.log(`  completion failed: ${count} x ${reason}`);
+    if (answersBefore && answersAfter) {
+      const built = answersAfter.built - answersBefore.built;
+      const shared = answersAfter.shared - answersBefore.shared;
+      console.log(`bridge answer cache: ${built} answers built, ${shared} shared (${(built / pollSeconds).toFixed(1)} builds/s for ` +
+        `${(all.length / pollSeconds).toFixed(1)} req/s; GET /metrics infergrid_dashboard_answers_total)`);
+    } else {
+      console.log('bridge answer cache: not counted (this bridge has no infergrid_dashboard_answers_total)');
+    }
     console.log(`\nserved tokens/s with readers / without: ${ratio.toFixed(3)} (target >= 0.95: ${ratio >= 0.95 ? 'met' : 'missed'}); ` +
       `worst endpoint p99 ${worstP99.toFixed(2)} ms (target <= 50 ms: ${worstP99 <= 50 ? 'met' : 'missed'}); ` +
       `${served.length} completions, ${[...pollFailures.values()].reduce((a, b) => a + b, 0)} failed dashboard requests`);
