@@ -152,10 +152,10 @@ void add_dashboard_routes(httplib::Server& server, bridge_shared& shared, reques
     done(req, "/dashboard/api/ledger", res.status, "operator");
   });
   server.Get("/dashboard/api/keys", [&shared, done](const httplib::Request& req, httplib::Response& res) {
+    // Not kept: `infergrid keys list` reads it right after a create, a revoke or a served call, and
+    // it is the bridge's own memory (no bus lookup to save).
     if (auto refused = operator_refusal(shared, req)) write_error(res, *refused);
-    else serve_shared(shared, "keys", res, [&shared](httplib::Response& out) {
-      write_json(out, 200, keys_json(shared.accounts.keys()));
-    });
+    else write_json(res, 200, keys_json(shared.accounts.keys()));
     done(req, "/dashboard/api/keys", res.status, "operator");
   });
   server.Get(R"(/dashboard/api/jobs/(.+))", [&shared, done](const httplib::Request& req, httplib::Response& res) {
