@@ -5,15 +5,12 @@
 #include <gtest/gtest.h>
 
 #include "actors/gpu_worker/claimed_stream.test.hpp"
+#include "actors/settlement/ledger/ledger_test_support.hpp"
 
 namespace infergrid::http {
 namespace {
 
-identity key(std::uint8_t n) {
-  std::array<std::uint8_t, 32> seed{};
-  seed[0] = n;
-  return identity::from_seed(seed);
-}
+using ledger::testing::key;
 
 TEST(delivered_claims, each_segment_is_paid_by_its_last_claim_a_to_b_to_a) {
   const identity a = key(1), b = key(2);

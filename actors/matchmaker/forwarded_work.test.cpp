@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "actors/gpu_worker/claimed_stream.test.hpp"
+#include "actors/settlement/ledger/ledger_test_support.hpp"
 
 namespace infergrid::matchmaker {
 namespace {
@@ -59,11 +60,8 @@ TEST(forwarded_work, at_most_max_finished_requests_are_kept) {
 }
 
 TEST(forwarded_work, a_worker_that_took_its_request_back_has_each_earlier_segment_paid) {
-  std::array<std::uint8_t, 32> seed{};
-  seed[0] = 1;
-  const identity a = identity::from_seed(seed);
-  seed[0] = 2;
-  const identity b = identity::from_seed(seed);
+  const identity a = ledger::testing::key(1);
+  const identity b = ledger::testing::key(2);
   const std::string a_id = to_hex(a.public_id()), b_id = to_hex(b.public_id());
   forwarded_work work(1000);
   // A streams positions 0..5, B 5..7, then A again from 7 and finishes with 4 tokens.
