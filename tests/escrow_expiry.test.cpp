@@ -40,6 +40,7 @@ class escrow_expiry_test : public ::testing::Test {
  protected:
   void SetUp() override {
     http_port = compute_testing::free_port();
+    hasty_port = compute_testing::free_port();
     testing::write_file(dir + "/keys.yaml", "accounts:\n  - {name: alice, keys: [sk-alice], account: alice-ledger}\n");
     testing::write_file(
         config, "node: {name: money}\n"
@@ -59,7 +60,12 @@ class escrow_expiry_test : public ::testing::Test {
                 "    kind: http_bridge\n"
                 "    settings: {listen: 127.0.0.1:" + std::to_string(http_port) + ", keys_file: " + dir +
                     "/keys.yaml, settlement: settlement, request_timeout_ms: " + std::to_string(request_timeout_ms) +
-                    "}\n");
+                    "}\n"
+                "  - name: hasty-http\n"  // waits 1 ms for an escrow's answer: most come later
+                "    kind: http_bridge\n"
+                "    settings: {listen: 127.0.0.1:" + std::to_string(hasty_port) + ", keys_file: " + dir +
+                    "/keys.yaml, settlement: settlement, settlement_timeout_ms: 1, request_timeout_ms: " +
+                    std::to_string(request_timeout_ms) + "}\n");
   }
 
   void start() {
@@ -111,16 +117,21 @@ class escrow_expiry_test : public ::testing::Test {
     return std::atoi(listed.output.substr(listed.output.rfind('\n', listed.output.size() - 2) + 1).c_str());
   }
 
+  // The open escrows once none is left, or when `wait` has passed.
+  int open_escrows_within(milliseconds wait) {
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    int open = open_escrows();
+    while (open != 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(milliseconds(100));
+      open = open_escrows();
+    }
+    return open;
+  }
+
   // After a restart: every escrow ends within its expiry (plus the reconcile interval), and the
   // books verify with the supply exactly the genesis deposit.
   void expect_every_escrow_ends() {
-    const auto deadline = std::chrono::steady_clock::now() + milliseconds(request_timeout_ms + escrow_grace_ms + 5000);
-    int open = open_escrows();
-    while (open != 0 && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(milliseconds(200));
-      open = open_escrows();
-    }
-    EXPECT_EQ(open, 0) << run_cli("ledger --db " + db + " escrows").output;
+    EXPECT_EQ(open_escrows_within(milliseconds(request_timeout_ms + escrow_grace_ms + 5000)), 0) << run_cli("ledger --db " + db + " escrows").output;
     const auto verified = run_cli("ledger --db " + db + " verify");
     EXPECT_EQ(verified.exit_code, 0) << verified.output;
     EXPECT_NE(verified.output.find("0 open escrows, supply 50.000000 tokens"), std::string::npos) << verified.output;
@@ -130,6 +141,7 @@ class escrow_expiry_test : public ::testing::Test {
   std::string db = dir + "/ledger.db";
   std::string config = dir + "/node.yaml";
   int http_port = 0;
+  int hasty_port = 0;
   int starts = 0;
   std::unique_ptr<testing::child_process> grid;
   std::vector<std::thread> streams;
@@ -165,6 +177,32 @@ TEST_F(escrow_expiry_test, sigterm_with_streams_in_flight_settles_or_refunds_eve
   const auto paid = run_cli("ledger --db " + db + " history alice-ledger");
   EXPECT_NE(paid.output.find("partial_settle"), std::string::npos) << "a stream in flight paid for its tokens\n"
                                                                    << paid.output;
+}
+
+// A bridge that stopped waiting for an escrow's answer (its client got a 503) refunds it anyway:
+// the settlement actor may record the escrow after the wait ended, and nothing else would end it
+// before its expiry.
+TEST_F(escrow_expiry_test, an_escrow_answered_after_the_bridge_stopped_waiting_is_refunded_at_once) {
+  start();
+  httplib::Client client("127.0.0.1", hasty_port);
+  client.set_read_timeout(30, 0);
+  const json body = {{"model", "stories260k"}, {"prompt", "Once upon a time"}, {"max_tokens", 8}};
+  int gave_up = 0;
+  for (int i = 0; i < 6; ++i) {
+    auto res = client.Post("/v1/completions", {{"Authorization", "Bearer sk-alice"}}, body.dump(), "application/json");
+    ASSERT_TRUE(res);
+    if (res->status == 503) ++gave_up;
+    else EXPECT_EQ(res->status, 200) << res->body;
+  }
+  ASSERT_GT(gave_up, 0) << "every escrow was answered within 1 ms: the test proves nothing";
+  // Each escrow expires request_timeout_ms + escrow_grace_ms (5 s) after its request: end well before.
+  EXPECT_EQ(open_escrows_within(seconds(2)), 0) << run_cli("ledger --db " + db + " escrows").output;
+  const auto history = run_cli("ledger --db " + db + " history alice-ledger");
+  int refunds = 0;
+  for (auto at = history.output.find("op refund/"); at != std::string::npos; at = history.output.find("op refund/", at + 1)) ++refunds;
+  EXPECT_EQ(refunds, gave_up) << "one refund per request the bridge gave up on\n" << history.output;
+  EXPECT_EQ(history.output.find("op expire/"), std::string::npos) << "ended by expiry\n" << history.output;
+  EXPECT_EQ(run_cli("ledger --db " + db + " verify").exit_code, 0);
 }
 
 TEST_F(escrow_expiry_test, cli_deposit_while_serving_is_refused_and_serving_continues) {

@@ -58,6 +58,7 @@ http_bridge_state::~http_bridge_state() {
   for (auto& [id, job] : jobs_) {
     job.stream->push({job_event::kind::failed, "", 0, "", "", 0, stopping});
     (void)ctx_.send(shared_->config.matchmaker, cancel_inference{id});
+    if (!job.escrowed && !job.payer.empty()) refund_unanswered_escrow(id, true);
     settle_delivered(id, job, "the bridge stopped", true);
   }
   jobs_.clear();
@@ -133,6 +134,7 @@ void http_bridge_state::open_escrow(const std::string& request_id, std::int64_t 
                      std::chrono::system_clock::now().time_since_epoch()).count()),
       shared_->config.settlement_timeout_ms,
       [this, request_id, payer, request = std::move(request)](result<escrow_reply> held) {
+        if (!held.ok() && held.err().code == error_code::timeout) refund_unanswered_escrow(request_id);
         auto found = jobs_.find(request_id);
         if (found == jobs_.end()) {  // cancelled or expired while the escrow was asked for
           if (held.ok()) settle_delivered(request_id, job_entry{nullptr, 0, {}, payer, true, false, {}}, "cancelled before it ran");
@@ -190,6 +192,22 @@ void http_bridge_state::settle_delivered(const std::string& request_id, const jo
   ctx_.request<ledger_ack>(settlement, refund, timeout_ms, [log_refusal](result<ledger_ack> ack) {
     if (!ack.ok()) log_refusal("refund", ack.err());
   });
+}
+
+void http_bridge_state::refund_unanswered_escrow(const std::string& request_id, bool stopping) {
+  const refund_request refund = refund_for(request_id, "its escrow was not confirmed to the bridge in time");
+  if (stopping) {
+    (void)ctx_.send(shared_->config.settlement, refund);
+    return;
+  }
+  ctx_.request<ledger_ack>(shared_->config.settlement, refund, shared_->config.settlement_timeout_ms,
+                           [this, request_id](result<ledger_ack> ack) {
+                             if (ack.ok()) {
+                               log(log_level::info, ctx_.address(), "refunded {}: its escrow was recorded after the bridge stopped waiting", request_id);
+                             } else {
+                               log(log_level::debug, ctx_.address(), "refund of unanswered escrow {}: {}", request_id, ack.err().message);
+                             }
+                           });
 }
 
 void http_bridge_state::cancel(const std::string& request_id) {

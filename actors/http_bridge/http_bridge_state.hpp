@@ -63,6 +63,10 @@ class http_bridge_state {
   // refunds the rest of the escrow (one path to the settlement actor, so it sees that order).
   // `stopping`: sent without awaiting the answers (the destructor's last words).
   void settle_delivered(const std::string& request_id, const job_entry& job, std::string reason, bool stopping = false);
+  // The escrow was asked for but its answer never came (timed out, or the bridge stops first): the
+  // settlement actor may still record it, so a refund follows on the same path, after it. A refund of
+  // an escrow never recorded is refused by the ledger and changes nothing.
+  void refund_unanswered_escrow(const std::string& request_id, bool stopping = false);
   void cancel(const std::string& request_id);
   void on_chunk(const token_chunk& chunk);
   void on_failed(const inference_failed& failure);
