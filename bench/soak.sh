@@ -96,6 +96,8 @@ done
 
 ledger() { "$binary" ledger --db "$dir/ledger.db" "$@"; }
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# The anonymous part (heap, stacks) apart from mapped files (code and libraries paged in as used).
+anon_kib() { awk '/RssAnon/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 # One client loop: writes "status seconds kind" per request to its file until the end time.
 client() {
@@ -133,7 +135,7 @@ while (( $(date +%s) < end )); do
     (( expired > worst_expired )) && worst_expired=$expired
     if verified=$(ledger verify 2>&1); then verdict=ok; else verdict="FAILED: $verified"; failures=$((failures + 1)); fi
     (( expired > 0 )) && failures=$((failures + 1))
-    echo "soak t=$((now - start))s rss=${rss_last}KiB requests=$served open_escrows=$open past_expiry=$expired verify=$verdict"
+    echo "soak t=$((now - start))s rss=${rss_last}KiB anon=$(anon_kib "$hub_pid")KiB requests=$served open_escrows=$open past_expiry=$expired verify=$verdict"
     next_sample=$((now + sample_every))
   fi
   if (( now >= next_kill )); then
