@@ -6,12 +6,13 @@
 // on a GPU a device-memory vkCmdCopyBuffer) — and the ratio; plus resident memory against weights +
 // KV cache.
 //
-//   decode_bench [--profile] [--layout row_per_lane|split_columns] [--rows N] [--access texel|storage]
+//   decode_bench [--profile] [--no-bound] [--layout row_per_lane|split_columns] [--rows N] [--access texel|storage]
 //                [--fuse on|off] [--tokens N] [--tiled MIN_TOKENS] [--tile RxTxLRxLT] [--model FILE.gguf]...
 //                [stories] [f16] [q8_0] [q4_k] [q4_k_m] ... (any type of kernels/model/ggml_type.hpp or
 //                mix of kernels/model/quant_mix.hpp by its CLI name)
 //     default: stories, f16, q8_0; resident memory is exact for the first model of a run, later ones
-//     reuse freed memory. --profile: device time per kernel of the batch-1 decode steps (timestamps
+//     reuse freed memory. --no-bound: skip the copy-bandwidth runs (and the bound), so the process's
+//     peak RSS is the model's alone (peer-bench.sh). --profile: device time per kernel of the batch-1 decode steps (timestamps
 //     after every dispatch, which slow decode down a little). --layout, --rows, --access, --fuse, --tokens
 //     (most tokens per matmul workgroup): the matmul kernel choice instead of the device's default (kernel_options).
 //     --tiled: matmuls of at least MIN_TOKENS tokens run the tiled GEMM (0 = never); --tile: its tile
@@ -216,7 +217,7 @@ int bench_model(const std::string& label, const std::string& path, double bandwi
     return 1;
   }
   const std::size_t rss_after = resident_bytes();
-  if (host_bound) bandwidth = std::max(bandwidth, copy_bandwidth_bytes_per_second());
+  if (host_bound && bandwidth > 0.0) bandwidth = std::max(bandwidth, copy_bandwidth_bytes_per_second());
   const double per_token = static_cast<double>(weight_bytes_per_token(path));
   const double bound_1 = bandwidth / per_token;  // tokens/s if a step only streamed its weights once
   const double bound_8 = bound_1 * batch_sequences;
@@ -225,10 +226,15 @@ int bench_model(const std::string& label, const std::string& path, double bandwi
   fmt::print("\n{} ({:.1f} MB of weights read per decode token; device {}; bound at {:.1f} GB/s)\n", label,
              per_token / 1e6, engine->device_description(), bandwidth / 1e9);
   fmt::print("  prefill batch 1: {:8.1f} tok/s    prefill batch 8: {:8.1f} tok/s\n", m->prefill_1, m->prefill_8);
-  fmt::print("  decode  batch 1: {:8.1f} tok/s    bound {:8.1f} tok/s    ratio {:.2f}\n", m->decode_1, bound_1,
-             m->decode_1 / bound_1);
-  fmt::print("  decode  batch 8: {:8.1f} tok/s    bound {:8.1f} tok/s    ratio {:.2f}\n", m->decode_8, bound_8,
-             m->decode_8 / bound_8);
+  if (bandwidth > 0.0) {
+    fmt::print("  decode  batch 1: {:8.1f} tok/s    bound {:8.1f} tok/s    ratio {:.2f}\n", m->decode_1, bound_1,
+               m->decode_1 / bound_1);
+    fmt::print("  decode  batch 8: {:8.1f} tok/s    bound {:8.1f} tok/s    ratio {:.2f}\n", m->decode_8, bound_8,
+               m->decode_8 / bound_8);
+  } else {
+    fmt::print("  decode  batch 1: {:8.1f} tok/s    decode  batch 8: {:8.1f} tok/s (no bound: --no-bound)\n", m->decode_1,
+               m->decode_8);
+  }
   fmt::print("  resident memory {:.1f} MB vs weights {:.1f} MB + KV cache {:.1f} MB (8 slots x {} positions): {:.2f}x\n",
              resident / 1e6, engine->weight_bytes() / 1e6, engine->kv_cache_bytes() / 1e6, bench_context,
              resident / budget);
@@ -241,6 +247,9 @@ int bench_model(const std::string& label, const std::string& path, double bandwi
 int main(int argc, char** argv) {
   std::vector<std::string> chosen(argv + 1, argv + argc);
   const bool profile = std::erase(chosen, std::string("--profile")) > 0;
+  // No copy-bandwidth runs: their 2 x 256 MiB host buffers (1 GiB device buffers on a GPU) would
+  // count in the process's peak RSS, which peer-bench.sh compares with llama.cpp's.
+  const bool no_bound = std::erase(chosen, std::string("--no-bound")) > 0;
   ig::engine::kernel_options kernels;
   std::vector<std::string> files;  // --model PATH: any GGUF file, benched after the named models
   for (std::size_t i = 0; i + 1 < chosen.size();) {
@@ -279,10 +288,12 @@ int main(int argc, char** argv) {
   const auto wanted = [&](const std::string& name) {
     return std::find(chosen.begin(), chosen.end(), name) != chosen.end();
   };
-  const double host_bandwidth = copy_bandwidth_bytes_per_second();
-  fmt::print("copy bandwidth (memcpy, {} threads, read+write): {:.1f} GB/s\n", std::thread::hardware_concurrency(),
-             host_bandwidth / 1e9);
-  const double device_bandwidth = device_copy_bandwidth_bytes_per_second();
+  const double host_bandwidth = no_bound ? 0.0 : copy_bandwidth_bytes_per_second();
+  if (!no_bound) {
+    fmt::print("copy bandwidth (memcpy, {} threads, read+write): {:.1f} GB/s\n", std::thread::hardware_concurrency(),
+               host_bandwidth / 1e9);
+  }
+  const double device_bandwidth = no_bound ? 0.0 : device_copy_bandwidth_bytes_per_second();
   if (device_bandwidth > 0.0) {
     fmt::print("copy bandwidth (GPU device memory, vkCmdCopyBuffer 1 GiB, read+write): {:.1f} GB/s — the bound below\n",
                device_bandwidth / 1e9);

@@ -154,8 +154,15 @@ result<llama_engine> llama_engine::create(const model::gguf_file& file, const en
   IG_TRY(plan.check_fits());
   const weight_arrangement arrangement{s->kernels->access(), s->kernels->weight_row_group(),
                                        s->kernels->swiglu_pair_rows()};
-  auto uploaded = upload_model(s->device, *hparams, *weights, arrangement, options.weight_part_bytes_limit,
-                               options.on_load_progress);
+  // The file's pages leave the resident set as each part goes up: the device copy holds those weights
+  // now, and on a CPU device (lavapipe) both copies would otherwise be resident at once at the end
+  // of the upload (a 0.5B Q4_K_M: peak 1,025 MB for 602 MB once loaded). Pages read again later
+  // (metadata) fault back in from the page cache.
+  const upload_progress progress = [&file, &options](std::size_t done, std::size_t total) {
+    file.release_resident_pages();
+    if (options.on_load_progress) options.on_load_progress(done, total);
+  };
+  auto uploaded = upload_model(s->device, *hparams, *weights, arrangement, options.weight_part_bytes_limit, progress);
   if (!uploaded) return uploaded.err();
   s->model_storage.emplace(std::move(*uploaded));
   const bool gate_up_pairs = std::all_of(s->model_storage->layers.begin(), s->model_storage->layers.end(),

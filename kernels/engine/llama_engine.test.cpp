@@ -205,6 +205,17 @@ TEST(llama_engine, stories260k_greedy_text_equals_cpu_token_for_token) {
   EXPECT_GT(gpu.size(), prompt_size + 63);
 }
 
+// Once loaded, the weights live in the device copy: the mapped file's pages (read to hash and to
+// upload it) do not stay in the process's resident set beside them (on lavapipe both are host memory).
+TEST(llama_engine, loading_leaves_the_mapped_file_out_of_the_resident_set) {
+  auto file = model::gguf_file::open(stories260k_path());
+  ASSERT_TRUE(file.ok());
+  auto engine = llama_engine::create(*file);
+  ASSERT_TRUE(engine.ok()) << engine.err().message;
+  EXPECT_GT(file->file_bytes().size(), 1000u * 1024u);
+  EXPECT_LT(model::testing_support::resident_kib_of_mapped_file(stories260k_path()), 64u);
+}
+
 TEST(llama_engine, batched_decode_over_slots_equals_each_sequence_alone) {
   const model::random_llama_options o = small_model(model::ggml_type::q8_0);
   const std::string path = temp_path("engine_batched.gguf");

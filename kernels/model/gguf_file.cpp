@@ -54,6 +54,9 @@ const digest& gguf_file::content_hash() const {
   std::call_once(hash_->once, [this] {
     const auto bytes = mapping_.bytes();
     hash_->value = hash_bytes({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+    // Every page was read once: left resident, the whole file would still count in the process's
+    // memory while the engine uploads (and on a CPU device duplicates) the weights.
+    mapping_.release_resident_pages();
   });
   return hash_->value;
 }

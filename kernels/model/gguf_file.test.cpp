@@ -50,6 +50,8 @@ TEST(gguf_file, content_hash_is_blake2b_of_the_file_and_pages_can_be_released) {
   const auto bytes = file->file_bytes();
   const digest expected = hash_bytes({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
   EXPECT_EQ(file->content_hash(), expected);
+  // Hashing read every page; none stays resident in this process.
+  EXPECT_EQ(testing_support::resident_kib_of_mapped_file(stories260k_path()), 0u);
   EXPECT_EQ(&file->content_hash(), &file->content_hash());  // cached
   const gguf_tensor* t = file->find_tensor("output.weight");
   ASSERT_NE(t, nullptr);

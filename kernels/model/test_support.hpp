@@ -36,6 +36,24 @@ inline std::string stories260k_path() {
   return std::string(root != nullptr ? root : ".") + "/deploy/models/stories260k.gguf";
 }
 
+// KiB of `path`'s mappings resident in this process (Rss summed over /proc/self/smaps entries naming
+// it): what a mapped model file costs the process, apart from the page cache.
+inline std::size_t resident_kib_of_mapped_file(const std::string& path) {
+  const std::string wanted = std::filesystem::canonical(path).string();
+  std::ifstream smaps("/proc/self/smaps");
+  std::size_t total = 0;
+  bool inside = false;
+  for (std::string line; std::getline(smaps, line);) {
+    const auto space = line.find(' ');
+    if (space != std::string::npos && line.find('-') < space) {  // a mapping's header line
+      inside = line.size() >= wanted.size() && line.compare(line.size() - wanted.size(), wanted.size(), wanted) == 0;
+    } else if (inside && line.rfind("Rss:", 0) == 0) {
+      total += std::stoul(line.substr(4));
+    }
+  }
+  return total;
+}
+
 // A test suite on the bundled model's tokenizer, loaded once per suite:
 //   class my_suite : public testing_support::stories_tokenizer_suite {};  ... vocab() ...
 class stories_tokenizer_suite : public ::testing::Test {
