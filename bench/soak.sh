@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # soak: mixed traffic against a real multi-process grid for a while, sampling what must not drift.
 #   bench/soak.sh [--seconds 1800] [--binary build/actors/cli/infergrid] [--clients 4]
-#                 [--kill-every 180] [--sample-every 60] [--keep DIR]
+#                 [--kill-every 180] [--sample-every 60] [--keep DIR] [--caches small|default]
 # Grid: a hub process (settlement with a durable ledger, matchmaker forwarding receipts, the HTTP
 # bridge in settlement mode) and two stories260k worker processes. Traffic: `--clients` loops, each
 # request one of a whole completion, a stream, a stream the client cancels after 0.3 s. Every
@@ -12,9 +12,13 @@
 # expiry, a 5xx other than the failover window's 502/503/504, or open escrows left after the
 # hub's graceful stop. It counts the partial settlements (workers paid from their signed chunk
 # claims: cancelled streams, failovers). The test suite runs it for 75 s (ctest -R soak_short).
+# --caches small (the default) shrinks the hub's bounded histories — the matchmaker's audit feed
+# (audit_memory 4096 -> 256 finished requests) and its demand history (demand_history_s 7200 -> 120) —
+# so they are full within the first minutes and RSS growth after that is what a leak would cost;
+# --caches default keeps the shipped sizes (they fill over ~2 hours of this traffic).
 set -euo pipefail
 
-seconds=1800 clients=4 kill_every=180 sample_every=60 keep=""
+seconds=1800 clients=4 kill_every=180 sample_every=60 keep="" caches=small
 binary="${INFERGRID_BINARY_DIR:-build}/actors/cli/infergrid"
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -24,10 +28,16 @@ while [[ $# -gt 0 ]]; do
     --kill-every) kill_every="$2"; shift 2 ;;
     --sample-every) sample_every="$2"; shift 2 ;;
     --keep) keep="$2"; shift 2 ;;
+    --caches) caches="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "soak: unknown argument $1" >&2; exit 2 ;;
   esac
 done
+case "$caches" in
+  small) matchmaker_caches=", audit_memory: 256, demand_history_s: 120" ;;
+  default) matchmaker_caches="" ;;
+  *) echo "soak: --caches takes small or default, not $caches" >&2; exit 2 ;;
+esac
 binary="$(realpath "$binary")"
 source_dir="${INFERGRID_SOURCE_DIR:-$(dirname "$(realpath "$0")")/..}"
 model="$(realpath "$source_dir/deploy/models/stories260k.gguf")"
@@ -54,7 +64,7 @@ actors:
                genesis_deposits: {soak: 1000000000000}}
   - name: matchmaker
     kind: matchmaker
-    settings: {receipts_to: settlement, heartbeat_interval_ms: 200, heartbeat_timeout_ms: 1500, stall_timeout_ms: 3000}
+    settings: {receipts_to: settlement, heartbeat_interval_ms: 200, heartbeat_timeout_ms: 1500, stall_timeout_ms: 3000$matchmaker_caches}
   - name: http
     kind: http_bridge
     settings: {listen: 127.0.0.1:$http_port, keys_file: $dir/keys.yaml, settlement: settlement,
