@@ -44,6 +44,12 @@ std::vector<arch_case> arch_cases() {
   model::random_llama_options qwen2 = tiny("qwen2");
   qwen2.tied_output = true;
   out.push_back({"qwen2_tied", qwen2});
+  // YaRN as Qwen2.5 ships it for long context (factor 4), over an original context of 32 so the
+  // ramp and the attention scale both act within the test's positions.
+  model::random_llama_options yarn = qwen2;
+  yarn.yarn_factor = 4.0f;
+  yarn.yarn_original_context = 32;
+  out.push_back({"qwen2_yarn", yarn});
   model::random_llama_options qwen3 = tiny("qwen3");
   qwen3.head_dim = 32;  // 4 heads of 32 over a width of 64, as Qwen3 sets attention.key_length
   out.push_back({"qwen3", qwen3});

@@ -37,7 +37,7 @@ status record_layer(kernel_library& kernels, recorder& rec, const device_model& 
                              model.rope_freq_factors ? &*model.rope_freq_factors : nullptr,
                              layer.qkv_bias ? &*layer.qkv_bias : nullptr};
   const token_inputs inputs{b.positions, b.slots, 0};
-  const float scale = 1.0f / std::sqrt(static_cast<float>(h.head_dim));
+  const float scale = h.attention_logit_factor() / std::sqrt(static_cast<float>(h.head_dim));
 
   const bool fused = kernels.fuses_matmul_inputs(n_tokens);
   if (fused) {

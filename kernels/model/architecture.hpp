@@ -75,6 +75,11 @@ inline constexpr std::string_view rope_scale_linear = "rope.scale_linear";  // o
 inline constexpr std::string_view rope_scaling_original_context = "rope.scaling.original_context_length";
 inline constexpr std::string_view rope_scaling_low_freq_factor = "rope.scaling.low_freq_factor";
 inline constexpr std::string_view rope_scaling_high_freq_factor = "rope.scaling.high_freq_factor";
+inline constexpr std::string_view rope_scaling_attn_factor = "rope.scaling.attn_factor";
+inline constexpr std::string_view rope_scaling_yarn_ext_factor = "rope.scaling.yarn_ext_factor";
+inline constexpr std::string_view rope_scaling_yarn_attn_factor = "rope.scaling.yarn_attn_factor";
+inline constexpr std::string_view rope_scaling_yarn_beta_fast = "rope.scaling.yarn_beta_fast";
+inline constexpr std::string_view rope_scaling_yarn_beta_slow = "rope.scaling.yarn_beta_slow";
 }  // namespace hparam_key
 
 // Whole-model tensor names.

@@ -171,6 +171,52 @@ TEST(architecture, llama3_rope_factors_from_tensor_and_metadata_agree) {
   EXPECT_TRUE(load(build_random_llama(o).value(), "arch_llama_plain.gguf", plain_file).value().rope_freq_factors.empty());
 }
 
+// Golden values from ggml's rope_yarn_corr_dims / rope_yarn_ramp / rope_yarn (llama.cpp), worked out
+// independently for Qwen2.5-7B's long-context setting: 128 rotated dims, base 1e6, factor 4 over an
+// original context of 32768. The ramp runs from dim pair 23 (beta_fast) to 40 (beta_slow).
+TEST(architecture, yarn_divisors_and_attention_scale_match_llama_cpp) {
+  llama_hparams h;
+  h.head_dim = 128;
+  h.rope_dims = 128;
+  h.rope_freq_base = 1e6f;
+  h.rope_scaling_type = rope_scaling::yarn;
+  h.yarn = {4.0f, 32768, 1.0f, 1.0f, 32.0f, 1.0f};
+  const std::vector<float> f = yarn_rope_freq_factors(h);
+  ASSERT_EQ(f.size(), 64u);
+  for (int i : {0, 10, 22}) EXPECT_FLOAT_EQ(f[i], 1.0f) << i;  // extrapolated: unchanged
+  EXPECT_NEAR(f[25], 1.096774193548387, 1e-5);
+  EXPECT_NEAR(f[30], 1.446808510638298, 1e-5);
+  EXPECT_NEAR(f[35], 2.125, 1e-5);
+  for (int i : {40, 41, 63}) EXPECT_FLOAT_EQ(f[i], 4.0f) << i;  // interpolated: divided by the factor
+  EXPECT_NEAR(h.attention_logit_factor(), 1.2964769927807063, 1e-5);  // (1 + 0.1 ln 4)^2
+  h.yarn.ext_factor = 0.0f;  // no ramp: plain interpolation, no mscale
+  for (float divisor : yarn_rope_freq_factors(h)) EXPECT_FLOAT_EQ(divisor, 4.0f);
+  EXPECT_FLOAT_EQ(h.attention_logit_factor(), 1.0f);
+}
+
+TEST(architecture, yarn_metadata_is_read_and_partial_rotation_refused) {
+  random_llama_options o = tiny("qwen2");
+  o.yarn_factor = 4.0f;
+  o.yarn_original_context = 32;
+  std::optional<gguf_file> file;
+  auto w = load(build_random_llama(o).value(), "arch_qwen2_yarn.gguf", file);
+  ASSERT_TRUE(w.ok()) << w.err().message;
+  const llama_hparams h = read_llama_hparams(*file).value();
+  EXPECT_EQ(h.rope_scaling_type, rope_scaling::yarn);
+  EXPECT_FLOAT_EQ(h.yarn.factor, 4.0f);
+  EXPECT_EQ(h.yarn.original_context, 32u);
+  EXPECT_EQ(w->rope_freq_factors, yarn_rope_freq_factors(h));
+  auto writer = build_random_llama(o);
+  ASSERT_TRUE(writer.ok());
+  writer->set_u32("qwen2.rope.dimension_count", 8);  // half of each 16-dim head
+  auto partial = write_and_open(*writer, "arch_qwen2_yarn_partial.gguf");
+  ASSERT_TRUE(partial.ok());
+  auto refused = read_llama_hparams(*partial);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.err().code, error_code::unsupported);
+  EXPECT_NE(refused.err().message.find("YaRN"), std::string::npos) << refused.err().message;
+}
+
 TEST(architecture, rope_freqs_of_the_wrong_length_is_named) {
   random_llama_options o = tiny("llama");
   auto writer = build_random_llama(o);

@@ -41,6 +41,47 @@ result<float> optional_positive_f32(const gguf_file& file, std::string_view key,
   return *value;
 }
 
+result<float> optional_f32_at_least_0(const gguf_file& file, std::string_view key, float fallback) {
+  if (!file.has(key)) return fallback;
+  auto value = file.get_f32(key);
+  if (!value) return value.err();
+  if (!std::isfinite(*value) || *value < 0.0f) {
+    return invalid(std::string(key) + " = " + std::to_string(*value) + " must be a number >= 0");
+  }
+  return *value;
+}
+
+status read_yarn(const gguf_file& file, const architecture& arch, llama_hparams& h) {
+  yarn_rope_scaling& y = h.yarn;
+  auto factor = optional_positive_f32(file, arch.key(hparam_key::rope_scaling_factor), 1.0f);
+  if (!factor) return factor.err();
+  auto original = optional_u32(file, arch.key(hparam_key::rope_scaling_original_context), h.context_length,
+                               context_length_max);
+  if (!original) return original.err();
+  auto ext = optional_f32_at_least_0(file, arch.key(hparam_key::rope_scaling_yarn_ext_factor), 1.0f);
+  if (!ext) return ext.err();
+  auto attn = optional_positive_f32(file, arch.key(hparam_key::rope_scaling_attn_factor), 1.0f);
+  if (!attn) return attn.err();
+  attn = optional_positive_f32(file, arch.key(hparam_key::rope_scaling_yarn_attn_factor), *attn);
+  if (!attn) return attn.err();
+  auto fast = optional_positive_f32(file, arch.key(hparam_key::rope_scaling_yarn_beta_fast), y.beta_fast);
+  if (!fast) return fast.err();
+  auto slow = optional_positive_f32(file, arch.key(hparam_key::rope_scaling_yarn_beta_slow), y.beta_slow);
+  if (!slow) return slow.err();
+  if (*fast <= *slow) {
+    return invalid(arch.key(hparam_key::rope_scaling_yarn_beta_fast) + " must exceed " +
+                   arch.key(hparam_key::rope_scaling_yarn_beta_slow));
+  }
+  // mscale scales the rotated dimensions only: it folds into the attention scale when all rotate.
+  if (h.rope_dims != h.head_dim) {
+    return make_error(error_code::unsupported, "YaRN rope scaling with " + std::to_string(h.rope_dims) + " of " +
+                                                   std::to_string(h.head_dim) + " head dimensions rotated is not supported");
+  }
+  y = {*factor, *original, *ext, *attn, *fast, *slow};
+  h.rope_scaling_type = rope_scaling::yarn;
+  return {};
+}
+
 result<std::uint32_t> read_vocab_size(const gguf_file& file) {
   if (file.has("tokenizer.ggml.tokens")) {
     auto tokens = file.find("tokenizer.ggml.tokens");
@@ -59,8 +100,8 @@ result<std::uint32_t> read_vocab_size(const gguf_file& file) {
   return static_cast<std::uint32_t>(embd->dims[1]);
 }
 
-// Rope scaling: none, linear (positions multiplied by 1/factor) or llama3 (per-frequency divisors).
-// Other schemes (YaRN, ...) change the math; refuse them.
+// Rope scaling: none, linear (positions multiplied by 1/factor), llama3 (per-frequency divisors) or
+// yarn (divisors and an attention scale). Other schemes change the math; refuse them.
 status read_rope_scaling(const gguf_file& file, const architecture& arch, llama_hparams& h) {
   std::string type = "linear";
   if (file.has(arch.key(hparam_key::rope_scaling_type))) {
@@ -91,9 +132,10 @@ status read_rope_scaling(const gguf_file& file, const architecture& arch, llama_
     h.rope_scaling_type = rope_scaling::llama3;
     return {};
   }
+  if (type == "yarn") return read_yarn(file, arch, h);
   if (type != "linear") {
     return make_error(error_code::unsupported, arch.key(hparam_key::rope_scaling_type) + " '" + type +
-                                                   "' is not supported (none, linear, llama3)");
+                                                   "' is not supported (none, linear, llama3, yarn)");
   }
   auto factor = optional_positive_f32(file, factor_key, 1.0f);
   if (!factor) return factor.err();
@@ -103,6 +145,13 @@ status read_rope_scaling(const gguf_file& file, const architecture& arch, llama_
 }
 
 }  // namespace
+
+float llama_hparams::attention_logit_factor() const {
+  if (rope_scaling_type != rope_scaling::yarn) return 1.0f;
+  float mscale = yarn.attn_factor;
+  if (yarn.ext_factor != 0.0f) mscale *= 1.0f + 0.1f * std::log(yarn.factor);
+  return mscale * mscale;
+}
 
 result<llama_hparams> read_llama_hparams(const gguf_file& file) {
   auto arch = architecture_of(file);

@@ -13,14 +13,29 @@
 namespace infergrid::model {
 
 // Rope frequency scaling: none; linear (positions times 1 / factor); llama3 (each frequency divided
-// by a factor computed from the parameters below, as llama.cpp's converter writes rope_freqs.weight).
-enum class rope_scaling { none, linear, llama3 };
+// by a factor computed from the parameters below, as llama.cpp's converter writes rope_freqs.weight);
+// yarn (Qwen2.5's long context: yarn_rope_scaling).
+enum class rope_scaling { none, linear, llama3, yarn };
 
 struct llama3_rope_scaling {
   float factor = 8.0f;                       // <arch>.rope.scaling.factor
   float low_freq_factor = 1.0f;              // <arch>.rope.scaling.low_freq_factor
   float high_freq_factor = 4.0f;             // <arch>.rope.scaling.high_freq_factor
   std::uint32_t original_context = 8192;     // <arch>.rope.scaling.original_context_length
+};
+
+// YaRN as llama.cpp computes it (ggml's rope_yarn): each frequency mixes its interpolated rotation
+// (÷ factor) and its original one by a ramp between the dimensions that turn beta_fast and beta_slow
+// times over the original context, and q and k are each scaled by mscale = attn_factor · (1 + 0.1 ·
+// ln factor) — attention logits by mscale². Both fold into what the engine already has: per-frequency
+// divisors (yarn_rope_freq_factors, llama_weights.hpp) and the attention scale (attention_logit_factor).
+struct yarn_rope_scaling {
+  float factor = 1.0f;                 // <arch>.rope.scaling.factor
+  std::uint32_t original_context = 0;  // <arch>.rope.scaling.original_context_length (default context_length)
+  float ext_factor = 1.0f;             // <arch>.rope.scaling.yarn_ext_factor (0: plain interpolation)
+  float attn_factor = 1.0f;            // <arch>.rope.scaling.yarn_attn_factor, else rope.scaling.attn_factor
+  float beta_fast = 32.0f;             // <arch>.rope.scaling.yarn_beta_fast
+  float beta_slow = 1.0f;              // <arch>.rope.scaling.yarn_beta_slow
 };
 
 struct llama_hparams {
@@ -38,11 +53,14 @@ struct llama_hparams {
   float rope_freq_scale = 1.0f;      // 1 / <arch>.rope.scaling.factor for linear scaling
   rope_scaling rope_scaling_type = rope_scaling::none;  // <arch>.rope.scaling.type
   llama3_rope_scaling llama3;        // with rope_scaling::llama3
+  yarn_rope_scaling yarn;            // with rope_scaling::yarn
   float rms_norm_eps = 1e-5f;        // <arch>.attention.layer_norm_rms_epsilon
 
   std::uint32_t q_width() const { return n_heads * head_dim; }
   std::uint32_t kv_width() const { return n_kv_heads * head_dim; }
   layer_dims dims() const { return {n_embd, n_ff, q_width(), kv_width(), head_dim}; }
+  // What attention logits are multiplied by besides 1/sqrt(head_dim): YaRN's mscale², else 1.
+  float attention_logit_factor() const;
   // BLAKE2b-256 of the whole GGUF file (gguf_file::content_hash, computed once per opened file):
   // metadata (vocabulary, hyperparameters) and weights together decide the outputs, so the file bytes
   // are the model's identity.

@@ -1,5 +1,6 @@
 #include "kernels/model/llama_weights.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -88,6 +89,8 @@ status resolve_rope_freqs(const gguf_file& file, const llama_hparams& h, llama_w
     }
   } else if (h.rope_scaling_type == rope_scaling::llama3) {
     w.rope_freq_factors = llama3_rope_freq_factors(h);
+  } else if (h.rope_scaling_type == rope_scaling::yarn) {
+    w.rope_freq_factors = yarn_rope_freq_factors(h);
   }
   return {};
 }
@@ -112,6 +115,25 @@ std::vector<float> llama3_rope_freq_factors(const llama_hparams& h) {
       const double smooth = (old_context / wavelength - s.low_freq_factor) / (s.high_freq_factor - s.low_freq_factor);
       factors.push_back(static_cast<float>(1.0 / ((1.0 - smooth) / s.factor + smooth)));
     }
+  }
+  return factors;
+}
+
+std::vector<float> yarn_rope_freq_factors(const llama_hparams& h) {
+  const yarn_rope_scaling& y = h.yarn;
+  const double pi = 3.14159265358979323846;
+  const double n_dims = h.rope_dims;
+  // The dimension (of n_dims) whose frequency turns `rotations` times over the original context.
+  const auto dim_of = [&](double rotations) {
+    return n_dims * std::log(y.original_context / (rotations * 2 * pi)) / (2 * std::log(static_cast<double>(h.rope_freq_base)));
+  };
+  const double low = std::max(0.0, std::floor(dim_of(y.beta_fast)));
+  const double high = std::min(n_dims - 1, std::ceil(dim_of(y.beta_slow)));
+  std::vector<float> factors;
+  for (std::uint32_t i = 0; i < h.rope_dims; i += 2) {
+    const double ramp = 1.0 - std::clamp((i / 2 - low) / std::max(0.001, high - low), 0.0, 1.0);
+    const double mix = ramp * y.ext_factor;
+    factors.push_back(static_cast<float>(1.0 / (mix + (1.0 - mix) / y.factor)));
   }
   return factors;
 }

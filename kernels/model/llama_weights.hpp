@@ -77,6 +77,9 @@ struct llama_weights {
 // from a Llama 3.x config's rope_scaling): 1 for high frequencies, `factor` for low ones, smoothly
 // between.
 std::vector<float> llama3_rope_freq_factors(const llama_hparams& hparams);
+// YaRN's per-frequency divisors (yarn_rope_scaling): 1 / (mix + (1 − mix) / factor), the mix ramping
+// from 1 (high frequencies, extrapolated) to 0 (low ones, interpolated), times yarn_ext_factor.
+std::vector<float> yarn_rope_freq_factors(const llama_hparams& hparams);
 
 result<llama_weights> resolve_llama_weights(const gguf_file& file, const llama_hparams& hparams);
 

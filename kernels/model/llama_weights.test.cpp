@@ -94,12 +94,13 @@ TEST(llama_hparams, rejects_other_architectures_and_bad_shapes) {
   EXPECT_NE(h.err().message.find("kv head count"), std::string::npos);
 
   writer->set_u32("llama.attention.head_count_kv", 2);
-  writer->set_string("llama.rope.scaling.type", "yarn");
-  file = write_and_open(*writer, "hparams_yarn.gguf");
+  writer->set_string("llama.rope.scaling.type", "longrope");
+  file = write_and_open(*writer, "hparams_longrope.gguf");
   ASSERT_TRUE(file.ok());
   h = read_llama_hparams(*file);
   ASSERT_FALSE(h.ok());
   EXPECT_EQ(h.err().code, error_code::unsupported);
+  EXPECT_NE(h.err().message.find("(none, linear, llama3, yarn)"), std::string::npos) << h.err().message;
 }
 
 TEST(llama_weights, missing_tensor_is_named) {

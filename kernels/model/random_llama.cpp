@@ -89,6 +89,13 @@ void add_hparams(gguf_writer& writer, const random_llama_options& o, const archi
     writer.set_f32(arch.key(hparam_key::rope_scaling_factor), o.llama3_factor);
     writer.set_u32(arch.key(hparam_key::rope_scaling_original_context), o.llama3_original_context);
   }
+  if (o.yarn_factor > 0.0f) {
+    writer.set_string(arch.key(hparam_key::rope_scaling_type), "yarn");
+    writer.set_f32(arch.key(hparam_key::rope_scaling_factor), o.yarn_factor);
+    if (o.yarn_original_context != 0) {
+      writer.set_u32(arch.key(hparam_key::rope_scaling_original_context), o.yarn_original_context);
+    }
+  }
   if (o.mix) writer.set_u32("general.file_type", o.mix->file_type);
 }
 

@@ -39,6 +39,8 @@ struct random_llama_options {
   llama3_rope_source llama3_rope = llama3_rope_source::none;  // llama only
   float llama3_factor = 8.0f;
   std::uint32_t llama3_original_context = 8192;
+  float yarn_factor = 0.0f;                  // > 0: rope scaling type "yarn" with this factor
+  std::uint32_t yarn_original_context = 0;   // its original_context_length (0: not written)
   std::uint64_t seed = 1;
   // A real vocabulary (hf_tokenizer_import) instead of the generated SentencePiece one; n_vocab then
   // is its token count. Not owned: it must outlive the build call.

@@ -75,6 +75,12 @@ void llama_forward::attention_block(std::size_t layer, std::vector<float>& x, st
                                    h.arch->rope == model::rope_style::neox, weights_.rope_freq_factors};
   rope(q, h.n_heads, head_dim, positions, rope_options);
   rope(k, h.n_kv_heads, head_dim, positions, rope_options);
+  if (h.rope_scaling_type == model::rope_scaling::yarn) {  // ggml's rope_yarn: cos and sin times mscale
+    const model::yarn_rope_scaling& y = h.yarn;
+    const float mscale = y.attn_factor * (y.ext_factor != 0.0f ? 1.0f + 0.1f * std::log(y.factor) : 1.0f);
+    for (float& value : q) value *= mscale;
+    for (float& value : k) value *= mscale;
+  }
   for (std::size_t t = 0; t < n; ++t) {
     const std::size_t row = static_cast<std::size_t>(positions[t]) * kv_width;
     std::copy_n(k.data() + t * kv_width, kv_width, k_cache_[layer].data() + row);
