@@ -48,3 +48,8 @@ add_dependencies(chain_cli_test infergrid)
 infergrid_chain_test(chain_e2e_test chain_e2e.test.cpp 300 infergrid_compute_grid_support infergrid_ledger
   infergrid_http_bridge_core)
 add_dependencies(chain_e2e_test infergrid)
+# `infergrid up --chain` (the real binary): its own anvil, the vault deployed, a deposit credited,
+# a request paid over HTTP, epochs anchored, anvil stopped with the grid.
+infergrid_chain_test(chain_up_test chain_up.test.cpp 300 infergrid_compute_grid_support infergrid_ledger
+  infergrid_http_bridge_core)
+add_dependencies(chain_up_test infergrid)

@@ -1,12 +1,16 @@
 // `infergrid chain` against a local anvil node with the vault deployed (tests/support/vault_devnet):
 // the real binary deposits, stakes and unbonds with a key file, and the chain's state afterwards is
 // exactly what was asked; `status` prints it; a bad key file, a zero amount and a node that is down
-// are clear errors with exit code 1 (deploy/readme/chain.md, "Command line").
+// are clear errors with exit code 1 (deploy/readme/chain.md, "Command line"). `chain deploy` on a
+// bare node puts a token and a vault there that `status` reads and its deployment file names.
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iostream>
 
+#include "actors/settlement/chain/contract_views.hpp"
 #include "actors/settlement/chain/vault_calls.hpp"
+#include "actors/settlement/chain/vault_deployment_file.hpp"
 #include "tests/child_process.hpp"
 #include "tests/support/vault_devnet.hpp"
 
@@ -68,6 +72,60 @@ TEST(ChainCli, DepositsStakesUnbondsAndShowsTheVault) {
   EXPECT_NE(shown.output.find("pool 12.500000 tokens, latest anchored epoch 0"), std::string::npos) << shown.output;
   EXPECT_NE(shown.output.find("wallet 57.500000 tokens, staked 25.000000, unbonding 5.000000"), std::string::npos)
       << shown.output;
+}
+
+// The address after `label` ("vault 0x…") in the CLI's output, or "" when it is not there.
+std::string printed_address(const std::string& output, const std::string& label) {
+  const std::size_t at = output.find(label + " 0x");
+  return at == std::string::npos ? std::string() : output.substr(at + label.size() + 1, 42);
+}
+
+TEST(ChainCli, DeploysAVaultThatStatusReads) {
+  auto node = anvil_node::start();
+  ASSERT_TRUE(node.ok()) << node.err().message;
+  const std::string rpc = (*node)->endpoint();
+  chain_client client(rpc);
+  const chain_key deployer = chain_key::generate();
+  const chain_key operator_key = chain_key::generate();
+  ASSERT_TRUE(client.rpc().call("anvil_setBalance", nlohmann::json::array({to_hex_0x(deployer.chain_address()), "0x56bc75e2d63100000"})).ok());
+  const std::string out = make_temp_dir() + "/deployment.yaml";
+
+  auto deployed = run_chain_cli({"deploy", "--rpc", rpc, "--key", key_file(deployer), "--operator",
+                                 to_hex_0x(operator_key.chain_address()), "--out", out, "--tools", chain_tools_dir()});
+  ASSERT_EQ(deployed.exit_code, 0) << deployed.output;
+  std::cout << deployed.output;  // the gas of both deployments, for deploy/readme/chain.md
+  const std::string vault = printed_address(deployed.output, "vault");
+  const std::string token = printed_address(deployed.output, "token");
+  ASSERT_EQ(vault.size(), 42u) << deployed.output;
+  ASSERT_EQ(token.size(), 42u) << deployed.output;
+  EXPECT_NE(deployed.output.find("(TestToken,"), std::string::npos) << deployed.output;
+  auto record = read_vault_deployment_file(out);
+  ASSERT_TRUE(record.ok()) << record.err().message;
+  EXPECT_EQ(to_hex_0x(record->deployment.vault), vault);
+  EXPECT_EQ(to_hex_0x(record->deployment.token), token);
+  EXPECT_EQ(record->endpoint, rpc);
+  EXPECT_TRUE(record->deployment.token_deployed);
+  EXPECT_EQ(record->deployment.chain_id, *client.chain_id());
+
+  auto shown = run_chain_cli({"status", "--rpc", rpc, "--vault", vault});
+  ASSERT_EQ(shown.exit_code, 0) << shown.output;
+  EXPECT_NE(shown.output.find("vault " + vault + ": pool 0.000000 tokens, latest anchored epoch 0"), std::string::npos)
+      << shown.output;
+  auto vault_address = address_from_hex(vault);
+  ASSERT_TRUE(vault_address.ok());
+  auto vault_token = read_address(client, *vault_address, vault_call::token());
+  ASSERT_TRUE(vault_token.ok()) << vault_token.err().message;
+  EXPECT_EQ(to_hex_0x(*vault_token), token);
+
+  // A second vault over the same token; a token that is not on the chain is refused.
+  auto again = run_chain_cli({"deploy", "--rpc", rpc, "--key", key_file(deployer), "--token", token, "--tools", chain_tools_dir()});
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("token " + token + " (existing)"), std::string::npos) << again.output;
+  EXPECT_NE(printed_address(again.output, "vault"), vault) << again.output;
+  auto nowhere = run_chain_cli({"deploy", "--rpc", rpc, "--key", key_file(deployer), "--token",
+                                to_hex_0x(chain_key::generate().chain_address()), "--tools", chain_tools_dir()});
+  EXPECT_EQ(nowhere.exit_code, 1) << nowhere.output;
+  EXPECT_NE(nowhere.output.find("has no code on this chain"), std::string::npos) << nowhere.output;
 }
 
 TEST(ChainCli, BadInputAndADownNodeAreClearErrors) {

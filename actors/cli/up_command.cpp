@@ -1,21 +1,58 @@
-// `infergrid up`: the whole grid in one process (deploy/all-in-one.yaml) until Ctrl-C.
+// `infergrid up`: the whole grid in one process (deploy/all-in-one.yaml) until Ctrl-C. With --chain
+// it first starts a local dev chain (dev_chain.hpp: anvil, the vault, funded dev accounts), points
+// the settlement actor's chain bridge at it, and stops it after the grid has drained.
+#include <cstdio>
+
 #include <fmt/format.h>
 
 #include "actors/cli/command_registry.hpp"
+#include "actors/cli/dev_chain.hpp"
 #include "runtime/serve.hpp"
 
 namespace {
 
+using infergrid::status;
+
+struct up_args {
+  std::string config;
+  bool chain = false;
+  infergrid::cli::dev_chain_options chain_options;
+};
+
+status serve_with_dev_chain(const up_args& args, const std::string& path) {
+  auto config = infergrid::load_config_file(path);
+  if (!config) return config.err();
+  std::vector<std::string> miners;
+  for (const auto& actor : config->actors) {
+    if (actor.kind == "gpu_worker") miners.push_back(actor.name);
+  }
+  auto chain = infergrid::cli::dev_chain::start(args.chain_options, miners);
+  if (!chain) return make_error(chain.err().code, "--chain: " + chain.err().message);
+  IG_TRY((*chain)->configure(*config));
+  fmt::print("{}", (*chain)->summary());
+  std::fflush(stdout);
+  auto served = infergrid::serve_until_signal(std::move(*config), path + " with the dev chain");
+  (*chain)->stop();
+  fmt::print("dev chain stopped (its state is kept in {}/)\n", args.chain_options.dir);
+  return served;
+}
+
 void add_up(CLI::App& app) {
   auto* up = app.add_subcommand("up", "Start every actor of the grid in this one process (inproc bus) and run until "
                                       "Ctrl-C/SIGTERM, then drain in-flight messages and exit 0.");
-  auto config = std::make_shared<std::string>();
-  up->add_option("--config", *config,
+  auto args = std::make_shared<up_args>();
+  up->add_option("--config", args->config,
                  "Node config (YAML). Default: deploy/all-in-one.yaml in the current directory, else in the "
                  "source tree this binary was built from.");
-  up->callback([config] {
-    const std::string path = config->empty() ? infergrid::default_config_path() : *config;
-    auto served = infergrid::serve_until_signal(path);
+  up->add_flag("--chain", args->chain,
+               "Also run a local dev chain (anvil): deploy the vault, fund the dev accounts, and settle through it "
+               "(deploy/readme/chain.md, \"Dev chain\"). Without it the ledger is SQLite only.");
+  up->add_option("--chain-dir", args->chain_options.dir, "With --chain: folder of the chain's keys, state and log")
+      ->capture_default_str();
+  up->add_option("--chain-port", args->chain_options.port, "With --chain: anvil's port (0: a free one)")->capture_default_str();
+  up->callback([args] {
+    const std::string path = args->config.empty() ? infergrid::default_config_path() : args->config;
+    auto served = args->chain ? serve_with_dev_chain(*args, path) : infergrid::serve_until_signal(path);
     if (!served.ok()) {
       fmt::print(stderr, "infergrid up: {}\n", served.err().message);
       infergrid::cli::set_exit_code(1);

@@ -1,6 +1,7 @@
 #include "actors/settlement/chain_bridge.hpp"
 
 #include "actors/settlement/chain/chain_key_file.hpp"
+#include "actors/settlement/chain/vault_deployment_file.hpp"
 #include "actors/settlement/chain_anchor.hpp"
 #include "actors/settlement/chain_cursor.hpp"
 #include "actors/settlement/chain_ledger_operations.hpp"
@@ -9,6 +10,17 @@
 namespace infergrid {
 
 status read_chain_bridge_settings(const settings& config, chain_bridge_settings& out) {
+  // chain_deployment: a deployment file (`chain deploy --out`, `up --chain`; chain/vault_deployment_file.hpp)
+  // supplies chain_endpoint, chain_vault and chain_start_block; keys set in the settings win over it.
+  std::string deployment;
+  IG_TRY(read_setting(config, "chain_deployment", deployment));
+  if (!deployment.empty()) {
+    auto deployed = chain::read_vault_deployment_file(deployment);
+    if (!deployed) return make_error(deployed.err().code, config.where("chain_deployment") + ": " + deployed.err().message);
+    out.endpoint = deployed->endpoint;
+    out.vault = chain::to_hex_0x(deployed->deployment.vault);
+    out.start_block = static_cast<std::int64_t>(deployed->deployment.deployed_block);
+  }
   IG_TRY(read_setting(config, "chain_endpoint", out.endpoint));
   IG_TRY(read_setting(config, "chain_vault", out.vault));
   IG_TRY(read_setting(config, "chain_confirmations", out.confirmations));

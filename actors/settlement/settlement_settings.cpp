@@ -12,7 +12,7 @@ result<settlement_settings> read_settlement_settings(const settings& config) {
                                      "weight_latency", "weight_uptime", "weight_accuracy", "escrow_grace_ms",
                                      "escrow_default_timeout_ms", "reconcile_interval_ms", "chain_endpoint", "chain_vault",
                                      "chain_confirmations", "chain_start_block", "chain_poll_interval_ms",
-                                     "chain_retry_max_ms", "chain_operator_key", "epoch_interval_ms", "epoch_interval_s",
+                                     "chain_retry_max_ms", "chain_operator_key", "chain_deployment", "epoch_interval_ms", "epoch_interval_s",
                                      "epoch_demand_from", "epoch_demand_timeout_ms"}));
   settlement_settings out;
   ledger::ledger_config& l = out.ledger;

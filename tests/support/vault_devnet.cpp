@@ -1,28 +1,8 @@
 #include "tests/support/vault_devnet.hpp"
 
-#include "actors/settlement/chain/abi.hpp"
 #include "actors/settlement/chain/contract_views.hpp"
-#include "actors/settlement/chain/contract_artifact.hpp"
 
 namespace infergrid::testing {
-namespace {
-
-constexpr std::string_view thousand_ether_wei_hex = "0x3635c9adc5dea00000";  // 1000 × 10^18
-constexpr std::uint64_t token_micro = 1'000'000;
-
-}  // namespace
-
-chain::vault_parameters default_vault_parameters() {
-  chain::vault_parameters p;
-  p.unbonding_delay_seconds = 3600;
-  p.challenge_window_seconds = 600;
-  p.miner_stake_min_micro = 100 * token_micro;
-  p.validator_stake_min_micro = 100 * token_micro;
-  p.conviction_quorum = 3;
-  p.slash_bps = 1000;
-  p.slash_reporter_bps = 5000;
-  return p;
-}
 
 result<std::unique_ptr<vault_devnet>> vault_devnet::start(chain::vault_parameters parameters) {
   auto net = std::make_unique<vault_devnet>();
@@ -30,39 +10,24 @@ result<std::unique_ptr<vault_devnet>> vault_devnet::start(chain::vault_parameter
   if (!node) return node.err();
   net->node = std::move(*node);
   net->client = std::make_unique<chain::chain_client>(net->node->endpoint());
-  auto id = net->client->chain_id();
-  if (!id) return id.err();
-  net->chain_id = *id;
   for (const chain::chain_key* key : {&net->deployer, &net->operator_key}) IG_TRY(net->fund(*key, 0));
-
-  const std::string artifacts = chain_tools_dir() + "/artifacts";
-  auto token_code = chain::load_contract_artifact(artifacts, "TestToken");
-  if (!token_code) return token_code.err();
-  auto token = net->client->deploy(net->deployer, token_code->creation_code, &net->token_deploy_gas);
-  if (!token) return token.err();
-  net->token = *token;
-
-  auto vault_code = chain::load_contract_artifact(artifacts, "SettlementVault");
-  if (!vault_code) return vault_code.err();
-  parameters.token = net->token;
   parameters.operator_address = net->operator_key.chain_address();
-  chain::bytes creation = vault_code->creation_code;
-  const chain::bytes arguments = chain::vault_constructor_arguments(parameters);
-  creation.insert(creation.end(), arguments.begin(), arguments.end());
-  auto vault = net->client->deploy(net->deployer, creation, &net->vault_deploy_gas);
-  if (!vault) return vault.err();
-  net->vault = *vault;
+  auto deployed = chain::deploy_vault(*net->client, net->deployer, chain_tools_dir() + "/artifacts", parameters,
+                                      /*deploy_test_token=*/true);
+  if (!deployed) return deployed.err();
+  net->chain_id = deployed->chain_id;
+  net->token = deployed->token;
+  net->vault = deployed->vault;
+  net->token_deploy_gas = deployed->token_deploy_gas;
+  net->vault_deploy_gas = deployed->vault_deploy_gas;
+  parameters.token = deployed->token;
   net->parameters = parameters;
   return net;
 }
 
 status vault_devnet::fund(const chain::chain_key& account, std::uint64_t tokens_micro) {
-  auto funded = client->rpc().call(
-      "anvil_setBalance", nlohmann::json::array({chain::to_hex_0x(account.chain_address()), thousand_ether_wei_hex}));
-  if (!funded) return funded.err();
+  IG_TRY(chain::fund_dev_account(*client, account.chain_address(), deployer, token, tokens_micro));
   if (tokens_micro == 0) return {};
-  auto minted = client->send(deployer, token, chain::token_call::mint(account.chain_address(), tokens_micro));
-  if (!minted) return minted.err();
   auto approved = client->send(account, token, chain::token_call::approve(vault, tokens_micro));
   if (!approved) return approved.err();
   return {};

@@ -1,21 +1,18 @@
 #pragma once
 // vault_devnet: a development chain with the settlement contracts on it — a fresh anvil node, the
 // test token (minted by `deployer`) and a SettlementVault whose operator is `operator_key` — and
-// the moves tests need around it: funding an account (gas money, tokens, the vault's allowance)
+// the moves tests need around it (the deployment itself is chain::deploy_vault, as in production): funding an account (gas money, tokens, the vault's allowance)
 // and moving the node's clock.
 #include <memory>
 
 #include "actors/settlement/chain/chain_client.hpp"
-#include "actors/settlement/chain/vault_calls.hpp"
+#include "actors/settlement/chain/vault_deploy.hpp"
 #include "tests/support/anvil_node.hpp"
 
 namespace infergrid::testing {
 
-// The ledger's defaults (deploy/readme/settlement.md), with the epoch-counted unbonding as seconds.
-chain::vault_parameters default_vault_parameters();
-
 struct vault_devnet {
-  static result<std::unique_ptr<vault_devnet>> start(chain::vault_parameters parameters = default_vault_parameters());
+  static result<std::unique_ptr<vault_devnet>> start(chain::vault_parameters parameters = chain::default_vault_parameters());
 
   // 1000 ether for gas (anvil_setBalance), `tokens_micro` minted to it, the vault allowed to take them.
   status fund(const chain::chain_key& account, std::uint64_t tokens_micro);

@@ -9,5 +9,8 @@
 namespace infergrid::chain {
 
 result<chain_key> read_chain_key_file(const std::string& path);
+// Writes `key`'s secret as 0x + 64 hex digits, readable by its owner only (0600); an existing file is
+// not overwritten (`conflict`).
+status write_chain_key_file(const std::string& path, const chain_key& key);
 
 }  // namespace infergrid::chain
