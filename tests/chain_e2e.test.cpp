@@ -23,7 +23,6 @@
 #include "tests/child_process.hpp"
 #include "tests/compute_grid.hpp"
 #include "tests/support/http_health.hpp"
-#include "tests/support/wait_until.hpp"
 #include "tests/support/vault_devnet.hpp"
 
 namespace infergrid::testing {
@@ -119,6 +118,14 @@ class ChainEndToEnd : public ::testing::Test {
     const auto listed = run_cli("ledger --db " + db + " escrows");
     if (listed.exit_code != 0) return -1;
     return std::atoi(listed.output.substr(listed.output.rfind('\n', listed.output.size() - 2) + 1).c_str());
+  }
+  bool wait_until(const std::function<bool()>& done, seconds timeout = seconds(30)) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (done()) return true;
+      std::this_thread::sleep_for(milliseconds(100));
+    }
+    return false;
   }
   std::uint64_t latest_anchored() {
     auto latest = read_u64(*net->client, net->vault, vault_call::latest_epoch());
