@@ -29,6 +29,11 @@ zmq::socket_t* outbox::socket_for(const location& where) {
   const std::string cache_key = where.local ? where.endpoint : where.endpoint + "\n" + where.transport_key;
   auto found = sockets_.find(cache_key);
   if (found != sockets_.end()) return &found->second;
+  if (auto kept = unclaimed_.find(cache_key); kept != unclaimed_.end()) {  // still where it was
+    auto claimed = sockets_.emplace(cache_key, std::move(kept->second)).first;
+    unclaimed_.erase(kept);
+    return &claimed->second;
+  }
   zmq::socket_t socket(context_, where.local ? zmq::socket_type::push : zmq::socket_type::dealer);
   socket.set(zmq::sockopt::sndhwm, static_cast<int>(limits_.inbox_high_water_mark));
   socket.set(zmq::sockopt::sndtimeo, static_cast<int>(limits_.send_timeout_ms));
@@ -44,6 +49,7 @@ result<const route*> outbox::route_to(std::string_view recipient) {
     routes_.clear();  // a peer moved or a local actor left: resolve again (sockets stay cached by endpoint)
     routes_generation_ = generation;
     forget_gone_locals();
+    retire_unclaimed_remotes();
   }
   auto cached = routes_.find(recipient);
   if (cached != routes_.end()) return &cached->second;
@@ -56,6 +62,7 @@ result<const route*> outbox::route_to(std::string_view recipient) {
   if (routes_.size() >= static_cast<std::size_t>(limits_.max_cached_routes)) {
     routes_.clear();
     sockets_.clear();
+    unclaimed_.clear();
     local_actors_.clear();
   }
   zmq::socket_t* socket = nullptr;
@@ -80,6 +87,18 @@ void outbox::forget_gone_locals() {
     }
     sockets_.erase(it->first);
     it = local_actors_.erase(it);
+  }
+}
+
+void outbox::retire_unclaimed_remotes() {
+  unclaimed_.clear();  // closed: linger still lets what they hold go out if the peer is there
+  for (auto it = sockets_.begin(); it != sockets_.end();) {
+    if (local_actors_.count(it->first) != 0) {
+      ++it;
+      continue;
+    }
+    unclaimed_.emplace(it->first, std::move(it->second));
+    it = sockets_.erase(it);
   }
 }
 

@@ -42,6 +42,11 @@ class outbox {
  private:
   zmq::socket_t* socket_for(const location& where);
   void forget_gone_locals();
+  // A directory change: the remote sockets of the last generation that no route took up again since
+  // are closed (a worker restarted on a new port leaves its old endpoint behind: kept, each such
+  // socket would hold its queue, a descriptor and ZeroMQ's reconnect timer for the life of the
+  // process), and this generation's remote sockets wait in unclaimed_ for the next change.
+  void retire_unclaimed_remotes();
 
   zmq::context_t& context_;
   const directory& names_;
@@ -49,6 +54,7 @@ class outbox {
   const runtime_limits& limits_;
   const transport_credentials& transport_;
   std::unordered_map<std::string, zmq::socket_t> sockets_;  // by endpoint (and, remote, the peer's transport key)
+  std::unordered_map<std::string, zmq::socket_t> unclaimed_;  // remote sockets no route has taken since the last change
   std::unordered_map<std::string, std::string> local_actors_;  // endpoint -> actor, for local sockets
   std::unordered_map<std::string, route, string_hash, std::equal_to<>> routes_;  // by recipient as written
   std::uint64_t routes_generation_ = 0;  // the directory's, when routes_ was last valid
