@@ -3,7 +3,7 @@
 # over 30 s"). Starts the all-in-one grid on free ports in a scratch directory, waits until its
 # HTTP API answers and the start-up work has settled, then reads utime+stime from /proc/PID/stat
 # before and after N seconds and prints the process's CPU as a percentage of one core, with the
-# threads that woke most (with their names: actor threads are named once the runtime names them) and their CPU.
+# threads that woke most (actor threads carry their actor's name) and their CPU.
 set -euo pipefail
 
 usage() {

@@ -2,7 +2,9 @@
 // actor_context: what an actor's state uses to talk to the world — send, request/reply with
 // deadlines, timers, its own name and node, the node's metrics. Every call is made on the actor's
 // own thread (from a handler, a timer or a reply callback); nothing here blocks. Other threads reach
-// the actor only through the actor_waker it hands them.
+// the actor only through the actor_waker it hands them. An actor that owns a socket or fd of its own
+// watches it here (watch/watch_fd) and reads the time here (now_ms), never from a polling timer or
+// the system clock directly.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -17,6 +19,7 @@
 #include "runtime/actor_waker.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/result.hpp"
+#include "runtime/socket_watches.hpp"
 
 namespace infergrid {
 
@@ -67,6 +70,16 @@ class actor_context {
   virtual timer_id after(std::int64_t delay_ms, std::function<void()> callback) = 0;
   virtual timer_id every(std::int64_t interval_ms, std::function<void()> callback) = 0;
   virtual void cancel(timer_id id) = 0;
+  // Calls `on_readable` on this actor's thread whenever `socket` has a message to read: the actor's
+  // loop waits on it together with the inbox and timers, so nothing polls. Level-triggered — a
+  // callback that leaves messages unread is called again on the next pass. The socket (or fd) must
+  // stay open until unwatch() or the state's end (watches end with the state, like its timers).
+  // Returns 0 when refused (more than max_watches).
+  virtual watch_id watch(zmq::socket_ref socket, std::function<void()> on_readable) = 0;
+  virtual watch_id watch_fd(int fd, std::function<void()> on_readable) = 0;
+  virtual void unwatch(watch_id id) = 0;
+  // The time of day, Unix ms, from the node's clock (runtime/clock.hpp): a test may drive it.
+  virtual std::int64_t now_ms() const = 0;
   // Runs `callback` once no message is waiting in the inbox any more — after the messages that
   // queued up meanwhile are handled (or after idle_defer_max of them, so a flood cannot starve it).
   // For group commits: everything that arrived during the last commit goes into the next one.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <future>
 
+#include <pthread.h>
+
 #include "messages/codec.hpp"
 #include "runtime/log.hpp"
 
@@ -20,6 +22,12 @@ constexpr int idle_defer_max = 1024;
 
 }  // namespace
 
+void name_this_thread(std::string_view name) {
+  // Shown by top -H, perf and /proc/PID/task/*/comm; Linux keeps 15 bytes.
+  const std::string shown(name.substr(0, 15));
+  (void)pthread_setname_np(pthread_self(), shown.c_str());
+}
+
 std::uint64_t first_message_id() {
   return static_cast<std::uint64_t>(unix_now_ms()) << 20 | (random_u64() & 0xfffff);
 }
@@ -35,6 +43,7 @@ actor_runner::actor_runner(node_services& services, std::string name, std::strin
       address_(services.names.node_name() + "/" + name_),
       factory_(std::move(factory)),
       timers_(static_cast<std::size_t>(services.limits.max_timers)),
+      watches_(static_cast<std::size_t>(services.limits.max_watches)),
       pending_(static_cast<std::size_t>(services.limits.max_pending_requests)) {}
 
 actor_runner::~actor_runner() {
@@ -56,6 +65,7 @@ status actor_runner::start() {
   std::promise<status> ready;
   auto started = ready.get_future();
   thread_ = std::thread([this, &ready] {
+    name_this_thread(name_);
     outbox_ = std::make_unique<outbox>(services_.context, services_.names, services_.reply_endpoint, services_.limits,
                                        services_.transport);
     if (!create_state()) {
@@ -160,23 +170,42 @@ void actor_runner::run() {
       if (!handle_waiting_message_before_idle_work(frame)) run_idle_callbacks();
       continue;
     }
-    // A blocking receive bounded by the next timer or deadline: one call per message, no poll.
-    const auto timeout_ms = static_cast<int>(wait_budget(now).count());
-    if (timeout_ms != receive_timeout_ms) {
-      inbox_.set(zmq::sockopt::rcvtimeo, timeout_ms);
-      receive_timeout_ms = timeout_ms;
-    }
-    if (!inbox_.recv(frame, zmq::recv_flags::none)) continue;
-    handle(frame);
-    last_message_at_ = std::chrono::steady_clock::now();
+    wait_and_handle(frame, static_cast<int>(wait_budget(now).count()), receive_timeout_ms);
   }
   if (!restarting_ && state_) run_idle_callbacks();  // e.g. a group commit still waiting
   if (!pending_.empty()) log(log_level::warn, address_, "stopped with requests still awaiting replies");
   pending_.clear();
   timers_.clear();
+  watches_.clear();
   idle_callbacks_.clear();
   handlers_ = {};
   state_.reset();
+}
+
+void actor_runner::wait_and_handle(zmq::message_t& frame, int timeout_ms, int& receive_timeout_ms) {
+  if (watches_.empty()) {
+    // A blocking receive bounded by the next timer or deadline: one call per message, no poll.
+    if (timeout_ms != receive_timeout_ms) {
+      inbox_.set(zmq::sockopt::rcvtimeo, timeout_ms);
+      receive_timeout_ms = timeout_ms;
+    }
+    if (!inbox_.recv(frame, zmq::recv_flags::none)) return;
+  } else {
+    // One zmq_poll over the inbox and the watched sockets, bounded the same way.
+    const bool inbox_ready = watches_.wait(inbox_, milliseconds(timeout_ms));
+    run_ready_watches();
+    if (!inbox_ready || !inbox_.recv(frame, zmq::recv_flags::dontwait)) return;
+  }
+  handle(frame);
+  last_message_at_ = std::chrono::steady_clock::now();
+}
+
+void actor_runner::run_ready_watches() {
+  // By index: a callback may unwatch (or crash the state, which clears the watches).
+  const std::vector<watch_id>& ready = watches_.ready();
+  for (std::size_t i = 0; i < ready.size() && !restarting_; ++i) {
+    if (const auto* callback = watches_.callback(ready[i])) guarded(*callback);
+  }
 }
 
 std::chrono::milliseconds actor_runner::wait_budget(steady_time now) const {
@@ -297,8 +326,9 @@ void actor_runner::crashed(const char* what, const envelope* in) {
     (void)reply_error(reply_token{in->sender, in->message_id, in->deadline_ms},
                       make_error(error_code::internal, address_ + " failed while handling the request: " + what));
   }
-  // Timers and reply callbacks may point into the old state, so they go with it.
+  // Timers, watches and reply callbacks may point into the old state, so they go with it.
   timers_.clear();
+  watches_.clear();
   idle_callbacks_.clear();
   pending_.clear();
   handlers_ = {};
@@ -369,6 +399,18 @@ timer_id actor_runner::every(std::int64_t interval_ms, std::function<void()> cal
   interval_ms = std::max<std::int64_t>(interval_ms, 1);
   auto id = timers_.add(std::chrono::steady_clock::now() + milliseconds(interval_ms), interval_ms, std::move(callback));
   if (id == 0) note_error(make_error(error_code::unavailable, "timer refused: max_timers reached"));
+  return id;
+}
+
+watch_id actor_runner::watch(zmq::socket_ref socket, std::function<void()> on_readable) {
+  auto id = watches_.add_socket(socket, std::move(on_readable));
+  if (id == 0) note_error(make_error(error_code::unavailable, "watch refused: max_watches reached"));
+  return id;
+}
+
+watch_id actor_runner::watch_fd(int fd, std::function<void()> on_readable) {
+  auto id = watches_.add_fd(fd, std::move(on_readable));
+  if (id == 0) note_error(make_error(error_code::unavailable, "watch refused: max_watches reached or no fd"));
   return id;
 }
 

@@ -13,12 +13,14 @@
 #include <zmq.hpp>
 
 #include "runtime/actor_kind_registry.hpp"
+#include "runtime/clock.hpp"
 #include "runtime/directory.hpp"
 #include "runtime/limits.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/outbox.hpp"
 #include "runtime/peer_trust.hpp"
 #include "runtime/pending_requests.hpp"
+#include "runtime/socket_watches.hpp"
 #include "runtime/timers.hpp"
 #include "runtime/wake_channel.hpp"
 
@@ -36,7 +38,11 @@ struct node_services {
   const peer_trust& trust;
   bool sign_envelopes = true;  // false under `security.signatures: off` (both ends must agree)
   const transport_credentials& transport;  // plaintext or CurveZMQ for DEALERs to peers
+  const clock* time = nullptr;  // what actors' now_ms() reads; the node's system clock unless a test set one
 };
+
+// Names the calling thread (an actor's name, "ingress"), for top -H, perf and bench/idle_cpu.sh.
+void name_this_thread(std::string_view name);
 
 // The first message id of a sender: the clock in the high bits (ids keep growing across restarts,
 // which the receivers' replay windows rely on) and 20 random bits.
@@ -71,6 +77,10 @@ class actor_runner final : public actor_context {
   timer_id after(std::int64_t delay_ms, std::function<void()> callback) override;
   timer_id every(std::int64_t interval_ms, std::function<void()> callback) override;
   void cancel(timer_id id) override { timers_.cancel(id); }
+  watch_id watch(zmq::socket_ref socket, std::function<void()> on_readable) override;
+  watch_id watch_fd(int fd, std::function<void()> on_readable) override;
+  void unwatch(watch_id id) override { watches_.remove(id); }
+  std::int64_t now_ms() const override { return services_.time->unix_ms(); }
   void when_idle(std::function<void()> callback) override { idle_callbacks_.push_back(std::move(callback)); }
   void note_malformed(const envelope& message, const error& why) override;
   void note_error(const error& why) override;
@@ -100,6 +110,9 @@ class actor_runner final : public actor_context {
     }
   }
   void run_due_timers_and_deadlines();
+  // Waits (up to the next timer) for the inbox or a watched socket; handles what became readable.
+  void wait_and_handle(zmq::message_t& frame, int timeout_ms, int& receive_timeout_ms);
+  void run_ready_watches();
   std::chrono::milliseconds wait_budget(steady_time now) const;
   result<std::uint64_t> transmit(std::string_view to, outgoing_message&& message);
 
@@ -120,6 +133,7 @@ class actor_runner final : public actor_context {
   std::unique_ptr<actor_state> state_;
   handler_table handlers_;
   timer_queue timers_;
+  socket_watches watches_;
   std::vector<std::function<void()>> idle_callbacks_;
   int deferred_idle_work_ = 0;  // messages handled while idle callbacks waited
   pending_requests pending_;

@@ -56,6 +56,7 @@ status parse_limits(const settings& root, runtime_limits& limits) {
       {"inbox_high_water_mark", &limits.inbox_high_water_mark},
       {"max_pending_requests", &limits.max_pending_requests},
       {"max_timers", &limits.max_timers},
+      {"max_watches", &limits.max_watches},
       {"default_request_timeout_ms", &limits.default_request_timeout_ms},
       {"restart_backoff_initial_ms", &limits.restart_backoff_initial_ms},
       {"restart_backoff_max_ms", &limits.restart_backoff_max_ms},
@@ -65,6 +66,8 @@ status parse_limits(const settings& root, runtime_limits& limits) {
       {"send_timeout_ms", &limits.send_timeout_ms},
       {"socket_linger_ms", &limits.socket_linger_ms},
       {"max_cached_routes", &limits.max_cached_routes},
+      {"learned_peer_idle_ms", &limits.learned_peer_idle_ms},
+      {"max_learned_peers", &limits.max_learned_peers},
   };
   std::vector<std::string_view> known;
   for (const auto& e : entries) known.push_back(e.key);

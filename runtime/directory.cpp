@@ -1,5 +1,7 @@
 #include "runtime/directory.hpp"
 
+#include <algorithm>
+
 namespace infergrid {
 
 // Every node of a process has its own ZeroMQ context, so inproc names only need to be unique per node.
@@ -33,6 +35,8 @@ void directory::add_peer(const std::string& node, const std::string& endpoint, c
                          const std::string& transport_key) {
   std::lock_guard lock(mutex_);
   auto& entry = peers_[node];
+  if (!entry.configured && !entry.endpoint.empty()) --learned_count_;  // a learned node now configured
+  entry.configured = true;
   entry.endpoint = endpoint;
   if (!transport_key.empty()) {
     entry.transport_key = transport_key;
@@ -42,15 +46,60 @@ void directory::add_peer(const std::string& node, const std::string& endpoint, c
   routes_generation_.fetch_add(1, std::memory_order_release);
 }
 
-void directory::learn_peer(const std::string& node, const std::string& endpoint, const std::string& transport_key) {
+void directory::learn_peer(const std::string& node, const std::string& endpoint, const std::string& transport_key,
+                           std::int64_t now_ms) {
   if (node == node_name_ || endpoint.empty()) return;
   std::lock_guard lock(mutex_);
-  auto& known = peers_[node];
+  auto found = peers_.find(node);
+  if (found == peers_.end()) {
+    make_room_for_a_learned_peer(now_ms);
+    found = peers_.emplace(node, peer{}).first;
+    ++learned_count_;
+  }
+  peer& known = found->second;
+  known.last_heard_ms = std::max(known.last_heard_ms, now_ms);
   const bool new_key = !transport_key.empty() && !known.transport_key_configured && known.transport_key != transport_key;
   if (known.endpoint == endpoint && !new_key) return;
   known.endpoint = endpoint;
   if (new_key) known.transport_key = transport_key;
   routes_generation_.fetch_add(1, std::memory_order_release);
+}
+
+void directory::make_room_for_a_learned_peer(std::int64_t now_ms) {
+  if (learned_count_ < learned_limits_.max_peers) return;
+  const std::size_t before = peers_.size();
+  std::erase_if(peers_, [&](const auto& entry) { return silent(entry.second, now_ms); });
+  learned_count_ -= before - peers_.size();
+  if (learned_count_ >= learned_limits_.max_peers) {
+    auto oldest = peers_.end();
+    for (auto it = peers_.begin(); it != peers_.end(); ++it) {
+      if (!it->second.configured && (oldest == peers_.end() || it->second.last_heard_ms < oldest->second.last_heard_ms)) {
+        oldest = it;
+      }
+    }
+    if (oldest != peers_.end()) {
+      peers_.erase(oldest);
+      --learned_count_;
+    }
+  }
+  routes_generation_.fetch_add(1, std::memory_order_release);
+}
+
+std::size_t directory::forget_silent_peers(std::int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  const std::size_t before = peers_.size();
+  std::erase_if(peers_, [&](const auto& entry) { return silent(entry.second, now_ms); });
+  const std::size_t forgotten = before - peers_.size();
+  if (forgotten == 0) return 0;
+  learned_count_ -= forgotten;
+  // Outboxes drop their cached routes and sockets to the forgotten nodes.
+  routes_generation_.fetch_add(1, std::memory_order_release);
+  return forgotten;
+}
+
+std::size_t directory::learned_peer_count() const {
+  std::lock_guard lock(mutex_);
+  return learned_count_;
 }
 
 result<location> directory::resolve(std::string_view address) const {

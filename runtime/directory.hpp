@@ -2,7 +2,9 @@
 // directory: resolves an actor's name to where it lives. Static entries come from the config
 // (local actors, peers and the actors they host); learn_peer() is the seam for dynamic
 // registration — the tcp ingress uses it to learn where to send replies to nodes it was not
-// configured with. Thread-safe.
+// configured with. Learned nodes are forgotten once silent for learned_peer_idle_ms (and the
+// longest-silent one makes room when max_learned_peers are known), so one-off senders cannot grow
+// the directory forever; configured peers are never forgotten. Thread-safe.
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -25,9 +27,16 @@ struct location {
 
 std::string inbox_endpoint(std::string_view node, std::string_view actor);
 
+// How long a learned node may stay silent and how many are kept (runtime_limits has the defaults).
+struct learned_peer_limits {
+  std::int64_t idle_ms = 600000;  // runtime_limits::learned_peer_idle_ms
+  std::size_t max_peers = 4096;   // runtime_limits::max_learned_peers
+};
+
 class directory {
  public:
-  explicit directory(std::string node_name) : node_name_(std::move(node_name)) {}
+  explicit directory(std::string node_name, learned_peer_limits learned = {})
+      : node_name_(std::move(node_name)), learned_limits_(learned) {}
 
   void add_local(const std::string& actor, const std::string& kind = {});
   void remove_local(const std::string& actor);
@@ -35,8 +44,15 @@ class directory {
   void add_peer(const std::string& node, const std::string& endpoint, const std::set<std::string>& actors,
                 const std::string& transport_key = {});
   // Dynamic registration: remembers (or updates) where `node` answers, and the transport key it
-  // authenticated with (its server key too: a node uses one transport key pair for both ends).
-  void learn_peer(const std::string& node, const std::string& endpoint, const std::string& transport_key = {});
+  // authenticated with (its server key too: a node uses one transport key pair for both ends), and
+  // that it was heard from at `now_ms` (Unix ms). Calling it again for a known node keeps it alive.
+  void learn_peer(const std::string& node, const std::string& endpoint, const std::string& transport_key,
+                  std::int64_t now_ms);
+  // Forgets the learned (not configured) nodes silent for longer than learned_peer_idle_ms at
+  // `now_ms`; returns how many. The ingress calls it as time passes.
+  std::size_t forget_silent_peers(std::int64_t now_ms);
+  // Nodes known only from their traffic, not from the config.
+  std::size_t learned_peer_count() const;
   // Grows whenever a peer's endpoint changes or a local actor goes away, so outboxes drop routes
   // (and sockets to gone inboxes) they cached before: a worker restarted on a new port is reached
   // there at once, and a finished blocking call's inbox is not kept alive by a cached socket.
@@ -55,11 +71,20 @@ class directory {
     std::set<std::string> actors;
     std::string transport_key;
     bool transport_key_configured = false;
+    bool configured = false;         // from the config (add_peer): never forgotten
+    std::int64_t last_heard_ms = 0;  // learned nodes: the last learn_peer for it
   };
+  bool silent(const peer& entry, std::int64_t now_ms) const {
+    return !entry.configured && now_ms - entry.last_heard_ms > learned_limits_.idle_ms;
+  }
+  // Under mutex_: drops silent learned nodes, then the longest-silent one while the table is full.
+  void make_room_for_a_learned_peer(std::int64_t now_ms);
   const std::string node_name_;
+  const learned_peer_limits learned_limits_;
   mutable std::mutex mutex_;
   std::map<std::string, std::string, std::less<>> local_;  // actor -> kind
   std::map<std::string, peer, std::less<>> peers_;
+  std::size_t learned_count_ = 0;  // entries of peers_ that are not configured
   std::atomic<std::uint64_t> routes_generation_{0};
 };
 

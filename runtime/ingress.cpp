@@ -1,5 +1,6 @@
 #include "runtime/ingress.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 
@@ -15,6 +16,11 @@ namespace {
 constexpr long stop_poll_ms = 50;
 // Nodes whose reply endpoints the ingress remembers before it forgets them all and relearns.
 constexpr std::size_t max_learned_nodes = 4096;
+// A sending node is told to the directory again at most this often (the directory forgets learned
+// nodes silent for learned_peer_idle_ms; a shorter idle time refreshes more often, see below).
+constexpr std::int64_t heard_refresh_ms = 1000;
+// How often the ingress asks the directory to forget silent learned nodes.
+constexpr std::int64_t forget_check_ms = 1000;
 
 }  // namespace
 
@@ -53,16 +59,29 @@ void ingress::stop() {
   if (router_.handle() != nullptr) router_.close();
 }
 
-void ingress::learn(const remote_route& header, std::string_view transport_key) {
+void ingress::learn(const remote_route& header, std::string_view transport_key, std::int64_t now_ms) {
   if (header.reply_endpoint.empty()) return;
+  const std::int64_t refresh_ms = std::min(heard_refresh_ms, limits_.learned_peer_idle_ms / 4);
   auto known = learned_.find(header.sender_node);
   if (known != learned_.end() && known->second.endpoint == header.reply_endpoint &&
-      known->second.transport_key == transport_key) {
-    return;  // the common case, once per envelope: no allocation
+      known->second.transport_key == transport_key && now_ms - known->second.told_directory_ms < refresh_ms) {
+    return;  // the common case, once per envelope: no allocation, no directory lock
   }
-  if (learned_.size() >= max_learned_nodes) learned_.clear();
-  learned_[std::string(header.sender_node)] = {std::string(header.reply_endpoint), std::string(transport_key)};
-  names_.learn_peer(std::string(header.sender_node), std::string(header.reply_endpoint), std::string(transport_key));
+  if (known == learned_.end()) {
+    if (learned_.size() >= max_learned_nodes) learned_.clear();
+    known = learned_.emplace(std::string(header.sender_node), reply_route{}).first;
+  }
+  known->second = {std::string(header.reply_endpoint), std::string(transport_key), now_ms};
+  names_.learn_peer(std::string(header.sender_node), std::string(header.reply_endpoint), std::string(transport_key), now_ms);
+}
+
+void ingress::forget_silent_peers(std::int64_t now_ms) {
+  if (now_ms - last_forget_check_ms_ < forget_check_ms) return;
+  last_forget_check_ms_ = now_ms;
+  if (const auto forgotten = names_.forget_silent_peers(now_ms); forgotten > 0) {
+    log(log_level::info, names_.node_name(), "ingress: forgot {} learned node(s) silent for over {} ms", forgotten,
+        limits_.learned_peer_idle_ms);
+  }
 }
 
 void ingress::refuse(const remote_route& header, const envelope& message, const error& why) {
@@ -73,11 +92,13 @@ void ingress::refuse(const remote_route& header, const envelope& message, const 
 }
 
 void ingress::run() {
+  name_this_thread("ingress");
   outbox local(context_, names_, reply_endpoint_, limits_, transport_);
   router_.set(zmq::sockopt::rcvtimeo, static_cast<int>(stop_poll_ms));
   std::array<zmq::message_t, remote_frame_count + 1> frames;
   zmq::message_t surplus;
   while (!stop_requested_.load(std::memory_order_relaxed)) {
+    forget_silent_peers(unix_now_ms());
     try {
       // Frames: [peer id][route][envelope]; anything else is dropped.
       if (!router_.recv(frames[0], zmq::recv_flags::none)) continue;
@@ -101,13 +122,14 @@ void ingress::run() {
             decoded.err().message);
         continue;
       }
-      if (auto admitted = gate_.admit(header, incoming_, unix_now_ms()); !admitted.ok()) {
+      const std::int64_t now_ms = unix_now_ms();
+      if (auto admitted = gate_.admit(header, incoming_, now_ms); !admitted.ok()) {
         refuse(header, incoming_, admitted.err());
         continue;
       }
       counters_.received.fetch_add(1, std::memory_order_relaxed);
       // Under curve the ZAP handler named the connection's key as its User-Id.
-      learn(header, transport_.curve() ? std::string_view(frames[2].gets("User-Id")) : std::string_view());
+      learn(header, transport_.curve() ? std::string_view(frames[2].gets("User-Id")) : std::string_view(), now_ms);
       // A bare name resolves to a local actor first; anything else is not for this node.
       auto target = local.route_to(header.actor);
       if (!target.ok() || !(*target)->local || header.actor.find('/') != std::string_view::npos) {

@@ -42,8 +42,9 @@ class ingress {
  private:
   void run();
   // Remembers where a sending node wants replies and, under curve, the transport key it
-  // authenticated with (the directory's dynamic registration seam).
-  void learn(const remote_route& header, std::string_view transport_key);
+  // authenticated with (the directory's dynamic registration seam), and keeps the node alive in
+  // the directory while it sends (told again at most every heard_refresh_ms).
+  void learn(const remote_route& header, std::string_view transport_key, std::int64_t now_ms);
   // Counts and logs (at most refusal_logs_per_second) a refused envelope.
   void refuse(const remote_route& header, const envelope& message, const error& why);
 
@@ -62,7 +63,11 @@ class ingress {
   struct reply_route {
     std::string endpoint;
     std::string transport_key;  // "" under plaintext
+    std::int64_t told_directory_ms = 0;  // when the directory last heard of this node from here
   };
+  // Forgets silent learned nodes in the directory, at most every forget_check_ms.
+  void forget_silent_peers(std::int64_t now_ms);
+  std::int64_t last_forget_check_ms_ = 0;
   // node -> where it wants replies (ingress thread only)
   std::unordered_map<std::string, reply_route, string_hash, std::equal_to<>> learned_;
 };

@@ -15,6 +15,8 @@ struct runtime_limits {
   std::int64_t max_pending_requests = 65536;
   // Timers one actor may have armed; more are refused and logged.
   std::int64_t max_timers = 4096;
+  // Sockets and fds one actor may watch besides its inbox (actor_context::watch); more are refused.
+  std::int64_t max_watches = 64;
   // Timeout of a request whose caller passed 0.
   std::int64_t default_request_timeout_ms = 5000;
   // First and largest delay before a crashed actor is re-created (doubling in between).
@@ -32,6 +34,11 @@ struct runtime_limits {
   std::int64_t socket_linger_ms = 500;
   // Remote sockets and resolved routes cached per actor before the cache is reset.
   std::int64_t max_cached_routes = 4096;
+  // A node learned from its traffic (not configured under `peers:`) that has sent nothing this long
+  // is forgotten; it is learned again when it next sends. Configured peers are never forgotten.
+  std::int64_t learned_peer_idle_ms = 600000;
+  // Learned nodes remembered at once; a new one beyond this evicts the longest-silent one.
+  std::int64_t max_learned_peers = 4096;
 };
 
 }  // namespace infergrid

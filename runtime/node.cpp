@@ -5,7 +5,10 @@
 
 namespace infergrid {
 
-node::node(node_config config) : config_(std::move(config)), context_(1), names_(config_.name) {}
+node::node(node_config config)
+    : config_(std::move(config)),
+      context_(1),
+      names_(config_.name, {config_.limits.learned_peer_idle_ms, static_cast<std::size_t>(config_.limits.max_learned_peers)}) {}
 
 result<std::unique_ptr<node>> node::create(node_config config) {
   if (!valid_name(config.name)) return make_error(error_code::invalid_argument, "invalid node name '" + config.name + "'");
@@ -46,7 +49,7 @@ result<std::unique_ptr<node>> node::create(node_config config) {
   self->services_.reset(new node_services{self->context_, self->names_, cfg.limits, reply_endpoint,
                                           [raw] { return raw->metrics(); }, std::chrono::steady_clock::now(),
                                           *self->signer_, *self->trust_, cfg.security.require_signatures,
-                                          credentials});
+                                          credentials, &self->system_time_});
   self->calls_ = std::make_unique<call_inboxes>(self->context_, self->names_, cfg.name, reply_endpoint, self->config_.limits,
                                                 self->transport_.credentials);
   if (self->ingress_) {
@@ -83,6 +86,8 @@ status node::start() {
   }
   return {};
 }
+
+void node::use_clock(const clock& time) { services_->time = &time; }
 
 status node::spawn(const std::string& name, const std::string& kind, state_factory factory) {
   if (!valid_name(name)) return make_error(error_code::invalid_argument, "invalid actor name '" + name + "'");

@@ -44,6 +44,9 @@ class node {
       return std::unique_ptr<actor_state>(new actor_state_holder<State>(std::make_unique<State>(ctx, args...)));
     });
   }
+  // Actors spawned after this read now_ms() from `time` (a test's manual_clock), which must
+  // outlive the node. Call before start().
+  void use_clock(const clock& time);
   // Drains and stops every actor, then the tcp ingress. Idempotent.
   void stop();
 
@@ -76,6 +79,7 @@ class node {
   std::unique_ptr<identity> signer_;
   std::unique_ptr<peer_trust> trust_;
   resolved_transport transport_;
+  system_clock system_time_;
   std::unique_ptr<node_services> services_;
   std::unique_ptr<zap_handler> zap_;  // under curve with a bind: admits handshakes (stopped after the ingress)
   std::unique_ptr<ingress> ingress_;

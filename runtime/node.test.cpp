@@ -9,6 +9,9 @@
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "messages/system.hpp"
 #include "runtime/node.hpp"
 #include "tests/support/sequential_pinger.hpp"
@@ -367,6 +370,112 @@ TEST(node, a_state_may_read_node_metrics_while_it_is_spawned) {
   ASSERT_TRUE(grid->spawn_state<metrics_reader_state>("reader").ok());
   EXPECT_EQ(grid->metrics().size(), 2u);
   EXPECT_FALSE(grid->spawn_state<ponger_state>("ponger").ok());  // names stay unique
+}
+
+// Serves its own PULL socket and a pipe through watches (no timer): counts what arrives on each,
+// and unwatches the pipe after its first byte.
+struct watcher_state {
+  watcher_state(actor_context& context, std::string endpoint, int pipe_fd, std::atomic<int>* messages,
+                std::atomic<int>* bytes)
+      : ctx(context), socket(own_context, zmq::socket_type::pull), fd(pipe_fd), messages_seen(messages), bytes_seen(bytes) {
+    socket.bind(endpoint);
+  }
+  void on_start() {
+    ASSERT_NE(ctx.watch(socket, [this] {
+      zmq::message_t frame;
+      while (socket.recv(frame, zmq::recv_flags::dontwait)) messages_seen->fetch_add(1);
+    }), 0u);
+    pipe_watch = ctx.watch_fd(fd, [this] {
+      char byte = 0;
+      while (::read(fd, &byte, 1) == 1) bytes_seen->fetch_add(1);
+      ctx.unwatch(pipe_watch);  // from inside its own callback
+    });
+    ASSERT_NE(pipe_watch, 0u);
+  }
+  handler_table handlers() { return {}; }
+  actor_context& ctx;
+  zmq::context_t own_context{1};
+  zmq::socket_t socket;
+  int fd;
+  watch_id pipe_watch = 0;
+  std::atomic<int>* messages_seen;
+  std::atomic<int>* bytes_seen;
+};
+
+template <class Predicate>
+bool eventually(Predicate done, std::chrono::milliseconds within = std::chrono::seconds(10)) {
+  const auto until = std::chrono::steady_clock::now() + within;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+TEST(node, a_watched_socket_or_fd_wakes_its_actor_and_an_unwatched_one_does_not) {
+  const std::string endpoint = "ipc:///tmp/infergrid-watch-test-" + std::to_string(::getpid());
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe2(pipe_fds, O_NONBLOCK), 0);
+  std::atomic<int> messages{0};
+  std::atomic<int> bytes{0};
+  auto grid = make_node();
+  ASSERT_TRUE(grid->spawn_state<watcher_state>("watcher", endpoint, pipe_fds[0], &messages, &bytes).ok());
+  zmq::context_t outside(1);
+  zmq::socket_t push(outside, zmq::socket_type::push);
+  push.connect(endpoint);
+  for (int i = 0; i < 300; ++i) (void)push.send(zmq::str_buffer("x"), zmq::send_flags::none);
+  EXPECT_TRUE(eventually([&] { return messages.load() == 300; })) << messages.load() << " of 300 arrived";
+  ASSERT_EQ(::write(pipe_fds[1], "a", 1), 1);
+  EXPECT_TRUE(eventually([&] { return bytes.load() == 1; }));
+  // Unwatched after its first byte: a second byte stays in the pipe, and the socket still works.
+  ASSERT_EQ(::write(pipe_fds[1], "b", 1), 1);
+  (void)push.send(zmq::str_buffer("y"), zmq::send_flags::none);
+  EXPECT_TRUE(eventually([&] { return messages.load() == 301; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(bytes.load(), 1);
+  grid->stop();
+  ::close(pipe_fds[0]);
+  ::close(pipe_fds[1]);
+  std::filesystem::remove("/tmp/infergrid-watch-test-" + std::to_string(::getpid()));
+}
+
+// Two nodes over tcp: `visitor` knows `hub` from its config, the hub learns the visitor from its
+// traffic. Once the visitor is silent for learned_peer_idle_ms the hub forgets it, and learns it
+// again when it next sends.
+TEST(node, a_silent_learned_node_is_forgotten_and_learned_again_when_it_sends) {
+  node_config hub_config = in_process_config("hub");
+  hub_config.bind = "tcp://127.0.0.1:*";
+  hub_config.security.transport = transport_mode::plaintext;
+  hub_config.limits.learned_peer_idle_ms = 1000;
+  auto hub = make_node(hub_config);
+  ASSERT_TRUE(hub->spawn_state<ponger_state>("ponger").ok());
+  node_config visitor_config = in_process_config("visitor");
+  visitor_config.bind = "tcp://127.0.0.1:*";
+  visitor_config.security.transport = transport_mode::plaintext;
+  visitor_config.peers.push_back(peer_config{"hub", hub->endpoint(), {"ponger"}, std::nullopt, {}});
+  auto visitor = make_node(visitor_config);
+
+  EXPECT_EQ(hub->names().learned_peer_count(), 0u);
+  auto first = visitor->call<pong>("hub/ponger", ping{1, {}}, 5000);
+  ASSERT_TRUE(first.ok()) << first.err().message;
+  EXPECT_EQ(hub->names().learned_peer_count(), 1u);
+  EXPECT_TRUE(hub->names().resolve("visitor/anyone").ok());
+  // A node that keeps sending stays known past the idle time.
+  for (int i = 0; i < 8; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    ASSERT_TRUE(visitor->call<pong>("hub/ponger", ping{2, {}}, 5000).ok());
+  }
+  EXPECT_TRUE(hub->names().resolve("visitor/anyone").ok());
+  // Silent: forgotten (the ingress looks every second), configured peers are not.
+  EXPECT_TRUE(eventually([&] { return hub->names().learned_peer_count() == 0; }, std::chrono::seconds(10)));
+  EXPECT_FALSE(hub->names().resolve("visitor/anyone").ok());
+  EXPECT_TRUE(visitor->names().resolve("hub/ponger").ok());
+  // Sends again: learned again at once, and its reply finds it.
+  auto again = visitor->call<pong>("hub/ponger", ping{3, {}}, 5000);
+  ASSERT_TRUE(again.ok()) << again.err().message;
+  EXPECT_EQ(hub->names().learned_peer_count(), 1u);
+  visitor->stop();
+  hub->stop();
 }
 
 }  // namespace

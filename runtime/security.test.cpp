@@ -10,6 +10,7 @@
 
 #include "messages/authority.hpp"
 #include "runtime/config.hpp"
+#include "runtime/directory.hpp"
 #include "runtime/key_files.hpp"
 #include "runtime/peer_trust.hpp"
 #include "runtime/replay_guard.hpp"
@@ -69,6 +70,44 @@ TEST(peer_trust, pins_an_address_to_its_first_key_and_a_configured_peer_to_its_k
   EXPECT_TRUE(trust.pin("hub/matchmaker", two.public_id(), now_ms).ok());
   EXPECT_NE(trust.roles_of(two.public_id(), "hub") & role_coordinator, 0);
   EXPECT_EQ(trust.roles_of(one.public_id(), "hub") & role_member, 0);  // allowlist: unknown key
+}
+
+TEST(directory, forgets_silent_learned_nodes_but_never_configured_peers) {
+  directory names("hub", {.idle_ms = 1000, .max_peers = 16});
+  names.add_peer("configured", "tcp://10.0.0.1:7400", {"matchmaker"});
+  names.learn_peer("one-off", "tcp://10.0.0.2:7400", "", now_ms);
+  names.learn_peer("regular", "tcp://10.0.0.3:7400", "", now_ms);
+  EXPECT_EQ(names.learned_peer_count(), 2u);
+  names.learn_peer("regular", "tcp://10.0.0.3:7400", "", now_ms + 900);  // heard again
+  EXPECT_EQ(names.forget_silent_peers(now_ms + 1000), 0u);  // silent exactly idle_ms: kept
+  EXPECT_EQ(names.forget_silent_peers(now_ms + 1500), 1u);
+  EXPECT_FALSE(names.resolve("one-off/x").ok());
+  EXPECT_TRUE(names.resolve("regular/x").ok());
+  EXPECT_EQ(names.forget_silent_peers(now_ms + 100000), 1u);
+  EXPECT_EQ(names.learned_peer_count(), 0u);
+  // Configured: never forgotten, even when it was also learned (a new endpoint) and went silent.
+  names.learn_peer("configured", "tcp://10.0.0.9:7400", "", now_ms);
+  EXPECT_EQ(names.learned_peer_count(), 0u);
+  EXPECT_EQ(names.forget_silent_peers(now_ms + 100000), 0u);
+  ASSERT_TRUE(names.resolve("matchmaker").ok());
+  EXPECT_EQ(names.resolve("matchmaker")->endpoint, "tcp://10.0.0.9:7400");
+}
+
+TEST(directory, a_stream_of_one_off_senders_never_grows_it_past_max_learned_peers) {
+  directory names("hub", {.idle_ms = 600000, .max_peers = 64});
+  names.add_peer("configured", "tcp://10.0.0.1:7400", {"matchmaker"});
+  names.learn_peer("worker", "tcp://10.0.0.3:7400", "", now_ms);
+  for (int i = 0; i < 10000; ++i) {
+    const std::int64_t at = now_ms + 1 + i;
+    names.learn_peer("stranger-" + std::to_string(i), "tcp://10.9.0.1:" + std::to_string(i), "", at);
+    if (i % 16 == 0) names.learn_peer("worker", "tcp://10.0.0.3:7400", "", at);  // keeps talking
+    ASSERT_LE(names.learned_peer_count(), 64u);
+  }
+  // The longest-silent learned nodes made room; the one that kept talking and the configured one stayed.
+  EXPECT_TRUE(names.resolve("worker/x").ok());
+  EXPECT_TRUE(names.resolve("stranger-9999/x").ok());
+  EXPECT_FALSE(names.resolve("stranger-0/x").ok());
+  EXPECT_TRUE(names.resolve("matchmaker").ok());
 }
 
 TEST(peer_trust, roles_come_from_the_lists_and_admission_mode) {

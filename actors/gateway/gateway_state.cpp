@@ -1,6 +1,7 @@
 #include "actors/gateway/gateway_state.hpp"
 
 #include <array>
+#include <stdexcept>
 
 #include "actors/gateway/client/client_wire.hpp"
 #include "runtime/settings.hpp"
@@ -17,17 +18,16 @@ namespace {
 constexpr std::size_t max_client_frames = 4;
 // How long a client's supply_request waits for the matchmaker.
 constexpr std::int64_t supply_timeout_ms = 2000;
-// How often open requests are checked against their deadlines.
+// How often open requests are checked against their deadlines (only while some are open).
 constexpr std::int64_t deadline_check_ms = 100;
 
 result<gateway_config> read_gateway_config(const settings& config) {
-  IG_TRY(config.reject_unknown_keys({"bind", "matchmaker", "poll_interval_ms", "default_deadline_ms", "max_in_flight",
+  IG_TRY(config.reject_unknown_keys({"bind", "matchmaker", "default_deadline_ms", "max_in_flight",
                                      "max_receive_batch", "max_message_bytes", "max_tokens", "max_prompt_bytes",
                                      "transport_key"}));
   gateway_config out;
   IG_TRY(read_setting(config, "bind", out.bind));
   IG_TRY(read_setting(config, "matchmaker", out.matchmaker));
-  IG_TRY(read_setting(config, "poll_interval_ms", out.poll_interval_ms));
   IG_TRY(read_setting(config, "default_deadline_ms", out.default_deadline_ms));
   IG_TRY(read_setting(config, "max_in_flight", out.max_in_flight));
   IG_TRY(read_setting(config, "max_receive_batch", out.max_receive_batch));
@@ -35,7 +35,6 @@ result<gateway_config> read_gateway_config(const settings& config) {
   IG_TRY(read_setting(config, "max_tokens", out.limits.max_tokens));
   IG_TRY(read_setting(config, "max_prompt_bytes", out.limits.max_prompt_bytes));
   IG_TRY(read_setting(config, "transport_key", out.transport_key));
-  if (out.poll_interval_ms <= 0) return make_error(error_code::invalid_argument, config.where("poll_interval_ms") + ": must be > 0");
   return out;
 }
 
@@ -72,8 +71,9 @@ gateway_state::gateway_state(actor_context& ctx, gateway_config config, zmq::con
 
 void gateway_state::on_start() {
   log(log_level::info, ctx_.address(), "clients connect to {}", endpoint_);
-  ctx_.every(config_.poll_interval_ms, [this] { poll_clients(); });
-  ctx_.every(deadline_check_ms, [this] { expire(); });
+  if (ctx_.watch(socket_, [this] { poll_clients(); }) == 0) {
+    throw std::runtime_error("gateway: cannot watch its client socket (limits.max_watches)");
+  }
 }
 
 void gateway_state::poll_clients() {
@@ -150,7 +150,7 @@ void gateway_state::accept(const std::string& identity, const envelope& in) {
   if (open_.size() >= config_.max_in_flight) {
     return answer_error(identity, in.message_id, make_error(error_code::unavailable, "the gateway has too many open requests"));
   }
-  const std::int64_t now_ms = unix_now_ms();
+  const std::int64_t now_ms = ctx_.now_ms();
   if (request->deadline_ms == 0) request->deadline_ms = now_ms + config_.default_deadline_ms;
   if (request->deadline_ms <= now_ms) {
     return answer_error(identity, in.message_id, make_error(error_code::timeout, "deadline_ms is in the past"));
@@ -167,6 +167,7 @@ void gateway_state::accept(const std::string& identity, const envelope& in) {
   open.result.grid_request_id = grid_id;
   request->request_id = grid_id;
   request->reply_to = ctx_.address();
+  arm_expiry();
   if (auto sent = ctx_.send(config_.matchmaker, *request); !sent.ok()) {
     answer_error(identity, in.message_id, make_error(error_code::unavailable, "matchmaker unreachable: " + sent.err().message));
     open_.erase(grid_id);
@@ -214,8 +215,17 @@ void gateway_state::on_failed(const inference_failed& failure) {
   open_.erase(found);
 }
 
+void gateway_state::arm_expiry() {
+  if (expiry_armed_) return;
+  expiry_armed_ = ctx_.after(deadline_check_ms, [this] {
+    expiry_armed_ = false;
+    expire();
+    if (!open_.empty()) arm_expiry();
+  }) != 0;
+}
+
 void gateway_state::expire() {
-  const std::int64_t now_ms = unix_now_ms();
+  const std::int64_t now_ms = ctx_.now_ms();
   for (auto it = open_.begin(); it != open_.end();) {
     if (now_ms <= it->second.deadline_ms) {
       ++it;

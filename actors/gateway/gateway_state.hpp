@@ -6,8 +6,9 @@
 // what is wrong; nothing from a client is trusted.
 //
 // With `transport_key` the client socket speaks CurveZMQ (deploy/readme/runtime.md "Transport security").
-// The client socket is polled from a timer every poll_interval_ms (the runtime's actor loop owns
-// the thread; an idle poll costs one non-blocking recv).
+// The actor watches the client socket through its context (actor_context::watch): its loop sleeps
+// until a client message or a bus message arrives — an idle gateway costs nothing. Deadlines are
+// read from the context's clock (now_ms), so a test can expire requests by moving a manual clock.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -26,10 +27,9 @@ namespace infergrid::gateway {
 struct gateway_config {
   std::string bind = "tcp://127.0.0.1:7410";  // client endpoint
   std::string matchmaker = "matchmaker";
-  std::int64_t poll_interval_ms = 1;           // client socket poll period
   std::int64_t default_deadline_ms = 120000;   // for requests that carry none
   std::uint32_t max_in_flight = 4096;          // client requests open at once; more get `unavailable`
-  std::uint32_t max_receive_batch = 256;       // client messages read per poll
+  std::uint32_t max_receive_batch = 256;       // client messages read per wake (then the bus gets a turn)
   std::int64_t max_message_bytes = 4 << 20;    // larger client messages are refused
   // A transport.key: the client socket is a CurveZMQ server (clients need its transport.pub;
   // any client key is accepted — clients are anonymous here as without it). "" = plaintext.
@@ -62,6 +62,9 @@ class gateway_state {
   void answer_error(const std::string& identity, std::uint64_t correlation_id, const error& why);
   void on_chunk(const token_chunk& chunk);
   void on_failed(const inference_failed& failure);
+  // Answers `timeout` to the open requests past their deadline; checked every deadline_check_ms
+  // while requests are open (arm_expiry), so an idle gateway has no timer.
+  void arm_expiry();
   void expire();
 
   actor_context& ctx_;
@@ -71,6 +74,7 @@ class gateway_state {
   std::string endpoint_;
   std::map<std::string, open_request> open_;  // by grid request id
   std::uint64_t next_message_id_ = 1;
+  bool expiry_armed_ = false;
 };
 
 }  // namespace infergrid::gateway
