@@ -3,6 +3,7 @@
 #include <array>
 
 #include "messages/account_history.hpp"
+#include "messages/chain_slash.hpp"
 #include "messages/chain_withdrawal.hpp"
 
 namespace infergrid {
@@ -40,6 +41,8 @@ constexpr std::array rules = {
   authority_rule{"*", demand_window_report, anyone},
   authority_rule{"*", ledger_view_report, anyone},
   authority_rule{"*", chain_withdrawal_proof_tag, anyone},
+  authority_rule{"*", chain_identity_tag, anyone},
+  authority_rule{"*", chain_slash_signature_ack_tag, anyone},
   // A request's trace (`infergrid trace`): what the matchmaker remembers of a finished request.
   authority_rule{"matchmaker", trace_query, anyone},
   // The dashboard's and `infergrid status`'s picture: workers, load, recent jobs (no account data).
@@ -92,6 +95,10 @@ constexpr std::array rules = {
   // balances tree is public.
   authority_rule{"settlement", chain_withdrawal_request_tag, anyone},
   authority_rule{"settlement", chain_withdrawal_proof_query_tag, anyone},
+  // Slashing on the vault: chain identities are public (the vault holds them); a validator's slash
+  // signature is checked against its bound chain address in the actor.
+  authority_rule{"settlement", chain_identity_query_tag, anyone},
+  authority_rule{"settlement", chain_slash_signature_tag, member},
 };
 // clang-format on
 

@@ -307,6 +307,12 @@ TEST_F(VaultContract, IdentityBindingKeepsAStatementAnyoneCanCheck) {
   stolen.account = chain_key::generate().chain_address();
   EXPECT_EQ(verify_identity_binding(stolen, net->chain_id, net->vault).err().code, error_code::bad_signature);
   must_revert(account, vault_call::bind_identity(key, bytes(63, 1)), "signature must be 64 bytes");
+  // Once per address, and before its first stake: the ledger books its stakes to one identity.
+  must_revert(account, vault_call::bind_identity(key, signature), "identity already bound");
+  const chain_key staker = funded(100 * token);
+  must_send(staker, net->vault, vault_call::stake(stake_role::miner, 100 * token));
+  must_revert(staker, vault_call::bind_identity(key, sign_identity_binding(node, net->chain_id, net->vault, staker.chain_address())),
+              "bind the identity before staking");
 }
 
 // Gas per call, printed for deploy/readme/chain.md (figures, not assertions: each call must succeed).
@@ -343,7 +349,9 @@ TEST_F(VaultContract, GasPerCallIsMeasured) {
   const identity node = identity::generate();
   word key{};
   std::copy(node.public_id().begin(), node.public_id().end(), key.begin());
-  measure("bindIdentity", miner, vault_call::bind_identity(key, sign_identity_binding(node, net->chain_id, net->vault, miner.chain_address())));
+  const chain_key unstaked = funded(0);
+  measure("bindIdentity", unstaked,
+          vault_call::bind_identity(key, sign_identity_binding(node, net->chain_id, net->vault, unstaked.chain_address())));
 
   std::printf("%-44s %10s\n", "SettlementVault call", "gas used");
   for (const auto& [name, gas] : table) std::printf("%-44s %10llu\n", name.c_str(), static_cast<unsigned long long>(gas));

@@ -40,7 +40,7 @@ status read_chain_bridge_settings(const settings& config, chain_bridge_settings&
 }
 
 result<std::unique_ptr<chain_bridge>> chain_bridge::create(const chain_bridge_settings& settings, std::string cursor_path,
-                                                           std::string log_source) {
+                                                           std::string slash_book_path, std::string log_source) {
   auto vault = chain::address_from_hex(settings.vault);
   if (!vault) return vault.err();
   chain::chain_watcher_config config;
@@ -56,23 +56,59 @@ result<std::unique_ptr<chain_bridge>> chain_bridge::create(const chain_bridge_se
     if (!key) return make_error(key.err().code, "chain_operator_key: " + key.err().message);
     operator_key = std::move(*key);
   }
-  const std::uint64_t next_block = load_chain_cursor(cursor_path, *vault, static_cast<std::uint64_t>(settings.start_block));
-  return std::unique_ptr<chain_bridge>(
-      new chain_bridge(std::move(config), std::move(cursor_path), next_block, std::move(operator_key)));
+  chain_cursor cursor = load_chain_cursor(cursor_path, *vault, static_cast<std::uint64_t>(settings.start_block));
+  auto book = chain_slash_book::load(std::move(slash_book_path));
+  if (!book) return book.err();
+  auto convictions = std::make_unique<chain_convictions>(std::move(*book), config.log_source);
+  return std::unique_ptr<chain_bridge>(new chain_bridge(std::move(config), std::move(cursor_path), std::move(cursor),
+                                                        std::move(operator_key), std::move(convictions)));
 }
 
 void chain_bridge::start(actor_waker waker, enqueue_fn enqueue) {
   enqueue_ = std::move(enqueue);
   log(log_level::info, config_.log_source, "following vault {} on {} from block {} ({} confirmations)",
-      chain::to_hex_0x(config_.vault), config_.endpoint, next_block_, config_.confirmations);
-  watcher_ = std::make_unique<chain::chain_watcher>(config_, next_block_, [waker] { waker.wake(); });
+      chain::to_hex_0x(config_.vault), config_.endpoint, cursor_.next_block, config_.confirmations);
+  watcher_ = std::make_unique<chain::chain_watcher>(config_, cursor_.next_block, [waker] { waker.wake(); });
+  std::unique_ptr<chain::chain_slasher> slasher;
   if (operator_key_) {
     log(log_level::info, config_.log_source, "anchoring closed epochs as operator {}", chain::to_hex_0x(operator_key_->chain_address()));
     anchorer_ = std::make_unique<chain::epoch_anchorer>(
         chain::epoch_anchorer_config{config_.endpoint, config_.vault, config_.poll_interval_ms, config_.retry_max_ms,
                                      config_.log_source},
         *operator_key_);
+    slasher = std::make_unique<chain::chain_slasher>(
+        chain::chain_slasher_config{config_.endpoint, config_.vault, config_.poll_interval_ms, config_.retry_max_ms,
+                                    chain::chain_slasher_config{}.queued_max, config_.log_source},
+        *operator_key_);
   }
+  convictions_->start(std::move(slasher), view());
+}
+
+result<chain_identity> chain_bridge::identity_of(const std::string& account) const {
+  const auto address = cursor_.identities.address_of(account);
+  if (!address) {
+    return make_error(error_code::not_found, account + " has bound no chain address on vault " + chain::to_hex_0x(config_.vault));
+  }
+  const chain_identity_binding* bound = cursor_.identities.binding_of(*address);
+  return chain_identity{account, chain::to_hex_0x(*address), bound->signature};
+}
+
+std::vector<ledger::command> chain_bridge::commands_of(const chain::chain_log& log_entry, const chain::vault_event& event) {
+  if (const auto* bound = std::get_if<chain::identity_bound_event>(&event)) {
+    if (auto learned = cursor_.identities.learn(*bound, cursor_.chain_id, config_.vault); !learned.ok()) {
+      log(log_level::warn, config_.log_source, "identity binding {} does not count: {}", chain_op_id(log_entry),
+          learned.err().message);
+    } else {
+      log(log_level::info, config_.log_source, "{} is node {}", chain::to_hex_0x(bound->account),
+          cursor_.identities.ledger_account(bound->account));
+    }
+    return {};
+  }
+  if (const auto* slashed = std::get_if<chain::slashed_event>(&event)) {
+    convictions_->slashed_on_chain(*slashed, view());
+    return {};
+  }
+  return ledger_commands_of(log_entry, event, cursor_.identities);
 }
 
 void chain_bridge::anchor_last_closed(ledger::ledger& books) {
@@ -89,6 +125,7 @@ void chain_bridge::on_wake() {
   if (!watcher_ || in_flight_.unanswered != 0) return;
   auto batch = watcher_->take();
   if (!batch) return;
+  cursor_.chain_id = batch->chain_id;
   std::vector<ledger::command> commands;
   for (const chain::chain_log& log_entry : batch->logs) {
     auto event = chain::decode_vault_event(log_entry);
@@ -99,7 +136,7 @@ void chain_bridge::on_wake() {
       }
       continue;
     }
-    for (ledger::command& c : ledger_commands_of(log_entry, *event)) commands.push_back(std::move(c));
+    for (ledger::command& c : commands_of(log_entry, *event)) commands.push_back(std::move(c));
   }
   in_flight_ = batch_in_flight{batch->to_block, commands.size(), false};
   if (commands.empty()) return finish_batch();
@@ -132,7 +169,8 @@ void chain_bridge::finish_batch() {
     watcher_->retry_later();
     return;
   }
-  if (auto saved = save_chain_cursor(cursor_path_, config_.vault, in_flight_.to_block + 1); !saved) {
+  cursor_.next_block = in_flight_.to_block + 1;
+  if (auto saved = save_chain_cursor(cursor_path_, config_.vault, cursor_); !saved) {
     log(log_level::warn, config_.log_source, "{} (the blocks will be reread and replayed after a restart)", saved.err().message);
   }
   watcher_->applied(in_flight_.to_block);

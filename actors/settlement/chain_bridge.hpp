@@ -8,13 +8,17 @@
 // and skipped, so one bad event never stops the stream. The actor keeps serving meanwhile: all
 // chain I/O happens on the watcher's thread. With an operator key it also anchors each closed epoch
 // (chain_anchor.hpp) through an epoch_anchorer thread: the last closed epoch at start (the anchorer
-// skips it when the vault holds it already) and every epoch closed afterwards.
+// skips it when the vault holds it already) and every epoch closed afterwards; and it executes the
+// ledger's convictions on the vault (chain_convictions.hpp) through a chain_slasher thread. Identity
+// bindings learned from the vault (chain_identities.hpp) are kept in the cursor with the next block.
 #include <functional>
 #include <memory>
 #include <optional>
 
 #include "actors/settlement/chain/chain_watcher.hpp"
 #include "actors/settlement/chain/epoch_anchorer.hpp"
+#include "actors/settlement/chain_convictions.hpp"
+#include "actors/settlement/chain_cursor.hpp"
 #include "actors/settlement/ledger/ledger.hpp"
 #include "runtime/actor_waker.hpp"
 #include "runtime/settings.hpp"
@@ -30,6 +34,7 @@ struct chain_bridge_settings {
   std::int64_t poll_interval_ms = 500;    // chain_poll_interval_ms: how often the head is read
   std::int64_t retry_max_ms = 30000;      // chain_retry_max_ms: the longest retry delay while the node is down
   std::string operator_key;               // chain_operator_key: file with the vault operator's secret; "" = no anchoring
+                                          // and no slashing on-chain (it pays the gas of both)
 };
 status read_chain_bridge_settings(const settings& config, chain_bridge_settings& out);
 
@@ -38,14 +43,27 @@ class chain_bridge {
   using answer_fn = std::function<void(result<ledger::acknowledgement>)>;
   using enqueue_fn = std::function<void(ledger::command, answer_fn)>;
 
-  // `cursor_path`: where the next block is kept (chain_cursor.hpp).
+  // `cursor_path`: where the next block is kept (chain_cursor.hpp); `slash_book_path`: the
+  // convictions on their way to the vault (chain_slash_book.hpp).
   static result<std::unique_ptr<chain_bridge>> create(const chain_bridge_settings& settings, std::string cursor_path,
-                                                      std::string log_source);
+                                                      std::string slash_book_path, std::string log_source);
   // Starts the watcher; `enqueue` queues a ledger command on the actor (answered after its commit).
   void start(actor_waker waker, enqueue_fn enqueue);
   void on_wake();
   // Queues the anchor of the ledger's last closed epoch (no-op without an operator key).
   void anchor_last_closed(ledger::ledger& books);
+
+  // The chain address bound to a ledger account; not_found when none is.
+  result<chain_identity> identity_of(const std::string& account) const;
+  // Slashing on-chain (chain_convictions.hpp): a validator's signature, a ledger conviction, an
+  // epoch closed.
+  result<std::uint32_t> keep_slash_signature(const chain_slash_signature& m) { return convictions_->keep_signature(m, view()); }
+  void convicted(const std::string& request_id, const std::string& miner, const ledger::outcome& out,
+                 const std::string& treasury_account) {
+    convictions_->convicted(request_id, miner, out, treasury_account, view());
+  }
+  void epoch_closed() { convictions_->epoch_closed(); }
+  const chain_convictions& convictions() const { return *convictions_; }
 
   const chain::address& vault() const { return config_.vault; }
   const chain::epoch_anchorer* anchorer() const { return anchorer_.get(); }
@@ -55,20 +73,24 @@ class chain_bridge {
   std::uint64_t refused() const { return refused_; }
 
  private:
-  chain_bridge(chain::chain_watcher_config config, std::string cursor_path, std::uint64_t next_block,
-               std::optional<chain::chain_key> operator_key)
-      : config_(std::move(config)), cursor_path_(std::move(cursor_path)), next_block_(next_block),
-        operator_key_(std::move(operator_key)) {}
+  chain_bridge(chain::chain_watcher_config config, std::string cursor_path, chain_cursor cursor,
+               std::optional<chain::chain_key> operator_key, std::unique_ptr<chain_convictions> convictions)
+      : config_(std::move(config)), cursor_path_(std::move(cursor_path)), cursor_(std::move(cursor)),
+        operator_key_(std::move(operator_key)), convictions_(std::move(convictions)) {}
+  chain_view view() const { return chain_view{cursor_.identities, cursor_.chain_id, config_.vault}; }
+  // The ledger commands of one log; bindings and slashes are taken care of here and book none.
+  std::vector<ledger::command> commands_of(const chain::chain_log& log_entry, const chain::vault_event& event);
   void answered(const std::string& op_id, const result<ledger::acknowledgement>& ack);
   void finish_batch();
 
   chain::chain_watcher_config config_;
   std::string cursor_path_;
-  std::uint64_t next_block_;
+  chain_cursor cursor_;  // the next block to read, the chain id and the identity bindings
   enqueue_fn enqueue_;
   std::unique_ptr<chain::chain_watcher> watcher_;
   std::optional<chain::chain_key> operator_key_;
   std::unique_ptr<chain::epoch_anchorer> anchorer_;
+  std::unique_ptr<chain_convictions> convictions_;
   struct batch_in_flight {
     std::uint64_t to_block = 0;
     std::size_t unanswered = 0;

@@ -5,21 +5,53 @@
 
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 
 namespace infergrid {
+namespace {
 
-std::uint64_t load_chain_cursor(const std::string& path, const chain::address& vault, std::uint64_t start_block) {
+// One "identity 0x<address> <ed25519 hex> <signature hex>" line; false when it is not one.
+bool read_identity(std::istringstream& line, chain_cursor& out) {
+  std::string address_hex, identity_hex, signature_hex;
+  if (!(line >> address_hex >> identity_hex >> signature_hex)) return false;
+  auto account = chain::address_from_hex(address_hex);
+  auto signature = chain::bytes_from_hex("0x" + signature_hex);
+  if (!account.ok() || !signature.ok() || identity_hex.size() != 64) return false;
+  out.identities.restore(*account, chain_identity_binding{identity_hex, *signature});
+  return true;
+}
+
+}  // namespace
+
+chain_cursor load_chain_cursor(const std::string& path, const chain::address& vault, std::uint64_t start_block) {
+  chain_cursor fresh{start_block, 0, {}};
   std::ifstream file(path);
   std::string vault_label, vault_hex, block_label;
   std::uint64_t next_block = 0;
-  if (!(file >> vault_label >> vault_hex >> block_label >> next_block)) return start_block;
-  if (vault_label != "vault" || block_label != "next_block" || vault_hex != chain::to_hex_0x(vault)) return start_block;
-  return std::max(next_block, start_block);
+  if (!(file >> vault_label >> vault_hex >> block_label >> next_block)) return fresh;
+  if (vault_label != "vault" || block_label != "next_block" || vault_hex != chain::to_hex_0x(vault)) return fresh;
+  chain_cursor out{std::max(next_block, start_block), 0, {}};
+  std::string text;
+  while (std::getline(file, text)) {
+    std::istringstream line(text);
+    std::string label;
+    if (!(line >> label)) continue;
+    const bool read = label == "chain_id" ? static_cast<bool>(line >> out.chain_id)
+                      : label == "identity" ? read_identity(line, out)
+                                            : false;
+    if (!read) return fresh;  // damaged: reread everything rather than trust half of it
+  }
+  return out;
 }
 
-status save_chain_cursor(const std::string& path, const chain::address& vault, std::uint64_t next_block) {
+status save_chain_cursor(const std::string& path, const chain::address& vault, const chain_cursor& cursor) {
   const std::string temporary = path + ".tmp";
-  const std::string text = "vault " + chain::to_hex_0x(vault) + " next_block " + std::to_string(next_block) + "\n";
+  std::string text = "vault " + chain::to_hex_0x(vault) + " next_block " + std::to_string(cursor.next_block) + "\n";
+  if (cursor.chain_id != 0) text += "chain_id " + std::to_string(cursor.chain_id) + "\n";
+  for (const auto& [account, bound] : cursor.identities.all()) {
+    text += "identity " + chain::to_hex_0x(account) + " " + bound.identity_account + " " +
+            chain::to_hex_0x(bound.signature).substr(2) + "\n";
+  }
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) return make_error(error_code::io_error, "cannot write " + temporary);
   const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;

@@ -1,18 +1,29 @@
 #pragma once
-// chain_cursor: the next block the chain bridge reads, kept in a small file beside the ledger
-// ("<db>.chain-cursor": "vault 0x… next_block N") and replaced atomically (write, fsync, rename)
-// after each applied batch. It only saves rereading: every chain operation is idempotent by its op
-// id, so a lost or stale cursor rereads blocks and replays, never applies twice. A cursor written
-// for another vault is ignored.
+// chain_cursor: where the chain bridge goes on and what it learned on the way, kept in a small
+// file beside the ledger ("<db>.chain-cursor") and replaced atomically (write, fsync, rename) after
+// each applied batch:
+//   vault 0x… next_block N
+//   chain_id C                                 (from the node the logs came from)
+//   identity 0x<address> <ed25519 hex> <statement signature hex>   (one line per binding)
+// It only saves rereading: every chain operation is idempotent by its op id and the bindings are
+// learned again in the same order, so a lost or stale cursor rereads blocks and replays, never
+// applies twice. A cursor written for another vault is ignored; one of the first format (its
+// first line only) is read as it is.
 #include <cstdint>
 #include <string>
 
-#include "actors/settlement/chain/chain_types.hpp"
+#include "actors/settlement/chain_identities.hpp"
 
 namespace infergrid {
 
-// The saved next block for `vault`, or `start_block` when there is none (or it names another vault).
-std::uint64_t load_chain_cursor(const std::string& path, const chain::address& vault, std::uint64_t start_block);
-status save_chain_cursor(const std::string& path, const chain::address& vault, std::uint64_t next_block);
+struct chain_cursor {
+  std::uint64_t next_block = 0;
+  std::uint64_t chain_id = 0;  // 0: not known yet
+  chain_identities identities;
+};
+
+// The saved cursor for `vault`, or one at `start_block` when there is none (or it names another vault).
+chain_cursor load_chain_cursor(const std::string& path, const chain::address& vault, std::uint64_t start_block);
+status save_chain_cursor(const std::string& path, const chain::address& vault, const chain_cursor& cursor);
 
 }  // namespace infergrid

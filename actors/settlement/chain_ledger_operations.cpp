@@ -16,7 +16,8 @@ std::string chain_op_id(const chain::chain_log& log) {
   return "chain/" + chain::to_hex_0x(log.transaction_hash) + "/" + std::to_string(log.log_index);
 }
 
-std::vector<ledger::command> ledger_commands_of(const chain::chain_log& log, const chain::vault_event& event) {
+std::vector<ledger::command> ledger_commands_of(const chain::chain_log& log, const chain::vault_event& event,
+                                               const chain_identities& identities) {
   std::vector<ledger::command> out;
   if (const auto* deposited = std::get_if<chain::deposited_event>(&event); deposited && fits(deposited->amount_micro)) {
     out.push_back({chain_op_id(log), cause_of(log),
@@ -26,7 +27,7 @@ std::vector<ledger::command> ledger_commands_of(const chain::chain_log& log, con
   } else if (const auto* staked = std::get_if<chain::staked_event>(&event); staked && fits(staked->amount_micro)) {
     const auto kind = staked->role == static_cast<std::uint8_t>(chain::stake_role::validator) ? ledger::account_kind::validator
                                                                                               : ledger::account_kind::miner;
-    const std::string account = ledger_account_of(staked->account);
+    const std::string account = identities.ledger_account(staked->account);
     const auto amount_micro = static_cast<ledger::micro_units>(staked->amount_micro);
     out.push_back({chain_op_id(log), cause_of(log), ledger::deposit_op{account, static_cast<std::uint8_t>(kind), amount_micro}});
     out.push_back({chain_op_id(log) + "/stake", cause_of(log), ledger::stake_op{account, amount_micro}});

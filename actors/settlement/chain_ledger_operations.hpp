@@ -3,14 +3,18 @@
 // commands. The op id is the log's identity on the chain — "chain/<tx hash>/<log index>" — so
 // seeing the same log again (a restart, a retried batch) replays instead of applying twice.
 //   Deposited(account, amount)  -> deposit  {"0x<account>", developer, amount}
-//   Staked(account, role, amount) -> deposit {"0x<account>", miner|validator, amount}
+//   Staked(account, role, amount) -> deposit {<staker>, miner|validator, amount}
 //                                   + stake  (op id "…/stake"): the tokens went from the wallet
 //                                   straight into the stake, so the ledger's supply grows as the vault's
-// The other events (unbonding, withdrawals, anchors, slashes, identities) change nothing here yet.
+// The staker's ledger account is its bound identity when the address bound one (chain_identities.hpp),
+// else "0x<account>". Deposits stay on "0x<account>": balances leave through the vault from there.
+// Identity bindings and slashes are the bridge's own business (chain_identities, chain_convictions);
+// the other events (unbonding, withdrawals, anchors) change nothing in the ledger yet.
 #include <vector>
 
 #include "actors/settlement/chain/vault_calls.hpp"
 #include "actors/settlement/chain/vault_events.hpp"
+#include "actors/settlement/chain_identities.hpp"
 #include "actors/settlement/ledger/operation.hpp"
 
 namespace infergrid {
@@ -19,6 +23,7 @@ namespace infergrid {
 std::string ledger_account_of(const chain::address& account);
 std::string chain_op_id(const chain::chain_log& log);
 // The commands for one decoded log (none for an event the ledger does not follow yet).
-std::vector<ledger::command> ledger_commands_of(const chain::chain_log& log, const chain::vault_event& event);
+std::vector<ledger::command> ledger_commands_of(const chain::chain_log& log, const chain::vault_event& event,
+                                               const chain_identities& identities);
 
 }  // namespace infergrid

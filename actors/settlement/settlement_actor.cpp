@@ -120,7 +120,8 @@ result<std::unique_ptr<settlement_state>> settlement_state::create(actor_context
   if (!opened.ok()) return opened.err();
   std::unique_ptr<chain_bridge> bridge;
   if (!read->chain.endpoint.empty()) {
-    auto created = chain_bridge::create(read->chain, read->db_path + ".chain-cursor", ctx.address());
+    auto created = chain_bridge::create(read->chain, read->db_path + ".chain-cursor", read->db_path + ".chain-slashes",
+                                        ctx.address());
     if (!created.ok()) return created.err();
     bridge = std::move(*created);
   }
@@ -171,7 +172,10 @@ void settlement_state::close_epoch_by_timer() {
 
 void settlement_state::epoch_closed(const epoch_root& root) {
   for (const std::string& subscriber : config.epoch_root_subscribers) (void)ctx.send(subscriber, root);
-  if (chain) chain->anchor_last_closed(books);
+  if (chain) {
+    chain->anchor_last_closed(books);
+    chain->epoch_closed();
+  }
 }
 
 void settlement_state::reconcile() {
@@ -282,9 +286,21 @@ handler_table settlement_state::handlers() {
         queue_mutation<settle_receipt, settle_reply>(
             *this, m, in, m.op_id, [m, treasury](const lg::acknowledgement& ack) { return to_settle_reply(m, treasury, ack); });
       }),
-      on<verdict_message>([this](const verdict_message& m, const envelope& in) {
-        queue_mutation<verdict_message, verdict_reply>(*this, m, in, op_id_of(m),
-                                                       [m](const lg::acknowledgement& ack) { return to_verdict_reply(m, ack); });
+      on<verdict_message>([this, treasury](const verdict_message& m, const envelope& in) {
+        queue_mutation<verdict_message, verdict_reply>(*this, m, in, op_id_of(m), [this, m, treasury](const lg::acknowledgement& ack) {
+          if (chain && ack.result.convicted) chain->convicted(m.request_id, m.miner, ack.result, treasury);
+          return to_verdict_reply(m, ack);
+        });
+      }),
+      on<chain_identity_query>([this](const chain_identity_query& q) -> result<chain_identity> {
+        if (!chain) return make_error(error_code::unavailable, "this settlement has no chain bridge");
+        return chain->identity_of(q.account);
+      }),
+      on<chain_slash_signature>([this](const chain_slash_signature& m) -> result<chain_slash_signature_ack> {
+        if (!chain) return make_error(error_code::unavailable, "this settlement has no chain bridge");
+        auto kept = chain->keep_slash_signature(m);
+        if (!kept.ok()) return kept.err();
+        return chain_slash_signature_ack{m.request_id, *kept};
       }),
       on<epoch_close>([this](const epoch_close& m, const envelope& in) {
         queue_mutation<epoch_close, epoch_root>(*this, m, in, m.op_id, [this, m](const lg::acknowledgement& ack) {

@@ -29,7 +29,8 @@ result<validator_config> read_validator_config(const settings& config) {
                                      "canary_entry", "canaries_open_max", "near_tie_cdf", "near_tie_logprob",
                                      "near_tie_fraction_max", "near_ties_free", "implausible_tokens_max",
                                      "logprob_tolerance", "logprob_mean_tolerance", "mean_tokens_min",
-                                     "fingerprint_fraction_max", "fingerprint_mismatches_free", "argmax_tie_margin"}));
+                                     "fingerprint_fraction_max", "fingerprint_mismatches_free", "argmax_tie_margin",
+                                     "chain_key", "chain_deployment"}));
   validator_config out;
   auto path = config.require<std::string>("model_path");
   if (!path.ok()) return path.err();
@@ -50,6 +51,8 @@ result<validator_config> read_validator_config(const settings& config) {
   IG_TRY(read_setting(config, "canary_max_tokens", out.canary_max_tokens));
   IG_TRY(read_setting(config, "canary_entry", out.canary_entry));
   IG_TRY(read_setting(config, "canaries_open_max", out.canaries_open_max));
+  IG_TRY(read_setting(config, "chain_key", out.chain_key));
+  IG_TRY(read_setting(config, "chain_deployment", out.chain_deployment));
   IG_TRY(read_tolerances(config, out.tolerances));
   if (out.canary_max_tokens == 0) return make_error(error_code::invalid_argument, config.where("canary_max_tokens") + ": must be >= 1");
   if (out.audit_rate < 0.0 || out.audit_rate > 1.0) {

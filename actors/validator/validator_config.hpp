@@ -29,6 +29,10 @@ struct validator_config {
   std::uint32_t canary_max_tokens = 48;
   std::string canary_entry = "matchmaker";  // where canaries enter (where the gateway sends requests)
   std::uint32_t canaries_open_max = 16;     // canaries awaiting their answer and receipt
+  // Slashing on the vault (chain_slash_signer.hpp): both or neither. With them a guilty verdict is
+  // preceded by this validator's signature of the vault's slash statement for the conviction.
+  std::string chain_key;         // file with the validator's staked chain wallet secret (hex)
+  std::string chain_deployment;  // the vault's deployment file (`infergrid chain deploy --out`)
   audit_tolerances tolerances;
 };
 

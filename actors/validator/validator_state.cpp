@@ -41,15 +41,19 @@ result<std::unique_ptr<validator_state>> validator_state::create(actor_context& 
                                            log(log_level::info, ctx.address(), "{}: {}", config->model_name, line);
                                          }});
   if (!loaded.ok()) return loaded.err();
+  auto signer = chain_slash_signer::create(config->chain_key, config->chain_deployment);
+  if (!signer.ok()) return make_error(signer.err().code, settings.where() + ": " + signer.err().message);
   auto& [key, file, vocab, engine] = *loaded;
+  if (*signer) log(log_level::info, ctx.address(), "signing slashes on the vault as {}", chain::to_hex_0x((*signer)->chain_address()));
   log(log_level::info, ctx.address(), "auditing {} at rate {} on {}", config->model_name, config->audit_rate,
       engine.device_description());
   return std::make_unique<validator_state>(ctx, std::move(*config), std::move(key), std::move(vocab),
-                                           std::move(engine), to_hex(file.content_hash()));
+                                           std::move(engine), to_hex(file.content_hash()), std::move(*signer));
 }
 
 validator_state::validator_state(actor_context& ctx, validator_config config, identity key, model::tokenizer vocab,
-                                 engine::llama_engine engine, std::string model_hash)
+                                 engine::llama_engine engine, std::string model_hash,
+                                 std::optional<chain_slash_signer> slash_signer)
     : ctx_(ctx),
       config_(std::move(config)),
       key_(std::move(key)),
@@ -57,6 +61,7 @@ validator_state::validator_state(actor_context& ctx, validator_config config, id
       vocab_(std::move(vocab)),
       engine_(std::move(engine)),
       model_hash_(std::move(model_hash)),
+      slash_signer_(std::move(slash_signer)),
       masks_(vocab_) {}
 
 void validator_state::on_start() {
@@ -179,19 +184,47 @@ void validator_state::publish(const audit_request& job, const audit_outcome& out
     const ledger::verdict_op op = ledger::make_verdict(key_, receipt.request_id, receipt.worker_id, outcome.guilty);
     const verdict_message message{"", op.body.request_id, op.body.miner, op.body.validator, op.body.guilty,
                                   op.validator_signature};
-    ctx_.request<verdict_reply>(config_.settlement, message, ledger_timeout_ms,
-                                [this, id = receipt.request_id](result<verdict_reply> reply) {
-                                  if (!reply.ok()) {
-                                    log(log_level::warn, ctx_.address(), "verdict on {} not recorded: {}", id,
-                                        reply.err().message);
-                                  } else if (reply->convicted) {
-                                    log(log_level::warn, ctx_.address(), "{}: miner convicted, {} micro slashed", id,
-                                        reply->slashed_micro);
-                                  }
-                                });
+    if (message.guilty && slash_signer_) {
+      sign_then_send_verdict(message);
+    } else {
+      send_verdict(message);
+    }
   }
   verdicts_.push_back(std::move(verdict));
   while (verdicts_.size() > config_.verdicts_kept) verdicts_.pop_front();
+}
+
+void validator_state::send_verdict(const verdict_message& message) {
+  ctx_.request<verdict_reply>(config_.settlement, message, ledger_timeout_ms,
+                              [this, id = message.request_id](result<verdict_reply> reply) {
+                                if (!reply.ok()) {
+                                  log(log_level::warn, ctx_.address(), "verdict on {} not recorded: {}", id,
+                                      reply.err().message);
+                                } else if (reply->convicted) {
+                                  log(log_level::warn, ctx_.address(), "{}: miner convicted, {} micro slashed", id,
+                                      reply->slashed_micro);
+                                }
+                              });
+}
+
+void validator_state::sign_then_send_verdict(const verdict_message& message) {
+  const auto without_signature = [this, message](const std::string& why) {
+    log(log_level::warn, ctx_.address(), "no slash signature on {}: {}", message.request_id, why);
+    send_verdict(message);
+  };
+  ctx_.request<chain_identity>(
+      config_.settlement, chain_identity_query{message.miner}, ledger_timeout_ms,
+      [this, message, without_signature](result<chain_identity> bound) {
+        if (!bound.ok()) return without_signature(bound.err().message);
+        auto signature = slash_signer_->sign(*bound, message.request_id, message.miner);
+        if (!signature.ok()) return without_signature(signature.err().message);
+        const chain_slash_signature signed_slash{message.request_id, message.miner, message.validator, *signature};
+        ctx_.request<chain_slash_signature_ack>(config_.settlement, signed_slash, ledger_timeout_ms,
+                                                [this, message, without_signature](result<chain_slash_signature_ack> kept) {
+                                                  if (!kept.ok()) return without_signature(kept.err().message);
+                                                  send_verdict(message);  // after its signature is kept
+                                                });
+      });
 }
 
 handler_table validator_state::handlers() {

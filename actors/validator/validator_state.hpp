@@ -5,7 +5,9 @@
 // CSPRNG (audit_rate — a miner cannot tell which jobs will be checked), replays each as one
 // teacher-forced prefill (audit_replay.hpp) and publishes the verdict twice:
 //   - verdict_message (ledger format, signed) to settlement: a quorum of guilty verdicts on one
-//     receipt convicts and slashes the miner; correct verdicts earn epoch rewards;
+//     receipt convicts and slashes the miner; correct verdicts earn epoch rewards. With a chain key
+//     (chain_slash_signer.hpp) a guilty verdict is preceded by the validator's slash signature for
+//     the vault, so settlement can execute the conviction on-chain as well;
 //   - audit_verdict (with the evidence, signed) to the matchmaker: the miner's reputation.
 // It also sends canaries (canary.hpp) of its own into the grid, which it always audits.
 // One replay runs per turn of the actor loop, so messages are handled between replays.
@@ -16,12 +18,14 @@
 #include <string>
 
 #include "actors/validator/audit_replay.hpp"
+#include "actors/validator/chain_slash_signer.hpp"
 #include "actors/validator/validator_config.hpp"
 #include "kernels/engine/llama_engine.hpp"
 #include "actors/gpu_worker/output_constraint.hpp"
 #include "actors/validator/compiled_schema_cache.hpp"
 #include "kernels/model/tokenizer.hpp"
 #include "messages/challenge.hpp"
+#include "messages/ledger.hpp"
 #include "runtime/actor_context.hpp"
 #include "runtime/handler_table.hpp"
 #include "runtime/identity.hpp"
@@ -43,7 +47,7 @@ class validator_state {
  public:
   static result<std::unique_ptr<validator_state>> create(actor_context& ctx, const settings& config);
   validator_state(actor_context& ctx, validator_config config, identity key, model::tokenizer vocab,
-                  engine::llama_engine engine, std::string model_hash);
+                  engine::llama_engine engine, std::string model_hash, std::optional<chain_slash_signer> slash_signer);
   handler_table handlers();
   void on_start();
 
@@ -52,6 +56,9 @@ class validator_state {
   void schedule_audit();
   void run_audit(const audit_request& job);
   void publish(const audit_request& job, const audit_outcome& outcome);
+  void send_verdict(const verdict_message& message);
+  // A guilty verdict with a chain key: the miner's chain identity, the slash signature, then the verdict.
+  void sign_then_send_verdict(const verdict_message& message);
   void bond();
   void schedule_canary();
   void send_canary();
@@ -64,6 +71,7 @@ class validator_state {
   model::tokenizer vocab_;
   engine::llama_engine engine_;
   std::string model_hash_;
+  std::optional<chain_slash_signer> slash_signer_;
   gpu_worker::output_masks masks_;  // for json_object / json_schema jobs, built once per model
   compiled_schema_cache schemas_;    // json_schema jobs' schemas, recently audited
   std::deque<audit_request> waiting_;

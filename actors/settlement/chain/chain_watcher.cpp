@@ -63,7 +63,9 @@ result<std::optional<confirmed_logs>> chain_watcher::fetch(chain_client& client)
   const std::uint64_t to = std::min(*head - config_.confirmations, from + config_.blocks_per_query_max - 1);
   auto logs = client.logs(config_.vault, from, to);
   if (!logs) return logs.err();
-  confirmed_logs batch{from, to, {}};
+  auto chain_id = client.chain_id();
+  if (!chain_id) return chain_id.err();
+  confirmed_logs batch{from, to, *chain_id, {}};
   for (chain_log& log : *logs) {
     if (!log.removed) batch.logs.push_back(std::move(log));
   }

@@ -30,6 +30,7 @@ struct chain_watcher_config {
 struct confirmed_logs {
   std::uint64_t from_block = 0;
   std::uint64_t to_block = 0;  // inclusive; the next batch starts at to_block + 1
+  std::uint64_t chain_id = 0;  // of the node the logs came from (identity statements name it)
   std::vector<chain_log> logs;
 };
 

@@ -50,6 +50,8 @@ bytes slash_digest(const address& miner, const word& evidence_hash) {
   return abi_call("slashDigest(address,bytes32)", {abi_address(miner), evidence_hash});
 }
 
+bytes convicted(const word& evidence_hash) { return abi_call("convicted(bytes32)", {evidence_hash}); }
+
 }  // namespace vault_call
 
 namespace token_call {

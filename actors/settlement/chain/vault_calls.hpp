@@ -43,6 +43,7 @@ bytes unbonding_of(const address& account);
 bytes withdrawn_of(const address& account);
 bytes identity_of(const address& account);
 bytes slash_digest(const address& miner, const word& evidence_hash);
+bytes convicted(const word& evidence_hash);  // 1 when the vault has slashed on this evidence
 }  // namespace vault_call
 
 namespace token_call {

@@ -247,12 +247,16 @@ contract SettlementVault {
 
     // ---- identity -------------------------------------------------------------------------------
 
-    /// Binds the caller's chain address to its Ed25519 node identity. The contract cannot check an
-    /// Ed25519 signature; it keeps the statement (deploy/readme/chain.md, "Identity") for anyone to
-    /// verify: Ed25519(key, "infergrid.identity.v1" | chainid | vault | caller).
+    /// Binds the caller's chain address to its Ed25519 node identity, once and before its first stake,
+    /// so every stake, unbonding and slash of the address comes after its binding and the ledger books
+    /// them all to the one identity. The contract cannot check an Ed25519 signature; it keeps the
+    /// statement (deploy/readme/chain.md, "Identity") for anyone to verify:
+    /// Ed25519(key, "infergrid.identity.v1" | chainid | vault | caller).
     function bindIdentity(bytes32 ed25519PublicKey, bytes calldata signature) external {
         require(ed25519PublicKey != bytes32(0), "zero public key");
         require(signature.length == 64, "signature must be 64 bytes");
+        require(identityOf[msg.sender] == bytes32(0), "identity already bound");
+        require(roleOf[msg.sender] == Role.None, "bind the identity before staking");
         identityOf[msg.sender] = ed25519PublicKey;
         emit IdentityBound(msg.sender, ed25519PublicKey, signature);
     }
