@@ -53,3 +53,8 @@ add_dependencies(chain_e2e_test infergrid)
 infergrid_chain_test(chain_up_test chain_up.test.cpp 300 infergrid_compute_grid_support infergrid_ledger
   infergrid_http_bridge_core)
 add_dependencies(chain_up_test infergrid)
+# A validator quorum's conviction slashed on-chain and off-chain by the same amount (the real binary:
+# settlement, three validators with chain keys, a cheating worker), across a chain outage and restarts.
+infergrid_chain_test(chain_slash_test chain_slash.test.cpp 300 infergrid_compute_grid_support infergrid_ledger
+  infergrid_http_bridge_core)
+add_dependencies(chain_slash_test infergrid)

@@ -53,7 +53,7 @@ status chain_slasher::slash_once(chain_client& client, const slash_submission& s
   if (!receipt.ok()) return receipt.err();
   ++sent_;
   last_gas_.store(receipt->gas_used);
-  log(log_level::info, config_.log_source, "slashed miner {} on evidence {} with {} signatures: transaction {}, {} gas",
+  log(log_level::info, config_.log_source, "sent the slash of {} on evidence {} with {} signatures: transaction {}, {} gas",
       to_hex_0x(slash.miner), to_hex_0x(slash.evidence_hash), slash.signatures_rsv.size(),
       to_hex_0x(receipt->transaction_hash), receipt->gas_used);
   return {};
