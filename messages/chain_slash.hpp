@@ -1,5 +1,5 @@
 #pragma once
-// Convictions executed on the vault (tags 425–428, served by the settlement actor with its chain
+// Convictions executed on the vault (tags 426–429, served by the settlement actor with its chain
 // bridge on; deploy/readme/chain.md, "Slashing on-chain"). A validator that judged a receipt guilty
 // asks for the miner's chain identity (its address and the Ed25519 statement binding it, which the
 // validator checks itself), signs the vault's slash statement for the conviction with its own chain
@@ -15,12 +15,12 @@
 
 namespace infergrid {
 
-// Tags 425–428 of the ledger block (ids.hpp lists 400–421, chain_withdrawal.hpp 422–424; these join
-// the enum with the next change that rebuilds everything).
-inline constexpr message_type chain_identity_query_tag = static_cast<message_type>(425);
-inline constexpr message_type chain_identity_tag = static_cast<message_type>(426);
-inline constexpr message_type chain_slash_signature_tag = static_cast<message_type>(427);
-inline constexpr message_type chain_slash_signature_ack_tag = static_cast<message_type>(428);
+// Tags 426–429 of the ledger block (ids.hpp lists 400–421, chain_withdrawal.hpp 422–424,
+// account_history.hpp 425; these join the enum with the next change that rebuilds everything).
+inline constexpr message_type chain_identity_query_tag = static_cast<message_type>(426);
+inline constexpr message_type chain_identity_tag = static_cast<message_type>(427);
+inline constexpr message_type chain_slash_signature_tag = static_cast<message_type>(428);
+inline constexpr message_type chain_slash_signature_ack_tag = static_cast<message_type>(429);
 
 // The chain address bound to a ledger account (an Ed25519 identity in hex), answered with
 // chain_identity; not_found when the vault holds no verified binding of it.

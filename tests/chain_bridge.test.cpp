@@ -2,6 +2,11 @@
 // become ledger operations once (op id = tx hash + log index) — after N confirmations, across actor
 // restarts with and without the cursor, and across a chain node that went down and came back while
 // the actor kept serving (deploy/readme/chain.md, "Chain bridge").
+#include <fstream>
+
+#include "actors/settlement/chain/identity_binding.hpp"
+#include "actors/settlement/chain/slash_statement.hpp"
+#include "messages/chain_slash.hpp"
 #include "tests/support/chain_bridge_fixture.hpp"
 
 namespace infergrid::testing {
@@ -77,6 +82,63 @@ TEST_F(ChainBridge, ActorKeepsServingWhileTheChainIsDownAndCatchesUp) {
   mine(2);
   EXPECT_TRUE(wait_for(developer.chain_address(), 15 * token));
   expect_books_verify(18 * token);
+}
+
+// A node that binds its identity to its wallet before staking has its stake booked to the identity
+// (the account its receipts and verdicts name); settlement hands out the binding and keeps a
+// validator's slash signature only when it recovers to that validator's bound wallet, over the
+// statement convicting the bound miner on that very receipt.
+TEST_F(ChainBridge, BoundStakesBookToTheIdentityAndSlashSignaturesAreChecked) {
+  ASSERT_TRUE(net->fund(net->operator_key, 0).ok());
+  operator_key_file = dir.file("operator.key");
+  std::ofstream(operator_key_file) << to_hex_0x(net->operator_key.secret()) << "\n";
+  start_grid();
+  const auto bind_and_stake = [&](const identity& node, const chain_key& wallet, stake_role role, std::int64_t amount) {
+    word key{};
+    std::copy(node.public_id().begin(), node.public_id().end(), key.begin());
+    const bytes statement = sign_identity_binding(node, net->chain_id, net->vault, wallet.chain_address());
+    ASSERT_TRUE(net->client->send(wallet, net->vault, vault_call::bind_identity(key, statement)).ok());
+    ASSERT_TRUE(net->client->send(wallet, net->vault, vault_call::stake(role, static_cast<std::uint64_t>(amount))).ok());
+  };
+  const identity miner = identity::generate();
+  const identity validator = identity::generate();
+  const chain_key miner_wallet = funded(150 * token);
+  const chain_key validator_wallet = funded(100 * token);
+  bind_and_stake(miner, miner_wallet, stake_role::miner, 150 * token);
+  bind_and_stake(validator, validator_wallet, stake_role::validator, 100 * token);
+  mine(2);
+  const std::string miner_account = to_hex(miner.public_id());
+  const std::string validator_account = to_hex(validator.public_id());
+  const auto staked = [&](const std::string& account) {
+    auto b = grid->call<balance_reply>("settlement", balance_query{account}, call_timeout_ms);
+    return b.ok() ? b->staked_micro : -1;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + settle_timeout;
+  while (staked(validator_account) != 100 * token && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(staked(miner_account), 150 * token);
+  EXPECT_EQ(staked(validator_account), 100 * token);
+  EXPECT_EQ(balance(miner_wallet.chain_address()).err().code, error_code::not_found);  // nothing on the 0x account
+
+  auto bound = grid->call<chain_identity>("settlement", chain_identity_query{miner_account}, call_timeout_ms);
+  ASSERT_TRUE(bound.ok()) << bound.err().message;
+  EXPECT_EQ(bound->chain_address, to_hex_0x(miner_wallet.chain_address()));
+  EXPECT_EQ(grid->call<chain_identity>("settlement", chain_identity_query{"ab"}, call_timeout_ms).err().code,
+            error_code::not_found);
+
+  const auto send = [&](const chain_key& signer, const std::string& signed_request, const std::string& sent_request) {
+    const bytes signature = sign_slash(signer, net->chain_id, net->vault, miner_wallet.chain_address(),
+                                       conviction_evidence(signed_request, miner_account));
+    return grid->call<chain_slash_signature_ack>(
+        "settlement", chain_slash_signature{sent_request, miner_account, validator_account, signature}, call_timeout_ms);
+  };
+  EXPECT_EQ(send(chain_key::generate(), "r-1", "r-1").err().code, error_code::bad_signature);  // not its wallet
+  EXPECT_EQ(send(validator_wallet, "r-2", "r-1").err().code, error_code::bad_signature);       // another receipt
+  auto kept = send(validator_wallet, "r-1", "r-1");
+  ASSERT_TRUE(kept.ok()) << kept.err().message;
+  EXPECT_EQ(kept->signatures_kept, 1u);
+  expect_books_verify(250 * token);
 }
 
 }  // namespace

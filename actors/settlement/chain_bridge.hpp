@@ -63,6 +63,9 @@ class chain_bridge {
     convictions_->convicted(request_id, miner, out, treasury_account, view());
   }
   void epoch_closed() { convictions_->epoch_closed(); }
+  void recover_convictions(ledger::ledger& books, const std::string& treasury_account) {
+    convictions_->recover(books, treasury_account, view());
+  }
   const chain_convictions& convictions() const { return *convictions_; }
 
   const chain::address& vault() const { return config_.vault; }

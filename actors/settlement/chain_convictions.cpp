@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "actors/settlement/chain/slash_statement.hpp"
+#include "actors/settlement/ledger/operation_codec.hpp"
 #include "runtime/log.hpp"
 
 namespace infergrid {
@@ -34,6 +35,22 @@ void chain_convictions::start(std::unique_ptr<chain::chain_slasher> slasher, con
   slasher_ = std::move(slasher);
   for (const chain_conviction& c : book_.entries()) {
     if (c.convicted && !c.on_chain) submit(c, chain);
+  }
+}
+
+void chain_convictions::recover(ledger::ledger& books, const std::string& treasury_account, const chain_view& chain) {
+  std::vector<std::pair<std::string, std::string>> unmarked;  // request, validator that signed
+  for (const chain_conviction& c : book_.entries()) {
+    if (c.convicted) continue;
+    for (const auto& [validator, signature] : c.signatures) unmarked.emplace_back(c.request_id, validator);
+  }
+  for (const auto& [request_id, validator] : unmarked) {
+    chain_conviction* c = book_.find(request_id);
+    if (c == nullptr || c->convicted) continue;
+    auto found = books.store().find_op("verdict/" + request_id + "/" + validator);
+    if (!found.ok() || !found->has_value()) continue;
+    auto out = ledger::decode_outcome((*found)->outcome_bytes);
+    if (out.ok() && out->convicted) convicted(request_id, c->miner, *out, treasury_account, chain);
   }
 }
 
@@ -139,8 +156,7 @@ void chain_convictions::slashed_on_chain(const chain::slashed_event& slashed, co
 }
 
 void chain_convictions::epoch_closed() {
-  book_.forget_unconvicted();
-  save();
+  if (book_.forget_unconvicted() > 0) save();
 }
 
 void chain_convictions::save() {

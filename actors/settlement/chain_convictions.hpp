@@ -16,7 +16,7 @@
 #include "actors/settlement/chain/chain_slasher.hpp"
 #include "actors/settlement/chain_identities.hpp"
 #include "actors/settlement/chain_slash_book.hpp"
-#include "actors/settlement/ledger/outcome.hpp"
+#include "actors/settlement/ledger/ledger.hpp"
 #include "messages/chain_slash.hpp"
 
 namespace infergrid {
@@ -35,6 +35,9 @@ class chain_convictions {
 
   // Sends every conviction of the book not yet on chain (the slasher drops those the vault has).
   void start(std::unique_ptr<chain::chain_slasher> slasher, const chain_view& chain);
+  // Convictions the ledger committed that the book did not mark (a stop between the two): found
+  // by the verdicts' default op ids ("verdict/<request>/<validator>") and sent like the others.
+  void recover(ledger::ledger& books, const std::string& treasury_account, const chain_view& chain);
   // Step 1: the number of signatures kept for that conviction, this one included.
   result<std::uint32_t> keep_signature(const chain_slash_signature& m, const chain_view& chain);
   // Step 2, after the ledger committed the convicting verdict.

@@ -1,11 +1,10 @@
 #include "actors/settlement/chain_cursor.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cstdio>
+#include <algorithm>
 #include <fstream>
 #include <sstream>
+
+#include "runtime/replace_file.hpp"
 
 namespace infergrid {
 namespace {
@@ -45,21 +44,13 @@ chain_cursor load_chain_cursor(const std::string& path, const chain::address& va
 }
 
 status save_chain_cursor(const std::string& path, const chain::address& vault, const chain_cursor& cursor) {
-  const std::string temporary = path + ".tmp";
   std::string text = "vault " + chain::to_hex_0x(vault) + " next_block " + std::to_string(cursor.next_block) + "\n";
   if (cursor.chain_id != 0) text += "chain_id " + std::to_string(cursor.chain_id) + "\n";
   for (const auto& [account, bound] : cursor.identities.all()) {
     text += "identity " + chain::to_hex_0x(account) + " " + bound.identity_account + " " +
             chain::to_hex_0x(bound.signature).substr(2) + "\n";
   }
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) return make_error(error_code::io_error, "cannot write " + temporary);
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    return make_error(error_code::io_error, "cannot replace the chain cursor " + path);
-  }
-  return {};
+  return replace_file(path, text);
 }
 
 }  // namespace infergrid

@@ -1,14 +1,12 @@
 #include "actors/settlement/chain_slash_book.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+
+#include "runtime/replace_file.hpp"
 
 namespace infergrid {
 namespace {
@@ -82,16 +80,7 @@ result<chain_slash_book> chain_slash_book::load(std::string path) {
 status chain_slash_book::save() const {
   json entries = json::array();
   for (const chain_conviction& c : entries_) entries.push_back(to_json(c));
-  const std::string text = entries.dump(1) + "\n";
-  const std::string temporary = path_ + ".tmp";
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) return make_error(error_code::io_error, "cannot write " + temporary);
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written || std::rename(temporary.c_str(), path_.c_str()) != 0) {
-    return make_error(error_code::io_error, "cannot replace the slash book " + path_);
-  }
-  return {};
+  return replace_file(path_, entries.dump(1) + "\n");
 }
 
 chain_conviction* chain_slash_book::find(std::string_view request_id) {
@@ -121,8 +110,8 @@ result<chain_conviction*> chain_slash_book::entry_for(const std::string& request
   return &entries_.back();
 }
 
-void chain_slash_book::forget_unconvicted() {
-  std::erase_if(entries_, [](const chain_conviction& c) { return !c.convicted; });
+std::size_t chain_slash_book::forget_unconvicted() {
+  return std::erase_if(entries_, [](const chain_conviction& c) { return !c.convicted; });
 }
 
 }  // namespace infergrid

@@ -45,7 +45,7 @@ class chain_slash_book {
   result<chain_conviction*> entry_for(const std::string& request_id, const std::string& miner,
                                       const chain::address& miner_address, const chain::word& evidence_hash);
   // An epoch closed: what the ledger has not convicted by now never will be.
-  void forget_unconvicted();
+  std::size_t forget_unconvicted();  // how many were forgotten
   const std::vector<chain_conviction>& entries() const { return entries_; }
 
  private:

@@ -154,6 +154,7 @@ void settlement_state::on_start() {
   if (chain) {
     chain->start(ctx.waker(), [this](lg::command c, answer_fn answer) { enqueue(std::move(c), std::move(answer)); });
     chain->anchor_last_closed(books);  // an epoch closed before a stop or while the node was down
+    chain->recover_convictions(books, config.ledger.treasury_account);  // committed, then stopped before the book knew
   }
 }
 
