@@ -80,6 +80,9 @@ class actor_context {
   virtual void unwatch(watch_id id) = 0;
   // The time of day, Unix ms, from the node's clock (runtime/clock.hpp): a test may drive it.
   virtual std::int64_t now_ms() const = 0;
+  // Milliseconds on the node's clock that never jumps (arbitrary zero): for intervals within this
+  // process — liveness, stalls, waits — which a change to the time of day must not move.
+  virtual std::int64_t steady_ms() const = 0;
   // Runs `callback` once no message is waiting in the inbox any more — after the messages that
   // queued up meanwhile are handled (or after idle_defer_max of them, so a flood cannot starve it).
   // For group commits: everything that arrived during the last commit goes into the next one.

@@ -81,6 +81,7 @@ class actor_runner final : public actor_context {
   watch_id watch_fd(int fd, std::function<void()> on_readable) override;
   void unwatch(watch_id id) override { watches_.remove(id); }
   std::int64_t now_ms() const override { return services_.time->unix_ms(); }
+  std::int64_t steady_ms() const override { return services_.time->steady_ms(); }
   void when_idle(std::function<void()> callback) override { idle_callbacks_.push_back(std::move(callback)); }
   void note_malformed(const envelope& message, const error& why) override;
   void note_error(const error& why) override;

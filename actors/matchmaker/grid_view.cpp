@@ -36,7 +36,7 @@ worker_view view_of(const worker_entry& w, clock::time_point now) {
 }  // namespace
 
 grid_view_report matchmaker_state::grid_view(std::uint32_t recent_jobs) const {
-  const auto now = clock::now();
+  const auto now = steady_now();
   grid_view_report out;
   for (const auto& [id, worker] : registry_.all()) out.workers.push_back(view_of(worker, now));
   out.models = supply("").models;

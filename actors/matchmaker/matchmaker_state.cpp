@@ -54,9 +54,9 @@ void matchmaker_state::submit(inference_request request, const envelope& in) {
     return refuse(make_error(error_code::unavailable, "the matchmaker holds " + std::to_string(jobs_.size()) +
                                                           " requests already (max_jobs)"));
   }
-  const auto now = clock::now();
+  const auto now = steady_now();
   std::int64_t budget_ms = config_.default_deadline_ms;
-  if (request.deadline_ms != 0) budget_ms = request.deadline_ms - unix_now_ms();
+  if (request.deadline_ms != 0) budget_ms = request.deadline_ms - ctx_.now_ms();
   if (budget_ms <= 0) return refuse(make_error(error_code::timeout, "request " + id + " arrived after its deadline"));
   job& j = jobs_[id];
   j.submitted_by = in.sender;
@@ -94,7 +94,7 @@ void matchmaker_state::enqueue(const std::string& request_id) {
 }
 
 void matchmaker_state::dispatch(job& j, worker_entry& worker) {
-  const auto now = clock::now();
+  const auto now = steady_now();
   if (worker.assigned == 0) worker.last_progress = now;
   ++worker.assigned;
   registry_.note_dispatch(worker);
@@ -107,7 +107,7 @@ void matchmaker_state::dispatch(job& j, worker_entry& worker) {
   if (j.attempt == 0) {
     const auto waited_ms = static_cast<std::int64_t>(elapsed_ms(j.arrived, now));
     demand_.waited(j.request.model, waited_ms);
-    meter_.waited(unix_now_ms(), waited_ms);
+    meter_.waited(ctx_.now_ms(), waited_ms);
   }
   const std::uint64_t attempt = ++j.attempt;
   const std::string request_id = j.request.request_id;
@@ -142,7 +142,7 @@ void matchmaker_state::finish_failed(const std::string& request_id, const error&
   (void)ctx_.send(found->second.request.reply_to,
                   inference_failed{request_id, static_cast<std::uint16_t>(why.code), why.message});
   jobs_.erase(found);
-  forwarded_.finished(request_id, unix_now_ms());
+  forwarded_.finished(request_id, ctx_.now_ms());
 }
 
 void matchmaker_state::failover(const std::string& request_id, const std::string& why) {
@@ -191,7 +191,7 @@ void matchmaker_state::on_chunk(const token_chunk& chunk) {
     return;
   }
   job& j = found->second;
-  const auto now = clock::now();
+  const auto now = steady_now();
   if (worker_entry* worker = registry_.find(j.worker_id)) worker->last_progress = now;
   if (!j.first_token_seen) {
     j.first_token_seen = true;
@@ -207,9 +207,9 @@ void matchmaker_state::on_chunk(const token_chunk& chunk) {
     ++counters_.models[j.request.model].completed;
     prices_.cleared(j.request.model, {chunk.prompt_token_count, j.streamed.size(), j.price.price_prompt_micro,
                                       j.price.price_completion_micro});
-    audits_.finished(j.request, chunk.worker_id, unix_now_ms());  // release() cleared j.worker_id
+    audits_.finished(j.request, chunk.worker_id, ctx_.now_ms());  // release() cleared j.worker_id
     jobs_.erase(found);
-    forwarded_.finished(chunk.request_id, unix_now_ms());
+    forwarded_.finished(chunk.request_id, ctx_.now_ms());
     // A slot came free: the oldest waiting jobs take it now, not at the next tick (up to tick_ms
     // later: measured as a bimodal p50 in bench/http_bench).
     if (!queue_.empty()) route_waiting(false);
@@ -232,8 +232,8 @@ status matchmaker_state::on_receipt(const completion_receipt& receipt, const env
     ++counters_.bad_receipts;
     const worker_entry* sender = registry_.find(receipt.worker_id);
     if (sender != nullptr && sender->address == in.sender) {
-      reputation_.record_bad_receipt(receipt.worker_id, clock::now());
-      refresh_reputation(receipt.worker_id, clock::now());
+      reputation_.record_bad_receipt(receipt.worker_id, steady_now());
+      refresh_reputation(receipt.worker_id, steady_now());
     }
     return verified;
   }
@@ -272,7 +272,7 @@ status matchmaker_state::on_verdict(const audit_verdict& verdict, const envelope
   IG_TRY(validator::verify_audit_verdict(verdict));
   ++counters_.audit_verdicts;
   audits_.note_verdict(verdict);
-  const auto now = clock::now();
+  const auto now = steady_now();
   if (!verdict.guilty) {
     reputation_.record_pass(verdict.miner, now);
   } else {
@@ -296,7 +296,7 @@ void matchmaker_state::refresh_reputation(const std::string& worker_id, clock::t
 }
 
 void matchmaker_state::tick() {
-  const auto now = clock::now();
+  const auto now = steady_now();
   if (last_tick_ != clock::time_point{}) registry_.fade_latencies(now - last_tick_);
   last_tick_ = now;
   for (const auto& [id, worker] : registry_.all()) refresh_reputation(id, now);
@@ -327,7 +327,7 @@ void matchmaker_state::tick() {
     running += std::min(worker.assigned, worker.slots);
     slots += worker.slots;
   }
-  meter_.sample(unix_now_ms(), running, slots);
+  meter_.sample(ctx_.now_ms(), running, slots);
 }
 
 void matchmaker_state::route_waiting(bool forget_tried) {
@@ -348,8 +348,8 @@ status matchmaker_state::check_worker_sender(const std::string& worker_id) const
 }
 
 result<worker_registered> matchmaker_state::admit_worker(const worker_register& hello) {
-  IG_TRY(registry_.upsert(hello, config_.max_workers, clock::now()));
-  refresh_reputation(hello.worker_id, clock::now());
+  IG_TRY(registry_.upsert(hello, config_.max_workers, steady_now()));
+  refresh_reputation(hello.worker_id, steady_now());
   for (const auto& id : std::deque<std::string>(queue_)) route(id);
   return worker_registered{hello.worker_id, config_.heartbeat_interval_ms};
 }
@@ -387,7 +387,7 @@ handler_table matchmaker_state::handlers() {
         if (const worker_entry* worker = registry_.find(found->second.worker_id)) (void)ctx_.send(worker->address, cancel);
         release(found->second);
         jobs_.erase(found);
-        forwarded_.finished(cancel.request_id, unix_now_ms());
+        forwarded_.finished(cancel.request_id, ctx_.now_ms());
         if (!queue_.empty()) route_waiting(false);
         return {};
       }),
@@ -436,7 +436,7 @@ handler_table matchmaker_state::handlers() {
       }),
       on<worker_heartbeat>([this](const worker_heartbeat& beat) -> result<worker_registered> {
         IG_TRY(check_worker_sender(beat.worker_id));
-        IG_TRY(registry_.heartbeat(beat, clock::now()));
+        IG_TRY(registry_.heartbeat(beat, steady_now()));
         return worker_registered{beat.worker_id, config_.heartbeat_interval_ms};
       }),
       on<worker_leave>([this](const worker_leave& bye) -> status {

@@ -95,6 +95,9 @@ class matchmaker_state {
   // Copies the book's current reputation into the registry entry routing reads.
   void refresh_reputation(const std::string& worker_id, clock::time_point now);
   void tick();
+  // The node's steady time through the context (a test's manual clock moves it): every deadline,
+  // stall and liveness check here reads this, never the system clock.
+  clock::time_point steady_now() const { return clock::time_point(std::chrono::milliseconds(ctx_.steady_ms())); }
   // Routes the queued jobs again, oldest first (forget_tried: also on workers they failed on).
   void route_waiting(bool forget_tried);
   // A worker's message must be signed by the worker's own key (or come from this process).

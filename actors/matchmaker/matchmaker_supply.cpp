@@ -47,14 +47,14 @@ result<demand_window_report> matchmaker_state::demand_window(const demand_window
   if (window.from_unix_ms < 0 || window.until_unix_ms <= window.from_unix_ms) {
     return make_error(error_code::invalid_argument, "a demand window needs 0 <= from_unix_ms < until_unix_ms");
   }
-  const auto now = clock::now();
+  const auto now = steady_now();
   std::vector<std::int64_t> waiting_ms;
   for (const auto& [id, j] : jobs_) {
     if (j.worker_id.empty() && j.attempt == 0) {
       waiting_ms.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(now - j.arrived).count());
     }
   }
-  return meter_.measure(window, unix_now_ms(), waiting_ms);
+  return meter_.measure(window, ctx_.now_ms(), waiting_ms);
 }
 
 }  // namespace infergrid::matchmaker
