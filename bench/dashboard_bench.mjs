@@ -10,7 +10,10 @@
 // and prints served tokens/s per phase (completion tokens of the answers that ended in it, after
 // `--settle-s`), their ratio (target: readers >= 0.95 x quiet), and p50/p99 latency per endpoint
 // (target: p99 <= 50 ms), and how many of those answers the bridge built rather than shared
-// (dashboard_cache_ms). Everything runs on this machine: the clients' own CPU is part of the cost.
+// (dashboard_cache_ms). Everything runs on this machine: the clients' own CPU is part of the cost,
+// so it also prints the CPU per phase of the grid process (/proc/PID/stat) and of this script (the
+// completion clients and pollers): what the readers cost the server apart from what they cost
+// themselves.
 // Exits 1 only when the grid does not start or no request succeeds; speed is reported, not asserted.
 //   node bench/dashboard_bench.mjs [--rounds 3] [--phase-s 20] [--settle-s 2] [--warmup-s 10]
 //        [--pollers 32] [--poll-interval-ms 1000] [--completion-clients 16] [--max-tokens 64]
@@ -135,6 +138,13 @@ function tokensPerSecond(fromMs, toMs) {
   return tokens / ((toMs - fromMs) / 1000);
 }
 
+// CPU seconds used so far by the grid process (utime + stime, clock ticks of 10 ms) and by this script.
+function cpuNow(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const { user, system } = process.cpuUsage();
+  return { grid: (Number(fields[11]) + Number(fields[12])) / 100, bench: (user + system) / 1e6 };
+}
+
 function percentile(sorted, p) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] : 0;
 }
@@ -159,13 +169,16 @@ async function main() {
     const rounds = [];
     for (let r = 0; r < settings.rounds; ++r) {
       const quietStart = performance.now();
+      const quietCpu = cpuNow(grid.pid);
       await sleep(settings.phaseS * 1000);
       const readersStart = performance.now();
+      const readersCpu = cpuNow(grid.pid);
       let on = true;
       const pollers = [];
       for (let p = 0; p < settings.pollers; ++p) pollers.push(pollLoop(grid.origin, () => on));
       await sleep(settings.phaseS * 1000);
       const readersEnd = performance.now();
+      const endCpu = cpuNow(grid.pid);
       on = false;
       await Promise.all(pollers);
       const settle = settings.settleS * 1000;
@@ -174,6 +187,12 @@ async function main() {
         readers: tokensPerSecond(readersStart + settle, readersEnd),
         quietWindow: [quietStart + settle, readersStart],
         readersWindow: [readersStart + settle, readersEnd],
+        cpu: {
+          quiet: { grid: (readersCpu.grid - quietCpu.grid) / ((readersStart - quietStart) / 1000),
+                   bench: (readersCpu.bench - quietCpu.bench) / ((readersStart - quietStart) / 1000) },
+          readers: { grid: (endCpu.grid - readersCpu.grid) / ((readersEnd - readersStart) / 1000),
+                     bench: (endCpu.bench - readersCpu.bench) / ((readersEnd - readersStart) / 1000) },
+        },
       });
     }
     running = false;
@@ -188,6 +207,14 @@ async function main() {
     const readers = tokensIn(rounds.map((r) => r.readersWindow)) / span(rounds.map((r) => r.readersWindow));
     const ratio = readers / quiet;
     console.log(`${pad('all', 5)}   ${pad(quiet.toFixed(1), 11)}   ${pad(readers.toFixed(1), 13)}   ${pad(ratio.toFixed(3), 13)}`);
+
+    const meanCpu = (phase, who) => rounds.reduce((sum, r) => sum + r.cpu[phase][who], 0) / rounds.length;
+    console.log('\nCPU in cores (mean of the rounds)   quiet   readers   readers - quiet');
+    for (const who of ['grid', 'bench']) {
+      const label = who === 'grid' ? 'grid process (infergrid up)' : 'this script (clients + pollers)';
+      console.log(`${label.padEnd(34)} ${pad(meanCpu('quiet', who).toFixed(3), 6)} ${pad(meanCpu('readers', who).toFixed(3), 9)} ` +
+        `${pad((meanCpu('readers', who) - meanCpu('quiet', who)).toFixed(3), 17)}`);
+    }
 
     console.log(`\nendpoint (${settings.pollers} pollers)${' '.repeat(12)}requests   req/s    p50 ms    p99 ms    max ms`);
     const pollSeconds = settings.rounds * settings.phaseS;

@@ -96,7 +96,7 @@ export async function startGrid({ keysFile, model, edit, servesModel = true } = 
     try {
       const res = await fetch(`${origin}/v1/models`, { headers: { Authorization: `Bearer ${devKey}` } });
       if (res.ok && (!servesModel || (await res.json()).data.length > 0)) {
-        return { origin, baseURL: `${origin}/v1`, stop, output: () => output, dir, configPath };
+        return { origin, baseURL: `${origin}/v1`, stop, output: () => output, dir, configPath, pid: child.pid };
       }
     } catch {
       // not listening yet
