@@ -62,7 +62,7 @@ std::int64_t epoch_driver::period_end_after(std::int64_t unix_ms) const {
 
 status epoch_driver::start() {
   if (settings_.interval_s == 0) return {};
-  period_start_unix_ms_ = unix_now_ms();
+  period_start_unix_ms_ = ctx_.now_ms();
   auto roots = books_.store().epoch_roots();
   if (!roots.ok()) return roots.err();
   // The newest timer close (the roots are few: one per epoch). Manual closes in between are skipped.
@@ -90,7 +90,7 @@ void epoch_driver::tick() {
   const std::int64_t from_ms = period_start_unix_ms_;
   const std::int64_t until_ms = period_end_after(from_ms);
   view_.next_close_unix_ms = until_ms;
-  if (unix_now_ms() < until_ms) return;
+  if (ctx_.now_ms() < until_ms) return;
   in_flight_ = true;
   ctx_.request<demand_window_report>(
       settings_.demand_from, demand_window_query{from_ms, until_ms}, settings_.demand_timeout_ms,

@@ -10,6 +10,7 @@
 #include "actors/settlement/ledger/ledger_test_support.hpp"
 #include "actors/settlement/ledger/ledger_verify.hpp"
 #include "runtime/actor_runner.hpp"
+#include "runtime/clock.hpp"
 #include "runtime/node.hpp"
 #include "tests/support/started_node.hpp"
 
@@ -18,16 +19,17 @@ namespace {
 
 class epoch_driver_test : public ::testing::Test {
  protected:
-  void start() {
+  void start(std::int64_t interval_s = 1, const clock* time = nullptr) {
     const std::string yaml = "node: {name: test}\n"
                              "limits: {drain_quiet_ms: 10}\n"
                              "actors:\n"
                              "  - name: settlement\n"
                              "    kind: settlement\n"
-                             "    settings: {db: " + db + ", durable: false, epoch_interval_s: 1, epoch_demand_timeout_ms: 500}\n"
+                             "    settings: {db: " + db + ", durable: false, epoch_interval_s: " + std::to_string(interval_s) +
+                             ", epoch_demand_timeout_ms: 500}\n"
                              "  - name: matchmaker\n"
                              "    kind: matchmaker\n";
-    auto started = testing::start_node(yaml, "<epoch driver test>");
+    auto started = testing::start_node(yaml, "<epoch driver test>", time);
     ASSERT_TRUE(started.ok()) << started.err().message;
     grid = std::move(*started);
   }
@@ -88,6 +90,34 @@ TEST_F(epoch_driver_test, periods_close_on_the_timer_and_those_missed_while_down
   grid.reset();
   auto verified = ledger::verify_ledger(db);
   EXPECT_TRUE(verified.ok()) << verified.err().message;
+}
+
+// The driver reads the time of day through its context: with a manual clock an hour-long period
+// closes when the test moves the clock past its end — in about a second of real time — and not
+// before. On the system clock it would take the hour.
+TEST_F(epoch_driver_test, an_hour_long_period_closes_when_the_context_clock_passes_its_end) {
+  constexpr std::int64_t hour_ms = 3'600'000;
+  const std::int64_t period_end_ms = (unix_now_ms() / hour_ms + 1) * hour_ms;
+  manual_clock time(period_end_ms - hour_ms + 60'000);  // a minute into the period
+  start(3600, &time);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the driver ticks every second
+  auto before = view();
+  EXPECT_EQ(before.epoch_driver.closes, 0u) << "59 minutes before its end the period must stay open";
+  EXPECT_EQ(before.epoch_driver.next_close_unix_ms, period_end_ms);
+
+  time.advance(hour_ms - 60'000 - 1);  // 1 ms before the end
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(view().epoch_driver.closes, 0u) << "1 ms before its end the period must stay open";
+
+  time.advance(1);
+  auto after = closed_through(period_end_ms);
+  EXPECT_EQ(after.epoch_driver.closes, 1u);
+  EXPECT_EQ(after.epoch_driver.last_period_end_unix_ms, period_end_ms);
+  EXPECT_EQ(after.epoch_driver.demand_failures, 0u);
+  auto entries = grid->call<entries_reply>("settlement", entries_query{{epoch_timer_op_id(period_end_ms)}}, 5000);
+  ASSERT_TRUE(entries.ok()) << entries.err().message;
+  ASSERT_EQ(entries->entries.size(), 1u);
+  EXPECT_EQ(entries->entries[0].operation, "epoch_close");
 }
 
 }  // namespace

@@ -83,7 +83,7 @@ void validator_state::send_canary() {
   const std::string& self = ctx_.address();
   inference_request canary = make_canary(config_.model_name, self.substr(0, self.find('/')), config_.canary_max_tokens);
   canary.reply_to = self;
-  canary.deadline_ms = unix_now_ms() + canary_deadline_ms;
+  canary.deadline_ms = ctx_.now_ms() + canary_deadline_ms;
   if (!ctx_.send(config_.canary_entry, canary).ok()) return;
   ++counters_.canaries_sent;
   canaries_[canary.request_id] = open_canary{canary, {}};
