@@ -135,6 +135,12 @@ class matchmaker_grid {
     }
     return results.of(request_id);
   }
+  // Waits up to 5 s until `count` workers are registered; returns how many are.
+  std::uint32_t registered_workers(std::uint32_t count) {
+    const auto until = std::chrono::steady_clock::now() + 5s;
+    while (workers() < count && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(5ms);
+    return workers();
+  }
   std::uint32_t workers() {
     auto supply = grid->call<supply_report>("matchmaker", supply_request{"fake"}, 2000);
     return supply.ok() && !supply->models.empty() ? supply->models[0].workers : 0;
@@ -157,9 +163,7 @@ TEST(matchmaker_clock, a_silent_worker_is_evicted_and_its_job_fails_over_when_th
   manual_clock time(system_clock().unix_ms());
   matchmaker_grid mm(time);
   ASSERT_TRUE(mm.grid->spawn_state<fake_worker_state>("silent", std::string("silent-worker"), true, false).ok());
-  const auto registered_until = std::chrono::steady_clock::now() + 5s;
-  while (mm.workers() < 1 && std::chrono::steady_clock::now() < registered_until) std::this_thread::sleep_for(5ms);
-  ASSERT_EQ(mm.workers(), 1u);
+  ASSERT_EQ(mm.registered_workers(1), 1u);
   mm.ask("r1");  // goes to the only worker, which never answers
   std::this_thread::sleep_for(200ms);
   ASSERT_TRUE(mm.grid->spawn_state<fake_worker_state>("live", std::string("live-worker"), false, false).ok());
@@ -179,9 +183,7 @@ TEST(matchmaker_clock, a_queued_request_expires_at_its_deadline_on_the_context_c
   manual_clock time(system_clock().unix_ms());
   matchmaker_grid mm(time);
   ASSERT_TRUE(mm.grid->spawn_state<fake_worker_state>("busy", std::string("busy-worker"), false, true).ok());
-  const auto registered_until = std::chrono::steady_clock::now() + 5s;
-  while (mm.workers() < 1 && std::chrono::steady_clock::now() < registered_until) std::this_thread::sleep_for(5ms);
-  ASSERT_EQ(mm.workers(), 1u);
+  ASSERT_EQ(mm.registered_workers(1), 1u);
   mm.ask("holds-the-slot");
   std::this_thread::sleep_for(200ms);
   mm.ask("waits", time.unix_ms() + 30000);  // no free slot: it waits in the matchmaker's queue
