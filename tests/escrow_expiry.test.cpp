@@ -181,27 +181,44 @@ TEST_F(escrow_expiry_test, sigterm_with_streams_in_flight_settles_or_refunds_eve
 
 // A bridge that stopped waiting for an escrow's answer (its client got a 503) refunds it anyway:
 // the settlement actor may record the escrow after the wait ended, and nothing else would end it
-// before its expiry.
+// before its expiry. (A request that reached the settlement actor after its 1 ms deadline is
+// dropped there and records no escrow: that 503 has nothing to refund.)
 TEST_F(escrow_expiry_test, an_escrow_answered_after_the_bridge_stopped_waiting_is_refunded_at_once) {
   start();
-  httplib::Client client("127.0.0.1", hasty_port);
-  client.set_read_timeout(30, 0);
+  // One request at a time is often answered within 1 ms on a quiet machine. Requests sent together
+  // queue at the settlement actor, which records their escrows one after another: the later answers
+  // come after the hasty bridge stopped waiting. Rounds until one such escrow was recorded.
   const json body = {{"model", "stories260k"}, {"prompt", "Once upon a time"}, {"max_tokens", 8}};
-  int gave_up = 0;
-  for (int i = 0; i < 6; ++i) {
-    auto res = client.Post("/v1/completions", {{"Authorization", "Bearer sk-alice"}}, body.dump(), "application/json");
-    ASSERT_TRUE(res);
-    if (res->status == 503) ++gave_up;
-    else EXPECT_EQ(res->status, 200) << res->body;
+  std::atomic<int> gave_up = 0, answered = 0;
+  const auto count = [](const std::string& text, const std::string& what) {
+    int n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  std::string history;
+  for (int round = 0; round < 8 && count(history, "op refund/") == 0; ++round) {
+    std::vector<std::thread> clients;
+    for (int i = 0; i < 12; ++i) {
+      clients.emplace_back([&] {
+        httplib::Client client("127.0.0.1", hasty_port);
+        client.set_read_timeout(30, 0);
+        auto res = client.Post("/v1/completions", {{"Authorization", "Bearer sk-alice"}}, body.dump(), "application/json");
+        if (!res) return ADD_FAILURE() << "no answer: " << httplib::to_string(res.error());
+        if (res->status == 503) ++gave_up;
+        else if (res->status == 200) ++answered;
+        else ADD_FAILURE() << res->status << " " << res->body;
+      });
+    }
+    for (auto& t : clients) t.join();
+    // Each escrow expires request_timeout_ms + escrow_grace_ms (5 s) after its request: end well before.
+    EXPECT_EQ(open_escrows_within(seconds(2)), 0) << run_cli("ledger --db " + db + " escrows").output;
+    history = run_cli("ledger --db " + db + " history alice-ledger --limit 10000").output;
   }
-  ASSERT_GT(gave_up, 0) << "every escrow was answered within 1 ms: the test proves nothing";
-  // Each escrow expires request_timeout_ms + escrow_grace_ms (5 s) after its request: end well before.
-  EXPECT_EQ(open_escrows_within(seconds(2)), 0) << run_cli("ledger --db " + db + " escrows").output;
-  const auto history = run_cli("ledger --db " + db + " history alice-ledger");
-  int refunds = 0;
-  for (auto at = history.output.find("op refund/"); at != std::string::npos; at = history.output.find("op refund/", at + 1)) ++refunds;
-  EXPECT_EQ(refunds, gave_up) << "one refund per request the bridge gave up on\n" << history.output;
-  EXPECT_EQ(history.output.find("op expire/"), std::string::npos) << "ended by expiry\n" << history.output;
+  const int refunds = count(history, "op refund/");
+  ASSERT_GT(refunds, 0) << "no escrow was recorded after the bridge gave up on it: the test proves nothing\n" << history;
+  EXPECT_LE(refunds, gave_up.load()) << "only requests the bridge gave up on are refunded\n" << history;
+  EXPECT_EQ(count(history, "op escrow/"), refunds + answered.load()) << "every escrow recorded was refunded or paid\n" << history;
+  EXPECT_EQ(count(history, "op expire/"), 0) << "ended by expiry\n" << history;
   EXPECT_EQ(run_cli("ledger --db " + db + " verify").exit_code, 0);
 }
 

@@ -53,6 +53,9 @@ class epoch_driver_test : public ::testing::Test {
   }
   ledger::testing::temp_dir dir{"epoch-driver"};
   std::string db = dir.file("ledger.db");
+  // Declared before the node: a manual clock the node's actors read must outlive them (TearDown
+  // stops the node after the test body's locals are gone).
+  std::unique_ptr<manual_clock> time;
   std::unique_ptr<node> grid;
 };
 
@@ -98,18 +101,18 @@ TEST_F(epoch_driver_test, periods_close_on_the_timer_and_those_missed_while_down
 TEST_F(epoch_driver_test, an_hour_long_period_closes_when_the_context_clock_passes_its_end) {
   constexpr std::int64_t hour_ms = 3'600'000;
   const std::int64_t period_end_ms = (unix_now_ms() / hour_ms + 1) * hour_ms;
-  manual_clock time(period_end_ms - hour_ms + 60'000);  // a minute into the period
-  start(3600, &time);
+  time = std::make_unique<manual_clock>(period_end_ms - hour_ms + 60'000);  // a minute into the period
+  start(3600, time.get());
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the driver ticks every second
   auto before = view();
   EXPECT_EQ(before.epoch_driver.closes, 0u) << "59 minutes before its end the period must stay open";
   EXPECT_EQ(before.epoch_driver.next_close_unix_ms, period_end_ms);
 
-  time.advance(hour_ms - 60'000 - 1);  // 1 ms before the end
+  time->advance(hour_ms - 60'000 - 1);  // 1 ms before the end
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   EXPECT_EQ(view().epoch_driver.closes, 0u) << "1 ms before its end the period must stay open";
 
-  time.advance(1);
+  time->advance(1);
   auto after = closed_through(period_end_ms);
   EXPECT_EQ(after.epoch_driver.closes, 1u);
   EXPECT_EQ(after.epoch_driver.last_period_end_unix_ms, period_end_ms);
