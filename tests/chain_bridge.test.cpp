@@ -1,4 +1,4 @@
-// The settlement actor's chain bridge against a local anvil node: confirmed Deposited/Staked events
+// The settlement actor's chain bridge against a local anvil node: confirmed Deposited/Staked/Unbonded/UnbondedWithdrawn events
 // become ledger operations once (op id = tx hash + log index) — after N confirmations, across actor
 // restarts with and without the cursor, and across a chain node that went down and came back while
 // the actor kept serving (deploy/readme/chain.md, "Chain bridge").
@@ -139,6 +139,59 @@ TEST_F(ChainBridge, BoundStakesBookToTheIdentityAndSlashSignaturesAreChecked) {
   ASSERT_TRUE(kept.ok()) << kept.err().message;
   EXPECT_EQ(kept->signatures_kept, 1u);
   expect_books_verify(250 * token);
+}
+
+// Unbonding on the vault takes the stake out of the ledger's at once — below the scheduling minimum
+// the stake gate closes — and what the vault pays out once its delay has passed leaves the ledger's
+// unbonding bucket and supply, oldest first, so the two books keep agreeing.
+TEST_F(ChainBridge, UnbondingsAndTheirPayoutsFollowTheVault) {
+  start_grid();
+  const chain_key miner = funded(150 * token);
+  const std::string account = ledger_account_of(miner.chain_address());
+  const auto gate = [&] { return grid->call<stake_reply>("settlement", stake_query{account}, call_timeout_ms); };
+  // Polls until the ledger holds `staked` and `unbonding` for the miner.
+  const auto books = [&](std::int64_t staked, std::int64_t unbonding) {
+    const auto deadline = std::chrono::steady_clock::now() + settle_timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto g = gate();
+      if (g.ok() && g->staked_micro == staked && g->unbonding_micro == unbonding) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    auto g = gate();
+    ADD_FAILURE() << "the ledger holds " << (g.ok() ? std::to_string(g->staked_micro) + " staked, " +
+                                                          std::to_string(g->unbonding_micro) + " unbonding"
+                                                    : g.err().message)
+                  << "; the vault " << staked << " and " << unbonding;
+    return false;
+  };
+  const auto call = [&](const bytes& data) { ASSERT_TRUE(net->client->send(miner, net->vault, data).ok()); };
+  call(vault_call::stake(stake_role::miner, 150 * token));
+  mine(2);
+  ASSERT_TRUE(books(150 * token, 0));
+  EXPECT_TRUE(gate()->schedulable);
+
+  call(vault_call::unbond(60 * token));
+  mine(2);
+  ASSERT_TRUE(books(90 * token, 60 * token));
+  EXPECT_FALSE(gate()->schedulable) << "90 tokens staked is below the 100-token minimum";
+
+  ASSERT_TRUE(net->advance_time(net->parameters.unbonding_delay_seconds).ok());  // the 60 mature
+  call(vault_call::unbond(90 * token));                                          // these 90 do not yet
+  mine(2);
+  ASSERT_TRUE(books(0, 150 * token));
+  call(vault_call::withdraw_unbonded());
+  mine(2);
+  ASSERT_TRUE(books(0, 90 * token));
+  EXPECT_EQ(*net->token_balance(miner.chain_address()), static_cast<std::uint64_t>(60 * token));
+  EXPECT_EQ(*net->view_u64(net->vault, vault_call::unbonding_of(miner.chain_address())), static_cast<std::uint64_t>(90 * token));
+
+  // The entries carry the logs' identities: a restart without the cursor rereads and books nothing twice.
+  stop_grid();
+  ASSERT_TRUE(std::filesystem::remove(db + ".chain-cursor"));
+  start_grid();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_TRUE(books(0, 90 * token));
+  expect_books_verify(90 * token);  // the ledger's supply: what the vault still holds
 }
 
 }  // namespace

@@ -2,15 +2,18 @@
 // the real binary deposits, stakes and unbonds with a key file, and the chain's state afterwards is
 // exactly what was asked; `status` prints it; a bad key file, a zero amount and a node that is down
 // are clear errors with exit code 1 (deploy/readme/chain.md, "Command line"). `chain deploy` on a
-// bare node puts a token and a vault there that `status` reads and its deployment file names.
+// bare node puts a token and a vault there that `status` reads and its deployment file names. `chain
+// bind` ties a node's identity to a wallet once.
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <iostream>
 
+#include "actors/settlement/chain/chain_client.hpp"
 #include "actors/settlement/chain/contract_views.hpp"
 #include "actors/settlement/chain/vault_calls.hpp"
 #include "actors/settlement/chain/vault_deployment_file.hpp"
+#include "runtime/identity.hpp"
 #include "tests/child_process.hpp"
 #include "tests/support/vault_devnet.hpp"
 
@@ -150,6 +153,59 @@ TEST(ChainCli, BadInputAndADownNodeAreClearErrors) {
   auto down = run_chain_cli({"status", "--rpc", rpc, "--vault", vault});
   EXPECT_EQ(down.exit_code, 1);
   EXPECT_NE(down.output.find("chain status:"), std::string::npos) << down.output;
+}
+
+// `chain bind` ties the identity `infergrid keygen` wrote to the wallet on the vault, once: again with
+// the same identity is a no-op that says so, another identity or a wallet that already staked is a
+// clear error with exit code 1 — before any gas is spent where the vault's state already tells.
+TEST(ChainCli, BindsANodeIdentityToAWalletOnce) {
+  auto started = vault_devnet::start();
+  ASSERT_TRUE(started.ok()) << started.err().message;
+  auto& net = **started;
+  const std::string rpc = net.node->endpoint();
+  const std::string vault = to_hex_0x(net.vault);
+  const auto keygen = [] {
+    const std::string dir = make_temp_dir() + "/node-keys";
+    child_process made({infergrid_binary(), "keygen", "--out", dir}, make_temp_dir() + "/keygen.log");
+    EXPECT_EQ(made.wait_exit(std::chrono::seconds(30)).value_or(-1), 0) << made.log();
+    return dir;
+  };
+  const std::string node_keys = keygen();
+  const chain_key wallet = chain_key::generate();
+  ASSERT_TRUE(net.fund(wallet, 10 * token).ok());
+  const std::string key = key_file(wallet);
+  const auto bind = [&](const std::string& identity_dir, const std::string& wallet_key) {
+    return run_chain_cli({"bind", "--identity", identity_dir + "/signing.key", "--key", wallet_key, "--rpc", rpc, "--vault", vault});
+  };
+
+  auto bound = bind(node_keys, key);
+  ASSERT_EQ(bound.exit_code, 0) << bound.output;
+  std::string public_hex;
+  std::ifstream(node_keys + "/signing.pub") >> public_hex;
+  EXPECT_NE(bound.output.find("wallet " + to_hex_0x(wallet.chain_address()) + " is node " + public_hex), std::string::npos)
+      << bound.output;
+  chain_client client(rpc);
+  auto on_chain = read_word(client, net.vault, vault_call::identity_of(wallet.chain_address()));
+  ASSERT_TRUE(on_chain.ok()) << on_chain.err().message;
+  EXPECT_EQ(infergrid::to_hex(*on_chain), public_hex);
+
+  auto again = bind(node_keys, key);
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("already bound"), std::string::npos) << again.output;
+  auto other = bind(keygen(), key);
+  EXPECT_EQ(other.exit_code, 1) << other.output;
+  EXPECT_NE(other.output.find("is already bound to node " + public_hex), std::string::npos) << other.output;
+
+  const chain_key staker = chain_key::generate();
+  ASSERT_TRUE(net.fund(staker, 10 * token).ok());
+  const std::string staker_key = key_file(staker);
+  ASSERT_EQ(run_chain_cli({"stake", "5", "--rpc", rpc, "--vault", vault, "--key", staker_key}).exit_code, 0);
+  auto late = bind(keygen(), staker_key);
+  EXPECT_EQ(late.exit_code, 1) << late.output;
+  EXPECT_NE(late.output.find("bind the identity before staking"), std::string::npos) << late.output;
+  auto missing = bind("/nonexistent", key);
+  EXPECT_EQ(missing.exit_code, 1) << missing.output;
+  EXPECT_NE(missing.output.find("--identity /nonexistent/signing.key"), std::string::npos) << missing.output;
 }
 
 }  // namespace

@@ -10,10 +10,12 @@
 //   infergrid chain withdraw-unbonded …                               takes back what finished unbonding
 //   infergrid chain request-withdrawal | withdraw …                    ledger balance out (chain_withdraw_command.cpp)
 //   infergrid chain deploy --rpc URL --key FILE [--token 0x…] [--out F] the token and vault (chain_deploy_command.cpp)
+//   infergrid chain bind --identity signing.key --key FILE …          a node's identity to the wallet (chain_bind_command.cpp)
 // AMOUNT as the ledger takes it: tokens with up to six decimals ("12.5") or micro-units ("12500000u").
 // FILE holds the account's secp256k1 secret as hex (0x optional); it is never printed.
 #include <fmt/format.h>
 
+#include "actors/cli/chain_bind_command.hpp"
 #include "actors/cli/chain_deploy_command.hpp"
 #include "actors/cli/chain_withdraw_command.hpp"
 #include "actors/cli/command_registry.hpp"
@@ -102,7 +104,7 @@ result<std::uint64_t> amount_of(const chain_args& args) {
 
 void add_chain(CLI::App& app) {
   auto args = std::make_shared<chain_args>();
-  auto* chain = app.add_subcommand("chain", "The on-chain SettlementVault: deploy, status, deposit, stake, unbond, withdraw-unbonded, request-withdrawal, withdraw");
+  auto* chain = app.add_subcommand("chain", "The on-chain SettlementVault: deploy, status, bind, deposit, stake, unbond, withdraw-unbonded, request-withdrawal, withdraw");
   chain->require_subcommand(1);
   auto common = [&](CLI::App* sub, bool signs) {
     sub->add_option("--rpc", args->rpc, "the EVM node's JSON-RPC endpoint")->capture_default_str();
@@ -141,6 +143,7 @@ void add_chain(CLI::App& app) {
   withdraw->callback([args] { set_exit_code(send(*args, "withdraw-unbonded", 0, vault_call::withdraw_unbonded())); });
   add_chain_withdraw_commands(*chain);
   add_chain_deploy_command(*chain);
+  add_chain_bind_command(*chain);
 }
 
 }  // namespace

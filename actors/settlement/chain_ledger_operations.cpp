@@ -31,6 +31,14 @@ std::vector<ledger::command> ledger_commands_of(const chain::chain_log& log, con
     const auto amount_micro = static_cast<ledger::micro_units>(staked->amount_micro);
     out.push_back({chain_op_id(log), cause_of(log), ledger::deposit_op{account, static_cast<std::uint8_t>(kind), amount_micro}});
     out.push_back({chain_op_id(log) + "/stake", cause_of(log), ledger::stake_op{account, amount_micro}});
+  } else if (const auto* unbonded = std::get_if<chain::unbonded_event>(&event); unbonded && fits(unbonded->amount_micro)) {
+    out.push_back({chain_op_id(log), cause_of(log),
+                   ledger::unbond_op{identities.ledger_account(unbonded->account),
+                                     static_cast<ledger::micro_units>(unbonded->amount_micro)}});
+  } else if (const auto* paid = std::get_if<chain::unbonded_withdrawn_event>(&event); paid && fits(paid->amount_micro)) {
+    out.push_back({chain_op_id(log), cause_of(log),
+                   ledger::unbonding_paid_op{identities.ledger_account(paid->account),
+                                             static_cast<ledger::micro_units>(paid->amount_micro)}});
   }
   return out;
 }

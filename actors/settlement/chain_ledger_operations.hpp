@@ -6,10 +6,15 @@
 //   Staked(account, role, amount) -> deposit {<staker>, miner|validator, amount}
 //                                   + stake  (op id "…/stake"): the tokens went from the wallet
 //                                   straight into the stake, so the ledger's supply grows as the vault's
+//   Unbonded(account, amount)     -> unbond {<staker>, amount}: staked -> unbonding, so the stake gate
+//                                   stops counting it at once
+//   UnbondedWithdrawn(account, amount) -> unbonding_paid {<staker>, amount}: out of the unbonding
+//                                   bucket, oldest first, and out of the supply, as the tokens left the vault
 // The staker's ledger account is its bound identity when the address bound one (chain_identities.hpp),
 // else "0x<account>". Deposits stay on "0x<account>": balances leave through the vault from there.
 // Identity bindings and slashes are the bridge's own business (chain_identities, chain_convictions);
-// the other events (unbonding, withdrawals, anchors) change nothing in the ledger yet.
+// withdrawals are booked when settlement signs them (chain_withdrawal.hpp) and anchors by the epoch
+// close they anchor, so their events change nothing here.
 #include <vector>
 
 #include "actors/settlement/chain/vault_calls.hpp"

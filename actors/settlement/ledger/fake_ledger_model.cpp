@@ -66,6 +66,21 @@ bool fake_ledger_model::predict_and_apply(const operation& op) {
     at(o->account, bucket::balance) += matured;
     return true;
   }
+  if (const auto* o = std::get_if<unbonding_paid_op>(&op)) {
+    auto it = accounts_.find(o->account);
+    if (it == accounts_.end() || get(o->account, bucket::unbonding) < o->amount_micro) return false;
+    micro_units left = o->amount_micro;
+    auto& pending = it->second.unbondings;
+    while (left > 0) {
+      const micro_units take = std::min(left, pending.front().amount_micro);
+      pending.front().amount_micro -= take;
+      left -= take;
+      if (pending.front().amount_micro == 0) pending.erase(pending.begin());
+    }
+    at(o->account, bucket::unbonding) -= o->amount_micro;
+    supply_micro_ -= o->amount_micro;
+    return true;
+  }
   if (const auto* o = std::get_if<escrow_op>(&op)) {
     if (escrows_.contains(o->request_id) || closed_.contains(o->request_id) || !accounts_.contains(o->payer) ||
         get(o->payer, bucket::balance) < o->max_cost_micro) {

@@ -60,6 +60,7 @@ std::vector<std::string> involved_accounts(const operation& op, const outcome& o
                  [&](const verdict_op& o) { ids.insert({o.body.miner, o.body.validator}); },
                  [&](const epoch_close_op&) {},
                  [&](const partial_settle_op& o) { ids.insert(o.receipt.miner); },
+                 [&](const unbonding_paid_op& o) { ids.insert(o.account); },
              },
              op);
   for (const posting& p : out.postings) ids.insert(p.account);

@@ -92,7 +92,8 @@ class generator {
     if (roll < 215) return stake_op{account_of(validator), amount(rng, 150)};
     if (roll < 235) return unbond_op{account_of(miner), amount(rng, 40)};
     if (roll < 245) return unbond_op{account_of(validator), amount(rng, 40)};
-    if (roll < 265) return withdraw_unbonded_op{pick(rng, 2) ? account_of(miner) : account_of(validator)};
+    if (roll < 255) return withdraw_unbonded_op{pick(rng, 2) ? account_of(miner) : account_of(validator)};
+    if (roll < 265) return unbonding_paid_op{pick(rng, 2) ? account_of(miner) : account_of(validator), amount(rng, 30)};
     if (roll < 500) {
       return escrow_op{"req-" + std::to_string(next_request_++), dev, amount(rng, 3),
                        static_cast<micro_units>(pick(rng, 5'000)), static_cast<micro_units>(pick(rng, 20'000))};

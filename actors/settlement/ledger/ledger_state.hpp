@@ -141,6 +141,7 @@ class ledger_state {
   result<outcome> apply_one(const stake_op& op);
   result<outcome> apply_one(const unbond_op& op);
   result<outcome> apply_one(const withdraw_unbonded_op& op);
+  result<outcome> apply_one(const unbonding_paid_op& op);
   result<outcome> apply_one(const escrow_op& op);
   result<outcome> apply_one(const settle_op& op);
   result<outcome> apply_one(const refund_op& op);

@@ -117,6 +117,27 @@ TEST_F(state_test, unbonded_stake_is_locked_until_the_unbonding_period_passes) {
   EXPECT_EQ(state.find(m)->unbonding_micro, 0);
 }
 
+// What the vault paid out of a stake's unbonding leaves the ledger in that exact amount, oldest
+// unbonding first, whatever unbonding_epochs says; more than is unbonding is refused, nothing moved.
+TEST_F(state_test, unbonding_paid_takes_an_exact_amount_oldest_first_and_leaves_the_supply) {
+  add_miner(miner, 150 * token);
+  const std::string m = account_of(miner);
+  ok(unbond_op{m, 60 * token});
+  ok(unbond_op{m, 50 * token});
+  const micro_units supply = state.supply_micro();
+  EXPECT_EQ(state.apply(unbonding_paid_op{m, 111 * token}).err().code, error_code::conflict);
+  EXPECT_EQ(state.find(m)->unbonding_micro, 110 * token);
+  ok(unbonding_paid_op{m, 70 * token});  // the first 60 and 10 of the next
+  EXPECT_EQ(state.find(m)->unbonding_micro, 40 * token);
+  EXPECT_EQ(state.find(m)->staked_micro, 40 * token);
+  EXPECT_EQ(balance(m), 0);
+  EXPECT_EQ(state.supply_micro(), supply - 70 * token);
+  ok(unbonding_paid_op{m, 40 * token});
+  EXPECT_EQ(state.find(m)->unbonding_micro, 0);
+  EXPECT_EQ(state.apply(withdraw_unbonded_op{m}).err().code, error_code::conflict);  // nothing left to free
+  EXPECT_EQ(state.apply(unbonding_paid_op{m, 0}).err().code, error_code::invalid_argument);
+}
+
 TEST_F(state_test, quorum_of_signed_guilty_verdicts_slashes_once) {
   add_miner(miner, 100 * token);
   const std::string m = account_of(miner);

@@ -207,9 +207,18 @@ struct epoch_close_op {
   }
 };
 
+// External money out of the unbonding bucket: the chain paid `amount_micro` of the account's
+// unbondings to its wallet (the vault's withdrawUnbonded), taken oldest first. Custody is on the
+// chain, so the vault's delay, not unbonding_epochs, decided they had matured.
+struct unbonding_paid_op {
+  std::string account;
+  micro_units amount_micro = 0;
+  MSGPACK_DEFINE(account, amount_micro)
+};
+
 using operation = std::variant<deposit_op, withdraw_op, mint_op, burn_op, transfer_op, stake_op, unbond_op,
                                withdraw_unbonded_op, escrow_op, settle_op, refund_op, verdict_op, epoch_close_op,
-                               partial_settle_op>;
+                               partial_settle_op, unbonding_paid_op>;
 
 // A mutation as submitted: its unique id (the idempotency key), the id of the message that caused
 // it, and the operation.

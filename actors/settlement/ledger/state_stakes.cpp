@@ -69,6 +69,40 @@ result<outcome> ledger_state::apply_one(const withdraw_unbonded_op& op) {
   return out;
 }
 
+result<outcome> ledger_state::apply_one(const unbonding_paid_op& op) {
+  if (op.amount_micro <= 0) return make_error(error_code::invalid_argument, "unbonding paid out must be positive");
+  IG_TRY(existing(op.account));
+  auto it = unbondings_.find(op.account);
+  micro_units pending_micro = 0;
+  if (it != unbondings_.end()) {
+    for (const unbonding& entry : it->second) pending_micro += entry.amount_micro;
+  }
+  if (pending_micro < op.amount_micro) {
+    return make_error(error_code::conflict, "account " + op.account + " has " + std::to_string(pending_micro) +
+                                                " micro unbonding, less than the " + std::to_string(op.amount_micro) +
+                                                " paid out");
+  }
+  plan p;
+  p.add(op.account, bucket::unbonding, -op.amount_micro);
+  p.supply_delta_micro = -op.amount_micro;
+  auto out = run(std::move(p));
+  if (!out) return out;
+  // Oldest first: the vault's delay is the same for every unbonding, so the first to mature are
+  // the first requested.
+  auto& pending = it->second;
+  micro_units left = op.amount_micro;
+  std::size_t emptied = 0;
+  for (; emptied < pending.size() && left > 0; ++emptied) {
+    const micro_units take = std::min(left, pending[emptied].amount_micro);
+    pending[emptied].amount_micro -= take;
+    left -= take;
+    if (pending[emptied].amount_micro > 0) break;
+  }
+  pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(emptied));
+  if (pending.empty()) unbondings_.erase(it);
+  return out;
+}
+
 // Takes amount_micro out of the miner's unbond requests, newest first (a slash reaches locked stake).
 void ledger_state::take_from_unbondings(const std::string& miner, micro_units amount_micro) {
   if (amount_micro == 0) return;
