@@ -1,8 +1,11 @@
 // `infergrid up --chain` (deploy/readme/chain.md, "Dev chain"), the real binary as a user runs it:
 // the grid starts with its own anvil, deploys the vault and funds the dev accounts (here a developer
-// key made beforehand, so its API key can be written into the keys file), and settles through it —
-// a `chain deposit` is credited in the ledger, requests are served and paid over HTTP, closed
-// epochs are anchored on the vault — and when the grid stops, anvil stops with it (its state kept).
+// key made beforehand, so its API key can be written into the keys file), binds the worker's node
+// identity to its wallet and stakes the miner minimum from it, and settles through it — the stake is
+// booked to the worker's own ledger account, a `chain deposit` is credited in the ledger, requests are
+// served and paid over HTTP to that same account, closed epochs are anchored on the vault — and when
+// the grid stops, anvil stops with it (its state kept); a second start finds the binding and stakes
+// nothing twice.
 #include <signal.h>
 
 #include <chrono>
@@ -17,6 +20,7 @@
 #include "actors/settlement/chain/vault_deployment_file.hpp"
 #include "actors/settlement/ledger/amount.hpp"
 #include "actors/settlement/ledger/ledger_test_support.hpp"
+#include "runtime/identity.hpp"
 #include "tests/child_process.hpp"
 #include "tests/compute_grid.hpp"
 #include "tests/support/anvil_node.hpp"
@@ -75,6 +79,17 @@ TEST(ChainUp, DepositServeAnchorThenAnvilStopsWithTheGrid) {
   EXPECT_NE(grid.log().find("developer  " + account), std::string::npos) << grid.log();
   const std::string chain_options = " --rpc " + rpc + " --vault " + vault;
 
+  // The worker's identity is bound to its wallet, and the vault's miner minimum staked from it is
+  // booked to the worker's own account — the one its receipts pay.
+  auto worker = identity::load(chain_dir + "/worker.identity");
+  ASSERT_TRUE(worker.ok()) << worker.err().message;
+  const std::string worker_account = to_hex(worker->public_id());
+  EXPECT_NE(grid.log().find("bound to node " + worker_account + ", staked 100.000000 tokens"), std::string::npos) << grid.log();
+  auto worker_books = [&](const char* bucket) {
+    return found_number(run_cli("ledger --db " + db + " balance " + worker_account).output, std::string(bucket) + R"(\s+([0-9.]+))");
+  };
+  EXPECT_TRUE(wait_until([&] { return worker_books("staked") == 100 * token; })) << run_cli("ledger --db " + db + " balance " + worker_account).output;
+
   // The developer was funded by `up --chain`; its deposit is credited to its 0x account.
   const auto deposited = run_cli("chain deposit 20" + chain_options + " --key " + chain_dir + "/developer.key");
   ASSERT_EQ(deposited.exit_code, 0) << deposited.output;
@@ -89,6 +104,7 @@ TEST(ChainUp, DepositServeAnchorThenAnvilStopsWithTheGrid) {
   ASSERT_TRUE(served) << grid.log();
   EXPECT_EQ(served->status, 200) << served->body;
   EXPECT_TRUE(wait_until([&] { const auto b = balance(); return b > 0 && b < 20 * token; })) << "the request paid nothing";
+  EXPECT_TRUE(wait_until([&] { return worker_books("balance") > 0; })) << "the staked worker was not paid";
 
   // Epochs close every second and the operator anchors them: the vault's latest epoch moves.
   auto latest_epoch = [&] {
@@ -103,6 +119,17 @@ TEST(ChainUp, DepositServeAnchorThenAnvilStopsWithTheGrid) {
   const auto after = run_cli("chain status" + chain_options);
   EXPECT_EQ(after.exit_code, 1) << after.output;
   EXPECT_TRUE(std::filesystem::exists(chain_dir + "/anvil-state.json"));
+
+  // Started again on the kept chain: the binding is found, nothing is staked twice.
+  child_process again({infergrid_binary(), "up", "--config", dir + "/node.yaml", "--chain", "--chain-dir", chain_dir,
+                       "--chain-port", "0"},
+                      dir + "/up2.log");
+  ASSERT_TRUE(again.wait_for_log("deployment file", seconds(60))) << again.log();
+  EXPECT_NE(again.log().find("bound to node " + worker_account + " at an earlier start"), std::string::npos) << again.log();
+  ASSERT_TRUE(wait_for_http_workers(http_port, 1, seconds(60))) << again.log();
+  again.send_signal(SIGTERM);
+  ASSERT_EQ(again.wait_exit(seconds(60)), std::optional<int>(0)) << again.log();
+  EXPECT_EQ(worker_books("staked"), 100 * token);
 }
 
 }  // namespace

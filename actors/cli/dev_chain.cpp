@@ -6,7 +6,11 @@
 #include <fmt/format.h>
 
 #include "actors/settlement/chain/chain_key_file.hpp"
+#include "actors/settlement/chain/contract_views.hpp"
+#include "actors/settlement/chain/identity_binding.hpp"
 #include "actors/settlement/chain/vault_deployment_file.hpp"
+#include "actors/settlement/ledger/amount.hpp"
+#include "runtime/identity.hpp"
 
 namespace infergrid::cli {
 namespace {
@@ -48,12 +52,24 @@ void set_default(YAML::Node& mapping, const std::string& key, const YAML::Node& 
 
 }  // namespace
 
-result<std::unique_ptr<dev_chain>> dev_chain::start(const dev_chain_options& options, const std::vector<std::string>& miners) {
+std::vector<dev_miner> dev_chain::miners_of(const node_config& config, const dev_chain_options& options) {
+  std::vector<dev_miner> miners;
+  for (const auto& actor : config.actors) {
+    if (actor.kind != "gpu_worker") continue;
+    auto own = actor.config.get<std::string>("identity_file", "");
+    const std::string file = own.ok() && !own->empty() ? *own : options.dir + "/" + actor.name + ".identity";
+    miners.push_back(dev_miner{actor.name, file});
+  }
+  return miners;
+}
+
+result<std::unique_ptr<dev_chain>> dev_chain::start(const dev_chain_options& options, const std::vector<dev_miner>& miners) {
   std::error_code made;
   std::filesystem::create_directories(options.dir, made);
   if (made) return make_error(error_code::io_error, "cannot create " + options.dir + ": " + made.message());
   auto chain = std::unique_ptr<dev_chain>(new dev_chain());
   chain->options_ = options;
+  chain->miners_ = miners;
   local_anvil_options node;
   node.binary = options.tools_dir + "/anvil";
   node.port = options.port;
@@ -63,11 +79,11 @@ result<std::unique_ptr<dev_chain>> dev_chain::start(const dev_chain_options& opt
   auto started = local_anvil::start(node);
   if (!started) return started.err();
   chain->node_ = std::move(*started);
-  IG_TRY(chain->deploy_or_reuse(miners));
+  IG_TRY(chain->deploy_or_reuse());
   return chain;
 }
 
-status dev_chain::deploy_or_reuse(const std::vector<std::string>& miners) {
+status dev_chain::deploy_or_reuse() {
   chain_client client(node_->endpoint());
   const auto earlier = earlier_deployment(client, deployment_path());
   reused_ = earlier.has_value();
@@ -78,7 +94,7 @@ status dev_chain::deploy_or_reuse(const std::vector<std::string>& miners) {
   auto deployer = load_or_make(deployer_path);
   if (!deployer) return deployer.err();
   std::vector<std::string> names = {"operator", "developer"};
-  names.insert(names.end(), miners.begin(), miners.end());
+  for (const auto& miner : miners_) names.push_back(miner.name);
   std::vector<dev_key> keys;
   for (const auto& name : names) {
     auto key = load_or_make(options_.dir + "/" + name + ".key");
@@ -103,8 +119,36 @@ status dev_chain::deploy_or_reuse(const std::vector<std::string>& miners) {
     auto funded = fund_dev_account(client, keys[i].key.chain_address(), deployer->key, deployment_.token, tokens);
     if (!funded) return make_error(funded.err().code, "funding " + names[i] + ": " + funded.err().message);
   }
+  for (std::size_t i = 0; i < miners_.size(); ++i) accounts_[2 + i].stake_note = bind_and_stake(client, miners_[i], keys[2 + i].key);
   // Rewritten at every start: the endpoint follows the port.
   return write_vault_deployment_file(deployment_path(), vault_deployment_record{node_->endpoint(), deployment_});
+}
+
+std::string dev_chain::bind_and_stake(chain_client& client, const dev_miner& miner, const chain_key& wallet) {
+  auto node = identity::load_or_create(miner.identity_file);
+  if (!node) return "not bound: " + miner.identity_file + ": " + node.err().message;
+  const std::string node_hex = to_hex(node->public_id());
+  word key{};
+  std::copy(node->public_id().begin(), node->public_id().end(), key.begin());
+  const address account = wallet.chain_address();
+  auto bound = read_word(client, deployment_.vault, vault_call::identity_of(account));
+  if (!bound) return "not bound: " + bound.err().message;
+  if (*bound == key) return "bound to node " + node_hex + " at an earlier start";
+  if (*bound != word{}) {
+    return "not bound to node " + node_hex + ": the wallet is bound to node " + to_hex(*bound) +
+           " (was " + miner.identity_file + " replaced?); this worker is paid unstaked";
+  }
+  const std::uint64_t stake = default_vault_parameters().miner_stake_min_micro;
+  const auto sent = [&](const std::string& what, const address& to, const bytes& data) -> std::optional<std::string> {
+    auto receipt = client.send(wallet, to, data);
+    if (receipt) return std::nullopt;
+    return "not staked: " + what + ": " + receipt.err().message;
+  };
+  const bytes statement = sign_identity_binding(*node, deployment_.chain_id, deployment_.vault, account);
+  if (auto failed = sent("bindIdentity", deployment_.vault, vault_call::bind_identity(key, statement))) return *failed;
+  if (auto failed = sent("approve", deployment_.token, token_call::approve(deployment_.vault, stake))) return *failed;
+  if (auto failed = sent("stake", deployment_.vault, vault_call::stake(stake_role::miner, stake))) return *failed;
+  return "bound to node " + node_hex + ", staked " + ledger::format_amount(static_cast<std::int64_t>(stake)) + " tokens";
 }
 
 status dev_chain::configure(node_config& config) const {
@@ -125,6 +169,15 @@ status dev_chain::configure(node_config& config) const {
   set_default(mapping, "chain_confirmations", YAML::Node(0));  // anvil mines each transaction at once, alone
   if (!settlement->config.has("epoch_interval_s")) set_default(mapping, "epoch_interval_ms", YAML::Node(options_.epoch_interval_ms));
   settlement->config = settings(mapping, settlement->config.source(), settlement->config.key_path(""));
+  for (auto& actor : config.actors) {
+    if (actor.kind != "gpu_worker" || actor.config.has("identity_file")) continue;
+    for (const auto& miner : miners_) {
+      if (miner.name != actor.name) continue;
+      YAML::Node worker = actor.config.yaml().IsMap() ? YAML::Clone(actor.config.yaml()) : YAML::Node(YAML::NodeType::Map);
+      worker["identity_file"] = std::filesystem::absolute(miner.identity_file).string();
+      actor.config = settings(worker, actor.config.source(), actor.config.key_path(""));
+    }
+  }
   return {};
 }
 
@@ -139,6 +192,7 @@ std::string dev_chain::summary() const {
                              : account.name == "developer" ? "deposits: pays for requests"
                                                            : "a miner's wallet (stake)";
     out += fmt::format("  {:<10} {}  key {}  ({})\n", account.name, to_hex_0x(account.address), account.key_path, role);
+    if (!account.stake_note.empty()) out += fmt::format("             {}\n", account.stake_note);
   }
   out += fmt::format("  deployment file {} (the settlement actor's chain_deployment)\n", deployment_path());
   const auto& developer = accounts_[1];

@@ -3,9 +3,12 @@
 // starts anvil with its state in a folder (so the chain, like the ledger file, outlives a restart),
 // deploys the test token and the SettlementVault the first time (later starts find them there),
 // funds the dev accounts — the operator (gas for anchoring), the developer and one wallet per
-// gpu_worker (gas and test tokens) — and points the config's settlement actor at it. The folder
-// holds every key, the deployment file, anvil's state and its log:
-//   infergrid-chain/deployer.key operator.key developer.key <worker>.key deployment.yaml anvil-state.json anvil.log
+// gpu_worker (gas and test tokens) — binds each worker's node identity to its wallet and stakes the
+// vault's miner minimum from it (so the ledger books that stake to the worker's own account, the one
+// its receipts are paid to), and points the config's settlement actor at the chain and each worker
+// at its identity file. The folder holds every key, the deployment file, anvil's state and its log:
+//   infergrid-chain/deployer.key operator.key developer.key <worker>.key <worker>.identity
+//                   deployment.yaml anvil-state.json anvil.log
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,16 +33,26 @@ struct dev_account {
   std::string name;       // developer, operator, or a worker's name
   std::string key_path;
   chain::address address{};
+  std::string stake_note;  // a worker's: its binding and stake, or why there is none
+};
+
+// A gpu_worker of the config: its name and identity file (its own `identity_file`, or
+// <dir>/<name>.identity when it sets none).
+struct dev_miner {
+  std::string name;
+  std::string identity_file;
 };
 
 class dev_chain {
  public:
-  // `miners`: the names of the config's gpu_worker actors (one funded wallet each).
-  static result<std::unique_ptr<dev_chain>> start(const dev_chain_options& options, const std::vector<std::string>& miners);
+  // The config's gpu_worker actors: one funded wallet each, bound to the worker's identity, staked.
+  static std::vector<dev_miner> miners_of(const node_config& config, const dev_chain_options& options);
+  static result<std::unique_ptr<dev_chain>> start(const dev_chain_options& options, const std::vector<dev_miner>& miners);
   ~dev_chain() { stop(); }
 
   // Points every settlement actor of `config` at the chain (chain_deployment, chain_operator_key, no
-  // confirmations on an instantly mined chain, epochs closed every epoch_interval_ms unless set).
+  // confirmations on an instantly mined chain, epochs closed every epoch_interval_ms unless set), and
+  // each gpu_worker without an identity_file at the identity bound to its wallet.
   // A settlement actor that already names a chain is refused, as is a config without one.
   status configure(node_config& config) const;
   // Where the chain is and what to try: RPC URL, chain id, token, vault, accounts and their keys.
@@ -53,9 +66,12 @@ class dev_chain {
   chain::vault_deployment deployment_;
   bool reused_ = false;
   std::vector<dev_account> accounts_;
+  std::vector<dev_miner> miners_;
   std::string deployment_path() const { return options_.dir + "/deployment.yaml"; }
   result<chain::chain_key> load_or_make_key(const std::string& name);
-  status deploy_or_reuse(const std::vector<std::string>& miners);
+  status deploy_or_reuse();
+  // A worker's wallet bound to its identity and staked, once; the note says what was done or why not.
+  std::string bind_and_stake(chain::chain_client& client, const dev_miner& miner, const chain::chain_key& wallet);
 };
 
 }  // namespace infergrid::cli

@@ -22,10 +22,7 @@ struct up_args {
 status serve_with_dev_chain(const up_args& args, const std::string& path) {
   auto config = infergrid::load_config_file(path);
   if (!config) return config.err();
-  std::vector<std::string> miners;
-  for (const auto& actor : config->actors) {
-    if (actor.kind == "gpu_worker") miners.push_back(actor.name);
-  }
+  const auto miners = infergrid::cli::dev_chain::miners_of(*config, args.chain_options);
   auto chain = infergrid::cli::dev_chain::start(args.chain_options, miners);
   if (!chain) return make_error(chain.err().code, "--chain: " + chain.err().message);
   IG_TRY((*chain)->configure(*config));
