@@ -2,14 +2,17 @@
 // "Withdrawals"), against a local anvil node: a signed withdrawal request leaves the ledger balance,
 // the closed epoch is anchored by the settlement actor with the ledger's roots, and the account takes
 // the amount from the vault with its Merkle proof after the challenge window — once, and not more;
-// restarts and a chain node that was down never anchor an epoch twice nor lose one.
+// restarts and a chain node that was down never anchor an epoch twice nor lose one. A node bound to
+// its wallet takes its ledger earnings out through that wallet, summed with the wallet's own.
 #include <fstream>
 
 #include "actors/settlement/chain/contract_views.hpp"
+#include "actors/settlement/chain/identity_binding.hpp"
 #include "actors/settlement/chain/vault_events.hpp"
 #include "actors/settlement/chain/withdrawal_statement.hpp"
 #include "actors/settlement/chain_anchor.hpp"
 #include "tests/support/chain_bridge_fixture.hpp"
+#include "tests/support/wait_until.hpp"
 
 namespace infergrid::testing {
 namespace {
@@ -26,7 +29,11 @@ class ChainAnchor : public chain_bridge_fixture {
   }
   result<ledger_ack> request_withdrawal(const chain_key& signer, const address& account, std::int64_t amount_micro,
                                         const std::string& op_id) {
-    const chain_withdrawal_request request{op_id, ledger_account_of(account), amount_micro,
+    return request_withdrawal(signer, ledger_account_of(account), amount_micro, op_id);
+  }
+  result<ledger_ack> request_withdrawal(const chain_key& signer, const std::string& account, std::int64_t amount_micro,
+                                        const std::string& op_id) {
+    const chain_withdrawal_request request{op_id, account, amount_micro,
                                            sign_withdrawal(signer, net->vault, static_cast<std::uint64_t>(amount_micro), op_id)};
     return grid->call<ledger_ack>("settlement", request, call_timeout_ms);
   }
@@ -135,6 +142,61 @@ TEST_F(ChainAnchor, AnEpochClosedWhileTheChainIsDownIsAnchoredOnceItIsBack) {
   EXPECT_EQ(anchors_on_chain(), 1u);
   EXPECT_EQ(latest_anchored(), 2u);
   expect_books_verify(7 * token);
+}
+
+// A miner bound to its wallet is paid to its node identity's ledger account; its wallet signs the
+// withdrawal of those earnings, and the next anchored epoch grants them to the wallet's address,
+// summed with what the wallet's own 0x account withdrew — one leaf, one vault payment.
+TEST_F(ChainAnchor, ABoundNodesEarningsLeaveThroughItsWallet) {
+  start_grid();
+  const identity node = identity::generate();
+  const std::string node_account = to_hex(node.public_id());
+  const chain_key wallet = funded(200 * token);
+  word key{};
+  std::copy(node.public_id().begin(), node.public_id().end(), key.begin());
+  ASSERT_TRUE(net->client->send(wallet, net->vault,
+                                vault_call::bind_identity(key, sign_identity_binding(node, net->chain_id, net->vault, wallet.chain_address())))
+                  .ok());
+  ASSERT_TRUE(net->client->send(wallet, net->vault, vault_call::stake(stake_role::miner, 150 * token)).ok());
+  ASSERT_TRUE(deposit_and_wait(wallet, 10 * token));  // the wallet's own 0x account
+  const auto staked = [&] {
+    auto b = grid->call<balance_reply>("settlement", balance_query{node_account}, call_timeout_ms);
+    return b.ok() ? b->staked_micro : -1;
+  };
+  ASSERT_TRUE(wait_until([&] { return staked() == 150 * token; }));
+  // Its earnings: a developer's deposit fills the vault's pool, and the miner's pay lands on its node
+  // account (booked here as a deposit of the same amount the pool received: a receipt would move it).
+  ASSERT_TRUE(deposit_and_wait(funded(20 * token), 20 * token));
+  ASSERT_TRUE(grid->call<ledger_ack>("settlement", ledger_deposit{"earned-1", node_account, 1, 12 * token}, call_timeout_ms).ok());
+
+  const identity stranger = identity::generate();
+  EXPECT_EQ(request_withdrawal(wallet, to_hex(stranger.public_id()), token, "w-unbound").err().code, error_code::invalid_argument);
+  EXPECT_EQ(request_withdrawal(funded(0), node_account, 12 * token, "w-forged").err().code, error_code::bad_signature);
+  ASSERT_TRUE(request_withdrawal(wallet, node_account, 12 * token, "w-earned").ok());
+  ASSERT_TRUE(request_withdrawal(wallet, wallet.chain_address(), 3 * token, "w-own").ok());
+  EXPECT_EQ(grid->call<balance_reply>("settlement", balance_query{node_account}, call_timeout_ms)->balance_micro, 0);
+
+  ASSERT_TRUE(close_epoch(0).ok());
+  ASSERT_TRUE(wait_for_anchor(1));
+  auto granted = grid->call<chain_withdrawal_proof>("settlement", chain_withdrawal_proof_query{ledger_account_of(wallet.chain_address())},
+                                                    call_timeout_ms);
+  ASSERT_TRUE(granted.ok()) << granted.err().message;
+  EXPECT_EQ(granted->cumulative_micro, 15 * token);
+  auto by_node = grid->call<chain_withdrawal_proof>("settlement", chain_withdrawal_proof_query{node_account}, call_timeout_ms);
+  ASSERT_TRUE(by_node.ok()) << by_node.err().message;
+  EXPECT_EQ(by_node->account, ledger_account_of(wallet.chain_address()));  // the node's proof is its wallet's
+  EXPECT_EQ(by_node->proof, granted->proof);
+  auto anchor = read_anchor(*net->client, net->vault, 1);
+  ASSERT_TRUE(anchor.ok());
+  EXPECT_EQ(granted->balances_root, std::vector<std::uint8_t>(anchor->balances_root.begin(), anchor->balances_root.end()));
+
+  ASSERT_TRUE(net->advance_time(net->parameters.challenge_window_seconds).ok());
+  const std::uint64_t wallet_before = *net->token_balance(wallet.chain_address());
+  ASSERT_TRUE(withdraw(wallet, *granted, 15 * token).ok());
+  EXPECT_EQ(*net->token_balance(wallet.chain_address()), wallet_before + 15 * token);
+  // The ledger's supply: the stake, the wallet's 10, the developer's 20 and the 12 earned, less the
+  // 15 paid out.
+  expect_books_verify(177 * token);
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // `infergrid chain request-withdrawal | withdraw`: taking ledger balance out through the vault
 // (deploy/readme/chain.md, "Withdrawals"), in two steps around an epoch close:
-//   infergrid chain request-withdrawal AMOUNT --vault 0x… --key FILE [node options]
+//   infergrid chain request-withdrawal AMOUNT --vault 0x… --key FILE [--from IDENTITY] [node options]
 //       signs a withdrawal statement with the account's chain key and sends it to the settlement
-//       actor, which books it (the amount leaves the account's ledger balance at once)
+//       actor, which books it (the amount leaves the account's ledger balance at once); --from takes
+//       it from a node identity bound to the wallet instead (its earnings), for the same wallet
 //   infergrid chain withdraw --rpc URL --vault 0x… --key FILE [node options]
 //       asks the settlement actor for the account's Merkle proof in the last closed epoch, finds a
 //       recent epoch the vault anchored with the same balances root whose challenge window has
@@ -42,6 +43,7 @@ struct withdraw_args {
   std::string key_file;
   std::string amount;
   std::string op_id;
+  std::string from;  // the ledger account to withdraw from: the wallet's 0x account, or a node identity bound to it
   node_target node;
   std::string settlement = "settlement";
   std::int64_t timeout_ms = 10000;
@@ -64,7 +66,7 @@ status request_withdrawal(const withdraw_args& args) {
   if (!amount.ok()) return amount.err();
   if (*amount <= 0) return make_error(error_code::invalid_argument, "the amount must be positive");
   const std::string op_id = args.op_id.empty() ? random_op_id("cli-") : args.op_id;
-  const std::string account = to_hex_0x(key->chain_address());
+  const std::string account = args.from.empty() ? to_hex_0x(key->chain_address()) : args.from;
   const chain_withdrawal_request request{op_id, account, *amount,
                                          sign_withdrawal(*key, *vault, static_cast<std::uint64_t>(*amount), op_id)};
   auto ack = ask_settlement<ledger_ack>(args, request);
@@ -163,6 +165,9 @@ void add_chain_withdraw_commands(CLI::App& chain) {
   add_node_options(request, *args);
   request->add_option("amount", args->amount, "tokens (\"12.5\") or micro-units (\"12500000u\")")->required();
   request->add_option("--op-id", args->op_id, "idempotency key (default random; reuse it to retry safely)");
+  request->add_option("--from", args->from,
+                      "the ledger account to take it from: a node identity (hex) bound to this wallet — a miner's or "
+                      "validator's earnings (default: the wallet's own 0x account)");
   request->callback([args] { report("request-withdrawal", request_withdrawal(*args)); });
   auto* take = chain.add_subcommand("withdraw", "take what the last anchored epoch grants, with its Merkle proof");
   add_node_options(take, *args);

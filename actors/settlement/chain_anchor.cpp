@@ -1,6 +1,7 @@
 #include "actors/settlement/chain_anchor.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "actors/settlement/chain_ledger_operations.hpp"
 
@@ -14,13 +15,21 @@ std::optional<chain::address> chain_address_of(const std::string& account) {
   return *parsed;
 }
 
+// The address an account's withdrawals leave through: its own spelling, or its bound wallet.
+std::optional<chain::address> paid_address_of(const std::string& account, const chain_identities& identities) {
+  if (auto address = chain_address_of(account)) return address;
+  return identities.address_of(account);
+}
+
 }  // namespace
 
-std::vector<chain::balance_leaf> balance_leaves_of(const ledger::closed_withdrawals& closed) {
-  std::vector<chain::balance_leaf> leaves;
+std::vector<chain::balance_leaf> balance_leaves_of(const ledger::closed_withdrawals& closed, const chain_identities& identities) {
+  std::map<chain::address, std::uint64_t> by_address;
   for (const auto& [account, withdrawn_micro] : closed.withdrawn_micro) {
-    if (auto address = chain_address_of(account)) leaves.push_back({*address, static_cast<std::uint64_t>(withdrawn_micro)});
+    if (auto address = paid_address_of(account, identities)) by_address[*address] += static_cast<std::uint64_t>(withdrawn_micro);
   }
+  std::vector<chain::balance_leaf> leaves;
+  for (const auto& [address, cumulative_micro] : by_address) leaves.push_back({address, cumulative_micro});
   return leaves;
 }
 
@@ -30,7 +39,7 @@ chain::word balances_root_of(const std::vector<chain::balance_leaf>& leaves) {
   return tree.ok() ? tree->root() : chain::word{};  // leaves come from a map: never empty nor twice here
 }
 
-result<std::optional<chain::epoch_anchor>> last_closed_epoch_anchor(ledger::ledger& books) {
+result<std::optional<chain::epoch_anchor>> last_closed_epoch_anchor(ledger::ledger& books, const chain_identities& identities) {
   const ledger::closed_withdrawals& closed = books.state().withdrawn_at_close();
   if (closed.epoch < 0) return std::optional<chain::epoch_anchor>();
   auto roots = books.store().epoch_roots();
@@ -40,15 +49,19 @@ result<std::optional<chain::epoch_anchor>> last_closed_epoch_anchor(ledger::ledg
     chain::word ledger_root{};
     std::copy(root.root_hash.begin(), root.root_hash.end(), ledger_root.begin());
     return std::optional<chain::epoch_anchor>(
-        chain::epoch_anchor{chain_epoch_of(closed.epoch), ledger_root, balances_root_of(balance_leaves_of(closed))});
+        chain::epoch_anchor{chain_epoch_of(closed.epoch), ledger_root, balances_root_of(balance_leaves_of(closed, identities))});
   }
   return make_error(error_code::internal, "the ledger has no root for its closed epoch " + std::to_string(closed.epoch));
 }
 
-result<chain_withdrawal_proof> withdrawal_proof_of(const ledger::closed_withdrawals& closed, const std::string& account) {
-  const std::vector<chain::balance_leaf> leaves = balance_leaves_of(closed);
-  auto address = chain::address_from_hex(account);
-  if (!address.ok()) return address.err();
+result<chain_withdrawal_proof> withdrawal_proof_of(const ledger::closed_withdrawals& closed, const std::string& account,
+                                                   const chain_identities& identities) {
+  const std::vector<chain::balance_leaf> leaves = balance_leaves_of(closed, identities);
+  auto address = paid_address_of(account, identities);
+  if (!address) {
+    return make_error(error_code::invalid_argument, account + " is neither a chain address (0x + 40 lowercase hex digits) nor "
+                                                              "a node identity bound to one");
+  }
   for (std::size_t i = 0; i < leaves.size(); ++i) {
     if (leaves[i].account != *address) continue;
     auto tree = chain::balances_tree::build(leaves);

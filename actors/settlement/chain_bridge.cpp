@@ -113,7 +113,7 @@ std::vector<ledger::command> chain_bridge::commands_of(const chain::chain_log& l
 
 void chain_bridge::anchor_last_closed(ledger::ledger& books) {
   if (!anchorer_) return;
-  auto anchor = last_closed_epoch_anchor(books);
+  auto anchor = last_closed_epoch_anchor(books, cursor_.identities);
   if (!anchor) {
     log(log_level::warn, config_.log_source, "cannot anchor: {}", anchor.err().message);
     return;

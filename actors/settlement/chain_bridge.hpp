@@ -69,6 +69,7 @@ class chain_bridge {
   const chain_convictions& convictions() const { return *convictions_; }
 
   const chain::address& vault() const { return config_.vault; }
+  const chain_identities& identities() const { return cursor_.identities; }
   const chain::epoch_anchorer* anchorer() const { return anchorer_.get(); }
 
   std::uint64_t applied() const { return applied_; }

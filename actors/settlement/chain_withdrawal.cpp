@@ -11,9 +11,15 @@ result<ledger::operation> chain_withdrawal_operation(const chain_bridge* bridge,
   if (bridge == nullptr) {
     return make_error(error_code::unavailable, "this settlement actor has no chain bridge (chain_endpoint is not set)");
   }
-  auto account = chain::address_from_hex(m.account);
-  if (!account.ok() || ledger_account_of(*account) != m.account) {
-    return make_error(error_code::invalid_argument, "a withdrawal names its account as 0x + 40 lowercase hex digits");
+  std::optional<chain::address> account;
+  if (auto spelled = chain::address_from_hex(m.account); spelled.ok() && ledger_account_of(*spelled) == m.account) {
+    account = *spelled;
+  } else {
+    account = bridge->identities().address_of(m.account);
+  }
+  if (!account) {
+    return make_error(error_code::invalid_argument, "a withdrawal names its account as 0x + 40 lowercase hex digits, or as a "
+                                                    "node identity bound to a wallet on the vault (" + m.account + " is neither)");
   }
   if (m.amount_micro <= 0) return make_error(error_code::invalid_argument, "the amount must be positive");
   if (m.op_id.empty()) return make_error(error_code::invalid_argument, "a withdrawal needs an op id");

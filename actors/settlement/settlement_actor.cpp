@@ -322,7 +322,8 @@ handler_table settlement_state::handlers() {
             std::move(*op));
       }),
       on<chain_withdrawal_proof_query>([this](const chain_withdrawal_proof_query& q) -> result<chain_withdrawal_proof> {
-        return withdrawal_proof_of(books.state().withdrawn_at_close(), q.account);
+        static const chain_identities none;
+        return withdrawal_proof_of(books.state().withdrawn_at_close(), q.account, chain ? chain->identities() : none);
       }),
       on<completion_receipt>(
           [this](const completion_receipt& receipt, const envelope& in) { settle_from_receipt(receipt, in); }),
