@@ -43,6 +43,11 @@ source_dir="${INFERGRID_SOURCE_DIR:-$(dirname "$(realpath "$0")")/..}"
 model="$(realpath "$source_dir/deploy/models/stories260k.gguf")"
 dir="${keep:-$(mktemp -d /tmp/infergrid-soak-XXXXXX)}"
 mkdir -p "$dir"
+# Runs its own link to the binary (a copy across file systems): the linker replaces a rebuilt binary
+# with a new file, so a rebuild of the tree during a long soak neither breaks the samples and the
+# worker restarts that exec it nor mixes two builds in one run.
+ln -f "$binary" "$dir/infergrid" 2>/dev/null || cp "$binary" "$dir/infergrid"
+binary="$dir/infergrid"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
               echo $((20000 + RANDOM % 20000)); }
 hub_port=$(free_port); http_port=$(free_port)
