@@ -181,8 +181,8 @@ TEST_F(escrow_expiry_test, sigterm_with_streams_in_flight_settles_or_refunds_eve
 
 // A bridge that stopped waiting for an escrow's answer (its client got a 503) refunds it anyway:
 // the settlement actor may record the escrow after the wait ended, and nothing else would end it
-// before its expiry. (A request that reached the settlement actor after its 1 ms deadline is
-// dropped there and records no escrow: that 503 has nothing to refund.)
+// before its expiry. (A 503 whose escrow the settlement actor never recorded has nothing to refund:
+// refunds are counted against the escrows recorded, not against the 503s.)
 TEST_F(escrow_expiry_test, an_escrow_answered_after_the_bridge_stopped_waiting_is_refunded_at_once) {
   start();
   // One request at a time is often answered within 1 ms on a quiet machine. Requests sent together
