@@ -7,7 +7,6 @@
 // second binding or one after staking, and this command says so before spending gas.
 #include "actors/cli/chain_bind_command.hpp"
 
-#include <algorithm>
 #include <memory>
 
 #include <fmt/format.h>
@@ -15,9 +14,7 @@
 #include "actors/cli/command_registry.hpp"
 #include "actors/settlement/chain/chain_client.hpp"
 #include "actors/settlement/chain/chain_key_file.hpp"
-#include "actors/settlement/chain/contract_views.hpp"
-#include "actors/settlement/chain/identity_binding.hpp"
-#include "actors/settlement/chain/vault_calls.hpp"
+#include "actors/settlement/chain/identity_binder.hpp"
 #include "runtime/identity.hpp"
 
 namespace infergrid::cli {
@@ -43,20 +40,12 @@ result<std::string> bind(const bind_args& args) {
   auto chain_id = client.chain_id();
   if (!chain_id.ok()) return chain_id.err();
   const address account = wallet->chain_address();
-  word key{};
-  std::copy(node->public_id().begin(), node->public_id().end(), key.begin());
-  auto bound = read_word(client, *vault, vault_call::identity_of(account));
-  if (!bound.ok()) return bound.err();
-  if (*bound == key) return "already bound: wallet " + to_hex_0x(account) + " is node " + to_hex(node->public_id());
-  if (*bound != word{}) {
-    return make_error(error_code::conflict, "wallet " + to_hex_0x(account) + " is already bound to node " + to_hex(*bound) +
-                                                "; a wallet binds once");
-  }
-  const bytes statement = sign_identity_binding(*node, *chain_id, *vault, account);
-  auto receipt = client.send(*wallet, *vault, vault_call::bind_identity(key, statement));
-  if (!receipt.ok()) return receipt.err();
+  auto sent = bind_identity_once(client, *vault, *chain_id, *wallet, *node);
+  if (!sent.ok()) return sent.err();
+  if (!sent->has_value()) return "already bound: wallet " + to_hex_0x(account) + " is node " + to_hex(node->public_id());
+  const transaction_receipt& receipt = **sent;
   return fmt::format("bind: transaction {} in block {} ({} gas): wallet {} is node {}; its stakes are booked to that node's account",
-                     to_hex_0x(receipt->transaction_hash), receipt->block_number, receipt->gas_used, to_hex_0x(account),
+                     to_hex_0x(receipt.transaction_hash), receipt.block_number, receipt.gas_used, to_hex_0x(account),
                      to_hex(node->public_id()));
 }
 

@@ -6,8 +6,7 @@
 #include <fmt/format.h>
 
 #include "actors/settlement/chain/chain_key_file.hpp"
-#include "actors/settlement/chain/contract_views.hpp"
-#include "actors/settlement/chain/identity_binding.hpp"
+#include "actors/settlement/chain/identity_binder.hpp"
 #include "actors/settlement/chain/vault_deployment_file.hpp"
 #include "actors/settlement/ledger/amount.hpp"
 #include "runtime/identity.hpp"
@@ -128,24 +127,19 @@ std::string dev_chain::bind_and_stake(chain_client& client, const dev_miner& min
   auto node = identity::load_or_create(miner.identity_file);
   if (!node) return "not bound: " + miner.identity_file + ": " + node.err().message;
   const std::string node_hex = to_hex(node->public_id());
-  word key{};
-  std::copy(node->public_id().begin(), node->public_id().end(), key.begin());
-  const address account = wallet.chain_address();
-  auto bound = read_word(client, deployment_.vault, vault_call::identity_of(account));
-  if (!bound) return "not bound: " + bound.err().message;
-  if (*bound == key) return "bound to node " + node_hex + " at an earlier start";
-  if (*bound != word{}) {
-    return "not bound to node " + node_hex + ": the wallet is bound to node " + to_hex(*bound) +
-           " (was " + miner.identity_file + " replaced?); this worker is paid unstaked";
+  auto bound = bind_identity_once(client, deployment_.vault, deployment_.chain_id, wallet, *node);
+  if (!bound && bound.err().code == error_code::conflict) {
+    return "not bound to node " + node_hex + ": " + bound.err().message + " (was " + miner.identity_file +
+           " replaced?); this worker is paid unstaked";
   }
+  if (!bound) return "not bound: " + bound.err().message;
+  if (!bound->has_value()) return "bound to node " + node_hex + " at an earlier start";
   const std::uint64_t stake = default_vault_parameters().miner_stake_min_micro;
   const auto sent = [&](const std::string& what, const address& to, const bytes& data) -> std::optional<std::string> {
     auto receipt = client.send(wallet, to, data);
     if (receipt) return std::nullopt;
     return "not staked: " + what + ": " + receipt.err().message;
   };
-  const bytes statement = sign_identity_binding(*node, deployment_.chain_id, deployment_.vault, account);
-  if (auto failed = sent("bindIdentity", deployment_.vault, vault_call::bind_identity(key, statement))) return *failed;
   if (auto failed = sent("approve", deployment_.token, token_call::approve(deployment_.vault, stake))) return *failed;
   if (auto failed = sent("stake", deployment_.vault, vault_call::stake(stake_role::miner, stake))) return *failed;
   return "bound to node " + node_hex + ", staked " + ledger::format_amount(static_cast<std::int64_t>(stake)) + " tokens";
