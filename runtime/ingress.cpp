@@ -4,6 +4,9 @@
 #include <array>
 #include <chrono>
 
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 #include "messages/codec.hpp"
 #include "runtime/actor_runner.hpp"
 #include "runtime/log.hpp"
@@ -12,14 +15,13 @@
 namespace infergrid {
 namespace {
 
-// How often the ingress loop looks at its stop flag when no traffic arrives.
-constexpr long stop_poll_ms = 50;
 // Nodes whose reply endpoints the ingress remembers before it forgets them all and relearns.
 constexpr std::size_t max_learned_nodes = 4096;
 // A sending node is told to the directory again at most this often (the directory forgets learned
 // nodes silent for learned_peer_idle_ms; a shorter idle time refreshes more often, see below).
 constexpr std::int64_t heard_refresh_ms = 1000;
-// How often the ingress asks the directory to forget silent learned nodes.
+// How often the ingress asks the directory to forget silent learned nodes; with no traffic the
+// ingress thread wakes only this often (stop() wakes it at once through its eventfd).
 constexpr std::int64_t forget_check_ms = 1000;
 
 }  // namespace
@@ -31,9 +33,13 @@ ingress::ingress(zmq::context_t& context, directory& names, const runtime_limits
       limits_(limits),
       transport_(transport),
       router_(context, zmq::socket_type::router),
-      gate_(names.node_name(), security, trust, [&names](std::string_view actor) { return names.kind_of(actor); }) {}
+      gate_(names.node_name(), security, trust, [&names](std::string_view actor) { return names.kind_of(actor); }),
+      stop_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
 
-ingress::~ingress() { stop(); }
+ingress::~ingress() {
+  stop();
+  if (stop_fd_ >= 0) ::close(stop_fd_);
+}
 
 result<std::string> ingress::bind(const std::string& endpoint) {
   try {
@@ -55,6 +61,10 @@ void ingress::start(std::string reply_endpoint) {
 
 void ingress::stop() {
   stop_requested_.store(true);
+  if (stop_fd_ >= 0) {
+    const std::uint64_t one = 1;
+    (void)!::write(stop_fd_, &one, sizeof one);
+  }
   if (thread_.joinable()) thread_.join();
   if (router_.handle() != nullptr) router_.close();
 }
@@ -94,60 +104,70 @@ void ingress::refuse(const remote_route& header, const envelope& message, const 
 void ingress::run() {
   name_this_thread("ingress");
   outbox local(context_, names_, reply_endpoint_, limits_, transport_);
-  router_.set(zmq::sockopt::rcvtimeo, static_cast<int>(stop_poll_ms));
-  std::array<zmq::message_t, remote_frame_count + 1> frames;
-  zmq::message_t surplus;
+  // Blocks until an envelope or stop() arrives, or the next forget check is due: an idle node's
+  // ingress wakes once per forget_check_ms, not on a short receive timeout.
+  std::array<zmq::pollitem_t, 2> watched{zmq::pollitem_t{router_.handle(), 0, ZMQ_POLLIN, 0},
+                                         zmq::pollitem_t{nullptr, stop_fd_, ZMQ_POLLIN, 0}};
+  const std::size_t watched_count = stop_fd_ >= 0 ? 2 : 1;
+  const auto wait = std::chrono::milliseconds(stop_fd_ >= 0 ? forget_check_ms : 50);
   while (!stop_requested_.load(std::memory_order_relaxed)) {
     forget_silent_peers(unix_now_ms());
     try {
-      // Frames: [peer id][route][envelope]; anything else is dropped.
-      if (!router_.recv(frames[0], zmq::recv_flags::none)) continue;
-      std::size_t count = 1;
-      // The rest of a multipart message is already queued: these receives never wait.
-      for (bool more = frames[0].more(); more; ++count) {
-        zmq::message_t& part = count < frames.size() ? frames[count] : surplus;
-        (void)router_.recv(part, zmq::recv_flags::none);
-        more = part.more();
+      if (zmq::poll(watched.data(), watched_count, wait) == 0 || (watched[0].revents & ZMQ_POLLIN) == 0) continue;
+      // Everything already queued, without polling again between envelopes.
+      while (!stop_requested_.load(std::memory_order_relaxed) && receive_one(local)) {
       }
-      remote_route header;
-      if (count != frames.size() || frames[2].size() == 0 || !decode_route(frames[1].to_string_view(), header)) {
-        counters_.dropped_malformed.fetch_add(1, std::memory_order_relaxed);
-        continue;
-      }
-      const codec_limits codec{static_cast<std::size_t>(limits_.max_envelope_bytes)};
-      const std::span<const std::uint8_t> bytes{static_cast<const std::uint8_t*>(frames[2].data()), frames[2].size()};
-      if (auto decoded = decode_envelope_into(bytes, codec, incoming_); !decoded.ok()) {
-        counters_.dropped_malformed.fetch_add(1, std::memory_order_relaxed);
-        log(log_level::debug, names_.node_name(), "ingress: malformed envelope from node {}: {}", header.sender_node,
-            decoded.err().message);
-        continue;
-      }
-      const std::int64_t now_ms = unix_now_ms();
-      if (auto admitted = gate_.admit(header, incoming_, now_ms); !admitted.ok()) {
-        refuse(header, incoming_, admitted.err());
-        continue;
-      }
-      counters_.received.fetch_add(1, std::memory_order_relaxed);
-      // Under curve the ZAP handler named the connection's key as its User-Id.
-      learn(header, transport_.curve() ? std::string_view(frames[2].gets("User-Id")) : std::string_view(), now_ms);
-      // A bare name resolves to a local actor first; anything else is not for this node.
-      auto target = local.route_to(header.actor);
-      if (!target.ok() || !(*target)->local || header.actor.find('/') != std::string_view::npos) {
-        counters_.dropped_undeliverable.fetch_add(1, std::memory_order_relaxed);
-        log(log_level::debug, names_.node_name(), "ingress: no local actor '{}'", header.actor);
-        continue;
-      }
-      auto delivered = local.deliver(**target, std::move(frames[2]));
-      if (!delivered.ok()) {
-        counters_.dropped_undeliverable.fetch_add(1, std::memory_order_relaxed);
-        continue;
-      }
-      counters_.sent.fetch_add(1, std::memory_order_relaxed);
     } catch (const zmq::error_t& e) {
       counters_.errors.fetch_add(1, std::memory_order_relaxed);
       log(log_level::warn, names_.node_name(), "ingress: {}", e.what());
     }
   }
+}
+
+bool ingress::receive_one(outbox& local) {
+  // Frames: [peer id][route][envelope]; anything else is dropped.
+  if (!router_.recv(frames_[0], zmq::recv_flags::dontwait)) return false;
+  std::size_t count = 1;
+  // The rest of a multipart message is already queued: these receives never wait.
+  for (bool more = frames_[0].more(); more; ++count) {
+    zmq::message_t& part = count < frames_.size() ? frames_[count] : surplus_;
+    (void)router_.recv(part, zmq::recv_flags::none);
+    more = part.more();
+  }
+  remote_route header;
+  if (count != frames_.size() || frames_[2].size() == 0 || !decode_route(frames_[1].to_string_view(), header)) {
+    counters_.dropped_malformed.fetch_add(1, std::memory_order_relaxed);
+    return true;
+  }
+  const codec_limits codec{static_cast<std::size_t>(limits_.max_envelope_bytes)};
+  const std::span<const std::uint8_t> bytes{static_cast<const std::uint8_t*>(frames_[2].data()), frames_[2].size()};
+  if (auto decoded = decode_envelope_into(bytes, codec, incoming_); !decoded.ok()) {
+    counters_.dropped_malformed.fetch_add(1, std::memory_order_relaxed);
+    log(log_level::debug, names_.node_name(), "ingress: malformed envelope from node {}: {}", header.sender_node,
+        decoded.err().message);
+    return true;
+  }
+  const std::int64_t now_ms = unix_now_ms();
+  if (auto admitted = gate_.admit(header, incoming_, now_ms); !admitted.ok()) {
+    refuse(header, incoming_, admitted.err());
+    return true;
+  }
+  counters_.received.fetch_add(1, std::memory_order_relaxed);
+  // Under curve the ZAP handler named the connection's key as its User-Id.
+  learn(header, transport_.curve() ? std::string_view(frames_[2].gets("User-Id")) : std::string_view(), now_ms);
+  // A bare name resolves to a local actor first; anything else is not for this node.
+  auto target = local.route_to(header.actor);
+  if (!target.ok() || !(*target)->local || header.actor.find('/') != std::string_view::npos) {
+    counters_.dropped_undeliverable.fetch_add(1, std::memory_order_relaxed);
+    log(log_level::debug, names_.node_name(), "ingress: no local actor '{}'", header.actor);
+    return true;
+  }
+  if (!local.deliver(**target, std::move(frames_[2])).ok()) {
+    counters_.dropped_undeliverable.fetch_add(1, std::memory_order_relaxed);
+    return true;
+  }
+  counters_.sent.fetch_add(1, std::memory_order_relaxed);
+  return true;
 }
 
 }  // namespace infergrid

@@ -4,6 +4,7 @@
 // forwards each envelope into the local recipient's inproc inbox. Each envelope is decoded once
 // here and must pass the envelope_gate (version, signature, pinned key, authority, replay) first;
 // a refused one is counted (`refused`) and logged with the reason, never delivered.
+#include <array>
 #include <atomic>
 #include <string>
 #include <thread>
@@ -41,6 +42,8 @@ class ingress {
 
  private:
   void run();
+  // Receives and handles one queued envelope without waiting; false when none is queued.
+  bool receive_one(outbox& local);
   // Remembers where a sending node wants replies and, under curve, the transport key it
   // authenticated with (the directory's dynamic registration seam), and keeps the node alive in
   // the directory while it sends (told again at most every heard_refresh_ms).
@@ -59,6 +62,9 @@ class ingress {
   actor_counters counters_;
   envelope_gate gate_;
   envelope incoming_;  // decode buffer (ingress thread only)
+  std::array<zmq::message_t, remote_frame_count + 1> frames_;  // receive buffers (ingress thread only)
+  zmq::message_t surplus_;
+  int stop_fd_ = -1;  // eventfd: stop() writes to it, waking the ingress thread's poll
   log_budget refusal_logs_{refusal_logs_per_second};
   struct reply_route {
     std::string endpoint;

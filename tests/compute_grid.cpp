@@ -1,4 +1,5 @@
 #include "tests/compute_grid.hpp"
+#include "tests/support/free_port.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -38,21 +39,7 @@ std::string stories260k_model_path() {
   return std::filesystem::absolute(env_or("INFERGRID_SOURCE_DIR", ".") + "/deploy/models/stories260k.gguf").string();
 }
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof(address);
-  int port = -1;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    port = ntohs(address.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
+int free_port() { return infergrid::testing::free_tcp_port(); }
 
 node_process::node_process(const std::string& config_path, const std::string& log_path) {
   const std::string binary = infergrid_binary();

@@ -21,7 +21,7 @@ struct worker_config {
   std::uint64_t stake_micro = 0;               // stake the miner reports (stake gate)
   std::string matchmaker = "matchmaker";       // where to register
   std::int64_t register_retry_ms = 500;        // retry period while the matchmaker does not answer
-  std::int64_t heartbeat_interval_ms = 250;    // used until the matchmaker says otherwise
+  std::int64_t heartbeat_interval_ms = 500;    // used until the matchmaker says otherwise
   std::string identity_file;                   // Ed25519 seed file; "" = a fresh key each start
   std::uint32_t benchmark_tokens = 16;         // decode steps measured at startup for tokens/s
   double tokens_per_second = 0;                // advertised decode speed; 0 = measure benchmark_tokens steps at

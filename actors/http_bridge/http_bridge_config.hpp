@@ -36,7 +36,7 @@ struct http_bridge_config {
   std::int64_t idle_timeout_ms = 5000;
   bool access_log = true;                 // one `access` log line per request
   std::int64_t request_timeout_ms = 120000;  // longest a job may run before it is cancelled (504)
-  std::int64_t poll_interval_ms = 50;     // safety-net drain of the inbox; pushes wake the actor at once
+  std::int64_t poll_interval_ms = 1000;   // safety-net drain of the inbox; pushes wake the actor at once
   std::int64_t models_refresh_ms = 1000;  // how often the model list is asked of the matchmaker
   std::int64_t retry_after_s = 1;         // Retry-After on backpressure 429s
   // Default price caps in micro-units per 1000 tokens, for a request that sets no

@@ -114,10 +114,12 @@ void http_bridge_state::submit(bridge_command& command) {
                        overloaded("Too many jobs in flight on this bridge; retry shortly.", shared_->config.retry_after_s)});
     return;
   }
-  const auto timeout = std::chrono::milliseconds(shared_->config.request_timeout_ms);
+  // Both deadlines on the node's clock through the context: the matchmaker's (time of day) and the
+  // bridge's own, with a grace for the matchmaker's failure to arrive first (steady).
   auto request = to_inference_request(command.request, id, std::move(command.prompt), ctx_.address(),
-                                      unix_now_ms() + shared_->config.request_timeout_ms, seeds_(), command.caps);
-  jobs_[id] = job_entry{command.job, 0, clock::now() + timeout + deadline_grace, command.payer, false,
+                                      ctx_.now_ms() + shared_->config.request_timeout_ms, seeds_(), command.caps);
+  jobs_[id] = job_entry{command.job, 0, ctx_.steady_ms() + shared_->config.request_timeout_ms + deadline_grace.count(),
+                        command.payer, false,
                         command.request.stream, {}};
   if (!command.payer.empty()) return open_escrow(id, command.max_cost_micro, command.caps, std::move(request));
   dispatch(request);
@@ -129,9 +131,7 @@ void http_bridge_state::open_escrow(const std::string& request_id, std::int64_t 
   const std::string payer = jobs_.at(request_id).payer;
   ctx_.request<escrow_reply>(
       shared_->config.settlement,
-      escrow_for(shared_->config, request_id, payer, max_cost_micro, caps,
-                 std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::system_clock::now().time_since_epoch()).count()),
+      escrow_for(shared_->config, request_id, payer, max_cost_micro, caps, ctx_.now_ms()),
       shared_->config.settlement_timeout_ms,
       [this, request_id, payer, request = std::move(request)](result<escrow_reply> held) {
         if (!held.ok() && held.err().code == error_code::timeout) refund_unanswered_escrow(request_id);
@@ -257,10 +257,10 @@ void http_bridge_state::fail_job(const std::string& request_id, const api_error&
 }
 
 void http_bridge_state::expire_jobs() {
-  const auto now = clock::now();
+  const std::int64_t now_ms = ctx_.steady_ms();
   std::vector<std::string> expired;
   for (const auto& [id, job] : jobs_) {
-    if (now >= job.deadline || job.stream->abandoned()) expired.push_back(id);
+    if (now_ms >= job.deadline_steady_ms || job.stream->abandoned()) expired.push_back(id);
   }
   for (const auto& id : expired) {
     fail_job(id, api_error{504, "The job did not finish in time.", "api_error", "", "timeout"}, true);

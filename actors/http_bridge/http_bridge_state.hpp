@@ -43,11 +43,10 @@ class http_bridge_state {
   int port() const { return server_ ? server_->port() : 0; }
 
  private:
-  using clock = std::chrono::steady_clock;
   struct job_entry {
     std::shared_ptr<job_stream> stream;
     std::uint32_t received = 0;  // generated tokens appended so far (token_chunk.index of the next)
-    clock::time_point deadline;
+    std::int64_t deadline_steady_ms = 0;  // on the context's steady clock (a test's manual clock drives it)
     std::string payer;     // settlement mode: the ledger account ("" = billed from the keys file)
     bool escrowed = false;  // the settlement actor holds its maximum cost (refunded if the job fails)
     bool client_streams = false;  // the client gets tokens as they come (and pays for those it got)

@@ -5,12 +5,12 @@
 
 namespace infergrid::matchmaker {
 
-void demand_meter::sample(std::int64_t now_unix_ms, std::uint64_t running, std::uint64_t slots) {
+void demand_meter::sample(std::int64_t now_unix_ms, std::uint64_t running, std::uint64_t slots, std::uint64_t weight) {
   const std::int64_t now_s = now_unix_ms / 1000;
   if (seconds_.empty() || seconds_.back().unix_s != now_s) seconds_.push_back(second{now_s, 0, 0, 0});
   second& current = seconds_.back();
-  current.running += std::min(running, slots);
-  current.slots += slots;
+  current.running += std::min(running, slots) * weight;
+  current.slots += slots * weight;
   ++current.samples;
   while (!seconds_.empty() && seconds_.front().unix_s < now_s - history_s_) seconds_.pop_front();
 }

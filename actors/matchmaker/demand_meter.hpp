@@ -18,7 +18,9 @@ class demand_meter {
   static constexpr std::size_t waits_max = 100'000;
 
   explicit demand_meter(std::int64_t history_s) : history_s_(history_s) {}
-  void sample(std::int64_t now_unix_ms, std::uint64_t running, std::uint64_t slots);
+  // weight: the time the sample stands for (the matchmaker passes the ms since its last tick, which
+  // is longer on an idle grid), so a window's utilisation stays time-weighted however ticks are spaced.
+  void sample(std::int64_t now_unix_ms, std::uint64_t running, std::uint64_t slots, std::uint64_t weight = 1);
   void waited(std::int64_t now_unix_ms, std::int64_t wait_ms);
   // waiting_now_ms: the waits so far of the jobs queued now (counted when until_unix_ms ≥ now).
   demand_window_report measure(const demand_window_query& window, std::int64_t now_unix_ms,

@@ -26,6 +26,16 @@ TEST(demand_meter, utilisation_is_weighted_over_the_window_samples) {
   EXPECT_EQ(before.utilisation_ppm, 0);
 }
 
+TEST(demand_meter, a_sample_weighs_by_the_time_it_stands_for) {
+  demand_meter meter(3600);
+  // An idle second sampled twice (the matchmaker's slow idle tick), then a busy second sampled 20
+  // times: each second counts for its length, not for its number of samples.
+  meter.sample(t0_ms, 0, 16, 500);
+  meter.sample(t0_ms + 500, 0, 16, 500);
+  for (int tick = 0; tick < 20; ++tick) meter.sample(t0_ms + 1000 + tick * 50, 16, 16, 50);
+  EXPECT_EQ(meter.measure({t0_ms, t0_ms + 2000}, t0_ms + 5000, {}).utilisation_ppm, 500'000);
+}
+
 TEST(demand_meter, running_beyond_the_slots_counts_as_full) {
   demand_meter meter(3600);
   meter.sample(t0_ms, 40, 16);

@@ -6,7 +6,7 @@ namespace infergrid::matchmaker {
 
 result<matchmaker_config> read_matchmaker_config(const settings& config) {
   IG_TRY(config.reject_unknown_keys({"heartbeat_interval_ms", "heartbeat_timeout_ms", "stall_timeout_ms",
-                                     "dispatch_timeout_ms", "tick_ms", "default_deadline_ms", "max_workers", "max_jobs",
+                                     "dispatch_timeout_ms", "tick_ms", "idle_tick_ms", "default_deadline_ms", "max_workers", "max_jobs",
                                      "max_attempts", "min_stake_micro", "stake_from", "receipts_to", "validators", "audit_memory",
                                      "reputation_prior_passes", "reputation_prior_failures", "reputation_failure_weight",
                                      "reputation_conviction_weight", "reputation_half_life_ms",
@@ -18,6 +18,7 @@ result<matchmaker_config> read_matchmaker_config(const settings& config) {
   IG_TRY(read_setting(config, "stall_timeout_ms", out.stall_timeout_ms));
   IG_TRY(read_setting(config, "dispatch_timeout_ms", out.dispatch_timeout_ms));
   IG_TRY(read_setting(config, "tick_ms", out.tick_ms));
+  IG_TRY(read_setting(config, "idle_tick_ms", out.idle_tick_ms));
   IG_TRY(read_setting(config, "default_deadline_ms", out.default_deadline_ms));
   IG_TRY(read_setting(config, "max_workers", out.max_workers));
   IG_TRY(read_setting(config, "max_jobs", out.max_jobs));
@@ -52,6 +53,7 @@ result<matchmaker_config> read_matchmaker_config(const settings& config) {
                       config.where("heartbeat_timeout_ms") + ": must be greater than heartbeat_interval_ms (> 0)");
   }
   if (out.tick_ms <= 0) return make_error(error_code::invalid_argument, config.where("tick_ms") + ": must be > 0");
+  if (out.idle_tick_ms <= 0) return make_error(error_code::invalid_argument, config.where("idle_tick_ms") + ": must be > 0");
   return out;
 }
 

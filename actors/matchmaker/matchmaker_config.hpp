@@ -13,11 +13,12 @@
 namespace infergrid::matchmaker {
 
 struct matchmaker_config {
-  std::int64_t heartbeat_interval_ms = 250;   // told to workers when they register
+  std::int64_t heartbeat_interval_ms = 500;   // told to workers when they register (3 per timeout)
   std::int64_t heartbeat_timeout_ms = 1500;   // a worker silent this long is evicted, its jobs fail over
   std::int64_t stall_timeout_ms = 2000;       // a worker with jobs and no chunk for this long is evicted
   std::int64_t dispatch_timeout_ms = 2000;    // wait for a worker's job_accepted
-  std::int64_t tick_ms = 50;                  // liveness, stall, deadline and queue checks
+  std::int64_t tick_ms = 50;                  // liveness, stall, deadline and queue checks while jobs are held
+  std::int64_t idle_tick_ms = 500;            // the same checks with no job held (see idle_tick_interval_ms)
   std::int64_t default_deadline_ms = 120000;  // for requests that carry none
   std::uint32_t max_workers = 1024;           // registry entries
   std::uint32_t max_jobs = 4096;              // queued + running requests; more are refused
@@ -37,5 +38,13 @@ struct matchmaker_config {
 };
 
 result<matchmaker_config> read_matchmaker_config(const settings& config);
+
+// The tick interval with no job held: idle_tick_ms, but at most a quarter of heartbeat_timeout_ms
+// (a silent worker is still evicted within 1.25 timeouts) and never below tick_ms.
+inline std::int64_t idle_tick_interval_ms(const matchmaker_config& config) {
+  const std::int64_t interval = config.idle_tick_ms < config.heartbeat_timeout_ms / 4 ? config.idle_tick_ms
+                                                                                      : config.heartbeat_timeout_ms / 4;
+  return interval > config.tick_ms ? interval : config.tick_ms;
+}
 
 }  // namespace infergrid::matchmaker

@@ -39,7 +39,16 @@ matchmaker_state::matchmaker_state(actor_context& ctx, matchmaker_config config)
   registry_.reputation_floor_permille = config_.reputation.routing_floor_permille;
 }
 
-void matchmaker_state::on_start() { ctx_.every(config_.tick_ms, [this] { tick(); }); }
+void matchmaker_state::on_start() { arm_tick(); }
+
+void matchmaker_state::arm_tick() {
+  ticking_fast_ = !jobs_.empty();
+  const std::int64_t interval_ms = ticking_fast_ ? config_.tick_ms : idle_tick_interval_ms(config_);
+  tick_timer_ = ctx_.after(interval_ms, [this] {
+    tick();
+    arm_tick();
+  });
+}
 
 void matchmaker_state::submit(inference_request request, const envelope& in) {
   if (request.reply_to.empty()) request.reply_to = in.sender;
@@ -64,6 +73,10 @@ void matchmaker_state::submit(inference_request request, const envelope& in) {
   j.request = std::move(request);
   j.deadline = now + milliseconds(budget_ms);
   route(id);
+  if (!ticking_fast_ && !jobs_.empty()) {  // deadlines and stalls are checked every tick_ms from now on
+    ctx_.cancel(tick_timer_);
+    arm_tick();
+  }
 }
 
 void matchmaker_state::route(const std::string& request_id) {
@@ -297,7 +310,8 @@ void matchmaker_state::refresh_reputation(const std::string& worker_id, clock::t
 
 void matchmaker_state::tick() {
   const auto now = steady_now();
-  if (last_tick_ != clock::time_point{}) registry_.fade_latencies(now - last_tick_);
+  const auto since_last = last_tick_ != clock::time_point{} ? now - last_tick_ : milliseconds(config_.tick_ms);
+  registry_.fade_latencies(since_last);
   last_tick_ = now;
   for (const auto& [id, worker] : registry_.all()) refresh_reputation(id, now);
   for (const auto& id : registry_.silent_workers(now, milliseconds(config_.heartbeat_timeout_ms))) {
@@ -327,7 +341,8 @@ void matchmaker_state::tick() {
     running += std::min(worker.assigned, worker.slots);
     slots += worker.slots;
   }
-  meter_.sample(ctx_.now_ms(), running, slots);
+  meter_.sample(ctx_.now_ms(), running, slots,
+                static_cast<std::uint64_t>(std::max<std::int64_t>(1, std::chrono::duration_cast<milliseconds>(since_last).count())));
 }
 
 void matchmaker_state::route_waiting(bool forget_tried) {

@@ -95,6 +95,9 @@ class matchmaker_state {
   // Copies the book's current reputation into the registry entry routing reads.
   void refresh_reputation(const std::string& worker_id, clock::time_point now);
   void tick();
+  // Arms the next tick: every tick_ms while any job is held, else every idle_tick_interval_ms
+  // (an idle grid's matchmaker wakes a few times a second, not 20); submit() re-arms a slow one.
+  void arm_tick();
   // The node's steady time through the context (a test's manual clock moves it): every deadline,
   // stall and liveness check here reads this, never the system clock.
   clock::time_point steady_now() const { return clock::time_point(std::chrono::milliseconds(ctx_.steady_ms())); }
@@ -112,6 +115,8 @@ class matchmaker_state {
   std::map<std::string, job> jobs_;
   std::deque<std::string> queue_;  // ids of jobs waiting for capacity, oldest first
   clock::time_point last_tick_{};  // latency estimates fade by the time between ticks
+  timer_id tick_timer_ = 0;
+  bool ticking_fast_ = false;      // the armed tick is tick_ms away (jobs were held when it was armed)
   matchmaker_counters counters_;
   audit_feed audits_;
   reputation_book reputation_;

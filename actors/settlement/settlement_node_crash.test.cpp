@@ -24,6 +24,7 @@
 #include "messages/ledger.hpp"
 #include "runtime/key_files.hpp"
 #include "runtime/node.hpp"
+#include "tests/support/free_port.hpp"
 
 namespace infergrid {
 namespace {
@@ -40,21 +41,6 @@ std::string infergrid_binary() {
   return std::string(dir ? dir : "build") + "/actors/cli/infergrid";
 }
 
-// A port nobody listens on right now: bind port 0, read what the kernel chose, close.
-int free_tcp_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  int port = -1;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    port = ntohs(address.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
 
 pid_t start_node(const std::string& config_path) {
   const pid_t pid = ::fork();
@@ -105,7 +91,7 @@ settle_receipt receipt_for(const identity& miner, const std::string& request) {
 TEST(settlement_node_crash, kill_9_of_the_node_loses_and_duplicates_no_acknowledged_payment) {
   ledger::testing::temp_dir dir("settlement-node-crash");
   const std::string db = dir.file("ledger.db");
-  const int port = free_tcp_port();
+  const int port = infergrid::testing::free_tcp_port();
   ASSERT_GT(port, 0);
   const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(port);
   const std::string config_path = dir.file("node.yaml");
