@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "actors/settlement/chain/contract_views.hpp"
+#include "actors/settlement/chain/identity_binder.hpp"
 #include "actors/settlement/chain/identity_binding.hpp"
 #include "actors/settlement/chain/vault_events.hpp"
 #include "actors/settlement/chain/withdrawal_statement.hpp"
@@ -152,8 +153,7 @@ TEST_F(ChainAnchor, ABoundNodesEarningsLeaveThroughItsWallet) {
   const identity node = identity::generate();
   const std::string node_account = to_hex(node.public_id());
   const chain_key wallet = funded(200 * token);
-  word key{};
-  std::copy(node.public_id().begin(), node.public_id().end(), key.begin());
+  const word key = identity_key_word(node);
   ASSERT_TRUE(net->client->send(wallet, net->vault,
                                 vault_call::bind_identity(key, sign_identity_binding(node, net->chain_id, net->vault, wallet.chain_address())))
                   .ok());

@@ -1,9 +1,10 @@
-// The settlement actor's chain bridge against a local anvil node: confirmed Deposited/Staked/Unbonded/UnbondedWithdrawn events
+// The settlement actor's chain bridge against a local anvil node: confirmed Deposited/Staked/Unbonded/UnbondedWithdrawn/Slashed events
 // become ledger operations once (op id = tx hash + log index) — after N confirmations, across actor
 // restarts with and without the cursor, and across a chain node that went down and came back while
 // the actor kept serving (deploy/readme/chain.md, "Chain bridge").
 #include <fstream>
 
+#include "actors/settlement/chain/identity_binder.hpp"
 #include "actors/settlement/chain/identity_binding.hpp"
 #include "actors/settlement/chain/slash_statement.hpp"
 #include "messages/chain_slash.hpp"
@@ -94,8 +95,7 @@ TEST_F(ChainBridge, BoundStakesBookToTheIdentityAndSlashSignaturesAreChecked) {
   std::ofstream(operator_key_file) << to_hex_0x(net->operator_key.secret()) << "\n";
   start_grid();
   const auto bind_and_stake = [&](const identity& node, const chain_key& wallet, stake_role role, std::int64_t amount) {
-    word key{};
-    std::copy(node.public_id().begin(), node.public_id().end(), key.begin());
+    const word key = identity_key_word(node);
     const bytes statement = sign_identity_binding(node, net->chain_id, net->vault, wallet.chain_address());
     ASSERT_TRUE(net->client->send(wallet, net->vault, vault_call::bind_identity(key, statement)).ok());
     ASSERT_TRUE(net->client->send(wallet, net->vault, vault_call::stake(role, static_cast<std::uint64_t>(amount))).ok());
@@ -192,6 +192,57 @@ TEST_F(ChainBridge, UnbondingsAndTheirPayoutsFollowTheVault) {
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   ASSERT_TRUE(books(0, 90 * token));
   expect_books_verify(90 * token);  // the ledger's supply: what the vault still holds
+}
+
+// Anyone may send a quorum of validators' slash signatures to the vault, so the vault can slash a
+// miner before (or without) this ledger convicting it. The Slashed event is then booked as it says:
+// the miner's stake shrinks by the vault's forfeit (the stake gate follows), each voter's balance
+// and the treasury's get their shares, the supply stays what the vault holds, and a reread of the
+// chain books nothing twice.
+TEST_F(ChainBridge, ASlashTheVaultExecutedFirstIsBookedAsItsEventSays) {
+  start_grid();
+  const chain_key miner = funded(150 * token);
+  ASSERT_TRUE(net->client->send(miner, net->vault, vault_call::stake(stake_role::miner, 150 * token)).ok());
+  std::vector<chain_key> voters;
+  for (int i = 0; i < 3; ++i) {
+    voters.push_back(funded(100 * token));
+    ASSERT_TRUE(net->client->send(voters.back(), net->vault, vault_call::stake(stake_role::validator, 100 * token)).ok());
+  }
+  mine(2);
+  ASSERT_TRUE(wait_for(miner.chain_address(), 0, 150 * token));
+  for (const chain_key& v : voters) ASSERT_TRUE(wait_for(v.chain_address(), 0, 100 * token));
+
+  const std::string miner_account = ledger_account_of(miner.chain_address());
+  const word evidence = conviction_evidence("r-elsewhere", miner_account);
+  std::vector<std::pair<address, bytes>> signed_by;
+  for (const chain_key& v : voters) {
+    signed_by.emplace_back(v.chain_address(), sign_slash(v, net->chain_id, net->vault, miner.chain_address(), evidence));
+  }
+  std::sort(signed_by.begin(), signed_by.end());  // the vault takes signers in ascending order
+  std::vector<bytes> signatures;
+  for (const auto& [signer, signature] : signed_by) signatures.push_back(signature);
+  ASSERT_TRUE(net->client->send(voters[0], net->vault, vault_call::slash(miner.chain_address(), evidence, signatures)).ok());
+  mine(2);
+
+  // The vault's split at slash_bps 1000 and slash_reporter_bps 5000: 15 forfeited, 2.5 to each voter, 7.5 to the treasury.
+  ASSERT_EQ(*net->view_u64(net->vault, vault_call::staked_of(miner.chain_address())), static_cast<std::uint64_t>(135 * token));
+  ASSERT_TRUE(wait_for(miner.chain_address(), 0, 135 * token));
+  for (const chain_key& v : voters) EXPECT_TRUE(wait_for(v.chain_address(), 5 * token / 2, 100 * token));
+  auto treasury = grid->call<balance_reply>("settlement", balance_query{"treasury"}, call_timeout_ms);
+  ASSERT_TRUE(treasury.ok()) << treasury.err().message;
+  EXPECT_EQ(treasury->balance_micro, 15 * token / 2);
+  auto gate = grid->call<stake_reply>("settlement", stake_query{miner_account}, call_timeout_ms);
+  ASSERT_TRUE(gate.ok());
+  EXPECT_TRUE(gate->schedulable) << "135 staked is still above the 100-token minimum";
+
+  stop_grid();
+  ASSERT_TRUE(std::filesystem::remove(db + ".chain-cursor"));
+  start_grid();
+  mine(2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the whole chain reread
+  EXPECT_TRUE(wait_for(miner.chain_address(), 0, 135 * token));
+  EXPECT_EQ(grid->call<balance_reply>("settlement", balance_query{"treasury"}, call_timeout_ms)->balance_micro, 15 * token / 2);
+  expect_books_verify(450 * token);
 }
 
 }  // namespace

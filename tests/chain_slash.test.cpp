@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/settlement/chain/contract_views.hpp"
+#include "actors/settlement/chain/identity_binder.hpp"
 #include "actors/settlement/chain/identity_binding.hpp"
 #include "actors/settlement/chain/vault_deployment_file.hpp"
 #include "actors/settlement/chain/vault_events.hpp"
@@ -86,8 +87,7 @@ class ChainSlash : public ::testing::Test {
   // Binds the party's identity to its wallet, then stakes: the ledger books the stake to the identity.
   void bind_and_stake(const party& p, stake_role role, std::int64_t amount_micro) {
     ASSERT_TRUE(net->fund(p.wallet, static_cast<std::uint64_t>(amount_micro)).ok());
-    word key{};
-    std::copy(p.node.public_id().begin(), p.node.public_id().end(), key.begin());
+    const word key = identity_key_word(p.node);
     const bytes statement = sign_identity_binding(p.node, net->chain_id, net->vault, p.wallet.chain_address());
     ASSERT_TRUE(net->client->send(p.wallet, net->vault, vault_call::bind_identity(key, statement)).ok());
     ASSERT_TRUE(net->client->send(p.wallet, net->vault, vault_call::stake(role, static_cast<std::uint64_t>(amount_micro))).ok());

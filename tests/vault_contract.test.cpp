@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "actors/settlement/chain/balances_tree.hpp"
+#include "actors/settlement/chain/identity_binder.hpp"
 #include "actors/settlement/chain/identity_binding.hpp"
 #include "actors/settlement/chain/keccak.hpp"
 #include "actors/settlement/chain/slash_statement.hpp"
@@ -289,8 +290,7 @@ TEST_F(VaultContract, SlashRefusesBelowQuorumStrangersDuplicatesAndForgeries) {
 TEST_F(VaultContract, IdentityBindingKeepsAStatementAnyoneCanCheck) {
   const chain_key account = funded(0);
   const identity node = identity::generate();
-  word key{};
-  std::copy(node.public_id().begin(), node.public_id().end(), key.begin());
+  const word key = identity_key_word(node);
   const bytes signature = sign_identity_binding(node, net->chain_id, net->vault, account.chain_address());
   auto events = must_send(account, net->vault, vault_call::bind_identity(key, signature));
   ASSERT_EQ(events.size(), 1u);
@@ -347,8 +347,7 @@ TEST_F(VaultContract, GasPerCallIsMeasured) {
   measure("slash (quorum of 3 signatures)", validators[0],
           vault_call::slash(miner.chain_address(), evidence, slash_signatures(validators, miner.chain_address(), evidence)));
   const identity node = identity::generate();
-  word key{};
-  std::copy(node.public_id().begin(), node.public_id().end(), key.begin());
+  const word key = identity_key_word(node);
   const chain_key unstaked = funded(0);
   measure("bindIdentity", unstaked,
           vault_call::bind_identity(key, sign_identity_binding(node, net->chain_id, net->vault, unstaked.chain_address())));

@@ -15,13 +15,12 @@ std::optional<chain::address> chain_address_of(const std::string& account) {
   return *parsed;
 }
 
-// The address an account's withdrawals leave through: its own spelling, or its bound wallet.
+}  // namespace
+
 std::optional<chain::address> paid_address_of(const std::string& account, const chain_identities& identities) {
   if (auto address = chain_address_of(account)) return address;
   return identities.address_of(account);
 }
-
-}  // namespace
 
 std::vector<chain::balance_leaf> balance_leaves_of(const ledger::closed_withdrawals& closed, const chain_identities& identities) {
   std::map<chain::address, std::uint64_t> by_address;

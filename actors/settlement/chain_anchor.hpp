@@ -20,6 +20,9 @@ namespace infergrid {
 inline std::uint64_t chain_epoch_of(std::int64_t ledger_epoch) { return static_cast<std::uint64_t>(ledger_epoch) + 1; }
 
 // The leaves of a closed epoch's balances tree, one per address, in address order.
+// The address an account's withdrawals leave through: the account itself when it is spelled as one
+// ("0x" + 40 lowercase hex digits), else the wallet its node identity is bound to (none: neither).
+std::optional<chain::address> paid_address_of(const std::string& account, const chain_identities& identities);
 std::vector<chain::balance_leaf> balance_leaves_of(const ledger::closed_withdrawals& closed, const chain_identities& identities);
 // Their root; the zero word when there are none (no proof leads to it).
 chain::word balances_root_of(const std::vector<chain::balance_leaf>& leaves);

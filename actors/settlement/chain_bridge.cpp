@@ -105,8 +105,7 @@ std::vector<ledger::command> chain_bridge::commands_of(const chain::chain_log& l
     return {};
   }
   if (const auto* slashed = std::get_if<chain::slashed_event>(&event)) {
-    convictions_->slashed_on_chain(*slashed, view());
-    return {};
+    return convictions_->slashed_on_chain(log_entry, *slashed, view());
   }
   return ledger_commands_of(log_entry, event, cursor_.identities);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "actors/settlement/chain/slash_statement.hpp"
+#include "actors/settlement/chain_ledger_operations.hpp"
 #include "actors/settlement/ledger/operation_codec.hpp"
 #include "runtime/log.hpp"
 
@@ -126,13 +127,23 @@ void chain_convictions::submit(const chain_conviction& c, const chain_view& chai
   }
 }
 
-void chain_convictions::slashed_on_chain(const chain::slashed_event& slashed, const chain_view& chain) {
+std::vector<ledger::command> chain_convictions::slashed_on_chain(const chain::chain_log& log_entry,
+                                                                const chain::slashed_event& slashed, const chain_view& chain) {
   chain_conviction* c = book_.find_by_evidence(slashed.evidence_hash);
   if (c == nullptr || !c->convicted) {
     ++unknown_;
-    log(log_level::warn, log_source_, "the vault slashed {} on evidence {}, which this ledger did not convict: not booked",
-        chain::to_hex_0x(slashed.miner), chain::to_hex_0x(slashed.evidence_hash));
-    return;
+    const std::string request_id = c != nullptr ? c->request_id : "";
+    log(log_level::warn, log_source_,
+        "the vault slashed {} on evidence {} ({}) before this ledger convicted it: booking its split (forfeit {}, {} per "
+        "voter, {} to the treasury)",
+        chain.identities.ledger_account(slashed.miner), chain::to_hex_0x(slashed.evidence_hash),
+        request_id.empty() ? "a request this settlement never saw signatures for" : "request " + request_id,
+        slashed.forfeit_micro, slashed.reward_per_voter_micro, slashed.treasury_share_micro);
+    if (c != nullptr && !c->on_chain) {
+      c->on_chain = true;  // kept past the epoch close, so a re-read books the same command
+      save();
+    }
+    return chain_slash_command_of(log_entry, slashed, chain.identities, request_id);
   }
   std::vector<std::string> voters;
   for (const chain::address& voter : slashed.voters) voters.push_back(chain.identities.ledger_account(voter));
@@ -153,6 +164,7 @@ void chain_convictions::slashed_on_chain(const chain::slashed_event& slashed, co
     c->on_chain = true;
     save();
   }
+  return {};
 }
 
 void chain_convictions::epoch_closed() {

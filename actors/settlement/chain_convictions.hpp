@@ -10,7 +10,11 @@
 //      thread with the voters' signatures in ascending signer order (the vault's rule);
 //   3. the vault's Slashed event on that evidence is booked as the on-chain twin of the ledger's slash:
 //      compared with the ledger's split (a difference is logged and counted) and applied nothing —
-//      the ledger slashed already. A Slashed event this ledger did not convict is logged and counted.
+//      the ledger slashed already. A Slashed event this ledger did not convict first (anyone may send
+//      a quorum's signatures to the vault) becomes a chain_slash command that books the vault's split
+//      (chain_ledger_operations.hpp); when the book knows the evidence's request, the entry is kept
+//      (marked on_chain) so a re-read of the log sends the same command and the ledger replays it,
+//      and the validators' own quorum on that request later convicts without slashing again.
 #include <memory>
 
 #include "actors/settlement/chain/chain_slasher.hpp"
@@ -43,15 +47,16 @@ class chain_convictions {
   // Step 2, after the ledger committed the convicting verdict.
   void convicted(const std::string& request_id, const std::string& miner, const ledger::outcome& out,
                  const std::string& treasury_account, const chain_view& chain);
-  // Step 3, for a confirmed Slashed event.
-  void slashed_on_chain(const chain::slashed_event& slashed, const chain_view& chain);
+  // Step 3, for a confirmed Slashed event: the command that books it when the ledger did not convict first.
+  std::vector<ledger::command> slashed_on_chain(const chain::chain_log& log, const chain::slashed_event& slashed,
+                                                const chain_view& chain);
   // Forgets the signatures of receipts the closed epoch did not convict.
   void epoch_closed();
 
   const chain::chain_slasher* slasher() const { return slasher_.get(); }
   std::uint64_t matched() const { return matched_; }      // Slashed events equal to the ledger's slash
   std::uint64_t differing() const { return differing_; }  // Slashed events that differ from it
-  std::uint64_t unknown() const { return unknown_; }      // Slashed events this ledger did not convict
+  std::uint64_t unknown() const { return unknown_; }      // Slashed events this ledger did not convict (booked as they say)
 
  private:
   void submit(const chain_conviction& conviction, const chain_view& chain);

@@ -43,4 +43,15 @@ std::vector<ledger::command> ledger_commands_of(const chain::chain_log& log, con
   return out;
 }
 
+std::vector<ledger::command> chain_slash_command_of(const chain::chain_log& log, const chain::slashed_event& slashed,
+                                                   const chain_identities& identities, const std::string& request_id) {
+  if (slashed.forfeit_micro == 0 || !fits(slashed.forfeit_micro)) return {};
+  ledger::chain_slash_op op{request_id, identities.ledger_account(slashed.miner),
+                            static_cast<ledger::micro_units>(slashed.forfeit_micro), {},
+                            static_cast<ledger::micro_units>(slashed.reward_per_voter_micro),
+                            static_cast<ledger::micro_units>(slashed.treasury_share_micro)};
+  for (const chain::address& voter : slashed.voters) op.voters.push_back(identities.ledger_account(voter));
+  return {ledger::command{chain_op_id(log), cause_of(log), std::move(op)}};
+}
+
 }  // namespace infergrid

@@ -10,9 +10,14 @@
 //                                   stops counting it at once
 //   UnbondedWithdrawn(account, amount) -> unbonding_paid {<staker>, amount}: out of the unbonding
 //                                   bucket, oldest first, and out of the supply, as the tokens left the vault
+//   Slashed(miner, evidence, …)   -> chain_slash {request, <miner>, forfeit, <voters>, reward each, treasury
+//                                   share}, only for a slash this ledger did not convict first (chain_convictions
+//                                   books the twin of its own slash as nothing); request: the one the slash book
+//                                   knows for that evidence, else ""
 // The staker's ledger account is its bound identity when the address bound one (chain_identities.hpp),
 // else "0x<account>". Deposits stay on "0x<account>": balances leave through the vault from there.
 // Identity bindings and slashes are the bridge's own business (chain_identities, chain_convictions);
+// the latter asks chain_slash_command_of for the one command above;
 // withdrawals are booked when settlement signs them (chain_withdrawal.hpp) and anchors by the epoch
 // close they anchor, so their events change nothing here.
 #include <vector>
@@ -30,5 +35,9 @@ std::string chain_op_id(const chain::chain_log& log);
 // The commands for one decoded log (none for an event the ledger does not follow yet).
 std::vector<ledger::command> ledger_commands_of(const chain::chain_log& log, const chain::vault_event& event,
                                                const chain_identities& identities);
+// The chain_slash command for a Slashed event this ledger did not convict (none when it moved nothing
+// or an amount beyond int64).
+std::vector<ledger::command> chain_slash_command_of(const chain::chain_log& log, const chain::slashed_event& slashed,
+                                                   const chain_identities& identities, const std::string& request_id);
 
 }  // namespace infergrid

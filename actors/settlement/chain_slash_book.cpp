@@ -111,7 +111,7 @@ result<chain_conviction*> chain_slash_book::entry_for(const std::string& request
 }
 
 std::size_t chain_slash_book::forget_unconvicted() {
-  return std::erase_if(entries_, [](const chain_conviction& c) { return !c.convicted; });
+  return std::erase_if(entries_, [](const chain_conviction& c) { return !c.convicted && !c.on_chain; });
 }
 
 }  // namespace infergrid

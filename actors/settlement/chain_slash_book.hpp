@@ -6,7 +6,8 @@
 // convicted (with the ledger's split) when the ledger convicts, and on_chain when the vault's
 // Slashed event for its evidence is booked; the settlement actor sends every convicted entry not
 // yet on chain at start. Entries the ledger never convicted are dropped at the next epoch close
-// (a quorum forms within one epoch or not at all); at most entries_max are kept, the oldest
+// (a quorum forms within one epoch or not at all) unless the vault slashed them first (on_chain:
+// the ledger booked the vault's split, chain_convictions.hpp); at most entries_max are kept, the oldest
 // entries already on chain giving way first.
 #include <cstdint>
 #include <map>

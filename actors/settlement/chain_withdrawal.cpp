@@ -1,7 +1,7 @@
 #include "actors/settlement/chain_withdrawal.hpp"
 
 #include "actors/settlement/chain/withdrawal_statement.hpp"
-#include "actors/settlement/chain_ledger_operations.hpp"
+#include "actors/settlement/chain_anchor.hpp"
 
 namespace infergrid {
 
@@ -11,12 +11,7 @@ result<ledger::operation> chain_withdrawal_operation(const chain_bridge* bridge,
   if (bridge == nullptr) {
     return make_error(error_code::unavailable, "this settlement actor has no chain bridge (chain_endpoint is not set)");
   }
-  std::optional<chain::address> account;
-  if (auto spelled = chain::address_from_hex(m.account); spelled.ok() && ledger_account_of(*spelled) == m.account) {
-    account = *spelled;
-  } else {
-    account = bridge->identities().address_of(m.account);
-  }
+  const std::optional<chain::address> account = paid_address_of(m.account, bridge->identities());
   if (!account) {
     return make_error(error_code::invalid_argument, "a withdrawal names its account as 0x + 40 lowercase hex digits, or as a "
                                                     "node identity bound to a wallet on the vault (" + m.account + " is neither)");

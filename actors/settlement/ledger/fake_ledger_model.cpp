@@ -66,6 +66,35 @@ bool fake_ledger_model::predict_and_apply(const operation& op) {
     at(o->account, bucket::balance) += matured;
     return true;
   }
+  if (const auto* o = std::get_if<chain_slash_op>(&op)) {
+    // The generator never names a request the ledger convicted (see the property test).
+    auto it = accounts_.find(o->miner);
+    const auto voters = static_cast<micro_units>(o->voters.size());
+    if (it == accounts_.end() || it->second.kind != account_kind::miner || o->forfeit_micro <= 0 || voters == 0 ||
+        o->reward_per_voter_micro < 0 || o->treasury_share_micro < 0 ||
+        o->reward_per_voter_micro * voters + o->treasury_share_micro != o->forfeit_micro ||
+        get(o->miner, bucket::staked) + get(o->miner, bucket::unbonding) < o->forfeit_micro) {
+      return false;
+    }
+    const micro_units from_staked = std::min(o->forfeit_micro, get(o->miner, bucket::staked));
+    micro_units from_unbonding = o->forfeit_micro - from_staked;
+    at(o->miner, bucket::staked) -= from_staked;
+    at(o->miner, bucket::unbonding) -= from_unbonding;
+    auto& pending = it->second.unbondings;  // newest first, as the vault takes them
+    while (from_unbonding > 0) {
+      const micro_units take = std::min(from_unbonding, pending.back().amount_micro);
+      pending.back().amount_micro -= take;
+      from_unbonding -= take;
+      if (pending.back().amount_micro == 0) pending.pop_back();
+    }
+    for (const std::string& voter : o->voters) {
+      if (!accounts_.contains(voter)) accounts_[voter].kind = account_kind::validator;
+      at(voter, bucket::balance) += o->reward_per_voter_micro;
+    }
+    if (!accounts_.contains(config_.treasury_account)) accounts_[config_.treasury_account].kind = account_kind::treasury;
+    at(config_.treasury_account, bucket::balance) += o->treasury_share_micro;
+    return true;
+  }
   if (const auto* o = std::get_if<unbonding_paid_op>(&op)) {
     auto it = accounts_.find(o->account);
     if (it == accounts_.end() || get(o->account, bucket::unbonding) < o->amount_micro) return false;

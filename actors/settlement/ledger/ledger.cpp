@@ -61,6 +61,10 @@ std::vector<std::string> involved_accounts(const operation& op, const outcome& o
                  [&](const epoch_close_op&) {},
                  [&](const partial_settle_op& o) { ids.insert(o.receipt.miner); },
                  [&](const unbonding_paid_op& o) { ids.insert(o.account); },
+                 [&](const chain_slash_op& o) {
+                   ids.insert(o.miner);
+                   ids.insert(o.voters.begin(), o.voters.end());
+                 },
              },
              op);
   for (const posting& p : out.postings) ids.insert(p.account);

@@ -94,6 +94,17 @@ class generator {
     if (roll < 245) return unbond_op{account_of(validator), amount(rng, 40)};
     if (roll < 255) return withdraw_unbonded_op{pick(rng, 2) ? account_of(miner) : account_of(validator)};
     if (roll < 265) return unbonding_paid_op{pick(rng, 2) ? account_of(miner) : account_of(validator), amount(rng, 30)};
+    if (roll < 275) {
+      // A slash the vault executed first: voters are the validators, request ids never audited here.
+      std::vector<std::string> voters;
+      for (const identity& v : w_.validators) {
+        if (voters.empty() || pick(rng, 2) != 0) voters.push_back(account_of(v));
+      }
+      const micro_units reward = amount(rng, 5);
+      const micro_units share = pick(rng, 4) == 0 ? 0 : amount(rng, 5);
+      return chain_slash_op{pick(rng, 2) ? "" : "chain-" + std::to_string(next_chain_slash_++), account_of(miner),
+                            reward * static_cast<micro_units>(voters.size()) + share, voters, reward, share};
+    }
     if (roll < 500) {
       return escrow_op{"req-" + std::to_string(next_request_++), dev, amount(rng, 3),
                        static_cast<micro_units>(pick(rng, 5'000)), static_cast<micro_units>(pick(rng, 20'000))};
@@ -129,6 +140,7 @@ class generator {
   const testing::fake_ledger_model& model_;
   std::vector<command> sent_;
   std::uint64_t next_request_ = 0;
+  std::uint64_t next_chain_slash_ = 0;
 };
 
 TEST(ledger_property, hundred_thousand_random_operations_keep_every_invariant) {

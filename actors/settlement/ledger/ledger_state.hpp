@@ -148,6 +148,7 @@ class ledger_state {
   result<outcome> apply_one(const verdict_op& op);
   result<outcome> apply_one(const epoch_close_op& op);
   result<outcome> apply_one(const partial_settle_op& op);
+  result<outcome> apply_one(const chain_slash_op& op);
 
   result<outcome> supply_in(const std::string& id, account_kind kind_if_new, micro_units amount_micro);
   result<outcome> supply_out(const std::string& id, micro_units amount_micro);

@@ -189,6 +189,51 @@ TEST_F(state_test, slash_reaches_unbonding_stake) {
   EXPECT_EQ(state.find(m)->unbonding_micro, 90 * token);
 }
 
+TEST_F(state_test, a_slash_the_vault_executed_first_is_booked_as_it_says_and_never_twice) {
+  add_miner(miner, 100 * token);
+  const std::string m = account_of(miner);
+  ok(unbond_op{m, 20 * token});
+  ok(unbond_op{m, 10 * token});  // 70 staked; unbondings of 20 then 10
+  const identity v1 = key(11), v2 = key(12);
+  add_validator(v1);
+  add_validator(v2);
+  const std::vector<std::string> voters{account_of(v1), account_of(v2)};
+  const micro_units before = state.supply_micro();
+  // Refused: shares that do not add up, more than is bonded, a voter twice, an account that is no miner.
+  EXPECT_EQ(state.apply(chain_slash_op{"req-7", m, 10 * token, voters, 3 * token, 3 * token}).err().code,
+            error_code::invalid_argument);
+  EXPECT_EQ(state.apply(chain_slash_op{"req-7", m, 101 * token, voters, 25 * token, 51 * token}).err().code,
+            error_code::conflict);
+  EXPECT_EQ(state.apply(chain_slash_op{"req-7", m, 2 * token, {voters[0], voters[0]}, token, 0}).err().code,
+            error_code::invalid_argument);
+  EXPECT_EQ(state.apply(chain_slash_op{"req-7", voters[0], 2 * token, {voters[1]}, token, token}).err().code,
+            error_code::invalid_argument);
+  // The vault's split: 75 forfeited (70 staked, then 5 of the newest unbonding), 20 to each voter, 35 to the treasury.
+  auto slashed = state.apply(chain_slash_op{"req-7", m, 75 * token, voters, 20 * token, 35 * token});
+  ASSERT_TRUE(slashed.ok()) << slashed.err().message;
+  EXPECT_TRUE(slashed->convicted);
+  EXPECT_TRUE(slashed->miner_unschedulable);
+  EXPECT_EQ(state.find(m)->staked_micro, 0);
+  EXPECT_EQ(state.find(m)->unbonding_micro, 25 * token);
+  EXPECT_EQ(balance(voters[0]), 20 * token);
+  EXPECT_EQ(balance(voters[1]), 20 * token);
+  EXPECT_EQ(balance("treasury"), 35 * token);
+  EXPECT_EQ(state.supply_micro(), before);
+  ASSERT_TRUE(state.check_invariants().ok()) << state.check_invariants().err().message;
+  // The validators' own quorum on the same request later convicts without a second slash.
+  ok(make_verdict(v1, "req-7", m, true));
+  auto second = state.apply(make_verdict(v2, "req-7", m, true));
+  ASSERT_TRUE(second.ok());
+  EXPECT_FALSE(second->convicted);
+  EXPECT_TRUE(second->postings.empty());
+  EXPECT_EQ(state.find(m)->unbonding_micro, 25 * token);
+  // And the vault's slash of a request convicted here is refused: the ledger's slash is its twin.
+  EXPECT_EQ(state.apply(chain_slash_op{"req-7", m, 2 * token, voters, token, 0}).err().code, error_code::conflict);
+  // A conviction only the chain saw (no request id) is booked each time it comes with its own op id.
+  ok(chain_slash_op{"", m, 2 * token, voters, token, 0});
+  EXPECT_EQ(state.find(m)->unbonding_micro, 23 * token);
+}
+
 TEST_F(state_test, epoch_rewards_pay_exactly_the_pool_weighted_by_score) {
   ledger_config c = make_config();
   c.early_participant_epochs = 0;  // no multiplier here

@@ -216,9 +216,26 @@ struct unbonding_paid_op {
   MSGPACK_DEFINE(account, amount_micro)
 };
 
+// A slash the vault executed before this ledger convicted it (anyone may send the validators'
+// signatures to the vault): booked as its Slashed event says. The miner forfeits exactly
+// forfeit_micro, staked first, then unbonding newest first (the vault's order); each voter's balance
+// gets reward_per_voter_micro and the treasury's treasury_share_micro (forfeit = n * reward +
+// share; supply unchanged). request_id: the request the conviction is about when the settlement's
+// slash book knows its evidence ("" for a conviction only the chain saw); a quorum of verdicts on
+// it later convicts without slashing again.
+struct chain_slash_op {
+  std::string request_id;
+  std::string miner;
+  micro_units forfeit_micro = 0;
+  std::vector<std::string> voters;
+  micro_units reward_per_voter_micro = 0;
+  micro_units treasury_share_micro = 0;
+  MSGPACK_DEFINE(request_id, miner, forfeit_micro, voters, reward_per_voter_micro, treasury_share_micro)
+};
+
 using operation = std::variant<deposit_op, withdraw_op, mint_op, burn_op, transfer_op, stake_op, unbond_op,
                                withdraw_unbonded_op, escrow_op, settle_op, refund_op, verdict_op, epoch_close_op,
-                               partial_settle_op, unbonding_paid_op>;
+                               partial_settle_op, unbonding_paid_op, chain_slash_op>;
 
 // A mutation as submitted: its unique id (the idempotency key), the id of the message that caused
 // it, and the operation.

@@ -45,7 +45,7 @@ std::string_view operation_name(const operation& op) {
   static constexpr std::string_view names[] = {"deposit", "withdraw",          "mint",   "burn",   "transfer",
                                                "stake",   "unbond",            "withdraw_unbonded",  "escrow",
                                                "settle",  "refund",            "verdict", "epoch_close",
-                                               "partial_settle", "unbonding_paid"};
+                                               "partial_settle", "unbonding_paid", "chain_slash"};
   static_assert(std::size(names) == std::variant_size_v<operation>);
   return names[op.index()];
 }

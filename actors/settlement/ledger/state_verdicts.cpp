@@ -51,6 +51,53 @@ result<outcome> ledger_state::apply_one(const verdict_op& op) {
   return out;
 }
 
+result<outcome> ledger_state::apply_one(const chain_slash_op& op) {
+  constexpr std::size_t voters_max = 256;
+  if (op.forfeit_micro <= 0 || op.reward_per_voter_micro < 0 || op.treasury_share_micro < 0 || op.voters.empty() ||
+      op.voters.size() > voters_max || op.request_id.size() > account_id_bytes_max) {
+    return make_error(error_code::invalid_argument,
+                      "a chain slash needs a positive forfeit, 1 to 256 voters, shares >= 0 and a request id of at most 128 bytes");
+  }
+  const auto voter_count = static_cast<micro_units>(op.voters.size());
+  if (op.reward_per_voter_micro > op.forfeit_micro / voter_count ||
+      op.reward_per_voter_micro * voter_count + op.treasury_share_micro != op.forfeit_micro) {
+    return make_error(error_code::invalid_argument, "a chain slash's voter rewards and treasury share must add up to its forfeit");
+  }
+  if (std::set<std::string>(op.voters.begin(), op.voters.end()).size() != op.voters.size()) {
+    return make_error(error_code::invalid_argument, "a chain slash names a voter twice");
+  }
+  for (const std::string& voter : op.voters) IG_TRY(validate_account_id(voter));
+  if (!op.request_id.empty() && convicted_.contains(op.request_id)) {
+    return make_error(error_code::conflict, "request " + op.request_id + " was convicted here already: that slash is booked");
+  }
+  auto miner = existing(op.miner);
+  if (!miner) return miner.err();
+  if ((*miner)->kind != account_kind::miner) return make_error(error_code::invalid_argument, op.miner + " is not a miner");
+  const micro_units bonded_micro = (*miner)->staked_micro + (*miner)->unbonding_micro;
+  if (op.forfeit_micro > bonded_micro) {
+    return make_error(error_code::conflict, "the vault slashed " + format_amount(op.forfeit_micro) + " of " + op.miner +
+                                                ", which has " + format_amount(bonded_micro) + " bonded in this ledger");
+  }
+  const micro_units from_staked = std::min(op.forfeit_micro, (*miner)->staked_micro);
+  const micro_units from_unbonding = op.forfeit_micro - from_staked;
+  plan p;
+  p.creates.emplace_back(config_.treasury_account, account_kind::treasury);
+  p.add(op.miner, bucket::staked, -from_staked);
+  p.add(op.miner, bucket::unbonding, -from_unbonding);
+  for (const std::string& voter : op.voters) {
+    p.creates.emplace_back(voter, account_kind::validator);
+    p.add(voter, bucket::balance, op.reward_per_voter_micro);
+  }
+  p.add(config_.treasury_account, bucket::balance, op.treasury_share_micro);
+  auto out = run(std::move(p));
+  if (!out) return out;
+  take_from_unbondings(op.miner, from_unbonding);
+  if (!op.request_id.empty()) convicted_.insert(op.request_id);
+  out->convicted = true;
+  out->miner_unschedulable = !schedulable(op.miner);
+  return out;
+}
+
 // Forfeits slash_bps of the miner's bonded stake (staked first, then unbonding); reporters share
 // slash_reporter_bps of it equally, the treasury gets the rest including the rounding remainder.
 ledger_state::plan ledger_state::slash_plan(const std::string& miner, const std::set<std::string>& reporters,
