@@ -114,9 +114,9 @@ void ingress::run() {
     forget_silent_peers(unix_now_ms());
     try {
       if (zmq::poll(watched.data(), watched_count, wait) == 0 || (watched[0].revents & ZMQ_POLLIN) == 0) continue;
-      // Everything already queued, without polling again between envelopes.
-      while (!stop_requested_.load(std::memory_order_relaxed) && receive_one(local)) {
-      }
+      // Everything already queued, without polling again between envelopes (the forget check stays
+      // due under traffic that never lets the queue drain).
+      while (!stop_requested_.load(std::memory_order_relaxed) && receive_one(local)) forget_silent_peers(unix_now_ms());
     } catch (const zmq::error_t& e) {
       counters_.errors.fetch_add(1, std::memory_order_relaxed);
       log(log_level::warn, names_.node_name(), "ingress: {}", e.what());
