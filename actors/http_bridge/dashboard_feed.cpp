@@ -4,12 +4,26 @@
 
 namespace infergrid::http {
 
+namespace {
+
+// Without readers the views are refreshed every this many ticks (15 s at the default 1 s).
+constexpr std::int64_t unread_refresh_factor = 15;
+
+}  // namespace
+
 void dashboard_feed::start() {
-  ctx_.every(shared_.config.dashboard_refresh_ms, [this] { refresh(); });
+  shared_.dashboard.expect_ledger(!shared_.config.settlement.empty());
+  ctx_.every(shared_.config.dashboard_refresh_ms, [this] { tick(); });
+  refresh();
+}
+
+void dashboard_feed::tick() {
+  if (!shared_.dashboard.read_lately() && ++ticks_since_refresh_ < unread_refresh_factor) return;
   refresh();
 }
 
 void dashboard_feed::refresh() {
+  ticks_since_refresh_ = 0;
   const std::int64_t timeout_ms = shared_.config.dashboard_refresh_ms;
   ctx_.request<grid_view_report>(shared_.config.matchmaker,
                                  grid_view_query{static_cast<std::uint32_t>(shared_.config.dashboard_recent_jobs)},
@@ -25,6 +39,7 @@ void dashboard_feed::refresh() {
 }
 
 void dashboard_feed::answer_lookups() {
+  if (shared_.dashboard.take_refresh_wanted()) refresh();
   for (auto& lookup : shared_.dashboard.take_lookups()) look_up(std::move(lookup));
 }
 

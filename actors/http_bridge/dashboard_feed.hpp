@@ -1,7 +1,10 @@
 #pragma once
 // dashboard_feed: the bridge actor's side of the dashboard (deploy/readme/dashboard.md). Every
 // dashboard_refresh_ms it asks the matchmaker for its grid_view and, in settlement mode, the
-// settlement actor for its ledger_view, and keeps the answers in the dashboard_store; on a wake it
+// settlement actor for its ledger_view, and keeps the answers in the dashboard_store — while the
+// store was read within dashboard_unread_after; without readers only every unread_refresh_factor
+// ticks (an idle grid builds no views for nobody), and at once when a reader asks for fresh ones
+// (dashboard_store.hpp). On a wake it
 // answers the job lookups HTTP threads queued: the matchmaker's trace of the request, then the
 // ledger entries of its escrow, settlement, refund and verdicts (what `infergrid trace` asks).
 #include <memory>
@@ -16,14 +19,16 @@ class dashboard_feed {
  public:
   dashboard_feed(actor_context& ctx, bridge_shared& shared) : ctx_(ctx), shared_(shared) {}
   void start();            // arms the refresh timer and asks once now
-  void answer_lookups();   // on the actor's wake: the queued job lookups
+  void answer_lookups();   // on the actor's wake: the queued job lookups, and fresh views when asked
 
  private:
+  void tick();  // every dashboard_refresh_ms
   void refresh();
   void look_up(std::shared_ptr<job_lookup> lookup);
 
   actor_context& ctx_;
   bridge_shared& shared_;
+  std::int64_t ticks_since_refresh_ = 0;
 };
 
 }  // namespace infergrid::http

@@ -17,21 +17,47 @@ void store(dashboard_reading<Report>& reading, result<Report> latest) {
 }  // namespace
 
 void dashboard_store::set_grid(result<grid_view_report> latest) {
-  std::lock_guard lock(mutex_);
-  store(grid_, std::move(latest));
+  {
+    std::lock_guard lock(mutex_);
+    store(grid_, std::move(latest));
+    ++updates_;
+  }
+  updated_.notify_all();
 }
 
 void dashboard_store::set_ledger(result<ledger_view_report> latest) {
-  std::lock_guard lock(mutex_);
-  store(ledger_, std::move(latest));
+  {
+    std::lock_guard lock(mutex_);
+    store(ledger_, std::move(latest));
+    ++updates_;
+  }
+  updated_.notify_all();
+}
+
+bool dashboard_store::read_lately() const {
+  const auto last = std::chrono::steady_clock::duration(last_read_.load(std::memory_order_relaxed));
+  return last.count() != 0 && std::chrono::steady_clock::now().time_since_epoch() - last < dashboard_unread_after;
+}
+
+void dashboard_store::fresh_after_quiet() const {
+  const auto now = std::chrono::steady_clock::now().time_since_epoch();
+  const auto last = std::chrono::steady_clock::duration(last_read_.exchange(now.count(), std::memory_order_relaxed));
+  if (last.count() != 0 && now - last < dashboard_unread_after) return;  // the feed refreshes every tick
+  std::unique_lock lock(mutex_);
+  const std::uint64_t wanted = updates_ + (ledger_expected_ ? 2 : 1);
+  refresh_wanted_.store(true);
+  waker_.wake();
+  updated_.wait_for(lock, dashboard_fresh_wait, [&] { return updates_ >= wanted; });
 }
 
 dashboard_reading<grid_view_report> dashboard_store::grid() const {
+  fresh_after_quiet();
   std::lock_guard lock(mutex_);
   return grid_;
 }
 
 dashboard_reading<ledger_view_report> dashboard_store::ledger() const {
+  fresh_after_quiet();
   std::lock_guard lock(mutex_);
   return ledger_;
 }

@@ -1,12 +1,17 @@
 #pragma once
 // dashboard_store: what the bridge's actor learns for the dashboard and its HTTP threads serve.
 //   - the newest grid_view_report (matchmaker) and ledger_view_report (settlement), each with when
-//     it arrived or why the last ask failed; the actor asks every dashboard_refresh_ms, so a burst
-//     of dashboard readers costs the grid nothing;
+//     it arrived or why the last ask failed; the actor asks every dashboard_refresh_ms while they are
+//     read (dashboard_feed.hpp), so a burst of dashboard readers costs the grid nothing, and seldom
+//     after dashboard_unread_after without a reader; the first read after such a quiet spell asks the
+//     actor for fresh views at once and waits for them (at most dashboard_fresh_wait), so no reader —
+//     a dashboard, a /metrics scrape, `infergrid status` — sees a view older than a refresh;
 //   - job lookups (`/dashboard/api/jobs/{id}`): an HTTP thread queues one and waits; the actor asks
 //     the matchmaker for the trace and the settlement actor for its entries, then answers it.
 // Thread-safe.
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <future>
@@ -23,6 +28,10 @@
 #include "runtime/result.hpp"
 
 namespace infergrid::http {
+
+// No read for this long: the feed refreshes seldom, and the next read asks for fresh views first.
+inline constexpr auto dashboard_unread_after = std::chrono::seconds(30);
+inline constexpr auto dashboard_fresh_wait = std::chrono::milliseconds(500);
 
 template <class Report>
 struct dashboard_reading {
@@ -47,10 +56,17 @@ class dashboard_store {
 
   void set_waker(actor_waker waker) { waker_ = std::move(waker); }
 
+  // The feed, at start: whether ledger views come too (settlement mode).
+  void expect_ledger(bool expected) { ledger_expected_ = expected; }
   void set_grid(result<grid_view_report> latest);
   void set_ledger(result<ledger_view_report> latest);
+  // HTTP threads. The first read after dashboard_unread_after without one waits (bounded) for fresh views.
   dashboard_reading<grid_view_report> grid() const;
   dashboard_reading<ledger_view_report> ledger() const;
+  // The feed: whether a reader was seen within dashboard_unread_after, and whether one asked for
+  // fresh views since the last call.
+  bool read_lately() const;
+  bool take_refresh_wanted() { return refresh_wanted_.exchange(false); }
 
   // HTTP threads: queues a lookup and wakes the actor; nullopt when too many wait (answer 429).
   std::optional<std::future<job_detail>> ask_job(const std::string& request_id);
@@ -63,6 +79,12 @@ class dashboard_store {
   dashboard_reading<grid_view_report> grid_;
   dashboard_reading<ledger_view_report> ledger_;
   std::deque<std::shared_ptr<job_lookup>> lookups_;
+  void fresh_after_quiet() const;  // the read-side half of the above
+  bool ledger_expected_ = false;
+  std::uint64_t updates_ = 0;  // views stored (answers and failures), under mutex_
+  mutable std::condition_variable updated_;
+  mutable std::atomic<std::chrono::steady_clock::rep> last_read_{0};  // steady_clock ticks; 0 = never
+  mutable std::atomic<bool> refresh_wanted_{false};
 };
 
 }  // namespace infergrid::http
