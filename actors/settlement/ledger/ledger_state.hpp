@@ -167,6 +167,8 @@ class ledger_state {
   account_kind kind_for_new(std::string_view id) const;
   plan slash_plan(const std::string& miner, const std::set<std::string>& reporters, micro_units* forfeited_staked,
                   micro_units* forfeited_unbonding) const;
+  plan forfeit_plan(const std::string& miner, micro_units forfeit_micro, const std::vector<std::string>& reporters,
+                    micro_units each_micro, micro_units* forfeited_staked, micro_units* forfeited_unbonding) const;
   void take_from_unbondings(const std::string& miner, micro_units amount_micro);
   std::map<std::string, std::int64_t> correct_verdicts() const;
   result<plan> reward_plan(const epoch_close_op& op) const;

@@ -78,17 +78,10 @@ result<outcome> ledger_state::apply_one(const chain_slash_op& op) {
     return make_error(error_code::conflict, "the vault slashed " + format_amount(op.forfeit_micro) + " of " + op.miner +
                                                 ", which has " + format_amount(bonded_micro) + " bonded in this ledger");
   }
-  const micro_units from_staked = std::min(op.forfeit_micro, (*miner)->staked_micro);
-  const micro_units from_unbonding = op.forfeit_micro - from_staked;
-  plan p;
-  p.creates.emplace_back(config_.treasury_account, account_kind::treasury);
-  p.add(op.miner, bucket::staked, -from_staked);
-  p.add(op.miner, bucket::unbonding, -from_unbonding);
-  for (const std::string& voter : op.voters) {
-    p.creates.emplace_back(voter, account_kind::validator);
-    p.add(voter, bucket::balance, op.reward_per_voter_micro);
-  }
-  p.add(config_.treasury_account, bucket::balance, op.treasury_share_micro);
+  micro_units from_staked = 0;
+  micro_units from_unbonding = 0;
+  plan p = forfeit_plan(op.miner, op.forfeit_micro, op.voters, op.reward_per_voter_micro, &from_staked, &from_unbonding);
+  for (const std::string& voter : op.voters) p.creates.emplace_back(voter, account_kind::validator);
   auto out = run(std::move(p));
   if (!out) return out;
   take_from_unbondings(op.miner, from_unbonding);
@@ -98,26 +91,35 @@ result<outcome> ledger_state::apply_one(const chain_slash_op& op) {
   return out;
 }
 
-// Forfeits slash_bps of the miner's bonded stake (staked first, then unbonding); reporters share
-// slash_reporter_bps of it equally, the treasury gets the rest including the rounding remainder.
+// Forfeits slash_bps of the miner's bonded stake; reporters share slash_reporter_bps of it equally,
+// the treasury gets the rest including the rounding remainder.
 ledger_state::plan ledger_state::slash_plan(const std::string& miner, const std::set<std::string>& reporters,
                                             micro_units* forfeited_staked, micro_units* forfeited_unbonding) const {
   const account& a = *find(miner);
   const micro_units bonded_micro = a.staked_micro + a.unbonding_micro;
   const micro_units forfeit_micro = mul_div_floor(bonded_micro, config_.slash_bps, basis_points_whole);
-  *forfeited_staked = std::min(forfeit_micro, a.staked_micro);
-  *forfeited_unbonding = forfeit_micro - *forfeited_staked;
-  IG_LEDGER_ASSERT(*forfeited_unbonding <= a.unbonding_micro);
   const micro_units reporters_micro = mul_div_floor(forfeit_micro, config_.slash_reporter_bps, basis_points_whole);
   IG_LEDGER_ASSERT(!reporters.empty());
   const micro_units each_micro = reporters_micro / static_cast<micro_units>(reporters.size());
+  return forfeit_plan(miner, forfeit_micro, {reporters.begin(), reporters.end()}, each_micro, forfeited_staked,
+                      forfeited_unbonding);
+}
+
+// Takes forfeit_micro from the miner (staked first, then unbonding) into each reporter's balance
+// (each_micro) and the treasury's (the rest) — the split of a verdict quorum's slash and of the vault's.
+ledger_state::plan ledger_state::forfeit_plan(const std::string& miner, micro_units forfeit_micro,
+                                              const std::vector<std::string>& reporters, micro_units each_micro,
+                                              micro_units* forfeited_staked, micro_units* forfeited_unbonding) const {
+  const account& a = *find(miner);
+  *forfeited_staked = std::min(forfeit_micro, a.staked_micro);
+  *forfeited_unbonding = forfeit_micro - *forfeited_staked;
+  IG_LEDGER_ASSERT(*forfeited_unbonding <= a.unbonding_micro);
   plan p;
   p.creates.emplace_back(config_.treasury_account, account_kind::treasury);
   p.add(miner, bucket::staked, -*forfeited_staked);
   p.add(miner, bucket::unbonding, -*forfeited_unbonding);
   for (const std::string& reporter : reporters) p.add(reporter, bucket::balance, each_micro);
-  p.add(config_.treasury_account, bucket::balance,
-        forfeit_micro - each_micro * static_cast<micro_units>(reporters.size()));
+  p.add(config_.treasury_account, bucket::balance, forfeit_micro - each_micro * static_cast<micro_units>(reporters.size()));
   return p;
 }
 
