@@ -33,6 +33,7 @@
 
 #include "actors/gateway/client/infergrid_client.hpp"
 #include "runtime/node.hpp"
+#include "tests/support/free_port.hpp"
 
 namespace {
 
@@ -45,21 +46,6 @@ constexpr const char* prompt = "Once upon a time";
 constexpr std::int64_t completion_tokens = 16;
 constexpr std::int64_t request_timeout_ms = 120000;
 constexpr auto grid_start_timeout = std::chrono::seconds(120);
-
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof(address);
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-    if (fd >= 0) ::close(fd);
-    return 0;
-  }
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
 
 struct figures {
   std::string name;
@@ -159,7 +145,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--requests") == 0) requests = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--model-requests") == 0) model_requests = std::atoi(argv[i + 1]);
   }
-  const int http_port = free_port(), gateway_port = free_port();
+  const int http_port = infergrid::testing::free_tcp_port(), gateway_port = infergrid::testing::free_tcp_port();
   auto grid = start_grid(http_port, gateway_port);
   if (!grid.ok()) {
     fmt::print(stderr, "http_bench: {}\n", grid.err().message);

@@ -51,6 +51,8 @@ binary="$dir/infergrid"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
               echo $((20000 + RANDOM % 20000)); }
 hub_port=$(free_port); http_port=$(free_port)
+# The kernel may hand out one free port twice in a row; two listeners cannot share it.
+while [ "$http_port" = "$hub_port" ]; do http_port=$(free_port); done
 request_timeout_ms=10000 grace_ms=2000
 
 cat > "$dir/keys.yaml" <<KEYS

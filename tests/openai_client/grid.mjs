@@ -16,12 +16,22 @@ const startTimeoutMs = 90000;
 export const devKey = 'sk-infergrid-dev';
 export { sourceDir };
 
+// A loopback port nobody listens on now and that this process has not handed out before: the
+// kernel may give the same free port to two binds in a row, and a config whose gateway and HTTP
+// bridge share one port cannot start (seen in CI: "cannot listen on 127.0.0.1:38325 (in use?)").
+const portsHandedOut = new Set();
+
 export async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  for (;;) {
+    const server = net.createServer();
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address();
+    await new Promise((resolve) => server.close(resolve));
+    if (!portsHandedOut.has(port)) {
+      portsHandedOut.add(port);
+      return port;
+    }
+  }
 }
 
 // Retries `check` until it returns without throwing, or rethrows its last failure after timeoutMs.
