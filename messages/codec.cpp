@@ -130,13 +130,15 @@ void encode_envelope(const envelope& m, std::vector<std::uint8_t>& out) {
   out.reserve(out.size() + m.body.size() + 96 + m.sender.size() + m.recipient.size());
   byte_writer writer{out};
   msgpack::packer<byte_writer> packer(writer);
-  packer.pack_array(envelope_field_count);
+  const bool link_scope = m.signature && m.signature->scope == signature_scope::transport_link;
+  packer.pack_array(envelope_field_count + (link_scope ? 1 : 0));
   pack_header_and_body(packer, m);
   if (m.signature) {
     packer.pack_bin(32);
     packer.pack_bin_body(reinterpret_cast<const char*>(m.signature->signer.data()), 32);
     packer.pack_bin(64);
     packer.pack_bin_body(reinterpret_cast<const char*>(m.signature->value.data()), 64);
+    if (link_scope) packer.pack(static_cast<std::uint8_t>(signature_scope::transport_link));
   } else {
     packer.pack_nil();
     packer.pack_nil();
@@ -165,8 +167,19 @@ status decode_envelope_into(std::span<const std::uint8_t> bytes, const codec_lim
   if (!body.ok()) return body.err();
   out.body.assign(body->begin(), body->end());
   IG_TRY(decode_signature(in, out));
+  std::uint32_t known = envelope_field_count;
+  if (*fields > known) {
+    ++known;
+    auto scope = in.read_unsigned("signature scope");
+    if (!scope.ok()) return scope.err();
+    if (*scope > static_cast<std::uint64_t>(signature_scope::transport_link)) {
+      return malformed("unknown signature scope " + std::to_string(*scope));
+    }
+    if (*scope != 0 && !out.signature) return malformed("a signature scope without a signature");
+    if (out.signature) out.signature->scope = static_cast<signature_scope>(*scope);
+  }
   // Fields appended by a later protocol revision are skipped.
-  for (std::uint32_t extra = envelope_field_count; extra < *fields; ++extra) IG_TRY(in.skip_value("appended field"));
+  for (std::uint32_t extra = known; extra < *fields; ++extra) IG_TRY(in.skip_value("appended field"));
   if (in.remaining() != 0) return malformed("trailing bytes after the envelope");
   return {};
 }
@@ -196,6 +209,9 @@ status verify_envelope(const envelope& m, bool require_signature) {
   if (!m.signature) {
     if (require_signature) return make_error(error_code::bad_signature, "envelope is not signed");
     return {};
+  }
+  if (m.signature->scope != signature_scope::envelope) {
+    return make_error(error_code::bad_signature, "the signature covers a transport link, not the envelope");
   }
   const auto bytes = signing_bytes(m);
   if (!verify_signature(m.signature->signer, bytes, m.signature->value)) {

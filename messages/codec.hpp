@@ -32,7 +32,8 @@ status decode_envelope_into(std::span<const std::uint8_t> bytes, const codec_lim
 // Canonical bytes a signature covers: the header fields and the body, without the signature.
 std::vector<std::uint8_t> signing_bytes(const envelope& message);
 void sign_envelope(envelope& message, const identity& signer);
-// ok when the signature verifies, or when there is none and require_signature is false.
+// ok when the signature verifies, or when there is none and require_signature is false; a
+// transport_link signature is an error here (only the ingress, which knows the link, can check it).
 status verify_envelope(const envelope& message, bool require_signature);
 
 }  // namespace infergrid

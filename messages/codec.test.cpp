@@ -89,6 +89,46 @@ TEST(codec, a_signed_envelope_verifies_and_any_tampering_is_bad_signature) {
   EXPECT_EQ(verify_envelope(unsigned_envelope, true).err().code, error_code::bad_signature);
 }
 
+// A transport_link signature (runtime/link_binding.hpp) travels as a 13th field; an envelope
+// without it reads as an envelope-scope signature, as every node before the field wrote it.
+TEST(codec, a_link_scope_round_trips_and_never_verifies_as_an_envelope_signature) {
+  auto signer = identity::generate();
+  auto e = sample_envelope();
+  e.signature = envelope_signature{signer.public_id(), signer.sign(std::vector<std::uint8_t>{1, 2, 3}),
+                                   signature_scope::transport_link};
+  auto decoded = decode_envelope(encode_envelope(e));
+  ASSERT_TRUE(decoded.ok()) << decoded.err().message;
+  ASSERT_TRUE(decoded->signature.has_value());
+  EXPECT_EQ(decoded->signature->scope, signature_scope::transport_link);
+  EXPECT_EQ(decoded->signature->signer, signer.public_id());
+  EXPECT_EQ(decoded->signature->value, e.signature->value);
+  EXPECT_EQ(verify_envelope(*decoded, true).err().code, error_code::bad_signature);
+
+  sign_envelope(e, signer);
+  const auto plain = encode_envelope(e);
+  EXPECT_EQ(plain[0], 0x9c) << "an envelope-scope signature keeps the 12-field layout";
+  auto old_layout = decode_envelope(plain);
+  ASSERT_TRUE(old_layout.ok());
+  EXPECT_EQ(old_layout->signature->scope, signature_scope::envelope);
+  EXPECT_TRUE(verify_envelope(*old_layout, true).ok());
+
+  // A scope nobody defined, and a scope on an unsigned envelope, are malformed.
+  auto unknown = plain;
+  unknown[0] = 0x9d;
+  unknown.push_back(2);
+  EXPECT_EQ(decode_envelope(unknown).err().code, error_code::malformed_input);
+  auto bare = encode_envelope(sample_envelope());
+  bare[0] = 0x9d;
+  bare.push_back(1);
+  EXPECT_EQ(decode_envelope(bare).err().code, error_code::malformed_input);
+  // Later appended fields after the scope are still skipped.
+  auto later = plain;
+  later[0] = 0x9e;
+  later.push_back(0);
+  later.push_back(0xc0);
+  EXPECT_TRUE(decode_envelope(later).ok());
+}
+
 TEST(codec, oversized_input_is_too_large_before_parsing) {
   auto e = sample_envelope();
   e.body.assign(4096, 0xAB);

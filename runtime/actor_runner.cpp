@@ -354,7 +354,11 @@ result<std::uint64_t> actor_runner::transmit(std::string_view to, outgoing_messa
   out.deadline_ms = message.deadline_ms;
   out.body = std::move(message.body);
   // Only envelopes that leave the process are signed: inproc senders are this process itself.
-  if (!(*where)->local && services_.sign_envelopes) sign_envelope(out, own_identity_ ? *own_identity_ : services_.signer);
+  if (!(*where)->local && services_.sign_envelopes) {
+    const identity& key = own_identity_ ? *own_identity_ : services_.signer;
+    if (services_.transport.curve() && !link_binding_) link_binding_ = sign_link_binding(key, services_.transport.own.public_z85);
+    sign_outgoing(out, key, link_binding_);
+  }
   encode_buffer_.clear();
   encode_envelope(out, encode_buffer_);
   auto delivered = outbox_->deliver(**where, encode_buffer_);

@@ -16,6 +16,7 @@
 #include "runtime/clock.hpp"
 #include "runtime/directory.hpp"
 #include "runtime/limits.hpp"
+#include "runtime/link_binding.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/outbox.hpp"
 #include "runtime/peer_trust.hpp"
@@ -86,7 +87,10 @@ class actor_runner final : public actor_context {
   void note_malformed(const envelope& message, const error& why) override;
   void note_error(const error& why) override;
   actor_waker waker() override { return actor_waker(wake_channel_); }
-  void sign_as(const identity& key) override { own_identity_ = key; }
+  void sign_as(const identity& key) override {
+    own_identity_ = key;
+    link_binding_.reset();
+  }
   role_mask sender_roles() const override;
 
  private:
@@ -141,6 +145,7 @@ class actor_runner final : public actor_context {
   const envelope* current_ = nullptr;
   std::uint64_t next_message_id_ = first_message_id();
   std::optional<identity> own_identity_;  // signs this actor's envelopes instead of the node key
+  std::optional<signature> link_binding_;  // under curve: the signing key's binding of the node's transport key
   std::vector<std::uint8_t> encode_buffer_;
   envelope incoming_;  // every received envelope is decoded into this one (storage reused)
   bool restarting_ = false;

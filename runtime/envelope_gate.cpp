@@ -33,7 +33,19 @@ status envelope_gate::check_addresses(const remote_route& route, const envelope&
   return {};
 }
 
-status envelope_gate::admit(const remote_route& route, const envelope& m, std::int64_t now_ms) {
+status envelope_gate::check_signature(const envelope& m, std::string_view link_key) {
+  if (m.signature->scope == signature_scope::envelope) return verify_envelope(m, true);
+  if (link_key.empty()) {
+    return refused(error_code::bad_signature, "a link-bound envelope came over a plaintext link (it needs CurveZMQ)");
+  }
+  if (!links_.holds(m.signature->signer, link_key, m.signature->value)) {
+    return refused(error_code::bad_signature, "the signer's link binding does not name transport key " +
+                                                  std::string(link_key.substr(0, 8)) + "… of the connection it came on");
+  }
+  return {};
+}
+
+status envelope_gate::admit(const remote_route& route, const envelope& m, std::string_view link_key, std::int64_t now_ms) {
   const message_info* info = find_message(m.type);
   if (info == nullptr || m.message_version == 0 || m.message_version > info->version) {
     return refused(error_code::unsupported, "message type " + std::to_string(static_cast<int>(m.type)) + " version " +
@@ -44,7 +56,7 @@ status envelope_gate::admit(const remote_route& route, const envelope& m, std::i
     if (require_signatures_) return refused(error_code::bad_signature, "envelope is not signed");
     return {};  // signatures off: the network is trusted
   }
-  IG_TRY(verify_envelope(m, true));
+  IG_TRY(check_signature(m, link_key));
   IG_TRY(trust_.pin(m.sender, m.signature->signer, now_ms));
   const std::string kind = kind_of_(route.actor);
   const role_mask allowed = allowed_senders(kind, m.type);

@@ -3,7 +3,9 @@
 // it, in this order —
 //   1. a message_version this process knows (not 0, not newer than the registered struct);
 //   2. a sender on the node the route frame names, which is not this node, addressed to this node;
-//   3. a valid Ed25519 signature (unless security.signatures is off: then unsigned is trusted);
+//   3. a valid Ed25519 signature over the envelope, or (signature_scope::transport_link) the
+//      signer's link binding naming the transport key that authenticated the connection it came
+//      on (runtime/link_binding.hpp) — unless security.signatures is off: then unsigned is trusted;
 //   4. the signer is the key the sending address is pinned to (peer_trust);
 //   5. the signer holds a role the authority table allows for this recipient kind and type;
 //   6. not a replay: inside the replay window, before its deadline, its message id unseen.
@@ -15,6 +17,7 @@
 
 #include "messages/envelope.hpp"
 #include "runtime/outbox.hpp"
+#include "runtime/link_binding.hpp"
 #include "runtime/peer_trust.hpp"
 #include "runtime/replay_guard.hpp"
 #include "runtime/security_config.hpp"
@@ -26,16 +29,19 @@ class envelope_gate {
   using kind_lookup = std::function<std::string(std::string_view actor)>;
   envelope_gate(std::string node_name, const security_config& security, peer_trust& trust, kind_lookup kind_of);
 
-  status admit(const remote_route& route, const envelope& message, std::int64_t now_ms);
+  // link_key: the Z85 transport key ZAP authenticated the connection with ("" under plaintext).
+  status admit(const remote_route& route, const envelope& message, std::string_view link_key, std::int64_t now_ms);
 
  private:
   status check_addresses(const remote_route& route, const envelope& message) const;
+  status check_signature(const envelope& message, std::string_view link_key);
 
   const std::string node_name_;
   const bool require_signatures_;
   peer_trust& trust_;
   kind_lookup kind_of_;
   replay_guard replays_;
+  link_binding_checks links_;
 };
 
 }  // namespace infergrid

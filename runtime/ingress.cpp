@@ -148,13 +148,14 @@ bool ingress::receive_one(outbox& local) {
     return true;
   }
   const std::int64_t now_ms = unix_now_ms();
-  if (auto admitted = gate_.admit(header, incoming_, now_ms); !admitted.ok()) {
+  // Under curve the ZAP handler named the connection's key as its User-Id.
+  const std::string_view link_key = transport_.curve() ? std::string_view(frames_[2].gets("User-Id")) : std::string_view();
+  if (auto admitted = gate_.admit(header, incoming_, link_key, now_ms); !admitted.ok()) {
     refuse(header, incoming_, admitted.err());
     return true;
   }
   counters_.received.fetch_add(1, std::memory_order_relaxed);
-  // Under curve the ZAP handler named the connection's key as its User-Id.
-  learn(header, transport_.curve() ? std::string_view(frames_[2].gets("User-Id")) : std::string_view(), now_ms);
+  learn(header, link_key, now_ms);
   // A bare name resolves to a local actor first; anything else is not for this node.
   auto target = local.route_to(header.actor);
   if (!target.ok() || !(*target)->local || header.actor.find('/') != std::string_view::npos) {

@@ -1,6 +1,7 @@
 #include "runtime/node.hpp"
 
 #include "messages/codec.hpp"
+#include "runtime/link_binding.hpp"
 #include "runtime/log.hpp"
 
 namespace infergrid {
@@ -23,6 +24,7 @@ result<std::unique_ptr<node>> node::create(node_config config) {
   if (!transport.ok()) return transport.err();
   self->transport_ = std::move(*transport);
   const transport_credentials& credentials = self->transport_.credentials;
+  if (credentials.curve()) self->link_binding_ = sign_link_binding(*self->signer_, credentials.own.public_z85);
   std::string reply_endpoint = cfg.advertise;
   if (!cfg.bind.empty()) {
     self->ingress_ = std::make_unique<ingress>(self->context_, self->names_, cfg.limits, cfg.security, *self->trust_,
@@ -163,7 +165,7 @@ result<envelope> node::call_raw(std::string_view to, outgoing_message message, s
     out.sent_at_ms = unix_now_ms();
     out.deadline_ms = out.sent_at_ms + timeout_ms;
     out.body = std::move(message.body);
-    if (!(*where)->local && config_.security.require_signatures) sign_envelope(out, *signer_);
+    if (!(*where)->local && config_.security.require_signatures) sign_outgoing(out, *signer_, link_binding_);
     IG_TRY(sender.deliver(**where, encode_envelope(out)));
 
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);

@@ -9,6 +9,7 @@
 //   grid.value()->stop();                      // drains in-flight messages, joins every actor
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <set>
 #include <string>
@@ -79,6 +80,7 @@ class node {
   std::unique_ptr<identity> signer_;
   std::unique_ptr<peer_trust> trust_;
   resolved_transport transport_;
+  std::optional<signature> link_binding_;  // under curve: signer_'s binding of this node's transport key
   system_clock system_time_;
   std::unique_ptr<node_services> services_;
   std::unique_ptr<zap_handler> zap_;  // under curve with a bind: admits handshakes (stopped after the ingress)

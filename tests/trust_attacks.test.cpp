@@ -27,6 +27,7 @@
 #include "messages/match.hpp"
 #include "runtime/actor_runner.hpp"
 #include "runtime/curve_keys.hpp"
+#include "runtime/link_binding.hpp"
 #include "runtime/node.hpp"
 #include "tests/compute_grid.hpp"
 #include "tests/support/started_node.hpp"
@@ -184,11 +185,13 @@ class trust_attacks : public ::testing::Test {
 // key of its own: the hub is permissionless).
 class raw_socket {
  public:
-  raw_socket(const std::string& endpoint, const std::string& server_key) : socket_(context_, zmq::socket_type::dealer) {
+  raw_socket(const std::string& endpoint, const std::string& server_key)
+      : keys_(generate_curve_keypair().value()), socket_(context_, zmq::socket_type::dealer) {
     socket_.set(zmq::sockopt::linger, 0);
-    make_curve_client(socket_, generate_curve_keypair().value(), server_key);
+    make_curve_client(socket_, keys_, server_key);
     socket_.connect(endpoint);
   }
+  const std::string& transport_key() const { return keys_.public_z85; }
   void send(const std::string& actor, const std::string& sender_node, const std::vector<std::uint8_t>& bytes) {
     const std::string route = encode_route(actor, sender_node, "");
     (void)socket_.send(zmq::buffer(route), zmq::send_flags::sndmore);
@@ -200,6 +203,7 @@ class raw_socket {
   }
 
  private:
+  curve_keypair keys_;
   zmq::context_t context_{1};
   zmq::socket_t socket_;
 };
@@ -263,6 +267,51 @@ TEST_F(trust_attacks, impersonating_envelopes_are_refused_and_counted) {
   script.send_signed("health", "mallory", envelope_of(ping{4, {}}, "mallory/x", "grid/health", 4), second);
   EXPECT_TRUE(wait_refused(before + 3)) << "refused " << refused() - before << " of 3";
   std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(refused() - before, 3u);
+}
+
+// Between curve nodes an envelope carries its signer's link binding instead of a signature
+// (runtime/link_binding.hpp). A binding only counts on the connection whose transport key it
+// names: one for another key, one copied from another node, a signer that never bound, or any
+// link binding over plaintext is refused; a node's own binding on its own connection passes.
+TEST_F(trust_attacks, link_bound_envelopes_pass_only_on_the_connection_they_bind) {
+  raw_socket script(grid->endpoint(), grid_transport_key);
+  raw_socket bystander(grid->endpoint(), grid_transport_key);
+  const identity mallory = identity::generate();
+  const identity victim = identity::generate();
+  const auto link_bound = [](envelope e, const identity& signer, const signature& binding) {
+    sign_outgoing(e, signer, binding);
+    return encode_envelope(e);
+  };
+  const std::uint64_t before = refused();
+  const std::uint64_t received_before = [&] {
+    for (const auto& m : grid->metrics()) {
+      if (m.address == "grid/_ingress") return m.received;
+    }
+    return std::uint64_t{0};
+  }();
+  // Bound to the bystander's transport key, sent over the script's own connection.
+  script.send("health", "mallory", link_bound(envelope_of(ping{1, {}}, "mallory/x", "grid/health", 1), mallory,
+                                              sign_link_binding(mallory, bystander.transport_key())));
+  // The victim's genuine binding of its own link, replayed on the attacker's.
+  script.send("health", "victim", link_bound(envelope_of(ping{2, {}}, "victim/x", "grid/health", 1), victim,
+                                             sign_link_binding(victim, bystander.transport_key())));
+  // Mallory claiming the victim's binding of the script's link as her own.
+  script.send("health", "mallory", link_bound(envelope_of(ping{3, {}}, "mallory/x", "grid/health", 2), mallory,
+                                              sign_link_binding(victim, script.transport_key())));
+  EXPECT_TRUE(wait_refused(before + 3)) << "refused " << refused() - before << " of 3";
+  // Her own binding of her own link: admitted (anyone may ping), and not refused.
+  script.send("health", "mallory", link_bound(envelope_of(ping{4, {}}, "mallory/x", "grid/health", 3), mallory,
+                                              sign_link_binding(mallory, script.transport_key())));
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  std::uint64_t received = received_before;
+  while (received == received_before && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+    for (const auto& m : grid->metrics()) {
+      if (m.address == "grid/_ingress") received = m.received;
+    }
+  }
+  EXPECT_EQ(received, received_before + 1);
   EXPECT_EQ(refused() - before, 3u);
 }
 
