@@ -68,8 +68,8 @@ status actor_runner::start() {
     name_this_thread(name_);
     outbox_ = std::make_unique<outbox>(services_.context, services_.names, services_.reply_endpoint, services_.limits,
                                        services_.transport);
-    if (!create_state()) {
-      ready.set_value(make_error(error_code::internal, "actor " + address_ + " (" + kind_ + ") failed to start"));
+    if (auto created = create_state(); !created.ok()) {
+      ready.set_value(make_error(created.err().code, "actor " + address_ + " (" + kind_ + ") failed to start: " + created.err().message));
       outbox_.reset();
       return;
     }
@@ -114,7 +114,7 @@ std::int64_t actor_runner::node_uptime_ms() const {
   return std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - services_.started).count();
 }
 
-bool actor_runner::create_state() {
+status actor_runner::create_state() {
   result<std::unique_ptr<actor_state>> created = make_error(error_code::internal, "not created");
   try {
     created = factory_(*this);
@@ -123,7 +123,7 @@ bool actor_runner::create_state() {
   }
   if (!created.ok()) {
     log(log_level::error, address_, "cannot create state: {}", created.err().message);
-    return false;
+    return created.err();
   }
   state_ = std::move(*created);
   state_created_at_ = std::chrono::steady_clock::now();
@@ -133,9 +133,9 @@ bool actor_runner::create_state() {
   } catch (const std::exception& e) {
     log(log_level::error, address_, "on_start threw: {}", e.what());
     state_.reset();
-    return false;
+    return make_error(error_code::internal, std::string("on_start threw: ") + e.what());
   }
-  return true;
+  return {};
 }
 
 void actor_runner::run() {
@@ -160,7 +160,7 @@ void actor_runner::run() {
         continue;
       }
       restarting_ = false;
-      if (!create_state()) {
+      if (!create_state().ok()) {
         crashed("state re-creation failed", nullptr);
         continue;
       }

@@ -95,7 +95,7 @@ class actor_runner final : public actor_context {
 
  private:
   void run();
-  bool create_state();
+  status create_state();
   void handle(zmq::message_t& frame);
   void woken();
   bool handle_waiting_message_before_idle_work(zmq::message_t& frame);

@@ -7,6 +7,8 @@
 #include "actors/settlement/chain/identity_binder.hpp"
 #include "actors/settlement/chain/identity_binding.hpp"
 #include "actors/settlement/chain/slash_statement.hpp"
+#include "actors/settlement/chain/vault_deploy.hpp"
+#include "actors/settlement/chain/vault_rules.hpp"
 #include "messages/chain_slash.hpp"
 #include "tests/support/chain_bridge_fixture.hpp"
 
@@ -83,6 +85,55 @@ TEST_F(ChainBridge, ActorKeepsServingWhileTheChainIsDownAndCatchesUp) {
   mine(2);
   EXPECT_TRUE(wait_for(developer.chain_address(), 15 * token));
   expect_books_verify(18 * token);
+}
+
+// A vault deployed with other slashing or stake rules than the ledger books by is refused: at
+// start when the chain answers (the settlement actor does not start, and says which rules differ),
+// and when the chain first answers after a start without it (nothing is followed: a deposit on that
+// vault is never credited). The same check holds the anchorer and the slasher (chain/vault_rules.hpp).
+TEST_F(ChainBridge, AVaultWhoseRulesDifferFromTheLedgersIsNeverFollowed) {
+  vault_parameters other = default_vault_parameters();
+  other.slash_bps = 2000;
+  other.conviction_quorum = 2;
+  net.reset();
+  auto started = vault_devnet::start(other);
+  ASSERT_TRUE(started.ok()) << started.err().message;
+  net = std::move(*started);
+  auto refused = testing::start_node(grid_yaml(), "<chain bridge test>");
+  ASSERT_FALSE(refused.ok()) << "a settlement started on a vault that slashes 20% while its ledger books 10%";
+  EXPECT_EQ(refused.err().code, error_code::conflict) << refused.err().message;
+  EXPECT_NE(refused.err().message.find("conviction_quorum: the ledger books 3, the vault enforces 2"), std::string::npos)
+      << refused.err().message;
+  EXPECT_NE(refused.err().message.find("slash_bps: the ledger books 1000, the vault enforces 2000"), std::string::npos)
+      << refused.err().message;
+
+  // Started while the chain is down (the rules cannot be read yet), then the chain comes back.
+  const chain_key developer = funded(80 * token);
+  const nlohmann::json state = stop_chain_node();
+  start_grid();
+  restart_chain_node(state);
+  deposit(developer, 10 * token);
+  mine(3);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2000));  // many polls at 50-400 ms
+  EXPECT_EQ(balance(developer.chain_address()).err().code, error_code::not_found);
+}
+
+// The rules read back from a deployed vault are its constructor's; the gate agrees with equal ones.
+TEST_F(ChainBridge, TheVaultsRulesReadBackAsDeployed) {
+  auto rules = read_vault_rules(*net->client, net->vault);
+  ASSERT_TRUE(rules.ok()) << rules.err().message;
+  const vault_parameters deployed = default_vault_parameters();
+  EXPECT_EQ(*rules, (vault_rules{deployed.conviction_quorum, deployed.slash_bps, deployed.slash_reporter_bps,
+                                 deployed.miner_stake_min_micro, deployed.validator_stake_min_micro}));
+  vault_rules_gate same(net->vault, *rules);
+  EXPECT_TRUE(same.check(*net->client).ok());
+  vault_rules stricter = *rules;
+  stricter.validator_stake_min_micro += 1;
+  vault_rules_gate differs(net->vault, stricter);
+  EXPECT_EQ(differs.check(*net->client).err().code, error_code::conflict);
+  EXPECT_EQ(rule_differences(stricter, *rules), "validator_stake_min_micro: the ledger books " +
+                                                    std::to_string(stricter.validator_stake_min_micro) +
+                                                    ", the vault enforces " + std::to_string(rules->validator_stake_min_micro));
 }
 
 // A node that binds its identity to its wallet before staking has its stake booked to the identity

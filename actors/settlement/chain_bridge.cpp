@@ -1,5 +1,6 @@
 #include "actors/settlement/chain_bridge.hpp"
 
+#include "actors/settlement/chain/chain_client.hpp"
 #include "actors/settlement/chain/chain_key_file.hpp"
 #include "actors/settlement/chain/vault_deployment_file.hpp"
 #include "actors/settlement/chain_anchor.hpp"
@@ -39,7 +40,8 @@ status read_chain_bridge_settings(const settings& config, chain_bridge_settings&
   return {};
 }
 
-result<std::unique_ptr<chain_bridge>> chain_bridge::create(const chain_bridge_settings& settings, std::string cursor_path,
+result<std::unique_ptr<chain_bridge>> chain_bridge::create(const chain_bridge_settings& settings,
+                                                           const chain::vault_rules& ledger_rules, std::string cursor_path,
                                                            std::string slash_book_path, std::string log_source) {
   auto vault = chain::address_from_hex(settings.vault);
   if (!vault) return vault.err();
@@ -50,6 +52,16 @@ result<std::unique_ptr<chain_bridge>> chain_bridge::create(const chain_bridge_se
   config.poll_interval_ms = static_cast<std::uint64_t>(settings.poll_interval_ms);
   config.retry_max_ms = static_cast<std::uint64_t>(settings.retry_max_ms);
   config.log_source = std::move(log_source);
+  config.rules = std::make_shared<chain::vault_rules_gate>(*vault, ledger_rules);
+  {
+    chain::chain_client client(config.endpoint, chain::chain_client_config{.timeouts = {std::chrono::milliseconds(1000),
+                                                                                        std::chrono::milliseconds(5000)}});
+    if (auto agreed = config.rules->check(client); !agreed.ok()) {
+      if (agreed.err().code == error_code::conflict) return agreed.err();
+      log(log_level::warn, config.log_source, "cannot check the vault's rules now ({}): they are checked before anything is "
+          "followed, anchored or slashed", agreed.err().message);
+    }
+  }
   std::optional<chain::chain_key> operator_key;
   if (!settings.operator_key.empty()) {
     auto key = chain::read_chain_key_file(settings.operator_key);
@@ -74,11 +86,11 @@ void chain_bridge::start(actor_waker waker, enqueue_fn enqueue) {
     log(log_level::info, config_.log_source, "anchoring closed epochs as operator {}", chain::to_hex_0x(operator_key_->chain_address()));
     anchorer_ = std::make_unique<chain::epoch_anchorer>(
         chain::epoch_anchorer_config{config_.endpoint, config_.vault, config_.poll_interval_ms, config_.retry_max_ms,
-                                     config_.log_source},
+                                     config_.log_source, config_.rules},
         *operator_key_);
     slasher = std::make_unique<chain::chain_slasher>(
         chain::chain_slasher_config{config_.endpoint, config_.vault, config_.poll_interval_ms, config_.retry_max_ms,
-                                    chain::chain_slasher_config{}.queued_max, config_.log_source},
+                                    chain::chain_slasher_config{}.queued_max, config_.log_source, config_.rules},
         *operator_key_);
   }
   convictions_->start(std::move(slasher), view());

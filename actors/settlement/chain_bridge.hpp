@@ -44,8 +44,12 @@ class chain_bridge {
   using enqueue_fn = std::function<void(ledger::command, answer_fn)>;
 
   // `cursor_path`: where the next block is kept (chain_cursor.hpp); `slash_book_path`: the
-  // convictions on their way to the vault (chain_slash_book.hpp).
-  static result<std::unique_ptr<chain_bridge>> create(const chain_bridge_settings& settings, std::string cursor_path,
+  // convictions on their way to the vault (chain_slash_book.hpp). `ledger_rules`: what the ledger
+  // books by (chain/vault_rules.hpp); a vault that enforces other rules is refused — at once when
+  // the chain answers now (a `conflict` naming each difference), else when it first answers (then
+  // logged, and nothing is followed, anchored or slashed on that vault).
+  static result<std::unique_ptr<chain_bridge>> create(const chain_bridge_settings& settings,
+                                                      const chain::vault_rules& ledger_rules, std::string cursor_path,
                                                       std::string slash_book_path, std::string log_source);
   // Starts the watcher; `enqueue` queues a ledger command on the actor (answered after its commit).
   void start(actor_waker waker, enqueue_fn enqueue);

@@ -33,8 +33,9 @@ class chain_bridge_fixture : public ::testing::Test {
   }
   void TearDown() override { stop_grid(); }
 
-  void start_grid() {
-    const std::string yaml = "node: {name: test}\n"
+  // The test node's config: the settlement actor with its bridge on this test's chain.
+  std::string grid_yaml() const {
+    return "node: {name: test}\n"
                              "limits: {drain_quiet_ms: 10}\n"
                              "actors:\n"
                              "  - name: settlement\n"
@@ -43,7 +44,9 @@ class chain_bridge_fixture : public ::testing::Test {
                              "', chain_vault: '" + to_hex_0x(net->vault) + "', chain_confirmations: 2,\n"
                              "               chain_poll_interval_ms: 50, chain_retry_max_ms: 400" +
                              (operator_key_file.empty() ? std::string() : ", chain_operator_key: " + operator_key_file) + "}\n";
-    auto started = testing::start_node(yaml, "<chain bridge test>");
+  }
+  void start_grid() {
+    auto started = testing::start_node(grid_yaml(), "<chain bridge test>");
     ASSERT_TRUE(started.ok()) << started.err().message;
     grid = std::move(*started);
   }

@@ -43,6 +43,7 @@ bool chain_slasher::sleep_for(std::uint64_t ms) {
 }
 
 status chain_slasher::slash_once(chain_client& client, const slash_submission& slash) {
+  if (config_.rules) IG_TRY(config_.rules->check(client));
   auto done = read_u64(client, config_.vault, vault_call::convicted(slash.evidence_hash));
   if (!done.ok()) return done.err();
   if (*done != 0) {

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "actors/settlement/chain/chain_key.hpp"
+#include "actors/settlement/chain/vault_rules.hpp"
 
 namespace infergrid::chain {
 
@@ -32,6 +33,7 @@ struct chain_slasher_config {
   std::uint64_t retry_max_ms = 30000;  // the longest
   std::size_t queued_max = 1024;       // slashes waiting to be sent; more are refused (and logged)
   std::string log_source = "chain";
+  std::shared_ptr<vault_rules_gate> rules;  // set: nothing is slashed until the vault's rules agree
 };
 
 class chain_slasher {

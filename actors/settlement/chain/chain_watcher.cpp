@@ -52,6 +52,7 @@ bool chain_watcher::sleep_for(std::uint64_t ms) {
 }
 
 result<std::optional<confirmed_logs>> chain_watcher::fetch(chain_client& client) {
+  if (config_.rules) IG_TRY(config_.rules->check(client));  // once agreed, a lookup
   auto head = client.block_number();
   if (!head) return head.err();
   std::uint64_t from = 0;
@@ -90,6 +91,12 @@ void chain_watcher::run() {
       }
     }
     auto fetched = fetch(client);
+    if (!fetched && fetched.err().code == error_code::conflict) {  // the vault's rules are not the ledger's: for good
+      if (!refused_vault_) log(log_level::error, config_.log_source, "{}", fetched.err().message);
+      refused_vault_ = true;
+      if (!sleep_for(config_.retry_max_ms)) return;
+      continue;
+    }
     if (!fetched) {
       ++failures_;
       if (reachable_.exchange(false)) {

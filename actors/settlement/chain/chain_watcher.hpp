@@ -9,11 +9,13 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
 
 #include "actors/settlement/chain/chain_receipt.hpp"
+#include "actors/settlement/chain/vault_rules.hpp"
 
 namespace infergrid::chain {
 
@@ -25,6 +27,7 @@ struct chain_watcher_config {
   std::uint64_t retry_max_ms = 30000;       // the longest wait between retries while the node is down
   std::uint64_t blocks_per_query_max = 1000;  // eth_getLogs range bound (nodes cap their ranges)
   std::string log_source = "chain";         // who the log lines name
+  std::shared_ptr<vault_rules_gate> rules;  // set: nothing is followed until the vault's rules agree
 };
 
 struct confirmed_logs {
@@ -67,6 +70,7 @@ class chain_watcher {
   std::uint64_t next_block_ = 0;
   std::atomic<std::uint64_t> failures_{0};
   std::atomic<bool> reachable_{true};
+  bool refused_vault_ = false;  // the vault's rules differ from the ledger's (logged once)
   std::thread thread_;
 };
 

@@ -39,6 +39,7 @@ bool epoch_anchorer::sleep_for(std::uint64_t ms) {
 }
 
 status epoch_anchorer::anchor_once(chain_client& client, const epoch_anchor& anchor) {
+  if (config_.rules) IG_TRY(config_.rules->check(client));
   auto latest = read_u64(client, config_.vault, vault_call::latest_epoch());
   if (!latest.ok()) return latest.err();
   latest_.store(*latest);

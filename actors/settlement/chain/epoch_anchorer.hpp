@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "actors/settlement/chain/chain_key.hpp"
+#include "actors/settlement/chain/vault_rules.hpp"
 
 namespace infergrid::chain {
 
@@ -32,6 +33,7 @@ struct epoch_anchorer_config {
   std::uint64_t retry_min_ms = 500;     // the first retry delay
   std::uint64_t retry_max_ms = 30000;   // the longest
   std::string log_source = "chain";
+  std::shared_ptr<vault_rules_gate> rules;  // set: nothing is anchored until the vault's rules agree
 };
 
 class epoch_anchorer {

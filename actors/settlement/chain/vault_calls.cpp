@@ -51,6 +51,11 @@ bytes slash_digest(const address& miner, const word& evidence_hash) {
 }
 
 bytes convicted(const word& evidence_hash) { return abi_call("convicted(bytes32)", {evidence_hash}); }
+bytes conviction_quorum() { return abi_call("convictionQuorum()", {}); }
+bytes slash_bps() { return abi_call("slashBps()", {}); }
+bytes slash_reporter_bps() { return abi_call("slashReporterBps()", {}); }
+bytes miner_stake_min() { return abi_call("minerStakeMin()", {}); }
+bytes validator_stake_min() { return abi_call("validatorStakeMin()", {}); }
 
 }  // namespace vault_call
 

@@ -44,6 +44,12 @@ bytes withdrawn_of(const address& account);
 bytes identity_of(const address& account);
 bytes slash_digest(const address& miner, const word& evidence_hash);
 bytes convicted(const word& evidence_hash);  // 1 when the vault has slashed on this evidence
+// The immutable rules the vault was deployed with (vault_rules.hpp).
+bytes conviction_quorum();
+bytes slash_bps();
+bytes slash_reporter_bps();
+bytes miner_stake_min();
+bytes validator_stake_min();
 }  // namespace vault_call
 
 namespace token_call {
