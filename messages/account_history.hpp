@@ -14,13 +14,10 @@
 
 namespace infergrid {
 
-// Tag 425 of the ledger block (ids.hpp lists 400–421, chain_withdrawal.hpp 422–424; this joins the
-// enum with the next change that rebuilds everything, as account_history_query = 425).
-inline constexpr message_type account_history_query_tag = static_cast<message_type>(425);
 inline constexpr std::uint32_t account_history_entries_max = 500;
 
 struct account_history_query {
-  static constexpr message_type id = account_history_query_tag;
+  static constexpr message_type id = message_type::account_history_query;
   static constexpr std::uint16_t version = 1;
   std::string account;
   std::uint32_t limit = 100;  // newest first; at most account_history_entries_max

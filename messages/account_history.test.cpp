@@ -21,8 +21,8 @@ TEST(account_history_messages, round_trip) {
 }
 
 TEST(account_history_messages, members_may_ask) {
-  EXPECT_EQ(allowed_senders("settlement", account_history_query_tag), role_member);
-  EXPECT_EQ(allowed_senders("matchmaker", account_history_query_tag), 0);
+  EXPECT_EQ(allowed_senders("settlement", message_type::account_history_query), role_member);
+  EXPECT_EQ(allowed_senders("matchmaker", message_type::account_history_query), 0);
   // Its answer (an entries_reply) reaches the asking CLI on another node, as every reply does.
   EXPECT_EQ(allowed_senders("_call", message_type::entries_reply), role_anyone);
 }

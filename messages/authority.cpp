@@ -40,9 +40,9 @@ constexpr std::array rules = {
   authority_rule{"*", grid_view_report, anyone},
   authority_rule{"*", demand_window_report, anyone},
   authority_rule{"*", ledger_view_report, anyone},
-  authority_rule{"*", chain_withdrawal_proof_tag, anyone},
-  authority_rule{"*", chain_identity_tag, anyone},
-  authority_rule{"*", chain_slash_signature_ack_tag, anyone},
+  authority_rule{"*", message_type::chain_withdrawal_proof, anyone},
+  authority_rule{"*", message_type::chain_identity, anyone},
+  authority_rule{"*", message_type::chain_slash_signature_ack, anyone},
   // A request's trace (`infergrid trace`): what the matchmaker remembers of a finished request.
   authority_rule{"matchmaker", trace_query, anyone},
   // The dashboard's and `infergrid status`'s picture: workers, load, recent jobs (no account data).
@@ -87,18 +87,18 @@ constexpr std::array rules = {
   authority_rule{"settlement", verdict_message, member},
   authority_rule{"settlement", balance_query, member},
   authority_rule{"settlement", stake_query, member},
-  authority_rule{"settlement", account_history_query_tag, member},
+  authority_rule{"settlement", message_type::account_history_query, member},
   // Epoch roots and the chain check for anyone; accounts and entries only for coordinators
   // (the settlement actor withholds them from others).
   authority_rule{"settlement", ledger_view_query, anyone},
   // Withdrawals through the vault: signed by the account's chain key (checked in the actor); the
   // balances tree is public.
-  authority_rule{"settlement", chain_withdrawal_request_tag, anyone},
-  authority_rule{"settlement", chain_withdrawal_proof_query_tag, anyone},
+  authority_rule{"settlement", message_type::chain_withdrawal_request, anyone},
+  authority_rule{"settlement", message_type::chain_withdrawal_proof_query, anyone},
   // Slashing on the vault: chain identities are public (the vault holds them); a validator's slash
   // signature is checked against its bound chain address in the actor.
-  authority_rule{"settlement", chain_identity_query_tag, anyone},
-  authority_rule{"settlement", chain_slash_signature_tag, member},
+  authority_rule{"settlement", message_type::chain_identity_query, anyone},
+  authority_rule{"settlement", message_type::chain_slash_signature, member},
 };
 // clang-format on
 

@@ -15,17 +15,10 @@
 
 namespace infergrid {
 
-// Tags 426–429 of the ledger block (ids.hpp lists 400–421, chain_withdrawal.hpp 422–424,
-// account_history.hpp 425; these join the enum with the next change that rebuilds everything).
-inline constexpr message_type chain_identity_query_tag = static_cast<message_type>(426);
-inline constexpr message_type chain_identity_tag = static_cast<message_type>(427);
-inline constexpr message_type chain_slash_signature_tag = static_cast<message_type>(428);
-inline constexpr message_type chain_slash_signature_ack_tag = static_cast<message_type>(429);
-
 // The chain address bound to a ledger account (an Ed25519 identity in hex), answered with
 // chain_identity; not_found when the vault holds no verified binding of it.
 struct chain_identity_query {
-  static constexpr message_type id = chain_identity_query_tag;
+  static constexpr message_type id = message_type::chain_identity_query;
   static constexpr std::uint16_t version = 1;
   std::string account;
   MSGPACK_DEFINE(account)
@@ -33,7 +26,7 @@ struct chain_identity_query {
 IG_REGISTER_MESSAGE(chain_identity_query);
 
 struct chain_identity {
-  static constexpr message_type id = chain_identity_tag;
+  static constexpr message_type id = message_type::chain_identity;
   static constexpr std::uint16_t version = 1;
   std::string account;                          // the Ed25519 public key in hex
   std::string chain_address;                    // 0x + 40 lowercase hex digits
@@ -46,7 +39,7 @@ IG_REGISTER_MESSAGE(chain_identity);
 // `miner` on receipt `request_id` (chain/slash_statement.hpp: conviction_evidence). Answered with
 // chain_slash_signature_ack once it is kept (on disk) for that conviction.
 struct chain_slash_signature {
-  static constexpr message_type id = chain_slash_signature_tag;
+  static constexpr message_type id = message_type::chain_slash_signature;
   static constexpr std::uint16_t version = 1;
   std::string request_id;
   std::string miner;      // ledger account (Ed25519 hex), as in the verdict
@@ -57,7 +50,7 @@ struct chain_slash_signature {
 IG_REGISTER_MESSAGE(chain_slash_signature);
 
 struct chain_slash_signature_ack {
-  static constexpr message_type id = chain_slash_signature_ack_tag;
+  static constexpr message_type id = message_type::chain_slash_signature_ack;
   static constexpr std::uint16_t version = 1;
   std::string request_id;
   std::uint32_t signatures_kept = 0;  // for this conviction so far, this one included

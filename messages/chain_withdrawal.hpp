@@ -15,14 +15,8 @@
 
 namespace infergrid {
 
-// Tags 422–424 of the ledger block (ids.hpp lists 400–421; these join its enum with the next change
-// that rebuilds everything, as chain_withdrawal_request = 422, …_proof_query = 423, …_proof = 424).
-inline constexpr message_type chain_withdrawal_request_tag = static_cast<message_type>(422);
-inline constexpr message_type chain_withdrawal_proof_query_tag = static_cast<message_type>(423);
-inline constexpr message_type chain_withdrawal_proof_tag = static_cast<message_type>(424);
-
 struct chain_withdrawal_request {
-  static constexpr message_type id = chain_withdrawal_request_tag;
+  static constexpr message_type id = message_type::chain_withdrawal_request;
   static constexpr std::uint16_t version = 1;
   std::string op_id;  // signed with the rest: the ledger's idempotency key is "chain-withdrawal/<op_id>"
   std::string account;
@@ -35,7 +29,7 @@ IG_REGISTER_MESSAGE(chain_withdrawal_request);
 // The proof of what the last closed epoch grants `account`, answered with chain_withdrawal_proof
 // (not_found when that epoch grants it nothing).
 struct chain_withdrawal_proof_query {
-  static constexpr message_type id = chain_withdrawal_proof_query_tag;
+  static constexpr message_type id = message_type::chain_withdrawal_proof_query;
   static constexpr std::uint16_t version = 1;
   std::string account;
   MSGPACK_DEFINE(account)
@@ -43,7 +37,7 @@ struct chain_withdrawal_proof_query {
 IG_REGISTER_MESSAGE(chain_withdrawal_proof_query);
 
 struct chain_withdrawal_proof {
-  static constexpr message_type id = chain_withdrawal_proof_tag;
+  static constexpr message_type id = message_type::chain_withdrawal_proof;
   static constexpr std::uint16_t version = 1;
   std::string account;
   std::uint64_t chain_epoch = 0;  // the vault's epoch number (the ledger's closed epoch + 1)

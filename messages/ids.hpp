@@ -73,6 +73,14 @@ enum class message_type : std::uint16_t {
   entries_reply = 419,
   ledger_view_query = 420,
   ledger_view_report = 421,
+  chain_withdrawal_request = 422,      // chain_withdrawal.hpp
+  chain_withdrawal_proof_query = 423,
+  chain_withdrawal_proof = 424,
+  account_history_query = 425,         // account_history.hpp
+  chain_identity_query = 426,          // chain_slash.hpp
+  chain_identity = 427,
+  chain_slash_signature = 428,
+  chain_slash_signature_ack = 429,
 
   // 500–599 http / gateway
 };
