@@ -111,6 +111,18 @@ TEST(ChainUp, DepositServeAnchorThenAnvilStopsWithTheGrid) {
     return found_number(run_cli("chain status" + chain_options).output, R"(latest anchored epoch ([0-9]+))");
   };
   EXPECT_TRUE(wait_until([&] { return latest_epoch() > 0; })) << grid.log();
+  // What the vault holds for it is the ledger's own root of that closed epoch.
+  {
+    const std::string status = run_cli("chain status" + chain_options).output;
+    std::smatch anchored;
+    ASSERT_TRUE(std::regex_search(status, anchored, std::regex(R"(anchor \(ledger epoch ([0-9]+)\): ledger root 0x([0-9a-f]{64}))")))
+        << status;
+    const std::string epochs = run_cli("ledger --db " + db + " epochs").output;
+    std::smatch root;
+    ASSERT_TRUE(std::regex_search(epochs, root, std::regex("epoch " + anchored[1].str() + R"( +entry [0-9]+ +root ([0-9a-f]{64}))")))
+        << epochs;
+    EXPECT_EQ(anchored[2].str(), root[1].str()) << status << epochs;
+  }
 
   // The grid stops, anvil with it (state written); the chain's endpoint answers no more.
   grid.send_signal(SIGTERM);

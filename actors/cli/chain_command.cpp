@@ -58,6 +58,13 @@ int status(const chain_args& args) {
   if (!pool.ok()) return fail("status", pool.err());
   if (!epoch.ok()) return fail("status", epoch.err());
   fmt::print("vault {}: pool {} tokens, latest anchored epoch {}\n", args.vault, ledger::format_amount(static_cast<std::int64_t>(*pool)), *epoch);
+  if (*epoch > 0) {
+    // Chain epoch N anchors the ledger's closed epoch N - 1 (`infergrid ledger epochs` lists its root).
+    auto anchor = read_anchor(client, *vault, *epoch);
+    if (!anchor.ok()) return fail("status", anchor.err());
+    fmt::print("epoch {} anchor (ledger epoch {}): ledger root {}, balances root {}, withdrawable from unix time {}\n", *epoch,
+               *epoch - 1, to_hex_0x(anchor->ledger_root), to_hex_0x(anchor->balances_root), anchor->withdrawable_at_seconds);
+  }
   if (args.account.empty()) return 0;
   auto account = address_from_hex(args.account);
   if (!account.ok()) return fail("status", account.err());
