@@ -7,6 +7,8 @@
 
 #include "actors/cli/command_registry.hpp"
 #include "actors/cli/dev_chain.hpp"
+#include "actors/settlement/chain_bridge.hpp"
+#include "actors/settlement/settlement_state.hpp"
 #include "runtime/serve.hpp"
 
 namespace {
@@ -23,7 +25,14 @@ status serve_with_dev_chain(const up_args& args, const std::string& path) {
   auto config = infergrid::load_config_file(path);
   if (!config) return config.err();
   const auto miners = infergrid::cli::dev_chain::miners_of(*config, args.chain_options);
-  auto chain = infergrid::cli::dev_chain::start(args.chain_options, miners);
+  infergrid::cli::dev_chain_options options = args.chain_options;
+  for (const auto& actor : config->actors) {
+    if (actor.kind != "settlement") continue;
+    auto settlement = infergrid::read_settlement_settings(actor.config);
+    if (!settlement) return settlement.err();
+    options.rules = infergrid::vault_rules_of(settlement->ledger);  // a new vault enforces what this ledger books
+  }
+  auto chain = infergrid::cli::dev_chain::start(options, miners);
   if (!chain) return make_error(chain.err().code, "--chain: " + chain.err().message);
   IG_TRY((*chain)->configure(*config));
   fmt::print("{}", (*chain)->summary());

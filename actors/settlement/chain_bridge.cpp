@@ -1,5 +1,7 @@
 #include "actors/settlement/chain_bridge.hpp"
 
+#include <algorithm>
+
 #include "actors/settlement/chain/chain_client.hpp"
 #include "actors/settlement/chain/chain_key_file.hpp"
 #include "actors/settlement/chain/vault_deployment_file.hpp"
@@ -38,6 +40,13 @@ status read_chain_bridge_settings(const settings& config, chain_bridge_settings&
     return make_error(error_code::invalid_argument, config.where("chain_vault") + ": " + vault.err().message);
   }
   return {};
+}
+
+chain::vault_rules vault_rules_of(const ledger::ledger_config& ledger) {
+  const auto unsigned_of = [](std::int64_t value) { return static_cast<std::uint64_t>(std::max<std::int64_t>(value, 0)); };
+  return chain::vault_rules{unsigned_of(ledger.conviction_quorum), unsigned_of(ledger.slash_bps),
+                            unsigned_of(ledger.slash_reporter_bps), unsigned_of(ledger.miner_stake_min_micro),
+                            unsigned_of(ledger.validator_stake_min_micro)};
 }
 
 result<std::unique_ptr<chain_bridge>> chain_bridge::create(const chain_bridge_settings& settings,

@@ -38,6 +38,10 @@ struct chain_bridge_settings {
 };
 status read_chain_bridge_settings(const settings& config, chain_bridge_settings& out);
 
+// The ledger's slashing and stake rules as the vault names them (what a vault must enforce to be
+// followed; what `up --chain` deploys its vault with).
+chain::vault_rules vault_rules_of(const ledger::ledger_config& ledger);
+
 class chain_bridge {
  public:
   using answer_fn = std::function<void(result<ledger::acknowledgement>)>;

@@ -120,12 +120,7 @@ result<std::unique_ptr<settlement_state>> settlement_state::create(actor_context
   if (!opened.ok()) return opened.err();
   std::unique_ptr<chain_bridge> bridge;
   if (!read->chain.endpoint.empty()) {
-    const lg::ledger_config& rules = read->ledger;
-    const chain::vault_rules ledger_rules{static_cast<std::uint64_t>(rules.conviction_quorum), static_cast<std::uint64_t>(rules.slash_bps),
-                                          static_cast<std::uint64_t>(rules.slash_reporter_bps),
-                                          static_cast<std::uint64_t>(rules.miner_stake_min_micro),
-                                          static_cast<std::uint64_t>(rules.validator_stake_min_micro)};
-    auto created = chain_bridge::create(read->chain, ledger_rules, read->db_path + ".chain-cursor",
+    auto created = chain_bridge::create(read->chain, vault_rules_of(read->ledger), read->db_path + ".chain-cursor",
                                         read->db_path + ".chain-slashes", ctx.address());
     if (!created.ok()) return created.err();
     bridge = std::move(*created);
