@@ -122,9 +122,7 @@ TEST_F(ChainBridge, AVaultWhoseRulesDifferFromTheLedgersIsNeverFollowed) {
 TEST_F(ChainBridge, TheVaultsRulesReadBackAsDeployed) {
   auto rules = read_vault_rules(*net->client, net->vault);
   ASSERT_TRUE(rules.ok()) << rules.err().message;
-  const vault_parameters deployed = default_vault_parameters();
-  EXPECT_EQ(*rules, (vault_rules{deployed.conviction_quorum, deployed.slash_bps, deployed.slash_reporter_bps,
-                                 deployed.miner_stake_min_micro, deployed.validator_stake_min_micro}));
+  EXPECT_EQ(*rules, rules_of(default_vault_parameters()));
   vault_rules_gate same(net->vault, *rules);
   EXPECT_TRUE(same.check(*net->client).ok());
   vault_rules stricter = *rules;

@@ -108,13 +108,7 @@ status dev_chain::deploy_or_reuse() {
     IG_TRY(fund_dev_account(client, deployer->key.chain_address(), deployer->key, address{}, 0));
     vault_parameters parameters = default_vault_parameters();
     parameters.operator_address = keys[0].key.chain_address();
-    if (options_.rules) {  // the settlement's own rules, so the vault enforces what its ledger books
-      parameters.conviction_quorum = options_.rules->conviction_quorum;
-      parameters.slash_bps = options_.rules->slash_bps;
-      parameters.slash_reporter_bps = options_.rules->slash_reporter_bps;
-      parameters.miner_stake_min_micro = options_.rules->miner_stake_min_micro;
-      parameters.validator_stake_min_micro = options_.rules->validator_stake_min_micro;
-    }
+    set_rules(parameters, options_.rules);  // the settlement's own, so the vault enforces what its ledger books
     auto deployed = deploy_vault(client, deployer->key, options_.tools_dir + "/artifacts", parameters, /*deploy_test_token=*/true);
     if (!deployed) return deployed.err();
     deployment_ = *deployed;
@@ -141,7 +135,7 @@ std::string dev_chain::bind_and_stake(chain_client& client, const dev_miner& min
   }
   if (!bound) return "not bound: " + bound.err().message;
   if (!bound->has_value()) return "bound to node " + node_hex + " at an earlier start";
-  const std::uint64_t stake = options_.rules ? options_.rules->miner_stake_min_micro : default_vault_parameters().miner_stake_min_micro;
+  const std::uint64_t stake = options_.rules.miner_stake_min_micro;
   const auto sent = [&](const std::string& what, const address& to, const bytes& data) -> std::optional<std::string> {
     auto receipt = client.send(wallet, to, data);
     if (receipt) return std::nullopt;

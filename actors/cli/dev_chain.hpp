@@ -10,7 +10,6 @@
 //   infergrid-chain/deployer.key operator.key developer.key <worker>.key <worker>.identity
 //                   deployment.yaml anvil-state.json anvil.log
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,8 +28,8 @@ struct dev_chain_options {
   std::uint64_t tokens_per_account_micro = 1000'000'000;      // test tokens for the developer and each miner
   std::uint32_t state_interval_s = 10;                        // anvil also saves its state this often
   std::int64_t epoch_interval_ms = 60'000;                    // when the settlement closes no epochs by itself
-  std::optional<chain::vault_rules> rules;                    // a new vault's slashing and stake rules (the
-                                                              // settlement's ledger's); unset: the defaults
+  chain::vault_rules rules = chain::rules_of(chain::default_vault_parameters());  // a new vault's slashing and
+                                                              // stake rules (`up --chain`: its settlement's ledger's)
 };
 
 struct dev_account {

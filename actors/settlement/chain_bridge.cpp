@@ -63,8 +63,7 @@ result<std::unique_ptr<chain_bridge>> chain_bridge::create(const chain_bridge_se
   config.log_source = std::move(log_source);
   config.rules = std::make_shared<chain::vault_rules_gate>(*vault, ledger_rules);
   {
-    chain::chain_client client(config.endpoint, chain::chain_client_config{.timeouts = {std::chrono::milliseconds(1000),
-                                                                                        std::chrono::milliseconds(5000)}});
+    chain::chain_client client(config.endpoint, chain::background_client_config());
     if (auto agreed = config.rules->check(client); !agreed.ok()) {
       if (agreed.err().code == error_code::conflict) return agreed.err();
       log(log_level::warn, config.log_source, "cannot check the vault's rules now ({}): they are checked before anything is "

@@ -23,6 +23,12 @@ struct chain_client_config {
   json_rpc_timeouts timeouts;
 };
 
+// The settlement's background threads (watcher, anchorer, slasher) and its check at start: a node
+// that does not answer is given up on quickly (1 s to connect, 5 s to answer) and tried again later.
+inline chain_client_config background_client_config() {
+  return chain_client_config{.timeouts = {std::chrono::milliseconds(1000), std::chrono::milliseconds(5000)}};
+}
+
 class chain_client {
  public:
   explicit chain_client(std::string endpoint, chain_client_config config = {});

@@ -61,8 +61,7 @@ status chain_slasher::slash_once(chain_client& client, const slash_submission& s
 }
 
 void chain_slasher::run() {
-  chain_client client(config_.endpoint, chain_client_config{.timeouts = {std::chrono::milliseconds(1000),
-                                                                         std::chrono::milliseconds(5000)}});
+  chain_client client(config_.endpoint, background_client_config());
   std::uint64_t delay_ms = config_.retry_min_ms;
   std::string last_failure;
   while (true) {

@@ -74,8 +74,7 @@ result<std::optional<confirmed_logs>> chain_watcher::fetch(chain_client& client)
 }
 
 void chain_watcher::run() {
-  chain_client client(config_.endpoint, chain_client_config{.timeouts = {std::chrono::milliseconds(1000),
-                                                                         std::chrono::milliseconds(5000)}});
+  chain_client client(config_.endpoint, background_client_config());
   std::uint64_t delay_ms = config_.poll_interval_ms;
   while (true) {
     {

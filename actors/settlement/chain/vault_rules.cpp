@@ -34,6 +34,19 @@ result<vault_rules> read_vault_rules(chain_client& client, const address& vault)
   return out;
 }
 
+vault_rules rules_of(const vault_parameters& p) {
+  return vault_rules{p.conviction_quorum, p.slash_bps, p.slash_reporter_bps, p.miner_stake_min_micro,
+                     p.validator_stake_min_micro};
+}
+
+void set_rules(vault_parameters& p, const vault_rules& rules) {
+  p.conviction_quorum = rules.conviction_quorum;
+  p.slash_bps = rules.slash_bps;
+  p.slash_reporter_bps = rules.slash_reporter_bps;
+  p.miner_stake_min_micro = rules.miner_stake_min_micro;
+  p.validator_stake_min_micro = rules.validator_stake_min_micro;
+}
+
 std::string rule_differences(const vault_rules& ledger, const vault_rules& vault) {
   std::string out;
   for (const rule_row& row : rule_rows) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "actors/settlement/chain/chain_client.hpp"
+#include "actors/settlement/chain/vault_calls.hpp"
 
 namespace infergrid::chain {
 
@@ -23,6 +24,10 @@ struct vault_rules {
 };
 
 result<vault_rules> read_vault_rules(chain_client& client, const address& vault);
+
+// The rules among a vault's constructor arguments, and a deployment's arguments with these rules.
+vault_rules rules_of(const vault_parameters& parameters);
+void set_rules(vault_parameters& parameters, const vault_rules& rules);
 
 // "slash_bps: the ledger books 1000, the vault enforces 2000; ..." — empty when they agree.
 std::string rule_differences(const vault_rules& ledger, const vault_rules& vault);
