@@ -43,7 +43,7 @@ class ChainEndToEnd : public ::testing::Test {
     net = std::move(*started);
     ASSERT_TRUE(net->fund(net->operator_key, 0).ok());
     ASSERT_TRUE(net->fund(developer, 0).ok());  // gas; its tokens are minted below, approved by the CLI
-    ASSERT_TRUE(net->client->send(net->deployer, net->token, token_call::mint(developer.chain_address(), 100 * token)).ok());
+    ASSERT_TRUE(net->client->send(net->deployer, net->token, token_call::mint(developer.chain_address(), chain::token_units(100 * token, net->scale))).ok());
     write_file(dir + "/operator.key", to_hex_0x(net->operator_key.secret()) + "\n");
     write_file(dir + "/developer.key", to_hex_0x(developer.secret()) + "\n");
     http_port = compute_testing::free_port();

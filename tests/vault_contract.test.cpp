@@ -8,10 +8,12 @@
 #include <cstdio>
 
 #include "actors/settlement/chain/balances_tree.hpp"
+#include "actors/settlement/chain/contract_artifact.hpp"
 #include "actors/settlement/chain/identity_binder.hpp"
 #include "actors/settlement/chain/identity_binding.hpp"
 #include "actors/settlement/chain/keccak.hpp"
 #include "actors/settlement/chain/slash_statement.hpp"
+#include "actors/settlement/chain/token_units.hpp"
 #include "actors/settlement/chain/vault_events.hpp"
 #include "tests/support/vault_devnet.hpp"
 
@@ -316,6 +318,36 @@ TEST_F(VaultContract, IdentityBindingKeepsAStatementAnyoneCanCheck) {
 }
 
 // Gas per call, printed for deploy/readme/chain.md (figures, not assertions: each call must succeed).
+// The vault counts micro-units; its 18-decimal token (as BTT) moves 10^12 base units for each.
+TEST_F(VaultContract, AmountsAreMicroUnitsWhileTheTokenMovesEighteenDecimals) {
+  EXPECT_EQ(*net->view_u64(net->token, token_call::decimals()), 18u);
+  EXPECT_EQ(vault_u64(vault_call::token_units_per_micro()), 1'000'000'000'000u);
+  const chain_key developer = funded(80 * token);
+  const std::string eighty_tokens = "0x" + std::string(47, '0') + "4563918244f400000";  // 80 × 10^18
+  EXPECT_EQ(to_hex_0x(*net->token_base_units(developer.chain_address())), eighty_tokens);
+  auto events = must_send(developer, net->vault, vault_call::deposit(12'500'000));  // 12.5 tokens
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(std::get<deposited_event>(events[0]).amount_micro, 12'500'000u);  // the event is in micro-units
+  EXPECT_EQ(vault_u64(vault_call::pool()), 12'500'000u);
+  const std::string twelve_and_a_half = "0x" + std::string(48, '0') + "ad78ebc5ac620000";  // 12.5 × 10^18
+  EXPECT_EQ(to_hex_0x(*net->token_base_units(net->vault)), twelve_and_a_half);
+  EXPECT_EQ(tokens_of(developer.chain_address()), 67'500'000u);
+
+  // A token whose base unit is larger than a micro-unit cannot back the ledger: the vault refuses it.
+  auto code = load_contract_artifact(chain_tools_dir() + "/artifacts", "TestToken");
+  ASSERT_TRUE(code.ok()) << code.err().message;
+  bytes creation = code->creation_code;
+  const bytes five_decimals = abi_encode({abi_uint(5)});
+  creation.insert(creation.end(), five_decimals.begin(), five_decimals.end());
+  auto coarse = net->client->deploy(net->deployer, creation);
+  ASSERT_TRUE(coarse.ok()) << coarse.err().message;
+  vault_parameters parameters = net->parameters;
+  parameters.token = *coarse;
+  auto refused = deploy_vault(*net->client, net->deployer, chain_tools_dir() + "/artifacts", parameters, false);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.err().message, HasSubstr("token decimals must be 6 to 24"));
+}
+
 TEST_F(VaultContract, GasPerCallIsMeasured) {
   std::vector<std::pair<std::string, std::uint64_t>> table = {{"deploy TestToken", net->token_deploy_gas},
                                                               {"deploy SettlementVault", net->vault_deploy_gas}};

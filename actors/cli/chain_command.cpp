@@ -22,6 +22,7 @@
 #include "actors/settlement/chain/chain_client.hpp"
 #include "actors/settlement/chain/chain_key_file.hpp"
 #include "actors/settlement/chain/contract_views.hpp"
+#include "actors/settlement/chain/token_units.hpp"
 #include "actors/settlement/chain/vault_calls.hpp"
 #include "actors/settlement/ledger/amount.hpp"
 
@@ -70,7 +71,11 @@ int status(const chain_args& args) {
   if (!account.ok()) return fail("status", account.err());
   auto token = read_address(client, *vault, vault_call::token());
   if (!token.ok()) return fail("status", token.err());
-  auto wallet = read_u64(client, *token, token_call::balance_of(*account));
+  auto scale = read_token_scale(client, *vault);
+  if (!scale.ok()) return fail("status", scale.err());
+  auto wallet_units = read_word(client, *token, token_call::balance_of(*account));
+  if (!wallet_units.ok()) return fail("status", wallet_units.err());
+  auto wallet = micro_floor_of_token_units(*wallet_units, *scale);  // dust below a micro-unit is not shown
   auto staked = read_u64(client, *vault, vault_call::staked_of(*account));
   auto unbonding = read_u64(client, *vault, vault_call::unbonding_of(*account));
   for (const auto* got : {&wallet, &staked, &unbonding}) {
@@ -92,7 +97,9 @@ int send(const chain_args& args, const std::string& what, std::uint64_t approve_
   if (approve_micro > 0) {
     auto token = read_address(client, *vault, vault_call::token());
     if (!token.ok()) return fail(what, token.err());
-    auto approved = client.send(*key, *token, token_call::approve(*vault, approve_micro));
+    auto scale = read_token_scale(client, *vault);
+    if (!scale.ok()) return fail(what, scale.err());
+    auto approved = client.send(*key, *token, token_call::approve(*vault, token_units(approve_micro, *scale)));
     if (!approved.ok()) return fail(what + " (approve)", approved.err());
   }
   auto receipt = client.send(*key, *vault, call_data);

@@ -7,6 +7,7 @@
 
 #include "actors/settlement/chain/chain_key_file.hpp"
 #include "actors/settlement/chain/identity_binder.hpp"
+#include "actors/settlement/chain/token_units.hpp"
 #include "actors/settlement/chain/vault_deployment_file.hpp"
 #include "actors/settlement/ledger/amount.hpp"
 #include "runtime/identity.hpp"
@@ -141,7 +142,11 @@ std::string dev_chain::bind_and_stake(chain_client& client, const dev_miner& min
     if (receipt) return std::nullopt;
     return "not staked: " + what + ": " + receipt.err().message;
   };
-  if (auto failed = sent("approve", deployment_.token, token_call::approve(deployment_.vault, stake))) return *failed;
+  auto scale = read_token_scale(client, deployment_.vault);
+  if (!scale) return "not staked: " + scale.err().message;
+  if (auto failed = sent("approve", deployment_.token, token_call::approve(deployment_.vault, token_units(stake, *scale)))) {
+    return *failed;
+  }
   if (auto failed = sent("stake", deployment_.vault, vault_call::stake(stake_role::miner, stake))) return *failed;
   return "bound to node " + node_hex + ", staked " + ledger::format_amount(static_cast<std::int64_t>(stake)) + " tokens";
 }

@@ -1,6 +1,7 @@
 #include "tests/support/vault_devnet.hpp"
 
 #include "actors/settlement/chain/contract_views.hpp"
+#include "actors/settlement/chain/token_units.hpp"
 
 namespace infergrid::testing {
 
@@ -22,13 +23,16 @@ result<std::unique_ptr<vault_devnet>> vault_devnet::start(chain::vault_parameter
   net->vault_deploy_gas = deployed->vault_deploy_gas;
   parameters.token = deployed->token;
   net->parameters = parameters;
+  auto scale = chain::read_token_scale(*net->client, net->vault);
+  if (!scale) return scale.err();
+  net->scale = *scale;
   return net;
 }
 
 status vault_devnet::fund(const chain::chain_key& account, std::uint64_t tokens_micro) {
   IG_TRY(chain::fund_dev_account(*client, account.chain_address(), deployer, token, tokens_micro));
   if (tokens_micro == 0) return {};
-  auto approved = client->send(account, token, chain::token_call::approve(vault, tokens_micro));
+  auto approved = client->send(account, token, chain::token_call::approve(vault, chain::token_units(tokens_micro, scale)));
   if (!approved) return approved.err();
   return {};
 }
@@ -46,7 +50,13 @@ result<std::uint64_t> vault_devnet::view_u64(const chain::address& contract, con
 }
 
 result<std::uint64_t> vault_devnet::token_balance(const chain::address& account) {
-  return view_u64(token, chain::token_call::balance_of(account));
+  auto units = token_base_units(account);
+  if (!units) return units.err();
+  return chain::micro_of_token_units(*units, scale);
+}
+
+result<chain::word> vault_devnet::token_base_units(const chain::address& account) {
+  return chain::read_word(*client, token, chain::token_call::balance_of(account));
 }
 
 }  // namespace infergrid::testing

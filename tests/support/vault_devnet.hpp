@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "actors/settlement/chain/chain_client.hpp"
+#include "actors/settlement/chain/token_units.hpp"
 #include "actors/settlement/chain/vault_deploy.hpp"
 #include "tests/support/anvil_node.hpp"
 
@@ -20,7 +21,9 @@ struct vault_devnet {
   status advance_time(std::uint64_t seconds);
   // A view returning one uint256 that fits 64 bits (balances, stakes).
   result<std::uint64_t> view_u64(const chain::address& contract, const chain::bytes& call_data);
+  // The account's test tokens in micro-units (refused if it holds a fraction of one), and in base units.
   result<std::uint64_t> token_balance(const chain::address& account);
+  result<chain::word> token_base_units(const chain::address& account);
 
   std::unique_ptr<anvil_node> node;
   std::unique_ptr<chain::chain_client> client;
@@ -29,6 +32,7 @@ struct vault_devnet {
   chain::vault_parameters parameters;
   chain::address token{};
   chain::address vault{};
+  chain::token_scale scale;  // the vault's: 10^12 base units per micro-unit (18 decimals)
   std::uint64_t chain_id = 0;
   std::uint64_t token_deploy_gas = 0;
   std::uint64_t vault_deploy_gas = 0;

@@ -8,6 +8,7 @@
 #include "actors/settlement/chain/eip1559_transaction.hpp"
 #include "actors/settlement/chain/keccak.hpp"
 #include "actors/settlement/chain/rlp.hpp"
+#include "actors/settlement/chain/token_units.hpp"
 
 namespace infergrid::chain {
 namespace {
@@ -190,6 +191,30 @@ TEST(ChainTypes, QuantitiesAndHex) {
   word big{};
   big[0] = 1;
   EXPECT_EQ(u64_from_word(big).err().code, error_code::too_large);
+}
+
+TEST(ChainTokenUnits, MicroUnitsScaleToEighteenDecimalsAndBackExactly) {
+  EXPECT_EQ(token_scale_of_decimals(6)->units_per_micro, 1u);
+  const token_scale btt = *token_scale_of_decimals(18);
+  EXPECT_EQ(btt.units_per_micro, 1'000'000'000'000u);
+  // 20 tokens = 20 × 10^18 base units = 0x1158e460913d00000.
+  EXPECT_EQ(to_hex_0x(token_units(20'000'000, btt)), "0x" + std::string(47, '0') + "1158e460913d00000");
+  EXPECT_EQ(*micro_of_token_units(token_units(20'000'000, btt), btt), 20'000'000u);
+  // The largest ledger amount scales without overflow and comes back.
+  EXPECT_EQ(*micro_of_token_units(token_units(UINT64_MAX, btt), btt), UINT64_MAX);
+
+  word dust = token_units(3, btt);
+  dust[31] += 1;  // 3 micro-units and one base unit
+  EXPECT_EQ(micro_of_token_units(dust, btt).err().code, error_code::invalid_argument);
+  EXPECT_EQ(*micro_floor_of_token_units(dust, btt), 3u);
+  word huge{};
+  huge[0] = 1;
+  EXPECT_EQ(micro_of_token_units(huge, btt).err().code, error_code::too_large);
+  EXPECT_EQ(micro_of_token_units(token_units(UINT64_MAX, *token_scale_of_decimals(24)), btt).err().code, error_code::too_large);
+
+  EXPECT_EQ(token_scale_of_decimals(5).err().code, error_code::invalid_argument);  // a base unit above a micro-unit
+  EXPECT_EQ(token_scale_of_decimals(25).err().code, error_code::invalid_argument);
+  EXPECT_EQ(token_scale_of_decimals(24)->units_per_micro, static_cast<uint128>(1'000'000'000'000'000'000u));
 }
 
 }  // namespace

@@ -56,18 +56,19 @@ bytes slash_bps() { return abi_call("slashBps()", {}); }
 bytes slash_reporter_bps() { return abi_call("slashReporterBps()", {}); }
 bytes miner_stake_min() { return abi_call("minerStakeMin()", {}); }
 bytes validator_stake_min() { return abi_call("validatorStakeMin()", {}); }
+bytes token_units_per_micro() { return abi_call("tokenUnitsPerMicro()", {}); }
 
 }  // namespace vault_call
 
 namespace token_call {
 
-bytes mint(const address& to, std::uint64_t amount_micro) {
-  return abi_call("mint(address,uint256)", {abi_address(to), abi_uint(amount_micro)});
+bytes mint(const address& to, const word& base_units) { return abi_call("mint(address,uint256)", {abi_address(to), base_units}); }
+
+bytes approve(const address& spender, const word& base_units) {
+  return abi_call("approve(address,uint256)", {abi_address(spender), base_units});
 }
 
-bytes approve(const address& spender, std::uint64_t amount_micro) {
-  return abi_call("approve(address,uint256)", {abi_address(spender), abi_uint(amount_micro)});
-}
+bytes decimals() { return abi_call("decimals()", {}); }
 
 bytes balance_of(const address& account) { return abi_call("balanceOf(address)", {abi_address(account)}); }
 

@@ -1,7 +1,8 @@
 #pragma once
 // vault_calls: the call data of every SettlementVault and TestToken function settlement uses
 // (contracts/SettlementVault.sol, contracts/TestToken.sol), one canonical signature each.
-// Amounts are token base units; the test token has 6 decimals, so a base unit is a micro-unit.
+// The vault's amounts are ledger micro-units; the token's (mint, approve) are its base units
+// (token_units.hpp converts).
 #include <vector>
 
 #include "actors/settlement/chain/abi.hpp"
@@ -50,11 +51,13 @@ bytes slash_bps();
 bytes slash_reporter_bps();
 bytes miner_stake_min();
 bytes validator_stake_min();
+bytes token_units_per_micro();  // 10^(token decimals - 6): base units the token moves per micro-unit
 }  // namespace vault_call
 
 namespace token_call {
-bytes mint(const address& to, std::uint64_t amount_micro);
-bytes approve(const address& spender, std::uint64_t amount_micro);
+bytes mint(const address& to, const word& base_units);
+bytes approve(const address& spender, const word& base_units);
+bytes decimals();
 bytes balance_of(const address& account);
 }  // namespace token_call
 

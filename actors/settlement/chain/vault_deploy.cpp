@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "actors/settlement/chain/contract_artifact.hpp"
+#include "actors/settlement/chain/token_units.hpp"
 
 namespace infergrid::chain {
 namespace {
@@ -33,7 +34,10 @@ result<vault_deployment> deploy_vault(chain_client& client, const chain_key& dep
   if (deploy_test_token) {
     auto token_code = load_contract_artifact(artifacts_dir, "TestToken");
     if (!token_code) return token_code.err();
-    auto token = client.deploy(deployer, token_code->creation_code, &out.token_deploy_gas);
+    bytes creation = token_code->creation_code;
+    const bytes decimals = abi_encode({abi_uint(test_token_decimals)});
+    creation.insert(creation.end(), decimals.begin(), decimals.end());
+    auto token = client.deploy(deployer, creation, &out.token_deploy_gas);
     if (!token) return make_error(token.err().code, "deploying TestToken: " + token.err().message);
     parameters.token = *token;
     out.token_deployed = true;
@@ -63,7 +67,9 @@ status fund_dev_account(chain_client& client, const address& account, const chai
   auto funded = client.rpc().call("anvil_setBalance", nlohmann::json::array({to_hex_0x(account), thousand_ether_wei_hex}));
   if (!funded) return funded.err();
   if (tokens_micro == 0) return {};
-  auto minted = client.send(token_minter, token, token_call::mint(account, tokens_micro));
+  auto scale = read_token_decimals(client, token);
+  if (!scale) return scale.err();
+  auto minted = client.send(token_minter, token, token_call::mint(account, token_units(tokens_micro, *scale)));
   if (!minted) return minted.err();
   return {};
 }

@@ -11,6 +11,10 @@
 
 namespace infergrid::chain {
 
+// The test token's decimals: BTT's, so every dev chain and chain test converts micro-units to 10^12
+// base units each (token_units.hpp) as a real deployment does.
+inline constexpr std::uint64_t test_token_decimals = 18;
+
 // The ledger's rules (deploy/readme/settlement.md) as vault parameters, with the unbonding delay
 // counted in seconds instead of epochs; token and operator are left for the caller.
 vault_parameters default_vault_parameters();
@@ -32,7 +36,8 @@ result<vault_deployment> deploy_vault(chain_client& client, const chain_key& dep
                                       vault_parameters parameters, bool deploy_test_token);
 
 // Dev chains only (anvil): sets `account`'s ether to 1000 (anvil_setBalance) for gas and, when
-// `tokens_micro` > 0, mints it that many test tokens (the minter is the test token's deployer).
+// `tokens_micro` > 0, mints it that many micro-units of test tokens (in the token's base units; the
+// minter is the test token's deployer).
 status fund_dev_account(chain_client& client, const address& account, const chain_key& token_minter,
                         const address& token, std::uint64_t tokens_micro);
 

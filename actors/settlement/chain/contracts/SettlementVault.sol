@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 interface IERC20 {
+    function decimals() external view returns (uint8);
     function transfer(address to, uint256 value) external returns (bool);
     function transferFrom(address from, address to, uint256 value) external returns (bool);
 }
@@ -13,6 +14,10 @@ interface IERC20 {
 ///         window has passed; a quorum of staked validators slashes a miner with their signatures.
 ///         The operator's only power is anchoring roots (deploy/readme/chain.md, "Roles"): it cannot
 ///         touch stakes, and withdrawals can never take more than the pool holds.
+///         Every amount the vault keeps, takes as an argument or emits is in ledger micro-units
+///         (10^-6 token), the unit the off-chain ledger counts; the token moves amount ×
+///         tokenUnitsPerMicro base units (10^12 for an 18-decimal token such as BTT), so no deposit,
+///         stake, slash or withdrawal can leave a fraction the ledger cannot book.
 contract SettlementVault {
     enum Role { None, Miner, Validator }
 
@@ -43,6 +48,8 @@ contract SettlementVault {
     uint256 public immutable convictionQuorum;
     uint256 public immutable slashBps;
     uint256 public immutable slashReporterBps;
+    /// Token base units per ledger micro-unit: 10^(token decimals - 6), read from the token at deployment.
+    uint256 public immutable tokenUnitsPerMicro;
 
     /// Tokens backing the off-chain ledger's balances: deposits and slash forfeits in, withdrawals out.
     uint256 public pool;
@@ -81,6 +88,9 @@ contract SettlementVault {
         convictionQuorum = convictionQuorum_;
         slashBps = slashBps_;
         slashReporterBps = slashReporterBps_;
+        uint8 tokenDecimals = token_.decimals();
+        require(tokenDecimals >= 6 && tokenDecimals <= 24, "token decimals must be 6 to 24");
+        tokenUnitsPerMicro = uint256(10) ** (tokenDecimals - 6);
     }
 
     // ---- money in -------------------------------------------------------------------------------
@@ -90,7 +100,7 @@ contract SettlementVault {
         require(amount > 0, "amount must be positive");
         pool += amount;
         emit Deposited(msg.sender, amount);
-        require(token.transferFrom(msg.sender, address(this), amount), "token transfer failed");
+        require(token.transferFrom(msg.sender, address(this), amount * tokenUnitsPerMicro), "token transfer failed");
     }
 
     // ---- stakes ---------------------------------------------------------------------------------
@@ -105,7 +115,7 @@ contract SettlementVault {
         uint256 total = stakedOf[msg.sender] + amount;
         stakedOf[msg.sender] = total;
         emit Staked(msg.sender, role, amount, total);
-        require(token.transferFrom(msg.sender, address(this), amount), "token transfer failed");
+        require(token.transferFrom(msg.sender, address(this), amount * tokenUnitsPerMicro), "token transfer failed");
     }
 
     /// Moves `amount` of the caller's stake to unbonding: locked and slashable for the delay.
@@ -135,7 +145,7 @@ contract SettlementVault {
         for (uint256 i = 0; i < remaining; ++i) queue[i] = queue[i + count];
         for (uint256 i = 0; i < count; ++i) queue.pop();
         emit UnbondedWithdrawn(msg.sender, matured);
-        require(token.transfer(msg.sender, matured), "token transfer failed");
+        require(token.transfer(msg.sender, matured * tokenUnitsPerMicro), "token transfer failed");
     }
 
     function unbondingOf(address account) public view returns (uint256 total) {
@@ -170,7 +180,7 @@ contract SettlementVault {
         withdrawnOf[msg.sender] = cumulativeAmount;
         pool -= amount;
         emit Withdrawn(msg.sender, epoch, amount, cumulativeAmount);
-        require(token.transfer(msg.sender, amount), "token transfer failed");
+        require(token.transfer(msg.sender, amount * tokenUnitsPerMicro), "token transfer failed");
     }
 
     function _root(bytes32 node, bytes32[] calldata proof) private pure returns (bytes32) {

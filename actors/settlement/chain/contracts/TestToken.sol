@@ -2,12 +2,13 @@
 pragma solidity ^0.8.24;
 
 /// @title TestToken: a plain ERC-20 that stands in for BTT on a development chain.
-/// @notice 6 decimals, so one base unit is one ledger micro-unit. Only the minter (the deployer)
-///         can mint; there is no other privileged function.
+/// @notice Its decimals are a constructor argument (18 like BTT on dev chains and in the tests; the
+///         vault scales to the ledger's micro-units). Only the minter (the deployer) can mint; there
+///         is no other privileged function.
 contract TestToken {
     string public constant name = "InferGrid test BTT";
     string public constant symbol = "tBTT";
-    uint8 public constant decimals = 6;
+    uint8 public immutable decimals;
 
     address public immutable minter;
     uint256 public totalSupply;
@@ -17,8 +18,9 @@ contract TestToken {
     event Transfer(address indexed from, address indexed to, uint256 value);
     event Approval(address indexed owner, address indexed spender, uint256 value);
 
-    constructor() {
+    constructor(uint8 decimals_) {
         minter = msg.sender;
+        decimals = decimals_;
     }
 
     function mint(address to, uint256 value) external {
