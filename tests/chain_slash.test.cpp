@@ -2,14 +2,16 @@
 // on-chain"), with the real binary: one `infergrid node` hosting settlement (chain bridge + operator
 // key), the matchmaker, three validators with chain keys and a cheating stories260k worker
 // (random_tokens, INFERGRID_TEST_CHEATS=1), and the HTTP bridge, on a local anvil node. The miner and
-// the validators bind their node identities to their chain wallets and stake on the vault; the
-// developer deposits there. One completion over HTTP is audited by all three validators, whose
-// verdicts convict the miner in the ledger — while the chain node is down, and with settlement
-// restarted before it is back (its slash book set back as if it had stopped before marking the
-// conviction). Once it is back the vault slashes the miner exactly once:
-// stakedOf drops by the ledger's forfeit, the Slashed event's voters and split are the ledger's,
-// a restart and a full reread of the chain change nothing, and `ledger verify` passes with the
-// supply equal to the vault's tokens.
+// the validators bind their node identities to their chain wallets and stake on the vault (the
+// miner also has stake unbonding); the developer deposits there. One completion over HTTP is
+// audited by all three validators, whose verdicts convict the miner in the ledger while the chain
+// node is down; the ledger forfeits nothing yet. Settlement stops (its slash book set back as if it
+// had stopped before marking the conviction); the chain comes back, the miner's unbonding matures
+// and the miner withdraws it before the slash executes — the race that used to leave the ledger's
+// forfeit larger than the vault's. Settlement restarts, the vault slashes the miner exactly once on
+// what is still bonded, and the ledger books exactly that forfeit and split; a restart and a full
+// reread of the chain change nothing, and `ledger verify` passes with the supply equal to the
+// vault's tokens.
 #include <signal.h>
 
 #include <chrono>
@@ -194,56 +196,71 @@ class ChainSlash : public ::testing::Test {
   std::unique_ptr<child_process> grid;
 };
 
-TEST_F(ChainSlash, AQuorumConvictionIsSlashedOnChainOnceByTheLedgersForfeit) {
-  bind_and_stake(miner, stake_role::miner, miner_stake);
+TEST_F(ChainSlash, AQuorumConvictionIsBookedAsTheVaultSlashedItEvenAfterTheMinerWithdrewUnbonding) {
+  // The miner bonds 240: 200 staked and 40 unbonding (locked and slashable for the vault's delay).
+  constexpr std::int64_t unbonding = 40 * token;
+  bind_and_stake(miner, stake_role::miner, miner_stake + unbonding);
+  ASSERT_TRUE(net->client->send(miner.wallet, net->vault, vault_call::unbond(static_cast<std::uint64_t>(unbonding))).ok());
   for (const party& v : voters) bind_and_stake(v, stake_role::validator, validator_stake);
   ASSERT_TRUE(net->fund(developer, 50 * token).ok());
   ASSERT_TRUE(net->client->send(developer, net->vault, vault_call::deposit(50 * token)).ok());
 
   // The bridge books the stakes of the bound wallets to the nodes' identities.
   start_grid();
-  ASSERT_TRUE(wait_until([&] { return ledger_amount(miner.account(), "staked") == miner_stake; })) << grid->log();
+  ASSERT_TRUE(wait_until([&] { return ledger_amount(miner.account(), "unbonding") == unbonding; })) << grid->log();
+  EXPECT_EQ(ledger_amount(miner.account(), "staked"), miner_stake);
   for (const party& v : voters) {
     ASSERT_TRUE(wait_until([&] { return ledger_amount(v.account(), "staked") == validator_stake; })) << v.name;
   }
   ASSERT_TRUE(wait_until([&] { return ledger_amount(to_hex_0x(developer.chain_address()), "balance") == 50 * token; }));
 
-  // The chain node goes down; the cheating miner serves a completion, the three validators convict
-  // it in the ledger; settlement restarts while the chain is still down.
+  // The chain node goes down; the cheating miner serves a completion and the three validators convict
+  // it in the ledger. The vault holds the stakes, so the ledger forfeits nothing until the vault has.
   auto state = net->client->rpc().call("anvil_dumpState");
   ASSERT_TRUE(state.ok());
   const std::string endpoint = net->node->endpoint();
   net->node->stop();
   EXPECT_EQ(complete("Once upon a time"), 200);
-  ASSERT_TRUE(wait_until([&] { return ledger_amount(miner.account(), "staked") < miner_stake; })) << grid->log();
-  const std::int64_t forfeit = miner_stake - ledger_amount(miner.account(), "staked");
-  EXPECT_EQ(forfeit, miner_stake * net->parameters.slash_bps / 10'000);
+  const auto book_convicted = [&] {
+    std::ifstream file(db + ".chain-slashes");
+    const json book = json::parse(file, nullptr, false);
+    return book.is_array() && book.size() == 1 && book[0].value("convicted", false);
+  };
+  ASSERT_TRUE(wait_until(book_convicted)) << grid->log();
+  EXPECT_EQ(ledger_amount(miner.account(), "staked"), miner_stake);
+  EXPECT_EQ(ledger_amount(miner.account(), "unbonding"), unbonding);
   stop_grid();
   // As if settlement had stopped between the ledger's commit and the book's mark: the restart finds
-  // the conviction in the ledger by the verdicts' op ids.
+  // the conviction awaiting the vault's slash in the ledger.
   json book = json::parse(std::ifstream(db + ".chain-slashes"));
-  ASSERT_EQ(book.size(), 1u);
   EXPECT_EQ(book[0]["signatures"].size(), voters.size());
+  EXPECT_EQ(book[0]["voters"].size(), voters.size());
   book[0]["convicted"] = false;
   book[0]["voters"] = json::array();
   write_file(db + ".chain-slashes", book.dump());
-  start_grid();  // the slash waits in the book; the slasher retries until the node answers
-  std::this_thread::sleep_for(seconds(2));
-  EXPECT_EQ(staked_on_chain(miner.wallet.chain_address()), -1);  // still down
+
+  // The chain is back, the unbonding has matured, and the miner takes it out before the slash
+  // executes: the vault can only take its share of the 200 still staked.
   auto restarted = anvil_node::start(static_cast<std::uint16_t>(std::stoi(endpoint.substr(endpoint.rfind(':') + 1))));
   ASSERT_TRUE(restarted.ok()) << restarted.err().message;
   net->node = std::move(*restarted);
   ASSERT_TRUE(net->client->rpc().call("anvil_loadState", json::array({*state})).ok());
+  ASSERT_TRUE(net->advance_time(net->parameters.unbonding_delay_seconds + 1).ok());
+  ASSERT_TRUE(net->client->send(miner.wallet, net->vault, vault_call::withdraw_unbonded()).ok());
+  start_grid();
 
-  // On-chain: the miner's stake drops by exactly the ledger's forfeit, once; voters and split as the ledger's.
+  const std::int64_t forfeit = miner_stake * static_cast<std::int64_t>(net->parameters.slash_bps) / 10'000;
   ASSERT_TRUE(wait_until([&] { return staked_on_chain(miner.wallet.chain_address()) == miner_stake - forfeit; }))
       << grid->log();
-  ASSERT_TRUE(grid->wait_for_log("the twin of the ledger's slash", seconds(20)).has_value()) << grid->log();
+  ASSERT_TRUE(grid->wait_for_log("convicted here): forfeit", seconds(20)).has_value()) << grid->log();
   std::vector<slashed_event> slashed = slashed_events();
   ASSERT_EQ(slashed.size(), 1u);
   EXPECT_EQ(slashed[0].miner, miner.wallet.chain_address());
   EXPECT_EQ(static_cast<std::int64_t>(slashed[0].forfeit_micro), forfeit);
   EXPECT_EQ(slashed[0].voters.size(), voters.size());
+  // The ledger took exactly what the vault took, and paid the unbonding out as the vault did.
+  ASSERT_TRUE(wait_until([&] { return ledger_amount(miner.account(), "staked") == miner_stake - forfeit; })) << grid->log();
+  EXPECT_EQ(ledger_amount(miner.account(), "unbonding"), 0);
   for (const party& v : voters) {
     EXPECT_EQ(ledger_amount(v.account(), "balance"), static_cast<std::int64_t>(slashed[0].reward_per_voter_micro)) << v.name;
     EXPECT_NE(std::find(slashed[0].voters.begin(), slashed[0].voters.end(), v.wallet.chain_address()),
@@ -256,11 +273,11 @@ TEST_F(ChainSlash, AQuorumConvictionIsSlashedOnChainOnceByTheLedgersForfeit) {
     std::printf("gas per slash sent by settlement (%s signatures): %s\n", gas[1].str().c_str(), gas[2].str().c_str());
   }
 
-  // A restart, and one that rereads the whole chain (cursor lost), slash nothing twice.
+  // A restart, and one that rereads the whole chain (cursor lost), slash and book nothing twice.
   stop_grid();
   ASSERT_TRUE(std::filesystem::remove(db + ".chain-cursor"));
   start_grid();
-  ASSERT_TRUE(grid->wait_for_log("the twin of the ledger's slash", seconds(20)).has_value()) << grid->log();
+  ASSERT_TRUE(grid->wait_for_log("convicted here): forfeit", seconds(20)).has_value()) << grid->log();
   EXPECT_EQ(grid->log().find("sent the slash"), std::string::npos) << grid->log();
   EXPECT_EQ(staked_on_chain(miner.wallet.chain_address()), miner_stake - forfeit);
   EXPECT_EQ(ledger_amount(miner.account(), "staked"), miner_stake - forfeit);

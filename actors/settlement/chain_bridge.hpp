@@ -66,14 +66,11 @@ class chain_bridge {
   // Slashing on-chain (chain_convictions.hpp): a validator's signature, a ledger conviction, an
   // epoch closed.
   result<std::uint32_t> keep_slash_signature(const chain_slash_signature& m) { return convictions_->keep_signature(m, view()); }
-  void convicted(const std::string& request_id, const std::string& miner, const ledger::outcome& out,
-                 const std::string& treasury_account) {
-    convictions_->convicted(request_id, miner, out, treasury_account, view());
+  void convicted(const std::string& request_id, const ledger::awaiting_slash& conviction) {
+    convictions_->convicted(request_id, conviction, view());
   }
   void epoch_closed() { convictions_->epoch_closed(); }
-  void recover_convictions(ledger::ledger& books, const std::string& treasury_account) {
-    convictions_->recover(books, treasury_account, view());
-  }
+  void recover_convictions(const ledger::ledger& books) { convictions_->recover(books, view()); }
   const chain_convictions& convictions() const { return *convictions_; }
 
   const chain::address& vault() const { return config_.vault; }

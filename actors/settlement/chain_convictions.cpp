@@ -22,14 +22,6 @@ result<chain::address> signer_of(const chain::word& digest, const chain::bytes& 
   return chain::recover_signer(digest, signature);
 }
 
-std::int64_t posted(const ledger::outcome& out, const std::string& account, ledger::bucket where) {
-  std::int64_t sum = 0;
-  for (const ledger::posting& p : out.postings) {
-    if (p.account == account && p.where == static_cast<std::uint8_t>(where)) sum += p.delta_micro;
-  }
-  return sum;
-}
-
 }  // namespace
 
 void chain_convictions::start(std::unique_ptr<chain::chain_slasher> slasher, const chain_view& chain) {
@@ -39,19 +31,15 @@ void chain_convictions::start(std::unique_ptr<chain::chain_slasher> slasher, con
   }
 }
 
-void chain_convictions::recover(ledger::ledger& books, const std::string& treasury_account, const chain_view& chain) {
-  std::vector<std::pair<std::string, std::string>> unmarked;  // request, validator that signed
+void chain_convictions::recover(const ledger::ledger& books, const chain_view& chain) {
+  std::vector<std::string> unmarked;
   for (const chain_conviction& c : book_.entries()) {
-    if (c.convicted) continue;
-    for (const auto& [validator, signature] : c.signatures) unmarked.emplace_back(c.request_id, validator);
+    if (!c.convicted) unmarked.push_back(c.request_id);
   }
-  for (const auto& [request_id, validator] : unmarked) {
-    chain_conviction* c = book_.find(request_id);
-    if (c == nullptr || c->convicted) continue;
-    auto found = books.store().find_op("verdict/" + request_id + "/" + validator);
-    if (!found.ok() || !found->has_value()) continue;
-    auto out = ledger::decode_outcome((*found)->outcome_bytes);
-    if (out.ok() && out->convicted) convicted(request_id, c->miner, *out, treasury_account, chain);
+  for (const std::string& request_id : unmarked) {
+    if (const ledger::awaiting_slash* awaiting = books.state().awaiting_chain_slash(request_id)) {
+      convicted(request_id, *awaiting, chain);
+    }
   }
 }
 
@@ -80,24 +68,17 @@ result<std::uint32_t> chain_convictions::keep_signature(const chain_slash_signat
   return kept;
 }
 
-void chain_convictions::convicted(const std::string& request_id, const std::string& miner, const ledger::outcome& out,
-                                  const std::string& treasury_account, const chain_view& chain) {
+void chain_convictions::convicted(const std::string& request_id, const ledger::awaiting_slash& conviction,
+                                  const chain_view& chain) {
   chain_conviction* c = book_.find(request_id);
-  if (c == nullptr || c->miner != miner) {
-    log(log_level::warn, log_source_, "the conviction of {} on {} has no slash signatures: it stays off-chain", miner, request_id);
+  if (c == nullptr || c->miner != conviction.miner) {
+    log(log_level::warn, log_source_, "the conviction of {} on {} has no slash signatures: the vault cannot slash it, "
+        "so it forfeits nothing", conviction.miner, request_id);
     return;
   }
   if (c->convicted) return;  // a replayed verdict
   c->convicted = true;
-  c->voters.clear();
-  for (const ledger::posting& p : out.postings) {
-    const bool voter = p.account != miner && p.account != treasury_account &&
-                       p.where == static_cast<std::uint8_t>(ledger::bucket::balance);
-    if (voter && std::find(c->voters.begin(), c->voters.end(), p.account) == c->voters.end()) c->voters.push_back(p.account);
-  }
-  c->forfeit_micro = -(posted(out, miner, ledger::bucket::staked) + posted(out, miner, ledger::bucket::unbonding));
-  c->reward_per_voter_micro = c->voters.empty() ? 0 : posted(out, c->voters.front(), ledger::bucket::balance);
-  c->treasury_share_micro = posted(out, treasury_account, ledger::bucket::balance);
+  c->voters = conviction.voters;
   save();
   submit(*c, chain);
 }
@@ -130,41 +111,20 @@ void chain_convictions::submit(const chain_conviction& c, const chain_view& chai
 std::vector<ledger::command> chain_convictions::slashed_on_chain(const chain::chain_log& log_entry,
                                                                 const chain::slashed_event& slashed, const chain_view& chain) {
   chain_conviction* c = book_.find_by_evidence(slashed.evidence_hash);
-  if (c == nullptr || !c->convicted) {
-    ++unknown_;
-    const std::string request_id = c != nullptr ? c->request_id : "";
-    log(log_level::warn, log_source_,
-        "the vault slashed {} on evidence {} ({}) before this ledger convicted it: booking its split (forfeit {}, {} per "
-        "voter, {} to the treasury)",
-        chain.identities.ledger_account(slashed.miner), chain::to_hex_0x(slashed.evidence_hash),
-        request_id.empty() ? "a request this settlement never saw signatures for" : "request " + request_id,
-        slashed.forfeit_micro, slashed.reward_per_voter_micro, slashed.treasury_share_micro);
-    if (c != nullptr && !c->on_chain) {
-      c->on_chain = true;  // kept past the epoch close, so a re-read books the same command
-      save();
-    }
-    return chain_slash_command_of(log_entry, slashed, chain.identities, request_id);
-  }
-  std::vector<std::string> voters;
-  for (const chain::address& voter : slashed.voters) voters.push_back(chain.identities.ledger_account(voter));
-  std::vector<std::string> ledger_voters = c->voters;
-  std::sort(voters.begin(), voters.end());
-  std::sort(ledger_voters.begin(), ledger_voters.end());
-  const bool same = slashed.miner == c->miner_address && voters == ledger_voters &&
-                    static_cast<std::int64_t>(slashed.forfeit_micro) == c->forfeit_micro &&
-                    static_cast<std::int64_t>(slashed.reward_per_voter_micro) == c->reward_per_voter_micro &&
-                    static_cast<std::int64_t>(slashed.treasury_share_micro) == c->treasury_share_micro;
-  ++(same ? matched_ : differing_);
-  log(same ? log_level::info : log_level::warn, log_source_,
-      "the vault slashed miner {} on {}: forfeit {}, {} per voter, {} to the treasury — {} the ledger's slash "
-      "(forfeit {}, {} per voter, {} to the treasury)",
-      c->miner, c->request_id, slashed.forfeit_micro, slashed.reward_per_voter_micro, slashed.treasury_share_micro,
-      same ? "the twin of" : "DIFFERENT from", c->forfeit_micro, c->reward_per_voter_micro, c->treasury_share_micro);
-  if (!c->on_chain) {
-    c->on_chain = true;
+  const bool ours = c != nullptr && c->convicted;
+  ++(ours ? booked_ : unknown_);
+  const std::string request_id = c != nullptr ? c->request_id : "";
+  log(ours ? log_level::info : log_level::warn, log_source_,
+      "the vault slashed {} on evidence {} ({}{}): forfeit {}, {} per voter, {} to the treasury — booked as the vault took it",
+      chain.identities.ledger_account(slashed.miner), chain::to_hex_0x(slashed.evidence_hash),
+      request_id.empty() ? "a request this settlement never saw signatures for" : "request " + request_id,
+      ours ? ", convicted here" : ", before this ledger convicted it", slashed.forfeit_micro, slashed.reward_per_voter_micro,
+      slashed.treasury_share_micro);
+  if (c != nullptr && !c->on_chain) {
+    c->on_chain = true;  // kept past the epoch close, so a re-read books the same command
     save();
   }
-  return {};
+  return chain_slash_command_of(log_entry, slashed, chain.identities, request_id);
 }
 
 void chain_convictions::epoch_closed() {

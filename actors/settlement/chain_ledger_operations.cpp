@@ -45,7 +45,8 @@ std::vector<ledger::command> ledger_commands_of(const chain::chain_log& log, con
 
 std::vector<ledger::command> chain_slash_command_of(const chain::chain_log& log, const chain::slashed_event& slashed,
                                                    const chain_identities& identities, const std::string& request_id) {
-  if (slashed.forfeit_micro == 0 || !fits(slashed.forfeit_micro)) return {};
+  // A forfeit of nothing (the miner had nothing bonded on the vault) still settles a conviction awaiting it.
+  if ((slashed.forfeit_micro == 0 && request_id.empty()) || !fits(slashed.forfeit_micro)) return {};
   ledger::chain_slash_op op{request_id, identities.ledger_account(slashed.miner),
                             static_cast<ledger::micro_units>(slashed.forfeit_micro), {},
                             static_cast<ledger::micro_units>(slashed.reward_per_voter_micro),

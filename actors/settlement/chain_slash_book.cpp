@@ -23,9 +23,6 @@ json to_json(const chain_conviction& c) {
           {"signatures", signatures},
           {"convicted", c.convicted},
           {"voters", c.voters},
-          {"forfeit_micro", c.forfeit_micro},
-          {"reward_per_voter_micro", c.reward_per_voter_micro},
-          {"treasury_share_micro", c.treasury_share_micro},
           {"on_chain", c.on_chain}};
 }
 
@@ -47,9 +44,6 @@ result<chain_conviction> from_json(const json& j) {
     }
     c.convicted = j.at("convicted").get<bool>();
     c.voters = j.at("voters").get<std::vector<std::string>>();
-    c.forfeit_micro = j.at("forfeit_micro").get<std::int64_t>();
-    c.reward_per_voter_micro = j.at("reward_per_voter_micro").get<std::int64_t>();
-    c.treasury_share_micro = j.at("treasury_share_micro").get<std::int64_t>();
     c.on_chain = j.at("on_chain").get<bool>();
   } catch (const json::exception& e) {
     return make_error(error_code::malformed_input, e.what());
@@ -106,7 +100,7 @@ result<chain_conviction*> chain_slash_book::entry_for(const std::string& request
     }
     entries_.erase(done);
   }
-  entries_.push_back(chain_conviction{request_id, miner, miner_address, evidence_hash, {}, false, {}, 0, 0, 0, false});
+  entries_.push_back(chain_conviction{request_id, miner, miner_address, evidence_hash, {}, false, {}, false});
   return &entries_.back();
 }
 

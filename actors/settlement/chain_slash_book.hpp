@@ -3,7 +3,7 @@
 // ("<db>.chain-slashes", JSON, replaced atomically: write, fsync, rename). A validator's slash
 // signature is written here before its verdict reaches the ledger, so every conviction the ledger
 // commits finds its quorum's signatures here, across crashes and restarts. An entry is marked
-// convicted (with the ledger's split) when the ledger convicts, and on_chain when the vault's
+// convicted (with the guilty voters) when the ledger convicts, and on_chain when the vault's
 // Slashed event for its evidence is booked; the settlement actor sends every convicted entry not
 // yet on chain at start. Entries the ledger never convicted are dropped at the next epoch close
 // (a quorum forms within one epoch or not at all) unless the vault slashed them first (on_chain:
@@ -24,11 +24,8 @@ struct chain_conviction {
   chain::address miner_address{};
   chain::word evidence_hash{};
   std::map<std::string, chain::bytes> signatures;  // validator account -> r | s | v, checked on arrival
-  bool convicted = false;                          // the ledger convicted; the rest is its split
+  bool convicted = false;                          // the ledger convicted, by these guilty voters
   std::vector<std::string> voters;
-  std::int64_t forfeit_micro = 0;
-  std::int64_t reward_per_voter_micro = 0;
-  std::int64_t treasury_share_micro = 0;
   bool on_chain = false;  // the vault's Slashed event on this evidence was booked
 };
 

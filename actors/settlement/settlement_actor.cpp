@@ -154,7 +154,7 @@ void settlement_state::on_start() {
   if (chain) {
     chain->start(ctx.waker(), [this](lg::command c, answer_fn answer) { enqueue(std::move(c), std::move(answer)); });
     chain->anchor_last_closed(books);  // an epoch closed before a stop or while the node was down
-    chain->recover_convictions(books, config.ledger.treasury_account);  // committed, then stopped before the book knew
+    chain->recover_convictions(books);  // committed, then stopped before the book knew
   }
 }
 
@@ -287,9 +287,13 @@ handler_table settlement_state::handlers() {
         queue_mutation<settle_receipt, settle_reply>(
             *this, m, in, m.op_id, [m, treasury](const lg::acknowledgement& ack) { return to_settle_reply(m, treasury, ack); });
       }),
-      on<verdict_message>([this, treasury](const verdict_message& m, const envelope& in) {
-        queue_mutation<verdict_message, verdict_reply>(*this, m, in, op_id_of(m), [this, m, treasury](const lg::acknowledgement& ack) {
-          if (chain && ack.result.convicted) chain->convicted(m.request_id, m.miner, ack.result, treasury);
+      on<verdict_message>([this](const verdict_message& m, const envelope& in) {
+        queue_mutation<verdict_message, verdict_reply>(*this, m, in, op_id_of(m), [this, m](const lg::acknowledgement& ack) {
+          if (chain && ack.result.convicted) {
+            if (const lg::awaiting_slash* awaiting = books.state().awaiting_chain_slash(m.request_id)) {
+              chain->convicted(m.request_id, *awaiting);
+            }
+          }
           return to_verdict_reply(m, ack);
         });
       }),

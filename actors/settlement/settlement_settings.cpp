@@ -37,6 +37,7 @@ result<settlement_settings> read_settlement_settings(const settings& config) {
   IG_TRY(read_setting(config, "epoch_interval_ms", out.epoch_interval_ms));
   if (out.epoch_interval_ms < 0) return make_error(error_code::invalid_argument, config.where("epoch_interval_ms") + ": must be >= 0");
   IG_TRY(read_chain_bridge_settings(config, out.chain));
+  l.slashes_on_chain = !out.chain.endpoint.empty();  // the vault holds the stakes, so its slash is the one booked
   IG_TRY(read_epoch_driver_settings(config, out.epochs));
   if (out.epochs.interval_s > 0 && out.epoch_interval_ms > 0) {
     return make_error(error_code::invalid_argument, config.where("epoch_interval_s") +

@@ -36,6 +36,14 @@ result<ledger_config> settle_config(ledger_store& store, const ledger_options& o
     return make_error(error_code::malformed_input, std::string("stored ledger config does not decode: ") + e.what());
   }
   if (!options.use_stored_config && !(config == options.config)) {
+    ledger_config other_custody = config;
+    other_custody.slashes_on_chain = options.config.slashes_on_chain;
+    if (other_custody == options.config) {
+      return make_error(error_code::conflict, "ledger " + options.path + " was created " +
+                                                  (config.slashes_on_chain ? "with" : "without") +
+                                                  " stakes in custody on a chain (chain_endpoint / chain_deployment): "
+                                                  "its slashes cannot change custody; use a new ledger file (db)");
+    }
     return make_error(error_code::conflict, "ledger " + options.path + " was created with a different config");
   }
   return config;

@@ -132,6 +132,16 @@ TEST_F(ledger_test, reopening_with_another_config_is_refused) {
   EXPECT_EQ(adopted->config().fee_bps, ledger_config{}.fee_bps);
 }
 
+TEST_F(ledger_test, a_ledger_keeps_the_custody_of_stakes_it_was_created_with) {
+  { ledger l = open_ledger(); }
+  ledger_options on_chain{.path = path};
+  on_chain.config.slashes_on_chain = true;
+  auto opened = ledger::open(on_chain, key(100));
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.err().code, error_code::conflict);
+  EXPECT_NE(opened.err().message.find("created without stakes in custody on a chain"), std::string::npos) << opened.err().message;
+}
+
 TEST_F(ledger_test, a_second_writer_is_refused_while_the_first_holds_the_file) {
   ledger first = open_ledger();
   auto second = ledger::open(ledger_options{.path = path}, key(100));

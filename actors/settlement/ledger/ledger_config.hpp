@@ -53,11 +53,16 @@ struct ledger_config {
   reward_weights weights{};
   // The pool of a demand-driven epoch close and when the early window opens (market/supply_rule.hpp).
   market::supply_rule supply{};
+  // Stakes are in custody on a chain (a settlement with a chain bridge): a validators' quorum convicts
+  // here, but the forfeit is booked as the vault's Slashed event says (chain_slash_op), so the ledger
+  // can never take more or less than the vault did — e.g. when the miner withdrew matured unbonding
+  // before the vault's slash executed.
+  bool slashes_on_chain = false;
   // The config is part of the ledger: stored at creation, replayed by verify (fields append-only;
-  // a config stored before `supply` decodes with its defaults).
+  // a config stored before `supply` or `slashes_on_chain` decodes with its defaults).
   MSGPACK_DEFINE(treasury_account, miner_stake_min_micro, validator_stake_min_micro, unbonding_epochs, fee_bps,
                  conviction_quorum, slash_bps, slash_reporter_bps, validator_reward_per_verdict_micro,
-                 early_participant_epochs, early_participant_multiplier_percent, weights, supply)
+                 early_participant_epochs, early_participant_multiplier_percent, weights, supply, slashes_on_chain)
   bool operator==(const ledger_config&) const = default;
 };
 

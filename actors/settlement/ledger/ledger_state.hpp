@@ -75,6 +75,12 @@ struct verdict_tally {
   bool convicted = false;
 };
 
+// A conviction the vault has yet to execute (ledger_config::slashes_on_chain): who, and who voted guilty.
+struct awaiting_slash {
+  std::string miner;
+  std::vector<std::string> voters;
+};
+
 class ledger_state {
  public:
   // `requests` (not owned; must outlive the state) answers which request ids were ever escrowed;
@@ -115,6 +121,12 @@ class ledger_state {
   const closed_withdrawals& withdrawn_at_close() const { return withdrawn_at_close_; }
   std::size_t open_escrow_count() const { return escrows_.size(); }
   const std::map<std::string, escrow, std::less<>>& open_escrows() const { return escrows_; }
+
+  // slashes_on_chain: a conviction whose forfeit waits for the vault's Slashed event (by request id).
+  const awaiting_slash* awaiting_chain_slash(std::string_view request_id) const {
+    const auto found = awaiting_chain_slash_.find(request_id);
+    return found == awaiting_chain_slash_.end() ? nullptr : &found->second;
+  }
 
   // Full recount: every bucket >= 0, buckets sum to the supply, escrows and unbondings match the
   // accounts' escrowed/unbonding buckets, closed escrows were fully settled + refunded. O(state).
@@ -187,6 +199,7 @@ class ledger_state {
   std::uint64_t applied_ = 0;
   std::map<std::string, verdict_tally, std::less<>> tallies_;  // this epoch's audited receipts
   std::unordered_set<std::string> convicted_;           // receipts that already cost a slash
+  std::map<std::string, awaiting_slash, std::less<>> awaiting_chain_slash_;  // slashes_on_chain: convicted, not booked
   std::map<std::string, std::int64_t, std::less<>> epoch_tokens_;  // miner → tokens settled this epoch
   std::int64_t last_close_tokens_ = 0;
   std::set<std::string> touched_;

@@ -234,6 +234,55 @@ TEST_F(state_test, a_slash_the_vault_executed_first_is_booked_as_it_says_and_nev
   EXPECT_EQ(state.find(m)->unbonding_micro, 23 * token);
 }
 
+// Stakes in custody on a chain: the quorum convicts, the vault's Slashed event books the forfeit.
+TEST_F(state_test, with_slashes_on_chain_a_conviction_forfeits_what_the_vault_took_once) {
+  ledger_config c = make_config();
+  c.slashes_on_chain = true;
+  state = ledger_state(c);
+  add_miner(miner, 100 * token);
+  const std::string m = account_of(miner);
+  ok(unbond_op{m, 40 * token});  // 60 staked, 40 unbonding
+  const identity v1 = key(11), v2 = key(12);
+  add_validator(v1);
+  add_validator(v2);
+  const std::vector<std::string> voters{account_of(v1), account_of(v2)};
+  ok(make_verdict(v1, "req-1", m, true));
+  auto convicted = state.apply(make_verdict(v2, "req-1", m, true));
+  ASSERT_TRUE(convicted.ok()) << convicted.err().message;
+  EXPECT_TRUE(convicted->convicted);
+  EXPECT_TRUE(convicted->postings.empty());  // nothing forfeited yet
+  EXPECT_TRUE(convicted->miner_unschedulable);  // 60 staked, under the minimum of 100
+  ASSERT_NE(state.awaiting_chain_slash("req-1"), nullptr);
+  EXPECT_EQ(state.awaiting_chain_slash("req-1")->miner, m);
+  EXPECT_EQ(state.awaiting_chain_slash("req-1")->voters, voters);
+
+  // The miner takes its matured unbonding out on the vault before the slash executes.
+  ok(unbonding_paid_op{m, 40 * token});
+  // Refused: the vault's slash naming another miner for this request.
+  EXPECT_EQ(state.apply(chain_slash_op{"req-1", voters[0], 6 * token, {voters[1]}, 3 * token, 3 * token}).err().code,
+            error_code::conflict);
+  // The vault took 10 % of the 60 still bonded: 6, 1.5 to each voter, 3 to the treasury.
+  auto slashed = state.apply(chain_slash_op{"req-1", m, 6 * token, voters, 1'500'000, 3 * token});
+  ASSERT_TRUE(slashed.ok()) << slashed.err().message;
+  EXPECT_EQ(state.find(m)->staked_micro, 54 * token);
+  EXPECT_EQ(state.find(m)->unbonding_micro, 0);
+  EXPECT_EQ(balance(voters[0]), 1'500'000);
+  EXPECT_EQ(balance("treasury"), 3 * token);
+  EXPECT_EQ(state.awaiting_chain_slash("req-1"), nullptr);
+  ASSERT_TRUE(state.check_invariants().ok()) << state.check_invariants().err().message;
+  // Booked once: a second Slashed on the request is refused.
+  EXPECT_EQ(state.apply(chain_slash_op{"req-1", m, 6 * token, voters, 1'500'000, 3 * token}).err().code, error_code::conflict);
+
+  // A miner with nothing bonded on the vault forfeits nothing: that settles the conviction too, and
+  // a forfeit of nothing is refused for anything this ledger did not convict.
+  ok(make_verdict(v1, "req-2", m, true));
+  ok(make_verdict(v2, "req-2", m, true));
+  EXPECT_EQ(state.apply(chain_slash_op{"req-3", m, 0, voters, 0, 0}).err().code, error_code::invalid_argument);
+  ok(chain_slash_op{"req-2", m, 0, voters, 0, 0});
+  EXPECT_EQ(state.awaiting_chain_slash("req-2"), nullptr);
+  EXPECT_EQ(state.find(m)->staked_micro, 54 * token);
+}
+
 TEST_F(state_test, epoch_rewards_pay_exactly_the_pool_weighted_by_score) {
   ledger_config c = make_config();
   c.early_participant_epochs = 0;  // no multiplier here

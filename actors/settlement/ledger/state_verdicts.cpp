@@ -1,4 +1,5 @@
-// ledger_state: validator verdicts; a quorum of guilty verdicts convicts the miner and slashes it.
+// ledger_state: validator verdicts; a quorum of guilty verdicts convicts the miner and slashes it —
+// at once, or, when stakes are in custody on a chain (slashes_on_chain), as the vault's Slashed event says.
 #include "actors/settlement/ledger/ledger_assert.hpp"
 #include "actors/settlement/ledger/ledger_state.hpp"
 #include "actors/settlement/ledger/operation_codec.hpp"
@@ -35,7 +36,15 @@ result<outcome> ledger_state::apply_one(const verdict_op& op) {
   const bool convicts = body.guilty && !tally.convicted &&
                         tally.guilty.size() >= static_cast<std::size_t>(config_.conviction_quorum);
   outcome out;
-  if (convicts) {
+  if (convicts && config_.slashes_on_chain) {
+    // The vault executes the slash; its Slashed event books the forfeit (chain_slash_op).
+    tally.convicted = true;
+    convicted_.insert(body.request_id);
+    awaiting_chain_slash_.insert_or_assign(body.request_id,
+                                           awaiting_slash{body.miner, {tally.guilty.begin(), tally.guilty.end()}});
+    out.convicted = true;
+    out.miner_unschedulable = !schedulable(body.miner);
+  } else if (convicts) {
     micro_units from_staked = 0;
     micro_units from_unbonding = 0;
     auto slashed = run(slash_plan(body.miner, tally.guilty, &from_staked, &from_unbonding));
@@ -53,10 +62,13 @@ result<outcome> ledger_state::apply_one(const verdict_op& op) {
 
 result<outcome> ledger_state::apply_one(const chain_slash_op& op) {
   constexpr std::size_t voters_max = 256;
-  if (op.forfeit_micro <= 0 || op.reward_per_voter_micro < 0 || op.treasury_share_micro < 0 || op.voters.empty() ||
+  const auto awaiting = op.request_id.empty() ? awaiting_chain_slash_.end() : awaiting_chain_slash_.find(op.request_id);
+  const bool awaited = awaiting != awaiting_chain_slash_.end();
+  // Only a slash this ledger convicted may forfeit nothing (the miner had nothing bonded on the vault).
+  if (op.forfeit_micro < (awaited ? 0 : 1) || op.reward_per_voter_micro < 0 || op.treasury_share_micro < 0 || op.voters.empty() ||
       op.voters.size() > voters_max || op.request_id.size() > account_id_bytes_max) {
     return make_error(error_code::invalid_argument,
-                      "a chain slash needs a positive forfeit, 1 to 256 voters, shares >= 0 and a request id of at most 128 bytes");
+                      "a chain slash needs a positive forfeit (zero only for one this ledger convicted), 1 to 256 voters, shares >= 0 and a request id of at most 128 bytes");
   }
   const auto voter_count = static_cast<micro_units>(op.voters.size());
   if (op.reward_per_voter_micro > op.forfeit_micro / voter_count ||
@@ -67,7 +79,11 @@ result<outcome> ledger_state::apply_one(const chain_slash_op& op) {
     return make_error(error_code::invalid_argument, "a chain slash names a voter twice");
   }
   for (const std::string& voter : op.voters) IG_TRY(validate_account_id(voter));
-  if (!op.request_id.empty() && convicted_.contains(op.request_id)) {
+  if (awaited && awaiting->second.miner != op.miner) {
+    return make_error(error_code::conflict, "request " + op.request_id + " convicted " + awaiting->second.miner +
+                                                " here, not " + op.miner);
+  }
+  if (!awaited && !op.request_id.empty() && convicted_.contains(op.request_id)) {
     return make_error(error_code::conflict, "request " + op.request_id + " was convicted here already: that slash is booked");
   }
   auto miner = existing(op.miner);
@@ -85,6 +101,7 @@ result<outcome> ledger_state::apply_one(const chain_slash_op& op) {
   auto out = run(std::move(p));
   if (!out) return out;
   take_from_unbondings(op.miner, from_unbonding);
+  if (awaited) awaiting_chain_slash_.erase(awaiting);
   if (!op.request_id.empty()) convicted_.insert(op.request_id);
   out->convicted = true;
   out->miner_unschedulable = !schedulable(op.miner);
