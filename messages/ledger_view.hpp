@@ -67,6 +67,28 @@ struct epoch_driver_view {
                  last_pool_micro, last_tokens_served, last_utilisation_ppm, last_queue_p95_ms)
 };
 
+// The settlement's chain bridge (deploy/readme/chain.md), for metrics; enabled false without one.
+struct chain_bridge_view {
+  bool enabled = false;
+  bool node_reachable = false;
+  std::uint64_t next_block = 0;          // the next block the watcher reads
+  std::uint64_t watcher_failures = 0;    // reads that failed (node down, bad answer); it retried
+  std::uint64_t operations_applied = 0;  // ledger operations booked from vault events
+  std::uint64_t operations_replayed = 0; // seen again (a restart, a reread): booked once
+  std::uint64_t operations_refused = 0;  // the ledger refused them (logged)
+  std::uint64_t anchors_sent = 0;        // anchorEpoch transactions mined
+  std::uint64_t latest_anchored_epoch = 0;
+  std::uint64_t anchor_failures = 0;
+  std::uint64_t slashes_sent = 0;        // slash transactions mined
+  std::uint64_t slash_failures = 0;
+  std::uint64_t slashes_booked = 0;      // Slashed events of this ledger's convictions booked
+  std::uint64_t slashes_unknown = 0;     // Slashed events the vault executed before this ledger convicted
+  std::string reorganised;               // "" unless a reorganisation deeper than the confirmations stopped it
+  MSGPACK_DEFINE(enabled, node_reachable, next_block, watcher_failures, operations_applied, operations_replayed,
+                 operations_refused, anchors_sent, latest_anchored_epoch, anchor_failures, slashes_sent, slash_failures,
+                 slashes_booked, slashes_unknown, reorganised)
+};
+
 // What one miner account was paid in one closed epoch: its balance credits from the entries between
 // the epoch's root and the one before (receipts settled, partial settlements, and the epoch close's
 // reward). Account data: left out with the accounts.
@@ -112,10 +134,11 @@ struct ledger_view_report {
   epoch_driver_view epoch_driver;      // appended
   std::vector<epoch_earnings_view> earnings;  // appended: the query's earnings_epochs newest closed epochs, newest first
   std::int64_t unbonding_epochs = 0;  // appended (ledger_config): stake unbonded in epoch E is withdrawable from epoch E + this
+  chain_bridge_view chain;            // appended
   MSGPACK_DEFINE(epoch, last_seq, last_hash, signer, open_escrows, accounts, accounts_truncated, entries,
                  verified_entries, verify_error, epochs, weight_useful_tokens, weight_latency, weight_uptime,
                  weight_accuracy, early_participant_epochs, early_participant_multiplier_percent,
-                 account_data_withheld, epoch_driver, earnings, unbonding_epochs)
+                 account_data_withheld, epoch_driver, earnings, unbonding_epochs, chain)
 };
 IG_REGISTER_MESSAGE(ledger_view_report);
 

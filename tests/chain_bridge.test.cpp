@@ -10,6 +10,7 @@
 #include "actors/settlement/chain/vault_deploy.hpp"
 #include "actors/settlement/chain/vault_rules.hpp"
 #include "messages/chain_slash.hpp"
+#include "messages/ledger_view.hpp"
 #include "tests/support/chain_bridge_fixture.hpp"
 
 namespace infergrid::testing {
@@ -85,6 +86,54 @@ TEST_F(ChainBridge, ActorKeepsServingWhileTheChainIsDownAndCatchesUp) {
   mine(2);
   EXPECT_TRUE(wait_for(developer.chain_address(), 15 * token));
   expect_books_verify(18 * token);
+}
+
+// A reorganisation deeper than the confirmations is detected, not followed blindly: the watcher
+// remembers the hash of the last block it followed past (also in the cursor); once the chain has
+// replaced it, nothing more is booked from that chain (a deposit on the new branch is never
+// credited), the settlement's view says why (infergrid_chain_reorganised on /metrics), and a restart
+// from the cursor finds it again. What was booked from the replaced blocks is left for an operator.
+TEST_F(ChainBridge, AReorganisationDeeperThanTheConfirmationsStopsTheFollowing) {
+  start_grid();
+  const chain_key developer = funded(80 * token);
+  const chain_key other = funded(80 * token);
+  auto snapshot = net->client->rpc().call("evm_snapshot");
+  ASSERT_TRUE(snapshot.ok()) << snapshot.err().message;
+  ASSERT_TRUE(deposit_and_wait(developer, 10 * token));  // booked under 2 confirmations
+  const auto reorganised = [&] {
+    auto view = grid->call<ledger_view_report>("settlement", ledger_view_query{0}, call_timeout_ms);
+    return view.ok() ? view->chain.reorganised : std::string();
+  };
+  EXPECT_EQ(reorganised(), "");
+
+  // The chain goes back before the deposit and grows another branch, longer than the first.
+  ASSERT_TRUE(net->client->rpc().call("evm_revert", nlohmann::json::array({*snapshot})).ok());
+  deposit(other, 7 * token);
+  mine(6);
+  std::string why;
+  for (int i = 0; i < 100 && why.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    why = reorganised();
+  }
+  EXPECT_NE(why.find("the chain reorganised deeper than chain_confirmations (2): block "), std::string::npos) << why;
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(balance(other.chain_address()).err().code, error_code::not_found);  // the new branch is not followed
+  EXPECT_EQ(balance(developer.chain_address())->balance_micro, 10 * token);      // booked from the old one: kept
+  auto view = grid->call<ledger_view_report>("settlement", ledger_view_query{0}, call_timeout_ms);
+  ASSERT_TRUE(view.ok());
+  EXPECT_TRUE(view->chain.enabled);
+  EXPECT_TRUE(view->chain.node_reachable);
+
+  // A restart reads the followed block from the cursor and stops again.
+  stop_grid();
+  start_grid();
+  why.clear();
+  for (int i = 0; i < 100 && why.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    why = reorganised();
+  }
+  EXPECT_NE(why.find("reorganised"), std::string::npos);
+  EXPECT_EQ(balance(other.chain_address()).err().code, error_code::not_found);
 }
 
 // A vault deployed with other slashing or stake rules than the ledger books by is refused: at

@@ -185,6 +185,19 @@ TEST_F(ChainEndToEnd, DepositServeAnchorWithdrawAcrossRestarts) {
   stop_grid();
   start_grid(1000);  // epochs close every second from now on
   ASSERT_TRUE(wait_until([&] { return latest_anchored() >= 1; })) << grid->log();
+  // The bridge's state on /metrics (counters since this start).
+  std::string metrics;
+  const auto metrics_show = [&](const std::string& pattern) {
+    httplib::Client client("127.0.0.1", http_port);
+    auto res = client.Get("/metrics");
+    metrics = res && res->status == 200 ? res->body : "";
+    return std::regex_search(metrics, std::regex(pattern));
+  };
+  EXPECT_TRUE(wait_until([&] { return metrics_show(R"(\ninfergrid_chain_anchors_sent_total [1-9])"); })) << metrics;
+  EXPECT_TRUE(metrics_show(R"(\ninfergrid_chain_next_block [1-9])")) << metrics;
+  EXPECT_TRUE(metrics_show(R"(\ninfergrid_chain_operations_total\{result="refused"\} 0\n)")) << metrics;
+  EXPECT_TRUE(metrics_show(R"(\ninfergrid_chain_node_reachable 1\n)")) << metrics;
+  EXPECT_TRUE(metrics_show(R"(\ninfergrid_chain_reorganised 0\n)")) << metrics;
 
   // Inside the challenge window the CLI says so; after it the vault pays exactly once.
   const auto early = run_cli("chain withdraw " + chain_options() + key + node_options());

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "actors/http_bridge/access_log.hpp"
+#include "actors/http_bridge/chain_metrics.hpp"
 #include "actors/http_bridge/completion_route.hpp"
 #include "actors/http_bridge/dashboard_routes.hpp"
 #include "actors/http_bridge/epoch_metrics.hpp"
@@ -174,7 +175,10 @@ void http_server::add_routes() {
     metrics_snapshot_inputs inputs{shared.inbox.size(), shared.jobs_in_flight.load(), shared.catalog.models(),
                                    shared.actor_metrics_copy()};
     std::string text = shared.metrics.render(inputs);
-    if (const auto ledger = shared.dashboard.ledger(); ledger.report) render_epoch_metrics(text, *ledger.report);
+    if (const auto ledger = shared.dashboard.ledger(); ledger.report) {
+      render_epoch_metrics(text, *ledger.report);
+      render_chain_metrics(text, *ledger.report);
+    }
     render_dashboard_cache_metrics(text, shared.dashboard_answers.counts());
     res.set_content(std::move(text), "text/plain; version=0.0.4; charset=utf-8");
     done(req, "/metrics", 200, started);

@@ -88,7 +88,8 @@ void chain_bridge::start(actor_waker waker, enqueue_fn enqueue) {
   enqueue_ = std::move(enqueue);
   log(log_level::info, config_.log_source, "following vault {} on {} from block {} ({} confirmations)",
       chain::to_hex_0x(config_.vault), config_.endpoint, cursor_.next_block, config_.confirmations);
-  watcher_ = std::make_unique<chain::chain_watcher>(config_, cursor_.next_block, [waker] { waker.wake(); });
+  watcher_ = std::make_unique<chain::chain_watcher>(config_, cursor_.next_block, cursor_.last_followed,
+                                                    [waker] { waker.wake(); });
   std::unique_ptr<chain::chain_slasher> slasher;
   if (operator_key_) {
     log(log_level::info, config_.log_source, "anchoring closed epochs as operator {}", chain::to_hex_0x(operator_key_->chain_address()));
@@ -157,7 +158,7 @@ void chain_bridge::on_wake() {
     }
     for (ledger::command& c : commands_of(log_entry, *event)) commands.push_back(std::move(c));
   }
-  in_flight_ = batch_in_flight{batch->to_block, commands.size(), false};
+  in_flight_ = batch_in_flight{batch->to_block, batch->to_block_hash, commands.size(), false};
   if (commands.empty()) return finish_batch();
   for (ledger::command& c : commands) {
     const std::string op_id = c.op_id;
@@ -181,6 +182,32 @@ void chain_bridge::answered(const std::string& op_id, const result<ledger::ackno
   log(log_level::warn, config_.log_source, "ledger refused chain operation {}: {}", op_id, ack.err().message);
 }
 
+chain_bridge_view chain_bridge::view_for_metrics() const {
+  chain_bridge_view v;
+  v.enabled = true;
+  v.operations_applied = applied_;
+  v.operations_replayed = replayed_;
+  v.operations_refused = refused_;
+  v.slashes_booked = convictions_->booked();
+  v.slashes_unknown = convictions_->unknown();
+  if (watcher_) {
+    v.node_reachable = watcher_->node_reachable();
+    v.next_block = watcher_->next_block();
+    v.watcher_failures = watcher_->failures();
+    v.reorganised = watcher_->reorganised();
+  }
+  if (anchorer_) {
+    v.anchors_sent = anchorer_->sent();
+    v.latest_anchored_epoch = anchorer_->latest_anchored();
+    v.anchor_failures = anchorer_->failures();
+  }
+  if (const chain::chain_slasher* slasher = convictions_->slasher()) {
+    v.slashes_sent = slasher->sent();
+    v.slash_failures = slasher->failures();
+  }
+  return v;
+}
+
 void chain_bridge::finish_batch() {
   if (in_flight_.retry) {
     log(log_level::warn, config_.log_source, "ledger could not record blocks up to {}; they will be read again",
@@ -188,11 +215,13 @@ void chain_bridge::finish_batch() {
     watcher_->retry_later();
     return;
   }
-  cursor_.next_block = in_flight_.to_block + 1;
+  const chain::followed_block last{in_flight_.to_block, in_flight_.to_block_hash};
+  cursor_.next_block = last.number + 1;
+  cursor_.last_followed = last;
   if (auto saved = save_chain_cursor(cursor_path_, config_.vault, cursor_); !saved) {
     log(log_level::warn, config_.log_source, "{} (the blocks will be reread and replayed after a restart)", saved.err().message);
   }
-  watcher_->applied(in_flight_.to_block);
+  watcher_->applied(last);
 }
 
 }  // namespace infergrid

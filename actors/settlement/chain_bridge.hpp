@@ -20,6 +20,7 @@
 #include "actors/settlement/chain_convictions.hpp"
 #include "actors/settlement/chain_cursor.hpp"
 #include "actors/settlement/ledger/ledger.hpp"
+#include "messages/ledger_view.hpp"
 #include "runtime/actor_waker.hpp"
 #include "runtime/settings.hpp"
 
@@ -72,6 +73,8 @@ class chain_bridge {
   void epoch_closed() { convictions_->epoch_closed(); }
   void recover_convictions(const ledger::ledger& books) { convictions_->recover(books, view()); }
   const chain_convictions& convictions() const { return *convictions_; }
+  // Counters and state for /metrics (messages/ledger_view.hpp).
+  chain_bridge_view view_for_metrics() const;
 
   const chain::address& vault() const { return config_.vault; }
   const chain_identities& identities() const { return cursor_.identities; }
@@ -102,6 +105,7 @@ class chain_bridge {
   std::unique_ptr<chain_convictions> convictions_;
   struct batch_in_flight {
     std::uint64_t to_block = 0;
+    chain::word to_block_hash{};
     std::size_t unanswered = 0;
     bool retry = false;  // the ledger failed to write: fetch the batch again
   } in_flight_;

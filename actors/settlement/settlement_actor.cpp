@@ -348,6 +348,7 @@ handler_table settlement_state::handlers() {
         auto view = make_ledger_view(books, q, with_account_data);
         if (!view.ok()) return view;
         view->epoch_driver = epochs.view();
+        if (chain) view->chain = chain->view_for_metrics();
         if (with_account_data) {
           auto earned = earnings.newest(books, q.earnings_epochs);
           if (!earned.ok()) return earned.err();

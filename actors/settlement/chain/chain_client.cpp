@@ -46,6 +46,16 @@ result<std::uint64_t> chain_client::block_number() { return quantity_of(rpc_.cal
 
 result<std::uint64_t> chain_client::block_timestamp() { return block_field(rpc_, "timestamp"); }
 
+result<word> chain_client::block_hash(std::uint64_t number) {
+  auto block = rpc_.call("eth_getBlockByNumber", nlohmann::json::array({quantity_hex(number), false}));
+  if (!block) return block.err();
+  if (block->is_null()) return make_error(error_code::not_found, "the chain has no block " + std::to_string(number));
+  if (!block->is_object() || !block->contains("hash") || !(*block)["hash"].is_string()) {
+    return make_error(error_code::malformed_input, "block " + std::to_string(number) + " has no hash");
+  }
+  return word_from_hex((*block)["hash"].get<std::string>());
+}
+
 result<transaction_receipt> chain_client::send(const chain_key& from, std::optional<address> to, const bytes& data) {
   auto id = chain_id();
   if (!id) return id.err();

@@ -36,6 +36,7 @@ class chain_client {
   result<std::uint64_t> chain_id();
   result<std::uint64_t> block_number();
   result<std::uint64_t> block_timestamp();  // of the latest block, in seconds
+  result<word> block_hash(std::uint64_t number);  // not_found when the chain has no such block
 
   // Estimates gas (a call that would revert fails here with the node's reason), signs with `from`,
   // sends, checks the node's hash against ours and waits for the receipt. A receipt with a failed

@@ -7,8 +7,22 @@
 
 namespace infergrid::chain {
 
-chain_watcher::chain_watcher(chain_watcher_config config, std::uint64_t next_block, std::function<void()> wake)
-    : config_(std::move(config)), wake_(std::move(wake)), next_block_(next_block) {
+namespace {
+
+std::string reorganisation_message(const chain_watcher_config& config, const followed_block& followed, std::optional<word> now) {
+  return "the chain reorganised deeper than chain_confirmations (" + std::to_string(config.confirmations) + "): block " +
+         std::to_string(followed.number) + " was " + to_hex_0x(followed.hash) + " when followed and is " +
+         (now ? to_hex_0x(*now) : std::string("gone")) +
+         " now. What was booked from the blocks replaced may be gone from the chain, so following vault " +
+         to_hex_0x(config.vault) + " has stopped: reconcile the ledger with the vault (ledger verify, chain status), "
+         "then restart with a deeper chain_confirmations";
+}
+
+}  // namespace
+
+chain_watcher::chain_watcher(chain_watcher_config config, std::uint64_t next_block, std::optional<followed_block> last_followed,
+                             std::function<void()> wake)
+    : config_(std::move(config)), wake_(std::move(wake)), next_block_(next_block), last_followed_(last_followed) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -28,13 +42,26 @@ std::optional<confirmed_logs> chain_watcher::take() {
   return batch_;
 }
 
-void chain_watcher::applied(std::uint64_t to_block) {
+void chain_watcher::applied(const followed_block& last) {
   {
     std::lock_guard lock(mutex_);
-    next_block_ = std::max(next_block_, to_block + 1);
+    if (last.number + 1 > next_block_) {
+      next_block_ = last.number + 1;
+      last_followed_ = last;
+    }
     batch_state_ = batch_state::none;
   }
   changed_.notify_all();
+}
+
+std::uint64_t chain_watcher::next_block() const {
+  std::lock_guard lock(mutex_);
+  return next_block_;
+}
+
+std::string chain_watcher::reorganised() const {
+  std::lock_guard lock(mutex_);
+  return reorganised_;
 }
 
 void chain_watcher::retry_later() {
@@ -56,17 +83,33 @@ result<std::optional<confirmed_logs>> chain_watcher::fetch(chain_client& client)
   auto head = client.block_number();
   if (!head) return head.err();
   std::uint64_t from = 0;
+  std::optional<followed_block> last;
   {
     std::lock_guard lock(mutex_);
     from = next_block_;
+    last = last_followed_;
+  }
+  if (last) {
+    auto now = client.block_hash(last->number);
+    if (!now && now.err().code != error_code::not_found) return now.err();
+    if (!now || *now != last->hash) {
+      std::lock_guard lock(mutex_);
+      reorganised_ = reorganisation_message(config_, *last, now ? std::optional<word>(*now) : std::nullopt);
+      return make_error(error_code::conflict, reorganised_);
+    }
   }
   if (*head < config_.confirmations || *head - config_.confirmations < from) return std::optional<confirmed_logs>();
   const std::uint64_t to = std::min(*head - config_.confirmations, from + config_.blocks_per_query_max - 1);
+  auto before = client.block_hash(to);
+  if (!before) return before.err();
   auto logs = client.logs(config_.vault, from, to);
   if (!logs) return logs.err();
+  auto after = client.block_hash(to);
+  if (!after) return after.err();
+  if (*after != *before) return std::optional<confirmed_logs>();  // reorganised while read: read it again
   auto chain_id = client.chain_id();
   if (!chain_id) return chain_id.err();
-  confirmed_logs batch{from, to, *chain_id, {}};
+  confirmed_logs batch{from, to, *after, *chain_id, {}};
   for (chain_log& log : *logs) {
     if (!log.removed) batch.logs.push_back(std::move(log));
   }
@@ -96,6 +139,10 @@ void chain_watcher::run() {
       if (!sleep_for(config_.retry_max_ms)) return;
       continue;
     }
+    if (!fetched && !reorganised().empty()) {  // for good: nothing more is booked from this chain
+      log(log_level::error, config_.log_source, "{}", fetched.err().message);
+      return;
+    }
     if (!fetched) {
       ++failures_;
       if (reachable_.exchange(false)) {
@@ -113,6 +160,7 @@ void chain_watcher::run() {
       {
         std::lock_guard lock(mutex_);
         next_block_ = (*fetched)->to_block + 1;  // nothing to apply in that range
+        last_followed_ = followed_block{(*fetched)->to_block, (*fetched)->to_block_hash};
       }
       if (full_range) continue;  // catching up: read the next range at once
     } else if (fetched->has_value()) {
