@@ -56,6 +56,19 @@ result<word> chain_client::block_hash(std::uint64_t number) {
   return word_from_hex((*block)["hash"].get<std::string>());
 }
 
+result<std::pair<std::uint64_t, word>> chain_client::head_block() {
+  auto block = rpc_.call("eth_getBlockByNumber", nlohmann::json::array({"latest", false}));
+  if (!block) return block.err();
+  if (!block->is_object() || !(*block)["hash"].is_string() || !(*block)["number"].is_string()) {
+    return make_error(error_code::malformed_input, "the latest block has no number or hash");
+  }
+  auto number = quantity_from_hex((*block)["number"].get<std::string>());
+  if (!number) return number.err();
+  auto hash = word_from_hex((*block)["hash"].get<std::string>());
+  if (!hash) return hash.err();
+  return std::pair{*number, *hash};
+}
+
 result<transaction_receipt> chain_client::send(const chain_key& from, std::optional<address> to, const bytes& data) {
   auto id = chain_id();
   if (!id) return id.err();

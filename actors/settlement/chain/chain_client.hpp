@@ -37,6 +37,8 @@ class chain_client {
   result<std::uint64_t> block_number();
   result<std::uint64_t> block_timestamp();  // of the latest block, in seconds
   result<word> block_hash(std::uint64_t number);  // not_found when the chain has no such block
+  // The head block's number and hash (one call).
+  result<std::pair<std::uint64_t, word>> head_block();
 
   // Estimates gas (a call that would revert fails here with the node's reason), signs with `from`,
   // sends, checks the node's hash against ours and waits for the receipt. A receipt with a failed

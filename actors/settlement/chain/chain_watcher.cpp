@@ -80,8 +80,9 @@ bool chain_watcher::sleep_for(std::uint64_t ms) {
 
 result<std::optional<confirmed_logs>> chain_watcher::fetch(chain_client& client) {
   if (config_.rules) IG_TRY(config_.rules->check(client));  // once agreed, a lookup
-  auto head = client.block_number();
-  if (!head) return head.err();
+  auto tip = client.head_block();
+  if (!tip) return tip.err();
+  const std::uint64_t head = tip->first;
   std::uint64_t from = 0;
   std::optional<followed_block> last;
   {
@@ -89,7 +90,8 @@ result<std::optional<confirmed_logs>> chain_watcher::fetch(chain_client& client)
     from = next_block_;
     last = last_followed_;
   }
-  if (last) {
+  // An unchanged head hash means an unchanged history: the followed block was checked against it.
+  if (last && tip->second != checked_tip_) {
     auto now = client.block_hash(last->number);
     if (!now && now.err().code != error_code::not_found) return now.err();
     if (!now || *now != last->hash) {
@@ -98,8 +100,9 @@ result<std::optional<confirmed_logs>> chain_watcher::fetch(chain_client& client)
       return make_error(error_code::conflict, reorganised_);
     }
   }
-  if (*head < config_.confirmations || *head - config_.confirmations < from) return std::optional<confirmed_logs>();
-  const std::uint64_t to = std::min(*head - config_.confirmations, from + config_.blocks_per_query_max - 1);
+  if (last) checked_tip_ = tip->second;
+  if (head < config_.confirmations || head - config_.confirmations < from) return std::optional<confirmed_logs>();
+  const std::uint64_t to = std::min(head - config_.confirmations, from + config_.blocks_per_query_max - 1);
   auto before = client.block_hash(to);
   if (!before) return before.err();
   auto logs = client.logs(config_.vault, from, to);

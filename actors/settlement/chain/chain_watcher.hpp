@@ -88,6 +88,7 @@ class chain_watcher {
   std::uint64_t next_block_ = 0;
   std::optional<followed_block> last_followed_;  // block next_block_ - 1 as followed
   std::string reorganised_;
+  word checked_tip_{};  // the head hash the followed block was last checked under (watcher thread only)
   std::atomic<std::uint64_t> failures_{0};
   std::atomic<bool> reachable_{true};
   bool refused_vault_ = false;  // the vault's rules differ from the ledger's (logged once)
