@@ -14,10 +14,14 @@
 // so it also prints the CPU per phase of the grid process (/proc/PID/stat) and of this script (the
 // completion clients and pollers): what the readers cost the server apart from what they cost
 // themselves.
+// With --pin 1 (and at least 2 CPUs) the grid process runs on CPU 0 and this script on the others
+// (taskset): the server on its core, its users' clients elsewhere, so the pollers' own CPU cannot
+// come out of the server's serving.
 // Exits 1 only when the grid does not start or no request succeeds; speed is reported, not asserted.
 //   node bench/dashboard_bench.mjs [--rounds 3] [--phase-s 20] [--settle-s 2] [--warmup-s 10]
-//        [--pollers 32] [--poll-interval-ms 1000] [--completion-clients 16] [--max-tokens 64]
+//        [--pollers 32] [--poll-interval-ms 1000] [--completion-clients 16] [--max-tokens 64] [--pin 0]
 // The binary: INFERGRID_BIN, else $INFERGRID_BINARY_DIR/actors/cli/infergrid (build/ by default).
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -43,6 +47,7 @@ const settings = {
   pollIntervalMs: option('poll-interval-ms', 1000),
   completionClients: option('completion-clients', 16),
   maxTokens: option('max-tokens', 64),
+  pin: option('pin', 0) === 1 && os.cpus().length >= 2,
 };
 // deploy/api-keys.yaml's development key (the one grid.mjs waits with), here without a rate limit.
 const benchKey = devKey;
@@ -157,6 +162,12 @@ async function main() {
   fs.writeFileSync(keysFile, `accounts:\n  - {name: bench, keys: [${benchKey}], account: dev, rate_limit_per_minute: 0}\n`);
   const grid = await startGrid({ keysFile });
   try {
+    if (settings.pin) {
+      const others = `1-${os.cpus().length - 1}`;
+      execFileSync('taskset', ['-a', '-p', '-c', '0', String(grid.pid)], { stdio: 'ignore' });
+      execFileSync('taskset', ['-a', '-p', '-c', others, String(process.pid)], { stdio: 'ignore' });
+      console.log(`dashboard_bench: the grid pinned to CPU 0, this script to CPUs ${others}`);
+    }
     console.log(`dashboard_bench: infergrid up (deploy/all-in-one.yaml, stories260k), ${settings.completionClients} completion ` +
       `clients x ${settings.maxTokens} tokens throughout; ${settings.rounds} rounds of quiet ${settings.phaseS} s + ` +
       `${settings.pollers} pollers ${settings.phaseS} s (each GETs ${endpoints.length} endpoints, then waits ` +
