@@ -9,10 +9,9 @@ namespace infergrid::chain {
 
 namespace {
 
-std::string reorganisation_message(const chain_watcher_config& config, const followed_block& followed, std::optional<word> now) {
+std::string reorganisation_message(const chain_watcher_config& config, const followed_block& followed, const word& now) {
   return "the chain reorganised deeper than chain_confirmations (" + std::to_string(config.confirmations) + "): block " +
-         std::to_string(followed.number) + " was " + to_hex_0x(followed.hash) + " when followed and is " +
-         (now ? to_hex_0x(*now) : std::string("gone")) +
+         std::to_string(followed.number) + " was " + to_hex_0x(followed.hash) + " when followed and is " + to_hex_0x(now) +
          " now. What was booked from the blocks replaced may be gone from the chain, so following vault " +
          to_hex_0x(config.vault) + " has stopped: reconcile the ledger with the vault (ledger verify, chain status), "
          "then restart with a deeper chain_confirmations";
@@ -91,12 +90,17 @@ result<std::optional<confirmed_logs>> chain_watcher::fetch(chain_client& client)
     last = last_followed_;
   }
   // An unchanged head hash means an unchanged history: the followed block was checked against it.
+  // A node behind the followed block (restarted, syncing) is waited for like one that is down.
+  if (last && head < last->number) {
+    return make_error(error_code::unavailable, "the node is at block " + std::to_string(head) + ", behind block " +
+                                                   std::to_string(last->number) + " already followed (syncing?)");
+  }
   if (last && tip->second != checked_tip_) {
     auto now = client.block_hash(last->number);
-    if (!now && now.err().code != error_code::not_found) return now.err();
-    if (!now || *now != last->hash) {
+    if (!now) return now.err();  // not_found too: the node lost its head between the two calls
+    if (*now != last->hash) {
       std::lock_guard lock(mutex_);
-      reorganised_ = reorganisation_message(config_, *last, now ? std::optional<word>(*now) : std::nullopt);
+      reorganised_ = reorganisation_message(config_, *last, *now);
       return make_error(error_code::conflict, reorganised_);
     }
   }
@@ -136,15 +140,16 @@ void chain_watcher::run() {
       }
     }
     auto fetched = fetch(client);
+    if (!fetched && !reorganised().empty()) {  // for good: nothing more is booked from this chain
+      reachable_ = true;  // the node answered
+      log(log_level::error, config_.log_source, "{}", fetched.err().message);
+      return;
+    }
     if (!fetched && fetched.err().code == error_code::conflict) {  // the vault's rules are not the ledger's: for good
       if (!refused_vault_) log(log_level::error, config_.log_source, "{}", fetched.err().message);
       refused_vault_ = true;
       if (!sleep_for(config_.retry_max_ms)) return;
       continue;
-    }
-    if (!fetched && !reorganised().empty()) {  // for good: nothing more is booked from this chain
-      log(log_level::error, config_.log_source, "{}", fetched.err().message);
-      return;
     }
     if (!fetched) {
       ++failures_;

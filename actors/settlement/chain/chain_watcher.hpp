@@ -8,7 +8,8 @@
 // Logs marked `removed` (a reorganisation) are dropped; confirmations keep them rare.
 // A reorganisation deeper than `confirmations` is detected, not undone: the watcher remembers the
 // hash of the last block it followed past (kept in the cursor across restarts) and checks it before
-// every read; a block that changed under it stops the following for good (logged as an error,
+// every read (a node that is behind it, restarted or syncing, is waited for like a node that is
+// down); a block whose hash changed under it stops the following for good (logged as an error,
 // `reorganised()` says what changed), since what was booked from the old blocks may be gone from the
 // chain and only an operator can reconcile that with the vault (deploy/readme/chain.md). A batch
 // whose last block changed while its logs were read is read again.
