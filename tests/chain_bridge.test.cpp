@@ -81,6 +81,19 @@ TEST_F(ChainBridge, ActorKeepsServingWhileTheChainIsDownAndCatchesUp) {
   ASSERT_TRUE((grid->call<ledger_ack>("settlement", ledger_deposit{"offchain-1", "dev", 0, 3 * token}, call_timeout_ms)).ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // several failed polls, backoff up to 400 ms
 
+  // First a node on that endpoint that has not loaded its state yet (at block 0, behind what was
+  // followed): waited for like a node that is down, never taken for a reorganisation.
+  {
+    const auto port = static_cast<std::uint16_t>(std::stoi(chain_endpoint.substr(chain_endpoint.rfind(':') + 1)));
+    auto empty = anvil_node::start(port);
+    ASSERT_TRUE(empty.ok()) << empty.err().message;
+    net->node = std::move(*empty);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    auto view = grid->call<ledger_view_report>("settlement", ledger_view_query{0}, call_timeout_ms);
+    ASSERT_TRUE(view.ok());
+    EXPECT_EQ(view->chain.reorganised, "");
+    net->node->stop();
+  }
   restart_chain_node(state);  // on the same endpoint with the same chain
   deposit(developer, 5 * token);
   mine(2);
