@@ -8,7 +8,6 @@
 #include <cstdio>
 
 #include "actors/settlement/chain/balances_tree.hpp"
-#include "actors/settlement/chain/contract_artifact.hpp"
 #include "actors/settlement/chain/identity_binder.hpp"
 #include "actors/settlement/chain/identity_binding.hpp"
 #include "actors/settlement/chain/keccak.hpp"
@@ -334,12 +333,7 @@ TEST_F(VaultContract, AmountsAreMicroUnitsWhileTheTokenMovesEighteenDecimals) {
   EXPECT_EQ(tokens_of(developer.chain_address()), 67'500'000u);
 
   // A token whose base unit is larger than a micro-unit cannot back the ledger: the vault refuses it.
-  auto code = load_contract_artifact(chain_tools_dir() + "/artifacts", "TestToken");
-  ASSERT_TRUE(code.ok()) << code.err().message;
-  bytes creation = code->creation_code;
-  const bytes five_decimals = abi_encode({abi_uint(5)});
-  creation.insert(creation.end(), five_decimals.begin(), five_decimals.end());
-  auto coarse = net->client->deploy(net->deployer, creation);
+  auto coarse = deploy_test_token(*net->client, net->deployer, chain_tools_dir() + "/artifacts", 5);
   ASSERT_TRUE(coarse.ok()) << coarse.err().message;
   vault_parameters parameters = net->parameters;
   parameters.token = *coarse;

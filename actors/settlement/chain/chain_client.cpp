@@ -14,13 +14,34 @@ result<std::uint64_t> quantity_of(const result<nlohmann::json>& reply, const cha
   return quantity_from_hex(reply->get<std::string>());
 }
 
-result<std::uint64_t> block_field(json_rpc_client& rpc, const char* field) {
-  auto block = rpc.call("eth_getBlockByNumber", nlohmann::json::array({"latest", false}));
-  if (!block) return block.err();
-  if (!block->is_object() || !block->contains(field)) {
-    return make_error(error_code::malformed_input, std::string("latest block lacks ") + field);
+// A block by its tag ("latest" or a hex number) without transactions; `name` says which in errors
+// ("latest block", "block 12"). not_found when the chain has no such block.
+struct block_read {
+  nlohmann::json object;
+  std::string name;
+  result<nlohmann::json> member(const char* field) const {
+    if (!object.is_object() || !object.contains(field)) return make_error(error_code::malformed_input, name + " lacks " + field);
+    return object[field];
   }
-  return quantity_of((*block)[field], field);
+  result<word> hash() const {
+    auto hash = member("hash");
+    if (!hash) return hash.err();
+    if (!hash->is_string()) return make_error(error_code::malformed_input, name + " has no hash");
+    return word_from_hex(hash->get<std::string>());
+  }
+};
+
+result<block_read> read_block(json_rpc_client& rpc, const std::string& tag, std::string name) {
+  auto block = rpc.call("eth_getBlockByNumber", nlohmann::json::array({tag, false}));
+  if (!block) return block.err();
+  if (block->is_null()) return make_error(error_code::not_found, "the chain has no " + name);
+  return block_read{std::move(*block), std::move(name)};
+}
+
+result<std::uint64_t> block_field(json_rpc_client& rpc, const char* field) {
+  auto block = read_block(rpc, "latest", "latest block");
+  if (!block) return block.err();
+  return quantity_of(block->member(field), field);
 }
 
 nlohmann::json call_object(const std::optional<address>& from, const std::optional<address>& to, const bytes& data) {
@@ -47,26 +68,19 @@ result<std::uint64_t> chain_client::block_number() { return quantity_of(rpc_.cal
 result<std::uint64_t> chain_client::block_timestamp() { return block_field(rpc_, "timestamp"); }
 
 result<word> chain_client::block_hash(std::uint64_t number) {
-  auto block = rpc_.call("eth_getBlockByNumber", nlohmann::json::array({quantity_hex(number), false}));
+  auto block = read_block(rpc_, quantity_hex(number), "block " + std::to_string(number));
   if (!block) return block.err();
-  if (block->is_null()) return make_error(error_code::not_found, "the chain has no block " + std::to_string(number));
-  if (!block->is_object() || !block->contains("hash") || !(*block)["hash"].is_string()) {
-    return make_error(error_code::malformed_input, "block " + std::to_string(number) + " has no hash");
-  }
-  return word_from_hex((*block)["hash"].get<std::string>());
+  return block->hash();
 }
 
 result<std::pair<std::uint64_t, word>> chain_client::head_block() {
-  auto block = rpc_.call("eth_getBlockByNumber", nlohmann::json::array({"latest", false}));
+  auto block = read_block(rpc_, "latest", "latest block");
   if (!block) return block.err();
-  if (!block->is_object() || !(*block)["hash"].is_string() || !(*block)["number"].is_string()) {
-    return make_error(error_code::malformed_input, "the latest block has no number or hash");
-  }
-  auto number = quantity_from_hex((*block)["number"].get<std::string>());
-  if (!number) return number.err();
-  auto hash = word_from_hex((*block)["hash"].get<std::string>());
+  auto head = quantity_of(block->member("number"), "number");
+  if (!head) return head.err();
+  auto hash = block->hash();
   if (!hash) return hash.err();
-  return std::pair{*number, *hash};
+  return std::pair{*head, *hash};
 }
 
 result<transaction_receipt> chain_client::send(const chain_key& from, std::optional<address> to, const bytes& data) {

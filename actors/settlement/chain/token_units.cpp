@@ -64,13 +64,11 @@ result<token_scale> read_token_scale(chain_client& client, const address& vault)
                                        "tokens has none; deploy a new one): " + read.err().message);
   }
   auto units = u128_of(*read);
-  std::uint64_t decimals = token_decimals_min;
-  for (u128 left = units ? *units : 0; left > 1 && left % 10 == 0; left /= 10) ++decimals;
-  auto scale = token_scale_of_decimals(decimals);
-  if (!units || !scale || scale->units_per_micro != *units) {
-    return make_error(error_code::malformed_input, "the vault's tokenUnitsPerMicro " + to_hex_0x(*read) + " is not 10^0 to 10^18");
+  for (std::uint64_t decimals = token_decimals_min; units && decimals <= token_decimals_max; ++decimals) {
+    auto scale = token_scale_of_decimals(decimals);
+    if (scale->units_per_micro == *units) return scale;
   }
-  return scale;
+  return make_error(error_code::malformed_input, "the vault's tokenUnitsPerMicro " + to_hex_0x(*read) + " is not 10^0 to 10^18");
 }
 
 result<token_scale> read_token_decimals(chain_client& client, const address& token) {

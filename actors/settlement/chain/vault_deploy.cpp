@@ -32,13 +32,8 @@ result<vault_deployment> deploy_vault(chain_client& client, const chain_key& dep
   if (!id) return id.err();
   out.chain_id = *id;
   if (deploy_test_token) {
-    auto token_code = load_contract_artifact(artifacts_dir, "TestToken");
-    if (!token_code) return token_code.err();
-    bytes creation = token_code->creation_code;
-    const bytes decimals = abi_encode({abi_uint(test_token_decimals)});
-    creation.insert(creation.end(), decimals.begin(), decimals.end());
-    auto token = client.deploy(deployer, creation, &out.token_deploy_gas);
-    if (!token) return make_error(token.err().code, "deploying TestToken: " + token.err().message);
+    auto token = chain::deploy_test_token(client, deployer, artifacts_dir, test_token_decimals, &out.token_deploy_gas);
+    if (!token) return token.err();
     parameters.token = *token;
     out.token_deployed = true;
   } else {
@@ -60,6 +55,18 @@ result<vault_deployment> deploy_vault(chain_client& client, const chain_key& dep
   out.vault_deploy_gas = receipt->gas_used;
   out.deployed_block = receipt->block_number;
   return out;
+}
+
+result<address> deploy_test_token(chain_client& client, const chain_key& deployer, const std::string& artifacts_dir,
+                                  std::uint64_t decimals, std::uint64_t* gas_used) {
+  auto token_code = load_contract_artifact(artifacts_dir, "TestToken");
+  if (!token_code) return token_code.err();
+  bytes creation = token_code->creation_code;
+  const bytes arguments = abi_encode({abi_uint(decimals)});
+  creation.insert(creation.end(), arguments.begin(), arguments.end());
+  auto token = client.deploy(deployer, creation, gas_used);
+  if (!token) return make_error(token.err().code, "deploying TestToken: " + token.err().message);
+  return token;
 }
 
 status fund_dev_account(chain_client& client, const address& account, const chain_key& token_minter, const address& token,

@@ -35,6 +35,10 @@ struct vault_deployment {
 result<vault_deployment> deploy_vault(chain_client& client, const chain_key& deployer, const std::string& artifacts_dir,
                                       vault_parameters parameters, bool deploy_test_token);
 
+// Deploys a TestToken with `decimals` from `deployer` (its minter); `gas_used`, when given, gets the gas.
+result<address> deploy_test_token(chain_client& client, const chain_key& deployer, const std::string& artifacts_dir,
+                                  std::uint64_t decimals, std::uint64_t* gas_used = nullptr);
+
 // Dev chains only (anvil): sets `account`'s ether to 1000 (anvil_setBalance) for gas and, when
 // `tokens_micro` > 0, mints it that many micro-units of test tokens (in the token's base units; the
 // minter is the test token's deployer).

@@ -36,23 +36,21 @@ result<outcome> ledger_state::apply_one(const verdict_op& op) {
   const bool convicts = body.guilty && !tally.convicted &&
                         tally.guilty.size() >= static_cast<std::size_t>(config_.conviction_quorum);
   outcome out;
-  if (convicts && config_.slashes_on_chain) {
-    // The vault executes the slash; its Slashed event books the forfeit (chain_slash_op).
+  if (convicts) {
+    if (config_.slashes_on_chain) {
+      // The vault executes the slash; its Slashed event books the forfeit (chain_slash_op).
+      awaiting_chain_slash_.insert_or_assign(body.request_id,
+                                             awaiting_slash{body.miner, {tally.guilty.begin(), tally.guilty.end()}});
+    } else {
+      micro_units from_staked = 0;
+      micro_units from_unbonding = 0;
+      auto slashed = run(slash_plan(body.miner, tally.guilty, &from_staked, &from_unbonding));
+      if (!slashed) return slashed.err();
+      take_from_unbondings(body.miner, from_unbonding);
+      out = std::move(*slashed);
+    }
     tally.convicted = true;
     convicted_.insert(body.request_id);
-    awaiting_chain_slash_.insert_or_assign(body.request_id,
-                                           awaiting_slash{body.miner, {tally.guilty.begin(), tally.guilty.end()}});
-    out.convicted = true;
-    out.miner_unschedulable = !schedulable(body.miner);
-  } else if (convicts) {
-    micro_units from_staked = 0;
-    micro_units from_unbonding = 0;
-    auto slashed = run(slash_plan(body.miner, tally.guilty, &from_staked, &from_unbonding));
-    if (!slashed) return slashed.err();
-    take_from_unbondings(body.miner, from_unbonding);
-    tally.convicted = true;
-    convicted_.insert(body.request_id);
-    out = std::move(*slashed);
     out.convicted = true;
     out.miner_unschedulable = !schedulable(body.miner);
   }
