@@ -7,6 +7,7 @@
 //   readers  `--pollers` clients, each GETting every dashboard JSON endpoint in turn (the operator
 //            ones with the operator key; a job's detail for a job served a few seconds before),
 //            then waiting `--poll-interval-ms` (0: a tight loop)
+// (odd rounds run the readers phase first, so a drift in speed weighs on both alike)
 // and prints served tokens/s per phase (completion tokens of the answers that ended in it, after
 // `--settle-s`), their ratio (target: readers >= 0.95 x quiet), and p50/p99 latency per endpoint
 // (target: p99 <= 50 ms), and how many of those answers the bridge built rather than shared
@@ -156,6 +157,17 @@ function percentile(sorted, p) {
 
 const pad = (v, n) => String(v).padStart(n);
 
+// Mean of per-round values with a 95% t interval (two-sided); null below 2 values.
+function meanWithInterval(values) {
+  const n = values.length;
+  if (n < 2) return null;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
+  const t = [12.71, 4.30, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23, 2.20, 2.18, 2.16, 2.14, 2.13][n - 2] ?? 2.0;
+  const half = t * sd / Math.sqrt(n);
+  return { mean, low: mean - half, high: mean + half };
+}
+
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infergrid-dashboard-bench-'));
   const keysFile = path.join(dir, 'api-keys.yaml');
@@ -177,33 +189,36 @@ async function main() {
     for (let c = 0; c < settings.completionClients; ++c) loops.push(completionLoop(grid.origin, c));
     await sleep(settings.warmupS * 1000);
 
-    const rounds = [];
-    for (let r = 0; r < settings.rounds; ++r) {
-      const quietStart = performance.now();
-      const quietCpu = cpuNow(grid.pid);
-      await sleep(settings.phaseS * 1000);
-      const readersStart = performance.now();
-      const readersCpu = cpuNow(grid.pid);
+    // One phase: served tokens/s after the settle time, and the CPU per second of grid and script.
+    const phase = async (readers) => {
+      const start = performance.now();
+      const cpuStart = cpuNow(grid.pid);
       let on = true;
       const pollers = [];
-      for (let p = 0; p < settings.pollers; ++p) pollers.push(pollLoop(grid.origin, () => on));
+      if (readers) for (let p = 0; p < settings.pollers; ++p) pollers.push(pollLoop(grid.origin, () => on));
       await sleep(settings.phaseS * 1000);
-      const readersEnd = performance.now();
-      const endCpu = cpuNow(grid.pid);
+      const end = performance.now();
+      const cpuEnd = cpuNow(grid.pid);
       on = false;
       await Promise.all(pollers);
-      const settle = settings.settleS * 1000;
+      const seconds = (end - start) / 1000;
+      const window = [start + settings.settleS * 1000, end];
+      return { tokens: tokensPerSecond(...window), window,
+               cpu: { grid: (cpuEnd.grid - cpuStart.grid) / seconds, bench: (cpuEnd.bench - cpuStart.bench) / seconds } };
+    };
+    // Odd rounds run readers first: a drift in the grid's speed (audits, epochs, the machine) then
+    // weighs on both phases alike instead of always on the second.
+    const rounds = [];
+    for (let r = 0; r < settings.rounds; ++r) {
+      const first = await phase(r % 2 === 1);
+      const second = await phase(r % 2 === 0);
+      const [quietPhase, readersPhase] = r % 2 === 1 ? [second, first] : [first, second];
       rounds.push({
-        quiet: tokensPerSecond(quietStart + settle, readersStart),
-        readers: tokensPerSecond(readersStart + settle, readersEnd),
-        quietWindow: [quietStart + settle, readersStart],
-        readersWindow: [readersStart + settle, readersEnd],
-        cpu: {
-          quiet: { grid: (readersCpu.grid - quietCpu.grid) / ((readersStart - quietStart) / 1000),
-                   bench: (readersCpu.bench - quietCpu.bench) / ((readersStart - quietStart) / 1000) },
-          readers: { grid: (endCpu.grid - readersCpu.grid) / ((readersEnd - readersStart) / 1000),
-                     bench: (endCpu.bench - readersCpu.bench) / ((readersEnd - readersStart) / 1000) },
-        },
+        quiet: quietPhase.tokens,
+        readers: readersPhase.tokens,
+        quietWindow: quietPhase.window,
+        readersWindow: readersPhase.window,
+        cpu: { quiet: quietPhase.cpu, readers: readersPhase.cpu },
       });
     }
     running = false;
@@ -218,6 +233,8 @@ async function main() {
     const readers = tokensIn(rounds.map((r) => r.readersWindow)) / span(rounds.map((r) => r.readersWindow));
     const ratio = readers / quiet;
     console.log(`${pad('all', 5)}   ${pad(quiet.toFixed(1), 11)}   ${pad(readers.toFixed(1), 13)}   ${pad(ratio.toFixed(3), 13)}`);
+    const spread = meanWithInterval(rounds.map((r) => r.readers / r.quiet));
+    if (spread) console.log(`round ratios: mean ${spread.mean.toFixed(3)}, 95% interval ${spread.low.toFixed(3)} to ${spread.high.toFixed(3)} (${rounds.length} rounds)`);
 
     const meanCpu = (phase, who) => rounds.reduce((sum, r) => sum + r.cpu[phase][who], 0) / rounds.length;
     console.log('\nCPU in cores (mean of the rounds)   quiet   readers   readers - quiet');

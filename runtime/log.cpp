@@ -60,8 +60,32 @@ std::string escape_control_characters(std::string_view text) {
   return out;
 }
 
-void log_line(log_level level, std::string_view source_raw, std::string_view text_raw) {
+namespace {
+
+std::mutex& write_mutex() {
   static std::mutex mutex;
+  return mutex;
+}
+
+// Batched lines not yet written (with write_mutex held). Never destroyed: a static destructor may
+// still log after this file's statics are gone.
+std::string& held_lines() {
+  static auto* held = new std::string;
+  return *held;
+}
+
+// Flush when this much is held, whatever the timer says.
+constexpr std::size_t held_bytes_max = 32 * 1024;
+
+void write_held_locked() {
+  std::string& held = held_lines();
+  if (held.empty()) return;
+  std::fwrite(held.data(), 1, held.size(), stderr);
+  std::fflush(stderr);
+  held.clear();
+}
+
+std::string format_line(log_level level, std::string_view source_raw, std::string_view text_raw) {
   const std::string source = escape_control_characters(source_raw);
   const std::string text = escape_control_characters(text_raw);
   const auto now = std::chrono::system_clock::now();
@@ -71,10 +95,31 @@ void log_line(log_level level, std::string_view source_raw, std::string_view tex
   gmtime_r(&seconds, &utc);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &utc);
-  std::lock_guard lock(mutex);
-  std::fprintf(stderr, "%s.%03dZ %s %.*s: %.*s\n", stamp, static_cast<int>(ms % 1000), level_name(level),
-               static_cast<int>(source.size()), source.data(), static_cast<int>(text.size()), text.data());
+  return fmt::format("{}.{:03d}Z {} {}: {}\n", stamp, static_cast<int>(ms % 1000), level_name(level), source, text);
+}
+
+}  // namespace
+
+void log_line(log_level level, std::string_view source, std::string_view text) {
+  const std::string line = format_line(level, source, text);
+  std::lock_guard lock(write_mutex());
+  write_held_locked();  // batched lines were logged first: they come first
+  std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
+}
+
+void log_line_batched(log_level level, std::string_view source, std::string_view text) {
+  static const bool flushed_at_exit = [] { return std::atexit(flush_batched_log) == 0; }();
+  (void)flushed_at_exit;
+  const std::string line = format_line(level, source, text);
+  std::lock_guard lock(write_mutex());
+  held_lines() += line;
+  if (held_lines().size() >= held_bytes_max) write_held_locked();
+}
+
+void flush_batched_log() {
+  std::lock_guard lock(write_mutex());
+  write_held_locked();
 }
 
 }  // namespace infergrid

@@ -1,6 +1,10 @@
 #pragma once
 // log: one line per event on stderr, "2026-11-27T12:00:00.123Z info  node/actor: text".
 // Thread-safe; the level is process-wide (INFERGRID_LOG=debug|info|warn|error, default info).
+// High-rate lines (the HTTP access log) may be batched: log_line_batched keeps the line, stamped
+// now, and it is written with the next log_line (before it, so the order holds), the next
+// flush_batched_log (whoever batches calls it on a timer), when 32 KiB are held, or at exit(). A
+// process that crashes or is killed loses what it held.
 #include <cstdint>
 #include <string_view>
 
@@ -13,6 +17,8 @@ enum class log_level { debug = 0, info = 1, warn = 2, error = 3 };
 bool log_enabled(log_level level);
 void set_log_level(log_level level);
 void log_line(log_level level, std::string_view source, std::string_view text);
+void log_line_batched(log_level level, std::string_view source, std::string_view text);
+void flush_batched_log();
 
 template <class... Args>
 void log(log_level level, std::string_view source, fmt::format_string<Args...> format, Args&&... args) {

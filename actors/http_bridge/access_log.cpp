@@ -28,6 +28,6 @@ std::string access_line(const access_record& r) {
       r.prompt_tokens, r.completion_tokens, r.latency_s * 1000.0);
 }
 
-void log_access(const access_record& record) { log_line(log_level::info, "http_bridge", access_line(record)); }
+void log_access(const access_record& record) { log_line_batched(log_level::info, "http_bridge", access_line(record)); }
 
 }  // namespace infergrid::http

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "actors/http_bridge/access_log.hpp"
 #include "actors/http_bridge/bridge_escrow.hpp"
 #include "actors/http_bridge/upstream_request.hpp"
 #include "runtime/actor_kind_registry.hpp"
@@ -63,6 +64,7 @@ http_bridge_state::~http_bridge_state() {
   }
   jobs_.clear();
   server_->stop();  // waits for the HTTP threads, which now all end promptly
+  flush_batched_log();  // their last access lines
 }
 
 void http_bridge_state::on_start() {
@@ -72,6 +74,7 @@ void http_bridge_state::on_start() {
   drain_inbox();  // after a restart: what queued while the actor was down
   ctx_.every(shared_->config.models_refresh_ms, [this] { refresh_models(); });
   ctx_.every(shared_->config.keys_reload_ms, [this] { reload_keys(); });
+  ctx_.every(access_log_flush_ms, [] { flush_batched_log(); });
   ctx_.every(housekeeping_interval_ms, [this] {
     expire_jobs();
     shared_->set_actor_metrics(ctx_.node_metrics());
