@@ -144,5 +144,32 @@ TEST(ChainUp, DepositServeAnchorThenAnvilStopsWithTheGrid) {
   EXPECT_EQ(worker_books("staked"), 100 * token);
 }
 
+// A config --chain cannot connect is refused with the reason, before any anvil starts (no chain folder
+// made): none, two, or a settlement actor that already names its own chain.
+TEST(ChainUp, AConfigItCannotConnectIsRefusedBeforeAnvilStarts) {
+  const std::string dir = make_temp_dir();
+  const std::string node = "node: {name: chainy, bind: 'tcp://127.0.0.1:" + std::to_string(compute_testing::free_port()) +
+                           "'}\nsecurity: {transport: plaintext}\nactors:\n";
+  const std::string settlement = "  - {name: settlement, kind: settlement, settings: {db: " + dir + "/ledger.db}}\n";
+  const struct {
+    std::string actors;
+    std::string said;
+  } cases[] = {
+      {"  - {name: matchmaker, kind: matchmaker}\n", "--chain: the config has no settlement actor to connect"},
+      {settlement + "  - {name: settlement2, kind: settlement, settings: {db: " + dir + "/ledger2.db}}\n",
+       "--chain: the config has more than one settlement actor"},
+      {"  - {name: settlement, kind: settlement, settings: {db: " + dir +
+           "/ledger.db, chain_endpoint: 'http://127.0.0.1:1'}}\n",
+       "this settlement actor names its own chain; drop --chain or that key"},
+  };
+  for (const auto& c : cases) {
+    write_file(dir + "/node.yaml", node + c.actors);
+    const auto up = run_cli("up --config " + dir + "/node.yaml --chain --chain-dir " + dir + "/chain --chain-port 0");
+    EXPECT_EQ(up.exit_code, 1) << up.output;
+    EXPECT_NE(up.output.find(c.said), std::string::npos) << up.output;
+    EXPECT_FALSE(std::filesystem::exists(dir + "/chain")) << c.said;
+  }
+}
+
 }  // namespace
 }  // namespace infergrid::testing

@@ -151,7 +151,7 @@ std::string dev_chain::bind_and_stake(chain_client& client, const dev_miner& min
   return "bound to node " + node_hex + ", staked " + ledger::format_amount(static_cast<std::int64_t>(stake)) + " tokens";
 }
 
-status dev_chain::configure(node_config& config) const {
+result<actor_config*> dev_chain::settlement_of(node_config& config) {
   actor_config* settlement = nullptr;
   for (auto& actor : config.actors) {
     if (actor.kind != "settlement") continue;
@@ -163,6 +163,13 @@ status dev_chain::configure(node_config& config) const {
     return make_error(error_code::invalid_argument, settlement->config.where("chain_endpoint") +
                                                         ": this settlement actor names its own chain; drop --chain or that key");
   }
+  return settlement;
+}
+
+status dev_chain::configure(node_config& config) const {
+  auto found = settlement_of(config);
+  if (!found) return found.err();
+  actor_config* settlement = *found;
   YAML::Node mapping = settlement->config.yaml().IsMap() ? YAML::Clone(settlement->config.yaml()) : YAML::Node(YAML::NodeType::Map);
   mapping["chain_deployment"] = std::filesystem::absolute(deployment_path()).string();
   set_default(mapping, "chain_operator_key", YAML::Node(std::filesystem::absolute(options_.dir + "/operator.key").string()));

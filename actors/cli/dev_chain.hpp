@@ -50,13 +50,15 @@ class dev_chain {
  public:
   // The config's gpu_worker actors: one funded wallet each, bound to the worker's identity, staked.
   static std::vector<dev_miner> miners_of(const node_config& config, const dev_chain_options& options);
+  // The config's one settlement actor, which --chain connects: none, two, or one that already names
+  // a chain is refused, with a message that says which.
+  static result<actor_config*> settlement_of(node_config& config);
   static result<std::unique_ptr<dev_chain>> start(const dev_chain_options& options, const std::vector<dev_miner>& miners);
   ~dev_chain() { stop(); }
 
-  // Points every settlement actor of `config` at the chain (chain_deployment, chain_operator_key, no
+  // Points the settlement actor of `config` (settlement_of) at the chain (chain_deployment, chain_operator_key, no
   // confirmations on an instantly mined chain, epochs closed every epoch_interval_ms unless set), and
   // each gpu_worker without an identity_file at the identity bound to its wallet.
-  // A settlement actor that already names a chain is refused, as is a config without one.
   status configure(node_config& config) const;
   // Where the chain is and what to try: RPC URL, chain id, token, vault, accounts and their keys.
   std::string summary() const;

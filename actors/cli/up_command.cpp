@@ -26,12 +26,12 @@ status serve_with_dev_chain(const up_args& args, const std::string& path) {
   if (!config) return config.err();
   const auto miners = infergrid::cli::dev_chain::miners_of(*config, args.chain_options);
   infergrid::cli::dev_chain_options options = args.chain_options;
-  for (const auto& actor : config->actors) {
-    if (actor.kind != "settlement") continue;
-    auto settlement = infergrid::read_settlement_settings(actor.config);
-    if (!settlement) return settlement.err();
-    options.rules = infergrid::vault_rules_of(settlement->ledger);  // a new vault enforces what this ledger books
-  }
+  // Refused before anvil starts: a config --chain cannot connect.
+  auto settlement_actor = infergrid::cli::dev_chain::settlement_of(*config);
+  if (!settlement_actor) return settlement_actor.err();
+  auto settlement = infergrid::read_settlement_settings((*settlement_actor)->config);
+  if (!settlement) return settlement.err();
+  options.rules = infergrid::vault_rules_of(settlement->ledger);  // a new vault enforces what this ledger books
   auto chain = infergrid::cli::dev_chain::start(options, miners);
   if (!chain) return make_error(chain.err().code, "--chain: " + chain.err().message);
   IG_TRY((*chain)->configure(*config));
