@@ -151,6 +151,25 @@ function cpuNow(pid) {
   return { grid: (Number(fields[11]) + Number(fields[12])) / 100, bench: (user + system) / 1e6 };
 }
 
+// CPU seconds so far of the grid's threads by name, a trailing "-N" dropped (/proc/PID/task/*/stat):
+// http (the bridge's HTTP threads), matchmaker, settlement, worker, validator, llvmpipe, ... A thread
+// that ended takes its seconds with it (the bridge's HTTP threads live as long as the grid).
+function threadCpuNow(pid) {
+  const byName = new Map();
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    let stat;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue;  // ended since the listing
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/-\d+$/, '');
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+  }
+  return byName;
+}
+
 function percentile(sorted, p) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] : 0;
 }
@@ -193,17 +212,20 @@ async function main() {
     const phase = async (readers) => {
       const start = performance.now();
       const cpuStart = cpuNow(grid.pid);
+      const threadsStart = threadCpuNow(grid.pid);
       let on = true;
       const pollers = [];
       if (readers) for (let p = 0; p < settings.pollers; ++p) pollers.push(pollLoop(grid.origin, () => on));
       await sleep(settings.phaseS * 1000);
       const end = performance.now();
       const cpuEnd = cpuNow(grid.pid);
+      const threadsEnd = threadCpuNow(grid.pid);
       on = false;
       await Promise.all(pollers);
       const seconds = (end - start) / 1000;
       const window = [start + settings.settleS * 1000, end];
-      return { tokens: tokensPerSecond(...window), window,
+      const threads = new Map([...threadsEnd].map(([name, used]) => [name, (used - (threadsStart.get(name) ?? 0)) / seconds]));
+      return { tokens: tokensPerSecond(...window), window, threads,
                cpu: { grid: (cpuEnd.grid - cpuStart.grid) / seconds, bench: (cpuEnd.bench - cpuStart.bench) / seconds } };
     };
     // Odd rounds run readers first: a drift in the grid's speed (audits, epochs, the machine) then
@@ -219,6 +241,7 @@ async function main() {
         quietWindow: quietPhase.window,
         readersWindow: readersPhase.window,
         cpu: { quiet: quietPhase.cpu, readers: readersPhase.cpu },
+        threads: { quiet: quietPhase.threads, readers: readersPhase.threads },
       });
     }
     running = false;
@@ -242,6 +265,18 @@ async function main() {
       const label = who === 'grid' ? 'grid process (infergrid up)' : 'this script (clients + pollers)';
       console.log(`${label.padEnd(34)} ${pad(meanCpu('quiet', who).toFixed(3), 6)} ${pad(meanCpu('readers', who).toFixed(3), 9)} ` +
         `${pad((meanCpu('readers', who) - meanCpu('quiet', who)).toFixed(3), 17)}`);
+    }
+
+    // Where the readers' CPU came from: with the grid's core saturated, what the dashboard's threads
+    // gain the serving threads lose.
+    const meanThread = (phase, name) => rounds.reduce((sum, r) => sum + (r.threads[phase].get(name) ?? 0), 0) / rounds.length;
+    const names = [...new Set(rounds.flatMap((r) => [...r.threads.quiet.keys(), ...r.threads.readers.keys()]))]
+      .filter((name) => meanThread('quiet', name) >= 0.002 || meanThread('readers', name) >= 0.002)
+      .sort((a, b) => meanThread('quiet', b) - meanThread('quiet', a));
+    console.log('\ngrid threads by name, cores           quiet   readers   readers - quiet');
+    for (const name of names) {
+      const [quietCores, readersCores] = [meanThread('quiet', name), meanThread('readers', name)];
+      console.log(`${name.padEnd(34)} ${pad(quietCores.toFixed(3), 6)} ${pad(readersCores.toFixed(3), 9)} ${pad((readersCores - quietCores).toFixed(3), 17)}`);
     }
 
     console.log(`\nendpoint (${settings.pollers} pollers)${' '.repeat(12)}requests   req/s    p50 ms    p99 ms    max ms`);
