@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <string_view>
 
 #include "actors/http_bridge/api_error.hpp"
 
@@ -105,6 +106,7 @@ class edge_stream final : public httplib::Stream {
       if (fill() <= 0) return head::closed;
     }
     body_deadline_ = clock::now() + milliseconds(limits_.body_timeout_ms);
+    head_request_ = std::string_view(buffer_.data() + offset_, buffered()).starts_with("HEAD ");
     return head::complete;
   }
 
@@ -131,8 +133,9 @@ class edge_stream final : public httplib::Stream {
   }
 
   ssize_t write(const char* ptr, size_t size) override {
+    const int flags = MSG_NOSIGNAL | MSG_DONTWAIT | (!head_request_ && announces_body({ptr, size}) ? MSG_MORE : 0);
     while (true) {
-      const auto sent = ::send(sock_, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+      const auto sent = ::send(sock_, ptr, size, flags);
       if (sent >= 0) return sent;
       if (errno == EINTR) continue;
       if (errno != EAGAIN && errno != EWOULDBLOCK) return -1;
@@ -140,8 +143,9 @@ class edge_stream final : public httplib::Stream {
     }
   }
 
-  void get_remote_ip_and_port(std::string& ip, int& port) const override { address_of(sock_, true, ip, port); }
-  void get_local_ip_and_port(std::string& ip, int& port) const override { address_of(sock_, false, ip, port); }
+  // httplib asks both for every request: looked up once per connection.
+  void get_remote_ip_and_port(std::string& ip, int& port) const override { known_address(true, remote_, ip, port); }
+  void get_local_ip_and_port(std::string& ip, int& port) const override { known_address(false, local_, ip, port); }
   socket_t socket() const override { return sock_; }
 
  private:
@@ -166,14 +170,36 @@ class edge_stream final : public httplib::Stream {
     return got;
   }
 
+  struct address {
+    bool known = false;
+    std::string ip;
+    int port = 0;
+  };
+  void known_address(bool peer, address& kept, std::string& ip, int& port) const {
+    if (!kept.known) address_of(sock_, peer, kept.ip, kept.port), kept.known = true;
+    ip = kept.ip;
+    port = kept.port;
+  }
+
   int sock_;
   const edge_limits& limits_;
+  bool head_request_ = false;  // the request being answered is a HEAD: no body follows its headers
+  mutable address remote_, local_;
   std::string buffer_;
   std::size_t offset_ = 0;
   clock::time_point body_deadline_ = clock::now();
 };
 
 }  // namespace
+
+bool announces_body(std::string_view bytes) {
+  if (!bytes.starts_with("HTTP/1.1 ") || !bytes.ends_with("\r\n\r\n")) return false;
+  constexpr std::string_view length_header = "\r\nContent-Length: ";
+  const auto at = bytes.find(length_header);
+  if (at == std::string_view::npos) return false;
+  const char first_digit = bytes[at + length_header.size()];
+  return first_digit >= '1' && first_digit <= '9';
+}
 
 void close_after_response() { close_requested = true; }
 

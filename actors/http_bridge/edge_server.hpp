@@ -16,6 +16,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include <httplib.h>
 
@@ -38,6 +39,11 @@ struct edge_counters {
 
 // Called by a handler on the connection's thread: close the connection once this answer is written.
 void close_after_response();
+// Whether `bytes` is a response head (httplib writes it in one piece) announcing a body of a known,
+// non-zero length, which httplib writes next. The edge sends such a head with MSG_MORE, so it leaves
+// with the body's first bytes in one segment instead of a segment of its own (with TCP_NODELAY each
+// send is one). A streamed (chunked) answer's head, and a HEAD request's, are sent at once.
+bool announces_body(std::string_view bytes);
 
 class edge_server : public httplib::Server {
  public:

@@ -1,6 +1,7 @@
 // The bridge's edge over real sockets, as a hostile client meets it: slowloris connections from one
 // address cannot starve other clients, a chunked body over the limit is refused while it streams,
-// a wrong method on a known path is a 405, and the access log cannot be forged.
+// a wrong method on a known path is a 405, and the access log cannot be forged; a response head
+// waits for its body (one segment), a HEAD answer does not.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -179,6 +180,42 @@ TEST(HttpEdge, WrongMethodOnAKnownPathIs405) {
   auto unknown = client.Get("/v1/nothing");
   ASSERT_TRUE(unknown);
   EXPECT_EQ(unknown->status, 404);
+}
+
+TEST(HttpEdge, OnlyAHeadAnnouncingABodyOfKnownLengthWaitsForIt) {
+  EXPECT_TRUE(announces_body("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 42\r\n\r\n"));
+  EXPECT_FALSE(announces_body("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n"));
+  EXPECT_FALSE(announces_body("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"));  // a stream: at once
+  EXPECT_FALSE(announces_body("{\"Content-Length: 5\"}"));                                    // a body, not a head
+  EXPECT_FALSE(announces_body("HTTP/1.1 200 OK\r\nContent-Length: 42\r\n"));               // not a whole head
+}
+
+// A HEAD answer announces a body that never follows: it must leave at once (not held for a body, so
+// not after the kernel's 200 ms cork timer: 218 ms when the edge held it), and the connection
+// then answers a GET with head and body whole.
+TEST(HttpEdge, HeadThenGetOnOneConnectionAreBothAnsweredWhole) {
+  http_bridge_config config;
+  config.port = 0;
+  bridge_shared shared(config, alice_book());
+  http_server server(shared);
+  ASSERT_TRUE(server.start().ok());
+  const int sock = connect_from("127.0.0.1", server.port());
+  const std::string head = "HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::send(sock, head.data(), head.size(), 0), static_cast<ssize_t>(head.size()));
+  const auto asked = std::chrono::steady_clock::now();
+  const std::string head_answer = read_some(sock, milliseconds(5000));
+  // Sent with MSG_MORE, the head would wait for the kernel's cork timer: 200 ms, never less.
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, milliseconds(180));
+  EXPECT_EQ(head_answer.rfind("HTTP/1.1 200", 0), 0u) << head_answer;
+  EXPECT_NE(head_answer.find("Content-Length: "), std::string::npos) << head_answer;
+  EXPECT_TRUE(head_answer.ends_with("\r\n\r\n")) << head_answer;  // no body
+  const std::string get = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::send(sock, get.data(), get.size(), 0), static_cast<ssize_t>(get.size()));
+  std::string get_answer;
+  for (int i = 0; i < 50 && get_answer.find("\"status\"") == std::string::npos; ++i) get_answer += read_some(sock, milliseconds(100));
+  EXPECT_EQ(get_answer.rfind("HTTP/1.1 200", 0), 0u) << get_answer;
+  EXPECT_NE(get_answer.find("\"status\":\"ok\""), std::string::npos) << get_answer;
+  ::close(sock);
 }
 
 TEST(HttpEdge, AccessLineQuotesFieldsAndTheLogEscapesControlCharacters) {
