@@ -21,6 +21,10 @@
 // Exits 1 only when the grid does not start or no request succeeds; speed is reported, not asserted.
 //   node bench/dashboard_bench.mjs [--rounds 3] [--phase-s 20] [--settle-s 2] [--warmup-s 10]
 //        [--pollers 32] [--poll-interval-ms 1000] [--completion-clients 16] [--max-tokens 64] [--pin 0]
+//        [--like-page 0]
+// With --like-page 1 each poller asks what the dashboard page does (app.js): network, series, jobs,
+// miners and ledger at once every 2000 ms (--poll-interval-ms), and a job's detail every 5th poll, as
+// a click would; without it, every endpoint in turn each second, 2.8x the page's requests.
 // The binary: INFERGRID_BIN, else $INFERGRID_BINARY_DIR/actors/cli/infergrid (build/ by default).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -49,20 +53,26 @@ const settings = {
   completionClients: option('completion-clients', 16),
   maxTokens: option('max-tokens', 64),
   pin: option('pin', 0) === 1 && os.cpus().length >= 2,
+  likePage: option('like-page', 0) === 1,
 };
+if (settings.likePage && !process.argv.includes('--poll-interval-ms')) settings.pollIntervalMs = 2000;
 // deploy/api-keys.yaml's development key (the one grid.mjs waits with), here without a rate limit.
 const benchKey = devKey;
 const operatorKey = 'sk-infergrid-operator-dev';  // deploy/all-in-one.yaml's operator key
 // The endpoints of deploy/readme/dashboard.md; {job} is a job served a few seconds before.
+// page: what the dashboard page itself asks every poll (app.js; `series` there names ?seconds=300,
+// the default, so the same answer).
 const endpoints = [
-  { route: '/dashboard/api/network' },
-  { route: '/dashboard/api/series' },
-  { route: '/dashboard/api/jobs' },
+  { route: '/dashboard/api/network', page: true },
+  { route: '/dashboard/api/series', page: true },
+  { route: '/dashboard/api/jobs', page: true },
   { route: '/dashboard/api/jobs/{job}', operator: true },
-  { route: '/dashboard/api/miners', operator: true },
-  { route: '/dashboard/api/ledger', operator: true },
+  { route: '/dashboard/api/miners', operator: true, page: true },
+  { route: '/dashboard/api/ledger', operator: true, page: true },
   { route: '/dashboard/api/keys', operator: true },
 ];
+// --like-page: a job's detail every this many polls (the page asks for one on a click).
+const pageClickEvery = 5;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -113,19 +123,30 @@ function settledJob() {
   return served[0]?.id;
 }
 
+async function poll(origin, endpoint) {
+  const route = endpoint.route.replace('{job}', settledJob());
+  const res = await request(origin, 'GET', route, { key: endpoint.operator ? operatorKey : undefined });
+  if (res.status === 200) latencies.get(endpoint.route).push(res.ms);
+  else {
+    const reason = `${endpoint.route}: ${res.status} ${res.body.slice(0, 120)}`;
+    pollFailures.set(reason, (pollFailures.get(reason) ?? 0) + 1);
+  }
+}
+
 // Starts at a random point of the first interval, as dashboards opened at different times would.
+// Each poller: every endpoint in turn, then a wait; --like-page: the page's endpoints at once every
+// interval (app.js), and a job's detail every pageClickEvery polls.
 async function pollLoop(origin, isOn) {
   await sleep(Math.random() * settings.pollIntervalMs);
-  while (isOn()) {
-    for (const endpoint of endpoints) {
-      const route = endpoint.route.replace('{job}', settledJob());
-      const res = await request(origin, 'GET', route, { key: endpoint.operator ? operatorKey : undefined });
-      if (res.status === 200) latencies.get(endpoint.route).push(res.ms);
-      else {
-        const reason = `${endpoint.route}: ${res.status} ${res.body.slice(0, 120)}`;
-        pollFailures.set(reason, (pollFailures.get(reason) ?? 0) + 1);
-      }
+  for (let n = 0; isOn(); ++n) {
+    const started = performance.now();
+    if (settings.likePage) {
+      const asked = endpoints.filter((e) => e.page || (e.route.includes('{job}') && n % pageClickEvery === pageClickEvery - 1));
+      await Promise.all(asked.map((endpoint) => poll(origin, endpoint)));
+      await sleep(Math.max(0, settings.pollIntervalMs - (performance.now() - started)));
+      continue;
     }
+    for (const endpoint of endpoints) await poll(origin, endpoint);
     if (settings.pollIntervalMs > 0) await sleep(settings.pollIntervalMs);
   }
 }
@@ -201,8 +222,9 @@ async function main() {
     }
     console.log(`dashboard_bench: infergrid up (deploy/all-in-one.yaml, stories260k), ${settings.completionClients} completion ` +
       `clients x ${settings.maxTokens} tokens throughout; ${settings.rounds} rounds of quiet ${settings.phaseS} s + ` +
-      `${settings.pollers} pollers ${settings.phaseS} s (each GETs ${endpoints.length} endpoints, then waits ` +
-      `${settings.pollIntervalMs} ms); ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+      `${settings.pollers} pollers ${settings.phaseS} s (${settings.likePage
+        ? `like the page: its ${endpoints.filter((e) => e.page).length} endpoints at once every ${settings.pollIntervalMs} ms, a job's detail every ${pageClickEvery} polls`
+        : `each GETs ${endpoints.length} endpoints, then waits ${settings.pollIntervalMs} ms`}); ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     const answersBefore = await answerCounts(grid.origin);
     const loops = [];
     for (let c = 0; c < settings.completionClients; ++c) loops.push(completionLoop(grid.origin, c));
