@@ -62,13 +62,14 @@ std::string escape_control_characters(std::string_view text) {
 
 namespace {
 
+// Neither is ever destroyed: the exit-time flush and static destructors may still log after this
+// file's statics would be gone.
 std::mutex& write_mutex() {
-  static std::mutex mutex;
-  return mutex;
+  static auto* mutex = new std::mutex;
+  return *mutex;
 }
 
-// Batched lines not yet written (with write_mutex held). Never destroyed: a static destructor may
-// still log after this file's statics are gone.
+// Batched lines not yet written (with write_mutex held).
 std::string& held_lines() {
   static auto* held = new std::string;
   return *held;

@@ -56,6 +56,19 @@ std::string read_some(int sock, milliseconds wait) {
   return got > 0 ? std::string(buffer, static_cast<std::size_t>(got)) : "";
 }
 
+// A bridge's HTTP server on a free port with alice's keys, serving until the test ends.
+struct running_server {
+  explicit running_server(http_bridge_config config = {}) : shared(on_a_free_port(config), alice_book()), server(shared) {
+    EXPECT_TRUE(server.start().ok());
+  }
+  static http_bridge_config on_a_free_port(http_bridge_config config) {
+    config.port = 0;
+    return config;
+  }
+  bridge_shared shared;
+  http_server server;
+};
+
 std::int64_t resident_kib() {
   std::ifstream status("/proc/self/status");
   std::string line;
@@ -162,11 +175,8 @@ TEST(HttpEdge, ChunkedBodyOverTheLimitIsRefusedWhileStreaming) {
 }
 
 TEST(HttpEdge, WrongMethodOnAKnownPathIs405) {
-  http_bridge_config config;
-  config.port = 0;
-  bridge_shared shared(config, alice_book());
-  http_server server(shared);
-  ASSERT_TRUE(server.start().ok());
+  running_server running;
+  http_server& server = running.server;
   httplib::Client client("127.0.0.1", server.port());
   auto get = client.Get("/v1/chat/completions");
   ASSERT_TRUE(get);
@@ -194,11 +204,8 @@ TEST(HttpEdge, OnlyAHeadAnnouncingABodyOfKnownLengthWaitsForIt) {
 // not after the kernel's 200 ms cork timer: 218 ms when the edge held it), and the connection
 // then answers a GET with head and body whole.
 TEST(HttpEdge, HeadThenGetOnOneConnectionAreBothAnsweredWhole) {
-  http_bridge_config config;
-  config.port = 0;
-  bridge_shared shared(config, alice_book());
-  http_server server(shared);
-  ASSERT_TRUE(server.start().ok());
+  running_server running;
+  http_server& server = running.server;
   const int sock = connect_from("127.0.0.1", server.port());
   const std::string head = "HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n";
   ASSERT_EQ(::send(sock, head.data(), head.size(), 0), static_cast<ssize_t>(head.size()));
