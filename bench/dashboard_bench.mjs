@@ -165,11 +165,17 @@ function tokensPerSecond(fromMs, toMs) {
   return tokens / ((toMs - fromMs) / 1000);
 }
 
-// CPU seconds used so far by the grid process (utime + stime, clock ticks of 10 ms) and by this script.
+// A /proc .../stat line's name (between the parentheses, which may hold any character) and its CPU
+// seconds so far (utime + stime, clock ticks of 10 ms).
+function parseStat(text) {
+  const fields = text.slice(text.lastIndexOf(') ') + 2).split(' ');
+  return { name: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')), cpuS: (Number(fields[11]) + Number(fields[12])) / 100 };
+}
+
+// CPU seconds used so far by the grid process and by this script.
 function cpuNow(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   const { user, system } = process.cpuUsage();
-  return { grid: (Number(fields[11]) + Number(fields[12])) / 100, bench: (user + system) / 1e6 };
+  return { grid: parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')).cpuS, bench: (user + system) / 1e6 };
 }
 
 // CPU seconds so far of the grid's threads by name, a trailing "-N" dropped (/proc/PID/task/*/stat):
@@ -184,9 +190,9 @@ function threadCpuNow(pid) {
     } catch {
       continue;  // ended since the listing
     }
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/-\d+$/, '');
-    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-    byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    const { name, cpuS } = parseStat(stat);
+    const kind = name.replace(/-\d+$/, '');
+    byName.set(kind, (byName.get(kind) ?? 0) + cpuS);
   }
   return byName;
 }
