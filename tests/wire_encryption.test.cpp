@@ -44,6 +44,14 @@ capture run_grid(transport_mode transport) {
                            fmt::format("infergrid-wire-{}-{}", to_string(transport), ::getpid())).string();
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  // Declared before the nodes, so removed after they stop; kept (keys, configs, logs) on a failure.
+  struct removed_unless_failed {
+    std::string dir;
+    ~removed_unless_failed() {
+      std::error_code ignored;
+      if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir, ignored);
+    }
+  } cleanup{dir};
   const std::string hub_keys = dir + "/hub-keys";
   const std::string worker_keys = dir + "/worker-keys";
   EXPECT_TRUE(write_new_keys(hub_keys).ok());

@@ -19,10 +19,25 @@
 
 namespace infergrid::model::testing_support {
 
-// A path under the gtest temp dir, unique per process and name.
+// The paths temp_path gave out, removed when the test process exits (each test is a process of
+// its own under ctest), so repeated runs do not fill the temp dir with fixtures.
+struct temp_files {
+  std::vector<std::string> paths;
+  ~temp_files() {
+    for (const std::string& path : paths) {
+      std::error_code ignored;
+      std::filesystem::remove(path, ignored);
+    }
+  }
+};
+inline temp_files made_temp_files;
+
+// A path under the gtest temp dir, unique per process and name; the file is removed at exit.
 inline std::string temp_path(const std::string& name) {
-  return (std::filesystem::path(::testing::TempDir()) / ("infergrid_" + std::to_string(::getpid()) + "_" + name))
-      .string();
+  std::string path =
+      (std::filesystem::path(::testing::TempDir()) / ("infergrid_" + std::to_string(::getpid()) + "_" + name)).string();
+  made_temp_files.paths.push_back(path);
+  return path;
 }
 
 inline void write_bytes(const std::string& path, std::span<const std::byte> bytes) {
