@@ -154,10 +154,14 @@ TEST(settlement_node_crash, kill_9_of_the_node_loses_and_duplicates_no_acknowled
       const std::string request = request_id(s, i);
       auto held = client->call<escrow_reply>("ledger/settlement", escrow_for(request), call_timeout_ms);
       ASSERT_TRUE(held.ok()) << request << ": " << held.err().message;
-      if (acknowledged.contains("escrow-" + request)) EXPECT_TRUE(held->replayed) << request;
+      if (acknowledged.contains("escrow-" + request)) {
+        EXPECT_TRUE(held->replayed) << request;
+      }
       auto paid = client->call<settle_reply>("ledger/settlement", receipt_for(miner, request), call_timeout_ms);
       ASSERT_TRUE(paid.ok()) << request << ": " << paid.err().message;
-      if (acknowledged.contains("settle-" + request)) EXPECT_TRUE(paid->replayed) << request;
+      if (acknowledged.contains("settle-" + request)) {
+        EXPECT_TRUE(paid->replayed) << request;
+      }
     }
   }
   ASSERT_EQ(::kill(server, SIGTERM), 0);

@@ -36,9 +36,6 @@ std::size_t max_rows_per_part(const vk::device& dev, model::ggml_type type, std:
   std::size_t limit = access == weight_access::texel ? info.max_texel_buffer_elements * weight_unit_bytes
                                                      : info.max_storage_buffer_range;
   if (part_bytes_limit != 0) limit = std::min(limit, part_bytes_limit);
-  if (model::traits_of(type).layout == model::device_layout::blocks) {
-    limit -= std::min(limit / 2, block_tail_bytes + weight_unit_bytes);  // the tail and the rounding to units
-  }
   // The side plane is read as 4-byte texels, the units as 16-byte ones: in texel terms a side
   // byte weighs 4 unit bytes.
   std::size_t row_device_bytes = row_data_bytes(type, cols);

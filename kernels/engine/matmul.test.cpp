@@ -111,7 +111,7 @@ kernel_options options_for(weight_access access, arrangement a) {
 // matches_reference and extreme_rows run for every type; the fused inputs, the ones input and the
 // SwiGLU output (matmul_modes) depend on the type only through the same unit loads, so they run for
 // the four original types and the kept K-quant blocks (Q4_K: 16-byte aligned, pairs of units;
-// Q5_K: plus high bits; Q6_K: blocks at 2-byte offsets, halves of 4 units), keeping the suite lean.
+// Q5_K: plus high bits; Q6_K: blocks padded to 224 bytes, halves of 4 units), keeping the suite lean.
 class matmul_kernel : public ::testing::TestWithParam<variant> {};
 class matmul_modes : public ::testing::TestWithParam<variant> {};
 

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <string>
 
+#include "kernels/engine/weight_layout.hpp"
+
 namespace infergrid::engine {
 namespace {
 
@@ -34,12 +36,21 @@ std::size_t device_local_heap_bytes(const vk::device& dev) {
 
 std::string megabytes(std::size_t bytes) { return fmt::format("{:.1f} MB", static_cast<double>(bytes) / 1e6); }
 
+// The weights' bytes in the device layout (weight_layout.hpp), the rope factors as F32.
+std::size_t device_weight_bytes(const model::llama_weights& w) {
+  std::size_t total = w.rope_freq_factors.size() * sizeof(float);
+  w.for_each_present([&](const model::weight_view& v) {
+    total += v.rows * (row_data_bytes(v.type, v.cols) + row_side_bytes(v.type, v.cols));
+  });
+  return total;
+}
+
 }  // namespace
 
 memory_plan plan_memory(const vk::device& dev, const model::llama_hparams& h, const model::llama_weights& w,
                         const step_capacity& capacity) {
   memory_plan plan;
-  plan.weight_bytes = w.file_bytes();
+  plan.weight_bytes = device_weight_bytes(w);
   plan.kv_cache_bytes = step_buffers::kv_cache_bytes_for(h, capacity);
   plan.scratch_bytes = step_buffers::activation_bytes_for(h, capacity);
   plan.available_bytes = device_local_heap_bytes(dev);

@@ -1,6 +1,6 @@
 #pragma once
-// The memory a model needs on a device, worked out before anything is uploaded: its weights (as
-// stored in the file; the device layout pads rows to 16 bytes, a little more), the KV cache of every
+// The memory a model needs on a device, worked out before anything is uploaded: its weights (in
+// the device layout: rows padded to 16 bytes, Q6_K blocks to 224 bytes), the KV cache of every
 // slot and the per-step scratch (activations, inputs, logits). A model that does not fit is refused
 // with these numbers instead of failing part-way through the upload with an out-of-memory error.
 #include <cstddef>

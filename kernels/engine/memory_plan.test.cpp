@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "kernels/engine/kernel_test_support.hpp"
 #include "kernels/engine/llama_engine.hpp"
 #include "kernels/model/random_llama.hpp"
 #include "kernels/model/test_support.hpp"
@@ -12,6 +13,7 @@ namespace infergrid::engine {
 namespace {
 
 using model::testing_support::temp_path;
+using testing_support::shared_device;
 
 std::string tiny_model_path() {
   model::random_llama_options o = model::random_llama_tiny(model::ggml_type::f16);
@@ -37,6 +39,26 @@ TEST(memory_plan, told_before_upload_and_matches_the_allocations) {
   // 2 layers x (k + v) x 3 slots x 40 positions x 2 kv heads x 16 dims x 4 bytes.
   EXPECT_EQ(engine->kv_cache_bytes(), 2u * 2 * 3 * 40 * 32 * 4);
   EXPECT_NE(events[0].find("KV cache 0.1 MB"), std::string::npos) << events[0];
+}
+
+// The plan counts the weights as the device holds them (Q6_K blocks padded from 210 to 224 bytes,
+// rows to whole units), not as the file stores them: within the norms' padding of the upload.
+TEST(memory_plan, planned_weights_are_the_device_s_bytes) {
+  const std::string path = temp_path("memory_plan_q4_k_m.gguf");
+  model::random_llama_options o;  // width 512, 4 layers: output.weight and some layers' ffn_down are Q6_K
+  o.mix = model::quant_mix_named("q4_k_m");
+  ASSERT_TRUE(model::write_random_llama(path, o).ok());
+  auto file = model::gguf_file::open(path);
+  ASSERT_TRUE(file.ok()) << file.err().message;
+  auto hparams = model::read_llama_hparams(*file);
+  ASSERT_TRUE(hparams.ok()) << hparams.err().message;
+  auto weights = model::resolve_llama_weights(*file, *hparams);
+  ASSERT_TRUE(weights.ok()) << weights.err().message;
+  auto engine = llama_engine::create(*file, {.n_slots = 1, .context_size = 16, .warm_up = false});
+  ASSERT_TRUE(engine.ok()) << engine.err().message;
+  const memory_plan plan = plan_memory(shared_device(), *hparams, *weights, {1, 1, 16, true});
+  EXPECT_GT(plan.weight_bytes, weights->file_bytes()) << "Q6_K blocks take 224 bytes on the device";
+  EXPECT_NEAR(static_cast<double>(plan.weight_bytes), static_cast<double>(engine->weight_bytes()), 4096.0);
 }
 
 TEST(memory_plan, a_model_that_does_not_fit_is_refused_with_the_numbers) {

@@ -26,25 +26,20 @@ void split_row(const model::type_traits& t, const std::byte* row, std::size_t co
   }
 }
 
-// The GGUF blocks of the rows as stored, a whole block at a time into their row group's place.
+// The GGUF blocks of the rows as stored, a whole block at a time into their row group's place, each
+// padded to device_block_bytes.
 weight_layout keep_blocks(weight_layout out, const model::type_traits& t, std::span<const weight_rows> parts) {
   const std::size_t g = out.row_group, blocks_per_row = out.cols / t.block_weights;
-  const std::size_t row_file_bytes = model::row_bytes(t.type, out.cols);
+  const std::size_t row_file_bytes = model::row_bytes(t.type, out.cols), block_bytes = device_block_bytes(t.type);
   const std::size_t padded_rows = (out.rows + g - 1) / g * g;
-  out.data.assign((padded_rows * row_file_bytes + weight_unit_bytes - 1) / weight_unit_bytes * weight_unit_bytes +
-                      block_tail_bytes,
-                  std::byte{0});
+  out.data.assign(padded_rows * blocks_per_row * block_bytes, std::byte{0});
   std::size_t row_index = 0;
   for (const weight_rows& part : parts) {
     for (std::size_t r = 0; r < part.rows; ++r, ++row_index) {
       const std::byte* row = part.data + r * row_file_bytes;
-      if (g == 1) {
-        std::memcpy(out.data.data() + row_index * row_file_bytes, row, row_file_bytes);
-        continue;
-      }
       for (std::size_t k = 0; k < blocks_per_row; ++k) {
         const std::size_t block_index = grouped_index(row_index, k, blocks_per_row, g);
-        std::memcpy(out.data.data() + block_index * t.block_bytes, row + k * t.block_bytes, t.block_bytes);
+        std::memcpy(out.data.data() + block_index * block_bytes, row + k * t.block_bytes, t.block_bytes);
       }
     }
   }
@@ -54,7 +49,8 @@ weight_layout keep_blocks(weight_layout out, const model::type_traits& t, std::s
 }  // namespace
 
 std::size_t row_data_bytes(model::ggml_type type, std::size_t cols) {
-  if (model::traits_of(type).layout == model::device_layout::blocks) return model::row_bytes(type, cols);
+  const model::type_traits& t = model::traits_of(type);
+  if (t.layout == model::device_layout::blocks) return cols / t.block_weights * device_block_bytes(type);
   const std::size_t per_unit = weights_per_unit(type);
   return (cols + per_unit - 1) / per_unit * weight_unit_bytes;
 }

@@ -7,9 +7,10 @@
 //   and their side entries (scales, mins, high bits: side_entry_bytes per side_entry_units units)
 //   in another, as each type's row of kernels/model/ggml_type.hpp and its pack function
 //   (kernels/reference/quant_pack.cpp) say and kernels/glsl/include/weights.glsl reads.
-//   Q4_K, Q5_K, Q6_K (device_layout::blocks): the GGUF blocks as stored, byte for byte — the device
-//   holds block_bytes per block, as the file does — followed by block_tail_bytes of zeros (a
-//   kernel reading a Q6_K block at a 2-byte offset fetches whole 16-byte units past its end).
+//   Q4_K, Q5_K, Q6_K (device_layout::blocks): the GGUF blocks as stored, each padded with zeros
+//   to whole 16-byte units (device_block_bytes: Q4_K 144 and Q5_K 176 as in the file, Q6_K 210 ->
+//   224), so that every field of a block is at a fixed place in its units. Q6_K read at its file's
+//   2-byte alignment cost lavapipe a third of its matmul speed (bench/results/lavapipe-2026-12-06-kquant.txt).
 // Several matrices with the same type and columns can be stacked into one (q|k|v, gate|up), so one
 // dispatch computes all of them.
 // Row groups: with row_group G > 1 the rows are stored G at a time, unit-major within a group —
@@ -35,8 +36,11 @@ inline constexpr std::size_t weight_unit_bytes = 16;
 // Weights per 16-byte unit: F32 4, F16 8, Q8_0 16, the other quantized types 32.
 inline std::size_t weights_per_unit(model::ggml_type type) { return model::traits_of(type).unit_weights; }
 
-// Zero bytes after the last kept block (device_layout::blocks).
-inline constexpr std::size_t block_tail_bytes = 32;
+// Device bytes of one block of a device_layout::blocks type: its block_bytes rounded up to units.
+inline std::size_t device_block_bytes(model::ggml_type type) {
+  const std::size_t file_bytes = model::traits_of(type).block_bytes;
+  return (file_bytes + weight_unit_bytes - 1) / weight_unit_bytes * weight_unit_bytes;
+}
 
 // Device bytes of one row of `cols` weights in the data plane (units, or the kept blocks), and in
 // the side plane.
@@ -55,7 +59,7 @@ struct weight_layout {
   std::size_t cols = 0;
   std::size_t row_units = 0;  // units the kernels step through per row (weights / unit_weights)
   std::size_t row_group = 1;
-  std::vector<std::byte> data;    // padded rows * row_data_bytes (+ block_tail_bytes)
+  std::vector<std::byte> data;    // padded rows * row_data_bytes
   std::vector<std::byte> scales;  // side entries (quantized types), padded to a multiple of 4 bytes
 };
 

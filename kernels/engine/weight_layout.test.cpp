@@ -1,5 +1,5 @@
 // The device layouts of weight_layout.hpp: what make_weight_layout refuses, and K-quant blocks kept
-// byte for byte as the file stores them.
+// as the file stores them, each padded to whole 16-byte units.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -25,8 +25,11 @@ TEST(weight_layout, rejects_columns_the_kernels_cannot_read) {
 }
 
 // K-quants stay in their GGUF blocks on the device: the file's bytes, a block at a time in its row
-// group's place, and nothing beside them — device bytes per block = the type table's block_bytes.
+// group's place, each followed by zeros up to whole 16-byte units (Q6_K: 210 + 14) and nothing else.
 TEST(weight_layout, k_quant_blocks_are_kept_as_stored) {
+  EXPECT_EQ(device_block_bytes(ggml_type::q4_k), 144u);
+  EXPECT_EQ(device_block_bytes(ggml_type::q5_k), 176u);
+  EXPECT_EQ(device_block_bytes(ggml_type::q6_k), 224u);
   for (const ggml_type type : {ggml_type::q4_k, ggml_type::q5_k, ggml_type::q6_k}) {
     const model::type_traits& t = model::traits_of(type);
     const std::size_t rows = 7, cols = 768, blocks_per_row = cols / t.block_weights;
@@ -44,15 +47,28 @@ TEST(weight_layout, k_quant_blocks_are_kept_as_stored) {
       EXPECT_TRUE(layout->scales.empty()) << t.name;
       EXPECT_EQ(layout->row_units, cols / 32);
       const std::size_t padded_rows = (rows + group - 1) / group * group;
-      EXPECT_EQ(layout->data.size(), (padded_rows * blocks_per_row * t.block_bytes + 15) / 16 * 16 + block_tail_bytes)
-          << t.name << " group " << group;
+      const std::size_t block_bytes = device_block_bytes(type);
+      EXPECT_EQ(layout->data.size(), padded_rows * blocks_per_row * block_bytes) << t.name << " group " << group;
+      EXPECT_EQ(row_data_bytes(type, cols), blocks_per_row * block_bytes);
+      std::vector<bool> written(layout->data.size() / block_bytes, false);
       for (std::size_t r = 0; r < rows; ++r) {
         for (std::size_t k = 0; k < blocks_per_row; ++k) {
           const std::size_t at = ((r / group) * blocks_per_row + k) * group + r % group;
+          written[at] = true;
+          const auto device_block = layout->data.begin() + at * block_bytes;
           EXPECT_TRUE(std::equal(bytes.begin() + (r * blocks_per_row + k) * t.block_bytes,
-                                 bytes.begin() + (r * blocks_per_row + k + 1) * t.block_bytes,
-                                 layout->data.begin() + at * t.block_bytes))
+                                 bytes.begin() + (r * blocks_per_row + k + 1) * t.block_bytes, device_block))
               << t.name << " row " << r << " block " << k << " group " << group;
+          EXPECT_TRUE(std::all_of(device_block + t.block_bytes, device_block + block_bytes,
+                                  [](std::byte b) { return b == std::byte{0}; }))
+              << t.name << " padding of row " << r << " block " << k;
+        }
+      }
+      for (std::size_t at = 0; at < written.size(); ++at) {
+        if (!written[at]) {
+          const auto device_block = layout->data.begin() + at * block_bytes;
+          EXPECT_TRUE(std::all_of(device_block, device_block + block_bytes, [](std::byte b) { return b == std::byte{0}; }))
+              << t.name << " padding row block " << at;
         }
       }
       auto weight = device_weight::upload(shared_device(), *layout, weight_access::texel);

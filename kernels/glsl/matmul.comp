@@ -8,7 +8,10 @@
 // X_FROM_LANES (with ROW_PER_LANE; the workgroup one subgroup, BLOCK_SIZE >= a unit's vec4s): each
 // lane reads one vec4 of x (and runs the fused input step on it alone), and the products take them
 // from the lanes by shuffles — one x read per BLOCK_SIZE vec4s instead of one per vec4 (lavapipe:
-// 15-20% faster matmuls).
+// 15-20% faster matmuls). K-quants there take their levels in the affine form (AFFINE_LEVELS,
+// weight_blocks.glsl): x scaled to the levels' byte places once per span, and each half unit's
+// offset times its sum of x (added up across the lanes of its cluster of 4) added per unit
+// (lavapipe: K-quant matvecs ~25% faster).
 // INPUT_MODE fuses the step before the product into the reads of x:
 //   INPUT_PLAIN     x as it is
 //   INPUT_RMS_NORM  rms_norm(x) * norm_weight: the sum of squares of x is gathered while x streams
@@ -103,6 +106,9 @@ void main() {
   const uint STEP_UNITS = SPAN_UNITS > UNITS_PER_GROUP ? SPAN_UNITS : UNITS_PER_GROUP;
   for (uint first_unit = 0; first_unit < p.row_units; first_unit += STEP_UNITS) {
     vec4 x_lane[TOKENS];
+#ifdef AFFINE_LEVELS
+    float cluster_sums[TOKENS];  // the sum of x over the lane's cluster of 4 (16 weights, a half unit)
+#endif
     float scale[ROWS];
     weight_group group[ROWS];
     [[unroll]] for (uint i = 0; i < STEP_UNITS; ++i) {
@@ -110,8 +116,45 @@ void main() {
       if (i % SPAN_UNITS == 0) {
         [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
           x_lane[t] = input_vector(x_base[t], u * VECS_PER_UNIT + lane, cols4, squares[t]);
+#ifdef AFFINE_LEVELS
+          float sum = dot(x_lane[t], vec4(1.0));
+          sum += subgroupShuffleXor(sum, 1u);
+          cluster_sums[t] = sum + subgroupShuffleXor(sum, 2u);
+          x_lane[t] *= PLACE_SCALE;  // the levels come at their bytes' places (weight_blocks.glsl)
+#endif
         }
       }
+#ifdef AFFINE_LEVELS
+      // weight = scale * level + offset per half unit: the scales multiply the halves' partial
+      // sums and the offsets the halves' sums of x.
+      if (u < p.row_units) {
+        if (i % UNITS_PER_GROUP == 0) {
+          [[unroll]] for (uint r = 0; r < ROWS; ++r) load_group(unit_at(unit_base[r], u, p.row_group), group[r]);
+        }
+        vec4 w[ROWS][VECS_PER_UNIT], affine[ROWS];
+        [[unroll]] for (uint r = 0; r < ROWS; ++r) {
+          group_unit_levels(group[r], i % UNITS_PER_GROUP, w[r]);
+          affine[r] = group_unit_affine(group[r], i % UNITS_PER_GROUP);
+        }
+        const uint first_lane = (i % SPAN_UNITS) * VECS_PER_UNIT, HALF = VECS_PER_UNIT / 2;
+        [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
+          const vec2 x_sums = vec2(subgroupShuffle(cluster_sums[t], first_lane), subgroupShuffle(cluster_sums[t], first_lane + HALF));
+          float first[ROWS], second[ROWS];
+          [[unroll]] for (uint r = 0; r < ROWS; ++r) first[r] = 0.0, second[r] = 0.0;
+          [[unroll]] for (uint v = 0; v < VECS_PER_UNIT; ++v) {
+            const vec4 xv = subgroupShuffle(x_lane[t], first_lane + v);
+            [[unroll]] for (uint r = 0; r < ROWS; ++r) {
+              if (v < HALF || AFFINE_SCALES == 1) first[r] += dot(w[r][v], xv);
+              else second[r] += dot(w[r][v], xv);
+            }
+          }
+          [[unroll]] for (uint r = 0; r < ROWS; ++r) {
+            const float scaled = AFFINE_SCALES == 1 ? affine[r].x * first[r] : affine[r].x * first[r] + affine[r].z * second[r];
+            acc[r * TOKENS + t] += scaled + dot(affine[r].yw, x_sums);
+          }
+        }
+      }
+#else
       if (u < p.row_units) {
         if (i % UNITS_PER_BLOCK == 0) {
           [[unroll]] for (uint r = 0; r < ROWS; ++r) scale[r] = unit_scale(scale_base[r] + (u / UNITS_PER_BLOCK) * p.row_group);
@@ -131,6 +174,7 @@ void main() {
           [[unroll]] for (uint r = 0; r < ROWS; ++r) acc[r * TOKENS + t] += scale[r] * partial[r];
         }
       }
+#endif
     }
   }
   // Each lane squared only its own vec4s of x.

@@ -52,7 +52,7 @@ inline constexpr std::size_t k_block_weights = 256;  // QK_K
 // How the device holds a type's rows (kernels/engine/weight_layout.hpp):
 //   rows    the row's bytes as stored, zero-padded to 16-byte units (F32, F16, BF16)
 //   units   blocks split by `pack` into a plane of 16-byte units and one of side entries
-//   blocks  the GGUF blocks as stored, byte for byte: device bytes per block = block_bytes
+//   blocks  the GGUF blocks as stored, each zero-padded to whole 16-byte units (Q6_K 210 -> 224)
 enum class device_layout { rows, units, blocks };
 
 struct type_traits {

@@ -41,13 +41,18 @@ struct llama_layer_weights {
   weight_view ffn_up;       // [n_ff][n_embd]
   weight_view ffn_down;     // [n_embd][n_ff]
 
+  // Calls visit(view) for each of the layer's tensors the file has.
+  template <class Visit>
+  void for_each_present(Visit&& visit) const {
+    for (const weight_view* v : {&attn_norm, &attn_q, &attn_k, &attn_v, &attn_q_bias, &attn_k_bias, &attn_v_bias,
+                                 &attn_q_norm, &attn_k_norm, &attn_output, &ffn_norm, &ffn_gate, &ffn_up, &ffn_down}) {
+      if (v->present()) visit(*v);
+    }
+  }
   // Bytes of all the layer's tensors in the file (absent optional ones count 0).
   std::size_t file_bytes() const {
     std::size_t total = 0;
-    for (const weight_view* v : {&attn_norm, &attn_q, &attn_k, &attn_v, &attn_q_bias, &attn_k_bias, &attn_v_bias,
-                                 &attn_q_norm, &attn_k_norm, &attn_output, &ffn_norm, &ffn_gate, &ffn_up, &ffn_down}) {
-      total += v->bytes;
-    }
+    for_each_present([&](const weight_view& v) { total += v.bytes; });
     return total;
   }
 };
@@ -62,11 +67,18 @@ struct llama_weights {
   // from the rope scaling metadata); empty when the model has none.
   std::vector<float> rope_freq_factors;
 
+  // Calls visit(view) for every tensor the model uses (a tied output once; not the rope factors).
+  template <class Visit>
+  void for_each_present(Visit&& visit) const {
+    for (const weight_view* v : {&token_embd, &output_norm, &output}) {
+      if (v->present() && !(v == &output && output_tied)) visit(*v);
+    }
+    for (const llama_layer_weights& layer : layers) layer.for_each_present(visit);
+  }
   // Bytes of every weight the model uses (a tied output counted once; the rope factors as F32).
   std::size_t file_bytes() const {
-    std::size_t total = token_embd.bytes + output_norm.bytes + (output_tied ? 0 : output.bytes) +
-                        rope_freq_factors.size() * sizeof(float);
-    for (const llama_layer_weights& layer : layers) total += layer.file_bytes();
+    std::size_t total = rope_freq_factors.size() * sizeof(float);
+    for_each_present([&](const weight_view& v) { total += v.bytes; });
     return total;
   }
   bool has_qkv_bias() const { return !layers.empty() && layers.front().attn_q_bias.present(); }

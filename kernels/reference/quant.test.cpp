@@ -92,7 +92,9 @@ TEST(type_table, rows_are_complete_and_ids_round_trip) {
     EXPECT_EQ(t.pack != nullptr, t.layout == model::device_layout::units) << t.name;
     EXPECT_EQ(t.pack != nullptr, t.side_entry_bytes != 0) << t.name;
     // Blocks kept as stored are read in 32-weight units, 8 per 256-weight super-block.
-    if (t.layout == model::device_layout::blocks) EXPECT_EQ(t.block_weights, 8 * t.unit_weights) << t.name;
+    if (t.layout == model::device_layout::blocks) {
+      EXPECT_EQ(t.block_weights, 8 * t.unit_weights) << t.name;
+    }
     EXPECT_EQ(t.glsl_define, "DATA_A_" + std::string(t.name)) << t.name;
   }
   EXPECT_FALSE(model::traits_of(std::uint32_t{10}).has_value());  // Q2_K
@@ -171,7 +173,9 @@ TEST(quant, extreme_blocks_round_trip) {
         // Tiny blocks reach f16's subnormal scales: allow a step of 2^-24 per level as well.
         const float subnormal_allowance = 128.0f * 5.97e-8f;
         EXPECT_LE(std::fabs(out[i] - in[i]), magnitude * 4.0f / 6.0f + subnormal_allowance) << t.name << " " << magnitude;
-        if (magnitude == 0.0f) EXPECT_EQ(out[i], 0.0f) << t.name;
+        if (magnitude == 0.0f) {
+          EXPECT_EQ(out[i], 0.0f) << t.name;
+        }
       }
     }
   }

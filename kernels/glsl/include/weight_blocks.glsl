@@ -1,33 +1,19 @@
-// K-quant super-blocks read as GGUF stores them (kernels/model/ggml_type.hpp lists the layouts),
-// included by weights.glsl under NATIVE_BLOCKS. The data is fetched in 16-byte units
-// (load_weight_unit). Q4_K (144 bytes) and Q5_K (176) blocks start on unit boundaries; Q6_K blocks
-// (210) only on 2-byte ones, so Q6_K reads the 16 bytes at an even offset from two units and
-// shifts them into place (bytes_at_*): the words, then the half-words of a 4-byte misalignment.
+// K-quant super-blocks as GGUF stores them (kernels/model/ggml_type.hpp lists the layouts), each
+// padded with zeros to whole 16-byte units on the device (kernels/engine/weight_layout.hpp: Q4_K
+// 144 and Q5_K 176 bytes as they are, Q6_K 210 -> 224), included by weights.glsl under
+// NATIVE_BLOCKS. Every field then sits at a fixed place in a block's units (load_weight_unit).
 // A unit is 32 consecutive weights (sub-block u % 8 of block u / 8). A group is the units that
 // share fetched bytes: a Q4_K/Q5_K pair (the two nibbles of 32 bytes), a Q6_K half (128 weights).
-
-// Word q + k of `words` for a constant k and a per-lane q in 0..3.
-#define WORD_AT(words, k, q) \
-  ((q) == 0u ? words[k] : (q) == 1u ? words[(k) + 1u] : (q) == 2u ? words[(k) + 2u] : words[(k) + 3u])
-
-// bytes_at_N(o, r): r[0..N) = the 16 * N bytes at byte offset o (even) of the weight data. Reads
-// N + 1 units (the data is padded so that the one past the last block exists).
-#define DEFINE_BYTES_AT(N)                                                                    \
-  void bytes_at_##N(uint o, out uvec4 r[N]) {                                                 \
-    const uint first = o >> 4u, q = (o >> 2u) & 3u;                                           \
-    const bool half_word = (o & 2u) != 0u;                                                    \
-    uint words[4 * (N + 1)];                                                                  \
-    [[unroll]] for (uint i = 0u; i <= N; ++i) {                                               \
-      const uvec4 unit = load_weight_unit(first + i);                                         \
-      words[4u * i] = unit.x, words[4u * i + 1u] = unit.y;                                    \
-      words[4u * i + 2u] = unit.z, words[4u * i + 3u] = unit.w;                               \
-    }                                                                                         \
-    uint picked[4 * N + 1];                                                                   \
-    [[unroll]] for (uint k = 0u; k <= 4u * N; ++k) picked[k] = WORD_AT(words, k, q);          \
-    [[unroll]] for (uint k = 0u; k < 4u * N; ++k) {                                           \
-      r[k / 4u][k % 4u] = half_word ? (picked[k] >> 16u) | (picked[k + 1u] << 16u) : picked[k]; \
-    }                                                                                         \
-  }
+// group_level_word gives a unit's quantized levels, one byte each, 4 weights per word; two forms
+// read them:
+//   group_unit_values  the weights themselves (scale * level - min, or d * scale * (level - 32))
+//   group_unit_levels  (AFFINE_LEVELS) the levels as floats, each left at its byte's place in
+//                      the word (component k = level * 2^(8k): a mask and a convert, no shift),
+//                      and group_unit_affine the (scale, offset) of each 16-weight half, so that
+//                      weight = scale * level + offset (AFFINE_SCALES: 1 where the halves
+//                      share their scale, else 2). A matmul multiplies x by PLACE_SCALE once
+//                      and adds offset * (the half's sum of x) per unit: on a CPU device (lavapipe,
+//                      compute-bound) that is 3 operations per weight instead of 7.
 
 // Byte k (0..11) of Q4_K/Q5_K's packed 6-bit scales and mins (block bytes 4..15).
 uint packed_byte(uvec3 packed, uint k) { return (packed[k >> 2u] >> (8u * (k & 3u))) & 0xffu; }
@@ -41,6 +27,13 @@ uvec2 k_scale_min(uvec3 packed, uint j) {
 
 // The 4 bytes of `levels` as floats.
 vec4 byte_levels(uint levels) { return vec4((uvec4(levels) >> uvec4(0, 8, 16, 24)) & 0xffu); }
+
+// The 4 bytes of `levels` (each < 128) as floats left at their places: byte k times 2^(8k).
+#define AFFINE_LEVELS
+const vec4 PLACE_SCALE = vec4(1.0, 1.0 / 256.0, 1.0 / 65536.0, 1.0 / 16777216.0);
+vec4 placed_levels(uint levels) {
+  return vec4(ivec4(uvec4(levels) & uvec4(0xffu, 0xff00u, 0xff0000u, 0xff000000u)));
+}
 
 #if defined(DATA_A_Q4_K) || defined(DATA_A_Q5_K)
 const uint UNITS_PER_GROUP = 2;
@@ -79,24 +72,28 @@ void load_group(uint unit_index, out weight_group g) {
   }
 }
 
-void group_unit_values(weight_group g, uint i, out vec4 w[VECS_PER_UNIT]) {
-  [[unroll]] for (uint c = 0u; c < 8u; ++c) {
-    uint levels = (g.nibbles[c / 4u][c % 4u] >> (4u * i)) & 0x0f0f0f0fu;
+// Word c of unit i's levels: weights 4c..4c+3.
+uint group_level_word(weight_group g, uint i, uint c) {
+  uint levels = (g.nibbles[c / 4u][c % 4u] >> (4u * i)) & 0x0f0f0f0fu;
 #if defined(DATA_A_Q5_K)
-    levels |= ((g.high_bits[c / 4u][c % 4u] >> (g.high_shift + i)) & 0x01010101u) << 4u;
+  levels |= ((g.high_bits[c / 4u][c % 4u] >> (g.high_shift + i)) & 0x01010101u) << 4u;
 #endif
-    w[c] = byte_levels(levels) * g.scale_min[i].x - g.scale_min[i].y;
-  }
+  return levels;
+}
+
+void group_unit_values(weight_group g, uint i, out vec4 w[VECS_PER_UNIT]) {
+  [[unroll]] for (uint c = 0u; c < 8u; ++c) w[c] = byte_levels(group_level_word(g, i, c)) * g.scale_min[i].x - g.scale_min[i].y;
+}
+
+const uint AFFINE_SCALES = 1;  // both halves of a unit share their scale
+vec4 group_unit_affine(weight_group g, uint i) {
+  return vec4(g.scale_min[i].x, -g.scale_min[i].y, g.scale_min[i].x, -g.scale_min[i].y);
 }
 #endif
 
 #if defined(DATA_A_Q6_K)
-DEFINE_BYTES_AT(1)
-DEFINE_BYTES_AT(2)
-DEFINE_BYTES_AT(4)
-
 const uint UNITS_PER_GROUP = 4;
-const uint BLOCK_BYTES = 210;  // 128 low-nibble bytes | 64 qh bytes | 16 int8 scales | f16 d
+const uint BLOCK_DATA_UNITS = 14;  // 224 bytes: 128 low-nibble bytes | 64 qh bytes | 16 int8 scales | f16 d | zeros
 // Half h of a block (weights 128h..): its 64 low-nibble bytes, 32 high-bit bytes and 8 scales
 // times d. Weight l of quarter i: nibble i / 2 of byte 32 (i % 2) + l, bits 2i of qh byte l,
 // scale 2i + l / 16; value = d * scale * (q - 32).
@@ -107,23 +104,39 @@ struct weight_group {
 };
 
 void load_group(uint unit_index, out weight_group g) {
-  const uint o = (unit_index / BLOCK_UNITS) * BLOCK_BYTES, h = (unit_index % BLOCK_UNITS) / 4u;
-  bytes_at_4(o + 64u * h, g.low);
-  bytes_at_2(o + 128u + 32u * h, g.high);
-  uvec4 scales[1];
-  bytes_at_1(o + 192u + 8u * h, scales);
-  const uint d_offset = o + 208u;  // even: the f16 never straddles a word
-  const uint d_word = load_weight_unit(d_offset >> 4u)[(d_offset >> 2u) & 3u];
-  const float d = unpackHalf2x16(d_word >> (8u * (d_offset & 2u))).x;
-  g.scale[0] = signed_bytes(scales[0].x) * d;
-  g.scale[1] = signed_bytes(scales[0].y) * d;
+  const uint first = (unit_index / BLOCK_UNITS) * BLOCK_DATA_UNITS, h = (unit_index % BLOCK_UNITS) / 4u;
+  [[unroll]] for (uint i = 0u; i < 4u; ++i) g.low[i] = load_weight_unit(first + 4u * h + i);
+  g.high[0] = load_weight_unit(first + 8u + 2u * h);
+  g.high[1] = load_weight_unit(first + 9u + 2u * h);
+  const uvec4 scales = load_weight_unit(first + 12u);
+  const float d = unpackHalf2x16(load_weight_unit(first + 13u).x).x;
+  const uvec2 half_scales = h == 0u ? scales.xy : scales.zw;
+  g.scale[0] = signed_bytes(half_scales.x) * d;
+  g.scale[1] = signed_bytes(half_scales.y) * d;
+}
+
+// Word c of unit i's levels: weights 4c..4c+3.
+uint group_level_word(weight_group g, uint i, uint c) {
+  const uint low = (g.low[2u * (i % 2u) + c / 4u][c % 4u] >> (4u * (i / 2u))) & 0x0f0f0f0fu;
+  const uint high = (g.high[c / 4u][c % 4u] >> (2u * i)) & 0x03030303u;
+  return low | high << 4u;
 }
 
 void group_unit_values(weight_group g, uint i, out vec4 w[VECS_PER_UNIT]) {
   [[unroll]] for (uint c = 0u; c < 8u; ++c) {
-    const uint low = (g.low[2u * (i % 2u) + c / 4u][c % 4u] >> (4u * (i / 2u))) & 0x0f0f0f0fu;
-    const uint high = (g.high[c / 4u][c % 4u] >> (2u * i)) & 0x03030303u;
-    w[c] = (byte_levels(low | high << 4u) - 32.0) * g.scale[i / 2u][2u * (i % 2u) + c / 4u];
+    w[c] = (byte_levels(group_level_word(g, i, c)) - 32.0) * g.scale[i / 2u][2u * (i % 2u) + c / 4u];
   }
+}
+
+const uint AFFINE_SCALES = 2;  // a scale per half unit
+vec4 group_unit_affine(weight_group g, uint i) {
+  const vec2 halves = vec2(g.scale[i / 2u][2u * (i % 2u)], g.scale[i / 2u][2u * (i % 2u) + 1u]);
+  return vec4(halves.x, -32.0 * halves.x, halves.y, -32.0 * halves.y);
+}
+#endif
+
+#ifdef AFFINE_LEVELS
+void group_unit_levels(weight_group g, uint i, out vec4 w[VECS_PER_UNIT]) {
+  [[unroll]] for (uint c = 0u; c < 8u; ++c) w[c] = placed_levels(group_level_word(g, i, c));
 }
 #endif

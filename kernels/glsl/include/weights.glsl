@@ -9,8 +9,8 @@
 //   Q4_1, Q5_0, Q5_1: 32 weights per unit as 16 bytes of nibbles (byte j: weight j low, weight
 //   j + 16 high) and one side entry of SIDE_WORDS words per unit (kernels/reference/quant_pack.cpp
 //   lists them); these units are dequantized whole here (unit_scale 1).
-//   Q4_K, Q5_K, Q6_K (NATIVE_BLOCKS): the GGUF super-blocks as stored, byte for byte (144, 176,
-//   210 bytes per 256 weights; weight_blocks.glsl reads them). A unit is 32 consecutive weights,
+//   Q4_K, Q5_K, Q6_K (NATIVE_BLOCKS): the GGUF super-blocks as stored, each padded to whole units
+//   (144, 176, 224 bytes per 256 weights; weight_blocks.glsl reads them). A unit is 32 consecutive weights,
 //   numbered block * 8 + sub-block; rows in groups of G interleave whole blocks.
 // A matmul reads a row UNITS_PER_GROUP units at a time: load_group fetches what they share once
 // (K-quants: the bytes of 64 or 128 weights and their scales), group_unit_values dequantizes one.
