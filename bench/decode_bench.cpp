@@ -7,10 +7,11 @@
 // KV cache.
 //
 //   decode_bench [--profile] [--no-bound] [--layout row_per_lane|split_columns] [--rows N] [--access texel|storage]
-//                [--fuse on|off] [--tokens N] [--tiled MIN_TOKENS] [--tile RxTxLRxLT] [--model FILE.gguf]...
+//                [--fuse on|off] [--tokens N] [--tiled MIN_TOKENS] [--tile RxTxLRxLT] [--size SHAPE] [--model FILE.gguf]...
 //                [stories] [f16] [q8_0] [q4_k] [q4_k_m] ... (any type of kernels/model/ggml_type.hpp or
 //                mix of kernels/model/quant_mix.hpp by its CLI name)
-//     default: stories, f16, q8_0; resident memory is exact for the first model of a run, later ones
+//     default: stories, f16, q8_0; --size: the named models' shape (100m, or any make-model --size: qwen2-0.5b,
+//     llama3.1-8b, ...; generated once into $TMPDIR/infergrid_decode_bench, the path printed); resident memory is exact for the first model of a run, later ones
 //     reuse freed memory. --no-bound: skip the copy-bandwidth runs (and the bound), so the process's
 //     peak RSS is the model's alone (peer-bench.sh). --profile: device time per kernel of the batch-1 decode steps (timestamps
 //     after every dispatch, which slow decode down a little). --layout, --rows, --access, --fuse, --tokens
@@ -252,6 +253,7 @@ int main(int argc, char** argv) {
   const bool no_bound = std::erase(chosen, std::string("--no-bound")) > 0;
   ig::engine::kernel_options kernels;
   std::vector<std::string> files;  // --model PATH: any GGUF file, benched after the named models
+  std::string size = "100m";        // --size NAME: the generated models' shape (random_llama_sizes)
   for (std::size_t i = 0; i + 1 < chosen.size();) {
     const std::string flag = chosen[i], value = chosen[i + 1];
     if (flag == "--layout") {
@@ -278,6 +280,8 @@ int main(int argc, char** argv) {
       kernels.tiled_matmul = tile;
     } else if (flag == "--model") {
       files.push_back(value);
+    } else if (flag == "--size") {
+      size = value;
     } else {
       ++i;
       continue;
@@ -305,29 +309,31 @@ int main(int argc, char** argv) {
   if (wanted("stories") && bench_model("stories260k (F32)", stories, bandwidth, host_bound, profile, kernels) != 0) return 1;
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / "infergrid_decode_bench";
   std::filesystem::create_directories(dir);
-  // Any weight type of the table or llama.cpp mix by its CLI name ("q4_k", "q4_k_m").
-  std::vector<std::pair<std::string, ig::model::random_llama_options>> models;
-  for (const ig::model::type_traits& t : ig::model::all_types) {
-    models.emplace_back(std::string(t.cli_name), ig::model::random_llama_100m(t.type));
-  }
-  for (const ig::model::quant_mix& mix : ig::model::quant_mixes) {
-    auto options = ig::model::random_llama_100m(mix.base);
-    options.mix = mix;
-    models.emplace_back(std::string(mix.cli_name), options);
-  }
-  for (const auto& [cli_name, options] : models) {
+  // Any weight type of the table or llama.cpp mix by its CLI name ("q4_k", "q4_k_m"), in the shape
+  // --size names; each file generated once and kept in `dir` (its path printed, for llama.cpp's tools).
+  std::vector<std::string> type_names;
+  for (const ig::model::type_traits& t : ig::model::all_types) type_names.emplace_back(t.cli_name);
+  for (const ig::model::quant_mix& mix : ig::model::quant_mixes) type_names.emplace_back(mix.cli_name);
+  for (const std::string& cli_name : type_names) {
     if (!wanted(cli_name)) continue;
+    const auto options = ig::model::random_llama_named(size, cli_name);
+    if (!options) {
+      fmt::print(stderr, "error: unknown --size '{}' (tiny, small, 100m, qwen2-0.5b, qwen2-1.5b, llama3.1-8b)\n", size);
+      return 2;
+    }
     std::string name = cli_name;
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::toupper(c); });
-    const std::string path = (dir / ("random_llama_100m_" + name + ".gguf")).string();
+    const std::string path = (dir / ("random_llama_" + size + "_" + name + ".gguf")).string();
     if (!std::filesystem::exists(path)) {
-      const auto written = ig::model::write_random_llama(path, options);
+      const auto written = ig::model::write_random_llama(path + ".part", *options);
       if (!written.ok()) {
         fmt::print(stderr, "error: {}\n", written.err().message);
         return 1;
       }
+      std::filesystem::rename(path + ".part", path);
     }
-    if (bench_model("random Llama ~100M " + name, path, bandwidth, host_bound, profile, kernels) != 0) return 1;
+    fmt::print("model file: {}\n", path);
+    if (bench_model("random Llama " + size + " " + name, path, bandwidth, host_bound, profile, kernels) != 0) return 1;
   }
   for (const std::string& path : files) {
     if (bench_model(std::filesystem::path(path).filename().string(), path, bandwidth, host_bound, profile, kernels) != 0) {

@@ -2,9 +2,13 @@
 # Packs the Vulkan kernel/engine tests and benchmarks, built here, with every shared library they
 # load (but glibc) into one folder that runs on a GPU host with no build tools or
 # -dev packages — only a Vulkan driver. Usage:
-#   [BUILD_DIR=build] bench/gpu-bundle.sh [OUT_DIR=.gpu-bundle]     (after deploy/build.sh)
-#   OUT_DIR/run.sh [validation]                    (on the GPU host, from the repository root;
-#                                                   `validation`: only the audit-cost benchmark)
+#   [BUILD_DIR=build] [GPU_BUNDLE_PEER=1] bench/gpu-bundle.sh [OUT_DIR=.gpu-bundle]   (after deploy/build.sh)
+#   OUT_DIR/run.sh [validation|peer]               (on the GPU host, from the repository root;
+#                                                   `validation`: only the audit-cost benchmark;
+#                                                   `peer`: ours against llama.cpp, bench/gpu-peer.sh)
+# GPU_BUNDLE_PEER=1 packs what `run.sh peer` needs instead of the tests (so the folder stays within
+# a device call's 64 MiB): decode_bench, the source of llama.cpp's release that node-llama-cpp@3.21.1
+# ships and its prebuilt Vulkan backend (npm-installed under BUILD_DIR/peer as bench/peer-bench.sh does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-.gpu-bundle}"
@@ -12,6 +16,7 @@ build="${BUILD_DIR:-build}"
 binaries=("$build/kernels/engine/engine_kernels_test" "$build/kernels/engine/llama_engine_test"
           "$build/kernels/vk/vk_device_test" "$build/bench/kernels_bench" "$build/bench/decode_bench"
           "$build/bench/validation_bench")
+[ "${GPU_BUNDLE_PEER:-0}" = 1 ] && binaries=("$build/bench/decode_bench")
 command -v vulkaninfo >/dev/null && binaries+=("$(command -v vulkaninfo)")
 rm -rf "$out" && mkdir -p "$out/bin" "$out/lib"
 for binary in "${binaries[@]}"; do
@@ -28,6 +33,23 @@ rm -f "$out"/lib/ld-linux-x86-64.so.2 "$out"/lib/libc.so.6 "$out"/lib/libm.so.6 
 for library in libGLdispatch.so.0 libGLX.so.0 libEGL.so.1 libOpenGL.so.0; do
   [ -f "/usr/lib/x86_64-linux-gnu/$library" ] && cp -L "/usr/lib/x86_64-linux-gnu/$library" "$out/lib/"
 done
+if [ "${GPU_BUNDLE_PEER:-0}" = 1 ]; then
+  peer="$build/peer"
+  if [ ! -d "$peer/node_modules/node-llama-cpp" ]; then
+    mkdir -p "$peer"
+    (cd "$peer" && echo '{"private": true}' > package.json && npm i -E --no-audit --no-fund node-llama-cpp@3.21.1 >&2)
+  fi
+  # The llama.cpp release node-llama-cpp was built from (a git bundle in the package), only the parts
+  # llama-batched-bench and its backends build from.
+  mkdir -p "$out/llamacpp" "$peer/llama.cpp-source"
+  source_dir="$peer/llama.cpp-source/src"
+  [ -d "$source_dir" ] || git clone -q "$peer/node_modules/node-llama-cpp/llama/gitRelease.bundle" "$source_dir"
+  (cd "$source_dir" && tar czf - --exclude=tools/ui --exclude=tools/server CMakeLists.txt cmake ggml src include \
+     app common tools vendor licenses LICENSE) > "$out/llamacpp/source.tar.gz"
+  gzip -9c "$peer/node_modules/@node-llama-cpp/linux-x64-vulkan/bins/linux-x64-vulkan/libggml-vulkan.so" \
+    > "$out/llamacpp/libggml-vulkan.so.gz"
+  cp bench/gpu-peer.sh "$out/peer.sh"
+fi
 # Debug info is not needed there and would not fit the transfer.
 strip --strip-debug "$out"/bin/* "$out"/lib/* 2>/dev/null || true
 cat > "$out/run.sh" <<'RUN'
@@ -47,6 +69,8 @@ echo "run: driver dirs: ${driver_dirs:-none}; VK_DRIVER_FILES=${VK_DRIVER_FILES:
 launch() { LD_LIBRARY_PATH="$here/lib:${driver_dirs}:/usr/local/nvidia/lib64" "$@"; }
 launch "$here/bin/vulkaninfo" --summary 2>&1 | grep -E "deviceName|deviceType|apiVersion|driverName" || true
 export INFERGRID_SOURCE_DIR="$PWD"
+# `run.sh peer`: ours against llama.cpp's Vulkan and CUDA backends (bench/gpu-peer.sh).
+if [ "${1:-}" = peer ]; then PEER_DRIVER_DIRS="$driver_dirs" exec "$here/peer.sh" "$here"; fi
 # `run.sh validation`: only the validators' audit cost (replay vs generation, issue 12) on this GPU.
 if [ "${1:-}" = validation ]; then
   mkdir -p build/bench

@@ -1,4 +1,4 @@
-// `infergrid make-model --out FILE [--arch llama|qwen2|qwen3] [--size tiny|small|100m|qwen2-0.5b|qwen2-1.5b]
+// `infergrid make-model --out FILE [--arch llama|qwen2|qwen3] [--size tiny|small|100m|qwen2-0.5b|qwen2-1.5b|llama3.1-8b]
 // [--type f16|q4_k_m|...] [--seed N] [--vocab qwen3|llama3 --tokenizer-json PATH] [--emit-token TEXT]`: writes a
 // randomly initialised GGUF of a supported architecture (its real tensor names and metadata keys) with a
 // generated SentencePiece vocabulary, or with a real byte-level BPE vocabulary read from a Hugging Face
@@ -6,7 +6,6 @@
 // benchmarks and tests.
 #include <fmt/core.h>
 
-#include <map>
 #include <string>
 #include <vector>
 
@@ -49,19 +48,9 @@ status write_model(const make_model_args& args, const model::random_llama_option
 }
 
 int make_model(const make_model_args& args) {
-  // Checked by the option's validator: a type of the table or a mix of quant_mix.hpp.
-  const std::optional<model::quant_mix> mix = model::quant_mix_named(args.type);
-  const model::ggml_type type = mix ? mix->base : *model::type_named(args.type);
-  using size_function = model::random_llama_options (*)(model::ggml_type);
-  static const std::map<std::string, size_function> sizes = {
-      {"tiny", model::random_llama_tiny},
-      {"small", [](model::ggml_type t) { return model::random_llama_options{.weight_type = t}; }},  // width 512, 4 layers
-      {"100m", model::random_llama_100m},
-      {"qwen2-0.5b", model::random_qwen2_0_5b},
-      {"qwen2-1.5b", model::random_qwen2_1_5b}};
-  model::random_llama_options options = sizes.at(args.size)(type);
+  // Both checked by the options' validators: a size of random_llama_sizes, a type of the table or a mix.
+  model::random_llama_options options = *model::random_llama_named(args.size, args.type);
   if (!args.arch.empty()) options.architecture = args.arch;
-  options.mix = mix;
   options.seed = args.seed;
   model::gguf_tokenizer_fields fields;
   if (!args.vocab.empty()) {
@@ -94,8 +83,11 @@ void add_make_model(CLI::App& app) {
   for (const model::architecture& a : model::architectures()) architectures.emplace_back(a.name);
   command->add_option("--arch", args.arch, "Architecture (default: the size's; llama, or qwen2 for qwen2-* sizes)")
       ->check(CLI::IsMember(architectures));
-  command->add_option("--size", args.size, "tiny, small (width 512, 4 layers), 100m, qwen2-0.5b or qwen2-1.5b")
-      ->check(CLI::IsMember({"tiny", "small", "100m", "qwen2-0.5b", "qwen2-1.5b"}));
+  std::vector<std::string> size_names;
+  for (const model::random_llama_size& size : model::random_llama_sizes()) size_names.emplace_back(size.name);
+  command->add_option("--size", args.size,
+                      "tiny, small (width 512, 4 layers), 100m, qwen2-0.5b, qwen2-1.5b or llama3.1-8b (~4.9 GB as q4_k_m)")
+      ->check(CLI::IsMember(size_names));
   std::vector<std::string> type_names;
   for (const model::type_traits& t : model::all_types) type_names.emplace_back(t.cli_name);
   for (const model::quant_mix& mix : model::quant_mixes) type_names.emplace_back(mix.cli_name);

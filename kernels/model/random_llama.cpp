@@ -7,6 +7,7 @@
 #include "kernels/model/architecture.hpp"
 #include "kernels/model/llama_hparams.hpp"
 #include "kernels/model/llama_weights.hpp"
+#include "kernels/model/parallel_chunks.hpp"
 #include "kernels/model/spm_vocab_builder.hpp"
 
 namespace infergrid::model {
@@ -34,12 +35,25 @@ status check_options(const random_llama_options& o, const architecture& arch) {
 
 class weight_source {
  public:
-  explicit weight_source(std::uint64_t seed) : rng_(seed) {}
-  // rows*cols values, normal with standard deviation 1/sqrt(cols).
+  weight_source(std::uint64_t seed, bool parallel_draw) : seed_(seed), parallel_draw_(parallel_draw), rng_(seed) {}
+  // rows*cols values, normal with standard deviation 1/sqrt(cols): from the one sequential stream,
+  // or with parallel_draw on all hardware threads, each run of rows from its own stream (the seed,
+  // the matrix's number, the run's first row), so the values do not depend on the thread count.
   std::vector<float> matrix(std::size_t rows, std::size_t cols) {
-    std::normal_distribution<float> normal(0.0f, 1.0f / std::sqrt(static_cast<float>(cols)));
+    const float deviation = 1.0f / std::sqrt(static_cast<float>(cols));
     std::vector<float> v(rows * cols);
-    for (float& x : v) x = normal(rng_);
+    if (!parallel_draw_) {
+      std::normal_distribution<float> normal(0.0f, deviation);
+      for (float& x : v) x = normal(rng_);
+      return v;
+    }
+    const std::uint64_t matrix_number = matrices_++;
+    parallel_chunks(rows, rows_per_stream, [&](std::size_t begin, std::size_t end) {
+      std::seed_seq seeds{seed_, matrix_number, static_cast<std::uint64_t>(begin)};
+      std::mt19937_64 stream(seeds);
+      std::normal_distribution<float> normal(0.0f, deviation);
+      for (std::size_t i = begin * cols; i < end * cols; ++i) v[i] = normal(stream);
+    });
     return v;
   }
   // A norm's weights: uniform in [0.5, 1.5], so a kernel that skips or swaps them changes the logits.
@@ -54,7 +68,11 @@ class weight_source {
     for (float& x : v) x = distribution(rng_);
     return v;
   }
-  std::mt19937_64 rng_;
+  static constexpr std::size_t rows_per_stream = 64;
+  std::uint64_t seed_;
+  bool parallel_draw_;
+  std::uint64_t matrices_ = 0;
+  std::mt19937_64 rng_;  // the sequential stream; with parallel_draw only norms and biases
 };
 
 status add_matrix(gguf_writer& writer, weight_source& source, const random_llama_options& o, const std::string& name,
@@ -140,9 +158,40 @@ random_llama_options random_qwen2_1_5b(ggml_type weight_type) {
   return o;
 }
 
+random_llama_options random_llama31_8b(ggml_type weight_type) {
+  return {.n_layers = 32, .n_embd = 4096, .n_heads = 32, .n_kv_heads = 8, .n_ff = 14336, .n_vocab = 128256,
+          .context_length = 131072, .rope_freq_base = 500000.0f, .weight_type = weight_type,
+          .llama3_rope = llama3_rope_source::tensor, .llama3_factor = 8.0f, .llama3_original_context = 8192,
+          .parallel_draw = true};
+}
+
 random_llama_options random_llama_100m(ggml_type weight_type) {
   return {.n_layers = 12, .n_embd = 768, .n_heads = 12, .n_kv_heads = 4, .n_ff = 2048, .n_vocab = 32000,
           .context_length = 2048, .weight_type = weight_type};
+}
+
+std::span<const random_llama_size> random_llama_sizes() {
+  static const random_llama_size sizes[] = {
+      {"tiny", random_llama_tiny},
+      {"small", [](ggml_type t) { return random_llama_options{.weight_type = t}; }},  // width 512, 4 layers
+      {"100m", random_llama_100m},
+      {"qwen2-0.5b", random_qwen2_0_5b},
+      {"qwen2-1.5b", random_qwen2_1_5b},
+      {"llama3.1-8b", random_llama31_8b}};
+  return sizes;
+}
+
+std::optional<random_llama_options> random_llama_named(std::string_view size, std::string_view type) {
+  const std::optional<quant_mix> mix = quant_mix_named(type);
+  const std::optional<ggml_type> plain = type_named(type);
+  if (!mix && !plain) return std::nullopt;
+  for (const random_llama_size& s : random_llama_sizes()) {
+    if (s.name != size) continue;
+    random_llama_options options = s.options(mix ? mix->base : *plain);
+    options.mix = mix;
+    return options;
+  }
+  return std::nullopt;
 }
 
 result<gguf_writer> build_random_llama(const random_llama_options& options) {
@@ -155,7 +204,7 @@ result<gguf_writer> build_random_llama(const random_llama_options& options) {
   gguf_writer writer;
   add_hparams(writer, o, a);
   IG_TRY(add_vocab(writer, o));
-  weight_source source(o.seed);
+  weight_source source(o.seed, o.parallel_draw);
   const std::size_t head_dim = head_dim_of(o);
   const layer_dims dims{o.n_embd, o.n_ff, o.n_heads * head_dim, o.n_kv_heads * head_dim, head_dim};
   const auto wanted = [&](tensor_family family) {

@@ -5,7 +5,10 @@
 // stay finite through any depth. The float weights depend only on the seed and shapes, never on
 // `weight_type` or `mix`, so the F32/F16/Q8_0/Q4_K_M/... files of one seed hold the same model at different precisions.
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kernels/model/ggml_type.hpp"
@@ -42,6 +45,9 @@ struct random_llama_options {
   float yarn_factor = 0.0f;                  // > 0: rope scaling type "yarn" with this factor
   std::uint32_t yarn_original_context = 0;   // its original_context_length (0: not written)
   std::uint64_t seed = 1;
+  // Draw the matrices on all hardware threads, each run of 64 rows from its own stream (an 8B model
+  // in seconds; other values than the one sequential stream the small fixtures keep).
+  bool parallel_draw = false;
   // A real vocabulary (hf_tokenizer_import) instead of the generated SentencePiece one; n_vocab then
   // is its token count. Not owned: it must outlive the build call.
   const gguf_tokenizer_fields* tokenizer_fields = nullptr;
@@ -55,6 +61,21 @@ random_llama_options random_llama_100m(ggml_type weight_type);
 // embeddings) and Qwen2-1.5B's (1536, 28 layers, 12 over 2, FFN 8960, tied), architecture qwen2.
 random_llama_options random_qwen2_0_5b(ggml_type weight_type);
 random_llama_options random_qwen2_1_5b(ggml_type weight_type);
+// Llama-3.1-8B's shape (width 4096, 32 layers, 32 heads over 8 kv heads, FFN 14336, vocab 128256,
+// rope base 500000, llama3 rope scaling in rope_freqs.weight as llama.cpp's converter writes it),
+// with a generated SentencePiece vocabulary of that size: the GPU benchmark's model (bench/gpu-bundle.sh).
+random_llama_options random_llama31_8b(ggml_type weight_type);
+
+// The shapes by the names make-model and decode_bench take ("tiny", "small", "100m", "qwen2-0.5b",
+// "qwen2-1.5b", "llama3.1-8b"), in that order.
+struct random_llama_size {
+  std::string_view name;
+  random_llama_options (*options)(ggml_type weight_type);
+};
+std::span<const random_llama_size> random_llama_sizes();
+// The options of the size called `name` for `type` (a weight type, or a mix of quant_mix.hpp by its
+// CLI name); nullopt for an unknown size or type.
+std::optional<random_llama_options> random_llama_named(std::string_view size, std::string_view type);
 
 // The model as a writer (so tests can alter it before writing).
 result<gguf_writer> build_random_llama(const random_llama_options& options);
