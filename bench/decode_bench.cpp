@@ -10,8 +10,9 @@
 //                [--fuse on|off] [--tokens N] [--tiled MIN_TOKENS] [--tile RxTxLRxLT] [--size SHAPE] [--model FILE.gguf]...
 //                [stories] [f16] [q8_0] [q4_k] [q4_k_m] ... (any type of kernels/model/ggml_type.hpp or
 //                mix of kernels/model/quant_mix.hpp by its CLI name)
-//     default: stories, f16, q8_0; --size: the named models' shape (100m, or any make-model --size: qwen2-0.5b,
-//     llama3.1-8b, ...; generated once into $TMPDIR/infergrid_decode_bench, the path printed); resident memory is exact for the first model of a run, later ones
+//     default: stories, f16, q8_0; --size: the named models' shape (100m, or any make-model --size:
+//     qwen2-0.5b, llama3.1-8b, ...; generated once into $TMPDIR/infergrid_decode_bench, the path
+//     printed); resident memory is exact for the first model of a run, later ones
 //     reuse freed memory. --no-bound: skip the copy-bandwidth runs (and the bound), so the process's
 //     peak RSS is the model's alone (peer-bench.sh). --profile: device time per kernel of the batch-1 decode steps (timestamps
 //     after every dispatch, which slow decode down a little). --layout, --rows, --access, --fuse, --tokens
@@ -318,7 +319,11 @@ int main(int argc, char** argv) {
     if (!wanted(cli_name)) continue;
     const auto options = ig::model::random_llama_named(size, cli_name);
     if (!options) {
-      fmt::print(stderr, "error: unknown --size '{}' (tiny, small, 100m, qwen2-0.5b, qwen2-1.5b, llama3.1-8b)\n", size);
+      std::string sizes;
+      for (const ig::model::random_llama_size& known : ig::model::random_llama_sizes()) {
+        sizes += (sizes.empty() ? "" : ", ") + std::string(known.name);
+      }
+      fmt::print(stderr, "error: unknown --size '{}' (one of {})\n", size, sizes);
       return 2;
     }
     std::string name = cli_name;

@@ -23,7 +23,7 @@ set_tests_properties(chain_contracts_compile PROPERTIES FIXTURES_SETUP chain_con
 
 add_library(infergrid_chain_test_support STATIC ${CMAKE_CURRENT_LIST_DIR}/support/anvil_node.cpp
   ${CMAKE_CURRENT_LIST_DIR}/support/vault_devnet.cpp ${CMAKE_CURRENT_LIST_DIR}/child_process.cpp)
-target_link_libraries(infergrid_chain_test_support PUBLIC infergrid_chain PRIVATE infergrid_warnings)
+target_link_libraries(infergrid_chain_test_support PUBLIC infergrid_chain PRIVATE GTest::gtest infergrid_warnings)
 
 # A chain test: an executable against anvil and the compiled contracts (the chain_contracts fixture).
 function(infergrid_chain_test name source timeout_s)

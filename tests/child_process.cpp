@@ -7,9 +7,13 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
 
 extern char** environ;
 
@@ -78,10 +82,35 @@ std::optional<std::string> child_process::wait_for_log(const std::string& needle
   }
 }
 
+namespace {
+
+// The directories make_temp_dir made, removed when the test process exits unless a test failed
+// (their configs and logs then stay to be read). Made at the first make_temp_dir, inside a test, so
+// it goes before gtest's UnitTest does.
+struct temp_dirs {
+  std::vector<std::string> paths;
+  ~temp_dirs() {
+    if (::testing::UnitTest::GetInstance()->Failed()) return;
+    for (const std::string& path : paths) {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  }
+};
+
+temp_dirs& made_temp_dirs() {
+  static temp_dirs dirs;
+  return dirs;
+}
+
+}  // namespace
+
 std::string make_temp_dir() {
   std::string pattern = "/tmp/infergrid-test-XXXXXX";
   const char* made = ::mkdtemp(pattern.data());
-  return made == nullptr ? std::string("/tmp") : std::string(made);
+  if (made == nullptr) return "/tmp";
+  made_temp_dirs().paths.emplace_back(made);
+  return made;
 }
 
 void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }

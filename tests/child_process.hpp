@@ -33,7 +33,8 @@ class child_process {
   std::optional<int> exit_status_;
 };
 
-// A fresh temporary directory (removed by the caller if it wants; tests leave it for post-mortems).
+// A fresh temporary directory under /tmp, removed when the process exits unless a test failed (its
+// configs and logs then stay for post-mortems).
 std::string make_temp_dir();
 void write_file(const std::string& path, const std::string& text);
 // $INFERGRID_BINARY_DIR/actors/cli/infergrid

@@ -13,7 +13,8 @@
 //                      weight = scale * level + offset (AFFINE_SCALES: 1 where the halves
 //                      share their scale, else 2). A matmul multiplies x by PLACE_SCALE once
 //                      and adds offset * (the half's sum of x) per unit: on a CPU device (lavapipe,
-//                      compute-bound) that is 3 operations per weight instead of 7.
+//                      compute-bound) that is 4 operations per weight instead of 7 (shift, mask,
+//                      convert, scale, offset, multiply, add before).
 
 // Byte k (0..11) of Q4_K/Q5_K's packed 6-bit scales and mins (block bytes 4..15).
 uint packed_byte(uvec3 packed, uint k) { return (packed[k >> 2u] >> (8u * (k & 3u))) & 0xffu; }
