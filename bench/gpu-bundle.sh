@@ -35,10 +35,7 @@ for library in libGLdispatch.so.0 libGLX.so.0 libEGL.so.1 libOpenGL.so.0; do
 done
 if [ "${GPU_BUNDLE_PEER:-0}" = 1 ]; then
   peer="$build/peer"
-  if [ ! -d "$peer/node_modules/node-llama-cpp" ]; then
-    mkdir -p "$peer"
-    (cd "$peer" && echo '{"private": true}' > package.json && npm i -E --no-audit --no-fund node-llama-cpp@3.21.1 >&2)
-  fi
+  bench/install-node-llama-cpp.sh "$peer"
   # The llama.cpp release node-llama-cpp was built from (a git bundle in the package), only the parts
   # llama-batched-bench and its backends build from.
   mkdir -p "$out/llamacpp" "$peer/llama.cpp-source"

@@ -20,10 +20,7 @@ prompt=64   # as decode_bench
 decode=24
 IFS=, read -r -a peer_runs <<< "${PEER_RUNS:-cpu 1,cpu 2,vulkan 2}"
 
-if [ ! -d "$peer/node_modules/node-llama-cpp" ]; then
-  mkdir -p "$peer"
-  (cd "$peer" && echo '{"private": true}' > package.json && npm i -E --no-audit --no-fund node-llama-cpp@3.21.1 >&2)
-fi
+"$root/bench/install-node-llama-cpp.sh" "$peer"
 cp "$root/bench/llamacpp_peer.mjs" "$peer/"   # resolves node-llama-cpp from its own folder
 
 echo "load: $(uptime)"

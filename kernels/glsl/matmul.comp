@@ -124,19 +124,23 @@ void main() {
 #endif
         }
       }
-#ifdef AFFINE_LEVELS
-      // weight = scale * level + offset per half unit: the scales multiply the halves' partial
-      // sums and the offsets the halves' sums of x.
       if (u < p.row_units) {
+        if (i % UNITS_PER_BLOCK == 0) {
+          [[unroll]] for (uint r = 0; r < ROWS; ++r) scale[r] = unit_scale(scale_base[r] + (u / UNITS_PER_BLOCK) * p.row_group);
+        }
         if (i % UNITS_PER_GROUP == 0) {
           [[unroll]] for (uint r = 0; r < ROWS; ++r) load_group(unit_at(unit_base[r], u, p.row_group), group[r]);
         }
+        const uint first_lane = (i % SPAN_UNITS) * VECS_PER_UNIT;
+#ifdef AFFINE_LEVELS
+        // weight = scale * level + offset per half unit: the scales multiply the halves' partial
+        // sums and the offsets the halves' sums of x (K-quants: unit_scale is 1).
         vec4 w[ROWS][VECS_PER_UNIT], affine[ROWS];
         [[unroll]] for (uint r = 0; r < ROWS; ++r) {
           group_unit_levels(group[r], i % UNITS_PER_GROUP, w[r]);
           affine[r] = group_unit_affine(group[r], i % UNITS_PER_GROUP);
         }
-        const uint first_lane = (i % SPAN_UNITS) * VECS_PER_UNIT, HALF = VECS_PER_UNIT / 2;
+        const uint HALF = VECS_PER_UNIT / 2;
         [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
           const vec2 x_sums = vec2(subgroupShuffle(cluster_sums[t], first_lane), subgroupShuffle(cluster_sums[t], first_lane + HALF));
           float first[ROWS], second[ROWS];
@@ -150,31 +154,23 @@ void main() {
           }
           [[unroll]] for (uint r = 0; r < ROWS; ++r) {
             const float scaled = AFFINE_SCALES == 1 ? affine[r].x * first[r] : affine[r].x * first[r] + affine[r].z * second[r];
-            acc[r * TOKENS + t] += scaled + dot(affine[r].yw, x_sums);
+            acc[r * TOKENS + t] += scale[r] * (scaled + dot(affine[r].yw, x_sums));
           }
         }
-      }
 #else
-      if (u < p.row_units) {
-        if (i % UNITS_PER_BLOCK == 0) {
-          [[unroll]] for (uint r = 0; r < ROWS; ++r) scale[r] = unit_scale(scale_base[r] + (u / UNITS_PER_BLOCK) * p.row_group);
-        }
-        if (i % UNITS_PER_GROUP == 0) {
-          [[unroll]] for (uint r = 0; r < ROWS; ++r) load_group(unit_at(unit_base[r], u, p.row_group), group[r]);
-        }
         vec4 w[ROWS][VECS_PER_UNIT];
         [[unroll]] for (uint r = 0; r < ROWS; ++r) group_unit_values(group[r], i % UNITS_PER_GROUP, w[r]);
         [[unroll]] for (uint t = 0; t < TOKENS; ++t) {
           float partial[ROWS];
           [[unroll]] for (uint r = 0; r < ROWS; ++r) partial[r] = 0.0;
           [[unroll]] for (uint v = 0; v < VECS_PER_UNIT; ++v) {
-            const vec4 xv = subgroupShuffle(x_lane[t], (i % SPAN_UNITS) * VECS_PER_UNIT + v);
+            const vec4 xv = subgroupShuffle(x_lane[t], first_lane + v);
             [[unroll]] for (uint r = 0; r < ROWS; ++r) partial[r] += dot(w[r][v], xv);
           }
           [[unroll]] for (uint r = 0; r < ROWS; ++r) acc[r * TOKENS + t] += scale[r] * partial[r];
         }
-      }
 #endif
+      }
     }
   }
   // Each lane squared only its own vec4s of x.
