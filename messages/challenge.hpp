@@ -44,13 +44,15 @@ struct audit_evidence {
   float logprob_deviation_mean = 0;          // |miner's fingerprint logprob - validator's|, nats
   float logprob_deviation_max = 0;
   std::uint32_t replay_ms = 0;               // the validator's replay time
+  float embedding_cosine = 0;                // embedding jobs: cosine of the miner's vector and the validator's
   MSGPACK_DEFINE(tokens_checked, implausible_tokens, near_ties, fingerprint_mismatches, first_bad_position,
-                 logprob_deviation_mean, logprob_deviation_max, replay_ms)
+                 logprob_deviation_mean, logprob_deviation_max, replay_ms, embedding_cosine)
 };
 
 // A validator's verdict on one receipt, signed by the validator's key (validator = public key hex)
 // over the MessagePack body with an empty signature. `reason` names the failed check ("" when
-// innocent): model_hash, prompt_hash, evidence, token_count, finish_reason, tokens, fingerprints.
+// innocent): model_hash, prompt_hash, sampling, evidence, token_count, finish_reason, tokens,
+// fingerprints, embedding.
 struct audit_verdict {
   static constexpr message_type id = message_type::audit_verdict;
   static constexpr std::uint16_t version = 1;

@@ -88,8 +88,11 @@ struct inference_request {
   std::string reply_to;                    // set by the gateway: where the matchmaker streams to
   bool logprobs = false;                   // true: each chunk carries a token_logprob per token
   std::uint32_t top_logprobs = 0;          // alternatives per token, 0..max_top_logprobs; needs logprobs
+  // true: an embedding job — the worker prefills the prompt, generates nothing (max_tokens 0) and
+  // answers one last chunk carrying the prompt's embedding (token_chunk::embedding).
+  bool embedding = false;
   MSGPACK_DEFINE(request_id, model, prompt, prompt_tokens, sampling, max_tokens, stop, routing, deadline_ms, stream,
-                 reply_to, logprobs, top_logprobs)
+                 reply_to, logprobs, top_logprobs, embedding)
 };
 IG_REGISTER_MESSAGE(inference_request);
 
@@ -140,8 +143,11 @@ struct token_chunk {
   std::vector<std::uint8_t> claim_digest;     // 32 bytes
   std::vector<std::uint8_t> claim_signature;  // 64 bytes
   std::optional<job_price> claim_price;        // the price the claim is signed at; none from older workers
+  // An embedding job's answer, on its last chunk: the mean over the prompt's tokens of the model's
+  // final hidden state (after output_norm), scaled to unit length (kernels/engine embed()).
+  std::vector<float> embedding;
   MSGPACK_DEFINE(request_id, index, tokens, text, finish_reason, worker_id, prompt_token_count, logprobs,
-                 claim_completion_tokens, claim_digest, claim_signature, claim_price)
+                 claim_completion_tokens, claim_digest, claim_signature, claim_price, embedding)
 };
 IG_REGISTER_MESSAGE(token_chunk);
 
@@ -177,7 +183,9 @@ struct completion_result {
   std::vector<std::string> worker_ids;  // every worker that contributed, in order
   std::vector<token_logprob> logprobs;  // one per token when the request asked for logprobs, else empty
   std::string grid_request_id;  // the id the grid knew it by (`infergrid trace`); "" from older gateways
-  MSGPACK_DEFINE(request_id, tokens, text, finish_reason, prompt_token_count, worker_ids, logprobs, grid_request_id)
+  std::vector<float> embedding;  // an embedding request's answer (token_chunk::embedding)
+  MSGPACK_DEFINE(request_id, tokens, text, finish_reason, prompt_token_count, worker_ids, logprobs, grid_request_id,
+                 embedding)
 };
 IG_REGISTER_MESSAGE(completion_result);
 
@@ -210,9 +218,12 @@ struct completion_receipt {
   // Empty from workers older than these fields.
   std::vector<std::int32_t> output_tokens;
   std::vector<std::uint8_t> fingerprints;
+  // An embedding job's answer as the worker sent it (token_chunk::embedding): validators recompute it
+  // and compare directions (actors/validator/embedding_audit.hpp). Empty for completions.
+  std::vector<float> embedding;
   MSGPACK_DEFINE(request_id, worker_id, model, model_hash, prompt_hash, prompt_token_count, first_index,
                  completion_token_count, sampling, price_prompt_micro, price_completion_micro, finish_reason, signature,
-                 settlement_signature, output_tokens, fingerprints)
+                 settlement_signature, output_tokens, fingerprints, embedding)
 };
 IG_REGISTER_MESSAGE(completion_receipt);
 

@@ -46,8 +46,15 @@ void print_receipt(const completion_receipt& r) {
              r.completion_token_count ? double(r.fingerprints.size()) / r.completion_token_count : 0.0);
 }
 
-void print_verdict(const audit_verdict& v) {
+void print_verdict(const audit_verdict& v, bool embedding) {
   const audit_evidence& e = v.evidence;
+  if (embedding) {
+    fmt::print("verdict    validator {} ({}): {}{} — embedding cosine {:.6f}, replay {} ms{}\n", short_id(v.validator),
+               validator::verify_audit_verdict(v).ok() ? "signed" : "BAD SIGNATURE",
+               v.guilty ? "GUILTY of " + v.reason : std::string("innocent"), v.detail.empty() ? "" : " (" + v.detail + ")",
+               e.embedding_cosine, e.replay_ms, v.canary ? ", canary" : "");
+    return;
+  }
   fmt::print("verdict    validator {} ({}): {}{} — {} tokens checked, {} implausible, {} near ties, {} fingerprint "
              "mismatches, logprob deviation mean {:.3f} max {:.3f}, replay {} ms{}\n",
              short_id(v.validator), validator::verify_audit_verdict(v).ok() ? "signed" : "BAD SIGNATURE",
@@ -65,14 +72,19 @@ status run_trace(const trace_options& options) {
   auto report = client->call<trace_report>(matchmaker, trace_query{options.request_id}, options.timeout_ms);
   if (!report.ok()) return make_error(report.err().code, matchmaker + ": " + report.err().message);
   const inference_request& q = report->request;
-  fmt::print("request    {} model {}, max_tokens {}, {} prompt ({} bytes of text, {} token ids)\n", report->request_id,
-             q.model, q.max_tokens, q.stream ? "streamed" : "whole-answer", q.prompt.size(), q.prompt_tokens.size());
+  if (q.embedding) {
+    fmt::print("request    {} model {}, embedding of a prompt ({} bytes of text, {} token ids)\n", report->request_id,
+               q.model, q.prompt.size(), q.prompt_tokens.size());
+  } else {
+    fmt::print("request    {} model {}, max_tokens {}, {} prompt ({} bytes of text, {} token ids)\n", report->request_id,
+               q.model, q.max_tokens, q.stream ? "streamed" : "whole-answer", q.prompt.size(), q.prompt_tokens.size());
+  }
   for (const auto& worker : report->worker_ids) fmt::print("miner      {} served it\n", worker);
   if (report->receipts.empty()) fmt::print("receipt    none arrived (or it was refused: forged or missing signature)\n");
   for (const auto& r : report->receipts) print_receipt(r);
   if (report->verdicts.empty()) fmt::print("audits     none (not drawn for audit yet, or no validators)\n");
   if (report->escalated) fmt::print("audits     escalated to every validator after a guilty verdict\n");
-  for (const auto& v : report->verdicts) print_verdict(v);
+  for (const auto& v : report->verdicts) print_verdict(v, q.embedding);
   const std::string settlement = target_node + "/" + options.settlement;
   auto entries = client->call<entries_reply>(settlement, entries_query{trace_op_ids(*report)}, options.timeout_ms);
   if (!entries.ok()) {

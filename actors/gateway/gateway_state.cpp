@@ -203,6 +203,7 @@ void gateway_state::on_chunk(const token_chunk& chunk) {
   }
   if (!last) return;
   result.finish_reason = chunk.finish_reason;
+  result.embedding = chunk.embedding;
   if (!open.stream) send_to_client(open.identity, encode_client_message(result, next_message_id_++, open.message_id, ctx_.address()));
   open_.erase(found);
 }

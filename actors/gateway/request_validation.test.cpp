@@ -48,5 +48,17 @@ TEST(request_validation, zero_max_tokens_is_refused) {
   EXPECT_EQ(refusal(r), "max_tokens: must be 1..4096 (got 0)");
 }
 
+TEST(request_validation, an_embedding_generates_nothing) {
+  auto r = good_request();
+  r.embedding = true;
+  r.max_tokens = 0;
+  EXPECT_EQ(refusal(r), "accepted");
+  r.max_tokens = 8;
+  EXPECT_EQ(refusal(r), "max_tokens: an embedding request generates nothing; must be 0");
+  r.max_tokens = 0;
+  r.stream = true;
+  EXPECT_EQ(refusal(r), "embedding: stream, logprobs and output_format do not apply to an embedding");
+}
+
 }  // namespace
 }  // namespace infergrid::gateway

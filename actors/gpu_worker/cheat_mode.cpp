@@ -1,5 +1,6 @@
 #include "actors/gpu_worker/cheat_mode.hpp"
 
+#include <cmath>
 #include <cstdlib>
 #include <map>
 
@@ -55,6 +56,17 @@ model::token_id token_cheat::replace(model::token_id honest, std::uint32_t posit
     default:
       return honest;
   }
+}
+
+void token_cheat::replace_embedding(std::vector<float>& embedding) {
+  if (mode_ != cheat_mode::random_tokens) return;
+  std::normal_distribution<float> normal;
+  double squares = 0;
+  for (float& x : embedding) {
+    x = normal(rng_);
+    squares += double{x} * x;
+  }
+  for (float& x : embedding) x = static_cast<float>(x / std::sqrt(squares));
 }
 
 void token_cheat::remember(const std::vector<std::int32_t>& output) {

@@ -3,7 +3,7 @@
 // tests run real cheating worker processes. TEST-ONLY: the `cheat` setting is refused unless the
 // environment has INFERGRID_TEST_CHEATS=1 (tests set it for the worker processes they start).
 //
-//   random_tokens      every token uniform over the vocabulary
+//   random_tokens      every token uniform over the vocabulary; embeddings random directions
 //   truncate           ends after half of max_tokens with an end-of-generation token it did not draw
 //   replay_old         answers every request with the first answer it computed (a cached answer)
 //   inflate_count      claims twice the tokens it generated (billing fraud)
@@ -51,6 +51,8 @@ class token_cheat {
                           const model::tokenizer& vocab);
   // A finished answer (replay_old keeps the first).
   void remember(const std::vector<std::int32_t>& output);
+  // An embedding job's answer (random_tokens: a random direction of the same length).
+  void replace_embedding(std::vector<float>& embedding);
 
  private:
   cheat_mode mode_;

@@ -1,6 +1,7 @@
 #include "actors/gpu_worker/continuous_batch.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "actors/gpu_worker/chunk_claim.hpp"
 #include "actors/gpu_worker/logprob_entry.hpp"
@@ -8,6 +9,20 @@
 #include "kernels/model/token_fingerprint.hpp"
 
 namespace infergrid::gpu_worker {
+namespace {
+
+// An embedding as the API answers it (OpenAI's and llama-server's): scaled to unit length.
+std::vector<float> unit_length(std::vector<float> v) {
+  double squares = 0;
+  for (float x : v) squares += double{x} * x;
+  if (squares > 0) {
+    const auto scale = static_cast<float>(1.0 / std::sqrt(squares));
+    for (float& x : v) x *= scale;
+  }
+  return v;
+}
+
+}  // namespace
 
 continuous_batch::continuous_batch(engine::llama_engine& engine, const model::tokenizer& vocab, batch_limits limits,
                                    std::string worker_id, cheat_mode cheat)
@@ -46,14 +61,24 @@ result<continuous_batch::sequence> continuous_batch::prepare(inference_job job) 
                                                           std::to_string(vocab_size - 1) + ")");
     }
   }
+  if (request.embedding) {
+    if (request.max_tokens != 0 || !job.resume_tokens.empty() || !request.sampling.output_format.empty()) {
+      return make_error(error_code::invalid_argument,
+                        "an embedding job generates nothing: max_tokens 0, no resume tokens, no output_format");
+    }
+    if (prompt.size() > engine_.context_size()) {
+      return make_error(error_code::too_large, "the input has " + std::to_string(prompt.size()) +
+                                                   " tokens; the context holds " + std::to_string(engine_.context_size()));
+    }
+  }
   auto constraint = output_constraint::make(request.sampling);
   if (!constraint.ok()) return constraint.err();
-  if (request.max_tokens == 0) return make_error(error_code::invalid_argument, "max_tokens is 0");
-  if (job.resume_tokens.size() >= request.max_tokens) {
+  if (request.max_tokens == 0 && !request.embedding) return make_error(error_code::invalid_argument, "max_tokens is 0");
+  if (!request.embedding && job.resume_tokens.size() >= request.max_tokens) {
     return make_error(error_code::invalid_argument, "the job resumes after its last token");
   }
   const std::size_t total = prompt.size() + job.resume_tokens.size();
-  if (total >= engine_.context_size()) {
+  if (!request.embedding && total >= engine_.context_size()) {
     return make_error(error_code::too_large, "the prompt has " + std::to_string(total) + " tokens; the context holds " +
                                                  std::to_string(engine_.context_size()));
   }
@@ -136,7 +161,8 @@ void continuous_batch::finish(std::uint32_t slot, const char* reason, std::vecto
   const auto prompt_end = s.history.begin() + static_cast<std::ptrdiff_t>(s.prompt_count);
   out.back().finished = sequence_summary{s.job.request,   {s.history.begin(), prompt_end}, s.first_index,
                                          s.generated - s.first_index, reason, {prompt_end, s.history.end()},
-                                         std::move(s.fingerprints),      s.pending.claim_price.value_or(job_price{})};
+                                         std::move(s.fingerprints),      s.pending.claim_price.value_or(job_price{}),
+                                         s.pending.embedding};
   cheat_.remember(out.back().finished->output_tokens);
   slots_[slot].reset();
 }
@@ -177,12 +203,37 @@ void continuous_batch::advance(std::uint32_t slot, std::span<const float> logits
   if (due) flush(s, false, out);
 }
 
+void continuous_batch::fail(std::uint32_t slot, const error& failure, std::vector<batch_event>& out) {
+  const sequence& s = *slots_[slot];
+  out.push_back({s.job.reply_to, std::nullopt,
+                 inference_failed{s.job.request.request_id, static_cast<std::uint16_t>(failure.code),
+                                  "worker " + worker_id_ + ": " + failure.message},
+                 std::nullopt});
+  slots_[slot].reset();
+}
+
+void continuous_batch::run_embeddings(std::vector<batch_event>& out) {
+  for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
+    if (!slots_[slot] || !slots_[slot]->job.request.embedding) continue;
+    sequence& s = *slots_[slot];
+    auto mean = engine_.embed(slot, s.history);
+    if (!mean.ok()) {
+      fail(slot, mean.err(), out);
+      continue;
+    }
+    s.pending.embedding = unit_length(std::move(*mean));
+    cheat_.replace_embedding(s.pending.embedding);
+    finish(slot, finish_stop, out);
+  }
+}
+
 std::vector<batch_event> continuous_batch::step() {
   std::vector<batch_event> out;
   for (auto& s : slots_) {
     if (s && s->cancelled) s.reset();
   }
   fill_free_slots();
+  run_embeddings(out);
   std::vector<engine::sequence_step> entries;
   std::vector<std::uint32_t> entry_slots;
   for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
@@ -196,13 +247,7 @@ std::vector<batch_event> continuous_batch::step() {
   auto stepped = engine_.step(entries);
   if (!stepped.ok()) {
     // The device failed mid-step: every sequence in it fails (the matchmaker may resume them elsewhere).
-    for (const auto slot : entry_slots) {
-      out.push_back({slots_[slot]->job.reply_to, std::nullopt,
-                     inference_failed{slots_[slot]->job.request.request_id, static_cast<std::uint16_t>(stepped.err().code),
-                                      "worker " + worker_id_ + ": " + stepped.err().message},
-                     std::nullopt});
-      slots_[slot].reset();
-    }
+    for (const auto slot : entry_slots) fail(slot, stepped.err(), out);
     return out;
   }
   for (std::size_t i = 0; i < entry_slots.size(); ++i) advance(entry_slots[i], stepped->logits_of(i), out);

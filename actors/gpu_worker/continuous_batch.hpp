@@ -6,7 +6,8 @@
 // then every chunk_tokens tokens or chunk_interval_ms, whichever comes first; non-streaming
 // requests every quiet_chunk_interval_ms). A request with `logprobs` gets one token_logprob per
 // token in its chunks (logprob_entry.hpp), from the logits the step returns anyway: the worker
-// samples every token on the CPU.
+// samples every token on the CPU. An embedding job (inference_request::embedding) takes a slot for
+// one prefill and is answered with one last chunk carrying the prompt's embedding.
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -44,6 +45,7 @@ struct sequence_summary {
   std::vector<std::int32_t> output_tokens;  // every generated token from position 0 (resumed ones included)
   std::vector<std::uint8_t> fingerprints;   // token_fingerprint per token generated here
   job_price price;                          // the worker's ask when it accepted the job
+  std::vector<float> embedding;             // an embedding job's answer (unit length)
 };
 
 // One message for the actor to send after a step.
@@ -96,6 +98,9 @@ class continuous_batch {
   void fill_free_slots();
   void finish(std::uint32_t slot, const char* reason, std::vector<batch_event>& out);
   void advance(std::uint32_t slot, std::span<const float> logits, std::vector<batch_event>& out);
+  // Embedding jobs in slots are answered whole, before the step's generation (one prefill each).
+  void run_embeddings(std::vector<batch_event>& out);
+  void fail(std::uint32_t slot, const error& failure, std::vector<batch_event>& out);
   void flush(sequence& s, bool last, std::vector<batch_event>& out);
 
   engine::llama_engine& engine_;

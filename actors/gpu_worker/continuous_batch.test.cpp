@@ -4,7 +4,9 @@
 // token to the requests that ask for them.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
+#include <optional>
 
 #include "actors/gpu_worker/batch_testing.test.hpp"
 #include "actors/gpu_worker/continuous_batch.hpp"
@@ -111,6 +113,55 @@ TEST(continuous_batch, bad_prompts_are_refused) {
   EXPECT_EQ(batch.admit(job).err().code, error_code::invalid_argument);
   auto too_long = make_job("long", std::string(5000, 'a'), 10);
   EXPECT_EQ(batch.admit(too_long).err().code, error_code::too_large);
+}
+
+// An embedding job shares the batch with completions: it is answered at the next step with one last
+// chunk (no tokens, finish stop, the unit-length embedding of the engine) and a summary for its
+// receipt, while the completion beside it still equals the CPU reference.
+TEST(continuous_batch, an_embedding_job_is_answered_whole_beside_running_completions) {
+  auto& f = shared();
+  continuous_batch batch(f.engine, f.vocab, {}, "w");
+  ASSERT_TRUE(batch.admit(make_job("text", "Once upon a time", 16)).ok());
+  auto job = make_job("vector", "The cat sat", 0);
+  job.request.embedding = true;
+  ASSERT_TRUE(batch.admit(job).ok());
+  auto generating = make_job("wrong", "The cat sat", 4);
+  generating.request.embedding = true;
+  EXPECT_EQ(batch.admit(generating).err().code, error_code::invalid_argument);
+  std::optional<token_chunk> answer;
+  std::optional<sequence_summary> summary;
+  std::vector<std::int32_t> text_tokens;
+  for (int guard = 0; guard < 100 && !batch.idle(); ++guard) {
+    for (auto& event : batch.step()) {
+      if (!event.chunk) continue;
+      if (event.chunk->request_id == "vector") {
+        answer = event.chunk;
+        summary = event.finished;
+      } else {
+        text_tokens.insert(text_tokens.end(), event.chunk->tokens.begin(), event.chunk->tokens.end());
+      }
+    }
+  }
+  ASSERT_TRUE(answer && summary);
+  EXPECT_TRUE(answer->tokens.empty());
+  EXPECT_EQ(answer->finish_reason, finish_stop);
+  EXPECT_EQ(answer->claim_completion_tokens, 0u);
+  const auto prompt = f.vocab.encode("The cat sat");
+  EXPECT_EQ(answer->prompt_token_count, prompt.size());
+  auto expected = f.engine.embed(0, prompt);
+  ASSERT_TRUE(expected.ok());
+  ASSERT_EQ(answer->embedding.size(), expected->size());
+  double squares = 0, dot = 0, expected_squares = 0;
+  for (std::size_t i = 0; i < expected->size(); ++i) {
+    squares += double{answer->embedding[i]} * answer->embedding[i];
+    dot += double{answer->embedding[i]} * (*expected)[i];
+    expected_squares += double{(*expected)[i]} * (*expected)[i];
+  }
+  EXPECT_NEAR(squares, 1.0, 1e-5);
+  EXPECT_NEAR(dot / std::sqrt(expected_squares), 1.0, 1e-5);
+  EXPECT_EQ(summary->embedding, answer->embedding);
+  EXPECT_EQ(summary->generated_here, 0u);
+  EXPECT_EQ(text_tokens, testing::greedy_reference(model::testing_support::stories260k_path(), "Once upon a time", 16, 256).tokens);
 }
 
 TEST(sequence_text, stop_string_is_held_back_and_never_emitted) {

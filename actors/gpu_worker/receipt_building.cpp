@@ -21,6 +21,7 @@ completion_receipt build_receipt(const sequence_summary& done, const model_offer
   receipt.finish_reason = done.finish_reason;
   receipt.output_tokens = done.output_tokens;
   receipt.fingerprints = done.fingerprints;
+  receipt.embedding = done.embedding;
   cheat_before_signing(cheat, receipt);
   sign_receipt(receipt, key);
   cheat_after_signing(cheat, receipt);

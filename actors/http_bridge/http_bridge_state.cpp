@@ -235,7 +235,7 @@ void http_bridge_state::on_chunk(const token_chunk& chunk) {
   }
   if (!chunk.finish_reason.empty()) {
     job.stream->push({job_event::kind::finished, "", 0, openai_finish_reason(chunk.finish_reason), chunk.worker_id,
-                      prompt_tokens, {}, {}, chunk.claim_price});
+                      prompt_tokens, {}, {}, chunk.claim_price, chunk.embedding});
     jobs_.erase(found);
     publish_counts();
   }

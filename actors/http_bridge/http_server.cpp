@@ -10,8 +10,10 @@
 #include "actors/http_bridge/chain_metrics.hpp"
 #include "actors/http_bridge/completion_route.hpp"
 #include "actors/http_bridge/dashboard_routes.hpp"
+#include "actors/http_bridge/embedding_route.hpp"
 #include "actors/http_bridge/epoch_metrics.hpp"
 #include "actors/http_bridge/http_replies.hpp"
+#include "actors/http_bridge/reply_session.hpp"
 #include "runtime/log.hpp"
 
 namespace infergrid::http {
@@ -29,8 +31,6 @@ constexpr int listen_backlog = 1024;
 std::int64_t unix_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
-
-double seconds_since(clock::time_point start) { return std::chrono::duration<double>(clock::now() - start).count(); }
 
 edge_limits limits_of(const http_bridge_config& config) {
   edge_limits out;
@@ -112,8 +112,9 @@ void http_server::add_routes() {
     shared.metrics.count_request(route, status, seconds_since(started));
     if (shared.config.access_log) log_access({"", req.method, req.path, account, "", "", status, 0, 0, seconds_since(started)});
   };
-  for (const auto kind : {endpoint_kind::chat, endpoint_kind::text}) {
-    const char* path = kind == endpoint_kind::chat ? "/v1/chat/completions" : "/v1/completions";
+  // The POST routes: the body read (size-checked while it streams in), then served by its route.
+  for (const auto kind : {endpoint_kind::chat, endpoint_kind::text, endpoint_kind::embedding}) {
+    const std::string path = route_name(kind);
     server_.Post(path, [&shared, kind, path, done](const httplib::Request& req, httplib::Response& res,
                                                     const httplib::ContentReader& reader) {
       const auto started = clock::now();
@@ -123,6 +124,7 @@ void http_server::add_routes() {
         write_error(res, *failure);
         return done(req, path, failure->status, started);
       }
+      if (kind == endpoint_kind::embedding) return serve_embeddings(shared, req, body, res);
       serve_completion(shared, kind, req, body, res);
     });
   }

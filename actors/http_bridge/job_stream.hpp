@@ -44,6 +44,7 @@ struct job_event {
   api_error failure;              // failed
   std::vector<token_logprob> logprobs;  // text: one per token when the request asked for logprobs
   std::optional<job_price> price;       // the worker's signed price for the job (its chunk claim)
+  std::vector<float> embedding;         // finished: an embedding job's answer
 };
 
 class job_stream {

@@ -23,6 +23,15 @@ std::string range_text(double minimum, double maximum) {
 
 }  // namespace
 
+std::variant<nlohmann::json, api_error> parse_json_object(std::string_view body) {
+  nlohmann::json document = nlohmann::json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  if (document.is_discarded()) return invalid_json("expected one JSON object");
+  if (!document.is_object()) {
+    return invalid_json("the body must be a JSON object, not " + std::string(document.type_name()));
+  }
+  return document;
+}
+
 field_result<std::string> read_string(const nlohmann::json& object, const char* key, const std::string& param) {
   const auto* value = member(object, key);
   if (value == nullptr) return std::optional<std::string>{};

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -15,6 +16,9 @@ namespace infergrid::http {
 
 template <class T>
 using field_result = std::variant<std::optional<T>, api_error>;
+
+// A request body that must be one JSON object; anything else is a 400 saying what it was.
+std::variant<nlohmann::json, api_error> parse_json_object(std::string_view body);
 
 // `param` is the full name used in errors ("provider.order"); `key` the member of `object`.
 field_result<std::string> read_string(const nlohmann::json& object, const char* key, const std::string& param);

@@ -28,15 +28,6 @@ constexpr std::size_t max_provider_names = 64;
     if (auto failed_ = (expr)) return *failed_; \
   } while (0)
 
-std::variant<json, api_error> parse_object(std::string_view body) {
-  json document = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded()) return invalid_json("expected one JSON object");
-  if (!document.is_object()) {
-    return invalid_json("the body must be a JSON object, not " + std::string(document.type_name()));
-  }
-  return document;
-}
-
 maybe_error read_model(const json& body, completion_request& out) {
   IG_HTTP_TRY(assign(read_string(body, "model", "model"), out.model));
   if (out.model.empty()) return invalid_field("model", "'model' is required: name one of GET /v1/models.");
@@ -304,7 +295,7 @@ maybe_error read_ordered_fields(std::string_view body, const json& document, com
 }  // namespace
 
 parsed_request parse_chat_request(std::string_view body, const request_limits& limits) {
-  auto parsed = parse_object(body);
+  auto parsed = parse_json_object(body);
   if (auto* failure = std::get_if<api_error>(&parsed)) return *failure;
   const json* document = &std::get<json>(parsed);
   completion_request out;
@@ -325,7 +316,7 @@ parsed_request parse_chat_request(std::string_view body, const request_limits& l
 }
 
 parsed_request parse_text_request(std::string_view body, const request_limits& limits) {
-  auto parsed = parse_object(body);
+  auto parsed = parse_json_object(body);
   if (auto* failure = std::get_if<api_error>(&parsed)) return *failure;
   const json* document = &std::get<json>(parsed);
   completion_request out;

@@ -18,7 +18,7 @@
 
 namespace infergrid::http {
 
-enum class endpoint_kind { chat, text };
+enum class endpoint_kind { chat, text, embedding };
 
 using chat::chat_message;
 

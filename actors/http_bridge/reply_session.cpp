@@ -6,7 +6,14 @@
 
 namespace infergrid::http {
 
-std::string route_name(endpoint_kind kind) { return kind == endpoint_kind::chat ? "/v1/chat/completions" : "/v1/completions"; }
+std::string route_name(endpoint_kind kind) {
+  switch (kind) {
+    case endpoint_kind::chat: return "/v1/chat/completions";
+    case endpoint_kind::text: return "/v1/completions";
+    case endpoint_kind::embedding: return "/v1/embeddings";
+  }
+  return "";
+}
 
 api_error shutting_down() {
   return {503, "The bridge is shutting down; retry on another one.", "api_error", "", "unavailable"};

@@ -45,6 +45,7 @@ inference_request to_inference_request(const completion_request& request, const 
   out.sampling.output_prefix = request.output.prefix;
   out.sampling.output_suffix = request.output.suffix;
   out.max_tokens = static_cast<std::uint32_t>(request.max_tokens);
+  out.embedding = request.kind == endpoint_kind::embedding;
   out.stop = request.stop;
   out.logprobs = request.logprobs;
   out.top_logprobs = static_cast<std::uint32_t>(request.top_logprobs);

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "actors/gpu_worker/seeded_sampling.hpp"
+#include "actors/validator/embedding_audit.hpp"
 #include "actors/validator/receipt_checks.hpp"
 #include "kernels/model/sampler.hpp"
 #include "kernels/model/token_fingerprint.hpp"
@@ -137,6 +138,7 @@ result<audit_outcome> audit_job(audit_model& model, const inference_request& req
   }
   std::vector<std::int32_t> history = request.prompt_tokens;
   if (history.empty()) history = model.vocab.encode(request.prompt);
+  if (request.embedding) return audit_embedding(model, request, receipt, history, tolerances);
   if (auto failed = check_receipt(model.vocab, model.model_hash, request, history, receipt)) {
     return audit_outcome{true, failed->reason, failed->detail, {}};
   }

@@ -19,6 +19,7 @@
 // `finish_reason: context` (the miner's context window was full) is accepted as stated: the miner's
 // context size is not in the receipt. A json_object/json_schema job is replayed with the worker's
 // mask (output_constraint.hpp), so a miner who ignored the format draws tokens the mask rules out.
+// An embedding job is checked by embedding_audit.hpp instead (one prefill, the vectors compared).
 #include <cstdint>
 #include <string>
 
@@ -44,6 +45,7 @@ struct audit_tolerances {
   double fingerprint_fraction_max = 0.1;   // more fingerprint mismatches than this share convicts
   std::uint32_t fingerprint_mismatches_free = 2;  // ... beyond this many
   double argmax_tie_margin = 0.25;         // nats between the validator's top two for the argmax bits to count
+  double embedding_cosine_min = 0.999;     // embedding jobs: least cosine of the miner's vector and the validator's
 };
 
 struct audit_outcome {

@@ -12,6 +12,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "actors/gpu_worker/continuous_batch.hpp"
@@ -297,6 +299,86 @@ TEST(audit_replay, every_cheat_is_found_guilty_with_its_reason) {
     fmt::print("{:32} {:>4}/{:<4} {:>18}  {}\n", c.name, detected, total,
                token_level ? fmt::format("{:.1f}", double(tokens_sum) / token_level) : std::string("receipt"), why);
   }
+}
+
+
+std::vector<inference_request> embedding_requests(const std::string& tag) {
+  std::vector<inference_request> out;
+  for (std::size_t i = 0; i < prompts.size(); ++i) {
+    inference_request r = make_request(tag + "-" + std::to_string(i), prompts[i], 0.0f);
+    r.embedding = true;
+    r.max_tokens = 0;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// The CPU reference's embedding of each request (another backend), in a receipt of the worker's shape.
+std::vector<std::pair<inference_request, completion_receipt>> cpu_embeddings(const std::vector<inference_request>& requests) {
+  auto& m = shared();
+  const identity key = identity::generate();
+  const model_offer offer{"tiny", m.registered_hash, 256, "F16", 0, 100, 200};
+  std::vector<std::pair<inference_request, completion_receipt>> out;
+  for (const auto& request : requests) {
+    auto cpu = std::move(reference::llama_forward::create(m.validator.file, 256)).value();
+    sequence_summary done{request, m.validator.vocab.encode(request.prompt), 0, 0, finish_stop, {}, {}};
+    done.embedding = std::move(cpu.mean_hidden_state(done.prompt_tokens)).value();
+    double squares = 0;
+    for (float x : done.embedding) squares += double{x} * x;
+    for (float& x : done.embedding) x = static_cast<float>(x / std::sqrt(squares));
+    out.emplace_back(request, build_receipt(done, offer, key));
+  }
+  return out;
+}
+
+// Embedding jobs: the vectors of the worker's own batching (Vulkan) and of the CPU reference pass
+// are innocent; another model, a Q4_0 downgrade and made-up vectors are convicted (`embedding`), as
+// are receipts that claim generated tokens or a vector that is not unit length. Prints the cosines
+// behind embedding_cosine_min's default.
+TEST(audit_replay, embedding_jobs_pass_when_honest_and_convict_each_cheat) {
+  auto& m = shared();
+  struct source {
+    const char* name;
+    std::vector<std::pair<inference_request, completion_receipt>> answers;
+    bool honest;
+  };
+  std::vector<source> sources;
+  sources.push_back({"honest, Vulkan worker", vulkan_answers(m.registered, embedding_requests("ev")), true});
+  sources.push_back({"honest, CPU reference", cpu_embeddings(embedding_requests("ec")), true});
+  sources.push_back({"Q4_0 served as F16", vulkan_answers(m.downgraded, embedding_requests("eq")), false});
+  sources.push_back({"another model", vulkan_answers(m.other, embedding_requests("eo")), false});
+  sources.push_back({"random vectors", vulkan_answers(m.registered, embedding_requests("er"), cheat_mode::random_tokens), false});
+  fmt::print("{:<24} {:>10} {:>10} {:>12} {:>9}\n", "embedding source", "min cos", "max cos", "1 - min cos", "guilty");
+  for (const source& s : sources) {
+    ASSERT_EQ(s.answers.size(), prompts.size()) << s.name;
+    double lowest = 2, highest = -2;
+    std::size_t convicted = 0;
+    for (const auto& [request, receipt] : s.answers) {
+      auto outcome = audit(request, receipt);
+      ASSERT_TRUE(outcome.ok()) << outcome.err().message;
+      lowest = std::min<double>(lowest, outcome->evidence.embedding_cosine);
+      highest = std::max<double>(highest, outcome->evidence.embedding_cosine);
+      convicted += outcome->guilty ? 1 : 0;
+      if (s.honest) EXPECT_FALSE(outcome->guilty) << s.name << ": " << outcome->detail;
+      if (!s.honest) EXPECT_EQ(outcome->reason, "embedding") << s.name << ": " << outcome->detail;
+    }
+    fmt::print("{:<24} {:>10.6f} {:>10.6f} {:>12.2e} {:>5}/{}\n", s.name, lowest, highest, 1 - lowest, convicted,
+               s.answers.size());
+  }
+  // Receipt shapes no honest worker signs.
+  auto [request, honest] = sources.front().answers.front();
+  completion_receipt claims_tokens = honest;
+  claims_tokens.completion_token_count = 3;
+  EXPECT_EQ(audit(request, claims_tokens)->reason, "token_count");
+  completion_receipt scaled = honest;
+  for (float& x : scaled.embedding) x *= 2;
+  EXPECT_EQ(audit(request, scaled)->reason, "embedding");
+  completion_receipt truncated = honest;
+  truncated.embedding.pop_back();
+  EXPECT_EQ(audit(request, truncated)->reason, "evidence");
+  completion_receipt other_prompt = honest;
+  other_prompt.prompt_hash = sources[1].answers[1].second.prompt_hash;
+  EXPECT_EQ(audit(request, other_prompt)->reason, "prompt_hash");
 }
 
 }  // namespace

@@ -29,9 +29,9 @@ std::optional<std::string> implied_finish(const model::tokenizer& vocab, const i
 
 }  // namespace
 
-std::optional<check_failure> check_receipt(const model::tokenizer& vocab, const std::string& model_hash,
-                                           const inference_request& request, std::span<const std::int32_t> prompt,
-                                           const completion_receipt& receipt) {
+std::optional<check_failure> check_receipt_identity(const std::string& model_hash, const inference_request& request,
+                                                    std::span<const std::int32_t> prompt,
+                                                    const completion_receipt& receipt) {
   if (receipt.model_hash != model_hash) {
     return fail("model_hash", "the receipt names model hash " + receipt.model_hash.substr(0, 16) + ", the registered " +
                                   request.model + " is " + model_hash.substr(0, 16));
@@ -43,6 +43,13 @@ std::optional<check_failure> check_receipt(const model::tokenizer& vocab, const 
   if (encode_body(receipt.sampling) != encode_body(request.sampling)) {
     return fail("sampling", "the receipt states other sampling parameters than the request's");
   }
+  return std::nullopt;
+}
+
+std::optional<check_failure> check_receipt(const model::tokenizer& vocab, const std::string& model_hash,
+                                           const inference_request& request, std::span<const std::int32_t> prompt,
+                                           const completion_receipt& receipt) {
+  if (auto failed = check_receipt_identity(model_hash, request, prompt, receipt)) return failed;
   const std::size_t output = receipt.output_tokens.size();
   if (receipt.first_index > output) {
     return fail("evidence", "first_index " + std::to_string(receipt.first_index) + " is past the " +

@@ -16,6 +16,12 @@ struct check_failure {
   std::string detail;
 };
 
+// The model, prompt and sampler the receipt names are the request's (every job, embeddings too).
+std::optional<check_failure> check_receipt_identity(const std::string& model_hash, const inference_request& request,
+                                                    std::span<const std::int32_t> prompt,
+                                                    const completion_receipt& receipt);
+
+// A completion's receipt: its identity, then its evidence, token counts and finish reason.
 std::optional<check_failure> check_receipt(const model::tokenizer& vocab, const std::string& model_hash,
                                            const inference_request& request, std::span<const std::int32_t> prompt,
                                            const completion_receipt& receipt);

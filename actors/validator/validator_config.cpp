@@ -17,6 +17,7 @@ status read_tolerances(const settings& config, audit_tolerances& t) {
   IG_TRY(read_setting(config, "fingerprint_fraction_max", t.fingerprint_fraction_max));
   IG_TRY(read_setting(config, "fingerprint_mismatches_free", t.fingerprint_mismatches_free));
   IG_TRY(read_setting(config, "argmax_tie_margin", t.argmax_tie_margin));
+  IG_TRY(read_setting(config, "embedding_cosine_min", t.embedding_cosine_min));
   return {};
 }
 
@@ -30,6 +31,7 @@ result<validator_config> read_validator_config(const settings& config) {
                                      "near_tie_fraction_max", "near_ties_free", "implausible_tokens_max",
                                      "logprob_tolerance", "logprob_mean_tolerance", "mean_tokens_min",
                                      "fingerprint_fraction_max", "fingerprint_mismatches_free", "argmax_tie_margin",
+                                     "embedding_cosine_min",
                                      "chain_key", "chain_deployment"}));
   validator_config out;
   auto path = config.require<std::string>("model_path");

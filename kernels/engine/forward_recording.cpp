@@ -124,6 +124,11 @@ result<recorded_step> record_forward(kernel_library& kernels, const device_model
   for (std::size_t layer = 0; layer < model.layers.size(); ++layer) {
     IG_TRY(record_layer(kernels, rec, model, buffers, layer, shape.n_tokens));
   }
+  if (shape.hidden) {
+    rec.stage = "output_norm";
+    IG_TRY(kernels.rms_norm(rec, buffers.residual, model.output_norm, buffers.normed, h.n_embd, shape.n_tokens,
+                            h.rms_norm_eps, nullptr));
+  }
   if (shape.n_outputs > 0) {
     rec.stage = "output_norm";
     IG_TRY(kernels.rms_norm(rec, buffers.residual, model.output_norm, buffers.final_normed, h.n_embd, shape.n_outputs,

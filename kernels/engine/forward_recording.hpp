@@ -3,7 +3,7 @@
 // qkv, rope + KV write, attention, output projection + residual, norm, fused gate/up, SwiGLU,
 // down projection + residual; with kernels.fuses_matmul_inputs(n_tokens) the norms and SwiGLU run inside
 // the matmuls' reads of x: 6 dispatches instead of 9), then the final norm of each sequence's last
-// token, the logits and optionally the greedy ids. The shape of a step is only (n_tokens, n_outputs): token ids,
+// token, the logits and optionally the greedy ids (or, for embeddings, the final norm of every token). The shape of a step is only (n_tokens, n_outputs): token ids,
 // positions, slots and output rows are read from buffers, so a recording is reused for every
 // step of the same shape, with no CPU work but writing those inputs.
 #include <cstdint>
@@ -23,6 +23,7 @@ struct step_shape {
   std::uint32_t n_tokens = 0;
   std::uint32_t n_outputs = 0;  // sequences whose last token is in this step (logits rows)
   bool greedy = false;          // also compute argmax ids on the device
+  bool hidden = false;          // the final norm of every token into `normed` (embeddings; no logits)
   auto operator<=>(const step_shape&) const = default;
 };
 

@@ -13,6 +13,7 @@
 #include "kernels/engine/memory_plan.hpp"
 #include "kernels/engine/step_buffers.hpp"
 #include "kernels/model/llama_weights.hpp"
+#include "kernels/vk/buffer.hpp"
 #include "kernels/vk/device.hpp"
 
 namespace infergrid::engine {
@@ -271,6 +272,39 @@ result<step_result> llama_engine::score(std::uint32_t slot, std::span<const std:
     std::memcpy(out.logits.data() + first * out.n_vocab, logits, std::size_t{count} * out.n_vocab * sizeof(float));
   }
   return out;
+}
+
+result<std::vector<float>> llama_engine::embed(std::uint32_t slot, std::span<const std::int32_t> tokens) {
+  state& s = *state_;
+  const sequence_step whole{slot, tokens, 0};
+  IG_TRY(s.check_batch(std::span(&whole, 1)));
+  const std::uint32_t n_embd = s.model().hparams.n_embd;
+  const std::uint32_t per_submit = s.buffers.capacity.max_tokens;
+  auto* ids = reinterpret_cast<std::int32_t*>(s.buffers.tokens.mapped());
+  auto* positions = reinterpret_cast<std::int32_t*>(s.buffers.positions.mapped());
+  auto* slots = reinterpret_cast<std::int32_t*>(s.buffers.slots.mapped());
+  std::vector<double> sum(n_embd, 0.0);
+  std::vector<float> rows;
+  for (std::size_t first = 0; first < tokens.size(); first += per_submit) {
+    const auto count = static_cast<std::uint32_t>(std::min<std::size_t>(per_submit, tokens.size() - first));
+    for (std::uint32_t row = 0; row < count; ++row) {
+      ids[row] = tokens[first + row];
+      positions[row] = static_cast<std::int32_t>(first + row);
+      slots[row] = static_cast<std::int32_t>(slot);
+    }
+    auto step = s.recording_for(step_shape{count, 0, false, true});
+    if (!step) return step.err();
+    IG_TRY((*step)->commands.submit_and_wait());
+    if ((*step)->profile) IG_TRY((*step)->profile->collect(s.profile_totals));
+    rows.resize(std::size_t{count} * n_embd);
+    IG_TRY(vk::download(s.device, s.buffers.normed, std::as_writable_bytes(std::span(rows))));
+    for (std::uint32_t row = 0; row < count; ++row) {
+      for (std::uint32_t i = 0; i < n_embd; ++i) sum[i] += rows[std::size_t{row} * n_embd + i];
+    }
+  }
+  std::vector<float> mean(n_embd);
+  for (std::uint32_t i = 0; i < n_embd; ++i) mean[i] = static_cast<float>(sum[i] / static_cast<double>(tokens.size()));
+  return mean;
 }
 
 const model::llama_hparams& llama_engine::hparams() const { return state_->model().hparams; }

@@ -91,6 +91,10 @@ class llama_engine {
   // logits after every one of them (logits_of(i) predicts the token after tokens[i]), in submits of
   // up to min(max_batch_tokens, max_output_rows) tokens — one prefill checks a whole answer.
   result<step_result> score(std::uint32_t slot, std::span<const std::int32_t> tokens, std::uint32_t start_position);
+  // Embedding: runs `tokens` into `slot` from position 0 as a prefill (no logits) and returns the
+  // mean over the tokens of the final hidden state (after output_norm), n_embd floats — llama.cpp's
+  // mean pooling, unnormalised.
+  result<std::vector<float>> embed(std::uint32_t slot, std::span<const std::int32_t> tokens);
 
   const model::llama_hparams& hparams() const;
   std::string device_description() const;

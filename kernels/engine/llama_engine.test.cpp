@@ -297,6 +297,43 @@ TEST(llama_engine, score_returns_every_positions_logits_like_the_reference) {
   EXPECT_EQ(engine->score(2, tokens, 0).err().code, error_code::invalid_argument);
 }
 
+// embed() is the mean of the final-normed hidden states over a prompt longer than one submit,
+// equal to the reference's; the logits path is untouched by it.
+TEST(llama_engine, embed_is_the_mean_final_hidden_state_like_the_reference) {
+  for (model::ggml_type type : {model::ggml_type::f16, model::ggml_type::q8_0}) {
+    const std::string path = temp_path("engine_embed.gguf");
+    ASSERT_TRUE(model::write_random_llama(path, small_model(type)).ok());
+    auto file = model::gguf_file::open(path);
+    ASSERT_TRUE(file.ok());
+    auto reference = reference::llama_forward::create(*file);
+    ASSERT_TRUE(reference.ok()) << reference.err().message;
+    auto engine = llama_engine::create(*file, {.n_slots = 2, .max_batch_tokens = 16});
+    ASSERT_TRUE(engine.ok()) << engine.err().message;
+    std::vector<std::int32_t> tokens;
+    for (std::int32_t i = 0; i < 37; ++i) tokens.push_back((i * 53 + 7) % 600);
+    auto embedded = engine->embed(1, tokens);
+    ASSERT_TRUE(embedded.ok()) << embedded.err().message;
+    auto expected = reference->mean_hidden_state(tokens);
+    ASSERT_TRUE(expected.ok()) << expected.err().message;
+    ASSERT_EQ(embedded->size(), engine->hparams().n_embd);
+    EXPECT_LT(relative_l2(*embedded, *expected), 2e-3) << model::traits_of(type).name;
+    // A shorter prompt gives another vector, and a prefill afterwards still matches the reference.
+    auto shorter = engine->embed(1, std::span(tokens).first(5));
+    ASSERT_TRUE(shorter.ok());
+    EXPECT_GT(relative_l2(*shorter, *embedded), 1e-2);
+    const sequence_step prefill{0, tokens, 0};
+    auto stepped = engine->step(std::span(&prefill, 1));
+    ASSERT_TRUE(stepped.ok());
+    auto reference_logits = reference->forward(tokens, 0);
+    ASSERT_TRUE(reference_logits.ok());
+    EXPECT_LT(relative_l2(stepped->logits_of(0), *reference_logits), 2e-3);
+  }
+  auto engine = llama_engine::load(stories260k_path(), {.n_slots = 1});
+  ASSERT_TRUE(engine.ok());
+  EXPECT_EQ(engine->embed(1, std::vector<std::int32_t>{1, 2}).err().code, error_code::invalid_argument);
+  EXPECT_EQ(engine->embed(0, std::vector<std::int32_t>{}).err().code, error_code::invalid_argument);
+}
+
 TEST(llama_engine, rejects_bad_batches) {
   auto engine = llama_engine::load(stories260k_path(), {.n_slots = 2, .context_size = 16});
   ASSERT_TRUE(engine.ok()) << engine.err().message;

@@ -133,4 +133,16 @@ result<std::vector<float>> llama_forward::forward(std::span<const std::int32_t> 
   return project(weights_.output, std::span<const float>(hidden).subspan((tokens.size() - 1) * n_embd, n_embd), 1);
 }
 
+result<std::vector<float>> llama_forward::mean_hidden_state(std::span<const std::int32_t> tokens) {
+  IG_TRY(check_batch(tokens, 0));
+  const std::vector<float> hidden = hidden_states(tokens, 0);
+  const std::size_t n_embd = hparams_.n_embd;
+  std::vector<float> mean(n_embd, 0.0f);
+  for (std::size_t t = 0; t < tokens.size(); ++t) {
+    for (std::size_t i = 0; i < n_embd; ++i) mean[i] += hidden[t * n_embd + i];
+  }
+  for (float& v : mean) v /= static_cast<float>(tokens.size());
+  return mean;
+}
+
 }  // namespace infergrid::reference

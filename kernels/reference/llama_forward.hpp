@@ -28,6 +28,8 @@ class llama_forward {
   result<std::vector<float>> forward(std::span<const std::int32_t> tokens, std::size_t start_position);
   // Same, returning the logits of every token: [tokens.size()][n_vocab].
   result<std::vector<float>> forward_all(std::span<const std::int32_t> tokens, std::size_t start_position);
+  // The mean over `tokens` (run from position 0) of the final hidden state after output_norm: n_embd floats.
+  result<std::vector<float>> mean_hidden_state(std::span<const std::int32_t> tokens);
 
   const model::llama_hparams& hparams() const { return hparams_; }
   std::size_t context_size() const { return context_size_; }

@@ -34,6 +34,16 @@ export async function freePort() {
   }
 }
 
+// The error a request that must fail was refused with.
+export async function rejection(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('the request succeeded but should have failed');
+}
+
 // Retries `check` until it returns without throwing, or rethrows its last failure after timeoutMs.
 export async function eventually(check, timeoutMs = 15000) {
   const deadline = Date.now() + timeoutMs;

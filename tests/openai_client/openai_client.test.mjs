@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 
 import OpenAI from 'openai';
 
-import { sourceDir, startGrid } from './grid.mjs';
+import { rejection, sourceDir, startGrid } from './grid.mjs';
 
 const model = 'stories260k';
 let grid;
@@ -15,14 +15,6 @@ function clientWith(apiKey) {
   return new OpenAI({ apiKey, baseURL: grid.baseURL, maxRetries: 0, timeout: 60000 });
 }
 
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('the request succeeded but should have failed');
-}
 
 function assertErrorShape(error, status, code) {
   assert.ok(error instanceof OpenAI.APIError, `not an APIError: ${error}`);
