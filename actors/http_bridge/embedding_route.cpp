@@ -117,6 +117,10 @@ void serve_embeddings(bridge_shared& shared, const httplib::Request& req, const 
   for (auto& input : reply->choices) {
     auto got = collect(*input, reply->deadline);
     if (auto* failure = std::get_if<api_error>(&got)) {
+      // The worker's context cannot hold this input: name it, as OpenAI names the field at fault.
+      if (failure->code == "context_length_exceeded") {
+        failure->param = request.inputs.size() == 1 ? "input" : "input[" + std::to_string(input->index) + "]";
+      }
       reply->abandon_all();
       write_error(res, *failure);
       return reply->finish_all(failure->status);

@@ -110,7 +110,9 @@ std::int64_t token_text_characters(const std::vector<token_logprob>& logprobs) {
 json usage_json(const usage_counts& usage) {
   json out = {{"prompt_tokens", usage.prompt_tokens},
               {"completion_tokens", usage.completion_tokens},
-              {"total_tokens", usage.prompt_tokens + usage.completion_tokens}};
+              {"total_tokens", usage.prompt_tokens + usage.completion_tokens},
+              // No prefix cache: every prompt token is computed (OpenAI's field, which clients read).
+              {"prompt_tokens_details", {{"cached_tokens", 0}}}};
   if (usage.reasoning_tokens) out["completion_tokens_details"] = {{"reasoning_tokens", *usage.reasoning_tokens}};
   return out;
 }

@@ -22,6 +22,7 @@ TEST(Response, ChatCompletionHasOpenAiShape) {
   EXPECT_EQ(out["usage"]["prompt_tokens"], 5);
   EXPECT_EQ(out["usage"]["completion_tokens"], 2);
   EXPECT_EQ(out["usage"]["total_tokens"], 7);
+  EXPECT_EQ(out["usage"]["prompt_tokens_details"]["cached_tokens"], 0);
 }
 
 TEST(Response, TextCompletionHasText) {

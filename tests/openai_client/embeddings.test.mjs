@@ -96,6 +96,10 @@ test('what is not supported or not valid is a 400 naming it; an unknown model 40
   assert.equal(empty.param, 'input[1]');
   const format = await rejection(client.embeddings.create({ model, input: 'x', encoding_format: 'int8' }));
   assert.equal(format.param, 'encoding_format');
+  const tooLong = await rejection(client.embeddings.create({ model, input: ['fine', 'Once upon a time '.repeat(400)] }));
+  assert.equal(tooLong.status, 400);
+  assert.equal(tooLong.code, 'context_length_exceeded');
+  assert.equal(tooLong.param, 'input[1]');
   const unknown = await rejection(client.embeddings.create({ model: 'no-such-model', input: 'x' }));
   assert.equal(unknown.status, 404);
   const anonymous = new OpenAI({ apiKey: 'sk-wrong', baseURL: grid.baseURL, maxRetries: 0 });
