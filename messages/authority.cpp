@@ -91,6 +91,8 @@ constexpr std::array rules = {
   // Epoch roots and the chain check for anyone; accounts and entries only for coordinators
   // (the settlement actor withholds them from others).
   authority_rule{"settlement", ledger_view_query, anyone},
+  // A request's ledger entries (`infergrid trace`): for coordinators (operators) only.
+  authority_rule{"settlement", entries_query, coordinator},
   // Withdrawals through the vault: signed by the account's chain key (checked in the actor); the
   // balances tree is public.
   authority_rule{"settlement", message_type::chain_withdrawal_request, anyone},

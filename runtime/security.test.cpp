@@ -125,6 +125,7 @@ TEST(peer_trust, roles_come_from_the_lists_and_admission_mode) {
 TEST(authority, money_and_epochs_need_the_operator_and_unlisted_messages_nobody) {
   EXPECT_EQ(allowed_senders("settlement", message_type::ledger_deposit), role_operator);
   EXPECT_EQ(allowed_senders("settlement", message_type::escrow_request), role_coordinator);
+  EXPECT_EQ(allowed_senders("settlement", message_type::entries_query), role_coordinator);
   EXPECT_EQ(allowed_senders("matchmaker", message_type::worker_register), role_member);
   EXPECT_EQ(allowed_senders("gpu_worker", message_type::inference_job), role_coordinator);
   EXPECT_EQ(allowed_senders("custom", message_type::ping), role_anyone);

@@ -21,6 +21,9 @@ struct trace_options {
   std::string config;
   std::string endpoint;
   std::string node_name;
+  std::string server_key;
+  std::string transport_key;
+  std::string identity;
   std::string matchmaker = "matchmaker";
   std::string settlement = "settlement";
   std::int64_t timeout_ms = 3000;
@@ -64,7 +67,9 @@ void print_verdict(const audit_verdict& v, bool embedding) {
 }
 
 status run_trace(const trace_options& options) {
-  auto connected = cli::connect_to_node({options.config, options.endpoint, options.node_name}, "trace");
+  auto connected = cli::connect_to_node(
+      {options.config, options.endpoint, options.node_name, options.server_key, options.transport_key, options.identity},
+      "trace");
   if (!connected.ok()) return connected.err();
   auto& client = connected->client;
   const std::string& target_node = connected->target_node;
@@ -88,7 +93,13 @@ status run_trace(const trace_options& options) {
   const std::string settlement = target_node + "/" + options.settlement;
   auto entries = client->call<entries_reply>(settlement, entries_query{trace_op_ids(*report)}, options.timeout_ms);
   if (!entries.ok()) {
-    fmt::print("ledger     not reachable at {}: {}\n", settlement, entries.err().message);
+    // A node refuses a stranger's entries_query without an answer: it holds account data.
+    if (options.identity.empty() && entries.err().code == error_code::timeout) {
+      fmt::print("ledger     withheld: entries are for coordinators (pass --identity with a key the node lists "
+                 "under security.coordinators or operators)\n");
+    } else {
+      fmt::print("ledger     not reachable at {}: {}\n", settlement, entries.err().message);
+    }
     return {};
   }
   if (entries->entries.empty()) fmt::print("ledger     no entries (not billed through settlement)\n");
@@ -112,6 +123,11 @@ void add_trace(CLI::App& app) {
                                                     "(default: deploy/all-in-one.yaml).");
   command->add_option("--endpoint", options->endpoint, "tcp://host:port of that node (overrides the config).");
   command->add_option("--node", options->node_name, "Name of that node (overrides the config).");
+  command->add_option("--server-key", options->server_key, "The node's CurveZMQ public key when reached by --endpoint.");
+  command->add_option("--transport-key", options->transport_key, "With --server-key: the transport.key to connect with.");
+  command->add_option("--identity", options->identity, "Signing key to ask with: one the node lists under "
+                                                        "security.operators or coordinators also reads the ledger "
+                                                        "entries.");
   command->add_option("--matchmaker", options->matchmaker, "The matchmaker actor's name (default: matchmaker).");
   command->add_option("--settlement", options->settlement, "The settlement actor's name (default: settlement).");
   command->add_option("--timeout-ms", options->timeout_ms, "How long to wait for each reply (default: 3000).");

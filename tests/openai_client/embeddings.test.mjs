@@ -3,8 +3,8 @@
 // "float"), @langchain/openai's OpenAIEmbeddings and the AI SDK's embed / embedMany. Each vector is the
 // model's mean-pooled final hidden state at unit length, the same text always gives the same vector,
 // each input is its own job (billed for its prompt tokens, audited by the validators: `infergrid
-// trace` shows the validators' innocent verdicts with the cosine they measured), and what is not
-// supported is a 400 naming it.
+// trace --identity` shows the validators' innocent verdicts with the cosine they measured and the
+// ledger's escrow and settlement), and what is not supported is a 400 naming it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -24,8 +24,16 @@ let grid;
 let client;
 
 before(async () => {
-  // Every finished job goes to the validators' audit (all-in-one audits 10 %).
-  grid = await startGrid({ edit: (text) => text.replaceAll('audit_rate: 0.1', 'audit_rate: 1.0') });
+  // Every finished job goes to the validators' audit (all-in-one audits 10 %), and a key of the
+  // test's own is a coordinator, so `infergrid trace --identity` may read the ledger's entries.
+  grid = await startGrid({
+    edit: (text, dir) => {
+      const made = spawnSync(binary, ['keygen', '--out', path.join(dir, 'tracer')], { encoding: 'utf8' });
+      assert.equal(made.status, 0, made.stderr);
+      return text.replaceAll('audit_rate: 0.1', 'audit_rate: 1.0')
+        .replace('  transport: plaintext\n', `  transport: plaintext\n  coordinators: [${path.join(dir, 'tracer', 'signing.pub')}]\n`);
+    },
+  });
   client = new OpenAI({ apiKey: devKey, baseURL: grid.baseURL, maxRetries: 0 });
 });
 after(async () => {
@@ -112,11 +120,13 @@ test('what is not supported or not valid is a 400 naming it; an unknown model 40
   assertUnit((await client.embeddings.create({ model, input: 'still here' })).data[0].embedding);
 });
 
-test('each input is a job the validators audit: infergrid trace shows their verdicts', async () => {
+test('each input is a job the validators audit and the ledger bills: infergrid trace shows both', async () => {
   const answer = await client.embeddings.create({ model, input: 'A big red ball' });
   assert.match(answer.id, /^embd-[0-9a-f]{32}$/);
+  const trace = (...extra) => spawnSync(binary, ['trace', answer.id, '--config', grid.configPath, ...extra],
+    { cwd: sourceDir, encoding: 'utf8', timeout: 60000 });
   await eventually(() => {
-    const traced = spawnSync(binary, ['trace', answer.id, '--config', grid.configPath], { cwd: sourceDir, encoding: 'utf8', timeout: 60000 });
+    const traced = trace('--identity', path.join(grid.dir, 'tracer', 'signing.key'));
     assert.equal(traced.status, 0, traced.stderr);
     assert.match(traced.stdout, /embedding of a prompt/);
     assert.match(traced.stdout, /completion 0 tokens/);
@@ -124,5 +134,10 @@ test('each input is a job the validators audit: infergrid trace shows their verd
     const verdicts = traced.stdout.match(/innocent — embedding cosine 1\.0000\d\d/g) ?? [];
     assert.equal(verdicts.length, 3, traced.stdout);
     assert.doesNotMatch(traced.stdout, /GUILTY/);
+    // Escrowed, then settled at the prompt tokens' price: the ledger's own entries for the job.
+    assert.match(traced.stdout, /ledger {5}entry \d+ escrow/);
+    assert.match(traced.stdout, /ledger {5}entry \d+ settle/);
   }, 60000);
+  // A stranger's key reads the trace but not the ledger.
+  assert.match(trace().stdout, /ledger {5}withheld: entries are for coordinators/);
 });
