@@ -20,6 +20,9 @@ constexpr std::int64_t max_text_logprobs = 5;
 constexpr std::size_t max_logit_biases = 1024;
 // Choices one request may ask for (`n`), each its own job on the grid.
 constexpr std::int64_t max_choices = 8;
+// Largest top_k (vocabularies reach ~150k tokens; larger is no different from off) and repetition penalty.
+constexpr std::int64_t max_top_k = 1 << 20;
+constexpr double max_repeat_penalty = 10;
 // Miners named in one provider list.
 constexpr std::size_t max_provider_names = 64;
 
@@ -137,6 +140,18 @@ maybe_error refuse_unimplemented(const json& body) {
   return std::nullopt;
 }
 
+// vLLM's and llama.cpp's sampler fields: honoured rather than ignored, since each changes the output.
+maybe_error read_sampler_extensions(const json& body, completion_request& out) {
+  IG_HTTP_TRY(assign(read_integer(body, "top_k", "top_k", -1, max_top_k), out.top_k));
+  if (out.top_k < 0) out.top_k = 0;  // vLLM's -1: off
+  IG_HTTP_TRY(assign(read_number(body, "min_p", "min_p", 0, 1), out.min_p));
+  for (const char* name : {"repetition_penalty", "repeat_penalty"}) {
+    IG_HTTP_TRY(assign(read_number(body, name, name, 0, max_repeat_penalty), out.repeat_penalty));
+    if (out.repeat_penalty == 0) return invalid_field(name, "'" + std::string(name) + "' must be greater than 0.");
+  }
+  return std::nullopt;
+}
+
 // Fields shared by both endpoints.
 maybe_error read_common(const json& body, const request_limits& limits, completion_request& out) {
   IG_HTTP_TRY(read_model(body, out));
@@ -150,6 +165,7 @@ maybe_error read_common(const json& body, const request_limits& limits, completi
   if (out.top_p == 0) return invalid_field("top_p", "'top_p' must be greater than 0.");
   IG_HTTP_TRY(assign(read_number(body, "frequency_penalty", "frequency_penalty", -2, 2), out.frequency_penalty));
   IG_HTTP_TRY(assign(read_number(body, "presence_penalty", "presence_penalty", -2, 2), out.presence_penalty));
+  IG_HTTP_TRY(read_sampler_extensions(body, out));
   std::optional<std::int64_t> seed;
   IG_HTTP_TRY(assign(read_integer(body, "seed", "seed", INT64_MIN, max_seed), seed));
   if (seed) out.seed = static_cast<std::uint64_t>(*seed);

@@ -56,6 +56,11 @@ struct completion_request {
   double top_p = 1.0;
   double frequency_penalty = 0;
   double presence_penalty = 0;
+  // The sampler fields vLLM and llama.cpp's server accept beside OpenAI's (kernels/model/sampler.hpp):
+  // `top_k` (0 = off), `min_p` (0 = off), `repetition_penalty` or llama.cpp's `repeat_penalty` (1 = off).
+  std::int64_t top_k = 0;
+  double min_p = 0;
+  double repeat_penalty = 1.0;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> stop;
   // `logit_bias`: token id -> bias in [-100, 100], added to the logits (ids checked by the worker).

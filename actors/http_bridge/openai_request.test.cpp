@@ -318,6 +318,28 @@ TEST(ChatRequest, NAsksForUpToEightChoices) {
   EXPECT_EQ(chat_error(R"({"model":"m","messages":[{"role":"user","content":"x"}],"n":9})").param, "n");
 }
 
+// vLLM's and llama.cpp's sampler fields change the output, so they are honoured, not ignored.
+TEST(ChatRequest, TopKMinPAndRepetitionPenaltyAsVllmAndLlamaCppTakeThem) {
+  const auto plain = chat_ok(minimal);
+  EXPECT_EQ(plain.top_k, 0);
+  EXPECT_EQ(plain.min_p, 0.0);
+  EXPECT_EQ(plain.repeat_penalty, 1.0);
+  const auto vllm = chat_ok(R"({"model":"m","messages":[{"role":"user","content":"x"}],"top_k":20,"min_p":0.05,)"
+                            R"("repetition_penalty":1.1})");
+  EXPECT_EQ(vllm.top_k, 20);
+  EXPECT_DOUBLE_EQ(vllm.min_p, 0.05);
+  EXPECT_DOUBLE_EQ(vllm.repeat_penalty, 1.1);
+  const auto llama_cpp = chat_ok(R"({"model":"m","messages":[{"role":"user","content":"x"}],"top_k":-1,"repeat_penalty":1.2})");
+  EXPECT_EQ(llama_cpp.top_k, 0);  // vLLM's "off"
+  EXPECT_DOUBLE_EQ(llama_cpp.repeat_penalty, 1.2);
+  EXPECT_EQ(chat_error(R"({"model":"m","messages":[{"role":"user","content":"x"}],"top_k":2.5})").param, "top_k");
+  EXPECT_EQ(chat_error(R"({"model":"m","messages":[{"role":"user","content":"x"}],"min_p":1.5})").param, "min_p");
+  EXPECT_EQ(chat_error(R"({"model":"m","messages":[{"role":"user","content":"x"}],"repeat_penalty":0})").param,
+            "repeat_penalty");
+  EXPECT_EQ(chat_error(R"({"model":"m","messages":[{"role":"user","content":"x"}],"repetition_penalty":"x"})").param,
+            "repetition_penalty");
+}
+
 TEST(ChatRequest, GarbageNeverCrashes) {
   std::string body = minimal;
   for (std::size_t cut = 0; cut < body.size(); ++cut) {

@@ -32,10 +32,10 @@ inference_request to_inference_request(const completion_request& request, const 
   out.model = request.model;
   out.prompt = std::move(prompt);
   out.sampling.temperature = static_cast<float>(request.temperature);
-  out.sampling.top_k = 0;  // OpenAI has no top-k
+  out.sampling.top_k = static_cast<std::int32_t>(request.top_k);  // OpenAI has no top-k: 0 (off) unless asked
   out.sampling.top_p = static_cast<float>(request.top_p);
-  out.sampling.min_p = 0;  // nor min-p
-  out.sampling.repeat_penalty = 1.0f;
+  out.sampling.min_p = static_cast<float>(request.min_p);  // nor min-p
+  out.sampling.repeat_penalty = static_cast<float>(request.repeat_penalty);
   out.sampling.frequency_penalty = static_cast<float>(request.frequency_penalty);
   out.sampling.presence_penalty = static_cast<float>(request.presence_penalty);
   out.sampling.seed = request.seed.value_or(seed);

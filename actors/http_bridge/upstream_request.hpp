@@ -1,6 +1,7 @@
 #pragma once
 // upstream_request: an OpenAI request as the matchmaker's `inference_request` (messages/inference.hpp):
-// OpenAI sampling (temperature, top_p, penalties, seed; no top-k or min-p), logprobs and OpenRouter's
+// OpenAI sampling (temperature, top_p, penalties, seed; top_k, min_p and the repetition penalty only when
+// the request names them, as vLLM and llama.cpp accept), logprobs and OpenRouter's
 // `provider` preferences in the matchmaker's routing terms.
 #include <cstdint>
 #include <string>

@@ -33,6 +33,18 @@ TEST(UpstreamRequest, MapsSamplingAndStreamsBackToTheBridge) {
   EXPECT_EQ(out.deadline_ms, 1234);
   request.seed = 5;
   EXPECT_EQ(to_inference_request(request, "r", "", "", 0, 99, {}).sampling.seed, 5u);
+  EXPECT_FLOAT_EQ(out.sampling.repeat_penalty, 1.0f);
+  EXPECT_FALSE(out.embedding);
+  // vLLM's / llama.cpp's sampler fields, when named.
+  request.top_k = 20;
+  request.min_p = 0.1;
+  request.repeat_penalty = 1.3;
+  const auto extended = to_inference_request(request, "r", "", "", 0, 99, {});
+  EXPECT_EQ(extended.sampling.top_k, 20);
+  EXPECT_FLOAT_EQ(extended.sampling.min_p, 0.1f);
+  EXPECT_FLOAT_EQ(extended.sampling.repeat_penalty, 1.3f);
+  request.kind = endpoint_kind::embedding;
+  EXPECT_TRUE(to_inference_request(request, "r", "", "", 0, 99, {}).embedding);
 }
 
 TEST(UpstreamRequest, MapsProviderPreferences) {

@@ -104,6 +104,20 @@ test('chat.completions.create answers with usage and the miner', async () => {
   assert.equal(typeof answer.miner, 'string');
 });
 
+test('top_k, min_p and repetition_penalty (vLLM and llama.cpp fields) reach the sampler', async () => {
+  const base = { model, messages: question, max_tokens: 24, seed: 11 };
+  const greedy = await client.chat.completions.create({ ...base, temperature: 0 });
+  // One candidate left: a temperature-1 draw is the greedy answer.
+  const topOne = await client.chat.completions.create({ ...base, temperature: 1, top_k: 1 });
+  assert.equal(topOne.choices[0].message.content, greedy.choices[0].message.content);
+  const minPOne = await client.chat.completions.create({ ...base, temperature: 1, min_p: 1 });
+  assert.equal(minPOne.choices[0].message.content, greedy.choices[0].message.content);
+  // A strong repetition penalty changes the greedy text of this repetitive little model.
+  const penalised = await client.chat.completions.create({ ...base, temperature: 0, max_tokens: 64, repetition_penalty: 5 });
+  const plain = await client.chat.completions.create({ ...base, temperature: 0, max_tokens: 64 });
+  assert.notEqual(penalised.choices[0].message.content, plain.choices[0].message.content);
+});
+
 test('streamed chat equals the whole answer and ends with usage', async () => {
   const request = { model, messages: question, max_tokens: 16, temperature: 0, seed: 7, max_completion_tokens: 16 };
   const whole = await client.chat.completions.create(request);
