@@ -222,6 +222,17 @@ TEST(compute_grid, no_worker_for_the_model_and_malformed_requests_get_clear_erro
   auto fine = client.complete(make_request("Once upon a time", 8), request_timeout_ms);
   ASSERT_TRUE(fine.ok()) << fine.err().message;
   EXPECT_EQ(fine->tokens, reference("Once upon a time", 8).tokens);
+  // An embedding through the same REQ client: one completion_result carrying the unit vector.
+  auto vector_request = make_request("Once upon a time", 0);
+  vector_request.embedding = true;
+  auto embedded = client.complete(vector_request, request_timeout_ms);
+  ASSERT_TRUE(embedded.ok()) << embedded.err().message;
+  EXPECT_TRUE(embedded->tokens.empty());
+  EXPECT_EQ(embedded->finish_reason, "stop");
+  ASSERT_EQ(embedded->embedding.size(), 64u);  // stories260k's hidden width
+  double squares = 0;
+  for (float x : embedded->embedding) squares += double{x} * x;
+  EXPECT_NEAR(squares, 1.0, 1e-5);
 }
 
 }  // namespace

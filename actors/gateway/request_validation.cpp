@@ -41,8 +41,8 @@ status validate_request(const inference_request& r, const request_limits& limits
   }
   if (r.embedding) {
     if (r.max_tokens != 0) return invalid("max_tokens: an embedding request generates nothing; must be 0");
-    if (r.stream || r.logprobs || !r.sampling.output_format.empty()) {
-      return invalid("embedding: stream, logprobs and output_format do not apply to an embedding");
+    if (r.logprobs || !r.sampling.output_format.empty()) {
+      return invalid("embedding: logprobs and output_format do not apply to an embedding");
     }
   } else if (r.max_tokens == 0 || r.max_tokens > limits.max_tokens) {
     return invalid("max_tokens: must be 1.." + std::to_string(limits.max_tokens) + " (got " + std::to_string(r.max_tokens) + ")");
