@@ -1,4 +1,4 @@
-// `infergrid make-model --out FILE [--arch llama|qwen2|qwen3] [--size tiny|small|100m|qwen2-0.5b|qwen2-1.5b|llama3.1-8b]
+// `infergrid make-model --out FILE [--arch llama|qwen2|qwen3] [--size NAME (random_llama_sizes: tiny … llama3.1-8b)]
 // [--type f16|q4_k_m|...] [--seed N] [--vocab qwen3|llama3 --tokenizer-json PATH] [--emit-token TEXT]`: writes a
 // randomly initialised GGUF of a supported architecture (its real tensor names and metadata keys) with a
 // generated SentencePiece vocabulary, or with a real byte-level BPE vocabulary read from a Hugging Face
@@ -83,11 +83,16 @@ void add_make_model(CLI::App& app) {
   for (const model::architecture& a : model::architectures()) architectures.emplace_back(a.name);
   command->add_option("--arch", args.arch, "Architecture (default: the size's; llama, or qwen2 for qwen2-* sizes)")
       ->check(CLI::IsMember(architectures));
+  // The sizes and their shapes, read from the one table (random_llama_sizes).
   std::vector<std::string> size_names;
-  for (const model::random_llama_size& size : model::random_llama_sizes()) size_names.emplace_back(size.name);
-  command->add_option("--size", args.size,
-                      "tiny, small (width 512, 4 layers), 100m, qwen2-0.5b, qwen2-1.5b or llama3.1-8b (~4.9 GB as q4_k_m)")
-      ->check(CLI::IsMember(size_names));
+  std::string size_help = "Shape (default: small):";
+  for (const model::random_llama_size& size : model::random_llama_sizes()) {
+    size_names.emplace_back(size.name);
+    const model::random_llama_options shape = size.options(model::ggml_type::f16);
+    size_help += fmt::format("{} {} (width {}, {} layers, vocabulary {})", size_names.size() == 1 ? "" : ",",
+                             size.name, shape.n_embd, shape.n_layers, shape.n_vocab);
+  }
+  command->add_option("--size", args.size, size_help)->check(CLI::IsMember(size_names));
   std::vector<std::string> type_names;
   for (const model::type_traits& t : model::all_types) type_names.emplace_back(t.cli_name);
   for (const model::quant_mix& mix : model::quant_mixes) type_names.emplace_back(mix.cli_name);
