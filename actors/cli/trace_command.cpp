@@ -49,21 +49,19 @@ void print_receipt(const completion_receipt& r) {
              r.completion_token_count ? double(r.fingerprints.size()) / r.completion_token_count : 0.0);
 }
 
+// The evidence an embedding's verdict rests on is the cosine; a completion's, its tokens and fingerprints.
 void print_verdict(const audit_verdict& v, bool embedding) {
   const audit_evidence& e = v.evidence;
-  if (embedding) {
-    fmt::print("verdict    validator {} ({}): {}{} — embedding cosine {:.6f}, replay {} ms{}\n", short_id(v.validator),
-               validator::verify_audit_verdict(v).ok() ? "signed" : "BAD SIGNATURE",
-               v.guilty ? "GUILTY of " + v.reason : std::string("innocent"), v.detail.empty() ? "" : " (" + v.detail + ")",
-               e.embedding_cosine, e.replay_ms, v.canary ? ", canary" : "");
-    return;
-  }
-  fmt::print("verdict    validator {} ({}): {}{} — {} tokens checked, {} implausible, {} near ties, {} fingerprint "
-             "mismatches, logprob deviation mean {:.3f} max {:.3f}, replay {} ms{}\n",
-             short_id(v.validator), validator::verify_audit_verdict(v).ok() ? "signed" : "BAD SIGNATURE",
+  const std::string evidence =
+      embedding ? fmt::format("embedding cosine {:.6f}", e.embedding_cosine)
+                : fmt::format("{} tokens checked, {} implausible, {} near ties, {} fingerprint mismatches, logprob "
+                              "deviation mean {:.3f} max {:.3f}",
+                              e.tokens_checked, e.implausible_tokens, e.near_ties, e.fingerprint_mismatches,
+                              e.logprob_deviation_mean, e.logprob_deviation_max);
+  fmt::print("verdict    validator {} ({}): {}{} — {}, replay {} ms{}\n", short_id(v.validator),
+             validator::verify_audit_verdict(v).ok() ? "signed" : "BAD SIGNATURE",
              v.guilty ? "GUILTY of " + v.reason : std::string("innocent"), v.detail.empty() ? "" : " (" + v.detail + ")",
-             e.tokens_checked, e.implausible_tokens, e.near_ties, e.fingerprint_mismatches, e.logprob_deviation_mean,
-             e.logprob_deviation_max, e.replay_ms, v.canary ? ", canary" : "");
+             evidence, e.replay_ms, v.canary ? ", canary" : "");
 }
 
 status run_trace(const trace_options& options) {

@@ -1,10 +1,10 @@
 #include "actors/gpu_worker/cheat_mode.hpp"
 
-#include <cmath>
 #include <cstdlib>
 #include <map>
 
 #include "actors/gpu_worker/receipt_signing.hpp"
+#include "kernels/model/embedding_vector.hpp"
 
 namespace infergrid::gpu_worker {
 namespace {
@@ -61,12 +61,8 @@ model::token_id token_cheat::replace(model::token_id honest, std::uint32_t posit
 void token_cheat::replace_embedding(std::vector<float>& embedding) {
   if (mode_ != cheat_mode::random_tokens) return;
   std::normal_distribution<float> normal;
-  double squares = 0;
-  for (float& x : embedding) {
-    x = normal(rng_);
-    squares += double{x} * x;
-  }
-  for (float& x : embedding) x = static_cast<float>(x / std::sqrt(squares));
+  for (float& x : embedding) x = normal(rng_);
+  model::scale_to_unit_length(embedding);
 }
 
 void token_cheat::remember(const std::vector<std::int32_t>& output) {

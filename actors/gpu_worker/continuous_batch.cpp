@@ -1,28 +1,14 @@
 #include "actors/gpu_worker/continuous_batch.hpp"
 
 #include <algorithm>
-#include <cmath>
 
 #include "actors/gpu_worker/chunk_claim.hpp"
 #include "actors/gpu_worker/logprob_entry.hpp"
 #include "actors/gpu_worker/seeded_sampling.hpp"
+#include "kernels/model/embedding_vector.hpp"
 #include "kernels/model/token_fingerprint.hpp"
 
 namespace infergrid::gpu_worker {
-namespace {
-
-// An embedding as the API answers it (OpenAI's and llama-server's): scaled to unit length.
-std::vector<float> unit_length(std::vector<float> v) {
-  double squares = 0;
-  for (float x : v) squares += double{x} * x;
-  if (squares > 0) {
-    const auto scale = static_cast<float>(1.0 / std::sqrt(squares));
-    for (float& x : v) x *= scale;
-  }
-  return v;
-}
-
-}  // namespace
 
 continuous_batch::continuous_batch(engine::llama_engine& engine, const model::tokenizer& vocab, batch_limits limits,
                                    std::string worker_id, cheat_mode cheat)
@@ -61,7 +47,9 @@ result<continuous_batch::sequence> continuous_batch::prepare(inference_job job) 
                                                           std::to_string(vocab_size - 1) + ")");
     }
   }
-  if (request.embedding) {
+  auto constraint = output_constraint::make(request.sampling);
+  if (!constraint.ok()) return constraint.err();
+  if (request.embedding) {  // one prefill, nothing generated: the whole context may hold the input
     if (request.max_tokens != 0 || !job.resume_tokens.empty() || !request.sampling.output_format.empty()) {
       return make_error(error_code::invalid_argument,
                         "an embedding job generates nothing: max_tokens 0, no resume tokens, no output_format");
@@ -70,17 +58,16 @@ result<continuous_batch::sequence> continuous_batch::prepare(inference_job job) 
       return make_error(error_code::too_large, "the input has " + std::to_string(prompt.size()) +
                                                    " tokens; the context holds " + std::to_string(engine_.context_size()));
     }
-  }
-  auto constraint = output_constraint::make(request.sampling);
-  if (!constraint.ok()) return constraint.err();
-  if (request.max_tokens == 0 && !request.embedding) return make_error(error_code::invalid_argument, "max_tokens is 0");
-  if (!request.embedding && job.resume_tokens.size() >= request.max_tokens) {
-    return make_error(error_code::invalid_argument, "the job resumes after its last token");
-  }
-  const std::size_t total = prompt.size() + job.resume_tokens.size();
-  if (!request.embedding && total >= engine_.context_size()) {
-    return make_error(error_code::too_large, "the prompt has " + std::to_string(total) + " tokens; the context holds " +
-                                                 std::to_string(engine_.context_size()));
+  } else {
+    if (request.max_tokens == 0) return make_error(error_code::invalid_argument, "max_tokens is 0");
+    if (job.resume_tokens.size() >= request.max_tokens) {
+      return make_error(error_code::invalid_argument, "the job resumes after its last token");
+    }
+    const std::size_t total = prompt.size() + job.resume_tokens.size();
+    if (total >= engine_.context_size()) {
+      return make_error(error_code::too_large, "the prompt has " + std::to_string(total) +
+                                                   " tokens; the context holds " + std::to_string(engine_.context_size()));
+    }
   }
   sequence s{.job = {}, .history = {}, .prompt_count = prompt.size(), .generated = 0, .first_index = 0, .cached = 0,
              .fingerprints = {}, .text = sequence_text(vocab_, request.stop), .constraint = std::move(*constraint),
@@ -221,7 +208,8 @@ void continuous_batch::run_embeddings(std::vector<batch_event>& out) {
       fail(slot, mean.err(), out);
       continue;
     }
-    s.pending.embedding = unit_length(std::move(*mean));
+    s.pending.embedding = std::move(*mean);
+    model::scale_to_unit_length(s.pending.embedding);  // as the API answers it
     cheat_.replace_embedding(s.pending.embedding);
     finish(slot, finish_stop, out);
   }

@@ -4,7 +4,6 @@
 // token to the requests that ask for them.
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <map>
 #include <optional>
 
@@ -12,6 +11,7 @@
 #include "actors/gpu_worker/continuous_batch.hpp"
 #include "actors/gpu_worker/sequence_text.hpp"
 #include "actors/gpu_worker/reference_completion.test.hpp"
+#include "kernels/model/embedding_vector.hpp"
 #include "kernels/model/test_support.hpp"
 
 namespace infergrid::gpu_worker {
@@ -151,14 +151,9 @@ TEST(continuous_batch, an_embedding_job_is_answered_whole_beside_running_complet
   auto expected = f.engine.embed(0, prompt);
   ASSERT_TRUE(expected.ok());
   ASSERT_EQ(answer->embedding.size(), expected->size());
-  double squares = 0, dot = 0, expected_squares = 0;
-  for (std::size_t i = 0; i < expected->size(); ++i) {
-    squares += double{answer->embedding[i]} * answer->embedding[i];
-    dot += double{answer->embedding[i]} * (*expected)[i];
-    expected_squares += double{(*expected)[i]} * (*expected)[i];
-  }
-  EXPECT_NEAR(squares, 1.0, 1e-5);
-  EXPECT_NEAR(dot / std::sqrt(expected_squares), 1.0, 1e-5);
+  const double length = model::vector_length(answer->embedding);
+  EXPECT_NEAR(length * length, 1.0, 1e-5);
+  EXPECT_NEAR(model::cosine_similarity(answer->embedding, *expected), 1.0, 1e-5);
   EXPECT_EQ(summary->embedding, answer->embedding);
   EXPECT_EQ(summary->generated_here, 0u);
   EXPECT_EQ(text_tokens, testing::greedy_reference(model::testing_support::stories260k_path(), "Once upon a time", 16, 256).tokens);

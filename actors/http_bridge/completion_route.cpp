@@ -1,6 +1,5 @@
 #include "actors/http_bridge/completion_route.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -19,11 +18,6 @@
 namespace infergrid::http {
 namespace {
 
-// Time the HTTP thread waits past request_timeout_ms for the actor's own timeout event.
-constexpr std::chrono::milliseconds timeout_grace{2000};
-// How long a waiting HTTP thread sleeps before it checks the bridge is still running.
-constexpr std::chrono::milliseconds wait_slice{100};
-
 using whole_answer = std::variant<completion_piece, api_error>;
 
 // One choice's whole answer (tool calls parsed), or the error that ends the response.
@@ -32,13 +26,9 @@ whole_answer collect(choice_session& choice, reply_clock::time_point deadline) {
   answer.index = choice.index;
   std::int64_t tokens = 0;
   while (true) {
-    const auto now = reply_clock::now();
-    if (now >= deadline) break;
-    if (choice.shared.closing.load()) return shutting_down();
-    auto slice = std::min(wait_slice, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
-    auto event = choice.job->wait_next(slice);
-    if (!event) continue;
-    choice.absorb(*event);
+    auto next = choice.next_event(deadline);
+    if (auto* failure = std::get_if<api_error>(&next)) return *failure;
+    auto* event = &std::get<job_event>(next);
     if (event->what == job_event::kind::text) {
       auto piece = choice.split(event->text, event->tokens);
       answer.reasoning += piece.reasoning;
@@ -64,7 +54,6 @@ whole_answer collect(choice_session& choice, reply_clock::time_point deadline) {
     choice.meter.completion_tokens = tokens;
     return answer;
   }
-  return timed_out(choice.shared.config.request_timeout_ms);
 }
 
 // The whole response: every choice's answer, or the first error (the other jobs cancelled).
@@ -136,7 +125,7 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
   const auto payer = shared.config.settlement.empty() ? std::nullopt : shared.accounts.ledger_account_for(account);
   const std::int64_t reserved = payer ? 0 : max_cost;
   auto reply = std::make_shared<reply_session>();
-  reply->deadline = started + std::chrono::milliseconds(shared.config.request_timeout_ms) + timeout_grace;
+  reply->deadline = reply_deadline(shared, started);
   const auto created_s =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   for (std::int64_t i = 0; i < request.choices; ++i) {

@@ -1,6 +1,5 @@
 #include "actors/http_bridge/embedding_route.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <variant>
@@ -17,23 +16,14 @@
 namespace infergrid::http {
 namespace {
 
-// Time the HTTP thread waits past request_timeout_ms for the actor's own timeout event.
-constexpr std::chrono::milliseconds timeout_grace{2000};
-// How long a waiting HTTP thread sleeps before it checks the bridge is still running.
-constexpr std::chrono::milliseconds wait_slice{100};
-
 using one_embedding = std::variant<std::vector<float>, api_error>;
 
 // One input's embedding (its last event carries it), or the error that ends the response.
 one_embedding collect(choice_session& input, reply_clock::time_point deadline) {
   while (true) {
-    const auto now = reply_clock::now();
-    if (now >= deadline) return timed_out(input.shared.config.request_timeout_ms);
-    if (input.shared.closing.load()) return shutting_down();
-    auto slice = std::min(wait_slice, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
-    auto event = input.job->wait_next(slice);
-    if (!event) continue;
-    input.absorb(*event);
+    auto next = input.next_event(deadline);
+    if (auto* failure = std::get_if<api_error>(&next)) return *failure;
+    auto* event = &std::get<job_event>(next);
     if (event->what == job_event::kind::text) continue;
     input.ended = true;
     if (event->what == job_event::kind::failed) return event->failure;
@@ -80,7 +70,7 @@ void serve_embeddings(bridge_shared& shared, const httplib::Request& req, const 
   if (shared.catalog.known() && !shared.catalog.serves(request.model)) return fail(model_not_found(request.model));
   const auto payer = shared.config.settlement.empty() ? std::nullopt : shared.accounts.ledger_account_for(account);
   auto reply = std::make_shared<reply_session>();
-  reply->deadline = started + std::chrono::milliseconds(shared.config.request_timeout_ms) + timeout_grace;
+  reply->deadline = reply_deadline(shared, started);
   const auto created_s =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   std::vector<std::int64_t> max_costs;

@@ -1,5 +1,7 @@
 #include "actors/http_bridge/reply_session.hpp"
 
+#include <algorithm>
+
 #include "actors/http_bridge/access_log.hpp"
 #include "runtime/actor_runner.hpp"
 #include "runtime/identity.hpp"
@@ -27,6 +29,12 @@ double seconds_since(reply_clock::time_point start) {
   return std::chrono::duration<double>(reply_clock::now() - start).count();
 }
 
+reply_clock::time_point reply_deadline(const bridge_shared& shared, reply_clock::time_point started) {
+  // Time the HTTP thread waits past request_timeout_ms for the actor's own timeout event.
+  constexpr std::chrono::milliseconds timeout_grace{2000};
+  return started + std::chrono::milliseconds(shared.config.request_timeout_ms) + timeout_grace;
+}
+
 void choice_session::name_calls(std::vector<chat::tool_call>& calls) {
   if (!request.tools.parallel && calls_sent + calls.size() > 1) calls.resize(calls_sent == 0 ? 1 : 0);
   for (auto& call : calls) call.id = "call_" + random_hex(12);
@@ -42,6 +50,21 @@ void choice_session::absorb(const job_event& event) {
   if (event.prompt_tokens > 0) meter.prompt_tokens = event.prompt_tokens;
   if (event.price) meter.worker_price = event.price;
   if (first_token_s < 0 && event.what == job_event::kind::text && event.tokens > 0) first_token_s = seconds_since(started);
+}
+
+std::variant<job_event, api_error> choice_session::next_event(reply_clock::time_point deadline) {
+  // How long a waiting HTTP thread sleeps before it checks the bridge is still running.
+  constexpr std::chrono::milliseconds wait_slice{100};
+  while (true) {
+    const auto now = reply_clock::now();
+    if (now >= deadline) return timed_out(shared.config.request_timeout_ms);
+    if (shared.closing.load()) return shutting_down();
+    auto slice = std::min(wait_slice, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
+    if (auto event = job->wait_next(slice)) {
+      absorb(*event);
+      return std::move(*event);
+    }
+  }
 }
 
 chat::reasoning_piece choice_session::split(const std::string& text, std::int64_t tokens) {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "actors/http_bridge/api_error.hpp"
@@ -28,6 +29,9 @@ std::string route_name(endpoint_kind kind);
 api_error shutting_down();
 api_error timed_out(std::int64_t timeout_ms);
 double seconds_since(reply_clock::time_point start);
+// When a request started at `started` stops waiting: request_timeout_ms plus a grace for the actor's
+// own timeout event to arrive first.
+reply_clock::time_point reply_deadline(const bridge_shared& shared, reply_clock::time_point started);
 
 // One choice: its job, what it has been billed and streamed.
 struct choice_session {
@@ -57,6 +61,9 @@ struct choice_session {
   // OpenAI's finish_reason "tool_calls" unless a named function was forced (OpenAI answers "stop" then).
   std::string finish_reason(const std::string& upstream, bool made_calls) const;
   void absorb(const job_event& event);
+  // The job's next event, absorbed; or the error that ends the response: the deadline passed
+  // (timed_out) or the bridge is closing (shutting_down). Waits in short slices to notice the latter.
+  std::variant<job_event, api_error> next_event(reply_clock::time_point deadline);
   // A text event's reasoning and content (all content unless the model thinks); its tokens count as
   // reasoning when any of it was inside the <think> block. finish: what the splitter held back.
   chat::reasoning_piece split(const std::string& text, std::int64_t tokens);

@@ -13,12 +13,12 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <cmath>
 #include <map>
 
 #include "actors/gpu_worker/continuous_batch.hpp"
 #include "actors/gpu_worker/receipt_building.hpp"
 #include "actors/gpu_worker/seeded_sampling.hpp"
+#include "kernels/model/embedding_vector.hpp"
 #include "kernels/model/random_llama.hpp"
 #include "kernels/model/test_support.hpp"
 #include "kernels/model/token_fingerprint.hpp"
@@ -106,8 +106,11 @@ std::vector<std::pair<inference_request, completion_receipt>> vulkan_answers(
   return out;
 }
 
-// Answers computed on the CPU reference forward pass (another backend, F32 arithmetic throughout).
-std::vector<std::pair<inference_request, completion_receipt>> cpu_answers(const std::vector<inference_request>& requests) {
+// Receipts for answers computed on the CPU reference forward pass (another backend, F32 arithmetic
+// throughout): `answer(cpu, done)` fills each request's summary, started with its prompt tokens.
+template <class Answer>
+std::vector<std::pair<inference_request, completion_receipt>> cpu_receipts(const std::vector<inference_request>& requests,
+                                                                          Answer answer) {
   auto& m = shared();
   const identity key = identity::generate();
   const model_offer offer{"tiny", m.registered_hash, 256, "F16", 0, 100, 200};
@@ -115,6 +118,17 @@ std::vector<std::pair<inference_request, completion_receipt>> cpu_answers(const 
   for (const auto& request : requests) {
     auto cpu = std::move(reference::llama_forward::create(m.validator.file, 256)).value();
     sequence_summary done{request, m.validator.vocab.encode(request.prompt), 0, 0, "", {}, {}};
+    answer(cpu, done);
+    out.emplace_back(request, build_receipt(done, offer, key));
+  }
+  return out;
+}
+
+// Answers generated on the CPU reference, token by token with the worker's seeded sampler.
+std::vector<std::pair<inference_request, completion_receipt>> cpu_answers(const std::vector<inference_request>& requests) {
+  return cpu_receipts(requests, [](reference::llama_forward& cpu, sequence_summary& done) {
+    const inference_request& request = done.request;
+    const model::tokenizer& vocab = shared().validator.vocab;
     std::vector<std::int32_t> history = done.prompt_tokens;
     auto logits = std::move(cpu.forward(history, 0)).value();
     while (done.finish_reason.empty()) {
@@ -124,13 +138,11 @@ std::vector<std::pair<inference_request, completion_receipt>> cpu_answers(const 
       done.output_tokens.push_back(next);
       history.push_back(next);
       ++done.generated_here;
-      if (m.validator.vocab.is_end_of_generation(next)) done.finish_reason = finish_stop;
+      if (vocab.is_end_of_generation(next)) done.finish_reason = finish_stop;
       else if (done.generated_here == request.max_tokens) done.finish_reason = finish_length;
       else logits = std::move(cpu.forward(std::span(&history.back(), 1), history.size() - 1)).value();
     }
-    out.emplace_back(request, build_receipt(done, offer, key));
-  }
-  return out;
+  });
 }
 
 std::vector<inference_request> requests_at(float temperature, const std::string& tag) {
@@ -315,20 +327,11 @@ std::vector<inference_request> embedding_requests(const std::string& tag) {
 
 // The CPU reference's embedding of each request (another backend), in a receipt of the worker's shape.
 std::vector<std::pair<inference_request, completion_receipt>> cpu_embeddings(const std::vector<inference_request>& requests) {
-  auto& m = shared();
-  const identity key = identity::generate();
-  const model_offer offer{"tiny", m.registered_hash, 256, "F16", 0, 100, 200};
-  std::vector<std::pair<inference_request, completion_receipt>> out;
-  for (const auto& request : requests) {
-    auto cpu = std::move(reference::llama_forward::create(m.validator.file, 256)).value();
-    sequence_summary done{request, m.validator.vocab.encode(request.prompt), 0, 0, finish_stop, {}, {}};
+  return cpu_receipts(requests, [](reference::llama_forward& cpu, sequence_summary& done) {
+    done.finish_reason = finish_stop;
     done.embedding = std::move(cpu.mean_hidden_state(done.prompt_tokens)).value();
-    double squares = 0;
-    for (float x : done.embedding) squares += double{x} * x;
-    for (float& x : done.embedding) x = static_cast<float>(x / std::sqrt(squares));
-    out.emplace_back(request, build_receipt(done, offer, key));
-  }
-  return out;
+    model::scale_to_unit_length(done.embedding);
+  });
 }
 
 // Embedding jobs: the vectors of the worker's own batching (Vulkan) and of the CPU reference pass
@@ -359,8 +362,11 @@ TEST(audit_replay, embedding_jobs_pass_when_honest_and_convict_each_cheat) {
       lowest = std::min<double>(lowest, outcome->evidence.embedding_cosine);
       highest = std::max<double>(highest, outcome->evidence.embedding_cosine);
       convicted += outcome->guilty ? 1 : 0;
-      if (s.honest) EXPECT_FALSE(outcome->guilty) << s.name << ": " << outcome->detail;
-      if (!s.honest) EXPECT_EQ(outcome->reason, "embedding") << s.name << ": " << outcome->detail;
+      if (s.honest) {
+        EXPECT_FALSE(outcome->guilty) << s.name << ": " << outcome->detail;
+      } else {
+        EXPECT_EQ(outcome->reason, "embedding") << s.name << ": " << outcome->detail;
+      }
     }
     fmt::print("{:<24} {:>10.6f} {:>10.6f} {:>12.2e} {:>5}/{}\n", s.name, lowest, highest, 1 - lowest, convicted,
                s.answers.size());

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "actors/validator/receipt_checks.hpp"
+#include "kernels/model/embedding_vector.hpp"
 
 namespace infergrid::validator {
 namespace {
@@ -35,20 +36,7 @@ std::optional<check_failure> check_shape(const completion_receipt& receipt, std:
   return std::nullopt;
 }
 
-double length_of(std::span<const float> v) {
-  double squares = 0;
-  for (float x : v) squares += double{x} * x;
-  return std::sqrt(squares);
-}
-
 }  // namespace
-
-double cosine_similarity(std::span<const float> a, std::span<const float> b) {
-  double dot = 0;
-  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) dot += double{a[i]} * b[i];
-  const double lengths = length_of(a) * length_of(b);
-  return lengths > 0 ? dot / lengths : 0.0;
-}
 
 result<audit_outcome> audit_embedding(audit_model& model, const inference_request& request,
                                       const completion_receipt& receipt, std::span<const std::int32_t> prompt,
@@ -57,7 +45,7 @@ result<audit_outcome> audit_embedding(audit_model& model, const inference_reques
     return guilty(failed->reason, failed->detail);
   }
   if (auto failed = check_shape(receipt, model.engine.hparams().n_embd)) return guilty(failed->reason, failed->detail);
-  const double length = length_of(receipt.embedding);
+  const double length = model::vector_length(receipt.embedding);
   if (!std::isfinite(length) || std::abs(length - 1.0) > unit_length_slack) {
     return guilty("embedding", "the embedding's length is " + std::to_string(length) + ", not 1");
   }
@@ -69,7 +57,7 @@ result<audit_outcome> audit_embedding(audit_model& model, const inference_reques
   auto own = model.engine.embed(0, prompt);
   if (!own.ok()) return own.err();
   audit_evidence evidence;
-  evidence.embedding_cosine = static_cast<float>(cosine_similarity(receipt.embedding, *own));
+  evidence.embedding_cosine = static_cast<float>(model::cosine_similarity(receipt.embedding, *own));
   evidence.replay_ms = static_cast<std::uint32_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
   if (!(evidence.embedding_cosine >= tolerances.embedding_cosine_min)) {

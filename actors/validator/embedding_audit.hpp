@@ -18,7 +18,4 @@ result<audit_outcome> audit_embedding(audit_model& model, const inference_reques
                                       const completion_receipt& receipt, std::span<const std::int32_t> prompt,
                                       const audit_tolerances& tolerances);
 
-// Cosine of two vectors of the same length (0 when either is all zeros).
-double cosine_similarity(std::span<const float> a, std::span<const float> b);
-
 }  // namespace infergrid::validator

@@ -86,6 +86,27 @@ struct llama_engine::state {
     return {};
   }
 
+  // One submit of consecutive `tokens` of one slot from `start_position` (score, embed): writes the
+  // inputs (each row its own output row when the shape has one per token), runs the step of `shape`.
+  status submit_rows(std::uint32_t slot, std::span<const std::int32_t> tokens, std::size_t start_position,
+                     const step_shape& shape) {
+    auto* ids = reinterpret_cast<std::int32_t*>(buffers.tokens.mapped());
+    auto* positions = reinterpret_cast<std::int32_t*>(buffers.positions.mapped());
+    auto* slots = reinterpret_cast<std::int32_t*>(buffers.slots.mapped());
+    auto* output_rows = reinterpret_cast<std::int32_t*>(buffers.output_rows.mapped());
+    for (std::uint32_t row = 0; row < tokens.size(); ++row) {
+      ids[row] = tokens[row];
+      positions[row] = static_cast<std::int32_t>(start_position + row);
+      slots[row] = static_cast<std::int32_t>(slot);
+      if (shape.n_outputs != 0) output_rows[row] = static_cast<std::int32_t>(row);
+    }
+    auto step = recording_for(shape);
+    if (!step) return step.err();
+    IG_TRY((*step)->commands.submit_and_wait());
+    if ((*step)->profile) IG_TRY((*step)->profile->collect(profile_totals));
+    return {};
+  }
+
   // Runs the pieces of one submit; copies results of entries that end in it.
   status run_chunk(std::span<const sequence_step> batch, std::span<const chunk_piece> pieces,
                    const step_options& options, step_result& out) {
@@ -252,23 +273,10 @@ result<step_result> llama_engine::score(std::uint32_t slot, std::span<const std:
   out.n_vocab = s.model().hparams.n_vocab;
   out.logits.assign(tokens.size() * out.n_vocab, 0.0f);
   const std::uint32_t per_submit = std::min(s.buffers.capacity.max_tokens, s.buffers.capacity.output_rows());
-  auto* ids = reinterpret_cast<std::int32_t*>(s.buffers.tokens.mapped());
-  auto* positions = reinterpret_cast<std::int32_t*>(s.buffers.positions.mapped());
-  auto* slots = reinterpret_cast<std::int32_t*>(s.buffers.slots.mapped());
-  auto* output_rows = reinterpret_cast<std::int32_t*>(s.buffers.output_rows.mapped());
   const auto* logits = reinterpret_cast<const float*>(s.buffers.logits.mapped());
   for (std::size_t first = 0; first < tokens.size(); first += per_submit) {
     const auto count = static_cast<std::uint32_t>(std::min<std::size_t>(per_submit, tokens.size() - first));
-    for (std::uint32_t row = 0; row < count; ++row) {
-      ids[row] = tokens[first + row];
-      positions[row] = static_cast<std::int32_t>(start_position + first + row);
-      slots[row] = static_cast<std::int32_t>(slot);
-      output_rows[row] = static_cast<std::int32_t>(row);
-    }
-    auto step = s.recording_for(step_shape{count, count, false});
-    if (!step) return step.err();
-    IG_TRY((*step)->commands.submit_and_wait());
-    if ((*step)->profile) IG_TRY((*step)->profile->collect(s.profile_totals));
+    IG_TRY(s.submit_rows(slot, tokens.subspan(first, count), start_position + first, step_shape{count, count, false}));
     std::memcpy(out.logits.data() + first * out.n_vocab, logits, std::size_t{count} * out.n_vocab * sizeof(float));
   }
   return out;
@@ -280,22 +288,11 @@ result<std::vector<float>> llama_engine::embed(std::uint32_t slot, std::span<con
   IG_TRY(s.check_batch(std::span(&whole, 1)));
   const std::uint32_t n_embd = s.model().hparams.n_embd;
   const std::uint32_t per_submit = s.buffers.capacity.max_tokens;
-  auto* ids = reinterpret_cast<std::int32_t*>(s.buffers.tokens.mapped());
-  auto* positions = reinterpret_cast<std::int32_t*>(s.buffers.positions.mapped());
-  auto* slots = reinterpret_cast<std::int32_t*>(s.buffers.slots.mapped());
   std::vector<double> sum(n_embd, 0.0);
   std::vector<float> rows;
   for (std::size_t first = 0; first < tokens.size(); first += per_submit) {
     const auto count = static_cast<std::uint32_t>(std::min<std::size_t>(per_submit, tokens.size() - first));
-    for (std::uint32_t row = 0; row < count; ++row) {
-      ids[row] = tokens[first + row];
-      positions[row] = static_cast<std::int32_t>(first + row);
-      slots[row] = static_cast<std::int32_t>(slot);
-    }
-    auto step = s.recording_for(step_shape{count, 0, false, true});
-    if (!step) return step.err();
-    IG_TRY((*step)->commands.submit_and_wait());
-    if ((*step)->profile) IG_TRY((*step)->profile->collect(s.profile_totals));
+    IG_TRY(s.submit_rows(slot, tokens.subspan(first, count), first, step_shape{count, 0, false, true}));
     rows.resize(std::size_t{count} * n_embd);
     IG_TRY(vk::download(s.device, s.buffers.normed, std::as_writable_bytes(std::span(rows))));
     for (std::uint32_t row = 0; row < count; ++row) {
