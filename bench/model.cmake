@@ -5,3 +5,6 @@ target_link_libraries(bench_model_load PRIVATE infergrid_model infergrid_warning
 add_executable(bench_tokenizer tokenizer_bench.cpp)
 target_link_libraries(bench_tokenizer PRIVATE infergrid_model nlohmann_json::nlohmann_json infergrid_warnings)
 target_compile_definitions(bench_tokenizer PRIVATE INFERGRID_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+
+add_executable(sampler_bench sampler_bench.cpp)
+target_link_libraries(sampler_bench PRIVATE infergrid_model fmt::fmt infergrid_warnings)

@@ -58,25 +58,18 @@ token_verdict check_draw(const sampling_params& sampling, std::span<const float>
   model::sampler replay(config);
   const std::size_t window = static_cast<std::size_t>(std::max(sampling.repeat_last_n, 0));
   for (std::size_t i = history.size() > window ? history.size() - window : 0; i < history.size(); ++i) replay.accept(history[i]);
-  const std::vector<model::weighted_token> weighted = replay.distribution(logits);
+  const std::optional<model::draw_interval> drawn = replay.interval_of(logits, token);
   if (sampling.temperature <= 0.0f) {
-    if (weighted.front().id == token) return token_verdict::same;
+    if (drawn) return token_verdict::same;
     // Against the best token the sampler could pick (the mask may have ruled out the raw argmax).
     const double gap = *std::max_element(logits.begin(), logits.end()) - logits[static_cast<std::size_t>(token)];
     return gap <= tolerances.near_tie_logprob ? token_verdict::near_tie : token_verdict::implausible;
   }
+  if (!drawn) return token_verdict::implausible;  // outside the top-k / top-p / min-p candidates
   const double u = replay.next_uniform();
-  double low = 0;
-  for (const model::weighted_token& w : weighted) {
-    const double high = low + w.probability;
-    if (w.id == token) {
-      if (u >= low && u < high) return token_verdict::same;
-      const double distance = u < low ? low - u : u - high;
-      return distance <= tolerances.near_tie_cdf ? token_verdict::near_tie : token_verdict::implausible;
-    }
-    low = high;
-  }
-  return token_verdict::implausible;  // outside the top-k / top-p / min-p candidates
+  if (u >= drawn->low && u < drawn->high) return token_verdict::same;
+  const double distance = u < drawn->low ? drawn->low - u : u - drawn->high;
+  return distance <= tolerances.near_tie_cdf ? token_verdict::near_tie : token_verdict::implausible;
 }
 
 // `draw_logits`: what the miner's sampler saw (masked for output_format json_object); the

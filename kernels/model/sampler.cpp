@@ -3,31 +3,43 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <limits>
 #include <unordered_map>
+
+#include "kernels/model/logit_sums.hpp"
+#include "kernels/model/ranked_row.hpp"
 
 namespace infergrid::model {
 namespace {
 
+// The adjusted logits of the current draw, when biases or penalties apply (one row per thread).
+thread_local std::vector<float> adjusted_scratch;
 
-// Highest logit first; equal logits by lower id, so every order is total and deterministic.
-constexpr auto by_logit_descending = [](const auto& a, const auto& b) {
-  return a.logit > b.logit || (a.logit == b.logit && a.id < b.id);
-};
+// 53 random bits as a double in [0, 1): the same on every platform, unlike std::uniform_real_distribution.
+double uniform_of(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
 
-// Probabilities of `candidates` (sorted by logit, descending), max-subtracted for stability.
-template <class Candidate>
-std::vector<double> softmax(const std::vector<Candidate>& candidates) {
-  std::vector<double> p(candidates.size());
-  double sum = 0.0;
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    p[i] = std::exp(static_cast<double>(candidates[i].logit) - static_cast<double>(candidates.front().logit));
-    sum += p[i];
-  }
-  for (double& x : p) x /= sum;
-  return p;
-}
+token_id argmax(std::span<const float> logits) { return static_cast<token_id>(argmax_logit(logits)); }
 
 }  // namespace
+
+// What a draw at temperature > 0 chooses among: the candidates top-k, top-p and min-p leave, each
+// weighing exp_of((logit - top) / temperature) of `total`. With top-k the row is the k best logits
+// alone, in rank order (so the position in it is the rank), and `head_ids` their token ids.
+struct sampler::draw_table {
+  std::vector<float> head_logits;
+  std::vector<token_id> head_ids;
+  ranked_row row;
+  float inverse_temperature = 1;
+  double total = 0;
+
+  token_id token_at(token_id index) const { return head_ids.empty() ? index : head_ids[static_cast<std::size_t>(index)]; }
+  std::optional<ranked_token> candidate(token_id token) const {
+    if (head_ids.empty()) return row.token(token);
+    const auto at = std::find(head_ids.begin(), head_ids.end(), token);
+    if (at == head_ids.end()) return std::nullopt;
+    return row.token(static_cast<token_id>(at - head_ids.begin()));
+  }
+};
 
 sampler::sampler(const sampler_config& config) : config_(config), rng_(config.seed) {}
 
@@ -42,30 +54,48 @@ void sampler::accept(token_id token) {
   while (recent_.size() > static_cast<std::size_t>(config_.repeat_last_n)) recent_.pop_front();
 }
 
-void sampler::apply_biases(std::vector<candidate>& candidates) const {
+std::span<const float> sampler::adjusted(std::span<const float> logits, std::vector<float>& scratch) const {
+  const bool penalties = !recent_.empty() && (config_.repeat_penalty != 1.0f || config_.frequency_penalty != 0.0f ||
+                                              config_.presence_penalty != 0.0f);
+  if (config_.logit_bias.empty() && !penalties) return logits;
+  scratch.assign(logits.begin(), logits.end());
   for (const auto& [token, bias] : config_.logit_bias) {
-    if (token >= 0 && static_cast<std::size_t>(token) < candidates.size()) candidates[static_cast<std::size_t>(token)].logit += bias;
+    if (token >= 0 && static_cast<std::size_t>(token) < scratch.size()) scratch[static_cast<std::size_t>(token)] += bias;
   }
-}
-
-void sampler::apply_penalties(std::vector<candidate>& candidates) const {
-  if (recent_.empty()) return;
+  if (!penalties) return scratch;
   std::unordered_map<token_id, int> counts;
   for (token_id t : recent_) ++counts[t];
   for (const auto& [token, count] : counts) {
-    if (token < 0 || static_cast<std::size_t>(token) >= candidates.size()) continue;
-    float& logit = candidates[static_cast<std::size_t>(token)].logit;
+    if (token < 0 || static_cast<std::size_t>(token) >= scratch.size()) continue;
+    float& logit = scratch[static_cast<std::size_t>(token)];
     logit = logit <= 0.0f ? logit * config_.repeat_penalty : logit / config_.repeat_penalty;
     logit -= static_cast<float>(count) * config_.frequency_penalty + config_.presence_penalty;
   }
+  return scratch;
 }
 
-namespace {
-
-// 53 random bits as a double in [0, 1): the same on every platform, unlike std::uniform_real_distribution.
-double uniform_of(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
-
-}  // namespace
+sampler::draw_table sampler::table(std::span<const float> x) const {
+  draw_table t;
+  if (config_.top_k > 0 && static_cast<std::size_t>(config_.top_k) < x.size()) {
+    for (const ranked_token& c : best_of(x, static_cast<std::size_t>(config_.top_k))) {
+      t.head_logits.push_back(c.logit);
+      t.head_ids.push_back(c.id);
+    }
+    x = t.head_logits;
+  }
+  const float top = max_logit(x);
+  // min-p: p >= min_p * p_max  <=>  logit >= top + log(min_p)
+  const float floor = config_.min_p > 0.0f ? top + std::log(config_.min_p) : -std::numeric_limits<float>::infinity();
+  t.row = ranked_row{x, top, floor, std::nullopt};
+  if (config_.top_p < 1.0f) {
+    // The smallest head whose untempered probability, over every token top-k left, reaches top_p.
+    const ranked_row untempered{x, top, -std::numeric_limits<float>::infinity(), std::nullopt};
+    t.row.last = t.row.first_past(config_.top_p * untempered.total_weight(1.0f), 1.0f);
+  }
+  t.inverse_temperature = 1.0f / config_.temperature;
+  t.total = t.row.total_weight(t.inverse_temperature);
+  return t;
+}
 
 double sampler::next_uniform() const {
   std::mt19937_64 copy = rng_;
@@ -74,57 +104,40 @@ double sampler::next_uniform() const {
 
 std::vector<weighted_token> sampler::distribution(std::span<const float> logits) const {
   assert(!logits.empty());
-  std::vector<candidate> candidates(logits.size());
-  for (std::size_t i = 0; i < logits.size(); ++i) candidates[i] = {static_cast<token_id>(i), logits[i]};
-  apply_biases(candidates);
-  apply_penalties(candidates);
-  if (config_.temperature <= 0.0f) {
-    return {{std::min_element(candidates.begin(), candidates.end(), by_logit_descending)->id, 1.0}};
+  const std::span<const float> x = adjusted(logits, adjusted_scratch);
+  if (config_.temperature <= 0.0f) return {{argmax(x), 1.0}};
+  const draw_table t = table(x);
+  std::vector<weighted_token> out;
+  for (const ranked_token& c : t.row.ranked()) {
+    out.push_back({t.token_at(c.id), t.row.weight(c.logit, t.inverse_temperature) / t.total});
   }
-  // The order is total (ties by id), so sorting only the top_k that survive gives the same list.
-  if (config_.top_k > 0 && static_cast<std::size_t>(config_.top_k) < candidates.size()) {
-    const auto kept = candidates.begin() + config_.top_k;
-    std::partial_sort(candidates.begin(), kept, candidates.end(), by_logit_descending);
-    candidates.erase(kept, candidates.end());
-  } else {
-    std::sort(candidates.begin(), candidates.end(), by_logit_descending);
-  }
-  if (config_.top_p < 1.0f) {
-    const std::vector<double> p = softmax(candidates);
-    double cumulative = 0.0;
-    std::size_t keep = 0;
-    while (keep < candidates.size() && cumulative < config_.top_p) cumulative += p[keep++];
-    candidates.resize(std::max<std::size_t>(keep, 1));
-  }
-  if (config_.min_p > 0.0f) {
-    // p_i >= min_p * p_max  <=>  logit_i >= logit_max + log(min_p)
-    const float threshold = candidates.front().logit + std::log(config_.min_p);
-    std::size_t keep = 1;
-    while (keep < candidates.size() && candidates[keep].logit >= threshold) ++keep;
-    candidates.resize(keep);
-  }
-  for (candidate& c : candidates) c.logit /= config_.temperature;
-  const std::vector<double> p = softmax(candidates);
-  std::vector<weighted_token> out(candidates.size());
-  for (std::size_t i = 0; i < candidates.size(); ++i) out[i] = {candidates[i].id, p[i]};
   return out;
 }
 
-token_id sampler::sample(std::span<const float> logits) {
-  const std::vector<weighted_token> weighted = distribution(logits);
-  token_id chosen = weighted.back().id;  // rounding left u above the total
+std::optional<draw_interval> sampler::interval_of(std::span<const float> logits, token_id token) const {
+  assert(!logits.empty());
+  if (token < 0 || static_cast<std::size_t>(token) >= logits.size()) return std::nullopt;
+  const std::span<const float> x = adjusted(logits, adjusted_scratch);
   if (config_.temperature <= 0.0f) {
-    chosen = weighted.front().id;
+    if (argmax(x) != token) return std::nullopt;
+    return draw_interval{0.0, 1.0};
+  }
+  const draw_table t = table(x);
+  const std::optional<ranked_token> own = t.candidate(token);
+  if (!own || !t.row.holds(*own)) return std::nullopt;
+  const double low = t.row.weight_before(*own, t.inverse_temperature) / t.total;
+  return draw_interval{low, low + t.row.weight(own->logit, t.inverse_temperature) / t.total};
+}
+
+token_id sampler::sample(std::span<const float> logits) {
+  assert(!logits.empty());
+  const std::span<const float> x = adjusted(logits, adjusted_scratch);
+  token_id chosen = 0;
+  if (config_.temperature <= 0.0f) {
+    chosen = argmax(x);
   } else {
-    const double u = uniform_of(rng_);
-    double cumulative = 0.0;
-    for (const weighted_token& w : weighted) {
-      cumulative += w.probability;
-      if (u < cumulative) {
-        chosen = w.id;
-        break;
-      }
-    }
+    const draw_table t = table(x);
+    chosen = t.token_at(t.row.first_past(uniform_of(rng_) * t.total, t.inverse_temperature).id);
   }
   accept(chosen);
   return chosen;

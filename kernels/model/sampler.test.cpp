@@ -22,6 +22,17 @@ sampler_config plain(float temperature, std::uint64_t seed = 1) {
 
 std::vector<float> random_logits(std::size_t n, std::uint32_t seed) { return testing_support::random_normals(n, seed, 3.0f); }
 
+// The token a draw with uniform `u` takes from a listed distribution: the first whose cumulative
+// probability exceeds u (the last when rounding leaves u above the total).
+token_id walked_to(const std::vector<weighted_token>& weighted, double u) {
+  double cumulative = 0;
+  for (const auto& w : weighted) {
+    cumulative += w.probability;
+    if (u < cumulative) return w.id;
+  }
+  return weighted.back().id;
+}
+
 std::vector<int> histogram(sampler& s, std::span<const float> logits, int draws) {
   std::vector<int> counts(logits.size(), 0);
   for (int i = 0; i < draws; ++i) ++counts[static_cast<std::size_t>(s.sample(logits))];
@@ -100,16 +111,7 @@ TEST(sampler, distribution_and_next_uniform_replay_each_draw) {
     EXPECT_NEAR(total, 1.0, 1e-9);
     const double u = s.next_uniform();
     EXPECT_EQ(u, s.next_uniform());
-    token_id expected = weighted.back().id;
-    double cumulative = 0;
-    for (const auto& w : weighted) {
-      cumulative += w.probability;
-      if (u < cumulative) {
-        expected = w.id;
-        break;
-      }
-    }
-    EXPECT_EQ(s.sample(logits), expected) << "draw " << i;
+    EXPECT_EQ(s.sample(logits), walked_to(weighted, u)) << "draw " << i;
   }
   sampler greedy(plain(0.0f, 1));
   ASSERT_EQ(greedy.distribution(logits).size(), 1u);
@@ -187,6 +189,75 @@ TEST(sampler, frequency_and_presence_penalties) {
   s.accept(0);
   // 3 - 2 * 0.5 - 0.25 = 1.75 < 1.8
   EXPECT_EQ(s.sample(std::vector<float>{3.0f, 1.8f}), 1);
+}
+
+// The configurations clients send: OpenAI's (no top-k, top-p 1, no min-p), llama.cpp's defaults,
+// top-p alone (ranked as far as its walk goes), top-k alone, and with a repetition penalty.
+std::vector<sampler_config> client_configs() {
+  std::vector<sampler_config> out;
+  out.push_back(plain(1.0f, 3));
+  sampler_config llama_cpp;
+  llama_cpp.seed = 4;
+  out.push_back(llama_cpp);
+  sampler_config nucleus = plain(0.7f, 5);
+  nucleus.top_p = 0.9f;
+  out.push_back(nucleus);
+  sampler_config k = plain(1.3f, 6);
+  k.top_k = 50;
+  out.push_back(k);
+  sampler_config penalised = plain(0.9f, 7);
+  penalised.repeat_penalty = 1.3f;
+  penalised.min_p = 0.01f;
+  out.push_back(penalised);
+  return out;
+}
+
+// On rows of a real vocabulary's size, peaked (standard deviation 3) and flat (0.3: draws land deep
+// in the ranking): sample() takes the token the listed distribution() walk takes, and interval_of()
+// that token holds the uniform; the intervals are the listed probabilities.
+TEST(sampler, draws_intervals_and_the_listed_distribution_agree_on_large_rows) {
+  for (const float spread : {3.0f, 0.3f}) {
+    for (const sampler_config& config : client_configs()) {
+      sampler s(config);
+      for (int i = 0; i < 6; ++i) {
+        const std::vector<float> logits = testing_support::random_normals(32000, 40 + static_cast<std::uint32_t>(i), spread);
+        s.accept(static_cast<token_id>(i * 11));
+        const auto weighted = s.distribution(logits);
+        const double u = s.next_uniform();
+        const token_id walked = walked_to(weighted, u);
+        double total = 0;
+        for (const auto& w : weighted) total += w.probability;
+        EXPECT_NEAR(total, 1.0, 1e-9);
+        const std::size_t middle = weighted.size() / 2;
+        const auto listed = s.interval_of(logits, weighted[middle].id);
+        ASSERT_TRUE(listed.has_value());
+        EXPECT_NEAR(listed->high - listed->low, weighted[middle].probability, 1e-9);
+        const auto interval = s.interval_of(logits, walked);
+        ASSERT_TRUE(interval.has_value()) << "spread " << spread << " draw " << i;
+        EXPECT_LE(interval->low, u + 1e-9);
+        EXPECT_GT(interval->high, u - 1e-9);
+        EXPECT_EQ(s.sample(logits), walked) << "spread " << spread << " draw " << i << " top_p " << config.top_p;
+      }
+    }
+  }
+}
+
+TEST(sampler, interval_of_a_cut_token_is_nothing) {
+  const std::vector<float> logits = {std::log(0.5f), std::log(0.3f), std::log(0.15f), std::log(0.05f)};
+  sampler_config k = plain(1.0f, 11);
+  k.top_k = 2;
+  EXPECT_FALSE(sampler(k).interval_of(logits, 2).has_value());
+  EXPECT_TRUE(sampler(k).interval_of(logits, 1).has_value());
+  sampler_config m = plain(1.0f, 11);
+  m.min_p = 0.5f;
+  EXPECT_FALSE(sampler(m).interval_of(logits, 3).has_value());
+  const auto first = sampler(m).interval_of(logits, 0);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_NEAR(first->high, 0.625, 1e-6);  // 0.5 / (0.5 + 0.3)
+  sampler_config greedy = plain(0.0f);
+  EXPECT_TRUE(sampler(greedy).interval_of(logits, 0).has_value());
+  EXPECT_FALSE(sampler(greedy).interval_of(logits, 1).has_value());
+  EXPECT_FALSE(sampler(plain(1.0f)).interval_of(logits, 4).has_value());  // not a token of the row
 }
 
 }  // namespace

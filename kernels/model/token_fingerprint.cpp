@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cmath>
 
+#include "kernels/model/logit_sums.hpp"
 #include "kernels/model/token_logprobs.hpp"
 
 namespace infergrid::model {
@@ -22,7 +23,7 @@ std::uint16_t pack(const token_fingerprint& f) {
 token_fingerprint fingerprint_of(std::span<const float> logits, token_id chosen) {
   assert(chosen >= 0 && static_cast<std::size_t>(chosen) < logits.size());
   // Greedy's order: the highest logit, the lowest id among equals.
-  const auto top = static_cast<std::uint32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+  const auto top = static_cast<std::uint32_t>(argmax_logit(logits));
   const double logprob = static_cast<double>(logits[static_cast<std::size_t>(chosen)]) - log_sum_exp(logits);
   token_fingerprint exact{static_cast<std::uint8_t>(top & fingerprint_argmax_mask), static_cast<float>(logprob)};
   const std::uint16_t packed = pack(exact);

@@ -4,29 +4,16 @@
 #include <cassert>
 #include <cmath>
 
+#include "kernels/model/logit_sums.hpp"
+#include "kernels/model/ranked_row.hpp"
+
 namespace infergrid::model {
-namespace {
-
-struct ranked_logit {
-  token_id token;
-  float logit;
-};
-
-// Ranked by the logits themselves, not by the rounded log-probabilities, so the order is exactly
-// greedy sampling's: higher logit first, equal logits by lower id.
-bool ranks_higher(const ranked_logit& a, const ranked_logit& b) {
-  return a.logit > b.logit || (a.logit == b.logit && a.token < b.token);
-}
-
-}  // namespace
 
 double log_sum_exp(std::span<const float> logits) {
   assert(!logits.empty());
-  const double max = *std::max_element(logits.begin(), logits.end());
+  const float max = max_logit(logits);
   if (!std::isfinite(max)) return max;  // all -inf (or +inf somewhere): nothing to normalise
-  double sum = 0.0;
-  for (const float logit : logits) sum += std::exp(static_cast<double>(logit) - max);
-  return max + std::log(sum);
+  return static_cast<double>(max) + std::log(sum_of_exps(logits, max, 1.0f, -INFINITY));
 }
 
 position_logprobs logprobs_at(std::span<const float> logits, token_id chosen, std::size_t top_count) {
@@ -40,22 +27,11 @@ position_logprobs logprobs_at(std::span<const float> logits, token_id chosen, st
   out.chosen = scored(chosen);
   top_count = std::min(top_count, logits.size());
   if (top_count == 0) return out;
-  // A heap of the best top_count so far, the lowest ranked on top: one pass, O(vocab log top_count).
-  std::vector<ranked_logit> best;
-  best.reserve(top_count + 1);
-  for (std::size_t token = 0; token < logits.size(); ++token) {
-    const ranked_logit candidate{static_cast<token_id>(token), logits[token]};
-    if (best.size() == top_count && !ranks_higher(candidate, best.front())) continue;
-    best.push_back(candidate);
-    std::push_heap(best.begin(), best.end(), ranks_higher);
-    if (best.size() > top_count) {
-      std::pop_heap(best.begin(), best.end(), ranks_higher);
-      best.pop_back();
-    }
-  }
-  std::sort_heap(best.begin(), best.end(), ranks_higher);
+  // Ranked by the logits themselves, not by the rounded log-probabilities, so the order is exactly
+  // greedy sampling's: higher logit first, equal logits by lower id.
+  const std::vector<ranked_token> best = best_of(logits, top_count);
   out.top.reserve(best.size());
-  for (const auto& entry : best) out.top.push_back(scored(entry.token));
+  for (const ranked_token& t : best) out.top.push_back(scored(t.id));
   return out;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // token_logprobs: natural-log probabilities of tokens under one row of logits — the log-softmax
-// log p(t) = logit(t) - log(sum over v of exp(logit(v))), computed in double precision with the
-// maximum subtracted first. This is the raw model distribution: no temperature, penalties or
+// log p(t) = logit(t) - log(sum over v of exp(logit(v))), with the maximum subtracted first and the
+// sum taken in one vectorized pass (logit_sums: each exp within 3e-7, the sum in double). This is the raw model distribution: no temperature, penalties or
 // truncation (what OpenAI's and vLLM's `logprobs` report by default).
 #include <cstddef>
 #include <span>

@@ -1,0 +1,115 @@
+#include "kernels/model/ranked_row.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <cmath>
+#include <limits>
+
+#include "kernels/model/logit_sums.hpp"
+
+namespace infergrid::model {
+namespace {
+
+constexpr float infinity = std::numeric_limits<float>::infinity();
+
+float just_above(float v) { return std::nextafter(v, infinity); }
+
+// How many tokens before `end` have exactly this logit.
+std::size_t equal_before(std::span<const float> logits, float logit, std::size_t end) {
+  return static_cast<std::size_t>(std::count(logits.begin(), logits.begin() + static_cast<std::ptrdiff_t>(end), logit));
+}
+
+}  // namespace
+
+double ranked_row::weight(float logit, float scale) const { return exp_of((logit - top) * scale); }
+
+bool ranked_row::holds(const ranked_token& t) const {
+  return t.logit >= floor && (!last || !ranks_before(*last, t));  // false for NaN
+}
+
+double ranked_row::total_weight(float scale) const {
+  if (last && last->logit >= floor) {  // those above the cut's logit, and its equals up to its id
+    const auto through = static_cast<std::size_t>(last->id) + 1;
+    return sum_of_exps(logits, top, scale, just_above(last->logit)) +
+           static_cast<double>(equal_before(logits, last->logit, through)) * weight(last->logit, scale);
+  }
+  return sum_of_exps(logits, top, scale, floor);
+}
+
+double ranked_row::weight_before(const ranked_token& t, float scale) const {
+  return sum_of_exps(logits, top, scale, just_above(t.logit)) +
+         static_cast<double>(equal_before(logits, t.logit, static_cast<std::size_t>(t.id))) * weight(t.logit, scale);
+}
+
+ranked_token ranked_row::first_past(double target, float scale) const {
+  // One vectorized pass weighs every token and files it by depth below the top; the buckets'
+  // weights, added from the top, find the bucket the crossing lies in; only that bucket is sorted.
+  thread_local std::vector<float> weights;
+  thread_local std::vector<std::uint16_t> buckets;
+  thread_local std::vector<double> bucket_weights;
+  weights.resize(logits.size());
+  buckets.resize(logits.size());
+  bucket_weights.assign(depth_buckets, 0.0);
+  const float held_floor = last ? std::max(floor, last->logit) : floor;
+  weigh_into_buckets(logits, top, scale, held_floor, weights, buckets);
+  const auto after_last = [&](std::size_t i) {  // ties with the cut's logit beyond its id
+    return last && logits[i] == last->logit && i > static_cast<std::size_t>(last->id);
+  };
+  for (std::size_t i = 0; i < logits.size(); ++i) {
+    if (!after_last(i)) bucket_weights[buckets[i]] += weights[i];
+  }
+  double before = 0;
+  std::size_t crossing = 0;
+  while (crossing < depth_buckets && !(before + bucket_weights[crossing] > target)) before += bucket_weights[crossing++];
+  if (crossing < depth_buckets) {
+    std::vector<ranked_token> band;
+    for (std::size_t i = 0; i < logits.size(); ++i) {
+      if (buckets[i] == crossing && holds(token(static_cast<token_id>(i)))) band.push_back(token(static_cast<token_id>(i)));
+    }
+    std::sort(band.begin(), band.end(), ranks_before);
+    for (const ranked_token& t : band) {
+      before += weights[static_cast<std::size_t>(t.id)];
+      if (before > target) return t;
+    }
+    if (!band.empty()) return band.back();
+  }
+  // No crossing (the weights fall short of the target by rounding): the lowest-ranked candidate.
+  std::optional<ranked_token> lowest;
+  for (std::size_t i = 0; i < logits.size(); ++i) {
+    const ranked_token t{static_cast<token_id>(i), logits[i]};
+    if (holds(t) && (!lowest || ranks_before(*lowest, t))) lowest = t;
+  }
+  return lowest.value_or(ranked_token{});
+}
+
+std::vector<ranked_token> ranked_row::ranked() const {
+  std::vector<ranked_token> out;
+  for (std::size_t i = 0; i < logits.size(); ++i) {
+    const ranked_token t{static_cast<token_id>(i), logits[i]};
+    if (holds(t)) out.push_back(t);
+  }
+  std::sort(out.begin(), out.end(), ranks_before);
+  return out;
+}
+
+std::vector<ranked_token> best_of(std::span<const float> logits, std::size_t count) {
+  // A heap of the best `count` so far with the worst of them on top: one comparison for most tokens.
+  std::vector<ranked_token> best;
+  best.reserve(count + 1);
+  for (std::size_t i = 0; i < logits.size() && count > 0; ++i) {
+    const ranked_token t{static_cast<token_id>(i), logits[i]};
+    if (std::isnan(t.logit)) continue;
+    if (best.size() < count) {
+      best.push_back(t);
+      std::push_heap(best.begin(), best.end(), ranks_before);
+    } else if (ranks_before(t, best.front())) {
+      std::pop_heap(best.begin(), best.end(), ranks_before);
+      best.back() = t;
+      std::push_heap(best.begin(), best.end(), ranks_before);
+    }
+  }
+  std::sort(best.begin(), best.end(), ranks_before);
+  return best;
+}
+
+}  // namespace infergrid::model
