@@ -9,8 +9,10 @@
 // turn, 4 sequences batched on the worker's engine) on the tiny random model and audits each on the
 // validator's engine (one prefill per answer: another kernel path than batched decode), and prints
 // the false-positive rate per temperature and the largest deviations seen (the tolerances' margin).
-// Usage: validation_bench [--model PATH] [--tokens N] [--runs N] [--temperature T] [--false-positives N]
-//                         [--tiled MIN_TOKENS]
+// Usage: validation_bench [--model PATH] [--tokens N] [--runs N] [--temperature T] [--openai]
+//                         [--false-positives N] [--tiled MIN_TOKENS]
+//   --openai: sample as an OpenAI client's request does (no top-k, top-p 1, no min-p) instead of
+//   llama.cpp's defaults (top-k 40, top-p 0.95, min-p 0.05).
 //   --tiled: both engines run matmuls of at least MIN_TOKENS tokens as the tiled GEMM (0 = never;
 //   default: the device kind's, kernels/engine/tiled_matmul_shape.hpp).
 //   model default: build/bench/model-100m-f16.gguf, written with `make-model --size 100m` when missing
@@ -39,6 +41,7 @@ struct options {
   std::uint32_t tokens = 256;
   int runs = 3;
   float temperature = 0.7f;
+  bool openai_sampling = false;  // --openai: no top-k, top-p 1, no min-p (an OpenAI client's request)
   int false_positive_jobs = 0;
   engine::kernel_options kernels;
 };
@@ -156,6 +159,7 @@ int run(const options& o) {
     request.prompt = "Once upon a time, in a small village by the sea, there lived";
     request.max_tokens = o.tokens;
     request.sampling.temperature = o.temperature;
+    if (o.openai_sampling) request.sampling.top_k = 0, request.sampling.top_p = 1.0f, request.sampling.min_p = 0.0f;
     request.sampling.seed = 1000 + static_cast<std::uint64_t>(r);
     gpu_worker::continuous_batch batch(worker_engine, vocab, {}, "bench");
     (void)batch.admit(inference_job{request, {}, {}, "bench", 0});
@@ -186,8 +190,9 @@ int run(const options& o) {
   }
   const double ratio = validation_total / generation_total;
   fmt::print("\n| measure | baseline | ours | ratio |\n|---|---|---|---|\n");
-  fmt::print("| validation cost, {}-token answers (T={}) | generation {:.1f} ms | validation {:.1f} ms | {:.4f} (target <= 0.05) |\n",
-             o.tokens, o.temperature, generation_total, validation_total, ratio);
+  fmt::print("| validation cost, {}-token answers (T={}, {}) | generation {:.1f} ms | validation {:.1f} ms | {:.4f} (target <= 0.05) |\n",
+             o.tokens, o.temperature, o.openai_sampling ? "OpenAI's sampling" : "llama.cpp's sampling", generation_total,
+             validation_total, ratio);
   fmt::print("| fingerprint bytes per generated token | TOPLOC ~8 | {:.2f} | {:.2f} (target <= 4) |\n",
              double(fingerprint_bytes) / double(generated), double(fingerprint_bytes) / double(generated) / 8.0);
   fmt::print("| grid throughput spent on a 5% audit rate | generation | 0.05 x validation | {:.4f} |\n", 0.05 * ratio);
@@ -204,11 +209,12 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--tokens")) o.tokens = static_cast<std::uint32_t>(std::stoul(value()));
     else if (!std::strcmp(argv[i], "--runs")) o.runs = std::stoi(value());
     else if (!std::strcmp(argv[i], "--temperature")) o.temperature = std::stof(value());
+    else if (!std::strcmp(argv[i], "--openai")) o.openai_sampling = true;
     else if (!std::strcmp(argv[i], "--false-positives")) o.false_positive_jobs = std::stoi(value());
     else if (!std::strcmp(argv[i], "--tiled")) o.kernels.tiled_min_tokens = static_cast<std::uint32_t>(std::stoul(value()));
     else {
       fmt::print(stderr, "usage: validation_bench [--model PATH] [--tokens N] [--runs N] [--temperature T] "
-                         "[--false-positives N] [--tiled MIN_TOKENS]\n");
+                         "[--openai] [--false-positives N] [--tiled MIN_TOKENS]\n");
       return 2;
     }
   }
