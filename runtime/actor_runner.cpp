@@ -1,6 +1,7 @@
 #include "runtime/actor_runner.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <future>
 
 #include <pthread.h>
@@ -29,7 +30,18 @@ void name_this_thread(std::string_view name) {
 }
 
 std::uint64_t first_message_id() {
-  return static_cast<std::uint64_t>(unix_now_ms()) << 20 | (random_u64() & 0xfffff);
+  // From the clock (milliseconds above 20 random bits), so a sender restarted later continues above
+  // the ids it used before; and above every first id this process handed out before by a margin, so
+  // a sender re-created within the same millisecond (a node restarted in-process) does too.
+  constexpr std::uint64_t margin = 1ull << 16;  // ids a sender may use before its address is re-created
+  static std::atomic<std::uint64_t> last{0};
+  const std::uint64_t from_clock = static_cast<std::uint64_t>(unix_now_ms()) << 20 | (random_u64() & 0xfffff);
+  std::uint64_t previous = last.load(std::memory_order_relaxed);
+  std::uint64_t next = 0;
+  do {
+    next = std::max(from_clock, previous + margin);
+  } while (!last.compare_exchange_weak(previous, next, std::memory_order_relaxed));
+  return next;
 }
 
 std::int64_t unix_now_ms() {
