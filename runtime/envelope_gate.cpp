@@ -21,14 +21,14 @@ envelope_gate::envelope_gate(std::string node_name, const security_config& secur
 status envelope_gate::check_addresses(const remote_route& route, const envelope& m) const {
   const auto slash = m.sender.find('/');
   if (slash == std::string::npos || std::string_view(m.sender).substr(0, slash) != route.sender_node) {
-    return refused(error_code::permission_denied, "sender " + m.sender + " is not on node " + std::string(route.sender_node));
+    return refused(error_code::malformed_input, "sender " + m.sender + " is not on node " + std::string(route.sender_node));
   }
   if (route.sender_node == node_name_) {
-    return refused(error_code::permission_denied, "a remote envelope claims this node's own name");
+    return refused(error_code::malformed_input, "a remote envelope claims this node's own name");
   }
   const std::string expected = node_name_ + "/" + std::string(route.actor);
   if (m.recipient != expected && m.recipient != route.actor) {
-    return refused(error_code::permission_denied, "recipient " + m.recipient + " does not match the route to " + expected);
+    return refused(error_code::malformed_input, "recipient " + m.recipient + " does not match the route to " + expected);
   }
   return {};
 }
@@ -57,7 +57,10 @@ status envelope_gate::admit(const remote_route& route, const envelope& m, std::s
     return {};  // signatures off: the network is trusted
   }
   IG_TRY(check_signature(m, link_key));
-  IG_TRY(trust_.pin(m.sender, m.signature->signer, now_ms));
+  // Another key than the one this address is pinned to: an impersonation, refused like a bad signature.
+  if (auto pinned = trust_.pin(m.sender, m.signature->signer, now_ms); !pinned.ok()) {
+    return refused(error_code::bad_signature, pinned.err().message);
+  }
   const std::string kind = kind_of_(route.actor);
   const role_mask allowed = allowed_senders(kind, m.type);
   const role_mask held = trust_.roles_of(m.signature->signer, route.sender_node);

@@ -9,7 +9,10 @@
 //   4. the signer is the key the sending address is pinned to (peer_trust);
 //   5. the signer holds a role the authority table allows for this recipient kind and type;
 //   6. not a replay: inside the replay window, before its deadline, its message id unseen.
-// Every refusal is an error naming the reason (the ingress counts and logs it).
+// Every refusal is an error naming the reason (the ingress counts and logs it). Only step 5's, a
+// verified key on its own pinned address that lacks the authority, is permission_denied, and only
+// it is answered to the sender (refusal_answer.hpp); step 2's are malformed_input, steps 3 and 4's
+// bad_signature (a key other than the pinned one is an impersonation).
 #include <cstdint>
 #include <functional>
 #include <string>

@@ -9,6 +9,7 @@
 
 #include "messages/codec.hpp"
 #include "runtime/actor_runner.hpp"
+#include "runtime/link_binding.hpp"
 #include "runtime/log.hpp"
 #include "runtime/outbox.hpp"
 
@@ -27,14 +28,19 @@ constexpr std::int64_t forget_check_ms = 1000;
 }  // namespace
 
 ingress::ingress(zmq::context_t& context, directory& names, const runtime_limits& limits,
-                 const security_config& security, peer_trust& trust, const transport_credentials& transport)
+                 const security_config& security, peer_trust& trust, const transport_credentials& transport,
+                 const identity& signer, std::optional<signature> link_binding)
     : context_(context),
       names_(names),
       limits_(limits),
       transport_(transport),
       router_(context, zmq::socket_type::router),
       gate_(names.node_name(), security, trust, [&names](std::string_view actor) { return names.kind_of(actor); }),
-      stop_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
+      stop_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      signer_(signer),
+      link_binding_(std::move(link_binding)),
+      sign_answers_(security.require_signatures),
+      next_answer_id_(first_message_id()) {}
 
 ingress::~ingress() {
   stop();
@@ -101,6 +107,20 @@ void ingress::refuse(const remote_route& header, const envelope& message, const 
       message.sender, header.sender_node, header.actor, why.message);
 }
 
+void ingress::answer_refusal(outbox& local, const remote_route& header, std::string_view link_key, const error& why,
+                             std::int64_t now_ms) {
+  if (!answers_refusal(incoming_, why) || !refusal_answers_.take(now_ms)) return;
+  learn(header, link_key, now_ms);  // where the sender's node wants replies
+  auto to = local.route_to(incoming_.sender);
+  if (!to.ok() || (*to)->local) return;
+  envelope answer = refusal_answer(incoming_, why, names_.node_name(), next_answer_id_++, now_ms);
+  answer.recipient = (*to)->address;
+  if (sign_answers_) sign_outgoing(answer, signer_, link_binding_);
+  answer_buffer_.clear();
+  encode_envelope(answer, answer_buffer_);
+  if (!local.deliver(**to, answer_buffer_).ok()) counters_.dropped_undeliverable.fetch_add(1, std::memory_order_relaxed);
+}
+
 void ingress::run() {
   name_this_thread("ingress");
   outbox local(context_, names_, reply_endpoint_, limits_, transport_);
@@ -152,6 +172,7 @@ bool ingress::receive_one(outbox& local) {
   const std::string_view link_key = transport_.curve() ? std::string_view(frames_[2].gets("User-Id")) : std::string_view();
   if (auto admitted = gate_.admit(header, incoming_, link_key, now_ms); !admitted.ok()) {
     refuse(header, incoming_, admitted.err());
+    answer_refusal(local, header, link_key, admitted.err(), now_ms);
     return true;
   }
   counters_.received.fetch_add(1, std::memory_order_relaxed);

@@ -3,9 +3,11 @@
 // envelopes from other nodes' DEALERs, learns where each sending node wants its replies, and
 // forwards each envelope into the local recipient's inproc inbox. Each envelope is decoded once
 // here and must pass the envelope_gate (version, signature, pinned key, authority, replay) first;
-// a refused one is counted (`refused`) and logged with the reason, never delivered.
+// a refused one is counted (`refused`) and logged with the reason, never delivered; when its
+// signature verified, the sender is told why in an error_reply (refusal_answer.hpp).
 #include <array>
 #include <atomic>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -14,10 +16,12 @@
 
 #include "runtime/directory.hpp"
 #include "runtime/envelope_gate.hpp"
+#include "runtime/identity.hpp"
 #include "runtime/limits.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/outbox.hpp"
+#include "runtime/refusal_answer.hpp"
 #include "runtime/result.hpp"
 #include "runtime/string_hash.hpp"
 #include "runtime/transport_security.hpp"
@@ -26,8 +30,10 @@ namespace infergrid {
 
 class ingress {
  public:
+  // `signer` and `link_binding` (under curve) sign the refusal answers, as the node's actors sign.
   ingress(zmq::context_t& context, directory& names, const runtime_limits& limits, const security_config& security,
-          peer_trust& trust, const transport_credentials& transport);
+          peer_trust& trust, const transport_credentials& transport, const identity& signer,
+          std::optional<signature> link_binding);
   ~ingress();
   ingress(const ingress&) = delete;
   ingress& operator=(const ingress&) = delete;
@@ -50,6 +56,9 @@ class ingress {
   void learn(const remote_route& header, std::string_view transport_key, std::int64_t now_ms);
   // Counts and logs (at most refusal_logs_per_second) a refused envelope.
   void refuse(const remote_route& header, const envelope& message, const error& why);
+  // Tells the sender of the refused envelope in incoming_ why (at most refusal_answers_per_second).
+  void answer_refusal(outbox& local, const remote_route& header, std::string_view link_key, const error& why,
+                      std::int64_t now_ms);
 
   zmq::context_t& context_;
   directory& names_;
@@ -66,6 +75,12 @@ class ingress {
   zmq::message_t surplus_;
   int stop_fd_ = -1;  // eventfd: stop() writes to it, waking the ingress thread's poll
   log_budget refusal_logs_{refusal_logs_per_second};
+  const identity& signer_;
+  const std::optional<signature> link_binding_;
+  const bool sign_answers_;
+  std::uint64_t next_answer_id_;
+  log_budget refusal_answers_{refusal_answers_per_second};
+  std::vector<std::uint8_t> answer_buffer_;
   struct reply_route {
     std::string endpoint;
     std::string transport_key;  // "" under plaintext

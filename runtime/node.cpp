@@ -28,7 +28,7 @@ result<std::unique_ptr<node>> node::create(node_config config) {
   std::string reply_endpoint = cfg.advertise;
   if (!cfg.bind.empty()) {
     self->ingress_ = std::make_unique<ingress>(self->context_, self->names_, cfg.limits, cfg.security, *self->trust_,
-                                               credentials);
+                                               credentials, *self->signer_, self->link_binding_);
     if (credentials.curve()) {
       auto zap = zap_handler::start(self->context_, cfg.name, self->transport_.admission, self->ingress_->server_socket());
       if (!zap.ok()) return zap.err();

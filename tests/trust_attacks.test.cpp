@@ -363,6 +363,21 @@ TEST_F(trust_attacks, a_deposit_escrow_settle_stake_and_epoch_close_by_an_attack
   auto epoch = attack<epoch_root>("grid/settlement", epoch_close{"ep1", 1, 1'000'000, {}});
   for (bool ok : {deposit.ok(), escrow.ok(), settled.ok(), stake.ok(), epoch.ok()}) EXPECT_FALSE(ok);
   EXPECT_TRUE(wait_refused(before + 4));  // deposit, escrow, settle, epoch at the door
+  // Her key verified and is hers: the door tells her which authority the message needs (an answer,
+  // not a timeout), naming the node that refused it.
+  const auto told_why = [](const auto& refused, const char* needs) {
+    if (refused.ok()) return ::testing::AssertionFailure() << "admitted";
+    const error& e = refused.err();
+    if (e.code != error_code::permission_denied) return ::testing::AssertionFailure() << to_string(e.code) << ": " << e.message;
+    if (e.message.find("refused by node grid") == std::string::npos || e.message.find(needs) == std::string::npos) {
+      return ::testing::AssertionFailure() << e.message;
+    }
+    return ::testing::AssertionSuccess();
+  };
+  EXPECT_TRUE(told_why(deposit, "needs operator authority"));
+  EXPECT_TRUE(told_why(escrow, "needs coordinator authority"));
+  EXPECT_TRUE(told_why(settled, "authority"));
+  EXPECT_TRUE(told_why(epoch, "authority"));
   ASSERT_FALSE(stake.ok());
   EXPECT_EQ(stake.err().code, error_code::permission_denied);  // a member, but not for the dev account
   EXPECT_GE(refused("settlement"), 1u);

@@ -91,10 +91,10 @@ status run_trace(const trace_options& options) {
   const std::string settlement = target_node + "/" + options.settlement;
   auto entries = client->call<entries_reply>(settlement, entries_query{trace_op_ids(*report)}, options.timeout_ms);
   if (!entries.ok()) {
-    // A node refuses a stranger's entries_query without an answer: it holds account data.
-    if (options.identity.empty() && entries.err().code == error_code::timeout) {
+    // A node refuses a stranger's entries_query at its door (it holds account data) and says so.
+    if (entries.err().code == error_code::permission_denied) {
       fmt::print("ledger     withheld: entries are for coordinators (pass --identity with a key the node lists "
-                 "under security.coordinators or operators)\n");
+                 "under security.coordinators or operators; {})\n", entries.err().message);
     } else {
       fmt::print("ledger     not reachable at {}: {}\n", settlement, entries.err().message);
     }
