@@ -16,6 +16,20 @@ completion_request with_tools(const std::string& choice) {
   return std::get<completion_request>(parsed);
 }
 
+// OpenAI's reasoning_effort reaches Qwen3's template switch: "minimal" ends the generation prompt with
+// an empty think block, "high" leaves the model to open its own.
+TEST(ChatPrompt, ReasoningEffortMinimalClosesQwen3sThinkBlock) {
+  const auto rendered = [](const std::string& effort) {
+    auto parsed = parse_chat_request(
+        R"({"model":"m","messages":[{"role":"user","content":"Hi"}],"reasoning_effort":")" + effort + R"("})", {});
+    auto prompt = render_chat_prompt(chat::template_family::qwen3, std::get<completion_request>(parsed));
+    return std::get<std::string>(prompt);
+  };
+  const std::string closed = "<|im_start|>assistant\n<think>\n\n</think>\n\n";
+  EXPECT_TRUE(rendered("minimal").ends_with(closed)) << rendered("minimal");
+  EXPECT_TRUE(rendered("high").ends_with("<|im_start|>assistant\n")) << rendered("high");
+}
+
 TEST(ChatPrompt, QwenRendersTheToolsAndAutoLeavesTheOutputFree) {
   auto request = with_tools(R"("auto")");
   auto prompt = render_chat_prompt(chat::template_family::qwen3, request);

@@ -268,6 +268,24 @@ maybe_error read_template_kwargs(const json& body, completion_request& out) {
   return std::nullopt;
 }
 
+// OpenAI's `reasoning_effort` on a hybrid-thinking template (Qwen3): "none" and "minimal" switch
+// thinking off, "low", "medium" and "high" leave it on (no thinking budget: the three are alike).
+// An explicit chat_template_kwargs.enable_thinking wins.
+maybe_error read_reasoning_effort(const json& body, completion_request& out) {
+  auto it = body.find("reasoning_effort");
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  static constexpr std::array<std::pair<std::string_view, bool>, 5> thinks = {
+      {{"none", false}, {"minimal", false}, {"low", true}, {"medium", true}, {"high", true}}};
+  const auto known = it->is_string() ? std::find_if(thinks.begin(), thinks.end(),
+                                                    [&](const auto& e) { return e.first == it->get_ref<const std::string&>(); })
+                                     : thinks.end();
+  if (known == thinks.end()) {
+    return invalid_field("reasoning_effort", "'reasoning_effort' must be one of none, minimal, low, medium, high.");
+  }
+  if (!out.enable_thinking) out.enable_thinking = known->second;
+  return std::nullopt;
+}
+
 // Largest response_format json_schema accepted, as JSON text.
 constexpr std::size_t max_schema_bytes = 64 * 1024;
 
@@ -327,6 +345,7 @@ parsed_request parse_chat_request(std::string_view body, const request_limits& l
   if (auto failed = read_messages(*document, limits, out)) return *failed;
   if (auto failed = read_logprobs_chat(*document, out)) return *failed;
   if (auto failed = read_template_kwargs(*document, out)) return *failed;
+  if (auto failed = read_reasoning_effort(*document, out)) return *failed;
   if (auto failed = read_ordered_fields(body, *document, out)) return *failed;
   return out;
 }

@@ -81,7 +81,8 @@ struct completion_request {
   std::int32_t top_logprobs = 0;  // chat: `top_logprobs` (0..20); completions: the `logprobs` count (0..5)
   routing_preferences provider;
   std::string user;  // end-user id the client passes along (logged, not trusted)
-  // chat: `chat_template_kwargs.enable_thinking` (vLLM's and llama.cpp's name), Qwen3's template switch.
+  // chat: `chat_template_kwargs.enable_thinking` (vLLM's and llama.cpp's name), Qwen3's template switch;
+  // else from OpenAI's `reasoning_effort` (none/minimal: off; low/medium/high: on).
   std::optional<bool> enable_thinking;
 };
 

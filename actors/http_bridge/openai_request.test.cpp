@@ -300,6 +300,20 @@ TEST(TextRequest, LogprobsIsTheCountOfAlternatives) {
   }
 }
 
+TEST(ChatRequest, ReasoningEffortSwitchesThinkingUnlessTheTemplateKwargSays) {
+  const auto with = [](const std::string& extra) {
+    return R"({"model":"m","messages":[{"role":"user","content":"x"}],)" + extra + "}";
+  };
+  EXPECT_EQ(chat_ok(with(R"("reasoning_effort":"minimal")")).enable_thinking, false);
+  EXPECT_EQ(chat_ok(with(R"("reasoning_effort":"none")")).enable_thinking, false);
+  EXPECT_EQ(chat_ok(with(R"("reasoning_effort":"high")")).enable_thinking, true);
+  EXPECT_FALSE(chat_ok(with(R"("reasoning_effort":null)")).enable_thinking.has_value());
+  EXPECT_EQ(chat_ok(with(R"("reasoning_effort":"minimal","chat_template_kwargs":{"enable_thinking":true})")).enable_thinking,
+            true);
+  EXPECT_EQ(chat_error(with(R"("reasoning_effort":"extreme")")).param, "reasoning_effort");
+  EXPECT_EQ(chat_error(with(R"("reasoning_effort":2)")).param, "reasoning_effort");
+}
+
 TEST(ChatRequest, ChatTemplateKwargsEnableThinking) {
   EXPECT_FALSE(chat_ok(minimal).enable_thinking.has_value());
   auto off = chat_ok(R"({"model":"m","messages":[{"role":"user","content":"x"}],
