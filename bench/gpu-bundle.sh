@@ -4,7 +4,8 @@
 # -dev packages — only a Vulkan driver. Usage:
 #   [BUILD_DIR=build] [GPU_BUNDLE_PEER=1] bench/gpu-bundle.sh [OUT_DIR=.gpu-bundle]   (after deploy/build.sh)
 #   OUT_DIR/run.sh [validation|peer]               (on the GPU host, from the repository root;
-#                                                   `validation`: only the audit-cost benchmark;
+#                                                   `validation`: only the audit-cost benchmark (and
+#                                                   the sampler's host cost on this CPU);
 #                                                   `peer`: ours against llama.cpp, bench/gpu-peer.sh)
 # GPU_BUNDLE_PEER=1 packs what `run.sh peer` needs instead of the tests (so the folder stays within
 # a device call's 64 MiB): decode_bench, the source of llama.cpp's release that node-llama-cpp@3.21.1
@@ -15,7 +16,7 @@ out="${1:-.gpu-bundle}"
 build="${BUILD_DIR:-build}"
 binaries=("$build/kernels/engine/engine_kernels_test" "$build/kernels/engine/llama_engine_test"
           "$build/kernels/vk/vk_device_test" "$build/bench/kernels_bench" "$build/bench/decode_bench"
-          "$build/bench/validation_bench")
+          "$build/bench/validation_bench" "$build/bench/sampler_bench")
 [ "${GPU_BUNDLE_PEER:-0}" = 1 ] && binaries=("$build/bench/decode_bench")
 command -v vulkaninfo >/dev/null && binaries+=("$(command -v vulkaninfo)")
 rm -rf "$out" && mkdir -p "$out/bin" "$out/lib"
@@ -74,6 +75,9 @@ if [ "${1:-}" = validation ]; then
   echo "== validation_bench --runs 3"; launch "$here/bin/validation_bench" --runs 3; status=$?
   # The same without the tiled GEMM for prefill chunks (matmul.comp alone): the before/after.
   echo "== validation_bench --runs 3 --tiled 0"; launch "$here/bin/validation_bench" --runs 3 --tiled 0
+  # An OpenAI client's sampling (no top-k): the host's share of a replay, and the sampler alone on this host's CPU.
+  echo "== validation_bench --runs 2 --openai --temperature 1"; launch "$here/bin/validation_bench" --runs 2 --openai --temperature 1
+  echo "== sampler_bench 16"; launch "$here/bin/sampler_bench" 16
   exit $status
 fi
 status=0
