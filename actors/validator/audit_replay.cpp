@@ -8,6 +8,7 @@
 #include "actors/gpu_worker/seeded_sampling.hpp"
 #include "actors/validator/embedding_audit.hpp"
 #include "actors/validator/receipt_checks.hpp"
+#include "kernels/model/logit_sums.hpp"
 #include "kernels/model/sampler.hpp"
 #include "kernels/model/token_fingerprint.hpp"
 #include "kernels/model/token_logprobs.hpp"
@@ -34,17 +35,11 @@ struct raw_ranking {
 raw_ranking rank_raw(std::span<const float> logits) {
   raw_ranking r;
   r.normaliser = model::log_sum_exp(logits);
-  float best = -INFINITY, second = -INFINITY;
-  for (std::size_t i = 0; i < logits.size(); ++i) {
-    if (logits[i] > best) {
-      second = best;
-      best = logits[i];
-      r.top = static_cast<std::int32_t>(i);
-    } else if (logits[i] > second) {
-      second = logits[i];
-    }
-  }
-  r.top_logprob = best - r.normaliser;
+  const std::size_t top = model::argmax_logit(logits);
+  // The runner-up: the largest logit of every other token (the top's own value when it is tied).
+  const float second = std::max(model::max_logit(logits.first(top)), model::max_logit(logits.subspan(top + 1)));
+  r.top = static_cast<std::int32_t>(top);
+  r.top_logprob = logits[top] - r.normaliser;
   r.second_logprob = second - r.normaliser;
   return r;
 }

@@ -93,12 +93,24 @@ std::vector<ranked_token> ranked_row::ranked() const {
 }
 
 std::vector<ranked_token> best_of(std::span<const float> logits, std::size_t count) {
+  // Only tokens at or above a floor that `count` tokens reach can be among the best: vectorized
+  // counts find one (1, 2, 4, ... 64 below the top), and only those tokens reach the heap.
+  float floor = -infinity;
+  if (count > 0 && logits.size() > 4 * count) {
+    const float top = max_logit(logits);
+    for (float depth = 1.0f; depth <= 64.0f && std::isfinite(top); depth *= 2.0f) {
+      if (count_at_least(logits, top - depth) >= count) {
+        floor = top - depth;
+        break;
+      }
+    }
+  }
   // A heap of the best `count` so far with the worst of them on top: one comparison for most tokens.
   std::vector<ranked_token> best;
   best.reserve(count + 1);
   for (std::size_t i = 0; i < logits.size() && count > 0; ++i) {
     const ranked_token t{static_cast<token_id>(i), logits[i]};
-    if (std::isnan(t.logit)) continue;
+    if (!(t.logit >= floor)) continue;  // below the floor, or NaN
     if (best.size() < count) {
       best.push_back(t);
       std::push_heap(best.begin(), best.end(), ranks_before);
