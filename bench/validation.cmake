@@ -6,4 +6,12 @@ if(INFERGRID_BUILD_TESTS)
   add_test(NAME validation_bench_false_positives_short
     COMMAND validation_bench --false-positives 48 --model ${PROJECT_BINARY_DIR}/bench/model-tiny-f16.gguf
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  # The same with an OpenAI client's sampling (no top-k): the worker's draw by ranked_row's buckets,
+  # the validator's by the weight ranked before the token, must agree.
+  add_test(NAME validation_bench_false_positives_openai_short
+    COMMAND validation_bench --false-positives 48 --openai --model ${PROJECT_BINARY_DIR}/bench/model-tiny-f16.gguf
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  # Both write the tiny model when it is missing: never at once.
+  set_tests_properties(validation_bench_false_positives_short validation_bench_false_positives_openai_short
+    PROPERTIES RESOURCE_LOCK model_tiny_f16)
 endif()

@@ -12,7 +12,7 @@
 // Usage: validation_bench [--model PATH] [--tokens N] [--runs N] [--temperature T] [--openai]
 //                         [--false-positives N] [--tiled MIN_TOKENS]
 //   --openai: sample as an OpenAI client's request does (no top-k, top-p 1, no min-p) instead of
-//   llama.cpp's defaults (top-k 40, top-p 0.95, min-p 0.05).
+//   llama.cpp's defaults (top-k 40, top-p 0.95, min-p 0.05), in both modes.
 //   --tiled: both engines run matmuls of at least MIN_TOKENS tokens as the tiled GEMM (0 = never;
 //   default: the device kind's, kernels/engine/tiled_matmul_shape.hpp).
 //   model default: build/bench/model-100m-f16.gguf, written with `make-model --size 100m` when missing
@@ -49,6 +49,14 @@ struct options {
 const char* const fp_prompts[] = {"Once upon a time", "The little dog ran to the", "She opened the door and saw",
                                   "In the morning the sun", "Tom and his friend went", "A big red ball",
                                   "Mom said it was time to", "The bird sang a song about"};
+
+// --openai: no top-k, top-p 1, no min-p; else the sampling defaults (llama.cpp's).
+void set_sampling_cuts(const options& o, sampling_params& sampling) {
+  if (!o.openai_sampling) return;
+  sampling.top_k = 0;
+  sampling.top_p = 1.0f;
+  sampling.min_p = 0.0f;
+}
 
 double ms_since(clock_type::time_point start) {
   return std::chrono::duration<double, std::milli>(clock_type::now() - start).count();
@@ -106,6 +114,7 @@ int false_positives(const options& o) {
     request.max_tokens = 16 + static_cast<std::uint32_t>(i % 48);
     request.sampling.temperature = temperatures[i % 3];
     request.sampling.seed = 77 + static_cast<std::uint64_t>(i);
+    set_sampling_cuts(o, request.sampling);
     requests[request.request_id] = request;
     (void)batch.admit(inference_job{request, {}, {}, "bench", 0});
     if (batch.queued_count() < 8 && i + 1 < o.false_positive_jobs) continue;
@@ -159,7 +168,7 @@ int run(const options& o) {
     request.prompt = "Once upon a time, in a small village by the sea, there lived";
     request.max_tokens = o.tokens;
     request.sampling.temperature = o.temperature;
-    if (o.openai_sampling) request.sampling.top_k = 0, request.sampling.top_p = 1.0f, request.sampling.min_p = 0.0f;
+    set_sampling_cuts(o, request.sampling);
     request.sampling.seed = 1000 + static_cast<std::uint64_t>(r);
     gpu_worker::continuous_batch batch(worker_engine, vocab, {}, "bench");
     (void)batch.admit(inference_job{request, {}, {}, "bench", 0});
