@@ -57,7 +57,7 @@ token_verdict check_draw(const sampling_params& sampling, std::span<const float>
   if (sampling.temperature <= 0.0f) {
     if (drawn) return token_verdict::same;
     // Against the best token the sampler could pick (the mask may have ruled out the raw argmax).
-    const double gap = *std::max_element(logits.begin(), logits.end()) - logits[static_cast<std::size_t>(token)];
+    const double gap = model::max_logit(logits) - logits[static_cast<std::size_t>(token)];
     return gap <= tolerances.near_tie_logprob ? token_verdict::near_tie : token_verdict::implausible;
   }
   if (!drawn) return token_verdict::implausible;  // outside the top-k / top-p / min-p candidates

@@ -64,7 +64,9 @@ ranked_token ranked_row::first_past(double target, float scale) const {
   if (crossing < depth_buckets) {
     std::vector<ranked_token> band;
     for (std::size_t i = 0; i < logits.size(); ++i) {
-      if (buckets[i] == crossing && holds(token(static_cast<token_id>(i)))) band.push_back(token(static_cast<token_id>(i)));
+      if (buckets[i] != crossing) continue;
+      const ranked_token t = token(static_cast<token_id>(i));
+      if (holds(t)) band.push_back(t);
     }
     std::sort(band.begin(), band.end(), ranks_before);
     for (const ranked_token& t : band) {
@@ -73,13 +75,9 @@ ranked_token ranked_row::first_past(double target, float scale) const {
     }
     if (!band.empty()) return band.back();
   }
-  // No crossing (the weights fall short of the target by rounding): the lowest-ranked candidate.
-  std::optional<ranked_token> lowest;
-  for (std::size_t i = 0; i < logits.size(); ++i) {
-    const ranked_token t{static_cast<token_id>(i), logits[i]};
-    if (holds(t) && (!lowest || ranks_before(*lowest, t))) lowest = t;
-  }
-  return lowest.value_or(ranked_token{});
+  // No crossing (the weights fall short of the target by rounding; rare): the lowest-ranked candidate.
+  const std::vector<ranked_token> all = ranked();
+  return all.empty() ? ranked_token{} : all.back();
 }
 
 std::vector<ranked_token> ranked_row::ranked() const {

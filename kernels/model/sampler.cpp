@@ -89,8 +89,8 @@ sampler::draw_table sampler::table(std::span<const float> x) const {
   t.row = ranked_row{x, top, floor, std::nullopt};
   if (config_.top_p < 1.0f) {
     // The smallest head whose untempered probability, over every token top-k left, reaches top_p.
-    const ranked_row untempered{x, top, -std::numeric_limits<float>::infinity(), std::nullopt};
-    t.row.last = t.row.first_past(config_.top_p * untempered.total_weight(1.0f), 1.0f);
+    const double untempered_total = sum_of_exps(x, top, 1.0f, -std::numeric_limits<float>::infinity());
+    t.row.last = t.row.first_past(config_.top_p * untempered_total, 1.0f);
   }
   t.inverse_temperature = 1.0f / config_.temperature;
   t.total = t.row.total_weight(t.inverse_temperature);
