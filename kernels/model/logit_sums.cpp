@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 // Each whole-row pass is built for AVX-512, AVX2 and the baseline, and the loader picks the best the
 // CPU has (GCC/Clang function multiversioning; 6x the baseline's speed with AVX-512). The file is
@@ -19,6 +21,9 @@ namespace {
 
 // Lanes of the reductions: independent partial results the compiler keeps in vector registers.
 constexpr std::size_t lanes = 8;
+
+// Logits per chunk of the one-pass functions: 16 KB, so a chunk's second look is from L1.
+constexpr std::size_t chunk_logits = 4096;
 
 // e^x = 2^n * e^r with n = round(x / ln 2) and |r| <= ln 2 / 2; e^r by its Taylor polynomial to
 // degree 6 (error < 3e-7 relative with the float rounding); 2^n added to the exponent bits. No branches,
@@ -57,10 +62,61 @@ INFERGRID_ROW_PASS float max_logit(std::span<const float> logits) {
   return out;
 }
 
+namespace {
+
+// Chunk c of the row.
+std::span<const float> chunk_of(std::span<const float> logits, std::size_t c) {
+  const std::size_t first = c * chunk_logits;
+  return logits.subspan(first, std::min(chunk_logits, logits.size() - first));
+}
+
+std::size_t chunk_count(std::span<const float> logits) { return (logits.size() + chunk_logits - 1) / chunk_logits; }
+
+// The lowest index of `top` in the row, looked for in chunk `c` (the first chunk holding the row's
+// max) first; 0 when absent (a row of NaNs).
+std::size_t index_of(std::span<const float> logits, float top, std::size_t c) {
+  const std::span<const float> chunk = chunk_of(logits, c);
+  const auto at = std::find(chunk.begin(), chunk.end(), top);
+  if (at != chunk.end()) return c * chunk_logits + static_cast<std::size_t>(at - chunk.begin());
+  const auto anywhere = std::find(logits.begin(), logits.end(), top);  // that chunk was NaNs, -inf elsewhere
+  return anywhere == logits.end() ? 0 : static_cast<std::size_t>(anywhere - logits.begin());
+}
+
+}  // namespace
+
 std::size_t argmax_logit(std::span<const float> logits) {
-  const float top = max_logit(logits);
-  const auto at = std::find(logits.begin(), logits.end(), top);
-  return at == logits.end() ? 0 : static_cast<std::size_t>(at - logits.begin());
+  float top = -std::numeric_limits<float>::infinity();
+  std::size_t best = 0;
+  for (std::size_t c = 0; c < chunk_count(logits); ++c) {
+    const float m = max_logit(chunk_of(logits, c));
+    if (m > top) top = m, best = c;
+  }
+  return index_of(logits, top, best);
+}
+
+double row_summary::log_sum_exp() const {
+  if (!std::isfinite(max)) return max;
+  return static_cast<double>(max) + std::log(exp_sum);
+}
+
+row_summary summarize_row(std::span<const float> logits) {
+  row_summary out;
+  out.max = -std::numeric_limits<float>::infinity();
+  std::vector<float> chunk_max(chunk_count(logits));
+  std::vector<double> chunk_sum(chunk_max.size());
+  std::size_t best = 0;
+  for (std::size_t c = 0; c < chunk_max.size(); ++c) {
+    const std::span<const float> chunk = chunk_of(logits, c);
+    chunk_max[c] = max_logit(chunk);
+    if (std::isfinite(chunk_max[c])) chunk_sum[c] = sum_of_exps(chunk, chunk_max[c], 1.0f, -std::numeric_limits<float>::infinity());
+    if (chunk_max[c] > out.max) out.max = chunk_max[c], best = c;
+  }
+  out.argmax = index_of(logits, out.max, best);
+  if (!std::isfinite(out.max)) return out;
+  for (std::size_t c = 0; c < chunk_max.size(); ++c) {
+    if (std::isfinite(chunk_max[c])) out.exp_sum += chunk_sum[c] * std::exp(static_cast<double>(chunk_max[c]) - out.max);
+  }
+  return out;
 }
 
 INFERGRID_ROW_PASS double sum_of_exps(std::span<const float> logits, float shift, float scale, float floor) {

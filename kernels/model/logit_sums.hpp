@@ -17,7 +17,19 @@ float exp_of(float x);
 float max_logit(std::span<const float> logits);
 
 // Greedy's pick: the index of the largest logit, the lowest among equals (0 for a row of NaNs).
+// One pass over the row: the first chunk holding the largest logit is searched again, in cache.
 std::size_t argmax_logit(std::span<const float> logits);
+
+// What a token's log-probability and its fingerprint need of a row, from one pass over it (a chunk
+// at a time: its max, then its sum in cache; the chunks' sums rescaled to the row's max at the end).
+struct row_summary {
+  std::size_t argmax = 0;  // as argmax_logit
+  float max = 0;           // as max_logit
+  double exp_sum = 0;      // the sum of e^(logit - max) over the row (0 unless max is finite)
+  // log(sum of e^logit): max itself where it is not finite (a row of -inf, or +inf in it).
+  double log_sum_exp() const;
+};
+row_summary summarize_row(std::span<const float> logits);
 
 // The sum over the row of exp_of((logit - shift) * scale) for the logits at or above `floor`
 // (shift >= every such logit, so each term is at most 1).

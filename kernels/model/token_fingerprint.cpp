@@ -22,9 +22,10 @@ std::uint16_t pack(const token_fingerprint& f) {
 
 token_fingerprint fingerprint_of(std::span<const float> logits, token_id chosen) {
   assert(chosen >= 0 && static_cast<std::size_t>(chosen) < logits.size());
-  // Greedy's order: the highest logit, the lowest id among equals.
-  const auto top = static_cast<std::uint32_t>(argmax_logit(logits));
-  const double logprob = static_cast<double>(logits[static_cast<std::size_t>(chosen)]) - log_sum_exp(logits);
+  // Greedy's order: the highest logit, the lowest id among equals. One pass over the row for both.
+  const row_summary row = summarize_row(logits);
+  const auto top = static_cast<std::uint32_t>(row.argmax);
+  const double logprob = static_cast<double>(logits[static_cast<std::size_t>(chosen)]) - row.log_sum_exp();
   token_fingerprint exact{static_cast<std::uint8_t>(top & fingerprint_argmax_mask), static_cast<float>(logprob)};
   const std::uint16_t packed = pack(exact);
   return {static_cast<std::uint8_t>(packed >> 12),

@@ -11,9 +11,7 @@ namespace infergrid::model {
 
 double log_sum_exp(std::span<const float> logits) {
   assert(!logits.empty());
-  const float max = max_logit(logits);
-  if (!std::isfinite(max)) return max;  // all -inf (or +inf somewhere): nothing to normalise
-  return static_cast<double>(max) + std::log(sum_of_exps(logits, max, 1.0f, -INFINITY));
+  return summarize_row(logits).log_sum_exp();  // all -inf (or +inf somewhere): the max itself
 }
 
 position_logprobs logprobs_at(std::span<const float> logits, token_id chosen, std::size_t top_count) {
