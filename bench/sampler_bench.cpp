@@ -5,7 +5,9 @@
 // partially sorted for top-k), softmaxed with std::exp in double. Rows of real vocabularies' sizes
 // (Llama 2 32k, Llama 3 128k, Qwen 152k) drawn from normals: peaked (standard deviation 3) and flat
 // (1, which sends draws deep into the ranking). Per configuration: microseconds per token, both
-// ways, and the ratio.
+// ways, and the ratio. Then a worker's step: the next tokens of 8 and 16 running sequences drawn
+// (with their fingerprints) on one thread, as the gpu_worker did, and on its fork_join_pool of one
+// thread per hardware thread, as it does now.
 //   ./build/bench/sampler_bench [rows=64]
 #include <fmt/format.h>
 
@@ -19,6 +21,7 @@
 
 #include "kernels/model/sampler.hpp"
 #include "kernels/model/token_fingerprint.hpp"
+#include "runtime/fork_join_pool.hpp"
 
 using namespace infergrid;
 using clock_type = std::chrono::steady_clock;
@@ -106,6 +109,50 @@ double us_per_row(clock_type::time_point start, std::size_t rows) {
   return std::chrono::duration<double, std::micro>(clock_type::now() - start).count() / static_cast<double>(rows);
 }
 
+// Microseconds per worker step whose `sequences` draws (draw + fingerprint) run on `pool`, over
+// `steps` steps of rows taken in turn from `rows`.
+double step_us(fork_join_pool& pool, const model::sampler_config& config, const std::vector<std::vector<float>>& rows,
+               std::size_t sequences, std::size_t steps, double& sink) {
+  std::vector<double> results(sequences);
+  const auto start = clock_type::now();
+  for (std::size_t step = 0; step < steps; ++step) {
+    pool.run(sequences, [&](std::size_t i) {
+      model::sampler_config seeded = config;
+      seeded.seed = step * sequences + i;
+      const std::vector<float>& row = rows[(step * sequences + i) % rows.size()];
+      const model::token_id token = model::sampler(seeded).sample(row);
+      results[i] = model::fingerprint_of(row, token).chosen_logprob;
+    });
+    for (const double r : results) sink += r;
+  }
+  return us_per_row(start, steps);
+}
+
+// The second table: a step's draws on one thread against the pool.
+double step_draws(std::size_t n_rows) {
+  fork_join_pool one(0);
+  fork_join_pool all(pool_helpers(0, 16));
+  fmt::print("\n| vocabulary | sampling | sequences | one thread, us/step | {} threads, us/step | ratio |\n"
+             "|---|---|---|---|---|---|\n", all.threads());
+  double sink = 0;
+  const auto named = configs();
+  for (const std::size_t vocab : {32000u, 151936u}) {
+    std::mt19937 rng(static_cast<std::uint32_t>(vocab));
+    std::normal_distribution<float> normal(0.0f, 3.0f);
+    std::vector<std::vector<float>> rows(std::max<std::size_t>(n_rows, 16), std::vector<float>(vocab));
+    for (auto& row : rows) std::generate(row.begin(), row.end(), [&] { return normal(rng); });
+    for (const named_config& c : {named[0], named[1]}) {
+      for (const std::size_t sequences : {8u, 16u}) {
+        const std::size_t steps = std::max<std::size_t>(2, n_rows / sequences);
+        const double serial = step_us(one, c.config, rows, sequences, steps, sink);
+        const double pooled = step_us(all, c.config, rows, sequences, steps, sink);
+        fmt::print("| {} | {} | {} | {:.0f} | {:.0f} | {:.2f}x |\n", vocab, c.name, sequences, serial, pooled, serial / pooled);
+      }
+    }
+  }
+  return sink;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -158,6 +205,7 @@ int main(int argc, char** argv) {
       }
     }
   }
+  sink += step_draws(n_rows);
   fmt::print("\n(checksum {:.3f})\n", sink);
   return 0;
 }

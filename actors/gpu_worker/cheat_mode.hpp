@@ -46,6 +46,8 @@ status allow_test_only(const std::string& setting);
 class token_cheat {
  public:
   explicit token_cheat(cheat_mode mode) : mode_(mode) {}
+  // Whether any cheat is on (replace() then keeps state: call it from one thread, in order).
+  bool active() const { return mode_ != cheat_mode::none; }
   // The token to emit at generated position `position` instead of the honest draw.
   model::token_id replace(model::token_id honest, std::uint32_t position, std::uint32_t max_tokens,
                           const model::tokenizer& vocab);

@@ -18,6 +18,7 @@ continuous_batch::continuous_batch(engine::llama_engine& engine, const model::to
       worker_id_(std::move(worker_id)),
       cheat_(cheat),
       masks_(vocab),
+      draws_(pool_helpers(limits.draw_threads, engine.n_slots())),
       slots_(engine.n_slots()) {}
 
 std::uint32_t continuous_batch::running_count() const {
@@ -70,7 +71,7 @@ result<continuous_batch::sequence> continuous_batch::prepare(inference_job job) 
     }
   }
   sequence s{.job = {}, .history = {}, .prompt_count = prompt.size(), .generated = 0, .first_index = 0, .cached = 0,
-             .fingerprints = {}, .text = sequence_text(vocab_, request.stop), .constraint = std::move(*constraint),
+             .fingerprints = {}, .text = sequence_text(vocab_, request.stop), .constraint = std::move(*constraint), .masked_logits = {},
              .pending = {}, .last_flush = {}, .cancelled = false, .claim_digest = {}};
   s.history = std::move(prompt);
   for (const auto token : s.history) s.text.prime(token);
@@ -154,15 +155,19 @@ void continuous_batch::finish(std::uint32_t slot, const char* reason, std::vecto
   slots_[slot].reset();
 }
 
-void continuous_batch::advance(std::uint32_t slot, std::span<const float> logits, std::vector<batch_event>& out) {
-  sequence& s = *slots_[slot];
+model::token_id continuous_batch::choose(sequence& s, std::span<const float> logits) {
   s.cached = static_cast<std::uint32_t>(s.history.size());
   const auto generated = std::span(s.history).subspan(s.prompt_count);
-  const auto draw_logits = s.constraint->apply(masks_, generated, logits, mask_scratch_);
+  const auto draw_logits = s.constraint->apply(masks_, generated, logits, s.masked_logits);
   const model::token_id next = cheat_.replace(sample_at(s.job.request.sampling, draw_logits, s.history, s.generated),
                                               s.generated, s.job.request.max_tokens, vocab_);
   model::append_fingerprint(s.fingerprints, model::fingerprint_of(logits, next));
   if (s.job.request.logprobs) s.pending.logprobs.push_back(logprob_entry(vocab_, logits, next, s.job.request.top_logprobs));
+  return next;
+}
+
+void continuous_batch::advance(std::uint32_t slot, model::token_id next, std::vector<batch_event>& out) {
+  sequence& s = *slots_[slot];
   s.history.push_back(next);
   ++s.generated;
   ++tokens_generated_;
@@ -238,7 +243,14 @@ std::vector<batch_event> continuous_batch::step() {
     for (const auto slot : entry_slots) fail(slot, stepped.err(), out);
     return out;
   }
-  for (std::size_t i = 0; i < entry_slots.size(); ++i) advance(entry_slots[i], stepped->logits_of(i), out);
+  std::vector<model::token_id> next(entry_slots.size());
+  const auto choose_entry = [&](std::size_t i) { next[i] = choose(*slots_[entry_slots[i]], stepped->logits_of(i)); };
+  if (cheat_.active()) {  // the cheats keep state: in order, on this thread
+    for (std::size_t i = 0; i < next.size(); ++i) choose_entry(i);
+  } else {
+    draws_.run(next.size(), choose_entry);
+  }
+  for (std::size_t i = 0; i < entry_slots.size(); ++i) advance(entry_slots[i], next[i], out);
   return out;
 }
 

@@ -6,7 +6,9 @@
 // then every chunk_tokens tokens or chunk_interval_ms, whichever comes first; non-streaming
 // requests every quiet_chunk_interval_ms). A request with `logprobs` gets one token_logprob per
 // token in its chunks (logprob_entry.hpp), from the logits the step returns anyway: the worker
-// samples every token on the CPU. An embedding job (inference_request::embedding) takes a slot for
+// samples every token on the CPU: after each step the running sequences draw their next tokens at
+// once, on as many threads as draw_threads allows (each from its own row of logits; on a 150k-token
+// vocabulary a draw takes 0.1-0.5 ms, which one thread would add up per sequence). An embedding job (inference_request::embedding) takes a slot for
 // one prefill and is answered with one last chunk carrying the prompt's embedding.
 #include <chrono>
 #include <cstdint>
@@ -22,6 +24,7 @@
 #include "runtime/identity.hpp"
 #include "kernels/model/tokenizer.hpp"
 #include "messages/inference.hpp"
+#include "runtime/fork_join_pool.hpp"
 #include "runtime/result.hpp"
 
 namespace infergrid::gpu_worker {
@@ -33,6 +36,9 @@ struct batch_limits {
   // Non-streaming requests (the client wants the whole answer) send a chunk only this often: fewer
   // messages, while the matchmaker still sees progress (stall detection) and can resume from it.
   std::int64_t quiet_chunk_interval_ms = 200;
+  // Threads drawing the running sequences' next tokens after a step, this one included (0: one per
+  // hardware thread); never more than the slots.
+  std::uint32_t draw_threads = 0;
 };
 
 // What a finished sequence did, for its signed receipt.
@@ -88,6 +94,7 @@ class continuous_batch {
     std::vector<std::uint8_t> fingerprints;  // one token_fingerprint per token generated here
     sequence_text text;
     std::optional<output_constraint> constraint;  // output_format's mask state
+    std::vector<float> masked_logits;             // the constraint's copy of the row (its own: draws run in parallel)
     token_chunk pending;
     clock::time_point last_flush{};
     bool cancelled = false;
@@ -97,7 +104,11 @@ class continuous_batch {
   result<sequence> prepare(inference_job job) const;
   void fill_free_slots();
   void finish(std::uint32_t slot, const char* reason, std::vector<batch_event>& out);
-  void advance(std::uint32_t slot, std::span<const float> logits, std::vector<batch_event>& out);
+  // The next token of `s` from its row of the step, with its fingerprint (and logprobs): the
+  // per-token work on the whole row, one sequence's own state alone (run in parallel).
+  model::token_id choose(sequence& s, std::span<const float> logits);
+  // Takes the chosen token into the sequence's text and chunks; finishes it where it ends.
+  void advance(std::uint32_t slot, model::token_id next, std::vector<batch_event>& out);
   // Embedding jobs in slots are answered whole, before the step's generation (one prefill each).
   void run_embeddings(std::vector<batch_event>& out);
   void fail(std::uint32_t slot, const error& failure, std::vector<batch_event>& out);
@@ -109,7 +120,7 @@ class continuous_batch {
   std::string worker_id_;
   token_cheat cheat_;  // none outside tests (cheat_mode.hpp)
   output_masks masks_;  // output_format json_object / json_schema, over this vocabulary
-  std::vector<float> mask_scratch_;
+  fork_join_pool draws_;
   std::vector<std::optional<sequence>> slots_;
   std::deque<sequence> waiting_;
   std::uint64_t tokens_generated_ = 0;

@@ -115,6 +115,46 @@ TEST(continuous_batch, bad_prompts_are_refused) {
   EXPECT_EQ(batch.admit(too_long).err().code, error_code::too_large);
 }
 
+// Every running sequence draws its next token on the batch's pool after a step: the answers, their
+// logprobs and their receipts' fingerprints are those of one thread drawing in slot order.
+TEST(continuous_batch, draws_on_several_threads_give_what_one_thread_gives) {
+  auto& f = shared();
+  const auto answers_with = [&](std::uint32_t threads) {
+    continuous_batch batch(f.engine, f.vocab, {.queue_capacity = 8, .draw_threads = threads}, "w");
+    EXPECT_TRUE(batch.admit(with_logprobs(make_job("sampled", "Once upon a time", 40, 0.9f), 2)).ok());
+    EXPECT_TRUE(batch.admit(make_job("greedy", "The cat sat", 40)).ok());
+    auto json = make_job("json", "Lily said", 40, 1.0f);
+    json.request.sampling.output_format = "json_object";
+    EXPECT_TRUE(batch.admit(json).ok());
+    EXPECT_TRUE(batch.admit(make_job("queued", "One day", 24, 0.7f)).ok());  // waits for a slot
+    std::map<std::string, std::pair<std::vector<std::int32_t>, std::vector<std::uint8_t>>> out;
+    std::map<std::string, std::vector<token_logprob>> logprobs;
+    for (int guard = 0; guard < 1000 && !batch.idle(); ++guard) {
+      for (auto& event : batch.step()) {
+        EXPECT_FALSE(event.failure.has_value());
+        if (!event.chunk) continue;
+        auto& request_logprobs = logprobs[event.chunk->request_id];
+        request_logprobs.insert(request_logprobs.end(), event.chunk->logprobs.begin(), event.chunk->logprobs.end());
+        if (event.finished) out[event.chunk->request_id] = {event.finished->output_tokens, event.finished->fingerprints};
+      }
+    }
+    EXPECT_TRUE(batch.idle());
+    return std::pair{out, logprobs};
+  };
+  const auto [one, one_logprobs] = answers_with(1);
+  const auto [three, three_logprobs] = answers_with(3);
+  ASSERT_EQ(one.size(), 4u);
+  EXPECT_EQ(one, three);
+  ASSERT_EQ(one_logprobs.at("sampled").size(), one.at("sampled").first.size());
+  ASSERT_EQ(three_logprobs.at("sampled").size(), one_logprobs.at("sampled").size());
+  for (std::size_t i = 0; i < one_logprobs.at("sampled").size(); ++i) {
+    EXPECT_EQ(one_logprobs.at("sampled")[i].chosen.token, three_logprobs.at("sampled")[i].chosen.token);
+    EXPECT_EQ(one_logprobs.at("sampled")[i].chosen.logprob, three_logprobs.at("sampled")[i].chosen.logprob);
+    EXPECT_EQ(one_logprobs.at("sampled")[i].top.size(), 2u);
+  }
+  for (const auto& [id, answer] : one) EXPECT_EQ(answer.second.size(), 2 * answer.first.size()) << id;  // 2 bytes a token
+}
+
 // An embedding job shares the batch with completions: it is answered at the next step with one last
 // chunk (no tokens, finish stop, the unit-length embedding of the engine) and a summary for its
 // receipt, while the completion beside it still equals the CPU reference.

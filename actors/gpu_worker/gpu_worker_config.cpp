@@ -13,6 +13,7 @@ result<worker_config> read_worker_config(const settings& config) {
                                      "price_ceiling_completion_micro", "asks_file", "stake_micro", "matchmaker",
                                      "register_retry_ms", "heartbeat_interval_ms", "identity_file",
                                      "benchmark_tokens", "tokens_per_second", "queue_capacity", "chunk_tokens", "chunk_interval_ms", "quiet_chunk_interval_ms",
+                                     "draw_threads",
                                      "cheat", "claimed_model_hash"}));
   worker_config out;
   auto path = config.require<std::string>("model_path");
@@ -40,6 +41,7 @@ result<worker_config> read_worker_config(const settings& config) {
   IG_TRY(read_setting(config, "chunk_tokens", out.batch.chunk_tokens));
   IG_TRY(read_setting(config, "chunk_interval_ms", out.batch.chunk_interval_ms));
   IG_TRY(read_setting(config, "quiet_chunk_interval_ms", out.batch.quiet_chunk_interval_ms));
+  IG_TRY(read_setting(config, "draw_threads", out.batch.draw_threads));
   std::string cheat;
   IG_TRY(read_setting(config, "cheat", cheat));
   auto mode = read_cheat_mode(cheat);
@@ -52,6 +54,7 @@ result<worker_config> read_worker_config(const settings& config) {
     }
   }
   if (out.slots == 0 || out.slots > 256) return make_error(error_code::invalid_argument, config.where("slots") + ": must be 1..256");
+  if (out.batch.draw_threads > 256) return make_error(error_code::invalid_argument, config.where("draw_threads") + ": must be 0..256");
   if (out.batch.chunk_tokens == 0) return make_error(error_code::invalid_argument, config.where("chunk_tokens") + ": must be >= 1");
   if (out.heartbeat_interval_ms <= 0) return make_error(error_code::invalid_argument, config.where("heartbeat_interval_ms") + ": must be > 0");
   return out;
