@@ -77,6 +77,9 @@ if [ "${1:-}" = validation ]; then
   echo "== validation_bench --runs 3 --tiled 0"; launch "$here/bin/validation_bench" --runs 3 --tiled 0
   # An OpenAI client's sampling (no top-k): the host's share of a replay, and the sampler alone on this host's CPU.
   echo "== validation_bench --runs 2 --openai --temperature 1"; launch "$here/bin/validation_bench" --runs 2 --openai --temperature 1
+  # The positions' checks on one thread (as before check_threads): the pool's share of a replay here.
+  echo "== validation_bench --runs 2 --openai --temperature 1 --check-threads 1"
+  launch "$here/bin/validation_bench" --runs 2 --openai --temperature 1 --check-threads 1
   echo "== sampler_bench 16"; launch "$here/bin/sampler_bench" 16
   exit $status
 fi

@@ -10,11 +10,13 @@
 // validator's engine (one prefill per answer: another kernel path than batched decode), and prints
 // the false-positive rate per temperature and the largest deviations seen (the tolerances' margin).
 // Usage: validation_bench [--model PATH] [--tokens N] [--runs N] [--temperature T] [--openai]
-//                         [--false-positives N] [--tiled MIN_TOKENS]
+//                         [--false-positives N] [--tiled MIN_TOKENS] [--check-threads N]
 //   --openai: sample as an OpenAI client's request does (no top-k, top-p 1, no min-p) instead of
 //   llama.cpp's defaults (top-k 40, top-p 0.95, min-p 0.05), in both modes.
 //   --tiled: both engines run matmuls of at least MIN_TOKENS tokens as the tiled GEMM (0 = never;
 //   default: the device kind's, kernels/engine/tiled_matmul_shape.hpp).
+//   --check-threads: threads checking a replay's positions, as the validator's check_threads (0 =
+//   one per hardware thread, the default; 1 = one at a time).
 //   model default: build/bench/model-100m-f16.gguf, written with `make-model --size 100m` when missing
 //   (with --false-positives: build/bench/model-tiny-f16.gguf, `make-model --size tiny`).
 #include <chrono>
@@ -41,6 +43,7 @@ struct options {
   std::uint32_t tokens = 256;
   int runs = 3;
   float temperature = 0.7f;
+  std::uint32_t check_threads = 0;  // --check-threads
   bool openai_sampling = false;  // --openai: no top-k, top-p 1, no min-p (an OpenAI client's request)
   int false_positive_jobs = 0;
   engine::kernel_options kernels;
@@ -80,7 +83,8 @@ int false_positives(const options& o) {
   const std::string hash = to_hex(file.content_hash());
   const model_offer offer{"bench", hash, 256, "F16", 0, 100, 200};
   const identity key = identity::generate();
-  validator::audit_model audited{validator_engine, vocab, "bench", hash};
+  fork_join_pool checks(pool_helpers(o.check_threads, SIZE_MAX));
+  validator::audit_model audited{validator_engine, vocab, "bench", hash, nullptr, nullptr, &checks};
   const float temperatures[] = {0.0f, 0.7f, 1.0f};
   struct tally {
     int jobs = 0, guilty = 0;
@@ -157,7 +161,8 @@ int run(const options& o) {
   const std::string hash = to_hex(file.content_hash());
   const model_offer offer{"bench", hash, context, "F16", 0, 100, 200};
   const identity key = identity::generate();
-  validator::audit_model audited{validator_engine, vocab, "bench", hash};
+  fork_join_pool checks(pool_helpers(o.check_threads, SIZE_MAX));
+  validator::audit_model audited{validator_engine, vocab, "bench", hash, nullptr, nullptr, &checks};
   double generation_total = 0, validation_total = 0;
   std::size_t fingerprint_bytes = 0, generated = 0;
   fmt::print("device: {}\n", worker_engine.device_description());
@@ -221,9 +226,10 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--openai")) o.openai_sampling = true;
     else if (!std::strcmp(argv[i], "--false-positives")) o.false_positive_jobs = std::stoi(value());
     else if (!std::strcmp(argv[i], "--tiled")) o.kernels.tiled_min_tokens = static_cast<std::uint32_t>(std::stoul(value()));
+    else if (!std::strcmp(argv[i], "--check-threads")) o.check_threads = static_cast<std::uint32_t>(std::stoul(value()));
     else {
       fmt::print(stderr, "usage: validation_bench [--model PATH] [--tokens N] [--runs N] [--temperature T] "
-                         "[--openai] [--false-positives N] [--tiled MIN_TOKENS]\n");
+                         "[--openai] [--false-positives N] [--tiled MIN_TOKENS] [--check-threads N]\n");
       return 2;
     }
   }

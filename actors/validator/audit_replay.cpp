@@ -34,8 +34,9 @@ struct raw_ranking {
 
 raw_ranking rank_raw(std::span<const float> logits) {
   raw_ranking r;
-  r.normaliser = model::log_sum_exp(logits);
-  const std::size_t top = model::argmax_logit(logits);
+  const model::row_summary row = model::summarize_row(logits);
+  r.normaliser = row.log_sum_exp();
+  const std::size_t top = row.argmax;
   // The runner-up: the largest logit of every other token (the top's own value when it is tied).
   const float second = std::max(model::max_logit(logits.first(top)), model::max_logit(logits.subspan(top + 1)));
   r.top = static_cast<std::int32_t>(top);
@@ -163,28 +164,51 @@ result<audit_outcome> audit_job(audit_model& model, const inference_request& req
     if (!scored.ok()) return scored.err();
     rest = std::move(*scored);
   }
+  // The positions are checked a window at a time: the mask (stateful) serially, then the window's
+  // checks — each a few passes over its row — in parallel on the pool. Unmasked jobs: one window;
+  // masked ones keep a masked copy of each row of the window.
+  const std::uint32_t checked_from = std::min<std::uint32_t>(receipt.first_index, static_cast<std::uint32_t>(output.size()));
+  const std::size_t threads = model.checks != nullptr ? model.checks->threads() : 1;
+  const std::size_t window = std::max<std::size_t>(1, masks != nullptr ? 2 * threads : output.size());
+  std::vector<std::vector<float>> masked(masks != nullptr ? window : 0);
+  std::vector<std::span<const float>> draw_rows(window);
+  std::vector<position_check> checks(output.size());
+  history.reserve(prompt_count + output.size());
+  for (std::uint32_t i = 0; i < checked_from; ++i) history.push_back(output[i]);
+  const auto logits_at = [&](std::uint32_t i) { return i == 0 ? first->logits_of(0) : rest.logits_of(i - 1); };
+  for (std::uint32_t start = checked_from; start < output.size(); start += static_cast<std::uint32_t>(window)) {
+    const std::uint32_t end = std::min<std::uint32_t>(start + static_cast<std::uint32_t>(window), static_cast<std::uint32_t>(output.size()));
+    for (std::uint32_t i = start; i < end; ++i) {
+      draw_rows[i - start] = masks != nullptr ? constraint->apply(*masks, std::span(history).subspan(prompt_count), logits_at(i),
+                                                                  masked[i - start])
+                                              : logits_at(i);
+      history.push_back(output[i]);
+    }
+    const auto check = [&](std::size_t k) {
+      const auto i = static_cast<std::uint32_t>(start + k);
+      const auto claimed = model::fingerprint_at(receipt.fingerprints, i - receipt.first_index);
+      checks[i] = check_position(request.sampling, logits_at(i), draw_rows[k], std::span(history).first(prompt_count + i), i,
+                                 output[i], claimed, tolerances);
+    };
+    if (model.checks != nullptr) {
+      model.checks->run(end - start, check);
+    } else {
+      for (std::size_t k = 0; k < end - start; ++k) check(k);
+    }
+  }
   audit_evidence evidence;
   double deviation_sum = 0;
-  std::vector<float> masked;
-  history.reserve(prompt_count + output.size());
-  for (std::uint32_t i = 0; i < output.size(); ++i) {
-    if (i >= receipt.first_index) {
-      const auto logits = i == 0 ? first->logits_of(0) : rest.logits_of(i - 1);
-      const auto claimed = model::fingerprint_at(receipt.fingerprints, i - receipt.first_index);
-      const auto draw_logits =
-          masks != nullptr ? constraint->apply(*masks, std::span(history).subspan(prompt_count), logits, masked) : logits;
-      const position_check c = check_position(request.sampling, logits, draw_logits, history, i, output[i], claimed, tolerances);
-      ++evidence.tokens_checked;
-      evidence.near_ties += c.token == token_verdict::near_tie ? 1 : 0;
-      evidence.implausible_tokens += c.token == token_verdict::implausible ? 1 : 0;
-      evidence.fingerprint_mismatches += c.fingerprint_mismatch ? 1 : 0;
-      if (evidence.first_bad_position < 0 && (c.token == token_verdict::implausible || c.fingerprint_mismatch)) {
-        evidence.first_bad_position = static_cast<std::int32_t>(i);
-      }
-      deviation_sum += c.logprob_deviation;
-      evidence.logprob_deviation_max = std::max(evidence.logprob_deviation_max, static_cast<float>(c.logprob_deviation));
+  for (std::uint32_t i = checked_from; i < output.size(); ++i) {
+    const position_check& c = checks[i];
+    ++evidence.tokens_checked;
+    evidence.near_ties += c.token == token_verdict::near_tie ? 1 : 0;
+    evidence.implausible_tokens += c.token == token_verdict::implausible ? 1 : 0;
+    evidence.fingerprint_mismatches += c.fingerprint_mismatch ? 1 : 0;
+    if (evidence.first_bad_position < 0 && (c.token == token_verdict::implausible || c.fingerprint_mismatch)) {
+      evidence.first_bad_position = static_cast<std::int32_t>(i);
     }
-    history.push_back(output[i]);
+    deviation_sum += c.logprob_deviation;
+    evidence.logprob_deviation_max = std::max(evidence.logprob_deviation_max, static_cast<float>(c.logprob_deviation));
   }
   evidence.logprob_deviation_mean =
       evidence.tokens_checked == 0 ? 0.0f : static_cast<float>(deviation_sum / evidence.tokens_checked);

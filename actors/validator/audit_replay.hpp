@@ -28,6 +28,7 @@
 #include "actors/validator/compiled_schema_cache.hpp"
 #include "kernels/model/tokenizer.hpp"
 #include "messages/challenge.hpp"
+#include "runtime/fork_join_pool.hpp"
 #include "runtime/result.hpp"
 
 namespace infergrid::validator {
@@ -63,6 +64,7 @@ struct audit_model {
   std::string model_hash;  // hex, the registered model's content hash
   const gpu_worker::output_masks* masks = nullptr;  // for output_format jobs; null = built per audit
   compiled_schema_cache* schemas = nullptr;         // for json_schema jobs; null = compiled per audit
+  fork_join_pool* checks = nullptr;                 // checks positions in parallel; null = one at a time
 };
 
 // error: the job cannot be replayed here (another model, longer than the validator's context, an

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "kernels/model/json_prefix.hpp"
 #include "kernels/model/json_schema_prefix.hpp"
 
@@ -153,10 +155,27 @@ std::vector<inference_request> requests_at(float temperature, const std::string&
   return out;
 }
 
+// Every audit runs twice: its positions checked one at a time, then on a pool of 3 threads (the
+// masks of json jobs applied a window ahead). Both must reach the same verdict on the same evidence.
 result<audit_outcome> audit(const inference_request& request, const completion_receipt& receipt) {
   auto& m = shared();
-  audit_model model{m.validator.engine, m.validator.vocab, "tiny", m.registered_hash};
-  return audit_job(model, request, receipt, audit_tolerances{});
+  audit_model serial{m.validator.engine, m.validator.vocab, "tiny", m.registered_hash};
+  auto one = audit_job(serial, request, receipt, audit_tolerances{});
+  static fork_join_pool pool(2);
+  audit_model pooled{m.validator.engine, m.validator.vocab, "tiny", m.registered_hash, nullptr, nullptr, &pool};
+  auto three = audit_job(pooled, request, receipt, audit_tolerances{});
+  EXPECT_EQ(one.ok(), three.ok());
+  if (one.ok() && three.ok()) {
+    const audit_evidence &a = one->evidence, &b = three->evidence;
+    EXPECT_EQ(one->guilty, three->guilty) << request.request_id;
+    EXPECT_EQ(one->reason + one->detail, three->reason + three->detail) << request.request_id;
+    EXPECT_EQ(std::tie(a.tokens_checked, a.implausible_tokens, a.near_ties, a.fingerprint_mismatches, a.first_bad_position,
+                       a.logprob_deviation_mean, a.logprob_deviation_max, a.embedding_cosine),
+              std::tie(b.tokens_checked, b.implausible_tokens, b.near_ties, b.fingerprint_mismatches, b.first_bad_position,
+                       b.logprob_deviation_mean, b.logprob_deviation_max, b.embedding_cosine))
+        << request.request_id;
+  }
+  return three;
 }
 
 TEST(audit_replay, honest_vulkan_and_cpu_answers_pass_at_every_temperature) {

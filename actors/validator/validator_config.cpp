@@ -24,7 +24,7 @@ status read_tolerances(const settings& config, audit_tolerances& t) {
 }  // namespace
 
 result<validator_config> read_validator_config(const settings& config) {
-  IG_TRY(config.reject_unknown_keys({"model_path", "model_name", "device", "context_size", "batch_tokens",
+  IG_TRY(config.reject_unknown_keys({"model_path", "model_name", "device", "context_size", "batch_tokens", "check_threads",
                                      "identity_file", "settlement", "matchmaker", "audit_rate", "queue_capacity",
                                      "bond_micro", "verdicts_kept", "canary_interval_ms", "canary_max_tokens",
                                      "canary_entry", "canaries_open_max", "near_tie_cdf", "near_tie_logprob",
@@ -42,6 +42,7 @@ result<validator_config> read_validator_config(const settings& config) {
   IG_TRY(read_setting(config, "device", out.device));
   IG_TRY(read_setting(config, "context_size", out.context_size));
   IG_TRY(read_setting(config, "batch_tokens", out.batch_tokens));
+  IG_TRY(read_setting(config, "check_threads", out.check_threads));
   IG_TRY(read_setting(config, "identity_file", out.identity_file));
   IG_TRY(read_setting(config, "settlement", out.settlement));
   IG_TRY(read_setting(config, "matchmaker", out.matchmaker));
@@ -60,6 +61,7 @@ result<validator_config> read_validator_config(const settings& config) {
   if (out.audit_rate < 0.0 || out.audit_rate > 1.0) {
     return make_error(error_code::invalid_argument, config.where("audit_rate") + ": must be within 0..1");
   }
+  if (out.check_threads > 256) return make_error(error_code::invalid_argument, config.where("check_threads") + ": must be 0..256");
   if (out.batch_tokens == 0) return make_error(error_code::invalid_argument, config.where("batch_tokens") + ": must be >= 1");
   return out;
 }

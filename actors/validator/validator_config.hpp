@@ -16,6 +16,7 @@ struct validator_config {
   std::string device;                  // Vulkan device: index or name substring; "" = best
   std::uint32_t context_size = 0;      // positions of its one slot; 0 = the model's
   std::uint32_t batch_tokens = 128;    // tokens per scored submit (and logits rows per submit)
+  std::uint32_t check_threads = 0;     // threads checking a replay's positions (0 = one per hardware thread)
   std::string identity_file;           // Ed25519 seed file; "" = a fresh key each start
   std::string settlement = "settlement";  // where verdict_message goes ("" = nowhere)
   std::string matchmaker = "matchmaker";  // where audit_verdict goes ("" = nowhere)

@@ -62,7 +62,8 @@ validator_state::validator_state(actor_context& ctx, validator_config config, id
       engine_(std::move(engine)),
       model_hash_(std::move(model_hash)),
       slash_signer_(std::move(slash_signer)),
-      masks_(vocab_) {}
+      masks_(vocab_),
+      checks_(pool_helpers(config_.check_threads, SIZE_MAX)) {}
 
 void validator_state::on_start() {
   log(log_level::info, ctx_.address(), "validator {}", validator_id_);
@@ -148,7 +149,7 @@ void validator_state::schedule_audit() {
 }
 
 void validator_state::run_audit(const audit_request& job) {
-  audit_model model{engine_, vocab_, config_.model_name, model_hash_, &masks_, &schemas_};
+  audit_model model{engine_, vocab_, config_.model_name, model_hash_, &masks_, &schemas_, &checks_};
   auto outcome = audit_job(model, job.request, job.receipt, config_.tolerances);
   if (const auto canary = canaries_.find(job.receipt.request_id); canary != canaries_.end()) {
     // A canary's answer also came to this validator: the receipt must sign what was streamed.

@@ -74,6 +74,7 @@ class validator_state {
   std::optional<chain_slash_signer> slash_signer_;
   gpu_worker::output_masks masks_;  // for json_object / json_schema jobs, built once per model
   compiled_schema_cache schemas_;    // json_schema jobs' schemas, recently audited
+  fork_join_pool checks_;            // a replay's positions checked in parallel
   std::deque<audit_request> waiting_;
   std::deque<audit_verdict> verdicts_;  // the most recent, for trace
   bool audit_armed_ = false;
