@@ -205,7 +205,7 @@ int main(int argc, char** argv) {
       }
     }
   }
-  sink += step_draws(n_rows);
   fmt::print("\n(checksum {:.3f})\n", sink);
+  fmt::print("\n(step checksum {:.3f})\n", step_draws(n_rows));
   return 0;
 }
