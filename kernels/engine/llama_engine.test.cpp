@@ -433,13 +433,24 @@ TEST(llama_engine, load_progress_counts_every_weight_byte_up_to_the_total) {
   }
   EXPECT_EQ(calls.back().first, weight_bytes);
 
+  // A slow load (each call 20 ms later): a line per 10% once a second has passed, then 100% once.
+  auto clock = std::chrono::steady_clock::time_point{};
   std::vector<std::string> lines;
-  load_progress_lines printer([&](const std::string& line) { lines.push_back(line); });
-  for (std::size_t done = 0; done <= 1000; done += 7) printer(done, 1000);
+  load_progress_lines printer([&](const std::string& line) { lines.push_back(line); }, [&] { return clock; });
+  for (std::size_t done = 0; done <= 1000; done += 7) {
+    clock += std::chrono::milliseconds(20);
+    printer(done, 1000);
+  }
   printer(1000, 1000);
-  ASSERT_EQ(lines.size(), 10u);  // 10%, 20%, ... 90%, then 100% once
-  EXPECT_EQ(lines.front(), "loading weights: 10% (0.0 of 0.0 MB)");
+  ASSERT_EQ(lines.size(), 8u);  // 34% (the 50th call, at 1 s), 40%, ... 90%, then 100% once
+  EXPECT_EQ(lines.front(), "loading weights: 34% (0.0 of 0.0 MB)");
   EXPECT_NE(lines.back().find("100%"), std::string::npos);
+  // A fast load: only its last line.
+  std::vector<std::string> quick;
+  load_progress_lines quiet([&](const std::string& line) { quick.push_back(line); }, [] { return std::chrono::steady_clock::time_point{}; });
+  for (std::size_t done = 0; done <= 1000; done += 7) quiet(done, 1000);
+  quiet(1000, 1000);
+  EXPECT_EQ(quick, std::vector<std::string>{"loading weights: 100% (0.0 of 0.0 MB)"});
 }
 
 TEST(llama_engine, kv_cache_beyond_the_device_limit_is_a_clear_error) {

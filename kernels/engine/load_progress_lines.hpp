@@ -1,6 +1,8 @@
 #pragma once
 // Turns the engine's load progress (engine_options::on_load_progress) into a few lines a person
-// reads: one per 10% of the weights uploaded, e.g. "loading weights: 40% (99.8 of 249.4 MB)".
+// reads: one per 10% of the weights uploaded, e.g. "loading weights: 40% (99.8 of 249.4 MB)", once
+// the load has taken a second (a model that loads faster gets only its last line), and the last.
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -9,11 +11,14 @@ namespace infergrid::engine {
 
 class load_progress_lines {
  public:
-  explicit load_progress_lines(std::function<void(const std::string&)> print) : print_(std::move(print)) {}
+  using clock_fn = std::function<std::chrono::steady_clock::time_point()>;
+  explicit load_progress_lines(std::function<void(const std::string&)> print, clock_fn now = std::chrono::steady_clock::now);
   void operator()(std::size_t done_bytes, std::size_t total_bytes);
 
  private:
   std::function<void(const std::string&)> print_;
+  clock_fn now_;
+  std::chrono::steady_clock::time_point started_;
   int next_percent_ = 10;  // the next step worth a line
 };
 
