@@ -8,8 +8,9 @@
 // token in its chunks (logprob_entry.hpp), from the logits the step returns anyway: the worker
 // samples every token on the CPU: after each step the running sequences draw their next tokens at
 // once, on as many threads as draw_threads allows (each from its own row of logits; on a 150k-token
-// vocabulary a draw takes 0.1-0.5 ms, which one thread would add up per sequence). An embedding job (inference_request::embedding) takes a slot for
-// one prefill and is answered with one last chunk carrying the prompt's embedding.
+// vocabulary a draw takes 0.1-0.5 ms, which one thread would add up per sequence). An embedding
+// job (inference_request::embedding) takes a slot for one prefill and is answered with one last
+// chunk carrying the prompt's embedding.
 #include <chrono>
 #include <cstdint>
 #include <deque>

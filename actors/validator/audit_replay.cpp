@@ -87,6 +87,26 @@ position_check check_position(const sampling_params& sampling, std::span<const f
   return out;
 }
 
+// The evidence of checked positions, the first of them at position `first`.
+audit_evidence tally(std::span<const position_check> checks, std::uint32_t first) {
+  audit_evidence evidence;
+  double deviation_sum = 0;
+  for (std::uint32_t k = 0; k < checks.size(); ++k) {
+    const position_check& c = checks[k];
+    ++evidence.tokens_checked;
+    evidence.near_ties += c.token == token_verdict::near_tie ? 1 : 0;
+    evidence.implausible_tokens += c.token == token_verdict::implausible ? 1 : 0;
+    evidence.fingerprint_mismatches += c.fingerprint_mismatch ? 1 : 0;
+    if (evidence.first_bad_position < 0 && (c.token == token_verdict::implausible || c.fingerprint_mismatch)) {
+      evidence.first_bad_position = static_cast<std::int32_t>(first + k);
+    }
+    deviation_sum += c.logprob_deviation;
+    evidence.logprob_deviation_max = std::max(evidence.logprob_deviation_max, static_cast<float>(c.logprob_deviation));
+  }
+  evidence.logprob_deviation_mean = checks.empty() ? 0.0f : static_cast<float>(deviation_sum / static_cast<double>(checks.size()));
+  return evidence;
+}
+
 std::uint32_t allowance(double fraction, std::uint32_t free, std::uint32_t checked) {
   return free + static_cast<std::uint32_t>(std::floor(fraction * checked));
 }
@@ -196,22 +216,7 @@ result<audit_outcome> audit_job(audit_model& model, const inference_request& req
       for (std::size_t k = 0; k < end - start; ++k) check(k);
     }
   }
-  audit_evidence evidence;
-  double deviation_sum = 0;
-  for (std::uint32_t i = checked_from; i < output.size(); ++i) {
-    const position_check& c = checks[i];
-    ++evidence.tokens_checked;
-    evidence.near_ties += c.token == token_verdict::near_tie ? 1 : 0;
-    evidence.implausible_tokens += c.token == token_verdict::implausible ? 1 : 0;
-    evidence.fingerprint_mismatches += c.fingerprint_mismatch ? 1 : 0;
-    if (evidence.first_bad_position < 0 && (c.token == token_verdict::implausible || c.fingerprint_mismatch)) {
-      evidence.first_bad_position = static_cast<std::int32_t>(i);
-    }
-    deviation_sum += c.logprob_deviation;
-    evidence.logprob_deviation_max = std::max(evidence.logprob_deviation_max, static_cast<float>(c.logprob_deviation));
-  }
-  evidence.logprob_deviation_mean =
-      evidence.tokens_checked == 0 ? 0.0f : static_cast<float>(deviation_sum / evidence.tokens_checked);
+  audit_evidence evidence = tally(std::span(checks).subspan(checked_from), checked_from);
   evidence.replay_ms = static_cast<std::uint32_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
   return judge(evidence, tolerances);
