@@ -245,7 +245,8 @@ std::vector<batch_event> continuous_batch::step() {
   }
   std::vector<model::token_id> next(entry_slots.size());
   const auto choose_entry = [&](std::size_t i) { next[i] = choose(*slots_[entry_slots[i]], stepped->logits_of(i)); };
-  if (cheat_.active()) {  // the cheats keep state: in order, on this thread
+  // The cheats keep state: in order, on this thread.
+  if (cheat_.active() || vocab_.vocab_size() < limits_.parallel_draw_min_logits) {
     for (std::size_t i = 0; i < next.size(); ++i) choose_entry(i);
   } else {
     draws_.run(next.size(), choose_entry);

@@ -8,9 +8,10 @@
 // token in its chunks (logprob_entry.hpp), from the logits the step returns anyway: the worker
 // samples every token on the CPU: after each step the running sequences draw their next tokens at
 // once, on as many threads as draw_threads allows (each from its own row of logits; on a 150k-token
-// vocabulary a draw takes 0.1-0.5 ms, which one thread would add up per sequence). An embedding
-// job (inference_request::embedding) takes a slot for one prefill and is answered with one last
-// chunk carrying the prompt's embedding.
+// vocabulary a draw takes 0.1-0.5 ms, which one thread would add up per sequence; rows under 16k
+// logits are drawn on the actor's thread, where waking a helper costs more than the draw). An
+// embedding job (inference_request::embedding) takes a slot for one prefill and is answered with
+// one last chunk carrying the prompt's embedding.
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -40,6 +41,9 @@ struct batch_limits {
   // Threads drawing the running sequences' next tokens after a step, this one included (0: one per
   // hardware thread); never more than the slots.
   std::uint32_t draw_threads = 0;
+  // Rows shorter than this are drawn on the actor's thread alone: a draw then takes a few
+  // microseconds, less than waking a helper thread costs (tests set 0 to draw small rows in parallel).
+  std::size_t parallel_draw_min_logits = 16384;
 };
 
 // What a finished sequence did, for its signed receipt.

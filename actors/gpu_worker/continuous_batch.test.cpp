@@ -120,7 +120,7 @@ TEST(continuous_batch, bad_prompts_are_refused) {
 TEST(continuous_batch, draws_on_several_threads_give_what_one_thread_gives) {
   auto& f = shared();
   const auto answers_with = [&](std::uint32_t threads) {
-    continuous_batch batch(f.engine, f.vocab, {.queue_capacity = 8, .draw_threads = threads}, "w");
+    continuous_batch batch(f.engine, f.vocab, {.queue_capacity = 8, .draw_threads = threads, .parallel_draw_min_logits = 0}, "w");
     EXPECT_TRUE(batch.admit(with_logprobs(make_job("sampled", "Once upon a time", 40, 0.9f), 2)).ok());
     EXPECT_TRUE(batch.admit(make_job("greedy", "The cat sat", 40)).ok());
     auto json = make_job("json", "Lily said", 40, 1.0f);
