@@ -21,7 +21,7 @@ struct chain_withdrawal_request {
   std::string op_id;  // signed with the rest: the ledger's idempotency key is "chain-withdrawal/<op_id>"
   std::string account;
   std::int64_t amount_micro = 0;
-  std::vector<std::uint8_t> signature;  // r | s | v over withdrawal_digest(vault, account, amount, op_id)
+  std::vector<std::uint8_t> signature;  // r | s | v over withdrawal_digest(chain_id, vault, account, amount, op_id)
   MSGPACK_DEFINE(op_id, account, amount_micro, signature)
 };
 IG_REGISTER_MESSAGE(chain_withdrawal_request);

@@ -32,10 +32,12 @@ class ChainAnchor : public chain_bridge_fixture {
                                         const std::string& op_id) {
     return request_withdrawal(signer, ledger_account_of(account), amount_micro, op_id);
   }
+  // `chain_id`: the chain the statement is signed for (0: this anvil's).
   result<ledger_ack> request_withdrawal(const chain_key& signer, const std::string& account, std::int64_t amount_micro,
-                                        const std::string& op_id) {
-    const chain_withdrawal_request request{op_id, account, amount_micro,
-                                           sign_withdrawal(signer, net->vault, static_cast<std::uint64_t>(amount_micro), op_id)};
+                                        const std::string& op_id, std::uint64_t chain_id = 0) {
+    if (chain_id == 0) chain_id = net->client->chain_id().value();
+    const chain_withdrawal_request request{
+        op_id, account, amount_micro, sign_withdrawal(signer, chain_id, net->vault, static_cast<std::uint64_t>(amount_micro), op_id)};
     return grid->call<ledger_ack>("settlement", request, call_timeout_ms);
   }
   result<epoch_root> close_epoch(std::int64_t epoch) {
@@ -85,6 +87,12 @@ TEST_F(ChainAnchor, ClosedEpochIsAnchoredAndItsWithdrawalsPaidOnceWithAProof) {
 
   // Refused: signed by another key, more than the balance; booked: 20 of 50, and a resend is a replay.
   EXPECT_EQ(request_withdrawal(other, developer.chain_address(), 20 * token, "w-forged").err().code, error_code::bad_signature);
+  // The account's own signature, for the same vault address on another chain: refused here.
+  const std::uint64_t elsewhere = net->client->chain_id().value() + 1;
+  const auto other_chain = request_withdrawal(developer, ledger_account_of(developer.chain_address()), 20 * token, "w-chain", elsewhere);
+  ASSERT_FALSE(other_chain.ok());
+  EXPECT_EQ(other_chain.err().code, error_code::bad_signature);
+  EXPECT_NE(other_chain.err().message.find("on chain " + std::to_string(elsewhere - 1)), std::string::npos) << other_chain.err().message;
   EXPECT_FALSE(request_withdrawal(developer, developer.chain_address(), 51 * token, "w-big").ok());
   ASSERT_TRUE(request_withdrawal(developer, developer.chain_address(), 20 * token, "w-1").ok());
   EXPECT_TRUE(request_withdrawal(developer, developer.chain_address(), 20 * token, "w-1")->replayed);

@@ -175,11 +175,11 @@ TEST_F(ChainEndToEnd, DepositServeAnchorWithdrawAcrossRestarts) {
   // The remaining balance out: more is refused by the ledger; the epoch closes and is anchored.
   const std::int64_t remaining = ledger_balance();
   const std::string key = " --key " + dir + "/developer.key ";
-  const auto too_much = run_cli("chain request-withdrawal " + std::to_string(remaining + 1) + "u --vault " +
-                                to_hex_0x(net->vault) + key + node_options());
+  const auto too_much = run_cli("chain request-withdrawal " + std::to_string(remaining + 1) + "u " + chain_options() + key +
+                                node_options());
   EXPECT_EQ(too_much.exit_code, 1) << too_much.output;
-  const auto requested = run_cli("chain request-withdrawal " + std::to_string(remaining) + "u --vault " +
-                                 to_hex_0x(net->vault) + key + node_options());
+  const auto requested = run_cli("chain request-withdrawal " + std::to_string(remaining) + "u " + chain_options() + key +
+                                 node_options());
   ASSERT_EQ(requested.exit_code, 0) << requested.output;
   EXPECT_EQ(ledger_balance(), 0);
   stop_grid();

@@ -1,9 +1,10 @@
 // `infergrid chain request-withdrawal | withdraw`: taking ledger balance out through the vault
 // (deploy/readme/chain.md, "Withdrawals"), in two steps around an epoch close:
-//   infergrid chain request-withdrawal AMOUNT --vault 0x… --key FILE [--from IDENTITY] [node options]
-//       signs a withdrawal statement with the account's chain key and sends it to the settlement
-//       actor, which books it (the amount leaves the account's ledger balance at once); --from takes
-//       it from a node identity bound to the wallet instead (its earnings), for the same wallet
+//   infergrid chain request-withdrawal AMOUNT --rpc URL --vault 0x… --key FILE [--from IDENTITY] [node options]
+//       signs a withdrawal statement for the chain the RPC node serves with the account's chain key
+//       and sends it to the settlement actor, which books it (the amount leaves the account's ledger
+//       balance at once); --from takes it from a node identity bound to the wallet instead (its
+//       earnings), for the same wallet
 //   infergrid chain withdraw --rpc URL --vault 0x… --key FILE [node options]
 //       asks the settlement actor for the account's Merkle proof in the last closed epoch, finds a
 //       recent epoch the vault anchored with the same balances root whose challenge window has
@@ -67,8 +68,11 @@ status request_withdrawal(const withdraw_args& args) {
   if (*amount <= 0) return make_error(error_code::invalid_argument, "the amount must be positive");
   const std::string op_id = args.op_id.empty() ? random_op_id("cli-") : args.op_id;
   const std::string account = args.from.empty() ? to_hex_0x(key->chain_address()) : args.from;
+  chain_client client(args.rpc);
+  auto chain_id = client.chain_id();  // the statement names the chain
+  if (!chain_id.ok()) return chain_id.err();
   const chain_withdrawal_request request{op_id, account, *amount,
-                                         sign_withdrawal(*key, *vault, static_cast<std::uint64_t>(*amount), op_id)};
+                                         sign_withdrawal(*key, *chain_id, *vault, static_cast<std::uint64_t>(*amount), op_id)};
   auto ack = ask_settlement<ledger_ack>(args, request);
   if (!ack.ok()) return ack.err();
   fmt::print("withdrawal of {} tokens by {} booked in ledger entry {}{} (op id {}); the next anchored epoch grants it: "
@@ -168,6 +172,8 @@ void add_chain_withdraw_commands(CLI::App& chain) {
   request->add_option("--from", args->from,
                       "the ledger account to take it from: a node identity (hex) bound to this wallet — a miner's or "
                       "validator's earnings (default: the wallet's own 0x account)");
+  request->add_option("--rpc", args->rpc, "the EVM node's JSON-RPC endpoint (the statement names its chain id)")
+      ->capture_default_str();
   request->callback([args] { report("request-withdrawal", request_withdrawal(*args)); });
   auto* take = chain.add_subcommand("withdraw", "take what the last anchored epoch grants, with its Merkle proof");
   add_node_options(take, *args);

@@ -77,6 +77,8 @@ class chain_bridge {
   chain_bridge_view view_for_metrics() const;
 
   const chain::address& vault() const { return config_.vault; }
+  // The chain the bridge follows (0 until its node first answered; kept in the cursor across restarts).
+  std::uint64_t chain_id() const { return cursor_.chain_id; }
   const chain_identities& identities() const { return cursor_.identities; }
   const chain::epoch_anchorer* anchorer() const { return anchorer_.get(); }
 

@@ -18,7 +18,12 @@ result<ledger::operation> chain_withdrawal_operation(const chain_bridge* bridge,
   }
   if (m.amount_micro <= 0) return make_error(error_code::invalid_argument, "the amount must be positive");
   if (m.op_id.empty()) return make_error(error_code::invalid_argument, "a withdrawal needs an op id");
-  IG_TRY(chain::verify_withdrawal(bridge->vault(), *account, static_cast<std::uint64_t>(m.amount_micro), m.op_id,
+  const std::uint64_t chain_id = bridge->chain_id();
+  if (chain_id == 0) {
+    return make_error(error_code::unavailable, "the chain node has not answered since this settlement actor started: "
+                                               "its chain id, which a withdrawal statement names, is not known yet; retry");
+  }
+  IG_TRY(chain::verify_withdrawal(chain_id, bridge->vault(), *account, static_cast<std::uint64_t>(m.amount_micro), m.op_id,
                                   m.signature));
   return ledger::operation{ledger::withdraw_op{m.account, m.amount_micro}};
 }
