@@ -7,4 +7,4 @@ target_link_libraries(bench_tokenizer PRIVATE infergrid_model nlohmann_json::nlo
 target_compile_definitions(bench_tokenizer PRIVATE INFERGRID_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 
 add_executable(sampler_bench sampler_bench.cpp)
-target_link_libraries(sampler_bench PRIVATE infergrid_model infergrid_runtime fmt::fmt infergrid_warnings)
+target_link_libraries(sampler_bench PRIVATE infergrid_actor_gpu_worker infergrid_model infergrid_runtime fmt::fmt infergrid_warnings)

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/gpu_worker/seeded_sampling.hpp"
 #include "kernels/model/sampler.hpp"
 #include "kernels/model/token_fingerprint.hpp"
 #include "runtime/fork_join_pool.hpp"
@@ -105,23 +106,34 @@ std::vector<named_config> configs() {
   return {{"greedy", greedy}, {"openai T=1", openai}, {"top_p 0.9 T=0.7", nucleus}, {"llama.cpp defaults", llama_cpp}};
 }
 
+// The request a worker sees for one of the configurations (no penalties, no bias).
+sampling_params request_sampling(const model::sampler_config& config) {
+  sampling_params params;
+  params.temperature = config.temperature;
+  params.top_k = config.top_k;
+  params.top_p = config.top_p;
+  params.min_p = config.min_p;
+  params.repeat_penalty = 1.0f;
+  params.seed = config.seed;
+  return params;
+}
+
 double us_per_row(clock_type::time_point start, std::size_t rows) {
   return std::chrono::duration<double, std::micro>(clock_type::now() - start).count() / static_cast<double>(rows);
 }
 
-// Microseconds per worker step whose `sequences` draws (draw + fingerprint) run on `pool`, over
-// `steps` steps of rows taken in turn from `rows`.
-double step_us(fork_join_pool& pool, const model::sampler_config& config, const std::vector<std::vector<float>>& rows,
+// Microseconds per worker step whose `sequences` draws (draw + fingerprint, as continuous_batch
+// makes them) run on `pool`, over `steps` steps of rows taken in turn from `rows`.
+double step_us(fork_join_pool& pool, const sampling_params& params, const std::vector<std::vector<float>>& rows,
                std::size_t sequences, std::size_t steps, double& sink) {
   std::vector<double> results(sequences);
   const auto start = clock_type::now();
   for (std::size_t step = 0; step < steps; ++step) {
     pool.run(sequences, [&](std::size_t i) {
-      model::sampler_config seeded = config;
-      seeded.seed = step * sequences + i;
       const std::vector<float>& row = rows[(step * sequences + i) % rows.size()];
-      const model::token_id token = model::sampler(seeded).sample(row);
-      results[i] = model::fingerprint_of(row, token).chosen_logprob;
+      const auto position = static_cast<std::uint32_t>(step);
+      const gpu_worker::summarized_draw drawn = gpu_worker::draw_and_summarize(params, row, row, {}, position);
+      results[i] = model::fingerprint_of(drawn.row, row, drawn.token).chosen_logprob;
     });
     for (const double r : results) sink += r;
   }
@@ -144,8 +156,8 @@ double step_draws(std::size_t n_rows) {
     for (const named_config& c : {named[0], named[1]}) {
       for (const std::size_t sequences : {8u, 16u}) {
         const std::size_t steps = std::max<std::size_t>(2, n_rows / sequences);
-        const double serial = step_us(one, c.config, rows, sequences, steps, sink);
-        const double pooled = step_us(all, c.config, rows, sequences, steps, sink);
+        const double serial = step_us(one, request_sampling(c.config), rows, sequences, steps, sink);
+        const double pooled = step_us(all, request_sampling(c.config), rows, sequences, steps, sink);
         fmt::print("| {} | {} | {} | {:.0f} | {:.0f} | {:.2f}x |\n", vocab, c.name, sequences, serial, pooled, serial / pooled);
       }
     }

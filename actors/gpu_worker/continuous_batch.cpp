@@ -159,9 +159,9 @@ model::token_id continuous_batch::choose(sequence& s, std::span<const float> log
   s.cached = static_cast<std::uint32_t>(s.history.size());
   const auto generated = std::span(s.history).subspan(s.prompt_count);
   const auto draw_logits = s.constraint->apply(masks_, generated, logits, s.masked_logits);
-  const model::token_id next = cheat_.replace(sample_at(s.job.request.sampling, draw_logits, s.history, s.generated),
-                                              s.generated, s.job.request.max_tokens, vocab_);
-  model::append_fingerprint(s.fingerprints, model::fingerprint_of(logits, next));
+  const summarized_draw drawn = draw_and_summarize(s.job.request.sampling, logits, draw_logits, s.history, s.generated);
+  const model::token_id next = cheat_.replace(drawn.token, s.generated, s.job.request.max_tokens, vocab_);
+  model::append_fingerprint(s.fingerprints, model::fingerprint_of(drawn.row, logits, next));
   if (s.job.request.logprobs) s.pending.logprobs.push_back(logprob_entry(vocab_, logits, next, s.job.request.top_logprobs));
   return next;
 }

@@ -11,7 +11,9 @@
 #include "actors/gpu_worker/continuous_batch.hpp"
 #include "actors/gpu_worker/sequence_text.hpp"
 #include "actors/gpu_worker/reference_completion.test.hpp"
+#include "actors/gpu_worker/seeded_sampling.hpp"
 #include "kernels/model/embedding_vector.hpp"
+#include "kernels/model/logit_sums.hpp"
 #include "kernels/model/test_support.hpp"
 
 namespace infergrid::gpu_worker {
@@ -197,6 +199,30 @@ TEST(continuous_batch, an_embedding_job_is_answered_whole_beside_running_complet
   EXPECT_EQ(summary->embedding, answer->embedding);
   EXPECT_EQ(summary->generated_here, 0u);
   EXPECT_EQ(text_tokens, testing::greedy_reference(model::testing_support::stories260k_path(), "Once upon a time", 16, 256).tokens);
+}
+
+// The worker takes a plain greedy draw from the row's summary (one pass with the fingerprint); it
+// must be the sampler's own pick, ties included, and only when nothing adjusts the row first.
+TEST(seeded_sampling, a_plain_greedy_draw_is_the_rows_argmax) {
+  sampling_params greedy;
+  greedy.temperature = 0.0f;
+  ASSERT_TRUE(draws_the_argmax(greedy));
+  for (const std::size_t n : {512u, 32000u, 151936u}) {
+    std::vector<float> row = model::testing_support::random_normals(n, static_cast<std::uint32_t>(n), 3.0f);
+    row[n / 2] = row[n - 1] = 50.0f;  // a tie across chunks: the lower id
+    const std::vector<model::token_id> history{1, 2, static_cast<model::token_id>(n / 2)};
+    EXPECT_EQ(sample_at(greedy, row, history, 3), static_cast<model::token_id>(model::summarize_row(row).argmax));
+    EXPECT_EQ(model::summarize_row(row).argmax, n / 2);
+  }
+  sampling_params penalised = greedy;
+  penalised.repeat_penalty = 1.1f;
+  sampling_params biased = greedy;
+  biased.logit_bias.push_back({5, 3.0f});
+  sampling_params sampled = greedy;
+  sampled.temperature = 0.7f;
+  EXPECT_FALSE(draws_the_argmax(penalised));
+  EXPECT_FALSE(draws_the_argmax(biased));
+  EXPECT_FALSE(draws_the_argmax(sampled));
 }
 
 TEST(sequence_text, stop_string_is_held_back_and_never_emitted) {

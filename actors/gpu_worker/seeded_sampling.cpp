@@ -32,6 +32,11 @@ model::sampler_config to_sampler_config(const sampling_params& params) {
 
 std::uint64_t position_seed(std::uint64_t seed, std::uint32_t position) { return mix(seed ^ mix(position)); }
 
+bool draws_the_argmax(const sampling_params& params) {
+  return params.temperature <= 0.0f && params.logit_bias.empty() && params.repeat_penalty == 1.0f &&
+         params.frequency_penalty == 0.0f && params.presence_penalty == 0.0f;
+}
+
 model::token_id sample_at(const sampling_params& params, std::span<const float> logits,
                           std::span<const model::token_id> history, std::uint32_t position) {
   model::sampler_config config = to_sampler_config(params);
@@ -41,6 +46,16 @@ model::token_id sample_at(const sampling_params& params, std::span<const float> 
   const std::size_t first = history.size() > window ? history.size() - window : 0;
   for (std::size_t i = first; i < history.size(); ++i) picker.accept(history[i]);
   return picker.sample(logits);
+}
+
+summarized_draw draw_and_summarize(const sampling_params& params, std::span<const float> logits,
+                                   std::span<const float> draw_logits, std::span<const model::token_id> history,
+                                   std::uint32_t position) {
+  summarized_draw out;
+  out.row = model::summarize_row(logits);
+  const bool argmax = draw_logits.data() == logits.data() && draws_the_argmax(params);
+  out.token = argmax ? static_cast<model::token_id>(out.row.argmax) : sample_at(params, draw_logits, history, position);
+  return out;
 }
 
 }  // namespace infergrid::gpu_worker

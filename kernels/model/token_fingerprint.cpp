@@ -21,9 +21,12 @@ std::uint16_t pack(const token_fingerprint& f) {
 }  // namespace
 
 token_fingerprint fingerprint_of(std::span<const float> logits, token_id chosen) {
-  assert(chosen >= 0 && static_cast<std::size_t>(chosen) < logits.size());
   // Greedy's order: the highest logit, the lowest id among equals. One pass over the row for both.
-  const row_summary row = summarize_row(logits);
+  return fingerprint_of(summarize_row(logits), logits, chosen);
+}
+
+token_fingerprint fingerprint_of(const row_summary& row, std::span<const float> logits, token_id chosen) {
+  assert(chosen >= 0 && static_cast<std::size_t>(chosen) < logits.size());
   const auto top = static_cast<std::uint32_t>(row.argmax);
   const double logprob = static_cast<double>(logits[static_cast<std::size_t>(chosen)]) - row.log_sum_exp();
   token_fingerprint exact{static_cast<std::uint8_t>(top & fingerprint_argmax_mask), static_cast<float>(logprob)};

@@ -10,6 +10,7 @@
 #include <span>
 #include <vector>
 
+#include "kernels/model/logit_sums.hpp"
 #include "kernels/model/tokenizer.hpp"
 
 namespace infergrid::model {
@@ -25,6 +26,8 @@ struct token_fingerprint {
 
 // From one row of logits and the token drawn from it (a valid index).
 token_fingerprint fingerprint_of(std::span<const float> logits, token_id chosen);
+// The same from the row's summary (summarize_row(logits)), made already for another use.
+token_fingerprint fingerprint_of(const row_summary& row, std::span<const float> logits, token_id chosen);
 // Little-endian 16 bits: argmax bits in the top 4, -logprob / step in the low 12.
 void append_fingerprint(std::vector<std::uint8_t>& out, const token_fingerprint& fingerprint);
 // The i-th fingerprint of `bytes` (i < bytes.size() / fingerprint_bytes_per_token).
