@@ -18,7 +18,8 @@ continuous_batch::continuous_batch(engine::llama_engine& engine, const model::to
       worker_id_(std::move(worker_id)),
       cheat_(cheat),
       masks_(vocab),
-      draws_(pool_helpers(limits.draw_threads, engine.n_slots())),
+      // No helpers where every row is drawn on the actor's thread (a small vocabulary).
+      draws_(pool_helpers(limits.draw_threads, vocab.vocab_size() >= limits.parallel_draw_min_logits ? engine.n_slots() : 1)),
       slots_(engine.n_slots()) {}
 
 std::uint32_t continuous_batch::running_count() const {
