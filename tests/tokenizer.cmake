@@ -39,9 +39,10 @@ gtest_discover_tests(chat_golden_test WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
 
 # End to end against a served Qwen3-vocabulary model (tests/openai_client): it stops at <|im_end|>
 # (chatml_stop), tools / structured outputs work through openai, LangChain and the AI SDK (tools), and
-# 100 random schemas and 20 forced calls with random parameters all validate (random_schemas).
+# 100 random schemas and 20 forced calls with random parameters all validate (random_schemas), and
+# concurrent OpenAI-sampled answers pass every validator's audit (sampled_audits).
 if(INFERGRID_NODE AND INFERGRID_NPM)
-  foreach(name chatml_stop tools random_schemas)
+  foreach(name chatml_stop tools random_schemas sampled_audits)
     add_test(NAME http_${name} COMMAND ${INFERGRID_NODE} --test --test-concurrency=1
       ${PROJECT_BINARY_DIR}/openai_client/${name}.test.mjs WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
     set_tests_properties(http_${name} PROPERTIES FIXTURES_REQUIRED "http_npm;tokenizer_fixtures" TIMEOUT 600
