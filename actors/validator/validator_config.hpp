@@ -16,7 +16,7 @@ struct validator_config {
   std::string device;                  // Vulkan device: index or name substring; "" = best
   std::uint32_t context_size = 0;      // positions of its one slot; 0 = the model's
   std::uint32_t batch_tokens = 128;    // tokens per scored submit (and logits rows per submit)
-  std::uint32_t check_threads = 0;     // threads checking a replay's positions (0 = one per hardware thread)
+  std::uint32_t check_threads = 0;     // threads checking a replay's positions (0 = one per hardware thread, at most 8)
   std::string identity_file;           // Ed25519 seed file; "" = a fresh key each start
   std::string settlement = "settlement";  // where verdict_message goes ("" = nowhere)
   std::string matchmaker = "matchmaker";  // where audit_verdict goes ("" = nowhere)
@@ -36,6 +36,10 @@ struct validator_config {
   std::string chain_deployment;  // the vault's deployment file (`infergrid chain deploy --out`)
   audit_tolerances tolerances;
 };
+
+// check_threads 0: one per hardware thread, at most this many. Past 8 a 256-token replay's checks
+// gain little, and every thread keeps row-sized scratch (~1 MB at a 152k vocabulary).
+inline constexpr std::uint32_t default_check_threads_max = 8;
 
 result<validator_config> read_validator_config(const settings& config);
 

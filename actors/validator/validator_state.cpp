@@ -63,7 +63,7 @@ validator_state::validator_state(actor_context& ctx, validator_config config, id
       model_hash_(std::move(model_hash)),
       slash_signer_(std::move(slash_signer)),
       masks_(vocab_),
-      checks_(pool_helpers(config_.check_threads, SIZE_MAX)) {}
+      checks_(pool_helpers(config_.check_threads, config_.check_threads != 0 ? config_.check_threads : default_check_threads_max)) {}
 
 void validator_state::on_start() {
   log(log_level::info, ctx_.address(), "validator {}", validator_id_);
