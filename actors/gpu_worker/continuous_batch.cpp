@@ -163,7 +163,9 @@ model::token_id continuous_batch::choose(sequence& s, std::span<const float> log
   const summarized_draw drawn = draw_and_summarize(s.job.request.sampling, logits, draw_logits, s.history, s.generated);
   const model::token_id next = cheat_.replace(drawn.token, s.generated, s.job.request.max_tokens, vocab_);
   model::append_fingerprint(s.fingerprints, model::fingerprint_of(drawn.row, logits, next));
-  if (s.job.request.logprobs) s.pending.logprobs.push_back(logprob_entry(vocab_, logits, next, s.job.request.top_logprobs));
+  if (s.job.request.logprobs) {
+    s.pending.logprobs.push_back(logprob_entry(vocab_, drawn.row, logits, next, s.job.request.top_logprobs));
+  }
   return next;
 }
 
@@ -246,8 +248,9 @@ std::vector<batch_event> continuous_batch::step() {
   }
   std::vector<model::token_id> next(entry_slots.size());
   const auto choose_entry = [&](std::size_t i) { next[i] = choose(*slots_[entry_slots[i]], stepped->logits_of(i)); };
-  // The cheats keep state: in order, on this thread.
-  if (cheat_.active() || vocab_.vocab_size() < limits_.parallel_draw_min_logits) {
+  // The cheats keep state: in order, on this thread. (Below parallel_draw_min_logits the pool has no
+  // helpers and runs every draw here, in order.)
+  if (cheat_.active()) {
     for (std::size_t i = 0; i < next.size(); ++i) choose_entry(i);
   } else {
     draws_.run(next.size(), choose_entry);

@@ -13,9 +13,9 @@ token_probability describe(const model::tokenizer& vocab, const model::scored_to
 
 }  // namespace
 
-token_logprob logprob_entry(const model::tokenizer& vocab, std::span<const float> logits, model::token_id chosen,
-                            std::uint32_t top_count) {
-  const auto scored = model::logprobs_at(logits, chosen, std::min(top_count, max_top_logprobs));
+token_logprob logprob_entry(const model::tokenizer& vocab, const model::row_summary& row, std::span<const float> logits,
+                            model::token_id chosen, std::uint32_t top_count) {
+  const auto scored = model::logprobs_at(row, logits, chosen, std::min(top_count, max_top_logprobs));
   token_logprob out;
   out.chosen = describe(vocab, scored.chosen);
   out.top.reserve(scored.top.size());

@@ -7,13 +7,15 @@
 #include <cstdint>
 #include <span>
 
+#include "kernels/model/logit_sums.hpp"
 #include "kernels/model/tokenizer.hpp"
 #include "messages/inference.hpp"
 
 namespace infergrid::gpu_worker {
 
 // top_count is capped at max_top_logprobs.
-token_logprob logprob_entry(const model::tokenizer& vocab, std::span<const float> logits, model::token_id chosen,
-                            std::uint32_t top_count);
+// `row`: summarize_row(logits), which the worker has made for the token's fingerprint.
+token_logprob logprob_entry(const model::tokenizer& vocab, const model::row_summary& row, std::span<const float> logits,
+                            model::token_id chosen, std::uint32_t top_count);
 
 }  // namespace infergrid::gpu_worker

@@ -33,8 +33,7 @@ model::sampler_config to_sampler_config(const sampling_params& params) {
 std::uint64_t position_seed(std::uint64_t seed, std::uint32_t position) { return mix(seed ^ mix(position)); }
 
 bool draws_the_argmax(const sampling_params& params) {
-  return params.temperature <= 0.0f && params.logit_bias.empty() && params.repeat_penalty == 1.0f &&
-         params.frequency_penalty == 0.0f && params.presence_penalty == 0.0f;
+  return params.temperature <= 0.0f && !to_sampler_config(params).changes_logits();
 }
 
 model::token_id sample_at(const sampling_params& params, std::span<const float> logits,

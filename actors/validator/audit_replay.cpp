@@ -11,7 +11,6 @@
 #include "kernels/model/logit_sums.hpp"
 #include "kernels/model/sampler.hpp"
 #include "kernels/model/token_fingerprint.hpp"
-#include "kernels/model/token_logprobs.hpp"
 
 namespace infergrid::validator {
 namespace {

@@ -55,8 +55,7 @@ void sampler::accept(token_id token) {
 }
 
 std::span<const float> sampler::adjusted(std::span<const float> logits, std::vector<float>& scratch) const {
-  const bool penalties = !recent_.empty() && (config_.repeat_penalty != 1.0f || config_.frequency_penalty != 0.0f ||
-                                              config_.presence_penalty != 0.0f);
+  const bool penalties = !recent_.empty() && config_.penalizes();
   if (config_.logit_bias.empty() && !penalties) return logits;
   scratch.assign(logits.begin(), logits.end());
   for (const auto& [token, bias] : config_.logit_bias) {

@@ -33,6 +33,12 @@ struct sampler_config {
   // Added to the logits first (OpenAI's logit_bias: -100 all but bans a token, 100 all but forces
   // it); ids outside the logits are ignored here (the worker refuses them up front).
   std::vector<std::pair<token_id, float>> logit_bias;
+
+  // Whether a penalty is on (it applies once tokens have been accepted).
+  bool penalizes() const { return repeat_penalty != 1.0f || frequency_penalty != 0.0f || presence_penalty != 0.0f; }
+  // Whether a bias or a penalty can change the logits before the draw; otherwise the draw reads the
+  // row as it is.
+  bool changes_logits() const { return !logit_bias.empty() || penalizes(); }
 };
 
 // One token of the distribution a draw picks from.

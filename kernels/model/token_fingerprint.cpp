@@ -5,7 +5,6 @@
 #include <cmath>
 
 #include "kernels/model/logit_sums.hpp"
-#include "kernels/model/token_logprobs.hpp"
 
 namespace infergrid::model {
 namespace {

@@ -9,14 +9,14 @@
 
 namespace infergrid::model {
 
-double log_sum_exp(std::span<const float> logits) {
+position_logprobs logprobs_at(std::span<const float> logits, token_id chosen, std::size_t top_count) {
   assert(!logits.empty());
-  return summarize_row(logits).log_sum_exp();  // all -inf (or +inf somewhere): the max itself
+  return logprobs_at(summarize_row(logits), logits, chosen, top_count);
 }
 
-position_logprobs logprobs_at(std::span<const float> logits, token_id chosen, std::size_t top_count) {
+position_logprobs logprobs_at(const row_summary& row, std::span<const float> logits, token_id chosen, std::size_t top_count) {
   assert(chosen >= 0 && static_cast<std::size_t>(chosen) < logits.size());
-  const double normaliser = log_sum_exp(logits);
+  const double normaliser = row.log_sum_exp();
   auto scored = [&](token_id token) {
     const double logit = logits[static_cast<std::size_t>(token)];
     return scored_token{token, static_cast<float>(logit - normaliser)};

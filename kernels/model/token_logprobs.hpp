@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "kernels/model/logit_sums.hpp"
 #include "kernels/model/tokenizer.hpp"
 
 namespace infergrid::model {
@@ -21,11 +22,10 @@ struct position_logprobs {
   std::vector<scored_token> top;  // the top_count most likely tokens, most likely first (higher logit; ties: lower id)
 };
 
-// log(sum over v of exp(logits[v])); logits must not be empty.
-double log_sum_exp(std::span<const float> logits);
-
 // The log-probability of `chosen` (a valid index into logits) and the `top_count` most likely
 // tokens (all of them when top_count >= logits.size()).
 position_logprobs logprobs_at(std::span<const float> logits, token_id chosen, std::size_t top_count);
+// The same with the row's summary (summarize_row(logits)), made already for another use.
+position_logprobs logprobs_at(const row_summary& row, std::span<const float> logits, token_id chosen, std::size_t top_count);
 
 }  // namespace infergrid::model
