@@ -163,7 +163,7 @@ int run(const options& o) {
   const identity key = identity::generate();
   fork_join_pool checks(pool_helpers(o.check_threads, SIZE_MAX));
   validator::audit_model audited{validator_engine, vocab, "bench", hash, nullptr, nullptr, &checks};
-  double generation_total = 0, validation_total = 0;
+  double generation_total = 0, validation_total = 0, device_total = 0, checks_total = 0;
   std::size_t fingerprint_bytes = 0, generated = 0;
   fmt::print("device: {}\n", worker_engine.device_description());
   for (int r = 0; r < o.runs; ++r) {
@@ -193,12 +193,15 @@ int run(const options& o) {
                  outcome.ok() ? outcome->reason + " " + outcome->detail : outcome.err().message);
       return 1;
     }
-    fmt::print("run {}: {} tokens generated in {:.1f} ms, validated in {:.1f} ms (replay {} ms), ratio {:.4f}\n", r,
-               receipt->output_tokens.size(), generation_ms, validation_ms, outcome->evidence.replay_ms,
+    fmt::print("run {}: {} tokens generated in {:.1f} ms, validated in {:.1f} ms (device {:.1f} ms, checks {:.1f} ms), "
+               "ratio {:.4f}\n",
+               r, receipt->output_tokens.size(), generation_ms, validation_ms, outcome->device_ms, outcome->checks_ms,
                validation_ms / generation_ms);
     if (r == 0 && o.runs > 1) continue;  // warm-up: first-use pipelines of the scored shapes
     generation_total += generation_ms;
     validation_total += validation_ms;
+    device_total += outcome->device_ms;
+    checks_total += outcome->checks_ms;
     fingerprint_bytes += receipt->fingerprints.size();
     generated += receipt->output_tokens.size();
   }
@@ -207,6 +210,10 @@ int run(const options& o) {
   fmt::print("| validation cost, {}-token answers (T={}, {}) | generation {:.1f} ms | validation {:.1f} ms | {:.4f} (target <= 0.05) |\n",
              o.tokens, o.temperature, o.openai_sampling ? "OpenAI's sampling" : "llama.cpp's sampling", generation_total,
              validation_total, ratio);
+  fmt::print("| of which the device's prefills (logits copied out) | | {:.1f} ms | {:.4f} |\n", device_total,
+             device_total / generation_total);
+  fmt::print("| of which the host's per-position checks ({} threads) | | {:.1f} ms | {:.4f} |\n", checks.threads(),
+             checks_total, checks_total / generation_total);
   fmt::print("| fingerprint bytes per generated token | TOPLOC ~8 | {:.2f} | {:.2f} (target <= 4) |\n",
              double(fingerprint_bytes) / double(generated), double(fingerprint_bytes) / double(generated) / 8.0);
   fmt::print("| grid throughput spent on a 5% audit rate | generation | 0.05 x validation | {:.4f} |\n", 0.05 * ratio);

@@ -183,6 +183,7 @@ result<audit_outcome> audit_job(audit_model& model, const inference_request& req
     if (!scored.ok()) return scored.err();
     rest = std::move(*scored);
   }
+  const auto replayed = std::chrono::steady_clock::now();
   // The positions are checked a window at a time: the mask (stateful) serially, then the window's
   // checks — each a few passes over its row — in parallel on the pool. Unmasked jobs: one window;
   // masked ones keep a masked copy of each row of the window.
@@ -216,9 +217,12 @@ result<audit_outcome> audit_job(audit_model& model, const inference_request& req
     }
   }
   audit_evidence evidence = tally(std::span(checks).subspan(checked_from), checked_from);
-  evidence.replay_ms = static_cast<std::uint32_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
-  return judge(evidence, tolerances);
+  const auto checked = std::chrono::steady_clock::now();
+  evidence.replay_ms = static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::milliseconds>(checked - started).count());
+  audit_outcome outcome = judge(evidence, tolerances);
+  outcome.device_ms = std::chrono::duration<double, std::milli>(replayed - started).count();
+  outcome.checks_ms = std::chrono::duration<double, std::milli>(checked - replayed).count();
+  return outcome;
 }
 
 }  // namespace infergrid::validator

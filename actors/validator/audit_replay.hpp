@@ -55,6 +55,10 @@ struct audit_outcome {
   std::string detail;
   audit_evidence evidence;
   bool canary = false;  // set by the validator for its own canaries
+  // Where the replay's time went (not signed, not kept): the device's prefills with their logits
+  // copied out, and the host's per-position checks. On a GPU the second is most of an audit.
+  double device_ms = 0;
+  double checks_ms = 0;
 };
 
 struct audit_model {
