@@ -91,8 +91,12 @@ struct inference_request {
   // true: an embedding job — the worker prefills the prompt, generates nothing (max_tokens 0) and
   // answers one last chunk carrying the prompt's embedding (token_chunk::embedding).
   bool embedding = false;
+  // Strings that end the output once it contains one, kept in it (stop strings are cut): the HTTP
+  // bridge ends a reply at its first `</tool_call>` when the client asked for one call
+  // (parallel_tool_calls false). Validators replay it as they replay stop strings.
+  std::vector<std::string> stop_after;
   MSGPACK_DEFINE(request_id, model, prompt, prompt_tokens, sampling, max_tokens, stop, routing, deadline_ms, stream,
-                 reply_to, logprobs, top_logprobs, embedding)
+                 reply_to, logprobs, top_logprobs, embedding, stop_after)
 };
 IG_REGISTER_MESSAGE(inference_request);
 

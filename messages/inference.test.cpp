@@ -31,6 +31,7 @@ inference_request sample_request() {
   r.reply_to = "local/gateway";
   r.logprobs = true;
   r.top_logprobs = 5;
+  r.stop_after = {"</tool_call>"};
   return r;
 }
 
@@ -50,6 +51,7 @@ TEST(inference_messages, request_round_trips_every_field) {
   EXPECT_EQ(r.reply_to, "local/gateway");
   EXPECT_TRUE(r.logprobs);
   EXPECT_EQ(r.top_logprobs, 5u);
+  EXPECT_EQ(r.stop_after, std::vector<std::string>{"</tool_call>"});
 }
 
 TEST(inference_messages, older_request_decodes_with_defaults) {
@@ -60,6 +62,7 @@ TEST(inference_messages, older_request_decodes_with_defaults) {
   EXPECT_FALSE(r.stream);
   EXPECT_FALSE(r.logprobs);
   EXPECT_EQ(r.top_logprobs, 0u);
+  EXPECT_TRUE(r.stop_after.empty());
 }
 
 TEST(inference_messages, chunk_job_receipt_and_result_round_trip) {

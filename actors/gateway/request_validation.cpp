@@ -47,9 +47,15 @@ status validate_request(const inference_request& r, const request_limits& limits
   } else if (r.max_tokens == 0 || r.max_tokens > limits.max_tokens) {
     return invalid("max_tokens: must be 1.." + std::to_string(limits.max_tokens) + " (got " + std::to_string(r.max_tokens) + ")");
   }
-  if (r.stop.size() > limits.max_stop_strings) return invalid("stop: at most " + std::to_string(limits.max_stop_strings) + " strings");
-  for (const auto& s : r.stop) {
-    if (s.size() > limits.max_stop_bytes) return invalid("stop: a stop string is longer than " + std::to_string(limits.max_stop_bytes) + " bytes");
+  for (const auto& [name, strings] : {std::pair<const char*, const std::vector<std::string>&>{"stop", r.stop}, {"stop_after", r.stop_after}}) {
+    if (strings.size() > limits.max_stop_strings) {
+      return invalid(std::string(name) + ": at most " + std::to_string(limits.max_stop_strings) + " strings");
+    }
+    for (const auto& s : strings) {
+      if (s.size() > limits.max_stop_bytes) {
+        return invalid(std::string(name) + ": a string is longer than " + std::to_string(limits.max_stop_bytes) + " bytes");
+      }
+    }
   }
   if (r.routing.preferred_miners.size() > limits.max_miner_list || r.routing.excluded_miners.size() > limits.max_miner_list) {
     return invalid("routing: at most " + std::to_string(limits.max_miner_list) + " preferred / excluded miners");

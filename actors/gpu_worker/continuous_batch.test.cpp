@@ -243,5 +243,37 @@ TEST(sequence_text, stop_string_is_held_back_and_never_emitted) {
   EXPECT_EQ(out, "Tom said hello to ");
 }
 
+// Feeds the tokens of `sentence` until the sequence ends; returns the text given out and how many
+// tokens were taken (all of them when nothing ended it).
+std::pair<std::string, std::size_t> feed_until_stopped(sequence_text& text, const std::string& sentence) {
+  const auto tokens = shared().vocab.encode(sentence, false);
+  std::string out;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    auto delta = text.add(tokens[i]);
+    out += delta.text;
+    if (delta.stopped) return {out, i + 1};
+  }
+  return {out + text.finish(), tokens.size()};
+}
+
+TEST(sequence_text, a_stop_after_string_ends_the_text_and_is_kept) {
+  auto& f = shared();
+  const std::string sentence = "Tom said hello to the big dog";
+  sequence_text after(f.vocab, {}, {"hello to"});
+  const auto [text, taken] = feed_until_stopped(after, sentence);
+  EXPECT_EQ(text, "Tom said hello to");
+  const auto tokens = f.vocab.encode(sentence, false);
+  EXPECT_EQ(f.vocab.decode(std::span(tokens).first(taken)), "Tom said hello to");
+  // The earlier of a stop string and a stop_after string ends it: a stop string is cut, a
+  // stop_after string kept.
+  sequence_text stop_first(f.vocab, {"said"}, {"hello"});
+  EXPECT_EQ(feed_until_stopped(stop_first, sentence).first, "Tom ");
+  sequence_text after_first(f.vocab, {"big"}, {"hello"});
+  EXPECT_EQ(feed_until_stopped(after_first, sentence).first, "Tom said hello");
+  // A string the text never completes ends nothing; the text is whole.
+  sequence_text never(f.vocab, {}, {"cat", ""});
+  EXPECT_EQ(feed_until_stopped(never, sentence), std::make_pair(sentence, f.vocab.encode(sentence, false).size()));
+}
+
 }  // namespace
 }  // namespace infergrid::gpu_worker

@@ -4,10 +4,24 @@
 
 namespace infergrid::gpu_worker {
 
-sequence_text::sequence_text(const model::tokenizer& vocab, std::vector<std::string> stop)
-    : stream_(vocab), stop_(std::move(stop)) {
-  std::erase_if(stop_, [](const std::string& s) { return s.empty(); });
+sequence_text::sequence_text(const model::tokenizer& vocab, std::vector<std::string> stop,
+                             std::vector<std::string> stop_after)
+    : stream_(vocab), stop_(std::move(stop)), stop_after_(std::move(stop_after)) {
+  const auto empty = [](const std::string& s) { return s.empty(); };
+  std::erase_if(stop_, empty);
+  std::erase_if(stop_after_, empty);
   for (const auto& s : stop_) holdback_bytes_ = std::max(holdback_bytes_, s.size() - 1);
+  for (const auto& s : stop_after_) after_longest_ = std::max(after_longest_, s.size());
+}
+
+std::size_t sequence_text::stop_after_end() const {
+  std::size_t end = std::string::npos;
+  // As for stop strings: only the tail that was never searched with the string complete.
+  const std::size_t from = after_searched_ >= after_longest_ ? after_searched_ - (after_longest_ - 1) : 0;
+  for (const auto& s : stop_after_) {
+    if (const std::size_t at = text_.find(s, from); at != std::string::npos) end = std::min(end, at + s.size());
+  }
+  return end;
 }
 
 std::size_t sequence_text::stop_position() const {
@@ -21,7 +35,17 @@ std::size_t sequence_text::stop_position() const {
 sequence_text::delta sequence_text::add(model::token_id token) {
   text_ += stream_.push(token);
   delta out;
-  if (const std::size_t stop_at = stop_position(); stop_at != std::string::npos) {
+  const std::size_t stop_at = stop_position();
+  const std::size_t after_end = stop_after_end();
+  after_searched_ = text_.size();
+  if (after_end != std::string::npos && (stop_at == std::string::npos || after_end <= stop_at)) {
+    // Ends with its stop_after string, which goes out; what the token decoded past it does not.
+    if (after_end > emitted_) out.text = text_.substr(emitted_, after_end - emitted_);
+    emitted_ = std::max(emitted_, after_end);
+    out.stopped = true;
+    return out;
+  }
+  if (stop_at != std::string::npos) {
     if (stop_at > emitted_) out.text = text_.substr(emitted_, stop_at - emitted_);
     emitted_ = std::max(emitted_, stop_at);
     out.stopped = true;

@@ -49,6 +49,11 @@ std::variant<std::string, api_error> render_chat_prompt(chat::template_family fa
                                                 "a tool call.");
       }
       request.output = forced_tool_call(format, request.tools);
+    } else if (!request.tools.parallel && format.parallel && !format.suffix.empty()) {
+      // One call at most: the reply ends with the first call's closing tag, so no further call is
+      // generated (and billed) only to be dropped.
+      const std::string_view closing = format.suffix.substr(format.suffix.find_first_not_of(" \n"));
+      request.stop_after.emplace_back(closing);
     }
   }
   if (auto problem = chat::tools_problem(family, request.messages, options)) {

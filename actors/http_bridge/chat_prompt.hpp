@@ -5,6 +5,8 @@
 // family's own format: the prefix (Qwen: "<tool_call>\n"), one JSON object {"name": <const>,
 // "arguments"|"parameters": <the function's parameters schema>} (anyOf over the tools when any
 // may be called), the suffix. The worker's constrained sampler enforces it; the validator replays it.
+// With parallel_tool_calls false and a family that writes several calls (Qwen's blocks), the reply
+// ends with the first call's closing tag (`stop_after` "</tool_call>").
 #include <optional>
 #include <string>
 #include <variant>

@@ -39,6 +39,27 @@ TEST(ChatPrompt, QwenRendersTheToolsAndAutoLeavesTheOutputFree) {
   EXPECT_EQ(request.output.format, "");
 }
 
+// parallel_tool_calls false: Qwen's reply ends with its first call's closing tag (kept, so the call
+// parses), where the worker stops; true, a forced call or a one-call family (Llama 3.1) set no end.
+TEST(ChatPrompt, OneCallOnlyEndsQwensReplyAfterTheFirstCall) {
+  const auto ends = [](const std::string& choice, const std::string& parallel, chat::template_family family) {
+    auto parsed = parse_chat_request(
+        R"({"model":"m","messages":[{"role":"user","content":"Weather?"}],"tool_choice":)" + choice +
+            R"(,"parallel_tool_calls":)" + parallel +
+            R"(,"tools":[{"type":"function","function":{"name":"now","parameters":{"type":"object","properties":{}}}}]})",
+        {});
+    auto request = std::get<completion_request>(parsed);
+    EXPECT_TRUE(std::holds_alternative<std::string>(render_chat_prompt(family, request)));
+    return request.stop_after;
+  };
+  using strings = std::vector<std::string>;
+  EXPECT_EQ(ends(R"("auto")", "false", chat::template_family::qwen3), strings{"</tool_call>"});
+  EXPECT_EQ(ends(R"("auto")", "false", chat::template_family::qwen2_5), strings{"</tool_call>"});
+  EXPECT_EQ(ends(R"("auto")", "true", chat::template_family::qwen3), strings{});
+  EXPECT_EQ(ends(R"("required")", "false", chat::template_family::qwen3), strings{});
+  EXPECT_EQ(ends(R"("auto")", "false", chat::template_family::llama3_1), strings{});
+}
+
 TEST(ChatPrompt, NamedChoiceForcesThatCallInTheFamilyFormat) {
   auto request = with_tools(R"({"type":"function","function":{"name":"get_weather"}})");
   ASSERT_TRUE(std::holds_alternative<std::string>(render_chat_prompt(chat::template_family::qwen2_5, request)));

@@ -1,6 +1,7 @@
 #include "actors/http_bridge/openai_request.hpp"
 
 #include <array>
+#include <utility>
 
 #include "actors/http_bridge/json_fields.hpp"
 #include "actors/http_bridge/tool_request.hpp"
@@ -170,6 +171,10 @@ maybe_error read_common(const json& body, const request_limits& limits, completi
   IG_HTTP_TRY(assign(read_integer(body, "seed", "seed", INT64_MIN, max_seed), seed));
   if (seed) out.seed = static_cast<std::uint64_t>(*seed);
   IG_HTTP_TRY(read_stop(body, limits, out));
+  // vLLM's switch: the stop string that ends the output is kept in it.
+  bool include_stop = false;
+  IG_HTTP_TRY(assign(read_bool(body, "include_stop_str_in_output", "include_stop_str_in_output"), include_stop));
+  if (include_stop) out.stop_after = std::exchange(out.stop, {});
   IG_HTTP_TRY(read_logit_bias(body, out));
   if (auto format = body.find("response_format"); format != body.end() && implemented_format(*format)) {
     if ((*format)["type"] == "json_object") out.output.format = "json_object";

@@ -74,6 +74,18 @@ TEST(ChatRequest, StopMayBeOneString) {
             (std::vector<std::string>{"END"}));
 }
 
+// vLLM's include_stop_str_in_output: the stop strings become strings kept in the output.
+TEST(ChatRequest, IncludeStopStrInOutputKeepsTheStopStrings) {
+  const auto kept = chat_ok(R"({"model":"m","messages":[{"role":"user","content":"x"}],"stop":["a","b"],)"
+                            R"("include_stop_str_in_output":true})");
+  EXPECT_EQ(kept.stop, std::vector<std::string>{});
+  EXPECT_EQ(kept.stop_after, (std::vector<std::string>{"a", "b"}));
+  const auto cut = chat_ok(R"({"model":"m","messages":[{"role":"user","content":"x"}],"stop":"a",)"
+                           R"("include_stop_str_in_output":false})");
+  EXPECT_EQ(cut.stop, std::vector<std::string>{"a"});
+  EXPECT_EQ(cut.stop_after, std::vector<std::string>{});
+}
+
 TEST(ChatRequest, UnknownFieldsAreIgnored) {
   EXPECT_EQ(chat_ok(R"({"model":"m","messages":[{"role":"user","content":"x"}],"whatever":{"a":1}})").model, "m");
 }
@@ -118,6 +130,7 @@ TEST(ChatRequest, EachBadFieldIsNamed) {
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stop":["a",3]})", "stop[1]"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stop":["a","b","c","d","e"]})", "stop"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stop":[""]})", "stop[0]"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"include_stop_str_in_output":1})", "include_stop_str_in_output"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"n":9})", "n"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"n":0})", "n"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream":"yes"})", "stream"},

@@ -47,6 +47,7 @@ inference_request to_inference_request(const completion_request& request, const 
   out.max_tokens = static_cast<std::uint32_t>(request.max_tokens);
   out.embedding = request.kind == endpoint_kind::embedding;
   out.stop = request.stop;
+  out.stop_after = request.stop_after;
   out.logprobs = request.logprobs;
   out.top_logprobs = static_cast<std::uint32_t>(request.top_logprobs);
   const routing_preferences& wanted = request.provider;

@@ -200,6 +200,46 @@ TEST(audit_replay, honest_vulkan_and_cpu_answers_pass_at_every_temperature) {
 
 // response_format json_object: the worker masks every draw, and so does the validator's replay —
 // an honest constrained answer passes; an unconstrained answer to a constrained request does not.
+// A stop_after string (the bridge's one-call-only tool replies) ends the answer with the token that
+// completes it; the validator replays that end, and an answer that runs on past it is a false finish.
+TEST(audit_replay, stop_after_answers_end_where_the_string_completes) {
+  auto& m = shared();
+  for (const float temperature : {0.0f, 1.0f}) {
+    // The first prompt whose free answer is long enough (the random model may end early).
+    inference_request free;
+    std::vector<std::pair<inference_request, completion_receipt>> long_answer;
+    for (std::size_t i = 0; i < prompts.size() && (long_answer.empty() || long_answer[0].second.output_tokens.size() < 12); ++i) {
+      free = make_request(fmt::format("free{}-{}", temperature, i), prompts[i], temperature);
+      long_answer = vulkan_answers(m.registered, {free});
+      ASSERT_EQ(long_answer.size(), 1u);
+    }
+    const std::vector<std::int32_t>& tokens = long_answer[0].second.output_tokens;
+    ASSERT_GE(tokens.size(), 12u);
+    // Three tokens from the middle of the answer: the answer must end where their text first completes.
+    const std::string end = m.validator.vocab.decode(std::span(tokens).subspan(6, 3));
+    auto bounded = free;  // the same id length: make_request's seed depends on it
+    bounded.stop_after = {end};
+    const auto short_answer = vulkan_answers(m.registered, {bounded});
+    ASSERT_EQ(short_answer.size(), 1u);
+    const completion_receipt& receipt = short_answer[0].second;
+    const std::vector<std::int32_t>& ended = receipt.output_tokens;
+    EXPECT_EQ(receipt.finish_reason, finish_stop);
+    ASSERT_LE(ended.size(), 9u);
+    EXPECT_TRUE(std::equal(ended.begin(), ended.end(), tokens.begin()));  // same seed: the same draws
+    const std::string text = m.validator.vocab.decode(ended);
+    EXPECT_NE(text.find(end), std::string::npos);
+    EXPECT_EQ(m.validator.vocab.decode(std::span(ended).first(ended.size() - 1)).find(end), std::string::npos);
+    auto honest = audit(bounded, receipt);
+    ASSERT_TRUE(honest.ok()) << honest.err().message;
+    EXPECT_FALSE(honest->guilty) << honest->reason << " " << honest->detail;
+    // The miner who ignores stop_after and answers on (billing the tokens past it) is convicted.
+    auto ran_on = audit(bounded, long_answer[0].second);
+    ASSERT_TRUE(ran_on.ok()) << ran_on.err().message;
+    EXPECT_TRUE(ran_on->guilty);
+    EXPECT_EQ(ran_on->reason, "finish_reason") << ran_on->detail;
+  }
+}
+
 TEST(audit_replay, json_object_answers_are_replayed_with_the_mask) {
   std::vector<inference_request> constrained = requests_at(0.7f, "json");
   for (auto& request : constrained) request.sampling.output_format = "json_object";

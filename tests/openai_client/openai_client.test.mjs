@@ -153,6 +153,26 @@ test('completions.create, whole and streamed', async () => {
   assert.equal(text, whole.choices[0].text);
 });
 
+test('stop strings are cut; with vLLM\'s include_stop_str_in_output they end the text and stay in it', async () => {
+  const ask = (extra) => client.completions.create({ model, prompt: 'Once upon a time', max_tokens: 32, temperature: 0, ...extra });
+  const free = (await ask({})).choices[0].text;
+  const stop = ` ${free.trim().split(/\s+/)[3]}`;  // the fourth word of the greedy answer
+  const at = free.indexOf(stop);
+  assert.ok(at > 0, `${JSON.stringify(stop)} in ${JSON.stringify(free)}`);
+  const cut = await ask({ stop: [stop] });
+  assert.equal(cut.choices[0].text, free.slice(0, at));
+  assert.equal(cut.choices[0].finish_reason, 'stop');
+  const kept = await ask({ stop: [stop], include_stop_str_in_output: true });
+  assert.equal(kept.choices[0].text, free.slice(0, at + stop.length));
+  assert.equal(kept.choices[0].finish_reason, 'stop');
+  assert.ok(kept.usage.completion_tokens < 32, JSON.stringify(kept.usage));
+  let streamed = '';
+  for await (const chunk of await ask({ stop: [stop], include_stop_str_in_output: true, stream: true })) {
+    streamed += chunk.choices[0]?.text ?? '';
+  }
+  assert.equal(streamed, kept.choices[0].text);
+});
+
 test('completions echo: the answer starts with the prompt, whole and streamed; suffix needs FIM tokens', async () => {
   const prompt = 'Once upon a time';
   const plain = await client.completions.create({ model, prompt, max_tokens: 8, temperature: 0 });
