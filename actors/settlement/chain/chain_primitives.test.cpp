@@ -7,6 +7,7 @@
 #include "actors/settlement/chain/balances_tree.hpp"
 #include "actors/settlement/chain/eip1559_transaction.hpp"
 #include "actors/settlement/chain/keccak.hpp"
+#include "actors/settlement/chain/retry_backoff.hpp"
 #include "actors/settlement/chain/rlp.hpp"
 #include "actors/settlement/chain/token_units.hpp"
 
@@ -215,6 +216,27 @@ TEST(ChainTokenUnits, MicroUnitsScaleToEighteenDecimalsAndBackExactly) {
   EXPECT_EQ(token_scale_of_decimals(5).err().code, error_code::invalid_argument);  // a base unit above a micro-unit
   EXPECT_EQ(token_scale_of_decimals(25).err().code, error_code::invalid_argument);
   EXPECT_EQ(token_scale_of_decimals(24)->units_per_micro, static_cast<uint128>(1'000'000'000'000'000'000u));
+}
+
+// The background senders' retries: the delay doubles up to the cap and starts over after a success;
+// a failure is logged when it differs from the last one, and the recovery once.
+TEST(ChainRetryBackoff, DoublesToTheCapLogsEachDistinctFailureOnceAndTheRecoveryOnce) {
+  retry_backoff backoff({100, 500, "test", "anchoring"});
+  EXPECT_FALSE(backoff.succeeded());  // no failures yet: nothing to say
+  std::vector<std::uint64_t> delays;
+  std::vector<bool> logged;
+  for (const char* message : {"down", "down", "down", "refused", "refused"}) {
+    const auto wait = backoff.failed("anchoring epoch 3", message);
+    delays.push_back(wait.delay_ms);
+    logged.push_back(wait.logged);
+  }
+  EXPECT_EQ(delays, (std::vector<std::uint64_t>{100, 200, 400, 500, 500}));
+  EXPECT_EQ(logged, (std::vector<bool>{true, false, false, true, false}));
+  EXPECT_TRUE(backoff.succeeded());
+  EXPECT_FALSE(backoff.succeeded());
+  const auto again = backoff.failed("anchoring epoch 4", "down");
+  EXPECT_EQ(again.delay_ms, 100u);
+  EXPECT_TRUE(again.logged);  // a new run of failures says so, even with the old message
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "actors/settlement/chain/chain_client.hpp"
 #include "actors/settlement/chain/contract_views.hpp"
+#include "actors/settlement/chain/retry_backoff.hpp"
 #include "actors/settlement/chain/vault_calls.hpp"
 #include "runtime/log.hpp"
 
@@ -62,8 +63,7 @@ status chain_slasher::slash_once(chain_client& client, const slash_submission& s
 
 void chain_slasher::run() {
   chain_client client(config_.endpoint, background_client_config());
-  std::uint64_t delay_ms = config_.retry_min_ms;
-  std::string last_failure;
+  retry_backoff backoff({config_.retry_min_ms, config_.retry_max_ms, config_.log_source, "slashing"});
   while (true) {
     slash_submission slash;
     {
@@ -80,18 +80,10 @@ void chain_slasher::run() {
     }
     if (!done.ok()) {
       ++failures_;
-      if (done.err().message != last_failure) {
-        last_failure = done.err().message;
-        log(log_level::warn, config_.log_source, "slashing miner {} failed, retrying with backoff up to {} ms: {}",
-            to_hex_0x(slash.miner), config_.retry_max_ms, last_failure);
-      }
-      if (!sleep_for(delay_ms)) return;
-      delay_ms = std::min(delay_ms * 2, config_.retry_max_ms);
+      if (!sleep_for(backoff.failed("slashing miner " + to_hex_0x(slash.miner), done.err().message).delay_ms)) return;
       continue;
     }
-    if (!last_failure.empty()) log(log_level::info, config_.log_source, "slashing works again");
-    last_failure.clear();
-    delay_ms = config_.retry_min_ms;
+    backoff.succeeded();
   }
 }
 

@@ -1,9 +1,8 @@
 #include "actors/settlement/chain/epoch_anchorer.hpp"
 
-#include <algorithm>
-
 #include "actors/settlement/chain/chain_client.hpp"
 #include "actors/settlement/chain/contract_views.hpp"
+#include "actors/settlement/chain/retry_backoff.hpp"
 #include "actors/settlement/chain/vault_calls.hpp"
 #include "runtime/log.hpp"
 
@@ -61,8 +60,7 @@ status epoch_anchorer::anchor_once(chain_client& client, const epoch_anchor& anc
 
 void epoch_anchorer::run() {
   chain_client client(config_.endpoint, background_client_config());
-  std::uint64_t delay_ms = config_.retry_min_ms;
-  std::string last_failure;
+  retry_backoff backoff({config_.retry_min_ms, config_.retry_max_ms, config_.log_source, "anchoring"});
   while (true) {
     epoch_anchor anchor;
     {
@@ -73,18 +71,10 @@ void epoch_anchorer::run() {
     }
     if (auto done = anchor_once(client, anchor); !done.ok()) {
       ++failures_;
-      if (done.err().message != last_failure) {
-        last_failure = done.err().message;
-        log(log_level::warn, config_.log_source, "anchoring epoch {} failed, retrying with backoff up to {} ms: {}",
-            anchor.epoch, config_.retry_max_ms, last_failure);
-      }
-      if (!sleep_for(delay_ms)) return;
-      delay_ms = std::min(delay_ms * 2, config_.retry_max_ms);
+      if (!sleep_for(backoff.failed(fmt::format("anchoring epoch {}", anchor.epoch), done.err().message).delay_ms)) return;
       continue;
     }
-    if (!last_failure.empty()) log(log_level::info, config_.log_source, "anchoring works again");
-    last_failure.clear();
-    delay_ms = config_.retry_min_ms;
+    backoff.succeeded();
     std::lock_guard lock(mutex_);
     if (pending_ && pending_->epoch == anchor.epoch) pending_.reset();
   }
