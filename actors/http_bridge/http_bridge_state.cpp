@@ -187,30 +187,31 @@ void http_bridge_state::settle_delivered(const std::string& request_id, const jo
       if (!paid.ok()) log_refusal("partial settlement", paid.err());
     });
   }
-  const refund_request refund = refund_for(request_id, std::move(reason));
-  if (stopping) {
-    (void)ctx_.send(settlement, refund);
-    return;
-  }
-  ctx_.request<ledger_ack>(settlement, refund, timeout_ms, [log_refusal](result<ledger_ack> ack) {
+  send_refund(request_id, std::move(reason), stopping, [log_refusal](result<ledger_ack> ack) {
     if (!ack.ok()) log_refusal("refund", ack.err());
   });
 }
 
 void http_bridge_state::refund_unanswered_escrow(const std::string& request_id, bool stopping) {
-  const refund_request refund = refund_for(request_id, "its escrow was not confirmed to the bridge in time");
+  send_refund(request_id, "its escrow was not confirmed to the bridge in time", stopping,
+              [this, request_id](result<ledger_ack> ack) {
+                if (ack.ok()) {
+                  log(log_level::info, ctx_.address(), "refunded {}: its escrow was recorded after the bridge stopped waiting",
+                      request_id);
+                } else {
+                  log(log_level::debug, ctx_.address(), "refund of unanswered escrow {}: {}", request_id, ack.err().message);
+                }
+              });
+}
+
+void http_bridge_state::send_refund(const std::string& request_id, std::string reason, bool stopping,
+                                    std::function<void(result<ledger_ack>)> answered) {
+  const refund_request refund = refund_for(request_id, std::move(reason));
   if (stopping) {
     (void)ctx_.send(shared_->config.settlement, refund);
     return;
   }
-  ctx_.request<ledger_ack>(shared_->config.settlement, refund, shared_->config.settlement_timeout_ms,
-                           [this, request_id](result<ledger_ack> ack) {
-                             if (ack.ok()) {
-                               log(log_level::info, ctx_.address(), "refunded {}: its escrow was recorded after the bridge stopped waiting", request_id);
-                             } else {
-                               log(log_level::debug, ctx_.address(), "refund of unanswered escrow {}: {}", request_id, ack.err().message);
-                             }
-                           });
+  ctx_.request<ledger_ack>(shared_->config.settlement, refund, shared_->config.settlement_timeout_ms, std::move(answered));
 }
 
 void http_bridge_state::cancel(const std::string& request_id) {

@@ -11,6 +11,7 @@
 // and refunds the rest (bridge_escrow.hpp). It also keeps the model list fresh (`supply_request`),
 // copies the node's per-actor counters for /metrics, re-reads the keys file when it changes and feeds the dashboard (dashboard_feed.hpp).
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -66,6 +67,10 @@ class http_bridge_state {
   // settlement actor may still record it, so a refund follows on the same path, after it. A refund of
   // an escrow never recorded is refused by the ledger and changes nothing.
   void refund_unanswered_escrow(const std::string& request_id, bool stopping = false);
+  // Both refund paths: `stopping`, sent without awaiting the answer; else awaited, and the answer
+  // given to `answered`.
+  void send_refund(const std::string& request_id, std::string reason, bool stopping,
+                   std::function<void(result<ledger_ack>)> answered);
   void cancel(const std::string& request_id);
   void on_chunk(const token_chunk& chunk);
   void on_failed(const inference_failed& failure);
