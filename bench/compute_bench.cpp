@@ -91,6 +91,9 @@ struct in_process_engine {
   engine::llama_engine engine;
 };
 
+// The model's name as its worker registered it (from the file name): the requests ask for it.
+std::string served_model;  // set by start_grid
+
 std::unique_ptr<node> start_grid(const options& opts, std::string& gateway) {
   const int port = 7600 + static_cast<int>(::getpid() % 1000);
   gateway = fmt::format("tcp://127.0.0.1:{}", port);
@@ -107,7 +110,10 @@ actors:
   // Bounded wait for the worker's registration.
   for (int i = 0; i < 500; ++i) {
     auto s = grid->call<supply_report>("matchmaker", supply_request{}, 1000);
-    if (s.ok() && !s->models.empty() && s->models[0].workers == 1) return grid;
+    if (s.ok() && !s->models.empty() && s->models[0].workers == 1) {
+      served_model = s->models[0].model;
+      return grid;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   throw std::runtime_error("the worker did not register");
@@ -115,7 +121,7 @@ actors:
 
 inference_request bench_request() {
   inference_request r;
-  r.model = "stories260k";
+  r.model = served_model;
   r.prompt = prompt;
   r.max_tokens = completion_tokens;
   r.sampling.temperature = 0;
