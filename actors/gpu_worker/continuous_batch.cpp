@@ -240,7 +240,8 @@ std::vector<batch_event> continuous_batch::step() {
     entry_slots.push_back(slot);
   }
   if (entries.empty()) return out;
-  auto stepped = engine_.step(entries);
+  // The rows are drawn from where the device wrote them; nothing calls the engine before the draws end.
+  auto stepped = engine_.step(entries, {.logits = true, .greedy = false, .borrow_logits = true});
   if (!stepped.ok()) {
     // The device failed mid-step: every sequence in it fails (the matchmaker may resume them elsewhere).
     for (const auto slot : entry_slots) fail(slot, stepped.err(), out);

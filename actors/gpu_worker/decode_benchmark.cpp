@@ -19,7 +19,7 @@ result<decode_speed> measure_decode_speed(engine::llama_engine& engine, std::int
     for (std::uint32_t slot = 0; slot < out.sequences; ++slot) {
       batch[slot] = engine::sequence_step{slot, std::span<const std::int32_t>(&next[slot], 1), position};
     }
-    auto stepped = engine.step(batch, {.logits = true, .greedy = true});
+    auto stepped = engine.step(batch, {.logits = true, .greedy = true, .borrow_logits = true});  // as the worker steps
     if (!stepped.ok()) return stepped.err();
     for (std::uint32_t slot = 0; slot < out.sequences && slot < stepped->greedy_ids.size(); ++slot) {
       next[slot] = stepped->greedy_ids[slot];

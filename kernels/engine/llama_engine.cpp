@@ -136,8 +136,10 @@ struct llama_engine::state {
     const std::uint32_t n_vocab = model().hparams.n_vocab;
     const auto* logits = reinterpret_cast<const float*>(buffers.logits.mapped());
     const auto* ids = reinterpret_cast<const std::int32_t*>(buffers.greedy_ids.mapped());
+    // The only submit of the step: every entry ends in it, row i is entry i.
+    if (options.logits && out.logits.empty()) out.borrowed = std::span(logits, finishing.size() * std::size_t{n_vocab});
     for (std::size_t i = 0; i < finishing.size(); ++i) {
-      if (options.logits) {
+      if (options.logits && out.borrowed.empty()) {
         std::memcpy(out.logits.data() + finishing[i] * n_vocab, logits + i * n_vocab, n_vocab * sizeof(float));
       }
       if (options.greedy) out.greedy_ids[finishing[i]] = ids[i];
@@ -240,10 +242,13 @@ result<step_result> llama_engine::step(std::span<const sequence_step> batch, con
   IG_TRY(s.check_batch(batch));
   step_result out;
   out.n_vocab = s.model().hparams.n_vocab;
-  if (options.logits) out.logits.assign(batch.size() * out.n_vocab, 0.0f);
   if (options.greedy) out.greedy_ids.assign(batch.size(), -1);
   // Fill submits of at most max_tokens tokens, splitting long entries across them.
   const std::uint32_t max_tokens = s.buffers.capacity.max_tokens;
+  std::size_t total_tokens = 0;
+  for (const sequence_step& entry : batch) total_tokens += entry.tokens.size();
+  const bool borrow = options.borrow_logits && total_tokens <= max_tokens && s.buffers.logits.host_cached();
+  if (options.logits && !borrow) out.logits.assign(batch.size() * out.n_vocab, 0.0f);
   std::vector<chunk_piece> pieces;
   std::uint32_t used = 0;
   for (std::size_t e = 0; e < batch.size(); ++e) {

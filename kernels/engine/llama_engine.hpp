@@ -65,14 +65,21 @@ struct sequence_step {
 struct step_options {
   bool logits = true;   // copy each entry's last-token logits back
   bool greedy = false;  // compute each entry's argmax on the device
+  // With logits: a step of one submit (every decode step; prefills up to max_batch_tokens) leaves
+  // them where the device wrote them (host-visible memory) and logits_of views them there, valid
+  // until the engine's next call — no copy of [entries][n_vocab] floats per step (16 sequences of
+  // a 152k vocabulary: 9.7 MB). A longer step copies them as without it, and so does a device whose
+  // host-visible memory is not cached (reading that is slow: the draws' passes read a copy).
+  bool borrow_logits = false;
 };
 
 struct step_result {
   std::uint32_t n_vocab = 0;
-  std::vector<float> logits;             // [entries][n_vocab] when step_options::logits
+  std::vector<float> logits;             // [entries][n_vocab] when step_options::logits, unless borrowed
+  std::span<const float> borrowed;       // the same rows in the engine's buffer (step_options::borrow_logits)
   std::vector<std::int32_t> greedy_ids;  // [entries] when step_options::greedy
   std::span<const float> logits_of(std::size_t entry) const {
-    return std::span(logits).subspan(entry * n_vocab, n_vocab);
+    return (borrowed.empty() ? std::span<const float>(logits) : borrowed).subspan(entry * n_vocab, n_vocab);
   }
 };
 

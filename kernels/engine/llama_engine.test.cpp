@@ -264,6 +264,36 @@ TEST(llama_engine, batched_decode_over_slots_equals_each_sequence_alone) {
   for (std::size_t s = 0; s < prompts.size(); ++s) EXPECT_EQ(tokens[s], alone_tokens[s]) << s;
 }
 
+// borrow_logits: a step of one submit views the rows where the device wrote them, bit for bit the rows
+// a copying step returns; a step longer than one submit copies them (its submits reuse the buffer).
+TEST(llama_engine, borrowed_logits_are_the_copied_rows_and_long_steps_copy) {
+  const std::string path = temp_path("engine_borrowed.gguf");
+  ASSERT_TRUE(model::write_random_llama(path, small_model(model::ggml_type::f16)).ok());
+  auto engine = llama_engine::load(path, {.n_slots = 3, .max_batch_tokens = 8});
+  ASSERT_TRUE(engine.ok()) << engine.err().message;
+  const std::int32_t firsts[] = {1, 7, 300};
+  std::vector<sequence_step> batch;
+  for (std::uint32_t slot = 0; slot < 3; ++slot) batch.push_back({slot, std::span(&firsts[slot], 1), 0});
+  auto copied = engine->step(batch, {.logits = true, .greedy = true});
+  ASSERT_TRUE(copied.ok()) << copied.err().message;
+  auto borrowed = engine->step(batch, {.logits = true, .greedy = true, .borrow_logits = true});  // the same positions again
+  ASSERT_TRUE(borrowed.ok()) << borrowed.err().message;
+  EXPECT_TRUE(borrowed->logits.empty());
+  ASSERT_EQ(borrowed->borrowed.size(), copied->logits.size());
+  for (std::size_t entry = 0; entry < batch.size(); ++entry) {
+    const auto a = borrowed->logits_of(entry), b = copied->logits_of(entry);
+    EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin(), b.end())) << entry;
+  }
+  EXPECT_EQ(borrowed->greedy_ids, copied->greedy_ids);
+  // Ten tokens: two submits of at most 8, so the rows are copied.
+  std::vector<std::int32_t> prompt(10, 5);
+  const sequence_step longer{0, prompt, 1};
+  auto copied_long = engine->step(std::span(&longer, 1), {.logits = true, .borrow_logits = true});
+  ASSERT_TRUE(copied_long.ok()) << copied_long.err().message;
+  EXPECT_TRUE(copied_long->borrowed.empty());
+  EXPECT_EQ(copied_long->logits.size(), copied_long->n_vocab);
+}
+
 // score() returns the logits after every token of a teacher-forced prefill, in submits of
 // max_output_rows tokens, equal to the reference fed one token at a time.
 TEST(llama_engine, score_returns_every_positions_logits_like_the_reference) {

@@ -100,6 +100,7 @@ result<buffer> buffer::create(const device& dev, std::size_t size_bytes, memory_
     void* pointer = nullptr;
     IG_VK_TRY(vkMapMemory(out.device_, out.memory_, 0, VK_WHOLE_SIZE, 0, &pointer), "vkMapMemory");
     out.mapped_ = static_cast<std::byte*>(pointer);
+    out.host_cached_ = (flags & VK_MEMORY_PROPERTY_HOST_CACHED_BIT) != 0;
   }
   return out;
 }
@@ -114,6 +115,7 @@ buffer& buffer::operator=(buffer&& other) noexcept {
     memory_ = std::exchange(other.memory_, VK_NULL_HANDLE);
     mapped_ = std::exchange(other.mapped_, nullptr);
     size_bytes_ = std::exchange(other.size_bytes_, 0);
+    host_cached_ = std::exchange(other.host_cached_, false);
   }
   return *this;
 }

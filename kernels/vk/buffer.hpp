@@ -37,6 +37,9 @@ class buffer {
   // Non-null when the memory is host-visible (always for host_visible, and for device_local on
   // devices whose device-local memory is host-visible too).
   std::byte* mapped() const { return mapped_; }
+  // The mapping is cached on the host: reading it is as fast as reading any memory. (Uncached,
+  // write-combined mappings are slow to read: copy out of them once, not several passes.)
+  bool host_cached() const { return host_cached_; }
 
  private:
   void release();
@@ -45,6 +48,7 @@ class buffer {
   VkDeviceMemory memory_ = VK_NULL_HANDLE;
   std::byte* mapped_ = nullptr;
   std::size_t size_bytes_ = 0;
+  bool host_cached_ = false;
 };
 
 // How a transfer reaches a buffer: directly through the mapping when there is one (automatic), or
