@@ -34,6 +34,7 @@ struct cheater {
   std::string mode;   // gpu_worker `cheat` setting, or "" with another model file
   std::string model;  // "registered", "other" or "q4_0"
   bool slashable;     // the cheat is in a signed receipt
+  bool forges = false;  // fingerprints forged through the registered model (forge_fingerprints_with)
 };
 
 const std::vector<cheater>& cheaters() {
@@ -42,12 +43,15 @@ const std::vector<cheater>& cheaters() {
       {"random_tokens", "registered", true}, {"truncate", "registered", true},
       {"replay_old", "registered", true},    {"inflate_count", "registered", true},
       {"wrong_model_hash", "registered", true}, {"forge_signature", "registered", false},
-      {"missing_signature", "registered", false},
+      {"missing_signature", "registered", false},  {"", "other", true, true},
   };
   return list;
 }
 
-std::string cheat_name(const cheater& c) { return c.mode.empty() ? "serves_" + c.model : c.mode; }
+std::string cheat_name(const cheater& c) {
+  if (c.forges) return "forges_fingerprints";
+  return c.mode.empty() ? "serves_" + c.model : c.mode;
+}
 
 std::string key_file(const std::string& dir, const std::string& name, std::uint8_t index, std::string* id) {
   std::array<std::uint8_t, 32> seed{};
@@ -119,6 +123,7 @@ class validation_grid {
     for (const cheater& c : list) {
       std::string extra = c.mode.empty() ? "" : ", cheat: " + c.mode;
       if (c.model != "registered") extra += ", claimed_model_hash: \"" + registered_hash_ + "\"";
+      if (c.forges) extra += ", forge_fingerprints_with: \"" + models_["registered"] + "\"";
       add(cheat_name(c), c.model, extra);
     }
     const std::string config = write(node_name + ".yaml", fmt::format(R"(node: {{name: {}, bind: "tcp://127.0.0.1:*"}}
@@ -287,23 +292,26 @@ TEST(validation_grid, a_cheat_mode_is_refused_without_the_test_flag) {
   ASSERT_EQ(::unsetenv("INFERGRID_TEST_CHEATS"), 0);
   const std::string dir = (std::filesystem::temp_directory_path() / fmt::format("infergrid-cheatflag-{}", ::getpid())).string();
   std::filesystem::create_directories(dir);
-  const std::string config = dir + "/worker.yaml";
-  std::ofstream(config) << fmt::format(R"(node: {{name: w, bind: "tcp://127.0.0.1:*"}}
+  for (const std::string& setting :
+       std::vector<std::string>{"cheat: random_tokens", "forge_fingerprints_with: \"" + stories260k_model_path() + "\""}) {
+    const std::string config = dir + "/worker.yaml";
+    std::ofstream(config) << fmt::format(R"(node: {{name: w, bind: "tcp://127.0.0.1:*"}}
 security: {{transport: plaintext}}
 actors:
   - name: gpu_worker
     kind: gpu_worker
-    settings: {{model_path: "{}", cheat: random_tokens}}
-)", stories260k_model_path());
-  node_process process(config, dir + "/worker.log");
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (process.running() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // poll period of a bounded wait
+    settings: {{model_path: "{}", {}}}
+)", stories260k_model_path(), setting);
+    node_process process(config, dir + "/worker.log");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (process.running() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));  // poll period of a bounded wait
+    }
+    EXPECT_FALSE(process.running()) << setting;
+    std::ifstream log(dir + "/worker.log");
+    const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("test-only"), std::string::npos) << setting << ": " << text;
   }
-  EXPECT_FALSE(process.running());
-  std::ifstream log(dir + "/worker.log");
-  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
-  EXPECT_NE(text.find("test-only"), std::string::npos) << text;
   std::filesystem::remove_all(dir);
 }
 

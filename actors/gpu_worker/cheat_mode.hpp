@@ -11,7 +11,8 @@
 //   forge_signature    receipts signed by a throwaway key
 //   missing_signature  receipts without signatures
 // A different model or a cheaper quantisation needs no mode: serve that GGUF under the real model's
-// name and set `claimed_model_hash` (also test-only) to the real model's hash.
+// name and set `claimed_model_hash` (also test-only) to the real model's hash; with
+// `forge_fingerprints_with` (fingerprint_forger.hpp) its fingerprints are forged through the real one.
 #include <cstdint>
 #include <random>
 #include <string>

@@ -14,7 +14,7 @@ result<worker_config> read_worker_config(const settings& config) {
                                      "register_retry_ms", "heartbeat_interval_ms", "identity_file",
                                      "benchmark_tokens", "tokens_per_second", "queue_capacity", "chunk_tokens", "chunk_interval_ms", "quiet_chunk_interval_ms",
                                      "draw_threads",
-                                     "cheat", "claimed_model_hash"}));
+                                     "cheat", "claimed_model_hash", "forge_fingerprints_with"}));
   worker_config out;
   auto path = config.require<std::string>("model_path");
   if (!path.ok()) return path.err();
@@ -47,10 +47,12 @@ result<worker_config> read_worker_config(const settings& config) {
   auto mode = read_cheat_mode(cheat);
   if (!mode.ok()) return make_error(mode.err().code, config.where("cheat") + ": " + mode.err().message);
   out.cheat = *mode;
-  IG_TRY(read_setting(config, "claimed_model_hash", out.claimed_model_hash));
-  if (!out.claimed_model_hash.empty()) {
-    if (auto allowed = allow_test_only("claimed_model_hash"); !allowed.ok()) {
-      return make_error(allowed.err().code, config.where("claimed_model_hash") + ": " + allowed.err().message);
+  for (const auto& [name, value] : {std::pair<const char*, std::string*>{"claimed_model_hash", &out.claimed_model_hash},
+                                     {"forge_fingerprints_with", &out.forge_fingerprints_with}}) {
+    IG_TRY(read_setting(config, name, *value));
+    if (value->empty()) continue;
+    if (auto allowed = allow_test_only(name); !allowed.ok()) {
+      return make_error(allowed.err().code, config.where(name) + ": " + allowed.err().message);
     }
   }
   if (out.slots == 0 || out.slots > 256) return make_error(error_code::invalid_argument, config.where("slots") + ": must be 1..256");

@@ -30,6 +30,7 @@ struct worker_config {
   // Test-only (cheat_mode.hpp; refused unless INFERGRID_TEST_CHEATS=1): a cheating miner.
   cheat_mode cheat = cheat_mode::none;
   std::string claimed_model_hash;  // "" = the served file's own hash
+  std::string forge_fingerprints_with;  // the real model's GGUF (fingerprint_forger.hpp); "" = off
 };
 
 result<worker_config> read_worker_config(const settings& config);

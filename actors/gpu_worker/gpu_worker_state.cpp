@@ -50,17 +50,24 @@ result<std::unique_ptr<gpu_worker_state>> gpu_worker_state::create(actor_context
   }
   const std::string model_hash =
       config->claimed_model_hash.empty() ? to_hex(file.content_hash()) : config->claimed_model_hash;
+  std::optional<fingerprint_forger> forger;
+  if (!config->forge_fingerprints_with.empty()) {
+    auto loaded_forger = fingerprint_forger::load(resolve_model_path(config->forge_fingerprints_with, settings.source()),
+                                                  engine.context_size());
+    if (!loaded_forger.ok()) return loaded_forger.err();
+    forger.emplace(std::move(*loaded_forger));
+  }
   model_offer offer{config->model_name, model_hash, engine.context_size(),
                     dominant_quantisation(file), tokens_per_second, 0, 0};
   log(log_level::info, ctx.address(), "serving {} ({} slots, {} positions, {}, {:.0f} tokens/s {}) on {}", offer.name,
       engine.n_slots(), offer.context_length, offer.quantisation, offer.tokens_per_second,
       config->tokens_per_second > 0 ? "as stated" : "measured", engine.device_description());
   return std::make_unique<gpu_worker_state>(ctx, std::move(*config), std::move(key), std::move(vocab),
-                                            std::move(engine), std::move(offer));
+                                            std::move(engine), std::move(offer), std::move(forger));
 }
 
 gpu_worker_state::gpu_worker_state(actor_context& ctx, worker_config config, identity key, model::tokenizer vocab,
-                                   engine::llama_engine engine, model_offer offer)
+                                   engine::llama_engine engine, model_offer offer, std::optional<fingerprint_forger> forger)
     : ctx_(ctx),
       config_(std::move(config)),
       key_(std::move(key)),
@@ -69,7 +76,8 @@ gpu_worker_state::gpu_worker_state(actor_context& ctx, worker_config config, ide
       engine_(std::move(engine)),
       offer_(std::move(offer)),
       batch_(engine_, vocab_, config_.batch, worker_id_, config_.cheat),
-      pricing_(config_.pricing) {
+      pricing_(config_.pricing),
+      forger_(std::move(forger)) {
   refresh_ask();
   // Envelopes to other nodes carry the miner's key: the matchmaker binds worker_id to it.
   ctx_.sign_as(key_);
@@ -159,6 +167,14 @@ void gpu_worker_state::run_step() {
 }
 
 void gpu_worker_state::send_receipt(const std::string& to, const sequence_summary& done) {
+  if (forger_ && done.embedding.empty()) {
+    sequence_summary forged = done;
+    if (auto made = forger_->forge(forged); !made.ok()) {
+      log(log_level::warn, ctx_.address(), "forging fingerprints for {}: {}", done.request.request_id, made.err().message);
+    }
+    (void)ctx_.send(to, build_receipt(forged, offer_, key_, config_.cheat));
+    return;
+  }
   (void)ctx_.send(to, build_receipt(done, offer_, key_, config_.cheat));
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "actors/gpu_worker/continuous_batch.hpp"
+#include "actors/gpu_worker/fingerprint_forger.hpp"
 #include "actors/gpu_worker/gpu_worker_config.hpp"
 #include "kernels/engine/llama_engine.hpp"
 #include "kernels/model/gguf_file.hpp"
@@ -29,7 +30,7 @@ namespace infergrid::gpu_worker {
 struct gpu_worker_state {
   static result<std::unique_ptr<gpu_worker_state>> create(actor_context& ctx, const settings& config);
   gpu_worker_state(actor_context& ctx, worker_config config, identity key, model::tokenizer vocab,
-                   engine::llama_engine engine, model_offer offer);
+                   engine::llama_engine engine, model_offer offer, std::optional<fingerprint_forger> forger = {});
   ~gpu_worker_state();
   handler_table handlers();
   void on_start();
@@ -52,6 +53,7 @@ struct gpu_worker_state {
   model_offer offer_;
   continuous_batch batch_;
   worker_pricing pricing_;
+  std::optional<fingerprint_forger> forger_;  // test-only cheat
   bool registered_ = false;
   std::string register_refusal_;  // the last reason the matchmaker refused us (logged once per reason)
   bool step_armed_ = false;
