@@ -10,13 +10,15 @@
 // validator's engine (one prefill per answer: another kernel path than batched decode), and prints
 // the false-positive rate per temperature and the largest deviations seen (the tolerances' margin).
 // Usage: validation_bench [--model PATH] [--tokens N] [--runs N] [--temperature T] [--openai]
-//                         [--false-positives N] [--tiled MIN_TOKENS] [--check-threads N]
+//                         [--false-positives N] [--tiled MIN_TOKENS] [--check-threads N] [--worker-kv f32|f16]
 //   --openai: sample as an OpenAI client's request does (no top-k, top-p 1, no min-p) instead of
 //   llama.cpp's defaults (top-k 40, top-p 0.95, min-p 0.05), in both modes.
 //   --tiled: both engines run matmuls of at least MIN_TOKENS tokens as the tiled GEMM (0 = never;
 //   default: the device kind's, kernels/engine/tiled_matmul_shape.hpp).
 //   --check-threads: threads checking a replay's positions, as the validator's check_threads (0 =
 //   one per hardware thread, the default; 1 = one at a time).
+//   --worker-kv f16: the worker's engine keeps its KV cache in 16-bit floats (the validator's stays
+//   F32), as issue 12's "F16 KV vs F32" honest pair.
 //   model default: build/bench/model-100m-f16.gguf, written with `make-model --size 100m` when missing
 //   (with --false-positives: build/bench/model-tiny-f16.gguf, `make-model --size tiny`).
 #include <chrono>
@@ -45,6 +47,7 @@ struct options {
   float temperature = 0.7f;
   std::uint32_t check_threads = 0;  // --check-threads
   bool openai_sampling = false;  // --openai: no top-k, top-p 1, no min-p (an OpenAI client's request)
+  bool worker_kv_f16 = false;    // --worker-kv f16
   int false_positive_jobs = 0;
   engine::kernel_options kernels;
 };
@@ -77,7 +80,8 @@ int false_positives(const options& o) {
   }
   auto file = std::move(model::gguf_file::open(path)).value();
   auto vocab = std::move(model::tokenizer::from_gguf(file)).value();
-  auto worker_engine = std::move(engine::llama_engine::create(file, {.n_slots = 4, .context_size = 256})).value();
+  auto worker_engine =
+      std::move(engine::llama_engine::create(file, {.n_slots = 4, .context_size = 256, .kv_cache_f16 = o.worker_kv_f16})).value();
   auto validator_engine =
       std::move(engine::llama_engine::create(file, {.n_slots = 1, .context_size = 256, .max_output_rows = 64})).value();
   const std::string hash = to_hex(file.content_hash());
@@ -136,7 +140,8 @@ int false_positives(const options& o) {
     fmt::print("| {} | {} | {} | {} | {} | {} | {:.4f} nats |\n", temperatures[k], t.jobs, t.guilty, t.tokens, t.near_ties,
                t.fingerprint_mismatches, t.deviation_max);
   }
-  fmt::print("false-positive rate: {}/{} on {}\n", guilty, o.false_positive_jobs, worker_engine.device_description());
+  fmt::print("false-positive rate: {}/{} on {} (the worker's KV cache {}, the validator's F32)\n", guilty,
+             o.false_positive_jobs, worker_engine.device_description(), o.worker_kv_f16 ? "F16" : "F32");
   return guilty == 0 ? 0 : 1;
 }
 
@@ -234,9 +239,11 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--false-positives")) o.false_positive_jobs = std::stoi(value());
     else if (!std::strcmp(argv[i], "--tiled")) o.kernels.tiled_min_tokens = static_cast<std::uint32_t>(std::stoul(value()));
     else if (!std::strcmp(argv[i], "--check-threads")) o.check_threads = static_cast<std::uint32_t>(std::stoul(value()));
-    else {
+    else if (!std::strcmp(argv[i], "--worker-kv") && i + 1 < argc && (!std::strcmp(argv[i + 1], "f16") || !std::strcmp(argv[i + 1], "f32"))) {
+      o.worker_kv_f16 = !std::strcmp(argv[++i], "f16");
+    } else {
       fmt::print(stderr, "usage: validation_bench [--model PATH] [--tokens N] [--runs N] [--temperature T] "
-                         "[--openai] [--false-positives N] [--tiled MIN_TOKENS] [--check-threads N]\n");
+                         "[--openai] [--false-positives N] [--tiled MIN_TOKENS] [--check-threads N] [--worker-kv f32|f16]\n");
       return 2;
     }
   }

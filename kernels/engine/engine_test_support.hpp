@@ -35,14 +35,14 @@ inline std::int32_t argmax(std::span<const float> logits) {
 // *greedy_mismatches when given.
 inline double compare_with_reference(const std::string& path, std::span<const std::int32_t> prompt, int decode_steps,
                                      const kernel_options& kernels = {}, std::size_t weight_part_bytes_limit = 0,
-                                     int* greedy_mismatches = nullptr) {
+                                     int* greedy_mismatches = nullptr, bool kv_cache_f16 = false) {
   auto file = model::gguf_file::open(path);
   EXPECT_TRUE(file.ok()) << file.err().message;
   if (!file.ok()) return INFINITY;
   auto reference = reference::llama_forward::create(*file);
   EXPECT_TRUE(reference.ok()) << reference.err().message;
-  auto engine = llama_engine::create(*file, {.n_slots = 2, .max_batch_tokens = 16, .kernels = kernels,
-                                             .weight_part_bytes_limit = weight_part_bytes_limit});
+  auto engine = llama_engine::create(*file, {.n_slots = 2, .max_batch_tokens = 16, .kv_cache_f16 = kv_cache_f16,
+                                             .kernels = kernels, .weight_part_bytes_limit = weight_part_bytes_limit});
   EXPECT_TRUE(engine.ok()) << engine.err().message;
   if (!reference.ok() || !engine.ok()) return INFINITY;
   std::vector<std::int32_t> tokens(prompt.begin(), prompt.end());

@@ -55,7 +55,8 @@ status record_layer(kernel_library& kernels, recorder& rec, const device_model& 
     IG_TRY(kernels.qk_norm(rec, b.qkv, *layer.q_norm, *layer.k_norm, shape, h.rms_norm_eps, n_tokens));
   }
   rec.stage = "rope_kv";
-  IG_TRY(kernels.rope_kv(rec, b.qkv, inputs, b.k_cache[layer_index], b.v_cache[layer_index], shape, rope, n_tokens));
+  IG_TRY(kernels.rope_kv(rec, b.qkv, inputs, b.k_cache[layer_index], b.v_cache[layer_index], shape, rope, n_tokens,
+                         b.capacity.kv_f16));
   rec.stage = "attention";
   IG_TRY(kernels.attention(rec, b.qkv_view, layer.qkv.width, b.k_view[layer_index], b.v_view[layer_index], inputs,
                            b.attention, shape, scale, n_tokens));

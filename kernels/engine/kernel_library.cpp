@@ -247,9 +247,10 @@ status kernel_library::rms_norm(recorder& rec, const vk::buffer& x, const vk::bu
 
 status kernel_library::rope_kv(recorder& rec, const vk::buffer& qkv, const token_inputs& tokens,
                                const vk::buffer& k_cache, const vk::buffer& v_cache, const attention_shape& shape,
-                               const rope_parameters& rope, std::uint32_t n_tokens) {
+                               const rope_parameters& rope, std::uint32_t n_tokens, bool f16_cache) {
   if (n_tokens == 0) return {};
-  auto p = pipeline(std::string(shader_variants::checked("rope_kv")), {storage, storage, storage, storage, storage, storage, storage}, sizeof(rope_push),
+  const std::string_view variant = f16_cache ? shader_variants::checked("rope_kv_f16") : shader_variants::checked("rope_kv");
+  auto p = pipeline(std::string(variant), {storage, storage, storage, storage, storage, storage, storage}, sizeof(rope_push),
                     {elementwise_block_size});
   if (!p) return p.err();
   const rope_push push{shape.n_heads,

@@ -162,10 +162,10 @@ class kernel_library {
   status rms_norm(recorder& rec, const vk::buffer& x, const vk::buffer& weight, const vk::buffer& out,
                   std::uint32_t width, std::uint32_t n_rows, float eps, const vk::buffer* row_list);
   // Rope of the q and k parts of fused qkv rows (in place for q), after adding the biases when given;
-  // k and v go into the caches.
+  // k and v go into the caches (of 16-bit floats with f16_cache).
   status rope_kv(recorder& rec, const vk::buffer& qkv, const token_inputs& tokens, const vk::buffer& k_cache,
                  const vk::buffer& v_cache, const attention_shape& shape, const rope_parameters& rope,
-                 std::uint32_t n_tokens);
+                 std::uint32_t n_tokens, bool f16_cache = false);
   // Per-head RMSNorm of the q heads (weights q_norm, head_dim floats) and k heads (k_norm) of fused
   // qkv rows, in place.
   status qk_norm(recorder& rec, const vk::buffer& qkv, const vk::buffer& q_norm, const vk::buffer& k_norm,

@@ -172,7 +172,12 @@ result<llama_engine> llama_engine::create(const model::gguf_file& file, const en
   const std::uint32_t n_ctx = std::max<std::uint32_t>(
       options.context_size != 0 ? options.context_size : std::min(hparams->context_length, default_context_limit), 1);
   // Planned with a gate|up buffer, which the upload may make unnecessary: an upper bound.
-  memory_plan plan = plan_memory(s->device, *hparams, *weights, {options.max_batch_tokens, options.n_slots, n_ctx, true});
+  if (options.kv_cache_f16 && !s->device.info().storage_16bit) {
+    return make_error(error_code::unsupported, "an F16 KV cache needs storageBuffer16BitAccess, which " +
+                                                   s->device.info().name + " lacks; use an F32 cache");
+  }
+  memory_plan plan = plan_memory(s->device, *hparams, *weights,
+                                 {options.max_batch_tokens, options.n_slots, n_ctx, true, 0, options.kv_cache_f16});
   if (options.memory_limit_bytes != 0) plan.available_bytes = options.memory_limit_bytes;
   if (options.on_load_message) options.on_load_message(plan.describe());
   IG_TRY(plan.check_fits());
@@ -191,7 +196,8 @@ result<llama_engine> llama_engine::create(const model::gguf_file& file, const en
   s->model_storage.emplace(std::move(*uploaded));
   const bool gate_up_pairs = std::all_of(s->model_storage->layers.begin(), s->model_storage->layers.end(),
                                          [](const device_layer& layer) { return layer.gate_up.swiglu_pairs; });
-  const step_capacity capacity{options.max_batch_tokens, options.n_slots, n_ctx, !gate_up_pairs, options.max_output_rows};
+  const step_capacity capacity{options.max_batch_tokens, options.n_slots, n_ctx, !gate_up_pairs, options.max_output_rows,
+                               options.kv_cache_f16};
   auto buffers = step_buffers::create(s->device, *hparams, capacity);
   if (!buffers) return buffers.err();
   s->buffers = std::move(*buffers);

@@ -38,6 +38,9 @@ struct engine_options {
   // Logits rows one submit can return: 0 = n_slots (a step's last token per sequence). score() uses
   // up to this many per submit, so a validator sets it to max_batch_tokens.
   std::uint32_t max_output_rows = 0;
+  // The KV cache in 16-bit floats: half its memory (llama.cpp's default cache type), values rounded
+  // once when written. Needs storageBuffer16BitAccess (NVIDIA, AMD, Intel, lavapipe have it).
+  bool kv_cache_f16 = false;
   kernel_options kernels;
   // Record the common step shapes at load and run each once with placeholder tokens (creating
   // every pipeline they use, and on CPU drivers, which compile at a pipeline's first dispatch, the

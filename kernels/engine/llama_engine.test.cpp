@@ -264,6 +264,26 @@ TEST(llama_engine, batched_decode_over_slots_equals_each_sequence_alone) {
   for (std::size_t s = 0; s < prompts.size(); ++s) EXPECT_EQ(tokens[s], alone_tokens[s]) << s;
 }
 
+// An F16 KV cache (llama.cpp's default type): half the cache memory; K and V rounded to 16 bits once,
+// so the logits stay within F16 rounding of the reference and greedy continuations agree.
+TEST(llama_engine, f16_kv_cache_halves_the_cache_and_matches_reference) {
+  for (const model::ggml_type type : {model::ggml_type::f32, model::ggml_type::q8_0}) {
+    const std::string path = temp_path("engine_kv_f16.gguf");
+    ASSERT_TRUE(model::write_random_llama(path, small_model(type)).ok());
+    const std::vector<std::int32_t> prompt = {1, 5, 9, 200, 31, 77, 4};
+    int mismatches = 0;
+    const double error = compare_with_reference(path, prompt, 24, {}, 0, &mismatches, true);
+    std::printf("%s with an F16 KV cache: worst relative L2 error of logits vs CPU reference %.2e, %d greedy mismatches\n",
+                std::string(model::traits_of(type).name).c_str(), error, mismatches);
+    EXPECT_LT(error, 5e-3);
+    EXPECT_EQ(mismatches, 0);
+    auto f32 = llama_engine::load(path, {.n_slots = 2, .context_size = 64});
+    auto f16 = llama_engine::load(path, {.n_slots = 2, .context_size = 64, .kv_cache_f16 = true});
+    ASSERT_TRUE(f32.ok() && f16.ok());
+    EXPECT_EQ(f16->kv_cache_bytes() * 2, f32->kv_cache_bytes());
+  }
+}
+
 // borrow_logits: a step of one submit views the rows where the device wrote them, bit for bit the rows
 // a copying step returns; a step longer than one submit copies them (its submits reuse the buffer).
 TEST(llama_engine, borrowed_logits_are_the_copied_rows_and_long_steps_copy) {

@@ -57,12 +57,14 @@ memory_plan plan_memory(const vk::device& dev, const model::llama_hparams& h, co
   if (dev.info().is_cpu()) plan.available_bytes = std::max(plan.available_bytes, host_available_bytes());
   plan.n_slots = capacity.n_slots;
   plan.n_ctx = capacity.n_ctx;
+  plan.kv_f16 = capacity.kv_f16;
   return plan;
 }
 
 std::string memory_plan::describe() const {
-  return fmt::format("memory plan: weights {} + KV cache {} ({} slots x {} positions) + scratch {} = {} of {} available",
-                     megabytes(weight_bytes), megabytes(kv_cache_bytes), n_slots, n_ctx, megabytes(scratch_bytes),
+  return fmt::format("memory plan: weights {} + KV cache {} ({} slots x {} positions, {}) + scratch {} = {} of {} available",
+                     megabytes(weight_bytes), megabytes(kv_cache_bytes), n_slots, n_ctx, kv_f16 ? "F16" : "F32",
+                     megabytes(scratch_bytes),
                      megabytes(total_bytes()), megabytes(available_bytes));
 }
 

@@ -24,6 +24,7 @@ struct memory_plan {
   // memory.
   std::size_t available_bytes = 0;
   std::uint32_t n_slots = 0, n_ctx = 0;
+  bool kv_f16 = false;
 
   std::size_t total_bytes() const { return weight_bytes + kv_cache_bytes + scratch_bytes; }
   // "memory plan: weights 249.4 MB + KV cache 50.3 MB (8 slots x 4096 positions) + scratch 5.1 MB

@@ -35,7 +35,7 @@ TEST(memory_plan, told_before_upload_and_matches_the_allocations) {
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[1], "progress");
   EXPECT_NE(events[0].find("memory plan: weights "), std::string::npos) << events[0];
-  EXPECT_NE(events[0].find("(3 slots x 40 positions)"), std::string::npos) << events[0];
+  EXPECT_NE(events[0].find("(3 slots x 40 positions, F32)"), std::string::npos) << events[0];
   // 2 layers x (k + v) x 3 slots x 40 positions x 2 kv heads x 16 dims x 4 bytes.
   EXPECT_EQ(engine->kv_cache_bytes(), 2u * 2 * 3 * 40 * 32 * 4);
   EXPECT_NE(events[0].find("KV cache 0.1 MB"), std::string::npos) << events[0];

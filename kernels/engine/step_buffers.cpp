@@ -23,6 +23,17 @@ result<vk::buffer_view> vec4_view(const vk::device& dev, const vk::buffer& b) {
   return vk::buffer_view::create(dev, b, VK_FORMAT_R32G32B32A32_SFLOAT, 0, texels * 16);
 }
 
+// A KV cache read 4 floats per texel: RGBA32F, or RGBA16F for a 16-bit cache.
+result<vk::buffer_view> cache_view(const vk::device& dev, const vk::buffer& b, bool f16) {
+  if (!f16) return vec4_view(dev, b);
+  const std::size_t texels = b.size_bytes() / 8;
+  if (texels > dev.info().max_texel_buffer_elements) {
+    return make_error(error_code::too_large, "a KV cache of " + std::to_string(b.size_bytes()) +
+                                                 " bytes exceeds maxTexelBufferElements; lower the context or slots");
+  }
+  return vk::buffer_view::create(dev, b, VK_FORMAT_R16G16B16A16_SFLOAT, 0, texels * 8);
+}
+
 // Bytes of each activation buffer, in the order create() allocates them.
 struct activation_sizes {
   std::size_t residual, normed, qkv, attention, gate_up, ffn_hidden, final_normed, per_token_int, output_rows, logits,
@@ -55,7 +66,7 @@ std::size_t step_buffers::activation_bytes_for(const model::llama_hparams& h, co
 }
 
 std::size_t step_buffers::kv_cache_bytes_for(const model::llama_hparams& h, const step_capacity& capacity) {
-  return 2 * std::size_t{h.n_layers} * capacity.n_slots * capacity.n_ctx * h.kv_width() * sizeof(float);
+  return 2 * std::size_t{h.n_layers} * capacity.n_slots * capacity.n_ctx * h.kv_width() * capacity.kv_element_bytes();
 }
 
 #define IG_ASSIGN(target, expr)                 \
@@ -95,7 +106,7 @@ result<step_buffers> step_buffers::create(const vk::device& dev, const model::ll
   IG_ASSIGN(out.output_rows, zeroed(dev, sizes.output_rows, host, act));
   IG_ASSIGN(out.logits, zeroed(dev, sizes.logits, host, act));
   IG_ASSIGN(out.greedy_ids, zeroed(dev, sizes.greedy_ids, host, act));
-  const std::size_t cache_bytes = std::size_t{capacity.n_slots} * capacity.n_ctx * kv_width * f;
+  const std::size_t cache_bytes = std::size_t{capacity.n_slots} * capacity.n_ctx * kv_width * capacity.kv_element_bytes();
   // rope_kv writes a layer's cache through one storage binding (128 MiB on lavapipe).
   if (cache_bytes > dev.info().max_storage_buffer_range) {
     return make_error(error_code::too_large,
@@ -111,8 +122,8 @@ result<step_buffers> step_buffers::create(const vk::device& dev, const model::ll
       cache->push_back(std::move(b));
     }
     vk::buffer_view k, v;
-    IG_ASSIGN(k, vec4_view(dev, out.k_cache.back()));
-    IG_ASSIGN(v, vec4_view(dev, out.v_cache.back()));
+    IG_ASSIGN(k, cache_view(dev, out.k_cache.back(), capacity.kv_f16));
+    IG_ASSIGN(v, cache_view(dev, out.v_cache.back(), capacity.kv_f16));
     out.k_view.push_back(std::move(k));
     out.v_view.push_back(std::move(v));
   }

@@ -2,7 +2,8 @@
 // Everything a forward step reads and writes besides the weights: the activations for up to
 // max_tokens tokens, the per-token inputs the CPU writes before each submit (token ids,
 // positions, slots, and which rows produce logits), the logits and greedy ids the CPU reads back,
-// and the KV cache: per layer, n_slots regions of n_ctx rows of n_kv_heads * head_dim floats.
+// and the KV cache: per layer, n_slots regions of n_ctx rows of n_kv_heads * head_dim floats (32- or,
+// with kv_f16, 16-bit; attention reads them through RGBA32F or RGBA16F views alike).
 // All sizes are fixed at creation, so a recorded step stays valid for every later submit.
 #include <cstddef>
 #include <cstdint>
@@ -21,6 +22,8 @@ struct step_capacity {
   std::uint32_t n_ctx = 0;       // positions per slot
   bool gate_up = true;           // a [tokens][2 n_ff] gate|up buffer (not when every layer writes SwiGLU itself)
   std::uint32_t max_outputs = 0; // logits rows per submit; 0 = n_slots (one per sequence)
+  bool kv_f16 = false;           // the KV cache in 16-bit floats (half the memory)
+  std::size_t kv_element_bytes() const { return kv_f16 ? 2 : 4; }
   std::uint32_t output_rows() const { return max_outputs != 0 ? max_outputs : n_slots; }
 };
 

@@ -12,8 +12,8 @@
 const uint MAX_HEAD_DIM = 256;
 
 layout(binding = 0) uniform samplerBuffer q_vectors;                     // RGBA32F view: row t at t * q_stride / 4
-layout(binding = 1) uniform samplerBuffer k_cache;                       // RGBA32F view
-layout(binding = 2) uniform samplerBuffer v_cache;                       // RGBA32F view
+layout(binding = 1) uniform samplerBuffer k_cache;  // RGBA32F view (RGBA16F for an F16 cache: the fetch converts)
+layout(binding = 2) uniform samplerBuffer v_cache;  // the same
 layout(std430, binding = 3) readonly buffer position_buffer { int positions[]; };
 layout(std430, binding = 4) readonly buffer slot_buffer { int slots[]; };
 layout(std430, binding = 5) writeonly buffer out_buffer { vec4 out_vectors[]; };  // [t][n_heads*hd]

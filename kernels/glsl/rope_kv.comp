@@ -6,15 +6,22 @@
 // - style 0 (NORM, Llama) rotates pairs (2i, 2i+1) of a head, style 1 (NEOX, Qwen) pairs (i, i + rope_dims/2);
 // - use_factors: pair i's angle is divided by factors[i] (llama3 frequency scaling);
 // - use_bias: bias[j] (the q|k|v biases side by side) is added to every element first (Qwen2).
+// KV_F16: the caches hold 16-bit floats (half the memory; storageBuffer16BitAccess), rounded once here.
 // Invocation x = pair index over q pairs then k pairs; workgroup y = token.
 #include "common.glsl"
 #include "push_constants.glsl"
+#ifdef KV_F16
+#extension GL_EXT_shader_16bit_storage : require
+#define cache_value float16_t
+#else
+#define cache_value float
+#endif
 
 layout(std430, binding = 0) buffer qkv_buffer { float qkv[]; };
 layout(std430, binding = 1) readonly buffer position_buffer { int positions[]; };
 layout(std430, binding = 2) readonly buffer slot_buffer { int slots[]; };
-layout(std430, binding = 3) writeonly buffer k_cache_buffer { float k_cache[]; };
-layout(std430, binding = 4) writeonly buffer v_cache_buffer { float v_cache[]; };
+layout(std430, binding = 3) writeonly buffer k_cache_buffer { cache_value k_cache[]; };
+layout(std430, binding = 4) writeonly buffer v_cache_buffer { cache_value v_cache[]; };
 layout(std430, binding = 5) readonly buffer factor_buffer { float factors[]; };
 layout(std430, binding = 6) readonly buffer bias_buffer { float bias[]; };
 
@@ -65,8 +72,8 @@ void main() {
   const uvec2 e = (k_pair / half_dim) * p.head_dim + pair_elements(in_head);  // within the k part
   const vec2 rotated = rotate(vec2(load(row, q_width + e.x), load(row, q_width + e.y)), in_head, float(position));
   const uint cache_row = (uint(slots[p.token_offset + t]) * p.n_ctx + uint(position)) * kv_width;
-  k_cache[cache_row + e.x] = rotated.x;
-  k_cache[cache_row + e.y] = rotated.y;
-  v_cache[cache_row + e.x] = load(row, q_width + kv_width + e.x);
-  v_cache[cache_row + e.y] = load(row, q_width + kv_width + e.y);
+  k_cache[cache_row + e.x] = cache_value(rotated.x);
+  k_cache[cache_row + e.y] = cache_value(rotated.y);
+  v_cache[cache_row + e.x] = cache_value(load(row, q_width + kv_width + e.x));
+  v_cache[cache_row + e.y] = cache_value(load(row, q_width + kv_width + e.y));
 }

@@ -58,6 +58,7 @@ foreach(kernel rms_norm attention)
 endforeach()
 
 list(APPEND infergrid_shader_variants "argmax_subgroup_only|argmax.comp|USE_SUBGROUP,SUBGROUP_ONLY")
+list(APPEND infergrid_shader_variants "rope_kv_f16|rope_kv.comp|KV_F16")
 foreach(kernel rope_kv qk_norm swiglu add argmax)
   list(APPEND infergrid_shader_variants "${kernel}|${kernel}.comp|")
 endforeach()

@@ -49,6 +49,11 @@ device_info query_info(VkPhysicalDevice physical) {
   info.max_compute_shared_memory_bytes = limits.maxComputeSharedMemorySize;
   info.max_workgroup_invocations = limits.maxComputeWorkGroupInvocations;
   info.max_push_constants_bytes = limits.maxPushConstantsSize;
+  VkPhysicalDevice16BitStorageFeatures storage16{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES};
+  VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+  features.pNext = &storage16;
+  vkGetPhysicalDeviceFeatures2(physical, &features);
+  info.storage_16bit = storage16.storageBuffer16BitAccess == VK_TRUE;
   return info;
 }
 
@@ -87,7 +92,10 @@ result<device> device::create(const device_options& options) {
   queue_info.queueFamilyIndex = out.queue_family_;
   queue_info.queueCount = 1;
   queue_info.pQueuePriorities = &priority;
+  VkPhysicalDevice16BitStorageFeatures storage16{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES};
+  storage16.storageBuffer16BitAccess = out.info_.storage_16bit ? VK_TRUE : VK_FALSE;
   VkDeviceCreateInfo device_info_create{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
+  device_info_create.pNext = &storage16;
   device_info_create.queueCreateInfoCount = 1;
   device_info_create.pQueueCreateInfos = &queue_info;
   IG_VK_TRY(vkCreateDevice(out.physical_, &device_info_create, nullptr, &out.device_), "vkCreateDevice");

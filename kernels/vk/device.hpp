@@ -32,6 +32,8 @@ struct device_info {
   std::uint32_t max_compute_shared_memory_bytes = 0;
   std::uint32_t max_workgroup_invocations = 0;
   std::uint32_t max_push_constants_bytes = 0;
+  // storageBuffer16BitAccess (enabled when present): 16-bit floats in storage buffers (F16 KV cache).
+  bool storage_16bit = false;
   bool is_cpu() const { return type == VK_PHYSICAL_DEVICE_TYPE_CPU; }
 };
 
