@@ -60,10 +60,13 @@ token_verdict check_draw(const sampling_params& sampling, std::span<const float>
     const double gap = model::max_logit(logits) - logits[static_cast<std::size_t>(token)];
     return gap <= tolerances.near_tie_logprob ? token_verdict::near_tie : token_verdict::implausible;
   }
-  if (!drawn) return token_verdict::implausible;  // outside the top-k / top-p / min-p candidates
   const double u = replay.next_uniform();
-  if (u >= drawn->low && u < drawn->high) return token_verdict::same;
-  const double distance = u < drawn->low ? drawn->low - u : u - drawn->high;
+  if (drawn && u >= drawn->low && u < drawn->high) return token_verdict::same;
+  // Another device's logits may have ranked the tokens near this one's logit the other way (or kept
+  // a token at the cuts' edge): the widest interval it could have had there.
+  const std::optional<model::draw_interval> loose = replay.loose_interval_of(logits, token, tolerances.rank_tie_logit);
+  if (!loose) return token_verdict::implausible;  // well outside the top-k / top-p / min-p candidates
+  const double distance = u < loose->low ? loose->low - u : u >= loose->high ? u - loose->high : 0.0;
   return distance <= tolerances.near_tie_cdf ? token_verdict::near_tie : token_verdict::implausible;
 }
 

@@ -36,6 +36,7 @@ namespace infergrid::validator {
 // Defaults and the measurements behind them: deploy/readme/validation.md.
 struct audit_tolerances {
   double near_tie_cdf = 0.02;              // sampled tokens: |u - the miner token's CDF interval|
+  float rank_tie_logit = 0.1f;             // sampled tokens: logits this close may rank either way on another device
   double near_tie_logprob = 0.5;           // greedy tokens: top log-probability - the miner token's
   double near_tie_fraction_max = 0.1;      // more near ties than this share of checked tokens convicts
   std::uint32_t near_ties_free = 2;        // ... beyond this many

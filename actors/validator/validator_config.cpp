@@ -7,6 +7,8 @@ namespace {
 
 status read_tolerances(const settings& config, audit_tolerances& t) {
   IG_TRY(read_setting(config, "near_tie_cdf", t.near_tie_cdf));
+  IG_TRY(read_setting(config, "rank_tie_logit", t.rank_tie_logit));
+  if (t.rank_tie_logit < 0) return make_error(error_code::invalid_argument, config.where("rank_tie_logit") + ": must be >= 0");
   IG_TRY(read_setting(config, "near_tie_logprob", t.near_tie_logprob));
   IG_TRY(read_setting(config, "near_tie_fraction_max", t.near_tie_fraction_max));
   IG_TRY(read_setting(config, "near_ties_free", t.near_ties_free));
@@ -27,7 +29,7 @@ result<validator_config> read_validator_config(const settings& config) {
   IG_TRY(config.reject_unknown_keys({"model_path", "model_name", "device", "context_size", "batch_tokens", "check_threads",
                                      "identity_file", "settlement", "matchmaker", "audit_rate", "queue_capacity",
                                      "bond_micro", "verdicts_kept", "canary_interval_ms", "canary_max_tokens",
-                                     "canary_entry", "canaries_open_max", "near_tie_cdf", "near_tie_logprob",
+                                     "canary_entry", "canaries_open_max", "near_tie_cdf", "rank_tie_logit", "near_tie_logprob",
                                      "near_tie_fraction_max", "near_ties_free", "implausible_tokens_max",
                                      "logprob_tolerance", "logprob_mean_tolerance", "mean_tokens_min",
                                      "fingerprint_fraction_max", "fingerprint_mismatches_free", "argmax_tie_margin",

@@ -128,6 +128,26 @@ std::optional<draw_interval> sampler::interval_of(std::span<const float> logits,
   return draw_interval{low, low + t.row.weight(own->logit, t.inverse_temperature) / t.total};
 }
 
+std::optional<draw_interval> sampler::loose_interval_of(std::span<const float> logits, token_id token,
+                                                       float rank_tolerance) const {
+  assert(!logits.empty());
+  if (token < 0 || static_cast<std::size_t>(token) >= logits.size() || config_.temperature <= 0.0f) return std::nullopt;
+  const std::span<const float> x = adjusted(logits, adjusted_scratch);
+  const draw_table t = table(x);
+  const float own = x[static_cast<std::size_t>(token)];
+  if (std::isnan(own)) return std::nullopt;
+  // The lowest logit the cuts keep: min-p's floor, top-p's last token, top-k's k-th.
+  float lowest = t.row.floor;
+  if (t.row.last) lowest = std::max(lowest, t.row.last->logit);
+  if (!t.head_logits.empty()) lowest = std::max(lowest, t.head_logits.back());
+  if (own < lowest - rank_tolerance) return std::nullopt;
+  const float scale = t.inverse_temperature;
+  const double surely_before = sum_of_exps(t.row.logits, t.row.top, scale, std::nextafter(own + rank_tolerance, INFINITY));
+  double through = sum_of_exps(t.row.logits, t.row.top, scale, own - rank_tolerance);
+  if (!t.candidate(token) || !t.row.holds(*t.candidate(token))) through += t.row.weight(own, scale);  // a candidate there
+  return draw_interval{surely_before / t.total, std::min(1.0, through / t.total)};
+}
+
 token_id sampler::sample(std::span<const float> logits) {
   assert(!logits.empty());
   const std::span<const float> x = adjusted(logits, adjusted_scratch);

@@ -69,6 +69,13 @@ class sampler {
   // tokens): nothing when the cuts (top-k, top-p, min-p) leave the token out. Greedy: [0, 1) for
   // the argmax, nothing for any other token.
   std::optional<draw_interval> interval_of(std::span<const float> logits, token_id token) const;
+  // The widest interval `token` can have had on a device whose logits differ from these by up to
+  // `rank_tolerance` (a validator's replay of another device's draw): the tokens whose logits lie
+  // within rank_tolerance of the token's may have ranked either side of it there, so the interval
+  // runs from the weight of those surely ranked before it to the weight of all that may have been
+  // (itself included); a token the cuts leave out counts when its logit is within rank_tolerance of
+  // the lowest candidate's. Nothing when it is further out, or at temperature 0.
+  std::optional<draw_interval> loose_interval_of(std::span<const float> logits, token_id token, float rank_tolerance) const;
   // The uniform in [0, 1) the next draw would use (a copy of the generator advances, this one not).
   double next_uniform() const;
   // Adds a token (e.g. from the prompt) to the penalty window.

@@ -260,5 +260,37 @@ TEST(sampler, interval_of_a_cut_token_is_nothing) {
   EXPECT_FALSE(sampler(plain(1.0f)).interval_of(logits, 4).has_value());  // not a token of the row
 }
 
+// A validator's replay of another device's draw: two nearly equal logits may swap places there,
+// which moves a token's interval by the other's whole probability. The loose interval holds the
+// token's interval on a row whose logits differ by less than the tolerance, and a cut token
+// counts only within the tolerance of the lowest candidate.
+TEST(sampler, loose_interval_holds_the_interval_of_every_nearby_row) {
+  const std::vector<float> here = {2.0f, 1.0f, 0.999f, 0.5f, -3.0f};  // tokens 1 and 2 nearly tied
+  std::vector<float> there = here;
+  there[2] = 1.001f;  // on the miner's device token 2 ranks before token 1
+  const sampler_config config = plain(1.0f, 5);
+  const auto exact = sampler(config).interval_of(there, 1);
+  const auto loose = sampler(config).loose_interval_of(here, 1, 0.01f);
+  ASSERT_TRUE(exact && loose);
+  // Up to the weights' own change (the near_tie_cdf margin covers that): 0.002 of a logit here.
+  EXPECT_LE(loose->low, exact->low + 1e-3);
+  EXPECT_GE(loose->high, exact->high - 1e-3);
+  const auto own = sampler(config).interval_of(here, 1);
+  ASSERT_TRUE(own);
+  EXPECT_GT(exact->low - own->low, 0.15);  // the swap moved it by token 2's probability (0.187)
+  // No tolerance: the exact interval.
+  const auto tight = sampler(config).loose_interval_of(here, 1, 0.0f);
+  ASSERT_TRUE(tight);
+  EXPECT_NEAR(tight->low, own->low, 1e-9);
+  EXPECT_NEAR(tight->high, own->high, 1e-9);
+  // top-k 3 keeps tokens 0, 1, 2; token 3 (0.5) is out by 0.499 and token 4 far out.
+  sampler_config k = config;
+  k.top_k = 3;
+  EXPECT_FALSE(sampler(k).loose_interval_of(here, 3, 0.1f).has_value());
+  EXPECT_TRUE(sampler(k).loose_interval_of(here, 3, 0.6f).has_value());
+  EXPECT_FALSE(sampler(k).loose_interval_of(here, 4, 0.6f).has_value());
+  EXPECT_FALSE(sampler(plain(0.0f)).loose_interval_of(here, 1, 0.1f).has_value());  // greedy: the gap rule
+}
+
 }  // namespace
 }  // namespace infergrid::model
