@@ -14,7 +14,7 @@ if(INFERGRID_BUILD_TESTS)
   # An honest worker whose KV cache is F16 audited by a validator whose cache is F32 (another kernel
   # path's rounding: tokens of nearly equal logits rank either way, sampler::loose_interval_of).
   add_test(NAME validation_bench_false_positives_f16_kv_short
-    COMMAND validation_bench --false-positives 96 --worker-kv f16 --model ${PROJECT_BINARY_DIR}/bench/model-tiny-f16.gguf
+    COMMAND validation_bench --false-positives 96 --worker-kv f16 --openai --model ${PROJECT_BINARY_DIR}/bench/model-tiny-f16.gguf
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   # They write the tiny model when it is missing: never at once.
   set_tests_properties(validation_bench_false_positives_short validation_bench_false_positives_openai_short

@@ -92,7 +92,7 @@ int false_positives(const options& o) {
   const float temperatures[] = {0.0f, 0.7f, 1.0f};
   struct tally {
     int jobs = 0, guilty = 0;
-    std::uint64_t tokens = 0, near_ties = 0, fingerprint_mismatches = 0;
+    std::uint64_t tokens = 0, near_ties = 0, rank_swaps = 0, fingerprint_mismatches = 0;
     float deviation_max = 0;
   } by_temperature[3];
   gpu_worker::continuous_batch batch(worker_engine, vocab, {.queue_capacity = 64}, "bench");
@@ -111,6 +111,7 @@ int false_positives(const options& o) {
     }
     t.tokens += outcome->evidence.tokens_checked;
     t.near_ties += outcome->evidence.near_ties;
+    t.rank_swaps += outcome->evidence.rank_swaps;
     t.fingerprint_mismatches += outcome->evidence.fingerprint_mismatches;
     t.deviation_max = std::max(t.deviation_max, outcome->evidence.logprob_deviation_max);
   };
@@ -132,13 +133,13 @@ int false_positives(const options& o) {
       }
     }
   }
-  fmt::print("\n| temperature | honest jobs audited | convicted (false positives) | tokens | near ties | fingerprint mismatches | max logprob deviation |\n|---|---|---|---|---|---|---|\n");
+  fmt::print("\n| temperature | honest jobs audited | convicted (false positives) | tokens | near ties | rank swaps | fingerprint mismatches | max logprob deviation |\n|---|---|---|---|---|---|---|---|\n");
   int guilty = 0;
   for (int k = 0; k < 3; ++k) {
     const tally& t = by_temperature[k];
     guilty += t.guilty;
-    fmt::print("| {} | {} | {} | {} | {} | {} | {:.4f} nats |\n", temperatures[k], t.jobs, t.guilty, t.tokens, t.near_ties,
-               t.fingerprint_mismatches, t.deviation_max);
+    fmt::print("| {} | {} | {} | {} | {} | {} | {} | {:.4f} nats |\n", temperatures[k], t.jobs, t.guilty, t.tokens, t.near_ties,
+               t.rank_swaps, t.fingerprint_mismatches, t.deviation_max);
   }
   fmt::print("false-positive rate: {}/{} on {} (the worker's KV cache {}, the validator's F32)\n", guilty,
              o.false_positive_jobs, worker_engine.device_description(), o.worker_kv_f16 ? "F16" : "F32");

@@ -45,8 +45,11 @@ struct audit_evidence {
   float logprob_deviation_max = 0;
   std::uint32_t replay_ms = 0;               // the validator's replay time
   float embedding_cosine = 0;                // embedding jobs: cosine of the miner's vector and the validator's
+  // Another draw only because tokens within rank_swap_free_logit of each other ranked the other way
+  // (rounding noise; not near ties, not limited). Appended: 0 from older validators.
+  std::uint32_t rank_swaps = 0;
   MSGPACK_DEFINE(tokens_checked, implausible_tokens, near_ties, fingerprint_mismatches, first_bad_position,
-                 logprob_deviation_mean, logprob_deviation_max, replay_ms, embedding_cosine)
+                 logprob_deviation_mean, logprob_deviation_max, replay_ms, embedding_cosine, rank_swaps)
 };
 
 // A validator's verdict on one receipt, signed by the validator's key (validator = public key hex)

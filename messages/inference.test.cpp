@@ -214,8 +214,9 @@ TEST(challenge_messages, audit_request_and_verdict_round_trip) {
   EXPECT_EQ(a.request.request_id, "r");
   EXPECT_EQ(a.receipt.output_tokens, (std::vector<std::int32_t>{3, 4}));
   EXPECT_TRUE(a.escalated);
-  audit_verdict verdict{"r", "m", "v", true, "tokens", "3 of 9", {9, 3, 1, 2, 4, 0.5f, 2.0f, 12}, false, {1, 2}};
+  audit_verdict verdict{"r", "m", "v", true, "tokens", "3 of 9", {9, 3, 1, 2, 4, 0.5f, 2.0f, 12, 0.0f, 5}, false, {1, 2}};
   const auto v = round_trip(verdict);
+  EXPECT_EQ(v.evidence.rank_swaps, 5u);
   EXPECT_TRUE(v.guilty);
   EXPECT_EQ(v.reason, "tokens");
   EXPECT_EQ(v.evidence.implausible_tokens, 3u);

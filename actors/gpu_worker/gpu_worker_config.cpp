@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "actors/gpu_worker/loaded_model.hpp"
 #include "runtime/settings.hpp"
 
 namespace infergrid::gpu_worker {
@@ -12,7 +13,7 @@ result<worker_config> read_worker_config(const settings& config) {
                                      "price_ceiling_prompt_micro", "price_floor_completion_micro",
                                      "price_ceiling_completion_micro", "asks_file", "stake_micro", "matchmaker",
                                      "register_retry_ms", "heartbeat_interval_ms", "identity_file",
-                                     "benchmark_tokens", "tokens_per_second", "queue_capacity", "chunk_tokens", "chunk_interval_ms", "quiet_chunk_interval_ms",
+                                     "benchmark_tokens", "tokens_per_second", "kv_cache_type", "queue_capacity", "chunk_tokens", "chunk_interval_ms", "quiet_chunk_interval_ms",
                                      "draw_threads",
                                      "cheat", "claimed_model_hash", "forge_fingerprints_with"}));
   worker_config out;
@@ -24,6 +25,7 @@ result<worker_config> read_worker_config(const settings& config) {
   IG_TRY(read_setting(config, "device", out.device));
   IG_TRY(read_setting(config, "slots", out.slots));
   IG_TRY(read_setting(config, "context_size", out.context_size));
+  IG_TRY(read_kv_cache_type(config, out.kv_cache_f16));
   auto pricing = read_pricing_config(config);
   if (!pricing.ok()) return pricing.err();
   out.pricing = std::move(*pricing);

@@ -17,6 +17,7 @@ struct worker_config {
   std::string device;                 // Vulkan device: index or name substring; "" = best
   std::uint32_t slots = 4;            // sequences decoded together (KV-cache slots)
   std::uint32_t context_size = 0;     // positions per slot; 0 = the model's context length, at most 4096
+  bool kv_cache_f16 = false;          // kv_cache_type: f16 (loaded_model.hpp)
   pricing_config pricing;                      // asks per 1k tokens (worker_pricing.hpp)
   std::uint64_t stake_micro = 0;               // stake the miner reports (stake gate)
   std::string matchmaker = "matchmaker";       // where to register

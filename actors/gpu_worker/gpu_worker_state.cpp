@@ -32,10 +32,12 @@ result<std::unique_ptr<gpu_worker_state>> gpu_worker_state::create(actor_context
   auto config = read_worker_config(settings);
   if (!config.ok()) return config.err();
   config->model_path = resolve_model_path(config->model_path, settings.source());
-  auto loaded = load_model({config->model_path, config->identity_file, config->device, config->slots,
-                             config->context_size, 0, [&ctx, &config](const std::string& line) {
-                               log(log_level::info, ctx.address(), "{}: {}", config->model_name, line);
-                             }});
+  model_load_options load{config->model_path, config->identity_file, config->device, config->slots,
+                          config->context_size, 0, [&ctx, &config](const std::string& line) {
+                            log(log_level::info, ctx.address(), "{}: {}", config->model_name, line);
+                          }};
+  load.kv_cache_f16 = config->kv_cache_f16;
+  auto loaded = load_model(load);
   if (!loaded.ok()) return loaded.err();
   auto& [key, file, vocab, engine] = *loaded;
   // Any token does for the speed probe; a vocabulary without BOS (some byte-level BPE ones) uses id 0.

@@ -11,6 +11,7 @@
 #include "kernels/model/tokenizer.hpp"
 #include "runtime/identity.hpp"
 #include "runtime/result.hpp"
+#include "runtime/settings.hpp"
 
 namespace infergrid::gpu_worker {
 
@@ -24,7 +25,12 @@ struct model_load_options {
   std::function<void(const std::string&)> log_line;  // load progress and messages
   // Weights uploaded so far (done, total bytes), instead of log_line's progress lines (a progress bar).
   std::function<void(std::size_t, std::size_t)> on_progress;
+  bool kv_cache_f16 = false;  // engine_options::kv_cache_f16
 };
+
+// The `kv_cache_type` setting of a model-running actor: "f32" (the default) or "f16" (half the KV
+// cache memory, llama.cpp's default type) into `f16`; another value is an error naming the setting.
+status read_kv_cache_type(const settings& config, bool& f16);
 
 struct loaded_model {
   identity key;

@@ -15,7 +15,7 @@
 namespace infergrid::validator {
 namespace {
 
-enum class token_verdict { same, near_tie, implausible };
+enum class token_verdict { same, rank_swap, near_tie, implausible };
 
 // What the validator's distribution says about the miner's token at one generated position.
 struct position_check {
@@ -62,6 +62,11 @@ token_verdict check_draw(const sampling_params& sampling, std::span<const float>
   }
   const double u = replay.next_uniform();
   if (drawn && u >= drawn->low && u < drawn->high) return token_verdict::same;
+  // Rounding noise: the token's interval once its neighbours within rank_swap_free_logit rank either way.
+  if (const auto swapped = replay.loose_interval_of(logits, token, tolerances.rank_swap_free_logit);
+      swapped && u >= swapped->low && u < swapped->high) {
+    return token_verdict::rank_swap;
+  }
   // Another device's logits may have ranked the tokens near this one's logit the other way (or kept
   // a token at the cuts' edge): the widest interval it could have had there.
   const std::optional<model::draw_interval> loose = replay.loose_interval_of(logits, token, tolerances.rank_tie_logit);
@@ -97,6 +102,7 @@ audit_evidence tally(std::span<const position_check> checks, std::uint32_t first
     const position_check& c = checks[k];
     ++evidence.tokens_checked;
     evidence.near_ties += c.token == token_verdict::near_tie ? 1 : 0;
+    evidence.rank_swaps += c.token == token_verdict::rank_swap ? 1 : 0;
     evidence.implausible_tokens += c.token == token_verdict::implausible ? 1 : 0;
     evidence.fingerprint_mismatches += c.fingerprint_mismatch ? 1 : 0;
     if (evidence.first_bad_position < 0 && (c.token == token_verdict::implausible || c.fingerprint_mismatch)) {

@@ -37,6 +37,7 @@ namespace infergrid::validator {
 struct audit_tolerances {
   double near_tie_cdf = 0.02;              // sampled tokens: |u - the miner token's CDF interval|
   float rank_tie_logit = 0.1f;             // sampled tokens: logits this close may rank either way on another device
+  float rank_swap_free_logit = 0.005f;     // ... and this close, it is rounding noise: not a near tie
   double near_tie_logprob = 0.5;           // greedy tokens: top log-probability - the miner token's
   double near_tie_fraction_max = 0.1;      // more near ties than this share of checked tokens convicts
   std::uint32_t near_ties_free = 2;        // ... beyond this many

@@ -2,12 +2,18 @@
 
 #include <filesystem>
 
+#include "actors/gpu_worker/loaded_model.hpp"
+
 namespace infergrid::validator {
 namespace {
 
 status read_tolerances(const settings& config, audit_tolerances& t) {
   IG_TRY(read_setting(config, "near_tie_cdf", t.near_tie_cdf));
   IG_TRY(read_setting(config, "rank_tie_logit", t.rank_tie_logit));
+  IG_TRY(read_setting(config, "rank_swap_free_logit", t.rank_swap_free_logit));
+  if (t.rank_swap_free_logit < 0 || t.rank_swap_free_logit > t.rank_tie_logit) {
+    return make_error(error_code::invalid_argument, config.where("rank_swap_free_logit") + ": must be 0..rank_tie_logit");
+  }
   if (t.rank_tie_logit < 0) return make_error(error_code::invalid_argument, config.where("rank_tie_logit") + ": must be >= 0");
   IG_TRY(read_setting(config, "near_tie_logprob", t.near_tie_logprob));
   IG_TRY(read_setting(config, "near_tie_fraction_max", t.near_tie_fraction_max));
@@ -26,10 +32,10 @@ status read_tolerances(const settings& config, audit_tolerances& t) {
 }  // namespace
 
 result<validator_config> read_validator_config(const settings& config) {
-  IG_TRY(config.reject_unknown_keys({"model_path", "model_name", "device", "context_size", "batch_tokens", "check_threads",
+  IG_TRY(config.reject_unknown_keys({"model_path", "model_name", "device", "context_size", "batch_tokens", "kv_cache_type", "check_threads",
                                      "identity_file", "settlement", "matchmaker", "audit_rate", "queue_capacity",
                                      "bond_micro", "verdicts_kept", "canary_interval_ms", "canary_max_tokens",
-                                     "canary_entry", "canaries_open_max", "near_tie_cdf", "rank_tie_logit", "near_tie_logprob",
+                                     "canary_entry", "canaries_open_max", "near_tie_cdf", "rank_tie_logit", "rank_swap_free_logit", "near_tie_logprob",
                                      "near_tie_fraction_max", "near_ties_free", "implausible_tokens_max",
                                      "logprob_tolerance", "logprob_mean_tolerance", "mean_tokens_min",
                                      "fingerprint_fraction_max", "fingerprint_mismatches_free", "argmax_tie_margin",
@@ -44,6 +50,7 @@ result<validator_config> read_validator_config(const settings& config) {
   IG_TRY(read_setting(config, "device", out.device));
   IG_TRY(read_setting(config, "context_size", out.context_size));
   IG_TRY(read_setting(config, "batch_tokens", out.batch_tokens));
+  IG_TRY(gpu_worker::read_kv_cache_type(config, out.kv_cache_f16));
   IG_TRY(read_setting(config, "check_threads", out.check_threads));
   IG_TRY(read_setting(config, "identity_file", out.identity_file));
   IG_TRY(read_setting(config, "settlement", out.settlement));

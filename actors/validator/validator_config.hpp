@@ -16,6 +16,7 @@ struct validator_config {
   std::string device;                  // Vulkan device: index or name substring; "" = best
   std::uint32_t context_size = 0;      // positions of its one slot; 0 = the model's
   std::uint32_t batch_tokens = 128;    // tokens per scored submit (and logits rows per submit)
+  bool kv_cache_f16 = false;           // kv_cache_type: f16 (gpu_worker/loaded_model.hpp)
   std::uint32_t check_threads = 0;     // threads checking a replay's positions (0 = one per hardware thread, at most 8)
   std::string identity_file;           // Ed25519 seed file; "" = a fresh key each start
   std::string settlement = "settlement";  // where verdict_message goes ("" = nowhere)

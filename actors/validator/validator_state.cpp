@@ -35,11 +35,13 @@ result<std::unique_ptr<validator_state>> validator_state::create(actor_context& 
   auto config = read_validator_config(settings);
   if (!config.ok()) return config.err();
   config->model_path = gpu_worker::resolve_model_path(config->model_path, settings.source());
-  auto loaded = gpu_worker::load_model({config->model_path, config->identity_file, config->device, 1,
-                                         config->context_size, config->batch_tokens,
-                                         [&ctx, &config](const std::string& line) {
-                                           log(log_level::info, ctx.address(), "{}: {}", config->model_name, line);
-                                         }});
+  gpu_worker::model_load_options load{config->model_path, config->identity_file, config->device, 1,
+                                      config->context_size, config->batch_tokens,
+                                      [&ctx, &config](const std::string& line) {
+                                        log(log_level::info, ctx.address(), "{}: {}", config->model_name, line);
+                                      }};
+  load.kv_cache_f16 = config->kv_cache_f16;
+  auto loaded = gpu_worker::load_model(load);
   if (!loaded.ok()) return loaded.err();
   auto signer = chain_slash_signer::create(config->chain_key, config->chain_deployment);
   if (!signer.ok()) return make_error(signer.err().code, settings.where() + ": " + signer.err().message);
