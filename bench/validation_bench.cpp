@@ -11,6 +11,7 @@
 // the false-positive rate per temperature and the largest deviations seen (the tolerances' margin).
 // Usage: validation_bench [--model PATH] [--tokens N] [--runs N] [--temperature T] [--openai]
 //                         [--false-positives N] [--tiled MIN_TOKENS] [--check-threads N] [--worker-kv f32|f16]
+//                         [--worker cpu]
 //   --openai: sample as an OpenAI client's request does (no top-k, top-p 1, no min-p) instead of
 //   llama.cpp's defaults (top-k 40, top-p 0.95, min-p 0.05), in both modes.
 //   --tiled: both engines run matmuls of at least MIN_TOKENS tokens as the tiled GEMM (0 = never;
@@ -18,7 +19,9 @@
 //   --check-threads: threads checking a replay's positions, as the validator's check_threads (0 =
 //   one per hardware thread, the default; 1 = one at a time).
 //   --worker-kv f16: the worker's engine keeps its KV cache in 16-bit floats (the validator's stays
-//   F32), as issue 12's "F16 KV vs F32" honest pair.
+//   F32), as issue 12's "F16 KV vs F32" honest pair. --worker cpu: the honest answers are computed on
+//   the CPU reference forward pass (validator/reference_answer.hpp), issue 12's "Vulkan vs the CPU
+//   reference path" pair.
 //   model default: build/bench/model-100m-f16.gguf, written with `make-model --size 100m` when missing
 //   (with --false-positives: build/bench/model-tiny-f16.gguf, `make-model --size tiny`).
 #include <chrono>
@@ -32,6 +35,7 @@
 #include "actors/gpu_worker/continuous_batch.hpp"
 #include "actors/gpu_worker/receipt_building.hpp"
 #include "actors/validator/audit_replay.hpp"
+#include "actors/validator/reference_answer.hpp"
 #include "kernels/model/random_llama.hpp"
 #include "kernels/model/token_fingerprint.hpp"
 
@@ -48,6 +52,7 @@ struct options {
   std::uint32_t check_threads = 0;  // --check-threads
   bool openai_sampling = false;  // --openai: no top-k, top-p 1, no min-p (an OpenAI client's request)
   bool worker_kv_f16 = false;    // --worker-kv f16
+  bool worker_on_reference = false;  // --worker cpu
   int false_positive_jobs = 0;
   engine::kernel_options kernels;
 };
@@ -125,6 +130,17 @@ int false_positives(const options& o) {
     request.sampling.seed = 77 + static_cast<std::uint64_t>(i);
     set_sampling_cuts(o, request.sampling);
     requests[request.request_id] = request;
+    if (o.worker_on_reference) {
+      // Another backend: the CPU reference forward pass with the worker's seeded sampler.
+      auto cpu = std::move(reference::llama_forward::create(file, 256)).value();
+      gpu_worker::sequence_summary done{request, vocab.encode(request.prompt), 0, 0, "", {}, {}};
+      if (auto answered = validator::answer_on_reference(cpu, vocab, done); !answered.ok()) {
+        fmt::print(stderr, "error: {}\n", answered.err().message);
+        return 1;
+      }
+      audit_finished(done);
+      continue;
+    }
     (void)batch.admit(inference_job{request, {}, {}, "bench", 0});
     if (batch.queued_count() < 8 && i + 1 < o.false_positive_jobs) continue;
     while (!batch.idle()) {
@@ -141,8 +157,11 @@ int false_positives(const options& o) {
     fmt::print("| {} | {} | {} | {} | {} | {} | {} | {:.4f} nats |\n", temperatures[k], t.jobs, t.guilty, t.tokens, t.near_ties,
                t.rank_swaps, t.fingerprint_mismatches, t.deviation_max);
   }
-  fmt::print("false-positive rate: {}/{} on {} (the worker's KV cache {}, the validator's F32)\n", guilty,
-             o.false_positive_jobs, worker_engine.device_description(), o.worker_kv_f16 ? "F16" : "F32");
+  fmt::print("false-positive rate: {}/{}: answers {}, audited on {} (KV cache F32)\n", guilty, o.false_positive_jobs,
+             o.worker_on_reference ? std::string("on the CPU reference forward pass")
+                                   : fmt::format("by the worker's batching on {} (KV cache {})", worker_engine.device_description(),
+                                                 o.worker_kv_f16 ? "F16" : "F32"),
+             validator_engine.device_description());
   return guilty == 0 ? 0 : 1;
 }
 
@@ -240,11 +259,12 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--false-positives")) o.false_positive_jobs = std::stoi(value());
     else if (!std::strcmp(argv[i], "--tiled")) o.kernels.tiled_min_tokens = static_cast<std::uint32_t>(std::stoul(value()));
     else if (!std::strcmp(argv[i], "--check-threads")) o.check_threads = static_cast<std::uint32_t>(std::stoul(value()));
+    else if (!std::strcmp(argv[i], "--worker") && i + 1 < argc && !std::strcmp(argv[i + 1], "cpu")) o.worker_on_reference = (++i, true);
     else if (!std::strcmp(argv[i], "--worker-kv") && i + 1 < argc && (!std::strcmp(argv[i + 1], "f16") || !std::strcmp(argv[i + 1], "f32"))) {
       o.worker_kv_f16 = !std::strcmp(argv[++i], "f16");
     } else {
       fmt::print(stderr, "usage: validation_bench [--model PATH] [--tokens N] [--runs N] [--temperature T] "
-                         "[--openai] [--false-positives N] [--tiled MIN_TOKENS] [--check-threads N] [--worker-kv f32|f16]\n");
+                         "[--openai] [--false-positives N] [--tiled MIN_TOKENS] [--check-threads N] [--worker-kv f32|f16] [--worker cpu]\n");
       return 2;
     }
   }

@@ -5,6 +5,7 @@
 // a wrong model hash, a cheap model's answer with fingerprints forged through the real one — is found
 // guilty with the right reason. Prints the detection table (cheat, detected, tokens to detect).
 #include "actors/validator/audit_replay.hpp"
+#include "actors/validator/reference_answer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -136,21 +137,7 @@ std::vector<std::pair<inference_request, completion_receipt>> cpu_receipts(const
 // Answers generated on the CPU reference, token by token with the worker's seeded sampler.
 std::vector<std::pair<inference_request, completion_receipt>> cpu_answers(const std::vector<inference_request>& requests) {
   return cpu_receipts(requests, [](reference::llama_forward& cpu, sequence_summary& done) {
-    const inference_request& request = done.request;
-    const model::tokenizer& vocab = shared().validator.vocab;
-    std::vector<std::int32_t> history = done.prompt_tokens;
-    auto logits = std::move(cpu.forward(history, 0)).value();
-    while (done.finish_reason.empty()) {
-      const auto i = static_cast<std::uint32_t>(done.output_tokens.size());
-      const auto next = gpu_worker::sample_at(request.sampling, logits, history, i);
-      model::append_fingerprint(done.fingerprints, model::fingerprint_of(logits, next));
-      done.output_tokens.push_back(next);
-      history.push_back(next);
-      ++done.generated_here;
-      if (vocab.is_end_of_generation(next)) done.finish_reason = finish_stop;
-      else if (done.generated_here == request.max_tokens) done.finish_reason = finish_length;
-      else logits = std::move(cpu.forward(std::span(&history.back(), 1), history.size() - 1)).value();
-    }
+    EXPECT_TRUE(answer_on_reference(cpu, shared().validator.vocab, done).ok());
   });
 }
 
