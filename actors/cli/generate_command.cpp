@@ -23,6 +23,7 @@ struct generate_flags {
   model::sampler_config sampling;
   std::string device;
   std::uint32_t context_size = 0;
+  std::string kv_cache_type = "f32";
 };
 
 int run_generate(const generate_flags& flags) {
@@ -39,6 +40,7 @@ int run_generate(const generate_flags& flags) {
   engine::engine_options options;
   options.device = flags.device;
   options.context_size = flags.context_size;
+  options.kv_cache_f16 = flags.kv_cache_type == "f16";
   const auto print_line = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
   options.on_load_progress = engine::load_progress_lines(print_line);
   options.on_load_message = print_line;
@@ -95,6 +97,9 @@ void add_generate(CLI::App& app) {
   cmd->add_option("--device", flags->device, "Vulkan device: index or name substring (default: best GPU, "
                                              "else $INFERGRID_VK_DEVICE or lavapipe)");
   cmd->add_option("--ctx", flags->context_size, "Context positions (0: the model's, at most 4096)")
+      ->capture_default_str();
+  cmd->add_option("--kv-cache-type", flags->kv_cache_type, "KV cache element type: f32, or f16 (half the memory)")
+      ->check(CLI::IsMember({"f32", "f16"}))
       ->capture_default_str();
   cmd->callback([flags] { set_exit_code(run_generate(*flags)); });
 }
