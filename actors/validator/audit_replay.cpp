@@ -8,6 +8,7 @@
 #include "actors/gpu_worker/seeded_sampling.hpp"
 #include "actors/validator/embedding_audit.hpp"
 #include "actors/validator/receipt_checks.hpp"
+#include "kernels/engine/answer_replay.hpp"
 #include "kernels/model/logit_sums.hpp"
 #include "kernels/model/sampler.hpp"
 #include "kernels/model/token_fingerprint.hpp"
@@ -183,15 +184,8 @@ result<audit_outcome> audit_job(audit_model& model, const inference_request& req
   const auto started = std::chrono::steady_clock::now();
   // Logits for output[0] end the prompt's prefill; those for output[1..] come from one scored prefill
   // of output[0..n-2] (teacher forcing).
-  const engine::sequence_step prompt_step{0, history, 0};
-  auto first = model.engine.step(std::span(&prompt_step, 1));
-  if (!first.ok()) return first.err();
-  engine::step_result rest;
-  if (output.size() > 1) {
-    auto scored = model.engine.score(0, std::span(output).first(output.size() - 1), static_cast<std::uint32_t>(prompt_count));
-    if (!scored.ok()) return scored.err();
-    rest = std::move(*scored);
-  }
+  auto rows = engine::replay_answer(model.engine, 0, history, output);
+  if (!rows.ok()) return rows.err();
   const auto replayed = std::chrono::steady_clock::now();
   // The positions are checked a window at a time: the mask (stateful) serially, then the window's
   // checks — each a few passes over its row — in parallel on the pool. Unmasked jobs: one window;
@@ -204,7 +198,7 @@ result<audit_outcome> audit_job(audit_model& model, const inference_request& req
   std::vector<position_check> checks(output.size());
   history.reserve(prompt_count + output.size());
   for (std::uint32_t i = 0; i < checked_from; ++i) history.push_back(output[i]);
-  const auto logits_at = [&](std::uint32_t i) { return i == 0 ? first->logits_of(0) : rest.logits_of(i - 1); };
+  const auto logits_at = [&](std::uint32_t i) { return rows->row(i); };
   for (std::uint32_t start = checked_from; start < output.size(); start += static_cast<std::uint32_t>(window)) {
     const std::uint32_t end = std::min<std::uint32_t>(start + static_cast<std::uint32_t>(window), static_cast<std::uint32_t>(output.size()));
     for (std::uint32_t i = start; i < end; ++i) {

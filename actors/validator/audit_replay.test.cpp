@@ -163,10 +163,10 @@ result<audit_outcome> audit(const inference_request& request, const completion_r
     const audit_evidence &a = one->evidence, &b = three->evidence;
     EXPECT_EQ(one->guilty, three->guilty) << request.request_id;
     EXPECT_EQ(one->reason + one->detail, three->reason + three->detail) << request.request_id;
-    EXPECT_EQ(std::tie(a.tokens_checked, a.implausible_tokens, a.near_ties, a.fingerprint_mismatches, a.first_bad_position,
-                       a.logprob_deviation_mean, a.logprob_deviation_max, a.embedding_cosine),
-              std::tie(b.tokens_checked, b.implausible_tokens, b.near_ties, b.fingerprint_mismatches, b.first_bad_position,
-                       b.logprob_deviation_mean, b.logprob_deviation_max, b.embedding_cosine))
+    EXPECT_EQ(std::tie(a.tokens_checked, a.implausible_tokens, a.near_ties, a.rank_swaps, a.fingerprint_mismatches,
+                       a.first_bad_position, a.logprob_deviation_mean, a.logprob_deviation_max, a.embedding_cosine),
+              std::tie(b.tokens_checked, b.implausible_tokens, b.near_ties, b.rank_swaps, b.fingerprint_mismatches,
+                       b.first_bad_position, b.logprob_deviation_mean, b.logprob_deviation_max, b.embedding_cosine))
         << request.request_id;
   }
   return three;

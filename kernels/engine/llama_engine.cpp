@@ -107,7 +107,8 @@ struct llama_engine::state {
     return {};
   }
 
-  // Runs the pieces of one submit; copies results of entries that end in it.
+  // Runs the pieces of one submit; copies results of entries that end in it (the logits unless
+  // options.borrow_logits: step() decided the step is this one submit and views them).
   status run_chunk(std::span<const sequence_step> batch, std::span<const chunk_piece> pieces,
                    const step_options& options, step_result& out) {
     auto* tokens = reinterpret_cast<std::int32_t*>(buffers.tokens.mapped());
@@ -136,10 +137,8 @@ struct llama_engine::state {
     const std::uint32_t n_vocab = model().hparams.n_vocab;
     const auto* logits = reinterpret_cast<const float*>(buffers.logits.mapped());
     const auto* ids = reinterpret_cast<const std::int32_t*>(buffers.greedy_ids.mapped());
-    // The only submit of the step: every entry ends in it, row i is entry i.
-    if (options.logits && out.logits.empty()) out.borrowed = std::span(logits, finishing.size() * std::size_t{n_vocab});
     for (std::size_t i = 0; i < finishing.size(); ++i) {
-      if (options.logits && out.borrowed.empty()) {
+      if (options.logits && !options.borrow_logits) {
         std::memcpy(out.logits.data() + finishing[i] * n_vocab, logits + i * n_vocab, n_vocab * sizeof(float));
       }
       if (options.greedy) out.greedy_ids[finishing[i]] = ids[i];
@@ -253,8 +252,10 @@ result<step_result> llama_engine::step(std::span<const sequence_step> batch, con
   const std::uint32_t max_tokens = s.buffers.capacity.max_tokens;
   std::size_t total_tokens = 0;
   for (const sequence_step& entry : batch) total_tokens += entry.tokens.size();
-  const bool borrow = options.borrow_logits && total_tokens <= max_tokens && s.buffers.logits.host_cached();
-  if (options.logits && !borrow) out.logits.assign(batch.size() * out.n_vocab, 0.0f);
+  // What the submits do: borrow_logits only where the whole step is one submit and its rows are cheap to read.
+  step_options run = options;
+  run.borrow_logits = options.logits && options.borrow_logits && total_tokens <= max_tokens && s.buffers.logits.host_cached();
+  if (options.logits && !run.borrow_logits) out.logits.assign(batch.size() * out.n_vocab, 0.0f);
   std::vector<chunk_piece> pieces;
   std::uint32_t used = 0;
   for (std::size_t e = 0; e < batch.size(); ++e) {
@@ -265,13 +266,17 @@ result<step_result> llama_engine::step(std::span<const sequence_step> batch, con
       first += count;
       used += count;
       if (used == max_tokens) {
-        IG_TRY(s.run_chunk(batch, pieces, options, out));
+        IG_TRY(s.run_chunk(batch, pieces, run, out));
         pieces.clear();
         used = 0;
       }
     }
   }
-  if (!pieces.empty()) IG_TRY(s.run_chunk(batch, pieces, options, out));
+  if (!pieces.empty()) IG_TRY(s.run_chunk(batch, pieces, run, out));
+  // The one submit's rows, row i entry i's, where the device wrote them.
+  if (run.borrow_logits) {
+    out.borrowed = std::span(reinterpret_cast<const float*>(s.buffers.logits.mapped()), batch.size() * std::size_t{out.n_vocab});
+  }
   return out;
 }
 

@@ -14,24 +14,23 @@ result<vk::buffer> zeroed(const vk::device& dev, std::size_t bytes, vk::memory_k
   return b;
 }
 
-result<vk::buffer_view> vec4_view(const vk::device& dev, const vk::buffer& b) {
-  const std::size_t texels = b.size_bytes() / 16;
+// A view of `b` as texels of 4 values, `texel_bytes` each (RGBA32F: 16, RGBA16F: 8).
+result<vk::buffer_view> four_value_view(const vk::device& dev, const vk::buffer& b, VkFormat format, std::size_t texel_bytes) {
+  const std::size_t texels = b.size_bytes() / texel_bytes;
   if (texels > dev.info().max_texel_buffer_elements) {
     return make_error(error_code::too_large, "a buffer of " + std::to_string(b.size_bytes()) +
                                                  " bytes exceeds maxTexelBufferElements; lower the context or slots");
   }
-  return vk::buffer_view::create(dev, b, VK_FORMAT_R32G32B32A32_SFLOAT, 0, texels * 16);
+  return vk::buffer_view::create(dev, b, format, 0, texels * texel_bytes);
 }
 
-// A KV cache read 4 floats per texel: RGBA32F, or RGBA16F for a 16-bit cache.
+result<vk::buffer_view> vec4_view(const vk::device& dev, const vk::buffer& b) {
+  return four_value_view(dev, b, VK_FORMAT_R32G32B32A32_SFLOAT, 16);
+}
+
+// A KV cache read 4 floats per texel: RGBA32F, or RGBA16F for a 16-bit cache (the fetch converts).
 result<vk::buffer_view> cache_view(const vk::device& dev, const vk::buffer& b, bool f16) {
-  if (!f16) return vec4_view(dev, b);
-  const std::size_t texels = b.size_bytes() / 8;
-  if (texels > dev.info().max_texel_buffer_elements) {
-    return make_error(error_code::too_large, "a KV cache of " + std::to_string(b.size_bytes()) +
-                                                 " bytes exceeds maxTexelBufferElements; lower the context or slots");
-  }
-  return vk::buffer_view::create(dev, b, VK_FORMAT_R16G16B16A16_SFLOAT, 0, texels * 8);
+  return f16 ? four_value_view(dev, b, VK_FORMAT_R16G16B16A16_SFLOAT, 8) : vec4_view(dev, b);
 }
 
 // Bytes of each activation buffer, in the order create() allocates them.

@@ -144,7 +144,8 @@ std::optional<draw_interval> sampler::loose_interval_of(std::span<const float> l
   const float scale = t.inverse_temperature;
   const double surely_before = sum_of_exps(t.row.logits, t.row.top, scale, std::nextafter(own + rank_tolerance, INFINITY));
   double through = sum_of_exps(t.row.logits, t.row.top, scale, own - rank_tolerance);
-  if (!t.candidate(token) || !t.row.holds(*t.candidate(token))) through += t.row.weight(own, scale);  // a candidate there
+  const std::optional<ranked_token> candidate = t.candidate(token);
+  if (!candidate || !t.row.holds(*candidate)) through += t.row.weight(own, scale);  // a candidate there
   return draw_interval{surely_before / t.total, std::min(1.0, through / t.total)};
 }
 
