@@ -7,7 +7,7 @@
 // KV cache.
 //
 //   decode_bench [--profile] [--no-bound] [--layout row_per_lane|split_columns] [--rows N] [--access texel|storage]
-//                [--fuse on|off] [--tokens N] [--tiled MIN_TOKENS] [--tile RxTxLRxLT] [--size SHAPE] [--model FILE.gguf]...
+//                [--fuse on|off] [--lane-units on|off] [--tokens N] [--tiled MIN_TOKENS] [--tile RxTxLRxLT] [--size SHAPE] [--model FILE.gguf]...
 //                [stories] [f16] [q8_0] [q4_k] [q4_k_m] ... (any type of kernels/model/ggml_type.hpp or
 //                mix of kernels/model/quant_mix.hpp by its CLI name)
 //     default: stories, f16, q8_0; --size: the named models' shape (100m, or any make-model --size:
@@ -15,7 +15,7 @@
 //     printed); resident memory is exact for the first model of a run, later ones
 //     reuse freed memory. --no-bound: skip the copy-bandwidth runs (and the bound), so the process's
 //     peak RSS is the model's alone (peer-bench.sh). --profile: device time per kernel of the batch-1 decode steps (timestamps
-//     after every dispatch, which slow decode down a little). --layout, --rows, --access, --fuse, --tokens
+//     after every dispatch, which slow decode down a little). --layout, --rows, --access, --fuse, --lane-units, --tokens
 //     (most tokens per matmul workgroup): the matmul kernel choice instead of the device's default (kernel_options).
 //     --tiled: matmuls of at least MIN_TOKENS tokens run the tiled GEMM (0 = never); --tile: its tile
 //     (rows x tokens per workgroup x a lane's rows x tokens; from 1 token unless --tiled says).
@@ -264,6 +264,8 @@ int main(int argc, char** argv) {
       kernels.matmul_rows = static_cast<std::uint32_t>(std::stoul(value));
     } else if (flag == "--tokens") {
       kernels.matmul_tokens = static_cast<std::uint32_t>(std::stoul(value));
+    } else if (flag == "--lane-units") {
+      kernels.lane_units = value == "on";
     } else if (flag == "--fuse") {
       kernels.fuse_matmul_inputs = value == "on";
     } else if (flag == "--access") {

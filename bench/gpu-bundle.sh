@@ -93,6 +93,10 @@ echo "== decode_bench"; launch "$here/bin/decode_bench" || status=1
 echo "== decode_bench q4_k_m (tiled GEMM prefill by default) and --tiled 0"
 launch "$here/bin/decode_bench" q4_k_m || status=1
 launch "$here/bin/decode_bench" --tiled 0 q4_k_m || status=1
+# K-quant groups whole or unit by unit per lane (default: units where a row has fewer groups than lanes).
+for lanes in on off; do
+  echo "== decode_bench --lane-units $lanes q4_k_m"; launch "$here/bin/decode_bench" --lane-units $lanes q4_k_m || status=1
+done
 # Kernel choices on this device: where the time goes, and the alternatives to the defaults.
 echo "== decode_bench --profile f16"; launch "$here/bin/decode_bench" --profile f16 || status=1
 for choice in "--fuse off" "--access storage" "--access storage --fuse off" "--tiled 0" "--tiled 32 --tile 64x64x4x4" \

@@ -1,6 +1,8 @@
 #include "kernels/engine/kernel_library.hpp"
 
 #include <algorithm>
+#include <array>
+#include <utility>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -27,6 +29,18 @@ constexpr std::uint32_t max_groups_per_dimension = 65535;
 constexpr std::uint32_t elementwise_block_size = 64;
 // Fallback workgroup size where the subgroup size is unusable (not a power of two, or tiny).
 constexpr std::uint32_t fallback_block_size = 32;
+// The units of a weight group, which a split_columns lane reads together (UNITS_PER_GROUP of
+// kernels/glsl/include/weight_blocks.glsl: a Q4_K/Q5_K pair, a Q6_K half block); 1 for every other type.
+constexpr std::array<std::pair<model::ggml_type, std::uint32_t>, 3> group_units_table = {{
+    {model::ggml_type::q4_k, 2}, {model::ggml_type::q5_k, 2}, {model::ggml_type::q6_k, 4}}};
+
+std::uint32_t group_units_of(model::ggml_type type) {
+  for (const auto& [t, units] : group_units_table) {
+    if (t == type) return units;
+  }
+  return 1;
+}
+
 // Widest argmax workgroup (shared-memory tree; every device allows at least 128 invocations).
 constexpr std::uint32_t argmax_max_lanes = 256;
 // Widest attention workgroup (keys scored at once; shared memory grows with it).
@@ -86,6 +100,7 @@ result<kernel_library> kernel_library::create(const vk::device& dev, const kerne
   // compiled code adds ~80 MB resident (decode_bench), so 4.
   out.matmul_rows_ = options.matmul_rows != 0 ? options.matmul_rows : (info.is_cpu() ? 4 : 2);
   out.layout_ = options.layout.value_or(info.is_cpu() ? matmul_layout::row_per_lane : matmul_layout::split_columns);
+  out.lane_units_ = options.lane_units;
   out.matmul_tokens_ = std::clamp<std::uint32_t>(options.matmul_tokens, 1, 16);
   out.fuse_matmul_inputs_ = options.fuse_matmul_inputs.value_or(true);
   out.tiled_ = options.tiled_matmul.value_or(tiled_matmul_shape_for(info.is_cpu()));
@@ -166,7 +181,7 @@ status kernel_library::matmul(recorder& rec, const device_weight& weight, const 
                                          : reduction_suffix());
   auto p = pipeline(name, {weight_kind, weight_kind, texel, storage, storage}, sizeof(matmul_push),
                     {block_size_, matmul_rows_, tokens, static_cast<std::uint32_t>(input.what),
-                     static_cast<std::uint32_t>(output)});
+                     static_cast<std::uint32_t>(output), row_per_lane ? 0u : lane_units_for(weight)});
   if (!p) return p.err();
   const auto cols4 = static_cast<std::uint32_t>(weight.cols() / 4);
   const matmul_push push{static_cast<std::uint32_t>(weight.rows()),
@@ -188,6 +203,13 @@ status kernel_library::matmul(recorder& rec, const device_weight& weight, const 
   return record(rec, name, **p,
                 {weight.data_binding(), weight.scales_binding(), vk::texel(x), vk::storage(y), vk::storage(norm)}, push,
                 groups_x, ceil_div(n_tokens, tokens), ceil_div(row_blocks, groups_x));
+}
+
+std::uint32_t kernel_library::lane_units_for(const device_weight& weight) const {
+  const std::uint32_t group_units = group_units_of(weight.type());
+  if (group_units == 1) return 0;
+  const bool idle_lanes = weight.row_units() / group_units < block_size_;
+  return lane_units_.value_or(idle_lanes) ? 1 : 0;
 }
 
 bool kernel_library::runs_tiled(std::uint32_t n_tokens, const matmul_input& input, matmul_output output) const {

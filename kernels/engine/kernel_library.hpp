@@ -54,6 +54,11 @@ struct kernel_options {
   // runs (0 = never). Default: the device kind's row of tiled_matmul_table.
   std::optional<tiled_matmul_shape> tiled_matmul;
   std::optional<std::uint32_t> tiled_min_tokens;  // overrides the shape's min_tokens alone
+  // split_columns: a lane takes single units of a K-quant weight group (LANE_UNITS in matmul.comp)
+  // instead of the whole group (64 or 128 weights). Default: where a row has fewer groups than the
+  // workgroup has lanes (H200, 100M Q4_K_M, 768-wide rows: 6-12 groups for 32 lanes; whole groups
+  // decoded at 0.76x the speed of the previous 32-weight units, bench/results/h200-2026-12-04-kquant-native.txt).
+  std::optional<bool> lane_units;
 };
 
 // What a matmul multiplies: x itself, or the step before the product fused into its reads of x.
@@ -118,6 +123,9 @@ class kernel_library {
   bool subgroup_only() const { return subgroup_only_; }
   std::uint32_t block_size() const { return block_size_; }
   std::uint32_t matmul_rows() const { return matmul_rows_; }
+  // LANE_UNITS of a split_columns matmul of `weight`: 1 where a lane takes single units of its
+  // groups, 0 where whole groups (and for every type whose groups are single units).
+  std::uint32_t lane_units_for(const device_weight& weight) const;
   std::uint32_t matmul_tokens() const { return matmul_tokens_; }
   matmul_layout layout() const { return layout_; }
   const tiled_matmul_shape& tiled_shape() const { return tiled_; }
@@ -210,6 +218,7 @@ class kernel_library {
   std::uint32_t matmul_rows_ = 4;
   std::uint32_t matmul_tokens_ = 8;
   matmul_layout layout_ = matmul_layout::split_columns;
+  std::optional<bool> lane_units_;
   bool fuse_matmul_inputs_ = true;
   tiled_matmul_shape tiled_;
   std::map<std::string, vk::compute_pipeline> pipelines_;

@@ -87,7 +87,9 @@ enum class arrangement {
   row_per_lane,
   row_per_lane_x_from_lanes,
   tiled_gpu_tile,
-  tiled_cpu_tile
+  tiled_cpu_tile,
+  split_lane_units,  // split columns (subgroup reduction), a lane taking single units of a K-quant group
+  split_lane_groups  // the same, a lane taking whole groups
 };
 using variant = std::tuple<ggml_type, weight_access, arrangement>;
 
@@ -99,6 +101,10 @@ kernel_options options_for(weight_access access, arrangement a) {
     o.tiled_matmul = tiled_matmul_shape_for(cpu);
     o.tiled_matmul->min_tokens = 1;
     a = cpu ? arrangement::row_per_lane_x_from_lanes : arrangement::split_subgroup;
+  }
+  if (a == arrangement::split_lane_units || a == arrangement::split_lane_groups) {
+    o.lane_units = a == arrangement::split_lane_units;
+    a = arrangement::split_subgroup;
   }
   o.use_subgroups = a == arrangement::split_subgroup || a == arrangement::row_per_lane_x_from_lanes;
   o.subgroup_only = a == arrangement::row_per_lane_x_from_lanes;
@@ -155,6 +161,30 @@ TEST_P(matmul_kernel, matches_reference) {
     reference::add(expected, residual, expected_sum);
     const auto actual_sum = read_floats(dev, y_accumulated, expected.size());
     EXPECT_LE(relative_error(actual_sum, expected_sum), bound_for(type)) << "accumulate " << s.rows << "x" << s.cols;
+  }
+}
+
+// Split columns by default: a lane takes whole K-quant groups where a row has a group for every
+// lane, single units where it has fewer (most lanes would idle); other types have one-unit groups.
+TEST(matmul_lane_units, default_takes_units_only_where_groups_are_fewer_than_lanes) {
+  vk::device& dev = shared_device();
+  kernel_options options;
+  options.layout = matmul_layout::split_columns;
+  auto lib = kernel_library::create(dev, options);
+  ASSERT_TRUE(lib.ok()) << lib.err().message;
+  const std::size_t lanes = lib->block_size();
+  struct expectation { ggml_type type; std::size_t cols; std::uint32_t lane_units; };
+  const std::vector<expectation> cases = {
+      {ggml_type::q4_k, 64 * lanes, 0},       // a 64-weight group for every lane
+      {ggml_type::q4_k, 64 * lanes - 256, 1},  // one block short
+      {ggml_type::q6_k, 128 * lanes, 0},      // a 128-weight half block for every lane
+      {ggml_type::q6_k, 768, 1},              // 6 groups
+      {ggml_type::q8_0, 256, 0},              // one-unit groups
+      {ggml_type::f16, 256, 0}};
+  for (const expectation& e : cases) {
+    const auto bytes = quantized_matrix(e.type, 2, e.cols, 7);
+    device_weight weight = upload_matrix(dev, e.type, bytes, 2, e.cols, weight_access::storage, 1);
+    EXPECT_EQ(lib->lane_units_for(weight), e.lane_units) << model::traits_of(e.type).name << " cols " << e.cols;
   }
 }
 
@@ -357,7 +387,7 @@ std::vector<ggml_type> all_type_ids() {
 std::string variant_name(const ::testing::TestParamInfo<variant>& info) {
   const auto [type, access, layout] = info.param;
   const char* layout_names[] = {"_subgroup", "_shared", "_row_per_lane", "_row_per_lane_x_from_lanes",
-                                "_tiled_gpu_tile", "_tiled_cpu_tile"};
+                                "_tiled_gpu_tile", "_tiled_cpu_tile", "_lane_units", "_lane_groups"};
   return std::string(model::traits_of(type).name) + (access == weight_access::texel ? "_texel" : "_storage") +
          layout_names[static_cast<int>(layout)];
 }
@@ -387,6 +417,20 @@ INSTANTIATE_TEST_SUITE_P(all_variants, matmul_modes,
                                                               arrangement::row_per_lane_x_from_lanes,
                                                               arrangement::tiled_gpu_tile,
                                                               arrangement::tiled_cpu_tile)),
+                         variant_name);
+
+// The split-column layout GPUs run, with K-quant groups taken whole or unit by unit (the default
+// picks by the row's width: both forms must read every shape).
+INSTANTIATE_TEST_SUITE_P(k_quant_lanes, matmul_kernel,
+                         ::testing::Combine(::testing::Values(ggml_type::q4_k, ggml_type::q5_k, ggml_type::q6_k),
+                                            ::testing::Values(weight_access::storage),
+                                            ::testing::Values(arrangement::split_lane_units, arrangement::split_lane_groups)),
+                         variant_name);
+
+INSTANTIATE_TEST_SUITE_P(k_quant_lanes, matmul_modes,
+                         ::testing::Combine(::testing::Values(ggml_type::q4_k, ggml_type::q5_k, ggml_type::q6_k),
+                                            ::testing::Values(weight_access::storage),
+                                            ::testing::Values(arrangement::split_lane_units, arrangement::split_lane_groups)),
                          variant_name);
 
 INSTANTIATE_TEST_SUITE_P(all_types, embedding_kernel,

@@ -48,6 +48,10 @@ layout(constant_id = 3) const uint INPUT_MODE = INPUT_PLAIN;
 const uint OUTPUT_PLAIN = 0;
 const uint OUTPUT_SWIGLU = 1;
 layout(constant_id = 4) const uint OUTPUT_MODE = OUTPUT_PLAIN;
+// Split columns only: 1 = a lane takes single units of a weight group instead of whole groups
+// (rows with fewer weight groups than the workgroup has lanes, e.g. K-quant groups of 64 or 128
+// weights in a 768-wide row on 32 lanes, keep every lane at work).
+layout(constant_id = 5) const uint LANE_UNITS = 0;
 
 layout(binding = 2) uniform samplerBuffer x_vectors;             // [n_tokens][cols], RGBA32F view
 layout(std430, binding = 3) buffer y_buffer { float y[]; };      // [n_tokens][y_stride]
@@ -237,6 +241,8 @@ void main() {
   }
 }
 #else
+const uint LANE_STEP = LANE_UNITS != 0 ? 1 : UNITS_PER_GROUP;  // units a lane takes at a time
+
 void main() {
   const uint lane = gl_LocalInvocationID.x;
   const uint row_block = gl_WorkGroupID.z * gl_NumWorkGroups.x + gl_WorkGroupID.x;
@@ -258,17 +264,19 @@ void main() {
   }
   uint x_base[TOKENS];  // hoisted by hand, as in the ROW_PER_LANE loop
   [[unroll]] for (uint t = 0; t < TOKENS; ++t) x_base[t] = p.x_offset + min(first_token + t, p.n_tokens - 1) * p.x_stride;
-  // Lanes stride over weight groups (one unit for most types).
-  for (uint first_unit = lane * UNITS_PER_GROUP; first_unit < p.row_units; first_unit += BLOCK_SIZE * UNITS_PER_GROUP) {
+  // Lanes stride over weight groups (one unit for most types), or with LANE_UNITS over single
+  // units, each lane loading its unit's group and taking that unit alone.
+  for (uint first_unit = lane * LANE_STEP; first_unit < p.row_units; first_unit += BLOCK_SIZE * LANE_STEP) {
     weight_group group[ROWS];
-    [[unroll]] for (uint r = 0; r < ROWS; ++r) load_group(unit_at(unit_base[r], first_unit, p.row_group), group[r]);
-    [[unroll]] for (uint i = 0; i < UNITS_PER_GROUP; ++i) {
+    const uint group_first = first_unit - first_unit % UNITS_PER_GROUP;
+    [[unroll]] for (uint r = 0; r < ROWS; ++r) load_group(unit_at(unit_base[r], group_first, p.row_group), group[r]);
+    [[unroll]] for (uint i = 0; i < LANE_STEP; ++i) {
       const uint u = first_unit + i;
       vec4 w[ROWS][VECS_PER_UNIT];
       float scale[ROWS];
       const uint block_step = (u / UNITS_PER_BLOCK) * p.row_group;
       [[unroll]] for (uint r = 0; r < ROWS; ++r) {
-        group_unit_values(group[r], i, w[r]);
+        group_unit_values(group[r], u - group_first, w[r]);
         scale[r] = unit_scale(scale_base[r] + block_step);
       }
       const uint first_vec = u * VECS_PER_UNIT;
