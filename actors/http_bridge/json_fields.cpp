@@ -1,6 +1,9 @@
 #include "actors/http_bridge/json_fields.hpp"
 
 #include <cmath>
+#include <string>
+
+#include "kernels/model/json_nesting.hpp"
 
 namespace infergrid::http {
 namespace {
@@ -24,6 +27,9 @@ std::string range_text(double minimum, double maximum) {
 }  // namespace
 
 std::variant<nlohmann::json, api_error> parse_json_object(std::string_view body) {
+  if (!model::json_nesting_within(body)) {
+    return invalid_json("objects and arrays nest deeper than " + std::to_string(model::json_depth_max) + " levels");
+  }
   nlohmann::json document = nlohmann::json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
   if (document.is_discarded()) return invalid_json("expected one JSON object");
   if (!document.is_object()) {

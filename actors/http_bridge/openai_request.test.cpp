@@ -91,7 +91,14 @@ TEST(ChatRequest, UnknownFieldsAreIgnored) {
 }
 
 TEST(ChatRequest, InvalidJsonIs400WithoutParam) {
-  for (const char* body : {"", "{", "not json", "[1,2]", "\"text\"", "{\"model\":\"m\",}"}) {
+  // ~150,000 nested objects in a field the bridge copies (a schema) overflowed the stack before.
+  std::string deep_schema = R"({"model":"m","messages":[{"role":"user","content":"x"}],"response_format":)"
+                            R"({"type":"json_schema","json_schema":{"name":"s","schema":)";
+  for (int i = 0; i < 150000; ++i) deep_schema += "{\"a\":";
+  deep_schema += "1" + std::string(150000, '}') + "}}";
+  EXPECT_NE(chat_error(deep_schema).message.find("nest deeper than 64 levels"), std::string::npos);
+  for (const std::string body : {std::string(""), std::string("{"), std::string("not json"), std::string("[1,2]"),
+                                 std::string("\"text\""), std::string("{\"model\":\"m\",}"), deep_schema}) {
     auto failure = chat_error(body);
     EXPECT_EQ(failure.status, 400) << body;
     EXPECT_EQ(failure.code, "invalid_json") << body;
@@ -265,6 +272,12 @@ TEST(ChatRequest, ToolCallsAndResultsInTheHistory) {
                        R"("function":{"name":"f","arguments":"[1]"}}]}]})")
                 .param,
             "messages[0].tool_calls[0].function.arguments");
+  // Arguments as text nesting deeper than json_depth_max: refused by name, not parsed.
+  const auto deep = chat_error(R"({"model":"m","messages":[{"role":"assistant","tool_calls":[{"id":"c","type":"function",)"
+                               R"("function":{"name":"f","arguments":"{\"a\":)" +
+                               std::string(100000, '[') + R"("}}]}]})");
+  EXPECT_EQ(deep.param, "messages[0].tool_calls[0].function.arguments");
+  EXPECT_NE(deep.message.find("nests deeper than 64 levels"), std::string::npos) << deep.message;
 }
 
 TEST(ChatRequest, LogprobsAndTopLogprobs) {

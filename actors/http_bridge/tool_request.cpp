@@ -1,6 +1,9 @@
 #include "actors/http_bridge/tool_request.hpp"
 
 #include <set>
+#include <string>
+
+#include "kernels/model/json_nesting.hpp"
 
 namespace infergrid::http {
 namespace {
@@ -144,6 +147,10 @@ std::optional<api_error> read_message_tool_fields(const nlohmann::json& message,
     chat::tool_call parsed{call.value("id", ""), call["function"]["name"].get<std::string>(), "{}"};
     auto arguments = call["function"].find("arguments");
     if (arguments != call["function"].end() && !arguments->is_null()) {
+      if (arguments->is_string() && !model::json_nesting_within(arguments->get<std::string>())) {
+        return invalid_field(at + ".function.arguments", "'" + at + ".function.arguments' nests deeper than " +
+                                                             std::to_string(model::json_depth_max) + " levels.");
+      }
       const nlohmann::json object =
           arguments->is_string() ? nlohmann::json::parse(arguments->get<std::string>(), nullptr, false) : *arguments;
       if (!object.is_object()) {

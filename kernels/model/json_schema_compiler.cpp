@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kernels/model/json_nesting.hpp"
 #include "kernels/model/schema_compiler.hpp"
 #include "kernels/model/schema_graph.hpp"
 #include "kernels/model/schema_keywords.hpp"
@@ -223,6 +224,10 @@ result<compiled_schema> compile_json_schema(std::string_view schema_text, std::s
   if (prefix.size() > limits.affix_bytes_max || suffix.size() > limits.affix_bytes_max) {
     return make_error(error_code::too_large, "output_prefix/output_suffix: more than " +
                                                  std::to_string(limits.affix_bytes_max) + " bytes");
+  }
+  if (!json_nesting_within(schema_text)) {
+    return make_error(error_code::invalid_argument, "output_schema: objects and arrays nest deeper than " +
+                                                        std::to_string(json_depth_max) + " levels");
   }
   json document;
   try {

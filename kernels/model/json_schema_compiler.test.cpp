@@ -6,6 +6,7 @@
 #include <string>
 
 #include "kernels/model/json_schema_compiler.hpp"
+#include "kernels/model/json_nesting.hpp"
 
 namespace infergrid::model {
 namespace {
@@ -96,6 +97,22 @@ TEST(json_schema_compiler, refuses_schemas_over_the_limits) {
   limits.text_bytes_max = 10;
   EXPECT_EQ(compile_json_schema(wide, "", "", limits).err().code, error_code::too_large);
   EXPECT_EQ(compile_json_schema("{}", std::string(5000, 'x')).err().code, error_code::too_large);
+}
+
+// A schema nesting deeper than json_depth_max is refused before it is parsed (copies and dumps of
+// it would recurse once per level); one within the depth compiles.
+TEST(json_schema_compiler, refuses_schemas_nested_too_deep) {
+  const auto arrays = [](std::size_t depth) {
+    std::string text;
+    for (std::size_t i = 0; i < depth; ++i) text += R"({"type":"array","items":)";
+    text += R"({"type":"integer"})";
+    return text + std::string(depth, '}');
+  };
+  EXPECT_TRUE(compile_json_schema(arrays(json_depth_max - 1), "", "").ok());
+  auto deep = compile_json_schema(arrays(json_depth_max), "", "");
+  ASSERT_FALSE(deep.ok());
+  EXPECT_EQ(deep.err().code, error_code::invalid_argument);
+  EXPECT_NE(deep.err().message.find("nest deeper than 64 levels"), std::string::npos) << deep.err().message;
 }
 
 TEST(json_schema_compiler, keeps_declared_property_order_and_affixes) {

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "kernels/model/json_nesting.hpp"
+
 namespace infergrid::chat {
 namespace {
 
@@ -66,6 +68,7 @@ std::string jinja_tojson(const nlohmann::ordered_json& value, int indent) {
 }
 
 nlohmann::ordered_json parse_or_string(std::string_view text) {
+  if (!model::json_nesting_within(text)) return json(std::string(text));
   json parsed = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   return parsed.is_discarded() ? json(std::string(text)) : parsed;
 }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kernels/model/chat/chat_renderers.hpp"
+#include "kernels/model/json_nesting.hpp"
 
 namespace infergrid::chat {
 namespace {
@@ -47,13 +48,14 @@ void append_content(std::string& content, std::string_view text) {
 }  // namespace
 
 std::optional<tool_call> parse_call_object(const tool_format& format, std::string_view json_text) {
+  if (!model::json_nesting_within(json_text)) return std::nullopt;  // no call: stays text
   json object = json::parse(json_text.begin(), json_text.end(), nullptr, /*allow_exceptions=*/false);
   if (object.is_discarded() || !object.is_object()) return std::nullopt;
   auto name = object.find("name");
   if (name == object.end() || !name->is_string() || name->get<std::string>().empty()) return std::nullopt;
   auto arguments = object.find(std::string(format.arguments_key));
   json args = arguments == object.end() ? json::object() : *arguments;
-  if (args.is_string()) {  // some models write the arguments as a JSON string
+  if (args.is_string() && model::json_nesting_within(args.get<std::string>())) {  // some models write the arguments as a JSON string
     json inner = json::parse(args.get<std::string>(), nullptr, false);
     if (!inner.is_discarded()) args = inner;
   }

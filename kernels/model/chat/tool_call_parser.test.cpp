@@ -55,6 +55,21 @@ TEST(tool_call_parser, a_broken_block_stays_text) {
   }
 }
 
+// A model's call whose arguments nest deeper than json_depth_max (whose copy and dump would
+// recurse once per level) is no call: it stays text, as any broken block does.
+TEST(tool_call_parser, a_call_nested_too_deep_stays_text) {
+  const std::string deep(100000, '[');
+  for (const std::string& arguments : {"{\"x\": " + deep + "}", "\"" + deep + "\""}) {
+    const std::string text = "<tool_call>\n{\"name\": \"f\", \"arguments\": " + arguments + "}\n</tool_call>";
+    const auto whole = parse_tool_calls(hermes, text);
+    EXPECT_TRUE(whole.calls.empty());
+    EXPECT_EQ(whole.content, text);
+  }
+  const std::string within = "<tool_call>\n{\"name\": \"f\", \"arguments\": {\"x\": " + std::string(60, '[') +
+                             std::string(60, ']') + "}}\n</tool_call>";
+  EXPECT_EQ(parse_tool_calls(hermes, within).calls.size(), 1u);
+}
+
 TEST(tool_call_parser, a_partial_tag_is_held_back_until_decided) {
   tool_call_stream stream(hermes);
   EXPECT_EQ(stream.feed("Hello <tool"), "Hello ");
