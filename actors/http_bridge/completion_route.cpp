@@ -45,7 +45,7 @@ whole_answer collect(choice_session& choice, reply_clock::time_point deadline) {
     answer.finish_reason = event->finish_reason;
     if (choice.tool_format.supported) {
       auto reply = chat::parse_tool_calls(choice.tool_format, answer.text);
-      answer.text = std::move(reply.content);
+      answer.text = choice.forced_call() ? "" : std::move(reply.content);
       answer.tool_calls = std::move(reply.calls);
       choice.name_calls(answer.tool_calls);
       answer.finish_reason = choice.finish_reason(answer.finish_reason, !answer.tool_calls.empty());
@@ -163,7 +163,14 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
       return;
     }
   }
-  if (request.stream) return answer_stream(std::move(reply), res);
+  if (request.stream) {
+    if (auto failure = await_first_events(*reply)) {
+      reply->abandon_all();
+      write_error(res, *failure);
+      return reply->finish_all(failure->status);
+    }
+    return answer_stream(std::move(reply), res);
+  }
   answer_whole(*reply, res);
 }
 

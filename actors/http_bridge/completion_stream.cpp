@@ -1,6 +1,8 @@
 #include "actors/http_bridge/completion_stream.hpp"
 
 #include <functional>
+#include <utility>
+#include <variant>
 
 #include "actors/http_bridge/sse_writer.hpp"
 
@@ -52,7 +54,8 @@ bool write_end(choice_session& choice, const job_event& event, const writer& wri
   }
   if (choice.tool_stream) {
     std::string text = choice.tool_stream->feed(held.content);
-    completion_piece rest{text + choice.tool_stream->finish(), {}, ""};
+    std::string unparsed = text + choice.tool_stream->finish();
+    completion_piece rest{choice.forced_call() ? "" : std::move(unparsed), {}, ""};
     rest.index = choice.index;
     rest.tool_calls = choice.tool_stream->take_calls();
     choice.name_calls(rest.tool_calls);
@@ -75,14 +78,20 @@ bool write_failure(reply_session& reply, const api_error& failure, const writer&
   return true;
 }
 
-// The next event of any unfinished choice, round robin so that none starves.
+// The next event of any unfinished choice, round robin so that none starves; absorbed.
 choice_session* next_event(reply_session& reply, job_event& out) {
   const std::size_t count = reply.choices.size();
   for (std::size_t step = 0; step < count; ++step) {
     choice_session& choice = *reply.choices[(reply.next + step) % count];
     if (choice.ended) continue;
+    if (choice.pending) {  // absorbed when it was awaited
+      reply.next = (reply.next + step + 1) % count;
+      out = std::move(*std::exchange(choice.pending, std::nullopt));
+      return &choice;
+    }
     if (auto event = choice.job->wait_next(std::chrono::milliseconds(0))) {
       reply.next = (reply.next + step + 1) % count;
+      choice.absorb(*event);
       out = std::move(*event);
       return &choice;
     }
@@ -117,7 +126,6 @@ bool stream_step(reply_session& reply, httplib::DataSink& sink) {
     reply.wake->wait_past(seen, stream_poll_slice);
     return sink.is_writable();
   }
-  choice->absorb(event);
   switch (event.what) {
     case job_event::kind::text:
       return write_text(*choice, event, write);
@@ -143,6 +151,20 @@ bool stream_step(reply_session& reply, httplib::DataSink& sink) {
 }
 
 }  // namespace
+
+std::optional<api_error> await_first_events(reply_session& reply) {
+  for (auto& choice : reply.choices) {
+    auto next = choice->next_event(reply.deadline);
+    if (auto* failure = std::get_if<api_error>(&next)) return *failure;
+    auto& event = std::get<job_event>(next);
+    if (event.what == job_event::kind::failed) {
+      choice->ended = true;
+      return event.failure;
+    }
+    choice->pending = std::move(event);
+  }
+  return std::nullopt;
+}
 
 void answer_stream(std::shared_ptr<reply_session> reply, httplib::Response& res) {
   res.set_header("Cache-Control", "no-cache");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <string_view>
 
 #include "actors/http_bridge/access_log.hpp"
 #include "actors/http_bridge/chain_metrics.hpp"
@@ -55,7 +56,7 @@ const char* allowed_method(const std::string& path) {
   for (const auto& route : known_routes) {
     if (path == route.path) return route.method;
   }
-  if (path.starts_with("/v1/models/")) return "GET";
+  if (path.starts_with("/v1/models/") && path.size() > std::string_view("/v1/models/").size()) return "GET";
   return nullptr;
 }
 

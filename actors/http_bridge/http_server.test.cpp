@@ -30,7 +30,7 @@ accounts:
 
 // Answers submits like a grid would: model "counter" streams max_tokens pieces "t0 ", "t1 ", ...
 // (one token each, with its logprob -i and top_logprobs alternatives when asked); model "endless"
-// streams until cancelled; "broken" fails.
+// streams until cancelled; "broken" fails after its first piece; "tiny" refuses the prompt.
 token_logprob counter_logprob(const std::string& piece, std::int64_t i, std::int32_t top_count) {
   token_logprob out{{static_cast<std::int32_t>(i), piece, -static_cast<float>(i)}, {}};
   for (std::int32_t rank = 0; rank < top_count; ++rank) {
@@ -62,6 +62,7 @@ class fake_grid {
         ++submits;
         const auto& request = command.request;
         if (request.model == "broken") {
+          command.job->push({job_event::kind::text, "t0 ", 1, "", "miner-1", 4});
           command.job->push({job_event::kind::failed, "", 0, "", "", 0,
                              api_error{502, "worker crashed", "api_error", "", "upstream"}});
         } else if (request.model == "tiny") {  // the worker's context cannot hold the prompt
@@ -272,7 +273,8 @@ TEST_F(HttpServer, FailureMidStreamIsAnErrorEvent) {
   ASSERT_TRUE(res);
   bool done = false;
   auto chunks = sse_payloads(res->body, done);
-  ASSERT_FALSE(chunks.empty());
+  ASSERT_EQ(chunks.size(), 3u) << res->body;  // role, the first piece, the error
+  EXPECT_EQ(chunks[1]["choices"][0]["delta"]["content"], "t0 ");
   EXPECT_EQ(chunks.back()["error"]["message"], "worker crashed");
   auto whole = chat({{"model", "broken"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}});
   expect_error(whole, 502, "upstream");
@@ -326,6 +328,11 @@ TEST_F(HttpServer, ErrorsInOpenAiShape) {
   // A prompt beyond the context is the client's to fix: 400 as OpenAI answers it, so SDKs do not retry.
   expect_error(chat({{"model", "tiny"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}}), 400,
                "context_length_exceeded", "messages");
+  // Streamed too: the worker's refusal comes before the first token, so it is the response's status
+  // (not 200 and an error event), as OpenAI's streams answer it.
+  expect_error(chat({{"model", "tiny"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}, {"stream", true}}), 400,
+               "context_length_exceeded", "messages");
+  expect_error(client->Get("/v1/models/", auth()), 404, "unknown_url");
   EXPECT_EQ(shared.accounts.view("poor")->reserved_micro, 0);
 }
 

@@ -192,7 +192,7 @@ maybe_error read_common(const json& body, const request_limits& limits, completi
 
 maybe_error read_content(const json& message, const std::string& param, std::string& out) {
   auto it = message.find("content");
-  if (it == message.end() || it->is_null()) return std::nullopt;  // assistant turns may carry none
+  if (it == message.end() || it->is_null()) return std::nullopt;  // read_messages says who may carry none
   if (it->is_string()) {
     out = it->get<std::string>();
     return std::nullopt;
@@ -231,6 +231,12 @@ maybe_error read_messages(const json& body, const request_limits& limits, comple
     }
     IG_HTTP_TRY(read_content(message, param + ".content", parsed.content));
     IG_HTTP_TRY(read_message_tool_fields(message, param, parsed));
+    // As OpenAI: system, user and tool messages carry content ("" counts); an assistant turn in the
+    // history may carry none (its tool calls, or an empty reply).
+    const auto content = message.find("content");
+    if ((content == message.end() || content->is_null()) && parsed.role != "assistant") {
+      return invalid_field(param + ".content", "'" + param + ".content' is required.");
+    }
     out.messages.push_back(std::move(parsed));
   }
   return std::nullopt;
@@ -322,6 +328,18 @@ maybe_error read_json_schema(const nlohmann::ordered_json& body, completion_requ
 }
 
 // The fields whose key order matters (tool definitions, schemas) are read from an order-keeping parse.
+// Output held to a grammar (response_format json_object/json_schema, or a tool_choice that forces a
+// call) ends when the grammar is complete; a stop string would cut it short, leaving invalid JSON
+// or the call's markup as text with finish_reason "stop".
+maybe_error refuse_stop_in_constrained_output(const completion_request& out) {
+  if (out.stop.empty() && out.stop_after.empty()) return std::nullopt;
+  const bool forced_call = out.tools.active() && (out.tools.choice == tool_choice::required || out.tools.choice == tool_choice::named);
+  if (out.output.format.empty() && !forced_call) return std::nullopt;
+  return invalid_field("stop", std::string("'stop' cannot be combined with ") +
+                                   (forced_call ? "a tool_choice that forces a tool call" : "response_format " + out.output.format) +
+                                   ": a stop string would cut the constrained output short.");
+}
+
 maybe_error read_ordered_fields(std::string_view body, const json& document, completion_request& out) {
   const bool wanted = document.contains("tools") || document.contains("tool_choice") ||
                       document.contains("parallel_tool_calls") || document.contains("response_format");
@@ -352,6 +370,7 @@ parsed_request parse_chat_request(std::string_view body, const request_limits& l
   if (auto failed = read_template_kwargs(*document, out)) return *failed;
   if (auto failed = read_reasoning_effort(*document, out)) return *failed;
   if (auto failed = read_ordered_fields(body, *document, out)) return *failed;
+  if (auto failed = refuse_stop_in_constrained_output(out)) return *failed;
   return out;
 }
 
@@ -370,6 +389,7 @@ parsed_request parse_text_request(std::string_view body, const request_limits& l
     }
   }
   if (auto failed = read_ordered_fields(body, *document, out)) return *failed;
+  if (auto failed = refuse_stop_in_constrained_output(out)) return *failed;
   if (auto failed = assign(read_bool(*document, "echo", "echo"), out.echo)) return *failed;
   if (auto failed = assign(read_string(*document, "suffix", "suffix"), out.suffix)) return *failed;
   std::optional<std::int64_t> logprobs;  // the legacy API: an integer count of alternatives

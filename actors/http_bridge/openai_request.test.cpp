@@ -86,6 +86,26 @@ TEST(ChatRequest, IncludeStopStrInOutputKeepsTheStopStrings) {
   EXPECT_EQ(cut.stop_after, std::vector<std::string>{});
 }
 
+// A stop string would cut output held to a grammar short (invalid JSON or a call's markup as text
+// with finish_reason "stop"): refused with JSON output and with forced tool calls, kept elsewhere.
+TEST(ChatRequest, StopIsRefusedWhereOutputIsHeldToAGrammar) {
+  const std::string base = R"({"model":"m","messages":[{"role":"user","content":"x"}],)";
+  const std::string tools = R"("tools":[{"type":"function","function":{"name":"f"}}],)";
+  const std::string schema = R"("response_format":{"type":"json_schema","json_schema":{"name":"s","schema":{"type":"object"}}},)";
+  for (const std::string& constrained :
+       {std::string(R"("response_format":{"type":"json_object"},)"), schema, tools + R"("tool_choice":"required",)",
+        tools + R"("tool_choice":{"type":"function","function":{"name":"f"}},)"}) {
+    for (const std::string& stop : {std::string(R"("stop":"}"})"), std::string(R"("stop":["a"],"include_stop_str_in_output":true})")}) {
+      const auto failure = chat_error(base + constrained + stop);
+      EXPECT_EQ(failure.param, "stop") << constrained << stop;
+      EXPECT_NE(failure.message.find("cut the constrained output short"), std::string::npos) << failure.message;
+    }
+    EXPECT_TRUE(std::holds_alternative<completion_request>(parse_chat_request(base + constrained + R"("n":1})", limits)));
+  }
+  EXPECT_EQ(chat_ok(base + tools + R"("tool_choice":"auto","stop":"}"})").stop, std::vector<std::string>{"}"});
+  EXPECT_EQ(chat_ok(base + R"("response_format":{"type":"text"},"stop":"}"})").stop, std::vector<std::string>{"}"});
+}
+
 TEST(ChatRequest, UnknownFieldsAreIgnored) {
   EXPECT_EQ(chat_ok(R"({"model":"m","messages":[{"role":"user","content":"x"}],"whatever":{"a":1}})").model, "m");
 }
@@ -122,6 +142,9 @@ TEST(ChatRequest, EachBadFieldIsNamed) {
       {R"({"model":"m","messages":[{"role":"user","content":"x"},{"role":"robot","content":"x"}]})", "messages[1].role"},
       {R"({"model":"m","messages":[{"content":"x"}]})", "messages[0].role"},
       {R"({"model":"m","messages":[{"role":"user","content":5}]})", "messages[0].content"},
+      {R"({"model":"m","messages":[{"role":"user"}]})", "messages[0].content"},
+      {R"({"model":"m","messages":[{"role":"system","content":null},{"role":"user","content":"x"}]})", "messages[0].content"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"},{"role":"tool","tool_call_id":"c"}]})", "messages[1].content"},
       {R"({"model":"m","messages":[{"role":"user","content":[{"type":"image_url"}]}]})", "messages[0].content[0]"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":0})", "max_tokens"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":"5"})", "max_tokens"},

@@ -40,6 +40,10 @@ void choice_session::name_calls(std::vector<chat::tool_call>& calls) {
   for (auto& call : calls) call.id = "call_" + random_hex(12);
 }
 
+bool choice_session::forced_call() const {
+  return tool_stream.has_value() && (request.tools.choice == tool_choice::required || request.tools.choice == tool_choice::named);
+}
+
 std::string choice_session::finish_reason(const std::string& upstream, bool made_calls) const {
   if (made_calls && upstream == "stop" && request.tools.choice != tool_choice::named) return "tool_calls";
   return upstream;

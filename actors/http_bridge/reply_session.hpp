@@ -54,10 +54,15 @@ struct choice_session {
   std::optional<chat::reasoning_splitter> reasoning = std::nullopt;
   std::int64_t reasoning_tokens = 0;
   double first_token_s = -1;  // seconds from the start to its first generated token (< 0: none yet)
+  // Streaming: the job's first event, awaited (and absorbed) before the response's status is sent.
+  std::optional<job_event> pending = std::nullopt;
 
   // Ids for the calls the model made (before calls_sent counts them); parallel_tool_calls false:
   // only the first call counts.
   void name_calls(std::vector<chat::tool_call>& calls);
+  // tool_choice required or named: the whole output is the call's block (held to its grammar), so
+  // a block cut short (max_tokens) is no call and not content either: its markup is dropped.
+  bool forced_call() const;
   // OpenAI's finish_reason "tool_calls" unless a named function was forced (OpenAI answers "stop" then).
   std::string finish_reason(const std::string& upstream, bool made_calls) const;
   void absorb(const job_event& event);

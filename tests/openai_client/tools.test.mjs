@@ -92,6 +92,45 @@ test('openai: tool_choice required, streamed as delta.tool_calls', async () => {
   else assert.deepEqual(JSON.parse(calls[0].arguments), {});
 });
 
+test('openai: a forced call cut short by max_tokens leaves no markup in content, whole or streamed', async () => {
+  const request = {
+    model, messages: [{ role: 'user', content: 'Weather?' }], tools, tool_choice: 'required', max_tokens: 3,
+  };
+  const whole = (await live.client.chat.completions.create(request)).choices[0];
+  assert.equal(whole.finish_reason, 'length');
+  assert.ok(!whole.message.content, JSON.stringify(whole));
+  assert.equal(whole.message.tool_calls, undefined, JSON.stringify(whole));
+  let content = '';
+  let finish = null;
+  for await (const chunk of await live.client.chat.completions.create({ ...request, stream: true })) {
+    content += chunk.choices[0]?.delta?.content ?? '';
+    assert.equal(chunk.choices[0]?.delta?.tool_calls, undefined, JSON.stringify(chunk));
+    finish = chunk.choices[0]?.finish_reason ?? finish;
+  }
+  assert.equal(finish, 'length');
+  assert.equal(content, '');
+});
+
+test('openai: stop with a forced call or JSON output is a 400 naming stop, streamed or not', async () => {
+  for (const constrained of [{ tools, tool_choice: 'required' }, { response_format: { type: 'json_object' } }]) {
+    for (const stream of [false, true]) {
+      const error = await live.client.chat.completions
+        .create({ model, messages: [{ role: 'user', content: 'x' }], max_tokens: 8, stop: ['}'], stream, ...constrained })
+        .then(() => null, (e) => e);
+      assert.equal(error?.status, 400, String(error));
+      assert.equal(error.param, 'stop');
+    }
+  }
+});
+
+test('openai: a streamed prompt beyond the context is a 400 before the stream, as a whole one is', async () => {
+  const error = await live.client.chat.completions
+    .create({ model, messages: [{ role: 'user', content: 'hello '.repeat(5000) }], max_tokens: 4, stream: true })
+    .then(() => null, (e) => e);
+  assert.equal(error?.status, 400, String(error));
+  assert.equal(error.code, 'context_length_exceeded');
+});
+
 test('openai: a history with a tool call and its result is accepted; tool_choice none answers text', async () => {
   const reply = await live.client.chat.completions.create({
     model, max_tokens: 8, tools, tool_choice: 'none',
