@@ -339,7 +339,10 @@ async function main() {
     running = false;
     const exit = await grid.stop();
     fs.rmSync(dir, { recursive: true, force: true });
-    if (exit.code !== 0) console.log(`infergrid up exited with ${JSON.stringify(exit)}`);
+    if (exit.code !== 0) {
+      console.log(`infergrid up exited with ${JSON.stringify(exit)}`);
+      process.exitCode = 1;
+    }
   }
 }
 

@@ -141,11 +141,20 @@ int false_positives(const options& o) {
       audit_finished(done);
       continue;
     }
-    (void)batch.admit(inference_job{request, {}, {}, "bench", 0});
+    // Every job must be generated and audited: a refused or failed job is the bench's failure, not
+    // a job left out of the rate.
+    if (auto admitted = batch.admit(inference_job{request, {}, {}, "bench", 0}); !admitted.ok()) {
+      fmt::print(stderr, "error: job {} not admitted: {}\n", request.request_id, admitted.err().message);
+      return 1;
+    }
     if (batch.queued_count() < 8 && i + 1 < o.false_positive_jobs) continue;
     while (!batch.idle()) {
       for (auto& event : batch.step()) {
         if (event.finished) audit_finished(*event.finished);
+        if (event.failure) {
+          fmt::print(stderr, "error: job {} failed: {}\n", event.failure->request_id, event.failure->message);
+          return 1;
+        }
       }
     }
   }
@@ -162,6 +171,12 @@ int false_positives(const options& o) {
                                    : fmt::format("by the worker's batching on {} (KV cache {})", worker_engine.device_description(),
                                                  o.worker_kv_f16 ? "F16" : "F32"),
              validator_engine.device_description());
+  int audited_jobs = 0;
+  for (const tally& t : by_temperature) audited_jobs += t.jobs;
+  if (audited_jobs != o.false_positive_jobs) {
+    fmt::print(stderr, "error: {} of {} jobs were audited\n", audited_jobs, o.false_positive_jobs);
+    return 1;
+  }
   return guilty == 0 ? 0 : 1;
 }
 

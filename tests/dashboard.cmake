@@ -18,12 +18,13 @@ else()
 endif()
 
 # The dashboard benchmark (bench/dashboard_bench.mjs) runs and prints its table: one short round,
-# figures not checked (speed is measured in bench/, deploy/readme/dashboard.md "Benchmark").
+# figures not checked (speed is measured in bench/, deploy/readme/dashboard.md "Benchmark"); it exits
+# non-zero when its table line is missing, no completion or dashboard read succeeded, or the grid
+# did not stop cleanly.
 if(INFERGRID_NODE)
   add_test(NAME dashboard_bench_short COMMAND ${INFERGRID_NODE} ${PROJECT_SOURCE_DIR}/bench/dashboard_bench.mjs
     --rounds 1 --phase-s 4 --warmup-s 2 --settle-s 1 --pollers 8 --completion-clients 4 --max-tokens 16
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(dashboard_bench_short PROPERTIES TIMEOUT 240 RUN_SERIAL TRUE
-    PASS_REGULAR_EXPRESSION "served tokens/s with readers / without: [0-9.]+ .*worst endpoint p99 [0-9.]+ ms"
     ENVIRONMENT "INFERGRID_SOURCE_DIR=${PROJECT_SOURCE_DIR};INFERGRID_BINARY_DIR=${PROJECT_BINARY_DIR};INFERGRID_BIN=$<TARGET_FILE:infergrid>")
 endif()

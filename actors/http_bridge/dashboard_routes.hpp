@@ -10,6 +10,7 @@
 // Every JSON answer is read from what the actor last learned (dashboard_store), except a job's
 // detail, which the actor asks the matchmaker and the settlement actor for. A built answer is
 // served to every reader for dashboard_cache_ms (dashboard_cache), each reader's key checked first.
+#include <chrono>
 #include <functional>
 #include <string>
 
@@ -19,8 +20,9 @@
 
 namespace infergrid::http {
 
-// Counts and logs a finished request: (request, route label, status, account).
-using request_done = std::function<void(const httplib::Request&, const std::string&, int, const std::string&)>;
+// Counts and logs a finished request: (request, route label, status, when it started, account).
+using request_done = std::function<void(const httplib::Request&, const std::string&, int,
+                                        std::chrono::steady_clock::time_point, const std::string&)>;
 
 void add_dashboard_routes(httplib::Server& server, bridge_shared& shared, request_done done);
 

@@ -154,11 +154,7 @@ void http_server::add_routes() {
     else write_json(res, 200, model_json(*found, unix_seconds()));
     done(req, "/v1/models/{id}", res.status, started, std::get<caller>(who).account);
   });
-  add_dashboard_routes(server_, shared_, [&shared](const httplib::Request& req, const std::string& route, int status,
-                                                    const std::string& account) {
-    shared.metrics.count_request(route, status, 0);
-    if (shared.config.access_log) log_access({"", req.method, req.path, account, "", "", status, 0, 0, 0});
-  });
+  add_dashboard_routes(server_, shared_, done);
   server_.Get("/health", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = clock::now();
     std::int64_t workers = 0;
@@ -205,17 +201,21 @@ void http_server::add_routes() {
     } else {
       const int status = res.status;
       write_error(res, api_error{status, "HTTP error " + std::to_string(status), "invalid_request_error", "", ""});
+      done(req, "other", status, now);
     }
   });
-  server_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr failure) {
-    std::string what = "unknown exception";
+  // A handler that threw: logged and counted (the error handler skips it, as its body is written).
+  server_.set_exception_handler([done](const httplib::Request& req, httplib::Response& res, std::exception_ptr failure) {
+    std::string what = "an exception that is no std::exception";
     try {
       if (failure) std::rethrow_exception(failure);
     } catch (const std::exception& e) {
       what = e.what();
-    } catch (...) {
+    } catch (...) {  // `what` says it
     }
+    log(log_level::error, "http_bridge", "{} {} failed: {}", req.method, req.path, what);
     write_error(res, api_error{500, "Internal error: " + what, "api_error", "", "internal"});
+    done(req, "other", 500, clock::now());
   });
 }
 
