@@ -136,7 +136,7 @@ void http_server::add_routes() {
       write_error(res, *failure);
       return done(req, "/v1/models", res.status, started);
     }
-    write_json(res, 200, model_list_json(shared.catalog.models(), unix_seconds()));
+    write_json(res, 200, model_list_json(shared.catalog.models()));
     done(req, "/v1/models", res.status, started, std::get<caller>(who).account);
   });
   // Model ids may hold '/' ("Qwen/Qwen2.5-7B-Instruct"): the rest of the path is the id.
@@ -151,7 +151,7 @@ void http_server::add_routes() {
     const auto models = shared.catalog.models();
     const auto found = std::find_if(models.begin(), models.end(), [&](const served_model& m) { return m.id == id; });
     if (found == models.end()) write_error(res, model_not_found(id));
-    else write_json(res, 200, model_json(*found, unix_seconds()));
+    else write_json(res, 200, model_json(*found));
     done(req, "/v1/models/{id}", res.status, started, std::get<caller>(who).account);
   });
   add_dashboard_routes(server_, shared_, done);

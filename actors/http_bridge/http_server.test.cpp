@@ -332,6 +332,8 @@ TEST_F(HttpServer, ErrorsInOpenAiShape) {
   // (not 200 and an error event), as OpenAI's streams answer it.
   expect_error(chat({{"model", "tiny"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}, {"stream", true}}), 400,
                "context_length_exceeded", "messages");
+  expect_error(client->Post("/v1/completions", auth(), R"({"model":"tiny","prompt":"x"})", "application/json"), 400,
+               "context_length_exceeded", "prompt");
   expect_error(client->Get("/v1/models/", auth()), 404, "unknown_url");
   EXPECT_EQ(shared.accounts.view("poor")->reserved_micro, 0);
 }

@@ -5,8 +5,12 @@
 
 namespace infergrid::http {
 
-void model_catalog::update(std::vector<served_model> models) {
+void model_catalog::update(std::vector<served_model> models, std::int64_t now_s) {
+  if (now_s < 0) {
+    now_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  }
   std::lock_guard lock(mutex_);
+  for (auto& model : models) model.created_s = first_seen_s_.try_emplace(model.id, now_s).first->second;
   models_ = std::move(models);
   known_ = true;
 }

@@ -31,7 +31,8 @@ class model_catalog {
   void set_facts(std::map<std::string, model_facts> facts) { facts_ = std::move(facts); }
   // Fills in context lengths from the model files the bridge was given.
   void update_from_supply(std::vector<served_model> models);
-  void update(std::vector<served_model> models);
+  // now_s: the time a model seen for the first time gets as its created_s (< 0: the clock's).
+  void update(std::vector<served_model> models, std::int64_t now_s = -1);
 
   std::vector<served_model> models() const;
   // Whether the matchmaker has answered at least once (before that, no model is refused as unknown).
@@ -43,6 +44,7 @@ class model_catalog {
  private:
   mutable std::mutex mutex_;
   std::vector<served_model> models_;
+  std::map<std::string, std::int64_t> first_seen_s_;  // model id -> created_s (kept when a model comes back)
   bool known_ = false;
   std::map<std::string, model_facts> facts_;  // fixed after start
 };

@@ -158,10 +158,10 @@ json usage_chunk_json(endpoint_kind kind, const response_header& header, const u
   return out;
 }
 
-json model_json(const served_model& model, std::int64_t created_s) {
+json model_json(const served_model& model) {
   return {{"id", model.id},
           {"object", "model"},
-          {"created", created_s},
+          {"created", model.created_s},
           {"owned_by", model.owned_by},
           {"context_length", model.context_length},
           {"workers", model.workers},
@@ -169,9 +169,9 @@ json model_json(const served_model& model, std::int64_t created_s) {
           {"price_index", price_index_json(model.prices)}};
 }
 
-json model_list_json(const std::vector<served_model>& models, std::int64_t created_s) {
+json model_list_json(const std::vector<served_model>& models) {
   json data = json::array();
-  for (const auto& model : models) data.push_back(model_json(model, created_s));
+  for (const auto& model : models) data.push_back(model_json(model));
   return {{"object", "list"}, {"data", data}};
 }
 

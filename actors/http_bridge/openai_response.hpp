@@ -86,9 +86,12 @@ struct served_model {
   std::int64_t queued = 0;
   std::int64_t utilisation_permille = 0;
   price_index_view prices;  // the matchmaker's price index: `pricing` and `price_index` on /v1/models
+  // OpenAI's `created`: when this bridge first saw a worker serve the model (Unix seconds), the
+  // same on every call (model_catalog stamps it).
+  std::int64_t created_s = 0;
 };
-nlohmann::json model_list_json(const std::vector<served_model>& models, std::int64_t created_s);
+nlohmann::json model_list_json(const std::vector<served_model>& models);
 // One model, as `GET /v1/models/{id}` answers it.
-nlohmann::json model_json(const served_model& model, std::int64_t created_s);
+nlohmann::json model_json(const served_model& model);
 
 }  // namespace infergrid::http

@@ -104,13 +104,16 @@ TEST(Response, StreamedLogprobsContinueTheTextOffsetAndAreNullWhenNotAsked) {
 }
 
 TEST(Response, ModelList) {
-  auto out = model_list_json({{"stories260k", "infergrid", 512, 2}}, 1700000000);
+  served_model model{"stories260k", "infergrid", 512, 2};
+  model.created_s = 1700000000;
+  auto out = model_list_json({model});
   EXPECT_EQ(out["object"], "list");
   ASSERT_EQ(out["data"].size(), 1u);
   EXPECT_EQ(out["data"][0]["id"], "stories260k");
   EXPECT_EQ(out["data"][0]["object"], "model");
   EXPECT_EQ(out["data"][0]["owned_by"], "infergrid");
   EXPECT_EQ(out["data"][0]["context_length"], 512);
+  EXPECT_EQ(out["data"][0]["created"], 1700000000);
 }
 
 }  // namespace

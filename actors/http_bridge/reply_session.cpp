@@ -49,7 +49,10 @@ std::string choice_session::finish_reason(const std::string& upstream, bool made
   return upstream;
 }
 
-void choice_session::absorb(const job_event& event) {
+void choice_session::absorb(job_event& event) {
+  if (event.what == job_event::kind::failed && event.failure.code == "context_length_exceeded" && kind == endpoint_kind::text) {
+    event.failure.param = "prompt";
+  }
   if (!event.miner.empty()) header.miner = event.miner;
   if (event.prompt_tokens > 0) meter.prompt_tokens = event.prompt_tokens;
   if (event.price) meter.worker_price = event.price;

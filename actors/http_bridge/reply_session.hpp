@@ -65,7 +65,9 @@ struct choice_session {
   bool forced_call() const;
   // OpenAI's finish_reason "tool_calls" unless a named function was forced (OpenAI answers "stop" then).
   std::string finish_reason(const std::string& upstream, bool made_calls) const;
-  void absorb(const job_event& event);
+  // Absorbs what the event tells (miner, prompt tokens, price); a failure's `param` is set to the
+  // endpoint's own field (context_length_exceeded: `prompt` on /v1/completions, not `messages`).
+  void absorb(job_event& event);
   // The job's next event, absorbed; or the error that ends the response: the deadline passed
   // (timed_out) or the bridge is closing (shutting_down). Waits in short slices to notice the latter.
   std::variant<job_event, api_error> next_event(reply_clock::time_point deadline);
