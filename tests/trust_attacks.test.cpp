@@ -388,6 +388,29 @@ TEST_F(trust_attacks, a_deposit_escrow_settle_stake_and_epoch_close_by_an_attack
   EXPECT_FALSE(has_account(evil_key));
 }
 
+// Op ids are one ledger-wide namespace: a member staking under the op ids a refund, an expiry or a
+// verdict will use would block them for good (the honest operation answered "conflict"). A
+// member's stake movements are applied in its own space, so those ids stay free.
+TEST_F(trust_attacks, a_member_cannot_take_the_op_ids_of_refunds_expiries_or_verdicts) {
+  ASSERT_TRUE(grid->call<ledger_ack>("settlement", ledger_deposit{"fund-evil", evil_key, 1, 10}, call_timeout_ms).ok());
+  const std::string request = "r-squat";
+  for (const std::string op : {"refund/" + request, "expire/" + request, "verdict/" + request + "/" + worker_id}) {
+    auto staked = attack<ledger_ack>("grid/settlement", ledger_stake{op, evil_key, 1});
+    ASSERT_TRUE(staked.ok()) << op << ": " << staked.err().message;  // her own stake: allowed
+    auto again = attack<ledger_ack>("grid/settlement", ledger_stake{op, evil_key, 1});
+    ASSERT_TRUE(again.ok()) << op << ": " << again.err().message;
+    EXPECT_TRUE(again->replayed) << op << ": a retry is still the same operation";
+  }
+  EXPECT_EQ(balance(evil_key).staked_micro, 3);
+  ASSERT_TRUE(grid->call<escrow_reply>("settlement", escrow_request{"escrow/" + request, request, "dev", 1000, 1, 1},
+                                       call_timeout_ms).ok());
+  auto refunded = grid->call<ledger_ack>("settlement", refund_request{"refund/" + request, request, "test"}, call_timeout_ms);
+  ASSERT_TRUE(refunded.ok()) << refunded.err().message;
+  EXPECT_FALSE(refunded->replayed);
+  EXPECT_EQ(balance("dev").escrowed_micro, 0);
+  EXPECT_EQ(balance("dev").balance_micro, dev_funds_micro);
+}
+
 TEST_F(trust_attacks, a_forged_token_chunk_is_dropped) {
   const std::uint64_t before_matchmaker = refused("matchmaker"), before_ingress = refused();
   token_chunk forged{"any-request", 0, {1, 2, 3}, "INJECTED", "", worker_id, 3, {}};

@@ -26,6 +26,17 @@ std::string worker_payment_op_id(std::string_view kind, const std::string& reque
 // worker_payment_op_id("receipt", …) of the receipt's request and worker.
 std::string receipt_op_id(const completion_receipt& receipt);
 
+// The op id a member's own stake movement is applied under: "<kind>/<first 16 hex of the account>/
+// <the member's op id>" (or "<kind>/" + BLAKE2b hex of account and op id past the ledger's limit).
+// Op ids are one ledger-wide namespace checked before anything is applied, so a member naming its
+// own op ids could otherwise take those a refund, an expiry, a receipt or a verdict will use
+// ("refund/<request>"…) and block them for good; a retry of the same message maps to the same id.
+std::string member_op_id(std::string_view kind, const std::string& account, const std::string& op_id);
+
+// The op id a verdict is applied under, whatever op id its message names: one verdict per request
+// and validator for the ledger's life (a validator cannot count one again under a fresh op id).
+std::string verdict_op_id(const std::string& request_id, const std::string& validator);
+
 // escrow/<id>, refund/<id>, each receipt's op id, verdict/<id>/<validator> for each verdict.
 std::vector<std::string> trace_op_ids(const trace_report& trace);
 

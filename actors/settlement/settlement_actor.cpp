@@ -6,6 +6,7 @@
 #include "actors/settlement/ledger_view.hpp"
 #include "actors/settlement/ledger/ledger_verify.hpp"
 #include "actors/settlement/price_conversion.hpp"
+#include "actors/settlement/request_op_ids.hpp"
 #include "actors/settlement/settlement_state.hpp"
 #include "runtime/actor_kind_registry.hpp"
 #include "runtime/log.hpp"
@@ -61,9 +62,6 @@ lg::operation to_operation(const epoch_close& m) {
   return op;
 }
 
-std::string op_id_of(const verdict_message& m) {
-  return m.op_id.empty() ? "verdict/" + m.request_id + "/" + m.validator : m.op_id;
-}
 
 ledger_ack to_ledger_ack(const lg::acknowledgement& ack) {
   return ledger_ack{ack.seq, ack.entry_hash, to_postings(ack.result), ack.replayed};
@@ -254,16 +252,19 @@ handler_entry on_acked(settlement_state& s) {
   });
 }
 
-// A member's own stake movements (the authority table lets members send them at all).
+// A member's own stake movements (the authority table lets members send them at all), applied
+// under an op id in the member's own space (member_op_id); the operator names op ids as it likes.
 template <class M>
-handler_entry on_own_account(settlement_state& s) {
-  return on<M>([&s](const M& m, const envelope& in) {
+handler_entry on_own_account(settlement_state& s, std::string_view kind) {
+  return on<M>([&s, kind](const M& m, const envelope& in) {
     if (auto own = check_own_account(s.ctx, m.account, role_operator); !own.ok()) {
       s.ctx.note_error(own.err());
       (void)s.ctx.reply_error(detail::token_for(in), own.err());
       return;
     }
-    queue_mutation<M, ledger_ack>(s, m, in, m.op_id, [](const lg::acknowledgement& ack) { return to_ledger_ack(ack); });
+    const bool operator_sent = (s.ctx.sender_roles() & role_operator) != 0;
+    queue_mutation<M, ledger_ack>(s, m, in, operator_sent ? m.op_id : member_op_id(kind, m.account, m.op_id),
+                                  [](const lg::acknowledgement& ack) { return to_ledger_ack(ack); });
   });
 }
 
@@ -273,9 +274,9 @@ handler_table settlement_state::handlers() {
   const std::string treasury = config.ledger.treasury_account;
   return {
       on_acked<ledger_deposit>(*this),
-      on_own_account<ledger_stake>(*this),
-      on_own_account<ledger_unbond>(*this),
-      on_own_account<ledger_withdraw_unbonded>(*this),
+      on_own_account<ledger_stake>(*this, "stake"),
+      on_own_account<ledger_unbond>(*this, "unbond"),
+      on_own_account<ledger_withdraw_unbonded>(*this, "withdraw-unbonded"),
       on_acked<refund_request>(*this),
       on<escrow_request>([this](const escrow_request& m, const envelope& in) {
         lg::operation op = to_operation(m);
@@ -288,7 +289,7 @@ handler_table settlement_state::handlers() {
             *this, m, in, m.op_id, [m, treasury](const lg::acknowledgement& ack) { return to_settle_reply(m, treasury, ack); });
       }),
       on<verdict_message>([this](const verdict_message& m, const envelope& in) {
-        queue_mutation<verdict_message, verdict_reply>(*this, m, in, op_id_of(m), [this, m](const lg::acknowledgement& ack) {
+        queue_mutation<verdict_message, verdict_reply>(*this, m, in, verdict_op_id(m.request_id, m.validator), [this, m](const lg::acknowledgement& ack) {
           if (chain && ack.result.convicted) {
             if (const lg::awaiting_slash* awaiting = books.state().awaiting_chain_slash(m.request_id)) {
               chain->convicted(m.request_id, *awaiting);

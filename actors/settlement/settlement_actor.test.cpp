@@ -149,6 +149,14 @@ TEST_F(settlement_actor_test, signed_verdicts_convict_and_a_bad_signature_is_an_
   auto first = call<verdict_reply>(signed_verdict(v1, "r9", m, true));
   ASSERT_TRUE(first.ok()) << first.err().message;
   EXPECT_FALSE(first->convicted);
+  // The same verdict under an op id of the validator's choosing is the same operation: a verdict
+  // counts once per request and validator, whatever op id its message names.
+  verdict_message renamed = signed_verdict(v1, "r9", m, true);
+  renamed.op_id = "fresh-op-id";
+  auto again = call<verdict_reply>(renamed);
+  ASSERT_TRUE(again.ok()) << again.err().message;
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->seq, first->seq);
   auto second = call<verdict_reply>(signed_verdict(v2, "r9", m, true));
   ASSERT_TRUE(second.ok()) << second.err().message;
   EXPECT_TRUE(second->convicted);
