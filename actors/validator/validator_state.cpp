@@ -183,7 +183,9 @@ void validator_state::publish(const audit_request& job, const audit_outcome& out
   log(outcome.guilty ? log_level::warn : log_level::debug, ctx_.address(), "{} {}: {}{}", receipt.request_id,
       outcome.guilty ? "GUILTY" : "innocent", outcome.reason, outcome.detail.empty() ? "" : " — " + outcome.detail);
   if (!config_.matchmaker.empty()) (void)ctx_.send(config_.matchmaker, verdict);
-  if (!config_.settlement.empty()) {
+  // An innocent canary verdict stays out of the ledger: a canary is never escrowed, and the ledger
+  // counts innocent verdicts only on escrowed requests (a guilty one still goes: it may convict).
+  if (!config_.settlement.empty() && (outcome.guilty || !outcome.canary)) {
     const ledger::verdict_op op = ledger::make_verdict(key_, receipt.request_id, receipt.worker_id, outcome.guilty);
     const verdict_message message{"", op.body.request_id, op.body.miner, op.body.validator, op.body.guilty,
                                   op.validator_signature};
@@ -199,10 +201,14 @@ void validator_state::publish(const audit_request& job, const audit_outcome& out
 
 void validator_state::send_verdict(const verdict_message& message) {
   ctx_.request<verdict_reply>(config_.settlement, message, ledger_timeout_ms,
-                              [this, id = message.request_id](result<verdict_reply> reply) {
+                              [this, id = message.request_id, guilty = message.guilty](result<verdict_reply> reply) {
                                 if (!reply.ok()) {
-                                  log(log_level::warn, ctx_.address(), "verdict on {} not recorded: {}", id,
-                                      reply.err().message);
+                                  // An innocent verdict on a job the ledger never escrowed (one that came
+                                  // through the gateway unpaid, its miner maybe without an account) has
+                                  // nothing to record or earn: not worth a warning at every audit.
+                                  const bool nothing_to_earn = !guilty && reply.err().code == error_code::not_found;
+                                  log(nothing_to_earn ? log_level::debug : log_level::warn, ctx_.address(),
+                                      "verdict on {} not recorded: {}", id, reply.err().message);
                                 } else if (reply->convicted) {
                                   log(log_level::warn, ctx_.address(), "{}: miner convicted, {} micro slashed", id,
                                       reply->slashed_micro);

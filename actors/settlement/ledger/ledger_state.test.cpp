@@ -177,6 +177,27 @@ TEST_F(state_test, verdict_needs_validator_stake_and_a_valid_signature) {
   EXPECT_EQ(state.apply(bad).err().code, error_code::bad_signature);
 }
 
+// Innocent verdicts earn epoch rewards, so they must be on requests this ledger escrowed (open or
+// closed): a validator cannot farm the pool with verdicts on made-up ids. A guilty verdict may name
+// a request never escrowed (a canary) and still counts toward a conviction.
+TEST_F(state_test, an_innocent_verdict_needs_an_escrowed_request) {
+  add_miner(miner, 100 * token);
+  const std::string m = account_of(miner);
+  const identity v = key(20);
+  add_validator(v);
+  auto made_up = state.apply(make_verdict(v, "never-escrowed", m, false));
+  ASSERT_FALSE(made_up.ok());
+  EXPECT_EQ(made_up.err().code, error_code::not_found);
+  EXPECT_NE(made_up.err().message.find("never was"), std::string::npos) << made_up.err().message;
+  ok(deposit_op{dev, 0, 10 * token});
+  ok(escrow_op{"open", dev, token, 1'000, 1'000});
+  ok(make_verdict(v, "open", m, false));
+  ok(escrow_op{"closed", dev, token, 1'000, 1'000});
+  ok(make_settle(miner, "closed", 10, 10, digest{}));
+  ok(make_verdict(v, "closed", m, false));
+  ok(make_verdict(v, "canary", m, true));
+}
+
 TEST_F(state_test, slash_reaches_unbonding_stake) {
   add_miner(miner, 100 * token);
   const std::string m = account_of(miner);
