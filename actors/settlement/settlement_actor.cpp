@@ -263,6 +263,16 @@ handler_entry on_own_account(settlement_state& s, std::string_view kind) {
       return;
     }
     const bool operator_sent = (s.ctx.sender_roles() & role_operator) != 0;
+    // With stakes in custody on a chain, a member's stake moves through the vault only (its events
+    // book it here): a stake of ledger balance alone would make a miner schedulable that the vault
+    // cannot slash, and an unbond here would free what the vault still holds.
+    if (s.books.state().config().slashes_on_chain && !operator_sent) {
+      const error refused = make_error(error_code::permission_denied, "stakes are in custody on the chain: stake, unbond and "
+                                                         "withdraw through the vault (infergrid chain stake|unbond|withdraw-unbonded)");
+      s.ctx.note_error(refused);
+      (void)s.ctx.reply_error(detail::token_for(in), refused);
+      return;
+    }
     queue_mutation<M, ledger_ack>(s, m, in, operator_sent ? m.op_id : member_op_id(kind, m.account, m.op_id),
                                   [](const lg::acknowledgement& ack) { return to_ledger_ack(ack); });
   });

@@ -256,6 +256,34 @@ TEST_F(state_test, a_slash_the_vault_executed_first_is_booked_as_it_says_and_nev
 }
 
 // Stakes in custody on a chain: the quorum convicts, the vault's Slashed event books the forfeit.
+// With stakes in custody on a chain the vault pays matured unbonding itself (unbonding_paid_op): a
+// withdraw_unbonded into the ledger balance would let the same stake out twice (vault, then the
+// balances root), so it is refused; without custody it moves the stake into the balance as before.
+TEST_F(state_test, with_slashes_on_chain_unbonded_stake_never_reaches_the_ledger_balance) {
+  for (const bool on_chain : {true, false}) {
+    ledger_config c = make_config();
+    c.slashes_on_chain = on_chain;
+    c.unbonding_epochs = 0;
+    state = ledger_state(c);
+    add_miner(miner, 100 * token);
+    const std::string m = account_of(miner);
+    ok(unbond_op{m, 40 * token});
+    ok(epoch_close_op{0, 0, {}});
+    const micro_units before = balance(m);
+    auto withdrawn = state.apply(withdraw_unbonded_op{m});
+    if (on_chain) {
+      ASSERT_FALSE(withdrawn.ok());
+      EXPECT_EQ(withdrawn.err().code, error_code::unsupported);
+      EXPECT_EQ(balance(m), before);
+      ok(unbonding_paid_op{m, 40 * token});  // the vault's withdrawUnbonded books it out instead
+    } else {
+      ASSERT_TRUE(withdrawn.ok()) << withdrawn.err().message;
+      EXPECT_EQ(balance(m), before + 40 * token);
+    }
+    ASSERT_TRUE(state.check_invariants().ok());
+  }
+}
+
 TEST_F(state_test, with_slashes_on_chain_a_conviction_forfeits_what_the_vault_took_once) {
   ledger_config c = make_config();
   c.slashes_on_chain = true;
