@@ -81,12 +81,13 @@ std::vector<job_view> audit_feed::recent(std::size_t count) const {
   return out;
 }
 
-bool audit_feed::is_actor(const std::string& sender, const std::string& name) {
-  return sender == name || sender.ends_with("/" + name);
+bool audit_feed::is_validator(const std::string& sender, const std::string& name) const {
+  if (name.find('/') != std::string::npos) return sender == name;
+  return sender == name || sender == own_node_ + "/" + name;
 }
 
 bool audit_feed::from_validator(const std::string& sender) const {
-  return std::any_of(validators_.begin(), validators_.end(), [&](const std::string& v) { return is_actor(sender, v); });
+  return std::any_of(validators_.begin(), validators_.end(), [&](const std::string& v) { return is_validator(sender, v); });
 }
 
 }  // namespace infergrid::matchmaker

@@ -19,7 +19,9 @@ namespace infergrid::matchmaker {
 
 class audit_feed {
  public:
-  audit_feed(std::vector<std::string> validators, std::size_t memory) : validators_(std::move(validators)), memory_(memory) {}
+  // validators: actor addresses, "node/actor" or a bare "actor" of own_node (this matchmaker's node).
+  audit_feed(std::vector<std::string> validators, std::size_t memory, std::string own_node = "")
+      : validators_(std::move(validators)), memory_(memory), own_node_(std::move(own_node)) {}
 
   bool enabled() const { return !validators_.empty(); }
   // A verdict on a remembered request (kept for `infergrid trace`).
@@ -41,12 +43,15 @@ class audit_feed {
   const std::vector<std::string>& validators() const { return validators_; }
   // Whether `sender` (an envelope's "node/actor") is one of the configured validators.
   bool from_validator(const std::string& sender) const;
-  // Whether the envelope sender "node/actor" is the actor `name` ("actor" or "node/actor").
-  static bool is_actor(const std::string& sender, const std::string& name);
+  // Whether the envelope sender "node/actor" is the configured validator `name`: "node/actor"
+  // exactly, or a bare "actor" on this matchmaker's own node — never the same actor name on a
+  // stranger's node (anyone may call an actor "validator-1").
+  bool is_validator(const std::string& sender, const std::string& name) const;
 
  private:
   std::vector<std::string> validators_;
   std::size_t memory_;
+  std::string own_node_;
   struct remembered {
     inference_request request;
     std::string worker_id;

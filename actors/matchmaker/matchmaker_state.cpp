@@ -30,7 +30,7 @@ result<std::unique_ptr<matchmaker_state>> matchmaker_state::create(actor_context
 matchmaker_state::matchmaker_state(actor_context& ctx, matchmaker_config config)
     : ctx_(ctx),
       config_(std::move(config)),
-      audits_(config_.validators, config_.audit_memory),
+      audits_(config_.validators, config_.audit_memory, ctx.address().substr(0, ctx.address().find('/'))),
       reputation_(config_.reputation),
       forwarded_(config_.receipt_wait_ms),
       prices_(config_.price_window_jobs),
@@ -291,7 +291,7 @@ status matchmaker_state::on_verdict(const audit_verdict& verdict, const envelope
   } else {
     if (auto again = audits_.escalate(verdict.request_id)) {
       for (const std::string& other : audits_.validators()) {
-        if (!audit_feed::is_actor(in.sender, other)) (void)ctx_.send(other, *again);
+        if (!audits_.is_validator(in.sender, other)) (void)ctx_.send(other, *again);
       }
     }
   }
