@@ -47,10 +47,11 @@ void directory::add_peer(const std::string& node, const std::string& endpoint, c
 }
 
 void directory::learn_peer(const std::string& node, const std::string& endpoint, const std::string& transport_key,
-                           std::int64_t now_ms) {
+                           std::int64_t now_ms, bool introduce_only) {
   if (node == node_name_ || endpoint.empty()) return;
   std::lock_guard lock(mutex_);
   auto found = peers_.find(node);
+  if (introduce_only && found != peers_.end()) return;
   if (found == peers_.end()) {
     make_room_for_a_learned_peer(now_ms);
     found = peers_.emplace(node, peer{}).first;

@@ -46,8 +46,9 @@ class directory {
   // Dynamic registration: remembers (or updates) where `node` answers, and the transport key it
   // authenticated with (its server key too: a node uses one transport key pair for both ends), and
   // that it was heard from at `now_ms` (Unix ms). Calling it again for a known node keeps it alive.
+  // introduce_only: a node already known is left as it is (the ingress answering a refused envelope).
   void learn_peer(const std::string& node, const std::string& endpoint, const std::string& transport_key,
-                  std::int64_t now_ms);
+                  std::int64_t now_ms, bool introduce_only = false);
   // Forgets the learned (not configured) nodes silent for longer than learned_peer_idle_ms at
   // `now_ms`; returns how many. The ingress calls it as time passes.
   std::size_t forget_silent_peers(std::int64_t now_ms);

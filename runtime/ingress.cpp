@@ -35,6 +35,7 @@ ingress::ingress(zmq::context_t& context, directory& names, const runtime_limits
       limits_(limits),
       transport_(transport),
       router_(context, zmq::socket_type::router),
+      trust_(trust),
       gate_(names.node_name(), security, trust, [&names](std::string_view actor) { return names.kind_of(actor); }),
       stop_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
       signer_(signer),
@@ -75,7 +76,8 @@ void ingress::stop() {
   if (router_.handle() != nullptr) router_.close();
 }
 
-void ingress::learn(const remote_route& header, std::string_view transport_key, std::int64_t now_ms) {
+void ingress::learn(const remote_route& header, std::string_view transport_key, bool admitted,
+                    const public_key* route_signer, std::int64_t now_ms) {
   if (header.reply_endpoint.empty()) return;
   const std::int64_t refresh_ms = std::min(heard_refresh_ms, limits_.learned_peer_idle_ms / 4);
   auto known = learned_.find(header.sender_node);
@@ -83,12 +85,17 @@ void ingress::learn(const remote_route& header, std::string_view transport_key, 
       known->second.transport_key == transport_key && now_ms - known->second.told_directory_ms < refresh_ms) {
     return;  // the common case, once per envelope: no allocation, no directory lock
   }
+  // Only a key the node's route was learned from may move it (peer_trust::may_route); a refused
+  // envelope (its signature unverified, being answered) may only introduce a node not yet known.
+  if (!admitted && known != learned_.end()) return;
+  if (admitted && route_signer != nullptr && !trust_.may_route(header.sender_node, *route_signer, now_ms)) return;
   if (known == learned_.end()) {
     if (learned_.size() >= max_learned_nodes) learned_.clear();
     known = learned_.emplace(std::string(header.sender_node), reply_route{}).first;
   }
   known->second = {std::string(header.reply_endpoint), std::string(transport_key), now_ms};
-  names_.learn_peer(std::string(header.sender_node), std::string(header.reply_endpoint), std::string(transport_key), now_ms);
+  names_.learn_peer(std::string(header.sender_node), std::string(header.reply_endpoint), std::string(transport_key), now_ms,
+                    /*introduce_only=*/!admitted);
 }
 
 void ingress::forget_silent_peers(std::int64_t now_ms) {
@@ -110,7 +117,7 @@ void ingress::refuse(const remote_route& header, const envelope& message, const 
 void ingress::answer_refusal(outbox& local, const remote_route& header, std::string_view link_key, const error& why,
                              std::int64_t now_ms) {
   if (!answers_refusal(incoming_, why) || !refusal_answers_.take(now_ms)) return;
-  learn(header, link_key, now_ms);  // where the sender's node wants replies
+  learn(header, link_key, false, nullptr, now_ms);  // where a node not yet known wants replies
   auto to = local.route_to(incoming_.sender);
   if (!to.ok() || (*to)->local) return;
   envelope answer = refusal_answer(incoming_, why, names_.node_name(), next_answer_id_++, now_ms);
@@ -176,7 +183,7 @@ bool ingress::receive_one(outbox& local) {
     return true;
   }
   counters_.received.fetch_add(1, std::memory_order_relaxed);
-  learn(header, link_key, now_ms);
+  learn(header, link_key, true, incoming_.signature ? &incoming_.signature->signer : nullptr, now_ms);
   // A bare name resolves to a local actor first; anything else is not for this node.
   auto target = local.route_to(header.actor);
   if (!target.ok() || !(*target)->local || header.actor.find('/') != std::string_view::npos) {

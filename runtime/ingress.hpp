@@ -53,7 +53,10 @@ class ingress {
   // Remembers where a sending node wants replies and, under curve, the transport key it
   // authenticated with (the directory's dynamic registration seam), and keeps the node alive in
   // the directory while it sends (told again at most every heard_refresh_ms).
-  void learn(const remote_route& header, std::string_view transport_key, std::int64_t now_ms);
+  // admitted: the gate let the envelope in, signed by route_signer (nullptr: unsigned, where that
+  // is allowed); a refused one (being answered) may only introduce a node not yet known.
+  void learn(const remote_route& header, std::string_view transport_key, bool admitted, const public_key* route_signer,
+             std::int64_t now_ms);
   // Counts and logs (at most refusal_logs_per_second) a refused envelope.
   void refuse(const remote_route& header, const envelope& message, const error& why);
   // Tells the sender of the refused envelope in incoming_ why (at most refusal_answers_per_second).
@@ -69,6 +72,7 @@ class ingress {
   std::thread thread_;
   std::atomic<bool> stop_requested_{false};
   actor_counters counters_;
+  peer_trust& trust_;
   envelope_gate gate_;
   envelope incoming_;  // decode buffer (ingress thread only)
   std::array<zmq::message_t, remote_frame_count + 1> frames_;  // receive buffers (ingress thread only)

@@ -62,6 +62,23 @@ status peer_trust::pin(std::string_view address, const public_key& signer, std::
   return {};
 }
 
+bool peer_trust::may_route(std::string_view node, const public_key& signer, std::int64_t now_ms) {
+  if (auto configured = peer_keys_.find(node); configured != peer_keys_.end()) return configured->second == signer;
+  std::lock_guard lock(mutex_);
+  auto found = route_keys_.find(node);
+  if (found != route_keys_.end() && now_ms - found->second.last_seen_ms <= pin_idle_ms) {
+    if (!found->second.keys.contains(signer)) return false;
+    found->second.last_seen_ms = now_ms;
+    return true;
+  }
+  if (found == route_keys_.end() && route_keys_.size() >= max_pins) {
+    std::erase_if(route_keys_, [now_ms](const auto& entry) { return now_ms - entry.second.last_seen_ms > pin_idle_ms; });
+    if (route_keys_.size() >= max_pins) return false;
+  }
+  route_keys_.insert_or_assign(std::string(node), route_keys{{signer}, now_ms});
+  return true;
+}
+
 void peer_trust::forget_idle(std::int64_t now_ms) {
   std::erase_if(pins_, [now_ms](const auto& entry) { return now_ms - entry.second.last_seen_ms > pin_idle_ms; });
 }

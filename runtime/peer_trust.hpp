@@ -29,6 +29,13 @@ class peer_trust {
   // Pins `address` to `signer` (first sight) or checks it; an error says why it is refused.
   status pin(std::string_view address, const public_key& signer, std::int64_t now_ms);
   bool open_admission() const { return open_admission_; }
+  // Whether an envelope `signer` signed from `node` may say where that node is (its reply endpoint
+  // and transport key, which the directory then routes the node's traffic to): the node's
+  // configured key; else a key that signed from the node when its route was first learned (trust
+  // on first use, lapsing after pin_idle_ms of silence from those keys). Another key — a stranger
+  // sending as "node/anything" under a fresh address pin — is still delivered but never reroutes
+  // the node: without this, it could have the node's jobs (prompts) and cancels sent to itself.
+  bool may_route(std::string_view node, const public_key& signer, std::int64_t now_ms);
 
   // Silence after which a first-seen pin is forgotten.
   static constexpr std::int64_t pin_idle_ms = 120000;
@@ -51,6 +58,11 @@ class peer_trust {
   mutable std::mutex mutex_;
   std::map<std::string, pinned, std::less<>> pins_;
   std::map<std::string, public_key, std::less<>> first_peer_keys_;  // configured peers without a key
+  struct route_keys {
+    std::set<public_key> keys;
+    std::int64_t last_seen_ms = 0;
+  };
+  std::map<std::string, route_keys, std::less<>> route_keys_;  // node -> keys that may say where it is
 };
 
 }  // namespace infergrid

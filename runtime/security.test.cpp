@@ -72,6 +72,39 @@ TEST(peer_trust, pins_an_address_to_its_first_key_and_a_configured_peer_to_its_k
   EXPECT_EQ(trust.roles_of(one.public_id(), "hub") & role_member, 0);  // allowlist: unknown key
 }
 
+// Where a node is (its reply endpoint, which the directory routes its jobs and cancels to) is taught
+// only by the keys its route was first learned from: a stranger signing as "w1/anything" (a fresh
+// address, so its own pin passes) is delivered but cannot reroute w1 to itself.
+TEST(peer_trust, only_the_keys_a_node_was_learned_from_may_move_its_route) {
+  const identity worker = identity::generate(), stranger = identity::generate(), hub_key = identity::generate();
+  security_config security;
+  security.open_admission = true;
+  peer_config hub{"hub", "tcp://127.0.0.1:1", {}, hub_key.public_id()};
+  peer_trust trust(security, {hub});
+  EXPECT_TRUE(trust.may_route("w1", worker.public_id(), now_ms));
+  EXPECT_TRUE(trust.may_route("w1", worker.public_id(), now_ms + 1000));
+  EXPECT_FALSE(trust.may_route("w1", stranger.public_id(), now_ms + 2000));
+  // Its keys silent past pin_idle_ms, the node may come back under another (a host rebuilt).
+  EXPECT_TRUE(trust.may_route("w1", stranger.public_id(), now_ms + 1000 + peer_trust::pin_idle_ms + 1));
+  // A configured peer's route moves only by its configured key.
+  EXPECT_FALSE(trust.may_route("hub", worker.public_id(), now_ms));
+  EXPECT_TRUE(trust.may_route("hub", hub_key.public_id(), now_ms));
+}
+
+// A refused envelope being answered may introduce a node, never move one the directory knows.
+TEST(directory, a_node_is_only_introduced_by_an_introduce_only_learn) {
+  directory names("self", {});
+  names.learn_peer("w1", "tcp://10.0.0.1:7400", "", now_ms);
+  names.learn_peer("w1", "tcp://10.6.6.6:7400", "", now_ms, /*introduce_only=*/true);
+  names.learn_peer("w2", "tcp://10.0.0.2:7400", "", now_ms, /*introduce_only=*/true);
+  auto w1 = names.resolve("w1/gpu_worker");
+  ASSERT_TRUE(w1.ok());
+  EXPECT_EQ(w1->endpoint, "tcp://10.0.0.1:7400");
+  auto w2 = names.resolve("w2/gpu_worker");
+  ASSERT_TRUE(w2.ok());
+  EXPECT_EQ(w2->endpoint, "tcp://10.0.0.2:7400");
+}
+
 TEST(directory, forgets_silent_learned_nodes_but_never_configured_peers) {
   directory names("hub", {.idle_ms = 1000, .max_peers = 16});
   names.add_peer("configured", "tcp://10.0.0.1:7400", {"matchmaker"});
