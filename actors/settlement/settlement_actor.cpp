@@ -238,6 +238,19 @@ void queue_mutation(settlement_state& s, const M& m, const envelope& in, std::st
   queue_operation<Reply>(s, in, std::move(op_id), std::move(make_reply), to_operation(m));
 }
 
+// An innocent verdict earns its validator a share of the epoch's rewards (correct verdicts), so it
+// is taken only on a request this ledger escrowed — not on ids made up by the thousand. A guilty one
+// may name a request never escrowed (a validator's canary): it convicts only at a quorum. Admission
+// here, not a ledger rule: verdicts the ledger took before replay as they were.
+status innocent_verdict_refusal(const lg::ledger_state& state, const verdict_message& m) {
+  if (m.guilty || state.find_escrow(m.request_id) != nullptr) return {};
+  auto closed = state.escrow_closed(m.request_id);
+  if (!closed) return closed.err();
+  if (*closed) return {};
+  return make_error(error_code::not_found, "an innocent verdict needs a request this ledger escrowed; " + m.request_id +
+                                               " never was");
+}
+
 // Who may name an account other than its own key (messages/authority.hpp): the operator for
 // stake movements, coordinators (bridges, the stake gate) for queries. This process may always.
 status check_own_account(const actor_context& ctx, const std::string& account, role_mask for_others) {
@@ -265,8 +278,11 @@ handler_entry on_own_account(settlement_state& s, std::string_view kind) {
     const bool operator_sent = (s.ctx.sender_roles() & role_operator) != 0;
     // With stakes in custody on a chain, a member's stake moves through the vault only (its events
     // book it here): a stake of ledger balance alone would make a miner schedulable that the vault
-    // cannot slash, and an unbond here would free what the vault still holds.
-    if (s.books.state().config().slashes_on_chain && !operator_sent) {
+    // cannot slash, and an unbond here would free what the vault still holds. Nobody withdraws
+    // unbonded stake into the ledger balance there: the vault pays it out itself (withdrawUnbonded,
+    // booked as unbonding_paid), so it could leave twice. (Admission here, not a ledger rule, so
+    // ledgers written before replay as they were.)
+    if (s.books.state().config().slashes_on_chain && (!operator_sent || kind == "withdraw-unbonded")) {
       const error refused = make_error(error_code::permission_denied, "stakes are in custody on the chain: stake, unbond and "
                                                          "withdraw through the vault (infergrid chain stake|unbond|withdraw-unbonded)");
       s.ctx.note_error(refused);
@@ -299,6 +315,11 @@ handler_table settlement_state::handlers() {
             *this, m, in, m.op_id, [m, treasury](const lg::acknowledgement& ack) { return to_settle_reply(m, treasury, ack); });
       }),
       on<verdict_message>([this](const verdict_message& m, const envelope& in) {
+        if (auto refused = innocent_verdict_refusal(books.state(), m); !refused.ok()) {
+          ctx.note_error(refused.err());
+          (void)ctx.reply_error(detail::token_for(in), refused.err());
+          return;
+        }
         queue_mutation<verdict_message, verdict_reply>(*this, m, in, verdict_op_id(m.request_id, m.validator), [this, m](const lg::acknowledgement& ack) {
           if (chain && ack.result.convicted) {
             if (const lg::awaiting_slash* awaiting = books.state().awaiting_chain_slash(m.request_id)) {

@@ -168,6 +168,30 @@ TEST_F(settlement_actor_test, signed_verdicts_convict_and_a_bad_signature_is_an_
   EXPECT_EQ(after->staked_micro, 90 * token);
 }
 
+// Innocent verdicts earn epoch rewards, so the actor takes them only on requests this ledger
+// escrowed (open or settled): a validator cannot farm the pool with verdicts on made-up ids. A
+// guilty verdict may name a request never escrowed (a canary).
+TEST_F(settlement_actor_test, an_innocent_verdict_needs_a_request_this_ledger_escrowed) {
+  const std::string m = ledger::account_of(miner);
+  fund("dev", 0, 10 * token);
+  fund(m, 1, 100 * token, 100 * token);
+  const identity v = key(23);
+  fund(ledger::account_of(v), 2, 20 * token, 20 * token);
+  auto made_up = call<verdict_reply>(signed_verdict(v, "made-up", m, false));
+  ASSERT_FALSE(made_up.ok());
+  EXPECT_EQ(made_up.err().code, error_code::not_found);
+  EXPECT_NE(made_up.err().message.find("never was"), std::string::npos) << made_up.err().message;
+  ASSERT_TRUE((call<escrow_reply>(escrow_request{"esc-open", "open", "dev", token, 1'000, 1'000})).ok());
+  auto on_open = call<verdict_reply>(signed_verdict(v, "open", m, false));
+  EXPECT_TRUE(on_open.ok()) << on_open.err().message;
+  ASSERT_TRUE((call<escrow_reply>(escrow_request{"esc-paid", "paid", "dev", token, 1'000, 1'000})).ok());
+  ASSERT_TRUE((call<settle_reply>(signed_receipt(miner, "paid", 10, 10))).ok());
+  auto on_paid = call<verdict_reply>(signed_verdict(v, "paid", m, false));
+  EXPECT_TRUE(on_paid.ok()) << on_paid.err().message;
+  auto canary = call<verdict_reply>(signed_verdict(v, "canary", m, true));
+  EXPECT_TRUE(canary.ok()) << canary.err().message;
+}
+
 TEST_F(settlement_actor_test, epoch_close_answers_with_the_root_of_a_verifiable_chain) {
   fund("treasury", 3, 50 * token);
   fund(ledger::account_of(miner), 1, 200 * token, 150 * token);

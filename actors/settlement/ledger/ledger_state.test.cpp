@@ -177,27 +177,6 @@ TEST_F(state_test, verdict_needs_validator_stake_and_a_valid_signature) {
   EXPECT_EQ(state.apply(bad).err().code, error_code::bad_signature);
 }
 
-// Innocent verdicts earn epoch rewards, so they must be on requests this ledger escrowed (open or
-// closed): a validator cannot farm the pool with verdicts on made-up ids. A guilty verdict may name
-// a request never escrowed (a canary) and still counts toward a conviction.
-TEST_F(state_test, an_innocent_verdict_needs_an_escrowed_request) {
-  add_miner(miner, 100 * token);
-  const std::string m = account_of(miner);
-  const identity v = key(20);
-  add_validator(v);
-  auto made_up = state.apply(make_verdict(v, "never-escrowed", m, false));
-  ASSERT_FALSE(made_up.ok());
-  EXPECT_EQ(made_up.err().code, error_code::not_found);
-  EXPECT_NE(made_up.err().message.find("never was"), std::string::npos) << made_up.err().message;
-  ok(deposit_op{dev, 0, 10 * token});
-  ok(escrow_op{"open", dev, token, 1'000, 1'000});
-  ok(make_verdict(v, "open", m, false));
-  ok(escrow_op{"closed", dev, token, 1'000, 1'000});
-  ok(make_settle(miner, "closed", 10, 10, digest{}));
-  ok(make_verdict(v, "closed", m, false));
-  ok(make_verdict(v, "canary", m, true));
-}
-
 TEST_F(state_test, slash_reaches_unbonding_stake) {
   add_miner(miner, 100 * token);
   const std::string m = account_of(miner);
@@ -256,34 +235,6 @@ TEST_F(state_test, a_slash_the_vault_executed_first_is_booked_as_it_says_and_nev
 }
 
 // Stakes in custody on a chain: the quorum convicts, the vault's Slashed event books the forfeit.
-// With stakes in custody on a chain the vault pays matured unbonding itself (unbonding_paid_op): a
-// withdraw_unbonded into the ledger balance would let the same stake out twice (vault, then the
-// balances root), so it is refused; without custody it moves the stake into the balance as before.
-TEST_F(state_test, with_slashes_on_chain_unbonded_stake_never_reaches_the_ledger_balance) {
-  for (const bool on_chain : {true, false}) {
-    ledger_config c = make_config();
-    c.slashes_on_chain = on_chain;
-    c.unbonding_epochs = 0;
-    state = ledger_state(c);
-    add_miner(miner, 100 * token);
-    const std::string m = account_of(miner);
-    ok(unbond_op{m, 40 * token});
-    ok(epoch_close_op{0, 0, {}});
-    const micro_units before = balance(m);
-    auto withdrawn = state.apply(withdraw_unbonded_op{m});
-    if (on_chain) {
-      ASSERT_FALSE(withdrawn.ok());
-      EXPECT_EQ(withdrawn.err().code, error_code::unsupported);
-      EXPECT_EQ(balance(m), before);
-      ok(unbonding_paid_op{m, 40 * token});  // the vault's withdrawUnbonded books it out instead
-    } else {
-      ASSERT_TRUE(withdrawn.ok()) << withdrawn.err().message;
-      EXPECT_EQ(balance(m), before + 40 * token);
-    }
-    ASSERT_TRUE(state.check_invariants().ok());
-  }
-}
-
 TEST_F(state_test, with_slashes_on_chain_a_conviction_forfeits_what_the_vault_took_once) {
   ledger_config c = make_config();
   c.slashes_on_chain = true;

@@ -48,13 +48,6 @@ result<outcome> ledger_state::apply_one(const unbond_op& op) {
 
 result<outcome> ledger_state::apply_one(const withdraw_unbonded_op& op) {
   IG_TRY(existing(op.account));
-  // With stakes in custody on a chain the vault pays unbonded stake out itself (withdrawUnbonded,
-  // booked as unbonding_paid_op); moving it into the ledger balance too would let it be withdrawn
-  // a second time through the balances root.
-  if (config_.slashes_on_chain) {
-    return make_error(error_code::unsupported, "stakes are in custody on the chain: unbonded stake is paid by the "
-                                                "vault (withdrawUnbonded), not into the ledger balance");
-  }
   auto it = unbondings_.find(op.account);
   micro_units matured_micro = 0;
   if (it != unbondings_.end()) {

@@ -22,17 +22,6 @@ result<outcome> ledger_state::apply_one(const verdict_op& op) {
   if (!miner) return miner.err();
   if ((*miner)->kind != account_kind::miner) return make_error(error_code::invalid_argument, body.miner + " is not a miner");
   IG_TRY(verify_account_signature(body.validator, signing_bytes(body), op.validator_signature));
-  // An innocent verdict earns its validator a share of the epoch's rewards (correct_verdicts), so it
-  // must be on a request this ledger escrowed: not on ids made up by the thousand. A guilty one may
-  // name a request that was never escrowed (a validator's canary) — it convicts only at a quorum.
-  if (!body.guilty && !escrows_.contains(body.request_id)) {
-    auto escrowed = requests_->escrowed_before(body.request_id, applied_ + 1);
-    if (!escrowed) return escrowed.err();
-    if (!*escrowed) {
-      return make_error(error_code::not_found, "an innocent verdict needs a request this ledger escrowed; " +
-                                                   body.request_id + " never was");
-    }
-  }
   auto it = tallies_.find(body.request_id);
   if (it != tallies_.end()) {
     if (it->second.miner != body.miner) return make_error(error_code::conflict, "verdict names another miner");
