@@ -46,6 +46,27 @@ TEST_F(ChainBridge, ConfirmedDepositsAndStakesBecomeLedgerOperations) {
   expect_books_verify(200 * token);
 }
 
+// An address that deposited (a developer account) and then stakes on the vault: the ledger would
+// refuse the stake half of the Staked log and keep its deposit half as free balance, which could
+// then leave through the balances root and again through vault.unbond + withdrawUnbonded. The log
+// books nothing; the vault keeps the stake, which only the vault can pay back.
+TEST_F(ChainBridge, AStakeFromAnAddressThatDepositedFirstIsNotBookedAsFreeBalance) {
+  start_grid();
+  const chain_key both = funded(80 * token);
+  ASSERT_TRUE(deposit_and_wait(both, 1 * token));
+  ASSERT_TRUE(net->client->send(both, net->vault, vault_call::stake(stake_role::miner, 50 * token)).ok());
+  mine(2);
+  // A later deposit of the same address is the barrier: once it is booked, the stake was seen.
+  deposit(both, 2 * token);
+  mine(2);
+  EXPECT_TRUE(wait_for(both.chain_address(), 3 * token, 0));
+  auto after = balance(both.chain_address());
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->balance_micro, 3 * token) << "the 50 staked must not be free balance";
+  EXPECT_EQ(after->staked_micro, 0);
+  expect_books_verify(3 * token);
+}
+
 TEST_F(ChainBridge, RestartsNeverApplyAnEventTwice) {
   start_grid();
   const chain_key developer = funded(80 * token);

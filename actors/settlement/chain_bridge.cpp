@@ -84,8 +84,9 @@ result<std::unique_ptr<chain_bridge>> chain_bridge::create(const chain_bridge_se
                                                         std::move(operator_key), std::move(convictions)));
 }
 
-void chain_bridge::start(actor_waker waker, enqueue_fn enqueue) {
+void chain_bridge::start(actor_waker waker, enqueue_fn enqueue, const ledger::ledger* books) {
   enqueue_ = std::move(enqueue);
+  books_ = books;
   log(log_level::info, config_.log_source, "following vault {} on {} from block {} ({} confirmations)",
       chain::to_hex_0x(config_.vault), config_.endpoint, cursor_.next_block, config_.confirmations);
   watcher_ = std::make_unique<chain::chain_watcher>(config_, cursor_.next_block, cursor_.last_followed,
@@ -128,7 +129,25 @@ std::vector<ledger::command> chain_bridge::commands_of(const chain::chain_log& l
   if (const auto* slashed = std::get_if<chain::slashed_event>(&event)) {
     return convictions_->slashed_on_chain(log_entry, *slashed, view());
   }
-  return ledger_commands_of(log_entry, event, cursor_.identities);
+  const account_kind_lookup kind_of = [this](const std::string& account) -> std::optional<ledger::account_kind> {
+    if (auto pending = batch_kinds_.find(account); pending != batch_kinds_.end()) return pending->second;
+    const ledger::account* booked = books_ != nullptr ? books_->state().find(account) : nullptr;
+    if (booked == nullptr) return std::nullopt;
+    return booked->kind;
+  };
+  std::string refusal;
+  auto commands = ledger_commands_of(log_entry, event, cursor_.identities, kind_of, &refusal);
+  if (!refusal.empty()) {
+    ++refused_;
+    log(log_level::warn, config_.log_source, "vault log {}: {}", chain_op_id(log_entry), refusal);
+  }
+  // What this batch's deposits create, so a later log of the same batch sees the kind it will have.
+  for (const ledger::command& c : commands) {
+    if (const auto* deposit = std::get_if<ledger::deposit_op>(&c.op); deposit && !kind_of(deposit->account)) {
+      batch_kinds_.emplace(deposit->account, static_cast<ledger::account_kind>(deposit->kind));
+    }
+  }
+  return commands;
 }
 
 void chain_bridge::anchor_last_closed(ledger::ledger& books) {
@@ -146,6 +165,7 @@ void chain_bridge::on_wake() {
   auto batch = watcher_->take();
   if (!batch) return;
   cursor_.chain_id = batch->chain_id;
+  batch_kinds_.clear();
   std::vector<ledger::command> commands;
   for (const chain::chain_log& log_entry : batch->logs) {
     auto event = chain::decode_vault_event(log_entry);

@@ -12,6 +12,7 @@
 // ledger's convictions on the vault (chain_convictions.hpp) through a chain_slasher thread. Identity
 // bindings learned from the vault (chain_identities.hpp) are kept in the cursor with the next block.
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -57,7 +58,9 @@ class chain_bridge {
                                                       const chain::vault_rules& ledger_rules, std::string cursor_path,
                                                       std::string slash_book_path, std::string log_source);
   // Starts the watcher; `enqueue` queues a ledger command on the actor (answered after its commit).
-  void start(actor_waker waker, enqueue_fn enqueue);
+  // `books`: the actor's ledger, read on the actor's thread for the kinds of accounts a Staked
+  // log would book to (ledger_commands_of); it outlives the bridge.
+  void start(actor_waker waker, enqueue_fn enqueue, const ledger::ledger* books = nullptr);
   void on_wake();
   // Queues the anchor of the ledger's last closed epoch (no-op without an operator key).
   void anchor_last_closed(ledger::ledger& books);
@@ -87,6 +90,8 @@ class chain_bridge {
   std::uint64_t refused() const { return refused_; }
 
  private:
+  const ledger::ledger* books_ = nullptr;
+  std::map<std::string, ledger::account_kind> batch_kinds_;  // accounts the batch in hand creates
   chain_bridge(chain::chain_watcher_config config, std::string cursor_path, chain_cursor cursor,
                std::optional<chain::chain_key> operator_key, std::unique_ptr<chain_convictions> convictions)
       : config_(std::move(config)), cursor_path_(std::move(cursor_path)), cursor_(std::move(cursor)),

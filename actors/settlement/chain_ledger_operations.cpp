@@ -1,5 +1,7 @@
 #include "actors/settlement/chain_ledger_operations.hpp"
 
+#include <array>
+
 namespace infergrid {
 namespace {
 
@@ -7,6 +9,11 @@ std::string cause_of(const chain::chain_log& log) { return "chain/block/" + std:
 
 // The test token's base unit is the ledger's micro-unit; an amount beyond int64 cannot be booked.
 bool fits(std::uint64_t amount_micro) { return amount_micro <= static_cast<std::uint64_t>(INT64_MAX); }
+
+std::string kind_name(ledger::account_kind kind) {
+  static constexpr std::array<const char*, ledger::account_kind_count> names = {"developer", "miner", "validator", "treasury"};
+  return names.at(static_cast<std::size_t>(kind));
+}
 
 }  // namespace
 
@@ -17,7 +24,8 @@ std::string chain_op_id(const chain::chain_log& log) {
 }
 
 std::vector<ledger::command> ledger_commands_of(const chain::chain_log& log, const chain::vault_event& event,
-                                               const chain_identities& identities) {
+                                               const chain_identities& identities, const account_kind_lookup& kind_of,
+                                               std::string* refusal) {
   std::vector<ledger::command> out;
   if (const auto* deposited = std::get_if<chain::deposited_event>(&event); deposited && fits(deposited->amount_micro)) {
     out.push_back({chain_op_id(log), cause_of(log),
@@ -28,6 +36,14 @@ std::vector<ledger::command> ledger_commands_of(const chain::chain_log& log, con
     const auto kind = staked->role == static_cast<std::uint8_t>(chain::stake_role::validator) ? ledger::account_kind::validator
                                                                                               : ledger::account_kind::miner;
     const std::string account = identities.ledger_account(staked->account);
+    if (const auto booked = kind_of(account); booked && *booked != kind) {
+      if (refusal != nullptr) {
+        *refusal = "stake of " + account + " not booked: the account is a " +
+                   kind_name(*booked) + ", not a " + kind_name(kind) +
+                   " (bind an identity, or stake from an address that never deposited)";
+      }
+      return out;
+    }
     const auto amount_micro = static_cast<ledger::micro_units>(staked->amount_micro);
     out.push_back({chain_op_id(log), cause_of(log), ledger::deposit_op{account, static_cast<std::uint8_t>(kind), amount_micro}});
     out.push_back({chain_op_id(log) + "/stake", cause_of(log), ledger::stake_op{account, amount_micro}});

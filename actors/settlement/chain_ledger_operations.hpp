@@ -22,6 +22,10 @@
 // close they anchor, so their events change nothing here.
 #include <vector>
 
+#include <functional>
+#include <optional>
+#include <string>
+
 #include "actors/settlement/chain/vault_calls.hpp"
 #include "actors/settlement/chain/vault_events.hpp"
 #include "actors/settlement/chain_identities.hpp"
@@ -32,9 +36,18 @@ namespace infergrid {
 // The ledger account of a chain address: "0x" + 40 lowercase hex digits.
 std::string ledger_account_of(const chain::address& account);
 std::string chain_op_id(const chain::chain_log& log);
-// The commands for one decoded log (none for an event the ledger does not follow yet).
+// The kind of a ledger account as booked (or as an earlier log of the same batch will book it);
+// nullopt: no such account.
+using account_kind_lookup = std::function<std::optional<ledger::account_kind>(const std::string& account)>;
+
+// The commands for one decoded log (none for an event the ledger does not follow yet). A Staked
+// log whose account is booked as another kind than its role (an address that deposited before it
+// staked is a developer) books nothing, not even its deposit half: the ledger would refuse the
+// stake and keep the deposit as free balance, which could then leave through the balances root and
+// again through the vault's unbond. `refusal` says why (the caller logs it).
 std::vector<ledger::command> ledger_commands_of(const chain::chain_log& log, const chain::vault_event& event,
-                                               const chain_identities& identities);
+                                               const chain_identities& identities, const account_kind_lookup& kind_of,
+                                               std::string* refusal = nullptr);
 // The chain_slash command for a Slashed event this ledger did not convict (none when it moved nothing
 // or an amount beyond int64).
 std::vector<ledger::command> chain_slash_command_of(const chain::chain_log& log, const chain::slashed_event& slashed,

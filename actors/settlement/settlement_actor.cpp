@@ -150,7 +150,7 @@ void settlement_state::on_start() {
     log(log_level::error, ctx.address(), "epoch driver did not start: {}", started.err().message);
   }
   if (chain) {
-    chain->start(ctx.waker(), [this](lg::command c, answer_fn answer) { enqueue(std::move(c), std::move(answer)); });
+    chain->start(ctx.waker(), [this](lg::command c, answer_fn answer) { enqueue(std::move(c), std::move(answer)); }, &books);
     chain->anchor_last_closed(books);  // an epoch closed before a stop or while the node was down
     chain->recover_convictions(books);  // committed, then stopped before the book knew
   }
