@@ -116,6 +116,15 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
     prompt = fim_prompt(*fim, request.prompt, request.suffix);
   }
   if (auto refused = check_output_rules(request)) return fail(*refused);
+  // Ids beyond the vocabulary, named here where the model's file is known (else the worker refuses them).
+  if (const std::int64_t vocab = shared.catalog.vocab_size_for(request.model); vocab > 0) {
+    for (const auto& [token, bias] : request.logit_bias) {
+      if (token >= vocab) {
+        return fail(invalid_field("logit_bias", "'logit_bias' names token " + std::to_string(token) + "; model '" +
+                                                    request.model + "' has " + std::to_string(vocab) + " tokens."));
+      }
+    }
+  }
   const auto& account = std::get<caller>(who).account;
   const auto& key_id = std::get<caller>(who).key_id;
   const job_price caps = request_price_caps(shared.config, request);

@@ -43,6 +43,11 @@ std::optional<fim_tokens> model_catalog::fim_for(const std::string& model) const
   return it == facts_.end() ? std::nullopt : it->second.fim;
 }
 
+std::int64_t model_catalog::vocab_size_for(const std::string& model) const {
+  auto it = facts_.find(model);
+  return it == facts_.end() ? 0 : it->second.vocab_size;
+}
+
 void model_catalog::update_from_supply(std::vector<served_model> models) {
   for (auto& model : models) {
     if (auto it = facts_.find(model.id); it != facts_.end() && model.context_length == 0) {
@@ -66,6 +71,7 @@ result<model_facts> read_model_facts(const std::string& gguf_path) {
     }
   }
   if (auto tokens = file->get_string_array("tokenizer.ggml.tokens"); tokens.ok()) {
+    facts.vocab_size = static_cast<std::int64_t>(tokens->size());
     auto id = [&](const char* key) -> long long {
       auto value = file->get_u32(key);
       return value.ok() ? static_cast<long long>(*value) : -1;

@@ -23,6 +23,7 @@ struct model_facts {
   chat::template_family family = chat::template_family::plain;
   std::int64_t context_length = 0;  // 0 = unknown
   std::optional<fim_tokens> fim;     // fill-in-the-middle tokens (`suffix`), if the vocabulary has them
+  std::int64_t vocab_size = 0;       // tokens in the vocabulary; 0 = unknown
 };
 result<model_facts> read_model_facts(const std::string& gguf_path);
 
@@ -40,6 +41,8 @@ class model_catalog {
   bool serves(const std::string& model) const;
   chat::template_family template_for(const std::string& model) const;
   std::optional<fim_tokens> fim_for(const std::string& model) const;
+  // The model's vocabulary size from its file (0: no file given for it, so unknown here).
+  std::int64_t vocab_size_for(const std::string& model) const;
 
  private:
   mutable std::mutex mutex_;

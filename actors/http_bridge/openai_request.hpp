@@ -66,7 +66,8 @@ struct completion_request {
   // Stop strings kept in the output (inference_request::stop_after): `stop` with vLLM's
   // `include_stop_str_in_output: true`, and the end of the first call for parallel_tool_calls false.
   std::vector<std::string> stop_after;
-  // `logit_bias`: token id -> bias in [-100, 100], added to the logits (ids checked by the worker).
+  // `logit_bias`: token id -> bias in [-100, 100], added to the logits (ids checked against the
+  // vocabulary by the route where the model's file is known, and always by the worker).
   std::vector<std::pair<std::int32_t, float>> logit_bias;
   // What the worker's sampler enforces (sampling_params output_format/output_schema/output_prefix/
   // output_suffix): "json_object" or "json_schema" from `response_format`, or a forced tool call

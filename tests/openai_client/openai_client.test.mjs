@@ -305,6 +305,7 @@ test('logit_bias: +100 forces a token at every step, -100 rules it out, an id ou
   const outside = await rejection(client.chat.completions.create({ model, messages: question, logit_bias: { 999999: 5 } }));
   assertErrorShape(outside, 400);
   assert.ok(outside.message.includes('logit_bias'), outside.message);
+  assert.equal(outside.param, 'logit_bias');  // named by the bridge, which knows the model's vocabulary
 });
 
 test('response_format json_object: the answer is one JSON object, whole and streamed', async () => {
