@@ -123,6 +123,9 @@ void http_server::add_routes() {
       if (auto failure = read_body(reader, res, shared.config.max_body_bytes, body)) {
         close_after_response();  // the unread rest of the body must not be parsed as a request
         write_error(res, *failure);
+        // ...and the client must not reuse the connection: it closes right after this answer, and
+        // a keep-alive client (undici) that pooled it sent its next request into the closed socket.
+        res.set_header("Connection", "close");
         return done(req, path, failure->status, started);
       }
       if (kind == endpoint_kind::embedding) return serve_embeddings(shared, req, body, res);
@@ -187,7 +190,12 @@ void http_server::add_routes() {
     if (!res.body.empty()) return;
     const auto now = clock::now();
     if (res.status == 413) {
+      // httplib refused a declared Content-Length over the limit without reading the body: the
+      // unread body must not be parsed as the next request, nor the connection reused by a client
+      // (undici did, and its next request failed with a connection error).
+      close_after_response();
       write_error(res, body_too_large(shared.config.max_body_bytes));
+      res.set_header("Connection", "close");
       done(req, "other", 413, now);
     } else if (res.status == 404 && allowed_method(req.path) != nullptr) {
       const char* allowed = allowed_method(req.path);

@@ -322,8 +322,12 @@ TEST_F(HttpServer, ErrorsInOpenAiShape) {
   json top_without_logprobs = hello;
   top_without_logprobs["top_logprobs"] = 2;
   expect_error(chat(top_without_logprobs), 400, "invalid_value", "top_logprobs");
-  expect_error(client->Post("/v1/chat/completions", auth(), std::string(5000, ' '), "application/json"), 413,
-               "request_too_large");
+  auto too_large = client->Post("/v1/chat/completions", auth(), std::string(5000, ' '), "application/json");
+  expect_error(too_large, 413, "request_too_large");
+  // The body was not read whole: the connection closes after the answer, and says so, so that a
+  // keep-alive client does not send its next request into it.
+  ASSERT_TRUE(too_large);
+  EXPECT_EQ(too_large->get_header_value("Connection"), "close");
   expect_error(client->Get("/v2/nothing"), 404, "unknown_url");
   // A prompt beyond the context is the client's to fix: 400 as OpenAI answers it, so SDKs do not retry.
   expect_error(chat({{"model", "tiny"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}}), 400,
