@@ -72,9 +72,8 @@ int run_balance(const ledger_args& args) {
   if (!found) return report_error("ledger balance", found.err());
   if (!found->has_value()) return report_error("ledger balance", make_error(error_code::not_found, "no account " + args.account));
   const lg::account& a = **found;
-  static constexpr const char* kinds[] = {"developer", "miner", "validator", "treasury"};
   fmt::print("{} ({})\n  balance    {}\n  staked     {}\n  unbonding  {}\n  escrowed   {}\n", args.account,
-             kinds[static_cast<int>(a.kind) % 4], lg::format_amount(a.balance_micro), lg::format_amount(a.staked_micro),
+             lg::account_kind_names[static_cast<std::size_t>(a.kind) % lg::account_kind_count], lg::format_amount(a.balance_micro), lg::format_amount(a.staked_micro),
              lg::format_amount(a.unbonding_micro), lg::format_amount(a.escrowed_micro));
   return 0;
 }
@@ -163,10 +162,10 @@ result<lg::operation> build_operation(const std::string& verb, const ledger_args
   auto amount = lg::parse_amount(args.amount);
   if (!amount) return amount.err();
   if (verb == "deposit") {
-    static constexpr std::string_view kinds[] = {"developer", "miner", "validator", "treasury"};
-    const auto kind = std::find(std::begin(kinds), std::end(kinds), args.kind);
-    if (kind == std::end(kinds)) return make_error(error_code::invalid_argument, "unknown account kind " + args.kind);
-    return lg::operation{lg::deposit_op{args.account, static_cast<std::uint8_t>(kind - std::begin(kinds)), *amount}};
+    const auto& kinds = lg::account_kind_names;
+    const auto kind = std::find(kinds.begin(), kinds.end(), args.kind);
+    if (kind == kinds.end()) return make_error(error_code::invalid_argument, "unknown account kind " + args.kind);
+    return lg::operation{lg::deposit_op{args.account, static_cast<std::uint8_t>(kind - kinds.begin()), *amount}};
   }
   if (verb == "withdraw") return lg::operation{lg::withdraw_op{args.account, *amount}};
   if (verb == "mint") return lg::operation{lg::mint_op{args.account, *amount}};

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "actors/settlement/ledger/operation.hpp"
 #include "runtime/identity.hpp"
 
 namespace infergrid::http {
@@ -32,8 +33,7 @@ const char* bucket_name(std::uint8_t bucket) {
 }
 
 const char* account_kind_name(std::uint8_t kind) {
-  static const char* const names[] = {"developer", "miner", "validator", "treasury"};
-  return kind < 4 ? names[kind] : "unknown";
+  return kind < ledger::account_kind_count ? ledger::account_kind_names[kind].data() : "unknown";
 }
 
 json model_names(const std::vector<model_offer>& offers) {

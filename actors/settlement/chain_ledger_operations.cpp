@@ -1,7 +1,5 @@
 #include "actors/settlement/chain_ledger_operations.hpp"
 
-#include <array>
-
 namespace infergrid {
 namespace {
 
@@ -11,8 +9,7 @@ std::string cause_of(const chain::chain_log& log) { return "chain/block/" + std:
 bool fits(std::uint64_t amount_micro) { return amount_micro <= static_cast<std::uint64_t>(INT64_MAX); }
 
 std::string kind_name(ledger::account_kind kind) {
-  static constexpr std::array<const char*, ledger::account_kind_count> names = {"developer", "miner", "validator", "treasury"};
-  return names.at(static_cast<std::size_t>(kind));
+  return std::string(ledger::account_kind_names.at(static_cast<std::size_t>(kind)));
 }
 
 }  // namespace

@@ -3,9 +3,11 @@
 // wire kind of each operation and is APPEND-ONLY: a new operation goes at the end, never between.
 // Fields are appended only as well. Supply changes only through deposit/withdraw (external money in
 // and out) and mint/burn (tokens created or destroyed by the network); everything else moves money.
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -19,6 +21,9 @@ using byte_vector = std::vector<std::uint8_t>;
 
 enum class account_kind : std::uint8_t { developer = 0, miner = 1, validator = 2, treasury = 3 };
 inline constexpr std::uint8_t account_kind_count = 4;
+// The kinds' names in enum order, as the CLI, the dashboard and logs print and parse them.
+inline constexpr std::array<std::string_view, account_kind_count> account_kind_names = {"developer", "miner", "validator",
+                                                                                         "treasury"};
 
 struct deposit_op {  // external money in: credits `account` (created with `kind` if new)
   std::string account;
