@@ -62,7 +62,6 @@ lg::operation to_operation(const epoch_close& m) {
   return op;
 }
 
-
 ledger_ack to_ledger_ack(const lg::acknowledgement& ack) {
   return ledger_ack{ack.seq, ack.entry_hash, to_postings(ack.result), ack.replayed};
 }
@@ -238,6 +237,24 @@ void queue_mutation(settlement_state& s, const M& m, const envelope& in, std::st
   queue_operation<Reply>(s, in, std::move(op_id), std::move(make_reply), to_operation(m));
 }
 
+// A message refused before it reaches the ledger: counted, and answered with why.
+void refuse(actor_context& ctx, const envelope& in, const error& why) {
+  ctx.note_error(why);
+  (void)ctx.reply_error(detail::token_for(in), why);
+}
+
+// With stakes in custody on a chain, a member's stake moves through the vault only (its events book
+// it here): a stake of ledger balance alone would make a miner schedulable that the vault cannot
+// slash, and an unbond here would free what the vault still holds. Nobody withdraws unbonded stake
+// into the ledger balance there: the vault pays it out itself (withdrawUnbonded, booked as
+// unbonding_paid), so it could leave twice. Admission here, not a ledger rule, so ledgers written
+// before replay as they were.
+status custody_refusal(const lg::ledger_state& state, bool operator_sent, std::string_view kind) {
+  if (!state.config().slashes_on_chain || (operator_sent && kind != "withdraw-unbonded")) return {};
+  return make_error(error_code::permission_denied, "stakes are in custody on the chain: stake, unbond and withdraw "
+                                                   "through the vault (infergrid chain stake|unbond|withdraw-unbonded)");
+}
+
 // An innocent verdict earns its validator a share of the epoch's rewards (correct verdicts), so it
 // is taken only on a request this ledger escrowed — not on ids made up by the thousand. A guilty one
 // may name a request never escrowed (a validator's canary): it convicts only at a quorum. Admission
@@ -270,25 +287,9 @@ handler_entry on_acked(settlement_state& s) {
 template <class M>
 handler_entry on_own_account(settlement_state& s, std::string_view kind) {
   return on<M>([&s, kind](const M& m, const envelope& in) {
-    if (auto own = check_own_account(s.ctx, m.account, role_operator); !own.ok()) {
-      s.ctx.note_error(own.err());
-      (void)s.ctx.reply_error(detail::token_for(in), own.err());
-      return;
-    }
+    if (auto own = check_own_account(s.ctx, m.account, role_operator); !own.ok()) return refuse(s.ctx, in, own.err());
     const bool operator_sent = (s.ctx.sender_roles() & role_operator) != 0;
-    // With stakes in custody on a chain, a member's stake moves through the vault only (its events
-    // book it here): a stake of ledger balance alone would make a miner schedulable that the vault
-    // cannot slash, and an unbond here would free what the vault still holds. Nobody withdraws
-    // unbonded stake into the ledger balance there: the vault pays it out itself (withdrawUnbonded,
-    // booked as unbonding_paid), so it could leave twice. (Admission here, not a ledger rule, so
-    // ledgers written before replay as they were.)
-    if (s.books.state().config().slashes_on_chain && (!operator_sent || kind == "withdraw-unbonded")) {
-      const error refused = make_error(error_code::permission_denied, "stakes are in custody on the chain: stake, unbond and "
-                                                         "withdraw through the vault (infergrid chain stake|unbond|withdraw-unbonded)");
-      s.ctx.note_error(refused);
-      (void)s.ctx.reply_error(detail::token_for(in), refused);
-      return;
-    }
+    if (auto held = custody_refusal(s.books.state(), operator_sent, kind); !held.ok()) return refuse(s.ctx, in, held.err());
     queue_mutation<M, ledger_ack>(s, m, in, operator_sent ? m.op_id : member_op_id(kind, m.account, m.op_id),
                                   [](const lg::acknowledgement& ack) { return to_ledger_ack(ack); });
   });
@@ -315,11 +316,7 @@ handler_table settlement_state::handlers() {
             *this, m, in, m.op_id, [m, treasury](const lg::acknowledgement& ack) { return to_settle_reply(m, treasury, ack); });
       }),
       on<verdict_message>([this](const verdict_message& m, const envelope& in) {
-        if (auto refused = innocent_verdict_refusal(books.state(), m); !refused.ok()) {
-          ctx.note_error(refused.err());
-          (void)ctx.reply_error(detail::token_for(in), refused.err());
-          return;
-        }
+        if (auto refused = innocent_verdict_refusal(books.state(), m); !refused.ok()) return refuse(ctx, in, refused.err());
         queue_mutation<verdict_message, verdict_reply>(*this, m, in, verdict_op_id(m.request_id, m.validator), [this, m](const lg::acknowledgement& ack) {
           if (chain && ack.result.convicted) {
             if (const lg::awaiting_slash* awaiting = books.state().awaiting_chain_slash(m.request_id)) {
@@ -348,11 +345,7 @@ handler_table settlement_state::handlers() {
       }),
       on<chain_withdrawal_request>([this](const chain_withdrawal_request& m, const envelope& in) {
         auto op = chain_withdrawal_operation(chain.get(), m);
-        if (!op.ok()) {
-          ctx.note_error(op.err());
-          (void)ctx.reply_error(detail::token_for(in), op.err());
-          return;
-        }
+        if (!op.ok()) return refuse(ctx, in, op.err());
         queue_operation<ledger_ack>(
             *this, in, chain_withdrawal_op_id(m), [](const lg::acknowledgement& ack) { return to_ledger_ack(ack); },
             std::move(*op));
