@@ -267,6 +267,26 @@ TEST_F(ChainBridge, BoundStakesBookToTheIdentityAndSlashSignaturesAreChecked) {
   };
   EXPECT_EQ(send(chain_key::generate(), "r-1", "r-1").err().code, error_code::bad_signature);  // not its wallet
   EXPECT_EQ(send(validator_wallet, "r-2", "r-1").err().code, error_code::bad_signature);       // another receipt
+  // A signature on another miner's receipt of r-1, sent first, is that receipt's: it does not pin
+  // the request to that miner, and this miner's receipt still gathers its own signatures.
+  const identity other = identity::generate();
+  const chain_key other_wallet = funded(0);  // gas only: binding stakes nothing
+  const bytes other_statement = sign_identity_binding(other, net->chain_id, net->vault, other_wallet.chain_address());
+  ASSERT_TRUE(net->client->send(other_wallet, net->vault, vault_call::bind_identity(identity_key_word(other), other_statement)).ok());
+  mine(2);
+  const std::string other_account = to_hex(other.public_id());
+  const auto other_bound = [&] {
+    return grid->call<chain_identity>("settlement", chain_identity_query{other_account}, call_timeout_ms).ok();
+  };
+  const auto bind_deadline = std::chrono::steady_clock::now() + settle_timeout;
+  while (!other_bound() && std::chrono::steady_clock::now() < bind_deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  const bytes other_signature = sign_slash(validator_wallet, net->chain_id, net->vault, other_wallet.chain_address(),
+                                           conviction_evidence("r-1", other_account));
+  auto other_kept = grid->call<chain_slash_signature_ack>(
+      "settlement", chain_slash_signature{"r-1", other_account, validator_account, other_signature}, call_timeout_ms);
+  ASSERT_TRUE(other_kept.ok()) << other_kept.err().message;
   auto kept = send(validator_wallet, "r-1", "r-1");
   ASSERT_TRUE(kept.ok()) << kept.err().message;
   EXPECT_EQ(kept->signatures_kept, 1u);

@@ -40,9 +40,10 @@ void reputation_book::record_bad_receipt(const std::string& miner, clock::time_p
 bool reputation_book::record_failure(const std::string& miner, const std::string& request_id, const std::string& validator,
                                      clock::time_point now) {
   standing& s = entry(miner, now);
-  auto [votes, fresh] = guilty_votes_.try_emplace(request_id);
+  receipt_key receipt{request_id, miner};
+  auto [votes, fresh] = guilty_votes_.try_emplace(receipt);
   if (fresh) {
-    vote_order_.push_back(request_id);
+    vote_order_.push_back(receipt);
     if (vote_order_.size() > config_.receipts_max) {
       guilty_votes_.erase(vote_order_.front());
       convicted_receipts_.erase(vote_order_.front());
@@ -51,8 +52,8 @@ bool reputation_book::record_failure(const std::string& miner, const std::string
   }
   if (!votes->second.insert(validator).second) return false;  // this validator already counted
   s.failures += config_.failure_weight;
-  if (votes->second.size() < config_.conviction_quorum || convicted_receipts_.contains(request_id)) return false;
-  convicted_receipts_.insert(request_id);
+  if (votes->second.size() < config_.conviction_quorum || convicted_receipts_.contains(receipt)) return false;
+  convicted_receipts_.insert(std::move(receipt));
   s.failures += config_.conviction_weight;
   ++s.convictions;
   return true;

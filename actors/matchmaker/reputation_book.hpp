@@ -18,6 +18,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 namespace infergrid::matchmaker {
 
@@ -39,7 +40,9 @@ class reputation_book {
   explicit reputation_book(reputation_config config) : config_(config) {}
 
   void record_pass(const std::string& miner, clock::time_point now);
-  // A guilty verdict by `validator` on `request_id`; true when it completes a conviction.
+  // A guilty verdict by `validator` on `miner`'s receipt of `request_id`; true when it completes a
+  // conviction. Votes count per receipt (request and miner): votes naming other miners of the same
+  // request never add up to convict this one.
   bool record_failure(const std::string& miner, const std::string& request_id, const std::string& validator,
                       clock::time_point now);
   void record_bad_receipt(const std::string& miner, clock::time_point now);
@@ -63,9 +66,10 @@ class reputation_book {
 
   reputation_config config_;
   std::unordered_map<std::string, standing> miners_;  // looked up for every routing decision: hashed
-  std::map<std::string, std::set<std::string>> guilty_votes_;  // request id -> validators
-  std::deque<std::string> vote_order_;                          // request ids, oldest first
-  std::set<std::string> convicted_receipts_;
+  using receipt_key = std::pair<std::string, std::string>;  // request id, miner
+  std::map<receipt_key, std::set<std::string>> guilty_votes_;  // receipt -> validators
+  std::deque<receipt_key> vote_order_;                        // receipts, oldest first
+  std::set<receipt_key> convicted_receipts_;
 };
 
 }  // namespace infergrid::matchmaker

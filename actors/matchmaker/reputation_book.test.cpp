@@ -42,6 +42,20 @@ TEST(reputation_book, a_quorum_convicts_once_and_the_miner_recovers_slowly) {
   EXPECT_EQ(book.permille("other", t0), 500u) << "judging one miner leaves the others alone";
 }
 
+TEST(reputation_book, votes_on_other_miners_of_a_request_never_convict_this_one) {
+  reputation_config config;
+  config.conviction_quorum = 2;
+  reputation_book book(config);
+  const auto t0 = reputation_book::clock::now();
+  // An honest guilty vote on the cheater's receipt, then a validator's vote naming another miner
+  // of the same request: two votes on one request id, but on two receipts.
+  EXPECT_FALSE(book.record_failure("cheater", "r1", "v1", t0));
+  EXPECT_FALSE(book.record_failure("victim", "r1", "v2", t0)) << "a vote on another receipt completed a quorum";
+  EXPECT_EQ(book.convictions("victim"), 0u);
+  EXPECT_TRUE(book.record_failure("cheater", "r1", "v3", t0)) << "the cheater's receipt has its own quorum";
+  EXPECT_EQ(book.convictions("cheater"), 1u);
+}
+
 TEST(reputation_book, a_bad_receipt_counts_as_a_failed_audit) {
   reputation_book book({});
   const auto t0 = reputation_book::clock::now();

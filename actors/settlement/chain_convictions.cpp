@@ -32,12 +32,12 @@ void chain_convictions::start(std::unique_ptr<chain::chain_slasher> slasher, con
 }
 
 void chain_convictions::recover(const ledger::ledger& books, const chain_view& chain) {
-  std::vector<std::string> unmarked;
+  std::vector<ledger::receipt_key> unmarked;
   for (const chain_conviction& c : book_.entries()) {
-    if (!c.convicted) unmarked.push_back(c.request_id);
+    if (!c.convicted) unmarked.emplace_back(c.request_id, c.miner);
   }
-  for (const std::string& request_id : unmarked) {
-    if (const ledger::awaiting_slash* awaiting = books.state().awaiting_chain_slash(request_id)) {
+  for (const auto& [request_id, miner] : unmarked) {
+    if (const ledger::awaiting_slash* awaiting = books.state().awaiting_chain_slash(request_id, miner)) {
       convicted(request_id, *awaiting, chain);
     }
   }
@@ -61,7 +61,6 @@ result<std::uint32_t> chain_convictions::keep_signature(const chain_slash_signat
   }
   auto entry = book_.entry_for(m.request_id, m.miner, *miner_address, evidence);
   if (!entry.ok()) return entry.err();
-  if ((*entry)->miner != m.miner) return make_error(error_code::conflict, "slash signatures of " + m.request_id + " name another miner");
   (*entry)->signatures[m.validator] = m.signature;
   const auto kept = static_cast<std::uint32_t>((*entry)->signatures.size());
   IG_TRY(book_.save());
@@ -70,8 +69,8 @@ result<std::uint32_t> chain_convictions::keep_signature(const chain_slash_signat
 
 void chain_convictions::convicted(const std::string& request_id, const ledger::awaiting_slash& conviction,
                                   const chain_view& chain) {
-  chain_conviction* c = book_.find(request_id);
-  if (c == nullptr || c->miner != conviction.miner) {
+  chain_conviction* c = book_.find(request_id, conviction.miner);
+  if (c == nullptr) {
     log(log_level::warn, log_source_, "the conviction of {} on {} has no slash signatures: the vault cannot slash it, "
         "so it forfeits nothing", conviction.miner, request_id);
     return;

@@ -77,9 +77,9 @@ status chain_slash_book::save() const {
   return replace_file(path_, entries.dump(1) + "\n");
 }
 
-chain_conviction* chain_slash_book::find(std::string_view request_id) {
+chain_conviction* chain_slash_book::find(std::string_view request_id, std::string_view miner) {
   const auto found = std::find_if(entries_.begin(), entries_.end(),
-                                  [&](const chain_conviction& c) { return c.request_id == request_id; });
+                                  [&](const chain_conviction& c) { return c.request_id == request_id && c.miner == miner; });
   return found == entries_.end() ? nullptr : &*found;
 }
 
@@ -91,7 +91,7 @@ chain_conviction* chain_slash_book::find_by_evidence(const chain::word& evidence
 
 result<chain_conviction*> chain_slash_book::entry_for(const std::string& request_id, const std::string& miner,
                                                       const chain::address& miner_address, const chain::word& evidence_hash) {
-  if (chain_conviction* known = find(request_id)) return known;
+  if (chain_conviction* known = find(request_id, miner)) return known;
   if (entries_.size() >= entries_max) {
     const auto done = std::find_if(entries_.begin(), entries_.end(), [](const chain_conviction& c) { return c.on_chain; });
     if (done == entries_.end()) {

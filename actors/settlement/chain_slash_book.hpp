@@ -37,9 +37,11 @@ class chain_slash_book {
   static result<chain_slash_book> load(std::string path);
   status save() const;
 
-  chain_conviction* find(std::string_view request_id);
+  // The entry of one receipt: a request and the miner convicted on it (a signature naming another
+  // miner is about another receipt, and cannot block this one's).
+  chain_conviction* find(std::string_view request_id, std::string_view miner);
   chain_conviction* find_by_evidence(const chain::word& evidence_hash);
-  // The entry of `request_id`, made when missing; too_large when the book is full.
+  // The entry of `request_id` and `miner`, made when missing; too_large when the book is full.
   result<chain_conviction*> entry_for(const std::string& request_id, const std::string& miner,
                                       const chain::address& miner_address, const chain::word& evidence_hash);
   // An epoch closed: what the ledger has not convicted by now never will be.

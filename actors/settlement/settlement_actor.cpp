@@ -319,7 +319,7 @@ handler_table settlement_state::handlers() {
         if (auto refused = innocent_verdict_refusal(books.state(), m); !refused.ok()) return refuse(ctx, in, refused.err());
         queue_mutation<verdict_message, verdict_reply>(*this, m, in, verdict_op_id(m.request_id, m.validator), [this, m](const lg::acknowledgement& ack) {
           if (chain && ack.result.convicted) {
-            if (const lg::awaiting_slash* awaiting = books.state().awaiting_chain_slash(m.request_id)) {
+            if (const lg::awaiting_slash* awaiting = books.state().awaiting_chain_slash(m.request_id, m.miner)) {
               chain->convicted(m.request_id, *awaiting);
             }
           }

@@ -10,7 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "actors/settlement/ledger/ledger_config.hpp"
@@ -68,8 +68,12 @@ struct closed_withdrawals {
   std::map<std::string, micro_units, std::less<>> withdrawn_micro;
 };
 
+// One audited receipt: a request id and the miner judged on it. A request several miners served
+// (partial claims, A → B → A) has a receipt per miner, and a verdict naming another miner is a
+// verdict on another receipt: it cannot block the verdicts on this one.
+using receipt_key = std::pair<std::string, std::string>;  // request id, miner
+
 struct verdict_tally {
-  std::string miner;
   std::set<std::string> guilty;
   std::set<std::string> innocent;
   bool convicted = false;
@@ -122,9 +126,9 @@ class ledger_state {
   std::size_t open_escrow_count() const { return escrows_.size(); }
   const std::map<std::string, escrow, std::less<>>& open_escrows() const { return escrows_; }
 
-  // slashes_on_chain: a conviction whose forfeit waits for the vault's Slashed event (by request id).
-  const awaiting_slash* awaiting_chain_slash(std::string_view request_id) const {
-    const auto found = awaiting_chain_slash_.find(request_id);
+  // slashes_on_chain: a conviction whose forfeit waits for the vault's Slashed event (by receipt).
+  const awaiting_slash* awaiting_chain_slash(const std::string& request_id, const std::string& miner) const {
+    const auto found = awaiting_chain_slash_.find(receipt_key{request_id, miner});
     return found == awaiting_chain_slash_.end() ? nullptr : &found->second;
   }
 
@@ -197,9 +201,9 @@ class ledger_state {
   std::unique_ptr<request_index> own_requests_;
   request_index* requests_ = nullptr;
   std::uint64_t applied_ = 0;
-  std::map<std::string, verdict_tally, std::less<>> tallies_;  // this epoch's audited receipts
-  std::unordered_set<std::string> convicted_;           // receipts that already cost a slash
-  std::map<std::string, awaiting_slash, std::less<>> awaiting_chain_slash_;  // slashes_on_chain: convicted, not booked
+  std::map<receipt_key, verdict_tally> tallies_;  // this epoch's audited receipts
+  std::set<receipt_key> convicted_;               // receipts that already cost a slash
+  std::map<receipt_key, awaiting_slash> awaiting_chain_slash_;  // slashes_on_chain: convicted, not booked
   std::map<std::string, std::int64_t, std::less<>> epoch_tokens_;  // miner → tokens settled this epoch
   std::int64_t last_close_tokens_ = 0;
   std::set<std::string> touched_;

@@ -1,5 +1,7 @@
 #include "actors/settlement/ledger/ledger_state.hpp"
 
+#include <array>
+
 #include <gtest/gtest.h>
 
 #include "actors/settlement/ledger/ledger_test_support.hpp"
@@ -39,6 +41,12 @@ class state_test : public ::testing::Test {
   void add_validator(const identity& v) {
     ok(deposit_op{account_of(v), static_cast<std::uint8_t>(account_kind::validator), 60 * token});
     ok(stake_op{account_of(v), 60 * token});
+  }
+  // Validators key(11), key(12), key(13), staked to vote.
+  std::array<identity, 3> add_three_validators() {
+    const std::array<identity, 3> validators{key(11), key(12), key(13)};
+    for (const identity& v : validators) add_validator(v);
+    return validators;
   }
   ledger_state state;
   identity miner = key(1);
@@ -141,10 +149,7 @@ TEST_F(state_test, unbonding_paid_takes_an_exact_amount_oldest_first_and_leaves_
 TEST_F(state_test, quorum_of_signed_guilty_verdicts_slashes_once) {
   add_miner(miner, 100 * token);
   const std::string m = account_of(miner);
-  const identity v1 = key(11), v2 = key(12), v3 = key(13);
-  add_validator(v1);
-  add_validator(v2);
-  add_validator(v3);
+  const auto [v1, v2, v3] = add_three_validators();
   ok(make_verdict(v1, "req-9", m, true));
   EXPECT_EQ(state.find(m)->staked_micro, 100 * token);
   EXPECT_EQ(state.apply(make_verdict(v1, "req-9", m, true)).err().code, error_code::conflict);  // same validator twice
@@ -161,6 +166,24 @@ TEST_F(state_test, quorum_of_signed_guilty_verdicts_slashes_once) {
   EXPECT_FALSE(third->convicted);
   EXPECT_EQ(state.find(m)->staked_micro, 90 * token);
   EXPECT_FALSE(state.schedulable(m));
+  ASSERT_TRUE(state.check_invariants().ok());
+}
+
+// A validator that names another miner of the request first (say, to shield the cheater) judges
+// another receipt: the honest verdicts on the cheater's receipt still convict it.
+TEST_F(state_test, a_verdict_naming_another_miner_cannot_block_the_conviction) {
+  add_miner(miner, 100 * token);
+  const identity other_miner = key(30);
+  add_miner(other_miner, 100 * token);
+  const std::string m = account_of(miner);
+  const auto [v1, v2, v3] = add_three_validators();
+  ok(make_verdict(v1, "req-5", account_of(other_miner), false));
+  ok(make_verdict(v2, "req-5", m, true));
+  auto convicting = state.apply(make_verdict(v3, "req-5", m, true));
+  ASSERT_TRUE(convicting.ok()) << convicting.err().message;
+  EXPECT_TRUE(convicting->convicted);
+  EXPECT_EQ(state.find(m)->staked_micro, 90 * token);
+  EXPECT_EQ(state.find(account_of(other_miner))->staked_micro, 100 * token);
   ASSERT_TRUE(state.check_invariants().ok());
 }
 
@@ -252,23 +275,27 @@ TEST_F(state_test, with_slashes_on_chain_a_conviction_forfeits_what_the_vault_to
   EXPECT_TRUE(convicted->convicted);
   EXPECT_TRUE(convicted->postings.empty());  // nothing forfeited yet
   EXPECT_TRUE(convicted->miner_unschedulable);  // 60 staked, under the minimum of 100
-  ASSERT_NE(state.awaiting_chain_slash("req-1"), nullptr);
-  EXPECT_EQ(state.awaiting_chain_slash("req-1")->miner, m);
-  EXPECT_EQ(state.awaiting_chain_slash("req-1")->voters, voters);
+  ASSERT_NE(state.awaiting_chain_slash("req-1", m), nullptr);
+  EXPECT_EQ(state.awaiting_chain_slash("req-1", m)->miner, m);
+  EXPECT_EQ(state.awaiting_chain_slash("req-1", m)->voters, voters);
 
   // The miner takes its matured unbonding out on the vault before the slash executes.
   ok(unbonding_paid_op{m, 40 * token});
-  // Refused: the vault's slash naming another miner for this request.
-  EXPECT_EQ(state.apply(chain_slash_op{"req-1", voters[0], 6 * token, {voters[1]}, 3 * token, 3 * token}).err().code,
-            error_code::conflict);
+  // The vault's slash of another miner on this request is that miner's receipt: booked as it says,
+  // and this conviction still awaits its own.
+  const identity other_miner = key(31);
+  add_miner(other_miner, 100 * token);
+  ok(chain_slash_op{"req-1", account_of(other_miner), 10 * token, voters, 2'500'000, 5 * token});
+  EXPECT_EQ(state.find(account_of(other_miner))->staked_micro, 90 * token);
+  ASSERT_NE(state.awaiting_chain_slash("req-1", m), nullptr);
   // The vault took 10 % of the 60 still bonded: 6, 1.5 to each voter, 3 to the treasury.
   auto slashed = state.apply(chain_slash_op{"req-1", m, 6 * token, voters, 1'500'000, 3 * token});
   ASSERT_TRUE(slashed.ok()) << slashed.err().message;
   EXPECT_EQ(state.find(m)->staked_micro, 54 * token);
   EXPECT_EQ(state.find(m)->unbonding_micro, 0);
-  EXPECT_EQ(balance(voters[0]), 1'500'000);
-  EXPECT_EQ(balance("treasury"), 3 * token);
-  EXPECT_EQ(state.awaiting_chain_slash("req-1"), nullptr);
+  EXPECT_EQ(balance(voters[0]), 2'500'000 + 1'500'000);
+  EXPECT_EQ(balance("treasury"), 5 * token + 3 * token);
+  EXPECT_EQ(state.awaiting_chain_slash("req-1", m), nullptr);
   ASSERT_TRUE(state.check_invariants().ok()) << state.check_invariants().err().message;
   // Booked once: a second Slashed on the request is refused.
   EXPECT_EQ(state.apply(chain_slash_op{"req-1", m, 6 * token, voters, 1'500'000, 3 * token}).err().code, error_code::conflict);
@@ -279,7 +306,7 @@ TEST_F(state_test, with_slashes_on_chain_a_conviction_forfeits_what_the_vault_to
   ok(make_verdict(v2, "req-2", m, true));
   EXPECT_EQ(state.apply(chain_slash_op{"req-3", m, 0, voters, 0, 0}).err().code, error_code::invalid_argument);
   ok(chain_slash_op{"req-2", m, 0, voters, 0, 0});
-  EXPECT_EQ(state.awaiting_chain_slash("req-2"), nullptr);
+  EXPECT_EQ(state.awaiting_chain_slash("req-2", m), nullptr);
   EXPECT_EQ(state.find(m)->staked_micro, 54 * token);
 }
 

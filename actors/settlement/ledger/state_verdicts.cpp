@@ -22,16 +22,16 @@ result<outcome> ledger_state::apply_one(const verdict_op& op) {
   if (!miner) return miner.err();
   if ((*miner)->kind != account_kind::miner) return make_error(error_code::invalid_argument, body.miner + " is not a miner");
   IG_TRY(verify_account_signature(body.validator, signing_bytes(body), op.validator_signature));
-  auto it = tallies_.find(body.request_id);
+  const receipt_key receipt{body.request_id, body.miner};
+  auto it = tallies_.find(receipt);
   if (it != tallies_.end()) {
-    if (it->second.miner != body.miner) return make_error(error_code::conflict, "verdict names another miner");
     if (it->second.guilty.contains(body.validator) || it->second.innocent.contains(body.validator)) {
       return make_error(error_code::conflict, "validator " + body.validator + " already judged " + body.request_id);
     }
   } else if (tallies_.size() >= verdict_tallies_max) {
     return make_error(error_code::too_large, "too many audited receipts this epoch");
   }
-  verdict_tally tally = it != tallies_.end() ? it->second : verdict_tally{body.miner, {}, {}, convicted_.contains(body.request_id)};
+  verdict_tally tally = it != tallies_.end() ? it->second : verdict_tally{{}, {}, convicted_.contains(receipt)};
   (body.guilty ? tally.guilty : tally.innocent).insert(body.validator);
   const bool convicts = body.guilty && !tally.convicted &&
                         tally.guilty.size() >= static_cast<std::size_t>(config_.conviction_quorum);
@@ -39,8 +39,7 @@ result<outcome> ledger_state::apply_one(const verdict_op& op) {
   if (convicts) {
     if (config_.slashes_on_chain) {
       // The vault executes the slash; its Slashed event books the forfeit (chain_slash_op).
-      awaiting_chain_slash_.insert_or_assign(body.request_id,
-                                             awaiting_slash{body.miner, {tally.guilty.begin(), tally.guilty.end()}});
+      awaiting_chain_slash_.insert_or_assign(receipt, awaiting_slash{body.miner, {tally.guilty.begin(), tally.guilty.end()}});
     } else {
       micro_units from_staked = 0;
       micro_units from_unbonding = 0;
@@ -50,17 +49,18 @@ result<outcome> ledger_state::apply_one(const verdict_op& op) {
       out = std::move(*slashed);
     }
     tally.convicted = true;
-    convicted_.insert(body.request_id);
+    convicted_.insert(receipt);
     out.convicted = true;
     out.miner_unschedulable = !schedulable(body.miner);
   }
-  tallies_.insert_or_assign(body.request_id, std::move(tally));
+  tallies_.insert_or_assign(receipt, std::move(tally));
   return out;
 }
 
 result<outcome> ledger_state::apply_one(const chain_slash_op& op) {
   constexpr std::size_t voters_max = 256;
-  const auto awaiting = op.request_id.empty() ? awaiting_chain_slash_.end() : awaiting_chain_slash_.find(op.request_id);
+  const receipt_key receipt{op.request_id, op.miner};
+  const auto awaiting = op.request_id.empty() ? awaiting_chain_slash_.end() : awaiting_chain_slash_.find(receipt);
   const bool awaited = awaiting != awaiting_chain_slash_.end();
   // Only a slash this ledger convicted may forfeit nothing (the miner had nothing bonded on the vault).
   if (op.forfeit_micro < (awaited ? 0 : 1) || op.reward_per_voter_micro < 0 || op.treasury_share_micro < 0 || op.voters.empty() ||
@@ -77,12 +77,9 @@ result<outcome> ledger_state::apply_one(const chain_slash_op& op) {
     return make_error(error_code::invalid_argument, "a chain slash names a voter twice");
   }
   for (const std::string& voter : op.voters) IG_TRY(validate_account_id(voter));
-  if (awaited && awaiting->second.miner != op.miner) {
-    return make_error(error_code::conflict, "request " + op.request_id + " convicted " + awaiting->second.miner +
-                                                " here, not " + op.miner);
-  }
-  if (!awaited && !op.request_id.empty() && convicted_.contains(op.request_id)) {
-    return make_error(error_code::conflict, "request " + op.request_id + " was convicted here already: that slash is booked");
+  if (!awaited && !op.request_id.empty() && convicted_.contains(receipt)) {
+    return make_error(error_code::conflict, op.miner + " on request " + op.request_id +
+                                                " was convicted here already: that slash is booked");
   }
   auto miner = existing(op.miner);
   if (!miner) return miner.err();
@@ -100,7 +97,7 @@ result<outcome> ledger_state::apply_one(const chain_slash_op& op) {
   if (!out) return out;
   take_from_unbondings(op.miner, from_unbonding);
   if (awaited) awaiting_chain_slash_.erase(awaiting);
-  if (!op.request_id.empty()) convicted_.insert(op.request_id);
+  if (!op.request_id.empty()) convicted_.insert(receipt);
   out->convicted = true;
   out->miner_unschedulable = !schedulable(op.miner);
   return out;
@@ -141,7 +138,7 @@ ledger_state::plan ledger_state::forfeit_plan(const std::string& miner, micro_un
 // A verdict is correct when it agrees with the receipt's outcome this epoch (convicted or not).
 std::map<std::string, std::int64_t> ledger_state::correct_verdicts() const {
   std::map<std::string, std::int64_t> correct;
-  for (const auto& [request_id, tally] : tallies_) {
+  for (const auto& [receipt, tally] : tallies_) {
     for (const std::string& validator : tally.convicted ? tally.guilty : tally.innocent) ++correct[validator];
   }
   return correct;
