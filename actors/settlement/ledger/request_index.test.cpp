@@ -128,6 +128,33 @@ TEST_F(request_index_test, a_ledger_written_before_the_index_has_it_filled_when_
   expect_verified(2);
 }
 
+// An index row no entry explains (a damaged or hand-edited ledger file) makes an escrow's index
+// write fail after the state applied the escrow: the batch is aborted and the state rebuilt from
+// the file, so the books in memory never hold what the file did not keep.
+TEST_F(request_index_test, an_index_write_that_fails_after_the_state_applied_aborts_the_batch) {
+  {
+    ledger l = open_ledger();
+    ASSERT_TRUE(l.submit_one({"d", "m", deposit_op{"dev", 0, 10 * token}}).ok());
+  }
+  run_sql("INSERT INTO escrow_requests VALUES('r9', 99)");
+  ledger l = open_ledger();
+  std::vector<command> batch{{"e9", "m", escrow_op{"r9", "dev", token, 1, 1}},
+                             {"e8", "m", escrow_op{"r8", "dev", token, 1, 1}}};
+  auto acks = l.submit(batch);
+  ASSERT_EQ(acks.size(), 2u);
+  ASSERT_FALSE(acks[0].ok());
+  EXPECT_EQ(acks[0].err().code, error_code::io_error) << acks[0].err().message;
+  EXPECT_NE(acks[0].err().message.find("escrow_requests"), std::string::npos) << acks[0].err().message;
+  EXPECT_FALSE(acks[1].ok()) << "the batch went on after the state ran ahead of the file";
+  EXPECT_EQ(l.last_seq(), 1u);
+  EXPECT_EQ(l.state().find("dev")->balance_micro, 10 * token);
+  EXPECT_EQ(l.state().find("dev")->escrowed_micro, 0);
+  EXPECT_EQ(l.state().find_escrow("r9"), nullptr);
+  // The next batch, without the damaged request, is served.
+  EXPECT_TRUE(l.submit_one({"e8", "m", escrow_op{"r8", "dev", token, 1, 1}}).ok());
+  EXPECT_EQ(l.state().find("dev")->escrowed_micro, token);
+}
+
 TEST_F(request_index_test, verify_reports_a_lost_index_row) {
   {
     ledger l = open_ledger();

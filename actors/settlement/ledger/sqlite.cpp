@@ -7,9 +7,13 @@
 namespace infergrid::ledger {
 namespace {
 
+// Every SQLite failure is the store's (io_error), a broken constraint included: the ledger checks
+// its rules before it writes, so a constraint that still fails means the file disagrees with the
+// state (a damaged or hand-edited ledger), and the ledger must abort the batch and rebuild its state
+// from the file, as for any write that failed (ledger::submit) — not answer "conflict" and go on
+// with a state that applied what the file did not keep.
 error sqlite_error(sqlite3* db, int code, std::string_view what) {
-  const error_code kind = (code & 0xff) == SQLITE_CONSTRAINT ? error_code::conflict : error_code::io_error;
-  return make_error(kind, "sqlite " + std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(code)));
+  return make_error(error_code::io_error, "sqlite " + std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(code)));
 }
 
 }  // namespace
