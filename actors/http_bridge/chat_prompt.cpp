@@ -66,9 +66,7 @@ std::optional<api_error> check_output_rules(const completion_request& request) {
   if (request.output.format != "json_schema") return std::nullopt;
   auto compiled = model::compile_json_schema(request.output.schema, request.output.prefix, request.output.suffix);
   if (compiled.ok()) return std::nullopt;
-  const bool forced_call = request.tools.active() &&
-                           (request.tools.choice == tool_choice::required || request.tools.choice == tool_choice::named);
-  const std::string param = forced_call ? "tools" : "response_format.json_schema.schema";
+  const std::string param = request.tools.forces_call() ? "tools" : "response_format.json_schema.schema";
   return unsupported_field(param, "'" + param + "': " + compiled.err().message);
 }
 

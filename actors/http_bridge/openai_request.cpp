@@ -333,7 +333,7 @@ maybe_error read_json_schema(const nlohmann::ordered_json& body, completion_requ
 // or the call's markup as text with finish_reason "stop".
 maybe_error refuse_stop_in_constrained_output(const completion_request& out) {
   if (out.stop.empty() && out.stop_after.empty()) return std::nullopt;
-  const bool forced_call = out.tools.active() && (out.tools.choice == tool_choice::required || out.tools.choice == tool_choice::named);
+  const bool forced_call = out.tools.forces_call();
   if (out.output.format.empty() && !forced_call) return std::nullopt;
   return invalid_field("stop", std::string("'stop' cannot be combined with ") +
                                    (forced_call ? "a tool_choice that forces a tool call" : "response_format " + out.output.format) +

@@ -41,7 +41,7 @@ void choice_session::name_calls(std::vector<chat::tool_call>& calls) {
 }
 
 bool choice_session::forced_call() const {
-  return tool_stream.has_value() && (request.tools.choice == tool_choice::required || request.tools.choice == tool_choice::named);
+  return tool_stream.has_value() && request.tools.forces_call();
 }
 
 std::string choice_session::finish_reason(const std::string& upstream, bool made_calls) const {

@@ -23,6 +23,9 @@ struct tool_request {
   bool parallel = true;  // parallel_tool_calls
   // Whether the model is offered tools at all (tool_choice none renders none and parses none).
   bool active() const { return !definitions.empty() && choice != tool_choice::none; }
+  // Whether the output must be a call (tool_choice required or a named function): held to the
+  // call's grammar from the first token.
+  bool forces_call() const { return active() && (choice == tool_choice::required || choice == tool_choice::named); }
   // The `parameters` schema of the function `name` (an empty object schema when it has none).
   nlohmann::ordered_json parameters_of(const std::string& name) const;
 };
