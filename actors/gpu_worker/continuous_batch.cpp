@@ -1,11 +1,13 @@
 #include "actors/gpu_worker/continuous_batch.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "actors/gpu_worker/chunk_claim.hpp"
 #include "actors/gpu_worker/logprob_entry.hpp"
 #include "actors/gpu_worker/seeded_sampling.hpp"
 #include "kernels/model/embedding_vector.hpp"
+#include "kernels/model/finite_logits.hpp"
 #include "kernels/model/token_fingerprint.hpp"
 
 namespace infergrid::gpu_worker {
@@ -161,6 +163,7 @@ model::token_id continuous_batch::choose(sequence& s, std::span<const float> log
   const auto generated = std::span(s.history).subspan(s.prompt_count);
   const auto draw_logits = s.constraint->apply(masks_, generated, logits, s.masked_logits);
   const summarized_draw drawn = draw_and_summarize(s.job.request.sampling, logits, draw_logits, s.history, s.generated);
+  if (!std::isfinite(drawn.row.max)) return no_token;  // a broken model's row: step() fails the job
   const model::token_id next = cheat_.replace(drawn.token, s.generated, s.job.request.max_tokens, vocab_);
   model::append_fingerprint(s.fingerprints, model::fingerprint_of(drawn.row, logits, next));
   if (s.job.request.logprobs) {
@@ -256,7 +259,14 @@ std::vector<batch_event> continuous_batch::step() {
   } else {
     draws_.run(next.size(), choose_entry);
   }
-  for (std::size_t i = 0; i < entry_slots.size(); ++i) advance(entry_slots[i], next[i], out);
+  for (std::size_t i = 0; i < entry_slots.size(); ++i) {
+    const sequence& s = *slots_[entry_slots[i]];
+    if (next[i] == no_token) {
+      fail(entry_slots[i], model::non_finite_logits(s.generated), out);
+    } else {
+      advance(entry_slots[i], next[i], out);
+    }
+  }
   return out;
 }
 

@@ -110,7 +110,9 @@ class continuous_batch {
   void fill_free_slots();
   void finish(std::uint32_t slot, const char* reason, std::vector<batch_event>& out);
   // The next token of `s` from its row of the step, with its fingerprint (and logprobs): the
-  // per-token work on the whole row, one sequence's own state alone (run in parallel).
+  // per-token work on the whole row, one sequence's own state alone (run in parallel). no_token
+  // for a row without a finite logit (a broken model: finite_logits.hpp), which fails the job.
+  static constexpr model::token_id no_token = -1;
   model::token_id choose(sequence& s, std::span<const float> logits);
   // Takes the chosen token into the sequence's text and chunks; finishes it where it ends.
   void advance(std::uint32_t slot, model::token_id next, std::vector<batch_event>& out);

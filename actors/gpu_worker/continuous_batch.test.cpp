@@ -117,6 +117,41 @@ TEST(continuous_batch, bad_prompts_are_refused) {
   EXPECT_EQ(batch.admit(too_long).err().code, error_code::too_large);
 }
 
+// A model whose logits are all NaN (damaged weights) fails its jobs with an error that says so,
+// with the default sampling (top-k and top-p, whose draw once read past an empty row and crashed the
+// worker) and greedy alike; nothing is streamed.
+TEST(continuous_batch, a_model_whose_logits_are_nan_fails_the_job_with_a_clear_error) {
+  const model::random_llama_options options = model::random_llama_tiny(model::ggml_type::f32);
+  auto writer = model::build_random_llama(options);
+  ASSERT_TRUE(writer.ok()) << writer.err().message;
+  ASSERT_TRUE(writer->remove_tensor("output.weight"));
+  const std::vector<float> nans(std::size_t{options.n_vocab} * options.n_embd, std::nanf(""));
+  ASSERT_TRUE(writer->add_tensor("output.weight", model::ggml_type::f32, {options.n_embd, options.n_vocab}, nans).ok());
+  const std::string path = model::testing_support::temp_path("nan-logits.gguf");
+  ASSERT_TRUE(writer->write(path).ok());
+  auto file = model::gguf_file::open(path);
+  ASSERT_TRUE(file.ok()) << file.err().message;
+  auto vocab = model::tokenizer::from_gguf(*file);
+  ASSERT_TRUE(vocab.ok()) << vocab.err().message;
+  auto engine = engine::llama_engine::create(*file, {.n_slots = 2, .context_size = 64});
+  ASSERT_TRUE(engine.ok()) << engine.err().message;
+  continuous_batch batch(*engine, *vocab, {}, "w");
+  ASSERT_TRUE(batch.admit(make_job("sampled", "The cat", 8, 0.8f)).ok());  // top-k 40, top-p 0.95
+  ASSERT_TRUE(batch.admit(make_job("greedy", "The cat", 8)).ok());
+  std::map<std::string, std::string> failures;
+  for (int guard = 0; guard < 100 && !batch.idle(); ++guard) {
+    for (const batch_event& event : batch.step()) {
+      EXPECT_FALSE(event.chunk.has_value()) << "a token was streamed from a row of NaNs";
+      if (event.failure) failures[event.failure->request_id] = event.failure->message;
+    }
+  }
+  ASSERT_TRUE(batch.idle());
+  ASSERT_EQ(failures.size(), 2u);
+  for (const auto& [id, message] : failures) {
+    EXPECT_NE(message.find("no finite value"), std::string::npos) << id << ": " << message;
+  }
+}
+
 // Every running sequence draws its next token on the batch's pool after a step: the answers, their
 // logprobs and their receipts' fingerprints are those of one thread drawing in slot order.
 TEST(continuous_batch, draws_on_several_threads_give_what_one_thread_gives) {

@@ -1,6 +1,10 @@
 #include "kernels/model/generation.hpp"
 
 #include <chrono>
+#include <cmath>
+
+#include "kernels/model/finite_logits.hpp"
+#include "kernels/model/logit_sums.hpp"
 
 namespace infergrid::model {
 namespace {
@@ -65,6 +69,7 @@ result<generation_result> generate(const tokenizer& vocab, const forward_functio
   std::size_t position = out.prompt_tokens.size();
   // Bounded by max_new_tokens; each round also stops at EOS, a full context or cancellation.
   for (std::size_t step = 0; step < config.max_new_tokens; ++step) {
+    if (!std::isfinite(max_logit(*logits))) return non_finite_logits(step);
     const token_id next = picker.sample(*logits);
     out.generated_tokens.push_back(next);
     if (config.stop_at_eos && vocab.is_end_of_generation(next)) {

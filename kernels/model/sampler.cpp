@@ -20,6 +20,11 @@ double uniform_of(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11
 
 token_id argmax(std::span<const float> logits) { return static_cast<token_id>(argmax_logit(logits)); }
 
+// A row whose largest logit is not finite (all NaN or -inf, or +inf in it) weighs nothing: it has
+// no distribution to draw from. A broken model gives one; the callers refuse it (finite_row), and
+// the sampler stays total: greedy's pick, and no interval.
+bool has_finite_top(std::span<const float> x) { return std::isfinite(max_logit(x)); }
+
 }  // namespace
 
 // What a draw at temperature > 0 chooses among: the candidates top-k, top-p and min-p leave, each
@@ -104,7 +109,7 @@ double sampler::next_uniform() const {
 std::vector<weighted_token> sampler::distribution(std::span<const float> logits) const {
   assert(!logits.empty());
   const std::span<const float> x = adjusted(logits, adjusted_scratch);
-  if (config_.temperature <= 0.0f) return {{argmax(x), 1.0}};
+  if (config_.temperature <= 0.0f || !has_finite_top(x)) return {{argmax(x), 1.0}};
   const draw_table t = table(x);
   std::vector<weighted_token> out;
   for (const ranked_token& c : t.row.ranked()) {
@@ -121,6 +126,7 @@ std::optional<draw_interval> sampler::interval_of(std::span<const float> logits,
     if (argmax(x) != token) return std::nullopt;
     return draw_interval{0.0, 1.0};
   }
+  if (!has_finite_top(x)) return std::nullopt;
   const draw_table t = table(x);
   const std::optional<ranked_token> own = t.candidate(token);
   if (!own || !t.row.holds(*own)) return std::nullopt;
@@ -133,6 +139,7 @@ std::optional<draw_interval> sampler::loose_interval_of(std::span<const float> l
   assert(!logits.empty());
   if (token < 0 || static_cast<std::size_t>(token) >= logits.size() || config_.temperature <= 0.0f) return std::nullopt;
   const std::span<const float> x = adjusted(logits, adjusted_scratch);
+  if (!has_finite_top(x)) return std::nullopt;
   const draw_table t = table(x);
   const float own = x[static_cast<std::size_t>(token)];
   if (std::isnan(own)) return std::nullopt;
@@ -153,7 +160,7 @@ token_id sampler::sample(std::span<const float> logits) {
   assert(!logits.empty());
   const std::span<const float> x = adjusted(logits, adjusted_scratch);
   token_id chosen = 0;
-  if (config_.temperature <= 0.0f) {
+  if (config_.temperature <= 0.0f || !has_finite_top(x)) {
     chosen = argmax(x);
   } else {
     const draw_table t = table(x);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "kernels/model/test_support.hpp"
@@ -48,6 +49,24 @@ TEST(sampler, greedy_is_argmax) {
   }
   sampler ties(plain(0.0f));
   EXPECT_EQ(ties.sample(std::vector<float>{1.0f, 5.0f, 5.0f}), 1);  // ties: lowest id
+}
+
+// A broken model's row (every logit NaN, or +inf in it) has nothing to draw from: the sampler stays
+// total on it (greedy's pick, no interval) with the default cuts, which once read past an empty head.
+TEST(sampler, a_row_without_a_finite_logit_is_not_drawn_from_and_never_crashes) {
+  sampler_config c;  // the defaults: top-k 40, top-p 0.95, temperature 0.8
+  std::vector<float> nan_row(600, std::nanf(""));
+  std::vector<float> inf_row = random_logits(600, 5);
+  inf_row[17] = std::numeric_limits<float>::infinity();
+  for (const std::vector<float>& row : {nan_row, inf_row}) {
+    sampler s(c);
+    const token_id drawn = s.sample(row);
+    EXPECT_GE(drawn, 0);
+    EXPECT_LT(drawn, 600);
+    EXPECT_EQ(s.distribution(row).size(), 1u);
+    EXPECT_FALSE(sampler(c).interval_of(row, drawn).has_value());
+    EXPECT_FALSE(sampler(c).loose_interval_of(row, drawn, 0.01f).has_value());
+  }
 }
 
 TEST(sampler, top_k_one_is_greedy) {
