@@ -9,9 +9,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <optional>
 #include <string_view>
+#include <utility>
 
 #include "actors/http_bridge/api_error.hpp"
+#include "actors/http_bridge/request_framing.hpp"
 
 namespace infergrid::http {
 namespace {
@@ -19,7 +22,7 @@ namespace {
 using clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-// A head larger than this is handed to httplib as it is, which refuses it (414 / 400).
+// A head not complete within this many bytes is refused (431) and the connection closed.
 constexpr std::size_t max_head_bytes = 16 * 1024;
 // Bytes read from the socket at once once the head is in (the body, chunk lines).
 constexpr std::size_t read_chunk_bytes = 16 * 1024;
@@ -60,10 +63,24 @@ void address_of(int sock, bool peer, std::string& ip, int& port) {
   port = std::atoi(service);
 }
 
-// Writes a whole answer the edge gives without httplib (429, 408) and does not wait for the client.
-void write_raw_error(int sock, const api_error& failure, const char* reason) {
+// The reason phrases of the answers the edge writes itself.
+constexpr std::pair<int, const char*> reason_phrases[] = {
+    {400, "Bad Request"},     {408, "Request Timeout"},        {411, "Length Required"},
+    {413, "Payload Too Large"}, {429, "Too Many Requests"},    {431, "Request Header Fields Too Large"},
+    {501, "Not Implemented"}, {503, "Service Unavailable"}};
+
+const char* reason_phrase(int status) {
+  for (const auto& [code, phrase] : reason_phrases) {
+    if (code == status) return phrase;
+  }
+  return "Error";
+}
+
+// Writes a whole answer the edge gives without httplib (429, 408, a refused head) and does not
+// wait for the client.
+void write_raw_error(int sock, const api_error& failure) {
   const std::string body = error_body(failure);
-  std::string out = "HTTP/1.1 " + std::to_string(failure.status) + " " + reason +
+  std::string out = "HTTP/1.1 " + std::to_string(failure.status) + " " + reason_phrase(failure.status) +
                     "\r\nContent-Type: application/json\r\nConnection: close\r\n";
   if (failure.retry_after_s > 0) out += "Retry-After: " + std::to_string(failure.retry_after_s) + "\r\n";
   out += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
@@ -82,7 +99,7 @@ class edge_stream final : public httplib::Stream {
  public:
   edge_stream(int sock, const edge_limits& limits) : sock_(sock), limits_(limits) {}
 
-  enum class head { complete, closed, idle, timed_out };
+  enum class head { complete, closed, idle, timed_out, too_large };
 
   // Reads until buffered bytes hold a complete request head. The first byte must come within
   // `first_byte_wait`, the whole head within header_timeout_ms of the first byte.
@@ -91,7 +108,7 @@ class edge_stream final : public httplib::Stream {
     auto head_deadline = start + milliseconds(limits_.header_timeout_ms);
     const bool had_bytes = buffered() > 0;
     while (!head_complete()) {
-      if (buffered() >= max_head_bytes) break;
+      if (buffered() >= max_head_bytes) return head::too_large;
       const bool first = buffered() == 0;
       const auto deadline = first && !had_bytes ? start + first_byte_wait : head_deadline;
       if (listening.load() == INVALID_SOCKET) return head::closed;
@@ -108,6 +125,20 @@ class edge_stream final : public httplib::Stream {
     body_deadline_ = clock::now() + milliseconds(limits_.body_timeout_ms);
     head_request_ = std::string_view(buffer_.data() + offset_, buffered()).starts_with("HEAD ");
     return head::complete;
+  }
+
+  // The complete head's framing (request_framing.hpp): the refusal, or nullopt with the head as
+  // httplib is to read it (Range lines dropped).
+  std::optional<api_error> check_framing() {
+    const std::string_view unread(buffer_.data() + offset_, buffered());
+    const std::size_t crlf = unread.find("\r\n\r\n");
+    const std::size_t lf = unread.find("\n\n");
+    const std::size_t length = std::min(crlf == std::string_view::npos ? unread.size() : crlf + 4,
+                                        lf == std::string_view::npos ? unread.size() : lf + 2);
+    std::string head(unread.substr(0, length));
+    if (auto refused = check_request_framing(head, limits_.max_body_bytes)) return refused;
+    buffer_.replace(offset_, length, head);
+    return std::nullopt;
   }
 
   bool is_readable() const override { return buffered() > 0 || wait_for(sock_, POLLIN, body_deadline_); }
@@ -225,13 +256,11 @@ bool edge_server::process_and_close_socket(socket_t sock) {
   bool ok = false;
   if (!admit(client)) {
     ++counters.refused_connections;
-    write_raw_error(sock,
-                    api_error{429,
-                              "Too many connections from " + client + " (" +
-                                  std::to_string(limits_.max_connections_per_client) +
-                                  " open); reuse or close one and retry.",
-                              "rate_limit_error", "", "too_many_connections", 1},
-                    "Too Many Requests");
+    write_raw_error(sock, api_error{429,
+                                    "Too many connections from " + client + " (" +
+                                        std::to_string(limits_.max_connections_per_client) +
+                                        " open); reuse or close one and retry.",
+                                    "rate_limit_error", "", "too_many_connections", 1});
   } else {
     edge_stream stream(sock, limits_);
     for (std::size_t served = 0; served < limits_.max_requests_per_connection; ++served) {
@@ -239,14 +268,21 @@ bool edge_server::process_and_close_socket(socket_t sock) {
       const auto head = stream.read_head(wait, svr_sock_);
       if (head == edge_stream::head::timed_out) {
         ++counters.header_timeouts;
-        write_raw_error(sock,
-                        api_error{408,
-                                  "The request's headers did not arrive within " +
-                                      std::to_string(limits_.header_timeout_ms) + " ms.",
-                                  "invalid_request_error", "", "request_timeout", 0},
-                        "Request Timeout");
+        write_raw_error(sock, api_error{408,
+                                        "The request's headers did not arrive within " +
+                                            std::to_string(limits_.header_timeout_ms) + " ms.",
+                                        "invalid_request_error", "", "request_timeout", 0});
+      }
+      if (head == edge_stream::head::too_large) {
+        ++counters.refused_heads;
+        write_raw_error(sock, head_too_large(max_head_bytes));
       }
       if (head != edge_stream::head::complete) break;
+      if (auto refused = stream.check_framing()) {
+        ++counters.refused_heads;
+        write_raw_error(sock, *refused);
+        break;
+      }
       close_requested = false;
       bool closed = false;
       ok = process_request(stream, served + 1 == limits_.max_requests_per_connection, closed, nullptr);

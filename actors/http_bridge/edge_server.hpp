@@ -7,6 +7,9 @@
 //     header_timeout_ms, or the connection gets 408 and is closed (slowloris); an idle keep-alive
 //     connection is closed after idle_timeout_ms;
 //   - a body deadline: the body must arrive within body_timeout_ms of its head;
+//   - a head over 16 KiB is a 431, and one whose framing is ambiguous or refused (two
+//     Content-Lengths, an unknown Transfer-Encoding, a body too large, ...: request_framing.hpp) is
+//     answered before httplib reads it; both close the connection;
 //   - close_after_response(): a handler that stopped reading a body half-way (413 on a streamed,
 //     chunked body) makes the connection close after its answer, so the unread rest is never
 //     parsed as a next request.
@@ -29,12 +32,14 @@ struct edge_limits {
   std::int64_t write_timeout_ms = 30000;  // one send waiting for the client to read
   std::size_t max_connections_per_client = 48;
   std::size_t max_requests_per_connection = 10000;
+  std::size_t max_body_bytes = 1 << 20;  // a declared Content-Length over it is a 413 at once
 };
 
 // Counts of what the edge refused; read by the bridge's metrics.
 struct edge_counters {
   std::atomic<std::int64_t> refused_connections{0};  // over the per-client cap (429)
   std::atomic<std::int64_t> header_timeouts{0};      // head not complete in time (408)
+  std::atomic<std::int64_t> refused_heads{0};        // too large (431) or badly framed (request_framing.hpp)
 };
 
 // Called by a handler on the connection's thread: close the connection once this answer is written.

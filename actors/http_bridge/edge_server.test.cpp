@@ -2,21 +2,19 @@
 // address cannot starve other clients, a chunked body over the limit is refused while it streams,
 // a wrong method on a known path is a 405, and the access log cannot be forged; a response head
 // waits for its body (one segment), a HEAD answer does not.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
-#include <fstream>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include "actors/http_bridge/access_log.hpp"
 #include "actors/http_bridge/http_server.hpp"
+#include "actors/http_bridge/socket_testing.test.hpp"
 #include "runtime/log_escape.hpp"
 
 namespace infergrid::http {
@@ -24,27 +22,14 @@ namespace {
 
 using json = nlohmann::json;
 using std::chrono::milliseconds;
+using testing::connect_from;
+using testing::resident_kib;
 
 account_book alice_book() {
   auto book = account_book::parse("accounts:\n  - name: alice\n    keys: [sk-alice]\n    balance_micro: 1000000\n",
                                   "keys.yaml");
   EXPECT_TRUE(book.ok());
   return std::move(book).value();
-}
-
-// A TCP connection to 127.0.0.1:port from `from` (any 127.x.y.z: one more client address).
-int connect_from(const char* from, int port) {
-  const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in local{};
-  local.sin_family = AF_INET;
-  ::inet_pton(AF_INET, from, &local.sin_addr);
-  if (::bind(sock, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) ADD_FAILURE() << "bind " << from;
-  sockaddr_in server{};
-  server.sin_family = AF_INET;
-  server.sin_port = htons(static_cast<std::uint16_t>(port));
-  ::inet_pton(AF_INET, "127.0.0.1", &server.sin_addr);
-  if (::connect(sock, reinterpret_cast<sockaddr*>(&server), sizeof server) != 0) ADD_FAILURE() << "connect";
-  return sock;
 }
 
 // What arrived on sock within `wait` ("" if nothing).
@@ -68,15 +53,6 @@ struct running_server {
   bridge_shared shared;
   http_server server;
 };
-
-std::int64_t resident_kib() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6));
-  }
-  return 0;
-}
 
 TEST(HttpEdge, SlowlorisFromOneAddressCannotStarveOthers) {
   http_bridge_config config;

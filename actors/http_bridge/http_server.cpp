@@ -40,6 +40,7 @@ edge_limits limits_of(const http_bridge_config& config) {
   out.idle_timeout_ms = config.idle_timeout_ms;
   out.write_timeout_ms = socket_timeout_s * 1000;
   out.max_connections_per_client = config.max_connections_per_client;
+  out.max_body_bytes = config.max_body_bytes;
   return out;
 }
 
@@ -207,8 +208,13 @@ void http_server::add_routes() {
       write_error(res, route_not_found(req.method, req.path));
       done(req, "other", 404, now);
     } else {
+      // httplib's own refusal of what it parsed (a header line over 8 KiB, a bad request line, a
+      // malformed chunk): the rest of the bytes cannot be trusted to start a request, so the
+      // connection closes after the answer (else they were served as requests of their own).
+      close_after_response();
       const int status = res.status;
       write_error(res, api_error{status, "HTTP error " + std::to_string(status), "invalid_request_error", "", ""});
+      res.set_header("Connection", "close");
       done(req, "other", status, now);
     }
   });
