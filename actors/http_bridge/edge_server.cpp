@@ -99,11 +99,13 @@ class edge_stream final : public httplib::Stream {
  public:
   edge_stream(int sock, const edge_limits& limits) : sock_(sock), limits_(limits) {}
 
-  enum class head { complete, closed, idle, timed_out, too_large };
+  enum class head { complete, closed, idle, yielded, timed_out, too_large };
 
   // Reads until buffered bytes hold a complete request head. The first byte must come within
   // `first_byte_wait`, the whole head within header_timeout_ms of the first byte.
-  head read_head(milliseconds first_byte_wait, const std::atomic<socket_t>& listening) {
+  // `others_wait`: connections wait for a thread; a keep-alive connection with nothing of its next
+  // request yet is then let go (idle) instead of holding this thread.
+  head read_head(milliseconds first_byte_wait, const std::atomic<socket_t>& listening, const edge_load* others_wait) {
     const auto start = clock::now();
     auto head_deadline = start + milliseconds(limits_.header_timeout_ms);
     const bool had_bytes = buffered() > 0;
@@ -114,6 +116,7 @@ class edge_stream final : public httplib::Stream {
       if (listening.load() == INVALID_SOCKET) return head::closed;
       const auto now = clock::now();
       if (now >= deadline) return first ? head::idle : head::timed_out;
+      if (first && others_wait != nullptr && others_wait->waiting.load() > 0) return head::yielded;
       if (!wait_for(sock_, POLLIN, std::min(deadline, now + stop_check_slice))) {
         pollfd fd{sock_, POLLIN, 0};
         if (::poll(&fd, 1, 0) > 0 && (fd.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) return head::closed;
@@ -254,7 +257,13 @@ bool edge_server::process_and_close_socket(socket_t sock) {
   int port = 0;
   address_of(sock, true, client, port);
   bool ok = false;
-  if (!admit(client)) {
+  if (shedding_connection()) {
+    ++counters.shed_connections;
+    write_raw_error(sock, api_error{503,
+                                    std::to_string(load.max_waiting) +
+                                        " connections are waiting for the server; retry shortly.",
+                                    "server_error", "", "server_busy", 1});
+  } else if (!admit(client)) {
     ++counters.refused_connections;
     write_raw_error(sock, api_error{429,
                                     "Too many connections from " + client + " (" +
@@ -265,7 +274,8 @@ bool edge_server::process_and_close_socket(socket_t sock) {
     edge_stream stream(sock, limits_);
     for (std::size_t served = 0; served < limits_.max_requests_per_connection; ++served) {
       const auto wait = milliseconds(served == 0 ? limits_.header_timeout_ms : limits_.idle_timeout_ms);
-      const auto head = stream.read_head(wait, svr_sock_);
+      const auto head = stream.read_head(wait, svr_sock_, served == 0 ? nullptr : &load);
+      if (head == edge_stream::head::yielded) ++counters.yielded_connections;
       if (head == edge_stream::head::timed_out) {
         ++counters.header_timeouts;
         write_raw_error(sock, api_error{408,
@@ -285,7 +295,10 @@ bool edge_server::process_and_close_socket(socket_t sock) {
       }
       close_requested = false;
       bool closed = false;
-      ok = process_request(stream, served + 1 == limits_.max_requests_per_connection, closed, nullptr);
+      // The last answer of the connection says so (Connection: close) when it is the limit, or
+      // when others wait for a thread: a client then reconnects, behind them.
+      const bool last = served + 1 == limits_.max_requests_per_connection || load.waiting.load() > 0;
+      ok = process_request(stream, last, closed, nullptr);
       if (!ok || closed || close_requested) break;
     }
     close_requested = false;

@@ -10,6 +10,8 @@
 //   - a head over 16 KiB is a 431, and one whose framing is ambiguous or refused (two
 //     Content-Lengths, an unknown Transfer-Encoding, a body too large, ...: request_framing.hpp) is
 //     answered before httplib reads it; both close the connection;
+//   - a bounded wait for a thread (edge_task_queue.hpp): over it a new connection gets 503 at once,
+//     and while connections wait, an idle keep-alive connection is let go after its answer;
 //   - close_after_response(): a handler that stopped reading a body half-way (413 on a streamed,
 //     chunked body) makes the connection close after its answer, so the unread rest is never
 //     parsed as a next request.
@@ -23,6 +25,8 @@
 
 #include <httplib.h>
 
+#include "actors/http_bridge/edge_task_queue.hpp"
+
 namespace infergrid::http {
 
 struct edge_limits {
@@ -35,11 +39,13 @@ struct edge_limits {
   std::size_t max_body_bytes = 1 << 20;  // a declared Content-Length over it is a 413 at once
 };
 
-// Counts of what the edge refused; read by the bridge's metrics.
+// Counts of what the edge refused or let go; on the bridge's /metrics (edge_metrics.hpp).
 struct edge_counters {
   std::atomic<std::int64_t> refused_connections{0};  // over the per-client cap (429)
   std::atomic<std::int64_t> header_timeouts{0};      // head not complete in time (408)
   std::atomic<std::int64_t> refused_heads{0};        // too large (431) or badly framed (request_framing.hpp)
+  std::atomic<std::int64_t> shed_connections{0};     // accepted while too many waited for a thread (503)
+  std::atomic<std::int64_t> yielded_connections{0};  // idle keep-alive let go while others waited
 };
 
 // Called by a handler on the connection's thread: close the connection once this answer is written.
@@ -54,6 +60,7 @@ class edge_server : public httplib::Server {
  public:
   explicit edge_server(edge_limits limits) : limits_(limits) {}
   edge_counters counters;
+  edge_load load;  // read by the task queue (http_server makes it an edge_task_queue)
 
  private:
   bool process_and_close_socket(socket_t sock) override;

@@ -11,6 +11,7 @@
 #include "actors/http_bridge/chain_metrics.hpp"
 #include "actors/http_bridge/completion_route.hpp"
 #include "actors/http_bridge/dashboard_routes.hpp"
+#include "actors/http_bridge/edge_metrics.hpp"
 #include "actors/http_bridge/embedding_route.hpp"
 #include "actors/http_bridge/epoch_metrics.hpp"
 #include "actors/http_bridge/http_replies.hpp"
@@ -90,7 +91,9 @@ std::optional<api_error> read_body(const httplib::ContentReader& reader, const h
 
 http_server::http_server(bridge_shared& shared) : shared_(shared), server_(limits_of(shared.config)) {
   const std::size_t threads = shared_.config.http_threads;
-  server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // At most 4 connections per thread wait for one; more are answered 503 (edge_task_queue.hpp).
+  server_.load.max_waiting = 4 * threads;
+  server_.new_task_queue = [this, threads] { return new edge_task_queue(threads, server_.load); };
   server_.set_payload_max_length(shared_.config.max_body_bytes);
   server_.set_read_timeout(socket_timeout_s, 0);
   server_.set_write_timeout(socket_timeout_s, 0);
@@ -173,7 +176,7 @@ void http_server::add_routes() {
                 {"jobs_in_flight", shared.jobs_in_flight.load()}});
     done(req, "/health", 200, started);
   });
-  server_.Get("/metrics", [&shared, done](const httplib::Request& req, httplib::Response& res) {
+  server_.Get("/metrics", [this, &shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = clock::now();
     metrics_snapshot_inputs inputs{shared.inbox.size(), shared.jobs_in_flight.load(), shared.catalog.models(),
                                    shared.actor_metrics_copy()};
@@ -183,6 +186,7 @@ void http_server::add_routes() {
       render_chain_metrics(text, *ledger.report);
     }
     render_dashboard_cache_metrics(text, shared.dashboard_answers.counts());
+    render_edge_metrics(text, server_.counters, server_.load);
     res.set_content(std::move(text), "text/plain; version=0.0.4; charset=utf-8");
     done(req, "/metrics", 200, started);
   });
