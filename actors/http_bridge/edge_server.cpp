@@ -30,6 +30,7 @@ constexpr std::size_t read_chunk_bytes = 16 * 1024;
 constexpr milliseconds stop_check_slice{100};
 
 thread_local bool close_requested = false;
+thread_local int current_connection = -1;  // the socket this thread serves a request on
 
 // Waits for `events` on sock until `deadline`; false on timeout, error or hang-up without data.
 bool wait_for(int sock, short events, clock::time_point deadline) {
@@ -237,6 +238,15 @@ bool announces_body(std::string_view bytes) {
 
 void close_after_response() { close_requested = true; }
 
+bool client_left() {
+  if (current_connection < 0) return false;
+  pollfd fd{current_connection, POLLIN | POLLRDHUP, 0};
+  if (::poll(&fd, 1, 0) <= 0) return false;
+  if ((fd.revents & (POLLHUP | POLLERR | POLLRDHUP)) != 0) return true;
+  char byte;
+  return ::recv(current_connection, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;  // > 0: a next request waits
+}
+
 bool edge_server::admit(const std::string& client) {
   std::lock_guard lock(clients_mutex_);
   auto& open = connections_by_client_[client];
@@ -298,7 +308,9 @@ bool edge_server::process_and_close_socket(socket_t sock) {
       // The last answer of the connection says so (Connection: close) when it is the limit, or
       // when others wait for a thread: a client then reconnects, behind them.
       const bool last = served + 1 == limits_.max_requests_per_connection || load.waiting.load() > 0;
+      current_connection = sock;
       ok = process_request(stream, last, closed, nullptr);
+      current_connection = -1;
       if (!ok || closed || close_requested) break;
     }
     close_requested = false;

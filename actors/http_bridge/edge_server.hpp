@@ -50,6 +50,9 @@ struct edge_counters {
 
 // Called by a handler on the connection's thread: close the connection once this answer is written.
 void close_after_response();
+// Called by a handler on the connection's thread: whether the client has closed the connection
+// (hung up, or shut its side: a read would end), so nobody waits for the answer any more.
+bool client_left();
 // Whether `bytes` is a response head (httplib writes it in one piece) announcing a body of a known,
 // non-zero length, which httplib writes next. The edge sends such a head with MSG_MORE, so it leaves
 // with the body's first bytes in one segment instead of a segment of its own (with TCP_NODELAY each

@@ -2,6 +2,11 @@
 // matchmaker: auth, validation, limits, streaming, cancellation and billing as a client sees them.
 #include "actors/http_bridge/http_server.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <thread>
 
@@ -307,6 +312,39 @@ TEST_F(HttpServer, ClientGoneMidStreamCancelsAndBillsOnlyDelivered) {
   EXPECT_EQ(alice->usage.requests, 1);
   EXPECT_GT(alice->usage.completion_tokens, 0);
   EXPECT_EQ(alice->reserved_micro, 0);
+}
+
+// A client that gives up on a whole (not streamed) answer: the job is cancelled at once, not run
+// to the request timeout on a thread (nobody reads its answer), and nothing stays reserved.
+TEST_F(HttpServer, ClientGoneBeforeAWholeAnswerCancelsTheJob) {
+  const std::string body =
+      json{{"model", "endless"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}, {"max_tokens", 200}}.dump();
+  const std::string request = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-alice\r\n"
+                              "Content-Type: application/json\r\nContent-Length: " +
+                              std::to_string(body.size()) + "\r\n\r\n" + body;
+  httplib::Client probe("127.0.0.1", server.port());
+  const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(server.port()));
+  ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+  ASSERT_EQ(::connect(sock, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::send(sock, request.data(), request.size(), MSG_NOSIGNAL), static_cast<ssize_t>(request.size()));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (grid.submits.load() == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(milliseconds(5));
+  ASSERT_EQ(grid.submits.load(), 1);
+  const auto left = std::chrono::steady_clock::now();
+  ::close(sock);
+  while (grid.cancels.load() == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(milliseconds(5));
+  EXPECT_EQ(grid.cancels.load(), 1) << "the job ran on after its client left";
+  EXPECT_LT(std::chrono::steady_clock::now() - left, milliseconds(1000));
+  while (shared.accounts.view("alice")->usage.requests == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  EXPECT_EQ(shared.accounts.view("alice")->reserved_micro, 0);
+  auto metrics = probe.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("status=\"499\""), std::string::npos) << "the abandoned request was not counted as 499";
 }
 
 TEST_F(HttpServer, ErrorsInOpenAiShape) {

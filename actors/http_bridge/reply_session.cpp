@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "actors/http_bridge/access_log.hpp"
+#include "actors/http_bridge/edge_server.hpp"
 #include "runtime/actor_runner.hpp"
 #include "runtime/identity.hpp"
 
@@ -19,6 +20,11 @@ std::string route_name(endpoint_kind kind) {
 
 api_error shutting_down() {
   return {503, "The bridge is shutting down; retry on another one.", "api_error", "", "unavailable"};
+}
+
+api_error client_closed() {
+  return {499, "The client closed the connection before the answer; the job is cancelled.", "invalid_request_error", "",
+          "client_closed_request"};
 }
 
 api_error timed_out(std::int64_t timeout_ms) {
@@ -66,6 +72,10 @@ std::variant<job_event, api_error> choice_session::next_event(reply_clock::time_
     const auto now = reply_clock::now();
     if (now >= deadline) return timed_out(shared.config.request_timeout_ms);
     if (shared.closing.load()) return shutting_down();
+    if (now - client_checked_at >= wait_slice) {  // a job sending events all the time is checked too
+      client_checked_at = now;
+      if (client_left()) return client_closed();
+    }
     auto slice = std::min(wait_slice, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
     if (auto event = job->wait_next(slice)) {
       absorb(*event);

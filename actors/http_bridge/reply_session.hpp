@@ -28,6 +28,8 @@ using reply_clock = std::chrono::steady_clock;
 std::string route_name(endpoint_kind kind);
 api_error shutting_down();
 api_error timed_out(std::int64_t timeout_ms);
+// The client closed the connection while its answer was being made (499).
+api_error client_closed();
 double seconds_since(reply_clock::time_point start);
 // When a request started at `started` stops waiting: request_timeout_ms plus a grace for the actor's
 // own timeout event to arrive first.
@@ -56,6 +58,7 @@ struct choice_session {
   double first_token_s = -1;  // seconds from the start to its first generated token (< 0: none yet)
   // Streaming: the job's first event, awaited (and absorbed) before the response's status is sent.
   std::optional<job_event> pending = std::nullopt;
+  reply_clock::time_point client_checked_at{};  // next_event's last look at the connection
 
   // Ids for the calls the model made (before calls_sent counts them); parallel_tool_calls false:
   // only the first call counts.
@@ -69,7 +72,8 @@ struct choice_session {
   // endpoint's own field (context_length_exceeded: `prompt` on /v1/completions, not `messages`).
   void absorb(job_event& event);
   // The job's next event, absorbed; or the error that ends the response: the deadline passed
-  // (timed_out) or the bridge is closing (shutting_down). Waits in short slices to notice the latter.
+  // (timed_out), the bridge is closing (shutting_down) or the client left (client_closed: 499, as
+  // nginx logs it). Waits in short slices to notice the latter two.
   std::variant<job_event, api_error> next_event(reply_clock::time_point deadline);
   // A text event's reasoning and content (all content unless the model thinks); its tokens count as
   // reasoning when any of it was inside the <think> block. finish: what the splitter held back.
