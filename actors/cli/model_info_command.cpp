@@ -28,10 +28,9 @@ int print_model_info(const std::string& path, bool list_tensors) {
   }
   fmt::print("{}: layers {}, embd {}, heads {} (kv {}, head_dim {}), ffn {}, vocab {}, context {}\n", h->arch->name,
              h->n_layers, h->n_embd, h->n_heads, h->n_kv_heads, h->head_dim, h->n_ff, h->n_vocab, h->context_length);
-  static constexpr const char* scaling_names[] = {"none", "linear", "llama3"};
   fmt::print("rope: {}, dims {}, base {}, freq_scale {}, scaling {}; rms eps {}\n",
              h->arch->rope == model::rope_style::neox ? "neox" : "norm", h->rope_dims, h->rope_freq_base,
-             h->rope_freq_scale, scaling_names[static_cast<int>(h->rope_scaling_type)], h->rms_norm_eps);
+             h->rope_freq_scale, model::to_string(h->rope_scaling_type), h->rms_norm_eps);
   fmt::print("content hash (BLAKE2b-256 of the file): {}\n", to_hex(h->content_hash));
   auto weights = model::resolve_llama_weights(*file, *h);
   if (!weights) {

@@ -14,6 +14,13 @@ constexpr std::uint32_t heads_max = 1024;
 constexpr std::uint32_t vocab_max = 1u << 20;
 constexpr std::uint32_t context_length_max = 1u << 24;
 
+// "none, linear, llama3, yarn" from the table, for errors.
+std::string rope_scaling_name_list() {
+  std::string out;
+  for (std::string_view name : rope_scaling_names) out += (out.empty() ? "" : ", ") + std::string(name);
+  return out;
+}
+
 error invalid(std::string message) { return make_error(error_code::malformed_input, std::move(message)); }
 
 result<std::uint32_t> required_u32(const gguf_file& file, std::string_view key, std::uint32_t max) {
@@ -135,7 +142,7 @@ status read_rope_scaling(const gguf_file& file, const architecture& arch, llama_
   if (type == "yarn") return read_yarn(file, arch, h);
   if (type != "linear") {
     return make_error(error_code::unsupported, arch.key(hparam_key::rope_scaling_type) + " '" + type +
-                                                   "' is not supported (none, linear, llama3, yarn)");
+                                                   "' is not supported (" + rope_scaling_name_list() + ")");
   }
   auto factor = optional_positive_f32(file, factor_key, 1.0f);
   if (!factor) return factor.err();

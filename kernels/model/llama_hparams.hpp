@@ -3,7 +3,10 @@
 // `<arch>.*` metadata of llama, qwen2, qwen3), validated for consistency, plus the model's content
 // hash (its identity on the network). Every architecture's graph is Llama's plus the options of its
 // table row, so one struct describes them all.
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
+#include <string_view>
 
 #include "kernels/model/architecture.hpp"
 #include "kernels/model/gguf_file.hpp"
@@ -16,6 +19,12 @@ namespace infergrid::model {
 // by a factor computed from the parameters below, as llama.cpp's converter writes rope_freqs.weight);
 // yarn (Qwen2.5's long context: yarn_rope_scaling).
 enum class rope_scaling { none, linear, llama3, yarn };
+
+// Each rope_scaling's name (its <arch>.rope.scaling.type), indexed by its value: every value has one.
+inline constexpr std::string_view rope_scaling_names[] = {"none", "linear", "llama3", "yarn"};
+static_assert(std::size(rope_scaling_names) == static_cast<std::size_t>(rope_scaling::yarn) + 1,
+              "rope_scaling_names needs a name for every rope_scaling");
+inline std::string_view to_string(rope_scaling type) { return rope_scaling_names[static_cast<std::size_t>(type)]; }
 
 struct llama3_rope_scaling {
   float factor = 8.0f;                       // <arch>.rope.scaling.factor

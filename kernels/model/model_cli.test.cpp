@@ -66,6 +66,21 @@ TEST(model_cli, make_model_writes_each_architecture) {
   EXPECT_NE(unknown.output.find("gpt2"), std::string::npos) << unknown.output;
 }
 
+// rope_scaling::yarn is the enum's last value: model-info once read its name past the end of a table of three.
+TEST(model_cli, model_info_names_each_rope_scaling) {
+  random_llama_options yarn = testing_support::tiny_llama_options();
+  yarn.yarn_factor = 4.0f;
+  random_llama_options llama3 = testing_support::tiny_llama_options();
+  llama3.llama3_rope = llama3_rope_source::metadata;
+  for (const auto& [options, name] : {std::pair{yarn, "yarn"}, std::pair{llama3, "llama3"}}) {
+    const std::string path = testing_support::temp_path(std::string("cli_rope_") + name + ".gguf");
+    ASSERT_TRUE(write_random_llama(path, options).ok());
+    const run_result r = run_cli("model-info " + path);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find(std::string("scaling ") + name + ";"), std::string::npos) << r.output;
+  }
+}
+
 TEST(model_cli, model_info_reports_a_broken_file) {
   const std::string path = testing_support::temp_path("cli_broken.gguf");
   const std::string text = "GGUF but not really";
