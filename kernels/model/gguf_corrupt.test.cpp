@@ -180,6 +180,14 @@ TEST(gguf_corrupt, bad_tensor_shapes) {
   raw_gguf overflow;
   overflow.header(1, 0).tensor("t", {std::uint64_t{1} << 40, std::uint64_t{1} << 40}, 0, 0).pad().zeros(64);
   expect_error(overflow, "absurd dimension");
+  // 2^62 F32 elements are 2^64 bytes: a byte size that wrapped to 0 once let this file open.
+  raw_gguf wrapping_bytes;
+  wrapping_bytes.header(1, 0).tensor("junk", {std::uint64_t{1} << 31, std::uint64_t{1} << 31}, 0, 0).pad().zeros(64);
+  expect_error(wrapping_bytes, "tensor 'junk' of shape [2147483648, 2147483648] holds 4611686018427387904 F32 "
+                               "elements, more than the file's");
+  raw_gguf bigger_than_the_file;  // fits in 64 bits, not in the file
+  bigger_than_the_file.header(1, 0).tensor("t", {32, std::uint64_t{1} << 20}, 0, 0).pad().zeros(64);
+  expect_error(bigger_than_the_file, "tensor 't' of shape [32, 1048576] holds 33554432 F32 elements");
   raw_gguf partial_block;
   partial_block.header(1, 0).tensor("t", {48, 1}, 8, 0).pad().zeros(128);
   expect_error(partial_block, "not a multiple of the Q8_0 block size");

@@ -61,6 +61,12 @@ const digest& gguf_file::content_hash() const {
   return hash_->value;
 }
 
+std::string shape_text(const std::vector<std::uint64_t>& dims) {
+  std::string out;
+  for (std::uint64_t d : dims) out += (out.empty() ? "" : ", ") + std::to_string(d);
+  return "[" + out + "]";
+}
+
 const gguf_tensor* gguf_file::find_tensor(std::string_view name) const {
   const auto it = tensor_index_.find(name);
   return it == tensor_index_.end() ? nullptr : &tensors_[it->second];

@@ -31,6 +31,9 @@ struct gguf_tensor {
   std::size_t bytes = 0;
 };
 
+// "[64, 600]": a tensor's dims (ne order), for errors.
+std::string shape_text(const std::vector<std::uint64_t>& dims);
+
 class gguf_file {
  public:
   static result<gguf_file> open(const std::string& path);

@@ -142,7 +142,8 @@ class gguf_parser {
     for (std::uint32_t d = 0; d < *n_dims; ++d) {
       auto dim = reader_.read_u64("dimension of " + label);
       if (!dim) return dim.err();
-      // Bounding each product by 2^62 keeps every later size computation free of overflow.
+      // Bounding the element count by 2^62 keeps the product of the dimensions from overflowing; the
+      // byte size can still overflow (2^62 F32 elements are 2^64 bytes) and is bounded by the file below.
       constexpr std::uint64_t elements_max = std::uint64_t{1} << 62;
       if (*dim == 0 || *dim > elements_max || tensor.n_elements > elements_max / *dim) {
         return malformed(label + " has an absurd dimension " + std::to_string(d) + " = " + std::to_string(*dim));
@@ -163,7 +164,14 @@ class gguf_parser {
       return malformed(label + " row length " + std::to_string(tensor.dims[0]) + " is not a multiple of the " +
                        std::string(traits->name) + " block size " + std::to_string(traits->block_weights));
     }
-    tensor.bytes = static_cast<std::size_t>(tensor.n_elements / traits->block_weights * traits->block_bytes);
+    const std::uint64_t blocks = tensor.n_elements / traits->block_weights;
+    const std::uint64_t file_bytes = file_.mapping_.bytes().size();
+    if (blocks > file_bytes / traits->block_bytes) {  // blocks * block_bytes > file_bytes, without overflow
+      return malformed(label + " of shape " + shape_text(tensor.dims) + " holds " + std::to_string(tensor.n_elements) +
+                       " " + std::string(traits->name) + " elements, more than the file's " +
+                       std::to_string(file_bytes) + " bytes can hold");
+    }
+    tensor.bytes = static_cast<std::size_t>(blocks * traits->block_bytes);
     auto offset = reader_.read_u64("offset of " + label);
     if (!offset) return offset.err();
     tensor.offset = *offset;

@@ -7,12 +7,6 @@
 namespace infergrid::model {
 namespace {
 
-std::string shape_text(const std::vector<std::uint64_t>& dims) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < dims.size(); ++i) out += (i ? ", " : "") + std::to_string(dims[i]);
-  return out + "]";
-}
-
 // Resolves `name` as a matrix with GGUF dims [cols, rows] (a norm: [cols] with rows == 1, F32 only).
 result<weight_view> resolve(const gguf_file& file, const std::string& name, std::size_t rows, std::size_t cols) {
   const gguf_tensor* tensor = file.find_tensor(name);
