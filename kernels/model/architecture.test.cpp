@@ -6,6 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "kernels/model/llama_hparams.hpp"
 #include "kernels/model/llama_weights.hpp"
 #include "kernels/model/random_llama.hpp"
@@ -122,6 +127,46 @@ TEST(architecture, qwen3_with_a_bias_is_refused) {
   EXPECT_EQ(w.err().code, error_code::unsupported);
   EXPECT_NE(w.err().message.find("blk.0.attn_q.bias"), std::string::npos) << w.err().message;
   EXPECT_NE(w.err().message.find("qwen3"), std::string::npos) << w.err().message;
+}
+
+// Expects `writer`'s file to be refused with a message containing each of `needles`.
+void expect_refused(const gguf_writer& writer, const std::string& name, std::initializer_list<std::string> needles) {
+  std::optional<gguf_file> file;
+  auto w = load(writer, name, file);
+  ASSERT_FALSE(w.ok()) << name << " loaded";
+  for (const std::string& needle : needles) EXPECT_NE(w.err().message.find(needle), std::string::npos) << w.err().message;
+}
+
+// Optional families are checked in every layer, not only layer 0: once blk.1's q/k/v biases were
+// ignored and a llama's blk.1.attn_q_norm.weight accepted, while on blk.0 the same norm was refused.
+TEST(architecture, optional_tensors_of_a_later_layer_alone_are_refused) {
+  auto biased = build_random_llama(tiny("llama"));
+  ASSERT_TRUE(biased.ok());
+  for (const char* x : {"q", "k", "v"}) {
+    const std::size_t width = std::string(x) == "q" ? 64 : 32;
+    ASSERT_TRUE(biased->add_tensor(std::string("blk.1.attn_") + x + ".bias", ggml_type::f32, {width},
+                                   std::vector<float>(width, 100.0f)).ok());
+  }
+  expect_refused(*biased, "arch_llama_bias_l1.gguf", {"'blk.1.attn_q.bias'", "'blk.0.attn_q.bias'"});
+  auto normed = build_random_llama(tiny("llama"));
+  ASSERT_TRUE(normed.ok());
+  ASSERT_TRUE(normed->add_tensor("blk.1.attn_q_norm.weight", ggml_type::f32, {16}, std::vector<float>(16, 1.0f)).ok());
+  expect_refused(*normed, "arch_llama_norm_l1.gguf", {"'blk.1.attn_q_norm.weight'", "architecture 'llama'"});
+}
+
+// Tensors the model does not use refuse the file: once llama.block_count 1 on a 2-layer file ran the
+// first layer alone.
+TEST(architecture, tensors_the_model_does_not_use_are_refused_and_named) {
+  auto fewer_layers = build_random_llama(tiny("llama"));
+  ASSERT_TRUE(fewer_layers.ok());
+  fewer_layers->set_u32("llama.block_count", 1);
+  expect_refused(*fewer_layers, "arch_llama_fewer_layers.gguf",
+                 {"9 tensors that the model (llama.block_count = 1) does not use", "'blk.1.attn_norm.weight'",
+                  "and 5 more"});
+  auto stray = build_random_llama(tiny("qwen2"));
+  ASSERT_TRUE(stray.ok());
+  ASSERT_TRUE(stray->add_tensor("junk", ggml_type::f32, {32}, std::vector<float>(32, 0.0f)).ok());
+  expect_refused(*stray, "arch_qwen2_stray.gguf", {"1 tensor that the model (qwen2.block_count = 2) does not use: 'junk'"});
 }
 
 TEST(architecture, qwen3_without_a_head_norm_names_the_tensor) {

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
 
 namespace infergrid::model {
 namespace {
@@ -47,22 +50,56 @@ weight_view llama_layer_weights::*member_of(layer_tensor_id id) {
   return &llama_layer_weights::attn_norm;
 }
 
-// Whether the file has each optional family: decided by layer 0 and then required of every layer,
-// so a model never mixes layers with and without a family.
-status check_family(const gguf_file& file, const architecture& arch, tensor_family family, bool& present) {
-  const presence p = arch.of(family);
+// Whether the file has each optional family: decided by layer 0 and then required of every layer
+// (resolving the layers asks each for the family's tensors). A tensor of a family the model goes
+// without is refused in any layer, so a model never mixes layers with and without a family and never
+// runs while ignoring a tensor the file has.
+status check_family(const gguf_file& file, const llama_hparams& h, tensor_family family, bool& present) {
+  const presence p = h.arch->of(family);
   present = p == presence::required;
   for (const layer_tensor& t : layer_tensors()) {
-    if (t.family != family) continue;
-    const std::string name = layer_tensor_name(0, t.suffix);
-    const bool found = file.find_tensor(name) != nullptr;
-    if (p == presence::absent && found) {
-      return make_error(error_code::unsupported, "tensor '" + name + "' is not part of architecture '" +
-                                                     std::string(arch.name) + "'");
+    if (t.family == family && p == presence::optional && file.find_tensor(layer_tensor_name(0, t.suffix)) != nullptr) {
+      present = true;
     }
-    if (p == presence::optional && found) present = true;
+  }
+  if (present) return {};
+  for (std::uint32_t layer = 0; layer < h.n_layers; ++layer) {
+    for (const layer_tensor& t : layer_tensors()) {
+      const std::string name = layer_tensor_name(layer, t.suffix);
+      if (t.family != family || file.find_tensor(name) == nullptr) continue;
+      if (p == presence::absent) {
+        return make_error(error_code::unsupported, "tensor '" + name + "' is not part of architecture '" +
+                                                       std::string(h.arch->name) + "'");
+      }
+      return make_error(error_code::malformed_input,
+                        "tensor '" + name + "' has no counterpart '" + layer_tensor_name(0, t.suffix) +
+                            "' in layer 0: every layer must have these tensors or none");
+    }
   }
   return {};
+}
+
+// Refuses a file holding tensors the model does not use (llama.cpp's "wrong number of tensors"): a
+// block_count below the file's layers or a stray tensor would otherwise run a model other than the
+// file's, silently. Names the first few.
+status check_every_tensor_used(const gguf_file& file, const llama_hparams& h, const llama_weights& w) {
+  constexpr std::size_t names_shown_max = 4;
+  std::unordered_set<std::string_view> used = {tensor_name::rope_freqs};  // resolve_rope_freqs reads or refuses it
+  w.for_each_present([&](const weight_view& v) { used.insert(v.name); });
+  std::vector<std::string_view> unused;
+  for (const gguf_tensor& t : file.tensors()) {
+    if (!used.contains(t.name)) unused.push_back(t.name);
+  }
+  if (unused.empty()) return {};
+  std::string names;
+  for (std::size_t i = 0; i < std::min(unused.size(), names_shown_max); ++i) {
+    names += (i == 0 ? "'" : ", '") + std::string(unused[i]) + "'";
+  }
+  if (unused.size() > names_shown_max) names += " and " + std::to_string(unused.size() - names_shown_max) + " more";
+  const std::string counted = std::to_string(unused.size()) + (unused.size() == 1 ? " tensor" : " tensors");
+  return make_error(error_code::malformed_input, "the file has " + counted + " that the model (" +
+                                                     h.arch->key(hparam_key::block_count) + " = " +
+                                                     std::to_string(h.n_layers) + ") does not use: " + names);
 }
 
 status resolve_rope_freqs(const gguf_file& file, const llama_hparams& h, llama_weights& w) {
@@ -136,8 +173,8 @@ result<llama_weights> resolve_llama_weights(const gguf_file& file, const llama_h
   if (h.arch == nullptr) return make_error(error_code::invalid_argument, "hyperparameters without an architecture");
   llama_weights w;
   bool with[3] = {true, false, false};  // by tensor_family
-  IG_TRY(check_family(file, *h.arch, tensor_family::qkv_bias, with[1]));
-  IG_TRY(check_family(file, *h.arch, tensor_family::qk_norm, with[2]));
+  IG_TRY(check_family(file, h, tensor_family::qkv_bias, with[1]));
+  IG_TRY(check_family(file, h, tensor_family::qk_norm, with[2]));
   auto token_embd = resolve(file, std::string(tensor_name::token_embd), h.n_vocab, h.n_embd);
   if (!token_embd) return token_embd.err();
   w.token_embd = std::move(*token_embd);
@@ -163,6 +200,7 @@ result<llama_weights> resolve_llama_weights(const gguf_file& file, const llama_h
     w.output = std::move(*output);
   }
   IG_TRY(resolve_rope_freqs(file, h, w));
+  IG_TRY(check_every_tensor_used(file, h, w));
   return w;
 }
 
