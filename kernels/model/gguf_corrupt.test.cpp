@@ -139,6 +139,12 @@ TEST(gguf_corrupt, bad_metadata_values) {
   raw_gguf more_elements_than_bytes;  // 100 u32 elements claimed, 64 bytes present
   more_elements_than_bytes.header(0, 1).str("k").u32(9).u32(4).u64(100).zeros(64);
   expect_error(more_elements_than_bytes, "100 elements");
+  // Arrays of 1 and 2^22 elements: together beyond the file's limit, refused before the second is read
+  // (each element costs ~100 bytes of memory: a few MB of uint8 arrays once took hundreds of MB).
+  raw_gguf arrays_beyond_the_total;
+  arrays_beyond_the_total.header(0, 2).str("a").u32(9).u32(0).u64(1).u8(0);
+  arrays_beyond_the_total.str("b").u32(9).u32(0).u64(std::uint64_t{1} << 22).zeros(std::size_t{1} << 22);
+  expect_error(arrays_beyond_the_total, "metadata 'b' claims 4194304 elements after 1 in earlier arrays");
   raw_gguf bad_element_type;
   bad_element_type.header(0, 1).str("k").u32(9).u32(99).u64(1).zeros(16);
   expect_error(bad_element_type, "element type id 99");

@@ -19,8 +19,11 @@ inline constexpr std::uint64_t gguf_tensor_count_max = 1u << 20;
 inline constexpr std::uint64_t gguf_metadata_count_max = 1u << 20;
 // Keys and tensor names are short; token strings are short; 1 MiB covers a chat template.
 inline constexpr std::uint64_t gguf_string_bytes_max = 1u << 20;
-// Vocabularies and merge lists reach ~260k-500k entries; 4M elements in one array means garbage.
-inline constexpr std::uint64_t gguf_array_items_max = 1u << 22;
+// Elements of all metadata arrays of one file together (nested ones included). Each element is a
+// gguf_value in memory (~100 bytes whatever its size on disk), so this bounds what the metadata can
+// cost, however small the file (~400 MiB). Real vocabularies stay near 1M elements in all (Llama 3:
+// 128k tokens, 280k merges, 128k token types; Qwen3: 152k, 151k, 152k).
+inline constexpr std::uint64_t gguf_metadata_array_items_total_max = 1u << 22;
 // Arrays of arrays are legal but nobody nests deeper than this.
 inline constexpr std::size_t gguf_array_depth_max = 4;
 inline constexpr std::size_t gguf_dims_max = 4;

@@ -105,11 +105,18 @@ result<gguf_value> gguf_reader::read_array(std::string_view what, std::size_t de
   std::size_t element_bytes_min = scalar_bytes(*element_type);
   if (*element_type == gguf_value_type::string) element_bytes_min = 8;
   if (*element_type == gguf_value_type::array) element_bytes_min = 12;
-  if (*count > gguf_array_items_max || *count > remaining() / element_bytes_min) {
+  if (*count > remaining() / element_bytes_min) {
     return make_error(error_code::too_large, std::string(what) + " claims " + std::to_string(*count) +
-                                                 " elements; only " + std::to_string(remaining()) +
-                                                 " bytes remain (limit " + std::to_string(gguf_array_items_max) + ")");
+                                                 " elements; only " + std::to_string(remaining()) + " bytes remain");
   }
+  if (*count > gguf_metadata_array_items_total_max - array_items_read_) {
+    return make_error(error_code::too_large,
+                      std::string(what) + " claims " + std::to_string(*count) + " elements after " +
+                          std::to_string(array_items_read_) + " in earlier arrays: more than the " +
+                          std::to_string(gguf_metadata_array_items_total_max) +
+                          " that all metadata arrays of a file may hold together");
+  }
+  array_items_read_ += *count;
   std::vector<gguf_value> items;
   items.reserve(static_cast<std::size_t>(*count));
   for (std::uint64_t i = 0; i < *count; ++i) {

@@ -24,7 +24,8 @@ class gguf_reader {
   result<std::uint64_t> read_u64(std::string_view what);
   // A GGUF string: u64 length then bytes (not NUL-terminated), length bounded by gguf_string_bytes_max.
   result<std::string> read_string(std::string_view what);
-  // A metadata value of `type` (arrays read recursively, depth bounded by gguf_array_depth_max).
+  // A metadata value of `type` (arrays read recursively, depth bounded by gguf_array_depth_max; the
+  // elements of all arrays one reader reads bounded by gguf_metadata_array_items_total_max).
   result<gguf_value> read_value(gguf_value_type type, std::string_view what, std::size_t depth = 0);
 
  private:
@@ -35,6 +36,7 @@ class gguf_reader {
 
   std::span<const std::byte> bytes_;
   std::size_t offset_ = 0;
+  std::uint64_t array_items_read_ = 0;  // over every array read so far: gguf_metadata_array_items_total_max
 };
 
 }  // namespace infergrid::model
