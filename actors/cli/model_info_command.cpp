@@ -13,6 +13,25 @@
 namespace infergrid::cli {
 namespace {
 
+// Prints the tokenizer's summary, or its error (generate and the worker refuse such a file, so
+// model-info fails on it too); whether it is usable.
+bool print_tokenizer(const model::gguf_file& file) {
+  auto vocab = model::tokenizer::from_gguf(file);
+  if (!vocab) {
+    fmt::print(stderr, "error: the tokenizer is unusable: {}\n", vocab.err().message);
+    return false;
+  }
+  static const std::map<std::string, std::string> kinds = {{"llama", "SentencePiece"}, {"gpt2", "byte-level BPE"}};
+  std::string end_of_generation;
+  for (model::token_id id : vocab->end_of_generation_ids()) {
+    end_of_generation += (end_of_generation.empty() ? "" : " ") + std::to_string(id);
+  }
+  fmt::print("tokenizer: {}, {} tokens, bos {}, eos {}, add_bos {}, end of generation [{}]\n",
+             kinds.at(vocab->model_name()), vocab->vocab_size(), vocab->bos_id(), vocab->eos_id(), vocab->add_bos(),
+             end_of_generation);
+  return true;
+}
+
 int print_model_info(const std::string& path, bool list_tensors) {
   auto file = model::gguf_file::open(path);
   if (!file) {
@@ -47,19 +66,7 @@ int print_model_info(const std::string& path, bool list_tensors) {
              parameters, weight_bytes, weights->output_tied ? "tied to token_embd" : "separate",
              weights->has_qkv_bias() ? "yes" : "no", weights->has_qk_norm() ? "yes" : "no",
              weights->rope_freq_factors.size());
-  auto vocab = model::tokenizer::from_gguf(*file);
-  if (vocab) {
-    static const std::map<std::string, std::string> kinds = {{"llama", "SentencePiece"}, {"gpt2", "byte-level BPE"}};
-    std::string end_of_generation;
-    for (model::token_id id : vocab->end_of_generation_ids()) {
-      end_of_generation += (end_of_generation.empty() ? "" : " ") + std::to_string(id);
-    }
-    fmt::print("tokenizer: {}, {} tokens, bos {}, eos {}, add_bos {}, end of generation [{}]\n",
-               kinds.at(vocab->model_name()), vocab->vocab_size(), vocab->bos_id(), vocab->eos_id(), vocab->add_bos(),
-               end_of_generation);
-  } else {
-    fmt::print("tokenizer: unavailable ({})\n", vocab.err().message);
-  }
+  const bool tokenizer_usable = print_tokenizer(*file);
   if (list_tensors) {
     for (const model::gguf_tensor& t : file->tensors()) {
       std::string dims;
@@ -68,7 +75,7 @@ int print_model_info(const std::string& path, bool list_tensors) {
                  t.offset);
     }
   }
-  return 0;
+  return tokenizer_usable ? 0 : 1;
 }
 
 void add_model_info(CLI::App& app) {

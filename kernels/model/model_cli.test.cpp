@@ -81,6 +81,22 @@ TEST(model_cli, model_info_names_each_rope_scaling) {
   }
 }
 
+// generate refuses a file whose tokenizer is unusable; model-info once printed "tokenizer: unavailable"
+// and exited 0. It fails with the tokenizer's error, after printing what it could.
+TEST(model_cli, model_info_fails_on_an_unusable_tokenizer) {
+  auto writer = build_random_llama(testing_support::tiny_llama_options());
+  ASSERT_TRUE(writer.ok());
+  writer->set_u32("tokenizer.ggml.bos_token_id", 600);  // one past the 600-token vocabulary
+  const std::string path = testing_support::temp_path("cli_bad_tokenizer.gguf");
+  ASSERT_TRUE(writer->write(path).ok());
+  const run_result r = run_cli("model-info --tensors " + path);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("error: the tokenizer is unusable: tokenizer.ggml.bos_token_id = 600"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("layers 2, embd 64"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("blk.1.ffn_down.weight"), std::string::npos) << r.output;
+}
+
 TEST(model_cli, model_info_reports_a_broken_file) {
   const std::string path = testing_support::temp_path("cli_broken.gguf");
   const std::string text = "GGUF but not really";
