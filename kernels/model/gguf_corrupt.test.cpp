@@ -114,6 +114,20 @@ TEST(gguf_corrupt, absurd_counts) {
   expect_error(more_tensors_than_bytes, "tensor count");
 }
 
+// A model cut short (a partial download) once read "GGUF tensor count 48 is absurd for a file of 200
+// bytes"; it says the file is truncated.
+TEST(gguf_corrupt, a_model_cut_short_in_its_header_is_called_truncated) {
+  const std::string path = temp_path("cut_short.gguf");
+  std::filesystem::copy_file(stories260k_path(), path, std::filesystem::copy_options::overwrite_existing);
+  ASSERT_EQ(::truncate(path.c_str(), 200), 0);
+  auto opened = gguf_file::open(path);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_NE(opened.err().message.find("but only 176 follow the header in a file of 200 bytes: the file is "
+                                      "truncated or not a GGUF model"),
+            std::string::npos)
+      << opened.err().message;
+}
+
 TEST(gguf_corrupt, absurd_and_truncated_strings) {
   raw_gguf huge_key;
   huge_key.header(0, 1).u64(std::uint64_t{1} << 60).zeros(16);

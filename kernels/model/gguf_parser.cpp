@@ -80,19 +80,29 @@ class gguf_parser {
     if (!tensor_count) return tensor_count.err();
     auto metadata_count = reader_.read_u64("metadata count");
     if (!metadata_count) return metadata_count.err();
-    if (*tensor_count > gguf_tensor_count_max || *tensor_count > reader_.remaining() / tensor_info_bytes_min) {
-      return make_error(error_code::too_large, "GGUF tensor count " + std::to_string(*tensor_count) +
-                                                   " is absurd for a file of " +
-                                                   std::to_string(file_.mapping_.bytes().size()) + " bytes");
-    }
-    if (*metadata_count > gguf_metadata_count_max ||
-        *metadata_count > reader_.remaining() / metadata_entry_bytes_min) {
-      return make_error(error_code::too_large, "GGUF metadata count " + std::to_string(*metadata_count) +
-                                                   " is absurd for a file of " +
-                                                   std::to_string(file_.mapping_.bytes().size()) + " bytes");
-    }
+    IG_TRY(check_count("tensor count", *tensor_count, gguf_tensor_count_max, tensor_info_bytes_min));
+    IG_TRY(check_count("metadata count", *metadata_count, gguf_metadata_count_max, metadata_entry_bytes_min));
     tensor_count_ = *tensor_count;
     metadata_count_ = *metadata_count;
+    return {};
+  }
+
+  // A header count beyond its limit, or more entries than the rest of the file can hold even at their
+  // smallest: the file is cut short (a partial download) or something else.
+  status check_count(std::string_view what, std::uint64_t count, std::uint64_t max, std::size_t entry_bytes_min) {
+    const std::string file_size = std::to_string(file_.mapping_.bytes().size());
+    if (count > max) {
+      return make_error(error_code::too_large, "GGUF " + std::string(what) + " " + std::to_string(count) +
+                                                   " exceeds the limit " + std::to_string(max) + " in a file of " +
+                                                   file_size + " bytes: the file is corrupt or not a GGUF model");
+    }
+    if (count > reader_.remaining() / entry_bytes_min) {
+      return make_error(error_code::malformed_input,
+                        "GGUF " + std::string(what) + " " + std::to_string(count) + " needs at least " +
+                            std::to_string(count * entry_bytes_min) + " bytes, but only " +
+                            std::to_string(reader_.remaining()) + " follow the header in a file of " + file_size +
+                            " bytes: the file is truncated or not a GGUF model");
+    }
     return {};
   }
 
