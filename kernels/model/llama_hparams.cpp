@@ -89,6 +89,19 @@ status read_yarn(const gguf_file& file, const architecture& arch, llama_hparams&
   return {};
 }
 
+// The embeddings and the output take one row per token of the tokenizer: a mismatch names both sides,
+// since either the vocabulary or the tensor may be the wrong one.
+status check_rows_per_token(const gguf_file& file, std::size_t n_tokens) {
+  for (std::string_view name : {tensor_name::token_embd, tensor_name::output}) {
+    const gguf_tensor* tensor = file.find_tensor(name);
+    if (tensor == nullptr || tensor->dims.size() != 2 || tensor->dims[1] == n_tokens) continue;
+    return invalid("tensor '" + std::string(name) + "' has shape " + shape_text(tensor->dims) + ", " +
+                   std::to_string(tensor->dims[1]) + " rows, but tokenizer.ggml.tokens has " +
+                   std::to_string(n_tokens) + " tokens: the vocabulary and the weights disagree");
+  }
+  return {};
+}
+
 result<std::uint32_t> read_vocab_size(const gguf_file& file) {
   if (file.has("tokenizer.ggml.tokens")) {
     auto tokens = file.find("tokenizer.ggml.tokens");
@@ -98,6 +111,7 @@ result<std::uint32_t> read_vocab_size(const gguf_file& file) {
     }
     const std::size_t n = (*tokens)->items.size();
     if (n == 0 || n > vocab_max) return invalid("tokenizer.ggml.tokens has " + std::to_string(n) + " entries");
+    IG_TRY(check_rows_per_token(file, n));
     return static_cast<std::uint32_t>(n);
   }
   const gguf_tensor* embd = file.find_tensor("token_embd.weight");

@@ -128,6 +128,26 @@ TEST(llama_weights, wrong_shape_is_named) {
   EXPECT_NE(w.err().message.find("[64, 32]"), std::string::npos);
 }
 
+// One token dropped from the vocabulary once blamed the embeddings alone ("token_embd.weight has shape
+// [64, 600], expected [64, 599]"); the error names the tokenizer's count as the other side.
+TEST(llama_hparams, a_vocabulary_the_embeddings_disagree_with_names_both_counts) {
+  auto writer = build_random_llama(small_options());
+  ASSERT_TRUE(writer.ok());
+  auto full = write_and_open(*writer, "hparams_full_vocab.gguf");
+  ASSERT_TRUE(full.ok());
+  std::vector<std::string> tokens = full->get_string_array("tokenizer.ggml.tokens").value();
+  tokens.pop_back();
+  writer->set_string_array("tokenizer.ggml.tokens", tokens);
+  auto file = write_and_open(*writer, "hparams_short_vocab.gguf");
+  ASSERT_TRUE(file.ok()) << file.err().message;
+  auto h = read_llama_hparams(*file);
+  ASSERT_FALSE(h.ok());
+  EXPECT_NE(h.err().message.find("tensor 'token_embd.weight' has shape [64, 600], 600 rows, but "
+                                 "tokenizer.ggml.tokens has 599 tokens"),
+            std::string::npos)
+      << h.err().message;
+}
+
 TEST(llama_weights, tied_output_falls_back_to_token_embd) {
   random_llama_options o = small_options();
   o.tied_output = true;
