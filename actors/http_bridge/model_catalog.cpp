@@ -81,8 +81,9 @@ result<model_facts> read_model_facts(const std::string& gguf_path) {
   }
   auto architecture = file->get_string("general.architecture");
   if (architecture.ok()) {
-    auto length = file->get_u64(*architecture + ".context_length");
-    if (length.ok()) facts.context_length = static_cast<std::int64_t>(*length);
+    // A u32 (as the loader reads it): a larger value, which would turn negative as an int64, is unknown.
+    auto length = file->get_u32(*architecture + ".context_length");
+    if (length.ok()) facts.context_length = *length;
   }
   return facts;
 }

@@ -1,6 +1,13 @@
 #include "actors/http_bridge/model_catalog.hpp"
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "kernels/model/gguf_writer.hpp"
 
 namespace infergrid::http {
 namespace {
@@ -11,6 +18,22 @@ TEST(ModelFacts, BundledModelHasNoTemplateAndAContextLength) {
   EXPECT_EQ(facts->family, chat::template_family::plain);
   EXPECT_GT(facts->context_length, 0);
   EXPECT_FALSE(read_model_facts("/nonexistent.gguf").ok());
+}
+
+// A context length beyond u32 once became a negative int64 on /v1/models; now it is unknown (0).
+TEST(ModelFacts, AContextLengthBeyondU32IsUnknownNotNegative) {
+  const std::string path =
+      (std::filesystem::path(::testing::TempDir()) / ("infergrid_facts_" + std::to_string(::getpid()) + ".gguf")).string();
+  for (const std::uint64_t length : {std::uint64_t{4096}, (std::uint64_t{1} << 63) + 5}) {
+    model::gguf_writer writer;
+    writer.set_string("general.architecture", "llama");
+    writer.set("llama.context_length", model::gguf_value::of_unsigned(model::gguf_value_type::uint64, length));
+    ASSERT_TRUE(writer.write(path).ok());
+    auto facts = read_model_facts(path);
+    ASSERT_TRUE(facts.ok()) << facts.err().message;
+    EXPECT_EQ(facts->context_length, length == 4096 ? 4096 : 0) << length;
+  }
+  std::filesystem::remove(path);
 }
 
 // `created` is when the bridge first saw the model served: the same at every later update (a model
