@@ -93,6 +93,25 @@ void write_raw_error(int sock, const api_error& failure) {
   }
 }
 
+// After an answer to a head refused before its body was read (413 for a declared length over the
+// limit, a framing refusal): the client may still be sending that body, and closing with unread
+// bytes sends a reset that can destroy the answer before the client reads it (openai-node saw
+// "Connection error" instead of the 413). So the edge closes its sending side and reads on, as
+// nginx's lingering close does, until the client closes too — at most linger_bytes or linger_time.
+constexpr std::size_t linger_bytes = 64u << 20;
+constexpr milliseconds linger_time{2000};
+
+void linger_then_close(int sock) {
+  ::shutdown(sock, SHUT_WR);
+  const auto deadline = clock::now() + linger_time;
+  char discard[16384];
+  for (std::size_t read = 0; read < linger_bytes && wait_for(sock, POLLIN, deadline);) {
+    const auto got = ::recv(sock, discard, sizeof discard, MSG_DONTWAIT);
+    if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) return;  // the client closed
+    if (got > 0) read += static_cast<std::size_t>(got);
+  }
+}
+
 // The connection as httplib reads and writes it: bytes already read (the head, maybe more) are
 // served first; reads past them wait no later than the body deadline, writes no longer than the
 // write timeout per send.
@@ -295,12 +314,13 @@ bool edge_server::process_and_close_socket(socket_t sock) {
       }
       if (head == edge_stream::head::too_large) {
         ++counters.refused_heads;
-        write_raw_error(sock, head_too_large(max_head_bytes));
+        write_raw_error(sock, head_too_large(max_head_bytes));  // no linger: no client sends such heads
       }
       if (head != edge_stream::head::complete) break;
       if (auto refused = stream.check_framing()) {
         ++counters.refused_heads;
         write_raw_error(sock, *refused);
+        linger_then_close(sock);
         break;
       }
       close_requested = false;

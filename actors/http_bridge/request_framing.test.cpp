@@ -104,6 +104,40 @@ TEST(RequestFraming, ADeclaredBodyOverTheLimitIs413BeforeItIsSent) {
   EXPECT_LT(std::chrono::steady_clock::now() - asked, milliseconds(2500));
 }
 
+// A client that sends its whole oversized body before it reads (as openai-node does) still reads the
+// 413: the edge reads on after its answer until the client closes, instead of closing on unread
+// bytes (a reset under the client's send, which openai-node reports as "Connection error").
+TEST(RequestFraming, AClientStillSendingItsBodyReadsThe413) {
+  framing_server running;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    const int sock = connect_from("127.0.0.1", running.server.port());
+    const std::string body(16u << 20, 'x');  // more than the socket buffers hold
+    const std::string request = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    // All of it, then read (as undici). A reset here ends the request for such a client ("Connection
+    // error"), whatever answer came before it.
+    std::size_t sent = 0;
+    while (sent < request.size()) {
+      const auto n = ::send(sock, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) break;
+      sent += static_cast<std::size_t>(n);
+    }
+    EXPECT_EQ(sent, request.size()) << "attempt " << attempt << ": the edge reset the connection under the body";
+    std::string answer;
+    char buffer[4096];
+    for (int i = 0; i < 50 && answer.find("request_too_large") == std::string::npos; ++i) {
+      pollfd fd{sock, POLLIN, 0};
+      if (::poll(&fd, 1, 100) <= 0) continue;
+      const auto got = ::recv(sock, buffer, sizeof buffer, 0);
+      if (got <= 0) break;  // a reset before the answer was read
+      answer.append(buffer, static_cast<std::size_t>(got));
+    }
+    ::close(sock);
+    EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << "attempt " << attempt << ": " << answer;
+    EXPECT_NE(answer.find("request_too_large"), std::string::npos) << "attempt " << attempt;
+  }
+}
+
 TEST(RequestFraming, AHeadThatNeverEndsIs431AndCostsNoMemory) {
   framing_server running;
   const int sock = connect_from("127.0.0.1", running.server.port());
