@@ -162,8 +162,11 @@ result<audit_outcome> audit_job(audit_model& model, const inference_request& req
   }
   const std::vector<std::int32_t>& output = receipt.output_tokens;
   const std::size_t prompt_count = history.size();
-  if (prompt_count + output.size() > model.engine.context_size()) {
-    return make_error(error_code::too_large, "the job's " + std::to_string(prompt_count + output.size()) +
+  // The replay feeds the prompt and every output token but the last (drawn, never fed back): a job
+  // that ran to the end of its context has one token more than the positions it used.
+  const std::size_t positions = prompt_count + (output.empty() ? 0 : output.size() - 1);
+  if (positions > model.engine.context_size()) {
+    return make_error(error_code::too_large, "the job's " + std::to_string(positions) +
                                                  " positions exceed the validator's context");
   }
   // The worker's output_format mask, replayed (its errors: no verdict).

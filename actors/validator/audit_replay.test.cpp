@@ -196,6 +196,25 @@ TEST(audit_replay, honest_vulkan_and_cpu_answers_pass_at_every_temperature) {
 // an honest constrained answer passes; an unconstrained answer to a constrained request does not.
 // A stop_after string (the bridge's one-call-only tool replies) ends the answer with the token that
 // completes it; the validator replays that end, and an answer that runs on past it is a false finish.
+// A job that ran to the end of the context (finish "context") has one token more than positions
+// it fed: its last token is drawn, never fed back. It is audited like any other (it was skipped as
+// "the job's 257 positions exceed the validator's context" of 256, so such jobs went unchecked).
+TEST(audit_replay, an_answer_that_filled_the_context_is_audited) {
+  inference_request request = make_request("full-0", prompts[0], 0.7f);
+  request.max_tokens = 1000;
+  for (const model::token_id end : shared().validator.vocab.end_of_generation_ids()) {
+    request.sampling.logit_bias.push_back({end, -100.0f});  // it runs to the end of the context
+  }
+  const auto answers = vulkan_answers(shared().registered, {request});
+  ASSERT_EQ(answers.size(), 1u);
+  const auto& [asked, receipt] = answers.front();
+  EXPECT_EQ(receipt.finish_reason, finish_context);
+  EXPECT_EQ(shared().validator.vocab.encode(asked.prompt).size() + receipt.output_tokens.size(), 257u);
+  auto outcome = audit(asked, receipt);
+  ASSERT_TRUE(outcome.ok()) << outcome.err().message;
+  EXPECT_FALSE(outcome->guilty) << outcome->reason << ": " << outcome->detail;
+}
+
 TEST(audit_replay, stop_after_answers_end_where_the_string_completes) {
   auto& m = shared();
   for (const float temperature : {0.0f, 1.0f}) {
