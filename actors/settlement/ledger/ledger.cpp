@@ -49,6 +49,22 @@ result<ledger_config> settle_config(ledger_store& store, const ledger_options& o
   return config;
 }
 
+// A ledger has one signer, recorded when it was created: an entry sealed with another key would
+// make verify fail for good ("signed by a key that is not the ledger's signer"), so a ledger is
+// opened only with its own key (a mistyped --key path or settings.key used to create a fresh key
+// and write with it).
+status check_signer(ledger_store& store, const std::string& path, const public_key& signer) {
+  auto stored = store.meta(signer_key_name);
+  if (!stored) return stored.err();
+  if (!stored->has_value()) return {};  // a ledger from before the signer was recorded
+  const byte_vector& recorded = **stored;
+  if (recorded.size() == signer.size() && std::equal(recorded.begin(), recorded.end(), signer.begin())) return {};
+  return make_error(error_code::permission_denied,
+                    "ledger " + path + " is signed by key " + to_hex(recorded).substr(0, 16) + "…, not by the key given (" +
+                        to_hex(signer).substr(0, 16) +
+                        "…): open it with its signer's key file (<db>.key unless the ledger was created with another)");
+}
+
 }  // namespace
 
 std::vector<std::string> involved_accounts(const operation& op, const outcome& out) {
@@ -90,6 +106,7 @@ result<ledger> ledger::open(const ledger_options& options, identity signer) {
   }
   auto config = settle_config(*store, options, signer.public_id());
   if (!config) return config.err();
+  IG_TRY(check_signer(*store, options.path, signer.public_id()));
   auto requests = stored_request_index::open(*store);
   if (!requests) return requests.err();
   ledger opened(std::move(*store), std::move(*requests), std::move(*config), std::move(signer));

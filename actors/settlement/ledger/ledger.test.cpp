@@ -132,6 +132,15 @@ TEST_F(ledger_test, reopening_with_another_config_is_refused) {
   EXPECT_EQ(adopted->config().fee_bps, ledger_config{}.fee_bps);
 }
 
+TEST_F(ledger_test, a_ledger_opens_only_with_its_signers_key) {
+  { ledger l = open_ledger(); }
+  auto other = ledger::open(ledger_options{.path = path}, key(101));
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.err().code, error_code::permission_denied);
+  EXPECT_NE(other.err().message.find("is signed by key"), std::string::npos) << other.err().message;
+  EXPECT_TRUE(ledger::open(ledger_options{.path = path}, key(100)).ok());
+}
+
 TEST_F(ledger_test, a_ledger_keeps_the_custody_of_stakes_it_was_created_with) {
   { ledger l = open_ledger(); }
   ledger_options on_chain{.path = path};

@@ -31,6 +31,19 @@ TEST_F(ledger_cli_test, deposit_retry_with_the_same_op_id_is_recorded_once) {
   EXPECT_NE(balance.output.find("balance    12.500000"), std::string::npos) << balance.output;
 }
 
+// A mistyped --key (a fresh key would be made at that path) or another node's key must not write:
+// an entry sealed by a key other than the ledger's signer made verify fail for good.
+TEST_F(ledger_cli_test, a_mutation_with_a_key_other_than_the_signers_is_refused_and_writes_nothing) {
+  ASSERT_EQ(ledger_cli("deposit alice 1").exit_code, 0);
+  auto other = ledger_cli("--key " + dir.file("typo.key") + " deposit alice 2");
+  EXPECT_NE(other.exit_code, 0) << other.output;
+  EXPECT_NE(other.output.find("is signed by key"), std::string::npos) << other.output;
+  auto verified = ledger_cli("verify");
+  EXPECT_EQ(verified.exit_code, 0) << verified.output;
+  auto balance = ledger_cli("balance alice");
+  EXPECT_NE(balance.output.find("balance    1.000000"), std::string::npos) << balance.output;
+}
+
 TEST_F(ledger_cli_test, overdraft_is_refused_with_a_clear_message) {
   ASSERT_EQ(ledger_cli("deposit bob 1").exit_code, 0);
   auto refused = ledger_cli("transfer bob carol 2");
