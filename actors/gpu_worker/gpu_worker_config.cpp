@@ -60,7 +60,13 @@ result<worker_config> read_worker_config(const settings& config) {
   if (out.slots == 0 || out.slots > 256) return make_error(error_code::invalid_argument, config.where("slots") + ": must be 1..256");
   if (out.batch.draw_threads > 256) return make_error(error_code::invalid_argument, config.where("draw_threads") + ": must be 0..256");
   if (out.batch.chunk_tokens == 0) return make_error(error_code::invalid_argument, config.where("chunk_tokens") + ": must be >= 1");
-  if (out.heartbeat_interval_ms <= 0) return make_error(error_code::invalid_argument, config.where("heartbeat_interval_ms") + ": must be > 0");
+  // Periods a timer waits: 0 or less re-arms at once (a busy loop: "retrying every -5 ms").
+  for (const auto& [name, value] : {std::pair<const char*, std::int64_t>{"register_retry_ms", out.register_retry_ms},
+                                     {"heartbeat_interval_ms", out.heartbeat_interval_ms},
+                                     {"chunk_interval_ms", out.batch.chunk_interval_ms},
+                                     {"quiet_chunk_interval_ms", out.batch.quiet_chunk_interval_ms}}) {
+    if (value <= 0) return make_error(error_code::invalid_argument, config.where(name) + ": must be > 0");
+  }
   return out;
 }
 
