@@ -111,12 +111,14 @@ void add_ask(CLI::App& app) {
   cmd->add_option("--top-k", flags->request.sampling.top_k, "Top-k")->capture_default_str();
   cmd->add_option("--top-p", flags->request.sampling.top_p, "Top-p")->capture_default_str();
   cmd->add_option("--seed", flags->request.sampling.seed, "Sampling seed")->capture_default_str();
-  cmd->add_option("--stop", flags->request.stop, "Stop string (repeatable)");
+  // The repeatable options take one value each time they are given, so a prompt after one of them
+  // stays the prompt ("--stop . 'Once upon a time'" took the prompt for a second stop string).
+  cmd->add_option("--stop", flags->request.stop, "Stop string (repeatable)")->allow_extra_args(false);
   cmd->add_option("--max-price", flags->request.routing.max_price_completion_micro,
                   "Price cap per 1k completion tokens, micro-units (0: none)");
-  cmd->add_option("--quant", flags->request.routing.allowed_quantisations, "Allowed quantisation (repeatable)");
-  cmd->add_option("--prefer", flags->request.routing.preferred_miners, "Preferred miner id (repeatable)");
-  cmd->add_option("--exclude", flags->request.routing.excluded_miners, "Excluded miner id (repeatable)");
+  cmd->add_option("--quant", flags->request.routing.allowed_quantisations, "Allowed quantisation (repeatable)")->allow_extra_args(false);
+  cmd->add_option("--prefer", flags->request.routing.preferred_miners, "Preferred miner id (repeatable)")->allow_extra_args(false);
+  cmd->add_option("--exclude", flags->request.routing.excluded_miners, "Excluded miner id (repeatable)")->allow_extra_args(false);
   cmd->add_option("--timeout-ms", flags->timeout_ms, "How long to wait for the answer")->capture_default_str();
   cmd->add_flag("--workers", flags->show_workers, "Report token count and serving workers on stderr");
   cmd->callback([flags] { set_exit_code(run_ask(*flags)); });
