@@ -179,6 +179,24 @@ TEST(matchmaker_clock, a_silent_worker_is_evicted_and_its_job_fails_over_when_th
   EXPECT_EQ(mm.workers(), 1u) << "the live worker, heart-beating on the same clock, stays";
 }
 
+// The only worker of a model is lost with a job on it: the job waits orphan_wait_ms (15 s) for
+// another, then fails as unavailable — not at its deadline (600 s here) with its client waiting on
+// a stream that never moves.
+TEST(matchmaker_clock, a_job_whose_only_worker_was_lost_fails_after_the_orphan_wait) {
+  manual_clock time(system_clock().unix_ms());
+  matchmaker_grid mm(time);
+  ASSERT_TRUE(mm.grid->spawn_state<fake_worker_state>("silent", std::string("silent-worker"), true, false).ok());
+  ASSERT_EQ(mm.registered_workers(1), 1u);
+  mm.ask("orphan");
+  std::this_thread::sleep_for(200ms);
+  advance_in_steps(time, 61000);  // the worker is evicted (heartbeat_timeout_ms 60 s); no other serves "fake"
+  EXPECT_FALSE(mm.wait_for("orphan", 300ms)) << "it fails over first: it may wait for a worker a while";
+  advance_in_steps(time, 16000);
+  const auto ended = mm.wait_for("orphan", 3000ms);
+  ASSERT_TRUE(ended.has_value()) << "15 s after its worker was lost, the job must fail, not wait for its 600 s deadline";
+  EXPECT_EQ(ended->failure, error_code::unavailable);
+}
+
 TEST(matchmaker_clock, a_queued_request_expires_at_its_deadline_on_the_context_clock) {
   manual_clock time(system_clock().unix_ms());
   matchmaker_grid mm(time);

@@ -6,7 +6,7 @@ namespace infergrid::matchmaker {
 
 result<matchmaker_config> read_matchmaker_config(const settings& config) {
   IG_TRY(config.reject_unknown_keys({"heartbeat_interval_ms", "heartbeat_timeout_ms", "stall_timeout_ms",
-                                     "dispatch_timeout_ms", "tick_ms", "idle_tick_ms", "default_deadline_ms", "max_workers", "max_jobs",
+                                     "dispatch_timeout_ms", "tick_ms", "idle_tick_ms", "default_deadline_ms", "orphan_wait_ms", "max_workers", "max_jobs",
                                      "max_attempts", "min_stake_micro", "stake_from", "receipts_to", "validators", "audit_memory",
                                      "reputation_prior_passes", "reputation_prior_failures", "reputation_failure_weight",
                                      "reputation_conviction_weight", "reputation_half_life_ms",
@@ -20,6 +20,8 @@ result<matchmaker_config> read_matchmaker_config(const settings& config) {
   IG_TRY(read_setting(config, "tick_ms", out.tick_ms));
   IG_TRY(read_setting(config, "idle_tick_ms", out.idle_tick_ms));
   IG_TRY(read_setting(config, "default_deadline_ms", out.default_deadline_ms));
+  IG_TRY(read_setting(config, "orphan_wait_ms", out.orphan_wait_ms));
+  if (out.orphan_wait_ms <= 0) return make_error(error_code::invalid_argument, config.where("orphan_wait_ms") + ": must be >= 1");
   IG_TRY(read_setting(config, "max_workers", out.max_workers));
   IG_TRY(read_setting(config, "max_jobs", out.max_jobs));
   IG_TRY(read_setting(config, "max_attempts", out.max_attempts));

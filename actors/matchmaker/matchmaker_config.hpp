@@ -20,6 +20,9 @@ struct matchmaker_config {
   std::int64_t tick_ms = 50;                  // liveness, stall, deadline and queue checks while jobs are held
   std::int64_t idle_tick_ms = 500;            // the same checks with no job held (see idle_tick_interval_ms)
   std::int64_t default_deadline_ms = 120000;  // for requests that carry none
+  // A job whose worker was lost waits this long for another worker of its model, then fails
+  // (unavailable), instead of holding its client until the deadline with nothing streaming.
+  std::int64_t orphan_wait_ms = 15000;
   std::uint32_t max_workers = 1024;           // registry entries
   std::uint32_t max_jobs = 4096;              // queued + running requests; more are refused
   std::uint32_t max_attempts = 16;            // dispatches per request (failovers and refusals)

@@ -94,8 +94,9 @@ void matchmaker_state::route(const std::string& request_id) {
     case route_outcome::busy:
       return enqueue(request_id);
     case route_outcome::refused:
-      // A job that already ran somewhere waits (until its deadline) for a worker to come back.
+      // A job that already ran somewhere waits (orphan_wait_ms at most) for a worker to come back.
       if (j.attempt > 0 && decision.why.code == error_code::not_found) {
+        if (!j.orphaned_since) j.orphaned_since = steady_now();
         return enqueue(request_id);
       }
       return finish_failed(request_id, decision.why);
@@ -113,6 +114,7 @@ void matchmaker_state::dispatch(job& j, worker_entry& worker) {
   registry_.note_dispatch(worker);
   j.worker_id = worker.worker_id;
   j.dispatched_at = now;
+  j.orphaned_since.reset();
   j.first_token_seen = false;
   if (const model_offer* offer = worker.offer(j.request.model)) {
     j.price = {offer->name, offer->price_prompt_micro, offer->price_completion_micro};
@@ -326,12 +328,23 @@ void matchmaker_state::tick() {
     evict(id, "no chunk for " + std::to_string(config_.stall_timeout_ms) + " ms");
   }
   std::vector<std::string> expired;
+  std::vector<std::string> orphaned;
   for (const auto& [id, j] : jobs_) {
     if (now >= j.deadline) expired.push_back(id);
+    else if (j.orphaned_since && j.worker_id.empty() && now - *j.orphaned_since >= milliseconds(config_.orphan_wait_ms)) {
+      orphaned.push_back(id);
+    }
   }
   for (const auto& id : expired) {
     if (const worker_entry* worker = registry_.find(jobs_[id].worker_id)) (void)ctx_.send(worker->address, cancel_inference{id});
     finish_failed(id, make_error(error_code::timeout, "request " + id + " passed its deadline"));
+  }
+  for (const auto& id : orphaned) {
+    finish_failed(id, make_error(error_code::unavailable, "request " + id + " lost its worker after " +
+                                                              std::to_string(jobs_[id].streamed.size()) +
+                                                              " tokens, and no other worker serves model " +
+                                                              jobs_[id].request.model + " (waited " +
+                                                              std::to_string(config_.orphan_wait_ms) + " ms)"));
   }
   // Retry the waiting jobs, oldest first, on every worker again.
   route_waiting(true);

@@ -14,6 +14,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -78,6 +79,7 @@ class matchmaker_state {
     std::string submitted_by;  // the sender of the request: only it may cancel
     model_ask price;           // the current worker's ask when it was dispatched (the price index)
     clock::time_point arrived{};  // when the request came (its wait until the first dispatch: demand_book)
+    std::optional<clock::time_point> orphaned_since;  // waiting for a worker of its model since its own was lost
   };
 
   void submit(inference_request request, const envelope& in);
