@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "actors/gpu_worker/model_path.hpp"
+#include "runtime/input_path.hpp"
 #include "runtime/identity.hpp"
 #include "runtime/key_files.hpp"
 
@@ -76,7 +76,7 @@ result<miner_setup> read_miner_setup(const miner_setup_options& options) {
   const actor_config& actor = config->actors[*index];
   auto worker = gpu_worker::read_worker_config(actor.config);
   if (!worker.ok()) return worker.err();
-  worker->model_path = gpu_worker::resolve_model_path(worker->model_path, actor.config.source());
+  worker->model_path = resolve_input_path(worker->model_path, actor.config.source());
   if (!std::filesystem::exists(worker->model_path)) {
     return make_error(error_code::not_found, actor.config.where("model_path") + ": model file " + worker->model_path +
                                                  " not found");

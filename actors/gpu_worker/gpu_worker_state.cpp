@@ -5,7 +5,7 @@
 
 #include "actors/gpu_worker/decode_benchmark.hpp"
 #include "actors/gpu_worker/loaded_model.hpp"
-#include "actors/gpu_worker/model_path.hpp"
+#include "runtime/input_path.hpp"
 #include "actors/gpu_worker/chunk_claim.hpp"
 #include "actors/gpu_worker/receipt_building.hpp"
 #include "runtime/actor_kind_registry.hpp"
@@ -31,7 +31,7 @@ std::string dominant_quantisation(const model::gguf_file& file) {
 result<std::unique_ptr<gpu_worker_state>> gpu_worker_state::create(actor_context& ctx, const settings& settings) {
   auto config = read_worker_config(settings);
   if (!config.ok()) return config.err();
-  config->model_path = resolve_model_path(config->model_path, settings.source());
+  config->model_path = resolve_input_path(config->model_path, settings.source());
   model_load_options load{config->model_path, config->identity_file, config->device, config->slots,
                           config->context_size, 0, [&ctx, &config](const std::string& line) {
                             log(log_level::info, ctx.address(), "{}: {}", config->model_name, line);
@@ -54,7 +54,7 @@ result<std::unique_ptr<gpu_worker_state>> gpu_worker_state::create(actor_context
       config->claimed_model_hash.empty() ? to_hex(file.content_hash()) : config->claimed_model_hash;
   std::optional<fingerprint_forger> forger;
   if (!config->forge_fingerprints_with.empty()) {
-    auto loaded_forger = fingerprint_forger::load(resolve_model_path(config->forge_fingerprints_with, settings.source()),
+    auto loaded_forger = fingerprint_forger::load(resolve_input_path(config->forge_fingerprints_with, settings.source()),
                                                   engine.context_size());
     if (!loaded_forger.ok()) return loaded_forger.err();
     forger.emplace(std::move(*loaded_forger));

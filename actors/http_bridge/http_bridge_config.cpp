@@ -2,6 +2,7 @@
 
 #include "messages/ledger_view.hpp"
 #include "messages/match.hpp"
+#include "runtime/input_path.hpp"
 
 namespace infergrid::http {
 namespace {
@@ -52,7 +53,7 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
   IG_TRY(read_listen(config, out));
   auto keys = config.require<std::string>("keys_file");
   if (!keys.ok()) return keys.err();
-  out.keys_file = *keys;
+  out.keys_file = resolve_input_path(*keys, config.source());
   auto matchmaker = config.get<std::string>("matchmaker", out.matchmaker);
   if (!matchmaker.ok()) return matchmaker.err();
   out.matchmaker = *matchmaker;
@@ -104,7 +105,7 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
       return make_error(error_code::invalid_argument, config.where("model_files") + ": expected model: gguf path");
     }
     for (const auto& entry : templates) {
-      out.model_files[entry.first.as<std::string>()] = entry.second.as<std::string>();
+      out.model_files[entry.first.as<std::string>()] = resolve_input_path(entry.second.as<std::string>(), config.source());
     }
   }
   return out;

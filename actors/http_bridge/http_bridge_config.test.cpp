@@ -1,5 +1,10 @@
 #include "actors/http_bridge/http_bridge_config.hpp"
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 namespace infergrid::http {
@@ -23,6 +28,24 @@ TEST(HttpBridgeConfig, DefaultsAndOverrides) {
   EXPECT_EQ(custom->rate_limit.requests_per_minute, 5);
   EXPECT_EQ(custom->model_files.at("m"), "m.gguf");
   EXPECT_EQ(custom->dashboard_cache_ms, 0);
+}
+
+// keys_file and model_files are found as model_path is: from the working directory, else from the
+// folders above the config — `infergrid up` outside the repo falls back to deploy/all-in-one.yaml,
+// whose `deploy/api-keys.yaml` could not be opened from there.
+TEST(HttpBridgeConfig, FilesItReadsAreFoundBesideTheConfigFromAnyDirectory) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::temp_directory_path() / ("infergrid-bridge-config-" + std::to_string(::getpid()));
+  fs::create_directories(root / "grid-setup" / "models");
+  std::ofstream(root / "grid-setup" / "api-keys.yaml") << "accounts: []\n";
+  std::ofstream(root / "grid-setup" / "models" / "m.gguf") << "x";
+  const settings from_the_repo(YAML::Load("{keys_file: grid-setup/api-keys.yaml, model_files: {m: grid-setup/models/m.gguf}}"),
+                               (root / "grid-setup" / "all-in-one.yaml").string(), "actors[0].settings");
+  auto config = parse_http_bridge_config(from_the_repo);  // the working directory has no grid-setup/
+  ASSERT_TRUE(config.ok()) << config.err().message;
+  EXPECT_EQ(config->keys_file, (root / "grid-setup" / "api-keys.yaml").string());
+  EXPECT_EQ(config->model_files.at("m"), (root / "grid-setup" / "models" / "m.gguf").string());
+  fs::remove_all(root);
 }
 
 TEST(HttpBridgeConfig, ErrorsNameTheKey) {

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "actors/gpu_worker/loaded_model.hpp"
-#include "actors/gpu_worker/model_path.hpp"
+#include "runtime/input_path.hpp"
 #include "actors/gpu_worker/receipt_signing.hpp"
 #include "actors/settlement/ledger/signed_ops.hpp"
 #include "actors/validator/canary.hpp"
@@ -34,7 +34,7 @@ result<std::unique_ptr<validator_state>> validator_state::create(actor_context& 
   if (sodium_init() < 0) return make_error(error_code::internal, "libsodium failed to initialise");
   auto config = read_validator_config(settings);
   if (!config.ok()) return config.err();
-  config->model_path = gpu_worker::resolve_model_path(config->model_path, settings.source());
+  config->model_path = resolve_input_path(config->model_path, settings.source());
   gpu_worker::model_load_options load{config->model_path, config->identity_file, config->device, 1,
                                       config->context_size, config->batch_tokens,
                                       [&ctx, &config](const std::string& line) {

@@ -1,12 +1,12 @@
-#include "actors/gpu_worker/model_path.hpp"
+#include "runtime/input_path.hpp"
 
 #include <filesystem>
 
-namespace infergrid::gpu_worker {
+namespace infergrid {
 
-std::string resolve_model_path(const std::string& path, const std::string& config_source) {
+std::string resolve_input_path(const std::string& path, const std::string& config_source) {
   namespace fs = std::filesystem;
-  if (fs::path(path).is_absolute() || fs::exists(path)) return path;
+  if (path.empty() || fs::path(path).is_absolute() || fs::exists(path)) return path;
   std::error_code ignored;
   for (fs::path dir = fs::absolute(config_source, ignored).parent_path(); !dir.empty(); dir = dir.parent_path()) {
     if (fs::exists(dir / path)) return (dir / path).string();
@@ -15,4 +15,4 @@ std::string resolve_model_path(const std::string& path, const std::string& confi
   return path;
 }
 
-}  // namespace infergrid::gpu_worker
+}  // namespace infergrid
