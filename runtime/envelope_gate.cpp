@@ -61,7 +61,11 @@ status envelope_gate::admit(const remote_route& route, const envelope& m, std::s
   if (auto pinned = trust_.pin(m.sender, m.signature->signer, now_ms); !pinned.ok()) {
     return refused(error_code::bad_signature, pinned.err().message);
   }
-  const std::string kind = kind_of_(route.actor);
+  const std::optional<std::string> found = kind_of_(route.actor);
+  // No actor of that name here: say so (it used to read as a missing authority, "needs a local
+  // sender authority", which sent operators looking at keys and admission instead of the address).
+  if (!found) return refused(error_code::not_found, "node " + node_name_ + " has no actor '" + std::string(route.actor) + "'");
+  const std::string& kind = *found;
   const role_mask allowed = allowed_senders(kind, m.type);
   const role_mask held = trust_.roles_of(m.signature->signer, route.sender_node);
   if ((allowed & held) == 0) {

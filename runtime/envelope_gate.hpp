@@ -22,6 +22,8 @@
 #include "runtime/outbox.hpp"
 #include "runtime/link_binding.hpp"
 #include "runtime/peer_trust.hpp"
+#include <optional>
+
 #include "runtime/replay_guard.hpp"
 #include "runtime/security_config.hpp"
 
@@ -29,7 +31,8 @@ namespace infergrid {
 
 class envelope_gate {
  public:
-  using kind_lookup = std::function<std::string(std::string_view actor)>;
+  // The kind of a local actor; nullopt when this node has no actor of that name.
+  using kind_lookup = std::function<std::optional<std::string>(std::string_view actor)>;
   envelope_gate(std::string node_name, const security_config& security, peer_trust& trust, kind_lookup kind_of);
 
   // link_key: the Z85 transport key ZAP authenticated the connection with ("" under plaintext).

@@ -36,7 +36,10 @@ ingress::ingress(zmq::context_t& context, directory& names, const runtime_limits
       transport_(transport),
       router_(context, zmq::socket_type::router),
       trust_(trust),
-      gate_(names.node_name(), security, trust, [&names](std::string_view actor) { return names.kind_of(actor); }),
+      gate_(names.node_name(), security, trust, [&names](std::string_view actor) -> std::optional<std::string> {
+        if (!names.has_local(actor)) return std::nullopt;
+        return names.kind_of(actor);
+      }),
       stop_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
       signer_(signer),
       link_binding_(std::move(link_binding)),

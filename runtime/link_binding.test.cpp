@@ -58,7 +58,7 @@ TEST(link_binding, the_gate_admits_a_binding_only_on_its_own_link) {
   security_config security;
   security.open_admission = true;
   peer_trust trust(security, {});
-  envelope_gate gate("here", security, trust, [](std::string_view) { return std::string("health"); });
+  envelope_gate gate("here", security, trust, [](std::string_view) { return std::optional<std::string>("health"); });
   const identity sender = identity::generate();
   const std::string link = generate_curve_keypair().value().public_z85;
   const std::string other_link = generate_curve_keypair().value().public_z85;

@@ -8,7 +8,7 @@
 namespace infergrid {
 
 bool answers_refusal(const envelope& refused, const error& why) {
-  return why.code == error_code::permission_denied && refused.signature.has_value() &&
+  return (why.code == error_code::permission_denied || why.code == error_code::not_found) && refused.signature.has_value() &&
          refused.type != message_type::error_reply;
 }
 

@@ -450,5 +450,14 @@ TEST_F(trust_attacks, a_foreign_cancel_and_a_foreign_balance_query_are_refused) 
   EXPECT_EQ(complete()["status"], 200);
 }
 
+// A message to an actor the node does not have is answered as such, not as a missing authority
+// (which sent operators looking at keys and admission instead of the address).
+TEST_F(trust_attacks, a_message_to_an_actor_the_node_lacks_is_answered_not_found) {
+  auto missing = attack<balance_reply>("grid/no-such-actor", balance_query{evil_key});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.err().code, error_code::not_found) << missing.err().message;
+  EXPECT_NE(missing.err().message.find("has no actor 'no-such-actor'"), std::string::npos) << missing.err().message;
+}
+
 }  // namespace
 }  // namespace infergrid
