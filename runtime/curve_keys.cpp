@@ -3,6 +3,8 @@
 #include <array>
 #include <fstream>
 
+#include "runtime/key_file_kind.hpp"
+
 namespace infergrid {
 namespace {
 
@@ -41,6 +43,7 @@ result<curve_keypair> curve_keypair_from_secret(const std::string& secret_z85) {
 }
 
 result<curve_keypair> load_curve_secret(const std::string& path) {
+  IG_TRY(check_key_file_kind(path, key_file_kind::secret));
   auto secret = first_line(path);
   if (!secret.ok()) return secret.err();
   auto pair = curve_keypair_from_secret(*secret);
@@ -53,10 +56,7 @@ result<curve_keypair> load_curve_secret(const std::string& path) {
 
 result<std::string> parse_curve_public(const std::string& entry) {
   if (valid_z85_key(entry)) return entry;
-  if (entry.size() >= 4 && entry.compare(entry.size() - 4, 4, ".key") == 0) {
-    return make_error(error_code::invalid_argument,
-                      entry + " is a secret key file: name the peer's transport.pub (secrets never leave their host)");
-  }
+  IG_TRY(check_key_file_kind(entry, key_file_kind::public_key));
   auto line = first_line(entry);
   if (!line.ok()) return make_error(error_code::invalid_argument, "'" + entry + "' is neither a Z85 public key (40 characters) nor a readable transport.pub file");
   if (!valid_z85_key(*line)) return make_error(error_code::invalid_argument, "public key file " + entry + " does not hold a Z85 Curve25519 key");

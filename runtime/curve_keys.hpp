@@ -23,9 +23,11 @@ struct curve_keypair {
 result<curve_keypair> generate_curve_keypair();
 // The pair of a Z85 secret key.
 result<curve_keypair> curve_keypair_from_secret(const std::string& secret_z85);
-// A secret key file (transport.key): its first line, Z85; the public key is computed from it.
+// A secret key file (transport.key): its first line, Z85; the public key is computed from it. A
+// *.pub path is refused (key_file_kind.hpp).
 result<curve_keypair> load_curve_secret(const std::string& path);
-// A public key: 40 Z85 characters, or the path of a file whose first line is them (transport.pub).
+// A public key: 40 Z85 characters, or the path of a file whose first line is them (transport.pub);
+// a *.key path is refused.
 result<std::string> parse_curve_public(const std::string& entry);
 
 // ZAP domain every CURVE server socket of a node names (the ZAP handler answers for it).

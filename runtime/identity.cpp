@@ -8,12 +8,25 @@
 #include <stdexcept>
 #include <vector>
 
+#include "runtime/key_file_kind.hpp"
+#include "runtime/log.hpp"
+
 namespace infergrid {
 namespace {
 
 void ensure_sodium() {
   static const bool ready = sodium_init() >= 0;
   if (!ready) throw std::runtime_error("libsodium failed to initialise");  // programmer/platform error
+}
+
+result<identity> read_seed(std::ifstream& in, const std::string& path) {
+  std::string line;
+  std::getline(in, line);
+  std::array<std::uint8_t, 32> seed{};
+  if (status parsed = from_hex(line, seed); !parsed) {
+    return make_error(error_code::malformed_input, "key file " + path + ": " + parsed.err().message);
+  }
+  return identity::from_seed(seed);
 }
 
 }  // namespace
@@ -33,28 +46,16 @@ identity identity::from_seed(std::span<const std::uint8_t, 32> seed) {
 }
 
 result<identity> identity::load(const std::string& path) {
+  IG_TRY(check_key_file_kind(path, key_file_kind::secret));
   std::ifstream in(path);
   if (!in) return make_error(error_code::not_found, "cannot read key file " + path + " (create one with `infergrid keygen`)");
-  std::string line;
-  std::getline(in, line);
-  std::array<std::uint8_t, 32> seed{};
-  if (status parsed = from_hex(line, seed); !parsed) {
-    return make_error(error_code::malformed_input, "key file " + path + ": " + parsed.err().message);
-  }
-  return from_seed(seed);
+  return read_seed(in, path);
 }
 
 result<identity> identity::load_or_create(const std::string& path) {
+  IG_TRY(check_key_file_kind(path, key_file_kind::secret));
+  if (std::ifstream in(path); in) return read_seed(in, path);
   std::array<std::uint8_t, 32> seed{};
-  std::ifstream in(path);
-  if (in) {
-    std::string line;
-    std::getline(in, line);
-    if (status parsed = from_hex(line, seed); !parsed) {
-      return make_error(error_code::malformed_input, "key file " + path + ": " + parsed.err().message);
-    }
-    return from_seed(seed);
-  }
   ensure_sodium();
   randombytes_buf(seed.data(), seed.size());
   std::ofstream out(path, std::ios::trunc);
@@ -62,7 +63,11 @@ result<identity> identity::load_or_create(const std::string& path) {
   out << to_hex(seed) << "\n";
   out.close();
   ::chmod(path.c_str(), 0600);
-  return from_seed(seed);
+  identity created = from_seed(seed);
+  // A mistyped path lands here too, and the new key is a new miner or account: say so.
+  log(log_level::warn, "identity", "no key file at {}: created a new signing key there (public id {})", path,
+      to_hex(created.public_id()));
+  return created;
 }
 
 signature identity::sign(std::span<const std::uint8_t> message) const {

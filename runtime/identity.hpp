@@ -20,9 +20,11 @@ class identity {
   static identity generate();
   // Deterministic key pair from a 32-byte seed (tests, reproducible deployments).
   static identity from_seed(std::span<const std::uint8_t, 32> seed);
-  // Loads a key file (hex seed on one line, as `infergrid keygen` writes it).
+  // Loads a key file (hex seed on one line, as `infergrid keygen` writes it); a *.pub path is
+  // refused (key_file_kind.hpp).
   static result<identity> load(const std::string& path);
-  // Loads a key file (hex seed on one line), creating it with a fresh seed (mode 0600) if missing.
+  // As load, creating the file with a fresh seed (mode 0600) if missing, and logging at warn the
+  // path and the new public id (a mistyped path would otherwise become a new identity unnoticed).
   static result<identity> load_or_create(const std::string& path);
 
   const public_key& public_id() const { return public_key_; }

@@ -33,6 +33,24 @@ TEST(identity, seed_is_deterministic_and_key_file_round_trips) {
   EXPECT_EQ(created->public_id(), loaded->public_id());
 }
 
+// A mistyped identity_file must not become a new miner unnoticed: creating a key says where and which.
+TEST(identity, creating_a_key_file_logs_its_path_and_public_id_and_loading_one_does_not) {
+  const std::string path = ::testing::TempDir() + "identity_test_created.key";
+  std::remove(path.c_str());
+  ::testing::internal::CaptureStderr();
+  result<identity> created = identity::load_or_create(path);
+  const std::string created_log = ::testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(created.ok()) << created.err().message;
+  EXPECT_NE(created_log.find("warn"), std::string::npos) << created_log;
+  EXPECT_NE(created_log.find("created a new signing key"), std::string::npos) << created_log;
+  EXPECT_NE(created_log.find(path), std::string::npos) << created_log;
+  EXPECT_NE(created_log.find(to_hex(created->public_id())), std::string::npos) << created_log;
+  ::testing::internal::CaptureStderr();
+  ASSERT_TRUE(identity::load_or_create(path).ok());
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  std::remove(path.c_str());
+}
+
 TEST(identity, hex_rejects_bad_input) {
   std::array<std::uint8_t, 2> out{};
   EXPECT_TRUE(from_hex("0aFf", out).ok());

@@ -2,6 +2,8 @@
 
 #include <fstream>
 
+#include "runtime/key_file_kind.hpp"
+
 namespace infergrid {
 namespace {
 
@@ -20,11 +22,23 @@ status parse_key_list(const settings& at, std::string_view key, std::vector<publ
   return {};
 }
 
+// The path of one of this node's own secrets; a *.pub there is refused (key_file_kind.hpp).
+status read_secret_path(const settings& at, std::string_view key, std::string& out) {
+  auto path = at.get<std::string>(key, "");
+  if (!path.ok()) return path.err();
+  if (status kind = check_key_file_kind(*path, key_file_kind::secret); !kind.ok()) return invalid(at, key, kind.err().message);
+  out = *path;
+  return {};
+}
+
 }  // namespace
 
 result<public_key> parse_public_key(const settings& at, std::string_view key, const std::string& entry) {
   public_key parsed{};
   if (entry.size() == parsed.size() * 2 && from_hex(entry, parsed).ok()) return parsed;
+  if (status kind = check_key_file_kind(entry, key_file_kind::public_key); !kind.ok()) {
+    return invalid(at, key, kind.err().message);
+  }
   std::ifstream file(entry);
   if (!file) return invalid(at, key, "'" + entry + "' is neither 64 hex digits nor a readable public key file");
   std::string line;
@@ -42,9 +56,7 @@ status parse_security(const settings& root, security_config& out) {
   IG_TRY(at.reject_unknown_keys(
       {"identity", "signatures", "admit", "members", "coordinators", "operators", "replay_window_ms", "max_tracked_senders",
        "transport", "transport_key", "transport_members"}));
-  auto identity_path = at.get<std::string>("identity", "");
-  if (!identity_path.ok()) return identity_path.err();
-  out.identity_path = *identity_path;
+  IG_TRY(read_secret_path(at, "identity", out.identity_path));
   auto signatures = at.get<std::string>("signatures", "required");
   if (!signatures.ok()) return signatures.err();
   if (*signatures != "required" && *signatures != "off") return invalid(at, "signatures", "expected required or off");
@@ -57,9 +69,7 @@ status parse_security(const settings& root, security_config& out) {
   if (!transport.ok()) return transport.err();
   if (*transport != "curve" && *transport != "plaintext") return invalid(at, "transport", "expected curve or plaintext");
   out.transport = *transport == "curve" ? transport_mode::curve : transport_mode::plaintext;
-  auto transport_key = at.get<std::string>("transport_key", "");
-  if (!transport_key.ok()) return transport_key.err();
-  out.transport_key_path = *transport_key;
+  IG_TRY(read_secret_path(at, "transport_key", out.transport_key_path));
   auto transport_members = at.get<std::vector<std::string>>("transport_members", {});
   if (!transport_members.ok()) return transport_members.err();
   out.transport_members = *transport_members;

@@ -45,7 +45,8 @@ struct security_config {
 
 // Parses the optional `security:` mapping of a node config.
 status parse_security(const settings& root, security_config& out);
-// One key entry: 64 hex digits, or the path of a file whose first line is them (a .pub file).
+// One key entry: 64 hex digits, or the path of a file whose first line is them (a .pub file; a
+// *.key path is refused as a secret, key_file_kind.hpp).
 result<public_key> parse_public_key(const settings& at, std::string_view key, const std::string& entry);
 
 }  // namespace infergrid

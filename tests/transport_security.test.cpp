@@ -186,7 +186,7 @@ TEST(transport_security, curve_without_usable_keys_stops_the_node_with_a_clear_e
                        "security.transport_members: 'nonsense' is neither");
   expect_startup_error("{transport: curve, transport_key: " + keys.transport_key + "}",
                        "peers: [{name: other, endpoint: 'tcp://127.0.0.1:1', transport_key: " + keys.transport_key + "}]\n",
-                       "is a secret key file: name the peer's transport.pub");
+                       "is a secret key file (.key), not a public key");
   expect_startup_error("{transport: sometimes}", "", "security.transport: expected curve or plaintext");
 }
 
