@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "runtime/actor_kind_registry.hpp"
+#include "runtime/yaml_duplicate_keys.hpp"
 
 namespace infergrid {
 namespace {
@@ -165,6 +166,7 @@ result<node_config> parse_config(const std::string& yaml_text, const std::string
     return make_error(error_code::invalid_argument,
                       source + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg);
   }
+  IG_TRY(reject_duplicate_keys(document, source));
   const settings root(document, source, "");
   if (!document.IsMap()) return invalid(root, {}, "expected a mapping with node and actors");
   IG_TRY(root.reject_unknown_keys({"node", "limits", "security", "peers", "actors"}));

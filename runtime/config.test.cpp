@@ -3,6 +3,7 @@
 
 #include "runtime/actor_kind_registry.hpp"
 #include "runtime/config.hpp"
+#include "runtime/yaml_duplicate_keys.hpp"
 
 namespace infergrid {
 namespace {
@@ -87,6 +88,30 @@ TEST(config, typos_and_bad_values_are_rejected) {
                {"cluster.yaml:4", "duplicate actor name"});
   expect_error("node: {name: a}\nactors: [\n", {"cluster.yaml", "YAML syntax error"});
   expect_error("node: {name: a}\nlimits: {drain_timeout_ms: -5}\nactors: []\n", {"must be positive"});
+}
+
+// yaml-cpp keeps the first of two equal keys: a second actors list or `slots: 300` was ignored.
+TEST(config, a_key_given_twice_in_one_mapping_names_its_line_path_and_first_line) {
+  expect_error("node: {name: a}\nactors: [{kind: config_probe}]\nactors: [{kind: config_probe, name: second}]\n",
+               {"cluster.yaml:3: actors: duplicate key (first at line 2)"});
+  expect_error("node: {name: a}\nactors:\n  - kind: config_probe\n    settings: {slots: 2, slots: 300}\n",
+               {"cluster.yaml:4: actors[0].settings.slots: duplicate key (first at line 4)"});
+  expect_error("node:\n  name: a\n  bind: tcp://127.0.0.1:7400\n  name: b\nactors: []\n",
+               {"cluster.yaml:4: node.name: duplicate key (first at line 2)"});
+  auto same_key_in_two_mappings = parse_config(
+      "node: {name: a}\nactors:\n  - {kind: config_probe, name: x}\n  - {kind: config_probe, name: y}\n", "cluster.yaml");
+  EXPECT_TRUE(same_key_in_two_mappings.ok()) << same_key_in_two_mappings.err().message;
+  auto alias_used_twice = parse_config(
+      "node: {name: a}\nactors:\n  - {kind: config_probe, name: x, settings: &s {p: 1}}\n"
+      "  - {kind: config_probe, name: y, settings: *s}\n",
+      "cluster.yaml");
+  EXPECT_TRUE(alias_used_twice.ok()) << alias_used_twice.err().message;
+}
+
+TEST(config, nesting_beyond_the_limit_is_refused_not_walked) {
+  std::string deep = "x";
+  for (int i = 0; i <= yaml_max_depth; ++i) deep = "[" + deep + "]";
+  expect_error("node: {name: a}\nactors: []\nlimits: " + deep + "\n", {"cluster.yaml:3", "nested deeper than"});
 }
 
 TEST(config, a_missing_file_is_not_found) {
