@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "runtime/actor_kind_registry.hpp"
+#include "runtime/tcp_endpoint.hpp"
 #include "runtime/yaml_duplicate_keys.hpp"
 
 namespace infergrid {
@@ -25,6 +26,11 @@ result<std::string> require_name(const settings& at, std::string_view key) {
   return name;
 }
 
+status check_endpoint(const settings& at, std::string_view key, const std::string& endpoint, endpoint_use use) {
+  if (status checked = check_tcp_endpoint(endpoint, use); !checked.ok()) return invalid(at, key, checked.err().message);
+  return {};
+}
+
 status parse_node(const settings& root, node_config& out) {
   if (!root.has("node")) return invalid(root, {}, "missing key 'node'");
   const settings node = root.child("node");
@@ -35,11 +41,11 @@ status parse_node(const settings& root, node_config& out) {
   out.name = *name;
   auto bind = node.get<std::string>("bind", "");
   if (!bind.ok()) return bind.err();
-  if (!bind->empty() && bind->rfind("tcp://", 0) != 0) return invalid(node, "bind", "expected tcp://host:port");
+  if (!bind->empty()) IG_TRY(check_endpoint(node, "bind", *bind, endpoint_use::bind));
   out.bind = *bind;
   auto advertise = node.get<std::string>("advertise", "");
   if (!advertise.ok()) return advertise.err();
-  if (!advertise->empty() && advertise->rfind("tcp://", 0) != 0) return invalid(node, "advertise", "expected tcp://host:port");
+  if (!advertise->empty()) IG_TRY(check_endpoint(node, "advertise", *advertise, endpoint_use::connect));
   out.advertise = *advertise;
   return {};
 }
@@ -97,7 +103,7 @@ status parse_peers(const settings& root, node_config& out) {
     if (peer.name == out.name) return invalid(at, "name", "a peer cannot have this node's own name");
     auto endpoint = at.require<std::string>("endpoint");
     if (!endpoint.ok()) return endpoint.err();
-    if (endpoint->rfind("tcp://", 0) != 0) return invalid(at, "endpoint", "expected tcp://host:port");
+    IG_TRY(check_endpoint(at, "endpoint", *endpoint, endpoint_use::connect));
     peer.endpoint = *endpoint;
     auto actors = at.get<std::vector<std::string>>("actors", {});
     if (!actors.ok()) return actors.err();

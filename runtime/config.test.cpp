@@ -114,6 +114,34 @@ TEST(config, nesting_beyond_the_limit_is_refused_not_walked) {
   expect_error("node: {name: a}\nactors: []\nlimits: " + deep + "\n", {"cluster.yaml:3", "nested deeper than"});
 }
 
+// Only the tcp:// prefix was checked: port 99999 bound a wrapped port, a peer without one loaded.
+TEST(config, an_endpoint_needs_a_host_and_a_port_in_range) {
+  expect_error("node: {name: a, bind: 'tcp://127.0.0.1:99999'}\nactors: []\n",
+               {"cluster.yaml:1: node.bind", "has port 99999, not a number in 1..65535"});
+  expect_error("node: {name: a, bind: 'tcp://127.0.0.1:0'}\nactors: []\n", {"node.bind", "has port 0"});
+  expect_error("node: {name: a, bind: 'tcp://:7400'}\nactors: []\n", {"node.bind", "has no host"});
+  expect_error("node: {name: a, advertise: 'tcp://*:7400'}\nactors: []\n", {"node.advertise", "only a bind may"});
+  expect_error("node: {name: a, advertise: 'tcp://10.0.0.1'}\nactors: []\n", {"node.advertise", "has no port"});
+  expect_error("node: {name: a}\npeers:\n  - {name: b, endpoint: 'tcp://host'}\nactors: []\n",
+               {"cluster.yaml:3: peers[0].endpoint", "'tcp://host' has no port"});
+  expect_error("node: {name: a}\npeers:\n  - {name: b, endpoint: 'tcp://host:*'}\nactors: []\n",
+               {"peers[0].endpoint", "only a bind may"});
+  expect_error("node: {name: a}\npeers:\n  - {name: b, endpoint: 'tcp://host:74x'}\nactors: []\n",
+               {"peers[0].endpoint", "has port 74x"});
+  expect_error("node: {name: a}\npeers:\n  - {name: b, endpoint: 'tcp://[::1]'}\nactors: []\n",
+               {"peers[0].endpoint", "has no port"});
+}
+
+TEST(config, the_endpoint_forms_deploy_configs_use_are_accepted) {
+  for (const char* bind : {"tcp://127.0.0.1:*", "tcp://0.0.0.0:7401", "tcp://*:7400", "tcp://[::1]:65535", "tcp://eth0:1"}) {
+    auto parsed = parse_config(std::string("node: {name: a, bind: '") + bind +
+                                   "', advertise: 'tcp://10.0.0.1:7401'}\npeers:\n  - {name: b, endpoint: "
+                                   "'tcp://hub.example:7501'}\nactors: []\n",
+                               "cluster.yaml");
+    EXPECT_TRUE(parsed.ok()) << bind << ": " << parsed.err().message;
+  }
+}
+
 TEST(config, a_missing_file_is_not_found) {
   auto parsed = load_config_file("/nonexistent/grid.yaml");
   ASSERT_FALSE(parsed.ok());
