@@ -20,11 +20,6 @@ double uniform_of(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11
 
 token_id argmax(std::span<const float> logits) { return static_cast<token_id>(argmax_logit(logits)); }
 
-// A row whose largest logit is not finite (all NaN or -inf, or +inf in it) weighs nothing: it has
-// no distribution to draw from. A broken model gives one; the callers refuse it (finite_row), and
-// the sampler stays total: greedy's pick, and no interval.
-bool has_finite_top(std::span<const float> x) { return std::isfinite(max_logit(x)); }
-
 }  // namespace
 
 // What a draw at temperature > 0 chooses among: the candidates top-k, top-p and min-p leave, each
@@ -35,8 +30,12 @@ struct sampler::draw_table {
   std::vector<token_id> head_ids;
   ranked_row row;
   float inverse_temperature = 1;
-  double total = 0;
+  double total = 0;  // 0 only for a row whose largest logit is not finite (see table())
 
+  // A row whose largest logit is not finite (all NaN or -inf, or +inf in it) weighs nothing: it has
+  // no distribution to draw from. A broken model gives one; the callers refuse it
+  // (finite_logits.hpp), and the sampler stays total: greedy's pick, and no interval.
+  bool drawable() const { return total > 0; }
   token_id token_at(token_id index) const { return head_ids.empty() ? index : head_ids[static_cast<std::size_t>(index)]; }
   std::optional<ranked_token> candidate(token_id token) const {
     if (head_ids.empty()) return row.token(token);
@@ -88,6 +87,7 @@ sampler::draw_table sampler::table(std::span<const float> x) const {
     x = t.head_logits;
   }
   const float top = max_logit(x);
+  if (!std::isfinite(top)) return t;  // not drawable: nothing below is defined
   // min-p: p >= min_p * p_max  <=>  logit >= top + log(min_p)
   const float floor = config_.min_p > 0.0f ? top + std::log(config_.min_p) : -std::numeric_limits<float>::infinity();
   t.row = ranked_row{x, top, floor, std::nullopt};
@@ -109,8 +109,9 @@ double sampler::next_uniform() const {
 std::vector<weighted_token> sampler::distribution(std::span<const float> logits) const {
   assert(!logits.empty());
   const std::span<const float> x = adjusted(logits, adjusted_scratch);
-  if (config_.temperature <= 0.0f || !has_finite_top(x)) return {{argmax(x), 1.0}};
+  if (config_.temperature <= 0.0f) return {{argmax(x), 1.0}};
   const draw_table t = table(x);
+  if (!t.drawable()) return {{argmax(x), 1.0}};
   std::vector<weighted_token> out;
   for (const ranked_token& c : t.row.ranked()) {
     out.push_back({t.token_at(c.id), t.row.weight(c.logit, t.inverse_temperature) / t.total});
@@ -126,8 +127,8 @@ std::optional<draw_interval> sampler::interval_of(std::span<const float> logits,
     if (argmax(x) != token) return std::nullopt;
     return draw_interval{0.0, 1.0};
   }
-  if (!has_finite_top(x)) return std::nullopt;
   const draw_table t = table(x);
+  if (!t.drawable()) return std::nullopt;
   const std::optional<ranked_token> own = t.candidate(token);
   if (!own || !t.row.holds(*own)) return std::nullopt;
   const double low = t.row.weight_before(*own, t.inverse_temperature) / t.total;
@@ -139,8 +140,8 @@ std::optional<draw_interval> sampler::loose_interval_of(std::span<const float> l
   assert(!logits.empty());
   if (token < 0 || static_cast<std::size_t>(token) >= logits.size() || config_.temperature <= 0.0f) return std::nullopt;
   const std::span<const float> x = adjusted(logits, adjusted_scratch);
-  if (!has_finite_top(x)) return std::nullopt;
   const draw_table t = table(x);
+  if (!t.drawable()) return std::nullopt;
   const float own = x[static_cast<std::size_t>(token)];
   if (std::isnan(own)) return std::nullopt;
   // The lowest logit the cuts keep: min-p's floor, top-p's last token, top-k's k-th.
@@ -159,13 +160,11 @@ std::optional<draw_interval> sampler::loose_interval_of(std::span<const float> l
 token_id sampler::sample(std::span<const float> logits) {
   assert(!logits.empty());
   const std::span<const float> x = adjusted(logits, adjusted_scratch);
-  token_id chosen = 0;
-  if (config_.temperature <= 0.0f || !has_finite_top(x)) {
-    chosen = argmax(x);
-  } else {
-    const draw_table t = table(x);
-    chosen = t.token_at(t.row.first_past(uniform_of(rng_) * t.total, t.inverse_temperature).id);
-  }
+  std::optional<draw_table> t;
+  if (config_.temperature > 0.0f) t = table(x);
+  // Greedy's pick, also for a row that is not drawable.
+  const token_id chosen = t && t->drawable() ? t->token_at(t->row.first_past(uniform_of(rng_) * t->total, t->inverse_temperature).id)
+                                             : argmax(x);
   accept(chosen);
   return chosen;
 }
