@@ -153,12 +153,8 @@ class edge_stream final : public httplib::Stream {
   // The complete head's framing (request_framing.hpp): the refusal, or nullopt with the head as
   // httplib is to read it (Range lines dropped).
   std::optional<api_error> check_framing() {
-    const std::string_view unread(buffer_.data() + offset_, buffered());
-    const std::size_t crlf = unread.find("\r\n\r\n");
-    const std::size_t lf = unread.find("\n\n");
-    const std::size_t length = std::min(crlf == std::string_view::npos ? unread.size() : crlf + 4,
-                                        lf == std::string_view::npos ? unread.size() : lf + 2);
-    std::string head(unread.substr(0, length));
+    const std::size_t length = head_length();
+    std::string head(buffer_.data() + offset_, length);
     if (auto refused = check_request_framing(head, limits_.max_body_bytes)) return refused;
     buffer_.replace(offset_, length, head);
     return std::nullopt;
@@ -205,9 +201,16 @@ class edge_stream final : public httplib::Stream {
  private:
   std::size_t buffered() const { return buffer_.size() - offset_; }
 
-  bool head_complete() const {
+  bool head_complete() const { return head_length() != 0; }
+
+  // The bytes of the buffered head through its blank line ("\n\r\n" or "\n\n", whichever comes
+  // first); 0 while it is not complete.
+  std::size_t head_length() const {
     const std::string_view unread(buffer_.data() + offset_, buffered());
-    return unread.find("\n\r\n") != std::string_view::npos || unread.find("\n\n") != std::string_view::npos;
+    const std::size_t crlf = unread.find("\n\r\n");
+    const std::size_t lf = unread.find("\n\n");
+    if (crlf == std::string_view::npos && lf == std::string_view::npos) return 0;
+    return std::min(crlf == std::string_view::npos ? unread.size() : crlf + 3, lf == std::string_view::npos ? unread.size() : lf + 2);
   }
 
   // Appends what the socket holds (it is readable); the count, 0 at end of stream, -1 on error.
