@@ -48,7 +48,7 @@ class escrow_expiry_test : public ::testing::Test {
                 "  - name: settlement\n"
                 "    kind: settlement\n"
                 "    settings: {db: " + db + ", escrow_grace_ms: " + std::to_string(escrow_grace_ms) +
-                    ", reconcile_interval_ms: 200, genesis_deposits: {alice-ledger: 50000000}}\n"
+                    ", reconcile_interval_ms: 200, escrow_restart_grace_ms: 500, genesis_deposits: {alice-ledger: 50000000}}\n"
                 "  - name: matchmaker\n"
                 "    kind: matchmaker\n"
                 "    settings: {receipts_to: settlement}\n"

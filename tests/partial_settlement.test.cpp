@@ -7,7 +7,12 @@
 //  - A → B → A: the first worker comes back after the second is killed and finishes the request;
 //    it is paid for both of its segments, the second for its own, each token once;
 //  - a cancelled stream: the worker is paid for the tokens the bridge got from it, the payer pays
-//    exactly that, the rest is refunded.
+//    exactly that, the rest is refunded;
+//  - a settlement outage: with the settlement actor in a process of its own (the "ledger" node),
+//    kill -9'ed mid-stream and restarted after its replay window (so no envelope queued meanwhile
+//    is taken), the receipt of a stream that finished meanwhile (the matchmaker's), and the
+//    delivered claims and refund of one the client cancelled meanwhile (the bridge's), still
+//    settle their escrows once it is back: each is sent again until settlement answers.
 // Prices make every token visible in the books: the workers ask 1 micro per prompt token and 1,000
 // per completion token (half the bridge's caps, so what is paid is the ask), fee 1 % (floor).
 #include <signal.h>
@@ -73,6 +78,7 @@ actors:
     settings: {{listen: "127.0.0.1:{}", keys_file: "{}/keys.yaml", settlement: settlement, request_timeout_ms: 30000,
                prompt_price_micro_per_1k: 2000, completion_price_micro_per_1k: {}}}
 )", hub_port, dir, db, genesis_micro, http_port, dir, 2 * completion_micro_per_token * 1000));
+    write_split_hub(ledger_port);
     for (int i = 0; i < 2; ++i) {
       std::array<std::uint8_t, 32> seed{};
       seed[0] = static_cast<std::uint8_t>(i + 1);
@@ -90,6 +96,38 @@ actors:
                benchmark_tokens: 4, heartbeat_interval_ms: 100, price_prompt_micro: 1000, price_completion_micro: {}}}
 )", i, dir, i, hub_port, dir, compute_testing::stories260k_model_path(), dir, i, completion_micro_per_token * 1000));
     }
+  }
+
+  // The same hub with its settlement actor on a node of its own ("ledger", replay window 2 s), and
+  // a hub ("split-hub") whose matchmaker and bridge reach it over tcp.
+  void write_split_hub(int ledger_port) {
+    std::array<std::uint8_t, 32> hub_seed{};
+    hub_seed[0] = 0x4b;
+    const std::string hub_id = to_hex(identity::from_seed(hub_seed).public_id());
+    testing::write_file(dir + "/split-hub.key", to_hex(hub_seed) + "\n");
+    ASSERT_TRUE(write_new_keys(dir + "/ledger-keys").ok());
+    testing::write_file(dir + "/ledger.yaml", fmt::format(R"(node: {{name: ledger, bind: "tcp://127.0.0.1:{}"}}
+security: {{admit: open, coordinators: [{}], transport: curve, transport_key: "{}/ledger-keys/transport.key",
+           replay_window_ms: 2000}}
+actors:
+  - name: settlement
+    kind: settlement
+    settings: {{db: "{}", genesis_deposits: {{alice-ledger: {}}}, escrow_restart_grace_ms: 10000}}
+)", ledger_port, hub_id, dir, db, genesis_micro));
+    testing::write_file(dir + "/split-hub.yaml", fmt::format(R"(node: {{name: hub, bind: "tcp://127.0.0.1:{}"}}
+limits: {{drain_timeout_ms: 1000, drain_quiet_ms: 20}}
+security: {{admit: open, identity: "{}/split-hub.key", transport: curve, transport_key: "{}/hub-keys/transport.key"}}
+peers: [{{name: ledger, endpoint: "tcp://127.0.0.1:{}", actors: [settlement], transport_key: "{}/ledger-keys/transport.pub"}}]
+actors:
+  - name: matchmaker
+    kind: matchmaker
+    settings: {{receipts_to: settlement, heartbeat_interval_ms: 100, heartbeat_timeout_ms: 800, stall_timeout_ms: 1200,
+               tick_ms: 20, settlement_retry_ms: 500}}
+  - name: http
+    kind: http_bridge
+    settings: {{listen: "127.0.0.1:{}", keys_file: "{}/keys.yaml", settlement: settlement, request_timeout_ms: 30000,
+               settlement_retry_ms: 500, prompt_price_micro_per_1k: 2000, completion_price_micro_per_1k: {}}}
+)", hub_port, dir, dir, ledger_port, dir, http_port, dir, 2 * completion_micro_per_token * 1000));
   }
 
   std::unique_ptr<testing::child_process> start_node(const std::string& name) {
@@ -178,6 +216,7 @@ actors:
   std::string db = dir + "/ledger.db";
   int http_port = 0;
   int hub_port = 0;
+  int ledger_port = compute_testing::free_port();
   std::string worker_ids[2];
 };
 
@@ -278,6 +317,56 @@ TEST_F(partial_settlement_test, a_cancelled_stream_pays_exactly_for_the_tokens_d
   EXPECT_EQ(paid_worker, after_fee(spent)) << history(worker_ids[0]);
   EXPECT_NE(history(worker_ids[0]).find("partial_settle"), std::string::npos);
   EXPECT_NE(history("alice-ledger").find("refund"), std::string::npos);
+}
+
+// The settlement process is killed once the client has read 3 tokens, and restarted after its
+// replay window: `on_outage_over` gets the outcome once the books may be read.
+class settlement_outage_test : public partial_settlement_test {
+ protected:
+  stream_outcome stream_through_an_outage(const std::function<bool(int)>& client_goes_on) {
+    ledger = start_node("ledger");
+    hub = start_node("split-hub");
+    worker = start_node("worker0");
+    EXPECT_TRUE(wait_for_workers(1)) << hub->log() << ledger->log();
+    const stream_outcome got = stream(400, [&](int chunks) {
+      if (chunks == 3) {
+        ledger->send_signal(SIGKILL);
+        (void)ledger->wait_exit(seconds(5));
+      }
+      return client_goes_on(chunks);
+    });
+    EXPECT_FALSE(ledger->wait_for_log("receipt for", milliseconds(0))) << "settled before the kill: proves nothing";
+    std::this_thread::sleep_for(milliseconds(3000));  // past the replay window: queued envelopes are refused
+    ledger = start_node("ledger");
+    return got;
+  }
+  std::unique_ptr<testing::child_process> ledger, hub, worker;
+};
+
+TEST_F(settlement_outage_test, a_receipt_sent_while_settlement_was_down_pays_the_miner_once_it_is_back) {
+  const stream_outcome got = stream_through_an_outage([](int) { return true; });
+  ASSERT_TRUE(got.finished) << hub->log();
+  EXPECT_TRUE(hub->wait_for_log("settlement did not take what is owed", milliseconds(0))) << hub->log();
+  expect_books_closed();
+  const std::int64_t cost = got.prompt_tokens + got.completion_tokens * completion_micro_per_token;
+  EXPECT_EQ(balance_micro(worker_ids[0]), after_fee(cost)) << history(worker_ids[0]) << hub->log();
+  EXPECT_EQ(balance_micro("alice-ledger"), genesis_micro - cost) << history("alice-ledger");
+  EXPECT_EQ(history("alice-ledger").find("refund"), std::string::npos) << "the escrow expired instead";
+}
+
+TEST_F(settlement_outage_test, a_stream_cancelled_while_settlement_was_down_pays_what_was_delivered_once_it_is_back) {
+  const stream_outcome got = stream_through_an_outage([](int chunks) { return chunks < 5; });
+  ASSERT_FALSE(got.finished);
+  EXPECT_TRUE(hub->wait_for_log("settlement did not take the claims and refund", milliseconds(0))) << hub->log();
+  expect_books_closed();
+  const std::int64_t spent = genesis_micro - balance_micro("alice-ledger");
+  const std::int64_t k = spent / completion_micro_per_token;
+  EXPECT_GE(k, 5) << history("alice-ledger");
+  EXPECT_LT(k, 400) << history("alice-ledger");
+  EXPECT_EQ(balance_micro(worker_ids[0]), after_fee(spent)) << history(worker_ids[0]);
+  EXPECT_NE(history(worker_ids[0]).find("partial_settle"), std::string::npos);
+  const std::string refunds = history("alice-ledger");
+  EXPECT_NE(refunds.find("refund"), std::string::npos) << refunds;
 }
 
 }  // namespace

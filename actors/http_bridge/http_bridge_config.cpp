@@ -44,7 +44,7 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
                                      "models_refresh_ms", "retry_after_s", "prompt_price_micro_per_1k",
                                      "completion_price_micro_per_1k", "owned_by", "model_files",
                                      "rate_limit_per_minute", "rate_limit_burst", "default_max_tokens",
-                                     "max_tokens_limit", "settlement", "settlement_timeout_ms",
+                                     "max_tokens_limit", "settlement", "settlement_timeout_ms", "settlement_retry_ms",
                                      "max_connections_per_client", "header_timeout_ms", "body_timeout_ms",
                                      "idle_timeout_ms", "access_log", "operator_keys", "dashboard_refresh_ms",
                                      "dashboard_cache_ms", "dashboard_recent_jobs", "dashboard_ledger_entries", "dashboard_earnings_epochs",
@@ -59,6 +59,7 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
   out.matchmaker = *matchmaker;
   IG_TRY(read_setting(config, "settlement", out.settlement));
   IG_TRY(read<std::int64_t>(config, "settlement_timeout_ms", out.settlement_timeout_ms, 1));
+  IG_TRY(read<std::int64_t>(config, "settlement_retry_ms", out.settlement_retry_ms, 1));
   auto owner = config.get<std::string>("owned_by", out.owned_by);
   if (!owner.ok()) return owner.err();
   out.owned_by = *owner;

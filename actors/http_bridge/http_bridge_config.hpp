@@ -23,6 +23,9 @@ struct http_bridge_config {
   // names a ledger `account`; "" = every account is billed from the keys file's balances.
   std::string settlement;
   std::int64_t settlement_timeout_ms = 5000;  // an escrow not answered by then: 503
+  // A partial claim or refund settlement did not answer (down, restarting) is sent again this often
+  // until it is (runtime/retried_requests.hpp).
+  std::int64_t settlement_retry_ms = 2000;
   std::size_t max_body_bytes = 1 << 20;   // larger request bodies get 413
   std::size_t queue_capacity = 1024;      // requests waiting for the actor; beyond: 429
   std::size_t max_jobs_in_flight = 1024;  // submitted, unfinished jobs; beyond: 429

@@ -45,7 +45,14 @@ result<std::unique_ptr<http_bridge_state>> http_bridge_state::create(actor_conte
 
 http_bridge_state::http_bridge_state(actor_context& ctx, std::unique_ptr<bridge_shared> shared)
     : ctx_(ctx), shared_(std::move(shared)), server_(std::make_unique<http_server>(*shared_)),
-      dashboard_(ctx, *shared_), keys_watch_(shared_->config.keys_file), seeds_(std::random_device{}()) {
+      dashboard_(ctx, *shared_), keys_watch_(shared_->config.keys_file),
+      settlement_owed_(retried_requests_settings{shared_->config.settlement_retry_ms}, [&ctx] { return ctx.steady_ms(); },
+                       [this](const std::string& request_id, const error& why, std::uint32_t tries) {
+                         log(tries == 1 ? log_level::warn : log_level::debug, ctx_.address(),
+                             "settlement did not take the claims and refund of {} ({}): sent again every {} ms until it does",
+                             request_id, why.message, shared_->config.settlement_retry_ms);
+                       }),
+      seeds_(std::random_device{}()) {
   shared_->inbox.set_waker(ctx_.waker());
   shared_->dashboard.set_waker(ctx_.waker());
 }
@@ -75,6 +82,9 @@ void http_bridge_state::on_start() {
   ctx_.every(shared_->config.models_refresh_ms, [this] { refresh_models(); });
   ctx_.every(shared_->config.keys_reload_ms, [this] { reload_keys(); });
   ctx_.every(access_log_flush_ms, [] { flush_batched_log(); });
+  if (!shared_->config.settlement.empty()) {
+    ctx_.every(shared_->config.settlement_retry_ms, [this] { settlement_owed_.retry_due(); });
+  }
   ctx_.every(housekeeping_interval_ms, [this] {
     expire_jobs();
     shared_->set_actor_metrics(ctx_.node_metrics());
@@ -170,7 +180,6 @@ void http_bridge_state::settle_delivered(const std::string& request_id, const jo
                                          bool stopping) {
   if (!job.escrowed) return;
   const std::string& settlement = shared_->config.settlement;
-  const auto timeout_ms = shared_->config.settlement_timeout_ms;
   // Answers are awaited (to log a refusal) unless the actor is stopping: nothing would take them.
   const auto log_refusal = [this, request_id](const char* what, const error& why) {
     log(why.code == error_code::conflict ? log_level::debug : log_level::warn, ctx_.address(), "{} of {}: {}", what,
@@ -183,18 +192,18 @@ void http_bridge_state::settle_delivered(const std::string& request_id, const jo
       (void)ctx_.send(settlement, claim);
       continue;
     }
-    ctx_.request<settle_reply>(settlement, claim, timeout_ms, [log_refusal](result<settle_reply> paid) {
+    owe_settlement<settle_reply>(claim, [log_refusal](const status& paid) {
       if (!paid.ok()) log_refusal("partial settlement", paid.err());
     });
   }
-  send_refund(request_id, std::move(reason), stopping, [log_refusal](result<ledger_ack> ack) {
+  send_refund(request_id, std::move(reason), stopping, [log_refusal](const status& ack) {
     if (!ack.ok()) log_refusal("refund", ack.err());
   });
 }
 
 void http_bridge_state::refund_unanswered_escrow(const std::string& request_id, bool stopping) {
   send_refund(request_id, "its escrow was not confirmed to the bridge in time", stopping,
-              [this, request_id](result<ledger_ack> ack) {
+              [this, request_id](const status& ack) {
                 if (ack.ok()) {
                   log(log_level::info, ctx_.address(), "refunded {}: its escrow was recorded after the bridge stopped waiting",
                       request_id);
@@ -205,13 +214,24 @@ void http_bridge_state::refund_unanswered_escrow(const std::string& request_id, 
 }
 
 void http_bridge_state::send_refund(const std::string& request_id, std::string reason, bool stopping,
-                                    std::function<void(result<ledger_ack>)> answered) {
+                                    std::function<void(const status&)> answered) {
   const refund_request refund = refund_for(request_id, std::move(reason));
   if (stopping) {
     (void)ctx_.send(shared_->config.settlement, refund);
     return;
   }
-  ctx_.request<ledger_ack>(shared_->config.settlement, refund, shared_->config.settlement_timeout_ms, std::move(answered));
+  owe_settlement<ledger_ack>(refund, std::move(answered));
+}
+
+template <class Reply, class M>
+void http_bridge_state::owe_settlement(const M& m, std::function<void(const status&)> answered) {
+  auto send = [this, m](retried_requests::answer answer) {
+    ctx_.request<Reply>(shared_->config.settlement, m, shared_->config.settlement_timeout_ms,
+                        [answer = std::move(answer)](result<Reply> reply) { answer(reply.ok() ? status{} : status(reply.err())); });
+  };
+  if (auto queued = settlement_owed_.add(m.request_id, std::move(send), std::move(answered)); !queued.ok()) {
+    log(log_level::error, ctx_.address(), "settlement message for {} dropped unsent: {}", m.request_id, queued.err().message);
+  }
 }
 
 void http_bridge_state::cancel(const std::string& request_id) {

@@ -26,6 +26,7 @@
 #include "runtime/actor_context.hpp"
 #include "runtime/file_watch.hpp"
 #include "runtime/handler_table.hpp"
+#include "runtime/retried_requests.hpp"
 #include "runtime/settings.hpp"
 
 namespace infergrid::http {
@@ -60,17 +61,21 @@ class http_bridge_state {
                    inference_request request);
   void dispatch(const inference_request& request);
   // The job ended without its receipt: pays the workers for what a streaming client received, then
-  // refunds the rest of the escrow (one path to the settlement actor, so it sees that order).
-  // `stopping`: sent without awaiting the answers (the destructor's last words).
+  // refunds the rest of the escrow (queued under the request id, each sent again until settlement
+  // answers it, so it sees that order and a settlement process that was down still gets them).
+  // `stopping`: sent once without awaiting the answers (the destructor's last words).
   void settle_delivered(const std::string& request_id, const job_entry& job, std::string reason, bool stopping = false);
   // The escrow was asked for but its answer never came (timed out, or the bridge stops first): the
   // settlement actor may still record it, so a refund follows on the same path, after it. A refund of
   // an escrow never recorded is refused by the ledger and changes nothing.
   void refund_unanswered_escrow(const std::string& request_id, bool stopping = false);
-  // Both refund paths: `stopping`, sent without awaiting the answer; else awaited, and the answer
-  // given to `answered`.
+  // Both refund paths: `stopping`, sent without awaiting the answer; else sent until answered, and
+  // the answer given to `answered`.
   void send_refund(const std::string& request_id, std::string reason, bool stopping,
-                   std::function<void(result<ledger_ack>)> answered);
+                   std::function<void(const status&)> answered);
+  // Sends `m` to the settlement actor, again until it answers; `answered` gets the answer.
+  template <class Reply, class M>
+  void owe_settlement(const M& m, std::function<void(const status&)> answered);
   void cancel(const std::string& request_id);
   void on_chunk(const token_chunk& chunk);
   void on_failed(const inference_failed& failure);
@@ -86,6 +91,7 @@ class http_bridge_state {
   dashboard_feed dashboard_;
   file_watch keys_watch_;
   std::unordered_map<std::string, job_entry> jobs_;
+  retried_requests settlement_owed_;  // partial claims and refunds settlement has not answered yet
   std::mt19937_64 seeds_;
 };
 

@@ -29,6 +29,9 @@ struct matchmaker_config {
   std::uint64_t min_stake_micro = 0;          // stake gate: workers with less staked are refused
   std::string stake_from;                     // settlement actor asked for a worker's stake ("" = trust its claim)
   std::string receipts_to;                    // actor receiving completion receipts ("" = keep count only)
+  // A receipt or partial claim settlement did not answer (down, restarting) is sent again this
+  // often until it is (runtime/retried_requests.hpp): the work is paid once settlement is back.
+  std::int64_t settlement_retry_ms = 2000;
   // Validators (actor addresses) that get every finished job as an audit_request with its verified
   // receipt, and whose audit_verdicts move reputations; empty = no audits.
   std::vector<std::string> validators;

@@ -33,13 +33,25 @@ matchmaker_state::matchmaker_state(actor_context& ctx, matchmaker_config config)
       audits_(config_.validators, config_.audit_memory, ctx.address().substr(0, ctx.address().find('/'))),
       reputation_(config_.reputation),
       forwarded_(config_.receipt_wait_ms),
+      settlement_owed_(retried_requests_settings{config_.settlement_retry_ms},
+                       [&ctx] { return ctx.steady_ms(); },
+                       [this](const std::string& request_id, const error& why, std::uint32_t tries) {
+                         log(tries == 1 ? log_level::warn : log_level::debug, ctx_.address(),
+                             "settlement did not take what is owed for {} ({}): sent again every {} ms until it does",
+                             request_id, why.message, config_.settlement_retry_ms);
+                       }),
       prices_(config_.price_window_jobs),
       demand_(config_.price_window_jobs),
       meter_(config_.demand_history_s) {
   registry_.reputation_floor_permille = config_.reputation.routing_floor_permille;
 }
 
-void matchmaker_state::on_start() { arm_tick(); }
+void matchmaker_state::on_start() {
+  arm_tick();
+  if (!config_.receipts_to.empty()) {
+    (void)ctx_.every(config_.settlement_retry_ms, [this] { settlement_owed_.retry_due(); });
+  }
+}
 
 void matchmaker_state::arm_tick() {
   ticking_fast_ = !jobs_.empty();
@@ -267,17 +279,37 @@ status matchmaker_state::on_receipt(const completion_receipt& receipt, const env
   }
   if (config_.receipts_to.empty()) return {};
   // After a failover the earlier workers are paid for their streamed tokens first (their last
-  // signed chunk claims), then the receipt ends the escrow: one path, so settlement sees that order.
+  // signed chunk claims), then the receipt ends the escrow: queued under the request id in that
+  // order, each sent when settlement answered the one before.
   for (const settle_receipt& earlier : forwarded_.earlier_claims(receipt)) {
     ++counters_.partial_claims;
-    ctx_.request<settle_reply>(config_.receipts_to, earlier, config_.dispatch_timeout_ms,
-                               [this, request_id = earlier.request_id, miner = earlier.miner](result<settle_reply> paid) {
-                                 if (paid.ok()) return;
-                                 log(log_level::warn, ctx_.address(), "partial claim of {} for {} not paid: {}",
-                                     miner.substr(0, 12), request_id, paid.err().message);
-                               });
+    owe_settlement(earlier, "partial claim of " + earlier.miner.substr(0, 12));
   }
-  return ctx_.send(config_.receipts_to, receipt);
+  owe_settlement(receipt, "receipt of " + receipt.worker_id.substr(0, 12));
+  return {};
+}
+
+template <class Claim>
+void matchmaker_state::owe_settlement(const Claim& claim, std::string what) {
+  const std::string& request_id = claim.request_id;
+  auto send = [this, claim](retried_requests::answer answer) {
+    ctx_.request<settle_reply>(config_.receipts_to, claim, config_.dispatch_timeout_ms,
+                               [answer = std::move(answer)](result<settle_reply> paid) {
+                                 answer(paid.ok() ? status{} : status(paid.err()));
+                               });
+  };
+  auto done = [this, request_id, what](const status& outcome) {
+    if (outcome.ok()) return;
+    // No escrow: a request not billed through settlement (the gateway's); a conflict: the escrow
+    // ended before (a refund, another worker's receipt).
+    const bool expected = outcome.err().code == error_code::not_found || outcome.err().code == error_code::conflict;
+    log(expected ? log_level::debug : log_level::warn, ctx_.address(), "{} for {} not paid: {}", what, request_id,
+        outcome.err().message);
+  };
+  if (auto queued = settlement_owed_.add(request_id, std::move(send), std::move(done)); !queued.ok()) {
+    ++counters_.unsent_settlements;
+    log(log_level::error, ctx_.address(), "{} for {} dropped unsent: {}", what, request_id, queued.err().message);
+  }
 }
 
 status matchmaker_state::on_verdict(const audit_verdict& verdict, const envelope& in) {

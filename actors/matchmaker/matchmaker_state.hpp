@@ -30,6 +30,7 @@
 #include "messages/match.hpp"
 #include "runtime/actor_context.hpp"
 #include "runtime/handler_table.hpp"
+#include "runtime/retried_requests.hpp"
 
 namespace infergrid::matchmaker {
 
@@ -45,6 +46,7 @@ struct matchmaker_counters {
   std::uint64_t convictions = 0;
   std::uint64_t refused_receipts = 0;   // counts that do not match what was forwarded
   std::uint64_t partial_claims = 0;     // earlier workers' chunk claims sent for payment after a failover
+  std::uint64_t unsent_settlements = 0; // receipts and claims dropped: too many already waited for settlement
   std::uint64_t unstaked_refusals = 0;  // registrations the stake gate refused
   struct per_model {
     std::uint64_t completed = 0;
@@ -110,6 +112,9 @@ class matchmaker_state {
   result<worker_registered> admit_worker(const worker_register& hello);
   // Registration through the stake gate: settlement's stake_query, not the worker's own claim.
   void register_after_stake_check(const worker_register& hello);
+  // Sends a receipt or a partial claim to receipts_to, again until settlement answers it.
+  template <class Claim>
+  void owe_settlement(const Claim& claim, std::string what);
 
   actor_context& ctx_;
   matchmaker_config config_;
@@ -123,6 +128,7 @@ class matchmaker_state {
   audit_feed audits_;
   reputation_book reputation_;
   forwarded_work forwarded_;
+  retried_requests settlement_owed_;  // receipts and claims settlement has not answered yet
   price_book prices_;
   demand_book demand_;
   demand_meter meter_;

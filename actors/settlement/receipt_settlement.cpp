@@ -24,6 +24,7 @@ settle_receipt to_settle_receipt(const completion_receipt& receipt) {
 }
 
 void settlement_state::settle_from_receipt(const completion_receipt& receipt, const envelope& in) {
+  const reply_token token = detail::token_for(in);
   const ledger::ledger_state& state = books.state();
   // Escrowed at all: open now, or settled or refunded before (then the ledger answers "already
   // settled"). A lookup that fails goes to the ledger too, which answers with the error.
@@ -32,22 +33,27 @@ void settlement_state::settle_from_receipt(const completion_receipt& receipt, co
   if (escrowed.ok() && !*escrowed) {
     ++receipts_without_escrow;
     log(log_level::debug, ctx.address(), "receipt for {} has no escrow (not billed through settlement)", receipt.request_id);
+    (void)ctx.reply_error(token, make_error(error_code::not_found, "no escrow for " + receipt.request_id +
+                                                                       ": it was not billed through settlement"));
     return;
   }
   settle_receipt m = to_settle_receipt(receipt);
   std::string op_id = m.op_id;
-  // Not answered: the matchmaker forwards receipts without waiting. Refusals (a forged or damaged
-  // receipt, a second worker's receipt after the first settled) are counted and logged.
+  // Answered: the matchmaker sends each receipt again until it is (retried_requests.hpp). Refusals
+  // (a forged or damaged receipt, a second worker's receipt after the first settled) are counted
+  // and logged here too.
   enqueue(ledger::command{std::move(op_id), cause_of(in), to_operation(m)},
-          [this, request_id = receipt.request_id, worker_id = receipt.worker_id](result<ledger::acknowledgement> ack) {
+          [this, token, m, worker_id = receipt.worker_id](result<ledger::acknowledgement> ack) {
             if (!ack.ok()) {
               ctx.note_error(ack.err());
-              log(log_level::warn, ctx.address(), "receipt for {} from worker {} not settled: {}", request_id,
+              log(log_level::warn, ctx.address(), "receipt for {} from worker {} not settled: {}", m.request_id,
                   worker_id.substr(0, 16), ack.err().message);
+              (void)ctx.reply_error(token, ack.err());
               return;
             }
-            log(log_level::debug, ctx.address(), "receipt for {} settled at entry {}{}", request_id, ack->seq,
+            log(log_level::debug, ctx.address(), "receipt for {} settled at entry {}{}", m.request_id, ack->seq,
                 ack->replayed ? " (replayed)" : "");
+            (void)ctx.reply(token, to_settle_reply(m, config.ledger.treasury_account, *ack));
           });
 }
 

@@ -10,7 +10,9 @@
 // paid for its own tokens, the prompt once, and the payer for what it received. A receipt for a
 // request whose escrow already ended, or from a miner already paid for it, is a `conflict`
 // (counted, logged). A receipt for a request with no escrow (the gateway's, or a bridge billing
-// from its keys file) is counted and dropped.
+// from its keys file) is counted and answered `not_found`. Every receipt is answered (a settle_reply
+// or the refusal): the matchmaker sends one again until it is, so a settlement process that was
+// down for a while still pays the work done meanwhile.
 #include <string>
 
 #include "messages/inference.hpp"

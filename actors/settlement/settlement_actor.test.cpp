@@ -65,13 +65,9 @@ class settlement_actor_test : public ::testing::Test {
   void TearDown() override {
     if (grid) grid->stop();
   }
-  // completion_receipt is one-way (the matchmaker does not wait): the call times out unanswered,
-  // and the next query sees the committed result (the commit runs before the next message).
-  void forward(const completion_receipt& receipt) {
-    auto unanswered = grid->call<ledger_ack>("settlement", receipt, 300);
-    ASSERT_FALSE(unanswered.ok());
-    ASSERT_EQ(unanswered.err().code, error_code::timeout);
-  }
+  // A completion_receipt is answered (the matchmaker sends it again until it is): with what was
+  // paid, or why not.
+  result<settle_reply> forward(const completion_receipt& receipt) { return call<settle_reply>(receipt); }
   std::int64_t balance_of(const std::string& account) {
     auto b = call<balance_reply>(balance_query{account});
     return b.ok() ? b->balance_micro : -1;
@@ -227,8 +223,13 @@ TEST_F(settlement_actor_test, a_worker_receipt_settles_its_escrow_once_and_opens
   ASSERT_TRUE((call<escrow_reply>(escrow_request{"escrow/r1", "r1", "dev", token, 2'000, 8'000})).ok());
   const identity worker = key(31);  // no ledger account yet: its first payment opens one
   const completion_receipt receipt = worker_receipt(worker, "r1", 500, 250);
-  forward(receipt);
-  forward(receipt);  // replayed: same op id, same content -> no second entry
+  auto paid = forward(receipt);
+  ASSERT_TRUE(paid.ok()) << paid.err().message;
+  EXPECT_EQ(paid->miner_paid_micro, 1'500);
+  EXPECT_FALSE(paid->replayed);
+  auto replayed = forward(receipt);  // replayed: same op id, same content -> no second entry
+  ASSERT_TRUE(replayed.ok()) << replayed.err().message;
+  EXPECT_TRUE(replayed->replayed);
   EXPECT_EQ(balance_of("dev"), 10 * token - 1'500);  // (500*1000 + 250*4000) / 1000
   EXPECT_EQ(balance_of(ledger::account_of(worker)), 1'500);  // fee_bps 0 in this grid
   auto escrowed = call<balance_reply>(balance_query{"dev"});
@@ -238,7 +239,9 @@ TEST_F(settlement_actor_test, a_worker_receipt_settles_its_escrow_once_and_opens
   ASSERT_TRUE(again.ok()) << again.err().message;
   EXPECT_TRUE(again->replayed);
   // Another worker's receipt for the same request (a failover) is refused, not paid twice.
-  forward(worker_receipt(key(32), "r1", 500, 100));
+  auto second = forward(worker_receipt(key(32), "r1", 500, 100));
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.err().code, error_code::conflict) << second.err().message;
   EXPECT_EQ(balance_of(ledger::account_of(key(32))), -1);
   EXPECT_EQ(balance_of("dev"), 10 * token - 1'500);
   grid->stop();
@@ -252,8 +255,12 @@ TEST_F(settlement_actor_test, a_tampered_receipt_or_one_without_escrow_pays_noth
   ASSERT_TRUE((call<escrow_reply>(escrow_request{"escrow/r2", "r2", "dev", token, 1'000, 4'000})).ok());
   completion_receipt inflated = worker_receipt(key(33), "r2", 500, 250);
   inflated.completion_token_count = 100'000;  // more than it signed
-  forward(inflated);
-  forward(worker_receipt(key(33), "never-escrowed", 5, 5));
+  auto refused = forward(inflated);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.err().code, error_code::bad_signature) << refused.err().message;
+  auto unbilled = forward(worker_receipt(key(33), "never-escrowed", 5, 5));
+  ASSERT_FALSE(unbilled.ok());
+  EXPECT_EQ(unbilled.err().code, error_code::not_found) << unbilled.err().message;
   EXPECT_EQ(balance_of(ledger::account_of(key(33))), -1);
   EXPECT_EQ(balance_of("dev"), 9 * token);  // still held
   EXPECT_EQ(receipt_op_id(inflated).rfind("receipt/r2/", 0), 0u);

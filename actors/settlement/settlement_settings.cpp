@@ -10,7 +10,7 @@ result<settlement_settings> read_settlement_settings(const settings& config) {
                                      "validator_reward_per_verdict_micro", "early_participant_epochs",
                                      "early_participant_multiplier_percent", "weight_useful_tokens",
                                      "weight_latency", "weight_uptime", "weight_accuracy", "escrow_grace_ms",
-                                     "escrow_default_timeout_ms", "reconcile_interval_ms", "chain_endpoint", "chain_vault",
+                                     "escrow_default_timeout_ms", "reconcile_interval_ms", "escrow_restart_grace_ms", "chain_endpoint", "chain_vault",
                                      "chain_confirmations", "chain_start_block", "chain_poll_interval_ms",
                                      "chain_retry_max_ms", "chain_operator_key", "chain_deployment", "epoch_interval_ms", "epoch_interval_s",
                                      "epoch_demand_from", "epoch_demand_timeout_ms"}));
@@ -30,8 +30,9 @@ result<settlement_settings> read_settlement_settings(const settings& config) {
   IG_TRY(read_setting(config, "escrow_grace_ms", out.expiry.grace_ms));
   IG_TRY(read_setting(config, "escrow_default_timeout_ms", out.expiry.default_timeout_ms));
   IG_TRY(read_setting(config, "reconcile_interval_ms", out.expiry.reconcile_interval_ms));
-  if (out.expiry.grace_ms < 0 || out.expiry.default_timeout_ms < 1 || out.expiry.reconcile_interval_ms < 1) {
-    return make_error(error_code::invalid_argument, config.where() + ": escrow_grace_ms must be >= 0, "
+  IG_TRY(read_setting(config, "escrow_restart_grace_ms", out.expiry.restart_grace_ms));
+  if (out.expiry.grace_ms < 0 || out.expiry.restart_grace_ms < 0 || out.expiry.default_timeout_ms < 1 || out.expiry.reconcile_interval_ms < 1) {
+    return make_error(error_code::invalid_argument, config.where() + ": escrow_grace_ms and escrow_restart_grace_ms must be >= 0, "
                                                     "escrow_default_timeout_ms and reconcile_interval_ms >= 1");
   }
   IG_TRY(read_setting(config, "epoch_interval_ms", out.epoch_interval_ms));

@@ -16,6 +16,9 @@
 //                                  is then refunded (escrow_expiry.hpp)
 //   escrow_default_timeout_ms: 120000  the deadline of an escrow whose request names none
 //   reconcile_interval_ms: 1000    how often open escrows are checked for expiry (also at start)
+//   escrow_restart_grace_ms: 10000 after a start, an escrow already past its expiry waits this long
+//                                  more, so that the receipts, claims and refunds the matchmaker and
+//                                  bridges kept sending while this actor was down settle it first
 //   epoch_interval_ms: 0           > 0: the actor closes the open epoch this often itself (reward pool
 //                                  0, no metrics; op id "epoch-timer/<epoch>"), e.g. so the chain bridge
 //                                  anchors; 0: epochs close only by epoch_close messages
