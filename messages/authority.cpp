@@ -39,6 +39,7 @@ constexpr std::array rules = {
   authority_rule{"*", trace_report, anyone},
   authority_rule{"*", grid_view_report, anyone},
   authority_rule{"*", demand_window_report, anyone},
+  authority_rule{"*", held_requests_reply, anyone},
   authority_rule{"*", ledger_view_report, anyone},
   authority_rule{"*", message_type::chain_withdrawal_proof, anyone},
   authority_rule{"*", message_type::chain_identity, anyone},
@@ -57,6 +58,7 @@ constexpr std::array rules = {
   // (the matchmaker checks the body's worker id against the signing key).
   authority_rule{"matchmaker", inference_request, coordinator},
   authority_rule{"matchmaker", cancel_inference, coordinator},
+  authority_rule{"matchmaker", held_requests_query, coordinator},
   authority_rule{"matchmaker", worker_register, member},
   authority_rule{"matchmaker", worker_heartbeat, member},
   authority_rule{"matchmaker", worker_leave, member},

@@ -43,6 +43,8 @@ enum class message_type : std::uint16_t {
   grid_view_report = 207,
   demand_window_query = 208,
   demand_window_report = 209,
+  held_requests_query = 210,
+  held_requests_reply = 211,
 
   // 300–399 challenge / verification (messages/challenge.hpp)
   audit_request = 300,

@@ -246,6 +246,8 @@ TEST(match_messages, registry_messages_round_trip) {
   EXPECT_EQ(decoded.models[0].cleared_jobs, 64u);
   EXPECT_EQ(round_trip(supply_request{"m"}).model, "m");
   EXPECT_EQ(round_trip(demand_window_query{1000, 2000}).until_unix_ms, 2000);
+  EXPECT_EQ(round_trip(held_requests_query{{"a", "b"}}).request_ids, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(round_trip(held_requests_reply{{"b"}}).lost_ids, (std::vector<std::string>{"b"}));
   const auto demand = round_trip(demand_window_report{1000, 2000, 650000, 2500, 12, 20});
   EXPECT_EQ(demand.utilisation_ppm, 650000);
   EXPECT_EQ(demand.queue_p95_ms, 2500);

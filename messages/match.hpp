@@ -9,6 +9,7 @@
 // Asks (prices per 1k tokens) are published in the registration's model_offer and again in every
 // heartbeat (`asks`), so a miner may change them while serving; the supply report carries the
 // price index the matchmaker keeps per model (market/price_index.hpp).
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -84,6 +85,27 @@ struct worker_leave {
   MSGPACK_DEFINE(worker_id)
 };
 IG_REGISTER_MESSAGE(worker_leave);
+
+// A bridge asks which of the requests it submitted the matchmaker still holds (queued or running).
+// One the matchmaker does not hold was lost — sent to a matchmaker that died or restarted since —
+// and the bridge fails it at once instead of holding its client to the deadline. Messages on one
+// path keep their order, so every request named was submitted before this query arrived.
+struct held_requests_query {
+  static constexpr message_type id = message_type::held_requests_query;
+  static constexpr std::uint16_t version = 1;
+  static constexpr std::size_t max_ids = 65536;
+  std::vector<std::string> request_ids;
+  MSGPACK_DEFINE(request_ids)
+};
+IG_REGISTER_MESSAGE(held_requests_query);
+
+struct held_requests_reply {
+  static constexpr message_type id = message_type::held_requests_reply;
+  static constexpr std::uint16_t version = 1;
+  std::vector<std::string> lost_ids;  // named in the query, not held for its sender
+  MSGPACK_DEFINE(lost_ids)
+};
+IG_REGISTER_MESSAGE(held_requests_reply);
 
 struct supply_request {
   static constexpr message_type id = message_type::supply_request;

@@ -99,21 +99,52 @@ actors:
   }
 
   // The same hub with its settlement actor on a node of its own ("ledger", replay window 2 s), and
-  // a hub ("split-hub") whose matchmaker and bridge reach it over tcp.
+  // either a hub ("split-hub") whose matchmaker and bridge reach it over tcp, or the matchmaker
+  // ("mm", named hub for the workers) and the bridge ("edge") each on a node of its own.
   void write_split_hub(int ledger_port) {
     std::array<std::uint8_t, 32> hub_seed{};
     hub_seed[0] = 0x4b;
     const std::string hub_id = to_hex(identity::from_seed(hub_seed).public_id());
     testing::write_file(dir + "/split-hub.key", to_hex(hub_seed) + "\n");
+    std::array<std::uint8_t, 32> edge_seed{};
+    edge_seed[0] = 0x4c;
+    const std::string edge_id = to_hex(identity::from_seed(edge_seed).public_id());
+    testing::write_file(dir + "/edge.key", to_hex(edge_seed) + "\n");
     ASSERT_TRUE(write_new_keys(dir + "/ledger-keys").ok());
+    std::array<std::uint8_t, 32> ledger_seed{};
+    ledger_seed[0] = 0x4d;
+    testing::write_file(dir + "/ledger.key", to_hex(ledger_seed) + "\n");  // the same identity after a restart
+    ASSERT_TRUE(write_new_keys(dir + "/edge-keys").ok());
     testing::write_file(dir + "/ledger.yaml", fmt::format(R"(node: {{name: ledger, bind: "tcp://127.0.0.1:{}"}}
-security: {{admit: open, coordinators: [{}], transport: curve, transport_key: "{}/ledger-keys/transport.key",
-           replay_window_ms: 2000}}
+security: {{admit: open, identity: "{}/ledger.key", coordinators: [{}, {}], transport: curve,
+           transport_key: "{}/ledger-keys/transport.key", replay_window_ms: 2000}}
 actors:
   - name: settlement
     kind: settlement
     settings: {{db: "{}", genesis_deposits: {{alice-ledger: {}}}, escrow_restart_grace_ms: 10000}}
-)", ledger_port, hub_id, dir, db, genesis_micro));
+)", ledger_port, dir, hub_id, edge_id, dir, db, genesis_micro));
+    const std::string ledger_peer = fmt::format(R"({{name: ledger, endpoint: "tcp://127.0.0.1:{}", actors: [settlement], transport_key: "{}/ledger-keys/transport.pub"}})",
+                                                ledger_port, dir);
+    testing::write_file(dir + "/mm.yaml", fmt::format(R"(node: {{name: hub, bind: "tcp://127.0.0.1:{}"}}
+security: {{admit: open, identity: "{}/split-hub.key", coordinators: [{}], transport: curve, transport_key: "{}/hub-keys/transport.key"}}
+peers: [{}]
+actors:
+  - name: matchmaker
+    kind: matchmaker
+    settings: {{receipts_to: settlement, heartbeat_interval_ms: 100, heartbeat_timeout_ms: 800, stall_timeout_ms: 1200,
+               tick_ms: 20, settlement_retry_ms: 500}}
+)", hub_port, dir, edge_id, dir, ledger_peer));
+    testing::write_file(dir + "/edge.yaml", fmt::format(R"(node: {{name: edge, bind: "tcp://127.0.0.1:*"}}
+limits: {{drain_timeout_ms: 1000, drain_quiet_ms: 20}}
+security: {{admit: open, identity: "{}/edge.key", transport: curve, transport_key: "{}/edge-keys/transport.key"}}
+peers: [{}, {{name: hub, endpoint: "tcp://127.0.0.1:{}", actors: [matchmaker], transport_key: "{}/hub-keys/transport.pub"}}]
+actors:
+  - name: http
+    kind: http_bridge
+    settings: {{listen: "127.0.0.1:{}", keys_file: "{}/keys.yaml", settlement: settlement, request_timeout_ms: 30000,
+               settlement_retry_ms: 500, matchmaker_check_ms: 500, matchmaker_lost_ms: 5000,
+               prompt_price_micro_per_1k: 2000, completion_price_micro_per_1k: {}}}
+)", dir, dir, ledger_peer, hub_port, dir, http_port, dir, 2 * completion_micro_per_token * 1000));
     testing::write_file(dir + "/split-hub.yaml", fmt::format(R"(node: {{name: hub, bind: "tcp://127.0.0.1:{}"}}
 limits: {{drain_timeout_ms: 1000, drain_quiet_ms: 20}}
 security: {{admit: open, identity: "{}/split-hub.key", transport: curve, transport_key: "{}/hub-keys/transport.key"}}
@@ -197,6 +228,20 @@ actors:
     return static_cast<std::int64_t>(tokens * 1'000'000 + (tokens >= 0 ? 0.5 : -0.5));
   }
   std::string history(const std::string& account) { return run_cli("ledger --db " + db + " history " + account).output; }
+  // A stream of 400 tokens that ended early: the books closed, the payer paid the prompt and the
+  // k (at least min_tokens) tokens it received, the worker was paid that from its chunk claim, and
+  // the rest of the escrow went back.
+  void expect_delivered_tokens_paid(std::int64_t min_tokens) {
+    expect_books_closed();
+    const std::int64_t spent = genesis_micro - balance_micro("alice-ledger");
+    const std::int64_t k = spent / completion_micro_per_token;
+    EXPECT_GE(k, min_tokens) << history("alice-ledger");
+    EXPECT_LT(k, 400) << history("alice-ledger");
+    EXPECT_GT(spent % completion_micro_per_token, 0) << "the prompt was not paid";
+    EXPECT_EQ(balance_micro(worker_ids[0]), after_fee(spent)) << history(worker_ids[0]);
+    EXPECT_NE(history(worker_ids[0]).find("partial_settle"), std::string::npos) << history(worker_ids[0]);
+    EXPECT_NE(history("alice-ledger").find("refund"), std::string::npos) << history("alice-ledger");
+  }
   // Every escrow ended (receipts settle asynchronously) and the books verify with exact conservation.
   void expect_books_closed() {
     const auto deadline = std::chrono::steady_clock::now() + seconds(15);
@@ -303,20 +348,10 @@ TEST_F(partial_settlement_test, a_cancelled_stream_pays_exactly_for_the_tokens_d
   ASSERT_TRUE(wait_for_workers(1)) << hub->log();
   const stream_outcome got = stream(400, [](int chunks) { return chunks < 5; });  // hangs up after 5
   ASSERT_FALSE(got.finished);
-  expect_books_closed();
-  const std::int64_t paid_worker = balance_micro(worker_ids[0]);
-  const std::int64_t spent = genesis_micro - balance_micro("alice-ledger");
   // The cost of k tokens the bridge had received when the client hung up (at least the 5 it read,
   // not the 400 it asked for) after a prompt of p tokens: p + 1,000 k micro, the worker paid that
   // less the fee.
-  const std::int64_t k = spent / completion_micro_per_token;
-  const std::int64_t prompt_micro = spent % completion_micro_per_token;
-  EXPECT_GE(k, 5) << history("alice-ledger");
-  EXPECT_LT(k, 400) << history("alice-ledger");
-  EXPECT_GT(prompt_micro, 0);
-  EXPECT_EQ(paid_worker, after_fee(spent)) << history(worker_ids[0]);
-  EXPECT_NE(history(worker_ids[0]).find("partial_settle"), std::string::npos);
-  EXPECT_NE(history("alice-ledger").find("refund"), std::string::npos);
+  expect_delivered_tokens_paid(5);
 }
 
 // The settlement process is killed once the client has read 3 tokens, and restarted after its
@@ -346,8 +381,8 @@ class settlement_outage_test : public partial_settlement_test {
 TEST_F(settlement_outage_test, a_receipt_sent_while_settlement_was_down_pays_the_miner_once_it_is_back) {
   const stream_outcome got = stream_through_an_outage([](int) { return true; });
   ASSERT_TRUE(got.finished) << hub->log();
-  EXPECT_TRUE(hub->wait_for_log("settlement did not take what is owed", milliseconds(0))) << hub->log();
   expect_books_closed();
+  EXPECT_TRUE(hub->wait_for_log("settlement did not take what is owed", milliseconds(0))) << hub->log();
   const std::int64_t cost = got.prompt_tokens + got.completion_tokens * completion_micro_per_token;
   EXPECT_EQ(balance_micro(worker_ids[0]), after_fee(cost)) << history(worker_ids[0]) << hub->log();
   EXPECT_EQ(balance_micro("alice-ledger"), genesis_micro - cost) << history("alice-ledger");
@@ -357,16 +392,54 @@ TEST_F(settlement_outage_test, a_receipt_sent_while_settlement_was_down_pays_the
 TEST_F(settlement_outage_test, a_stream_cancelled_while_settlement_was_down_pays_what_was_delivered_once_it_is_back) {
   const stream_outcome got = stream_through_an_outage([](int chunks) { return chunks < 5; });
   ASSERT_FALSE(got.finished);
+  expect_delivered_tokens_paid(5);
   EXPECT_TRUE(hub->wait_for_log("settlement did not take the claims and refund", milliseconds(0))) << hub->log();
-  expect_books_closed();
-  const std::int64_t spent = genesis_micro - balance_micro("alice-ledger");
-  const std::int64_t k = spent / completion_micro_per_token;
-  EXPECT_GE(k, 5) << history("alice-ledger");
-  EXPECT_LT(k, 400) << history("alice-ledger");
-  EXPECT_EQ(balance_micro(worker_ids[0]), after_fee(spent)) << history(worker_ids[0]);
-  EXPECT_NE(history(worker_ids[0]).find("partial_settle"), std::string::npos);
-  const std::string refunds = history("alice-ledger");
-  EXPECT_NE(refunds.find("refund"), std::string::npos) << refunds;
+}
+
+// The matchmaker on a node of its own dies mid-stream: the bridge fails the job within seconds
+// (not at its 30 s deadline), the worker is paid for the tokens the client received, the rest goes
+// back. Killed for good, the bridge hears nothing from it for matchmaker_lost_ms (5 s); restarted at
+// once, the new one answers that it does not hold the request.
+class matchmaker_loss_test : public partial_settlement_test {
+ protected:
+  // Streams 400 tokens and kills the matchmaker after the client read 3 (restarting it if asked);
+  // returns how long after the kill the stream ended.
+  seconds stream_through_matchmaker_loss(bool restart) {
+    ledger = start_node("ledger");
+    matchmaker = start_node("mm");
+    edge = start_node("edge");
+    worker = start_node("worker0");
+    EXPECT_TRUE(wait_for_workers(1)) << edge->log() << matchmaker->log();
+    std::chrono::steady_clock::time_point killed_at{};
+    got = stream(400, [&](int chunks) {
+      if (chunks == 3) {
+        matchmaker->send_signal(SIGKILL);
+        (void)matchmaker->wait_exit(seconds(5));
+        killed_at = std::chrono::steady_clock::now();
+        if (restart) matchmaker = start_node("mm");
+      }
+      return true;
+    });
+    return std::chrono::duration_cast<seconds>(std::chrono::steady_clock::now() - killed_at);
+  }
+  stream_outcome got;
+  std::unique_ptr<testing::child_process> ledger, matchmaker, edge, worker;
+};
+
+TEST_F(matchmaker_loss_test, a_matchmaker_that_died_fails_its_jobs_within_seconds_and_pays_what_was_delivered) {
+  const seconds ended_after = stream_through_matchmaker_loss(false);
+  EXPECT_FALSE(got.finished);
+  EXPECT_LT(ended_after.count(), 12) << edge->log();
+  EXPECT_TRUE(edge->wait_for_log("The matchmaker has not answered", milliseconds(0))) << edge->log();
+  expect_delivered_tokens_paid(3);
+}
+
+TEST_F(matchmaker_loss_test, a_restarted_matchmaker_that_lost_the_job_fails_it_within_seconds) {
+  const seconds ended_after = stream_through_matchmaker_loss(true);
+  EXPECT_FALSE(got.finished);
+  EXPECT_LT(ended_after.count(), 12) << edge->log();
+  EXPECT_TRUE(edge->wait_for_log("The matchmaker lost the request", milliseconds(0))) << edge->log();
+  expect_delivered_tokens_paid(3);
 }
 
 }  // namespace

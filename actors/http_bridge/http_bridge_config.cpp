@@ -41,7 +41,7 @@ status read_listen(const settings& config, http_bridge_config& out) {
 result<http_bridge_config> parse_http_bridge_config(const settings& config) {
   IG_TRY(config.reject_unknown_keys({"listen", "keys_file", "matchmaker", "max_body_bytes", "queue_capacity",
                                      "max_jobs_in_flight", "http_threads", "request_timeout_ms", "poll_interval_ms",
-                                     "models_refresh_ms", "retry_after_s", "prompt_price_micro_per_1k",
+                                     "models_refresh_ms", "matchmaker_check_ms", "matchmaker_lost_ms", "retry_after_s", "prompt_price_micro_per_1k",
                                      "completion_price_micro_per_1k", "owned_by", "model_files",
                                      "rate_limit_per_minute", "rate_limit_burst", "default_max_tokens",
                                      "max_tokens_limit", "settlement", "settlement_timeout_ms", "settlement_retry_ms",
@@ -75,6 +75,8 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
   IG_TRY(read_setting(config, "access_log", out.access_log));
   IG_TRY(read<std::int64_t>(config, "poll_interval_ms", out.poll_interval_ms, 1));
   IG_TRY(read<std::int64_t>(config, "models_refresh_ms", out.models_refresh_ms, 1));
+  IG_TRY(read<std::int64_t>(config, "matchmaker_check_ms", out.matchmaker_check_ms, 1));
+  IG_TRY(read<std::int64_t>(config, "matchmaker_lost_ms", out.matchmaker_lost_ms, 1));
   IG_TRY(read<std::int64_t>(config, "retry_after_s", out.retry_after_s, 1));
   IG_TRY(read<std::int64_t>(config, "prompt_price_micro_per_1k", out.prompt_price_micro_per_1k, 0));
   IG_TRY(read<std::int64_t>(config, "completion_price_micro_per_1k", out.completion_price_micro_per_1k, 0));

@@ -40,6 +40,11 @@ struct http_bridge_config {
   bool access_log = true;                 // one `access` log line per request
   std::int64_t request_timeout_ms = 120000;  // longest a job may run before it is cancelled (504)
   std::int64_t poll_interval_ms = 1000;   // safety-net drain of the inbox; pushes wake the actor at once
+  // Every matchmaker_check_ms the bridge asks the matchmaker which of its jobs it still holds
+  // (held_requests_query): one it lost (it restarted) fails at once, 503. When nothing came from the
+  // matchmaker for matchmaker_lost_ms (no answer, no chunk) every job sent to it fails, 503.
+  std::int64_t matchmaker_check_ms = 2000;
+  std::int64_t matchmaker_lost_ms = 10000;
   std::int64_t models_refresh_ms = 1000;  // how often the model list is asked of the matchmaker
   std::int64_t retry_after_s = 1;         // Retry-After on backpressure 429s
   // Default price caps in micro-units per 1000 tokens, for a request that sets no

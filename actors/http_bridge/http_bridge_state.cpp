@@ -80,6 +80,8 @@ void http_bridge_state::on_start() {
   });
   drain_inbox();  // after a restart: what queued while the actor was down
   ctx_.every(shared_->config.models_refresh_ms, [this] { refresh_models(); });
+  matchmaker_heard_steady_ms_ = ctx_.steady_ms();
+  ctx_.every(shared_->config.matchmaker_check_ms, [this] { check_matchmaker_holds(); });
   ctx_.every(shared_->config.keys_reload_ms, [this] { reload_keys(); });
   ctx_.every(access_log_flush_ms, [] { flush_batched_log(); });
   if (!shared_->config.settlement.empty()) {
@@ -170,7 +172,9 @@ void http_bridge_state::dispatch(const inference_request& request) {
     fail_job(request.request_id,
              api_error{503, "The matchmaker cannot be reached: " + sent.err().message, "api_error", "", "unavailable"},
              false);
+    return;
   }
+  if (auto found = jobs_.find(request.request_id); found != jobs_.end()) found->second.dispatched = true;
 }
 
 // The worker signs no receipt for a failed or cancelled job: each worker's last chunk claim pays it
@@ -245,6 +249,7 @@ void http_bridge_state::cancel(const std::string& request_id) {
 void http_bridge_state::on_chunk(const token_chunk& chunk) {
   auto found = jobs_.find(chunk.request_id);
   if (found == jobs_.end()) return;  // cancelled or finished: a late chunk
+  matchmaker_heard_steady_ms_ = ctx_.steady_ms();
   job_entry& job = found->second;
   if (chunk.index != job.received) return;  // duplicate or replayed after a failover
   job.received += static_cast<std::uint32_t>(chunk.tokens.size());

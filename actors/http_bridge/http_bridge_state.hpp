@@ -53,6 +53,7 @@ class http_bridge_state {
     bool escrowed = false;  // the settlement actor holds its maximum cost (refunded if the job fails)
     bool client_streams = false;  // the client gets tokens as they come (and pays for those it got)
     delivered_claims delivered;   // each worker's signed claim for what it streamed here
+    bool dispatched = false;      // sent to the matchmaker (after its escrow, in settlement mode)
   };
 
   void drain_inbox();
@@ -82,6 +83,10 @@ class http_bridge_state {
   void refresh_models();
   void reload_keys();  // the keys file changed (a key made or revoked): its keys take over
   void expire_jobs();
+  // lost_jobs.cpp: asks the matchmaker which dispatched jobs it still holds and fails the ones it
+  // lost; fails them all when nothing came from it for matchmaker_lost_ms.
+  void check_matchmaker_holds();
+  void fail_lost_jobs(const std::vector<std::string>& request_ids, const std::string& why);
   void fail_job(const std::string& request_id, const api_error& why, bool cancel_upstream);
   void publish_counts();
 
@@ -91,7 +96,9 @@ class http_bridge_state {
   dashboard_feed dashboard_;
   file_watch keys_watch_;
   std::unordered_map<std::string, job_entry> jobs_;
-  retried_requests settlement_owed_;  // partial claims and refunds settlement has not answered yet
+  retried_requests settlement_owed_;
+  std::int64_t matchmaker_heard_steady_ms_ = 0;  // the last answer or chunk from the matchmaker
+  bool holds_check_in_flight_ = false;  // partial claims and refunds settlement has not answered yet
   std::mt19937_64 seeds_;
 };
 

@@ -4,6 +4,7 @@
 // On the system clock neither would happen within the test's waits.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -90,6 +91,14 @@ struct client_state {
             }),
             on<token_chunk>([this](const token_chunk& c) {
               if (!c.finish_reason.empty()) results->record(c.request_id, outcome{c.finish_reason, c.worker_id});
+            }),
+            // Asked of the matchmaker as this client (the submitter of its requests), as a bridge does.
+            on<held_requests_query>([this](const held_requests_query& q) {
+              const reply_token token = ctx.reply_later();
+              ctx.request<held_requests_reply>("matchmaker", q, 2000, [this, token](result<held_requests_reply> held) {
+                if (!held.ok()) return (void)ctx.reply_error(token, held.err());
+                (void)ctx.reply(token, *held);
+              });
             }),
             on<inference_failed>([this](const inference_failed& f) {
               results->record(f.request_id, outcome{"", "", static_cast<error_code>(f.code)});
@@ -212,6 +221,50 @@ TEST(matchmaker_clock, a_queued_request_expires_at_its_deadline_on_the_context_c
   ASSERT_TRUE(ended.has_value()) << "a deadline 30 s away on the context clock must expire after 31 s of it";
   EXPECT_EQ(ended->failure, error_code::timeout);
   EXPECT_FALSE(mm.results.of("holds-the-slot").has_value()) << "its default deadline (600 s) is still ahead";
+}
+
+// A bridge asks which of its requests the matchmaker holds: one queued or running is held for its
+// submitter; one never submitted (or lost with a matchmaker that restarted), or another client's,
+// is named lost.
+TEST(matchmaker_held_requests, the_requests_not_held_for_the_asker_are_named_lost) {
+  manual_clock time(system_clock().unix_ms());
+  matchmaker_grid mm(time);
+  ASSERT_TRUE(mm.grid->spawn_state<fake_worker_state>("busy", std::string("busy-worker"), false, true).ok());
+  ASSERT_EQ(mm.registered_workers(1), 1u);
+  mm.ask("running");
+  mm.ask("queued");
+  auto held = mm.grid->call<held_requests_reply>("client", held_requests_query{{"running", "queued", "never-sent"}}, 2000);
+  ASSERT_TRUE(held.ok()) << held.err().message;
+  EXPECT_EQ(held->lost_ids, (std::vector<std::string>{"never-sent"}));
+  auto someone_else = mm.grid->call<held_requests_reply>("matchmaker", held_requests_query{{"running"}}, 2000);
+  ASSERT_TRUE(someone_else.ok()) << someone_else.err().message;
+  EXPECT_EQ(someone_else->lost_ids, (std::vector<std::string>{"running"})) << "not the asker's request";
+}
+
+// A worker streaming a job the matchmaker does not hold for it (the matchmaker restarted and forgot
+// it, or it failed over elsewhere) is told to stop instead of working for nobody.
+struct stray_worker_state {
+  explicit stray_worker_state(actor_context& context, std::atomic<int>* told) : ctx(context), cancels(told) {}
+  void on_start() {
+    (void)ctx.send("matchmaker", token_chunk{"forgotten", 0, {7}, "", "", "stray-worker", 1});
+  }
+  handler_table handlers() {
+    return {on<cancel_inference>([this](const cancel_inference& c) {
+      if (c.request_id == "forgotten") ++*cancels;
+    })};
+  }
+  actor_context& ctx;
+  std::atomic<int>* cancels;
+};
+
+TEST(matchmaker_held_requests, a_chunk_of_a_job_the_matchmaker_does_not_hold_cancels_it_at_the_worker) {
+  manual_clock time(system_clock().unix_ms());
+  matchmaker_grid mm(time);
+  std::atomic<int> cancels{0};
+  ASSERT_TRUE(mm.grid->spawn_state<stray_worker_state>("stray", &cancels).ok());
+  const auto until = std::chrono::steady_clock::now() + 3s;
+  while (cancels.load() == 0 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(cancels.load(), 1);
 }
 
 }  // namespace

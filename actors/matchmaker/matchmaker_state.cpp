@@ -210,11 +210,14 @@ void matchmaker_state::evict(const std::string& worker_id, const std::string& wh
   }
 }
 
-void matchmaker_state::on_chunk(const token_chunk& chunk) {
+void matchmaker_state::on_chunk(const token_chunk& chunk, const std::string& sender) {
   auto found = jobs_.find(chunk.request_id);
-  if (found == jobs_.end() || found->second.worker_id != chunk.worker_id ||
-      chunk.index != found->second.streamed.size()) {
+  const bool not_its_job = found == jobs_.end() || found->second.worker_id != chunk.worker_id;
+  if (not_its_job || chunk.index != found->second.streamed.size()) {
     ++counters_.stale_chunks;
+    // A worker streaming a job this matchmaker does not hold for it (this matchmaker restarted, or
+    // the job failed over elsewhere or was cancelled) works for nobody: it is told to stop.
+    if (not_its_job) (void)ctx_.send(sender, cancel_inference{chunk.request_id});
     return;
   }
   job& j = found->second;
@@ -451,10 +454,22 @@ handler_table matchmaker_state::handlers() {
         if (!queue_.empty()) route_waiting(false);
         return {};
       }),
-      on<token_chunk>([this](const token_chunk& chunk) -> status {
+      on<token_chunk>([this](const token_chunk& chunk, const envelope& in) -> status {
         IG_TRY(check_worker_sender(chunk.worker_id));
-        on_chunk(chunk);
+        on_chunk(chunk, in.sender);
         return {};
+      }),
+      on<held_requests_query>([this](const held_requests_query& q, const envelope& in) -> result<held_requests_reply> {
+        if (q.request_ids.size() > held_requests_query::max_ids) {
+          return make_error(error_code::too_large, std::to_string(q.request_ids.size()) + " request ids in one query; at most " +
+                                                       std::to_string(held_requests_query::max_ids));
+        }
+        held_requests_reply out;
+        for (const std::string& id : q.request_ids) {
+          auto found = jobs_.find(id);
+          if (found == jobs_.end() || found->second.submitted_by != in.sender) out.lost_ids.push_back(id);
+        }
+        return out;
       }),
       on<inference_failed>([this](const inference_failed& failure, const envelope& in) { on_worker_failure(failure, in); }),
       on<completion_receipt>(

@@ -92,7 +92,8 @@ class matchmaker_state {
   void evict(const std::string& worker_id, const std::string& why);
   void release(job& j);
   void finish_failed(const std::string& request_id, const error& why);
-  void on_chunk(const token_chunk& chunk);
+  // `sender`: the envelope's, told to stop when the chunk is of no job it holds for that worker.
+  void on_chunk(const token_chunk& chunk, const std::string& sender);
   void on_worker_failure(const inference_failed& failure, const envelope& in);
   status on_receipt(const completion_receipt& receipt, const envelope& in);
   status on_verdict(const audit_verdict& verdict, const envelope& in);

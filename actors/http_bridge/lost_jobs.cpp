@@ -1,0 +1,58 @@
+// Jobs the matchmaker lost: a matchmaker that dies or restarts forgets the jobs it held, and their
+// clients would wait for their deadline (request_timeout_ms, 2 min by default) with nothing coming.
+// The bridge asks every matchmaker_check_ms which of its dispatched jobs the matchmaker still holds
+// (held_requests_query: messages on one path keep their order, so each job named was submitted
+// before the query arrived) and fails the lost ones at once; when nothing came from the matchmaker
+// for matchmaker_lost_ms — no answer, no chunk — it fails every dispatched job. Either way each
+// worker is paid for what a streaming client received and the rest of the escrow goes back.
+#include "actors/http_bridge/http_bridge_state.hpp"
+#include "messages/match.hpp"
+#include "runtime/log.hpp"
+
+namespace infergrid::http {
+
+void http_bridge_state::check_matchmaker_holds() {
+  const std::int64_t now = ctx_.steady_ms();
+  std::vector<std::string> dispatched;
+  for (const auto& [id, job] : jobs_) {
+    if (job.dispatched) dispatched.push_back(id);
+  }
+  if (dispatched.empty()) {  // nothing to lose: silence counts only while jobs wait on the matchmaker
+    matchmaker_heard_steady_ms_ = now;
+    return;
+  }
+  const std::int64_t silent_ms = now - matchmaker_heard_steady_ms_;
+  if (silent_ms >= shared_->config.matchmaker_lost_ms) {
+    matchmaker_heard_steady_ms_ = now;
+    return fail_lost_jobs(dispatched, "The matchmaker has not answered for " + std::to_string(silent_ms / 1000) +
+                                          " s; the request was lost with it. Retry.");
+  }
+  if (holds_check_in_flight_) return;
+  if (dispatched.size() > held_requests_query::max_ids) dispatched.resize(held_requests_query::max_ids);
+  holds_check_in_flight_ = true;
+  ctx_.request<held_requests_reply>(shared_->config.matchmaker, held_requests_query{std::move(dispatched)},
+                                    shared_->config.matchmaker_check_ms, [this](result<held_requests_reply> held) {
+                                      holds_check_in_flight_ = false;
+                                      if (!held.ok()) {
+                                        log(log_level::debug, ctx_.address(), "held requests: {}", held.err().message);
+                                        return;
+                                      }
+                                      matchmaker_heard_steady_ms_ = ctx_.steady_ms();
+                                      fail_lost_jobs(held->lost_ids,
+                                                     "The matchmaker lost the request (it restarted). Retry.");
+                                    });
+}
+
+void http_bridge_state::fail_lost_jobs(const std::vector<std::string>& request_ids, const std::string& why) {
+  std::size_t failed = 0;
+  for (const std::string& id : request_ids) {
+    auto found = jobs_.find(id);
+    if (found == jobs_.end() || !found->second.dispatched) continue;  // finished meanwhile
+    fail_job(id, api_error{503, why, "api_error", "", "unavailable"}, false);
+    ++failed;
+  }
+  if (failed > 0) log(log_level::warn, ctx_.address(), "{} job(s) failed: {}", failed, why);
+  publish_counts();
+}
+
+}  // namespace infergrid::http
