@@ -38,6 +38,9 @@ struct silent_matchmaker_state {
               return supply_report{{one}, 0};
             }),
             on<inference_request>([](const inference_request&) {}),
+            on<held_requests_query>([](const held_requests_query&) -> result<held_requests_reply> {
+              return held_requests_reply{};  // holds every request it was sent
+            }),
             on<cancel_inference>([this](const cancel_inference&) { cancelled->fetch_add(1); })};
   }
   std::atomic<int>* cancelled;

@@ -98,7 +98,8 @@ class http_bridge_state {
   std::unordered_map<std::string, job_entry> jobs_;
   retried_requests settlement_owed_;
   std::int64_t matchmaker_heard_steady_ms_ = 0;  // the last answer or chunk from the matchmaker
-  bool holds_check_in_flight_ = false;  // partial claims and refunds settlement has not answered yet
+  bool holds_check_in_flight_ = false;
+  std::uint32_t unanswered_checks_ = 0;  // held-requests checks unanswered since the matchmaker was last heard  // partial claims and refunds settlement has not answered yet
   std::mt19937_64 seeds_;
 };
 

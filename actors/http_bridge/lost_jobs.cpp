@@ -22,8 +22,11 @@ void http_bridge_state::check_matchmaker_holds() {
     return;
   }
   const std::int64_t silent_ms = now - matchmaker_heard_steady_ms_;
-  if (silent_ms >= shared_->config.matchmaker_lost_ms) {
+  // Silence counts once a check went unanswered: after a pause of this process (SIGSTOP, a test's
+  // clock jumping ahead) the matchmaker is asked again before anything fails.
+  if (silent_ms >= shared_->config.matchmaker_lost_ms && unanswered_checks_ > 0) {
     matchmaker_heard_steady_ms_ = now;
+    unanswered_checks_ = 0;
     return fail_lost_jobs(dispatched, "The matchmaker has not answered for " + std::to_string(silent_ms / 1000) +
                                           " s; the request was lost with it. Retry.");
   }
@@ -34,10 +37,12 @@ void http_bridge_state::check_matchmaker_holds() {
                                     shared_->config.matchmaker_check_ms, [this](result<held_requests_reply> held) {
                                       holds_check_in_flight_ = false;
                                       if (!held.ok()) {
+                                        ++unanswered_checks_;
                                         log(log_level::debug, ctx_.address(), "held requests: {}", held.err().message);
                                         return;
                                       }
                                       matchmaker_heard_steady_ms_ = ctx_.steady_ms();
+                                      unanswered_checks_ = 0;
                                       fail_lost_jobs(held->lost_ids,
                                                      "The matchmaker lost the request (it restarted). Retry.");
                                     });
