@@ -162,8 +162,7 @@ maybe_error read_common(const json& body, const request_limits& limits, completi
   IG_HTTP_TRY(assign(read_integer(body, "max_tokens", "max_tokens", 1, limits.max_tokens_limit), max_tokens));
   out.max_tokens = max_tokens.value_or(limits.default_max_tokens);
   IG_HTTP_TRY(assign(read_number(body, "temperature", "temperature", 0, 2), out.temperature));
-  IG_HTTP_TRY(assign(read_number(body, "top_p", "top_p", 0, 1), out.top_p));
-  if (out.top_p == 0) return invalid_field("top_p", "'top_p' must be greater than 0.");
+  IG_HTTP_TRY(assign(read_number(body, "top_p", "top_p", 0, 1), out.top_p));  // 0: the most likely token only
   IG_HTTP_TRY(assign(read_number(body, "frequency_penalty", "frequency_penalty", -2, 2), out.frequency_penalty));
   IG_HTTP_TRY(assign(read_number(body, "presence_penalty", "presence_penalty", -2, 2), out.presence_penalty));
   IG_HTTP_TRY(read_sampler_extensions(body, out));

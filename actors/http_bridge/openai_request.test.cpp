@@ -69,6 +69,10 @@ TEST(ChatRequest, ReadsEveryField) {
   EXPECT_DOUBLE_EQ(request.provider.max_price_completion, 2);
 }
 
+TEST(ChatRequest, TopPMayBeZero) {  // OpenAI's range is 0..1 inclusive
+  EXPECT_DOUBLE_EQ(chat_ok(R"({"model":"m","messages":[{"role":"user","content":"x"}],"top_p":0})").top_p, 0.0);
+}
+
 TEST(ChatRequest, StopMayBeOneString) {
   EXPECT_EQ(chat_ok(R"({"model":"m","messages":[{"role":"user","content":"x"}],"stop":"END"})").stop,
             (std::vector<std::string>{"END"}));
@@ -153,7 +157,7 @@ TEST(ChatRequest, EachBadFieldIsNamed) {
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"max_completion_tokens":-1})", "max_completion_tokens"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"temperature":3})", "temperature"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"temperature":"hot"})", "temperature"},
-      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"top_p":0})", "top_p"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"top_p":-0.1})", "top_p"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"top_p":1.5})", "top_p"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"seed":"s"})", "seed"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stop":5})", "stop"},

@@ -32,8 +32,11 @@ inference_request to_inference_request(const completion_request& request, const 
   out.model = request.model;
   out.prompt = std::move(prompt);
   out.sampling.temperature = static_cast<float>(request.temperature);
-  out.sampling.top_k = static_cast<std::int32_t>(request.top_k);  // OpenAI has no top-k: 0 (off) unless asked
-  out.sampling.top_p = static_cast<float>(request.top_p);
+  // OpenAI has no top-k: 0 (off) unless asked. top_p 0 keeps only the most likely token, which is
+  // top-k 1 (the sampler's nucleus needs a positive mass to reach).
+  const bool most_likely_only = request.top_p == 0;
+  out.sampling.top_k = most_likely_only ? 1 : static_cast<std::int32_t>(request.top_k);
+  out.sampling.top_p = most_likely_only ? 1.0f : static_cast<float>(request.top_p);
   out.sampling.min_p = static_cast<float>(request.min_p);  // nor min-p
   out.sampling.repeat_penalty = static_cast<float>(request.repeat_penalty);
   out.sampling.frequency_penalty = static_cast<float>(request.frequency_penalty);

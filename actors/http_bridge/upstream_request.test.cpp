@@ -47,6 +47,16 @@ TEST(UpstreamRequest, MapsSamplingAndStreamsBackToTheBridge) {
   EXPECT_TRUE(to_inference_request(request, "r", "", "", 0, 99, {}).embedding);
 }
 
+TEST(UpstreamRequest, TopPZeroKeepsOnlyTheMostLikelyToken) {
+  completion_request request;
+  request.top_p = 0;  // OpenAI's range is 0..1 inclusive
+  const auto greedy = to_inference_request(request, "r", "", "", 0, 99, {});
+  EXPECT_EQ(greedy.sampling.top_k, 1);
+  EXPECT_FLOAT_EQ(greedy.sampling.top_p, 1.0f);
+  request.top_k = 40;
+  EXPECT_EQ(to_inference_request(request, "r", "", "", 0, 99, {}).sampling.top_k, 1);
+}
+
 TEST(UpstreamRequest, MapsProviderPreferences) {
   completion_request request;
   request.provider.order = {"b", "a", "c"};
