@@ -1,5 +1,7 @@
 #include "actors/http_bridge/http_replies.hpp"
 
+#include "actors/http_bridge/bearer_key.hpp"
+
 namespace infergrid::http {
 
 void write_json(httplib::Response& res, int status, const nlohmann::json& body) {
@@ -14,11 +16,9 @@ void write_error(httplib::Response& res, const api_error& failure) {
 }
 
 std::variant<caller, api_error> authenticate(bridge_shared& shared, const httplib::Request& req) {
-  const std::string header = req.get_header_value("Authorization");
-  constexpr std::string_view scheme = "Bearer ";
-  if (header.size() <= scheme.size() || header.compare(0, scheme.size(), scheme) != 0) return missing_api_key();
-  std::string key = header.substr(scheme.size());
-  while (!key.empty() && key.back() == ' ') key.pop_back();
+  auto read = bearer_key(req.get_header_value("Authorization"));
+  if (auto* failure = std::get_if<api_error>(&read)) return *failure;
+  std::string key = std::move(std::get<std::string>(read));
   auto owner = shared.accounts.owner_of_key(key);
   if (!owner) return unknown_api_key();
   const auto limits = shared.accounts.rate_limit_for(owner->account).value_or(shared.limiter.defaults());

@@ -169,6 +169,9 @@ TEST_F(HttpServer, ModelsNeedAKey) {
   EXPECT_EQ(models->status, 200);
   EXPECT_EQ(body_of(models)["data"].size(), 4u);
   EXPECT_EQ(body_of(models)["data"][0]["context_length"], 512);
+  auto lowercase = client->Get("/v1/models", {{"Authorization", "bearer sk-alice"}});  // RFC 9110 §11.1
+  ASSERT_TRUE(lowercase);
+  EXPECT_EQ(lowercase->status, 200);
 }
 
 TEST_F(HttpServer, WholeChatCompletion) {
