@@ -46,6 +46,7 @@ whole_answer collect(choice_session& choice, reply_clock::time_point deadline) {
     if (choice.tool_format.supported) {
       auto reply = chat::parse_tool_calls(choice.tool_format, answer.text);
       answer.text = choice.forced_call() ? "" : std::move(reply.content);
+      answer.call_expected = choice.forced_call();
       answer.tool_calls = std::move(reply.calls);
       choice.name_calls(answer.tool_calls);
       answer.finish_reason = choice.finish_reason(answer.finish_reason, !answer.tool_calls.empty());

@@ -89,10 +89,10 @@ json choice_json(endpoint_kind kind, const completion_piece& answer, bool with_l
   if (kind == endpoint_kind::chat) {
     choice["message"] = {{"role", "assistant"}, {"content", answer.text}, {"refusal", nullptr}};
     if (!answer.reasoning.empty()) choice["message"]["reasoning_content"] = answer.reasoning;
-    if (!answer.tool_calls.empty()) {
-      if (answer.text.empty()) choice["message"]["content"] = nullptr;
-      choice["message"]["tool_calls"] = tool_calls_json(answer, false);
+    if (answer.text.empty() && (answer.call_expected || !answer.tool_calls.empty())) {
+      choice["message"]["content"] = nullptr;
     }
+    if (!answer.tool_calls.empty()) choice["message"]["tool_calls"] = tool_calls_json(answer, false);
   } else {
     choice["text"] = answer.text;
   }

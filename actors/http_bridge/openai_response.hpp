@@ -47,6 +47,9 @@ struct completion_piece {
   std::size_t first_call_index = 0;
   std::size_t index = 0;  // the choice (`n` > 1) this piece belongs to
   std::string reasoning = {};  // chat, thinking models: text of the <think> block (`reasoning_content`)
+  // chat: the output was due to be a tool call (tool_choice forced one), so an empty text is no
+  // content: message.content is null, as with calls, not "".
+  bool call_expected = false;
 };
 
 // Characters (Unicode code points) the pieces' token texts add up to: where a stream's next

@@ -148,5 +148,16 @@ TEST(Response, ToolCallsInTheMessageAndInStreamDeltas) {
             "Sure.");
 }
 
+TEST(Response, AForcedCallCutShortHasNullContent) {  // tool_choice required/named, finish_reason length
+  completion_piece cut{"", {}, "length"};
+  cut.call_expected = true;
+  const auto whole = completion_json(endpoint_kind::chat, header, cut, false, {3, 9});
+  const auto& message = whole["choices"][0]["message"];
+  EXPECT_TRUE(message["content"].is_null());
+  EXPECT_FALSE(message.contains("tool_calls"));
+  const completion_piece plain{"", {}, "length"};  // no call asked for: an empty answer is ""
+  EXPECT_EQ(completion_json(endpoint_kind::chat, header, plain, false, {3, 9})["choices"][0]["message"]["content"], "");
+}
+
 }  // namespace
 }  // namespace infergrid::http

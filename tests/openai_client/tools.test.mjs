@@ -98,7 +98,7 @@ test('openai: a forced call cut short by max_tokens leaves no markup in content,
   };
   const whole = (await live.client.chat.completions.create(request)).choices[0];
   assert.equal(whole.finish_reason, 'length');
-  assert.ok(!whole.message.content, JSON.stringify(whole));
+  assert.equal(whole.message.content, null, JSON.stringify(whole));
   assert.equal(whole.message.tool_calls, undefined, JSON.stringify(whole));
   let content = '';
   let finish = null;
