@@ -59,10 +59,10 @@ field_result<std::int64_t> read_integer(const nlohmann::json& object, const char
   std::int64_t number = 0;
   if (value->is_number_integer()) {
     if (value->is_number_unsigned() && value->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
-      number = INT64_MAX;
-    } else {
-      number = value->get<std::int64_t>();
+      return invalid_field(param, "'" + param + "' must be between " + std::to_string(minimum) + " and " +
+                                      std::to_string(maximum) + ", got " + std::to_string(value->get<std::uint64_t>()) + ".");
     }
+    number = value->get<std::int64_t>();
   } else if (value->is_number_float() && std::trunc(value->get<double>()) == value->get<double>() &&
              std::fabs(value->get<double>()) < 9e15) {
     number = static_cast<std::int64_t>(value->get<double>());
@@ -74,6 +74,19 @@ field_result<std::int64_t> read_integer(const nlohmann::json& object, const char
                                     std::to_string(maximum) + ", got " + std::to_string(number) + ".");
   }
   return std::optional<std::int64_t>{number};
+}
+
+field_result<std::uint64_t> read_integer_bits(const nlohmann::json& object, const char* key, const std::string& param) {
+  const auto* value = member(object, key);
+  if (value == nullptr) return std::optional<std::uint64_t>{};
+  if (value->is_number_unsigned()) return std::optional<std::uint64_t>{value->get<std::uint64_t>()};
+  if (value->is_number_integer()) return std::optional<std::uint64_t>{static_cast<std::uint64_t>(value->get<std::int64_t>())};
+  auto small = read_integer(object, key, param, INT64_MIN, INT64_MAX);  // an integral float, as read_integer takes
+  if (auto* number = std::get_if<std::optional<std::int64_t>>(&small)) {
+    return std::optional<std::uint64_t>{static_cast<std::uint64_t>(**number)};
+  }
+  return invalid_field(param, "'" + param + "' must be an integer between " + std::to_string(INT64_MIN) + " and " +
+                                  std::to_string(UINT64_MAX) + ".");
 }
 
 field_result<double> read_number(const nlohmann::json& object, const char* key, const std::string& param,

@@ -25,6 +25,10 @@ field_result<std::string> read_string(const nlohmann::json& object, const char* 
 field_result<bool> read_bool(const nlohmann::json& object, const char* key, const std::string& param);
 field_result<std::int64_t> read_integer(const nlohmann::json& object, const char* key, const std::string& param,
                                         std::int64_t minimum, std::int64_t maximum);
+// Any integer a 64-bit field holds, signed or unsigned (-2^63 .. 2^64-1), as its two's-complement
+// bits: distinct values in 0 .. 2^64-1 stay distinct, a negative one is the unsigned value with its
+// bits (-1 is 2^64-1).
+field_result<std::uint64_t> read_integer_bits(const nlohmann::json& object, const char* key, const std::string& param);
 field_result<double> read_number(const nlohmann::json& object, const char* key, const std::string& param,
                                  double minimum, double maximum);
 field_result<std::vector<std::string>> read_string_list(const nlohmann::json& object, const char* key,

@@ -13,8 +13,6 @@ namespace {
 using json = nlohmann::json;
 using maybe_error = std::optional<api_error>;
 
-// Largest seed accepted (OpenAI documents a 64-bit integer; JSON clients rarely go past 2^53).
-constexpr std::int64_t max_seed = INT64_MAX;
 // Alternatives per token on /v1/completions, whose `logprobs` is that count (OpenAI's bound).
 constexpr std::int64_t max_text_logprobs = 5;
 // Entries of one logit_bias object (OpenAI accepts about 300; vocabularies reach 150k).
@@ -166,9 +164,8 @@ maybe_error read_common(const json& body, const request_limits& limits, completi
   IG_HTTP_TRY(assign(read_number(body, "frequency_penalty", "frequency_penalty", -2, 2), out.frequency_penalty));
   IG_HTTP_TRY(assign(read_number(body, "presence_penalty", "presence_penalty", -2, 2), out.presence_penalty));
   IG_HTTP_TRY(read_sampler_extensions(body, out));
-  std::optional<std::int64_t> seed;
-  IG_HTTP_TRY(assign(read_integer(body, "seed", "seed", INT64_MIN, max_seed), seed));
-  if (seed) out.seed = static_cast<std::uint64_t>(*seed);
+  // OpenAI takes int64 seeds, other servers uint64 ones: both, each value its own sampler seed.
+  IG_HTTP_TRY(assign(read_integer_bits(body, "seed", "seed"), out.seed));
   IG_HTTP_TRY(read_stop(body, limits, out));
   // vLLM's switch: the stop string that ends the output is kept in it.
   bool include_stop = false;

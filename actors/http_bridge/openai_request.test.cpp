@@ -73,6 +73,22 @@ TEST(ChatRequest, TopPMayBeZero) {  // OpenAI's range is 0..1 inclusive
   EXPECT_DOUBLE_EQ(chat_ok(R"({"model":"m","messages":[{"role":"user","content":"x"}],"top_p":0})").top_p, 0.0);
 }
 
+TEST(ChatRequest, EverySixtyFourBitSeedIsItsOwn) {  // none clamped: 2^63 and 2^64-1 were both 2^63-1
+  const auto seed_of = [](const std::string& seed) {
+    return chat_ok(R"({"model":"m","messages":[{"role":"user","content":"x"}],"seed":)" + seed + "}").seed.value();
+  };
+  EXPECT_EQ(seed_of("9223372036854775807"), 9223372036854775807u);
+  EXPECT_EQ(seed_of("9223372036854775808"), 9223372036854775808u);
+  EXPECT_EQ(seed_of("12345678901234567890"), 12345678901234567890u);
+  EXPECT_EQ(seed_of("18446744073709551615"), 18446744073709551615u);
+  EXPECT_EQ(seed_of("-1"), 18446744073709551615u);  // OpenAI's int64 seeds: the same 64 bits
+  EXPECT_EQ(seed_of("-9223372036854775808"), 9223372036854775808u);
+  EXPECT_EQ(seed_of("7.0"), 7u);
+  EXPECT_EQ(chat_error(R"({"model":"m","messages":[{"role":"user","content":"x"}],"seed":18446744073709551616})").param,
+            "seed");
+  EXPECT_EQ(chat_error(R"({"model":"m","messages":[{"role":"user","content":"x"}],"seed":1.5})").param, "seed");
+}
+
 TEST(ChatRequest, StopMayBeOneString) {
   EXPECT_EQ(chat_ok(R"({"model":"m","messages":[{"role":"user","content":"x"}],"stop":"END"})").stop,
             (std::vector<std::string>{"END"}));
