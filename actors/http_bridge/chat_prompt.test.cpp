@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include "kernels/model/json_schema_compiler.hpp"
+#include "kernels/model/json_schema_prefix.hpp"
+
 namespace infergrid::http {
 namespace {
 
@@ -74,6 +77,30 @@ TEST(ChatPrompt, NamedChoiceForcesThatCallInTheFamilyFormat) {
   EXPECT_EQ(llama.output.prefix, "");
   EXPECT_NE(llama.output.schema.find(R"({"anyOf":[)"), std::string::npos);
   EXPECT_NE(llama.output.schema.find(R"("parameters":{"type":"object","properties":{}})"), std::string::npos);
+}
+
+// OpenAI: arguments are always an object, and parameters {} is an empty parameter list. The forced
+// call's grammar admits only an object there, never "" or [] (which no parser takes as a call).
+TEST(ChatPrompt, AForcedCallOfAToolWithEmptyParametersWritesAnObject) {
+  for (const std::string choice : {R"("required")", R"({"type":"function","function":{"name":"e"}})"}) {
+    auto parsed = parse_chat_request(R"({"model":"m","messages":[{"role":"user","content":"Now?"}],"tool_choice":)" +
+                                         choice + R"(,"tools":[{"type":"function","function":{"name":"e","parameters":{}}}]})",
+                                     {});
+    auto request = std::get<completion_request>(parsed);
+    ASSERT_TRUE(std::holds_alternative<std::string>(render_chat_prompt(chat::template_family::qwen3, request)));
+    auto compiled = model::compile_json_schema(request.output.schema, request.output.prefix, request.output.suffix);
+    ASSERT_TRUE(compiled.ok()) << request.output.schema;
+    const auto accepts = [&](std::string_view call) {
+      model::json_schema_prefix reader(*compiled);
+      return reader.feed(request.output.prefix) && reader.feed(call) && reader.feed(request.output.suffix) &&
+             reader.complete();
+    };
+    EXPECT_TRUE(accepts(R"({"name": "e", "arguments": {}})")) << request.output.schema;
+    for (const char* not_an_object : {R"({"name": "e", "arguments": ""})", R"({"name": "e", "arguments": []})",
+                                      R"({"name": "e", "arguments": 1})"}) {
+      EXPECT_FALSE(accepts(not_an_object)) << not_an_object << " under " << request.output.schema;
+    }
+  }
 }
 
 TEST(ChatPrompt, FamiliesWithoutToolCallingRefuseTools) {

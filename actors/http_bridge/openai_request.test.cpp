@@ -278,6 +278,12 @@ TEST(ChatRequest, ToolsAndToolChoice) {
   EXPECT_EQ(automatic.tools.choice, tool_choice::automatic);
   EXPECT_EQ(automatic.tools.definitions.size(), 2u);
   EXPECT_EQ(automatic.tools.parameters_of("now").dump(), R"({"type":"object","properties":{}})");
+  // OpenAI: arguments are always an object; {} (like none) is an empty parameter list, not "any JSON value".
+  const auto untyped = chat_ok(base + R"(,"tools":[{"type":"function","function":{"name":"e","parameters":{}}},)"
+                                      R"({"type":"function","function":{"name":"p","parameters":{"properties":)"
+                                      R"({"x":{"type":"string"}}}}}]})");
+  EXPECT_EQ(untyped.tools.parameters_of("e").dump(), R"({"type":"object","properties":{}})");
+  EXPECT_EQ(untyped.tools.parameters_of("p").dump(), R"({"type":"object","properties":{"x":{"type":"string"}}})");
   const auto named = chat_ok(base + tools + R"(,"tool_choice":{"type":"function","function":{"name":"now"}},)"
                                             R"("parallel_tool_calls":false})");
   EXPECT_EQ(named.tools.choice, tool_choice::named);
@@ -291,6 +297,8 @@ TEST(ChatRequest, ToolsAndToolChoice) {
       {R"(,"tools":[{"type":"function","function":{"name":"bad name"}}])", "tools[0].function.name"},
       {R"(,"tools":[{"type":"retrieval"}])", "tools[0]"},
       {R"(,"tools":[{"type":"function","function":{"name":"f","parameters":[]}}])", "tools[0].function.parameters"},
+      {R"(,"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"string"}}}])",
+       "tools[0].function.parameters.type"},
       {R"(,"tools":[{"type":"function","function":{"name":"f"}},{"type":"function","function":{"name":"f"}}])",
        "tools[1].function.name"},
       {R"(,"tools":{})", "tools"},

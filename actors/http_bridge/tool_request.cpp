@@ -50,6 +50,11 @@ std::optional<api_error> read_definition(const ordered& tool, const std::string&
     return invalid_field(param + ".function.parameters",
                          "'" + param + ".function.parameters' must be a JSON Schema object.");
   }
+  if (parameters != function->end() && parameters->is_object() && parameters->contains("type") &&
+      (*parameters)["type"] != "object") {
+    return invalid_field(param + ".function.parameters.type", "'" + param + ".function.parameters' must describe an "
+                                                                  "object (\"type\": \"object\"): arguments are one JSON object.");
+  }
   auto strict = function->find("strict");
   if (strict != function->end() && !strict->is_null() && !strict->is_boolean()) {
     return invalid_field(param + ".function.strict", "'" + param + ".function.strict' must be a boolean.");
@@ -85,6 +90,20 @@ std::optional<api_error> read_choice(const ordered& body, const std::set<std::st
   return std::nullopt;
 }
 
+// OpenAI: a call's arguments are always one JSON object, and `parameters` describes its members, so
+// a schema that names no type is an object's ({} and a missing one: no parameters, arguments {}).
+// A top-level anyOf, $ref, enum or const is left as it is (they name their own alternatives).
+ordered object_schema(const ordered& parameters) {
+  const bool names_type = parameters.contains("type");
+  const bool combines = parameters.contains("anyOf") || parameters.contains("$ref") || parameters.contains("enum") ||
+                        parameters.contains("const");
+  if (names_type || combines) return parameters;
+  ordered schema{{"type", "object"}};
+  for (const auto& [key, value] : parameters.items()) schema[key] = value;
+  if (!schema.contains("properties") && !schema.contains("additionalProperties")) schema["properties"] = ordered::object();
+  return schema;
+}
+
 }  // namespace
 
 ordered tool_request::parameters_of(const std::string& name) const {
@@ -92,9 +111,9 @@ ordered tool_request::parameters_of(const std::string& name) const {
     const auto& function = tool["function"];
     if (function["name"] != name) continue;
     auto parameters = function.find("parameters");
-    if (parameters != function.end() && parameters->is_object()) return *parameters;
+    if (parameters != function.end() && parameters->is_object()) return object_schema(*parameters);
   }
-  return ordered{{"type", "object"}, {"properties", ordered::object()}};
+  return object_schema(ordered::object());
 }
 
 std::optional<api_error> read_tools(const ordered& body, tool_request& out) {

@@ -26,7 +26,8 @@ struct tool_request {
   // Whether the output must be a call (tool_choice required or a named function): held to the
   // call's grammar from the first token.
   bool forces_call() const { return active() && (choice == tool_choice::required || choice == tool_choice::named); }
-  // The `parameters` schema of the function `name` (an empty object schema when it has none).
+  // The schema of the function `name`'s arguments: its `parameters`, always an object's — one without
+  // a "type" is made {"type": "object", ...}, and {} or none is {"type": "object", "properties": {}}.
   nlohmann::ordered_json parameters_of(const std::string& name) const;
 };
 

@@ -92,6 +92,20 @@ test('openai: tool_choice required, streamed as delta.tool_calls', async () => {
   else assert.deepEqual(JSON.parse(calls[0].arguments), {});
 });
 
+test('openai: a forced call of a tool whose parameters are {} is a call with arguments {}', async () => {
+  // OpenAI: arguments are always an object; {} (like no parameters) is an empty parameter list.
+  const emptyTools = [{ type: 'function', function: { name: 'get_time', description: 'Time now', parameters: {} } }];
+  for (const tool_choice of ['required', { type: 'function', function: { name: 'get_time' } }]) {
+    for (const seed of [1, 2, 3]) {
+      const answer = (await live.client.chat.completions.create({
+        model, seed, messages: [{ role: 'user', content: 'What time is it?' }], tools: emptyTools, tool_choice, max_tokens: 120,
+      })).choices[0];
+      assert.equal(answer.message.tool_calls?.length, 1, JSON.stringify(answer));
+      assert.deepEqual(JSON.parse(answer.message.tool_calls[0].function.arguments), {});
+    }
+  }
+});
+
 test('openai: a forced call cut short by max_tokens leaves no markup in content, whole or streamed', async () => {
   const request = {
     model, messages: [{ role: 'user', content: 'Weather?' }], tools, tool_choice: 'required', max_tokens: 3,
