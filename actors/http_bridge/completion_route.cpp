@@ -30,7 +30,7 @@ whole_answer collect(choice_session& choice, reply_clock::time_point deadline) {
     if (auto* failure = std::get_if<api_error>(&next)) return *failure;
     auto* event = &std::get<job_event>(next);
     if (event->what == job_event::kind::text) {
-      auto piece = choice.split(event->text, event->tokens);
+      auto piece = choice.split(event->text, event->token_ids);
       answer.reasoning += piece.reasoning;
       answer.text += piece.content;
       answer.logprobs.insert(answer.logprobs.end(), event->logprobs.begin(), event->logprobs.end());
@@ -159,7 +159,7 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
     // A thinking model's reply unless the answer is constrained JSON (which leaves no room to think).
     if (kind == endpoint_kind::chat && chat::thinks(shared.catalog.template_for(request.model)) &&
         request.output.format.empty()) {
-      choice->reasoning.emplace(chat::prompt_opens_reasoning(prompt));
+      choice->reasoning.emplace(chat::prompt_opens_reasoning(prompt), shared.catalog.token_bytes_for(request.model));
     }
     reply->choices.push_back(std::move(choice));
   }

@@ -19,7 +19,7 @@ bool write_text(choice_session& choice, job_event& event, const writer& write) {
   const bool usage = choice.request.include_usage;
   if (event.text.empty() && event.tokens == 0) return true;
   if (choice.meter.completion_tokens == 0) choice.shared.metrics.observe_first_token(seconds_since(choice.started));
-  auto split = choice.split(event.text, event.tokens);
+  auto split = choice.split(event.text, event.token_ids);
   completion_piece piece{split.content, std::move(event.logprobs), "", choice.text_offset};
   piece.index = choice.index;
   piece.reasoning = std::move(split.reasoning);

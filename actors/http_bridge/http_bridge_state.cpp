@@ -257,7 +257,7 @@ void http_bridge_state::on_chunk(const token_chunk& chunk) {
   const auto prompt_tokens = static_cast<std::int64_t>(chunk.prompt_token_count);
   if (!chunk.text.empty() || !chunk.tokens.empty()) {
     job.stream->push({job_event::kind::text, chunk.text, static_cast<std::int64_t>(chunk.tokens.size()), "",
-                      chunk.worker_id, prompt_tokens, {}, chunk.logprobs, chunk.claim_price});
+                      chunk.worker_id, prompt_tokens, {}, chunk.logprobs, chunk.claim_price, {}, chunk.tokens});
   }
   if (!chunk.finish_reason.empty()) {
     job.stream->push({job_event::kind::finished, "", 0, openai_finish_reason(chunk.finish_reason), chunk.worker_id,

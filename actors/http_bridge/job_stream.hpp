@@ -45,6 +45,7 @@ struct job_event {
   std::vector<token_logprob> logprobs;  // text: one per token when the request asked for logprobs
   std::optional<job_price> price;       // the worker's signed price for the job (its chunk claim)
   std::vector<float> embedding;         // finished: an embedding job's answer
+  std::vector<std::int32_t> token_ids;  // text: the ids of the `tokens` it completes
 };
 
 class job_stream {

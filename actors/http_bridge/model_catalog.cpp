@@ -1,6 +1,7 @@
 #include "actors/http_bridge/model_catalog.hpp"
 
 #include "kernels/model/gguf_file.hpp"
+#include "kernels/model/tokenizer.hpp"
 #include "runtime/log.hpp"
 
 namespace infergrid::http {
@@ -48,6 +49,11 @@ std::int64_t model_catalog::vocab_size_for(const std::string& model) const {
   return it == facts_.end() ? 0 : it->second.vocab_size;
 }
 
+const std::vector<std::uint32_t>* model_catalog::token_bytes_for(const std::string& model) const {
+  auto it = facts_.find(model);
+  return it == facts_.end() || it->second.token_bytes.empty() ? nullptr : &it->second.token_bytes;
+}
+
 void model_catalog::update_from_supply(std::vector<served_model> models) {
   for (auto& model : models) {
     if (auto it = facts_.find(model.id); it != facts_.end() && model.context_length == 0) {
@@ -56,6 +62,26 @@ void model_catalog::update_from_supply(std::vector<served_model> models) {
   }
   update(std::move(models));
 }
+
+namespace {
+
+// Each token's bytes as the worker's text has them (control tokens: none); empty, with a warning,
+// when the vocabulary cannot be read (reasoning tokens are then counted by whole chunks).
+std::vector<std::uint32_t> token_bytes_of(const model::gguf_file& file, const std::string& gguf_path) {
+  auto vocabulary = model::tokenizer::from_gguf(file);
+  if (!vocabulary.ok()) {
+    log(log_level::warn, "http_bridge", "{}: the vocabulary cannot be read ({}); reasoning_tokens count whole chunks",
+        gguf_path, vocabulary.err().message);
+    return {};
+  }
+  std::vector<std::uint32_t> bytes(vocabulary->vocab_size());
+  for (std::size_t id = 0; id < bytes.size(); ++id) {
+    bytes[id] = static_cast<std::uint32_t>(vocabulary->token_to_piece(static_cast<model::token_id>(id)).size());
+  }
+  return bytes;
+}
+
+}  // namespace
 
 result<model_facts> read_model_facts(const std::string& gguf_path) {
   auto file = model::gguf_file::open(gguf_path);
@@ -79,6 +105,7 @@ result<model_facts> read_model_facts(const std::string& gguf_path) {
     facts.fim = detect_fim(*tokens, id("tokenizer.ggml.fim_pre_token_id"), id("tokenizer.ggml.fim_suf_token_id"),
                            id("tokenizer.ggml.fim_mid_token_id"));
   }
+  if (chat::thinks(facts.family)) facts.token_bytes = token_bytes_of(*file, gguf_path);
   auto architecture = file->get_string("general.architecture");
   if (architecture.ok()) {
     // A u32 (as the loader reads it): a larger value, which would turn negative as an int64, is unknown.

@@ -24,6 +24,9 @@ struct model_facts {
   std::int64_t context_length = 0;  // 0 = unknown
   std::optional<fim_tokens> fim;     // fill-in-the-middle tokens (`suffix`), if the vocabulary has them
   std::int64_t vocab_size = 0;       // tokens in the vocabulary; 0 = unknown
+  // Thinking families (chat::thinks): the bytes each token id stands for, by which a reply's
+  // reasoning tokens are counted (reasoning_reply.hpp); empty when not read.
+  std::vector<std::uint32_t> token_bytes;
 };
 result<model_facts> read_model_facts(const std::string& gguf_path);
 
@@ -43,6 +46,8 @@ class model_catalog {
   std::optional<fim_tokens> fim_for(const std::string& model) const;
   // The model's vocabulary size from its file (0: no file given for it, so unknown here).
   std::int64_t vocab_size_for(const std::string& model) const;
+  // The model's token_bytes (fixed after start, so the pointer stays valid); null when unknown.
+  const std::vector<std::uint32_t>* token_bytes_for(const std::string& model) const;
 
  private:
   mutable std::mutex mutex_;

@@ -84,11 +84,9 @@ std::variant<job_event, api_error> choice_session::next_event(reply_clock::time_
   }
 }
 
-chat::reasoning_piece choice_session::split(const std::string& text, std::int64_t tokens) {
+chat::reasoning_piece choice_session::split(const std::string& text, const std::vector<std::int32_t>& tokens) {
   if (!reasoning) return {"", text, false};
-  auto piece = reasoning->feed(text);
-  if (piece.touched_reasoning) reasoning_tokens += tokens;
-  return piece;
+  return reasoning->feed(text, tokens);
 }
 
 chat::reasoning_piece choice_session::split_rest() { return reasoning ? reasoning->finish() : chat::reasoning_piece{}; }
@@ -126,7 +124,7 @@ usage_counts reply_session::usage() const {
   usage_counts total{choices.front()->meter.prompt_tokens, 0};
   for (const auto& choice : choices) {
     total.completion_tokens += choice->meter.completion_tokens;
-    if (choice->reasoning) total.reasoning_tokens = total.reasoning_tokens.value_or(0) + choice->reasoning_tokens;
+    if (choice->reasoning) total.reasoning_tokens = total.reasoning_tokens.value_or(0) + choice->reasoning->reasoning_tokens();
   }
   return total;
 }

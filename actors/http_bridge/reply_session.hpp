@@ -18,7 +18,7 @@
 #include "actors/http_bridge/job_stream.hpp"
 #include "actors/http_bridge/openai_request.hpp"
 #include "actors/http_bridge/openai_response.hpp"
-#include "kernels/model/chat/reasoning_splitter.hpp"
+#include "actors/http_bridge/reasoning_reply.hpp"
 #include "kernels/model/chat/tool_call_parser.hpp"
 
 namespace infergrid::http {
@@ -53,8 +53,7 @@ struct choice_session {
   std::optional<chat::tool_call_stream> tool_stream = std::nullopt;
   std::size_t calls_sent = 0;
   // Thinking models: the reply's <think> block goes to reasoning_content, its tokens counted.
-  std::optional<chat::reasoning_splitter> reasoning = std::nullopt;
-  std::int64_t reasoning_tokens = 0;
+  std::optional<reasoning_reply> reasoning = std::nullopt;
   double first_token_s = -1;  // seconds from the start to its first generated token (< 0: none yet)
   // Streaming: the job's first event, awaited (and absorbed) before the response's status is sent.
   std::optional<job_event> pending = std::nullopt;
@@ -75,9 +74,9 @@ struct choice_session {
   // (timed_out), the bridge is closing (shutting_down) or the client left (client_closed: 499, as
   // nginx logs it). Waits in short slices to notice the latter two.
   std::variant<job_event, api_error> next_event(reply_clock::time_point deadline);
-  // A text event's reasoning and content (all content unless the model thinks); its tokens count as
-  // reasoning when any of it was inside the <think> block. finish: what the splitter held back.
-  chat::reasoning_piece split(const std::string& text, std::int64_t tokens);
+  // A text event's reasoning and content (all content unless the model thinks); `tokens` are the
+  // ids it completes (those in the <think> block count as reasoning). split_rest: what was held back.
+  chat::reasoning_piece split(const std::string& text, const std::vector<std::int32_t>& tokens);
   chat::reasoning_piece split_rest();
   // The client is gone or the response failed: the job is cancelled upstream (once).
   void abandon();

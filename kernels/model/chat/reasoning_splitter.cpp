@@ -38,7 +38,7 @@ void reasoning_splitter::run(reasoning_piece& out, bool at_end) {
   while (true) {
     if (skip_newlines_) {
       const auto kept = pending_.find_first_not_of('\n');
-      pending_.erase(0, kept == std::string::npos ? pending_.size() : kept);
+      drop(kept == std::string::npos ? pending_.size() : kept);
       if (pending_.empty()) return;
       skip_newlines_ = false;
     }
@@ -47,7 +47,8 @@ void reasoning_splitter::run(reasoning_piece& out, bool at_end) {
         const std::size_t first = std::min(pending_.find_first_not_of(" \n\t\r"), pending_.size());
         const std::string_view rest = std::string_view(pending_).substr(first);
         if (rest.starts_with(open_tag)) {
-          pending_.erase(0, first + open_tag.size());
+          block_ = byte_span{decided_bytes_ + first, no_end};
+          drop(first + open_tag.size());
           phase_ = phase::reasoning;
           skip_newlines_ = true;
           out.touched_reasoning = true;
@@ -63,7 +64,8 @@ void reasoning_splitter::run(reasoning_piece& out, bool at_end) {
           std::string_view before(pending_.data(), close);
           while (!before.empty() && before.back() == '\n') before.remove_suffix(1);
           out.reasoning += before;
-          pending_.erase(0, close + close_tag.size());
+          block_->end = decided_bytes_ + close + close_tag.size();
+          drop(close + close_tag.size());
           phase_ = phase::content;
           skip_newlines_ = true;
           continue;
@@ -74,15 +76,20 @@ void reasoning_splitter::run(reasoning_piece& out, bool at_end) {
           while (keep < pending_.size() && pending_[pending_.size() - keep - 1] == '\n') ++keep;
         }
         out.reasoning += pending_.substr(0, pending_.size() - keep);
-        pending_.erase(0, pending_.size() - keep);
+        drop(pending_.size() - keep);
         return;
       }
       case phase::content:
         out.content += pending_;
-        pending_.clear();
+        drop(pending_.size());
         return;
     }
   }
+}
+
+void reasoning_splitter::drop(std::size_t bytes) {
+  pending_.erase(0, bytes);
+  decided_bytes_ += bytes;
 }
 
 bool prompt_opens_reasoning(std::string_view prompt) {

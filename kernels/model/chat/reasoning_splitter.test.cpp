@@ -63,6 +63,36 @@ TEST(ReasoningSplitter, TellsWhichPiecesTouchedTheBlock) {
   EXPECT_FALSE(plain.feed("Hello").touched_reasoning);
 }
 
+// The block's bytes (tags included, whitespace before it and newlines after it not), wherever the
+// text was cut into pieces: what counting its tokens needs.
+TEST(ReasoningSplitter, SaysWhereTheBlockLiesHoweverTheTextIsCut) {
+  using span = reasoning_splitter::byte_span;
+  struct expected {
+    std::string reply;
+    bool open_at_start;
+    std::optional<span> block;
+  };
+  const std::vector<expected> cases = {
+      {"\n<think>\nhmm\n</think>\n\nHi", false, span{1, 21}},
+      {"<think>a</think>b", false, span{0, 16}},
+      {"hmm\n</think>\n\nHi", true, span{0, 12}},
+      {"<think>still thinking", false, span{0, reasoning_splitter::no_end}},
+      {"Hello <think>x</think>", false, std::nullopt},
+  };
+  for (const auto& c : cases) {
+    for (std::size_t piece_bytes = 1; piece_bytes <= c.reply.size(); ++piece_bytes) {
+      reasoning_splitter splitter(c.open_at_start);
+      for (std::size_t at = 0; at < c.reply.size(); at += piece_bytes) splitter.feed(c.reply.substr(at, piece_bytes));
+      splitter.finish();
+      const auto block = splitter.block();
+      ASSERT_EQ(block.has_value(), c.block.has_value()) << c.reply << " in pieces of " << piece_bytes;
+      if (!block) continue;
+      EXPECT_EQ(block->begin, c.block->begin) << c.reply << " in pieces of " << piece_bytes;
+      EXPECT_EQ(block->end, c.block->end) << c.reply << " in pieces of " << piece_bytes;
+    }
+  }
+}
+
 TEST(ReasoningSplitter, KnowsAPromptThatOpenedTheBlock) {
   EXPECT_TRUE(prompt_opens_reasoning("<\xEF\xBD\x9C" "Assistant\xEF\xBD\x9C><think>\n"));
   EXPECT_FALSE(prompt_opens_reasoning("<|im_start|>assistant\n<think>\n\n</think>\n\n"));
