@@ -102,19 +102,20 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
   model_seen = std::get<completion_request>(parsed).model;
   auto& request = std::get<completion_request>(parsed);
   if (shared.catalog.known() && !shared.catalog.serves(request.model)) return fail(model_not_found(request.model));
-  std::string prompt = request.prompt;
+  // What the worker is sent for each of the request's prompts: the chat rendered (one prompt); each
+  // text prompt as it is, or with `suffix` in the model's fill-in-the-middle order.
+  std::vector<std::string> prompts;
   if (kind == endpoint_kind::chat) {
     auto rendered = render_chat_prompt(shared.catalog.template_for(request.model), request);
     if (auto* failure = std::get_if<api_error>(&rendered)) return fail(*failure);
-    prompt = std::move(std::get<std::string>(rendered));
-  }
-  if (kind == endpoint_kind::text && !request.suffix.empty()) {
-    auto fim = shared.catalog.fim_for(request.model);
-    if (!fim) {
+    prompts.push_back(std::move(std::get<std::string>(rendered)));
+  } else {
+    const auto fim = request.suffix.empty() ? std::nullopt : shared.catalog.fim_for(request.model);
+    if (!request.suffix.empty() && !fim) {
       return fail({400, "'suffix': model '" + request.model + "' has no fill-in-the-middle tokens in its vocabulary.",
                    "invalid_request_error", "suffix", "unsupported"});
     }
-    prompt = fim_prompt(*fim, request.prompt, request.suffix);
+    for (const auto& text : request.prompts) prompts.push_back(fim ? fim_prompt(*fim, text, request.suffix) : text);
   }
   if (auto refused = check_output_rules(request)) return fail(*refused);
   // Ids beyond the vocabulary, named here where the model's file is known (else the worker refuses them).
@@ -129,29 +130,38 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
   const auto& account = std::get<caller>(who).account;
   const auto& key_id = std::get<caller>(who).key_id;
   const job_price caps = request_price_caps(shared.config, request);
-  const auto max_cost = max_cost_micro(caps, prompt_tokens_upper_bound(prompt), request.max_tokens);
+  std::vector<std::int64_t> max_costs;  // per prompt
+  for (const auto& prompt : prompts) {
+    max_costs.push_back(max_cost_micro(caps, prompt_tokens_upper_bound(prompt), request.max_tokens));
+  }
   // Settlement mode: the actor escrows max_cost with the ledger before the job runs, and the
   // worker's receipt settles it; nothing is reserved or charged here (a meter reserving 0 charges 0).
   const auto payer = shared.config.settlement.empty() ? std::nullopt : shared.accounts.ledger_account_for(account);
-  const std::int64_t reserved = payer ? 0 : max_cost;
   auto reply = std::make_shared<reply_session>();
   reply->deadline = reply_deadline(shared, started);
+  reply->choices_per_prompt = static_cast<std::size_t>(request.choices);
   const auto created_s =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  for (std::int64_t i = 0; i < request.choices; ++i) {
-    // Each choice is its own job and reservation; a request with a seed gives choice i seed + i.
+  const std::size_t jobs = prompts.size() * reply->choices_per_prompt;
+  for (std::size_t index = 0; index < jobs; ++index) {
+    // Each choice is its own job and reservation, choice i of each prompt at index prompt * n + i; a
+    // request with a seed gives choice i seed + i.
+    const std::size_t prompt_index = index / reply->choices_per_prompt;
+    const std::size_t i = index % reply->choices_per_prompt;
+    const std::int64_t reserved = payer ? 0 : max_costs[prompt_index];
     if (auto held = shared.accounts.reserve(account, reserved); !held.ok()) {
       for (auto& built : reply->choices) built->finish(402);  // releases their reservations
       return fail(insufficient_balance(held.err().message));
     }
     completion_request own = request;
     if (request.seed) own.seed = *request.seed + static_cast<std::uint64_t>(i);
+    if (kind == endpoint_kind::text) own.prompt = request.prompts[prompt_index];
     auto job = std::make_shared<job_stream>(new_id(kind), reply->wake);
     const std::string response_id = reply->choices.empty() ? job->request_id() : reply->choices.front()->header.id;
     auto choice = std::make_unique<choice_session>(choice_session{
         shared, job, kind, std::move(own), {response_id, created_s, request.model, ""},
         job_meter{account, key_id, reserved, payer.has_value(), 0, 0, false, caps, std::nullopt},
-        started, static_cast<std::size_t>(i)});
+        started, index});
     if (kind == endpoint_kind::chat && request.tools.active()) {
       choice->tool_format = chat::tool_format_of(shared.catalog.template_for(request.model));
       choice->tool_stream.emplace(choice->tool_format);
@@ -159,13 +169,14 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
     // A thinking model's reply unless the answer is constrained JSON (which leaves no room to think).
     if (kind == endpoint_kind::chat && chat::thinks(shared.catalog.template_for(request.model)) &&
         request.output.format.empty()) {
-      choice->reasoning.emplace(chat::prompt_opens_reasoning(prompt), shared.catalog.token_bytes_for(request.model));
+      choice->reasoning.emplace(chat::prompt_opens_reasoning(prompts.front()), shared.catalog.token_bytes_for(request.model));
     }
     reply->choices.push_back(std::move(choice));
   }
   for (auto& choice : reply->choices) {
-    bridge_command submit{bridge_command::kind::submit, choice->job, choice->request, prompt, payer.value_or(""),
-                          payer ? max_cost : 0, caps};
+    const std::size_t prompt_index = choice->index / reply->choices_per_prompt;
+    bridge_command submit{bridge_command::kind::submit, choice->job, choice->request, prompts[prompt_index],
+                          payer.value_or(""), payer ? max_costs[prompt_index] : 0, caps};
     if (!shared.inbox.push(std::move(submit))) {
       reply->abandon_all();
       reply->finish_all(429);

@@ -74,6 +74,10 @@ class fake_grid {
           command.job->push({job_event::kind::failed, "", 0, "", "", 0,
                              upstream_failure(make_error(error_code::too_large,
                                                          "the prompt has 600 tokens; the context holds 512"))});
+        } else if (request.model == "parrot") {  // answers its prompt back; a token per prompt byte
+          const auto bytes = static_cast<std::int64_t>(command.prompt.size());
+          command.job->push({job_event::kind::text, command.prompt, 1, "", "miner-1", bytes});
+          command.job->push({job_event::kind::finished, "", 0, "stop", "miner-1", bytes});
         } else if (request.model == "endless") {
           endless.emplace_back(command.job, 0);
         } else {
@@ -114,7 +118,8 @@ class HttpServer : public ::testing::Test {
   HttpServer()
       : shared(test_config(), test_book()), server(shared), grid(shared) {
     shared.catalog.update({{"counter", "infergrid", 512, 1}, {"endless", "infergrid", 512, 1},
-                           {"broken", "infergrid", 512, 1}, {"tiny", "infergrid", 512, 1}});
+                           {"broken", "infergrid", 512, 1}, {"tiny", "infergrid", 512, 1},
+                           {"parrot", "infergrid", 512, 1}});
     EXPECT_TRUE(server.start().ok());
     client = std::make_unique<httplib::Client>("127.0.0.1", server.port());
     client->set_read_timeout(10, 0);
@@ -151,7 +156,7 @@ TEST_F(HttpServer, HealthAndMetrics) {
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
   EXPECT_EQ(body_of(health)["status"], "ok");
-  EXPECT_EQ(body_of(health)["workers"], 4);
+  EXPECT_EQ(body_of(health)["workers"], 5);
   (void)chat(hello);
   auto metrics = client->Get("/metrics");
   ASSERT_TRUE(metrics);
@@ -167,7 +172,7 @@ TEST_F(HttpServer, ModelsNeedAKey) {
   auto models = client->Get("/v1/models", auth());
   ASSERT_TRUE(models);
   EXPECT_EQ(models->status, 200);
-  EXPECT_EQ(body_of(models)["data"].size(), 4u);
+  EXPECT_EQ(body_of(models)["data"].size(), 5u);
   EXPECT_EQ(body_of(models)["data"][0]["context_length"], 512);
   auto lowercase = client->Get("/v1/models", {{"Authorization", "bearer sk-alice"}});  // RFC 9110 §11.1
   ASSERT_TRUE(lowercase);
@@ -195,6 +200,24 @@ TEST_F(HttpServer, TextCompletion) {
   ASSERT_EQ(res->status, 200) << res->body;
   EXPECT_EQ(body_of(res)["object"], "text_completion");
   EXPECT_EQ(body_of(res)["choices"][0]["text"], "t0 t1 ");
+}
+
+// OpenAI (and LangChain's OpenAI.generate) send several prompts at once: n choices for each, choice i
+// of prompt p at index p * n + i, usage counting each prompt once.
+TEST_F(HttpServer, TextCompletionOfSeveralPrompts) {
+  auto res = client->Post("/v1/completions", auth(), R"({"model":"parrot","prompt":["Once","The cat"],"n":2})",
+                          "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const auto body = body_of(res);
+  ASSERT_EQ(body["choices"].size(), 4u) << res->body;
+  const std::vector<std::string> texts = {"Once", "Once", "The cat", "The cat"};
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    EXPECT_EQ(body["choices"][i]["index"], i);
+    EXPECT_EQ(body["choices"][i]["text"], texts[i]);
+  }
+  EXPECT_EQ(body["usage"]["prompt_tokens"], 4 + 7);
+  EXPECT_EQ(body["usage"]["completion_tokens"], 4);
 }
 
 std::vector<json> sse_payloads(const std::string& stream, bool& saw_done) {

@@ -1,5 +1,6 @@
 #include "actors/http_bridge/openai_request.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -19,6 +20,10 @@ constexpr std::int64_t max_text_logprobs = 5;
 constexpr std::size_t max_logit_biases = 1024;
 // Choices one request may ask for (`n`), each its own job on the grid.
 constexpr std::int64_t max_choices = 8;
+// Prompts one /v1/completions request may hold, and jobs (prompts x n) it may start: 20 is LangChain's
+// default batch (OpenAI.generate sends up to that many prompts in one request).
+constexpr std::size_t max_prompts = 20;
+constexpr std::int64_t max_jobs_per_request = 20;
 // Largest top_k (vocabularies reach ~150k tokens; larger is no different from off) and repetition penalty.
 constexpr std::int64_t max_top_k = 1 << 20;
 constexpr double max_repeat_penalty = 10;
@@ -251,14 +256,21 @@ maybe_error read_prompt(const json& body, completion_request& out) {
   auto it = body.find("prompt");
   if (it == body.end() || it->is_null()) return invalid_field("prompt", "'prompt' is required.");
   if (it->is_string()) {
-    out.prompt = it->get<std::string>();
-    return std::nullopt;
+    out.prompts = {it->get<std::string>()};
+  } else if (it->is_array() && !it->empty() && it->size() <= max_prompts &&
+             std::all_of(it->begin(), it->end(), [](const json& p) { return p.is_string(); })) {
+    for (const auto& prompt : *it) out.prompts.push_back(prompt.get<std::string>());
+  } else {
+    return invalid_field("prompt", "'prompt' must be a string or an array of 1 to " + std::to_string(max_prompts) +
+                                       " strings (token-id prompts are not supported).");
   }
-  if (it->is_array() && it->size() == 1 && (*it)[0].is_string()) {
-    out.prompt = (*it)[0].get<std::string>();
-    return std::nullopt;
+  out.prompt = out.prompts.front();
+  if (static_cast<std::int64_t>(out.prompts.size()) * out.choices > max_jobs_per_request) {
+    return invalid_field("prompt", "'prompt' holds " + std::to_string(out.prompts.size()) + " prompts and 'n' is " +
+                                       std::to_string(out.choices) + ": at most " + std::to_string(max_jobs_per_request) +
+                                       " completions per request.");
   }
-  return invalid_field("prompt", "'prompt' must be a string (or an array holding one string).");
+  return std::nullopt;
 }
 
 maybe_error read_template_kwargs(const json& body, completion_request& out) {

@@ -47,7 +47,10 @@ struct completion_request {
   endpoint_kind kind = endpoint_kind::chat;
   std::string model;
   std::vector<chat_message> messages;  // chat
-  std::string prompt;                  // text completions
+  std::string prompt;                  // text completions (a choice's own; the first of `prompts`)
+  // text completions: every prompt of the request (`prompt` as an array of strings), each answered
+  // by `choices` choices, indexed prompt_index * choices + i as OpenAI does.
+  std::vector<std::string> prompts;
   std::string suffix;                  // text completions: fill in between prompt and suffix (fill_in_middle.hpp)
   bool echo = false;                   // text completions: the answer starts with the prompt
   std::int64_t max_tokens = 0;         // resolved: the request's value or the default

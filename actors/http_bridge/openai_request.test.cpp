@@ -453,6 +453,12 @@ TEST(TextRequest, ReadsPromptAndRejectsUnsupported) {
   ASSERT_TRUE(std::holds_alternative<completion_request>(single));
   EXPECT_EQ(std::get<completion_request>(single).prompt, "Once");
 
+  // Several prompts (LangChain's OpenAI.generate): each answered by its own n choices.
+  auto several = parse_text_request(R"({"model":"m","prompt":["Once","The cat"],"n":2})", limits);
+  ASSERT_TRUE(std::holds_alternative<completion_request>(several));
+  EXPECT_EQ(std::get<completion_request>(several).prompts, (std::vector<std::string>{"Once", "The cat"}));
+  EXPECT_EQ(std::get<completion_request>(several).prompt, "Once");
+
   auto fim = parse_text_request(R"({"model":"m","prompt":"def f(","suffix":"  return x","echo":true})", limits);
   ASSERT_TRUE(std::holds_alternative<completion_request>(fim));
   EXPECT_EQ(std::get<completion_request>(fim).suffix, "  return x");
@@ -461,7 +467,10 @@ TEST(TextRequest, ReadsPromptAndRejectsUnsupported) {
   const bad_field_case cases[] = {
       {R"({"model":"m"})", "prompt"},
       {R"({"model":"m","prompt":5})", "prompt"},
-      {R"({"model":"m","prompt":["a","b"]})", "prompt"},
+      {R"({"model":"m","prompt":[]})", "prompt"},
+      {R"({"model":"m","prompt":["a",1]})", "prompt"},
+      {R"({"model":"m","prompt":[[1,2]]})", "prompt"},
+      {R"({"model":"m","prompt":["a","b","c"],"n":7})", "prompt"},  // 21 completions
       {R"({"model":"m","prompt":"x","echo":true,"logprobs":1})", "echo"},
       {R"({"model":"m","prompt":"x","echo":"yes"})", "echo"},
       {R"({"model":"m","prompt":"x","suffix":7})", "suffix"},

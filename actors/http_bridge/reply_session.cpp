@@ -121,8 +121,9 @@ void reply_session::finish_all(int status) {
 }
 
 usage_counts reply_session::usage() const {
-  usage_counts total{choices.front()->meter.prompt_tokens, 0};
+  usage_counts total{0, 0};
   for (const auto& choice : choices) {
+    if (choice->index % choices_per_prompt == 0) total.prompt_tokens += choice->meter.prompt_tokens;
     total.completion_tokens += choice->meter.completion_tokens;
     if (choice->reasoning) total.reasoning_tokens = total.reasoning_tokens.value_or(0) + choice->reasoning->reasoning_tokens();
   }

@@ -88,13 +88,14 @@ struct reply_session {
   std::vector<std::unique_ptr<choice_session>> choices;
   std::shared_ptr<job_wake> wake = std::make_shared<job_wake>();
   reply_clock::time_point deadline;
+  std::size_t choices_per_prompt = 1;  // `n`: choices index * n + i answer prompt index (/v1/completions)
   std::size_t next = 0;  // streaming: the choice polled first next time (round robin)
   bool done = false;     // streaming: the response has ended
 
   void abandon_all();
   // Every choice's finish, and the request counted once.
   void finish_all(int status);
-  // OpenAI's usage for n choices: the prompt once, the completions (and reasoning tokens) summed.
+  // OpenAI's usage for n choices: each prompt once, the completions (and reasoning tokens) summed.
   usage_counts usage() const;
 };
 
