@@ -100,8 +100,11 @@ http_server::http_server(bridge_shared& shared) : shared_(shared), server_(limit
   // httplib writes headers and body separately; with Nagle's algorithm the body waits for the
   // client's delayed ACK (~40 ms on Linux) on every response.
   server_.set_tcp_nodelay(true);
+  // Only SO_REUSEADDR (a restart binds past TIME_WAIT): httplib's default also sets SO_REUSEPORT,
+  // which lets a second bridge bind the same port and take half the requests and scrapes.
   server_.set_socket_options([this](int sock) {
-    httplib::default_socket_options(sock);
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
     listening_socket_ = sock;  // the last candidate httplib configures is the one it binds
   });
   add_routes();

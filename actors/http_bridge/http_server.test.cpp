@@ -422,6 +422,26 @@ TEST(HttpServerLimits, RateLimitAnswers429WithRetryAfter) {
   EXPECT_EQ(client.Get("/v1/models", {{"Authorization", "Bearer sk-alice"}})->status, 200);  // other keys unaffected
 }
 
+// A second bridge on a port one already listens on must fail to start, not share the port and
+// split the requests and scrapes between two grids.
+TEST(HttpServerLimits, SecondBridgeOnAUsedPortFailsToStart) {
+  bridge_shared first_shared(test_config(), test_book());
+  http_server first(first_shared);
+  ASSERT_TRUE(first.start().ok());
+  auto config = test_config();
+  config.port = first.port();
+  bridge_shared second_shared(config, test_book());
+  http_server second(second_shared);
+  auto started = second.start();
+  ASSERT_FALSE(started.ok());
+  EXPECT_NE(started.err().message.find("cannot listen on"), std::string::npos) << started.err().message;
+  EXPECT_NE(started.err().message.find("(in use?)"), std::string::npos) << started.err().message;
+  httplib::Client client("127.0.0.1", first.port());  // the first still answers every request
+  auto health = client.Get("/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+}
+
 TEST(HttpServerLimits, FullQueueAnswers429) {
   auto config = test_config();
   config.queue_capacity = 1;
