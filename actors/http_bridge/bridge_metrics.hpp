@@ -5,7 +5,7 @@
 //   infergrid_http_request_duration_seconds{route}         histogram (whole request)
 //   infergrid_http_time_to_first_token_seconds             histogram (streams)
 //   infergrid_http_tokens_total{type=prompt|completion}    counter (billed tokens)
-//   infergrid_http_cancelled_total                         counter (client went away mid-job)
+//   infergrid_http_cancelled_total                         counter (client went away mid-job; not timeouts)
 //   infergrid_http_queue_depth, infergrid_http_jobs_in_flight   gauges
 //   infergrid_workers{model}                               gauge (live workers per model)
 //   infergrid_actor_*_total{actor,kind}                    the runtime's per-actor counters

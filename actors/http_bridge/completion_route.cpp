@@ -63,7 +63,7 @@ void answer_whole(reply_session& reply, httplib::Response& res) {
   for (auto& choice : reply.choices) {
     auto got = collect(*choice, reply.deadline);
     if (auto* failure = std::get_if<api_error>(&got)) {
-      reply.abandon_all();
+      reply.abandon_all(is_client_closed(*failure));
       write_error(res, *failure);
       return reply.finish_all(failure->status);
     }
@@ -178,7 +178,7 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
     bridge_command submit{bridge_command::kind::submit, choice->job, choice->request, prompts[prompt_index],
                           payer.value_or(""), payer ? max_costs[prompt_index] : 0, caps};
     if (!shared.inbox.push(std::move(submit))) {
-      reply->abandon_all();
+      reply->abandon_all(false);
       reply->finish_all(429);
       write_error(res, overloaded("The bridge's queue is full; retry shortly.", shared.config.retry_after_s));
       return;
@@ -186,7 +186,7 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
   }
   if (request.stream) {
     if (auto failure = await_first_events(*reply)) {
-      reply->abandon_all();
+      reply->abandon_all(is_client_closed(*failure));
       write_error(res, *failure);
       return reply->finish_all(failure->status);
     }

@@ -70,10 +70,12 @@ bool write_end(choice_session& choice, const job_event& event, const writer& wri
   return write(sse_event(chunk_json(choice.kind, choice.header, last, false, false, usage)));
 }
 
-// Ends the response with an error event after abandoning every unfinished job.
+// Ends the response with an error event after abandoning every unfinished job; the request is
+// logged and counted with the failure's status.
 bool write_failure(reply_session& reply, const api_error& failure, const writer& write, httplib::DataSink& sink) {
-  reply.abandon_all();
+  reply.abandon_all(false);
   reply.done = true;
+  reply.status = failure.status;
   if (write(sse_error(failure))) sink.done();
   return true;
 }
@@ -172,8 +174,11 @@ void answer_stream(std::shared_ptr<reply_session> reply, httplib::Response& res)
   res.set_chunked_content_provider(
       sse_content_type, [reply](std::size_t, httplib::DataSink& sink) { return stream_step(*reply, sink); },
       [reply](bool) {
-        if (!reply->done) reply->abandon_all();
-        reply->finish_all(200);
+        if (!reply->done) {  // the client left before the end
+          reply->abandon_all(true);
+          reply->status = client_closed().status;
+        }
+        reply->finish_all(reply->status);
       });
 }
 

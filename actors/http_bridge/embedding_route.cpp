@@ -96,7 +96,7 @@ void serve_embeddings(bridge_shared& shared, const httplib::Request& req, const 
     bridge_command submit{bridge_command::kind::submit, input.job, input.request, request.inputs[i], payer.value_or(""),
                           payer ? max_costs[i] : 0, input.meter.caps};
     if (!shared.inbox.push(std::move(submit))) {
-      reply->abandon_all();
+      reply->abandon_all(false);
       reply->finish_all(429);
       write_error(res, overloaded("The bridge's queue is full; retry shortly.", shared.config.retry_after_s));
       return;
@@ -111,7 +111,7 @@ void serve_embeddings(bridge_shared& shared, const httplib::Request& req, const 
       if (failure->code == "context_length_exceeded") {
         failure->param = request.inputs.size() == 1 ? "input" : "input[" + std::to_string(input->index) + "]";
       }
-      reply->abandon_all();
+      reply->abandon_all(is_client_closed(*failure));
       write_error(res, *failure);
       return reply->finish_all(failure->status);
     }

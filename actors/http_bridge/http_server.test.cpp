@@ -105,6 +105,19 @@ account_book test_book() {
   return std::move(book).value();
 }
 
+// Whether /metrics shows `line` within 5 s: a stream is counted when httplib releases it, which
+// may be just after the client read its last byte.
+bool metrics_show(const std::string& host, int port, const std::string& line) {
+  httplib::Client client(host, port);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto metrics = client.Get("/metrics");
+    if (metrics && metrics->body.find(line) != std::string::npos) return true;
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  return false;
+}
+
 http_bridge_config test_config() {
   http_bridge_config config;
   config.port = 0;
@@ -307,6 +320,10 @@ TEST_F(HttpServer, FailureMidStreamIsAnErrorEvent) {
   ASSERT_EQ(chunks.size(), 3u) << res->body;  // role, the first piece, the error
   EXPECT_EQ(chunks[1]["choices"][0]["delta"]["content"], "t0 ");
   EXPECT_EQ(chunks.back()["error"]["message"], "worker crashed");
+  // Logged and counted with the error's status, not 200; no client went away.
+  EXPECT_TRUE(metrics_show("127.0.0.1", server.port(),
+                           "infergrid_http_requests_total{route=\"/v1/chat/completions\",status=\"502\"} 1"));
+  EXPECT_TRUE(metrics_show("127.0.0.1", server.port(), "infergrid_http_cancelled_total 0\n"));
   auto whole = chat({{"model", "broken"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}});
   expect_error(whole, 502, "upstream");
 }
@@ -338,6 +355,10 @@ TEST_F(HttpServer, ClientGoneMidStreamCancelsAndBillsOnlyDelivered) {
   EXPECT_EQ(alice->usage.requests, 1);
   EXPECT_GT(alice->usage.completion_tokens, 0);
   EXPECT_EQ(alice->reserved_micro, 0);
+  // Counted as the client's leaving (499, as whole answers are), not as a 200.
+  EXPECT_TRUE(metrics_show("127.0.0.1", server.port(),
+                           "infergrid_http_requests_total{route=\"/v1/chat/completions\",status=\"499\"} 1"));
+  EXPECT_TRUE(metrics_show("127.0.0.1", server.port(), "infergrid_http_cancelled_total 1\n"));
 }
 
 // A client that gives up on a whole (not streamed) answer: the job is cancelled at once, not run
@@ -440,6 +461,32 @@ TEST(HttpServerLimits, SecondBridgeOnAUsedPortFailsToStart) {
   auto health = client.Get("/health");
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
+}
+
+// A stream that passes its deadline after its first tokens ends with a timeout error event; the
+// request is a 504, and no client went away.
+TEST(HttpServerLimits, StreamPastItsDeadlineCountsAs504) {
+  auto config = test_config();
+  config.request_timeout_ms = 100;
+  bridge_shared shared(config, test_book());
+  shared.catalog.update({{"endless", "infergrid", 512, 1}});
+  http_server server(shared);
+  fake_grid grid(shared);
+  ASSERT_TRUE(server.start().ok());
+  httplib::Client client("127.0.0.1", server.port());
+  client.set_read_timeout(10, 0);
+  auto res = client.Post("/v1/chat/completions", {{"Authorization", "Bearer sk-alice"}},
+                         json{{"model", "endless"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}, {"stream", true}}.dump(),
+                         "application/json");
+  ASSERT_TRUE(res);
+  bool done = false;
+  auto chunks = sse_payloads(res->body, done);
+  ASSERT_FALSE(chunks.empty());
+  EXPECT_FALSE(done);
+  EXPECT_EQ(chunks.back()["error"]["code"], "timeout") << res->body;
+  EXPECT_TRUE(metrics_show("127.0.0.1", server.port(),
+                           "infergrid_http_requests_total{route=\"/v1/chat/completions\",status=\"504\"} 1"));
+  EXPECT_TRUE(metrics_show("127.0.0.1", server.port(), "infergrid_http_cancelled_total 0\n"));
 }
 
 TEST(HttpServerLimits, FullQueueAnswers429) {

@@ -27,6 +27,8 @@ api_error client_closed() {
           "client_closed_request"};
 }
 
+bool is_client_closed(const api_error& error) { return error.code == client_closed().code; }
+
 api_error timed_out(std::int64_t timeout_ms) {
   return {504, "The job did not finish within " + std::to_string(timeout_ms) + " ms.", "api_error", "", "timeout"};
 }
@@ -91,12 +93,12 @@ chat::reasoning_piece choice_session::split(const std::string& text, const std::
 
 chat::reasoning_piece choice_session::split_rest() { return reasoning ? reasoning->finish() : chat::reasoning_piece{}; }
 
-void choice_session::abandon() {
+void choice_session::abandon(bool client_left) {
   if (job->ended() || job->abandoned()) return;
   job->mark_abandoned();
   bridge_command cancel{bridge_command::kind::cancel, job, {}, {}, {}, 0};
   (void)shared.inbox.push(std::move(cancel));
-  shared.metrics.count_cancelled();
+  if (client_left) shared.metrics.count_cancelled();
 }
 
 void choice_session::finish(int status) {
@@ -108,9 +110,9 @@ void choice_session::finish(int status) {
   }
 }
 
-void reply_session::abandon_all() {
+void reply_session::abandon_all(bool client_left) {
   for (auto& choice : choices) {
-    if (!choice->ended) choice->abandon();
+    if (!choice->ended) choice->abandon(client_left);
   }
 }
 

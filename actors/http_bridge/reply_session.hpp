@@ -30,6 +30,7 @@ api_error shutting_down();
 api_error timed_out(std::int64_t timeout_ms);
 // The client closed the connection while its answer was being made (499).
 api_error client_closed();
+bool is_client_closed(const api_error& error);
 double seconds_since(reply_clock::time_point start);
 // When a request started at `started` stops waiting: request_timeout_ms plus a grace for the actor's
 // own timeout event to arrive first.
@@ -78,8 +79,9 @@ struct choice_session {
   // ids it completes (those in the <think> block count as reasoning). split_rest: what was held back.
   chat::reasoning_piece split(const std::string& text, const std::vector<std::int32_t>& tokens);
   chat::reasoning_piece split_rest();
-  // The client is gone or the response failed: the job is cancelled upstream (once).
-  void abandon();
+  // The client is gone or the response failed: the job is cancelled upstream (once); counted in
+  // infergrid_http_cancelled_total only when the client left.
+  void abandon(bool client_left);
   // Bills what was delivered and logs the job (its access-log line).
   void finish(int status);
 };
@@ -91,8 +93,11 @@ struct reply_session {
   std::size_t choices_per_prompt = 1;  // `n`: choices index * n + i answer prompt index (/v1/completions)
   std::size_t next = 0;  // streaming: the choice polled first next time (round robin)
   bool done = false;     // streaming: the response has ended
+  // Streaming: the status its access-log line and request counter take — 200, the error event's
+  // status (504 timeout, 502 worker failure, …), or 499 when the client left before the end.
+  int status = 200;
 
-  void abandon_all();
+  void abandon_all(bool client_left);
   // Every choice's finish, and the request counted once.
   void finish_all(int status);
   // OpenAI's usage for n choices: each prompt once, the completions (and reasoning tokens) summed.
