@@ -1,5 +1,6 @@
 #include "runtime/log.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -43,13 +44,22 @@ bool log_enabled(log_level level) { return static_cast<int>(level) >= current_le
 
 void set_log_level(log_level level) { current_level().store(static_cast<int>(level)); }
 
+bool is_control_character(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return byte < 0x20 || byte == 0x7f;
+}
+
+bool has_control_characters(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), is_control_character);
+}
+
 std::string escape_control_characters(std::string_view text) {
   static constexpr char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {
     const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x20 && byte != 0x7f) {
+    if (!is_control_character(c)) {
       out += c;
     } else {
       out += "\\x";

@@ -11,6 +11,7 @@
 #include "actors/cli/node_client.hpp"
 #include "messages/ledger_view.hpp"
 #include "messages/match.hpp"
+#include "runtime/log_escape.hpp"
 
 namespace {
 
@@ -32,12 +33,15 @@ struct status_options {
   std::uint32_t jobs = 10;
 };
 
-std::string short_id(const std::string& id) { return id.size() > 16 ? id.substr(0, 14) + "…" : id; }
+// Names miners chose (model, node, worker ids) are printed with control characters escaped, as the
+// log writes them: an escape sequence in a name cannot clear or redraw the operator's terminal.
+std::string shown(const std::string& text) { return escape_control_characters(text); }
+std::string short_id(const std::string& id) { return shown(id.size() > 16 ? id.substr(0, 14) + "…" : id); }
 std::string tokens(std::int64_t micro) { return fmt::format("{:.6f}", static_cast<double>(micro) / 1e6); }
 
 std::string model_names(const std::vector<model_offer>& offers) {
   std::string out;
-  for (const auto& offer : offers) out += (out.empty() ? "" : ",") + offer.name;
+  for (const auto& offer : offers) out += (out.empty() ? "" : ",") + shown(offer.name);
   return out;
 }
 
@@ -52,7 +56,7 @@ void print_grid(const grid_view_report& g) {
   fmt::print("{:<20} {:>7} {:>6} {:>5} {:>7} {:>6} {:>6} {:>9} {:>12}\n", "model", "workers", "slots", "free", "running",
              "queued", "load", "completed", "price/1k");
   for (const auto& m : g.models) {
-    fmt::print("{:<20} {:>7} {:>6} {:>5} {:>7} {:>6} {:>5.1f}% {:>9} {:>12}\n", m.model, m.workers, m.slots, m.free_slots,
+    fmt::print("{:<20} {:>7} {:>6} {:>5} {:>7} {:>6} {:>5.1f}% {:>9} {:>12}\n", shown(m.model), m.workers, m.slots, m.free_slots,
                m.running, m.queued, m.utilisation_permille / 10.0, m.completed, m.min_price_completion_micro);
   }
   fmt::print("\n{:<17} {:<10} {:<14} {:>9} {:>7} {:>6} {:>9} {:>9} {:>8} {:>6} {:>8}\n", "worker", "node", "models",
@@ -62,7 +66,7 @@ void print_grid(const grid_view_report& g) {
     double best = 0;
     for (const auto& offer : w.models) best = std::max(best, offer.tokens_per_second);
     fmt::print("{:<17} {:<10} {:<14} {:>9} {:>7} {:>6} {:>9} {:>9.1f} {:>6.0f}ms {:>5}‰ {:>6}ms\n", short_id(w.worker_id),
-               slash == std::string::npos ? "" : w.address.substr(0, slash), model_names(w.models),
+               shown(slash == std::string::npos ? "" : w.address.substr(0, slash)), model_names(w.models),
                fmt::format("{}/{}", w.free_slots, w.slots), w.running, w.queued, w.tokens_generated, best,
                w.first_token_ms_ewma, w.reputation_permille, w.last_seen_ms_ago);
   }
@@ -92,7 +96,7 @@ void print_jobs(const grid_view_report& g) {
   fmt::print("\n{:<42} {:<14} {:<17} {:>11} {:<8} {}\n", "recent job", "model", "miner", "tokens", "receipt", "audit");
   for (const auto& j : g.recent_jobs) {
     const std::string audit = j.guilty_verdicts > 0 ? "guilty" : j.verdicts > 0 ? "innocent" : "not audited";
-    fmt::print("{:<42} {:<14} {:<17} {:>11} {:<8} {}{}\n", j.request_id, j.model, short_id(j.worker_id),
+    fmt::print("{:<42} {:<14} {:<17} {:>11} {:<8} {}{}\n", shown(j.request_id), shown(j.model), short_id(j.worker_id),
                fmt::format("{}+{}", j.prompt_tokens, j.completion_tokens), j.receipt ? "signed" : "none", audit,
                j.escalated ? " (escalated)" : "");
   }

@@ -11,6 +11,7 @@
 #include "actors/validator/verdict_signing.hpp"
 #include "messages/challenge.hpp"
 #include "messages/ledger.hpp"
+#include "runtime/log_escape.hpp"
 
 namespace {
 
@@ -29,7 +30,10 @@ struct trace_options {
   std::int64_t timeout_ms = 3000;
 };
 
-std::string short_id(const std::string& id) { return id.substr(0, 16); }
+// What miners and clients chose (model, worker ids, reasons) is printed with control characters
+// escaped, as the log writes them: an escape sequence cannot clear or redraw the operator's terminal.
+std::string shown(const std::string& text) { return escape_control_characters(text); }
+std::string short_id(const std::string& id) { return shown(id.substr(0, 16)); }
 
 const char* bucket_name(std::uint8_t bucket) {
   static const char* const names[] = {"balance", "staked", "unbonding", "escrowed"};
@@ -39,9 +43,9 @@ const char* bucket_name(std::uint8_t bucket) {
 void print_receipt(const completion_receipt& r) {
   const bool signed_ok = verify_receipt(r).ok();
   fmt::print("receipt    from miner {} ({}), model {} hash {}\n", short_id(r.worker_id),
-             signed_ok ? "signature valid" : "SIGNATURE INVALID", r.model, short_id(r.model_hash));
+             signed_ok ? "signature valid" : "SIGNATURE INVALID", shown(r.model), short_id(r.model_hash));
   fmt::print("           prompt {} tokens (hash {}), completion {} tokens from position {}, finish {}\n",
-             r.prompt_token_count, short_id(r.prompt_hash), r.completion_token_count, r.first_index, r.finish_reason);
+             r.prompt_token_count, short_id(r.prompt_hash), r.completion_token_count, r.first_index, shown(r.finish_reason));
   fmt::print("           sampling T={} top_k={} top_p={} min_p={} seed={}; evidence {} output tokens, {} fingerprint "
              "bytes ({:.1f} per token)\n",
              r.sampling.temperature, r.sampling.top_k, r.sampling.top_p, r.sampling.min_p, r.sampling.seed,
@@ -60,7 +64,8 @@ void print_verdict(const audit_verdict& v, bool embedding) {
                               e.logprob_deviation_mean, e.logprob_deviation_max);
   fmt::print("verdict    validator {} ({}): {}{} — {}, replay {} ms{}\n", short_id(v.validator),
              validator::verify_audit_verdict(v).ok() ? "signed" : "BAD SIGNATURE",
-             v.guilty ? "GUILTY of " + v.reason : std::string("innocent"), v.detail.empty() ? "" : " (" + v.detail + ")",
+             v.guilty ? "GUILTY of " + shown(v.reason) : std::string("innocent"),
+             v.detail.empty() ? "" : " (" + shown(v.detail) + ")",
              evidence, e.replay_ms, v.canary ? ", canary" : "");
 }
 
@@ -76,13 +81,13 @@ status run_trace(const trace_options& options) {
   if (!report.ok()) return make_error(report.err().code, matchmaker + ": " + report.err().message);
   const inference_request& q = report->request;
   if (q.embedding) {
-    fmt::print("request    {} model {}, embedding of a prompt ({} bytes of text, {} token ids)\n", report->request_id,
-               q.model, q.prompt.size(), q.prompt_tokens.size());
+    fmt::print("request    {} model {}, embedding of a prompt ({} bytes of text, {} token ids)\n", shown(report->request_id),
+               shown(q.model), q.prompt.size(), q.prompt_tokens.size());
   } else {
-    fmt::print("request    {} model {}, max_tokens {}, {} prompt ({} bytes of text, {} token ids)\n", report->request_id,
-               q.model, q.max_tokens, q.stream ? "streamed" : "whole-answer", q.prompt.size(), q.prompt_tokens.size());
+    fmt::print("request    {} model {}, max_tokens {}, {} prompt ({} bytes of text, {} token ids)\n", shown(report->request_id),
+               shown(q.model), q.max_tokens, q.stream ? "streamed" : "whole-answer", q.prompt.size(), q.prompt_tokens.size());
   }
-  for (const auto& worker : report->worker_ids) fmt::print("miner      {} served it\n", worker);
+  for (const auto& worker : report->worker_ids) fmt::print("miner      {} served it\n", shown(worker));
   if (report->receipts.empty()) fmt::print("receipt    none arrived (or it was refused: forged or missing signature)\n");
   for (const auto& r : report->receipts) print_receipt(r);
   if (report->verdicts.empty()) fmt::print("audits     none (not drawn for audit yet, or no validators)\n");
@@ -102,7 +107,7 @@ status run_trace(const trace_options& options) {
   }
   if (entries->entries.empty()) fmt::print("ledger     no entries (not billed through settlement)\n");
   for (const auto& e : entries->entries) {
-    fmt::print("ledger     entry {} {} (op {}{}), hash {}\n", e.seq, e.operation, e.op_id, e.convicted ? ", CONVICTED" : "",
+    fmt::print("ledger     entry {} {} (op {}{}), hash {}\n", e.seq, shown(e.operation), shown(e.op_id), e.convicted ? ", CONVICTED" : "",
                to_hex(e.entry_hash).substr(0, 16));
     for (const auto& p : e.postings) {
       fmt::print("             {:<18} {:<9} {:+}\n", short_id(p.account), bucket_name(p.bucket), p.delta_micro);

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cmath>
 
+#include "runtime/log_escape.hpp"
+
 namespace infergrid::matchmaker {
 
 const model_offer* worker_entry::offer(const std::string& model) const {
@@ -18,6 +20,14 @@ status worker_registry::upsert(const worker_register& hello, std::size_t max_wor
   }
   if (hello.slots == 0 || hello.models.empty()) {
     return make_error(error_code::invalid_argument, "worker " + hello.worker_id + " offers no slots or no model");
+  }
+  // A model name reaches operators' terminals, logs and /metrics labels: no control characters.
+  for (const auto& offer : hello.models) {
+    if (has_control_characters(offer.name)) {
+      return make_error(error_code::invalid_argument, "worker " + escape_control_characters(hello.worker_id) +
+                                                          " offers model \"" + escape_control_characters(offer.name) +
+                                                          "\": a model name may not hold control characters");
+    }
   }
   auto found = workers_.find(hello.worker_id);
   if (found == workers_.end() && workers_.size() >= max_workers) {
