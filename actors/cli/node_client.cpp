@@ -18,6 +18,7 @@ result<connected_node> connect_to_node(const node_target& target, const std::str
   self.security.transport = transport_mode::plaintext;
   self.security.identity_path = target.identity;
   std::string target_transport_key;
+  std::vector<peer_config> config_peers;
   if (!target.server_key.empty()) {
     // A node reached by --endpoint under curve: its public key, and ours (an admitted one, or a
     // fresh key that only a permissionless node lets in).
@@ -29,6 +30,9 @@ result<connected_node> connect_to_node(const node_target& target, const std::str
     auto config = load_config_file(target.config.empty() ? default_config_path() : target.config);
     if (!config.ok()) return config.err();
     if (target_node.empty()) target_node = config->name;
+    for (const auto& peer : config->peers) {
+      if (peer.name != target_node && !peer.endpoint.empty()) config_peers.push_back(peer);
+    }
     if (endpoint.empty()) endpoint = config->advertise.empty() ? config->bind : config->advertise;
     if (endpoint.empty()) return make_error(error_code::invalid_argument, config->source + ": node has no tcp bind to reach");
     if (target.server_key.empty() && config->security.transport == transport_mode::curve) {
@@ -47,9 +51,10 @@ result<connected_node> connect_to_node(const node_target& target, const std::str
   }
   self.bind = reply_bind_towards(endpoint);  // where the target can send its replies
   self.peers.push_back(peer_config{target_node, endpoint, {}, std::nullopt, target_transport_key});
+  for (const auto& peer : config_peers) self.peers.push_back(peer);  // e.g. a settlement node of a split layout
   auto client = node::create(std::move(self));
   if (!client.ok()) return client.err();
-  return connected_node{std::move(*client), target_node, endpoint};
+  return connected_node{std::move(*client), target_node, endpoint, std::move(config_peers)};
 }
 
 }  // namespace infergrid::cli

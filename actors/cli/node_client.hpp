@@ -4,7 +4,9 @@
 // deploy/all-in-one.yaml). `infergrid ping` and `infergrid trace` use it.
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "runtime/config.hpp"
 #include "runtime/node.hpp"
 #include "runtime/result.hpp"
 
@@ -27,6 +29,7 @@ struct connected_node {
   std::unique_ptr<node> client;
   std::string target_node;  // the reached node's name: address its actors as "<name>/<actor>"
   std::string endpoint;
+  std::vector<peer_config> peers;  // the config's peers, reachable too (actor_address.hpp)
 };
 
 result<connected_node> connect_to_node(const node_target& target, const std::string& self_name);

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "actors/cli/command_registry.hpp"
+#include "actors/cli/actor_address.hpp"
 #include "actors/cli/node_client.hpp"
 #include "messages/ledger_view.hpp"
 #include "messages/match.hpp"
@@ -102,17 +103,18 @@ void print_jobs(const grid_view_report& g) {
   }
 }
 
-status print_status(node& client, const std::string& target_node, const std::string& endpoint,
-                    const status_options& options) {
-  const std::string matchmaker = target_node + "/" + options.matchmaker;
+status print_status(const cli::connected_node& connected, const status_options& options) {
+  node& client = *connected.client;
+  const std::string& target_node = connected.target_node;
+  const std::string matchmaker = cli::actor_address(options.matchmaker, target_node, connected.peers);
   const auto begin = std::chrono::steady_clock::now();
   auto grid = client.call<grid_view_report>(matchmaker, grid_view_query{options.jobs}, options.timeout_ms);
   if (!grid.ok()) return make_error(grid.err().code, matchmaker + ": " + grid.err().message);
   const auto took_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - begin).count();
-  fmt::print("grid {} at {} · matchmaker answered in {} ms\n", target_node, endpoint, took_ms);
+  fmt::print("grid {} at {} · matchmaker answered in {} ms\n", target_node, connected.endpoint, took_ms);
   print_grid(*grid);
-  const std::string settlement = target_node + "/" + options.settlement;
+  const std::string settlement = cli::actor_address(options.settlement, target_node, connected.peers);
   auto ledger = client.call<ledger_view_report>(settlement, ledger_view_query{20}, options.timeout_ms);
   if (ledger.ok()) print_ledger(*ledger);
   else fmt::print("\nledger: not reachable at {}: {}\n", settlement, ledger.err().message);
@@ -126,11 +128,11 @@ status run_status(const status_options& options) {
       {options.config, options.endpoint, options.node_name, options.server_key, options.transport_key, options.identity},
       "status");
   if (!connected.ok()) return connected.err();
-  if (!options.watch) return print_status(*connected->client, connected->target_node, connected->endpoint, options);
+  if (!options.watch) return print_status(*connected, options);
   for (std::int64_t shown = 0; options.iterations == 0 || shown < options.iterations; ++shown) {
     if (shown > 0) std::this_thread::sleep_for(std::chrono::duration<double>(options.interval_s));
     fmt::print("\x1b[H\x1b[2J");  // home, clear: one picture per screen
-    if (auto shownok = print_status(*connected->client, connected->target_node, connected->endpoint, options); !shownok.ok()) {
+    if (auto shownok = print_status(*connected, options); !shownok.ok()) {
       fmt::print("{}\n", shownok.err().message);  // the grid may come back: keep watching
     }
   }
@@ -150,7 +152,8 @@ void add_status(CLI::App& app) {
   command->add_option("--identity", options->identity, "Signing key to ask with: one the node lists under "
                                                         "security.operators or coordinators also reads miners' accounts.");
   command->add_option("--matchmaker", options->matchmaker, "The matchmaker actor's name (default: matchmaker).");
-  command->add_option("--settlement", options->settlement, "The settlement actor's name (default: settlement).");
+  command->add_option("--settlement", options->settlement, "The settlement actor: a name (default: settlement; on the config's peer that hosts it, "
+                                                  "else on the node reached) or a full address node/actor.");
   command->add_option("--jobs", options->jobs, "Recent jobs listed (default: 10).")->check(CLI::Range(0, 500));
   command->add_option("--timeout-ms", options->timeout_ms, "How long to wait for each reply (default: 3000).");
   command->add_flag("--watch", options->watch, "Redraw the picture every --interval seconds until interrupted.");

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "actors/cli/command_registry.hpp"
+#include "actors/cli/actor_address.hpp"
 #include "actors/cli/node_client.hpp"
 #include "actors/gpu_worker/receipt_signing.hpp"
 #include "actors/settlement/request_op_ids.hpp"
@@ -76,7 +77,7 @@ status run_trace(const trace_options& options) {
   if (!connected.ok()) return connected.err();
   auto& client = connected->client;
   const std::string& target_node = connected->target_node;
-  const std::string matchmaker = target_node + "/" + options.matchmaker;
+  const std::string matchmaker = cli::actor_address(options.matchmaker, target_node, connected->peers);
   auto report = client->call<trace_report>(matchmaker, trace_query{options.request_id}, options.timeout_ms);
   if (!report.ok()) return make_error(report.err().code, matchmaker + ": " + report.err().message);
   const inference_request& q = report->request;
@@ -93,7 +94,7 @@ status run_trace(const trace_options& options) {
   if (report->verdicts.empty()) fmt::print("audits     none (not drawn for audit yet, or no validators)\n");
   if (report->escalated) fmt::print("audits     escalated to every validator after a guilty verdict\n");
   for (const auto& v : report->verdicts) print_verdict(v, q.embedding);
-  const std::string settlement = target_node + "/" + options.settlement;
+  const std::string settlement = cli::actor_address(options.settlement, target_node, connected->peers);
   auto entries = client->call<entries_reply>(settlement, entries_query{trace_op_ids(*report)}, options.timeout_ms);
   if (!entries.ok()) {
     // A node refuses a stranger's entries_query at its door (it holds account data) and says so.
@@ -132,7 +133,8 @@ void add_trace(CLI::App& app) {
                                                         "security.operators or coordinators also reads the ledger "
                                                         "entries.");
   command->add_option("--matchmaker", options->matchmaker, "The matchmaker actor's name (default: matchmaker).");
-  command->add_option("--settlement", options->settlement, "The settlement actor's name (default: settlement).");
+  command->add_option("--settlement", options->settlement, "The settlement actor: a name (default: settlement; on the config's peer that hosts it, "
+                                                  "else on the node reached) or a full address node/actor.");
   command->add_option("--timeout-ms", options->timeout_ms, "How long to wait for each reply (default: 3000).");
   command->callback([options] {
     auto outcome = run_trace(*options);
