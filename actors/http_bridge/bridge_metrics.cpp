@@ -153,6 +153,8 @@ std::string bridge_metrics::render(const metrics_snapshot_inputs& inputs) const 
       {"infergrid_actor_errors_total", "Handler errors and exceptions.", &actor_metrics::errors},
       {"infergrid_actor_restarts_total", "Actor state re-creations after a crash.", &actor_metrics::restarts},
       {"infergrid_actor_timeouts_total", "Requests whose reply never came.", &actor_metrics::timeouts},
+      {"infergrid_actor_refused_total", "Envelopes refused: unsigned, forged, replayed or unauthorised.",
+       &actor_metrics::refused},
   };
   for (const auto& s : series) {
     header(out, s.name, "counter", s.help);

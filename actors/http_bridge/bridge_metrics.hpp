@@ -8,7 +8,7 @@
 //   infergrid_http_cancelled_total                         counter (client went away mid-job; not timeouts)
 //   infergrid_http_queue_depth, infergrid_http_jobs_in_flight   gauges
 //   infergrid_workers{model}                               gauge (live workers per model)
-//   infergrid_actor_*_total{actor,kind}                    the runtime's per-actor counters
+//   infergrid_actor_*_total{actor,kind}                    the runtime's per-actor counters (refused too)
 //   infergrid_dashboard_answers_total{how=built|shared}    dashboard JSON answers (dashboard_cache.hpp)
 // Thread-safe.
 #include <array>

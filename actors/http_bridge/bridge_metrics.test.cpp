@@ -20,7 +20,7 @@ TEST(BridgeMetrics, RendersPrometheusText) {
   inputs.queue_depth = 2;
   inputs.jobs_in_flight = 1;
   inputs.models = {{"stories\"260k", "infergrid", 512, 3, 5, 19, 2, 792}};
-  inputs.actors = {actor_metrics{"local/http", "http_bridge", 10, 9, 1, 0, 0, 0, 2}};
+  inputs.actors = {actor_metrics{"local/http", "http_bridge", 10, 9, 1, 0, 0, 0, 2, 4}};
   const auto text = metrics.render(inputs);
   EXPECT_TRUE(has_line(text, "infergrid_http_requests_total{route=\"/v1/models\",status=\"200\"} 2")) << text;
   EXPECT_TRUE(has_line(text, "infergrid_http_requests_total{route=\"/v1/models\",status=\"401\"} 1"));
@@ -38,6 +38,7 @@ TEST(BridgeMetrics, RendersPrometheusText) {
   EXPECT_TRUE(has_line(text, "infergrid_model_utilisation_ratio{model=\"stories\\\"260k\"} 0.792"));
   EXPECT_TRUE(has_line(text, "infergrid_actor_received_total{actor=\"local/http\",kind=\"http_bridge\"} 10"));
   EXPECT_TRUE(has_line(text, "infergrid_actor_timeouts_total{actor=\"local/http\",kind=\"http_bridge\"} 2"));
+  EXPECT_TRUE(has_line(text, "infergrid_actor_refused_total{actor=\"local/http\",kind=\"http_bridge\"} 4"));
   // Every sample line belongs to a declared family.
   std::size_t types = 0;
   for (std::size_t at = text.find("# TYPE "); at != std::string::npos; at = text.find("# TYPE ", at + 1)) ++types;

@@ -475,13 +475,18 @@ handler_table matchmaker_state::handlers() {
       on<completion_receipt>(
           [this](const completion_receipt& receipt, const envelope& in) -> status { return on_receipt(receipt, in); }),
       on<audit_verdict>([this](const audit_verdict& verdict, const envelope& in) -> status { return on_verdict(verdict, in); }),
-      on<trace_query>([this](const trace_query& q) -> result<trace_report> {
+      // A lookup of a request it does not remember is an answer (not_found), not a handler error:
+      // replied directly, so infergrid_actor_errors_total does not count a typo in `infergrid trace`.
+      on<trace_query>([this](const trace_query& q) {
+        const reply_token token = ctx_.reply_later();
         auto report = audits_.trace(q.request_id);
         if (!report) {
-          return make_error(error_code::not_found, "the matchmaker does not remember request " + q.request_id +
-                                                       " (unknown, unfinished, or older than audit_memory)");
+          (void)ctx_.reply_error(token, make_error(error_code::not_found, "the matchmaker does not remember request " +
+                                                                             q.request_id +
+                                                                             " (unknown, unfinished, or older than audit_memory)"));
+          return;
         }
-        return *report;
+        (void)ctx_.reply(token, *report);
       }),
       on<worker_register>([this](const worker_register& hello, const envelope& in) {
         const reply_token token = ctx_.reply_later();
