@@ -1,5 +1,6 @@
 #include "actors/http_bridge/bridge_metrics.hpp"
 
+#include <algorithm>
 #include <tuple>
 #include <utility>
 
@@ -96,6 +97,10 @@ std::string bridge_metrics::render(const metrics_snapshot_inputs& inputs) const 
   header(out, "infergrid_workers", "gauge", "Live workers serving each model.");
   for (const auto& model : inputs.models) {
     out += fmt::format("infergrid_workers{{model=\"{}\"}} {}\n", prometheus_label(model.id), model.workers);
+  }
+  for (const auto& id : inputs.models_seen) {  // a model whose last worker left: 0, not a vanished series
+    const bool live = std::ranges::any_of(inputs.models, [&](const served_model& m) { return m.id == id; });
+    if (!live) out += fmt::format("infergrid_workers{{model=\"{}\"}} 0\n", prometheus_label(id));
   }
   struct supply_series {
     const char* name;

@@ -7,7 +7,7 @@
 //   infergrid_http_tokens_total{type=prompt|completion}    counter (billed tokens)
 //   infergrid_http_cancelled_total                         counter (client went away mid-job; not timeouts)
 //   infergrid_http_queue_depth, infergrid_http_jobs_in_flight   gauges
-//   infergrid_workers{model}                               gauge (live workers per model)
+//   infergrid_workers{model}                               gauge (live workers per model; 0 once none)
 //   infergrid_actor_*_total{actor,kind}                    the runtime's per-actor counters (refused too)
 //   infergrid_dashboard_answers_total{how=built|shared}    dashboard JSON answers (dashboard_cache.hpp)
 // Thread-safe.
@@ -45,6 +45,7 @@ struct metrics_snapshot_inputs {
   std::int64_t jobs_in_flight = 0;
   std::vector<served_model> models;
   std::vector<actor_metrics> actors;
+  std::vector<std::string> models_seen;  // served since start: those without live workers show 0
 };
 
 class bridge_metrics {

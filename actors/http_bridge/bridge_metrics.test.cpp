@@ -21,6 +21,7 @@ TEST(BridgeMetrics, RendersPrometheusText) {
   inputs.jobs_in_flight = 1;
   inputs.models = {{"stories\"260k", "infergrid", 512, 3, 5, 19, 2, 792}};
   inputs.actors = {actor_metrics{"local/http", "http_bridge", 10, 9, 1, 0, 0, 0, 2, 4}};
+  inputs.models_seen = {"gone", "stories\"260k"};  // "gone": its last worker left
   const auto text = metrics.render(inputs);
   EXPECT_TRUE(has_line(text, "infergrid_http_requests_total{route=\"/v1/models\",status=\"200\"} 2")) << text;
   EXPECT_TRUE(has_line(text, "infergrid_http_requests_total{route=\"/v1/models\",status=\"401\"} 1"));
@@ -32,6 +33,8 @@ TEST(BridgeMetrics, RendersPrometheusText) {
   EXPECT_TRUE(has_line(text, "infergrid_http_tokens_total{type=\"prompt\"} 3"));
   EXPECT_TRUE(has_line(text, "infergrid_http_queue_depth 2"));
   EXPECT_TRUE(has_line(text, "infergrid_workers{model=\"stories\\\"260k\"} 3"));
+  EXPECT_TRUE(has_line(text, "infergrid_workers{model=\"gone\"} 0")) << text;
+  EXPECT_EQ(text.find("infergrid_workers{model=\"stories\\\"260k\"} 0"), std::string::npos);
   EXPECT_TRUE(has_line(text, "infergrid_model_free_slots{model=\"stories\\\"260k\"} 5"));
   EXPECT_TRUE(has_line(text, "infergrid_model_running_jobs{model=\"stories\\\"260k\"} 19"));
   EXPECT_TRUE(has_line(text, "infergrid_model_queued_jobs{model=\"stories\\\"260k\"} 2"));

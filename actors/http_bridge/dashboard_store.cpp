@@ -62,6 +62,11 @@ dashboard_reading<ledger_view_report> dashboard_store::ledger() const {
   return ledger_;
 }
 
+std::string dashboard_store::ledger_unreachable() const {
+  std::lock_guard lock(mutex_);
+  return ledger_expected_ ? ledger_.error : "";
+}
+
 std::optional<std::future<job_detail>> dashboard_store::ask_job(const std::string& request_id) {
   auto lookup = std::make_shared<job_lookup>();
   lookup->request_id = request_id;

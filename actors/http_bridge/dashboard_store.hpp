@@ -63,6 +63,9 @@ class dashboard_store {
   // HTTP threads. The first read after dashboard_unread_after without one waits (bounded) for fresh views.
   dashboard_reading<grid_view_report> grid() const;
   dashboard_reading<ledger_view_report> ledger() const;
+  // Settlement mode: why the newest ledger view failed ("" when it answered, or not settlement
+  // mode). Not a read: /health asks it without keeping the feed busy.
+  std::string ledger_unreachable() const;
   // The feed: whether a reader was seen within dashboard_unread_after, and whether one asked for
   // fresh views since the last call.
   bool read_lately() const;

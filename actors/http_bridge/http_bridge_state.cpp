@@ -314,6 +314,7 @@ void http_bridge_state::refresh_models() {
                               [this](result<supply_report> report) {
                                 if (!report.ok()) {
                                   log(log_level::debug, ctx_.address(), "model list: {}", report.err().message);
+                                  shared_->catalog.note_unreachable(report.err().message);
                                   return;
                                 }
                                 std::vector<served_model> models;

@@ -14,6 +14,7 @@
 #include "actors/http_bridge/edge_metrics.hpp"
 #include "actors/http_bridge/embedding_route.hpp"
 #include "actors/http_bridge/epoch_metrics.hpp"
+#include "actors/http_bridge/health_report.hpp"
 #include "actors/http_bridge/http_replies.hpp"
 #include "actors/http_bridge/reply_session.hpp"
 #include "runtime/log.hpp"
@@ -167,22 +168,22 @@ void http_server::add_routes() {
   add_dashboard_routes(server_, shared_, done);
   server_.Get("/health", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = clock::now();
-    std::int64_t workers = 0;
+    health_inputs in;
     const auto models = shared.catalog.models();
-    for (const auto& model : models) workers += model.workers;
-    write_json(res, 200,
-               {{"status", "ok"},
-                {"models", models.size()},
-                {"workers", workers},
-                {"matchmaker_reached", shared.catalog.known()},
-                {"queue_depth", shared.inbox.size()},
-                {"jobs_in_flight", shared.jobs_in_flight.load()}});
+    in.models = models.size();
+    for (const auto& model : models) in.workers += model.workers;
+    in.matchmaker_answered_once = shared.catalog.known();
+    in.matchmaker_unreachable = shared.catalog.unreachable();
+    in.settlement_unreachable = shared.dashboard.ledger_unreachable();
+    in.queue_depth = static_cast<std::int64_t>(shared.inbox.size());
+    in.jobs_in_flight = shared.jobs_in_flight.load();
+    write_json(res, 200, health_json(in));
     done(req, "/health", 200, started);
   });
   server_.Get("/metrics", [this, &shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = clock::now();
     metrics_snapshot_inputs inputs{shared.inbox.size(), shared.jobs_in_flight.load(), shared.catalog.models(),
-                                   shared.actor_metrics_copy()};
+                                   shared.actor_metrics_copy(), shared.catalog.models_seen()};
     std::string text = shared.metrics.render(inputs);
     if (const auto ledger = shared.dashboard.ledger(); ledger.report) {
       render_epoch_metrics(text, *ledger.report);

@@ -14,6 +14,12 @@ void model_catalog::update(std::vector<served_model> models, std::int64_t now_s)
   for (auto& model : models) model.created_s = first_seen_s_.try_emplace(model.id, now_s).first->second;
   models_ = std::move(models);
   known_ = true;
+  unreachable_.clear();
+}
+
+void model_catalog::note_unreachable(std::string why) {
+  std::lock_guard lock(mutex_);
+  unreachable_ = std::move(why);
 }
 
 std::vector<served_model> model_catalog::models() const {
@@ -21,9 +27,21 @@ std::vector<served_model> model_catalog::models() const {
   return models_;
 }
 
+std::vector<std::string> model_catalog::models_seen() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  for (const auto& [id, created_s] : first_seen_s_) out.push_back(id);
+  return out;
+}
+
 bool model_catalog::known() const {
   std::lock_guard lock(mutex_);
   return known_;
+}
+
+std::string model_catalog::unreachable() const {
+  std::lock_guard lock(mutex_);
+  return unreachable_;
 }
 
 bool model_catalog::serves(const std::string& model) const {

@@ -38,9 +38,16 @@ class model_catalog {
   // now_s: the time a model seen for the first time gets as its created_s (< 0: the clock's).
   void update(std::vector<served_model> models, std::int64_t now_s = -1);
 
+  // The last ask for the model list failed: why (cleared by the next update).
+  void note_unreachable(std::string why);
+
   std::vector<served_model> models() const;
+  // Every model a worker served since the bridge started (those gone too), by id.
+  std::vector<std::string> models_seen() const;
   // Whether the matchmaker has answered at least once (before that, no model is refused as unknown).
   bool known() const;
+  // Why the last ask for the model list failed; "" when it answered.
+  std::string unreachable() const;
   bool serves(const std::string& model) const;
   chat::template_family template_for(const std::string& model) const;
   std::optional<fim_tokens> fim_for(const std::string& model) const;
@@ -54,6 +61,7 @@ class model_catalog {
   std::vector<served_model> models_;
   std::map<std::string, std::int64_t> first_seen_s_;  // model id -> created_s (kept when a model comes back)
   bool known_ = false;
+  std::string unreachable_;
   std::map<std::string, model_facts> facts_;  // fixed after start
 };
 
