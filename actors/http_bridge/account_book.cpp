@@ -16,8 +16,16 @@ error bad_file(const std::string& source, const YAML::Node& at, const std::strin
   return make_error(error_code::invalid_argument, source + ":" + std::to_string(line) + ": " + what);
 }
 
-// A plain key's first characters, shown by `keys list` (the rest stays secret).
+// A plain key's first characters, shown by `keys list` and the dashboard (the rest stays secret):
+// at most plain_prefix_chars, at most half of the key, and none of a key shorter than
+// plain_prefix_shown_from_chars (a short key is guessed too easily from any part of it).
 constexpr std::size_t plain_prefix_chars = 8;
+constexpr std::size_t plain_prefix_shown_from_chars = 12;
+
+std::string plain_key_prefix(const std::string& key) {
+  if (key.size() < plain_prefix_shown_from_chars) return "";
+  return key.substr(0, std::min(plain_prefix_chars, key.size() / 2));
+}
 
 }  // namespace
 
@@ -89,7 +97,7 @@ result<account_book> account_book::parse(const std::string& text, const std::str
           return bad_file(source, key_node, where + ".keys: a key is listed twice");
         }
         if (book.owner_by_key_.size() > max_keys) return bad_file(source, key_node, "too many keys");
-        book.key_list_.push_back(key_view{owner.key_id, name, key.substr(0, plain_prefix_chars), "", "", {}});
+        book.key_list_.push_back(key_view{owner.key_id, name, plain_key_prefix(key), "", "", {}});
       }
       book.accounts_.emplace(name, fresh);
     } catch (const YAML::Exception& e) {

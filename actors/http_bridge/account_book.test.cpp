@@ -30,6 +30,19 @@ TEST(AccountBook, MapsKeysToAccounts) {
   EXPECT_EQ(book->rate_limit_for("bob")->burst, 2);
 }
 
+// `keys list` and /dashboard/api/keys show a plain key's start, never the whole key: at most half
+// of it, and nothing of a key under 12 characters.
+TEST(AccountBook, PlainKeyPrefixNeverShowsTheWholeKey) {
+  auto book = account_book::parse(R"({"accounts":[{"name":"c","keys":["abc123","sk-abcdefghij","sk-infergrid-dev"]}]})",
+                                  "keys.json");
+  ASSERT_TRUE(book.ok()) << book.err().message;
+  const auto keys = book->keys();
+  ASSERT_EQ(keys.size(), 3u);
+  EXPECT_EQ(keys[0].prefix, "");
+  EXPECT_EQ(keys[1].prefix, "sk-abc");  // 13 characters: 6 shown
+  EXPECT_EQ(keys[2].prefix, "sk-infer");
+}
+
 TEST(AccountBook, JsonWorksToo) {
   auto book = account_book::parse(R"({"accounts":[{"name":"c","keys":["k"],"balance_micro":5}]})", "keys.json");
   ASSERT_TRUE(book.ok()) << book.err().message;
