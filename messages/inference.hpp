@@ -95,8 +95,14 @@ struct inference_request {
   // bridge ends a reply at its first `</tool_call>` when the client asked for one call
   // (parallel_tool_calls false). Validators replay it as they replay stop strings.
   std::vector<std::string> stop_after;
+  // Set by the HTTP bridge, which takes every job as a stream (`stream` true): its client asked for
+  // one whole answer. Only `infergrid trace` and the dashboard read it (client_streamed()).
+  bool whole_answer_to_client = false;
   MSGPACK_DEFINE(request_id, model, prompt, prompt_tokens, sampling, max_tokens, stop, routing, deadline_ms, stream,
-                 reply_to, logprobs, top_logprobs, embedding, stop_after)
+                 reply_to, logprobs, top_logprobs, embedding, stop_after, whole_answer_to_client)
+
+  // Whether the client that sent it got the answer as a stream.
+  bool client_streamed() const { return stream && !whole_answer_to_client; }
 };
 IG_REGISTER_MESSAGE(inference_request);
 

@@ -32,6 +32,7 @@ inference_request sample_request() {
   r.logprobs = true;
   r.top_logprobs = 5;
   r.stop_after = {"</tool_call>"};
+  r.whole_answer_to_client = true;
   return r;
 }
 
@@ -52,6 +53,8 @@ TEST(inference_messages, request_round_trips_every_field) {
   EXPECT_TRUE(r.logprobs);
   EXPECT_EQ(r.top_logprobs, 5u);
   EXPECT_EQ(r.stop_after, std::vector<std::string>{"</tool_call>"});
+  EXPECT_TRUE(r.whole_answer_to_client);
+  EXPECT_FALSE(r.client_streamed());
 }
 
 TEST(inference_messages, older_request_decodes_with_defaults) {
@@ -63,6 +66,7 @@ TEST(inference_messages, older_request_decodes_with_defaults) {
   EXPECT_FALSE(r.logprobs);
   EXPECT_EQ(r.top_logprobs, 0u);
   EXPECT_TRUE(r.stop_after.empty());
+  EXPECT_FALSE(r.whole_answer_to_client);
 }
 
 TEST(inference_messages, chunk_job_receipt_and_result_round_trip) {

@@ -86,7 +86,7 @@ status run_trace(const trace_options& options) {
                shown(q.model), q.prompt.size(), q.prompt_tokens.size());
   } else {
     fmt::print("request    {} model {}, max_tokens {}, {} prompt ({} bytes of text, {} token ids)\n", shown(report->request_id),
-               shown(q.model), q.max_tokens, q.stream ? "streamed" : "whole-answer", q.prompt.size(), q.prompt_tokens.size());
+               shown(q.model), q.max_tokens, q.client_streamed() ? "streamed" : "whole-answer", q.prompt.size(), q.prompt_tokens.size());
   }
   for (const auto& worker : report->worker_ids) fmt::print("miner      {} served it\n", shown(worker));
   if (report->receipts.empty()) fmt::print("receipt    none arrived (or it was refused: forged or missing signature)\n");

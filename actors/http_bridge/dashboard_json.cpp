@@ -280,7 +280,7 @@ json job_detail_json(const std::string& request_id, const job_detail& detail) {
                         {"replay_ms", v.evidence.replay_ms},
                         {"canary", v.canary}});
   }
-  out["request"] = {{"model", t.request.model}, {"max_tokens", t.request.max_tokens}, {"stream", t.request.stream}};
+  out["request"] = {{"model", t.request.model}, {"max_tokens", t.request.max_tokens}, {"stream", t.request.client_streamed()}};
   out["miners"] = t.worker_ids;
   out["receipts"] = receipts;
   out["verdicts"] = verdicts;

@@ -78,7 +78,8 @@ inference_request to_inference_request(const completion_request& request, const 
     routing.allow_fallbacks = false;
   }
   out.deadline_ms = deadline_ms;
-  out.stream = true;
+  out.stream = true;  // the bridge takes every job as a stream, and tells trace what its client asked
+  out.whole_answer_to_client = !request.stream;
   out.reply_to = reply_to;
   return out;
 }

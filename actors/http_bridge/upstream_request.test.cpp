@@ -29,6 +29,9 @@ TEST(UpstreamRequest, MapsSamplingAndStreamsBackToTheBridge) {
   EXPECT_EQ(out.max_tokens, 16u);
   EXPECT_EQ(out.stop, request.stop);
   EXPECT_TRUE(out.stream);
+  EXPECT_FALSE(out.client_streamed());  // the client asked for a whole answer: trace says so
+  request.stream = true;
+  EXPECT_TRUE(to_inference_request(request, "chatcmpl-2", "x", "local/http", 1234, 99, {}).client_streamed());
   EXPECT_EQ(out.reply_to, "local/http");
   EXPECT_EQ(out.deadline_ms, 1234);
   request.seed = 5;
