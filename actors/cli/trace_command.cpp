@@ -70,6 +70,31 @@ void print_verdict(const audit_verdict& v, bool embedding) {
              evidence, e.replay_ms, v.canary ? ", canary" : "");
 }
 
+// The ledger's entries under `op_ids`; false when the settlement actor answered none.
+bool print_ledger(node& client, const std::string& settlement, const std::vector<std::string>& op_ids,
+                  std::int64_t timeout_ms) {
+  auto entries = client.call<entries_reply>(settlement, entries_query{op_ids}, timeout_ms);
+  if (!entries.ok()) {
+    // A node refuses a stranger's entries_query at its door (it holds account data) and says so.
+    if (entries.err().code == error_code::permission_denied) {
+      fmt::print("ledger     withheld: entries are for coordinators (pass --identity with a key the node lists "
+                 "under security.coordinators or operators; {})\n", entries.err().message);
+    } else {
+      fmt::print("ledger     not reachable at {}: {}\n", settlement, entries.err().message);
+    }
+    return false;
+  }
+  if (entries->entries.empty()) fmt::print("ledger     no entries (not billed through settlement)\n");
+  for (const auto& e : entries->entries) {
+    fmt::print("ledger     entry {} {} (op {}{}), hash {}\n", e.seq, shown(e.operation), shown(e.op_id), e.convicted ? ", CONVICTED" : "",
+               to_hex(e.entry_hash).substr(0, 16));
+    for (const auto& p : e.postings) {
+      fmt::print("             {:<18} {:<9} {:+}\n", short_id(p.account), bucket_name(p.bucket), p.delta_micro);
+    }
+  }
+  return !entries->entries.empty();
+}
+
 status run_trace(const trace_options& options) {
   auto connected = cli::connect_to_node(
       {options.config, options.endpoint, options.node_name, options.server_key, options.transport_key, options.identity},
@@ -78,7 +103,17 @@ status run_trace(const trace_options& options) {
   auto& client = connected->client;
   const std::string& target_node = connected->target_node;
   const std::string matchmaker = cli::actor_address(options.matchmaker, target_node, connected->peers);
+  const std::string settlement = cli::actor_address(options.settlement, target_node, connected->peers);
   auto report = client->call<trace_report>(matchmaker, trace_query{options.request_id}, options.timeout_ms);
+  if (!report.ok() && report.err().code == error_code::not_found) {
+    // A cancelled or failed request is not in the matchmaker's memory, but its escrow and refund
+    // are in the ledger: shown (its partial settlements name the workers only the trace knows).
+    fmt::print("request    {}: not remembered by {} (cancelled, failed, unknown, or older than audit_memory)\n",
+               shown(options.request_id), matchmaker);
+    trace_report bare;
+    bare.request_id = options.request_id;
+    if (print_ledger(*client, settlement, trace_op_ids(bare), options.timeout_ms)) return {};
+  }
   if (!report.ok()) return make_error(report.err().code, matchmaker + ": " + report.err().message);
   const inference_request& q = report->request;
   if (q.embedding) {
@@ -94,26 +129,7 @@ status run_trace(const trace_options& options) {
   if (report->verdicts.empty()) fmt::print("audits     none (not drawn for audit yet, or no validators)\n");
   if (report->escalated) fmt::print("audits     escalated to every validator after a guilty verdict\n");
   for (const auto& v : report->verdicts) print_verdict(v, q.embedding);
-  const std::string settlement = cli::actor_address(options.settlement, target_node, connected->peers);
-  auto entries = client->call<entries_reply>(settlement, entries_query{trace_op_ids(*report)}, options.timeout_ms);
-  if (!entries.ok()) {
-    // A node refuses a stranger's entries_query at its door (it holds account data) and says so.
-    if (entries.err().code == error_code::permission_denied) {
-      fmt::print("ledger     withheld: entries are for coordinators (pass --identity with a key the node lists "
-                 "under security.coordinators or operators; {})\n", entries.err().message);
-    } else {
-      fmt::print("ledger     not reachable at {}: {}\n", settlement, entries.err().message);
-    }
-    return {};
-  }
-  if (entries->entries.empty()) fmt::print("ledger     no entries (not billed through settlement)\n");
-  for (const auto& e : entries->entries) {
-    fmt::print("ledger     entry {} {} (op {}{}), hash {}\n", e.seq, shown(e.operation), shown(e.op_id), e.convicted ? ", CONVICTED" : "",
-               to_hex(e.entry_hash).substr(0, 16));
-    for (const auto& p : e.postings) {
-      fmt::print("             {:<18} {:<9} {:+}\n", short_id(p.account), bucket_name(p.bucket), p.delta_micro);
-    }
-  }
+  (void)print_ledger(*client, settlement, trace_op_ids(*report), options.timeout_ms);
   return {};
 }
 
