@@ -197,7 +197,7 @@ TEST(HttpEdge, HeadThenGetOnOneConnectionAreBothAnsweredWhole) {
   std::string get_answer;
   for (int i = 0; i < 50 && get_answer.find("\"status\"") == std::string::npos; ++i) get_answer += read_some(sock, milliseconds(100));
   EXPECT_EQ(get_answer.rfind("HTTP/1.1 200", 0), 0u) << get_answer;
-  EXPECT_NE(get_answer.find("\"status\":\"ok\""), std::string::npos) << get_answer;
+  EXPECT_NE(get_answer.find("\"status\":\""), std::string::npos) << get_answer;  // ok, or degraded with no worker
   ::close(sock);
 }
 
