@@ -13,6 +13,11 @@ if(INFERGRID_NODE AND INFERGRID_NPM AND INFERGRID_CHROMIUM)
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(dashboard_e2e PROPERTIES FIXTURES_REQUIRED dashboard_npm TIMEOUT 300 RUN_SERIAL TRUE
     ENVIRONMENT "INFERGRID_SOURCE_DIR=${PROJECT_SOURCE_DIR};INFERGRID_BINARY_DIR=${PROJECT_BINARY_DIR};INFERGRID_BIN=$<TARGET_FILE:infergrid>;CHROMIUM_BIN=${INFERGRID_CHROMIUM}")
+  # The ledger and miners panels when the settlement actor does not answer (settlement_down.test.mjs).
+  add_test(NAME dashboard_settlement_down COMMAND ${INFERGRID_NODE} --test --test-concurrency=1 ${dashboard_test_dir}/settlement_down.test.mjs
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(dashboard_settlement_down PROPERTIES FIXTURES_REQUIRED dashboard_npm TIMEOUT 300 RUN_SERIAL TRUE
+    ENVIRONMENT "INFERGRID_SOURCE_DIR=${PROJECT_SOURCE_DIR};INFERGRID_BINARY_DIR=${PROJECT_BINARY_DIR};INFERGRID_BIN=$<TARGET_FILE:infergrid>;CHROMIUM_BIN=${INFERGRID_CHROMIUM}")
 else()
   message(STATUS "node, npm or chromium not found: the dashboard tests are skipped (deploy/install-deps.sh installs them)")
 endif()

@@ -10,9 +10,11 @@ namespace {
 
 using nlohmann::json;
 
+// reached: the newest ask answered. age_ms: how old the newest view that did is (kept after a
+// failed ask, so a reader can say how stale what it still shows is).
 template <class Report>
 json freshness(const dashboard_reading<Report>& reading) {
-  json out = {{"reached", reading.report.has_value()}, {"error", reading.error}};
+  json out = {{"reached", reading.report.has_value() && reading.error.empty()}, {"error", reading.error}};
   if (reading.report) {
     out["age_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - reading.arrived).count();
   }

@@ -36,4 +36,19 @@ void render_epoch_metrics(std::string& out, const ledger_view_report& ledger) {
   }
 }
 
+void render_ledger_view_metrics(std::string& out, const dashboard_reading<ledger_view_report>& ledger,
+                                std::chrono::steady_clock::time_point now) {
+  const bool reached = ledger.report.has_value() && ledger.error.empty();
+  out += fmt::format(
+      "# HELP infergrid_ledger_view_reached Whether the settlement actor answered the bridge's newest ledger view ask.\n"
+      "# TYPE infergrid_ledger_view_reached gauge\ninfergrid_ledger_view_reached {}\n",
+      reached ? 1 : 0);
+  if (!ledger.report) return;
+  const double age_s = std::chrono::duration<double>(now - ledger.arrived).count();
+  out += fmt::format(
+      "# HELP infergrid_ledger_view_age_seconds Age of the newest ledger view that answered (the infergrid_epoch_* values).\n"
+      "# TYPE infergrid_ledger_view_age_seconds gauge\ninfergrid_ledger_view_age_seconds {:.3f}\n",
+      age_s);
+}
+
 }  // namespace infergrid::http

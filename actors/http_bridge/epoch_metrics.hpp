@@ -8,12 +8,20 @@
 //   infergrid_epoch_next_close_timestamp_seconds gauge: when the open period ends
 //   infergrid_epoch_last_{pool_micro, tokens_served, utilisation_ratio, queue_p95_seconds}
 //                                                gauges: the newest timer close and the demand it was paid by
+// and, in settlement mode, how current those are (the newest ask may have failed: the values are then
+// the last view's):
+//   infergrid_ledger_view_reached                gauge: 1 when the newest ask answered, else 0
+//   infergrid_ledger_view_age_seconds            gauge: age of the newest view that answered (absent before one)
+#include <chrono>
 #include <string>
 
+#include "actors/http_bridge/dashboard_store.hpp"
 #include "messages/ledger_view.hpp"
 
 namespace infergrid::http {
 
 void render_epoch_metrics(std::string& out, const ledger_view_report& ledger);
+void render_ledger_view_metrics(std::string& out, const dashboard_reading<ledger_view_report>& ledger,
+                                std::chrono::steady_clock::time_point now);
 
 }  // namespace infergrid::http

@@ -185,10 +185,12 @@ void http_server::add_routes() {
     metrics_snapshot_inputs inputs{shared.inbox.size(), shared.jobs_in_flight.load(), shared.catalog.models(),
                                    shared.actor_metrics_copy(), shared.catalog.models_seen()};
     std::string text = shared.metrics.render(inputs);
-    if (const auto ledger = shared.dashboard.ledger(); ledger.report) {
+    const auto ledger = shared.dashboard.ledger();
+    if (ledger.report) {
       render_epoch_metrics(text, *ledger.report);
       render_chain_metrics(text, *ledger.report);
     }
+    if (!shared.config.settlement.empty()) render_ledger_view_metrics(text, ledger, clock::now());
     render_dashboard_cache_metrics(text, shared.dashboard_answers.counts());
     render_edge_metrics(text, server_.counters, server_.load);
     res.set_content(std::move(text), "text/plain; version=0.0.4; charset=utf-8");

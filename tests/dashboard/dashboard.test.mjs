@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { devKey, eventually, startGrid } from './grid.mjs';
-import { launchChromium } from './chromium.mjs';
+import { openDashboard } from './dashboard_page.mjs';
 
 const operatorKey = 'sk-infergrid-operator-dev';
 const binary = process.env.INFERGRID_BIN ?? path.join(process.env.INFERGRID_BINARY_DIR ?? 'build', 'actors/cli/infergrid');
@@ -225,13 +225,8 @@ test('infergrid status prints the same grid', () => {
 });
 
 test('the page in headless Chromium shows the JSON numbers and reaches a job\'s ledger entries', async () => {
-  const browser = await launchChromium();
+  const browser = await openDashboard(grid.origin, operatorKey);
   try {
-    await browser.navigate(`${grid.origin}/dashboard`);
-    await browser.waitFor('document.readyState === "complete"');
-    await browser.evaluate(`localStorage.setItem('infergrid.operator_key', '${operatorKey}')`);
-    await browser.navigate(`${grid.origin}/dashboard`);
-    await browser.waitFor('Number(document.body.dataset.polls) >= 2');
     const { body: before } = await getJson('/dashboard/api/network');
     const page = await browser.evaluate(`(() => ({
       workers: document.getElementById('total-workers').textContent,

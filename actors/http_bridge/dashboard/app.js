@@ -70,8 +70,22 @@ function renderSeries(series) {
   plotLines($('plot-price'), [priceHistory.slice()]);
 }
 
+// Why the ledger figures shown are not current (the newest ask of the settlement actor failed), or
+// null when they are: "settlement not reached: <error> (last view N s old)".
+function ledgerDown(feed) {
+  if (feed.reached) return null;
+  const age = feed.age_ms === undefined ? 'no view yet' : `last view ${Math.round(feed.age_ms / 1000)} s old`;
+  return `settlement not reached: ${feed.error || 'no answer yet'} (${age})`;
+}
+
+function showNote(id, text, bad) {
+  $(id).textContent = text;
+  $(id).className = bad ? 'note bad' : 'note';
+}
+
 function renderMiners(m) {
-  $('miners-note').textContent = `Epoch ${m.epoch ?? '–'} · score weights ${m.weights ? Object.entries(m.weights).map(([k, v]) => `${k} ${v}`).join(', ') : '–'}`;
+  const down = ledgerDown(m.ledger);
+  showNote('miners-note', down ?? `Epoch ${m.epoch ?? '–'} · score weights ${m.weights ? Object.entries(m.weights).map(([k, v]) => `${k} ${v}`).join(', ') : '–'}`, down);
   fillTable('miners-table', m.miners.map((x) => {
     const a = x.account;
     const row = [cell(short(x.miner), 'mono'), x.online ? 'yes' : 'no', a ? tokens(a.staked_micro) : (x.stated_stake_micro !== undefined ? `${tokens(x.stated_stake_micro)} (stated)` : '–'),
@@ -81,14 +95,14 @@ function renderMiners(m) {
     row.dataset = { miner: x.miner };
     return row;
   }));
-  renderEarnings(m.earnings_per_epoch ?? []);
+  renderEarnings(m.earnings_per_epoch ?? [], down);
 }
 
-// One row per miner paid in each of the newest closed epochs (newest first).
-function renderEarnings(epochs) {
-  $('earnings-note').textContent = epochs.length
+// One row per miner paid in each of the newest closed epochs (newest first), from the last view.
+function renderEarnings(epochs, down) {
+  showNote('earnings-note', down ?? (epochs.length
     ? `The newest ${epochs.length} closed epochs: receipts settled to each miner plus the epoch close's reward.`
-    : 'No epoch has closed yet.';
+    : 'No epoch has closed yet.'), down);
   fillTable('earnings-table', epochs.flatMap((e) => e.miners.map((x) => {
     const row = [e.complete ? e.epoch : `${e.epoch} (summing…)`, `${e.first_seq}–${e.last_seq}`, cell(short(x.miner), 'mono'),
       x.paid_receipts, tokens(x.receipts_micro), tokens(x.rewards_micro), tokens(x.earned_micro)];
@@ -111,16 +125,19 @@ function renderJobs(j) {
   }));
 }
 
+// Settlement down: the last view's figures stay (the note says how old), its chain check is not
+// shown as current; never reached: dashes.
 function renderLedger(l) {
-  $('ledger-note').textContent = `Signer ${short(l.signer)} · last hash ${short(l.last_hash)}`;
-  $('ledger-epoch').textContent = l.epoch;
-  $('ledger-last-seq').textContent = l.last_seq;
-  $('ledger-open-escrows').textContent = l.open_escrows;
+  const down = ledgerDown(l.ledger);
+  showNote('ledger-note', down ?? `Signer ${short(l.signer)} · last hash ${short(l.last_hash)}`, down);
+  $('ledger-epoch').textContent = l.epoch ?? '–';
+  $('ledger-last-seq').textContent = l.last_seq ?? '–';
+  $('ledger-open-escrows').textContent = l.open_escrows ?? '–';
   const v = l.verification;
-  $('ledger-verification').textContent = v.ok ? `ok (${v.entries_checked} checked)` : `FAILED: ${v.error}`;
-  $('ledger-verification').className = `value ${v.ok ? 'good' : 'bad'}`;
-  fillTable('epochs-table', l.epochs.map((e) => [e.epoch, e.last_seq, cell(e.root_hash, 'mono')]));
-  fillTable('entries-table', l.entries.map(entryRow));
+  $('ledger-verification').textContent = down ?? (v.ok ? `ok (${v.entries_checked} checked)` : `FAILED: ${v.error}`);
+  $('ledger-verification').className = `value ${!down && v.ok ? 'good' : 'bad'}`;
+  fillTable('epochs-table', (l.epochs ?? []).map((e) => [e.epoch, e.last_seq, cell(e.root_hash, 'mono')]));
+  fillTable('entries-table', (l.entries ?? []).map(entryRow));
 }
 
 function entryRow(e) {
