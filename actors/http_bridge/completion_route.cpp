@@ -6,7 +6,6 @@
 #include <variant>
 #include <vector>
 
-#include "actors/http_bridge/access_log.hpp"
 #include "actors/http_bridge/billing.hpp"
 #include "actors/http_bridge/chat_prompt.hpp"
 #include "actors/http_bridge/http_replies.hpp"
@@ -87,11 +86,7 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
   std::string account_seen, model_seen;
   auto fail = [&](const api_error& failure) {
     write_error(res, failure);
-    shared.metrics.count_request(route_name(kind), failure.status, seconds_since(started));
-    if (shared.config.access_log) {
-      log_access({"", "POST", route_name(kind), account_seen, model_seen, "", failure.status, 0, 0,
-                  seconds_since(started)});
-    }
+    count_refused(shared, route_name(kind), account_seen, model_seen, failure.status, started);
   };
   auto who = authenticate(shared, req);
   if (auto* failure = std::get_if<api_error>(&who)) return fail(*failure);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "actors/http_bridge/dashboard_assets.hpp"
@@ -18,6 +19,18 @@ constexpr std::size_t tokens_per_second_window_s = 10;
 constexpr std::size_t series_seconds_default = 300;
 
 std::int64_t unix_seconds() { return unix_now_ms() / 1000; }
+
+// `?seconds=`: digits only, 1..seconds_kept (no sign, exponent, spaces or wrap-around).
+std::optional<std::size_t> series_seconds(const std::string& text) {
+  if (text.empty() || text.size() > 3) return std::nullopt;
+  std::size_t value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<std::size_t>(c - '0');
+  }
+  if (value < 1 || value > throughput_series::seconds_kept) return std::nullopt;
+  return value;
+}
 
 std::string bearer_key(const httplib::Request& req) {
   const std::string header = req.get_header_value("Authorization");
@@ -123,12 +136,13 @@ void add_dashboard_routes(httplib::Server& server, bridge_shared& shared, reques
     const auto started = std::chrono::steady_clock::now();
     std::size_t seconds = series_seconds_default;
     if (req.has_param("seconds")) {
-      try {
-        seconds = std::stoul(req.get_param_value("seconds"));
-      } catch (const std::exception&) {
-        write_error(res, invalid_field("seconds", "seconds must be a whole number of seconds"));
+      const auto parsed = series_seconds(req.get_param_value("seconds"));
+      if (!parsed) {
+        write_error(res, invalid_field("seconds", "'seconds' must be a whole number from 1 to " +
+                                                      std::to_string(throughput_series::seconds_kept) + "."));
         return done(req, "/dashboard/api/series", res.status, started, "");
       }
+      seconds = *parsed;
     }
     serve_shared(shared, "series?seconds=" + std::to_string(seconds), res, [&shared, seconds](httplib::Response& out) {
       write_json(out, 200, series_json(shared.series.points(unix_seconds(), seconds)));

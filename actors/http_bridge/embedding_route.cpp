@@ -5,7 +5,6 @@
 #include <variant>
 #include <vector>
 
-#include "actors/http_bridge/access_log.hpp"
 #include "actors/http_bridge/billing.hpp"
 #include "actors/http_bridge/embedding_request.hpp"
 #include "actors/http_bridge/embedding_response.hpp"
@@ -54,10 +53,7 @@ void serve_embeddings(bridge_shared& shared, const httplib::Request& req, const 
   std::string account_seen, model_seen;
   auto fail = [&](const api_error& failure) {
     write_error(res, failure);
-    shared.metrics.count_request(route, failure.status, seconds_since(started));
-    if (shared.config.access_log) {
-      log_access({"", "POST", route, account_seen, model_seen, "", failure.status, 0, 0, seconds_since(started)});
-    }
+    count_refused(shared, route, account_seen, model_seen, failure.status, started);
   };
   auto who = authenticate(shared, req);
   if (auto* failure = std::get_if<api_error>(&who)) return fail(*failure);

@@ -134,7 +134,7 @@ void http_server::add_routes() {
         // ...and the client must not reuse the connection: it closes right after this answer, and
         // a keep-alive client (undici) that pooled it sent its next request into the closed socket.
         res.set_header("Connection", "close");
-        return done(req, path, failure->status, started);
+        return count_refused(shared, path, "", "", failure->status, started);
       }
       if (kind == endpoint_kind::embedding) return serve_embeddings(shared, req, body, res);
       serve_completion(shared, kind, req, body, res);

@@ -427,6 +427,41 @@ TEST_F(HttpServer, ErrorsInOpenAiShape) {
   EXPECT_EQ(shared.accounts.view("poor")->reserved_micro, 0);
 }
 
+// The dashboard's series counts HTTP requests, each once with its final status: n choices are one
+// request, and a request refused before any job ran (401, 400, 404, 402) is an error of its second.
+TEST_F(HttpServer, SeriesCountsEachRequestOnceWithItsFinalStatus) {
+  auto totals = [&] {
+    std::uint64_t requests = 0, errors = 0;
+    const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+    for (const auto& point : shared.series.points(now_s.count() + 1, 30)) {
+      requests += point.requests;
+      errors += point.errors;
+    }
+    return std::pair{requests, errors};
+  };
+  json several = hello;
+  several["n"] = 3;
+  ASSERT_EQ(chat(several)->status, 200);
+  EXPECT_EQ(totals(), (std::pair<std::uint64_t, std::uint64_t>{1, 0})) << "n = 3 is one request";
+  (void)chat(hello, "sk-nope");                                                               // 401
+  (void)chat({{"model", "counter"}, {"messages", {{{"role", "robot"}, {"content", "x"}}}}});  // 400
+  (void)chat({{"model", "nope"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}});      // 404
+  (void)chat(hello, "sk-poor");                                                               // 402
+  EXPECT_EQ(totals(), (std::pair<std::uint64_t, std::uint64_t>{1, 4}));
+}
+
+TEST_F(HttpServer, SeriesSecondsMustBeAWholeNumberWithinTheKeptRange) {
+  for (const char* bad : {"-1", "1e3", "abc", "0", "601", "+5", " 5", "99999999999999999999999"}) {
+    expect_error(client->Get(std::string("/dashboard/api/series?seconds=") + bad), 400, "invalid_value", "seconds");
+  }
+  for (const auto& [good, points] : std::vector<std::pair<std::string, std::size_t>>{{"1", 1}, {"600", 600}, {"42", 42}}) {
+    auto res = client->Get("/dashboard/api/series?seconds=" + good);
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << good << ": " << res->body;
+    EXPECT_EQ(body_of(res)["seconds"].size(), points) << good;
+  }
+}
+
 TEST(HttpServerLimits, RateLimitAnswers429WithRetryAfter) {
   bridge_shared shared(test_config(), test_book());  // sk-limited: 60/min, burst 2, from the keys file
   http_server server(shared);

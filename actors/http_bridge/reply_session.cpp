@@ -103,7 +103,6 @@ void choice_session::abandon(bool client_left) {
 
 void choice_session::finish(int status) {
   meter.settle(shared.accounts, shared.metrics);
-  shared.series.record(unix_now_ms() / 1000, status, seconds_since(started), meter.completion_tokens, first_token_s);
   if (shared.config.access_log) {
     log_access({job->request_id(), "POST", route_name(kind), meter.account, request.model, header.miner, status,
                 meter.prompt_tokens, meter.completion_tokens, seconds_since(started)});
@@ -117,9 +116,27 @@ void reply_session::abandon_all(bool client_left) {
 }
 
 void reply_session::finish_all(int status) {
-  for (auto& choice : choices) choice->finish(status);
+  std::int64_t completion_tokens = 0;
+  double first_token_s = -1;
+  for (auto& choice : choices) {
+    choice->finish(status);
+    completion_tokens += choice->meter.completion_tokens;
+    if (choice->first_token_s >= 0 && (first_token_s < 0 || choice->first_token_s < first_token_s)) {
+      first_token_s = choice->first_token_s;
+    }
+  }
   const choice_session& first = *choices.front();
-  first.shared.metrics.count_request(route_name(first.kind), status, seconds_since(first.started));
+  const double latency_s = seconds_since(first.started);
+  first.shared.metrics.count_request(route_name(first.kind), status, latency_s);
+  first.shared.series.record(unix_now_ms() / 1000, status, latency_s, completion_tokens, first_token_s);
+}
+
+void count_refused(bridge_shared& shared, const std::string& route, const std::string& account,
+                   const std::string& model, int status, reply_clock::time_point started) {
+  const double latency_s = seconds_since(started);
+  shared.metrics.count_request(route, status, latency_s);
+  shared.series.record(unix_now_ms() / 1000, status, latency_s, 0, -1);
+  if (shared.config.access_log) log_access({"", "POST", route, account, model, "", status, 0, 0, latency_s});
 }
 
 usage_counts reply_session::usage() const {

@@ -35,6 +35,10 @@ double seconds_since(reply_clock::time_point start);
 // When a request started at `started` stops waiting: request_timeout_ms plus a grace for the actor's
 // own timeout event to arrive first.
 reply_clock::time_point reply_deadline(const bridge_shared& shared, reply_clock::time_point started);
+// A request on a completion route answered before any job ran (401, 400, 404, 402, 413, …): counted
+// once in /metrics and the dashboard's series, and its access-log line written.
+void count_refused(bridge_shared& shared, const std::string& route, const std::string& account,
+                   const std::string& model, int status, reply_clock::time_point started);
 
 // One choice: its job, what it has been billed and streamed.
 struct choice_session {
@@ -82,7 +86,8 @@ struct choice_session {
   // The client is gone or the response failed: the job is cancelled upstream (once); counted in
   // infergrid_http_cancelled_total only when the client left.
   void abandon(bool client_left);
-  // Bills what was delivered and logs the job (its access-log line).
+  // Bills what was delivered and logs the job (its access-log line); the request is counted by
+  // reply_session::finish_all.
   void finish(int status);
 };
 
@@ -98,7 +103,8 @@ struct reply_session {
   int status = 200;
 
   void abandon_all(bool client_left);
-  // Every choice's finish, and the request counted once.
+  // Every choice's finish, and the request counted once with its final status (/metrics and the
+  // dashboard's series: one request, its choices' completion tokens summed, the first first token).
   void finish_all(int status);
   // OpenAI's usage for n choices: each prompt once, the completions (and reasoning tokens) summed.
   usage_counts usage() const;

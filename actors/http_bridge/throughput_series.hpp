@@ -1,7 +1,9 @@
 #pragma once
 // throughput_series: the bridge's served traffic per second, for the dashboard's plots — completed
 // requests, completion tokens, end-to-end latency and time to first token (p50/p99) of each of the
-// last `seconds_kept` seconds. HTTP threads record each finished completion; readers take points.
+// last `seconds_kept` seconds. HTTP threads record each request to a completion or embedding route
+// once, with its final status (its n choices together; a refusal before any job ran too); readers
+// take points.
 // Thread-safe; memory bounded (samples per second are capped, the rest only counted).
 #include <array>
 #include <cstdint>
@@ -12,8 +14,8 @@ namespace infergrid::http {
 
 struct series_point {
   std::int64_t unix_s = 0;
-  std::uint64_t requests = 0;   // completions answered 200 in that second
-  std::uint64_t errors = 0;     // answered otherwise
+  std::uint64_t requests = 0;   // requests answered 200 in that second
+  std::uint64_t errors = 0;     // answered otherwise (4xx refusals, 5xx, 499 client gone)
   std::uint64_t completion_tokens = 0;
   double latency_p50_ms = 0;
   double latency_p99_ms = 0;
@@ -26,7 +28,7 @@ class throughput_series {
   static constexpr std::size_t seconds_kept = 600;
   static constexpr std::size_t samples_per_second_max = 4096;
 
-  // A finished completion: its status, whole duration, tokens and time to first token (< 0: none).
+  // A finished request: its status, whole duration, tokens and time to first token (< 0: none).
   void record(std::int64_t unix_s, int status, double latency_s, std::int64_t completion_tokens, double first_token_s);
   // The seconds in (now_s - seconds, now_s], oldest first; seconds without traffic are zero points.
   std::vector<series_point> points(std::int64_t now_s, std::size_t seconds) const;
