@@ -127,6 +127,7 @@ int run_epochs(const ledger_args& args) {
   if (!store) return report_error("ledger epochs", store.err());
   auto roots = store->epoch_roots();
   if (!roots) return report_error("ledger epochs", roots.err());
+  if (roots->empty()) fmt::print("no epoch has closed yet\n");  // not an error: a young ledger
   for (const lg::epoch_root& r : *roots) {
     auto closing = store->read_range(r.last_seq, 1);
     if (!closing) return report_error("ledger epochs", closing.err());
