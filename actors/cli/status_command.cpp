@@ -129,14 +129,14 @@ status run_status(const status_options& options) {
       "status");
   if (!connected.ok()) return connected.err();
   if (!options.watch) return print_status(*connected, options);
+  status last = {};
   for (std::int64_t shown = 0; options.iterations == 0 || shown < options.iterations; ++shown) {
     if (shown > 0) std::this_thread::sleep_for(std::chrono::duration<double>(options.interval_s));
     fmt::print("\x1b[H\x1b[2J");  // home, clear: one picture per screen
-    if (auto shownok = print_status(*connected, options); !shownok.ok()) {
-      fmt::print("{}\n", shownok.err().message);  // the grid may come back: keep watching
-    }
+    last = print_status(*connected, options);
+    if (!last.ok()) fmt::print("{}\n", last.err().message);  // the grid may come back: keep watching
   }
-  return {};
+  return last;  // --iterations: the exit status is the last picture's
 }
 
 void add_status(CLI::App& app) {
