@@ -31,10 +31,6 @@ constexpr time_t socket_timeout_s = 30;
 // retransmission (bench/http_bench measured a p99 of 1 s from this alone).
 constexpr int listen_backlog = 1024;
 
-std::int64_t unix_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 edge_limits limits_of(const http_bridge_config& config) {
   edge_limits out;
   out.header_timeout_ms = config.header_timeout_ms;
