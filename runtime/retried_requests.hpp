@@ -16,6 +16,7 @@
 #include <map>
 #include <string>
 
+#include "runtime/actor_context.hpp"
 #include "runtime/result.hpp"
 
 namespace infergrid {
@@ -73,5 +74,16 @@ class retried_requests {
   std::size_t held_ = 0;
   std::uint64_t retries_ = 0;
 };
+
+// The attempt most users want: `m` sent to `to` as a request, answered by a Reply (ok) or an error,
+// or a timeout after timeout_ms.
+template <class Reply, class M>
+retried_requests::attempt request_attempt(actor_context& ctx, std::string to, M m, std::int64_t timeout_ms) {
+  return [&ctx, to = std::move(to), m = std::move(m), timeout_ms](retried_requests::answer answer) {
+    ctx.request<Reply>(to, m, timeout_ms, [answer = std::move(answer)](result<Reply> reply) {
+      answer(reply.ok() ? status{} : status(reply.err()));
+    });
+  };
+}
 
 }  // namespace infergrid

@@ -229,10 +229,7 @@ void http_bridge_state::send_refund(const std::string& request_id, std::string r
 
 template <class Reply, class M>
 void http_bridge_state::owe_settlement(const M& m, std::function<void(const status&)> answered) {
-  auto send = [this, m](retried_requests::answer answer) {
-    ctx_.request<Reply>(shared_->config.settlement, m, shared_->config.settlement_timeout_ms,
-                        [answer = std::move(answer)](result<Reply> reply) { answer(reply.ok() ? status{} : status(reply.err())); });
-  };
+  auto send = request_attempt<Reply>(ctx_, shared_->config.settlement, m, shared_->config.settlement_timeout_ms);
   if (auto queued = settlement_owed_.add(m.request_id, std::move(send), std::move(answered)); !queued.ok()) {
     log(log_level::error, ctx_.address(), "settlement message for {} dropped unsent: {}", m.request_id, queued.err().message);
   }

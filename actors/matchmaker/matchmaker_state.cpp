@@ -295,12 +295,7 @@ status matchmaker_state::on_receipt(const completion_receipt& receipt, const env
 template <class Claim>
 void matchmaker_state::owe_settlement(const Claim& claim, std::string what) {
   const std::string& request_id = claim.request_id;
-  auto send = [this, claim](retried_requests::answer answer) {
-    ctx_.request<settle_reply>(config_.receipts_to, claim, config_.dispatch_timeout_ms,
-                               [answer = std::move(answer)](result<settle_reply> paid) {
-                                 answer(paid.ok() ? status{} : status(paid.err()));
-                               });
-  };
+  auto send = request_attempt<settle_reply>(ctx_, config_.receipts_to, claim, config_.dispatch_timeout_ms);
   auto done = [this, request_id, what](const status& outcome) {
     if (outcome.ok()) return;
     // No escrow: a request not billed through settlement (the gateway's); a conflict: the escrow
