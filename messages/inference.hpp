@@ -98,8 +98,13 @@ struct inference_request {
   // Set by the HTTP bridge, which takes every job as a stream (`stream` true): its client asked for
   // one whole answer. Only `infergrid trace` and the dashboard read it (client_streamed()).
   bool whole_answer_to_client = false;
+  // Set by the HTTP bridge: it vouches for delivery (actors/matchmaker/vouched_jobs.hpp). While it
+  // holds jobs here it asks at least this often which the matchmaker holds (held_requests_query) and
+  // names each it received to the end; the receipt is paid once it did, and the jobs of a submitter
+  // gone silent are settled for what it had received. 0: it does not (a gateway's REQ clients).
+  std::int64_t submitter_check_ms = 0;
   MSGPACK_DEFINE(request_id, model, prompt, prompt_tokens, sampling, max_tokens, stop, routing, deadline_ms, stream,
-                 reply_to, logprobs, top_logprobs, embedding, stop_after, whole_answer_to_client)
+                 reply_to, logprobs, top_logprobs, embedding, stop_after, whole_answer_to_client, submitter_check_ms)
 
   // Whether the client that sent it got the answer as a stream.
   bool client_streamed() const { return stream && !whole_answer_to_client; }

@@ -33,6 +33,7 @@ inference_request sample_request() {
   r.top_logprobs = 5;
   r.stop_after = {"</tool_call>"};
   r.whole_answer_to_client = true;
+  r.submitter_check_ms = 2000;
   return r;
 }
 
@@ -55,6 +56,7 @@ TEST(inference_messages, request_round_trips_every_field) {
   EXPECT_EQ(r.stop_after, std::vector<std::string>{"</tool_call>"});
   EXPECT_TRUE(r.whole_answer_to_client);
   EXPECT_FALSE(r.client_streamed());
+  EXPECT_EQ(r.submitter_check_ms, 2000);
 }
 
 TEST(inference_messages, older_request_decodes_with_defaults) {
@@ -67,6 +69,7 @@ TEST(inference_messages, older_request_decodes_with_defaults) {
   EXPECT_EQ(r.top_logprobs, 0u);
   EXPECT_TRUE(r.stop_after.empty());
   EXPECT_FALSE(r.whole_answer_to_client);
+  EXPECT_EQ(r.submitter_check_ms, 0) << "an older submitter does not vouch for delivery";
 }
 
 TEST(inference_messages, chunk_job_receipt_and_result_round_trip) {
@@ -251,6 +254,12 @@ TEST(match_messages, registry_messages_round_trip) {
   EXPECT_EQ(round_trip(supply_request{"m"}).model, "m");
   EXPECT_EQ(round_trip(demand_window_query{1000, 2000}).until_unix_ms, 2000);
   EXPECT_EQ(round_trip(held_requests_query{{"a", "b"}}).request_ids, (std::vector<std::string>{"a", "b"}));
+  const auto vouching = round_trip(held_requests_query{{"a"}, {"c"}, true});
+  EXPECT_EQ(vouching.delivered_ids, std::vector<std::string>{"c"});
+  EXPECT_TRUE(vouching.names_all);
+  const auto older_query = decode_older<held_requests_query>(std::vector<std::string>{"a"});
+  EXPECT_TRUE(older_query.delivered_ids.empty());
+  EXPECT_FALSE(older_query.names_all) << "an older bridge's query proves no job lost";
   EXPECT_EQ(round_trip(held_requests_reply{{"b"}}).lost_ids, (std::vector<std::string>{"b"}));
   const auto demand = round_trip(demand_window_report{1000, 2000, 650000, 2500, 12, 20});
   EXPECT_EQ(demand.utilisation_ppm, 650000);

@@ -90,12 +90,17 @@ IG_REGISTER_MESSAGE(worker_leave);
 // One the matchmaker does not hold was lost — sent to a matchmaker that died or restarted since —
 // and the bridge fails it at once instead of holding its client to the deadline. Messages on one
 // path keep their order, so every request named was submitted before this query arrived.
+// A bridge that vouches for delivery (inference_request::submitter_check_ms) also names the jobs it
+// received to the end since its last answered query, and says whether the two lists name every job
+// it holds here (then one in neither is a job it lost: actors/matchmaker/vouched_jobs.hpp).
 struct held_requests_query {
   static constexpr message_type id = message_type::held_requests_query;
   static constexpr std::uint16_t version = 1;
   static constexpr std::size_t max_ids = 65536;
   std::vector<std::string> request_ids;
-  MSGPACK_DEFINE(request_ids)
+  std::vector<std::string> delivered_ids;  // at most max_ids
+  bool names_all = false;
+  MSGPACK_DEFINE(request_ids, delivered_ids, names_all)
 };
 IG_REGISTER_MESSAGE(held_requests_query);
 

@@ -12,14 +12,19 @@
 //    kill -9'ed mid-stream and restarted after its replay window (so no envelope queued meanwhile
 //    is taken), the receipt of a stream that finished meanwhile (the matchmaker's), and the
 //    delivered claims and refund of one the client cancelled meanwhile (the bridge's), still
-//    settle their escrows once it is back: each is sent again until settlement answers.
+//    settle their escrows once it is back: each is sent again until settlement answers;
+//  - a lost bridge: with the bridge on a node of its own, kill -9'ed mid-stream, the payer pays
+//    only for what the bridge had received and the rest is refunded within seconds.
 // Prices make every token visible in the books: the workers ask 1 micro per prompt token and 1,000
 // per completion token (half the bridge's caps, so what is paid is the ask), fee 1 % (floor).
 #include <signal.h>
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <functional>
+#include <iostream>
+#include <iterator>
 #include <memory>
 #include <thread>
 
@@ -132,7 +137,7 @@ actors:
   - name: matchmaker
     kind: matchmaker
     settings: {{receipts_to: settlement, heartbeat_interval_ms: 100, heartbeat_timeout_ms: 800, stall_timeout_ms: 1200,
-               tick_ms: 20, settlement_retry_ms: 500}}
+               tick_ms: 20, settlement_retry_ms: 500, submitter_lost_ms: 3000}}
 )", hub_port, dir, edge_id, dir, ledger_peer));
     testing::write_file(dir + "/edge.yaml", fmt::format(R"(node: {{name: edge, bind: "tcp://127.0.0.1:*"}}
 limits: {{drain_timeout_ms: 1000, drain_quiet_ms: 20}}
@@ -440,6 +445,55 @@ TEST_F(matchmaker_loss_test, a_restarted_matchmaker_that_lost_the_job_fails_it_w
   EXPECT_LT(ended_after.count(), 15) << edge->log();
   EXPECT_TRUE(edge->wait_for_log("The matchmaker lost the request", milliseconds(0))) << edge->log();
   expect_delivered_tokens_paid(3);
+}
+
+// The bridge on a node of its own is kill -9'ed mid-stream. The matchmaker hears nothing from it
+// for submitter_lost_ms (3 s), stops the worker, pays it for what the bridge had received by its
+// last check (the worker's chunk claims), and refunds the rest: the payer is not charged for the
+// 400 tokens it asked for and never got, and its escrow does not wait for its expiry. (400 tokens
+// take ~0.4 s here, so the bridge checks every 50 ms and is killed 0.1 s into the stream.)
+class bridge_loss_test : public partial_settlement_test {
+ protected:
+  std::unique_ptr<testing::child_process> ledger, matchmaker, edge, worker;
+};
+
+TEST_F(bridge_loss_test, a_bridge_killed_mid_stream_leaves_the_payer_charged_only_for_what_it_had_received) {
+  std::ifstream edge_file(dir + "/edge.yaml");
+  std::string edge_config((std::istreambuf_iterator<char>(edge_file)), std::istreambuf_iterator<char>());
+  const std::string every_500_ms = "matchmaker_check_ms: 500";
+  ASSERT_NE(edge_config.find(every_500_ms), std::string::npos);
+  edge_config.replace(edge_config.find(every_500_ms), every_500_ms.size(), "matchmaker_check_ms: 50");
+  testing::write_file(dir + "/edge.yaml", edge_config);
+  ledger = start_node("ledger");
+  matchmaker = start_node("mm");
+  edge = start_node("edge");
+  worker = start_node("worker0");
+  ASSERT_TRUE(wait_for_workers(1)) << edge->log() << matchmaker->log();
+  const stream_outcome got = stream(400, [&](int chunks) {
+    if (chunks < 3) return true;
+    std::this_thread::sleep_for(milliseconds(100));
+    edge->send_signal(SIGKILL);
+    (void)edge->wait_exit(seconds(5));
+    return false;
+  });
+  ASSERT_FALSE(got.finished);
+  ASSERT_TRUE(matchmaker->wait_for_log("lost by its submitter", seconds(15))) << matchmaker->log();
+  expect_books_closed();
+  // What the matchmaker paid — the claims of its last check before the kill — is what the payer
+  // paid: the prompt and k < 400 tokens; the rest was refunded.
+  const std::string log = matchmaker->log();
+  const auto said = log.find(" delivered token(s) paid");
+  ASSERT_NE(said, std::string::npos) << log;
+  const std::int64_t k = std::stoll(log.substr(log.rfind(": ", said) + 2, said - log.rfind(": ", said) - 2));
+  EXPECT_LT(k, 400) << log;
+  std::cout << "the matchmaker paid " << k << " of the 400 tokens asked for\n";
+  const std::int64_t spent = genesis_micro - balance_micro("alice-ledger");
+  EXPECT_EQ(spent / completion_micro_per_token, k) << history("alice-ledger");
+  EXPECT_NE(history("alice-ledger").find("refund"), std::string::npos) << history("alice-ledger");
+  EXPECT_EQ(balance_micro(worker_ids[0]), after_fee(spent)) << history(worker_ids[0]);
+  if (k > 0) {
+    EXPECT_NE(history(worker_ids[0]).find("partial_settle"), std::string::npos) << history(worker_ids[0]);
+  }
 }
 
 }  // namespace

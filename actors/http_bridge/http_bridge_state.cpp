@@ -133,6 +133,8 @@ void http_bridge_state::submit(bridge_command& command) {
   // bridge's own, with a grace for the matchmaker's failure to arrive first (steady).
   auto request = to_inference_request(command.request, id, std::move(command.prompt), ctx_.address(),
                                       ctx_.now_ms() + shared_->config.request_timeout_ms, seeds_(), command.caps);
+  // The bridge vouches for delivery: it names each job it received to the end (lost_jobs.cpp).
+  request.submitter_check_ms = shared_->config.matchmaker_check_ms;
   jobs_[id] = job_entry{command.job, 0, ctx_.steady_ms() + shared_->config.request_timeout_ms + deadline_grace.count(),
                         command.payer, false,
                         command.request.stream, {}};
@@ -261,6 +263,7 @@ void http_bridge_state::on_chunk(const token_chunk& chunk) {
                       prompt_tokens, {}, {}, chunk.claim_price, chunk.embedding});
     jobs_.erase(found);
     publish_counts();
+    report_delivered(chunk.request_id);
   }
 }
 

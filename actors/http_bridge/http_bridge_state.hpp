@@ -11,6 +11,7 @@
 // and refunds the rest (bridge_escrow.hpp). It also keeps the model list fresh (`supply_request`),
 // copies the node's per-actor counters for /metrics, re-reads the keys file when it changes and feeds the dashboard (dashboard_feed.hpp).
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <random>
@@ -87,6 +88,9 @@ class http_bridge_state {
   // lost; fails them all when nothing came from it for matchmaker_lost_ms.
   void check_matchmaker_holds();
   void fail_lost_jobs(const std::vector<std::string>& request_ids, const std::string& why);
+  // The job's last chunk came: the matchmaker hears so in the next check, asked at once when none is
+  // under way (it pays the job's receipt only then).
+  void report_delivered(const std::string& request_id);
   void fail_job(const std::string& request_id, const api_error& why, bool cancel_upstream);
   void publish_counts();
 
@@ -99,7 +103,9 @@ class http_bridge_state {
   retried_requests settlement_owed_;
   std::int64_t matchmaker_heard_steady_ms_ = 0;  // the last answer or chunk from the matchmaker
   bool holds_check_in_flight_ = false;
-  std::uint32_t unanswered_checks_ = 0;  // held-requests checks unanswered since the matchmaker was last heard  // partial claims and refunds settlement has not answered yet
+  std::uint32_t unanswered_checks_ = 0;  // held-requests checks unanswered since the matchmaker was last heard
+  // Jobs received to the end, not yet named to the matchmaker in an answered check, oldest first.
+  std::deque<std::string> delivered_unreported_;
   std::mt19937_64 seeds_;
 };
 

@@ -5,6 +5,12 @@
 // before the query arrived) and fails the lost ones at once; when nothing came from the matchmaker
 // for matchmaker_lost_ms — no answer, no chunk — it fails every dispatched job. Either way each
 // worker is paid for what a streaming client received and the rest of the escrow goes back.
+// The same checks vouch for delivery (actors/matchmaker/vouched_jobs.hpp): each names the jobs
+// received to the end since the last answered one and says whether it names every job held there,
+// and one goes out as soon as a job ends, so the matchmaker pays a receipt only for a job this
+// bridge got whole, and settles the jobs of a bridge that died for what it had received.
+#include <algorithm>
+
 #include "actors/http_bridge/http_bridge_state.hpp"
 #include "messages/match.hpp"
 #include "runtime/log.hpp"
@@ -17,7 +23,7 @@ void http_bridge_state::check_matchmaker_holds() {
   for (const auto& [id, job] : jobs_) {
     if (job.dispatched) dispatched.push_back(id);
   }
-  if (dispatched.empty()) {  // nothing to lose: silence counts only while jobs wait on the matchmaker
+  if (dispatched.empty() && delivered_unreported_.empty()) {  // silence counts only while jobs wait on the matchmaker
     matchmaker_heard_steady_ms_ = now;
     return;
   }
@@ -27,14 +33,22 @@ void http_bridge_state::check_matchmaker_holds() {
   if (silent_ms >= shared_->config.matchmaker_lost_ms && unanswered_checks_ > 0) {
     matchmaker_heard_steady_ms_ = now;
     unanswered_checks_ = 0;
+    delivered_unreported_.clear();  // the matchmaker that waited for them is gone
+    if (dispatched.empty()) return;
     return fail_lost_jobs(dispatched, "The matchmaker has not answered for " + std::to_string(silent_ms / 1000) +
                                           " s; the request was lost with it. Retry.");
   }
   if (holds_check_in_flight_) return;
+  held_requests_query query;
+  query.names_all = dispatched.size() <= held_requests_query::max_ids &&
+                    delivered_unreported_.size() <= held_requests_query::max_ids;
   if (dispatched.size() > held_requests_query::max_ids) dispatched.resize(held_requests_query::max_ids);
+  query.request_ids = std::move(dispatched);
+  const std::size_t reported = std::min(delivered_unreported_.size(), held_requests_query::max_ids);
+  query.delivered_ids.assign(delivered_unreported_.begin(), delivered_unreported_.begin() + static_cast<std::ptrdiff_t>(reported));
   holds_check_in_flight_ = true;
-  ctx_.request<held_requests_reply>(shared_->config.matchmaker, held_requests_query{std::move(dispatched)},
-                                    shared_->config.matchmaker_check_ms, [this](result<held_requests_reply> held) {
+  ctx_.request<held_requests_reply>(shared_->config.matchmaker, std::move(query), shared_->config.matchmaker_check_ms,
+                                    [this, reported](result<held_requests_reply> held) {
                                       holds_check_in_flight_ = false;
                                       if (!held.ok()) {
                                         ++unanswered_checks_;
@@ -43,9 +57,22 @@ void http_bridge_state::check_matchmaker_holds() {
                                       }
                                       matchmaker_heard_steady_ms_ = ctx_.steady_ms();
                                       unanswered_checks_ = 0;
+                                      // Those named were taken; ones that finished meanwhile go at once.
+                                      const std::size_t taken = std::min(reported, delivered_unreported_.size());
+                                      delivered_unreported_.erase(delivered_unreported_.begin(),
+                                                                  delivered_unreported_.begin() + static_cast<std::ptrdiff_t>(taken));
                                       fail_lost_jobs(held->lost_ids,
                                                      "The matchmaker lost the request (it restarted). Retry.");
+                                      if (!delivered_unreported_.empty()) check_matchmaker_holds();
                                     });
+}
+
+void http_bridge_state::report_delivered(const std::string& request_id) {
+  delivered_unreported_.push_back(request_id);
+  // Bounded: past one query's worth the oldest goes; the matchmaker then settles it as lost, for
+  // what this bridge had received by its last check (as if the bridge had died).
+  if (delivered_unreported_.size() > held_requests_query::max_ids) delivered_unreported_.pop_front();
+  if (!holds_check_in_flight_) check_matchmaker_holds();
 }
 
 void http_bridge_state::fail_lost_jobs(const std::vector<std::string>& request_ids, const std::string& why) {

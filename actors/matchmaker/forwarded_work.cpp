@@ -55,11 +55,20 @@ status forwarded_work::check(const completion_receipt& r) const {
 }
 
 std::vector<settle_receipt> forwarded_work::earlier_claims(const completion_receipt& receipt) const {
+  return claims_except(receipt.request_id, std::make_pair(receipt.worker_id, receipt.first_index));
+}
+
+std::vector<settle_receipt> forwarded_work::claims_of(const std::string& request_id) const {
+  return claims_except(request_id, std::nullopt);
+}
+
+std::vector<settle_receipt> forwarded_work::claims_except(
+    const std::string& request_id, const std::optional<std::pair<std::string, std::uint32_t>>& skipped) const {
   std::vector<settle_receipt> out;
-  auto found = by_request_.find(receipt.request_id);
+  auto found = by_request_.find(request_id);
   if (found == by_request_.end()) return out;
   for (const segment& s : found->second) {
-    const bool own = s.worker_id == receipt.worker_id && s.first_index == receipt.first_index;
+    const bool own = skipped && s.worker_id == skipped->first && s.first_index == skipped->second;
     if (own || !s.last_claim) continue;
     const bool seen = std::any_of(out.begin(), out.end(), [&](const settle_receipt& c) {
       return c.miner == s.worker_id && c.first_index == s.last_claim->first_index;

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "messages/inference.hpp"
@@ -40,6 +41,8 @@ class forwarded_work {
   // request before a failover (each segment's last claim; a worker that took the request back,
   // A → B → A, has one for each of its earlier segments), in order.
   std::vector<settle_receipt> earlier_claims(const completion_receipt& receipt) const;
+  // Every segment's last claim of the request so far, in order: what it would cost if it ended now.
+  std::vector<settle_receipt> claims_of(const std::string& request_id) const;
 
   static constexpr std::size_t max_finished = 8192;
 
@@ -51,6 +54,10 @@ class forwarded_work {
     std::uint32_t prompt_tokens = 0;
     std::optional<settle_receipt> last_claim;  // the last chunk claim for exactly `tokens`
   };
+  // The segments' last claims but those of `skipped` (worker id, first index), each (miner, first
+  // index) once, in order.
+  std::vector<settle_receipt> claims_except(const std::string& request_id,
+                                            const std::optional<std::pair<std::string, std::uint32_t>>& skipped) const;
   struct finished_request {
     std::string request_id;
     std::int64_t at_unix_ms = 0;

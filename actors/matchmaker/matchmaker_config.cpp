@@ -7,7 +7,7 @@ namespace infergrid::matchmaker {
 result<matchmaker_config> read_matchmaker_config(const settings& config) {
   IG_TRY(config.reject_unknown_keys({"heartbeat_interval_ms", "heartbeat_timeout_ms", "stall_timeout_ms",
                                      "dispatch_timeout_ms", "tick_ms", "idle_tick_ms", "default_deadline_ms", "orphan_wait_ms", "max_workers", "max_jobs",
-                                     "max_attempts", "min_stake_micro", "stake_from", "receipts_to", "settlement_retry_ms", "validators", "audit_memory",
+                                     "max_attempts", "min_stake_micro", "stake_from", "receipts_to", "settlement_retry_ms", "submitter_lost_ms", "validators", "audit_memory",
                                      "reputation_prior_passes", "reputation_prior_failures", "reputation_failure_weight",
                                      "reputation_conviction_weight", "reputation_half_life_ms",
                                      "reputation_floor_permille", "conviction_quorum", "price_weight", "price_window_jobs", "demand_history_s",
@@ -37,6 +37,10 @@ result<matchmaker_config> read_matchmaker_config(const settings& config) {
   IG_TRY(read_setting(config, "price_weight", out.routing.price));
   IG_TRY(read_setting(config, "price_window_jobs", out.price_window_jobs));
   IG_TRY(read_setting(config, "demand_history_s", out.demand_history_s));
+  IG_TRY(read_setting(config, "submitter_lost_ms", out.submitter_lost_ms));
+  if (out.submitter_lost_ms <= 0) {
+    return make_error(error_code::invalid_argument, config.where("submitter_lost_ms") + ": must be >= 1");
+  }
   IG_TRY(read_setting(config, "receipt_wait_ms", out.receipt_wait_ms));
   if (out.receipt_wait_ms <= 0) return make_error(error_code::invalid_argument, config.where("receipt_wait_ms") + ": must be >= 1");
   if (out.demand_history_s <= 0) return make_error(error_code::invalid_argument, config.where("demand_history_s") + ": must be >= 1");

@@ -32,6 +32,10 @@ struct matchmaker_config {
   // A receipt or partial claim settlement did not answer (down, restarting) is sent again this
   // often until it is (runtime/retried_requests.hpp): the work is paid once settlement is back.
   std::int64_t settlement_retry_ms = 2000;
+  // A submitter that vouches for delivery (the HTTP bridge; vouched_jobs.hpp) and was not heard
+  // from for this long (or 3 of its check intervals, if longer) is lost: its jobs are stopped and
+  // settled for what it had received by its last word, the rest refunded.
+  std::int64_t submitter_lost_ms = 10000;
   // Validators (actor addresses) that get every finished job as an audit_request with its verified
   // receipt, and whose audit_verdicts move reputations; empty = no audits.
   std::vector<std::string> validators;

@@ -33,6 +33,7 @@ matchmaker_state::matchmaker_state(actor_context& ctx, matchmaker_config config)
       audits_(config_.validators, config_.audit_memory, ctx.address().substr(0, ctx.address().find('/'))),
       reputation_(config_.reputation),
       forwarded_(config_.receipt_wait_ms),
+      vouched_(config_.submitter_lost_ms),
       settlement_owed_(retried_requests_settings{config_.settlement_retry_ms},
                        [&ctx] { return ctx.steady_ms(); },
                        [this](const std::string& request_id, const error& why, std::uint32_t tries) {
@@ -84,6 +85,7 @@ void matchmaker_state::submit(inference_request request, const envelope& in) {
   j.arrived = now;
   j.request = std::move(request);
   j.deadline = now + milliseconds(budget_ms);
+  vouched_.submitted(j.request, in.sender, ctx_.steady_ms());
   route(id);
   if (!ticking_fast_ && !jobs_.empty()) {  // deadlines and stalls are checked every tick_ms from now on
     ctx_.cancel(tick_timer_);
@@ -170,6 +172,7 @@ void matchmaker_state::finish_failed(const std::string& request_id, const error&
                   inference_failed{request_id, static_cast<std::uint16_t>(why.code), why.message});
   jobs_.erase(found);
   forwarded_.finished(request_id, ctx_.now_ms());
+  vouched_.forget(request_id);  // its submitter was told and settles it
 }
 
 void matchmaker_state::failover(const std::string& request_id, const std::string& why) {
@@ -240,6 +243,7 @@ void matchmaker_state::on_chunk(const token_chunk& chunk, const std::string& sen
     audits_.finished(j.request, chunk.worker_id, ctx_.now_ms());  // release() cleared j.worker_id
     jobs_.erase(found);
     forwarded_.finished(chunk.request_id, ctx_.now_ms());
+    vouched_.finished(chunk.request_id);
     // A slot came free: the oldest waiting jobs take it now, not at the next tick (up to tick_ms
     // later: measured as a bimodal p50 in bench/http_bench).
     if (!queue_.empty()) route_waiting(false);
@@ -281,21 +285,55 @@ status matchmaker_state::on_receipt(const completion_receipt& receipt, const env
     for (const std::string& validator : audits_.validators()) (void)ctx_.send(validator, *audit);
   }
   if (config_.receipts_to.empty()) return {};
-  // After a failover the earlier workers are paid for their streamed tokens first (their last
-  // signed chunk claims), then the receipt ends the escrow: queued under the request id in that
-  // order, each sent when settlement answered the one before.
-  for (const settle_receipt& earlier : forwarded_.earlier_claims(receipt)) {
-    ++counters_.partial_claims;
-    owe_settlement(earlier, "partial claim of " + earlier.miner.substr(0, 12));
+  vouched_jobs::settlement pending{forwarded_.earlier_claims(receipt), receipt};
+  // Paid once the bridge that submitted it says it received the job to the end (vouched_jobs.hpp).
+  if (vouched_.watches(receipt.request_id)) {
+    vouched_.park(std::move(pending));
+    return {};
   }
-  owe_settlement(receipt, "receipt of " + receipt.worker_id.substr(0, 12));
+  settle(std::move(pending));
   return {};
 }
 
-template <class Claim>
+void matchmaker_state::settle(vouched_jobs::settlement&& vouched) {
+  // After a failover the earlier workers are paid for their streamed tokens first (their last
+  // signed chunk claims), then the receipt ends the escrow: queued under the request id in that
+  // order, each sent when settlement answered the one before.
+  for (const settle_receipt& earlier : vouched.earlier_claims) {
+    ++counters_.partial_claims;
+    owe_settlement<settle_reply>(earlier, "partial claim of " + earlier.miner.substr(0, 12));
+  }
+  owe_settlement<settle_reply>(vouched.receipt, "receipt of " + vouched.receipt.worker_id.substr(0, 12));
+}
+
+void matchmaker_state::settle_lost(vouched_jobs::lost_job&& lost) {
+  ++counters_.lost_by_submitter;
+  const std::string& id = lost.request_id;
+  if (auto found = jobs_.find(id); found != jobs_.end()) {
+    if (const worker_entry* worker = registry_.find(found->second.worker_id)) {
+      (void)ctx_.send(worker->address, cancel_inference{id});
+    }
+    release(found->second);
+    jobs_.erase(found);
+    forwarded_.finished(id, ctx_.now_ms());
+  }
+  std::int64_t delivered = 0;
+  for (const settle_receipt& claim : lost.delivered_claims) delivered += claim.completion_tokens;
+  log(log_level::warn, ctx_.address(), "request {} lost by its submitter ({}): {} delivered token(s) paid, the rest refunded",
+      id, lost.why, delivered);
+  if (config_.receipts_to.empty()) return;
+  for (const settle_receipt& claim : lost.delivered_claims) {
+    owe_settlement<settle_reply>(claim, "delivered claim of " + claim.miner.substr(0, 12));
+  }
+  std::string reason = "its submitter was lost: " + lost.why;
+  if (reason.size() > 200) reason.resize(200);  // the ledger keeps at most 256 bytes of a reason
+  owe_settlement<ledger_ack>(refund_request{"refund/" + id, id, std::move(reason)}, "refund");
+}
+
+template <class Reply, class Claim>
 void matchmaker_state::owe_settlement(const Claim& claim, std::string what) {
   const std::string& request_id = claim.request_id;
-  auto send = request_attempt<settle_reply>(ctx_, config_.receipts_to, claim, config_.dispatch_timeout_ms);
+  auto send = request_attempt<Reply>(ctx_, config_.receipts_to, claim, config_.dispatch_timeout_ms);
   auto done = [this, request_id, what](const status& outcome) {
     if (outcome.ok()) return;
     // No escrow: a request not billed through settlement (the gateway's); a conflict: the escrow
@@ -345,6 +383,9 @@ void matchmaker_state::tick() {
   const auto since_last = last_tick_ != clock::time_point{} ? now - last_tick_ : milliseconds(config_.tick_ms);
   registry_.fade_latencies(since_last);
   last_tick_ = now;
+  // Not running for a while (a paused process): the submitters' silence was this process's own.
+  if (since_last > milliseconds(config_.submitter_lost_ms / 2)) vouched_.resumed(ctx_.steady_ms());
+  for (vouched_jobs::lost_job& lost : vouched_.silent(ctx_.steady_ms())) settle_lost(std::move(lost));
   for (const auto& [id, worker] : registry_.all()) refresh_reputation(id, now);
   for (const auto& id : registry_.silent_workers(now, milliseconds(config_.heartbeat_timeout_ms))) {
     evict(id, "missed heartbeats for " + std::to_string(config_.heartbeat_timeout_ms) + " ms");
@@ -446,6 +487,7 @@ handler_table matchmaker_state::handlers() {
         release(found->second);
         jobs_.erase(found);
         forwarded_.finished(cancel.request_id, ctx_.now_ms());
+        vouched_.forget(cancel.request_id);  // the submitter settles what it cancelled
         if (!queue_.empty()) route_waiting(false);
         return {};
       }),
@@ -464,6 +506,10 @@ handler_table matchmaker_state::handlers() {
           auto found = jobs_.find(id);
           if (found == jobs_.end() || found->second.submitted_by != in.sender) out.lost_ids.push_back(id);
         }
+        auto settled = vouched_.on_query(in.sender, q, ctx_.steady_ms(),
+                                         [this](const std::string& id) { return forwarded_.claims_of(id); });
+        for (vouched_jobs::settlement& vouched : settled.vouched) settle(std::move(vouched));
+        for (vouched_jobs::lost_job& lost : settled.lost) settle_lost(std::move(lost));
         return out;
       }),
       on<inference_failed>([this](const inference_failed& failure, const envelope& in) { on_worker_failure(failure, in); }),

@@ -25,6 +25,7 @@
 #include "actors/matchmaker/demand_meter.hpp"
 #include "actors/matchmaker/price_book.hpp"
 #include "actors/matchmaker/reputation_book.hpp"
+#include "actors/matchmaker/vouched_jobs.hpp"
 #include "actors/matchmaker/worker_registry.hpp"
 #include "messages/inference.hpp"
 #include "messages/match.hpp"
@@ -47,6 +48,7 @@ struct matchmaker_counters {
   std::uint64_t refused_receipts = 0;   // counts that do not match what was forwarded
   std::uint64_t partial_claims = 0;     // earlier workers' chunk claims sent for payment after a failover
   std::uint64_t unsent_settlements = 0; // receipts and claims dropped: too many already waited for settlement
+  std::uint64_t lost_by_submitter = 0;  // jobs whose bridge died, hung or forgot them (vouched_jobs.hpp)
   std::uint64_t unstaked_refusals = 0;  // registrations the stake gate refused
   struct per_model {
     std::uint64_t completed = 0;
@@ -113,9 +115,16 @@ class matchmaker_state {
   result<worker_registered> admit_worker(const worker_register& hello);
   // Registration through the stake gate: settlement's stake_query, not the worker's own claim.
   void register_after_stake_check(const worker_register& hello);
-  // Sends a receipt or a partial claim to receipts_to, again until settlement answers it.
-  template <class Claim>
+  // Sends a receipt, a partial claim or a refund to receipts_to, again until settlement answers it
+  // (with a Reply).
+  template <class Reply, class Claim>
   void owe_settlement(const Claim& claim, std::string what);
+  // A receipt its submitter vouched for (or that needs no vouching): the earlier workers' claims,
+  // then the receipt.
+  void settle(vouched_jobs::settlement&& vouched);
+  // A job its submitter lost: its worker stops, the claims of what the submitter had received are
+  // paid and the rest of the escrow is refunded.
+  void settle_lost(vouched_jobs::lost_job&& lost);
 
   actor_context& ctx_;
   matchmaker_config config_;
@@ -129,6 +138,7 @@ class matchmaker_state {
   audit_feed audits_;
   reputation_book reputation_;
   forwarded_work forwarded_;
+  vouched_jobs vouched_;
   retried_requests settlement_owed_;  // receipts and claims settlement has not answered yet
   price_book prices_;
   demand_book demand_;

@@ -1,0 +1,166 @@
+// vouched_jobs: a receipt waits for its bridge's word; a bridge that falls silent or forgets a job
+// loses it, settled for what it had received when it last named the job.
+#include "actors/matchmaker/vouched_jobs.hpp"
+
+#include <gtest/gtest.h>
+
+namespace infergrid::matchmaker {
+namespace {
+
+inference_request vouched_request(const std::string& id, bool client_streamed = true) {
+  inference_request request;
+  request.request_id = id;
+  request.stream = true;
+  request.whole_answer_to_client = !client_streamed;
+  request.submitter_check_ms = 500;
+  return request;
+}
+
+settle_receipt claim_of(const std::string& id, std::int64_t tokens) {
+  settle_receipt claim;
+  claim.request_id = id;
+  claim.miner = "w1";
+  claim.completion_tokens = tokens;
+  claim.partial = true;
+  return claim;
+}
+
+vouched_jobs::settlement receipt_for(const std::string& id) {
+  vouched_jobs::settlement pending;
+  pending.receipt.request_id = id;
+  pending.receipt.worker_id = "w1";
+  return pending;
+}
+
+held_requests_query query(std::vector<std::string> held, std::vector<std::string> delivered, bool names_all = true) {
+  return held_requests_query{std::move(held), std::move(delivered), names_all};
+}
+
+// What forwarded_work would answer: `tokens` forwarded so far for every request.
+vouched_jobs::claims_lookup forwarded(std::int64_t tokens) {
+  return [tokens](const std::string& id) { return std::vector<settle_receipt>{claim_of(id, tokens)}; };
+}
+
+TEST(vouched_jobs, a_receipt_waits_until_its_bridge_names_the_job_delivered) {
+  vouched_jobs jobs(10'000);
+  jobs.submitted(vouched_request("r1"), "bridge", 0);
+  jobs.finished("r1");
+  ASSERT_TRUE(jobs.watches("r1"));
+  jobs.park(receipt_for("r1"));
+  auto before = jobs.on_query("bridge", query({"r1"}, {}), 100, forwarded(5));  // the last chunk had not reached it
+  EXPECT_TRUE(before.vouched.empty());
+  EXPECT_TRUE(before.lost.empty());
+  auto after = jobs.on_query("bridge", query({}, {"r1"}), 200, forwarded(5));
+  ASSERT_EQ(after.vouched.size(), 1u);
+  EXPECT_EQ(after.vouched[0].receipt.request_id, "r1");
+  EXPECT_FALSE(jobs.watches("r1"));  // a receipt coming after the word passes at once
+}
+
+TEST(vouched_jobs, a_job_named_delivered_before_its_receipt_came_is_no_longer_watched) {
+  vouched_jobs jobs(10'000);
+  jobs.submitted(vouched_request("r1"), "bridge", 0);
+  jobs.finished("r1");
+  auto word = jobs.on_query("bridge", query({}, {"r1"}), 100, forwarded(5));
+  EXPECT_TRUE(word.vouched.empty());
+  EXPECT_FALSE(jobs.watches("r1"));
+}
+
+TEST(vouched_jobs, a_silent_bridge_loses_its_jobs_for_what_it_had_received_when_it_last_named_them) {
+  vouched_jobs jobs(10'000);
+  jobs.submitted(vouched_request("r1"), "bridge", 0);
+  jobs.submitted(vouched_request("r2", false), "bridge", 0);  // a whole answer
+  jobs.submitted(vouched_request("r3"), "other", 0);
+  (void)jobs.on_query("bridge", query({"r1", "r2"}, {}), 2'000, forwarded(7));
+  (void)jobs.on_query("other", query({"r3"}, {}), 11'000, forwarded(9));
+  jobs.finished("r1");  // it finished after the bridge died: its receipt is not paid
+  jobs.park(receipt_for("r1"));
+  EXPECT_TRUE(jobs.silent(11'999).empty());  // not yet 10 s since it was heard
+  auto lost = jobs.silent(12'000);
+  ASSERT_EQ(lost.size(), 2u);
+  EXPECT_EQ(lost[0].request_id, "r1");
+  EXPECT_FALSE(lost[0].running);
+  ASSERT_EQ(lost[0].delivered_claims.size(), 1u);
+  EXPECT_EQ(lost[0].delivered_claims[0].completion_tokens, 7);  // as of the last query, not the receipt
+  EXPECT_NE(lost[0].why.find("not been heard from for 10 s"), std::string::npos) << lost[0].why;
+  EXPECT_EQ(lost[1].request_id, "r2");
+  EXPECT_TRUE(lost[1].running);
+  EXPECT_TRUE(lost[1].delivered_claims.empty()) << "a whole answer never delivered pays nothing";
+  EXPECT_TRUE(jobs.watches("r3"));
+  EXPECT_TRUE(jobs.silent(100'000).size() == 1u);  // r3's bridge, silent since 11 s
+}
+
+TEST(vouched_jobs, a_job_never_named_since_it_was_submitted_is_lost_with_no_claim) {
+  vouched_jobs jobs(10'000);
+  jobs.submitted(vouched_request("r1"), "bridge", 0);
+  auto lost = jobs.silent(10'000);
+  ASSERT_EQ(lost.size(), 1u);
+  EXPECT_TRUE(lost[0].delivered_claims.empty());
+}
+
+TEST(vouched_jobs, a_restarted_bridge_that_names_neither_list_lost_the_job_unless_its_lists_are_cut_short) {
+  vouched_jobs jobs(10'000);
+  jobs.submitted(vouched_request("old"), "bridge", 0);
+  (void)jobs.on_query("bridge", query({"old"}, {}), 100, forwarded(3));
+  jobs.submitted(vouched_request("new"), "bridge", 200);
+  auto cut_short = jobs.on_query("bridge", query({"new"}, {}, false), 300, forwarded(4));
+  EXPECT_TRUE(cut_short.lost.empty()) << "a query that does not name every job proves nothing";
+  auto restarted = jobs.on_query("bridge", query({"new"}, {}), 400, forwarded(4));
+  ASSERT_EQ(restarted.lost.size(), 1u);
+  EXPECT_EQ(restarted.lost[0].request_id, "old");
+  ASSERT_EQ(restarted.lost[0].delivered_claims.size(), 1u);
+  EXPECT_EQ(restarted.lost[0].delivered_claims[0].completion_tokens, 3);
+  EXPECT_TRUE(jobs.watches("new"));
+}
+
+TEST(vouched_jobs, another_submitter_cannot_vouch_for_or_lose_a_job) {
+  vouched_jobs jobs(10'000);
+  jobs.submitted(vouched_request("r1"), "bridge", 0);
+  jobs.finished("r1");
+  jobs.park(receipt_for("r1"));
+  jobs.submitted(vouched_request("x"), "stranger", 0);
+  auto stranger = jobs.on_query("stranger", query({"x"}, {"r1"}), 100, forwarded(5));
+  EXPECT_TRUE(stranger.vouched.empty());
+  EXPECT_TRUE(stranger.lost.empty());
+  EXPECT_TRUE(jobs.watches("r1"));
+}
+
+TEST(vouched_jobs, requests_that_do_not_vouch_and_jobs_forgotten_are_not_watched) {
+  vouched_jobs jobs(10'000);
+  inference_request plain = vouched_request("plain");
+  plain.submitter_check_ms = 0;  // a gateway's REQ client
+  jobs.submitted(plain, "gateway", 0);
+  EXPECT_FALSE(jobs.watches("plain"));
+  jobs.submitted(vouched_request("cancelled"), "bridge", 0);
+  jobs.forget("cancelled");
+  EXPECT_FALSE(jobs.watches("cancelled"));
+  EXPECT_TRUE(jobs.silent(1'000'000).empty());
+}
+
+TEST(vouched_jobs, the_matchmakers_own_pause_is_not_the_bridges_silence) {
+  vouched_jobs jobs(10'000);
+  jobs.submitted(vouched_request("r1"), "bridge", 0);
+  jobs.resumed(60'000);
+  EXPECT_TRUE(jobs.silent(60'000).empty());
+  EXPECT_EQ(jobs.silent(70'000).size(), 1u);
+}
+
+TEST(vouched_jobs, a_bridge_checking_rarely_gets_three_of_its_intervals) {
+  vouched_jobs jobs(1'000);
+  inference_request slow = vouched_request("r1");
+  slow.submitter_check_ms = 2'000;
+  jobs.submitted(slow, "bridge", 0);
+  EXPECT_TRUE(jobs.silent(5'999).empty());
+  EXPECT_EQ(jobs.silent(6'000).size(), 1u);
+}
+
+TEST(vouched_jobs, at_most_max_jobs_are_watched) {
+  vouched_jobs jobs(10'000, 2);
+  jobs.submitted(vouched_request("a"), "bridge", 0);
+  jobs.submitted(vouched_request("b"), "bridge", 0);
+  jobs.submitted(vouched_request("c"), "bridge", 0);
+  EXPECT_EQ(jobs.size(), 2u);
+  EXPECT_FALSE(jobs.watches("c"));
+}
+
+}  // namespace
+}  // namespace infergrid::matchmaker
