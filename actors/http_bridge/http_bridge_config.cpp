@@ -48,7 +48,7 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
                                      "max_connections_per_client", "header_timeout_ms", "body_timeout_ms",
                                      "idle_timeout_ms", "access_log", "operator_keys", "dashboard_refresh_ms",
                                      "dashboard_cache_ms", "dashboard_recent_jobs", "dashboard_ledger_entries", "dashboard_earnings_epochs",
-                                     "keys_reload_ms"}));
+                                     "keys_reload_ms", "cors_origins"}));
   http_bridge_config out;
   IG_TRY(read_listen(config, out));
   auto keys = config.require<std::string>("keys_file");
@@ -73,6 +73,7 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
   IG_TRY(read<std::int64_t>(config, "body_timeout_ms", out.body_timeout_ms, 1));
   IG_TRY(read<std::int64_t>(config, "idle_timeout_ms", out.idle_timeout_ms, 1));
   IG_TRY(read_setting(config, "access_log", out.access_log));
+  IG_TRY(read_setting(config, "cors_origins", out.cors_origins));
   IG_TRY(read<std::int64_t>(config, "poll_interval_ms", out.poll_interval_ms, 1));
   IG_TRY(read<std::int64_t>(config, "models_refresh_ms", out.models_refresh_ms, 1));
   IG_TRY(read<std::int64_t>(config, "matchmaker_check_ms", out.matchmaker_check_ms, 1));

@@ -38,6 +38,9 @@ struct http_bridge_config {
   std::int64_t body_timeout_ms = 30000;
   std::int64_t idle_timeout_ms = 5000;
   bool access_log = true;                 // one `access` log line per request
+  // Origins whose browser pages may call the API (cors.hpp): "*" any, else exact origins
+  // ("https://app.example.com"); none = CORS off (no Access-Control-* headers).
+  std::vector<std::string> cors_origins = {"*"};
   std::int64_t request_timeout_ms = 120000;  // longest a job may run before it is cancelled (504)
   std::int64_t poll_interval_ms = 1000;   // safety-net drain of the inbox; pushes wake the actor at once
   // Every matchmaker_check_ms the bridge asks the matchmaker which of its jobs it still holds

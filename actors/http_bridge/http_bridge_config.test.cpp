@@ -18,9 +18,10 @@ TEST(HttpBridgeConfig, DefaultsAndOverrides) {
   EXPECT_EQ(config->host, "127.0.0.1");
   EXPECT_EQ(config->port, 8080);
   EXPECT_EQ(config->dashboard_cache_ms, 1000);
+  EXPECT_EQ(config->cors_origins, std::vector<std::string>{"*"});
   auto custom = parse_http_bridge_config(from_yaml(
       "{keys_file: k.yaml, listen: '0.0.0.0:0', max_body_bytes: 100, rate_limit_per_minute: 5, "
-      "model_files: {m: m.gguf}, dashboard_cache_ms: 0}"));
+      "model_files: {m: m.gguf}, dashboard_cache_ms: 0, cors_origins: ['https://app.example.com']}"));
   ASSERT_TRUE(custom.ok()) << custom.err().message;
   EXPECT_EQ(custom->host, "0.0.0.0");
   EXPECT_EQ(custom->port, 0);
@@ -28,6 +29,10 @@ TEST(HttpBridgeConfig, DefaultsAndOverrides) {
   EXPECT_EQ(custom->rate_limit.requests_per_minute, 5);
   EXPECT_EQ(custom->model_files.at("m"), "m.gguf");
   EXPECT_EQ(custom->dashboard_cache_ms, 0);
+  EXPECT_EQ(custom->cors_origins, std::vector<std::string>{"https://app.example.com"});
+  auto off = parse_http_bridge_config(from_yaml("{keys_file: k.yaml, cors_origins: []}"));
+  ASSERT_TRUE(off.ok()) << off.err().message;
+  EXPECT_TRUE(off->cors_origins.empty());
 }
 
 // keys_file and model_files are found as model_path is: from the working directory, else from the

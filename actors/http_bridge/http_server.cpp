@@ -10,6 +10,7 @@
 #include "actors/http_bridge/access_log.hpp"
 #include "actors/http_bridge/chain_metrics.hpp"
 #include "actors/http_bridge/completion_route.hpp"
+#include "actors/http_bridge/cors.hpp"
 #include "actors/http_bridge/dashboard_routes.hpp"
 #include "actors/http_bridge/edge_metrics.hpp"
 #include "actors/http_bridge/embedding_route.hpp"
@@ -162,6 +163,16 @@ void http_server::add_routes() {
     done(req, "/v1/models/{id}", res.status, started, std::get<caller>(who).account);
   });
   add_dashboard_routes(server_, shared_, done);
+  // A browser's CORS preflight (any path: the request it precedes is answered, 404 included).
+  server_.Options(R"(.*)", [&shared, done](const httplib::Request& req, httplib::Response& res) {
+    const auto started = clock::now();
+    answer_preflight(shared.config.cors_origins, req, res);
+    done(req, "other", res.status, started);
+  });
+  // Runs on every answer before its head is written (a stream's too): its CORS headers.
+  server_.set_post_routing_handler([&shared](const httplib::Request& req, httplib::Response& res) {
+    add_cors_headers(shared.config.cors_origins, req, res);
+  });
   server_.Get("/health", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = clock::now();
     health_inputs in;

@@ -4,6 +4,7 @@
 //   GET  /v1/models                                   models live workers serve (model_catalog)
 //   GET  /health                                      {"status":"ok", ...}
 //   GET  /metrics                                     Prometheus text (bridge_metrics)
+// OPTIONS on any path is a CORS preflight, and every answer carries the CORS headers (cors.hpp).
 // Unknown routes (404), a known route with another method (405, with Allow), oversized bodies (413,
 // chunked ones too: the body is counted while it streams in) and handler exceptions answer in
 // OpenAI's error shape. Connections go through edge_server (per-client cap, header/body deadlines),

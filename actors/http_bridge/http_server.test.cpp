@@ -427,6 +427,36 @@ TEST_F(HttpServer, ErrorsInOpenAiShape) {
   EXPECT_EQ(shared.accounts.view("poor")->reserved_micro, 0);
 }
 
+// A browser page on another origin may call the API: its preflight is answered 204 (not 405), and
+// every answer — a completion, a stream, an error, an unknown route — says which origin may read it.
+TEST_F(HttpServer, BrowsersMayCallTheApiFromAnotherOrigin) {
+  const httplib::Headers preflight = {{"Origin", "http://localhost:5173"}, {"Access-Control-Request-Method", "POST"},
+                                      {"Access-Control-Request-Headers", "authorization, content-type"}};
+  auto options = client->Options("/v1/chat/completions", preflight);
+  ASSERT_TRUE(options);
+  EXPECT_EQ(options->status, 204) << options->body;
+  EXPECT_EQ(options->get_header_value("Access-Control-Allow-Origin"), "*");
+  EXPECT_NE(options->get_header_value("Access-Control-Allow-Methods").find("POST"), std::string::npos);
+  EXPECT_NE(options->get_header_value("Access-Control-Allow-Headers").find("Authorization, Content-Type"),
+            std::string::npos);
+  EXPECT_FALSE(options->get_header_value("Access-Control-Max-Age").empty());
+  httplib::Headers from_page = auth();
+  from_page.emplace("Origin", "http://localhost:5173");
+  json streamed = hello;
+  streamed["stream"] = true;
+  auto readable = [](const std::string& what, const httplib::Result& res) {
+    ASSERT_TRUE(res) << what;
+    EXPECT_EQ(res->get_header_value("Access-Control-Allow-Origin"), "*") << what << " " << res->status;
+    EXPECT_EQ(res->headers.count("Access-Control-Allow-Origin"), 1u) << what;
+  };
+  readable("whole", client->Post("/v1/chat/completions", from_page, hello.dump(), "application/json"));
+  readable("stream", client->Post("/v1/chat/completions", from_page, streamed.dump(), "application/json"));
+  readable("401", client->Post("/v1/chat/completions", {{"Origin", "http://localhost:5173"}}, hello.dump(),
+                               "application/json"));
+  readable("404", client->Get("/v2/nothing", from_page));
+  readable("models", client->Get("/v1/models", from_page));
+}
+
 // The dashboard's series counts HTTP requests, each once with its final status: n choices are one
 // request, and a request refused before any job ran (401, 400, 404, 402) is an error of its second.
 TEST_F(HttpServer, SeriesCountsEachRequestOnceWithItsFinalStatus) {

@@ -1,8 +1,8 @@
 // Runs every ```sh block that calls curl in README.md and deploy/readme/http.md against a live
 // `infergrid up` (deploy/all-in-one.yaml with free ports, its own keys file), so the documented
 // examples stay true. A block may say what it expects with a comment line `# expect: <status>`
-// (default 200). Every answer must be JSON (or an SSE stream ending in `data: [DONE]`) of the right
-// shape: an `error` object for 4xx/5xx, none for 2xx.
+// (default 200). Every answer must be empty for a 204, else JSON (or an SSE stream ending in
+// `data: [DONE]`) of the right shape: an `error` object for 4xx/5xx, none for 2xx.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -34,6 +34,10 @@ function curlBlocks() {
 
 function checkBody(body, status, where) {
   const trimmed = body.trim();
+  if (status === 204) {  // no content: a CORS preflight's answer
+    assert.equal(trimmed, '', `${where}: a 204 with a body`);
+    return;
+  }
   if (trimmed.startsWith('data: ')) {
     const events = trimmed.split('\n\n').map((e) => e.trim());
     assert.equal(events.at(-1), 'data: [DONE]', `${where}: stream does not end with [DONE]`);

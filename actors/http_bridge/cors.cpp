@@ -1,0 +1,45 @@
+#include "actors/http_bridge/cors.hpp"
+
+#include <algorithm>
+
+namespace infergrid::http {
+namespace {
+
+constexpr const char* allowed_methods = "GET, POST, OPTIONS";
+// What the API reads; a preflight that asks for more (the openai SDK's x-stainless-* headers, which
+// the API ignores) is allowed those too, as nothing the bridge does depends on them.
+constexpr const char* allowed_headers = "Authorization, Content-Type";
+
+bool lists(const std::vector<std::string>& cors_origins, const std::string& origin) {
+  return std::find(cors_origins.begin(), cors_origins.end(), origin) != cors_origins.end();
+}
+
+}  // namespace
+
+std::optional<std::string> allowed_origin(const std::vector<std::string>& cors_origins, const std::string& origin) {
+  if (lists(cors_origins, "*")) return "*";
+  if (!origin.empty() && lists(cors_origins, origin)) return origin;
+  return std::nullopt;
+}
+
+void add_cors_headers(const std::vector<std::string>& cors_origins, const httplib::Request& req, httplib::Response& res) {
+  if (cors_origins.empty()) return;
+  const auto allowed = allowed_origin(cors_origins, req.get_header_value("Origin"));
+  if (allowed) res.set_header("Access-Control-Allow-Origin", *allowed);
+  // A cache must not hand one origin's answer to another when the answer names the origin.
+  if (!lists(cors_origins, "*")) res.set_header("Vary", "Origin");
+}
+
+void answer_preflight(const std::vector<std::string>& cors_origins, const httplib::Request& req, httplib::Response& res) {
+  res.status = 204;
+  res.set_header("Allow", allowed_methods);
+  if (!allowed_origin(cors_origins, req.get_header_value("Origin"))) return;
+  res.set_header("Access-Control-Allow-Methods", allowed_methods);
+  std::string headers = allowed_headers;
+  const std::string requested = req.get_header_value("Access-Control-Request-Headers");
+  if (!requested.empty()) headers += ", " + requested;
+  res.set_header("Access-Control-Allow-Headers", headers);
+  res.set_header("Access-Control-Max-Age", std::to_string(cors_preflight_max_age_s));
+}
+
+}  // namespace infergrid::http
