@@ -14,9 +14,18 @@ constexpr std::chrono::milliseconds stream_poll_slice{100};
 
 using writer = std::function<bool(const std::string&)>;
 
+// One chunk of a choice. A chat choice offered tools opens with its first chunk (role and what
+// comes first together), as OpenAI's streams do: a reply that is a call then opens with
+// `content: null` beside the call, never `content: ""`.
+bool write_chunk(choice_session& choice, completion_piece& piece, bool with_logprobs, const writer& write) {
+  const bool first = choice.kind == endpoint_kind::chat && !choice.role_sent;
+  choice.role_sent = true;
+  piece.call_expected = choice.forced_call();
+  return write(sse_event(chunk_json(choice.kind, choice.header, piece, first, with_logprobs, choice.request.include_usage)));
+}
+
 // One text event of a choice; false: the client is gone.
 bool write_text(choice_session& choice, job_event& event, const writer& write) {
-  const bool usage = choice.request.include_usage;
   if (event.text.empty() && event.tokens == 0) return true;
   if (choice.meter.completion_tokens == 0) choice.shared.metrics.observe_first_token(seconds_since(choice.started));
   auto split = choice.split(event.text, event.token_ids);
@@ -34,9 +43,7 @@ bool write_text(choice_session& choice, job_event& event, const writer& write) {
     choice.meter.completion_tokens += event.tokens;  // held back until a call or a tag is decided
     return true;
   }
-  if (!write(sse_event(chunk_json(choice.kind, choice.header, piece, false, choice.request.logprobs, usage)))) {
-    return false;
-  }
+  if (!write_chunk(choice, piece, choice.request.logprobs, write)) return false;
   choice.meter.completion_tokens += event.tokens;  // delivered: the socket took it
   choice.text_offset += token_text_characters(piece.logprobs);
   return true;
@@ -44,13 +51,12 @@ bool write_text(choice_session& choice, job_event& event, const writer& write) {
 
 // A choice's end: the calls still held back, then its chunk with finish_reason.
 bool write_end(choice_session& choice, const job_event& event, const writer& write) {
-  const bool usage = choice.request.include_usage;
   auto held = choice.split_rest();
   if (!held.reasoning.empty() || (!held.content.empty() && !choice.tool_stream)) {
     completion_piece last_words{choice.tool_stream ? "" : held.content, {}, ""};
     last_words.index = choice.index;
     last_words.reasoning = std::move(held.reasoning);
-    if (!write(sse_event(chunk_json(choice.kind, choice.header, last_words, false, false, usage)))) return false;
+    if (!write_chunk(choice, last_words, false, write)) return false;
   }
   if (choice.tool_stream) {
     std::string text = choice.tool_stream->feed(held.content);
@@ -62,12 +68,12 @@ bool write_end(choice_session& choice, const job_event& event, const writer& wri
     rest.first_call_index = choice.calls_sent;
     choice.calls_sent += rest.tool_calls.size();
     if (!rest.text.empty() || !rest.tool_calls.empty()) {
-      if (!write(sse_event(chunk_json(choice.kind, choice.header, rest, false, false, usage)))) return false;
+      if (!write_chunk(choice, rest, false, write)) return false;
     }
   }
   completion_piece last{"", {}, choice.finish_reason(event.finish_reason, choice.calls_sent > 0)};
   last.index = choice.index;
-  return write(sse_event(chunk_json(choice.kind, choice.header, last, false, false, usage)));
+  return write_chunk(choice, last, false, write);
 }
 
 // Ends the response with an error event after abandoning every unfinished job; the request is
@@ -106,10 +112,11 @@ choice_session* next_event(reply_session& reply, job_event& out) {
 bool stream_step(reply_session& reply, httplib::DataSink& sink) {
   const writer write = [&](const std::string& bytes) { return sink.write(bytes.data(), bytes.size()); };
   if (reply.done) return false;
-  // Each choice opens with its role (chat) or, with `echo`, the prompt (completions).
+  // Each choice opens with its role (chat) or, with `echo`, the prompt (completions); a chat choice
+  // offered tools opens with its first chunk instead (write_chunk), once it is known to be a call or text.
   for (auto& choice : reply.choices) {
     const bool chat = choice->kind == endpoint_kind::chat;
-    if (choice->role_sent || (!chat && !choice->request.echo)) continue;
+    if (choice->role_sent || (!chat && !choice->request.echo) || (chat && choice->tool_stream)) continue;
     choice->role_sent = true;
     completion_piece opening;
     opening.index = choice->index;

@@ -140,7 +140,9 @@ json chunk_json(endpoint_kind kind, const response_header& header, const complet
     json delta = json::object();
     if (first) delta["role"] = "assistant";
     if (!piece.reasoning.empty()) delta["reasoning_content"] = piece.reasoning;
-    if (!piece.text.empty() || first) delta["content"] = piece.text;
+    // OpenAI: the opening delta of a call has content null, of text "" (or its first text).
+    if (!piece.text.empty()) delta["content"] = piece.text;
+    else if (first) delta["content"] = piece.call_expected || !piece.tool_calls.empty() ? json(nullptr) : json("");
     if (!piece.tool_calls.empty()) delta["tool_calls"] = tool_calls_json(piece, true);
     choice["delta"] = delta;
   } else {

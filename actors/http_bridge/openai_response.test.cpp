@@ -148,6 +148,23 @@ TEST(Response, ToolCallsInTheMessageAndInStreamDeltas) {
             "Sure.");
 }
 
+// OpenAI's stream of a call opens with {"role": "assistant", "content": null, "tool_calls": [...]};
+// a stream of text opens with content "".
+TEST(Response, AStreamOpeningWithACallHasNullContent) {
+  completion_piece call{"", {}, ""};
+  call.tool_calls = {{"call_a", "get_weather", R"({"city":"Paris"})"}};
+  const auto opening = chunk_json(endpoint_kind::chat, header, call, true, false, false)["choices"][0]["delta"];
+  EXPECT_EQ(opening["role"], "assistant");
+  ASSERT_TRUE(opening.contains("content"));
+  EXPECT_TRUE(opening["content"].is_null()) << opening;
+  EXPECT_EQ(opening["tool_calls"][0]["function"]["name"], "get_weather");
+  completion_piece forced{"", {}, "length"};  // a forced call cut before it was whole
+  forced.call_expected = true;
+  EXPECT_TRUE(chunk_json(endpoint_kind::chat, header, forced, true, false, false)["choices"][0]["delta"]["content"].is_null());
+  const completion_piece text{"Hi", {}, ""};
+  EXPECT_EQ(chunk_json(endpoint_kind::chat, header, text, true, false, false)["choices"][0]["delta"]["content"], "Hi");
+}
+
 TEST(Response, AForcedCallCutShortHasNullContent) {  // tool_choice required/named, finish_reason length
   completion_piece cut{"", {}, "length"};
   cut.call_expected = true;

@@ -71,10 +71,12 @@ test('openai: tool_choice required, streamed as delta.tool_calls', async () => {
     stream: true,
   });
   const calls = [];
+  const deltas = [];
   let finish = null;
   let content = '';
   for await (const chunk of stream) {
     const delta = chunk.choices[0]?.delta ?? {};
+    deltas.push(delta);
     content += delta.content ?? '';
     for (const piece of delta.tool_calls ?? []) {
       calls[piece.index] ??= { id: '', name: '', arguments: '' };
@@ -86,6 +88,12 @@ test('openai: tool_choice required, streamed as delta.tool_calls', async () => {
   }
   assert.equal(finish, 'tool_calls');
   assert.equal(content, '');
+  // As OpenAI streams a call: the opening delta is the role, content null and the call, and no
+  // delta says content "" (a client that keeps "" would report empty text beside the call).
+  assert.equal(deltas[0].role, 'assistant', JSON.stringify(deltas[0]));
+  assert.equal(deltas[0].content, null, JSON.stringify(deltas[0]));
+  assert.ok(deltas[0].tool_calls?.length, JSON.stringify(deltas[0]));
+  assert.ok(deltas.every((delta) => delta.content !== ''), JSON.stringify(deltas));
   assert.equal(calls.length, 1, JSON.stringify(calls));
   assert.ok(['get_weather', 'get_time'].includes(calls[0].name), calls[0].name);
   if (calls[0].name === 'get_weather') assertWeatherArguments(calls[0].arguments);
