@@ -247,7 +247,7 @@ TEST(ChatRequest, UnimplementedFieldsAreRefusedNotIgnored) {
   }
   EXPECT_EQ(chat_ok(base + R"(,"response_format":{"type":"json_object"}})").output.format, "json_object");
   EXPECT_EQ(chat_ok(base + R"(,"response_format":{"type":"text"}})").output.format, "");
-  for (const std::string inert : {R"("tools":[])", R"("tool_choice":"none")", R"("response_format":{"type":"text"})",
+  for (const std::string inert : {R"("tool_choice":"none")", R"("response_format":{"type":"text"})",
                                   R"("best_of":1)", R"("modalities":["text"])", R"("tools":null)",
                                   R"("parallel_tool_calls":true)"}) {
     chat_ok(base + "," + inert + "}");
@@ -305,6 +305,12 @@ TEST(ChatRequest, ToolsAndToolChoice) {
       {R"(,"parallel_tool_calls":"yes")", "parallel_tool_calls"},
   };
   for (const auto& [field, param] : bad) EXPECT_EQ(chat_error(base + field + "}").param, param) << field;
+  // OpenAI: "Invalid 'tools': empty array" (code empty_array); a request without tools leaves it out.
+  const auto empty = chat_error(base + R"(,"tools":[]})");
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_EQ(empty.param, "tools");
+  EXPECT_EQ(empty.code, "empty_array");
+  EXPECT_EQ(empty.type, "invalid_request_error");
 }
 
 TEST(ChatRequest, ToolCallsAndResultsInTheHistory) {

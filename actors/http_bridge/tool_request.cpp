@@ -121,6 +121,11 @@ std::optional<api_error> read_tools(const ordered& body, tool_request& out) {
   auto tools = body.find("tools");
   if (tools != body.end() && !tools->is_null()) {
     if (!tools->is_array()) return invalid_field("tools", "'tools' must be an array.");
+    // OpenAI refuses [] too ("empty_array"); a request without tools leaves the field out.
+    if (tools->empty()) {
+      return api_error{400, "Invalid 'tools': empty array. Expected an array with at least one function, or leave "
+                            "'tools' out.", "invalid_request_error", "tools", "empty_array"};
+    }
     if (tools->size() > max_tools) {
       return invalid_field("tools", "'tools' may hold at most " + std::to_string(max_tools) + " functions.");
     }

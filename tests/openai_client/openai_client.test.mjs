@@ -341,8 +341,13 @@ test('tools on a template without tool calling and unknown response_format types
   assert.equal(grammar.param, 'response_format');
   const bestOf = await rejection(client.completions.create({ model, prompt: 'Once', best_of: 2 }));
   assert.equal(bestOf.param, 'best_of');
-  const plain = await client.chat.completions.create({ model, messages: question, max_tokens: 2, response_format: { type: 'text' }, tools: [] });
+  const plain = await client.chat.completions.create({ model, messages: question, max_tokens: 2, response_format: { type: 'text' } });
   assert.equal(plain.choices.length, 1);
+  // As OpenAI: tools [] is no way to say "no tools" (leave the field out), 400 empty_array naming it.
+  const noTools = await rejection(client.chat.completions.create({ model, messages: question, max_tokens: 2, tools: [] }));
+  assertErrorShape(noTools, 400, 'empty_array');
+  assert.equal(noTools.param, 'tools');
+  assert.equal(noTools.type, 'invalid_request_error');
 });
 
 test('404 for a model nobody serves', async () => {
