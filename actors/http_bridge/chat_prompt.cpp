@@ -7,10 +7,35 @@ namespace {
 
 using ordered = nlohmann::ordered_json;
 
-ordered call_schema(const chat::tool_format& format, const tool_request& tools, const std::string& name) {
+// A tool's parameters are a schema document of their own: their "#/..." $refs ("#/$defs/Address",
+// as pydantic writes them) point at `base`, where the parameters sit inside the call's schema.
+// Values that are data, not schemas (enum, const, default, examples), are left as they are.
+ordered rebased_refs(const ordered& schema, const std::string& base) {
+  if (schema.is_array()) {
+    ordered out = ordered::array();
+    for (const auto& item : schema) out.push_back(rebased_refs(item, base));
+    return out;
+  }
+  if (!schema.is_object()) return schema;
+  ordered out = ordered::object();
+  for (const auto& [key, value] : schema.items()) {
+    const bool data = key == "enum" || key == "const" || key == "default" || key == "examples";
+    if (key == "$ref" && value.is_string() && value.get<std::string>().starts_with("#")) {
+      out[key] = base + value.get<std::string>().substr(1);
+    } else {
+      out[key] = data ? value : rebased_refs(value, base);
+    }
+  }
+  return out;
+}
+
+// `at`: the JSON pointer of this call's schema in the whole ("#", or "#/anyOf/2").
+ordered call_schema(const chat::tool_format& format, const tool_request& tools, const std::string& name,
+                    const std::string& at) {
+  const std::string arguments_key(format.arguments_key);
   ordered properties = ordered::object();
   properties["name"] = ordered{{"const", name}};
-  properties[std::string(format.arguments_key)] = tools.parameters_of(name);
+  properties[arguments_key] = rebased_refs(tools.parameters_of(name), at + "/properties/" + arguments_key);
   return ordered{{"type", "object"},
                  {"properties", properties},
                  {"required", ordered::array({"name", std::string(format.arguments_key)})},
@@ -22,13 +47,16 @@ ordered call_schema(const chat::tool_format& format, const tool_request& tools, 
 completion_request::output_rules forced_tool_call(const chat::tool_format& format, const tool_request& tools) {
   ordered schema;
   if (tools.choice == tool_choice::named) {
-    schema = call_schema(format, tools, tools.named);
+    schema = call_schema(format, tools, tools.named, "#");
+  } else if (tools.definitions.size() == 1) {
+    schema = call_schema(format, tools, tools.definitions[0]["function"]["name"].get<std::string>(), "#");
   } else {
     ordered any = ordered::array();
     for (const auto& tool : tools.definitions) {
-      any.push_back(call_schema(format, tools, tool["function"]["name"].get<std::string>()));
+      const std::string at = "#/anyOf/" + std::to_string(any.size());
+      any.push_back(call_schema(format, tools, tool["function"]["name"].get<std::string>(), at));
     }
-    schema = any.size() == 1 ? any[0] : ordered{{"anyOf", any}};
+    schema = ordered{{"anyOf", any}};
   }
   return {"json_schema", schema.dump(), std::string(format.prefix), std::string(format.suffix)};
 }

@@ -103,6 +103,63 @@ TEST(ChatPrompt, AForcedCallOfAToolWithEmptyParametersWritesAnObject) {
   }
 }
 
+// Parameters whose top level is an anyOf, $ref, enum or const (no "type") may allow other values
+// than objects; a forced call's arguments are still only objects — the alternatives' objects — and
+// parameters that allow no object at all are a 400 naming `tools`.
+TEST(ChatPrompt, AForcedCallOfAToolWithATopLevelAnyOfWritesOnlyObjects) {
+  const auto forced = [](const std::string& parameters) {
+    auto parsed = parse_chat_request(R"({"model":"m","messages":[{"role":"user","content":"x"}],"tool_choice":"required",)"
+                                     R"("tools":[{"type":"function","function":{"name":"f","parameters":)" + parameters + "}}]}",
+                                     {});
+    auto request = std::get<completion_request>(parsed);
+    EXPECT_TRUE(std::holds_alternative<std::string>(render_chat_prompt(chat::template_family::qwen3, request)));
+    return request;
+  };
+  for (const std::string parameters :
+       {R"({"anyOf":[{"type":"string"},{"type":"object","properties":{"a":{"type":"integer"}},"required":["a"]}]})",
+        R"({"$ref":"#/$defs/u","$defs":{"u":{"anyOf":[{"type":"integer"},{"type":"object","properties":{"a":{"type":"integer"}},"required":["a"]}]}}})",
+        R"({"enum":["s",1,{"a":1}]})"}) {
+    auto request = forced(parameters);
+    EXPECT_FALSE(check_output_rules(request).has_value()) << parameters;
+    auto compiled = model::compile_json_schema(request.output.schema, request.output.prefix, request.output.suffix);
+    ASSERT_TRUE(compiled.ok()) << request.output.schema << ": " << compiled.err().message;
+    const auto accepts = [&](std::string_view call) {
+      model::json_schema_prefix reader(*compiled);
+      return reader.feed(request.output.prefix) && reader.feed(call) && reader.feed(request.output.suffix) &&
+             reader.complete();
+    };
+    EXPECT_TRUE(accepts(R"({"name": "f", "arguments": {"a":1}})")) << request.output.schema;  // enum values: compact
+    for (const char* not_an_object : {R"({"name": "f", "arguments": "s"})", R"({"name": "f", "arguments": 1})"}) {
+      EXPECT_FALSE(accepts(not_an_object)) << not_an_object << " under " << request.output.schema;
+    }
+  }
+  for (const std::string none : {R"({"anyOf":[{"type":"string"},{"type":"integer"}]})", R"({"enum":["s",1]})"}) {
+    const auto refused = check_output_rules(forced(none));
+    ASSERT_TRUE(refused.has_value()) << none;
+    EXPECT_EQ(refused->status, 400);
+    EXPECT_EQ(refused->param, "tools");
+  }
+}
+
+// A tool's parameters are their own schema document: "#/$defs/..." (pydantic's nested models) means
+// their $defs, wherever the forced call's schema puts them.
+TEST(ChatPrompt, AForcedCallResolvesTheParametersOwnDefs) {
+  auto parsed = parse_chat_request(
+      R"({"model":"m","messages":[{"role":"user","content":"x"}],"tool_choice":"required","tools":[)"
+      R"({"type":"function","function":{"name":"now"}},{"type":"function","function":{"name":"ship","parameters":)"
+      R"({"type":"object","properties":{"to":{"$ref":"#/$defs/Address"}},"required":["to"],"$defs":{"Address":)"
+      R"({"type":"object","properties":{"city":{"enum":["Oslo","Rome"]}},"required":["city"]}}}}}]})",
+      {});
+  auto request = std::get<completion_request>(parsed);
+  ASSERT_TRUE(std::holds_alternative<std::string>(render_chat_prompt(chat::template_family::qwen3, request)));
+  EXPECT_FALSE(check_output_rules(request).has_value()) << request.output.schema;
+  auto compiled = model::compile_json_schema(request.output.schema, request.output.prefix, request.output.suffix);
+  ASSERT_TRUE(compiled.ok()) << compiled.err().message;
+  model::json_schema_prefix reader(*compiled);
+  EXPECT_TRUE(reader.feed(request.output.prefix) && reader.feed(R"({"name": "ship", "arguments": {"to": {"city": "Oslo"}}})") &&
+              reader.feed(request.output.suffix) && reader.complete());
+}
+
 TEST(ChatPrompt, FamiliesWithoutToolCallingRefuseTools) {
   auto request = with_tools(R"("auto")");
   auto refused = render_chat_prompt(chat::template_family::plain, request);

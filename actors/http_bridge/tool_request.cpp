@@ -92,15 +92,17 @@ std::optional<api_error> read_choice(const ordered& body, const std::set<std::st
 
 // OpenAI: a call's arguments are always one JSON object, and `parameters` describes its members, so
 // a schema that names no type is an object's ({} and a missing one: no parameters, arguments {}).
-// A top-level anyOf, $ref, enum or const is left as it is (they name their own alternatives).
+// A top-level anyOf, $ref, enum or const gets "type": "object" beside it: only its alternatives'
+// objects are allowed (json_schema_compiler.hpp), and one that allows none is refused.
 ordered object_schema(const ordered& parameters) {
-  const bool names_type = parameters.contains("type");
+  if (parameters.contains("type")) return parameters;
   const bool combines = parameters.contains("anyOf") || parameters.contains("$ref") || parameters.contains("enum") ||
                         parameters.contains("const");
-  if (names_type || combines) return parameters;
   ordered schema{{"type", "object"}};
   for (const auto& [key, value] : parameters.items()) schema[key] = value;
-  if (!schema.contains("properties") && !schema.contains("additionalProperties")) schema["properties"] = ordered::object();
+  if (!combines && !schema.contains("properties") && !schema.contains("additionalProperties")) {
+    schema["properties"] = ordered::object();
+  }
   return schema;
 }
 

@@ -27,7 +27,8 @@ struct tool_request {
   // call's grammar from the first token.
   bool forces_call() const { return active() && (choice == tool_choice::required || choice == tool_choice::named); }
   // The schema of the function `name`'s arguments: its `parameters`, always an object's — one without
-  // a "type" is made {"type": "object", ...}, and {} or none is {"type": "object", "properties": {}}.
+  // a "type" is made {"type": "object", ...} (a top-level anyOf/$ref/enum/const: only their objects),
+  // and {} or none is {"type": "object", "properties": {}}.
   nlohmann::ordered_json parameters_of(const std::string& name) const;
 };
 

@@ -77,12 +77,14 @@ result<std::uint32_t> schema_compiler::any_value() {
   return any_;
 }
 
-result<std::uint32_t> schema_compiler::reference(const json& target, const std::string& at) {
+result<std::uint32_t> schema_compiler::reference(const json& target, const std::string& at,
+                                                 const std::vector<std::string>& types) {
   if (!target.is_string() || target.get<std::string>().empty() || target.get<std::string>()[0] != '#') {
     return unsupported_schema("'$ref' at " + at + " is not supported unless it points into the same schema (\"#/$defs/...\")");
   }
   const std::string pointer = target.get<std::string>();
-  if (const auto known = references_.find(pointer); known != references_.end()) return known->second;
+  const std::string key = types.empty() ? pointer : pointer + " as " + json(types).dump();
+  if (const auto known = references_.find(key); known != references_.end()) return known->second;
   const json* resolved = nullptr;
   try {
     const json::json_pointer path(pointer.substr(1));
@@ -90,24 +92,35 @@ result<std::uint32_t> schema_compiler::reference(const json& target, const std::
   } catch (const json::exception&) {
   }
   if (resolved == nullptr) return invalid_schema(at, "'$ref' " + pointer + " names nothing in the schema");
+  json narrowed;
+  if (!types.empty()) {
+    auto allowed = narrowed_to(*resolved, types);
+    if (!allowed) return invalid_schema(at, "'$ref' " + pointer + " allows no value of the 'type' beside it");
+    narrowed = std::move(*allowed);
+    resolved = &narrowed;
+  }
   // The alias node exists before its target compiles, so a recursive $ref finds it.
   auto alias = add(schema_node{.kind = schema_kind::any_of});
   if (!alias.ok()) return alias;
-  references_.emplace(pointer, *alias);
+  references_.emplace(key, *alias);
   auto compiled = compile(*resolved, pointer);
   if (!compiled.ok()) return compiled;
   out_.nodes[*alias].alternatives = {*compiled};
   return *alias;
 }
 
-result<std::uint32_t> schema_compiler::any_of(const json& alternatives, const std::string& at) {
+result<std::uint32_t> schema_compiler::any_of(const json& alternatives, const std::string& at,
+                                              const std::vector<std::string>& types) {
   if (!alternatives.is_array() || alternatives.empty()) return invalid_schema(at, "'anyOf' must be a non-empty array");
   schema_node node{.kind = schema_kind::any_of};
   for (std::size_t i = 0; i < alternatives.size(); ++i) {
-    auto alternative = compile(alternatives[i], child_pointer(at, std::to_string(i)));
+    const auto narrowed = types.empty() ? std::optional<json>(alternatives[i]) : narrowed_to(alternatives[i], types);
+    if (!narrowed) continue;  // none of its values has the type beside the anyOf
+    auto alternative = compile(*narrowed, child_pointer(at, std::to_string(i)));
     if (!alternative.ok()) return alternative;
     node.alternatives.push_back(*alternative);
   }
+  if (node.alternatives.empty()) return invalid_schema(at, "no alternative of 'anyOf' allows the 'type' beside it");
   return add(std::move(node));
 }
 
@@ -178,12 +191,18 @@ result<std::uint32_t> schema_compiler::compile(const json& schema, const std::st
     const auto found = schema.find(combinator);
     if (found == schema.end()) continue;
     for (const auto& [key, value] : schema.items()) {
-      if (key != combinator && !is_annotation(key)) {
+      if (key != combinator && key != "type" && !is_annotation(key)) {
         return unsupported_schema("'" + key + "' beside '" + combinator + "' at " + at + " is not supported");
       }
     }
-    return std::string_view(combinator) == "$ref" ? reference(*found, child_pointer(at, "$ref"))
-                                                  : any_of(*found, child_pointer(at, "anyOf"));
+    std::vector<std::string> types;  // a `type` beside it: only its values (both must hold)
+    if (const auto type = schema.find("type"); type != schema.end()) {
+      auto named = type_names(*type);
+      if (!named || named->empty()) return invalid_schema(child_pointer(at, "type"), bad_type(*type));
+      types = *named;
+    }
+    return std::string_view(combinator) == "$ref" ? reference(*found, child_pointer(at, "$ref"), types)
+                                                  : any_of(*found, child_pointer(at, "anyOf"), types);
   }
   if (schema.contains("enum") || schema.contains("const")) return enumeration(schema, at);
   std::vector<std::string> types;

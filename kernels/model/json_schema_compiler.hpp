@@ -8,7 +8,8 @@
 //   minimum/maximum/exclusiveMinimum/exclusiveMaximum; boolean; null; enum and const of any JSON
 //   values; object properties/required/additionalProperties; array items/prefixItems/minItems/
 //   maxItems; anyOf; $ref to any "#/..." pointer of the same document ($defs, definitions, "#"),
-//   recursion included; annotations (description, title, default, examples, $schema, $id,
+//   recursion included; a `type` beside anyOf or $ref (both hold: each alternative keeps only the
+//   values of that type, one with none is left out); annotations (description, title, default, examples, $schema, $id,
 //   $comment, strict, deprecated, readOnly, writeOnly, $defs, definitions, x-*) are ignored.
 // Refused: every other keyword (pattern, format, allOf, oneOf, not, if/then/else,
 //   patternProperties, propertyNames, uniqueItems, contains, multipleOf, min/maxProperties,

@@ -69,6 +69,13 @@ const std::vector<feature_case> features = {
     {R"({"type":"object","additionalProperties":{"type":"integer"}})", {R"({"a":1,"b":2})"}, {R"({"a":"1"})"}},
     {R"({"type":"object","properties":{}})", {"{}", "{ }"}, {R"({"a":1})"}},
     {R"({"type":"object","properties":{},"additionalProperties":true})", {"{}", R"({"a":1})"}, {"[]"}},
+    // A type beside anyOf or $ref: both hold, so each alternative keeps only that type's values
+    // (a tool's parameters, always an object, whatever the alternatives allow).
+    {R"({"type":"object","anyOf":[{"type":"string"},{"type":"object","properties":{"a":{"type":"integer"}},"required":["a"],"additionalProperties":false},{"enum":[{"b":true},3]},{}]})",
+     {R"({"a":1})", R"({"b":true})", R"({"c":[1]})"}, {R"("x")", "3", "[]", "null"}},
+    {R"({"type":"object","$ref":"#/$defs/u","$defs":{"u":{"anyOf":[{"type":"integer"},{"type":"object","properties":{"n":{"type":"integer"}},"required":["n"],"additionalProperties":false}]}}})",
+     {R"({"n":2})"}, {"2", R"({"n":"2"})"}},
+    {R"({"type":"integer","anyOf":[{"minimum":5,"maximum":9},{"type":"string"}]})", {"5", "9"}, {"7.5", "10", R"("s")"}},
 };
 
 TEST(json_schema_prefix, accepts_valid_and_refuses_invalid_documents_per_feature) {

@@ -27,8 +27,9 @@ class schema_compiler {
  private:
   result<std::uint32_t> add(schema_node node);
   result<std::uint32_t> any_value();
-  result<std::uint32_t> reference(const json& target, const std::string& at);
-  result<std::uint32_t> any_of(const json& alternatives, const std::string& at);
+  // `types` (a `type` beside the $ref or anyOf) narrows what they allow; empty: as they are.
+  result<std::uint32_t> reference(const json& target, const std::string& at, const std::vector<std::string>& types);
+  result<std::uint32_t> any_of(const json& alternatives, const std::string& at, const std::vector<std::string>& types);
   result<std::uint32_t> add_trie(std::vector<std::string> texts);  // -> index into tries
   result<std::uint32_t> literals(std::vector<std::string> texts, const std::string& at);
   result<std::uint32_t> enumeration(const json& schema, const std::string& at);
@@ -41,7 +42,8 @@ class schema_compiler {
   const json& document_;
   const json_schema_limits& limits_;
   compiled_schema out_;
-  std::map<std::string, std::uint32_t> references_;  // "#/..." -> node (recursion lands here)
+  // "#/..." (and "#/... as [types]" when narrowed) -> node (recursion lands here)
+  std::map<std::string, std::uint32_t> references_;
   std::uint32_t any_ = schema_node::none;
   std::size_t literal_bytes_ = 0;
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <utility>
 
 namespace infergrid::model {
 namespace {
@@ -90,6 +91,60 @@ bool value_has_type(const nlohmann::ordered_json& value, std::string_view type) 
   if (type == "boolean") return value.is_boolean();
   if (type == "null") return value.is_null();
   return false;
+}
+
+namespace {
+
+bool allows(const std::vector<std::string>& types, const std::string& type) {
+  const auto has = [&](std::string_view name) { return std::find(types.begin(), types.end(), name) != types.end(); };
+  return has(type) || (type == "integer" && has("number"));
+}
+
+bool some_value_has(const nlohmann::ordered_json& schema, const std::vector<std::string>& types) {
+  const auto constant = schema.find("const");
+  const auto values = schema.find("enum");
+  const auto has = [&](const nlohmann::ordered_json& value) {
+    return std::any_of(types.begin(), types.end(), [&](const std::string& type) { return value_has_type(value, type); });
+  };
+  if (constant != schema.end()) return has(*constant);
+  if (!values->is_array()) return true;  // malformed: the compiler says so
+  return std::any_of(values->begin(), values->end(), has);
+}
+
+}  // namespace
+
+std::vector<std::string> common_types(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  std::vector<std::string> out;
+  for (const auto& [side, other] : {std::pair{&a, &b}, std::pair{&b, &a}}) {
+    for (const std::string& type : *side) {
+      if (allows(*other, type) && std::find(out.begin(), out.end(), type) == out.end()) out.push_back(type);
+    }
+  }
+  return out;
+}
+
+std::optional<nlohmann::ordered_json> narrowed_to(const nlohmann::ordered_json& schema, const std::vector<std::string>& types) {
+  using json = nlohmann::ordered_json;
+  if (schema.is_boolean()) {
+    if (!schema.get<bool>()) return std::nullopt;
+    return json{{"type", types.size() == 1 ? json(types[0]) : json(types)}};
+  }
+  if (!schema.is_object()) return schema;
+  std::vector<std::string> kept = types;
+  if (const auto type = schema.find("type"); type != schema.end()) {
+    const auto named = type_names(*type);
+    if (!named) return schema;
+    kept = common_types(types, *named);
+  } else if (schema.contains("enum") || schema.contains("const")) {
+    if (!some_value_has(schema, types)) return std::nullopt;
+  } else if (!schema.contains("anyOf") && !schema.contains("$ref")) {
+    const auto implied = implied_types(schema);
+    if (!implied.empty()) kept = common_types(types, implied);
+  }
+  if (kept.empty()) return std::nullopt;
+  json out = schema;
+  out["type"] = kept.size() == 1 ? json(kept[0]) : json(kept);
+  return out;
 }
 
 }  // namespace infergrid::model

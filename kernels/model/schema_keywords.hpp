@@ -19,5 +19,12 @@ std::optional<std::vector<std::string>> type_names(const nlohmann::ordered_json&
 // The types a schema without `type` constrains by its keywords (properties -> object, ...); empty: any.
 std::vector<std::string> implied_types(const nlohmann::ordered_json& schema);
 bool value_has_type(const nlohmann::ordered_json& value, std::string_view type);
+// The types both lists allow ("integer" is a "number").
+std::vector<std::string> common_types(const std::vector<std::string>& a, const std::vector<std::string>& b);
+// `schema` allowing only values of `types` (its own `type` narrowed, or `types` added: a `type`
+// beside anyOf/$ref narrows each alternative); nullopt when it allows none of them (a `type`, the
+// keywords' implied types or every enum/const value of another type). A malformed schema comes
+// back unchanged, for the compiler to name what is wrong with it.
+std::optional<nlohmann::ordered_json> narrowed_to(const nlohmann::ordered_json& schema, const std::vector<std::string>& types);
 
 }  // namespace infergrid::model

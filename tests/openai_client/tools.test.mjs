@@ -114,6 +114,34 @@ test('openai: a forced call of a tool whose parameters are {} is a call with arg
   }
 });
 
+test('openai: a forced call of a tool whose parameters are a top-level anyOf or $ref has object arguments', async () => {
+  // Arguments are always one JSON object: of such parameters only the alternatives' objects are
+  // allowed (a random model picked the string alternative, and the reply had no call at all).
+  const unit = { type: 'object', properties: { unit: { enum: ['celsius', 'fahrenheit'] } }, required: ['unit'],
+    additionalProperties: false };
+  const unions = {
+    anyOf: { anyOf: [{ type: 'string', maxLength: 3 }, unit] },
+    $ref: { $ref: '#/$defs/Choice', $defs: { Choice: { anyOf: [{ type: 'integer', minimum: 0, maximum: 9 }, unit] } } },
+  };
+  for (const [what, parameters] of Object.entries(unions)) {
+    for (const seed of [1, 2, 3]) {
+      const answer = (await live.client.chat.completions.create({
+        model, seed, messages: [{ role: 'user', content: 'Set the unit.' }], max_tokens: 120, tool_choice: 'required',
+        tools: [{ type: 'function', function: { name: 'set_unit', parameters } }],
+      })).choices[0];
+      assert.equal(answer.message.tool_calls?.length, 1, `${what}, seed ${seed}: ${JSON.stringify(answer)}`);
+      assert.deepEqual(Object.keys(JSON.parse(answer.message.tool_calls[0].function.arguments)), ['unit']);
+    }
+  }
+  // Parameters that allow no object at all are the client's to fix: 400 naming tools.
+  const error = await live.client.chat.completions.create({
+    model, messages: [{ role: 'user', content: 'x' }], max_tokens: 8, tool_choice: 'required',
+    tools: [{ type: 'function', function: { name: 'f', parameters: { anyOf: [{ type: 'string' }, { type: 'integer' }] } } }],
+  }).then(() => null, (e) => e);
+  assert.equal(error?.status, 400, String(error));
+  assert.equal(error.param, 'tools');
+});
+
 test('openai: a forced call cut short by max_tokens leaves no markup in content, whole or streamed', async () => {
   const request = {
     model, messages: [{ role: 'user', content: 'Weather?' }], tools, tool_choice: 'required', max_tokens: 3,
