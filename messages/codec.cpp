@@ -21,6 +21,37 @@ constexpr std::uint32_t envelope_field_count = 12;
 
 bool reference_everything(msgpack::type::object_type, std::size_t, void*) { return true; }
 
+// The most array and map elements (a map pair counts two) one body may declare. Unpacking builds
+// one msgpack::object (24 bytes) per declared element up front — before it reads them, so 64
+// nested arrays each declaring the body's size in elements took 64 × 24 bytes per body byte — and
+// an element can take one byte, so a 16 MiB body of one-byte elements built ~400 MiB; now at most
+// ~50 MiB. Bodies that carry real data stay far below: a 128k-token prompt and output are ~256k.
+constexpr std::size_t max_body_elements = 2u << 20;
+constexpr std::size_t max_unpack_depth = 64;
+// A body this small cannot declare more, even nested to the deepest: it is not counted first.
+constexpr std::size_t uncounted_body_bytes = max_body_elements / max_unpack_depth;
+
+// Counts the elements a body's arrays and maps declare, building nothing; it stops past
+// max_body_elements (or max_unpack_depth, which the unpack then reports).
+struct element_counter : msgpack::null_visitor {
+  std::size_t elements = 0;
+  std::size_t depth = 0;
+  bool start_array(std::uint32_t count) { return open(count); }
+  bool start_map(std::uint32_t pairs) { return open(2 * static_cast<std::size_t>(pairs)); }
+  bool end_array() { return close(); }
+  bool end_map() { return close(); }
+  bool open(std::size_t count) {
+    elements += count;
+    return elements <= max_body_elements && ++depth <= max_unpack_depth;
+  }
+  bool close() {
+    --depth;
+    return true;
+  }
+  void parse_error(std::size_t, std::size_t) {}
+  void insufficient_bytes(std::size_t, std::size_t) {}
+};
+
 error malformed(std::string what) { return make_error(error_code::malformed_input, "envelope: " + std::move(what)); }
 
 template <class Integer>
@@ -111,8 +142,16 @@ result<msgpack::object> unpack_untrusted_scratch(std::span<const std::uint8_t> b
   scratch.clear();
   const auto size = bytes.size();
   const auto bound = static_cast<std::size_t>(size < 0xffffffffu ? size : 0xffffffffu);
-  msgpack::unpack_limit limit(bound, bound, bound, bound, bound, 64);
+  msgpack::unpack_limit limit(bound, bound, bound, bound, bound, max_unpack_depth);
   try {
+    element_counter counter;
+    std::size_t counted = 0;
+    if (size > uncounted_body_bytes &&
+        !msgpack::parse(reinterpret_cast<const char*>(bytes.data()), size, counted, counter) &&
+        counter.elements > max_body_elements) {
+      return make_error(error_code::too_large, "MessagePack body declares more than " +
+                                                   std::to_string(max_body_elements) + " array and map elements");
+    }
     std::size_t offset = 0;
     bool referenced = false;
     auto object = msgpack::unpack(scratch, reinterpret_cast<const char*>(bytes.data()), size, offset, referenced,

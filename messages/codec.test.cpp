@@ -3,6 +3,11 @@
 
 #include <random>
 
+#include <sys/resource.h>
+
+#include <msgpack.hpp>
+
+#include "messages/body.hpp"
 #include "messages/codec.hpp"
 #include "messages/system.hpp"
 
@@ -137,6 +142,57 @@ TEST(codec, oversized_input_is_too_large_before_parsing) {
   ASSERT_FALSE(decoded.ok());
   EXPECT_EQ(decoded.err().code, error_code::too_large);
   EXPECT_TRUE(decode_envelope(bytes, codec_limits{bytes.size()}).ok());
+}
+
+// A body of `count` one-byte elements: [[0, 0, …]].
+std::vector<std::uint8_t> body_of_one_byte_elements(std::size_t count) {
+  std::vector<std::uint8_t> bytes;
+  byte_writer writer{bytes};
+  msgpack::packer<byte_writer> packer(writer);
+  packer.pack_array(1);
+  packer.pack_array(static_cast<std::uint32_t>(count));
+  bytes.resize(bytes.size() + count, 0x00);
+  return bytes;
+}
+
+std::int64_t peak_rss_kb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+TEST(codec, a_body_declaring_millions_of_tiny_elements_is_too_large_without_building_them) {
+  // Each element would become a 24-byte msgpack::object: 16 MiB of them, ~400 MiB.
+  const auto flood = body_of_one_byte_elements(16u << 20);
+  const std::int64_t before_kb = peak_rss_kb();
+  auto refused = unpack_untrusted_scratch(flood);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.err().code, error_code::too_large);
+  EXPECT_NE(refused.err().message.find("2097152 array and map elements"), std::string::npos) << refused.err().message;
+  EXPECT_LT(peak_rss_kb() - before_kb, 64 * 1024) << "the body was built before it was refused";
+  // Elements in nested arrays and maps count together; a map pair counts two.
+  std::vector<std::uint8_t> nested;
+  {
+    byte_writer writer{nested};
+    msgpack::packer<byte_writer> packer(writer);
+    packer.pack_array(2);
+    packer.pack_map(600'000);
+    for (int i = 0; i < 600'000; ++i) {
+      packer.pack(0);
+      packer.pack(0);
+    }
+    packer.pack_array(1'000'000);
+    nested.resize(nested.size() + 1'000'000, 0x00);
+  }
+  EXPECT_EQ(unpack_untrusted_scratch(nested).err().code, error_code::too_large);
+  // Counts are declared before their elements are read: 64 nested arrays of a 40 kB body, each
+  // declaring 40,000 elements, would build 64 × 40,000 objects (61 MB) before running out of bytes.
+  std::vector<std::uint8_t> lying;
+  for (int level = 0; level < 64; ++level) lying.insert(lying.end(), {0xdd, 0x00, 0x00, 0x9c, 0x40});
+  lying.resize(40'000, 0x00);
+  EXPECT_EQ(unpack_untrusted_scratch(lying).err().code, error_code::too_large);
+  // Up to the bound, a body decodes as before.
+  EXPECT_TRUE(unpack_untrusted_scratch(body_of_one_byte_elements((2u << 20) - 1)).ok());
 }
 
 TEST(codec, unknown_protocol_version_and_unknown_type_are_unsupported) {
