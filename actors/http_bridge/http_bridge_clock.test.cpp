@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "actors/http_bridge/bridge_test_node.test.hpp"
 #include "messages/inference.hpp"
 #include "messages/match.hpp"
 #include "runtime/clock.hpp"
@@ -47,32 +48,17 @@ struct silent_matchmaker_state {
 };
 
 TEST(http_bridge_clock, a_job_expires_when_the_context_clock_passes_its_deadline) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("infergrid-bridge-clock-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir / "keys.yaml") << "accounts:\n  - {name: dev, keys: [sk-clock], balance_micro: 1000000000}\n";
   manual_clock time(system_clock().unix_ms());
-  const int port = infergrid::testing::free_tcp_port();
-  ASSERT_GT(port, 0);
-  auto config = parse_config("node: {name: bridge-clock}\nactors:\n  - {name: http, kind: http_bridge, settings: "
-                             "{listen: '127.0.0.1:" + std::to_string(port) + "', keys_file: '" + (dir / "keys.yaml").string() +
-                                 "', request_timeout_ms: 3600000}}\n",
-                             "<bridge clock test>");
-  ASSERT_TRUE(config.ok()) << config.err().message;
-  auto created = node::create(std::move(*config));
-  ASSERT_TRUE(created.ok()) << created.err().message;
-  std::unique_ptr<node> grid = std::move(*created);
+  auto bridge = testing::make_bridge_test_node("bridge-clock", "sk-clock", "request_timeout_ms: 3600000");
+  ASSERT_TRUE(bridge);
+  const int port = bridge->port;
+  node* grid = bridge->grid.get();
   grid->use_clock(time);
   std::atomic<int> cancels{0};
   ASSERT_TRUE(grid->spawn_state<silent_matchmaker_state>("matchmaker", &cancels).ok());
   ASSERT_TRUE(grid->start().ok());
 
-  httplib::Client client("127.0.0.1", port);
-  client.set_read_timeout(30, 0);
-  ASSERT_TRUE(testing::wait_until([&] {
-    auto models = client.Get("/v1/models", {{"Authorization", "Bearer sk-clock"}});
-    return models && models->status == 200 && models->body.find("stories260k") != std::string::npos;
-  }, 10s));
+  ASSERT_TRUE(testing::wait_for_listed_model(port, "sk-clock", "stories260k"));
   auto answer = std::async(std::launch::async, [&] {
     httplib::Client asker("127.0.0.1", port);
     asker.set_read_timeout(30, 0);
@@ -90,7 +76,6 @@ TEST(http_bridge_clock, a_job_expires_when_the_context_clock_passes_its_deadline
   EXPECT_LT(took, 8s);
   EXPECT_TRUE(testing::wait_until([&] { return cancels.load() == 1; }, 5s)) << "the matchmaker is told to cancel it";
   grid->stop();
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -47,6 +47,14 @@ matchmaker_state::matchmaker_state(actor_context& ctx, matchmaker_config config)
   registry_.reputation_floor_permille = config_.reputation.routing_floor_permille;
 }
 
+matchmaker_state::~matchmaker_state() {
+  if (config_.receipts_to.empty()) return;
+  for (vouched_jobs::settlement& parked : vouched_.take_parked()) {
+    for (const settle_receipt& earlier : parked.earlier_claims) (void)ctx_.send(config_.receipts_to, earlier);
+    (void)ctx_.send(config_.receipts_to, parked.receipt);
+  }
+}
+
 void matchmaker_state::on_start() {
   arm_tick();
   if (!config_.receipts_to.empty()) {

@@ -61,6 +61,9 @@ class matchmaker_state {
  public:
   static result<std::unique_ptr<matchmaker_state>> create(actor_context& ctx, const settings& config);
   matchmaker_state(actor_context& ctx, matchmaker_config config);
+  // Stopping: receipts still waiting for their bridge's word are sent as they are (settlement stops
+  // after the matchmaker and records them), as before bridges vouched: a stop is not a lost bridge.
+  ~matchmaker_state();
   handler_table handlers();
   void on_start();
 

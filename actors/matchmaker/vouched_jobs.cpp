@@ -81,6 +81,15 @@ std::vector<vouched_jobs::lost_job> vouched_jobs::silent(std::int64_t now_ms) {
   return out;
 }
 
+std::vector<vouched_jobs::settlement> vouched_jobs::take_parked() {
+  std::vector<settlement> out;
+  for (auto& [id, e] : jobs_) {
+    if (e.parked) out.push_back(std::move(*e.parked));
+    e.parked.reset();
+  }
+  return out;
+}
+
 void vouched_jobs::resumed(std::int64_t now_ms) {
   for (auto& [name, s] : submitters_) s.heard_ms = now_ms;
 }

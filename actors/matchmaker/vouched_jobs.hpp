@@ -80,6 +80,9 @@ class vouched_jobs {
   // submitter counts as heard now, so nobody is judged on the matchmaker's own silence.
   void resumed(std::int64_t now_ms);
 
+  // The receipts still waiting for their submitter's word, taken out (the matchmaker is stopping).
+  std::vector<settlement> take_parked();
+
   bool watches(const std::string& request_id) const { return jobs_.contains(request_id); }
   std::size_t size() const { return jobs_.size(); }
 

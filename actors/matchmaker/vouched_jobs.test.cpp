@@ -153,6 +153,18 @@ TEST(vouched_jobs, a_bridge_checking_rarely_gets_three_of_its_intervals) {
   EXPECT_EQ(jobs.silent(6'000).size(), 1u);
 }
 
+TEST(vouched_jobs, a_stopping_matchmaker_takes_the_parked_receipts_out) {
+  vouched_jobs jobs(10'000);
+  jobs.submitted(vouched_request("r1"), "bridge", 0);
+  jobs.submitted(vouched_request("r2"), "bridge", 0);
+  jobs.finished("r1");
+  jobs.park(receipt_for("r1"));
+  auto parked = jobs.take_parked();
+  ASSERT_EQ(parked.size(), 1u);
+  EXPECT_EQ(parked[0].receipt.request_id, "r1");
+  EXPECT_TRUE(jobs.take_parked().empty());
+}
+
 TEST(vouched_jobs, at_most_max_jobs_are_watched) {
   vouched_jobs jobs(10'000, 2);
   jobs.submitted(vouched_request("a"), "bridge", 0);
