@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "messages/match.hpp"
 #include "runtime/config.hpp"
 #include "runtime/node.hpp"
 #include "tests/support/free_port.hpp"
@@ -46,6 +47,16 @@ inline std::unique_ptr<bridge_test_node> make_bridge_test_node(const std::string
   if (!created.ok()) return nullptr;
   out->grid = std::move(*created);
   return out;
+}
+
+// A stand-in matchmaker's answer to the bridge's supply_request: `model`, one worker, one free slot.
+inline supply_report one_free_slot_of(const std::string& model) {
+  model_supply one;
+  one.model = model;
+  one.workers = 1;
+  one.slots = 1;
+  one.free_slots = 1;
+  return supply_report{{one}, 0};
 }
 
 // Whether the bridge lists `model` within 10 s (its stand-in matchmaker's supply reached it).

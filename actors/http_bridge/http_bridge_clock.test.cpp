@@ -31,12 +31,7 @@ struct silent_matchmaker_state {
   silent_matchmaker_state(actor_context&, std::atomic<int>* cancels) : cancelled(cancels) {}
   handler_table handlers() {
     return {on<supply_request>([](const supply_request&) -> result<supply_report> {
-              model_supply one;
-              one.model = "stories260k";
-              one.workers = 1;
-              one.slots = 1;
-              one.free_slots = 1;
-              return supply_report{{one}, 0};
+              return testing::one_free_slot_of("stories260k");
             }),
             on<inference_request>([](const inference_request&) {}),
             on<held_requests_query>([](const held_requests_query&) -> result<held_requests_reply> {

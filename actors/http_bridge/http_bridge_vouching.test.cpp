@@ -41,12 +41,7 @@ struct finishing_matchmaker_state {
   finishing_matchmaker_state(actor_context& ctx, heard_checks* heard) : ctx(ctx), heard(heard) {}
   handler_table handlers() {
     return {on<supply_request>([](const supply_request&) -> result<supply_report> {
-              model_supply one;
-              one.model = "stories260k";
-              one.workers = 1;
-              one.slots = 1;
-              one.free_slots = 1;
-              return supply_report{{one}, 0};
+              return testing::one_free_slot_of("stories260k");
             }),
             on<inference_request>([this](const inference_request& request) {
               token_chunk last;
