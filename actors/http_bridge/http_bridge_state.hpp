@@ -14,6 +14,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -88,9 +89,12 @@ class http_bridge_state {
   // lost; fails them all when nothing came from it for matchmaker_lost_ms.
   void check_matchmaker_holds();
   void fail_lost_jobs(const std::vector<std::string>& request_ids, const std::string& why);
-  // The job's last chunk came: the matchmaker hears so in the next check, asked at once when none is
-  // under way (it pays the job's receipt only then).
+  // The job's last chunk came: the matchmaker hears so in the next check, a delivery-only one sent
+  // at once when none is under way (it pays the job's receipt only then).
   void report_delivered(const std::string& request_id);
+  // Asks which of `held` the matchmaker holds, naming the deliveries not yet reported; none: a
+  // delivery-only query (it names no held job, so proves none lost).
+  void send_holds_query(std::optional<std::vector<std::string>> held);
   void fail_job(const std::string& request_id, const api_error& why, bool cancel_upstream);
   void publish_counts();
 

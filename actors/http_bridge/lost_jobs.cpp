@@ -7,9 +7,10 @@
 // worker is paid for what a streaming client received and the rest of the escrow goes back.
 // The same checks vouch for delivery (actors/matchmaker/vouched_jobs.hpp): each names the jobs
 // received to the end since the last answered one and says whether it names every job held there,
-// and one goes out as soon as a job ends, so the matchmaker pays a receipt only for a job this
+// and a delivery-only one (naming no held job) goes out as soon as a job ends, so the matchmaker pays a receipt only for a job this
 // bridge got whole, and settles the jobs of a bridge that died for what it had received.
 #include <algorithm>
+#include <optional>
 
 #include "actors/http_bridge/http_bridge_state.hpp"
 #include "messages/match.hpp"
@@ -39,20 +40,36 @@ void http_bridge_state::check_matchmaker_holds() {
                                           " s; the request was lost with it. Retry.");
   }
   if (holds_check_in_flight_) return;
+  send_holds_query(std::move(dispatched));
+}
+
+void http_bridge_state::report_delivered(const std::string& request_id) {
+  delivered_unreported_.push_back(request_id);
+  // Bounded: past one query's worth the oldest goes; the matchmaker then settles it as lost, for
+  // what this bridge had received by its last check (as if the bridge had died).
+  if (delivered_unreported_.size() > held_requests_query::max_ids) delivered_unreported_.pop_front();
+  if (!holds_check_in_flight_) send_holds_query(std::nullopt);
+}
+
+void http_bridge_state::send_holds_query(std::optional<std::vector<std::string>> held) {
   held_requests_query query;
-  query.names_all = dispatched.size() <= held_requests_query::max_ids &&
+  // A delivery-only query (held: none) names no held job, so it proves none lost: it is cheap for
+  // the matchmaker however many jobs run, and goes out as soon as a job ends.
+  query.names_all = held && held->size() <= held_requests_query::max_ids &&
                     delivered_unreported_.size() <= held_requests_query::max_ids;
-  if (dispatched.size() > held_requests_query::max_ids) dispatched.resize(held_requests_query::max_ids);
-  query.request_ids = std::move(dispatched);
+  if (held) {
+    if (held->size() > held_requests_query::max_ids) held->resize(held_requests_query::max_ids);
+    query.request_ids = std::move(*held);
+  }
   const std::size_t reported = std::min(delivered_unreported_.size(), held_requests_query::max_ids);
   query.delivered_ids.assign(delivered_unreported_.begin(), delivered_unreported_.begin() + static_cast<std::ptrdiff_t>(reported));
   holds_check_in_flight_ = true;
   ctx_.request<held_requests_reply>(shared_->config.matchmaker, std::move(query), shared_->config.matchmaker_check_ms,
-                                    [this, reported](result<held_requests_reply> held) {
+                                    [this, reported](result<held_requests_reply> answer) {
                                       holds_check_in_flight_ = false;
-                                      if (!held.ok()) {
+                                      if (!answer.ok()) {
                                         ++unanswered_checks_;
-                                        log(log_level::debug, ctx_.address(), "held requests: {}", held.err().message);
+                                        log(log_level::debug, ctx_.address(), "held requests: {}", answer.err().message);
                                         return;
                                       }
                                       matchmaker_heard_steady_ms_ = ctx_.steady_ms();
@@ -61,18 +78,10 @@ void http_bridge_state::check_matchmaker_holds() {
                                       const std::size_t taken = std::min(reported, delivered_unreported_.size());
                                       delivered_unreported_.erase(delivered_unreported_.begin(),
                                                                   delivered_unreported_.begin() + static_cast<std::ptrdiff_t>(taken));
-                                      fail_lost_jobs(held->lost_ids,
+                                      fail_lost_jobs(answer->lost_ids,
                                                      "The matchmaker lost the request (it restarted). Retry.");
-                                      if (!delivered_unreported_.empty()) check_matchmaker_holds();
+                                      if (!delivered_unreported_.empty()) send_holds_query(std::nullopt);
                                     });
-}
-
-void http_bridge_state::report_delivered(const std::string& request_id) {
-  delivered_unreported_.push_back(request_id);
-  // Bounded: past one query's worth the oldest goes; the matchmaker then settles it as lost, for
-  // what this bridge had received by its last check (as if the bridge had died).
-  if (delivered_unreported_.size() > held_requests_query::max_ids) delivered_unreported_.pop_front();
-  if (!holds_check_in_flight_) check_matchmaker_holds();
 }
 
 void http_bridge_state::fail_lost_jobs(const std::vector<std::string>& request_ids, const std::string& why) {
