@@ -215,6 +215,7 @@ actors:
           out.completion_tokens = chunk["usage"].value("completion_tokens", 0);
         }
         if (chunk.contains("choices") && !chunk["choices"].empty() && !chunk["choices"][0].value("text", "").empty()) {
+          if (chunk.contains("miner") && chunk["miner"].is_string()) latest_miner = chunk["miner"].get<std::string>();
           if (!on_content(++out.content_chunks)) return false;
         }
       }
@@ -264,6 +265,7 @@ actors:
 
   std::string dir = testing::make_temp_dir();
   std::string db = dir + "/ledger.db";
+  std::string latest_miner;  // the worker of the newest content chunk the client read
   int http_port = 0;
   int hub_port = 0;
   int ledger_port = compute_testing::free_port();
@@ -310,19 +312,23 @@ TEST_F(partial_settlement_test, a_worker_that_takes_its_request_back_is_paid_for
   auto first = start_node("worker0");
   ASSERT_TRUE(wait_for_workers(1)) << hub->log();
   std::unique_ptr<testing::child_process> second;
-  // The first worker is killed after 3 chunks and the second takes over; 5 chunks later the second
-  // is killed and the first, restarted with the same key, takes the request back and finishes it.
+  bool second_killed = false;
+  // The first worker is killed after 3 chunks and the second takes over; once the client has read
+  // a chunk of the second's (not only chunks the first sent before it died), the second is killed
+  // and the first, restarted with the same key, takes the request back and finishes it.
   const stream_outcome got = stream(400, [&](int chunks) {
     if (chunks == 3) {
       first->send_signal(SIGKILL);
       (void)first->wait_exit(seconds(5));
       second = start_node("worker1");
-    } else if (chunks == 8) {
+    } else if (chunks > 3 && !second_killed && latest_miner == worker_ids[1]) {
       second->send_signal(SIGKILL);
+      second_killed = true;
       first = start_node("worker0");
     }
     return true;
   });
+  ASSERT_TRUE(second_killed) << "the second worker streamed nothing the client read\n" << hub->log();
   ASSERT_TRUE(got.finished) << hub->log();
   ASSERT_GT(got.completion_tokens, 8);
   expect_books_closed();
