@@ -14,11 +14,13 @@ result<miner_grid> miner_grid::connect(const miner_setup& setup, const std::stri
   return miner_grid(setup, std::move(*hub), std::move(ledger), timeout_ms);
 }
 
-std::string miner_grid::describe_failure(const error& failure, const grid_peer& peer, const std::string& endpoint) const {
-  if (failure.code == error_code::timeout || failure.code == error_code::unavailable) {
-    return "no grid reachable: " + peer.actor + " at " + endpoint + " did not answer within " +
-           std::to_string(timeout_ms_) + " ms (is the grid up, and are the peers in " + setup_->config.source +
-           " right?)";
+std::string miner_grid::describe_failure(const error& failure, const grid_peer& peer, const connected_node& reached) const {
+  const std::string peers_hint = " (are the peers in " + setup_->config.source + " right?)";
+  if (failure.code == error_code::timeout) {
+    return "no grid reachable: " + explain_failure(reached, peer.actor, failure, timeout_ms_).message + peers_hint;
+  }
+  if (failure.code == error_code::unavailable) {
+    return "no grid reachable: " + peer.actor + " at " + reached.endpoint + ": " + failure.message + peers_hint;
   }
   if (failure.code == error_code::permission_denied) {
     return peer.actor + " refused this miner's key: " + failure.message +

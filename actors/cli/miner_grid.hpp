@@ -2,7 +2,7 @@
 // miner_grid: a miner's CLI connection to its grid — the hub's matchmaker and the ledger's
 // settlement actor, reached as the miner's node config says and signing with the miner's key (the
 // ledger lets a member stake and read only its own account). A silence becomes "no grid reachable"
-// with where it looked.
+// with where it looked and what the link showed (node_client.hpp explain_failure).
 #include <optional>
 #include <string>
 
@@ -17,14 +17,12 @@ class miner_grid {
 
   template <class Reply, class T>
   result<Reply> ask_matchmaker(const T& message) {
-    return explain(hub_.client->call<Reply>(setup_->matchmaker.actor, message, timeout_ms_), setup_->matchmaker,
-                   hub_.endpoint);
+    return explain(hub_.client->call<Reply>(setup_->matchmaker.actor, message, timeout_ms_), setup_->matchmaker, hub_);
   }
   template <class Reply, class T>
   result<Reply> ask_settlement(const T& message) {
     connected_node& ledger = ledger_ ? *ledger_ : hub_;
-    return explain(ledger.client->call<Reply>(setup_->settlement.actor, message, timeout_ms_), setup_->settlement,
-                   ledger.endpoint);
+    return explain(ledger.client->call<Reply>(setup_->settlement.actor, message, timeout_ms_), setup_->settlement, ledger);
   }
 
  private:
@@ -32,11 +30,11 @@ class miner_grid {
       : setup_(&setup), hub_(std::move(hub)), ledger_(std::move(ledger)), timeout_ms_(timeout_ms) {}
 
   template <class Reply>
-  result<Reply> explain(result<Reply> reply, const grid_peer& peer, const std::string& endpoint) const {
+  result<Reply> explain(result<Reply> reply, const grid_peer& peer, const connected_node& reached) const {
     if (reply.ok()) return reply;
-    return make_error(reply.err().code, describe_failure(reply.err(), peer, endpoint));
+    return make_error(reply.err().code, describe_failure(reply.err(), peer, reached));
   }
-  std::string describe_failure(const error& failure, const grid_peer& peer, const std::string& endpoint) const;
+  std::string describe_failure(const error& failure, const grid_peer& peer, const connected_node& reached) const;
 
   const miner_setup* setup_;
   connected_node hub_;

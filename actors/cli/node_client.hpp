@@ -30,8 +30,16 @@ struct connected_node {
   std::string target_node;  // the reached node's name: address its actors as "<name>/<actor>"
   std::string endpoint;
   std::vector<peer_config> peers;  // the config's peers, reachable too (actor_address.hpp)
+  std::string server_key;          // the reached node's CurveZMQ public key (Z85 or a .pub path; "" = plaintext)
 };
 
 result<connected_node> connect_to_node(const node_target& target, const std::string& self_name);
+
+// The error to show for a call to `address` that failed with `failure`. A timeout says what the
+// link can tell (link_probe.hpp): nothing listening at the endpoint, a handshake that failed (a
+// wrong --server-key) or refused this client's key, or a node that handshook but stayed silent (a
+// wrong node or actor name). Any other error comes back as "<address>: <message>".
+error explain_failure(const connected_node& connected, const std::string& address, const error& failure,
+                      std::int64_t timeout_ms);
 
 }  // namespace infergrid::cli

@@ -34,18 +34,11 @@ infergrid::status run_ping(const ping_options& options) {
 
   const auto begin = std::chrono::steady_clock::now();
   auto echoed = client->call<pong>(target, ping{1, {}}, options.timeout_ms);
-  if (!echoed.ok()) {
-    std::string hint;
-    if (echoed.err().code == error_code::timeout && client->transport().curve()) {
-      hint = " (under curve a node refuses transport keys it does not admit, silently to the client: see its log "
-             "and `_transport` counters; a fresh key passes only `admit: open`, else pass --transport-key)";
-    }
-    return make_error(echoed.err().code, target + ": " + echoed.err().message + hint);
-  }
+  if (!echoed.ok()) return cli::explain_failure(*connected, target, echoed.err(), options.timeout_ms);
   const auto round_trip_us =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - begin).count();
   auto report = client->call<health_report>(target, health_request{}, options.timeout_ms);
-  if (!report.ok()) return make_error(report.err().code, target + ": " + report.err().message);
+  if (!report.ok()) return cli::explain_failure(*connected, target, report.err(), options.timeout_ms);
 
   fmt::print("{} at {}: up {} ms, ping {} us ({} answered)\n", report->node, endpoint, report->uptime_ms, round_trip_us,
              echoed->responder);

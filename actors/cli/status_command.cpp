@@ -109,7 +109,7 @@ status print_status(const cli::connected_node& connected, const status_options& 
   const std::string matchmaker = cli::actor_address(options.matchmaker, target_node, connected.peers);
   const auto begin = std::chrono::steady_clock::now();
   auto grid = client.call<grid_view_report>(matchmaker, grid_view_query{options.jobs}, options.timeout_ms);
-  if (!grid.ok()) return make_error(grid.err().code, matchmaker + ": " + grid.err().message);
+  if (!grid.ok()) return cli::explain_failure(connected, matchmaker, grid.err(), options.timeout_ms);
   const auto took_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - begin).count();
   fmt::print("grid {} at {} · matchmaker answered in {} ms\n", target_node, connected.endpoint, took_ms);

@@ -114,7 +114,7 @@ status run_trace(const trace_options& options) {
     bare.request_id = options.request_id;
     if (print_ledger(*client, settlement, trace_op_ids(bare), options.timeout_ms)) return {};
   }
-  if (!report.ok()) return make_error(report.err().code, matchmaker + ": " + report.err().message);
+  if (!report.ok()) return cli::explain_failure(*connected, matchmaker, report.err(), options.timeout_ms);
   const inference_request& q = report->request;
   if (q.embedding) {
     fmt::print("request    {} model {}, embedding of a prompt ({} bytes of text, {} token ids)\n", shown(report->request_id),

@@ -84,7 +84,7 @@ test('without a grid, join says so after making the keys; an unknown model is re
     const join = cli('miner', 'join', '--config', m.file, '--timeout-ms', '1000');
     assert.equal(join.status, 1, join.stdout + join.stderr);
     assert.match(join.stdout, /keys\s+created/);
-    assert.match(join.stderr, /no grid reachable: local\/matchmaker at tcp:\/\/127\.0\.0\.1:\d+ did not answer/);
+    assert.match(join.stderr, /no grid reachable: local\/matchmaker: nothing listening at tcp:\/\/127\.0\.0\.1:\d+: is the node running\?/);
     m.account = fs.readFileSync(path.join(m.keys, 'signing.pub'), 'utf8').trim();
     assert.match(m.account, /^[0-9a-f]{64}$/);
     assert.equal(fs.statSync(path.join(m.keys, 'signing.key')).mode & 0o777, 0o600);

@@ -1,0 +1,101 @@
+// What `infergrid ping` says when its call gets no reply (actors/cli/link_probe.hpp): nothing
+// listening, a wrong --server-key, a key the node does not admit, a plaintext client of a curve
+// node, and a wrong node name each read differently, against a real `infergrid node` process.
+// (They all read "no reply from n1/health within N ms" before.)
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "runtime/curve_keys.hpp"
+#include "tests/child_process.hpp"
+#include "tests/support/child_node.hpp"
+#include "tests/support/free_port.hpp"
+
+namespace infergrid {
+namespace {
+
+using testing::child_node;
+using testing::child_process;
+
+constexpr const char* timeout_ms = "1000";
+
+struct cli_run {
+  int exit_status = -1;
+  std::string output;
+};
+
+cli_run ping(std::vector<std::string> arguments) {
+  arguments.insert(arguments.begin(), {testing::infergrid_binary(), "ping"});
+  arguments.insert(arguments.end(), {"--timeout-ms", timeout_ms});
+  child_process cli(arguments, testing::make_temp_dir() + "/ping.log");
+  const auto status = cli.wait_exit(std::chrono::seconds(30));
+  return {status.value_or(-1), cli.log()};
+}
+
+bool says(const cli_run& run, const std::string& text) { return run.output.find(text) != std::string::npos; }
+
+// A node under curve that lets any transport key in: only the server key decides the handshake.
+child_node open_node(const std::string& name) {
+  return child_node(name, "", "{transport: curve, admit: open, transport_key: '$TRANSPORT_KEY'}");
+}
+
+TEST(cli_link_diagnosis, a_node_that_is_not_running_reads_nothing_listening) {
+  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(testing::free_tcp_port());
+  const cli_run run = ping({"--endpoint", endpoint, "--node", "n1"});
+  EXPECT_EQ(run.exit_status, 1) << run.output;
+  EXPECT_TRUE(says(run, "nothing listening at " + endpoint + ": is the node running?")) << run.output;
+}
+
+TEST(cli_link_diagnosis, a_wrong_server_key_reads_a_failed_encryption_handshake) {
+  child_node node = open_node("link-wrong-key");
+  ASSERT_TRUE(node.ready) << node.process->log();
+  const cli_run run =
+      ping({"--endpoint", node.endpoint, "--node", node.name, "--server-key", generate_curve_keypair()->public_z85});
+  EXPECT_EQ(run.exit_status, 1) << run.output;
+  EXPECT_TRUE(says(run, "connected to " + node.endpoint + " but the encryption handshake failed: check --server-key"))
+      << run.output;
+}
+
+TEST(cli_link_diagnosis, a_key_the_node_does_not_admit_reads_refused_transport_key) {
+  child_node node("link-allowlist", generate_curve_keypair()->public_z85);  // admits another key only
+  ASSERT_TRUE(node.ready) << node.process->log();
+  const cli_run run = ping({"--endpoint", node.endpoint, "--node", node.name, "--server-key", node.keys.transport_pub});
+  EXPECT_EQ(run.exit_status, 1) << run.output;
+  EXPECT_TRUE(says(run, "the node refused this client's transport key: pass --transport-key")) << run.output;
+}
+
+TEST(cli_link_diagnosis, a_plaintext_client_of_a_curve_node_is_told_to_pass_the_server_key) {
+  child_node node = open_node("link-plaintext");
+  ASSERT_TRUE(node.ready) << node.process->log();
+  const cli_run run = ping({"--endpoint", node.endpoint, "--node", node.name});
+  EXPECT_EQ(run.exit_status, 1) << run.output;
+  EXPECT_TRUE(says(run, "connected to " + node.endpoint + " but the handshake failed")) << run.output;
+  EXPECT_TRUE(says(run, "--server-key")) << run.output;
+}
+
+TEST(cli_link_diagnosis, a_wrong_node_name_reads_handshook_but_no_reply) {
+  child_node node = open_node("link-name");
+  ASSERT_TRUE(node.ready) << node.process->log();
+  const cli_run run = ping({"--endpoint", node.endpoint, "--node", "not-" + node.name, "--server-key", node.keys.transport_pub});
+  EXPECT_EQ(run.exit_status, 1) << run.output;
+  EXPECT_TRUE(says(run, "connected to " + node.endpoint + " and handshook, but no reply from not-" + node.name +
+                            "/health within " + timeout_ms + " ms: is the name right"))
+      << run.output;
+}
+
+TEST(cli_link_diagnosis, a_wrong_actor_name_is_named_by_the_node_and_the_right_one_answers) {
+  child_node node = open_node("link-actor");
+  ASSERT_TRUE(node.ready) << node.process->log();
+  const cli_run wrong =
+      ping({"--endpoint", node.endpoint, "--node", node.name, "--server-key", node.keys.transport_pub, "--actor", "nope"});
+  EXPECT_EQ(wrong.exit_status, 1) << wrong.output;
+  EXPECT_TRUE(says(wrong, "node " + node.name + " has no actor 'nope'")) << wrong.output;
+  const cli_run right = ping({"--endpoint", node.endpoint, "--node", node.name, "--server-key", node.keys.transport_pub});
+  EXPECT_EQ(right.exit_status, 0) << right.output;
+  EXPECT_TRUE(says(right, node.name + "/health answered")) << right.output;
+}
+
+}  // namespace
+}  // namespace infergrid
