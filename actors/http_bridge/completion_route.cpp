@@ -64,7 +64,7 @@ void answer_whole(reply_session& reply, httplib::Response& res) {
     if (auto* failure = std::get_if<api_error>(&got)) {
       reply.abandon_all(is_client_closed(*failure));
       write_error(res, *failure);
-      return reply.finish_all(failure->status);
+      return reply.finish_all(*failure);
     }
     answers.push_back(std::move(std::get<completion_piece>(got)));
   }
@@ -86,7 +86,7 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
   std::string account_seen, model_seen;
   auto fail = [&](const api_error& failure) {
     write_error(res, failure);
-    count_refused(shared, route_name(kind), account_seen, model_seen, failure.status, started);
+    count_refused(shared, route_name(kind), account_seen, model_seen, failure, started);
   };
   auto who = authenticate(shared, req);
   if (auto* failure = std::get_if<api_error>(&who)) return fail(*failure);
@@ -145,8 +145,9 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
     const std::size_t i = index % reply->choices_per_prompt;
     const std::int64_t reserved = payer ? 0 : max_costs[prompt_index];
     if (auto held = shared.accounts.reserve(account, reserved); !held.ok()) {
-      for (auto& built : reply->choices) built->finish(402);  // releases their reservations
-      return fail(insufficient_balance(held.err().message));
+      const api_error refused = insufficient_balance(held.err().message);
+      for (auto& built : reply->choices) built->finish(refused.status, &refused);  // releases their reservations
+      return fail(refused);
     }
     completion_request own = request;
     if (request.seed) own.seed = *request.seed + static_cast<std::uint64_t>(i);
@@ -173,9 +174,10 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
     bridge_command submit{bridge_command::kind::submit, choice->job, choice->request, prompts[prompt_index],
                           payer.value_or(""), payer ? max_costs[prompt_index] : 0, caps};
     if (!shared.inbox.push(std::move(submit))) {
+      const api_error full = overloaded("The bridge's queue is full; retry shortly.", shared.config.retry_after_s);
       reply->abandon_all(false);
-      reply->finish_all(429);
-      write_error(res, overloaded("The bridge's queue is full; retry shortly.", shared.config.retry_after_s));
+      reply->finish_all(full);
+      write_error(res, full);
       return;
     }
   }
@@ -183,7 +185,7 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
     if (auto failure = await_first_events(*reply)) {
       reply->abandon_all(is_client_closed(*failure));
       write_error(res, *failure);
-      return reply->finish_all(failure->status);
+      return reply->finish_all(*failure);
     }
     return answer_stream(std::move(reply), res);
   }

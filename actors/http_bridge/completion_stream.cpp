@@ -82,6 +82,7 @@ bool write_failure(reply_session& reply, const api_error& failure, const writer&
   reply.abandon_all(false);
   reply.done = true;
   reply.status = failure.status;
+  reply.failure = failure;
   if (write(sse_error(failure))) sink.done();
   return true;
 }
@@ -183,9 +184,10 @@ void answer_stream(std::shared_ptr<reply_session> reply, httplib::Response& res)
       [reply](bool) {
         if (!reply->done) {  // the client left before the end
           reply->abandon_all(true);
-          reply->status = client_closed().status;
+          reply->failure = client_closed();
+          reply->status = reply->failure->status;
         }
-        reply->finish_all(reply->status);
+        reply->finish_all(reply->status, reply->failure ? &*reply->failure : nullptr);
       });
 }
 

@@ -116,21 +116,21 @@ void add_dashboard_routes(httplib::Server& server, bridge_shared& shared, reques
   server.Get(R"(/dashboard/?)", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = std::chrono::steady_clock::now();
     write_asset(res, *find_asset("index.html"));
-    done(req, "/dashboard", res.status, started, "");
+    done(req, res, "/dashboard", started, "");
   });
   server.Get(R"(/dashboard/([a-z_]+\.(?:js|css|html|svg)))", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = std::chrono::steady_clock::now();
     const dashboard_asset* asset = find_asset(req.matches[1]);
     if (asset == nullptr) write_error(res, route_not_found(req.method, req.path));
     else write_asset(res, *asset);
-    done(req, "/dashboard/{asset}", res.status, started, "");
+    done(req, res, "/dashboard/{asset}", started, "");
   });
   server.Get("/dashboard/api/network", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = std::chrono::steady_clock::now();
     serve_shared(shared, "network", res, [&shared](httplib::Response& out) {
       write_json(out, 200, network_json(shared.dashboard.grid(), load_of(shared)));
     });
-    done(req, "/dashboard/api/network", res.status, started, "");
+    done(req, res, "/dashboard/api/network", started, "");
   });
   server.Get("/dashboard/api/series", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = std::chrono::steady_clock::now();
@@ -140,21 +140,21 @@ void add_dashboard_routes(httplib::Server& server, bridge_shared& shared, reques
       if (!parsed) {
         write_error(res, invalid_field("seconds", "'seconds' must be a whole number from 1 to " +
                                                       std::to_string(throughput_series::seconds_kept) + "."));
-        return done(req, "/dashboard/api/series", res.status, started, "");
+        return done(req, res, "/dashboard/api/series", started, "");
       }
       seconds = *parsed;
     }
     serve_shared(shared, "series?seconds=" + std::to_string(seconds), res, [&shared, seconds](httplib::Response& out) {
       write_json(out, 200, series_json(shared.series.points(unix_seconds(), seconds)));
     });
-    done(req, "/dashboard/api/series", res.status, started, "");
+    done(req, res, "/dashboard/api/series", started, "");
   });
   server.Get("/dashboard/api/jobs", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = std::chrono::steady_clock::now();
     serve_shared(shared, "jobs", res, [&shared](httplib::Response& out) {
       write_json(out, 200, jobs_json(shared.dashboard.grid()));
     });
-    done(req, "/dashboard/api/jobs", res.status, started, "");
+    done(req, res, "/dashboard/api/jobs", started, "");
   });
   server.Get("/dashboard/api/miners", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = std::chrono::steady_clock::now();
@@ -162,7 +162,7 @@ void add_dashboard_routes(httplib::Server& server, bridge_shared& shared, reques
     else serve_shared(shared, "miners", res, [&shared](httplib::Response& out) {
       write_json(out, 200, miners_json(shared.dashboard.grid(), shared.dashboard.ledger()));
     });
-    done(req, "/dashboard/api/miners", res.status, started, "operator");
+    done(req, res, "/dashboard/api/miners", started, "operator");
   });
   server.Get("/dashboard/api/ledger", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = std::chrono::steady_clock::now();
@@ -170,7 +170,7 @@ void add_dashboard_routes(httplib::Server& server, bridge_shared& shared, reques
     else serve_shared(shared, "ledger", res, [&shared](httplib::Response& out) {
       write_json(out, 200, ledger_json(shared.dashboard.ledger()));
     });
-    done(req, "/dashboard/api/ledger", res.status, started, "operator");
+    done(req, res, "/dashboard/api/ledger", started, "operator");
   });
   server.Get("/dashboard/api/keys", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = std::chrono::steady_clock::now();
@@ -178,7 +178,7 @@ void add_dashboard_routes(httplib::Server& server, bridge_shared& shared, reques
     // it is the bridge's own memory (no bus lookup to save).
     if (auto refused = operator_refusal(shared, req)) write_error(res, *refused);
     else write_json(res, 200, keys_json(shared.accounts.keys()));
-    done(req, "/dashboard/api/keys", res.status, started, "operator");
+    done(req, res, "/dashboard/api/keys", started, "operator");
   });
   server.Get(R"(/dashboard/api/jobs/(.+))", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = std::chrono::steady_clock::now();
@@ -186,7 +186,7 @@ void add_dashboard_routes(httplib::Server& server, bridge_shared& shared, reques
     else serve_shared(shared, "job/" + std::string(req.matches[1]), res, [&shared, &req](httplib::Response& out) {
       serve_job_detail(shared, req.matches[1], out);
     });
-    done(req, "/dashboard/api/jobs/{id}", res.status, started, "operator");
+    done(req, res, "/dashboard/api/jobs/{id}", started, "operator");
   });
 }
 

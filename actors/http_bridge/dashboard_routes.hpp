@@ -20,8 +20,8 @@
 
 namespace infergrid::http {
 
-// Counts and logs a finished request: (request, route label, status, when it started, account).
-using request_done = std::function<void(const httplib::Request&, const std::string&, int,
+// Counts and logs a finished request: (request, its response, route label, when it started, account).
+using request_done = std::function<void(const httplib::Request&, const httplib::Response&, const std::string&,
                                         std::chrono::steady_clock::time_point, const std::string&)>;
 
 void add_dashboard_routes(httplib::Server& server, bridge_shared& shared, request_done done);

@@ -53,7 +53,7 @@ void serve_embeddings(bridge_shared& shared, const httplib::Request& req, const 
   std::string account_seen, model_seen;
   auto fail = [&](const api_error& failure) {
     write_error(res, failure);
-    count_refused(shared, route, account_seen, model_seen, failure.status, started);
+    count_refused(shared, route, account_seen, model_seen, failure, started);
   };
   auto who = authenticate(shared, req);
   if (auto* failure = std::get_if<api_error>(&who)) return fail(*failure);
@@ -76,8 +76,9 @@ void serve_embeddings(bridge_shared& shared, const httplib::Request& req, const 
     const std::int64_t max_cost = max_cost_micro(caps, prompt_tokens_upper_bound(request.inputs[i]), 0);
     const std::int64_t reserved = payer ? 0 : max_cost;
     if (auto held = shared.accounts.reserve(account, reserved); !held.ok()) {
-      for (auto& built : reply->choices) built->finish(402);  // releases their reservations
-      return fail(insufficient_balance(held.err().message));
+      const api_error refused = insufficient_balance(held.err().message);
+      for (auto& built : reply->choices) built->finish(refused.status, &refused);  // releases their reservations
+      return fail(refused);
     }
     auto job = std::make_shared<job_stream>("embd-" + random_hex(16), reply->wake);
     const std::string response_id = reply->choices.empty() ? job->request_id() : reply->choices.front()->header.id;
@@ -92,9 +93,10 @@ void serve_embeddings(bridge_shared& shared, const httplib::Request& req, const 
     bridge_command submit{bridge_command::kind::submit, input.job, input.request, request.inputs[i], payer.value_or(""),
                           payer ? max_costs[i] : 0, input.meter.caps};
     if (!shared.inbox.push(std::move(submit))) {
+      const api_error full = overloaded("The bridge's queue is full; retry shortly.", shared.config.retry_after_s);
       reply->abandon_all(false);
-      reply->finish_all(429);
-      write_error(res, overloaded("The bridge's queue is full; retry shortly.", shared.config.retry_after_s));
+      reply->finish_all(full);
+      write_error(res, full);
       return;
     }
   }
@@ -109,7 +111,7 @@ void serve_embeddings(bridge_shared& shared, const httplib::Request& req, const 
       }
       reply->abandon_all(is_client_closed(*failure));
       write_error(res, *failure);
-      return reply->finish_all(failure->status);
+      return reply->finish_all(*failure);
     }
     embeddings.push_back(std::move(std::get<std::vector<float>>(got)));
     prompt_tokens += input->meter.prompt_tokens;

@@ -15,6 +15,19 @@ void write_error(httplib::Response& res, const api_error& failure) {
   res.set_content(error_body(failure), "application/json");
 }
 
+std::optional<api_error> answered_error(const httplib::Response& res) {
+  if (res.status >= 200 && res.status <= 299) return std::nullopt;
+  const auto body = nlohmann::json::parse(res.body, nullptr, false);
+  if (!body.is_object() || !body.contains("error") || !body["error"].is_object()) return std::nullopt;
+  const auto& error = body["error"];
+  api_error read;
+  read.status = res.status;
+  read.message = error.value("message", "");
+  read.type = error.value("type", "");
+  if (error.contains("code") && error["code"].is_string()) read.code = error["code"].get<std::string>();
+  return read;
+}
+
 std::variant<caller, api_error> authenticate(bridge_shared& shared, const httplib::Request& req) {
   auto read = bearer_key(req.get_header_value("Authorization"));
   if (auto* failure = std::get_if<api_error>(&read)) return *failure;

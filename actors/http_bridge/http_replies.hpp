@@ -15,6 +15,9 @@ namespace infergrid::http {
 
 void write_json(httplib::Response& res, int status, const nlohmann::json& body);
 void write_error(httplib::Response& res, const api_error& failure);
+// The error a response outside 2xx carries, read back from the body write_error wrote (its code,
+// type and message); none for a 2xx or a body that is not an OpenAI-shaped error.
+std::optional<api_error> answered_error(const httplib::Response& res);
 
 // Who is asking: the account behind the `Authorization: Bearer <key>` header.
 struct caller {

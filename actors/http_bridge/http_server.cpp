@@ -112,11 +112,16 @@ http_server::~http_server() { stop(); }
 
 void http_server::add_routes() {
   bridge_shared& shared = shared_;
-  // Counts and logs a request that is not a completion (those log themselves, with tokens).
-  auto done = [&shared](const httplib::Request& req, const std::string& route, int status, clock::time_point started,
-                        const std::string& account = "") {
+  // Counts and logs a request that is not a completion (those log themselves, with tokens): its
+  // status as answered (200 where the handler set none), an error's code read back from its body.
+  auto done = [&shared](const httplib::Request& req, const httplib::Response& res, const std::string& route,
+                        clock::time_point started, const std::string& account = "") {
+    const int status = res.status == -1 ? 200 : res.status;
     shared.metrics.count_request(route, status, seconds_since(started));
-    if (shared.config.access_log) log_access({"", req.method, req.path, account, "", "", status, 0, 0, seconds_since(started)});
+    if (!shared.config.access_log) return;
+    const std::optional<api_error> failure = answered_error(res);
+    log_access({"", req.method, req.path, account, "", "", status, 0, 0, seconds_since(started)},
+               failure ? &*failure : nullptr);
   };
   // The POST routes: the body read (size-checked while it streams in), then served by its route.
   for (const auto kind : {endpoint_kind::chat, endpoint_kind::text, endpoint_kind::embedding}) {
@@ -131,7 +136,7 @@ void http_server::add_routes() {
         // ...and the client must not reuse the connection: it closes right after this answer, and
         // a keep-alive client (undici) that pooled it sent its next request into the closed socket.
         res.set_header("Connection", "close");
-        return count_refused(shared, path, "", "", failure->status, started);
+        return count_refused(shared, path, "", "", *failure, started);
       }
       if (kind == endpoint_kind::embedding) return serve_embeddings(shared, req, body, res);
       serve_completion(shared, kind, req, body, res);
@@ -142,10 +147,10 @@ void http_server::add_routes() {
     auto who = authenticate(shared, req);
     if (auto* failure = std::get_if<api_error>(&who)) {
       write_error(res, *failure);
-      return done(req, "/v1/models", res.status, started);
+      return done(req, res, "/v1/models", started);
     }
     write_json(res, 200, model_list_json(shared.catalog.models()));
-    done(req, "/v1/models", res.status, started, std::get<caller>(who).account);
+    done(req, res, "/v1/models", started, std::get<caller>(who).account);
   });
   // Model ids may hold '/' ("Qwen/Qwen2.5-7B-Instruct"): the rest of the path is the id.
   server_.Get(R"(/v1/models/(.+))", [&shared, done](const httplib::Request& req, httplib::Response& res) {
@@ -153,14 +158,14 @@ void http_server::add_routes() {
     auto who = authenticate(shared, req);
     if (auto* failure = std::get_if<api_error>(&who)) {
       write_error(res, *failure);
-      return done(req, "/v1/models/{id}", res.status, started);
+      return done(req, res, "/v1/models/{id}", started);
     }
     const std::string id = req.matches[1];
     const auto models = shared.catalog.models();
     const auto found = std::find_if(models.begin(), models.end(), [&](const served_model& m) { return m.id == id; });
     if (found == models.end()) write_error(res, model_not_found(id));
     else write_json(res, 200, model_json(*found));
-    done(req, "/v1/models/{id}", res.status, started, std::get<caller>(who).account);
+    done(req, res, "/v1/models/{id}", started, std::get<caller>(who).account);
   });
   add_dashboard_routes(server_, shared_, done);
   // A browser's CORS preflight (any path: the request it precedes is answered, 404 included).
@@ -185,7 +190,7 @@ void http_server::add_routes() {
     in.queue_depth = static_cast<std::int64_t>(shared.inbox.size());
     in.jobs_in_flight = shared.jobs_in_flight.load();
     write_json(res, 200, health_json(in));
-    done(req, "/health", 200, started);
+    done(req, res, "/health", started);
   });
   server_.Get("/metrics", [this, &shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = clock::now();
@@ -201,7 +206,7 @@ void http_server::add_routes() {
     render_dashboard_cache_metrics(text, shared.dashboard_answers.counts());
     render_edge_metrics(text, server_.counters, server_.load);
     res.set_content(std::move(text), "text/plain; version=0.0.4; charset=utf-8");
-    done(req, "/metrics", 200, started);
+    done(req, res, "/metrics", started);
   });
   // Answers 4xx/5xx that no handler wrote a body for (unknown route or method, 413 from the body limit).
   server_.set_error_handler([&shared, done](const httplib::Request& req, httplib::Response& res) {
@@ -214,16 +219,16 @@ void http_server::add_routes() {
       close_after_response();
       write_error(res, body_too_large(shared.config.max_body_bytes));
       res.set_header("Connection", "close");
-      done(req, "other", 413, now);
+      done(req, res, "other", now);
     } else if (res.status == 404 && allowed_method(req.path) != nullptr) {
       const char* allowed = allowed_method(req.path);
       write_error(res, method_not_allowed(req.method, req.path, allowed));
       res.status = 405;
       res.set_header("Allow", allowed);
-      done(req, "other", 405, now);
+      done(req, res, "other", now);
     } else if (res.status == 404) {
       write_error(res, route_not_found(req.method, req.path));
-      done(req, "other", 404, now);
+      done(req, res, "other", now);
     } else {
       // httplib's own refusal of what it parsed (a header line over 8 KiB, a bad request line, a
       // malformed chunk): the rest of the bytes cannot be trusted to start a request, so the
@@ -232,7 +237,7 @@ void http_server::add_routes() {
       const int status = res.status;
       write_error(res, api_error{status, "HTTP error " + std::to_string(status), "invalid_request_error", "", ""});
       res.set_header("Connection", "close");
-      done(req, "other", status, now);
+      done(req, res, "other", now);
     }
   });
   // A handler that threw: logged and counted (the error handler skips it, as its body is written).
@@ -246,7 +251,7 @@ void http_server::add_routes() {
     }
     log(log_level::error, "http_bridge", "{} {} failed: {}", req.method, req.path, what);
     write_error(res, api_error{500, "Internal error: " + what, "api_error", "", "internal"});
-    done(req, "other", 500, clock::now());
+    done(req, res, "other", clock::now());
   });
 }
 

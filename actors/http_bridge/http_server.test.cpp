@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include "runtime/log.hpp"
+
 namespace infergrid::http {
 namespace {
 
@@ -35,7 +37,8 @@ accounts:
 
 // Answers submits like a grid would: model "counter" streams max_tokens pieces "t0 ", "t1 ", ...
 // (one token each, with its logprob -i and top_logprobs alternatives when asked); model "endless"
-// streams until cancelled; "broken" fails after its first piece; "tiny" refuses the prompt.
+// streams until cancelled; "broken" fails after its first piece; "tiny" refuses the prompt; "lost"
+// fails as a job whose worker was lost (unavailable: a 429 `overloaded`).
 token_logprob counter_logprob(const std::string& piece, std::int64_t i, std::int32_t top_count) {
   token_logprob out{{static_cast<std::int32_t>(i), piece, -static_cast<float>(i)}, {}};
   for (std::int32_t rank = 0; rank < top_count; ++rank) {
@@ -70,6 +73,9 @@ class fake_grid {
           command.job->push({job_event::kind::text, "t0 ", 1, "", "miner-1", 4});
           command.job->push({job_event::kind::failed, "", 0, "", "", 0,
                              api_error{502, "worker crashed", "api_error", "", "upstream"}});
+        } else if (request.model == "lost") {
+          command.job->push({job_event::kind::failed, "", 0, "", "", 0,
+                             upstream_failure(make_error(error_code::unavailable, "worker miner-1 was lost"))});
         } else if (request.model == "tiny") {  // the worker's context cannot hold the prompt
           command.job->push({job_event::kind::failed, "", 0, "", "", 0,
                              upstream_failure(make_error(error_code::too_large,
@@ -132,7 +138,7 @@ class HttpServer : public ::testing::Test {
       : shared(test_config(), test_book()), server(shared), grid(shared) {
     shared.catalog.update({{"counter", "infergrid", 512, 1}, {"endless", "infergrid", 512, 1},
                            {"broken", "infergrid", 512, 1}, {"tiny", "infergrid", 512, 1},
-                           {"parrot", "infergrid", 512, 1}});
+                           {"parrot", "infergrid", 512, 1}, {"lost", "infergrid", 512, 1}});
     EXPECT_TRUE(server.start().ok());
     client = std::make_unique<httplib::Client>("127.0.0.1", server.port());
     client->set_read_timeout(10, 0);
@@ -169,7 +175,7 @@ TEST_F(HttpServer, HealthAndMetrics) {
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
   EXPECT_EQ(body_of(health)["status"], "ok");
-  EXPECT_EQ(body_of(health)["workers"], 5);
+  EXPECT_EQ(body_of(health)["workers"], 6);
   (void)chat(hello);
   auto metrics = client->Get("/metrics");
   ASSERT_TRUE(metrics);
@@ -185,7 +191,7 @@ TEST_F(HttpServer, ModelsNeedAKey) {
   auto models = client->Get("/v1/models", auth());
   ASSERT_TRUE(models);
   EXPECT_EQ(models->status, 200);
-  EXPECT_EQ(body_of(models)["data"].size(), 5u);
+  EXPECT_EQ(body_of(models)["data"].size(), 6u);
   EXPECT_EQ(body_of(models)["data"][0]["context_length"], 512);
   auto lowercase = client->Get("/v1/models", {{"Authorization", "bearer sk-alice"}});  // RFC 9110 §11.1
   ASSERT_TRUE(lowercase);
@@ -326,6 +332,45 @@ TEST_F(HttpServer, FailureMidStreamIsAnErrorEvent) {
   EXPECT_TRUE(metrics_show("127.0.0.1", server.port(), "infergrid_http_cancelled_total 0\n"));
   auto whole = chat({{"model", "broken"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}});
   expect_error(whole, 502, "upstream");
+}
+
+// The access line of an answer outside 2xx names the API error: a lost worker's 429 (overloaded)
+// reads differently from a rate limit's (rate_limit_exceeded); a failure mid-stream and a refusal
+// of the edge (404) name theirs too; a 200 has no error field.
+TEST_F(HttpServer, AccessLogNamesTheErrorOfAnAnswerOutside2xx) {
+  ::testing::internal::CaptureStderr();
+  expect_error(chat({{"model", "lost"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}}), 429, "overloaded");
+  auto headers = auth("sk-limited");  // burst 2
+  for (int i = 0; i < 3; ++i) (void)client->Get("/v1/models", headers);
+  auto streamed = chat({{"model", "broken"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}, {"stream", true}});
+  ASSERT_TRUE(streamed);
+  EXPECT_TRUE(metrics_show("127.0.0.1", server.port(),
+                           "infergrid_http_requests_total{route=\"/v1/chat/completions\",status=\"502\"} 1"));
+  (void)client->Get("/no/such/route");
+  (void)chat(hello);
+  flush_batched_log();
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  auto line_with = [&](const std::string& needle) {
+    for (std::size_t at = 0, end = 0; at < log.size(); at = end + 1) {
+      end = log.find('\n', at);
+      if (end == std::string::npos) end = log.size();
+      const std::string line = log.substr(at, end - at);
+      if (line.find(needle) != std::string::npos) return line;
+    }
+    return std::string();
+  };
+  const std::string lost = line_with("model=lost");
+  EXPECT_NE(lost.find("status=429"), std::string::npos) << log;
+  EXPECT_NE(lost.find("error=overloaded reason=\"worker miner-1 was lost\""), std::string::npos) << log;
+  const std::string limited = line_with("path=/v1/models account=- model=- miner=- status=429");
+  EXPECT_NE(limited.find("error=rate_limit_exceeded reason=\"Rate limit reached"), std::string::npos) << log;
+  EXPECT_NE(line_with("status=502").find("error=upstream reason=\"worker crashed\""), std::string::npos) << log;
+  const std::string unknown = line_with("path=/no/such/route");
+  EXPECT_NE(unknown.find("status=404"), std::string::npos) << log;
+  EXPECT_NE(unknown.find("error=unknown_url reason=\"Unknown route: GET /no/such/route\""), std::string::npos) << log;
+  const std::string served = line_with("model=counter");
+  EXPECT_NE(served.find("status=200"), std::string::npos) << log;
+  EXPECT_EQ(served.find("error="), std::string::npos) << served;
 }
 
 TEST_F(HttpServer, ClientGoneMidStreamCancelsAndBillsOnlyDelivered) {

@@ -101,11 +101,12 @@ void choice_session::abandon(bool client_left) {
   if (client_left) shared.metrics.count_cancelled();
 }
 
-void choice_session::finish(int status) {
+void choice_session::finish(int status, const api_error* failure) {
   meter.settle(shared.accounts, shared.metrics);
   if (shared.config.access_log) {
     log_access({job->request_id(), "POST", route_name(kind), meter.account, request.model, header.miner, status,
-                meter.prompt_tokens, meter.completion_tokens, seconds_since(started)});
+                meter.prompt_tokens, meter.completion_tokens, seconds_since(started)},
+               failure);
   }
 }
 
@@ -115,11 +116,11 @@ void reply_session::abandon_all(bool client_left) {
   }
 }
 
-void reply_session::finish_all(int status) {
+void reply_session::finish_all(int status, const api_error* failure) {
   std::int64_t completion_tokens = 0;
   double first_token_s = -1;
   for (auto& choice : choices) {
-    choice->finish(status);
+    choice->finish(status, failure);
     completion_tokens += choice->meter.completion_tokens;
     if (choice->first_token_s >= 0 && (first_token_s < 0 || choice->first_token_s < first_token_s)) {
       first_token_s = choice->first_token_s;
@@ -132,11 +133,11 @@ void reply_session::finish_all(int status) {
 }
 
 void count_refused(bridge_shared& shared, const std::string& route, const std::string& account,
-                   const std::string& model, int status, reply_clock::time_point started) {
+                   const std::string& model, const api_error& failure, reply_clock::time_point started) {
   const double latency_s = seconds_since(started);
-  shared.metrics.count_request(route, status, latency_s);
-  shared.series.record(unix_now_ms() / 1000, status, latency_s, 0, -1);
-  if (shared.config.access_log) log_access({"", "POST", route, account, model, "", status, 0, 0, latency_s});
+  shared.metrics.count_request(route, failure.status, latency_s);
+  shared.series.record(unix_now_ms() / 1000, failure.status, latency_s, 0, -1);
+  if (shared.config.access_log) log_access({"", "POST", route, account, model, "", failure.status, 0, 0, latency_s}, &failure);
 }
 
 usage_counts reply_session::usage() const {

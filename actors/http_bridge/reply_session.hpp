@@ -36,9 +36,9 @@ double seconds_since(reply_clock::time_point start);
 // own timeout event to arrive first.
 reply_clock::time_point reply_deadline(const bridge_shared& shared, reply_clock::time_point started);
 // A request on a completion route answered before any job ran (401, 400, 404, 402, 413, …): counted
-// once in /metrics and the dashboard's series, and its access-log line written.
+// once in /metrics and the dashboard's series, and its access-log line written (with the error's code).
 void count_refused(bridge_shared& shared, const std::string& route, const std::string& account,
-                   const std::string& model, int status, reply_clock::time_point started);
+                   const std::string& model, const api_error& failure, reply_clock::time_point started);
 
 // One choice: its job, what it has been billed and streamed.
 struct choice_session {
@@ -86,9 +86,9 @@ struct choice_session {
   // The client is gone or the response failed: the job is cancelled upstream (once); counted in
   // infergrid_http_cancelled_total only when the client left.
   void abandon(bool client_left);
-  // Bills what was delivered and logs the job (its access-log line); the request is counted by
-  // reply_session::finish_all.
-  void finish(int status);
+  // Bills what was delivered and logs the job (its access-log line, with `failure`'s code when
+  // there is one); the request is counted by reply_session::finish_all.
+  void finish(int status, const api_error* failure = nullptr);
 };
 
 struct reply_session {
@@ -101,11 +101,13 @@ struct reply_session {
   // Streaming: the status its access-log line and request counter take — 200, the error event's
   // status (504 timeout, 502 worker failure, …), or 499 when the client left before the end.
   int status = 200;
+  std::optional<api_error> failure;  // streaming: the error that ended it (its access lines name it)
 
   void abandon_all(bool client_left);
   // Every choice's finish, and the request counted once with its final status (/metrics and the
   // dashboard's series: one request, its choices' completion tokens summed, the first first token).
-  void finish_all(int status);
+  void finish_all(int status, const api_error* failure = nullptr);
+  void finish_all(const api_error& failure) { finish_all(failure.status, &failure); }
   // OpenAI's usage for n choices: each prompt once, the completions (and reasoning tokens) summed.
   usage_counts usage() const;
 };
