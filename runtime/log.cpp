@@ -112,6 +112,7 @@ std::string format_line(log_level level, std::string_view source_raw, std::strin
 }  // namespace
 
 void log_line(log_level level, std::string_view source, std::string_view text) {
+  if (!log_enabled(level)) return;
   const std::string line = format_line(level, source, text);
   std::lock_guard lock(write_mutex());
   write_held_locked();  // batched lines were logged first: they come first
@@ -120,6 +121,7 @@ void log_line(log_level level, std::string_view source, std::string_view text) {
 }
 
 void log_line_batched(log_level level, std::string_view source, std::string_view text) {
+  if (!log_enabled(level)) return;  // the access log is info: INFERGRID_LOG=warn leaves it out
   static const bool flushed_at_exit = [] { return std::atexit(flush_batched_log) == 0; }();
   (void)flushed_at_exit;
   const std::string line = format_line(level, source, text);

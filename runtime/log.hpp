@@ -1,6 +1,7 @@
 #pragma once
 // log: one line per event on stderr, "2026-11-27T12:00:00.123Z info  node/actor: text".
-// Thread-safe; the level is process-wide (INFERGRID_LOG=debug|info|warn|error, default info).
+// Thread-safe; the level is process-wide (INFERGRID_LOG=debug|info|warn|error, default info), and
+// every line below it is left out, batched or not (the access log is info: `warn` drops it).
 // High-rate lines (the HTTP access log) may be batched: log_line_batched keeps the line, stamped
 // now, and it is written with the next log_line (before it, so the order holds), the next
 // flush_batched_log (whoever batches calls it on a timer), when 32 KiB are held, or at exit(). A

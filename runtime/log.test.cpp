@@ -30,6 +30,21 @@ TEST(Log, BatchedLinesWaitForAFlushThenComeOutWhole) {
   EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
 }
 
+// INFERGRID_LOG=warn (set_log_level) leaves out info lines, batched ones (the access log) too.
+TEST(Log, ALevelBelowTheProcessLevelIsLeftOutBatchedOrNot) {
+  flush_batched_log();
+  set_log_level(log_level::warn);
+  testing::internal::CaptureStderr();
+  log_line_batched(log_level::info, "test", "batched info");
+  log_line(log_level::info, "test", "immediate info");
+  log_line_batched(log_level::warn, "test", "batched warn");
+  flush_batched_log();
+  const std::string out = testing::internal::GetCapturedStderr();
+  set_log_level(log_level::info);
+  EXPECT_EQ(out.find("info"), std::string::npos) << out;
+  EXPECT_NE(out.find("warn  test: batched warn\n"), std::string::npos) << out;
+}
+
 TEST(Log, AnImmediateLineWritesTheHeldLinesFirst) {
   flush_batched_log();
   testing::internal::CaptureStderr();

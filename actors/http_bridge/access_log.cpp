@@ -41,6 +41,7 @@ std::string access_line(const access_record& r) {
 }
 
 void log_access(access_record record, const api_error* failure) {
+  if (!log_enabled(log_level::info)) return;  // INFERGRID_LOG=warn|error: not even formatted
   if (failure != nullptr) {
     record.error_code = failure->code.empty() ? failure->type : failure->code;
     record.error_reason = failure->message;

@@ -8,7 +8,8 @@
 // Missing values are "-"; a value with a space, '"' or '=' is quoted with '"' and '\' escaped, and
 // control characters are escaped by the log itself, so a field can never forge a line or a field.
 // Lines are batched (log_line_batched): the bridge writes them every access_log_flush_ms, so a
-// crowd of dashboard readers costs one write a tenth of a second, not one per request.
+// crowd of dashboard readers costs one write a tenth of a second, not one per request. They are
+// info lines like any other: INFERGRID_LOG=warn or error leaves them out (access_log=false too).
 #include <cstdint>
 #include <string>
 

@@ -373,6 +373,26 @@ TEST_F(HttpServer, AccessLogNamesTheErrorOfAnAnswerOutside2xx) {
   EXPECT_EQ(served.find("error="), std::string::npos) << served;
 }
 
+// Access lines are info lines: INFERGRID_LOG=warn (the process level) leaves them out, for a
+// served request and a failed one alike; back at info they are written again.
+TEST_F(HttpServer, AccessLinesFollowTheLogLevel) {
+  flush_batched_log();
+  set_log_level(log_level::warn);
+  ::testing::internal::CaptureStderr();
+  (void)chat(hello);
+  expect_error(chat({{"model", "lost"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}}), 429, "overloaded");
+  (void)client->Get("/health");
+  flush_batched_log();
+  const std::string at_warn = ::testing::internal::GetCapturedStderr();
+  set_log_level(log_level::info);
+  EXPECT_EQ(at_warn.find("access id="), std::string::npos) << at_warn;
+  ::testing::internal::CaptureStderr();
+  (void)client->Get("/health");
+  flush_batched_log();
+  const std::string at_info = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(at_info.find("access id=- method=GET path=/health"), std::string::npos) << at_info;
+}
+
 TEST_F(HttpServer, ClientGoneMidStreamCancelsAndBillsOnlyDelivered) {
   httplib::Request req;
   req.method = "POST";
