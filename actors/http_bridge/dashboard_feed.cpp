@@ -18,7 +18,9 @@ void dashboard_feed::start() {
 }
 
 void dashboard_feed::tick() {
-  if (!shared_.dashboard.read_lately() && ++ticks_since_refresh_ < unread_refresh_factor) return;
+  // A view whose last ask failed is asked again every tick: /health reads its outcome.
+  const bool wanted = shared_.dashboard.read_lately() || shared_.dashboard.last_ask_failed();
+  if (!wanted && ++ticks_since_refresh_ < unread_refresh_factor) return;
   refresh();
 }
 

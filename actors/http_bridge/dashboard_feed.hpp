@@ -3,8 +3,9 @@
 // dashboard_refresh_ms it asks the matchmaker for its grid_view and, in settlement mode, the
 // settlement actor for its ledger_view, and keeps the answers in the dashboard_store — while the
 // store was read within dashboard_unread_after; without readers only every unread_refresh_factor
-// ticks (an idle grid builds no views for nobody), and at once when a reader asks for fresh ones
-// (dashboard_store.hpp). On a wake it
+// ticks (an idle grid builds no views for nobody) unless the last ask failed (then every tick: /health
+// reports the outage and says `ok` again within a tick of the peer's return), and at once when a
+// reader asks for fresh ones (dashboard_store.hpp). On a wake it
 // answers the job lookups HTTP threads queued: the matchmaker's trace of the request, then the
 // ledger entries of its escrow, settlement, refund and verdicts (what `infergrid trace` asks).
 #include <memory>

@@ -34,6 +34,11 @@ void dashboard_store::set_ledger(result<ledger_view_report> latest) {
   updated_.notify_all();
 }
 
+bool dashboard_store::last_ask_failed() const {
+  std::lock_guard lock(mutex_);
+  return !grid_.error.empty() || (ledger_expected_ && !ledger_.error.empty());
+}
+
 bool dashboard_store::read_lately() const {
   const auto last = std::chrono::steady_clock::duration(last_read_.load(std::memory_order_relaxed));
   return last.count() != 0 && std::chrono::steady_clock::now().time_since_epoch() - last < dashboard_unread_after;

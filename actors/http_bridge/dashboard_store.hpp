@@ -69,6 +69,10 @@ class dashboard_store {
   // The feed: whether a reader was seen within dashboard_unread_after, and whether one asked for
   // fresh views since the last call.
   bool read_lately() const;
+  // The feed: whether the newest ask of a view failed (the matchmaker's, or settlement mode's
+  // ledger's): it then asks every tick, read or not, so /health says `ok` again within a refresh of
+  // the peer's return instead of every 15th.
+  bool last_ask_failed() const;
   bool take_refresh_wanted() { return refresh_wanted_.exchange(false); }
 
   // HTTP threads: queues a lookup and wakes the actor; nullopt when too many wait (answer 429).
