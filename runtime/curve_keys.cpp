@@ -13,15 +13,6 @@ bool valid_z85_key(const std::string& text) {
   return text.size() == curve_key_z85_chars && zmq_z85_decode(raw.data(), text.c_str()) != nullptr;
 }
 
-result<std::string> first_line(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) return make_error(error_code::not_found, "cannot read key file " + path);
-  std::string line;
-  std::getline(file, line);
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-  return line;
-}
-
 }  // namespace
 
 result<curve_keypair> generate_curve_keypair() {
@@ -43,8 +34,7 @@ result<curve_keypair> curve_keypair_from_secret(const std::string& secret_z85) {
 }
 
 result<curve_keypair> load_curve_secret(const std::string& path) {
-  IG_TRY(check_key_file_kind(path, key_file_kind::secret));
-  auto secret = first_line(path);
+  auto secret = read_secret_key_line(path);
   if (!secret.ok()) return secret.err();
   auto pair = curve_keypair_from_secret(*secret);
   if (!pair.ok()) {
@@ -56,8 +46,8 @@ result<curve_keypair> load_curve_secret(const std::string& path) {
 
 result<std::string> parse_curve_public(const std::string& entry) {
   if (valid_z85_key(entry)) return entry;
-  IG_TRY(check_key_file_kind(entry, key_file_kind::public_key));
-  auto line = first_line(entry);
+  auto line = read_public_key_line(entry);
+  if (!line.ok() && line.err().code != error_code::not_found) return line.err();
   if (!line.ok()) return make_error(error_code::invalid_argument, "'" + entry + "' is neither a Z85 public key (40 characters) nor a readable transport.pub file");
   if (!valid_z85_key(*line)) return make_error(error_code::invalid_argument, "public key file " + entry + " does not hold a Z85 Curve25519 key");
   return line;

@@ -19,11 +19,15 @@ void ensure_sodium() {
   if (!ready) throw std::runtime_error("libsodium failed to initialise");  // programmer/platform error
 }
 
-result<identity> read_seed(std::ifstream& in, const std::string& path) {
-  std::string line;
-  std::getline(in, line);
+// The seed of a key file read as a secret (key_file_kind.hpp: its header, else its name and mode).
+result<identity> read_seed(const std::string& path) {
+  auto line = read_secret_key_line(path);
+  if (!line.ok()) {
+    if (line.err().code != error_code::not_found) return line.err();
+    return make_error(error_code::not_found, "cannot read key file " + path + " (create one with `infergrid keygen`)");
+  }
   std::array<std::uint8_t, 32> seed{};
-  if (status parsed = from_hex(line, seed); !parsed) {
+  if (status parsed = from_hex(*line, seed); !parsed) {
     return make_error(error_code::malformed_input, "key file " + path + ": " + parsed.err().message);
   }
   return identity::from_seed(seed);
@@ -45,22 +49,17 @@ identity identity::from_seed(std::span<const std::uint8_t, 32> seed) {
   return id;
 }
 
-result<identity> identity::load(const std::string& path) {
-  IG_TRY(check_key_file_kind(path, key_file_kind::secret));
-  std::ifstream in(path);
-  if (!in) return make_error(error_code::not_found, "cannot read key file " + path + " (create one with `infergrid keygen`)");
-  return read_seed(in, path);
-}
+result<identity> identity::load(const std::string& path) { return read_seed(path); }
 
 result<identity> identity::load_or_create(const std::string& path) {
-  IG_TRY(check_key_file_kind(path, key_file_kind::secret));
-  if (std::ifstream in(path); in) return read_seed(in, path);
+  IG_TRY(check_key_file_kind(path, key_file_kind::secret));  // never creates a *.pub
+  if (std::ifstream in(path); in) return read_seed(path);
   std::array<std::uint8_t, 32> seed{};
   ensure_sodium();
   randombytes_buf(seed.data(), seed.size());
   std::ofstream out(path, std::ios::trunc);
   if (!out) return make_error(error_code::io_error, "cannot create key file " + path);
-  out << to_hex(seed) << "\n";
+  out << secret_key_file_text("signing (Ed25519 seed, hex)", to_hex(seed)) << "\n";
   out.close();
   ::chmod(path.c_str(), 0600);
   identity created = from_seed(seed);

@@ -11,6 +11,7 @@
 
 #include "runtime/curve_keys.hpp"
 #include "runtime/identity.hpp"
+#include "runtime/key_file_kind.hpp"
 
 namespace infergrid {
 namespace {
@@ -52,9 +53,10 @@ result<written_keys> write_new_keys(const std::string& directory) {
   auto transport = generate_curve_keypair();
   if (!transport.ok()) return transport.err();
   written_keys out{to_hex(signer.public_id()), transport->public_z85};
-  IG_TRY(write_exclusive(directory + "/signing.key", seed_hex, 0600));
+  IG_TRY(write_exclusive(directory + "/signing.key", secret_key_file_text("signing (Ed25519 seed, hex)", seed_hex), 0600));
   IG_TRY(write_exclusive(directory + "/signing.pub", out.signing_public_hex, 0644));
-  IG_TRY(write_exclusive(directory + "/transport.key", transport->secret_z85, 0600));
+  IG_TRY(write_exclusive(directory + "/transport.key",
+                         secret_key_file_text("transport (Curve25519, Z85)", transport->secret_z85), 0600));
   IG_TRY(write_exclusive(directory + "/transport.pub", out.transport_public_z85, 0644));
   return out;
 }

@@ -4,6 +4,7 @@
 //   signing.pub     Ed25519 public key, hex            peers[].key, security.members/coordinators/operators
 //   transport.key   Curve25519 secret key, Z85 (0600)  CurveZMQ
 //   transport.pub   Curve25519 public key, Z85
+// Each .key starts with a header line marking it a secret (key_file_kind.hpp); a .pub is the bare key.
 // Files are created exclusively: an existing key is never overwritten.
 #include <string>
 

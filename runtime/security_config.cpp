@@ -36,14 +36,12 @@ status read_secret_path(const settings& at, std::string_view key, std::string& o
 result<public_key> parse_public_key(const settings& at, std::string_view key, const std::string& entry) {
   public_key parsed{};
   if (entry.size() == parsed.size() * 2 && from_hex(entry, parsed).ok()) return parsed;
-  if (status kind = check_key_file_kind(entry, key_file_kind::public_key); !kind.ok()) {
-    return invalid(at, key, kind.err().message);
+  auto line = read_public_key_line(entry);
+  if (!line.ok() && line.err().code == error_code::not_found) {
+    return invalid(at, key, "'" + entry + "' is neither 64 hex digits nor a readable public key file");
   }
-  std::ifstream file(entry);
-  if (!file) return invalid(at, key, "'" + entry + "' is neither 64 hex digits nor a readable public key file");
-  std::string line;
-  std::getline(file, line);
-  if (status read = from_hex(line, parsed); !read.ok()) {
+  if (!line.ok()) return invalid(at, key, line.err().message);
+  if (status read = from_hex(*line, parsed); !read.ok()) {
     return invalid(at, key, "public key file " + entry + ": " + read.err().message);
   }
   return parsed;
