@@ -14,7 +14,9 @@
 // A mutation needs the ledger's writer lock: while a settlement actor (`infergrid up`) holds the
 // file, it is refused with a message saying so (the actor refunds expired escrows itself).
 // Options: --db PATH (default ./infergrid-ledger.db), --key PATH (ledger signer key, default
-// DB.key), --op-id ID (idempotency key; default random — reuse it to retry safely).
+// DB.key), --op-id ID (idempotency key; default random — reuse it to retry safely), --create (a
+// mutation may start a new ledger, and its signer key, where --db names none: without it a
+// mutation on a missing --db is refused, so a mistyped path cannot fork the books).
 // AMOUNT is in tokens with up to six decimals ("12.5") or micro-units with a u suffix ("12500000u").
 #include <filesystem>
 #include <memory>
@@ -42,6 +44,7 @@ struct ledger_args {
   std::string kind = "developer";
   std::string reason = "refunded by the operator";
   std::int64_t limit = 20;
+  bool create = false;  // a mutation may start a new ledger at db
 };
 
 int report_error(const std::string& what, const error& e) {
@@ -179,6 +182,12 @@ result<lg::operation> build_operation(const std::string& verb, const ledger_args
 int run_mutation(const std::string& verb, const ledger_args& args) {
   auto op = build_operation(verb, args);
   if (!op) return report_error("ledger " + verb, op.err());
+  if (!args.create && !std::filesystem::exists(args.db)) {
+    return report_error("ledger " + verb,
+                        make_error(error_code::not_found, "no ledger at " + args.db +
+                                                              "; pass --create to start a new one (with a new signer "
+                                                              "key), or --db with the ledger's path"));
+  }
   auto signer = identity::load_or_create(args.key.empty() ? args.db + ".key" : args.key);
   if (!signer) return report_error("ledger " + verb, signer.err());
   auto opened = lg::ledger::open(lg::ledger_options{.path = args.db, .use_stored_config = true}, std::move(*signer));
@@ -201,6 +210,9 @@ void add_ledger(CLI::App& app) {
   ledger->add_option("--db", args->db, "Ledger database file")->capture_default_str();
   ledger->add_option("--key", args->key, "Ledger signer key file (default: DB.key)");
   ledger->add_option("--op-id", args->op_id, "Idempotency key for a mutation (default: random)");
+  ledger->add_flag("--create", args->create,
+                   "Let a mutation start a new ledger (and its signer key) when --db names none; without it a "
+                   "mutation on a missing --db is refused");
   ledger->add_subcommand("verify", "Recompute the hash chain and check every invariant")->callback([args] {
     set_exit_code(run_verify(*args));
   });

@@ -77,7 +77,7 @@ sed -e "s#miner-1#stranger#g" -e "s#10.0.0.2#10.0.0.4#" "$dir/miner.yaml" > "$di
 
 # --- the operator funds the developer and stakes both miners (before the ledger node holds the file)
 ledger_cli() { "$binary" ledger --db "$dir/ledger.db" "$@" > /dev/null; }
-ledger_cli deposit dev 1000
+ledger_cli --create deposit dev 1000  # the first entry starts the ledger file
 for miner in miner-1 ledger; do
   id="$(cat "$dir/keys/$miner/signing.pub")"
   ledger_cli deposit "$id" 200 --kind miner

@@ -103,7 +103,7 @@ test('the operator funds the miners; the grid comes up as a hub with a stake gat
   // README "Run a miner": deposits go into the ledger file between ledger node runs.
   const db = path.join(work, 'ledger.db');
   for (const [m, tokens] of [[m1, '250'], [m2, '50']]) {
-    const deposit = cli('ledger', 'deposit', m.account, tokens, '--kind', 'miner', '--db', db);
+    const deposit = cli('ledger', 'deposit', m.account, tokens, '--kind', 'miner', '--db', db, '--create');
     assert.equal(deposit.status, 0, deposit.stderr);
   }
   grid = await startGrid({ servesModel: false, edit: asHub });
