@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "actors/http_bridge/account_book.hpp"
+#include "runtime/log_escape.hpp"
 
 namespace infergrid::http {
 namespace {
@@ -72,6 +74,30 @@ status replace_file(const std::string& path, const std::string& text) {
   return {};
 }
 
+// What an account name may not hold, and how the refusal names it: it is one word in the keys file
+// (a YAML flow mapping), the ledger and the access log. The first row that matches is named.
+struct refused_in_account {
+  bool (*holds)(char);
+  const char* what;
+};
+
+constexpr refused_in_account refused_characters[] = {
+    {[](char c) { return is_control_character(c); }, "a control character"},
+    {[](char c) { return c == ' '; }, "a space"},
+    {[](char c) { return std::string_view("\"\\{},").find(c) != std::string_view::npos; }, "any of \" \\ { } ,"},
+};
+
+status check_account_name(const std::string& account) {
+  if (account.empty()) return make_error(error_code::invalid_argument, "an account name may not be empty");
+  for (const auto& row : refused_characters) {
+    if (std::none_of(account.begin(), account.end(), row.holds)) continue;
+    return make_error(error_code::invalid_argument, "account '" + escape_control_characters(account) +
+                                                        "': an account name may not hold " + row.what +
+                                                        " (it is one word in the keys file, the ledger and the access log)");
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string utc_now_iso8601() {
@@ -84,9 +110,7 @@ std::string utc_now_iso8601() {
 }
 
 result<new_api_key> add_api_key(const std::string& path, const std::string& account, const std::string& created) {
-  if (account.empty() || account.find_first_of("\"\\\n{},") != std::string::npos) {
-    return make_error(error_code::invalid_argument, "account '" + account + "': not a valid account name");
-  }
+  IG_TRY(check_account_name(account));
   auto lines = read_lines(path);
   if (!lines.ok()) return lines.err();
   auto start = section_start(*lines, path);

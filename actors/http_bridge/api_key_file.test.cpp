@@ -92,6 +92,25 @@ TEST_F(keys_file_fixture, RevokedKeyIsRefusedAfterReloadAndUsageCarriesOn) {
   EXPECT_EQ(revoke_api_key(path.string(), made->id, "later").err().code, error_code::conflict);
 }
 
+// An account name is one word in the keys file, the ledger and the access log: a space, a tab or a
+// control character is refused with a message that names what is wrong (escaped, so a newline
+// cannot break the message), and the file is left as it was.
+TEST_F(keys_file_fixture, AnAccountWithASpaceOrAControlCharacterIsRefused) {
+  const auto spaced = add_api_key(path.string(), "a b", "now");
+  ASSERT_FALSE(spaced.ok());
+  EXPECT_EQ(spaced.err().code, error_code::invalid_argument);
+  EXPECT_EQ(spaced.err().message, "account 'a b': an account name may not hold a space (it is one word in the keys "
+                                  "file, the ledger and the access log)");
+  const auto tabbed = add_api_key(path.string(), "a\tb", "now");
+  ASSERT_FALSE(tabbed.ok());
+  EXPECT_NE(tabbed.err().message.find("account 'a\\x09b': an account name may not hold a control character"),
+            std::string::npos)
+      << tabbed.err().message;
+  EXPECT_FALSE(add_api_key(path.string(), "a\x7f", "now").ok());
+  EXPECT_FALSE(add_api_key(path.string(), " alice", "now").ok());
+  EXPECT_EQ(text(), base_file);
+}
+
 TEST_F(keys_file_fixture, BadRequestsChangeNothing) {
   EXPECT_EQ(revoke_api_key(path.string(), "deadbeef", "now").err().code, error_code::not_found);
   EXPECT_EQ(add_api_key(path.string(), "bad\"name", "now").err().code, error_code::invalid_argument);

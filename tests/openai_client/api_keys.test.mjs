@@ -121,6 +121,9 @@ test('bad input is refused with a clear message and changes nothing', () => {
   assert.match(unknown.stderr, /no key 'deadbeef'/);
   const bad = keys('create', '--account', 'a"b');
   assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /not a valid account name/);
+  assert.match(bad.stderr, /account 'a"b': an account name may not hold any of " \\ \{ \} ,/);
+  const spaced = keys('create', '--account', 'a b');
+  assert.equal(spaced.status, 1);
+  assert.match(spaced.stderr, /account 'a b': an account name may not hold a space/);
   assert.equal(fs.readFileSync(keysFile, 'utf8'), before);
 });
