@@ -3,6 +3,8 @@
 // matchmaker (grid_view_query) and the settlement actor (ledger_view_query) of a running node, as
 // `infergrid trace` asks. `--watch` redraws it every few seconds.
 #include <chrono>
+#include <exception>
+#include <string>
 #include <thread>
 
 #include <fmt/format.h>
@@ -139,6 +141,24 @@ status run_status(const status_options& options) {
   return last;  // --iterations: the exit status is the last picture's
 }
 
+// --interval's bounds: each picture costs the matchmaker and the ledger one view each, so a picture
+// every 0 s would keep them building views; an hour between pictures is the longest that still watches.
+constexpr double interval_s_min = 0.1;
+constexpr double interval_s_max = 3600;
+
+std::string check_interval(std::string& text) {
+  double seconds = 0;
+  try {
+    std::size_t used = 0;
+    seconds = std::stod(text, &used);
+    if (used != text.size()) seconds = -1;
+  } catch (const std::exception&) {
+    seconds = -1;
+  }
+  if (seconds >= interval_s_min && seconds <= interval_s_max) return "";
+  return fmt::format("seconds between pictures, from {} to {} (got '{}')", interval_s_min, interval_s_max, text);
+}
+
 void add_status(CLI::App& app) {
   auto* command = app.add_subcommand("status", "Print the live grid: workers, models, queue, miners' stake and "
                                                "earnings, the ledger's last epoch, recent jobs.");
@@ -158,7 +178,7 @@ void add_status(CLI::App& app) {
   command->add_option("--timeout-ms", options->timeout_ms, "How long to wait for each reply (default: 3000).");
   command->add_flag("--watch", options->watch, "Redraw the picture every --interval seconds until interrupted.");
   command->add_option("--interval", options->interval_s, "With --watch: seconds between pictures (default: 2).")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Validator(check_interval, "SECONDS"));
   command->add_option("--iterations", options->iterations, "With --watch: stop after this many pictures.");
   command->callback([options] {
     auto outcome = run_status(*options);
