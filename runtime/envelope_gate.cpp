@@ -8,6 +8,16 @@ namespace {
 
 error refused(error_code code, std::string why) { return make_error(code, std::move(why)); }
 
+// The node part of a recipient "<node>/<actor>" that names the route's actor on another node than
+// `node_name` (a sender with a wrong node name for this endpoint); "" for any other recipient.
+std::string_view other_node_named(const envelope& m, const remote_route& route, std::string_view node_name) {
+  const std::string_view recipient = m.recipient;
+  const auto slash = recipient.find('/');
+  if (slash == std::string_view::npos || slash == 0 || recipient.substr(slash + 1) != route.actor) return {};
+  const std::string_view named = recipient.substr(0, slash);
+  return named == node_name ? std::string_view{} : named;
+}
+
 }  // namespace
 
 envelope_gate::envelope_gate(std::string node_name, const security_config& security, peer_trust& trust,
@@ -27,7 +37,8 @@ status envelope_gate::check_addresses(const remote_route& route, const envelope&
     return refused(error_code::malformed_input, "a remote envelope claims this node's own name");
   }
   const std::string expected = node_name_ + "/" + std::string(route.actor);
-  if (m.recipient != expected && m.recipient != route.actor) {
+  // Another node's name for this actor: refused after the signature check (admit), and answered.
+  if (m.recipient != expected && m.recipient != route.actor && other_node_named(m, route, node_name_).empty()) {
     return refused(error_code::malformed_input, "recipient " + m.recipient + " does not match the route to " + expected);
   }
   return {};
@@ -52,8 +63,16 @@ status envelope_gate::admit(const remote_route& route, const envelope& m, std::s
                                                 std::to_string(m.message_version) + " is not known here");
   }
   IG_TRY(check_addresses(route, m));
+  // Addressed to this endpoint under another node's name (a client's wrong --node): not_found,
+  // answered to a verified sender like a missing actor, so it learns the name at once.
+  const std::string_view other_node = other_node_named(m, route, node_name_);
+  const auto wrong_node = [&] {
+    return refused(error_code::not_found, "this is node " + node_name_ + ", not '" + std::string(other_node) +
+                                              "' (the envelope was addressed to " + m.recipient + ")");
+  };
   if (!m.signature) {
     if (require_signatures_) return refused(error_code::bad_signature, "envelope is not signed");
+    if (!other_node.empty()) return wrong_node();
     return {};  // signatures off: the network is trusted
   }
   IG_TRY(check_signature(m, link_key));
@@ -61,6 +80,7 @@ status envelope_gate::admit(const remote_route& route, const envelope& m, std::s
   if (auto pinned = trust_.pin(m.sender, m.signature->signer, now_ms); !pinned.ok()) {
     return refused(error_code::bad_signature, pinned.err().message);
   }
+  if (!other_node.empty()) return wrong_node();
   const std::optional<std::string> found = kind_of_(route.actor);
   // No actor of that name here: say so (it used to read as a missing authority, "needs a local
   // sender authority", which sent operators looking at keys and admission instead of the address).

@@ -2,7 +2,9 @@
 // envelope_gate: everything an envelope from another node must pass before the ingress delivers
 // it, in this order —
 //   1. a message_version this process knows (not 0, not newer than the registered struct);
-//   2. a sender on the node the route frame names, which is not this node, addressed to this node;
+//   2. a sender on the node the route frame names, which is not this node, addressed to this node
+//      (one addressed to the route's actor under another node's name — a client's wrong node name
+//      — passes on to be refused as not_found once its signer is verified, and answered);
 //   3. a valid Ed25519 signature over the envelope, or (signature_scope::transport_link) the
 //      signer's link binding naming the transport key that authenticated the connection it came
 //      on (runtime/link_binding.hpp) — unless security.signatures is off: then unsigned is trusted;
@@ -10,9 +12,10 @@
 //   5. the signer holds a role the authority table allows for this recipient kind and type;
 //   6. not a replay: inside the replay window, before its deadline, its message id unseen.
 // Every refusal is an error naming the reason (the ingress counts and logs it). Only step 5's, a
-// verified key on its own pinned address that lacks the authority, is permission_denied, and only
-// it is answered to the sender (refusal_answer.hpp); step 2's are malformed_input, steps 3 and 4's
-// bad_signature (a key other than the pinned one is an impersonation).
+// verified key on its own pinned address that lacks the authority, is permission_denied; it, a
+// missing actor and another node's name (not_found) are answered to the sender
+// (refusal_answer.hpp); step 2's others are malformed_input, steps 3 and 4's bad_signature (a key
+// other than the pinned one is an impersonation).
 #include <cstdint>
 #include <functional>
 #include <string>

@@ -1,7 +1,8 @@
 #pragma once
 // refusal_answer: what the ingress tells a sender whose envelope the gate refused. Only the refusal
 // of a verified key on its own pinned address that lacks the authority for the message (code
-// permission_denied), or that names an actor this node does not have (not_found), is answered,
+// permission_denied), or that names an actor this node does not have or another node's name for
+// this endpoint (not_found), is answered,
 // so the sender learns at once what is wrong instead of waiting out its
 // deadline — and the ingress may learn where that node wants replies, as for an admitted envelope.
 // Every other refusal — unsigned, forged, tampered, replayed, a key other than the address's pinned

@@ -1,12 +1,15 @@
 // What `infergrid ping` says when its call gets no reply (actors/cli/link_probe.hpp): nothing
 // listening, a wrong --server-key, a key the node does not admit, a plaintext client of a curve
-// node, and a wrong node name each read differently, against a real `infergrid node` process.
-// (They all read "no reply from n1/health within N ms" before.)
+// node, a wrong node name (the node names itself) and an endpoint that handshakes but stays silent
+// each read differently, against a real `infergrid node` process. (They all read "no reply from
+// n1/health within N ms" before.)
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
 #include <vector>
+
+#include <zmq.hpp>
 
 #include "runtime/curve_keys.hpp"
 #include "tests/child_process.hpp"
@@ -75,13 +78,27 @@ TEST(cli_link_diagnosis, a_plaintext_client_of_a_curve_node_is_told_to_pass_the_
   EXPECT_TRUE(says(run, "--server-key")) << run.output;
 }
 
-TEST(cli_link_diagnosis, a_wrong_node_name_reads_handshook_but_no_reply) {
+TEST(cli_link_diagnosis, a_wrong_node_name_is_named_by_the_node) {
   child_node node = open_node("link-name");
   ASSERT_TRUE(node.ready) << node.process->log();
   const cli_run run = ping({"--endpoint", node.endpoint, "--node", "not-" + node.name, "--server-key", node.keys.transport_pub});
   EXPECT_EQ(run.exit_status, 1) << run.output;
-  EXPECT_TRUE(says(run, "connected to " + node.endpoint + " and handshook, but no reply from not-" + node.name +
-                            "/health within " + timeout_ms + " ms: is the name right"))
+  EXPECT_TRUE(says(run, "refused by node " + node.name + ": this is node " + node.name + ", not 'not-" + node.name + "'"))
+      << run.output;
+}
+
+// Something that completes the ZeroMQ handshake but never answers (here a bare ROUTER socket of
+// this test; a node whose actor hangs looks the same): the link is fine, the silence is above it.
+TEST(cli_link_diagnosis, a_silent_endpoint_reads_handshook_but_no_reply) {
+  zmq::context_t context;
+  zmq::socket_t silent(context, zmq::socket_type::router);
+  silent.set(zmq::sockopt::linger, 0);
+  silent.bind("tcp://127.0.0.1:*");
+  const std::string endpoint = silent.get(zmq::sockopt::last_endpoint);
+  const cli_run run = ping({"--endpoint", endpoint, "--node", "quiet"});
+  EXPECT_EQ(run.exit_status, 1) << run.output;
+  EXPECT_TRUE(says(run, "connected to " + endpoint + " and handshook, but no reply from quiet/health within " +
+                            std::string(timeout_ms) + " ms: is the name right"))
       << run.output;
 }
 
