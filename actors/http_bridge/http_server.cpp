@@ -172,7 +172,7 @@ void http_server::add_routes() {
   server_.Options(R"(.*)", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = clock::now();
     answer_preflight(shared.config.cors_origins, req, res);
-    done(req, "other", res.status, started);
+    done(req, res, "other", started);
   });
   // Runs on every answer before its head is written (a stream's too): its CORS headers.
   server_.set_post_routing_handler([&shared](const httplib::Request& req, httplib::Response& res) {
