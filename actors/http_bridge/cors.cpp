@@ -9,6 +9,9 @@ constexpr const char* allowed_methods = "GET, POST, OPTIONS";
 // What the API reads; a preflight that asks for more (the openai SDK's x-stainless-* headers, which
 // the API ignores) is allowed those too, as nothing the bridge does depends on them.
 constexpr const char* allowed_headers = "Authorization, Content-Type";
+// Answer headers a page's script may read beyond the CORS-safelisted ones: when to retry a 429/503
+// (the openai SDK's backoff reads it).
+constexpr const char* exposed_headers = "Retry-After";
 
 bool lists(const std::vector<std::string>& cors_origins, const std::string& origin) {
   return std::find(cors_origins.begin(), cors_origins.end(), origin) != cors_origins.end();
@@ -25,7 +28,10 @@ std::optional<std::string> allowed_origin(const std::vector<std::string>& cors_o
 void add_cors_headers(const std::vector<std::string>& cors_origins, const httplib::Request& req, httplib::Response& res) {
   if (cors_origins.empty()) return;
   const auto allowed = allowed_origin(cors_origins, req.get_header_value("Origin"));
-  if (allowed) res.set_header("Access-Control-Allow-Origin", *allowed);
+  if (allowed) {
+    res.set_header("Access-Control-Allow-Origin", *allowed);
+    res.set_header("Access-Control-Expose-Headers", exposed_headers);
+  }
   // A cache must not hand one origin's answer to another when the answer names the origin.
   if (!lists(cors_origins, "*")) res.set_header("Vary", "Origin");
 }

@@ -3,7 +3,8 @@
 //   - a preflight (OPTIONS with Access-Control-Request-Method) is answered 204 with the methods and
 //     request headers allowed and how long the browser may cache that answer;
 //   - every answer (errors and SSE streams included) carries Access-Control-Allow-Origin, so the
-//     page may read it.
+//     page may read it, and Access-Control-Expose-Headers: Retry-After, so its script may read when
+//     to retry a 429 or 503.
 // Which origins may is the bridge's `cors_origins` setting: "*" any (the default, as OpenAI's API:
 // each call needs a key anyway), a list of exact origins ("https://app.example.com") only those
 // (the origin is echoed, with Vary: Origin), none: CORS off (no Access-Control-* headers at all, so

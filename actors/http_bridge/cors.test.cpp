@@ -28,6 +28,7 @@ TEST(Cors, AnyOriginIsAStar) {
   EXPECT_EQ(res.get_header_value("Access-Control-Max-Age"), std::to_string(cors_preflight_max_age_s));
   add_cors_headers(any, preflight_from("https://app.example.com"), res);
   EXPECT_EQ(res.get_header_value("Access-Control-Allow-Origin"), "*");
+  EXPECT_EQ(res.get_header_value("Access-Control-Expose-Headers"), "Retry-After");
   EXPECT_FALSE(res.has_header("Vary"));
 }
 
