@@ -1,0 +1,42 @@
+#pragma once
+// regex_dfa: a JSON Schema `pattern` (regex_syntax.hpp) compiled to a deterministic automaton over
+// code points, which the schema recogniser steps once per character of a JSON string.
+// ECMA-262 semantics: the pattern matches anywhere in the string unless ^ or $ anchor it (the
+// automaton is built for .*(pattern).*, with ^ only at the start and $ only at the end).
+// Every state the automaton keeps can still reach an accepting one (dead states are removed), so a
+// writer that only takes live transitions never ends in a string it cannot close. The build is a
+// pure function of the pattern text: worker and validator get the same automaton.
+// Refused: a pattern no string matches (invalid_argument), one whose automaton passes
+// regex_limits (too_large), and regex_syntax's refusals.
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "kernels/model/regex_syntax.hpp"
+#include "runtime/result.hpp"
+
+namespace infergrid::model {
+
+struct regex_dfa {
+  static constexpr std::uint32_t dead = UINT32_MAX;
+  static constexpr std::uint32_t start = 0;
+
+  // Character classes: class i is [class_starts[i], class_starts[i+1]) (the last one up to
+  // code_point_max); class_starts[0] == 0.
+  std::vector<std::uint32_t> class_starts;
+  std::vector<std::uint32_t> next;       // state * class_starts.size() + class -> state, or dead
+  std::vector<std::uint8_t> accepting;   // per state
+
+  std::uint32_t states() const { return static_cast<std::uint32_t>(accepting.size()); }
+  std::uint32_t step(std::uint32_t state, std::uint32_t code_point) const;
+  // Some code point in [first, last] leads from `state` to a (live) state.
+  bool steps_within(std::uint32_t state, code_point_range range) const;
+  bool accepts(std::uint32_t state) const { return accepting[state] != 0; }
+  // The whole string (already decoded to code points) matches.
+  bool matches(const std::vector<std::uint32_t>& code_points) const;
+  bool operator==(const regex_dfa&) const = default;
+};
+
+result<regex_dfa> compile_regex(std::string_view pattern, const regex_limits& limits = {});
+
+}  // namespace infergrid::model

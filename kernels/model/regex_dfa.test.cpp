@@ -1,0 +1,145 @@
+// regex_dfa: each construct of the supported pattern subset matches exactly its strings (ECMA-262
+// semantics over code points: unanchored unless ^/$), refusals name what is unsupported, and the
+// automaton's size is bounded.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "kernels/model/regex_dfa.hpp"
+
+namespace infergrid::model {
+namespace {
+
+std::vector<std::uint32_t> code_points(const std::string& utf8) {
+  std::vector<std::uint32_t> out;
+  for (std::size_t i = 0; i < utf8.size();) {
+    const auto lead = static_cast<unsigned char>(utf8[i]);
+    const std::size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    std::uint32_t code = length == 1 ? lead : lead & (0x7F >> length);
+    for (std::size_t k = 1; k < length; ++k) code = code << 6 | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
+    out.push_back(code);
+    i += length;
+  }
+  return out;
+}
+
+struct construct_case {
+  std::string pattern;
+  std::vector<std::string> matching;
+  std::vector<std::string> other;
+};
+
+const std::vector<construct_case> constructs = {
+    {"abc", {"abc", "xxabcyy", "abcabc"}, {"", "ab", "acb", "ABC"}},
+    {"^abc$", {"abc"}, {"xabc", "abcx", "ab", ""}},
+    {"^ab", {"ab", "abz"}, {"zab"}},
+    {"yz$", {"yz", "xyz"}, {"yzx"}},
+    {"^\\d\\w\\s$", {"1a ", "9_\t", "0Z\n"}, {"a1 ", "1a", "1- "}},
+    {"^\\D\\W\\S$", {"a-x", "--!"}, {"1-x", "aax", "a- "}},
+    {"^[a-z0-9_]+$", {"abc_09", "z"}, {"", "A", "ab-c", "é"}},
+    {"^[^a-c]$", {"d", "é", "😀", "\n"}, {"a", "b", "c", "dd"}},
+    {"^[\\d.-]$", {"5", ".", "-"}, {"a"}},
+    {"^.$", {"a", "é", "😀", " "}, {"\n", "\r", "", "ab"}},
+    {"^(?:ab|cd)+$", {"ab", "cdab", "abcdab"}, {"", "a", "abc", "ba"}},
+    {"^(ab|c)?d$", {"d", "abd", "cd"}, {"abcd", "ad"}},
+    {"^(?<year>\\d{2})$", {"12"}, {"1"}},
+    {"^a{2}$", {"aa"}, {"a", "aaa"}},
+    {"^a{2,3}$", {"aa", "aaa"}, {"a", "aaaa"}},
+    {"^a{2,}$", {"aa", "aaaaaaa"}, {"a", ""}},
+    {"^a?b*c+$", {"c", "abbc", "acc", "bbbc"}, {"", "ab", "aac"}},
+    {"^a+?b*?$", {"a", "aab"}, {"b"}},
+    {"^\\u00e9\\x41\\uD83D\\uDE00\\u{1F600}$", {"éA😀😀"}, {"eA😀😀"}},
+    {"^\\.\\*\\+\\?\\(\\)\\[\\]\\{\\}\\|\\/\\\\\\^\\$$", {".*+?()[]{}|/\\^$"}, {"a*+?()[]{}|/\\^$"}},
+    {"^é+$", {"é", "éé"}, {"e", ""}},
+    {"^[α-ω]$", {"β"}, {"a", "Ω"}},
+    {"^\\t\\n\\r\\f\\v\\0$", {std::string("\t\n\r\f\v") + '\0'}, {"\t\n\r\f\v0"}},
+    {"", {"", "anything"}, {}},
+    {"^$", {""}, {"a"}},
+    {"^(a|)$", {"", "a"}, {"aa"}},
+    {"^(a*)*$", {"", "aaa"}, {"b"}},
+    {"^[]$|x", {"x", "axb"}, {""}},
+    {"^[^]$", {"a", "\n"}, {""}},
+};
+
+TEST(regex_dfa, each_construct_matches_exactly_its_strings) {
+  for (const construct_case& c : constructs) {
+    auto dfa = compile_regex(c.pattern);
+    ASSERT_TRUE(dfa.ok()) << c.pattern << ": " << dfa.err().message;
+    for (const std::string& text : c.matching) EXPECT_TRUE(dfa->matches(code_points(text))) << c.pattern << " should match " << text;
+    for (const std::string& text : c.other) EXPECT_FALSE(dfa->matches(code_points(text))) << c.pattern << " should not match " << text;
+  }
+}
+
+TEST(regex_dfa, every_kept_state_can_still_reach_a_match) {
+  auto dfa = compile_regex("^[A-Z]{3}-[0-9]{2}$");
+  ASSERT_TRUE(dfa.ok());
+  std::uint32_t state = regex_dfa::start;
+  for (const char c : std::string("AB")) state = dfa->step(state, static_cast<unsigned char>(c));
+  ASSERT_NE(state, regex_dfa::dead);
+  EXPECT_EQ(dfa->step(state, '1'), regex_dfa::dead);
+  EXPECT_TRUE(dfa->steps_within(state, {'A', 'Z'}));
+  EXPECT_FALSE(dfa->steps_within(state, {'0', '9'}));
+  EXPECT_FALSE(dfa->steps_within(state, {0x80, code_point_max}));
+  EXPECT_FALSE(dfa->accepts(state));
+}
+
+TEST(regex_dfa, surrogates_are_in_no_class) {
+  auto dfa = compile_regex("^[^a]$");
+  ASSERT_TRUE(dfa.ok());
+  EXPECT_EQ(dfa->step(regex_dfa::start, 0xD800), regex_dfa::dead);
+  EXPECT_FALSE(dfa->steps_within(regex_dfa::start, {0xD800, 0xDFFF}));
+  EXPECT_TRUE(dfa->steps_within(regex_dfa::start, {0xD800, 0xE000}));
+}
+
+TEST(regex_dfa, the_same_pattern_gives_the_same_automaton) {
+  auto a = compile_regex("(\\d+|[a-f]{2,4})x?$");
+  auto b = compile_regex("(\\d+|[a-f]{2,4})x?$");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_TRUE(*a == *b);
+}
+
+struct refusal_case {
+  std::string pattern;
+  error_code code;
+  std::string named;
+};
+
+TEST(regex_dfa, refuses_what_it_cannot_honour_with_a_reason) {
+  const std::vector<refusal_case> refused = {
+      {"(a)\\1", error_code::unsupported, "backreferences"},
+      {"(?<n>a)\\k<n>", error_code::unsupported, "backreferences"},
+      {"a(?=b)", error_code::unsupported, "lookarounds"},
+      {"a(?!b)", error_code::unsupported, "lookarounds"},
+      {"(?<=a)b", error_code::unsupported, "lookarounds"},
+      {"(?<!a)b", error_code::unsupported, "lookarounds"},
+      {"\\bword\\b", error_code::unsupported, "word boundaries"},
+      {"\\p{L}", error_code::unsupported, "property"},
+      {"(?i)a", error_code::unsupported, "flags"},
+      {"a{1001}", error_code::unsupported, "above 1000"},
+      {"(", error_code::invalid_argument, "missing its ')'"},
+      {")", error_code::invalid_argument, "unmatched ')'"},
+      {"[a", error_code::invalid_argument, "missing its ']'"},
+      {"[z-a]", error_code::invalid_argument, "out of order"},
+      {"*a", error_code::invalid_argument, "nothing to repeat"},
+      {"^*", error_code::invalid_argument, "nothing to repeat"},
+      {"a{2,1}", error_code::invalid_argument, "out of order"},
+      {"a{x}", error_code::invalid_argument, "quantifier"},
+      {"\\q", error_code::invalid_argument, "unknown escape \\q"},
+      {"\\", error_code::invalid_argument, "lone"},
+      {"a^b", error_code::invalid_argument, "no string matches"},
+      {"^[]$", error_code::invalid_argument, "no string matches"},
+      {"(a|b)*a(a|b){14}", error_code::too_large, "automaton states"},
+      {"((a{1000}){1000}){1000}", error_code::too_large, "automaton states"},
+      {std::string(5000, 'a'), error_code::too_large, "longer than"},
+  };
+  for (const refusal_case& r : refused) {
+    auto dfa = compile_regex(r.pattern);
+    ASSERT_FALSE(dfa.ok()) << r.pattern.substr(0, 40);
+    EXPECT_EQ(dfa.err().code, r.code) << r.pattern.substr(0, 40) << ": " << dfa.err().message;
+    EXPECT_NE(dfa.err().message.find(r.named), std::string::npos) << r.pattern.substr(0, 40) << ": " << dfa.err().message;
+  }
+}
+
+}  // namespace
+}  // namespace infergrid::model
