@@ -286,7 +286,7 @@ TEST(audit_replay, json_schema_answers_are_replayed_with_the_schema_mask) {
   const auto with_schema = [](inference_request request) {
     request.sampling.output_format = "json_schema";
     request.sampling.output_schema =
-        R"({"type":"object","properties":{"name":{"const":"get_weather"},"arguments":{"type":"object","properties":{"city":{"type":"string","maxLength":12},"days":{"type":"integer","minimum":1,"maximum":14}},"required":["city","days"],"additionalProperties":false}},"required":["name","arguments"],"additionalProperties":false})";
+        R"({"type":"object","properties":{"name":{"const":"get_weather"},"arguments":{"type":"object","properties":{"city":{"type":"string","maxLength":12},"days":{"type":"integer","minimum":1,"maximum":14},"code":{"type":"string","pattern":"^[A-Z]{2}-[0-9]$"},"on":{"type":"string","format":"date"}},"required":["city","days","code","on"],"additionalProperties":false}},"required":["name","arguments"],"additionalProperties":false})";
     request.sampling.output_prefix = "<tool_call>\n";
     request.sampling.output_suffix = "\n</tool_call>";
     return request;

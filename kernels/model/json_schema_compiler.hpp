@@ -4,14 +4,17 @@
 // supported"), so a request with such a schema is refused instead of answered unconstrained.
 //
 // Supported (OpenAI's structured-output subset):
-//   type (one or an array, e.g. ["string","null"]); string minLength/maxLength; number and integer
+//   type (one or an array, e.g. ["string","null"]); string minLength/maxLength, or `pattern`
+//   (regex_syntax.hpp's subset, ECMA semantics: unanchored unless ^/$) or `format` (date-time,
+//   date, time, duration, email, hostname, ipv4, ipv6, uuid: string_formats.hpp says what each
+//   accepts) but not both and neither beside minLength/maxLength; number and integer
 //   minimum/maximum/exclusiveMinimum/exclusiveMaximum; boolean; null; enum and const of any JSON
 //   values; object properties/required/additionalProperties; array items/prefixItems/minItems/
 //   maxItems; anyOf; $ref to any "#/..." pointer of the same document ($defs, definitions, "#"),
 //   recursion included; a `type` beside anyOf or $ref (both hold: each alternative keeps only the
 //   values of that type, one with none is left out); annotations (description, title, default, examples, $schema, $id,
 //   $comment, strict, deprecated, readOnly, writeOnly, $defs, definitions, x-*) are ignored.
-// Refused: every other keyword (pattern, format, allOf, oneOf, not, if/then/else,
+// Refused: every other keyword (allOf, oneOf, not, if/then/else,
 //   patternProperties, propertyNames, uniqueItems, contains, multipleOf, min/maxProperties,
 //   dependentRequired, dependentSchemas, unevaluated*, ...), remote $refs, false schemas.
 // What is written, always valid against the schema (a subset of what it allows):
@@ -28,6 +31,7 @@
 #include <string_view>
 
 #include "kernels/model/compiled_schema.hpp"
+#include "kernels/model/regex_syntax.hpp"
 #include "runtime/result.hpp"
 
 namespace infergrid::model {
@@ -37,6 +41,8 @@ struct json_schema_limits {
   std::size_t affix_bytes_max = 4096;            // output_prefix and output_suffix, each
   std::uint32_t nodes_max = 8192;                // compiled nodes
   std::size_t literal_bytes_max = 256 * 1024;    // enum/const values and keys, their JSON texts together
+  regex_limits pattern;                          // each pattern's (and format's) automaton
+  std::size_t pattern_cells_max = 1 << 20;       // all patterns' automata together, in transition-table cells
 };
 
 // errors: invalid_argument (not JSON, a malformed keyword value, a schema no value satisfies),

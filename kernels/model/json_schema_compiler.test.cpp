@@ -26,6 +26,9 @@ TEST(json_schema_compiler, accepts_the_structured_output_subset) {
       R"({"type":"object","properties":{"next":{"$ref":"#"}}})",
       R"({"type":"object","additionalProperties":{"type":"integer"}})",
       R"({"type":"object","properties":{"a":{"type":"string"}},"additionalProperties":true,"strict":true,"x-vendor":1})",
+      R"({"type":"string","pattern":"^[A-Z]{3}-[0-9]{2}$"})",
+      R"({"type":["string","null"],"pattern":"a|b"})",
+      R"({"type":"object","properties":{"when":{"type":"string","format":"date-time"},"on":{"type":"string","format":"date"},"at":{"type":"string","format":"time"},"for":{"type":"string","format":"duration"},"mail":{"type":"string","format":"email"},"host":{"type":"string","format":"hostname"},"v4":{"type":"string","format":"ipv4"},"v6":{"type":"string","format":"ipv6"},"id":{"type":"string","format":"uuid"}}})",
   };
   for (const std::string& schema : accepted) {
     auto compiled = compile_json_schema(schema);
@@ -41,8 +44,18 @@ struct refusal {
 
 TEST(json_schema_compiler, refuses_unsupported_keywords_by_name_and_pointer) {
   const std::vector<refusal> refused = {
-      {R"({"type":"string","pattern":"^a"})", "'pattern' at #/pattern", error_code::unsupported},
-      {R"({"type":"object","properties":{"mail":{"type":"string","format":"email"}}})", "'format' at #/properties/mail/format", error_code::unsupported},
+      {R"({"type":"string","pattern":"(a)\\1"})", "'pattern' at #/pattern: backreferences", error_code::unsupported},
+      {R"x({"type":"string","pattern":"a(?=b)"})x", "'pattern' at #/pattern: lookarounds", error_code::unsupported},
+      {R"({"type":"string","pattern":"[a"})", "'pattern' at #/pattern: a character class is missing", error_code::invalid_argument},
+      {R"({"type":"string","pattern":"(a|b)*a(a|b){14}"})", "'pattern' at #/pattern: the pattern needs more than 4096", error_code::too_large},
+      {R"({"type":"string","pattern":"a^b"})", "no string matches", error_code::invalid_argument},
+      {R"({"type":"string","pattern":3})", "'pattern' must be a string", error_code::invalid_argument},
+      {R"({"type":"string","pattern":"^a","maxLength":3})", "'maxLength' beside 'pattern' at #", error_code::unsupported},
+      {R"({"type":"string","format":"date","minLength":1})", "'minLength' beside 'format' at #", error_code::unsupported},
+      {R"({"type":"string","format":"date","pattern":"^a"})", "'format' beside 'pattern' at #", error_code::unsupported},
+      {R"({"type":"object","properties":{"mail":{"type":"string","format":"uri"}}})",
+       "'format' \"uri\" at #/properties/mail/format is not supported (only date-time, date, time, duration, email, hostname, ipv4, ipv6, uuid)",
+       error_code::unsupported},
       {R"({"allOf":[{"type":"string"}]})", "'allOf' at #/allOf", error_code::unsupported},
       {R"({"oneOf":[{"type":"string"}]})", "'oneOf' at #/oneOf", error_code::unsupported},
       {R"({"not":{"type":"string"}})", "'not' at #/not", error_code::unsupported},
@@ -55,8 +68,8 @@ TEST(json_schema_compiler, refuses_unsupported_keywords_by_name_and_pointer) {
       {R"({"type":"object","minProperties":1})", "'minProperties'", error_code::unsupported},
       {R"({"type":"object","dependentRequired":{"a":["b"]}})", "'dependentRequired'", error_code::unsupported},
       {R"({"type":"object","unevaluatedProperties":false})", "'unevaluatedProperties'", error_code::unsupported},
-      {R"({"items":{"anyOf":[{"type":"string","pattern":"x"}]}})", "'pattern' at #/items/anyOf/0/pattern", error_code::unsupported},
-      {R"({"$defs":{"a/b":{"type":"string","format":"date"}},"$ref":"#/$defs/a~1b"})", "'format' at #/$defs/a~1b/format", error_code::unsupported},
+      {R"x({"items":{"anyOf":[{"type":"string","pattern":"(?<!x)"}]}})x", "'pattern' at #/items/anyOf/0/pattern", error_code::unsupported},
+      {R"({"$defs":{"a/b":{"type":"string","format":"iri"}},"$ref":"#/$defs/a~1b"})", "'format' \"iri\" at #/$defs/a~1b/format", error_code::unsupported},
       {R"({"$ref":"https://example.com/s.json"})", "'$ref' at #/$ref", error_code::unsupported},
       {R"({"$ref":"#/$defs/x","type":"string","$defs":{"x":{"type":"integer"}}})", "allows no value of the 'type' beside it",
        error_code::invalid_argument},
@@ -101,6 +114,24 @@ TEST(json_schema_compiler, refuses_schemas_over_the_limits) {
   limits.text_bytes_max = 10;
   EXPECT_EQ(compile_json_schema(wide, "", "", limits).err().code, error_code::too_large);
   EXPECT_EQ(compile_json_schema("{}", std::string(5000, 'x')).err().code, error_code::too_large);
+}
+
+// Every pattern's automaton counts against one budget for the schema; the same text compiles once.
+TEST(json_schema_compiler, bounds_the_patterns_together_and_shares_equal_ones) {
+  const std::string two = R"({"type":"object","properties":{"a":{"type":"string","pattern":"^[a-z]{1,40}$"},"b":{"type":"string","pattern":"^[0-9]{1,40}$"}}})";
+  auto compiled = compile_json_schema(two);
+  ASSERT_TRUE(compiled.ok()) << compiled.err().message;
+  ASSERT_EQ(compiled->patterns.size(), 2u);
+  const std::size_t first_cells = compiled->patterns[0].next.size();
+  json_schema_limits limits;
+  limits.pattern_cells_max = first_cells + 10;
+  auto over = compile_json_schema(two, "", "", limits);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.err().code, error_code::too_large);
+  EXPECT_NE(over.err().message.find("#/properties/b/pattern"), std::string::npos) << over.err().message;
+  auto shared = compile_json_schema(R"({"type":"array","prefixItems":[{"type":"string","format":"uuid"},{"type":"string","format":"uuid"}]})");
+  ASSERT_TRUE(shared.ok());
+  EXPECT_EQ(shared->patterns.size(), 1u);
 }
 
 // A schema nesting deeper than json_depth_max is refused before it is parsed (copies and dumps of

@@ -2,7 +2,9 @@
 // json_schema_prefix: an incremental recogniser of output_prefix + one JSON value valid against a
 // compiled schema + output_suffix, one byte at a time, with json_prefix's contract: feed() says
 // whether the bytes so far can still be completed, complete() whether they already are.
-// Strings follow json_string_reader (strict UTF-8 and escapes, lengths in code points), whitespace
+// Strings follow json_string_reader (strict UTF-8 and escapes, lengths in code points; a string
+// with a pattern steps its regex_dfa per character and takes a byte only when some character it
+// may start or finish keeps the automaton alive, and its closing quote only in an accepting state), whitespace
 // json_whitespace (bounded: at most one space, or a newline and 20 spaces/tabs between tokens, and
 // before the value; none after it), numbers schema_number (ranges exact on every prefix).
 // anyOf is nondeterministic: the state holds up to threads_max alternatives ("threads"), each a
@@ -45,8 +47,9 @@ class json_schema_prefix {
     ends_.clear();
   }
 
-  // Every thread inside a string at a character boundary: a token that is whole characters with no
-  // closing quote only adds its characters, and some thread takes it if it has the room.
+  // Every thread inside a string without a pattern at a character boundary: a token that is whole
+  // characters with no closing quote only adds its characters, and some thread takes it if it has
+  // the room.
   struct plain_string {
     std::uint32_t room = 0;     // characters the roomiest thread may still take
     bool length_free = false;   // every thread: no maxLength, minLength reached (the count never matters)
@@ -64,6 +67,7 @@ class json_schema_prefix {
     std::uint32_t index = 0;  // document: affix bytes matched; object: property; array: items; string: characters
     std::uint32_t trie = 0;   // literal, object key: the literal_trie node
     json_string_reader text;  // string
+    std::uint32_t pattern_state = regex_dfa::start;  // string with a pattern: its automaton's state
     number_prefix number;     // number
     bool operator==(const frame&) const = default;
   };

@@ -8,6 +8,7 @@
 
 #include "kernels/model/json_schema_compiler.hpp"
 #include "kernels/model/json_schema_prefix.hpp"
+#include "kernels/model/schema_prefix_checks.hpp"
 #include "kernels/model/schema_test_support.hpp"
 
 namespace infergrid::model {
@@ -19,21 +20,9 @@ struct feature_case {
   std::vector<std::string> invalid;
 };
 
-compiled_schema compiled(const std::string& schema, std::string prefix = {}, std::string suffix = {}) {
-  auto c = compile_json_schema(schema, std::move(prefix), std::move(suffix));
-  EXPECT_TRUE(c.ok()) << schema << ": " << (c.ok() ? "" : c.err().message);
-  return c.ok() ? std::move(*c) : compiled_schema{};
-}
-
-bool accepts(const compiled_schema& schema, const std::string& text) {
-  json_schema_prefix p(schema);
-  return p.feed(text) && p.complete();
-}
-
-bool viable(const compiled_schema& schema, const std::string& text) {
-  json_schema_prefix p(schema);
-  return p.feed(text);
-}
+using testing_support::accepts;
+using testing_support::compiled;
+using testing_support::viable;
 
 const std::vector<feature_case> features = {
     {R"({"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"string"},"c":{"type":"boolean"}},"required":["a","c"],"additionalProperties":false})",

@@ -175,29 +175,40 @@ class nfa_builder {
 
 using state_set = std::vector<std::uint32_t>;  // sorted NFA states
 
-// The states `seeds` reach without reading (^ edges only at the start; $ edges only when `at_end`).
-state_set closure(const nfa& automaton, const state_set& seeds, bool at_start, bool at_end) {
-  std::vector<std::uint8_t> seen(automaton.edges.size(), 0);
-  std::vector<std::uint32_t> todo(seeds.begin(), seeds.end());
-  for (const std::uint32_t s : seeds) seen[s] = 1;
-  while (!todo.empty()) {
-    const std::uint32_t s = todo.back();
-    todo.pop_back();
-    for (const nfa_edge& e : automaton.edges[s]) {
-      const bool free = e.kind == edge_kind::epsilon || (e.kind == edge_kind::at_start && at_start) ||
-                        (e.kind == edge_kind::at_end && at_end);
-      if (free && !seen[e.target]) {
-        seen[e.target] = 1;
-        todo.push_back(e.target);
+// The states a set reaches without reading (^ edges only at the start; $ edges only when
+// `at_end`). Bounded work in all: each state visited counts against regex_limits::closure_visits_max.
+class closure_finder {
+ public:
+  closure_finder(const nfa& automaton, std::uint64_t visits_max)
+      : automaton_(automaton), stamp_(automaton.edges.size(), 0), visits_left_(visits_max) {}
+
+  result<state_set> operator()(const state_set& seeds, bool at_start, bool at_end) {
+    ++generation_;
+    state_set out;
+    for (const std::uint32_t s : seeds) {
+      if (stamp_[s] != generation_) stamp_[s] = generation_, out.push_back(s);
+    }
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      for (const nfa_edge& e : automaton_.edges[out[i]]) {
+        const bool free = e.kind == edge_kind::epsilon || (e.kind == edge_kind::at_start && at_start) ||
+                          (e.kind == edge_kind::at_end && at_end);
+        if (free && stamp_[e.target] != generation_) stamp_[e.target] = generation_, out.push_back(e.target);
       }
     }
+    if (out.size() > visits_left_) {
+      return make_error(error_code::too_large, "the pattern is too complex to compile (its automaton takes too long to build)");
+    }
+    visits_left_ -= out.size();
+    std::sort(out.begin(), out.end());
+    return out;
   }
-  state_set out;
-  for (std::uint32_t s = 0; s < seen.size(); ++s) {
-    if (seen[s]) out.push_back(s);
-  }
-  return out;
-}
+
+ private:
+  const nfa& automaton_;
+  std::vector<std::uint32_t> stamp_;
+  std::uint32_t generation_ = 0;
+  std::uint64_t visits_left_;
+};
 
 std::vector<std::uint32_t> class_starts_of(const nfa& automaton) {
   std::vector<std::uint32_t> starts = {0};
@@ -268,12 +279,16 @@ result<regex_dfa> determinized(const nfa& automaton, const regex_limits& limits)
     states.push_back(std::move(key));
     return id;
   };
-  IG_TRY(intern(closure(automaton, {automaton.start}, true, false), true));
+  closure_finder closure(automaton, limits.closure_visits_max);
+  auto first = closure({automaton.start}, true, false);
+  if (!first.ok()) return first.err();
+  IG_TRY(intern(std::move(*first), true));
   for (std::size_t s = 0; s < states.size(); ++s) {
     const state_set here = states[s].first;
     const bool at_start = states[s].second;
-    const state_set ending = closure(automaton, here, at_start, true);
-    dfa.accepting.push_back(std::binary_search(ending.begin(), ending.end(), automaton.final) ? 1 : 0);
+    auto ending = closure(here, at_start, true);
+    if (!ending.ok()) return ending.err();
+    dfa.accepting.push_back(std::binary_search(ending->begin(), ending->end(), automaton.final) ? 1 : 0);
     for (std::size_t c = 0; c < classes; ++c) {
       state_set targets;
       for (const std::uint32_t n : here) {
@@ -287,7 +302,9 @@ result<regex_dfa> determinized(const nfa& automaton, const regex_limits& limits)
       }
       std::sort(targets.begin(), targets.end());
       targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
-      auto target = intern(closure(automaton, targets, false, false), false);
+      auto reached = closure(targets, false, false);
+      if (!reached.ok()) return reached.err();
+      auto target = intern(std::move(*reached), false);
       if (!target.ok()) return target.err();
       dfa.next.push_back(*target);
     }

@@ -11,18 +11,7 @@
 namespace infergrid::model {
 namespace {
 
-std::vector<std::uint32_t> code_points(const std::string& utf8) {
-  std::vector<std::uint32_t> out;
-  for (std::size_t i = 0; i < utf8.size();) {
-    const auto lead = static_cast<unsigned char>(utf8[i]);
-    const std::size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-    std::uint32_t code = length == 1 ? lead : lead & (0x7F >> length);
-    for (std::size_t k = 1; k < length; ++k) code = code << 6 | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
-    out.push_back(code);
-    i += length;
-  }
-  return out;
-}
+std::vector<std::uint32_t> code_points(const std::string& utf8) { return utf8_code_points(utf8).value(); }
 
 struct construct_case {
   std::string pattern;
@@ -132,6 +121,7 @@ TEST(regex_dfa, refuses_what_it_cannot_honour_with_a_reason) {
       {"(a|b)*a(a|b){14}", error_code::too_large, "automaton states"},
       {"((a{1000}){1000}){1000}", error_code::too_large, "automaton states"},
       {std::string(5000, 'a'), error_code::too_large, "longer than"},
+      {"(\\d|\\w|\\s|[α-ω]|[^x]){1,300}q", error_code::too_large, "too complex"},
   };
   for (const refusal_case& r : refused) {
     auto dfa = compile_regex(r.pattern);

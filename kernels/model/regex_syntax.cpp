@@ -43,6 +43,24 @@ bool contains(const code_point_set& set, std::uint32_t code_point) {
   return it != set.begin() && code_point <= std::prev(it)->last;
 }
 
+std::optional<std::vector<std::uint32_t>> utf8_code_points(std::string_view text) {
+  std::vector<std::uint32_t> out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 6 ? 2 : (lead >> 4) == 14 ? 3 : (lead >> 3) == 30 ? 4 : 0;
+    if (length == 0 || i + length > text.size()) return std::nullopt;
+    std::uint32_t code = length == 1 ? lead : lead & (0x7F >> length);
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto c = static_cast<unsigned char>(text[i + k]);
+      if ((c & 0xC0) != 0x80) return std::nullopt;
+      code = code << 6 | (c & 0x3F);
+    }
+    out.push_back(code);
+    i += length;
+  }
+  return out;
+}
+
 namespace {
 
 const code_point_set digits = {{'0', '9'}};
@@ -74,24 +92,6 @@ const std::vector<refused_escape_row> refused_escapes = {
 };
 
 constexpr std::string_view syntax_characters = "^$\\.*+?()[]{}|/-";
-
-std::optional<std::vector<std::uint32_t>> decode_utf8(std::string_view text) {
-  std::vector<std::uint32_t> out;
-  for (std::size_t i = 0; i < text.size();) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 6 ? 2 : (lead >> 4) == 14 ? 3 : (lead >> 3) == 30 ? 4 : 0;
-    if (length == 0 || i + length > text.size()) return std::nullopt;
-    std::uint32_t code = length == 1 ? lead : lead & (0x7F >> length);
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto c = static_cast<unsigned char>(text[i + k]);
-      if ((c & 0xC0) != 0x80) return std::nullopt;
-      code = code << 6 | (c & 0x3F);
-    }
-    out.push_back(code);
-    i += length;
-  }
-  return out;
-}
 
 int hex_value(std::uint32_t c) {
   if (c >= '0' && c <= '9') return static_cast<int>(c - '0');
@@ -338,7 +338,7 @@ result<regex_tree> parse_regex(std::string_view pattern, const regex_limits& lim
   if (pattern.size() > limits.pattern_bytes_max) {
     return make_error(error_code::too_large, "the pattern is longer than " + std::to_string(limits.pattern_bytes_max) + " bytes");
   }
-  auto text = decode_utf8(pattern);
+  auto text = utf8_code_points(pattern);
   if (!text) return malformed("the pattern is not UTF-8");
   return regex_parser(std::move(*text), limits).parse();
 }

@@ -9,6 +9,7 @@
 // ((?=, (?!, (?<=, (?<!), word boundaries \b \B, \cX, \p{...}, flags; invalid_argument: malformed
 // patterns. Surrogate code points (U+D800-U+DFFF) are in no class: a JSON string cannot hold one.
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -24,6 +25,9 @@ using code_point_set = std::vector<code_point_range>;
 code_point_set normalized(code_point_set set);
 code_point_set complement(const code_point_set& set);  // of the Unicode scalar values
 bool contains(const code_point_set& set, std::uint32_t code_point);
+// UTF-8 text -> code points; nullopt when a sequence is cut short or malformed (overlong forms are
+// not checked: the text comes from a parsed JSON string).
+std::optional<std::vector<std::uint32_t>> utf8_code_points(std::string_view text);
 
 struct regex_limits {
   std::size_t pattern_bytes_max = 4096;  // the pattern's text
@@ -32,6 +36,7 @@ struct regex_limits {
   std::uint32_t nfa_states_max = 20000;  // the counted repetitions expanded
   std::uint32_t dfa_states_max = 4096;   // deterministic states: more and the pattern is refused
   std::uint32_t dfa_cells_max = 1 << 20; // states x character classes in the transition table
+  std::uint64_t closure_visits_max = 8'000'000;   // work building it: automaton states visited, all steps together
 };
 
 enum class regex_kind : std::uint8_t {

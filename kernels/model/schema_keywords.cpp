@@ -18,7 +18,7 @@ struct keyword_row {
   std::string_view keyword;
   std::string_view type;
 };
-constexpr std::array<keyword_row, 18> supported = {{
+constexpr std::array<keyword_row, 20> supported = {{
     {"type", ""},
     {"enum", ""},
     {"const", ""},
@@ -33,6 +33,8 @@ constexpr std::array<keyword_row, 18> supported = {{
     {"maxItems", "array"},
     {"minLength", "string"},
     {"maxLength", "string"},
+    {"pattern", "string"},
+    {"format", "string"},
     {"minimum", "number"},
     {"maximum", "number"},
     {"exclusiveMinimum", "number"},

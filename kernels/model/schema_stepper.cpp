@@ -197,6 +197,35 @@ bool schema_stepper::array_byte(std::vector<frame>& stack, std::size_t base, uns
   }
 }
 
+bool schema_stepper::string_byte(std::vector<frame>& stack, unsigned char byte) const {
+  frame& f = stack.back();
+  const schema_node& n = schema_.nodes[f.node];
+  if (f.text.at_boundary() && byte != '"' && f.index >= n.max_length) return false;
+  const regex_dfa* pattern = n.pattern == schema_node::none ? nullptr : &schema_.patterns[n.pattern];
+  switch (f.text.feed(byte)) {
+    case json_string_reader::step::refused:
+      return false;
+    case json_string_reader::step::partial: {
+      if (pattern == nullptr) return true;
+      const auto pending = f.text.pending();  // some character this byte may be part of fits the pattern
+      for (std::uint8_t i = 0; i < pending.count; ++i) {
+        if (pattern->steps_within(f.pattern_state, pending.ranges[i])) return true;
+      }
+      return false;
+    }
+    case json_string_reader::step::character:
+      ++f.index;
+      if (pattern == nullptr) return true;
+      f.pattern_state = pattern->step(f.pattern_state, f.text.code_point());
+      return f.pattern_state != regex_dfa::dead;
+    case json_string_reader::step::closed:
+      if (f.index < n.min_length || (pattern != nullptr && !pattern->accepts(f.pattern_state))) return false;
+      stack.pop_back();
+      return true;
+  }
+  return false;
+}
+
 bool schema_stepper::step(std::vector<frame>& stack, std::size_t base, unsigned char byte) {
   for (;;) {
     frame& f = stack.back();
@@ -209,17 +238,7 @@ bool schema_stepper::step(std::vector<frame>& stack, std::size_t base, unsigned 
       case frame_kind::array:
         return array_byte(stack, base, byte);
       case frame_kind::string:
-        if (f.text.at_boundary() && byte != '"' && f.index >= n.max_length) return false;
-        switch (f.text.feed(byte)) {
-          case json_string_reader::step::refused: return false;
-          case json_string_reader::step::partial: return true;
-          case json_string_reader::step::character: ++f.index; return true;
-          case json_string_reader::step::closed:
-            if (f.index < n.min_length) return false;
-            stack.pop_back();
-            return true;
-        }
-        return false;
+        return string_byte(stack, byte);
       case frame_kind::literal: {
         const literal_trie& trie = schema_.tries[n.trie];
         const std::uint32_t next = trie.child(f.trie, byte);

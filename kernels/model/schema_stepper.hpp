@@ -31,6 +31,7 @@ class schema_stepper {
   bool document_byte(std::vector<frame>& stack, std::size_t base, unsigned char byte);
   bool object_byte(std::vector<frame>& stack, std::size_t base, unsigned char byte);
   bool array_byte(std::vector<frame>& stack, std::size_t base, unsigned char byte);
+  bool string_byte(std::vector<frame>& stack, unsigned char byte) const;
   bool fits(const frame& container, std::uint32_t node) const {
     return container.depth + schema_.nodes[node].min_depth <= schema_depth_max;
   }

@@ -210,10 +210,45 @@ test('openai: an unsupported schema keyword is a 400 naming it, not unconstraine
     live.client.chat.completions.create({
       model, messages: [{ role: 'user', content: 'x' }], max_tokens: 8,
       response_format: { type: 'json_schema', json_schema: { name: 'p',
-        schema: { type: 'object', properties: { id: { type: 'string', pattern: '^[a-z]+$' } } } } },
+        schema: { type: 'object', properties: { id: { type: 'string', pattern: '^(?=a)[a-z]+$' } } } } },
     }),
-    (error) => error.status === 400 && /pattern/.test(error.message),
+    (error) => error.status === 400 && /'pattern' at #\/properties\/id\/pattern: lookarounds/.test(error.message),
   );
+  await assert.rejects(
+    live.client.chat.completions.create({
+      model, messages: [{ role: 'user', content: 'x' }], max_tokens: 8,
+      response_format: { type: 'json_schema', json_schema: { name: 'p',
+        schema: { type: 'object', properties: { n: { type: 'integer', multipleOf: 5 } } } } },
+    }),
+    (error) => error.status === 400 && /multipleOf/.test(error.message),
+  );
+});
+
+// pattern and format are enforced by the constrained sampler: a random model's strings match them.
+test('openai: response_format json_schema with pattern and format date comes back matching', async () => {
+  const schema = {
+    type: 'object',
+    properties: {
+      code: { type: 'string', pattern: '^[A-Z]{3}-[0-9]{2}$' },
+      day: { type: 'string', format: 'date' },
+      tag: { type: 'string', pattern: '^(red|green)$' },
+    },
+    required: ['code', 'day', 'tag'],
+    additionalProperties: false,
+  };
+  for (let i = 0; i < 3; ++i) {
+    const reply = await live.client.chat.completions.create({
+      model, messages: [{ role: 'user', content: `Booking ${i}?` }], max_tokens: 200, temperature: 1, seed: i,
+      response_format: { type: 'json_schema', json_schema: { name: 'booking', strict: true, schema } },
+    });
+    const text = reply.choices[0].message.content;
+    assert.equal(reply.choices[0].finish_reason, 'stop', text);
+    const parsed = JSON.parse(text);
+    assert.deepEqual(Object.keys(parsed), ['code', 'day', 'tag'], text);
+    assert.match(parsed.code, /^[A-Z]{3}-[0-9]{2}$/, text);
+    assert.match(parsed.day, /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, text);
+    assert.match(parsed.tag, /^(red|green)$/, text);
+  }
 });
 
 test('langchain: bindTools with a forced tool, invoke and stream', async () => {
