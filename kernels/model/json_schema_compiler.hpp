@@ -1,13 +1,13 @@
 #pragma once
 // json_schema_compiler: JSON Schema text -> compiled_schema, or an error that names the keyword it
-// cannot honour and where ("output_schema: 'pattern' at #/properties/code/pattern is not
+// cannot honour and where ("output_schema: 'multipleOf' at #/properties/n/multipleOf is not
 // supported"), so a request with such a schema is refused instead of answered unconstrained.
 //
 // Supported (OpenAI's structured-output subset):
-//   type (one or an array, e.g. ["string","null"]); string minLength/maxLength, or `pattern`
+//   type (one or an array, e.g. ["string","null"]); string minLength/maxLength and `pattern`
 //   (regex_syntax.hpp's subset, ECMA semantics: unanchored unless ^/$) or `format` (date-time,
 //   date, time, duration, email, hostname, ipv4, ipv6, uuid: string_formats.hpp says what each
-//   accepts) but not both and neither beside minLength/maxLength; number and integer
+//   accepts), not both; with minLength/maxLength beside them, both hold; number and integer
 //   minimum/maximum/exclusiveMinimum/exclusiveMaximum; boolean; null; enum and const of any JSON
 //   values; object properties/required/additionalProperties; array items/prefixItems/minItems/
 //   maxItems; anyOf; $ref to any "#/..." pointer of the same document ($defs, definitions, "#"),

@@ -28,6 +28,8 @@ TEST(json_schema_compiler, accepts_the_structured_output_subset) {
       R"({"type":"object","properties":{"a":{"type":"string"}},"additionalProperties":true,"strict":true,"x-vendor":1})",
       R"({"type":"string","pattern":"^[A-Z]{3}-[0-9]{2}$"})",
       R"({"type":["string","null"],"pattern":"a|b"})",
+      R"({"type":"string","pattern":"^[a-z]+$","minLength":2,"maxLength":8})",
+      R"({"type":"string","format":"date","minLength":1,"maxLength":64})",
       R"({"type":"object","properties":{"when":{"type":"string","format":"date-time"},"on":{"type":"string","format":"date"},"at":{"type":"string","format":"time"},"for":{"type":"string","format":"duration"},"mail":{"type":"string","format":"email"},"host":{"type":"string","format":"hostname"},"v4":{"type":"string","format":"ipv4"},"v6":{"type":"string","format":"ipv6"},"id":{"type":"string","format":"uuid"}}})",
   };
   for (const std::string& schema : accepted) {
@@ -50,8 +52,9 @@ TEST(json_schema_compiler, refuses_unsupported_keywords_by_name_and_pointer) {
       {R"({"type":"string","pattern":"(a|b)*a(a|b){14}"})", "'pattern' at #/pattern: the pattern needs more than 4096", error_code::too_large},
       {R"({"type":"string","pattern":"a^b"})", "no string matches", error_code::invalid_argument},
       {R"({"type":"string","pattern":3})", "'pattern' must be a string", error_code::invalid_argument},
-      {R"({"type":"string","pattern":"^a","maxLength":3})", "'maxLength' beside 'pattern' at #", error_code::unsupported},
-      {R"({"type":"string","format":"date","minLength":1})", "'minLength' beside 'format' at #", error_code::unsupported},
+      {R"({"type":"string","pattern":"^a+$","maxLength":100000})", "'pattern' at #/pattern: the pattern with minLength/maxLength needs more than",
+       error_code::too_large},
+      {R"({"type":"string","format":"date","minLength":11})", "'format' at #/format: no string of minLength..maxLength", error_code::invalid_argument},
       {R"({"type":"string","format":"date","pattern":"^a"})", "'format' beside 'pattern' at #", error_code::unsupported},
       {R"({"type":"object","properties":{"mail":{"type":"string","format":"uri"}}})",
        "'format' \"uri\" at #/properties/mail/format is not supported (only date-time, date, time, duration, email, hostname, ipv4, ipv6, uuid)",

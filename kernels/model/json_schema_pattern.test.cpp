@@ -43,6 +43,9 @@ const std::vector<pattern_case> cases = {
      {R"(["123e4567-e89b-12d3-a456-426614174000","00000000-0000-0000-0000-00000000000A"])", "[]"},
      {R"(["123e4567e89b12d3a456426614174000"])", R"(["123e4567-e89b-12d3-a456-42661417400g"])"}},
     {R"({"anyOf":[{"type":"string","pattern":"^a+$"},{"type":"string","pattern":"^b+$"}]})", {R"("aa")", R"("b")"}, {R"("ab")", R"("")"}},
+    // a length beside a pattern: both hold
+    {R"({"type":"string","pattern":"^[a-z]+$","minLength":2,"maxLength":3})", {R"("ab")", R"("abc")"}, {R"("a")", R"("abcd")"}},
+    {R"({"type":"string","pattern":"x","maxLength":2})", {R"("x")", R"("ax")", R"("xé")"}, {R"("abx")", R"("ab")"}},
 };
 
 TEST(json_schema_pattern, accepts_exactly_the_strings_the_pattern_matches) {
@@ -62,6 +65,8 @@ const std::vector<pattern_case> prefixes = {
     {R"({"type":"string","pattern":"^😀$"})",
      {"\"\xf0", "\"\xf0\x9f\x98", "\"\\uD", "\"\\uD83D", "\"\\uD83D\\", "\"\\uD83D\\uDE", "\"\\uD83D\\uDE00"},
      {"\"\xf1", "\"\xf0\x9f\x97", "\"\\uE", "\"\\uD83C", "\"\\uD83D\\uDF", "\"\\u0"}},
+    // maxLength 3 beside an unanchored "x": the third character must be the x if none came before
+    {R"({"type":"string","pattern":"x","maxLength":3})", {"\"ab", "\"abx", "\"x", "\"xab"}, {"\"abc", "\"ab\\n", "\"abx\"x"}},
     {R"({"type":"string","pattern":"^\\n\"$"})", {"\"\\", "\"\\n", "\"\\u000", "\"\\n\\"}, {"\"\\t", "\"\\u001", "\"\\n\""}},
 };
 
@@ -79,10 +84,12 @@ std::vector<std::uint32_t> code_points(const std::string& utf8) { return utf8_co
 
 TEST(json_schema_pattern, random_byte_writers_never_reach_a_dead_end_and_finish_only_matching_strings) {
   const std::vector<std::string> patterns = {"^[A-Z]{3}-[0-9]{2}$", "^é[😀x]\\n$", "b+c", "^(ab|cd)*e?$", "^[^a-z]{2,4}$", "^.\\s\\S$"};
+  const std::string bounded = R"({"type":"string","pattern":"b","minLength":3,"maxLength":5})";
   const std::vector<std::string> formats = {"date-time", "date", "time", "duration", "email", "hostname", "ipv4", "ipv6", "uuid"};
   std::vector<std::pair<std::string, std::string>> schemas;  // schema, pattern
   for (const std::string& p : patterns) schemas.emplace_back(nlohmann::json{{"type", "string"}, {"pattern", p}}.dump(), p);
   for (const std::string& f : formats) schemas.emplace_back(nlohmann::json{{"type", "string"}, {"format", f}}.dump(), "");
+  schemas.emplace_back(bounded, "b");
   std::mt19937 rng(42);
   int finished = 0;
   for (const auto& [text, pattern] : schemas) {
@@ -112,6 +119,11 @@ TEST(json_schema_pattern, random_byte_writers_never_reach_a_dead_end_and_finish_
       ++finished;
       const auto decoded = nlohmann::json::parse(written).get<std::string>();
       EXPECT_TRUE(schema.patterns[0].matches(code_points(decoded))) << text << ": " << written;
+      if (text == bounded) {
+        EXPECT_NE(decoded.find('b'), std::string::npos) << written;
+        EXPECT_GE(code_points(decoded).size(), 3u) << written;
+        EXPECT_LE(code_points(decoded).size(), 5u) << written;
+      }
     }
   }
   EXPECT_GE(finished, static_cast<int>(schemas.size()) * 10);

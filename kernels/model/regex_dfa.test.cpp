@@ -88,6 +88,50 @@ TEST(regex_dfa, the_same_pattern_gives_the_same_automaton) {
   EXPECT_TRUE(*a == *b);
 }
 
+TEST(regex_dfa, with_length_keeps_only_matches_of_that_many_characters) {
+  auto letters = compile_regex("^[a-z]+$");
+  ASSERT_TRUE(letters.ok());
+  auto two_to_three = with_length(*letters, 2, 3);
+  ASSERT_TRUE(two_to_three.ok()) << two_to_three.err().message;
+  EXPECT_FALSE(two_to_three->matches(code_points("a")));
+  EXPECT_TRUE(two_to_three->matches(code_points("ab")));
+  EXPECT_TRUE(two_to_three->matches(code_points("abc")));
+  EXPECT_FALSE(two_to_three->matches(code_points("abcd")));
+  auto at_least_two = with_length(*letters, 2, UINT32_MAX);
+  ASSERT_TRUE(at_least_two.ok());
+  EXPECT_FALSE(at_least_two->matches(code_points("a")));
+  EXPECT_TRUE(at_least_two->matches(code_points("abcdefghij")));
+  // After "ab" under maxLength 2 only the end is left: no live step, an accepting state.
+  std::uint32_t state = regex_dfa::start;
+  for (const char c : std::string("ab")) state = two_to_three->step(state, static_cast<unsigned char>(c));
+  EXPECT_TRUE(two_to_three->accepts(state));
+  auto exactly_two = with_length(*letters, 0, 2);
+  ASSERT_TRUE(exactly_two.ok());
+  state = regex_dfa::start;
+  for (const char c : std::string("ab")) state = exactly_two->step(state, static_cast<unsigned char>(c));
+  EXPECT_FALSE(exactly_two->steps_within(state, {0, code_point_max}));
+  // Bounds the pattern already keeps change nothing; bounds it cannot meet are refused.
+  auto fixed = compile_regex("^\\d{4}$");
+  ASSERT_TRUE(fixed.ok());
+  auto loose = with_length(*fixed, 1, 10);
+  ASSERT_TRUE(loose.ok());
+  EXPECT_TRUE(*loose == *fixed);
+  auto impossible = with_length(*fixed, 5, 10);
+  ASSERT_FALSE(impossible.ok());
+  EXPECT_EQ(impossible.err().code, error_code::invalid_argument);
+  EXPECT_NE(impossible.err().message.find("minLength..maxLength"), std::string::npos);
+  auto cyclic = compile_regex("^(ab)*$");
+  ASSERT_TRUE(cyclic.ok());
+  auto even = with_length(*cyclic, 3, 5);
+  ASSERT_TRUE(even.ok());
+  EXPECT_TRUE(even->matches(code_points("abab")));
+  EXPECT_FALSE(even->matches(code_points("ab")));
+  EXPECT_FALSE(even->matches(code_points("ababab")));
+  auto huge = with_length(*letters, 0, 100000);
+  ASSERT_FALSE(huge.ok());
+  EXPECT_EQ(huge.err().code, error_code::too_large);
+}
+
 struct refusal_case {
   std::string pattern;
   error_code code;

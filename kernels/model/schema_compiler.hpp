@@ -38,8 +38,9 @@ class schema_compiler {
   result<std::uint32_t> array(const json& schema, const std::string& at);
   result<std::uint32_t> string(const json& schema, const std::string& at);
   result<std::uint32_t> number(const json& schema, bool integer, const std::string& at);
-  // A string's `pattern` or `format` -> index into compiled_schema::patterns; none without either.
-  result<std::uint32_t> pattern(const json& schema, const std::string& at);
+  // A string's `pattern` or `format` (with its length bounds) -> index into compiled_schema::patterns;
+  // none without either.
+  result<std::uint32_t> pattern(const json& schema, std::uint32_t min_length, std::uint32_t max_length, const std::string& at);
 
   const json& document_;
   const json_schema_limits& limits_;
@@ -48,7 +49,7 @@ class schema_compiler {
   std::map<std::string, std::uint32_t> references_;
   std::uint32_t any_ = schema_node::none;
   std::size_t literal_bytes_ = 0;
-  std::map<std::string, std::uint32_t> patterns_;  // pattern text -> index (one automaton per text)
+  std::map<std::string, std::uint32_t> patterns_;  // pattern text and length bounds -> index (one automaton each)
   std::size_t pattern_cells_ = 0;
 };
 

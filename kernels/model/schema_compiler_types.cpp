@@ -130,26 +130,20 @@ result<std::uint32_t> schema_compiler::string(const json& schema, const std::str
   if (!min_length.ok()) return min_length;
   if (!max_length.ok()) return max_length;
   if (*min_length > *max_length) return invalid_schema(at, range_text(schema, "minLength", "maxLength"));
-  auto pattern_index = pattern(schema, at);
+  auto pattern_index = pattern(schema, *min_length, *max_length, at);
   if (!pattern_index.ok()) return pattern_index;
   return add(schema_node{.kind = schema_kind::string, .min_length = *min_length, .max_length = *max_length, .pattern = *pattern_index});
 }
 
-// Patterns and formats stand alone: a length beside one could leave the writer in a string the
-// pattern still allows but the length no longer does, so that pairing is refused.
-result<std::uint32_t> schema_compiler::pattern(const json& schema, const std::string& at) {
+// A length beside a pattern is part of its automaton (with_length), so neither can strand the writer.
+result<std::uint32_t> schema_compiler::pattern(const json& schema, std::uint32_t min_length, std::uint32_t max_length,
+                                               const std::string& at) {
   const auto pattern = schema.find("pattern");
   const auto format = schema.find("format");
   if (pattern == schema.end() && format == schema.end()) return schema_node::none;
   const char* keyword = pattern != schema.end() ? "pattern" : "format";
   if (pattern != schema.end() && format != schema.end()) {
     return unsupported_schema("'format' beside 'pattern' at " + at + " is not supported (use one of them)");
-  }
-  for (const char* length : {"minLength", "maxLength"}) {
-    if (schema.contains(length)) {
-      return unsupported_schema(std::string("'") + length + "' beside '" + keyword + "' at " + at +
-                                " is not supported (write the length into the pattern, e.g. ^.{1,8}$)");
-    }
   }
   const json& value = pattern != schema.end() ? *pattern : *format;
   const std::string where = child_pointer(at, keyword);
@@ -162,16 +156,19 @@ result<std::uint32_t> schema_compiler::pattern(const json& schema, const std::st
     }
     text = std::string(*predefined);
   }
-  if (const auto known = patterns_.find(text); known != patterns_.end()) return known->second;
+  const bool length_bound = min_length > 0 || max_length != schema_node::unlimited;
+  const std::string key = text + (length_bound ? " length " + std::to_string(min_length) + ".." + std::to_string(max_length) : "");
+  if (const auto known = patterns_.find(key); known != patterns_.end()) return known->second;
   regex_limits limits = limits_.pattern;
   const std::size_t cells_left = limits_.pattern_cells_max - std::min(pattern_cells_, limits_.pattern_cells_max);
   limits.dfa_cells_max = static_cast<std::uint32_t>(std::min<std::size_t>(limits.dfa_cells_max, cells_left));
   auto dfa = compile_regex(text, limits);
+  if (dfa.ok() && length_bound) dfa = with_length(*dfa, min_length, max_length, limits);
   if (!dfa.ok()) return make_error(dfa.err().code, "output_schema: '" + std::string(keyword) + "' at " + where + ": " + dfa.err().message);
   pattern_cells_ += dfa->next.size();
   out_.patterns.push_back(std::move(*dfa));
   const auto index = static_cast<std::uint32_t>(out_.patterns.size() - 1);
-  patterns_.emplace(std::move(text), index);
+  patterns_.emplace(key, index);
   return index;
 }
 

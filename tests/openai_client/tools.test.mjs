@@ -225,15 +225,16 @@ test('openai: an unsupported schema keyword is a 400 naming it, not unconstraine
 });
 
 // pattern and format are enforced by the constrained sampler: a random model's strings match them.
-test('openai: response_format json_schema with pattern and format date comes back matching', async () => {
+test('openai: response_format json_schema with pattern, format date and a length beside a pattern comes back matching', async () => {
   const schema = {
     type: 'object',
     properties: {
       code: { type: 'string', pattern: '^[A-Z]{3}-[0-9]{2}$' },
       day: { type: 'string', format: 'date' },
       tag: { type: 'string', pattern: '^(red|green)$' },
+      word: { type: 'string', pattern: '^[a-z]+$', minLength: 2, maxLength: 5 },
     },
-    required: ['code', 'day', 'tag'],
+    required: ['code', 'day', 'tag', 'word'],
     additionalProperties: false,
   };
   for (let i = 0; i < 3; ++i) {
@@ -244,10 +245,11 @@ test('openai: response_format json_schema with pattern and format date comes bac
     const text = reply.choices[0].message.content;
     assert.equal(reply.choices[0].finish_reason, 'stop', text);
     const parsed = JSON.parse(text);
-    assert.deepEqual(Object.keys(parsed), ['code', 'day', 'tag'], text);
+    assert.deepEqual(Object.keys(parsed), ['code', 'day', 'tag', 'word'], text);
     assert.match(parsed.code, /^[A-Z]{3}-[0-9]{2}$/, text);
     assert.match(parsed.day, /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, text);
     assert.match(parsed.tag, /^(red|green)$/, text);
+    assert.match(parsed.word, /^[a-z]{2,5}$/, text);
   }
 });
 
