@@ -87,7 +87,8 @@ std::optional<json_schema_prefix::plain_string> json_schema_prefix::in_plain_str
     const frame& top = frames_[end - 1];
     if (top.kind != frame_kind::string || !top.text.at_boundary()) return std::nullopt;
     const schema_node& n = schema_->nodes[top.node];
-    if (n.pattern != schema_node::none) return std::nullopt;  // which characters fit depends on the automaton
+    // Which characters fit depends on the automaton, unless it takes every character from here on.
+    if (n.pattern != schema_node::none && !schema_->patterns[n.pattern].takes_everything(top.pattern_state)) return std::nullopt;
     const bool unlimited = n.max_length == schema_node::unlimited;
     plain.room = std::max(plain.room, unlimited ? schema_node::unlimited : n.max_length - top.index);
     plain.length_free = plain.length_free && unlimited && top.index >= n.min_length;

@@ -47,9 +47,9 @@ class json_schema_prefix {
     ends_.clear();
   }
 
-  // Every thread inside a string without a pattern at a character boundary: a token that is whole
-  // characters with no closing quote only adds its characters, and some thread takes it if it has
-  // the room.
+  // Every thread inside a string at a character boundary, without a pattern or past the point where
+  // it matters (regex_dfa::takes_everything): a token that is whole characters with no closing quote
+  // only adds its characters, and some thread takes it if it has the room.
   struct plain_string {
     std::uint32_t room = 0;     // characters the roomiest thread may still take
     bool length_free = false;   // every thread: no maxLength, minLength reached (the count never matters)

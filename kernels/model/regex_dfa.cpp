@@ -21,6 +21,15 @@ bool regex_dfa::steps_within(std::uint32_t state, code_point_range range) const 
   return false;
 }
 
+bool regex_dfa::takes_everything(std::uint32_t state) const {
+  if (!accepts(state)) return false;
+  for (std::size_t c = 0; c < class_starts.size(); ++c) {
+    const bool surrogates = class_starts[c] >= 0xD800 && class_starts[c] <= 0xDFFF;  // in no class: always dead
+    if (!surrogates && next[state * class_starts.size() + c] != state) return false;
+  }
+  return true;
+}
+
 bool regex_dfa::matches(const std::vector<std::uint32_t>& code_points) const {
   std::uint32_t state = start;
   for (const std::uint32_t c : code_points) {

@@ -32,6 +32,9 @@ struct regex_dfa {
   // Some code point in [first, last] leads from `state` to a (live) state.
   bool steps_within(std::uint32_t state, code_point_range range) const;
   bool accepts(std::uint32_t state) const { return accepting[state] != 0; }
+  // Accepting, and every character leads back here: the rest of the string no longer matters (past
+  // the match of an unanchored pattern).
+  bool takes_everything(std::uint32_t state) const;
   // The whole string (already decoded to code points) matches.
   bool matches(const std::vector<std::uint32_t>& code_points) const;
   bool operator==(const regex_dfa&) const = default;

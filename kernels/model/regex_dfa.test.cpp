@@ -73,6 +73,20 @@ TEST(regex_dfa, every_kept_state_can_still_reach_a_match) {
   EXPECT_FALSE(dfa->accepts(state));
 }
 
+TEST(regex_dfa, past_an_unanchored_match_every_character_is_taken) {
+  auto dfa = compile_regex("b");
+  ASSERT_TRUE(dfa.ok());
+  EXPECT_FALSE(dfa->takes_everything(regex_dfa::start));
+  const std::uint32_t matched = dfa->step(dfa->step(regex_dfa::start, 'a'), 'b');
+  EXPECT_TRUE(dfa->takes_everything(matched));
+  auto anchored = compile_regex("^b");
+  ASSERT_TRUE(anchored.ok());
+  EXPECT_TRUE(anchored->takes_everything(anchored->step(regex_dfa::start, 'b')));
+  auto whole = compile_regex("^b$");
+  ASSERT_TRUE(whole.ok());
+  EXPECT_FALSE(whole->takes_everything(whole->step(regex_dfa::start, 'b')));
+}
+
 TEST(regex_dfa, surrogates_are_in_no_class) {
   auto dfa = compile_regex("^[^a]$");
   ASSERT_TRUE(dfa.ok());
