@@ -42,11 +42,9 @@ struct regex_dfa {
 
 result<regex_dfa> compile_regex(std::string_view pattern, const regex_limits& limits = {});
 
-// `dfa` accepting only strings of min_length..max_length code points (max_length UINT32_MAX: no
-// upper bound): the product with a character counter, so minLength/maxLength beside a pattern never
-// strand a writer either. Refused: no string fits both (invalid_argument), a product over `limits`
-// (too_large).
-result<regex_dfa> with_length(const regex_dfa& dfa, std::uint32_t min_length, std::uint32_t max_length,
-                              const regex_limits& limits = {});
+
+// `dfa` with only the states that can still reach an accepting one, renumbered in order (the start
+// stays 0); invalid_argument with `none_matches` when the start is not among them.
+result<regex_dfa> without_dead_states(regex_dfa dfa, std::string_view none_matches);
 
 }  // namespace infergrid::model

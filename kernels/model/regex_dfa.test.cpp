@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernels/model/regex_dfa.hpp"
+#include "kernels/model/regex_length.hpp"
 
 namespace infergrid::model {
 namespace {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "kernels/model/schema_compiler.hpp"
+#include "kernels/model/regex_length.hpp"
 #include "kernels/model/string_formats.hpp"
 
 namespace infergrid::model {

@@ -76,7 +76,9 @@ TEST_F(schema_mask_on_stories, pattern_strings_draw_only_matching_strings) {
         // Only past an unanchored match (and at a character boundary) does the shortcut come back:
         // what follows no longer matters.
         const bool matched = text == "b" && written.find('b') != std::string::npos;
-        if (step > 0 && !matched) EXPECT_FALSE(state.in_plain_string().has_value()) << text << " after " << written;
+        if (step > 0 && !matched) {
+          EXPECT_FALSE(state.in_plain_string().has_value()) << text << " after " << written;
+        }
         if (matched && state.in_plain_string().has_value()) ++shortcuts;
         std::vector<float> logits(vocab().vocab_size());
         for (float& l : logits) l = normal(rng);
