@@ -441,7 +441,7 @@ TEST_F(matchmaker_loss_test, a_matchmaker_that_died_fails_its_jobs_within_second
   const seconds ended_after = stream_through_matchmaker_loss(false);
   EXPECT_FALSE(got.finished);
   EXPECT_LT(ended_after.count(), 15) << edge->log();
-  EXPECT_TRUE(edge->wait_for_log("The matchmaker has not answered", milliseconds(0))) << edge->log();
+  EXPECT_TRUE(edge->wait_for_log("The matchmaker has not answered", seconds(5))) << edge->log();
   expect_delivered_tokens_paid(3);
 }
 
@@ -449,7 +449,7 @@ TEST_F(matchmaker_loss_test, a_restarted_matchmaker_that_lost_the_job_fails_it_w
   const seconds ended_after = stream_through_matchmaker_loss(true);
   EXPECT_FALSE(got.finished);
   EXPECT_LT(ended_after.count(), 15) << edge->log();
-  EXPECT_TRUE(edge->wait_for_log("The matchmaker lost the request", milliseconds(0))) << edge->log();
+  EXPECT_TRUE(edge->wait_for_log("The matchmaker lost the request", seconds(5))) << edge->log();
   expect_delivered_tokens_paid(3);
 }
 
