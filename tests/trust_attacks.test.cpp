@@ -394,7 +394,7 @@ TEST_F(trust_attacks, a_deposit_escrow_settle_stake_and_epoch_close_by_an_attack
 TEST_F(trust_attacks, a_member_cannot_take_the_op_ids_of_refunds_expiries_or_verdicts) {
   ASSERT_TRUE(grid->call<ledger_ack>("settlement", ledger_deposit{"fund-evil", evil_key, 1, 10}, call_timeout_ms).ok());
   const std::string request = "r-squat";
-  for (const std::string op : {"refund/" + request, "expire/" + request, "verdict/" + request + "/" + worker_id}) {
+  for (const std::string& op : {"refund/" + request, "expire/" + request, "verdict/" + request + "/" + worker_id}) {
     auto staked = attack<ledger_ack>("grid/settlement", ledger_stake{op, evil_key, 1});
     ASSERT_TRUE(staked.ok()) << op << ": " << staked.err().message;  // her own stake: allowed
     auto again = attack<ledger_ack>("grid/settlement", ledger_stake{op, evil_key, 1});

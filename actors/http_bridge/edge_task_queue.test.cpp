@@ -32,21 +32,6 @@ http_bridge_config small_pool(std::size_t threads) {
   return config;
 }
 
-// Reads one answer's head and body from a keep-alive connection (a /health answer: small).
-bool read_answer(int sock, milliseconds wait) {
-  std::string got;
-  const auto deadline = std::chrono::steady_clock::now() + wait;
-  while (std::chrono::steady_clock::now() < deadline && got.find("\"status\"") == std::string::npos) {
-    pollfd fd{sock, POLLIN, 0};
-    if (::poll(&fd, 1, 50) <= 0) continue;
-    char buffer[4096];
-    const auto n = ::recv(sock, buffer, sizeof buffer, 0);
-    if (n <= 0) return false;
-    got.append(buffer, static_cast<std::size_t>(n));
-  }
-  return got.rfind("HTTP/1.1 200", 0) == 0;
-}
-
 TEST(EdgeTaskQueue, KeepAliveClientsHoldingEveryThreadCannotKeepAnotherWaiting) {
   bridge_shared shared(small_pool(4), account_book{});
   http_server server(shared);

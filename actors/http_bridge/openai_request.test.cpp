@@ -137,7 +137,7 @@ TEST(ChatRequest, InvalidJsonIs400WithoutParam) {
   for (int i = 0; i < 150000; ++i) deep_schema += "{\"a\":";
   deep_schema += "1" + std::string(150000, '}') + "}}";
   EXPECT_NE(chat_error(deep_schema).message.find("nest deeper than 64 levels"), std::string::npos);
-  for (const std::string body : {std::string(""), std::string("{"), std::string("not json"), std::string("[1,2]"),
+  for (const std::string& body : {std::string(""), std::string("{"), std::string("not json"), std::string("[1,2]"),
                                  std::string("\"text\""), std::string("{\"model\":\"m\",}"), deep_schema}) {
     auto failure = chat_error(body);
     EXPECT_EQ(failure.status, 400) << body;

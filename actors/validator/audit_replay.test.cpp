@@ -108,7 +108,9 @@ std::vector<std::pair<inference_request, completion_receipt>> vulkan_answers(
     for (int guard = 0; guard < 1000 && !batch.idle(); ++guard) {
       for (auto& event : batch.step()) {
         if (!event.finished) continue;
-        if (forger != nullptr) EXPECT_TRUE(forger->forge(*event.finished).ok());
+        if (forger != nullptr) {
+          EXPECT_TRUE(forger->forge(*event.finished).ok());
+        }
         out.emplace_back(by_id[event.finished->request.request_id], build_receipt(*event.finished, offer, key, cheat));
       }
     }
@@ -367,13 +369,17 @@ TEST(audit_replay, every_cheat_is_found_guilty_with_its_reason) {
                      request.sampling.temperature, outcome->evidence.tokens_checked, outcome->evidence.near_ties,
                      receipt.finish_reason);
           // A forged end that passes must have been weighed and found within the honest tolerances.
-          if (c.mode == cheat_mode::truncate) EXPECT_GE(outcome->evidence.near_ties, 1u) << request.request_id;
+          if (c.mode == cheat_mode::truncate) {
+            EXPECT_GE(outcome->evidence.near_ties, 1u) << request.request_id;
+          }
           continue;
         }
         ++detected;
         ++reasons[outcome->reason];
         // The forgery itself is perfect: the real model's own fingerprints.
-        if (forger) EXPECT_EQ(outcome->evidence.fingerprint_mismatches, 0u) << request.request_id;
+        if (forger) {
+          EXPECT_EQ(outcome->evidence.fingerprint_mismatches, 0u) << request.request_id;
+        }
         EXPECT_NE(std::find(c.reasons.begin(), c.reasons.end(), outcome->reason), c.reasons.end())
             << c.name << ": " << outcome->reason << " " << outcome->detail;
         if (outcome->evidence.first_bad_position >= 0) {

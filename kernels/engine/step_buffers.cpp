@@ -81,7 +81,6 @@ result<step_buffers> step_buffers::create(const vk::device& dev, const model::ll
   out.capacity = capacity;
   const activation_sizes sizes = sizes_of(h, capacity);
   const std::size_t kv_width = h.kv_width();
-  const std::size_t f = sizeof(float);
   const auto device_local = vk::memory_kind::device_local;
   const auto host = vk::memory_kind::host_visible;
   std::size_t& act = out.activation_bytes;
