@@ -36,6 +36,11 @@ void add_cors_headers(const std::vector<std::string>& cors_origins, const httpli
   if (!lists(cors_origins, "*")) res.set_header("Vary", "Origin");
 }
 
+std::string edge_refusal_cors_lines(const std::vector<std::string>& cors_origins) {
+  if (!lists(cors_origins, "*")) return "";
+  return std::string("Access-Control-Allow-Origin: *\r\nAccess-Control-Expose-Headers: ") + exposed_headers + "\r\n";
+}
+
 void answer_preflight(const std::vector<std::string>& cors_origins, const httplib::Request& req, httplib::Response& res) {
   res.status = 204;
   res.set_header("Allow", allowed_methods);

@@ -27,6 +27,11 @@ std::optional<std::string> allowed_origin(const std::vector<std::string>& cors_o
 // Adds Access-Control-Allow-Origin (and Vary: Origin where the answer depends on it) to any answer.
 void add_cors_headers(const std::vector<std::string>& cors_origins, const httplib::Request& req, httplib::Response& res);
 
+// The CORS head lines of an answer the edge writes itself, before any route (a 429 over the
+// per-client cap, 408, 431, 503): with `cors_origins` "*", the origin and exposed headers; else
+// none (no Origin was read).
+std::string edge_refusal_cors_lines(const std::vector<std::string>& cors_origins);
+
 // Answers an OPTIONS request: 204, Allow, and for an allowed origin the preflight's
 // Access-Control-Allow-Methods / -Headers / -Max-Age (add_cors_headers adds the origin).
 void answer_preflight(const std::vector<std::string>& cors_origins, const httplib::Request& req, httplib::Response& res);

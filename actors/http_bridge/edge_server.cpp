@@ -79,11 +79,12 @@ const char* reason_phrase(int status) {
 
 // Writes a whole answer the edge gives without httplib (429, 408, a refused head) and does not
 // wait for the client.
-void write_raw_error(int sock, const api_error& failure) {
+void write_raw_error(int sock, const api_error& failure, const std::string& extra_head_lines) {
   const std::string body = error_body(failure);
   std::string out = "HTTP/1.1 " + std::to_string(failure.status) + " " + reason_phrase(failure.status) +
                     "\r\nContent-Type: application/json\r\nConnection: close\r\n";
   if (failure.retry_after_s > 0) out += "Retry-After: " + std::to_string(failure.retry_after_s) + "\r\n";
+  out += extra_head_lines;
   out += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   (void)::send(sock, out.data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   // Closing with unread bytes sends a reset, which may overtake the answer: discard what came
@@ -294,14 +295,16 @@ bool edge_server::process_and_close_socket(socket_t sock) {
     write_raw_error(sock, api_error{503,
                                     std::to_string(load.max_waiting) +
                                         " connections are waiting for the server; retry shortly.",
-                                    "server_error", "", "server_busy", 1});
+                                    "server_error", "", "server_busy", 1},
+                    limits_.refusal_head_lines);
   } else if (!admit(client)) {
     ++counters.refused_connections;
     write_raw_error(sock, api_error{429,
                                     "Too many connections from " + client + " (" +
                                         std::to_string(limits_.max_connections_per_client) +
                                         " open); reuse or close one and retry.",
-                                    "rate_limit_error", "", "too_many_connections", 1});
+                                    "rate_limit_error", "", "too_many_connections", 1},
+                    limits_.refusal_head_lines);
   } else {
     edge_stream stream(sock, limits_);
     for (std::size_t served = 0; served < limits_.max_requests_per_connection; ++served) {
@@ -313,16 +316,17 @@ bool edge_server::process_and_close_socket(socket_t sock) {
         write_raw_error(sock, api_error{408,
                                         "The request's headers did not arrive within " +
                                             std::to_string(limits_.header_timeout_ms) + " ms.",
-                                        "invalid_request_error", "", "request_timeout", 0});
+                                        "invalid_request_error", "", "request_timeout", 0},
+                        limits_.refusal_head_lines);
       }
       if (head == edge_stream::head::too_large) {
         ++counters.refused_heads;
-        write_raw_error(sock, head_too_large(max_head_bytes));  // no linger: no client sends such heads
+        write_raw_error(sock, head_too_large(max_head_bytes), limits_.refusal_head_lines);  // no linger: no client sends such heads
       }
       if (head != edge_stream::head::complete) break;
       if (auto refused = stream.check_framing()) {
         ++counters.refused_heads;
-        write_raw_error(sock, *refused);
+        write_raw_error(sock, *refused, limits_.refusal_head_lines);
         linger_then_close(sock);
         break;
       }

@@ -37,6 +37,7 @@ struct edge_limits {
   std::size_t max_connections_per_client = 48;
   std::size_t max_requests_per_connection = 10000;
   std::size_t max_body_bytes = 1 << 20;  // a declared Content-Length over it is a 413 at once
+  std::string refusal_head_lines;         // extra head lines of the edge's own refusals (CORS: cors.hpp)
 };
 
 // Counts of what the edge refused or let go; on the bridge's /metrics (edge_metrics.hpp).

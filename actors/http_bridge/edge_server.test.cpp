@@ -106,6 +106,30 @@ TEST(HttpEdge, SlowlorisFromOneAddressCannotStarveOthers) {
   EXPECT_EQ(timed_out, 16);
 }
 
+// The edge's own refusals (here a 429 over the per-client cap, written before any route) carry the
+// CORS headers too when any origin may call, so a browser page can read them and their Retry-After.
+TEST(HttpEdge, TheEdgesOwnRefusalsCarryCorsHeadersForAnyOrigin) {
+  for (const bool any_origin : {true, false}) {
+    http_bridge_config config;
+    config.port = 0;
+    config.max_connections_per_client = 1;
+    if (!any_origin) config.cors_origins = {};
+    bridge_shared shared(config, alice_book());
+    http_server server(shared);
+    ASSERT_TRUE(server.start().ok());
+    const int holder = connect_from("127.0.0.2", server.port());
+    (void)::send(holder, "GET /v1/models HTTP/1.1\r\n", 25, MSG_NOSIGNAL);
+    std::this_thread::sleep_for(milliseconds(200));
+    const int refused = connect_from("127.0.0.2", server.port());
+    const std::string answer = read_some(refused, milliseconds(3000));
+    EXPECT_EQ(answer.rfind("HTTP/1.1 429", 0), 0u) << answer;
+    EXPECT_EQ(answer.find("Access-Control-Allow-Origin: *\r\n") != std::string::npos, any_origin) << answer;
+    EXPECT_EQ(answer.find("Access-Control-Expose-Headers: Retry-After\r\n") != std::string::npos, any_origin) << answer;
+    ::close(refused);
+    ::close(holder);
+  }
+}
+
 TEST(HttpEdge, ChunkedBodyOverTheLimitIsRefusedWhileStreaming) {
   http_bridge_config config;
   config.port = 0;
