@@ -3,8 +3,6 @@
 namespace infergrid::http {
 namespace {
 
-// The ledger keeps at most 256 bytes of a refund's reason (ledger_state.hpp); ours are shorter.
-constexpr std::size_t refund_reason_bytes_max = 200;
 
 // The ledger's refusal for an unknown account reads "no account <id>" (ledger_state::existing);
 // the runtime's not_found for an unknown actor reads otherwise.
@@ -23,11 +21,6 @@ escrow_request escrow_for(const http_bridge_config& config, const std::string& r
                         caps.prompt_per_1k_micro,
                         caps.completion_per_1k_micro,
                         now_unix_ms + config.request_timeout_ms};
-}
-
-refund_request refund_for(const std::string& request_id, std::string reason) {
-  if (reason.size() > refund_reason_bytes_max) reason.resize(refund_reason_bytes_max);
-  return refund_request{"refund/" + request_id, request_id, std::move(reason)};
 }
 
 api_error escrow_refusal(const http_bridge_config& config, const std::string& payer, const error& why) {

@@ -20,8 +20,6 @@ namespace infergrid::http {
 // Its prices are the request's caps: the ledger pays the serving worker's ask, capped by them.
 escrow_request escrow_for(const http_bridge_config& config, const std::string& request_id, const std::string& payer,
                           std::int64_t max_cost_micro, const job_price& caps, std::int64_t now_unix_ms);
-// op id "refund/<request_id>".
-refund_request refund_for(const std::string& request_id, std::string reason);
 
 // What the client sees when the escrow is refused: 402 when the ledger account cannot cover the
 // maximum cost or does not exist, 503 naming the settlement actor when it cannot be reached or

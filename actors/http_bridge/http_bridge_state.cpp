@@ -6,6 +6,7 @@
 #include "actors/http_bridge/access_log.hpp"
 #include "actors/http_bridge/bridge_escrow.hpp"
 #include "actors/http_bridge/upstream_request.hpp"
+#include "actors/settlement/request_op_ids.hpp"
 #include "messages/match.hpp"
 #include "runtime/actor_kind_registry.hpp"
 #include "runtime/actor_runner.hpp"

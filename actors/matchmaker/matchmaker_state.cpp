@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "actors/gpu_worker/receipt_signing.hpp"
+#include "actors/settlement/request_op_ids.hpp"
 #include "actors/matchmaker/routing_policy.hpp"
 #include "actors/validator/verdict_signing.hpp"
 #include "runtime/actor_kind_registry.hpp"
@@ -333,9 +334,7 @@ void matchmaker_state::settle_lost(vouched_jobs::lost_job&& lost) {
   for (const settle_receipt& claim : lost.delivered_claims) {
     owe_settlement<settle_reply>(claim, "delivered claim of " + claim.miner.substr(0, 12));
   }
-  std::string reason = "its submitter was lost: " + lost.why;
-  if (reason.size() > 200) reason.resize(200);  // the ledger keeps at most 256 bytes of a reason
-  owe_settlement<ledger_ack>(refund_request{"refund/" + id, id, std::move(reason)}, "refund");
+  owe_settlement<ledger_ack>(refund_for(id, "its submitter was lost: " + lost.why), "refund");
 }
 
 template <class Reply, class Claim>

@@ -37,4 +37,10 @@ std::vector<std::string> trace_op_ids(const trace_report& trace) {
   return op_ids;
 }
 
+refund_request refund_for(const std::string& request_id, std::string reason) {
+  constexpr std::size_t reason_bytes_max = 200;
+  if (reason.size() > reason_bytes_max) reason.resize(reason_bytes_max);
+  return refund_request{"refund/" + request_id, request_id, std::move(reason)};
+}
+
 }  // namespace infergrid

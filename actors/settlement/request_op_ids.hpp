@@ -10,6 +10,7 @@
 
 #include "messages/challenge.hpp"
 #include "messages/inference.hpp"
+#include "messages/ledger.hpp"
 
 namespace infergrid {
 
@@ -36,6 +37,11 @@ std::string member_op_id(std::string_view kind, const std::string& account, cons
 // The op id a verdict is applied under, whatever op id its message names: one verdict per request
 // and validator for the ledger's life (a validator cannot count one again under a fresh op id).
 std::string verdict_op_id(const std::string& request_id, const std::string& validator);
+
+// The refund of a request's escrow (a bridge's, or the matchmaker's for a job its bridge lost): op
+// id "refund/<request_id>", so both map to one entry; the reason cut to 200 bytes (the ledger keeps
+// at most 256, ledger_state.hpp).
+refund_request refund_for(const std::string& request_id, std::string reason);
 
 // escrow/<id>, refund/<id>, each receipt's op id, verdict/<id>/<validator> for each verdict.
 std::vector<std::string> trace_op_ids(const trace_report& trace);
