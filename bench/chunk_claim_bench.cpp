@@ -47,12 +47,13 @@ double claim_seconds(std::uint32_t chunk_tokens, int chunks) {
   chunk.worker_id = ig::to_hex(key.public_id());
   chunk.prompt_token_count = prompt_tokens;
   chunk.tokens.assign(chunk_tokens, 1234);
+  chunk.fingerprints.assign(2 * chunk_tokens, 0x5a);
   ig::digest running = ig::first_chunk_claim_digest(chunk.request_id, 0);
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < chunks; ++i) {
     chunk.index = static_cast<std::uint32_t>(i) * chunk_tokens;
     chunk.claim_completion_tokens = chunk.index + chunk_tokens;
-    running = ig::next_chunk_claim_digest(running, chunk.tokens);
+    running = ig::next_chunk_claim_digest(running, chunk.tokens, chunk.fingerprints);
     chunk.claim_digest.assign(running.begin(), running.end());
     ig::sign_chunk_claim(chunk, key);
   }

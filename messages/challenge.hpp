@@ -10,15 +10,32 @@
 //
 // Fields are appended only; a new field gets a default that means "as before".
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <msgpack.hpp>
 
 #include "messages/inference.hpp"
+#include "messages/ledger.hpp"
 #include "messages/message_registry.hpp"
 
 namespace infergrid {
+
+// What a worker streamed of a request that ended without that worker's receipt — the segment
+// before a failover (worker A streamed positions [first_index, first_index + n), then B finished),
+// a cancelled stream, a lost or failed job — and was paid from its last signed chunk claim
+// (chunk_claim.hpp). The claim binds the evidence: its digest chains, chunk by chunk, the chunk's
+// tokens and fingerprints from first_chunk_claim_digest(request, first_index).
+struct claimed_segment {
+  std::string worker_id;
+  std::uint32_t first_index = 0;
+  std::vector<std::int32_t> output_tokens;  // every generated token from position 0 to the segment's end
+  std::vector<std::uint32_t> chunk_tokens;  // tokens per chunk of the segment, in order (the digest's steps)
+  std::vector<std::uint8_t> fingerprints;   // one token_fingerprint per token of the segment
+  settle_receipt claim;                     // the worker's last chunk claim, as it is paid
+  MSGPACK_DEFINE(worker_id, first_index, output_tokens, chunk_tokens, fingerprints, claim)
+};
 
 // A finished job for the validators: the request as the client sent it (prompt, sampling,
 // max_tokens, stop strings) and the worker's signed receipt with its evidence.
@@ -30,7 +47,10 @@ struct audit_request {
   inference_request request;
   completion_receipt receipt;
   bool escalated = false;
-  MSGPACK_DEFINE(request, receipt, escalated)
+  // Appended: set when the audit is of a segment paid from chunk claims (claimed_segment) rather
+  // than of a receipt; `receipt` is then empty. Older validators find no valid receipt and skip it.
+  std::optional<claimed_segment> segment;
+  MSGPACK_DEFINE(request, receipt, escalated, segment)
 };
 IG_REGISTER_MESSAGE(audit_request);
 
@@ -91,7 +111,10 @@ struct trace_report {
   std::vector<completion_receipt> receipts;
   std::vector<audit_verdict> verdicts;
   bool escalated = false;
-  MSGPACK_DEFINE(request_id, request, worker_ids, receipts, verdicts, escalated)
+  // Appended: the segments paid from chunk claims (a failover's earlier workers, a cancelled or lost
+  // stream), audited like receipts. Empty from older matchmakers.
+  std::vector<claimed_segment> segments;
+  MSGPACK_DEFINE(request_id, request, worker_ids, receipts, verdicts, escalated, segments)
 };
 IG_REGISTER_MESSAGE(trace_report);
 

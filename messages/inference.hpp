@@ -161,8 +161,13 @@ struct token_chunk {
   // An embedding job's answer, on its last chunk: the mean over the prompt's tokens of the model's
   // final hidden state (after output_norm), scaled to unit length (kernels/engine embed()).
   std::vector<float> embedding;
+  // Appended: one token_fingerprint (kernels/model/token_fingerprint.hpp, 2 bytes) per token of the
+  // chunk, chained into claim_digest with the tokens (chunk_claim.hpp): a worker paid from its chunk
+  // claims — a segment before a failover, a cancelled stream — can be audited like a receipt
+  // (deploy/readme/validation.md "Segments"). Empty from older workers.
+  std::vector<std::uint8_t> fingerprints;
   MSGPACK_DEFINE(request_id, index, tokens, text, finish_reason, worker_id, prompt_token_count, logprobs,
-                 claim_completion_tokens, claim_digest, claim_signature, claim_price, embedding)
+                 claim_completion_tokens, claim_digest, claim_signature, claim_price, embedding, fingerprints)
 };
 IG_REGISTER_MESSAGE(token_chunk);
 

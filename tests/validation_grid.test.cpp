@@ -3,8 +3,9 @@
 // gpu_worker actor per cheat mode, INFERGRID_TEST_CHEATS=1). Every miner is staked in the ledger;
 // requests go through the gateway pinned to each miner. Each cheat that a signed receipt carries is
 // convicted at the quorum and slashed in the ledger; receipts with forged or missing signatures
-// are refused and cost reputation; every cheater is routed around; the honest miner keeps its stake
-// and its jobs. A cheat mode without the test flag is refused at startup.
+// are refused and cost reputation; a cheater whose streams are cancelled (paid from its chunk claims,
+// no receipt) is convicted from the audits of its segments; every cheater is routed around; the
+// honest miner keeps its stake and its jobs. A cheat mode without the test flag is refused at startup.
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
@@ -17,6 +18,7 @@
 #include "actors/gateway/client/infergrid_client.hpp"
 #include "kernels/model/gguf_file.hpp"
 #include "kernels/model/random_llama.hpp"
+#include "messages/challenge.hpp"
 #include "messages/ledger.hpp"
 #include "runtime/node.hpp"
 #include "tests/compute_grid.hpp"
@@ -35,6 +37,9 @@ struct cheater {
   std::string model;  // "registered", "other" or "q4_0"
   bool slashable;     // the cheat is in a signed receipt
   bool forges = false;  // fingerprints forged through the registered model (forge_fingerprints_with)
+  // Its streams are cancelled after two chunks: no receipt ever comes, it is paid from its chunk
+  // claims only, and only the audit of that segment (claimed_segment) can convict it.
+  bool cancelled = false;
 };
 
 const std::vector<cheater>& cheaters() {
@@ -44,12 +49,14 @@ const std::vector<cheater>& cheaters() {
       {"replay_old", "registered", true},    {"inflate_count", "registered", true},
       {"wrong_model_hash", "registered", true}, {"forge_signature", "registered", false},
       {"missing_signature", "registered", false},  {"", "other", true, true},
+      {"random_tokens", "registered", true, false, true},
   };
   return list;
 }
 
 std::string cheat_name(const cheater& c) {
   if (c.forges) return "forges_fingerprints";
+  if (c.cancelled) return c.mode + "_cancelled";
   return c.mode.empty() ? "serves_" + c.model : c.mode;
 }
 
@@ -245,10 +252,20 @@ TEST(validation_grid, cheaters_are_convicted_slashed_and_routed_around_the_hones
 
   infergrid_client client(grid.gateway_endpoint_);
   std::map<std::string, int> served;
+  std::vector<std::string> cancelled_ids;
   std::uint64_t seed = 1;
   for (const auto& [name, id] : grid.ids_) {
     for (const float temperature : temperatures) {
       for (const auto& prompt : prompts) {
+        if (name == "random_tokens_cancelled") {
+          inference_request long_one = pinned(id, prompt, temperature, ++seed);
+          long_one.request_id = fmt::format("cut-{}", seed);
+          long_one.max_tokens = 120;  // still streaming when the cancel comes
+          int chunks = 0;
+          auto cut = client.stream(long_one, [&](const token_chunk&) { return ++chunks < 2; }, request_timeout_ms);
+          if (!cut.ok() && cut.err().code == error_code::cancelled) cancelled_ids.push_back(long_one.request_id);
+          continue;
+        }
         auto answer = client.complete(pinned(id, prompt, temperature, ++seed), request_timeout_ms);
         if (answer.ok()) ++served[name];
         if (name == "honest") {
@@ -265,6 +282,17 @@ TEST(validation_grid, cheaters_are_convicted_slashed_and_routed_around_the_hones
           << cheat_name(c) << " was not slashed (logs in " << grid.dir_ << ")";
     }
   }
+  // The cancelled cheater was convicted on segments: requests with no receipt, a guilty verdict on it.
+  const std::string& cut_id = grid.ids_.at("random_tokens_cancelled");
+  served["random_tokens_cancelled"] = static_cast<int>(cancelled_ids.size());
+  int convicted_segments = 0;
+  for (const std::string& request_id : cancelled_ids) {
+    auto trace = grid.call<trace_report>("matchmaker", trace_query{request_id});
+    if (!trace.ok() || !trace->receipts.empty() || trace->segments.empty()) continue;
+    EXPECT_EQ(trace->segments[0].worker_id, cut_id);
+    for (const audit_verdict& v : trace->verdicts) convicted_segments += v.guilty && v.miner == cut_id ? 1 : 0;
+  }
+  EXPECT_GE(convicted_segments, 1) << cancelled_ids.size() << " streams cancelled (logs in " << grid.dir_ << ")";
   fmt::print("{:20} {:>7} {:>16} {:>14}\n", "cheat", "served", "stake left", "routed around");
   for (const cheater& c : cheaters()) {
     const std::string name = cheat_name(c);

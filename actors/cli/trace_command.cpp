@@ -106,8 +106,8 @@ status run_trace(const trace_options& options) {
   const std::string settlement = cli::actor_address(options.settlement, target_node, connected->peers);
   auto report = client->call<trace_report>(matchmaker, trace_query{options.request_id}, options.timeout_ms);
   if (!report.ok() && report.err().code == error_code::not_found) {
-    // A cancelled or failed request is not in the matchmaker's memory, but its escrow and refund
-    // are in the ledger: shown (its partial settlements name the workers only the trace knows).
+    // A request cancelled or failed before any worker streamed is not in the matchmaker's memory,
+    // but its escrow and refund are in the ledger: shown.
     fmt::print("request    {}: not remembered by {} (cancelled, failed, unknown, or older than audit_memory)\n",
                shown(options.request_id), matchmaker);
     trace_report bare;
@@ -126,6 +126,12 @@ status run_trace(const trace_options& options) {
   for (const auto& worker : report->worker_ids) fmt::print("miner      {} served it\n", shown(worker));
   if (report->receipts.empty()) fmt::print("receipt    none arrived (or it was refused: forged or missing signature)\n");
   for (const auto& r : report->receipts) print_receipt(r);
+  for (const auto& segment : report->segments) {
+    const std::size_t end = segment.output_tokens.size();
+    fmt::print("segment    {} streamed positions {}..{} without a receipt of its own: paid from its signed chunk claim "
+               "({} fingerprint bytes), audited as a segment\n",
+               shown(segment.worker_id), segment.first_index, end, segment.fingerprints.size());
+  }
   if (report->verdicts.empty()) fmt::print("audits     none (not drawn for audit yet, or no validators)\n");
   if (report->escalated) fmt::print("audits     escalated to every validator after a guilty verdict\n");
   for (const auto& v : report->verdicts) print_verdict(v, q.embedding);

@@ -1,5 +1,6 @@
 #include "actors/gpu_worker/chunk_claim.hpp"
 
+#include <algorithm>
 #include <tuple>
 
 #include <msgpack.hpp>
@@ -22,14 +23,22 @@ digest first_chunk_claim_digest(const std::string& request_id, std::uint32_t fir
   return hash_of(std::span(reinterpret_cast<const std::uint8_t*>(buffer.data()), buffer.size()));
 }
 
-digest next_chunk_claim_digest(const digest& previous, std::span<const std::int32_t> tokens) {
+digest next_chunk_claim_digest(const digest& previous, std::span<const std::int32_t> tokens,
+                               std::span<const std::uint8_t> fingerprints) {
   std::vector<std::uint8_t> bytes(previous.begin(), previous.end());
-  bytes.reserve(previous.size() + tokens.size() * 4);
+  bytes.reserve(previous.size() + tokens.size() * 4 + fingerprints.size());
   for (const auto t : tokens) {
     const auto u = static_cast<std::uint32_t>(t);
     for (int shift = 0; shift < 32; shift += 8) bytes.push_back(static_cast<std::uint8_t>(u >> shift));
   }
+  bytes.insert(bytes.end(), fingerprints.begin(), fingerprints.end());
   return hash_of(bytes);
+}
+
+std::optional<digest> chained_chunk_claim(const digest& previous, const token_chunk& chunk) {
+  const digest next = next_chunk_claim_digest(previous, chunk.tokens, chunk.fingerprints);
+  if (!std::equal(next.begin(), next.end(), chunk.claim_digest.begin(), chunk.claim_digest.end())) return std::nullopt;
+  return next;
 }
 
 std::int64_t chunk_claim_first_index(const token_chunk& chunk) {
@@ -70,6 +79,42 @@ settle_receipt partial_settlement_of(const token_chunk& chunk) {
                         true,
                         message_price(claim.ask),
                         first_index};
+}
+
+status verify_claimed_segment(const std::string& request_id, const claimed_segment& segment) {
+  const settle_receipt& claim = segment.claim;
+  const std::size_t claimed = segment.output_tokens.size() - std::min<std::size_t>(segment.first_index, segment.output_tokens.size());
+  std::size_t chunked = 0;
+  for (const auto n : segment.chunk_tokens) chunked += n;
+  const bool shaped = claim.request_id == request_id && claim.miner == segment.worker_id && claim.partial &&
+                      claim.first_index == segment.first_index && segment.first_index <= segment.output_tokens.size() &&
+                      claim.completion_tokens == static_cast<std::int64_t>(claimed) && chunked == claimed &&
+                      (segment.fingerprints.empty() || segment.fingerprints.size() == 2 * claimed);
+  if (!shaped) {
+    return make_error(error_code::invalid_argument, "the segment of " + request_id + " does not match its claim's request, miner, positions or token count");
+  }
+  // The chain, chunk by chunk (fingerprints: two bytes per token, or none from older workers).
+  const std::size_t fingerprint_bytes = segment.fingerprints.empty() ? 0 : 2;
+  digest chain = first_chunk_claim_digest(request_id, segment.first_index);
+  std::size_t at = segment.first_index;
+  for (const auto n : segment.chunk_tokens) {
+    const auto tokens = std::span(segment.output_tokens).subspan(at, n);
+    const auto prints = std::span(segment.fingerprints).subspan((at - segment.first_index) * fingerprint_bytes, n * fingerprint_bytes);
+    chain = next_chunk_claim_digest(chain, tokens, prints);
+    at += n;
+  }
+  if (!std::equal(chain.begin(), chain.end(), claim.receipt_digest.begin(), claim.receipt_digest.end())) {
+    return make_error(error_code::bad_signature, "the claim on " + request_id + " does not chain the segment's tokens and fingerprints");
+  }
+  public_key signer{};
+  IG_TRY(from_hex(claim.miner, signer));
+  signature sig{};
+  if (claim.miner_signature.size() != sig.size()) return make_error(error_code::bad_signature, "the claim on " + request_id + " is unsigned");
+  std::copy(claim.miner_signature.begin(), claim.miner_signature.end(), sig.begin());
+  if (!verify_signature(signer, ledger::signing_bytes(settlement_receipt_of(claim)), sig)) {
+    return make_error(error_code::bad_signature, "the claim on " + request_id + " is not signed by " + claim.miner);
+  }
+  return {};
 }
 
 }  // namespace infergrid

@@ -4,17 +4,24 @@
 // claim_completion_tokens tokens of request R so far, from generated position first_index (where it
 // took the request up: index + tokens.size() − claim_completion_tokens of any of its chunks), after
 // prompt_token_count prompt tokens", bound by claim_digest, a BLAKE2b chain over the tokens of
-// every chunk it sent for R:
-//   d0 = BLAKE2b(msgpack["infergrid.chunk-claim.v1", R, first_index]),  d(i) = BLAKE2b(d(i-1) ‖ tokens(i) as LE int32).
+// every chunk it sent for R, with the chunk's fingerprints (one token_fingerprint per token; none
+// from older workers, whose chain is then the same as before fingerprints were chained):
+//   d0 = BLAKE2b(msgpack["infergrid.chunk-claim.v1", R, first_index]),
+//   d(i) = BLAKE2b(d(i-1) ‖ tokens(i) as LE int32 ‖ fingerprints(i)).
 // When a request ends without the worker's completion_receipt — it failed over to another worker,
 // or the client cancelled the stream — whoever forwarded its chunks turns the last claim into a
 // partial settle_receipt, and the ledger pays the worker for exactly the tokens it signed.
-// Shared by the worker (signs), the matchmaker and the HTTP bridge (forward the claims).
+// The chain binds the fingerprints to the claim, so a validator can audit what a claim pays for
+// (claimed_segment, messages/challenge.hpp) like a receipt.
+// Shared by the worker (signs), the matchmaker and the HTTP bridge (forward the claims) and the
+// validator (checks a claimed segment's evidence).
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 
 #include "actors/settlement/ledger/operation.hpp"
+#include "messages/challenge.hpp"
 #include "messages/inference.hpp"
 #include "messages/ledger.hpp"
 #include "runtime/identity.hpp"
@@ -22,7 +29,11 @@
 namespace infergrid {
 
 digest first_chunk_claim_digest(const std::string& request_id, std::uint32_t first_index);
-digest next_chunk_claim_digest(const digest& previous, std::span<const std::int32_t> tokens);
+digest next_chunk_claim_digest(const digest& previous, std::span<const std::int32_t> tokens,
+                               std::span<const std::uint8_t> fingerprints);
+// The chain after this chunk, when its claim_digest is exactly that (the claim binds its tokens
+// and fingerprints); nullopt otherwise.
+std::optional<digest> chained_chunk_claim(const digest& previous, const token_chunk& chunk);
 
 // Sets chunk.claim_signature over chunk_claim_of(chunk) (claim tokens and digest already set).
 void sign_chunk_claim(token_chunk& chunk, const identity& key);
@@ -38,5 +49,9 @@ ledger::settlement_receipt chunk_claim_of(const token_chunk& chunk);
 // (worker_payment_op_id, request_op_ids.hpp): the same claim sent by the matchmaker and by the
 // bridge is one payment, and each segment of a worker is its own.
 settle_receipt partial_settlement_of(const token_chunk& chunk);
+
+// ok when the segment's claim is its worker's, signed, and its digest chains exactly the segment's
+// chunks (tokens and fingerprints) from its first position: the evidence binds the miner paid for it.
+status verify_claimed_segment(const std::string& request_id, const claimed_segment& segment);
 
 }  // namespace infergrid

@@ -1,6 +1,6 @@
 #pragma once
 // claimed_stream (tests): the chunks one worker streams for one segment of a request, each with its
-// running chunk claim signed as a real worker signs it (chunk_claim.hpp) — for tests of whoever
+// fingerprints and its running chunk claim signed as a real worker signs it (chunk_claim.hpp) — for tests of whoever
 // forwards claims (the matchmaker's forwarded_work, the bridge's delivered_claims).
 #include <string>
 #include <vector>
@@ -28,7 +28,8 @@ class claimed_stream {
     chunk.index = next_index_;
     chunk.prompt_token_count = prompt_tokens;
     for (std::size_t i = 0; i < count; ++i) chunk.tokens.push_back(static_cast<std::int32_t>(next_index_ + i));
-    chained_ = next_chunk_claim_digest(chained_, chunk.tokens);
+    for (std::size_t i = 0; i < 2 * count; ++i) chunk.fingerprints.push_back(static_cast<std::uint8_t>(next_index_ + i));
+    chained_ = next_chunk_claim_digest(chained_, chunk.tokens, chunk.fingerprints);
     next_index_ += static_cast<std::uint32_t>(count);
     claimed_ += static_cast<std::uint32_t>(count);
     chunk.claim_digest.assign(chained_.begin(), chained_.end());

@@ -131,7 +131,11 @@ void continuous_batch::fill_free_slots() {
 void continuous_batch::flush(sequence& s, bool last, std::vector<batch_event>& out) {
   if (s.pending.tokens.empty() && !last) return;
   // The running claim this chunk carries (signed by the actor, which holds the key).
-  s.claim_digest = next_chunk_claim_digest(s.claim_digest, s.pending.tokens);
+  // The chunk's fingerprints: those of its tokens, the last generated here.
+  const std::size_t prints = s.pending.tokens.size() * model::fingerprint_bytes_per_token;
+  s.pending.fingerprints.assign(s.fingerprints.end() - static_cast<std::ptrdiff_t>(std::min(prints, s.fingerprints.size())),
+                                s.fingerprints.end());
+  s.claim_digest = next_chunk_claim_digest(s.claim_digest, s.pending.tokens, s.pending.fingerprints);
   s.pending.claim_completion_tokens = s.pending.index + static_cast<std::uint32_t>(s.pending.tokens.size()) - s.first_index;
   s.pending.claim_digest.assign(s.claim_digest.begin(), s.claim_digest.end());
   batch_event event;

@@ -1,5 +1,7 @@
 #include "actors/http_bridge/delivered_claims.hpp"
 
+#include <algorithm>
+
 #include "actors/gpu_worker/chunk_claim.hpp"
 
 namespace infergrid::http {
@@ -9,10 +11,14 @@ void delivered_claims::add(const token_chunk& chunk) {
     segment_worker_ = chunk.worker_id;
     segment_tokens_ = 0;
     segment_claimed_ = false;
+    segment_chain_ = first_chunk_claim_digest(chunk.request_id, chunk.index);
   }
   segment_tokens_ += static_cast<std::uint32_t>(chunk.tokens.size());
-  // A claim for other than what was received is not kept (an earlier, smaller one may stay).
-  if (!has_chunk_claim(chunk) || chunk.claim_completion_tokens != segment_tokens_) return;
+  segment_chain_ = next_chunk_claim_digest(segment_chain_, chunk.tokens, chunk.fingerprints);
+  // A claim for other than what was received — its count, or a digest not chaining the tokens and
+  // fingerprints received — is not kept (an earlier, smaller one may stay).
+  const bool chains = std::equal(segment_chain_.begin(), segment_chain_.end(), chunk.claim_digest.begin(), chunk.claim_digest.end());
+  if (!has_chunk_claim(chunk) || chunk.claim_completion_tokens != segment_tokens_ || !chains) return;
   if (segment_claimed_) {
     claims_.back() = partial_settlement_of(chunk);
   } else {

@@ -1,6 +1,8 @@
 #pragma once
 // delivered_claims: for one job, each segment's last signed chunk claim (chunk_claim.hpp) that covers
-// exactly the tokens the bridge received from its worker — what a streaming client was delivered. When the
+// exactly the tokens the bridge received from its worker — what a streaming client was delivered —
+// and whose digest chains exactly the tokens and fingerprints received (so the matchmaker, which
+// checks the same, hands that segment to the validators: validation.md "Segments"). When the
 // job ends without a receipt (the client cancelled, the job failed or timed out mid-stream, the
 // bridge stopped), the bridge sends these as partial settle_receipts before its refund, so the
 // ledger pays each worker for the tokens the client received and returns the rest.
@@ -10,6 +12,7 @@
 
 #include "messages/inference.hpp"
 #include "messages/ledger.hpp"
+#include "runtime/identity.hpp"
 
 namespace infergrid::http {
 
@@ -25,6 +28,7 @@ class delivered_claims {
   std::string segment_worker_;       // the worker streaming now
   std::uint32_t segment_tokens_ = 0;  // tokens received from it since it took the job over
   bool segment_claimed_ = false;      // claims_.back() is this segment's
+  digest segment_chain_{};            // the claim chain over what was received from it
   std::vector<settle_receipt> claims_;
 };
 

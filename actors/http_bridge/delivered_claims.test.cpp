@@ -49,5 +49,20 @@ TEST(delivered_claims, a_claim_for_more_than_was_received_is_not_kept) {
   EXPECT_EQ(delivered.claims()[0].completion_tokens, 2);
 }
 
+// A claim whose digest does not chain the fingerprints received binds no evidence a validator could
+// audit (the matchmaker does not keep it either): the bridge does not pay it.
+TEST(delivered_claims, a_claim_that_does_not_chain_the_fingerprints_received_is_not_kept) {
+  const identity a = key(1);
+  delivered_claims delivered;
+  testing::claimed_stream stream(a, "r1", 0);
+  delivered.add(stream.next(2));
+  token_chunk altered = stream.next(3);
+  altered.fingerprints.back() ^= 1;
+  delivered.add(altered);
+  delivered.add(stream.next(1));  // the chain stays broken from there
+  ASSERT_EQ(delivered.claims().size(), 1u);
+  EXPECT_EQ(delivered.claims()[0].completion_tokens, 2);
+}
+
 }  // namespace
 }  // namespace infergrid::http

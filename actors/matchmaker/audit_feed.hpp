@@ -4,11 +4,14 @@
 // (the request and the verified receipt); the validators decide, with their own CSPRNG, which jobs
 // they replay. The first guilty verdict on a job escalates it: the audit goes again, marked
 // `escalated`, to every other validator, which all replay it — so a conviction at the quorum does
-// not depend on several validators drawing the same job. Signed audit_verdicts are accepted only
+// not depend on several validators drawing the same job. The segments a request paid from chunk
+// claims (a failover's earlier workers, a cancelled, lost or failed stream) are audited the same
+// way, each judged and escalated as its own miner's work. Signed audit_verdicts are accepted only
 // from the configured validators and move the miners' reputations (reputation_book.hpp).
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,8 +41,12 @@ class audit_feed {
   // A signed receipt whose counts disagree with what was forwarded is not paid, and is evidence:
   // every validator audits it at once (escalated from the start).
   std::optional<audit_request> audit_disputed(const completion_receipt& receipt);
-  // The escalated audit of a job found guilty, the first time only.
-  std::optional<audit_request> escalate(const std::string& request_id);
+  // The audits of a request's segments paid from chunk claims (remembered, also without validators).
+  std::vector<audit_request> segments_ended(const inference_request& request, std::vector<claimed_segment> segments,
+                                            std::int64_t finished_unix_ms);
+  // The escalated audit of `miner`'s work on a job found guilty (its receipt, else its first
+  // segment), the first time only.
+  std::optional<audit_request> escalate(const std::string& request_id, const std::string& miner);
   const std::vector<std::string>& validators() const { return validators_; }
   // Whether `sender` (an envelope's "node/actor") is one of the configured validators.
   bool from_validator(const std::string& sender) const;
@@ -57,7 +64,8 @@ class audit_feed {
     std::string worker_id;
     std::optional<completion_receipt> receipt;
     std::vector<audit_verdict> verdicts;
-    bool escalated = false;
+    std::vector<claimed_segment> segments;
+    std::set<std::string> escalated;  // the miners whose work on it went to every validator
     std::int64_t finished_unix_ms = 0;
   };
   std::map<std::string, remembered> requests_;

@@ -179,8 +179,8 @@ void matchmaker_state::finish_failed(const std::string& request_id, const error&
   ++counters_.failed;
   (void)ctx_.send(found->second.request.reply_to,
                   inference_failed{request_id, static_cast<std::uint16_t>(why.code), why.message});
+  audit_segments(found->second.request, forwarded_.finished(request_id, ctx_.now_ms()));
   jobs_.erase(found);
-  forwarded_.finished(request_id, ctx_.now_ms());
   vouched_.forget(request_id);  // its submitter was told and settles it
 }
 
@@ -250,8 +250,8 @@ void matchmaker_state::on_chunk(const token_chunk& chunk, const std::string& sen
     prices_.cleared(j.request.model, {chunk.prompt_token_count, j.streamed.size(), j.price.price_prompt_micro,
                                       j.price.price_completion_micro});
     audits_.finished(j.request, chunk.worker_id, ctx_.now_ms());  // release() cleared j.worker_id
+    audit_segments(j.request, forwarded_.finished(chunk.request_id, ctx_.now_ms(), true));
     jobs_.erase(found);
-    forwarded_.finished(chunk.request_id, ctx_.now_ms());
     vouched_.finished(chunk.request_id);
     // A slot came free: the oldest waiting jobs take it now, not at the next tick (up to tick_ms
     // later: measured as a bimodal p50 in bench/http_bench).
@@ -323,8 +323,8 @@ void matchmaker_state::settle_lost(vouched_jobs::lost_job&& lost) {
       (void)ctx_.send(worker->address, cancel_inference{id});
     }
     release(found->second);
+    audit_segments(found->second.request, forwarded_.finished(id, ctx_.now_ms()));
     jobs_.erase(found);
-    forwarded_.finished(id, ctx_.now_ms());
   }
   std::int64_t delivered = 0;
   for (const settle_receipt& claim : lost.delivered_claims) delivered += claim.completion_tokens;
@@ -355,6 +355,14 @@ void matchmaker_state::owe_settlement(const Claim& claim, std::string what) {
   }
 }
 
+void matchmaker_state::audit_segments(const inference_request& request, std::vector<claimed_segment> segments) {
+  if (segments.empty()) return;
+  counters_.segment_audits += segments.size();
+  for (const audit_request& audit : audits_.segments_ended(request, std::move(segments), ctx_.now_ms())) {
+    for (const std::string& validator : audits_.validators()) (void)ctx_.send(validator, audit);
+  }
+}
+
 status matchmaker_state::on_verdict(const audit_verdict& verdict, const envelope& in) {
   if (!audits_.from_validator(in.sender)) {
     return make_error(error_code::invalid_argument, "audit verdicts are taken from the configured validators only, not " + in.sender);
@@ -366,7 +374,7 @@ status matchmaker_state::on_verdict(const audit_verdict& verdict, const envelope
   if (!verdict.guilty) {
     reputation_.record_pass(verdict.miner, now);
   } else {
-    if (auto again = audits_.escalate(verdict.request_id)) {
+    if (auto again = audits_.escalate(verdict.request_id, verdict.miner)) {
       for (const std::string& other : audits_.validators()) {
         if (!audits_.is_validator(in.sender, other)) (void)ctx_.send(other, *again);
       }
@@ -492,8 +500,8 @@ handler_table matchmaker_state::handlers() {
         }
         if (const worker_entry* worker = registry_.find(found->second.worker_id)) (void)ctx_.send(worker->address, cancel);
         release(found->second);
+        audit_segments(found->second.request, forwarded_.finished(cancel.request_id, ctx_.now_ms()));
         jobs_.erase(found);
-        forwarded_.finished(cancel.request_id, ctx_.now_ms());
         vouched_.forget(cancel.request_id);  // the submitter settles what it cancelled
         if (!queue_.empty()) route_waiting(false);
         return {};

@@ -49,6 +49,7 @@ struct matchmaker_counters {
   std::uint64_t partial_claims = 0;     // earlier workers' chunk claims sent for payment after a failover
   std::uint64_t unsent_settlements = 0; // receipts and claims dropped: too many already waited for settlement
   std::uint64_t lost_by_submitter = 0;  // jobs whose bridge died, hung or forgot them (vouched_jobs.hpp)
+  std::uint64_t segment_audits = 0;     // segments paid from chunk claims, handed to the validators
   std::uint64_t unstaked_refusals = 0;  // registrations the stake gate refused
   struct per_model {
     std::uint64_t completed = 0;
@@ -128,6 +129,9 @@ class matchmaker_state {
   // A job its submitter lost: its worker stops, the claims of what the submitter had received are
   // paid and the rest of the escrow is refunded.
   void settle_lost(vouched_jobs::lost_job&& lost);
+  // The segments of a request that ended without their worker's receipt (paid from chunk claims)
+  // go to the validators as receipts do.
+  void audit_segments(const inference_request& request, std::vector<claimed_segment> segments);
 
   actor_context& ctx_;
   matchmaker_config config_;

@@ -27,7 +27,7 @@ token_chunk signed_chunk(const identity& worker, const std::string& request, std
   chunk.worker_id = to_hex(worker.public_id());
   chunk.prompt_token_count = prompt;
   chunk.tokens = tokens;
-  const digest chained = next_chunk_claim_digest(first_chunk_claim_digest(request, 0), tokens);
+  const digest chained = next_chunk_claim_digest(first_chunk_claim_digest(request, 0), tokens, {});
   chunk.claim_digest.assign(chained.begin(), chained.end());
   chunk.claim_completion_tokens = static_cast<std::uint32_t>(tokens.size());
   sign_chunk_claim(chunk, worker);

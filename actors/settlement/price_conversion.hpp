@@ -8,6 +8,7 @@
 
 #include "actors/settlement/ledger/operation.hpp"
 #include "messages/job_price.hpp"
+#include "messages/ledger.hpp"
 
 namespace infergrid {
 
@@ -30,6 +31,14 @@ inline std::optional<std::int64_t> ledger_first_index(const std::optional<std::u
 inline std::optional<std::uint32_t> message_first_index(const std::optional<std::int64_t>& first_index) {
   if (!first_index) return std::nullopt;
   return static_cast<std::uint32_t>(*first_index);
+}
+
+// What a settle_receipt message claims, as the ledger reads and verifies it (the miner's signature
+// is over ledger::signing_bytes of this).
+inline ledger::settlement_receipt settlement_receipt_of(const settle_receipt& m) {
+  return ledger::settlement_receipt{m.request_id,        m.miner,          m.prompt_tokens,
+                                    m.completion_tokens, m.receipt_digest, ledger_ask(m.ask),
+                                    ledger_first_index(m.first_index)};
 }
 
 }  // namespace infergrid

@@ -33,6 +33,7 @@ std::string receipt_op_id(const completion_receipt& receipt) {
 std::vector<std::string> trace_op_ids(const trace_report& trace) {
   std::vector<std::string> op_ids = {"escrow/" + trace.request_id, "refund/" + trace.request_id};
   for (const auto& r : trace.receipts) op_ids.push_back(receipt_op_id(r));
+  for (const auto& segment : trace.segments) op_ids.push_back(segment.claim.op_id);  // its partial settlement
   for (const auto& v : trace.verdicts) op_ids.push_back(verdict_op_id(trace.request_id, v.validator));
   return op_ids;
 }

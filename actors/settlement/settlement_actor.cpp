@@ -43,9 +43,7 @@ lg::operation to_operation(const escrow_request& m) {
                        m.completion_price_per_1k_micro};
 }
 lg::operation to_operation(const settle_receipt& m) {
-  lg::settlement_receipt claim{m.request_id,        m.miner,          m.prompt_tokens,
-                               m.completion_tokens, m.receipt_digest, ledger_ask(m.ask),
-                               ledger_first_index(m.first_index)};
+  lg::settlement_receipt claim = settlement_receipt_of(m);
   if (m.partial) return lg::partial_settle_op{std::move(claim), m.miner_signature};
   return lg::settle_op{std::move(claim), m.miner_signature};
 }

@@ -147,20 +147,12 @@ audit_outcome judge(audit_evidence evidence, const audit_tolerances& tolerances)
   return out;
 }
 
-}  // namespace
-
-result<audit_outcome> audit_job(audit_model& model, const inference_request& request, const completion_receipt& receipt,
-                                const audit_tolerances& tolerances) {
-  if (request.model != model.model_name || receipt.model != model.model_name) {
-    return make_error(error_code::not_found, "this validator replays '" + model.model_name + "', not '" + receipt.model + "'");
-  }
-  std::vector<std::int32_t> history = request.prompt_tokens;
-  if (history.empty()) history = model.vocab.encode(request.prompt);
-  if (request.embedding) return audit_embedding(model, request, receipt, history, tolerances);
-  if (auto failed = check_receipt(model.vocab, model.model_hash, request, history, receipt)) {
-    return audit_outcome{true, failed->reason, failed->detail, {}};
-  }
-  const std::vector<std::int32_t>& output = receipt.output_tokens;
+// The replay and the per-position checks of `output` (generated positions from 0) after `history`
+// (the prompt): positions before `first_index` are teacher-forced only; those from it are checked
+// against `fingerprints` (one per position from first_index).
+result<audit_outcome> replay_and_judge(audit_model& model, const inference_request& request, std::vector<std::int32_t> history,
+                                       std::span<const std::int32_t> output, std::uint32_t first_index,
+                                       std::span<const std::uint8_t> fingerprints, const audit_tolerances& tolerances) {
   const std::size_t prompt_count = history.size();
   // The replay feeds the prompt and every output token but the last (drawn, never fed back): a job
   // that ran to the end of its context has one token more than the positions it used.
@@ -193,7 +185,7 @@ result<audit_outcome> audit_job(audit_model& model, const inference_request& req
   // The positions are checked a window at a time: the mask (stateful) serially, then the window's
   // checks — each a few passes over its row — in parallel on the pool. Unmasked jobs: one window;
   // masked ones keep a masked copy of each row of the window.
-  const std::uint32_t checked_from = std::min<std::uint32_t>(receipt.first_index, static_cast<std::uint32_t>(output.size()));
+  const std::uint32_t checked_from = std::min<std::uint32_t>(first_index, static_cast<std::uint32_t>(output.size()));
   const std::size_t threads = model.checks != nullptr ? model.checks->threads() : 1;
   const std::size_t window = std::max<std::size_t>(1, masks != nullptr ? 2 * threads : output.size());
   std::vector<std::vector<float>> masked(masks != nullptr ? window : 0);
@@ -212,7 +204,7 @@ result<audit_outcome> audit_job(audit_model& model, const inference_request& req
     }
     const auto check = [&](std::size_t k) {
       const auto i = static_cast<std::uint32_t>(start + k);
-      const auto claimed = model::fingerprint_at(receipt.fingerprints, i - receipt.first_index);
+      const auto claimed = model::fingerprint_at(fingerprints, i - first_index);
       checks[i] = check_position(request.sampling, logits_at(i), draw_rows[k], std::span(history).first(prompt_count + i), i,
                                  output[i], claimed, tolerances);
     };
@@ -229,6 +221,40 @@ result<audit_outcome> audit_job(audit_model& model, const inference_request& req
   outcome.device_ms = std::chrono::duration<double, std::milli>(replayed - started).count();
   outcome.checks_ms = std::chrono::duration<double, std::milli>(checked - replayed).count();
   return outcome;
+}
+
+std::vector<std::int32_t> prompt_of(const audit_model& model, const inference_request& request) {
+  return request.prompt_tokens.empty() ? model.vocab.encode(request.prompt) : request.prompt_tokens;
+}
+
+}  // namespace
+
+result<audit_outcome> audit_job(audit_model& model, const inference_request& request, const completion_receipt& receipt,
+                                const audit_tolerances& tolerances) {
+  if (request.model != model.model_name || receipt.model != model.model_name) {
+    return make_error(error_code::not_found, "this validator replays '" + model.model_name + "', not '" + receipt.model + "'");
+  }
+  std::vector<std::int32_t> history = prompt_of(model, request);
+  if (request.embedding) return audit_embedding(model, request, receipt, history, tolerances);
+  if (auto failed = check_receipt(model.vocab, model.model_hash, request, history, receipt)) {
+    return audit_outcome{true, failed->reason, failed->detail, {}};
+  }
+  return replay_and_judge(model, request, std::move(history), receipt.output_tokens, receipt.first_index,
+                          receipt.fingerprints, tolerances);
+}
+
+result<audit_outcome> audit_segment(audit_model& model, const inference_request& request, const claimed_segment& segment,
+                                    const audit_tolerances& tolerances) {
+  if (request.model != model.model_name) {
+    return make_error(error_code::not_found, "this validator replays '" + model.model_name + "', not '" + request.model + "'");
+  }
+  if (request.embedding) return make_error(error_code::invalid_argument, "an embedding job streams no segments");
+  std::vector<std::int32_t> history = prompt_of(model, request);
+  if (auto failed = check_segment(model.vocab, request, history, segment)) {
+    return audit_outcome{true, failed->reason, failed->detail, {}};
+  }
+  return replay_and_judge(model, request, std::move(history), segment.output_tokens, segment.first_index,
+                          segment.fingerprints, tolerances);
 }
 
 }  // namespace infergrid::validator

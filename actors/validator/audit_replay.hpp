@@ -78,4 +78,10 @@ struct audit_model {
 result<audit_outcome> audit_job(audit_model& model, const inference_request& request, const completion_receipt& receipt,
                                 const audit_tolerances& tolerances);
 
+// A segment paid from chunk claims (claimed_segment, its claim verified: verify_claimed_segment):
+// check_segment's checks, then the same replay, its positions checked from segment.first_index
+// (those before are teacher-forced: another worker streamed them).
+result<audit_outcome> audit_segment(audit_model& model, const inference_request& request, const claimed_segment& segment,
+                                    const audit_tolerances& tolerances);
+
 }  // namespace infergrid::validator

@@ -20,6 +20,7 @@
 #include <map>
 #include <optional>
 
+#include "actors/gpu_worker/chunk_claim.hpp"
 #include "actors/gpu_worker/continuous_batch.hpp"
 #include "actors/gpu_worker/fingerprint_forger.hpp"
 #include "actors/gpu_worker/receipt_building.hpp"
@@ -477,6 +478,111 @@ TEST(audit_replay, embedding_jobs_pass_when_honest_and_convict_each_cheat) {
   completion_receipt other_prompt = honest;
   other_prompt.prompt_hash = sources[1].answers[1].second.prompt_hash;
   EXPECT_EQ(audit(request, other_prompt)->reason, "prompt_hash");
+}
+
+// A worker paid from its chunk claims — the segment before a failover, a cancelled stream — is
+// audited from the chunks themselves (claimed_segment): the claim's digest chains their tokens and
+// fingerprints, so the evidence binds the worker. The segment is built from the real worker's
+// signed chunks as the matchmaker keeps them; an honest one passes at every temperature and from a
+// resumed position, a random-token worker's is guilty, and evidence the claim does not chain is
+// refused before any replay.
+claimed_segment segment_of(const std::vector<token_chunk>& chunks, std::vector<std::int32_t> before) {
+  claimed_segment segment{chunks.front().worker_id, static_cast<std::uint32_t>(before.size()), std::move(before), {}, {},
+                          partial_settlement_of(chunks.back())};
+  for (const token_chunk& chunk : chunks) {
+    segment.output_tokens.insert(segment.output_tokens.end(), chunk.tokens.begin(), chunk.tokens.end());
+    segment.chunk_tokens.push_back(static_cast<std::uint32_t>(chunk.tokens.size()));
+    segment.fingerprints.insert(segment.fingerprints.end(), chunk.fingerprints.begin(), chunk.fingerprints.end());
+  }
+  return segment;
+}
+
+// The signed chunks of `request` on the worker's own batching code, resumed after `resume`.
+std::vector<token_chunk> streamed_chunks(const inference_request& request, std::vector<std::int32_t> resume,
+                                         cheat_mode cheat = cheat_mode::none) {
+  loaded_model worker(shared().registered, 1);
+  gpu_worker::continuous_batch batch(worker.engine, worker.vocab, {}, "w", cheat);
+  static const identity key = identity::generate();
+  std::vector<token_chunk> out;
+  EXPECT_TRUE(batch.admit(inference_job{request, {}, std::move(resume), "test", 0}).ok());
+  for (int guard = 0; guard < 1000 && !batch.idle(); ++guard) {
+    for (auto& event : batch.step()) {
+      if (!event.chunk || event.chunk->tokens.empty()) continue;
+      event.chunk->worker_id = to_hex(key.public_id());
+      sign_chunk_claim(*event.chunk, key);
+      out.push_back(*event.chunk);
+    }
+  }
+  return out;
+}
+
+result<audit_outcome> audit_claimed(const inference_request& request, const claimed_segment& segment) {
+  auto& m = shared();
+  if (auto bound = verify_claimed_segment(request.request_id, segment); !bound.ok()) return bound.err();
+  audit_model model{m.validator.engine, m.validator.vocab, "tiny", m.registered_hash};
+  return audit_segment(model, request, segment, audit_tolerances{});
+}
+
+TEST(audit_replay, segments_paid_from_chunk_claims_are_audited_from_their_chunks) {
+  for (const float temperature : {0.0f, 0.7f, 1.0f}) {
+    inference_request request = make_request(fmt::format("seg{}", temperature), prompts[1], temperature);
+    request.stream = true;
+    const std::vector<token_chunk> chunks = streamed_chunks(request, {});
+    ASSERT_GE(chunks.size(), 3u);
+    // Worker A's segment: its first chunks (a failover after them).
+    const std::vector<token_chunk> first(chunks.begin(), chunks.begin() + 2);
+    const claimed_segment a = segment_of(first, {});
+    auto honest = audit_claimed(request, a);
+    ASSERT_TRUE(honest.ok()) << honest.err().message;
+    EXPECT_FALSE(honest->guilty) << honest->reason << ": " << honest->detail;
+    EXPECT_EQ(honest->evidence.tokens_checked, a.output_tokens.size());
+    // Worker B resumed after A's tokens: its segment (say it was cancelled) is checked from there.
+    const std::vector<token_chunk> resumed = streamed_chunks(request, a.output_tokens);
+    ASSERT_FALSE(resumed.empty());
+    const claimed_segment b = segment_of(resumed, a.output_tokens);
+    auto after = audit_claimed(request, b);
+    ASSERT_TRUE(after.ok()) << after.err().message;
+    EXPECT_FALSE(after->guilty) << after->reason << ": " << after->detail;
+    EXPECT_EQ(after->evidence.tokens_checked, b.output_tokens.size() - a.output_tokens.size());
+    // A random-token worker paid for its segment only is convicted.
+    const std::vector<token_chunk> random = streamed_chunks(request, {}, cheat_mode::random_tokens);
+    ASSERT_GE(random.size(), 2u);
+    auto cheat = audit_claimed(request, segment_of({random.begin(), random.begin() + 2}, {}));
+    ASSERT_TRUE(cheat.ok()) << cheat.err().message;
+    EXPECT_TRUE(cheat->guilty);
+    EXPECT_EQ(cheat->reason, "tokens") << cheat->detail;
+  }
+  // Evidence the claim does not chain binds nobody: no audit, no verdict.
+  inference_request request = make_request("seg-bound", prompts[2], 0.7f);
+  request.stream = true;
+  const std::vector<token_chunk> chunks = streamed_chunks(request, {});
+  ASSERT_GE(chunks.size(), 2u);
+  claimed_segment other_print = segment_of(chunks, {});
+  other_print.fingerprints[1] ^= 0x40;
+  EXPECT_EQ(audit_claimed(request, other_print).err().code, error_code::bad_signature);
+  claimed_segment other_token = segment_of(chunks, {});
+  other_token.output_tokens[0] ^= 1;
+  EXPECT_EQ(audit_claimed(request, other_token).err().code, error_code::bad_signature);
+  claimed_segment more_tokens = segment_of(chunks, {});
+  more_tokens.claim.completion_tokens += 1;
+  EXPECT_FALSE(audit_claimed(request, more_tokens).ok());
+  claimed_segment forged = segment_of(chunks, {});
+  forged.claim.miner_signature[0] ^= 1;
+  EXPECT_EQ(audit_claimed(request, forged).err().code, error_code::bad_signature);
+  // An older worker's chunks carry no fingerprints: bound, but no evidence to check — guilty.
+  std::vector<token_chunk> bare = chunks;
+  static const identity old_key = identity::generate();
+  digest chain = first_chunk_claim_digest(request.request_id, 0);
+  for (token_chunk& chunk : bare) {
+    chunk.fingerprints.clear();
+    chunk.worker_id = to_hex(old_key.public_id());
+    chain = next_chunk_claim_digest(chain, chunk.tokens, {});
+    chunk.claim_digest.assign(chain.begin(), chain.end());
+    sign_chunk_claim(chunk, old_key);
+  }
+  auto unprinted = audit_claimed(request, segment_of(bare, {}));
+  ASSERT_TRUE(unprinted.ok()) << unprinted.err().message;
+  EXPECT_EQ(unprinted->reason, "evidence") << unprinted->detail;
 }
 
 }  // namespace

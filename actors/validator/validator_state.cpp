@@ -6,6 +6,7 @@
 
 #include "actors/gpu_worker/loaded_model.hpp"
 #include "runtime/input_path.hpp"
+#include "actors/gpu_worker/chunk_claim.hpp"
 #include "actors/gpu_worker/receipt_signing.hpp"
 #include "actors/settlement/ledger/signed_ops.hpp"
 #include "actors/validator/canary.hpp"
@@ -26,6 +27,14 @@ constexpr std::uint32_t audit_draw_range = 1'000'000;
 bool picked_for_audit(double rate) {
   if (rate >= 1.0) return true;
   return randombytes_uniform(audit_draw_range) < static_cast<std::uint32_t>(rate * audit_draw_range);
+}
+
+// Whose work an audit judges, on which request: the receipt's worker, or the claimed segment's.
+const std::string& audited_request(const audit_request& job) {
+  return job.segment ? job.segment->claim.request_id : job.receipt.request_id;
+}
+const std::string& audited_miner(const audit_request& job) {
+  return job.segment ? job.segment->worker_id : job.receipt.worker_id;
 }
 
 }  // namespace
@@ -117,17 +126,20 @@ void validator_state::bond() {
 void validator_state::offer(const audit_request& offered) {
   ++counters_.offered;
   audit_request job = offered;
-  const bool canary = canaries_.contains(job.receipt.request_id);
-  if (canary) job.request = canaries_.at(job.receipt.request_id).request;  // what this validator really asked
-  if (job.receipt.model != config_.model_name) return;
-  if (auto signed_ok = verify_receipt(job.receipt); !signed_ok.ok()) {
+  const std::string& request_id = audited_request(job);
+  const bool canary = canaries_.contains(request_id);
+  if (canary) job.request = canaries_.at(request_id).request;  // what this validator really asked
+  if ((job.segment ? job.request.model : job.receipt.model) != config_.model_name) return;
+  // A segment's evidence is bound by its signed chunk claim, a receipt by its signature.
+  const status binding = job.segment ? verify_claimed_segment(job.request.request_id, *job.segment) : verify_receipt(job.receipt);
+  if (!binding.ok()) {
     // Not binding on the miner, so no verdict can rest on it; the matchmaker already refused it.
     ++counters_.bad_receipts;
     return;
   }
   if (!canary && !job.escalated && !picked_for_audit(config_.audit_rate)) return;
   for (const auto& kept : verdicts_) {
-    if (kept.request_id == job.receipt.request_id && kept.miner == job.receipt.worker_id) return;  // judged already
+    if (kept.request_id == request_id && kept.miner == audited_miner(job)) return;  // judged already
   }
   ++counters_.picked;
   if (waiting_.size() >= config_.queue_capacity) {
@@ -152,8 +164,9 @@ void validator_state::schedule_audit() {
 
 void validator_state::run_audit(const audit_request& job) {
   audit_model model{engine_, vocab_, config_.model_name, model_hash_, &masks_, &schemas_, &checks_};
-  auto outcome = audit_job(model, job.request, job.receipt, config_.tolerances);
-  if (const auto canary = canaries_.find(job.receipt.request_id); canary != canaries_.end()) {
+  auto outcome = job.segment ? audit_segment(model, job.request, *job.segment, config_.tolerances)
+                             : audit_job(model, job.request, job.receipt, config_.tolerances);
+  if (const auto canary = canaries_.find(job.receipt.request_id); !job.segment && canary != canaries_.end()) {
     // A canary's answer also came to this validator: the receipt must sign what was streamed.
     const std::vector<std::int32_t> streamed = std::move(canary->second.streamed);
     canaries_.erase(canary);
@@ -165,9 +178,10 @@ void validator_state::run_audit(const audit_request& job) {
     }
     if (outcome.ok()) outcome->canary = true;
   }
+  if (outcome.ok() && job.segment && canaries_.contains(audited_request(job))) outcome->canary = true;
   if (!outcome.ok()) {
     ++counters_.skipped;
-    log(log_level::warn, ctx_.address(), "no verdict on {}: {}", job.receipt.request_id, outcome.err().message);
+    log(log_level::warn, ctx_.address(), "no verdict on {}: {}", audited_request(job), outcome.err().message);
     return;
   }
   ++counters_.audited;
@@ -176,17 +190,18 @@ void validator_state::run_audit(const audit_request& job) {
 }
 
 void validator_state::publish(const audit_request& job, const audit_outcome& outcome) {
-  const completion_receipt& receipt = job.receipt;
-  audit_verdict verdict{receipt.request_id, receipt.worker_id, validator_id_, outcome.guilty, outcome.reason,
-                        outcome.detail,     outcome.evidence,  outcome.canary, {}};
+  const std::string& request_id = audited_request(job);
+  audit_verdict verdict{request_id,     audited_miner(job), validator_id_,  outcome.guilty, outcome.reason,
+                        outcome.detail, outcome.evidence,   outcome.canary, {}};
   sign_audit_verdict(verdict, key_);
-  log(outcome.guilty ? log_level::warn : log_level::debug, ctx_.address(), "{} {}: {}{}", receipt.request_id,
-      outcome.guilty ? "GUILTY" : "innocent", outcome.reason, outcome.detail.empty() ? "" : " — " + outcome.detail);
+  log(outcome.guilty ? log_level::warn : log_level::debug, ctx_.address(), "{}{} {}: {}{}", request_id,
+      job.segment ? " (segment of " + verdict.miner.substr(0, 12) + ")" : "", outcome.guilty ? "GUILTY" : "innocent",
+      outcome.reason, outcome.detail.empty() ? "" : " — " + outcome.detail);
   if (!config_.matchmaker.empty()) (void)ctx_.send(config_.matchmaker, verdict);
   // An innocent canary verdict stays out of the ledger: a canary is never escrowed, and the ledger
   // counts innocent verdicts only on escrowed requests (a guilty one still goes: it may convict).
   if (!config_.settlement.empty() && (outcome.guilty || !outcome.canary)) {
-    const ledger::verdict_op op = ledger::make_verdict(key_, receipt.request_id, receipt.worker_id, outcome.guilty);
+    const ledger::verdict_op op = ledger::make_verdict(key_, request_id, verdict.miner, outcome.guilty);
     const verdict_message message{"", op.body.request_id, op.body.miner, op.body.validator, op.body.guilty,
                                   op.validator_signature};
     if (message.guilty && slash_signer_) {
