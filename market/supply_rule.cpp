@@ -11,14 +11,16 @@ constexpr std::int64_t million = 1'000'000;
 }  // namespace
 
 bool valid_supply_rule(const supply_rule& rule) {
-  return rule.reward_per_1k_tokens_micro >= 0 && rule.utilisation_target_ppm > 0 && rule.utilisation_target_ppm <= million &&
+  return rule.reward_per_1k_tokens_micro >= 0 && rule.reward_per_paid_ppm >= 0 && rule.utilisation_target_ppm > 0 && rule.utilisation_target_ppm <= million &&
          rule.saturation_ppm > 0 && rule.saturation_ppm <= million && rule.queue_target_ms > 0 &&
          rule.queue_boost_max_ppm >= 0 && rule.reward_pool_max_micro >= 0;
 }
 
 std::int64_t demand_reward_pool_micro(const demand_measure& demand, const supply_rule& rule) {
   const wide tokens = std::max<std::int64_t>(demand.tokens_served, 0);
-  const wide base = tokens * rule.reward_per_1k_tokens_micro / 1000;
+  const wide base = demand.value_paid_micro
+                        ? wide{std::max<std::int64_t>(*demand.value_paid_micro, 0)} * rule.reward_per_paid_ppm / million
+                        : tokens * rule.reward_per_1k_tokens_micro / 1000;
   const wide utilisation = std::clamp<std::int64_t>(demand.utilisation_ppm, 0, rule.utilisation_target_ppm);
   const wide idle_factor = utilisation * million / rule.utilisation_target_ppm;
   const wide excess_ms = std::max<std::int64_t>(demand.queue_p95_ms - rule.queue_target_ms, 0);

@@ -100,7 +100,7 @@ int run_history(const ledger_args& args) {
   return 0;
 }
 
-// "pool Nu paid Nu demand utilisation N ppm queue p95 N ms op OP" of an epoch's closing entry: the
+// "pool Nu paid Nu demand utilisation N ppm queue p95 N ms by value paid op OP" of an epoch's closing entry: the
 // pool leaves the treasury (the one negative posting), the rounding remainder goes back to it.
 result<std::string> describe_epoch_close(const lg::entry& closing) {
   auto op = lg::decode_operation(closing.op_bytes);
@@ -122,6 +122,7 @@ result<std::string> describe_epoch_close(const lg::entry& closing) {
   if (close->demand) {
     text += fmt::format(" demand utilisation {} ppm queue p95 {} ms", close->demand->utilisation_ppm, close->demand->queue_p95_ms);
   }
+  if (close->work == lg::useful_work::value_paid) text += " by value paid";  // else by tokens (settlement.md)
   return text + " op " + closing.op_id;
 }
 

@@ -52,7 +52,8 @@ lg::operation to_operation(const verdict_message& m) {
   return lg::verdict_op{lg::verdict{m.request_id, m.miner, m.validator, m.guilty}, m.validator_signature};
 }
 lg::operation to_operation(const epoch_close& m) {
-  lg::epoch_close_op op{m.epoch, m.reward_pool_micro, {}};
+  // Every close this actor writes counts value paid; entries that counted tokens replay as written.
+  lg::epoch_close_op op{m.epoch, m.reward_pool_micro, {}, std::nullopt, lg::useful_work::value_paid};
   for (const auto& metric : m.metrics) {
     op.metrics.push_back({metric.miner, metric.latency_p95_ms, metric.uptime_ppm, metric.accuracy_ppm});
   }

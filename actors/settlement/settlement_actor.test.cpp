@@ -217,6 +217,46 @@ TEST_F(settlement_actor_test, epoch_close_answers_with_the_root_of_a_verifiable_
   EXPECT_EQ(report->epochs_closed, 2);
 }
 
+// The closes this actor writes count the value payers paid each miner, not its tokens: a miner
+// serving itself (its own account pays) or a second account of its at price 0 earns no share of
+// the pool however many tokens it settles, and a demand-driven close over its work alone pays no
+// pool; the miner a developer paid gets the whole pool. (Counting tokens, as closes written before
+// did, paid the self-dealer nearly all of it.)
+TEST_F(settlement_actor_test, epoch_rewards_pay_for_value_paid_by_others_not_for_self_dealt_tokens) {
+  fund("treasury", 3, 50 * token);
+  fund("dev", 0, 10 * token);
+  fund("sock", 0, 10 * token);  // another account the self-dealer controls
+  const identity self_dealer = key(8);
+  const std::string dealer = ledger::account_of(self_dealer);
+  fund(ledger::account_of(miner), 1, 200 * token, 150 * token);
+  fund(dealer, 1, 200 * token, 150 * token);
+  ASSERT_TRUE((call<escrow_reply>(escrow_request{"esc-self", "self", dealer, token, 1'000, 1'000})).ok());
+  ASSERT_TRUE((call<settle_reply>(signed_receipt(self_dealer, "self", 100'000, 100'000))).ok());
+  ASSERT_TRUE((call<escrow_reply>(escrow_request{"esc-free", "free", "sock", token, 0, 0})).ok());
+  ASSERT_TRUE((call<settle_reply>(signed_receipt(self_dealer, "free", 100'000, 100'000))).ok());
+  ASSERT_TRUE((call<escrow_reply>(escrow_request{"esc-paid", "paid", "dev", token, 1'000, 4'000})).ok());
+  auto honest = call<settle_reply>(signed_receipt(miner, "paid", 500, 250));
+  ASSERT_TRUE(honest.ok()) << honest.err().message;
+  EXPECT_EQ(honest->miner_paid_micro, 1'500);
+  const std::int64_t dealer_before = balance_of(dealer), miner_before = balance_of(ledger::account_of(miner));
+  auto root = call<epoch_root>(epoch_close{"close-0", 0, 10 * token, {}});
+  ASSERT_TRUE(root.ok()) << root.err().message;
+  EXPECT_EQ(balance_of(dealer), dealer_before) << "400,000 self-dealt tokens earn nothing";
+  EXPECT_EQ(balance_of(ledger::account_of(miner)) - miner_before, 10 * token) << "the paid miner gets the whole pool";
+  // Demand-driven, with only self-dealt work this epoch: the supply rule's pool from value paid is 0.
+  ASSERT_TRUE((call<escrow_reply>(escrow_request{"esc-self2", "self2", dealer, token, 1'000, 1'000})).ok());
+  ASSERT_TRUE((call<settle_reply>(signed_receipt(self_dealer, "self2", 100'000, 100'000))).ok());
+  const std::int64_t treasury_before = balance_of("treasury");
+  auto driven = call<epoch_root>(epoch_close{"close-1", 1, 0, {}, true, 5'000, 950'000});
+  ASSERT_TRUE(driven.ok()) << driven.err().message;
+  EXPECT_EQ(balance_of(dealer), dealer_before) << "no pool grows from work nobody else paid for";
+  EXPECT_EQ(balance_of("treasury"), treasury_before);
+  grid->stop();
+  auto report = ledger::verify_ledger(db);
+  ASSERT_TRUE(report.ok()) << report.err().message;
+  EXPECT_EQ(report->epochs_closed, 2);
+}
+
 TEST_F(settlement_actor_test, a_worker_receipt_settles_its_escrow_once_and_opens_the_miner_account) {
   fund("dev", 0, 10 * token);
   // The payer's caps are twice the worker's ask: the ask is what is paid.

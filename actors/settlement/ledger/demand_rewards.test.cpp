@@ -1,6 +1,8 @@
 // Demand-driven epoch close: the pool is the supply rule's (market/supply_rule.hpp) from the tokens
 // the ledger settled and the demand the matchmaker measured, bounded by the treasury, paid out
 // exactly; the early window opens while the grid is short of supply; the encoding stays canonical.
+// A close counting value paid (useful_work::value_paid) pays nothing for work a miner paid itself
+// for or did at price 0, and closes written before it keep their bytes and their token rule.
 #include <gtest/gtest.h>
 
 #include "actors/settlement/ledger/ledger_state.hpp"
@@ -31,6 +33,32 @@ class demand_rewards_test : public ::testing::Test {
     ok(deposit_op{"dev", 0, 10 * token});
     ok(escrow_op{id, "dev", 10 * token, 1'000, 1'000});
     ok(make_settle(m, id, tokens / 2, tokens - tokens / 2, digest{}));
+  }
+  // A miner serving 4M tokens to itself and 4M more to `sock` (an account it controls) at price 0.
+  void self_deal(const identity& m, const std::string& id) {
+    ok(deposit_op{account_of(m), static_cast<std::uint8_t>(account_kind::miner), 10 * token});
+    ok(escrow_op{id + "-self", account_of(m), 10 * token, 1'000, 1'000});
+    ok(make_settle(m, id + "-self", 2'000'000, 2'000'000, digest{}));
+    ok(deposit_op{"sock", 0, token});
+    ok(escrow_op{id + "-free", "sock", token, 0, 0});
+    ok(make_settle(m, id + "-free", 2'000'000, 2'000'000, digest{}));
+  }
+  // What a close's outcome credited to `account` (its reward).
+  static micro_units credited(const outcome& out, const std::string& account) {
+    micro_units sum = 0;
+    for (const posting& p : out.postings) sum += p.account == account ? p.delta_micro : 0;
+    return sum;
+  }
+  // Packs [epoch_close kind, [fields…]] as an entry would hold it.
+  template <class... Fields>
+  static byte_vector close_bytes(const Fields&... fields) {
+    msgpack::sbuffer buffer;
+    msgpack::packer<msgpack::sbuffer> out(buffer);
+    out.pack_array(2);
+    out.pack(std::uint8_t{12});
+    out.pack_array(sizeof...(fields));
+    (out.pack(fields), ...);
+    return byte_vector(buffer.data(), buffer.data() + buffer.size());
   }
   micro_units paid_out(const outcome& out) const {
     micro_units paid = 0;
@@ -128,6 +156,74 @@ TEST_F(demand_rewards_test, a_demand_close_naming_a_pool_is_refused_and_both_enc
   const auto decoded = std::get<epoch_close_op>(*decode_operation(encode_operation(driven)));
   ASSERT_TRUE(decoded.demand.has_value());
   EXPECT_EQ(decoded.demand->utilisation_ppm, 800'000);
+}
+
+TEST_F(demand_rewards_test, a_close_counting_value_paid_pays_nothing_for_self_dealt_or_free_work) {
+  const identity honest = key(1), dealer = key(2);
+  add_miner(honest);
+  add_miner(dealer);
+  serve(honest, "r1", 100'000);  // dev pays 100,000 micro (1,000 per 1k tokens); 1 % fee
+  self_deal(dealer, "d1");
+  EXPECT_EQ(state.epoch_value_paid(account_of(honest)), 99'000);
+  EXPECT_EQ(state.epoch_value_paid(account_of(dealer)), 0) << "paid by itself or at price 0";
+  EXPECT_EQ(state.epoch_tokens(account_of(dealer)), 8'000'000);
+  ok(mint_op{"treasury", 1'000 * token});
+  const micro_units honest_before = balance(account_of(honest)), dealer_before = balance(account_of(dealer));
+  // 99,000 micro paid × 500,000 ppm = 49,500; utilisation at target, no queue: the whole base.
+  ok(epoch_close_op{0, 0, {}, epoch_demand{0, 700'000}, useful_work::value_paid});
+  EXPECT_EQ(balance(account_of(dealer)), dealer_before) << "8M self-dealt tokens earn nothing";
+  EXPECT_EQ(balance(account_of(honest)) - honest_before, 49'500) << "the pool from value paid, all to the paid miner";
+  EXPECT_EQ(state.epoch_value_paid_total(), 0) << "the next epoch counts from zero";
+
+  // Only self-dealt work: no pool, however many tokens; a caller's pool goes to the paid miner only.
+  self_deal(dealer, "d2");
+  const micro_units treasury_before = balance("treasury");
+  auto out = state.apply(epoch_close_op{1, 0, {}, epoch_demand{9'000, 950'000}, useful_work::value_paid});
+  ASSERT_TRUE(out.ok()) << out.err().message;
+  EXPECT_EQ(balance("treasury"), treasury_before);
+  EXPECT_EQ(credited(*out, account_of(dealer)), 0);
+  serve(honest, "r2", 1'000);
+  self_deal(dealer, "d3");
+  out = state.apply(epoch_close_op{2, 10 * token, {}, std::nullopt, useful_work::value_paid});
+  ASSERT_TRUE(out.ok()) << out.err().message;
+  EXPECT_EQ(credited(*out, account_of(dealer)), 0);
+  EXPECT_EQ(credited(*out, account_of(honest)), 10 * token);
+}
+
+TEST_F(demand_rewards_test, a_close_counting_tokens_as_before_value_paid_still_pays_by_tokens_on_replay) {
+  const identity honest = key(1), dealer = key(2);
+  add_miner(honest);
+  add_miner(dealer);
+  serve(honest, "r1", 100'000);
+  self_deal(dealer, "d1");
+  ok(mint_op{"treasury", 1'000 * token});
+  const micro_units honest_before = balance(account_of(honest)), dealer_before = balance(account_of(dealer));
+  ok(epoch_close_op{0, 0, {}, epoch_demand{0, 700'000}});  // an entry written before value_paid existed
+  // 8.1M tokens × 100 micro / 1k = 810,000, split by tokens: what that entry paid, replayed unchanged.
+  EXPECT_GT(balance(account_of(dealer)) - dealer_before, 790'000);
+  EXPECT_LT(balance(account_of(honest)) - honest_before, 20'000);
+}
+
+TEST_F(demand_rewards_test, a_close_counting_value_paid_has_five_fields_and_older_closes_keep_their_bytes) {
+  const std::vector<miner_metrics> none;
+  EXPECT_EQ(encode_operation(epoch_close_op{3, 7, {}}), close_bytes(3, 7, none));
+  EXPECT_EQ(encode_operation(epoch_close_op{3, 0, {}, epoch_demand{1, 2}}), close_bytes(3, 0, none, epoch_demand{1, 2}));
+  const msgpack::type::nil_t nil{};
+  const operation plain = epoch_close_op{3, 7, {}, std::nullopt, useful_work::value_paid};
+  const operation driven = epoch_close_op{3, 0, {}, epoch_demand{2'500, 800'000}, useful_work::value_paid};
+  EXPECT_EQ(encode_operation(plain), close_bytes(3, 7, none, nil, std::uint8_t{1}));
+  for (const operation& op : {plain, driven}) {
+    const byte_vector bytes = encode_operation(op);
+    auto back = decode_operation(bytes);
+    ASSERT_TRUE(back.ok()) << back.err().message;
+    EXPECT_EQ(std::get<epoch_close_op>(*back).work, useful_work::value_paid);
+    EXPECT_EQ(std::get<epoch_close_op>(*back).demand.has_value(), std::get<epoch_close_op>(op).demand.has_value());
+    EXPECT_EQ(encode_operation(*back), bytes);
+  }
+  // One encoding each: five fields naming the token rule, four with no demand, an unknown rule.
+  EXPECT_FALSE(decode_operation(close_bytes(3, 7, none, nil, std::uint8_t{0})).ok());
+  EXPECT_FALSE(decode_operation(close_bytes(3, 7, none, nil)).ok());
+  EXPECT_FALSE(decode_operation(close_bytes(3, 7, none, nil, std::uint8_t{2})).ok());
 }
 
 }  // namespace

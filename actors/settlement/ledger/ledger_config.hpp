@@ -14,7 +14,8 @@
 namespace infergrid::ledger {
 
 struct reward_weights {
-  // Weight of the share of verified useful tokens the miner settled during the epoch.
+  // Weight of the miner's share of the epoch's useful work: value others paid it (tokens settled
+  // in closes written before useful_work::value_paid). Named as its setting, weight_useful_tokens.
   std::int64_t useful_tokens = 50;
   // Weight of latency (best p95 latency among miners / this miner's p95 latency).
   std::int64_t latency = 15;

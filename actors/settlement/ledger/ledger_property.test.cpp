@@ -133,7 +133,9 @@ class generator {
                            static_cast<std::int64_t>(pick(rng, 1'000'001)), static_cast<std::int64_t>(pick(rng, 1'000'001))});
       }
     }
-    return epoch_close_op{model_.epoch(), static_cast<micro_units>(pick(rng, 60 * token)), metrics};
+    // Closes written before value paid counted tokens; both rules replay side by side.
+    const useful_work work = pick(rng, 2) == 0 ? useful_work::tokens_settled : useful_work::value_paid;
+    return epoch_close_op{model_.epoch(), static_cast<micro_units>(pick(rng, 60 * token)), metrics, std::nullopt, work};
   }
 
   world& w_;

@@ -3,6 +3,7 @@
 // changes nothing and returns the error; replaying the same operations from the same config always
 // yields the same state and the same outcomes — `ledger verify` relies on that. No I/O here, except
 // through the request_index it is given (the ledger's is its SQLite table of escrowed request ids).
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -117,6 +118,18 @@ class ledger_state {
     for (const auto& [miner, tokens] : epoch_tokens_) total += tokens;
     return total;
   }
+  // Micro-units credited to `miner` in the open epoch from receipts another account paid (the
+  // score's useful work at a close counting useful_work::value_paid).
+  micro_units epoch_value_paid(std::string_view miner) const {
+    const auto found = epoch_value_paid_.find(miner);
+    return found == epoch_value_paid_.end() ? 0 : found->second;
+  }
+  // The same, all miners (a demand-driven close's demand when it counts value_paid).
+  micro_units epoch_value_paid_total() const {
+    wide_integer total = 0;
+    for (const auto& [miner, value] : epoch_value_paid_) total += value;
+    return static_cast<micro_units>(std::min<wide_integer>(total, amount_max_micro));
+  }
   // The tokens the newest epoch close counted (epoch_tokens_total() as that close was applied).
   std::int64_t last_close_tokens() const { return last_close_tokens_; }
   micro_units supply_micro() const { return supply_micro_; }
@@ -176,9 +189,12 @@ class ledger_state {
     escrow held;  // the escrow as it was before this payment
     plan payment;
     micro_units cost_micro = 0;
+    micro_units miner_micro = 0;  // the miner's credit: cost_micro less the fee
   };
   result<claim_plan> plan_claim(const settlement_receipt& receipt, const byte_vector& miner_signature) const;
-  void count_settled_tokens(const settlement_receipt& receipt, const escrow& e);
+  // Adds a paid claim to the open epoch's useful work: its tokens, and the miner's credit when the
+  // payer is another account.
+  void count_settled_work(const settlement_receipt& receipt, const claim_plan& claim);
   result<const account*> existing(std::string_view id) const;
   account_kind kind_for_new(std::string_view id) const;
   plan slash_plan(const std::string& miner, const std::set<std::string>& reporters, micro_units* forfeited_staked,
@@ -190,7 +206,7 @@ class ledger_state {
   result<plan> reward_plan(const epoch_close_op& op) const;
   // First staked before early_participant_epochs, or while the early window was open.
   bool early_participant(std::string_view miner) const;
-  market::demand_measure measured_demand(const epoch_demand& demand) const;
+  market::demand_measure measured_demand(const epoch_close_op& op) const;
 
   ledger_config config_;
   std::map<std::string, account, std::less<>> accounts_;
@@ -205,6 +221,7 @@ class ledger_state {
   std::set<receipt_key> convicted_;               // receipts that already cost a slash
   std::map<receipt_key, awaiting_slash> awaiting_chain_slash_;  // slashes_on_chain: convicted, not booked
   std::map<std::string, std::int64_t, std::less<>> epoch_tokens_;  // miner → tokens settled this epoch
+  std::map<std::string, micro_units, std::less<>> epoch_value_paid_;  // miner → credit others paid this epoch
   std::int64_t last_close_tokens_ = 0;
   std::set<std::string> touched_;
   // The early window: open while the last demand-driven epoch close found the grid short of supply

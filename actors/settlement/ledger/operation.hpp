@@ -187,28 +187,56 @@ struct epoch_demand {
   MSGPACK_DEFINE(queue_p95_ms, utilisation_ppm)
   bool operator==(const epoch_demand&) const = default;
 };
+// What an epoch close counts as a miner's useful work — its share of the score's first dimension,
+// and, for a demand-driven close, the base of the pool (market/supply_rule.hpp).
+enum class useful_work : std::uint8_t {
+  // Prompt + completion tokens settled. Closes written before `value_paid` existed count these:
+  // a miner serving itself at ask 0 earned a share and grew the pool without anyone paying.
+  tokens_settled = 0,
+  // Micro-units the miner was credited from receipts paid by another account (a payer that is the
+  // miner's own account counts nothing; work at price 0 is worth 0).
+  value_paid = 1,
+};
 // Closes `epoch`, pays its reward pool from the treasury, publishes the root. With `demand` the pool
 // is the supply rule's (market/supply_rule.hpp, bounded by the treasury) and reward_pool_micro must
 // be 0; without it, the caller's pool. Encoded with 3 fields without demand and 4 with, so entries
-// written before the field was appended keep their exact, canonical bytes.
+// written before the field was appended keep their exact, canonical bytes; a close counting
+// `value_paid` (appended after) has 5: [epoch, pool, metrics, demand or nil, work]. A 5-field close
+// naming tokens_settled is not canonical (it re-encodes with 3 or 4).
 struct epoch_close_op {
   std::int64_t epoch = 0;
   micro_units reward_pool_micro = 0;
   std::vector<miner_metrics> metrics;
   std::optional<epoch_demand> demand;
+  useful_work work = useful_work::tokens_settled;
 
   template <class Packer>
   void msgpack_pack(Packer& out) const {
-    out.pack_array(demand ? 4 : 3);
+    if (work == useful_work::tokens_settled) {
+      out.pack_array(demand ? 4 : 3);
+    } else {
+      out.pack_array(5);
+    }
     out.pack(epoch), out.pack(reward_pool_micro), out.pack(metrics);
-    if (demand) out.pack(*demand);
+    if (work != useful_work::tokens_settled) {
+      demand ? out.pack(*demand) : out.pack_nil();
+      out.pack(static_cast<std::uint8_t>(work));
+    } else if (demand) {
+      out.pack(*demand);
+    }
   }
   void msgpack_unpack(const msgpack::object& in) {
-    if (in.type != msgpack::type::ARRAY || (in.via.array.size != 3 && in.via.array.size != 4)) throw msgpack::type_error();
+    if (in.type != msgpack::type::ARRAY || in.via.array.size < 3 || in.via.array.size > 5) throw msgpack::type_error();
     const msgpack::object* field = in.via.array.ptr;
     field[0].convert(epoch), field[1].convert(reward_pool_micro), field[2].convert(metrics);
     demand.reset();
-    if (in.via.array.size == 4) demand = field[3].as<epoch_demand>();
+    work = useful_work::tokens_settled;
+    if (in.via.array.size >= 4 && !field[3].is_nil()) demand = field[3].as<epoch_demand>();
+    if (in.via.array.size == 5) {
+      const auto value = field[4].as<std::uint8_t>();
+      if (value > static_cast<std::uint8_t>(useful_work::value_paid)) throw msgpack::type_error();
+      work = static_cast<useful_work>(value);
+    }
   }
 };
 

@@ -1,4 +1,6 @@
 // ledger_state: escrow per request, settlement on the miner's signed receipt, refunds.
+#include <algorithm>
+
 #include "actors/settlement/ledger/ledger_assert.hpp"
 #include "actors/settlement/ledger/ledger_state.hpp"
 #include "actors/settlement/ledger/operation_codec.hpp"
@@ -111,16 +113,24 @@ result<ledger_state::claim_plan> ledger_state::plan_claim(const settlement_recei
   // The escrow is the most the payer agreed to: a claim for more is paid what the escrow still holds.
   claim_plan out{e, {}, std::min(*cost, e.held_micro)};
   const micro_units fee_micro = mul_div_floor(out.cost_micro, config_.fee_bps, basis_points_whole);
+  out.miner_micro = out.cost_micro - fee_micro;
   out.payment.creates.emplace_back(config_.treasury_account, account_kind::treasury);
   out.payment.creates.emplace_back(receipt.miner, account_kind::miner);
   out.payment.add(e.payer, bucket::escrowed, -out.cost_micro);
-  out.payment.add(receipt.miner, bucket::balance, out.cost_micro - fee_micro);
+  out.payment.add(receipt.miner, bucket::balance, out.miner_micro);
   out.payment.add(config_.treasury_account, bucket::balance, fee_micro);
   return out;
 }
 
-void ledger_state::count_settled_tokens(const settlement_receipt& receipt, const escrow& e) {
+void ledger_state::count_settled_work(const settlement_receipt& receipt, const claim_plan& claim) {
+  const escrow& e = claim.held;
   epoch_tokens_[receipt.miner] += (e.paid.empty() ? receipt.prompt_tokens : 0) + receipt.completion_tokens;
+  // Value paid by someone else: a miner paying itself moves nothing and earns no reward share.
+  // Saturates at amount_max_micro (a share of the score, never a payment).
+  if (e.payer != receipt.miner && claim.miner_micro > 0) {
+    micro_units& value = epoch_value_paid_[receipt.miner];
+    value = static_cast<micro_units>(std::min<wide_integer>(amount_max_micro, static_cast<wide_integer>(value) + claim.miner_micro));
+  }
 }
 
 result<outcome> ledger_state::apply_one(const settle_op& op) {
@@ -133,7 +143,7 @@ result<outcome> ledger_state::apply_one(const settle_op& op) {
   claim->payment.add(e.payer, bucket::balance, refund_micro);
   auto out = run(std::move(claim->payment));
   if (out) {
-    count_settled_tokens(op.receipt, e);
+    count_settled_work(op.receipt, *claim);
     escrows_.erase(op.receipt.request_id);
   }
   return out;
@@ -144,7 +154,7 @@ result<outcome> ledger_state::apply_one(const partial_settle_op& op) {
   if (!claim) return claim.err();
   auto out = run(std::move(claim->payment));
   if (out) {
-    count_settled_tokens(op.receipt, claim->held);
+    count_settled_work(op.receipt, *claim);
     escrow& open = escrows_.find(op.receipt.request_id)->second;
     open.held_micro -= claim->cost_micro;
     IG_LEDGER_ASSERT(open.held_micro >= 0);

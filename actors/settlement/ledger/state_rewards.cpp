@@ -11,7 +11,7 @@ namespace infergrid::ledger {
 namespace {
 
 struct miner_inputs {
-  std::int64_t tokens = 0;
+  std::int64_t work = 0;  // tokens settled or value paid, as the close counts useful work
   const miner_metrics* metrics = nullptr;
 };
 
@@ -53,18 +53,23 @@ result<ledger_state::plan> ledger_state::reward_plan(const epoch_close_op& op) c
   const micro_units miners_pool_micro = op.reward_pool_micro - paid_micro;
   IG_LEDGER_ASSERT(miners_pool_micro >= 0);
 
-  // Miners: schedulable miners that settled tokens or were measured this epoch.
+  // Miners: schedulable miners that did useful work or were measured this epoch.
   std::map<std::string, miner_inputs, std::less<>> inputs;
-  for (const auto& [miner, tokens] : epoch_tokens_) inputs[miner].tokens = tokens;
+  if (op.work == useful_work::value_paid) {
+    for (const auto& [miner, value] : epoch_value_paid_) inputs[miner].work = value;
+  } else {
+    for (const auto& [miner, tokens] : epoch_tokens_) inputs[miner].work = tokens;
+  }
   for (const miner_metrics& m : op.metrics) inputs[m.miner].metrics = &m;
   std::erase_if(inputs, [this](const auto& item) { return !schedulable(item.first); });
-  // A demand-driven close rewards useful work only: a miner that settled no tokens this epoch
-  // (measured, but idle or refused) gets nothing, however fast or available it was.
-  if (op.demand) std::erase_if(inputs, [](const auto& item) { return item.second.tokens == 0; });
-  std::int64_t tokens_total = 0;
+  // A demand-driven close rewards useful work only: a miner that did none this epoch (measured,
+  // but idle or refused — or, counting value paid, serving itself or for nothing) gets nothing,
+  // however fast or available it was.
+  if (op.demand) std::erase_if(inputs, [](const auto& item) { return item.second.work == 0; });
+  wide_integer work_total = 0;
   std::int64_t latency_best_ms = 0;
   for (const auto& [miner, in] : inputs) {
-    tokens_total += in.tokens;
+    work_total += in.work;
     if (in.metrics != nullptr && in.metrics->latency_p95_ms > 0 &&
         (latency_best_ms == 0 || in.metrics->latency_p95_ms < latency_best_ms)) {
       latency_best_ms = in.metrics->latency_p95_ms;
@@ -74,12 +79,12 @@ result<ledger_state::plan> ledger_state::reward_plan(const epoch_close_op& op) c
   std::map<std::string_view, wide_integer> scores;
   wide_integer score_total = 0;
   for (const auto& [miner, in] : inputs) {
-    const wide_integer tokens_ppm = tokens_total > 0 ? static_cast<wide_integer>(in.tokens) * parts_per_million / tokens_total : 0;
+    const wide_integer work_ppm = work_total > 0 ? static_cast<wide_integer>(in.work) * parts_per_million / work_total : 0;
     const miner_metrics none{};
     const miner_metrics& m = in.metrics != nullptr ? *in.metrics : none;
     const wide_integer latency_ppm =
         m.latency_p95_ms > 0 ? static_cast<wide_integer>(latency_best_ms) * parts_per_million / m.latency_p95_ms : 0;
-    wide_integer score = w.useful_tokens * tokens_ppm + w.latency * latency_ppm + w.uptime * m.uptime_ppm +
+    wide_integer score = w.useful_tokens * work_ppm + w.latency * latency_ppm + w.uptime * m.uptime_ppm +
                      w.accuracy * m.accuracy_ppm;
     if (early_participant(miner)) {
       score = score * config_.early_participant_multiplier_percent / 100;
@@ -103,8 +108,11 @@ bool ledger_state::early_participant(std::string_view miner) const {
   return a != nullptr && (a->first_stake_epoch < config_.early_participant_epochs || early_by_demand_.contains(miner));
 }
 
-market::demand_measure ledger_state::measured_demand(const epoch_demand& demand) const {
-  return {epoch_tokens_total(), demand.queue_p95_ms, demand.utilisation_ppm};
+market::demand_measure ledger_state::measured_demand(const epoch_close_op& op) const {
+  IG_LEDGER_ASSERT(op.demand.has_value());
+  market::demand_measure measured{epoch_tokens_total(), op.demand->queue_p95_ms, op.demand->utilisation_ppm, {}};
+  if (op.work == useful_work::value_paid) measured.value_paid_micro = epoch_value_paid_total();
+  return measured;
 }
 
 result<outcome> ledger_state::apply_one(const epoch_close_op& op) {
@@ -123,16 +131,17 @@ result<outcome> ledger_state::apply_one(const epoch_close_op& op) {
   if (op.demand) {
     const account* treasury = find(config_.treasury_account);
     const micro_units available = treasury == nullptr ? 0 : treasury->balance_micro;
-    decided.reward_pool_micro = std::min(available, market::demand_reward_pool_micro(measured_demand(*op.demand), config_.supply));
+    decided.reward_pool_micro = std::min(available, market::demand_reward_pool_micro(measured_demand(op), config_.supply));
   }
   auto p = reward_plan(decided);
   if (!p) return p.err();
   auto out = run(std::move(*p));
   if (out) {
-    if (op.demand) early_window_open_ = market::short_of_supply(measured_demand(*op.demand), config_.supply);
+    if (op.demand) early_window_open_ = market::short_of_supply(measured_demand(op), config_.supply);
     tallies_.clear();
     last_close_tokens_ = epoch_tokens_total();
     epoch_tokens_.clear();
+    epoch_value_paid_.clear();
     withdrawn_at_close_ = closed_withdrawals{op.epoch, withdrawn_micro_};
     ++epoch_;
   }
