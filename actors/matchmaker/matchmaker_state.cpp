@@ -172,15 +172,26 @@ void matchmaker_state::release(job& j) {
   j.worker_id.clear();
 }
 
-void matchmaker_state::finish_failed(const std::string& request_id, const error& why) {
+matchmaker_state::job matchmaker_state::drop_job(std::map<std::string, job>::iterator found, bool stop_worker) {
+  const std::string request_id = found->first;
+  if (stop_worker) {
+    if (const worker_entry* worker = registry_.find(found->second.worker_id)) {
+      (void)ctx_.send(worker->address, cancel_inference{request_id});
+    }
+  }
+  release(found->second);
+  job dropped = std::move(found->second);
+  jobs_.erase(found);
+  audit_segments(dropped.request, forwarded_.finished(request_id, ctx_.now_ms()));
+  return dropped;
+}
+
+void matchmaker_state::finish_failed(const std::string& request_id, const error& why, bool stop_worker) {
   auto found = jobs_.find(request_id);
   if (found == jobs_.end()) return;
-  release(found->second);
+  const job dropped = drop_job(found, stop_worker);
   ++counters_.failed;
-  (void)ctx_.send(found->second.request.reply_to,
-                  inference_failed{request_id, static_cast<std::uint16_t>(why.code), why.message});
-  audit_segments(found->second.request, forwarded_.finished(request_id, ctx_.now_ms()));
-  jobs_.erase(found);
+  (void)ctx_.send(dropped.request.reply_to, inference_failed{request_id, static_cast<std::uint16_t>(why.code), why.message});
   vouched_.forget(request_id);  // its submitter was told and settles it
 }
 
@@ -318,14 +329,7 @@ void matchmaker_state::settle(vouched_jobs::settlement&& vouched) {
 void matchmaker_state::settle_lost(vouched_jobs::lost_job&& lost) {
   ++counters_.lost_by_submitter;
   const std::string& id = lost.request_id;
-  if (auto found = jobs_.find(id); found != jobs_.end()) {
-    if (const worker_entry* worker = registry_.find(found->second.worker_id)) {
-      (void)ctx_.send(worker->address, cancel_inference{id});
-    }
-    release(found->second);
-    audit_segments(found->second.request, forwarded_.finished(id, ctx_.now_ms()));
-    jobs_.erase(found);
-  }
+  if (auto found = jobs_.find(id); found != jobs_.end()) drop_job(found, true);
   std::int64_t delivered = 0;
   for (const settle_receipt& claim : lost.delivered_claims) delivered += claim.completion_tokens;
   log(log_level::warn, ctx_.address(), "request {} lost by its submitter ({}): {} delivered token(s) paid, the rest refunded",
@@ -422,8 +426,7 @@ void matchmaker_state::tick() {
     }
   }
   for (const auto& id : expired) {
-    if (const worker_entry* worker = registry_.find(jobs_[id].worker_id)) (void)ctx_.send(worker->address, cancel_inference{id});
-    finish_failed(id, make_error(error_code::timeout, "request " + id + " passed its deadline"));
+    finish_failed(id, make_error(error_code::timeout, "request " + id + " passed its deadline"), true);
   }
   for (const auto& id : orphaned) {
     finish_failed(id, make_error(error_code::unavailable, "request " + id + " lost its worker after " +
@@ -498,10 +501,7 @@ handler_table matchmaker_state::handlers() {
           return make_error(error_code::permission_denied, in.sender + " cannot cancel " + cancel.request_id +
                                                                ", which " + found->second.submitted_by + " submitted");
         }
-        if (const worker_entry* worker = registry_.find(found->second.worker_id)) (void)ctx_.send(worker->address, cancel);
-        release(found->second);
-        audit_segments(found->second.request, forwarded_.finished(cancel.request_id, ctx_.now_ms()));
-        jobs_.erase(found);
+        drop_job(found, true);
         vouched_.forget(cancel.request_id);  // the submitter settles what it cancelled
         if (!queue_.empty()) route_waiting(false);
         return {};

@@ -97,7 +97,12 @@ class matchmaker_state {
   void failover(const std::string& request_id, const std::string& why);
   void evict(const std::string& worker_id, const std::string& why);
   void release(job& j);
-  void finish_failed(const std::string& request_id, const error& why);
+  // Ends a job here: with `stop_worker`, the worker serving it (if any) is told to stop; its slot is
+  // freed, the job forgotten, and the counts its workers streamed kept for their receipts
+  // (forwarded_work). Returns the job as it was.
+  job drop_job(std::map<std::string, job>::iterator found, bool stop_worker);
+  // Drops the job (drop_job) and tells its submitter it failed with `why`.
+  void finish_failed(const std::string& request_id, const error& why, bool stop_worker = false);
   // `sender`: the envelope's, told to stop when the chunk is of no job it holds for that worker.
   void on_chunk(const token_chunk& chunk, const std::string& sender);
   void on_worker_failure(const inference_failed& failure, const envelope& in);
