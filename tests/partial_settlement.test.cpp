@@ -158,12 +158,12 @@ actors:
   - name: matchmaker
     kind: matchmaker
     settings: {{receipts_to: settlement, heartbeat_interval_ms: 100, heartbeat_timeout_ms: 800, stall_timeout_ms: 1200,
-               tick_ms: 20, settlement_retry_ms: 500}}
+               tick_ms: 20, settlement_retry_ms: 500, owed_journal: "{}/owed.journal"}}
   - name: http
     kind: http_bridge
     settings: {{listen: "127.0.0.1:{}", keys_file: "{}/keys.yaml", settlement: settlement, request_timeout_ms: 30000,
                settlement_retry_ms: 500, prompt_price_micro_per_1k: 2000, completion_price_micro_per_1k: {}}}
-)", hub_port, dir, dir, ledger_port, dir, http_port, dir, 2 * completion_micro_per_token * 1000));
+)", hub_port, dir, dir, ledger_port, dir, dir, http_port, dir, 2 * completion_micro_per_token * 1000));
   }
 
   std::unique_ptr<testing::child_process> start_node(const std::string& name) {
@@ -370,6 +370,13 @@ TEST_F(partial_settlement_test, a_cancelled_stream_pays_exactly_for_the_tokens_d
 class settlement_outage_test : public partial_settlement_test {
  protected:
   stream_outcome stream_through_an_outage(const std::function<bool(int)>& client_goes_on) {
+    const stream_outcome got = stream_while_settlement_dies(client_goes_on);
+    std::this_thread::sleep_for(milliseconds(3000));  // past the replay window: queued envelopes are refused
+    ledger = start_node("ledger");
+    return got;
+  }
+  // The stream, with the settlement process killed once the client read 3 tokens (and left down).
+  stream_outcome stream_while_settlement_dies(const std::function<bool(int)>& client_goes_on) {
     ledger = start_node("ledger");
     hub = start_node("split-hub");
     worker = start_node("worker0");
@@ -382,8 +389,6 @@ class settlement_outage_test : public partial_settlement_test {
       return client_goes_on(chunks);
     });
     EXPECT_FALSE(ledger->wait_for_log("receipt for", milliseconds(0))) << "settled before the kill: proves nothing";
-    std::this_thread::sleep_for(milliseconds(3000));  // past the replay window: queued envelopes are refused
-    ledger = start_node("ledger");
     return got;
   }
   std::unique_ptr<testing::child_process> ledger, hub, worker;
@@ -405,6 +410,26 @@ TEST_F(settlement_outage_test, a_stream_cancelled_while_settlement_was_down_pays
   ASSERT_FALSE(got.finished);
   expect_delivered_tokens_paid(5);
   EXPECT_TRUE(hub->wait_for_log("settlement did not take the claims and refund", milliseconds(0))) << hub->log();
+}
+
+// The hub holding the finished stream's receipt (its matchmaker's) is kill -9'ed too while
+// settlement is down, then both come back: the receipt the matchmaker had journaled (owed_journal)
+// is sent again by the new process and pays the miner. Without the journal it died with the
+// process, and the escrow stayed open until its expiry refunded the payer.
+TEST_F(settlement_outage_test, a_receipt_owed_by_a_matchmaker_killed_meanwhile_pays_the_miner_after_both_restart) {
+  const stream_outcome got = stream_while_settlement_dies([](int) { return true; });
+  ASSERT_TRUE(got.finished) << hub->log();
+  ASSERT_TRUE(hub->wait_for_log("settlement did not take what is owed", seconds(15))) << hub->log();
+  hub->send_signal(SIGKILL);
+  (void)hub->wait_exit(seconds(5));
+  hub = start_node("split-hub");
+  EXPECT_TRUE(hub->wait_for_log("owed before a restart sent again", seconds(15))) << hub->log();
+  ledger = start_node("ledger");
+  expect_books_closed();
+  const std::int64_t cost = got.prompt_tokens + got.completion_tokens * completion_micro_per_token;
+  EXPECT_EQ(balance_micro(worker_ids[0]), after_fee(cost)) << history(worker_ids[0]) << hub->log();
+  EXPECT_EQ(balance_micro("alice-ledger"), genesis_micro - cost) << history("alice-ledger");
+  EXPECT_EQ(history("alice-ledger").find("refund"), std::string::npos) << "the escrow expired instead";
 }
 
 // The matchmaker on a node of its own dies mid-stream: the bridge fails the job within seconds

@@ -32,6 +32,9 @@ struct matchmaker_config {
   // A receipt or partial claim settlement did not answer (down, restarting) is sent again this
   // often until it is (runtime/retried_requests.hpp): the work is paid once settlement is back.
   std::int64_t settlement_retry_ms = 2000;
+  // File keeping what is owed to receipts_to until it is answered (runtime/owed_journal.hpp), so a
+  // matchmaker killed with receipts unanswered sends them again when it starts; "" = memory only.
+  std::string owed_journal;
   // A submitter that vouches for delivery (the HTTP bridge; vouched_jobs.hpp) and was not heard
   // from for this long (or 3 of its check intervals, if longer) is lost: its jobs are stopped and
   // settled for what it had received by its last word, the rest refunded.

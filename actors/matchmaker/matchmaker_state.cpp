@@ -25,7 +25,15 @@ double elapsed_ms(clock::time_point since, clock::time_point now) {
 result<std::unique_ptr<matchmaker_state>> matchmaker_state::create(actor_context& ctx, const settings& settings) {
   auto config = read_matchmaker_config(settings);
   if (!config.ok()) return config.err();
-  return std::make_unique<matchmaker_state>(ctx, std::move(*config));
+  std::optional<owed_journal> journal;
+  if (!config->owed_journal.empty()) {
+    auto opened = owed_journal::open(config->owed_journal);
+    if (!opened.ok()) return opened.err();
+    journal.emplace(std::move(*opened));
+  }
+  auto state = std::make_unique<matchmaker_state>(ctx, std::move(*config));
+  state->journal_ = std::move(journal);
+  return state;
 }
 
 matchmaker_state::matchmaker_state(actor_context& ctx, matchmaker_config config)
@@ -60,7 +68,45 @@ void matchmaker_state::on_start() {
   arm_tick();
   if (!config_.receipts_to.empty()) {
     (void)ctx_.every(config_.settlement_retry_ms, [this] { settlement_owed_.retry_due(); });
+    owe_journaled();
   }
+}
+
+void matchmaker_state::owe_journaled() {
+  if (!journal_) return;
+  const std::vector<owed_request> owed = journal_->owed();
+  if (!owed.empty()) {
+    log(log_level::info, ctx_.address(), "{} settlement message(s) owed before a restart sent again (journal {})", owed.size(),
+        journal_->path());
+  }
+  for (const owed_request& r : owed) {
+    // One row per kind of message owe_settlement sends.
+    if (r.kind == static_cast<std::uint16_t>(completion_receipt::id)) {
+      owe_journaled_as<settle_reply, completion_receipt>(r, "journaled receipt");
+    } else if (r.kind == static_cast<std::uint16_t>(settle_receipt::id)) {
+      owe_journaled_as<settle_reply, settle_receipt>(r, "journaled partial claim");
+    } else if (r.kind == static_cast<std::uint16_t>(refund_request::id)) {
+      owe_journaled_as<ledger_ack, refund_request>(r, "journaled refund");
+    } else {
+      log(log_level::error, ctx_.address(), "owed journal {}: entry {} for {} is of kind {}, which is never owed: dropped",
+          journal_->path(), r.id, r.key, r.kind);
+      (void)journal_->answered(r.id);
+    }
+  }
+}
+
+template <class Reply, class Claim>
+void matchmaker_state::owe_journaled_as(const owed_request& r, std::string what) {
+  Claim claim;
+  try {
+    msgpack::unpack(reinterpret_cast<const char*>(r.body.data()), r.body.size()).get().convert(claim);
+  } catch (const std::exception& e) {
+    log(log_level::error, ctx_.address(), "owed journal {}: entry {} for {} does not decode ({}): dropped", journal_->path(),
+        r.id, r.key, e.what());
+    (void)journal_->answered(r.id);
+    return;
+  }
+  owe_settlement<Reply>(claim, std::move(what), r.id);
 }
 
 void matchmaker_state::arm_tick() {
@@ -342,10 +388,26 @@ void matchmaker_state::settle_lost(vouched_jobs::lost_job&& lost) {
 }
 
 template <class Reply, class Claim>
-void matchmaker_state::owe_settlement(const Claim& claim, std::string what) {
+void matchmaker_state::owe_settlement(const Claim& claim, std::string what, std::optional<std::uint64_t> journaled) {
   const std::string& request_id = claim.request_id;
+  if (journal_ && !journaled) {
+    msgpack::sbuffer body;
+    msgpack::pack(body, claim);
+    auto id = journal_->add(request_id, static_cast<std::uint16_t>(Claim::id),
+                            std::vector<std::uint8_t>(body.data(), body.data() + body.size()));
+    if (id.ok()) {
+      journaled = *id;
+    } else {  // still sent and retried, as without a journal; only a crash would lose it now
+      log(log_level::error, ctx_.address(), "{} for {} not journaled: {}", what, request_id, id.err().message);
+    }
+  }
   auto send = request_attempt<Reply>(ctx_, config_.receipts_to, claim, config_.dispatch_timeout_ms);
-  auto done = [this, request_id, what](const status& outcome) {
+  auto done = [this, request_id, what, journaled](const status& outcome) {
+    if (journaled && journal_) {
+      if (auto written = journal_->answered(*journaled); !written.ok()) {
+        log(log_level::error, ctx_.address(), "{} for {}: answer not journaled: {}", what, request_id, written.err().message);
+      }
+    }
     if (outcome.ok()) return;
     // No escrow: a request not billed through settlement (the gateway's); a conflict: the escrow
     // ended before (a refund, another worker's receipt).
@@ -353,6 +415,7 @@ void matchmaker_state::owe_settlement(const Claim& claim, std::string what) {
     log(expected ? log_level::debug : log_level::warn, ctx_.address(), "{} for {} not paid: {}", what, request_id,
         outcome.err().message);
   };
+  // Not queued (too many wait already): a journaled one stays in the journal, sent at the next start.
   if (auto queued = settlement_owed_.add(request_id, std::move(send), std::move(done)); !queued.ok()) {
     ++counters_.unsent_settlements;
     log(log_level::error, ctx_.address(), "{} for {} dropped unsent: {}", what, request_id, queued.err().message);

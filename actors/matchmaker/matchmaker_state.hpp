@@ -31,6 +31,7 @@
 #include "messages/match.hpp"
 #include "runtime/actor_context.hpp"
 #include "runtime/handler_table.hpp"
+#include "runtime/owed_journal.hpp"
 #include "runtime/retried_requests.hpp"
 
 namespace infergrid::matchmaker {
@@ -126,8 +127,13 @@ class matchmaker_state {
   void register_after_stake_check(const worker_register& hello);
   // Sends a receipt, a partial claim or a refund to receipts_to, again until settlement answers it
   // (with a Reply).
+  // `journaled`: its owed_journal id when it was journaled before (sent again after a restart).
   template <class Reply, class Claim>
-  void owe_settlement(const Claim& claim, std::string what);
+  void owe_settlement(const Claim& claim, std::string what, std::optional<std::uint64_t> journaled = std::nullopt);
+  // What the journal held at start, owed again (receipts and claims, refunds), oldest first.
+  void owe_journaled();
+  template <class Reply, class Claim>
+  void owe_journaled_as(const owed_request& r, std::string what);
   // A receipt its submitter vouched for (or that needs no vouching): the earlier workers' claims,
   // then the receipt.
   void settle(vouched_jobs::settlement&& vouched);
@@ -151,7 +157,8 @@ class matchmaker_state {
   reputation_book reputation_;
   forwarded_work forwarded_;
   vouched_jobs vouched_;
-  retried_requests settlement_owed_;  // receipts and claims settlement has not answered yet
+  retried_requests settlement_owed_;
+  std::optional<owed_journal> journal_;  // config_.owed_journal, opened by create()  // receipts and claims settlement has not answered yet
   price_book prices_;
   demand_book demand_;
   demand_meter meter_;

@@ -1,0 +1,66 @@
+#pragma once
+// owed_journal: the requests an actor owes (runtime/retried_requests: a matchmaker's receipts,
+// partial claims and refunds for settlement) kept in a small file as well as in memory, so that a
+// process killed before they were answered sends them again when it starts. The receiver must
+// take a request twice as once (settlement does: every such request carries a fixed op id).
+//
+// The file is a sequence of MessagePack records, appended: [0, id, key, kind, body] when a request
+// is owed, [1, id] when it was answered. open() reads it, returns the owed requests not answered
+// (oldest first), and writes it again with only those (replace_file: the old content or the new,
+// never half). A record cut short by a crash ends the read: what follows it is not trusted. The
+// file is compacted the same way whenever answered records outnumber the owed ones by
+// compact_after. Records are written, not fsynced: they survive the process, not the machine.
+// Bounded: at most max_owed requests are held; add() refuses more.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "runtime/result.hpp"
+
+namespace infergrid {
+
+struct owed_request {
+  std::uint64_t id = 0;   // the journal's, increasing
+  std::string key;        // the request id it settles (retried_requests' key)
+  std::uint16_t kind = 0; // the message type of `body`
+  std::vector<std::uint8_t> body;  // the message, MessagePack
+};
+
+struct owed_journal_settings {
+  std::size_t max_owed = 65536;     // the most owed requests held (retried_requests' bound)
+  std::size_t compact_after = 4096;  // answered records written before the file is rewritten
+};
+
+class owed_journal {
+ public:
+  // Opens (or creates) the journal at `path`; the owed requests it held are in owed().
+  static result<owed_journal> open(const std::string& path, owed_journal_settings settings = {});
+  owed_journal(owed_journal&& other) noexcept;
+  owed_journal& operator=(owed_journal&& other) noexcept;
+  owed_journal(const owed_journal&) = delete;
+  owed_journal& operator=(const owed_journal&) = delete;
+  ~owed_journal();
+
+  // Records an owed request before it is sent; its journal id.
+  result<std::uint64_t> add(const std::string& key, std::uint16_t kind, std::vector<std::uint8_t> body);
+  // Records that request `id` was answered (it is not sent again after a restart).
+  status answered(std::uint64_t id);
+  // The requests owed and not answered, oldest first.
+  std::vector<owed_request> owed() const;
+  const std::string& path() const { return path_; }
+
+ private:
+  owed_journal(std::string path, owed_journal_settings settings) : path_(std::move(path)), settings_(settings) {}
+  status append(const std::vector<std::uint8_t>& record);
+  status rewrite();  // the file again, with only the owed records; reopened for appending
+
+  std::string path_;
+  owed_journal_settings settings_;
+  int fd_ = -1;
+  std::map<std::uint64_t, owed_request> owed_;
+  std::uint64_t next_id_ = 1;
+  std::size_t answered_since_rewrite_ = 0;
+};
+
+}  // namespace infergrid

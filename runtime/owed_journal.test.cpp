@@ -1,0 +1,96 @@
+// owed_journal on real files: what was owed and not answered comes back after a reopen, oldest
+// first; answered requests do not; a record cut short by a crash ends the read without losing what
+// came before; compaction keeps the file to the owed requests; the bound refuses more.
+#include "runtime/owed_journal.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace infergrid {
+namespace {
+
+std::vector<std::uint8_t> bytes(const std::string& text) { return {text.begin(), text.end()}; }
+
+struct owed_journal_test : ::testing::Test {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("owed-journal-" + std::to_string(::getpid()));
+  std::string path = (dir / "owed.journal").string();
+  void SetUp() override {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir); }
+  owed_journal open(owed_journal_settings settings = {}) {
+    auto journal = owed_journal::open(path, settings);
+    EXPECT_TRUE(journal.ok()) << journal.err().message;
+    return std::move(*journal);
+  }
+};
+
+TEST_F(owed_journal_test, unanswered_requests_come_back_after_a_reopen_oldest_first) {
+  {
+    owed_journal journal = open();
+    EXPECT_TRUE(journal.owed().empty());
+    auto receipt = journal.add("r1", 7, bytes("receipt r1"));
+    auto claim = journal.add("r2", 8, bytes("claim r2"));
+    auto refund = journal.add("r2", 9, bytes("refund r2"));
+    ASSERT_TRUE(receipt.ok() && claim.ok() && refund.ok());
+    ASSERT_TRUE(journal.answered(*claim).ok());
+  }  // the process dies here: nothing was flushed on purpose
+  owed_journal again = open();
+  const auto owed = again.owed();
+  ASSERT_EQ(owed.size(), 2u);
+  EXPECT_EQ(owed[0].key, "r1");
+  EXPECT_EQ(owed[0].kind, 7);
+  EXPECT_EQ(owed[0].body, bytes("receipt r1"));
+  EXPECT_EQ(owed[1].key, "r2");
+  EXPECT_EQ(owed[1].body, bytes("refund r2"));
+  auto next = again.add("r3", 7, bytes("receipt r3"));
+  ASSERT_TRUE(next.ok());
+  EXPECT_GT(*next, owed[1].id) << "ids keep increasing across a restart";
+  ASSERT_TRUE(again.answered(owed[0].id).ok());
+  ASSERT_TRUE(again.answered(owed[1].id).ok());
+  EXPECT_EQ(open().owed().size(), 1u);
+}
+
+TEST_F(owed_journal_test, a_record_cut_short_by_a_crash_ends_the_read_and_keeps_what_came_before) {
+  {
+    owed_journal journal = open();
+    ASSERT_TRUE(journal.add("r1", 7, bytes("receipt r1")).ok());
+    ASSERT_TRUE(journal.add("r2", 7, bytes("receipt r2")).ok());
+  }
+  const auto size = std::filesystem::file_size(path);
+  std::filesystem::resize_file(path, size - 3);  // the second record half written
+  const auto owed = open().owed();
+  ASSERT_EQ(owed.size(), 1u);
+  EXPECT_EQ(owed[0].key, "r1");
+  { std::ofstream(path, std::ios::app) << "\xc1garbage"; }  // a byte MessagePack never uses
+  EXPECT_EQ(open().owed().size(), 1u);
+}
+
+TEST_F(owed_journal_test, answered_records_are_compacted_away_and_the_bound_refuses_more) {
+  owed_journal journal = open(owed_journal_settings{4, 8});
+  for (int i = 0; i < 100; ++i) {
+    auto id = journal.add("r" + std::to_string(i), 7, bytes(std::string(100, 'x')));
+    ASSERT_TRUE(id.ok()) << id.err().message;
+    ASSERT_TRUE(journal.answered(*id).ok());
+  }
+  EXPECT_LT(std::filesystem::file_size(path), 8u * 2 * 130) << "rewritten with the owed records only";
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(journal.add("k" + std::to_string(i), 7, bytes("x")).ok());
+  auto over = journal.add("k4", 7, bytes("x"));
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.err().code, error_code::too_large);
+  EXPECT_EQ(open().owed().size(), 4u);
+}
+
+TEST_F(owed_journal_test, a_journal_that_cannot_be_written_is_an_io_error_naming_it) {
+  auto journal = owed_journal::open((dir / "missing-folder" / "owed.journal").string());
+  ASSERT_FALSE(journal.ok());
+  EXPECT_EQ(journal.err().code, error_code::io_error);
+  EXPECT_NE(journal.err().message.find("missing-folder"), std::string::npos) << journal.err().message;
+}
+
+}  // namespace
+}  // namespace infergrid
