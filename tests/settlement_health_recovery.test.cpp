@@ -1,6 +1,7 @@
 // /health after a settlement outage, with real processes: a hub node (matchmaker, HTTP bridge in
 // settlement mode) and a ledger node (settlement) reached as a peer. The ledger node is killed
-// (-9): /health says "settlement unreachable"; it is restarted: /health stops saying so within a
+// (-9): /health says "settlement unreachable" within a few seconds (the feed probes settlement every
+// dashboard_refresh_ms while /health is asked); it is restarted: /health stops saying so within a
 // few seconds — the bridge's feed asks again every dashboard_refresh_ms while the last ask failed,
 // instead of every 15th time as it does for views nobody reads (it said so for ~15 s).
 #include <signal.h>
@@ -101,6 +102,23 @@ TEST_F(settlement_health_recovery, health_is_ok_again_within_seconds_of_settleme
   EXPECT_TRUE(hub->wait_exit(seconds(20)).has_value());
   ledger->send_signal(SIGTERM);
   EXPECT_TRUE(ledger->wait_exit(seconds(20)).has_value());
+}
+
+// The outage side: the ledger node dies right after the hub's first ledger view (the next one is
+// not due for 15 refreshes, 7.5 s, as nobody reads the dashboard). While /health is asked the feed
+// probes settlement every refresh, so /health says "settlement unreachable" within a few seconds
+// (without the probe it took up to 15 refreshes: here ~7.5 s).
+TEST_F(settlement_health_recovery, health_reports_the_outage_within_seconds_while_asked) {
+  auto ledger = start(ledger_config, "ledger1.log");
+  auto hub = start(hub_config, "hub.log");
+  ASSERT_TRUE(health_within(false, seconds(10))) << last_health << "\n" << hub->log();
+
+  ledger->send_signal(SIGKILL);
+  ASSERT_TRUE(ledger->wait_exit(seconds(10)).has_value());
+  EXPECT_TRUE(health_within(true, seconds(4))) << "the outage was not reported within 4 s: " << last_health << "\n"
+                                               << hub->log();
+  hub->send_signal(SIGTERM);
+  EXPECT_TRUE(hub->wait_exit(seconds(20)).has_value());
 }
 
 }  // namespace

@@ -20,8 +20,23 @@ void dashboard_feed::start() {
 void dashboard_feed::tick() {
   // A view whose last ask failed is asked again every tick: /health reads its outcome.
   const bool wanted = shared_.dashboard.read_lately() || shared_.dashboard.last_ask_failed();
-  if (!wanted && ++ticks_since_refresh_ < unread_refresh_factor) return;
-  refresh();
+  if (wanted || ++ticks_since_refresh_ >= unread_refresh_factor) return refresh();
+  if (shared_.dashboard.health_asked_lately()) probe_settlement();
+}
+
+// The cheapest question settlement answers from its own actor (an empty entries_query: no entries
+// looked up), so a hung settlement actor counts as down, as a dead node does. Only silence is an
+// outage: an answered refusal (a bridge that is no coordinator) still says settlement is there.
+void dashboard_feed::probe_settlement() {
+  if (shared_.config.settlement.empty()) return;
+  ctx_.request<entries_reply>(shared_.config.settlement, entries_query{}, shared_.config.dashboard_refresh_ms,
+                              [this](result<entries_reply> answer) {
+                                if (answer.ok()) return;
+                                const error_code code = answer.err().code;
+                                if (code == error_code::timeout || code == error_code::unavailable) {
+                                  shared_.dashboard.set_ledger_probe_failed(answer.err());
+                                }
+                              });
 }
 
 void dashboard_feed::refresh() {

@@ -5,7 +5,9 @@
 // store was read within dashboard_unread_after; without readers only every unread_refresh_factor
 // ticks (an idle grid builds no views for nobody) unless the last ask failed (then every tick: /health
 // reports the outage and says `ok` again within a tick of the peer's return), and at once when a
-// reader asks for fresh ones (dashboard_store.hpp). On a wake it
+// reader asks for fresh ones (dashboard_store.hpp). While /health is asked (within
+// dashboard_unread_after) the ticks between those seldom refreshes each send settlement a cheap
+// liveness probe instead, so /health reports its outage within about two ticks. On a wake it
 // answers the job lookups HTTP threads queued: the matchmaker's trace of the request, then the
 // ledger entries of its escrow, settlement, refund and verdicts (what `infergrid trace` asks).
 #include <memory>
@@ -25,6 +27,7 @@ class dashboard_feed {
  private:
   void tick();  // every dashboard_refresh_ms
   void refresh();
+  void probe_settlement();  // between seldom refreshes while /health is asked
   void look_up(std::shared_ptr<job_lookup> lookup);
 
   actor_context& ctx_;

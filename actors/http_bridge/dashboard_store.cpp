@@ -3,6 +3,12 @@
 namespace infergrid::http {
 namespace {
 
+// Whether the steady_clock ticks in `last` (0 = never) are within dashboard_unread_after of now.
+bool within_unread_after(const std::atomic<std::chrono::steady_clock::rep>& last) {
+  const auto at = std::chrono::steady_clock::duration(last.load(std::memory_order_relaxed));
+  return at.count() != 0 && std::chrono::steady_clock::now().time_since_epoch() - at < dashboard_unread_after;
+}
+
 template <class Report>
 void store(dashboard_reading<Report>& reading, result<Report> latest) {
   if (!latest.ok()) {
@@ -39,10 +45,11 @@ bool dashboard_store::last_ask_failed() const {
   return !grid_.error.empty() || (ledger_expected_ && !ledger_.error.empty());
 }
 
-bool dashboard_store::read_lately() const {
-  const auto last = std::chrono::steady_clock::duration(last_read_.load(std::memory_order_relaxed));
-  return last.count() != 0 && std::chrono::steady_clock::now().time_since_epoch() - last < dashboard_unread_after;
-}
+bool dashboard_store::read_lately() const { return within_unread_after(last_read_); }
+
+bool dashboard_store::health_asked_lately() const { return within_unread_after(last_health_ask_); }
+
+void dashboard_store::set_ledger_probe_failed(const error& why) { set_ledger(why); }
 
 void dashboard_store::fresh_after_quiet() const {
   const auto now = std::chrono::steady_clock::now().time_since_epoch();
@@ -68,6 +75,7 @@ dashboard_reading<ledger_view_report> dashboard_store::ledger() const {
 }
 
 std::string dashboard_store::ledger_unreachable() const {
+  last_health_ask_.store(std::chrono::steady_clock::now().time_since_epoch().count(), std::memory_order_relaxed);
   std::lock_guard lock(mutex_);
   return ledger_expected_ ? ledger_.error : "";
 }

@@ -63,12 +63,21 @@ class dashboard_store {
   // HTTP threads. The first read after dashboard_unread_after without one waits (bounded) for fresh views.
   dashboard_reading<grid_view_report> grid() const;
   dashboard_reading<ledger_view_report> ledger() const;
-  // Settlement mode: why the newest ledger view failed ("" when it answered, or not settlement
-  // mode). Not a read: /health asks it without keeping the feed busy.
+  // Settlement mode: why the newest ledger view (or liveness probe) failed ("" when it answered, or
+  // not settlement mode). /health asks it; not a read of the views, so it does not keep the feed
+  // building them, but while /health is asked the feed probes settlement every tick (health_asked_lately).
   std::string ledger_unreachable() const;
   // The feed: whether a reader was seen within dashboard_unread_after, and whether one asked for
   // fresh views since the last call.
   bool read_lately() const;
+  // The feed: whether /health asked within dashboard_unread_after. Then, between the seldom views,
+  // it sends settlement a cheap liveness probe every tick, so /health reports an outage within
+  // about two refreshes instead of up to unread_refresh_factor of them; nothing is probed while
+  // nobody asks.
+  bool health_asked_lately() const;
+  // The feed: a liveness probe of settlement got no answer (stored as the ledger view's failure,
+  // so the feed then asks for full views every tick until one answers).
+  void set_ledger_probe_failed(const error& why);
   // The feed: whether the newest ask of a view failed (the matchmaker's, or settlement mode's
   // ledger's): it then asks every tick, read or not, so /health says `ok` again within a refresh of
   // the peer's return instead of every 15th.
@@ -91,6 +100,7 @@ class dashboard_store {
   std::uint64_t updates_ = 0;  // views stored (answers and failures), under mutex_
   mutable std::condition_variable updated_;
   mutable std::atomic<std::chrono::steady_clock::rep> last_read_{0};  // steady_clock ticks; 0 = never
+  mutable std::atomic<std::chrono::steady_clock::rep> last_health_ask_{0};  // the same, for /health
   mutable std::atomic<bool> refresh_wanted_{false};
 };
 
