@@ -214,13 +214,18 @@ struct worker_view {
   std::uint32_t reputation_permille = 0;
   double first_token_ms_ewma = 0;
   std::uint32_t stalls = 0;
-  std::uint64_t tokens_generated = 0;  // since the worker started, as it last reported
+  // Since the worker joined: restarts under the same key while the matchmaker still lists it add up
+  // (a crash and a quick restart); a leave or an eviction starts a new count.
+  std::uint64_t tokens_generated = 0;
   std::int64_t stake_micro = 0;        // as stated at registration (the ledger holds the truth)
-  std::int64_t registered_ms_ago = 0;
+  std::int64_t registered_ms_ago = 0;  // since it joined, a restart listed as above included
   std::int64_t last_seen_ms_ago = 0;
+  // Dispatch -> first chunk, smoothed over its jobs and kept between them (what operators see;
+  // first_token_ms_ewma is routing's estimate, which fades towards 0 while the worker gets no jobs).
+  double first_token_ms_measured = 0;
   MSGPACK_DEFINE(worker_id, address, models, slots, free_slots, running, queued, assigned, queue_capacity,
                  reputation_permille, first_token_ms_ewma, stalls, tokens_generated, stake_micro, registered_ms_ago,
-                 last_seen_ms_ago)
+                 last_seen_ms_ago, first_token_ms_measured)
 };
 
 // A finished job as the matchmaker remembers it (the summary of a trace_report).

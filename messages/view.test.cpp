@@ -15,7 +15,7 @@ using testing::round_trip;
 TEST(view_messages, grid_view_round_trips) {
   grid_view_report report;
   worker_view w{"ab", "n/w", {model_offer{"m", "ff", 512, "F32", 99.5, 100, 200}}, 8, 6, 2, 1, 2, 16, 640, 12.5, 1,
-                777, 5, 1000, 20};
+                777, 5, 1000, 20, 33.5};
   report.workers = {w};
   report.models = {model_supply{"m", 1, 8, 6, 2, 0, 250, 7, 1, 200}};
   report.queued = 3;
@@ -28,6 +28,7 @@ TEST(view_messages, grid_view_round_trips) {
   ASSERT_EQ(back.workers.size(), 1u);
   EXPECT_EQ(back.workers[0].tokens_generated, 777u);
   EXPECT_DOUBLE_EQ(back.workers[0].first_token_ms_ewma, 12.5);
+  EXPECT_DOUBLE_EQ(back.workers[0].first_token_ms_measured, 33.5);
   EXPECT_EQ(back.workers[0].models[0].name, "m");
   ASSERT_EQ(back.recent_jobs.size(), 1u);
   EXPECT_EQ(back.recent_jobs[0].guilty_verdicts, 1u);
@@ -75,6 +76,8 @@ TEST(view_messages, epoch_earnings_round_trip) {
 
 TEST(view_messages, older_views_decode_with_defaults) {
   EXPECT_TRUE(decode_older<grid_view_report>(std::vector<worker_view>{}).recent_jobs.empty());
+  EXPECT_EQ(decode_older<worker_view>(std::string{"ab"}).worker_id, "ab");
+  EXPECT_EQ(decode_older<worker_view>(std::string{"ab"}).first_token_ms_measured, 0.0);
   EXPECT_EQ(decode_older<ledger_view_report>(std::int64_t{3}).verified_entries, 0u);
   EXPECT_EQ(decode_older<ledger_view_report>(std::int64_t{3}).epoch, 3);
   EXPECT_TRUE(decode_older<ledger_view_report>(std::int64_t{3}).earnings.empty());

@@ -77,7 +77,7 @@ void print_worker(const grid_view_report& view, const std::string& account) {
   fmt::print("worker    online as {} · serves {} at {:.1f} tokens/s advertised · {}/{} slots free · {} tokens generated\n",
              mine->address, models, tokens_per_second, mine->free_slots, mine->slots, mine->tokens_generated);
   fmt::print("standing  reputation {}‰ · first token {:.0f} ms (EWMA) · stalls {} · registered {} s ago\n",
-             mine->reputation_permille, mine->first_token_ms_ewma, mine->stalls, mine->registered_ms_ago / 1000);
+             mine->reputation_permille, mine->first_token_ms_measured, mine->stalls, mine->registered_ms_ago / 1000);
 }
 
 void print_jobs(const grid_view_report& view, const std::string& account) {

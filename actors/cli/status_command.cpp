@@ -71,7 +71,7 @@ void print_grid(const grid_view_report& g) {
     fmt::print("{:<17} {:<10} {:<14} {:>9} {:>7} {:>6} {:>9} {:>9.1f} {:>6.0f}ms {:>5}‰ {:>6}ms\n", short_id(w.worker_id),
                shown(slash == std::string::npos ? "" : w.address.substr(0, slash)), model_names(w.models),
                fmt::format("{}/{}", w.free_slots, w.slots), w.running, w.queued, w.tokens_generated, best,
-               w.first_token_ms_ewma, w.reputation_permille, w.last_seen_ms_ago);
+               w.first_token_ms_measured, w.reputation_permille, w.last_seen_ms_ago);
   }
 }
 

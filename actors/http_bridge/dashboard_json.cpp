@@ -97,7 +97,7 @@ json network_json(const dashboard_reading<grid_view_report>& grid, const bridge_
                        {"assigned", w.assigned},
                        {"tokens_generated", w.tokens_generated},
                        {"measured_tokens_per_second", best_tokens_per_second(w)},
-                       {"first_token_ms", w.first_token_ms_ewma},
+                       {"first_token_ms", w.first_token_ms_measured},
                        {"last_seen_ms_ago", w.last_seen_ms_ago}});
     }
     for (const auto& m : g.models) {
@@ -201,7 +201,7 @@ json miners_json(const dashboard_reading<grid_view_report>& grid, const dashboar
                   {"reputation_permille", w.reputation_permille},
                   {"score",
                    {{"useful_tokens_generated", w.tokens_generated},
-                    {"latency_first_token_ms", w.first_token_ms_ewma},
+                    {"latency_first_token_ms", w.first_token_ms_measured},
                     {"uptime_ms", w.registered_ms_ago},
                     {"stalls", w.stalls},
                     {"accuracy_reputation_permille", w.reputation_permille}}}};

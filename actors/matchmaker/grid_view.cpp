@@ -26,10 +26,11 @@ worker_view view_of(const worker_entry& w, clock::time_point now) {
   out.reputation_permille = w.reputation_permille;
   out.first_token_ms_ewma = w.first_token_ms_ewma;
   out.stalls = w.stalls;
-  out.tokens_generated = w.tokens_generated;
+  out.tokens_generated = w.tokens_since_joined();
   out.stake_micro = static_cast<std::int64_t>(w.stake_micro);
   out.registered_ms_ago = ms_since(w.registered_at, now);
   out.last_seen_ms_ago = ms_since(w.last_seen, now);
+  out.first_token_ms_measured = w.first_token_ms_measured;
   return out;
 }
 

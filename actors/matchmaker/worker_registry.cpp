@@ -34,13 +34,16 @@ status worker_registry::upsert(const worker_register& hello, std::size_t max_wor
     return make_error(error_code::too_large, "the registry is full (" + std::to_string(max_workers) + " workers)");
   }
   worker_entry& entry = workers_[hello.worker_id];
-  const std::uint32_t assigned = entry.assigned;  // jobs in flight survive a re-registration
-  const std::uint32_t reputation = entry.worker_id.empty() ? neutral_reputation_permille : entry.reputation_permille;
-  const double latency = entry.first_token_ms_ewma;
+  const worker_entry before = entry;  // a listed key re-registering: the same miner, restarted
+  const bool listed = !before.worker_id.empty();
   entry = worker_entry{hello.worker_id, hello.address, hello.models, hello.slots, hello.queue_capacity,
-                       hello.free_slots, assigned, reputation, latency, entry.stalls, now, now};
+                       hello.free_slots, before.assigned,  // jobs in flight survive a re-registration
+                       listed ? before.reputation_permille : neutral_reputation_permille,
+                       before.first_token_ms_ewma, before.first_token_ms_measured, before.stalls, now, now};
   entry.stake_micro = hello.stake_micro;
-  entry.registered_at = now;
+  // The new process counts its tokens from 0: what the earlier ones reported is kept beside them.
+  entry.tokens_before_restart = before.tokens_since_joined();
+  entry.registered_at = listed ? before.registered_at : now;
   return {};
 }
 
@@ -82,9 +85,9 @@ worker_entry* worker_registry::find(const std::string& worker_id) {
 void worker_registry::note_first_token(const std::string& worker_id, double milliseconds) {
   worker_entry* entry = find(worker_id);
   if (entry == nullptr) return;
-  entry->first_token_ms_ewma = entry->first_token_ms_ewma == 0
-                                   ? milliseconds
-                                   : entry->first_token_ms_ewma + latency_ewma_weight * (milliseconds - entry->first_token_ms_ewma);
+  for (double* estimate : {&entry->first_token_ms_ewma, &entry->first_token_ms_measured}) {
+    *estimate = *estimate == 0 ? milliseconds : *estimate + latency_ewma_weight * (milliseconds - *estimate);
+  }
 }
 
 void worker_registry::fade_latencies(clock::duration elapsed) {

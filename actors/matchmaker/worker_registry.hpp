@@ -2,6 +2,9 @@
 // worker_registry: the workers the matchmaker knows, with liveness. A worker is alive while its
 // heartbeats keep coming; one silent for heartbeat_timeout_ms is evicted (and its jobs fail over).
 // Re-registering replaces the entry (a worker that flaps keeps one entry, never a pile of them).
+// A worker is its key: one that re-registers while still listed (it crashed and restarted within the
+// heartbeat timeout) is the same miner, so its standing, latency, tokens and join time carry on; a
+// leave or an eviction forgets it.
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -28,6 +31,7 @@ struct worker_entry {
   std::uint32_t assigned = 0;                 // jobs the matchmaker has on it now
   std::uint32_t reputation_permille = neutral_reputation_permille;
   double first_token_ms_ewma = 0;             // dispatch -> first chunk, smoothed; fades while unsampled
+  double first_token_ms_measured = 0;         // the same smoothing, never faded (the dashboard's figure)
   std::uint32_t stalls = 0;
   clock::time_point last_progress{};          // last chunk from it, or when it got work while idle
   clock::time_point last_seen{};
@@ -35,12 +39,14 @@ struct worker_entry {
   std::uint64_t stake_micro = 0;
   std::uint32_t reported_running = 0;
   std::uint32_t reported_queued = 0;
-  std::uint64_t tokens_generated = 0;
-  clock::time_point registered_at{};
+  std::uint64_t tokens_generated = 0;         // by the running process, as it last reported
+  std::uint64_t tokens_before_restart = 0;    // by earlier processes of this key while it stayed listed
+  clock::time_point registered_at{};          // when the key joined (kept over a restart while listed)
   std::uint64_t dispatch_turn = 0;            // the registry's dispatch count when it last got a job (0 = never)
 
   const model_offer* offer(const std::string& model) const;
   std::uint32_t capacity() const { return slots + queue_capacity; }
+  std::uint64_t tokens_since_joined() const { return tokens_before_restart + tokens_generated; }
 };
 
 class worker_registry {
