@@ -88,9 +88,9 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
     write_error(res, failure);
     count_refused(shared, route_name(kind), account_seen, model_seen, failure, started);
   };
-  auto who = authenticate(shared, req);
-  if (auto* failure = std::get_if<api_error>(&who)) return fail(*failure);
-  account_seen = std::get<caller>(who).account;
+  const authentication who = authenticate(shared, req);
+  account_seen = who.who.account;
+  if (who.failure) return fail(*who.failure);
   auto parsed = kind == endpoint_kind::chat ? parse_chat_request(body, shared.config.limits)
                                             : parse_text_request(body, shared.config.limits);
   if (auto* failure = std::get_if<api_error>(&parsed)) return fail(*failure);
@@ -122,8 +122,8 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
       }
     }
   }
-  const auto& account = std::get<caller>(who).account;
-  const auto& key_id = std::get<caller>(who).key_id;
+  const auto& account = who.who.account;
+  const auto& key_id = who.who.key_id;
   const job_price caps = request_price_caps(shared.config, request);
   std::vector<std::int64_t> max_costs;  // per prompt
   for (const auto& prompt : prompts) {

@@ -55,10 +55,10 @@ void serve_embeddings(bridge_shared& shared, const httplib::Request& req, const 
     write_error(res, failure);
     count_refused(shared, route, account_seen, model_seen, failure, started);
   };
-  auto who = authenticate(shared, req);
-  if (auto* failure = std::get_if<api_error>(&who)) return fail(*failure);
-  const auto& account = std::get<caller>(who).account;
+  const authentication who = authenticate(shared, req);
+  const std::string& account = who.who.account;
   account_seen = account;
+  if (who.failure) return fail(*who.failure);
   auto parsed = parse_embedding_request(body, max_embedding_inputs);
   if (auto* failure = std::get_if<api_error>(&parsed)) return fail(*failure);
   const auto& request = std::get<embedding_request>(parsed);
@@ -84,7 +84,7 @@ void serve_embeddings(bridge_shared& shared, const httplib::Request& req, const 
     const std::string response_id = reply->choices.empty() ? job->request_id() : reply->choices.front()->header.id;
     reply->choices.push_back(std::make_unique<choice_session>(choice_session{
         shared, job, endpoint_kind::embedding, std::move(job_request), {response_id, created_s, request.model, ""},
-        job_meter{account, std::get<caller>(who).key_id, reserved, payer.has_value(), 0, 0, false, caps, std::nullopt},
+        job_meter{account, who.who.key_id, reserved, payer.has_value(), 0, 0, false, caps, std::nullopt},
         started, i}));
     max_costs.push_back(max_cost);
   }

@@ -28,17 +28,19 @@ std::optional<api_error> answered_error(const httplib::Response& res) {
   return read;
 }
 
-std::variant<caller, api_error> authenticate(bridge_shared& shared, const httplib::Request& req) {
+authentication authenticate(bridge_shared& shared, const httplib::Request& req) {
   auto read = bearer_key(req.get_header_value("Authorization"));
-  if (auto* failure = std::get_if<api_error>(&read)) return *failure;
+  if (auto* failure = std::get_if<api_error>(&read)) return {{}, *failure};
   std::string key = std::move(std::get<std::string>(read));
   auto owner = shared.accounts.owner_of_key(key);
-  if (!owner) return unknown_api_key();
+  if (!owner) return {{}, unknown_api_key()};
   const auto limits = shared.accounts.rate_limit_for(owner->account).value_or(shared.limiter.defaults());
-  if (auto wait_s = shared.limiter.acquire(key, limits); wait_s > 0) {
-    return rate_limited("Rate limit reached for this API key; retry in " + std::to_string(wait_s) + " s.", wait_s);
+  const auto wait_s = shared.limiter.acquire(key, limits);
+  authentication out{caller{std::move(key), std::move(owner->account), std::move(owner->key_id)}, std::nullopt};
+  if (wait_s > 0) {
+    out.failure = rate_limited("Rate limit reached for this API key; retry in " + std::to_string(wait_s) + " s.", wait_s);
   }
-  return caller{std::move(key), std::move(owner->account), std::move(owner->key_id)};
+  return out;
 }
 
 }  // namespace infergrid::http

@@ -25,7 +25,13 @@ struct caller {
   std::string account;
   std::string key_id;  // names the key in per-key usage (account_book.hpp)
 };
-// 401 without a key or with an unknown one; 429 (with Retry-After) when the key's bucket is empty.
-std::variant<caller, api_error> authenticate(bridge_shared& shared, const httplib::Request& req);
+// Who is asking, or why not: `failure` is a 401 without a key or with an unknown one, a 429 (with
+// Retry-After) when the key's bucket is empty. `who` is filled as soon as the key is known, so a
+// rate-limited request's access line still names its account.
+struct authentication {
+  caller who;
+  std::optional<api_error> failure;
+};
+authentication authenticate(bridge_shared& shared, const httplib::Request& req);
 
 }  // namespace infergrid::http

@@ -145,28 +145,25 @@ void http_server::add_routes() {
   }
   server_.Get("/v1/models", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = clock::now();
-    auto who = authenticate(shared, req);
-    if (auto* failure = std::get_if<api_error>(&who)) {
-      write_error(res, *failure);
-      return done(req, res, "/v1/models", started);
-    }
-    write_json(res, 200, model_list_json(shared.catalog.models()));
-    done(req, res, "/v1/models", started, std::get<caller>(who).account);
+    const authentication who = authenticate(shared, req);
+    if (who.failure) write_error(res, *who.failure);
+    else write_json(res, 200, model_list_json(shared.catalog.models()));
+    done(req, res, "/v1/models", started, who.who.account);
   });
   // Model ids may hold '/' ("Qwen/Qwen2.5-7B-Instruct"): the rest of the path is the id.
   server_.Get(R"(/v1/models/(.+))", [&shared, done](const httplib::Request& req, httplib::Response& res) {
     const auto started = clock::now();
-    auto who = authenticate(shared, req);
-    if (auto* failure = std::get_if<api_error>(&who)) {
-      write_error(res, *failure);
-      return done(req, res, "/v1/models/{id}", started);
+    const authentication who = authenticate(shared, req);
+    if (who.failure) {
+      write_error(res, *who.failure);
+      return done(req, res, "/v1/models/{id}", started, who.who.account);
     }
     const std::string id = req.matches[1];
     const auto models = shared.catalog.models();
     const auto found = std::find_if(models.begin(), models.end(), [&](const served_model& m) { return m.id == id; });
     if (found == models.end()) write_error(res, model_not_found(id));
     else write_json(res, 200, model_json(*found));
-    done(req, res, "/v1/models/{id}", started, std::get<caller>(who).account);
+    done(req, res, "/v1/models/{id}", started, who.who.account);
   });
   add_dashboard_routes(server_, shared_, done);
   // A browser's CORS preflight (any path: the request it precedes is answered, 404 included).

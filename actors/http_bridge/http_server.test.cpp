@@ -335,13 +335,15 @@ TEST_F(HttpServer, FailureMidStreamIsAnErrorEvent) {
 }
 
 // The access line of an answer outside 2xx names the API error: a lost worker's 429 (overloaded)
-// reads differently from a rate limit's (rate_limit_exceeded); a failure mid-stream and a refusal
+// reads differently from a rate limit's (rate_limit_exceeded, with the key's account); a failure mid-stream and a refusal
 // of the edge (404) name theirs too; a 200 has no error field.
 TEST_F(HttpServer, AccessLogNamesTheErrorOfAnAnswerOutside2xx) {
   ::testing::internal::CaptureStderr();
   expect_error(chat({{"model", "lost"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}}), 429, "overloaded");
   auto headers = auth("sk-limited");  // burst 2
   for (int i = 0; i < 3; ++i) (void)client->Get("/v1/models", headers);
+  expect_error(chat({{"model", "counter"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}}, "sk-limited"), 429,
+               "rate_limit_exceeded");
   auto streamed = chat({{"model", "broken"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}, {"stream", true}});
   ASSERT_TRUE(streamed);
   EXPECT_TRUE(metrics_show("127.0.0.1", server.port(),
@@ -362,8 +364,10 @@ TEST_F(HttpServer, AccessLogNamesTheErrorOfAnAnswerOutside2xx) {
   const std::string lost = line_with("model=lost");
   EXPECT_NE(lost.find("status=429"), std::string::npos) << log;
   EXPECT_NE(lost.find("error=overloaded reason=\"worker miner-1 was lost\""), std::string::npos) << log;
-  const std::string limited = line_with("path=/v1/models account=- model=- miner=- status=429");
+  // A rate-limited key is known: its line names the account (it read account=- before).
+  const std::string limited = line_with("path=/v1/models account=limited model=- miner=- status=429");
   EXPECT_NE(limited.find("error=rate_limit_exceeded reason=\"Rate limit reached"), std::string::npos) << log;
+  EXPECT_NE(line_with("path=/v1/chat/completions account=limited model=- miner=- status=429"), "") << log;
   EXPECT_NE(line_with("status=502").find("error=upstream reason=\"worker crashed\""), std::string::npos) << log;
   const std::string unknown = line_with("path=/no/such/route");
   EXPECT_NE(unknown.find("status=404"), std::string::npos) << log;
