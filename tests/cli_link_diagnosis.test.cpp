@@ -15,6 +15,7 @@
 #include "tests/child_process.hpp"
 #include "tests/support/child_node.hpp"
 #include "tests/support/free_port.hpp"
+#include "tests/support/node_keys.hpp"
 
 namespace infergrid {
 namespace {
@@ -112,6 +113,31 @@ TEST(cli_link_diagnosis, a_wrong_actor_name_is_named_by_the_node_and_the_right_o
   const cli_run right = ping({"--endpoint", node.endpoint, "--node", node.name, "--server-key", node.keys.transport_pub});
   EXPECT_EQ(right.exit_status, 0) << right.output;
   EXPECT_TRUE(says(right, node.name + "/health answered")) << right.output;
+}
+
+// `infergrid status` of a split layout whose ledger node is down: the grid is drawn, and the ledger
+// line says why settlement did not answer, in the words `ping` uses (it said only "not reachable
+// at ledger/settlement: <the call's timeout>" before).
+TEST(cli_link_diagnosis, status_explains_a_silent_ledger) {
+  const std::string dir = testing::make_temp_dir();
+  const testing::node_keys hub = testing::make_node_keys(dir, "hub");
+  const std::string hub_endpoint = "tcp://127.0.0.1:" + std::to_string(testing::free_tcp_port());
+  const std::string ledger_endpoint = "tcp://127.0.0.1:" + std::to_string(testing::free_tcp_port());
+  const std::string config = dir + "/hub.yaml";
+  testing::write_file(config, "node: {name: hub, bind: " + hub_endpoint + "}\n"
+                              "security: {identity: " + hub.signing_key + ", transport: plaintext}\n"
+                              "peers:\n  - {name: ledger, endpoint: " + ledger_endpoint + ", actors: [settlement]}\n"
+                              "actors:\n  - {name: matchmaker, kind: matchmaker}\n");
+  child_process node({testing::infergrid_binary(), "node", "--config", config}, dir + "/hub.log");
+  ASSERT_TRUE(node.wait_for_log("started actor", std::chrono::seconds(20)).has_value()) << node.log();
+  child_process cli({testing::infergrid_binary(), "status", "--config", config, "--timeout-ms", timeout_ms},
+                    dir + "/status.log");
+  const cli_run run{cli.wait_exit(std::chrono::seconds(30)).value_or(-1), cli.log()};
+  EXPECT_EQ(run.exit_status, 0) << run.output;
+  EXPECT_TRUE(says(run, "matchmaker answered in")) << run.output;
+  EXPECT_TRUE(says(run, "ledger: not reached: ledger/settlement: nothing listening at " + ledger_endpoint +
+                            ": is the node running?"))
+      << run.output;
 }
 
 }  // namespace

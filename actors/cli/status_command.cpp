@@ -118,8 +118,9 @@ status print_status(const cli::connected_node& connected, const status_options& 
   print_grid(*grid);
   const std::string settlement = cli::actor_address(options.settlement, target_node, connected.peers);
   auto ledger = client.call<ledger_view_report>(settlement, ledger_view_query{20}, options.timeout_ms);
+  // A silent ledger is explained as a silent matchmaker is: what the link to its node shows.
   if (ledger.ok()) print_ledger(*ledger);
-  else fmt::print("\nledger: not reachable at {}: {}\n", settlement, ledger.err().message);
+  else fmt::print("\nledger: not reached: {}\n", cli::explain_failure(connected, settlement, ledger.err(), options.timeout_ms).message);
   print_jobs(*grid);
   std::fflush(stdout);
   return {};
