@@ -1,6 +1,7 @@
 #include "actors/http_bridge/cors.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace infergrid::http {
 namespace {
@@ -36,9 +37,33 @@ void add_cors_headers(const std::vector<std::string>& cors_origins, const httpli
   if (!lists(cors_origins, "*")) res.set_header("Vary", "Origin");
 }
 
-std::string edge_refusal_cors_lines(const std::vector<std::string>& cors_origins) {
-  if (!lists(cors_origins, "*")) return "";
-  return std::string("Access-Control-Allow-Origin: *\r\nAccess-Control-Expose-Headers: ") + exposed_headers + "\r\n";
+std::string edge_refusal_cors_lines(const std::vector<std::string>& cors_origins, const std::string& origin) {
+  if (cors_origins.empty()) return "";
+  std::string out;
+  if (const auto allowed = allowed_origin(cors_origins, origin)) {
+    out = "Access-Control-Allow-Origin: " + *allowed + "\r\nAccess-Control-Expose-Headers: " + exposed_headers + "\r\n";
+  }
+  if (!lists(cors_origins, "*")) out += "Vary: Origin\r\n";
+  return out;
+}
+
+std::string origin_of_head(std::string_view head) {
+  constexpr std::string_view name = "origin:";
+  for (std::size_t at = head.find('\n'); at != std::string_view::npos; at = head.find('\n', at + 1)) {
+    const std::size_t end = head.find('\n', at + 1);
+    if (end == std::string_view::npos) return "";  // the line has not arrived whole
+    std::string_view line = head.substr(at + 1, end - at - 1);
+    if (line.empty() || line == "\r") return "";  // the end of the head
+    if (line.size() < name.size() ||
+        !std::equal(name.begin(), name.end(), line.begin(), [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
+      continue;
+    }
+    line.remove_prefix(name.size());
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+    return std::string(line);
+  }
+  return "";
 }
 
 void answer_preflight(const std::vector<std::string>& cors_origins, const httplib::Request& req, httplib::Response& res) {

@@ -11,6 +11,7 @@
 // a browser refuses cross-origin calls; OPTIONS still answers 204 with Allow).
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <httplib.h>
@@ -28,9 +29,13 @@ std::optional<std::string> allowed_origin(const std::vector<std::string>& cors_o
 void add_cors_headers(const std::vector<std::string>& cors_origins, const httplib::Request& req, httplib::Response& res);
 
 // The CORS head lines of an answer the edge writes itself, before any route (a 429 over the
-// per-client cap, 408, 431, 503): with `cors_origins` "*", the origin and exposed headers; else
-// none (no Origin was read).
-std::string edge_refusal_cors_lines(const std::vector<std::string>& cors_origins);
+// per-client cap, 408, 431, 503, a refused framing), for a request from `origin` ("" when none was
+// read): as add_cors_headers would add them, each line ending in CRLF.
+std::string edge_refusal_cors_lines(const std::vector<std::string>& cors_origins, const std::string& origin);
+
+// The Origin header's value in `head`, the bytes of a request head as far as they arrived ("" when
+// none, or when its line is not complete yet). Read by the edge for its own refusals.
+std::string origin_of_head(std::string_view head);
 
 // Answers an OPTIONS request: 204, Allow, and for an allowed origin the preflight's
 // Access-Control-Allow-Methods / -Headers / -Max-Age (add_cors_headers adds the origin).

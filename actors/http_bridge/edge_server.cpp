@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "actors/http_bridge/api_error.hpp"
+#include "actors/http_bridge/cors.hpp"
 #include "actors/http_bridge/request_framing.hpp"
 
 namespace infergrid::http {
@@ -77,6 +78,19 @@ const char* reason_phrase(int status) {
   return "Error";
 }
 
+// The Origin of a request whose head arrived by now, read without waiting or consuming it: a
+// refusal written before any read (over the per-client cap, shedding) still names a listed origin.
+std::string arrived_origin(int sock) {
+  char head[4096];
+  const auto got = ::recv(sock, head, sizeof head, MSG_PEEK | MSG_DONTWAIT);
+  return got > 0 ? origin_of_head({head, static_cast<std::size_t>(got)}) : "";
+}
+
+// The extra head lines of the edge's own refusal of a request from `origin`.
+std::string refusal_lines(const edge_limits& limits, const std::string& origin) {
+  return limits.refusal_head_lines ? limits.refusal_head_lines(origin) : "";
+}
+
 // Writes a whole answer the edge gives without httplib (429, 408, a refused head) and does not
 // wait for the client.
 void write_raw_error(int sock, const api_error& failure, const std::string& extra_head_lines) {
@@ -121,6 +135,9 @@ class edge_stream final : public httplib::Stream {
   edge_stream(int sock, const edge_limits& limits) : sock_(sock), limits_(limits) {}
 
   enum class head { complete, closed, idle, yielded, timed_out, too_large };
+
+  // The bytes read and not yet served (a request head as far as it arrived, maybe more).
+  std::string_view unread() const { return {buffer_.data() + offset_, buffered()}; }
 
   // Reads until buffered bytes hold a complete request head. The first byte must come within
   // `first_byte_wait`, the whole head within header_timeout_ms of the first byte.
@@ -296,7 +313,7 @@ bool edge_server::process_and_close_socket(socket_t sock) {
                                     std::to_string(load.max_waiting) +
                                         " connections are waiting for the server; retry shortly.",
                                     "server_error", "", "server_busy", 1},
-                    limits_.refusal_head_lines);
+                    refusal_lines(limits_, arrived_origin(sock)));
   } else if (!admit(client)) {
     ++counters.refused_connections;
     write_raw_error(sock, api_error{429,
@@ -304,7 +321,7 @@ bool edge_server::process_and_close_socket(socket_t sock) {
                                         std::to_string(limits_.max_connections_per_client) +
                                         " open); reuse or close one and retry.",
                                     "rate_limit_error", "", "too_many_connections", 1},
-                    limits_.refusal_head_lines);
+                    refusal_lines(limits_, arrived_origin(sock)));
   } else {
     edge_stream stream(sock, limits_);
     for (std::size_t served = 0; served < limits_.max_requests_per_connection; ++served) {
@@ -317,16 +334,17 @@ bool edge_server::process_and_close_socket(socket_t sock) {
                                         "The request's headers did not arrive within " +
                                             std::to_string(limits_.header_timeout_ms) + " ms.",
                                         "invalid_request_error", "", "request_timeout", 0},
-                        limits_.refusal_head_lines);
+                        refusal_lines(limits_, origin_of_head(stream.unread())));
       }
       if (head == edge_stream::head::too_large) {
         ++counters.refused_heads;
-        write_raw_error(sock, head_too_large(max_head_bytes), limits_.refusal_head_lines);  // no linger: no client sends such heads
+        // no linger: no client sends such heads
+        write_raw_error(sock, head_too_large(max_head_bytes), refusal_lines(limits_, origin_of_head(stream.unread())));
       }
       if (head != edge_stream::head::complete) break;
       if (auto refused = stream.check_framing()) {
         ++counters.refused_heads;
-        write_raw_error(sock, *refused, limits_.refusal_head_lines);
+        write_raw_error(sock, *refused, refusal_lines(limits_, origin_of_head(stream.unread())));
         linger_then_close(sock);
         break;
       }

@@ -18,6 +18,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -37,7 +38,9 @@ struct edge_limits {
   std::size_t max_connections_per_client = 48;
   std::size_t max_requests_per_connection = 10000;
   std::size_t max_body_bytes = 1 << 20;  // a declared Content-Length over it is a 413 at once
-  std::string refusal_head_lines;         // extra head lines of the edge's own refusals (CORS: cors.hpp)
+  // Extra head lines of the edge's own refusals for a request from the given Origin ("" = none
+  // read; CORS: cors.hpp). None when unset.
+  std::function<std::string(const std::string& origin)> refusal_head_lines;
 };
 
 // Counts of what the edge refused or let go; on the bridge's /metrics (edge_metrics.hpp).

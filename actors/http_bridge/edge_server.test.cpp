@@ -130,6 +130,36 @@ TEST(HttpEdge, TheEdgesOwnRefusalsCarryCorsHeadersForAnyOrigin) {
   }
 }
 
+// With a list of origins, the edge's own refusals echo a listed Origin whose line has arrived —
+// a 408 for a head that never ends, a 400 for a refused framing — and name no other origin; both
+// say Vary: Origin. (With a list they carried no CORS header at all before: only "*" got one.)
+TEST(HttpEdge, TheEdgesOwnRefusalsEchoAListedOrigin) {
+  http_bridge_config config;
+  config.header_timeout_ms = 300;
+  config.cors_origins = {"https://app.example"};
+  running_server running(config);
+  for (const std::string origin : {"https://app.example", "https://other.example"}) {
+    const bool listed = origin == config.cors_origins[0];
+    const std::string allow = "Access-Control-Allow-Origin: " + origin + "\r\n";
+    const int slow = connect_from("127.0.0.1", running.server.port());
+    const std::string partial = "GET /v1/models HTTP/1.1\r\norigin:  " + origin + "\r\nHost: x\r\n";
+    ASSERT_EQ(::send(slow, partial.data(), partial.size(), MSG_NOSIGNAL), static_cast<ssize_t>(partial.size()));
+    const std::string timed_out = read_some(slow, milliseconds(3000));
+    EXPECT_EQ(timed_out.rfind("HTTP/1.1 408", 0), 0u) << timed_out;
+    EXPECT_EQ(timed_out.find(allow) != std::string::npos, listed) << timed_out;
+    EXPECT_NE(timed_out.find("Vary: Origin\r\n"), std::string::npos) << timed_out;
+    ::close(slow);
+    const int framed = connect_from("127.0.0.1", running.server.port());
+    const std::string both = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nOrigin: " + origin +
+                             "\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n";
+    ASSERT_EQ(::send(framed, both.data(), both.size(), MSG_NOSIGNAL), static_cast<ssize_t>(both.size()));
+    const std::string refused = read_some(framed, milliseconds(3000));
+    EXPECT_EQ(refused.rfind("HTTP/1.1 400", 0), 0u) << refused;
+    EXPECT_EQ(refused.find(allow) != std::string::npos, listed) << refused;
+    ::close(framed);
+  }
+}
+
 TEST(HttpEdge, ChunkedBodyOverTheLimitIsRefusedWhileStreaming) {
   http_bridge_config config;
   config.port = 0;

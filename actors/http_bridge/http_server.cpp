@@ -40,7 +40,9 @@ edge_limits limits_of(const http_bridge_config& config) {
   out.write_timeout_ms = socket_timeout_s * 1000;
   out.max_connections_per_client = config.max_connections_per_client;
   out.max_body_bytes = config.max_body_bytes;
-  out.refusal_head_lines = edge_refusal_cors_lines(config.cors_origins);
+  out.refusal_head_lines = [origins = config.cors_origins](const std::string& origin) {
+    return edge_refusal_cors_lines(origins, origin);
+  };
   return out;
 }
 
