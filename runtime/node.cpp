@@ -3,6 +3,7 @@
 #include "messages/codec.hpp"
 #include "runtime/link_binding.hpp"
 #include "runtime/log.hpp"
+#include "runtime/tcp_endpoint.hpp"
 
 namespace infergrid {
 
@@ -37,10 +38,10 @@ result<std::unique_ptr<node>> node::create(node_config config) {
     auto bound = self->ingress_->bind(cfg.bind);
     if (!bound.ok()) return bound.err();
     if (reply_endpoint.empty()) {
-      reply_endpoint = *bound;
       // A wildcard bind is reachable on loopback; set `advertise` for other hosts.
-      const std::string wildcard = "tcp://0.0.0.0:";
-      if (reply_endpoint.rfind(wildcard, 0) == 0) reply_endpoint = "tcp://127.0.0.1:" + reply_endpoint.substr(wildcard.size());
+      auto local = local_endpoint_of_bind(*bound);
+      if (!local.ok()) return local.err();
+      reply_endpoint = *local;
     }
   }
   for (std::size_t i = 0; i < cfg.peers.size(); ++i) {

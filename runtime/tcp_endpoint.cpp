@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <string>
+#include <utility>
 
 namespace infergrid {
 namespace {
@@ -38,6 +39,19 @@ status check_tcp_endpoint(std::string_view endpoint, endpoint_use use) {
     return bad(endpoint, "has port " + std::string(port) + ", not a number in 1..65535", use);
   }
   return {};
+}
+
+result<std::string> local_endpoint_of_bind(std::string_view bind) {
+  constexpr std::pair<std::string_view, std::string_view> wildcards[] = {
+      {"tcp://*:", "tcp://127.0.0.1:"}, {"tcp://0.0.0.0:", "tcp://127.0.0.1:"}, {"tcp://[::]:", "tcp://[::1]:"}};
+  if (bind.ends_with(":*")) {
+    return make_error(error_code::invalid_argument,
+                      "'" + std::string(bind) + "' binds any free port, which names none to connect to");
+  }
+  for (const auto& [wildcard, loopback] : wildcards) {
+    if (bind.starts_with(wildcard)) return std::string(loopback) + std::string(bind.substr(wildcard.size()));
+  }
+  return std::string(bind);
 }
 
 }  // namespace infergrid

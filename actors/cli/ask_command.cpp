@@ -65,19 +65,29 @@ int run_ask(ask_flags& flags) {
   }
   flags.request.prompt = flags.prompt;
   result<completion_result> answer = make_error(error_code::internal, "not run");
-  fmt::print("{}", flags.prompt);
-  std::fflush(stdout);
+  // The prompt is echoed before the first text of the answer, never before an error: a refused
+  // request (unknown model, grid not reached) prints only the error.
+  bool echoed = false;
+  const auto echo_once = [&] {
+    if (!echoed) fmt::print("{}", flags.prompt);
+    echoed = true;
+  };
   if (flags.stream) {
-    answer = client.stream(flags.request, [](const token_chunk& chunk) {
+    answer = client.stream(flags.request, [&](const token_chunk& chunk) {
+      echo_once();
       fmt::print("{}", chunk.text);
       std::fflush(stdout);
       return true;
     }, flags.timeout_ms);
   } else {
     answer = client.complete(flags.request, flags.timeout_ms);
-    if (answer.ok()) fmt::print("{}", answer->text);
   }
-  fmt::print("\n");
+  if (answer.ok()) {
+    echo_once();
+    if (!flags.stream) fmt::print("{}", answer->text);
+  }
+  if (echoed) fmt::print("\n");
+  std::fflush(stdout);
   if (!answer.ok()) {
     // A CurveZMQ gateway never answers a plaintext client (nor one with the wrong key): say so.
     const bool maybe_curve = answer.err().code == error_code::timeout;

@@ -12,6 +12,7 @@
 
 #include "runtime/curve_keys.hpp"
 #include "runtime/serve.hpp"
+#include "runtime/tcp_endpoint.hpp"
 
 namespace infergrid::cli {
 
@@ -39,7 +40,14 @@ result<connected_node> connect_to_node(const node_target& target, const std::str
     for (const auto& peer : config->peers) {
       if (peer.name != target_node && !peer.endpoint.empty()) config_peers.push_back(peer);
     }
-    if (endpoint.empty()) endpoint = config->advertise.empty() ? config->bind : config->advertise;
+    if (endpoint.empty() && !config->advertise.empty()) endpoint = config->advertise;
+    if (endpoint.empty() && !config->bind.empty()) {
+      // A wildcard bind (tcp://*:7400, 0.0.0.0) is reached on loopback, as the node itself does.
+      auto local = local_endpoint_of_bind(config->bind);
+      if (!local.ok()) return make_error(error_code::invalid_argument, config->source + ": node.bind: " + local.err().message +
+                                                                           ": pass --endpoint");
+      endpoint = *local;
+    }
     if (endpoint.empty()) return make_error(error_code::invalid_argument, config->source + ": node has no tcp bind to reach");
     if (target.server_key.empty() && config->security.transport == transport_mode::curve) {
       // Its own operator's tool: the node's transport key is on this host, and a node admits itself.

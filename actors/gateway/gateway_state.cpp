@@ -10,6 +10,7 @@
 #include "runtime/actor_runner.hpp"
 #include "runtime/curve_keys.hpp"
 #include "runtime/log.hpp"
+#include "runtime/tcp_endpoint.hpp"
 
 namespace infergrid::gateway {
 namespace {
@@ -27,6 +28,11 @@ result<gateway_config> read_gateway_config(const settings& config) {
                                      "transport_key"}));
   gateway_config out;
   IG_TRY(read_setting(config, "bind", out.bind));
+  // Checked here, so a typo names its file and line at load (ZeroMQ would refuse it only at bind,
+  // or take a port past 65535 and bind a wrapped one).
+  if (status checked = check_tcp_endpoint(out.bind, endpoint_use::bind); !checked.ok()) {
+    return make_error(error_code::invalid_argument, config.where("bind") + ": " + checked.err().message);
+  }
   IG_TRY(read_setting(config, "matchmaker", out.matchmaker));
   IG_TRY(read_setting(config, "default_deadline_ms", out.default_deadline_ms));
   IG_TRY(read_setting(config, "max_in_flight", out.max_in_flight));

@@ -4,12 +4,15 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "runtime/yaml_duplicate_keys.hpp"
+
 namespace infergrid::gpu_worker {
 namespace {
 
 result<ask_pair> read_asks_file(const std::string& path) {
   try {
     const YAML::Node root = YAML::LoadFile(path);
+    IG_TRY(reject_duplicate_keys(root, path));
     if (!root.IsMap()) return make_error(error_code::invalid_argument, path + ": expected a mapping of price_prompt_micro and price_completion_micro");
     ask_pair asks;
     for (const auto& [key, target] : {std::pair{"price_prompt_micro", &asks.prompt_micro},

@@ -46,6 +46,24 @@ TEST(worker_pricing, bad_settings_are_refused_by_name) {
   EXPECT_NE(inverted.err().message.find("price_ceiling_prompt_micro"), std::string::npos) << inverted.err().message;
 }
 
+// An asks file with a price twice is refused with its line (yaml-cpp kept the first silently): the
+// asks in force stay, and the warning says which line to fix.
+TEST(worker_pricing, an_asks_file_with_a_duplicate_key_is_refused_with_its_line) {
+  const auto dir = std::filesystem::temp_directory_path() / ("asks-dup-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "asks.yaml";
+  write_file(path, "price_prompt_micro: 40\nprice_completion_micro: 90\nprice_prompt_micro: 4000\n");
+  auto config = read_pricing_config(parse("{price_prompt_micro: 100, price_completion_micro: 200, asks_file: " + path.string() + "}"));
+  ASSERT_TRUE(config.ok());
+  worker_pricing pricing(*config);
+  std::vector<std::string> warnings;
+  EXPECT_EQ(pricing.current(0, 0, 4, [&](const std::string& line) { warnings.push_back(line); }), (ask_pair{100, 200}));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find(path.string() + ":3: price_prompt_micro: duplicate key (first at line 1)"), std::string::npos)
+      << warnings[0];
+  std::filesystem::remove_all(dir);
+}
+
 TEST(worker_pricing, the_asks_file_is_re_read_when_it_changes_and_a_bad_one_keeps_the_asks) {
   const auto dir = std::filesystem::temp_directory_path() / ("asks-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);

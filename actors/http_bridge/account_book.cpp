@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "actors/http_bridge/api_key.hpp"
+#include "runtime/yaml_duplicate_keys.hpp"
 
 namespace infergrid::http {
 namespace {
@@ -57,6 +58,7 @@ result<account_book> account_book::parse(const std::string& text, const std::str
   } catch (const YAML::Exception& e) {
     return make_error(error_code::invalid_argument, source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
+  IG_TRY(reject_duplicate_keys(root, source));
   if (!root.IsMap() || !root["accounts"] || !root["accounts"].IsSequence()) {
     return bad_file(source, root, "expected a mapping with an 'accounts' list");
   }

@@ -3,6 +3,8 @@
 // specification's examples), EIP-1559 signing (ethereumjs' eip1559.json vectors), the balances tree.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "actors/settlement/chain/abi.hpp"
 #include "actors/settlement/chain/balances_tree.hpp"
 #include "actors/settlement/chain/eip1559_transaction.hpp"
@@ -10,6 +12,7 @@
 #include "actors/settlement/chain/retry_backoff.hpp"
 #include "actors/settlement/chain/rlp.hpp"
 #include "actors/settlement/chain/token_units.hpp"
+#include "actors/settlement/chain/vault_deployment_file.hpp"
 
 namespace infergrid::chain {
 namespace {
@@ -237,6 +240,20 @@ TEST(ChainRetryBackoff, DoublesToTheCapLogsEachDistinctFailureOnceAndTheRecovery
   const auto again = backoff.failed("anchoring epoch 4", "down");
   EXPECT_EQ(again.delay_ms, 100u);
   EXPECT_TRUE(again.logged);  // a new run of failures says so, even with the old message
+}
+
+// A deployment file edited by hand with a key twice is refused with its line, not read as one of
+// the two values (yaml-cpp keeps one silently).
+TEST(ChainDeploymentFile, ADuplicateKeyIsRefusedWithItsLine) {
+  const std::string path = ::testing::TempDir() + "/deployment-duplicate.yaml";
+  std::ofstream(path) << "chain_endpoint: http://127.0.0.1:8545\nchain_id: 31337\n"
+                         "chain_token: 0x0000000000000000000000000000000000000001\n"
+                         "chain_vault: 0x0000000000000000000000000000000000000002\n"
+                         "chain_start_block: 1\nchain_id: 1\n";
+  const auto read = read_vault_deployment_file(path);
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.err().message.find(path + ":6: chain_id: duplicate key (first at line 2)"), std::string::npos)
+      << read.err().message;
 }
 
 }  // namespace

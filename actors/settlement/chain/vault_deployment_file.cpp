@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "runtime/settings.hpp"
+#include "runtime/yaml_duplicate_keys.hpp"
 
 namespace infergrid::chain {
 
@@ -37,6 +38,7 @@ result<vault_deployment_record> read_vault_deployment_file(const std::string& pa
   } catch (const YAML::Exception& e) {
     return make_error(error_code::not_found, "cannot read the deployment file " + path + ": " + e.what());
   }
+  IG_TRY(reject_duplicate_keys(node, path));
   const settings file(node, path, "");
   vault_deployment_record out;
   auto endpoint = file.require<std::string>("chain_endpoint");

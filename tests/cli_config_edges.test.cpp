@@ -1,0 +1,93 @@
+// What the real `infergrid` binary says about the files and addresses users give it: a keys file
+// with a duplicate key is refused with its file and line (yaml-cpp would keep one of the two
+// silently), a gateway bind that is no endpoint is refused when the config loads, `ping --config`
+// of a node bound to a wildcard reaches it on loopback, and `ask` prints no prompt when it fails.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "tests/child_process.hpp"
+#include "tests/support/free_port.hpp"
+#include "tests/support/node_keys.hpp"
+
+namespace infergrid {
+namespace {
+
+using std::chrono::seconds;
+using testing::child_process;
+
+struct cli_run {
+  int exit_status = -1;
+  std::string output;  // stdout and stderr
+};
+
+cli_run run_cli(std::vector<std::string> arguments, const std::string& dir, const std::string& log) {
+  arguments.insert(arguments.begin(), testing::infergrid_binary());
+  child_process cli(arguments, dir + "/" + log);
+  const auto status = cli.wait_exit(seconds(30));
+  return {status.value_or(-1), cli.log()};
+}
+
+bool says(const cli_run& run, const std::string& text) { return run.output.find(text) != std::string::npos; }
+
+TEST(cli_config_edges, a_keys_file_with_a_duplicate_key_is_refused_with_file_and_line) {
+  const std::string dir = testing::make_temp_dir();
+  const std::string keys = dir + "/keys.yaml";
+  testing::write_file(keys, "accounts:\n"
+                            "  - name: dev\n"
+                            "    keys: [sk-dev]\n"
+                            "    balance_micro: 5\n"
+                            "    balance_micro: 5000000\n");
+  const cli_run run = run_cli({"keys", "list", "--keys-file", keys, "--url", "http://127.0.0.1:1"}, dir, "keys.log");
+  EXPECT_EQ(run.exit_status, 1) << run.output;
+  EXPECT_TRUE(says(run, keys + ":5: accounts[0].balance_micro: duplicate key (first at line 4)")) << run.output;
+}
+
+TEST(cli_config_edges, a_gateway_bind_that_is_no_endpoint_is_refused_at_load) {
+  const std::string dir = testing::make_temp_dir();
+  const testing::node_keys hub = testing::make_node_keys(dir, "hub");
+  const std::string config = dir + "/hub.yaml";
+  // ZeroMQ would bind port 70000 wrapped (to 4464) without a word.
+  testing::write_file(config, "node: {name: hub}\n"
+                              "security: {identity: " + hub.signing_key + ", transport: plaintext}\n"
+                              "actors:\n"
+                              "  - {name: matchmaker, kind: matchmaker}\n"
+                              "  - name: gateway\n"
+                              "    kind: gateway\n"
+                              "    settings: {bind: 'tcp://127.0.0.1:70000'}\n");
+  const cli_run run = run_cli({"node", "--config", config}, dir, "node.log");
+  EXPECT_EQ(run.exit_status, 1) << run.output;
+  EXPECT_TRUE(says(run, config + ":7: actors[1].settings.bind: 'tcp://127.0.0.1:70000' has port 70000, not a number "
+                                 "in 1..65535"))
+      << run.output;
+}
+
+TEST(cli_config_edges, ping_with_the_config_of_a_node_bound_to_a_wildcard_reaches_it_on_loopback) {
+  const std::string dir = testing::make_temp_dir();
+  const testing::node_keys own = testing::make_node_keys(dir, "wild");
+  const std::string config = dir + "/wild.yaml";
+  testing::write_file(config, "node: {name: wild, bind: 'tcp://*:" + std::to_string(testing::free_tcp_port()) + "'}\n"
+                              "security: {identity: " + own.signing_key + ", transport: plaintext}\n"
+                              "actors:\n  - {name: health, kind: health}\n");
+  child_process node({testing::infergrid_binary(), "node", "--config", config}, dir + "/node.log");
+  ASSERT_TRUE(node.wait_for_log("started actor", seconds(20)).has_value()) << node.log();
+  const cli_run run = run_cli({"ping", "--config", config, "--timeout-ms", "3000"}, dir, "ping.log");
+  EXPECT_EQ(run.exit_status, 0) << run.output;
+  EXPECT_TRUE(says(run, "wild at tcp://127.0.0.1:")) << run.output;
+  EXPECT_TRUE(says(run, "wild/health answered")) << run.output;
+}
+
+TEST(cli_config_edges, ask_prints_no_prompt_when_the_request_fails) {
+  const std::string dir = testing::make_temp_dir();
+  const std::string nobody = "tcp://127.0.0.1:" + std::to_string(testing::free_tcp_port());
+  const cli_run run = run_cli({"ask", "--endpoint", nobody, "--model", "m", "--timeout-ms", "500", "PROMPT-ECHO-MARK"},
+                              dir, "ask.log");
+  EXPECT_EQ(run.exit_status, 1) << run.output;
+  EXPECT_TRUE(says(run, "infergrid ask: ")) << run.output;
+  EXPECT_FALSE(says(run, "PROMPT-ECHO-MARK")) << run.output;
+}
+
+}  // namespace
+}  // namespace infergrid
