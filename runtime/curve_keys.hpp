@@ -23,11 +23,12 @@ struct curve_keypair {
 result<curve_keypair> generate_curve_keypair();
 // The pair of a Z85 secret key.
 result<curve_keypair> curve_keypair_from_secret(const std::string& secret_z85);
-// A secret key file (transport.key): its first line, Z85; the public key is computed from it. A
-// *.pub path is refused (key_file_kind.hpp).
+// A secret key file (transport.key): the Z85 key on its first line that is no comment, below the
+// secret-key header `infergrid keygen` writes; the public key is computed from it. A file that may
+// be a public key is refused (key_file_kind.hpp).
 result<curve_keypair> load_curve_secret(const std::string& path);
 // A public key: 40 Z85 characters, or the path of a file whose first line is them (transport.pub);
-// a *.key path is refused.
+// a *.key path, or a file whose header marks a secret, is refused.
 result<std::string> parse_curve_public(const std::string& entry);
 
 // ZAP domain every CURVE server socket of a node names (the ZAP handler answers for it).

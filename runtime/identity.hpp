@@ -20,11 +20,12 @@ class identity {
   static identity generate();
   // Deterministic key pair from a 32-byte seed (tests, reproducible deployments).
   static identity from_seed(std::span<const std::uint8_t, 32> seed);
-  // Loads a key file (hex seed on one line, as `infergrid keygen` writes it); a *.pub path is
-  // refused (key_file_kind.hpp).
+  // Loads a secret key file: the hex seed on its first line that is no comment, below the
+  // secret-key header `infergrid keygen` writes; a file that may be a public key is refused (a *.pub
+  // without the header, or one readable by others: key_file_kind.hpp).
   static result<identity> load(const std::string& path);
-  // As load, creating the file with a fresh seed (mode 0600) if missing, and logging at warn the
-  // path and the new public id (a mistyped path would otherwise become a new identity unnoticed).
+  // As load, creating the file (header and fresh seed, mode 0600) if missing, and logging at warn
+  // the path and the new public id (a mistyped path would otherwise become a new identity unnoticed).
   static result<identity> load_or_create(const std::string& path);
 
   const public_key& public_id() const { return public_key_; }

@@ -7,8 +7,9 @@
 // worker is paid for what a streaming client received and the rest of the escrow goes back.
 // The same checks vouch for delivery (actors/matchmaker/vouched_jobs.hpp): each names the jobs
 // received to the end since the last answered one and says whether it names every job held there,
-// and a delivery-only one (naming no held job) goes out as soon as a job ends, so the matchmaker pays a receipt only for a job this
-// bridge got whole, and settles the jobs of a bridge that died for what it had received.
+// and a delivery-only one (naming no held job) goes out as soon as a job ends, so the matchmaker
+// pays a receipt only for a job this bridge got whole, and settles the jobs of a bridge that died
+// for what it had received.
 #include <algorithm>
 #include <optional>
 
