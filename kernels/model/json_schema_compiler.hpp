@@ -1,6 +1,6 @@
 #pragma once
 // json_schema_compiler: JSON Schema text -> compiled_schema, or an error that names the keyword it
-// cannot honour and where ("output_schema: 'multipleOf' at #/properties/n/multipleOf is not
+// cannot honour and where ("output_schema: 'oneOf' at #/properties/n/oneOf is not
 // supported"), so a request with such a schema is refused instead of answered unconstrained.
 //
 // Supported (OpenAI's structured-output subset):
@@ -15,7 +15,7 @@
 //   values of that type, one with none is left out); annotations (description, title, default, examples, $schema, $id,
 //   $comment, strict, deprecated, readOnly, writeOnly, $defs, definitions, x-*) are ignored.
 // Refused: every other keyword (allOf, oneOf, not, if/then/else,
-//   patternProperties, propertyNames, uniqueItems, contains, multipleOf, min/maxProperties,
+//   patternProperties, propertyNames, uniqueItems, contains, min/maxProperties,
 //   dependentRequired, dependentSchemas, unevaluated*, ...), remote $refs, false schemas.
 // What is written, always valid against the schema (a subset of what it allows):
 //   objects with declared properties: only those, in declared order, optional ones may be left

@@ -4,6 +4,8 @@
 // leads into a dead end, and every document it completes is valid for an independent checker.
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include <nlohmann/json.hpp>
 
 #include "kernels/model/json_schema_compiler.hpp"
@@ -39,6 +41,14 @@ const std::vector<feature_case> features = {
     {R"({"type":"number","minimum":0.1,"maximum":0.3})", {"0.1", "0.3", "0.2999"}, {"0.09", "0.30001", "0.31"}},
     {R"({"type":"integer","exclusiveMaximum":100,"minimum":-1.5})", {"99", "-1", "0"}, {"100", "-2", "1234567890123456"}},
     {R"({"type":"number"})", {"123456789012345", "-0.5", "0.12345678901234"}, {"1234567890123456", "1e5", "01"}},
+    // multipleOf: exact decimal arithmetic on the digits, with the range.
+    {R"({"type":"integer","multipleOf":5,"minimum":-12,"maximum":100})", {"0", "5", "-10", "95", "100"}, {"3", "-15", "105", "7", "-12"}},
+    {R"({"type":"number","multipleOf":0.01})", {"0.07", "12.34", "-0.5", "3", "0.10", "0.000"}, {"0.001", "0.075", "1.005"}},
+    {R"({"type":"number","multipleOf":0.5,"exclusiveMinimum":0,"maximum":2})", {"0.5", "1", "1.5", "2", "2.0", "1.50"}, {"0", "0.0", "0.25", "2.5"}},
+    {R"({"type":"integer","multipleOf":0.5})", {"3", "-4"}, {"3.5", "3.0"}},
+    {R"({"type":"number","multipleOf":0.3})", {"0.9", "-0.3", "300000000000000", "0.000000000000000"}, {"0.1", "1", "0.000000000000003"}},
+    {R"({"type":"number","multipleOf":1e20})", {"0", "-0", "0.0"}, {"1", "100000000000000", "0.1"}},
+    {R"({"type":"number","multipleOf":1e-20})", {"0.123456789012345", "-7"}, {"0.1234567890123456"}},
     {R"({"enum":["red","green",1,10,null,{"a":[1]}]})",
      {R"("red")", "1", "10", "null", R"({"a":[1]})"}, {R"("blue")", "2", "100", R"({"a": [1]})", R"("re")", "nul"}},
     {R"({"type":"array","items":{"enum":[1,10]},"maxItems":3})", {"[1,10]", "[10, 1]", "[]"}, {"[2]", "[1,10,1,1]", "[100]"}},
@@ -87,6 +97,12 @@ const std::vector<feature_case> number_prefixes = {
     // 14 zeros leave one digit for 0.000000000000001; 15 leave none.
     {R"({"type":"number","exclusiveMinimum":0,"exclusiveMaximum":1})", {"0.", "0.000", "0.00000000000000"}, {"1", "0.000000000000000"}},
     {R"({"type":"integer","minimum":-20,"maximum":-10})", {"-1", "-2"}, {"-3", "1", "-21"}},
+    // multipleOf: a prefix stays only while some multiple within the range completes it.
+    {R"({"type":"integer","multipleOf":7,"minimum":10,"maximum":20})", {"1"}, {"2", "-", "3", "0"}},
+    {R"({"type":"number","multipleOf":0.25,"minimum":0,"maximum":1})", {"0.2", "0.7", "1", "0.5", "0.", "1."}, {"0.1", "0.3", "0.26", "1.1"}},
+    // 15 digits at most: 999999999999999 is a multiple of 3 and 7; 10 more digits reach no multiple of 10^15.
+    {R"({"type":"integer","multipleOf":1e15})", {"0", "-"}, {"1", "-9"}},
+    {R"({"type":"number","multipleOf":0.001,"minimum":0.0005,"maximum":0.0015})", {"0.001", "0.00"}, {"0.0005", "0.0015", "0.002"}},
 };
 
 TEST(json_schema_prefix, refuses_a_prefix_as_soon_as_no_completion_is_in_range) {
@@ -94,6 +110,40 @@ TEST(json_schema_prefix, refuses_a_prefix_as_soon_as_no_completion_is_in_range) 
     const compiled_schema schema = compiled(f.schema);
     for (const std::string& text : f.valid) EXPECT_TRUE(viable(schema, text)) << f.schema << " " << text;
     for (const std::string& text : f.invalid) EXPECT_FALSE(viable(schema, text)) << f.schema << " " << text;
+  }
+}
+
+// Every text of up to 4 characters from "-0123456789.", against exact decimal arithmetic: a
+// number is taken whole exactly when it is one JSON allows, lies in the range and is a multiple.
+TEST(json_schema_prefix, multiple_of_is_exact_decimal_arithmetic_on_every_short_number) {
+  struct step_case {
+    std::string step;
+    double minimum, maximum;
+  };
+  const std::regex number_grammar(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?)");
+  const std::string alphabet = "-0123456789.";
+  std::vector<std::string> texts = {""};
+  for (std::size_t begin = 0, length = 0; length < 4; ++length) {
+    const std::size_t end = texts.size();
+    for (std::size_t i = begin; i < end; ++i) {
+      for (const char c : alphabet) texts.push_back(texts[i] + c);
+    }
+    begin = end;
+  }
+  for (const step_case& c : {step_case{"3", -50, 200}, step_case{"0.25", -1.5, 20}, step_case{"0.01", -0.5, 0.5},
+                             step_case{"0.3", -10, 10}, step_case{"7", 1, 99}, step_case{"1.5", -100, 100}}) {
+    const std::string schema_text = R"({"type":"number","multipleOf":)" + c.step + R"(,"minimum":)" +
+                                    nlohmann::json(c.minimum).dump() + R"(,"maximum":)" + nlohmann::json(c.maximum).dump() + "}";
+    const compiled_schema schema = compiled(schema_text);
+    int taken = 0;
+    for (std::size_t i = 1; i < texts.size(); ++i) {
+      const std::string& text = texts[i];
+      const bool expected = std::regex_match(text, number_grammar) && std::stod(text) >= c.minimum &&
+                            std::stod(text) <= c.maximum && testing_support::decimal_multiple(text, c.step);
+      EXPECT_EQ(accepts(schema, text), expected) << schema_text << " " << text;
+      taken += expected ? 1 : 0;
+    }
+    EXPECT_GT(taken, 3) << schema_text;
   }
 }
 

@@ -193,9 +193,17 @@ result<std::uint32_t> schema_compiler::number(const json& schema, bool integer, 
     if (b.side == bound_side::lower) range.minimum = std::max(range.minimum, *units);
     else range.maximum = std::min(range.maximum, *units);
   }
+  if (const auto step = schema.find("multipleOf"); step != schema.end()) {
+    const std::string where = child_pointer(at, "multipleOf");
+    if (!step->is_number() || !(step->get<double>() > 0)) return invalid_schema(where, "'multipleOf' must be a number greater than 0");
+    const auto units = step_units(step->dump());
+    if (!units) return unsupported_schema("'multipleOf' " + step->dump() + " at " + where + " has more than 36 significant digits");
+    range.multiple = *units;
+  }
   if (!range_admits_a_number(range)) {
     return invalid_schema(at, std::string("no ") + (integer ? "integer" : "number") +
-                                  " of at most 15 digits lies within minimum/maximum/exclusiveMinimum/exclusiveMaximum");
+                                  " of at most 15 digits lies within minimum/maximum/exclusiveMinimum/exclusiveMaximum" +
+                                  (range.multiple != 0 ? " and is a multiple of 'multipleOf'" : ""));
   }
   return add(schema_node{.kind = schema_kind::number, .range = range});
 }

@@ -18,7 +18,7 @@ struct keyword_row {
   std::string_view keyword;
   std::string_view type;
 };
-constexpr std::array<keyword_row, 20> supported = {{
+constexpr std::array<keyword_row, 21> supported = {{
     {"type", ""},
     {"enum", ""},
     {"const", ""},
@@ -39,6 +39,7 @@ constexpr std::array<keyword_row, 20> supported = {{
     {"maximum", "number"},
     {"exclusiveMinimum", "number"},
     {"exclusiveMaximum", "number"},
+    {"multipleOf", "number"},
 }};
 
 constexpr std::array<std::string_view, 7> types = {"object", "array", "string", "number", "integer", "boolean", "null"};

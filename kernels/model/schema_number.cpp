@@ -16,29 +16,25 @@ constexpr std::array<decimal_units, 32> powers_of_ten = [] {
 
 decimal_units clamp_units(decimal_units v) { return std::clamp(v, -units_unbounded, units_unbounded); }
 
-// Some multiple of `step` above `first` (itself a multiple) lies in [first, last] ∩ [low, high].
-bool grid_meets(decimal_units first, decimal_units last, decimal_units step, decimal_units low, decimal_units high) {
-  const decimal_units from = std::max(first, low), to = std::min(last, high);
-  if (from > to) return false;
-  const decimal_units point = first + (from - first + step - 1) / step * step;
-  return point <= to;
-}
+// A JSON number's text as sign, significant digits (no leading zeros) and a power of ten.
+struct decimal_text {
+  bool negative = false;
+  std::string mantissa;  // empty: zero
+  int exponent = 0;      // |value| = mantissa * 10^exponent
+};
 
-}  // namespace
-
-std::optional<decimal_units> bound_units(std::string_view text, bound_side side, bool exclusive) {
+std::optional<decimal_text> parse_decimal(std::string_view text) {
+  decimal_text out;
   std::size_t i = 0;
-  const bool negative = i < text.size() && text[i] == '-';
-  if (negative) ++i;
-  std::string mantissa;
-  int exponent = 0;
+  out.negative = i < text.size() && text[i] == '-';
+  if (out.negative) ++i;
   bool any_digit = false, dot = false;
   for (; i < text.size(); ++i) {
     const char c = text[i];
     if (c >= '0' && c <= '9') {
       any_digit = true;
-      if (!mantissa.empty() || c != '0') mantissa += c;
-      if (dot) --exponent;
+      if (!out.mantissa.empty() || c != '0') out.mantissa += c;
+      if (dot) --out.exponent;
     } else if (c == '.' && !dot) {
       dot = true;
     } else {
@@ -57,8 +53,94 @@ std::optional<decimal_units> bound_units(std::string_view text, bound_side side,
       if (text[i] < '0' || text[i] > '9') return std::nullopt;
       value = std::min(value * 10 + (text[i] - '0'), 100000);
     }
-    exponent += exponent_negative ? -value : value;
+    out.exponent += exponent_negative ? -value : value;
   }
+  return out;
+}
+
+decimal_units greatest_common_divisor(decimal_units a, decimal_units b) {
+  while (b != 0) {
+    a %= b;
+    std::swap(a, b);
+  }
+  return a;
+}
+
+// a * b mod m for 0 <= a, b < m <= 2^125, without overflowing.
+decimal_units multiply_mod(decimal_units a, decimal_units b, decimal_units m) {
+  decimal_units product = 0;
+  for (; b > 0; b >>= 1) {
+    if ((b & 1) != 0) product = product + a >= m ? product + a - m : product + a;
+    a = a + a >= m ? a + a - m : a + a;
+  }
+  return product;
+}
+
+// x with a * x = 1 mod m (a and m coprime, m >= 1).
+decimal_units inverse_mod(decimal_units a, decimal_units m) {
+  decimal_units r0 = a, r1 = m, s0 = 1, s1 = 0;
+  while (r1 != 0) {
+    const decimal_units q = r0 / r1;
+    r0 -= q * r1;
+    std::swap(r0, r1);
+    s0 -= q * s1;
+    std::swap(s0, s1);
+  }
+  return ((s0 % m) + m) % m;
+}
+
+// Some point first + k * step (k >= 0) in [first, last] ∩ [low, high] that is a multiple of
+// `multiple` (0: any point). `first` is a multiple of `step`.
+bool grid_meets(decimal_units first, decimal_units last, decimal_units step, decimal_units low, decimal_units high,
+                decimal_units multiple) {
+  if (first > last) return false;
+  if (multiple != 0) {
+    // k * step = -first (mod multiple): solvable when gcd(step, multiple) divides first; the
+    // solutions k repeat every multiple / gcd.
+    const decimal_units divisor = greatest_common_divisor(step, multiple);
+    if (first % divisor != 0) return false;
+    const decimal_units period = multiple / divisor;
+    const decimal_units wanted = (period - (first / divisor) % period) % period;
+    const decimal_units k = multiply_mod(wanted, inverse_mod((step / divisor) % period, period), period);
+    if (k > (last - first) / step) return false;
+    first += k * step;
+    if (period > (last - first) / step) return first >= low && first <= high;  // the only such point
+    step *= period;
+  }
+  const decimal_units from = std::max(first, low), to = std::min(last, high);
+  if (from > to) return false;
+  const decimal_units point = first + (from - first + step - 1) / step * step;
+  return point <= to;
+}
+
+}  // namespace
+
+std::optional<decimal_units> step_units(std::string_view text) {
+  auto parsed = parse_decimal(text);
+  if (!parsed || parsed->negative || parsed->mantissa.empty()) return std::nullopt;
+  decimal_text& d = *parsed;
+  while (d.mantissa.back() == '0') d.mantissa.pop_back(), ++d.exponent;
+  if (d.mantissa.size() > 36) return std::nullopt;
+  decimal_units m = 0;
+  for (const char c : d.mantissa) m = m * 10 + (c - '0');
+  const int scale = d.exponent + 15;  // step = m * 10^scale units
+  if (scale >= 0) {
+    if (static_cast<int>(d.mantissa.size()) + scale > 31) return units_unbounded;
+    return std::min(m * powers_of_ten[static_cast<std::size_t>(scale)], units_unbounded);
+  }
+  // m / 10^-scale units: its smallest whole multiple is m / gcd(m, 10^-scale).
+  decimal_units divisor = 1;
+  for (int twos = 0; twos < -scale && m % (divisor * 2) == 0; ++twos) divisor *= 2;
+  for (int fives = 0; fives < -scale && m % (divisor * 5) == 0; ++fives) divisor *= 5;
+  return std::min(m / divisor, units_unbounded);
+}
+
+std::optional<decimal_units> bound_units(std::string_view text, bound_side side, bool exclusive) {
+  const auto parsed = parse_decimal(text);
+  if (!parsed) return std::nullopt;
+  const bool negative = parsed->negative;
+  const std::string& mantissa = parsed->mantissa;
+  const int exponent = parsed->exponent;
   // |value| = mantissa * 10^(exponent), in units: mantissa * 10^(exponent + 15).
   const int scale = exponent + 15;
   const int length = static_cast<int>(mantissa.size());
@@ -95,7 +177,8 @@ std::optional<decimal_units> bound_units(std::string_view text, bound_side side,
 namespace {
 
 // Some completion of `p` (sign already chosen) has a magnitude in [low, high] (units).
-bool magnitude_reachable(const number_prefix& p, bool integer, decimal_units low, decimal_units high) {
+bool magnitude_reachable(const number_prefix& p, const number_range& range, decimal_units low, decimal_units high) {
+  const bool integer = range.integer;
   using phase = number_prefix::phase;
   low = std::max<decimal_units>(low, 0);
   if (low > high) return false;
@@ -106,26 +189,26 @@ bool magnitude_reachable(const number_prefix& p, bool integer, decimal_units low
     case phase::minus: {
       number_prefix zero = p;
       zero.at = phase::zero;
-      if (magnitude_reachable(zero, integer, low, high)) return true;
+      if (magnitude_reachable(zero, range, low, high)) return true;
       for (std::uint64_t d = 1; d <= 9; ++d) {
         number_prefix first = p;
         first.at = phase::integer;
         first.integer_digits = 1;
         first.digits = d;
-        if (magnitude_reachable(first, integer, low, high)) return true;
+        if (magnitude_reachable(first, range, low, high)) return true;
       }
       return false;
     }
     case phase::zero:
       if (integer) return low == 0;
-      return grid_meets(0, units_per_one - powers_of_ten[static_cast<std::size_t>(number_digits_max - left)], powers_of_ten[static_cast<std::size_t>(number_digits_max - left)], low, high);
+      return grid_meets(0, units_per_one - powers_of_ten[static_cast<std::size_t>(number_digits_max - left)], powers_of_ten[static_cast<std::size_t>(number_digits_max - left)], low, high, range.multiple);
     case phase::integer:
       for (int more = 0; more <= left; ++more) {
         const decimal_units span = powers_of_ten[static_cast<std::size_t>(more)] * units_per_one;
         const decimal_units first = static_cast<decimal_units>(p.digits) * span;
         const decimal_units step = integer ? units_per_one
                                            : powers_of_ten[static_cast<std::size_t>(number_digits_max - (left - more))];
-        if (grid_meets(first, first + span - step, step, low, high)) return true;
+        if (grid_meets(first, first + span - step, step, low, high, range.multiple)) return true;
       }
       return false;
     case phase::dot:
@@ -134,7 +217,7 @@ bool magnitude_reachable(const number_prefix& p, bool integer, decimal_units low
       const auto shift = static_cast<std::size_t>(number_digits_max - p.fraction_digits);
       const decimal_units first = static_cast<decimal_units>(p.digits) * powers_of_ten[shift];
       const decimal_units step = powers_of_ten[shift - static_cast<std::size_t>(left)];
-      return grid_meets(first, first + powers_of_ten[shift] - step, step, low, high);
+      return grid_meets(first, first + powers_of_ten[shift] - step, step, low, high, range.multiple);
     }
   }
   return false;
@@ -146,11 +229,11 @@ bool number_prefix::viable(const number_range& range) const {
   if (at == phase::start) {
     number_prefix minus = *this;
     minus.negative = true;
-    return magnitude_reachable(*this, range.integer, range.minimum, range.maximum) ||
-           magnitude_reachable(minus, range.integer, -range.maximum, -range.minimum);
+    return magnitude_reachable(*this, range, range.minimum, range.maximum) ||
+           magnitude_reachable(minus, range, -range.maximum, -range.minimum);
   }
-  return negative ? magnitude_reachable(*this, range.integer, -range.maximum, -range.minimum)
-                  : magnitude_reachable(*this, range.integer, range.minimum, range.maximum);
+  return negative ? magnitude_reachable(*this, range, -range.maximum, -range.minimum)
+                  : magnitude_reachable(*this, range, range.minimum, range.maximum);
 }
 
 bool number_prefix::can_end(const number_range& range) const {
@@ -158,7 +241,7 @@ bool number_prefix::can_end(const number_range& range) const {
   const decimal_units magnitude =
       static_cast<decimal_units>(digits) * powers_of_ten[static_cast<std::size_t>(number_digits_max - fraction_digits)];
   const decimal_units value = negative ? -magnitude : magnitude;
-  return value >= range.minimum && value <= range.maximum;
+  return value >= range.minimum && value <= range.maximum && (range.multiple == 0 || value % range.multiple == 0);
 }
 
 bool number_prefix::feed(unsigned char byte, const number_range& range) {

@@ -5,8 +5,9 @@
 // significant digits every decimal maps to its own double, in order, so comparing decimals exactly
 // against a bound's shortest decimal form is what a validator comparing doubles decides (never
 // more permissive). Values are held exactly as integers in units of 10^-15.
-// A digit is accepted only if some completion of the prefix lies within the range, so a model can
-// never write a prefix that has no valid ending.
+// A digit is accepted only if some completion of the prefix lies within the range (and is a
+// multiple of its step, multipleOf), so a model can never write a prefix that has no valid ending.
+// multipleOf is exact decimal arithmetic too: 0.07 is a multiple of 0.01.
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -24,6 +25,7 @@ struct number_range {
   decimal_units minimum = -units_unbounded;  // inclusive
   decimal_units maximum = units_unbounded;   // inclusive
   bool integer = false;                      // no fraction part
+  decimal_units multiple = 0;                // multipleOf as step_units made it (0: any value)
 };
 
 enum class bound_side : std::uint8_t { lower, upper };
@@ -31,6 +33,12 @@ enum class bound_side : std::uint8_t { lower, upper };
 // lower bounds round up, upper bounds down, exclusive ones step past the value itself; far beyond
 // the writable range they clamp to ±units_unbounded. nullopt: not a JSON number.
 std::optional<decimal_units> bound_units(std::string_view json_number, bound_side side, bool exclusive);
+
+// multipleOf from its JSON text ("3", "0.01", "2.5e-20") as a step in units: the smallest
+// positive multiple of it that is a whole number of units, since only those can be written (a step
+// finer than 10^-15 allows every written value its units allow; one beyond 10^15 allows only 0 and
+// comes back as units_unbounded). nullopt: not a number greater than 0, or over 36 significant digits.
+std::optional<decimal_units> step_units(std::string_view json_number);
 
 // A number being written.
 struct number_prefix {

@@ -18,8 +18,39 @@ inline std::size_t code_points(const std::string& s) {
   return n;
 }
 
+__extension__ typedef __int128 wide_integer;  // GCC/Clang 128-bit integer
+
+// A JSON number's text as integer * 10^exponent (at most 36 significant digits).
+struct scaled_decimal {
+  wide_integer integer = 0;
+  int exponent = 0;
+};
+inline scaled_decimal scaled(const std::string& text) {
+  scaled_decimal out;
+  std::size_t i = text[0] == '-' ? 1 : 0;
+  for (bool dot = false; i < text.size() && text[i] != 'e' && text[i] != 'E'; ++i) {
+    if (text[i] == '.') {
+      dot = true;
+      continue;
+    }
+    out.integer = out.integer * 10 + (text[i] - '0');
+    if (dot) --out.exponent;
+  }
+  if (i < text.size()) out.exponent += std::stoi(text.substr(i + 1));
+  return out;
+}
+
+// value / step is a whole number, in exact decimal arithmetic (the spec's multipleOf).
+inline bool decimal_multiple(const std::string& value, const std::string& step) {
+  scaled_decimal v = scaled(value), m = scaled(step);
+  const int common = std::min(v.exponent, m.exponent);
+  for (; v.exponent > common; --v.exponent) v.integer *= 10;
+  for (; m.exponent > common; --m.exponent) m.integer *= 10;
+  return v.integer % m.integer == 0;
+}
+
 // `value` is valid against `schema` (within `document`, for $ref), as a JSON Schema validator
-// comparing numbers as doubles decides.
+// comparing numbers as doubles decides (multipleOf in exact decimal arithmetic, as the spec says).
 inline bool schema_accepts(const nlohmann::json& value, const ordered_json& schema, const ordered_json& document) {
   if (schema.is_boolean()) return schema.get<bool>();
   if (schema.contains("$ref")) {
@@ -61,6 +92,7 @@ inline bool schema_accepts(const nlohmann::json& value, const ordered_json& sche
     if (schema.contains("maximum") && !(v <= schema["maximum"].get<double>())) return false;
     if (schema.contains("exclusiveMinimum") && !(v > schema["exclusiveMinimum"].get<double>())) return false;
     if (schema.contains("exclusiveMaximum") && !(v < schema["exclusiveMaximum"].get<double>())) return false;
+    if (schema.contains("multipleOf") && !decimal_multiple(value.dump(), schema["multipleOf"].dump())) return false;
   }
   if (value.is_string()) {
     const std::size_t n = code_points(value.get<std::string>());
@@ -128,6 +160,8 @@ class schema_generator {
       case 2: s["minimum"] = integer ? std::ceil(low) : low; break;
       default: break;
     }
+    const double steps[] = {3, 0.25, 0.01, 7, 0.3};  // only without an upper bound: always satisfiable
+    if (!s.contains("maximum") && !s.contains("exclusiveMaximum") && pick(2) == 0) s["multipleOf"] = steps[pick(5)];
     return s;
   }
 

@@ -218,10 +218,45 @@ test('openai: an unsupported schema keyword is a 400 naming it, not unconstraine
     live.client.chat.completions.create({
       model, messages: [{ role: 'user', content: 'x' }], max_tokens: 8,
       response_format: { type: 'json_schema', json_schema: { name: 'p',
-        schema: { type: 'object', properties: { n: { type: 'integer', multipleOf: 5 } } } } },
+        schema: { type: 'object', properties: { n: { type: 'integer', multipleOf: 0 } } } } },
     }),
-    (error) => error.status === 400 && /multipleOf/.test(error.message),
+    (error) => error.status === 400 && /'multipleOf' must be a number greater than 0 at #\/properties\/n\/multipleOf/.test(error.message),
   );
+});
+
+// The number's text as written (JSON.parse would round 0.07 to a double).
+function numberText(content, key) {
+  const found = new RegExp(`"${key}"\\s*:\\s*(-?[0-9.]+)`).exec(content);
+  assert.ok(found, `${key} in ${content}`);
+  return found[1];
+}
+
+// multipleOf as pydantic's conint(multiple_of=5) and condecimal(decimal_places=2) write it, and a
+// binary step: a random model's numbers are multiples, within their ranges.
+test('openai: response_format json_schema with multipleOf comes back with multiples', async () => {
+  const schema = {
+    type: 'object',
+    properties: {
+      count: { type: 'integer', multipleOf: 5, minimum: 10, maximum: 95 },
+      half: { type: 'number', multipleOf: 0.5, exclusiveMinimum: 0, maximum: 20 },
+      price: { type: 'number', multipleOf: 0.01, minimum: 0, maximum: 1000 },
+    },
+    required: ['count', 'half', 'price'],
+    additionalProperties: false,
+  };
+  for (let i = 0; i < 3; ++i) {
+    const reply = await live.client.chat.completions.create({
+      model, messages: [{ role: 'user', content: `Order ${i}?` }], max_tokens: 200, temperature: 1, seed: i,
+      response_format: { type: 'json_schema', json_schema: { name: 'order', strict: true, schema } },
+    });
+    const text = reply.choices[0].message.content;
+    assert.equal(reply.choices[0].finish_reason, 'stop', text);
+    const parsed = JSON.parse(text);
+    assert.ok(Number.isInteger(parsed.count) && parsed.count % 5 === 0 && parsed.count >= 10 && parsed.count <= 95, text);
+    assert.ok(Number.isInteger(parsed.half * 2) && parsed.half > 0 && parsed.half <= 20, text);
+    assert.ok(parsed.price >= 0 && parsed.price <= 1000, text);
+    assert.match(numberText(text, 'price'), /^-?(0|[1-9][0-9]*)(\.[0-9]{1,2}0*)?$/, text);  // whole cents
+  }
 });
 
 // pattern and format are enforced by the constrained sampler: a random model's strings match them.
