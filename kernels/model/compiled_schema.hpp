@@ -9,6 +9,7 @@
 
 #include "kernels/model/literal_trie.hpp"
 #include "kernels/model/regex_dfa.hpp"
+#include "kernels/model/regex_length.hpp"
 #include "kernels/model/schema_number.hpp"
 
 namespace infergrid::model {
@@ -18,7 +19,7 @@ inline constexpr std::uint16_t schema_depth_max = 32;
 
 enum class schema_kind : std::uint8_t {
   literals,  // one of fixed JSON texts (enum, const, boolean, null): `trie`
-  string,    // min_length..max_length characters (code points); with a `pattern`, one it matches
+  string,    // min_length..max_length characters (code points); with a `pattern` (and/or `format`), one it matches
   number,    // `range` (range.integer: no fraction part)
   object,    // declared `properties` in order, or free keys (`free_keys`) each with a `free_value`
   array,     // `prefix_items`, then `items`; min_items..max_items
@@ -41,7 +42,7 @@ struct schema_node {
   std::uint16_t min_depth = 0;
   std::uint32_t trie = none;  // literals: the values' JSON texts; object: the keys, quoted (literal i = property i)
   std::uint32_t min_length = 0, max_length = unlimited;  // string
-  std::uint32_t pattern = none;                          // string: index into compiled_schema::patterns (pattern, format)
+  std::uint32_t pattern = none;                          // string: index into compiled_schema::patterns (pattern, format or both)
   number_range range;                                    // number
   std::vector<schema_property> properties;               // object
   std::vector<std::uint32_t> next_required;              // object: the first required property at or after i (size: none)
@@ -57,6 +58,9 @@ struct compiled_schema {
   std::vector<schema_node> nodes;
   std::vector<literal_trie> tries;
   std::vector<regex_dfa> patterns;
+  // Per pattern: its match distances, built when a minLength/maxLength beside it is not already
+  // kept by every match (empty: the count of characters alone decides).
+  std::vector<match_distances> pattern_lengths;
   std::uint32_t root = 0;
   std::string prefix;  // literal text before the value
   std::string suffix;  // literal text after it

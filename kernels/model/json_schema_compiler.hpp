@@ -5,10 +5,11 @@
 //
 // Supported (OpenAI's structured-output subset):
 //   type (one or an array, e.g. ["string","null"]); string minLength/maxLength and `pattern`
-//   (regex_syntax.hpp's subset, ECMA semantics: unanchored unless ^/$) or `format` (date-time,
+//   (regex_syntax.hpp's subset, ECMA semantics: unanchored unless ^/$) and/or `format` (date-time,
 //   date, time, duration, email, hostname, ipv4, ipv6, uuid: string_formats.hpp says what each
-//   accepts), not both; with minLength/maxLength beside them, both hold; number and integer
-//   minimum/maximum/exclusiveMinimum/exclusiveMaximum; boolean; null; enum and const of any JSON
+//   accepts; both: both hold); with minLength/maxLength beside them, those hold too; number and integer
+//   minimum/maximum/exclusiveMinimum/exclusiveMaximum and multipleOf (exact decimal arithmetic on
+//   the digits written, e.g. 0.07 for 0.01: schema_number.hpp); boolean; null; enum and const of any JSON
 //   values; object properties/required/additionalProperties; array items/prefixItems/minItems/
 //   maxItems; anyOf; $ref to any "#/..." pointer of the same document ($defs, definitions, "#"),
 //   recursion included; a `type` beside anyOf or $ref (both hold: each alternative keeps only the

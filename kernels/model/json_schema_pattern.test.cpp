@@ -46,6 +46,13 @@ const std::vector<pattern_case> cases = {
     // a length beside a pattern: both hold
     {R"({"type":"string","pattern":"^[a-z]+$","minLength":2,"maxLength":3})", {R"("ab")", R"("abc")"}, {R"("a")", R"("abcd")"}},
     {R"({"type":"string","pattern":"x","maxLength":2})", {R"("x")", R"("ax")", R"("xé")"}, {R"("abx")", R"("ab")"}},
+    // a length far beyond what a product of states and counts could hold
+    {R"({"type":"string","pattern":"^[a-z]+$","minLength":2,"maxLength":100000})", {R"("ab")", R"("abcdefgh")"}, {R"("a")", R"("abC")"}},
+    {R"({"type":"string","pattern":"^(ab)+$","minLength":3,"maxLength":5})", {R"("abab")"}, {R"("ab")", R"("ababab")", R"("aba")"}},
+    // pattern and format together: both hold
+    {R"({"type":"string","format":"date","pattern":"^2026-"})", {R"("2026-01-31")"}, {R"("2025-01-31")", R"("2026-13-01")", R"("2026-")"}},
+    {R"({"type":"string","format":"uuid","pattern":"^0+-"})", {R"("00000000-0000-0000-0000-00000000000A")"},
+     {R"("123e4567-e89b-12d3-a456-426614174000")", R"("0000")"}},
 };
 
 TEST(json_schema_pattern, accepts_exactly_the_strings_the_pattern_matches) {
@@ -67,6 +74,9 @@ const std::vector<pattern_case> prefixes = {
      {"\"\xf1", "\"\xf0\x9f\x97", "\"\\uE", "\"\\uD83C", "\"\\uD83D\\uDF", "\"\\u0"}},
     // maxLength 3 beside an unanchored "x": the third character must be the x if none came before
     {R"({"type":"string","pattern":"x","maxLength":3})", {"\"ab", "\"abx", "\"x", "\"xab"}, {"\"abc", "\"ab\\n", "\"abx\"x"}},
+    // the count beside the automaton: after "aba" one more "b" fits 3..5, after "ababa" none does
+    {R"({"type":"string","pattern":"^(ab)+$","minLength":3,"maxLength":5})", {"\"a", "\"aba", "\"abab"}, {"\"ab\"", "\"ababa", "\"b"}},
+    {R"({"type":"string","format":"date","pattern":"^2026-"})", {"\"2026-0", "\"20"}, {"\"2025", "\"2026-2"}},
     {R"({"type":"string","pattern":"^\\n\"$"})", {"\"\\", "\"\\n", "\"\\u000", "\"\\n\\"}, {"\"\\t", "\"\\u001", "\"\\n\""}},
 };
 
@@ -85,11 +95,15 @@ std::vector<std::uint32_t> code_points(const std::string& utf8) { return utf8_co
 TEST(json_schema_pattern, random_byte_writers_never_reach_a_dead_end_and_finish_only_matching_strings) {
   const std::vector<std::string> patterns = {"^[A-Z]{3}-[0-9]{2}$", "^é[😀x]\\n$", "b+c", "^(ab|cd)*e?$", "^[^a-z]{2,4}$", "^.\\s\\S$"};
   const std::string bounded = R"({"type":"string","pattern":"b","minLength":3,"maxLength":5})";
+  const std::vector<std::string> combined = {R"({"type":"string","pattern":"^(ab|c)*$","minLength":4,"maxLength":7})",
+                                             R"({"type":"string","format":"date","pattern":"-0[1-3]-"})",
+                                             R"({"type":"string","format":"ipv4","pattern":"^1","maxLength":9})"};
   const std::vector<std::string> formats = {"date-time", "date", "time", "duration", "email", "hostname", "ipv4", "ipv6", "uuid"};
   std::vector<std::pair<std::string, std::string>> schemas;  // schema, pattern
   for (const std::string& p : patterns) schemas.emplace_back(nlohmann::json{{"type", "string"}, {"pattern", p}}.dump(), p);
   for (const std::string& f : formats) schemas.emplace_back(nlohmann::json{{"type", "string"}, {"format", f}}.dump(), "");
   schemas.emplace_back(bounded, "b");
+  for (const std::string& c : combined) schemas.emplace_back(c, "");
   std::mt19937 rng(42);
   int finished = 0;
   for (const auto& [text, pattern] : schemas) {
@@ -121,9 +135,10 @@ TEST(json_schema_pattern, random_byte_writers_never_reach_a_dead_end_and_finish_
       EXPECT_TRUE(schema.patterns[0].matches(code_points(decoded))) << text << ": " << written;
       if (text == bounded) {
         EXPECT_NE(decoded.find('b'), std::string::npos) << written;
-        EXPECT_GE(code_points(decoded).size(), 3u) << written;
-        EXPECT_LE(code_points(decoded).size(), 5u) << written;
       }
+      const auto declared = nlohmann::json::parse(text);
+      EXPECT_GE(code_points(decoded).size(), declared.value("minLength", 0u)) << text << ": " << written;
+      EXPECT_LE(code_points(decoded).size(), declared.value("maxLength", 1000u)) << text << ": " << written;
     }
   }
   EXPECT_GE(finished, static_cast<int>(schemas.size()) * 10);

@@ -13,14 +13,6 @@ std::uint32_t regex_dfa::step(std::uint32_t state, std::uint32_t code_point) con
   return next[state * class_starts.size() + character_class];
 }
 
-bool regex_dfa::steps_within(std::uint32_t state, code_point_range range) const {
-  auto it = std::upper_bound(class_starts.begin(), class_starts.end(), range.first) - 1;
-  for (; it != class_starts.end() && *it <= range.last; ++it) {
-    if (next[state * class_starts.size() + static_cast<std::size_t>(it - class_starts.begin())] != dead) return true;
-  }
-  return false;
-}
-
 bool regex_dfa::takes_everything(std::uint32_t state) const {
   if (!accepts(state)) return false;
   for (std::size_t c = 0; c < class_starts.size(); ++c) {

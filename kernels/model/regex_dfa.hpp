@@ -8,6 +8,7 @@
 // pure function of the pattern text: worker and validator get the same automaton.
 // Refused: a pattern no string matches (invalid_argument), one whose automaton passes
 // regex_limits (too_large), and regex_syntax's refusals.
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -30,7 +31,19 @@ struct regex_dfa {
   std::uint32_t states() const { return static_cast<std::uint32_t>(accepting.size()); }
   std::uint32_t step(std::uint32_t state, std::uint32_t code_point) const;
   // Some code point in [first, last] leads from `state` to a (live) state.
-  bool steps_within(std::uint32_t state, code_point_range range) const;
+  bool steps_within(std::uint32_t state, code_point_range range) const {
+    return steps_within(state, range, [](std::uint32_t) { return true; });
+  }
+  // The same, to a state `keep` takes.
+  template <class Keep>
+  bool steps_within(std::uint32_t state, code_point_range range, Keep keep) const {
+    auto it = std::upper_bound(class_starts.begin(), class_starts.end(), range.first) - 1;
+    for (; it != class_starts.end() && *it <= range.last; ++it) {
+      const std::uint32_t target = next[state * class_starts.size() + static_cast<std::size_t>(it - class_starts.begin())];
+      if (target != dead && keep(target)) return true;
+    }
+    return false;
+  }
   bool accepts(std::uint32_t state) const { return accepting[state] != 0; }
   // Accepting, and every character leads back here: the rest of the string no longer matters (past
   // the match of an unanchored pattern).

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernels/model/regex_dfa.hpp"
+#include "kernels/model/regex_intersection.hpp"
 #include "kernels/model/regex_length.hpp"
 
 namespace infergrid::model {
@@ -103,48 +104,81 @@ TEST(regex_dfa, the_same_pattern_gives_the_same_automaton) {
   EXPECT_TRUE(*a == *b);
 }
 
-TEST(regex_dfa, with_length_keeps_only_matches_of_that_many_characters) {
+// Walks `text` from the start; dead when some character has no transition.
+std::uint32_t state_after(const regex_dfa& dfa, const std::string& text) {
+  std::uint32_t state = regex_dfa::start;
+  for (const char c : text) {
+    if (state != regex_dfa::dead) state = dfa.step(state, static_cast<unsigned char>(c));
+  }
+  return state;
+}
+
+TEST(regex_dfa, match_distances_say_how_many_more_characters_can_end_in_a_match) {
   auto letters = compile_regex("^[a-z]+$");
   ASSERT_TRUE(letters.ok());
-  auto two_to_three = with_length(*letters, 2, 3);
-  ASSERT_TRUE(two_to_three.ok()) << two_to_three.err().message;
-  EXPECT_FALSE(two_to_three->matches(code_points("a")));
-  EXPECT_TRUE(two_to_three->matches(code_points("ab")));
-  EXPECT_TRUE(two_to_three->matches(code_points("abc")));
-  EXPECT_FALSE(two_to_three->matches(code_points("abcd")));
-  auto at_least_two = with_length(*letters, 2, UINT32_MAX);
-  ASSERT_TRUE(at_least_two.ok());
-  EXPECT_FALSE(at_least_two->matches(code_points("a")));
-  EXPECT_TRUE(at_least_two->matches(code_points("abcdefghij")));
-  // After "ab" under maxLength 2 only the end is left: no live step, an accepting state.
-  std::uint32_t state = regex_dfa::start;
-  for (const char c : std::string("ab")) state = two_to_three->step(state, static_cast<unsigned char>(c));
-  EXPECT_TRUE(two_to_three->accepts(state));
-  auto exactly_two = with_length(*letters, 0, 2);
-  ASSERT_TRUE(exactly_two.ok());
-  state = regex_dfa::start;
-  for (const char c : std::string("ab")) state = exactly_two->step(state, static_cast<unsigned char>(c));
-  EXPECT_FALSE(exactly_two->steps_within(state, {0, code_point_max}));
-  // Bounds the pattern already keeps change nothing; bounds it cannot meet are refused.
+  auto distances = match_distances_of(*letters);
+  ASSERT_TRUE(distances.ok()) << distances.err().message;
+  EXPECT_FALSE(distances->reaches(regex_dfa::start, 0, 0));
+  EXPECT_TRUE(distances->reaches(regex_dfa::start, 1, 1));
+  EXPECT_TRUE(distances->reaches(regex_dfa::start, 100000, 100000));  // no product with the count: any length
+  EXPECT_TRUE(distances->reaches(state_after(*letters, "ab"), 0, 0));
+  // (ab)*: only even lengths, from the start; odd ones after an "a".
+  auto pairs = compile_regex("^(ab)*$");
+  ASSERT_TRUE(pairs.ok());
+  auto even = match_distances_of(*pairs);
+  ASSERT_TRUE(even.ok());
+  EXPECT_TRUE(even->reaches(regex_dfa::start, 0, 0));
+  EXPECT_FALSE(even->reaches(regex_dfa::start, 3, 3));
+  EXPECT_TRUE(even->reaches(regex_dfa::start, 3, 4));
+  EXPECT_FALSE(even->reaches(regex_dfa::start, 99999, 99999));
+  EXPECT_TRUE(even->reaches(regex_dfa::start, 99999, 100000));
+  EXPECT_TRUE(even->reaches(state_after(*pairs, "a"), 99999, 99999));
+  EXPECT_FALSE(even->reaches(state_after(*pairs, "a"), 2, 2));
+  // A fixed shape: exactly 4 more characters from the start, none after 4 are written.
   auto fixed = compile_regex("^\\d{4}$");
   ASSERT_TRUE(fixed.ok());
-  auto loose = with_length(*fixed, 1, 10);
-  ASSERT_TRUE(loose.ok());
-  EXPECT_TRUE(*loose == *fixed);
-  auto impossible = with_length(*fixed, 5, 10);
-  ASSERT_FALSE(impossible.ok());
-  EXPECT_EQ(impossible.err().code, error_code::invalid_argument);
-  EXPECT_NE(impossible.err().message.find("minLength..maxLength"), std::string::npos);
-  auto cyclic = compile_regex("^(ab)*$");
-  ASSERT_TRUE(cyclic.ok());
-  auto even = with_length(*cyclic, 3, 5);
-  ASSERT_TRUE(even.ok());
-  EXPECT_TRUE(even->matches(code_points("abab")));
-  EXPECT_FALSE(even->matches(code_points("ab")));
-  EXPECT_FALSE(even->matches(code_points("ababab")));
-  auto huge = with_length(*letters, 0, 100000);
-  ASSERT_FALSE(huge.ok());
-  EXPECT_EQ(huge.err().code, error_code::too_large);
+  auto four = match_distances_of(*fixed);
+  ASSERT_TRUE(four.ok());
+  EXPECT_TRUE(four->reaches(regex_dfa::start, 0, 4));
+  EXPECT_FALSE(four->reaches(regex_dfa::start, 5, UINT32_MAX));
+  EXPECT_FALSE(four->reaches(regex_dfa::start, 0, 3));
+  EXPECT_EQ(match_length_range(*fixed), std::make_pair(4u, 4u));
+  EXPECT_EQ(match_length_range(*letters), std::make_pair(1u, UINT32_MAX));
+  // Periods of 3 and 5 together, past a threshold: every length from 8 on (3a+5b), and 3, 5, 6.
+  auto mixed = compile_regex("^((abc)|(defgh))*$");
+  ASSERT_TRUE(mixed.ok());
+  auto sums = match_distances_of(*mixed);
+  ASSERT_TRUE(sums.ok());
+  for (std::uint32_t k = 0; k < 40; ++k) {
+    const bool sum = k == 0 || k == 3 || k == 5 || k == 6 || k >= 8;
+    EXPECT_EQ(sums->reaches(regex_dfa::start, k, k), sum) << k;
+  }
+  // The table is bounded: distances that do not repeat within the cells allowed are refused.
+  regex_limits tight;
+  tight.dfa_cells_max = 8;
+  auto refused = match_distances_of(*fixed, tight);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.err().code, error_code::too_large);
+}
+
+// A pattern and a format together: the strings both match, as one automaton.
+TEST(regex_dfa, an_intersection_matches_what_both_match) {
+  auto letters = compile_regex("^[a-c]+$");
+  auto short_words = compile_regex("^.{2,3}$");
+  ASSERT_TRUE(letters.ok() && short_words.ok());
+  auto both = intersection(*letters, *short_words, "none");
+  ASSERT_TRUE(both.ok()) << both.err().message;
+  EXPECT_TRUE(both->matches(code_points("ab")));
+  EXPECT_TRUE(both->matches(code_points("abc")));
+  EXPECT_FALSE(both->matches(code_points("a")));
+  EXPECT_FALSE(both->matches(code_points("abca")));
+  EXPECT_FALSE(both->matches(code_points("xy")));
+  auto digits = compile_regex("^\\d+$");
+  ASSERT_TRUE(digits.ok());
+  auto none = intersection(*letters, *digits, "no string matches both");
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.err().code, error_code::invalid_argument);
+  EXPECT_EQ(none.err().message, "no string matches both");
 }
 
 struct refusal_case {

@@ -9,8 +9,13 @@
 namespace infergrid::model {
 namespace {
 
-// The fewest and most code points of a matching string (UINT32_MAX: no most). Every state is live.
-std::pair<std::uint32_t, std::uint32_t> length_range(const regex_dfa& dfa) {
+using layer = std::vector<std::uint64_t>;  // one bit per state
+
+bool has(const layer& l, std::uint32_t state) { return ((l[state / 64] >> (state % 64)) & 1) != 0; }
+
+}  // namespace
+
+std::pair<std::uint32_t, std::uint32_t> match_length_range(const regex_dfa& dfa) {
   const std::size_t classes = dfa.class_starts.size();
   std::vector<std::uint32_t> depth(dfa.states(), UINT32_MAX);  // breadth-first: the fewest characters to each state
   std::vector<std::uint32_t> order = {regex_dfa::start};
@@ -48,50 +53,71 @@ std::pair<std::uint32_t, std::uint32_t> length_range(const regex_dfa& dfa) {
   return {shortest, done == dfa.states() ? most : UINT32_MAX};
 }
 
-}  // namespace
 
-result<regex_dfa> with_length(const regex_dfa& dfa, std::uint32_t min_length, std::uint32_t max_length,
-                              const regex_limits& limits) {
-  // Bounds every match already keeps add nothing (a format's fixed shape under a generous maxLength).
-  const auto [shortest, longest] = length_range(dfa);
-  if (min_length <= shortest) min_length = 0;
-  if (longest != UINT32_MAX && longest <= max_length) max_length = UINT32_MAX;
-  if (min_length == 0 && max_length == UINT32_MAX) return dfa;
-  const bool bounded = max_length != UINT32_MAX;
+bool match_distances::reaches(std::uint32_t state, std::uint32_t low, std::uint32_t high) const {
+  const std::uint64_t window = std::uint64_t{threshold} + period;
+  std::uint64_t k = low, shift = 0;
+  if (k >= window) {  // into the first repetition, remembering how many periods it skipped
+    shift = (k - threshold) / period * period;
+    k -= shift;
+  }
+  const std::uint32_t d = next[state * window + k];
+  return d != none && d + shift <= high;
+}
+
+result<match_distances> match_distances_of(const regex_dfa& dfa, const regex_limits& limits) {
+  const std::uint32_t states = dfa.states();
   const std::size_t classes = dfa.class_starts.size();
-  regex_dfa out{.class_starts = dfa.class_starts};
-  // (state, characters so far; without an upper bound counted only up to min_length) -> state
-  std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> known;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
-  const auto intern = [&](std::uint32_t state, std::uint32_t count) -> result<std::uint32_t> {
-    const auto key = std::make_pair(state, count);
-    if (const auto found = known.find(key); found != known.end()) return found->second;
-    if (pairs.size() >= limits.dfa_states_max || (pairs.size() + 1) * classes > limits.dfa_cells_max) {
-      return make_error(error_code::too_large, "the pattern with minLength/maxLength needs more than " +
-                                                   std::to_string(limits.dfa_states_max) + " automaton states");
-    }
-    const auto id = static_cast<std::uint32_t>(pairs.size());
-    known.emplace(key, id);
-    pairs.push_back(key);
-    return id;
-  };
-  IG_TRY(intern(regex_dfa::start, 0));
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    const auto [state, count] = pairs[i];
-    out.accepting.push_back(dfa.accepts(state) && count >= min_length ? 1 : 0);
-    const std::uint32_t next_count = bounded ? count + 1 : std::min(count + 1, min_length);
+  // Who steps into each state: the layer k+1 is every predecessor of the layer k.
+  std::vector<std::vector<std::uint32_t>> predecessors(states);
+  for (std::uint32_t s = 0; s < states; ++s) {
     for (std::size_t c = 0; c < classes; ++c) {
-      const std::uint32_t target = dfa.next[state * classes + c];
-      if (target == regex_dfa::dead || (bounded && count >= max_length)) {
-        out.next.push_back(regex_dfa::dead);
-        continue;
-      }
-      auto id = intern(target, next_count);
-      if (!id.ok()) return id.err();
-      out.next.push_back(*id);
+      const std::uint32_t t = dfa.next[s * classes + c];
+      if (t != regex_dfa::dead && (predecessors[t].empty() || predecessors[t].back() != s)) predecessors[t].push_back(s);
     }
   }
-  return without_dead_states(std::move(out), "no string of minLength..maxLength characters matches the pattern");
+  const std::size_t words = (states + 63) / 64;
+  layer current(words, 0);
+  for (std::uint32_t s = 0; s < states; ++s) {
+    if (dfa.accepts(s)) current[s / 64] |= std::uint64_t{1} << (s % 64);
+  }
+  std::vector<layer> layers;
+  std::map<layer, std::uint32_t> seen;
+  match_distances out;
+  while (true) {
+    if (const auto found = seen.find(current); found != seen.end()) {
+      out.threshold = found->second;
+      out.period = static_cast<std::uint32_t>(layers.size()) - found->second;
+      break;
+    }
+    if ((layers.size() + 1) * states > limits.dfa_cells_max) {
+      return make_error(error_code::too_large, "the pattern with minLength/maxLength needs more than " +
+                                                   std::to_string(limits.dfa_cells_max) +
+                                                   " table cells (the lengths of its matches do not repeat soon enough)");
+    }
+    seen.emplace(current, static_cast<std::uint32_t>(layers.size()));
+    layer before(words, 0);
+    for (std::uint32_t t = 0; t < states; ++t) {
+      if (!has(current, t)) continue;
+      for (const std::uint32_t s : predecessors[t]) before[s / 64] |= std::uint64_t{1} << (s % 64);
+    }
+    layers.push_back(std::move(current));
+    current = std::move(before);
+  }
+  const auto window = static_cast<std::uint32_t>(layers.size());
+  out.next.assign(static_cast<std::size_t>(states) * window, match_distances::none);
+  for (std::uint32_t s = 0; s < states; ++s) {
+    std::uint32_t first_repeating = match_distances::none;
+    for (std::uint32_t k = out.threshold; k < window && first_repeating == match_distances::none; ++k) {
+      if (has(layers[k], s)) first_repeating = k;
+    }
+    std::uint32_t after = first_repeating == match_distances::none ? match_distances::none : first_repeating + out.period;
+    for (std::uint32_t k = window; k-- > 0;) {
+      if (has(layers[k], s)) after = k;
+      out.next[static_cast<std::size_t>(s) * window + k] = after;
+    }
+  }
+  return out;
 }
 
 }  // namespace infergrid::model

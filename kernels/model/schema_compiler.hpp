@@ -38,9 +38,12 @@ class schema_compiler {
   result<std::uint32_t> array(const json& schema, const std::string& at);
   result<std::uint32_t> string(const json& schema, const std::string& at);
   result<std::uint32_t> number(const json& schema, bool integer, const std::string& at);
-  // A string's `pattern` or `format` (with its length bounds) -> index into compiled_schema::patterns;
+  // A string's `pattern` and/or `format` (with its length bounds) -> index into compiled_schema::patterns;
   // none without either.
   result<std::uint32_t> pattern(const json& schema, std::uint32_t min_length, std::uint32_t max_length, const std::string& at);
+  // pattern, format: the keywords' values (null: absent).
+  result<std::uint32_t> pattern_index(const json* pattern, const json* format, const std::string& at);
+  std::size_t cells_left() const;  // of limits_.pattern_cells_max
 
   const json& document_;
   const json_schema_limits& limits_;
@@ -49,7 +52,7 @@ class schema_compiler {
   std::map<std::string, std::uint32_t> references_;
   std::uint32_t any_ = schema_node::none;
   std::size_t literal_bytes_ = 0;
-  std::map<std::string, std::uint32_t> patterns_;  // pattern text and length bounds -> index (one automaton each)
+  std::map<std::string, std::uint32_t> patterns_;  // pattern and format texts -> index (one automaton each)
   std::size_t pattern_cells_ = 0;
 };
 

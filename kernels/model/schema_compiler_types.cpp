@@ -1,8 +1,10 @@
 // schema_compiler's per-type builders: object, array, string, number/integer.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "kernels/model/schema_compiler.hpp"
+#include "kernels/model/regex_intersection.hpp"
 #include "kernels/model/regex_length.hpp"
 #include "kernels/model/string_formats.hpp"
 
@@ -22,6 +24,9 @@ result<std::uint32_t> count_keyword(const json& schema, const char* keyword, con
   }
   return static_cast<std::uint32_t>(std::min(value, static_cast<double>(schema_node::unlimited - 1)));
 }
+
+// "pattern" or "format", from the JSON pointer of one of them.
+std::string keyword_at(const std::string& where) { return where.substr(where.rfind('/') + 1); }
 
 std::string range_text(const json& schema, const char* low, const char* high) {
   return std::string("no value fits '") + low + "'/'" + high + "' (" + schema.value(low, json()).dump() + " > " +
@@ -136,38 +141,81 @@ result<std::uint32_t> schema_compiler::string(const json& schema, const std::str
   return add(schema_node{.kind = schema_kind::string, .min_length = *min_length, .max_length = *max_length, .pattern = *pattern_index});
 }
 
-// A length beside a pattern is part of its automaton (with_length), so neither can strand the writer.
+// A string's pattern and/or format as one automaton (both: their intersection, so both hold); a
+// length beside it is a count the stepper keeps (regex_length.hpp), checked against the automaton's
+// match distances so that neither can strand the writer.
 result<std::uint32_t> schema_compiler::pattern(const json& schema, std::uint32_t min_length, std::uint32_t max_length,
                                                const std::string& at) {
   const auto pattern = schema.find("pattern");
   const auto format = schema.find("format");
   if (pattern == schema.end() && format == schema.end()) return schema_node::none;
-  const char* keyword = pattern != schema.end() ? "pattern" : "format";
-  if (pattern != schema.end() && format != schema.end()) {
-    return unsupported_schema("'format' beside 'pattern' at " + at + " is not supported (use one of them)");
+  const std::string where = pattern != schema.end() ? child_pointer(at, "pattern") : child_pointer(at, "format");
+  const auto failed = [&](error_code code, const std::string& what) {
+    return make_error(code, "output_schema: '" + keyword_at(where) + "' at " + where + ": " + what);
+  };
+  auto index = pattern_index(pattern == schema.end() ? nullptr : &*pattern, format == schema.end() ? nullptr : &*format, at);
+  if (!index.ok()) return index;
+  const regex_dfa& dfa = out_.patterns[*index];
+  // Bounds every match already keeps add nothing (a format's fixed shape under a generous maxLength).
+  const auto [shortest, longest] = match_length_range(dfa);
+  const bool bounds_matter = min_length > shortest || (max_length != schema_node::unlimited && max_length < longest);
+  if (!bounds_matter) return index;
+  match_distances& distances = out_.pattern_lengths[*index];
+  if (distances.empty()) {
+    regex_limits limits = limits_.pattern;
+    limits.dfa_cells_max = static_cast<std::uint32_t>(std::min<std::size_t>(limits.dfa_cells_max, cells_left()));
+    auto built = match_distances_of(dfa, limits);
+    if (!built.ok()) return failed(built.err().code, built.err().message);
+    pattern_cells_ += built->next.size();
+    distances = std::move(*built);
   }
-  const json& value = pattern != schema.end() ? *pattern : *format;
-  const std::string where = child_pointer(at, keyword);
-  if (!value.is_string()) return invalid_schema(where, std::string("'") + keyword + "' must be a string");
-  std::string text = value.get<std::string>();
-  if (format != schema.end()) {
-    const auto predefined = format_pattern(text);
-    if (!predefined) {
-      return unsupported_schema("'format' " + value.dump() + " at " + where + " is not supported (only " + supported_format_names() + ")");
+  if (!distances.reaches(regex_dfa::start, min_length, max_length)) {  // unlimited is UINT32_MAX: any
+    return failed(error_code::invalid_argument, "no string of minLength..maxLength characters matches the " +
+                                                    std::string(pattern != schema.end() && format != schema.end() ? "pattern and format" : keyword_at(where)));
+  }
+  return index;
+}
+
+std::size_t schema_compiler::cells_left() const {
+  return limits_.pattern_cells_max - std::min(pattern_cells_, limits_.pattern_cells_max);
+}
+
+// The automaton of a `pattern`, a `format` or both (their intersection), compiled once per schema.
+result<std::uint32_t> schema_compiler::pattern_index(const json* pattern, const json* format, const std::string& at) {
+  std::string key;
+  std::string texts[2];
+  const json* values[2] = {pattern, format};
+  const char* keywords[2] = {"pattern", "format"};
+  for (int i = 0; i < 2; ++i) {
+    if (values[i] == nullptr) continue;
+    const std::string where = child_pointer(at, keywords[i]);
+    if (!values[i]->is_string()) return invalid_schema(where, std::string("'") + keywords[i] + "' must be a string");
+    texts[i] = values[i]->get<std::string>();
+    if (i == 1) {
+      const auto predefined = format_pattern(texts[i]);
+      if (!predefined) {
+        return unsupported_schema("'format' " + values[i]->dump() + " at " + where + " is not supported (only " +
+                                  supported_format_names() + ")");
+      }
+      texts[i] = std::string(*predefined);
     }
-    text = std::string(*predefined);
+    key += std::string(keywords[i]) + " " + texts[i] + "\n";
   }
-  const bool length_bound = min_length > 0 || max_length != schema_node::unlimited;
-  const std::string key = text + (length_bound ? " length " + std::to_string(min_length) + ".." + std::to_string(max_length) : "");
   if (const auto known = patterns_.find(key); known != patterns_.end()) return known->second;
   regex_limits limits = limits_.pattern;
-  const std::size_t cells_left = limits_.pattern_cells_max - std::min(pattern_cells_, limits_.pattern_cells_max);
-  limits.dfa_cells_max = static_cast<std::uint32_t>(std::min<std::size_t>(limits.dfa_cells_max, cells_left));
-  auto dfa = compile_regex(text, limits);
-  if (dfa.ok() && length_bound) dfa = with_length(*dfa, min_length, max_length, limits);
-  if (!dfa.ok()) return make_error(dfa.err().code, "output_schema: '" + std::string(keyword) + "' at " + where + ": " + dfa.err().message);
-  pattern_cells_ += dfa->next.size();
-  out_.patterns.push_back(std::move(*dfa));
+  limits.dfa_cells_max = static_cast<std::uint32_t>(std::min<std::size_t>(limits.dfa_cells_max, cells_left()));
+  std::optional<regex_dfa> combined;
+  for (int i = 0; i < 2; ++i) {
+    if (values[i] == nullptr) continue;
+    const std::string where = child_pointer(at, keywords[i]);
+    auto dfa = compile_regex(texts[i], limits);
+    if (dfa.ok() && combined) dfa = intersection(*combined, *dfa, "no string matches both 'pattern' and 'format'", limits);
+    if (!dfa.ok()) return make_error(dfa.err().code, "output_schema: '" + std::string(keywords[i]) + "' at " + where + ": " + dfa.err().message);
+    combined = std::move(*dfa);
+  }
+  pattern_cells_ += combined->next.size();
+  out_.patterns.push_back(std::move(*combined));
+  out_.pattern_lengths.emplace_back();
   const auto index = static_cast<std::uint32_t>(out_.patterns.size() - 1);
   patterns_.emplace(key, index);
   return index;

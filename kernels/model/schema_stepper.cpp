@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "kernels/model/pattern_run.hpp"
+
 namespace infergrid::model {
 
 bool schema_stepper::start_single(std::vector<frame>& stack, std::uint32_t node, unsigned char byte) const {
@@ -207,9 +209,11 @@ bool schema_stepper::string_byte(std::vector<frame>& stack, unsigned char byte) 
       return false;
     case json_string_reader::step::partial: {
       if (pattern == nullptr) return true;
-      const auto pending = f.text.pending();  // some character this byte may be part of fits the pattern
+      // Some character this byte may be part of fits the pattern (and its length bounds).
+      const auto pending = f.text.pending();
+      const auto fits = [&](std::uint32_t next) { return pattern_length_fits(schema_, n, next, f.index + 1); };
       for (std::uint8_t i = 0; i < pending.count; ++i) {
-        if (pattern->steps_within(f.pattern_state, pending.ranges[i])) return true;
+        if (pattern->steps_within(f.pattern_state, pending.ranges[i], fits)) return true;
       }
       return false;
     }
@@ -217,7 +221,7 @@ bool schema_stepper::string_byte(std::vector<frame>& stack, unsigned char byte) 
       ++f.index;
       if (pattern == nullptr) return true;
       f.pattern_state = pattern->step(f.pattern_state, f.text.code_point());
-      return f.pattern_state != regex_dfa::dead;
+      return f.pattern_state != regex_dfa::dead && pattern_length_fits(schema_, n, f.pattern_state, f.index);
     case json_string_reader::step::closed:
       if (f.index < n.min_length || (pattern != nullptr && !pattern->accepts(f.pattern_state))) return false;
       stack.pop_back();

@@ -288,6 +288,32 @@ test('openai: response_format json_schema with pattern, format date and a length
   }
 });
 
+// A pattern beside a format (both hold) and a maxLength far beyond what a product of automaton
+// states and counts could hold: both used to be 400s.
+test('openai: response_format json_schema with pattern and format together, and a pattern with a large maxLength', async () => {
+  const schema = {
+    type: 'object',
+    properties: {
+      day: { type: 'string', format: 'date', pattern: '^2026-' },
+      note: { type: 'string', pattern: '^[a-z ]+$', minLength: 3, maxLength: 100000 },
+    },
+    required: ['day', 'note'],
+    additionalProperties: false,
+  };
+  for (let i = 0; i < 3; ++i) {
+    const reply = await live.client.chat.completions.create({
+      model, messages: [{ role: 'user', content: `Booking ${i}?` }], max_tokens: 200, temperature: 1, seed: i,
+      response_format: { type: 'json_schema', json_schema: { name: 'booking', strict: true, schema } },
+      logit_bias: { 1: 10 },  // '"': the note ends soon after its 3 characters
+    });
+    const text = reply.choices[0].message.content;
+    assert.equal(reply.choices[0].finish_reason, 'stop', text);
+    const parsed = JSON.parse(text);
+    assert.match(parsed.day, /^2026-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, text);
+    assert.match(parsed.note, /^[a-z ]{3,}$/, text);
+  }
+});
+
 test('langchain: bindTools with a forced tool, invoke and stream', async () => {
   const chat = new ChatOpenAI({ model, apiKey: devKey, configuration: { baseURL: live.grid.baseURL }, maxRetries: 0,
     maxTokens: 400, temperature: 0 });
