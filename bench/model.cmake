@@ -8,3 +8,6 @@ target_compile_definitions(bench_tokenizer PRIVATE INFERGRID_SOURCE_DIR="${PROJE
 
 add_executable(sampler_bench sampler_bench.cpp)
 target_link_libraries(sampler_bench PRIVATE infergrid_actor_gpu_worker infergrid_model infergrid_runtime fmt::fmt infergrid_warnings)
+
+add_executable(schema_mask_bench schema_mask_bench.cpp)
+target_link_libraries(schema_mask_bench PRIVATE infergrid_model fmt::fmt infergrid_warnings)

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "kernels/model/pattern_run.hpp"
+
 #include "kernels/model/schema_stepper.hpp"
 
 namespace infergrid::model {
@@ -80,18 +82,23 @@ bool json_schema_prefix::complete() const {
   return false;
 }
 
-std::optional<json_schema_prefix::plain_string> json_schema_prefix::in_plain_string() const {
+std::optional<json_schema_prefix::plain_string> json_schema_prefix::in_plain_string(std::uint32_t characters_max) const {
   if (ends_.empty()) return std::nullopt;
-  plain_string plain{.room = 0, .length_free = true};
+  plain_string plain{.room = 0, .length_free = true, .moving = {}};
   for (const std::uint32_t end : ends_) {
     const frame& top = frames_[end - 1];
     if (top.kind != frame_kind::string || !top.text.at_boundary()) return std::nullopt;
     const schema_node& n = schema_->nodes[top.node];
-    // Which characters fit depends on the automaton, unless it takes every character from here on.
-    if (n.pattern != schema_node::none && !schema_->patterns[n.pattern].takes_everything(top.pattern_state)) return std::nullopt;
     const bool unlimited = n.max_length == schema_node::unlimited;
-    plain.room = std::max(plain.room, unlimited ? schema_node::unlimited : n.max_length - top.index);
-    plain.length_free = plain.length_free && unlimited && top.index >= n.min_length;
+    const std::uint32_t left = unlimited ? schema_node::unlimited : n.max_length - top.index;
+    if (n.pattern == schema_node::none || schema_->patterns[n.pattern].takes_everything(top.pattern_state)) {
+      plain.room = std::max(plain.room, left);
+      plain.length_free = plain.length_free && unlimited && top.index >= n.min_length;
+      continue;
+    }
+    // Which characters fit depends on the automaton: its run from here.
+    plain.length_free = false;
+    plain.room = std::max(plain.room, plain_run(*schema_, n, top.pattern_state, top.index, std::min(left, characters_max), plain.moving));
   }
   return plain;
 }

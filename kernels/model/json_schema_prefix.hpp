@@ -47,14 +47,18 @@ class json_schema_prefix {
     ends_.clear();
   }
 
-  // Every thread inside a string at a character boundary, without a pattern or past the point where
-  // it matters (regex_dfa::takes_everything): a token that is whole characters with no closing quote
-  // only adds its characters, and some thread takes it if it has the room.
+  // Every thread inside a string at a character boundary: a token that is whole characters with no
+  // closing quote only adds its characters. Without a pattern (or past the point where it matters,
+  // regex_dfa::takes_everything) some thread takes it if it has the room; with one, a token with
+  // none of the `moving` characters follows the run of states most characters lead along
+  // (pattern_run.hpp), and some thread takes it if its run has the room; one holding a moving
+  // character must be fed. `characters_max`: the longest such token (a run is followed that far).
   struct plain_string {
     std::uint32_t room = 0;     // characters the roomiest thread may still take
-    bool length_free = false;   // every thread: no maxLength, minLength reached (the count never matters)
+    bool length_free = false;   // every thread: no pattern run, no maxLength, minLength reached (the count never matters)
+    std::vector<code_point_range> moving;
   };
-  std::optional<plain_string> in_plain_string() const;
+  std::optional<plain_string> in_plain_string(std::uint32_t characters_max = UINT32_MAX) const;
   bool operator==(const json_schema_prefix& other) const { return frames_ == other.frames_ && ends_ == other.ends_; }
 
   enum class frame_kind : std::uint8_t { document, literal, string, number, object, array };

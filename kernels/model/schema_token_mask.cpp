@@ -9,6 +9,7 @@ namespace {
 struct string_split {
   std::uint16_t plain_chars = 0;  // whole characters at the start, fed from a character boundary
   std::size_t rest = 0;           // where the bytes after them begin (size: the token is plain)
+  std::vector<std::uint32_t> characters;  // the plain characters, decoded
 };
 
 // How much of `piece`, fed inside a string at a character boundary, is whole characters that leave
@@ -21,6 +22,7 @@ string_split split_plain(const std::string& piece) {
     if (step == json_string_reader::step::refused || step == json_string_reader::step::closed) break;
     if (step == json_string_reader::step::character) {  // a character ends: at a boundary again
       split.rest = i + 1;
+      split.characters.push_back(reader.code_point());
       if (split.plain_chars < UINT16_MAX) ++split.plain_chars;
     }
   }
@@ -31,6 +33,7 @@ string_split split_plain(const std::string& piece) {
 
 schema_token_mask::schema_token_mask(const tokenizer& vocab) : tokens_(vocab), plain_chars_(tokens_.size()) {
   std::vector<std::pair<std::string, token_id>> all, unplain, unplain_rest;
+  std::vector<std::pair<token_id, std::vector<std::uint32_t>>> plain_characters;
   for (std::size_t id = 0; id < tokens_.size(); ++id) {
     const auto token = static_cast<token_id>(id);
     const std::string& piece = tokens_.piece(id);
@@ -39,6 +42,8 @@ schema_token_mask::schema_token_mask(const tokenizer& vocab) : tokens_(vocab), p
     const string_split split = split_plain(piece);
     if (split.rest == piece.size()) {
       plain_chars_[id] = split.plain_chars;
+      plain_chars_max_ = std::max<std::uint32_t>(plain_chars_max_, split.plain_chars);
+      plain_characters.emplace_back(token, std::move(split.characters));
       continue;
     }
     unplain.emplace_back(piece, token);
@@ -47,6 +52,7 @@ schema_token_mask::schema_token_mask(const tokenizer& vocab) : tokens_(vocab), p
   all_ = token_trie(std::move(all));
   unplain_ = token_trie(std::move(unplain));
   unplain_rest_ = token_trie(std::move(unplain_rest));
+  plain_characters_ = plain_character_index(std::move(plain_characters));
 }
 
 bool schema_token_mask::advance(json_schema_prefix& state, token_id token) const {
@@ -58,14 +64,38 @@ bool schema_token_mask::advance(json_schema_prefix& state, token_id token) const
   return false;
 }
 
+bool schema_token_mask::shortcut_pays(const json_schema_prefix::plain_string& plain) const {
+  if (plain.moving.empty()) return true;  // no pattern decides (or past where it matters)
+  // A run of no characters (a tight pattern: most characters lead nowhere) rules out every plain
+  // token but those few it lets through, which the trie walk finds without looking at the rest.
+  if (plain.room == 0) return false;
+  // Past this share of the plain tokens' characters, feeding the moved tokens one by one costs
+  // about what the walk does.
+  constexpr std::size_t moving_share_max = 64;
+  std::size_t count = 0;
+  for (const code_point_range& range : plain.moving) count += plain_characters_.count_within(range);
+  return count <= plain_characters_.entries() / moving_share_max;
+}
+
 void schema_token_mask::apply(const json_schema_prefix& state, std::span<float> logits, scratch& buffers) const {
   if (!state.alive()) return tokens_.mask_all_but_end(logits);
   const std::size_t n = std::min(logits.size(), tokens_.size());
   std::vector<std::uint8_t>& allowed = buffers.allowed;
   allowed.assign(tokens_.size(), 0);
   const auto allow = [&](token_id token, const json_schema_prefix&) { allowed[static_cast<std::size_t>(token)] = 1; };
-  if (const auto plain = state.in_plain_string()) {
+  const auto plain = state.in_plain_string(plain_chars_max_);
+  if (plain && shortcut_pays(*plain)) {
     for (std::size_t id = 0; id < n; ++id) allowed[id] = plain_chars_[id] != 0 && plain_chars_[id] <= plain->room;
+    // Plain tokens holding a character that moves a pattern off its run: fed whole.
+    std::vector<token_id>& moved = buffers.moved;
+    moved.clear();
+    for (const code_point_range& range : plain->moving) plain_characters_.visit_within(range, [&](token_id t) { moved.push_back(t); });
+    std::sort(moved.begin(), moved.end());
+    moved.erase(std::unique(moved.begin(), moved.end()), moved.end());
+    for (const token_id token : moved) {
+      buffers.probe = state;
+      allowed[static_cast<std::size_t>(token)] = buffers.probe->feed(tokens_.piece(static_cast<std::size_t>(token))) ? 1 : 0;
+    }
     // Feeding the plain leading characters leaves a length-free string as it was.
     (plain->length_free ? unplain_rest_ : unplain_).walk(state, buffers.per_depth, allow);
   } else {

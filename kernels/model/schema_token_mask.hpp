@@ -9,14 +9,20 @@
 // state refuses. Inside a string, tokens that are whole characters without a closing quote
 // ("plain": most of a vocabulary) are decided by their character count alone; the rest are walked
 // from the bytes after their plain leading characters when the string's length does not matter.
+// With a pattern, the same holds for plain tokens without a character that moves its automaton off
+// the run most characters follow (pattern_run.hpp: `.*`, `[^"]{0,200}`); the few that hold one are
+// fed whole, found through plain_character_index. A pattern that most characters leave (a tight one)
+// is walked: its walk is short, since the state refuses most bytes.
 // Built once per vocabulary; apply() is const and keeps its buffers in a caller's scratch.
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "kernels/model/json_schema_prefix.hpp"
 #include "kernels/model/mask_vocabulary.hpp"
+#include "kernels/model/plain_character_index.hpp"
 #include "kernels/model/token_trie.hpp"
 #include "kernels/model/tokenizer.hpp"
 
@@ -29,6 +35,8 @@ class schema_token_mask {
   struct scratch {
     std::vector<json_schema_prefix> per_depth;
     std::vector<std::uint8_t> allowed;
+    std::vector<token_id> moved;                // plain tokens to feed whole
+    std::optional<json_schema_prefix> probe;    // one of them being fed
   };
   // Sets the logits of the tokens that cannot follow `state` to -inf (at least one token stays).
   void apply(const json_schema_prefix& state, std::span<float> logits, scratch& buffers) const;
@@ -39,7 +47,13 @@ class schema_token_mask {
 
  private:
   mask_vocabulary tokens_;
+  // The plain-string shortcut costs less than the trie walk: no pattern decides, or the run is long
+  // and few enough plain tokens hold a moving character to feed them one by one.
+  bool shortcut_pays(const json_schema_prefix::plain_string& plain) const;
+
   std::vector<std::uint16_t> plain_chars_;  // characters of a plain string token (0: not plain)
+  std::uint32_t plain_chars_max_ = 0;       // the most of them
+  plain_character_index plain_characters_;  // which plain tokens hold which characters
   token_trie all_;                        // every token with bytes
   token_trie unplain_;                    // tokens that are not plain
   token_trie unplain_rest_;               // the same, without their plain leading characters
