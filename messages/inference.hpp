@@ -103,8 +103,16 @@ struct inference_request {
   // names each it received to the end; the receipt is paid once it did, and the jobs of a submitter
   // gone silent are settled for what it had received. 0: it does not (a gateway's REQ clients).
   std::int64_t submitter_check_ms = 0;
+  // Set by the HTTP bridge for a thinking model's reply (chat::reasoning_splitter's rule): stop_after
+  // strings inside the reasoning block do not count (a `</tool_call>` the model thinks about ends
+  // nothing; only one in the answer does). Validators replay it with stop_after.
+  static constexpr std::uint8_t stop_after_anywhere = 0;
+  static constexpr std::uint8_t stop_after_past_reply_block = 1;   // a <think> block the reply opens at its start
+  static constexpr std::uint8_t stop_after_past_prompt_block = 2;  // the block the prompt already opened
+  std::uint8_t stop_after_reasoning = stop_after_anywhere;
   MSGPACK_DEFINE(request_id, model, prompt, prompt_tokens, sampling, max_tokens, stop, routing, deadline_ms, stream,
-                 reply_to, logprobs, top_logprobs, embedding, stop_after, whole_answer_to_client, submitter_check_ms)
+                 reply_to, logprobs, top_logprobs, embedding, stop_after, whole_answer_to_client, submitter_check_ms,
+                 stop_after_reasoning)
 
   // Whether the client that sent it got the answer as a stream.
   bool client_streamed() const { return stream && !whole_answer_to_client; }

@@ -34,6 +34,7 @@ inference_request sample_request() {
   r.stop_after = {"</tool_call>"};
   r.whole_answer_to_client = true;
   r.submitter_check_ms = 2000;
+  r.stop_after_reasoning = inference_request::stop_after_past_prompt_block;
   return r;
 }
 
@@ -57,6 +58,7 @@ TEST(inference_messages, request_round_trips_every_field) {
   EXPECT_TRUE(r.whole_answer_to_client);
   EXPECT_FALSE(r.client_streamed());
   EXPECT_EQ(r.submitter_check_ms, 2000);
+  EXPECT_EQ(r.stop_after_reasoning, inference_request::stop_after_past_prompt_block);
 }
 
 TEST(inference_messages, older_request_decodes_with_defaults) {
@@ -70,6 +72,7 @@ TEST(inference_messages, older_request_decodes_with_defaults) {
   EXPECT_TRUE(r.stop_after.empty());
   EXPECT_FALSE(r.whole_answer_to_client);
   EXPECT_EQ(r.submitter_check_ms, 0) << "an older submitter does not vouch for delivery";
+  EXPECT_EQ(r.stop_after_reasoning, inference_request::stop_after_anywhere);
 }
 
 TEST(inference_messages, chunk_job_receipt_and_result_round_trip) {

@@ -74,7 +74,7 @@ result<continuous_batch::sequence> continuous_batch::prepare(inference_job job) 
     }
   }
   sequence s{.job = {}, .history = {}, .prompt_count = prompt.size(), .generated = 0, .first_index = 0, .cached = 0,
-             .fingerprints = {}, .text = sequence_text(vocab_, request.stop, request.stop_after), .constraint = std::move(*constraint),
+             .fingerprints = {}, .text = sequence_text::of(vocab_, request), .constraint = std::move(*constraint),
              .masked_logits = {}, .pending = {}, .last_flush = {}, .cancelled = false, .claim_digest = {}};
   s.history = std::move(prompt);
   for (const auto token : s.history) s.text.prime(token);

@@ -310,5 +310,26 @@ TEST(sequence_text, a_stop_after_string_ends_the_text_and_is_kept) {
   EXPECT_EQ(feed_until_stopped(never, sentence), std::make_pair(sentence, f.vocab.encode(sentence, false).size()));
 }
 
+// A thinking model's reply: a stop_after string inside the <think> block is only reasoning (the
+// bridge's `</tool_call>` that ends one call); the first one in the answer ends the text.
+TEST(sequence_text, stop_after_past_reasoning_skips_the_think_block) {
+  auto& f = shared();
+  const std::string reply = "<think>\nthe tag </call> is text here\n</think>\n\nhi <call>x</call> and more";
+  sequence_text past_block(f.vocab, {}, {"</call>"}, inference_request::stop_after_past_reply_block);
+  EXPECT_EQ(feed_until_stopped(past_block, reply).first, "<think>\nthe tag </call> is text here\n</think>\n\nhi <call>x</call>");
+  sequence_text anywhere(f.vocab, {}, {"</call>"});
+  EXPECT_EQ(feed_until_stopped(anywhere, reply).first, "<think>\nthe tag </call>");
+  // No block at the start: the answer is all of it.
+  sequence_text no_block(f.vocab, {}, {"</call>"}, inference_request::stop_after_past_reply_block);
+  EXPECT_EQ(feed_until_stopped(no_block, "hi </call> more").first, "hi </call>");
+  // The prompt opened the block: it ends at the first </think>.
+  sequence_text prompt_block(f.vocab, {}, {"</call>"}, inference_request::stop_after_past_prompt_block);
+  EXPECT_EQ(feed_until_stopped(prompt_block, "a </call> b</think> c </call> d").first, "a </call> b</think> c </call>");
+  // A block never closed (max_tokens): nothing in it ends the text.
+  sequence_text open_block(f.vocab, {}, {"</call>"}, inference_request::stop_after_past_reply_block);
+  const std::string unclosed = "<think> a </call> b";
+  EXPECT_EQ(feed_until_stopped(open_block, unclosed).first, unclosed);
+}
+
 }  // namespace
 }  // namespace infergrid::gpu_worker

@@ -5,8 +5,11 @@
 namespace infergrid::gpu_worker {
 
 sequence_text::sequence_text(const model::tokenizer& vocab, std::vector<std::string> stop,
-                             std::vector<std::string> stop_after)
+                             std::vector<std::string> stop_after, std::uint8_t stop_after_reasoning)
     : stream_(vocab), stop_(std::move(stop)), stop_after_(std::move(stop_after)) {
+  if (stop_after_reasoning != inference_request::stop_after_anywhere) {
+    reasoning_.emplace(stop_after_reasoning == inference_request::stop_after_past_prompt_block);
+  }
   const auto empty = [](const std::string& s) { return s.empty(); };
   std::erase_if(stop_, empty);
   std::erase_if(stop_after_, empty);
@@ -14,10 +17,22 @@ sequence_text::sequence_text(const model::tokenizer& vocab, std::vector<std::str
   for (const auto& s : stop_after_) after_longest_ = std::max(after_longest_, s.size());
 }
 
-std::size_t sequence_text::stop_after_end() const {
-  std::size_t end = std::string::npos;
+sequence_text sequence_text::of(const model::tokenizer& vocab, const inference_request& request) {
+  return sequence_text(vocab, request.stop, request.stop_after, request.stop_after_reasoning);
+}
+
+std::size_t sequence_text::stop_after_from() const {
   // As for stop strings: only the tail that was never searched with the string complete.
   const std::size_t from = after_searched_ >= after_longest_ ? after_searched_ - (after_longest_ - 1) : 0;
+  if (!reasoning_) return from;
+  const auto answer = reasoning_->answer_begin();
+  return answer ? std::max(from, *answer) : std::string::npos;
+}
+
+std::size_t sequence_text::stop_after_end() const {
+  std::size_t end = std::string::npos;
+  const std::size_t from = stop_after_from();
+  if (from == std::string::npos) return end;
   for (const auto& s : stop_after_) {
     if (const std::size_t at = text_.find(s, from); at != std::string::npos) end = std::min(end, at + s.size());
   }
@@ -33,11 +48,14 @@ std::size_t sequence_text::stop_position() const {
 }
 
 sequence_text::delta sequence_text::add(model::token_id token) {
-  text_ += stream_.push(token);
+  const std::string piece = stream_.push(token);
+  text_ += piece;
+  if (reasoning_) (void)reasoning_->feed(piece);
   delta out;
   const std::size_t stop_at = stop_position();
   const std::size_t after_end = stop_after_end();
-  after_searched_ = text_.size();
+  // Text inside the reasoning block (or not yet known to be outside it) is never searched.
+  if (!reasoning_ || reasoning_->answer_begin()) after_searched_ = text_.size();
   if (after_end != std::string::npos && (stop_at == std::string::npos || after_end <= stop_at)) {
     // Ends with its stop_after string, which goes out; what the token decoded past it does not.
     if (after_end > emitted_) out.text = text_.substr(emitted_, after_end - emitted_);

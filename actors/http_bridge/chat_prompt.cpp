@@ -1,6 +1,8 @@
 #include "actors/http_bridge/chat_prompt.hpp"
 
+#include "kernels/model/chat/reasoning_splitter.hpp"
 #include "kernels/model/json_schema_compiler.hpp"
+#include "messages/inference.hpp"
 
 namespace infergrid::http {
 namespace {
@@ -87,7 +89,14 @@ std::variant<std::string, api_error> render_chat_prompt(chat::template_family fa
   if (auto problem = chat::tools_problem(family, request.messages, options)) {
     return invalid_field("messages", "Model '" + request.model + "': " + *problem + ".");
   }
-  return chat::render_chat(family, request.messages, options);
+  auto prompt = chat::render_chat(family, request.messages, options);
+  // As the reply is split for the client (completion_route): a `</tool_call>` the model writes
+  // while it thinks ends nothing.
+  if (chat::thinks(family) && request.output.format.empty()) {
+    request.stop_after_reasoning = chat::prompt_opens_reasoning(prompt) ? inference_request::stop_after_past_prompt_block
+                                                                        : inference_request::stop_after_past_reply_block;
+  }
+  return prompt;
 }
 
 std::optional<api_error> check_output_rules(const completion_request& request) {

@@ -6,7 +6,8 @@
 // "arguments"|"parameters": <the function's parameters schema>} (anyOf over the tools when any
 // may be called), the suffix. The worker's constrained sampler enforces it; the validator replays it.
 // With parallel_tool_calls false and a family that writes several calls (Qwen's blocks), the reply
-// ends with the first call's closing tag (`stop_after` "</tool_call>").
+// ends with the first call's closing tag (`stop_after` "</tool_call>"); for a thinking model, the
+// first in its answer (`stop_after_reasoning`: one inside the <think> block is only reasoning).
 #include <optional>
 #include <string>
 #include <variant>

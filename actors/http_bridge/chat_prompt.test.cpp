@@ -6,6 +6,7 @@
 
 #include "kernels/model/json_schema_compiler.hpp"
 #include "kernels/model/json_schema_prefix.hpp"
+#include "messages/inference.hpp"
 
 namespace infergrid::http {
 namespace {
@@ -61,6 +62,24 @@ TEST(ChatPrompt, OneCallOnlyEndsQwensReplyAfterTheFirstCall) {
   EXPECT_EQ(ends(R"("auto")", "true", chat::template_family::qwen3), strings{});
   EXPECT_EQ(ends(R"("required")", "false", chat::template_family::qwen3), strings{});
   EXPECT_EQ(ends(R"("auto")", "false", chat::template_family::llama3_1), strings{});
+}
+
+// A thinking model (Qwen3) may write `</tool_call>` while it thinks: the worker is told that the
+// one-call end counts only past the reply's <think> block; other families and forced calls (no
+// room to think) keep it anywhere.
+TEST(ChatPrompt, AThinkingModelsOneCallEndCountsOnlyInItsAnswer) {
+  const auto reasoning = [](const std::string& choice, chat::template_family family) {
+    auto parsed = parse_chat_request(
+        R"({"model":"m","messages":[{"role":"user","content":"Weather?"}],"tool_choice":)" + choice +
+            R"(,"parallel_tool_calls":false,"tools":[{"type":"function","function":{"name":"now","parameters":{"type":"object","properties":{}}}}]})",
+        {});
+    auto request = std::get<completion_request>(parsed);
+    EXPECT_TRUE(std::holds_alternative<std::string>(render_chat_prompt(family, request)));
+    return request.stop_after_reasoning;
+  };
+  EXPECT_EQ(reasoning(R"("auto")", chat::template_family::qwen3), inference_request::stop_after_past_reply_block);
+  EXPECT_EQ(reasoning(R"("auto")", chat::template_family::qwen2_5), inference_request::stop_after_anywhere);
+  EXPECT_EQ(reasoning(R"("required")", chat::template_family::qwen3), inference_request::stop_after_anywhere);
 }
 
 TEST(ChatPrompt, NamedChoiceForcesThatCallInTheFamilyFormat) {

@@ -69,6 +69,9 @@ struct completion_request {
   // Stop strings kept in the output (inference_request::stop_after): `stop` with vLLM's
   // `include_stop_str_in_output: true`, and the end of the first call for parallel_tool_calls false.
   std::vector<std::string> stop_after;
+  // A thinking model's reply: stop_after strings count only past its reasoning block
+  // (inference_request::stop_after_reasoning; set with the prompt, by render_chat_prompt).
+  std::uint8_t stop_after_reasoning = 0;
   // `logit_bias`: token id -> bias in [-100, 100], added to the logits (ids checked against the
   // vocabulary by the route where the model's file is known, and always by the worker).
   std::vector<std::pair<std::int32_t, float>> logit_bias;

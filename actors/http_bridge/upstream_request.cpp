@@ -51,6 +51,7 @@ inference_request to_inference_request(const completion_request& request, const 
   out.embedding = request.kind == endpoint_kind::embedding;
   out.stop = request.stop;
   out.stop_after = request.stop_after;
+  out.stop_after_reasoning = request.stop_after_reasoning;
   out.logprobs = request.logprobs;
   out.top_logprobs = static_cast<std::uint32_t>(request.top_logprobs);
   const routing_preferences& wanted = request.provider;

@@ -16,7 +16,7 @@ std::optional<check_failure> fail(std::string reason, std::string detail) {
 // (nullopt when one ends it before its last token), `length` at max_tokens, "" otherwise.
 std::optional<std::string> implied_finish(const model::tokenizer& vocab, const inference_request& request,
                                           std::span<const std::int32_t> prompt, std::span<const std::int32_t> output) {
-  gpu_worker::sequence_text text(vocab, request.stop, request.stop_after);
+  auto text = gpu_worker::sequence_text::of(vocab, request);
   for (const auto token : prompt) text.prime(token);
   for (std::size_t i = 0; i < output.size(); ++i) {
     const bool last = i + 1 == output.size();

@@ -314,6 +314,30 @@ test('openai: response_format json_schema with pattern and format together, and 
   }
 });
 
+// Qwen3 thinks before it answers; text about tool calls inside its <think> block is reasoning, not
+// a call, and with parallel_tool_calls false a `</tool_call>` there does not end the reply (only the
+// first call in the answer does). Random weights never write these by themselves: logit_bias makes
+// every token one of <think>, <tool_call>, </tool_call>.
+test('openai: a <think> block holding <tool_call> and </tool_call> is reasoning, and ends nothing', async () => {
+  const tags = { 151667: 100, 151657: 100, 151658: 100 };
+  let thought = 0;
+  for (let seed = 0; seed < 8; ++seed) {
+    const reply = await live.client.chat.completions.create({
+      model, messages: [{ role: 'user', content: 'Weather in Paris?' }], tools, parallel_tool_calls: false,
+      max_tokens: 12, temperature: 1, seed, logit_bias: tags,
+    });
+    const choice = reply.choices[0];
+    if (!choice.message.reasoning_content) continue;  // the first token was not <think>: no block
+    ++thought;
+    assert.equal(choice.message.tool_calls, undefined, JSON.stringify(choice));
+    assert.equal(choice.message.content, '', JSON.stringify(choice));
+    assert.equal(choice.finish_reason, 'length', JSON.stringify(choice));
+    assert.equal(reply.usage.completion_tokens, 12, JSON.stringify(reply.usage));
+    assert.match(choice.message.reasoning_content, /<\/tool_call>/, JSON.stringify(choice));
+  }
+  assert.ok(thought > 0, 'no seed opened a <think> block');
+});
+
 test('langchain: bindTools with a forced tool, invoke and stream', async () => {
   const chat = new ChatOpenAI({ model, apiKey: devKey, configuration: { baseURL: live.grid.baseURL }, maxRetries: 0,
     maxTokens: 400, temperature: 0 });

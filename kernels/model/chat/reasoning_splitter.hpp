@@ -38,6 +38,12 @@ class reasoning_splitter {
     std::size_t end = no_end;
   };
   std::optional<byte_span> block() const { return block_; }
+  // Where the answer starts in the text fed so far, in bytes: 0 when the reply opened no block, past
+  // the closing tag when it closed one; nullopt while that is undecided or the block is open.
+  std::optional<std::size_t> answer_begin() const {
+    if (phase_ != phase::content) return std::nullopt;
+    return block_ ? block_->end : 0;
+  }
 
  private:
   enum class phase { start, reasoning, content };
