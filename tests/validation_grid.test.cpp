@@ -20,6 +20,7 @@
 #include "kernels/model/random_llama.hpp"
 #include "messages/challenge.hpp"
 #include "messages/ledger.hpp"
+#include "messages/match.hpp"
 #include "runtime/node.hpp"
 #include "tests/compute_grid.hpp"
 
@@ -282,12 +283,16 @@ TEST(validation_grid, cheaters_are_convicted_slashed_and_routed_around_the_hones
           << cheat_name(c) << " was not slashed (logs in " << grid.dir_ << ")";
     }
   }
-  // The cancelled cheater was convicted on segments: requests with no receipt, a guilty verdict on it.
+  // The cancelled cheater was convicted on segments: jobs it streamed (the gateway names them anew)
+  // that ended with no receipt, their traces showing its segment and a guilty verdict on it.
   const std::string& cut_id = grid.ids_.at("random_tokens_cancelled");
   served["random_tokens_cancelled"] = static_cast<int>(cancelled_ids.size());
   int convicted_segments = 0;
-  for (const std::string& request_id : cancelled_ids) {
-    auto trace = grid.call<trace_report>("matchmaker", trace_query{request_id});
+  auto view = grid.call<grid_view_report>("matchmaker", grid_view_query{200});
+  ASSERT_TRUE(view.ok()) << view.err().message;
+  for (const job_view& job : view->recent_jobs) {
+    if (job.worker_id != cut_id || job.receipt) continue;
+    auto trace = grid.call<trace_report>("matchmaker", trace_query{job.request_id});
     if (!trace.ok() || !trace->receipts.empty() || trace->segments.empty()) continue;
     EXPECT_EQ(trace->segments[0].worker_id, cut_id);
     for (const audit_verdict& v : trace->verdicts) convicted_segments += v.guilty && v.miner == cut_id ? 1 : 0;
