@@ -35,10 +35,9 @@ digest next_chunk_claim_digest(const digest& previous, std::span<const std::int3
   return hash_of(bytes);
 }
 
-std::optional<digest> chained_chunk_claim(const digest& previous, const token_chunk& chunk) {
-  const digest next = next_chunk_claim_digest(previous, chunk.tokens, chunk.fingerprints);
-  if (!std::equal(next.begin(), next.end(), chunk.claim_digest.begin(), chunk.claim_digest.end())) return std::nullopt;
-  return next;
+bool advance_chunk_claim_chain(digest& chain, const token_chunk& chunk) {
+  chain = next_chunk_claim_digest(chain, chunk.tokens, chunk.fingerprints);
+  return std::equal(chain.begin(), chain.end(), chunk.claim_digest.begin(), chunk.claim_digest.end());
 }
 
 std::int64_t chunk_claim_first_index(const token_chunk& chunk) {

@@ -31,9 +31,9 @@ namespace infergrid {
 digest first_chunk_claim_digest(const std::string& request_id, std::uint32_t first_index);
 digest next_chunk_claim_digest(const digest& previous, std::span<const std::int32_t> tokens,
                                std::span<const std::uint8_t> fingerprints);
-// The chain after this chunk, when its claim_digest is exactly that (the claim binds its tokens
-// and fingerprints); nullopt otherwise.
-std::optional<digest> chained_chunk_claim(const digest& previous, const token_chunk& chunk);
+// Advances `chain` (a segment's claim chain so far) over the chunk's tokens and fingerprints;
+// true when the chunk's claim_digest is exactly the new chain (its claim binds what was seen).
+bool advance_chunk_claim_chain(digest& chain, const token_chunk& chunk);
 
 // Sets chunk.claim_signature over chunk_claim_of(chunk) (claim tokens and digest already set).
 void sign_chunk_claim(token_chunk& chunk, const identity& key);

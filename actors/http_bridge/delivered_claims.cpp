@@ -1,7 +1,5 @@
 #include "actors/http_bridge/delivered_claims.hpp"
 
-#include <algorithm>
-
 #include "actors/gpu_worker/chunk_claim.hpp"
 
 namespace infergrid::http {
@@ -14,10 +12,9 @@ void delivered_claims::add(const token_chunk& chunk) {
     segment_chain_ = first_chunk_claim_digest(chunk.request_id, chunk.index);
   }
   segment_tokens_ += static_cast<std::uint32_t>(chunk.tokens.size());
-  segment_chain_ = next_chunk_claim_digest(segment_chain_, chunk.tokens, chunk.fingerprints);
   // A claim for other than what was received — its count, or a digest not chaining the tokens and
   // fingerprints received — is not kept (an earlier, smaller one may stay).
-  const bool chains = std::equal(segment_chain_.begin(), segment_chain_.end(), chunk.claim_digest.begin(), chunk.claim_digest.end());
+  const bool chains = advance_chunk_claim_chain(segment_chain_, chunk);
   if (!has_chunk_claim(chunk) || chunk.claim_completion_tokens != segment_tokens_ || !chains) return;
   if (segment_claimed_) {
     claims_.back() = partial_settlement_of(chunk);

@@ -26,10 +26,9 @@ void forwarded_work::forwarded(const token_chunk& chunk) {
   } else {
     current.fingerprints.insert(current.fingerprints.end(), chunk.fingerprints.begin(), chunk.fingerprints.end());
   }
-  current.chain = next_chunk_claim_digest(current.chain, chunk.tokens, chunk.fingerprints);
   // A claim for other than what was forwarded — its count, or its digest not chaining the tokens and
   // fingerprints forwarded — is not kept (an earlier, smaller one may stay).
-  const bool chains = std::equal(current.chain.begin(), current.chain.end(), chunk.claim_digest.begin(), chunk.claim_digest.end());
+  const bool chains = advance_chunk_claim_chain(current.chain, chunk);
   if (has_chunk_claim(chunk) && chunk.claim_completion_tokens == current.tokens && chains) {
     current.last_claim = partial_settlement_of(chunk);
     current.claimed_chunks = current.chunk_tokens.size();
