@@ -10,6 +10,7 @@
 #include <span>
 
 #include "kernels/engine/shader_variants.hpp"
+#include "kernels/glsl/include/k_quant_groups.glsl"
 #include "kernels/glsl/include/push_constants.glsl"
 #include "kernels/vk/shaders.hpp"
 
@@ -29,10 +30,23 @@ constexpr std::uint32_t max_groups_per_dimension = 65535;
 constexpr std::uint32_t elementwise_block_size = 64;
 // Fallback workgroup size where the subgroup size is unusable (not a power of two, or tiny).
 constexpr std::uint32_t fallback_block_size = 32;
-// The units of a weight group, which a split_columns lane reads together (UNITS_PER_GROUP of
-// kernels/glsl/include/weight_blocks.glsl: a Q4_K/Q5_K pair, a Q6_K half block); 1 for every other type.
+// The units of a weight group, which a split_columns lane reads together (the UNITS_PER_GROUP the
+// shaders read from kernels/glsl/include/k_quant_groups.glsl); 1 for every other type.
 constexpr std::array<std::pair<model::ggml_type, std::uint32_t>, 3> group_units_table = {{
-    {model::ggml_type::q4_k, 2}, {model::ggml_type::q5_k, 2}, {model::ggml_type::q6_k, 4}}};
+    {model::ggml_type::q4_k, Q4_K_GROUP_UNITS},
+    {model::ggml_type::q5_k, Q5_K_GROUP_UNITS},
+    {model::ggml_type::q6_k, Q6_K_GROUP_UNITS}}};
+
+// The shaders' device blocks are the quant-traits table's blocks padded to whole units.
+constexpr bool device_block_units_are(model::ggml_type type, std::uint32_t units) {
+  for (const model::type_traits& t : model::all_types) {
+    if (t.type == type) return (t.block_bytes + weight_unit_bytes - 1) / weight_unit_bytes == units;
+  }
+  return false;
+}
+static_assert(device_block_units_are(model::ggml_type::q4_k, Q4_K_DEVICE_BLOCK_UNITS) &&
+              device_block_units_are(model::ggml_type::q5_k, Q5_K_DEVICE_BLOCK_UNITS) &&
+              device_block_units_are(model::ggml_type::q6_k, Q6_K_DEVICE_BLOCK_UNITS));
 
 std::uint32_t group_units_of(model::ggml_type type) {
   for (const auto& [t, units] : group_units_table) {

@@ -36,13 +36,16 @@ vec4 placed_levels(uint levels) {
   return vec4(ivec4(uvec4(levels) & uvec4(0xffu, 0xff00u, 0xff0000u, 0xff000000u)));
 }
 
+#include "k_quant_groups.glsl"
+
 #if defined(DATA_A_Q4_K) || defined(DATA_A_Q5_K)
-const uint UNITS_PER_GROUP = 2;
 #if defined(DATA_A_Q4_K)
-const uint BLOCK_DATA_UNITS = 9;    // 144 bytes: d, dmin, 12 scale bytes | 128 nibble bytes
+const uint UNITS_PER_GROUP = Q4_K_GROUP_UNITS;
+const uint BLOCK_DATA_UNITS = Q4_K_DEVICE_BLOCK_UNITS;  // d, dmin, 12 scale bytes | 128 nibble bytes
 const uint FIRST_NIBBLE_UNIT = 1;
 #else
-const uint BLOCK_DATA_UNITS = 11;   // 176 bytes: d, dmin, 12 scale bytes | 32 qh bytes | 128 nibble bytes
+const uint UNITS_PER_GROUP = Q5_K_GROUP_UNITS;
+const uint BLOCK_DATA_UNITS = Q5_K_DEVICE_BLOCK_UNITS;  // d, dmin, 12 scale bytes | 32 qh bytes | 128 nibble bytes
 const uint FIRST_NIBBLE_UNIT = 3;
 #endif
 // Sub-blocks 2p and 2p + 1 of a block: weight l of sub-block 2p + i is nibble i of byte l of the
@@ -93,8 +96,8 @@ vec4 group_unit_affine(weight_group g, uint i) {
 #endif
 
 #if defined(DATA_A_Q6_K)
-const uint UNITS_PER_GROUP = 4;
-const uint BLOCK_DATA_UNITS = 14;  // 224 bytes: 128 low-nibble bytes | 64 qh bytes | 16 int8 scales | f16 d | zeros
+const uint UNITS_PER_GROUP = Q6_K_GROUP_UNITS;
+const uint BLOCK_DATA_UNITS = Q6_K_DEVICE_BLOCK_UNITS;  // 128 low-nibble bytes | 64 qh bytes | 16 int8 scales | f16 d | zeros
 // Half h of a block (weights 128h..): its 64 low-nibble bytes, 32 high-bit bytes and 8 scales
 // times d. Weight l of quarter i: nibble i / 2 of byte 32 (i % 2) + l, bits 2i of qh byte l,
 // scale 2i + l / 16; value = d * scale * (q - 32).
