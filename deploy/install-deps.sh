@@ -6,7 +6,7 @@ packages=(
   libzmq3-dev cppzmq-dev libmsgpack-cxx-dev libsodium-dev libfmt-dev libyaml-cpp-dev libpcre2-dev
   libsqlite3-dev sqlite3 libcpp-httplib-dev nlohmann-json3-dev libcli11-dev
   libcrypto++-dev libsecp256k1-dev
-  libvulkan-dev glslc mesa-vulkan-drivers vulkan-tools
+  libvulkan-dev glslc mesa-vulkan-drivers vulkan-tools vulkan-validationlayers
   libgtest-dev libgmock-dev libbenchmark-dev
   curl nodejs npm chromium
 )

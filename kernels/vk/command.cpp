@@ -55,7 +55,20 @@ status command_buffer::begin() {
   return {};
 }
 
-status command_buffer::end() { return check(vkEndCommandBuffer(commands_), "vkEndCommandBuffer"); }
+status command_buffer::end() {
+  // The recording's writes, visible to the host once its fence is signalled (the logits, a download's
+  // staging copy) and to what later submissions on the queue dispatch or copy. A fence wait alone
+  // makes device writes available, not visible: the memory model asks for this barrier, and a GPU's
+  // caches may otherwise serve stale data (lavapipe runs everything in one coherent memory).
+  VkMemoryBarrier memory{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  memory.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+  memory.dstAccessMask = VK_ACCESS_HOST_READ_BIT | VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT |
+                         VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+  vkCmdPipelineBarrier(commands_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                       VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                       0, 1, &memory, 0, nullptr, 0, nullptr);
+  return check(vkEndCommandBuffer(commands_), "vkEndCommandBuffer");
+}
 
 void command_buffer::dispatch(const compute_pipeline& pipeline, VkDescriptorSet set,
                               std::span<const std::byte> push_constants, std::uint32_t groups_x,

@@ -31,7 +31,7 @@ class command_buffer {
   VkCommandBuffer handle() const { return commands_; }
 
   status begin();  // resets what was recorded before
-  status end();
+  status end();    // closes with a barrier: every write visible to the host and to later submissions
   // Bind `pipeline` with descriptor set `set`, push `push_constants`, dispatch groups x*y*z.
   void dispatch(const compute_pipeline& pipeline, VkDescriptorSet set, std::span<const std::byte> push_constants,
                 std::uint32_t groups_x, std::uint32_t groups_y = 1, std::uint32_t groups_z = 1);

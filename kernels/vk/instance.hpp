@@ -1,6 +1,7 @@
 #pragma once
 // The Vulkan instance: API version 1.1 up to 1.3 (whatever the loader offers), no layers unless
-// INFERGRID_VK_VALIDATION=1 asks for the Khronos validation layer.
+// INFERGRID_VK_VALIDATION=1 asks for the Khronos validation layer (then required, with
+// synchronization validation, its messages to validation_messages.hpp).
 #include <cstdint>
 
 #include <vulkan/vulkan.h>
@@ -24,8 +25,10 @@ class instance {
 
  private:
   instance(VkInstance handle, std::uint32_t api_version) : handle_(handle), api_version_(api_version) {}
+  void destroy();
   VkInstance handle_ = VK_NULL_HANDLE;
   std::uint32_t api_version_ = 0;
+  VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
 };
 
 }  // namespace infergrid::vk
