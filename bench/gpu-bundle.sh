@@ -3,10 +3,12 @@
 # load (but glibc) into one folder that runs on a GPU host with no build tools or
 # -dev packages — only a Vulkan driver. Usage:
 #   [BUILD_DIR=build] [GPU_BUNDLE_PEER=1] bench/gpu-bundle.sh [OUT_DIR=.gpu-bundle]   (after deploy/build.sh)
-#   OUT_DIR/run.sh [validation|peer]               (on the GPU host, from the repository root;
+#   OUT_DIR/run.sh [validation|peer|vulkan-validation]   (on the GPU host, from the repository root;
 #                                                   `validation`: only the audit-cost benchmark (and
 #                                                   the sampler's host cost on this CPU);
-#                                                   `peer`: ours against llama.cpp, bench/gpu-peer.sh)
+#                                                   `peer`: ours against llama.cpp, bench/gpu-peer.sh;
+#                                                   `vulkan-validation`: only the engine tests under the
+#                                                   Khronos validation layer)
 # GPU_BUNDLE_PEER=1 packs what `run.sh peer` needs instead of the tests (so the folder stays within
 # a device call's 64 MiB): decode_bench, the source of llama.cpp's release that node-llama-cpp@3.21.1
 # ships and its prebuilt Vulkan backend (npm-installed under BUILD_DIR/peer as bench/peer-bench.sh does).
@@ -50,6 +52,18 @@ if [ "${GPU_BUNDLE_PEER:-0}" = 1 ]; then
 fi
 # Debug info is not needed there and would not fit the transfer.
 strip --strip-debug "$out"/bin/* "$out"/lib/* 2>/dev/null || true
+# The Khronos validation layer (with its manifest pointing beside it), compressed to fit the
+# transfer: `run.sh` runs the engine tests under it with synchronization validation, on the real
+# driver's queues, caches and limits (kernels/vk/validation_messages.hpp).
+validation_layer=/usr/lib/x86_64-linux-gnu/libVkLayer_khronos_validation.so
+validation_manifest=/usr/share/vulkan/explicit_layer.d/VkLayer_khronos_validation.json
+if [ "${GPU_BUNDLE_PEER:-0}" != 1 ] && [ -f "$validation_layer" ] && [ -f "$validation_manifest" ]; then
+  mkdir -p "$out/layer"
+  strip --strip-debug -o "$out/layer/layer.so" "$validation_layer"
+  gzip -9c "$out/layer/layer.so" > "$out/layer/libVkLayer_khronos_validation.so.gz" && rm "$out/layer/layer.so"
+  sed 's#"library_path": *"[^"]*"#"library_path": "./libVkLayer_khronos_validation.so"#' "$validation_manifest" \
+    > "$out/layer/VkLayer_khronos_validation.json"
+fi
 cat > "$out/run.sh" <<'RUN'
 #!/usr/bin/env bash
 # Runs the bundled Vulkan tests and benchmarks on this host's GPU through the bundled loader.
@@ -83,11 +97,27 @@ if [ "${1:-}" = validation ]; then
   echo "== sampler_bench 16"; launch "$here/bin/sampler_bench" 16
   exit $status
 fi
+# The engine tests under the Khronos validation layer with synchronization validation (a missing
+# barrier races on a GPU, never on lavapipe); any error the layer reports fails the binary.
+validated_tests() {
+  local layer="$here/layer" status=0
+  [ -f "$layer/libVkLayer_khronos_validation.so.gz" ] || { echo "run: no validation layer bundled"; return 1; }
+  [ -f "$layer/libVkLayer_khronos_validation.so" ] || gunzip -k "$layer/libVkLayer_khronos_validation.so.gz"
+  echo "== llama_engine_test under the validation layer"
+  VK_LAYER_PATH="$layer" INFERGRID_VK_VALIDATION=1 launch "$here/bin/llama_engine_test" --gtest_brief=1 || status=1
+  echo "== engine_kernels_test under the validation layer (all but the per-variant matmul comparisons)"
+  VK_LAYER_PATH="$layer" INFERGRID_VK_VALIDATION=1 launch "$here/bin/engine_kernels_test" --gtest_brief=1 \
+    --gtest_filter=-all_variants/matmul_kernel.* || status=1
+  return $status
+}
+# `run.sh vulkan-validation`: only those.
+if [ "${1:-}" = vulkan-validation ]; then validated_tests; exit $?; fi
 status=0
 for test in vk_device_test engine_kernels_test llama_engine_test; do
   echo "== $test"
   launch "$here/bin/$test" --gtest_brief=1 || status=1
 done
+validated_tests || status=1
 echo "== kernels_bench"; launch "$here/bin/kernels_bench" 4096 4096 || status=1
 echo "== decode_bench"; launch "$here/bin/decode_bench" || status=1
 echo "== decode_bench q4_k_m (tiled GEMM prefill by default) and --tiled 0"

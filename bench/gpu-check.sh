@@ -35,7 +35,7 @@ mkdir -p build/bench
 
 echo "== Vulkan kernel and engine tests on $gpu_name"
 (cd build && ctest --output-on-failure -j"$jobs" --timeout 600 \
-  -R "matmul_kernel|matmul_modes|embedding_kernel|reducing_kernel|elementwise_kernels|weight_layout|llama_engine|random_llama_engine|device|buffer|pipeline|shaders|vk_error")
+  -R "matmul_kernel|matmul_modes|embedding_kernel|reducing_kernel|elementwise_kernels|weight_layout|llama_engine|random_llama_engine|device|buffer|pipeline|shaders|vk_error|vulkan_validation")
 
 echo "== kernels_bench on $gpu_name"
 ./build/bench/kernels_bench 4096 4096
