@@ -83,7 +83,7 @@ int run_generate(const generate_flags& flags) {
 
 void add_generate(CLI::App& app) {
   auto flags = std::make_shared<generate_flags>();
-  CLI::App* cmd = app.add_subcommand("generate", "Generate text with a GGUF Llama model on the Vulkan engine");
+  CLI::App* cmd = app.add_subcommand("generate", "Generate text with a GGUF model (llama, qwen2, qwen3) on the Vulkan engine");
   cmd->add_option("--model,-m", flags->model_path, "GGUF model file")->capture_default_str();
   cmd->add_option("--prompt,-p", flags->prompt, "Prompt text")->capture_default_str();
   cmd->add_option("-n,--tokens", flags->max_new_tokens, "Most tokens to generate")->capture_default_str();
