@@ -1,6 +1,7 @@
 #include "runtime/owed_journal.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -60,10 +61,42 @@ bool apply_record(const msgpack::object& record, std::map<std::uint64_t, owed_re
   return false;
 }
 
+// Locks "<path>.lock" for `holder` and writes the holder there; conflict naming the one who has it.
+result<int> lock_journal(const std::string& path, const std::string& holder) {
+  const std::string lock_path = path + ".lock";
+  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return io_failure("cannot open the owed journal's lock", lock_path);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int why = errno;
+    std::ifstream lock_file(lock_path);
+    const std::string other((std::istreambuf_iterator<char>(lock_file)), std::istreambuf_iterator<char>());
+    ::close(fd);
+    if (why != EWOULDBLOCK) {
+      errno = why;
+      return io_failure("cannot lock the owed journal", lock_path);
+    }
+    return make_error(error_code::conflict, "the owed journal " + path + " is in use by " +
+                                                (other.empty() ? std::string("another process") : other) +
+                                                " (lock " + lock_path + "): each matchmaker and bridge needs an "
+                                                "owed_journal file of its own");
+  }
+  const std::string text = holder + ", pid " + std::to_string(::getpid());
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
+    const int why = errno;
+    ::close(fd);
+    errno = why;
+    return io_failure("cannot write the owed journal's lock", lock_path);
+  }
+  return fd;
+}
+
 }  // namespace
 
-result<owed_journal> owed_journal::open(const std::string& path, owed_journal_settings settings) {
+result<owed_journal> owed_journal::open(const std::string& path, const std::string& holder, owed_journal_settings settings) {
   owed_journal journal(path, settings);
+  auto lock = lock_journal(path, holder);
+  if (!lock.ok()) return lock.err();
+  journal.lock_fd_ = *lock;
   std::ifstream file(path, std::ios::binary);
   if (file) {
     const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
@@ -89,6 +122,7 @@ owed_journal::owed_journal(owed_journal&& other) noexcept
     : path_(std::move(other.path_)),
       settings_(other.settings_),
       fd_(std::exchange(other.fd_, -1)),
+      lock_fd_(std::exchange(other.lock_fd_, -1)),
       owed_(std::move(other.owed_)),
       next_id_(other.next_id_),
       answered_since_rewrite_(other.answered_since_rewrite_) {}
@@ -96,9 +130,11 @@ owed_journal::owed_journal(owed_journal&& other) noexcept
 owed_journal& owed_journal::operator=(owed_journal&& other) noexcept {
   if (this == &other) return *this;
   if (fd_ >= 0) ::close(fd_);
+  if (lock_fd_ >= 0) ::close(lock_fd_);
   path_ = std::move(other.path_);
   settings_ = other.settings_;
   fd_ = std::exchange(other.fd_, -1);
+  lock_fd_ = std::exchange(other.lock_fd_, -1);
   owed_ = std::move(other.owed_);
   next_id_ = other.next_id_;
   answered_since_rewrite_ = other.answered_since_rewrite_;
@@ -107,6 +143,7 @@ owed_journal& owed_journal::operator=(owed_journal&& other) noexcept {
 
 owed_journal::~owed_journal() {
   if (fd_ >= 0) ::close(fd_);
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // closing the lock's only descriptor drops the flock
 }
 
 result<std::uint64_t> owed_journal::add(const std::string& key, std::uint16_t kind, std::vector<std::uint8_t> body) {

@@ -11,6 +11,11 @@
 // file is compacted the same way whenever answered records outnumber the owed ones by
 // compact_after. Records are written, not fsynced: they survive the process, not the machine.
 // Bounded: at most max_owed requests are held; add() refuses more.
+// One holder: open() takes an exclusive flock(2) on "<path>.lock" (the journal itself is replaced
+// when rewritten, so it cannot carry the lock) and writes who holds it there; a second process or
+// actor opening the same journal is refused, naming the file and the holder. Two senders sharing a
+// journal would each resend, and mark answered, the other's requests. The kernel drops the lock
+// when the holder exits, kill -9 included.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -34,8 +39,9 @@ struct owed_journal_settings {
 
 class owed_journal {
  public:
-  // Opens (or creates) the journal at `path`; the owed requests it held are in owed().
-  static result<owed_journal> open(const std::string& path, owed_journal_settings settings = {});
+  // Opens (or creates) the journal at `path` for `holder` (who the refusal of another opener names,
+  // e.g. the actor's address); the owed requests it held are in owed(). conflict when another holds it.
+  static result<owed_journal> open(const std::string& path, const std::string& holder, owed_journal_settings settings = {});
   owed_journal(owed_journal&& other) noexcept;
   owed_journal& operator=(owed_journal&& other) noexcept;
   owed_journal(const owed_journal&) = delete;
@@ -58,6 +64,7 @@ class owed_journal {
   std::string path_;
   owed_journal_settings settings_;
   int fd_ = -1;
+  int lock_fd_ = -1;  // "<path>.lock", flock'ed while this journal is open
   std::map<std::uint64_t, owed_request> owed_;
   std::uint64_t next_id_ = 1;
   std::size_t answered_since_rewrite_ = 0;

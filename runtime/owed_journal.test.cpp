@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 namespace infergrid {
 namespace {
@@ -23,7 +24,7 @@ struct owed_journal_test : ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir); }
   owed_journal open(owed_journal_settings settings = {}) {
-    auto journal = owed_journal::open(path, settings);
+    auto journal = owed_journal::open(path, "node/actor", settings);
     EXPECT_TRUE(journal.ok()) << journal.err().message;
     return std::move(*journal);
   }
@@ -39,19 +40,21 @@ TEST_F(owed_journal_test, unanswered_requests_come_back_after_a_reopen_oldest_fi
     ASSERT_TRUE(receipt.ok() && claim.ok() && refund.ok());
     ASSERT_TRUE(journal.answered(*claim).ok());
   }  // the process dies here: nothing was flushed on purpose
-  owed_journal again = open();
-  const auto owed = again.owed();
-  ASSERT_EQ(owed.size(), 2u);
-  EXPECT_EQ(owed[0].key, "r1");
-  EXPECT_EQ(owed[0].kind, 7);
-  EXPECT_EQ(owed[0].body, bytes("receipt r1"));
-  EXPECT_EQ(owed[1].key, "r2");
-  EXPECT_EQ(owed[1].body, bytes("refund r2"));
-  auto next = again.add("r3", 7, bytes("receipt r3"));
-  ASSERT_TRUE(next.ok());
-  EXPECT_GT(*next, owed[1].id) << "ids keep increasing across a restart";
-  ASSERT_TRUE(again.answered(owed[0].id).ok());
-  ASSERT_TRUE(again.answered(owed[1].id).ok());
+  {
+    owed_journal again = open();
+    const auto owed = again.owed();
+    ASSERT_EQ(owed.size(), 2u);
+    EXPECT_EQ(owed[0].key, "r1");
+    EXPECT_EQ(owed[0].kind, 7);
+    EXPECT_EQ(owed[0].body, bytes("receipt r1"));
+    EXPECT_EQ(owed[1].key, "r2");
+    EXPECT_EQ(owed[1].body, bytes("refund r2"));
+    auto next = again.add("r3", 7, bytes("receipt r3"));
+    ASSERT_TRUE(next.ok());
+    EXPECT_GT(*next, owed[1].id) << "ids keep increasing across a restart";
+    ASSERT_TRUE(again.answered(owed[0].id).ok());
+    ASSERT_TRUE(again.answered(owed[1].id).ok());
+  }
   EXPECT_EQ(open().owed().size(), 1u);
 }
 
@@ -71,25 +74,44 @@ TEST_F(owed_journal_test, a_record_cut_short_by_a_crash_ends_the_read_and_keeps_
 }
 
 TEST_F(owed_journal_test, answered_records_are_compacted_away_and_the_bound_refuses_more) {
-  owed_journal journal = open(owed_journal_settings{4, 8});
+  std::optional<owed_journal> journal = open(owed_journal_settings{4, 8});
   for (int i = 0; i < 100; ++i) {
-    auto id = journal.add("r" + std::to_string(i), 7, bytes(std::string(100, 'x')));
+    auto id = journal->add("r" + std::to_string(i), 7, bytes(std::string(100, 'x')));
     ASSERT_TRUE(id.ok()) << id.err().message;
-    ASSERT_TRUE(journal.answered(*id).ok());
+    ASSERT_TRUE(journal->answered(*id).ok());
   }
   EXPECT_LT(std::filesystem::file_size(path), 8u * 2 * 130) << "rewritten with the owed records only";
-  for (int i = 0; i < 4; ++i) ASSERT_TRUE(journal.add("k" + std::to_string(i), 7, bytes("x")).ok());
-  auto over = journal.add("k4", 7, bytes("x"));
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(journal->add("k" + std::to_string(i), 7, bytes("x")).ok());
+  auto over = journal->add("k4", 7, bytes("x"));
   ASSERT_FALSE(over.ok());
   EXPECT_EQ(over.err().code, error_code::too_large);
+  journal.reset();
   EXPECT_EQ(open().owed().size(), 4u);
 }
 
 TEST_F(owed_journal_test, a_journal_that_cannot_be_written_is_an_io_error_naming_it) {
-  auto journal = owed_journal::open((dir / "missing-folder" / "owed.journal").string());
+  auto journal = owed_journal::open((dir / "missing-folder" / "owed.journal").string(), "node/actor");
   ASSERT_FALSE(journal.ok());
   EXPECT_EQ(journal.err().code, error_code::io_error);
   EXPECT_NE(journal.err().message.find("missing-folder"), std::string::npos) << journal.err().message;
+}
+
+// Two senders sharing one journal would resend, and mark answered, each other's requests: the
+// second is refused while the first holds it, with the file and the holder named; once the first
+// lets go (its process exits, kill -9 included: the kernel drops the flock) the journal opens again.
+TEST_F(owed_journal_test, a_journal_held_by_another_is_refused_naming_the_file_and_the_holder) {
+  std::optional<owed_journal> first = open();
+  ASSERT_TRUE(first->add("r1", 7, bytes("receipt r1")).ok());
+  auto second = owed_journal::open(path, "edge/http");
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.err().code, error_code::conflict);
+  EXPECT_NE(second.err().message.find(path), std::string::npos) << second.err().message;
+  EXPECT_NE(second.err().message.find("node/actor, pid " + std::to_string(::getpid())), std::string::npos)
+      << second.err().message;
+  first.reset();
+  auto again = owed_journal::open(path, "edge/http");
+  ASSERT_TRUE(again.ok()) << again.err().message;
+  EXPECT_EQ(again->owed().size(), 1u);
 }
 
 }  // namespace

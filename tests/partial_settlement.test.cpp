@@ -15,12 +15,16 @@
 //    settle their escrows once it is back: each is sent again until settlement answers;
 //  - a lost bridge: with the bridge on a node of its own, kill -9'ed mid-stream, the payer pays
 //    only for what the bridge had received and the rest is refunded within seconds.
+//  - owed journals: a bridge kill -9'ed while it owed settlement a cancelled stream's claims and
+//    refund, and a matchmaker stopped while it held a receipt for the bridge's word, send them again
+//    after a restart (owed_journal); a journal another actor holds is refused at start.
 // Prices make every token visible in the books: the workers ask 1 micro per prompt token and 1,000
 // per completion token (half the bridge's caps, so what is paid is the ask), fee 1 % (floor).
 #include <signal.h>
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -430,6 +434,112 @@ TEST_F(settlement_outage_test, a_receipt_owed_by_a_matchmaker_killed_meanwhile_p
   EXPECT_EQ(balance_micro(worker_ids[0]), after_fee(cost)) << history(worker_ids[0]) << hub->log();
   EXPECT_EQ(balance_micro("alice-ledger"), genesis_micro - cost) << history("alice-ledger");
   EXPECT_EQ(history("alice-ledger").find("refund"), std::string::npos) << "the escrow expired instead";
+}
+
+// The bridge on a node of its own ("edge") owes settlement the claims and refund of a stream its
+// client cancelled while settlement was down, and is kill -9'ed before settlement is back; then
+// both come back. With `owed_journal` the new bridge process sends what the old one had journaled
+// (settlement takes each once), so the worker is paid for the tokens delivered and the rest is
+// refunded at once. Without it (the setting removed) they died with the process: the matchmaker
+// left that stream to the bridge (it cancelled it), and the escrow waited for its expiry.
+class bridge_outage_test : public partial_settlement_test {
+ protected:
+  // edge.yaml's bridge, given `owed_journal: <dir>/<file>`.
+  void journal_the_edge_in(const std::string& file) {
+    std::ifstream edge_file(dir + "/edge.yaml");
+    std::string edge_config((std::istreambuf_iterator<char>(edge_file)), std::istreambuf_iterator<char>());
+    const std::string retry = "settlement_retry_ms: 500,";
+    ASSERT_NE(edge_config.find(retry), std::string::npos);
+    edge_config.replace(edge_config.find(retry), retry.size(), retry + " owed_journal: \"" + dir + "/" + file + "\",");
+    testing::write_file(dir + "/edge.yaml", edge_config);
+  }
+  // Settlement, the matchmaker and the bridge each on a node of their own, and one worker.
+  void start_edge_grid() {
+    ledger = start_node("ledger");
+    matchmaker = start_node("mm");
+    edge = start_node("edge");
+    worker = start_node("worker0");
+    EXPECT_TRUE(wait_for_workers(1)) << edge->log() << matchmaker->log();
+  }
+  void kill_settlement() {
+    ledger->send_signal(SIGKILL);
+    (void)ledger->wait_exit(seconds(5));
+  }
+  std::unique_ptr<testing::child_process> ledger, matchmaker, edge, worker;
+};
+
+TEST_F(bridge_outage_test, claims_and_refund_owed_by_a_bridge_killed_meanwhile_settle_after_both_restart) {
+  journal_the_edge_in("edge.journal");
+  start_edge_grid();
+  const stream_outcome got = stream(400, [&](int chunks) {
+    if (chunks == 3) kill_settlement();
+    return chunks < 5;  // hangs up after 5: the bridge owes the worker's claim and the refund
+  });
+  ASSERT_FALSE(got.finished);
+  ASSERT_TRUE(edge->wait_for_log("settlement did not take the claims and refund", seconds(15))) << edge->log();
+  edge->send_signal(SIGKILL);
+  (void)edge->wait_exit(seconds(5));
+  edge = start_node("edge");
+  EXPECT_TRUE(edge->wait_for_log("owed before a restart sent again", seconds(15))) << edge->log();
+  ledger = start_node("ledger");
+  expect_delivered_tokens_paid(5);
+}
+
+// One journal, two holders: a bridge configured with the file the matchmaker of a running hub
+// journals to does not start, and says which file and who holds it.
+TEST_F(bridge_outage_test, a_bridge_given_the_journal_a_running_matchmaker_holds_refuses_to_start) {
+  journal_the_edge_in("owed.journal");  // split-hub's matchmaker's
+  auto hub = start_node("split-hub");
+  ASSERT_TRUE(hub->wait_for_log("started actor hub/matchmaker", seconds(15))) << hub->log();
+  ASSERT_TRUE(std::filesystem::exists(dir + "/owed.journal.lock")) << hub->log();
+  edge = start_node("edge");
+  const auto exit_code = edge->wait_exit(seconds(15));
+  ASSERT_TRUE(exit_code.has_value()) << edge->log();
+  EXPECT_NE(*exit_code, 0);
+  const std::string said = edge->log();
+  EXPECT_NE(said.find("owed_journal: the owed journal " + dir + "/owed.journal is in use by hub/matchmaker, pid "),
+            std::string::npos) << said;
+}
+
+// The receipt of a finished stream waits at the matchmaker for the bridge's word that the bridge
+// received it whole (vouched_jobs.hpp); the bridge is stopped (SIGSTOP) before it can say so and
+// settlement killed, then the matchmaker is stopped (SIGTERM, within submitter_lost_ms, so it has
+// not given the bridge up) and sends the parked receipt as its last word — to a settlement that is
+// not there. With `owed_journal` the last word is journaled, and the restarted matchmaker sends it
+// again once settlement is back: the miner is paid the receipt, nothing refunded. Before, it was
+// sent once and lost with the process; the escrow waited for its expiry.
+TEST_F(bridge_outage_test, a_receipt_a_stopping_matchmaker_held_for_the_bridge_pays_the_miner_after_a_restart) {
+  std::ifstream mm_file(dir + "/mm.yaml");
+  std::string mm_config((std::istreambuf_iterator<char>(mm_file)), std::istreambuf_iterator<char>());
+  const std::string lost = "submitter_lost_ms: 3000";
+  ASSERT_NE(mm_config.find(lost), std::string::npos);
+  mm_config.replace(mm_config.find(lost), lost.size(), lost + ", owed_journal: \"" + dir + "/mm.journal\"");
+  mm_config.replace(mm_config.find("security:"), 0, "limits: {drain_timeout_ms: 1000, drain_quiet_ms: 20}\n");
+  testing::write_file(dir + "/mm.yaml", mm_config);
+  start_edge_grid();
+  bool checked = false;
+  (void)stream(400, [&](int chunks) {
+    if (chunks < 3) return true;
+    edge->send_signal(SIGSTOP);  // the client waits from here; everything else happens meanwhile
+    kill_settlement();
+    std::this_thread::sleep_for(milliseconds(1500));  // the worker finishes: its receipt is parked
+    matchmaker->send_signal(SIGTERM);
+    EXPECT_TRUE(matchmaker->wait_exit(seconds(5)).has_value()) << matchmaker->log();
+    EXPECT_FALSE(matchmaker->wait_for_log("lost by its submitter", milliseconds(0))) << "gave the bridge up: proves nothing";
+    matchmaker = start_node("mm");
+    EXPECT_TRUE(matchmaker->wait_for_log("owed before a restart sent again", seconds(15))) << matchmaker->log();
+    ledger = start_node("ledger");
+    expect_books_closed();
+    const std::int64_t spent = genesis_micro - balance_micro("alice-ledger");
+    EXPECT_GT(spent, 3 * completion_micro_per_token) << history("alice-ledger");
+    EXPECT_EQ(balance_micro(worker_ids[0]), after_fee(spent)) << history(worker_ids[0]);
+    EXPECT_NE(history(worker_ids[0]).find(" settle"), std::string::npos) << history(worker_ids[0]);
+    EXPECT_EQ(history("alice-ledger").find("refund"), std::string::npos) << history("alice-ledger");
+    checked = true;
+    edge->send_signal(SIGKILL);
+    return false;
+  });
+  EXPECT_TRUE(checked);
 }
 
 // The matchmaker on a node of its own dies mid-stream: the bridge fails the job within seconds

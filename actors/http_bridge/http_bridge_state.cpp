@@ -41,7 +41,20 @@ result<std::unique_ptr<http_bridge_state>> http_bridge_state::create(actor_conte
   }
   auto shared = std::make_unique<bridge_shared>(std::move(*parsed), std::move(accounts).value());
   shared->catalog.set_facts(std::move(facts));
+  // `owed_journal` (http.md): a file keeping the claims and refunds this bridge owes settlement, and
+  // the deliveries it vouches for to the matchmaker, until they are answered (runtime/owed_journal.hpp),
+  // so a bridge killed meanwhile sends them again when it starts; "" = memory only. Read here, not in
+  // http_bridge_config: only the actor's thread uses it (the HTTP threads never see it).
+  std::string journal_path;
+  IG_TRY(read_setting(config, "owed_journal", journal_path));
+  std::optional<owed_journal> journal;
+  if (!journal_path.empty()) {
+    auto opened = owed_journal::open(journal_path, ctx.address());
+    if (!opened.ok()) return make_error(opened.err().code, config.where("owed_journal") + ": " + opened.err().message);
+    journal.emplace(std::move(*opened));
+  }
   auto state = std::make_unique<http_bridge_state>(ctx, std::move(shared));
+  state->journal_ = std::move(journal);
   IG_TRY(state->server_->start());
   return state;
 }
@@ -70,9 +83,7 @@ http_bridge_state::~http_bridge_state() {
   // settling them as lost (actors/matchmaker/vouched_jobs.hpp); names_all false: it loses nothing.
   if (!delivered_unreported_.empty()) {
     held_requests_query last_word;
-    const std::size_t count = std::min(delivered_unreported_.size(), held_requests_query::max_ids);
-    last_word.delivered_ids.assign(delivered_unreported_.begin(),
-                                   delivered_unreported_.begin() + static_cast<std::ptrdiff_t>(count));
+    last_word.delivered_ids = delivered_ids(held_requests_query::max_ids);
     (void)ctx_.send(shared_->config.matchmaker, last_word);
   }
   for (auto& [id, job] : jobs_) {
@@ -99,6 +110,7 @@ void http_bridge_state::on_start() {
   if (!shared_->config.settlement.empty()) {
     ctx_.every(shared_->config.settlement_retry_ms, [this] { settlement_owed_.retry_due(); });
   }
+  owe_journaled();
   ctx_.every(housekeeping_interval_ms, [this] {
     expire_jobs();
     shared_->set_actor_metrics(ctx_.node_metrics());
@@ -197,7 +209,6 @@ void http_bridge_state::dispatch(const inference_request& request) {
 void http_bridge_state::settle_delivered(const std::string& request_id, const job_entry& job, std::string reason,
                                          bool stopping) {
   if (!job.escrowed) return;
-  const std::string& settlement = shared_->config.settlement;
   // Answers are awaited (to log a refusal) unless the actor is stopping: nothing would take them.
   const auto log_refusal = [this, request_id](const char* what, const error& why) {
     log(why.code == error_code::conflict ? log_level::debug : log_level::warn, ctx_.address(), "{} of {}: {}", what,
@@ -207,7 +218,7 @@ void http_bridge_state::settle_delivered(const std::string& request_id, const jo
   const std::vector<settle_receipt> nothing;
   for (const settle_receipt& claim : job.client_streams ? job.delivered.claims() : nothing) {
     if (stopping) {
-      (void)ctx_.send(settlement, claim);
+      send_last_word(claim);
       continue;
     }
     owe_settlement<settle_reply>(claim, [log_refusal](const status& paid) {
@@ -234,19 +245,68 @@ void http_bridge_state::refund_unanswered_escrow(const std::string& request_id, 
 void http_bridge_state::send_refund(const std::string& request_id, std::string reason, bool stopping,
                                     std::function<void(const status&)> answered) {
   const refund_request refund = refund_for(request_id, std::move(reason));
-  if (stopping) {
-    (void)ctx_.send(shared_->config.settlement, refund);
-    return;
-  }
+  if (stopping) return send_last_word(refund);
   owe_settlement<ledger_ack>(refund, std::move(answered));
 }
 
 template <class Reply, class M>
-void http_bridge_state::owe_settlement(const M& m, std::function<void(const status&)> answered) {
+void http_bridge_state::owe_settlement(const M& m, std::function<void(const status&)> answered,
+                                       std::optional<std::uint64_t> journaled) {
+  if (!journaled) {
+    auto id = journal_owed(journal_, m.request_id, m);
+    if (!id.ok()) log(log_level::error, ctx_.address(), "settlement message for {} not journaled: {}", m.request_id, id.err().message);
+    journaled = id.ok() ? *id : std::nullopt;
+  }
   auto send = request_attempt<Reply>(ctx_, shared_->config.settlement, m, shared_->config.settlement_timeout_ms);
-  if (auto queued = settlement_owed_.add(m.request_id, std::move(send), std::move(answered)); !queued.ok()) {
+  auto done = [this, journaled, request_id = m.request_id, answered = std::move(answered)](const status& outcome) {
+    journal_answered(journaled, request_id);
+    if (answered) answered(outcome);
+  };
+  // Not queued (too many wait already): a journaled one stays in the journal, sent at the next start.
+  if (auto queued = settlement_owed_.add(m.request_id, std::move(send), std::move(done)); !queued.ok()) {
     log(log_level::error, ctx_.address(), "settlement message for {} dropped unsent: {}", m.request_id, queued.err().message);
   }
+}
+
+template <class M>
+void http_bridge_state::send_last_word(const M& m) {
+  if (auto journaled = infergrid::send_last_word(ctx_, journal_, shared_->config.settlement, m.request_id, m); !journaled.ok()) {
+    log(log_level::error, ctx_.address(), "settlement message for {} not journaled: {}", m.request_id, journaled.err().message);
+  }
+}
+
+void http_bridge_state::journal_answered(std::optional<std::uint64_t> journaled, const std::string& request_id) {
+  if (!journaled || !journal_) return;
+  if (auto written = journal_->answered(*journaled); !written.ok()) {
+    log(log_level::error, ctx_.address(), "answer for {} not journaled: {}", request_id, written.err().message);
+  }
+}
+
+void http_bridge_state::owe_journaled() {
+  if (!journal_) return;
+  if (const std::size_t owed = journal_->owed().size(); owed > 0) {
+    log(log_level::info, ctx_.address(), "{} settlement message(s) and deliveries owed before a restart sent again (journal {})",
+        owed, journal_->path());
+  }
+  const auto log_refusal = [this](const status& answer) {
+    if (!answer.ok()) log(log_level::debug, ctx_.address(), "journaled settlement message: {}", answer.err().message);
+  };
+  // One row per kind of message the bridge journals: its claims and refunds, the deliveries it names.
+  std::vector<owed_replay_row> rows = {
+      owed_replay_as<held_requests_query>([this](const held_requests_query& word, std::uint64_t id) {
+        for (const std::string& request_id : word.delivered_ids) delivered_unreported_.push_back({request_id, id});
+      }),
+  };
+  if (!shared_->config.settlement.empty()) {
+    rows.push_back(owed_replay_as<settle_receipt>([this, log_refusal](const settle_receipt& m, std::uint64_t id) {
+      owe_settlement<settle_reply>(m, log_refusal, id);
+    }));
+    rows.push_back(owed_replay_as<refund_request>([this, log_refusal](const refund_request& m, std::uint64_t id) {
+      owe_settlement<ledger_ack>(m, log_refusal, id);
+    }));
+  }
+  for (const std::string& dropped : replay_owed(*journal_, rows)) log(log_level::error, ctx_.address(), "{}", dropped);
+  if (!delivered_unreported_.empty()) send_holds_query(std::nullopt);
 }
 
 void http_bridge_state::cancel(const std::string& request_id) {

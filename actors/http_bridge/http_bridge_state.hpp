@@ -28,6 +28,7 @@
 #include "runtime/actor_context.hpp"
 #include "runtime/file_watch.hpp"
 #include "runtime/handler_table.hpp"
+#include "runtime/owed_replay.hpp"
 #include "runtime/retried_requests.hpp"
 #include "runtime/settings.hpp"
 
@@ -76,9 +77,19 @@ class http_bridge_state {
   // the answer given to `answered`.
   void send_refund(const std::string& request_id, std::string reason, bool stopping,
                    std::function<void(const status&)> answered);
-  // Sends `m` to the settlement actor, again until it answers; `answered` gets the answer.
+  // Sends `m` to the settlement actor, again until it answers; `answered` gets the answer. Written to
+  // the owed journal first (when there is one) unless `journaled` says it is there already.
   template <class Reply, class M>
-  void owe_settlement(const M& m, std::function<void(const status&)> answered);
+  void owe_settlement(const M& m, std::function<void(const status&)> answered,
+                      std::optional<std::uint64_t> journaled = std::nullopt);
+  // `stopping`: `m` sent once, not awaited (the destructor's last words), and left in the owed
+  // journal, if any, for the next start to send again (settlement takes it once).
+  template <class M>
+  void send_last_word(const M& m);
+  // What the owed journal held at start: claims and refunds owed again, deliveries named again.
+  void owe_journaled();
+  // Marks `journaled` answered in the owed journal (logged if the write fails).
+  void journal_answered(std::optional<std::uint64_t> journaled, const std::string& request_id);
   void cancel(const std::string& request_id);
   void on_chunk(const token_chunk& chunk);
   void on_failed(const inference_failed& failure);
@@ -108,8 +119,17 @@ class http_bridge_state {
   std::int64_t matchmaker_heard_steady_ms_ = 0;  // the last answer or chunk from the matchmaker
   bool holds_check_in_flight_ = false;
   std::uint32_t unanswered_checks_ = 0;  // held-requests checks unanswered since the matchmaker was last heard
-  // Jobs received to the end, not yet named to the matchmaker in an answered check, oldest first.
-  std::deque<std::string> delivered_unreported_;
+  // Jobs received to the end, not yet named to the matchmaker in an answered check, oldest first,
+  // each with its owed journal id (the word is journaled: a bridge killed before the matchmaker took
+  // it names them again when it starts, so their parked receipts pay).
+  struct delivered_job {
+    std::string request_id;
+    std::optional<std::uint64_t> journaled;
+  };
+  std::deque<delivered_job> delivered_unreported_;
+  std::vector<std::string> delivered_ids(std::size_t count) const;  // the first `count` unreported
+  void delivered_reported(std::size_t count);  // the first `count` were taken (or are moot): dropped
+  std::optional<owed_journal> journal_;  // config.owed_journal, opened by create()
   std::mt19937_64 seeds_;
 };
 

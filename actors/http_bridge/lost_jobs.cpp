@@ -35,7 +35,7 @@ void http_bridge_state::check_matchmaker_holds() {
   if (silent_ms >= shared_->config.matchmaker_lost_ms && unanswered_checks_ > 0) {
     matchmaker_heard_steady_ms_ = now;
     unanswered_checks_ = 0;
-    delivered_unreported_.clear();  // the matchmaker that waited for them is gone
+    delivered_reported(delivered_unreported_.size());  // the matchmaker that waited for them is gone
     if (dispatched.empty()) return;
     return fail_lost_jobs(dispatched, "The matchmaker has not answered for " + std::to_string(silent_ms / 1000) +
                                           " s; the request was lost with it. Retry.");
@@ -45,10 +45,14 @@ void http_bridge_state::check_matchmaker_holds() {
 }
 
 void http_bridge_state::report_delivered(const std::string& request_id) {
-  delivered_unreported_.push_back(request_id);
+  held_requests_query word;
+  word.delivered_ids = {request_id};
+  auto journaled = journal_owed(journal_, request_id, word);
+  if (!journaled.ok()) log(log_level::error, ctx_.address(), "delivery of {} not journaled: {}", request_id, journaled.err().message);
+  delivered_unreported_.push_back({request_id, journaled.ok() ? *journaled : std::nullopt});
   // Bounded: past one query's worth the oldest goes; the matchmaker then settles it as lost, for
   // what this bridge had received by its last check (as if the bridge had died).
-  if (delivered_unreported_.size() > held_requests_query::max_ids) delivered_unreported_.pop_front();
+  if (delivered_unreported_.size() > held_requests_query::max_ids) delivered_reported(1);
   if (!holds_check_in_flight_) send_holds_query(std::nullopt);
 }
 
@@ -62,8 +66,8 @@ void http_bridge_state::send_holds_query(std::optional<std::vector<std::string>>
     if (held->size() > held_requests_query::max_ids) held->resize(held_requests_query::max_ids);
     query.request_ids = std::move(*held);
   }
-  const std::size_t reported = std::min(delivered_unreported_.size(), held_requests_query::max_ids);
-  query.delivered_ids.assign(delivered_unreported_.begin(), delivered_unreported_.begin() + static_cast<std::ptrdiff_t>(reported));
+  query.delivered_ids = delivered_ids(held_requests_query::max_ids);
+  const std::size_t reported = query.delivered_ids.size();
   holds_check_in_flight_ = true;
   ctx_.request<held_requests_reply>(shared_->config.matchmaker, std::move(query), shared_->config.matchmaker_check_ms,
                                     [this, reported](result<held_requests_reply> answer) {
@@ -76,13 +80,24 @@ void http_bridge_state::send_holds_query(std::optional<std::vector<std::string>>
                                       matchmaker_heard_steady_ms_ = ctx_.steady_ms();
                                       unanswered_checks_ = 0;
                                       // Those named were taken; ones that finished meanwhile go at once.
-                                      const std::size_t taken = std::min(reported, delivered_unreported_.size());
-                                      delivered_unreported_.erase(delivered_unreported_.begin(),
-                                                                  delivered_unreported_.begin() + static_cast<std::ptrdiff_t>(taken));
+                                      delivered_reported(std::min(reported, delivered_unreported_.size()));
                                       fail_lost_jobs(answer->lost_ids,
                                                      "The matchmaker lost the request (it restarted). Retry.");
                                       if (!delivered_unreported_.empty()) send_holds_query(std::nullopt);
                                     });
+}
+
+std::vector<std::string> http_bridge_state::delivered_ids(std::size_t count) const {
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < std::min(count, delivered_unreported_.size()); ++i) ids.push_back(delivered_unreported_[i].request_id);
+  return ids;
+}
+
+void http_bridge_state::delivered_reported(std::size_t count) {
+  for (std::size_t i = 0; i < count && !delivered_unreported_.empty(); ++i) {
+    journal_answered(delivered_unreported_.front().journaled, delivered_unreported_.front().request_id);
+    delivered_unreported_.pop_front();
+  }
 }
 
 void http_bridge_state::fail_lost_jobs(const std::vector<std::string>& request_ids, const std::string& why) {

@@ -27,8 +27,8 @@ result<std::unique_ptr<matchmaker_state>> matchmaker_state::create(actor_context
   if (!config.ok()) return config.err();
   std::optional<owed_journal> journal;
   if (!config->owed_journal.empty()) {
-    auto opened = owed_journal::open(config->owed_journal);
-    if (!opened.ok()) return opened.err();
+    auto opened = owed_journal::open(config->owed_journal, ctx.address());
+    if (!opened.ok()) return make_error(opened.err().code, settings.where("owed_journal") + ": " + opened.err().message);
     journal.emplace(std::move(*opened));
   }
   auto state = std::make_unique<matchmaker_state>(ctx, std::move(*config));
@@ -58,9 +58,16 @@ matchmaker_state::matchmaker_state(actor_context& ctx, matchmaker_config config)
 
 matchmaker_state::~matchmaker_state() {
   if (config_.receipts_to.empty()) return;
+  // Receipts still waiting for their submitter's word are sent as it stops, once; journaled first, so
+  // that those settlement did not take (it was down) are sent again at the next start.
+  const auto last_word = [this](const auto& m) {
+    if (auto journaled = send_last_word(ctx_, journal_, config_.receipts_to, m.request_id, m); !journaled.ok()) {
+      log(log_level::error, ctx_.address(), "settlement message for {} not journaled: {}", m.request_id, journaled.err().message);
+    }
+  };
   for (vouched_jobs::settlement& parked : vouched_.take_parked()) {
-    for (const settle_receipt& earlier : parked.earlier_claims) (void)ctx_.send(config_.receipts_to, earlier);
-    (void)ctx_.send(config_.receipts_to, parked.receipt);
+    for (const settle_receipt& earlier : parked.earlier_claims) last_word(earlier);
+    last_word(parked.receipt);
   }
 }
 
@@ -74,39 +81,23 @@ void matchmaker_state::on_start() {
 
 void matchmaker_state::owe_journaled() {
   if (!journal_) return;
-  const std::vector<owed_request> owed = journal_->owed();
-  if (!owed.empty()) {
-    log(log_level::info, ctx_.address(), "{} settlement message(s) owed before a restart sent again (journal {})", owed.size(),
+  if (const std::size_t owed = journal_->owed().size(); owed > 0) {
+    log(log_level::info, ctx_.address(), "{} settlement message(s) owed before a restart sent again (journal {})", owed,
         journal_->path());
   }
-  for (const owed_request& r : owed) {
-    // One row per kind of message owe_settlement sends.
-    if (r.kind == static_cast<std::uint16_t>(completion_receipt::id)) {
-      owe_journaled_as<settle_reply, completion_receipt>(r, "journaled receipt");
-    } else if (r.kind == static_cast<std::uint16_t>(settle_receipt::id)) {
-      owe_journaled_as<settle_reply, settle_receipt>(r, "journaled partial claim");
-    } else if (r.kind == static_cast<std::uint16_t>(refund_request::id)) {
-      owe_journaled_as<ledger_ack, refund_request>(r, "journaled refund");
-    } else {
-      log(log_level::error, ctx_.address(), "owed journal {}: entry {} for {} is of kind {}, which is never owed: dropped",
-          journal_->path(), r.id, r.key, r.kind);
-      (void)journal_->answered(r.id);
-    }
-  }
-}
-
-template <class Reply, class Claim>
-void matchmaker_state::owe_journaled_as(const owed_request& r, std::string what) {
-  Claim claim;
-  try {
-    msgpack::unpack(reinterpret_cast<const char*>(r.body.data()), r.body.size()).get().convert(claim);
-  } catch (const std::exception& e) {
-    log(log_level::error, ctx_.address(), "owed journal {}: entry {} for {} does not decode ({}): dropped", journal_->path(),
-        r.id, r.key, e.what());
-    (void)journal_->answered(r.id);
-    return;
-  }
-  owe_settlement<Reply>(claim, std::move(what), r.id);
+  // One row per kind of message owe_settlement sends.
+  const std::vector<owed_replay_row> rows = {
+      owed_replay_as<completion_receipt>([this](const completion_receipt& m, std::uint64_t id) {
+        owe_settlement<settle_reply>(m, "journaled receipt", id);
+      }),
+      owed_replay_as<settle_receipt>([this](const settle_receipt& m, std::uint64_t id) {
+        owe_settlement<settle_reply>(m, "journaled partial claim", id);
+      }),
+      owed_replay_as<refund_request>([this](const refund_request& m, std::uint64_t id) {
+        owe_settlement<ledger_ack>(m, "journaled refund", id);
+      }),
+  };
+  for (const std::string& dropped : replay_owed(*journal_, rows)) log(log_level::error, ctx_.address(), "{}", dropped);
 }
 
 void matchmaker_state::arm_tick() {
@@ -390,11 +381,8 @@ void matchmaker_state::settle_lost(vouched_jobs::lost_job&& lost) {
 template <class Reply, class Claim>
 void matchmaker_state::owe_settlement(const Claim& claim, std::string what, std::optional<std::uint64_t> journaled) {
   const std::string& request_id = claim.request_id;
-  if (journal_ && !journaled) {
-    msgpack::sbuffer body;
-    msgpack::pack(body, claim);
-    auto id = journal_->add(request_id, static_cast<std::uint16_t>(Claim::id),
-                            std::vector<std::uint8_t>(body.data(), body.data() + body.size()));
+  if (!journaled) {
+    auto id = journal_owed(journal_, request_id, claim);
     if (id.ok()) {
       journaled = *id;
     } else {  // still sent and retried, as without a journal; only a crash would lose it now

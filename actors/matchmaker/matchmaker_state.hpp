@@ -31,7 +31,7 @@
 #include "messages/match.hpp"
 #include "runtime/actor_context.hpp"
 #include "runtime/handler_table.hpp"
-#include "runtime/owed_journal.hpp"
+#include "runtime/owed_replay.hpp"
 #include "runtime/retried_requests.hpp"
 
 namespace infergrid::matchmaker {
@@ -132,8 +132,6 @@ class matchmaker_state {
   void owe_settlement(const Claim& claim, std::string what, std::optional<std::uint64_t> journaled = std::nullopt);
   // What the journal held at start, owed again (receipts and claims, refunds), oldest first.
   void owe_journaled();
-  template <class Reply, class Claim>
-  void owe_journaled_as(const owed_request& r, std::string what);
   // A receipt its submitter vouched for (or that needs no vouching): the earlier workers' claims,
   // then the receipt.
   void settle(vouched_jobs::settlement&& vouched);
@@ -157,8 +155,8 @@ class matchmaker_state {
   reputation_book reputation_;
   forwarded_work forwarded_;
   vouched_jobs vouched_;
-  retried_requests settlement_owed_;
-  std::optional<owed_journal> journal_;  // config_.owed_journal, opened by create()  // receipts and claims settlement has not answered yet
+  retried_requests settlement_owed_;     // receipts, claims and refunds settlement has not answered yet
+  std::optional<owed_journal> journal_;  // config_.owed_journal, opened by create()
   price_book prices_;
   demand_book demand_;
   demand_meter meter_;
