@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "actors/settlement/ledger/epoch_close_rule.hpp"
 #include "runtime/actor_runner.hpp"
 #include "runtime/log.hpp"
 
@@ -110,8 +111,8 @@ void epoch_driver::tick() {
 void epoch_driver::close(std::int64_t from_ms, std::int64_t until_ms, const demand_window_report& demand) {
   const std::int64_t epoch = books_.state().epoch();
   const std::string op_id = epoch_timer_op_id(until_ms);
-  ledger::epoch_close_op op{epoch, 0, {}, ledger::epoch_demand{demand.queue_p95_ms, demand.utilisation_ppm},
-                            ledger::useful_work::value_paid};
+  ledger::epoch_close_op op =
+      ledger::current_epoch_close(epoch, 0, {}, ledger::epoch_demand{demand.queue_p95_ms, demand.utilisation_ppm});
   enqueue_(ledger::command{op_id, ctx_.address(), std::move(op)},
            [this, from_ms, until_ms, epoch, op_id, demand](result<ledger::acknowledgement> ack) {
              in_flight_ = false;

@@ -3,6 +3,7 @@
 #include "actors/settlement/chain_anchor.hpp"
 #include "actors/settlement/chain_withdrawal.hpp"
 #include "actors/settlement/entries_lookup.hpp"
+#include "actors/settlement/ledger/epoch_close_rule.hpp"
 #include "actors/settlement/ledger_view.hpp"
 #include "actors/settlement/ledger/ledger_verify.hpp"
 #include "actors/settlement/price_conversion.hpp"
@@ -53,7 +54,7 @@ lg::operation to_operation(const verdict_message& m) {
 }
 lg::operation to_operation(const epoch_close& m) {
   // Every close this actor writes counts value paid; entries that counted tokens replay as written.
-  lg::epoch_close_op op{m.epoch, m.reward_pool_micro, {}, std::nullopt, lg::useful_work::value_paid};
+  lg::epoch_close_op op = lg::current_epoch_close(m.epoch, m.reward_pool_micro, {}, std::nullopt);
   for (const auto& metric : m.metrics) {
     op.metrics.push_back({metric.miner, metric.latency_p95_ms, metric.uptime_ppm, metric.accuracy_ppm});
   }

@@ -42,6 +42,25 @@ TEST(market_sim, cheating_never_pays_and_small_reliable_miners_earn_most_per_gpu
   EXPECT_LT(report.top_decile_reward_share, report.top_decile_hardware_share) << "large miners must not monopolise rewards";
 }
 
+// The simulation closes its epochs by the ledger's rule (ledger::current_epoch_close): work a
+// miner pays itself for at ask 0 grows no reward pool — every epoch's pool is what it is when the
+// self-dealers serve only routed jobs — and moves no class's share of the rewards. Counting tokens
+// settled, as the simulation did before, every pool grew.
+TEST(market_sim, work_a_miner_pays_itself_for_grows_no_reward_pool_and_moves_no_reward_share) {
+  const market_report report = run_market(brief());
+  market_params honest_only = brief();
+  honest_only.self_dealing = false;
+  const market_report without = run_market(honest_only);
+  ASSERT_EQ(report.timeline.size(), without.timeline.size());
+  for (std::size_t e = 0; e < report.timeline.size(); ++e) {
+    EXPECT_EQ(report.timeline[e].reward_pool_micro, without.timeline[e].reward_pool_micro) << "epoch " << e;
+  }
+  ASSERT_GT(row(report, "self-dealer").miners, 0u) << format_report(report);
+  for (const auto& s : report.strategies) {  // every class's share of the rewards, self-dealers' too
+    EXPECT_EQ(s.reward_share, row(without, s.name).reward_share) << s.name << "\n" << format_report(report);
+  }
+}
+
 TEST(market_sim, the_same_seed_prints_the_same_report_and_another_seed_does_not) {
   const std::string first = format_report(run_market(brief()));
   EXPECT_EQ(first, format_report(run_market(brief())));

@@ -11,6 +11,7 @@
 
 #include "actors/matchmaker/reputation_book.hpp"
 #include "actors/matchmaker/routing_policy.hpp"
+#include "actors/settlement/ledger/epoch_close_rule.hpp"
 #include "actors/settlement/ledger/ledger_state.hpp"
 #include "actors/settlement/ledger/signed_ops.hpp"
 #include "bench/market_sim/miner_strategies.hpp"
@@ -90,7 +91,9 @@ class world {
       while (k + 1 < kinds.size() && pick >= kinds[k].population_share) pick -= kinds[k++].population_share;
       miners_.emplace_back(kinds[k], k, seeded_identity(p_.seed, i));
       sim_miner& m = miners_.back();
-      must(ledger::deposit_op{m.account, static_cast<std::uint8_t>(ledger::account_kind::miner), p_.stake_micro});
+      // A self-dealer also holds a token to escrow its own (free) requests with.
+      const micro_units own_funds = m.kind->self_dealt > 0 ? ledger::micro_per_token : 0;
+      must(ledger::deposit_op{m.account, static_cast<std::uint8_t>(ledger::account_kind::miner), p_.stake_micro + own_funds});
       must(ledger::stake_op{m.account, p_.stake_micro});
     }
     for (std::uint32_t i = 0; i < miners_.size(); ++i) by_account_.emplace(miners_[i].account, i);
@@ -207,6 +210,10 @@ class world {
       clearing_.record({prompt, completion, m.entry.models[0].price_prompt_micro, m.entry.models[0].price_completion_micro});
       audit(m, e, jobs_total_ + j, now);
     }
+    for (std::uint32_t i : online_) {  // mean job: 600 prompt + 200 completion tokens
+      sim_miner& m = miners_[i];
+      if (p_.self_dealing && m.kind->self_dealt > 0) m.serve_itself(static_cast<std::uint64_t>(m.entry.slots * m.kind->self_dealt * 800), p_.energy_per_1k_tokens_micro);
+    }
     jobs_total_ += arriving;
     carried_ = std::min<std::uint64_t>(unplaced, demand);
     shortage_ = static_cast<double>(unplaced) / static_cast<double>(std::max<std::uint64_t>(served, 1));
@@ -227,6 +234,11 @@ class world {
                                static_cast<micro_units>(offer.price_completion_micro)});
         m.income_micro += must(ledger::make_settle(m.key, request, m.paid_prompt, m.paid_completion, {}), m.account);
       }
+      if (m.self_tokens > 0) {  // its own account pays, at ask 0: nothing moves but the escrow's micro
+        const std::string request = "e" + std::to_string(e) + "/m" + std::to_string(i) + "/self";
+        must(ledger::escrow_op{request, m.account, 1, 0, 0});
+        must(ledger::make_settle(m.key, request, 0, m.self_tokens, {}), m.account);
+      }
       if (m.entry.slots > 0 && m.present && ledger_.schedulable(m.account)) {
         const std::int64_t accuracy =
             m.audited == 0 ? 1'000'000 : std::int64_t{1'000'000} * (m.audited - m.failed_audits) / m.audited;
@@ -245,7 +257,7 @@ class world {
     line.median_ask_completion_micro = market::quantiles_of(completion_asks_).median_micro;
     line.cleared_completion_micro = clearing_.completion_price_micro();
     const micro_units treasury_before = ledger_.find("treasury")->balance_micro;
-    must(ledger::epoch_close_op{e, 0, metrics, ledger::epoch_demand{line.queue_p95_ms, line.utilisation_ppm}});
+    must(ledger::current_epoch_close(e, 0, metrics, ledger::epoch_demand{line.queue_p95_ms, line.utilisation_ppm}));
     line.reward_pool_micro = treasury_before - ledger_.find("treasury")->balance_micro;
     for (const auto& post : last_outcome_.postings) {
       if (auto found = by_account_.find(post.account); found != by_account_.end()) miners_[found->second].rewards_micro += post.delta_micro;

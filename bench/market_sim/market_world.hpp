@@ -35,6 +35,7 @@ struct market_params {
   ledger::micro_units energy_per_1k_tokens_micro = 40; // energy per 1k tokens served honestly
   bool demand_doubles = true;            // at a third of the run
   bool half_leave = true;                // half the miners leave at two thirds of the run
+  bool self_dealing = true;              // self-dealers also settle work for themselves (miner_strategy::self_dealt)
 };
 
 struct strategy_result {

@@ -24,6 +24,10 @@ struct miner_strategy {
   bool receipts_refused;         // the matchmaker refuses its receipts: never paid, a failed audit each
   double ask_factor;             // its ask relative to the default pricing policy's
   bool cheat;
+  // Jobs it also serves itself each epoch it is online, relative to its capacity, paid from its own
+  // account at price 0: work nobody else paid for, which the ledger's epoch close counts as no
+  // useful work (settlement.md "Epoch rewards": value paid by others). It does them honestly.
+  double self_dealt = 0;
 };
 
 // The strategy table (population shares sum to 1).

@@ -38,13 +38,18 @@ struct sim_miner {
     last_capacity = entry.slots;
     entry.assigned = 0;
     entry.slots = 0;
-    paid_prompt = paid_completion = 0;
+    paid_prompt = paid_completion = self_tokens = 0;
     audited = failed_audits = 0;
   }
   void serve(std::uint64_t prompt, std::uint64_t completion, ledger::micro_units energy_per_1k_micro) {
     paid_prompt += static_cast<std::int64_t>(prompt);
     paid_completion += static_cast<std::int64_t>(completion * kind->paid_completion_factor);
     energy_milli += static_cast<double>(prompt + completion) * energy_per_1k_micro * kind->compute_factor;
+  }
+  // Work it pays itself for (miner_strategy::self_dealt): settled at price 0, so only its energy counts.
+  void serve_itself(std::uint64_t tokens, ledger::micro_units energy_per_1k_micro) {
+    self_tokens += static_cast<std::int64_t>(tokens);
+    energy_milli += static_cast<double>(tokens) * energy_per_1k_micro * kind->compute_factor;
   }
   double profit_micro() const {
     return static_cast<double>(income_micro + rewards_micro - slashed_micro - costs_micro) - energy_milli / 1000.0;
@@ -58,6 +63,7 @@ struct sim_miner {
   bool present = true;             // false once it left (or was slashed under the stake minimum)
   std::uint32_t last_assigned = 0, last_capacity = 0;
   std::int64_t paid_prompt = 0, paid_completion = 0;  // this epoch, as its receipts claim
+  std::int64_t self_tokens = 0;                       // this epoch, served to itself (completion tokens)
   std::uint32_t audited = 0, failed_audits = 0;       // this epoch
   std::uint32_t epochs_present = 0;
   std::uint64_t jobs = 0, convictions = 0;
