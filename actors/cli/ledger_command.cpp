@@ -123,6 +123,7 @@ result<std::string> describe_epoch_close(const lg::entry& closing) {
     text += fmt::format(" demand utilisation {} ppm queue p95 {} ms", close->demand->utilisation_ppm, close->demand->queue_p95_ms);
   }
   if (close->work == lg::useful_work::value_paid) text += " by value paid";  // else by tokens (settlement.md)
+  if (close->score == lg::score_rule::work_scaled) text += ", quality scaling work";  // else added to it
   return text + " op " + closing.op_id;
 }
 

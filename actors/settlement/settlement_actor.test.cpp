@@ -191,6 +191,9 @@ TEST_F(settlement_actor_test, an_innocent_verdict_needs_a_request_this_ledger_es
 TEST_F(settlement_actor_test, epoch_close_answers_with_the_root_of_a_verifiable_chain) {
   fund("treasury", 3, 50 * token);
   fund(ledger::account_of(miner), 1, 200 * token, 150 * token);
+  fund("dev", 0, 10 * token);  // a request it served for another account: its useful work this epoch
+  ASSERT_TRUE((call<escrow_reply>(escrow_request{"esc-served", "served", "dev", token, 1'000, 1'000})).ok());
+  ASSERT_TRUE((call<settle_reply>(signed_receipt(miner, "served", 10, 10))).ok());
   auto root = call<epoch_root>(epoch_close{"close-0", 0, 10 * token, {{ledger::account_of(miner), 100, 1'000'000, 1'000'000}}});
   ASSERT_TRUE(root.ok()) << root.err().message;
   EXPECT_EQ(root->epoch, 0);

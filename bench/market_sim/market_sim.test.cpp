@@ -39,7 +39,12 @@ TEST(market_sim, cheating_never_pays_and_small_reliable_miners_earn_most_per_gpu
   }
   EXPECT_EQ(report.epochs_cheating_paid, 0u) << format_report(report);
   EXPECT_GT(honest.profit_per_unit_epoch_micro, row(report, "large-flaky").profit_per_unit_epoch_micro);
-  EXPECT_LT(report.top_decile_reward_share, report.top_decile_hardware_share) << "large miners must not monopolise rewards";
+  // Rewards follow useful work scaled by quality (score_rule::work_scaled), so a GPU earns no more in
+  // a large operator's hands than in a small reliable miner's. (Under the additive rule the top decile
+  // by hardware took less than its share of the GPUs only because every account got a near-equal
+  // share — which paid splitting one GPU over accounts.)
+  EXPECT_GT(honest.profit_per_unit_epoch_micro, row(report, "honest-large").profit_per_unit_epoch_micro)
+      << format_report(report);
 }
 
 // The simulation closes its epochs by the ledger's rule (ledger::current_epoch_close): work a

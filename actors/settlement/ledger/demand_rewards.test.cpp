@@ -2,9 +2,14 @@
 // the ledger settled and the demand the matchmaker measured, bounded by the treasury, paid out
 // exactly; the early window opens while the grid is short of supply; the encoding stays canonical.
 // A close counting value paid (useful_work::value_paid) pays nothing for work a miner paid itself
-// for or did at price 0, and closes written before it keep their bytes and their token rule.
+// for or did at price 0, and closes written before it keep their bytes and their token rule. A close
+// scoring work_scaled lets latency, uptime and accuracy scale a miner's work instead of adding to it,
+// so splitting one miner's work over several accounts earns nothing more.
 #include <gtest/gtest.h>
 
+#include <map>
+
+#include "actors/settlement/ledger/epoch_close_rule.hpp"
 #include "actors/settlement/ledger/ledger_state.hpp"
 #include "actors/settlement/ledger/ledger_test_support.hpp"
 #include "actors/settlement/ledger/operation_codec.hpp"
@@ -224,6 +229,104 @@ TEST_F(demand_rewards_test, a_close_counting_value_paid_has_five_fields_and_olde
   EXPECT_FALSE(decode_operation(close_bytes(3, 7, none, nil, std::uint8_t{0})).ok());
   EXPECT_FALSE(decode_operation(close_bytes(3, 7, none, nil)).ok());
   EXPECT_FALSE(decode_operation(close_bytes(3, 7, none, nil, std::uint8_t{2})).ok());
+}
+
+// One operator's work as one account (`whole`) or split over two (`half_a`, `half_b`), beside an
+// unrelated miner, every miner measured alike; returns each account's reward from a caller's pool.
+std::map<std::string, micro_units> split_rewards(score_rule rule) {
+  ledger_config config;
+  config.early_participant_epochs = 0;
+  ledger_state state{config};
+  const auto apply = [&state](const operation& op) {
+    auto out = state.apply(op);
+    EXPECT_TRUE(out.ok()) << out.err().message;
+    return out.ok() ? *out : outcome{};
+  };
+  const identity whole = key(1), half_a = key(2), half_b = key(3), other = key(4);
+  std::vector<miner_metrics> metrics;
+  for (const identity& m : {whole, half_a, half_b, other}) {
+    apply(deposit_op{account_of(m), static_cast<std::uint8_t>(account_kind::miner), 100 * token});
+    apply(stake_op{account_of(m), 100 * token});
+    metrics.push_back(miner_metrics{account_of(m), 400, 990'000, 1'000'000});
+  }
+  int request = 0;
+  const auto serve = [&](const identity& m, std::int64_t tokens) {
+    const std::string id = "r" + std::to_string(++request);
+    apply(deposit_op{"dev", 0, 10 * token});
+    apply(escrow_op{id, "dev", 10 * token, 1'000, 1'000});
+    apply(make_settle(m, id, tokens / 2, tokens - tokens / 2, digest{}));
+  };
+  serve(whole, 200'000);
+  serve(half_a, 100'000);
+  serve(half_b, 100'000);
+  serve(other, 200'000);
+  apply(mint_op{"treasury", 1'000 * token});
+  const outcome out = apply(epoch_close_op{0, 100 * token, metrics, std::nullopt, useful_work::value_paid, rule});
+  std::map<std::string, micro_units> rewards;
+  for (const posting& p : out.postings) {
+    if (p.account != "treasury") rewards[p.account] += p.delta_micro;
+  }
+  return {{"whole", rewards[account_of(whole)]},
+          {"split", rewards[account_of(half_a)] + rewards[account_of(half_b)]},
+          {"other", rewards[account_of(other)]}};
+}
+
+TEST(score_rule, work_scaled_pays_work_split_over_two_accounts_what_it_pays_it_in_one) {
+  const auto scaled = split_rewards(score_rule::work_scaled);
+  EXPECT_NEAR(scaled.at("split"), scaled.at("whole"), 2) << "the same work, the same quality: the same reward";
+  EXPECT_EQ(scaled.at("whole"), scaled.at("other"));
+  EXPECT_NEAR(scaled.at("whole") + scaled.at("split") + scaled.at("other"), 100 * token, 3);
+  // The additive rule (closes written before work_scaled) paid the split operator far more: the
+  // quality terms count once per account, work only as a share.
+  const auto additive = split_rewards(score_rule::additive);
+  EXPECT_GT(additive.at("split"), additive.at("whole") * 3 / 2);
+}
+
+TEST_F(demand_rewards_test, a_work_scaled_close_scales_work_by_quality_and_pays_no_work_nothing) {
+  const identity steady = key(1), flaky = key(2), idle = key(3);
+  for (const identity& m : {steady, flaky, idle}) add_miner(m);
+  serve(steady, "s1", 100'000);
+  serve(flaky, "f1", 100'000);
+  ok(mint_op{"treasury", 1'000 * token});
+  const std::vector<miner_metrics> metrics{{account_of(steady), 300, 1'000'000, 1'000'000},
+                                           {account_of(flaky), 300, 500'000, 1'000'000},
+                                           {account_of(idle), 100, 1'000'000, 1'000'000}};
+  auto out = state.apply(epoch_close_op{0, 1'850 * 1'000, metrics, std::nullopt, useful_work::value_paid,
+                                        score_rule::work_scaled});
+  ASSERT_TRUE(out.ok()) << out.err().message;
+  // Weights 50 / 15 / 15 / 20; latency best p95 (100, the idle miner's) / own: 1/3.
+  // steady: 50 + 5 + 15 + 20 = 90; flaky: 50 + 5 + 7.5 + 20 = 82.5 — of equal work.
+  EXPECT_EQ(credited(*out, account_of(idle)), 0) << "measured, fast and up, but it did no useful work";
+  EXPECT_NEAR(static_cast<double>(credited(*out, account_of(flaky))) / credited(*out, account_of(steady)), 82.5 / 90, 1e-4);
+  EXPECT_NEAR(credited(*out, account_of(steady)) + credited(*out, account_of(flaky)), 1'850'000, 2);
+}
+
+TEST(score_rule, the_close_the_settlement_actor_writes_counts_value_paid_and_scales_it_by_quality) {
+  const epoch_close_op close = current_epoch_close(4, 0, {}, epoch_demand{0, 700'000});
+  EXPECT_EQ(close.work, useful_work::value_paid);
+  EXPECT_EQ(close.score, score_rule::work_scaled);
+}
+
+TEST_F(demand_rewards_test, a_work_scaled_close_has_six_fields_and_one_encoding) {
+  const std::vector<miner_metrics> none;
+  const msgpack::type::nil_t nil{};
+  const operation plain = epoch_close_op{3, 7, {}, std::nullopt, useful_work::value_paid, score_rule::work_scaled};
+  const operation driven =
+      epoch_close_op{3, 0, {}, epoch_demand{2'500, 800'000}, useful_work::value_paid, score_rule::work_scaled};
+  EXPECT_EQ(encode_operation(plain), close_bytes(3, 7, none, nil, std::uint8_t{1}, std::uint8_t{1}));
+  for (const operation& op : {plain, driven}) {
+    const byte_vector bytes = encode_operation(op);
+    auto back = decode_operation(bytes);
+    ASSERT_TRUE(back.ok()) << back.err().message;
+    EXPECT_EQ(std::get<epoch_close_op>(*back).score, score_rule::work_scaled);
+    EXPECT_EQ(encode_operation(*back), bytes);
+  }
+  // Six fields naming the additive rule are not canonical (five say it); an unknown rule is refused.
+  EXPECT_FALSE(decode_operation(close_bytes(3, 7, none, nil, std::uint8_t{1}, std::uint8_t{0})).ok());
+  EXPECT_FALSE(decode_operation(close_bytes(3, 7, none, nil, std::uint8_t{1}, std::uint8_t{2})).ok());
+  auto five = decode_operation(close_bytes(3, 7, none, nil, std::uint8_t{1}));
+  ASSERT_TRUE(five.ok()) << five.err().message;
+  EXPECT_EQ(std::get<epoch_close_op>(*five).score, score_rule::additive) << "closes written before keep their rule";
 }
 
 }  // namespace

@@ -197,45 +197,68 @@ enum class useful_work : std::uint8_t {
   // miner's own account counts nothing; work at price 0 is worth 0).
   value_paid = 1,
 };
+// How an epoch close turns a miner's dimensions (work share, latency, uptime, accuracy, each in
+// ppm; weights in ledger_config's reward_weights) into its score.
+enum class score_rule : std::uint8_t {
+  // w_work·work + w_latency·latency + w_uptime·uptime + w_accuracy·accuracy. The quality terms are
+  // per miner while work is a share of all miners', so with N miners work weighed about 1/N of the
+  // rest: rewards came out near one share per account, and splitting one GPU's work over several
+  // staked accounts earned several. Closes written before `work_scaled` existed.
+  additive = 0,
+  // work · (w_work + w_latency·latency + w_uptime·uptime + w_accuracy·accuracy) / 10^6: the quality
+  // dimensions scale what a miner did (from w_work / Σw of it with every quality at 0, to all of it);
+  // work split over accounts splits its reward, and a miner that did no useful work earns nothing.
+  work_scaled = 1,
+};
 // Closes `epoch`, pays its reward pool from the treasury, publishes the root. With `demand` the pool
 // is the supply rule's (market/supply_rule.hpp, bounded by the treasury) and reward_pool_micro must
 // be 0; without it, the caller's pool. Encoded with 3 fields without demand and 4 with, so entries
 // written before the field was appended keep their exact, canonical bytes; a close counting
-// `value_paid` (appended after) has 5: [epoch, pool, metrics, demand or nil, work]. A 5-field close
-// naming tokens_settled is not canonical (it re-encodes with 3 or 4).
+// `value_paid` (appended after) has 5: [epoch, pool, metrics, demand or nil, work], and one scored
+// `work_scaled` (appended last) 6: [epoch, pool, metrics, demand or nil, work, score]. Each entry
+// has the shortest of these that says all it holds: a 5-field close naming tokens_settled, or a
+// 6-field one naming additive, is not canonical (it re-encodes shorter).
 struct epoch_close_op {
   std::int64_t epoch = 0;
   micro_units reward_pool_micro = 0;
   std::vector<miner_metrics> metrics;
   std::optional<epoch_demand> demand;
   useful_work work = useful_work::tokens_settled;
+  score_rule score = score_rule::additive;
 
   template <class Packer>
   void msgpack_pack(Packer& out) const {
-    if (work == useful_work::tokens_settled) {
-      out.pack_array(demand ? 4 : 3);
-    } else {
-      out.pack_array(5);
-    }
+    const std::uint32_t fields = score != score_rule::additive       ? 6
+                                 : work != useful_work::tokens_settled ? 5
+                                 : demand                              ? 4
+                                                                       : 3;
+    out.pack_array(fields);
     out.pack(epoch), out.pack(reward_pool_micro), out.pack(metrics);
-    if (work != useful_work::tokens_settled) {
+    if (fields >= 5) {
       demand ? out.pack(*demand) : out.pack_nil();
       out.pack(static_cast<std::uint8_t>(work));
     } else if (demand) {
       out.pack(*demand);
     }
+    if (fields == 6) out.pack(static_cast<std::uint8_t>(score));
   }
   void msgpack_unpack(const msgpack::object& in) {
-    if (in.type != msgpack::type::ARRAY || in.via.array.size < 3 || in.via.array.size > 5) throw msgpack::type_error();
+    if (in.type != msgpack::type::ARRAY || in.via.array.size < 3 || in.via.array.size > 6) throw msgpack::type_error();
     const msgpack::object* field = in.via.array.ptr;
     field[0].convert(epoch), field[1].convert(reward_pool_micro), field[2].convert(metrics);
     demand.reset();
     work = useful_work::tokens_settled;
+    score = score_rule::additive;
     if (in.via.array.size >= 4 && !field[3].is_nil()) demand = field[3].as<epoch_demand>();
-    if (in.via.array.size == 5) {
+    if (in.via.array.size >= 5) {
       const auto value = field[4].as<std::uint8_t>();
       if (value > static_cast<std::uint8_t>(useful_work::value_paid)) throw msgpack::type_error();
       work = static_cast<useful_work>(value);
+    }
+    if (in.via.array.size == 6) {
+      const auto value = field[5].as<std::uint8_t>();
+      if (value > static_cast<std::uint8_t>(score_rule::work_scaled)) throw msgpack::type_error();
+      score = static_cast<score_rule>(value);
     }
   }
 };

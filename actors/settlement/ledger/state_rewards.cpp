@@ -1,5 +1,5 @@
 // ledger_state: epoch close — validator rewards per correct verdict, then the miners' share of the
-// pool by a weighted multi-dimensional score. Integer math; the remainder returns to the treasury,
+// pool by a weighted multi-dimensional score (the close's score_rule says how the dimensions combine). Integer math; the remainder returns to the treasury,
 // so exactly reward_pool_micro leaves the treasury and exactly that much is paid out.
 #include <algorithm>
 #include <set>
@@ -9,6 +9,8 @@
 
 namespace infergrid::ledger {
 namespace {
+
+constexpr std::int64_t parts_per_billion = 1'000'000'000;
 
 struct miner_inputs {
   std::int64_t work = 0;  // tokens settled or value paid, as the close counts useful work
@@ -84,8 +86,13 @@ result<ledger_state::plan> ledger_state::reward_plan(const epoch_close_op& op) c
     const miner_metrics& m = in.metrics != nullptr ? *in.metrics : none;
     const wide_integer latency_ppm =
         m.latency_p95_ms > 0 ? static_cast<wide_integer>(latency_best_ms) * parts_per_million / m.latency_p95_ms : 0;
-    wide_integer score = w.useful_tokens * work_ppm + w.latency * latency_ppm + w.uptime * m.uptime_ppm +
-                     w.accuracy * m.accuracy_ppm;
+    const wide_integer quality = w.latency * latency_ppm + w.uptime * m.uptime_ppm + w.accuracy * m.accuracy_ppm;
+    // Work scaled by quality: its share in parts per billion, so that work split over accounts
+    // rounds to within a micro-unit of the whole (weights ≤ 10^6 keep pool × score in 128 bits).
+    const wide_integer work_ppb = work_total > 0 ? static_cast<wide_integer>(in.work) * parts_per_billion / work_total : 0;
+    wide_integer score = op.score == score_rule::work_scaled
+                             ? work_ppb * (w.useful_tokens * parts_per_million + quality) / parts_per_million
+                             : w.useful_tokens * work_ppm + quality;
     if (early_participant(miner)) {
       score = score * config_.early_participant_multiplier_percent / 100;
     }
