@@ -84,7 +84,7 @@ bool json_schema_prefix::complete() const {
 
 std::optional<json_schema_prefix::plain_string> json_schema_prefix::in_plain_string(std::uint32_t characters_max) const {
   if (ends_.empty()) return std::nullopt;
-  plain_string plain{.room = 0, .length_free = true, .moving = {}};
+  plain_string plain{.room = 0, .length_free = true, .moving = {}, .unpatterned_room = 0, .patterned = {}};
   for (const std::uint32_t end : ends_) {
     const frame& top = frames_[end - 1];
     if (top.kind != frame_kind::string || !top.text.at_boundary()) return std::nullopt;
@@ -93,11 +93,13 @@ std::optional<json_schema_prefix::plain_string> json_schema_prefix::in_plain_str
     const std::uint32_t left = unlimited ? schema_node::unlimited : n.max_length - top.index;
     if (n.pattern == schema_node::none || schema_->patterns[n.pattern].takes_everything(top.pattern_state)) {
       plain.room = std::max(plain.room, left);
+      plain.unpatterned_room = std::max(plain.unpatterned_room, left);
       plain.length_free = plain.length_free && unlimited && top.index >= n.min_length;
       continue;
     }
     // Which characters fit depends on the automaton: its run from here.
     plain.length_free = false;
+    plain.patterned.push_back({.node = top.node, .pattern_state = top.pattern_state, .characters = top.index});
     plain.room = std::max(plain.room, plain_run(*schema_, n, top.pattern_state, top.index, std::min(left, characters_max), plain.moving));
   }
   return plain;

@@ -53,12 +53,21 @@ class json_schema_prefix {
   // none of the `moving` characters follows the run of states most characters lead along
   // (pattern_run.hpp), and some thread takes it if its run has the room; one holding a moving
   // character must be fed. `characters_max`: the longest such token (a run is followed that far).
+  // A thread whose pattern decides which characters it takes (pattern_bucket_mask.hpp).
+  struct pattern_thread {
+    std::uint32_t node = 0;           // the string's schema node
+    std::uint32_t pattern_state = 0;  // its automaton's state
+    std::uint32_t characters = 0;     // characters written so far
+  };
   struct plain_string {
     std::uint32_t room = 0;     // characters the roomiest thread may still take
     bool length_free = false;   // every thread: no pattern run, no maxLength, minLength reached (the count never matters)
     std::vector<code_point_range> moving;
+    std::uint32_t unpatterned_room = 0;     // the same, of the threads no pattern decides (0: none)
+    std::vector<pattern_thread> patterned;  // the threads a pattern decides
   };
   std::optional<plain_string> in_plain_string(std::uint32_t characters_max = UINT32_MAX) const;
+  const compiled_schema& schema() const { return *schema_; }
   bool operator==(const json_schema_prefix& other) const { return frames_ == other.frames_ && ends_ == other.ends_; }
 
   enum class frame_kind : std::uint8_t { document, literal, string, number, object, array };

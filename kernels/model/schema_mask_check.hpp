@@ -4,9 +4,11 @@
 // until an end-of-generation token; every problem is reported as a line: a step with no token
 // left, a drawn token the recogniser refuses, an end before the document is complete, an output
 // that does not parse or that the independent checker rejects, and (every `cross_check_every`
-// steps) a mask that differs from feeding each token's bytes on its own.
+// steps) a mask that differs from feeding each token's bytes on its own. compare_under_patterns: a
+// shortcut's mask against the trie walk's, step by step, on pattern strings.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <random>
@@ -116,6 +118,99 @@ inline generation_report generate_under_random_schemas(const tokenizer& vocab, c
       tokens.push_back(best);
       text += vocab.token_to_piece(best);
       ++report.tokens;
+    }
+  }
+  return report;
+}
+
+
+// Pattern strings drawn under `fast` (the shortcut under test on, e.g. at every plain state) with
+// random logits, and at every step its mask compared with `slow`'s (the shortcut off: the trie
+// walk) and with feeding each token on its own. Counts the steps the bucket decision decided.
+struct method_comparison {
+  std::vector<std::string> problems;
+  int steps = 0;
+  int by_buckets = 0;  // steps fast decided with schema_token_mask::method::plain_buckets
+  int ended = 0;
+};
+
+// Patterns most characters leave but many tokens fit (the bucket decision's cases), with length
+// bounds, exits from a loop, character classes cutting through the wide buckets, and unanchored.
+inline std::vector<std::string> broad_class_pattern_schemas() {
+  return {
+      R"({"type":"string","pattern":"^[a-zA-Z ]*$"})",
+      R"({"type":"string","pattern":"^[a-zA-Z ]{0,12}$"})",
+      R"({"type":"string","pattern":"^[a-zA-Z ]*$","minLength":5,"maxLength":20})",
+      R"({"type":"string","pattern":"^[a-z0-9_-]+$"})",
+      R"({"type":"string","pattern":"^[a-z][a-z0-9]*$"})",
+      R"({"type":"string","pattern":"^[a-zA-Z ][a-zA-Z0-9 ]*$"})",
+      R"({"type":"string","pattern":"^[A-Z][a-zA-Z0-9 ]{0,14}$"})",
+      R"({"type":"string","pattern":"^[A-Z][a-z]+( [A-Z][a-z]+)*$"})",
+      R"({"type":"string","pattern":"^[^0-9]*$","maxLength":30})",
+      R"({"type":"string","pattern":"^[^a-z]*$"})",
+      R"({"type":"string","pattern":"^[a-z \u00e0-\u017f\u4e00-\u4e80]*$"})",
+      R"({"type":"string","pattern":"^[a-z]*x[a-z]*$"})",
+      R"({"type":"string","pattern":"^(ab|[a-z ])*$","maxLength":40})",
+      R"({"type":"string","pattern":"^[a-zA-Z ]*[0-9]{2}$"})",
+      R"({"type":"string","pattern":"^\\w+( \\w+)*$"})",
+      R"({"type":"string","pattern":"^[a-zA-Z ]{3,8}( [0-9]+)?$"})",
+      R"({"type":"string","pattern":"[a-z]+ [a-z]+"})",
+      R"({"anyOf":[{"type":"string","pattern":"^[a-z ]*$"},{"type":"string","pattern":"^[A-Z ]*$","maxLength":9}]})",
+      R"({"anyOf":[{"type":"string","pattern":"^[a-z ]*$"},{"type":"string","maxLength":4}]})",
+  };
+}
+
+inline method_comparison compare_under_patterns(const tokenizer& vocab, const schema_token_mask& fast, const schema_token_mask& slow,
+                                                const std::vector<std::string>& schemas, std::uint32_t seed, int draws,
+                                                int steps_max) {
+  method_comparison report;
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 2.0f);
+  schema_token_mask::scratch fast_scratch, slow_scratch;
+  std::vector<float> fast_logits, slow_logits, drawn(vocab.vocab_size());
+  for (const std::string& text : schemas) {
+    auto schema = compile_json_schema(text);
+    if (!schema.ok()) {
+      report.problems.push_back(text + ": " + schema.err().message);
+      continue;
+    }
+    for (int draw = 0; draw < draws; ++draw) {
+      json_schema_prefix state(*schema);
+      std::string written;
+      // Every other draw starts inside the string, at the pattern's first state (random tokens
+      // often carry the quote and the first characters together).
+      if (draw % 2 == 1 && state.feed('"')) written = "\"";
+      if (!state.alive()) state = json_schema_prefix(*schema);
+      for (int step = 0; step < steps_max; ++step) {
+        ++report.steps;
+        if (fast.method_for(state, fast_scratch) == schema_token_mask::method::plain_buckets) ++report.by_buckets;
+        fast_logits.assign(vocab.vocab_size(), 0.0f);
+        slow_logits.assign(vocab.vocab_size(), 0.0f);
+        fast.apply(state, fast_logits, fast_scratch);
+        slow.apply(state, slow_logits, slow_scratch);
+        for (std::size_t id = 0; id < fast_logits.size(); ++id) {
+          if (std::isfinite(fast_logits[id]) == std::isfinite(slow_logits[id])) continue;
+          report.problems.push_back(text + " after " + written + ": token " + std::to_string(id) + " (" +
+                                    vocab.token_to_piece(static_cast<token_id>(id)) + ") " +
+                                    (std::isfinite(fast_logits[id]) ? "allowed" : "refused") + " by the shortcut, not by the walk");
+          break;
+        }
+        if (auto wrong = cross_check(vocab, fast, state, fast_scratch); !wrong.empty()) report.problems.push_back(text + " after " + written + ": " + wrong);
+        if (report.problems.size() > 10) return report;
+        for (float& l : drawn) l = normal(rng);
+        for (const token_id end : vocab.end_of_generation_ids()) drawn[static_cast<std::size_t>(end)] += 6.0f;
+        fast.apply(state, drawn, fast_scratch);
+        const auto best = static_cast<token_id>(std::max_element(drawn.begin(), drawn.end()) - drawn.begin());
+        if (!std::isfinite(drawn[static_cast<std::size_t>(best)]) || vocab.is_end_of_generation(best)) {
+          ++report.ended;
+          break;
+        }
+        if (!fast.advance(state, best)) {
+          report.problems.push_back(text + " after " + written + ": drew a refused token");
+          break;
+        }
+        written += vocab.token_to_piece(best);
+      }
     }
   }
   return report;

@@ -31,7 +31,8 @@ string_split split_plain(const std::string& piece) {
 
 }  // namespace
 
-schema_token_mask::schema_token_mask(const tokenizer& vocab) : tokens_(vocab), plain_chars_(tokens_.size()) {
+schema_token_mask::schema_token_mask(const tokenizer& vocab, options choices)
+    : choices_(choices), tokens_(vocab), plain_chars_(tokens_.size()) {
   std::vector<std::pair<std::string, token_id>> all, unplain, unplain_rest;
   std::vector<std::pair<token_id, std::vector<std::uint32_t>>> plain_characters;
   for (std::size_t id = 0; id < tokens_.size(); ++id) {
@@ -52,6 +53,7 @@ schema_token_mask::schema_token_mask(const tokenizer& vocab) : tokens_(vocab), p
   all_ = token_trie(std::move(all));
   unplain_ = token_trie(std::move(unplain));
   unplain_rest_ = token_trie(std::move(unplain_rest));
+  plain_buckets_ = plain_token_buckets(plain_characters);
   plain_characters_ = plain_character_index(std::move(plain_characters));
 }
 
@@ -77,14 +79,64 @@ bool schema_token_mask::shortcut_pays(const json_schema_prefix::plain_string& pl
   return count <= plain_characters_.entries() / moving_share_max;
 }
 
+bool schema_token_mask::buckets_pay(const json_schema_prefix& state, const json_schema_prefix::plain_string& plain,
+                                    scratch& buffers) const {
+  buffers.threads.clear();
+  std::size_t live_first = 0;
+  for (const json_schema_prefix::pattern_thread& thread : plain.patterned) {
+    buffers.threads.push_back(buckets_for(state.schema(), thread, plain_buckets_, plain_chars_max_));
+    live_first += buffers.threads.back().live_first;
+  }
+  if (choices_.plain_buckets_always) return true;
+  // Below this share of the plain tokens starting with a character some thread keeps, the walk
+  // (which stops at the first byte the state refuses) costs less than a pass over every token.
+  constexpr std::size_t live_share_min = 8;
+  if (live_first * live_share_min < plain_buckets_.size()) return false;
+  // Past this share of them left to step one by one (every 16th token counted), the walk, which
+  // shares their leading bytes, costs less too.
+  constexpr std::size_t sample_every = 16, unknown_share_max = 4;
+  std::size_t unknown = 0;
+  for (std::size_t i = 0; i < plain_buckets_.size(); i += sample_every) {
+    for (const thread_buckets& thread : buffers.threads) unknown += decide_by_buckets(thread, plain_buckets_, i) == bucket_verdict::unknown ? 1 : 0;
+  }
+  return unknown * sample_every * unknown_share_max <= plain_buckets_.size();
+}
+
+schema_token_mask::method schema_token_mask::method_for(const json_schema_prefix& state, scratch& buffers) const {
+  buffers.plain.reset();
+  if (!state.alive()) return method::trie_walk;
+  buffers.plain = state.in_plain_string(plain_chars_max_);
+  if (!buffers.plain) return method::trie_walk;
+  if (shortcut_pays(*buffers.plain)) return method::plain_run;
+  return choices_.plain_buckets && buckets_pay(state, *buffers.plain, buffers) ? method::plain_buckets : method::trie_walk;
+}
+
+void schema_token_mask::allow_plain_by_buckets(const json_schema_prefix& state, const json_schema_prefix::plain_string& plain,
+                                               const scratch& buffers, std::vector<std::uint8_t>& allowed) const {
+  for (std::size_t i = 0; i < plain_buckets_.size(); ++i) {
+    bool takes = plain_buckets_.count(i) <= plain.unpatterned_room;
+    for (std::size_t t = 0; !takes && t < buffers.threads.size(); ++t) {
+      switch (decide_by_buckets(buffers.threads[t], plain_buckets_, i)) {
+        case bucket_verdict::takes: takes = true; break;
+        case bucket_verdict::refuses: break;
+        case bucket_verdict::unknown:
+          takes = thread_takes(state.schema(), plain.patterned[t], buffers.threads[t], plain_buckets_.characters(i));
+          break;
+      }
+    }
+    allowed[static_cast<std::size_t>(plain_buckets_.token(i))] = takes ? 1 : 0;
+  }
+}
+
 void schema_token_mask::apply(const json_schema_prefix& state, std::span<float> logits, scratch& buffers) const {
   if (!state.alive()) return tokens_.mask_all_but_end(logits);
   const std::size_t n = std::min(logits.size(), tokens_.size());
   std::vector<std::uint8_t>& allowed = buffers.allowed;
   allowed.assign(tokens_.size(), 0);
   const auto allow = [&](token_id token, const json_schema_prefix&) { allowed[static_cast<std::size_t>(token)] = 1; };
-  const auto plain = state.in_plain_string(plain_chars_max_);
-  if (plain && shortcut_pays(*plain)) {
+  const method how = method_for(state, buffers);
+  const auto& plain = buffers.plain;
+  if (how == method::plain_run) {
     for (std::size_t id = 0; id < n; ++id) allowed[id] = plain_chars_[id] != 0 && plain_chars_[id] <= plain->room;
     // Plain tokens holding a character that moves a pattern off its run: fed whole.
     std::vector<token_id>& moved = buffers.moved;
@@ -98,6 +150,9 @@ void schema_token_mask::apply(const json_schema_prefix& state, std::span<float> 
     }
     // Feeding the plain leading characters leaves a length-free string as it was.
     (plain->length_free ? unplain_rest_ : unplain_).walk(state, buffers.per_depth, allow);
+  } else if (how == method::plain_buckets) {
+    allow_plain_by_buckets(state, *plain, buffers, allowed);
+    unplain_.walk(state, buffers.per_depth, allow);
   } else {
     all_.walk(state, buffers.per_depth, allow);
   }

@@ -12,7 +12,9 @@
 // With a pattern, the same holds for plain tokens without a character that moves its automaton off
 // the run most characters follow (pattern_run.hpp: `.*`, `[^"]{0,200}`); the few that hold one are
 // fed whole, found through plain_character_index. A pattern that most characters leave (a tight one)
-// is walked: its walk is short, since the state refuses most bytes.
+// is walked when few tokens start with a character it keeps (its walk is short, since the state
+// refuses most bytes); when many do (`^[a-zA-Z ]*$`), plain tokens are decided by the buckets their
+// characters fall in (pattern_bucket_mask.hpp) and only the tokens that are not plain are walked.
 // Built once per vocabulary; apply() is const and keeps its buffers in a caller's scratch.
 #include <cstdint>
 #include <optional>
@@ -22,22 +24,38 @@
 
 #include "kernels/model/json_schema_prefix.hpp"
 #include "kernels/model/mask_vocabulary.hpp"
+#include "kernels/model/pattern_bucket_mask.hpp"
 #include "kernels/model/plain_character_index.hpp"
+#include "kernels/model/plain_token_buckets.hpp"
 #include "kernels/model/token_trie.hpp"
 #include "kernels/model/tokenizer.hpp"
 
 namespace infergrid::model {
 
+// Which shortcuts schema_token_mask::apply() may take instead of the trie walk (the bench and the
+// tests turn them off to compare); every choice gives the same mask.
+struct schema_mask_options {
+  bool plain_buckets = true;
+  bool plain_buckets_always = false;  // even where the walk costs less (tests: every plain state through it)
+};
+
 class schema_token_mask {
  public:
-  explicit schema_token_mask(const tokenizer& vocab);
+  using options = schema_mask_options;
+  explicit schema_token_mask(const tokenizer& vocab, options choices = {});
 
   struct scratch {
     std::vector<json_schema_prefix> per_depth;
     std::vector<std::uint8_t> allowed;
     std::vector<token_id> moved;                // plain tokens to feed whole
     std::optional<json_schema_prefix> probe;    // one of them being fed
+    std::vector<thread_buckets> threads;         // per pattern thread, for the bucket decision
+    std::optional<json_schema_prefix::plain_string> plain;  // the state's plain string, if it is in one
   };
+  // How apply() decides the tokens from `state`: a walk of every token's bytes, plain tokens by
+  // their count along the pattern's run, or plain tokens by their characters' buckets.
+  enum class method : std::uint8_t { trie_walk, plain_run, plain_buckets };
+  method method_for(const json_schema_prefix& state, scratch& buffers) const;
   // Sets the logits of the tokens that cannot follow `state` to -inf (at least one token stays).
   void apply(const json_schema_prefix& state, std::span<float> logits, scratch& buffers) const;
   // Feeds `token`'s bytes; false: it cannot follow (an end-of-generation or control token included),
@@ -46,14 +64,21 @@ class schema_token_mask {
   std::size_t vocab_size() const { return tokens_.size(); }
 
  private:
+  options choices_;
   mask_vocabulary tokens_;
   // The plain-string shortcut costs less than the trie walk: no pattern decides, or the run is long
   // and few enough plain tokens hold a moving character to feed them one by one.
   bool shortcut_pays(const json_schema_prefix::plain_string& plain) const;
+  // The bucket decision costs less than the trie walk: many plain tokens start with a character
+  // some pattern thread keeps (fills buffers.threads).
+  bool buckets_pay(const json_schema_prefix& state, const json_schema_prefix::plain_string& plain, scratch& buffers) const;
+  void allow_plain_by_buckets(const json_schema_prefix& state, const json_schema_prefix::plain_string& plain,
+                              const scratch& buffers, std::vector<std::uint8_t>& allowed) const;
 
   std::vector<std::uint16_t> plain_chars_;  // characters of a plain string token (0: not plain)
   std::uint32_t plain_chars_max_ = 0;       // the most of them
   plain_character_index plain_characters_;  // which plain tokens hold which characters
+  plain_token_buckets plain_buckets_;       // the plain tokens' characters, in order and by bucket
   token_trie all_;                        // every token with bytes
   token_trie unplain_;                    // tokens that are not plain
   token_trie unplain_rest_;               // the same, without their plain leading characters

@@ -143,5 +143,18 @@ TEST_F(schema_mask_on_stories, permissive_patterns_decide_plain_tokens_by_count_
   EXPECT_GT(shortcuts, 20);
 }
 
+
+// Broad-but-not-all classes (`^[a-zA-Z ]*$`: most characters leave, most tokens fit): plain tokens
+// decided by their characters' buckets give exactly the trie walk's mask, and feeding's, at every
+// step of random draws.
+TEST_F(schema_mask_on_stories, broad_class_patterns_decide_plain_tokens_by_buckets_exactly) {
+  const schema_token_mask fast(vocab(), {.plain_buckets = true, .plain_buckets_always = true});
+  const schema_token_mask slow(vocab(), {.plain_buckets = false, .plain_buckets_always = false});
+  const auto report = testing_support::compare_under_patterns(vocab(), fast, slow, testing_support::broad_class_pattern_schemas(), 5, 3, 30);
+  for (const std::string& problem : report.problems) ADD_FAILURE() << problem;
+  std::printf("%d steps, %d decided by buckets, %d draws ended\n", report.steps, report.by_buckets, report.ended);
+  EXPECT_GT(report.by_buckets, report.steps / 4);
+}
+
 }  // namespace
 }  // namespace infergrid::model

@@ -1,6 +1,7 @@
 // schema_token_mask on the real 151,936-token Qwen3 vocabulary (the tiny GGUF make_fixtures.sh
 // writes): 100 random schemas, random-logit draws under the mask, every output parses and passes the
-// independent schema checker; the mask is cross-checked against feeding each token on its own.
+// independent schema checker; the mask is cross-checked against feeding each token on its own; and
+// broad-class patterns decided by buckets match the trie walk.
 #include <gtest/gtest.h>
 
 #include "kernels/model/gguf_file.hpp"
@@ -20,6 +21,22 @@ TEST(schema_mask_on_qwen3, random_schemas_draw_only_valid_documents) {
   testing_support::print_and_fail(report);
   EXPECT_EQ(report.schemas, 100);
   EXPECT_GE(report.ended, 90);
+}
+
+
+// Broad-but-not-all classes on a vocabulary with every script: the bucket decision (the wide
+// buckets cut through the classes' ranges) gives exactly the trie walk's mask and feeding's.
+TEST(schema_mask_on_qwen3, broad_class_patterns_decide_plain_tokens_by_buckets_exactly) {
+  auto file = gguf_file::open(std::string(INFERGRID_TOKENIZER_WORK_DIR) + "/qwen3-tiny.gguf");
+  ASSERT_TRUE(file.ok()) << file.err().message;
+  auto vocab = tokenizer::from_gguf(*file);
+  ASSERT_TRUE(vocab.ok()) << vocab.err().message;
+  const schema_token_mask fast(*vocab, {.plain_buckets = true, .plain_buckets_always = true});
+  const schema_token_mask slow(*vocab, {.plain_buckets = false, .plain_buckets_always = false});
+  const auto report = testing_support::compare_under_patterns(*vocab, fast, slow, testing_support::broad_class_pattern_schemas(), 3, 2, 12);
+  for (const std::string& problem : report.problems) ADD_FAILURE() << problem;
+  std::printf("%d steps, %d decided by buckets, %d draws ended\n", report.steps, report.by_buckets, report.ended);
+  EXPECT_GT(report.by_buckets, report.steps / 4);
 }
 
 }  // namespace
