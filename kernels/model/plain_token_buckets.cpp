@@ -1,6 +1,7 @@
 #include "kernels/model/plain_token_buckets.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <map>
 
 namespace infergrid::model {
@@ -25,6 +26,17 @@ plain_token_buckets::plain_token_buckets(const std::vector<std::pair<token_id, s
     seen += count;
     if (bucket + 1 < bucket_count && seen * wide_buckets >= (bucket - ascii_buckets + 1) * wide_total) ++bucket;
   }
+  // A code point's bucket: its own below 128, else the last non-empty wide bucket starting at or
+  // before it (every wide code point of the vocabulary lies in one; the non-empty ones come first).
+  const auto wide_begin = ranges_.begin() + ascii_buckets;
+  const std::size_t wide_used = bucket + (ranges_[bucket].first <= ranges_[bucket].last ? 1 : 0);
+  const auto wide_end = ranges_.begin() + static_cast<std::ptrdiff_t>(wide_used);
+  const auto bucket_of = [&](std::uint32_t code_point) -> std::size_t {
+    if (code_point < ascii_buckets) return code_point;
+    const auto after = std::upper_bound(wide_begin, wide_end, code_point,
+                                        [](std::uint32_t c, const code_point_range& r) { return c < r.first; });
+    return after == wide_begin ? ascii_buckets : static_cast<std::size_t>(after - ranges_.begin()) - 1;
+  };
   tokens_.reserve(tokens.size());
   for (const auto& [token, characters] : tokens) {
     bucket_set set{};
@@ -40,17 +52,6 @@ plain_token_buckets::plain_token_buckets(const std::vector<std::pair<token_id, s
     characters_.insert(characters_.end(), characters.begin(), characters.end());
     offsets_.push_back(characters_.size());
   }
-}
-
-std::size_t plain_token_buckets::bucket_of(std::uint32_t code_point) const {
-  if (code_point < ascii_buckets) return code_point;
-  // The last non-empty wide bucket starting at or before it (every wide code point of the
-  // vocabulary lies in one).
-  std::size_t found = ascii_buckets;
-  for (std::size_t b = ascii_buckets; b < bucket_count && ranges_[b].first <= ranges_[b].last; ++b) {
-    if (ranges_[b].first <= code_point) found = b;
-  }
-  return found;
 }
 
 }  // namespace infergrid::model

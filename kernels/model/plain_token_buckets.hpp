@@ -44,8 +44,6 @@ class plain_token_buckets {
   std::size_t first_count(std::size_t bucket) const { return first_counts_[bucket]; }
 
  private:
-  std::size_t bucket_of(std::uint32_t code_point) const;
-
   std::array<code_point_range, bucket_count> ranges_{};
   std::array<std::size_t, bucket_count> first_counts_{};
   std::vector<token_id> tokens_;
