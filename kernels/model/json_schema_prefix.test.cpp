@@ -4,6 +4,7 @@
 // leads into a dead end, and every document it completes is valid for an independent checker.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <regex>
 
 #include <nlohmann/json.hpp>
@@ -113,14 +114,8 @@ TEST(json_schema_prefix, refuses_a_prefix_as_soon_as_no_completion_is_in_range) 
   }
 }
 
-// Every text of up to 4 characters from "-0123456789.", against exact decimal arithmetic: a
-// number is taken whole exactly when it is one JSON allows, lies in the range and is a multiple.
-TEST(json_schema_prefix, multiple_of_is_exact_decimal_arithmetic_on_every_short_number) {
-  struct step_case {
-    std::string step;
-    double minimum, maximum;
-  };
-  const std::regex number_grammar(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?)");
+// Every text of up to 4 characters from "-0123456789." ("" first).
+std::vector<std::string> short_number_texts() {
   const std::string alphabet = "-0123456789.";
   std::vector<std::string> texts = {""};
   for (std::size_t begin = 0, length = 0; length < 4; ++length) {
@@ -130,6 +125,18 @@ TEST(json_schema_prefix, multiple_of_is_exact_decimal_arithmetic_on_every_short_
     }
     begin = end;
   }
+  return texts;
+}
+
+// Every text of up to 4 characters from "-0123456789.", against exact decimal arithmetic: a
+// number is taken whole exactly when it is one JSON allows, lies in the range and is a multiple.
+TEST(json_schema_prefix, multiple_of_is_exact_decimal_arithmetic_on_every_short_number) {
+  struct step_case {
+    std::string step;
+    double minimum, maximum;
+  };
+  const std::regex number_grammar(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?)");
+  const std::vector<std::string> texts = short_number_texts();
   for (const step_case& c : {step_case{"3", -50, 200}, step_case{"0.25", -1.5, 20}, step_case{"0.01", -0.5, 0.5},
                              step_case{"0.3", -10, 10}, step_case{"7", 1, 99}, step_case{"1.5", -100, 100}}) {
     const std::string schema_text = R"({"type":"number","multipleOf":)" + c.step + R"(,"minimum":)" +
@@ -144,6 +151,47 @@ TEST(json_schema_prefix, multiple_of_is_exact_decimal_arithmetic_on_every_short_
       taken += expected ? 1 : 0;
     }
     EXPECT_GT(taken, 3) << schema_text;
+  }
+}
+
+// The same on the paths the test above leaves out: exclusive bounds (one unit inside), ranges
+// wholly below zero, integers with a fractional step, and steps written with an exponent.
+TEST(json_schema_prefix, multiple_of_with_exclusive_bounds_negative_ranges_and_exponent_steps) {
+  struct bounded_case {
+    std::string schema_text, step;
+    bool integer;
+    std::function<bool(double)> in_range;
+  };
+  const std::regex number_grammar(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?)"), integer_grammar(R"(-?(0|[1-9][0-9]*))");
+  const std::vector<std::string> texts = short_number_texts();
+  const std::vector<bounded_case> cases = {
+      {R"({"type":"number","multipleOf":5e-1,"exclusiveMinimum":-2,"exclusiveMaximum":-1})", "5e-1", false,
+       [](double v) { return v > -2 && v < -1; }},
+      {R"({"type":"number","multipleOf":1E1,"minimum":-25,"maximum":-5})", "1E1", false, [](double v) { return v >= -25 && v <= -5; }},
+      {R"({"type":"integer","multipleOf":0.5,"minimum":-3,"exclusiveMaximum":0})", "0.5", true, [](double v) { return v >= -3 && v < 0; }},
+      {R"({"type":"number","multipleOf":0.25,"exclusiveMinimum":-0.5,"exclusiveMaximum":0.5})", "0.25", false,
+       [](double v) { return v > -0.5 && v < 0.5; }},
+      {R"({"type":"number","multipleOf":2.5e-1,"exclusiveMinimum":-1.25,"maximum":-0.25})", "2.5e-1", false,
+       [](double v) { return v > -1.25 && v <= -0.25; }},
+      {R"({"type":"integer","multipleOf":3,"exclusiveMinimum":-10,"exclusiveMaximum":-1})", "3", true, [](double v) { return v > -10 && v < -1; }},
+  };
+  for (const bounded_case& c : cases) {
+    const compiled_schema schema = compiled(c.schema_text);
+    int taken = 0;
+    for (std::size_t i = 1; i < texts.size(); ++i) {
+      const std::string& text = texts[i];
+      const bool expected = std::regex_match(text, c.integer ? integer_grammar : number_grammar) && c.in_range(std::stod(text)) &&
+                            testing_support::decimal_multiple(text, c.step);
+      EXPECT_EQ(accepts(schema, text), expected) << c.schema_text << " " << text;
+      // Never a dead end: a prefix is kept only while some completion is taken.
+      if (viable(schema, text) && !accepts(schema, text)) {
+        bool completes = false;
+        for (std::size_t j = 0; j < texts.size() && !completes; ++j) completes = accepts(schema, text + texts[j]);
+        EXPECT_TRUE(completes) << c.schema_text << " " << text << " has no completion of up to 4 characters";
+      }
+      taken += expected ? 1 : 0;
+    }
+    EXPECT_GE(taken, 1) << c.schema_text;
   }
 }
 
