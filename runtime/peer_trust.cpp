@@ -1,9 +1,19 @@
 #include "runtime/peer_trust.hpp"
 
 namespace infergrid {
+namespace {
+
+// Drops the pins of `pins` silent for longer than `idle_ms`.
+template <class pin_map>
+void forget_idle(pin_map& pins, std::int64_t idle_ms, std::int64_t now_ms) {
+  std::erase_if(pins, [&](const auto& entry) { return now_ms - entry.second.last_seen_ms > idle_ms; });
+}
+
+}  // namespace
 
 peer_trust::peer_trust(const security_config& security, const std::vector<peer_config>& peers)
     : open_admission_(security.open_admission),
+      pin_idle_ms_(security.pin_idle_ms),
       members_(security.members.begin(), security.members.end()),
       coordinators_(security.coordinators.begin(), security.coordinators.end()),
       operators_(security.operators.begin(), security.operators.end()) {
@@ -43,12 +53,12 @@ status peer_trust::pin(std::string_view address, const public_key& signer, std::
   std::lock_guard lock(mutex_);
   if (peer_nodes_.count(node) != 0 && !peer_keys_.contains(node)) first_peer_keys_.try_emplace(std::string(node), signer);
   auto found = pins_.find(address);
-  if (found != pins_.end() && now_ms - found->second.last_seen_ms > pin_idle_ms) {
+  if (found != pins_.end() && now_ms - found->second.last_seen_ms > pin_idle_ms_) {
     pins_.erase(found);
     found = pins_.end();
   }
   if (found == pins_.end()) {
-    if (pins_.size() >= max_pins) forget_idle(now_ms);
+    if (pins_.size() >= max_pins) forget_idle(pins_, pin_idle_ms_, now_ms);
     if (pins_.size() >= max_pins) return make_error(error_code::unavailable, "too many senders pinned");
     pins_.emplace(std::string(address), pinned{signer, now_ms});
     return {};
@@ -62,25 +72,21 @@ status peer_trust::pin(std::string_view address, const public_key& signer, std::
   return {};
 }
 
-bool peer_trust::may_route(std::string_view node, const public_key& signer, std::int64_t now_ms) {
+bool peer_trust::may_route(std::string_view node, const public_key& signer, bool on_current_route, std::int64_t now_ms) {
   if (auto configured = peer_keys_.find(node); configured != peer_keys_.end()) return configured->second == signer;
   std::lock_guard lock(mutex_);
   auto found = route_keys_.find(node);
-  if (found != route_keys_.end() && now_ms - found->second.last_seen_ms <= pin_idle_ms) {
-    if (!found->second.keys.contains(signer)) return false;
+  if (found != route_keys_.end() && now_ms - found->second.last_seen_ms <= pin_idle_ms_) {
+    if (!on_current_route && found->second.key != signer) return false;
     found->second.last_seen_ms = now_ms;
     return true;
   }
   if (found == route_keys_.end() && route_keys_.size() >= max_pins) {
-    std::erase_if(route_keys_, [now_ms](const auto& entry) { return now_ms - entry.second.last_seen_ms > pin_idle_ms; });
+    forget_idle(route_keys_, pin_idle_ms_, now_ms);
     if (route_keys_.size() >= max_pins) return false;
   }
-  route_keys_.insert_or_assign(std::string(node), route_keys{{signer}, now_ms});
+  route_keys_.insert_or_assign(std::string(node), pinned{signer, now_ms});
   return true;
-}
-
-void peer_trust::forget_idle(std::int64_t now_ms) {
-  std::erase_if(pins_, [now_ms](const auto& entry) { return now_ms - entry.second.last_seen_ms > pin_idle_ms; });
 }
 
 }  // namespace infergrid

@@ -4,7 +4,7 @@
 // sending address ("node/actor") is pinned to: its configured peer key, else the first key seen.
 // A configured peer's node key holds the coordinator role: `peers[].key`, else the first key that
 // node signed with (trust on first use; configure the key to rule that out).
-// A pin lapses after pin_idle_ms without traffic, so a host that returns with a new key rejoins.
+// A pin lapses after security.pin_idle_ms without traffic, so a host that returns with a new key rejoins.
 // Thread-safe: the ingress pins, actors ask for roles.
 #include <cstdint>
 #include <map>
@@ -31,14 +31,20 @@ class peer_trust {
   bool open_admission() const { return open_admission_; }
   // Whether an envelope `signer` signed from `node` may say where that node is (its reply endpoint
   // and transport key, which the directory then routes the node's traffic to): the node's
-  // configured key; else a key that signed from the node when its route was first learned (trust
-  // on first use, lapsing after pin_idle_ms of silence from those keys). Another key — a stranger
-  // sending as "node/anything" under a fresh address pin — is still delivered but never reroutes
-  // the node: without this, it could have the node's jobs (prompts) and cancels sent to itself.
-  bool may_route(std::string_view node, const public_key& signer, std::int64_t now_ms);
+  // configured key; else, while the node's route pin is alive, only the key its route was first
+  // learned from (trust on first use). Another key — a stranger sending as "node/anything" under a
+  // fresh address pin — is still delivered but never reroutes the node: without this, it could have
+  // the node's jobs (prompts) and cancels sent to itself.
+  // on_current_route: the envelope came over the route the node already has (same reply endpoint
+  // and, under curve, the same authenticated transport key). That moves nothing, so any admitted
+  // signer may — and it keeps the pin alive: a node whose first key falls silent while another of
+  // its keys (a worker's miner key, its node key) keeps sending keeps its route. The pin lapses
+  // only after security.pin_idle_ms with no admitted traffic on the route, so a host that returns
+  // with new keys rejoins.
+  bool may_route(std::string_view node, const public_key& signer, bool on_current_route, std::int64_t now_ms);
+  // security.pin_idle_ms: silence after which a first-seen pin is forgotten.
+  std::int64_t pin_idle_ms() const { return pin_idle_ms_; }
 
-  // Silence after which a first-seen pin is forgotten.
-  static constexpr std::int64_t pin_idle_ms = 120000;
   // Pins held at once; beyond it the oldest idle ones are forgotten first, then new senders refused.
   static constexpr std::size_t max_pins = 65536;
 
@@ -47,9 +53,9 @@ class peer_trust {
     public_key key{};
     std::int64_t last_seen_ms = 0;
   };
-  void forget_idle(std::int64_t now_ms);
 
   const bool open_admission_;
+  const std::int64_t pin_idle_ms_;
   std::set<public_key> members_;
   std::set<public_key> coordinators_;
   std::set<public_key> operators_;
@@ -58,11 +64,7 @@ class peer_trust {
   mutable std::mutex mutex_;
   std::map<std::string, pinned, std::less<>> pins_;
   std::map<std::string, public_key, std::less<>> first_peer_keys_;  // configured peers without a key
-  struct route_keys {
-    std::set<public_key> keys;
-    std::int64_t last_seen_ms = 0;
-  };
-  std::map<std::string, route_keys, std::less<>> route_keys_;  // node -> keys that may say where it is
+  std::map<std::string, pinned, std::less<>> route_keys_;  // node -> the key that may say where it is
 };
 
 }  // namespace infergrid

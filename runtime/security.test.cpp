@@ -65,7 +65,7 @@ TEST(peer_trust, pins_an_address_to_its_first_key_and_a_configured_peer_to_its_k
   peer_trust trust(security, {hub});
   EXPECT_TRUE(trust.pin("m/x", one.public_id(), now_ms).ok());
   EXPECT_EQ(trust.pin("m/x", two.public_id(), now_ms).err().code, error_code::permission_denied);
-  EXPECT_TRUE(trust.pin("m/x", two.public_id(), now_ms + peer_trust::pin_idle_ms + 1).ok());  // lapsed
+  EXPECT_TRUE(trust.pin("m/x", two.public_id(), now_ms + security.pin_idle_ms + 1).ok());  // lapsed
   EXPECT_EQ(trust.pin("hub/matchmaker", one.public_id(), now_ms).err().code, error_code::permission_denied);
   EXPECT_TRUE(trust.pin("hub/matchmaker", two.public_id(), now_ms).ok());
   EXPECT_NE(trust.roles_of(two.public_id(), "hub") & role_coordinator, 0);
@@ -73,22 +73,43 @@ TEST(peer_trust, pins_an_address_to_its_first_key_and_a_configured_peer_to_its_k
 }
 
 // Where a node is (its reply endpoint, which the directory routes its jobs and cancels to) is taught
-// only by the keys its route was first learned from: a stranger signing as "w1/anything" (a fresh
+// only by the key its route was first learned from: a stranger signing as "w1/anything" (a fresh
 // address, so its own pin passes) is delivered but cannot reroute w1 to itself.
-TEST(peer_trust, only_the_keys_a_node_was_learned_from_may_move_its_route) {
+TEST(peer_trust, only_the_key_a_node_was_learned_from_may_move_its_route) {
   const identity worker = identity::generate(), stranger = identity::generate(), hub_key = identity::generate();
   security_config security;
   security.open_admission = true;
   peer_config hub{"hub", "tcp://127.0.0.1:1", {}, hub_key.public_id()};
   peer_trust trust(security, {hub});
-  EXPECT_TRUE(trust.may_route("w1", worker.public_id(), now_ms));
-  EXPECT_TRUE(trust.may_route("w1", worker.public_id(), now_ms + 1000));
-  EXPECT_FALSE(trust.may_route("w1", stranger.public_id(), now_ms + 2000));
-  // Its keys silent past pin_idle_ms, the node may come back under another (a host rebuilt).
-  EXPECT_TRUE(trust.may_route("w1", stranger.public_id(), now_ms + 1000 + peer_trust::pin_idle_ms + 1));
+  const bool moves = false;
+  EXPECT_TRUE(trust.may_route("w1", worker.public_id(), moves, now_ms));
+  EXPECT_TRUE(trust.may_route("w1", worker.public_id(), moves, now_ms + 1000));
+  EXPECT_FALSE(trust.may_route("w1", stranger.public_id(), moves, now_ms + 2000));
+  // Its route silent past pin_idle_ms, the node may come back under another key (a host rebuilt).
+  EXPECT_TRUE(trust.may_route("w1", stranger.public_id(), moves, now_ms + 1000 + security.pin_idle_ms + 1));
   // A configured peer's route moves only by its configured key.
-  EXPECT_FALSE(trust.may_route("hub", worker.public_id(), now_ms));
-  EXPECT_TRUE(trust.may_route("hub", hub_key.public_id(), now_ms));
+  EXPECT_FALSE(trust.may_route("hub", worker.public_id(), moves, now_ms));
+  EXPECT_TRUE(trust.may_route("hub", hub_key.public_id(), moves, now_ms));
+}
+
+// The node's other keys (a worker's miner key beside its node key) keep sending over its route
+// while the key it was first learned from is silent: the route stays pinned, and a stranger
+// sending all along still cannot move it. (Before, only the first key's traffic counted, so the pin
+// lapsed after pin_idle_ms and the first stranger envelope after that took the route.)
+TEST(peer_trust, traffic_over_a_nodes_route_keeps_its_pin_whichever_of_its_keys_signs) {
+  const identity miner = identity::generate(), node_key = identity::generate(), stranger = identity::generate();
+  security_config security;
+  security.open_admission = true;
+  peer_trust trust(security, {});
+  const bool moves = false, on_route = true;
+  EXPECT_TRUE(trust.may_route("w1", miner.public_id(), moves, now_ms));
+  for (std::int64_t at = now_ms; at <= now_ms + 3 * security.pin_idle_ms; at += security.pin_idle_ms / 4) {
+    EXPECT_TRUE(trust.may_route("w1", node_key.public_id(), on_route, at));
+    EXPECT_FALSE(trust.may_route("w1", stranger.public_id(), moves, at + 1)) << "at +" << at - now_ms << " ms";
+  }
+  // The first key may still move it; a key that only rode the route may not.
+  EXPECT_FALSE(trust.may_route("w1", node_key.public_id(), moves, now_ms + 3 * security.pin_idle_ms));
+  EXPECT_TRUE(trust.may_route("w1", miner.public_id(), moves, now_ms + 3 * security.pin_idle_ms));
 }
 
 // A refused envelope being answered may introduce a node, never move one the directory knows.

@@ -53,7 +53,7 @@ status parse_security(const settings& root, security_config& out) {
   if (!at.yaml().IsMap()) return invalid(root, "security", "expected a mapping");
   IG_TRY(at.reject_unknown_keys(
       {"identity", "signatures", "admit", "members", "coordinators", "operators", "replay_window_ms", "max_tracked_senders",
-       "transport", "transport_key", "transport_members"}));
+       "pin_idle_ms", "transport", "transport_key", "transport_members"}));
   IG_TRY(read_secret_path(at, "identity", out.identity_path));
   auto signatures = at.get<std::string>("signatures", "required");
   if (!signatures.ok()) return signatures.err();
@@ -75,7 +75,8 @@ status parse_security(const settings& root, security_config& out) {
   IG_TRY(parse_key_list(at, "coordinators", out.coordinators));
   IG_TRY(parse_key_list(at, "operators", out.operators));
   for (auto [key, value] : {std::pair{"replay_window_ms", &out.replay_window_ms},
-                            std::pair{"max_tracked_senders", &out.max_tracked_senders}}) {
+                            std::pair{"max_tracked_senders", &out.max_tracked_senders},
+                            std::pair{"pin_idle_ms", &out.pin_idle_ms}}) {
     auto read = at.get<std::int64_t>(key, *value);
     if (!read.ok()) return read.err();
     if (*read <= 0) return invalid(at, key, "must be positive");

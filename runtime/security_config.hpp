@@ -11,6 +11,7 @@
 //     coordinators: [keys/hub/signing.pub]          # gateways, bridges, matchmakers
 //     operators: [keys/operator/signing.pub]        # deposits, epochs, stake for others
 //     replay_window_ms: 60000           # envelopes sent longer ago (or ahead) than this are refused
+//     pin_idle_ms: 120000               # a first-seen key pin (address or route) lapses after this silence
 //     transport: curve                  # curve (default): CurveZMQ on every tcp socket | plaintext
 //     transport_key: keys/node/transport.key         # Curve25519 secret (Z85); required under curve
 //     transport_members: [keys/miner-1/transport.pub] # transport keys the ZAP handler admits (allowlist)
@@ -34,6 +35,9 @@ struct security_config {
   std::vector<public_key> coordinators;
   std::vector<public_key> operators;
   std::int64_t replay_window_ms = 60000;
+  // Silence after which a first-seen pin lapses: a sending address's key, and the keys that may move
+  // a node's route (peer_trust), so a host that returns with a new key rejoins.
+  std::int64_t pin_idle_ms = 120000;
   // Senders whose replay windows are tracked at once; more are refused until old ones expire.
   std::int64_t max_tracked_senders = 65536;
   // CurveZMQ on the node's tcp sockets. Key files are read when the node starts (transport_security.hpp).
