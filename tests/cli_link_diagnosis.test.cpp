@@ -115,29 +115,51 @@ TEST(cli_link_diagnosis, a_wrong_actor_name_is_named_by_the_node_and_the_right_o
   EXPECT_TRUE(says(right, node.name + "/health answered")) << right.output;
 }
 
+// `infergrid status --config` of a hub node (a real process, plaintext, with a matchmaker) whose
+// config lists `ledger_node` at `ledger_endpoint` for settlement.
+cli_run status_of_hub_with_ledger(const std::string& ledger_node, const std::string& ledger_endpoint) {
+  const std::string dir = testing::make_temp_dir();
+  const testing::node_keys hub = testing::make_node_keys(dir, "hub");
+  const std::string hub_endpoint = "tcp://127.0.0.1:" + std::to_string(testing::free_tcp_port());
+  const std::string config = dir + "/hub.yaml";
+  testing::write_file(config, "node: {name: hub, bind: " + hub_endpoint + "}\n"
+                              "security: {identity: " + hub.signing_key + ", transport: plaintext}\n"
+                              "peers:\n  - {name: " + ledger_node + ", endpoint: " + ledger_endpoint +
+                              ", actors: [settlement]}\n"
+                              "actors:\n  - {name: matchmaker, kind: matchmaker}\n");
+  child_process node({testing::infergrid_binary(), "node", "--config", config}, dir + "/hub.log");
+  if (!node.wait_for_log("started actor", std::chrono::seconds(20)).has_value()) return {-1, "hub: " + node.log()};
+  child_process cli({testing::infergrid_binary(), "status", "--config", config, "--timeout-ms", timeout_ms},
+                    dir + "/status.log");
+  return {cli.wait_exit(std::chrono::seconds(30)).value_or(-1), cli.log()};
+}
+
 // `infergrid status` of a split layout whose ledger node is down: the grid is drawn, and the ledger
 // line says why settlement did not answer, in the words `ping` uses (it said only "not reachable
 // at ledger/settlement: <the call's timeout>" before).
 TEST(cli_link_diagnosis, status_explains_a_silent_ledger) {
-  const std::string dir = testing::make_temp_dir();
-  const testing::node_keys hub = testing::make_node_keys(dir, "hub");
-  const std::string hub_endpoint = "tcp://127.0.0.1:" + std::to_string(testing::free_tcp_port());
   const std::string ledger_endpoint = "tcp://127.0.0.1:" + std::to_string(testing::free_tcp_port());
-  const std::string config = dir + "/hub.yaml";
-  testing::write_file(config, "node: {name: hub, bind: " + hub_endpoint + "}\n"
-                              "security: {identity: " + hub.signing_key + ", transport: plaintext}\n"
-                              "peers:\n  - {name: ledger, endpoint: " + ledger_endpoint + ", actors: [settlement]}\n"
-                              "actors:\n  - {name: matchmaker, kind: matchmaker}\n");
-  child_process node({testing::infergrid_binary(), "node", "--config", config}, dir + "/hub.log");
-  ASSERT_TRUE(node.wait_for_log("started actor", std::chrono::seconds(20)).has_value()) << node.log();
-  child_process cli({testing::infergrid_binary(), "status", "--config", config, "--timeout-ms", timeout_ms},
-                    dir + "/status.log");
-  const cli_run run{cli.wait_exit(std::chrono::seconds(30)).value_or(-1), cli.log()};
+  const cli_run run = status_of_hub_with_ledger("ledger", ledger_endpoint);
   EXPECT_EQ(run.exit_status, 0) << run.output;
   EXPECT_TRUE(says(run, "matchmaker answered in")) << run.output;
   EXPECT_TRUE(says(run, "ledger: not reached: ledger/settlement: nothing listening at " + ledger_endpoint +
                             ": is the node running?"))
       << run.output;
+}
+
+// `infergrid status` of a split layout whose ledger node runs without a settlement actor: the node
+// answers, so the ledger line quotes its refusal and does not call it unreached (it read "ledger:
+// not reached: ledger/settlement: refused by node …" before).
+TEST(cli_link_diagnosis, status_quotes_a_ledger_node_that_answers_with_a_refusal) {
+  child_node ledger("ledger-without-settlement", "", "{transport: plaintext}");
+  ASSERT_TRUE(ledger.ready) << ledger.process->log();
+  const cli_run run = status_of_hub_with_ledger(ledger.name, ledger.endpoint);
+  EXPECT_EQ(run.exit_status, 0) << run.output;
+  EXPECT_TRUE(says(run, "matchmaker answered in")) << run.output;
+  EXPECT_TRUE(says(run, "ledger: " + ledger.name + "/settlement: refused by node " + ledger.name + ": node " + ledger.name +
+                            " has no actor 'settlement'"))
+      << run.output;
+  EXPECT_FALSE(says(run, "not reached")) << run.output;
 }
 
 }  // namespace

@@ -118,9 +118,15 @@ status print_status(const cli::connected_node& connected, const status_options& 
   print_grid(*grid);
   const std::string settlement = cli::actor_address(options.settlement, target_node, connected.peers);
   auto ledger = client.call<ledger_view_report>(settlement, ledger_view_query{20}, options.timeout_ms);
-  // A silent ledger is explained as a silent matchmaker is: what the link to its node shows.
-  if (ledger.ok()) print_ledger(*ledger);
-  else fmt::print("\nledger: not reached: {}\n", cli::explain_failure(connected, settlement, ledger.err(), options.timeout_ms).message);
+  // A silent ledger is explained as a silent matchmaker is: what the link to its node shows. One
+  // that answered with a refusal (no settlement actor there, say) was reached: its words are shown.
+  if (ledger.ok()) {
+    print_ledger(*ledger);
+  } else {
+    const bool silent = ledger.err().code == error_code::timeout;
+    fmt::print("\nledger: {}{}\n", silent ? "not reached: " : "",
+               cli::explain_failure(connected, settlement, ledger.err(), options.timeout_ms).message);
+  }
   print_jobs(*grid);
   std::fflush(stdout);
   return {};
