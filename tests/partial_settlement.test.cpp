@@ -465,6 +465,7 @@ class bridge_outage_test : public partial_settlement_test {
     ledger->send_signal(SIGKILL);
     (void)ledger->wait_exit(seconds(5));
   }
+  void receipt_parked_when_the_matchmaker_stops(int stop_signal, bool bridge_lost_first = false);
   std::unique_ptr<testing::child_process> ledger, matchmaker, edge, worker;
 };
 
@@ -508,7 +509,12 @@ TEST_F(bridge_outage_test, a_bridge_given_the_journal_a_running_matchmaker_holds
 // not there. With `owed_journal` the last word is journaled, and the restarted matchmaker sends it
 // again once settlement is back: the miner is paid the receipt, nothing refunded. Before, it was
 // sent once and lost with the process; the escrow waited for its expiry.
-TEST_F(bridge_outage_test, a_receipt_a_stopping_matchmaker_held_for_the_bridge_pays_the_miner_after_a_restart) {
+// A receipt the matchmaker holds for the bridge's word (the bridge frozen, settlement down) when the
+// matchmaker stops with `stop_signal`: SIGTERM sends it as it stops, SIGKILL leaves it in the journal
+// it was written to as it parked; either way the restarted matchmaker pays the miner for the answer.
+// With bridge_lost_first the matchmaker gives the frozen bridge up before it is killed: it owes the
+// delivered claims and a refund instead, and the parked receipt must not be paid after the restart.
+void bridge_outage_test::receipt_parked_when_the_matchmaker_stops(int stop_signal, bool bridge_lost_first) {
   std::ifstream mm_file(dir + "/mm.yaml");
   std::string mm_config((std::istreambuf_iterator<char>(mm_file)), std::istreambuf_iterator<char>());
   const std::string lost = "submitter_lost_ms: 3000";
@@ -523,13 +529,26 @@ TEST_F(bridge_outage_test, a_receipt_a_stopping_matchmaker_held_for_the_bridge_p
     edge->send_signal(SIGSTOP);  // the client waits from here; everything else happens meanwhile
     kill_settlement();
     std::this_thread::sleep_for(milliseconds(1500));  // the worker finishes: its receipt is parked
-    matchmaker->send_signal(SIGTERM);
+    if (bridge_lost_first) {
+      EXPECT_TRUE(matchmaker->wait_for_log("lost by its submitter", seconds(10))) << matchmaker->log();
+    }
+    matchmaker->send_signal(stop_signal);
     EXPECT_TRUE(matchmaker->wait_exit(seconds(5)).has_value()) << matchmaker->log();
-    EXPECT_FALSE(matchmaker->wait_for_log("lost by its submitter", milliseconds(0))) << "gave the bridge up: proves nothing";
+    if (!bridge_lost_first) {
+      EXPECT_FALSE(matchmaker->wait_for_log("lost by its submitter", milliseconds(0))) << "gave the bridge up: proves nothing";
+    }
     matchmaker = start_node("mm");
     EXPECT_TRUE(matchmaker->wait_for_log("owed before a restart sent again", seconds(15))) << matchmaker->log();
     ledger = start_node("ledger");
     expect_books_closed();
+    if (bridge_lost_first) {
+      EXPECT_EQ(history(worker_ids[0]).find(" settle"), std::string::npos) << "the lost job's receipt was paid\n"
+                                                                            << history(worker_ids[0]);
+      EXPECT_NE(history("alice-ledger").find("refund"), std::string::npos) << history("alice-ledger");
+      checked = true;
+      edge->send_signal(SIGKILL);
+      return false;
+    }
     const std::int64_t spent = genesis_micro - balance_micro("alice-ledger");
     EXPECT_GT(spent, 3 * completion_micro_per_token) << history("alice-ledger");
     EXPECT_EQ(balance_micro(worker_ids[0]), after_fee(spent)) << history(worker_ids[0]);
@@ -540,6 +559,18 @@ TEST_F(bridge_outage_test, a_receipt_a_stopping_matchmaker_held_for_the_bridge_p
     return false;
   });
   EXPECT_TRUE(checked);
+}
+
+TEST_F(bridge_outage_test, a_receipt_a_stopping_matchmaker_held_for_the_bridge_pays_the_miner_after_a_restart) {
+  receipt_parked_when_the_matchmaker_stops(SIGTERM);
+}
+
+TEST_F(bridge_outage_test, a_receipt_a_killed_matchmaker_held_for_the_bridge_pays_the_miner_after_a_restart) {
+  receipt_parked_when_the_matchmaker_stops(SIGKILL);
+}
+
+TEST_F(bridge_outage_test, a_receipt_parked_for_a_bridge_the_matchmaker_gave_up_is_not_paid_after_a_kill_and_restart) {
+  receipt_parked_when_the_matchmaker_stops(SIGKILL, true);
 }
 
 // The matchmaker on a node of its own dies mid-stream: the bridge fails the job within seconds

@@ -68,6 +68,7 @@ matchmaker_state::~matchmaker_state() {
   for (vouched_jobs::settlement& parked : vouched_.take_parked()) {
     for (const settle_receipt& earlier : parked.earlier_claims) last_word(earlier);
     last_word(parked.receipt);
+    release_parked(parked.receipt.request_id);
   }
 }
 
@@ -230,6 +231,7 @@ void matchmaker_state::finish_failed(const std::string& request_id, const error&
   ++counters_.failed;
   (void)ctx_.send(dropped.request.reply_to, inference_failed{request_id, static_cast<std::uint16_t>(why.code), why.message});
   vouched_.forget(request_id);  // its submitter was told and settles it
+  release_parked(request_id);
 }
 
 void matchmaker_state::failover(const std::string& request_id, const std::string& why) {
@@ -345,6 +347,8 @@ status matchmaker_state::on_receipt(const completion_receipt& receipt, const env
   vouched_jobs::settlement pending{forwarded_.earlier_claims(receipt), receipt};
   // Paid once the bridge that submitted it says it received the job to the end (vouched_jobs.hpp).
   if (vouched_.watches(receipt.request_id)) {
+    release_parked(receipt.request_id);  // a repeated receipt replaces the parked one
+    journal_parked(pending);
     vouched_.park(std::move(pending));
     return {};
   }
@@ -361,6 +365,7 @@ void matchmaker_state::settle(vouched_jobs::settlement&& vouched) {
     owe_settlement<settle_reply>(earlier, "partial claim of " + earlier.miner.substr(0, 12));
   }
   owe_settlement<settle_reply>(vouched.receipt, "receipt of " + vouched.receipt.worker_id.substr(0, 12));
+  release_parked(vouched.receipt.request_id);
 }
 
 void matchmaker_state::settle_lost(vouched_jobs::lost_job&& lost) {
@@ -376,6 +381,35 @@ void matchmaker_state::settle_lost(vouched_jobs::lost_job&& lost) {
     owe_settlement<settle_reply>(claim, "delivered claim of " + claim.miner.substr(0, 12));
   }
   owe_settlement<ledger_ack>(refund_for(id, "its submitter was lost: " + lost.why), "refund");
+  release_parked(id);
+}
+
+void matchmaker_state::journal_parked(const vouched_jobs::settlement& parked) {
+  if (!journal_) return;
+  const std::string& id = parked.receipt.request_id;
+  std::vector<std::uint64_t>& entries = parked_journal_[id];
+  const auto add = [&](const auto& m) {
+    auto journaled = journal_owed(journal_, id, m);
+    if (!journaled.ok()) {
+      log(log_level::error, ctx_.address(), "parked settlement of {} not journaled: {}", id, journaled.err().message);
+    } else if (*journaled) {
+      entries.push_back(**journaled);
+    }
+  };
+  for (const settle_receipt& earlier : parked.earlier_claims) add(earlier);
+  add(parked.receipt);
+}
+
+void matchmaker_state::release_parked(const std::string& request_id) {
+  auto found = parked_journal_.find(request_id);
+  if (found == parked_journal_.end()) return;
+  for (const std::uint64_t entry : found->second) {
+    if (auto written = journal_->answered(entry); !written.ok()) {
+      log(log_level::error, ctx_.address(), "parked settlement of {}: release not journaled: {}", request_id,
+          written.err().message);
+    }
+  }
+  parked_journal_.erase(found);
 }
 
 template <class Reply, class Claim>
@@ -554,6 +588,7 @@ handler_table matchmaker_state::handlers() {
         }
         drop_job(found, true);
         vouched_.forget(cancel.request_id);  // the submitter settles what it cancelled
+        release_parked(cancel.request_id);
         if (!queue_.empty()) route_waiting(false);
         return {};
       }),

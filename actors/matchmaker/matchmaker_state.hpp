@@ -138,6 +138,13 @@ class matchmaker_state {
   // A job its submitter lost: its worker stops, the claims of what the submitter had received are
   // paid and the rest of the escrow is refunded.
   void settle_lost(vouched_jobs::lost_job&& lost);
+  // A receipt parked for its submitter's word (with the earlier workers' claims) is journaled as
+  // it parks, so a matchmaker killed meanwhile pays it at its next start — as a stopping one pays
+  // what it holds parked. Once the parked receipt leaves (vouched, lost, forgotten, replaced, sent
+  // as the matchmaker stops) after whatever settles it was journaled anew, its entries are marked
+  // answered: a lost job's receipt is never sent after a restart.
+  void journal_parked(const vouched_jobs::settlement& parked);
+  void release_parked(const std::string& request_id);
   // The segments of a request that ended without their worker's receipt (paid from chunk claims)
   // go to the validators as receipts do.
   void audit_segments(const inference_request& request, std::vector<claimed_segment> segments);
@@ -157,6 +164,7 @@ class matchmaker_state {
   vouched_jobs vouched_;
   retried_requests settlement_owed_;     // receipts, claims and refunds settlement has not answered yet
   std::optional<owed_journal> journal_;  // config_.owed_journal, opened by create()
+  std::map<std::string, std::vector<std::uint64_t>> parked_journal_;  // request id -> journal_parked's entries
   price_book prices_;
   demand_book demand_;
   demand_meter meter_;
