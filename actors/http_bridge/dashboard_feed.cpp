@@ -29,12 +29,13 @@ void dashboard_feed::tick() {
 // outage: an answered refusal (a bridge that is no coordinator) still says settlement is there.
 void dashboard_feed::probe_settlement() {
   if (shared_.config.settlement.empty()) return;
+  const std::uint64_t answers = shared_.dashboard.ledger_answers();
   ctx_.request<entries_reply>(shared_.config.settlement, entries_query{}, shared_.config.dashboard_refresh_ms,
-                              [this](result<entries_reply> answer) {
+                              [this, answers](result<entries_reply> answer) {
                                 if (answer.ok()) return;
                                 const error_code code = answer.err().code;
                                 if (code == error_code::timeout || code == error_code::unavailable) {
-                                  shared_.dashboard.set_ledger_probe_failed(answer.err());
+                                  shared_.dashboard.set_ledger_probe_failed(answer.err(), answers);
                                 }
                               });
 }

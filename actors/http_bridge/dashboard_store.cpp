@@ -34,10 +34,16 @@ void dashboard_store::set_grid(result<grid_view_report> latest) {
 void dashboard_store::set_ledger(result<ledger_view_report> latest) {
   {
     std::lock_guard lock(mutex_);
+    if (latest.ok()) ++ledger_answers_;
     store(ledger_, std::move(latest));
     ++updates_;
   }
   updated_.notify_all();
+}
+
+std::uint64_t dashboard_store::ledger_answers() const {
+  std::lock_guard lock(mutex_);
+  return ledger_answers_;
 }
 
 bool dashboard_store::last_ask_failed() const {
@@ -49,7 +55,13 @@ bool dashboard_store::read_lately() const { return within_unread_after(last_read
 
 bool dashboard_store::health_asked_lately() const { return within_unread_after(last_health_ask_); }
 
-void dashboard_store::set_ledger_probe_failed(const error& why) { set_ledger(why); }
+void dashboard_store::set_ledger_probe_failed(const error& why, std::uint64_t answers_when_sent) {
+  {
+    std::lock_guard lock(mutex_);
+    if (ledger_answers_ != answers_when_sent) return;  // a newer view answered: settlement is there
+  }
+  set_ledger(why);
+}
 
 void dashboard_store::fresh_after_quiet() const {
   const auto now = std::chrono::steady_clock::now().time_since_epoch();

@@ -75,9 +75,13 @@ class dashboard_store {
   // about two refreshes instead of up to unread_refresh_factor of them; nothing is probed while
   // nobody asks.
   bool health_asked_lately() const;
-  // The feed: a liveness probe of settlement got no answer (stored as the ledger view's failure,
-  // so the feed then asks for full views every tick until one answers).
-  void set_ledger_probe_failed(const error& why);
+  // The feed: ledger views answered so far (a probe notes it as it is sent).
+  std::uint64_t ledger_answers() const;
+  // The feed: a liveness probe of settlement, sent when ledger_answers() was `answers_when_sent`,
+  // got no answer: stored as the ledger view's failure (so the feed then asks for full views every
+  // tick until one answers) — unless a view answered since it was sent, which says settlement is
+  // there and must not be overwritten by the older probe's timeout.
+  void set_ledger_probe_failed(const error& why, std::uint64_t answers_when_sent);
   // The feed: whether the newest ask of a view failed (the matchmaker's, or settlement mode's
   // ledger's): it then asks every tick, read or not, so /health says `ok` again within a refresh of
   // the peer's return instead of every 15th.
@@ -98,6 +102,7 @@ class dashboard_store {
   void fresh_after_quiet() const;  // the read-side half of the above
   bool ledger_expected_ = false;
   std::uint64_t updates_ = 0;  // views stored (answers and failures), under mutex_
+  std::uint64_t ledger_answers_ = 0;  // ledger views that answered, under mutex_
   mutable std::condition_variable updated_;
   mutable std::atomic<std::chrono::steady_clock::rep> last_read_{0};  // steady_clock ticks; 0 = never
   mutable std::atomic<std::chrono::steady_clock::rep> last_health_ask_{0};  // the same, for /health
