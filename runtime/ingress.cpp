@@ -12,6 +12,7 @@
 #include "runtime/link_binding.hpp"
 #include "runtime/log.hpp"
 #include "runtime/outbox.hpp"
+#include "runtime/socket_ipv6.hpp"
 
 namespace infergrid {
 namespace {
@@ -57,6 +58,7 @@ result<std::string> ingress::bind(const std::string& endpoint) {
     router_.set(zmq::sockopt::maxmsgsize, limits_.max_envelope_bytes + 4096);
     router_.set(zmq::sockopt::linger, 0);
     if (transport_.curve()) make_curve_server(router_, transport_.own);
+    allow_ipv6_endpoint(router_, endpoint);
     router_.bind(endpoint);
     return router_.get(zmq::sockopt::last_endpoint);
   } catch (const zmq::error_t& e) {

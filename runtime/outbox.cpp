@@ -1,5 +1,7 @@
 #include "runtime/outbox.hpp"
 
+#include "runtime/socket_ipv6.hpp"
+
 namespace infergrid {
 
 std::string encode_route(std::string_view actor, std::string_view sender_node, std::string_view reply_endpoint) {
@@ -39,6 +41,7 @@ zmq::socket_t* outbox::socket_for(const location& where) {
   socket.set(zmq::sockopt::sndtimeo, static_cast<int>(limits_.send_timeout_ms));
   socket.set(zmq::sockopt::linger, static_cast<int>(limits_.socket_linger_ms));
   if (!where.local && transport_.curve()) make_curve_client(socket, transport_.own, where.transport_key);
+  allow_ipv6_endpoint(socket, where.endpoint);
   socket.connect(where.endpoint);
   if (where.local) local_actors_[cache_key] = where.actor;
   return &sockets_.emplace(cache_key, std::move(socket)).first->second;

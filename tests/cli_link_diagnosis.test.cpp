@@ -5,6 +5,10 @@
 // n1/health within N ms" before.)
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <string>
 #include <vector>
@@ -113,6 +117,32 @@ TEST(cli_link_diagnosis, a_wrong_actor_name_is_named_by_the_node_and_the_right_o
   const cli_run right = ping({"--endpoint", node.endpoint, "--node", node.name, "--server-key", node.keys.transport_pub});
   EXPECT_EQ(right.exit_status, 0) << right.output;
   EXPECT_TRUE(says(right, node.name + "/health answered")) << right.output;
+}
+
+// Whether this machine can bind IPv6 loopback at all (some containers turn IPv6 off).
+bool ipv6_loopback_available() {
+  const int fd = ::socket(AF_INET6, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in6 address{};
+  address.sin6_family = AF_INET6;
+  address.sin6_addr = in6addr_loopback;
+  const bool bound = ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+  ::close(fd);
+  return bound;
+}
+
+// A node bound on an IPv6 address (the configs take IPv6 hosts in brackets) serves and answers over
+// it: under curve, `ping` handshakes with it there and its health actor answers. Before, ZeroMQ
+// resolved every endpoint as IPv4 (no ZMQ_IPV6 on our sockets) and the node did not start:
+// "cannot bind tcp://[::1]:…: No such device".
+TEST(cli_link_diagnosis, a_node_bound_on_an_ipv6_address_answers_over_it) {
+  if (!ipv6_loopback_available()) GTEST_SKIP() << "this machine cannot bind ::1";
+  child_node node("link-v6", "", "{transport: curve, admit: open, transport_key: '$TRANSPORT_KEY'}", "[::1]");
+  ASSERT_TRUE(node.ready) << node.process->log();
+  EXPECT_EQ(node.endpoint.rfind("tcp://[::1]:", 0), 0u) << node.endpoint;
+  const cli_run run = ping({"--endpoint", node.endpoint, "--node", node.name, "--server-key", node.keys.transport_pub});
+  EXPECT_EQ(run.exit_status, 0) << run.output;
+  EXPECT_TRUE(says(run, node.name + "/health answered")) << run.output;
 }
 
 // `infergrid status --config` of a hub node (a real process, plaintext, with a matchmaker) whose

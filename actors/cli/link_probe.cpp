@@ -14,6 +14,7 @@
 #include <zmq.hpp>
 
 #include "runtime/curve_keys.hpp"
+#include "runtime/socket_ipv6.hpp"
 
 namespace infergrid::cli {
 namespace {
@@ -95,6 +96,7 @@ link_report probe_link(const std::string& endpoint, const transport_credentials&
     zmq::socket_t monitor(context, zmq::socket_type::pair);
     monitor.set(zmq::sockopt::linger, 0);
     monitor.connect(watched);
+    allow_ipv6_endpoint(dealer, endpoint);
     dealer.connect(endpoint);
 
     bool connected = false;

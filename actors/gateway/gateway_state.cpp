@@ -11,6 +11,7 @@
 #include "runtime/curve_keys.hpp"
 #include "runtime/log.hpp"
 #include "runtime/tcp_endpoint.hpp"
+#include "runtime/socket_ipv6.hpp"
 
 namespace infergrid::gateway {
 namespace {
@@ -64,6 +65,7 @@ result<std::unique_ptr<gateway_state>> gateway_state::create(actor_context& ctx,
     socket.set(zmq::sockopt::maxmsgsize, config->max_message_bytes);
     socket.set(zmq::sockopt::router_mandatory, false);
     if (curve) make_curve_server(socket, *curve);  // no ZAP handler in this context: any client key
+    allow_ipv6_endpoint(socket, config->bind);
     socket.bind(config->bind);
     log(log_level::info, ctx.address(), "client socket transport: {}", curve ? "curve (transport key " + curve->public_z85 + ")" : "PLAINTEXT");
     return std::make_unique<gateway_state>(ctx, std::move(*config), std::move(context), std::move(socket));

@@ -19,8 +19,9 @@ struct child_node {
     return "{transport: curve, transport_key: '" + own.transport_key + "', transport_members: ['" + admitted_z85 + "']}";
   }
 
-  // `security`: "" = curve admitting `admitted_z85` only.
-  child_node(const std::string& name, const std::string& admitted_z85, std::string security = {}) {
+  // `security`: "" = curve admitting `admitted_z85` only. `host`: where it binds (e.g. "[::1]").
+  child_node(const std::string& name, const std::string& admitted_z85, std::string security = {},
+             const std::string& host = "127.0.0.1") {
     using namespace std::chrono_literals;
     this->name = name;
     directory = make_temp_dir();
@@ -30,14 +31,14 @@ struct child_node {
       security.replace(at, 14, keys.transport_key);
     }
     const std::string config = directory + "/" + name + ".yaml";
-    write_file(config, "node:\n  name: " + name + "\n  bind: tcp://127.0.0.1:*\nsecurity: " + security +
+    write_file(config, "node:\n  name: " + name + "\n  bind: tcp://" + host + ":*\nsecurity: " + security +
                            "\nlimits:\n  drain_quiet_ms: 20\nactors:\n  - name: health\n    kind: health\n");
     process = std::make_unique<child_process>(std::vector<std::string>{infergrid_binary(), "node", "--config", config},
                                               directory + "/log.txt");
     auto line = process->wait_for_log("listening on tcp://", 20s);
     if (line) {
       std::smatch match;
-      if (std::regex_search(*line, match, std::regex("tcp://[0-9.]+:[0-9]+"))) endpoint = match.str();
+      if (std::regex_search(*line, match, std::regex("tcp://(\\[[0-9a-f:]+\\]|[0-9.]+):[0-9]+"))) endpoint = match.str();
     }
     ready = process->wait_for_log("started actor", 20s).has_value();
   }
