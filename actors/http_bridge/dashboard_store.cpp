@@ -57,10 +57,12 @@ bool dashboard_store::health_asked_lately() const { return within_unread_after(l
 
 void dashboard_store::set_ledger_probe_failed(const error& why, std::uint64_t answers_when_sent) {
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(mutex_);  // checked and stored under one lock: no view can answer between
     if (ledger_answers_ != answers_when_sent) return;  // a newer view answered: settlement is there
+    store(ledger_, result<ledger_view_report>(why));
+    ++updates_;
   }
-  set_ledger(why);
+  updated_.notify_all();
 }
 
 void dashboard_store::fresh_after_quiet() const {
