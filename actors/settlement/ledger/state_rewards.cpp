@@ -1,6 +1,7 @@
 // ledger_state: epoch close — validator rewards per correct verdict, then the miners' share of the
-// pool by a weighted multi-dimensional score (the close's score_rule says how the dimensions combine). Integer math; the remainder returns to the treasury,
-// so exactly reward_pool_micro leaves the treasury and exactly that much is paid out.
+// pool by a weighted multi-dimensional score (the close's score_rule says how the dimensions
+// combine). Integer math; the remainder returns to the treasury, so exactly reward_pool_micro
+// leaves the treasury and exactly that much is paid out.
 #include <algorithm>
 #include <set>
 
