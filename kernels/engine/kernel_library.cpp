@@ -38,15 +38,9 @@ constexpr std::array<std::pair<model::ggml_type, std::uint32_t>, 3> group_units_
     {model::ggml_type::q6_k, Q6_K_GROUP_UNITS}}};
 
 // The shaders' device blocks are the quant-traits table's blocks padded to whole units.
-constexpr bool device_block_units_are(model::ggml_type type, std::uint32_t units) {
-  for (const model::type_traits& t : model::all_types) {
-    if (t.type == type) return (t.block_bytes + weight_unit_bytes - 1) / weight_unit_bytes == units;
-  }
-  return false;
-}
-static_assert(device_block_units_are(model::ggml_type::q4_k, Q4_K_DEVICE_BLOCK_UNITS) &&
-              device_block_units_are(model::ggml_type::q5_k, Q5_K_DEVICE_BLOCK_UNITS) &&
-              device_block_units_are(model::ggml_type::q6_k, Q6_K_DEVICE_BLOCK_UNITS));
+static_assert(device_block_bytes(model::ggml_type::q4_k) == Q4_K_DEVICE_BLOCK_UNITS * weight_unit_bytes &&
+              device_block_bytes(model::ggml_type::q5_k) == Q5_K_DEVICE_BLOCK_UNITS * weight_unit_bytes &&
+              device_block_bytes(model::ggml_type::q6_k) == Q6_K_DEVICE_BLOCK_UNITS * weight_unit_bytes);
 
 std::uint32_t group_units_of(model::ggml_type type) {
   for (const auto& [t, units] : group_units_table) {

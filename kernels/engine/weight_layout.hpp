@@ -37,7 +37,7 @@ inline constexpr std::size_t weight_unit_bytes = 16;
 inline std::size_t weights_per_unit(model::ggml_type type) { return model::traits_of(type).unit_weights; }
 
 // Device bytes of one block of a device_layout::blocks type: its block_bytes rounded up to units.
-inline std::size_t device_block_bytes(model::ggml_type type) {
+constexpr std::size_t device_block_bytes(model::ggml_type type) {
   const std::size_t file_bytes = model::traits_of(type).block_bytes;
   return (file_bytes + weight_unit_bytes - 1) / weight_unit_bytes * weight_unit_bytes;
 }

@@ -108,7 +108,7 @@ inline std::optional<type_traits> traits_of(std::uint32_t raw_type) {
   return std::nullopt;
 }
 
-inline const type_traits& traits_of(ggml_type type) {
+constexpr const type_traits& traits_of(ggml_type type) {
   for (const type_traits& t : all_types) {
     if (t.type == type) return t;
   }
