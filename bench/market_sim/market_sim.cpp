@@ -22,7 +22,13 @@ int main(int argc, char** argv) {
   app.add_option("--validators", params.validators, "validators");
   app.add_option("--jobs-per-gpu", params.jobs_per_unit, "jobs an honest GPU serves per epoch");
   app.add_option("--demand", params.base_demand, "base demand as a share of the honest miners' starting capacity");
+  app.add_option("--reward-per-paid-ppm", params.reward_per_paid_ppm,
+                 "the ledger's reward per micro-unit others paid, in ppm (settlement.md; default: the ledger's)");
+  bool no_second_account = false;
+  app.add_flag("--no-second-account-dealing", no_second_account,
+               "sock-dealers serve only routed jobs (compare a run with and without their farming)");
   CLI11_PARSE(app, argc, argv);
+  params.second_account_dealing = !no_second_account;
   if (params.miners == 0 || params.epochs == 0 || params.jobs_per_unit == 0 || params.audit_rate < 0 || params.audit_rate > 1) {
     std::fprintf(stderr, "market_sim: --miners, --epochs and --jobs-per-gpu must be > 0 and --audit-rate within 0..1\n");
     return 2;

@@ -66,6 +66,30 @@ TEST(market_sim, work_a_miner_pays_itself_for_grows_no_reward_pool_and_moves_no_
   }
 }
 
+// A miner paying its own work from a second account it holds (a sock puppet) is, to the ledger, paid
+// by another account: the work grows the reward pool and the dealer's share of it
+// (settlement.md "Farming through a second account"). What it costs the dealer is the fee: with
+// no reward to win (rate 0) the same miner earns less by dealing than without.
+TEST(market_sim, work_paid_through_a_second_account_grows_the_pool_and_costs_the_dealer_the_fee) {
+  market_params without_dealing = brief();
+  without_dealing.second_account_dealing = false;
+  const market_report report = run_market(brief());
+  const market_report without = run_market(without_dealing);
+  ASSERT_GT(row(report, "sock-dealer").miners, 0u) << format_report(report);
+  ASSERT_EQ(report.timeline.size(), without.timeline.size());
+  for (std::size_t e = 0; e < report.timeline.size(); ++e) {
+    EXPECT_GT(report.timeline[e].reward_pool_micro, without.timeline[e].reward_pool_micro) << "epoch " << e;
+  }
+  EXPECT_GT(row(report, "sock-dealer").reward_share, row(without, "sock-dealer").reward_share);
+
+  market_params no_reward = brief();
+  no_reward.reward_per_paid_ppm = 0;
+  market_params no_reward_without = without_dealing;
+  no_reward_without.reward_per_paid_ppm = 0;
+  EXPECT_LT(row(run_market(no_reward), "sock-dealer").profit_per_epoch_micro,
+            row(run_market(no_reward_without), "sock-dealer").profit_per_epoch_micro);
+}
+
 TEST(market_sim, the_same_seed_prints_the_same_report_and_another_seed_does_not) {
   const std::string first = format_report(run_market(brief()));
   EXPECT_EQ(first, format_report(run_market(brief())));

@@ -29,13 +29,19 @@ using sim_clock = matchmaker::reputation_book::clock;
 constexpr market::ask_bounds prompt_bounds{100, 400};
 constexpr market::ask_bounds completion_bounds{200, 800};
 
+ledger::ledger_config ledger_rules(const market_params& p) {
+  ledger::ledger_config rules;
+  if (p.reward_per_paid_ppm) rules.supply.reward_per_paid_ppm = *p.reward_per_paid_ppm;
+  return rules;
+}
+
 class world {
  public:
   explicit world(const market_params& p)
       : p_(p),
         rng_(p.seed),
         book_(matchmaker::reputation_config{}),
-        ledger_(ledger::ledger_config{}),
+        ledger_(ledger_rules(p)),
         clearing_(256),
         audited_probability_(1.0 - std::pow(1.0 - p.audit_rate, p.validators)) {}
 
@@ -95,9 +101,15 @@ class world {
       const micro_units own_funds = m.kind->self_dealt > 0 ? ledger::micro_per_token : 0;
       must(ledger::deposit_op{m.account, static_cast<std::uint8_t>(ledger::account_kind::miner), p_.stake_micro + own_funds});
       must(ledger::stake_op{m.account, p_.stake_micro});
+      if (m.kind->through_second_account) {
+        must(ledger::deposit_op{second_account_of(i), 0, micro_units{1'000'000} * ledger::micro_per_token});
+      }
     }
     for (std::uint32_t i = 0; i < miners_.size(); ++i) by_account_.emplace(miners_[i].account, i);
   }
+
+  // The account a sock-dealer (miner_strategy::through_second_account) pays its own work from.
+  static std::string second_account_of(std::uint32_t miner) { return "second/m" + std::to_string(miner); }
 
   // The honest miners' capacity: demand is sized to it (the cheats' capacity does not last).
   std::uint64_t honest_capacity() const {
@@ -212,7 +224,8 @@ class world {
     }
     for (std::uint32_t i : online_) {  // mean job: 600 prompt + 200 completion tokens
       sim_miner& m = miners_[i];
-      if (p_.self_dealing && m.kind->self_dealt > 0) m.serve_itself(static_cast<std::uint64_t>(m.entry.slots * m.kind->self_dealt * 800), p_.energy_per_1k_tokens_micro);
+      const bool deals = m.kind->through_second_account ? p_.second_account_dealing : p_.self_dealing;
+      if (deals && m.kind->self_dealt > 0) m.serve_itself(static_cast<std::uint64_t>(m.entry.slots * m.kind->self_dealt * 800), p_.energy_per_1k_tokens_micro);
     }
     jobs_total_ += arriving;
     carried_ = std::min<std::uint64_t>(unplaced, demand);
@@ -234,7 +247,14 @@ class world {
                                static_cast<micro_units>(offer.price_completion_micro)});
         m.income_micro += must(ledger::make_settle(m.key, request, m.paid_prompt, m.paid_completion, {}), m.account);
       }
-      if (m.self_tokens > 0) {  // its own account pays, at ask 0: nothing moves but the escrow's micro
+      if (m.self_tokens > 0 && m.kind->through_second_account) {  // its second account pays its ask
+        const std::string request = "e" + std::to_string(e) + "/m" + std::to_string(i) + "/second";
+        const auto& offer = m.entry.models[0];
+        const micro_units cost = *ledger::token_cost_micro(0, 0, m.self_tokens, static_cast<micro_units>(offer.price_completion_micro));
+        must(ledger::escrow_op{request, second_account_of(i), cost + 1, 0, static_cast<micro_units>(offer.price_completion_micro)});
+        m.income_micro += must(ledger::make_settle(m.key, request, 0, m.self_tokens, {}), m.account);
+        m.second_account_paid_micro += cost;
+      } else if (m.self_tokens > 0) {  // its own account pays, at ask 0: nothing moves but the escrow's micro
         const std::string request = "e" + std::to_string(e) + "/m" + std::to_string(i) + "/self";
         must(ledger::escrow_op{request, m.account, 1, 0, 0});
         must(ledger::make_settle(m.key, request, 0, m.self_tokens, {}), m.account);

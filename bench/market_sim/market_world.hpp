@@ -13,6 +13,7 @@
 //     close (market/supply_rule.hpp) whose pool is split by the ledger's score.
 // Deterministic for a seed: the same parameters give the same report, byte for byte.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,10 @@ struct market_params {
   ledger::micro_units energy_per_1k_tokens_micro = 40; // energy per 1k tokens served honestly
   bool demand_doubles = true;            // at a third of the run
   bool half_leave = true;                // half the miners leave at two thirds of the run
-  bool self_dealing = true;              // self-dealers also settle work for themselves (miner_strategy::self_dealt)
+  bool self_dealing = true;              // self-dealers also settle work for themselves at ask 0 (miner_strategy::self_dealt)
+  bool second_account_dealing = true;    // sock-dealers pay their own work from a second account (through_second_account)
+  // The ledger's supply_rule::reward_per_paid_ppm (reward per micro-unit others paid); unset: its default.
+  std::optional<std::int64_t> reward_per_paid_ppm;
 };
 
 struct strategy_result {

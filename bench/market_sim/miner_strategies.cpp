@@ -8,7 +8,7 @@ namespace {
 // clang-format off
 // name                units share  uptime fail   ttft_ms speed compute paid  detect refused ask   cheat
 constexpr std::array table = {
-  miner_strategy{"honest-small",      1, 0.38, 0.99, 0.001,  300, 1.0, 1.00, 1.0, 0.0,   false, 1.0, false},
+  miner_strategy{"honest-small",      1, 0.36, 0.99, 0.001,  300, 1.0, 1.00, 1.0, 0.0,   false, 1.0, false},
   miner_strategy{"honest-large",      8, 0.04, 0.99, 0.001,  300, 1.0, 1.00, 1.0, 0.0,   false, 1.0, false},
   miner_strategy{"large-flaky",       8, 0.03, 0.60, 0.050,  600, 1.0, 1.00, 1.0, 0.0,   false, 1.0, false},
   miner_strategy{"flaky",             1, 0.08, 0.60, 0.050,  300, 1.0, 1.00, 1.0, 0.0,   false, 1.0, false},
@@ -16,6 +16,8 @@ constexpr std::array table = {
   miner_strategy{"cheap-unreliable",  1, 0.08, 0.90, 0.200,  400, 1.0, 1.00, 1.0, 0.0,   false, 0.5, false},
   // Farms rewards by settling as much work again for itself at ask 0 (its own account pays).
   miner_strategy{"self-dealer",       1, 0.02, 0.99, 0.001,  300, 1.0, 1.00, 1.0, 0.0,   false, 1.0, false, 1.0},
+  // The same work paid by a second account of its own at its ask (a sock puppet payer).
+  miner_strategy{"sock-dealer",       1, 0.02, 0.99, 0.001,  300, 1.0, 1.00, 1.0, 0.0,   false, 1.0, false, 1.0, true},
   // Cheats (validation.md "Detection": 18/18, 18/18, 18/18, 15/16, 15/15, 18/18; refused receipts).
   miner_strategy{"cheat-smaller-model", 1, 0.05, 0.99, 0.001, 250, 1.3, 0.30, 1.0, 1.0,    false, 1.0, true},
   miner_strategy{"cheat-q4-downgrade",  1, 0.05, 0.99, 0.001, 250, 1.2, 0.50, 1.0, 1.0,    false, 1.0, true},

@@ -28,6 +28,10 @@ struct miner_strategy {
   // account at price 0: work nobody else paid for, which the ledger's epoch close counts as no
   // useful work (settlement.md "Epoch rewards": value paid by others). It does them honestly.
   double self_dealt = 0;
+  // Its self-dealt work is paid by a second account it holds, at its own ask: the ledger counts it
+  // as value paid by another account (it cannot tell whose the account is), and the fee it takes
+  // (ledger fee_bps) is the dealer's cost. The payment is counted as the dealer's expense.
+  bool through_second_account = false;
 };
 
 // The strategy table (population shares sum to 1).

@@ -52,7 +52,8 @@ struct sim_miner {
     energy_milli += static_cast<double>(tokens) * energy_per_1k_micro * kind->compute_factor;
   }
   double profit_micro() const {
-    return static_cast<double>(income_micro + rewards_micro - slashed_micro - costs_micro) - energy_milli / 1000.0;
+    return static_cast<double>(income_micro + rewards_micro - slashed_micro - costs_micro - second_account_paid_micro) -
+           energy_milli / 1000.0;
   }
 
   const miner_strategy* kind;
@@ -68,6 +69,7 @@ struct sim_miner {
   std::uint32_t epochs_present = 0;
   std::uint64_t jobs = 0, convictions = 0;
   ledger::micro_units income_micro = 0, rewards_micro = 0, slashed_micro = 0, costs_micro = 0;
+  ledger::micro_units second_account_paid_micro = 0;  // what its second account paid for its self-dealt work
   double energy_milli = 0;   // energy cost × 1000 (fractions of a micro-unit per job add up)
   double last_profit = 0;    // profit_micro() at the end of the previous epoch
 };
