@@ -51,13 +51,7 @@ void json_token_mask::apply(const json_prefix& state, std::span<float> logits) c
   } else {
     all_.walk(state, per_depth, allow);
   }
-  bool any = false;
-  for (std::size_t id = 0; id < n; ++id) {
-    if (tokens_.is_end(id)) continue;  // decided below, once the others are known
-    if (allowed[id] != 0) any = true;
-    else logits[id] = -INFINITY;
-  }
-  for (std::size_t id = n; id < logits.size(); ++id) logits[id] = -INFINITY;
+  const bool any = tokens_.mask_refused(logits, allowed);
   // The object is incomplete: end-of-generation tokens are ruled out too — unless, defensively,
   // no token can continue, when they keep their logits.
   if (any) tokens_.mask_end(logits);

@@ -3,6 +3,7 @@
 // of a vocabulary: each token's bytes (empty for control, unknown and end-of-generation tokens,
 // which no recogniser is fed) and the end-of-generation tokens, masked in one place.
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -22,6 +23,11 @@ class mask_vocabulary {
   void mask_all_but_end(std::span<float> logits) const;
   // The end-of-generation tokens are ruled out.
   void mask_end(std::span<float> logits) const;
+  // Every token `allowed` does not name (allowed[id] == 0; ids past it too) is ruled out, but the
+  // end-of-generation tokens, which keep their logits; `allowed` is left with them marked. Returns
+  // whether some other token is allowed. Branch-free over the vocabulary: a mask that allows tokens
+  // here and there costs what one that allows all does.
+  bool mask_refused(std::span<float> logits, std::vector<std::uint8_t>& allowed) const;
 
  private:
   std::vector<std::string> pieces_;

@@ -125,14 +125,37 @@ inline generation_report generate_under_random_schemas(const tokenizer& vocab, c
 
 
 // Pattern strings drawn under `fast` (the shortcut under test on, e.g. at every plain state) with
-// random logits, and at every step its mask compared with `slow`'s (the shortcut off: the trie
-// walk) and with feeding each token on its own. Counts the steps the bucket decision decided.
+// random logits, and at every step its mask compared with `slow`'s (the shortcuts off: the trie
+// walk with the recogniser) and with feeding each token on its own. Counts the steps `fast` decided
+// with the method under test.
 struct method_comparison {
   std::vector<std::string> problems;
   int steps = 0;
-  int by_buckets = 0;  // steps fast decided with schema_token_mask::method::plain_buckets
+  int by_method = 0;  // steps fast decided with the method under test
   int ended = 0;
 };
+
+// The trie walk with the recogniser, every shortcut that could take its place off.
+inline constexpr schema_mask_options walk_only = {.plain_buckets = false, .plain_buckets_always = false, .plain_walk = false};
+
+// Patterns whose run does not decide the plain tokens and the buckets leave many undecided (words
+// separated by spaces, a first character unlike the rest), tight ones, escapes and non-ASCII
+// characters in the classes, length bounds, several threads of an anyOf with and without a pattern,
+// and a pattern string inside an object: the plain walk's cases (plain_pattern_walker.hpp).
+inline std::vector<std::string> word_pattern_schemas() {
+  return {
+      R"({"type":"string","pattern":"^[A-Z][a-z]+( [A-Z][a-z]+)*$"})",
+      R"({"type":"string","pattern":"^[a-z]+( [a-z]+)*$","maxLength":24})",
+      R"({"type":"string","pattern":"^\\w+( \\w+)*$","minLength":6,"maxLength":30})",
+      R"({"type":"string","pattern":"^[A-Z]{3}-[0-9]{2}$"})",
+      R"({"type":"string","pattern":"^[a-z\\n\\t\"\\\\ ]*$","maxLength":40})",
+      R"({"type":"string","pattern":"^[a-z\u00e0-\u017f]+( [A-Z\u00c0-\u00de][a-z\u00e0-\u017f]*)*$"})",
+      R"({"type":"string","pattern":"^([0-9]{1,3}\\.){3}[0-9]{1,3}$","minLength":9,"maxLength":13})",
+      R"({"anyOf":[{"type":"string","pattern":"^[A-Z][a-z]+$"},{"type":"string","pattern":"^[a-z ]+ [a-z]$","maxLength":12},{"type":"string","maxLength":3}]})",
+      R"({"anyOf":[{"type":"string","pattern":"^a[a-z]*$"},{"type":"string","pattern":"^b[a-z ]*$"},{"type":"string","pattern":"^c[0-9]*$"},{"type":"string","pattern":"^d[A-Z]*$"},{"type":"string","pattern":"^e.*$"}]})",
+      R"({"type":"object","properties":{"name":{"type":"string","pattern":"^[A-Z][a-z]+( [A-Z][a-z]+)*$","maxLength":20}},"required":["name"],"additionalProperties":false})",
+  };
+}
 
 // Patterns most characters leave but many tokens fit (the bucket decision's cases), with length
 // bounds, exits from a loop, character classes cutting through the wide buckets, and unanchored.
@@ -160,9 +183,17 @@ inline std::vector<std::string> broad_class_pattern_schemas() {
   };
 }
 
+// The comparison's problems as test failures, its counts on stdout; the method under test must have
+// decided at least a quarter of the steps (else the test would not test it).
+inline void print_and_fail(const method_comparison& report, const char* method) {
+  for (const std::string& problem : report.problems) ADD_FAILURE() << problem;
+  std::printf("%d steps, %d decided by %s, %d draws ended\n", report.steps, report.by_method, method, report.ended);
+  EXPECT_GT(report.by_method, report.steps / 4);
+}
+
 inline method_comparison compare_under_patterns(const tokenizer& vocab, const schema_token_mask& fast, const schema_token_mask& slow,
                                                 const std::vector<std::string>& schemas, std::uint32_t seed, int draws,
-                                                int steps_max) {
+                                                int steps_max, schema_token_mask::method counted) {
   method_comparison report;
   std::mt19937 rng(seed);
   std::normal_distribution<float> normal(0.0f, 2.0f);
@@ -183,7 +214,7 @@ inline method_comparison compare_under_patterns(const tokenizer& vocab, const sc
       if (!state.alive()) state = json_schema_prefix(*schema);
       for (int step = 0; step < steps_max; ++step) {
         ++report.steps;
-        if (fast.method_for(state, fast_scratch) == schema_token_mask::method::plain_buckets) ++report.by_buckets;
+        if (fast.method_for(state, fast_scratch) == counted) ++report.by_method;
         fast_logits.assign(vocab.vocab_size(), 0.0f);
         slow_logits.assign(vocab.vocab_size(), 0.0f);
         fast.apply(state, fast_logits, fast_scratch);

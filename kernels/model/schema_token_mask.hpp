@@ -15,6 +15,9 @@
 // is walked when few tokens start with a character it keeps (its walk is short, since the state
 // refuses most bytes); when many do (`^[a-zA-Z ]*$`), plain tokens are decided by the buckets their
 // characters fall in (pattern_bucket_mask.hpp) and only the tokens that are not plain are walked.
+// Where the buckets leave too many tokens undecided (`^[A-Z][a-z]+( [A-Z][a-z]+)*$` after a word:
+// a space leads elsewhere than a letter) or too few tokens start to fit, the plain tokens are
+// walked with plain_pattern_walker, a state of a few words, and the rest with the recogniser.
 // Built once per vocabulary; apply() is const and keeps its buffers in a caller's scratch.
 #include <cstdint>
 #include <optional>
@@ -26,6 +29,7 @@
 #include "kernels/model/mask_vocabulary.hpp"
 #include "kernels/model/pattern_bucket_mask.hpp"
 #include "kernels/model/plain_character_index.hpp"
+#include "kernels/model/plain_pattern_walker.hpp"
 #include "kernels/model/plain_token_buckets.hpp"
 #include "kernels/model/token_trie.hpp"
 #include "kernels/model/tokenizer.hpp"
@@ -37,6 +41,7 @@ namespace infergrid::model {
 struct schema_mask_options {
   bool plain_buckets = true;
   bool plain_buckets_always = false;  // even where the walk costs less (tests: every plain state through it)
+  bool plain_walk = true;             // plain tokens walked with plain_pattern_walker where the trie is walked
 };
 
 class schema_token_mask {
@@ -51,10 +56,13 @@ class schema_token_mask {
     std::optional<json_schema_prefix> probe;    // one of them being fed
     std::vector<thread_buckets> threads;         // per pattern thread, for the bucket decision
     std::optional<json_schema_prefix::plain_string> plain;  // the state's plain string, if it is in one
+    plain_pattern_walker::threads walked;        // the plain walk's threads
+    std::vector<plain_pattern_walker> walkers;   // per trie depth, for the plain walk
   };
   // How apply() decides the tokens from `state`: a walk of every token's bytes, plain tokens by
-  // their count along the pattern's run, or plain tokens by their characters' buckets.
-  enum class method : std::uint8_t { trie_walk, plain_run, plain_buckets };
+  // their count along the pattern's run, plain tokens by their characters' buckets, or plain tokens
+  // by a walk of the trie with plain_pattern_walker (the others with the recogniser).
+  enum class method : std::uint8_t { trie_walk, plain_run, plain_buckets, plain_walk };
   method method_for(const json_schema_prefix& state, scratch& buffers) const;
   // Sets the logits of the tokens that cannot follow `state` to -inf (at least one token stays).
   void apply(const json_schema_prefix& state, std::span<float> logits, scratch& buffers) const;

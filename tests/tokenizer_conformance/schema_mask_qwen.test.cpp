@@ -10,10 +10,14 @@
 namespace infergrid::model {
 namespace {
 
-TEST(schema_mask_on_qwen3, random_schemas_draw_only_valid_documents) {
+result<tokenizer> load_qwen3() {
   auto file = gguf_file::open(std::string(INFERGRID_TOKENIZER_WORK_DIR) + "/qwen3-tiny.gguf");
-  ASSERT_TRUE(file.ok()) << file.err().message;
-  auto vocab = tokenizer::from_gguf(*file);
+  if (!file.ok()) return file.err();
+  return tokenizer::from_gguf(*file);
+}
+
+TEST(schema_mask_on_qwen3, random_schemas_draw_only_valid_documents) {
+  auto vocab = load_qwen3();
   ASSERT_TRUE(vocab.ok()) << vocab.err().message;
   ASSERT_EQ(vocab->vocab_size(), 151936u);
   const schema_token_mask mask(*vocab);
@@ -27,16 +31,26 @@ TEST(schema_mask_on_qwen3, random_schemas_draw_only_valid_documents) {
 // Broad-but-not-all classes on a vocabulary with every script: the bucket decision (the wide
 // buckets cut through the classes' ranges) gives exactly the trie walk's mask and feeding's.
 TEST(schema_mask_on_qwen3, broad_class_patterns_decide_plain_tokens_by_buckets_exactly) {
-  auto file = gguf_file::open(std::string(INFERGRID_TOKENIZER_WORK_DIR) + "/qwen3-tiny.gguf");
-  ASSERT_TRUE(file.ok()) << file.err().message;
-  auto vocab = tokenizer::from_gguf(*file);
+  auto vocab = load_qwen3();
   ASSERT_TRUE(vocab.ok()) << vocab.err().message;
   const schema_token_mask fast(*vocab, {.plain_buckets = true, .plain_buckets_always = true});
-  const schema_token_mask slow(*vocab, {.plain_buckets = false, .plain_buckets_always = false});
-  const auto report = testing_support::compare_under_patterns(*vocab, fast, slow, testing_support::broad_class_pattern_schemas(), 3, 2, 12);
-  for (const std::string& problem : report.problems) ADD_FAILURE() << problem;
-  std::printf("%d steps, %d decided by buckets, %d draws ended\n", report.steps, report.by_buckets, report.ended);
-  EXPECT_GT(report.by_buckets, report.steps / 4);
+  const schema_token_mask slow(*vocab, testing_support::walk_only);
+  const auto report = testing_support::compare_under_patterns(*vocab, fast, slow, testing_support::broad_class_pattern_schemas(), 3, 2, 12,
+                                                              schema_token_mask::method::plain_buckets);
+  testing_support::print_and_fail(report, "buckets");
+}
+
+// Word patterns (`^[A-Z][a-z]+( [A-Z][a-z]+)*$`, escapes and non-ASCII classes, several threads)
+// on a vocabulary with every script: plain tokens walked with plain_pattern_walker give exactly the
+// recogniser's trie walk mask and feeding's.
+TEST(schema_mask_on_qwen3, word_patterns_walk_plain_tokens_with_the_small_state_exactly) {
+  auto vocab = load_qwen3();
+  ASSERT_TRUE(vocab.ok()) << vocab.err().message;
+  const schema_token_mask fast(*vocab, {.plain_buckets = false, .plain_buckets_always = false, .plain_walk = true});
+  const schema_token_mask slow(*vocab, testing_support::walk_only);
+  const auto report = testing_support::compare_under_patterns(*vocab, fast, slow, testing_support::word_pattern_schemas(), 4, 2, 12,
+                                                              schema_token_mask::method::plain_walk);
+  testing_support::print_and_fail(report, "the plain walk");
 }
 
 }  // namespace
