@@ -17,7 +17,8 @@
 //    only for what the bridge had received and the rest is refunded within seconds.
 //  - owed journals: a bridge kill -9'ed while it owed settlement a cancelled stream's claims and
 //    refund, and a matchmaker stopped while it held a receipt for the bridge's word, send them again
-//    after a restart (owed_journal); a journal another actor holds is refused at start.
+//    after a restart (owed_journal); a journal another actor holds is refused at start; an escrow a
+//    bridge killed before it dispatched the job had asked for is refunded when it starts again.
 // Prices make every token visible in the books: the workers ask 1 micro per prompt token and 1,000
 // per completion token (half the bridge's caps, so what is paid is the ask), fee 1 % (floor).
 #include <signal.h>
@@ -484,6 +485,54 @@ TEST_F(bridge_outage_test, claims_and_refund_owed_by_a_bridge_killed_meanwhile_s
   EXPECT_TRUE(edge->wait_for_log("owed before a restart sent again", seconds(15))) << edge->log();
   ledger = start_node("ledger");
   expect_delivered_tokens_paid(5);
+}
+
+// An escrow the bridge opened and had not yet dispatched when it was kill -9'ed: settlement is
+// frozen (SIGSTOP) while the bridge asks it for the escrow, the bridge is killed, settlement goes on
+// and records the escrow, for a bridge no longer there. With `owed_journal` the escrow's refund was
+// journaled before it was asked for (and marked answered as the job was dispatched), so the bridge
+// started again on the same journal refunds it at once; the job that ran before (settled by its
+// receipt) owes nothing and is sent nothing. Before, the payer's funds were locked until the escrow
+// expired (the request's 30 s deadline + settlement's 30 s grace).
+TEST_F(bridge_outage_test, an_escrow_a_killed_bridge_opened_and_never_dispatched_is_refunded_after_a_restart) {
+  journal_the_edge_in("edge.journal");
+  start_edge_grid();
+  // A job that runs: its escrow settles by its receipt, and the bridge's link to settlement is up.
+  const stream_outcome ran = stream(20, [](int) { return true; });
+  ASSERT_TRUE(ran.finished) << edge->log();
+  expect_books_closed();
+  const std::int64_t cost = ran.prompt_tokens + ran.completion_tokens * completion_micro_per_token;
+  ASSERT_EQ(balance_micro("alice-ledger"), genesis_micro - cost) << history("alice-ledger");
+  ledger->send_signal(SIGSTOP);
+  std::thread client([this] { (void)stream(20, [](int) { return true; }); });  // fails as the bridge dies
+  const auto jobs_in_flight = [this] {
+    httplib::Client metrics("127.0.0.1", http_port);
+    auto res = metrics.Get("/metrics");
+    return res && res->body.find("\ninfergrid_http_jobs_in_flight 1\n") != std::string::npos;
+  };
+  const auto asked_by = std::chrono::steady_clock::now() + seconds(10);
+  while (!jobs_in_flight() && std::chrono::steady_clock::now() < asked_by) std::this_thread::sleep_for(milliseconds(20));
+  std::this_thread::sleep_for(milliseconds(300));  // the escrow request reaches the frozen ledger's socket
+  edge->send_signal(SIGKILL);
+  (void)edge->wait_exit(seconds(5));
+  ledger->send_signal(SIGCONT);  // within its 2 s replay window: it takes the escrow request
+  client.join();
+  std::string listed;
+  const auto recorded_by = std::chrono::steady_clock::now() + seconds(10);
+  while (listed.find("1 open escrows") == std::string::npos && std::chrono::steady_clock::now() < recorded_by) {
+    listed = run_cli("ledger --db " + db + " escrows").output;
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  ASSERT_NE(listed.find("1 open escrows"), std::string::npos) << "the escrow was not recorded: proves nothing\n"
+                                                              << listed << ledger->log();
+  edge = start_node("edge");
+  EXPECT_TRUE(edge->wait_for_log("1 settlement message(s) and deliveries owed before a restart sent again", seconds(15)))
+      << edge->log();
+  expect_books_closed();  // at once, not at the escrow's expiry
+  EXPECT_EQ(balance_micro("alice-ledger"), genesis_micro - cost) << history("alice-ledger");
+  EXPECT_EQ(balance_micro(worker_ids[0]), after_fee(cost)) << history(worker_ids[0]);
+  EXPECT_NE(history("alice-ledger").find("refund"), std::string::npos) << history("alice-ledger");
+  EXPECT_EQ(history("alice-ledger").find("expire"), std::string::npos) << history("alice-ledger");
 }
 
 // One journal, two holders: a bridge configured with the file the matchmaker of a running hub

@@ -26,6 +26,13 @@ api_error as_api_error(std::uint16_t code, const std::string& message) {
   return upstream_failure(make_error(static_cast<error_code>(code), message));
 }
 
+// The refund of an escrow whose answer the bridge never took: asked for and timed out, or the bridge
+// stopped or was killed first (journaled before the escrow is asked for). One message for all three,
+// so whichever of them reach settlement are one ledger operation (op id refund/<request_id>).
+refund_request unconfirmed_escrow_refund(const std::string& request_id) {
+  return refund_for(request_id, "its escrow was not confirmed to the bridge in time");
+}
+
 }  // namespace
 
 result<std::unique_ptr<http_bridge_state>> http_bridge_state::create(actor_context& ctx, const settings& config) {
@@ -89,7 +96,7 @@ http_bridge_state::~http_bridge_state() {
   for (auto& [id, job] : jobs_) {
     job.stream->push({job_event::kind::failed, "", 0, "", "", 0, stopping});
     (void)ctx_.send(shared_->config.matchmaker, cancel_inference{id});
-    if (!job.escrowed && !job.payer.empty()) refund_unanswered_escrow(id, true);
+    if (!job.escrowed && !job.payer.empty()) refund_unanswered_escrow(id, job.escrow_refund_journaled, true);
     settle_delivered(id, job, "the bridge stopped", true);
   }
   jobs_.clear();
@@ -169,18 +176,33 @@ void http_bridge_state::submit(bridge_command& command) {
 // Settlement mode: the job runs only once the ledger holds its maximum cost.
 void http_bridge_state::open_escrow(const std::string& request_id, std::int64_t max_cost_micro, const job_price& caps,
                                     inference_request request) {
-  const std::string payer = jobs_.at(request_id).payer;
+  job_entry& job = jobs_.at(request_id);
+  const std::string payer = job.payer;
+  // Journaled before it is asked for: a bridge killed before it dispatches the job refunds the
+  // escrow when it starts again (a refund of an escrow never recorded changes nothing).
+  auto journaled = journal_owed(journal_, request_id, unconfirmed_escrow_refund(request_id));
+  if (!journaled.ok()) log(log_level::error, ctx_.address(), "escrow refund for {} not journaled: {}", request_id, journaled.err().message);
+  const std::optional<std::uint64_t> refund_journaled = journaled.ok() ? *journaled : std::nullopt;
+  job.escrow_refund_journaled = refund_journaled;
   ctx_.request<escrow_reply>(
       shared_->config.settlement,
       escrow_for(shared_->config, request_id, payer, max_cost_micro, caps, ctx_.now_ms()),
       shared_->config.settlement_timeout_ms,
-      [this, request_id, payer, request = std::move(request)](result<escrow_reply> held) {
-        if (!held.ok() && held.err().code == error_code::timeout) refund_unanswered_escrow(request_id);
+      [this, request_id, payer, refund_journaled, request = std::move(request)](result<escrow_reply> held) {
+        // A timeout sends the journaled refund; otherwise the entry is done once what replaces it
+        // (a refund of its own, or nothing: refused, or the job dispatched) is journaled.
+        const bool timed_out = !held.ok() && held.err().code == error_code::timeout;
+        if (timed_out) refund_unanswered_escrow(request_id, refund_journaled);
         auto found = jobs_.find(request_id);
         if (found == jobs_.end()) {  // cancelled or expired while the escrow was asked for
           if (held.ok()) settle_delivered(request_id, job_entry{nullptr, 0, {}, payer, true, false, {}}, "cancelled before it ran");
+          if (!timed_out) journal_answered(refund_journaled, request_id);
           return;
         }
+        // Marked before the job is dispatched: a job that may run is never refunded after a restart
+        // (a kill between the two leaves the escrow to its expiry).
+        if (!timed_out) journal_answered(refund_journaled, request_id);
+        found->second.escrow_refund_journaled.reset();
         if (!held.ok()) {
           found->second.stream->push(
               {job_event::kind::failed, "", 0, "", "", 0, escrow_refusal(shared_->config, payer, held.err())});
@@ -230,8 +252,10 @@ void http_bridge_state::settle_delivered(const std::string& request_id, const jo
   });
 }
 
-void http_bridge_state::refund_unanswered_escrow(const std::string& request_id, bool stopping) {
-  send_refund(request_id, "its escrow was not confirmed to the bridge in time", stopping,
+void http_bridge_state::refund_unanswered_escrow(const std::string& request_id, std::optional<std::uint64_t> journaled,
+                                                 bool stopping) {
+  const refund_request refund = unconfirmed_escrow_refund(request_id);
+  send_refund(request_id, refund.reason, stopping,
               [this, request_id](const status& ack) {
                 if (ack.ok()) {
                   log(log_level::info, ctx_.address(), "refunded {}: its escrow was recorded after the bridge stopped waiting",
@@ -239,14 +263,15 @@ void http_bridge_state::refund_unanswered_escrow(const std::string& request_id, 
                 } else {
                   log(log_level::debug, ctx_.address(), "refund of unanswered escrow {}: {}", request_id, ack.err().message);
                 }
-              });
+              },
+              journaled);
 }
 
 void http_bridge_state::send_refund(const std::string& request_id, std::string reason, bool stopping,
-                                    std::function<void(const status&)> answered) {
+                                    std::function<void(const status&)> answered, std::optional<std::uint64_t> journaled) {
   const refund_request refund = refund_for(request_id, std::move(reason));
-  if (stopping) return send_last_word(refund);
-  owe_settlement<ledger_ack>(refund, std::move(answered));
+  if (stopping) return send_last_word(refund, journaled);
+  owe_settlement<ledger_ack>(refund, std::move(answered), journaled);
 }
 
 template <class Reply, class M>
@@ -269,9 +294,13 @@ void http_bridge_state::owe_settlement(const M& m, std::function<void(const stat
 }
 
 template <class M>
-void http_bridge_state::send_last_word(const M& m) {
-  if (auto journaled = infergrid::send_last_word(ctx_, journal_, shared_->config.settlement, m.request_id, m); !journaled.ok()) {
-    log(log_level::error, ctx_.address(), "settlement message for {} not journaled: {}", m.request_id, journaled.err().message);
+void http_bridge_state::send_last_word(const M& m, std::optional<std::uint64_t> journaled) {
+  if (journaled) {  // in the journal already: sent once, and again at the next start
+    (void)ctx_.send(shared_->config.settlement, m);
+    return;
+  }
+  if (auto written = infergrid::send_last_word(ctx_, journal_, shared_->config.settlement, m.request_id, m); !written.ok()) {
+    log(log_level::error, ctx_.address(), "settlement message for {} not journaled: {}", m.request_id, written.err().message);
   }
 }
 

@@ -57,6 +57,10 @@ class http_bridge_state {
     bool client_streams = false;  // the client gets tokens as they come (and pays for those it got)
     delivered_claims delivered;   // each worker's signed claim for what it streamed here
     bool dispatched = false;      // sent to the matchmaker (after its escrow, in settlement mode)
+    // The owed journal's entry for the escrow's refund, written before the escrow is asked for and
+    // marked answered before the job is dispatched (or once another refund took its place): a bridge
+    // killed in between refunds, when it starts again, an escrow whose job never ran.
+    std::optional<std::uint64_t> escrow_refund_journaled;
   };
 
   void drain_inbox();
@@ -72,11 +76,13 @@ class http_bridge_state {
   // The escrow was asked for but its answer never came (timed out, or the bridge stops first): the
   // settlement actor may still record it, so a refund follows on the same path, after it. A refund of
   // an escrow never recorded is refused by the ledger and changes nothing.
-  void refund_unanswered_escrow(const std::string& request_id, bool stopping = false);
+  // `journaled`: the refund is in the owed journal already (the job's escrow_refund_journaled).
+  void refund_unanswered_escrow(const std::string& request_id, std::optional<std::uint64_t> journaled,
+                                bool stopping = false);
   // Both refund paths: `stopping`, sent without awaiting the answer; else sent until answered, and
   // the answer given to `answered`.
   void send_refund(const std::string& request_id, std::string reason, bool stopping,
-                   std::function<void(const status&)> answered);
+                   std::function<void(const status&)> answered, std::optional<std::uint64_t> journaled = std::nullopt);
   // Sends `m` to the settlement actor, again until it answers; `answered` gets the answer. Written to
   // the owed journal first (when there is one) unless `journaled` says it is there already.
   template <class Reply, class M>
@@ -85,7 +91,7 @@ class http_bridge_state {
   // `stopping`: `m` sent once, not awaited (the destructor's last words), and left in the owed
   // journal, if any, for the next start to send again (settlement takes it once).
   template <class M>
-  void send_last_word(const M& m);
+  void send_last_word(const M& m, std::optional<std::uint64_t> journaled = std::nullopt);
   // What the owed journal held at start: claims and refunds owed again, deliveries named again.
   void owe_journaled();
   // Marks `journaled` answered in the owed journal (logged if the write fails).
