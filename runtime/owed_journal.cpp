@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -12,6 +13,7 @@
 
 #include <msgpack.hpp>
 
+#include "runtime/log.hpp"
 #include "runtime/replace_file.hpp"
 
 namespace infergrid {
@@ -61,6 +63,68 @@ bool apply_record(const msgpack::object& record, std::map<std::uint64_t, owed_re
   return false;
 }
 
+// The whole file; empty when it does not exist yet. An error naming the file when it cannot be read
+// (a read error must not look like the end of the journal: what follows would be lost).
+result<std::string> read_journal(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::string();
+    return io_failure("cannot open the owed journal", path);
+  }
+  std::string bytes;
+  char chunk[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int why = errno;
+      ::close(fd);
+      errno = why;
+      return io_failure("cannot read the owed journal", path);
+    }
+    if (n == 0) break;
+    bytes.append(chunk, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return bytes;
+}
+
+// Applies the journal's records to `owed`; the count of bytes at its end that were dropped as a
+// record cut short by a crash (a partial record, or zero bytes as a machine crash can leave after
+// an append not yet on disk). Anything else that is not a record this journal writes is damage, not
+// a crash: malformed_input naming the file, the record and its offset (nothing is dropped).
+result<std::size_t> apply_records(const std::string& path, const std::string& bytes,
+                                  std::map<std::uint64_t, owed_request>& owed) {
+  const auto zeros_from = [&bytes](std::size_t offset) {
+    return std::all_of(bytes.begin() + static_cast<std::ptrdiff_t>(offset), bytes.end(), [](char c) { return c == 0; });
+  };
+  const auto damaged = [&](std::size_t record, std::size_t offset, const std::string& why) -> error {
+    return make_error(error_code::malformed_input,
+                      "the owed journal " + path + " is damaged: record " + std::to_string(record) + " at byte " +
+                          std::to_string(offset) + " " + why + " (not a record cut short by a crash, which only "
+                          "the last can be); the file is left as it is: move it aside to start without it, and what "
+                          "it owes is not sent again");
+  };
+  std::size_t offset = 0;
+  for (std::size_t record = 1; offset < bytes.size(); ++record) {
+    const std::size_t at = offset;
+    msgpack::object_handle parsed;
+    try {
+      parsed = msgpack::unpack(bytes.data(), bytes.size(), offset);
+    } catch (const msgpack::insufficient_bytes&) {
+      return bytes.size() - at;  // the last record, cut short
+    } catch (const std::exception& e) {
+      if (zeros_from(at)) return bytes.size() - at;
+      return damaged(record, at, std::string("does not parse: ") + e.what());
+    }
+    if (!apply_record(parsed.get(), owed)) {
+      if (zeros_from(at)) return bytes.size() - at;
+      return damaged(record, at, "is not one this journal writes");
+    }
+  }
+  return 0;
+}
+
 // Locks "<path>.lock" for `holder` and writes the holder there; conflict naming the one who has it.
 result<int> lock_journal(const std::string& path, const std::string& holder) {
   const std::string lock_path = path + ".lock";
@@ -97,21 +161,14 @@ result<owed_journal> owed_journal::open(const std::string& path, const std::stri
   auto lock = lock_journal(path, holder);
   if (!lock.ok()) return lock.err();
   journal.lock_fd_ = *lock;
-  std::ifstream file(path, std::ios::binary);
-  if (file) {
-    const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    msgpack::unpacker in;
-    in.reserve_buffer(bytes.size());
-    std::memcpy(in.buffer(), bytes.data(), bytes.size());
-    in.buffer_consumed(bytes.size());
-    try {
-      msgpack::object_handle record;
-      while (in.next(record) && apply_record(record.get(), journal.owed_)) {
-      }
-    } catch (const std::exception&) {
-      // A record cut short or garbled by a crash: what was read before it stands.
-    }
+  auto bytes = read_journal(path);
+  if (!bytes.ok()) return bytes.err();
+  auto torn = apply_records(path, *bytes, journal.owed_);
+  if (!torn.ok()) return torn.err();
+  if (*torn > 0) {
+    log(log_level::warn, holder, "owed journal {}: its last {} byte(s), a record cut short by a crash, dropped", path, *torn);
   }
+  journal.torn_tail_bytes_ = *torn;
   while (journal.owed_.size() > settings.max_owed) journal.owed_.erase(journal.owed_.begin());
   if (!journal.owed_.empty()) journal.next_id_ = journal.owed_.rbegin()->first + 1;
   IG_TRY(journal.rewrite());
@@ -125,7 +182,8 @@ owed_journal::owed_journal(owed_journal&& other) noexcept
       lock_fd_(std::exchange(other.lock_fd_, -1)),
       owed_(std::move(other.owed_)),
       next_id_(other.next_id_),
-      answered_since_rewrite_(other.answered_since_rewrite_) {}
+      answered_since_rewrite_(other.answered_since_rewrite_),
+      torn_tail_bytes_(other.torn_tail_bytes_) {}
 
 owed_journal& owed_journal::operator=(owed_journal&& other) noexcept {
   if (this == &other) return *this;
@@ -138,6 +196,7 @@ owed_journal& owed_journal::operator=(owed_journal&& other) noexcept {
   owed_ = std::move(other.owed_);
   next_id_ = other.next_id_;
   answered_since_rewrite_ = other.answered_since_rewrite_;
+  torn_tail_bytes_ = other.torn_tail_bytes_;
   return *this;
 }
 

@@ -7,8 +7,10 @@
 // The file is a sequence of MessagePack records, appended: [0, id, key, kind, body] when a request
 // is owed, [1, id] when it was answered. open() reads it, returns the owed requests not answered
 // (oldest first), and writes it again with only those (replace_file: the old content or the new,
-// never half). A record cut short by a crash ends the read: what follows it is not trusted. The
-// file is compacted the same way whenever answered records outnumber the owed ones by
+// never half). The last record may be cut short by a crash (a partial record, or zero bytes a
+// machine crash can leave): it is dropped with a warning naming the file. Any other record that is
+// not one this journal writes, or a read error, is an error naming the file and what is wrong, and
+// the file is left as it is (nothing it owes is dropped silently). The file is compacted the same way whenever answered records outnumber the owed ones by
 // compact_after. Records are written, not fsynced: they survive the process, not the machine.
 // Bounded: at most max_owed requests are held; add() refuses more.
 // One holder: open() takes an exclusive flock(2) on "<path>.lock" (the journal itself is replaced
@@ -55,6 +57,8 @@ class owed_journal {
   // The requests owed and not answered, oldest first.
   std::vector<owed_request> owed() const;
   const std::string& path() const { return path_; }
+  // The bytes dropped at open() as a last record cut short by a crash (0: none).
+  std::size_t torn_tail_bytes() const { return torn_tail_bytes_; }
 
  private:
   owed_journal(std::string path, owed_journal_settings settings) : path_(std::move(path)), settings_(settings) {}
@@ -68,6 +72,7 @@ class owed_journal {
   std::map<std::uint64_t, owed_request> owed_;
   std::uint64_t next_id_ = 1;
   std::size_t answered_since_rewrite_ = 0;
+  std::size_t torn_tail_bytes_ = 0;
 };
 
 }  // namespace infergrid

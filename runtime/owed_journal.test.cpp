@@ -58,7 +58,9 @@ TEST_F(owed_journal_test, unanswered_requests_come_back_after_a_reopen_oldest_fi
   EXPECT_EQ(open().owed().size(), 1u);
 }
 
-TEST_F(owed_journal_test, a_record_cut_short_by_a_crash_ends_the_read_and_keeps_what_came_before) {
+// The crash case: only the last record can be cut short (a partial write, or the zero bytes a
+// machine crash can leave after an append not yet on disk). It is dropped, and said so.
+TEST_F(owed_journal_test, a_last_record_cut_short_by_a_crash_is_dropped_and_what_came_before_kept) {
   {
     owed_journal journal = open();
     ASSERT_TRUE(journal.add("r1", 7, bytes("receipt r1")).ok());
@@ -66,11 +68,67 @@ TEST_F(owed_journal_test, a_record_cut_short_by_a_crash_ends_the_read_and_keeps_
   }
   const auto size = std::filesystem::file_size(path);
   std::filesystem::resize_file(path, size - 3);  // the second record half written
-  const auto owed = open().owed();
-  ASSERT_EQ(owed.size(), 1u);
-  EXPECT_EQ(owed[0].key, "r1");
-  { std::ofstream(path, std::ios::app) << "\xc1garbage"; }  // a byte MessagePack never uses
-  EXPECT_EQ(open().owed().size(), 1u);
+  {
+    owed_journal reopened = open();
+    ASSERT_EQ(reopened.owed().size(), 1u);
+    EXPECT_EQ(reopened.owed()[0].key, "r1");
+    EXPECT_GT(reopened.torn_tail_bytes(), 0u);
+  }
+  EXPECT_EQ(open().torn_tail_bytes(), 0u) << "rewritten without the torn record";
+  { std::ofstream(path, std::ios::app) << std::string(40, '\0'); }  // zeros after a machine crash
+  owed_journal zeroed = open();
+  EXPECT_EQ(zeroed.owed().size(), 1u);
+  EXPECT_EQ(zeroed.torn_tail_bytes(), 40u);
+}
+
+// Damage that no crash leaves — a record in the middle that does not parse, or is not one the
+// journal writes — must not read as the end of the journal (the owed requests after it would be
+// dropped by the rewrite): open() refuses, naming the file, the record and its offset, and leaves
+// the file as it was.
+TEST_F(owed_journal_test, a_damaged_record_before_the_last_is_an_error_naming_the_file_and_changes_nothing) {
+  {
+    owed_journal journal = open();
+    ASSERT_TRUE(journal.add("r1", 7, bytes("receipt r1")).ok());
+  }
+  const auto first_record = std::filesystem::file_size(path);
+  { std::ofstream(path, std::ios::app) << "\xc1"; }  // a byte MessagePack never uses
+  {
+    auto reopened = owed_journal::open(path + ".copy", "node/actor");  // a second file, written whole
+    ASSERT_TRUE(reopened.ok());
+    ASSERT_TRUE(reopened->add("r2", 7, bytes("receipt r2")).ok());
+  }
+  std::ifstream copy(path + ".copy", std::ios::binary);
+  { std::ofstream(path, std::ios::app | std::ios::binary) << copy.rdbuf(); }  // a whole record after the damage
+  const auto damaged_size = std::filesystem::file_size(path);
+  auto refused = owed_journal::open(path, "node/actor");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.err().code, error_code::malformed_input);
+  EXPECT_NE(refused.err().message.find("the owed journal " + path + " is damaged: record 2 at byte " +
+                                       std::to_string(first_record) + " does not parse"),
+            std::string::npos)
+      << refused.err().message;
+  EXPECT_EQ(std::filesystem::file_size(path), damaged_size) << "the damaged file was rewritten";
+  // A well-formed record of a kind the journal never writes, before the last, is damage too.
+  std::filesystem::resize_file(path, first_record);
+  { std::ofstream(path, std::ios::app) << "\x92\x07\x01"; }  // [7, 1]
+  { std::ofstream(path, std::ios::app | std::ios::binary) << std::ifstream(path + ".copy", std::ios::binary).rdbuf(); }
+  auto unknown = owed_journal::open(path, "node/actor");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.err().message.find("record 2 at byte " + std::to_string(first_record) + " is not one this journal writes"),
+            std::string::npos)
+      << unknown.err().message;
+}
+
+// A journal that cannot be read is an error naming it and why, not an empty journal (which the
+// rewrite at open would then make it). Tests run as root here, so a directory stands in for an
+// unreadable file: open(2) takes it, read(2) fails.
+TEST_F(owed_journal_test, a_journal_that_cannot_be_read_is_an_io_error_naming_it) {
+  std::filesystem::create_directories(path);
+  auto journal = owed_journal::open(path, "node/actor");
+  ASSERT_FALSE(journal.ok());
+  EXPECT_EQ(journal.err().code, error_code::io_error);
+  EXPECT_NE(journal.err().message.find("cannot read the owed journal " + path + ": Is a directory"), std::string::npos)
+      << journal.err().message;
 }
 
 TEST_F(owed_journal_test, answered_records_are_compacted_away_and_the_bound_refuses_more) {
