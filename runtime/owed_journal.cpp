@@ -169,7 +169,12 @@ result<owed_journal> owed_journal::open(const std::string& path, const std::stri
     log(log_level::warn, holder, "owed journal {}: its last {} byte(s), a record cut short by a crash, dropped", path, *torn);
   }
   journal.torn_tail_bytes_ = *torn;
-  while (journal.owed_.size() > settings.max_owed) journal.owed_.erase(journal.owed_.begin());
+  // Over the bound (a lower max_owed than the file was written under): all are kept and sent again —
+  // each is money owed — and add() refuses until fewer are owed.
+  if (journal.owed_.size() > settings.max_owed) {
+    log(log_level::warn, holder, "owed journal {}: {} owed requests, more than its bound of {}: all are sent again, and "
+        "none more is journaled until fewer are owed", path, journal.owed_.size(), settings.max_owed);
+  }
   if (!journal.owed_.empty()) journal.next_id_ = journal.owed_.rbegin()->first + 1;
   IG_TRY(journal.rewrite());
   return journal;
@@ -207,7 +212,9 @@ owed_journal::~owed_journal() {
 
 result<std::uint64_t> owed_journal::add(const std::string& key, std::uint16_t kind, std::vector<std::uint8_t> body) {
   if (owed_.size() >= settings_.max_owed) {
-    return make_error(error_code::too_large, std::to_string(owed_.size()) + " owed requests are journaled already");
+    return make_error(error_code::too_large, "the owed journal " + path_ + " holds " + std::to_string(owed_.size()) +
+                                                 " unanswered requests, its bound: this one is kept in memory only "
+                                                 "(lost if the process dies before it is answered)");
   }
   const std::uint64_t id = next_id_;
   owed_request r{id, key, kind, std::move(body)};

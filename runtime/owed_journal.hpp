@@ -12,7 +12,9 @@
 // not one this journal writes, or a read error, is an error naming the file and what is wrong, and
 // the file is left as it is (nothing it owes is dropped silently). The file is compacted the same way whenever answered records outnumber the owed ones by
 // compact_after. Records are written, not fsynced: they survive the process, not the machine.
-// Bounded: at most max_owed requests are held; add() refuses more.
+// Bounded: add() refuses a request while max_owed are owed (too_large naming the file; the caller
+// logs it and sends the request unjournaled). open() never drops what the file owes: a file holding
+// more (written under a higher bound) is kept whole, with a warning, and sent again in full.
 // One holder: open() takes an exclusive flock(2) on "<path>.lock" (the journal itself is replaced
 // when rewritten, so it cannot carry the lock) and writes who holds it there; a second process or
 // actor opening the same journal is refused, naming the file and the holder. Two senders sharing a

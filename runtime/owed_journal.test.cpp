@@ -143,8 +143,28 @@ TEST_F(owed_journal_test, answered_records_are_compacted_away_and_the_bound_refu
   auto over = journal->add("k4", 7, bytes("x"));
   ASSERT_FALSE(over.ok());
   EXPECT_EQ(over.err().code, error_code::too_large);
+  EXPECT_NE(over.err().message.find("the owed journal " + path + " holds 4 unanswered requests"), std::string::npos)
+      << over.err().message;
   journal.reset();
   EXPECT_EQ(open().owed().size(), 4u);
+}
+
+// Each owed request is money someone is owed: a journal opened under a lower bound than it was
+// written under keeps (and so sends again) all it holds, and refuses new ones until fewer are owed.
+TEST_F(owed_journal_test, a_journal_over_its_bound_at_open_keeps_every_owed_request) {
+  {
+    owed_journal journal = open(owed_journal_settings{4, 8});
+    for (int i = 0; i < 4; ++i) ASSERT_TRUE(journal.add("r" + std::to_string(i), 7, bytes("x")).ok());
+  }
+  owed_journal smaller = open(owed_journal_settings{2, 8});
+  const auto owed = smaller.owed();
+  ASSERT_EQ(owed.size(), 4u) << "owed requests dropped at open";
+  EXPECT_EQ(owed.front().key, "r0");
+  EXPECT_FALSE(smaller.add("r4", 7, bytes("x")).ok());
+  ASSERT_TRUE(smaller.answered(owed[0].id).ok());
+  ASSERT_TRUE(smaller.answered(owed[1].id).ok());
+  ASSERT_TRUE(smaller.answered(owed[2].id).ok());
+  EXPECT_TRUE(smaller.add("r4", 7, bytes("x")).ok()) << "under the bound again";
 }
 
 TEST_F(owed_journal_test, a_journal_that_cannot_be_written_is_an_io_error_naming_it) {
