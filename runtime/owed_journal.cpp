@@ -125,6 +125,20 @@ result<std::size_t> apply_records(const std::string& path, const std::string& by
   return 0;
 }
 
+// fsync(2) of the folder holding `path`, so a rename into it survives a machine crash.
+status sync_folder_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  const std::string folder = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return io_failure("cannot open the owed journal's folder", folder);
+  const bool synced = ::fsync(fd) == 0;
+  const int why = errno;
+  ::close(fd);
+  errno = why;
+  if (!synced) return io_failure("cannot sync the owed journal's folder", folder);
+  return {};
+}
+
 // Locks "<path>.lock" for `holder` and writes the holder there; conflict naming the one who has it.
 result<int> lock_journal(const std::string& path, const std::string& holder) {
   const std::string lock_path = path + ".lock";
@@ -188,7 +202,8 @@ owed_journal::owed_journal(owed_journal&& other) noexcept
       owed_(std::move(other.owed_)),
       next_id_(other.next_id_),
       answered_since_rewrite_(other.answered_since_rewrite_),
-      torn_tail_bytes_(other.torn_tail_bytes_) {}
+      torn_tail_bytes_(other.torn_tail_bytes_),
+      synced_records_(other.synced_records_) {}
 
 owed_journal& owed_journal::operator=(owed_journal&& other) noexcept {
   if (this == &other) return *this;
@@ -202,6 +217,7 @@ owed_journal& owed_journal::operator=(owed_journal&& other) noexcept {
   next_id_ = other.next_id_;
   answered_since_rewrite_ = other.answered_since_rewrite_;
   torn_tail_bytes_ = other.torn_tail_bytes_;
+  synced_records_ = other.synced_records_;
   return *this;
 }
 
@@ -218,7 +234,7 @@ result<std::uint64_t> owed_journal::add(const std::string& key, std::uint16_t ki
   }
   const std::uint64_t id = next_id_;
   owed_request r{id, key, kind, std::move(body)};
-  IG_TRY(append(owed_record(r)));
+  IG_TRY(append(owed_record(r), settings_.sync));
   ++next_id_;
   owed_[id] = std::move(r);
   return id;
@@ -228,7 +244,7 @@ status owed_journal::answered(std::uint64_t id) {
   if (owed_.erase(id) == 0) return {};
   ++answered_since_rewrite_;
   if (answered_since_rewrite_ >= settings_.compact_after && answered_since_rewrite_ > owed_.size()) return rewrite();
-  return append(answered_record(id));
+  return append(answered_record(id), false);
 }
 
 std::vector<owed_request> owed_journal::owed() const {
@@ -238,7 +254,7 @@ std::vector<owed_request> owed_journal::owed() const {
   return out;
 }
 
-status owed_journal::append(const std::vector<std::uint8_t>& record) {
+status owed_journal::append(const std::vector<std::uint8_t>& record, bool sync) {
   if (fd_ < 0) return make_error(error_code::io_error, "owed journal " + path_ + " is not open");
   std::size_t written = 0;
   while (written < record.size()) {
@@ -247,6 +263,9 @@ status owed_journal::append(const std::vector<std::uint8_t>& record) {
     if (n <= 0) return io_failure("cannot append to the owed journal", path_);
     written += static_cast<std::size_t>(n);
   }
+  if (!sync) return {};
+  if (::fdatasync(fd_) != 0) return io_failure("cannot sync the owed journal", path_);
+  ++synced_records_;
   return {};
 }
 
@@ -260,6 +279,7 @@ status owed_journal::rewrite() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd_ < 0) return io_failure("cannot open the owed journal", path_);
+  if (settings_.sync) IG_TRY(sync_folder_of(path_));  // the rename itself, or appends go to a lost file
   answered_since_rewrite_ = 0;
   return {};
 }

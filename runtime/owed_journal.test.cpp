@@ -174,6 +174,27 @@ TEST_F(owed_journal_test, a_journal_that_cannot_be_written_is_an_io_error_naming
   EXPECT_NE(journal.err().message.find("missing-folder"), std::string::npos) << journal.err().message;
 }
 
+// With sync on, each owed record is fdatasync'ed before add() returns (and the folder after a
+// rewrite); answered records are not (losing one only resends a request the receiver takes once).
+// Off, nothing is synced.
+TEST_F(owed_journal_test, sync_on_syncs_each_owed_record_and_no_answered_one) {
+  {
+    owed_journal_settings synced;
+    synced.sync = true;
+    std::optional<owed_journal> journal = open(synced);
+    auto id = journal->add("r1", 7, bytes("receipt r1"));
+    ASSERT_TRUE(id.ok()) << id.err().message;
+    ASSERT_TRUE(journal->add("r2", 7, bytes("receipt r2")).ok());
+    EXPECT_EQ(journal->synced_records(), 2u);
+    ASSERT_TRUE(journal->answered(*id).ok());
+    EXPECT_EQ(journal->synced_records(), 2u);
+  }
+  owed_journal unsynced = open();
+  ASSERT_EQ(unsynced.owed().size(), 1u);
+  ASSERT_TRUE(unsynced.add("r3", 7, bytes("receipt r3")).ok());
+  EXPECT_EQ(unsynced.synced_records(), 0u);
+}
+
 // Two senders sharing one journal would resend, and mark answered, each other's requests: the
 // second is refused while the first holds it, with the file and the holder named; once the first
 // lets go (its process exits, kill -9 included: the kernel drops the flock) the journal opens again.

@@ -445,13 +445,14 @@ TEST_F(settlement_outage_test, a_receipt_owed_by_a_matchmaker_killed_meanwhile_p
 // left that stream to the bridge (it cancelled it), and the escrow waited for its expiry.
 class bridge_outage_test : public partial_settlement_test {
  protected:
-  // edge.yaml's bridge, given `owed_journal: <dir>/<file>`.
-  void journal_the_edge_in(const std::string& file) {
+  // edge.yaml's bridge, given `owed_journal: <dir>/<file>` (and `owed_journal_sync: true` if `sync`).
+  void journal_the_edge_in(const std::string& file, bool sync = false) {
     std::ifstream edge_file(dir + "/edge.yaml");
     std::string edge_config((std::istreambuf_iterator<char>(edge_file)), std::istreambuf_iterator<char>());
     const std::string retry = "settlement_retry_ms: 500,";
     ASSERT_NE(edge_config.find(retry), std::string::npos);
-    edge_config.replace(edge_config.find(retry), retry.size(), retry + " owed_journal: \"" + dir + "/" + file + "\",");
+    edge_config.replace(edge_config.find(retry), retry.size(), retry + " owed_journal: \"" + dir + "/" + file + "\"," +
+                                                                       (sync ? " owed_journal_sync: true," : ""));
     testing::write_file(dir + "/edge.yaml", edge_config);
   }
   // Settlement, the matchmaker and the bridge each on a node of their own, and one worker.
@@ -495,7 +496,7 @@ TEST_F(bridge_outage_test, claims_and_refund_owed_by_a_bridge_killed_meanwhile_s
 // receipt) owes nothing and is sent nothing. Before, the payer's funds were locked until the escrow
 // expired (the request's 30 s deadline + settlement's 30 s grace).
 TEST_F(bridge_outage_test, an_escrow_a_killed_bridge_opened_and_never_dispatched_is_refunded_after_a_restart) {
-  journal_the_edge_in("edge.journal");
+  journal_the_edge_in("edge.journal", true);  // synced too (owed_journal_sync), as a machine crash needs
   start_edge_grid();
   // A job that runs: its escrow settles by its receipt, and the bridge's link to settlement is up.
   const stream_outcome ran = stream(20, [](int) { return true; });
@@ -568,7 +569,8 @@ void bridge_outage_test::receipt_parked_when_the_matchmaker_stops(int stop_signa
   std::string mm_config((std::istreambuf_iterator<char>(mm_file)), std::istreambuf_iterator<char>());
   const std::string lost = "submitter_lost_ms: 3000";
   ASSERT_NE(mm_config.find(lost), std::string::npos);
-  mm_config.replace(mm_config.find(lost), lost.size(), lost + ", owed_journal: \"" + dir + "/mm.journal\"");
+  mm_config.replace(mm_config.find(lost), lost.size(),
+                    lost + ", owed_journal: \"" + dir + "/mm.journal\", owed_journal_sync: true");
   mm_config.replace(mm_config.find("security:"), 0, "limits: {drain_timeout_ms: 1000, drain_quiet_ms: 20}\n");
   testing::write_file(dir + "/mm.yaml", mm_config);
   start_edge_grid();

@@ -44,7 +44,7 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
                                      "models_refresh_ms", "matchmaker_check_ms", "matchmaker_lost_ms", "retry_after_s", "prompt_price_micro_per_1k",
                                      "completion_price_micro_per_1k", "owned_by", "model_files",
                                      "rate_limit_per_minute", "rate_limit_burst", "default_max_tokens",
-                                     "max_tokens_limit", "settlement", "settlement_timeout_ms", "settlement_retry_ms", "owed_journal",
+                                     "max_tokens_limit", "settlement", "settlement_timeout_ms", "settlement_retry_ms", "owed_journal", "owed_journal_sync",
                                      "max_connections_per_client", "header_timeout_ms", "body_timeout_ms",
                                      "idle_timeout_ms", "access_log", "operator_keys", "dashboard_refresh_ms",
                                      "dashboard_cache_ms", "dashboard_recent_jobs", "dashboard_ledger_entries", "dashboard_earnings_epochs",

@@ -54,9 +54,11 @@ result<std::unique_ptr<http_bridge_state>> http_bridge_state::create(actor_conte
   // http_bridge_config: only the actor's thread uses it (the HTTP threads never see it).
   std::string journal_path;
   IG_TRY(read_setting(config, "owed_journal", journal_path));
+  owed_journal_settings journal_settings;
+  IG_TRY(read_setting(config, "owed_journal_sync", journal_settings.sync));
   std::optional<owed_journal> journal;
   if (!journal_path.empty()) {
-    auto opened = owed_journal::open(journal_path, ctx.address());
+    auto opened = owed_journal::open(journal_path, ctx.address(), journal_settings);
     if (!opened.ok()) return make_error(opened.err().code, config.where("owed_journal") + ": " + opened.err().message);
     journal.emplace(std::move(*opened));
   }

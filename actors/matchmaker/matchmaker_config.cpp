@@ -7,7 +7,7 @@ namespace infergrid::matchmaker {
 result<matchmaker_config> read_matchmaker_config(const settings& config) {
   IG_TRY(config.reject_unknown_keys({"heartbeat_interval_ms", "heartbeat_timeout_ms", "stall_timeout_ms",
                                      "dispatch_timeout_ms", "tick_ms", "idle_tick_ms", "default_deadline_ms", "orphan_wait_ms", "max_workers", "max_jobs",
-                                     "max_attempts", "min_stake_micro", "stake_from", "receipts_to", "settlement_retry_ms", "owed_journal", "submitter_lost_ms", "validators", "audit_memory",
+                                     "max_attempts", "min_stake_micro", "stake_from", "receipts_to", "settlement_retry_ms", "owed_journal", "owed_journal_sync", "submitter_lost_ms", "validators", "audit_memory",
                                      "reputation_prior_passes", "reputation_prior_failures", "reputation_failure_weight",
                                      "reputation_conviction_weight", "reputation_half_life_ms",
                                      "reputation_floor_permille", "conviction_quorum", "price_weight", "price_window_jobs", "demand_history_s",
@@ -33,6 +33,7 @@ result<matchmaker_config> read_matchmaker_config(const settings& config) {
     return make_error(error_code::invalid_argument, config.where("settlement_retry_ms") + ": must be >= 1");
   }
   IG_TRY(read_setting(config, "owed_journal", out.owed_journal));
+  IG_TRY(read_setting(config, "owed_journal_sync", out.owed_journal_sync));
   IG_TRY(read_setting(config, "validators", out.validators));
   IG_TRY(read_setting(config, "audit_memory", out.audit_memory));
   IG_TRY(read_setting(config, "price_weight", out.routing.price));

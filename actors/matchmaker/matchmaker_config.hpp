@@ -35,6 +35,8 @@ struct matchmaker_config {
   // File keeping what is owed to receipts_to until it is answered (runtime/owed_journal.hpp), so a
   // matchmaker killed with receipts unanswered sends them again when it starts; "" = memory only.
   std::string owed_journal;
+  // fdatasync each owed record: what is owed survives a machine crash too (runtime/owed_journal.hpp).
+  bool owed_journal_sync = false;
   // A submitter that vouches for delivery (the HTTP bridge; vouched_jobs.hpp) and was not heard
   // from for this long (or 3 of its check intervals, if longer) is lost: its jobs are stopped and
   // settled for what it had received by its last word, the rest refunded.

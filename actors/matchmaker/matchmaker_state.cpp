@@ -27,7 +27,9 @@ result<std::unique_ptr<matchmaker_state>> matchmaker_state::create(actor_context
   if (!config.ok()) return config.err();
   std::optional<owed_journal> journal;
   if (!config->owed_journal.empty()) {
-    auto opened = owed_journal::open(config->owed_journal, ctx.address());
+    owed_journal_settings journal_settings;
+    journal_settings.sync = config->owed_journal_sync;
+    auto opened = owed_journal::open(config->owed_journal, ctx.address(), journal_settings);
     if (!opened.ok()) return make_error(opened.err().code, settings.where("owed_journal") + ": " + opened.err().message);
     journal.emplace(std::move(*opened));
   }
