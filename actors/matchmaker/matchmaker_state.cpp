@@ -376,14 +376,17 @@ void matchmaker_state::settle_lost(vouched_jobs::lost_job&& lost) {
   if (auto found = jobs_.find(id); found != jobs_.end()) drop_job(found, true);
   std::int64_t delivered = 0;
   for (const settle_receipt& claim : lost.delivered_claims) delivered += claim.completion_tokens;
+  if (!config_.receipts_to.empty()) {
+    for (const settle_receipt& claim : lost.delivered_claims) {
+      owe_settlement<settle_reply>(claim, "delivered claim of " + claim.miner.substr(0, 12));
+    }
+    owe_settlement<ledger_ack>(refund_for(id, "its submitter was lost: " + lost.why), "refund");
+    release_parked(id);
+  }
+  // Logged once what is owed instead is journaled (an owed_journal's writes may sync): a kill after
+  // this line finds the claims and refund owed, not the parked receipt.
   log(log_level::warn, ctx_.address(), "request {} lost by its submitter ({}): {} delivered token(s) paid, the rest refunded",
       id, lost.why, delivered);
-  if (config_.receipts_to.empty()) return;
-  for (const settle_receipt& claim : lost.delivered_claims) {
-    owe_settlement<settle_reply>(claim, "delivered claim of " + claim.miner.substr(0, 12));
-  }
-  owe_settlement<ledger_ack>(refund_for(id, "its submitter was lost: " + lost.why), "refund");
-  release_parked(id);
 }
 
 void matchmaker_state::journal_parked(const vouched_jobs::settlement& parked) {
