@@ -145,6 +145,20 @@ TEST(cli_link_diagnosis, a_node_bound_on_an_ipv6_address_answers_over_it) {
   EXPECT_TRUE(says(run, node.name + "/health answered")) << run.output;
 }
 
+// The CLI's own node listens for the reply on IPv6 when the node it reaches is IPv6
+// (actors/cli/reply_address.hpp): a node on another host that has only IPv6 could not answer a
+// reply address of 127.0.0.1 (tests/netns/ipv6_hosts.sh shows that across hosts). Before, every
+// CLI listened on IPv4: 'listening on tcp://127.0.0.1:…'.
+TEST(cli_link_diagnosis, a_cli_reaching_an_ipv6_node_listens_for_its_reply_on_ipv6) {
+  if (!ipv6_loopback_available()) GTEST_SKIP() << "this machine cannot bind ::1";
+  child_node node("link-v6-reply", "", "{transport: curve, admit: open, transport_key: '$TRANSPORT_KEY'}", "[::1]");
+  ASSERT_TRUE(node.ready) << node.process->log();
+  const cli_run run = ping({"--endpoint", node.endpoint, "--node", node.name, "--server-key", node.keys.transport_pub});
+  EXPECT_EQ(run.exit_status, 0) << run.output;
+  EXPECT_TRUE(says(run, "listening on tcp://[::1]:")) << run.output;
+  EXPECT_TRUE(says(run, node.name + "/health answered")) << run.output;
+}
+
 // `infergrid status --config` of a hub node (a real process, plaintext, with a matchmaker) whose
 // config lists `ledger_node` at `ledger_endpoint` for settlement.
 cli_run status_of_hub_with_ledger(const std::string& ledger_node, const std::string& ledger_endpoint) {

@@ -28,13 +28,8 @@ source_dir="$(realpath "${INFERGRID_SOURCE_DIR:-$(dirname "$(realpath "$0")")/..
 here="$(dirname "$(realpath "$0")")"
 source "$here/netns_hosts.sh"
 
-skip() { echo "three_hosts: SKIPPED: $*"; exit 77; }
+skip_without_namespaces three_hosts
 fail() { echo "three_hosts: FAILED: $*" >&2; dump_logs; exit 1; }
-[[ $EUID -eq 0 ]] || skip "needs root to make network namespaces"
-command -v ip > /dev/null || skip "no \`ip\` (iproute2)"
-probe="ig-probe-$$"
-ip netns add "$probe" 2> /dev/null || skip "\`ip netns add\` failed here (no CAP_SYS_ADMIN?)"
-ip netns del "$probe"
 
 dir="${keep:-$(mktemp -d /tmp/infergrid-netns-XXXXXX)}"
 mkdir -p "$dir"
