@@ -87,16 +87,16 @@ void ingress::learn(const remote_route& header, std::string_view transport_key, 
   // Told again well before the directory forgets the node or its route pin lapses.
   const std::int64_t refresh_ms = std::min({heard_refresh_ms, limits_.learned_peer_idle_ms / 4, trust_.pin_idle_ms() / 4});
   auto known = learned_.find(header.sender_node);
-  const bool on_current_route = known != learned_.end() && known->second.endpoint == header.reply_endpoint &&
-                                known->second.transport_key == transport_key;
-  if (on_current_route && now_ms - known->second.told_directory_ms < refresh_ms) {
+  if (known != learned_.end() && known->second.endpoint == header.reply_endpoint &&
+      known->second.transport_key == transport_key && now_ms - known->second.told_directory_ms < refresh_ms) {
     return;  // the common case, once per envelope: no allocation, no directory lock
   }
-  // Only a key the node's route was learned from may move it; any admitted key keeps it alive
-  // (peer_trust::may_route); a refused envelope (its signature unverified, being answered) may only
-  // introduce a node not yet known.
+  // Only the key a node's route was learned from may move it; any admitted key confirms (and keeps
+  // alive) the route it has (peer_trust::may_route); a refused envelope (its signature unverified,
+  // being answered) may only introduce a node not yet known.
   if (!admitted && known != learned_.end()) return;
-  if (admitted && route_signer != nullptr && !trust_.may_route(header.sender_node, *route_signer, on_current_route, now_ms)) {
+  if (admitted && route_signer != nullptr &&
+      !trust_.may_route(header.sender_node, *route_signer, header.reply_endpoint, transport_key, now_ms)) {
     return;
   }
   if (known == learned_.end()) {

@@ -72,20 +72,24 @@ status peer_trust::pin(std::string_view address, const public_key& signer, std::
   return {};
 }
 
-bool peer_trust::may_route(std::string_view node, const public_key& signer, bool on_current_route, std::int64_t now_ms) {
+bool peer_trust::may_route(std::string_view node, const public_key& signer, std::string_view endpoint,
+                           std::string_view transport_key, std::int64_t now_ms) {
   if (auto configured = peer_keys_.find(node); configured != peer_keys_.end()) return configured->second == signer;
   std::lock_guard lock(mutex_);
-  auto found = route_keys_.find(node);
-  if (found != route_keys_.end() && now_ms - found->second.last_seen_ms <= pin_idle_ms_) {
-    if (!on_current_route && found->second.key != signer) return false;
-    found->second.last_seen_ms = now_ms;
+  auto found = route_pins_.find(node);
+  if (found != route_pins_.end() && now_ms - found->second.last_seen_ms <= pin_idle_ms_) {
+    route_pin& pin = found->second;
+    const bool same_route = pin.endpoint == endpoint && pin.transport_key == transport_key;
+    if (!same_route && pin.key != signer) return false;
+    if (!same_route) pin = {pin.key, std::string(endpoint), std::string(transport_key), now_ms};
+    pin.last_seen_ms = now_ms;
     return true;
   }
-  if (found == route_keys_.end() && route_keys_.size() >= max_pins) {
-    forget_idle(route_keys_, pin_idle_ms_, now_ms);
-    if (route_keys_.size() >= max_pins) return false;
+  if (found == route_pins_.end() && route_pins_.size() >= max_pins) {
+    forget_idle(route_pins_, pin_idle_ms_, now_ms);
+    if (route_pins_.size() >= max_pins) return false;
   }
-  route_keys_.insert_or_assign(std::string(node), pinned{signer, now_ms});
+  route_pins_.insert_or_assign(std::string(node), route_pin{signer, std::string(endpoint), std::string(transport_key), now_ms});
   return true;
 }
 

@@ -29,19 +29,20 @@ class peer_trust {
   // Pins `address` to `signer` (first sight) or checks it; an error says why it is refused.
   status pin(std::string_view address, const public_key& signer, std::int64_t now_ms);
   bool open_admission() const { return open_admission_; }
-  // Whether an envelope `signer` signed from `node` may say where that node is (its reply endpoint
-  // and transport key, which the directory then routes the node's traffic to): the node's
-  // configured key; else, while the node's route pin is alive, only the key its route was first
-  // learned from (trust on first use). Another key — a stranger sending as "node/anything" under a
-  // fresh address pin — is still delivered but never reroutes the node: without this, it could have
-  // the node's jobs (prompts) and cancels sent to itself.
-  // on_current_route: the envelope came over the route the node already has (same reply endpoint
-  // and, under curve, the same authenticated transport key). That moves nothing, so any admitted
-  // signer may — and it keeps the pin alive: a node whose first key falls silent while another of
-  // its keys (a worker's miner key, its node key) keeps sending keeps its route. The pin lapses
-  // only after security.pin_idle_ms with no admitted traffic on the route, so a host that returns
-  // with new keys rejoins.
-  bool may_route(std::string_view node, const public_key& signer, bool on_current_route, std::int64_t now_ms);
+  // Whether an envelope `signer` signed from `node` may say that the node is at `endpoint` (its
+  // reply endpoint, with `transport_key` the ZAP-authenticated key of the link under curve, "" in
+  // plaintext), which the directory then routes the node's traffic to. The node's configured key
+  // may; else, while the node's route pin is alive, the route it pins may be confirmed by any
+  // admitted key — it moves nothing, and it keeps the pin alive, so a node whose first key falls
+  // silent while another of its keys (a worker's miner key, its node key) keeps sending keeps its
+  // route — but only the key the route was first learned from (trust on first use) may move it.
+  // Another key — a stranger sending as "node/anything" under a fresh address pin — is still
+  // delivered but never reroutes the node: without this, it could have the node's jobs (prompts)
+  // and cancels sent to itself. The pin remembers the route itself, so nothing the ingress forgets
+  // (its cache of routes) reopens it. It lapses after security.pin_idle_ms with no admitted traffic
+  // on the route, so a host that returns with new keys rejoins.
+  bool may_route(std::string_view node, const public_key& signer, std::string_view endpoint, std::string_view transport_key,
+                 std::int64_t now_ms);
   // security.pin_idle_ms: silence after which a first-seen pin is forgotten.
   std::int64_t pin_idle_ms() const { return pin_idle_ms_; }
 
@@ -64,7 +65,13 @@ class peer_trust {
   mutable std::mutex mutex_;
   std::map<std::string, pinned, std::less<>> pins_;
   std::map<std::string, public_key, std::less<>> first_peer_keys_;  // configured peers without a key
-  std::map<std::string, pinned, std::less<>> route_keys_;  // node -> the key that may say where it is
+  struct route_pin {
+    public_key key{};           // the key that may move the route
+    std::string endpoint;       // the route it pins
+    std::string transport_key;  // under curve, the link's authenticated key; "" in plaintext
+    std::int64_t last_seen_ms = 0;
+  };
+  std::map<std::string, route_pin, std::less<>> route_pins_;  // node -> where it is, and who may move it
 };
 
 }  // namespace infergrid

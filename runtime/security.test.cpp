@@ -81,15 +81,16 @@ TEST(peer_trust, only_the_key_a_node_was_learned_from_may_move_its_route) {
   security.open_admission = true;
   peer_config hub{"hub", "tcp://127.0.0.1:1", {}, hub_key.public_id()};
   peer_trust trust(security, {hub});
-  const bool moves = false;
-  EXPECT_TRUE(trust.may_route("w1", worker.public_id(), moves, now_ms));
-  EXPECT_TRUE(trust.may_route("w1", worker.public_id(), moves, now_ms + 1000));
-  EXPECT_FALSE(trust.may_route("w1", stranger.public_id(), moves, now_ms + 2000));
+  const std::string here = "tcp://10.0.0.1:7400", moved = "tcp://10.0.0.1:7401", elsewhere = "tcp://10.6.6.6:7400";
+  EXPECT_TRUE(trust.may_route("w1", worker.public_id(), here, "", now_ms));
+  EXPECT_TRUE(trust.may_route("w1", worker.public_id(), moved, "", now_ms + 1000));  // its own key moves it
+  EXPECT_FALSE(trust.may_route("w1", stranger.public_id(), elsewhere, "", now_ms + 2000));
+  EXPECT_FALSE(trust.may_route("w1", stranger.public_id(), moved, "other-link-key", now_ms + 2000));
   // Its route silent past pin_idle_ms, the node may come back under another key (a host rebuilt).
-  EXPECT_TRUE(trust.may_route("w1", stranger.public_id(), moves, now_ms + 1000 + security.pin_idle_ms + 1));
+  EXPECT_TRUE(trust.may_route("w1", stranger.public_id(), elsewhere, "", now_ms + 1000 + security.pin_idle_ms + 1));
   // A configured peer's route moves only by its configured key.
-  EXPECT_FALSE(trust.may_route("hub", worker.public_id(), moves, now_ms));
-  EXPECT_TRUE(trust.may_route("hub", hub_key.public_id(), moves, now_ms));
+  EXPECT_FALSE(trust.may_route("hub", worker.public_id(), elsewhere, "", now_ms));
+  EXPECT_TRUE(trust.may_route("hub", hub_key.public_id(), elsewhere, "", now_ms));
 }
 
 // The node's other keys (a worker's miner key beside its node key) keep sending over its route
@@ -101,15 +102,15 @@ TEST(peer_trust, traffic_over_a_nodes_route_keeps_its_pin_whichever_of_its_keys_
   security_config security;
   security.open_admission = true;
   peer_trust trust(security, {});
-  const bool moves = false, on_route = true;
-  EXPECT_TRUE(trust.may_route("w1", miner.public_id(), moves, now_ms));
+  const std::string route = "tcp://10.0.0.1:7400", link = "w1-link-key", elsewhere = "tcp://10.6.6.6:7400";
+  EXPECT_TRUE(trust.may_route("w1", miner.public_id(), route, link, now_ms));
   for (std::int64_t at = now_ms; at <= now_ms + 3 * security.pin_idle_ms; at += security.pin_idle_ms / 4) {
-    EXPECT_TRUE(trust.may_route("w1", node_key.public_id(), on_route, at));
-    EXPECT_FALSE(trust.may_route("w1", stranger.public_id(), moves, at + 1)) << "at +" << at - now_ms << " ms";
+    EXPECT_TRUE(trust.may_route("w1", node_key.public_id(), route, link, at));
+    EXPECT_FALSE(trust.may_route("w1", stranger.public_id(), elsewhere, "stranger-link", at + 1)) << "at +" << at - now_ms;
   }
-  // The first key may still move it; a key that only rode the route may not.
-  EXPECT_FALSE(trust.may_route("w1", node_key.public_id(), moves, now_ms + 3 * security.pin_idle_ms));
-  EXPECT_TRUE(trust.may_route("w1", miner.public_id(), moves, now_ms + 3 * security.pin_idle_ms));
+  // The first key may still move it; a key that only confirmed the route may not.
+  EXPECT_FALSE(trust.may_route("w1", node_key.public_id(), elsewhere, link, now_ms + 3 * security.pin_idle_ms));
+  EXPECT_TRUE(trust.may_route("w1", miner.public_id(), elsewhere, link, now_ms + 3 * security.pin_idle_ms));
 }
 
 // A refused envelope being answered may introduce a node, never move one the directory knows.

@@ -32,6 +32,7 @@
 #include "tests/compute_grid.hpp"
 #include "tests/support/started_node.hpp"
 #include "tests/support/http_health.hpp"
+#include "tests/support/raw_socket.hpp"
 
 namespace infergrid {
 namespace {
@@ -181,46 +182,8 @@ class trust_attacks : public ::testing::Test {
   std::string grid_transport_key;
 };
 
-// A raw DEALER on the grid's tcp port, as a small attack script would use it (CurveZMQ with a
-// key of its own: the hub is permissionless).
-class raw_socket {
- public:
-  raw_socket(const std::string& endpoint, const std::string& server_key)
-      : keys_(generate_curve_keypair().value()), socket_(context_, zmq::socket_type::dealer) {
-    socket_.set(zmq::sockopt::linger, 0);
-    make_curve_client(socket_, keys_, server_key);
-    socket_.connect(endpoint);
-  }
-  const std::string& transport_key() const { return keys_.public_z85; }
-  void send(const std::string& actor, const std::string& sender_node, const std::vector<std::uint8_t>& bytes) {
-    const std::string route = encode_route(actor, sender_node, "");
-    (void)socket_.send(zmq::buffer(route), zmq::send_flags::sndmore);
-    (void)socket_.send(zmq::buffer(bytes), zmq::send_flags::none);
-  }
-  void send_signed(const std::string& actor, const std::string& sender_node, envelope e, const identity& key) {
-    sign_envelope(e, key);
-    send(actor, sender_node, encode_envelope(e));
-  }
-
- private:
-  curve_keypair keys_;
-  zmq::context_t context_{1};
-  zmq::socket_t socket_;
-};
-
-template <message T>
-envelope envelope_of(const T& m, const std::string& sender, const std::string& recipient, std::uint64_t id) {
-  envelope e;
-  e.type = T::id;
-  e.message_version = T::version;
-  e.message_id = id;
-  e.sender = sender;
-  e.recipient = recipient;
-  e.sent_at_ms = unix_now_ms();
-  e.deadline_ms = e.sent_at_ms + 5000;
-  e.body = encode_body(m);
-  return e;
-}
+using testing::envelope_of;
+using testing::raw_socket;
 
 TEST_F(trust_attacks, unsigned_tampered_replayed_and_unknown_version_envelopes_are_refused_and_counted) {
   raw_socket script(grid->endpoint(), grid_transport_key);
