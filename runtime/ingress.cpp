@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <optional>
+#include <string>
 
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -13,6 +15,7 @@
 #include "runtime/log.hpp"
 #include "runtime/outbox.hpp"
 #include "runtime/socket_ipv6.hpp"
+#include "runtime/tcp_endpoint.hpp"
 
 namespace infergrid {
 namespace {
@@ -25,6 +28,26 @@ constexpr std::int64_t heard_refresh_ms = 1000;
 // How often the ingress asks the directory to forget silent learned nodes; with no traffic the
 // ingress thread wakes only this often (stop() wakes it at once through its eventfd).
 constexpr std::int64_t forget_check_ms = 1000;
+// The longest reply endpoint a route frame may name: tcp:// + a DNS name (253) + a port, with room.
+// The node keeps the endpoints it learns (ingress cache, directory, route pins), so a longer one —
+// up to the frame limit, megabytes, under each of thousands of fresh node names — would be memory
+// a stranger chose.
+constexpr std::size_t max_reply_endpoint_bytes = 320;
+
+// Why a route frame's reply endpoint ("" = none named) cannot be replied to, or nothing. Only a
+// tcp:// endpoint to connect to: replies follow it, so an ipc:// or inproc:// one would have this
+// node connect to its own host's sockets (inproc:// to its own actors' inboxes).
+std::optional<std::string> unusable_reply_endpoint(std::string_view endpoint) {
+  if (endpoint.empty()) return std::nullopt;
+  if (endpoint.size() > max_reply_endpoint_bytes) {
+    return "a reply endpoint of " + std::to_string(endpoint.size()) + " bytes (at most " +
+           std::to_string(max_reply_endpoint_bytes) + ")";
+  }
+  if (auto checked = check_tcp_endpoint(endpoint, endpoint_use::connect); !checked.ok()) {
+    return "reply endpoint " + checked.err().message;
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -174,6 +197,12 @@ bool ingress::receive_one(outbox& local) {
   remote_route header;
   if (count != frames_.size() || frames_[2].size() == 0 || !decode_route(frames_[1].to_string_view(), header)) {
     counters_.dropped_malformed.fetch_add(1, std::memory_order_relaxed);
+    return true;
+  }
+  if (auto unusable = unusable_reply_endpoint(header.reply_endpoint)) {
+    counters_.dropped_malformed.fetch_add(1, std::memory_order_relaxed);
+    log(log_level::debug, names_.node_name(), "ingress: dropped a route frame from node {}: {}", header.sender_node,
+        *unusable);
     return true;
   }
   const codec_limits codec{static_cast<std::size_t>(limits_.max_envelope_bytes)};

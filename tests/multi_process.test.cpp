@@ -11,6 +11,7 @@
 #include "runtime/curve_keys.hpp"
 #include "tests/child_process.hpp"
 #include "tests/support/child_node.hpp"
+#include "tests/support/raw_socket.hpp"
 #include "tests/support/sequential_pinger.hpp"
 
 namespace infergrid {
@@ -116,6 +117,52 @@ TEST(multi_process, garbage_over_tcp_is_counted_and_dropped_and_the_node_keeps_s
   }
   EXPECT_EQ(actor_malformed, 0u);
   EXPECT_EQ(ingress_malformed, 4u);
+}
+
+// The ingress counters of `child`, as its health actor reports them to `parent`.
+actor_metrics ingress_of(node& parent, const child_node& child) {
+  auto report = parent.call<health_report>(child.name + "/health", health_request{}, 5000);
+  EXPECT_TRUE(report.ok()) << report.err().message;
+  if (report.ok()) {
+    for (const auto& actor : report->actors) {
+      if (actor.kind == "ingress") return actor;
+    }
+  }
+  return {};
+}
+
+// A route frame names where its sender wants replies, and the node keeps what it learns there (its
+// ingress cache, directory and route pins, under each sender node name). A validly signed ping
+// whose reply endpoint is no tcp:// endpoint to connect to — megabytes long, or ipc:// or inproc://
+// (the node's own actors' inboxes are inproc://infergrid/<node>/<actor>) — is dropped as malformed,
+// and the node keeps serving. Before, each was admitted: the node learned the endpoint (a stranger
+// could park 16 MB under each of thousands of fresh names) and sent its pong there.
+TEST(multi_process, a_route_naming_a_reply_endpoint_that_is_no_tcp_endpoint_is_dropped) {
+  child_node child("child-r", "", "{transport: plaintext, admit: open}");
+  ASSERT_TRUE(child.ready) << child.process->log();
+  auto parent = parent_node({&child}, transport_mode::plaintext);
+  const actor_metrics before = ingress_of(*parent, child);
+  testing::raw_socket script(child.endpoint, "");
+  const identity stranger = identity::generate();
+  const std::string unusable[] = {"tcp://" + std::string(4 << 20, 'x') + ":7400", "ipc:///tmp/infergrid-reply-test",
+                                  "inproc://infergrid/child-r/health", "tcp://127.0.0.1:*"};
+  std::uint64_t id = 1;
+  for (const std::string& reply : unusable) {
+    const std::string node_name = "stranger" + std::to_string(id);
+    script.send_signed("health", node_name, testing::envelope_of(ping{id, {}}, node_name + "/x", "child-r/health", id),
+                       stranger, reply);
+    ++id;
+  }
+  actor_metrics after = before;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < deadline && after.dropped_malformed < before.dropped_malformed + 4) {
+    after = ingress_of(*parent, child);
+  }
+  EXPECT_EQ(after.dropped_malformed - before.dropped_malformed, 4u);
+  // Only the parent's own health requests were admitted (one per report asked for).
+  auto pong_back = parent->call<pong>("child-r/health", ping{99, {}}, 5000);
+  EXPECT_TRUE(pong_back.ok()) << child.process->log();
+  EXPECT_FALSE(child.process->wait_for_log("cannot", 0ms).has_value()) << child.process->log();
 }
 
 TEST(multi_process, sigterm_drains_and_exits_zero) {

@@ -1,6 +1,7 @@
 #pragma once
 // raw_socket: a bare DEALER on a node's tcp port, as a small attack script would use it (CurveZMQ
-// with a key of its own), sending envelopes it built itself under any node name it likes.
+// with a key of its own; plaintext for a server key of ""), sending envelopes it built itself under
+// any node name it likes.
 // envelope_of builds one, dated now with a 5 s deadline.
 #include <cstdint>
 #include <string>
@@ -21,7 +22,7 @@ class raw_socket {
   raw_socket(const std::string& endpoint, const std::string& server_key)
       : keys_(generate_curve_keypair().value()), socket_(context_, zmq::socket_type::dealer) {
     socket_.set(zmq::sockopt::linger, 0);
-    make_curve_client(socket_, keys_, server_key);
+    if (!server_key.empty()) make_curve_client(socket_, keys_, server_key);
     socket_.connect(endpoint);
   }
   const std::string& transport_key() const { return keys_.public_z85; }
