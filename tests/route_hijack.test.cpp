@@ -68,7 +68,7 @@ class route_hijack : public ::testing::Test {
     std::filesystem::create_directories(dir);
     std::ofstream(dir / "keys.yaml") << "accounts:\n  - {name: dev, keys: [sk-dev], account: dev}\n";
     http_port = compute_testing::free_port();
-    auto hub_config = parse_config(
+    auto hub_started = testing::start_curve_node(
         "node: {name: grid, bind: 'tcp://127.0.0.1:*'}\n"
         "limits: {drain_quiet_ms: 10}\n"
         "security: {admit: open}\n"
@@ -81,12 +81,9 @@ class route_hijack : public ::testing::Test {
         "    settings: {listen: 127.0.0.1:" + std::to_string(http_port) + ", keys_file: " + (dir / "keys.yaml").string() +
         ", settlement: settlement}\n",
         "<route hijack hub>");
-    ASSERT_TRUE(hub_config.ok()) << hub_config.err().message;
-    hub_config->security.transport_key_secret = generate_curve_keypair().value().secret_z85;
-    auto hub_started = testing::start_node(std::move(*hub_config));
     ASSERT_TRUE(hub_started.ok()) << hub_started.err().message;
     hub = std::move(*hub_started);
-    const peer_config hub_peer{"grid", hub->endpoint(), {"matchmaker", "health"}, std::nullopt, hub->transport().own.public_z85};
+    const peer_config hub_peer = testing::peer_of(*hub, {"matchmaker", "health"});
 
     auto worker_config = parse_config(
         "node: {name: w1, bind: 'tcp://127.0.0.1:*'}\n"

@@ -83,19 +83,16 @@ class route_pin : public ::testing::Test {
  protected:
   void SetUp() override {
     // The directory keeps every learned node here, so only the ingress forgets any (flood test).
-    auto hub_config = parse_config(
+    auto hub_started = testing::start_curve_node(
         "node: {name: grid, bind: 'tcp://127.0.0.1:*'}\n"
         "limits: {drain_quiet_ms: 10, max_learned_peers: 100000}\n"
         "security: {admit: open, pin_idle_ms: " + std::to_string(pin_idle_ms) + "}\n"
         "actors:\n"
         "  - {name: health, kind: health}\n",
         "<route pin hub>");
-    ASSERT_TRUE(hub_config.ok()) << hub_config.err().message;
-    hub_config->security.transport_key_secret = generate_curve_keypair().value().secret_z85;
-    auto hub_started = testing::start_node(std::move(*hub_config));
     ASSERT_TRUE(hub_started.ok()) << hub_started.err().message;
     hub = std::move(*hub_started);
-    const peer_config hub_peer{"grid", hub->endpoint(), {"health"}, std::nullopt, hub->transport().own.public_z85};
+    const peer_config hub_peer = testing::peer_of(*hub, {"health"});
 
     auto w1_started = testing::start_node(node_named("w1", hub_peer));
     ASSERT_TRUE(w1_started.ok()) << w1_started.err().message;

@@ -98,10 +98,7 @@ class trust_attacks : public ::testing::Test {
         "  - name: http\n    kind: http_bridge\n"
         "    settings: {listen: 127.0.0.1:" + std::to_string(http_port) + ", keys_file: " + (dir / "keys.yaml").string() +
         ", settlement: settlement}\n";
-    auto config = parse_config(yaml, "<trust attacks>");
-    ASSERT_TRUE(config.ok()) << config.err().message;
-    config->security.transport_key_secret = generate_curve_keypair().value().secret_z85;
-    auto started = testing::start_node(std::move(*config));
+    auto started = testing::start_curve_node(yaml, "<trust attacks>");
     ASSERT_TRUE(started.ok()) << started.err().message;
     grid = std::move(*started);
     ASSERT_TRUE(wait_until_served());
@@ -114,7 +111,7 @@ class trust_attacks : public ::testing::Test {
     attacker.limits.drain_quiet_ms = 10;
     attacker.security.transport_key_secret = generate_curve_keypair().value().secret_z85;  // a stranger's key
     grid_transport_key = grid->transport().own.public_z85;
-    attacker.peers.push_back(peer_config{"grid", grid->endpoint(), {}, std::nullopt, grid_transport_key});
+    attacker.peers.push_back(testing::peer_of(*grid, {}));
     evil = std::move(node::create(std::move(attacker))).value();
     evil_key = to_hex(evil->signer().public_id());
   }
