@@ -119,16 +119,21 @@ TEST(multi_process, garbage_over_tcp_is_counted_and_dropped_and_the_node_keeps_s
   EXPECT_EQ(ingress_malformed, 4u);
 }
 
-// The ingress counters of `child`, as its health actor reports them to `parent`.
-actor_metrics ingress_of(node& parent, const child_node& child) {
+// The counters of `child`'s actor `address`, as its health actor reports them to `parent`.
+actor_metrics metrics_of(node& parent, const child_node& child, const std::string& address) {
   auto report = parent.call<health_report>(child.name + "/health", health_request{}, 5000);
   EXPECT_TRUE(report.ok()) << report.err().message;
   if (report.ok()) {
     for (const auto& actor : report->actors) {
-      if (actor.kind == "ingress") return actor;
+      if (actor.address == address) return actor;
     }
   }
   return {};
+}
+
+// The ingress counters of `child`, as its health actor reports them to `parent`.
+actor_metrics ingress_of(node& parent, const child_node& child) {
+  return metrics_of(parent, child, child.name + "/_ingress");
 }
 
 // A route frame names where its sender wants replies, and the node keeps what it learns there (its
@@ -163,6 +168,41 @@ TEST(multi_process, a_route_naming_a_reply_endpoint_that_is_no_tcp_endpoint_is_d
   auto pong_back = parent->call<pong>("child-r/health", ping{99, {}}, 5000);
   EXPECT_TRUE(pong_back.ok()) << child.process->log();
   EXPECT_FALSE(child.process->wait_for_log("cannot", 0ms).has_value()) << child.process->log();
+}
+
+// MessagePack bombs in the body of validly signed envelopes from a stranger on the node's port:
+// nesting far past the depth limit, arrays, maps and strings declaring 4 G entries or bytes they do
+// not carry, an ext type where a struct belongs. The ingress passes a body through unread; the
+// actor's decode (messages/codec.cpp: bounded depth and element count, no allocation by declared
+// length) refuses each as malformed, counts it, and the node keeps answering.
+TEST(multi_process, message_pack_bombs_in_a_signed_body_are_counted_and_the_node_keeps_serving) {
+  child_node child("child-b", "", "{transport: plaintext, admit: open}");
+  ASSERT_TRUE(child.ready) << child.process->log();
+  auto parent = parent_node({&child}, transport_mode::plaintext);
+  const std::uint64_t before = metrics_of(*parent, child, "child-b/health").dropped_malformed;
+  const std::vector<std::vector<std::uint8_t>> bombs = {
+      [] { std::vector<std::uint8_t> deep(1 << 20, 0x91); deep.push_back(0x00); return deep; }(),
+      {0xdd, 0xff, 0xff, 0xff, 0xff},        // array32 of 4294967295 elements, none sent
+      {0xdf, 0xff, 0xff, 0xff, 0xff, 0x00},  // map32 of as many pairs
+      {0xdb, 0xff, 0xff, 0xff, 0xff, 'x'},   // str32 of 4 GiB, one byte sent
+      {0xc7, 0x04, 0x05, 1, 2, 3, 4},        // ext8, type 5
+  };
+  testing::raw_socket script(child.endpoint, "");
+  const identity stranger = identity::generate();
+  std::uint64_t id = 1;
+  for (const auto& bomb : bombs) {
+    envelope e = testing::envelope_of(ping{id, {}}, "stranger/x", "child-b/health", id);
+    e.body = bomb;
+    script.send_signed("health", "stranger", e, stranger);
+    ++id;
+  }
+  std::uint64_t malformed = before;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < deadline && malformed < before + bombs.size()) {
+    malformed = metrics_of(*parent, child, "child-b/health").dropped_malformed;
+  }
+  EXPECT_EQ(malformed - before, bombs.size()) << child.process->log();
+  EXPECT_TRUE(parent->call<pong>("child-b/health", ping{99, {}}, 5000).ok()) << child.process->log();
 }
 
 TEST(multi_process, sigterm_drains_and_exits_zero) {
