@@ -125,20 +125,6 @@ result<std::size_t> apply_records(const std::string& path, const std::string& by
   return 0;
 }
 
-// fsync(2) of the folder holding `path`, so a rename into it survives a machine crash.
-status sync_folder_of(const std::string& path) {
-  const auto slash = path.rfind('/');
-  const std::string folder = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return io_failure("cannot open the owed journal's folder", folder);
-  const bool synced = ::fsync(fd) == 0;
-  const int why = errno;
-  ::close(fd);
-  errno = why;
-  if (!synced) return io_failure("cannot sync the owed journal's folder", folder);
-  return {};
-}
-
 // Locks "<path>.lock" for `holder` and writes the holder there; conflict naming the one who has it.
 result<int> lock_journal(const std::string& path, const std::string& holder) {
   const std::string lock_path = path + ".lock";
@@ -275,11 +261,10 @@ status owed_journal::rewrite() {
     const std::vector<std::uint8_t> record = owed_record(r);
     text.append(record.begin(), record.end());
   }
-  IG_TRY(replace_file(path_, text));
+  IG_TRY(replace_file(path_, text, 0600));  // the folder synced too: appends never go to a lost file
   if (fd_ >= 0) ::close(fd_);
   fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd_ < 0) return io_failure("cannot open the owed journal", path_);
-  if (settings_.sync) IG_TRY(sync_folder_of(path_));  // the rename itself, or appends go to a lost file
   answered_since_rewrite_ = 0;
   return {};
 }

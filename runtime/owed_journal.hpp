@@ -40,7 +40,7 @@ struct owed_request {
 struct owed_journal_settings {
   std::size_t max_owed = 65536;     // the most owed requests held (retried_requests' bound)
   std::size_t compact_after = 4096;  // answered records written before the file is rewritten
-  // fdatasync(2) each owed record before add() returns (and the folder after a rewrite), so what is
+  // fdatasync(2) each owed record before add() returns (a rewrite syncs its file and folder either way), so what is
   // owed survives a machine crash too, not only the process; answered records are never synced
   // (losing one only sends its request again, which the receiver takes once). Off by default: a sync
   // cost ~4 ms per record on the disk measured (about a settlement round trip), on the actor's thread.

@@ -174,9 +174,25 @@ TEST_F(owed_journal_test, a_journal_that_cannot_be_written_is_an_io_error_naming
   EXPECT_NE(journal.err().message.find("missing-folder"), std::string::npos) << journal.err().message;
 }
 
-// With sync on, each owed record is fdatasync'ed before add() returns (and the folder after a
-// rewrite); answered records are not (losing one only resends a request the receiver takes once).
-// Off, nothing is synced.
+// The journal names accounts and holds signed receipts: only its owner reads it, after the rewrite at
+// open and after a compaction alike (the rewrite once made it 0644, whatever the append opened it as).
+TEST_F(owed_journal_test, the_journal_is_readable_by_its_owner_only_after_every_rewrite) {
+  const mode_t umask_before = ::umask(0022);
+  {
+    owed_journal_settings compacting;
+    compacting.compact_after = 1;
+    owed_journal journal = open(compacting);
+    auto id = journal.add("r1", 7, bytes("receipt r1"));
+    ASSERT_TRUE(id.ok()) << id.err().message;
+    ASSERT_TRUE(journal.answered(*id).ok());
+  }
+  ::umask(umask_before);
+  EXPECT_EQ(std::filesystem::status(path).permissions(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+// With sync on, each owed record is fdatasync'ed before add() returns; answered records are not
+// (losing one only resends a request the receiver takes once). Off, no record is synced (a rewrite's
+// rename is, either way: replace_file syncs the folder).
 TEST_F(owed_journal_test, sync_on_syncs_each_owed_record_and_no_answered_one) {
   {
     owed_journal_settings synced;

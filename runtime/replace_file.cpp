@@ -1,22 +1,77 @@
 #include "runtime/replace_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 namespace infergrid {
 
-status replace_file(const std::string& path, const std::string& text) {
-  const std::string temporary = path + ".tmp";
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return make_error(error_code::io_error, "cannot write " + temporary);
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    return make_error(error_code::io_error, "cannot replace " + path);
+namespace {
+
+error io_failure(const std::string& what, const std::string& path) {
+  return make_error(error_code::io_error, what + " " + path + ": " + std::strerror(errno));
+}
+
+bool write_all(int fd, const std::string& text) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
   }
+  return true;
+}
+
+// The folder holding `path`, as open(2) takes it.
+std::string folder_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// fsync(2) of the folder holding `path`: a rename into it survives a machine crash only after this.
+status sync_folder_of(const std::string& path) {
+  const std::string folder = folder_of(path);
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return io_failure("cannot open the folder", folder);
+  const bool synced = ::fsync(fd) == 0;
+  const int why = errno;
+  ::close(fd);
+  errno = why;
+  if (!synced) return io_failure("cannot sync the folder", folder);
   return {};
+}
+
+// The temporary file written in full and on disk, with `mode` whatever the umask.
+status write_temporary(const std::string& temporary, const std::string& text, mode_t mode) {
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return io_failure("cannot write", temporary);
+  const bool written = write_all(fd, text) && ::fchmod(fd, mode) == 0 && ::fsync(fd) == 0;
+  const int why = errno;
+  ::close(fd);
+  errno = why;
+  if (!written) return io_failure("cannot write", temporary);
+  return {};
+}
+
+}  // namespace
+
+status replace_file(const std::string& path, const std::string& text, mode_t mode) {
+  const std::string temporary = path + ".tmp";
+  auto written = write_temporary(temporary, text, mode);
+  if (written.ok() && std::rename(temporary.c_str(), path.c_str()) != 0) written = io_failure("cannot replace", path);
+  if (!written.ok()) {
+    const int why = errno;
+    std::remove(temporary.c_str());
+    errno = why;
+    return written;
+  }
+  return sync_folder_of(path);
 }
 
 }  // namespace infergrid

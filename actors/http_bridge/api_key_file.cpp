@@ -12,6 +12,7 @@
 
 #include "actors/http_bridge/account_book.hpp"
 #include "runtime/log_escape.hpp"
+#include "runtime/replace_file.hpp"
 
 namespace infergrid::http {
 namespace {
@@ -53,25 +54,13 @@ std::string joined(const std::vector<std::string>& lines) {
   return text;
 }
 
-// Checks the new text as the bridge will read it, then swaps it in.
-status replace_file(const std::string& path, const std::string& text) {
+// Checks the new text as the bridge will read it, then swaps it in, keeping the file's mode.
+status replace_keys_file(const std::string& path, const std::string& text) {
   auto check = account_book::parse(text, path);
   if (!check.ok()) return make_error(check.err().code, "the edited keys file would not load: " + check.err().message);
   struct stat info {};
   const mode_t mode = ::stat(path.c_str(), &info) == 0 ? (info.st_mode & 07777) : 0600;
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) return make_error(error_code::io_error, "cannot write " + temporary);
-  }
-  ::chmod(temporary.c_str(), mode);
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    return make_error(error_code::io_error, "cannot replace " + path);
-  }
-  return {};
+  return replace_file(path, text, mode);
 }
 
 // What an account name may not hold, and how the refusal names it: it is one word in the keys file
@@ -118,7 +107,7 @@ result<new_api_key> add_api_key(const std::string& path, const std::string& acco
   if (*start == lines->size()) lines->push_back(std::string(section_header) + "   # made by `infergrid keys create`");
   const new_api_key made = make_api_key();
   lines->push_back("  - " + api_key_record_line({made.id, account, made.hash_hex, created, ""}));
-  IG_TRY(replace_file(path, joined(*lines)));
+  IG_TRY(replace_keys_file(path, joined(*lines)));
   return made;
 }
 
@@ -146,7 +135,7 @@ result<api_key_record> revoke_api_key(const std::string& path, const std::string
     }
     record.revoked = when;
     line = line.substr(0, at) + "- " + api_key_record_line(record);
-    IG_TRY(replace_file(path, joined(*lines)));
+    IG_TRY(replace_keys_file(path, joined(*lines)));
     return record;
   }
   return make_error(error_code::not_found, "no key '" + id + "' in the api_keys of " + path);

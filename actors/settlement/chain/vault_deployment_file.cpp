@@ -1,10 +1,10 @@
 #include "actors/settlement/chain/vault_deployment_file.hpp"
 
-#include <cstdio>
-#include <fstream>
+#include <sstream>
 
 #include <yaml-cpp/yaml.h>
 
+#include "runtime/replace_file.hpp"
 #include "runtime/settings.hpp"
 #include "runtime/yaml_duplicate_keys.hpp"
 
@@ -12,23 +12,17 @@ namespace infergrid::chain {
 
 status write_vault_deployment_file(const std::string& path, const vault_deployment_record& record) {
   const vault_deployment& d = record.deployment;
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << "# A SettlementVault, written by infergrid (deploy/readme/chain.md); a settlement actor reads it\n"
-           "# with `chain_deployment: "
-        << path << "`.\n"
-        << "chain_endpoint: " << record.endpoint << "\n"
-        << "chain_id: " << d.chain_id << "\n"
-        << "chain_token: \"" << to_hex_0x(d.token) << "\"\n"
-        << "chain_token_deployed: " << (d.token_deployed ? "true" : "false") << "\n"
-        << "chain_vault: \"" << to_hex_0x(d.vault) << "\"\n"
-        << "chain_start_block: " << d.deployed_block << "\n";
-    out.flush();
-    if (!out) return make_error(error_code::io_error, "cannot write " + temporary);
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) return make_error(error_code::io_error, "cannot rename " + temporary + " to " + path);
-  return {};
+  std::ostringstream out;
+  out << "# A SettlementVault, written by infergrid (deploy/readme/chain.md); a settlement actor reads it\n"
+         "# with `chain_deployment: "
+      << path << "`.\n"
+      << "chain_endpoint: " << record.endpoint << "\n"
+      << "chain_id: " << d.chain_id << "\n"
+      << "chain_token: \"" << to_hex_0x(d.token) << "\"\n"
+      << "chain_token_deployed: " << (d.token_deployed ? "true" : "false") << "\n"
+      << "chain_vault: \"" << to_hex_0x(d.vault) << "\"\n"
+      << "chain_start_block: " << d.deployed_block << "\n";
+  return replace_file(path, out.str());
 }
 
 result<vault_deployment_record> read_vault_deployment_file(const std::string& path) {
