@@ -1,15 +1,6 @@
 #include "runtime/peer_trust.hpp"
 
 namespace infergrid {
-namespace {
-
-// Drops the pins of `pins` silent for longer than `idle_ms`.
-template <class pin_map>
-void forget_idle(pin_map& pins, std::int64_t idle_ms, std::int64_t now_ms) {
-  std::erase_if(pins, [&](const auto& entry) { return now_ms - entry.second.last_seen_ms > idle_ms; });
-}
-
-}  // namespace
 
 peer_trust::peer_trust(const security_config& security, const std::vector<peer_config>& peers)
     : open_admission_(security.open_admission),
@@ -52,23 +43,23 @@ status peer_trust::pin(std::string_view address, const public_key& signer, std::
   }
   std::lock_guard lock(mutex_);
   if (peer_nodes_.count(node) != 0 && !peer_keys_.contains(node)) first_peer_keys_.try_emplace(std::string(node), signer);
-  auto found = pins_.find(address);
-  if (found != pins_.end() && now_ms - found->second.last_seen_ms > pin_idle_ms_) {
-    pins_.erase(found);
-    found = pins_.end();
+  auto* found = pins_.find(address);
+  if (found != nullptr && now_ms - found->last_seen_ms > pin_idle_ms_) {
+    pins_.erase(address);
+    found = nullptr;
   }
-  if (found == pins_.end()) {
-    if (pins_.size() >= max_pins) forget_idle(pins_, pin_idle_ms_, now_ms);
+  if (found == nullptr) {
+    if (pins_.size() >= max_pins) pins_.forget_idle(pin_idle_ms_, now_ms);
     if (pins_.size() >= max_pins) return make_error(error_code::unavailable, "too many senders pinned");
-    pins_.emplace(std::string(address), pinned{signer, now_ms});
+    pins_.put(address, signer, now_ms);
     return {};
   }
-  if (found->second.key != signer) {
+  if (found->value != signer) {
     return make_error(error_code::permission_denied, std::string(address) + " is pinned to key " +
-                                                         to_hex(found->second.key).substr(0, 16) + "…, signed by " +
+                                                         to_hex(found->value).substr(0, 16) + "…, signed by " +
                                                          to_hex(signer).substr(0, 16) + "…");
   }
-  found->second.last_seen_ms = now_ms;
+  pins_.seen(address, now_ms);
   return {};
 }
 
@@ -76,21 +67,26 @@ bool peer_trust::may_route(std::string_view node, const public_key& signer, std:
                            std::string_view transport_key, std::int64_t now_ms) {
   if (auto configured = peer_keys_.find(node); configured != peer_keys_.end()) return configured->second == signer;
   std::lock_guard lock(mutex_);
-  auto found = route_pins_.find(node);
-  if (found != route_pins_.end() && now_ms - found->second.last_seen_ms <= pin_idle_ms_) {
-    route_pin& pin = found->second;
+  auto* found = route_pins_.find(node);
+  if (found != nullptr && now_ms - found->last_seen_ms <= pin_idle_ms_) {
+    route_pin& pin = found->value;
     const bool same_route = pin.endpoint == endpoint && pin.transport_key == transport_key;
     if (!same_route && pin.key != signer) return false;
-    if (!same_route) pin = {pin.key, std::string(endpoint), std::string(transport_key), now_ms};
-    pin.last_seen_ms = now_ms;
+    if (!same_route) pin = {pin.key, std::string(endpoint), std::string(transport_key)};
+    route_pins_.seen(node, now_ms);
     return true;
   }
-  if (found == route_pins_.end() && route_pins_.size() >= max_pins) {
-    forget_idle(route_pins_, pin_idle_ms_, now_ms);
+  if (found == nullptr && route_pins_.size() >= max_pins) {
+    route_pins_.forget_idle(pin_idle_ms_, now_ms);
     if (route_pins_.size() >= max_pins) return false;
   }
-  route_pins_.insert_or_assign(std::string(node), route_pin{signer, std::string(endpoint), std::string(transport_key), now_ms});
+  route_pins_.put(node, route_pin{signer, std::string(endpoint), std::string(transport_key)}, now_ms);
   return true;
+}
+
+std::uint64_t peer_trust::cleanup_visits() const {
+  std::lock_guard lock(mutex_);
+  return pins_.entries_visited() + route_pins_.entries_visited();
 }
 
 }  // namespace infergrid

@@ -17,6 +17,7 @@
 #include "messages/authority.hpp"
 #include "runtime/config.hpp"
 #include "runtime/identity.hpp"
+#include "runtime/idle_map.hpp"
 
 namespace infergrid {
 
@@ -46,14 +47,12 @@ class peer_trust {
   // security.pin_idle_ms: silence after which a first-seen pin is forgotten.
   std::int64_t pin_idle_ms() const { return pin_idle_ms_; }
 
-  // Pins held at once; beyond it the oldest idle ones are forgotten first, then new senders refused.
+  // Pins held at once; beyond it the idle ones are forgotten first, then new senders refused.
   static constexpr std::size_t max_pins = 65536;
+  // Pins (address and route pins together) the cleanup of idle ones has looked at so far.
+  std::uint64_t cleanup_visits() const;
 
  private:
-  struct pinned {
-    public_key key{};
-    std::int64_t last_seen_ms = 0;
-  };
 
   const bool open_admission_;
   const std::int64_t pin_idle_ms_;
@@ -63,15 +62,14 @@ class peer_trust {
   std::map<std::string, public_key, std::less<>> peer_keys_;  // configured peers with a key
   std::set<std::string, std::less<>> peer_nodes_;             // every configured peer
   mutable std::mutex mutex_;
-  std::map<std::string, pinned, std::less<>> pins_;
+  idle_map<public_key> pins_;  // address -> the key it is pinned to
   std::map<std::string, public_key, std::less<>> first_peer_keys_;  // configured peers without a key
   struct route_pin {
     public_key key{};           // the key that may move the route
     std::string endpoint;       // the route it pins
     std::string transport_key;  // under curve, the link's authenticated key; "" in plaintext
-    std::int64_t last_seen_ms = 0;
   };
-  std::map<std::string, route_pin, std::less<>> route_pins_;  // node -> where it is, and who may move it
+  idle_map<route_pin> route_pins_;  // node -> where it is, and who may move it
 };
 
 }  // namespace infergrid

@@ -15,14 +15,16 @@ status replay_guard::admit(const envelope& m, std::int64_t now_ms) {
   if (m.sent_at_ms < now_ms - window_ms_) return replayed(m, "was sent before the replay window");
   if (m.sent_at_ms > now_ms + window_ms_) return replayed(m, "is dated in the future beyond the replay window");
   if (m.deadline_ms != 0 && m.deadline_ms < now_ms) return replayed(m, "arrived after its deadline");
-  auto found = senders_.find(m.sender);
-  if (found == senders_.end()) {
-    if (senders_.size() >= max_senders_) forget_silent(now_ms);
+  auto* found = senders_.find(m.sender);
+  if (found == nullptr) {
+    // A sender's envelopes are dated at most one window ahead, so after two windows of silence every
+    // envelope it ever sent is refused by date alone.
+    if (senders_.size() >= max_senders_) senders_.forget_idle(2 * window_ms_, now_ms);
     if (senders_.size() >= max_senders_) return make_error(error_code::unavailable, "too many senders in the replay window");
-    senders_.emplace(m.sender, window{m.message_id, 0, now_ms});
+    senders_.put(m.sender, window{m.message_id, 0}, now_ms);
     return {};
   }
-  window& w = found->second;
+  window& w = found->value;
   if (m.message_id > w.highest) {
     const std::uint64_t shift = m.message_id - w.highest;
     // The old highest becomes bit shift-1; bits shifted past the width are forgotten.
@@ -41,14 +43,8 @@ status replay_guard::admit(const envelope& m, std::int64_t now_ms) {
     if ((w.seen_below & bit) != 0) return replayed(m, "was seen before (replay)");
     w.seen_below |= bit;
   }
-  w.last_seen_ms = now_ms;
+  senders_.seen(m.sender, now_ms);
   return {};
-}
-
-void replay_guard::forget_silent(std::int64_t now_ms) {
-  // A sender's envelopes are dated at most one window ahead, so after two windows of silence every
-  // envelope it ever sent is refused by date alone.
-  std::erase_if(senders_, [&](const auto& entry) { return now_ms - entry.second.last_seen_ms > 2 * window_ms_; });
 }
 
 }  // namespace infergrid

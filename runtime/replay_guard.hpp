@@ -7,12 +7,10 @@
 // Used by the ingress thread only.
 #include <cstdint>
 #include <string>
-#include <string_view>
-#include <unordered_map>
 
 #include "messages/envelope.hpp"
+#include "runtime/idle_map.hpp"
 #include "runtime/result.hpp"
-#include "runtime/string_hash.hpp"
 
 namespace infergrid {
 
@@ -22,18 +20,18 @@ class replay_guard {
 
   // ok (and remembered) when `message` is fresh; else an error naming why.
   status admit(const envelope& message, std::int64_t now_ms);
+  // Senders the cleanup of silent ones has looked at so far (a full guard costs each newcomer a few).
+  std::uint64_t cleanup_visits() const { return senders_.entries_visited(); }
 
  private:
   struct window {
     std::uint64_t highest = 0;
     std::uint64_t seen_below = 0;  // bit i: highest - 1 - i was seen
-    std::int64_t last_seen_ms = 0;
   };
-  void forget_silent(std::int64_t now_ms);
 
   const std::int64_t window_ms_;
   const std::size_t max_senders_;
-  std::unordered_map<std::string, window, string_hash, std::equal_to<>> senders_;
+  idle_map<window> senders_;
 };
 
 }  // namespace infergrid

@@ -58,6 +58,40 @@ TEST(replay_guard, bounds_the_senders_it_tracks) {
   EXPECT_TRUE(guard.admit(from("c/x", 1, now_ms + 2001), now_ms + 2001).ok());
 }
 
+// A full guard under a flood of new senders: each newcomer costs the cleanup of silent senders a
+// look at the oldest one, not a scan of all of them (a scan each made a flood quadratic: here
+// 2,000 x 1,000 entries). What is admitted does not change: newcomers are refused while none is
+// silent for two windows, and admitted once the old ones are.
+TEST(replay_guard, a_flood_of_new_senders_into_a_full_guard_does_not_rescan_it_for_each) {
+  constexpr std::size_t max_senders = 1000, flood = 2000;
+  replay_guard guard(1000, max_senders);
+  for (std::size_t i = 0; i < max_senders; ++i) ASSERT_TRUE(guard.admit(from("old/" + std::to_string(i), 1), now_ms).ok());
+  for (std::size_t i = 0; i < flood; ++i) EXPECT_FALSE(guard.admit(from("new/" + std::to_string(i), 1), now_ms).ok());
+  EXPECT_LE(guard.cleanup_visits(), flood);
+  const std::int64_t later = now_ms + 2001;
+  for (std::size_t i = 0; i < max_senders; ++i) EXPECT_TRUE(guard.admit(from("later/" + std::to_string(i), 1, later), later).ok());
+  EXPECT_LE(guard.cleanup_visits(), flood + 2 * max_senders);  // each old sender forgotten once
+}
+
+TEST(peer_trust, a_flood_of_new_addresses_into_full_pins_does_not_rescan_them_for_each) {
+  constexpr std::size_t flood = 2000;
+  const identity key = identity::generate();
+  security_config security;
+  peer_trust trust(security, {});
+  for (std::size_t i = 0; i < peer_trust::max_pins; ++i) {
+    ASSERT_TRUE(trust.pin("old" + std::to_string(i) + "/x", key.public_id(), now_ms).ok());
+    ASSERT_TRUE(trust.may_route("old" + std::to_string(i), key.public_id(), "tcp://127.0.0.1:1", "", now_ms));
+  }
+  for (std::size_t i = 0; i < flood; ++i) {
+    EXPECT_FALSE(trust.pin("new" + std::to_string(i) + "/x", key.public_id(), now_ms).ok());
+    EXPECT_FALSE(trust.may_route("new" + std::to_string(i), key.public_id(), "tcp://127.0.0.1:1", "", now_ms));
+  }
+  EXPECT_LE(trust.cleanup_visits(), 2 * flood);
+  const std::int64_t later = now_ms + security.pin_idle_ms + 1;
+  EXPECT_TRUE(trust.pin("later/x", key.public_id(), later).ok());
+  EXPECT_TRUE(trust.may_route("later", key.public_id(), "tcp://127.0.0.1:1", "", later));
+}
+
 TEST(peer_trust, pins_an_address_to_its_first_key_and_a_configured_peer_to_its_key) {
   const identity one = identity::generate(), two = identity::generate();
   security_config security;
