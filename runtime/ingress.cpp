@@ -49,6 +49,21 @@ std::optional<std::string> unusable_reply_endpoint(std::string_view endpoint) {
   return std::nullopt;
 }
 
+// Why a route frame cannot be used, or nothing. Its actor and sender node names can be no longer
+// than an address (an envelope's sender "node/actor" must start with the node), so a longer one —
+// up to the frame limit — is dropped before anything logs or keeps it.
+std::optional<std::string> unusable_route(const remote_route& route) {
+  const std::size_t max_name_bytes = codec_limits{}.max_address_bytes;
+  if (route.actor.size() > max_name_bytes || route.sender_node.size() > max_name_bytes) {
+    return "an actor name of " + std::to_string(route.actor.size()) + " bytes or a sender node name of " +
+           std::to_string(route.sender_node.size()) + " bytes (at most " + std::to_string(max_name_bytes) + ")";
+  }
+  if (auto unusable = unusable_reply_endpoint(route.reply_endpoint)) {
+    return "from node " + std::string(route.sender_node) + ": " + *unusable;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 ingress::ingress(zmq::context_t& context, directory& names, const runtime_limits& limits,
@@ -199,10 +214,9 @@ bool ingress::receive_one(outbox& local) {
     counters_.dropped_malformed.fetch_add(1, std::memory_order_relaxed);
     return true;
   }
-  if (auto unusable = unusable_reply_endpoint(header.reply_endpoint)) {
+  if (auto unusable = unusable_route(header)) {
     counters_.dropped_malformed.fetch_add(1, std::memory_order_relaxed);
-    log(log_level::debug, names_.node_name(), "ingress: dropped a route frame from node {}: {}", header.sender_node,
-        *unusable);
+    log(log_level::debug, names_.node_name(), "ingress: dropped a route frame {}", *unusable);
     return true;
   }
   const codec_limits codec{static_cast<std::size_t>(limits_.max_envelope_bytes)};

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <future>
+#include <sstream>
 
 #include "messages/codec.hpp"
 #include "messages/system.hpp"
@@ -168,6 +170,33 @@ TEST(multi_process, a_route_naming_a_reply_endpoint_that_is_no_tcp_endpoint_is_d
   auto pong_back = parent->call<pong>("child-r/health", ping{99, {}}, 5000);
   EXPECT_TRUE(pong_back.ok()) << child.process->log();
   EXPECT_FALSE(child.process->wait_for_log("cannot", 0ms).has_value()) << child.process->log();
+}
+
+// A route frame whose sender node name (or actor name) is longer than any address, up to the frame
+// limit, is dropped as malformed before anything logs it: before, the gate refused the envelope
+// ("sender … is not on node <4 MB>") and the refusal's warn line carried the name twice.
+TEST(multi_process, a_route_naming_an_oversized_sender_node_is_dropped_before_it_is_logged) {
+  setenv("INFERGRID_LOG", "debug", 1);
+  child_node child("child-n", "", "{transport: plaintext, admit: open}");
+  unsetenv("INFERGRID_LOG");
+  ASSERT_TRUE(child.ready) << child.process->log();
+  auto parent = parent_node({&child}, transport_mode::plaintext);
+  const actor_metrics before = ingress_of(*parent, child);
+  testing::raw_socket script(child.endpoint, "");
+  const identity stranger = identity::generate();
+  script.send_signed("health", std::string(4 << 20, 'n'), testing::envelope_of(ping{1, {}}, "stranger/x", "child-n/health", 1),
+                     stranger);
+  actor_metrics after = before;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < deadline && after.dropped_malformed < before.dropped_malformed + 1) {
+    after = ingress_of(*parent, child);
+  }
+  EXPECT_EQ(after.dropped_malformed - before.dropped_malformed, 1u);
+  EXPECT_TRUE(parent->call<pong>("child-n/health", ping{99, {}}, 5000).ok());
+  std::istringstream lines(child.process->log());
+  std::size_t longest = 0;
+  for (std::string line; std::getline(lines, line);) longest = std::max(longest, line.size());
+  EXPECT_LT(longest, 4096u);
 }
 
 // MessagePack bombs in the body of validly signed envelopes from a stranger on the node's port:
