@@ -3,13 +3,18 @@
 // seen, that can forget the entries silent for longer than some time visiting only those it
 // forgets (plus the first one it keeps) — it keeps its keys ordered by last sight too. A full map
 // under a flood of new senders then costs each newcomer a lookup, not a scan of every entry.
+// Entries are hashed (a lookup per envelope on the ingress thread); seen() moves a key's place in the
+// order without allocating, and not at all when it was already seen this millisecond.
 // Not thread-safe: its owner locks.
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
+
+#include "runtime/string_hash.hpp"
 
 namespace infergrid {
 
@@ -34,10 +39,11 @@ class idle_map {
   // Marks `key`, held, as seen at `now_ms`.
   void seen(std::string_view key, std::int64_t now_ms) {
     auto found = entries_.find(key);
-    if (found == entries_.end()) return;
-    by_last_seen_.erase({found->second.last_seen_ms, found->first});
+    if (found == entries_.end() || found->second.last_seen_ms == now_ms) return;
+    auto place = by_last_seen_.extract({found->second.last_seen_ms, found->first});
+    place.value().first = now_ms;
+    by_last_seen_.insert(std::move(place));
     found->second.last_seen_ms = now_ms;
-    by_last_seen_.emplace(now_ms, found->first);
   }
   void erase(std::string_view key) {
     auto found = entries_.find(key);
@@ -61,8 +67,8 @@ class idle_map {
   std::uint64_t entries_visited() const { return entries_visited_; }
 
  private:
-  std::map<std::string, entry, std::less<>> entries_;
-  std::set<std::pair<std::int64_t, std::string_view>> by_last_seen_;  // views into entries_' keys
+  std::unordered_map<std::string, entry, string_hash, std::equal_to<>> entries_;
+  std::set<std::pair<std::int64_t, std::string_view>> by_last_seen_;  // views into entries_' keys (stable: node-based)
   std::uint64_t entries_visited_ = 0;
 };
 
