@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <utility>
@@ -14,6 +13,7 @@
 #include <msgpack.hpp>
 
 #include "runtime/log.hpp"
+#include "runtime/posix_io.hpp"
 #include "runtime/replace_file.hpp"
 
 namespace infergrid {
@@ -36,10 +36,6 @@ std::vector<std::uint8_t> answered_record(std::uint64_t id) {
   out.pack_array(2);
   out.pack(record_answered), out.pack(id);
   return {buffer.data(), buffer.data() + buffer.size()};
-}
-
-error io_failure(const std::string& what, const std::string& path) {
-  return make_error(error_code::io_error, what + " " + path + ": " + std::strerror(errno));
 }
 
 // Applies one record to `owed`; false for a record this journal never writes (the read stops).
@@ -242,12 +238,8 @@ std::vector<owed_request> owed_journal::owed() const {
 
 status owed_journal::append(const std::vector<std::uint8_t>& record, bool sync) {
   if (fd_ < 0) return make_error(error_code::io_error, "owed journal " + path_ + " is not open");
-  std::size_t written = 0;
-  while (written < record.size()) {
-    const ssize_t n = ::write(fd_, record.data() + written, record.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return io_failure("cannot append to the owed journal", path_);
-    written += static_cast<std::size_t>(n);
+  if (!write_all(fd_, {reinterpret_cast<const char*>(record.data()), record.size()})) {
+    return io_failure("cannot append to the owed journal", path_);
   }
   if (!sync) return {};
   if (::fdatasync(fd_) != 0) return io_failure("cannot sync the owed journal", path_);

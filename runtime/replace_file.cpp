@@ -6,26 +6,12 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
+
+#include "runtime/posix_io.hpp"
 
 namespace infergrid {
 
 namespace {
-
-error io_failure(const std::string& what, const std::string& path) {
-  return make_error(error_code::io_error, what + " " + path + ": " + std::strerror(errno));
-}
-
-bool write_all(int fd, const std::string& text) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
 
 // The folder holding `path`, as open(2) takes it.
 std::string folder_of(const std::string& path) {
