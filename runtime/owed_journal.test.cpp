@@ -10,19 +10,16 @@
 #include <fstream>
 #include <optional>
 
+#include "tests/support/temp_dir.hpp"
+
 namespace infergrid {
 namespace {
 
 std::vector<std::uint8_t> bytes(const std::string& text) { return {text.begin(), text.end()}; }
 
 struct owed_journal_test : ::testing::Test {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("owed-journal-" + std::to_string(::getpid()));
-  std::string path = (dir / "owed.journal").string();
-  void SetUp() override {
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir); }
+  testing::temp_dir dir{"owed-journal"};
+  std::string path = dir.file("owed.journal");
   owed_journal open(owed_journal_settings settings = {}) {
     auto journal = owed_journal::open(path, "node/actor", settings);
     EXPECT_TRUE(journal.ok()) << journal.err().message;
@@ -168,7 +165,7 @@ TEST_F(owed_journal_test, a_journal_over_its_bound_at_open_keeps_every_owed_requ
 }
 
 TEST_F(owed_journal_test, a_journal_that_cannot_be_written_is_an_io_error_naming_it) {
-  auto journal = owed_journal::open((dir / "missing-folder" / "owed.journal").string(), "node/actor");
+  auto journal = owed_journal::open(dir.file("missing-folder/owed.journal"), "node/actor");
   ASSERT_FALSE(journal.ok());
   EXPECT_EQ(journal.err().code, error_code::io_error);
   EXPECT_NE(journal.err().message.find("missing-folder"), std::string::npos) << journal.err().message;

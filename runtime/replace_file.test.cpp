@@ -12,17 +12,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/temp_dir.hpp"
+
 namespace infergrid {
 namespace {
 
 struct replace_file_test : ::testing::Test {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("replace-file-" + std::to_string(::getpid()));
-  std::string path = (dir / "state.yaml").string();
-  void SetUp() override {
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir); }
+  testing::temp_dir dir{"replace-file"};
+  std::string path = dir.file("state.yaml");
   static std::string content(const std::string& file) {
     std::ifstream in(file);
     std::stringstream text;
@@ -60,7 +57,7 @@ TEST_F(replace_file_test, a_rename_that_fails_names_the_file_and_the_reason_and_
 }
 
 TEST_F(replace_file_test, a_folder_that_does_not_exist_names_the_file_and_the_reason) {
-  const std::string missing = (dir / "no-such-folder" / "state.yaml").string();
+  const std::string missing = dir.file("no-such-folder/state.yaml");
   const auto replaced = replace_file(missing, "new\n");
   ASSERT_FALSE(replaced.ok());
   EXPECT_EQ(replaced.err().code, error_code::io_error);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "runtime/identity.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace infergrid::ledger::testing {
 
@@ -19,20 +20,8 @@ inline identity key(std::uint8_t n) {
   return identity::from_seed(seed);
 }
 
-// A fresh directory under the temp dir, removed with everything in it when the object dies.
-class temp_dir {
- public:
-  explicit temp_dir(const std::string& name)
-      : path_(std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()))) {
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~temp_dir() { std::filesystem::remove_all(path_); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+// A fresh directory under the temp dir (tests/support/temp_dir.hpp).
+using infergrid::testing::temp_dir;
 
 struct cli_result {
   int exit_code = -1;
