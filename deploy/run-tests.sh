@@ -3,6 +3,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./deploy/install-deps.sh
+# build/ ends near 0.9 GB after a full run (fixtures included) and the tests write a few hundred MB
+# under ${TMPDIR:-/tmp}; say so up front rather than fail late with "No space left on device".
+free_mb=$(df --output=avail -BM . | tail -1 | tr -dc 0-9)
+if (( free_mb < 3072 )); then
+  echo "run-tests: only ${free_mb} MB free here; the build and the tests need about 2 GB (build/ ~0.9 GB, temporary files in ${TMPDIR:-/tmp})" >&2
+fi
 ./deploy/build.sh
 cd build
 ctest --output-on-failure -j "$(nproc)" --timeout 900 "$@"
