@@ -1,13 +1,12 @@
 #include "runtime/identity.hpp"
 
 #include <sodium.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
-#include <cstdio>
-#include <fstream>
 #include <stdexcept>
 #include <vector>
 
+#include "runtime/create_new_file.hpp"
 #include "runtime/key_file_kind.hpp"
 #include "runtime/log.hpp"
 
@@ -51,17 +50,18 @@ identity identity::from_seed(std::span<const std::uint8_t, 32> seed) {
 
 result<identity> identity::load(const std::string& path) { return read_seed(path); }
 
+// The new file is created whole and on disk, never over one already there (create_new_file): processes
+// starting together on one missing path all get the one key that is on disk.
 result<identity> identity::load_or_create(const std::string& path) {
   IG_TRY(check_key_file_kind(path, key_file_kind::secret));  // never creates a *.pub
-  if (std::ifstream in(path); in) return read_seed(path);
+  if (::access(path.c_str(), F_OK) == 0) return read_seed(path);
   std::array<std::uint8_t, 32> seed{};
   ensure_sodium();
   randombytes_buf(seed.data(), seed.size());
-  std::ofstream out(path, std::ios::trunc);
-  if (!out) return make_error(error_code::io_error, "cannot create key file " + path);
-  out << secret_key_file_text("signing (Ed25519 seed, hex)", to_hex(seed)) << "\n";
-  out.close();
-  ::chmod(path.c_str(), 0600);
+  auto written = create_new_file(path, secret_key_file_text("signing (Ed25519 seed, hex)", to_hex(seed)) + "\n", 0600);
+  // Another process created it since the check above: its key is the one on disk, so it is ours too.
+  if (!written.ok() && written.err().code == error_code::conflict) return read_seed(path);
+  if (!written.ok()) return written.err();
   identity created = from_seed(seed);
   // A mistyped path lands here too, and the new key is a new miner or account: say so.
   log(log_level::warn, "identity", "no key file at {}: created a new signing key there (public id {})", path,

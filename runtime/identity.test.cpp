@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <set>
 #include <string>
+
+#include "tests/support/processes_at_once.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace infergrid {
 namespace {
@@ -49,6 +53,25 @@ TEST(identity, creating_a_key_file_logs_its_path_and_public_id_and_loading_one_d
   ASSERT_TRUE(identity::load_or_create(path).ok());
   EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
   std::remove(path.c_str());
+}
+
+// Miners started together on one missing identity_file (a unit restarted twice, two nodes on one
+// folder) must all sign with the key on disk: one that kept a key it wrote and another overwrote
+// would be a new identity after its next restart, its stake and earnings left behind.
+TEST(identity, processes_creating_one_missing_key_file_at_once_all_get_the_key_on_disk) {
+  const testing::temp_dir dir{"identity-race"};
+  const std::string path = dir.file("signing.key");
+  for (int round = 0; round < 5; ++round) {
+    std::remove(path.c_str());
+    const auto said = testing::processes_at_once(8, [&] {
+      auto id = identity::load_or_create(path);
+      return id.ok() ? to_hex(id->public_id()) : "error " + id.err().message;
+    });
+    auto on_disk = identity::load(path);
+    ASSERT_TRUE(on_disk.ok()) << on_disk.err().message;
+    EXPECT_EQ(std::set<std::string>(said.begin(), said.end()), std::set<std::string>{to_hex(on_disk->public_id())})
+        << "round " << round;
+  }
 }
 
 TEST(identity, hex_rejects_bad_input) {

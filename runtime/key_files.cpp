@@ -1,6 +1,5 @@
 #include "runtime/key_files.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "runtime/create_new_file.hpp"
 #include "runtime/curve_keys.hpp"
 #include "runtime/identity.hpp"
 #include "runtime/key_file_kind.hpp"
@@ -18,16 +18,9 @@ namespace {
 
 constexpr const char* file_names[] = {"signing.key", "signing.pub", "transport.key", "transport.pub"};
 
+// A key file created whole and durably, never over an existing one (create_new_file), ending in a newline.
 status write_exclusive(const std::string& path, const std::string& text, mode_t mode) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return make_error(error_code::io_error, "cannot create " + path + ": " + std::strerror(errno));
-  const std::string line = text + "\n";
-  const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
-  const bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written || !synced) return make_error(error_code::io_error, "cannot write " + path);
-  ::chmod(path.c_str(), mode);  // the umask may have narrowed it further; never widened
-  return {};
+  return create_new_file(path, text + "\n", mode);
 }
 
 }  // namespace

@@ -1,12 +1,10 @@
 #include "actors/settlement/chain/chain_key_file.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cctype>
-#include <cerrno>
 #include <fstream>
 #include <sstream>
+
+#include "runtime/create_new_file.hpp"
 
 namespace infergrid::chain {
 
@@ -23,16 +21,9 @@ result<chain_key> read_chain_key_file(const std::string& path) {
   return key;
 }
 
+// Whole and on disk before it returns, never over an existing file (create_new_file).
 status write_chain_key_file(const std::string& path, const chain_key& key) {
-  const int file = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (file < 0) {
-    return make_error(errno == EEXIST ? error_code::conflict : error_code::io_error, "cannot create the key file " + path);
-  }
-  const std::string text = to_hex_0x(key.secret()) + "\n";
-  const bool written = ::write(file, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(file) == 0;
-  ::close(file);
-  if (!written) return make_error(error_code::io_error, "cannot write the key file " + path);
-  return {};
+  return create_new_file(path, to_hex_0x(key.secret()) + "\n", 0600);
 }
 
 }  // namespace infergrid::chain
