@@ -171,6 +171,15 @@ actors:
 )", hub_port, dir, dir, ledger_port, dir, dir, http_port, dir, 2 * completion_micro_per_token * 1000));
   }
 
+  // `<dir>/<name>.yaml` with its text `from` replaced by `to` (which must be there).
+  void edit_config(const std::string& name, const std::string& from, const std::string& to) {
+    std::ifstream file(dir + "/" + name + ".yaml");
+    std::string config((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    ASSERT_NE(config.find(from), std::string::npos) << from;
+    config.replace(config.find(from), from.size(), to);
+    testing::write_file(dir + "/" + name + ".yaml", config);
+  }
+
   std::unique_ptr<testing::child_process> start_node(const std::string& name) {
     auto process = std::make_unique<testing::child_process>(
         std::vector<std::string>{testing::infergrid_binary(), "node", "--config", dir + "/" + name + ".yaml"},
@@ -447,13 +456,9 @@ class bridge_outage_test : public partial_settlement_test {
  protected:
   // edge.yaml's bridge, given `owed_journal: <dir>/<file>` (and `owed_journal_sync: true` if `sync`).
   void journal_the_edge_in(const std::string& file, bool sync = false) {
-    std::ifstream edge_file(dir + "/edge.yaml");
-    std::string edge_config((std::istreambuf_iterator<char>(edge_file)), std::istreambuf_iterator<char>());
     const std::string retry = "settlement_retry_ms: 500,";
-    ASSERT_NE(edge_config.find(retry), std::string::npos);
-    edge_config.replace(edge_config.find(retry), retry.size(), retry + " owed_journal: \"" + dir + "/" + file + "\"," +
-                                                                       (sync ? " owed_journal_sync: true," : ""));
-    testing::write_file(dir + "/edge.yaml", edge_config);
+    edit_config("edge", retry,
+                retry + " owed_journal: \"" + dir + "/" + file + "\"," + (sync ? " owed_journal_sync: true," : ""));
   }
   // Settlement, the matchmaker and the bridge each on a node of their own, and one worker.
   void start_edge_grid() {
@@ -562,17 +567,15 @@ TEST_F(bridge_outage_test, a_bridge_given_the_journal_a_running_matchmaker_holds
 // A receipt the matchmaker holds for the bridge's word (the bridge frozen, settlement down) when the
 // matchmaker stops with `stop_signal`: SIGTERM sends it as it stops, SIGKILL leaves it in the journal
 // it was written to as it parked; either way the restarted matchmaker pays the miner for the answer.
-// With bridge_lost_first the matchmaker gives the frozen bridge up before it is killed: it owes the
-// delivered claims and a refund instead, and the parked receipt must not be paid after the restart.
+// With bridge_lost_first the matchmaker gives the frozen bridge up before it is killed — at the
+// request's deadline (6 s), as the job finished — : it owes the delivered claims and a refund
+// instead, and the parked receipt must not be paid after the restart.
 void bridge_outage_test::receipt_parked_when_the_matchmaker_stops(int stop_signal, bool bridge_lost_first) {
-  std::ifstream mm_file(dir + "/mm.yaml");
-  std::string mm_config((std::istreambuf_iterator<char>(mm_file)), std::istreambuf_iterator<char>());
   const std::string lost = "submitter_lost_ms: 3000";
-  ASSERT_NE(mm_config.find(lost), std::string::npos);
-  mm_config.replace(mm_config.find(lost), lost.size(),
-                    lost + ", owed_journal: \"" + dir + "/mm.journal\", owed_journal_sync: true");
-  mm_config.replace(mm_config.find("security:"), 0, "limits: {drain_timeout_ms: 1000, drain_quiet_ms: 20}\n");
-  testing::write_file(dir + "/mm.yaml", mm_config);
+  edit_config("mm", lost, lost + ", owed_journal: \"" + dir + "/mm.journal\", owed_journal_sync: true");
+  edit_config("mm", "security:", "limits: {drain_timeout_ms: 1000, drain_quiet_ms: 20}\nsecurity:");
+  // A finished job's receipt waits for a silent bridge's word until the request's deadline: 6 s here.
+  if (bridge_lost_first) edit_config("edge", "request_timeout_ms: 30000", "request_timeout_ms: 6000");
   start_edge_grid();
   bool checked = false;
   (void)stream(400, [&](int chunks) {
@@ -624,6 +627,35 @@ TEST_F(bridge_outage_test, a_receipt_parked_for_a_bridge_the_matchmaker_gave_up_
   receipt_parked_when_the_matchmaker_stops(SIGKILL, true);
 }
 
+// The bridge frozen (SIGSTOP) mid-stream for longer than the matchmaker's submitter_lost_ms (3 s): the
+// worker finishes meanwhile and the matchmaker gives the bridge up. Resumed, the bridge passes the
+// rest of the stream to its client and names the job delivered. The receipt waited for that word
+// (until the request's deadline), so the miner is paid every token the client received and nothing
+// is refunded. Before, the matchmaker paid the chunk claims of the bridge's last check and refunded
+// the rest at once (a whole answer: all of it), the client then got the whole answer for that, and
+// the bridge's word came too late to count.
+TEST_F(bridge_outage_test, a_stream_that_finished_while_the_bridge_was_frozen_past_submitter_lost_ms_is_paid_whole) {
+  start_edge_grid();
+  bool frozen = false;
+  const stream_outcome got = stream(400, [&](int chunks) {
+    if (chunks == 3 && !frozen) {
+      frozen = true;
+      edge->send_signal(SIGSTOP);
+      EXPECT_TRUE(matchmaker->wait_for_log("has not been heard from for", seconds(15)))
+          << "the matchmaker never gave the bridge up: proves nothing\n" << matchmaker->log();
+      edge->send_signal(SIGCONT);
+    }
+    return true;
+  });
+  ASSERT_TRUE(got.finished) << edge->log() << matchmaker->log();
+  ASSERT_GT(got.completion_tokens, 3);
+  expect_books_closed();
+  const std::int64_t cost = got.prompt_tokens + got.completion_tokens * completion_micro_per_token;
+  EXPECT_EQ(balance_micro("alice-ledger"), genesis_micro - cost) << history("alice-ledger") << matchmaker->log();
+  EXPECT_EQ(balance_micro(worker_ids[0]), after_fee(cost)) << history(worker_ids[0]);
+  EXPECT_EQ(history("alice-ledger").find("refund"), std::string::npos) << history("alice-ledger");
+}
+
 // The matchmaker on a node of its own dies mid-stream: the bridge fails the job within seconds
 // (not at its 30 s deadline), the worker is paid for the tokens the client received, the rest goes
 // back. Killed for good, the bridge hears nothing from it for matchmaker_lost_ms (8 s); restarted at
@@ -671,8 +703,9 @@ TEST_F(matchmaker_loss_test, a_restarted_matchmaker_that_lost_the_job_fails_it_w
 }
 
 // The bridge on a node of its own is kill -9'ed mid-stream. The matchmaker hears nothing from it
-// for submitter_lost_ms (3 s), stops the worker, pays it for what the bridge had received by its
-// last check (the worker's chunk claims), and refunds the rest: the payer is not charged for the
+// for submitter_lost_ms (3 s), stops the worker — or, when the job finished meanwhile, waits for the
+// bridge's word until the request's deadline (6 s here) — pays it for what the bridge had received by
+// its last check (the worker's chunk claims), and refunds the rest: the payer is not charged for the
 // 400 tokens it asked for and never got, and its escrow does not wait for its expiry. (400 tokens
 // take ~0.4 s here, so the bridge checks every 50 ms and is killed 0.1 s into the stream.)
 class bridge_loss_test : public partial_settlement_test {
@@ -681,12 +714,8 @@ class bridge_loss_test : public partial_settlement_test {
 };
 
 TEST_F(bridge_loss_test, a_bridge_killed_mid_stream_leaves_the_payer_charged_only_for_what_it_had_received) {
-  std::ifstream edge_file(dir + "/edge.yaml");
-  std::string edge_config((std::istreambuf_iterator<char>(edge_file)), std::istreambuf_iterator<char>());
-  const std::string every_500_ms = "matchmaker_check_ms: 500";
-  ASSERT_NE(edge_config.find(every_500_ms), std::string::npos);
-  edge_config.replace(edge_config.find(every_500_ms), every_500_ms.size(), "matchmaker_check_ms: 50");
-  testing::write_file(dir + "/edge.yaml", edge_config);
+  edit_config("edge", "matchmaker_check_ms: 500", "matchmaker_check_ms: 50");
+  edit_config("edge", "request_timeout_ms: 30000", "request_timeout_ms: 6000");
   ledger = start_node("ledger");
   matchmaker = start_node("mm");
   edge = start_node("edge");

@@ -134,7 +134,7 @@ void matchmaker_state::submit(inference_request request, const envelope& in) {
   j.arrived = now;
   j.request = std::move(request);
   j.deadline = now + milliseconds(budget_ms);
-  vouched_.submitted(j.request, in.sender, ctx_.steady_ms());
+  vouched_.submitted(j.request, in.sender, ctx_.steady_ms(), ctx_.steady_ms() + budget_ms);
   route(id);
   if (!ticking_fast_ && !jobs_.empty()) {  // deadlines and stalls are checked every tick_ms from now on
     ctx_.cancel(tick_timer_);
@@ -494,7 +494,14 @@ void matchmaker_state::tick() {
   last_tick_ = now;
   // Not running for a while (a paused process): the submitters' silence was this process's own.
   if (since_last > milliseconds(config_.submitter_lost_ms / 2)) vouched_.resumed(ctx_.steady_ms());
-  for (vouched_jobs::lost_job& lost : vouched_.silent(ctx_.steady_ms())) settle_lost(std::move(lost));
+  auto silence = vouched_.silent(ctx_.steady_ms());
+  for (vouched_jobs::lost_job& lost : silence.lost) settle_lost(std::move(lost));
+  for (const vouched_jobs::awaited_job& awaited : silence.awaited) {
+    log(log_level::warn, ctx_.address(),
+        "request {} finished but {}: its receipt waits for the word that it was delivered until the request's "
+        "deadline, in {} ms",
+        awaited.request_id, awaited.why, awaited.deadline_ms - ctx_.steady_ms());
+  }
   for (const auto& [id, worker] : registry_.all()) refresh_reputation(id, now);
   for (const auto& id : registry_.silent_workers(now, milliseconds(config_.heartbeat_timeout_ms))) {
     evict(id, "missed heartbeats for " + std::to_string(config_.heartbeat_timeout_ms) + " ms");

@@ -5,9 +5,10 @@
 
 namespace infergrid::matchmaker {
 
-void vouched_jobs::submitted(const inference_request& request, const std::string& submitter, std::int64_t now_ms) {
+void vouched_jobs::submitted(const inference_request& request, const std::string& submitter, std::int64_t now_ms,
+                             std::int64_t deadline_ms) {
   if (request.submitter_check_ms <= 0 || jobs_.size() >= max_jobs_ || jobs_.contains(request.request_id)) return;
-  jobs_[request.request_id] = entry{submitter, request.client_streamed(), false, {}, std::nullopt};
+  jobs_[request.request_id] = entry{submitter, request.client_streamed(), false, deadline_ms, false, {}, std::nullopt};
   submitter_entry& s = submitters_[submitter];
   s.heard_ms = now_ms;
   s.check_ms = request.submitter_check_ms;
@@ -61,22 +62,37 @@ vouched_jobs::query_outcome vouched_jobs::on_query(const std::string& submitter,
   return out;
 }
 
-std::vector<vouched_jobs::lost_job> vouched_jobs::silent(std::int64_t now_ms) {
+vouched_jobs::silence_outcome vouched_jobs::silent(std::int64_t now_ms) {
+  silence_outcome out;
+  // Awaited jobs whose deadline passed without their submitter's word: none was delivered.
+  while (!awaited_by_deadline_.empty() && awaited_by_deadline_.begin()->first <= now_ms) {
+    auto it = jobs_.find(awaited_by_deadline_.begin()->second);
+    out.lost.push_back(lose(it, it->second.submitter + " did not name it delivered by its deadline"));
+  }
   std::map<std::string, std::string> gone;  // submitter → why
   for (const auto& [name, s] : submitters_) {
-    if (s.jobs > 0 && now_ms - s.heard_ms >= lost_after_ms(s)) {
+    if (s.jobs > s.awaited && now_ms - s.heard_ms >= lost_after_ms(s)) {
       gone[name] = name + " has not been heard from for " + std::to_string((now_ms - s.heard_ms) / 1000) + " s";
     }
   }
-  std::vector<lost_job> out;
   if (gone.empty()) return out;
   std::vector<std::string> ids;
   for (const auto& [id, e] : jobs_) {
-    if (gone.contains(e.submitter)) ids.push_back(id);
+    if (gone.contains(e.submitter) && !e.awaited) ids.push_back(id);
   }
   for (const std::string& id : ids) {
     auto it = jobs_.find(id);
-    out.push_back(lose(it, gone[it->second.submitter]));
+    entry& e = it->second;
+    const std::string& why = gone[e.submitter];
+    if (!e.finished || e.deadline_ms <= now_ms) {
+      out.lost.push_back(lose(it, why));
+      continue;
+    }
+    // It may have reached the submitter whole: its word, if it comes by the deadline, settles it.
+    e.awaited = true;
+    ++submitters_[e.submitter].awaited;
+    awaited_by_deadline_.emplace(e.deadline_ms, id);
+    out.awaited.push_back(awaited_job{id, why, e.deadline_ms});
   }
   return out;
 }
@@ -103,7 +119,12 @@ vouched_jobs::lost_job vouched_jobs::lose(std::map<std::string, entry>::iterator
 }
 
 void vouched_jobs::erase(std::map<std::string, entry>::iterator it) {
-  auto s = submitters_.find(it->second.submitter);
+  const entry& e = it->second;
+  auto s = submitters_.find(e.submitter);
+  if (e.awaited) {
+    awaited_by_deadline_.erase({e.deadline_ms, it->first});
+    if (s != submitters_.end()) --s->second.awaited;
+  }
   if (s != submitters_.end() && --s->second.jobs == 0) submitters_.erase(s);
   jobs_.erase(it);
 }

@@ -10,7 +10,13 @@
 //    or that no longer names it (it restarted and forgot it) is lost: the matchmaker stops its
 //    worker, pays each worker for what the submitter had received when it last named the job (the
 //    signed chunk claims forwarded by then — for a client that streamed; a whole answer never
-//    delivered pays nothing, as when a bridge's client leaves), and refunds the rest of the escrow.
+//    delivered pays nothing, as when a bridge's client leaves), and refunds the rest of the escrow;
+//  - except a job that finished (its last chunk forwarded) when its submitter fell silent: its
+//    submitter may have received it whole and may yet say so — a bridge frozen for a while and
+//    resumed, or restarted on its owed_journal, which names again the deliveries the matchmaker did
+//    not take. Its receipt stays parked until the request's deadline: named delivered by then, it
+//    settles whole; named in neither list by a query that names all, or still unnamed at the
+//    deadline, the job is lost as above. Never both: a job leaves this table once, one way.
 // So a client is charged for no token its bridge did not get, and a miner loses at most the tokens
 // of one check interval when a bridge dies. Submitters that do not vouch (a gateway's REQ clients)
 // are not kept here: their receipts pass on at once, as before.
@@ -20,7 +26,9 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "messages/inference.hpp"
@@ -51,6 +59,17 @@ class vouched_jobs {
     std::vector<settlement> vouched;
     std::vector<lost_job> lost;
   };
+  // A finished job whose submitter fell silent: kept for its word until `deadline_ms`.
+  struct awaited_job {
+    std::string request_id;
+    std::string why;
+    std::int64_t deadline_ms = 0;
+  };
+  // What the clock settles: jobs lost, and finished jobs now awaiting a silent submitter's word.
+  struct silence_outcome {
+    std::vector<lost_job> lost;
+    std::vector<awaited_job> awaited;
+  };
   // The claims forwarded so far for a request (forwarded_work::claims_of).
   using claims_lookup = std::function<std::vector<settle_receipt>(const std::string& request_id)>;
 
@@ -59,8 +78,10 @@ class vouched_jobs {
   vouched_jobs(std::int64_t lost_after_ms, std::size_t max_jobs = 65536)
       : lost_after_ms_(lost_after_ms), max_jobs_(max_jobs) {}
 
-  // A request arrived from `submitter`; watched when it vouches (submitter_check_ms > 0).
-  void submitted(const inference_request& request, const std::string& submitter, std::int64_t now_ms);
+  // A request arrived from `submitter`, due by `deadline_ms`; watched when it vouches
+  // (submitter_check_ms > 0).
+  void submitted(const inference_request& request, const std::string& submitter, std::int64_t now_ms,
+                 std::int64_t deadline_ms);
   // The matchmaker forgets the job without a receipt (the submitter cancelled it, or it failed and
   // the submitter was told): the submitter settles it itself.
   void forget(const std::string& request_id);
@@ -74,8 +95,9 @@ class vouched_jobs {
   // are vouched for; with names_all, one named in neither list is lost.
   query_outcome on_query(const std::string& submitter, const held_requests_query& query, std::int64_t now_ms,
                          const claims_lookup& claims_of);
-  // Jobs of submitters silent too long (each submitter heard again from now: its jobs are gone).
-  std::vector<lost_job> silent(std::int64_t now_ms);
+  // Jobs of submitters silent too long — lost, or, finished, awaiting its word until their deadline —
+  // and awaited jobs whose deadline passed, lost.
+  silence_outcome silent(std::int64_t now_ms);
   // The matchmaker was not running for a while (a paused process, a test clock jumping): every
   // submitter counts as heard now, so nobody is judged on the matchmaker's own silence.
   void resumed(std::int64_t now_ms);
@@ -91,6 +113,8 @@ class vouched_jobs {
     std::string submitter;
     bool client_streamed = false;
     bool finished = false;
+    std::int64_t deadline_ms = 0;
+    bool awaited = false;  // finished when its submitter fell silent: in awaited_by_deadline_
     std::vector<settle_receipt> claims_when_last_named;
     std::optional<settlement> parked;
   };
@@ -98,6 +122,7 @@ class vouched_jobs {
     std::int64_t heard_ms = 0;
     std::int64_t check_ms = 0;
     std::size_t jobs = 0;
+    std::size_t awaited = 0;  // of its jobs, those awaiting its word after it fell silent
   };
   lost_job lose(std::map<std::string, entry>::iterator it, std::string why);
   void erase(std::map<std::string, entry>::iterator it);
@@ -107,6 +132,7 @@ class vouched_jobs {
   std::size_t max_jobs_;
   std::map<std::string, entry> jobs_;
   std::map<std::string, submitter_entry> submitters_;
+  std::set<std::pair<std::int64_t, std::string>> awaited_by_deadline_;  // (deadline_ms, request id)
 };
 
 }  // namespace infergrid::matchmaker
