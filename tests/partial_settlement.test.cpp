@@ -638,7 +638,7 @@ TEST_F(bridge_outage_test, a_receipt_parked_for_a_bridge_the_matchmaker_gave_up_
   receipt_parked_when_the_matchmaker_stops(SIGKILL, true);
 }
 
-// The bridge frozen (SIGSTOP) mid-stream for longer than the matchmaker's submitter_lost_ms (3 s): the
+// The bridge frozen (SIGSTOP) mid-stream for longer than the matchmaker's submitter_lost_ms (6 s): the
 // worker finishes meanwhile and the matchmaker gives the bridge up. Resumed, the bridge passes the
 // rest of the stream to its client and names the job delivered. The receipt waited for that word
 // (until the request's deadline), so the miner is paid every token the client received and nothing
@@ -646,6 +646,10 @@ TEST_F(bridge_outage_test, a_receipt_parked_for_a_bridge_the_matchmaker_gave_up_
 // the rest at once (a whole answer: all of it), the client then got the whole answer for that, and
 // the bridge's word came too late to count.
 // The bridge frozen for longer than submitter_lost_ms once the client of a stream has read 3 chunks.
+// The work must be done before the bridge is given up (else it is lost unfinished, as before): 400
+// tokens take ~0.5 s here, so 6 s leaves room for a loaded machine.
+constexpr const char* lost_after_the_work_is_done = "submitter_lost_ms: 6000";
+
 stream_outcome bridge_outage_test::stream_through_a_frozen_bridge() {
   bool frozen = false;
   return stream(400, [&](int chunks) {
@@ -661,6 +665,7 @@ stream_outcome bridge_outage_test::stream_through_a_frozen_bridge() {
 }
 
 TEST_F(bridge_outage_test, a_stream_that_finished_while_the_bridge_was_frozen_past_submitter_lost_ms_is_paid_whole) {
+  edit_config("mm", "submitter_lost_ms: 3000", lost_after_the_work_is_done);
   start_edge_grid();
   const stream_outcome got = stream_through_a_frozen_bridge();
   ASSERT_TRUE(got.finished) << edge->log() << matchmaker->log();
@@ -674,8 +679,9 @@ TEST_F(bridge_outage_test, a_stream_that_finished_while_the_bridge_was_frozen_pa
 
 // The same for a whole (non-streamed) answer, whose miner the matchmaker paid nothing at all before:
 // it runs beside the stream that times the freeze (posted first, so it is at the matchmaker by then,
-// and done within the 3 s), and its client gets it once the bridge resumes.
+// and done within the 6 s), and its client gets it once the bridge resumes.
 TEST_F(bridge_outage_test, a_whole_answer_that_finished_while_the_bridge_was_frozen_past_submitter_lost_ms_is_paid_whole) {
+  edit_config("mm", "submitter_lost_ms: 3000", lost_after_the_work_is_done);
   start_edge_grid();
   json whole;
   std::thread whole_client([&] { whole = complete(400); });
@@ -696,6 +702,8 @@ TEST_F(bridge_outage_test, a_whole_answer_that_finished_while_the_bridge_was_fro
                                   whole["usage"]["completion_tokens"].get<std::int64_t>() * completion_micro_per_token;
   const std::int64_t streamed_cost = streamed.prompt_tokens + streamed.completion_tokens * completion_micro_per_token;
   EXPECT_GT(whole["usage"]["completion_tokens"].get<std::int64_t>(), 0) << whole.dump();
+  std::cout << "the whole answer: " << whole["usage"]["completion_tokens"] << " tokens, the stream: "
+            << streamed.completion_tokens << "\n";
   EXPECT_EQ(balance_micro("alice-ledger"), genesis_micro - whole_cost - streamed_cost) << history("alice-ledger") << mm_log;
   EXPECT_EQ(balance_micro(worker_ids[0]), after_fee(whole_cost) + after_fee(streamed_cost)) << history(worker_ids[0]);
   EXPECT_EQ(history("alice-ledger").find("refund"), std::string::npos) << history("alice-ledger");
