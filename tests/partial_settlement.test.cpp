@@ -521,14 +521,19 @@ TEST_F(bridge_outage_test, an_escrow_a_killed_bridge_opened_and_never_dispatched
   const std::int64_t cost = ran.prompt_tokens + ran.completion_tokens * completion_micro_per_token;
   ASSERT_EQ(balance_micro("alice-ledger"), genesis_micro - cost) << history("alice-ledger");
   ledger->send_signal(SIGSTOP);
-  std::thread client([this] { (void)stream(20, [](int) { return true; }); });  // fails as the bridge dies
-  const auto jobs_in_flight = [this] {
-    httplib::Client metrics("127.0.0.1", http_port);
-    auto res = metrics.Get("/metrics");
-    return res && res->body.find("\ninfergrid_http_jobs_in_flight 1\n") != std::string::npos;
+  // The bridge journals the escrow's refund just before it asks for the escrow: the journal growing
+  // says the request is on its way (a fixed pause alone was too short on a loaded machine).
+  const std::string journal = dir + "/edge.journal";
+  const auto journal_size = [&journal] {
+    std::error_code ignored;
+    return std::filesystem::file_size(journal, ignored);
   };
+  const auto size_before = journal_size();
+  std::thread client([this] { (void)stream(20, [](int) { return true; }); });  // fails as the bridge dies
   const auto asked_by = std::chrono::steady_clock::now() + seconds(10);
-  while (!jobs_in_flight() && std::chrono::steady_clock::now() < asked_by) std::this_thread::sleep_for(milliseconds(20));
+  while (journal_size() == size_before && std::chrono::steady_clock::now() < asked_by) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
   std::this_thread::sleep_for(milliseconds(300));  // the escrow request reaches the frozen ledger's socket
   edge->send_signal(SIGKILL);
   (void)edge->wait_exit(seconds(5));
