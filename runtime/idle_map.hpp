@@ -21,9 +21,17 @@ namespace infergrid {
 template <class Value>
 class idle_map {
  public:
-  struct entry {
+  // What find() hands out: the value to read and change, and when it was last seen, which only
+  // seen() and put() change (it places the key in the order forget_idle walks).
+  class entry {
+   public:
     Value value;
-    std::int64_t last_seen_ms = 0;
+    std::int64_t last_seen_ms() const { return last_seen_ms_; }
+
+   private:
+    friend class idle_map;
+    entry(Value stored, std::int64_t seen_ms) : value(std::move(stored)), last_seen_ms_(seen_ms) {}
+    std::int64_t last_seen_ms_ = 0;
   };
 
   entry* find(std::string_view key) {
@@ -33,22 +41,22 @@ class idle_map {
   // Stores `value` under `key` (replacing what was there), seen at `now_ms`.
   void put(std::string_view key, Value value, std::int64_t now_ms) {
     erase(key);
-    auto [stored, inserted] = entries_.emplace(std::string(key), entry{std::move(value), now_ms});
+    auto [stored, inserted] = entries_.emplace(std::string(key), entry(std::move(value), now_ms));
     by_last_seen_.emplace(now_ms, stored->first);
   }
   // Marks `key`, held, as seen at `now_ms`.
   void seen(std::string_view key, std::int64_t now_ms) {
     auto found = entries_.find(key);
-    if (found == entries_.end() || found->second.last_seen_ms == now_ms) return;
-    auto place = by_last_seen_.extract({found->second.last_seen_ms, found->first});
+    if (found == entries_.end() || found->second.last_seen_ms_ == now_ms) return;
+    auto place = by_last_seen_.extract({found->second.last_seen_ms_, found->first});
     place.value().first = now_ms;
     by_last_seen_.insert(std::move(place));
-    found->second.last_seen_ms = now_ms;
+    found->second.last_seen_ms_ = now_ms;
   }
   void erase(std::string_view key) {
     auto found = entries_.find(key);
     if (found == entries_.end()) return;
-    by_last_seen_.erase({found->second.last_seen_ms, found->first});
+    by_last_seen_.erase({found->second.last_seen_ms_, found->first});
     entries_.erase(found);
   }
   // Forgets the entries last seen more than `idle_ms` before `now_ms`.

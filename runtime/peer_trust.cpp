@@ -44,7 +44,7 @@ status peer_trust::pin(std::string_view address, const public_key& signer, std::
   std::lock_guard lock(mutex_);
   if (peer_nodes_.count(node) != 0 && !peer_keys_.contains(node)) first_peer_keys_.try_emplace(std::string(node), signer);
   auto* found = pins_.find(address);
-  if (found != nullptr && now_ms - found->last_seen_ms > pin_idle_ms_) {
+  if (found != nullptr && now_ms - found->last_seen_ms() > pin_idle_ms_) {
     pins_.erase(address);
     found = nullptr;
   }
@@ -68,7 +68,7 @@ bool peer_trust::may_route(std::string_view node, const public_key& signer, std:
   if (auto configured = peer_keys_.find(node); configured != peer_keys_.end()) return configured->second == signer;
   std::lock_guard lock(mutex_);
   auto* found = route_pins_.find(node);
-  if (found != nullptr && now_ms - found->last_seen_ms <= pin_idle_ms_) {
+  if (found != nullptr && now_ms - found->last_seen_ms() <= pin_idle_ms_) {
     route_pin& pin = found->value;
     const bool same_route = pin.endpoint == endpoint && pin.transport_key == transport_key;
     if (!same_route && pin.key != signer) return false;

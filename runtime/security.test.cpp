@@ -11,6 +11,7 @@
 #include "messages/authority.hpp"
 #include "runtime/config.hpp"
 #include "runtime/directory.hpp"
+#include "runtime/idle_map.hpp"
 #include "runtime/key_files.hpp"
 #include "runtime/peer_trust.hpp"
 #include "runtime/replay_guard.hpp"
@@ -90,6 +91,28 @@ TEST(peer_trust, a_flood_of_new_addresses_into_full_pins_does_not_rescan_them_fo
   const std::int64_t later = now_ms + security.pin_idle_ms + 1;
   EXPECT_TRUE(trust.pin("later/x", key.public_id(), later).ok());
   EXPECT_TRUE(trust.may_route("later", key.public_id(), "tcp://127.0.0.1:1", "", later));
+}
+
+// find() hands out the value to change, but when it was last seen only through seen(): a caller
+// writing it would leave the entry out of place in the order forget_idle walks.
+template <class Entry>
+concept last_seen_is_writable = requires(Entry& found) { found.last_seen_ms = std::int64_t{1}; };
+static_assert(!last_seen_is_writable<idle_map<int>::entry>, "idle_map::find must not let callers move last_seen_ms");
+
+TEST(idle_map, find_reads_when_a_key_was_seen_and_seen_moves_it) {
+  idle_map<int> senders;
+  senders.put("a", 1, 100);
+  senders.put("b", 2, 200);
+  auto* a = senders.find("a");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->last_seen_ms(), 100);
+  a->value = 10;
+  senders.seen("a", 300);
+  EXPECT_EQ(senders.find("a")->last_seen_ms(), 300);
+  senders.forget_idle(50, 260);  // b (200) is idle, a (300) is not
+  EXPECT_EQ(senders.find("b"), nullptr);
+  ASSERT_NE(senders.find("a"), nullptr);
+  EXPECT_EQ(senders.find("a")->value, 10);
 }
 
 TEST(peer_trust, pins_an_address_to_its_first_key_and_a_configured_peer_to_its_key) {
