@@ -90,6 +90,25 @@ TEST(config, typos_and_bad_values_are_rejected) {
   expect_error("node: {name: a}\nlimits: {drain_timeout_ms: -5}\nactors: []\n", {"must be positive"});
 }
 
+// The per-IP connection cap of the tcp port (runtime/tcp_port_monitor.hpp): loopback exempt by
+// default, exempt addresses kept in getpeername()'s form, and a malformed one named.
+TEST(config, the_connection_cap_has_defaults_and_refuses_what_is_no_ip_address) {
+  auto defaults = parse_config("node: {name: a}\nactors: []\n", "cluster.yaml");
+  ASSERT_TRUE(defaults.ok()) << defaults.err().message;
+  EXPECT_EQ(defaults->security.max_connections_per_ip, 64);
+  EXPECT_EQ(defaults->security.connection_cap_exempt, (std::vector<std::string>{"127.0.0.1", "::1"}));
+  auto set = parse_config("node: {name: a}\nsecurity: {max_connections_per_ip: 0, connection_cap_exempt: ['10.0.0.7', "
+                          "'0:0::0001', 'FD00::2']}\nactors: []\n",
+                          "cluster.yaml");
+  ASSERT_TRUE(set.ok()) << set.err().message;
+  EXPECT_EQ(set->security.max_connections_per_ip, 0);
+  EXPECT_EQ(set->security.connection_cap_exempt, (std::vector<std::string>{"10.0.0.7", "::1", "fd00::2"}));
+  expect_error("node: {name: a}\nsecurity: {connection_cap_exempt: [10.0.0.0/8]}\nactors: []\n",
+               {"cluster.yaml:2", "security.connection_cap_exempt", "'10.0.0.0/8' is not a numeric IPv4 or IPv6 address"});
+  expect_error("node: {name: a}\nsecurity: {max_connections_per_ip: -1}\nactors: []\n",
+               {"max_connections_per_ip", "must be 0 (no cap) or positive"});
+}
+
 // yaml-cpp keeps the first of two equal keys: a second actors list or `slots: 300` was ignored.
 TEST(config, a_key_given_twice_in_one_mapping_names_its_line_path_and_first_line) {
   expect_error("node: {name: a}\nactors: [{kind: config_probe}]\nactors: [{kind: config_probe, name: second}]\n",

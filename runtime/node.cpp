@@ -31,12 +31,18 @@ result<std::unique_ptr<node>> node::create(node_config config) {
     self->ingress_ = std::make_unique<ingress>(self->context_, self->names_, cfg.limits, cfg.security, *self->trust_,
                                                credentials, *self->signer_, self->link_binding_);
     if (credentials.curve()) {
-      auto zap = zap_handler::start(self->context_, cfg.name, self->transport_.admission, self->ingress_->server_socket());
+      auto zap = zap_handler::start(self->context_, cfg.name, self->transport_.admission);
       if (!zap.ok()) return zap.err();
       self->zap_ = std::move(*zap);
     }
     auto bound = self->ingress_->bind(cfg.bind);
     if (!bound.ok()) return bound.err();
+    const std::set<std::string> exempt(cfg.security.connection_cap_exempt.begin(), cfg.security.connection_cap_exempt.end());
+    auto monitor = tcp_port_monitor::start(
+        self->context_, cfg.name, tcp_port_options{*bound, credentials.curve(), cfg.security.max_connections_per_ip, exempt},
+        self->ingress_->server_socket());
+    if (!monitor.ok()) return monitor.err();
+    self->port_monitor_ = std::move(*monitor);
     if (reply_endpoint.empty()) {
       // A wildcard bind is reachable on loopback; set `advertise` for other hosts.
       auto local = local_endpoint_of_bind(*bound);
@@ -133,6 +139,7 @@ void node::stop() {
     }
   }
   if (ingress_) ingress_->stop();
+  if (port_monitor_) port_monitor_->stop();
   if (zap_) zap_->stop();
   if (services_) log(log_level::info, config_.name, "stopped");  // not for a node whose create() failed
 }
@@ -143,6 +150,7 @@ std::vector<actor_metrics> node::metrics() const {
   for (const auto& actor : actors_) out.push_back(actor->metrics());
   if (ingress_) out.push_back(snapshot(ingress_->counters(), config_.name + "/_ingress", "ingress"));
   if (zap_) out.push_back(snapshot(zap_->counters(), config_.name + "/_transport", "transport"));
+  if (port_monitor_) out.push_back(snapshot(port_monitor_->counters(), config_.name + "/_tcp", "tcp_port"));
   return out;
 }
 

@@ -23,6 +23,7 @@
 #include "runtime/directory.hpp"
 #include "runtime/ingress.hpp"
 #include "runtime/peer_trust.hpp"
+#include "runtime/tcp_port_monitor.hpp"
 #include "runtime/transport_security.hpp"
 #include "runtime/zap_handler.hpp"
 
@@ -85,6 +86,7 @@ class node {
   std::unique_ptr<node_services> services_;
   std::unique_ptr<zap_handler> zap_;  // under curve with a bind: admits handshakes (stopped after the ingress)
   std::unique_ptr<ingress> ingress_;
+  std::unique_ptr<tcp_port_monitor> port_monitor_;  // with a bind: accept failures, the per-IP cap, failed handshakes
   mutable std::mutex actors_mutex_;
   std::vector<std::unique_ptr<actor_runner>> actors_;
   std::set<std::string> starting_;  // names being spawned right now (guarded by actors_mutex_)

@@ -1,5 +1,8 @@
 #include "runtime/security_config.hpp"
 
+#include <arpa/inet.h>
+
+#include <array>
 #include <fstream>
 
 #include "runtime/key_file_kind.hpp"
@@ -31,6 +34,34 @@ status read_secret_path(const settings& at, std::string_view key, std::string& o
   return {};
 }
 
+// A numeric IPv4 or IPv6 address in the form getpeername() names it (inet_ntop's), or an error.
+result<std::string> canonical_ip(const settings& at, std::string_view key, const std::string& entry) {
+  std::array<unsigned char, 16> bytes{};
+  std::array<char, INET6_ADDRSTRLEN> text{};
+  for (const int family : {AF_INET, AF_INET6}) {
+    if (::inet_pton(family, entry.c_str(), bytes.data()) == 1 && ::inet_ntop(family, bytes.data(), text.data(), text.size()) != nullptr) {
+      return std::string(text.data());
+    }
+  }
+  return invalid(at, key, "'" + entry + "' is not a numeric IPv4 or IPv6 address");
+}
+
+status parse_connection_cap(const settings& at, security_config& out) {
+  auto cap = at.get<std::int64_t>("max_connections_per_ip", out.max_connections_per_ip);
+  if (!cap.ok()) return cap.err();
+  if (*cap < 0) return invalid(at, "max_connections_per_ip", "must be 0 (no cap) or positive");
+  out.max_connections_per_ip = *cap;
+  auto exempt = at.get<std::vector<std::string>>("connection_cap_exempt", out.connection_cap_exempt);
+  if (!exempt.ok()) return exempt.err();
+  out.connection_cap_exempt.clear();
+  for (const auto& entry : *exempt) {
+    auto ip = canonical_ip(at, "connection_cap_exempt", entry);
+    if (!ip.ok()) return ip.err();
+    out.connection_cap_exempt.push_back(*ip);
+  }
+  return {};
+}
+
 }  // namespace
 
 result<public_key> parse_public_key(const settings& at, std::string_view key, const std::string& entry) {
@@ -53,7 +84,8 @@ status parse_security(const settings& root, security_config& out) {
   if (!at.yaml().IsMap()) return invalid(root, "security", "expected a mapping");
   IG_TRY(at.reject_unknown_keys(
       {"identity", "signatures", "admit", "members", "coordinators", "operators", "replay_window_ms", "max_tracked_senders",
-       "pin_idle_ms", "transport", "transport_key", "transport_members"}));
+       "pin_idle_ms", "transport", "transport_key", "transport_members", "max_connections_per_ip",
+       "connection_cap_exempt"}));
   IG_TRY(read_secret_path(at, "identity", out.identity_path));
   auto signatures = at.get<std::string>("signatures", "required");
   if (!signatures.ok()) return signatures.err();
@@ -74,6 +106,7 @@ status parse_security(const settings& root, security_config& out) {
   IG_TRY(parse_key_list(at, "members", out.members));
   IG_TRY(parse_key_list(at, "coordinators", out.coordinators));
   IG_TRY(parse_key_list(at, "operators", out.operators));
+  IG_TRY(parse_connection_cap(at, out));
   for (auto [key, value] : {std::pair{"replay_window_ms", &out.replay_window_ms},
                             std::pair{"max_tracked_senders", &out.max_tracked_senders},
                             std::pair{"pin_idle_ms", &out.pin_idle_ms}}) {

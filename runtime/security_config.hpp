@@ -15,6 +15,8 @@
 //     transport: curve                  # curve (default): CurveZMQ on every tcp socket | plaintext
 //     transport_key: keys/node/transport.key         # Curve25519 secret (Z85); required under curve
 //     transport_members: [keys/miner-1/transport.pub] # transport keys the ZAP handler admits (allowlist)
+//     max_connections_per_ip: 64        # tcp connections one client IP may hold open (0: no cap)
+//     connection_cap_exempt: [127.0.0.1, '::1']      # client IPs never capped (default: loopback)
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -45,6 +47,11 @@ struct security_config {
   std::string transport_key_path;              // this node's transport.key
   std::string transport_key_secret;            // or the secret itself (Z85), set in code only (CLI, tests): never from YAML
   std::vector<std::string> transport_members;  // public keys (Z85 or .pub files) admitted by ZAP under allowlist
+  // Connections one client IP may hold open to the node's tcp port; one more is shut at once
+  // (tcp_port_monitor.hpp). 0: no cap. Several nodes behind one NAT address share it.
+  std::int64_t max_connections_per_ip = 64;
+  // Client IPs never capped (numeric, canonical form): this host's own tools and nodes by default.
+  std::vector<std::string> connection_cap_exempt = {"127.0.0.1", "::1"};
 };
 
 // Parses the optional `security:` mapping of a node config.

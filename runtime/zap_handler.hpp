@@ -4,10 +4,10 @@
 // context: under `admit: allowlist` only the transport keys in transport_admission.keys complete a
 // handshake, under `admit: open` any key does (the matchmaker's stake gate then decides whether a
 // worker is ever scheduled). An admitted connection's messages carry its key as "User-Id", which
-// the ingress uses to reach that node back. The same thread watches the node's ROUTER for
-// handshakes that fail before ZAP is asked (a plaintext client, a wrong server key, garbage).
-// Counters (`<node>/_transport`): received = handshakes admitted, refused = keys refused,
-// dropped_malformed = failed handshakes; every refusal is logged with the peer and the reason.
+// the ingress uses to reach that node back. Handshakes that fail before ZAP is asked (a plaintext
+// client, a wrong server key, garbage) are the port monitor's (tcp_port_monitor.hpp).
+// Counters (`<node>/_transport`): received = handshakes admitted, refused = keys refused; every
+// refusal is logged with the peer and the reason.
 #include <atomic>
 #include <memory>
 #include <string>
@@ -24,10 +24,10 @@ namespace infergrid {
 
 class zap_handler {
  public:
-  // Binds the ZAP endpoint (one handler per context) and starts watching `server`; call before
-  // `server` binds, so no handshake can come first.
+  // Binds the ZAP endpoint (one handler per context); call before the node's ROUTER binds, so no
+  // handshake can come first.
   static result<std::unique_ptr<zap_handler>> start(zmq::context_t& context, std::string node_name,
-                                                    transport_admission admission, zmq::socket_t& server);
+                                                    transport_admission admission);
   ~zap_handler();
   zap_handler(const zap_handler&) = delete;
   zap_handler& operator=(const zap_handler&) = delete;
@@ -36,16 +36,14 @@ class zap_handler {
   const actor_counters& counters() const { return counters_; }
 
  private:
-  zap_handler(std::string node_name, transport_admission admission, zmq::socket_t requests, zmq::socket_t events);
+  zap_handler(std::string node_name, transport_admission admission, zmq::socket_t requests);
   void run();
   void answer_request();
-  void note_event();
   void log_refusal(const std::string& text);
 
   const std::string node_name_;
   const transport_admission admission_;
   zmq::socket_t requests_;  // REP on inproc://zeromq.zap.01
-  zmq::socket_t events_;    // PAIR fed by zmq_socket_monitor of the node's ROUTER
   std::thread thread_;
   std::atomic<bool> stop_requested_{false};
   actor_counters counters_;

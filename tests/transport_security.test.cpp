@@ -1,7 +1,7 @@
 // CurveZMQ and ZAP with real processes and sockets (deploy/readme/runtime.md "Transport"): a
 // child `infergrid node` under curve is reached by this test's node with an admitted key; an
 // unknown key, a plaintext client and garbage handshakes get nothing through and are counted
-// (`<node>/_transport`); permissionless admission lets any key in; a missing or malformed key
+// (`<node>/_transport`; failed handshakes `<node>/_tcp`); permissionless admission lets any key in; a missing or malformed key
 // stops the node at startup with a clear error.
 #include <gtest/gtest.h>
 
@@ -113,7 +113,7 @@ TEST(transport_security, a_plaintext_client_gets_nothing_through_a_curve_port) {
   std::uint64_t failed = 0;
   std::uint64_t asked = 0;
   for (int attempt = 0; attempt < 50 && failed == 0; ++attempt) {
-    failed = counters_of(*member, child, "transport").dropped_malformed;
+    failed = counters_of(*member, child, "tcp_port").dropped_malformed;
     ++asked;
     if (failed == 0) std::this_thread::sleep_for(20ms);
   }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <regex>
 #include <string>
+#include <vector>
 
 #include "tests/child_process.hpp"
 #include "tests/support/node_keys.hpp"
@@ -20,8 +21,9 @@ struct child_node {
   }
 
   // `security`: "" = curve admitting `admitted_z85` only. `host`: where it binds (e.g. "[::1]").
+  // `launcher`: a command the node runs under (e.g. {"prlimit", "--nofile=64:64", "--"}).
   child_node(const std::string& name, const std::string& admitted_z85, std::string security = {},
-             const std::string& host = "127.0.0.1") {
+             const std::string& host = "127.0.0.1", std::vector<std::string> launcher = {}) {
     using namespace std::chrono_literals;
     this->name = name;
     directory = make_temp_dir();
@@ -33,8 +35,9 @@ struct child_node {
     const std::string config = directory + "/" + name + ".yaml";
     write_file(config, "node:\n  name: " + name + "\n  bind: tcp://" + host + ":*\nsecurity: " + security +
                            "\nlimits:\n  drain_quiet_ms: 20\nactors:\n  - name: health\n    kind: health\n");
-    process = std::make_unique<child_process>(std::vector<std::string>{infergrid_binary(), "node", "--config", config},
-                                              directory + "/log.txt");
+    std::vector<std::string> command = std::move(launcher);
+    command.insert(command.end(), {infergrid_binary(), "node", "--config", config});
+    process = std::make_unique<child_process>(std::move(command), directory + "/log.txt");
     auto line = process->wait_for_log("listening on tcp://", 20s);
     if (line) {
       std::smatch match;

@@ -1,0 +1,211 @@
+#include "runtime/tcp_port_monitor.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <chrono>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace infergrid {
+namespace {
+
+constexpr const char* monitor_endpoint = "inproc://infergrid.tcp-port-monitor";
+// How often the loop looks at its stop flag when nothing arrives.
+constexpr long stop_poll_ms = 50;
+// Monitor events queued for this thread (on top of libzmq's 1000) before libzmq drops new ones: a
+// flood of failed accepts must not cost unbounded memory; a dropped close is healed by
+// connection_cap's recount.
+constexpr int max_queued_events = 100000;
+
+std::int64_t steady_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+int port_of_endpoint(const std::string& endpoint) {
+  const auto colon = endpoint.rfind(':');
+  return colon == std::string::npos ? -1 : std::atoi(endpoint.c_str() + colon + 1);
+}
+
+std::optional<tcp_peer> peer_from(const sockaddr_storage& address) {
+  std::array<char, INET6_ADDRSTRLEN> text{};
+  if (address.ss_family == AF_INET) {
+    const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
+    if (::inet_ntop(AF_INET, &v4.sin_addr, text.data(), text.size()) == nullptr) return std::nullopt;
+    return tcp_peer{text.data(), ntohs(v4.sin_port)};
+  }
+  if (address.ss_family != AF_INET6) return std::nullopt;
+  const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
+  const bool mapped = IN6_IS_ADDR_V4MAPPED(&v6.sin6_addr);  // an IPv4 client of a dual-stack port
+  const void* bytes = mapped ? static_cast<const void*>(&v6.sin6_addr.s6_addr[12]) : static_cast<const void*>(&v6.sin6_addr);
+  if (::inet_ntop(mapped ? AF_INET : AF_INET6, bytes, text.data(), text.size()) == nullptr) return std::nullopt;
+  return tcp_peer{text.data(), ntohs(v6.sin6_port)};
+}
+
+// The client of the connection on `fd`, when `fd` is still a tcp connection to `local_port` (the
+// monitor's events trail the I/O thread: the fd may have closed, or been reused, since).
+std::optional<tcp_peer> accepted_peer(int fd, int local_port) {
+  sockaddr_storage local{};
+  socklen_t length = sizeof local;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0) return std::nullopt;
+  const auto here = peer_from(local);
+  if (!here || here->port != local_port) return std::nullopt;
+  sockaddr_storage remote{};
+  length = sizeof remote;
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&remote), &length) != 0) return std::nullopt;
+  return peer_from(remote);
+}
+
+std::string describe_errno(std::uint32_t value) {
+  const int code = static_cast<int>(value);
+  const char* name = ::strerrorname_np(code);
+  std::string out = std::string(std::strerror(code)) + " (" + (name != nullptr ? name : std::to_string(code)) + ")";
+  if (code == EMFILE || code == ENFILE) {
+    out += ": the process is out of file descriptors; every open connection holds one — raise the limit "
+           "(LimitNOFILE, ulimit -n) or lower security.max_connections_per_ip";
+  }
+  return out;
+}
+
+std::string describe_failure(std::uint16_t event, std::uint32_t value) {
+  if (event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) return "the peer hung up during the handshake (a plaintext client, or one expecting another server key?)";
+  switch (value) {
+    case ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH: return "security mechanism mismatch (a plaintext peer on a curve port?)";
+    case ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC: return "cryptographic error (the peer used a wrong server key?)";
+    default: return "protocol error 0x" + fmt::format("{:x}", value);
+  }
+}
+
+}  // namespace
+
+result<std::unique_ptr<tcp_port_monitor>> tcp_port_monitor::start(zmq::context_t& context, std::string node_name,
+                                                                   tcp_port_options options, zmq::socket_t& server) {
+  const int local_port = port_of_endpoint(options.endpoint);
+  if (local_port <= 0) return make_error(error_code::invalid_argument, "no port in the bound endpoint " + options.endpoint);
+  try {
+    int watched = ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_ACCEPT_FAILED | ZMQ_EVENT_DISCONNECTED;
+    if (options.report_failed_handshakes) watched |= ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL;
+    if (zmq_socket_monitor(server.handle(), monitor_endpoint, watched) != 0) throw zmq::error_t();
+    zmq::socket_t events(context, zmq::socket_type::pair);
+    events.set(zmq::sockopt::linger, 0);
+    events.set(zmq::sockopt::rcvhwm, max_queued_events);
+    events.connect(monitor_endpoint);
+    std::unique_ptr<tcp_port_monitor> self(
+        new tcp_port_monitor(std::move(node_name), std::move(options), std::move(events), local_port));
+    self->thread_ = std::thread([raw = self.get()] { raw->run(); });
+    return self;
+  } catch (const zmq::error_t& e) {
+    return make_error(error_code::io_error, std::string("cannot monitor the tcp port: ") + e.what());
+  }
+}
+
+tcp_port_monitor::tcp_port_monitor(std::string node_name, tcp_port_options options, zmq::socket_t events, int local_port)
+    : node_name_(std::move(node_name)),
+      options_(std::move(options)),
+      local_port_(local_port),
+      events_(std::move(events)),
+      cap_(options_.max_connections_per_ip, options_.cap_exempt) {}
+
+tcp_port_monitor::~tcp_port_monitor() { stop(); }
+
+void tcp_port_monitor::stop() {
+  stop_requested_.store(true);
+  if (thread_.joinable()) thread_.join();
+}
+
+void tcp_port_monitor::run() {
+  while (!stop_requested_.load(std::memory_order_relaxed)) {
+    try {
+      zmq::pollitem_t item{events_.handle(), 0, ZMQ_POLLIN, 0};
+      zmq::poll(&item, 1, std::chrono::milliseconds(stop_poll_ms));
+      if ((item.revents & ZMQ_POLLIN) != 0) {
+        note_event();
+      } else {
+        settle_failed_handshake();
+      }
+    } catch (const zmq::error_t& e) {
+      counters_.errors.fetch_add(1, std::memory_order_relaxed);
+      log(log_level::warn, node_name_, "tcp port {}: monitor: {}", options_.endpoint, e.what());
+    }
+  }
+  events_.close();
+}
+
+void tcp_port_monitor::note_event() {
+  zmq::message_t header;
+  zmq::message_t address;
+  if (!events_.recv(header, zmq::recv_flags::none)) return;
+  if (header.more()) (void)events_.recv(address, zmq::recv_flags::none);
+  if (header.size() < 6) return;
+  std::uint16_t event = 0;
+  std::uint32_t value = 0;
+  std::memcpy(&event, header.data(), sizeof event);
+  std::memcpy(&value, static_cast<const char*>(header.data()) + sizeof event, sizeof value);
+  if (event == ZMQ_EVENT_DISCONNECTED) {
+    disconnected(static_cast<int>(value));
+    return;
+  }
+  settle_failed_handshake();
+  switch (event) {
+    case ZMQ_EVENT_ACCEPTED:
+      accepted(static_cast<int>(value));
+      break;
+    case ZMQ_EVENT_ACCEPT_FAILED:
+      counters_.errors.fetch_add(1, std::memory_order_relaxed);
+      warn("tcp port " + options_.endpoint + " cannot accept a connection: " + describe_errno(value));
+      break;
+    case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
+    case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
+      pending_failure_ = failed_handshake{event, value};
+      break;
+    default:
+      break;
+  }
+}
+
+void tcp_port_monitor::accepted(int fd) {
+  counters_.received.fetch_add(1, std::memory_order_relaxed);
+  shut_fds_.erase(fd);
+  const auto peer = accepted_peer(fd, local_port_);
+  if (!peer) {
+    cap_.closed(fd);
+    return;  // closed already: its disconnect follows
+  }
+  const auto still_open = [this](int open_fd, const tcp_peer& was) { return accepted_peer(open_fd, local_port_) == was; };
+  if (cap_.admit(fd, *peer, steady_now_ms(), still_open)) return;
+  // Shut, not closed: the fd stays libzmq's, which sees the connection end and closes it.
+  (void)::shutdown(fd, SHUT_RDWR);
+  shut_fds_.insert(fd);
+  counters_.refused.fetch_add(1, std::memory_order_relaxed);
+  warn("tcp port " + options_.endpoint + " refused a connection from " + peer->ip + ": it holds " +
+       std::to_string(cap_.max_per_ip()) + " already (security.max_connections_per_ip)");
+}
+
+void tcp_port_monitor::disconnected(int fd) {
+  // A connection shut for the cap fails its handshake first: not a failure to report.
+  if (shut_fds_.erase(fd) != 0) {
+    pending_failure_.reset();
+  } else {
+    settle_failed_handshake();
+  }
+  cap_.closed(fd);
+}
+
+void tcp_port_monitor::settle_failed_handshake() {
+  if (!pending_failure_) return;
+  const failed_handshake failure = *pending_failure_;
+  pending_failure_.reset();
+  counters_.dropped_malformed.fetch_add(1, std::memory_order_relaxed);
+  warn("transport: handshake failed on " + options_.endpoint + ": " + describe_failure(failure.event, failure.value));
+}
+
+void tcp_port_monitor::warn(const std::string& text) {
+  if (logs_.take(steady_now_ms())) log(log_level::warn, node_name_, "{}", text);
+}
+
+}  // namespace infergrid

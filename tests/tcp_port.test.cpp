@@ -1,0 +1,200 @@
+// What a node's tcp port does under a flood of connections, with a real `infergrid node` process
+// and real sockets (deploy/readme/runtime.md "Connections from anyone"; runtime/tcp_port_monitor.hpp):
+// out of file descriptors it says so (errno and endpoint) and counts it, and serves again once the
+// flood ends; one client IP holds at most security.max_connections_per_ip connections while other
+// IPs, and the node's members, still get in.
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+#include <utility>
+#include <vector>
+
+#include "messages/system.hpp"
+#include "runtime/curve_keys.hpp"
+#include "runtime/node.hpp"
+#include "tests/support/child_node.hpp"
+#include "tests/support/wait_until.hpp"
+
+namespace infergrid {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::child_node;
+using testing::wait_until;
+
+constexpr std::int64_t call_timeout_ms = 5000;
+
+std::unique_ptr<node> client_of(const child_node& child, const curve_keypair& own) {
+  node_config config;
+  config.source = "<tcp port test>";
+  config.name = "client-" + std::to_string(std::random_device{}() % 100000);
+  config.bind = "tcp://127.0.0.1:*";
+  config.limits.drain_quiet_ms = 10;
+  config.security.transport_key_secret = own.secret_z85;
+  config.peers.push_back(peer_config{child.name, child.endpoint, {"health"}, std::nullopt, child.keys.transport_pub});
+  auto created = node::create(std::move(config));
+  EXPECT_TRUE(created.ok()) << created.err().message;
+  return std::move(created).value();
+}
+
+bool answers(node& client, const child_node& child) {
+  return client.call<pong>(child.name + "/health", ping{1, {}}, call_timeout_ms).ok();
+}
+
+actor_metrics port_counters(node& client, const child_node& child) {
+  auto report = client.call<health_report>(child.name + "/health", health_request{}, call_timeout_ms);
+  EXPECT_TRUE(report.ok()) << report.err().message;
+  if (report.ok()) {
+    for (const auto& actor : report->actors) {
+      if (actor.kind == "tcp_port") return actor;
+    }
+  }
+  ADD_FAILURE() << "no tcp_port counters on " << child.name;
+  return {};
+}
+
+int port_of(const child_node& child) { return std::stoi(child.endpoint.substr(child.endpoint.rfind(':') + 1)); }
+
+// A bare tcp connection from `source_ip` to the child's port (-1 when connect fails). `wait`: false
+// leaves the connect in progress (a node that accepts nothing fills its backlog, and then a
+// blocking connect would wait for SYN retries).
+int connect_from(const std::string& source_ip, int port, bool wait = true) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (wait ? 0 : SOCK_NONBLOCK), 0);
+  if (fd < 0) return -1;
+  sockaddr_in source{};
+  source.sin_family = AF_INET;
+  ::inet_pton(AF_INET, source_ip.c_str(), &source.sin_addr);
+  sockaddr_in target{};
+  target.sin_family = AF_INET;
+  target.sin_port = htons(static_cast<std::uint16_t>(port));
+  target.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0 ||
+      (::connect(fd, reinterpret_cast<sockaddr*>(&target), sizeof target) != 0 && (wait || errno != EINPROGRESS))) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Whether the node ended the connection (what it sent before, its ZMTP greeting, is read and dropped).
+bool ended(int fd) {
+  char buffer[256];
+  while (true) {
+    const ssize_t got = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+    if (got > 0) continue;
+    if (got == 0) return true;
+    return errno != EAGAIN && errno != EWOULDBLOCK;
+  }
+}
+
+struct connections {
+  std::vector<int> fds;
+  connections() = default;
+  connections(connections&& other) noexcept : fds(std::exchange(other.fds, {})) {}
+  connections(const connections&) = delete;
+  connections& operator=(const connections&) = delete;
+  ~connections() { close_all(); }
+  void close_all() {
+    for (const int fd : fds) ::close(fd);
+    fds.clear();
+  }
+  std::size_t ended_count() const {
+    std::size_t count = 0;
+    for (const int fd : fds) count += ended(fd) ? 1 : 0;
+    return count;
+  }
+};
+
+connections open_from(const std::string& source_ip, int port, int count, bool wait = true) {
+  connections out;
+  for (int i = 0; i < count; ++i) {
+    const int fd = connect_from(source_ip, port, wait);
+    EXPECT_GE(fd, 0) << "connect from " << source_ip << ": " << std::strerror(errno);
+    if (fd >= 0) out.fds.push_back(fd);
+  }
+  return out;
+}
+
+// A node under a file-descriptor limit a few connections above what it needs: a flood of bare
+// connections from loopback (exempt from the per-IP cap) exhausts it.
+TEST(tcp_port, a_node_out_of_descriptors_says_so_and_serves_again_once_the_flood_ends) {
+  if (::access("/usr/bin/prlimit", X_OK) != 0) GTEST_SKIP() << "no /usr/bin/prlimit (util-linux) to lower the node's limit";
+  const curve_keypair mine = generate_curve_keypair().value();
+  constexpr int descriptor_limit = 96;
+  const std::string limit = std::to_string(descriptor_limit);
+  child_node child("fd-child", mine.public_z85, {}, "127.0.0.1", {"/usr/bin/prlimit", "--nofile=" + limit + ":" + limit, "--"});
+  ASSERT_TRUE(child.ready) << child.process->log();
+  {
+    auto before = client_of(child, mine);
+    ASSERT_TRUE(answers(*before, child)) << child.process->log();
+  }
+  {
+    connections flood = open_from("127.0.0.1", port_of(child), 2 * descriptor_limit, false);
+    const auto line = child.process->wait_for_log("cannot accept a connection: Too many open files (EMFILE)", 20s);
+    ASSERT_TRUE(line.has_value()) << child.process->log();
+    EXPECT_NE(line->find("tcp port " + child.endpoint), std::string::npos) << *line;
+  }
+  // The flood is closed: a new client's connection is accepted and answered.
+  auto after = client_of(child, mine);
+  ASSERT_TRUE(wait_until([&] { return answers(*after, child); }, 30s)) << child.process->log();
+  EXPECT_GE(port_counters(*after, child).errors, 1u) << "accept failures are counted";
+  EXPECT_FALSE(child.process->wait_exit(0ms).has_value()) << "the node exited";
+}
+
+TEST(tcp_port, one_ip_holds_at_most_its_cap_while_other_ips_and_members_get_in) {
+  const curve_keypair mine = generate_curve_keypair().value();
+  constexpr int cap = 4;
+  child_node child("cap-child", mine.public_z85,
+                   "{transport: curve, transport_key: '$TRANSPORT_KEY', transport_members: ['" + mine.public_z85 +
+                       "'], max_connections_per_ip: " + std::to_string(cap) + "}");
+  ASSERT_TRUE(child.ready) << child.process->log();
+  const int port = port_of(child);
+  auto member = client_of(child, mine);  // from 127.0.0.1: exempt by default
+
+  connections early_other = open_from("127.0.0.3", port, 1);
+  connections flood = open_from("127.0.0.2", port, 5 * cap);
+  ASSERT_TRUE(wait_until([&] { return flood.ended_count() >= 4 * cap; }, 10s))
+      << flood.ended_count() << " of " << flood.fds.size() << " ended\n" << child.process->log();
+  EXPECT_TRUE(answers(*member, child)) << "a member's traffic flows during the flood";
+  EXPECT_EQ(flood.ended_count(), static_cast<std::size_t>(4 * cap)) << "the first " << cap << " stay";
+  EXPECT_EQ(early_other.ended_count(), 0u) << "another IP is not capped";
+
+  // An IP that connects after the flood gets in too: shown once connections made after it from the
+  // capped IP have been refused (the node handles them in order).
+  connections late_other = open_from("127.0.0.3", port, 1);
+  connections more = open_from("127.0.0.2", port, 3);
+  ASSERT_TRUE(wait_until([&] { return more.ended_count() == 3; }, 10s)) << child.process->log();
+  EXPECT_EQ(late_other.ended_count(), 0u);
+
+  const actor_metrics counters = port_counters(*member, child);
+  EXPECT_EQ(counters.refused, static_cast<std::uint64_t>(4 * cap + 3));
+  EXPECT_EQ(counters.dropped_malformed, 0u) << "connections shut for the cap are not failed handshakes";
+  EXPECT_TRUE(child.process->wait_for_log("refused a connection from 127.0.0.2: it holds 4 already", 0ms).has_value())
+      << child.process->log();
+
+  // Once the capped IP closes its connections, it connects again (its count went down): a batch of
+  // cap + 1 has exactly one refused. The node may still be seeing the closes: then every one of a
+  // batch is refused, and the next batch tries again.
+  flood.close_all();
+  more.close_all();
+  bool one_refused = false;
+  for (int batch = 0; batch < 20 && !one_refused; ++batch) {
+    connections again = open_from("127.0.0.2", port, cap + 1);
+    // The last is handled after the others (the node accepts in order): once it is refused, so are
+    // any of the others that would be.
+    ASSERT_TRUE(wait_until([&] { return ended(again.fds.back()); }, 10s)) << child.process->log();
+    one_refused = again.ended_count() == 1;
+  }
+  EXPECT_TRUE(one_refused) << child.process->log();
+  EXPECT_TRUE(answers(*member, child));
+}
+
+}  // namespace
+}  // namespace infergrid
