@@ -64,6 +64,26 @@ std::optional<std::string> unusable_route(const remote_route& route) {
   return std::nullopt;
 }
 
+// A link-local reply endpoint (tcp://[fe80::2%eth0]:7400) names the interface on the sender's host
+// (as the CLI binds it: actors/cli/reply_address.hpp); this host reaches that address through the
+// interface the connection came in on, which libzmq names in the message's Peer-Address
+// (fe80::2%lan0). The endpoint with this host's interface when the sender's address is the
+// connection's (kept in `storage`), else `endpoint` as it is.
+std::string_view with_local_interface(std::string_view endpoint, std::string_view peer_address, std::string& storage) {
+  constexpr std::string_view prefix = "tcp://[";
+  const std::size_t close = endpoint.find(']');
+  if (!endpoint.starts_with(prefix) || close == std::string_view::npos) return endpoint;
+  const std::string_view host = endpoint.substr(prefix.size(), close - prefix.size());
+  const std::size_t zone = host.find('%');
+  const std::size_t peer_zone = peer_address.find('%');
+  if (zone == std::string_view::npos || peer_zone == std::string_view::npos) return endpoint;
+  if (host.substr(0, zone) != peer_address.substr(0, peer_zone) || host == peer_address) return endpoint;
+  storage.assign(prefix);
+  storage.append(peer_address);
+  storage.append(endpoint.substr(close));
+  return storage;
+}
+
 }  // namespace
 
 ingress::ingress(zmq::context_t& context, directory& names, const runtime_limits& limits,
@@ -228,6 +248,11 @@ bool ingress::receive_one(outbox& local) {
     return true;
   }
   const std::int64_t now_ms = unix_now_ms();
+  if (header.reply_endpoint.find('%') != std::string_view::npos) {
+    const char* peer_address = zmq_msg_gets(frames_[2].handle(), "Peer-Address");  // nullptr when libzmq names none
+    header.reply_endpoint = with_local_interface(header.reply_endpoint, peer_address != nullptr ? peer_address : "",
+                                                 local_reply_endpoint_);
+  }
   // Under curve the ZAP handler named the connection's key as its User-Id.
   const std::string_view link_key = transport_.curve() ? std::string_view(frames_[2].gets("User-Id")) : std::string_view();
   if (auto admitted = gate_.admit(header, incoming_, link_key, now_ms); !admitted.ok()) {

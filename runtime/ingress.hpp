@@ -77,6 +77,7 @@ class ingress {
   envelope incoming_;  // decode buffer (ingress thread only)
   std::array<zmq::message_t, remote_frame_count + 1> frames_;  // receive buffers (ingress thread only)
   zmq::message_t surplus_;
+  std::string local_reply_endpoint_;  // a link-local reply endpoint with this host's interface (ingress thread only)
   int stop_fd_ = -1;  // eventfd: stop() writes to it, waking the ingress thread's poll
   log_budget refusal_logs_{refusal_logs_per_second};
   const identity& signer_;

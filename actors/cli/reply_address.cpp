@@ -1,10 +1,12 @@
 #include "actors/cli/reply_address.hpp"
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <memory>
 
 namespace infergrid::cli {
@@ -29,7 +31,8 @@ endpoint_host host_of(std::string_view endpoint) {
 }
 
 // The source address the kernel picks for packets to `host` (IPv6 for a bracketed host, as ZeroMQ
-// resolves it — runtime/socket_ipv6.hpp), or "".
+// resolves it — runtime/socket_ipv6.hpp), or "". A link-local IPv6 address (fe80::…, reached as
+// tcp://[fe80::1%eth0]:7400) keeps its interface — fe80::2%eth0 — as nothing binds one without it.
 std::string source_address_to(const endpoint_host& host) {
   const int family = host.ipv6 ? AF_INET6 : AF_INET;
   addrinfo hints{};
@@ -49,6 +52,9 @@ std::string source_address_to(const endpoint_host& host) {
     const void* address = family == AF_INET6 ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&local)->sin6_addr)
                                              : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&local)->sin_addr);
     if (::inet_ntop(family, address, text, sizeof(text)) != nullptr) out = text;
+    const std::uint32_t zone = family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&local)->sin6_scope_id : 0;
+    char interface[IF_NAMESIZE] = {};
+    if (!out.empty() && zone != 0 && ::if_indextoname(zone, interface) != nullptr) out += std::string("%") + interface;
   }
   ::close(fd);
   return out;

@@ -1,7 +1,7 @@
 # netns_hosts: hosts as network namespaces on one switch, for tests (sourced by three_hosts.sh, ipv6_hosts.sh).
 # Every name carries a tag (the test's pid) so runs side by side do not collide:
 #   ig<tag>-sw      the switch: a bridge `br0` with one port per host
-#   ig<tag>-<host>  a host: `eth0` with its address (IPv4 /24, or IPv6 /64 for an address with a colon),
+#   ig<tag>-<host>  a host: `eth0` (or the interface named) with its address (IPv4 /24, or IPv6 /64 for an address with a colon),
 #                   `lo` up; its port on the switch is `p-<host>`
 
 # Exits 77 (ctest: skipped), saying why as `<script>: SKIPPED: …`, where namespaces cannot be made.
@@ -27,17 +27,17 @@ make_switch() {  # tag
   ip -n "$sw" link set br0 up
 }
 
-add_host() {  # tag host address
-  local sw ns; sw="$(switch_ns "$1")" ns="$(host_ns "$1" "$2")"
+add_host() {  # tag host address [interface, default eth0]
+  local sw ns interface="${4:-eth0}"; sw="$(switch_ns "$1")" ns="$(host_ns "$1" "$2")"
   ip netns add "$ns"
-  ip link add eth0 netns "$ns" type veth peer name "p-$2" netns "$sw"
+  ip link add "$interface" netns "$ns" type veth peer name "p-$2" netns "$sw"
   ip -n "$sw" link set "p-$2" master br0 up
   if [[ "$3" == *:* ]]; then
-    ip -n "$ns" addr add "$3/64" dev eth0 nodad  # nodad: usable at once, no duplicate-address wait
+    ip -n "$ns" addr add "$3/64" dev "$interface" nodad  # nodad: usable at once, no duplicate-address wait
   else
-    ip -n "$ns" addr add "$3/24" dev eth0
+    ip -n "$ns" addr add "$3/24" dev "$interface"
   fi
-  ip -n "$ns" link set eth0 up
+  ip -n "$ns" link set "$interface" up
   ip -n "$ns" link set lo up
 }
 
