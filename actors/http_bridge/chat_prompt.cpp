@@ -1,6 +1,7 @@
 #include "actors/http_bridge/chat_prompt.hpp"
 
 #include "kernels/model/chat/reasoning_splitter.hpp"
+#include "kernels/model/json_number_texts.hpp"
 #include "kernels/model/json_schema_compiler.hpp"
 #include "messages/inference.hpp"
 
@@ -31,13 +32,17 @@ ordered rebased_refs(const ordered& schema, const std::string& base) {
   return out;
 }
 
-// `at`: the JSON pointer of this call's schema in the whole ("#", or "#/anyOf/2").
+// `at`: the JSON pointer of this call's schema in the whole ("#", or "#/anyOf/2"). The texts of the
+// parameters' numbers are added to `texts` where they land in the whole.
 ordered call_schema(const chat::tool_format& format, const tool_request& tools, const std::string& name,
-                    const std::string& at) {
+                    const std::string& at, model::number_texts& texts) {
   const std::string arguments_key(format.arguments_key);
+  const std::string arguments_at = model::child_pointer(at + "/properties", arguments_key);
+  auto parameters = tools.parameters_of(name);
+  texts.merge(model::moved_number_texts(parameters.texts, "", arguments_at.substr(1)));
   ordered properties = ordered::object();
   properties["name"] = ordered{{"const", name}};
-  properties[arguments_key] = rebased_refs(tools.parameters_of(name), at + "/properties/" + arguments_key);
+  properties[arguments_key] = rebased_refs(parameters.value, arguments_at);
   return ordered{{"type", "object"},
                  {"properties", properties},
                  {"required", ordered::array({"name", std::string(format.arguments_key)})},
@@ -48,19 +53,21 @@ ordered call_schema(const chat::tool_format& format, const tool_request& tools, 
 
 completion_request::output_rules forced_tool_call(const chat::tool_format& format, const tool_request& tools) {
   ordered schema;
+  model::number_texts texts;
   if (tools.choice == tool_choice::named) {
-    schema = call_schema(format, tools, tools.named, "#");
+    schema = call_schema(format, tools, tools.named, "#", texts);
   } else if (tools.definitions.size() == 1) {
-    schema = call_schema(format, tools, tools.definitions[0]["function"]["name"].get<std::string>(), "#");
+    schema = call_schema(format, tools, tools.definitions[0]["function"]["name"].get<std::string>(), "#", texts);
   } else {
     ordered any = ordered::array();
     for (const auto& tool : tools.definitions) {
       const std::string at = "#/anyOf/" + std::to_string(any.size());
-      any.push_back(call_schema(format, tools, tool["function"]["name"].get<std::string>(), at));
+      any.push_back(call_schema(format, tools, tool["function"]["name"].get<std::string>(), at, texts));
     }
     schema = ordered{{"anyOf", any}};
   }
-  return {"json_schema", schema.dump(), std::string(format.prefix), std::string(format.suffix)};
+  return {"json_schema", model::dump_keeping_number_texts(schema, texts), std::string(format.prefix),
+          std::string(format.suffix)};
 }
 
 std::variant<std::string, api_error> render_chat_prompt(chat::template_family family, completion_request& request) {

@@ -179,6 +179,37 @@ TEST(ChatPrompt, AForcedCallResolvesTheParametersOwnDefs) {
               reader.feed(request.output.suffix) && reader.complete());
 }
 
+// A forced call's arguments keep the parameters' numbers as the client wrote them: minimum
+// 0.1000000000000000000001 refuses 0.1 (its nearest double's bound would take it), exclusiveMaximum
+// 0.3000000000000000000001 takes 0.3 (its double's would refuse it), in every tool of an anyOf.
+TEST(ChatPrompt, AForcedCallKeepsTheParametersNumbersAsWritten) {
+  const std::string parameters = R"({"type":"object","properties":{"x":{"type":"number","minimum":0.1000000000000000000001,)"
+                                 R"("exclusiveMaximum":0.3000000000000000000001}},"required":["x"]})";
+  for (const std::string choice : {R"("required")", R"({"type":"function","function":{"name":"b"}})"}) {
+    auto parsed = parse_chat_request(R"({"model":"m","messages":[{"role":"user","content":"x"}],"tool_choice":)" + choice +
+                                         R"(,"tools":[{"type":"function","function":{"name":"a","parameters":)" + parameters +
+                                         R"(}},{"type":"function","function":{"name":"b","parameters":)" + parameters + "}}]}",
+                                     {});
+    auto request = std::get<completion_request>(parsed);
+    ASSERT_TRUE(std::holds_alternative<std::string>(render_chat_prompt(chat::template_family::qwen3, request)));
+    EXPECT_FALSE(check_output_rules(request).has_value()) << request.output.schema;
+    auto compiled = model::compile_json_schema(request.output.schema, request.output.prefix, request.output.suffix);
+    ASSERT_TRUE(compiled.ok()) << compiled.err().message;
+    const auto accepts = [&](const std::string& name, const std::string& x) {
+      model::json_schema_prefix reader(*compiled);
+      return reader.feed(request.output.prefix) && reader.feed(R"({"name": ")" + name + R"(", "arguments": {"x": )" + x + "}}") &&
+             reader.feed(request.output.suffix) && reader.complete();
+    };
+    EXPECT_TRUE(accepts("b", "0.3")) << request.output.schema;
+    EXPECT_TRUE(accepts("b", "0.2"));
+    EXPECT_FALSE(accepts("b", "0.1")) << request.output.schema;
+    EXPECT_FALSE(accepts("b", "0.300000000000001"));
+    const bool both = choice == R"("required")";
+    EXPECT_EQ(accepts("a", "0.3"), both);
+    EXPECT_FALSE(accepts("a", "0.1"));
+  }
+}
+
 TEST(ChatPrompt, FamiliesWithoutToolCallingRefuseTools) {
   auto request = with_tools(R"("auto")");
   auto refused = render_chat_prompt(chat::template_family::plain, request);

@@ -6,6 +6,7 @@
 
 #include "actors/http_bridge/json_fields.hpp"
 #include "actors/http_bridge/tool_request.hpp"
+#include "kernels/model/json_number_texts.hpp"
 #include "messages/inference.hpp"
 
 namespace infergrid::http {
@@ -309,7 +310,8 @@ maybe_error read_reasoning_effort(const json& body, completion_request& out) {
 constexpr std::size_t max_schema_bytes = 64 * 1024;
 
 // `response_format: {"type": "json_schema", "json_schema": {"name", "schema", "strict"}}` (key order kept).
-maybe_error read_json_schema(const nlohmann::ordered_json& body, completion_request& out) {
+maybe_error read_json_schema(const model::json_with_number_texts& document, completion_request& out) {
+  const nlohmann::ordered_json& body = document.value;
   auto format = body.find("response_format");
   if (format == body.end() || !format->is_object() || format->value("type", "") != "json_schema") return std::nullopt;
   auto spec = format->find("json_schema");
@@ -327,7 +329,9 @@ maybe_error read_json_schema(const nlohmann::ordered_json& body, completion_requ
                          "'response_format.json_schema.schema' must be a JSON Schema object.");
   }
   out.output.format = "json_schema";
-  out.output.schema = schema->dump();
+  // Its numbers as the client wrote them: a bound or multipleOf past a double's precision is the
+  // client's number, not the nearest double's.
+  out.output.schema = model::dump_keeping_number_texts(*schema, document.texts, "/response_format/json_schema/schema");
   if (out.output.schema.size() > max_schema_bytes) {
     return invalid_field("response_format.json_schema.schema", "'response_format.json_schema.schema' is larger than " +
                                                                    std::to_string(max_schema_bytes) + " bytes.");
@@ -352,7 +356,8 @@ maybe_error read_ordered_fields(std::string_view body, const json& document, com
   const bool wanted = document.contains("tools") || document.contains("tool_choice") ||
                       document.contains("parallel_tool_calls") || document.contains("response_format");
   if (!wanted) return std::nullopt;
-  const auto ordered = nlohmann::ordered_json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  auto parsed = model::parse_keeping_number_texts(body);
+  const model::json_with_number_texts ordered = parsed.ok() ? std::move(*parsed) : model::json_with_number_texts{};
   IG_HTTP_TRY(read_tools(ordered, out.tools));
   return read_json_schema(ordered, out);
 }

@@ -268,6 +268,21 @@ TEST(ChatRequest, JsonSchemaKeepsTheSchemaInOrder) {
             "response_format.json_schema.schema");
 }
 
+// A schema's numbers reach the worker as the client wrote them, not as the doubles nearest them:
+// 0.1000000000000000000001 is not 0.1, nor 12345678901234567890123 1.2345678901234568e+22.
+TEST(ChatRequest, JsonSchemaAndToolParametersKeepTheirNumbersAsWritten) {
+  const std::string base = R"({"model":"m","messages":[{"role":"user","content":"x"}])";
+  const std::string schema = R"({"type":"object","properties":{"x":{"type":"number","minimum":0.1000000000000000000001,)"
+                             R"("multipleOf":1e-400},"n":{"type":"integer","maximum":12345678901234567890123,"minimum":0.5}}})";
+  const auto formatted = chat_ok(base + R"(,"response_format":{"type":"json_schema","json_schema":{"name":"p","schema":)" + schema + "}}}");
+  EXPECT_EQ(formatted.output.schema, schema);
+  const auto tooled = chat_ok(base + R"(,"tools":[{"type":"function","function":{"name":"now"}},{"type":"function","function":)"
+                                     R"({"name":"t","parameters":)" + schema + "}}]}");
+  const auto parameters = tooled.tools.parameters_of("t");
+  EXPECT_EQ(model::dump_keeping_number_texts(parameters.value, parameters.texts), schema);
+  EXPECT_TRUE(tooled.tools.parameters_of("now").texts.empty());
+}
+
 TEST(ChatRequest, ToolsAndToolChoice) {
   const std::string base = R"({"model":"m","messages":[{"role":"user","content":"x"}])";
   const std::string tools =
@@ -277,13 +292,13 @@ TEST(ChatRequest, ToolsAndToolChoice) {
   EXPECT_TRUE(automatic.tools.active());
   EXPECT_EQ(automatic.tools.choice, tool_choice::automatic);
   EXPECT_EQ(automatic.tools.definitions.size(), 2u);
-  EXPECT_EQ(automatic.tools.parameters_of("now").dump(), R"({"type":"object","properties":{}})");
+  EXPECT_EQ(automatic.tools.parameters_of("now").value.dump(), R"({"type":"object","properties":{}})");
   // OpenAI: arguments are always an object; {} (like none) is an empty parameter list, not "any JSON value".
   const auto untyped = chat_ok(base + R"(,"tools":[{"type":"function","function":{"name":"e","parameters":{}}},)"
                                       R"({"type":"function","function":{"name":"p","parameters":{"properties":)"
                                       R"({"x":{"type":"string"}}}}}]})");
-  EXPECT_EQ(untyped.tools.parameters_of("e").dump(), R"({"type":"object","properties":{}})");
-  EXPECT_EQ(untyped.tools.parameters_of("p").dump(), R"({"type":"object","properties":{"x":{"type":"string"}}})");
+  EXPECT_EQ(untyped.tools.parameters_of("e").value.dump(), R"({"type":"object","properties":{}})");
+  EXPECT_EQ(untyped.tools.parameters_of("p").value.dump(), R"({"type":"object","properties":{"x":{"type":"string"}}})");
   const auto named = chat_ok(base + tools + R"(,"tool_choice":{"type":"function","function":{"name":"now"}},)"
                                             R"("parallel_tool_calls":false})");
   EXPECT_EQ(named.tools.choice, tool_choice::named);

@@ -108,17 +108,20 @@ ordered object_schema(const ordered& parameters) {
 
 }  // namespace
 
-ordered tool_request::parameters_of(const std::string& name) const {
-  for (const auto& tool : definitions) {
-    const auto& function = tool["function"];
+model::json_with_number_texts tool_request::parameters_of(const std::string& name) const {
+  for (std::size_t i = 0; i < definitions.size(); ++i) {
+    const auto& function = definitions[i]["function"];
     if (function["name"] != name) continue;
     auto parameters = function.find("parameters");
-    if (parameters != function.end() && parameters->is_object()) return object_schema(*parameters);
+    if (parameters == function.end() || !parameters->is_object()) break;
+    // object_schema keeps every member where it was, so the texts keep their pointers.
+    return {object_schema(*parameters), model::moved_number_texts(number_texts, "/" + std::to_string(i) + "/function/parameters", "")};
   }
-  return object_schema(ordered::object());
+  return {object_schema(ordered::object()), {}};
 }
 
-std::optional<api_error> read_tools(const ordered& body, tool_request& out) {
+std::optional<api_error> read_tools(const model::json_with_number_texts& document, tool_request& out) {
+  const ordered& body = document.value;
   std::set<std::string> names;
   auto tools = body.find("tools");
   if (tools != body.end() && !tools->is_null()) {
@@ -135,6 +138,7 @@ std::optional<api_error> read_tools(const ordered& body, tool_request& out) {
       if (auto failed = read_definition((*tools)[i], "tools[" + std::to_string(i) + "]", names)) return failed;
     }
     out.definitions = *tools;
+    out.number_texts = model::moved_number_texts(document.texts, "/tools", "");
   }
   if (auto failed = read_choice(body, names, out)) return failed;
   auto parallel = body.find("parallel_tool_calls");

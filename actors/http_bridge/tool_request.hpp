@@ -9,6 +9,7 @@
 
 #include "actors/http_bridge/api_error.hpp"
 #include "kernels/model/chat/chat_message.hpp"
+#include "kernels/model/json_number_texts.hpp"
 
 namespace infergrid::http {
 
@@ -18,6 +19,9 @@ struct tool_request {
   // The request's tools as sent ([{"type": "function", "function": {...}}], keys in the client's
   // order: templates print them, and a schema's property order is the order of the output).
   nlohmann::ordered_json definitions = nlohmann::ordered_json::array();
+  // The texts of the definitions' numbers that a double does not hold as written, by pointer from
+  // `definitions` ("/0/function/parameters/properties/x/minimum"): a schema's bounds as sent.
+  model::number_texts number_texts;
   tool_choice choice = tool_choice::automatic;
   std::string named;     // choice named: the function that must be called
   bool parallel = true;  // parallel_tool_calls
@@ -28,12 +32,13 @@ struct tool_request {
   bool forces_call() const { return active() && (choice == tool_choice::required || choice == tool_choice::named); }
   // The schema of the function `name`'s arguments: its `parameters`, always an object's — one without
   // a "type" is made {"type": "object", ...} (a top-level anyOf/$ref/enum/const: only their objects),
-  // and {} or none is {"type": "object", "properties": {}}.
-  nlohmann::ordered_json parameters_of(const std::string& name) const;
+  // and {} or none is {"type": "object", "properties": {}}. With the texts of its numbers (pointers
+  // from the schema).
+  model::json_with_number_texts parameters_of(const std::string& name) const;
 };
 
-// `body` is the request parsed with its key order kept.
-std::optional<api_error> read_tools(const nlohmann::ordered_json& body, tool_request& out);
+// `body` is the request parsed with its key order and its numbers' texts kept.
+std::optional<api_error> read_tools(const model::json_with_number_texts& body, tool_request& out);
 
 // An assistant message's `tool_calls` and a tool message's `tool_call_id` (param: "messages[i]").
 std::optional<api_error> read_message_tool_fields(const nlohmann::json& message, const std::string& param,

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kernels/model/decimal_text.hpp"
 #include "kernels/model/json_nesting.hpp"
 #include "kernels/model/schema_compiler.hpp"
 #include "kernels/model/schema_graph.hpp"
@@ -18,16 +19,6 @@ using json = schema_compiler::json;
 
 }  // namespace
 
-std::string child_pointer(const std::string& at, const std::string& key) {
-  std::string escaped;
-  for (const char c : key) {
-    if (c == '~') escaped += "~0";
-    else if (c == '/') escaped += "~1";
-    else escaped += c;
-  }
-  return at + "/" + escaped;
-}
-
 error invalid_schema(const std::string& at, const std::string& what) {
   return make_error(error_code::invalid_argument, "output_schema: " + what + " at " + at);
 }
@@ -36,20 +27,28 @@ error unsupported_schema(const std::string& what) { return make_error(error_code
 
 namespace {
 
-// Compact JSON text, or nullopt for strings that are not UTF-8.
-std::optional<std::string> compact(const json& value) {
-  try {
-    return value.dump();
-  } catch (const json::exception&) {
-    return std::nullopt;
-  }
-}
-
 std::string bad_type(const json& type) {
   return "'type' " + type.dump() + " is not one of object, array, string, number, integer, boolean, null (or an array of them)";
 }
 
 }  // namespace
+
+std::string schema_compiler::number_text(const json& number, const std::string& at) const {
+  return model::number_text(number, texts_, at.substr(1));
+}
+
+std::optional<std::string> schema_compiler::compact(const json& value, const std::string& at) const {
+  try {
+    return dump_keeping_number_texts(value, texts_, at.substr(1));
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
+bool schema_compiler::same_value(const json& a, const std::string& at_a, const json& b, const std::string& at_b) const {
+  if (a.is_number() && b.is_number()) return same_decimal(number_text(a, at_a), number_text(b, at_b));
+  return a == b && (texts_.empty() || compact(a, at_a) == compact(b, at_b));
+}
 
 result<std::uint32_t> schema_compiler::add(schema_node node) {
   if (out_.nodes.size() >= limits_.nodes_max) {
@@ -154,22 +153,28 @@ result<std::uint32_t> schema_compiler::enumeration(const json& schema, const std
     if (!named || named->empty()) return invalid_schema(child_pointer(at, "type"), bad_type(*type));
     types = *named;
   }
-  std::vector<json> values;
+  // Each value with its place (its numbers' texts are kept by JSON pointer).
+  std::vector<std::pair<const json*, std::string>> values;
   if (const auto e = schema.find("enum"); e != schema.end()) {
     if (!e->is_array()) return invalid_schema(child_pointer(at, "enum"), "'enum' must be an array");
-    values.assign(e->begin(), e->end());
+    for (std::size_t i = 0; i < e->size(); ++i) values.emplace_back(&(*e)[i], child_pointer(child_pointer(at, "enum"), std::to_string(i)));
   }
   if (const auto c = schema.find("const"); c != schema.end()) {
+    const std::string where = child_pointer(at, "const");
     if (schema.contains("enum")) {
-      std::erase_if(values, [&](const json& v) { return v != *c; });
+      std::erase_if(values, [&](const auto& v) { return !same_value(*v.first, v.second, *c, where); });
     } else {
-      values = {*c};
+      values = {{&*c, where}};
     }
   }
   std::vector<std::string> texts;
-  for (const json& value : values) {
-    if (!types.empty() && std::none_of(types.begin(), types.end(), [&](const std::string& t) { return value_has_type(value, t); })) continue;
-    auto text = compact(value);
+  for (const auto& [value, where] : values) {
+    const auto has_type = [&](const std::string& t) {
+      if (t == "integer" && value->is_number_float()) return decimal_is_integer(number_text(*value, where));
+      return value_has_type(*value, t);
+    };
+    if (!types.empty() && std::none_of(types.begin(), types.end(), has_type)) continue;
+    auto text = compact(*value, where);
     if (!text) return invalid_schema(at, "an enum/const string is not UTF-8");
     if (std::find(texts.begin(), texts.end(), *text) == texts.end()) texts.push_back(std::move(*text));
   }
@@ -248,13 +253,11 @@ result<compiled_schema> compile_json_schema(std::string_view schema_text, std::s
     return make_error(error_code::invalid_argument, "output_schema: objects and arrays nest deeper than " +
                                                         std::to_string(json_depth_max) + " levels");
   }
-  json document;
-  try {
-    document = json::parse(schema_text);
-  } catch (const json::exception& e) {
-    return make_error(error_code::invalid_argument, std::string("output_schema is not JSON: ") + e.what());
-  }
-  schema_compiler compiler(document, limits);
+  // Parsed keeping each number's text: a bound or multipleOf past a double's precision is read as written.
+  const auto parsed = parse_keeping_number_texts(schema_text);
+  if (!parsed.ok()) return make_error(error_code::invalid_argument, "output_schema is not JSON: " + parsed.err().message);
+  const json& document = parsed->value;
+  schema_compiler compiler(document, parsed->texts, limits);
   auto root = compiler.compile(document, "#");
   if (!root.ok()) return root.err();
   compiled_schema& out = compiler.out();

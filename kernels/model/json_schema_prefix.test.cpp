@@ -195,6 +195,67 @@ TEST(json_schema_prefix, multiple_of_with_exclusive_bounds_negative_ranges_and_e
   }
 }
 
+// Bounds, steps and enum values written with more digits than a double holds are the numbers
+// written, not their nearest doubles (which once made minimum 0.1000000000000000000001 allow 0.1 and
+// exclusiveMaximum 0.1000000000000000000001 refuse it): every text of up to 4 characters and a few
+// long ones are taken exactly when exact decimal arithmetic says the schema allows them.
+TEST(json_schema_prefix, numbers_past_a_doubles_precision_are_read_as_written) {
+  using testing_support::decimal_compare;
+  using testing_support::decimal_multiple;
+  struct exact_case {
+    std::string schema_text;
+    bool integer;
+    std::function<bool(const std::string&)> allows;
+  };
+  const std::string tenth_and_more = "0.1000000000000000000001", almost_one = "0.9999999999999999999999";
+  const std::vector<exact_case> cases = {
+      {R"({"type":"number","minimum":0.1000000000000000000001,"maximum":1})", false,
+       [&](const std::string& v) { return decimal_compare(v, tenth_and_more) >= 0 && decimal_compare(v, "1") <= 0; }},
+      {R"({"type":"number","minimum":0,"exclusiveMaximum":0.1000000000000000000001})", false,
+       [&](const std::string& v) { return decimal_compare(v, "0") >= 0 && decimal_compare(v, tenth_and_more) < 0; }},
+      {R"({"type":"number","minimum":-1,"maximum":-0.1000000000000000000001})", false,
+       [&](const std::string& v) { return decimal_compare(v, "-1") >= 0 && decimal_compare(v, "-" + tenth_and_more) <= 0; }},
+      {R"({"type":"integer","exclusiveMinimum":0.9999999999999999999999,"maximum":5})", true,
+       [&](const std::string& v) { return decimal_compare(v, almost_one) > 0 && decimal_compare(v, "5") <= 0; }},
+      {R"({"type":"integer","minimum":-0.0000000000000000001,"maximum":0.9999999999999999999999})", true,
+       [&](const std::string& v) { return decimal_compare(v, "-0.0000000000000000001") >= 0 && decimal_compare(v, almost_one) <= 0; }},
+      {R"({"type":"number","multipleOf":0.1000000000000000000001,"minimum":-10,"maximum":10})", false,
+       [&](const std::string& v) { return decimal_multiple(v, tenth_and_more) && decimal_compare(v, "-10") >= 0 && decimal_compare(v, "10") <= 0; }},
+      {R"({"type":"integer","exclusiveMinimum":99999999999999.999999999999999999,"exclusiveMaximum":100000000000000.00000000000000001})", true,
+       [&](const std::string& v) {
+         return decimal_compare(v, "99999999999999.999999999999999999") > 0 && decimal_compare(v, "100000000000000.00000000000000001") < 0;
+       }},
+  };
+  const std::regex number_grammar(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?)"), integer_grammar(R"(-?(0|[1-9][0-9]*))");
+  std::vector<std::string> texts = short_number_texts();
+  for (const char* longer : {"0.100000000000001", "0.099999999999999", "100000000000000", "99999999999999", "-0.100000000000001",
+                             "0.999999999999999", "0.000000000000000", "-0.000000000000001", "1.00000000000000"}) {
+    texts.emplace_back(longer);
+  }
+  for (const exact_case& c : cases) {
+    const compiled_schema schema = compiled(c.schema_text);
+    int taken = 0;
+    for (std::size_t i = 1; i < texts.size(); ++i) {
+      const std::string& text = texts[i];
+      const bool expected = std::regex_match(text, c.integer ? integer_grammar : number_grammar) && c.allows(text);
+      EXPECT_EQ(accepts(schema, text), expected) << c.schema_text << " " << text;
+      taken += expected ? 1 : 0;
+    }
+    EXPECT_GE(taken, 1) << c.schema_text;
+  }
+  // enum and const: the values as written, an integer type keeping only whole ones.
+  const std::vector<feature_case> enums = {
+      {R"({"enum":[0.1000000000000000000001,2]})", {"0.1000000000000000000001", "2"}, {"0.1", "0.10000000000000000000010"}},
+      {R"({"type":"integer","enum":[1.0000000000000000001,2,3.0]})", {"2", "3.0"}, {"1.0", "1", "1.0000000000000000001"}},
+      {R"({"enum":[0.1,0.1000000000000000000001],"const":0.1000000000000000000001})", {"0.1000000000000000000001"}, {"0.1"}},
+  };
+  for (const feature_case& f : enums) {
+    const compiled_schema schema = compiled(f.schema);
+    for (const std::string& text : f.valid) EXPECT_TRUE(accepts(schema, text)) << f.schema << " " << text;
+    for (const std::string& text : f.invalid) EXPECT_FALSE(accepts(schema, text)) << f.schema << " " << text;
+  }
+}
+
 TEST(json_schema_prefix, prefix_and_suffix_wrap_the_value_and_nothing_follows) {
   const compiled_schema tool = compiled(
       R"({"type":"object","properties":{"name":{"const":"get_weather"},"arguments":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false}},"required":["name","arguments"],"additionalProperties":false})",

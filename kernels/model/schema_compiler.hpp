@@ -5,12 +5,14 @@
 // every node exists in schema_graph.hpp.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "kernels/model/compiled_schema.hpp"
+#include "kernels/model/json_number_texts.hpp"
 #include "kernels/model/json_schema_compiler.hpp"
 #include "runtime/result.hpp"
 
@@ -19,7 +21,9 @@ namespace infergrid::model {
 class schema_compiler {
  public:
   using json = nlohmann::ordered_json;
-  schema_compiler(const json& document, const json_schema_limits& limits) : document_(document), limits_(limits) {}
+  // `texts`: the document's numbers that a double does not hold as written (json_number_texts.hpp).
+  schema_compiler(const json& document, const number_texts& texts, const json_schema_limits& limits)
+      : document_(document), texts_(texts), limits_(limits) {}
 
   result<std::uint32_t> compile(const json& schema, const std::string& at);
   compiled_schema& out() { return out_; }
@@ -44,8 +48,15 @@ class schema_compiler {
   // pattern, format: the keywords' values (null: absent).
   result<std::uint32_t> pattern_index(const json* pattern, const json* format, const std::string& at);
   std::size_t cells_left() const;  // of limits_.pattern_cells_max
+  // The number at `at` ("#/properties/n/minimum") as the schema's text wrote it.
+  std::string number_text(const json& number, const std::string& at) const;
+  // The JSON value at `at` in compact form with its numbers as written; nullopt: a string not UTF-8.
+  std::optional<std::string> compact(const json& value, const std::string& at) const;
+  // Equal JSON values (numbers: the same decimal, however written), each at its pointer.
+  bool same_value(const json& a, const std::string& at_a, const json& b, const std::string& at_b) const;
 
   const json& document_;
+  const number_texts& texts_;
   const json_schema_limits& limits_;
   compiled_schema out_;
   // "#/..." (and "#/... as [types]" when narrowed) -> node (recursion lands here)
@@ -56,8 +67,6 @@ class schema_compiler {
   std::size_t pattern_cells_ = 0;
 };
 
-// "#/a/b" + "c~/d" -> "#/a/b/c~0~1d" (RFC 6901 escaping)
-std::string child_pointer(const std::string& at, const std::string& key);
 error invalid_schema(const std::string& at, const std::string& what);
 error unsupported_schema(const std::string& what);
 

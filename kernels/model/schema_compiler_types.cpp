@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "kernels/model/schema_compiler.hpp"
+#include "kernels/model/decimal_text.hpp"
 #include "kernels/model/regex_intersection.hpp"
 #include "kernels/model/regex_length.hpp"
 #include "kernels/model/string_formats.hpp"
@@ -236,16 +237,20 @@ result<std::uint32_t> schema_compiler::number(const json& schema, bool integer, 
       return invalid_schema(child_pointer(at, b.keyword), std::string("'") + b.keyword + "' must be a number" +
                                                              (found->is_boolean() ? " (draft-4 boolean form is not supported)" : ""));
     }
-    const auto units = bound_units(found->dump(), b.side, b.exclusive);
+    const auto units = bound_units(number_text(*found, child_pointer(at, b.keyword)), b.side, b.exclusive);
     if (!units) return invalid_schema(child_pointer(at, b.keyword), "unreadable number");
     if (b.side == bound_side::lower) range.minimum = std::max(range.minimum, *units);
     else range.maximum = std::min(range.maximum, *units);
   }
   if (const auto step = schema.find("multipleOf"); step != schema.end()) {
     const std::string where = child_pointer(at, "multipleOf");
-    if (!step->is_number() || !(step->get<double>() > 0)) return invalid_schema(where, "'multipleOf' must be a number greater than 0");
-    const auto units = step_units(step->dump());
-    if (!units) return unsupported_schema("'multipleOf' " + step->dump() + " at " + where + " has more than 36 significant digits");
+    const std::string text = step->is_number() ? number_text(*step, where) : std::string();
+    const auto decimal = parse_decimal(text);
+    if (!decimal || decimal->negative || decimal->mantissa.empty()) {
+      return invalid_schema(where, "'multipleOf' must be a number greater than 0");
+    }
+    const auto units = step_units(text);
+    if (!units) return unsupported_schema("'multipleOf' " + text + " at " + where + " has more than 36 significant digits");
     range.multiple = *units;
   }
   if (!range_admits_a_number(range)) {

@@ -4,6 +4,8 @@
 #include <array>
 #include <string>
 
+#include "kernels/model/decimal_text.hpp"
+
 namespace infergrid::model {
 namespace {
 
@@ -15,48 +17,6 @@ constexpr std::array<decimal_units, 32> powers_of_ten = [] {
 }();
 
 decimal_units clamp_units(decimal_units v) { return std::clamp(v, -units_unbounded, units_unbounded); }
-
-// A JSON number's text as sign, significant digits (no leading zeros) and a power of ten.
-struct decimal_text {
-  bool negative = false;
-  std::string mantissa;  // empty: zero
-  int exponent = 0;      // |value| = mantissa * 10^exponent
-};
-
-std::optional<decimal_text> parse_decimal(std::string_view text) {
-  decimal_text out;
-  std::size_t i = 0;
-  out.negative = i < text.size() && text[i] == '-';
-  if (out.negative) ++i;
-  bool any_digit = false, dot = false;
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c >= '0' && c <= '9') {
-      any_digit = true;
-      if (!out.mantissa.empty() || c != '0') out.mantissa += c;
-      if (dot) --out.exponent;
-    } else if (c == '.' && !dot) {
-      dot = true;
-    } else {
-      break;
-    }
-  }
-  if (!any_digit) return std::nullopt;
-  if (i < text.size()) {
-    if (text[i] != 'e' && text[i] != 'E') return std::nullopt;
-    ++i;
-    const bool exponent_negative = i < text.size() && text[i] == '-';
-    if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
-    if (i == text.size()) return std::nullopt;
-    int value = 0;
-    for (; i < text.size(); ++i) {
-      if (text[i] < '0' || text[i] > '9') return std::nullopt;
-      value = std::min(value * 10 + (text[i] - '0'), 100000);
-    }
-    out.exponent += exponent_negative ? -value : value;
-  }
-  return out;
-}
 
 decimal_units greatest_common_divisor(decimal_units a, decimal_units b) {
   while (b != 0) {

@@ -1,10 +1,13 @@
 #pragma once
 // schema_number: the numbers a JSON-Schema-constrained writer may produce, and exact range checks
 // on their every prefix. A number is written -?(0|[1-9][0-9]*)(\.[0-9]+)? with at most
-// number_digits_max digits in all (a lone leading 0 not counted) and no exponent: within 15
-// significant digits every decimal maps to its own double, in order, so comparing decimals exactly
-// against a bound's shortest decimal form is what a validator comparing doubles decides (never
-// more permissive). Values are held exactly as integers in units of 10^-15.
+// number_digits_max digits in all (a lone leading 0 not counted) and no exponent. Bounds are
+// compared exactly with their texts as the schema writes them, however many digits (the schema
+// compiler reads them with json_number_texts, not as doubles). Within 15 significant digits every
+// decimal maps to its own double, in order, so a value within an inclusive bound is within it for
+// a validator comparing doubles too; only an exclusive bound written with more than 15 significant
+// digits can admit the one value a double validator rounds onto it (exactly, the value is inside).
+// Values are held exactly as integers in units of 10^-15.
 // A digit is accepted only if some completion of the prefix lies within the range (and is a
 // multiple of its step, multipleOf), so a model can never write a prefix that has no valid ending.
 // multipleOf is exact decimal arithmetic too: 0.07 is a multiple of 0.01.

@@ -49,6 +49,18 @@ inline bool decimal_multiple(const std::string& value, const std::string& step) 
   return v.integer % m.integer == 0;
 }
 
+// The sign of a - b (-1, 0 or 1) in exact decimal arithmetic, for JSON number texts that fit 36
+// digits once written with the exponent of the finer one.
+inline int decimal_compare(const std::string& a, const std::string& b) {
+  scaled_decimal x = scaled(a), y = scaled(b);
+  if (a[0] == '-') x.integer = -x.integer;
+  if (b[0] == '-') y.integer = -y.integer;
+  const int common = std::min(x.exponent, y.exponent);
+  for (; x.exponent > common; --x.exponent) x.integer *= 10;
+  for (; y.exponent > common; --y.exponent) y.integer *= 10;
+  return (x.integer > y.integer) - (x.integer < y.integer);
+}
+
 // `value` is valid against `schema` (within `document`, for $ref), as a JSON Schema validator
 // comparing numbers as doubles decides (multipleOf in exact decimal arithmetic, as the spec says).
 inline bool schema_accepts(const nlohmann::json& value, const ordered_json& schema, const ordered_json& document) {

@@ -4,6 +4,7 @@
 
 #include "kernels/model/chat/chat_renderers.hpp"
 #include "kernels/model/json_nesting.hpp"
+#include "kernels/model/json_number_texts.hpp"
 
 namespace infergrid::chat {
 namespace {
@@ -49,18 +50,25 @@ void append_content(std::string& content, std::string_view text) {
 
 std::optional<tool_call> parse_call_object(const tool_format& format, std::string_view json_text) {
   if (!model::json_nesting_within(json_text)) return std::nullopt;  // no call: stays text
-  json object = json::parse(json_text.begin(), json_text.end(), nullptr, /*allow_exceptions=*/false);
-  if (object.is_discarded() || !object.is_object()) return std::nullopt;
+  // The arguments' numbers are passed on as the model wrote them (an enum's 0.1000000000000000000001
+  // is not 0.1): parsed keeping the texts a double would round.
+  auto parsed = model::parse_keeping_number_texts(json_text);
+  if (!parsed.ok() || !parsed->value.is_object()) return std::nullopt;
+  const json& object = parsed->value;
   auto name = object.find("name");
   if (name == object.end() || !name->is_string() || name->get<std::string>().empty()) return std::nullopt;
-  auto arguments = object.find(std::string(format.arguments_key));
+  const std::string arguments_key(format.arguments_key);
+  auto arguments = object.find(arguments_key);
   json args = arguments == object.end() ? json::object() : *arguments;
+  model::number_texts texts = model::moved_number_texts(parsed->texts, model::child_pointer("", arguments_key), "");
   if (args.is_string() && model::json_nesting_within(args.get<std::string>())) {  // some models write the arguments as a JSON string
-    json inner = json::parse(args.get<std::string>(), nullptr, false);
-    if (!inner.is_discarded()) args = inner;
+    if (auto inner = model::parse_keeping_number_texts(args.get<std::string>()); inner.ok()) {
+      args = std::move(inner->value);
+      texts = std::move(inner->texts);
+    }
   }
   if (!args.is_object()) return std::nullopt;
-  return tool_call{"", name->get<std::string>(), args.dump(-1, ' ', false, json::error_handler_t::replace)};
+  return tool_call{"", name->get<std::string>(), model::dump_keeping_number_texts(args, texts)};
 }
 
 parsed_reply parse_tool_calls(const tool_format& format, std::string_view text) {

@@ -2,6 +2,8 @@
 // the tojson text templates print tools with.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "kernels/model/chat/jinja_json.hpp"
 #include "kernels/model/chat/tool_call_parser.hpp"
 
@@ -29,6 +31,22 @@ TEST(tool_call_parser, hermes_block_becomes_a_call) {
     EXPECT_EQ(reply.calls[0].arguments, R"({"city":"Paris"})");
     EXPECT_EQ(reply.content, "");
   }
+}
+
+// The client gets the arguments' numbers as the model wrote them, not the nearest doubles (an enum
+// value 0.1000000000000000000001 is not 0.1), whether written as an object or as a JSON string.
+TEST(tool_call_parser, numbers_in_the_arguments_are_passed_on_as_written) {
+  const std::string arguments = R"({"tenth":0.1000000000000000000001,"big":[12345678901234567890123,0.5]})";
+  for (const std::string& written : {arguments, nlohmann::json(arguments).dump()}) {
+    const std::string text = "<tool_call>\n{\"name\": \"f\", \"arguments\": " + written + "}\n</tool_call>";
+    for (const auto& reply : {parse_tool_calls(hermes, text), streamed(hermes, text)}) {
+      ASSERT_EQ(reply.calls.size(), 1u) << text;
+      EXPECT_EQ(reply.calls[0].arguments, arguments);
+    }
+  }
+  const auto llama_call = parse_tool_calls(llama, R"({"name": "g", "parameters": {"x": -99999999999999999999.5}})");
+  ASSERT_EQ(llama_call.calls.size(), 1u);
+  EXPECT_EQ(llama_call.calls[0].arguments, R"({"x":-99999999999999999999.5})");
 }
 
 TEST(tool_call_parser, hermes_text_before_and_parallel_calls) {
