@@ -26,6 +26,15 @@ void plain_pattern_walker::prepare(threads& out, const compiled_schema& schema, 
   }
 }
 
+void plain_pattern_walker::prepare_unbounded(threads& out, const compiled_schema& schema, std::uint32_t node,
+                                             std::uint32_t pattern_state) {
+  json_schema_prefix::plain_string one;
+  one.patterned.push_back({.node = node, .pattern_state = pattern_state, .characters = 0});
+  prepare(out, schema, one);
+  out.patterns[0].max_length = schema_node::unlimited;
+  out.patterns[0].lengths_matter = false;
+}
+
 plain_pattern_walker::plain_pattern_walker(const threads& shared) : shared_(&shared) {
   states_.fill(regex_dfa::dead);
   for (std::size_t t = 0; t < shared.count; ++t) states_[t] = shared.patterns[t].state;

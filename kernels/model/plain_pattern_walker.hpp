@@ -45,11 +45,16 @@ class plain_pattern_walker {
     std::size_t count = 0;
   };
   static void prepare(threads& out, const compiled_schema& schema, const json_schema_prefix::plain_string& plain);
+  // One thread of the string `node`'s pattern from `pattern_state`, with no length limits and none
+  // of the characters written counted (plain_end_states.hpp: where a token leads the automaton).
+  static void prepare_unbounded(threads& out, const compiled_schema& schema, std::uint32_t node, std::uint32_t pattern_state);
 
   // `shared` must outlive the walker and its copies.
   explicit plain_pattern_walker(const threads& shared);
   // Feeds one byte of a token; false: no token with these bytes can follow.
   bool feed(unsigned char byte);
+  // Pattern thread t's automaton state after the bytes fed (regex_dfa::dead when it left).
+  std::uint32_t state_of(std::size_t t) const { return states_[t]; }
 
  private:
   bool take(std::uint32_t code_point, bool ascii);

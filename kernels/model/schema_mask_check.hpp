@@ -136,17 +136,23 @@ struct method_comparison {
 };
 
 // The trie walk with the recogniser, every shortcut that could take its place off.
-inline constexpr schema_mask_options walk_only = {.plain_buckets = false, .plain_buckets_always = false, .plain_walk = false};
+inline constexpr schema_mask_options walk_only = {.plain_buckets = false, .plain_buckets_always = false, .plain_walk = false, .plain_tables = false};
 
 // Patterns whose run does not decide the plain tokens and the buckets leave many undecided (words
 // separated by spaces, a first character unlike the rest), tight ones, escapes and non-ASCII
 // characters in the classes, length bounds, several threads of an anyOf with and without a pattern,
-// and a pattern string inside an object: the plain walk's cases (plain_pattern_walker.hpp).
+// a pattern string inside an object, and \w words (most tokens fit: the end-state tables' case,
+// plain_end_states.hpp): the plain walk's cases (plain_pattern_walker.hpp).
 inline std::vector<std::string> word_pattern_schemas() {
   return {
       R"({"type":"string","pattern":"^[A-Z][a-z]+( [A-Z][a-z]+)*$"})",
       R"({"type":"string","pattern":"^[a-z]+( [a-z]+)*$","maxLength":24})",
       R"({"type":"string","pattern":"^\\w+( \\w+)*$","minLength":6,"maxLength":30})",
+      R"({"type":"string","pattern":"^\\w+( \\w+)*$"})",
+      R"({"type":"string","pattern":"^\\w+$","maxLength":12})",
+      R"({"type":"string","pattern":"^[\\w.-]+@\\w+\\.\\w{2,4}$"})",
+      R"({"type":"string","pattern":"\\w+ \\w+"})",
+      R"({"type":"string","pattern":"^\\W*\\w+( \\w+)*$","minLength":3})",
       R"({"type":"string","pattern":"^[A-Z]{3}-[0-9]{2}$"})",
       R"({"type":"string","pattern":"^[a-z\\n\\t\"\\\\ ]*$","maxLength":40})",
       R"({"type":"string","pattern":"^[a-z\u00e0-\u017f]+( [A-Z\u00c0-\u00de][a-z\u00e0-\u017f]*)*$"})",

@@ -1,7 +1,10 @@
 #include "kernels/model/schema_token_mask.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+
+#include "kernels/model/pattern_run.hpp"
 
 namespace infergrid::model {
 namespace {
@@ -79,23 +82,25 @@ bool schema_token_mask::shortcut_pays(const json_schema_prefix::plain_string& pl
   return count <= plain_characters_.entries() / moving_share_max;
 }
 
-bool schema_token_mask::buckets_pay(const json_schema_prefix& state, const json_schema_prefix::plain_string& plain,
-                                    scratch& buffers) const {
+bool schema_token_mask::many_plain_tokens_start(const json_schema_prefix& state, const json_schema_prefix::plain_string& plain,
+                                                scratch& buffers) const {
   buffers.threads.clear();
   std::size_t live_first = 0;
   for (const json_schema_prefix::pattern_thread& thread : plain.patterned) {
     buffers.threads.push_back(buckets_for(state.schema(), thread, plain_buckets_, plain_chars_max_));
     live_first += buffers.threads.back().live_first;
   }
-  if (choices_.plain_buckets_always) return true;
   // Below this share of the plain tokens starting with a character some thread keeps, the plain
   // walk (which stops at the first byte the state refuses) costs less than a pass over every token
   // (Qwen3, schema_mask_bench: about equal near 29k of 147k; at 18-26k the walk 0.55-0.72 ms
   // against 0.73-0.85, at 80k 2.2 ms against 1.1).
   constexpr std::size_t live_share_min = 5;
-  if (live_first * live_share_min < plain_buckets_.size()) return false;
-  // Past this share of them left to step one by one (every 16th token counted), the walk, which
-  // shares their leading bytes, costs less too.
+  return live_first * live_share_min >= plain_buckets_.size();
+}
+
+bool schema_token_mask::buckets_pay(const scratch& buffers) const {
+  // Past this share of the plain tokens left to step one by one (every 16th token counted), the
+  // walk, which shares their leading bytes, costs less.
   constexpr std::size_t sample_every = 16, unknown_share_max = 4;
   std::size_t unknown = 0;
   for (std::size_t i = 0; i < plain_buckets_.size(); i += sample_every) {
@@ -110,8 +115,62 @@ schema_token_mask::method schema_token_mask::method_for(const json_schema_prefix
   buffers.plain = state.in_plain_string(plain_chars_max_);
   if (!buffers.plain) return method::trie_walk;
   if (shortcut_pays(*buffers.plain)) return method::plain_run;
-  if (choices_.plain_buckets && buckets_pay(state, *buffers.plain, buffers)) return method::plain_buckets;
+  // Tables and buckets pass over every plain token: worth it where many of them start to fit.
+  const bool many = many_plain_tokens_start(state, *buffers.plain, buffers);
+  if (choices_.plain_tables && many && tables_fit(state.schema(), *buffers.plain)) return method::plain_tables;
+  if (choices_.plain_buckets && (choices_.plain_buckets_always || (many && buckets_pay(buffers)))) return method::plain_buckets;
   return choices_.plain_walk && plain_pattern_walker::carries(*buffers.plain) ? method::plain_walk : method::trie_walk;
+}
+
+bool schema_token_mask::tables_fit(const compiled_schema& schema, const json_schema_prefix::plain_string& plain) const {
+  if (plain.patterned.empty() || plain.patterned.size() > plain_end_states::tables_max) return false;
+  return std::all_of(plain.patterned.begin(), plain.patterned.end(), [&](const json_schema_prefix::pattern_thread& thread) {
+    return plain_end_states::tables(schema.patterns[schema.nodes[thread.node].pattern]);
+  });
+}
+
+// A plain token of n characters fits a thread when its table has an end state for it, the thread's
+// maxLength has room for n more, and (where the pattern's match lengths meet the length bounds) a
+// match of the right length is still reachable from that end state: what plain_pattern_walker
+// checks per character, checked once, since a state and count that can still complete a match were
+// preceded only by such ones.
+void schema_token_mask::allow_plain_by_tables(const compiled_schema& schema, const json_schema_prefix::plain_string& plain,
+                                              scratch& buffers, std::vector<std::uint8_t>& allowed) const {
+  struct tabled_thread {
+    const std::uint16_t* end = nullptr;  // per token id (the table's storage outlives moves of its vector)
+    const schema_node* node = nullptr;
+    std::uint32_t characters = 0, room = 0;
+    bool lengths_matter = false;
+  };
+  std::array<tabled_thread, plain_end_states::tables_max> threads{};
+  const std::size_t count = plain.patterned.size();
+  for (std::size_t t = 0; t < count; ++t) {
+    const json_schema_prefix::pattern_thread& thread = plain.patterned[t];
+    const schema_node& node = schema.nodes[thread.node];
+    const auto fill = [&](std::vector<std::uint16_t>& end) {
+      plain_pattern_walker::prepare_unbounded(buffers.walked, schema, thread.node, thread.pattern_state);
+      all_.walk(plain_pattern_walker(buffers.walked), buffers.walkers, [&](token_id token, const plain_pattern_walker& walker) {
+        if (plain_chars_[static_cast<std::size_t>(token)] != 0) end[static_cast<std::size_t>(token)] = static_cast<std::uint16_t>(walker.state_of(0));
+      });
+    };
+    threads[t] = {.end = buffers.end_states.from(schema.patterns[node.pattern], thread.pattern_state, tokens_.size(), fill).data(),
+                  .node = &node,
+                  .characters = thread.characters,
+                  .room = node.max_length == schema_node::unlimited ? UINT32_MAX : node.max_length - std::min(node.max_length, thread.characters),
+                  .lengths_matter = !schema.pattern_lengths[node.pattern].empty()};
+  }
+  for (std::size_t id = 0; id < tokens_.size(); ++id) {
+    const std::uint32_t n = plain_chars_[id];
+    if (n == 0) continue;
+    bool takes = n <= plain.unpatterned_room;
+    for (std::size_t t = 0; !takes && t < count; ++t) {
+      const tabled_thread& thread = threads[t];
+      const std::uint16_t end = thread.end[id];
+      takes = end != plain_end_states::none && n <= thread.room &&
+              (!thread.lengths_matter || pattern_length_fits(schema, *thread.node, end, thread.characters + n));
+    }
+    allowed[id] = takes ? 1 : 0;
+  }
 }
 
 void schema_token_mask::allow_plain_by_buckets(const json_schema_prefix& state, const json_schema_prefix::plain_string& plain,
@@ -155,6 +214,9 @@ void schema_token_mask::apply(const json_schema_prefix& state, std::span<float> 
     (plain->length_free ? unplain_rest_ : unplain_).walk(state, buffers.per_depth, allow);
   } else if (how == method::plain_buckets) {
     allow_plain_by_buckets(state, *plain, buffers, allowed);
+    unplain_.walk(state, buffers.per_depth, allow);
+  } else if (how == method::plain_tables) {
+    allow_plain_by_tables(state.schema(), *plain, buffers, allowed);
     unplain_.walk(state, buffers.per_depth, allow);
   } else if (how == method::plain_walk) {
     plain_pattern_walker::prepare(buffers.walked, state.schema(), *plain);

@@ -28,6 +28,7 @@
 #include "kernels/model/json_schema_prefix.hpp"
 #include "kernels/model/mask_vocabulary.hpp"
 #include "kernels/model/pattern_bucket_mask.hpp"
+#include "kernels/model/plain_end_states.hpp"
 #include "kernels/model/plain_character_index.hpp"
 #include "kernels/model/plain_pattern_walker.hpp"
 #include "kernels/model/plain_token_buckets.hpp"
@@ -42,6 +43,7 @@ struct schema_mask_options {
   bool plain_buckets = true;
   bool plain_buckets_always = false;  // even where the walk costs less (tests: every plain state through it)
   bool plain_walk = true;             // plain tokens walked with plain_pattern_walker where the trie is walked
+  bool plain_tables = true;           // plain tokens decided by plain_end_states' tables where the automata are small
 };
 
 class schema_token_mask {
@@ -58,11 +60,13 @@ class schema_token_mask {
     std::optional<json_schema_prefix::plain_string> plain;  // the state's plain string, if it is in one
     plain_pattern_walker::threads walked;        // the plain walk's threads
     std::vector<plain_pattern_walker> walkers;   // per trie depth, for the plain walk
+    plain_end_states end_states;                 // per automaton state seen, each plain token's end state
   };
   // How apply() decides the tokens from `state`: a walk of every token's bytes, plain tokens by
-  // their count along the pattern's run, plain tokens by their characters' buckets, or plain tokens
-  // by a walk of the trie with plain_pattern_walker (the others with the recogniser).
-  enum class method : std::uint8_t { trie_walk, plain_run, plain_buckets, plain_walk };
+  // their count along the pattern's run, plain tokens by their characters' buckets, plain tokens by
+  // a walk of the trie with plain_pattern_walker (the others with the recogniser), or plain tokens by
+  // their end states' tables (plain_end_states.hpp; the first step at a state walks to fill one).
+  enum class method : std::uint8_t { trie_walk, plain_run, plain_buckets, plain_walk, plain_tables };
   method method_for(const json_schema_prefix& state, scratch& buffers) const;
   // Sets the logits of the tokens that cannot follow `state` to -inf (at least one token stays).
   void apply(const json_schema_prefix& state, std::span<float> logits, scratch& buffers) const;
@@ -77,9 +81,16 @@ class schema_token_mask {
   // The plain-string shortcut costs less than the trie walk: no pattern decides, or the run is long
   // and few enough plain tokens hold a moving character to feed them one by one.
   bool shortcut_pays(const json_schema_prefix::plain_string& plain) const;
-  // The bucket decision costs less than the trie walk: many plain tokens start with a character
-  // some pattern thread keeps (fills buffers.threads).
-  bool buckets_pay(const json_schema_prefix& state, const json_schema_prefix::plain_string& plain, scratch& buffers) const;
+  // Many plain tokens start with a character some pattern thread keeps, so a pass over every plain
+  // token (tables, buckets) costs less than the walk, which stops at the first refused byte (fills
+  // buffers.threads).
+  bool many_plain_tokens_start(const json_schema_prefix& state, const json_schema_prefix::plain_string& plain, scratch& buffers) const;
+  // The bucket decision (after many_plain_tokens_start) leaves few tokens to step one by one.
+  bool buckets_pay(const scratch& buffers) const;
+  // Every pattern thread's automaton is small enough to table (plain_end_states::tables).
+  bool tables_fit(const compiled_schema& schema, const json_schema_prefix::plain_string& plain) const;
+  void allow_plain_by_tables(const compiled_schema& schema, const json_schema_prefix::plain_string& plain, scratch& buffers,
+                             std::vector<std::uint8_t>& allowed) const;
   void allow_plain_by_buckets(const json_schema_prefix& state, const json_schema_prefix::plain_string& plain,
                               const scratch& buffers, std::vector<std::uint8_t>& allowed) const;
 

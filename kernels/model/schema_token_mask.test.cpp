@@ -148,7 +148,7 @@ TEST_F(schema_mask_on_stories, permissive_patterns_decide_plain_tokens_by_count_
 // decided by their characters' buckets give exactly the trie walk's mask, and feeding's, at every
 // step of random draws.
 TEST_F(schema_mask_on_stories, broad_class_patterns_decide_plain_tokens_by_buckets_exactly) {
-  const schema_token_mask fast(vocab(), {.plain_buckets = true, .plain_buckets_always = true});
+  const schema_token_mask fast(vocab(), {.plain_buckets = true, .plain_buckets_always = true, .plain_walk = true, .plain_tables = false});
   const schema_token_mask slow(vocab(), testing_support::walk_only);
   const auto report = testing_support::compare_under_patterns(vocab(), fast, slow, testing_support::broad_class_pattern_schemas(), 5, 3, 30,
                                                               schema_token_mask::method::plain_buckets);
@@ -160,12 +160,24 @@ TEST_F(schema_mask_on_stories, broad_class_patterns_decide_plain_tokens_by_bucke
 // plain_pattern_walker give exactly the recogniser's trie walk mask, and feeding's, at every step of
 // random draws.
 TEST_F(schema_mask_on_stories, word_patterns_walk_plain_tokens_with_the_small_state_exactly) {
-  const schema_token_mask fast(vocab(), {.plain_buckets = false, .plain_buckets_always = false, .plain_walk = true});
+  const schema_token_mask fast(vocab(), {.plain_buckets = false, .plain_buckets_always = false, .plain_walk = true, .plain_tables = false});
   const schema_token_mask slow(vocab(), testing_support::walk_only);
   std::vector<std::string> schemas = testing_support::word_pattern_schemas();
   for (const std::string& schema : testing_support::broad_class_pattern_schemas()) schemas.push_back(schema);
   const auto report = testing_support::compare_under_patterns(vocab(), fast, slow, schemas, 9, 3, 30, schema_token_mask::method::plain_walk);
   testing_support::print_and_fail(report, "the plain walk");
+}
+
+// The same patterns, plain tokens decided by each automaton state's table of end states
+// (plain_end_states.hpp), one scratch across every schema and draw (so a table kept from one schema
+// never answers for another): exactly the recogniser's trie walk mask, and feeding's.
+TEST_F(schema_mask_on_stories, word_patterns_decide_plain_tokens_by_end_state_tables_exactly) {
+  const schema_token_mask fast(vocab(), {.plain_buckets = false, .plain_buckets_always = false, .plain_walk = false, .plain_tables = true});
+  const schema_token_mask slow(vocab(), testing_support::walk_only);
+  std::vector<std::string> schemas = testing_support::word_pattern_schemas();
+  for (const std::string& schema : testing_support::broad_class_pattern_schemas()) schemas.push_back(schema);
+  const auto report = testing_support::compare_under_patterns(vocab(), fast, slow, schemas, 11, 3, 30, schema_token_mask::method::plain_tables);
+  testing_support::print_and_fail(report, "the end-state tables");
 }
 
 }  // namespace

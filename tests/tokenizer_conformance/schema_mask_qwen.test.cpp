@@ -33,7 +33,7 @@ TEST(schema_mask_on_qwen3, random_schemas_draw_only_valid_documents) {
 TEST(schema_mask_on_qwen3, broad_class_patterns_decide_plain_tokens_by_buckets_exactly) {
   auto vocab = load_qwen3();
   ASSERT_TRUE(vocab.ok()) << vocab.err().message;
-  const schema_token_mask fast(*vocab, {.plain_buckets = true, .plain_buckets_always = true});
+  const schema_token_mask fast(*vocab, {.plain_buckets = true, .plain_buckets_always = true, .plain_walk = true, .plain_tables = false});
   const schema_token_mask slow(*vocab, testing_support::walk_only);
   const auto report = testing_support::compare_under_patterns(*vocab, fast, slow, testing_support::broad_class_pattern_schemas(), 3, 2, 12,
                                                               schema_token_mask::method::plain_buckets);
@@ -46,11 +46,24 @@ TEST(schema_mask_on_qwen3, broad_class_patterns_decide_plain_tokens_by_buckets_e
 TEST(schema_mask_on_qwen3, word_patterns_walk_plain_tokens_with_the_small_state_exactly) {
   auto vocab = load_qwen3();
   ASSERT_TRUE(vocab.ok()) << vocab.err().message;
-  const schema_token_mask fast(*vocab, {.plain_buckets = false, .plain_buckets_always = false, .plain_walk = true});
+  const schema_token_mask fast(*vocab, {.plain_buckets = false, .plain_buckets_always = false, .plain_walk = true, .plain_tables = false});
   const schema_token_mask slow(*vocab, testing_support::walk_only);
   const auto report = testing_support::compare_under_patterns(*vocab, fast, slow, testing_support::word_pattern_schemas(), 4, 2, 12,
                                                               schema_token_mask::method::plain_walk);
   testing_support::print_and_fail(report, "the plain walk");
+}
+
+// Word patterns (\w words among them: most of Qwen3's tokens fit them) on a vocabulary with every
+// script: plain tokens decided by their end states' tables give exactly the recogniser's trie walk
+// mask and feeding's.
+TEST(schema_mask_on_qwen3, word_patterns_decide_plain_tokens_by_end_state_tables_exactly) {
+  auto vocab = load_qwen3();
+  ASSERT_TRUE(vocab.ok()) << vocab.err().message;
+  const schema_token_mask fast(*vocab, {.plain_buckets = false, .plain_buckets_always = false, .plain_walk = false, .plain_tables = true});
+  const schema_token_mask slow(*vocab, testing_support::walk_only);
+  const auto report = testing_support::compare_under_patterns(*vocab, fast, slow, testing_support::word_pattern_schemas(), 6, 2, 12,
+                                                              schema_token_mask::method::plain_tables);
+  testing_support::print_and_fail(report, "the end-state tables");
 }
 
 }  // namespace
