@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/model/architecture.hpp"
 #include "kernels/model/gguf_file.hpp"
 #include "kernels/model/llama_hparams.hpp"
 #include "kernels/model/llama_weights.hpp"
@@ -79,7 +80,13 @@ int main(int argc, char** argv) {
     const model::gguf_tensor* embd = file->find_tensor("token_embd.weight");
     const auto n_vocab = static_cast<std::uint32_t>(embd != nullptr ? embd->dims[1] : 0);
     // Weight resolution needs hparams; fill them without the hash, which is timed on its own below.
-    model::llama_hparams h{.n_layers = file->get_u32("llama.block_count").value(),
+    auto arch = model::find_architecture(file->get_string("general.architecture").value());
+    if (!arch) {
+      std::fprintf(stderr, "error: %s\n", arch.err().message.c_str());
+      std::exit(1);
+    }
+    model::llama_hparams h{.arch = *arch,
+                           .n_layers = file->get_u32("llama.block_count").value(),
                            .n_embd = file->get_u32("llama.embedding_length").value(),
                            .n_heads = file->get_u32("llama.attention.head_count").value(),
                            .n_kv_heads = file->get_u32("llama.attention.head_count_kv").value(),
@@ -88,7 +95,10 @@ int main(int argc, char** argv) {
     h.head_dim = h.n_embd / h.n_heads;
     auto weights = model::resolve_llama_weights(*file, h);
     auto vocab = model::tokenizer::from_gguf(*file);
-    if (!weights || !vocab) std::exit(1);
+    if (!weights || !vocab) {
+      std::fprintf(stderr, "error: %s\n", (!weights ? weights.err() : vocab.err()).message.c_str());
+      std::exit(1);
+    }
     return file;
   });
   auto file = model::gguf_file::open(path);
