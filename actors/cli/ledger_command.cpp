@@ -204,6 +204,22 @@ int run_mutation(const std::string& verb, const ledger_args& args) {
   return 0;
 }
 
+// The mutations by verb, each with the one line its --help shows (operation.hpp says what each books).
+struct mutation_verb {
+  const char* name;
+  const char* help;
+};
+constexpr mutation_verb mutation_verbs[] = {
+    {"deposit", "Credit external money to an account's free balance (the supply grows); --kind for a new account"},
+    {"withdraw", "Debit external money from an account's free balance (the supply shrinks)"},
+    {"mint", "Create tokens in an account's free balance (e.g. to fund the treasury's reward pool)"},
+    {"burn", "Destroy tokens from an account's free balance"},
+    {"stake", "Move a miner's or validator's free balance into its stake"},
+    {"unbond", "Move stake into unbonding (locked and slashable for the ledger's unbonding_epochs)"},
+    {"transfer", "Move free balance from one account to another"},
+    {"withdraw-unbonded", "Return an account's matured unbondings to its free balance"},
+};
+
 void add_ledger(CLI::App& app) {
   auto* ledger = app.add_subcommand("ledger", "Verify, query and operate the settlement ledger");
   ledger->require_subcommand(1);
@@ -220,10 +236,11 @@ void add_ledger(CLI::App& app) {
   });
   ledger->add_subcommand("epochs", "List published epoch root hashes")->callback([args] { set_exit_code(run_epochs(*args)); });
   auto* balance = ledger->add_subcommand("balance", "Show an account's balances");
-  balance->add_option("account", args->account)->required();
+  constexpr const char* account_help = "Account: a developer's name, a miner's or validator's signing.pub (hex), or a wallet's 0x address";
+  balance->add_option("account", args->account, account_help)->required();
   balance->callback([args] { set_exit_code(run_balance(*args)); });
   auto* history = ledger->add_subcommand("history", "List the entries that touched an account");
-  history->add_option("account", args->account)->required();
+  history->add_option("account", args->account, account_help)->required();
   history->add_option("--limit", args->limit, "Most entries to list")->capture_default_str();
   history->callback([args] { set_exit_code(run_history(*args)); });
   ledger->add_subcommand("escrows", "List open escrows and when they expire")->callback([args] {
@@ -233,13 +250,17 @@ void add_ledger(CLI::App& app) {
   refund->add_option("request_id", args->account, "The escrowed request's id")->required();
   refund->add_option("--reason", args->reason, "Recorded with the refund")->capture_default_str();
   refund->callback([args] { set_exit_code(run_mutation("refund", *args)); });
-  for (const char* verb : {"deposit", "withdraw", "mint", "burn", "stake", "unbond", "transfer", "withdraw-unbonded"}) {
-    auto* sub = ledger->add_subcommand(verb, std::string("Record a ") + verb);
-    sub->add_option("account", args->account, verb == std::string("transfer") ? "From account" : "Account")->required();
-    if (verb == std::string("transfer")) sub->add_option("to", args->to, "To account")->required();
-    if (verb != std::string("withdraw-unbonded")) sub->add_option("amount", args->amount, "Tokens (12.5) or micro (12500000u)")->required();
-    if (verb == std::string("deposit")) sub->add_option("--kind", args->kind, "Account kind if new")->capture_default_str();
-    sub->callback([args, name = std::string(verb)] { set_exit_code(run_mutation(name, *args)); });
+  for (const mutation_verb& mutation : mutation_verbs) {
+    const std::string verb = mutation.name;
+    auto* sub = ledger->add_subcommand(verb, mutation.help);
+    sub->add_option("account", args->account, verb == "transfer" ? "From account" : account_help)->required();
+    if (verb == "transfer") sub->add_option("to", args->to, "To account")->required();
+    if (verb != "withdraw-unbonded") sub->add_option("amount", args->amount, "Tokens (12.5) or micro-units (12500000u)")->required();
+    if (verb == "deposit") {
+      sub->add_option("--kind", args->kind, "Kind of the account if it is new: developer, miner, validator or treasury")
+          ->capture_default_str();
+    }
+    sub->callback([args, verb] { set_exit_code(run_mutation(verb, *args)); });
   }
 }
 

@@ -98,8 +98,9 @@ void add_make_model(CLI::App& app) {
   for (const model::quant_mix& mix : model::quant_mixes) type_names.emplace_back(mix.cli_name);
   command->add_option("--type", args.type,
                       "Weight type of the matrices (norms stay F32), or llama.cpp's q4_k_m / q5_k_m tensor mix")
-      ->check(CLI::IsMember(type_names));
-  command->add_option("--seed", args.seed, "Random seed");
+      ->check(CLI::IsMember(type_names))
+      ->capture_default_str();
+  command->add_option("--seed", args.seed, "Random seed (the same seed writes the same weights)")->capture_default_str();
   auto* vocab = command->add_option("--vocab", args.vocab, "Real byte-level BPE vocabulary: qwen3 or llama3")
                     ->check(CLI::IsMember({"qwen3", "llama3"}));
   auto* json = command->add_option("--tokenizer-json", args.tokenizer_json,
