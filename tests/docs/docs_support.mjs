@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 export const sourceDir = process.env.INFERGRID_SOURCE_DIR ?? path.resolve(import.meta.dirname, '../..');
-export const binary =
-  process.env.INFERGRID_BIN ?? path.join(process.env.INFERGRID_BINARY_DIR ?? path.join(sourceDir, 'build'), 'actors/cli/infergrid');
+export const binaryDir = process.env.INFERGRID_BINARY_DIR ?? path.join(sourceDir, 'build');
+export const binary = process.env.INFERGRID_BIN ?? path.join(binaryDir, 'actors/cli/infergrid');
 
 export function readDocument(relative) {
   return fs.readFileSync(path.join(sourceDir, relative), 'utf8');
