@@ -90,6 +90,15 @@ TEST(config, typos_and_bad_values_are_rejected) {
   expect_error("node: {name: a}\nlimits: {drain_timeout_ms: -5}\nactors: []\n", {"must be positive"});
 }
 
+// A mapping that takes no keys (the health actor's settings) says so, instead of "(expected one of: )".
+TEST(config, an_unknown_key_where_none_is_taken_says_the_mapping_takes_none) {
+  const settings none(YAML::Load("{interval_ms: 5}"), "node.yaml", "actors[0].settings");
+  const status refused = none.reject_unknown_keys({});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.err().message,
+            "node.yaml:1: actors[0].settings.interval_ms: unknown key 'interval_ms' (this mapping takes no keys)");
+}
+
 // The per-IP connection cap of the tcp port (runtime/tcp_port_monitor.hpp): loopback exempt by
 // default, exempt addresses kept in getpeername()'s form, and a malformed one named.
 TEST(config, the_connection_cap_has_defaults_and_refuses_what_is_no_ip_address) {

@@ -53,8 +53,8 @@ status settings::reject_unknown_keys(const std::vector<std::string_view>& known)
     if (!found) {
       std::string names;
       for (auto candidate : known) names += (names.empty() ? "" : ", ") + std::string(candidate);
-      return make_error(error_code::invalid_argument,
-                        where(key) + ": unknown key '" + key + "' (expected one of: " + names + ")");
+      const std::string expected = known.empty() ? "this mapping takes no keys" : "expected one of: " + names;
+      return make_error(error_code::invalid_argument, where(key) + ": unknown key '" + key + "' (" + expected + ")");
     }
   }
   return {};

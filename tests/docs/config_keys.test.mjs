@@ -31,9 +31,10 @@ async function refusal(yaml) {
 
 async function acceptedKeys(yaml) {
   const error = await refusal(yaml);
+  if (error.includes(`unknown key '${misspelled}' (this mapping takes no keys)`)) return [];
   const listed = new RegExp(`unknown key '${misspelled}' \\(expected one of: ([^)]*)\\)`).exec(error);
   assert.ok(listed, `no "unknown key '${misspelled}'" refusal for:\n${yaml}\nstderr:\n${error}`);
-  return listed[1].split(',').map((key) => key.trim()).filter((key) => key.length > 0);
+  return listed[1].split(',').map((key) => key.trim());
 }
 
 // A key is documented where a doc names it in code (`key`, `limits.key`, `{key: …}`) or writes it
