@@ -5,7 +5,8 @@
 // column is the same kernel with a vector of ones that it does not read (matmul_input::ones): the
 // same weight reads and as many adds, no x — the most this kernel design could reach on the device.
 //
-//   kernels_bench [rows] [cols] [type]   (default 4096 4096, every type; type: F32, F16, Q8_0, Q4_0)
+//   kernels_bench [rows] [cols] [type]   (default 4096 4096, every type; type: a name of the type table
+//                                         as ggml prints it — F32, F16, BF16, Q8_0, Q4_0, …, Q4_K, Q5_K, Q6_K)
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -124,6 +125,13 @@ int main(int argc, char** argv) {
   const std::size_t rows = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 4096;
   const std::size_t cols = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 4096;
   const std::string only_type = argc > 3 ? argv[3] : "";
+  if (!only_type.empty() && std::none_of(std::begin(ig::model::all_types), std::end(ig::model::all_types),
+                                         [&](const ig::model::type_traits& t) { return t.name == only_type; })) {
+    std::string names;
+    for (const ig::model::type_traits& t : ig::model::all_types) names += (names.empty() ? "" : ", ") + std::string(t.name);
+    fmt::print(stderr, "error: unknown type '{}' (one of {})\n", only_type, names);
+    return 2;
+  }
   auto dev = ig::vk::device::create();
   if (!dev) {
     fmt::print(stderr, "error: {}\n", dev.err().message);
