@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "actors/http_bridge/api_key.hpp"
+#include "runtime/settings.hpp"
 #include "runtime/yaml_duplicate_keys.hpp"
 
 namespace infergrid::http {
@@ -62,12 +63,17 @@ result<account_book> account_book::parse(const std::string& text, const std::str
   if (!root.IsMap() || !root["accounts"] || !root["accounts"].IsSequence()) {
     return bad_file(source, root, "expected a mapping with an 'accounts' list");
   }
+  // A misspelled key is refused, never skipped: `revokd:` must not leave a key valid.
+  IG_TRY(settings(root, source, "").reject_unknown_keys({"accounts", "api_keys"}));
   account_book book;
   const YAML::Node list = root["accounts"];
   for (std::size_t i = 0; i < list.size(); ++i) {
     const YAML::Node entry = list[i];
     const std::string where = "accounts[" + std::to_string(i) + "]";
     if (!entry.IsMap()) return bad_file(source, entry, where + ": expected a mapping with name, keys, balance_micro");
+    IG_TRY(settings(entry, source, where)
+               .reject_unknown_keys({"name", "keys", "balance_micro", "account", "rate_limit_per_minute",
+                                     "rate_limit_burst"}));
     try {
       if (!entry["name"] || !entry["name"].IsScalar()) return bad_file(source, entry, where + ".name: missing");
       const auto name = entry["name"].as<std::string>();

@@ -43,6 +43,32 @@ TEST(AccountBook, PlainKeyPrefixNeverShowsTheWholeKey) {
   EXPECT_EQ(keys[2].prefix, "sk-infer");
 }
 
+// A misspelled key is refused with its file, line and the keys that are valid there, never
+// skipped: a stored key marked `revokd:` would otherwise stay valid, and `balanse_micro:` give a
+// balance of 0.
+TEST(AccountBook, RefusesMisspelledKeysNamingTheFileLineAndValidKeys) {
+  const std::string hash(64, 'a');
+  const struct {
+    std::string text;
+    std::string said;
+  } cases[] = {
+      {"accounts:\n  - name: alice\n    keys: []\napi_keys:\n  - {id: 0123abcd, account: alice, hash: " + hash +
+           ", created: \"2026-12-07\", revokd: \"2026-12-07\"}\n",
+       "keys.yaml:5: api_keys[0].revokd: unknown key 'revokd' (expected one of: id, account, hash, created, revoked)"},
+      {"accounts:\n  - name: alice\n    keys: [sk-a]\n    balanse_micro: 5\n",
+       "keys.yaml:4: accounts[0].balanse_micro: unknown key 'balanse_micro' (expected one of: name, keys, "
+       "balance_micro, account, rate_limit_per_minute, rate_limit_burst)"},
+      {"accounts:\n  - name: alice\n    keys: [sk-a]\napi_key: []\n",
+       "keys.yaml:4: api_key: unknown key 'api_key' (expected one of: accounts, api_keys)"},
+  };
+  for (const auto& c : cases) {
+    auto book = account_book::parse(c.text, "keys.yaml");
+    ASSERT_FALSE(book.ok()) << c.text;
+    EXPECT_EQ(book.err().code, error_code::invalid_argument);
+    EXPECT_EQ(book.err().message, c.said) << c.text;
+  }
+}
+
 TEST(AccountBook, JsonWorksToo) {
   auto book = account_book::parse(R"({"accounts":[{"name":"c","keys":["k"],"balance_micro":5}]})", "keys.json");
   ASSERT_TRUE(book.ok()) << book.err().message;

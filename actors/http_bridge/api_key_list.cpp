@@ -3,6 +3,7 @@
 #include <set>
 
 #include "actors/http_bridge/api_key.hpp"
+#include "runtime/settings.hpp"
 
 namespace infergrid::http {
 namespace {
@@ -31,6 +32,7 @@ result<std::vector<api_key_record>> parse_api_key_list(const YAML::Node& section
     const YAML::Node entry = section[i];
     const std::string where = "api_keys[" + std::to_string(i) + "]";
     if (!entry.IsMap()) return bad_entry(source, entry, where + ": expected {id, account, hash, created}");
+    IG_TRY(settings(entry, source, where).reject_unknown_keys({"id", "account", "hash", "created", "revoked"}));
     api_key_record record{text_field(entry, "id"), text_field(entry, "account"), text_field(entry, "hash"),
                           text_field(entry, "created"), text_field(entry, "revoked")};
     if (!is_api_key_id(record.id)) return bad_entry(source, entry, where + ".id: expected 8 hex digits");
