@@ -482,7 +482,9 @@ class bridge_outage_test : public partial_settlement_test {
     ledger->send_signal(SIGKILL);
     (void)ledger->wait_exit(seconds(5));
   }
-  void receipt_parked_when_the_matchmaker_stops(int stop_signal, bool bridge_lost_first = false);
+  // How far the matchmaker has gone with the frozen bridge when it is stopped.
+  enum class bridge_given_up { not_yet, awaited, lost };
+  void receipt_parked_when_the_matchmaker_stops(int stop_signal, bridge_given_up given_up = bridge_given_up::not_yet);
   stream_outcome stream_through_a_frozen_bridge();
   std::unique_ptr<testing::child_process> ledger, matchmaker, edge, worker;
 };
@@ -583,10 +585,15 @@ TEST_F(bridge_outage_test, a_bridge_given_the_journal_a_running_matchmaker_holds
 // A receipt the matchmaker holds for the bridge's word (the bridge frozen, settlement down) when the
 // matchmaker stops with `stop_signal`: SIGTERM sends it as it stops, SIGKILL leaves it in the journal
 // it was written to as it parked; either way the restarted matchmaker pays the miner for the answer.
-// With bridge_lost_first the matchmaker gives the frozen bridge up before it is killed — at the
+// With bridge_given_up::lost the matchmaker gives the frozen bridge up before it is killed — at the
 // request's deadline (6 s), as the job finished — : it owes the delivered claims and a refund
-// instead, and the parked receipt must not be paid after the restart.
-void bridge_outage_test::receipt_parked_when_the_matchmaker_stops(int stop_signal, bool bridge_lost_first) {
+// instead, and the parked receipt must not be paid after the restart. With ::awaited it is stopped
+// once it judged the bridge silent (submitter_lost_ms, 3 s) and awaits its word until the deadline
+// (30 s): stopping, it settles the job as at the deadline without the word, the same claims and
+// refund, and the receipt must not be paid either.
+void bridge_outage_test::receipt_parked_when_the_matchmaker_stops(int stop_signal, bridge_given_up given_up) {
+  const bool bridge_lost_first = given_up == bridge_given_up::lost;
+  const bool receipt_unpaid = given_up != bridge_given_up::not_yet;
   const std::string lost = "submitter_lost_ms: 3000";
   edit_config("mm", lost, lost + ", owed_journal: \"" + dir + "/mm.journal\", owed_journal_sync: true");
   edit_config("mm", "security:", "limits: {drain_timeout_ms: 1000, drain_quiet_ms: 20}\nsecurity:");
@@ -602,26 +609,38 @@ void bridge_outage_test::receipt_parked_when_the_matchmaker_stops(int stop_signa
     if (bridge_lost_first) {
       EXPECT_TRUE(matchmaker->wait_for_log("lost by its submitter", seconds(10))) << matchmaker->log();
     }
+    if (given_up == bridge_given_up::awaited) {
+      EXPECT_TRUE(matchmaker->wait_for_log("its receipt waits for the word that it was delivered", seconds(10)))
+          << "the matchmaker did not judge the bridge silent: proves nothing\n" << matchmaker->log();
+    }
     matchmaker->send_signal(stop_signal);
     EXPECT_TRUE(matchmaker->wait_exit(seconds(5)).has_value()) << matchmaker->log();
-    if (!bridge_lost_first) {
+    if (given_up == bridge_given_up::not_yet) {
       EXPECT_FALSE(matchmaker->wait_for_log("lost by its submitter", milliseconds(0))) << "gave the bridge up: proves nothing";
+    }
+    if (given_up == bridge_given_up::awaited) {
+      EXPECT_TRUE(matchmaker->wait_for_log("did not name it delivered before the matchmaker stopped", milliseconds(0)))
+          << matchmaker->log();
     }
     matchmaker = start_node("mm");
     EXPECT_TRUE(matchmaker->wait_for_log("owed before a restart sent again", seconds(15))) << matchmaker->log();
     ledger = start_node("ledger");
     expect_books_closed();
-    if (bridge_lost_first) {
+    const std::int64_t spent = genesis_micro - balance_micro("alice-ledger");
+    // (Nothing spent: the bridge's last check came before the first token, and the worker has no account.)
+    if (spent > 0) {
+      EXPECT_EQ(balance_micro(worker_ids[0]), after_fee(spent)) << history(worker_ids[0]);
+    }
+    if (receipt_unpaid) {  // the delivered claims (as of the bridge's last check) paid, the rest refunded
       EXPECT_EQ(history(worker_ids[0]).find(" settle"), std::string::npos) << "the lost job's receipt was paid\n"
                                                                             << history(worker_ids[0]);
       EXPECT_NE(history("alice-ledger").find("refund"), std::string::npos) << history("alice-ledger");
+      EXPECT_LT(spent / completion_micro_per_token, 400) << history("alice-ledger");
       checked = true;
       edge->send_signal(SIGKILL);
       return false;
     }
-    const std::int64_t spent = genesis_micro - balance_micro("alice-ledger");
     EXPECT_GT(spent, 3 * completion_micro_per_token) << history("alice-ledger");
-    EXPECT_EQ(balance_micro(worker_ids[0]), after_fee(spent)) << history(worker_ids[0]);
     EXPECT_NE(history(worker_ids[0]).find(" settle"), std::string::npos) << history(worker_ids[0]);
     EXPECT_EQ(history("alice-ledger").find("refund"), std::string::npos) << history("alice-ledger");
     checked = true;
@@ -640,7 +659,14 @@ TEST_F(bridge_outage_test, a_receipt_a_killed_matchmaker_held_for_the_bridge_pay
 }
 
 TEST_F(bridge_outage_test, a_receipt_parked_for_a_bridge_the_matchmaker_gave_up_is_not_paid_after_a_kill_and_restart) {
-  receipt_parked_when_the_matchmaker_stops(SIGKILL, true);
+  receipt_parked_when_the_matchmaker_stops(SIGKILL, bridge_given_up::lost);
+}
+
+// Before, the stopping matchmaker sent the receipt of a job awaiting the silent bridge's word as
+// its last word, as if the bridge had vouched for it: the payer paid the whole answer its bridge
+// may never have received.
+TEST_F(bridge_outage_test, a_receipt_awaiting_a_silent_bridge_when_the_matchmaker_stops_is_not_paid_after_a_restart) {
+  receipt_parked_when_the_matchmaker_stops(SIGTERM, bridge_given_up::awaited);
 }
 
 // The bridge frozen (SIGSTOP) mid-stream for longer than the matchmaker's submitter_lost_ms (6 s): the

@@ -60,17 +60,21 @@ matchmaker_state::matchmaker_state(actor_context& ctx, matchmaker_config config)
 
 matchmaker_state::~matchmaker_state() {
   if (config_.receipts_to.empty()) return;
-  // Receipts still waiting for their submitter's word are sent as it stops, once; journaled first, so
-  // that those settlement did not take (it was down) are sent again at the next start.
-  const auto last_word = [this](const auto& m) {
-    if (auto journaled = send_last_word(ctx_, journal_, config_.receipts_to, m.request_id, m); !journaled.ok()) {
-      log(log_level::error, ctx_.address(), "settlement message for {} not journaled: {}", m.request_id, journaled.err().message);
-    }
-  };
+  // A finished job awaiting a silent bridge's word is settled as at its deadline without it (this
+  // process will not be there to take the word): the bridge may never have received it.
+  for (vouched_jobs::lost_job& lost : vouched_.take_awaited()) settle_lost(std::move(lost), true);
+  // Receipts still waiting for the word of a bridge not silent are sent as it stops, once.
   for (vouched_jobs::settlement& parked : vouched_.take_parked()) {
     for (const settle_receipt& earlier : parked.earlier_claims) last_word(earlier);
     last_word(parked.receipt);
     release_parked(parked.receipt.request_id);
+  }
+}
+
+template <class M>
+void matchmaker_state::last_word(const M& m) {
+  if (auto journaled = send_last_word(ctx_, journal_, config_.receipts_to, m.request_id, m); !journaled.ok()) {
+    log(log_level::error, ctx_.address(), "settlement message for {} not journaled: {}", m.request_id, journaled.err().message);
   }
 }
 
@@ -370,17 +374,26 @@ void matchmaker_state::settle(vouched_jobs::settlement&& vouched) {
   release_parked(vouched.receipt.request_id);
 }
 
-void matchmaker_state::settle_lost(vouched_jobs::lost_job&& lost) {
+void matchmaker_state::settle_lost(vouched_jobs::lost_job&& lost, bool stopping) {
   ++counters_.lost_by_submitter;
   const std::string& id = lost.request_id;
   if (auto found = jobs_.find(id); found != jobs_.end()) drop_job(found, true);
   std::int64_t delivered = 0;
   for (const settle_receipt& claim : lost.delivered_claims) delivered += claim.completion_tokens;
   if (!config_.receipts_to.empty()) {
+    const refund_request refund = refund_for(id, "its submitter was lost: " + lost.why);
     for (const settle_receipt& claim : lost.delivered_claims) {
-      owe_settlement<settle_reply>(claim, "delivered claim of " + claim.miner.substr(0, 12));
+      if (stopping) {
+        last_word(claim);
+      } else {
+        owe_settlement<settle_reply>(claim, "delivered claim of " + claim.miner.substr(0, 12));
+      }
     }
-    owe_settlement<ledger_ack>(refund_for(id, "its submitter was lost: " + lost.why), "refund");
+    if (stopping) {
+      last_word(refund);
+    } else {
+      owe_settlement<ledger_ack>(refund, "refund");
+    }
     release_parked(id);
   }
   // Logged once what is owed instead is journaled (an owed_journal's writes may sync): a kill after

@@ -136,8 +136,13 @@ class matchmaker_state {
   // then the receipt.
   void settle(vouched_jobs::settlement&& vouched);
   // A job its submitter lost: its worker stops, the claims of what the submitter had received are
-  // paid and the rest of the escrow is refunded.
-  void settle_lost(vouched_jobs::lost_job&& lost);
+  // paid and the rest of the escrow is refunded — owed until settlement answers, or, `stopping`,
+  // sent once as last words.
+  void settle_lost(vouched_jobs::lost_job&& lost, bool stopping = false);
+  // A message to receipts_to as the matchmaker stops: journaled first (so what settlement did not
+  // take, being down, is sent again at the next start), then sent once.
+  template <class M>
+  void last_word(const M& m);
   // A receipt parked for its submitter's word (with the earlier workers' claims) is journaled as
   // it parks, so a matchmaker killed meanwhile pays it at its next start — as a stopping one pays
   // what it holds parked. Once the parked receipt leaves (vouched, lost, forgotten, replaced, sent

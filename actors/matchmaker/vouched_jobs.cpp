@@ -1,6 +1,7 @@
 #include "actors/matchmaker/vouched_jobs.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 namespace infergrid::matchmaker {
@@ -65,10 +66,7 @@ vouched_jobs::query_outcome vouched_jobs::on_query(const std::string& submitter,
 vouched_jobs::silence_outcome vouched_jobs::silent(std::int64_t now_ms) {
   silence_outcome out;
   // Awaited jobs whose deadline passed without their submitter's word: none was delivered.
-  while (!awaited_by_deadline_.empty() && awaited_by_deadline_.begin()->first <= now_ms) {
-    auto it = jobs_.find(awaited_by_deadline_.begin()->second);
-    out.lost.push_back(lose(it, it->second.submitter + " did not name it delivered by its deadline"));
-  }
+  lose_awaited(now_ms, " did not name it delivered by its deadline", out.lost);
   std::map<std::string, std::string> gone;  // submitter → why
   for (const auto& [name, s] : submitters_) {
     if (s.jobs > s.awaited && now_ms - s.heard_ms >= lost_after_ms(s)) {
@@ -97,6 +95,13 @@ vouched_jobs::silence_outcome vouched_jobs::silent(std::int64_t now_ms) {
   return out;
 }
 
+std::vector<vouched_jobs::lost_job> vouched_jobs::take_awaited() {
+  std::vector<lost_job> out;
+  lose_awaited(std::numeric_limits<std::int64_t>::max(),
+               " fell silent and did not name it delivered before the matchmaker stopped", out);
+  return out;
+}
+
 std::vector<vouched_jobs::settlement> vouched_jobs::take_parked() {
   std::vector<settlement> out;
   for (auto& [id, e] : jobs_) {
@@ -116,6 +121,13 @@ vouched_jobs::lost_job vouched_jobs::lose(std::map<std::string, entry>::iterator
   if (it->second.client_streamed) lost.delivered_claims = std::move(it->second.claims_when_last_named);
   erase(it);
   return lost;
+}
+
+void vouched_jobs::lose_awaited(std::int64_t until_ms, const std::string& why, std::vector<lost_job>& out) {
+  while (!awaited_by_deadline_.empty() && awaited_by_deadline_.begin()->first <= until_ms) {
+    auto it = jobs_.find(awaited_by_deadline_.begin()->second);
+    out.push_back(lose(it, it->second.submitter + why));
+  }
 }
 
 void vouched_jobs::erase(std::map<std::string, entry>::iterator it) {

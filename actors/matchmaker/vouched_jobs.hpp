@@ -16,7 +16,9 @@
 //    resumed, or restarted on its owed_journal, which names again the deliveries the matchmaker did
 //    not take. Its receipt stays parked until the request's deadline: named delivered by then, it
 //    settles whole; named in neither list by a query that names all, or still unnamed at the
-//    deadline, the job is lost as above. Never both: a job leaves this table once, one way.
+//    deadline, the job is lost as above. Never both: a job leaves this table once, one way. A
+//    matchmaker that stops meanwhile will not be there for the word: it loses them as at their
+//    deadline (take_awaited) before it sends what else it holds parked (take_parked).
 // So a client is charged for no token its bridge did not get, and a miner loses at most the tokens
 // of one check interval when a bridge dies. Submitters that do not vouch (a gateway's REQ clients)
 // are not kept here: their receipts pass on at once, as before.
@@ -102,7 +104,11 @@ class vouched_jobs {
   // submitter counts as heard now, so nobody is judged on the matchmaker's own silence.
   void resumed(std::int64_t now_ms);
 
-  // The receipts still waiting for their submitter's word, taken out (the matchmaker is stopping).
+  // The finished jobs awaiting a silent submitter's word, lost now as at their deadline, and taken
+  // out (the matchmaker is stopping: it will not be there to take the word).
+  std::vector<lost_job> take_awaited();
+  // The receipts still waiting for their submitter's word, taken out (the matchmaker is stopping;
+  // take_awaited first, so what it returns is those of submitters not silent).
   std::vector<settlement> take_parked();
 
   bool watches(const std::string& request_id) const { return jobs_.contains(request_id); }
@@ -125,6 +131,8 @@ class vouched_jobs {
     std::size_t awaited = 0;  // of its jobs, those awaiting its word after it fell silent
   };
   lost_job lose(std::map<std::string, entry>::iterator it, std::string why);
+  // Loses the awaited jobs due by `until_ms` into `out`, each "<its submitter><why>".
+  void lose_awaited(std::int64_t until_ms, const std::string& why, std::vector<lost_job>& out);
   void erase(std::map<std::string, entry>::iterator it);
   std::int64_t lost_after_ms(const submitter_entry& s) const;
 

@@ -234,6 +234,33 @@ TEST(vouched_jobs, a_stopping_matchmaker_takes_the_parked_receipts_out) {
   EXPECT_TRUE(jobs.take_parked().empty());
 }
 
+// Stopping, the matchmaker loses a silent bridge's finished jobs as at their deadline (claims as of
+// the bridge's last word paid, the rest refunded) before it sends the receipts a bridge not silent
+// has yet to vouch for: the awaited job's receipt is not among those.
+TEST(vouched_jobs, a_stopping_matchmaker_loses_the_jobs_awaiting_a_silent_bridge_and_sends_only_the_others_receipts) {
+  vouched_jobs jobs(10'000);
+  jobs.submitted(vouched_request("awaited"), "frozen", 0, deadline_ms);
+  (void)jobs.on_query("frozen", query({"awaited"}, {}), 100, forwarded(4));
+  jobs.finished("awaited");
+  jobs.park(receipt_for("awaited"));
+  ASSERT_EQ(jobs.silent(10'100).awaited.size(), 1u);
+  jobs.submitted(vouched_request("heard"), "alive", 10'100, deadline_ms);
+  jobs.finished("heard");
+  jobs.park(receipt_for("heard"));
+  auto lost = jobs.take_awaited();
+  ASSERT_EQ(lost.size(), 1u);
+  EXPECT_EQ(lost[0].request_id, "awaited");
+  EXPECT_FALSE(lost[0].running);
+  ASSERT_EQ(lost[0].delivered_claims.size(), 1u);
+  EXPECT_EQ(lost[0].delivered_claims[0].completion_tokens, 4);  // as of the last time it was named
+  EXPECT_NE(lost[0].why.find("frozen fell silent and did not name it delivered before the matchmaker stopped"),
+            std::string::npos) << lost[0].why;
+  EXPECT_TRUE(jobs.take_awaited().empty());
+  auto parked = jobs.take_parked();
+  ASSERT_EQ(parked.size(), 1u) << "the lost job's receipt is sent too: paid and refunded";
+  EXPECT_EQ(parked[0].receipt.request_id, "heard");
+}
+
 TEST(vouched_jobs, at_most_max_jobs_are_watched) {
   vouched_jobs jobs(10'000, 2);
   jobs.submitted(vouched_request("a"), "bridge", 0, deadline_ms);
