@@ -1,6 +1,7 @@
 #include "actors/matchmaker/matchmaker_state.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "actors/gpu_worker/receipt_signing.hpp"
 #include "actors/settlement/request_op_ids.hpp"
@@ -353,8 +354,7 @@ status matchmaker_state::on_receipt(const completion_receipt& receipt, const env
   vouched_jobs::settlement pending{forwarded_.earlier_claims(receipt), receipt};
   // Paid once the bridge that submitted it says it received the job to the end (vouched_jobs.hpp).
   if (vouched_.watches(receipt.request_id)) {
-    release_parked(receipt.request_id);  // a repeated receipt replaces the parked one
-    journal_parked(pending);
+    journal_parked(&pending, receipt.request_id);  // a repeated receipt replaces the parked one
     vouched_.park(std::move(pending));
     return {};
   }
@@ -402,9 +402,12 @@ void matchmaker_state::settle_lost(vouched_jobs::lost_job&& lost, bool stopping)
       id, lost.why, delivered);
 }
 
-void matchmaker_state::journal_parked(const vouched_jobs::settlement& parked) {
+void matchmaker_state::journal_parked(const vouched_jobs::settlement* parked, const std::string& request_id) {
   if (!journal_) return;
-  const std::string& id = parked.receipt.request_id;
+  const std::string& id = request_id;
+  // Written before the entries they replace are marked answered: a kill between owes both, and
+  // settlement takes whichever reaches the escrow first.
+  const std::vector<std::uint64_t> replaced = std::exchange(parked_journal_[id], {});
   std::vector<std::uint64_t>& entries = parked_journal_[id];
   const auto add = [&](const auto& m) {
     auto journaled = journal_owed(journal_, id, m);
@@ -414,20 +417,31 @@ void matchmaker_state::journal_parked(const vouched_jobs::settlement& parked) {
       entries.push_back(**journaled);
     }
   };
-  for (const settle_receipt& earlier : parked.earlier_claims) add(earlier);
-  add(parked.receipt);
+  if (auto lost = vouched_.lost_if_stopped(id)) {
+    for (const settle_receipt& claim : lost->delivered_claims) add(claim);
+    add(refund_for(id, "its submitter was lost: " + lost->why));
+  } else if (parked) {
+    for (const settle_receipt& earlier : parked->earlier_claims) add(earlier);
+    add(parked->receipt);
+  }
+  if (entries.empty()) parked_journal_.erase(id);
+  mark_answered(id, replaced);
 }
 
 void matchmaker_state::release_parked(const std::string& request_id) {
   auto found = parked_journal_.find(request_id);
   if (found == parked_journal_.end()) return;
-  for (const std::uint64_t entry : found->second) {
+  mark_answered(request_id, found->second);
+  parked_journal_.erase(found);
+}
+
+void matchmaker_state::mark_answered(const std::string& request_id, const std::vector<std::uint64_t>& entries) {
+  for (const std::uint64_t entry : entries) {
     if (auto written = journal_->answered(entry); !written.ok()) {
       log(log_level::error, ctx_.address(), "parked settlement of {}: release not journaled: {}", request_id,
           written.err().message);
     }
   }
-  parked_journal_.erase(found);
 }
 
 template <class Reply, class Claim>
@@ -510,6 +524,7 @@ void matchmaker_state::tick() {
   auto silence = vouched_.silent(ctx_.steady_ms());
   for (vouched_jobs::lost_job& lost : silence.lost) settle_lost(std::move(lost));
   for (const vouched_jobs::awaited_job& awaited : silence.awaited) {
+    journal_parked(nullptr, awaited.request_id);  // as it would settle if this process died now
     log(log_level::warn, ctx_.address(),
         "request {} finished but {}: its receipt waits for the word that it was delivered until the request's "
         "deadline, in {} ms",

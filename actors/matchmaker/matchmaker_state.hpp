@@ -148,8 +148,12 @@ class matchmaker_state {
   // what it holds parked. Once the parked receipt leaves (vouched, lost, forgotten, replaced, sent
   // as the matchmaker stops) after whatever settles it was journaled anew, its entries are marked
   // answered: a lost job's receipt is never sent after a restart.
-  void journal_parked(const vouched_jobs::settlement& parked);
+  // A job awaiting its silent bridge's word (vouched_jobs::lost_if_stopped) is journaled as it would
+  // settle were this process to stop, or die, now — its delivered claims and a refund — in place of
+  // its receipt: called again (`parked` null) as the job comes to await, it rewrites what was parked.
+  void journal_parked(const vouched_jobs::settlement* parked, const std::string& request_id);
   void release_parked(const std::string& request_id);
+  void mark_answered(const std::string& request_id, const std::vector<std::uint64_t>& entries);
   // The segments of a request that ended without their worker's receipt (paid from chunk claims)
   // go to the validators as receipts do.
   void audit_segments(const inference_request& request, std::vector<claimed_segment> segments);

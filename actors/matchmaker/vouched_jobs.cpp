@@ -95,11 +95,20 @@ vouched_jobs::silence_outcome vouched_jobs::silent(std::int64_t now_ms) {
   return out;
 }
 
+namespace {
+const std::string silent_when_stopped = " fell silent and did not name it delivered before the matchmaker stopped";
+}  // namespace
+
 std::vector<vouched_jobs::lost_job> vouched_jobs::take_awaited() {
   std::vector<lost_job> out;
-  lose_awaited(std::numeric_limits<std::int64_t>::max(),
-               " fell silent and did not name it delivered before the matchmaker stopped", out);
+  lose_awaited(std::numeric_limits<std::int64_t>::max(), silent_when_stopped, out);
   return out;
+}
+
+std::optional<vouched_jobs::lost_job> vouched_jobs::lost_if_stopped(const std::string& request_id) const {
+  auto it = jobs_.find(request_id);
+  if (it == jobs_.end() || !it->second.awaited) return std::nullopt;
+  return as_lost(it->first, it->second, it->second.submitter + silent_when_stopped);
 }
 
 std::vector<vouched_jobs::settlement> vouched_jobs::take_parked() {
@@ -115,10 +124,15 @@ void vouched_jobs::resumed(std::int64_t now_ms) {
   for (auto& [name, s] : submitters_) s.heard_ms = now_ms;
 }
 
-vouched_jobs::lost_job vouched_jobs::lose(std::map<std::string, entry>::iterator it, std::string why) {
-  lost_job lost{it->first, it->second.submitter, {}, !it->second.finished, std::move(why)};
+vouched_jobs::lost_job vouched_jobs::as_lost(const std::string& request_id, const entry& e, std::string why) {
+  lost_job lost{request_id, e.submitter, {}, !e.finished, std::move(why)};
   // A whole answer reaches its client only at the end: none was delivered, none is paid.
-  if (it->second.client_streamed) lost.delivered_claims = std::move(it->second.claims_when_last_named);
+  if (e.client_streamed) lost.delivered_claims = e.claims_when_last_named;
+  return lost;
+}
+
+vouched_jobs::lost_job vouched_jobs::lose(std::map<std::string, entry>::iterator it, std::string why) {
+  lost_job lost = as_lost(it->first, it->second, std::move(why));
   erase(it);
   return lost;
 }

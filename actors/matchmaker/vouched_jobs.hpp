@@ -107,6 +107,10 @@ class vouched_jobs {
   // The finished jobs awaiting a silent submitter's word, lost now as at their deadline, and taken
   // out (the matchmaker is stopping: it will not be there to take the word).
   std::vector<lost_job> take_awaited();
+  // What take_awaited would settle for `request_id` now, the job kept; none unless it is awaited. A
+  // matchmaker journals this in place of the parked receipt, so that one killed while it waits
+  // settles the job at its next start as one stopping does.
+  std::optional<lost_job> lost_if_stopped(const std::string& request_id) const;
   // The receipts still waiting for their submitter's word, taken out (the matchmaker is stopping;
   // take_awaited first, so what it returns is those of submitters not silent).
   std::vector<settlement> take_parked();
@@ -130,6 +134,7 @@ class vouched_jobs {
     std::size_t jobs = 0;
     std::size_t awaited = 0;  // of its jobs, those awaiting its word after it fell silent
   };
+  static lost_job as_lost(const std::string& request_id, const entry& e, std::string why);
   lost_job lose(std::map<std::string, entry>::iterator it, std::string why);
   // Loses the awaited jobs due by `until_ms` into `out`, each "<its submitter><why>".
   void lose_awaited(std::int64_t until_ms, const std::string& why, std::vector<lost_job>& out);

@@ -247,6 +247,13 @@ TEST(vouched_jobs, a_stopping_matchmaker_loses_the_jobs_awaiting_a_silent_bridge
   jobs.submitted(vouched_request("heard"), "alive", 10'100, deadline_ms);
   jobs.finished("heard");
   jobs.park(receipt_for("heard"));
+  // What a matchmaker journals in place of the awaited job's receipt: the same as stopping settles.
+  const auto if_stopped = jobs.lost_if_stopped("awaited");
+  ASSERT_TRUE(if_stopped.has_value());
+  ASSERT_EQ(if_stopped->delivered_claims.size(), 1u);
+  EXPECT_EQ(if_stopped->delivered_claims[0].completion_tokens, 4);
+  EXPECT_TRUE(jobs.watches("awaited")) << "kept: the word may yet come";
+  EXPECT_FALSE(jobs.lost_if_stopped("heard").has_value()) << "its bridge is heard: its receipt is journaled";
   auto lost = jobs.take_awaited();
   ASSERT_EQ(lost.size(), 1u);
   EXPECT_EQ(lost[0].request_id, "awaited");
@@ -255,6 +262,7 @@ TEST(vouched_jobs, a_stopping_matchmaker_loses_the_jobs_awaiting_a_silent_bridge
   EXPECT_EQ(lost[0].delivered_claims[0].completion_tokens, 4);  // as of the last time it was named
   EXPECT_NE(lost[0].why.find("frozen fell silent and did not name it delivered before the matchmaker stopped"),
             std::string::npos) << lost[0].why;
+  EXPECT_EQ(lost[0].why, if_stopped->why);
   EXPECT_TRUE(jobs.take_awaited().empty());
   auto parked = jobs.take_parked();
   ASSERT_EQ(parked.size(), 1u) << "the lost job's receipt is sent too: paid and refunded";
