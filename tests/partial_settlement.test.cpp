@@ -715,6 +715,29 @@ TEST_F(bridge_outage_test, a_stream_that_finished_while_the_bridge_was_frozen_pa
   EXPECT_EQ(history("alice-ledger").find("refund"), std::string::npos) << history("alice-ledger");
 }
 
+// With owed_journal, the claims and refund journaled in place of the receipt while the job awaited the
+// frozen bridge's word are marked answered once the word came and the receipt was paid: a matchmaker
+// kill -9'ed afterwards and restarted owes nothing (it would log that it sent them again).
+TEST_F(bridge_outage_test, a_stream_paid_whole_after_its_frozen_bridge_resumed_leaves_nothing_owed_in_the_journal) {
+  edit_config("mm", "submitter_lost_ms: 3000",
+              std::string(lost_after_the_work_is_done) + ", owed_journal: \"" + dir + "/mm.journal\"");
+  start_edge_grid();
+  const stream_outcome got = stream_through_a_frozen_bridge();
+  ASSERT_TRUE(got.finished) << edge->log() << matchmaker->log();
+  ASSERT_TRUE(matchmaker->wait_for_log("its receipt waits for the word", milliseconds(0))) << "proves nothing\n"
+                                                                                        << matchmaker->log();
+  expect_books_closed();
+  const std::int64_t cost = got.prompt_tokens + got.completion_tokens * completion_micro_per_token;
+  EXPECT_EQ(balance_micro("alice-ledger"), genesis_micro - cost) << history("alice-ledger") << matchmaker->log();
+  std::this_thread::sleep_for(seconds(1));  // settlement's answer to the receipt reaches the matchmaker
+  matchmaker->send_signal(SIGKILL);
+  (void)matchmaker->wait_exit(seconds(5));
+  matchmaker = start_node("mm");
+  ASSERT_TRUE(matchmaker->wait_for_log("started actor hub/matchmaker", seconds(15))) << matchmaker->log();
+  EXPECT_FALSE(matchmaker->wait_for_log("owed before a restart sent again", seconds(1))) << matchmaker->log();
+  EXPECT_EQ(balance_micro("alice-ledger"), genesis_micro - cost) << history("alice-ledger");
+}
+
 // The same for a whole (non-streamed) answer, whose miner the matchmaker paid nothing at all before:
 // it runs beside the stream that times the freeze (posted first, so it is at the matchmaker by then,
 // and done within the 6 s), and its client gets it once the bridge resumes.
