@@ -31,11 +31,13 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <msgpack.hpp>
 #include <nlohmann/json.hpp>
 
 #include "actors/settlement/ledger/ledger_test_support.hpp"
@@ -715,6 +717,28 @@ TEST_F(bridge_outage_test, a_stream_that_finished_while_the_bridge_was_frozen_pa
   EXPECT_EQ(history("alice-ledger").find("refund"), std::string::npos) << history("alice-ledger");
 }
 
+// How many requests an owed_journal file owes: its [0, id, ...] records without an [1, id] record
+// (runtime/owed_journal.hpp's format), read without taking the journal from its holder.
+std::size_t journal_owes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::set<std::uint64_t> owed;
+  std::size_t offset = 0;
+  try {
+    while (offset < bytes.size()) {
+      const msgpack::object_handle record = msgpack::unpack(bytes.data(), bytes.size(), offset);
+      const msgpack::object& o = record.get();
+      if (o.type != msgpack::type::ARRAY || o.via.array.size < 2) continue;
+      const auto tag = o.via.array.ptr[0].as<int>();
+      const auto id = o.via.array.ptr[1].as<std::uint64_t>();
+      if (tag == 0) owed.insert(id);
+      if (tag == 1) owed.erase(id);
+    }
+  } catch (const std::exception&) {  // a record being written: count what was read
+  }
+  return owed.size();
+}
+
 // With owed_journal, the claims and refund journaled in place of the receipt while the job awaited the
 // frozen bridge's word are marked answered once the word came and the receipt was paid: a matchmaker
 // kill -9'ed afterwards and restarted owes nothing (it would log that it sent them again).
@@ -729,7 +753,12 @@ TEST_F(bridge_outage_test, a_stream_paid_whole_after_its_frozen_bridge_resumed_l
   expect_books_closed();
   const std::int64_t cost = got.prompt_tokens + got.completion_tokens * completion_micro_per_token;
   EXPECT_EQ(balance_micro("alice-ledger"), genesis_micro - cost) << history("alice-ledger") << matchmaker->log();
-  std::this_thread::sleep_for(seconds(1));  // settlement's answer to the receipt reaches the matchmaker
+  // Settlement's answer to the receipt reaches the matchmaker, which marks it answered in the journal.
+  const auto owes_nothing_by = std::chrono::steady_clock::now() + seconds(10);
+  while (journal_owes(dir + "/mm.journal") > 0 && std::chrono::steady_clock::now() < owes_nothing_by) {
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  ASSERT_EQ(journal_owes(dir + "/mm.journal"), 0u) << matchmaker->log();
   matchmaker->send_signal(SIGKILL);
   (void)matchmaker->wait_exit(seconds(5));
   matchmaker = start_node("mm");
