@@ -6,6 +6,7 @@
 // Then, on tcp at 4 KiB: the plain bus (signatures off, plaintext) against CurveZMQ, signatures,
 // and both (the cluster default).
 // Usage: bus_bench [--quick]
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -255,7 +256,11 @@ latency bus_latency(bool tcp, const run_sizes& sizes, std::size_t body_bytes,
 int main(int argc, char** argv) {
   set_log_level(log_level::warn);
   run_sizes sizes;
-  if (argc > 1 && std::strcmp(argv[1], "--quick") == 0) sizes = run_sizes{30000, 6000, 1000, 100, 1};
+  bool quick = false;
+  CLI::App app{"bus_bench: the actor bus against raw cppzmq (baseline), same pattern, same run."};
+  app.add_flag("--quick", quick, "fewer messages and rounds (a smoke run; the figures are noisier)");
+  CLI11_PARSE(app, argc, argv);
+  if (quick) sizes = run_sizes{30000, 6000, 1000, 100, 1};
   zmq::context_t context;
   std::printf("bus_bench: actor bus vs raw cppzmq (baseline), same pattern, same run\n");
   std::printf("%-8s %6s | %14s %14s %6s | %10s %10s %6s | %10s %10s\n", "transport", "body", "raw msgs/s",

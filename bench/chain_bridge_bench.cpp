@@ -9,6 +9,7 @@
 //   ./build/bench/chain_bridge_bench [--requests 2000]
 // Then one epoch of N settled requests (N = requests/2, 2×, 8×), each on a fresh vault, closed once:
 // the chain transactions and gas settlement sent for it, which must not grow with N.
+#include <CLI/CLI.hpp>
 #include <pthread.h>
 #include <sched.h>
 
@@ -131,9 +132,11 @@ result<epoch_cost> one_epoch(const identity& miner, const std::string& db, const
 int main(int argc, char** argv) {
   using namespace infergrid;
   int requests = 2000;
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], "--requests") == 0) requests = std::atoi(argv[i + 1]);
-  }
+  CLI::App app{"chain_bridge_bench: settled requests/s with the settlement actor's chain bridge on vs off "
+               "(starts anvil; run from the repository root)."};
+  app.option_defaults()->always_capture_default();
+  app.add_option("--requests", requests, "settled requests per side")->check(CLI::PositiveNumber);
+  CLI11_PARSE(app, argc, argv);
   auto net = testing::vault_devnet::start();
   if (!net) {
     std::fprintf(stderr, "chain_bridge_bench: %s\n", net.err().message.c_str());

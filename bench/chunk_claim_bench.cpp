@@ -9,6 +9,7 @@
 //     size). Prints µs per claim at 1 and 4 tokens per chunk (4 = the worker's chunk_tokens default),
 //     decode ms per step at batch 1 and 8, and the claims' share of a step's time: at batch B each
 //     step makes B tokens, so B / chunk_tokens claims.
+#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
 #include <array>
@@ -115,26 +116,16 @@ int main(int argc, char** argv) {
   std::vector<std::pair<std::string, std::string>> models;
   std::vector<std::string> generated;
   int chunks = 2000;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "-h" || arg == "--help") {
-      fmt::print("usage: chunk_claim_bench [--model FILE.gguf]... [--generated 100m-f16|100m-q4_k]... [--chunks N]\n"
-                 "The cost of signing every token_chunk's claim (digest + Ed25519) against the decode step it rides on.\n");
-      return 0;
-    }
-    if (i + 1 >= argc) {
-      fmt::print(stderr, "chunk_claim_bench: {} needs a value (see --help)\n", arg);
-      return 2;
-    }
-    const std::string value = argv[++i];
-    if (arg == "--model") models.emplace_back(std::filesystem::path(value).filename().string(), value);
-    else if (arg == "--generated") generated.push_back(value);
-    else if (arg == "--chunks") chunks = std::max(1, std::atoi(value.c_str()));
-    else {
-      fmt::print(stderr, "chunk_claim_bench: unknown argument {} (see --help)\n", arg);
-      return 2;
-    }
-  }
+  std::vector<std::string> model_files;
+  CLI::App app{"chunk_claim_bench: the cost of signing every token_chunk's claim (digest + Ed25519) against the "
+               "decode step it rides on. Default: the bundled stories260k and --generated 100m-f16."};
+  app.add_option("--model", model_files, "a GGUF file to bench (repeatable)")->allow_extra_args(false);
+  app.add_option("--generated", generated, "a generated ~100M-parameter Llama (repeatable)")
+      ->allow_extra_args(false)
+      ->check(CLI::IsMember({"100m-f16", "100m-q4_k"}));
+  app.add_option("--chunks", chunks, "claims signed per model")->capture_default_str()->check(CLI::PositiveNumber);
+  CLI11_PARSE(app, argc, argv);
+  for (const std::string& value : model_files) models.emplace_back(std::filesystem::path(value).filename().string(), value);
   if (models.empty() && generated.empty()) {
     models.emplace_back("stories260k", std::string(INFERGRID_SOURCE_DIR) + "/deploy/models/stories260k.gguf");
     generated.push_back("100m-f16");

@@ -6,6 +6,7 @@
 //               batching on one worker with 16 slots). Ratio = tokens/s at 16 over at 1.
 // The grid is one node in this process (matchmaker, one worker, gateway on tcp loopback).
 // Usage: compute_bench [--quick] [--model PATH] [--device D]
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -162,11 +163,14 @@ double tokens_per_second(const std::string& gateway, int clients, double seconds
 
 int main(int argc, char** argv) {
   options opts;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--quick") == 0) opts.requests = 10, opts.throughput_seconds = 1, opts.throughput_rounds = 1;
-    else if (std::strcmp(argv[i], "--model") == 0 && i + 1 < argc) opts.model = argv[++i];
-    else if (std::strcmp(argv[i], "--device") == 0 && i + 1 < argc) opts.device = argv[++i];
-  }
+  bool quick = false;
+  CLI::App app{"compute_bench: a grid round trip against the engine in-process, and tokens/s under concurrency."};
+  app.option_defaults()->always_capture_default();
+  app.add_flag("--quick", quick, "10 latency samples, one 1 s throughput round per level (a smoke run)");
+  app.add_option("--model", opts.model, "the GGUF model both sides serve");
+  app.add_option("--device", opts.device, "Vulkan device (as INFERGRID_VK_DEVICE; empty: the default)");
+  CLI11_PARSE(app, argc, argv);
+  if (quick) opts.requests = 10, opts.throughput_seconds = 1, opts.throughput_rounds = 1;
   set_log_level(log_level::warn);
   try {
     std::size_t local_tokens = 0, grid_tokens = 0;

@@ -19,6 +19,7 @@
 //     (most tokens per matmul workgroup): the matmul kernel choice instead of the device's default (kernel_options).
 //     --tiled: matmuls of at least MIN_TOKENS tokens run the tiled GEMM (0 = never); --tile: its tile
 //     (rows x tokens per workgroup x a lane's rows x tokens; from 1 token unless --tiled says).
+#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -247,49 +248,60 @@ int bench_model(const std::string& label, const std::string& path, double bandwi
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> chosen(argv + 1, argv + argc);
-  const bool profile = std::erase(chosen, std::string("--profile")) > 0;
-  // No copy-bandwidth runs: their 2 x 256 MiB host buffers (1 GiB device buffers on a GPU) would
-  // count in the process's peak RSS, which peer-bench.sh compares with llama.cpp's.
-  const bool no_bound = std::erase(chosen, std::string("--no-bound")) > 0;
+  // Any weight type of the table or llama.cpp mix by its CLI name ("q4_k", "q4_k_m").
+  std::vector<std::string> type_names;
+  for (const ig::model::type_traits& t : ig::model::all_types) type_names.emplace_back(t.cli_name);
+  for (const ig::model::quant_mix& mix : ig::model::quant_mixes) type_names.emplace_back(mix.cli_name);
+  std::vector<std::string> model_names = type_names;
+  model_names.insert(model_names.begin(), "stories");
+  std::vector<std::string> chosen;
+  bool profile = false, no_bound = false;
   ig::engine::kernel_options kernels;
   std::vector<std::string> files;  // --model PATH: any GGUF file, benched after the named models
   std::string size = "100m";        // --size NAME: the generated models' shape (random_llama_sizes)
-  for (std::size_t i = 0; i + 1 < chosen.size();) {
-    const std::string flag = chosen[i], value = chosen[i + 1];
-    if (flag == "--layout") {
-      kernels.layout = value == "split_columns" ? ig::engine::matmul_layout::split_columns
-                                                : ig::engine::matmul_layout::row_per_lane;
-    } else if (flag == "--rows") {
-      kernels.matmul_rows = static_cast<std::uint32_t>(std::stoul(value));
-    } else if (flag == "--tokens") {
-      kernels.matmul_tokens = static_cast<std::uint32_t>(std::stoul(value));
-    } else if (flag == "--lane-units") {
-      kernels.lane_units = value == "on";
-    } else if (flag == "--fuse") {
-      kernels.fuse_matmul_inputs = value == "on";
-    } else if (flag == "--access") {
-      kernels.access = value == "storage" ? ig::engine::weight_access::storage : ig::engine::weight_access::texel;
-    } else if (flag == "--tiled") {
-      kernels.tiled_min_tokens = static_cast<std::uint32_t>(std::stoul(value));
-    } else if (flag == "--tile") {
-      ig::engine::tiled_matmul_shape tile;
-      if (std::sscanf(value.c_str(), "%ux%ux%ux%u", &tile.tile_rows, &tile.tile_tokens, &tile.lane_rows,
-                      &tile.lane_tokens) != 4) {
-        fmt::print(stderr, "--tile wants ROWSxTOKENSxLANE_ROWSxLANE_TOKENS, e.g. 64x32x4x4\n");
-        return 2;
-      }
-      tile.min_tokens = kernels.tiled_matmul ? kernels.tiled_matmul->min_tokens : 1;
-      kernels.tiled_matmul = tile;
-    } else if (flag == "--model") {
-      files.push_back(value);
-    } else if (flag == "--size") {
-      size = value;
-    } else {
-      ++i;
-      continue;
+  std::string layout, lane_units, fuse, access, tile_text;
+  std::uint32_t tiled_min_tokens = 0;
+  CLI::App app{"decode_bench: whole-model prefill and decode tokens/s of the Vulkan engine beside this machine's "
+               "decode bound (weight bytes per token over the measured copy bandwidth). The kernel options "
+               "replace the device's default choice (kernel_options)."};
+  app.add_option("models", chosen, "models to bench: stories (bundled stories260k) or a weight type / llama.cpp mix "
+                 "by its CLI name, generated in the --size shape [default: stories f16 q8_0]")
+      ->check(CLI::IsMember(model_names));
+  app.add_flag("--profile", profile, "device time per kernel of the batch-1 decode steps (slows decode a little)");
+  // No copy-bandwidth runs: their 2 x 256 MiB host buffers (1 GiB device buffers on a GPU) would
+  // count in the process's peak RSS, which peer-bench.sh compares with llama.cpp's.
+  app.add_flag("--no-bound", no_bound, "skip the copy-bandwidth runs and the bound (peak RSS is the model's alone)");
+  app.add_option("--layout", layout, "matmul layout")->check(CLI::IsMember({"row_per_lane", "split_columns"}));
+  app.add_option("--rows", kernels.matmul_rows, "weight rows per matmul workgroup (0: the device's default)");
+  app.add_option("--tokens", kernels.matmul_tokens, "most tokens per matmul workgroup")->capture_default_str();
+  app.add_option("--access", access, "weight reads")->check(CLI::IsMember({"texel", "storage"}));
+  app.add_option("--fuse", fuse, "RMSNorm/SwiGLU inside the next matmul's reads")->check(CLI::IsMember({"on", "off"}));
+  app.add_option("--lane-units", lane_units, "K-quant groups unit by unit per lane")->check(CLI::IsMember({"on", "off"}));
+  auto* tiled = app.add_option("--tiled", tiled_min_tokens, "matmuls of at least MIN_TOKENS tokens run the tiled GEMM (0: never)");
+  app.add_option("--tile", tile_text, "the tiled GEMM's tile ROWSxTOKENSxLANE_ROWSxLANE_TOKENS, e.g. 64x32x4x4");
+  app.add_option("--size", size, "the generated models' shape (100m, or any make-model --size)")->capture_default_str();
+  app.add_option("--model", files, "any GGUF file, benched after the named models (repeatable)")->allow_extra_args(false);
+  CLI11_PARSE(app, argc, argv);
+  if (!layout.empty()) {
+    kernels.layout = layout == "split_columns" ? ig::engine::matmul_layout::split_columns
+                                               : ig::engine::matmul_layout::row_per_lane;
+  }
+  if (!lane_units.empty()) kernels.lane_units = lane_units == "on";
+  if (!fuse.empty()) kernels.fuse_matmul_inputs = fuse == "on";
+  if (!access.empty()) {
+    kernels.access = access == "storage" ? ig::engine::weight_access::storage : ig::engine::weight_access::texel;
+  }
+  if (tiled->count() > 0) kernels.tiled_min_tokens = tiled_min_tokens;
+  if (!tile_text.empty()) {
+    ig::engine::tiled_matmul_shape tile;
+    char rest = 0;
+    if (std::sscanf(tile_text.c_str(), "%ux%ux%ux%u%c", &tile.tile_rows, &tile.tile_tokens, &tile.lane_rows,
+                    &tile.lane_tokens, &rest) != 4) {
+      fmt::print(stderr, "--tile wants ROWSxTOKENSxLANE_ROWSxLANE_TOKENS, e.g. 64x32x4x4\n");
+      return 2;
     }
-    chosen.erase(chosen.begin() + static_cast<std::ptrdiff_t>(i), chosen.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+    tile.min_tokens = 1;
+    kernels.tiled_matmul = tile;
   }
   if (chosen.empty() && files.empty()) chosen = {"stories", "f16", "q8_0"};
   const auto wanted = [&](const std::string& name) {
@@ -312,11 +324,8 @@ int main(int argc, char** argv) {
   if (wanted("stories") && bench_model("stories260k (F32)", stories, bandwidth, host_bound, profile, kernels) != 0) return 1;
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / "infergrid_decode_bench";
   std::filesystem::create_directories(dir);
-  // Any weight type of the table or llama.cpp mix by its CLI name ("q4_k", "q4_k_m"), in the shape
-  // --size names; each file generated once and kept in `dir` (its path printed, for llama.cpp's tools).
-  std::vector<std::string> type_names;
-  for (const ig::model::type_traits& t : ig::model::all_types) type_names.emplace_back(t.cli_name);
-  for (const ig::model::quant_mix& mix : ig::model::quant_mixes) type_names.emplace_back(mix.cli_name);
+  // Each named type in the shape --size names, generated once and kept in `dir` (its path printed,
+  // for llama.cpp's tools).
   for (const std::string& cli_name : type_names) {
     if (!wanted(cli_name)) continue;
     const auto options = ig::model::random_llama_named(size, cli_name);

@@ -4,3 +4,9 @@ target_link_libraries(http_bench PRIVATE infergrid_http_bridge_core infergrid_cl
 # Every actor kind of deploy/all-in-one.yaml must be linked in to start the grid in-process.
 get_property(http_bench_actor_libs GLOBAL PROPERTY INFERGRID_ACTOR_LIBS)
 target_link_libraries(http_bench PRIVATE ${http_bench_actor_libs})
+if(INFERGRID_BUILD_TESTS)
+  add_test(NAME http_bench_leaves_no_files_in_working_directory
+    COMMAND ${CMAKE_COMMAND} -DHTTP_BENCH=$<TARGET_FILE:http_bench> -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
+      -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/http_bench_cwd -P ${CMAKE_CURRENT_LIST_DIR}/http_bench_leaves_no_files.cmake)
+  set_tests_properties(http_bench_leaves_no_files_in_working_directory PROPERTIES TIMEOUT 300)
+endif()

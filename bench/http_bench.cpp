@@ -6,7 +6,8 @@
 //   the same completions through the gateway's REQ client  (baseline: infergrid_client)
 //   the same completions with a key the settlement actor escrows (a durable ledger commit each)
 // and prints requests/s, p50 and p99 of each, and the ratios to REQ: the bridge's overhead (target
-// <= 1.2) and, apart, what the durable escrow adds. The ledger is a fresh one in a temp directory.
+// <= 1.2) and, apart, what the durable escrow adds. The ledger and the validators' keys are fresh
+// ones in a temp directory.
 //   build/bench/http_bench [--connections 32] [--requests 8] [--model-requests 200]
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -27,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -129,6 +131,10 @@ result<std::unique_ptr<node>> start_grid(int http_port, int gateway_port) {
     }
     if (actor.kind == "http_bridge") settings["keys_file"] = (dir / "api-keys.yaml").string();
     if (actor.kind == "settlement") settings["db"] = (dir / "ledger.db").string();  // fresh, durable
+    // The validators' identity keys too: all-in-one names them relative to the working directory.
+    if (actor.kind == "validator" && settings["identity_file"]) {
+      settings["identity_file"] = (dir / settings["identity_file"].as<std::string>()).string();
+    }
   }
   auto grid = node::create(std::move(*config));
   if (!grid.ok()) return grid.err();
@@ -140,11 +146,13 @@ result<std::unique_ptr<node>> start_grid(int http_port, int gateway_port) {
 
 int main(int argc, char** argv) {
   int connections = 32, requests = 8, model_requests = 200;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--connections") == 0) connections = std::atoi(argv[i + 1]);
-    if (std::strcmp(argv[i], "--requests") == 0) requests = std::atoi(argv[i + 1]);
-    if (std::strcmp(argv[i], "--model-requests") == 0) model_requests = std::atoi(argv[i + 1]);
-  }
+  CLI::App app{"http_bench: the HTTP bridge's cost over the gateway's ZeroMQ client, on an in-process grid "
+               "(run from the repository root: it loads deploy/all-in-one.yaml)."};
+  app.option_defaults()->always_capture_default();
+  app.add_option("--connections", connections, "concurrent clients")->check(CLI::PositiveNumber);
+  app.add_option("--requests", requests, "completions per connection")->check(CLI::PositiveNumber);
+  app.add_option("--model-requests", model_requests, "GET /v1/models per connection")->check(CLI::PositiveNumber);
+  CLI11_PARSE(app, argc, argv);
   const int http_port = infergrid::testing::free_tcp_port(), gateway_port = infergrid::testing::free_tcp_port();
   auto grid = start_grid(http_port, gateway_port);
   if (!grid.ok()) {

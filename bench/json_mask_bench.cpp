@@ -7,6 +7,7 @@
 // token, their one-off build time, and the compile time of a 50-property schema (target <= 50 ms).
 // The masks cost most on a large vocabulary, so a 151k-token vocabulary (Qwen) is the case to measure:
 //   ./build/bench/json_mask_bench build/tokenizer_conformance/qwen3-tiny.gguf [tokens=48] [rounds=3]
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -144,13 +145,16 @@ result<run_result> decode(engine::llama_engine& engine, const model::tokenizer& 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    fmt::print(stderr, "usage: json_mask_bench MODEL.gguf [tokens=48] [rounds=3]\n");
-    return 2;
-  }
-  const std::uint32_t tokens = argc > 2 ? static_cast<std::uint32_t>(std::atoi(argv[2])) : 48;
-  const int rounds = argc > 3 ? std::max(1, std::atoi(argv[3])) : 3;
-  auto file = model::gguf_file::open(argv[1]);
+  std::string model_path;
+  std::uint32_t tokens = 48;
+  int rounds = 3;
+  CLI::App app{"json_mask_bench: decode with response_format json_object's token mask against decode without it."};
+  app.option_defaults()->always_capture_default();
+  app.add_option("model", model_path, "the GGUF model (e.g. build/tokenizer_conformance/qwen3-tiny.gguf)")->required();
+  app.add_option("tokens", tokens, "tokens decoded per run")->check(CLI::PositiveNumber);
+  app.add_option("rounds", rounds, "interleaved rounds (the best is printed)")->check(CLI::PositiveNumber);
+  CLI11_PARSE(app, argc, argv);
+  auto file = model::gguf_file::open(model_path);
   if (!file.ok()) return fmt::print(stderr, "{}\n", file.err().message), 1;
   auto vocab = model::tokenizer::from_gguf(*file);
   if (!vocab.ok()) return fmt::print(stderr, "{}\n", vocab.err().message), 1;
@@ -187,7 +191,7 @@ int main(int argc, char** argv) {
       if (!*best || tps(*r) > tps(**best)) *best = std::move(*r);
     }
   }
-  fmt::print("model {} ({} tokens in the vocabulary) on {}, best of {} interleaved rounds\n", argv[1], vocab->vocab_size(),
+  fmt::print("model {} ({} tokens in the vocabulary) on {}, best of {} interleaved rounds\n", model_path, vocab->vocab_size(),
              engine->device_description(), rounds);
   fmt::print("masks build: {:.1f} ms (json_object + json_schema, once per model)\n", build_ms);
   fmt::print("json_schema compile, 50 properties: {:.2f} ms (mean of {}; target <= 50 ms)\n", compile_ms, compile_runs);

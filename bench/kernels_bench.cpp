@@ -7,6 +7,7 @@
 //
 //   kernels_bench [rows] [cols] [type]   (default 4096 4096, every type; type: a name of the type table
 //                                         as ggml prints it — F32, F16, BF16, Q8_0, Q4_0, …, Q4_K, Q5_K, Q6_K)
+#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -122,9 +123,14 @@ double gpu_seconds(const ig::vk::device& dev, ggml_type type, const std::vector<
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::size_t rows = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 4096;
-  const std::size_t cols = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 4096;
-  const std::string only_type = argc > 3 ? argv[3] : "";
+  std::size_t rows = 4096, cols = 4096;
+  std::string only_type;
+  CLI::App app{"kernels_bench: matmul kernel throughput (GB/s of weight bytes read) per weight type and access "
+               "path, beside the one-thread CPU reference on the same weights."};
+  app.add_option("rows", rows, "weight rows")->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("cols", cols, "weight columns")->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("type", only_type, "one weight type as ggml prints it (F32, F16, Q8_0, Q4_K, ...) [default: every type]");
+  CLI11_PARSE(app, argc, argv);
   if (!only_type.empty() && std::none_of(std::begin(ig::model::all_types), std::end(ig::model::all_types),
                                          [&](const ig::model::type_traits& t) { return t.name == only_type; })) {
     std::string names;

@@ -3,6 +3,7 @@
 // table shape in the same run with the same durability and transaction size; then `ledger verify`
 // time per million entries on a ledger built with durability off.
 // Usage: ledger_bench [--requests N] [--batch REQUESTS_PER_COMMIT] [--verify-entries N] [--dir PATH]
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <ctime>
 #include <cstdio>
@@ -121,23 +122,17 @@ double raw_inserts(const std::string& source, const std::string& target, int row
   return seconds_since(started);
 }
 
-options parse(int argc, char** argv) {
-  options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--requests")) o.requests = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--batch")) o.batch = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--verify-entries")) o.verify_entries = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--dir")) o.dir = argv[i + 1];
-    else die(std::string("unknown option ") + argv[i]);
-  }
-  if (o.requests < 1 || o.batch < 1 || o.batch > 2048 || o.verify_entries < 2) die("bad option value");
-  return o;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  const options o = parse(argc, argv);
+  options o;
+  CLI::App app{"ledger_bench: settled requests/s against raw SQLite inserts, and ledger verify time per million entries."};
+  app.option_defaults()->always_capture_default();
+  app.add_option("--requests", o.requests, "settled requests")->check(CLI::PositiveNumber);
+  app.add_option("--batch", o.batch, "requests per commit")->check(CLI::Range(1, 2048));
+  app.add_option("--verify-entries", o.verify_entries, "ledger entries verified")->check(CLI::Range(2, 1 << 30));
+  app.add_option("--dir", o.dir, "where the benchmark's databases are written");
+  CLI11_PARSE(app, argc, argv);
   const std::string ledger_path = o.dir + "/ledger-bench.db";
   const std::string raw_path = o.dir + "/ledger-bench-raw.db";
 

@@ -1,6 +1,7 @@
 // bench/model_load: opening a ~100M-parameter GGUF by mmap (validate the header, resolve every weight,
 // build the tokenizer) against the baseline of reading the file into memory, which any copying loader
 // must at least do. Also times the BLAKE2b content hash (one full read, done once per opened file).
+#include <CLI/CLI.hpp>
 #include <unistd.h>
 
 #include <chrono>
@@ -56,8 +57,13 @@ measurement best_of(Load load) {
 
 int main(int argc, char** argv) {
   using namespace infergrid;
-  const std::string path = argc > 1 ? argv[1] : "/tmp/infergrid_bench_100m_q8_0.gguf";
-  if (argc <= 1) {
+  std::string path;
+  CLI::App app{"bench_model_load: opening a GGUF model (mapping, weights, tokenizer) against reading its bytes."};
+  app.add_option("model", path, "the GGUF model [default: a random 100M Q8_0 Llama written to "
+                 "/tmp/infergrid_bench_100m_q8_0.gguf]");
+  CLI11_PARSE(app, argc, argv);
+  if (path.empty()) {
+    path = "/tmp/infergrid_bench_100m_q8_0.gguf";
     std::printf("writing %s (random_llama_100m, Q8_0)...\n", path.c_str());
     if (auto written = model::write_random_llama(path, model::random_llama_100m(model::ggml_type::q8_0)); !written) {
       std::fprintf(stderr, "error: %s\n", written.err().message.c_str());

@@ -9,6 +9,7 @@
 // (with their fingerprints) on one thread, as the gpu_worker did, and on its fork_join_pool of one
 // thread per hardware thread, as it does now.
 //   ./build/bench/sampler_bench [rows=64]
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -168,11 +169,11 @@ double step_draws(std::size_t n_rows) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::size_t n_rows = argc > 1 ? static_cast<std::size_t>(std::atoi(argv[1])) : 64;
-  if (n_rows == 0) {
-    fmt::print(stderr, "usage: sampler_bench [rows=64]\n");
-    return 2;
-  }
+  std::size_t n_rows = 64;
+  CLI::App app{"sampler_bench: the worker's draw and fingerprint and the validator's interval_of, per token, "
+               "against the sorted draw they replaced."};
+  app.add_option("rows", n_rows, "logit rows per vocabulary and spread")->capture_default_str()->check(CLI::PositiveNumber);
+  CLI11_PARSE(app, argc, argv);
   fmt::print("| vocabulary | logits | sampling | before: sorted draw + log-sum-exp, us/token | now: draw + fingerprint | "
              "now: validator's interval_of | before / now |\n|---|---|---|---|---|---|---|\n");
   double sink = 0;

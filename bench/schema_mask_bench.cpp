@@ -15,6 +15,7 @@
 // trie: schema_token_mask::options), and exits 1 if the masks differ. A 151k-token vocabulary (Qwen)
 // is the case to measure:
 //   ./build/bench/schema_mask_bench build/tokenizer_conformance/qwen3-tiny.gguf [runs=20]
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -42,12 +43,13 @@ struct state_case {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    fmt::print(stderr, "usage: schema_mask_bench MODEL.gguf [runs=20]\n");
-    return 2;
-  }
-  const int runs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 20;
-  auto file = model::gguf_file::open(argv[1]);
+  std::string model_path;
+  int runs = 20;
+  CLI::App app{"schema_mask_bench: the JSON-schema token mask's build time and CPU time per application."};
+  app.add_option("model", model_path, "the GGUF model whose vocabulary is masked")->required();
+  app.add_option("runs", runs, "applications timed")->capture_default_str()->check(CLI::PositiveNumber);
+  CLI11_PARSE(app, argc, argv);
+  auto file = model::gguf_file::open(model_path);
   if (!file.ok()) return fmt::print(stderr, "{}\n", file.err().message), 1;
   auto vocab = model::tokenizer::from_gguf(*file);
   if (!vocab.ok()) return fmt::print(stderr, "{}\n", vocab.err().message), 1;
@@ -73,7 +75,7 @@ int main(int argc, char** argv) {
       {"^[A-Z]{3}-[0-9]{2}$ (tight)", R"({"type":"string","pattern":"^[A-Z]{3}-[0-9]{2}$"})", "\"AB"},
       {"format date-time", R"({"type":"string","format":"date-time"})", "\"2026-12-07T1"},
   };
-  fmt::print("model {} ({} tokens in the vocabulary); mask build {:.1f} ms; mean CPU time of {} applications\n", argv[1],
+  fmt::print("model {} ({} tokens in the vocabulary); mask build {:.1f} ms; mean CPU time of {} applications\n", model_path,
              vocab->vocab_size(), build_ms, runs);
   std::vector<float> logits(vocab->vocab_size()), untabled_logits(vocab->vocab_size()), walk_logits(vocab->vocab_size());
   model::schema_token_mask::scratch scratch;

@@ -3,6 +3,7 @@
 // the tokenizer tests write. Baseline: the models' own tokenizers in transformers.js (node, the npm
 // packages the tests install) on the same text, in the same run.
 //   bench_tokenizer BUILD_DIR      (after `ctest -R tokenizer_fixtures` wrote BUILD_DIR/tokenizer_conformance)
+#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
 #include <nlohmann/json.hpp>
@@ -48,11 +49,11 @@ double reference_ms(const std::string& work, const std::string& vocab, const std
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    fmt::print(stderr, "usage: bench_tokenizer BUILD_DIR\n");
-    return 2;
-  }
-  const std::string work = std::string(argv[1]) + "/tokenizer_conformance";
+  std::string build_dir;
+  CLI::App app{"bench_tokenizer: encode and decode speed of our tokenizer on a megabyte of text (qwen3, llama3)."};
+  app.add_option("build_dir", build_dir, "the build folder (its tokenizer_conformance/ holds the vocabularies)")->required();
+  CLI11_PARSE(app, argc, argv);
+  const std::string work = build_dir + "/tokenizer_conformance";
   const std::string text = megabyte_of_text(std::string(INFERGRID_SOURCE_DIR) + "/tests/tokenizer_conformance/corpus.json");
   const std::string text_path = work + "/bench_text.txt";
   std::ofstream(text_path, std::ios::binary) << text;

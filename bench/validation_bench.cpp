@@ -24,6 +24,7 @@
 //   reference path" pair.
 //   model default: build/bench/model-100m-f16.gguf, written with `make-model --size 100m` when missing
 //   (with --false-positives: build/bench/model-tiny-f16.gguf, `make-model --size tiny`).
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -264,24 +265,29 @@ int run(const options& o) {
 
 int main(int argc, char** argv) {
   options o;
-  for (int i = 1; i < argc; ++i) {
-    const auto value = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-    if (!std::strcmp(argv[i], "--model")) o.model = value();
-    else if (!std::strcmp(argv[i], "--tokens")) o.tokens = static_cast<std::uint32_t>(std::stoul(value()));
-    else if (!std::strcmp(argv[i], "--runs")) o.runs = std::stoi(value());
-    else if (!std::strcmp(argv[i], "--temperature")) o.temperature = std::stof(value());
-    else if (!std::strcmp(argv[i], "--openai")) o.openai_sampling = true;
-    else if (!std::strcmp(argv[i], "--false-positives")) o.false_positive_jobs = std::stoi(value());
-    else if (!std::strcmp(argv[i], "--tiled")) o.kernels.tiled_min_tokens = static_cast<std::uint32_t>(std::stoul(value()));
-    else if (!std::strcmp(argv[i], "--check-threads")) o.check_threads = static_cast<std::uint32_t>(std::stoul(value()));
-    else if (!std::strcmp(argv[i], "--worker") && i + 1 < argc && !std::strcmp(argv[i + 1], "cpu")) o.worker_on_reference = (++i, true);
-    else if (!std::strcmp(argv[i], "--worker-kv") && i + 1 < argc && (!std::strcmp(argv[i + 1], "f16") || !std::strcmp(argv[i + 1], "f32"))) {
-      o.worker_kv_f16 = !std::strcmp(argv[++i], "f16");
-    } else {
-      fmt::print(stderr, "usage: validation_bench [--model PATH] [--tokens N] [--runs N] [--temperature T] "
-                         "[--openai] [--false-positives N] [--tiled MIN_TOKENS] [--check-threads N] [--worker-kv f32|f16] [--worker cpu]\n");
-      return 2;
-    }
-  }
+  std::uint32_t tiled_min_tokens = 0;
+  std::string worker_kv = "f32", worker;
+  CLI::App app{"validation_bench: what auditing costs — the validator's replay of an answer against the worker's "
+               "generation of it (or, with --false-positives, the false-positive rate on honest answers)."};
+  app.option_defaults()->always_capture_default();
+  app.add_option("--model", o.model, "the GGUF model (the default is written when missing; with --false-positives: "
+                 "build/bench/model-tiny-f16.gguf)");
+  app.add_option("--tokens", o.tokens, "tokens per answer")->check(CLI::PositiveNumber);
+  app.add_option("--runs", o.runs, "timed runs")->check(CLI::PositiveNumber);
+  app.add_option("--temperature", o.temperature, "sampling temperature")->check(CLI::NonNegativeNumber);
+  app.add_flag("--openai", o.openai_sampling, "sample as an OpenAI client does (no top-k, top-p 1, no min-p)");
+  app.add_option("--false-positives", o.false_positive_jobs, "audit N honest answers on the tiny model instead")
+      ->check(CLI::NonNegativeNumber);
+  auto* tiled = app.add_option("--tiled", tiled_min_tokens, "matmuls of at least MIN_TOKENS tokens run the tiled GEMM "
+                               "(0: never) [default: the device kind's]");
+  app.add_option("--check-threads", o.check_threads, "threads checking a replay (0: one per hardware thread)");
+  app.add_option("--worker-kv", worker_kv, "the worker engine's KV cache type (the validator's stays f32)")
+      ->check(CLI::IsMember({"f32", "f16"}));
+  app.add_option("--worker", worker, "cpu: the honest answers come from the CPU reference forward pass")
+      ->check(CLI::IsMember({"cpu"}));
+  CLI11_PARSE(app, argc, argv);
+  if (tiled->count() > 0) o.kernels.tiled_min_tokens = tiled_min_tokens;
+  o.worker_kv_f16 = worker_kv == "f16";
+  o.worker_on_reference = worker == "cpu";
   return run(o);
 }
