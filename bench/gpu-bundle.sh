@@ -13,6 +13,10 @@
 # a device call's 64 MiB): decode_bench, the source of llama.cpp's release that node-llama-cpp@3.21.1
 # ships and its prebuilt Vulkan backend (npm-installed under BUILD_DIR/peer as bench/peer-bench.sh does).
 set -euo pipefail
+case "${1:-}" in  # --help: the comment above; a flag it does not know is refused
+  -h|--help) sed -n '2,/^set -/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+  -*) echo "gpu-bundle.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 out="${1:-.gpu-bundle}"
 build="${BUILD_DIR:-build}"

@@ -4,6 +4,10 @@
 # kernel and decode benchmarks. Without one it says so and exits 0 (lavapipe runs in the normal suite).
 #   bench/gpu-check.sh            (from anywhere; uses the dev preset's ./build)
 set -euo pipefail
+case "${1:-}" in  # --help: the comment above; a flag it does not know is refused
+  -h|--help) sed -n '2,/^set -/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+  ?*) echo "gpu-check.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 
 if ! command -v vulkaninfo >/dev/null 2>&1; then

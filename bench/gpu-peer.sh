@@ -15,6 +15,10 @@
 #      greedy decode of 24 tokens for 1 and 8 sequences (llama-batched-bench -npp 64 -ntg 24 -npl 1,8).
 #   4. one table: prefill, decode batch 1 and batch 8 tokens/s, and ours / each.
 set -uo pipefail
+case "${1:-}" in  # --help: the comment above; a flag it does not know is refused
+  -h|--help) sed -n '2,/^set -/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+  -*) echo "gpu-peer.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+esac
 bundle="$(cd "${1:?usage: gpu-peer.sh BUNDLE_DIR}" && pwd)"
 size="${PEER_SIZE:-llama3.1-8b}"
 type="${PEER_TYPE:-q4_k_m}"

@@ -11,6 +11,10 @@
 # Installs node-llama-cpp@3.21.1 (prebuilt llama.cpp) under BUILD_DIR/peer on first use. Run it on a
 # quiet machine: the script prints `uptime` first; above a load of ~3 on 2 vCPUs the figures are noise.
 set -euo pipefail
+case "${1:-}" in  # --help: the comment above; a flag it does not know is refused
+  -h|--help) sed -n '2,/^set -/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+  -*) echo "peer-bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
 peer=$build/peer
