@@ -100,20 +100,24 @@ TEST(config, an_unknown_key_where_none_is_taken_says_the_mapping_takes_none) {
 }
 
 // The per-IP connection cap of the tcp port (runtime/tcp_port_monitor.hpp): loopback exempt by
-// default, exempt addresses kept in getpeername()'s form, and a malformed one named.
-TEST(config, the_connection_cap_has_defaults_and_refuses_what_is_no_ip_address) {
+// default, exempt addresses and ranges kept in one canonical form, and a malformed one named.
+TEST(config, the_connection_cap_has_defaults_and_refuses_what_is_no_ip_address_or_range) {
   auto defaults = parse_config("node: {name: a}\nactors: []\n", "cluster.yaml");
   ASSERT_TRUE(defaults.ok()) << defaults.err().message;
   EXPECT_EQ(defaults->security.max_connections_per_ip, 64);
   EXPECT_EQ(defaults->security.connection_cap_exempt, (std::vector<std::string>{"127.0.0.1", "::1"}));
   auto set = parse_config("node: {name: a}\nsecurity: {max_connections_per_ip: 0, connection_cap_exempt: ['10.0.0.7', "
-                          "'0:0::0001', 'FD00::2']}\nactors: []\n",
+                          "'0:0::0001', 'FD00::2', 10.0.0.0/8, 'FD00::/8', '::ffff:192.168.0.0/112']}\nactors: []\n",
                           "cluster.yaml");
   ASSERT_TRUE(set.ok()) << set.err().message;
   EXPECT_EQ(set->security.max_connections_per_ip, 0);
-  EXPECT_EQ(set->security.connection_cap_exempt, (std::vector<std::string>{"10.0.0.7", "::1", "fd00::2"}));
-  expect_error("node: {name: a}\nsecurity: {connection_cap_exempt: [10.0.0.0/8]}\nactors: []\n",
-               {"cluster.yaml:2", "security.connection_cap_exempt", "'10.0.0.0/8' is not a numeric IPv4 or IPv6 address"});
+  EXPECT_EQ(set->security.connection_cap_exempt, (std::vector<std::string>{"10.0.0.7", "::1", "fd00::2", "10.0.0.0/8", "fd00::/8", "192.168.0.0/16"}));
+  expect_error("node: {name: a}\nsecurity: {connection_cap_exempt: [localhost]}\nactors: []\n",
+               {"cluster.yaml:2", "security.connection_cap_exempt", "'localhost' is not a numeric IPv4 or IPv6 address"});
+  expect_error("node: {name: a}\nsecurity: {connection_cap_exempt: [10.0.0.0/40]}\nactors: []\n",
+               {"cluster.yaml:2", "security.connection_cap_exempt", "'10.0.0.0/40': the prefix length must be 0-32 for IPv4"});
+  expect_error("node: {name: a}\nsecurity: {connection_cap_exempt: ['fd00::1/8']}\nactors: []\n",
+               {"security.connection_cap_exempt", "'fd00::1/8' has bits set past its /8 (did you mean fd00::/8?)"});
   expect_error("node: {name: a}\nsecurity: {max_connections_per_ip: -1}\nactors: []\n",
                {"max_connections_per_ip", "must be 0 (no cap) or positive"});
 }

@@ -4,16 +4,25 @@
 
 namespace infergrid {
 
-connection_cap::connection_cap(std::int64_t max_per_ip, std::set<std::string> exempt)
+connection_cap::connection_cap(std::int64_t max_per_ip, std::vector<ip_prefix> exempt)
     : max_per_ip_(max_per_ip), exempt_(std::move(exempt)) {}
+
+ip_prefix connection_cap::client_of(const ip_address& address) {
+  return ip_prefix::of(address, address.is_v4() ? 128 : ipv6_client_prefix_bits);
+}
+
+bool connection_cap::exempt(const ip_address& address) const {
+  return std::ranges::any_of(exempt_, [&](const ip_prefix& range) { return range.contains(address); });
+}
 
 bool connection_cap::admit(int fd, const tcp_peer& peer, std::int64_t now_ms, const still_open_fn& still_open) {
   closed(fd);  // a reused fd whose close was never heard of
-  if (max_per_ip_ <= 0 || exempt_.contains(peer.ip)) return true;
-  per_ip& held = held_[peer.ip];
+  if (max_per_ip_ <= 0 || exempt(peer.address)) return true;
+  const ip_prefix client = client_of(peer.address);
+  per_ip& held = held_[client];
   if (static_cast<std::int64_t>(held.fds.size()) >= max_per_ip_ && now_ms - held.recounted_ms >= recount_interval_ms) {
     held.recounted_ms = now_ms;
-    recount(held, peer.ip, still_open);
+    recount(held, client, still_open);
   }
   if (static_cast<std::int64_t>(held.fds.size()) >= max_per_ip_) return false;
   held.fds.push_back(fd);
@@ -21,11 +30,12 @@ bool connection_cap::admit(int fd, const tcp_peer& peer, std::int64_t now_ms, co
   return true;
 }
 
-void connection_cap::recount(per_ip& held, const std::string& ip, const still_open_fn& still_open) {
+void connection_cap::recount(per_ip& held, const ip_prefix& client, const still_open_fn& still_open) {
   std::erase_if(held.fds, [&](int fd) {
     auto found = peer_of_fd_.find(fd);
-    const bool open = found != peer_of_fd_.end() && found->second.ip == ip && still_open(fd, found->second);
-    if (!open && found != peer_of_fd_.end() && found->second.ip == ip) peer_of_fd_.erase(found);
+    const bool counted_here = found != peer_of_fd_.end() && client.contains(found->second.address);
+    const bool open = counted_here && still_open(fd, found->second);
+    if (counted_here && !open) peer_of_fd_.erase(found);
     return !open;
   });
 }
@@ -33,7 +43,7 @@ void connection_cap::recount(per_ip& held, const std::string& ip, const still_op
 void connection_cap::closed(int fd) {
   auto found = peer_of_fd_.find(fd);
   if (found == peer_of_fd_.end()) return;
-  auto held = held_.find(found->second.ip);
+  auto held = held_.find(client_of(found->second.address));
   if (held != held_.end()) {
     std::erase(held->second.fds, fd);
     if (held->second.fds.empty()) held_.erase(held);
@@ -41,8 +51,8 @@ void connection_cap::closed(int fd) {
   peer_of_fd_.erase(found);
 }
 
-std::size_t connection_cap::held_by(const std::string& ip) const {
-  auto found = held_.find(ip);
+std::size_t connection_cap::held_by(const ip_address& address) const {
+  auto found = held_.find(client_of(address));
   return found == held_.end() ? 0 : found->second.fds.size();
 }
 

@@ -4,6 +4,7 @@
 #include "runtime/link_binding.hpp"
 #include "runtime/log.hpp"
 #include "runtime/tcp_endpoint.hpp"
+#include "runtime/tcp_port_monitor.hpp"
 
 namespace infergrid {
 
@@ -37,7 +38,12 @@ result<std::unique_ptr<node>> node::create(node_config config) {
     }
     auto bound = self->ingress_->bind(cfg.bind);
     if (!bound.ok()) return bound.err();
-    const std::set<std::string> exempt(cfg.security.connection_cap_exempt.begin(), cfg.security.connection_cap_exempt.end());
+    std::vector<ip_prefix> exempt;
+    for (const auto& range : cfg.security.connection_cap_exempt) {
+      auto parsed = ip_prefix::parse(range);
+      if (!parsed.ok()) return make_error(error_code::invalid_argument, "security.connection_cap_exempt: " + parsed.err().message);
+      exempt.push_back(*parsed);
+    }
     auto monitor = tcp_port_monitor::start(
         self->context_, cfg.name, tcp_port_options{*bound, credentials.curve(), cfg.security.max_connections_per_ip, exempt},
         self->ingress_->server_socket());

@@ -23,11 +23,12 @@
 #include "runtime/directory.hpp"
 #include "runtime/ingress.hpp"
 #include "runtime/peer_trust.hpp"
-#include "runtime/tcp_port_monitor.hpp"
 #include "runtime/transport_security.hpp"
 #include "runtime/zap_handler.hpp"
 
 namespace infergrid {
+
+class tcp_port_monitor;
 
 class node {
  public:

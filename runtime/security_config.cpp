@@ -1,10 +1,8 @@
 #include "runtime/security_config.hpp"
 
-#include <arpa/inet.h>
-
-#include <array>
 #include <fstream>
 
+#include "runtime/ip_prefix.hpp"
 #include "runtime/key_file_kind.hpp"
 
 namespace infergrid {
@@ -34,18 +32,6 @@ status read_secret_path(const settings& at, std::string_view key, std::string& o
   return {};
 }
 
-// A numeric IPv4 or IPv6 address in the form getpeername() names it (inet_ntop's), or an error.
-result<std::string> canonical_ip(const settings& at, std::string_view key, const std::string& entry) {
-  std::array<unsigned char, 16> bytes{};
-  std::array<char, INET6_ADDRSTRLEN> text{};
-  for (const int family : {AF_INET, AF_INET6}) {
-    if (::inet_pton(family, entry.c_str(), bytes.data()) == 1 && ::inet_ntop(family, bytes.data(), text.data(), text.size()) != nullptr) {
-      return std::string(text.data());
-    }
-  }
-  return invalid(at, key, "'" + entry + "' is not a numeric IPv4 or IPv6 address");
-}
-
 status parse_connection_cap(const settings& at, security_config& out) {
   auto cap = at.get<std::int64_t>("max_connections_per_ip", out.max_connections_per_ip);
   if (!cap.ok()) return cap.err();
@@ -55,9 +41,9 @@ status parse_connection_cap(const settings& at, security_config& out) {
   if (!exempt.ok()) return exempt.err();
   out.connection_cap_exempt.clear();
   for (const auto& entry : *exempt) {
-    auto ip = canonical_ip(at, "connection_cap_exempt", entry);
-    if (!ip.ok()) return ip.err();
-    out.connection_cap_exempt.push_back(*ip);
+    auto range = ip_prefix::parse(entry);
+    if (!range.ok()) return invalid(at, "connection_cap_exempt", range.err().message);
+    out.connection_cap_exempt.push_back(range->text());
   }
   return {};
 }

@@ -15,8 +15,8 @@
 //     transport: curve                  # curve (default): CurveZMQ on every tcp socket | plaintext
 //     transport_key: keys/node/transport.key         # Curve25519 secret (Z85); required under curve
 //     transport_members: [keys/miner-1/transport.pub] # transport keys the ZAP handler admits (allowlist)
-//     max_connections_per_ip: 64        # tcp connections one client IP may hold open (0: no cap)
-//     connection_cap_exempt: [127.0.0.1, '::1']      # client IPs never capped (default: loopback)
+//     max_connections_per_ip: 64        # tcp connections one client (IPv4 address, IPv6 /64) may hold (0: no cap)
+//     connection_cap_exempt: [127.0.0.1, '::1', 10.0.0.0/8]  # clients never capped (default: loopback)
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -50,7 +50,7 @@ struct security_config {
   // Connections one client IP may hold open to the node's tcp port; one more is shut at once
   // (tcp_port_monitor.hpp). 0: no cap. Several nodes behind one NAT address share it.
   std::int64_t max_connections_per_ip = 64;
-  // Client IPs never capped (numeric, canonical form): this host's own tools and nodes by default.
+  // Client IPs or ranges never capped (canonical ip_prefix text): this host's tools and nodes by default.
   std::vector<std::string> connection_cap_exempt = {"127.0.0.1", "::1"};
 };
 

@@ -1,6 +1,5 @@
 #include "runtime/tcp_port_monitor.hpp"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -33,18 +32,11 @@ int port_of_endpoint(const std::string& endpoint) {
 }
 
 std::optional<tcp_peer> peer_from(const sockaddr_storage& address) {
-  std::array<char, INET6_ADDRSTRLEN> text{};
-  if (address.ss_family == AF_INET) {
-    const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
-    if (::inet_ntop(AF_INET, &v4.sin_addr, text.data(), text.size()) == nullptr) return std::nullopt;
-    return tcp_peer{text.data(), ntohs(v4.sin_port)};
-  }
-  if (address.ss_family != AF_INET6) return std::nullopt;
-  const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
-  const bool mapped = IN6_IS_ADDR_V4MAPPED(&v6.sin6_addr);  // an IPv4 client of a dual-stack port
-  const void* bytes = mapped ? static_cast<const void*>(&v6.sin6_addr.s6_addr[12]) : static_cast<const void*>(&v6.sin6_addr);
-  if (::inet_ntop(mapped ? AF_INET : AF_INET6, bytes, text.data(), text.size()) == nullptr) return std::nullopt;
-  return tcp_peer{text.data(), ntohs(v6.sin6_port)};
+  const auto ip = ip_address::of(address);
+  if (!ip) return std::nullopt;
+  const in_port_t port = address.ss_family == AF_INET ? reinterpret_cast<const sockaddr_in&>(address).sin_port
+                                                      : reinterpret_cast<const sockaddr_in6&>(address).sin6_port;
+  return tcp_peer{*ip, ntohs(port)};
 }
 
 // The client of the connection on `fd`, when `fd` is still a tcp connection to `local_port` (the
@@ -182,7 +174,8 @@ void tcp_port_monitor::accepted(int fd) {
   (void)::shutdown(fd, SHUT_RDWR);
   shut_fds_.insert(fd);
   counters_.refused.fetch_add(1, std::memory_order_relaxed);
-  warn("tcp port " + options_.endpoint + " refused a connection from " + peer->ip + ": it holds " +
+  const std::string holder = peer->address.is_v4() ? "it" : connection_cap::client_of(peer->address).text();
+  warn("tcp port " + options_.endpoint + " refused a connection from " + peer->address.text() + ": " + holder + " holds " +
        std::to_string(cap_.max_per_ip()) + " already (security.max_connections_per_ip)");
 }
 

@@ -4,7 +4,7 @@
 // - says when the port cannot accept a connection (ZMQ_EVENT_ACCEPT_FAILED: EMFILE when the
 //   process is out of file descriptors), naming the errno and the endpoint — libzmq itself says
 //   nothing, and peers just see no answer;
-// - caps the connections one client IP holds (connection_cap.hpp): one over the cap is shut down
+// - caps the connections one client (an IPv4 address, an IPv6 /64) holds (connection_cap.hpp): one over the cap is shut down
 //   as soon as it is accepted;
 // - under curve, reports handshakes that fail before ZAP is asked (a plaintext client, a wrong
 //   server key, garbage).
@@ -15,10 +15,10 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <thread>
 #include <unordered_set>
+#include <vector>
 
 #include <zmq.hpp>
 
@@ -33,7 +33,7 @@ struct tcp_port_options {
   std::string endpoint;                    // the bound endpoint, for the log
   bool report_failed_handshakes = false;   // under curve
   std::int64_t max_connections_per_ip = 0;  // 0: no cap
-  std::set<std::string> cap_exempt;        // numeric IPs
+  std::vector<ip_prefix> cap_exempt;       // client ranges never capped
 };
 
 class tcp_port_monitor {

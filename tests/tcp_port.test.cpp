@@ -7,10 +7,12 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <utility>
@@ -62,21 +64,34 @@ actor_metrics port_counters(node& client, const child_node& child) {
 
 int port_of(const child_node& child) { return std::stoi(child.endpoint.substr(child.endpoint.rfind(':') + 1)); }
 
-// A bare tcp connection from `source_ip` to the child's port (-1 when connect fails). `wait`: false
-// leaves the connect in progress (a node that accepts nothing fills its backlog, and then a
-// blocking connect would wait for SYN retries).
-int connect_from(const std::string& source_ip, int port, bool wait = true) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (wait ? 0 : SOCK_NONBLOCK), 0);
+// `ip` (IPv4 or IPv6) and `port` as a socket address; returns its length.
+socklen_t socket_address(const std::string& ip, int port, sockaddr_storage& out) {
+  if (ip.find(':') == std::string::npos) {
+    auto& v4 = reinterpret_cast<sockaddr_in&>(out);
+    v4.sin_family = AF_INET;
+    v4.sin_port = htons(static_cast<std::uint16_t>(port));
+    ::inet_pton(AF_INET, ip.c_str(), &v4.sin_addr);
+    return sizeof v4;
+  }
+  auto& v6 = reinterpret_cast<sockaddr_in6&>(out);
+  v6.sin6_family = AF_INET6;
+  v6.sin6_port = htons(static_cast<std::uint16_t>(port));
+  ::inet_pton(AF_INET6, ip.c_str(), &v6.sin6_addr);
+  return sizeof v6;
+}
+
+// A bare tcp connection from `source_ip` to `port` at `target_ip` (IPv4 or IPv6; -1 when connect
+// fails). `wait`: false leaves the connect in progress (a node that accepts nothing fills its
+// backlog, and then a blocking connect would wait for SYN retries).
+int connect_from(const std::string& source_ip, int port, bool wait = true, const std::string& target_ip = "127.0.0.1") {
+  sockaddr_storage source{};
+  sockaddr_storage target{};
+  const socklen_t length = socket_address(source_ip, 0, source);
+  (void)socket_address(target_ip, port, target);
+  const int fd = ::socket(source.ss_family, SOCK_STREAM | SOCK_CLOEXEC | (wait ? 0 : SOCK_NONBLOCK), 0);
   if (fd < 0) return -1;
-  sockaddr_in source{};
-  source.sin_family = AF_INET;
-  ::inet_pton(AF_INET, source_ip.c_str(), &source.sin_addr);
-  sockaddr_in target{};
-  target.sin_family = AF_INET;
-  target.sin_port = htons(static_cast<std::uint16_t>(port));
-  target.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0 ||
-      (::connect(fd, reinterpret_cast<sockaddr*>(&target), sizeof target) != 0 && (wait || errno != EINPROGRESS))) {
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&source), length) != 0 ||
+      (::connect(fd, reinterpret_cast<sockaddr*>(&target), length) != 0 && (wait || errno != EINPROGRESS))) {
     ::close(fd);
     return -1;
   }
@@ -112,10 +127,11 @@ struct connections {
   }
 };
 
-connections open_from(const std::string& source_ip, int port, int count, bool wait = true) {
+connections open_from(const std::string& source_ip, int port, int count, bool wait = true,
+                      const std::string& target_ip = "127.0.0.1") {
   connections out;
   for (int i = 0; i < count; ++i) {
-    const int fd = connect_from(source_ip, port, wait);
+    const int fd = connect_from(source_ip, port, wait, target_ip);
     EXPECT_GE(fd, 0) << "connect from " << source_ip << ": " << std::strerror(errno);
     if (fd >= 0) out.fds.push_back(fd);
   }
@@ -194,6 +210,49 @@ TEST(tcp_port, one_ip_holds_at_most_its_cap_while_other_ips_and_members_get_in) 
   }
   EXPECT_TRUE(one_refused) << child.process->log();
   EXPECT_TRUE(answers(*member, child));
+}
+
+// In a network namespace of its own (so the test may give loopback addresses of its choosing), a
+// node on a dual-stack [::] port: addresses of one IPv6 /64 share one cap, as one host usually owns
+// a /64 (before, each of its addresses had a cap of its own); another /64 is another client; and
+// clients in the exempt ranges, IPv4 ones through the dual-stack port included, are never capped.
+TEST(tcp_port, ipv6_addresses_of_one_64_share_a_cap_and_exempt_ranges_are_never_capped) {
+  if (::unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "cannot make a network namespace: " << std::strerror(errno);
+  const std::string setup =
+      "ip link set lo up && for address in 2001:db8:7::1 2001:db8:7::2 2001:db8:7:0:ffff::3 2001:db8:8::1 "
+      "2001:db8:9:1::1; do ip addr add $address/64 dev lo nodad || exit 1; done";
+  if (std::system(setup.c_str()) != 0) GTEST_SKIP() << "cannot add addresses to loopback with `ip`";
+  const curve_keypair mine = generate_curve_keypair().value();
+  constexpr int cap = 2;
+  child_node child("v6-cap-child", mine.public_z85,
+                   "{transport: curve, transport_key: '$TRANSPORT_KEY', transport_members: ['" + mine.public_z85 +
+                       "'], max_connections_per_ip: " + std::to_string(cap) +
+                       ", connection_cap_exempt: [127.0.0.0/8, '2001:db8:9::/48']}",
+                   "[::]");
+  ASSERT_TRUE(child.ready) << child.process->log();
+  const int port = port_of(child);
+  const std::string node_ip = "2001:db8:7::1";
+  auto member = client_of(child, mine);
+
+  connections first = open_from("2001:db8:7::2", port, cap, true, node_ip);
+  connections other_64 = open_from("2001:db8:8::1", port, cap, true, node_ip);
+  connections same_64 = open_from("2001:db8:7:0:ffff::3", port, 1, true, node_ip);
+  ASSERT_TRUE(wait_until([&] { return same_64.ended_count() == 1; }, 10s))
+      << "another address of the same /64 is over its cap\n" << child.process->log();
+  connections exempt_v6 = open_from("2001:db8:9:1::1", port, 3 * cap, true, node_ip);
+  connections exempt_v4 = open_from("127.0.0.2", port, 3 * cap);  // ::ffff:127.0.0.2 on the [::] port
+  // Shown after these: a refusal from the capped /64 is handled after them (the node accepts in order).
+  connections last = open_from("2001:db8:7::2", port, 1, true, node_ip);
+  ASSERT_TRUE(wait_until([&] { return last.ended_count() == 1; }, 10s)) << child.process->log();
+  EXPECT_EQ(first.ended_count(), 0u);
+  EXPECT_EQ(other_64.ended_count(), 0u) << "another /64 is another client";
+  EXPECT_EQ(exempt_v6.ended_count(), 0u) << "in 2001:db8:9::/48";
+  EXPECT_EQ(exempt_v4.ended_count(), 0u) << "in 127.0.0.0/8, through the dual-stack port";
+  EXPECT_EQ(port_counters(*member, child).refused, 2u);
+  EXPECT_TRUE(child.process
+                  ->wait_for_log("refused a connection from 2001:db8:7:0:ffff::3: 2001:db8:7::/64 holds 2 already", 0ms)
+                  .has_value())
+      << child.process->log();
 }
 
 }  // namespace
