@@ -298,6 +298,18 @@ TEST(json_schema_prefix, whitespace_and_depth_are_bounded) {
 // From the empty text, feed random allowed bytes (closing ones favoured) until the document is
 // complete: at every step some byte must be allowed (no dead end), and each finished document
 // parses and passes the independent checker.
+// The test helper: a schema that does not compile ends the test with the compiler's message (an
+// exception gtest reports), rather than going on with an empty schema, which crashed the test binary.
+TEST(json_schema_prefix, a_schema_that_does_not_compile_ends_the_test_with_its_error) {
+  try {
+    const compiled_schema schema = compiled(R"({"type":"object","properties":{"a":{"type":"string","not":{}}}})");
+    ADD_FAILURE() << "compiled() returned a schema for one that does not compile";
+    EXPECT_FALSE(accepts(schema, R"({"a":"x"})"));
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("'not' at #/properties/a/not is not supported"), std::string::npos) << e.what();
+  }
+}
+
 TEST(json_schema_prefix, random_walks_on_random_schemas_end_in_valid_documents) {
   testing_support::schema_generator generator(1234);
   std::mt19937 rng(99);
