@@ -79,6 +79,7 @@ std::variant<std::string, api_error> render_chat_prompt(chat::template_family fa
                                             std::string(chat::to_string(family)) + ").");
     }
     options.tools = request.tools.definitions;
+    options.tool_number_texts = request.tools.number_texts;
     const bool forced = request.tools.choice == tool_choice::required || request.tools.choice == tool_choice::named;
     if (forced) {
       if (!request.output.format.empty()) {

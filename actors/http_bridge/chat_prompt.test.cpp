@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "kernels/model/json_schema_compiler.hpp"
 #include "kernels/model/json_schema_prefix.hpp"
 #include "messages/inference.hpp"
@@ -208,6 +210,52 @@ TEST(ChatPrompt, AForcedCallKeepsTheParametersNumbersAsWritten) {
     EXPECT_EQ(accepts("a", "0.3"), both);
     EXPECT_FALSE(accepts("a", "0.1"));
   }
+}
+
+// The model sees an earlier call's arguments as the client wrote them, whether as text (OpenAI's
+// way) or as an object: keys in their order, numbers past a double's precision digit for digit.
+TEST(ChatPrompt, AnEarlierCallsArgumentsAreShownAsTheClientWroteThem) {
+  const std::string arguments = R"({"zeta":12345678901234567890123,"alpha":0.1000000000000000000001,"mid":[2.5,{"y":1,"x":2}]})";
+  const std::string shown = R"({"zeta": 12345678901234567890123, "alpha": 0.1000000000000000000001, "mid": [2.5, {"y": 1, "x": 2}]})";
+  const std::string as_text = nlohmann::json(arguments).dump();
+  for (const std::string& sent : {as_text, arguments}) {
+    for (const auto family : {chat::template_family::qwen3, chat::template_family::qwen2_5, chat::template_family::llama3_1}) {
+      auto parsed = parse_chat_request(
+          R"({"model":"m","messages":[{"role":"user","content":"x"},{"role":"assistant","content":null,"tool_calls":[)"
+          R"({"id":"call_1","type":"function","function":{"name":"f","arguments":)" + sent + R"(}}]},)"
+          R"({"role":"tool","tool_call_id":"call_1","content":"42"}],"tools":[{"type":"function","function":{"name":"f"}}]})",
+          {});
+      ASSERT_TRUE(std::holds_alternative<completion_request>(parsed)) << std::get<api_error>(parsed).message;
+      auto request = std::get<completion_request>(parsed);
+      auto prompt = render_chat_prompt(family, request);
+      ASSERT_TRUE(std::holds_alternative<std::string>(prompt));
+      EXPECT_NE(std::get<std::string>(prompt).find(shown), std::string::npos) << sent << "\n" << std::get<std::string>(prompt);
+    }
+  }
+}
+
+// Tool definitions are shown as sent too: their numbers digit for digit (keys kept in order, as
+// the templates' tojson keeps them).
+TEST(ChatPrompt, ToolDefinitionsAreShownAsTheClientWroteThem) {
+  auto parsed = parse_chat_request(
+      R"({"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f",)"
+      R"("parameters":{"type":"object","properties":{"zeta":{"type":"number","minimum":0.1000000000000000000001,)"
+      R"("maximum":12345678901234567890123},"alpha":{"type":"integer","default":2.0}}}}}]})",
+      {});
+  auto request = std::get<completion_request>(parsed);
+  auto qwen = render_chat_prompt(chat::template_family::qwen3, request);
+  ASSERT_TRUE(std::holds_alternative<std::string>(qwen));
+  EXPECT_NE(std::get<std::string>(qwen).find(
+                R"("properties": {"zeta": {"type": "number", "minimum": 0.1000000000000000000001, "maximum": )"
+                R"(12345678901234567890123}, "alpha": {"type": "integer", "default": 2}})"),
+            std::string::npos)
+      << std::get<std::string>(qwen);
+  auto llama = render_chat_prompt(chat::template_family::llama3_1, request);
+  ASSERT_TRUE(std::holds_alternative<std::string>(llama));
+  EXPECT_NE(std::get<std::string>(llama).find("\"minimum\": 0.1000000000000000000001,\n"
+                                              "                    \"maximum\": 12345678901234567890123\n"),
+            std::string::npos)
+      << std::get<std::string>(llama);
 }
 
 TEST(ChatPrompt, FamiliesWithoutToolCallingRefuseTools) {

@@ -212,7 +212,26 @@ maybe_error read_content(const json& message, const std::string& param, std::str
   return std::nullopt;
 }
 
-maybe_error read_messages(const json& body, const request_limits& limits, completion_request& out) {
+// The body parsed again, once and only when asked, with its key order and its numbers' texts: for
+// what the model is shown or held to as the client wrote it (tool definitions, schemas, the
+// arguments of earlier calls).
+class ordered_body {
+ public:
+  explicit ordered_body(std::string_view text) : text_(text) {}
+  const model::json_with_number_texts& document() {
+    if (!parsed_) {
+      auto parsed = model::parse_keeping_number_texts(text_);  // parses: the body was read as JSON already
+      parsed_ = parsed.ok() ? std::move(*parsed) : model::json_with_number_texts{};
+    }
+    return *parsed_;
+  }
+
+ private:
+  std::string_view text_;
+  std::optional<model::json_with_number_texts> parsed_;
+};
+
+maybe_error read_messages(const json& body, ordered_body& ordered, const request_limits& limits, completion_request& out) {
   auto it = body.find("messages");
   if (it == body.end() || it->is_null()) return invalid_field("messages", "'messages' is required.");
   if (!it->is_array()) return invalid_field("messages", "'messages' must be an array.");
@@ -232,7 +251,11 @@ maybe_error read_messages(const json& body, const request_limits& limits, comple
                                                 parsed.role + "').");
     }
     IG_HTTP_TRY(read_content(message, param + ".content", parsed.content));
-    IG_HTTP_TRY(read_message_tool_fields(message, param, parsed));
+    if (message.contains("tool_calls") || parsed.role == "tool") {
+      const model::json_with_number_texts& document = ordered.document();
+      IG_HTTP_TRY(read_message_tool_fields(document.value["messages"][i], document.texts,
+                                           "/messages/" + std::to_string(i), param, parsed));
+    }
     // As OpenAI: system, user and tool messages carry content ("" counts); an assistant turn in the
     // history may carry none (its tool calls, or an empty reply).
     const auto content = message.find("content");
@@ -339,7 +362,6 @@ maybe_error read_json_schema(const model::json_with_number_texts& document, comp
   return std::nullopt;
 }
 
-// The fields whose key order matters (tool definitions, schemas) are read from an order-keeping parse.
 // Output held to a grammar (response_format json_object/json_schema, or a tool_choice that forces a
 // call) ends when the grammar is complete; a stop string would cut it short, leaving invalid JSON
 // or the call's markup as text with finish_reason "stop".
@@ -352,14 +374,13 @@ maybe_error refuse_stop_in_constrained_output(const completion_request& out) {
                                    ": a stop string would cut the constrained output short.");
 }
 
-maybe_error read_ordered_fields(std::string_view body, const json& document, completion_request& out) {
+// The fields whose key order matters (tool definitions, schemas) are read from an order-keeping parse.
+maybe_error read_ordered_fields(ordered_body& body, const json& document, completion_request& out) {
   const bool wanted = document.contains("tools") || document.contains("tool_choice") ||
                       document.contains("parallel_tool_calls") || document.contains("response_format");
   if (!wanted) return std::nullopt;
-  auto parsed = model::parse_keeping_number_texts(body);
-  const model::json_with_number_texts ordered = parsed.ok() ? std::move(*parsed) : model::json_with_number_texts{};
-  IG_HTTP_TRY(read_tools(ordered, out.tools));
-  return read_json_schema(ordered, out);
+  IG_HTTP_TRY(read_tools(body.document(), out.tools));
+  return read_json_schema(body.document(), out);
 }
 
 }  // namespace
@@ -378,11 +399,12 @@ parsed_request parse_chat_request(std::string_view body, const request_limits& l
     return *failed;
   }
   if (completion_tokens) out.max_tokens = *completion_tokens;  // the newer name wins
-  if (auto failed = read_messages(*document, limits, out)) return *failed;
+  ordered_body ordered(body);
+  if (auto failed = read_messages(*document, ordered, limits, out)) return *failed;
   if (auto failed = read_logprobs_chat(*document, out)) return *failed;
   if (auto failed = read_template_kwargs(*document, out)) return *failed;
   if (auto failed = read_reasoning_effort(*document, out)) return *failed;
-  if (auto failed = read_ordered_fields(body, *document, out)) return *failed;
+  if (auto failed = read_ordered_fields(ordered, *document, out)) return *failed;
   if (auto failed = refuse_stop_in_constrained_output(out)) return *failed;
   return out;
 }
@@ -401,7 +423,8 @@ parsed_request parse_text_request(std::string_view body, const request_limits& l
       return unsupported_field(chat_only, "'" + std::string(chat_only) + "' is a /v1/chat/completions field.");
     }
   }
-  if (auto failed = read_ordered_fields(body, *document, out)) return *failed;
+  ordered_body ordered(body);
+  if (auto failed = read_ordered_fields(ordered, *document, out)) return *failed;
   if (auto failed = refuse_stop_in_constrained_output(out)) return *failed;
   if (auto failed = assign(read_bool(*document, "echo", "echo"), out.echo)) return *failed;
   if (auto failed = assign(read_string(*document, "suffix", "suffix"), out.suffix)) return *failed;

@@ -149,7 +149,8 @@ std::optional<api_error> read_tools(const model::json_with_number_texts& documen
   return std::nullopt;
 }
 
-std::optional<api_error> read_message_tool_fields(const nlohmann::json& message, const std::string& param,
+std::optional<api_error> read_message_tool_fields(const ordered& message, const model::number_texts& texts,
+                                                  const std::string& pointer, const std::string& param,
                                                   chat::chat_message& out) {
   if (out.role == "tool") {
     auto id = message.find("tool_call_id");
@@ -166,7 +167,7 @@ std::optional<api_error> read_message_tool_fields(const nlohmann::json& message,
                                                     std::to_string(max_calls_per_message) + " calls, on an assistant message.");
   }
   for (std::size_t i = 0; i < calls->size(); ++i) {
-    const nlohmann::json& call = (*calls)[i];
+    const ordered& call = (*calls)[i];
     const std::string at = param + ".tool_calls[" + std::to_string(i) + "]";
     const bool shaped = call.is_object() && call.value("type", "function") == "function" && call.contains("function") &&
                         call["function"].is_object() && call["function"].contains("name") &&
@@ -181,13 +182,16 @@ std::optional<api_error> read_message_tool_fields(const nlohmann::json& message,
         return invalid_field(at + ".function.arguments", "'" + at + ".function.arguments' nests deeper than " +
                                                              std::to_string(model::json_depth_max) + " levels.");
       }
-      const nlohmann::json object =
-          arguments->is_string() ? nlohmann::json::parse(arguments->get<std::string>(), nullptr, false) : *arguments;
-      if (!object.is_object()) {
+      const bool object = arguments->is_string()
+                              ? ordered::parse(arguments->get<std::string>(), nullptr, false).is_object()
+                              : arguments->is_object();
+      if (!object) {
         return invalid_field(at + ".function.arguments",
                              "'" + at + ".function.arguments' must be a JSON object (as text).");
       }
-      parsed.arguments = arguments->is_string() ? arguments->get<std::string>() : object.dump();
+      const std::string arguments_at = pointer + "/tool_calls/" + std::to_string(i) + "/function/arguments";
+      parsed.arguments = arguments->is_string() ? arguments->get<std::string>()
+                                                : model::dump_keeping_number_texts(*arguments, texts, arguments_at);
     }
     out.tool_calls.push_back(std::move(parsed));
   }

@@ -41,7 +41,11 @@ struct tool_request {
 std::optional<api_error> read_tools(const model::json_with_number_texts& body, tool_request& out);
 
 // An assistant message's `tool_calls` and a tool message's `tool_call_id` (param: "messages[i]").
-std::optional<api_error> read_message_tool_fields(const nlohmann::json& message, const std::string& param,
+// `message` comes from the body parsed with its key order and its numbers' texts (`texts`; the
+// message at `pointer`, "/messages/i"): arguments given as an object are kept as the client wrote
+// them, as arguments given as text are.
+std::optional<api_error> read_message_tool_fields(const nlohmann::ordered_json& message, const model::number_texts& texts,
+                                                  const std::string& pointer, const std::string& param,
                                                   chat::chat_message& out);
 
 }  // namespace infergrid::http

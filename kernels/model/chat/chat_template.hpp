@@ -31,6 +31,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kernels/model/chat/chat_message.hpp"
+#include "kernels/model/json_number_texts.hpp"
 
 namespace infergrid::chat {
 
@@ -47,6 +48,9 @@ struct render_options {
   // The request's `tools` (OpenAI's [{"type": "function", "function": {...}}], keys in the client's
   // order, since templates print them with tojson); empty: the template's no-tools path.
   nlohmann::ordered_json tools = nlohmann::ordered_json::array();
+  // The texts of the tools' numbers that a double does not hold, by pointer from `tools`
+  // ("/0/function/parameters/properties/x/minimum"): printed as the client wrote them.
+  model::number_texts tool_number_texts = {};
 };
 
 // How a family's model writes a tool call: prefix, one JSON object {"name": ..., <arguments_key>:

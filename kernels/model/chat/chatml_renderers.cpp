@@ -30,7 +30,9 @@ std::string tools_section(const render_options& options) {
   std::string out =
       "# Tools\n\nYou may call one or more functions to assist with the user query.\n\nYou are provided with "
       "function signatures within <tools></tools> XML tags:\n<tools>";
-  for (const auto& tool : options.tools) out += "\n" + jinja_tojson(tool);
+  for (std::size_t i = 0; i < options.tools.size(); ++i) {
+    out += "\n" + jinja_tojson(options.tools[i], -1, options.tool_number_texts, "/" + std::to_string(i));
+  }
   return out +
          "\n</tools>\n\nFor each function call, return a json object with function name and arguments within "
          "<tool_call></tool_call> XML tags:\n<tool_call>\n{\"name\": <function-name>, \"arguments\": "
@@ -39,7 +41,7 @@ std::string tools_section(const render_options& options) {
 
 // One <tool_call> block as both Qwen templates write it (arguments through tojson).
 std::string call_block(const tool_call& call) {
-  return "<tool_call>\n{\"name\": \"" + call.name + "\", \"arguments\": " + jinja_tojson(parse_or_string(call.arguments)) +
+  return "<tool_call>\n{\"name\": \"" + call.name + "\", \"arguments\": " + arguments_tojson(call.arguments) +
          "}\n</tool_call>";
 }
 

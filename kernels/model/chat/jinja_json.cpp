@@ -27,7 +27,16 @@ std::string js_number(const json& value) {
   return text;
 }
 
-void write(const json& value, int indent, int depth, std::string& out) {
+// Where the number texts are looked up: `at` in the texts' document (nothing to track without texts).
+struct number_place {
+  const model::number_texts& texts;
+  std::string at;
+  number_place child(const std::string& key) const {
+    return {texts, texts.empty() ? std::string() : model::child_pointer(at, key)};
+  }
+};
+
+void write(const json& value, int indent, int depth, const number_place& place, std::string& out) {
   const bool pretty = indent >= 0;
   const auto newline = [&](int level) {
     out += '\n';
@@ -40,20 +49,20 @@ void write(const json& value, int indent, int depth, std::string& out) {
       out += object ? '}' : ']';
       return;
     }
-    bool first = true;
-    for (auto it = value.begin(); it != value.end(); ++it) {
-      if (!first) out += pretty ? "," : ", ";
-      first = false;
+    std::size_t index = 0;
+    for (auto it = value.begin(); it != value.end(); ++it, ++index) {
+      if (index > 0) out += pretty ? "," : ", ";
       if (pretty) newline(depth + 1);
       if (object) out += json(it.key()).dump(-1, ' ', false, json::error_handler_t::replace) + ": ";
-      write(*it, indent, depth + 1, out);
+      write(*it, indent, depth + 1, place.child(object ? it.key() : std::to_string(index)), out);
     }
     if (pretty) newline(depth);
     out += object ? '}' : ']';
     return;
   }
   if (value.is_number()) {
-    out += js_number(value);
+    const auto kept = place.texts.find(place.at);
+    out += kept != place.texts.end() ? kept->second : js_number(value);
     return;
   }
   out += value.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -61,16 +70,18 @@ void write(const json& value, int indent, int depth, std::string& out) {
 
 }  // namespace
 
-std::string jinja_tojson(const nlohmann::ordered_json& value, int indent) {
+std::string jinja_tojson(const nlohmann::ordered_json& value, int indent, const model::number_texts& texts,
+                         const std::string& pointer) {
   std::string out;
-  write(value, indent, 0, out);
+  write(value, indent, 0, number_place{texts, pointer}, out);
   return out;
 }
 
-nlohmann::ordered_json parse_or_string(std::string_view text) {
-  if (!model::json_nesting_within(text)) return json(std::string(text));
-  json parsed = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  return parsed.is_discarded() ? json(std::string(text)) : parsed;
+std::string arguments_tojson(std::string_view text) {
+  if (!model::json_nesting_within(text)) return jinja_tojson(json(std::string(text)));
+  auto parsed = model::parse_keeping_number_texts(text);
+  if (!parsed.ok()) return jinja_tojson(json(std::string(text)));
+  return jinja_tojson(parsed->value, -1, parsed->texts);
 }
 
 }  // namespace infergrid::chat

@@ -46,7 +46,9 @@ std::string render_llama3_1(const std::vector<chat_message>& messages, const ren
            "for a function call with its proper arguments that best answers the given prompt.\n\nRespond in the "
            "format {\"name\": function name, \"parameters\": dictionary of argument name and its value}.Do not use "
            "variables.\n\n";
-    for (const auto& tool : options.tools) out += jinja_tojson(tool, 4) + "\n\n";
+    for (std::size_t i = 0; i < options.tools.size(); ++i) {
+      out += jinja_tojson(options.tools[i], 4, options.tool_number_texts, "/" + std::to_string(i)) + "\n\n";
+    }
     out += std::string(trim(messages[first].content)) + "<|eot_id|>";
     ++first;
   }
@@ -55,7 +57,7 @@ std::string render_llama3_1(const std::vector<chat_message>& messages, const ren
     if (!m.tool_calls.empty()) {
       const tool_call& call = m.tool_calls.front();  // tools_problem refuses more than one
       out += "<|start_header_id|>assistant<|end_header_id|>\n\n{\"name\": \"" + call.name + "\", \"parameters\": " +
-             jinja_tojson(parse_or_string(call.arguments)) + "}<|eot_id|>";
+             arguments_tojson(call.arguments) + "}<|eot_id|>";
     } else if (m.role == "tool") {
       // `message.content is iterable` holds for a string, so the result is printed as a JSON string.
       out += "<|start_header_id|>ipython<|end_header_id|>\n\n" + jinja_tojson(m.content) + "<|eot_id|>";

@@ -131,7 +131,16 @@ TEST(jinja_json, python_separators_and_javascript_numbers) {
   EXPECT_EQ(jinja_tojson(value), "{\"b\": [1, 2, 1.5e-7, 1e+21], \"a\": {}, \"s\": \"é\\n\\u0001\"}");
   EXPECT_EQ(jinja_tojson(nlohmann::ordered_json::parse(R"({"a": [1], "e": []})"), 4),
             "{\n    \"a\": [\n        1\n    ],\n    \"e\": []\n}");
-  EXPECT_EQ(parse_or_string("not json"), "not json");
+  EXPECT_EQ(arguments_tojson("not json"), "\"not json\"");
+}
+
+// Arguments are printed as sent: keys in their order, numbers a double does not hold digit for digit
+// (the others as tojson prints them).
+TEST(jinja_json, arguments_keep_their_key_order_and_their_numbers_as_written) {
+  EXPECT_EQ(arguments_tojson(R"({"z":12345678901234567890123,"a":[0.1000000000000000000001,2.0,1e21]})"),
+            R"({"z": 12345678901234567890123, "a": [0.1000000000000000000001, 2, 1e+21]})");
+  const auto tool = nlohmann::ordered_json::parse(R"({"p": {"m": 0.1}})");
+  EXPECT_EQ(jinja_tojson(tool, -1, {{"/3/p/m", "0.1000000000000000000001"}}, "/3"), R"({"p": {"m": 0.1000000000000000000001}})");
 }
 
 }  // namespace
