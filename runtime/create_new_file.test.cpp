@@ -12,9 +12,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "tests/support/processes_at_once.hpp"
+#include "tests/support/file_text.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace infergrid {
@@ -23,12 +23,6 @@ namespace {
 struct create_new_file_test : ::testing::Test {
   testing::temp_dir dir{"create-new-file"};
   std::string path = dir.file("signing.key");
-  static std::string content(const std::string& file) {
-    std::ifstream in(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
   std::size_t files_in_folder() const {
     const auto folder = std::filesystem::path(path).parent_path();
     return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(folder), {}));
@@ -40,7 +34,7 @@ TEST_F(create_new_file_test, a_new_file_gets_the_whole_text_and_the_mode_asked_a
   const auto created = create_new_file(path, "seed\n", 0644);
   ::umask(umask_before);
   ASSERT_TRUE(created.ok()) << created.err().message;
-  EXPECT_EQ(content(path), "seed\n");
+  EXPECT_EQ(testing::file_text(path), "seed\n");
   struct stat info {};
   ASSERT_EQ(::stat(path.c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 07777, 0644u);
@@ -53,7 +47,7 @@ TEST_F(create_new_file_test, an_existing_file_is_never_replaced_and_the_refusal_
   ASSERT_FALSE(created.ok());
   EXPECT_EQ(created.err().code, error_code::conflict);
   EXPECT_NE(created.err().message.find(path + " already exists"), std::string::npos) << created.err().message;
-  EXPECT_EQ(content(path), "the key already there\n");
+  EXPECT_EQ(testing::file_text(path), "the key already there\n");
   EXPECT_EQ(files_in_folder(), 1u);
 }
 
@@ -73,14 +67,14 @@ TEST_F(create_new_file_test, of_several_processes_creating_one_path_at_once_exac
     const auto created = create_new_file(path, mine);
     if (created.ok()) return "won " + mine;
     if (created.err().code != error_code::conflict) return "error " + created.err().message;
-    const std::string there = content(path);  // the winner's, already whole
+    const std::string there = testing::file_text(path);  // the winner's, already whole
     return there.size() > long_text.size() ? std::string("lost") : "saw " + std::to_string(there.size()) + " bytes";
   });
   ASSERT_EQ(said.size(), 8u);
   EXPECT_EQ(std::count(said.begin(), said.end(), "lost"), 7) << said[0].substr(0, 80);
   const auto winner = std::find_if(said.begin(), said.end(), [](const std::string& s) { return s.rfind("won ", 0) == 0; });
   ASSERT_NE(winner, said.end());
-  EXPECT_EQ(content(path), winner->substr(4));
+  EXPECT_EQ(testing::file_text(path), winner->substr(4));
   EXPECT_EQ(files_in_folder(), 1u);
 }
 

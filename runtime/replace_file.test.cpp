@@ -10,8 +10,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
+#include "tests/support/file_text.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace infergrid {
@@ -20,12 +20,6 @@ namespace {
 struct replace_file_test : ::testing::Test {
   testing::temp_dir dir{"replace-file"};
   std::string path = dir.file("state.yaml");
-  static std::string content(const std::string& file) {
-    std::ifstream in(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
   static mode_t mode_of(const std::string& file) {
     struct stat info {};
     EXPECT_EQ(::stat(file.c_str(), &info), 0);
@@ -39,7 +33,7 @@ TEST_F(replace_file_test, the_new_content_replaces_the_old_whole_with_the_mode_a
   const auto replaced = replace_file(path, "new: 2\n", 0640);
   ::umask(umask_before);
   ASSERT_TRUE(replaced.ok()) << replaced.err().message;
-  EXPECT_EQ(content(path), "new: 2\n");
+  EXPECT_EQ(testing::file_text(path), "new: 2\n");
   EXPECT_EQ(mode_of(path), 0640u);
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
 }
@@ -52,7 +46,7 @@ TEST_F(replace_file_test, a_rename_that_fails_names_the_file_and_the_reason_and_
   EXPECT_EQ(replaced.err().code, error_code::io_error);
   EXPECT_NE(replaced.err().message.find("cannot replace " + path + ": "), std::string::npos) << replaced.err().message;
   EXPECT_NE(replaced.err().message.find("directory"), std::string::npos) << replaced.err().message;
-  EXPECT_EQ(content(path + "/inside"), "kept\n");
+  EXPECT_EQ(testing::file_text(path + "/inside"), "kept\n");
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
 }
 

@@ -5,11 +5,11 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "actors/http_bridge/account_book.hpp"
+#include "tests/support/file_text.hpp"
 
 namespace infergrid::http {
 namespace {
@@ -26,12 +26,7 @@ struct keys_file_fixture : ::testing::Test {
                                ("api-keys-" + std::to_string(::getpid()) + "-" + std::to_string(rand()) + ".yaml");
   void SetUp() override { std::ofstream(path) << base_file; }
   void TearDown() override { std::filesystem::remove(path); }
-  std::string text() const {
-    std::ifstream in(path);
-    std::stringstream all;
-    all << in.rdbuf();
-    return all.str();
-  }
+  std::string text() const { return testing::file_text(path); }
 };
 
 TEST_F(keys_file_fixture, MadeKeyIsStoredHashedAndFoundByItsHash) {
