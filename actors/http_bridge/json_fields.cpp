@@ -24,14 +24,30 @@ std::string range_text(double minimum, double maximum) {
   return format(minimum) + " and " + format(maximum);
 }
 
+// nlohmann's text, e.g. "[json.exception.parse_error.101] parse error at line 1, column 9: syntax error while
+// parsing object separator - unexpected '}'; expected ':'; last read: '...'", without the library's tag and without
+// the echo of the client's bytes (they may not be UTF-8, and the answer is JSON).
+std::string parse_failure_text(const nlohmann::json::parse_error& e) {
+  std::string text = e.what();
+  if (auto tag_end = text.find("] "); text.starts_with("[json.exception.") && tag_end != std::string::npos) {
+    text.erase(0, tag_end + 2);
+  }
+  if (auto echo = text.find("; last read:"); echo != std::string::npos) text.erase(echo);
+  return text;
+}
+
 }  // namespace
 
 std::variant<nlohmann::json, api_error> parse_json_object(std::string_view body) {
   if (!model::json_nesting_within(body)) {
     return invalid_json("objects and arrays nest deeper than " + std::to_string(model::json_depth_max) + " levels");
   }
-  nlohmann::json document = nlohmann::json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded()) return invalid_json("expected one JSON object");
+  nlohmann::json document;
+  try {
+    document = nlohmann::json::parse(body.begin(), body.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    return invalid_json(parse_failure_text(e));
+  }
   if (!document.is_object()) {
     return invalid_json("the body must be a JSON object, not " + std::string(document.type_name()));
   }

@@ -146,6 +146,19 @@ TEST(ChatRequest, InvalidJsonIs400WithoutParam) {
   }
 }
 
+TEST(ChatRequest, InvalidJsonSaysWhereAndWhyWithoutEchoingTheBody) {
+  const std::string bad_escape = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\\uZZZZ\xff\"}]}";
+  auto failure = chat_error(bad_escape);
+  EXPECT_EQ(failure.code, "invalid_json");
+  EXPECT_NE(failure.message.find("line 1, column 55"), std::string::npos) << failure.message;
+  EXPECT_NE(failure.message.find("'\\u' must be followed by 4 hex digits"), std::string::npos) << failure.message;
+  EXPECT_EQ(failure.message.find("json.exception"), std::string::npos) << failure.message;
+  EXPECT_EQ(failure.message.find("last read"), std::string::npos) << failure.message;
+  EXPECT_EQ(failure.message.find('\xff'), std::string::npos) << failure.message;
+  auto trailing_comma = chat_error("{\"model\":\"m\",}");
+  EXPECT_NE(trailing_comma.message.find("column 14"), std::string::npos) << trailing_comma.message;
+}
+
 struct bad_field_case {
   const char* body;
   const char* param;
