@@ -153,7 +153,8 @@ TEST(cli_link_diagnosis, a_cli_reaching_an_ipv6_node_listens_for_its_reply_on_ip
   if (!ipv6_loopback_available()) GTEST_SKIP() << "this machine cannot bind ::1";
   child_node node("link-v6-reply", "", "{transport: curve, admit: open, transport_key: '$TRANSPORT_KEY'}", "[::1]");
   ASSERT_TRUE(node.ready) << node.process->log();
-  const cli_run run = ping({"--endpoint", node.endpoint, "--node", node.name, "--server-key", node.keys.transport_pub});
+  const cli_run run = ping({"--endpoint", node.endpoint, "--node", node.name, "--server-key", node.keys.transport_pub,
+                            "--log-level", "info"});  // the CLI node's "listening on" line is an info line
   EXPECT_EQ(run.exit_status, 0) << run.output;
   EXPECT_TRUE(says(run, "listening on tcp://[::1]:")) << run.output;
   EXPECT_TRUE(says(run, node.name + "/health answered")) << run.output;

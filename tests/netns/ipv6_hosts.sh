@@ -68,13 +68,13 @@ YAML
 start_node v6node 'tcp://[fd00:5::1]:7400'
 
 on operator "$binary" ping --endpoint 'tcp://[fd00:5::1]:7400' --node v6node --server-key "$dir/keys/transport.pub" \
-  --timeout-ms 3000 > "$dir/ping.log" 2>&1 || fail "ping from the other IPv6 host got no answer: $(cat "$dir/ping.log")"
+  --timeout-ms 3000 --log-level info > "$dir/ping.log" 2>&1 || fail "ping from the other IPv6 host got no answer: $(cat "$dir/ping.log")"
 grep -q "listening on tcp://\[fd00:5::2\]:" "$dir/ping.log" || fail "ping did not listen on its IPv6 address: $(cat "$dir/ping.log")"
 grep -q "v6node/health answered" "$dir/ping.log" || fail "ping did not report the answer: $(cat "$dir/ping.log")"
 
 start_node v6link 'tcp://[fe80::5:1%eth0]:7401'
 on operator "$binary" ping --endpoint 'tcp://[fe80::5:1%lan0]:7401' --node v6link --server-key "$dir/keys/transport.pub" \
-  --timeout-ms 3000 > "$dir/link-ping.log" 2>&1 || fail "ping by link-local address got no answer: $(cat "$dir/link-ping.log")"
+  --timeout-ms 3000 --log-level info > "$dir/link-ping.log" 2>&1 || fail "ping by link-local address got no answer: $(cat "$dir/link-ping.log")"
 grep -q "listening on tcp://\[fe80::[0-9a-f:]*%lan0\]:" "$dir/link-ping.log" \
   || fail "link-local ping did not listen on its link-local address with the interface: $(cat "$dir/link-ping.log")"
 grep -q "v6link/health answered" "$dir/link-ping.log" || fail "link-local ping did not report the answer: $(cat "$dir/link-ping.log")"
