@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/cli/command_registry.hpp"
+#include "actors/cli/text_table.hpp"
 #include "actors/http_bridge/account_book.hpp"
 #include "actors/http_bridge/api_key_file.hpp"
 #include "actors/http_bridge/http_bridge_config.hpp"
@@ -92,17 +93,19 @@ int run_list(const keys_options& options) {
   auto book = http::account_book::load_file(target->keys_file);
   if (!book.ok()) return fail("list", book.err().message);
   auto usage = usage_from_bridge(*target);
-  fmt::print("{:<12} {:<20} {:<16} {:<21} {:<21} {:>8} {:>8} {:>10} {:>12}\n", "id", "account", "prefix", "created",
-             "revoked", "requests", "prompt", "completion", "spent");
+  constexpr auto right = cli::align::right;
+  cli::text_table table({{"id"}, {"account"}, {"prefix"}, {"created"}, {"revoked"}, {"requests", right}, {"prompt", right},
+                         {"completion", right}, {"spent", right}});
   for (const auto& key : book->keys()) {
     const auto& counts = usage.ok() && usage->contains(key.id) ? (*usage)[key.id] : nlohmann::json();
     const auto number = [&](const char* name) {
       return counts.is_object() ? std::to_string(counts.value(name, std::int64_t{0})) : std::string("-");
     };
-    fmt::print("{:<12} {:<20} {:<16} {:<21} {:<21} {:>8} {:>8} {:>10} {:>12}\n", key.id, key.account, key.prefix + "…",
-               key.created.empty() ? "(file)" : key.created, key.revoked.empty() ? "-" : key.revoked,
-               number("requests"), number("prompt_tokens"), number("completion_tokens"), number("spent_micro"));
+    table.add_row({key.id, key.account, key.prefix + "…", key.created.empty() ? "(file)" : key.created,
+                   key.revoked.empty() ? "-" : key.revoked, number("requests"), number("prompt_tokens"),
+                   number("completion_tokens"), number("spent_micro")});
   }
+  fmt::print("{}", table.render());
   if (!usage.ok()) fmt::print(stderr, "usage not shown: {}\n", usage.err().message);
   return 0;
 }

@@ -6,8 +6,10 @@
 
 #include "actors/cli/command_registry.hpp"
 #include "actors/cli/node_client.hpp"
+#include "actors/cli/text_table.hpp"
 #include "messages/system.hpp"
 #include "runtime/node.hpp"
+#include "runtime/log_escape.hpp"
 #include "runtime/serve.hpp"
 
 namespace {
@@ -42,12 +44,18 @@ infergrid::status run_ping(const ping_options& options) {
 
   fmt::print("{} at {}: up {} ms, ping {} us ({} answered)\n", report->node, endpoint, report->uptime_ms, round_trip_us,
              echoed->responder);
-  fmt::print("{:<32} {:<12} {:>10} {:>10} {:>10} {:>10} {:>8} {:>8} {:>8} {:>8}\n", "actor", "kind", "received", "sent",
-             "malformed", "undeliv.", "errors", "restarts", "timeouts", "refused");
+  constexpr auto right = cli::align::right;
+  cli::text_table counters({{"actor"}, {"kind"}, {"received", right}, {"sent", right}, {"malformed", right},
+                            {"undeliv.", right}, {"errors", right}, {"restarts", right}, {"timeouts", right},
+                            {"refused", right}});
   for (const auto& a : report->actors) {
-    fmt::print("{:<32} {:<12} {:>10} {:>10} {:>10} {:>10} {:>8} {:>8} {:>8} {:>8}\n", a.address, a.kind, a.received,
-               a.sent, a.dropped_malformed, a.dropped_undeliverable, a.errors, a.restarts, a.timeouts, a.refused);
+    // Names the reached node chose, escaped as the log writes them (no terminal control sequences).
+    counters.add_row({escape_control_characters(a.address), escape_control_characters(a.kind), fmt::to_string(a.received),
+                      fmt::to_string(a.sent), fmt::to_string(a.dropped_malformed), fmt::to_string(a.dropped_undeliverable),
+                      fmt::to_string(a.errors), fmt::to_string(a.restarts), fmt::to_string(a.timeouts),
+                      fmt::to_string(a.refused)});
   }
+  fmt::print("{}", counters.render());
   return {};
 }
 

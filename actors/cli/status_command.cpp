@@ -2,6 +2,7 @@
 // stake and earnings, the queue, recent jobs and the ledger's last epoch — asked over tcp from the
 // matchmaker (grid_view_query) and the settlement actor (ledger_view_query) of a running node, as
 // `infergrid trace` asks. `--watch` redraws it every few seconds.
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <string>
@@ -12,6 +13,7 @@
 #include "actors/cli/command_registry.hpp"
 #include "actors/cli/actor_address.hpp"
 #include "actors/cli/node_client.hpp"
+#include "actors/cli/text_table.hpp"
 #include "messages/ledger_view.hpp"
 #include "messages/match.hpp"
 #include "runtime/log_escape.hpp"
@@ -56,23 +58,28 @@ void print_grid(const grid_view_report& g) {
   fmt::print("completed {} · failed {} · failovers {} · evictions {} · receipts {} · audit verdicts {} · convictions {} "
              "· validators {}\n\n",
              g.completed, g.failed, g.failovers, g.evictions, g.receipts, g.audit_verdicts, g.convictions, g.validators);
-  fmt::print("{:<20} {:>7} {:>6} {:>5} {:>7} {:>6} {:>6} {:>9} {:>12}\n", "model", "workers", "slots", "free", "running",
-             "queued", "load", "completed", "price/1k");
+  constexpr auto right = cli::align::right;
+  cli::text_table models({{"model"}, {"workers", right}, {"slots", right}, {"free", right}, {"running", right},
+                          {"queued", right}, {"load", right}, {"completed", right}, {"price/1k", right}});
   for (const auto& m : g.models) {
-    fmt::print("{:<20} {:>7} {:>6} {:>5} {:>7} {:>6} {:>5.1f}% {:>9} {:>12}\n", shown(m.model), m.workers, m.slots, m.free_slots,
-               m.running, m.queued, m.utilisation_permille / 10.0, m.completed, m.min_price_completion_micro);
+    models.add_row({shown(m.model), fmt::to_string(m.workers), fmt::to_string(m.slots), fmt::to_string(m.free_slots),
+                    fmt::to_string(m.running), fmt::to_string(m.queued), fmt::format("{:.1f}%", m.utilisation_permille / 10.0),
+                    fmt::to_string(m.completed), fmt::to_string(m.min_price_completion_micro)});
   }
-  fmt::print("\n{:<17} {:<10} {:<14} {:>9} {:>7} {:>6} {:>9} {:>9} {:>8} {:>6} {:>8}\n", "worker", "node", "models",
-             "free/slot", "running", "queued", "tokens", "tok/s", "1st tok", "rep.", "seen");
+  fmt::print("{}", models.render());
+  cli::text_table workers({{"worker"}, {"node"}, {"models"}, {"free/slot", right}, {"running", right}, {"queued", right},
+                           {"tokens", right}, {"tok/s", right}, {"1st tok", right}, {"rep.", right}, {"seen", right}});
   for (const auto& w : g.workers) {
     const auto slash = w.address.find('/');
     double best = 0;
     for (const auto& offer : w.models) best = std::max(best, offer.tokens_per_second);
-    fmt::print("{:<17} {:<10} {:<14} {:>9} {:>7} {:>6} {:>9} {:>9.1f} {:>6.0f}ms {:>5}‰ {:>6}ms\n", short_id(w.worker_id),
-               shown(slash == std::string::npos ? "" : w.address.substr(0, slash)), model_names(w.models),
-               fmt::format("{}/{}", w.free_slots, w.slots), w.running, w.queued, w.tokens_generated, best,
-               w.first_token_ms_measured, w.reputation_permille, w.last_seen_ms_ago);
+    workers.add_row({short_id(w.worker_id), shown(slash == std::string::npos ? "" : w.address.substr(0, slash)),
+                     model_names(w.models), fmt::format("{}/{}", w.free_slots, w.slots), fmt::to_string(w.running),
+                     fmt::to_string(w.queued), fmt::to_string(w.tokens_generated), fmt::format("{:.1f}", best),
+                     fmt::format("{:.0f}ms", w.first_token_ms_measured), fmt::format("{}‰", w.reputation_permille),
+                     fmt::format("{}ms", w.last_seen_ms_ago)});
   }
+  fmt::print("\n{}", workers.render());
 }
 
 void print_ledger(const ledger_view_report& l) {
@@ -86,23 +93,26 @@ void print_ledger(const ledger_view_report& l) {
     fmt::print("miners' accounts: withheld (pass --identity with a key the node lists as coordinator or operator)\n");
     return;
   }
-  fmt::print("\n{:<17} {:>16} {:>16} {:>12} {:>10}\n", "miner", "staked", "earnings", "epoch tokens", "multiplier");
+  constexpr auto right = cli::align::right;
+  cli::text_table miners({{"miner"}, {"staked", right}, {"earnings", right}, {"epoch tokens", right}, {"multiplier", right}});
   for (const auto& a : l.accounts) {
     if (a.kind != 1) continue;  // miners
     const bool early = a.first_stake_epoch >= 0 && a.first_stake_epoch < l.early_participant_epochs;
-    fmt::print("{:<17} {:>16} {:>16} {:>12} {:>9}%\n", short_id(a.account), tokens(a.staked_micro),
-               tokens(a.balance_micro), a.epoch_tokens, early ? l.early_participant_multiplier_percent : 100);
+    miners.add_row({short_id(a.account), tokens(a.staked_micro), tokens(a.balance_micro), fmt::to_string(a.epoch_tokens),
+                    fmt::format("{}%", early ? l.early_participant_multiplier_percent : 100)});
   }
+  fmt::print("\n{}", miners.render());
 }
 
 void print_jobs(const grid_view_report& g) {
-  fmt::print("\n{:<42} {:<14} {:<17} {:>11} {:<8} {}\n", "recent job", "model", "miner", "tokens", "receipt", "audit");
+  cli::text_table jobs({{"recent job"}, {"model"}, {"miner"}, {"tokens", cli::align::right}, {"receipt"}, {"audit"}});
   for (const auto& j : g.recent_jobs) {
     const std::string audit = j.guilty_verdicts > 0 ? "guilty" : j.verdicts > 0 ? "innocent" : "not audited";
-    fmt::print("{:<42} {:<14} {:<17} {:>11} {:<8} {}{}\n", shown(j.request_id), shown(j.model), short_id(j.worker_id),
-               fmt::format("{}+{}", j.prompt_tokens, j.completion_tokens), j.receipt ? "signed" : "none", audit,
-               j.escalated ? " (escalated)" : "");
+    jobs.add_row({shown(j.request_id), shown(j.model), short_id(j.worker_id),
+                  fmt::format("{}+{}", j.prompt_tokens, j.completion_tokens), j.receipt ? "signed" : "none",
+                  audit + (j.escalated ? " (escalated)" : "")});
   }
+  fmt::print("\n{}", jobs.render());
 }
 
 status print_status(const cli::connected_node& connected, const status_options& options) {
