@@ -37,6 +37,10 @@ target_compile_definitions(chat_golden_test PRIVATE
 gtest_discover_tests(chat_golden_test WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
   PROPERTIES FIXTURES_REQUIRED tokenizer_fixtures DISCOVERY_TIMEOUT 60)
 
+# `infergrid generate --chat` renders the prompt with the model's chat template (generate_chat.sh).
+add_test(NAME cli_generate_chat COMMAND sh ${tokenizer_source}/generate_chat.sh $<TARGET_FILE:infergrid> ${tokenizer_work})
+set_tests_properties(cli_generate_chat PROPERTIES FIXTURES_REQUIRED tokenizer_fixtures TIMEOUT 120)
+
 # End to end against a served Qwen3-vocabulary model (tests/openai_client): it stops at <|im_end|>
 # (chatml_stop), tools / structured outputs work through openai, LangChain and the AI SDK (tools), and
 # 100 random schemas and 20 forced calls with random parameters all validate (random_schemas), and

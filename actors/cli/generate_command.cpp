@@ -9,6 +9,7 @@
 #include "actors/cli/command_registry.hpp"
 #include "kernels/engine/llama_engine.hpp"
 #include "kernels/engine/load_progress_lines.hpp"
+#include "kernels/model/chat/file_template.hpp"
 #include "kernels/model/generation.hpp"
 #include "kernels/model/gguf_file.hpp"
 #include "kernels/model/tokenizer.hpp"
@@ -24,7 +25,30 @@ struct generate_flags {
   std::string device;
   std::uint32_t context_size = 0;
   std::string kv_cache_type = "f32";
+  // Chat: the prompt is a user message rendered with the model's chat template (as the HTTP bridge renders
+  // /v1/chat/completions), after an optional system message; only the reply is printed.
+  bool chat = false;
+  std::string system;
+  bool no_think = false;     // Qwen3's enable_thinking=false
+  bool show_prompt = false;  // the rendered prompt on stderr
 };
+
+// The text the model is given: the prompt itself, or with --chat its rendering by the file's template.
+result<std::string> model_input(const model::gguf_file& file, const generate_flags& flags) {
+  if (!flags.chat) return flags.prompt;
+  auto found = chat::template_of(file);
+  if (!found) return found.err();
+  if (!found->recognised) {
+    fmt::print(stderr, "warning: {}: the prompt uses the plain default (\"User: ...\\nAssistant:\")\n",
+               found->present ? "tokenizer.chat_template is of no known family" : "the model has no chat template");
+  }
+  std::vector<chat::chat_message> messages;
+  if (!flags.system.empty()) messages.push_back({.role = "system", .content = flags.system});
+  messages.push_back({.role = "user", .content = flags.prompt});
+  chat::render_options options;
+  if (flags.no_think) options.enable_thinking = false;
+  return chat::render_chat(found->family, messages, options);
+}
 
 int run_generate(const generate_flags& flags) {
   auto file = model::gguf_file::open(flags.model_path);
@@ -57,12 +81,18 @@ int run_generate(const generate_flags& flags) {
     if (!out) return out.err();
     return std::move(out->logits);
   };
+  auto input = model_input(*file, flags);
+  if (!input) {
+    fmt::print(stderr, "error: {}\n", input.err().message);
+    return 1;
+  }
+  if (flags.show_prompt) fmt::print(stderr, "prompt: {}\n", *input);
   model::generation_config config;
   config.max_new_tokens = flags.max_new_tokens;
   config.sampling = flags.sampling;
-  fmt::print("{}", flags.prompt);
+  if (!flags.chat) fmt::print("{}", flags.prompt);  // a continuation reads on from its prompt; a reply stands alone
   std::fflush(stdout);
-  auto generated = model::generate(*vocab, forward, engine->context_size(), flags.prompt, config,
+  auto generated = model::generate(*vocab, forward, engine->context_size(), *input, config,
                                    [](std::string_view text) {
                                      fmt::print("{}", text);
                                      std::fflush(stdout);
@@ -101,7 +131,19 @@ void add_generate(CLI::App& app) {
   cmd->add_option("--kv-cache-type", flags->kv_cache_type, "KV cache element type: f32, or f16 (half the memory)")
       ->check(CLI::IsMember({"f32", "f16"}))
       ->capture_default_str();
-  cmd->callback([flags] { set_exit_code(run_generate(*flags)); });
+  cmd->add_flag("--chat", flags->chat,
+                "Treat the prompt as a user message: render it with the model's chat template (tokenizer.chat_template, "
+                "as /v1/chat/completions does) and print only the reply");
+  cmd->add_option("--system", flags->system, "With --chat: a system message before the prompt");
+  cmd->add_flag("--no-think", flags->no_think, "With --chat: Qwen3's enable_thinking=false (an empty <think></think>)");
+  cmd->add_flag("--show-prompt", flags->show_prompt, "Print the text given to the model (with --chat: as rendered) on stderr");
+  cmd->callback([flags] {
+    if (!flags->chat && (!flags->system.empty() || flags->no_think)) {
+      fmt::print(stderr, "error: --system and --no-think need --chat\n");
+      return set_exit_code(2);
+    }
+    set_exit_code(run_generate(*flags));
+  });
 }
 
 IG_REGISTER_COMMAND(add_generate);

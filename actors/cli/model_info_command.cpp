@@ -5,6 +5,7 @@
 #include <map>
 
 #include "actors/cli/command_registry.hpp"
+#include "kernels/model/chat/file_template.hpp"
 #include "kernels/model/gguf_file.hpp"
 #include "kernels/model/llama_hparams.hpp"
 #include "kernels/model/llama_weights.hpp"
@@ -30,6 +31,17 @@ bool print_tokenizer(const model::gguf_file& file) {
              kinds.at(vocab->model_name()), vocab->vocab_size(), vocab->bos_id(), vocab->eos_id(), vocab->add_bos(),
              end_of_generation);
   return true;
+}
+
+// Which chat template the bridge and `generate --chat` render prompts with.
+void print_chat_template(const model::gguf_file& file) {
+  auto found = chat::template_of(file);
+  if (!found) return (void)fmt::print(stderr, "error: tokenizer.chat_template: {}\n", found.err().message);
+  if (!found->present) return (void)fmt::print("chat template: none in the file (prompts use the plain default)\n");
+  if (!found->recognised) {
+    return (void)fmt::print("chat template: of no known family (prompts use the plain default)\n");
+  }
+  fmt::print("chat template: {}\n", chat::to_string(found->family));
 }
 
 int print_model_info(const std::string& path, bool list_tensors) {
@@ -67,6 +79,7 @@ int print_model_info(const std::string& path, bool list_tensors) {
              weights->has_qkv_bias() ? "yes" : "no", weights->has_qk_norm() ? "yes" : "no",
              weights->rope_freq_factors.size());
   const bool tokenizer_usable = print_tokenizer(*file);
+  print_chat_template(*file);
   if (list_tensors) {
     for (const model::gguf_tensor& t : file->tensors()) {
       std::string dims;

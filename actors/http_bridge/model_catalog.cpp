@@ -1,5 +1,6 @@
 #include "actors/http_bridge/model_catalog.hpp"
 
+#include "kernels/model/chat/file_template.hpp"
 #include "kernels/model/gguf_file.hpp"
 #include "kernels/model/tokenizer.hpp"
 #include "runtime/log.hpp"
@@ -105,14 +106,12 @@ result<model_facts> read_model_facts(const std::string& gguf_path) {
   auto file = model::gguf_file::open(gguf_path);
   if (!file.ok()) return file.err();
   model_facts facts;
-  if (file->has("tokenizer.chat_template")) {
-    auto text = file->get_string("tokenizer.chat_template");
-    if (!text.ok()) return text.err();
-    facts.family = chat::detect_template(*text);
-    if (facts.family == chat::template_family::plain && !text->empty()) {
-      log(log_level::warn, "http_bridge", "{}: tokenizer.chat_template is of no known family; prompts use the plain "
-          "default (\"User: ...\\nAssistant:\")", gguf_path);
-    }
+  auto chat_template = chat::template_of(*file);
+  if (!chat_template.ok()) return chat_template.err();
+  facts.family = chat_template->family;
+  if (chat_template->present && !chat_template->recognised) {
+    log(log_level::warn, "http_bridge", "{}: tokenizer.chat_template is of no known family; prompts use the plain "
+        "default (\"User: ...\\nAssistant:\")", gguf_path);
   }
   if (auto tokens = file->get_string_array("tokenizer.ggml.tokens"); tokens.ok()) {
     facts.vocab_size = static_cast<std::int64_t>(tokens->size());
