@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Configures and builds InferGrid into build/ (the `dev` preset).
+#   deploy/build.sh   (no arguments; --help: this text)
 set -euo pipefail
+case "${1:-}" in  # --help: the comment above; an argument it does not take is refused
+  -h|--help) sed -n '2,/^set -/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+  ?*) echo "build.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 cmake --preset dev >/dev/null
 cmake --build --preset dev -j "$(nproc)"

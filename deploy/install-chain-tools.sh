@@ -5,7 +5,12 @@
 # link ./anvil to that binary, and the compiled contracts in artifacts/. `infergrid chain deploy` and
 # `infergrid up --chain` look there (deploy/readme/chain.md). npm runs only when the lock file changed.
 # (The chain tests' ctest fixtures chain_npm_install and chain_contracts_compile do the same.)
+#   deploy/install-chain-tools.sh [BUILD_DIR]   (--help: this text)
 set -euo pipefail
+case "${1:-}" in  # --help: the comment above; a flag it does not know is refused
+  -h|--help) sed -n '2,/^set -/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+  -*) echo "install-chain-tools.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 contracts="$PWD/actors/settlement/chain/contracts"
 work="$(mkdir -p "${1:-build}/chain_contracts" && cd "${1:-build}/chain_contracts" && pwd)"

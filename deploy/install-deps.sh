@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Installs what InferGrid needs on Debian 12 (idempotent: installs only what is missing).
+#   deploy/install-deps.sh   (no arguments; --help: this text)
 set -euo pipefail
+case "${1:-}" in  # --help: the comment above; an argument it does not take is refused
+  -h|--help) sed -n '2,/^set -/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+  ?*) echo "install-deps.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+esac
 packages=(
   build-essential cmake ninja-build pkg-config git
   libzmq3-dev cppzmq-dev libmsgpack-cxx-dev libsodium-dev libfmt-dev libyaml-cpp-dev libpcre2-dev

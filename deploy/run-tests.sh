@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # README command 2: install dependencies, build, and run the whole test suite (ctest).
+#   deploy/run-tests.sh [ctest arguments]   (--help: this text; the arguments go to ctest, e.g. -R PATTERN
+#   to run the tests whose names match, or -E PATTERN to leave some out)
 set -euo pipefail
+case "${1:-}" in  # --help answers before anything is installed or built
+  -h|--help) sed -n '2,/^set -/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+esac
 cd "$(dirname "$0")/.."
 ./deploy/install-deps.sh
 # build/ ends near 0.9 GB after a full run (fixtures included) and the tests write a few hundred MB
