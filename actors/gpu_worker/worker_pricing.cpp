@@ -14,13 +14,13 @@ result<ask_pair> read_asks_file(const std::string& path) {
     const YAML::Node root = YAML::LoadFile(path);
     IG_TRY(reject_duplicate_keys(root, path));
     if (!root.IsMap()) return make_error(error_code::invalid_argument, path + ": expected a mapping of price_prompt_micro and price_completion_micro");
-    ask_pair asks;
-    for (const auto& [key, target] : {std::pair{"price_prompt_micro", &asks.prompt_micro},
-                                      std::pair{"price_completion_micro", &asks.completion_micro}}) {
-      if (!root[key]) return make_error(error_code::invalid_argument, path + ": missing " + key);
-      *target = root[key].as<std::uint64_t>();
-    }
-    return asks;
+    const settings file(root, path, "");
+    IG_TRY(file.reject_unknown_keys({"price_prompt_micro", "price_completion_micro"}));
+    auto prompt = file.require<std::uint64_t>("price_prompt_micro");
+    if (!prompt) return prompt.err();
+    auto completion = file.require<std::uint64_t>("price_completion_micro");
+    if (!completion) return completion.err();
+    return ask_pair{*prompt, *completion};
   } catch (const YAML::Exception& e) {
     return make_error(error_code::invalid_argument, path + ": " + e.what());
   }

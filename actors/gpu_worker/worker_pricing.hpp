@@ -3,7 +3,7 @@
 // heartbeat). Three sources, the first that applies wins:
 //   1. `asks_file` (YAML `{price_prompt_micro: N, price_completion_micro: N}`), re-read whenever it
 //      changes (runtime/file_watch: time, size or inode): the miner changes its price while serving. A file that cannot be
-//      read or parsed keeps the previous asks and is reported once per change;
+//      read or parsed, or has another key, keeps the previous asks and is reported once per change;
 //   2. `pricing: fixed`: the configured `price_prompt_micro` / `price_completion_micro`;
 //   3. `pricing: utilisation` (the default for a worker that sets no price): the ask follows load
 //      between floor and ceiling (market/ask_policy.hpp).

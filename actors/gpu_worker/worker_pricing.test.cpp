@@ -64,6 +64,34 @@ TEST(worker_pricing, an_asks_file_with_a_duplicate_key_is_refused_with_its_line)
   std::filesystem::remove_all(dir);
 }
 
+// An asks file with a key it does not know (a misspelling, or a worker setting such as a price floor,
+// which only the config sets) is refused naming the key, its line and the keys it takes — before, the
+// file was used and the key did nothing. The asks in force stay.
+TEST(worker_pricing, an_asks_file_with_an_unknown_key_is_refused_naming_it_and_the_asks_stay) {
+  const auto dir = std::filesystem::temp_directory_path() / ("asks-unknown-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "asks.yaml";
+  write_file(path, "price_prompt_micro: 40\nprice_completion_micro: 90\n");
+  auto config = read_pricing_config(parse("{price_prompt_micro: 100, price_completion_micro: 200, asks_file: " + path.string() + "}"));
+  ASSERT_TRUE(config.ok());
+  worker_pricing pricing(*config);
+  std::vector<std::string> warnings;
+  const auto warn = [&](const std::string& line) { warnings.push_back(line); };
+  EXPECT_EQ(pricing.current(0, 0, 4, warn), (ask_pair{40, 90}));
+  write_file(path, "price_prompt_micro: 50\nprice_completion_micro: 95\nprice_floor_prompt_micro: 10\n");
+  EXPECT_EQ(pricing.current(0, 0, 4, warn), (ask_pair{40, 90})) << "the asks in force stay";
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find(path.string() + ":3: price_floor_prompt_micro: unknown key 'price_floor_prompt_micro' "
+                             "(expected one of: price_prompt_micro, price_completion_micro) (the asks in force stay)"),
+            std::string::npos)
+      << warnings[0];
+  write_file(path, "price_prompt_micro: 50\nprice_completoin_micro: 95\nprice_completion_micro: 95\n");
+  EXPECT_EQ(pricing.current(0, 0, 4, warn), (ask_pair{40, 90}));
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_NE(warnings[1].find(path.string() + ":2: price_completoin_micro: unknown key"), std::string::npos) << warnings[1];
+  std::filesystem::remove_all(dir);
+}
+
 TEST(worker_pricing, the_asks_file_is_re_read_when_it_changes_and_a_bad_one_keeps_the_asks) {
   const auto dir = std::filesystem::temp_directory_path() / ("asks-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
@@ -79,7 +107,7 @@ TEST(worker_pricing, the_asks_file_is_re_read_when_it_changes_and_a_bad_one_keep
   write_file(path, "{price_prompt_micro: 40}\n");
   EXPECT_EQ(pricing.current(0, 0, 4, warn), (ask_pair{40, 90})) << "a bad file keeps the asks in force";
   ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_NE(warnings[0].find("missing price_completion_micro"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find(path.string() + ":1: missing key 'price_completion_micro'"), std::string::npos) << warnings[0];
   EXPECT_EQ(pricing.current(0, 0, 4, warn), (ask_pair{40, 90}));
   EXPECT_EQ(warnings.size(), 1u) << "reported once per change";
   write_file(path, "{price_prompt_micro: 41, price_completion_micro: 91}\n");

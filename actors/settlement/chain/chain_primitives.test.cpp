@@ -256,5 +256,29 @@ TEST(ChainDeploymentFile, ADuplicateKeyIsRefusedWithItsLine) {
       << read.err().message;
 }
 
+// A key the deployment file does not take — a misspelling, or another chain_* setting copied in from
+// an actor's settings (the file only says where the vault is) — is refused naming the key, its line and
+// the keys it takes. Before, the file was read and the key did nothing: `chain_token_deploy: true`
+// read as a token not deployed by the test deployer, `chain_confirmations: 12` confirmed nothing.
+TEST(ChainDeploymentFile, AnUnknownKeyIsRefusedNamingItAndTheKeysTheFileTakes) {
+  const std::string path = ::testing::TempDir() + "/deployment-unknown.yaml";
+  const std::string addresses = "chain_endpoint: http://127.0.0.1:8545\nchain_id: 31337\n"
+                                "chain_token: 0x0000000000000000000000000000000000000001\n"
+                                "chain_vault: 0x0000000000000000000000000000000000000002\nchain_start_block: 1\n";
+  for (const auto& [extra, expected] :
+       {std::pair<std::string, std::string>{"chain_token_deploy: true\n", ":6: chain_token_deploy: unknown key 'chain_token_deploy'"},
+        {"chain_confirmations: 12\n", ":6: chain_confirmations: unknown key 'chain_confirmations' (expected one of: "
+                                       "chain_endpoint, chain_id, chain_token, chain_token_deployed, chain_vault, chain_start_block)"}}) {
+    std::ofstream(path) << addresses << extra;
+    const auto read = read_vault_deployment_file(path);
+    ASSERT_FALSE(read.ok()) << extra;
+    EXPECT_NE(read.err().message.find(path + expected), std::string::npos) << read.err().message;
+  }
+  std::ofstream(path) << addresses << "chain_token_deployed: true\n";
+  const auto read = read_vault_deployment_file(path);
+  ASSERT_TRUE(read.ok()) << read.err().message;
+  EXPECT_TRUE(read->deployment.token_deployed);
+}
+
 }  // namespace
 }  // namespace infergrid::chain

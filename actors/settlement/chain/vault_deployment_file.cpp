@@ -34,6 +34,8 @@ result<vault_deployment_record> read_vault_deployment_file(const std::string& pa
   }
   IG_TRY(reject_duplicate_keys(node, path));
   const settings file(node, path, "");
+  IG_TRY(file.reject_unknown_keys(
+      {"chain_endpoint", "chain_id", "chain_token", "chain_token_deployed", "chain_vault", "chain_start_block"}));
   vault_deployment_record out;
   auto endpoint = file.require<std::string>("chain_endpoint");
   auto chain_id = file.require<std::uint64_t>("chain_id");

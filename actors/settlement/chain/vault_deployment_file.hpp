@@ -21,7 +21,7 @@ struct vault_deployment_record {
 
 // Written to a temporary file, then renamed over `path`.
 status write_vault_deployment_file(const std::string& path, const vault_deployment_record& record);
-// A missing file, a missing key or a malformed address is an error naming the file (and key).
+// A missing file, a missing or unknown key or a malformed address is an error naming the file (and key).
 result<vault_deployment_record> read_vault_deployment_file(const std::string& path);
 
 }  // namespace infergrid::chain
