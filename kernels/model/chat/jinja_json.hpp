@@ -1,12 +1,14 @@
 #pragma once
-// jinja_json: the text the `tojson` filter of the Jinja engines that render chat templates writes
-// (Python's json.dumps(ensure_ascii=False) as @huggingface/jinja reproduces it): ", " and ": "
-// separators, or one item per line with `indent` spaces per level; keys in their given order;
-// non-ASCII text as is; numbers as JavaScript prints them (1.5e-7, 1e+21, 2.0 -> 2).
+// jinja_json: the text the `tojson` filter writes where models' chat templates are rendered —
+// transformers' apply_chat_template, whose tojson is Python's json.dumps(ensure_ascii=False): ", " and
+// ": " separators, or one item per line with `indent` spaces per level; keys in their given order;
+// non-ASCII text as is; integers as digits and floats as Python's repr (1.0, 100.0, 1e-05, 1.5e-07,
+// 1e+16 — not JavaScript's 1, 1e-5 that @huggingface/jinja prints: JavaScript has no float 1.0).
 // Templates render tool definitions and tool-call arguments with it, so the prompt a worker sees
 // is byte for byte the one the model was trained on — except numbers a double does not hold (0.1000000000000000000001,
 // 12345678901234567890123): those are written as the client wrote them (`texts`, json_number_texts.hpp),
-// so the model reads the bound or argument that was sent, not the nearest double's.
+// so the model reads the bound or argument that was sent, not the nearest double's (Python prints such an
+// integer the same way, such a float as its double: 0.1).
 #include <string>
 #include <string_view>
 

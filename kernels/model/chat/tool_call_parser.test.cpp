@@ -126,19 +126,49 @@ TEST(tool_call_parser, templates_without_tools_parse_nothing) {
   EXPECT_EQ(reply.content, "<tool_call>\n{}\n</tool_call>");
 }
 
-TEST(jinja_json, python_separators_and_javascript_numbers) {
+TEST(jinja_json, python_separators_and_numbers) {
   const auto value = nlohmann::ordered_json::parse(R"({"b": [1, 2.0, 1.5e-7, 1e21], "a": {}, "s": "é\n\u0001"})");
-  EXPECT_EQ(jinja_tojson(value), "{\"b\": [1, 2, 1.5e-7, 1e+21], \"a\": {}, \"s\": \"é\\n\\u0001\"}");
+  EXPECT_EQ(jinja_tojson(value), "{\"b\": [1, 2.0, 1.5e-07, 1e+21], \"a\": {}, \"s\": \"é\\n\\u0001\"}");
   EXPECT_EQ(jinja_tojson(nlohmann::ordered_json::parse(R"({"a": [1], "e": []})"), 4),
             "{\n    \"a\": [\n        1\n    ],\n    \"e\": []\n}");
   EXPECT_EQ(arguments_tojson("not json"), "\"not json\"");
+}
+
+// Chat templates run under transformers' Jinja, whose tojson is Python's json.dumps(ensure_ascii=False):
+// a float prints as Python's repr (1.0 stays 1.0, 1e-05, 1e+16, 1000000000000000.0), an integer as
+// its digits. Before, numbers printed as JavaScript does (1.0 -> 1, 1.5e-7), so a tool call's
+// `{"temperature": 1.0}` reached the prompt as `1` — not what the model saw for it in training.
+// Each expected text is what python3 -c 'import json; print(json.dumps(json.loads(TEXT)))' prints.
+TEST(jinja_json, numbers_print_as_python_json_dumps_prints_them) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"1", "1"}, {"1.0", "1.0"}, {"-0.0", "-0.0"}, {"0", "0"}, {"2.5", "2.5"}, {"100.0", "100.0"}, {"1e2", "100.0"},
+      {"1.5e-7", "1.5e-07"}, {"0.0001", "0.0001"}, {"0.00001", "1e-05"}, {"1e15", "1000000000000000.0"},
+      {"1234567890123456.0", "1234567890123456.0"}, {"1e16", "1e+16"}, {"1e21", "1e+21"}, {"1e+20", "1e+20"},
+      {"123456789.125", "123456789.125"}, {"5e-324", "5e-324"}, {"1.7976931348623157e308", "1.7976931348623157e+308"},
+      {"-1.25e-10", "-1.25e-10"}, {"3.14159", "3.14159"}, {"0.1", "0.1"}, {"1e22", "1e+22"},
+      {"9007199254740993", "9007199254740993"}, {"18446744073709551615", "18446744073709551615"},
+      {"-9223372036854775808", "-9223372036854775808"}};
+  for (const auto& [text, python] : cases) {
+    EXPECT_EQ(jinja_tojson(nlohmann::ordered_json::parse(text)), python) << text;
+    EXPECT_EQ(arguments_tojson(R"({"x": )" + text + "}"), R"({"x": )" + python + "}") << text;
+  }
+  EXPECT_EQ(jinja_tojson(nlohmann::ordered_json::parse(R"({"a": [1.0, {"b": 2.5}], "c": {}})"), 2),
+            "{\n  \"a\": [\n    1.0,\n    {\n      \"b\": 2.5\n    }\n  ],\n  \"c\": {}\n}");
+}
+
+// Strings as json.dumps(ensure_ascii=False) writes them (transformers' tojson): non-ASCII, DEL, U+2028
+// and "/" as they are; quote, backslash and the control characters escaped (\b \f \n \r \t short,
+// the others \u00xx in lower case).
+TEST(jinja_json, strings_escape_as_python_json_dumps_with_ensure_ascii_false) {
+  const std::string value = "é\n\x01\x7f\u2028\"\\/<>&\t\b\f\r\x1f";
+  EXPECT_EQ(jinja_tojson(nlohmann::ordered_json(value)), "\"é\\n\\u0001\x7f\u2028\\\"\\\\/<>&\\t\\b\\f\\r\\u001f\"");
 }
 
 // Arguments are printed as sent: keys in their order, numbers a double does not hold digit for digit
 // (the others as tojson prints them).
 TEST(jinja_json, arguments_keep_their_key_order_and_their_numbers_as_written) {
   EXPECT_EQ(arguments_tojson(R"({"z":12345678901234567890123,"a":[0.1000000000000000000001,2.0,1e21]})"),
-            R"({"z": 12345678901234567890123, "a": [0.1000000000000000000001, 2, 1e+21]})");
+            R"({"z": 12345678901234567890123, "a": [0.1000000000000000000001, 2.0, 1e+21]})");
   const auto tool = nlohmann::ordered_json::parse(R"({"p": {"m": 0.1}})");
   EXPECT_EQ(jinja_tojson(tool, -1, {{"/3/p/m", "0.1000000000000000000001"}}, "/3"), R"({"p": {"m": 0.1000000000000000000001}})");
 }
