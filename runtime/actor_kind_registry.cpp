@@ -9,6 +9,7 @@ namespace {
 struct kind_entry {
   actor_factory factory = nullptr;
   stop_phase phase = stop_phase::with_others;
+  settings_check check = nullptr;
 };
 
 // Filled during static initialisation (one thread), read-only afterwards.
@@ -19,8 +20,8 @@ std::map<std::string, kind_entry, std::less<>>& kinds() {
 
 }  // namespace
 
-void register_actor_kind(std::string_view kind, actor_factory factory, stop_phase phase) {
-  kinds()[std::string(kind)] = kind_entry{factory, phase};
+void register_actor_kind(std::string_view kind, actor_factory factory, stop_phase phase, settings_check check) {
+  kinds()[std::string(kind)] = kind_entry{factory, phase, check};
 }
 
 actor_factory find_actor_kind(std::string_view kind) {
@@ -31,6 +32,11 @@ actor_factory find_actor_kind(std::string_view kind) {
 stop_phase actor_kind_stop_phase(std::string_view kind) {
   auto found = kinds().find(kind);
   return found == kinds().end() ? stop_phase::with_others : found->second.phase;
+}
+
+settings_check actor_kind_settings_check(std::string_view kind) {
+  auto found = kinds().find(kind);
+  return found == kinds().end() ? nullptr : found->second.check;
 }
 
 std::vector<std::string> actor_kinds() {

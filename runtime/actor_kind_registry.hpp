@@ -15,6 +15,11 @@
 // If the state can fail to build from its settings, give it
 //   static result<std::unique_ptr<health_state>> create(actor_context&, const settings&);
 // The runtime re-creates the state (through the same path) when a handler throws.
+//
+// Each kind names the function that reads and validates its settings (the one create() uses):
+//   static constexpr auto read_settings = &read_health_config;   // result<T> or status (const settings&)
+// A node checks every actor's settings through it before it starts any (runtime/actor_settings_check.hpp),
+// so a bad value in the last actor's settings is reported, with every other, before the first starts.
 #include <memory>
 #include <string>
 #include <string_view>
@@ -65,16 +70,31 @@ result<std::unique_ptr<actor_state>> make_actor_state(actor_context& ctx, const 
   }
 }
 
+// Reads an actor's settings as its state would, starting nothing: the first error, or none.
+using settings_check = status (*)(const settings&);
+
+template <class State>
+status check_settings_of(const settings& config) {
+  static_assert(requires { State::read_settings(config); },
+                "an actor kind names the reader of its settings: static constexpr auto read_settings = &read_..._config;");
+  auto read = State::read_settings(config);
+  if (!read.ok()) return read.err();
+  return {};
+}
+
 enum class stop_phase { with_others, last };
 
-void register_actor_kind(std::string_view kind, actor_factory factory, stop_phase phase = stop_phase::with_others);
+void register_actor_kind(std::string_view kind, actor_factory factory, stop_phase phase = stop_phase::with_others,
+                         settings_check check = nullptr);
 actor_factory find_actor_kind(std::string_view kind);
 stop_phase actor_kind_stop_phase(std::string_view kind);  // with_others for unknown kinds
+settings_check actor_kind_settings_check(std::string_view kind);  // nullptr: nothing to check before start
 std::vector<std::string> actor_kinds();
 
 struct actor_kind_registration {
-  actor_kind_registration(std::string_view kind, actor_factory factory, stop_phase phase = stop_phase::with_others) {
-    register_actor_kind(kind, factory, phase);
+  actor_kind_registration(std::string_view kind, actor_factory factory, stop_phase phase = stop_phase::with_others,
+                          settings_check check = nullptr) {
+    register_actor_kind(kind, factory, phase, check);
   }
 };
 
@@ -82,11 +102,12 @@ struct actor_kind_registration {
 
 #define IG_ACTOR_KIND_CAT2(a, b) a##b
 #define IG_ACTOR_KIND_CAT(a, b) IG_ACTOR_KIND_CAT2(a, b)
-#define IG_REGISTER_ACTOR_KIND(kind, State)                                      \
-  static ::infergrid::actor_kind_registration IG_ACTOR_KIND_CAT(ig_actor_kind_, __LINE__) { \
-    kind, &::infergrid::make_actor_state<State>                                    \
+#define IG_REGISTER_ACTOR_KIND(kind, State)                                                           \
+  static ::infergrid::actor_kind_registration IG_ACTOR_KIND_CAT(ig_actor_kind_, __LINE__) {                      \
+    kind, &::infergrid::make_actor_state<State>, ::infergrid::stop_phase::with_others,                          \
+        &::infergrid::check_settings_of<State>                                                                  \
   }
-#define IG_REGISTER_ACTOR_KIND_STOPPING_LAST(kind, State)                          \
-  static ::infergrid::actor_kind_registration IG_ACTOR_KIND_CAT(ig_actor_kind_, __LINE__) { \
-    kind, &::infergrid::make_actor_state<State>, ::infergrid::stop_phase::last     \
+#define IG_REGISTER_ACTOR_KIND_STOPPING_LAST(kind, State)                                                     \
+  static ::infergrid::actor_kind_registration IG_ACTOR_KIND_CAT(ig_actor_kind_, __LINE__) {                      \
+    kind, &::infergrid::make_actor_state<State>, ::infergrid::stop_phase::last, &::infergrid::check_settings_of<State> \
   }

@@ -11,6 +11,7 @@ namespace {
 // A kind registered by this test binary, so configs have something to host.
 struct config_probe_state {
   config_probe_state(actor_context&, const settings&) {}
+  static status read_settings(const settings&) { return {}; }
   handler_table handlers() { return {}; }
 };
 IG_REGISTER_ACTOR_KIND("config_probe", config_probe_state);

@@ -1,6 +1,7 @@
 #include "runtime/node.hpp"
 
 #include "messages/codec.hpp"
+#include "runtime/actor_settings_check.hpp"
 #include "runtime/link_binding.hpp"
 #include "runtime/log.hpp"
 #include "runtime/tcp_endpoint.hpp"
@@ -92,6 +93,7 @@ result<std::unique_ptr<node>> node::create(node_config config) {
 node::~node() { stop(); }
 
 status node::start() {
+  IG_TRY(check_actor_settings(config_));  // all of them, before the first starts
   for (const auto& actor : config_.actors) {
     const actor_factory make = find_actor_kind(actor.kind);
     if (make == nullptr) return make_error(error_code::not_found, "unknown actor kind '" + actor.kind + "'");

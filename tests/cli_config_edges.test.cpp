@@ -1,6 +1,7 @@
 // What the real `infergrid` binary says about the files and addresses users give it: a keys file
 // with a duplicate key is refused with its file and line (yaml-cpp would keep one of the two
-// silently), a gateway bind that is no endpoint is refused when the config loads, `ping --config`
+// silently), a gateway bind that is no endpoint is refused when the config loads, bad settings of
+// several actors are all listed before any starts (`node`, `check-config`), `ping --config`
 // of a node bound to a wildcard reaches it on loopback, and `ask` prints no prompt when it fails.
 #include <gtest/gtest.h>
 
@@ -62,6 +63,44 @@ TEST(cli_config_edges, a_gateway_bind_that_is_no_endpoint_is_refused_at_load) {
   EXPECT_TRUE(says(run, config + ":7: actors[1].settings.bind: 'tcp://127.0.0.1:70000' has port 70000, not a number "
                                  "in 1..65535"))
       << run.output;
+}
+
+// Every actor's settings are read before the first actor starts: a node whose third and fourth
+// actors have bad values starts none (before, health and matchmaker started, the gateway failed, and the
+// validator's error was never shown), and says what is wrong with each; `check-config` says the same
+// without starting anything, and exits 0 for a valid config.
+TEST(cli_config_edges, bad_settings_of_several_actors_are_all_listed_before_any_actor_starts) {
+  const std::string dir = testing::make_temp_dir();
+  const testing::node_keys own = testing::make_node_keys(dir, "checked");
+  const std::string config = dir + "/checked.yaml";
+  const std::string head = "node: {name: checked}\n"
+                           "security: {identity: " + own.signing_key + ", transport: plaintext}\n"
+                           "actors:\n"
+                           "  - {name: health, kind: health}\n"
+                           "  - {name: matchmaker, kind: matchmaker}\n";
+  testing::write_file(config, head + "  - name: gateway\n"
+                                     "    kind: gateway\n"
+                                     "    settings: {bind: 'tcp://127.0.0.1:" + std::to_string(testing::free_tcp_port()) +
+                                     "', max_in_flight: many}\n"
+                                     "  - name: validator-1\n"
+                                     "    kind: validator\n"
+                                     "    settings: {model_path: model.gguf, audit_rate: 7}\n");
+  const std::string gateway_error = "actor gateway (gateway): " + config + ":8: actors[2].settings.max_in_flight: expected an integer";
+  const std::string validator_error = "actor validator-1 (validator): " + config + ":11: actors[3].settings.audit_rate: must be within 0..1";
+  const cli_run node = run_cli({"node", "--config", config}, dir, "node.log");
+  EXPECT_EQ(node.exit_status, 1) << node.output;
+  EXPECT_TRUE(says(node, config + ": settings of 2 actors are not valid:")) << node.output;
+  EXPECT_TRUE(says(node, gateway_error)) << node.output;
+  EXPECT_TRUE(says(node, validator_error)) << node.output;
+  EXPECT_FALSE(says(node, "started actor")) << node.output;
+  const cli_run check = run_cli({"check-config", "--config", config}, dir, "check.log");
+  EXPECT_EQ(check.exit_status, 1) << check.output;
+  EXPECT_TRUE(says(check, gateway_error)) << check.output;
+  EXPECT_TRUE(says(check, validator_error)) << check.output;
+  testing::write_file(config, head);
+  const cli_run valid = run_cli({"check-config", "--config", config}, dir, "valid.log");
+  EXPECT_EQ(valid.exit_status, 0) << valid.output;
+  EXPECT_TRUE(says(valid, config + ": valid (node checked, 2 actors)")) << valid.output;
 }
 
 TEST(cli_config_edges, ping_with_the_config_of_a_node_bound_to_a_wildcard_reaches_it_on_loopback) {

@@ -23,6 +23,8 @@ constexpr std::int64_t supply_timeout_ms = 2000;
 // How often open requests are checked against their deadlines (only while some are open).
 constexpr std::int64_t deadline_check_ms = 100;
 
+}  // namespace
+
 result<gateway_config> read_gateway_config(const settings& config) {
   IG_TRY(config.reject_unknown_keys({"bind", "matchmaker", "default_deadline_ms", "max_in_flight",
                                      "max_receive_batch", "max_message_bytes", "max_tokens", "max_prompt_bytes",
@@ -47,7 +49,6 @@ result<gateway_config> read_gateway_config(const settings& config) {
   return out;
 }
 
-}  // namespace
 
 result<std::unique_ptr<gateway_state>> gateway_state::create(actor_context& ctx, const settings& settings) {
   auto config = read_gateway_config(settings);

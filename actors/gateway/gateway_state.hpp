@@ -37,8 +37,11 @@ struct gateway_config {
   request_limits limits;
 };
 
+result<gateway_config> read_gateway_config(const settings& config);
+
 class gateway_state {
  public:
+  static constexpr auto read_settings = &read_gateway_config;
   static result<std::unique_ptr<gateway_state>> create(actor_context& ctx, const settings& config);
   gateway_state(actor_context& ctx, gateway_config config, zmq::context_t context, zmq::socket_t socket);
   handler_table handlers();

@@ -28,6 +28,7 @@
 namespace infergrid::gpu_worker {
 
 struct gpu_worker_state {
+  static constexpr auto read_settings = &read_worker_config;
   static result<std::unique_ptr<gpu_worker_state>> create(actor_context& ctx, const settings& config);
   gpu_worker_state(actor_context& ctx, worker_config config, identity key, model::tokenizer vocab,
                    engine::llama_engine engine, model_offer offer, std::optional<fingerprint_forger> forger = {});

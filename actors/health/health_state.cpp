@@ -6,8 +6,10 @@ namespace infergrid {
 
 health_state::health_state(actor_context& context, const settings&) : ctx(context) {}
 
+status health_state::read_settings(const settings& config) { return config.reject_unknown_keys({}); }
+
 result<std::unique_ptr<health_state>> health_state::create(actor_context& ctx, const settings& config) {
-  IG_TRY(config.reject_unknown_keys({}));
+  IG_TRY(read_settings(config));
   return std::make_unique<health_state>(ctx, config);
 }
 

@@ -13,6 +13,7 @@ namespace infergrid {
 
 struct health_state {
   health_state(actor_context& ctx, const settings& config);
+  static status read_settings(const settings& config);  // none: any key is refused
   static result<std::unique_ptr<health_state>> create(actor_context& ctx, const settings& config);
   handler_table handlers();
 

@@ -36,6 +36,7 @@ namespace infergrid::http {
 
 class http_bridge_state {
  public:
+  static constexpr auto read_settings = &parse_http_bridge_config;
   static result<std::unique_ptr<http_bridge_state>> create(actor_context& ctx, const settings& config);
   http_bridge_state(actor_context& ctx, std::unique_ptr<bridge_shared> shared);
   ~http_bridge_state();

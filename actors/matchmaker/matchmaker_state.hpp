@@ -61,6 +61,7 @@ struct matchmaker_counters {
 
 class matchmaker_state {
  public:
+  static constexpr auto read_settings = &read_matchmaker_config;
   static result<std::unique_ptr<matchmaker_state>> create(actor_context& ctx, const settings& config);
   matchmaker_state(actor_context& ctx, matchmaker_config config);
   // Stopping: receipts still waiting for their bridge's word are sent as they are (settlement stops

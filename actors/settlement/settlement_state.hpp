@@ -68,6 +68,7 @@ struct settlement_state {
   using answer_fn = std::function<void(result<ledger::acknowledgement>)>;
 
   settlement_state(actor_context& context, settlement_settings config, ledger::ledger opened);
+  static constexpr auto read_settings = &read_settlement_settings;
   static result<std::unique_ptr<settlement_state>> create(actor_context& ctx, const settings& config);
   handler_table handlers();
   void on_start();  // the genesis deposits, refunds of expired escrows, the reconcile timer, the chain bridge

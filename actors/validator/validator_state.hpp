@@ -45,6 +45,7 @@ struct validator_counters {
 
 class validator_state {
  public:
+  static constexpr auto read_settings = &read_validator_config;
   static result<std::unique_ptr<validator_state>> create(actor_context& ctx, const settings& config);
   validator_state(actor_context& ctx, validator_config config, identity key, model::tokenizer vocab,
                   engine::llama_engine engine, std::string model_hash, std::optional<chain_slash_signer> slash_signer);
