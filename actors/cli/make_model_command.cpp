@@ -93,11 +93,18 @@ void add_make_model(CLI::App& app) {
                              size.name, shape.n_embd, shape.n_layers, shape.n_vocab);
   }
   command->add_option("--size", args.size, size_help)->check(CLI::IsMember(size_names));
+  // A mix's name wins over a type's: q2_k is llama.cpp's Q2_K mix, as llama-quantize names it.
   std::vector<std::string> type_names;
-  for (const model::type_traits& t : model::all_types) type_names.emplace_back(t.cli_name);
-  for (const model::quant_mix& mix : model::quant_mixes) type_names.emplace_back(mix.cli_name);
+  for (const model::type_traits& t : model::all_types) {
+    if (!model::quant_mix_named(t.cli_name)) type_names.emplace_back(t.cli_name);
+  }
+  std::string mix_names;
+  for (const model::quant_mix& mix : model::quant_mixes) {
+    type_names.emplace_back(mix.cli_name);
+    mix_names += (mix_names.empty() ? "" : " / ") + std::string(mix.cli_name);
+  }
   command->add_option("--type", args.type,
-                      "Weight type of the matrices (norms stay F32), or llama.cpp's q4_k_m / q5_k_m tensor mix")
+                      "Weight type of the matrices (norms stay F32), or llama.cpp's " + mix_names + " tensor mix")
       ->check(CLI::IsMember(type_names))
       ->capture_default_str();
   command->add_option("--seed", args.seed, "Random seed (the same seed writes the same weights)")->capture_default_str();

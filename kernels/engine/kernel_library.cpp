@@ -32,13 +32,17 @@ constexpr std::uint32_t elementwise_block_size = 64;
 constexpr std::uint32_t fallback_block_size = 32;
 // The units of a weight group, which a split_columns lane reads together (the UNITS_PER_GROUP the
 // shaders read from kernels/glsl/include/k_quant_groups.glsl); 1 for every other type.
-constexpr std::array<std::pair<model::ggml_type, std::uint32_t>, 3> group_units_table = {{
+constexpr std::array<std::pair<model::ggml_type, std::uint32_t>, 5> group_units_table = {{
+    {model::ggml_type::q2_k, Q2_K_GROUP_UNITS},
+    {model::ggml_type::q3_k, Q3_K_GROUP_UNITS},
     {model::ggml_type::q4_k, Q4_K_GROUP_UNITS},
     {model::ggml_type::q5_k, Q5_K_GROUP_UNITS},
     {model::ggml_type::q6_k, Q6_K_GROUP_UNITS}}};
 
 // The shaders' device blocks are the quant-traits table's blocks padded to whole units.
-static_assert(device_block_bytes(model::ggml_type::q4_k) == Q4_K_DEVICE_BLOCK_UNITS * weight_unit_bytes &&
+static_assert(device_block_bytes(model::ggml_type::q2_k) == Q2_K_DEVICE_BLOCK_UNITS * weight_unit_bytes &&
+              device_block_bytes(model::ggml_type::q3_k) == Q3_K_DEVICE_BLOCK_UNITS * weight_unit_bytes &&
+              device_block_bytes(model::ggml_type::q4_k) == Q4_K_DEVICE_BLOCK_UNITS * weight_unit_bytes &&
               device_block_bytes(model::ggml_type::q5_k) == Q5_K_DEVICE_BLOCK_UNITS * weight_unit_bytes &&
               device_block_bytes(model::ggml_type::q6_k) == Q6_K_DEVICE_BLOCK_UNITS * weight_unit_bytes);
 

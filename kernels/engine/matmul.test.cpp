@@ -4,11 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <random>
 #include <tuple>
 
 #include "kernels/engine/kernel_test_support.hpp"
 #include "kernels/engine/weight_layout.hpp"
+#include "kernels/reference/half.hpp"
 #include "kernels/reference/ops.hpp"
 #include "kernels/reference/quant.hpp"
 
@@ -65,6 +68,34 @@ std::vector<std::byte> quantized_matrix(ggml_type type, std::size_t rows, std::s
   return bytes;
 }
 
+// Where the f16 super-block scales of each K-quant block lie (kernels/model/ggml_type.hpp).
+struct half_fields { ggml_type type; std::vector<std::size_t> offsets; };
+const std::vector<half_fields> k_quant_half_fields = {{ggml_type::q2_k, {80, 82}},
+                                                      {ggml_type::q3_k, {108}},
+                                                      {ggml_type::q4_k, {0, 2}},
+                                                      {ggml_type::q5_k, {0, 2}},
+                                                      {ggml_type::q6_k, {208}}};
+
+// K-quant rows of random bits — every scale, min and level pattern, the extreme ones included — but
+// for finite f16 super-block scales of magnitude at most 2^-6.
+std::vector<std::byte> random_block_bits(ggml_type type, std::size_t rows, std::size_t cols, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<std::byte> bytes(model::row_bytes(type, cols) * rows);
+  for (std::byte& b : bytes) b = static_cast<std::byte>(rng() & 0xff);
+  const model::type_traits& t = model::traits_of(type);
+  std::uniform_real_distribution<float> scale(-1.0f / 64.0f, 1.0f / 64.0f);
+  for (const half_fields& fields : k_quant_half_fields) {
+    if (fields.type != type) continue;
+    for (std::size_t block = 0; block < bytes.size() / t.block_bytes; ++block) {
+      for (const std::size_t offset : fields.offsets) {
+        const std::uint16_t half = reference::float_to_half(scale(rng));
+        std::memcpy(bytes.data() + block * t.block_bytes + offset, &half, sizeof half);
+      }
+    }
+  }
+  return bytes;
+}
+
 // Laid out as `lib` reads best (row groups for row_per_lane); any grouping must read correctly.
 device_weight upload_matrix(const vk::device& dev, ggml_type type, const std::vector<std::byte>& bytes,
                             std::size_t rows, std::size_t cols, weight_access access, std::size_t row_group) {
@@ -74,6 +105,18 @@ device_weight upload_matrix(const vk::device& dev, ggml_type type, const std::ve
   auto weight = device_weight::upload(dev, *layout, access);
   EXPECT_TRUE(weight.ok()) << weight.err().message;
   return std::move(*weight);
+}
+
+// weight · x on the device for `tokens` rows of x (plain input, no accumulate).
+std::vector<float> device_matmul(vk::device& dev, kernel_library& lib, const device_weight& weight,
+                                 const std::vector<float>& x, std::size_t tokens) {
+  vk::buffer x_buffer = make_buffer<float>(dev, x);
+  vk::buffer_view x_view = vec4_view(dev, x_buffer);
+  vk::buffer y = zero_buffer(dev, tokens * weight.rows());
+  run_once(dev, [&](recorder& rec) {
+    return lib.matmul(rec, weight, x_view, 0, y, 0, 0, static_cast<std::uint32_t>(tokens), false);
+  });
+  return read_floats(dev, y, tokens * weight.rows());
 }
 
 // Weight type, access path, and the matmul layout: split columns with subgroup or shared-memory
@@ -179,6 +222,8 @@ TEST(matmul_lane_units, default_takes_units_only_where_groups_are_fewer_than_lan
       {ggml_type::q4_k, 64 * lanes - 256, 1},  // one block short
       {ggml_type::q6_k, 128 * lanes, 0},      // a 128-weight half block for every lane
       {ggml_type::q6_k, 768, 1},              // 6 groups
+      {ggml_type::q3_k, 128 * lanes, 0},      // Q2_K/Q3_K: half blocks too
+      {ggml_type::q2_k, 768, 1},
       {ggml_type::q8_0, 256, 0},              // one-unit groups
       {ggml_type::f16, 256, 0}};
   for (const expectation& e : cases) {
@@ -186,6 +231,34 @@ TEST(matmul_lane_units, default_takes_units_only_where_groups_are_fewer_than_lan
     device_weight weight = upload_matrix(dev, e.type, bytes, 2, e.cols, weight_access::storage, 1);
     EXPECT_EQ(lib->lane_units_for(weight), e.lane_units) << model::traits_of(e.type).name << " cols " << e.cols;
   }
+}
+
+// Random block bits (random_block_bits) through the matmul and the embedding lookup, in the layouts
+// CPU devices (texel, x from lanes: the affine levels) and GPUs (storage, split columns) run.
+class k_quant_bits : public ::testing::TestWithParam<variant> {};
+
+TEST_P(k_quant_bits, matmul_and_embedding_match_reference) {
+  const auto [type, access, layout] = GetParam();
+  vk::device& dev = shared_device();
+  auto lib = kernel_library::create(dev, options_for(access, layout));
+  ASSERT_TRUE(lib.ok()) << lib.err().message;
+  const std::size_t rows = 67, cols = 768, tokens = 3;
+  const auto bytes = random_block_bits(type, rows, cols, 81);
+  const auto x = random_floats(tokens * cols, 82);
+  std::vector<float> expected(tokens * rows);
+  reference::matmul(type, bytes.data(), rows, cols, x, expected, tokens);
+  device_weight weight = upload_matrix(dev, type, bytes, rows, cols, access, lib->weight_row_group());
+  EXPECT_LE(relative_error(device_matmul(dev, *lib, weight, x, tokens), expected), bound_for(type));
+
+  const std::vector<std::int32_t> ids = {66, 0, 31, 31, 5};
+  std::vector<float> expected_rows(ids.size() * cols);
+  reference::embedding_lookup(type, bytes.data(), cols, ids, expected_rows);
+  vk::buffer id_buffer = make_buffer<std::int32_t>(dev, ids);
+  vk::buffer out = zero_buffer(dev, expected_rows.size());
+  run_once(dev, [&](recorder& rec) {
+    return lib->embedding(rec, weight, id_buffer, 0, static_cast<std::uint32_t>(ids.size()), out);
+  });
+  EXPECT_LE(relative_error(read_floats(dev, out, expected_rows.size()), expected_rows), 1e-6);
 }
 
 // The steps fused into the matmul's reads of x, against the reference running them first:
@@ -332,13 +405,7 @@ TEST_P(matmul_kernel, extreme_rows_match_reference) {
     std::vector<float> expected(tokens * rows);
     reference::matmul(type, bytes.data(), rows, cols, x, expected, tokens);
     device_weight weight = upload_matrix(dev, type, bytes, rows, cols, access, lib->weight_row_group());
-    vk::buffer x_buffer = make_buffer<float>(dev, x);
-    vk::buffer_view x_view = vec4_view(dev, x_buffer);
-    vk::buffer y = zero_buffer(dev, expected.size());
-    run_once(dev, [&](recorder& rec) {
-      return lib->matmul(rec, weight, x_view, 0, y, 0, 0, static_cast<std::uint32_t>(tokens), false);
-    });
-    const auto actual = read_floats(dev, y, expected.size());
+    const auto actual = device_matmul(dev, *lib, weight, x, tokens);
     const auto magnitude = absolute_products(type, bytes, rows, cols, x, tokens);
     for (std::size_t t = 0; t < tokens; ++t) {
       for (std::size_t r = 0; r < rows; ++r) {
@@ -409,8 +476,8 @@ INSTANTIATE_TEST_SUITE_P(all_variants, matmul_kernel,
 
 INSTANTIATE_TEST_SUITE_P(all_variants, matmul_modes,
                          ::testing::Combine(::testing::Values(ggml_type::f32, ggml_type::f16, ggml_type::q8_0,
-                                                              ggml_type::q4_0, ggml_type::q4_k, ggml_type::q5_k,
-                                                              ggml_type::q6_k),
+                                                              ggml_type::q4_0, ggml_type::q3_k, ggml_type::q4_k,
+                                                              ggml_type::q5_k, ggml_type::q6_k),
                                             ::testing::Values(weight_access::texel, weight_access::storage),
                                             ::testing::Values(arrangement::split_subgroup, arrangement::split_shared,
                                                               arrangement::row_per_lane,
@@ -422,15 +489,29 @@ INSTANTIATE_TEST_SUITE_P(all_variants, matmul_modes,
 // The split-column layout GPUs run, with K-quant groups taken whole or unit by unit (the default
 // picks by the row's width: both forms must read every shape).
 INSTANTIATE_TEST_SUITE_P(k_quant_lanes, matmul_kernel,
-                         ::testing::Combine(::testing::Values(ggml_type::q4_k, ggml_type::q5_k, ggml_type::q6_k),
+                         ::testing::Combine(::testing::Values(ggml_type::q2_k, ggml_type::q3_k, ggml_type::q4_k,
+                                                              ggml_type::q5_k, ggml_type::q6_k),
                                             ::testing::Values(weight_access::storage),
                                             ::testing::Values(arrangement::split_lane_units, arrangement::split_lane_groups)),
                          variant_name);
 
 INSTANTIATE_TEST_SUITE_P(k_quant_lanes, matmul_modes,
-                         ::testing::Combine(::testing::Values(ggml_type::q4_k, ggml_type::q5_k, ggml_type::q6_k),
+                         ::testing::Combine(::testing::Values(ggml_type::q3_k, ggml_type::q4_k, ggml_type::q5_k,
+                                                              ggml_type::q6_k),
                                             ::testing::Values(weight_access::storage),
                                             ::testing::Values(arrangement::split_lane_units, arrangement::split_lane_groups)),
+                         variant_name);
+
+INSTANTIATE_TEST_SUITE_P(k_quants, k_quant_bits,
+                         ::testing::Combine(::testing::Values(ggml_type::q2_k, ggml_type::q3_k, ggml_type::q4_k,
+                                                              ggml_type::q5_k, ggml_type::q6_k),
+                                            ::testing::Values(weight_access::texel),
+                                            ::testing::Values(arrangement::row_per_lane_x_from_lanes)),
+                         variant_name);
+INSTANTIATE_TEST_SUITE_P(k_quants_gpu_layout, k_quant_bits,
+                         ::testing::Combine(::testing::Values(ggml_type::q2_k, ggml_type::q3_k),
+                                            ::testing::Values(weight_access::storage),
+                                            ::testing::Values(arrangement::split_subgroup)),
                          variant_name);
 
 INSTANTIATE_TEST_SUITE_P(all_types, embedding_kernel,

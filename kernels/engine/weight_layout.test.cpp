@@ -25,12 +25,15 @@ TEST(weight_layout, rejects_columns_the_kernels_cannot_read) {
 }
 
 // K-quants stay in their GGUF blocks on the device: the file's bytes, a block at a time in its row
-// group's place, each followed by zeros up to whole 16-byte units (Q6_K: 210 + 14) and nothing else.
+// group's place, each followed by zeros up to whole 16-byte units (Q2_K 84 + 12, Q3_K 110 + 2, Q6_K
+// 210 + 14) and nothing else.
 TEST(weight_layout, k_quant_blocks_are_kept_as_stored) {
   EXPECT_EQ(device_block_bytes(ggml_type::q4_k), 144u);
   EXPECT_EQ(device_block_bytes(ggml_type::q5_k), 176u);
   EXPECT_EQ(device_block_bytes(ggml_type::q6_k), 224u);
-  for (const ggml_type type : {ggml_type::q4_k, ggml_type::q5_k, ggml_type::q6_k}) {
+  EXPECT_EQ(device_block_bytes(ggml_type::q2_k), 96u);
+  EXPECT_EQ(device_block_bytes(ggml_type::q3_k), 112u);
+  for (const ggml_type type : {ggml_type::q2_k, ggml_type::q3_k, ggml_type::q4_k, ggml_type::q5_k, ggml_type::q6_k}) {
     const model::type_traits& t = model::traits_of(type);
     const std::size_t rows = 7, cols = 768, blocks_per_row = cols / t.block_weights;
     const std::vector<float> values = random_floats(rows * cols, 91);

@@ -23,6 +23,8 @@ enum class ggml_type : std::uint32_t {
   q5_0 = 6,
   q5_1 = 7,
   q8_0 = 8,
+  q2_k = 10,
+  q3_k = 11,
   q4_k = 12,
   q5_k = 13,
   q6_k = 14,
@@ -35,6 +37,13 @@ enum class ggml_type : std::uint32_t {
 //   Q4_1 (20 B / 32): f16 d, f16 m, nibbles as Q4_0.          value = d * q + m
 //   Q5_0 (22 B / 32): f16 d, u32 qh (bit i = 5th bit of weight i), nibbles as Q4_0. d * (q - 16)
 //   Q5_1 (24 B / 32): f16 d, f16 m, u32 qh, nibbles.          value = d * q + m
+//   Q2_K (84 B / 256): 16 B of scales (byte s: 4-bit scale low, 4-bit min high, for the 16 weights
+//        16s..), 64 B of 2-bit levels, f16 d, f16 dmin. Weight 128h + 32j + l (h half, j 0..3, l 0..31)
+//        is bits 2j..2j+1 of qs[32h + l]; value = d * scale * q - dmin * min
+//   Q3_K (110 B / 256): 32 B hmask, 64 B of 2-bit levels (as Q2_K), 12 B of 6-bit scales (one per 16
+//        weights, stored + 32: scale s has its low 4 bits in byte s (s < 8, low nibble) or s - 8 (high
+//        nibble), its top 2 bits at bits 2 (s / 4) of byte 8 + s % 4), f16 d. Weight i's 3rd bit is
+//        bit i / 32 of hmask[i % 32]; value = d * (scale - 32) * (q - 4)
 //   Q4_K (144 B / 256): f16 d, f16 dmin, 12 B of 6-bit scales and mins for 8 sub-blocks of 32,
 //        128 B nibbles (64-weight groups: byte l low = weight l, high = weight l+32).
 //        value = d * scale_j * q - dmin * min_j
@@ -52,7 +61,8 @@ inline constexpr std::size_t k_block_weights = 256;  // QK_K
 // How the device holds a type's rows (kernels/engine/weight_layout.hpp):
 //   rows    the row's bytes as stored, zero-padded to 16-byte units (F32, F16, BF16)
 //   units   blocks split by `pack` into a plane of 16-byte units and one of side entries
-//   blocks  the GGUF blocks as stored, each zero-padded to whole 16-byte units (Q6_K 210 -> 224)
+//   blocks  the GGUF blocks as stored, each zero-padded to whole 16-byte units (Q2_K 84 -> 96,
+//           Q3_K 110 -> 112, Q6_K 210 -> 224)
 enum class device_layout { rows, units, blocks };
 
 struct type_traits {
@@ -75,7 +85,7 @@ struct type_traits {
 };
 
 namespace rq = reference::quant_blocks;
-inline constexpr std::array<type_traits, 11> all_types = {{
+inline constexpr std::array<type_traits, 13> all_types = {{
     {ggml_type::f32, "F32", "f32", 1, 4, "DATA_A_F32", 4, 1, 0, rq::dequantize_f32, rq::quantize_f32, nullptr,
      device_layout::rows},
     {ggml_type::f16, "F16", "f16", 1, 2, "DATA_A_F16", 8, 1, 0, rq::dequantize_f16, rq::quantize_f16, nullptr,
@@ -92,6 +102,10 @@ inline constexpr std::array<type_traits, 11> all_types = {{
      rq::pack_q5_0, device_layout::units},
     {ggml_type::q5_1, "Q5_1", "q5_1", 32, 24, "DATA_A_Q5_1", 32, 1, 8, rq::dequantize_q5_1, rq::quantize_q5_1,
      rq::pack_q5_1, device_layout::units},
+    {ggml_type::q2_k, "Q2_K", "q2_k", 256, 84, "DATA_A_Q2_K", 32, 1, 0, rq::dequantize_q2_k, rq::quantize_q2_k,
+     nullptr, device_layout::blocks},
+    {ggml_type::q3_k, "Q3_K", "q3_k", 256, 110, "DATA_A_Q3_K", 32, 1, 0, rq::dequantize_q3_k, rq::quantize_q3_k,
+     nullptr, device_layout::blocks},
     {ggml_type::q4_k, "Q4_K", "q4_k", 256, 144, "DATA_A_Q4_K", 32, 1, 0, rq::dequantize_q4_k, rq::quantize_q4_k,
      nullptr, device_layout::blocks},
     {ggml_type::q5_k, "Q5_K", "q5_k", 256, 176, "DATA_A_Q5_K", 32, 1, 0, rq::dequantize_q5_k, rq::quantize_q5_k,

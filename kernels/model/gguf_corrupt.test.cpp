@@ -221,13 +221,13 @@ TEST(gguf_corrupt, bad_tensor_shapes) {
 
 TEST(gguf_corrupt, unsupported_tensor_type_names_tensor_and_type) {
   raw_gguf f;
-  f.header(1, 0).tensor("blk.0.attn_q.weight", {256, 4}, 10, 0).pad().zeros(1024);
+  f.header(1, 0).tensor("blk.0.attn_q.weight", {256, 4}, 15, 0).pad().zeros(1024);
   auto opened = open_bytes(f.bytes());
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.err().code, error_code::unsupported);
   EXPECT_NE(opened.err().message.find("blk.0.attn_q.weight"), std::string::npos);
-  EXPECT_NE(opened.err().message.find("Q2_K (id 10)"), std::string::npos) << opened.err().message;
-  EXPECT_NE(opened.err().message.find("Q4_K, Q5_K, Q6_K"), std::string::npos) << "lists the supported types";
+  EXPECT_NE(opened.err().message.find("Q8_K (id 15)"), std::string::npos) << opened.err().message;
+  EXPECT_NE(opened.err().message.find("Q2_K, Q3_K, Q4_K, Q5_K, Q6_K"), std::string::npos) << "lists the supported types";
   raw_gguf unknown;
   unknown.header(1, 0).tensor("t", {32}, 4000, 0).pad().zeros(128);
   expect_error(unknown, "id 4000");

@@ -49,6 +49,19 @@ TEST(model_cli, make_model_writes_a_loadable_model) {
       << info.output;
 }
 
+// llama.cpp's low-bit mixes: make-model writes them, model-info names their K-quant types.
+TEST(model_cli, make_model_writes_the_q3_k_m_and_q2_k_mixes) {
+  for (const auto& [mix, types] : {std::pair<std::string, std::vector<std::string>>{"q3_k_m", {"Q3_K", "Q4_K", "Q5_K", "Q6_K"}},
+                                   std::pair<std::string, std::vector<std::string>>{"q2_k", {"Q2_K", "Q3_K", "Q6_K"}}}) {
+    const std::string path = testing_support::temp_path("cli_" + mix + ".gguf");
+    const run_result made = run_cli("make-model --size small --type " + mix + " --out " + path);
+    ASSERT_EQ(made.exit_code, 0) << made.output;
+    const run_result info = run_cli("model-info --tensors " + path);
+    EXPECT_EQ(info.exit_code, 0) << info.output;
+    for (const std::string& type : types) EXPECT_NE(info.output.find(" " + type + " "), std::string::npos) << mix << " " << type;
+  }
+}
+
 TEST(model_cli, make_model_writes_each_architecture) {
   for (const std::string arch : {"llama", "qwen2", "qwen3"}) {
     const std::string path = testing_support::temp_path("cli_" + arch + ".gguf");

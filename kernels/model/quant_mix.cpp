@@ -17,12 +17,39 @@ std::optional<std::uint32_t> layer_of(std::string_view name) {
 }
 
 // llama.cpp's replacement for a K-quant on rows that are not whole super-blocks.
+constexpr std::array<std::pair<ggml_type, ggml_type>, 5> fallbacks = {{
+    {ggml_type::q2_k, ggml_type::q4_0},
+    {ggml_type::q3_k, ggml_type::q4_0},
+    {ggml_type::q4_k, ggml_type::q5_0},
+    {ggml_type::q5_k, ggml_type::q5_1},
+    {ggml_type::q6_k, ggml_type::q8_0},
+}};
+
 ggml_type fallback_for(ggml_type type, std::size_t row_weights) {
   ggml_type out = type;
-  if (type == ggml_type::q4_k) out = ggml_type::q5_0;
-  if (type == ggml_type::q5_k) out = ggml_type::q5_1;
-  if (type == ggml_type::q6_k) out = ggml_type::q8_0;
+  for (const auto& [k_quant, replacement] : fallbacks) {
+    if (k_quant == type) out = replacement;
+  }
   return row_weights % traits_of(out).block_weights == 0 ? out : ggml_type::f16;
+}
+
+bool picks(layer_pick pick, std::uint32_t layer, const mix_shape& shape) {
+  switch (pick) {
+    case layer_pick::none: return false;
+    case layer_pick::more_bits: return use_more_bits(layer, shape.n_layers);
+    case layer_pick::first_two: return layer < 2;
+    case layer_pick::first_sixteenth: return layer < shape.n_layers / 16;
+    case layer_pick::grouped_attention: return shape.heads_per_kv_head >= 4;
+  }
+  return false;
+}
+
+// The role table of `mix` for the layer tensor `name`; nullptr for the roles that keep the base type.
+const role_types* role_of(const quant_mix& mix, std::string_view name) {
+  if (name.ends_with(".attn_v.weight")) return &mix.attn_v;
+  if (name.ends_with(".ffn_down.weight")) return &mix.ffn_down;
+  if (name.ends_with(".attn_output.weight")) return &mix.attn_output;
+  return nullptr;
 }
 
 }  // namespace
@@ -39,17 +66,16 @@ bool use_more_bits(std::uint32_t layer, std::uint32_t n_layers) {
   return i < n / 8 || i >= 7 * n / 8 || (i - n / 8) % 3 == 2;
 }
 
-ggml_type mixed_tensor_type(const quant_mix& mix, std::string_view name, std::size_t row_weights,
-                            std::uint32_t n_layers, bool tied_output) {
+ggml_type mixed_tensor_type(const quant_mix& mix, std::string_view name, std::size_t row_weights, const mix_shape& shape) {
   ggml_type type = mix.base;
-  const bool is_output = name == "output.weight" || (tied_output && name == "token_embd.weight");
+  const bool is_output = name == "output.weight" || (shape.tied_output && name == "token_embd.weight");
   const std::optional<std::uint32_t> layer = layer_of(name);
+  const role_types* role = layer ? role_of(mix, name) : nullptr;
   if (is_output) {
     if (row_weights % k_block_weights != 0) return ggml_type::q8_0;
     type = mix.output;
-  } else if (layer && (name.ends_with(".attn_v.weight") || name.ends_with(".ffn_down.weight")) &&
-             use_more_bits(*layer, n_layers)) {
-    type = mix.more_bits;
+  } else if (role != nullptr) {
+    type = picks(role->pick, *layer, shape) ? role->picked : role->type;
   }
   return row_weights % traits_of(type).block_weights == 0 ? type : fallback_for(type, row_weights);
 }

@@ -78,7 +78,8 @@ class weight_source {
 status add_matrix(gguf_writer& writer, weight_source& source, const random_llama_options& o, const std::string& name,
                   std::size_t rows, std::size_t cols) {
   const std::vector<float> values = source.matrix(rows, cols);
-  const ggml_type type = o.mix ? mixed_tensor_type(*o.mix, name, cols, o.n_layers, o.tied_output) : o.weight_type;
+  const mix_shape shape{o.n_layers, o.n_heads / o.n_kv_heads, o.tied_output};
+  const ggml_type type = o.mix ? mixed_tensor_type(*o.mix, name, cols, shape) : o.weight_type;
   return writer.add_tensor(name, type, {cols, rows}, values);
 }
 

@@ -77,6 +77,8 @@ INSTANTIATE_TEST_SUITE_P(types, quant_round_trip,
                                            std::pair{model::ggml_type::q4_1, 1.0f / 14.0f},
                                            std::pair{model::ggml_type::q5_0, 1.0f / 16.0f},
                                            std::pair{model::ggml_type::q5_1, 1.0f / 30.0f},
+                                           std::pair{model::ggml_type::q2_k, 1.0f / 2.5f},
+                                           std::pair{model::ggml_type::q3_k, 1.0f / 3.5f},
                                            std::pair{model::ggml_type::q4_k, 1.0f / 6.0f},
                                            std::pair{model::ggml_type::q5_k, 1.0f / 12.0f},
                                            std::pair{model::ggml_type::q6_k, 1.0f / 24.0f}),
@@ -97,8 +99,8 @@ TEST(type_table, rows_are_complete_and_ids_round_trip) {
     }
     EXPECT_EQ(t.glsl_define, "DATA_A_" + std::string(t.name)) << t.name;
   }
-  EXPECT_FALSE(model::traits_of(std::uint32_t{10}).has_value());  // Q2_K
-  EXPECT_FALSE(model::type_named("q2_k").has_value());
+  EXPECT_FALSE(model::traits_of(std::uint32_t{15}).has_value());  // Q8_K
+  EXPECT_FALSE(model::type_named("q8_k").has_value());
 }
 
 // Blocks written by hand in ggml's layouts dequantize to the values ggml's own formulas give.
@@ -134,6 +136,57 @@ TEST(quant, q6_k_reads_low_and_high_bits_per_quarter) {
   std::vector<float> out(256);
   dequantize_row(model::ggml_type::q6_k, block.data(), out);
   EXPECT_EQ(out[101], 2.0f * -3 * ((0xa | 2 << 4) - 32));
+}
+
+// Q3_K: the 2-bit levels of qs, the 3rd bit from hmask, and 6-bit scales stored + 32 — the most
+// negative (stored 0: -32) and most positive (63: +31) among them.
+TEST(quant, q3_k_reads_hmask_and_packed_signed_scales) {
+  std::vector<std::byte> block(110, std::byte{0});
+  std::byte* hmask = block.data();
+  std::byte* qs = block.data() + 32;
+  std::byte* scales = block.data() + 96;
+  block[108] = std::byte{0x00};  // d = 2.0 (f16 0x4000)
+  block[109] = std::byte{0x40};
+  // Sub-block 15 stored 63: low nibble in the high half of byte 7, top bits 6..7 of byte 11.
+  scales[7] = std::byte{0xf0};
+  scales[11] = std::byte{0xc0};
+  // Sub-block 9 stored 0x25 (+5): low nibble in the high half of byte 1, top bits 4..5 of byte 9.
+  scales[1] = std::byte{0x50};
+  scales[9] = std::byte{0x20};
+  // Weight 0 (half 0, j 0, l 0): level 3 | 3rd bit -> 7. Weight 150 (half 1, j 0, l 22): bits 0..1
+  // of qs[32 + 22] = 1, bit 4 of hmask[22] -> 5. Weight 255 (half 1, j 3, l 31): level 0.
+  qs[0] = std::byte{0x03};
+  hmask[0] = std::byte{0x01};
+  qs[32 + 22] = std::byte{0x01};
+  hmask[22] = std::byte{0x10};
+  std::vector<float> out(256);
+  dequantize_row(model::ggml_type::q3_k, block.data(), out);
+  EXPECT_EQ(out[0], 2.0f * -32 * (7 - 4));
+  EXPECT_EQ(out[1], 2.0f * -32 * (0 - 4));
+  EXPECT_EQ(out[150], 2.0f * 5 * (5 - 4));
+  EXPECT_EQ(out[151], 2.0f * 5 * (0 - 4));
+  EXPECT_EQ(out[255], 2.0f * 31 * (0 - 4));
+  EXPECT_EQ(out[100], 2.0f * -32 * (0 - 4));  // sub-block 6 stored 0
+}
+
+// Q2_K: a byte per 16 weights (4-bit scale low, 4-bit min high) and the 2-bit levels of qs.
+TEST(quant, q2_k_reads_scale_min_nibbles_and_two_bit_levels) {
+  std::vector<std::byte> block(84, std::byte{0});
+  block[80] = std::byte{0x00};  // d = 0.5 (f16 0x3800)
+  block[81] = std::byte{0x38};
+  block[82] = std::byte{0x00};  // dmin = 4.0 (f16 0x4400)
+  block[83] = std::byte{0x44};
+  block[15] = std::byte{0xff};  // weights 240..255: scale 15, min 15
+  block[4] = std::byte{0x2f};   // weights 64..79: scale 15, min 2
+  // Weight 255 (half 1, j 3, l 31): bits 6..7 of qs[63] = 3. Weight 70 (half 0, j 2, l 6): bits 4..5 of qs[6] = 2.
+  block[16 + 63] = std::byte{0xc0};
+  block[16 + 6] = std::byte{0x20};
+  std::vector<float> out(256);
+  dequantize_row(model::ggml_type::q2_k, block.data(), out);
+  EXPECT_EQ(out[255], 0.5f * 15 * 3 - 4.0f * 15);
+  EXPECT_EQ(out[254], -4.0f * 15);
+  EXPECT_EQ(out[70], 0.5f * 15 * 2 - 4.0f * 2);
+  EXPECT_EQ(out[0], 0.0f);
 }
 
 TEST(quant, q5_0_takes_fifth_bits_from_qh) {

@@ -58,4 +58,34 @@ inline void store_q6_k_levels(const int* levels, std::byte* block) {
   }
 }
 
+// Q2_K / Q3_K's two low bits of weight i (0..255) in their 64 qs bytes: weight 128h + 32j + l (h
+// half, j 0..3, l 0..31) at bits 2j..2j+1 of qs[32h + l].
+inline int two_bit_level(const std::byte* qs, int i) {
+  return (byte_of(qs, 32 * (i / 128) + i % 32) >> (2 * ((i % 128) / 32))) & 3;
+}
+inline void store_two_bit_levels(const int* levels, std::byte* qs) {
+  for (int h = 0; h < 2; ++h) {
+    for (int l = 0; l < 32; ++l) {
+      const int* q = levels + 128 * h + l;  // q[32 j] is weight 32j + l of the half
+      qs[32 * h + l] = static_cast<std::byte>((q[0] & 3) | (q[32] & 3) << 2 | (q[64] & 3) << 4 | (q[96] & 3) << 6);
+    }
+  }
+}
+// Q3_K's 3rd bit of weight i in its 32 hmask bytes: bit i / 32 of hmask[i % 32].
+inline int q3_k_high_bit(const std::byte* hmask, int i) { return (byte_of(hmask, i % 32) >> (i / 32)) & 1; }
+// Q3_K's 6-bit scale s (0..15, stored + 32) from its 12 packed bytes: low 4 bits in the low (s < 8)
+// or high (s >= 8) nibble of byte s % 8, top 2 bits at bits 2 (s / 4) of byte 8 + s % 4.
+inline int q3_k_scale(const std::byte* packed, int s) {
+  const int low = (byte_of(packed, s % 8) >> (4 * (s / 8))) & 0x0f;
+  return low | ((byte_of(packed, 8 + s % 4) >> (2 * (s / 4))) & 3) << 4;
+}
+inline void pack_q3_k_scales(const int* stored, std::byte* packed) {
+  int bytes[12] = {};
+  for (int s = 0; s < 16; ++s) {
+    bytes[s % 8] |= (stored[s] & 0x0f) << (4 * (s / 8));
+    bytes[8 + s % 4] |= (stored[s] >> 4 & 3) << (2 * (s / 4));
+  }
+  for (int k = 0; k < 12; ++k) packed[k] = static_cast<std::byte>(bytes[k]);
+}
+
 }  // namespace infergrid::reference::quant_k_fields

@@ -9,9 +9,10 @@
 //   Q4_1, Q5_0, Q5_1: 32 weights per unit as 16 bytes of nibbles (byte j: weight j low, weight
 //   j + 16 high) and one side entry of SIDE_WORDS words per unit (kernels/reference/quant_pack.cpp
 //   lists them); these units are dequantized whole here (unit_scale 1).
-//   Q4_K, Q5_K, Q6_K (NATIVE_BLOCKS): the GGUF super-blocks as stored, each padded to whole units
-//   (144, 176, 224 bytes per 256 weights; weight_blocks.glsl reads them). A unit is 32 consecutive weights,
-//   numbered block * 8 + sub-block; rows in groups of G interleave whole blocks.
+//   Q2_K, Q3_K, Q4_K, Q5_K, Q6_K (NATIVE_BLOCKS): the GGUF super-blocks as stored, each padded to
+//   whole units (96, 112, 144, 176, 224 bytes per 256 weights; weight_blocks.glsl reads them). A
+//   unit is 32 consecutive weights, numbered block * 8 + sub-block; rows in groups of G interleave
+//   whole blocks.
 // A matmul reads a row UNITS_PER_GROUP units at a time: load_group fetches what they share once
 // (K-quants: the bytes of 64 or 128 weights and their scales), group_unit_values dequantizes one.
 // Access: WEIGHTS_STORAGE = storage buffers, otherwise uniform texel buffers (texelFetch on RGBA32UI
@@ -48,7 +49,7 @@ const uint UNITS_PER_BLOCK = 1;
 #define UNIT_SIDE_WORDS 1
 #elif defined(DATA_A_Q5_0) || defined(DATA_A_Q5_1)
 #define UNIT_SIDE_WORDS 2
-#elif defined(DATA_A_Q4_K) || defined(DATA_A_Q5_K) || defined(DATA_A_Q6_K)
+#elif defined(DATA_A_Q2_K) || defined(DATA_A_Q3_K) || defined(DATA_A_Q4_K) || defined(DATA_A_Q5_K) || defined(DATA_A_Q6_K)
 #define NATIVE_BLOCKS
 const uint WEIGHTS_PER_UNIT = 32;
 const uint UNITS_PER_BLOCK = 1;  // scales are applied while dequantizing
