@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "actors/http_bridge/api_error.hpp"
+#include "actors/http_bridge/connection_headers.hpp"
 #include "actors/http_bridge/cors.hpp"
 #include "actors/http_bridge/request_framing.hpp"
 
@@ -32,6 +33,13 @@ constexpr milliseconds stop_check_slice{100};
 
 thread_local bool close_requested = false;
 thread_local int current_connection = -1;  // the socket this thread serves a request on
+thread_local std::size_t requests_left = 0;  // on current_connection after the one being answered
+
+// Whether bytes (or the client's close) wait on sock now.
+bool readable_now(int sock) {
+  pollfd fd{sock, POLLIN, 0};
+  return ::poll(&fd, 1, 0) > 0;
+}
 
 // Waits for `events` on sock until `deadline`; false on timeout, error or hang-up without data.
 bool wait_for(int sock, short events, clock::time_point deadline) {
@@ -151,7 +159,8 @@ class edge_stream final : public httplib::Stream {
       if (buffered() >= max_head_bytes) return head::too_large;
       const bool first = buffered() == 0;
       const auto deadline = first && !had_bytes ? start + first_byte_wait : head_deadline;
-      if (listening.load() == INVALID_SOCKET) return head::closed;
+      // A stopping server lets a connection go only while nothing of a request has arrived.
+      if (listening.load() == INVALID_SOCKET && first && !had_bytes && !readable_now(sock_)) return head::closed;
       const auto now = clock::now();
       if (now >= deadline) return first ? head::idle : head::timed_out;
       if (first && others_wait != nullptr && others_wait->waiting.load() > 0) return head::yielded;
@@ -287,6 +296,28 @@ bool client_left() {
   return ::recv(current_connection, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;  // > 0: a next request waits
 }
 
+edge_server::edge_server(edge_limits limits) : limits_(std::move(limits)) {
+  httplib::Server::set_post_routing_handler(
+      [this](const httplib::Request& req, httplib::Response& res) { write_connection_headers(req, res); });
+}
+
+edge_server& edge_server::set_post_routing_handler(Handler handler) {
+  post_routing_ = std::move(handler);
+  return *this;
+}
+
+// Decided as the head is written, not as the request arrived: a stop or a queue that began while
+// the handler ran (a completion takes seconds) closes the connection, and this answer says so.
+void edge_server::write_connection_headers(const httplib::Request& req, httplib::Response& res) {
+  const bool ends = close_requested || client_asks_close(req) || requests_left == 0 || stopping();
+  // Others wait for a thread: the connection is let go, and its client reconnects behind them.
+  const bool yields = !ends && load.waiting.load() > 0;
+  if (yields) ++counters.yielded_connections;
+  if (ends || yields) close_after_response();
+  set_connection_headers(res, close_requested, limits_.idle_timeout_ms, requests_left);
+  if (post_routing_) post_routing_(req, res);
+}
+
 bool edge_server::admit(const std::string& client) {
   std::lock_guard lock(clients_mutex_);
   auto& open = connections_by_client_[client];
@@ -348,13 +379,19 @@ bool edge_server::process_and_close_socket(socket_t sock) {
         linger_then_close(sock);
         break;
       }
+      if (stopping()) {
+        write_raw_error(sock, api_error{503, "The server is shutting down; retry shortly.", "server_error", "",
+                                        "shutting_down", 1},
+                        refusal_lines(limits_, origin_of_head(stream.unread())));
+        linger_then_close(sock);
+        break;
+      }
       close_requested = false;
       bool closed = false;
-      // The last answer of the connection says so (Connection: close) when it is the limit, or
-      // when others wait for a thread: a client then reconnects, behind them.
-      const bool last = served + 1 == limits_.max_requests_per_connection || load.waiting.load() > 0;
       current_connection = sock;
-      ok = process_request(stream, last, closed, nullptr);
+      requests_left = limits_.max_requests_per_connection - served - 1;
+      // The answer's head says whether the connection closes after it (write_connection_headers).
+      ok = process_request(stream, requests_left == 0, closed, nullptr);
       current_connection = -1;
       if (!ok || closed || close_requested) break;
     }

@@ -14,7 +14,13 @@
 //     and while connections wait, an idle keep-alive connection is let go after its answer;
 //   - close_after_response(): a handler that stopped reading a body half-way (413 on a streamed,
 //     chunked body) makes the connection close after its answer, so the unread rest is never
-//     parsed as a next request.
+//     parsed as a next request;
+//   - each answer's connection headers, decided as its head is written (connection_headers.hpp):
+//     `Connection: close` on the last answer of a connection the edge ends (its request limit,
+//     others waiting for a thread, a stopping server, a handler's close_after_response), else
+//     `Keep-Alive: timeout=<idle_timeout_ms in s>, max=<requests left>`;
+//   - a stopping server lets idle connections go, but a request whose first bytes arrived is
+//     answered (503 `shutting_down`, Connection: close), never dropped unanswered.
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -49,7 +55,7 @@ struct edge_counters {
   std::atomic<std::int64_t> header_timeouts{0};      // head not complete in time (408)
   std::atomic<std::int64_t> refused_heads{0};        // too large (431) or badly framed (request_framing.hpp)
   std::atomic<std::int64_t> shed_connections{0};     // accepted while too many waited for a thread (503)
-  std::atomic<std::int64_t> yielded_connections{0};  // idle keep-alive let go while others waited
+  std::atomic<std::int64_t> yielded_connections{0};  // keep-alive let go while others waited (after an answer, or idle)
 };
 
 // Called by a handler on the connection's thread: close the connection once this answer is written.
@@ -65,16 +71,23 @@ bool announces_body(std::string_view bytes);
 
 class edge_server : public httplib::Server {
  public:
-  explicit edge_server(edge_limits limits) : limits_(limits) {}
+  explicit edge_server(edge_limits limits);
   edge_counters counters;
   edge_load load;  // read by the task queue (http_server makes it an edge_task_queue)
 
+  // Hides httplib's: `handler` runs on every answer before its head is written, after the edge
+  // has written the connection headers (which it must not change: close_after_response() does).
+  edge_server& set_post_routing_handler(Handler handler);
+
  private:
   bool process_and_close_socket(socket_t sock) override;
+  void write_connection_headers(const httplib::Request& req, httplib::Response& res);
+  bool stopping() const { return svr_sock_.load() == INVALID_SOCKET; }
   bool admit(const std::string& client);
   void release(const std::string& client);
 
   const edge_limits limits_;
+  Handler post_routing_;
   std::mutex clients_mutex_;
   std::map<std::string, std::size_t> connections_by_client_;
 };

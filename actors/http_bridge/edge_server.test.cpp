@@ -23,6 +23,7 @@ namespace {
 using json = nlohmann::json;
 using std::chrono::milliseconds;
 using testing::connect_from;
+using testing::running_server;
 using testing::resident_kib;
 
 account_book alice_book() {
@@ -40,19 +41,6 @@ std::string read_some(int sock, milliseconds wait) {
   const auto got = ::recv(sock, buffer, sizeof buffer, MSG_DONTWAIT);
   return got > 0 ? std::string(buffer, static_cast<std::size_t>(got)) : "";
 }
-
-// A bridge's HTTP server on a free port with alice's keys, serving until the test ends.
-struct running_server {
-  explicit running_server(http_bridge_config config = {}) : shared(on_a_free_port(config), alice_book()), server(shared) {
-    EXPECT_TRUE(server.start().ok());
-  }
-  static http_bridge_config on_a_free_port(http_bridge_config config) {
-    config.port = 0;
-    return config;
-  }
-  bridge_shared shared;
-  http_server server;
-};
 
 TEST(HttpEdge, SlowlorisFromOneAddressCannotStarveOthers) {
   http_bridge_config config;
@@ -137,7 +125,7 @@ TEST(HttpEdge, TheEdgesOwnRefusalsEchoAListedOrigin) {
   http_bridge_config config;
   config.header_timeout_ms = 300;
   config.cors_origins = {"https://app.example"};
-  running_server running(config);
+  running_server running(config, alice_book());
   for (const std::string origin : {"https://app.example", "https://other.example"}) {
     const bool listed = origin == config.cors_origins[0];
     const std::string allow = "Access-Control-Allow-Origin: " + origin + "\r\n";
@@ -205,7 +193,7 @@ TEST(HttpEdge, ChunkedBodyOverTheLimitIsRefusedWhileStreaming) {
 }
 
 TEST(HttpEdge, WrongMethodOnAKnownPathIs405) {
-  running_server running;
+  running_server running({}, alice_book());
   http_server& server = running.server;
   httplib::Client client("127.0.0.1", server.port());
   auto get = client.Get("/v1/chat/completions");
@@ -234,7 +222,7 @@ TEST(HttpEdge, OnlyAHeadAnnouncingABodyOfKnownLengthWaitsForIt) {
 // not after the kernel's 200 ms cork timer: 218 ms when the edge held it), and the connection
 // then answers a GET with head and body whole.
 TEST(HttpEdge, HeadThenGetOnOneConnectionAreBothAnsweredWhole) {
-  running_server running;
+  running_server running({}, alice_book());
   http_server& server = running.server;
   const int sock = connect_from("127.0.0.1", server.port());
   const std::string head = "HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n";

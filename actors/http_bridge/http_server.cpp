@@ -134,11 +134,11 @@ void http_server::add_routes() {
       const auto started = clock::now();
       std::string body;
       if (auto failure = read_body(reader, res, shared.config.max_body_bytes, body)) {
-        close_after_response();  // the unread rest of the body must not be parsed as a request
+        // The unread rest of the body must not be parsed as a request, and the client must not
+        // reuse the connection (the answer says `Connection: close`): a keep-alive client
+        // (undici) that pooled it sent its next request into the closed socket.
+        close_after_response();
         write_error(res, *failure);
-        // ...and the client must not reuse the connection: it closes right after this answer, and
-        // a keep-alive client (undici) that pooled it sent its next request into the closed socket.
-        res.set_header("Connection", "close");
         return count_refused(shared, path, "", "", *failure, started);
       }
       if (kind == endpoint_kind::embedding) return serve_embeddings(shared, req, body, res);
@@ -215,10 +215,10 @@ void http_server::add_routes() {
     if (res.status == 413) {
       // httplib refused a declared Content-Length over the limit without reading the body: the
       // unread body must not be parsed as the next request, nor the connection reused by a client
-      // (undici did, and its next request failed with a connection error).
+      // (undici did, and its next request failed with a connection error; the answer says
+      // `Connection: close`).
       close_after_response();
       write_error(res, body_too_large(shared.config.max_body_bytes));
-      res.set_header("Connection", "close");
       done(req, res, "other", now);
     } else if (res.status == 404 && allowed_method(req.path) != nullptr) {
       const char* allowed = allowed_method(req.path);
@@ -236,7 +236,6 @@ void http_server::add_routes() {
       close_after_response();
       const int status = res.status;
       write_error(res, api_error{status, "HTTP error " + std::to_string(status), "invalid_request_error", "", ""});
-      res.set_header("Connection", "close");
       done(req, res, "other", now);
     }
   });

@@ -1,6 +1,7 @@
 #pragma once
-// Test support for the bridge's edge over real sockets: a connection from a chosen local address,
-// and this process's resident memory (what a refused body or head must not grow).
+// Test support for the bridge's edge over real sockets: a bridge's HTTP server on a free port, a
+// connection from a chosen local address, and this process's resident memory (what a refused body
+// or head must not grow).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -11,7 +12,23 @@
 
 #include <gtest/gtest.h>
 
+#include "actors/http_bridge/http_server.hpp"
+
 namespace infergrid::http::testing {
+
+// A bridge's HTTP server on a free port with `book`'s keys, serving until the test ends.
+struct running_server {
+  explicit running_server(http_bridge_config config = {}, account_book book = {})
+      : shared(on_a_free_port(config), std::move(book)), server(shared) {
+    EXPECT_TRUE(server.start().ok());
+  }
+  static http_bridge_config on_a_free_port(http_bridge_config config) {
+    config.port = 0;
+    return config;
+  }
+  bridge_shared shared;
+  http_server server;
+};
 
 // A TCP connection to 127.0.0.1:port from `from` (any 127.x.y.z: one more client address).
 inline int connect_from(const char* from, int port) {
