@@ -9,4 +9,8 @@ if(INFERGRID_BUILD_TESTS)
     COMMAND ${CMAKE_COMMAND} -DHTTP_BENCH=$<TARGET_FILE:http_bench> -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
       -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/http_bench_cwd -P ${CMAKE_CURRENT_LIST_DIR}/http_bench_leaves_no_files.cmake)
   set_tests_properties(http_bench_leaves_no_files_in_working_directory PROPERTIES TIMEOUT 300)
+  add_test(NAME http_bench_ratio_says_what_it_computes
+    COMMAND ${CMAKE_COMMAND} -DHTTP_BENCH=$<TARGET_FILE:http_bench> -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
+      -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/http_bench_ratio_cwd -P ${CMAKE_CURRENT_LIST_DIR}/http_bench_ratio_says_what_it_computes.cmake)
+  set_tests_properties(http_bench_ratio_says_what_it_computes PROPERTIES TIMEOUT 300)
 endif()
