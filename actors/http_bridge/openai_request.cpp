@@ -12,7 +12,10 @@
 namespace infergrid::http {
 namespace {
 
-using json = nlohmann::json;
+// Requests are read from one parse that keeps key order and numbers' texts: what the model is
+// shown or held to (tool definitions, schemas, the arguments of earlier calls) is as the client
+// wrote it, and a body with tools or a schema is parsed once (a second parse cost as much again).
+using json = nlohmann::ordered_json;
 using maybe_error = std::optional<api_error>;
 
 // Alternatives per token on /v1/completions, whose `logprobs` is that count (OpenAI's bound).
@@ -212,26 +215,9 @@ maybe_error read_content(const json& message, const std::string& param, std::str
   return std::nullopt;
 }
 
-// The body parsed again, once and only when asked, with its key order and its numbers' texts: for
-// what the model is shown or held to as the client wrote it (tool definitions, schemas, the
-// arguments of earlier calls).
-class ordered_body {
- public:
-  explicit ordered_body(std::string_view text) : text_(text) {}
-  const model::json_with_number_texts& document() {
-    if (!parsed_) {
-      auto parsed = model::parse_keeping_number_texts(text_);  // parses: the body was read as JSON already
-      parsed_ = parsed.ok() ? std::move(*parsed) : model::json_with_number_texts{};
-    }
-    return *parsed_;
-  }
-
- private:
-  std::string_view text_;
-  std::optional<model::json_with_number_texts> parsed_;
-};
-
-maybe_error read_messages(const json& body, ordered_body& ordered, const request_limits& limits, completion_request& out) {
+maybe_error read_messages(const model::json_with_number_texts& document, const request_limits& limits,
+                          completion_request& out) {
+  const json& body = document.value;
   auto it = body.find("messages");
   if (it == body.end() || it->is_null()) return invalid_field("messages", "'messages' is required.");
   if (!it->is_array()) return invalid_field("messages", "'messages' must be an array.");
@@ -252,9 +238,7 @@ maybe_error read_messages(const json& body, ordered_body& ordered, const request
     }
     IG_HTTP_TRY(read_content(message, param + ".content", parsed.content));
     if (message.contains("tool_calls") || parsed.role == "tool") {
-      const model::json_with_number_texts& document = ordered.document();
-      IG_HTTP_TRY(read_message_tool_fields(document.value["messages"][i], document.texts,
-                                           "/messages/" + std::to_string(i), param, parsed));
+      IG_HTTP_TRY(read_message_tool_fields(message, document.texts, "/messages/" + std::to_string(i), param, parsed));
     }
     // As OpenAI: system, user and tool messages carry content ("" counts); an assistant turn in the
     // history may carry none (its tool calls, or an empty reply).
@@ -374,21 +358,23 @@ maybe_error refuse_stop_in_constrained_output(const completion_request& out) {
                                    ": a stop string would cut the constrained output short.");
 }
 
-// The fields whose key order matters (tool definitions, schemas) are read from an order-keeping parse.
-maybe_error read_ordered_fields(ordered_body& body, const json& document, completion_request& out) {
-  const bool wanted = document.contains("tools") || document.contains("tool_choice") ||
-                      document.contains("parallel_tool_calls") || document.contains("response_format");
+// The fields whose key order matters (tool definitions, schemas).
+maybe_error read_ordered_fields(const model::json_with_number_texts& document, completion_request& out) {
+  const json& body = document.value;
+  const bool wanted = body.contains("tools") || body.contains("tool_choice") || body.contains("parallel_tool_calls") ||
+                      body.contains("response_format");
   if (!wanted) return std::nullopt;
-  IG_HTTP_TRY(read_tools(body.document(), out.tools));
-  return read_json_schema(body.document(), out);
+  IG_HTTP_TRY(read_tools(document, out.tools));
+  return read_json_schema(document, out);
 }
 
 }  // namespace
 
 parsed_request parse_chat_request(std::string_view body, const request_limits& limits) {
-  auto parsed = parse_json_object(body);
+  auto parsed = parse_json_object_keeping_number_texts(body);
   if (auto* failure = std::get_if<api_error>(&parsed)) return *failure;
-  const json* document = &std::get<json>(parsed);
+  const model::json_with_number_texts& whole = std::get<model::json_with_number_texts>(parsed);
+  const json* document = &whole.value;
   completion_request out;
   out.kind = endpoint_kind::chat;
   if (auto failed = read_common(*document, limits, out)) return *failed;
@@ -399,20 +385,20 @@ parsed_request parse_chat_request(std::string_view body, const request_limits& l
     return *failed;
   }
   if (completion_tokens) out.max_tokens = *completion_tokens;  // the newer name wins
-  ordered_body ordered(body);
-  if (auto failed = read_messages(*document, ordered, limits, out)) return *failed;
+  if (auto failed = read_messages(whole, limits, out)) return *failed;
   if (auto failed = read_logprobs_chat(*document, out)) return *failed;
   if (auto failed = read_template_kwargs(*document, out)) return *failed;
   if (auto failed = read_reasoning_effort(*document, out)) return *failed;
-  if (auto failed = read_ordered_fields(ordered, *document, out)) return *failed;
+  if (auto failed = read_ordered_fields(whole, out)) return *failed;
   if (auto failed = refuse_stop_in_constrained_output(out)) return *failed;
   return out;
 }
 
 parsed_request parse_text_request(std::string_view body, const request_limits& limits) {
-  auto parsed = parse_json_object(body);
+  auto parsed = parse_json_object_keeping_number_texts(body);
   if (auto* failure = std::get_if<api_error>(&parsed)) return *failure;
-  const json* document = &std::get<json>(parsed);
+  const model::json_with_number_texts& whole = std::get<model::json_with_number_texts>(parsed);
+  const json* document = &whole.value;
   completion_request out;
   out.kind = endpoint_kind::text;
   if (auto failed = read_common(*document, limits, out)) return *failed;
@@ -423,8 +409,7 @@ parsed_request parse_text_request(std::string_view body, const request_limits& l
       return unsupported_field(chat_only, "'" + std::string(chat_only) + "' is a /v1/chat/completions field.");
     }
   }
-  ordered_body ordered(body);
-  if (auto failed = read_ordered_fields(ordered, *document, out)) return *failed;
+  if (auto failed = read_ordered_fields(whole, out)) return *failed;
   if (auto failed = refuse_stop_in_constrained_output(out)) return *failed;
   if (auto failed = assign(read_bool(*document, "echo", "echo"), out.echo)) return *failed;
   if (auto failed = assign(read_string(*document, "suffix", "suffix"), out.suffix)) return *failed;
