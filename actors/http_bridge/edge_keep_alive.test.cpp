@@ -1,7 +1,8 @@
 // What the bridge's answers say of their connection, read off real sockets as a pooling client
 // (undici, node's http Agent) reads them: a kept connection announces the edge's true idle timeout
-// and requests left; an answer after which the edge closes says `Connection: close` and nothing
-// else; and a stopping server answers a request whose first bytes arrived instead of dropping it.
+// and requests left, and stays open that long even when it gives up its thread to another client;
+// an answer after which the edge closes says `Connection: close` and nothing else; and a stopping
+// server answers a request whose first bytes arrived instead of dropping it.
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -132,6 +133,26 @@ TEST(EdgeKeepAlive, AStoppingServerAnswersARequestWhoseFirstBytesArrived) {
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 503")) << "the request was dropped unanswered: '" << answer << "'";
   EXPECT_NE(answer.find("\r\nConnection: close\r\n"), std::string::npos) << answer;
   EXPECT_NE(answer.find("\"shutting_down\""), std::string::npos) << answer;
+}
+
+TEST(EdgeKeepAlive, AnIdleConnectionGivesUpItsThreadToAnotherButStaysOpenForItsNextRequest) {
+  http_bridge_config config;
+  config.http_threads = 1;
+  running_server running(config);
+  const int kept = connect_from("127.0.0.1", running.server.port());
+  send_all(kept, get_health);
+  const std::string first = read_answer(kept);
+  ASSERT_NE(first.find("\r\nKeep-Alive: timeout=5"), std::string::npos) << first;
+  // A second client waits for the one thread, which the idle first connection must give up...
+  const int other = connect_from("127.0.0.2", running.server.port());
+  send_all(other, get_health);
+  EXPECT_TRUE(read_answer(other).starts_with("HTTP/1.1 200")) << "the other client was not served";
+  // ...without closing it inside the 5 s its answer announced: its next request is answered.
+  send_all(kept, get_health);
+  const std::string again = read_answer(kept);
+  EXPECT_TRUE(again.starts_with("HTTP/1.1 200")) << "the kept connection was closed: '" << again << "'";
+  ::close(other);
+  ::close(kept);
 }
 
 }  // namespace

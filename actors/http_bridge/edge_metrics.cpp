@@ -17,7 +17,7 @@ void render_edge_metrics(std::string& out, const edge_counters& counters, const 
     out += fmt::format("infergrid_http_edge_refused_total{{reason=\"{}\"}} {}\n", reason, count);
   }
   out += fmt::format(
-      "# HELP infergrid_http_edge_yielded_total Keep-alive connections let go (closed after an answer saying so, or idle) while others waited for a thread.\n"
+      "# HELP infergrid_http_edge_yielded_total Keep-alive connections that gave up their thread while others waited for one (closed after an answer saying so, or parked while idle).\n"
       "# TYPE infergrid_http_edge_yielded_total counter\ninfergrid_http_edge_yielded_total {}\n"
       "# HELP infergrid_http_edge_waiting_connections Accepted connections waiting for a thread.\n"
       "# TYPE infergrid_http_edge_waiting_connections gauge\ninfergrid_http_edge_waiting_connections {}\n",

@@ -3,9 +3,9 @@
 //   infergrid_http_edge_refused_total{reason}  counter: connections and heads the edge answered
 //       itself — too_many_connections (429, per address), header_timeout (408), bad_head (431 or a
 //       framing refusal: request_framing.hpp), server_busy (503, too many waiting for a thread)
-//   infergrid_http_edge_yielded_total          counter: keep-alive connections let go while others
-//                                              waited for a thread (after an answer saying
-//                                              `Connection: close`, or idle)
+//   infergrid_http_edge_yielded_total          counter: keep-alive connections that gave up their
+//                                              thread while others waited for one (closed after an
+//                                              answer saying `Connection: close`, or parked idle)
 //   infergrid_http_edge_waiting_connections    gauge: accepted connections waiting for a thread
 #include <string>
 

@@ -147,29 +147,32 @@ class edge_stream final : public httplib::Stream {
   // The bytes read and not yet served (a request head as far as it arrived, maybe more).
   std::string_view unread() const { return {buffer_.data() + offset_, buffered()}; }
 
-  // Reads until buffered bytes hold a complete request head. The first byte must come within
-  // `first_byte_wait`, the whole head within header_timeout_ms of the first byte.
+  // Reads until buffered bytes hold a complete request head. The first byte must come by
+  // `first_byte_by` (bytes already there count, however late they are read: a parked connection's),
+  // the whole head within header_timeout_ms of the first byte.
   // `others_wait`: connections wait for a thread; a keep-alive connection with nothing of its next
-  // request yet is then let go (idle) instead of holding this thread.
-  head read_head(milliseconds first_byte_wait, const std::atomic<socket_t>& listening, const edge_load* others_wait) {
-    const auto start = clock::now();
-    auto head_deadline = start + milliseconds(limits_.header_timeout_ms);
+  // request yet then yields this thread (parked, or let go).
+  head read_head(clock::time_point first_byte_by, const std::atomic<socket_t>& listening, const edge_load* others_wait) {
+    auto head_deadline = clock::now() + milliseconds(limits_.header_timeout_ms);
     const bool had_bytes = buffered() > 0;
     while (!head_complete()) {
       if (buffered() >= max_head_bytes) return head::too_large;
       const bool first = buffered() == 0;
-      const auto deadline = first && !had_bytes ? start + first_byte_wait : head_deadline;
+      const bool nothing_yet = first && !had_bytes;
+      const auto deadline = nothing_yet ? first_byte_by : head_deadline;
       // A stopping server lets a connection go only while nothing of a request has arrived.
-      if (listening.load() == INVALID_SOCKET && first && !had_bytes && !readable_now(sock_)) return head::closed;
+      if (listening.load() == INVALID_SOCKET && nothing_yet && !readable_now(sock_)) return head::closed;
       const auto now = clock::now();
-      if (now >= deadline) return first ? head::idle : head::timed_out;
-      if (first && others_wait != nullptr && others_wait->waiting.load() > 0) return head::yielded;
-      if (!wait_for(sock_, POLLIN, std::min(deadline, now + stop_check_slice))) {
+      if (now >= deadline && !(nothing_yet && readable_now(sock_))) return first ? head::idle : head::timed_out;
+      if (nothing_yet && others_wait != nullptr && others_wait->waiting.load() > 0 && !readable_now(sock_)) {
+        return head::yielded;
+      }
+      if (!wait_for(sock_, POLLIN, std::max(now, std::min(deadline, now + stop_check_slice)))) {
         pollfd fd{sock_, POLLIN, 0};
         if (::poll(&fd, 1, 0) > 0 && (fd.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) return head::closed;
         continue;
       }
-      if (first && !had_bytes) head_deadline = clock::now() + milliseconds(limits_.header_timeout_ms);
+      if (nothing_yet) head_deadline = clock::now() + milliseconds(limits_.header_timeout_ms);
       if (fill() <= 0) return head::closed;
     }
     body_deadline_ = clock::now() + milliseconds(limits_.body_timeout_ms);
@@ -337,7 +340,6 @@ bool edge_server::process_and_close_socket(socket_t sock) {
   std::string client;
   int port = 0;
   address_of(sock, true, client, port);
-  bool ok = false;
   if (shedding_connection()) {
     ++counters.shed_connections;
     write_raw_error(sock, api_error{503,
@@ -354,53 +356,84 @@ bool edge_server::process_and_close_socket(socket_t sock) {
                                     "rate_limit_error", "", "too_many_connections", 1},
                     refusal_lines(limits_, arrived_origin(sock)));
   } else {
-    edge_stream stream(sock, limits_);
-    for (std::size_t served = 0; served < limits_.max_requests_per_connection; ++served) {
-      const auto wait = milliseconds(served == 0 ? limits_.header_timeout_ms : limits_.idle_timeout_ms);
-      const auto head = stream.read_head(wait, svr_sock_, served == 0 ? nullptr : &load);
-      if (head == edge_stream::head::yielded) ++counters.yielded_connections;
-      if (head == edge_stream::head::timed_out) {
-        ++counters.header_timeouts;
-        write_raw_error(sock, api_error{408,
-                                        "The request's headers did not arrive within " +
-                                            std::to_string(limits_.header_timeout_ms) + " ms.",
-                                        "invalid_request_error", "", "request_timeout", 0},
-                        refusal_lines(limits_, origin_of_head(stream.unread())));
-      }
-      if (head == edge_stream::head::too_large) {
-        ++counters.refused_heads;
-        // no linger: no client sends such heads
-        write_raw_error(sock, head_too_large(max_head_bytes), refusal_lines(limits_, origin_of_head(stream.unread())));
-      }
-      if (head != edge_stream::head::complete) break;
-      if (auto refused = stream.check_framing()) {
-        ++counters.refused_heads;
-        write_raw_error(sock, *refused, refusal_lines(limits_, origin_of_head(stream.unread())));
-        linger_then_close(sock);
-        break;
-      }
-      if (stopping()) {
-        write_raw_error(sock, api_error{503, "The server is shutting down; retry shortly.", "server_error", "",
-                                        "shutting_down", 1},
-                        refusal_lines(limits_, origin_of_head(stream.unread())));
-        linger_then_close(sock);
-        break;
-      }
-      close_requested = false;
-      bool closed = false;
-      current_connection = sock;
-      requests_left = limits_.max_requests_per_connection - served - 1;
-      // The answer's head says whether the connection closes after it (write_connection_headers).
-      ok = process_request(stream, requests_left == 0, closed, nullptr);
-      current_connection = -1;
-      if (!ok || closed || close_requested) break;
-    }
-    close_requested = false;
-    release(client);
+    serve(sock, client, 0, clock::now() + milliseconds(limits_.header_timeout_ms));
+    return true;
   }
   ::shutdown(sock, SHUT_RDWR);
   ::close(sock);
-  return ok;
+  return false;
+}
+
+void edge_server::serve(int sock, const std::string& client, std::size_t served, clock::time_point first_byte_by) {
+  edge_stream stream(sock, limits_);
+  for (; served < limits_.max_requests_per_connection; ++served) {
+    const auto head = stream.read_head(first_byte_by, svr_sock_, served == 0 ? nullptr : &load);
+    if (head == edge_stream::head::yielded) {
+      ++counters.yielded_connections;
+      if (park(sock, client, served, first_byte_by)) return;
+    }
+    if (head == edge_stream::head::timed_out) {
+      ++counters.header_timeouts;
+      write_raw_error(sock, api_error{408,
+                                      "The request's headers did not arrive within " +
+                                          std::to_string(limits_.header_timeout_ms) + " ms.",
+                                      "invalid_request_error", "", "request_timeout", 0},
+                      refusal_lines(limits_, origin_of_head(stream.unread())));
+    }
+    if (head == edge_stream::head::too_large) {
+      ++counters.refused_heads;
+      // no linger: no client sends such heads
+      write_raw_error(sock, head_too_large(max_head_bytes), refusal_lines(limits_, origin_of_head(stream.unread())));
+    }
+    if (head != edge_stream::head::complete) break;
+    if (auto refused = stream.check_framing()) {
+      ++counters.refused_heads;
+      write_raw_error(sock, *refused, refusal_lines(limits_, origin_of_head(stream.unread())));
+      linger_then_close(sock);
+      break;
+    }
+    if (stopping()) {
+      write_raw_error(sock, api_error{503, "The server is shutting down; retry shortly.", "server_error", "",
+                                      "shutting_down", 1},
+                      refusal_lines(limits_, origin_of_head(stream.unread())));
+      linger_then_close(sock);
+      break;
+    }
+    close_requested = false;
+    bool closed = false;
+    current_connection = sock;
+    requests_left = limits_.max_requests_per_connection - served - 1;
+    // The answer's head says whether the connection closes after it (write_connection_headers).
+    const bool ok = process_request(stream, requests_left == 0, closed, nullptr);
+    current_connection = -1;
+    if (!ok || closed || close_requested) break;
+    first_byte_by = clock::now() + milliseconds(limits_.idle_timeout_ms);  // as its answer announced
+  }
+  close_requested = false;
+  close_connection(sock, client);
+}
+
+// Parks an idle keep-alive connection off this thread while others wait for one: its next request
+// queues it again (behind them), its idle deadline lets it go. False when parking is over (a stop).
+bool edge_server::park(int sock, const std::string& client, std::size_t served, clock::time_point first_byte_by) {
+  return idle_.park(
+      sock, first_byte_by,
+      [this, sock, client, served, first_byte_by] {
+        if (load.resume) load.resume([this, sock, client, served, first_byte_by] { serve(sock, client, served, first_byte_by); });
+        else close_connection(sock, client);
+      },
+      [this, sock, client] { close_connection(sock, client); });
+}
+
+void edge_server::close_connection(int sock, const std::string& client) {
+  release(client);
+  ::shutdown(sock, SHUT_RDWR);
+  ::close(sock);
+}
+
+void edge_server::stop() {
+  idle_.stop();
+  httplib::Server::stop();
 }
 
 }  // namespace infergrid::http

@@ -11,7 +11,8 @@
 //     Content-Lengths, an unknown Transfer-Encoding, a body too large, ...: request_framing.hpp) is
 //     answered before httplib reads it; both close the connection;
 //   - a bounded wait for a thread (edge_task_queue.hpp): over it a new connection gets 503 at once,
-//     and while connections wait, an idle keep-alive connection is let go after its answer;
+//     and while connections wait, a keep-alive connection is let go after its answer (which says
+//     so) or, idle, parked off its thread until its next request arrives (idle_connections.hpp);
 //   - close_after_response(): a handler that stopped reading a body half-way (413 on a streamed,
 //     chunked body) makes the connection close after its answer, so the unread rest is never
 //     parsed as a next request;
@@ -22,6 +23,7 @@
 //   - a stopping server lets idle connections go, but a request whose first bytes arrived is
 //     answered (503 `shutting_down`, Connection: close), never dropped unanswered.
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -33,6 +35,7 @@
 #include <httplib.h>
 
 #include "actors/http_bridge/edge_task_queue.hpp"
+#include "actors/http_bridge/idle_connections.hpp"
 
 namespace infergrid::http {
 
@@ -55,7 +58,7 @@ struct edge_counters {
   std::atomic<std::int64_t> header_timeouts{0};      // head not complete in time (408)
   std::atomic<std::int64_t> refused_heads{0};        // too large (431) or badly framed (request_framing.hpp)
   std::atomic<std::int64_t> shed_connections{0};     // accepted while too many waited for a thread (503)
-  std::atomic<std::int64_t> yielded_connections{0};  // keep-alive let go while others waited (after an answer, or idle)
+  std::atomic<std::int64_t> yielded_connections{0};  // keep-alive let go (after an answer) or parked (idle) while others waited
 };
 
 // Called by a handler on the connection's thread: close the connection once this answer is written.
@@ -78,9 +81,17 @@ class edge_server : public httplib::Server {
   // Hides httplib's: `handler` runs on every answer before its head is written, after the edge
   // has written the connection headers (which it must not change: close_after_response() does).
   edge_server& set_post_routing_handler(Handler handler);
+  // Hides httplib's: parked connections are handed back or let go first, while the threads run.
+  void stop();
 
  private:
+  using clock = std::chrono::steady_clock;
   bool process_and_close_socket(socket_t sock) override;
+  // Serves an admitted connection's requests from its `served`th on, the first byte of the next
+  // due by `first_byte_by`; closes it (and releases its client) at the end, unless it is parked.
+  void serve(int sock, const std::string& client, std::size_t served, clock::time_point first_byte_by);
+  bool park(int sock, const std::string& client, std::size_t served, clock::time_point first_byte_by);
+  void close_connection(int sock, const std::string& client);
   void write_connection_headers(const httplib::Request& req, httplib::Response& res);
   bool stopping() const { return svr_sock_.load() == INVALID_SOCKET; }
   bool admit(const std::string& client);
@@ -90,6 +101,7 @@ class edge_server : public httplib::Server {
   Handler post_routing_;
   std::mutex clients_mutex_;
   std::map<std::string, std::size_t> connections_by_client_;
+  idle_connections idle_;  // last: stopped (its connections released) before the members above go
 };
 
 }  // namespace infergrid::http

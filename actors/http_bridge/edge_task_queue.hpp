@@ -5,8 +5,9 @@
 // limit the node's own bus port stopped accepting too. Here a connection accepted while
 // `max_waiting` already wait is shed: answered 503 on the accepting thread at once and closed
 // (edge_server::process_and_close_socket asks shedding_connection()). And while any wait, a thread
-// holding an idle keep-alive connection lets it go (edge_server), so a few clients that keep their
-// connections alive cannot hold every thread while others queue.
+// holding an idle keep-alive connection parks it (idle_connections.hpp), so a few clients that keep
+// their connections alive cannot hold every thread while others queue; a parked connection whose
+// next request arrives is queued again (`resume`: never shed, it was accepted long ago).
 #include <atomic>
 #include <cstddef>
 #include <functional>
@@ -16,17 +17,21 @@
 namespace infergrid::http {
 
 struct edge_load {
-  std::atomic<std::size_t> waiting{0};  // accepted, not yet taken by a thread
+  std::atomic<std::size_t> waiting{0};  // accepted or resumed, not yet taken by a thread
   std::size_t max_waiting = 256;
+  std::function<void(std::function<void()>)> resume;  // the queue's, while it runs
 };
 
 class edge_task_queue final : public httplib::TaskQueue {
  public:
-  edge_task_queue(std::size_t threads, edge_load& load) : pool_(threads), load_(load) {}
+  edge_task_queue(std::size_t threads, edge_load& load);
+  ~edge_task_queue() override;
   void enqueue(std::function<void()> fn) override;
   void shutdown() override { pool_.shutdown(); }
 
  private:
+  void wait_for_thread(std::function<void()> fn);
+
   httplib::ThreadPool pool_;
   edge_load& load_;
 };
