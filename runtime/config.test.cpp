@@ -123,6 +123,35 @@ TEST(config, the_connection_cap_has_defaults_and_refuses_what_is_no_ip_address_o
                {"max_connections_per_ip", "must be 0 (no cap) or positive"});
 }
 
+// The tcp port's other caps and its ZMTP timers (runtime/connection_timers.hpp): defaults, and a
+// value out of range named.
+TEST(config, the_port_caps_and_timers_have_defaults_and_refuse_values_out_of_range) {
+  auto defaults = parse_config("node: {name: a}\nactors: []\n", "cluster.yaml");
+  ASSERT_TRUE(defaults.ok()) << defaults.err().message;
+  EXPECT_EQ(defaults->security.max_connections, 4096);
+  EXPECT_EQ(defaults->security.max_pending_handshakes_per_ip, 8);
+  EXPECT_EQ(defaults->security.handshake_timeout_ms, 10000);
+  EXPECT_EQ(defaults->security.heartbeat_ms, 10000);
+  EXPECT_EQ(defaults->security.heartbeat_timeout_ms, 30000);
+  auto set = parse_config("node: {name: a}\nsecurity: {max_connections: 0, max_pending_handshakes_per_ip: 0, "
+                          "handshake_timeout_ms: 500, heartbeat_ms: 0, heartbeat_timeout_ms: 6553500}\nactors: []\n",
+                          "cluster.yaml");
+  ASSERT_TRUE(set.ok()) << set.err().message;
+  EXPECT_EQ(set->security.max_connections, 0);
+  EXPECT_EQ(set->security.max_pending_handshakes_per_ip, 0);
+  EXPECT_EQ(set->security.handshake_timeout_ms, 500);
+  EXPECT_EQ(set->security.heartbeat_ms, 0);
+  EXPECT_EQ(set->security.heartbeat_timeout_ms, 6553500);
+  expect_error("node: {name: a}\nsecurity: {max_connections: -1}\nactors: []\n",
+               {"security.max_connections", "must be 0 (no cap) or positive"});
+  expect_error("node: {name: a}\nsecurity: {handshake_timeout_ms: 0}\nactors: []\n",
+               {"security.handshake_timeout_ms", "must be positive"});
+  expect_error("node: {name: a}\nsecurity: {heartbeat_ms: -5}\nactors: []\n",
+               {"security.heartbeat_ms", "must be 0 (off) or positive"});
+  expect_error("node: {name: a}\nsecurity: {heartbeat_timeout_ms: 6553600}\nactors: []\n",
+               {"security.heartbeat_timeout_ms", "must be at most 6553500"});
+}
+
 // yaml-cpp keeps the first of two equal keys: a second actors list or `slots: 300` was ignored.
 TEST(config, a_key_given_twice_in_one_mapping_names_its_line_path_and_first_line) {
   expect_error("node: {name: a}\nactors: [{kind: config_probe}]\nactors: [{kind: config_probe, name: second}]\n",

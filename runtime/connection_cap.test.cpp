@@ -1,4 +1,4 @@
-// connection_cap: the per-IP count of a node's tcp connections (the port monitor's real-socket
+// connection_cap: the per-IP and total counts of a node's tcp connections (the port monitor's real-socket
 // behaviour is tests/tcp_port.test.cpp).
 #include "runtime/connection_cap.hpp"
 
@@ -96,6 +96,34 @@ TEST(connection_cap, clients_in_an_exempt_range_are_never_capped_and_mapped_ipv4
   EXPECT_FALSE(cap.admit(41, peer("::ffff:11.0.0.1", 1), 0, all_open)) << "mapped and plain IPv4 are one client";
   EXPECT_TRUE(cap.admit(42, peer("fe00::1", 1), 0, all_open));
   EXPECT_FALSE(cap.admit(43, peer("fe00::2", 1), 0, all_open));
+}
+
+// Many clients, each under its own cap, hold at most max_total together; exempt clients are not
+// counted; a close frees a place, and closes never heard of are found before the port is full.
+TEST(connection_cap, all_clients_together_hold_at_most_the_total) {
+  connection_cap cap(2, {ip_prefix::parse("127.0.0.1").value()}, 3);
+  std::set<int> open{10, 11, 12};
+  const connection_cap::still_open_fn still_open = [&](int fd, const tcp_peer&) { return open.contains(fd); };
+  EXPECT_TRUE(cap.admit(10, peer("10.0.0.2", 1), 0, still_open));
+  EXPECT_TRUE(cap.admit(11, peer("10.0.0.3", 1), 0, still_open));
+  EXPECT_TRUE(cap.admit(12, peer("10.0.0.4", 1), 0, still_open));
+  EXPECT_FALSE(cap.admit(13, peer("10.0.0.5", 1), 0, still_open)) << "a fresh client, but the port is full";
+  EXPECT_TRUE(cap.admit(14, peer("127.0.0.1", 1), 0, still_open)) << "exempt";
+  EXPECT_EQ(cap.held(), 3u);
+  cap.closed(10);
+  EXPECT_TRUE(cap.admit(15, peer("10.0.0.5", 1), 0, still_open));
+  open = {11, 15};  // 12 closed, unheard
+  EXPECT_FALSE(cap.admit(16, peer("10.0.0.6", 1), 1, still_open)) << "recounted at most once per interval";
+  EXPECT_TRUE(cap.admit(17, peer("10.0.0.6", 1), connection_cap::recount_interval_ms, still_open));
+  EXPECT_EQ(cap.held(), 3u);
+  EXPECT_EQ(cap.held_by(address("10.0.0.4")), 0u);
+}
+
+TEST(connection_cap, a_total_alone_caps_without_a_per_ip_cap) {
+  connection_cap cap(0, {}, 2);
+  EXPECT_TRUE(cap.admit(10, peer("10.0.0.2", 1), 0, all_open));
+  EXPECT_TRUE(cap.admit(11, peer("10.0.0.2", 2), 0, all_open));
+  EXPECT_FALSE(cap.admit(12, peer("10.0.0.3", 1), 0, all_open));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "messages/codec.hpp"
 #include "runtime/actor_settings_check.hpp"
+#include "runtime/connection_timers.hpp"
 #include "runtime/link_binding.hpp"
 #include "runtime/log.hpp"
 #include "runtime/tcp_endpoint.hpp"
@@ -37,6 +38,11 @@ result<std::unique_ptr<node>> node::create(node_config config) {
       if (!zap.ok()) return zap.err();
       self->zap_ = std::move(*zap);
     }
+    try {
+      set_connection_timers(self->ingress_->server_socket(), cfg.security);
+    } catch (const zmq::error_t& e) {
+      return make_error(error_code::invalid_argument, std::string("security: cannot set the tcp port's timers: ") + e.what());
+    }
     auto bound = self->ingress_->bind(cfg.bind);
     if (!bound.ok()) return bound.err();
     std::vector<ip_prefix> exempt;
@@ -46,7 +52,8 @@ result<std::unique_ptr<node>> node::create(node_config config) {
       exempt.push_back(*parsed);
     }
     auto monitor = tcp_port_monitor::start(
-        self->context_, cfg.name, tcp_port_options{*bound, credentials.curve(), cfg.security.max_connections_per_ip, exempt},
+        self->context_, cfg.name, tcp_port_options{*bound, credentials.curve(), cfg.security.max_connections_per_ip, exempt,
+                                          cfg.security.max_connections, cfg.security.max_pending_handshakes_per_ip},
         self->ingress_->server_socket());
     if (!monitor.ok()) return monitor.err();
     self->port_monitor_ = std::move(*monitor);

@@ -33,10 +33,14 @@ status read_secret_path(const settings& at, std::string_view key, std::string& o
 }
 
 status parse_connection_cap(const settings& at, security_config& out) {
-  auto cap = at.get<std::int64_t>("max_connections_per_ip", out.max_connections_per_ip);
-  if (!cap.ok()) return cap.err();
-  if (*cap < 0) return invalid(at, "max_connections_per_ip", "must be 0 (no cap) or positive");
-  out.max_connections_per_ip = *cap;
+  for (auto [key, value] : {std::pair{"max_connections_per_ip", &out.max_connections_per_ip},
+                            std::pair{"max_connections", &out.max_connections},
+                            std::pair{"max_pending_handshakes_per_ip", &out.max_pending_handshakes_per_ip}}) {
+    auto cap = at.get<std::int64_t>(key, *value);
+    if (!cap.ok()) return cap.err();
+    if (*cap < 0) return invalid(at, key, "must be 0 (no cap) or positive");
+    *value = *cap;
+  }
   auto exempt = at.get<std::vector<std::string>>("connection_cap_exempt", out.connection_cap_exempt);
   if (!exempt.ok()) return exempt.err();
   out.connection_cap_exempt.clear();
@@ -44,6 +48,29 @@ status parse_connection_cap(const settings& at, security_config& out) {
     auto range = ip_prefix::parse(entry);
     if (!range.ok()) return invalid(at, "connection_cap_exempt", range.err().message);
     out.connection_cap_exempt.push_back(range->text());
+  }
+  return {};
+}
+
+// The tcp port's ZMTP timers, in milliseconds as libzmq takes them (an int; a PING's TTL is in
+// tenths of a second, at most 6553.5 s).
+status parse_connection_timers(const settings& at, security_config& out) {
+  constexpr std::int64_t max_ttl_ms = 6553500;
+  struct timer {
+    const char* key;
+    std::int64_t* value;
+    bool zero_allowed;  // 0 = off
+  };
+  for (const timer& each : {timer{"handshake_timeout_ms", &out.handshake_timeout_ms, false},
+                            timer{"heartbeat_ms", &out.heartbeat_ms, true},
+                            timer{"heartbeat_timeout_ms", &out.heartbeat_timeout_ms, false}}) {
+    auto read = at.get<std::int64_t>(each.key, *each.value);
+    if (!read.ok()) return read.err();
+    if (*read < 0 || (*read == 0 && !each.zero_allowed)) {
+      return invalid(at, each.key, each.zero_allowed ? "must be 0 (off) or positive" : "must be positive");
+    }
+    if (*read > max_ttl_ms) return invalid(at, each.key, "must be at most " + std::to_string(max_ttl_ms));
+    *each.value = *read;
   }
   return {};
 }
@@ -71,7 +98,8 @@ status parse_security(const settings& root, security_config& out) {
   IG_TRY(at.reject_unknown_keys(
       {"identity", "signatures", "admit", "members", "coordinators", "operators", "replay_window_ms", "max_tracked_senders",
        "pin_idle_ms", "transport", "transport_key", "transport_members", "max_connections_per_ip",
-       "connection_cap_exempt"}));
+       "connection_cap_exempt", "max_connections", "max_pending_handshakes_per_ip", "handshake_timeout_ms", "heartbeat_ms",
+       "heartbeat_timeout_ms"}));
   IG_TRY(read_secret_path(at, "identity", out.identity_path));
   auto signatures = at.get<std::string>("signatures", "required");
   if (!signatures.ok()) return signatures.err();
@@ -93,6 +121,7 @@ status parse_security(const settings& root, security_config& out) {
   IG_TRY(parse_key_list(at, "coordinators", out.coordinators));
   IG_TRY(parse_key_list(at, "operators", out.operators));
   IG_TRY(parse_connection_cap(at, out));
+  IG_TRY(parse_connection_timers(at, out));
   for (auto [key, value] : {std::pair{"replay_window_ms", &out.replay_window_ms},
                             std::pair{"max_tracked_senders", &out.max_tracked_senders},
                             std::pair{"pin_idle_ms", &out.pin_idle_ms}}) {

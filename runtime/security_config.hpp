@@ -17,6 +17,11 @@
 //     transport_members: [keys/miner-1/transport.pub] # transport keys the ZAP handler admits (allowlist)
 //     max_connections_per_ip: 64        # tcp connections one client (IPv4 address, IPv6 /64) may hold (0: no cap)
 //     connection_cap_exempt: [127.0.0.1, '::1', 10.0.0.0/8]  # clients never capped (default: loopback)
+//     max_connections: 4096             # tcp connections all non-exempt clients together may hold (0: no cap)
+//     max_pending_handshakes_per_ip: 8  # curve: connections of one client still in their handshake (0: no cap)
+//     handshake_timeout_ms: 10000       # a connection that has not completed its ZMTP handshake by then is closed
+//     heartbeat_ms: 10000               # ZMTP PING on every connection this often (0: none) ...
+//     heartbeat_timeout_ms: 30000       # ... and one silent this long after a PING is closed
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -52,6 +57,21 @@ struct security_config {
   std::int64_t max_connections_per_ip = 64;
   // Client IPs or ranges never capped (canonical ip_prefix text): this host's tools and nodes by default.
   std::vector<std::string> connection_cap_exempt = {"127.0.0.1", "::1"};
+  // Connections all non-exempt clients together may hold open to the tcp port (0: no cap): the
+  // per-IP cap alone lets many addresses take every file descriptor.
+  std::int64_t max_connections = 4096;
+  // Under curve, connections one non-exempt client may hold whose handshake has not completed (0: no
+  // cap): before its handshake a stranger's connection may have libzmq buffer up to a frame
+  // (curve_handshake_watch.hpp).
+  std::int64_t max_pending_handshakes_per_ip = 8;
+  // A connection whose ZMTP handshake has not completed this long after it opened is closed
+  // (ZMQ_HANDSHAKE_IVL; libzmq's default is 30000).
+  std::int64_t handshake_timeout_ms = 10000;
+  // The node pings each connection to its tcp port this often (ZMTP PING, ZMQ_HEARTBEAT_IVL; 0: no
+  // pings) and closes one that sends nothing for heartbeat_timeout_ms after a ping, so a dead or
+  // silent peer does not hold its connection forever.
+  std::int64_t heartbeat_ms = 10000;
+  std::int64_t heartbeat_timeout_ms = 30000;
 };
 
 // Parses the optional `security:` mapping of a node config.

@@ -1,5 +1,6 @@
 #include "runtime/tcp_port_monitor.hpp"
 
+#include <linux/tcp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -7,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <chrono>
+#include <cstddef>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -21,6 +23,9 @@ constexpr long stop_poll_ms = 50;
 // flood of failed accepts must not cost unbounded memory; a dropped close is healed by
 // connection_cap's recount.
 constexpr int max_queued_events = 100000;
+// How often, under curve, the connections still in their handshake are checked for what they sent
+// (curve_handshake_watch.hpp): a connection shut at a check held at most what arrived since the last.
+constexpr std::int64_t handshake_scan_ms = 50;
 
 std::int64_t steady_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -51,6 +56,19 @@ std::optional<tcp_peer> accepted_peer(int fd, int local_port) {
   length = sizeof remote;
   if (::getpeername(fd, reinterpret_cast<sockaddr*>(&remote), &length) != 0) return std::nullopt;
   return peer_from(remote);
+}
+
+// The bytes each way on the connection on `fd`, when it is still the one accepted from `peer`
+// (TCP_INFO; nullopt on a kernel before 4.19, which does not count bytes sent).
+std::optional<handshake_progress> progress_of(int fd, const tcp_peer& peer, int local_port) {
+  if (accepted_peer(fd, local_port) != peer) return std::nullopt;
+  tcp_info info{};
+  socklen_t length = sizeof info;
+  if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0 ||
+      length < offsetof(tcp_info, tcpi_bytes_sent) + sizeof info.tcpi_bytes_sent) {
+    return std::nullopt;
+  }
+  return handshake_progress{info.tcpi_bytes_sent, info.tcpi_bytes_received};
 }
 
 std::string describe_errno(std::uint32_t value) {
@@ -101,7 +119,7 @@ tcp_port_monitor::tcp_port_monitor(std::string node_name, tcp_port_options optio
       options_(std::move(options)),
       local_port_(local_port),
       events_(std::move(events)),
-      cap_(options_.max_connections_per_ip, options_.cap_exempt) {}
+      cap_(options_.max_connections_per_ip, options_.cap_exempt, options_.max_connections) {}
 
 tcp_port_monitor::~tcp_port_monitor() { stop(); }
 
@@ -120,6 +138,7 @@ void tcp_port_monitor::run() {
       } else {
         settle_failed_handshake();
       }
+      scan_handshakes();
     } catch (const zmq::error_t& e) {
       counters_.errors.fetch_add(1, std::memory_order_relaxed);
       log(log_level::warn, node_name_, "tcp port {}: monitor: {}", options_.endpoint, e.what());
@@ -166,17 +185,57 @@ void tcp_port_monitor::accepted(int fd) {
   const auto peer = accepted_peer(fd, local_port_);
   if (!peer) {
     cap_.closed(fd);
+    handshakes_.closed(fd);
     return;  // closed already: its disconnect follows
   }
+  const auto why = refusal(fd, *peer);
+  if (!why) return;
+  shut(fd);
+  counters_.refused.fetch_add(1, std::memory_order_relaxed);
+  warn("tcp port " + options_.endpoint + " refused a connection from " + peer->address.text() + ": " + *why);
+}
+
+std::optional<std::string> tcp_port_monitor::refusal(int fd, const tcp_peer& peer) {
+  const std::string holder = peer.address.is_v4() ? "it" : connection_cap::client_of(peer.address).text();
+  if (options_.report_failed_handshakes) {
+    const auto progress = [this](int open_fd, const tcp_peer& was) { return progress_of(open_fd, was, local_port_); };
+    const std::int64_t max_pending = options_.max_pending_handshakes_per_ip;
+    if (max_pending > 0 && !cap_.exempt(peer.address) &&
+        static_cast<std::int64_t>(handshakes_.pending_of(peer.address, progress)) >= max_pending) {
+      handshakes_.closed(fd);
+      cap_.closed(fd);
+      return holder + " holds " + std::to_string(max_pending) +
+             " connections in their handshake already (security.max_pending_handshakes_per_ip)";
+    }
+    handshakes_.add(fd, peer);
+  }
   const auto still_open = [this](int open_fd, const tcp_peer& was) { return accepted_peer(open_fd, local_port_) == was; };
-  if (cap_.admit(fd, *peer, steady_now_ms(), still_open)) return;
-  // Shut, not closed: the fd stays libzmq's, which sees the connection end and closes it.
+  if (cap_.admit(fd, peer, steady_now_ms(), still_open)) return std::nullopt;
+  handshakes_.closed(fd);
+  if (cap_.max_total() > 0 && static_cast<std::int64_t>(cap_.held()) >= cap_.max_total()) {
+    return "the port holds " + std::to_string(cap_.max_total()) + " connections already (security.max_connections)";
+  }
+  return holder + " holds " + std::to_string(cap_.max_per_ip()) + " already (security.max_connections_per_ip)";
+}
+
+void tcp_port_monitor::shut(int fd) {
   (void)::shutdown(fd, SHUT_RDWR);
   shut_fds_.insert(fd);
-  counters_.refused.fetch_add(1, std::memory_order_relaxed);
-  const std::string holder = peer->address.is_v4() ? "it" : connection_cap::client_of(peer->address).text();
-  warn("tcp port " + options_.endpoint + " refused a connection from " + peer->address.text() + ": " + holder + " holds " +
-       std::to_string(cap_.max_per_ip()) + " already (security.max_connections_per_ip)");
+}
+
+void tcp_port_monitor::scan_handshakes() {
+  if (!options_.report_failed_handshakes || handshakes_.pending() == 0) return;
+  const std::int64_t now_ms = steady_now_ms();
+  if (now_ms - last_handshake_scan_ms_ < handshake_scan_ms) return;
+  last_handshake_scan_ms_ = now_ms;
+  const auto progress = [this](int fd, const tcp_peer& was) { return progress_of(fd, was, local_port_); };
+  for (const auto& over : handshakes_.take_oversized(progress)) {
+    shut(over.fd);
+    counters_.dropped_malformed.fetch_add(1, std::memory_order_relaxed);
+    warn("tcp port " + options_.endpoint + " shut a connection from " + over.peer.address.text() + ": it sent " +
+         std::to_string(over.received_bytes) + " bytes without completing its CURVE handshake (which takes under " +
+         std::to_string(curve_handshake_watch::max_handshake_bytes) + ")");
+  }
 }
 
 void tcp_port_monitor::disconnected(int fd) {
@@ -187,6 +246,7 @@ void tcp_port_monitor::disconnected(int fd) {
     settle_failed_handshake();
   }
   cap_.closed(fd);
+  handshakes_.closed(fd);
 }
 
 void tcp_port_monitor::settle_failed_handshake() {

@@ -6,10 +6,15 @@
 //   nothing, and peers just see no answer;
 // - caps the connections one client (an IPv4 address, an IPv6 /64) holds (connection_cap.hpp): one over the cap is shut down
 //   as soon as it is accepted;
+// - caps the connections all clients together hold (security.max_connections); exempt clients
+//   count toward neither cap;
 // - under curve, reports handshakes that fail before ZAP is asked (a plaintext client, a wrong
-//   server key, garbage).
+//   server key, garbage), shuts a connection that sends more than a handshake needs before its
+//   handshake completes, and caps the connections one client holds in their handshake
+//   (curve_handshake_watch.hpp).
 // Counters (`<node>/_tcp`, kind tcp_port): received = connections accepted, refused = connections
-// closed for the per-IP cap, errors = accepts that failed, dropped_malformed = failed handshakes.
+// shut for a cap, errors = accepts that failed, dropped_malformed = failed handshakes and
+// connections shut for an oversized handshake.
 // Every line is a `warn`, at most refusal_logs_per_second a second.
 #include <atomic>
 #include <cstdint>
@@ -23,6 +28,7 @@
 #include <zmq.hpp>
 
 #include "runtime/connection_cap.hpp"
+#include "runtime/curve_handshake_watch.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/result.hpp"
@@ -34,6 +40,8 @@ struct tcp_port_options {
   bool report_failed_handshakes = false;   // under curve
   std::int64_t max_connections_per_ip = 0;  // 0: no cap
   std::vector<ip_prefix> cap_exempt;       // client ranges never capped
+  std::int64_t max_connections = 0;         // all non-exempt clients together; 0: no cap
+  std::int64_t max_pending_handshakes_per_ip = 0;  // under curve; 0: no cap
 };
 
 class tcp_port_monitor {
@@ -58,6 +66,12 @@ class tcp_port_monitor {
   void note_event();
   void accepted(int fd);
   void disconnected(int fd);
+  // Why a connection just accepted from `peer` on `fd` is refused (a cap it is over), or nothing.
+  std::optional<std::string> refusal(int fd, const tcp_peer& peer);
+  // Shuts down the connection on `fd`; libzmq, which owns the fd, sees it end and closes it.
+  void shut(int fd);
+  // Under curve, at most every handshake_scan_ms: shuts the connections over the handshake's bytes.
+  void scan_handshakes();
   // A failed handshake is reported once the next event shows it was not a connection this monitor shut.
   void settle_failed_handshake();
   void warn(const std::string& text);
@@ -70,7 +84,9 @@ class tcp_port_monitor {
   std::atomic<bool> stop_requested_{false};
   actor_counters counters_;
   connection_cap cap_;
-  std::unordered_set<int> shut_fds_;  // over the cap, shut down, their disconnect not yet seen
+  std::unordered_set<int> shut_fds_;  // shut down here, their disconnect not yet seen
+  curve_handshake_watch handshakes_;  // under curve only
+  std::int64_t last_handshake_scan_ms_ = 0;
   std::optional<failed_handshake> pending_failure_;
   log_budget logs_{refusal_logs_per_second};
 };
