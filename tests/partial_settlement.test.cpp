@@ -485,7 +485,8 @@ class bridge_outage_test : public partial_settlement_test {
     (void)ledger->wait_exit(seconds(5));
   }
   // How far the matchmaker has gone with the frozen bridge when it is stopped.
-  enum class bridge_given_up { not_yet, awaited, lost };
+  // (unjudged: silent for submitter_lost_ms when it stops, with no tick since to judge it.)
+  enum class bridge_given_up { not_yet, unjudged, awaited, lost };
   void receipt_parked_when_the_matchmaker_stops(int stop_signal, bridge_given_up given_up = bridge_given_up::not_yet);
   stream_outcome stream_through_a_frozen_bridge();
   std::unique_ptr<testing::child_process> ledger, matchmaker, edge, worker;
@@ -601,13 +602,28 @@ void bridge_outage_test::receipt_parked_when_the_matchmaker_stops(int stop_signa
   edit_config("mm", "security:", "limits: {drain_timeout_ms: 1000, drain_quiet_ms: 20}\nsecurity:");
   // A finished job's receipt waits for a silent bridge's word until the request's deadline: 6 s here.
   if (bridge_lost_first) edit_config("edge", "request_timeout_ms: 30000", "request_timeout_ms: 6000");
+  const bool unjudged = given_up == bridge_given_up::unjudged;
+  if (unjudged) {
+    // With no job held it ticks every 4 s (idle_tick_ms; the heartbeat timeout lets it), so the
+    // bridge, frozen as the job ran (~0.5 s) and heard every 100 ms till then, is 10 s silent at its
+    // stop (10.3 s after the freeze) with no tick since then (those ~8.4 s and ~12.4 s after it).
+    edit_config("mm", "submitter_lost_ms: 3000", "submitter_lost_ms: 10000");
+    edit_config("mm", "heartbeat_timeout_ms: 800", "heartbeat_timeout_ms: 16000, idle_tick_ms: 4000");
+    edit_config("edge", "matchmaker_check_ms: 500", "matchmaker_check_ms: 100");
+  }
   start_edge_grid();
   bool checked = false;
   (void)stream(400, [&](int chunks) {
     if (chunks < 3) return true;
     edge->send_signal(SIGSTOP);  // the client waits from here; everything else happens meanwhile
+    const auto frozen_at = std::chrono::steady_clock::now();
     kill_settlement();
     std::this_thread::sleep_for(milliseconds(1500));  // the worker finishes: its receipt is parked
+    if (unjudged) {
+      std::this_thread::sleep_until(frozen_at + milliseconds(10300));
+      EXPECT_FALSE(matchmaker->wait_for_log("has not been heard from for", milliseconds(0)))
+          << "a tick judged the bridge silent before the stop: proves nothing\n" << matchmaker->log();
+    }
     if (bridge_lost_first) {
       EXPECT_TRUE(matchmaker->wait_for_log("lost by its submitter", seconds(10))) << matchmaker->log();
     }
@@ -620,7 +636,7 @@ void bridge_outage_test::receipt_parked_when_the_matchmaker_stops(int stop_signa
     if (given_up == bridge_given_up::not_yet) {
       EXPECT_FALSE(matchmaker->wait_for_log("lost by its submitter", milliseconds(0))) << "gave the bridge up: proves nothing";
     }
-    if (given_up == bridge_given_up::awaited && stop_signal == SIGTERM) {
+    if ((given_up == bridge_given_up::awaited || unjudged) && stop_signal == SIGTERM) {
       EXPECT_TRUE(matchmaker->wait_for_log("did not name it delivered before the matchmaker stopped", milliseconds(0)))
           << matchmaker->log();
     }
@@ -669,6 +685,14 @@ TEST_F(bridge_outage_test, a_receipt_parked_for_a_bridge_the_matchmaker_gave_up_
 // may never have received.
 TEST_F(bridge_outage_test, a_receipt_awaiting_a_silent_bridge_when_the_matchmaker_stops_is_not_paid_after_a_restart) {
   receipt_parked_when_the_matchmaker_stops(SIGTERM, bridge_given_up::awaited);
+}
+
+// The bridge silent for submitter_lost_ms when the matchmaker stops, with no tick since to judge it
+// so: the stopping matchmaker judges it as that tick would have, and settles the job as awaiting
+// the silent bridge's word (the claims of its last check paid, the rest refunded). Before, it sent
+// the parked receipt as its last word — the whole answer paid, its delivery never confirmed.
+TEST_F(bridge_outage_test, a_receipt_of_a_bridge_silent_past_submitter_lost_ms_is_not_paid_when_the_matchmaker_stops_before_its_next_tick) {
+  receipt_parked_when_the_matchmaker_stops(SIGTERM, bridge_given_up::unjudged);
 }
 
 // Killed instead, the matchmaker had journaled the job as it would settle it stopping (the claims

@@ -61,6 +61,9 @@ matchmaker_state::matchmaker_state(actor_context& ctx, matchmaker_config config)
 
 matchmaker_state::~matchmaker_state() {
   if (config_.receipts_to.empty()) return;
+  // Bridges silent for submitter_lost_ms are judged now, as the next tick would have: a stop
+  // between their silence and that tick must not pay what they never vouched for.
+  judge_silent_submitters(true);
   // A finished job awaiting a silent bridge's word is settled as at its deadline without it (this
   // process will not be there to take the word): the bridge may never have received it.
   for (vouched_jobs::lost_job& lost : vouched_.take_awaited()) settle_lost(std::move(lost), true);
@@ -514,15 +517,13 @@ void matchmaker_state::refresh_reputation(const std::string& worker_id, clock::t
   if (worker_entry* worker = registry_.find(worker_id)) worker->reputation_permille = reputation_.permille(worker_id, now);
 }
 
-void matchmaker_state::tick() {
-  const auto now = steady_now();
-  const auto since_last = last_tick_ != clock::time_point{} ? now - last_tick_ : milliseconds(config_.tick_ms);
-  registry_.fade_latencies(since_last);
-  last_tick_ = now;
+void matchmaker_state::judge_silent_submitters(bool stopping) {
   // Not running for a while (a paused process): the submitters' silence was this process's own.
-  if (since_last > milliseconds(config_.submitter_lost_ms / 2)) vouched_.resumed(ctx_.steady_ms());
+  const bool paused = last_tick_ != clock::time_point{} && steady_now() - last_tick_ > milliseconds(config_.submitter_lost_ms / 2);
+  if (paused) vouched_.resumed(ctx_.steady_ms());
   auto silence = vouched_.silent(ctx_.steady_ms());
-  for (vouched_jobs::lost_job& lost : silence.lost) settle_lost(std::move(lost));
+  for (vouched_jobs::lost_job& lost : silence.lost) settle_lost(std::move(lost), stopping);
+  if (stopping) return;  // the awaited jobs are settled as lost next (take_awaited)
   for (const vouched_jobs::awaited_job& awaited : silence.awaited) {
     journal_parked(nullptr, awaited.request_id);  // as it would settle if this process died now
     log(log_level::warn, ctx_.address(),
@@ -530,6 +531,14 @@ void matchmaker_state::tick() {
         "deadline, in {} ms",
         awaited.request_id, awaited.why, awaited.deadline_ms - ctx_.steady_ms());
   }
+}
+
+void matchmaker_state::tick() {
+  const auto now = steady_now();
+  const auto since_last = last_tick_ != clock::time_point{} ? now - last_tick_ : milliseconds(config_.tick_ms);
+  registry_.fade_latencies(since_last);
+  judge_silent_submitters(false);
+  last_tick_ = now;
   for (const auto& [id, worker] : registry_.all()) refresh_reputation(id, now);
   for (const auto& id : registry_.silent_workers(now, milliseconds(config_.heartbeat_timeout_ms))) {
     evict(id, "missed heartbeats for " + std::to_string(config_.heartbeat_timeout_ms) + " ms");

@@ -64,8 +64,10 @@ class matchmaker_state {
   static constexpr auto read_settings = &read_matchmaker_config;
   static result<std::unique_ptr<matchmaker_state>> create(actor_context& ctx, const settings& config);
   matchmaker_state(actor_context& ctx, matchmaker_config config);
-  // Stopping: receipts still waiting for their bridge's word are sent as they are (settlement stops
-  // after the matchmaker and records them), as before bridges vouched: a stop is not a lost bridge.
+  // Stopping: bridges silent for submitter_lost_ms are judged first, as a tick would, and the jobs
+  // awaiting a silent bridge's word are settled as lost; receipts still waiting for the word of a
+  // bridge not silent are sent as they are (settlement stops after the matchmaker and records them),
+  // as before bridges vouched: a stop is not a lost bridge.
   ~matchmaker_state();
   handler_table handlers();
   void on_start();
@@ -113,6 +115,10 @@ class matchmaker_state {
   // Copies the book's current reputation into the registry entry routing reads.
   void refresh_reputation(const std::string& worker_id, clock::time_point now);
   void tick();
+  // Submitters silent for submitter_lost_ms (vouched_jobs::silent): their jobs lost, or, finished,
+  // awaiting their word — unless this process itself was not running since the last tick.
+  // `stopping`: what is lost is sent as last words (settle_lost).
+  void judge_silent_submitters(bool stopping);
   // Arms the next tick: every tick_ms while any job is held, else every idle_tick_interval_ms
   // (an idle grid's matchmaker wakes a few times a second, not 20); submit() re-arms a slow one.
   void arm_tick();
