@@ -264,6 +264,11 @@ TEST(match_messages, registry_messages_round_trip) {
   EXPECT_TRUE(older_query.delivered_ids.empty());
   EXPECT_FALSE(older_query.names_all) << "an older bridge's query proves no job lost";
   EXPECT_EQ(round_trip(held_requests_reply{{"b"}}).lost_ids, (std::vector<std::string>{"b"}));
+  EXPECT_EQ(round_trip(held_requests_query{{}, {}, false, {"f"}}).forgotten_ids, std::vector<std::string>{"f"});
+  EXPECT_TRUE(older_query.forgotten_ids.empty());
+  EXPECT_EQ(round_trip(held_requests_reply{{"b"}, {"f"}}).unknown_ids, std::vector<std::string>{"f"});
+  EXPECT_TRUE(decode_older<held_requests_reply>(std::vector<std::string>{"b"}).unknown_ids.empty())
+      << "an older matchmaker's reply leaves the bridge no escrow to refund";
   const auto demand = round_trip(demand_window_report{1000, 2000, 650000, 2500, 12, 20});
   EXPECT_EQ(demand.utilisation_ppm, 650000);
   EXPECT_EQ(demand.queue_p95_ms, 2500);

@@ -100,7 +100,11 @@ struct held_requests_query {
   std::vector<std::string> request_ids;
   std::vector<std::string> delivered_ids;  // at most max_ids
   bool names_all = false;
-  MSGPACK_DEFINE(request_ids, delivered_ids, names_all)
+  // Appended: jobs this bridge dispatched before it restarted and no longer holds (its owed journal
+  // names them): the matchmaker loses those it holds for it now, and names in the reply those it
+  // neither holds nor owes settlement anything for (at most max_ids).
+  std::vector<std::string> forgotten_ids;
+  MSGPACK_DEFINE(request_ids, delivered_ids, names_all, forgotten_ids)
 };
 IG_REGISTER_MESSAGE(held_requests_query);
 
@@ -108,7 +112,11 @@ struct held_requests_reply {
   static constexpr message_type id = message_type::held_requests_reply;
   static constexpr std::uint16_t version = 1;
   std::vector<std::string> lost_ids;  // named in the query, not held for its sender
-  MSGPACK_DEFINE(lost_ids)
+  // Appended: of the query's forgotten_ids, those the matchmaker never got, or settled nothing of and
+  // owes nothing for: it refuses them from now on, so no worker can be paid for one, and the bridge
+  // refunds their escrows. The rest it settles itself (an older matchmaker names none).
+  std::vector<std::string> unknown_ids;
+  MSGPACK_DEFINE(lost_ids, unknown_ids)
 };
 IG_REGISTER_MESSAGE(held_requests_reply);
 

@@ -49,6 +49,8 @@ class retried_requests {
   static bool passing(const error& why);
 
   std::size_t held() const { return held_; }
+  // Whether a request of `key` is held (sent and unanswered, or waiting to be sent again).
+  bool holds(const std::string& key) const { return queues_.contains(key); }
   std::uint64_t retries() const { return retries_; }
   const retried_requests_settings& settings() const { return settings_; }
 

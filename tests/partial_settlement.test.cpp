@@ -274,6 +274,26 @@ actors:
     EXPECT_NE(history(worker_ids[0]).find("partial_settle"), std::string::npos) << history(worker_ids[0]);
     EXPECT_NE(history("alice-ledger").find("refund"), std::string::npos) << history("alice-ledger");
   }
+  // A job the matchmaker settled as lost by its bridge: the payer paid what the matchmaker says it
+  // paid — the claims of the bridge's last check, the prompt and k < 400 tokens — and the rest went
+  // back. Returns k.
+  std::int64_t expect_paid_what_the_bridge_had_received(const std::string& matchmaker_log) {
+    expect_books_closed();
+    const auto said = matchmaker_log.find(" delivered token(s) paid");
+    EXPECT_NE(said, std::string::npos) << matchmaker_log;
+    if (said == std::string::npos) return -1;
+    const auto from = matchmaker_log.rfind(": ", said) + 2;
+    const std::int64_t k = std::stoll(matchmaker_log.substr(from, said - from));
+    EXPECT_LT(k, 400) << matchmaker_log;
+    const std::int64_t spent = genesis_micro - balance_micro("alice-ledger");
+    EXPECT_EQ(spent / completion_micro_per_token, k) << history("alice-ledger");
+    EXPECT_NE(history("alice-ledger").find("refund"), std::string::npos) << history("alice-ledger");
+    EXPECT_EQ(balance_micro(worker_ids[0]), after_fee(spent)) << history(worker_ids[0]);
+    if (k > 0) {
+      EXPECT_NE(history(worker_ids[0]).find("partial_settle"), std::string::npos) << history(worker_ids[0]);
+    }
+    return k;
+  }
   // Every escrow ended (receipts settle asynchronously) and the books verify with exact conservation.
   void expect_books_closed() {
     const auto deadline = std::chrono::steady_clock::now() + seconds(15);
@@ -557,6 +577,45 @@ TEST_F(bridge_outage_test, an_escrow_a_killed_bridge_opened_and_never_dispatched
       << edge->log();
   expect_books_closed();  // at once, not at the escrow's expiry
   EXPECT_EQ(balance_micro("alice-ledger"), genesis_micro - cost) << history("alice-ledger");
+  EXPECT_EQ(balance_micro(worker_ids[0]), after_fee(cost)) << history(worker_ids[0]);
+  EXPECT_NE(history("alice-ledger").find("refund"), std::string::npos) << history("alice-ledger");
+  EXPECT_EQ(history("alice-ledger").find("expire"), std::string::npos) << history("alice-ledger");
+}
+
+// The double fault: the matchmaker is down (kill -9) when the bridge dispatches a job — the request
+// waits in the bridge's socket for it — and the bridge is kill -9'ed before the matchmaker is back,
+// so the matchmaker never gets the job and nobody will settle its escrow. With `owed_journal` the
+// bridge journaled the dispatched job; started again, it asks the matchmaker about it
+// (held_requests_query.forgotten_ids), which holds nothing and owes nothing for it and says so
+// (refusing the request from then on, should it still arrive): the bridge refunds the escrow at
+// once. Before, the payer's funds were locked until the escrow expired (the request's 30 s deadline
+// + settlement's 30 s grace).
+TEST_F(bridge_outage_test, an_escrow_dispatched_to_a_matchmaker_that_never_got_it_is_refunded_after_the_bridge_restarts) {
+  journal_the_edge_in("edge.journal", true);
+  start_edge_grid();
+  const stream_outcome ran = stream(20, [](int) { return true; });  // the links are up; its escrow settles
+  ASSERT_TRUE(ran.finished) << edge->log();
+  expect_books_closed();
+  const std::int64_t cost = ran.prompt_tokens + ran.completion_tokens * completion_micro_per_token;
+  matchmaker->send_signal(SIGKILL);
+  (void)matchmaker->wait_exit(seconds(5));
+  std::thread client([this] { (void)stream(20, [](int) { return true; }); });  // fails as the bridge dies
+  std::string listed;
+  const auto recorded_by = std::chrono::steady_clock::now() + seconds(10);
+  while (listed.find("1 open escrows") == std::string::npos && std::chrono::steady_clock::now() < recorded_by) {
+    listed = run_cli("ledger --db " + db + " escrows").output;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  ASSERT_NE(listed.find("1 open escrows"), std::string::npos) << "no escrow: proves nothing\n" << listed << edge->log();
+  std::this_thread::sleep_for(milliseconds(500));  // the escrow's answer reaches the bridge: it dispatches the job
+  edge->send_signal(SIGKILL);
+  (void)edge->wait_exit(seconds(5));
+  client.join();
+  matchmaker = start_node("mm");
+  ASSERT_TRUE(matchmaker->wait_for_log("started actor hub/matchmaker", seconds(15))) << matchmaker->log();
+  edge = start_node("edge");
+  expect_books_closed();  // within seconds, not at the escrow's expiry a minute on
+  EXPECT_EQ(balance_micro("alice-ledger"), genesis_micro - cost) << history("alice-ledger") << edge->log();
   EXPECT_EQ(balance_micro(worker_ids[0]), after_fee(cost)) << history(worker_ids[0]);
   EXPECT_NE(history("alice-ledger").find("refund"), std::string::npos) << history("alice-ledger");
   EXPECT_EQ(history("alice-ledger").find("expire"), std::string::npos) << history("alice-ledger");
@@ -877,42 +936,52 @@ TEST_F(matchmaker_loss_test, a_restarted_matchmaker_that_lost_the_job_fails_it_w
 // take ~0.4 s here, so the bridge checks every 50 ms and is killed 0.1 s into the stream.)
 class bridge_loss_test : public partial_settlement_test {
  protected:
+  // The grid started, and a 400-token stream whose bridge is kill -9'ed 0.1 s after its 3rd chunk.
+  void stream_until_the_bridge_is_killed() {
+    ledger = start_node("ledger");
+    matchmaker = start_node("mm");
+    edge = start_node("edge");
+    worker = start_node("worker0");
+    ASSERT_TRUE(wait_for_workers(1)) << edge->log() << matchmaker->log();
+    const stream_outcome got = stream(400, [&](int chunks) {
+      if (chunks < 3) return true;
+      std::this_thread::sleep_for(milliseconds(100));
+      edge->send_signal(SIGKILL);
+      (void)edge->wait_exit(seconds(5));
+      return false;
+    });
+    ASSERT_FALSE(got.finished);
+  }
   std::unique_ptr<testing::child_process> ledger, matchmaker, edge, worker;
 };
 
 TEST_F(bridge_loss_test, a_bridge_killed_mid_stream_leaves_the_payer_charged_only_for_what_it_had_received) {
   edit_config("edge", "matchmaker_check_ms: 500", "matchmaker_check_ms: 50");
   edit_config("edge", "request_timeout_ms: 30000", "request_timeout_ms: 6000");
-  ledger = start_node("ledger");
-  matchmaker = start_node("mm");
-  edge = start_node("edge");
-  worker = start_node("worker0");
-  ASSERT_TRUE(wait_for_workers(1)) << edge->log() << matchmaker->log();
-  const stream_outcome got = stream(400, [&](int chunks) {
-    if (chunks < 3) return true;
-    std::this_thread::sleep_for(milliseconds(100));
-    edge->send_signal(SIGKILL);
-    (void)edge->wait_exit(seconds(5));
-    return false;
-  });
-  ASSERT_FALSE(got.finished);
+  ASSERT_NO_FATAL_FAILURE(stream_until_the_bridge_is_killed());
   ASSERT_TRUE(matchmaker->wait_for_log("lost by its submitter", seconds(15))) << matchmaker->log();
-  expect_books_closed();
   // What the matchmaker paid — the claims of its last check before the kill — is what the payer
   // paid: the prompt and k < 400 tokens; the rest was refunded.
-  const std::string log = matchmaker->log();
-  const auto said = log.find(" delivered token(s) paid");
-  ASSERT_NE(said, std::string::npos) << log;
-  const std::int64_t k = std::stoll(log.substr(log.rfind(": ", said) + 2, said - log.rfind(": ", said) - 2));
-  EXPECT_LT(k, 400) << log;
+  const std::int64_t k = expect_paid_what_the_bridge_had_received(matchmaker->log());
   std::cout << "the matchmaker paid " << k << " of the 400 tokens asked for\n";
-  const std::int64_t spent = genesis_micro - balance_micro("alice-ledger");
-  EXPECT_EQ(spent / completion_micro_per_token, k) << history("alice-ledger");
-  EXPECT_NE(history("alice-ledger").find("refund"), std::string::npos) << history("alice-ledger");
-  EXPECT_EQ(balance_micro(worker_ids[0]), after_fee(spent)) << history(worker_ids[0]);
-  if (k > 0) {
-    EXPECT_NE(history(worker_ids[0]).find("partial_settle"), std::string::npos) << history(worker_ids[0]);
-  }
+}
+
+// The same kill with `owed_journal`, and the bridge started again at once, long before the
+// matchmaker's submitter_lost_ms (60 s here): the new bridge names the job it no longer holds
+// (held_requests_query.forgotten_ids), and the matchmaker, which still watches it, settles it at
+// once as above — the claims of the old bridge's last check paid, the rest refunded. The bridge
+// refunds nothing of it itself: a refund ahead of those claims would leave the miner unpaid for
+// tokens the client received. Before, such a job waited for submitter_lost_ms.
+TEST_F(bridge_loss_test, a_job_a_killed_bridge_left_at_the_matchmaker_is_settled_for_what_it_had_received_when_it_restarts) {
+  edit_config("edge", "matchmaker_check_ms: 500", "matchmaker_check_ms: 50");
+  edit_config("edge", "settlement_retry_ms: 500,", "settlement_retry_ms: 500, owed_journal: \"" + dir + "/edge.journal\",");
+  edit_config("mm", "submitter_lost_ms: 3000", "submitter_lost_ms: 60000");
+  ASSERT_NO_FATAL_FAILURE(stream_until_the_bridge_is_killed());
+  edge = start_node("edge");
+  ASSERT_TRUE(matchmaker->wait_for_log("lost by its submitter", seconds(15))) << matchmaker->log() << edge->log();
+  EXPECT_NE(matchmaker->log().find("no longer holds it (restarted"), std::string::npos) << matchmaker->log();
+  EXPECT_TRUE(edge->wait_for_log("0 never reached the matchmaker", seconds(5))) << edge->log();
+  (void)expect_paid_what_the_bridge_had_received(matchmaker->log());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "actors/http_bridge/http_bridge_state.hpp"
 
 #include <algorithm>
+#include <set>
 #include <vector>
 
 #include "actors/http_bridge/access_log.hpp"
@@ -100,6 +101,7 @@ http_bridge_state::~http_bridge_state() {
     (void)ctx_.send(shared_->config.matchmaker, cancel_inference{id});
     if (!job.escrowed && !job.payer.empty()) refund_unanswered_escrow(id, job.escrow_refund_journaled, true);
     settle_delivered(id, job, "the bridge stopped", true);
+    job_left(job, id);
   }
   jobs_.clear();
   server_->stop();  // waits for the HTTP threads, which now all end promptly
@@ -201,8 +203,13 @@ void http_bridge_state::open_escrow(const std::string& request_id, std::int64_t 
           if (!timed_out) journal_answered(refund_journaled, request_id);
           return;
         }
-        // Marked before the job is dispatched: a job that may run is never refunded after a restart
-        // (a kill between the two leaves the escrow to its expiry).
+        // The job about to be dispatched is journaled first, then the refund marked answered: a job
+        // that may run is refunded after a restart only if the matchmaker says it never got it
+        // (forgotten_jobs.cpp).
+        if (held.ok()) {
+          found->second.escrowed = true;
+          journal_dispatched(found->second, request_id);
+        }
         if (!timed_out) journal_answered(refund_journaled, request_id);
         found->second.escrow_refund_journaled.reset();
         if (!held.ok()) {
@@ -212,7 +219,6 @@ void http_bridge_state::open_escrow(const std::string& request_id, std::int64_t 
           publish_counts();
           return;
         }
-        found->second.escrowed = true;
         dispatch(request);
       });
 }
@@ -326,6 +332,7 @@ void http_bridge_state::owe_journaled() {
   std::vector<owed_replay_row> rows = {
       owed_replay_as<held_requests_query>([this](const held_requests_query& word, std::uint64_t id) {
         for (const std::string& request_id : word.delivered_ids) delivered_unreported_.push_back({request_id, id});
+        for (const std::string& request_id : word.forgotten_ids) forgotten_unasked_.push_back({request_id, id});
       }),
   };
   if (!shared_->config.settlement.empty()) {
@@ -337,13 +344,22 @@ void http_bridge_state::owe_journaled() {
     }));
   }
   for (const std::string& dropped : replay_owed(*journal_, rows)) log(log_level::error, ctx_.address(), "{}", dropped);
-  if (!delivered_unreported_.empty()) send_holds_query(std::nullopt);
+  // A job named delivered is the matchmaker's to pay (or to lose): not asked about.
+  std::set<std::string> delivered;
+  for (const delivered_job& job : delivered_unreported_) delivered.insert(job.request_id);
+  std::erase_if(forgotten_unasked_, [&](const forgotten_job& job) {
+    if (!delivered.contains(job.request_id)) return false;
+    journal_answered(job.journaled, job.request_id);
+    return true;
+  });
+  if (!delivered_unreported_.empty() || !forgotten_unasked_.empty()) send_holds_query(std::nullopt);
 }
 
 void http_bridge_state::cancel(const std::string& request_id) {
   auto found = jobs_.find(request_id);
   if (found == jobs_.end()) return;
   settle_delivered(request_id, found->second, "cancelled by the client");
+  job_left(found->second, request_id);
   jobs_.erase(found);
   (void)ctx_.send(shared_->config.matchmaker, cancel_inference{request_id});
 }
@@ -364,9 +380,11 @@ void http_bridge_state::on_chunk(const token_chunk& chunk) {
   if (!chunk.finish_reason.empty()) {
     job.stream->push({job_event::kind::finished, "", 0, openai_finish_reason(chunk.finish_reason), chunk.worker_id,
                       prompt_tokens, {}, {}, chunk.claim_price, chunk.embedding});
+    const job_entry finished = std::move(found->second);
     jobs_.erase(found);
     publish_counts();
-    report_delivered(chunk.request_id);
+    report_delivered(chunk.request_id);  // journaled before the job's dispatch entry is marked answered
+    job_left(finished, chunk.request_id);
   }
 }
 
@@ -375,6 +393,7 @@ void http_bridge_state::on_failed(const inference_failed& failure) {
   if (found == jobs_.end()) return;
   found->second.stream->push({job_event::kind::failed, "", 0, "", "", 0, as_api_error(failure.code, failure.message)});
   settle_delivered(failure.request_id, found->second, "failed: " + failure.message);
+  job_left(found->second, failure.request_id);
   jobs_.erase(found);
   publish_counts();
 }
@@ -384,6 +403,7 @@ void http_bridge_state::fail_job(const std::string& request_id, const api_error&
   if (found == jobs_.end()) return;
   found->second.stream->push({job_event::kind::failed, "", 0, "", "", 0, why});
   settle_delivered(request_id, found->second, why.message);
+  job_left(found->second, request_id);
   jobs_.erase(found);
   if (cancel_upstream) (void)ctx_.send(shared_->config.matchmaker, cancel_inference{request_id});
 }

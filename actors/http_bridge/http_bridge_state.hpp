@@ -62,6 +62,10 @@ class http_bridge_state {
     // marked answered before the job is dispatched (or once another refund took its place): a bridge
     // killed in between refunds, when it starts again, an escrow whose job never ran.
     std::optional<std::uint64_t> escrow_refund_journaled;
+    // The owed journal's entry naming the dispatched job (held_requests_query.forgotten_ids), marked
+    // answered as the job leaves, once what settles it is journaled: a bridge killed while it runs
+    // asks the matchmaker about it when it starts again (forgotten_jobs.cpp).
+    std::optional<std::uint64_t> dispatch_journaled;
   };
 
   void drain_inbox();
@@ -114,6 +118,14 @@ class http_bridge_state {
   // delivery-only query (it names no held job, so proves none lost).
   void send_holds_query(std::optional<std::vector<std::string>> held);
   void fail_job(const std::string& request_id, const api_error& why, bool cancel_upstream);
+  // forgotten_jobs.cpp: an escrowed job about to be dispatched is journaled, and marked answered as
+  // it leaves (job_left); those the journal names at start are asked about, and the escrows of the
+  // ones the matchmaker never got (or owes nothing for) refunded.
+  void journal_dispatched(job_entry& job, const std::string& request_id);
+  void job_left(const job_entry& job, const std::string& request_id);
+  std::vector<std::string> forgotten_ids(std::size_t count) const;  // the first `count` not asked about
+  // The matchmaker answered for the first `count`: the escrows of `unknown_ids` among them refunded.
+  void forgotten_answered(std::size_t count, const std::vector<std::string>& unknown_ids);
   void publish_counts();
 
   actor_context& ctx_;
@@ -136,6 +148,13 @@ class http_bridge_state {
   std::deque<delivered_job> delivered_unreported_;
   std::vector<std::string> delivered_ids(std::size_t count) const;  // the first `count` unreported
   void delivered_reported(std::size_t count);  // the first `count` were taken (or are moot): dropped
+  // Jobs the owed journal named at start as dispatched before the restart, not yet asked about,
+  // oldest first, each with its journal id.
+  struct forgotten_job {
+    std::string request_id;
+    std::uint64_t journaled = 0;
+  };
+  std::deque<forgotten_job> forgotten_unasked_;
   std::optional<owed_journal> journal_;  // config.owed_journal, opened by create()
   std::mt19937_64 seeds_;
 };

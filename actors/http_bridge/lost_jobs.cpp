@@ -25,7 +25,7 @@ void http_bridge_state::check_matchmaker_holds() {
   for (const auto& [id, job] : jobs_) {
     if (job.dispatched) dispatched.push_back(id);
   }
-  if (dispatched.empty() && delivered_unreported_.empty()) {  // silence counts only while jobs wait on the matchmaker
+  if (dispatched.empty() && delivered_unreported_.empty() && forgotten_unasked_.empty()) {  // silence counts only while jobs wait on the matchmaker
     matchmaker_heard_steady_ms_ = now;
     return;
   }
@@ -68,9 +68,11 @@ void http_bridge_state::send_holds_query(std::optional<std::vector<std::string>>
   }
   query.delivered_ids = delivered_ids(held_requests_query::max_ids);
   const std::size_t reported = query.delivered_ids.size();
+  query.forgotten_ids = forgotten_ids(held_requests_query::max_ids);
+  const std::size_t asked = query.forgotten_ids.size();
   holds_check_in_flight_ = true;
   ctx_.request<held_requests_reply>(shared_->config.matchmaker, std::move(query), shared_->config.matchmaker_check_ms,
-                                    [this, reported](result<held_requests_reply> answer) {
+                                    [this, reported, asked](result<held_requests_reply> answer) {
                                       holds_check_in_flight_ = false;
                                       if (!answer.ok()) {
                                         ++unanswered_checks_;
@@ -81,9 +83,12 @@ void http_bridge_state::send_holds_query(std::optional<std::vector<std::string>>
                                       unanswered_checks_ = 0;
                                       // Those named were taken; ones that finished meanwhile go at once.
                                       delivered_reported(std::min(reported, delivered_unreported_.size()));
+                                      forgotten_answered(asked, answer->unknown_ids);
                                       fail_lost_jobs(answer->lost_ids,
                                                      "The matchmaker lost the request (it restarted). Retry.");
-                                      if (!delivered_unreported_.empty()) send_holds_query(std::nullopt);
+                                      if (!delivered_unreported_.empty() || !forgotten_unasked_.empty()) {
+                                        send_holds_query(std::nullopt);
+                                      }
                                     });
 }
 

@@ -43,6 +43,8 @@ class forwarded_work {
   // answer), the last, whose receipt comes.
   std::vector<claimed_segment> finished(const std::string& request_id, std::int64_t now_unix_ms, bool completed = false);
   std::size_t requests_held() const { return by_request_.size(); }
+  // Whether the request's segments are kept (it runs, or ended recently enough for a late receipt).
+  bool knows(const std::string& request_id) const { return by_request_.contains(request_id); }
   // ok when the receipt's worker, resume point and token counts match a forwarded segment.
   status check(const completion_receipt& receipt) const;
   // Partial settle_receipts for the segments other than the receipt's own that streamed part of its

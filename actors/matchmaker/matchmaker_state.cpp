@@ -129,6 +129,9 @@ void matchmaker_state::submit(inference_request request, const envelope& in) {
   };
   if (id.empty() || request.model.empty()) return refuse(make_error(error_code::invalid_argument, "request_id and model are required"));
   if (jobs_.contains(id)) return refuse(make_error(error_code::conflict, "request " + id + " is already in progress"));
+  if (disowned_.contains(id)) {
+    return refuse(make_error(error_code::conflict, "request " + id + " was given up by its submitter (restarted) before it arrived"));
+  }
   if (jobs_.size() >= config_.max_jobs) {
     return refuse(make_error(error_code::unavailable, "the matchmaker holds " + std::to_string(jobs_.size()) +
                                                           " requests already (max_jobs)"));
@@ -431,6 +434,35 @@ void matchmaker_state::journal_parked(const vouched_jobs::settlement* parked, co
   mark_answered(id, replaced);
 }
 
+std::vector<std::string> matchmaker_state::disown(const std::vector<std::string>& request_ids, const std::string& submitter) {
+  std::vector<std::string> unknown;
+  std::set<std::string> journaled_unqueued;  // owed in the journal but not queued (too many waited)
+  if (journal_ && counters_.unsent_settlements > 0 && !request_ids.empty()) {
+    for (const owed_request& owed : journal_->owed()) journaled_unqueued.insert(owed.key);
+  }
+  for (const std::string& id : request_ids) {
+    if (auto lost = vouched_.disowned(submitter, id)) {
+      settle_lost(std::move(*lost));
+      continue;
+    }
+    if (may_still_settle(id) || journaled_unqueued.contains(id)) continue;
+    disowned_.add(id);
+    unknown.push_back(id);
+  }
+  if (!unknown.empty()) {
+    log(log_level::info, ctx_.address(),
+        "{} request(s) that {} no longer holds (it restarted) were never here or owe nothing here: refused from now "
+        "on, their escrows are its to refund",
+        unknown.size(), submitter);
+  }
+  return unknown;
+}
+
+bool matchmaker_state::may_still_settle(const std::string& request_id) const {
+  return jobs_.contains(request_id) || vouched_.watches(request_id) || settlement_owed_.holds(request_id) ||
+         parked_journal_.contains(request_id) || forwarded_.knows(request_id);
+}
+
 void matchmaker_state::release_parked(const std::string& request_id) {
   auto found = parked_journal_.find(request_id);
   if (found == parked_journal_.end()) return;
@@ -647,9 +679,11 @@ handler_table matchmaker_state::handlers() {
         return {};
       }),
       on<held_requests_query>([this](const held_requests_query& q, const envelope& in) -> result<held_requests_reply> {
-        if (q.request_ids.size() > held_requests_query::max_ids) {
-          return make_error(error_code::too_large, std::to_string(q.request_ids.size()) + " request ids in one query; at most " +
-                                                       std::to_string(held_requests_query::max_ids));
+        if (q.request_ids.size() > held_requests_query::max_ids || q.forgotten_ids.size() > held_requests_query::max_ids) {
+          return make_error(error_code::too_large, std::to_string(q.request_ids.size()) + " request ids and " +
+                                                       std::to_string(q.forgotten_ids.size()) +
+                                                       " forgotten ids in one query; at most " +
+                                                       std::to_string(held_requests_query::max_ids) + " each");
         }
         held_requests_reply out;
         for (const std::string& id : q.request_ids) {
@@ -660,6 +694,7 @@ handler_table matchmaker_state::handlers() {
                                          [this](const std::string& id) { return forwarded_.claims_of(id); });
         for (vouched_jobs::settlement& vouched : settled.vouched) settle(std::move(vouched));
         for (vouched_jobs::lost_job& lost : settled.lost) settle_lost(std::move(lost));
+        out.unknown_ids = disown(q.forgotten_ids, in.sender);
         return out;
       }),
       on<inference_failed>([this](const inference_failed& failure, const envelope& in) { on_worker_failure(failure, in); }),

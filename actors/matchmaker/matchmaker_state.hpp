@@ -23,6 +23,7 @@
 #include "actors/matchmaker/matchmaker_config.hpp"
 #include "actors/matchmaker/demand_book.hpp"
 #include "actors/matchmaker/demand_meter.hpp"
+#include "actors/matchmaker/disowned_requests.hpp"
 #include "actors/matchmaker/price_book.hpp"
 #include "actors/matchmaker/reputation_book.hpp"
 #include "actors/matchmaker/vouched_jobs.hpp"
@@ -159,6 +160,14 @@ class matchmaker_state {
   // settle were this process to stop, or die, now — its delivered claims and a refund — in place of
   // its receipt: called again (`parked` null) as the job comes to await, it rewrites what was parked.
   void journal_parked(const vouched_jobs::settlement* parked, const std::string& request_id);
+  // A restarted bridge's forgotten_ids: each job it watches for that bridge is lost now (its claims
+  // as of the old bridge's last check paid, the rest refunded); returns those it neither holds nor
+  // may still pay anyone for (may_still_settle), refused from now on — the bridge refunds them.
+  std::vector<std::string> disown(const std::vector<std::string>& request_ids, const std::string& submitter);
+  // Whether anything of the request is here that could still pay a worker or close its escrow: the
+  // job, its watch, a settlement message owed (queued, parked, or journaled and not yet queued), or
+  // its forwarded segments (a receipt may still come for them).
+  bool may_still_settle(const std::string& request_id) const;
   void release_parked(const std::string& request_id);
   void mark_answered(const std::string& request_id, const std::vector<std::uint64_t>& entries);
   // The segments of a request that ended without their worker's receipt (paid from chunk claims)
@@ -181,6 +190,7 @@ class matchmaker_state {
   retried_requests settlement_owed_;     // receipts, claims and refunds settlement has not answered yet
   std::optional<owed_journal> journal_;  // config_.owed_journal, opened by create()
   std::map<std::string, std::vector<std::uint64_t>> parked_journal_;  // request id -> journal_parked's entries
+  disowned_requests disowned_{held_requests_query::max_ids};  // refused if they still arrive
   price_book prices_;
   demand_book demand_;
   demand_meter meter_;

@@ -63,6 +63,12 @@ vouched_jobs::query_outcome vouched_jobs::on_query(const std::string& submitter,
   return out;
 }
 
+std::optional<vouched_jobs::lost_job> vouched_jobs::disowned(const std::string& submitter, const std::string& request_id) {
+  auto it = jobs_.find(request_id);
+  if (it == jobs_.end() || it->second.submitter != submitter) return std::nullopt;
+  return lose(it, submitter + " no longer holds it (restarted)");
+}
+
 vouched_jobs::silence_outcome vouched_jobs::silent(std::int64_t now_ms) {
   silence_outcome out;
   // Awaited jobs whose deadline passed without their submitter's word: none was delivered.

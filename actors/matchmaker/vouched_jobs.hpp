@@ -97,6 +97,10 @@ class vouched_jobs {
   // are vouched for; with names_all, one named in neither list is lost.
   query_outcome on_query(const std::string& submitter, const held_requests_query& query, std::int64_t now_ms,
                          const claims_lookup& claims_of);
+  // `submitter` restarted and names `request_id` as one it no longer holds (forgotten_ids): lost
+  // now, as one a restarted submitter's query that names all does not name; none unless it is a
+  // job of that submitter's watched here.
+  std::optional<lost_job> disowned(const std::string& submitter, const std::string& request_id);
   // Jobs of submitters silent too long — lost, or, finished, awaiting its word until their deadline —
   // and awaited jobs whose deadline passed, lost.
   silence_outcome silent(std::int64_t now_ms);

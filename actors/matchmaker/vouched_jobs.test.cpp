@@ -181,6 +181,21 @@ TEST(vouched_jobs, a_restarted_bridge_that_names_neither_list_lost_the_job_unles
   EXPECT_TRUE(jobs.watches("new"));
 }
 
+TEST(vouched_jobs, a_job_its_restarted_bridge_disowns_is_lost_at_once_with_the_claims_of_its_last_check) {
+  vouched_jobs jobs(10'000);
+  jobs.submitted(vouched_request("r1"), "bridge", 0, deadline_ms);
+  (void)jobs.on_query("bridge", query({"r1"}, {}), 100, forwarded(3));
+  EXPECT_FALSE(jobs.disowned("stranger", "r1")) << "only its own submitter disowns a job";
+  EXPECT_FALSE(jobs.disowned("bridge", "never-here"));
+  auto lost = jobs.disowned("bridge", "r1");
+  ASSERT_TRUE(lost);
+  EXPECT_TRUE(lost->running);
+  ASSERT_EQ(lost->delivered_claims.size(), 1u);
+  EXPECT_EQ(lost->delivered_claims[0].completion_tokens, 3);
+  EXPECT_FALSE(jobs.watches("r1"));
+  EXPECT_FALSE(jobs.disowned("bridge", "r1")) << "lost once";
+}
+
 TEST(vouched_jobs, another_submitter_cannot_vouch_for_or_lose_a_job) {
   vouched_jobs jobs(10'000);
   jobs.submitted(vouched_request("r1"), "bridge", 0, deadline_ms);
