@@ -235,7 +235,8 @@ TEST(ChatPrompt, AnEarlierCallsArgumentsAreShownAsTheClientWroteThem) {
 }
 
 // Tool definitions are shown as sent too: their numbers digit for digit (keys kept in order, as
-// the templates' tojson keeps them).
+// the templates' tojson keeps them), and a float the client wrote as 2.0 as Python's json.dumps
+// prints it, 2.0.
 TEST(ChatPrompt, ToolDefinitionsAreShownAsTheClientWroteThem) {
   auto parsed = parse_chat_request(
       R"({"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f",)"
@@ -247,7 +248,7 @@ TEST(ChatPrompt, ToolDefinitionsAreShownAsTheClientWroteThem) {
   ASSERT_TRUE(std::holds_alternative<std::string>(qwen));
   EXPECT_NE(std::get<std::string>(qwen).find(
                 R"("properties": {"zeta": {"type": "number", "minimum": 0.1000000000000000000001, "maximum": )"
-                R"(12345678901234567890123}, "alpha": {"type": "integer", "default": 2}})"),
+                R"(12345678901234567890123}, "alpha": {"type": "integer", "default": 2.0}})"),
             std::string::npos)
       << std::get<std::string>(qwen);
   auto llama = render_chat_prompt(chat::template_family::llama3_1, request);
