@@ -251,7 +251,10 @@ int main(int argc, char** argv) {
   // Any weight type of the table or llama.cpp mix by its CLI name ("q4_k", "q4_k_m").
   std::vector<std::string> type_names;
   for (const ig::model::type_traits& t : ig::model::all_types) type_names.emplace_back(t.cli_name);
-  for (const ig::model::quant_mix& mix : ig::model::quant_mixes) type_names.emplace_back(mix.cli_name);
+  // "q2_k" names a type and llama.cpp's Q2_K mix (the mix, as llama-quantize reads it): listed and benched once.
+  for (const ig::model::quant_mix& mix : ig::model::quant_mixes) {
+    if (std::ranges::find(type_names, mix.cli_name) == type_names.end()) type_names.emplace_back(mix.cli_name);
+  }
   std::vector<std::string> model_names = type_names;
   model_names.insert(model_names.begin(), "stories");
   std::vector<std::string> chosen;
