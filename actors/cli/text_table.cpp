@@ -2,13 +2,9 @@
 
 #include <algorithm>
 
-namespace infergrid::cli {
+#include "runtime/utf8_characters.hpp"
 
-std::size_t display_width(std::string_view utf8) {
-  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // continuation bytes add no width
-  }));
-}
+namespace infergrid::cli {
 
 text_table::text_table(std::vector<text_column> columns) : columns_(std::move(columns)) {}
 
@@ -19,16 +15,16 @@ void text_table::add_row(std::vector<std::string> cells) {
 
 std::string text_table::render() const {
   std::vector<std::size_t> widths;
-  for (const auto& column : columns_) widths.push_back(display_width(column.header));
+  for (const auto& column : columns_) widths.push_back(utf8_characters(column.header));
   for (const auto& row : rows_) {
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], utf8_characters(row[i]));
   }
   std::string out;
   auto line = [&](auto cell_at) {
     std::string text;
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       const std::string& cell = cell_at(i);
-      const std::string pad(widths[i] - display_width(cell), ' ');
+      const std::string pad(widths[i] - utf8_characters(cell), ' ');
       if (i > 0) text += "  ";
       text += columns_[i].alignment == align::right ? pad + cell : cell + pad;
     }

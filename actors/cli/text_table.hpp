@@ -3,7 +3,6 @@
 // spaces between columns, no trailing spaces. Widths count UTF-8 characters ("…", "‰" are one each).
 #include <cstddef>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace infergrid::cli {
@@ -26,7 +25,5 @@ class text_table {
   std::vector<text_column> columns_;
   std::vector<std::vector<std::string>> rows_;
 };
-
-std::size_t display_width(std::string_view utf8);
 
 }  // namespace infergrid::cli

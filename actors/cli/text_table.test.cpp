@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "runtime/utf8_characters.hpp"
+
 namespace infergrid::cli {
 namespace {
 
@@ -23,7 +25,7 @@ TEST(text_table, multibyte_characters_count_once_and_lines_have_no_trailing_spac
             "worker           rep.  note\n"
             "63fb5c4d49932d…  833‰\n"
             "a                  5‰\n");
-  EXPECT_EQ(display_width("63fb5c4d49932d…"), 15u);
+  EXPECT_EQ(utf8_characters("63fb5c4d49932d…"), 15u);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "runtime/utf8_characters.hpp"
+
 namespace infergrid::http {
 namespace {
 
@@ -23,10 +25,7 @@ json header_json(endpoint_kind kind, const response_header& header, bool chunk) 
 
 json finish_json(const std::string& reason) { return reason.empty() ? json(nullptr) : json(reason); }
 
-std::int64_t characters_in(const std::string& text) {
-  // Every byte but a UTF-8 continuation byte (10xxxxxx) starts a character.
-  return std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
-}
+std::int64_t characters_in(const std::string& text) { return static_cast<std::int64_t>(utf8_characters(text)); }
 
 json bytes_json(const std::string& text) {
   json bytes = json::array();
