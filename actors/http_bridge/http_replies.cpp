@@ -9,6 +9,11 @@ void write_json(httplib::Response& res, int status, const nlohmann::json& body) 
   res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
 }
 
+void write_json(httplib::Response& res, int status, const nlohmann::ordered_json& body) {
+  res.status = status;
+  res.set_content(body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace), "application/json");
+}
+
 void write_error(httplib::Response& res, const api_error& failure) {
   res.status = failure.status;
   if (failure.retry_after_s > 0) res.set_header("Retry-After", std::to_string(failure.retry_after_s));

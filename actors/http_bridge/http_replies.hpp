@@ -14,6 +14,7 @@
 namespace infergrid::http {
 
 void write_json(httplib::Response& res, int status, const nlohmann::json& body);
+void write_json(httplib::Response& res, int status, const nlohmann::ordered_json& body);  // keys in their order
 void write_error(httplib::Response& res, const api_error& failure);
 // The error a response outside 2xx carries, read back from the body write_error wrote (its code,
 // type and message); none for a 2xx or a body that is not an OpenAI-shaped error.

@@ -18,6 +18,7 @@
 #include "actors/http_bridge/health_report.hpp"
 #include "actors/http_bridge/http_replies.hpp"
 #include "actors/http_bridge/reply_session.hpp"
+#include "actors/http_bridge/responses_route.hpp"
 #include "runtime/log.hpp"
 
 namespace infergrid::http {
@@ -52,8 +53,8 @@ struct known_route {
   const char* method;
 };
 constexpr known_route known_routes[] = {{"/v1/chat/completions", "POST"}, {"/v1/completions", "POST"},
-                                        {"/v1/models", "GET"},           {"/health", "GET"},
-                                        {"/metrics", "GET"}};
+                                        {responses_path, "POST"},        {"/v1/models", "GET"},
+                                        {"/health", "GET"},              {"/metrics", "GET"}};
 
 const char* allowed_method(const std::string& path) {
   for (const auto& route : known_routes) {
@@ -127,8 +128,10 @@ void http_server::add_routes() {
                failure ? &*failure : nullptr);
   };
   // The POST routes: the body read (size-checked while it streams in), then served by its route.
-  for (const auto kind : {endpoint_kind::chat, endpoint_kind::text, endpoint_kind::embedding}) {
-    const std::string path = route_name(kind);
+  // nullopt: /v1/responses.
+  for (const auto kind : {std::optional(endpoint_kind::chat), std::optional(endpoint_kind::text),
+                          std::optional(endpoint_kind::embedding), std::optional<endpoint_kind>()}) {
+    const std::string path = kind ? route_name(*kind) : responses_path;
     server_.Post(path, [&shared, kind, path, done](const httplib::Request& req, httplib::Response& res,
                                                     const httplib::ContentReader& reader) {
       const auto started = clock::now();
@@ -141,8 +144,9 @@ void http_server::add_routes() {
         write_error(res, *failure);
         return count_refused(shared, path, "", "", *failure, started);
       }
-      if (kind == endpoint_kind::embedding) return serve_embeddings(shared, req, body, res);
-      serve_completion(shared, kind, req, body, res);
+      if (!kind) return serve_responses(shared, req, body, res);
+      if (*kind == endpoint_kind::embedding) return serve_embeddings(shared, req, body, res);
+      serve_completion(shared, *kind, req, body, res);
     });
   }
   server_.Get("/v1/models", [&shared, done](const httplib::Request& req, httplib::Response& res) {

@@ -373,7 +373,10 @@ maybe_error read_ordered_fields(const model::json_with_number_texts& document, c
 parsed_request parse_chat_request(std::string_view body, const request_limits& limits) {
   auto parsed = parse_json_object_keeping_number_texts(body);
   if (auto* failure = std::get_if<api_error>(&parsed)) return *failure;
-  const model::json_with_number_texts& whole = std::get<model::json_with_number_texts>(parsed);
+  return parse_chat_document(std::get<model::json_with_number_texts>(parsed), limits);
+}
+
+parsed_request parse_chat_document(const model::json_with_number_texts& whole, const request_limits& limits) {
   const json* document = &whole.value;
   completion_request out;
   out.kind = endpoint_kind::chat;

@@ -15,6 +15,7 @@
 #include "actors/http_bridge/api_error.hpp"
 #include "actors/http_bridge/tool_request.hpp"
 #include "kernels/model/chat/chat_message.hpp"
+#include "kernels/model/json_number_texts.hpp"
 
 namespace infergrid::http {
 
@@ -102,5 +103,8 @@ using parsed_request = std::variant<completion_request, api_error>;
 // 400s naming the field.
 parsed_request parse_chat_request(std::string_view body, const request_limits& limits);
 parsed_request parse_text_request(std::string_view body, const request_limits& limits);
+// A chat body already parsed with its key order and its numbers' texts (/v1/responses translates
+// its body into one).
+parsed_request parse_chat_document(const model::json_with_number_texts& body, const request_limits& limits);
 
 }  // namespace infergrid::http

@@ -38,6 +38,12 @@ json chat_candidate_json(const token_probability& candidate) {
 }
 
 json chat_logprobs_json(const std::vector<token_logprob>& tokens) {
+  return {{"content", token_logprobs_json(tokens)}, {"refusal", nullptr}};
+}
+
+}  // namespace
+
+nlohmann::json token_logprobs_json(const std::vector<token_logprob>& tokens) {
   json content = json::array();
   for (const auto& token : tokens) {
     json entry = chat_candidate_json(token.chosen);
@@ -45,8 +51,10 @@ json chat_logprobs_json(const std::vector<token_logprob>& tokens) {
     for (const auto& alternative : token.top) entry["top_logprobs"].push_back(chat_candidate_json(alternative));
     content.push_back(std::move(entry));
   }
-  return {{"content", content}, {"refusal", nullptr}};
+  return content;
 }
+
+namespace {
 
 json text_logprobs_json(const std::vector<token_logprob>& tokens, std::int64_t first_offset) {
   json text_tokens = json::array(), logprobs = json::array(), top = json::array(), offsets = json::array();

@@ -58,6 +58,10 @@ std::int64_t token_text_characters(const std::vector<token_logprob>& logprobs);
 
 nlohmann::json usage_json(const usage_counts& usage);
 
+// Chat's logprobs.content (and the Responses API's output_text.logprobs): per token
+// {"token", "logprob", "bytes", "top_logprobs": [{"token", "logprob", "bytes"}…]}.
+nlohmann::json token_logprobs_json(const std::vector<token_logprob>& tokens);
+
 // `logprobs` is null unless with_logprobs, else OpenAI's shape for the endpoint:
 //   chat         {"content": [{"token", "logprob", "bytes", "top_logprobs": [{"token", "logprob", "bytes"}…]}…],
 //                 "refusal": null}; top_logprobs has exactly the request's top_logprobs entries

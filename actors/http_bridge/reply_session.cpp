@@ -104,9 +104,45 @@ void choice_session::abandon(bool client_left) {
 void choice_session::finish(int status, const api_error* failure) {
   meter.settle(shared.accounts, shared.metrics);
   if (shared.config.access_log) {
-    log_access({job->request_id(), "POST", route_name(kind), meter.account, request.model, header.miner, status,
+    log_access({job->request_id(), "POST", route, meter.account, request.model, header.miner, status,
                 meter.prompt_tokens, meter.completion_tokens, seconds_since(started)},
                failure);
+  }
+}
+
+std::variant<completion_piece, api_error> collect_answer(choice_session& choice, reply_clock::time_point deadline) {
+  completion_piece answer;
+  answer.index = choice.index;
+  std::int64_t tokens = 0;
+  while (true) {
+    auto next = choice.next_event(deadline);
+    if (auto* failure = std::get_if<api_error>(&next)) return *failure;
+    auto* event = &std::get<job_event>(next);
+    if (event->what == job_event::kind::text) {
+      auto piece = choice.split(event->text, event->token_ids);
+      answer.reasoning += piece.reasoning;
+      answer.text += piece.content;
+      answer.logprobs.insert(answer.logprobs.end(), event->logprobs.begin(), event->logprobs.end());
+      tokens += event->tokens;
+      continue;
+    }
+    choice.ended = true;
+    if (event->what == job_event::kind::failed) return event->failure;
+    auto rest = choice.split_rest();
+    answer.reasoning += rest.reasoning;
+    answer.text += rest.content;
+    answer.finish_reason = event->finish_reason;
+    if (choice.tool_format.supported) {
+      auto reply = chat::parse_tool_calls(choice.tool_format, answer.text);
+      answer.text = choice.forced_call() ? "" : std::move(reply.content);
+      answer.call_expected = choice.forced_call();
+      answer.tool_calls = std::move(reply.calls);
+      choice.name_calls(answer.tool_calls);
+      answer.finish_reason = choice.finish_reason(answer.finish_reason, !answer.tool_calls.empty());
+    }
+    if (choice.request.echo) answer.text = choice.request.prompt + answer.text;
+    choice.meter.completion_tokens = tokens;
+    return answer;
   }
 }
 
@@ -128,7 +164,7 @@ void reply_session::finish_all(int status, const api_error* failure) {
   }
   const choice_session& first = *choices.front();
   const double latency_s = seconds_since(first.started);
-  first.shared.metrics.count_request(route_name(first.kind), status, latency_s);
+  first.shared.metrics.count_request(first.route, status, latency_s);
   first.shared.series.record(unix_now_ms() / 1000, status, latency_s, completion_tokens, first_token_s);
 }
 

@@ -63,6 +63,7 @@ struct choice_session {
   // Streaming: the job's first event, awaited (and absorbed) before the response's status is sent.
   std::optional<job_event> pending = std::nullopt;
   reply_clock::time_point client_checked_at{};  // next_event's last look at the connection
+  std::string route = route_name(kind);  // the path its access line and the request counter name (/v1/responses too)
 
   // Ids for the calls the model made (before calls_sent counts them); parallel_tool_calls false:
   // only the first call counts.
@@ -90,6 +91,10 @@ struct choice_session {
   // there is one); the request is counted by reply_session::finish_all.
   void finish(int status, const api_error* failure = nullptr);
 };
+
+// One choice's whole answer (tool calls parsed, the echoed prompt in front with `echo`), or the error
+// that ends the response.
+std::variant<completion_piece, api_error> collect_answer(choice_session& choice, reply_clock::time_point deadline);
 
 struct reply_session {
   std::vector<std::unique_ptr<choice_session>> choices;

@@ -7,6 +7,11 @@ std::string sse_event(const nlohmann::json& payload) {
   return "data: " + payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
 }
 
+std::string sse_typed_event(const std::string& type, const nlohmann::ordered_json& payload) {
+  return "event: " + type + "\ndata: " + payload.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
+         "\n\n";
+}
+
 std::string sse_done() { return "data: [DONE]\n\n"; }
 
 std::string sse_error(const api_error& failure) { return sse_event(to_json(failure)); }

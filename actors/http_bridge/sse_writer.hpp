@@ -14,6 +14,8 @@ inline constexpr const char* sse_content_type = "text/event-stream";
 
 // "data: <compact json>\n\n". JSON escapes newlines, so one event is always one data line.
 std::string sse_event(const nlohmann::json& payload);
+// "event: <type>\ndata: <compact json>\n\n": the Responses API's typed events (no [DONE] after them).
+std::string sse_typed_event(const std::string& type, const nlohmann::ordered_json& payload);
 std::string sse_done();
 std::string sse_error(const api_error& failure);
 

@@ -7,9 +7,13 @@
 //                      with tool results, response_format json_schema via zodResponseFormat + parse()
 //   @langchain/openai  bindTools + invoke / stream, withStructuredOutput
 //   ai (AI SDK)        generateText with a required tool, streamText, generateObject
+//   /v1/responses      the Responses API: function_call items (whole and streamed), a history with
+//                      function_call_output, text.format json_schema, reasoning items; the AI SDK's
+//                      OpenAI provider with a required tool
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { ChatOpenAI } from '@langchain/openai';
 import { generateObject, generateText, streamText, tool } from 'ai';
@@ -417,4 +421,95 @@ test('AI SDK: generateText with a required tool, streamText, generateObject', as
   const { object } = await generateObject({ model: provider(model), schema: weatherSchema, prompt: 'Forecast?',
     maxOutputTokens: 400, maxRetries: 0 });
   assert.deepEqual(weatherSchema.parse(object), object);
+});
+
+// The Responses API's flat function tools.
+const responseTools = tools.map(({ function: f }) => ({ type: 'function', ...f }));
+
+test('responses: a required tool is a function_call item with valid arguments, whole and streamed', async () => {
+  const whole = await live.client.responses.create({
+    model, input: 'Weather in Paris for 3 days?', tools: responseTools, max_output_tokens: 400,
+    tool_choice: { type: 'function', name: 'get_weather' },
+  });
+  assert.equal(whole.status, 'completed', JSON.stringify(whole));
+  const calls = whole.output.filter((item) => item.type === 'function_call');
+  assert.equal(calls.length, 1, JSON.stringify(whole.output));
+  assert.equal(calls[0].name, 'get_weather');
+  assert.match(calls[0].call_id, /^call_/);
+  assert.match(calls[0].id, /^fc_/);
+  assertWeatherArguments(calls[0].arguments);
+  assert.equal(whole.output.some((item) => item.type === 'message'), false, JSON.stringify(whole.output));
+  assert.deepEqual(whole.tools.map((t) => t.name), ['get_weather', 'get_time']);
+
+  const stream = live.client.responses.stream({
+    model, input: 'Use a tool.', tools: responseTools, tool_choice: 'required', max_output_tokens: 400,
+  });
+  const types = [];
+  let argumentsDone = null;
+  let final = null;
+  for await (const event of stream) {
+    types.push(event.type);
+    if (event.type === 'response.function_call_arguments.done') argumentsDone = event;
+    if (event.type === 'response.completed') final = event.response;
+  }
+  assert.ok(argumentsDone, types.join(' '));
+  assert.deepEqual(types.filter((t) => t.includes('function_call') || t.includes('output_item')),
+    ['response.output_item.added', 'response.function_call_arguments.delta', 'response.function_call_arguments.done',
+      'response.output_item.done']);
+  const [call] = final.output;
+  assert.equal(call.type, 'function_call');
+  assert.equal(call.arguments, argumentsDone.arguments);
+  if (call.name === 'get_weather') assertWeatherArguments(call.arguments);
+  else assert.deepEqual(JSON.parse(call.arguments), {});
+  // The SDK's own snapshot holds the same call.
+  const snapshot = await stream.finalResponse();
+  assert.equal(snapshot.output[0].arguments, call.arguments);
+});
+
+test('responses: a history with function_call and function_call_output items; tool_choice none answers text', async () => {
+  const answer = await live.client.responses.create({
+    model, max_output_tokens: 8, tools: responseTools, tool_choice: 'none',
+    input: [
+      { role: 'user', content: 'Weather in Rome?' },
+      { type: 'function_call', call_id: 'call_1', name: 'get_weather', arguments: '{"city": "Rome", "unit": "celsius", "days": 1}' },
+      { type: 'function_call_output', call_id: 'call_1', output: '{"temp": 21}' },
+    ],
+  });
+  assert.deepEqual(answer.output.map((item) => item.type), ['message']);
+  assert.equal(typeof answer.output_text, 'string');
+});
+
+test('responses: text.format json_schema returns schema-valid JSON', async () => {
+  const schema = JSON.parse(JSON.stringify(weatherParameters));
+  const answer = await live.client.responses.create({
+    model, input: 'Forecast?', max_output_tokens: 400,
+    text: { format: { type: 'json_schema', name: 'forecast', schema, strict: true } },
+  });
+  assert.equal(answer.status, 'completed');
+  assertWeatherArguments(answer.output_text);
+  assert.equal(answer.text.format.name, 'forecast');
+});
+
+test('responses: a thinking model\'s <think> block is a reasoning item, its tokens reasoning_tokens', async () => {
+  const think = { 151667: 100 };  // every token <think> (random weights never open the block)
+  const whole = await live.client.responses.create({ model, input: 'Think.', max_output_tokens: 5, logit_bias: think });
+  assert.deepEqual(whole.output.map((item) => item.type), ['reasoning', 'message'], JSON.stringify(whole.output));
+  assert.equal(whole.output[0].content[0].type, 'reasoning_text');
+  assert.equal(whole.output[0].content[0].text, '<think>'.repeat(4));
+  assert.equal(whole.usage.output_tokens_details.reasoning_tokens, 5);
+  let reasoning = '';
+  for await (const event of live.client.responses.stream({ model, input: 'Think.', max_output_tokens: 5, logit_bias: think })) {
+    if (event.type === 'response.reasoning_text.delta') reasoning += event.delta;
+  }
+  assert.equal(reasoning, whole.output[0].content[0].text);
+});
+
+test("responses: the AI SDK's OpenAI provider calls a required tool", async () => {
+  const openai = createOpenAI({ baseURL: live.grid.baseURL, apiKey: devKey });
+  const getWeather = tool({ description: 'Weather in a city', inputSchema: weatherSchema });
+  const called = await generateText({ model: openai.responses(model), prompt: 'Weather in Paris?', maxOutputTokens: 400,
+    tools: { get_weather: getWeather }, toolChoice: 'required', maxRetries: 0 });
+  assert.equal(called.toolCalls.length, 1, JSON.stringify(called.content));
+  assert.equal(called.toolCalls[0].toolName, 'get_weather');
+  assert.deepEqual(weatherSchema.parse(called.toolCalls[0].input), called.toolCalls[0].input);
 });

@@ -1,0 +1,32 @@
+#pragma once
+// responses_request: `POST /v1/responses` bodies (OpenAI's Responses API) read as the chat request
+// they amount to, so that one validator and one pipeline serve both APIs. `instructions` and the
+// `input` items (messages with text parts, function_call, function_call_output; reasoning items are
+// dropped as chat templates drop past reasoning) become chat messages; `max_output_tokens`,
+// `text.format`, `reasoning.effort`, flat function `tools` and `include` become their chat
+// counterparts. An error the chat reader finds names the Responses field ("input[2].arguments",
+// "max_output_tokens", "text.format.schema"), not the chat one. Nothing is stored (`store` is always
+// false), so `previous_response_id` and `conversation` are 400s that say so, as are hosted tools,
+// non-text input and the other settings the grid cannot honour.
+#include <string_view>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/http_bridge/api_error.hpp"
+#include "actors/http_bridge/openai_request.hpp"
+
+namespace infergrid::http {
+
+struct responses_request {
+  completion_request chat;  // what the grid runs (kind chat, one choice)
+  // The request's settings as the response object repeats them (instructions, max_output_tokens,
+  // metadata, parallel_tool_calls, reasoning, store, temperature, text, tool_choice, tools, top_p, ...).
+  nlohmann::ordered_json echo = nlohmann::ordered_json::object();
+};
+
+using parsed_responses_request = std::variant<responses_request, api_error>;
+
+parsed_responses_request parse_responses_request(std::string_view body, const request_limits& limits);
+
+}  // namespace infergrid::http
