@@ -17,6 +17,7 @@
 #include "actors/http_bridge/http_bridge_config.hpp"
 #include "actors/http_bridge/model_catalog.hpp"
 #include "actors/http_bridge/rate_limiter.hpp"
+#include "actors/http_bridge/response_store.hpp"
 #include "actors/http_bridge/throughput_series.hpp"
 
 namespace infergrid::http {
@@ -37,6 +38,7 @@ struct bridge_shared {
         limiter(config.rate_limit),
         inbox(config.queue_capacity),
         dashboard_answers(std::chrono::milliseconds(config.dashboard_cache_ms)),
+        stored_responses(static_cast<std::size_t>(config.stored_responses_mb) << 20, config.stored_response_ttl_s * 1000),
         id_prefix(random_id_prefix()) {}
 
   const http_bridge_config config;
@@ -48,6 +50,7 @@ struct bridge_shared {
   dashboard_store dashboard;  // the grid's and the ledger's views, job lookups (dashboard_feed)
   dashboard_cache dashboard_answers;  // built JSON answers shared by every dashboard reader
   throughput_series series;   // served completions per second (the dashboard's plots)
+  response_store stored_responses;  // /v1/responses kept for previous_response_id and GET/DELETE
   std::atomic<std::int64_t> jobs_in_flight{0};
   std::atomic<bool> closing{false};  // the actor is stopping: waiting HTTP threads give up
   std::atomic<std::uint64_t> next_job{1};

@@ -48,7 +48,7 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
                                      "max_connections_per_client", "header_timeout_ms", "body_timeout_ms",
                                      "idle_timeout_ms", "access_log", "operator_keys", "dashboard_refresh_ms",
                                      "dashboard_cache_ms", "dashboard_recent_jobs", "dashboard_ledger_entries", "dashboard_earnings_epochs",
-                                     "keys_reload_ms", "cors_origins"}));
+                                     "keys_reload_ms", "cors_origins", "stored_responses_mb", "stored_response_ttl_s"}));
   http_bridge_config out;
   IG_TRY(read_listen(config, out));
   auto keys = config.require<std::string>("keys_file");
@@ -92,6 +92,8 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
   IG_TRY(read<std::int64_t>(config, "dashboard_refresh_ms", out.dashboard_refresh_ms, 50));
   IG_TRY(read<std::int64_t>(config, "dashboard_cache_ms", out.dashboard_cache_ms, 0));
   IG_TRY(read<std::int64_t>(config, "keys_reload_ms", out.keys_reload_ms, 50));
+  IG_TRY(read<std::int64_t>(config, "stored_responses_mb", out.stored_responses_mb, 0));
+  IG_TRY(read<std::int64_t>(config, "stored_response_ttl_s", out.stored_response_ttl_s, 1));
   IG_TRY(read<std::size_t>(config, "dashboard_recent_jobs", out.dashboard_recent_jobs, 1));
   IG_TRY(read<std::size_t>(config, "dashboard_ledger_entries", out.dashboard_ledger_entries, 1));
   if (out.dashboard_recent_jobs > grid_view_recent_jobs_max || out.dashboard_ledger_entries > ledger_view_entries_max) {

@@ -67,6 +67,10 @@ struct http_bridge_config {
   std::size_t dashboard_recent_jobs = 50;     // finished jobs listed (at most grid_view_recent_jobs_max)
   std::size_t dashboard_ledger_entries = 20;  // newest entries listed and re-checked (at most 200)
   std::size_t dashboard_earnings_epochs = 8;  // closed epochs of miners' earnings listed (at most 32)
+  // /v1/responses kept for previous_response_id and GET/DELETE /v1/responses/{id} (response_store.hpp):
+  // in memory, at most this many MiB (oldest dropped first; 0 = none kept) and each for this long.
+  std::int64_t stored_responses_mb = 64;
+  std::int64_t stored_response_ttl_s = 3600;
   // model -> its GGUF, read for tokenizer.chat_template and the context length /v1/models reports.
   std::map<std::string, std::string> model_files;
   rate_limit_settings rate_limit;

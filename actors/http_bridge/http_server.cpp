@@ -61,6 +61,7 @@ const char* allowed_method(const std::string& path) {
     if (path == route.path) return route.method;
   }
   if (path.starts_with("/v1/models/") && path.size() > std::string_view("/v1/models/").size()) return "GET";
+  if (path.starts_with("/v1/responses/") && path.size() > std::string_view("/v1/responses/").size()) return "GET, DELETE";
   return nullptr;
 }
 
@@ -171,6 +172,16 @@ void http_server::add_routes() {
     else write_json(res, 200, model_json(*found));
     done(req, res, "/v1/models/{id}", started, who.who.account);
   });
+  // A kept /v1/responses answer: read or delete it.
+  for (const bool remove : {false, true}) {
+    auto serve = [&shared, done](const httplib::Request& req, httplib::Response& res) {
+      const auto started = clock::now();
+      serve_stored_response(shared, req, req.matches[1], res);
+      done(req, res, "/v1/responses/{id}", started);
+    };
+    if (remove) server_.Delete(R"(/v1/responses/([^/]+))", serve);
+    else server_.Get(R"(/v1/responses/([^/]+))", serve);
+  }
   add_dashboard_routes(server_, shared_, done);
   // A browser's CORS preflight (any path: the request it precedes is answered, 404 included).
   server_.Options(R"(.*)", [&shared, done](const httplib::Request& req, httplib::Response& res) {

@@ -31,6 +31,7 @@ struct translation {
   json chat = json::object();
   model::number_texts texts;
   std::vector<param_alias> aliases;
+  bool instructed = false;  // messages[0] is the instructions
 };
 
 std::string at(const std::string& name, std::size_t index) { return name + "[" + std::to_string(index) + "]"; }
@@ -48,8 +49,6 @@ bool is_disabled(const json& v) { return v == "disabled"; }
 bool is_default_tier(const json& v) { return v == "auto" || v == "default"; }
 
 constexpr std::array refused_fields = {
-    refused_field{"previous_response_id", never_inert,
-                  "this grid stores no responses (store is always false): send the whole conversation in 'input'"},
     refused_field{"conversation", never_inert, "this grid keeps no conversations: send the whole conversation in 'input'"},
     refused_field{"background", is_false, "background responses are not supported"},
     refused_field{"prompt", never_inert, "stored prompt templates are not supported"},
@@ -184,14 +183,32 @@ constexpr std::array input_item_kinds = {
     input_item_kind{"reasoning", nullptr},
 };
 
-maybe_error read_input(const json& body, const request_limits& limits, translation& out) {
+// `previous_response_id`: the conversation it ended goes before the input.
+maybe_error read_previous(const json& body, const previous_conversation& previous, translation& out) {
+  auto id = body.find("previous_response_id");
+  if (id == body.end() || id->is_null()) return std::nullopt;
+  if (!id->is_string()) return invalid_field("previous_response_id", "'previous_response_id' must be a string.");
+  if (!previous) {
+    return unsupported_field("previous_response_id", "'previous_response_id': this bridge keeps no responses "
+                                                     "(stored_responses_mb: 0); send the whole conversation in 'input'.");
+  }
+  auto found = previous(id->get<std::string>());
+  if (auto* failure = std::get_if<api_error>(&found)) return *failure;
+  for (auto& message : std::get<json>(found)) add_message(out, std::move(message), "previous_response_id");
+  return std::nullopt;
+}
+
+maybe_error read_input(const json& body, const request_limits& limits, const previous_conversation& previous,
+                       translation& out) {
   out.chat["messages"] = json::array();
   if (auto instructions = body.find("instructions"); instructions != body.end() && !instructions->is_null()) {
     if (!instructions->is_string()) return invalid_field("instructions", "'instructions' must be a string.");
     if (!instructions->get_ref<const std::string&>().empty()) {
       add_message(out, json{{"role", "system"}, {"content", *instructions}}, "instructions");
+      out.instructed = true;
     }
   }
+  IG_RESPONSES_TRY(read_previous(body, previous, out));
   auto input = body.find("input");
   if (input == body.end() || input->is_null()) {
     return invalid_field("input", "'input' is required: a string, or an array of input items.");
@@ -363,7 +380,7 @@ maybe_error read_metadata(const json& body) {
 }
 
 maybe_error read_responses_fields(const model::json_with_number_texts& document, const request_limits& limits,
-                                  translation& out) {
+                                  const previous_conversation& previous, translation& out) {
   const json& body = document.value;
   IG_RESPONSES_TRY(refuse_unsupported(body));
   copy_same_fields(body, out);
@@ -373,7 +390,7 @@ maybe_error read_responses_fields(const model::json_with_number_texts& document,
     return invalid_field("store", "'store' must be a boolean.");
   }
   IG_RESPONSES_TRY(read_metadata(body));
-  IG_RESPONSES_TRY(read_input(body, limits, out));
+  IG_RESPONSES_TRY(read_input(body, limits, previous, out));
   IG_RESPONSES_TRY(read_tools(body, document.texts, out));
   IG_RESPONSES_TRY(read_tool_choice(body, out));
   IG_RESPONSES_TRY(read_text_format(body, document.texts, out));
@@ -430,16 +447,24 @@ json echo_of(const json& body, const completion_request& chat) {
 
 }  // namespace
 
-parsed_responses_request parse_responses_request(std::string_view body, const request_limits& limits) {
+parsed_responses_request parse_responses_request(std::string_view body, const request_limits& limits,
+                                                 const previous_conversation& previous) {
   auto parsed = parse_json_object_keeping_number_texts(body);
   if (auto* failure = std::get_if<api_error>(&parsed)) return *failure;
   const auto& document = std::get<model::json_with_number_texts>(parsed);
   translation out;
-  if (auto failed = read_responses_fields(document, limits, out)) return *failed;
+  if (auto failed = read_responses_fields(document, limits, previous, out)) return *failed;
+  json conversation = out.chat["messages"];
+  if (out.instructed) conversation.erase(conversation.begin());
   auto chat = parse_chat_document({std::move(out.chat), std::move(out.texts)}, limits);
   if (auto* failure = std::get_if<api_error>(&chat)) return renamed(*failure, std::move(out.aliases));
   responses_request request{std::move(std::get<completion_request>(chat))};
   request.echo = echo_of(document.value, request.chat);
+  request.conversation = std::move(conversation);
+  if (auto store = document.value.find("store"); store != document.value.end() && store->is_boolean()) {
+    request.store = store->get<bool>();
+  }
+  request.echo["previous_response_id"] = given_or(document.value, "previous_response_id", nullptr);
   return request;
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "actors/http_bridge/response_store.hpp"
 #include "actors/http_bridge/responses_response.hpp"
 
 namespace infergrid::http {
@@ -168,6 +169,77 @@ TEST(ResponsesRequest, ErrorsNameTheResponsesField) {
     EXPECT_EQ(failure.message.find("max_tokens"), std::string::npos) << failure.message;
     EXPECT_EQ(failure.message.find("response_format"), std::string::npos) << failure.message;
   }
+}
+
+TEST(ResponsesRequest, APreviousResponsesConversationGoesBeforeTheInputAndInstructionsAreNotKept) {
+  const previous_conversation previous = [](const std::string& id) -> std::variant<ordered_json, api_error> {
+    if (id != "resp_1") return api_error{400, "gone", "invalid_request_error", "previous_response_id", "previous_response_not_found"};
+    return ordered_json::parse(R"([{"role":"user","content":"Weather?"},{"role":"assistant","content":null,
+      "tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{}"}}]}])");
+  };
+  const auto parsed = parse_responses_request(R"({"model":"m","instructions":"Be brief.","previous_response_id":"resp_1",
+    "store":false,"input":[{"type":"function_call_output","call_id":"call_1","output":"sunny"}]})", limits, previous);
+  ASSERT_TRUE(std::holds_alternative<responses_request>(parsed)) << std::get<api_error>(parsed).message;
+  const auto& request = std::get<responses_request>(parsed);
+  const auto& messages = request.chat.messages;
+  ASSERT_EQ(messages.size(), 4u);
+  EXPECT_EQ(messages[0].role, "system");  // this request's instructions, first
+  EXPECT_EQ(messages[1].content, "Weather?");
+  EXPECT_EQ(messages[2].tool_calls.at(0).id, "call_1");
+  EXPECT_EQ(messages[3].role, "tool");
+  EXPECT_EQ(messages[3].content, "sunny");
+  // What a continuation of this one would start from: no instructions.
+  ASSERT_EQ(request.conversation.size(), 3u);
+  EXPECT_EQ(request.conversation[0]["content"], "Weather?");
+  EXPECT_FALSE(request.store);
+  EXPECT_EQ(request.echo["previous_response_id"], "resp_1");
+  auto unknown = parse_responses_request(R"({"model":"m","previous_response_id":"resp_2","input":"x"})", limits, previous);
+  ASSERT_TRUE(std::holds_alternative<api_error>(unknown));
+  EXPECT_EQ(std::get<api_error>(unknown).code, "previous_response_not_found");
+  // A bridge that keeps no responses says so.
+  auto none = parse_responses_request(R"({"model":"m","previous_response_id":"resp_1","input":"x"})", limits);
+  ASSERT_TRUE(std::holds_alternative<api_error>(none));
+  EXPECT_NE(std::get<api_error>(none).message.find("stored_responses_mb: 0"), std::string::npos);
+}
+
+TEST(ResponseStore, KeepsEachAnswerForItsAccountWithinItsBytesAndTime) {
+  response_store store(4096, 1000);
+  const auto entry = [](const std::string& account, const std::string& text) {
+    return stored_response{account, ordered_json{{"text", text}}, ordered_json::array()};
+  };
+  store.put("resp_a", entry("alice", "a"), 0);
+  ASSERT_TRUE(store.get("resp_a", "alice", 10).has_value());
+  EXPECT_EQ(store.get("resp_a", "alice", 10)->response["text"], "a");
+  EXPECT_FALSE(store.get("resp_a", "bob", 10).has_value());    // another account's
+  EXPECT_FALSE(store.erase("resp_a", "bob", 10));
+  EXPECT_FALSE(store.get("resp_a", "alice", 1000).has_value());  // expired
+  store.put("resp_b", entry("alice", "b"), 2000);
+  EXPECT_TRUE(store.erase("resp_b", "alice", 2001));
+  EXPECT_FALSE(store.get("resp_b", "alice", 2002).has_value());
+  EXPECT_EQ(store.bytes(), 0u);
+  // Over the bytes: the oldest go first; one answer larger than all is not kept.
+  for (int i = 0; i < 100; ++i) store.put("resp_" + std::to_string(i), entry("alice", std::string(100, 'x')), 3000);
+  EXPECT_LE(store.bytes(), 4096u);
+  EXPECT_FALSE(store.get("resp_0", "alice", 3000).has_value());
+  EXPECT_TRUE(store.get("resp_99", "alice", 3000).has_value());
+  store.put("resp_big", entry("alice", std::string(5000, 'x')), 3000);
+  EXPECT_FALSE(store.get("resp_big", "alice", 3000).has_value());
+  // Kept again under the same id: the newer answer, counted once.
+  store.put("resp_99", entry("alice", "again"), 3001);
+  EXPECT_EQ(store.get("resp_99", "alice", 3001)->response["text"], "again");
+  EXPECT_FALSE(response_store(0, 1000).enabled());
+}
+
+TEST(ResponseStore, AnAnswersAssistantTurnIsItsTextAndCalls) {
+  const auto turn = assistant_turn_of(ordered_json::parse(R"([{"type":"reasoning","content":[{"text":"hm"}]},
+    {"type":"message","content":[{"type":"output_text","text":"Let me look."}]},
+    {"type":"function_call","call_id":"call_1","name":"f","arguments":"{}"}])"));
+  EXPECT_EQ(turn["role"], "assistant");
+  EXPECT_EQ(turn["content"], "Let me look.");
+  EXPECT_EQ(turn["tool_calls"][0]["id"], "call_1");
+  EXPECT_EQ(turn["tool_calls"][0]["function"]["name"], "f");
+  EXPECT_TRUE(assistant_turn_of(ordered_json::parse(R"([{"type":"function_call","call_id":"c","name":"f","arguments":"{}"}])"))
+                  ["content"].is_null());
 }
 
 TEST(ResponsesResponse, AnAnswerIsItsReasoningItsMessageAndItsCalls) {

@@ -26,6 +26,7 @@ struct open_item {
 struct response_stream {
   std::shared_ptr<reply_session> reply;
   ordered_json echo;
+  response_finished finished;
   std::int64_t sequence = 0;
   bool opened = false;        // response.created and response.in_progress sent
   bool message_seen = false;  // a message item was opened
@@ -188,7 +189,9 @@ bool on_finished(response_stream& s, const job_event& event, const writer& write
   s.reply->done = true;
   const usage_counts usage = s.reply->usage();
   const char* type = outcome.status == "incomplete" ? "response.incomplete" : "response.completed";
-  if (!emit(s, write, type, {{"response", response_now(s, outcome, &usage)}})) return false;
+  const ordered_json response = response_now(s, outcome, &usage);
+  if (s.finished) s.finished(response);
+  if (!emit(s, write, type, {{"response", response}})) return false;
   sink.done();
   return true;
 }
@@ -234,10 +237,12 @@ bool stream_step(response_stream& s, httplib::DataSink& sink) {
 
 }  // namespace
 
-void answer_responses_stream(std::shared_ptr<reply_session> reply, ordered_json echo, httplib::Response& res) {
+void answer_responses_stream(std::shared_ptr<reply_session> reply, ordered_json echo, response_finished finished,
+                             httplib::Response& res) {
   auto stream = std::make_shared<response_stream>();
   stream->reply = std::move(reply);
   stream->echo = std::move(echo);
+  stream->finished = std::move(finished);
   res.set_header("Cache-Control", "no-cache");
   res.set_header("X-Accel-Buffering", "no");
   res.set_chunked_content_provider(

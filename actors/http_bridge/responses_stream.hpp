@@ -7,6 +7,7 @@
 // its .done events; and last response.completed, response.incomplete (max_output_tokens) or
 // response.failed, carrying the whole response and its usage. A client that goes away has its job
 // cancelled; only the tokens its socket took are billed.
+#include <functional>
 #include <memory>
 
 #include <httplib.h>
@@ -16,7 +17,11 @@
 
 namespace infergrid::http {
 
+// The whole response once it completed (or is incomplete), as the last event carries it.
+using response_finished = std::function<void(const ordered_json& response)>;
+
 // `reply` holds one choice whose first event was awaited (completion_stream's await_first_events).
-void answer_responses_stream(std::shared_ptr<reply_session> reply, ordered_json echo, httplib::Response& res);
+void answer_responses_stream(std::shared_ptr<reply_session> reply, ordered_json echo, response_finished finished,
+                             httplib::Response& res);
 
 }  // namespace infergrid::http

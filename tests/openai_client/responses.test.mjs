@@ -1,6 +1,7 @@
 // POST /v1/responses (OpenAI's Responses API) through the clients that use it — the `openai` package's
 // responses.create / responses.stream and the AI SDK's OpenAI provider (whose default model API it
-// is) — against a live `infergrid up` on stories260k (tests/http.cmake runs it). Tools and
+// is) — against a live `infergrid up` on stories260k (tests/http.cmake runs it), and kept responses
+// (retrieve, previous_response_id, delete). Tools and
 // structured outputs through this API are in tools.test.mjs (a model with a tool-calling template).
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -35,7 +36,7 @@ test('responses.create answers with a response object, its text and usage', asyn
   assert.equal(response.object, 'response');
   assert.match(response.id, /^resp_[0-9a-f]{32}$/);
   assert.equal(response.model, model);
-  assert.equal(response.store, false);
+  assert.equal(response.store, true);
   assert.equal(response.instructions, instructions);
   assert.equal(response.max_output_tokens, 8);
   assert.ok(['completed', 'incomplete'].includes(response.status), response.status);
@@ -114,9 +115,43 @@ test('responses.stream sends typed events in order; the deltas add up to the fin
   assert.deepEqual(final.usage, whole.usage);
 });
 
+test('a kept response: retrieved, continued with previous_response_id, deleted; store false keeps none', async () => {
+  const first = await client.responses.create({ model, instructions, input, max_output_tokens: 8, temperature: 0 });
+  assert.equal(first.store, true);
+  const retrieved = await client.responses.retrieve(first.id);
+  assert.deepEqual(retrieved, first);
+  // The continuation sees the conversation so far (without the first instructions: its own apply),
+  // exactly as a chat request holding the whole history.
+  const next = await client.responses.create({ model, previous_response_id: first.id, input: 'The end.', max_output_tokens: 8,
+    temperature: 0 });
+  assert.equal(next.previous_response_id, first.id);
+  const chat = await client.chat.completions.create({ model, max_tokens: 8, temperature: 0, messages: [
+    { role: 'user', content: input }, { role: 'assistant', content: first.output_text }, { role: 'user', content: 'The end.' }] });
+  assert.equal(next.output_text, chat.choices[0].message.content);
+  assert.equal(next.usage.input_tokens, chat.usage.prompt_tokens);
+  // A streamed answer is kept too.
+  let streamedId = null;
+  for await (const event of client.responses.stream({ model, input, max_output_tokens: 4 })) {
+    if (event.type === 'response.created') streamedId = event.response.id;
+  }
+  assert.equal((await client.responses.retrieve(streamedId)).id, streamedId);
+  // Only its account reads it.
+  const other = new OpenAI({ apiKey: 'sk-infergrid-dev', baseURL: grid.baseURL, maxRetries: 0 });
+  assert.equal((await rejection(other.responses.retrieve(first.id))).status, 404);
+  const foreign = await rejection(other.responses.create({ model, previous_response_id: first.id, input }));
+  assert.equal(foreign.status, 400);
+  assert.equal(foreign.param, 'previous_response_id');
+  await client.responses.delete(first.id);
+  assert.equal((await rejection(client.responses.retrieve(first.id))).status, 404);
+  const unkept = await client.responses.create({ model, input, max_output_tokens: 4, store: false });
+  assert.equal(unkept.store, false);
+  assert.equal((await rejection(client.responses.retrieve(unkept.id))).status, 404);
+});
+
 test('what the grid cannot do is a 400 naming the field; an unknown model a 404', async () => {
   const cases = [
     [{ model, input, previous_response_id: 'resp_0123' }, 'previous_response_id'],
+    [{ model, input, conversation: 'conv_1' }, 'conversation'],
     [{ model, input, tools: [{ type: 'web_search' }] }, 'tools[0].type'],
     [{ model, input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'https://x/y.png' }] }] },
       'input[0].content[0]'],
