@@ -2,7 +2,7 @@
 // (undici, node's http Agent) reads them: a kept connection announces the edge's true idle timeout
 // and requests left, and stays open that long even when it gives up its thread to another client;
 // an answer after which the edge closes says `Connection: close` and nothing else; and a stopping
-// server answers a request whose first bytes arrived instead of dropping it.
+// server answers a request whose first bytes arrived instead of dropping it, and logs how many.
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -113,6 +113,7 @@ TEST(EdgeKeepAlive, AStoppingServerAnswersARequestWhoseFirstBytesArrived) {
   send_all(sock, get_health);
   ASSERT_NE(read_answer(sock), "");  // a thread serves the connection, which now waits for its next request
   send_all(sock, "GET /health HTTP/1.1\r\nHo");
+  ::testing::internal::CaptureStderr();
   std::thread stopping([&] { running.server.stop(); });
   // Once the listening socket is closed, the server is stopping: the head's rest arrives after.
   for (int i = 0; i < 500; ++i) {
@@ -130,9 +131,14 @@ TEST(EdgeKeepAlive, AStoppingServerAnswersARequestWhoseFirstBytesArrived) {
   const std::string answer = read_answer(sock);
   ::close(sock);
   stopping.join();
+  const std::string log = ::testing::internal::GetCapturedStderr();
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 503")) << "the request was dropped unanswered: '" << answer << "'";
   EXPECT_NE(answer.find("\r\nConnection: close\r\n"), std::string::npos) << answer;
   EXPECT_NE(answer.find("\"shutting_down\""), std::string::npos) << answer;
+  // No scrape of /metrics can reach a stopped server: the refusal is counted in its last log line.
+  EXPECT_NE(log.find("stopped; 1 request(s) that arrived while it stopped were answered 503 shutting_down"),
+            std::string::npos)
+      << log;
 }
 
 TEST(EdgeKeepAlive, AnIdleConnectionGivesUpItsThreadToAnotherButStaysOpenForItsNextRequest) {

@@ -393,6 +393,7 @@ void edge_server::serve(int sock, const std::string& client, std::size_t served,
       break;
     }
     if (stopping()) {
+      ++counters.stopping_refusals;
       write_raw_error(sock, api_error{503, "The server is shutting down; retry shortly.", "server_error", "",
                                       "shutting_down", 1},
                       refusal_lines(limits_, origin_of_head(stream.unread())));

@@ -59,6 +59,9 @@ struct edge_counters {
   std::atomic<std::int64_t> refused_heads{0};        // too large (431) or badly framed (request_framing.hpp)
   std::atomic<std::int64_t> shed_connections{0};     // accepted while too many waited for a thread (503)
   std::atomic<std::int64_t> yielded_connections{0};  // keep-alive let go (after an answer) or parked (idle) while others waited
+  // Requests that arrived while the server stopped (503 shutting_down). Not on /metrics: the
+  // listener is closed by then, so no scrape reaches it; http_server logs the count as it stops.
+  std::atomic<std::int64_t> stopping_refusals{0};
 };
 
 // Called by a handler on the connection's thread: close the connection once this answer is written.

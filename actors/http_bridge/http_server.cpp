@@ -294,6 +294,11 @@ void http_server::stop() {
   if (!listener_.joinable()) return;
   server_.stop();
   listener_.join();
+  // No scrape reaches /metrics any more: what the stop refused is told here (edge_server.hpp).
+  if (const auto refused = server_.counters.stopping_refusals.load(); refused > 0) {
+    log(log_level::info, "http_bridge", "stopped; {} request(s) that arrived while it stopped were answered 503 shutting_down",
+        refused);
+  }
 }
 
 }  // namespace infergrid::http
