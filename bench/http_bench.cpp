@@ -154,8 +154,14 @@ int main(int argc, char** argv) {
   app.add_option("--requests", requests, "completions per connection")->check(CLI::PositiveNumber);
   app.add_option("--model-requests", model_requests, "GET /v1/models per connection")->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
-  const int http_port = infergrid::testing::free_tcp_port(), gateway_port = infergrid::testing::free_tcp_port();
-  auto grid = start_grid(http_port, gateway_port);
+  // Ports named in the config before the grid binds them: one a parallel test took meanwhile is
+  // picked again (free_port.hpp).
+  int http_port = 0, gateway_port = 0;
+  auto grid = infergrid::testing::start_on_free_ports(2, [&](const std::vector<int>& ports) {
+    http_port = ports[0];
+    gateway_port = ports[1];
+    return start_grid(http_port, gateway_port);
+  });
   if (!grid.ok()) {
     fmt::print(stderr, "http_bench: {}\n", grid.err().message);
     return 1;
