@@ -47,8 +47,9 @@ std::optional<api_error> too_deep(std::string_view body) {
 template <class Json>
 std::optional<api_error> not_an_object(const Json& document) {
   if (document.is_discarded()) return invalid_json("expected one JSON object");
-  if (!document.is_object()) {
-    return invalid_json("the body must be a JSON object, not " + std::string(document.type_name()));
+  if (!document.is_object()) {  // valid JSON, so not invalid_json's words
+    return api_error{400, "The request body must be a JSON object, not a JSON " + std::string(document.type_name()) + ".",
+                     "invalid_request_error", "", "invalid_json"};
   }
   return std::nullopt;
 }

@@ -233,10 +233,13 @@ maybe_error read_messages(const model::json_with_number_texts& document, const r
     IG_HTTP_TRY(assign(read_string(message, "role", param + ".role"), parsed.role));
     if (parsed.role == "developer") parsed.role = "system";
     if (parsed.role != "system" && parsed.role != "user" && parsed.role != "assistant" && parsed.role != "tool") {
-      return invalid_field(param + ".role", "'" + param + ".role' must be one of system, user, assistant, tool (got '" +
+      return invalid_field(param + ".role", "'" + param + ".role' must be one of system, developer, user, assistant, tool (got '" +
                                                 parsed.role + "').");
     }
     IG_HTTP_TRY(read_content(message, param + ".content", parsed.content));
+    // A participant's name: optional, unused by the chat templates, but as OpenAI a string.
+    std::string name;
+    IG_HTTP_TRY(assign(read_string(message, "name", param + ".name"), name));
     if (message.contains("tool_calls") || parsed.role == "tool") {
       IG_HTTP_TRY(read_message_tool_fields(message, document.texts, "/messages/" + std::to_string(i), param, parsed));
     }

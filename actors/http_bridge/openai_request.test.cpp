@@ -146,6 +146,18 @@ TEST(ChatRequest, InvalidJsonIs400WithoutParam) {
   }
 }
 
+TEST(ChatRequest, ABodyOfValidJsonThatIsNoObjectIsNotCalledInvalid) {
+  const auto array = chat_error("[1,2]");
+  EXPECT_EQ(array.message, "The request body must be a JSON object, not a JSON array.");
+  EXPECT_EQ(chat_error("\"text\"").message, "The request body must be a JSON object, not a JSON string.");
+}
+
+TEST(ChatRequest, ARefusedRoleListsEveryRoleAccepted) {
+  const auto failure = chat_error(R"({"model":"m","messages":[{"role":"robot","content":"x"}]})");
+  EXPECT_NE(failure.message.find("one of system, developer, user, assistant, tool (got 'robot')"), std::string::npos)
+      << failure.message;
+}
+
 TEST(ChatRequest, InvalidJsonSaysWhereAndWhyWithoutEchoingTheBody) {
   const std::string bad_escape = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\\uZZZZ\xff\"}]}";
   auto failure = chat_error(bad_escape);
@@ -175,6 +187,7 @@ TEST(ChatRequest, EachBadFieldIsNamed) {
       {R"({"model":"m","messages":[{"role":"user","content":"x"},{"role":"robot","content":"x"}]})", "messages[1].role"},
       {R"({"model":"m","messages":[{"content":"x"}]})", "messages[0].role"},
       {R"({"model":"m","messages":[{"role":"user","content":5}]})", "messages[0].content"},
+      {R"({"model":"m","messages":[{"role":"user","content":"x","name":5}]})", "messages[0].name"},
       {R"({"model":"m","messages":[{"role":"user"}]})", "messages[0].content"},
       {R"({"model":"m","messages":[{"role":"system","content":null},{"role":"user","content":"x"}]})", "messages[0].content"},
       {R"({"model":"m","messages":[{"role":"user","content":"x"},{"role":"tool","tool_call_id":"c"}]})", "messages[1].content"},
