@@ -2,14 +2,17 @@
 // (undici, node's http Agent) reads them: a kept connection announces the edge's true idle timeout
 // and requests left, and stays open that long even when it gives up its thread to another client;
 // an answer after which the edge closes says `Connection: close` and nothing else; and a stopping
-// server answers a request whose first bytes arrived instead of dropping it, and logs how many.
+// server answers a request whose first bytes arrived instead of dropping it, and logs how many; a
+// stream the stopping bridge ends closes its connection right after its last chunk.
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -139,6 +142,80 @@ TEST(EdgeKeepAlive, AStoppingServerAnswersARequestWhoseFirstBytesArrived) {
   EXPECT_NE(log.find("stopped; 1 request(s) that arrived while it stopped were answered 503 shutting_down"),
             std::string::npos)
       << log;
+}
+
+// Everything the server sends until it closes the connection; nullopt when it is still open after 10 s.
+std::optional<std::string> read_to_close(int sock) {
+  std::string in;
+  while (true) {
+    pollfd fd{sock, POLLIN, 0};
+    if (::poll(&fd, 1, 10000) <= 0) return std::nullopt;
+    char buffer[4096];
+    const auto got = ::recv(sock, buffer, sizeof buffer, 0);
+    if (got <= 0) return in;
+    in.append(buffer, static_cast<std::size_t>(got));
+  }
+}
+
+// A stream's head went out with Keep-Alive before the stop: HTTP/1.1 lets the server close after
+// the last chunk all the same, and a stopping one does so at once, not at the idle timeout.
+TEST(EdgeKeepAlive, AStreamTheStoppingBridgeEndsClosesItsConnectionAfterTheLastChunk) {
+  http_bridge_config config;
+  config.idle_timeout_ms = 60000;  // far past read_to_close's 10 s: the close must come from the stop
+  auto book = account_book::parse("accounts:\n  - {name: a, keys: [sk-a], balance_micro: 1000000}\n", "keys.yaml");
+  ASSERT_TRUE(book.ok());
+  running_server running(config, std::move(book).value());
+  running.shared.catalog.update({{"m", "infergrid", 512, 1}});
+  const int sock = connect_from("127.0.0.1", running.server.port());
+  const std::string body = R"({"model":"m","stream":true,"max_tokens":100,"messages":[{"role":"user","content":"hi"}]})";
+  send_all(sock, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-a\r\n"
+                 "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  std::vector<bridge_command> submitted;
+  for (int i = 0; i < 500 && submitted.empty(); ++i) {
+    submitted = running.shared.inbox.take(1);
+    if (submitted.empty()) std::this_thread::sleep_for(milliseconds(10));
+  }
+  ASSERT_EQ(submitted.size(), 1u);
+  const auto job = submitted[0].job;
+  job->push({job_event::kind::text, "Once", 1, "", "miner-1", 4});
+  std::string head;
+  while (head.find("Once") == std::string::npos) {
+    char buffer[4096];
+    pollfd fd{sock, POLLIN, 0};
+    ASSERT_GT(::poll(&fd, 1, 5000), 0) << head;
+    const auto got = ::recv(sock, buffer, sizeof buffer, 0);
+    ASSERT_GT(got, 0) << head;
+    head.append(buffer, static_cast<std::size_t>(got));
+  }
+  EXPECT_NE(head.find("\r\nKeep-Alive: timeout=60"), std::string::npos) << head;
+  // As the bridge stops (~http_bridge_state): its jobs fail, then the server stops.
+  running.shared.closing.store(true);
+  job->push({job_event::kind::failed, "", 0, "", "", 0, api_error{503, "The bridge is shutting down.", "api_error", "", "unavailable"}});
+  std::thread stopping([&] { running.server.stop(); });
+  const std::string rest = read_to_close(sock).value_or("(still open 10 s into the stop)");
+  stopping.join();
+  ::close(sock);
+  EXPECT_NE(rest.find("shutting down"), std::string::npos) << rest;
+  EXPECT_TRUE(rest.ends_with("\r\n0\r\n\r\n")) << "the connection was not closed after its last chunk: '" << rest << "'";
+}
+
+TEST(EdgeKeepAlive, AStoppingServerLetsAParkedConnectionGoAtOnce) {
+  http_bridge_config config;
+  config.http_threads = 1;
+  config.idle_timeout_ms = 60000;  // far past read_to_close's 10 s: the close must come from the stop
+  running_server running(config);
+  const int parked = connect_from("127.0.0.1", running.server.port());
+  send_all(parked, get_health);
+  ASSERT_NE(read_answer(parked), "");
+  // Another client waits for the one thread: the idle connection is parked off it.
+  const int other = connect_from("127.0.0.2", running.server.port());
+  send_all(other, get_health);
+  ASSERT_TRUE(read_answer(other).starts_with("HTTP/1.1 200"));
+  std::thread stopping([&] { running.server.stop(); });
+  EXPECT_EQ(read_to_close(parked), std::optional<std::string>("")) << "still open 10 s into the stop";
+  stopping.join();
+  ::close(parked);
+  ::close(other);
 }
 
 TEST(EdgeKeepAlive, AnIdleConnectionGivesUpItsThreadToAnotherButStaysOpenForItsNextRequest) {
