@@ -653,6 +653,28 @@ TEST_F(bridge_outage_test, a_bridge_given_the_journal_a_running_matchmaker_holds
 // once it judged the bridge silent (submitter_lost_ms, 3 s) and awaits its word until the deadline
 // (30 s): stopping (or killed: from its journal at the restart), it settles the job as at the
 // deadline without the word, the same claims and refund, and the receipt must not be paid either.
+// How many requests an owed_journal file owes: its [0, id, ...] records without an [1, id] record
+// (runtime/owed_journal.hpp's format), read without taking the journal from its holder.
+std::size_t journal_owes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::set<std::uint64_t> owed;
+  std::size_t offset = 0;
+  try {
+    while (offset < bytes.size()) {
+      const msgpack::object_handle record = msgpack::unpack(bytes.data(), bytes.size(), offset);
+      const msgpack::object& o = record.get();
+      if (o.type != msgpack::type::ARRAY || o.via.array.size < 2) continue;
+      const auto tag = o.via.array.ptr[0].as<int>();
+      const auto id = o.via.array.ptr[1].as<std::uint64_t>();
+      if (tag == 0) owed.insert(id);
+      if (tag == 1) owed.erase(id);
+    }
+  } catch (const std::exception&) {  // a record being written: count what was read
+  }
+  return owed.size();
+}
+
 void bridge_outage_test::receipt_parked_when_the_matchmaker_stops(int stop_signal, bridge_given_up given_up) {
   const bool bridge_lost_first = given_up == bridge_given_up::lost;
   const bool receipt_unpaid = given_up != bridge_given_up::not_yet;
@@ -663,11 +685,14 @@ void bridge_outage_test::receipt_parked_when_the_matchmaker_stops(int stop_signa
   if (bridge_lost_first) edit_config("edge", "request_timeout_ms: 30000", "request_timeout_ms: 6000");
   const bool unjudged = given_up == bridge_given_up::unjudged;
   if (unjudged) {
-    // With no job held it ticks every 4 s (idle_tick_ms; the heartbeat timeout lets it), so the
-    // bridge, frozen as the job ran (~0.5 s) and heard every 100 ms till then, is 10 s silent at its
-    // stop (10.3 s after the freeze) with no tick since then (those ~8.4 s and ~12.4 s after it).
-    edit_config("mm", "submitter_lost_ms: 3000", "submitter_lost_ms: 10000");
-    edit_config("mm", "heartbeat_timeout_ms: 800", "heartbeat_timeout_ms: 16000, idle_tick_ms: 4000");
+    // With no job held it ticks every 5 s (idle_tick_ms; the heartbeat timeout lets it). The
+    // matchmaker is itself frozen for 7 s once the receipt is parked: the first tick after it goes on
+    // (at once: its timer is due) takes the bridge's silence for its own and counts the bridge heard
+    // then, so the ticks that follow (5 s and 10 s later) find it silent for less than 12 s, and it is
+    // 12 s silent with no tick since when the matchmaker stops 13.2 s after it went on — however long
+    // the worker took to finish.
+    edit_config("mm", "submitter_lost_ms: 3000", "submitter_lost_ms: 12000");
+    edit_config("mm", "heartbeat_timeout_ms: 800", "heartbeat_timeout_ms: 24000, idle_tick_ms: 5000");
     edit_config("edge", "matchmaker_check_ms: 500", "matchmaker_check_ms: 100");
   }
   start_edge_grid();
@@ -675,11 +700,18 @@ void bridge_outage_test::receipt_parked_when_the_matchmaker_stops(int stop_signa
   (void)stream(400, [&](int chunks) {
     if (chunks < 3) return true;
     edge->send_signal(SIGSTOP);  // the client waits from here; everything else happens meanwhile
-    const auto frozen_at = std::chrono::steady_clock::now();
     kill_settlement();
-    std::this_thread::sleep_for(milliseconds(1500));  // the worker finishes: its receipt is parked
+    // The worker finishes: its receipt is parked, journaled as it parks.
+    const auto parked_by = std::chrono::steady_clock::now() + seconds(30);
+    while (journal_owes(dir + "/mm.journal") == 0 && std::chrono::steady_clock::now() < parked_by) {
+      std::this_thread::sleep_for(milliseconds(20));
+    }
+    EXPECT_GT(journal_owes(dir + "/mm.journal"), 0u) << "no receipt parked: proves nothing\n" << matchmaker->log();
     if (unjudged) {
-      std::this_thread::sleep_until(frozen_at + milliseconds(10300));
+      matchmaker->send_signal(SIGSTOP);
+      std::this_thread::sleep_for(milliseconds(7000));  // over submitter_lost_ms / 2 since its last tick
+      matchmaker->send_signal(SIGCONT);
+      std::this_thread::sleep_for(milliseconds(13200));
       EXPECT_FALSE(matchmaker->wait_for_log("has not been heard from for", milliseconds(0)))
           << "a tick judged the bridge silent before the stop: proves nothing\n" << matchmaker->log();
     }
@@ -798,28 +830,6 @@ TEST_F(bridge_outage_test, a_stream_that_finished_while_the_bridge_was_frozen_pa
   EXPECT_EQ(balance_micro("alice-ledger"), genesis_micro - cost) << history("alice-ledger") << matchmaker->log();
   EXPECT_EQ(balance_micro(worker_ids[0]), after_fee(cost)) << history(worker_ids[0]);
   EXPECT_EQ(history("alice-ledger").find("refund"), std::string::npos) << history("alice-ledger");
-}
-
-// How many requests an owed_journal file owes: its [0, id, ...] records without an [1, id] record
-// (runtime/owed_journal.hpp's format), read without taking the journal from its holder.
-std::size_t journal_owes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::set<std::uint64_t> owed;
-  std::size_t offset = 0;
-  try {
-    while (offset < bytes.size()) {
-      const msgpack::object_handle record = msgpack::unpack(bytes.data(), bytes.size(), offset);
-      const msgpack::object& o = record.get();
-      if (o.type != msgpack::type::ARRAY || o.via.array.size < 2) continue;
-      const auto tag = o.via.array.ptr[0].as<int>();
-      const auto id = o.via.array.ptr[1].as<std::uint64_t>();
-      if (tag == 0) owed.insert(id);
-      if (tag == 1) owed.erase(id);
-    }
-  } catch (const std::exception&) {  // a record being written: count what was read
-  }
-  return owed.size();
 }
 
 // With owed_journal, the claims and refund journaled in place of the receipt while the job awaited the
