@@ -946,8 +946,9 @@ TEST_F(matchmaker_loss_test, a_restarted_matchmaker_that_lost_the_job_fails_it_w
 // take ~0.4 s here, so the bridge checks every 50 ms and is killed 0.1 s into the stream.)
 class bridge_loss_test : public partial_settlement_test {
  protected:
-  // The grid started, and a 400-token stream whose bridge is kill -9'ed 0.1 s after its 3rd chunk.
-  void stream_until_the_bridge_is_killed() {
+  // The grid started, and a 400-token stream whose bridge is kill -9'ed 0.1 s after its 3rd chunk
+  // (at once, with its worker before it, when `worker_too`).
+  void stream_until_the_bridge_is_killed(bool worker_too = false) {
     ledger = start_node("ledger");
     matchmaker = start_node("mm");
     edge = start_node("edge");
@@ -955,7 +956,12 @@ class bridge_loss_test : public partial_settlement_test {
     ASSERT_TRUE(wait_for_workers(1)) << edge->log() << matchmaker->log();
     const stream_outcome got = stream(400, [&](int chunks) {
       if (chunks < 3) return true;
-      std::this_thread::sleep_for(milliseconds(100));
+      if (worker_too) {
+        worker->send_signal(SIGKILL);
+        (void)worker->wait_exit(seconds(5));
+      } else {
+        std::this_thread::sleep_for(milliseconds(100));
+      }
       edge->send_signal(SIGKILL);
       (void)edge->wait_exit(seconds(5));
       return false;
@@ -990,8 +996,35 @@ TEST_F(bridge_loss_test, a_job_a_killed_bridge_left_at_the_matchmaker_is_settled
   edge = start_node("edge");
   ASSERT_TRUE(matchmaker->wait_for_log("lost by its submitter", seconds(15))) << matchmaker->log() << edge->log();
   EXPECT_NE(matchmaker->log().find("no longer holds it (restarted"), std::string::npos) << matchmaker->log();
-  EXPECT_TRUE(edge->wait_for_log("0 never reached the matchmaker", seconds(5))) << edge->log();
+  EXPECT_TRUE(edge->wait_for_log("0 never reached the matchmaker or failed there", seconds(5))) << edge->log();
   (void)expect_paid_what_the_bridge_had_received(matchmaker->log());
+}
+
+// The bridge is kill -9'ed mid-stream and the job then fails at the matchmaker (its only worker is
+// killed too, and none serves the model after orphan_wait_ms): the failure goes to a bridge no
+// longer there, and nothing settles the escrow. Started again on its owed_journal, the bridge names
+// the job it no longer holds; the matchmaker failed it, so it forgets its segments (no late receipt
+// of it is passed on) and says it owes nothing for it, and the bridge refunds the escrow at once —
+// what its expiry would do, a minute sooner. Before, the segments kept for a late receipt made the
+// matchmaker keep the job as its own to settle, and the payer's funds waited for the escrow's expiry
+// (the 30 s deadline + settlement's grace).
+TEST_F(bridge_loss_test, a_job_that_failed_while_its_bridge_was_dead_is_refunded_when_the_bridge_restarts) {
+  edit_config("edge", "settlement_retry_ms: 500,", "settlement_retry_ms: 500, owed_journal: \"" + dir + "/edge.journal\",");
+  edit_config("mm", "submitter_lost_ms: 3000", "submitter_lost_ms: 60000, orphan_wait_ms: 200");
+  ASSERT_NO_FATAL_FAILURE(stream_until_the_bridge_is_killed(true));
+  ASSERT_TRUE(matchmaker->wait_for_log("failed, its submitter told", seconds(15))) << matchmaker->log();
+  ASSERT_EQ(run_cli("ledger --db " + db + " escrows").output.find("0 open escrows"), std::string::npos)
+      << "no escrow left open: proves nothing";
+  const auto restarted_at = std::chrono::steady_clock::now();
+  edge = start_node("edge");
+  expect_books_closed();  // within seconds, not at the escrow's expiry
+  std::cout << "the escrow was refunded "
+            << std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - restarted_at).count()
+            << " ms after the bridge started again\n";
+  EXPECT_TRUE(edge->wait_for_log("1 never reached the matchmaker or failed there", seconds(5))) << edge->log();
+  EXPECT_EQ(balance_micro("alice-ledger"), genesis_micro) << history("alice-ledger");
+  EXPECT_NE(history("alice-ledger").find("refund"), std::string::npos) << history("alice-ledger");
+  EXPECT_EQ(history("alice-ledger").find("expire"), std::string::npos) << history("alice-ledger");
 }
 
 }  // namespace

@@ -5,8 +5,9 @@
 // once it leaves the bridge with what settles it journaled (a receipt's delivery word, or claims and
 // a refund). A bridge started again on the journal asks the matchmaker about the jobs it names: the
 // matchmaker loses at once those it still watches for this bridge (it pays what the old bridge had
-// received and refunds the rest), and names those it never got or owes nothing for — refusing them
-// from then on, so no worker can yet be paid for one. Only those the bridge refunds; the others are
+// received and refunds the rest), and names those it never got or owes nothing for (it failed them:
+// the failure went to the dead bridge) — refusing them from then on, so no worker can yet be paid
+// for one. Only those the bridge refunds; the others are
 // the matchmaker's to settle (or their escrows expire, as before). A matchmaker that does not
 // answer is asked again at every check.
 #include <set>
@@ -46,7 +47,7 @@ void http_bridge_state::forgotten_answered(std::size_t count, const std::vector<
     forgotten_unasked_.pop_front();
     if (unknown.contains(job.request_id) && !shared_->config.settlement.empty()) {
       // Journaled anew before the entry naming the job is marked answered.
-      send_refund(job.request_id, "the matchmaker never got its job, dispatched before the bridge restarted", false,
+      send_refund(job.request_id, "the matchmaker never got its job, or failed it, before the bridge restarted", false,
                   [this, id = job.request_id](const status& ack) {
                     if (!ack.ok()) log(log_level::debug, ctx_.address(), "refund of forgotten {}: {}", id, ack.err().message);
                   });
@@ -56,7 +57,8 @@ void http_bridge_state::forgotten_answered(std::size_t count, const std::vector<
   }
   if (count > 0) {
     log(log_level::info, ctx_.address(),
-        "{} job(s) dispatched before the restart asked about: {} never reached the matchmaker (escrow refunded), {} "
+        "{} job(s) dispatched before the restart asked about: {} never reached the matchmaker or failed there (escrow "
+        "refunded), {} "
         "settled by it",
         count, refunded, count - refunded);
   }

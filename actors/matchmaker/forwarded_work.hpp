@@ -45,6 +45,8 @@ class forwarded_work {
   std::size_t requests_held() const { return by_request_.size(); }
   // Whether the request's segments are kept (it runs, or ended recently enough for a late receipt).
   bool knows(const std::string& request_id) const { return by_request_.contains(request_id); }
+  // Forgets the request's segments now: no receipt of it is passed on from here on.
+  void forget(const std::string& request_id) { by_request_.erase(request_id); }
   // ok when the receipt's worker, resume point and token counts match a forwarded segment.
   status check(const completion_receipt& receipt) const;
   // Partial settle_receipts for the segments other than the receipt's own that streamed part of its

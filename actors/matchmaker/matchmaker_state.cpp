@@ -244,6 +244,8 @@ void matchmaker_state::finish_failed(const std::string& request_id, const error&
   ++counters_.failed;
   (void)ctx_.send(dropped.request.reply_to, inference_failed{request_id, static_cast<std::uint16_t>(why.code), why.message});
   vouched_.forget(request_id);  // its submitter was told and settles it
+  failed_to_submitter_.add(request_id);
+  log(log_level::info, ctx_.address(), "request {} failed, its submitter told: {}", request_id, why.message);
   release_parked(request_id);
 }
 
@@ -446,6 +448,7 @@ std::vector<std::string> matchmaker_state::disown(const std::vector<std::string>
       continue;
     }
     if (may_still_settle(id) || journaled_unqueued.contains(id)) continue;
+    forwarded_.forget(id);  // a job that failed here: a late receipt of it is refused from now on
     disowned_.add(id);
     unknown.push_back(id);
   }
@@ -460,7 +463,8 @@ std::vector<std::string> matchmaker_state::disown(const std::vector<std::string>
 
 bool matchmaker_state::may_still_settle(const std::string& request_id) const {
   return jobs_.contains(request_id) || vouched_.watches(request_id) || settlement_owed_.holds(request_id) ||
-         parked_journal_.contains(request_id) || forwarded_.knows(request_id);
+         parked_journal_.contains(request_id) ||
+         (forwarded_.knows(request_id) && !failed_to_submitter_.contains(request_id));
 }
 
 void matchmaker_state::release_parked(const std::string& request_id) {

@@ -23,8 +23,8 @@
 #include "actors/matchmaker/matchmaker_config.hpp"
 #include "actors/matchmaker/demand_book.hpp"
 #include "actors/matchmaker/demand_meter.hpp"
-#include "actors/matchmaker/disowned_requests.hpp"
 #include "actors/matchmaker/price_book.hpp"
+#include "actors/matchmaker/recent_request_ids.hpp"
 #include "actors/matchmaker/reputation_book.hpp"
 #include "actors/matchmaker/vouched_jobs.hpp"
 #include "actors/matchmaker/worker_registry.hpp"
@@ -166,7 +166,8 @@ class matchmaker_state {
   std::vector<std::string> disown(const std::vector<std::string>& request_ids, const std::string& submitter);
   // Whether anything of the request is here that could still pay a worker or close its escrow: the
   // job, its watch, a settlement message owed (queued, parked, or journaled and not yet queued), or
-  // its forwarded segments (a receipt may still come for them).
+  // its forwarded segments (a receipt may still come for them) — unless it failed here: its
+  // submitter settles it, and disown forgets them so that no receipt of it is passed on.
   bool may_still_settle(const std::string& request_id) const;
   void release_parked(const std::string& request_id);
   void mark_answered(const std::string& request_id, const std::vector<std::uint64_t>& entries);
@@ -190,7 +191,15 @@ class matchmaker_state {
   retried_requests settlement_owed_;     // receipts, claims and refunds settlement has not answered yet
   std::optional<owed_journal> journal_;  // config_.owed_journal, opened by create()
   std::map<std::string, std::vector<std::uint64_t>> parked_journal_;  // request id -> journal_parked's entries
-  disowned_requests disowned_{held_requests_query::max_ids};  // refused if they still arrive
+  // The requests a restarted bridge asked about that the matchmaker never got, or settled nothing
+  // of and owes nothing for. The bridge refunds their escrows on that word, so one that still
+  // arrives (sent before the bridge died and held up on the way) is refused: no worker runs it, and
+  // none is paid, for an escrow that went back. (One held up past the newest max_ids arrives past
+  // its deadline, refused too.)
+  recent_request_ids disowned_{held_requests_query::max_ids};
+  // Requests failed here (finish_failed): their submitter was told and settles each itself, so a
+  // restarted one that no longer holds one may refund it at once (its late receipt is refused).
+  recent_request_ids failed_to_submitter_{held_requests_query::max_ids};
   price_book prices_;
   demand_book demand_;
   demand_meter meter_;

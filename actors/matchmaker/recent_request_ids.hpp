@@ -1,9 +1,7 @@
 #pragma once
-// disowned_requests: the requests a restarted bridge asked about (held_requests_query.forgotten_ids)
-// that the matchmaker never got, or settled nothing of and owes nothing for. The bridge refunds
-// their escrows on that word, so one that still arrives (sent before the bridge died and held up on
-// the way) is refused: no worker runs it, and none is paid, for an escrow that went back. Bounded:
-// the newest max_ids are kept (a request held up that long arrives past its deadline, refused too).
+// recent_request_ids: a bounded set of request ids, the newest max_ids kept. The matchmaker keeps
+// two (matchmaker_state.hpp): the requests a restarted bridge disowned, and those it failed to their
+// submitter — each an answer it must still give about a request it no longer holds.
 #include <cstddef>
 #include <deque>
 #include <string>
@@ -11,9 +9,9 @@
 
 namespace infergrid::matchmaker {
 
-class disowned_requests {
+class recent_request_ids {
  public:
-  explicit disowned_requests(std::size_t max_ids) : max_ids_(max_ids) {}
+  explicit recent_request_ids(std::size_t max_ids) : max_ids_(max_ids) {}
 
   void add(const std::string& request_id) {
     if (!ids_.insert(request_id).second) return;
