@@ -677,6 +677,11 @@ std::size_t journal_owes(const std::string& path) {
 
 void bridge_outage_test::receipt_parked_when_the_matchmaker_stops(int stop_signal, bridge_given_up given_up) {
   const bool bridge_lost_first = given_up == bridge_given_up::lost;
+  // Killed with the bridge silent for submitter_lost_ms and no tick since, the matchmaker has judged
+  // nothing: its journal holds the receipt as it parked. The bridge resumes once it restarted (its
+  // replays wait submitter_lost_ms for a bridge's word) and, told the job is lost, fails it and
+  // settles what it delivered itself.
+  const bool killed_unjudged = given_up == bridge_given_up::unjudged && stop_signal == SIGKILL;
   const bool receipt_unpaid = given_up != bridge_given_up::not_yet;
   const std::string lost = "submitter_lost_ms: 3000";
   edit_config("mm", lost, lost + ", owed_journal: \"" + dir + "/mm.journal\", owed_journal_sync: true");
@@ -697,8 +702,9 @@ void bridge_outage_test::receipt_parked_when_the_matchmaker_stops(int stop_signa
   }
   start_edge_grid();
   bool checked = false;
-  (void)stream(400, [&](int chunks) {
-    if (chunks < 3) return true;
+  bool resumed = false;  // killed_unjudged: the bridge goes on with the client's stream
+  const stream_outcome got = stream(400, [&](int chunks) {
+    if (chunks < 3 || resumed) return true;
     edge->send_signal(SIGSTOP);  // the client waits from here; everything else happens meanwhile
     kill_settlement();
     // The worker finishes: its receipt is parked, journaled as it parks.
@@ -733,6 +739,11 @@ void bridge_outage_test::receipt_parked_when_the_matchmaker_stops(int stop_signa
     }
     matchmaker = start_node("mm");
     EXPECT_TRUE(matchmaker->wait_for_log("owed before a restart sent again", seconds(15))) << matchmaker->log();
+    if (killed_unjudged) {
+      resumed = true;
+      edge->send_signal(SIGCONT);
+      return true;
+    }
     ledger = start_node("ledger");
     expect_books_closed();
     const std::int64_t spent = genesis_micro - balance_micro("alice-ledger");
@@ -756,7 +767,17 @@ void bridge_outage_test::receipt_parked_when_the_matchmaker_stops(int stop_signa
     edge->send_signal(SIGKILL);
     return false;
   });
-  EXPECT_TRUE(checked);
+  EXPECT_TRUE(checked || killed_unjudged);
+  if (!killed_unjudged) return;
+  // The client was told the job failed; the payer pays the prompt and the tokens it read, the
+  // miner is paid that from its chunk claims, the rest is refunded — the receipt is never paid.
+  EXPECT_FALSE(got.finished);
+  EXPECT_TRUE(matchmaker->wait_for_log("is not sent — its submitter still holds the job", seconds(5))) << matchmaker->log();
+  ledger = start_node("ledger");
+  expect_delivered_tokens_paid(got.content_chunks);
+  EXPECT_EQ(history(worker_ids[0]).find(" settle"), std::string::npos) << "the failed job's receipt was paid\n"
+                                                                      << history(worker_ids[0]);
+  std::cout << "the client read " << got.content_chunks << " chunks before the job failed\n";
 }
 
 TEST_F(bridge_outage_test, a_receipt_a_stopping_matchmaker_held_for_the_bridge_pays_the_miner_after_a_restart) {
@@ -784,6 +805,16 @@ TEST_F(bridge_outage_test, a_receipt_awaiting_a_silent_bridge_when_the_matchmake
 // the parked receipt as its last word — the whole answer paid, its delivery never confirmed.
 TEST_F(bridge_outage_test, a_receipt_of_a_bridge_silent_past_submitter_lost_ms_is_not_paid_when_the_matchmaker_stops_before_its_next_tick) {
   receipt_parked_when_the_matchmaker_stops(SIGTERM, bridge_given_up::unjudged);
+}
+
+// Killed instead, the matchmaker had judged nothing: its journal held the receipt as it parked.
+// Restarted, it holds what its journal owed for submitter_lost_ms; the bridge resumes, names the job
+// held, is told it is lost, fails it to its client and settles the chunks it delivered — and the
+// matchmaker drops the journaled receipt. Before, the restarted matchmaker paid that receipt at once:
+// the payer was charged the whole answer, its client told the job had failed (the bridge's own claims
+// and refund then found the escrow closed).
+TEST_F(bridge_outage_test, a_receipt_of_a_bridge_silent_past_submitter_lost_ms_is_not_paid_when_the_matchmaker_is_killed_and_the_bridge_fails_the_job) {
+  receipt_parked_when_the_matchmaker_stops(SIGKILL, bridge_given_up::unjudged);
 }
 
 // Killed instead, the matchmaker had journaled the job as it would settle it stopping (the claims

@@ -96,19 +96,48 @@ void matchmaker_state::owe_journaled() {
     log(log_level::info, ctx_.address(), "{} settlement message(s) owed before a restart sent again (journal {})", owed,
         journal_->path());
   }
-  // One row per kind of message owe_settlement sends.
+  // One row per kind of message owe_settlement sends; each held until its request is named or
+  // submitter_lost_ms passed (owe_journaled in matchmaker_state.hpp).
+  const auto hold = [this](const std::string& request_id, std::uint64_t id, std::function<void()> send) {
+    replayed_[request_id].push_back({id, std::move(send)});
+  };
   const std::vector<owed_replay_row> rows = {
-      owed_replay_as<completion_receipt>([this](const completion_receipt& m, std::uint64_t id) {
-        owe_settlement<settle_reply>(m, "journaled receipt", id);
+      owed_replay_as<completion_receipt>([this, hold](const completion_receipt& m, std::uint64_t id) {
+        hold(m.request_id, id, [this, m, id] { owe_settlement<settle_reply>(m, "journaled receipt", id); });
       }),
-      owed_replay_as<settle_receipt>([this](const settle_receipt& m, std::uint64_t id) {
-        owe_settlement<settle_reply>(m, "journaled partial claim", id);
+      owed_replay_as<settle_receipt>([this, hold](const settle_receipt& m, std::uint64_t id) {
+        hold(m.request_id, id, [this, m, id] { owe_settlement<settle_reply>(m, "journaled partial claim", id); });
       }),
-      owed_replay_as<refund_request>([this](const refund_request& m, std::uint64_t id) {
-        owe_settlement<ledger_ack>(m, "journaled refund", id);
+      owed_replay_as<refund_request>([this, hold](const refund_request& m, std::uint64_t id) {
+        hold(m.request_id, id, [this, m, id] { owe_settlement<ledger_ack>(m, "journaled refund", id); });
       }),
   };
   for (const std::string& dropped : replay_owed(*journal_, rows)) log(log_level::error, ctx_.address(), "{}", dropped);
+  if (!replayed_.empty()) (void)ctx_.after(config_.submitter_lost_ms, [this] { send_replayed(); });
+}
+
+void matchmaker_state::send_replayed() {
+  for (auto& [request_id, entries] : std::exchange(replayed_, {})) {
+    for (replayed_entry& entry : entries) entry.send();
+  }
+}
+
+void matchmaker_state::replayed_named(const std::string& request_id, bool delivered) {
+  auto found = replayed_.find(request_id);
+  if (found == replayed_.end()) return;
+  std::vector<replayed_entry> entries = std::move(found->second);
+  replayed_.erase(found);
+  if (delivered) {
+    for (replayed_entry& entry : entries) entry.send();
+    return;
+  }
+  std::vector<std::uint64_t> ids;
+  for (const replayed_entry& entry : entries) ids.push_back(entry.journal_id);
+  mark_answered(request_id, ids);
+  log(log_level::warn, ctx_.address(),
+      "request {}: what was owed for it before the restart is not sent — its submitter still holds the job, "
+      "unfinished for it, and settles what it delivered",
+      request_id);
 }
 
 void matchmaker_state::arm_tick() {
@@ -463,6 +492,7 @@ std::vector<std::string> matchmaker_state::disown(const std::vector<std::string>
 
 bool matchmaker_state::may_still_settle(const std::string& request_id) const {
   return jobs_.contains(request_id) || vouched_.watches(request_id) || settlement_owed_.holds(request_id) ||
+         replayed_.contains(request_id) ||
          parked_journal_.contains(request_id) ||
          (forwarded_.knows(request_id) && !failed_to_submitter_.contains(request_id));
 }
@@ -693,7 +723,9 @@ handler_table matchmaker_state::handlers() {
         for (const std::string& id : q.request_ids) {
           auto found = jobs_.find(id);
           if (found == jobs_.end() || found->second.submitted_by != in.sender) out.lost_ids.push_back(id);
+          if (found == jobs_.end()) replayed_named(id, false);
         }
+        for (const std::string& id : q.delivered_ids) replayed_named(id, true);
         auto settled = vouched_.on_query(in.sender, q, ctx_.steady_ms(),
                                          [this](const std::string& id) { return forwarded_.claims_of(id); });
         for (vouched_jobs::settlement& vouched : settled.vouched) settle(std::move(vouched));

@@ -12,6 +12,7 @@
 // The stream ends with a chunk whose finish_reason is set, or with inference_failed.
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -138,8 +139,20 @@ class matchmaker_state {
   // `journaled`: its owed_journal id when it was journaled before (sent again after a restart).
   template <class Reply, class Claim>
   void owe_settlement(const Claim& claim, std::string what, std::optional<std::uint64_t> journaled = std::nullopt);
-  // What the journal held at start, owed again (receipts and claims, refunds), oldest first.
+  // What the journal held at start, owed again (receipts and claims, refunds), oldest first — each
+  // request's after submitter_lost_ms (replayed_), or sooner when its bridge names it delivered.
+  // A journaled receipt may be one parked for a bridge's word when this process was killed: a
+  // bridge that still holds that job (it names it held in a check, and is answered that the job is
+  // lost) fails it to its client and settles what it delivered itself, so what was journaled for
+  // it is dropped, never sent — the payer is not charged the whole answer its client was told had
+  // failed. A bridge that received it whole names it delivered again (the killed matchmaker never
+  // answered that word), and it is sent at once; named by no bridge in that time (its bridge is
+  // gone, or heard the answer before the kill), it is sent then.
   void owe_journaled();
+  // The held replays of a request a bridge named in a check: sent now (`delivered`), or dropped
+  // (held by the bridge: it settles the job), their journal entries marked answered.
+  void replayed_named(const std::string& request_id, bool delivered);
+  void send_replayed();
   // A receipt its submitter vouched for (or that needs no vouching): the earlier workers' claims,
   // then the receipt.
   void settle(vouched_jobs::settlement&& vouched);
@@ -191,6 +204,11 @@ class matchmaker_state {
   retried_requests settlement_owed_;     // receipts, claims and refunds settlement has not answered yet
   std::optional<owed_journal> journal_;  // config_.owed_journal, opened by create()
   std::map<std::string, std::vector<std::uint64_t>> parked_journal_;  // request id -> journal_parked's entries
+  struct replayed_entry {
+    std::uint64_t journal_id = 0;
+    std::function<void()> send;  // owes it again under its journal id
+  };
+  std::map<std::string, std::vector<replayed_entry>> replayed_;  // request id -> owe_journaled's held replays, in order
   // The requests a restarted bridge asked about that the matchmaker never got, or settled nothing
   // of and owes nothing for. The bridge refunds their escrows on that word, so one that still
   // arrives (sent before the bridge died and held up on the way) is refused: no worker runs it, and
