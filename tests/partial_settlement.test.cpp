@@ -294,9 +294,10 @@ actors:
     }
     return k;
   }
-  // Every escrow ended (receipts settle asynchronously) and the books verify with exact conservation.
+  // Every escrow ended (receipts settle asynchronously; a restarted matchmaker holds what its journal
+  // owed for submitter_lost_ms, up to 12 s here) and the books verify with exact conservation.
   void expect_books_closed() {
-    const auto deadline = std::chrono::steady_clock::now() + seconds(15);
+    const auto deadline = std::chrono::steady_clock::now() + seconds(30);
     std::string listed;
     while (std::chrono::steady_clock::now() < deadline) {
       listed = run_cli("ledger --db " + db + " escrows").output;
@@ -769,15 +770,25 @@ void bridge_outage_test::receipt_parked_when_the_matchmaker_stops(int stop_signa
   });
   EXPECT_TRUE(checked || killed_unjudged);
   if (!killed_unjudged) return;
+  std::cout << "the client read " << got.content_chunks << " chunks, finished: " << got.finished << "\n";
+  if (got.finished) {
+    // The chunks the killed matchmaker had sent all waited in the bridge's socket (here they do not:
+    // the client reads ~220 of 400), so the bridge got the answer whole and named it delivered: the
+    // receipt is paid at once, whole, nothing refunded.
+    ledger = start_node("ledger");
+    expect_books_closed();
+    EXPECT_EQ(genesis_micro - balance_micro("alice-ledger"), got.prompt_tokens + got.completion_tokens * completion_micro_per_token)
+        << history("alice-ledger");
+    EXPECT_EQ(history("alice-ledger").find("refund"), std::string::npos) << history("alice-ledger");
+    return;
+  }
   // The client was told the job failed; the payer pays the prompt and the tokens it read, the
   // miner is paid that from its chunk claims, the rest is refunded — the receipt is never paid.
-  EXPECT_FALSE(got.finished);
   EXPECT_TRUE(matchmaker->wait_for_log("is not sent — its submitter still holds the job", seconds(5))) << matchmaker->log();
   ledger = start_node("ledger");
   expect_delivered_tokens_paid(got.content_chunks);
   EXPECT_EQ(history(worker_ids[0]).find(" settle"), std::string::npos) << "the failed job's receipt was paid\n"
                                                                       << history(worker_ids[0]);
-  std::cout << "the client read " << got.content_chunks << " chunks before the job failed\n";
 }
 
 TEST_F(bridge_outage_test, a_receipt_a_stopping_matchmaker_held_for_the_bridge_pays_the_miner_after_a_restart) {
