@@ -1,5 +1,5 @@
 // `infergrid make-model --out FILE [--arch llama|qwen2|qwen3] [--size NAME (random_llama_sizes: tiny … llama3.1-8b)]
-// [--type f16|q4_k_m|...] [--seed N] [--vocab qwen3|llama3 --tokenizer-json PATH] [--emit-token TEXT]`: writes a
+// [--type f16|q4_k_m|...] [--pure] [--seed N] [--vocab qwen3|llama3 --tokenizer-json PATH] [--emit-token TEXT]`: writes a
 // randomly initialised GGUF of a supported architecture (its real tensor names and metadata keys) with a
 // generated SentencePiece vocabulary, or with a real byte-level BPE vocabulary read from a Hugging Face
 // tokenizer.json (and the tokenizer_config.json beside it) as llama.cpp's converter writes it, for
@@ -22,6 +22,7 @@ struct make_model_args {
   std::string arch;  // empty: the size's own (qwen2 for the qwen2-* sizes, else llama)
   std::string size = "small";
   std::string type = "f16";
+  bool pure = false;  // every matrix in the type itself, no llama.cpp mix (llama-quantize --pure)
   std::uint64_t seed = 1;
   std::string vocab;
   std::string tokenizer_json;
@@ -51,6 +52,7 @@ int make_model(const make_model_args& args) {
   // Both checked by the options' validators: a size of random_llama_sizes, a type of the table or a mix.
   model::random_llama_options options = *model::random_llama_named(args.size, args.type);
   if (!args.arch.empty()) options.architecture = args.arch;
+  if (args.pure) options.mix.reset();  // options.weight_type is already the mix's base type
   options.seed = args.seed;
   model::gguf_tokenizer_fields fields;
   if (!args.vocab.empty()) {
@@ -69,9 +71,9 @@ int make_model(const make_model_args& args) {
     fmt::print(stderr, "error: {}\n", written.err().message);
     return 1;
   }
-  fmt::print("wrote {} ({}, {} layers, embd {}, heads {}/{}, ffn {}, vocab {}, {}{})\n", args.out,
+  fmt::print("wrote {} ({}, {} layers, embd {}, heads {}/{}, ffn {}, vocab {}, {}{}{})\n", args.out,
              options.architecture, options.n_layers, options.n_embd, options.n_heads, options.n_kv_heads, options.n_ff,
-             options.n_vocab, args.type, options.tied_output ? ", tied embeddings" : "");
+             options.n_vocab, args.type, args.pure ? " pure" : "", options.tied_output ? ", tied embeddings" : "");
   return 0;
 }
 
@@ -93,7 +95,7 @@ void add_make_model(CLI::App& app) {
                              size.name, shape.n_embd, shape.n_layers, shape.n_vocab);
   }
   command->add_option("--size", args.size, size_help)->check(CLI::IsMember(size_names));
-  // A mix's name wins over a type's: q2_k is llama.cpp's Q2_K mix, as llama-quantize names it.
+  // A mix's name wins over a type's: q2_k is llama.cpp's Q2_K mix, as llama-quantize names it (--pure: the type).
   std::vector<std::string> type_names;
   for (const model::type_traits& t : model::all_types) {
     if (!model::quant_mix_named(t.cli_name)) type_names.emplace_back(t.cli_name);
@@ -107,6 +109,9 @@ void add_make_model(CLI::App& app) {
                       "Weight type of the matrices (norms stay F32), or llama.cpp's " + mix_names + " tensor mix")
       ->check(CLI::IsMember(type_names))
       ->capture_default_str();
+  command->add_flag("--pure", args.pure,
+                    "No mix: every matrix in the --type's own weight type, as llama-quantize --pure (--type q2_k "
+                    "--pure writes only Q2_K matrices; rows must then be whole blocks of it)");
   command->add_option("--seed", args.seed, "Random seed (the same seed writes the same weights)")->capture_default_str();
   auto* vocab = command->add_option("--vocab", args.vocab, "Real byte-level BPE vocabulary: qwen3 or llama3")
                     ->check(CLI::IsMember({"qwen3", "llama3"}));

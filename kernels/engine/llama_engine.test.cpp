@@ -67,8 +67,8 @@ INSTANTIATE_TEST_SUITE_P(every_type, random_llama_engine,
 // llama.cpp's tensor mixes (quant_mix.hpp) on the width-512 model, whose FFN width 1408 is not whole
 // super-blocks: Q4_K_M (Q4_K, Q6_K, the Q5_0 / Q8_0 fallbacks), Q5_K_M (Q5_K, Q6_K, Q5_1, Q8_0),
 // Q3_K_M (Q3_K, Q4_K, Q5_K, Q6_K, Q5_0) and Q2_K (Q2_K, Q3_K, Q6_K, the Q4_0 fallback) in one file
-// each. Logits against the reference, then greedy continuations token for token. Q3_K_S and Q3_K_L
-// hold no type these do not (quant_mix.test.cpp checks their choices).
+// each. Logits against the reference, then greedy continuations token for token. Q3_K_S, Q3_K_L and
+// Q2_K_S hold no type these do not (quant_mix.test.cpp checks their choices).
 class mixed_llama_engine : public ::testing::TestWithParam<model::quant_mix> {};
 
 TEST_P(mixed_llama_engine, logits_and_greedy_continuation_match_reference) {

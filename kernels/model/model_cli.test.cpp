@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdio>
+#include <set>
 
 #include "kernels/model/test_support.hpp"
 
@@ -60,6 +61,30 @@ TEST(model_cli, make_model_writes_the_q3_k_m_and_q2_k_mixes) {
     EXPECT_EQ(info.exit_code, 0) << info.output;
     for (const std::string& type : types) EXPECT_NE(info.output.find(" " + type + " "), std::string::npos) << mix << " " << type;
   }
+}
+
+// Q2_K_S (llama.cpp's ftype 21): the small model's 8 heads over 4 kv heads and 4 layers pick no Q4_K,
+// so Q2_K matrices, the Q6_K output and the Q4_0 fallback of the 1408-wide ffn_down, and none of Q2_K's
+// Q3_K. --pure: no mix, every matrix in the type (the 100m shape's rows are whole super-blocks).
+TEST(model_cli, make_model_writes_q2_k_s_and_a_pure_q2_k_file) {
+  const auto tensor_types = [](const std::string& path) {
+    const run_result info = run_cli("model-info --tensors " + path);
+    EXPECT_EQ(info.exit_code, 0) << info.output;
+    std::set<std::string> types;
+    for (const char* type : {"F32", "Q2_K", "Q3_K", "Q4_K", "Q4_0", "Q6_K"}) {
+      if (info.output.find(std::string(" ") + type + " ") != std::string::npos) types.insert(type);
+    }
+    return types;
+  };
+  const std::string s_path = testing_support::temp_path("cli_q2_k_s.gguf");
+  const run_result s_made = run_cli("make-model --size small --type q2_k_s --out " + s_path);
+  ASSERT_EQ(s_made.exit_code, 0) << s_made.output;
+  EXPECT_EQ(tensor_types(s_path), (std::set<std::string>{"F32", "Q2_K", "Q4_0", "Q6_K"}));
+  const std::string pure_path = testing_support::temp_path("cli_q2_k_pure.gguf");
+  const run_result pure_made = run_cli("make-model --size 100m --type q2_k --pure --out " + pure_path);
+  ASSERT_EQ(pure_made.exit_code, 0) << pure_made.output;
+  EXPECT_NE(pure_made.output.find("q2_k pure"), std::string::npos) << pure_made.output;
+  EXPECT_EQ(tensor_types(pure_path), (std::set<std::string>{"F32", "Q2_K"}));
 }
 
 TEST(model_cli, make_model_writes_each_architecture) {

@@ -38,6 +38,7 @@ bool picks(layer_pick pick, std::uint32_t layer, const mix_shape& shape) {
     case layer_pick::none: return false;
     case layer_pick::more_bits: return use_more_bits(layer, shape.n_layers);
     case layer_pick::first_two: return layer < 2;
+    case layer_pick::first_eighth: return layer < shape.n_layers / 8;
     case layer_pick::first_sixteenth: return layer < shape.n_layers / 16;
     case layer_pick::grouped_attention: return shape.heads_per_kv_head >= 4;
   }

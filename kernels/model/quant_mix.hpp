@@ -8,14 +8,16 @@
 //   - attn_v, ffn_down and attn_output of each layer follow the mix's row of role types below
 //     (Q4_K_M: Q6_K attn_v / ffn_down in the layers use_more_bits picks; Q3_K_M: Q5_K attn_v in
 //     layers 0 and 1 and Q5_K ffn_down in the first sixteenth, Q4_K elsewhere, Q4_K attn_output;
-//     Q2_K: Q3_K for all three, Q4_K attn_v where 4 or more query heads share each kv head).
+//     Q2_K: Q3_K for all three, Q4_K attn_v where 4 or more query heads share each kv head; Q2_K_S:
+//     Q2_K but Q4_K attn_v where heads are shared as in Q2_K and Q4_K ffn_down in the first eighth).
 //   - every other matrix (token_embd, attn_q/k, ffn_gate/up) is the base type.
 //   - a K-quant chosen for a tensor whose rows are not a multiple of 256 falls back: Q2_K, Q3_K ->
 //     Q4_0, Q4_K -> Q5_0, Q5_K -> Q5_1, Q6_K -> Q8_0 (F16 where even that block does not divide the
 //     rows). A Qwen2.5 0.5B (width 896) therefore holds Q5_0 and Q8_0 matrices in a Q4_K_M file.
 // Not modelled: llama.cpp's bump of Q3_K/Q4_K attn_v to Q5_K in 70B models (it asks the model's
 // size class, which a file does not record), and its counting of attn_v tensors in file order
-// (the layer number here; the same for the files llama.cpp and we write).
+// (the layer number here; the same for the files llama.cpp and we write). llama-quantize writes
+// Q2_K_S only with an importance matrix (imatrix) for its Q2_K tensors; we quantize without one.
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -30,6 +32,7 @@ enum class layer_pick {
   none,
   more_bits,          // use_more_bits(layer, n_layers)
   first_two,          // layers 0 and 1
+  first_eighth,       // layer < n_layers / 8
   first_sixteenth,    // layer < n_layers / 16
   grouped_attention,  // every layer, where n_heads / n_kv_heads >= 4
 };
@@ -51,9 +54,11 @@ struct quant_mix {
   role_types attn_output;
 };
 
-inline constexpr std::array<quant_mix, 6> quant_mixes = {{
+inline constexpr std::array<quant_mix, 7> quant_mixes = {{
     {"q2_k", 10, ggml_type::q2_k, ggml_type::q6_k, {ggml_type::q3_k, layer_pick::grouped_attention, ggml_type::q4_k},
      {ggml_type::q3_k}, {ggml_type::q3_k}},
+    {"q2_k_s", 21, ggml_type::q2_k, ggml_type::q6_k, {ggml_type::q2_k, layer_pick::grouped_attention, ggml_type::q4_k},
+     {ggml_type::q2_k, layer_pick::first_eighth, ggml_type::q4_k}, {ggml_type::q2_k}},
     {"q3_k_s", 11, ggml_type::q3_k, ggml_type::q6_k, {ggml_type::q3_k}, {ggml_type::q3_k}, {ggml_type::q3_k}},
     {"q3_k_m", 12, ggml_type::q3_k, ggml_type::q6_k, {ggml_type::q4_k, layer_pick::first_two, ggml_type::q5_k},
      {ggml_type::q4_k, layer_pick::first_sixteenth, ggml_type::q5_k}, {ggml_type::q4_k}},

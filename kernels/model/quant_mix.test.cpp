@@ -1,5 +1,5 @@
-// llama.cpp's Q2_K / Q3_K_S/M/L / Q4_K_M / Q5_K_M tensor choices (quant_mix.hpp), on the shapes of real
-// models and on a written file.
+// llama.cpp's Q2_K / Q2_K_S / Q3_K_S/M/L / Q4_K_M / Q5_K_M tensor choices (quant_mix.hpp), on the
+// shapes of real models and on a written file.
 #include "kernels/model/quant_mix.hpp"
 
 #include <gtest/gtest.h>
@@ -91,6 +91,28 @@ TEST(quant_mix, q2_k_gives_attn_v_more_bits_where_kv_heads_are_shared) {
   EXPECT_EQ(mixed_tensor_type(q2_k, "blk.3.attn_output.weight", 896, qwen_0_5b), ggml_type::q4_0);
   EXPECT_EQ(mixed_tensor_type(q2_k, "blk.3.attn_v.weight", 896, qwen_0_5b), ggml_type::q5_0);  // Q4_K's fallback
   EXPECT_EQ(mixed_tensor_type(q3_k_m, "blk.3.ffn_gate.weight", 896, qwen_0_5b), ggml_type::q4_0);
+}
+
+TEST(quant_mix, q2_k_s_keeps_q2_k_but_in_shared_attn_v_and_the_first_eighth_of_ffn_down) {
+  const quant_mix q2_k_s = *quant_mix_named("q2_k_s");
+  EXPECT_EQ(q2_k_s.file_type, 21u);  // LLAMA_FTYPE_MOSTLY_Q2_K_S
+  // attn_v: Q4_K where 4 or more query heads share a kv head, else the base Q2_K (not Q2_K's Q3_K).
+  EXPECT_EQ(mixed_tensor_type(q2_k_s, "blk.3.attn_v.weight", 4096, llama_8b), ggml_type::q4_k);
+  EXPECT_EQ(mixed_tensor_type(q2_k_s, "blk.3.attn_v.weight", 4096, llama2_7b), ggml_type::q2_k);
+  // ffn_down: Q4_K below n/8 = 4 of 32 layers, then Q2_K.
+  EXPECT_EQ(mixed_tensor_type(q2_k_s, "blk.3.ffn_down.weight", 14336, llama_8b), ggml_type::q4_k);
+  EXPECT_EQ(mixed_tensor_type(q2_k_s, "blk.4.ffn_down.weight", 14336, llama_8b), ggml_type::q2_k);
+  EXPECT_EQ(mixed_tensor_type(q2_k_s, "blk.31.ffn_down.weight", 14336, llama_8b), ggml_type::q2_k);
+  EXPECT_EQ(mixed_tensor_type(q2_k_s, "blk.3.attn_output.weight", 4096, llama_8b), ggml_type::q2_k);
+  EXPECT_EQ(mixed_tensor_type(q2_k_s, "blk.3.attn_q.weight", 4096, llama_8b), ggml_type::q2_k);
+  EXPECT_EQ(mixed_tensor_type(q2_k_s, "token_embd.weight", 4096, llama_8b), ggml_type::q2_k);
+  EXPECT_EQ(mixed_tensor_type(q2_k_s, "output.weight", 4096, llama_8b), ggml_type::q6_k);
+  // Qwen2.5 0.5B: 24 layers (n/8 = 3), 896-wide rows fall back (Q2_K -> Q4_0, Q4_K -> Q5_0).
+  EXPECT_EQ(mixed_tensor_type(q2_k_s, "blk.2.ffn_down.weight", 4864, qwen_0_5b), ggml_type::q4_k);
+  EXPECT_EQ(mixed_tensor_type(q2_k_s, "blk.3.ffn_down.weight", 4864, qwen_0_5b), ggml_type::q2_k);
+  EXPECT_EQ(mixed_tensor_type(q2_k_s, "blk.3.attn_v.weight", 896, qwen_0_5b), ggml_type::q5_0);
+  EXPECT_EQ(mixed_tensor_type(q2_k_s, "blk.3.attn_output.weight", 896, qwen_0_5b), ggml_type::q4_0);
+  EXPECT_EQ(mixed_tensor_type(q2_k_s, "token_embd.weight", 896, qwen_0_5b), ggml_type::q8_0);  // tied output
 }
 
 TEST(quant_mix, written_file_holds_the_mix) {
