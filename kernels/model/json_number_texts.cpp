@@ -9,6 +9,11 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
+// An integer as written (no fraction, no exponent) that nlohmann holds as a double: past 64 bits.
+// Its double may print the same value (100000000000000000000 -> 1e+20), but as a float; the text
+// keeps it an integer, as Python's json and JavaScript's BigInt read it.
+bool is_integer_text(std::string_view text) { return text.find_first_of(".eE") == std::string_view::npos; }
+
 // nlohmann's own DOM builder, told each value's JSON pointer as it goes, noting the texts of the
 // numbers whose doubles differ from them.
 class texts_keeping_builder {
@@ -21,7 +26,7 @@ class texts_keeping_builder {
   bool number_integer(json::number_integer_t v) { return scalar() && dom_.number_integer(v); }
   bool number_unsigned(json::number_unsigned_t v) { return scalar() && dom_.number_unsigned(v); }
   bool number_float(json::number_float_t v, const std::string& text) {
-    if (!same_decimal(text, json(v).dump())) out_.texts[value_pointer()] = text;
+    if (is_integer_text(text) || !same_decimal(text, json(v).dump())) out_.texts[value_pointer()] = text;
     return scalar() && dom_.number_float(v, text);
   }
   bool string(std::string& v) { return scalar() && dom_.string(v); }

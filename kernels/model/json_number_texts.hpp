@@ -2,8 +2,9 @@
 // json_number_texts: JSON read and written again without rounding its numbers. nlohmann holds a
 // number as a double (or a 64-bit integer), so 0.1000000000000000000001 written back is 0.1 and
 // 12345678901234567890123 is 1.2345678901234568e+22 — other numbers than the ones sent. Read here,
-// the text of each number whose double is another value is kept beside the document, by JSON
-// pointer, and written back as it came: a request's schema passes from the bridge to the worker
+// the text of each number whose double is another value (and of each integer past 64 bits, which
+// nlohmann holds as a double: 100000000000000000000 would come back as the float 1e+20) is kept
+// beside the document, by JSON pointer, and written back as it came: a request's schema passes from the bridge to the worker
 // with its bounds and multipleOf as the client wrote them (json_schema_compiler reads them so).
 #include <map>
 #include <string>
@@ -16,7 +17,8 @@
 namespace infergrid::model {
 
 // JSON pointer ("/properties/n/minimum", RFC 6901) -> the number's text as written, for each number
-// whose double is not the same decimal value. Empty for most documents.
+// whose double is not the same decimal value or that is an integer past 64 bits. Empty for most
+// documents.
 using number_texts = std::map<std::string, std::string>;
 
 struct json_with_number_texts {

@@ -23,6 +23,18 @@ TEST(json_number_texts, numbers_past_a_doubles_precision_are_written_back_as_the
   EXPECT_EQ(number_text(parsed->value["c"]["z"], parsed->texts, "/c/z"), "2.5");
 }
 
+// An integer past 64 bits is held as a double; where that double prints the same value (1e+20,
+// 1.2345678901234568e+20) it would come back as a float: its text keeps it an integer.
+TEST(json_number_texts, integers_past_64_bits_stay_integers) {
+  const std::string text = R"({"a":100000000000000000000,"b":[-123456789012345680000,18446744073709551616]})";
+  const auto parsed = parse_keeping_number_texts(text);
+  ASSERT_TRUE(parsed.ok()) << parsed.err().message;
+  EXPECT_EQ(parsed->texts, (number_texts{{"/a", "100000000000000000000"},
+                                         {"/b/0", "-123456789012345680000"},
+                                         {"/b/1", "18446744073709551616"}}));
+  EXPECT_EQ(dump_keeping_number_texts(parsed->value, parsed->texts), text);
+}
+
 TEST(json_number_texts, numbers_a_double_holds_keep_no_text) {
   const auto parsed = parse_keeping_number_texts(R"({"a":1.50,"b":1e2,"c":-0.0,"d":[0.1,18446744073709551615,-9223372036854775808]})");
   ASSERT_TRUE(parsed.ok());

@@ -2,6 +2,10 @@
 // Qwen2.5, Llama 3.1 and DeepSeek-R1-Distill from templates/) and every conversation of
 // chat_cases.json, the family detect_template recognises in the template text renders exactly the
 // bytes @huggingface/jinja renders (chat_renders.json, written once per run by make_fixtures.sh).
+// @huggingface/jinja prints 1.0 as 1, so the conversations with floats, nested objects and unicode in
+// tool definitions and tool-call arguments (chat_tool_cases.json) are compared with Jinja2's renders
+// as transformers' apply_chat_template makes them (chat_tool_renders.json, committed; written by
+// render_templates.py, which chat_tool_renders_are_current reruns where python3 has jinja2).
 // Conversations with tools: what a template refuses (raise_exception: no render) tools_problem
 // refuses too; a family the grid serves without tool calling refuses tools (not compared).
 #include <gtest/gtest.h>
@@ -9,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <map>
 
 #include "kernels/model/chat/chat_template.hpp"
 
@@ -21,6 +26,7 @@ struct golden_case {
   std::string template_name;
   template_family family;
   json conversation;
+  std::string renders_path;  // {"renders": {template: {case: prompt or null}}}
 };
 
 // Short ctest names: the case is named by its template and conversation, not dumped as bytes.
@@ -32,33 +38,48 @@ json read_json(const std::string& path) {
   return json::parse(in, nullptr, false);
 }
 
-std::vector<golden_case> load_cases() {
+std::vector<golden_case> load_cases(const std::string& cases_path, const std::string& renders_path) {
   const std::vector<std::pair<std::string, template_family>> templates = {
       {"qwen3", template_family::qwen3},       {"llama3", template_family::llama3},
       {"qwen2_5", template_family::qwen2_5},   {"llama3_1", template_family::llama3_1},
       {"deepseek_r1", template_family::deepseek_r1}};
   std::vector<golden_case> cases;
-  const json conversations = read_json(INFERGRID_CHAT_CASES);
+  const json conversations = read_json(cases_path);
   if (!conversations.is_array()) return cases;
   for (const auto& [name, family] : templates) {
-    for (const json& conversation : conversations) cases.push_back({name, family, conversation});
+    for (const json& conversation : conversations) cases.push_back({name, family, conversation, renders_path});
   }
   return cases;
+}
+
+// Each renders file read once.
+const json& renders_in(const std::string& path) {
+  static std::map<std::string, json> files;
+  auto found = files.find(path);
+  if (found == files.end()) found = files.emplace(path, read_json(path)).first;
+  return found->second;
+}
+
+// Tool-call arguments as a client sends them: JSON text (a case may give the text itself).
+std::string arguments_text(const json& arguments) {
+  return arguments.is_string() ? arguments.get<std::string>() : arguments.dump();
 }
 
 class chat_golden : public ::testing::TestWithParam<golden_case> {};
 
 TEST_P(chat_golden, renders_like_the_jinja_template) {
   const golden_case& c = GetParam();
-  static const json golden = read_json(std::string(INFERGRID_TOKENIZER_WORK_DIR) + "/chat_renders.json");
-  ASSERT_TRUE(golden.is_object()) << "no chat_renders.json (the tokenizer_fixtures step)";
-  const std::string template_text = golden["templates"][c.template_name];
-  ASSERT_EQ(detect_template(template_text), c.family) << c.template_name;
+  const json& golden = renders_in(c.renders_path);
+  ASSERT_TRUE(golden.is_object()) << "no " << c.renders_path << " (chat_renders.json: the tokenizer_fixtures step)";
+  if (golden.contains("templates")) {
+    const std::string template_text = golden["templates"][c.template_name];
+    ASSERT_EQ(detect_template(template_text), c.family) << c.template_name;
+  }
   std::vector<chat_message> messages;
   for (const json& m : c.conversation["messages"]) {
     chat_message message{m["role"], m["content"]};
     for (const json& call : m.value("tool_calls", json::array())) {
-      message.tool_calls.push_back({call["id"], call["function"]["name"], call["function"]["arguments"].dump()});
+      message.tool_calls.push_back({call["id"], call["function"]["name"], arguments_text(call["function"]["arguments"])});
     }
     message.tool_call_id = m.value("tool_call_id", "");
     messages.push_back(std::move(message));
@@ -87,7 +108,13 @@ std::string case_name(const ::testing::TestParamInfo<golden_case>& info) {
   return info.param.template_name + "_" + info.param.conversation["name"].get<std::string>();
 }
 
-INSTANTIATE_TEST_SUITE_P(templates, chat_golden, ::testing::ValuesIn(load_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(templates, chat_golden,
+                         ::testing::ValuesIn(load_cases(INFERGRID_CHAT_CASES, std::string(INFERGRID_TOKENIZER_WORK_DIR) +
+                                                                                  "/chat_renders.json")),
+                         case_name);
+INSTANTIATE_TEST_SUITE_P(python_templates, chat_golden,
+                         ::testing::ValuesIn(load_cases(INFERGRID_CHAT_TOOL_CASES, INFERGRID_CHAT_TOOL_RENDERS)),
+                         case_name);
 
 }  // namespace
 }  // namespace infergrid::chat
