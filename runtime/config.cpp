@@ -50,6 +50,18 @@ status parse_node(const settings& root, node_config& out) {
   return {};
 }
 
+// A cap on a client's unread bytes below one frame of the largest size would shut honest senders.
+status check_unread_cap(const settings& root, const node_config& config) {
+  const std::int64_t cap = config.security.max_unread_bytes_per_ip;
+  const std::int64_t frame = config.limits.max_envelope_bytes + 4096;
+  if (cap == 0 || cap >= frame) return {};
+  const std::string why = "security.max_unread_bytes_per_ip (" + std::to_string(cap) +
+                          ") must be 0 (no cap) or at least limits.max_envelope_bytes + 4096 (" + std::to_string(frame) + ")";
+  const bool set_here = root.has("security") && root.child("security").has("max_unread_bytes_per_ip");
+  return set_here ? invalid(root.child("security"), "max_unread_bytes_per_ip", why)
+                  : invalid(root.child("limits"), "max_envelope_bytes", why);
+}
+
 status parse_limits(const settings& root, runtime_limits& limits) {
   if (!root.has("limits")) return {};
   const settings at = root.child("limits");
@@ -181,6 +193,7 @@ result<node_config> parse_config(const std::string& yaml_text, const std::string
   IG_TRY(parse_node(root, out));
   IG_TRY(parse_limits(root, out.limits));
   IG_TRY(parse_security(root, out.security));
+  IG_TRY(check_unread_cap(root, out));
   IG_TRY(parse_peers(root, out));
   IG_TRY(parse_actors(root, out));
   return out;

@@ -130,6 +130,7 @@ TEST(config, the_port_caps_and_timers_have_defaults_and_refuse_values_out_of_ran
   ASSERT_TRUE(defaults.ok()) << defaults.err().message;
   EXPECT_EQ(defaults->security.max_connections, 4096);
   EXPECT_EQ(defaults->security.max_pending_handshakes_per_ip, 8);
+  EXPECT_EQ(defaults->security.max_unread_bytes_per_ip, 64 << 20);
   EXPECT_EQ(defaults->security.handshake_timeout_ms, 10000);
   EXPECT_EQ(defaults->security.heartbeat_ms, 10000);
   EXPECT_EQ(defaults->security.heartbeat_timeout_ms, 30000);
@@ -150,6 +151,14 @@ TEST(config, the_port_caps_and_timers_have_defaults_and_refuse_values_out_of_ran
                {"security.heartbeat_ms", "must be 0 (off) or positive"});
   expect_error("node: {name: a}\nsecurity: {heartbeat_timeout_ms: 6553600}\nactors: []\n",
                {"security.heartbeat_timeout_ms", "must be at most 6553500"});
+  // The unread-bytes cap holds at least one frame of the largest size (unread_bytes_watch.hpp).
+  auto unread = parse_config("node: {name: a}\nsecurity: {max_unread_bytes_per_ip: 0}\nactors: []\n", "cluster.yaml");
+  ASSERT_TRUE(unread.ok()) << unread.err().message;
+  EXPECT_EQ(unread->security.max_unread_bytes_per_ip, 0);
+  expect_error("node: {name: a}\nsecurity: {max_unread_bytes_per_ip: 1000000}\nactors: []\n",
+               {"security.max_unread_bytes_per_ip", "at least limits.max_envelope_bytes + 4096 (16781312)"});
+  expect_error("node: {name: a}\nlimits: {max_envelope_bytes: 100000000}\nactors: []\n",
+               {"limits.max_envelope_bytes", "security.max_unread_bytes_per_ip (67108864) must be 0 (no cap)"});
 }
 
 // yaml-cpp keeps the first of two equal keys: a second actors list or `slots: 300` was ignored.

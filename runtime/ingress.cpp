@@ -11,6 +11,7 @@
 
 #include "messages/codec.hpp"
 #include "runtime/actor_runner.hpp"
+#include "runtime/descriptor_budget.hpp"
 #include "runtime/link_binding.hpp"
 #include "runtime/log.hpp"
 #include "runtime/outbox.hpp"
@@ -22,6 +23,9 @@ namespace {
 
 // Nodes whose reply endpoints the ingress remembers before it forgets them all and relearns.
 constexpr std::size_t max_learned_nodes = 4096;
+// The fds whose whole frames are counted (whole_frame_bytes.hpp): all below the process's limit,
+// up to this many (8 bytes each, 2 MiB in all; a connection on a higher fd is not watched).
+constexpr std::size_t max_counted_fds = 1 << 18;
 // A sending node is told to the directory again at most this often (the directory forgets learned
 // nodes silent for learned_peer_idle_ms; a shorter idle time refreshes more often, see below).
 constexpr std::int64_t heard_refresh_ms = 1000;
@@ -99,6 +103,7 @@ ingress::ingress(zmq::context_t& context, directory& names, const runtime_limits
         if (!names.has_local(actor)) return std::nullopt;
         return names.kind_of(actor);
       }),
+      whole_frames_(descriptor_limit(max_counted_fds)),
       stop_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
       signer_(signer),
       link_binding_(std::move(link_binding)),
@@ -227,6 +232,7 @@ bool ingress::receive_one(outbox& local) {
   for (bool more = frames_[0].more(); more; ++count) {
     zmq::message_t& part = count < frames_.size() ? frames_[count] : surplus_;
     (void)router_.recv(part, zmq::recv_flags::none);
+    whole_frames_.add(part, transport_.curve());
     more = part.more();
   }
   remote_route header;

@@ -25,6 +25,7 @@
 #include "runtime/result.hpp"
 #include "runtime/string_hash.hpp"
 #include "runtime/transport_security.hpp"
+#include "runtime/whole_frame_bytes.hpp"
 
 namespace infergrid {
 
@@ -45,6 +46,8 @@ class ingress {
   void start(std::string reply_endpoint);
   void stop();
   const actor_counters& counters() const { return counters_; }
+  // Per connection, the wire bytes of the whole frames read (for the port monitor).
+  const whole_frame_bytes& whole_frames() const { return whole_frames_; }
 
  private:
   void run();
@@ -77,6 +80,7 @@ class ingress {
   envelope incoming_;  // decode buffer (ingress thread only)
   std::array<zmq::message_t, remote_frame_count + 1> frames_;  // receive buffers (ingress thread only)
   zmq::message_t surplus_;
+  whole_frame_bytes whole_frames_;
   std::string local_reply_endpoint_;  // a link-local reply endpoint with this host's interface (ingress thread only)
   int stop_fd_ = -1;  // eventfd: stop() writes to it, waking the ingress thread's poll
   log_budget refusal_logs_{refusal_logs_per_second};

@@ -52,9 +52,11 @@ result<std::unique_ptr<node>> node::create(node_config config) {
       exempt.push_back(*parsed);
     }
     auto monitor = tcp_port_monitor::start(
-        self->context_, cfg.name, tcp_port_options{*bound, credentials.curve(), cfg.security.max_connections_per_ip, exempt,
-                                          cfg.security.max_connections, cfg.security.max_pending_handshakes_per_ip},
-        self->ingress_->server_socket());
+        self->context_, cfg.name,
+        tcp_port_options{*bound, credentials.curve(), cfg.security.max_connections_per_ip, exempt,
+                         cfg.security.max_connections, cfg.security.max_pending_handshakes_per_ip,
+                         cfg.security.max_unread_bytes_per_ip, cfg.security.heartbeat_ms},
+        self->ingress_->server_socket(), self->ingress_->whole_frames());
     if (!monitor.ok()) return monitor.err();
     self->port_monitor_ = std::move(*monitor);
     if (reply_endpoint.empty()) {

@@ -35,7 +35,8 @@ status read_secret_path(const settings& at, std::string_view key, std::string& o
 status parse_connection_cap(const settings& at, security_config& out) {
   for (auto [key, value] : {std::pair{"max_connections_per_ip", &out.max_connections_per_ip},
                             std::pair{"max_connections", &out.max_connections},
-                            std::pair{"max_pending_handshakes_per_ip", &out.max_pending_handshakes_per_ip}}) {
+                            std::pair{"max_pending_handshakes_per_ip", &out.max_pending_handshakes_per_ip},
+                            std::pair{"max_unread_bytes_per_ip", &out.max_unread_bytes_per_ip}}) {
     auto cap = at.get<std::int64_t>(key, *value);
     if (!cap.ok()) return cap.err();
     if (*cap < 0) return invalid(at, key, "must be 0 (no cap) or positive");
@@ -98,8 +99,8 @@ status parse_security(const settings& root, security_config& out) {
   IG_TRY(at.reject_unknown_keys(
       {"identity", "signatures", "admit", "members", "coordinators", "operators", "replay_window_ms", "max_tracked_senders",
        "pin_idle_ms", "transport", "transport_key", "transport_members", "max_connections_per_ip",
-       "connection_cap_exempt", "max_connections", "max_pending_handshakes_per_ip", "handshake_timeout_ms", "heartbeat_ms",
-       "heartbeat_timeout_ms"}));
+       "connection_cap_exempt", "max_connections", "max_pending_handshakes_per_ip", "max_unread_bytes_per_ip", "handshake_timeout_ms",
+       "heartbeat_ms", "heartbeat_timeout_ms"}));
   IG_TRY(read_secret_path(at, "identity", out.identity_path));
   auto signatures = at.get<std::string>("signatures", "required");
   if (!signatures.ok()) return signatures.err();

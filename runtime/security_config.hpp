@@ -19,6 +19,7 @@
 //     connection_cap_exempt: [127.0.0.1, '::1', 10.0.0.0/8]  # clients never capped (default: loopback)
 //     max_connections: 4096             # tcp connections all non-exempt clients together may hold (0: no cap)
 //     max_pending_handshakes_per_ip: 8  # curve: connections of one client still in their handshake (0: no cap)
+//     max_unread_bytes_per_ip: 67108864 # bytes one client sent that the node has not read whole (0: no cap)
 //     handshake_timeout_ms: 10000       # a connection that has not completed its ZMTP handshake by then is closed
 //     heartbeat_ms: 10000               # ZMTP PING on every connection this often (0: none) ...
 //     heartbeat_timeout_ms: 30000       # ... and one silent this long after a PING is closed
@@ -64,6 +65,11 @@ struct security_config {
   // cap): before its handshake a stranger's connection may have libzmq buffer up to a frame
   // (curve_handshake_watch.hpp).
   std::int64_t max_pending_handshakes_per_ip = 8;
+  // Bytes one non-exempt client may have sent that the node has not read whole — a frame still
+  // arriving, or stopped midway and held by libzmq until the heartbeat timeout (0: no cap; else at
+  // least limits.max_envelope_bytes + 4096): its connections holding the most are shut
+  // (unread_bytes_watch.hpp). 64 MiB: four envelopes of the largest size at once.
+  std::int64_t max_unread_bytes_per_ip = 64 << 20;
   // A connection whose ZMTP handshake has not completed this long after it opened is closed
   // (ZMQ_HANDSHAKE_IVL; libzmq's default is 30000).
   std::int64_t handshake_timeout_ms = 10000;

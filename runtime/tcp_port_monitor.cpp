@@ -26,6 +26,9 @@ constexpr int max_queued_events = 100000;
 // How often, under curve, the connections still in their handshake are checked for what they sent
 // (curve_handshake_watch.hpp): a connection shut at a check held at most what arrived since the last.
 constexpr std::int64_t handshake_scan_ms = 50;
+// How often each connection's unread bytes are checked (unread_bytes_watch.hpp): one TCP_INFO per
+// connection each time. A client may go over its budget by what it sends between two checks.
+constexpr std::int64_t unread_scan_ms = 200;
 
 std::int64_t steady_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -58,17 +61,30 @@ std::optional<tcp_peer> accepted_peer(int fd, int local_port) {
   return peer_from(remote);
 }
 
-// The bytes each way on the connection on `fd`, when it is still the one accepted from `peer`
-// (TCP_INFO; nullopt on a kernel before 4.19, which does not count bytes sent).
-std::optional<handshake_progress> progress_of(int fd, const tcp_peer& peer, int local_port) {
-  if (accepted_peer(fd, local_port) != peer) return std::nullopt;
+// The kernel's TCP_INFO for `fd`, when it counts the bytes each way (Linux 4.19 or later).
+std::optional<tcp_info> byte_counts_of(int fd) {
   tcp_info info{};
   socklen_t length = sizeof info;
   if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0 ||
       length < offsetof(tcp_info, tcpi_bytes_sent) + sizeof info.tcpi_bytes_sent) {
     return std::nullopt;
   }
-  return handshake_progress{info.tcpi_bytes_sent, info.tcpi_bytes_received};
+  return info;
+}
+
+// The bytes each way on the connection on `fd`, when it is still the one accepted from `peer`.
+std::optional<handshake_progress> progress_of(int fd, const tcp_peer& peer, int local_port) {
+  if (accepted_peer(fd, local_port) != peer) return std::nullopt;
+  const auto info = byte_counts_of(fd);
+  if (!info) return std::nullopt;
+  return handshake_progress{info->tcpi_bytes_sent, info->tcpi_bytes_received};
+}
+
+// The bytes received on `fd`, whichever connection holds it now.
+std::optional<std::uint64_t> received_on(int fd) {
+  const auto info = byte_counts_of(fd);
+  if (!info) return std::nullopt;
+  return info->tcpi_bytes_received;
 }
 
 std::string describe_errno(std::uint32_t value) {
@@ -94,7 +110,8 @@ std::string describe_failure(std::uint16_t event, std::uint32_t value) {
 }  // namespace
 
 result<std::unique_ptr<tcp_port_monitor>> tcp_port_monitor::start(zmq::context_t& context, std::string node_name,
-                                                                   tcp_port_options options, zmq::socket_t& server) {
+                                                                   tcp_port_options options, zmq::socket_t& server,
+                                                                   const whole_frame_bytes& whole) {
   const int local_port = port_of_endpoint(options.endpoint);
   if (local_port <= 0) return make_error(error_code::invalid_argument, "no port in the bound endpoint " + options.endpoint);
   try {
@@ -106,7 +123,7 @@ result<std::unique_ptr<tcp_port_monitor>> tcp_port_monitor::start(zmq::context_t
     events.set(zmq::sockopt::rcvhwm, max_queued_events);
     events.connect(monitor_endpoint);
     std::unique_ptr<tcp_port_monitor> self(
-        new tcp_port_monitor(std::move(node_name), std::move(options), std::move(events), local_port));
+        new tcp_port_monitor(std::move(node_name), std::move(options), std::move(events), local_port, whole));
     self->thread_ = std::thread([raw = self.get()] { raw->run(); });
     return self;
   } catch (const zmq::error_t& e) {
@@ -114,12 +131,27 @@ result<std::unique_ptr<tcp_port_monitor>> tcp_port_monitor::start(zmq::context_t
   }
 }
 
-tcp_port_monitor::tcp_port_monitor(std::string node_name, tcp_port_options options, zmq::socket_t events, int local_port)
+tcp_port_monitor::tcp_port_monitor(std::string node_name, tcp_port_options options, zmq::socket_t events, int local_port,
+                                   const whole_frame_bytes& whole)
     : node_name_(std::move(node_name)),
       options_(std::move(options)),
       local_port_(local_port),
       events_(std::move(events)),
-      cap_(options_.max_connections_per_ip, options_.cap_exempt, options_.max_connections) {}
+      cap_(options_.max_connections_per_ip, options_.cap_exempt, options_.max_connections),
+      descriptors_(descriptor_budget::of_this_process()),
+      descriptor_cap_(0, {}, descriptors_.connections()),
+      whole_(whole) {
+  const std::int64_t budget = descriptors_.connections();
+  if (budget > 0 && (options_.max_connections <= 0 || budget < options_.max_connections)) {
+    log(log_level::info, node_name_,
+        "tcp port {} holds at most {} connections: the process may open {} files (ulimit -n, LimitNOFILE), "
+        "{} are open, {} are kept for the node's own sockets and files",
+        options_.endpoint, budget, descriptors_.limit, descriptors_.open_at_start, descriptors_.reserved);
+  }
+  if (options_.max_unread_bytes_per_ip > 0) {
+    unread_.emplace(static_cast<std::uint64_t>(options_.max_unread_bytes_per_ip), options_.heartbeat_ms);
+  }
+}
 
 tcp_port_monitor::~tcp_port_monitor() { stop(); }
 
@@ -139,6 +171,7 @@ void tcp_port_monitor::run() {
         settle_failed_handshake();
       }
       scan_handshakes();
+      scan_unread();
     } catch (const zmq::error_t& e) {
       counters_.errors.fetch_add(1, std::memory_order_relaxed);
       log(log_level::warn, node_name_, "tcp port {}: monitor: {}", options_.endpoint, e.what());
@@ -185,11 +218,19 @@ void tcp_port_monitor::accepted(int fd) {
   const auto peer = accepted_peer(fd, local_port_);
   if (!peer) {
     cap_.closed(fd);
+    descriptor_cap_.closed(fd);
     handshakes_.closed(fd);
+    if (unread_) unread_->closed(fd);
     return;  // closed already: its disconnect follows
   }
   const auto why = refusal(fd, *peer);
-  if (!why) return;
+  if (!why) {
+    if (unread_ && !cap_.exempt(peer->address)) {
+      const auto before = whole_.of(fd);
+      if (before) unread_->add(fd, *peer, *before, steady_now_ms());
+    }
+    return;
+  }
   shut(fd);
   counters_.refused.fetch_add(1, std::memory_order_relaxed);
   warn("tcp port " + options_.endpoint + " refused a connection from " + peer->address.text() + ": " + *why);
@@ -210,7 +251,14 @@ std::optional<std::string> tcp_port_monitor::refusal(int fd, const tcp_peer& pee
     handshakes_.add(fd, peer);
   }
   const auto still_open = [this](int open_fd, const tcp_peer& was) { return accepted_peer(open_fd, local_port_) == was; };
-  if (cap_.admit(fd, peer, steady_now_ms(), still_open)) return std::nullopt;
+  if (cap_.admit(fd, peer, steady_now_ms(), still_open)) {
+    if (descriptor_cap_.admit(fd, peer, steady_now_ms(), still_open)) return std::nullopt;
+    cap_.closed(fd);
+    handshakes_.closed(fd);
+    return "the port holds " + std::to_string(descriptor_cap_.max_total()) +
+           " connections already, all that the process's file-descriptor limit (" + std::to_string(descriptors_.limit) +
+           ") leaves it — raise the limit (LimitNOFILE, ulimit -n)";
+  }
   handshakes_.closed(fd);
   if (cap_.max_total() > 0 && static_cast<std::int64_t>(cap_.held()) >= cap_.max_total()) {
     return "the port holds " + std::to_string(cap_.max_total()) + " connections already (security.max_connections)";
@@ -238,6 +286,21 @@ void tcp_port_monitor::scan_handshakes() {
   }
 }
 
+void tcp_port_monitor::scan_unread() {
+  if (!unread_ || unread_->watched() == 0) return;
+  const std::int64_t now_ms = steady_now_ms();
+  if (now_ms - last_unread_scan_ms_ < unread_scan_ms) return;
+  last_unread_scan_ms_ = now_ms;
+  for (const auto& over : unread_->take_over_budget(received_on, whole_, now_ms)) {
+    if (accepted_peer(over.fd, local_port_) != over.peer) continue;  // closed, the fd reused: its events follow
+    shut(over.fd);
+    counters_.refused.fetch_add(1, std::memory_order_relaxed);
+    warn("tcp port " + options_.endpoint + " shut a connection from " + over.peer.address.text() + ": its connections hold " +
+         std::to_string(over.client_unread_bytes) + " bytes the node has not read whole (a frame stopped midway?), over " +
+         std::to_string(options_.max_unread_bytes_per_ip) + " (security.max_unread_bytes_per_ip)");
+  }
+}
+
 void tcp_port_monitor::disconnected(int fd) {
   // A connection shut for the cap fails its handshake first: not a failure to report.
   if (shut_fds_.erase(fd) != 0) {
@@ -246,7 +309,9 @@ void tcp_port_monitor::disconnected(int fd) {
     settle_failed_handshake();
   }
   cap_.closed(fd);
+  descriptor_cap_.closed(fd);
   handshakes_.closed(fd);
+  if (unread_) unread_->closed(fd);
 }
 
 void tcp_port_monitor::settle_failed_handshake() {

@@ -8,12 +8,17 @@
 //   as soon as it is accepted;
 // - caps the connections all clients together hold (security.max_connections); exempt clients
 //   count toward neither cap;
+// - caps all connections, exempt ones included, below what the process's file-descriptor limit
+//   allows (descriptor_budget.hpp), so that libzmq does not spin on accept at EMFILE;
 // - under curve, reports handshakes that fail before ZAP is asked (a plaintext client, a wrong
 //   server key, garbage), shuts a connection that sends more than a handshake needs before its
 //   handshake completes, and caps the connections one client holds in their handshake
-//   (curve_handshake_watch.hpp).
+//   (curve_handshake_watch.hpp);
+// - caps the bytes one client has sent that the node has not read whole (a frame it stopped in
+//   the middle of), security.max_unread_bytes_per_ip (unread_bytes_watch.hpp): shuts its
+//   connections holding the most until it is under.
 // Counters (`<node>/_tcp`, kind tcp_port): received = connections accepted, refused = connections
-// shut for a cap, errors = accepts that failed, dropped_malformed = failed handshakes and
+// shut for a cap (the unread-bytes cap included), errors = accepts that failed, dropped_malformed = failed handshakes and
 // connections shut for an oversized handshake.
 // Every line is a `warn`, at most refusal_logs_per_second a second.
 #include <atomic>
@@ -29,6 +34,9 @@
 
 #include "runtime/connection_cap.hpp"
 #include "runtime/curve_handshake_watch.hpp"
+#include "runtime/descriptor_budget.hpp"
+#include "runtime/unread_bytes_watch.hpp"
+#include "runtime/whole_frame_bytes.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/result.hpp"
@@ -42,13 +50,17 @@ struct tcp_port_options {
   std::vector<ip_prefix> cap_exempt;       // client ranges never capped
   std::int64_t max_connections = 0;         // all non-exempt clients together; 0: no cap
   std::int64_t max_pending_handshakes_per_ip = 0;  // under curve; 0: no cap
+  std::int64_t max_unread_bytes_per_ip = 0;        // 0: no cap
+  std::int64_t heartbeat_ms = 0;                   // how often the ROUTER pings (security.heartbeat_ms)
 };
 
 class tcp_port_monitor {
  public:
-  // Starts watching `server`, which is bound to `options.endpoint`.
+  // Starts watching `server`, which is bound to `options.endpoint` and whose frames the ingress
+  // counts in `whole` as it reads them.
   static result<std::unique_ptr<tcp_port_monitor>> start(zmq::context_t& context, std::string node_name,
-                                                          tcp_port_options options, zmq::socket_t& server);
+                                                          tcp_port_options options, zmq::socket_t& server,
+                                                          const whole_frame_bytes& whole);
   ~tcp_port_monitor();
   tcp_port_monitor(const tcp_port_monitor&) = delete;
   tcp_port_monitor& operator=(const tcp_port_monitor&) = delete;
@@ -61,7 +73,8 @@ class tcp_port_monitor {
     std::uint16_t event = 0;
     std::uint32_t value = 0;
   };
-  tcp_port_monitor(std::string node_name, tcp_port_options options, zmq::socket_t events, int local_port);
+  tcp_port_monitor(std::string node_name, tcp_port_options options, zmq::socket_t events, int local_port,
+                   const whole_frame_bytes& whole);
   void run();
   void note_event();
   void accepted(int fd);
@@ -72,6 +85,8 @@ class tcp_port_monitor {
   void shut(int fd);
   // Under curve, at most every handshake_scan_ms: shuts the connections over the handshake's bytes.
   void scan_handshakes();
+  // At most every unread_scan_ms: shuts the connections of the clients over their unread bytes.
+  void scan_unread();
   // A failed handshake is reported once the next event shows it was not a connection this monitor shut.
   void settle_failed_handshake();
   void warn(const std::string& text);
@@ -84,9 +99,14 @@ class tcp_port_monitor {
   std::atomic<bool> stop_requested_{false};
   actor_counters counters_;
   connection_cap cap_;
+  const descriptor_budget descriptors_;
+  connection_cap descriptor_cap_;  // every client, exempt ones too: at most descriptors_.connections()
   std::unordered_set<int> shut_fds_;  // shut down here, their disconnect not yet seen
   curve_handshake_watch handshakes_;  // under curve only
   std::int64_t last_handshake_scan_ms_ = 0;
+  const whole_frame_bytes& whole_;
+  std::optional<unread_bytes_watch> unread_;  // with a cap
+  std::int64_t last_unread_scan_ms_ = 0;
   std::optional<failed_handshake> pending_failure_;
   log_budget logs_{refusal_logs_per_second};
 };

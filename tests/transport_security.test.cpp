@@ -16,6 +16,7 @@
 #include "messages/system.hpp"
 #include "runtime/curve_keys.hpp"
 #include "runtime/node.hpp"
+#include "tests/support/child_counters.hpp"
 #include "tests/support/child_node.hpp"
 
 namespace infergrid {
@@ -45,18 +46,7 @@ std::unique_ptr<node> client_of(const child_node& child, const curve_keypair& ow
 
 curve_keypair fresh_keys() { return generate_curve_keypair().value(); }
 
-// The child's counters for one of its actors (by kind), as an admitted client reads them.
-actor_metrics counters_of(node& admitted, const child_node& child, const std::string& kind) {
-  auto report = admitted.call<health_report>(child.name + "/health", health_request{}, call_timeout_ms);
-  EXPECT_TRUE(report.ok()) << report.err().message;
-  if (report.ok()) {
-    for (const auto& actor : report->actors) {
-      if (actor.kind == kind) return actor;
-    }
-  }
-  ADD_FAILURE() << "no actor of kind " << kind << " on " << child.name;
-  return {};
-}
+using testing::counters_of;
 
 TEST(transport_security, curve_nodes_talk_and_say_so_in_the_log) {
   const curve_keypair mine = fresh_keys();
