@@ -70,16 +70,15 @@ result<std::unique_ptr<actor_state>> make_actor_state(actor_context& ctx, const 
   }
 }
 
-// Reads an actor's settings as its state would, starting nothing: the first error, or none.
-using settings_check = status (*)(const settings&);
+// Reads an actor's settings as its state would, starting nothing, noting every error in `errors`.
+using settings_check = void (*)(const settings&, settings_errors& errors);
 
 template <class State>
-status check_settings_of(const settings& config) {
+void check_settings_of(const settings& config, settings_errors& errors) {
   static_assert(requires { State::read_settings(config); },
                 "an actor kind names the reader of its settings: static constexpr auto read_settings = &read_..._config;");
-  auto read = State::read_settings(config);
-  if (!read.ok()) return read.err();
-  return {};
+  auto read = State::read_settings(config.listing_errors_in(errors));
+  if (!read.ok()) errors.push_back(read.err());  // an error the reader did not read on from
 }
 
 enum class stop_phase { with_others, last };

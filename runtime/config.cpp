@@ -92,11 +92,40 @@ status parse_limits(const settings& root, runtime_limits& limits) {
   for (const auto& e : entries) known.push_back(e.key);
   IG_TRY(at.reject_unknown_keys(known));
   for (const auto& e : entries) {
-    auto value = at.get<std::int64_t>(e.key, *e.value);
-    if (!value.ok()) return value.err();
-    if (*value <= 0) return invalid(at, e.key, "must be positive");
-    *e.value = *value;
+    std::int64_t value = *e.value;
+    IG_TRY(read_setting(at, e.key, value));
+    IG_TRY(at.require_that(value > 0, e.key, "must be positive"));
+    if (value > 0) *e.value = value;
   }
+  return {};
+}
+
+status parse_peer(const settings& at, node_config& out) {
+  if (!at.yaml().IsMap()) return invalid(at, {}, "expected a mapping with name and endpoint");
+  IG_TRY(at.reject_unknown_keys({"name", "endpoint", "actors", "key", "transport_key"}));
+  peer_config peer;
+  auto name = require_name(at, "name");
+  if (!name.ok()) return name.err();
+  peer.name = *name;
+  if (peer.name == out.name) return invalid(at, "name", "a peer cannot have this node's own name");
+  auto endpoint = at.require<std::string>("endpoint");
+  if (!endpoint.ok()) return endpoint.err();
+  IG_TRY(check_endpoint(at, "endpoint", *endpoint, endpoint_use::connect));
+  peer.endpoint = *endpoint;
+  auto actors = at.get<std::vector<std::string>>("actors", {});
+  if (!actors.ok()) return actors.err();
+  peer.actors = *actors;
+  if (at.has("key")) {
+    auto entry = at.require<std::string>("key");
+    if (!entry.ok()) return entry.err();
+    auto key = parse_public_key(at, "key", *entry);
+    if (!key.ok()) return key.err();
+    peer.key = *key;
+  }
+  auto transport_key = at.get<std::string>("transport_key", "");
+  if (!transport_key.ok()) return transport_key.err();
+  peer.transport_key = *transport_key;
+  out.peers.push_back(std::move(peer));
   return {};
 }
 
@@ -105,33 +134,31 @@ status parse_peers(const settings& root, node_config& out) {
   const YAML::Node list = root.yaml()["peers"];
   if (!list.IsSequence()) return invalid(root, "peers", "expected a list");
   for (std::size_t i = 0; i < list.size(); ++i) {
-    const settings at(list[i], root.source(), "peers[" + std::to_string(i) + "]");
-    if (!list[i].IsMap()) return invalid(at, {}, "expected a mapping with name and endpoint");
-    IG_TRY(at.reject_unknown_keys({"name", "endpoint", "actors", "key", "transport_key"}));
-    peer_config peer;
-    auto name = require_name(at, "name");
-    if (!name.ok()) return name.err();
-    peer.name = *name;
-    if (peer.name == out.name) return invalid(at, "name", "a peer cannot have this node's own name");
-    auto endpoint = at.require<std::string>("endpoint");
-    if (!endpoint.ok()) return endpoint.err();
-    IG_TRY(check_endpoint(at, "endpoint", *endpoint, endpoint_use::connect));
-    peer.endpoint = *endpoint;
-    auto actors = at.get<std::vector<std::string>>("actors", {});
-    if (!actors.ok()) return actors.err();
-    peer.actors = *actors;
-    if (at.has("key")) {
-      auto entry = at.require<std::string>("key");
-      if (!entry.ok()) return entry.err();
-      auto key = parse_public_key(at, "key", *entry);
-      if (!key.ok()) return key.err();
-      peer.key = *key;
-    }
-    auto transport_key = at.get<std::string>("transport_key", "");
-    if (!transport_key.ok()) return transport_key.err();
-    peer.transport_key = *transport_key;
-    out.peers.push_back(std::move(peer));
+    IG_TRY(root.report(parse_peer(root.element("peers", i), out)));
   }
+  return {};
+}
+
+status parse_actor(const settings& at, std::set<std::string>& names, node_config& out) {
+  if (!at.yaml().IsMap()) return invalid(at, {}, "expected a mapping with name and kind");
+  IG_TRY(at.reject_unknown_keys({"name", "kind", "settings"}));
+  actor_config actor;
+  auto kind = at.require<std::string>("kind");
+  if (!kind.ok()) return kind.err();
+  if (find_actor_kind(*kind) == nullptr) {
+    std::string known;
+    for (const auto& k : actor_kinds()) known += (known.empty() ? "" : ", ") + k;
+    return invalid(at, "kind", "unknown actor kind '" + *kind + "' (known: " + known + ")");
+  }
+  actor.kind = *kind;
+  auto name = at.has("name") ? require_name(at, "name") : result<std::string>(actor.kind);
+  if (!name.ok()) return name.err();
+  actor.name = *name;
+  if (!names.insert(actor.name).second) return invalid(at, "name", "duplicate actor name '" + actor.name + "'");
+  if (at.has("settings") && !at.yaml()["settings"].IsMap()) return invalid(at, "settings", "expected a mapping");
+  // Its own copy, which stops at the first error: the list of this read does not outlive it.
+  actor.config = at.child("settings").stopping_at_first_error();
+  out.actors.push_back(std::move(actor));
   return {};
 }
 
@@ -141,25 +168,7 @@ status parse_actors(const settings& root, node_config& out) {
   if (!list.IsSequence()) return invalid(root, "actors", "expected a list");
   std::set<std::string> names;
   for (std::size_t i = 0; i < list.size(); ++i) {
-    const settings at(list[i], root.source(), "actors[" + std::to_string(i) + "]");
-    if (!list[i].IsMap()) return invalid(at, {}, "expected a mapping with name and kind");
-    IG_TRY(at.reject_unknown_keys({"name", "kind", "settings"}));
-    actor_config actor;
-    auto kind = at.require<std::string>("kind");
-    if (!kind.ok()) return kind.err();
-    if (find_actor_kind(*kind) == nullptr) {
-      std::string known;
-      for (const auto& k : actor_kinds()) known += (known.empty() ? "" : ", ") + k;
-      return invalid(at, "kind", "unknown actor kind '" + *kind + "' (known: " + known + ")");
-    }
-    actor.kind = *kind;
-    auto name = at.has("name") ? require_name(at, "name") : result<std::string>(actor.kind);
-    if (!name.ok()) return name.err();
-    actor.name = *name;
-    if (!names.insert(actor.name).second) return invalid(at, "name", "duplicate actor name '" + actor.name + "'");
-    if (at.has("settings") && !at.yaml()["settings"].IsMap()) return invalid(at, "settings", "expected a mapping");
-    actor.config = at.child("settings");
-    out.actors.push_back(std::move(actor));
+    IG_TRY(root.report(parse_actor(root.element("actors", i), names, out)));
   }
   return {};
 }
@@ -176,35 +185,65 @@ bool valid_name(std::string_view name) {
   return true;
 }
 
-result<node_config> parse_config(const std::string& yaml_text, const std::string& source) {
+node_config parse_config_listing_errors(const std::string& yaml_text, const std::string& source,
+                                        settings_errors& errors) {
+  node_config out;
+  out.source = source;
   YAML::Node document;
   try {
     document = YAML::Load(yaml_text);
   } catch (const YAML::ParserException& e) {
-    return make_error(error_code::invalid_argument,
-                      source + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg);
+    errors.push_back(make_error(error_code::invalid_argument,
+                                source + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg));
+    return out;
   }
-  IG_TRY(reject_duplicate_keys(document, source));
-  const settings root(document, source, "");
-  if (!document.IsMap()) return invalid(root, {}, "expected a mapping with node and actors");
-  IG_TRY(root.reject_unknown_keys({"node", "limits", "security", "peers", "actors"}));
-  node_config out;
-  out.source = source;
-  IG_TRY(parse_node(root, out));
-  IG_TRY(parse_limits(root, out.limits));
-  IG_TRY(parse_security(root, out.security));
-  IG_TRY(check_unread_cap(root, out));
-  IG_TRY(parse_peers(root, out));
-  IG_TRY(parse_actors(root, out));
+  if (status unique = reject_duplicate_keys(document, source); !unique.ok()) {
+    errors.push_back(unique.err());
+    return out;
+  }
+  const settings root = settings(document, source, "").listing_errors_in(errors);
+  if (!document.IsMap()) {
+    errors.push_back(invalid(root, {}, "expected a mapping with node and actors"));
+    return out;
+  }
+  (void)root.reject_unknown_keys({"node", "limits", "security", "peers", "actors"});
+  (void)root.report(parse_node(root, out));
+  (void)root.report(parse_limits(root, out.limits));
+  (void)root.report(parse_security(root, out.security));
+  (void)root.report(check_unread_cap(root, out));
+  (void)root.report(parse_peers(root, out));
+  (void)root.report(parse_actors(root, out));
   return out;
 }
 
-result<node_config> load_config_file(const std::string& path) {
+error list_of_errors(const std::string& source, const std::vector<std::string>& lines) {
+  if (lines.size() == 1) return make_error(error_code::invalid_argument, lines.front());
+  std::string message = (source.empty() ? std::string("<config>") : source) + ": " + std::to_string(lines.size()) + " errors:";
+  for (const auto& line : lines) message += "\n  " + line;
+  return make_error(error_code::invalid_argument, message);
+}
+
+result<node_config> parse_config(const std::string& yaml_text, const std::string& source) {
+  settings_errors errors;
+  node_config out = parse_config_listing_errors(yaml_text, source, errors);
+  if (errors.empty()) return out;
+  std::vector<std::string> lines;
+  for (const auto& e : errors) lines.push_back(e.message);
+  return list_of_errors(source, lines);
+}
+
+result<std::string> read_config_text(const std::string& path) {
   std::ifstream file(path);
   if (!file) return make_error(error_code::not_found, "cannot open config file " + path);
   std::stringstream text;
   text << file.rdbuf();
-  return parse_config(text.str(), path);
+  return text.str();
+}
+
+result<node_config> load_config_file(const std::string& path) {
+  auto text = read_config_text(path);
+  if (!text.ok()) return text.err();
+  return parse_config(*text, path);
 }
 
 }  // namespace infergrid

@@ -48,8 +48,17 @@ struct node_config {
   std::vector<actor_config> actors;
 };
 
+// The config, or every error in the node's own keys (one error listing them: "FILE: 2 errors:\n  ...").
+// Actors' settings are read by their kinds' readers (runtime/actor_settings_check.hpp).
 result<node_config> parse_config(const std::string& yaml_text, const std::string& source);
 result<node_config> load_config_file(const std::string& path);
+result<std::string> read_config_text(const std::string& path);
+// As parse_config, noting each error in `errors` and returning what could be read (each actor
+// whose entry is valid, for its settings to be checked).
+node_config parse_config_listing_errors(const std::string& yaml_text, const std::string& source,
+                                        settings_errors& errors);
+// One error listing `lines`: the line itself when there is one, else "SOURCE: N errors:" and each line.
+error list_of_errors(const std::string& source, const std::vector<std::string>& lines);
 
 // Names of nodes and actors: letters, digits, '_', '-', '.'; 1..64 characters.
 bool valid_name(std::string_view name);

@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "runtime/log_escape.hpp"
+#include "runtime/log_level_name.hpp"
 
 namespace infergrid {
 namespace {
@@ -17,10 +18,7 @@ namespace {
 log_level level_from_environment() {
   const char* value = std::getenv("INFERGRID_LOG");
   if (value == nullptr) return log_level::info;
-  if (std::strcmp(value, "debug") == 0) return log_level::debug;
-  if (std::strcmp(value, "warn") == 0) return log_level::warn;
-  if (std::strcmp(value, "error") == 0) return log_level::error;
-  return log_level::info;
+  return log_level_named(value).value_or(log_level::info);
 }
 
 std::atomic<int>& current_level() {

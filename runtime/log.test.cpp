@@ -1,5 +1,6 @@
 // log: batched lines (the access log) are held, then written in the order they were logged.
 #include "runtime/log.hpp"
+#include "runtime/log_level_name.hpp"
 
 #include <string>
 
@@ -12,6 +13,16 @@ std::size_t count_of(const std::string& text, const std::string& what) {
   std::size_t n = 0;
   for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
   return n;
+}
+
+// INFERGRID_LOG and --log-level read the same names.
+TEST(Log, LevelsAreNamedOnce) {
+  EXPECT_EQ(log_level_named("debug"), log_level::debug);
+  EXPECT_EQ(log_level_named("info"), log_level::info);
+  EXPECT_EQ(log_level_named("warn"), log_level::warn);
+  EXPECT_EQ(log_level_named("error"), log_level::error);
+  EXPECT_EQ(log_level_named("loud"), std::nullopt);
+  EXPECT_EQ(log_level_names(), (std::vector<std::string>{"debug", "info", "warn", "error"}));
 }
 
 TEST(Log, BatchedLinesWaitForAFlushThenComeOutWhole) {

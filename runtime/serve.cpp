@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "runtime/actor_settings_check.hpp"
 #include "runtime/log.hpp"
 #include "runtime/node.hpp"
 #include "runtime/signals.hpp"
@@ -18,7 +19,7 @@ std::string default_config_path() {
 
 status serve_until_signal(const std::string& config_path) {
   block_termination_signals();
-  auto config = load_config_file(config_path);
+  auto config = load_checked_config_file(config_path);  // every error in it, before anything starts
   if (!config.ok()) return config.err();
   return serve_until_signal(std::move(*config), config_path);
 }

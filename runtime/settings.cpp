@@ -41,6 +41,7 @@ settings settings::child(std::string_view key) const {
   }
   settings out(has(key) ? node_[std::string(key)] : YAML::Node(), source_, key_path(key));
   out.fallback_line_ = line;
+  out.listed_errors_ = listed_errors_;
   return out;
 }
 
@@ -54,10 +55,39 @@ status settings::reject_unknown_keys(const std::vector<std::string_view>& known)
       std::string names;
       for (auto candidate : known) names += (names.empty() ? "" : ", ") + std::string(candidate);
       const std::string expected = known.empty() ? "this mapping takes no keys" : "expected one of: " + names;
-      return make_error(error_code::invalid_argument, where(key) + ": unknown key '" + key + "' (" + expected + ")");
+      IG_TRY(report(make_error(error_code::invalid_argument, where(key) + ": unknown key '" + key + "' (" + expected + ")")));
     }
   }
   return {};
+}
+
+settings settings::element(std::string_view key, std::size_t index) const {
+  settings out(node_[std::string(key)][index], source_, key_path(key) + "[" + std::to_string(index) + "]");
+  out.listed_errors_ = listed_errors_;
+  return out;
+}
+
+settings settings::stopping_at_first_error() const {
+  settings out = *this;
+  out.listed_errors_ = nullptr;
+  return out;
+}
+
+settings settings::listing_errors_in(settings_errors& into) const {
+  settings out = *this;
+  out.listed_errors_ = &into;
+  return out;
+}
+
+status settings::report(status problem) const {
+  if (problem.ok() || listed_errors_ == nullptr) return problem;
+  listed_errors_->push_back(problem.err());
+  return {};
+}
+
+status settings::require_that(bool holds, std::string_view key, std::string_view why) const {
+  if (holds) return {};
+  return report(make_error(error_code::invalid_argument, where(key) + ": " + std::string(why)));
 }
 
 }  // namespace infergrid

@@ -2,6 +2,10 @@
 // settings: a YAML mapping from a config file, with typed getters whose errors name the file,
 // line and key ("deploy/all-in-one.yaml:12: actors[0].settings.interval_ms: expected an integer").
 // Each actor receives its `settings:` mapping as one of these.
+//
+// A reader stops at the first error, unless its settings list errors (`listing_errors_in`): then
+// read_setting, read_required_setting, require_that and reject_unknown_keys note each error in the
+// list and read on (the value keeps its default), so `infergrid check-config` shows every error at once.
 #include <cstdint>
 #include <string>
 #include <type_traits>
@@ -15,6 +19,8 @@
 
 namespace infergrid {
 
+using settings_errors = std::vector<error>;
+
 class settings {
  public:
   settings() = default;
@@ -27,6 +33,8 @@ class settings {
   std::string where(std::string_view key = {}) const;
   std::string key_path(std::string_view key) const;
   settings child(std::string_view key) const;
+  // The element `index` of the list at `key` ("peers[2]").
+  settings element(std::string_view key, std::size_t index) const;
 
   template <class T>
   result<T> require(std::string_view key) const {
@@ -40,8 +48,17 @@ class settings {
     return convert<T>(key);
   }
 
-  // Keys present in this mapping that are not in `known` produce an error naming the first one.
+  // Keys present in this mapping that are not in `known` produce an error naming the first one
+  // (each one, when listing errors).
   status reject_unknown_keys(const std::vector<std::string_view>& known) const;
+
+  // This mapping, its readers listing each error in `into` and reading on (children list there too).
+  settings listing_errors_in(settings_errors& into) const;
+  settings stopping_at_first_error() const;  // a copy to keep beyond the list's life
+  // `problem` when this mapping stops at the first error; noted in the list, and ok, when it lists them.
+  status report(status problem) const;
+  // "file:line: path.key: why" unless `holds`, reported as above.
+  status require_that(bool holds, std::string_view key, std::string_view why) const;
 
  private:
   template <class T>
@@ -73,6 +90,7 @@ class settings {
   std::string source_;
   std::string path_;
   int fallback_line_ = -1;  // line of the enclosing mapping, for keys of a missing child
+  settings_errors* listed_errors_ = nullptr;  // null: stop at the first error
 };
 
 // Overwrites `into` with the setting `key` when it is present (keeping the default otherwise); a
@@ -80,7 +98,16 @@ class settings {
 template <class T>
 status read_setting(const settings& config, std::string_view key, T& into) {
   auto value = config.get<T>(key, into);
-  if (!value.ok()) return value.err();
+  if (!value.ok()) return config.report(value.err());
+  into = std::move(*value);
+  return {};
+}
+
+// As read_setting, for a key that must be present.
+template <class T>
+status read_required_setting(const settings& config, std::string_view key, T& into) {
+  auto value = config.require<T>(key);
+  if (!value.ok()) return config.report(value.err());
   into = std::move(*value);
   return {};
 }

@@ -19,6 +19,7 @@
 #include "actors/cli/chain_deploy_command.hpp"
 #include "actors/cli/chain_withdraw_command.hpp"
 #include "actors/cli/command_registry.hpp"
+#include "actors/cli/log_level_option.hpp"
 #include "actors/settlement/chain/chain_client.hpp"
 #include "actors/settlement/chain/chain_key_file.hpp"
 #include "actors/settlement/chain/contract_views.hpp"
@@ -119,6 +120,7 @@ result<std::uint64_t> amount_of(const chain_args& args) {
 void add_chain(CLI::App& app) {
   auto args = std::make_shared<chain_args>();
   auto* chain = app.add_subcommand("chain", "The on-chain SettlementVault: deploy, status, bind, deposit, stake, unbond, withdraw-unbonded, request-withdrawal, withdraw");
+  set_default_log_level(*chain, log_level::warn);  // asks the chain and prints: info lines are noise
   chain->require_subcommand(1);
   auto common = [&](CLI::App* sub, bool signs) {
     sub->add_option("--rpc", args->rpc, "the EVM node's JSON-RPC endpoint")->capture_default_str();

@@ -10,9 +10,8 @@
 namespace {
 
 infergrid::status check_config(const std::string& path) {
-  auto config = infergrid::load_config_file(path);
+  auto config = infergrid::load_checked_config_file(path);
   if (!config.ok()) return config.err();
-  IG_TRY(infergrid::check_actor_settings(*config));
   fmt::print("{}: valid (node {}, {} actors)\n", path, config->name, config->actors.size());
   return {};
 }

@@ -1,39 +1,33 @@
 #include "actors/cli/log_level_option.hpp"
 
-#include <algorithm>
-#include <array>
 #include <map>
+#include <optional>
 #include <string>
-#include <string_view>
 
-#include "runtime/log.hpp"
+#include "runtime/log_level_name.hpp"
 
 namespace infergrid::cli {
 namespace {
 
-const std::map<std::string, log_level> level_names = {
-    {"debug", log_level::debug}, {"info", log_level::info}, {"warn", log_level::warn}, {"error", log_level::error}};
-
-// Subcommand paths (as typed) that reach a node, ask, print and exit.
-constexpr std::array<std::string_view, 6> asking_commands = {"ping", "status", "trace", "chain", "miner status",
-                                                             "miner leave"};
-
-std::string chosen_command(const CLI::App& app) {
-  std::string path;
-  for (const CLI::App* at = &app; !at->get_subcommands().empty();) {
-    at = at->get_subcommands().front();
-    path += (path.empty() ? "" : " ") + at->get_name();
-  }
-  return path;
+// Each command's declared level, keyed by the command (set where it is added).
+std::map<const CLI::App*, log_level>& default_levels() {
+  static std::map<const CLI::App*, log_level> levels;
+  return levels;
 }
 
-bool asks_a_grid(const std::string& command) {
-  return std::any_of(asking_commands.begin(), asking_commands.end(), [&](std::string_view asking) {
-    return command == asking || command.starts_with(std::string(asking) + " ");
-  });
+// The level the chosen command (or the nearest command above it) declares.
+std::optional<log_level> declared_level(const CLI::App& app) {
+  std::optional<log_level> level;
+  for (const CLI::App* at = &app; !at->get_subcommands().empty();) {
+    at = at->get_subcommands().front();
+    if (auto found = default_levels().find(at); found != default_levels().end()) level = found->second;
+  }
+  return level;
 }
 
 }  // namespace
+
+void set_default_log_level(const CLI::App& command, log_level level) { default_levels()[&command] = level; }
 
 void add_log_level_option(CLI::App& app) {
   static std::string chosen;
@@ -41,13 +35,13 @@ void add_log_level_option(CLI::App& app) {
                  "Log lines to show on stderr: debug, info, warn or error (default: info; warn for commands that only "
                  "ask a running grid, such as ping, status and trace)")
       ->envname("INFERGRID_LOG")
-      ->transform(CLI::IsMember(level_names))
+      ->check(CLI::IsMember(log_level_names()))
       ->type_name("LEVEL");
   app.parse_complete_callback([&app] {
     if (!chosen.empty()) {
-      set_log_level(level_names.at(chosen));
-    } else if (asks_a_grid(chosen_command(app))) {
-      set_log_level(log_level::warn);
+      set_log_level(*log_level_named(chosen));
+    } else if (auto declared = declared_level(app)) {
+      set_log_level(*declared);
     }
   });
 }

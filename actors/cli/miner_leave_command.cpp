@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "actors/cli/command_registry.hpp"
+#include "actors/cli/log_level_option.hpp"
 #include "actors/cli/miner_grid.hpp"
 #include "actors/cli/miner_group.hpp"
 #include "actors/cli/miner_setup.hpp"
@@ -125,6 +126,7 @@ void add_miner_leave(CLI::App& app) {
   auto* command = miner_group(app)->add_subcommand(
       "leave", "Leave the grid: unbond your whole stake (withdrawable after the ledger's unbonding epochs), and "
                "with --withdraw free the unbondings that have matured.");
+  set_default_log_level(*command, log_level::warn);  // asks a running grid
   auto options = std::make_shared<leave_options>();
   command->add_option("--config", options->config, "The miner's node config (as given to `miner join`).")->required();
   command->add_option("--model", options->model, "The model's gpu_worker when the config has several.");

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "actors/cli/command_registry.hpp"
+#include "actors/cli/log_level_option.hpp"
 #include "actors/cli/miner_grid.hpp"
 #include "actors/cli/miner_group.hpp"
 #include "actors/cli/miner_setup.hpp"
@@ -167,6 +168,7 @@ void add_miner_status(CLI::App& app) {
   auto* command = miner_group(app)->add_subcommand(
       "status", "Show your miner on its running grid: online or not, reputation, recent jobs and their audits, ledger "
                 "balance, stake and earnings.");
+  set_default_log_level(*command, log_level::warn);  // asks a running grid
   auto options = std::make_shared<status_options>();
   command->add_option("--config", options->config, "The miner's node config (as given to `miner join`).")->required();
   command->add_option("--model", options->model, "The model's gpu_worker when the config has several.");

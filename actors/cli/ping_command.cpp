@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "actors/cli/command_registry.hpp"
+#include "actors/cli/log_level_option.hpp"
 #include "actors/cli/node_client.hpp"
 #include "actors/cli/text_table.hpp"
 #include "messages/system.hpp"
@@ -62,6 +63,7 @@ infergrid::status run_ping(const ping_options& options) {
 void add_ping(CLI::App& app) {
   auto* command = app.add_subcommand("ping", "Ask a running node's health actor for its uptime and per-actor message "
                                              "counters over tcp, and measure one round trip.");
+  infergrid::cli::set_default_log_level(*command, infergrid::log_level::warn);  // asks a running grid
   auto options = std::make_shared<ping_options>();
   command->add_option("--config", options->config,
                       "Config of the node to reach (its name and bind endpoint). Default: deploy/all-in-one.yaml.");

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "actors/cli/command_registry.hpp"
+#include "actors/cli/log_level_option.hpp"
 #include "actors/cli/actor_address.hpp"
 #include "actors/cli/node_client.hpp"
 #include "actors/cli/text_table.hpp"
@@ -179,6 +180,7 @@ std::string check_interval(std::string& text) {
 void add_status(CLI::App& app) {
   auto* command = app.add_subcommand("status", "Print the live grid: workers, models, queue, miners' stake and "
                                                "earnings, the ledger's last epoch, recent jobs.");
+  infergrid::cli::set_default_log_level(*command, infergrid::log_level::warn);  // asks a running grid
   auto options = std::make_shared<status_options>();
   command->add_option("--config", options->config, "Config of the node hosting the matchmaker and settlement "
                                                     "(default: deploy/all-in-one.yaml).");

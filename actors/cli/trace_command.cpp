@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "actors/cli/command_registry.hpp"
+#include "actors/cli/log_level_option.hpp"
 #include "actors/cli/actor_address.hpp"
 #include "actors/cli/node_client.hpp"
 #include "actors/gpu_worker/receipt_signing.hpp"
@@ -142,6 +143,7 @@ status run_trace(const trace_options& options) {
 void add_trace(CLI::App& app) {
   auto* command = app.add_subcommand("trace", "Print a request's path through the live grid: request, miner, receipt, "
                                               "audits and verdicts, ledger entries.");
+  infergrid::cli::set_default_log_level(*command, infergrid::log_level::warn);  // asks a running grid
   auto options = std::make_shared<trace_options>();
   command->add_option("request_id", options->request_id, "The grid's request id (`infergrid ask --workers` prints it)")
       ->required();

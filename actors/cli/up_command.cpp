@@ -9,6 +9,7 @@
 #include "actors/cli/dev_chain.hpp"
 #include "actors/settlement/chain_bridge.hpp"
 #include "actors/settlement/settlement_state.hpp"
+#include "runtime/actor_settings_check.hpp"
 #include "runtime/serve.hpp"
 
 namespace {
@@ -22,7 +23,7 @@ struct up_args {
 };
 
 status serve_with_dev_chain(const up_args& args, const std::string& path) {
-  auto config = infergrid::load_config_file(path);
+  auto config = infergrid::load_checked_config_file(path);
   if (!config) return config.err();
   const auto miners = infergrid::cli::dev_chain::miners_of(*config, args.chain_options);
   infergrid::cli::dev_chain_options options = args.chain_options;

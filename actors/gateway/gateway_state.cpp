@@ -36,7 +36,7 @@ result<gateway_config> read_gateway_config(const settings& config) {
   // host) are ZeroMQ's to check.
   const bool local_transport = out.bind.starts_with("ipc://") || out.bind.starts_with("inproc://");
   if (status checked = local_transport ? status{} : check_tcp_endpoint(out.bind, endpoint_use::bind); !checked.ok()) {
-    return make_error(error_code::invalid_argument, config.where("bind") + ": " + checked.err().message);
+    IG_TRY(config.report(make_error(error_code::invalid_argument, config.where("bind") + ": " + checked.err().message)));
   }
   IG_TRY(read_setting(config, "matchmaker", out.matchmaker));
   IG_TRY(read_setting(config, "default_deadline_ms", out.default_deadline_ms));

@@ -17,9 +17,7 @@ result<worker_config> read_worker_config(const settings& config) {
                                      "draw_threads",
                                      "cheat", "claimed_model_hash", "forge_fingerprints_with"}));
   worker_config out;
-  auto path = config.require<std::string>("model_path");
-  if (!path.ok()) return path.err();
-  out.model_path = *path;
+  IG_TRY(read_required_setting(config, "model_path", out.model_path));
   out.model_name = std::filesystem::path(out.model_path).stem().string();
   IG_TRY(read_setting(config, "model_name", out.model_name));
   IG_TRY(read_setting(config, "device", out.device));
@@ -36,9 +34,7 @@ result<worker_config> read_worker_config(const settings& config) {
   IG_TRY(read_setting(config, "identity_file", out.identity_file));
   IG_TRY(read_setting(config, "benchmark_tokens", out.benchmark_tokens));
   IG_TRY(read_setting(config, "tokens_per_second", out.tokens_per_second));
-  if (out.tokens_per_second < 0) {
-    return make_error(error_code::invalid_argument, config.where("tokens_per_second") + ": must be >= 0");
-  }
+  IG_TRY(config.require_that(out.tokens_per_second >= 0, "tokens_per_second", "must be >= 0"));
   IG_TRY(read_setting(config, "queue_capacity", out.batch.queue_capacity));
   IG_TRY(read_setting(config, "chunk_tokens", out.batch.chunk_tokens));
   IG_TRY(read_setting(config, "chunk_interval_ms", out.batch.chunk_interval_ms));
@@ -57,15 +53,15 @@ result<worker_config> read_worker_config(const settings& config) {
       return make_error(allowed.err().code, config.where(name) + ": " + allowed.err().message);
     }
   }
-  if (out.slots == 0 || out.slots > 256) return make_error(error_code::invalid_argument, config.where("slots") + ": must be 1..256");
-  if (out.batch.draw_threads > 256) return make_error(error_code::invalid_argument, config.where("draw_threads") + ": must be 0..256");
-  if (out.batch.chunk_tokens == 0) return make_error(error_code::invalid_argument, config.where("chunk_tokens") + ": must be >= 1");
+  IG_TRY(config.require_that(out.slots >= 1 && out.slots <= 256, "slots", "must be 1..256"));
+  IG_TRY(config.require_that(out.batch.draw_threads <= 256, "draw_threads", "must be 0..256"));
+  IG_TRY(config.require_that(out.batch.chunk_tokens != 0, "chunk_tokens", "must be >= 1"));
   // Periods a timer waits: 0 or less re-arms at once (a busy loop: "retrying every -5 ms").
   for (const auto& [name, value] : {std::pair<const char*, std::int64_t>{"register_retry_ms", out.register_retry_ms},
                                      {"heartbeat_interval_ms", out.heartbeat_interval_ms},
                                      {"chunk_interval_ms", out.batch.chunk_interval_ms},
                                      {"quiet_chunk_interval_ms", out.batch.quiet_chunk_interval_ms}}) {
-    if (value <= 0) return make_error(error_code::invalid_argument, config.where(name) + ": must be > 0");
+    IG_TRY(config.require_that(value > 0, name, "must be > 0"));
   }
   return out;
 }

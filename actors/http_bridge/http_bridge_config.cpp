@@ -3,6 +3,7 @@
 #include "messages/ledger_view.hpp"
 #include "messages/match.hpp"
 #include "runtime/input_path.hpp"
+#include "runtime/writable_path.hpp"
 
 namespace infergrid::http {
 namespace {
@@ -114,6 +115,12 @@ result<http_bridge_config> parse_http_bridge_config(const settings& config) {
       out.model_files[entry.first.as<std::string>()] = resolve_input_path(entry.second.as<std::string>(), config.source());
     }
   }
+  // `owed_journal` is opened by the actor (http_bridge_state.cpp); here only whether it can be, creating nothing.
+  std::string journal_path;
+  IG_TRY(read_setting(config, "owed_journal", journal_path));
+  bool journal_sync = true;
+  IG_TRY(read_setting(config, "owed_journal_sync", journal_sync));
+  IG_TRY(check_writable_setting(config, "owed_journal", journal_path));
   return out;
 }
 

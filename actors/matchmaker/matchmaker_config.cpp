@@ -1,6 +1,7 @@
 #include "actors/matchmaker/matchmaker_config.hpp"
 
 #include "runtime/settings.hpp"
+#include "runtime/writable_path.hpp"
 
 namespace infergrid::matchmaker {
 
@@ -21,7 +22,7 @@ result<matchmaker_config> read_matchmaker_config(const settings& config) {
   IG_TRY(read_setting(config, "idle_tick_ms", out.idle_tick_ms));
   IG_TRY(read_setting(config, "default_deadline_ms", out.default_deadline_ms));
   IG_TRY(read_setting(config, "orphan_wait_ms", out.orphan_wait_ms));
-  if (out.orphan_wait_ms <= 0) return make_error(error_code::invalid_argument, config.where("orphan_wait_ms") + ": must be >= 1");
+  IG_TRY(config.require_that(out.orphan_wait_ms > 0, "orphan_wait_ms", "must be >= 1"));
   IG_TRY(read_setting(config, "max_workers", out.max_workers));
   IG_TRY(read_setting(config, "max_jobs", out.max_jobs));
   IG_TRY(read_setting(config, "max_attempts", out.max_attempts));
@@ -29,10 +30,9 @@ result<matchmaker_config> read_matchmaker_config(const settings& config) {
   IG_TRY(read_setting(config, "stake_from", out.stake_from));
   IG_TRY(read_setting(config, "receipts_to", out.receipts_to));
   IG_TRY(read_setting(config, "settlement_retry_ms", out.settlement_retry_ms));
-  if (out.settlement_retry_ms <= 0) {
-    return make_error(error_code::invalid_argument, config.where("settlement_retry_ms") + ": must be >= 1");
-  }
+  IG_TRY(config.require_that(out.settlement_retry_ms > 0, "settlement_retry_ms", "must be >= 1"));
   IG_TRY(read_setting(config, "owed_journal", out.owed_journal));
+  IG_TRY(check_writable_setting(config, "owed_journal", out.owed_journal));
   IG_TRY(read_setting(config, "owed_journal_sync", out.owed_journal_sync));
   IG_TRY(read_setting(config, "validators", out.validators));
   IG_TRY(read_setting(config, "audit_memory", out.audit_memory));
@@ -40,14 +40,12 @@ result<matchmaker_config> read_matchmaker_config(const settings& config) {
   IG_TRY(read_setting(config, "price_window_jobs", out.price_window_jobs));
   IG_TRY(read_setting(config, "demand_history_s", out.demand_history_s));
   IG_TRY(read_setting(config, "submitter_lost_ms", out.submitter_lost_ms));
-  if (out.submitter_lost_ms <= 0) {
-    return make_error(error_code::invalid_argument, config.where("submitter_lost_ms") + ": must be >= 1");
-  }
+  IG_TRY(config.require_that(out.submitter_lost_ms > 0, "submitter_lost_ms", "must be >= 1"));
   IG_TRY(read_setting(config, "receipt_wait_ms", out.receipt_wait_ms));
-  if (out.receipt_wait_ms <= 0) return make_error(error_code::invalid_argument, config.where("receipt_wait_ms") + ": must be >= 1");
-  if (out.demand_history_s <= 0) return make_error(error_code::invalid_argument, config.where("demand_history_s") + ": must be >= 1");
-  if (out.routing.price < 0) return make_error(error_code::invalid_argument, config.where("price_weight") + ": must be >= 0");
-  if (out.price_window_jobs == 0) return make_error(error_code::invalid_argument, config.where("price_window_jobs") + ": must be >= 1");
+  IG_TRY(config.require_that(out.receipt_wait_ms > 0, "receipt_wait_ms", "must be >= 1"));
+  IG_TRY(config.require_that(out.demand_history_s > 0, "demand_history_s", "must be >= 1"));
+  IG_TRY(config.require_that(out.routing.price >= 0, "price_weight", "must be >= 0"));
+  IG_TRY(config.require_that(out.price_window_jobs != 0, "price_window_jobs", "must be >= 1"));
   reputation_config& r = out.reputation;
   IG_TRY(read_setting(config, "reputation_prior_passes", r.prior_passes));
   IG_TRY(read_setting(config, "reputation_prior_failures", r.prior_failures));
@@ -56,16 +54,12 @@ result<matchmaker_config> read_matchmaker_config(const settings& config) {
   IG_TRY(read_setting(config, "reputation_half_life_ms", r.recovery_half_life_ms));
   IG_TRY(read_setting(config, "reputation_floor_permille", r.routing_floor_permille));
   IG_TRY(read_setting(config, "conviction_quorum", r.conviction_quorum));
-  if (r.prior_passes <= 0 || r.prior_failures <= 0 || r.conviction_quorum == 0) {
-    return make_error(error_code::invalid_argument,
-                      config.where("reputation_prior_passes") + ": priors must be > 0 and conviction_quorum >= 1");
-  }
-  if (out.heartbeat_interval_ms <= 0 || out.heartbeat_timeout_ms <= out.heartbeat_interval_ms) {
-    return make_error(error_code::invalid_argument,
-                      config.where("heartbeat_timeout_ms") + ": must be greater than heartbeat_interval_ms (> 0)");
-  }
-  if (out.tick_ms <= 0) return make_error(error_code::invalid_argument, config.where("tick_ms") + ": must be > 0");
-  if (out.idle_tick_ms <= 0) return make_error(error_code::invalid_argument, config.where("idle_tick_ms") + ": must be > 0");
+  IG_TRY(config.require_that(r.prior_passes > 0 && r.prior_failures > 0 && r.conviction_quorum >= 1,
+                             "reputation_prior_passes", "priors must be > 0 and conviction_quorum >= 1"));
+  IG_TRY(config.require_that(out.heartbeat_interval_ms > 0 && out.heartbeat_timeout_ms > out.heartbeat_interval_ms,
+                             "heartbeat_timeout_ms", "must be greater than heartbeat_interval_ms (> 0)"));
+  IG_TRY(config.require_that(out.tick_ms > 0, "tick_ms", "must be > 0"));
+  IG_TRY(config.require_that(out.idle_tick_ms > 0, "idle_tick_ms", "must be > 0"));
   return out;
 }
 

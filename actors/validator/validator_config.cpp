@@ -11,10 +11,9 @@ status read_tolerances(const settings& config, audit_tolerances& t) {
   IG_TRY(read_setting(config, "near_tie_cdf", t.near_tie_cdf));
   IG_TRY(read_setting(config, "rank_tie_logit", t.rank_tie_logit));
   IG_TRY(read_setting(config, "rank_swap_free_logit", t.rank_swap_free_logit));
-  if (t.rank_swap_free_logit < 0 || t.rank_swap_free_logit > t.rank_tie_logit) {
-    return make_error(error_code::invalid_argument, config.where("rank_swap_free_logit") + ": must be 0..rank_tie_logit");
-  }
-  if (t.rank_tie_logit < 0) return make_error(error_code::invalid_argument, config.where("rank_tie_logit") + ": must be >= 0");
+  IG_TRY(config.require_that(t.rank_swap_free_logit >= 0 && t.rank_swap_free_logit <= t.rank_tie_logit, "rank_swap_free_logit",
+                             "must be 0..rank_tie_logit"));
+  IG_TRY(config.require_that(t.rank_tie_logit >= 0, "rank_tie_logit", "must be >= 0"));
   IG_TRY(read_setting(config, "near_tie_logprob", t.near_tie_logprob));
   IG_TRY(read_setting(config, "near_tie_fraction_max", t.near_tie_fraction_max));
   IG_TRY(read_setting(config, "near_ties_free", t.near_ties_free));
@@ -42,9 +41,7 @@ result<validator_config> read_validator_config(const settings& config) {
                                      "embedding_cosine_min",
                                      "chain_key", "chain_deployment"}));
   validator_config out;
-  auto path = config.require<std::string>("model_path");
-  if (!path.ok()) return path.err();
-  out.model_path = *path;
+  IG_TRY(read_required_setting(config, "model_path", out.model_path));
   out.model_name = std::filesystem::path(out.model_path).stem().string();
   IG_TRY(read_setting(config, "model_name", out.model_name));
   IG_TRY(read_setting(config, "device", out.device));
@@ -65,13 +62,14 @@ result<validator_config> read_validator_config(const settings& config) {
   IG_TRY(read_setting(config, "canaries_open_max", out.canaries_open_max));
   IG_TRY(read_setting(config, "chain_key", out.chain_key));
   IG_TRY(read_setting(config, "chain_deployment", out.chain_deployment));
+  IG_TRY(config.require_that(out.chain_key.empty() == out.chain_deployment.empty(),
+                             out.chain_key.empty() ? "chain_deployment" : "chain_key",
+                             "chain_key and chain_deployment go together (slashing on the vault)"));
   IG_TRY(read_tolerances(config, out.tolerances));
-  if (out.canary_max_tokens == 0) return make_error(error_code::invalid_argument, config.where("canary_max_tokens") + ": must be >= 1");
-  if (out.audit_rate < 0.0 || out.audit_rate > 1.0) {
-    return make_error(error_code::invalid_argument, config.where("audit_rate") + ": must be within 0..1");
-  }
-  if (out.check_threads > 256) return make_error(error_code::invalid_argument, config.where("check_threads") + ": must be 0..256");
-  if (out.batch_tokens == 0) return make_error(error_code::invalid_argument, config.where("batch_tokens") + ": must be >= 1");
+  IG_TRY(config.require_that(out.canary_max_tokens != 0, "canary_max_tokens", "must be >= 1"));
+  IG_TRY(config.require_that(out.audit_rate >= 0.0 && out.audit_rate <= 1.0, "audit_rate", "must be within 0..1"));
+  IG_TRY(config.require_that(out.check_threads <= 256, "check_threads", "must be 0..256"));
+  IG_TRY(config.require_that(out.batch_tokens != 0, "batch_tokens", "must be >= 1"));
   return out;
 }
 
