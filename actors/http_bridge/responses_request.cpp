@@ -209,6 +209,7 @@ maybe_error read_input(const json& body, const request_limits& limits, const pre
     }
   }
   IG_RESPONSES_TRY(read_previous(body, previous, out));
+  out.aliases.push_back({"messages", "input"});  // the whole list ("may hold at most N items")
   auto input = body.find("input");
   if (input == body.end() || input->is_null()) {
     return invalid_field("input", "'input' is required: a string, or an array of input items.");

@@ -196,6 +196,16 @@ TEST(ResponsesRequest, APreviousResponsesConversationGoesBeforeTheInputAndInstru
   auto unknown = parse_responses_request(R"({"model":"m","previous_response_id":"resp_2","input":"x"})", limits, previous);
   ASSERT_TRUE(std::holds_alternative<api_error>(unknown));
   EXPECT_EQ(std::get<api_error>(unknown).code, "previous_response_not_found");
+  // A previous conversation and the input over the messages a request may hold: named 'input'.
+  const previous_conversation long_one = [](const std::string&) -> std::variant<ordered_json, api_error> {
+    ordered_json messages = ordered_json::array();
+    for (std::size_t i = 0; i < limits.max_messages; ++i) messages.push_back({{"role", "user"}, {"content", "x"}});
+    return messages;
+  };
+  auto too_long = parse_responses_request(R"({"model":"m","previous_response_id":"resp_1","input":"x"})", limits, long_one);
+  ASSERT_TRUE(std::holds_alternative<api_error>(too_long));
+  EXPECT_EQ(std::get<api_error>(too_long).param, "input");
+  EXPECT_EQ(std::get<api_error>(too_long).message.find("messages"), std::string::npos) << std::get<api_error>(too_long).message;
   // A bridge that keeps no responses says so.
   auto none = parse_responses_request(R"({"model":"m","previous_response_id":"resp_1","input":"x"})", limits);
   ASSERT_TRUE(std::holds_alternative<api_error>(none));
