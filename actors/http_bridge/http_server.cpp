@@ -61,7 +61,11 @@ const char* allowed_method(const std::string& path) {
     if (path == route.path) return route.method;
   }
   if (path.starts_with("/v1/models/") && path.size() > std::string_view("/v1/models/").size()) return "GET";
-  if (path.starts_with("/v1/responses/") && path.size() > std::string_view("/v1/responses/").size()) return "GET, DELETE";
+  constexpr std::string_view responses_prefix = "/v1/responses/";
+  if (path.starts_with(responses_prefix) && path.size() > responses_prefix.size() &&
+      path.find('/', responses_prefix.size()) == std::string::npos) {
+    return "GET, DELETE";  // a kept response (its input_items are not served: 404)
+  }
   return nullptr;
 }
 

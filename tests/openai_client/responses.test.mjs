@@ -192,3 +192,13 @@ test('/v1/responses is counted on /metrics under its own route', async () => {
   assert.ok(served && Number(served[1]) >= 5, metrics.split('\n').filter((l) => l.includes('responses')).join('\n'));
   assert.match(metrics, /infergrid_http_requests_total\{route="\/v1\/responses",status="400"\} [1-9]/);
 });
+
+test('another method on a kept response is a 405 naming GET and DELETE; its input_items are not served (404)', async () => {
+  const headers = { Authorization: 'Bearer sk-test-rich', 'Content-Type': 'application/json' };
+  const put = await fetch(`${grid.baseURL}/responses/resp_0123`, { method: 'PUT', headers, body: '{}' });
+  assert.equal(put.status, 405);
+  assert.equal(put.headers.get('allow'), 'GET, DELETE');
+  const items = await fetch(`${grid.baseURL}/responses/resp_0123/input_items`, { headers });
+  assert.equal(items.status, 404);
+  assert.equal((await items.json()).error.code, 'unknown_url');
+});
