@@ -159,7 +159,7 @@ TEST(ChainUp, AConfigItCannotConnectIsRefusedBeforeAnvilStarts) {
       {settlement + "  - {name: settlement2, kind: settlement, settings: {db: " + dir + "/ledger2.db}}\n",
        "--chain: the config has more than one settlement actor"},
       {"  - {name: settlement, kind: settlement, settings: {db: " + dir +
-           "/ledger.db, chain_endpoint: 'http://127.0.0.1:1'}}\n",
+           "/ledger.db, chain_endpoint: 'http://127.0.0.1:1', chain_vault: '0x5FbDB2315678afecb367f032d93F642f64180aa3'}}\n",
        "this settlement actor names its own chain; drop --chain or that key"},
   };
   for (const auto& c : cases) {

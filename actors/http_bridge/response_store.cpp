@@ -4,8 +4,18 @@
 
 namespace infergrid::http {
 
+namespace {
+
+// Its JSON text's size. A model's text may hold bytes that are not UTF-8 (a character cut by
+// max_output_tokens); they are counted as the answer writes them (replaced), not thrown at.
+std::size_t text_size(const nlohmann::ordered_json& value) {
+  return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace).size();
+}
+
+}  // namespace
+
 void response_store::put(const std::string& id, stored_response entry, std::int64_t now_ms) {
-  const std::size_t size = id.size() + entry.account.size() + entry.response.dump().size() + entry.conversation.dump().size();
+  const std::size_t size = id.size() + entry.account.size() + text_size(entry.response) + text_size(entry.conversation);
   if (size > max_bytes_) return;
   std::lock_guard lock(mutex_);
   if (auto old = entries_.find(id); old != entries_.end()) {

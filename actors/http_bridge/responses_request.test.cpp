@@ -238,6 +238,9 @@ TEST(ResponseStore, KeepsEachAnswerForItsAccountWithinItsBytesAndTime) {
   store.put("resp_99", entry("alice", "again"), 3001);
   EXPECT_EQ(store.get("resp_99", "alice", 3001)->response["text"], "again");
   EXPECT_FALSE(response_store(0, 1000).enabled());
+  // An answer cut inside a UTF-8 character (a random model, max_output_tokens) is kept, not thrown at.
+  store.put("resp_cut", entry("alice", "caf\xc3"), 3002);
+  EXPECT_TRUE(store.get("resp_cut", "alice", 3002).has_value());
 }
 
 TEST(ResponseStore, AnAnswersAssistantTurnIsItsTextAndCalls) {
