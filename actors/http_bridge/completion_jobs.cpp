@@ -49,6 +49,22 @@ std::optional<api_error> check_logit_bias(bridge_shared& shared, const completio
 
 }  // namespace
 
+void route_refusal::operator()(const api_error& failure) const {
+  write_error(res, failure);
+  count_refused(shared, route, account, model, failure, started);
+}
+
+void route_refusal::operator()(const jobs_refused& refused) const {
+  if (refused.counted) return write_error(res, refused.error);
+  (*this)(refused.error);
+}
+
+void end_reply(reply_session& reply, const api_error& failure, const api_error& shown, httplib::Response& res) {
+  reply.abandon_all(is_client_closed(failure));
+  write_error(res, shown);
+  reply.finish_all(failure);
+}
+
 std::variant<std::shared_ptr<reply_session>, jobs_refused> start_completion_jobs(
     bridge_shared& shared, const completion_route_name& route, const caller& who, completion_request& request,
     reply_clock::time_point started) {

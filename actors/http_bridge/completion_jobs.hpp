@@ -10,6 +10,8 @@
 #include <string>
 #include <variant>
 
+#include <httplib.h>
+
 #include "actors/http_bridge/http_replies.hpp"
 #include "actors/http_bridge/reply_session.hpp"
 
@@ -28,6 +30,24 @@ struct jobs_refused {
   api_error error;
   bool counted = false;
 };
+
+// A completion route's refusal: answered, and — unless already counted — counted and logged with
+// what was known of the request by then (its account once authenticated, its model once parsed).
+struct route_refusal {
+  bridge_shared& shared;
+  const std::string& route;
+  reply_clock::time_point started;
+  httplib::Response& res;
+  std::string account = {};
+  std::string model = {};
+
+  void operator()(const api_error& failure) const;
+  void operator()(const jobs_refused& refused) const;
+};
+
+// Ends a reply whose jobs were started with `failure`: every unfinished job cancelled, the client
+// answered `shown` (`failure` as the route names its fields), the request counted and logged.
+void end_reply(reply_session& reply, const api_error& failure, const api_error& shown, httplib::Response& res);
 
 std::variant<std::shared_ptr<reply_session>, jobs_refused> start_completion_jobs(
     bridge_shared& shared, const completion_route_name& route, const caller& who, completion_request& request,

@@ -16,11 +16,7 @@ void answer_whole(reply_session& reply, httplib::Response& res) {
   std::vector<completion_piece> answers;
   for (auto& choice : reply.choices) {
     auto got = collect_answer(*choice, reply.deadline);
-    if (auto* failure = std::get_if<api_error>(&got)) {
-      reply.abandon_all(is_client_closed(*failure));
-      write_error(res, *failure);
-      return reply.finish_all(*failure);
-    }
+    if (auto* failure = std::get_if<api_error>(&got)) return end_reply(reply, *failure, *failure, res);
     answers.push_back(std::move(std::get<completion_piece>(got)));
   }
   const choice_session& first = *reply.choices.front();
@@ -35,31 +31,20 @@ void serve_completion(bridge_shared& shared, endpoint_kind kind, const httplib::
   const auto started = reply_clock::now();
   // Unguessable ids (128 random bits): the id names the request on the bus, in receipts and the ledger.
   const completion_route_name route{route_name(kind), kind == endpoint_kind::chat ? "chatcmpl-" : "cmpl-"};
-  std::string account_seen, model_seen;
-  auto fail = [&](const api_error& failure) {
-    write_error(res, failure);
-    count_refused(shared, route.path, account_seen, model_seen, failure, started);
-  };
+  route_refusal fail{shared, route.path, started, res};
   const authentication who = authenticate(shared, req);
-  account_seen = who.who.account;
+  fail.account = who.who.account;
   if (who.failure) return fail(*who.failure);
   auto parsed = kind == endpoint_kind::chat ? parse_chat_request(body, shared.config.limits)
                                             : parse_text_request(body, shared.config.limits);
   if (auto* failure = std::get_if<api_error>(&parsed)) return fail(*failure);
   auto& request = std::get<completion_request>(parsed);
-  model_seen = request.model;
+  fail.model = request.model;
   auto started_jobs = start_completion_jobs(shared, route, who.who, request, started);
-  if (auto* refused = std::get_if<jobs_refused>(&started_jobs)) {
-    if (refused->counted) return write_error(res, refused->error);
-    return fail(refused->error);
-  }
+  if (auto* refused = std::get_if<jobs_refused>(&started_jobs)) return fail(*refused);
   auto reply = std::move(std::get<std::shared_ptr<reply_session>>(started_jobs));
   if (request.stream) {
-    if (auto failure = await_first_events(*reply)) {
-      reply->abandon_all(is_client_closed(*failure));
-      write_error(res, *failure);
-      return reply->finish_all(*failure);
-    }
+    if (auto failure = await_first_events(*reply)) return end_reply(*reply, *failure, *failure, res);
     return answer_stream(std::move(reply), res);
   }
   answer_whole(*reply, res);

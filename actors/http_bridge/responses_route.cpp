@@ -43,11 +43,7 @@ void answer_whole(reply_session& reply, const ordered_json& echo, const std::fun
                   httplib::Response& res) {
   choice_session& choice = *reply.choices.front();
   auto got = collect_answer(choice, reply.deadline);
-  if (auto* failure = std::get_if<api_error>(&got)) {
-    reply.abandon_all(is_client_closed(*failure));
-    write_error(res, named_for_responses(*failure));
-    return reply.finish_all(*failure);
-  }
+  if (auto* failure = std::get_if<api_error>(&got)) return end_reply(reply, *failure, named_for_responses(*failure), res);
   const auto& answer = std::get<completion_piece>(got);
   const usage_counts usage = reply.usage();
   const response_outcome outcome = outcome_of(answer.finish_reason);
@@ -63,13 +59,9 @@ void answer_whole(reply_session& reply, const ordered_json& echo, const std::fun
 void serve_responses(bridge_shared& shared, const httplib::Request& req, const std::string& body, httplib::Response& res) {
   const auto started = reply_clock::now();
   const completion_route_name route{responses_path, "resp_"};
-  std::string account_seen, model_seen;
-  auto fail = [&](const api_error& failure) {
-    write_error(res, failure);
-    count_refused(shared, route.path, account_seen, model_seen, failure, started);
-  };
+  route_refusal fail{shared, route.path, started, res};
   const authentication who = authenticate(shared, req);
-  account_seen = who.who.account;
+  fail.account = who.who.account;
   if (who.failure) return fail(*who.failure);
   previous_conversation previous;
   if (shared.stored_responses.enabled()) {
@@ -82,21 +74,14 @@ void serve_responses(bridge_shared& shared, const httplib::Request& req, const s
   auto parsed = parse_responses_request(body, shared.config.limits, previous);
   if (auto* failure = std::get_if<api_error>(&parsed)) return fail(*failure);
   auto& request = std::get<responses_request>(parsed);
-  model_seen = request.chat.model;
+  fail.model = request.chat.model;
   auto keep = keeper(shared, who.who.account, request);
   request.echo["store"] = static_cast<bool>(keep);
   auto started_jobs = start_completion_jobs(shared, route, who.who, request.chat, started);
-  if (auto* refused = std::get_if<jobs_refused>(&started_jobs)) {
-    if (refused->counted) return write_error(res, refused->error);
-    return fail(refused->error);
-  }
+  if (auto* refused = std::get_if<jobs_refused>(&started_jobs)) return fail(*refused);
   auto reply = std::move(std::get<std::shared_ptr<reply_session>>(started_jobs));
   if (!request.chat.stream) return answer_whole(*reply, request.echo, keep, res);
-  if (auto failure = await_first_events(*reply)) {
-    reply->abandon_all(is_client_closed(*failure));
-    write_error(res, named_for_responses(*failure));
-    return reply->finish_all(*failure);
-  }
+  if (auto failure = await_first_events(*reply)) return end_reply(*reply, *failure, named_for_responses(*failure), res);
   answer_responses_stream(std::move(reply), std::move(request.echo), std::move(keep), res);
 }
 
